@@ -1,0 +1,109 @@
+/* build.c: load everything, check everything, then write (and only then
+ * replace the published folder). */
+#include "build.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model.h"
+#include "output.h"
+#include "progress.h"
+#include "render.h"
+#include "repo.h"
+#include "theme.h"
+#include "xref.h"
+
+static date_t today(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+/* What `check` adds to the build's own messages: the "5 rõ" list. */
+static void report_incomplete(const site_t *s, diag_t *d)
+{
+	for (size_t i = 0; i < s->nplans; i++) {
+		const plan_t *p = s->plans[i];
+		for (size_t j = 0; j < p->ntasks; j++) {
+			const task_t *t = &p->tasks[j];
+			if (t->complete5)
+				continue;
+			buf_t b = BUF_INIT;
+			if (!t->title)
+				buf_puts(&b, ", rõ việc (title)");
+			if (!t->lead.n)
+				buf_puts(&b, ", rõ người (lead)");
+			if (!t->output)
+				buf_puts(&b, ", rõ kết quả (output)");
+			if (!t->due.parsed)
+				buf_puts(&b, ", rõ thời gian (a deadline with a date or ongoing)");
+			diag_warning(d, &t->loc, "task %s is not \"5 rõ\": missing %s", t->id ? t->id : "?",
+				     b.ptr ? b.ptr + 2 : "");
+			buf_free(&b);
+		}
+	}
+}
+
+int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
+{
+	int rc = BUILD_ENV;
+	repo_t *repo = NULL;
+	arena_t *a = arena_new();
+	site_t *s = NULL;
+	theme_t th = { 0 };
+	int theme_ok = 0;
+	out_t *out = NULL;
+	char *theme_dir = NULL;
+	snap_t snap;
+
+	if (repo_open(&repo, o->repo, err) < 0)
+		goto done;
+	if (repo_snapshot(repo, a, d, o->ref, o->content ? o->content : "content", o->worktree,
+			  &snap, err) < 0)
+		goto done;
+	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
+	s = model_load(a, d, &snap, &mo);
+	xref_resolve(a, d, s, &snap);
+	date_t as_of = o->as_of;
+	if (!as_of)
+		as_of = snap.worktree || !snap.commit[0] ? today() : progress_as_of(snap.time, snap.tz);
+	progress_compute(s, as_of);
+	if (!publish)
+		report_incomplete(s, d);
+
+	theme_dir = theme_locate(o->theme);
+	if (theme_load(&th, theme_dir, s, a, d, err) < 0)
+		goto done;
+	theme_ok = 1;
+	if (diag_errors(d)) {
+		rc = BUILD_CONTENT;
+		goto done;
+	}
+	if (!publish) {
+		rc = BUILD_OK;
+		goto done;
+	}
+	if (out_begin(&out, o->out ? o->out : "public", repo_workdir(repo), err) < 0)
+		goto done;
+	render_opts_t ro = { .threads = o->threads, .inject = o->inject };
+	if (render_site(s, &th, out, d, &ro) < 0 || diag_errors(d)) {
+		out_abort(out);
+		out = NULL;
+		rc = BUILD_CONTENT;
+		goto done;
+	}
+	rc = out_commit(out, err) < 0 ? BUILD_ENV : BUILD_OK;
+	out = NULL;
+done:
+	out_abort(out);
+	if (theme_ok)
+		theme_free(&th);
+	free(theme_dir);
+	model_site_free(s);
+	arena_free(a);
+	repo_free(repo);
+	return rc;
+}

@@ -1,0 +1,31 @@
+/* build.h: the whole pipeline: repository -> model -> cross-references ->
+ * progress -> pages -> staging folder -> published site. */
+#ifndef PLANSITE_BUILD_H
+#define PLANSITE_BUILD_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "due.h"
+
+typedef struct {
+	const char *repo;      /* NULL: discover around the current folder */
+	const char *ref;       /* NULL: HEAD */
+	const char *content;   /* "content" */
+	const char *theme;     /* NULL: located (theme_locate) */
+	const char *out;       /* "public" */
+	const char *base_url;  /* overrides site.yaml */
+	bool worktree, strict;
+	date_t as_of;          /* 0: the commit's date (today with worktree) */
+	const char *inject;    /* preview server's reload script, or NULL */
+	int threads;           /* 0: one per core */
+} build_opts_t;
+
+enum { BUILD_OK = 0, BUILD_CONTENT = 1, BUILD_ENV = 2 };
+
+/* Builds the site; with publish false it only checks (nothing is written).
+ * Content problems go to d; an environment problem sets *err (malloc'd).
+ * Returns BUILD_OK, BUILD_CONTENT or BUILD_ENV. */
+int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err);
+
+#endif

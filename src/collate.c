@@ -1,0 +1,108 @@
+/* collate.c: Vietnamese collation with ICU; sort keys are computed once per
+ * element, so sorting n names costs n key computations, not n log n. */
+#include "collate.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ucol.h>
+#include <unicode/uiter.h>
+
+#include "util.h"
+
+static UCollator *coll;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void open_collator(void)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	coll = ucol_open("vi", &err);
+	if (U_FAILURE(err))
+		coll = NULL;   /* falls back to byte order below */
+}
+
+int coll_cmp(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !a ? (b ? -1 : 0) : 1;
+	pthread_once(&once, open_collator);
+	if (coll) {
+		UErrorCode err = U_ZERO_ERROR;
+		UCollationResult r = ucol_strcollUTF8(coll, a, -1, b, -1, &err);
+		if (U_SUCCESS(err) && r != UCOL_EQUAL)
+			return r == UCOL_LESS ? -1 : 1;
+	}
+	return strcmp(a, b);
+}
+
+/* The sort key of a UTF-8 string: ICU wants UTF-16 or an iterator; the
+ * iterator API gives keys straight from UTF-8. */
+static unsigned char *sort_key(const char *s, size_t *len)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	UCharIterator it;
+	uiter_setUTF8(&it, s, -1);
+	buf_t b = BUF_INIT;
+	uint32_t state[2] = { 0, 0 };
+	unsigned char chunk[256];
+	for (;;) {
+		int32_t n = ucol_nextSortKeyPart(coll, &it, state, chunk, sizeof chunk, &err);
+		if (U_FAILURE(err) || n <= 0)
+			break;
+		buf_put(&b, (const char *)chunk, (size_t)n);
+		if ((size_t)n < sizeof chunk)
+			break;
+	}
+	*len = b.len;
+	return (unsigned char *)buf_detach(&b);
+}
+
+struct item {
+	unsigned char *key;
+	size_t klen;
+	const char *text;
+	size_t index;
+};
+
+static int item_cmp(const void *x, const void *y)
+{
+	const struct item *a = x, *b = y;
+	size_t n = a->klen < b->klen ? a->klen : b->klen;
+	int c = memcmp(a->key, b->key, n);
+	if (!c && a->klen != b->klen)
+		c = a->klen < b->klen ? -1 : 1;
+	if (!c)
+		c = strcmp(a->text, b->text);
+	if (!c)
+		c = a->index < b->index ? -1 : a->index > b->index;
+	return c;
+}
+
+void coll_sort(void *v, size_t n, size_t size, const char *(*key)(const void *))
+{
+	if (n < 2)
+		return;
+	pthread_once(&once, open_collator);
+	struct item *items = xmalloc(n * sizeof(*items));
+	char *base = v;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = key(base + i * size);
+		items[i].text = t ? t : "";
+		items[i].index = i;
+		if (coll) {
+			items[i].key = sort_key(items[i].text, &items[i].klen);
+		} else {
+			items[i].key = (unsigned char *)xstrdup(items[i].text);
+			items[i].klen = strlen(items[i].text);
+		}
+	}
+	qsort(items, n, sizeof(*items), item_cmp);
+	char *tmp = xmalloc(n * size);
+	for (size_t i = 0; i < n; i++)
+		memcpy(tmp + i * size, base + items[i].index * size, size);
+	memcpy(base, tmp, n * size);
+	for (size_t i = 0; i < n; i++)
+		free(items[i].key);
+	free(items);
+	free(tmp);
+}

@@ -1,0 +1,476 @@
+/* ctx.c: model records turned into template data. */
+#include "ctx.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "markdown.h"
+#include "progress.h"
+
+#define SET(o, k, v) json_object_set_new((o), (k), (v))
+
+static json_t *jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *ctx_date_iso(date_t d)
+{
+	if (!d)
+		return json_null();
+	char b[16];
+	date_format_iso(d, b);
+	return json_string(b);
+}
+
+json_t *ctx_date_vi(date_t d)
+{
+	if (!d)
+		return json_null();
+	char b[16];
+	date_format_vi(d, b);
+	return json_string(b);
+}
+
+json_t *ctx_stats(const stats_t *st)
+{
+	json_t *o = json_object();
+	SET(o, "total", json_integer(st->total));
+	SET(o, "done", json_integer(st->done));
+	SET(o, "in_progress", json_integer(st->in_progress));
+	SET(o, "not_started", json_integer(st->not_started));
+	SET(o, "cancelled", json_integer(st->cancelled));
+	SET(o, "overdue", json_integer(st->overdue));
+	SET(o, "done_late", json_integer(st->done_late));
+	SET(o, "percent_done", json_integer(st->percent_done));
+	SET(o, "has_tasks", json_boolean(st->total > 0));
+	return o;
+}
+
+json_t *ctx_unit_ref(const unit_t *u, const char *written)
+{
+	json_t *o = json_object();
+	SET(o, "id", jstr(u->id));
+	SET(o, "name", jstr(u->name));
+	SET(o, "url", jstr(u->url));
+	SET(o, "registered", json_boolean(u->registered));
+	if (written && strcmp(written, u->name))
+		SET(o, "written", json_string(written));
+	return o;
+}
+
+const char *ctx_display_number(const plan_t *p)
+{
+	return p->number ? p->number : NULL;
+}
+
+json_t *ctx_plan_summary(const plan_t *p)
+{
+	json_t *o = json_object();
+	SET(o, "number", jstr(p->number));
+	SET(o, "id", jstr(p->id));
+	SET(o, "display_number", jstr(p->number));
+	SET(o, "no_number", json_boolean(!p->number));
+	SET(o, "slug", jstr(p->slug));
+	SET(o, "url", jstr(p->url));
+	SET(o, "title", jstr(p->title));
+	SET(o, "type", jstr(p->type));
+	if (p->has_issuer)
+		SET(o, "issuer", ctx_unit_ref(p->issuer.unit, p->issuer.text));
+	SET(o, "date", ctx_date_iso(p->date));
+	SET(o, "date_vi", ctx_date_vi(p->date));
+	SET(o, "status", jstr(p->status_text ? p->status_text : "in_force"));
+	SET(o, "stats", ctx_stats(&p->stats));
+	int n = (int)p->ntasks;
+	json_t *c = json_object();
+	SET(c, "incomplete", json_integer(p->incomplete5));
+	SET(c, "complete", json_integer(n - p->incomplete5));
+	SET(c, "percent", json_integer(n ? (n - p->incomplete5) * 100 / n : 100));
+	SET(c, "all", json_boolean(p->incomplete5 == 0));
+	SET(o, "completeness", c);
+	return o;
+}
+
+static json_t *unit_list(const urefs_t *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(a, ctx_unit_ref(l->v[i].unit, l->v[i].text));
+	return a;
+}
+
+/* Evidence: a URL, or a file under static/ of the content. */
+static json_t *href_list(const site_t *s, const str_t *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+		const char *t = v[i].text;
+		const char *label = strrchr(t, '/');
+		label = label && label[1] ? label + 1 : t;
+		if (strstr(t, "://")) {
+			if (strncmp(t, "http://", 7) && strncmp(t, "https://", 8)) {
+				json_decref(o);
+				continue;   /* only web links; never javascript: and friends */
+			}
+			SET(o, "href", json_string(t));
+			SET(o, "label", json_string(t));
+		} else {
+			char *h = NULL;
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "%s%s", s->base_path, t);
+			h = buf_detach(&b);
+			SET(o, "href", json_string(h));
+			SET(o, "label", json_string(label));
+			SET(o, "name", json_string(label));
+			free(h);
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
+{
+	json_t *o = json_object();
+	SET(o, "id", jstr(t->id));
+	SET(o, "anchor", json_string(t->id ? t->id : ""));
+	SET(o, "title", jstr(t->title));
+	SET(o, "group", jstr(t->group));
+	SET(o, "lead", unit_list(&t->lead));
+	SET(o, "support", unit_list(&t->support));
+	SET(o, "output", jstr(t->output));
+	json_t *due = json_object();
+	SET(due, "text", jstr(t->due_text));
+	SET(due, "date", ctx_date_iso(t->due.date));
+	SET(due, "date_vi", ctx_date_vi(t->due.date));
+	SET(due, "ongoing", json_boolean(t->due.ongoing));
+	SET(due, "parsed", json_boolean(t->due.parsed));
+	SET(o, "due", due);
+	SET(o, "status", json_string(status_id(t->status)));
+	SET(o, "status_label", json_string(status_label_vi(t->status)));
+	SET(o, "overdue", json_boolean(t->overdue));
+	SET(o, "done_late", json_boolean(t->done_late));
+	SET(o, "has_progress", json_boolean(t->progress >= 0));
+	SET(o, "progress", t->progress >= 0 ? json_integer(t->progress) : json_null());
+	SET(o, "completed", ctx_date_iso(t->completed));
+	SET(o, "completed_vi", ctx_date_vi(t->completed));
+	SET(o, "evidence", href_list(s, t->evidence, t->nevidence));
+	SET(o, "note", jstr(t->note));
+	SET(o, "source", jstr(t->source));
+	SET(o, "complete5", json_boolean(t->complete5));
+	if (with_plan)
+		SET(o, "plan", ctx_plan_summary(t->plan));
+	if (t->params)
+		SET(o, "params", ctx_params(t->params));
+	return o;
+}
+
+json_t *ctx_doc_link(const doc_t *dc)
+{
+	json_t *o = json_object();
+	SET(o, "number", jstr(dc->number));
+	SET(o, "url", jstr(dc->url));
+	SET(o, "title", jstr(dc->title));
+	SET(o, "type", jstr(dc->type));
+	SET(o, "is_plan", json_boolean(dc->plan != NULL));
+	SET(o, "stub", json_boolean(dc->stub));
+	return o;
+}
+
+/* The chain above a plan, top first: every document reachable upwards,
+ * ordered by depth of the longest path from the top. */
+static void chain_collect(const doc_t *dc, const doc_t **out, size_t *n, size_t max)
+{
+	for (size_t i = 0; i < dc->nup; i++) {
+		const doc_t *u = dc->up[i];
+		size_t j;
+		for (j = 0; j < *n; j++)
+			if (out[j] == u)
+				break;
+		if (j < *n || *n >= max)
+			continue;
+		out[(*n)++] = u;
+		chain_collect(u, out, n, max);
+	}
+}
+
+static int height(const doc_t *dc, int guard)
+{
+	int h = 0;
+	if (guard > 64)
+		return 0;
+	for (size_t i = 0; i < dc->nup; i++) {
+		int x = height(dc->up[i], guard + 1) + 1;
+		if (x > h)
+			h = x;
+	}
+	return h;
+}
+
+static json_t *chain(const site_t *s, const doc_t *dc)
+{
+	size_t max = s->ndocs + 1, n = 0;
+	const doc_t **v = xmalloc(max * sizeof(*v));
+	chain_collect(dc, v, &n, max);
+	/* insertion sort by height from the top (roots first); stable */
+	int *h = xmalloc((n + 1) * sizeof(int));
+	for (size_t i = 0; i < n; i++)
+		h[i] = height(v[i], 0);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && h[j - 1] > h[j]; j--) {
+			int th = h[j];
+			h[j] = h[j - 1];
+			h[j - 1] = th;
+			const doc_t *tv = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = tv;
+		}
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, ctx_doc_link(v[i]));
+	free(v);
+	free(h);
+	return a;
+}
+
+json_t *ctx_plan_full(const site_t *s, const plan_t *p)
+{
+	json_t *o = ctx_plan_summary(p);
+	SET(o, "place", jstr(p->place));
+	json_t *sg = json_object();
+	SET(sg, "name", jstr(p->signer_name));
+	SET(sg, "title", jstr(p->signer_title));
+	SET(sg, "for", jstr(p->signer_for));
+	SET(o, "signer", p->signer_name ? sg : (json_decref(sg), json_null()));
+	json_t *impl = json_array();
+	for (size_t i = 0; i < p->nimplements; i++)
+		if (p->impl_docs && p->impl_docs[i])
+			json_array_append_new(impl, ctx_doc_link(p->impl_docs[i]));
+	SET(o, "implements", impl);
+	SET(o, "chain", p->doc ? chain(s, p->doc) : json_array());
+	SET(o, "attachments", href_list(s, p->attachments, p->nattachments));
+	char *html = md_render(p->body_md ? p->body_md : "", p->body_md ? strlen(p->body_md) : 0, s,
+			       p->doc);
+	SET(o, "body_html", json_string(html));
+	free(html);
+	json_t *groups = json_array();
+	/* tasks in their groups, in the groups' order; tasks without a group
+	 * (or in none listed) come first under an untitled group */
+	json_t *loose = json_array();
+	for (size_t j = 0; j < p->ntasks; j++)
+		if (!p->tasks[j].group)
+			json_array_append_new(loose, ctx_task(s, &p->tasks[j], 0));
+	if (json_array_size(loose)) {
+		json_t *g = json_object();
+		stats_t st = { 0 };
+		for (size_t j = 0; j < p->ntasks; j++)
+			if (!p->tasks[j].group)
+				stats_add(&st, &p->tasks[j]);
+		stats_finish(&st);
+		SET(g, "id", json_null());
+		SET(g, "title", json_null());
+		SET(g, "stats", ctx_stats(&st));
+		SET(g, "tasks", loose);
+		json_array_append_new(groups, g);
+	} else {
+		json_decref(loose);
+	}
+	for (size_t i = 0; i < p->ngroups; i++) {
+		const group_t *gr = &p->groups[i];
+		json_t *g = json_object();
+		SET(g, "id", jstr(gr->id));
+		SET(g, "title", jstr(gr->title));
+		SET(g, "stats", ctx_stats(&gr->stats));
+		json_t *tasks = json_array();
+		for (size_t j = 0; j < p->ntasks; j++)
+			if (p->tasks[j].group && !strcmp(p->tasks[j].group, gr->id))
+				json_array_append_new(tasks, ctx_task(s, &p->tasks[j], 0));
+		SET(g, "tasks", tasks);
+		json_array_append_new(groups, g);
+	}
+	SET(o, "groups", groups);
+	SET(o, "has_tasks", json_boolean(p->ntasks > 0));
+	json_t *inds = json_array();
+	for (size_t i = 0; i < p->nindicators; i++) {
+		const indicator_t *in = &p->indicators[i];
+		json_t *x = json_object();
+		SET(x, "id", jstr(in->id));
+		SET(x, "group", jstr(in->group));
+		SET(x, "name", jstr(in->name));
+		SET(x, "unit", jstr(in->unit));
+		SET(x, "target", jstr(in->target));
+		SET(x, "by", jstr(in->by));
+		SET(x, "actual", jstr(in->actual));
+		if (in->has_owner)
+			SET(x, "owner", ctx_unit_ref(in->owner.unit, in->owner.text));
+		SET(x, "met", in->met < 0 ? json_null() : json_boolean(in->met));
+		SET(x, "met_known", json_boolean(in->met >= 0));
+		SET(x, "is_met", json_boolean(in->met == 1));
+		SET(x, "not_met", json_boolean(in->met == 0));
+		json_array_append_new(inds, x);
+	}
+	SET(o, "indicators", inds);
+	SET(o, "has_indicators", json_boolean(p->nindicators > 0));
+	SET(o, "history", json_array());
+	SET(o, "has_history", json_false());
+	if (p->params)
+		SET(o, "params", ctx_params(p->params));
+	return o;
+}
+
+/* Tasks of one role grouped by plan, in plan order. */
+static json_t *role(const site_t *s, task_t *const *tasks, size_t n, const stats_t *st)
+{
+	json_t *o = json_object();
+	SET(o, "stats", ctx_stats(st));
+	json_t *plans = json_array();
+	json_t *cur = NULL;
+	const plan_t *cp = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const task_t *t = tasks[i];
+		if (t->plan != cp) {
+			cp = t->plan;
+			json_t *e = json_object();
+			SET(e, "plan", ctx_plan_summary(cp));
+			cur = json_array();
+			SET(e, "tasks", cur);
+			json_array_append_new(plans, e);
+		}
+		json_array_append_new(cur, ctx_task(s, t, 0));
+	}
+	SET(o, "plans", plans);
+	SET(o, "has_tasks", json_boolean(n > 0));
+	return o;
+}
+
+json_t *ctx_unit_full(const site_t *s, const unit_t *u)
+{
+	json_t *o = ctx_unit_ref(u, NULL);
+	SET(o, "kind", jstr(u->kind));
+	json_t *al = json_array();
+	for (size_t i = 0; i < u->naliases; i++)
+		json_array_append_new(al, json_string(u->aliases[i]));
+	SET(o, "aliases", al);
+	SET(o, "has_aliases", json_boolean(u->naliases > 0));
+	SET(o, "parent", u->parent ? ctx_unit_ref(u->parent, NULL) : json_null());
+	json_t *ch = json_array();
+	for (size_t i = 0; i < u->nchildren; i++)
+		json_array_append_new(ch, ctx_unit_ref(u->children[i], NULL));
+	SET(o, "children", ch);
+	SET(o, "has_children", json_boolean(u->nchildren > 0));
+	json_t *iss = json_array();
+	for (size_t i = 0; i < u->nissued; i++)
+		json_array_append_new(iss, ctx_plan_summary(u->issued[i]));
+	SET(o, "issued", iss);
+	SET(o, "has_issued", json_boolean(u->nissued > 0));
+	SET(o, "lead", role(s, u->led, u->nled, &u->lead_stats));
+	SET(o, "support", role(s, u->supported, u->nsupported, &u->support_stats));
+	return o;
+}
+
+json_t *ctx_doc_tree(const doc_t *dc, int depth)
+{
+	json_t *o = ctx_doc_link(dc);
+	SET(o, "stats", ctx_stats(&dc->stats));
+	json_t *ch = json_array();
+	if (depth < 32)
+		for (size_t i = 0; i < dc->ndown; i++)
+			json_array_append_new(ch, ctx_doc_tree(dc->down[i], depth + 1));
+	SET(o, "children", ch);
+	SET(o, "has_children", json_boolean(json_array_size(ch) > 0));
+	return o;
+}
+
+json_t *ctx_doc_full(const site_t *s, const doc_t *dc)
+{
+	json_t *o = ctx_doc_link(dc);
+	SET(o, "issuer", jstr(dc->issuer));
+	SET(o, "date", ctx_date_iso(dc->date));
+	SET(o, "date_vi", ctx_date_vi(dc->date));
+	SET(o, "link", jstr(dc->link));
+	json_t *up = json_array();
+	for (size_t i = 0; i < dc->nup; i++)
+		json_array_append_new(up, ctx_doc_link(dc->up[i]));
+	SET(o, "implements", up);
+	SET(o, "has_implements", json_boolean(dc->nup > 0));
+	json_t *ch = json_array();
+	for (size_t i = 0; i < dc->ndown; i++)
+		json_array_append_new(ch, ctx_doc_tree(dc->down[i], 1));
+	SET(o, "implemented_by", ch);
+	SET(o, "has_implemented_by", json_boolean(dc->ndown > 0));
+	SET(o, "stats", ctx_stats(&dc->stats));
+	SET(o, "chain", chain(s, dc));
+	json_t *al = json_array();
+	for (size_t i = 0; i < dc->naliases; i++)
+		json_array_append_new(al, json_string(dc->aliases[i]));
+	SET(o, "aliases", al);
+	return o;
+}
+
+json_t *ctx_cascade(const site_t *s)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->ndocs; i++)
+		if (!s->docs[i]->nup && s->docs[i]->ndown)
+			json_array_append_new(a, ctx_doc_tree(s->docs[i], 0));
+	/* documents connected to nothing still appear, at the end */
+	for (size_t i = 0; i < s->ndocs; i++)
+		if (!s->docs[i]->nup && !s->docs[i]->ndown)
+			json_array_append_new(a, ctx_doc_tree(s->docs[i], 0));
+	return a;
+}
+
+json_t *ctx_unit_tree(const unit_t *u, int depth)
+{
+	json_t *o = ctx_unit_ref(u, NULL);
+	SET(o, "kind", jstr(u->kind));
+	SET(o, "lead_stats", ctx_stats(&u->lead_stats));
+	SET(o, "led", json_integer((json_int_t)u->nled));
+	SET(o, "supported", json_integer((json_int_t)u->nsupported));
+	json_t *ch = json_array();
+	if (depth < 32)
+		for (size_t i = 0; i < u->nchildren; i++)
+			json_array_append_new(ch, ctx_unit_tree(u->children[i], depth + 1));
+	SET(o, "children", ch);
+	SET(o, "has_children", json_boolean(u->nchildren > 0));
+	return o;
+}
+
+json_t *ctx_params(const ynode_t *n)
+{
+	if (!n)
+		return json_null();
+	switch (n->kind) {
+	case YNODE_SCALAR: {
+		if (!n->plain)
+			return json_string(n->str);
+		if (ynode_is_null(n))
+			return json_null();
+		if (!strcmp(n->str, "true"))
+			return json_true();
+		if (!strcmp(n->str, "false"))
+			return json_false();
+		char *end;
+		long long v = strtoll(n->str, &end, 10);
+		if (*n->str && !*end)
+			return json_integer(v);
+		return json_string(n->str);
+	}
+	case YNODE_SEQ: {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n->n; i++)
+			json_array_append_new(a, ctx_params(n->kids[i]));
+		return a;
+	}
+	default: {
+		json_t *o = json_object();
+		for (size_t i = 0; i < n->n; i++) {
+			const ynode_t *k = ynode_key(n, i);
+			if (k->kind == YNODE_SCALAR)
+				SET(o, k->str, ctx_params(ynode_val(n, i)));
+		}
+		return o;
+	}
+	}
+}

@@ -1,0 +1,34 @@
+/* ctx.h: the data templates see (docs/templates.md), built as jansson
+ * values from the model.  Every function returns a new reference. */
+#ifndef PLANSITE_CTX_H
+#define PLANSITE_CTX_H
+
+#include <jansson.h>
+
+#include "model.h"
+
+json_t *ctx_stats(const stats_t *st);
+json_t *ctx_unit_ref(const unit_t *u, const char *written);
+json_t *ctx_plan_summary(const plan_t *p);
+/* with_plan: include the task's plan summary (lists across plans). */
+json_t *ctx_task(const site_t *s, const task_t *t, int with_plan);
+json_t *ctx_plan_full(const site_t *s, const plan_t *p);
+json_t *ctx_unit_full(const site_t *s, const unit_t *u);
+json_t *ctx_doc_link(const doc_t *dc);
+json_t *ctx_doc_full(const site_t *s, const doc_t *dc);
+/* The documents cascade from the top resolutions down. */
+json_t *ctx_cascade(const site_t *s);
+/* A node of the implements tree below dc. */
+json_t *ctx_doc_tree(const doc_t *dc, int depth);
+/* A unit tree node for the units index. */
+json_t *ctx_unit_tree(const unit_t *u, int depth);
+/* Params (unknown keys) as JSON: plain scalars that read as numbers or
+ * booleans become those. */
+json_t *ctx_params(const ynode_t *n);
+/* "21/07/2025" or NULL-safe empty. */
+json_t *ctx_date_vi(date_t d);
+json_t *ctx_date_iso(date_t d);
+/* Display number: the number, or the "no number yet" string. */
+const char *ctx_display_number(const plan_t *p);
+
+#endif

@@ -1,0 +1,24 @@
+/* data.h: open data (plans.json, tasks.csv, units.json, documents.json)
+ * and sitemap.xml. */
+#ifndef PLANSITE_DATA_H
+#define PLANSITE_DATA_H
+
+#include <jansson.h>
+
+#include "diag.h"
+#include "model.h"
+#include "output.h"
+
+/* Writes every open data file and the sitemap; 0 or -1 (reported to d). */
+int data_write(const site_t *s, out_t *o, diag_t *d);
+
+/* The description of each file and its fields, for the /du-lieu/ page. */
+json_t *data_describe(void);
+
+/* plans.json as a JSON value (also used by tests). */
+json_t *data_plans_json(const site_t *s);
+
+/* One CSV field with RFC 4180 quoting. */
+void data_csv_field(buf_t *b, const char *s);
+
+#endif

@@ -1,0 +1,359 @@
+/* fm.c: libyaml events turned into a positioned tree, and front matter
+ * splitting.  Every problem is reported with its file, line and column. */
+#include "fm.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "text.h"
+
+const ynode_t *ynode_get(const ynode_t *map, const char *key)
+{
+	if (!map || map->kind != YNODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++) {
+		const ynode_t *k = ynode_key(map, i);
+		if (k->kind == YNODE_SCALAR && !strcmp(k->str, key))
+			return ynode_val(map, i);
+	}
+	return NULL;
+}
+
+bool ynode_is_null(const ynode_t *n)
+{
+	if (!n)
+		return true;
+	if (n->kind != YNODE_SCALAR || !n->plain)
+		return false;
+	return !n->len || !strcmp(n->str, "~") || !strcmp(n->str, "null") ||
+	       !strcmp(n->str, "Null") || !strcmp(n->str, "NULL");
+}
+
+/* Line and column (1-based, in characters) of byte offset off. */
+static void offset_pos(const char *text, size_t off, int *line, int *col)
+{
+	int l = 1, c = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+int fm_check_utf8(diag_t *d, const char *path, const char *text, size_t len)
+{
+	long bad = text_utf8_invalid(text, len);
+	if (bad < 0)
+		return 0;
+	loc_t loc = { path, 0, 0 };
+	offset_pos(text, (size_t)bad, &loc.line, &loc.col);
+	diag_error(d, &loc, "invalid UTF-8 (byte 0x%02X)", (unsigned char)text[bad]);
+	return -1;
+}
+
+/* Tree building state: a stack of open collections and the anchors seen. */
+struct anchor {
+	const char *name;
+	ynode_t *node;
+	size_t weight;
+};
+
+struct frame {
+	ynode_t *node;
+	size_t weight;          /* nodes this collection expands to so far */
+	const char *anchor;
+	buf_t kids;             /* ynode_t* array under construction */
+};
+
+struct builder {
+	arena_t *a;
+	diag_t *d;
+	const char *path;
+	int line_offset;
+	struct frame *stack;
+	size_t depth, cap;
+	struct anchor *anchors;
+	size_t nanchors;
+	ynode_t *root;
+	size_t root_weight;
+	int failed;
+};
+
+#define MAX_DEPTH 64
+
+static loc_t mark_loc(const struct builder *b, yaml_mark_t m)
+{
+	loc_t l = { b->path, (int)m.line + 1 + b->line_offset, (int)m.column + 1 };
+	return l;
+}
+
+static void remember_anchor(struct builder *b, const char *name, ynode_t *n, size_t w)
+{
+	if (!name)
+		return;
+	b->anchors = xrealloc(b->anchors, (b->nanchors + 1) * sizeof(*b->anchors));
+	b->anchors[b->nanchors++] = (struct anchor){ name, n, w };
+}
+
+static void add_child(struct builder *b, ynode_t *n, size_t weight, loc_t loc)
+{
+	if (b->depth == 0) {
+		b->root = n;
+		b->root_weight = weight;
+		return;
+	}
+	struct frame *f = &b->stack[b->depth - 1];
+	buf_put(&f->kids, (const char *)&n, sizeof(n));
+	f->weight += weight;
+	if (f->weight > YML_MAX_NODES && !b->failed) {
+		diag_error(b->d, &loc, "aliases expand to more than %d nodes", YML_MAX_NODES);
+		b->failed = 1;
+	}
+}
+
+static int keycmp(const void *x, const void *y)
+{
+	const ynode_t *a = *(ynode_t *const *)x, *c = *(ynode_t *const *)y;
+	int r = strcmp(a->str, c->str);
+	if (r)
+		return r;
+	if (a->loc.line != c->loc.line)
+		return a->loc.line < c->loc.line ? -1 : 1;
+	return a->loc.col < c->loc.col ? -1 : a->loc.col > c->loc.col;
+}
+
+static void check_duplicates(struct builder *b, ynode_t *map)
+{
+	size_t n = 0;
+	ynode_t **keys = xmalloc((map->n + 1) * sizeof(*keys));
+	for (size_t i = 0; i < map->n; i++)
+		if (map->kids[2 * i]->kind == YNODE_SCALAR)
+			keys[n++] = map->kids[2 * i];
+	qsort(keys, n, sizeof(*keys), keycmp);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(keys[i]->str, keys[i - 1]->str))
+			diag_error(b->d, &keys[i]->loc, "duplicate key \"%s\" (first at line %d)",
+				   keys[i]->str, keys[i - 1]->loc.line);
+	free(keys);
+}
+
+static ynode_t *new_node(struct builder *b, ynode_kind_t kind, yaml_mark_t m)
+{
+	ynode_t *n = arena_alloc(b->a, sizeof(*n));
+	n->kind = kind;
+	n->loc = mark_loc(b, m);
+	return n;
+}
+
+static void handle(struct builder *b, yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT: {
+		ynode_t *n = new_node(b, YNODE_SCALAR, ev->start_mark);
+		size_t len;
+		char *s = text_nfc((const char *)ev->data.scalar.value,
+				   ev->data.scalar.length, &len);
+		n->str = arena_strndup(b->a, s, len);
+		n->len = len;
+		free(s);
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		remember_anchor(b, arena_strdup(b->a, (const char *)ev->data.scalar.anchor), n, 1);
+		add_child(b, n, 1, n->loc);
+		break;
+	}
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT: {
+		ynode_kind_t kind = ev->type == YAML_MAPPING_START_EVENT ? YNODE_MAP : YNODE_SEQ;
+		ynode_t *n = new_node(b, kind, ev->start_mark);
+		if (b->depth >= MAX_DEPTH) {
+			diag_error(b->d, &n->loc, "nesting deeper than %d levels", MAX_DEPTH);
+			b->failed = 1;
+			break;
+		}
+		if (b->depth == b->cap) {
+			b->cap = b->cap ? b->cap * 2 : 8;
+			b->stack = xrealloc(b->stack, b->cap * sizeof(*b->stack));
+		}
+		const char *anchor = kind == YNODE_MAP ? (const char *)ev->data.mapping_start.anchor
+						       : (const char *)ev->data.sequence_start.anchor;
+		b->stack[b->depth++] = (struct frame){ n, 1, arena_strdup(b->a, anchor), BUF_INIT };
+		break;
+	}
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT: {
+		struct frame f = b->stack[--b->depth];
+		ynode_t *n = f.node;
+		size_t nk = f.kids.len / sizeof(ynode_t *);
+		n->kids = arena_alloc(b->a, (nk + 1) * sizeof(ynode_t *));
+		if (nk)
+			memcpy(n->kids, f.kids.ptr, f.kids.len);
+		n->n = n->kind == YNODE_MAP ? nk / 2 : nk;
+		buf_free(&f.kids);
+		if (n->kind == YNODE_MAP)
+			check_duplicates(b, n);
+		remember_anchor(b, f.anchor, n, f.weight);
+		add_child(b, n, f.weight, n->loc);
+		break;
+	}
+	case YAML_ALIAS_EVENT: {
+		loc_t loc = mark_loc(b, ev->start_mark);
+		const char *name = (const char *)ev->data.alias.anchor;
+		for (size_t i = b->nanchors; i-- > 0;) {
+			if (!strcmp(b->anchors[i].name, name)) {
+				add_child(b, b->anchors[i].node, b->anchors[i].weight, loc);
+				return;
+			}
+		}
+		diag_error(b->d, &loc, "unknown alias \"*%s\"", name);
+		b->failed = 1;
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+int yml_parse(arena_t *a, diag_t *d, const char *path, const char *text,
+	      size_t len, int line_offset, ynode_t **out)
+{
+	*out = NULL;
+	/* YAML forbids tabs in indentation; libyaml's own message for it is
+	 * cryptic, so say it plainly, at the tab. */
+	int bad = 0;
+	int line = 1;
+	for (size_t i = 0; i < len;) {
+		size_t j = i;
+		while (j < len && (text[j] == ' ' || text[j] == '\t')) {
+			if (text[j] == '\t') {
+				loc_t loc = { path, line + line_offset, (int)(j - i) + 1 };
+				diag_error(d, &loc, "tab character in indentation (YAML indents with spaces)");
+				bad = 1;
+				break;
+			}
+			j++;
+		}
+		while (j < len && text[j] != '\n')
+			j++;
+		i = j + 1;
+		line++;
+	}
+	if (bad)
+		return -1;
+
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	struct builder b = { .a = a, .d = d, .path = path, .line_offset = line_offset };
+	int rc = 0, docs = 0;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	for (;;) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			loc_t loc = mark_loc(&b, parser.problem_mark);
+			if (parser.context)
+				diag_error(d, &loc, "YAML syntax error: %s %s", parser.problem,
+					   parser.context);
+			else
+				diag_error(d, &loc, "YAML syntax error: %s",
+					   parser.problem ? parser.problem : "unknown");
+			rc = -1;
+			break;
+		}
+		if (ev.type == YAML_DOCUMENT_START_EVENT && ++docs > 1) {
+			loc_t loc = mark_loc(&b, ev.start_mark);
+			diag_error(d, &loc, "more than one YAML document");
+			yaml_event_delete(&ev);
+			rc = -1;
+			break;
+		}
+		int done = ev.type == YAML_STREAM_END_EVENT;
+		if (!b.failed)
+			handle(&b, &ev);
+		yaml_event_delete(&ev);
+		if (done || b.failed)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	for (size_t i = 0; i < b.depth; i++)
+		buf_free(&b.stack[i].kids);
+	free(b.stack);
+	free(b.anchors);
+	if (b.failed)
+		rc = -1;
+	if (rc == 0)
+		*out = b.root;
+	return rc;
+}
+
+/* Length of the line starting at s (without its newline), and whether it
+ * is a front matter fence: "---" followed only by spaces. */
+static int is_fence(const char *s, size_t n)
+{
+	if (n < 3 || memcmp(s, "---", 3) != 0)
+		return 0;
+	for (size_t i = 3; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+int fm_parse(arena_t *a, diag_t *d, const char *path, const char *text,
+	     size_t len, fm_doc_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (fm_check_utf8(d, path, text, len))
+		return -1;
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+		text += 3;
+		len -= 3;
+	}
+	size_t eol = 0;
+	while (eol < len && text[eol] != '\n')
+		eol++;
+	const char *body = text;
+	size_t body_len = len;
+	int body_line = 1;
+	int rc = 0;
+	if (is_fence(text, eol)) {
+		size_t start = eol < len ? eol + 1 : len;
+		size_t p = start;
+		int line = 2;
+		int closed = 0;
+		while (p < len) {
+			size_t e = p;
+			while (e < len && text[e] != '\n')
+				e++;
+			if (is_fence(text + p, e - p)) {
+				closed = 1;
+				rc = yml_parse(a, d, path, text + start, p - start, 1, &out->meta);
+				body = text + (e < len ? e + 1 : len);
+				body_len = (size_t)(text + len - body);
+				body_line = line + 1;
+				break;
+			}
+			p = e + 1;
+			line++;
+		}
+		if (!closed) {
+			loc_t loc = { path, 1, 1 };
+			diag_error(d, &loc, "front matter is not closed: no \"---\" line after the opening one");
+			return -1;
+		}
+		if (rc == 0 && out->meta && out->meta->kind != YNODE_MAP) {
+			diag_error(d, &out->meta->loc, "front matter must be a map of keys to values");
+			rc = -1;
+		}
+	}
+	size_t nlen;
+	char *nfc = text_nfc(body, body_len, &nlen);
+	out->body = arena_strndup(a, nfc, nlen);
+	out->body_len = nlen;
+	free(nfc);
+	out->body_line = body_line;
+	return rc;
+}

@@ -1,0 +1,211 @@
+/* markdown.c: cmark rendering with our safety rules and cross-links. */
+#include "markdown.h"
+
+#include <cmark.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "text.h"
+#include "xref.h"
+
+/* cmark's safe mode already drops raw HTML and javascript:, vbscript: and
+ * file: URLs, but lets data:image through; we allow no data: at all. */
+static int dangerous_url(const char *url)
+{
+	if (!url)
+		return 0;
+	while (*url && isspace((unsigned char)*url))
+		url++;
+	static const char *const bad[] = { "javascript:", "vbscript:", "data:", "file:", NULL };
+	for (const char *const *b = bad; *b; b++)
+		if (!strncasecmp(url, *b, strlen(*b)))
+			return 1;
+	return 0;
+}
+
+/* A byte that may be part of a document number: ASCII letters and digits,
+ * '&', '/', '-', and Đ/đ (C4 90 / C4 91). Returns its length or 0. */
+static size_t num_char(const char *s)
+{
+	unsigned char c = (unsigned char)s[0];
+	if (isalnum(c) || c == '&' || c == '/' || c == '-')
+		return 1;
+	if (c == 0xC4 && ((unsigned char)s[1] == 0x90 || (unsigned char)s[1] == 0x91))
+		return 2;
+	if (c == 0xE2 && (unsigned char)s[1] == 0x80 &&
+	    ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94))  /* – — */
+		return 3;
+	return 0;
+}
+
+static cmark_node *text_node(const char *s, size_t n)
+{
+	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	char *tmp = xstrndup(s, n);
+	cmark_node_set_literal(t, tmp);
+	free(tmp);
+	return t;
+}
+
+/* Splits a text node around every known number in it. */
+static void link_numbers(cmark_node *node, const site_t *s, const doc_t *self)
+{
+	const char *lit = cmark_node_get_literal(node);
+	if (!lit)
+		return;
+	char *text = xstrdup(lit);
+	size_t len = strlen(text), done = 0, i = 0;
+	int changed = 0;
+	while (i < len) {
+		size_t w = num_char(text + i);
+		int boundary = i == 0 || !num_char(text + i - 1);
+		if (!w || !isdigit((unsigned char)text[i]) || !boundary) {
+			i += w ? w : 1;
+			continue;
+		}
+		/* the maximal run, so a number is never matched inside a longer one */
+		size_t j = i;
+		while (j < len && (w = num_char(text + j)))
+			j += w;
+		size_t end = j;
+		while (end > i && (text[end - 1] == '-' || text[end - 1] == '/'))
+			end--;
+		char *cand = xstrndup(text + i, end - i);
+		doc_t *dc = strchr(cand, '/') || strchr(cand, '-') ? xref_find_doc(s, cand) : NULL;
+		free(cand);
+		if (dc && dc != self && dc->url) {
+			if (i > done)
+				cmark_node_insert_before(node, text_node(text + done, i - done));
+			cmark_node *ln = cmark_node_new(CMARK_NODE_LINK);
+			cmark_node_set_url(ln, dc->url);
+			if (dc->title)
+				cmark_node_set_title(ln, dc->title);
+			cmark_node_append_child(ln, text_node(text + i, end - i));
+			cmark_node_insert_before(node, ln);
+			done = end;
+			changed = 1;
+		}
+		i = j;
+	}
+	if (changed) {
+		if (done < len)
+			cmark_node_insert_before(node, text_node(text + done, len - done));
+		cmark_node_free(node);
+	}
+	free(text);
+}
+
+/* Walks the tree: cleans URLs, links numbers outside code and links, and
+ * collects heading ids in document order. */
+static void walk(cmark_node *root, const site_t *s, const doc_t *self, buf_t *ids)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	int in_link = 0;
+	cmark_node **texts = NULL;
+	size_t ntexts = 0, cap = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(n);
+		if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
+			if (ev == CMARK_EVENT_ENTER) {
+				in_link++;
+				if (dangerous_url(cmark_node_get_url(n)))
+					cmark_node_set_url(n, "");
+			} else {
+				in_link--;
+			}
+		} else if (type == CMARK_NODE_TEXT && ev == CMARK_EVENT_ENTER && !in_link && s) {
+			if (ntexts == cap) {
+				cap = cap ? cap * 2 : 32;
+				texts = xrealloc(texts, cap * sizeof(*texts));
+			}
+			texts[ntexts++] = n;
+		} else if (type == CMARK_NODE_HEADING && ev == CMARK_EVENT_EXIT) {
+			/* the heading's plain text, for its id */
+			buf_t t = BUF_INIT;
+			cmark_iter *hi = cmark_iter_new(n);
+			cmark_event_type hev;
+			while ((hev = cmark_iter_next(hi)) != CMARK_EVENT_DONE) {
+				cmark_node *h = cmark_iter_get_node(hi);
+				if (hev == CMARK_EVENT_ENTER &&
+				    (cmark_node_get_type(h) == CMARK_NODE_TEXT ||
+				     cmark_node_get_type(h) == CMARK_NODE_CODE))
+					buf_puts(&t, cmark_node_get_literal(h));
+			}
+			cmark_iter_free(hi);
+			char *slug = text_slug(t.ptr ? t.ptr : "");
+			buf_puts(ids, *slug ? slug : "muc");
+			buf_putc(ids, '\n');
+			free(slug);
+			buf_free(&t);
+		}
+	}
+	cmark_iter_free(it);
+	/* text nodes are split after the walk: the iterator must not see the
+	 * tree change under it */
+	for (size_t i = 0; i < ntexts; i++)
+		link_numbers(texts[i], s, self);
+	free(texts);
+}
+
+/* Adds id="..." to the n-th <hK> opening tag, in order.  Raw HTML is never
+ * rendered, so every "<h1>".."<h6>" in cmark's output is a heading of ours. */
+static char *add_heading_ids(const char *html, const char *ids)
+{
+	buf_t out = BUF_INIT;
+	strmap_t seen = STRMAP_INIT;
+	char **owned = NULL;
+	size_t nowned = 0;
+	const char *p = html;
+	const char *id = ids;
+	while (*p) {
+		const char *h = strstr(p, "<h");
+		if (!h || !id || !*id) {
+			buf_puts(&out, p);
+			break;
+		}
+		if (h[2] >= '1' && h[2] <= '6' && h[3] == '>') {
+			const char *nl = strchr(id, '\n');
+			char *base = xstrndup(id, (size_t)(nl - id));
+			id = nl + 1;
+			char *uniq = xstrdup(base);
+			for (int k = 2; strmap_get(&seen, uniq); k++) {
+				free(uniq);
+				buf_t b = BUF_INIT;
+				buf_printf(&b, "%s-%d", base, k);
+				uniq = buf_detach(&b);
+			}
+			free(base);
+			owned = xrealloc(owned, (nowned + 1) * sizeof(*owned));
+			owned[nowned++] = uniq;
+			strmap_put(&seen, uniq, (void *)1);
+			buf_put(&out, p, (size_t)(h - p));
+			buf_printf(&out, "<h%c id=\"%s\">", h[2], uniq);
+			p = h + 4;
+		} else {
+			buf_put(&out, p, (size_t)(h - p) + 2);
+			p = h + 2;
+		}
+	}
+	for (size_t i = 0; i < nowned; i++)
+		free(owned[i]);
+	free(owned);
+	strmap_free(&seen);
+	return buf_detach(&out);
+}
+
+char *md_render(const char *md, size_t len, const site_t *s, const doc_t *self)
+{
+	cmark_node *doc = cmark_parse_document(md, len, CMARK_OPT_DEFAULT);
+	buf_t ids = BUF_INIT;
+	walk(doc, s, self, &ids);
+	char *html = cmark_render_html(doc, CMARK_OPT_DEFAULT);
+	cmark_node_free(doc);
+	char *out = add_heading_ids(html, ids.ptr ? ids.ptr : "");
+	free(html);
+	buf_free(&ids);
+	return out;
+}

@@ -1,0 +1,660 @@
+/* model.c: plans, free pages, static files and site settings built from the
+ * parsed files, with every required field checked and located. */
+#include "model.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+struct ctx {
+	arena_t *a;
+	diag_t *d;
+	const model_opts_t *o;
+};
+
+const char *model_scalar(diag_t *d, const ynode_t *n, const char *what)
+{
+	if (!n)
+		return NULL;
+	if (n->kind != YNODE_SCALAR) {
+		diag_error(d, &n->loc, "%s must be a single value, not a %s", what,
+			   n->kind == YNODE_MAP ? "map" : "list");
+		return NULL;
+	}
+	if (ynode_is_null(n))
+		return NULL;
+	return n->str;
+}
+
+/* A trimmed, non-empty string value or NULL. */
+static const char *str_of(struct ctx *c, const ynode_t *n, const char *what)
+{
+	const char *s = model_scalar(c->d, n, what);
+	if (!s)
+		return NULL;
+	while (*s == ' ')
+		s++;
+	size_t len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\n'))
+		len--;
+	if (!len)
+		return NULL;
+	return arena_strndup(c->a, s, len);
+}
+
+static date_t date_of(struct ctx *c, const ynode_t *n, const char *what)
+{
+	const char *s = model_scalar(c->d, n, what);
+	if (!s)
+		return 0;
+	date_t dt;
+	if (date_parse_iso(s, &dt) < 0) {
+		diag_error(c->d, &n->loc, "%s \"%s\" is not a date (YYYY-MM-DD)", what, s);
+		return 0;
+	}
+	return dt;
+}
+
+/* A list of strings, also accepting a single string. */
+static str_t *strs_of(struct ctx *c, const ynode_t *n, const char *what, size_t *count)
+{
+	*count = 0;
+	if (!n || ynode_is_null(n))
+		return NULL;
+	if (n->kind == YNODE_MAP) {
+		diag_error(c->d, &n->loc, "%s must be a value or a list of values", what);
+		return NULL;
+	}
+	size_t max = n->kind == YNODE_SEQ ? n->n : 1;
+	str_t *v = arena_alloc(c->a, (max + 1) * sizeof(*v));
+	for (size_t i = 0; i < max; i++) {
+		const ynode_t *item = n->kind == YNODE_SEQ ? n->kids[i] : n;
+		const char *s = str_of(c, item, what);
+		if (s)
+			v[(*count)++] = (str_t){ s, item->loc };
+	}
+	return v;
+}
+
+static void urefs_of(struct ctx *c, const ynode_t *n, const char *what, urefs_t *out)
+{
+	size_t cnt;
+	str_t *s = strs_of(c, n, what, &cnt);
+	out->n = cnt;
+	out->v = arena_alloc(c->a, (cnt + 1) * sizeof(uref_t));
+	for (size_t i = 0; i < cnt; i++)
+		out->v[i] = (uref_t){ s[i].text, s[i].loc, NULL };
+}
+
+/* Collects the keys of map that are not in known[] into a new map (params);
+ * with --strict, each one is a warning. */
+static const ynode_t *params_of(struct ctx *c, const ynode_t *map, const char *const *known)
+{
+	if (!map || map->kind != YNODE_MAP)
+		return NULL;
+	size_t n = 0;
+	ynode_t *p = arena_alloc(c->a, sizeof(*p));
+	p->kind = YNODE_MAP;
+	p->loc = map->loc;
+	p->kids = arena_alloc(c->a, (2 * map->n + 1) * sizeof(ynode_t *));
+	for (size_t i = 0; i < map->n; i++) {
+		const ynode_t *k = ynode_key(map, i);
+		int found = 0;
+		for (const char *const *kk = known; *kk; kk++)
+			if (k->kind == YNODE_SCALAR && !strcmp(k->str, *kk))
+				found = 1;
+		if (found)
+			continue;
+		if (c->o->strict)
+			diag_warning(c->d, &k->loc, "unknown key \"%s\" (kept as a template parameter)",
+				     k->kind == YNODE_SCALAR ? k->str : "?");
+		p->kids[2 * n] = (ynode_t *)k;
+		p->kids[2 * n + 1] = (ynode_t *)ynode_val(map, i);
+		n++;
+	}
+	p->n = n;
+	return n ? p : NULL;
+}
+
+static const char *type_from_number(const char *number)
+{
+	static const struct { const char *code, *name; } codes[] = {
+		{ "KH", "Kế hoạch" }, { "NQ", "Nghị quyết" }, { "QĐ", "Quyết định" },
+		{ "QD", "Quyết định" }, { "TB", "Thông báo" }, { "CT", "Chỉ thị" },
+		{ "CTR", "Chương trình" }, { "HD", "Hướng dẫn" }, { "BC", "Báo cáo" },
+		{ "KL", "Kết luận" }, { "TTR", "Tờ trình" }, { "CV", "Công văn" },
+		{ "ĐA", "Đề án" }, { "DA", "Đề án" }, { "QC", "Quy chế" },
+	};
+	if (!number)
+		return NULL;
+	char *key = text_docnum_key(number);
+	const char *found = NULL;
+	/* the type code is one of the segments between '-' and '/' */
+	char *save = NULL;
+	for (char *tok = strtok_r(key, "-/", &save); tok && !found; tok = strtok_r(NULL, "-/", &save))
+		for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+			if (!strcmp(tok, codes[i].code))
+				found = codes[i].name;
+	free(key);
+	return found;
+}
+
+static void parse_groups(struct ctx *c, plan_t *p, const ynode_t *n)
+{
+	if (!n || ynode_is_null(n))
+		return;
+	if (n->kind != YNODE_SEQ) {
+		diag_error(c->d, &n->loc, "groups must be a list");
+		return;
+	}
+	p->groups = arena_alloc(c->a, (n->n + 1) * sizeof(group_t));
+	static const char *const known[] = { "id", "title", NULL };
+	for (size_t i = 0; i < n->n; i++) {
+		const ynode_t *g = n->kids[i];
+		if (g->kind != YNODE_MAP) {
+			diag_error(c->d, &g->loc, "a group must be a map with id and title");
+			continue;
+		}
+		group_t *gr = &p->groups[p->ngroups];
+		gr->loc = g->loc;
+		gr->id = str_of(c, ynode_get(g, "id"), "group id");
+		gr->title = str_of(c, ynode_get(g, "title"), "group title");
+		params_of(c, g, known);
+		if (!gr->id) {
+			diag_error(c->d, &g->loc, "group without an id");
+			continue;
+		}
+		for (size_t j = 0; j < p->ngroups; j++)
+			if (!strcmp(p->groups[j].id, gr->id))
+				diag_error(c->d, &g->loc, "duplicate group id \"%s\" (first at line %d)",
+					   gr->id, p->groups[j].loc.line);
+		p->ngroups++;
+	}
+}
+
+static int progress_of(struct ctx *c, const ynode_t *n)
+{
+	const char *s = model_scalar(c->d, n, "progress");
+	if (!s)
+		return -1;
+	char *end;
+	const char *t = s;
+	long v = strtol(t, &end, 10);
+	while (*end == ' ')
+		end++;
+	if (*end == '%')
+		end++;
+	if (end == t || *end) {
+		diag_error(c->d, &n->loc, "progress \"%s\" is not a number (0..100)", s);
+		return -1;
+	}
+	if (v < 0 || v > 100) {
+		diag_warning(c->d, &n->loc, "progress %ld is outside 0..100", v);
+		v = v < 0 ? 0 : 100;
+	}
+	return (int)v;
+}
+
+static void parse_task(struct ctx *c, plan_t *p, task_t *t, const ynode_t *n)
+{
+	static const char *const known[] = {
+		"id", "group", "title", "lead", "support", "output", "due", "due_date",
+		"source", "status", "progress", "completed", "evidence", "note", NULL
+	};
+	t->plan = p;
+	t->loc = n->loc;
+	t->progress = -1;
+	const ynode_t *idn = ynode_get(n, "id");
+	t->id = str_of(c, idn, "task id");
+	if (!t->id)
+		diag_error(c->d, &n->loc, "task without an id (the TT number; required)");
+	t->title = str_of(c, ynode_get(n, "title"), "task title");
+	if (!t->title)
+		diag_error(c->d, &n->loc, "task %s has no title (required)", t->id ? t->id : "");
+	const ynode_t *gn = ynode_get(n, "group");
+	t->group = str_of(c, gn, "group");
+	if (t->group) {
+		size_t j;
+		for (j = 0; j < p->ngroups; j++)
+			if (!strcmp(p->groups[j].id, t->group))
+				break;
+		if (j == p->ngroups)
+			diag_error(c->d, &gn->loc, "unknown group \"%s\" (not in this plan's groups)",
+				   t->group);
+	}
+	urefs_of(c, ynode_get(n, "lead"), "lead", &t->lead);
+	urefs_of(c, ynode_get(n, "support"), "support", &t->support);
+	t->output = str_of(c, ynode_get(n, "output"), "output");
+	const ynode_t *dn = ynode_get(n, "due");
+	t->due_text = str_of(c, dn, "due");
+	if (dn)
+		t->due_loc = dn->loc;
+	if (t->due_text && due_parse(t->due_text, &t->due) < 0)
+		diag_warning(c->d, &dn->loc, "deadline \"%s\" is not a known form; kept as text, with no date",
+			     t->due_text);
+	const ynode_t *ddn = ynode_get(n, "due_date");
+	if (ddn) {
+		date_t dd = date_of(c, ddn, "due_date");
+		if (dd) {
+			t->due.date = dd;
+			t->due.parsed = true;
+			t->due.ongoing = false;
+			if (!t->due_text)
+				t->due_loc = ddn->loc;
+		}
+	}
+	t->source = str_of(c, ynode_get(n, "source"), "source");
+	const ynode_t *sn = ynode_get(n, "status");
+	const char *st = str_of(c, sn, "status");
+	t->status = STATUS_NOT_STARTED;
+	if (st && status_parse(st, &t->status) < 0)
+		diag_error(c->d, &sn->loc,
+			   "unknown status \"%s\" (use not_started, in_progress, done, cancelled or their Vietnamese words)",
+			   st);
+	t->progress = progress_of(c, ynode_get(n, "progress"));
+	const ynode_t *cn = ynode_get(n, "completed");
+	t->completed = date_of(c, cn, "completed");
+	if (t->completed && t->status != STATUS_DONE)
+		diag_warning(c->d, &cn->loc, "task %s has a completion date but is not done",
+			     t->id ? t->id : "");
+	if (t->status == STATUS_DONE && t->progress >= 0 && t->progress < 100)
+		diag_warning(c->d, &ynode_get(n, "progress")->loc,
+			     "task %s is done but its progress is %d%%", t->id ? t->id : "", t->progress);
+	t->evidence = strs_of(c, ynode_get(n, "evidence"), "evidence", &t->nevidence);
+	t->note = str_of(c, ynode_get(n, "note"), "note");
+	t->params = params_of(c, n, known);
+}
+
+/* Parses a number with optional comparator and unit: "≥ 70", "100%", "1,5". */
+static int parse_measure(const char *s, double *v, int *cmp)
+{
+	*cmp = 0; /* 0: >=, 1: <=, 2: =, 3: >, 4: < */
+	if (!s)
+		return -1;
+	while (*s == ' ')
+		s++;
+	if (!strncmp(s, "≥", 3)) { s += 3; *cmp = 0; }
+	else if (!strncmp(s, ">=", 2)) { s += 2; *cmp = 0; }
+	else if (!strncmp(s, "≤", 3)) { s += 3; *cmp = 1; }
+	else if (!strncmp(s, "<=", 2)) { s += 2; *cmp = 1; }
+	else if (*s == '>') { s++; *cmp = 3; }
+	else if (*s == '<') { s++; *cmp = 4; }
+	else if (*s == '=') { s++; *cmp = 2; }
+	while (*s == ' ')
+		s++;
+	char tmp[64];
+	size_t n = 0;
+	while (*s && n < sizeof tmp - 1 && (isdigit((unsigned char)*s) || *s == '.' || *s == ',')) {
+		tmp[n++] = *s == ',' ? '.' : *s;
+		s++;
+	}
+	tmp[n] = '\0';
+	while (*s == ' ')
+		s++;
+	if (*s == '%')
+		s++;
+	while (*s == ' ')
+		s++;
+	if (!n || *s)
+		return -1;
+	char *end;
+	*v = strtod(tmp, &end);
+	return *end ? -1 : 0;
+}
+
+static int indicator_met(const char *target, const char *actual)
+{
+	double t, a;
+	int cmp, acmp;
+	if (!actual || parse_measure(target, &t, &cmp) < 0 || parse_measure(actual, &a, &acmp) < 0)
+		return -1;
+	switch (cmp) {
+	case 0: return a >= t;
+	case 1: return a <= t;
+	case 2: return a == t;
+	case 3: return a > t;
+	default: return a < t;
+	}
+}
+
+static void parse_indicators(struct ctx *c, plan_t *p, const ynode_t *n)
+{
+	if (!n || ynode_is_null(n))
+		return;
+	if (n->kind != YNODE_SEQ) {
+		diag_error(c->d, &n->loc, "indicators must be a list");
+		return;
+	}
+	static const char *const known[] = { "id", "group", "name", "unit", "target", "by",
+					     "owner", "actual", NULL };
+	p->indicators = arena_alloc(c->a, (n->n + 1) * sizeof(indicator_t));
+	for (size_t i = 0; i < n->n; i++) {
+		const ynode_t *m = n->kids[i];
+		if (m->kind != YNODE_MAP) {
+			diag_error(c->d, &m->loc, "an indicator must be a map");
+			continue;
+		}
+		indicator_t *ind = &p->indicators[p->nindicators++];
+		ind->loc = m->loc;
+		ind->id = str_of(c, ynode_get(m, "id"), "indicator id");
+		ind->group = str_of(c, ynode_get(m, "group"), "indicator group");
+		ind->name = str_of(c, ynode_get(m, "name"), "indicator name");
+		if (!ind->name)
+			diag_error(c->d, &m->loc, "indicator without a name (required)");
+		ind->unit = str_of(c, ynode_get(m, "unit"), "indicator unit");
+		ind->target = str_of(c, ynode_get(m, "target"), "target");
+		ind->by = str_of(c, ynode_get(m, "by"), "by");
+		ind->actual = str_of(c, ynode_get(m, "actual"), "actual");
+		const ynode_t *on = ynode_get(m, "owner");
+		const char *owner = str_of(c, on, "owner");
+		if (owner) {
+			ind->owner = (uref_t){ owner, on->loc, NULL };
+			ind->has_owner = true;
+		}
+		ind->met = indicator_met(ind->target, ind->actual);
+		params_of(c, m, known);
+	}
+}
+
+static plan_t *parse_plan(struct ctx *c, const rfile_t *f)
+{
+	fm_doc_t doc;
+	if (fm_parse(c->a, c->d, f->path, f->data, f->len, &doc) < 0)
+		return NULL;
+	loc_t floc = { f->path, 1, 1 };
+	if (!doc.meta) {
+		diag_error(c->d, &floc, "plan without front matter (a \"---\" block with number and title)");
+		return NULL;
+	}
+	static const char *const known[] = {
+		"number", "id", "type", "title", "issuer", "place", "date", "signer",
+		"implements", "status", "attachments", "groups", "tasks", "indicators", NULL
+	};
+	const ynode_t *m = doc.meta;
+	plan_t *p = arena_alloc(c->a, sizeof(*p));
+	p->path = f->path;
+	p->loc = floc;
+	p->number = str_of(c, ynode_get(m, "number"), "number");
+	p->id = str_of(c, ynode_get(m, "id"), "id");
+	if (!p->number && !p->id)
+		diag_error(c->d, &m->loc, "plan needs a number (số ký hiệu) or, while it has none, an id");
+	if (p->id) {
+		char *s = text_slug(p->id);
+		if (strcmp(s, p->id))
+			diag_error(c->d, &ynode_get(m, "id")->loc,
+				   "id \"%s\" must be a slug (lower-case ASCII letters, digits and '-'): \"%s\"",
+				   p->id, s);
+		free(s);
+	}
+	if (p->number) {
+		char *k = text_docnum_key(p->number);
+		p->key = arena_strdup(c->a, k);
+		free(k);
+	} else if (p->id) {
+		p->key = p->id;
+	}
+	p->title = str_of(c, ynode_get(m, "title"), "title");
+	if (!p->title)
+		diag_error(c->d, &m->loc, "plan without a title (trích yếu; required)");
+	p->type = str_of(c, ynode_get(m, "type"), "type");
+	if (!p->type)
+		p->type = type_from_number(p->number);
+	if (!p->type)
+		p->type = "Kế hoạch";
+	const ynode_t *in = ynode_get(m, "issuer");
+	const char *issuer = str_of(c, in, "issuer");
+	if (issuer) {
+		p->issuer = (uref_t){ issuer, in->loc, NULL };
+		p->has_issuer = true;
+	}
+	p->place = str_of(c, ynode_get(m, "place"), "place");
+	p->date = date_of(c, ynode_get(m, "date"), "date");
+	const ynode_t *sg = ynode_get(m, "signer");
+	if (sg && sg->kind == YNODE_MAP) {
+		p->signer_name = str_of(c, ynode_get(sg, "name"), "signer name");
+		p->signer_title = str_of(c, ynode_get(sg, "title"), "signer title");
+		p->signer_for = str_of(c, ynode_get(sg, "for"), "signer for");
+	} else if (sg) {
+		p->signer_name = str_of(c, sg, "signer");
+	}
+	p->implements = strs_of(c, ynode_get(m, "implements"), "implements", &p->nimplements);
+	const ynode_t *stn = ynode_get(m, "status");
+	p->status_text = str_of(c, stn, "status");
+	if (p->status_text) {
+		if (!strcmp(p->status_text, "draft"))
+			p->draft = true;
+		else if (strcmp(p->status_text, "in_force") && strcmp(p->status_text, "superseded"))
+			diag_error(c->d, &stn->loc,
+				   "unknown plan status \"%s\" (in_force, superseded or draft)",
+				   p->status_text);
+	}
+	p->attachments = strs_of(c, ynode_get(m, "attachments"), "attachments", &p->nattachments);
+	parse_groups(c, p, ynode_get(m, "groups"));
+	const ynode_t *tn = ynode_get(m, "tasks");
+	if (tn && !ynode_is_null(tn)) {
+		if (tn->kind != YNODE_SEQ) {
+			diag_error(c->d, &tn->loc, "tasks must be a list");
+		} else {
+			p->tasks = arena_alloc(c->a, (tn->n + 1) * sizeof(task_t));
+			for (size_t i = 0; i < tn->n; i++) {
+				const ynode_t *tm = tn->kids[i];
+				if (tm->kind != YNODE_MAP) {
+					diag_error(c->d, &tm->loc, "a task must be a map (id, title, lead ...)");
+					continue;
+				}
+				task_t *t = &p->tasks[p->ntasks];
+				parse_task(c, p, t, tm);
+				t->index = p->ntasks;
+				for (size_t j = 0; t->id && j < p->ntasks; j++)
+					if (p->tasks[j].id && !strcmp(p->tasks[j].id, t->id))
+						diag_error(c->d, &t->loc,
+							   "duplicate task id \"%s\" (first at line %d)",
+							   t->id, p->tasks[j].loc.line);
+				p->ntasks++;
+			}
+		}
+	}
+	parse_indicators(c, p, ynode_get(m, "indicators"));
+	p->params = params_of(c, m, known);
+	p->body_md = doc.body;
+	p->body_line = doc.body_line;
+	return p;
+}
+
+static void parse_page(struct ctx *c, site_t *s, const rfile_t *f)
+{
+	fm_doc_t doc;
+	if (fm_parse(c->a, c->d, f->path, f->data, f->len, &doc) < 0)
+		return;
+	loc_t floc = { f->path, 1, 1 };
+	page_t *pg = &s->pages[s->npages];
+	pg->path = f->path;
+	static const char *const known[] = { "title", "slug", NULL };
+	pg->title = doc.meta ? str_of(c, ynode_get(doc.meta, "title"), "title") : NULL;
+	if (!pg->title) {
+		diag_error(c->d, &floc, "page without a title");
+		return;
+	}
+	const char *slug = doc.meta ? str_of(c, ynode_get(doc.meta, "slug"), "slug") : NULL;
+	/* pages/a/b.md -> a/b: each segment slugged, so the URL can only name a
+	 * folder inside the output */
+	const char *rel = f->rel + strlen("pages/");
+	buf_t b = BUF_INIT;
+	if (slug) {
+		char *sl = text_slug(slug);
+		buf_puts(&b, sl);
+		free(sl);
+	} else {
+		const char *p = rel;
+		while (*p) {
+			const char *e = strchr(p, '/');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			if (!e && n > 3 && !strcmp(p + n - 3, ".md"))
+				n -= 3;
+			char *seg = xstrndup(p, n);
+			char *sl = text_slug(seg);
+			if (*sl) {
+				if (b.len)
+					buf_putc(&b, '/');
+				buf_puts(&b, sl);
+			}
+			free(seg);
+			free(sl);
+			if (!e)
+				break;
+			p = e + 1;
+		}
+	}
+	static const char *const reserved[] = { "ke-hoach", "van-ban", "don-vi", "thoi-han",
+						"thay-doi", "tim-kiem", "du-lieu", "bao-cao-tuan",
+						"static", "404", NULL };
+	for (const char *const *r = reserved; *r; r++) {
+		size_t n = strlen(*r);
+		if (b.ptr && !strncmp(b.ptr, *r, n) && (b.ptr[n] == '\0' || b.ptr[n] == '/')) {
+			diag_error(c->d, &floc, "page URL /%s/ is reserved for the portal's own pages",
+				   b.ptr);
+			buf_free(&b);
+			return;
+		}
+	}
+	if (!b.len) {
+		diag_error(c->d, &floc, "page file name gives an empty URL");
+		buf_free(&b);
+		return;
+	}
+	pg->slug = arena_strdup(c->a, b.ptr);
+	buf_free(&b);
+	for (size_t i = 0; i < s->npages; i++)
+		if (!strcmp(s->pages[i].slug, pg->slug)) {
+			diag_error(c->d, &floc, "page URL /%s/ is also the URL of %s", pg->slug,
+				   s->pages[i].path);
+			return;
+		}
+	pg->body_md = doc.body;
+	pg->body_line = doc.body_line;
+	pg->params = doc.meta ? params_of(c, doc.meta, known) : NULL;
+	s->npages++;
+}
+
+static void parse_site(struct ctx *c, site_t *s, const rfile_t *f)
+{
+	ynode_t *root = NULL;
+	if (fm_check_utf8(c->d, f->path, f->data, f->len) < 0 ||
+	    yml_parse(c->a, c->d, f->path, f->data, f->len, 0, &root) < 0 || !root)
+		return;
+	if (root->kind != YNODE_MAP) {
+		diag_error(c->d, &root->loc, "site.yaml must be a map of settings");
+		return;
+	}
+	static const char *const known[] = { "title", "description", "language", "base_url",
+					     "repo_url", "owner", NULL };
+	s->title = str_of(c, ynode_get(root, "title"), "title");
+	s->description = str_of(c, ynode_get(root, "description"), "description");
+	s->language = str_of(c, ynode_get(root, "language"), "language");
+	s->base_url = str_of(c, ynode_get(root, "base_url"), "base_url");
+	s->repo_url = str_of(c, ynode_get(root, "repo_url"), "repo_url");
+	s->owner = str_of(c, ynode_get(root, "owner"), "owner");
+	s->params = params_of(c, root, known);
+	if (s->language) {
+		for (const char *p = s->language; *p; p++)
+			if (!isalnum((unsigned char)*p) && *p != '-') {
+				diag_error(c->d, &ynode_get(root, "language")->loc,
+					   "language \"%s\" is not a language code (vi, en ...)",
+					   s->language);
+				s->language = NULL;
+				break;
+			}
+	}
+}
+
+static int plan_cmp(const void *x, const void *y)
+{
+	const plan_t *a = *(plan_t *const *)x, *b = *(plan_t *const *)y;
+	return strcmp(a->key ? a->key : "", b->key ? b->key : "");
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+	return n >= m && !strcmp(s + n - m, suf);
+}
+
+/* The path part of base_url ("https://x.gov.vn/kh/" -> "/kh/"). */
+static const char *base_path_of(arena_t *a, const char *url)
+{
+	if (!url)
+		return "/";
+	const char *p = strstr(url, "://");
+	p = p ? strchr(p + 3, '/') : (url[0] == '/' ? url : NULL);
+	if (!p)
+		return "/";
+	size_t n = strlen(p);
+	return n && p[n - 1] == '/' ? arena_strdup(a, p) : arena_printf(a, "%s/", p);
+}
+
+site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t *o)
+{
+	struct ctx c = { a, d, o };
+	site_t *s = arena_alloc(a, sizeof(*s));
+	s->plans = arena_alloc(a, (snap->n + 1) * sizeof(plan_t *));
+	s->pages = arena_alloc(a, (snap->n + 1) * sizeof(page_t));
+	s->statics = arena_alloc(a, (snap->n + 1) * sizeof(rfile_t *));
+	s->templates = arena_alloc(a, (snap->n + 1) * sizeof(rfile_t *));
+	memcpy(s->commit, snap->commit, sizeof(s->commit));
+	for (size_t i = 0; i < snap->n; i++) {
+		const rfile_t *f = &snap->files[i];
+		if (!strcmp(f->rel, "site.yaml")) {
+			parse_site(&c, s, f);
+		} else if (!strncmp(f->rel, "plans/", 6) && has_suffix(f->rel, ".md")) {
+			plan_t *p = parse_plan(&c, f);
+			if (p && !p->draft)
+				s->plans[s->nplans++] = p;
+		} else if (!strncmp(f->rel, "pages/", 6) && has_suffix(f->rel, ".md")) {
+			parse_page(&c, s, f);
+		} else if (!strncmp(f->rel, "static/", 7)) {
+			s->statics[s->nstatics++] = f;
+		} else if (!strncmp(f->rel, "templates/", 10) && has_suffix(f->rel, ".mustache")) {
+			s->templates[s->ntemplates++] = f;
+		}
+	}
+	if (!s->title)
+		s->title = "Cổng thông tin kế hoạch";
+	if (!s->language)
+		s->language = "vi";
+	if (o->base_url)
+		s->base_url = arena_strdup(a, o->base_url);
+	s->base_path = base_path_of(a, s->base_url);
+	for (size_t i = 0; i < s->npages; i++)
+		s->pages[i].url = arena_printf(a, "%s%s/", s->base_path, s->pages[i].slug);
+	qsort(s->plans, s->nplans, sizeof(plan_t *), plan_cmp);
+	for (size_t i = 1; i < s->nplans; i++) {
+		plan_t *p = s->plans[i], *q = s->plans[i - 1];
+		if (p->key && q->key && !strcmp(p->key, q->key))
+			diag_error(d, &p->loc, "plan %s is also published by %s",
+				   p->number ? p->number : p->id, q->path);
+	}
+	/* an attachment or evidence naming static/x must exist */
+	for (size_t i = 0; i < s->nplans; i++) {
+		plan_t *p = s->plans[i];
+		for (size_t j = 0; j < p->nattachments; j++) {
+			const char *at = p->attachments[j].text;
+			if (strstr(at, "://"))
+				continue;
+			int found = 0;
+			for (size_t k = 0; k < s->nstatics && !found; k++)
+				found = !strcmp(s->statics[k]->rel, at);
+			if (!found)
+				diag_error(d, &p->attachments[j].loc,
+					   "attachment \"%s\" is not a file under the content's static/ folder", at);
+		}
+	}
+	return s;
+}
+
+void model_site_free(site_t *s)
+{
+	if (s)
+		strmap_free(&s->docs_by_key);
+}

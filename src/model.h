@@ -1,0 +1,199 @@
+/* model.h: the site as records: plans, groups, tasks, indicators, units,
+ * documents, free pages and static files.  Everything lives in one arena. */
+#ifndef PLANSITE_MODEL_H
+#define PLANSITE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "due.h"
+#include "fm.h"
+#include "repo.h"
+#include "util.h"
+
+typedef struct unit unit_t;
+typedef struct doc doc_t;
+typedef struct plan plan_t;
+
+typedef struct {
+	int total, done, in_progress, not_started, cancelled, overdue, done_late;
+	int percent_done;   /* done / (total - cancelled), rounded down; 0 if none */
+} stats_t;
+
+/* A unit as a plan names it, and what it resolved to. */
+typedef struct {
+	const char *text;   /* as written (NFC) */
+	loc_t loc;
+	unit_t *unit;       /* set by xref; never NULL after xref_resolve */
+} uref_t;
+
+typedef struct {
+	uref_t *v;
+	size_t n;
+} urefs_t;
+
+typedef struct {
+	const char *text;
+	loc_t loc;
+} str_t;
+
+typedef struct {
+	const char *id, *title;
+	loc_t loc;
+	stats_t stats;
+} group_t;
+
+typedef struct task {
+	plan_t *plan;
+	size_t index;           /* order in the plan */
+	const char *id;
+	loc_t loc;
+	const char *group;      /* group id or NULL */
+	const char *title;
+	urefs_t lead, support;
+	const char *output;
+	const char *due_text;
+	loc_t due_loc;
+	due_t due;              /* parsed (or from due_date) */
+	const char *source;
+	status_t status;
+	int progress;           /* -1 when not given */
+	date_t completed;
+	str_t *evidence;
+	size_t nevidence;
+	const char *note;
+	const ynode_t *params;  /* unknown keys (a map), or NULL */
+	/* derived */
+	bool overdue, done_late;
+	bool complete5;         /* "5 rõ": title, lead, output, deadline */
+} task_t;
+
+typedef struct {
+	const char *id, *group, *name, *unit, *target, *by, *actual;
+	uref_t owner;
+	bool has_owner;
+	loc_t loc;
+	int met;                /* 1 met, 0 not met, -1 unknown */
+} indicator_t;
+
+struct plan {
+	const char *path;       /* repository-relative */
+	loc_t loc;
+	const char *number;     /* as written, or NULL */
+	const char *id;         /* explicit id, or NULL */
+	const char *key;        /* docnum key of number, or the id */
+	const char *slug, *url;
+	const char *type, *title, *place, *status_text;
+	uref_t issuer;
+	bool has_issuer;
+	date_t date;
+	const char *signer_name, *signer_title, *signer_for;
+	str_t *implements;
+	size_t nimplements;
+	doc_t **impl_docs;      /* resolved implements (xref) */
+	str_t *attachments;
+	size_t nattachments;
+	group_t *groups;
+	size_t ngroups;
+	task_t *tasks;
+	size_t ntasks;
+	indicator_t *indicators;
+	size_t nindicators;
+	const char *body_md;
+	int body_line;
+	const ynode_t *params;
+	doc_t *doc;             /* this plan as a node of the implements graph */
+	bool draft;
+	/* derived */
+	stats_t stats;
+	int incomplete5;        /* tasks failing the "5 rõ" check */
+};
+
+struct unit {
+	const char *id, *name, *kind;
+	const char *key;        /* name key */
+	const char **aliases;
+	size_t naliases;
+	const char *parent_id;
+	unit_t *parent;
+	loc_t loc;
+	bool registered;
+	const char *slug, *url;
+	/* xref: tasks led and supported, in plan order */
+	task_t **led, **supported;
+	size_t nled, nsupported, capled, capsup;
+	unit_t **children;
+	size_t nchildren, capchildren;
+	plan_t **issued;
+	size_t nissued, capissued;
+	stats_t lead_stats, support_stats;
+};
+
+/* A node of the implements graph: an upstream document or a plan. */
+struct doc {
+	const char *number;     /* as written (canonical spelling) */
+	const char *key;
+	const char *type, *title, *issuer, *link;
+	date_t date;
+	const char **aliases;
+	size_t naliases;
+	str_t *implements;
+	size_t nimplements;
+	doc_t **up;             /* documents this one implements */
+	size_t nup;
+	doc_t **down;           /* documents and plans implementing this one */
+	size_t ndown, capdown;
+	plan_t *plan;           /* when this node is a plan */
+	bool stub;              /* referenced but known nowhere */
+	loc_t loc;
+	const char *slug, *url;
+	stats_t stats;          /* rolled up, each task once */
+	unsigned visit;         /* traversal stamp (progress) */
+};
+
+typedef struct {
+	const char *path, *title, *slug, *url, *body_md;
+	int body_line;
+	const ynode_t *params;
+} page_t;
+
+typedef struct {
+	const char *title, *description, *language, *base_url, *base_path;
+	const char *repo_url, *owner;
+	const ynode_t *params;
+	plan_t **plans;         /* sorted by number, then id */
+	size_t nplans;
+	page_t *pages;
+	size_t npages;
+	const rfile_t **statics;
+	size_t nstatics;
+	const rfile_t **templates;  /* the site's own templates (content templates folder) */
+	size_t ntemplates;
+	unit_t **units;         /* registry order first, then unregistered */
+	size_t nunits, capunits;
+	doc_t **docs;           /* registry docs, plans' docs, stubs */
+	size_t ndocs, capdocs;
+	strmap_t docs_by_key;   /* docnum key -> doc_t (xref) */
+	date_t as_of;
+	char commit[41];
+} site_t;
+
+typedef struct {
+	bool strict;            /* warn about unknown keys */
+	const char *base_url;   /* overrides site.yaml */
+} model_opts_t;
+
+/* Builds the site from the snapshot's files, reporting every content error
+ * and warning to d.  Returns the site (in a), even when errors were found;
+ * the caller checks diag_errors. */
+site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t *o);
+
+/* Frees what the site holds outside its arena; accepts NULL. */
+void model_site_free(site_t *s);
+
+/* Scalar text of a node as a string, or NULL with an error when it is not
+ * a scalar.  Exposed for the registries (xref). */
+const char *model_scalar(diag_t *d, const ynode_t *n, const char *what);
+
+#endif

@@ -1,0 +1,551 @@
+/* render.c: page jobs (one per output file), run on a small thread pool.
+ * Jobs are independent: each builds its own template data and writes its
+ * own file, so output does not depend on scheduling. */
+#include "render.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collate.h"
+#include "ctx.h"
+#include "data.h"
+#include "markdown.h"
+#include "progress.h"
+
+#define SET(o, k, v) json_object_set_new((o), (k), (v))
+
+typedef enum {
+	JOB_HOME, JOB_PLANS, JOB_PLAN, JOB_UNITS, JOB_UNIT, JOB_DOCS, JOB_DOC,
+	JOB_DEADLINES, JOB_PAGE, JOB_SEARCH, JOB_DATA, JOB_404, JOB_OPEN_DATA
+} job_kind_t;
+
+typedef struct {
+	job_kind_t kind;
+	const void *item;
+} job_t;
+
+struct run {
+	const site_t *s;
+	const theme_t *th;
+	out_t *o;
+	diag_t *d;
+	const render_opts_t *ro;
+	job_t *jobs;
+	size_t njobs;
+	atomic_size_t next;
+	atomic_int failed;
+	json_t *base;   /* site, t, root: shared read-only; copied per thread */
+};
+
+static json_t *nav(const site_t *s, const json_t *t, const char *current)
+{
+	static const char *const items[][2] = {
+		{ "", "nav_home" }, { "ke-hoach/", "nav_plans" }, { "van-ban/", "nav_documents" },
+		{ "don-vi/", "nav_units" }, { "thoi-han/", "nav_deadlines" },
+		{ "thay-doi/", "nav_changes" }, { "tim-kiem/", "nav_search" }, { "du-lieu/", "nav_data" },
+	};
+	json_t *a = json_array();
+	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+		json_t *o = json_object();
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "%s%s", s->base_path, items[i][0]);
+		SET(o, "url", json_string(b.ptr));
+		buf_free(&b);
+		const char *label = json_string_value(json_object_get(t, items[i][1]));
+		SET(o, "label", json_string(label ? label : items[i][1]));
+		SET(o, "current", json_boolean(current && !strcmp(current, items[i][0])));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *site_json(const site_t *s)
+{
+	json_t *o = json_object();
+	SET(o, "title", json_string(s->title));
+	SET(o, "description", s->description ? json_string(s->description) : json_null());
+	SET(o, "language", json_string(s->language));
+	SET(o, "base_url", s->base_url ? json_string(s->base_url) : json_null());
+	SET(o, "base_path", json_string(s->base_path));
+	SET(o, "repo_url", s->repo_url ? json_string(s->repo_url) : json_null());
+	SET(o, "owner", s->owner ? json_string(s->owner) : json_null());
+	SET(o, "as_of", ctx_date_iso(s->as_of));
+	SET(o, "as_of_vi", ctx_date_vi(s->as_of));
+	SET(o, "commit", s->commit[0] ? json_string(s->commit) : json_null());
+	if (s->commit[0]) {
+		char sh[8];
+		memcpy(sh, s->commit, 7);
+		sh[7] = '\0';
+		SET(o, "commit_short", json_string(sh));
+	}
+	json_t *pages = json_array();
+	for (size_t i = 0; i < s->npages; i++) {
+		json_t *p = json_object();
+		SET(p, "title", json_string(s->pages[i].title));
+		SET(p, "url", json_string(s->pages[i].url));
+		json_array_append_new(pages, p);
+	}
+	SET(o, "pages", pages);
+	if (s->params)
+		SET(o, "params", ctx_params(s->params));
+	return o;
+}
+
+/* Renders template `name` with ctx (consumed) to file rel. */
+static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
+		 const char *rel, const char *title, const char *kind, const char *navkey)
+{
+	json_t *site = json_deep_copy(json_object_get(base, "site"));
+	SET(site, "nav", nav(r->s, json_object_get(base, "t"), navkey));
+	SET(ctx, "site", site);
+	SET(ctx, "t", json_incref(json_object_get(base, "t")));
+	SET(ctx, "root", json_string(r->s->base_path));
+	json_t *page = json_object_get(ctx, "page");
+	if (!page) {
+		page = json_object();
+		SET(ctx, "page", page);
+	}
+	SET(page, "title", json_string(title ? title : ""));
+	SET(page, "kind", json_string(kind));
+	buf_t out = BUF_INIT;
+	if (tmpl_render(r->th->tmpl, name, ctx, &out) < 0) {
+		loc_t loc = { 0 };
+		diag_error(r->d, &loc, "the theme has no template \"%s\"", name);
+		atomic_store(&r->failed, 1);
+	} else {
+		if (r->ro->inject) {
+			char *body = out.ptr ? strstr(out.ptr, "</body>") : NULL;
+			if (body) {
+				buf_t b2 = BUF_INIT;
+				buf_put(&b2, out.ptr, (size_t)(body - out.ptr));
+				buf_puts(&b2, r->ro->inject);
+				buf_puts(&b2, body);
+				buf_free(&out);
+				out = b2;
+			}
+		}
+		char *err = NULL;
+		if (out_write(r->o, rel, out.ptr ? out.ptr : "", out.len, &err) < 0) {
+			loc_t loc = { 0 };
+			diag_error(r->d, &loc, "%s", err);
+			free(err);
+			atomic_store(&r->failed, 1);
+		}
+	}
+	buf_free(&out);
+	json_decref(ctx);
+}
+
+static const char *t_str(struct run *r, const char *key, const char *dflt)
+{
+	const char *v = json_string_value(json_object_get(r->th->strings, key));
+	return v ? v : dflt;
+}
+
+static char *rel_of(const site_t *s, const char *url)
+{
+	/* url = base_path + rel/ ; the file is rel/index.html */
+	const char *rel = url + strlen(s->base_path);
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%sindex.html", rel);
+	return buf_detach(&b);
+}
+
+static int task_due_cmp(const void *x, const void *y)
+{
+	const task_t *a = *(task_t *const *)x, *b = *(task_t *const *)y;
+	if (a->due.date != b->due.date)
+		return a->due.date < b->due.date ? -1 : 1;
+	int c = strcmp(a->plan->key ? a->plan->key : "", b->plan->key ? b->plan->key : "");
+	if (c)
+		return c;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* All tasks of the site, in plan order. */
+static task_t **all_tasks(const site_t *s, size_t *n)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < s->nplans; i++)
+		total += s->plans[i]->ntasks;
+	task_t **v = xmalloc((total + 1) * sizeof(*v));
+	*n = 0;
+	for (size_t i = 0; i < s->nplans; i++)
+		for (size_t j = 0; j < s->plans[i]->ntasks; j++)
+			v[(*n)++] = &s->plans[i]->tasks[j];
+	return v;
+}
+
+static json_t *plans_list(const site_t *s)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->nplans; i++)
+		json_array_append_new(a, ctx_plan_summary(s->plans[i]));
+	return a;
+}
+
+static void job_home(struct run *r, json_t *base)
+{
+	const site_t *s = r->s;
+	json_t *ctx = json_object();
+	stats_t tot = { 0 };
+	size_t n;
+	task_t **tasks = all_tasks(s, &n);
+	for (size_t i = 0; i < n; i++)
+		stats_add(&tot, tasks[i]);
+	stats_finish(&tot);
+	SET(ctx, "totals", ctx_stats(&tot));
+	SET(ctx, "plan_count", json_integer((json_int_t)s->nplans));
+	/* units leading the most overdue tasks; ties in name order */
+	const unit_t **us = xmalloc((s->nunits + 1) * sizeof(*us));
+	size_t nu = 0;
+	for (size_t i = 0; i < s->nunits; i++)
+		if (s->units[i]->lead_stats.overdue > 0)
+			us[nu++] = s->units[i];
+	for (size_t i = 1; i < nu; i++)
+		for (size_t j = i; j > 0 && us[j - 1]->lead_stats.overdue < us[j]->lead_stats.overdue; j--) {
+			const unit_t *t = us[j];
+			us[j] = us[j - 1];
+			us[j - 1] = t;
+		}
+	json_t *ou = json_array();
+	for (size_t i = 0; i < nu && i < 10; i++) {
+		json_t *e = json_object();
+		SET(e, "unit", ctx_unit_ref(us[i], NULL));
+		SET(e, "stats", ctx_stats(&us[i]->lead_stats));
+		json_array_append_new(ou, e);
+	}
+	free(us);
+	SET(ctx, "overdue_units", ou);
+	date_t limit = date_add_days(s->as_of, 30);
+	task_t **up = xmalloc((n + 1) * sizeof(*up));
+	size_t nup = 0;
+	for (size_t i = 0; i < n; i++) {
+		task_t *t = tasks[i];
+		if (t->due.date && t->due.date >= s->as_of && t->due.date <= limit &&
+		    t->status != STATUS_DONE && t->status != STATUS_CANCELLED)
+			up[nup++] = t;
+	}
+	qsort(up, nup, sizeof(*up), task_due_cmp);
+	json_t *ua = json_array();
+	for (size_t i = 0; i < nup; i++)
+		json_array_append_new(ua, ctx_task(s, up[i], 1));
+	SET(ctx, "upcoming", ua);
+	free(up);
+	free(tasks);
+	SET(ctx, "recent_changes", json_array());
+	SET(ctx, "plans", plans_list(s));
+	emit(r, base, "home", ctx, "index.html", t_str(r, "home_title", s->title), "home", "");
+}
+
+static const char *plan_issuer_name(const void *p)
+{
+	const plan_t *pl = *(plan_t *const *)p;
+	return pl->has_issuer ? pl->issuer.unit->name : "";
+}
+
+static void job_plans(struct run *r, json_t *base)
+{
+	const site_t *s = r->s;
+	json_t *ctx = json_object();
+	/* grouped by issuing agency, agencies in Vietnamese order, plans newest
+	 * first within each */
+	plan_t **v = xmalloc((s->nplans + 1) * sizeof(*v));
+	memcpy(v, s->plans, s->nplans * sizeof(*v));
+	for (size_t i = 1; i < s->nplans; i++)
+		for (size_t j = i; j > 0 && v[j - 1]->date < v[j]->date; j--) {
+			plan_t *t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	coll_sort(v, s->nplans, sizeof(*v), plan_issuer_name);
+	json_t *groups = json_array();
+	json_t *cur = NULL;
+	const unit_t *cu = (const unit_t *)-1;
+	for (size_t i = 0; i < s->nplans; i++) {
+		const unit_t *u = v[i]->has_issuer ? v[i]->issuer.unit : NULL;
+		if (u != cu) {
+			cu = u;
+			json_t *g = json_object();
+			if (u)
+				SET(g, "issuer", ctx_unit_ref(u, NULL));
+			cur = json_array();
+			SET(g, "plans", cur);
+			json_array_append_new(groups, g);
+		}
+		json_array_append_new(cur, ctx_plan_summary(v[i]));
+	}
+	free(v);
+	SET(ctx, "issuers", groups);
+	SET(ctx, "plans", plans_list(s));
+	emit(r, base, "plans", ctx, "ke-hoach/index.html", t_str(r, "plans_title", "Kế hoạch"), "plans",
+	     "ke-hoach/");
+}
+
+static void job_plan(struct run *r, json_t *base, const plan_t *p)
+{
+	json_t *ctx = json_object();
+	SET(ctx, "plan", ctx_plan_full(r->s, p));
+	char *rel = rel_of(r->s, p->url);
+	char *title = NULL;
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s %s", p->type, p->number ? p->number : p->title);
+	title = buf_detach(&b);
+	emit(r, base, "plan", ctx, rel, title, "plan", "ke-hoach/");
+	free(title);
+	free(rel);
+}
+
+static void job_units(struct run *r, json_t *base)
+{
+	const site_t *s = r->s;
+	json_t *ctx = json_object();
+	json_t *tree = json_array();
+	for (size_t i = 0; i < s->nunits; i++)
+		if (!s->units[i]->parent)
+			json_array_append_new(tree, ctx_unit_tree(s->units[i], 0));
+	SET(ctx, "tree", tree);
+	emit(r, base, "units", ctx, "don-vi/index.html", t_str(r, "units_title", "Đơn vị"), "units",
+	     "don-vi/");
+}
+
+static void job_unit(struct run *r, json_t *base, const unit_t *u)
+{
+	json_t *ctx = json_object();
+	SET(ctx, "unit", ctx_unit_full(r->s, u));
+	char *rel = rel_of(r->s, u->url);
+	emit(r, base, "unit", ctx, rel, u->name, "unit", "don-vi/");
+	free(rel);
+}
+
+static void job_docs(struct run *r, json_t *base)
+{
+	json_t *ctx = json_object();
+	SET(ctx, "cascade", ctx_cascade(r->s));
+	emit(r, base, "documents", ctx, "van-ban/index.html", t_str(r, "documents_title", "Văn bản"),
+	     "documents", "van-ban/");
+}
+
+static void job_doc(struct run *r, json_t *base, const doc_t *dc)
+{
+	json_t *ctx = json_object();
+	SET(ctx, "document", ctx_doc_full(r->s, dc));
+	char *rel = rel_of(r->s, dc->url);
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s%s%s", dc->type ? dc->type : "", dc->type ? " " : "", dc->number);
+	emit(r, base, "document", ctx, rel, b.ptr, "document", "van-ban/");
+	buf_free(&b);
+	free(rel);
+}
+
+static void job_deadlines(struct run *r, json_t *base)
+{
+	const site_t *s = r->s;
+	size_t n;
+	task_t **tasks = all_tasks(s, &n);
+	task_t **v = xmalloc((n + 1) * sizeof(*v));
+	size_t nv = 0;
+	for (size_t i = 0; i < n; i++)
+		if (tasks[i]->due.date && tasks[i]->status != STATUS_DONE &&
+		    tasks[i]->status != STATUS_CANCELLED)
+			v[nv++] = tasks[i];
+	qsort(v, nv, sizeof(*v), task_due_cmp);
+	json_t *overdue = json_array(), *months = json_array(), *ongoing = json_array();
+	json_t *cur = NULL;
+	int curm = 0;
+	for (size_t i = 0; i < nv; i++) {
+		task_t *t = v[i];
+		if (t->overdue) {
+			json_array_append_new(overdue, ctx_task(s, t, 1));
+			continue;
+		}
+		if (t->due.date < s->as_of)
+			continue;   /* past, but "then ongoing": listed as ongoing below */
+		int m = t->due.date / 100;
+		if (m != curm) {
+			curm = m;
+			json_t *g = json_object();
+			char label[16];
+			snprintf(label, sizeof label, "%02d/%04d", m % 100, m / 100);
+			SET(g, "label", json_string(label));
+			char id[16];
+			snprintf(id, sizeof id, "%04d-%02d", m / 100, m % 100);
+			SET(g, "id", json_string(id));
+			cur = json_array();
+			SET(g, "tasks", cur);
+			json_array_append_new(months, g);
+		}
+		json_array_append_new(cur, ctx_task(s, t, 1));
+	}
+	for (size_t i = 0; i < n; i++) {
+		task_t *t = tasks[i];
+		if (t->status == STATUS_DONE || t->status == STATUS_CANCELLED || t->overdue)
+			continue;
+		if ((t->due.ongoing && (!t->due.date || t->due.date < s->as_of)))
+			json_array_append_new(ongoing, ctx_task(s, t, 1));
+	}
+	free(v);
+	free(tasks);
+	json_t *ctx = json_object();
+	SET(ctx, "has_overdue", json_boolean(json_array_size(overdue) > 0));
+	SET(ctx, "overdue", overdue);
+	SET(ctx, "months", months);
+	SET(ctx, "ongoing", ongoing);
+	emit(r, base, "deadlines", ctx, "thoi-han/index.html", t_str(r, "deadlines_title", "Thời hạn"),
+	     "deadlines", "thoi-han/");
+}
+
+static void job_page(struct run *r, json_t *base, const page_t *pg)
+{
+	json_t *ctx = json_object();
+	json_t *p = json_object();
+	SET(p, "title", json_string(pg->title));
+	SET(p, "url", json_string(pg->url));
+	char *html = md_render(pg->body_md, strlen(pg->body_md), r->s, NULL);
+	SET(p, "body_html", json_string(html));
+	free(html);
+	if (pg->params)
+		SET(p, "params", ctx_params(pg->params));
+	SET(ctx, "page", p);
+	char *rel = rel_of(r->s, pg->url);
+	emit(r, base, "page", ctx, rel, pg->title, "page", NULL);
+	free(rel);
+}
+
+static void job_simple(struct run *r, json_t *base, const char *tmpl, const char *rel,
+		       const char *key, const char *kind, const char *navkey)
+{
+	json_t *ctx = json_object();
+	if (!strcmp(kind, "data"))
+		SET(ctx, "files", data_describe());
+	emit(r, base, tmpl, ctx, rel, t_str(r, key, kind), kind, navkey);
+}
+
+static void run_job(struct run *r, json_t *base, const job_t *j)
+{
+	switch (j->kind) {
+	case JOB_HOME: job_home(r, base); break;
+	case JOB_PLANS: job_plans(r, base); break;
+	case JOB_PLAN: job_plan(r, base, j->item); break;
+	case JOB_UNITS: job_units(r, base); break;
+	case JOB_UNIT: job_unit(r, base, j->item); break;
+	case JOB_DOCS: job_docs(r, base); break;
+	case JOB_DOC: job_doc(r, base, j->item); break;
+	case JOB_DEADLINES: job_deadlines(r, base); break;
+	case JOB_PAGE: job_page(r, base, j->item); break;
+	case JOB_SEARCH:
+		job_simple(r, base, "search", "tim-kiem/index.html", "search_title", "search", "tim-kiem/");
+		break;
+	case JOB_DATA:
+		job_simple(r, base, "data", "du-lieu/index.html", "data_title", "data", "du-lieu/");
+		break;
+	case JOB_404: job_simple(r, base, "404", "404.html", "not_found_title", "404", NULL); break;
+	case JOB_OPEN_DATA:
+		if (data_write(r->s, r->o, r->d) < 0)
+			atomic_store(&r->failed, 1);
+		break;
+	}
+}
+
+static void *worker(void *arg)
+{
+	struct run *r = arg;
+	/* each thread its own copy of the shared data: jansson values are not
+	 * safe to share across threads while reference counts change */
+	json_t *base = json_deep_copy(r->base);
+	for (;;) {
+		size_t i = atomic_fetch_add(&r->next, 1);
+		if (i >= r->njobs)
+			break;
+		run_job(r, base, &r->jobs[i]);
+	}
+	json_decref(base);
+	return NULL;
+}
+
+static void copy_static(struct run *r)
+{
+	const site_t *s = r->s;
+	/* the site's static files win over the theme's of the same name */
+	for (size_t i = 0; i < r->th->nassets; i++) {
+		const asset_t *as = &r->th->assets[i];
+		int shadowed = 0;
+		for (size_t j = 0; j < s->nstatics && !shadowed; j++)
+			shadowed = !strcmp(s->statics[j]->rel + strlen("static/"), as->rel);
+		if (shadowed)
+			continue;
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "static/%s", as->rel);
+		char *err = NULL;
+		if (out_write(r->o, b.ptr, as->data, as->len, &err) < 0) {
+			loc_t loc = { 0 };
+			diag_error(r->d, &loc, "%s", err);
+			free(err);
+			r->failed = 1;
+		}
+		buf_free(&b);
+	}
+	for (size_t j = 0; j < s->nstatics; j++) {
+		const rfile_t *f = s->statics[j];
+		char *err = NULL;
+		if (out_write(r->o, f->rel, f->data, f->len, &err) < 0) {
+			loc_t loc = { f->path, 0, 0 };
+			diag_error(r->d, &loc, "%s", err);
+			free(err);
+			r->failed = 1;
+		}
+	}
+}
+
+int render_site(const site_t *s, const theme_t *th, out_t *o, diag_t *d, const render_opts_t *ro)
+{
+	struct run r = { .s = s, .th = th, .o = o, .d = d, .ro = ro };
+	size_t cap = 16 + s->nplans + s->nunits + s->ndocs + s->npages;
+	r.jobs = xmalloc(cap * sizeof(job_t));
+	/* the biggest jobs first, so the threads finish together */
+	r.jobs[r.njobs++] = (job_t){ JOB_OPEN_DATA, NULL };
+	r.jobs[r.njobs++] = (job_t){ JOB_HOME, NULL };
+	r.jobs[r.njobs++] = (job_t){ JOB_PLANS, NULL };
+	r.jobs[r.njobs++] = (job_t){ JOB_DEADLINES, NULL };
+	r.jobs[r.njobs++] = (job_t){ JOB_UNITS, NULL };
+	r.jobs[r.njobs++] = (job_t){ JOB_DOCS, NULL };
+	for (size_t i = 0; i < s->ndocs; i++)
+		if (!s->docs[i]->plan)
+			r.jobs[r.njobs++] = (job_t){ JOB_DOC, s->docs[i] };
+	for (size_t i = 0; i < s->nunits; i++)
+		r.jobs[r.njobs++] = (job_t){ JOB_UNIT, s->units[i] };
+	for (size_t i = 0; i < s->nplans; i++)
+		r.jobs[r.njobs++] = (job_t){ JOB_PLAN, s->plans[i] };
+	for (size_t i = 0; i < s->npages; i++)
+		r.jobs[r.njobs++] = (job_t){ JOB_PAGE, &s->pages[i] };
+	r.jobs[r.njobs++] = (job_t){ JOB_SEARCH, NULL };
+	r.jobs[r.njobs++] = (job_t){ JOB_DATA, NULL };
+	r.jobs[r.njobs++] = (job_t){ JOB_404, NULL };
+
+	r.base = json_object();
+	SET(r.base, "site", site_json(s));
+	SET(r.base, "t", json_deep_copy(th->strings));
+	copy_static(&r);
+
+	int n = ro->threads;
+	if (n <= 0) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+		n = c > 0 ? (int)c : 1;
+	}
+	if (n > 16)
+		n = 16;
+	pthread_t tid[16];
+	int started = 0;
+	for (int i = 1; i < n; i++)
+		if (pthread_create(&tid[started], NULL, worker, &r) == 0)
+			started++;
+	worker(&r);
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	json_decref(r.base);
+	free(r.jobs);
+	return r.failed ? -1 : 0;
+}

@@ -1,0 +1,296 @@
+/* repo.c: reading content files from a Git commit or the working tree. */
+#include "repo.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct repo {
+	git_repository *git;
+};
+
+static char *git_err(const char *what)
+{
+	const git_error *e = git_error_last();
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s: %s", what, e && e->message ? e->message : "unknown error");
+	return buf_detach(&b);
+}
+
+int repo_open(repo_t **out, const char *path, char **err)
+{
+	static int inited;
+	if (!inited) {
+		git_libgit2_init();
+		inited = 1;
+	}
+	*out = NULL;
+	git_repository *g = NULL;
+	int rc;
+	if (path)
+		rc = git_repository_open_ext(&g, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	else
+		rc = git_repository_open_ext(&g, ".", 0, NULL);
+	if (rc < 0) {
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "not a Git repository: %s", path ? path : "(current directory)");
+		*err = buf_detach(&b);
+		return -1;
+	}
+	repo_t *r = xcalloc(1, sizeof(*r));
+	r->git = g;
+	*out = r;
+	return 0;
+}
+
+void repo_free(repo_t *r)
+{
+	if (!r)
+		return;
+	git_repository_free(r->git);
+	free(r);
+}
+
+git_repository *repo_git(repo_t *r)
+{
+	return r->git;
+}
+
+const char *repo_workdir(repo_t *r)
+{
+	const char *w = git_repository_workdir(r->git);
+	return w ? w : "";
+}
+
+int repo_resolve(repo_t *r, const char *ref, git_oid *out, char **err)
+{
+	git_object *obj = NULL;
+	if (git_revparse_single(&obj, r->git, ref ? ref : "HEAD") < 0) {
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "unknown revision \"%s\"", ref ? ref : "HEAD");
+		*err = buf_detach(&b);
+		return -1;
+	}
+	git_object *commit = NULL;
+	int rc = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (rc < 0) {
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "revision \"%s\" does not name a commit", ref ? ref : "HEAD");
+		*err = buf_detach(&b);
+		return -1;
+	}
+	git_oid_cpy(out, git_object_id(commit));
+	git_object_free(commit);
+	return 0;
+}
+
+struct collect {
+	arena_t *a;
+	diag_t *d;
+	git_repository *git;
+	const char *content;   /* "content" (no trailing slash) */
+	buf_t files;           /* rfile_t array */
+	int failed;
+	char *err;
+};
+
+static void push_file(struct collect *c, const char *rel, const char *data,
+		      size_t len, const git_oid *oid)
+{
+	rfile_t f = { 0 };
+	f.path = arena_printf(c->a, "%s/%s", c->content, rel);
+	f.rel = f.path + strlen(c->content) + 1;
+	f.data = arena_strndup(c->a, data, len);
+	f.len = len;
+	if (oid)
+		git_oid_cpy(&f.oid, oid);
+	buf_put(&c->files, (const char *)&f, sizeof(f));
+}
+
+static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+	struct collect *c = payload;
+	git_filemode_t mode = git_tree_entry_filemode(e);
+	const char *name = git_tree_entry_name(e);
+	char *rel = arena_printf(c->a, "%s%s", root, name);
+	loc_t loc = { arena_printf(c->a, "%s/%s", c->content, rel), 0, 0 };
+	switch (mode) {
+	case GIT_FILEMODE_TREE:
+		return 0;
+	case GIT_FILEMODE_LINK:
+		diag_warning(c->d, &loc, "symbolic link skipped");
+		return 0;
+	case GIT_FILEMODE_COMMIT:
+		diag_warning(c->d, &loc, "submodule skipped");
+		return 0;
+	case GIT_FILEMODE_BLOB:
+	case GIT_FILEMODE_BLOB_EXECUTABLE: {
+		git_blob *blob = NULL;
+		if (git_blob_lookup(&blob, c->git, git_tree_entry_id(e)) < 0) {
+			c->err = git_err("reading blob");
+			c->failed = 1;
+			return -1;
+		}
+		push_file(c, rel, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+			  git_tree_entry_id(e));
+		git_blob_free(blob);
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+static int path_cmp(const void *x, const void *y)
+{
+	return strcmp(((const rfile_t *)x)->path, ((const rfile_t *)y)->path);
+}
+
+/* Walks dir (absolute) with rel as the content-relative prefix. */
+static void walk_dir(struct collect *c, const char *dir, const char *rel)
+{
+	DIR *dp = opendir(dir);
+	if (!dp) {
+		if (!c->failed) {
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "cannot read %s: %s", dir, strerror(errno));
+			c->err = buf_detach(&b);
+			c->failed = 1;
+		}
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(dp))) {
+		if (de->d_name[0] == '.' && (!de->d_name[1] || !strcmp(de->d_name, "..") ||
+					     !strcmp(de->d_name, ".git")))
+			continue;
+		char *full = arena_printf(c->a, "%s/%s", dir, de->d_name);
+		char *r = arena_printf(c->a, "%s%s", rel, de->d_name);
+		struct stat st;
+		if (lstat(full, &st) < 0)
+			continue;
+		loc_t loc = { arena_printf(c->a, "%s/%s", c->content, r), 0, 0 };
+		if (S_ISLNK(st.st_mode)) {
+			diag_warning(c->d, &loc, "symbolic link skipped");
+		} else if (S_ISDIR(st.st_mode)) {
+			struct stat g;
+			char *gitfile = arena_printf(c->a, "%s/.git", full);
+			if (lstat(gitfile, &g) == 0)
+				diag_warning(c->d, &loc, "submodule skipped");
+			else
+				walk_dir(c, full, arena_printf(c->a, "%s/", r));
+		} else if (S_ISREG(st.st_mode)) {
+			char *data;
+			size_t len;
+			if (util_read_file(full, &data, &len) < 0) {
+				diag_error(c->d, &loc, "cannot read file: %s", strerror(errno));
+				continue;
+			}
+			push_file(c, r, data, len, NULL);
+			free(data);
+		}
+	}
+	closedir(dp);
+}
+
+static void set_time(repo_t *r, git_commit *commit, snap_t *out)
+{
+	git_oid_tostr(out->commit, sizeof(out->commit), git_commit_id(commit));
+	out->time = (int64_t)git_commit_time(commit);
+	out->tz = git_commit_time_offset(commit);
+	(void)r;
+}
+
+int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
+		  const char *content, bool worktree, snap_t *out, char **err)
+{
+	memset(out, 0, sizeof(*out));
+	struct collect c = { .a = a, .d = d, .git = r->git };
+	/* "content/" and "./content" name the same folder */
+	while (content[0] == '.' && content[1] == '/')
+		content += 2;
+	size_t cl = strlen(content);
+	while (cl > 1 && content[cl - 1] == '/')
+		cl--;
+	c.content = arena_strndup(a, content, cl);
+	if (strstr(c.content, "..") || c.content[0] == '/') {
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "--content must be a folder inside the repository: %s", content);
+		*err = buf_detach(&b);
+		return -1;
+	}
+	int rc = -1;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	git_tree *sub = NULL;
+
+	if (worktree) {
+		const char *wd = git_repository_workdir(r->git);
+		if (!wd) {
+			*err = xstrdup("--worktree needs a repository with a working tree (this one is bare)");
+			goto out;
+		}
+		out->worktree = true;
+		git_oid oid;
+		char *ignored = NULL;
+		if (repo_resolve(r, ref, &oid, &ignored) == 0 &&
+		    git_commit_lookup(&commit, r->git, &oid) == 0)
+			set_time(r, commit, out);
+		free(ignored);
+		char *dir = arena_printf(a, "%s%s", wd, c.content);
+		struct stat st;
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "no content folder \"%s\" in the working tree", c.content);
+			*err = buf_detach(&b);
+			goto out;
+		}
+		walk_dir(&c, dir, "");
+		if (c.failed) {
+			*err = c.err;
+			c.err = NULL;
+			goto out;
+		}
+	} else {
+		git_oid oid;
+		if (repo_resolve(r, ref, &oid, err) < 0)
+			goto out;
+		if (git_commit_lookup(&commit, r->git, &oid) < 0 ||
+		    git_commit_tree(&tree, commit) < 0) {
+			*err = git_err("reading commit");
+			goto out;
+		}
+		set_time(r, commit, out);
+		if (git_tree_entry_bypath(&entry, tree, c.content) < 0 ||
+		    git_tree_entry_type(entry) != GIT_OBJECT_TREE ||
+		    git_tree_lookup(&sub, r->git, git_tree_entry_id(entry)) < 0) {
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "no content folder \"%s\" at %s", c.content, ref ? ref : "HEAD");
+			*err = buf_detach(&b);
+			goto out;
+		}
+		if (git_tree_walk(sub, GIT_TREEWALK_PRE, walk_cb, &c) < 0 || c.failed) {
+			*err = c.err ? c.err : git_err("reading tree");
+			c.err = NULL;
+			goto out;
+		}
+	}
+	out->n = c.files.len / sizeof(rfile_t);
+	out->files = arena_alloc(a, (out->n + 1) * sizeof(rfile_t));
+	if (out->n)
+		memcpy(out->files, c.files.ptr, c.files.len);
+	qsort(out->files, out->n, sizeof(rfile_t), path_cmp);
+	rc = 0;
+out:
+	buf_free(&c.files);
+	free(c.err);
+	git_tree_free(sub);
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return rc;
+}

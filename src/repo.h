@@ -1,0 +1,50 @@
+/* repo.h: the content of one commit (or of the working tree), read with
+ * libgit2 straight from Git objects: no checkout, no git binary. */
+#ifndef PLANSITE_REPO_H
+#define PLANSITE_REPO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <git2.h>
+
+#include "diag.h"
+#include "util.h"
+
+typedef struct {
+	const char *path;   /* relative to the repository root: content/plans/a.md */
+	const char *rel;    /* relative to the content root: plans/a.md */
+	const char *data;   /* NUL-terminated copy in the arena */
+	size_t len;
+	git_oid oid;        /* blob id (zero in worktree mode) */
+} rfile_t;
+
+typedef struct {
+	rfile_t *files;     /* sorted by path */
+	size_t n;
+	char commit[GIT_OID_HEXSZ + 1];  /* "" in worktree mode without HEAD */
+	int64_t time;       /* committer time (seconds since the epoch) */
+	int tz;             /* committer time zone offset, minutes */
+	bool worktree;
+} snap_t;
+
+typedef struct repo repo_t;
+
+/* Opens the repository at path, or discovers the one around the current
+ * directory when path is NULL.  Returns 0, or -1 with *err (malloc'd). */
+int repo_open(repo_t **out, const char *path, char **err);
+void repo_free(repo_t *r);   /* accepts NULL */
+git_repository *repo_git(repo_t *r);
+/* The work tree's root ("" for a bare repository); borrowed. */
+const char *repo_workdir(repo_t *r);
+
+/* Reads every file under `content` at `ref` (HEAD when NULL), or from the
+ * working tree when worktree is set.  Symbolic links and submodules are
+ * skipped with a warning.  Returns 0, or -1 with *err for environment
+ * errors (unknown ref, no such content folder). */
+int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
+		  const char *content, bool worktree, snap_t *out, char **err);
+
+/* Resolves ref to a commit id; 0 or -1 (with *err). */
+int repo_resolve(repo_t *r, const char *ref, git_oid *out, char **err);
+
+#endif

@@ -1,0 +1,545 @@
+/* text.c: Vietnamese-aware text keys (NFC, name and number keys, slugs, search folding). */
+#include "text.h"
+#include "util.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+/* ---- UTF-8 ------------------------------------------------------------ */
+
+/* Length of the well-formed UTF-8 sequence at s[0..n), or 0 when the bytes
+ * there are ill-formed.  Follows the Unicode table of well-formed byte
+ * sequences, so overlong forms, surrogates and code points past U+10FFFF are
+ * rejected (and NUL, which a C string could not carry anyway). */
+static size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t len;
+
+	if (c == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		len = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		len = 4;
+	else
+		return 0;
+	/* the second byte's range is what excludes overlongs and surrogates */
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xBF)
+			return 0;
+	return len;
+}
+
+long text_utf8_invalid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t n = utf8_seq_len(p + i, len - i);
+		if (n == 0)
+			return (long)i;
+		i += n;
+	}
+	return -1;
+}
+
+/* Copies s[0..len) with each ill-formed byte replaced by U+FFFD, so that the
+ * utf8proc calls below never fail on input that broke the "valid UTF-8"
+ * precondition: a wrong key is better than a crash in the middle of a build. */
+static char *utf8_sanitize(const char *s, size_t len, size_t *outlen)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	buf_t b = BUF_INIT;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t n = utf8_seq_len(p + i, len - i);
+		if (n == 0 && p[i] == 0)
+			n = 1;	/* NUL is valid for utf8proc; keep it */
+		if (n == 0) {
+			buf_put(&b, "\xEF\xBF\xBD", 3);
+			i++;
+		} else {
+			buf_put(&b, s + i, n);
+			i += n;
+		}
+	}
+	*outlen = b.len;
+	return buf_detach(&b);
+}
+
+/* utf8proc_map over s[0..len) into a malloc'd string. */
+static char *map(const char *s, size_t len, utf8proc_option_t opt,
+		 size_t *outlen)
+{
+	utf8proc_uint8_t *dst = NULL;
+	utf8proc_ssize_t n;
+
+	n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
+			 &dst, opt);
+	if (n < 0) {
+		size_t clen;
+		char *clean = utf8_sanitize(s, len, &clen);
+		n = utf8proc_map((const utf8proc_uint8_t *)clean,
+				 (utf8proc_ssize_t)clen, &dst, opt);
+		free(clean);
+		if (n < 0)	/* only out of memory is left */
+			abort();
+	}
+	if (outlen)
+		*outlen = (size_t)n;
+	return (char *)dst;
+}
+
+char *text_nfc(const char *s, size_t len, size_t *outlen)
+{
+	return map(s, len, UTF8PROC_STABLE | UTF8PROC_COMPOSE, outlen);
+}
+
+/* A decoded string: an array of code points. */
+typedef struct {
+	int32_t *cp;
+	size_t n, cap;
+} cps_t;
+
+static void cps_push(cps_t *c, int32_t v)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 32;
+		c->cp = xrealloc(c->cp, c->cap * sizeof(*c->cp));
+	}
+	c->cp[c->n++] = v;
+}
+
+/* Decodes already-normalised (hence valid) UTF-8. */
+static cps_t decode(const char *s, size_t len)
+{
+	cps_t c = { NULL, 0, 0 };
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		utf8proc_int32_t v;
+		utf8proc_ssize_t k = utf8proc_iterate(p + i,
+						      (utf8proc_ssize_t)(len - i), &v);
+		if (k <= 0) {
+			v = 0xFFFD;
+			k = 1;
+		}
+		cps_push(&c, v);
+		i += (size_t)k;
+	}
+	return c;
+}
+
+static void encode(buf_t *b, const int32_t *cp, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		utf8proc_uint8_t tmp[4];
+		utf8proc_ssize_t k = utf8proc_encode_char(cp[i], tmp);
+		buf_put(b, (const char *)tmp, (size_t)k);
+	}
+}
+
+/* Encodes cp[0..n) and NFC-normalises the result; malloc'd. */
+static char *encode_nfc(const int32_t *cp, size_t n)
+{
+	buf_t b = BUF_INIT;
+	encode(&b, cp, n);
+	char *out = text_nfc(b.ptr ? b.ptr : "", b.len, NULL);
+	buf_free(&b);
+	return out;
+}
+
+static bool is_space(int32_t c)
+{
+	if (c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' ||
+	    c == 0x85)
+		return true;
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_ZS:
+	case UTF8PROC_CATEGORY_ZL:
+	case UTF8PROC_CATEGORY_ZP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The dashes people type (or word processors substitute) between the parts
+ * of a name or number: hyphen-minus, hyphen, non-breaking hyphen, figure
+ * dash, en dash, em dash, horizontal bar, minus sign, small and fullwidth
+ * hyphen-minus. */
+static bool is_dash(int32_t c)
+{
+	return c == '-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212 ||
+	       c == 0xFE63 || c == 0xFF0D;
+}
+
+static bool is_mark(int32_t c)
+{
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC:
+	case UTF8PROC_CATEGORY_ME:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_letter(int32_t c)
+{
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ---- Vietnamese tone placement ------------------------------------------ */
+
+/* The five tone marks as NFD combining characters: grave (huyền), acute
+ * (sắc), hook above (hỏi), tilde (ngã), dot below (nặng). */
+static bool is_tone(int32_t c)
+{
+	return c == 0x0300 || c == 0x0301 || c == 0x0309 || c == 0x0303 ||
+	       c == 0x0323;
+}
+
+/* The vowel-quality marks: circumflex (â ê ô), breve (ă), horn (ơ ư). */
+enum { Q_NONE, Q_CIRC, Q_BREVE, Q_HORN };
+
+/* One letter of a syllable: its base, quality mark and tone mark. */
+typedef struct {
+	int32_t base;
+	int quality;
+	int32_t tone;		/* 0 when none */
+	bool vowel;
+} vletter_t;
+
+#define MAX_SYLLABLE 12
+
+/* Splits cp[0..n) (one run of letters, decomposed and case-folded) into
+ * Vietnamese letters.  Returns the count, or 0 when the run is not spelled
+ * with the Vietnamese alphabet (foreign words are left alone). */
+static size_t split_letters(const int32_t *cp, size_t n, vletter_t *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int32_t c = cp[i];
+		if (is_mark(c)) {
+			if (k == 0)
+				return 0;
+			vletter_t *l = &out[k - 1];
+			if (is_tone(c)) {
+				if (l->tone || !l->vowel)
+					return 0;
+				l->tone = c;
+				continue;
+			}
+			int q = c == 0x0302 ? Q_CIRC : c == 0x0306 ? Q_BREVE :
+				c == 0x031B ? Q_HORN : -1;
+			if (q < 0 || l->quality != Q_NONE)
+				return 0;
+			/* only â ă ê ô ơ ư exist */
+			bool ok = (l->base == 'a' && (q == Q_CIRC || q == Q_BREVE)) ||
+				  (l->base == 'e' && q == Q_CIRC) ||
+				  (l->base == 'o' && (q == Q_CIRC || q == Q_HORN)) ||
+				  (l->base == 'u' && q == Q_HORN);
+			if (!ok)
+				return 0;
+			l->quality = q;
+			continue;
+		}
+		bool vowel = c == 'a' || c == 'e' || c == 'i' || c == 'o' ||
+			     c == 'u' || c == 'y';
+		bool cons = (c >= 'a' && c <= 'z' && !vowel) || c == 0x0111;
+		if ((!vowel && !cons) || k == MAX_SYLLABLE)
+			return 0;
+		out[k].base = c;
+		out[k].quality = Q_NONE;
+		out[k].tone = 0;
+		out[k].vowel = vowel;
+		k++;
+	}
+	return k;
+}
+
+static bool plain(const vletter_t *l, int32_t base)
+{
+	return l->base == base && l->quality == Q_NONE;
+}
+
+/* Where the tone of a nucleus l[0..n) belongs when the whole syllable is
+ * written in one consistent style: on the vowel with a quality mark (the
+ * last one in ươ, uyê, iê ...), else on the last vowel when a final
+ * consonant follows (hoàn, thuyền), else on the main vowel of an open
+ * syllable, which is the first of two (hòa, của, mùa) and the middle of
+ * three (ngoài, khuỷu). */
+static size_t tone_target(const vletter_t *l, size_t n, bool coda)
+{
+	for (size_t i = n; i-- > 0;)
+		if (l[i].quality != Q_NONE)
+			return i;
+	if (coda)
+		return n - 1;
+	return n == 3 ? 1 : 0;
+}
+
+/* Rewrites the tone placement of one syllable to the canonical one.  Only
+ * two cases move a mark, because only there do correct spellings disagree:
+ *
+ * - the open syllables whose nucleus is oa, oe or uy.  The old style marks
+ *   the second vowel (hoà, khoẻ, thuỷ, uỷ), the new one the first (hòa,
+ *   khỏe, thủy, ủy); with a final consonant (hoàn, khoảng, huỳnh) both
+ *   write it on the second, so those are left alone.  The key uses the
+ *   first vowel.
+ * - a mark written on the glide of the onsets "qu" and "gi" (qúy, gìa):
+ *   that u or i is part of the consonant and never carries the tone, so
+ *   the mark can only be a misplaced tone of the vowel after it (quý, già).
+ *
+ * Every other placement is left as written: the rule must never make two
+ * different words equal.  Returns true when cp[0..n) was rewritten. */
+static bool fix_syllable(int32_t *cp, size_t n)
+{
+	vletter_t l[MAX_SYLLABLE];
+	size_t k = split_letters(cp, n, l);
+	size_t v0, v1, tones = 0, at = 0, nuc, target;
+
+	if (k == 0)
+		return false;
+	for (v0 = 0; v0 < k && !l[v0].vowel; v0++)
+		;
+	if (v0 == k)
+		return false;
+	for (v1 = v0; v1 + 1 < k && l[v1 + 1].vowel; v1++)
+		;
+	for (size_t i = v1 + 1; i < k; i++)
+		if (l[i].vowel)
+			return false;	/* two vowel groups: not one syllable */
+	for (size_t i = v0; i <= v1; i++)
+		if (l[i].tone) {
+			tones++;
+			at = i;
+		}
+	if (tones != 1)
+		return false;
+
+	nuc = v0;
+	if (v1 > v0 && v0 == 1 &&
+	    ((l[0].base == 'q' && plain(&l[1], 'u')) ||
+	     (l[0].base == 'g' && plain(&l[1], 'i'))))
+		nuc = v0 + 1;
+	bool coda = v1 + 1 < k;
+
+	if (at < nuc) {
+		target = nuc + tone_target(&l[nuc], v1 - nuc + 1, coda);
+	} else if (v1 == nuc + 1 && !coda && at == v1 &&
+		   ((plain(&l[nuc], 'o') && (plain(&l[v1], 'a') ||
+					     plain(&l[v1], 'e'))) ||
+		    (plain(&l[nuc], 'u') && plain(&l[v1], 'y')))) {
+		target = nuc;
+	} else {
+		return false;
+	}
+
+	/* Rebuild base + quality (+ tone) per letter; the caller recomposes
+	 * with NFC, which restores the canonical mark order. */
+	size_t j = 0;
+	int32_t tone = l[at].tone;
+	for (size_t i = 0; i < k; i++) {
+		cp[j++] = l[i].base;
+		if (l[i].quality == Q_CIRC)
+			cp[j++] = 0x0302;
+		else if (l[i].quality == Q_BREVE)
+			cp[j++] = 0x0306;
+		else if (l[i].quality == Q_HORN)
+			cp[j++] = 0x031B;
+		if (i == target)
+			cp[j++] = tone;
+	}
+	return j == n;
+}
+
+/* Applies fix_syllable to every run of letters (with their marks). */
+static void fix_tones(int32_t *cp, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		if (!is_letter(cp[i])) {
+			i++;
+			continue;
+		}
+		size_t e = i + 1;
+		while (e < n && (is_letter(cp[e]) || is_mark(cp[e])))
+			e++;
+		fix_syllable(cp + i, e - i);
+		i = e;
+	}
+}
+
+/* ---- keys --------------------------------------------------------------- */
+
+char *text_name_key(const char *s)
+{
+	size_t len;
+	/* IGNORE drops soft hyphens and zero-width characters pasted in from
+	 * word processors: invisible, so they must not make names differ. */
+	char *d = map(s, strlen(s), UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+		      UTF8PROC_CASEFOLD | UTF8PROC_IGNORE, &len);
+	cps_t in = decode(d, len);
+	free(d);
+
+	/* One pass: dashes alike, white space collapsed and trimmed, none
+	 * kept next to '&' ("KH & CN" is how some write "KH&CN") or a dash
+	 * ("Văn hóa - Xã hội" and "Văn hóa-Xã hội" are one name). */
+	size_t j = 0;
+	bool pending_space = false;
+	for (size_t i = 0; i < in.n; i++) {
+		int32_t c = in.cp[i];
+		if (is_space(c)) {
+			pending_space = true;
+			continue;
+		}
+		if (is_dash(c))
+			c = '-';
+		if (pending_space && j > 0 && c != '&' && c != '-' && in.cp[j - 1] != '&' &&
+		    in.cp[j - 1] != '-')
+			in.cp[j++] = ' ';
+		pending_space = false;
+		in.cp[j++] = c;
+	}
+	in.n = j;
+
+	fix_tones(in.cp, in.n);
+	char *out = encode_nfc(in.cp, in.n);
+	free(in.cp);
+	return out;
+}
+
+char *text_docnum_key(const char *s)
+{
+	size_t len;
+	char *d = map(s, strlen(s), UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+		      UTF8PROC_IGNORE, &len);
+	cps_t in = decode(d, len);
+	free(d);
+
+	size_t j = 0;
+	for (size_t i = 0; i < in.n; i++) {
+		int32_t c = in.cp[i];
+		if (is_space(c))
+			continue;
+		in.cp[j++] = is_dash(c) ? '-' : utf8proc_toupper(c);
+	}
+	char *out = encode_nfc(in.cp, j);
+	free(in.cp);
+	return out;
+}
+
+char *text_search_fold(const char *s)
+{
+	size_t len;
+	char *d = map(s, strlen(s), UTF8PROC_STABLE | UTF8PROC_DECOMPOSE, &len);
+	cps_t in = decode(d, len);
+	free(d);
+
+	/* The same steps in the same order as plansiteFold() in fold.js:
+	 * marks go before lower-casing, so no context-dependent or multi-code-
+	 * point lower-case mapping can differ between the two.  Only letters
+	 * and marks newer than utf8proc's Unicode (13.0) can fold differently
+	 * in a newer browser; none of them is Vietnamese. */
+	size_t j = 0;
+	for (size_t i = 0; i < in.n; i++) {
+		int32_t c = in.cp[i];
+		if (is_mark(c))
+			continue;
+		if (c == 0x0110 || c == 0x0111)
+			c = 'd';
+		in.cp[j++] = utf8proc_tolower(c);
+	}
+	char *out = encode_nfc(in.cp, j);
+	free(in.cp);
+	return out;
+}
+
+char *text_slug(const char *s)
+{
+	char *f = text_search_fold(s);
+	buf_t b = BUF_INIT;
+	bool sep = false;
+
+	for (const char *p = f; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (sep && b.len > 0)
+				buf_putc(&b, '-');
+			sep = false;
+			buf_putc(&b, c);
+		} else {
+			sep = true;
+		}
+	}
+	free(f);
+	return buf_detach(&b);
+}
+
+size_t text_distance(const char *a, const char *b)
+{
+	cps_t x = decode(a, strlen(a));
+	cps_t y = decode(b, strlen(b));
+	size_t *row = xmalloc((y.n + 1) * sizeof(*row));
+
+	/* One row of the classic table: row[j] is the distance between the
+	 * prefix of x read so far and the first j code points of y. */
+	for (size_t j = 0; j <= y.n; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= x.n; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= y.n; j++) {
+			size_t up = row[j];
+			size_t best = diag + (x.cp[i - 1] != y.cp[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	size_t d = row[y.n];
+	free(row);
+	free(x.cp);
+	free(y.cp);
+	return d;
+}

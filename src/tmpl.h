@@ -1,0 +1,38 @@
+/* tmpl.h: a Mustache template engine (the spec's core modules and
+ * ~inheritance) rendering jansson values.  A set is compiled once, then
+ * rendered from any number of threads at once (rendering never mutates it). */
+#ifndef PLANSITE_TMPL_H
+#define PLANSITE_TMPL_H
+
+#include <stdbool.h>
+#include <jansson.h>
+#include "util.h"
+
+typedef struct tmpl_set tmpl_set_t;
+
+/* How deep sections, blocks, partials and parents may nest, in one source
+ * and while rendering (where a recursive partial nests without end). */
+#define TMPL_MAX_DEPTH 100
+
+tmpl_set_t *tmpl_set_new(void);
+void tmpl_set_free(tmpl_set_t *set);                 /* accepts NULL */
+
+/* Compiles src under name (replacing an earlier template of that name: a
+ * site's templates override the theme's).  `file` names the source in error
+ * messages.  Returns 0, or -1 with *err set to a malloc'd message of the form
+ * "file:line:col: error: text" (caller frees). */
+int tmpl_set_add(tmpl_set_t *set, const char *name, const char *file,
+                 const char *src, size_t len, char **err);
+
+bool tmpl_set_has(const tmpl_set_t *set, const char *name);
+
+/* Renders template `name` with ctx as the root context, appending to out.
+ * Partials ({{>x}}) and parents ({{<x}}) are looked up in the same set; an
+ * unknown partial renders as nothing, as the spec says.  {{x}} is
+ * HTML-escaped, {{{x}}} and {{&x}} are not.  Returns 0, or -1 when name is
+ * not in the set, or -2 when rendering nested deeper than TMPL_MAX_DEPTH
+ * (a partial or block including itself without end); out then holds what
+ * was rendered up to that point. */
+int tmpl_render(const tmpl_set_t *set, const char *name, json_t *ctx, buf_t *out);
+
+#endif

@@ -1,0 +1,68 @@
+/* util.h: allocation wrappers, growable byte buffers and a bump arena. */
+#ifndef PLANSITE_UTIL_H
+#define PLANSITE_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Allocation failure aborts here, so no caller carries an out-of-memory path. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* A growable byte string, always NUL-terminated once anything was put. */
+typedef struct {
+	char *ptr;
+	size_t len, cap;
+} buf_t;
+
+#define BUF_INIT { NULL, 0, 0 }
+
+void buf_grow(buf_t *b, size_t extra);
+void buf_put(buf_t *b, const char *s, size_t n);
+void buf_puts(buf_t *b, const char *s);
+void buf_putc(buf_t *b, int c);
+void buf_printf(buf_t *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void buf_vprintf(buf_t *b, const char *fmt, va_list ap);
+/* Returns the contents ("" when empty) and leaves b empty; caller frees. */
+char *buf_detach(buf_t *b);
+void buf_clear(buf_t *b);
+void buf_free(buf_t *b);
+/* Appends s with & < > " ' escaped for HTML text and attribute values. */
+void buf_put_html(buf_t *b, const char *s, size_t n);
+
+/* A bump allocator: everything of one build lives in one arena and is freed
+ * together, so pointers between records never dangle.  Not thread-safe. */
+typedef struct arena arena_t;
+
+arena_t *arena_new(void);
+void *arena_alloc(arena_t *a, size_t n);          /* zeroed, 16-aligned */
+char *arena_strdup(arena_t *a, const char *s);    /* NULL gives NULL */
+char *arena_strndup(arena_t *a, const char *s, size_t n);
+char *arena_printf(arena_t *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void arena_free(arena_t *a);                      /* accepts NULL */
+
+/* Reads a whole file; returns 0 and a malloc'd buffer (NUL-terminated). */
+int util_read_file(const char *path, char **out, size_t *len);
+
+
+/* A string-keyed hash map of borrowed keys to borrowed values.  Keys must
+ * outlive the map (they live in the arena).  Insertion order is not kept. */
+typedef struct {
+	const char **keys;
+	void **vals;
+	size_t n, cap;
+} strmap_t;
+
+#define STRMAP_INIT { NULL, NULL, 0, 0 }
+
+void *strmap_get(const strmap_t *m, const char *key);
+/* Sets key to val; returns the previous value or NULL. */
+void *strmap_put(strmap_t *m, const char *key, void *val);
+void strmap_free(strmap_t *m);
+
+#endif

@@ -1,0 +1,678 @@
+/* xref.c: unit and document registries, scoped name resolution, the
+ * implements graph with cycle detection, and slugs. */
+#include "xref.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "collate.h"
+#include "text.h"
+
+/* Lookup tables of one resolution; the documents table outlives it in the
+ * site (body text links numbers to documents). */
+struct xref {
+	strmap_t units_by_key;   /* name key -> struct cand list */
+	strmap_t units_by_id;
+	strmap_t docs_by_key;    /* docnum key -> doc_t */
+	strmap_t unreg;          /* name key -> unregistered unit */
+	arena_t *a;
+};
+
+/* Several registered units may share a name ("Văn phòng"). */
+struct cand {
+	unit_t *unit;
+	struct cand *next;
+};
+
+/* Appends to an arena array that doubles when full (the old copy stays in
+ * the arena until the build ends: at most twice the final size). */
+#define PUSH(arr, n, cap, item)                                                   \
+	do {                                                                      \
+		if ((n) == (cap)) {                                               \
+			(cap) = (cap) ? 2 * (cap) : 8;                            \
+			void *grown_ = arena_alloc(x->a, (cap) * sizeof(*(arr))); \
+			if (n)                                                    \
+				memcpy(grown_, (arr), (n) * sizeof(*(arr)));      \
+			(arr) = grown_;                                           \
+		}                                                                 \
+		(arr)[(n)++] = (item);                                            \
+	} while (0)
+
+static char *key_in(arena_t *a, const char *s)
+{
+	char *k = text_name_key(s);
+	char *r = arena_strdup(a, k);
+	free(k);
+	return r;
+}
+
+static char *numkey_in(arena_t *a, const char *s)
+{
+	char *k = text_docnum_key(s);
+	char *r = arena_strdup(a, k);
+	free(k);
+	return r;
+}
+
+static void add_cand(arena_t *a, struct xref *x, const char *key, unit_t *u)
+{
+	struct cand *c = strmap_get(&x->units_by_key, key);
+	for (struct cand *p = c; p; p = p->next)
+		if (p->unit == u)
+			return;
+	struct cand *n = arena_alloc(a, sizeof(*n));
+	n->unit = u;
+	n->next = NULL;
+	if (!c) {
+		strmap_put(&x->units_by_key, key, n);
+		return;
+	}
+	while (c->next)
+		c = c->next;
+	c->next = n;
+}
+
+static void push_unit(struct xref *x, site_t *s, unit_t *u)
+{
+	PUSH(s->units, s->nunits, s->capunits, u);
+}
+
+
+static const rfile_t *find_file(const snap_t *snap, const char *rel)
+{
+	for (size_t i = 0; i < snap->n; i++)
+		if (!strcmp(snap->files[i].rel, rel))
+			return &snap->files[i];
+	return NULL;
+}
+
+static const ynode_t *load_list(arena_t *a, diag_t *d, const rfile_t *f)
+{
+	ynode_t *root = NULL;
+	if (!f || fm_check_utf8(d, f->path, f->data, f->len) < 0 ||
+	    yml_parse(a, d, f->path, f->data, f->len, 0, &root) < 0 || !root)
+		return NULL;
+	if (root->kind != YNODE_SEQ) {
+		diag_error(d, &root->loc, "%s must be a list", f->rel);
+		return NULL;
+	}
+	return root;
+}
+
+static const char *sval(arena_t *a, diag_t *d, const ynode_t *m, const char *k)
+{
+	const char *s = model_scalar(d, ynode_get(m, k), k);
+	return s && *s ? arena_strdup(a, s) : NULL;
+}
+
+static const char **list_of(arena_t *a, diag_t *d, const ynode_t *n, size_t *cnt)
+{
+	*cnt = 0;
+	if (!n || ynode_is_null(n))
+		return NULL;
+	size_t max = n->kind == YNODE_SEQ ? n->n : 1;
+	const char **v = arena_alloc(a, (max + 1) * sizeof(*v));
+	for (size_t i = 0; i < max; i++) {
+		const char *s = model_scalar(d, n->kind == YNODE_SEQ ? n->kids[i] : n, "value");
+		if (s && *s)
+			v[(*cnt)++] = s;
+	}
+	return v;
+}
+
+static void load_units(arena_t *a, diag_t *d, site_t *s, struct xref *x, const snap_t *snap)
+{
+	const ynode_t *root = load_list(a, d, find_file(snap, "units.yaml"));
+	if (!root)
+		return;
+	static const char *const kinds[] = { "agency", "department", "collective", NULL };
+	for (size_t i = 0; i < root->n; i++) {
+		const ynode_t *m = root->kids[i];
+		if (m->kind != YNODE_MAP) {
+			diag_error(d, &m->loc, "a unit must be a map (id, name, aliases, parent, kind)");
+			continue;
+		}
+		unit_t *u = arena_alloc(a, sizeof(*u));
+		u->loc = m->loc;
+		u->registered = true;
+		u->id = sval(a, d, m, "id");
+		u->name = sval(a, d, m, "name");
+		u->kind = sval(a, d, m, "kind");
+		u->parent_id = sval(a, d, m, "parent");
+		u->aliases = list_of(a, d, ynode_get(m, "aliases"), &u->naliases);
+		if (!u->id || !u->name) {
+			diag_error(d, &m->loc, "unit needs an id and a name");
+			continue;
+		}
+		char *sl = text_slug(u->id);
+		if (strcmp(sl, u->id))
+			diag_error(d, &ynode_get(m, "id")->loc,
+				   "unit id \"%s\" must be a slug (lower-case ASCII, digits, '-'): \"%s\"",
+				   u->id, sl);
+		free(sl);
+		if (u->kind) {
+			const char *const *k;
+			for (k = kinds; *k && strcmp(*k, u->kind); k++)
+				;
+			if (!*k)
+				diag_error(d, &ynode_get(m, "kind")->loc,
+					   "unit kind \"%s\" is not agency, department or collective", u->kind);
+		}
+		unit_t *prev = strmap_get(&x->units_by_id, u->id);
+		if (prev) {
+			diag_error(d, &ynode_get(m, "id")->loc, "duplicate unit id \"%s\" (first at line %d)",
+				   u->id, prev->loc.line);
+			continue;
+		}
+		strmap_put(&x->units_by_id, u->id, u);
+		u->key = key_in(a, u->name);
+		add_cand(a, x, u->key, u);
+		for (size_t j = 0; j < u->naliases; j++)
+			add_cand(a, x, key_in(a, u->aliases[j]), u);
+		push_unit(x, s, u);
+	}
+	/* parents, then cycles among them */
+	for (size_t i = 0; i < s->nunits; i++) {
+		unit_t *u = s->units[i];
+		if (!u->parent_id)
+			continue;
+		u->parent = strmap_get(&x->units_by_id, u->parent_id);
+		if (!u->parent) {
+			const ynode_t *m = root->kids[0];
+			loc_t loc = u->loc;
+			(void)m;
+			diag_error(d, &loc, "unit \"%s\": unknown parent \"%s\"", u->id, u->parent_id);
+		}
+	}
+	for (size_t i = 0; i < s->nunits; i++) {
+		unit_t *u = s->units[i];
+		size_t steps = 0;
+		for (unit_t *p = u->parent; p; p = p->parent) {
+			if (p == u || ++steps > s->nunits) {
+				diag_error(d, &u->loc, "unit \"%s\" is its own ancestor (parent cycle)", u->id);
+				u->parent = NULL;
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < s->nunits; i++) {
+		unit_t *u = s->units[i];
+		if (u->parent)
+			PUSH(u->parent->children, u->parent->nchildren, u->parent->capchildren, u);
+	}
+}
+
+static int is_under(const unit_t *u, const unit_t *scope)
+{
+	for (const unit_t *p = u->parent; p; p = p->parent)
+		if (p == scope)
+			return 1;
+	return 0;
+}
+
+/* Scoped resolution: the nearest enclosing scope of the issuer that has a
+ * sub-unit of this name wins; then a unit of that name site-wide. */
+static unit_t *lookup(struct xref *x, const char *key, const unit_t *scope, int *ambiguous)
+{
+	*ambiguous = 0;
+	struct cand *c = strmap_get(&x->units_by_key, key);
+	if (!c)
+		return NULL;
+	if (!c->next)
+		return c->unit;
+	for (const unit_t *sc = scope; sc; sc = sc->parent) {
+		if (sc != scope || 1) {
+			for (struct cand *p = c; p; p = p->next)
+				if (p->unit == sc)
+					return p->unit;
+		}
+		for (struct cand *p = c; p; p = p->next)
+			if (is_under(p->unit, sc))
+				return p->unit;
+	}
+	/* site-wide: a top-level unit of that name, else the first one */
+	for (struct cand *p = c; p; p = p->next)
+		if (!p->unit->parent)
+			return p->unit;
+	*ambiguous = 1;
+	return c->unit;
+}
+
+static const char *closest_name(const site_t *s, const char *name)
+{
+	char *k = text_name_key(name);
+	size_t best = (size_t)-1;
+	const char *found = NULL;
+	for (size_t i = 0; i < s->nunits; i++) {
+		const unit_t *u = s->units[i];
+		if (!u->registered)
+			continue;
+		for (size_t j = 0; j <= u->naliases; j++) {
+			const char *cand = j == 0 ? u->name : u->aliases[j - 1];
+			char *ck = text_name_key(cand);
+			size_t dist = text_distance(k, ck);
+			free(ck);
+			if (dist < best) {
+				best = dist;
+				found = cand;
+			}
+		}
+	}
+	size_t len = strlen(k);
+	free(k);
+	/* only suggest what is plausibly a misspelling */
+	return found && best <= len / 3 + 1 ? found : NULL;
+}
+
+static unit_t *unregistered(arena_t *a, site_t *s, struct xref *x, const char *name, const char *key)
+{
+	unit_t *u = strmap_get(&x->unreg, key);
+	if (u)
+		return u;
+	u = arena_alloc(a, sizeof(*u));
+	u->name = name;
+	u->key = key;
+	u->registered = false;
+	strmap_put(&x->unreg, key, u);
+	push_unit(x, s, u);
+	return u;
+}
+
+static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t *r,
+			const unit_t *scope)
+{
+	const char *key = key_in(a, r->text);
+	int amb;
+	r->unit = lookup(x, key, scope, &amb);
+	if (r->unit) {
+		if (amb)
+			diag_warning(d, &r->loc, "\"%s\" names several units; using %s (%s)", r->text,
+				     r->unit->name, r->unit->id);
+		return;
+	}
+	r->unit = unregistered(a, s, x, r->text, key);
+	if (!x->units_by_id.n)
+		return;   /* no registry: nothing to warn about */
+	const char *near = closest_name(s, r->text);
+	if (near)
+		diag_warning(d, &r->loc, "unit \"%s\" is not in units.yaml; did you mean \"%s\"?",
+			     r->text, near);
+	else
+		diag_warning(d, &r->loc, "unit \"%s\" is not in units.yaml", r->text);
+}
+
+/* `[Các sở, ban, ngành]` is three items in YAML; when consecutive items
+ * joined with ", " make a registered name, the editor meant that name. */
+static void resolve_list(arena_t *a, diag_t *d, site_t *s, struct xref *x, urefs_t *l,
+			 const unit_t *scope)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < l->n;) {
+		size_t best = 0;
+		unit_t *bu = NULL;
+		buf_t b = BUF_INIT;
+		buf_puts(&b, l->v[i].text);
+		for (size_t j = i + 1; j < l->n && j < i + 8; j++) {
+			buf_puts(&b, ", ");
+			buf_puts(&b, l->v[j].text);
+			char *k = text_name_key(b.ptr);
+			int amb;
+			unit_t *u = lookup(x, k, scope, &amb);
+			free(k);
+			if (u) {
+				best = j;
+				bu = u;
+			}
+		}
+		if (bu) {
+			buf_clear(&b);
+			for (size_t j = i; j <= best; j++) {
+				if (j > i)
+					buf_puts(&b, ", ");
+				buf_puts(&b, l->v[j].text);
+			}
+			diag_warning(d, &l->v[i].loc,
+				     "these list items join into the unit \"%s\"; did you mean to quote \"%s\"?",
+				     bu->name, b.ptr);
+			uref_t r = { arena_strdup(a, b.ptr), l->v[i].loc, bu };
+			l->v[out++] = r;
+			i = best + 1;
+		} else {
+			uref_t r = l->v[i];
+			resolve_one(a, d, s, x, &r, scope);
+			l->v[out++] = r;
+			i++;
+		}
+		buf_free(&b);
+	}
+	l->n = out;
+}
+
+static void push_doc(struct xref *x, site_t *s, doc_t *dc)
+{
+	PUSH(s->docs, s->ndocs, s->capdocs, dc);
+}
+
+static void load_documents(arena_t *a, diag_t *d, site_t *s, struct xref *x, const snap_t *snap)
+{
+	const ynode_t *root = load_list(a, d, find_file(snap, "documents.yaml"));
+	if (!root)
+		return;
+	for (size_t i = 0; i < root->n; i++) {
+		const ynode_t *m = root->kids[i];
+		if (m->kind != YNODE_MAP) {
+			diag_error(d, &m->loc, "a document must be a map (number, title ...)");
+			continue;
+		}
+		doc_t *dc = arena_alloc(a, sizeof(*dc));
+		dc->loc = m->loc;
+		dc->number = sval(a, d, m, "number");
+		if (!dc->number) {
+			diag_error(d, &m->loc, "document without a number");
+			continue;
+		}
+		dc->type = sval(a, d, m, "type");
+		dc->title = sval(a, d, m, "title");
+		dc->issuer = sval(a, d, m, "issuer");
+		dc->link = sval(a, d, m, "url");
+		const ynode_t *dn = ynode_get(m, "date");
+		const char *ds = model_scalar(d, dn, "date");
+		if (ds && date_parse_iso(ds, &dc->date) < 0)
+			diag_error(d, &dn->loc, "date \"%s\" is not a date (YYYY-MM-DD)", ds);
+		if (dc->link && strncmp(dc->link, "https://", 8) && strncmp(dc->link, "http://", 7)) {
+			diag_error(d, &ynode_get(m, "url")->loc, "url must start with http:// or https://");
+			dc->link = NULL;
+		}
+		dc->aliases = list_of(a, d, ynode_get(m, "aliases"), &dc->naliases);
+		size_t ni;
+		const ynode_t *in = ynode_get(m, "implements");
+		const char **impl = list_of(a, d, in, &ni);
+		dc->implements = arena_alloc(a, (ni + 1) * sizeof(str_t));
+		for (size_t j = 0; j < ni; j++) {
+			loc_t l = in->kind == YNODE_SEQ ? in->kids[j]->loc : in->loc;
+			dc->implements[j] = (str_t){ impl[j], l };
+		}
+		dc->nimplements = ni;
+		dc->key = numkey_in(a, dc->number);
+		doc_t *prev = strmap_get(&x->docs_by_key, dc->key);
+		if (prev) {
+			diag_error(d, &m->loc, "document %s is listed twice (first at line %d)",
+				   dc->number, prev->loc.line);
+			continue;
+		}
+		strmap_put(&x->docs_by_key, dc->key, dc);
+		push_doc(x, s, dc);
+	}
+	/* aliases after all numbers, so an alias never hides a real number */
+	for (size_t i = 0; i < s->ndocs; i++) {
+		doc_t *dc = s->docs[i];
+		for (size_t j = 0; j < dc->naliases; j++) {
+			const char *k = numkey_in(a, dc->aliases[j]);
+			doc_t *other = strmap_get(&x->docs_by_key, k);
+			if (other && other != dc)
+				diag_error(d, &dc->loc, "alias \"%s\" of %s is already %s", dc->aliases[j],
+					   dc->number, other->number);
+			else
+				strmap_put(&x->docs_by_key, k, dc);
+		}
+	}
+}
+
+static doc_t *find_or_stub(arena_t *a, site_t *s, struct xref *x, const str_t *ref)
+{
+	const char *k = numkey_in(a, ref->text);
+	doc_t *dc = strmap_get(&x->docs_by_key, k);
+	if (dc)
+		return dc;
+	dc = arena_alloc(a, sizeof(*dc));
+	dc->number = ref->text;
+	dc->key = k;
+	dc->stub = true;
+	dc->loc = ref->loc;
+	strmap_put(&x->docs_by_key, k, dc);
+	push_doc(x, s, dc);
+	return dc;
+}
+
+static void link(struct xref *x, doc_t *from, doc_t *to, arena_t *a, size_t *cap)
+{
+	for (size_t i = 0; i < from->nup; i++)
+		if (from->up[i] == to)
+			return;
+	if (from->nup == *cap) {
+		*cap = *cap ? 2 * *cap : 4;
+		doc_t **v = arena_alloc(a, *cap * sizeof(*v));
+		if (from->nup)
+			memcpy(v, from->up, from->nup * sizeof(*v));
+		from->up = v;
+	}
+	from->up[from->nup++] = to;
+	PUSH(to->down, to->ndown, to->capdown, from);
+}
+
+static const char *doc_where(const doc_t *dc)
+{
+	return dc->plan ? dc->plan->path : dc->loc.path;
+}
+
+/* Depth-first search with colours; a grey node reached again closes a cycle. */
+static void dfs(diag_t *d, doc_t *dc, strmap_t *colour, doc_t **stack, size_t depth,
+		arena_t *a)
+{
+	strmap_put(colour, dc->key, (void *)1);
+	stack[depth] = dc;
+	for (size_t i = 0; i < dc->nup; i++) {
+		doc_t *up = dc->up[i];
+		void *c = strmap_get(colour, up->key);
+		if (c == (void *)1) {
+			buf_t b = BUF_INIT;
+			size_t start = depth;
+			while (stack[start] != up)
+				start--;
+			for (size_t j = start; j <= depth; j++)
+				buf_printf(&b, "%s (%s) -> ", stack[j]->number, doc_where(stack[j]));
+			buf_printf(&b, "%s", up->number);
+			loc_t loc = dc->plan ? dc->plan->loc : dc->loc;
+			diag_error(d, &loc, "implements cycle: %s", b.ptr);
+			buf_free(&b);
+			/* break the edge so later stages see a DAG */
+			dc->up[i] = dc->up[--dc->nup];
+			for (size_t j = 0; j < up->ndown; j++)
+				if (up->down[j] == dc) {
+					up->down[j] = up->down[--up->ndown];
+					break;
+				}
+			i--;
+		} else if (!c) {
+			dfs(d, up, colour, stack, depth + 1, a);
+		}
+	}
+	strmap_put(colour, dc->key, (void *)2);
+}
+
+const char *xref_unit_name(const void *p)
+{
+	return (*(unit_t *const *)p)->name;
+}
+
+static const char *doc_number(const void *p)
+{
+	return (*(doc_t *const *)p)->number;
+}
+
+/* Gives each item a slug in `ns`; the second and later users of one slug get
+ * -2, -3 ... in the (deterministic) order items come. */
+static const char *unique_slug(arena_t *a, diag_t *d, strmap_t *ns, const char *want,
+			       const char *what, const loc_t *loc)
+{
+	const char *base = *want ? want : "x";
+	const char *slug = arena_strdup(a, base);
+	const char *first = strmap_get(ns, slug);
+	for (int n = 2; strmap_get(ns, slug); n++)
+		slug = arena_printf(a, "%s-%d", base, n);
+	if (first)
+		diag_warning(d, loc, "%s would share the URL slug \"%s\" with %s; it gets \"%s\"",
+			     what, base, first, slug);
+	strmap_put(ns, slug, (void *)arena_strdup(a, what));
+	return slug;
+}
+
+void xref_resolve(arena_t *a, diag_t *d, site_t *s, const snap_t *snap)
+{
+	struct xref *x = arena_alloc(a, sizeof(*x));
+	x->a = a;
+	load_units(a, d, s, x, snap);
+	load_documents(a, d, s, x, snap);
+
+	/* plans join the graph as documents */
+	for (size_t i = 0; i < s->nplans; i++) {
+		plan_t *p = s->plans[i];
+		doc_t *dc = arena_alloc(a, sizeof(*dc));
+		dc->plan = p;
+		dc->number = p->number ? p->number : p->id;
+		dc->key = numkey_in(a, dc->number);
+		dc->title = p->title;
+		dc->type = p->type;
+		dc->date = p->date;
+		dc->loc = p->loc;
+		p->doc = dc;
+		doc_t *reg = strmap_get(&x->docs_by_key, dc->key);
+		if (reg && !reg->plan) {
+			/* the registry described a document that is now published as a
+			 * plan: the plan wins, the registry entry's edges move to it */
+			diag_warning(d, &reg->loc, "%s is published as a plan (%s); this entry is ignored",
+				     reg->number, p->path);
+			for (size_t j = 0; j < s->ndocs; j++)
+				if (s->docs[j] == reg)
+					s->docs[j] = dc;
+			dc->implements = reg->implements;
+			dc->nimplements = reg->nimplements;
+			for (size_t j = 0; j < reg->naliases; j++)
+				strmap_put(&x->docs_by_key, numkey_in(a, reg->aliases[j]), dc);
+			strmap_put(&x->docs_by_key, dc->key, dc);
+			continue;
+		}
+		if (reg && reg->plan)
+			continue;   /* duplicate plan number: already an error */
+		strmap_put(&x->docs_by_key, dc->key, dc);
+		push_doc(x, s, dc);
+	}
+
+	/* units of every plan, scoped by the plan's issuer */
+	for (size_t i = 0; i < s->nplans; i++) {
+		plan_t *p = s->plans[i];
+		const unit_t *scope = NULL;
+		if (p->has_issuer) {
+			resolve_one(a, d, s, x, &p->issuer, NULL);
+			scope = p->issuer.unit;
+			unit_t *iu = p->issuer.unit;
+			PUSH(iu->issued, iu->nissued, iu->capissued, p);
+		}
+		for (size_t j = 0; j < p->ntasks; j++) {
+			task_t *t = &p->tasks[j];
+			resolve_list(a, d, s, x, &t->lead, scope);
+			resolve_list(a, d, s, x, &t->support, scope);
+			for (size_t k = 0; k < t->lead.n; k++) {
+				unit_t *u = t->lead.v[k].unit;
+				if (!u->nled || u->led[u->nled - 1] != t)
+					PUSH(u->led, u->nled, u->capled, t);
+			}
+			for (size_t k = 0; k < t->support.n; k++) {
+				unit_t *u = t->support.v[k].unit;
+				if (!u->nsupported || u->supported[u->nsupported - 1] != t)
+					PUSH(u->supported, u->nsupported, u->capsup, t);
+			}
+		}
+		for (size_t j = 0; j < p->nindicators; j++)
+			if (p->indicators[j].has_owner)
+				resolve_one(a, d, s, x, &p->indicators[j].owner, scope);
+	}
+
+	/* the implements edges; stubs for numbers known nowhere */
+	size_t ndocs = s->ndocs;
+	size_t *caps = xcalloc(ndocs + 1, sizeof(size_t));
+	for (size_t i = 0; i < ndocs; i++) {
+		doc_t *dc = s->docs[i];
+		str_t *impl = dc->plan ? dc->plan->implements : dc->implements;
+		size_t n = dc->plan ? dc->plan->nimplements : dc->nimplements;
+		if (dc->plan) {
+			dc->plan->impl_docs = arena_alloc(a, (n + 1) * sizeof(doc_t *));
+			dc->plan->nimplements = n;
+		}
+		for (size_t j = 0; j < n; j++) {
+			doc_t *to = find_or_stub(a, s, x, &impl[j]);
+			if (dc->plan)
+				dc->plan->impl_docs[j] = to;
+			if (to == dc) {
+				diag_error(d, &impl[j].loc, "%s implements itself", dc->number);
+				continue;
+			}
+			link(x, dc, to, a, &caps[i]);
+		}
+	}
+	free(caps);
+	strmap_t colour = STRMAP_INIT;
+	doc_t **stack = xmalloc((s->ndocs + 1) * sizeof(*stack));
+	for (size_t i = 0; i < s->ndocs; i++)
+		if (!strmap_get(&colour, s->docs[i]->key))
+			dfs(d, s->docs[i], &colour, stack, 0, a);
+	free(stack);
+	strmap_free(&colour);
+
+	/* display order and slugs */
+	coll_sort(s->units, s->nunits, sizeof(unit_t *), xref_unit_name);
+	for (size_t i = 0; i < s->nunits; i++)
+		coll_sort(s->units[i]->children, s->units[i]->nchildren, sizeof(unit_t *),
+			  xref_unit_name);
+	strmap_t ns = STRMAP_INIT;
+	/* registered units keep their ids; others share what is left */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < s->nunits; i++) {
+			unit_t *u = s->units[i];
+			if (u->registered != (pass == 0))
+				continue;
+			char *want = text_slug(u->registered ? u->id : u->name);
+			u->slug = unique_slug(a, d, &ns, want, u->name, &u->loc);
+			free(want);
+			u->url = arena_printf(a, "%sdon-vi/%s/", s->base_path, u->slug);
+			if (!u->id)
+				u->id = u->slug;
+		}
+	strmap_free(&ns);
+	for (size_t i = 0; i < s->nplans; i++) {
+		plan_t *p = s->plans[i];
+		char *want = text_slug(p->number ? p->number : p->id);
+		p->slug = unique_slug(a, d, &ns, want, p->path, &p->loc);
+		free(want);
+		p->url = arena_printf(a, "%ske-hoach/%s/", s->base_path, p->slug);
+	}
+	strmap_free(&ns);
+	coll_sort(s->docs, s->ndocs, sizeof(doc_t *), doc_number);
+	for (size_t i = 0; i < s->ndocs; i++) {
+		doc_t *dc = s->docs[i];
+		if (dc->plan) {
+			dc->slug = dc->plan->slug;
+			dc->url = dc->plan->url;
+			continue;
+		}
+		char *want = text_slug(dc->number);
+		dc->slug = unique_slug(a, d, &ns, want, dc->number, &dc->loc);
+		free(want);
+		dc->url = arena_printf(a, "%svan-ban/%s/", s->base_path, dc->slug);
+	}
+	strmap_free(&ns);
+	for (size_t i = 0; i < s->ndocs; i++)
+		coll_sort(s->docs[i]->down, s->docs[i]->ndown, sizeof(doc_t *), doc_number);
+	strmap_free(&x->units_by_key);
+	strmap_free(&x->units_by_id);
+	strmap_free(&x->unreg);
+	s->docs_by_key = x->docs_by_key;
+}
+
+doc_t *xref_find_doc(const site_t *s, const char *number)
+{
+	char *k = text_docnum_key(number);
+	doc_t *dc = strmap_get(&s->docs_by_key, k);
+	free(k);
+	return dc;
+}

@@ -14,6 +14,8 @@ struct ctx {
 	const model_opts_t *o;
 };
 
+static plan_t *parse_plan(struct ctx *c, const rfile_t *f);
+
 const char *model_scalar(diag_t *d, const ynode_t *n, const char *what)
 {
 	if (!n)
@@ -356,6 +358,12 @@ static void parse_indicators(struct ctx *c, plan_t *p, const ynode_t *n)
 		ind->met = indicator_met(ind->target, ind->actual);
 		params_of(c, m, known);
 	}
+}
+
+plan_t *model_parse_plan(arena_t *a, diag_t *d, const rfile_t *f, const model_opts_t *o)
+{
+	struct ctx c = { a, d, o };
+	return parse_plan(&c, f);
 }
 
 static plan_t *parse_plan(struct ctx *c, const rfile_t *f)

@@ -189,6 +189,11 @@ typedef struct {
  * the caller checks diag_errors. */
 site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t *o);
 
+/* Parses one plan file (front matter and body) on its own, as the history
+ * does for each version of a file.  Returns NULL after reporting errors to
+ * d when the file has no usable front matter; units are not resolved. */
+plan_t *model_parse_plan(arena_t *a, diag_t *d, const rfile_t *f, const model_opts_t *o);
+
 /* Frees what the site holds outside its arena; accepts NULL. */
 void model_site_free(site_t *s);
 

@@ -133,6 +133,33 @@ static json_t *strings_json(const ynode_t *m)
 	return o;
 }
 
+/* Template errors arrive as "file:line:col: error: text"; report them at
+ * their position like every other message. */
+static void report_tmpl_error(arena_t *a, diag_t *d, const char *e)
+{
+	const char *sep = e ? strstr(e, ": error: ") : NULL;
+	loc_t loc = { 0 };
+	if (!sep) {
+		diag_error(d, &loc, "%s", e ? e : "template error");
+		return;
+	}
+	char *head = xstrndup(e, (size_t)(sep - e));
+	char *c2 = strrchr(head, ':');
+	char *c1 = NULL;
+	if (c2) {
+		*c2 = '\0';
+		c1 = strrchr(head, ':');
+	}
+	if (c1) {
+		*c1 = '\0';
+		loc.path = arena_strdup(a, head);
+		loc.line = atoi(c1 + 1);
+		loc.col = atoi(c2 + 1);
+	}
+	diag_error(d, &loc, "%s", sep + strlen(": error: "));
+	free(head);
+}
+
 static int load_strings(theme_t *t, const char *dir, const char *lang, arena_t *a, diag_t *d)
 {
 	buf_t p = BUF_INIT;
@@ -182,10 +209,8 @@ int theme_load(theme_t *t, const char *dir, const site_t *s, arena_t *a, diag_t 
 		if (util_read_file(f.ptr, &src, &len) == 0) {
 			char *name = xstrndup(names[i], strlen(names[i]) - strlen(".mustache"));
 			char *e = NULL;
-			if (tmpl_set_add(t->tmpl, name, f.ptr, src, len, &e) < 0) {
-				loc_t loc = { 0 };
-				diag_error(d, &loc, "%s", e ? e : "template error");
-			}
+			if (tmpl_set_add(t->tmpl, name, f.ptr, src, len, &e) < 0)
+				report_tmpl_error(a, d, e);
 			free(e);
 			free(name);
 			free(src);
@@ -199,10 +224,8 @@ int theme_load(theme_t *t, const char *dir, const site_t *s, arena_t *a, diag_t 
 		const char *base = strrchr(f->rel, '/') + 1;
 		char *name = xstrndup(base, strlen(base) - strlen(".mustache"));
 		char *e = NULL;
-		if (tmpl_set_add(t->tmpl, name, f->path, f->data, f->len, &e) < 0) {
-			loc_t loc = { 0 };
-			diag_error(d, &loc, "%s", e ? e : "template error");
-		}
+		if (tmpl_set_add(t->tmpl, name, f->path, f->data, f->len, &e) < 0)
+			report_tmpl_error(a, d, e);
 		free(e);
 		free(name);
 	}

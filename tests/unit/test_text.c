@@ -1,0 +1,391 @@
+/* test_text.c: unit tests of text.c (UTF-8, NFC, name and number keys, slugs, folding, distance). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "text.h"
+#include "util.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_utf8_invalid(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+		long want;
+	} cases[] = {
+		{ "", 0, -1 },
+		{ "abc", 3, -1 },
+		{ "Số hóa", sizeof("Số hóa") - 1, -1 },
+		{ "\xF0\x9F\x98\x80", 4, -1 },		/* U+1F600 */
+		{ "\xEF\xBF\xBF", 3, -1 },		/* U+FFFF */
+		{ "\xF4\x8F\xBF\xBF", 4, -1 },		/* U+10FFFF */
+		{ "ab\0c", 4, 2 },			/* NUL */
+		{ "a\x80", 2, 1 },			/* stray continuation */
+		{ "ab\xC3", 3, 2 },			/* truncated at the end */
+		{ "a\xC3(", 3, 1 },			/* bad continuation */
+		{ "\xC0\xAF", 2, 0 },			/* overlong '/' */
+		{ "\xC1\xBF", 2, 0 },			/* overlong */
+		{ "x\xE0\x80\xAF", 4, 1 },		/* overlong, 3 bytes */
+		{ "\xF0\x80\x80\xAF", 4, 0 },		/* overlong, 4 bytes */
+		{ "ok\xED\xA0\x80", 5, 2 },		/* surrogate U+D800 */
+		{ "\xF4\x90\x80\x80", 4, 0 },		/* past U+10FFFF */
+		{ "\xF5\x80\x80\x80", 4, 0 },
+		{ "\xFF", 1, 0 },
+		{ "Số\xE1\xBB", 6, 4 },			/* cut in the middle of ố */
+		{ "abc", 2, -1 },			/* only len bytes count */
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		long got = text_utf8_invalid(cases[i].s, cases[i].len);
+		if (got != cases[i].want)
+			fail_msg("case %zu: got %ld, want %ld", i, got,
+				 cases[i].want);
+	}
+}
+
+static void test_nfc(void **state)
+{
+	/* "Việt" decomposed: e + circumflex + dot below */
+	const char *nfd = "Vi\x65\xCC\xA3\xCC\x82t";
+	size_t len = 0;
+	char *s = text_nfc(nfd, strlen(nfd), &len);
+	assert_string_equal(s, "Việt");
+	assert_int_equal(len, strlen("Việt"));
+	free(s);
+
+	/* marks in non-canonical order still compose to the same letter */
+	const char *odd = "Vi\x65\xCC\x82\xCC\xA3t";
+	s = text_nfc(odd, strlen(odd), NULL);
+	assert_string_equal(s, "Việt");
+	free(s);
+
+	s = text_nfc("", 0, &len);
+	assert_string_equal(s, "");
+	assert_int_equal(len, 0);
+	free(s);
+
+	/* only len bytes are read */
+	s = text_nfc("hoà bình", 4, &len);
+	assert_string_equal(s, "hoà");
+	free(s);
+
+	/* a precondition broken: no crash, the bad byte becomes U+FFFD */
+	s = text_nfc("a\xFF" "b", 3, NULL);
+	assert_string_equal(s, "a\xEF\xBF\xBD" "b");
+	free(s);
+}
+
+static void expect_same_key(const char *a, const char *b, int same)
+{
+	char *ka = text_name_key(a), *kb = text_name_key(b);
+	if ((strcmp(ka, kb) == 0) != same)
+		fail_msg("\"%s\" (%s) and \"%s\" (%s) should %s", a, ka, b, kb,
+			 same ? "match" : "differ");
+	free(ka);
+	free(kb);
+}
+
+static void test_name_key_same(void **state)
+{
+	static const char *const pairs[][2] = {
+		/* tone placement in open oa / oe / uy */
+		{ "uỷ", "ủy" },
+		{ "Uỷ ban", "Ủy ban" },
+		{ "UỶ BAN NHÂN DÂN", "Ủy ban nhân dân" },
+		{ "hoà", "hòa" },
+		{ "Hoà Bình", "Hòa Bình" },
+		{ "thuỷ", "thủy" },
+		{ "khoẻ", "khỏe" },
+		{ "toá", "tóa" },
+		{ "hoạ", "họa" },
+		{ "hoã", "hõa" },
+		{ "Thuý", "Thúy" },
+		{ "loè", "lòe" },
+		{ "Tỉnh uỷ", "Tỉnh ủy" },
+		{ "Văn phòng Tỉnh uỷ", "Văn phòng Tỉnh ủy" },
+		{ "Ban Thường vụ Tỉnh Uỷ", "ban thường vụ tỉnh ủy" },
+		{ "Phòng Văn hoá - Xã hội", "Phòng Văn hóa - Xã hội" },
+		{ "xoá bỏ", "xóa bỏ" },
+		{ "Đảng uỷ xã", "Đảng ủy xã" },
+		{ "cụ thể hoá", "cụ thể hóa" },
+		/* the onset glides of qu and gi never carry the tone */
+		{ "quý", "qúy" },
+		{ "Quỳnh", "Qùynh" },
+		{ "già", "gìa" },
+		{ "quà", "qùa" },
+		/* dashes, spaces, ampersands, case */
+		{ "Phòng Văn hóa - Xã hội", "Phòng Văn hóa – Xã hội" },
+		{ "Phòng Văn hóa - Xã hội", "Phòng Văn hóa — Xã hội" },
+		{ "Phòng Văn hóa - Xã hội", "Phòng Văn hóa \xE2\x88\x92 Xã hội" },
+		{ "Phòng Văn hóa - Xã hội", "Phòng Văn hóa \xE2\x80\x90 Xã hội" },
+		{ "Phòng Văn hóa - Xã hội", "  Phòng   Văn hóa\t-\nXã hội  " },
+		{ "Phòng Văn hóa - Xã hội", "Phòng\xC2\xA0Văn hóa - Xã hội" },
+		{ "Phòng Văn hóa - Xã hội", "Phòng Văn hóa-Xã hội" },
+		{ "Phòng Văn hóa - Xã hội", "Phòng Văn hóa –Xã hội" },
+		{ "Sở KH&CN", "Sở KH & CN" },
+		{ "Sở KH&CN", "sở kh &cn" },
+		{ "Văn phòng HĐND & UBND xã", "Văn phòng HĐND&UBND xã" },
+		{ "ĐẢNG ỦY", "đảng ủy" },
+		{ "Trung tâm Phục vụ HCC tỉnh", "trung tâm phục vụ hcc TỈNH" },
+		/* decomposed input, invisible soft hyphen */
+		{ "Vi\x65\xCC\xA3\xCC\x82t Nam", "Việt Nam" },
+		{ "Công\xC2\xAD an tỉnh", "Công an tỉnh" },
+	};
+	for (size_t i = 0; i < N(pairs); i++)
+		expect_same_key(pairs[i][0], pairs[i][1], 1);
+}
+
+static void test_name_key_differ(void **state)
+{
+	static const char *const pairs[][2] = {
+		{ "hoàn", "hoan" },
+		{ "hòa", "hóa" },		/* another tone */
+		{ "hòa", "hoa" },
+		{ "thủy", "thùy" },
+		{ "uỷ", "uy" },
+		{ "toà", "toá" },
+		{ "Sở Nội vụ", "Sở Ngoại vụ" },
+		{ "Sở Tư pháp", "Sở Tài chính" },
+		/* with a final consonant both styles write the second vowel,
+		 * so a mark on the first is another spelling, not a style */
+		{ "hoàn", "hòan" },
+		{ "khoảng", "khỏang" },
+		{ "huỳnh", "hùynh" },
+		/* only oa/oe/uy move: the main vowel of của, mùa, kìa, mười
+		 * is where the mark must be */
+		{ "của", "cuả" },
+		{ "mùa", "muà" },
+		{ "kìa", "kià" },
+		{ "người", "ngừơi" },
+		/* the vowel quality is part of the word */
+		{ "Huế", "Huệ" },
+		{ "tuỳ", "tùy ý" },
+		{ "Phòng Văn hóa - Xã hội", "Phòng Văn hóa Xã hội" },
+		{ "Sở KH&CN", "Sở KHCN" },
+	};
+	for (size_t i = 0; i < N(pairs); i++)
+		expect_same_key(pairs[i][0], pairs[i][1], 0);
+}
+
+static void test_name_key_exact(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "", "" },
+		{ "   ", "" },
+		{ "Uỷ ban", "ủy ban" },
+		{ "  Sở   KH & CN  ", "sở kh&cn" },
+		{ "Phòng Văn hoá – Xã hội", "phòng văn hóa-xã hội" },
+		{ "KHOẺ", "khỏe" },
+		{ "Thuỷ lợi", "thủy lợi" },
+		{ "Qúy", "quý" },
+		{ "Straße", "strasse" },
+		{ "Hoàn thành", "hoàn thành" },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		char *k = text_name_key(cases[i][0]);
+		assert_string_equal(k, cases[i][1]);
+		free(k);
+	}
+}
+
+static void test_docnum_key(void **state)
+{
+	static const char *const same[][2] = {
+		{ "57-NQ/TW", "57-nq/tw" },
+		{ "57-NQ/TW", "57 - NQ/TW" },
+		{ "57-NQ/TW", "57–NQ/TW" },
+		{ "57-NQ/TW", " 57\xE2\x80\x91NQ / TW " },
+		{ "185/KH-SDT&TG", "185/kh-sdt&tg" },
+		{ "261-KH/TU", "261-kh/tu" },
+		{ "15/2025/QĐ-UBND", "15/2025/qđ-ubnd" },
+		{ "115/TTr-SKH-CN", "115/TTR-SKH—CN" },
+	};
+	static const char *const differ[][2] = {
+		{ "71/NQ-CP", "71-NQ/CP" },	/* aliases cover this one */
+		{ "57-NQ/TW", "57-NQ/TU" },
+		{ "15/QĐ-UBND", "15/QD-UBND" },	/* Đ is not D */
+	};
+	static const char *const exact[][2] = {
+		{ "57 – nq/tw", "57-NQ/TW" },
+		{ "số 15/2025/qđ-ubnd", "SỐ15/2025/QĐ-UBND" },
+		{ "", "" },
+	};
+	for (size_t i = 0; i < N(same); i++) {
+		char *a = text_docnum_key(same[i][0]);
+		char *b = text_docnum_key(same[i][1]);
+		if (strcmp(a, b) != 0)
+			fail_msg("\"%s\" -> %s, \"%s\" -> %s", same[i][0], a,
+				 same[i][1], b);
+		free(a);
+		free(b);
+	}
+	for (size_t i = 0; i < N(differ); i++) {
+		char *a = text_docnum_key(differ[i][0]);
+		char *b = text_docnum_key(differ[i][1]);
+		assert_string_not_equal(a, b);
+		free(a);
+		free(b);
+	}
+	for (size_t i = 0; i < N(exact); i++) {
+		char *a = text_docnum_key(exact[i][0]);
+		assert_string_equal(a, exact[i][1]);
+		free(a);
+	}
+}
+
+static void test_slug(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "185/KH-SDT&TG", "185-kh-sdt-tg" },
+		{ "Sở Khoa học và Công nghệ", "so-khoa-hoc-va-cong-nghe" },
+		{ "Đồng Hỷ", "dong-hy" },
+		{ "57-NQ/TW", "57-nq-tw" },
+		{ "71/NQ-CP", "71-nq-cp" },
+		{ "Phòng Văn hóa – Xã hội", "phong-van-hoa-xa-hoi" },
+		{ "  --Văn phòng Tỉnh uỷ!!  ", "van-phong-tinh-uy" },
+		{ "ĐẢNG ỦY XÃ", "dang-uy-xa" },
+		{ "Số: /KH-UBND", "so-kh-ubnd" },
+		{ "Kế hoạch 44/KH-UBND ngày 15/11/2025",
+		  "ke-hoach-44-kh-ubnd-ngay-15-11-2025" },
+		{ "中文", "" },
+		{ "a中b", "a-b" },
+		{ "", "" },
+		{ "---", "" },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		char *s = text_slug(cases[i][0]);
+		assert_string_equal(s, cases[i][1]);
+		free(s);
+	}
+}
+
+/* The vectors live in a file shared with fold.js's test, so the two sides
+ * are held to the same table. */
+static char *read_vectors(void)
+{
+	const char *env = getenv("PLANSITE_FOLD_VECTORS");
+	char *data = NULL;
+	size_t len;
+
+	if (env && util_read_file(env, &data, &len) == 0)
+		return data;
+	if (util_read_file("tests/unit/fold-vectors.txt", &data, &len) == 0)
+		return data;
+	/* from another directory: next to this source file */
+	const char *slash = strrchr(__FILE__, '/');
+	if (slash) {
+		buf_t b = BUF_INIT;
+		buf_put(&b, __FILE__, (size_t)(slash - __FILE__));
+		buf_puts(&b, "/fold-vectors.txt");
+		int rc = util_read_file(b.ptr, &data, &len);
+		buf_free(&b);
+		if (rc == 0)
+			return data;
+	}
+	return NULL;
+}
+
+static void test_search_fold_vectors(void **state)
+{
+	char *data = read_vectors();
+	size_t run = 0, lineno = 0;
+	int failed = 0;
+
+	if (!data)
+		fail_msg("cannot read tests/unit/fold-vectors.txt (run from the "
+			 "repository root or set PLANSITE_FOLD_VECTORS)");
+	char *line = data;
+	while (line && *line) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		lineno++;
+		if (*line && *line != '#') {
+			char *tab = strchr(line, '\t');
+			assert_non_null(tab);
+			*tab = '\0';
+			char *got = text_search_fold(line);
+			if (strcmp(got, tab + 1) != 0) {
+				print_error("fold-vectors.txt:%zu: fold(\"%s\") = "
+					    "\"%s\", want \"%s\"\n", lineno, line,
+					    got, tab + 1);
+				failed++;
+			}
+			free(got);
+			run++;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	free(data);
+	assert_int_equal(failed, 0);
+	assert_true(run >= 40);
+}
+
+static void test_search_fold_more(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "", "" },
+		{ "SỐ HÓA", "so hoa" },
+		{ "số hoá", "so hoa" },
+		/* the fold of an NFD string equals the fold of its NFC form */
+		{ "so\xCC\x82\xCC\x81 ho\xCC\x81" "a", "so hoa" },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		char *f = text_search_fold(cases[i][0]);
+		assert_string_equal(f, cases[i][1]);
+		free(f);
+	}
+}
+
+static void test_distance(void **state)
+{
+	static const struct {
+		const char *a, *b;
+		size_t want;
+	} cases[] = {
+		{ "", "", 0 },
+		{ "", "abc", 3 },
+		{ "abc", "", 3 },
+		{ "kitten", "sitting", 3 },
+		{ "flaw", "lawn", 2 },
+		{ "Sở Nội vụ", "Sở Nội vụ", 0 },
+		/* one code point each, however many bytes */
+		{ "số", "so", 1 },
+		{ "hòa", "hoà", 2 },
+		{ "Sở Nội vụ", "Sở Ngoại vụ", 3 },
+		{ "Sở Tư pháp", "Sở Tư phap", 1 },
+		{ "Đồng Hỷ", "Đồng Hỷ xã", 3 },
+		{ "ab", "ba", 2 },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		size_t got = text_distance(cases[i].a, cases[i].b);
+		if (got != cases[i].want)
+			fail_msg("distance(\"%s\", \"%s\") = %zu, want %zu",
+				 cases[i].a, cases[i].b, got, cases[i].want);
+		assert_int_equal(text_distance(cases[i].b, cases[i].a), got);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8_invalid),
+		cmocka_unit_test(test_nfc),
+		cmocka_unit_test(test_name_key_same),
+		cmocka_unit_test(test_name_key_differ),
+		cmocka_unit_test(test_name_key_exact),
+		cmocka_unit_test(test_docnum_key),
+		cmocka_unit_test(test_slug),
+		cmocka_unit_test(test_search_fold_vectors),
+		cmocka_unit_test(test_search_fold_more),
+		cmocka_unit_test(test_distance),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

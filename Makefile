@@ -20,7 +20,7 @@ SANOBJ   := $(SRC:src/%.c=build/san/%.o)
 SANLIB   := $(LIBSRC:src/%.c=build/san/%.o)
 UNITBIN  := $(UNITSRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all test unit e2e check-deps test-browser bench clean regen valgrind sample
+.PHONY: all test unit e2e deps-test test-browser bench clean valgrind sample
 
 all: plansite
 
@@ -43,24 +43,32 @@ build/san/tests/%: tests/unit/%.c $(SANLIB)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Isrc $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
 		-o $@ $< $(SANLIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
-# The sample portal: installs missing Debian packages, builds, publishes public/.
+# The sample portal: installs missing Debian packages, builds, publishes
+# public/.  The sample's statuses were recorded as of 15/12/2025.
 sample:
-	./tools/setup.sh
+	./.ci/deps build
 	$(MAKE) plansite
-	./plansite build
+	./plansite build --as-of 2025-12-15
 
-test: unit e2e
+deps-test:
+	@./.ci/deps test
+
+test: deps-test
+	$(MAKE) unit e2e
 
 unit: $(UNITBIN)
 	@set -e; for t in $(UNITBIN); do echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t; done
+	node tests/unit/fold-vectors.js
 
 e2e: build/san/plansite plansite
 	PLANSITE=$(CURDIR)/build/san/plansite PLANSITE_REL=$(CURDIR)/plansite ./tests/e2e/run.sh
 
 test-browser: plansite
+	./.ci/deps browser
 	./tests/browser/run.sh
 
 bench: plansite
+	./.ci/deps bench
 	./bench/run.sh
 
 valgrind: plansite

@@ -351,6 +351,7 @@ static bool clears_right(const struct parser *p, size_t at, size_t *after)
 		*after = at + (p->src[at] == '\r' ? 2 : 1);
 		return true;
 	}
+	*after = at;
 	return false;
 }
 

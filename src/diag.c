@@ -107,7 +107,8 @@ static int cmp(const void *a, const void *b)
 
 static void format_all(diag_t *d, buf_t *out)
 {
-	qsort(d->v, d->n, sizeof(*d->v), cmp);
+	if (d->n)
+		qsort(d->v, d->n, sizeof(*d->v), cmp);
 	const struct msg *prev = NULL;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct msg *m = &d->v[i];

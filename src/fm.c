@@ -256,8 +256,10 @@ int yml_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 		if (!yaml_parser_parse(&parser, &ev)) {
 			loc_t loc = mark_loc(&b, parser.problem_mark);
 			if (parser.context)
-				diag_error(d, &loc, "YAML syntax error: %s %s", parser.problem,
-					   parser.context);
+				diag_error(d, &loc, "YAML syntax error: %s %s (started at line %d, column %d)",
+					   parser.problem, parser.context,
+					   (int)parser.context_mark.line + 1 + line_offset,
+					   (int)parser.context_mark.column + 1);
 			else
 				diag_error(d, &loc, "YAML syntax error: %s",
 					   parser.problem ? parser.problem : "unknown");

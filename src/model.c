@@ -580,7 +580,8 @@ static void parse_site(struct ctx *c, site_t *s, const rfile_t *f)
 static int plan_cmp(const void *x, const void *y)
 {
 	const plan_t *a = *(plan_t *const *)x, *b = *(plan_t *const *)y;
-	return strcmp(a->key ? a->key : "", b->key ? b->key : "");
+	int c = strcmp(a->key, b->key);
+	return c ? c : strcmp(a->path, b->path);
 }
 
 static int has_suffix(const char *s, const char *suf)
@@ -617,7 +618,8 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 			parse_site(&c, s, f);
 		} else if (!strncmp(f->rel, "plans/", 6) && has_suffix(f->rel, ".md")) {
 			plan_t *p = parse_plan(&c, f);
-			if (p && !p->draft)
+			/* a plan without number or id was reported and has no identity */
+			if (p && p->key && !p->draft)
 				s->plans[s->nplans++] = p;
 		} else if (!strncmp(f->rel, "pages/", 6) && has_suffix(f->rel, ".md")) {
 			parse_page(&c, s, f);
@@ -637,12 +639,19 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 	for (size_t i = 0; i < s->npages; i++)
 		s->pages[i].url = arena_printf(a, "%s%s/", s->base_path, s->pages[i].slug);
 	qsort(s->plans, s->nplans, sizeof(plan_t *), plan_cmp);
-	for (size_t i = 1; i < s->nplans; i++) {
-		plan_t *p = s->plans[i], *q = s->plans[i - 1];
-		if (p->key && q->key && !strcmp(p->key, q->key))
+	/* one number, one plan: the later files (by path) are reported and
+	 * left out, so later stages see unique keys */
+	size_t kept = 0;
+	for (size_t i = 0; i < s->nplans; i++) {
+		plan_t *p = s->plans[i];
+		if (kept && !strcmp(p->key, s->plans[kept - 1]->key)) {
 			diag_error(d, &p->loc, "plan %s is also published by %s",
-				   p->number ? p->number : p->id, q->path);
+				   p->number ? p->number : p->id, s->plans[kept - 1]->path);
+			continue;
+		}
+		s->plans[kept++] = p;
 	}
+	s->nplans = kept;
 	/* an attachment or evidence naming static/x must exist */
 	for (size_t i = 0; i < s->nplans; i++) {
 		plan_t *p = s->plans[i];

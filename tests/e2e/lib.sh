@@ -3,7 +3,7 @@ set -euo pipefail
 PLANSITE=${PLANSITE:-$PWD/plansite}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/plansite-e2e.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+[ -n "${KEEP:-}" ] && echo "keeping $T" || trap 'rm -rf "$T"' EXIT
 export HOME=$T GIT_CONFIG_NOSYSTEM=1 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export GIT_AUTHOR_NAME="Nguyễn Văn An" GIT_AUTHOR_EMAIL=an@example.gov.vn
 export GIT_COMMITTER_NAME="Nguyễn Văn An" GIT_COMMITTER_EMAIL=an@example.gov.vn

@@ -1,6 +1,7 @@
 /* ctx.c: model records turned into template data. */
 #include "ctx.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,7 @@ json_t *ctx_plan_summary(const plan_t *p)
 	SET(o, "date", ctx_date_iso(p->date));
 	SET(o, "date_vi", ctx_date_vi(p->date));
 	SET(o, "status", jstr(p->status_text ? p->status_text : "in_force"));
+	SET(o, "is_superseded", json_boolean(p->status_text && !strcmp(p->status_text, "superseded")));
 	SET(o, "stats", ctx_stats(&p->stats));
 	int n = (int)p->ntasks;
 	json_t *c = json_object();
@@ -148,7 +150,13 @@ json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 	SET(due, "parsed", json_boolean(t->due.parsed));
 	SET(o, "due", due);
 	SET(o, "status", json_string(status_id(t->status)));
-	SET(o, "status_label", json_string(status_label_vi(t->status)));
+	/* labels come from the strings file through these flags, so an English
+	 * site says "Done" without touching the C code */
+	for (int k = 0; k < STATUS_COUNT; k++) {
+		char key[32];
+		snprintf(key, sizeof key, "is_%s", status_id((status_t)k));
+		SET(o, key, json_boolean(t->status == (status_t)k));
+	}
 	SET(o, "overdue", json_boolean(t->overdue));
 	SET(o, "done_late", json_boolean(t->done_late));
 	SET(o, "has_progress", json_boolean(t->progress >= 0));

@@ -1,12 +1,879 @@
-/* serve.c: the preview server (in progress: see issue 6). */
+/* serve.c: the preview server: private builds, 127.0.0.1 only, rebuild and reload on change. */
 #include "serve.h"
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "repo.h"
+#include "theme.h"
+#include "util.h"
+
+#define EVENTS_PATH "/__plansite/events"
+#define STATUS_PATH "/__plansite/status"
+#define DEBOUNCE_MS 100      /* quiet time after the last file event */
+#define DEBOUNCE_MAX_MS 1000 /* ... but never postpone a build longer */
+#define REF_POLL_MS 500
+#define KEEPALIVE_S 15       /* SSE comment so proxies and clients see a live stream */
+
+/* Added before </body> of every built page (build_run injects it), never
+ * in `plansite build` output.  EventSource reconnects by itself when the
+ * server restarts. */
+static const char reload_script[] =
+	"<script>/* plansite serve */(function(){if(!window.EventSource)return;"
+	"var es=new EventSource(\"" EVENTS_PATH "\");"
+	"es.addEventListener(\"reload\",function(){es.close();location.reload();});})();</script>\n";
+
+/* One successful build in its own folder.  The server holds one reference
+ * while it is current and each request holds one while it opens a file; the
+ * folder is removed with the last reference (open descriptors stay
+ * readable after that, so a response never sees a half-removed site). */
+typedef struct {
+	char *root;   /* realpath of the folder */
+	int refs;
+} built_t;
+
+typedef struct {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;   /* gen moved or stopping was set (CLOCK_MONOTONIC) */
+	built_t *cur;             /* the last good site; NULL before the first */
+	char *report;             /* messages of the last build, malloc'd */
+	int failed;               /* the last build failed: overlay its report */
+	unsigned long gen;        /* bumped after every build, good or bad */
+	int stopping;
+	/* owned by the main thread */
+	const build_opts_t *opts;
+	char *tmp;                /* the private temporary folder */
+	char *base_url;           /* http://127.0.0.1:PORT/ unless --base-url */
+	unsigned long nbuilds;
+} server_t;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the served site ---------------------------------------------------- */
+
+static void built_release(server_t *sv, built_t *b)
+{
+	if (!b)
+		return;
+	pthread_mutex_lock(&sv->lock);
+	int last = --b->refs == 0;
+	pthread_mutex_unlock(&sv->lock);
+	if (!last)
+		return;
+	out_rmtree(b->root);
+	free(b->root);
+	free(b);
+}
+
+/* What a request works from: the current site (a reference the caller
+ * releases) and, when the last build failed, a copy of its report. */
+static built_t *built_acquire(server_t *sv, char **failed_report)
+{
+	pthread_mutex_lock(&sv->lock);
+	built_t *b = sv->cur;
+	if (b)
+		b->refs++;
+	*failed_report = sv->failed ? xstrdup(sv->report ? sv->report : "") : NULL;
+	pthread_mutex_unlock(&sv->lock);
+	return b;
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+static const struct {
+	const char *ext, *type;
+} content_types[] = {
+	{ "html", "text/html; charset=utf-8" },
+	{ "htm", "text/html; charset=utf-8" },
+	{ "css", "text/css; charset=utf-8" },
+	{ "js", "text/javascript; charset=utf-8" },
+	{ "mjs", "text/javascript; charset=utf-8" },
+	{ "json", "application/json; charset=utf-8" },
+	{ "xml", "application/xml; charset=utf-8" },
+	{ "csv", "text/csv; charset=utf-8" },
+	{ "txt", "text/plain; charset=utf-8" },
+	{ "svg", "image/svg+xml; charset=utf-8" },
+	{ "png", "image/png" },
+	{ "jpg", "image/jpeg" },
+	{ "jpeg", "image/jpeg" },
+	{ "gif", "image/gif" },
+	{ "webp", "image/webp" },
+	{ "pdf", "application/pdf" },
+	{ "woff2", "font/woff2" },
+	{ "woff", "font/woff" },
+	{ "ico", "image/x-icon" },
+};
+
+static const char *content_type(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(slash ? slash : path, '.');
+	if (dot)
+		for (size_t i = 0; i < sizeof content_types / sizeof content_types[0]; i++)
+			if (!strcasecmp(dot + 1, content_types[i].ext))
+				return content_types[i].type;
+	return "application/octet-stream";
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes the request path once (MHD is told not to).  Returns 0 with *out
+ * (malloc'd, starting with '/'), or the status to refuse it with: 400 for a
+ * malformed escape, NUL or control character, 403 for whatever could leave
+ * the site: "." and ".." segments, backslashes and encoded slashes. */
+static unsigned decode_path(const char *raw, char **out)
+{
+	*out = NULL;
+	if (raw[0] != '/')
+		return MHD_HTTP_BAD_REQUEST;
+	buf_t b = BUF_INIT;
+	unsigned st = 0;
+	for (const char *p = raw; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == '%') {
+			int hi = hexval(p[1]);
+			int lo = hi < 0 ? -1 : hexval(p[2]);
+			if (lo < 0) {
+				st = MHD_HTTP_BAD_REQUEST;
+				goto out;
+			}
+			ch = (unsigned char)(hi * 16 + lo);
+			p += 2;
+			if (ch == '/') {
+				st = MHD_HTTP_FORBIDDEN;
+				goto out;
+			}
+		}
+		if (ch == '\\') {
+			st = MHD_HTTP_FORBIDDEN;
+			goto out;
+		}
+		if (ch < 0x20 || ch == 0x7f) {
+			st = MHD_HTTP_BAD_REQUEST;
+			goto out;
+		}
+		buf_putc(&b, ch);
+	}
+	const char *seg = b.ptr + 1;
+	for (const char *p = seg;; p++) {
+		if (*p != '/' && *p)
+			continue;
+		size_t n = (size_t)(p - seg);
+		if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.')) {
+			st = MHD_HTTP_FORBIDDEN;
+			goto out;
+		}
+		if (!*p)
+			break;
+		seg = p + 1;
+	}
+	*out = buf_detach(&b);
+out:
+	buf_free(&b);
+	return st;
+}
+
+static int inside(const char *root, const char *path)
+{
+	size_t n = strlen(root);
+	return !strncmp(root, path, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/* Opens path (decoded, from decode_path) in the site at root: a folder
+ * path ending in '/' gives its index.html.  Returns 0 with *fd, *size and
+ * *type (static), or 301 (a folder named without its slash), 403 (resolves
+ * outside the site) or 404. */
+static unsigned open_in_site(const char *root, const char *path, int *fd, uint64_t *size,
+			     const char **type)
+{
+	*fd = -1;
+	unsigned st = MHD_HTTP_NOT_FOUND;
+	int slash = path[strlen(path) - 1] == '/';
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s%s%s", root, path, slash ? "index.html" : "");
+	char *real = realpath(b.ptr, NULL);
+	if (!real)
+		goto out;
+	/* a symbolic link anywhere in the site must not lead out of it */
+	if (!inside(root, real)) {
+		st = MHD_HTTP_FORBIDDEN;
+		goto out;
+	}
+	int f = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (f < 0)
+		goto out;
+	struct stat sb;
+	if (fstat(f, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		if (!slash && fstat(f, &sb) == 0 && S_ISDIR(sb.st_mode))
+			st = MHD_HTTP_MOVED_PERMANENTLY;
+		close(f);
+		goto out;
+	}
+	*fd = f;
+	*size = (uint64_t)sb.st_size;
+	*type = content_type(real);
+	st = 0;
+out:
+	free(real);
+	buf_free(&b);
+	return st;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, struct MHD_Response *r,
+			     const char *type)
+{
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status, const char *text)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+	return reply(c, status, r, "text/plain; charset=utf-8");
+}
+
+/* Takes b's contents. */
+static enum MHD_Result reply_buf(struct MHD_Connection *c, unsigned status, buf_t *b,
+				 const char *type)
+{
+	size_t len = b->len;
+	char *data = buf_detach(b);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!r)
+		free(data);
+	return reply(c, status, r, type);
+}
+
+static void put_overlay(buf_t *b, const char *report)
+{
+	buf_puts(b, "<div id=\"plansite-errors\" role=\"alert\" style=\"position:fixed;left:0;right:0;"
+		    "bottom:0;max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:1em;"
+		    "background:#fff5f5;color:#600;border-top:4px solid #c00;"
+		    "font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap;text-align:left\">"
+		    "<strong>plansite: the last build failed; this is the last good site.</strong>\n");
+	buf_put_html(b, report, strlen(report));
+	buf_puts(b, "</div>\n");
+}
+
+/* Sends an HTML page of the site with the error overlay before </body>. */
+static enum MHD_Result reply_overlaid(struct MHD_Connection *c, unsigned status, int fd,
+				      const char *type, const char *report)
+{
+	buf_t page = BUF_INIT, b = BUF_INIT;
+	char chunk[65536];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			buf_free(&page);
+			return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "500 read error\n");
+		}
+		buf_put(&page, chunk, (size_t)n);
+	}
+	close(fd);
+	const char *html = page.ptr ? page.ptr : "";
+	const char *end = strstr(html, "</body>");
+	size_t at = end ? (size_t)(end - html) : page.len;
+	buf_put(&b, html, at);
+	put_overlay(&b, report);
+	buf_put(&b, html + at, page.len - at);
+	buf_free(&page);
+	return reply_buf(c, status, &b, type);
+}
+
+/* Before any build succeeded: the errors, and the reload script so the
+ * page comes back by itself once they are fixed. */
+static enum MHD_Result reply_no_site(struct MHD_Connection *c, const char *report)
+{
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+		     "<title>plansite: no site yet</title></head>\n<body>\n"
+		     "<h1>plansite: the site has not been built yet</h1>\n");
+	put_overlay(&b, report ? report : "building...\n");
+	buf_puts(&b, reload_script);
+	buf_puts(&b, "</body></html>\n");
+	return reply_buf(c, MHD_HTTP_SERVICE_UNAVAILABLE, &b, "text/html; charset=utf-8");
+}
+
+static enum MHD_Result serve_file(server_t *sv, struct MHD_Connection *c, const char *url)
+{
+	char *path = NULL;
+	unsigned st = decode_path(url, &path);
+	if (st)
+		return reply_text(c, st, st == MHD_HTTP_FORBIDDEN ? "403 Forbidden\n"
+								    : "400 Bad Request\n");
+	char *report = NULL;
+	built_t *b = built_acquire(sv, &report);
+	enum MHD_Result ret;
+	if (!b) {
+		ret = reply_no_site(c, report);
+		goto out;
+	}
+	int fd;
+	uint64_t size = 0;
+	const char *type = NULL;
+	unsigned status = MHD_HTTP_OK;
+	st = open_in_site(b->root, path, &fd, &size, &type);
+	if (st == MHD_HTTP_MOVED_PERMANENTLY) {
+		buf_t loc = BUF_INIT;
+		buf_printf(&loc, "%s/", url);
+		struct MHD_Response *r = MHD_create_response_from_buffer(
+			strlen("301 Moved Permanently\n"), (void *)"301 Moved Permanently\n",
+			MHD_RESPMEM_PERSISTENT);
+		if (r)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, loc.ptr);
+		buf_free(&loc);
+		ret = reply(c, st, r, "text/plain; charset=utf-8");
+		goto out;
+	}
+	if (st == MHD_HTTP_FORBIDDEN) {
+		ret = reply_text(c, st, "403 Forbidden\n");
+		goto out;
+	}
+	if (st) {
+		status = MHD_HTTP_NOT_FOUND;
+		if (open_in_site(b->root, "/404.html", &fd, &size, &type)) {
+			ret = reply_text(c, status, "404 Not Found\n");
+			goto out;
+		}
+	}
+	if (report && !strncmp(type, "text/html", 9)) {
+		ret = reply_overlaid(c, status, fd, type, report);
+		goto out;
+	}
+	struct MHD_Response *r = MHD_create_response_from_fd64(size, fd);
+	if (!r)
+		close(fd);
+	ret = reply(c, status, r, type);
+out:
+	built_release(sv, b);
+	free(report);
+	free(path);
+	return ret;
+}
+
+static enum MHD_Result serve_status(server_t *sv, struct MHD_Connection *c)
+{
+	buf_t b = BUF_INIT;
+	pthread_mutex_lock(&sv->lock);
+	buf_printf(&b, "%s (build %lu)\n%s", sv->failed ? "failed" : sv->cur ? "ok" : "building",
+		   sv->gen, sv->report ? sv->report : "");
+	pthread_mutex_unlock(&sv->lock);
+	return reply_buf(c, MHD_HTTP_OK, &b, "text/plain; charset=utf-8");
+}
+
+/* One Server-Sent Events stream.  Its reader blocks in the connection's own
+ * thread (MHD_USE_THREAD_PER_CONNECTION) until the generation moves. */
+typedef struct {
+	server_t *sv;
+	unsigned long gen;
+	int started;
+	char msg[96];
+	size_t len, off;
+} sse_t;
+
+static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	sse_t *e = cls;
+	server_t *sv = e->sv;
+	(void)pos;
+	if (e->off == e->len) {
+		e->off = 0;
+		if (!e->started) {
+			e->started = 1;
+			snprintf(e->msg, sizeof e->msg, "retry: 1000\n: plansite\n\n");
+		} else {
+			struct timespec until;
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			until.tv_sec += KEEPALIVE_S;
+			pthread_mutex_lock(&sv->lock);
+			while (!sv->stopping && sv->gen == e->gen)
+				if (pthread_cond_timedwait(&sv->changed, &sv->lock, &until) == ETIMEDOUT)
+					break;
+			int stop = sv->stopping;
+			unsigned long gen = sv->gen;
+			pthread_mutex_unlock(&sv->lock);
+			if (stop)
+				return MHD_CONTENT_READER_END_OF_STREAM;
+			if (gen != e->gen) {
+				e->gen = gen;
+				snprintf(e->msg, sizeof e->msg, "event: reload\ndata: %lu\n\n", gen);
+			} else {
+				snprintf(e->msg, sizeof e->msg, ": keep-alive\n\n");
+			}
+		}
+		e->len = strlen(e->msg);
+	}
+	size_t n = e->len - e->off < max ? e->len - e->off : max;
+	memcpy(buf, e->msg + e->off, n);
+	e->off += n;
+	return (ssize_t)n;
+}
+
+static enum MHD_Result serve_events(server_t *sv, struct MHD_Connection *c, int head)
+{
+	struct MHD_Response *r;
+	if (head) {
+		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	} else {
+		sse_t *e = xcalloc(1, sizeof(*e));
+		e->sv = sv;
+		pthread_mutex_lock(&sv->lock);
+		e->gen = sv->gen;
+		pthread_mutex_unlock(&sv->lock);
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, sse_read, e, free);
+		if (!r)
+			free(e);
+	}
+	return reply(c, MHD_HTTP_OK, r, "text/event-stream; charset=utf-8");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	server_t *sv = cls;
+	static int seen;
+	(void)version;
+	(void)upload;
+	int head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
+	/* refused at once, without reading a body (MHD then closes the connection) */
+	if (!head && strcmp(method, MHD_HTTP_METHOD_GET))
+		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "405 Method Not Allowed\n");
+	/* the first call only announces the request: answering then would
+	 * make MHD close the connection (no keep-alive) */
+	if (!*con_cls) {
+		*con_cls = &seen;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		*upload_size = 0;   /* a GET with a body: dropped */
+		return MHD_YES;
+	}
+	if (!strcmp(url, EVENTS_PATH))
+		return serve_events(sv, c, head);
+	if (!strcmp(url, STATUS_PATH))
+		return serve_status(sv, c);
+	if (!strncmp(url, "/__plansite/", 12))
+		return reply_text(c, MHD_HTTP_NOT_FOUND, "404 Not Found\n");
+	return serve_file(sv, c, url);
+}
+
+/* The path is decoded by serve_file, exactly once, so that an encoded
+ * slash can be told from a real one. */
+static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+/* ---- builds ------------------------------------------------------------ */
+
+/* Builds into a fresh folder and, when that succeeds, makes it current;
+ * either way bumps the generation so open pages reload.  Returns the
+ * build's status (BUILD_OK, BUILD_CONTENT, BUILD_ENV). */
+static int rebuild(server_t *sv)
+{
+	buf_t dir = BUF_INIT, rep = BUF_INIT;
+	buf_printf(&dir, "%s/site-%lu", sv->tmp, ++sv->nbuilds);
+	build_opts_t bo = *sv->opts;
+	bo.out = dir.ptr;
+	bo.inject = reload_script;
+	if (!bo.base_url)
+		bo.base_url = sv->base_url;
+	diag_t *d = diag_new();
+	char *err = NULL;
+	long long t0 = now_ms();
+	int rc = build_run(&bo, d, true, &err);
+	char *msgs = diag_format(d);
+	buf_puts(&rep, msgs);
+	free(msgs);
+	if (err)
+		buf_printf(&rep, "plansite: error: %s\n", err);
+	built_t *nb = NULL;
+	if (rc == BUILD_OK) {
+		char *real = realpath(dir.ptr, NULL);
+		if (real) {
+			nb = xcalloc(1, sizeof(*nb));
+			nb->root = real;
+			nb->refs = 1;
+		} else {
+			buf_printf(&rep, "plansite: error: %s: %s\n", dir.ptr, strerror(errno));
+			rc = BUILD_ENV;
+		}
+	}
+	if (rep.len)
+		fwrite(rep.ptr, 1, rep.len, stderr);
+	if (nb)
+		fprintf(stderr, "plansite: built in %.2f s (%zu warning%s)\n",
+			(double)(now_ms() - t0) / 1000.0, diag_warnings(d),
+			diag_warnings(d) == 1 ? "" : "s");
+	else
+		fprintf(stderr, "plansite: build failed (%zu error%s); %s\n", diag_errors(d),
+			diag_errors(d) == 1 ? "" : "s",
+			sv->cur ? "still serving the last good site" : "nothing to serve yet");
+	built_t *old = NULL;
+	pthread_mutex_lock(&sv->lock);
+	if (nb) {
+		old = sv->cur;
+		sv->cur = nb;
+	}
+	sv->failed = !nb;
+	free(sv->report);
+	sv->report = buf_detach(&rep);
+	sv->gen++;
+	pthread_cond_broadcast(&sv->changed);
+	pthread_mutex_unlock(&sv->lock);
+	built_release(sv, old);
+	free(err);
+	diag_free(d);
+	buf_free(&dir);
+	return rc;
+}
+
+/* ---- watching ---------------------------------------------------------- */
+
+#define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | \
+		    IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
+
+/* Watches dir and every folder below it (symbolic links are not followed).
+ * Returns 0, or -1 when dir itself cannot be watched. */
+static int watch_tree(int ifd, const char *dir, int depth)
+{
+	if (inotify_add_watch(ifd, dir, WATCH_MASK | IN_ONLYDIR | IN_DONT_FOLLOW) < 0)
+		return -1;
+	DIR *d = depth < 32 ? opendir(dir) : NULL;
+	if (!d)
+		return 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git"))
+			continue;
+		buf_t p = BUF_INIT;
+		buf_printf(&p, "%s/%s", dir, e->d_name);
+		int isdir = e->d_type == DT_DIR;
+		if (e->d_type == DT_UNKNOWN) {
+			struct stat st;
+			isdir = lstat(p.ptr, &st) == 0 && S_ISDIR(st.st_mode);
+		}
+		if (isdir)
+			watch_tree(ifd, p.ptr, depth + 1);
+		buf_free(&p);
+	}
+	closedir(d);
+	return 0;
+}
+
+typedef struct {
+	int fd;              /* inotify, or -1 */
+	const char *roots[2];
+	size_t nroots;
+	int incomplete;      /* a root was missing: try again later */
+} watch_t;
+
+/* (Re)creates the watches from scratch: simpler than tracking every
+ * folder created, moved or removed, and cheap for a content tree. */
+static void watch_reset(watch_t *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	w->incomplete = 0;
+	if (!w->nroots)
+		return;
+	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (w->fd < 0) {
+		fprintf(stderr, "plansite: warning: cannot watch files: %s\n", strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < w->nroots; i++)
+		if (watch_tree(w->fd, w->roots[i], 0) < 0)
+			w->incomplete = 1;
+}
+
+/* Reads pending events.  Returns 1 when something changed; sets *reset
+ * when folders came or went (the watches must be rebuilt). */
+static int watch_drain(watch_t *w, int *reset)
+{
+	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int changed = 0;
+	for (;;) {
+		ssize_t n = read(w->fd, buf, sizeof buf);
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			break;
+		}
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			p += sizeof(*ev) + ev->len;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				*reset = 1;
+				changed = 1;
+				continue;
+			}
+			if ((ev->mask & IN_ISDIR) || (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)))
+				*reset = 1;
+			if (ev->mask & (WATCH_MASK | IN_IGNORED))
+				changed = 1;
+		}
+	}
+	return changed;
+}
+
+/* ---- the server -------------------------------------------------------- */
+
+static struct sockaddr_in loopback(int port)
+{
+	struct sockaddr_in a;
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return a;
+}
+
+/* MHD does not say why it could not listen: ask the system first. */
+static int port_error(int port)
+{
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return errno;
+	int one = 1;
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	struct sockaddr_in a = loopback(port);
+	int e = bind(s, (struct sockaddr *)&a, sizeof a) < 0 ? errno : 0;
+	close(s);
+	return e;
+}
 
 int serve_run(const build_opts_t *o, int port)
 {
-	(void)o;
-	(void)port;
-	fputs("plansite: serve is not implemented yet\n", stderr);
-	return 2;
+	int rc = 2;
+	server_t sv = { .opts = o };
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_mutex_init(&sv.lock, NULL);
+	pthread_cond_init(&sv.changed, &ca);
+	pthread_condattr_destroy(&ca);
+	struct MHD_Daemon *daemon = NULL;
+	repo_t *repo = NULL;
+	char *err = NULL, *theme_dir = NULL;
+	buf_t content_dir = BUF_INIT, url = BUF_INIT;
+	watch_t w = { .fd = -1 };
+	int sfd = -1;
+
+	/* Signals are taken from a signalfd in the main loop; blocking them
+	 * first makes every thread started later (server, renderers) inherit
+	 * the mask, so only the loop sees them.  The mask is left as it is on
+	 * return: the process is about to exit, and a second Ctrl-C must not
+	 * kill it halfway through the cleanup. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		fprintf(stderr, "plansite: error: signalfd: %s\n", strerror(errno));
+		goto out;
+	}
+
+	int perr = port_error(port);
+	if (perr) {
+		if (perr == EADDRINUSE)
+			fprintf(stderr, "plansite: error: port %d on 127.0.0.1 is already in use; "
+					"choose another with --port N\n", port);
+		else
+			fprintf(stderr, "plansite: error: cannot listen on 127.0.0.1:%d: %s\n", port,
+				strerror(perr));
+		goto out;
+	}
+
+	if (repo_open(&repo, o->repo, &err) < 0) {
+		fprintf(stderr, "plansite: error: %s\n", err);
+		goto out;
+	}
+	const char *workdir = repo_workdir(repo);
+	if (o->worktree && *workdir) {
+		buf_printf(&content_dir, "%s%s%s", workdir,
+			   workdir[strlen(workdir) - 1] == '/' ? "" : "/",
+			   o->content ? o->content : "content");
+		w.roots[w.nroots++] = content_dir.ptr;
+	}
+	/* the theme is read from disk on every build, with or without --worktree */
+	theme_dir = theme_locate(o->theme);
+	w.roots[w.nroots++] = theme_dir;
+	watch_reset(&w);
+
+	const char *tmpbase = getenv("TMPDIR");
+	buf_t tmpl = BUF_INIT;
+	buf_printf(&tmpl, "%s/plansite-serve-XXXXXX", tmpbase && *tmpbase ? tmpbase : "/tmp");
+	sv.tmp = buf_detach(&tmpl);
+	if (!mkdtemp(sv.tmp)) {
+		fprintf(stderr, "plansite: error: cannot create a temporary folder %s: %s\n", sv.tmp,
+			strerror(errno));
+		free(sv.tmp);
+		sv.tmp = NULL;
+		goto out;
+	}
+	buf_printf(&url, "http://127.0.0.1:%d/", port);
+	sv.base_url = url.ptr;
+
+	git_oid head;
+	int have_head = repo_resolve(repo, o->ref, &head, &err) == 0;
+	free(err);
+	err = NULL;
+	if (rebuild(&sv) == BUILD_ENV && !sv.cur)
+		goto out;
+
+	struct sockaddr_in addr = loopback(port);
+	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
+				  (uint16_t)port, NULL, NULL, on_request, &sv,
+				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+				  MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+				  MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1,
+				  MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+				  MHD_OPTION_END);
+	if (!daemon) {
+		fprintf(stderr, "plansite: error: cannot start the server on 127.0.0.1:%d "
+				"(is the port in use? choose another with --port N)\n", port);
+		goto out;
+	}
+	fprintf(stderr, "Serving %s (Ctrl-C to stop)\n", url.ptr);
+
+	long long next_poll = now_ms() + REF_POLL_MS, quiet_at = 0, dirty_since = 0;
+	for (;;) {
+		long long now = now_ms();
+		long long wake = next_poll;
+		if (dirty_since) {
+			long long due = quiet_at < dirty_since + DEBOUNCE_MAX_MS ? quiet_at
+										: dirty_since + DEBOUNCE_MAX_MS;
+			if (due < wake)
+				wake = due;
+		}
+		struct pollfd pf[2] = { { .fd = sfd, .events = POLLIN }, { .fd = w.fd, .events = POLLIN } };
+		int n = poll(pf, w.fd >= 0 ? 2 : 1, wake > now ? (int)(wake - now) : 0);
+		if (n < 0 && errno != EINTR) {
+			fprintf(stderr, "plansite: error: poll: %s\n", strerror(errno));
+			break;
+		}
+		if (n > 0 && (pf[0].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+				break;
+		}
+		now = now_ms();
+		if (n > 0 && w.fd >= 0 && (pf[1].revents & POLLIN)) {
+			int reset = 0;
+			if (watch_drain(&w, &reset)) {
+				if (!dirty_since)
+					dirty_since = now;
+				quiet_at = now + DEBOUNCE_MS;
+			}
+			if (reset)
+				watch_reset(&w);
+		}
+		int build = 0;
+		if (now >= next_poll) {
+			next_poll = now + REF_POLL_MS;
+			if (w.incomplete) {
+				watch_reset(&w);
+				if (!w.incomplete)
+					build = 1;   /* the content folder is back */
+			}
+			git_oid id;
+			int have = repo_resolve(repo, o->ref, &id, &err) == 0;
+			free(err);
+			err = NULL;
+			if (have != have_head || (have && !git_oid_equal(&id, &head))) {
+				have_head = have;
+				if (have)
+					git_oid_cpy(&head, &id);
+				build = 1;
+			}
+		}
+		if (dirty_since && (now >= quiet_at || now >= dirty_since + DEBOUNCE_MAX_MS))
+			build = 1;
+		if (build) {
+			dirty_since = 0;
+			rebuild(&sv);
+		}
+	}
+	rc = 0;
+out:
+	pthread_mutex_lock(&sv.lock);
+	sv.stopping = 1;
+	pthread_cond_broadcast(&sv.changed);
+	pthread_mutex_unlock(&sv.lock);
+	if (daemon)
+		MHD_stop_daemon(daemon);
+	built_release(&sv, sv.cur);
+	if (sv.tmp)
+		out_rmtree(sv.tmp);
+	if (rc == 0)
+		fputs("plansite: stopped\n", stderr);
+	free(sv.tmp);
+	free(sv.report);
+	free(theme_dir);
+	free(err);
+	buf_free(&content_dir);
+	buf_free(&url);
+	if (w.fd >= 0)
+		close(w.fd);
+	if (sfd >= 0)
+		close(sfd);
+	repo_free(repo);
+	pthread_cond_destroy(&sv.changed);
+	pthread_mutex_destroy(&sv.lock);
+	return rc;
 }

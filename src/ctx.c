@@ -60,17 +60,11 @@ json_t *ctx_unit_ref(const unit_t *u, const char *written)
 	return o;
 }
 
-const char *ctx_display_number(const plan_t *p)
-{
-	return p->number ? p->number : NULL;
-}
-
 json_t *ctx_plan_summary(const plan_t *p)
 {
 	json_t *o = json_object();
 	SET(o, "number", jstr(p->number));
 	SET(o, "id", jstr(p->id));
-	SET(o, "display_number", jstr(p->number));
 	SET(o, "no_number", json_boolean(!p->number));
 	SET(o, "slug", jstr(p->slug));
 	SET(o, "url", jstr(p->url));

@@ -28,7 +28,5 @@ json_t *ctx_params(const ynode_t *n);
 /* "21/07/2025" or NULL-safe empty. */
 json_t *ctx_date_vi(date_t d);
 json_t *ctx_date_iso(date_t d);
-/* Display number: the number, or the "no number yet" string. */
-const char *ctx_display_number(const plan_t *p);
 
 #endif

@@ -246,6 +246,7 @@ int yml_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 	if (bad)
 		return -1;
 
+	size_t errors_before = diag_errors(d);
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	struct builder b = { .a = a, .d = d, .path = path, .line_offset = line_offset };
@@ -285,8 +286,8 @@ int yml_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 		buf_free(&b.stack[i].kids);
 	free(b.stack);
 	free(b.anchors);
-	if (b.failed)
-		rc = -1;
+	if (b.failed || diag_errors(d) > errors_before)
+		rc = -1;   /* duplicate keys are reported without stopping the parse */
 	if (rc == 0)
 		*out = b.root;
 	return rc;

@@ -1,0 +1,166 @@
+/* test_fm.c: unit tests of fm.c: positions, front matter splitting, and every
+ * YAML error with its line and column. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fm.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_positions(void **state)
+{
+	(void)state;
+	arena_t *a = arena_new();
+	diag_t *d = diag_new();
+	const char *src = "---\nnumber: \"185/KH\"\ntasks:\n  - id: \"1\"\n    lead: [Văn phòng, Sở A]\n---\n# Body\n";
+	fm_doc_t doc;
+	assert_int_equal(fm_parse(a, d, "p.md", src, strlen(src), &doc), 0);
+	assert_int_equal(diag_errors(d), 0);
+	const ynode_t *num = ynode_get(doc.meta, "number");
+	assert_string_equal(num->str, "185/KH");
+	assert_false(num->plain);
+	assert_int_equal(num->loc.line, 2);
+	assert_int_equal(num->loc.col, 9);
+	const ynode_t *task = ynode_get(doc.meta, "tasks")->kids[0];
+	const ynode_t *lead = ynode_get(task, "lead");
+	assert_int_equal(lead->n, 2);
+	/* columns count characters, not bytes: "Văn phòng, " is 11 */
+	assert_int_equal(lead->kids[1]->loc.line, 5);
+	assert_int_equal(lead->kids[1]->loc.col, 23);
+	assert_string_equal(doc.body, "# Body\n");
+	assert_int_equal(doc.body_line, 7);
+	diag_free(d);
+	arena_free(a);
+}
+
+static void test_nfc(void **state)
+{
+	(void)state;
+	arena_t *a = arena_new();
+	diag_t *d = diag_new();
+	/* "hòa" written decomposed: o + combining grave */
+	const char *src = "---\ntitle: \"ho\xcc\x80" "a\"\n---\nho\xcc\x80" "a\n";
+	fm_doc_t doc;
+	assert_int_equal(fm_parse(a, d, "p.md", src, strlen(src), &doc), 0);
+	assert_string_equal(ynode_get(doc.meta, "title")->str, "h\xc3\xb2" "a");
+	assert_string_equal(doc.body, "h\xc3\xb2" "a\n");
+	diag_free(d);
+	arena_free(a);
+}
+
+static void test_no_front_matter(void **state)
+{
+	(void)state;
+	arena_t *a = arena_new();
+	diag_t *d = diag_new();
+	fm_doc_t doc;
+	assert_int_equal(fm_parse(a, d, "p.md", "# Just text\n", 12, &doc), 0);
+	assert_null(doc.meta);
+	assert_string_equal(doc.body, "# Just text\n");
+	diag_free(d);
+	arena_free(a);
+}
+
+typedef struct {
+	const char *src;
+	const char *want;   /* the formatted message (first line) */
+} err_case_t;
+
+static void test_errors(void **state)
+{
+	(void)state;
+	static const err_case_t cases[] = {
+		{ "---\na: 1\na: 2\n---\n", "p.md:3:1: error: duplicate key \"a\" (first at line 2)" },
+		{ "---\na: 1\n", "p.md:1:1: error: front matter is not closed" },
+		{ "---\na:\n\t- x\n---\n", "p.md:3:1: error: tab character in indentation" },
+		{ "---\na: \"x\xc3\x28\"\n---\n", "p.md:2:6: error: invalid UTF-8 (byte 0xC3)" },
+		{ "---\na: [1, 2\n---\n", "p.md:3:1: error: YAML syntax error" },
+		{ "---\n- a\n- b\n---\n", "p.md:2:1: error: front matter must be a map" },
+		{ "---\na: *nope\n---\n", "p.md:2:4: error: " },
+		{ "---\na: 1\n---\nb: 2\n---\n", NULL },   /* a second --- in the body is text */
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		arena_t *a = arena_new();
+		diag_t *d = diag_new();
+		fm_doc_t doc;
+		int rc = fm_parse(a, d, "p.md", cases[i].src, strlen(cases[i].src), &doc);
+		char *msgs = diag_format(d);
+		if (cases[i].want) {
+			if (rc != -1 || strncmp(msgs, cases[i].want, strlen(cases[i].want)))
+				fail_msg("case %zu: want \"%s\", got rc %d \"%s\"", i, cases[i].want, rc, msgs);
+		} else if (rc != 0 || *msgs) {
+			fail_msg("case %zu: want success, got \"%s\"", i, msgs);
+		}
+		free(msgs);
+		diag_free(d);
+		arena_free(a);
+	}
+}
+
+static void test_billion_laughs(void **state)
+{
+	(void)state;
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "---\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+	for (int i = 1; i < 12; i++) {
+		buf_printf(&b, "a%d: &a%d [", i, i);
+		for (int j = 0; j < 10; j++)
+			buf_printf(&b, "%s*a%d", j ? ", " : "", i - 1);
+		buf_puts(&b, "]\n");
+	}
+	buf_puts(&b, "---\n");
+	arena_t *a = arena_new();
+	diag_t *d = diag_new();
+	fm_doc_t doc;
+	assert_int_equal(fm_parse(a, d, "p.md", b.ptr, b.len, &doc), -1);
+	char *msgs = diag_format(d);
+	assert_non_null(strstr(msgs, "aliases expand to more than"));
+	free(msgs);
+	/* a few aliases are fine */
+	diag_free(d);
+	d = diag_new();
+	const char *ok = "---\nx: &x {a: 1}\ny: *x\n---\n";
+	assert_int_equal(fm_parse(a, d, "q.md", ok, strlen(ok), &doc), 0);
+	assert_string_equal(ynode_get(ynode_get(doc.meta, "y"), "a")->str, "1");
+	diag_free(d);
+	arena_free(a);
+	buf_free(&b);
+}
+
+static void test_nesting_bound(void **state)
+{
+	(void)state;
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "---\na: ");
+	for (int i = 0; i < 1000; i++)
+		buf_putc(&b, '[');
+	for (int i = 0; i < 1000; i++)
+		buf_putc(&b, ']');
+	buf_puts(&b, "\n---\n");
+	arena_t *a = arena_new();
+	diag_t *d = diag_new();
+	fm_doc_t doc;
+	assert_int_equal(fm_parse(a, d, "p.md", b.ptr, b.len, &doc), -1);
+	diag_free(d);
+	arena_free(a);
+	buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_positions),
+		cmocka_unit_test(test_nfc),
+		cmocka_unit_test(test_no_front_matter),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_billion_laughs),
+		cmocka_unit_test(test_nesting_bound),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

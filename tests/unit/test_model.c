@@ -1,0 +1,202 @@
+/* test_model.c: unit tests of model.c, xref.c and progress.c on in-memory
+ * snapshots: required fields, params, scoped units, the graph, roll-ups. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model.h"
+#include "progress.h"
+#include "xref.h"
+
+typedef struct {
+	arena_t *a;
+	diag_t *d;
+	site_t *s;
+	snap_t snap;
+} fixture_t;
+
+/* Builds a site from (path, text) pairs under content/. */
+static void load(fixture_t *f, const char *const files[][2], size_t n, date_t as_of)
+{
+	f->a = arena_new();
+	f->d = diag_new();
+	f->snap.files = arena_alloc(f->a, (n + 1) * sizeof(rfile_t));
+	f->snap.n = n;
+	for (size_t i = 0; i < n; i++) {
+		rfile_t *r = &f->snap.files[i];
+		r->path = arena_printf(f->a, "content/%s", files[i][0]);
+		r->rel = r->path + 8;
+		r->data = files[i][1];
+		r->len = strlen(files[i][1]);
+	}
+	model_opts_t o = { 0 };
+	f->s = model_load(f->a, f->d, &f->snap, &o);
+	xref_resolve(f->a, f->d, f->s, &f->snap);
+	progress_compute(f->s, as_of);
+}
+
+static void unload(fixture_t *f)
+{
+	model_site_free(f->s);
+	diag_free(f->d);
+	arena_free(f->a);
+}
+
+static const plan_t *plan(const fixture_t *f, const char *number)
+{
+	for (size_t i = 0; i < f->s->nplans; i++)
+		if (f->s->plans[i]->number && !strcmp(f->s->plans[i]->number, number))
+			return f->s->plans[i];
+	fail_msg("no plan %s", number);
+	return NULL;
+}
+
+static void test_fields_and_params(void **state)
+{
+	(void)state;
+	static const char *const files[][2] = {
+		{ "plans/a.md", "---\nnumber: \"12/KH-UBND\"\ntitle: T\nplace: Thái Nguyên\n"
+				"signer: { name: A, title: Chủ tịch, for: TM. UBND }\nextra: { k: 1 }\n"
+				"indicators:\n  - { id: \"1\", name: N, target: \"≥ 70\", actual: \"72\" }\n"
+				"  - { id: \"2\", name: M, target: \"100%\", actual: \"80%\" }\n"
+				"  - { id: \"3\", name: K, target: \"Có\" }\n---\n" },
+		{ "plans/b.md", "---\nid: khong-so\ntitle: U\nstatus: draft\n---\n" },
+		{ "plans/c.md", "---\nid: co-id\ntitle: V\n---\n" },
+	};
+	fixture_t f;
+	load(&f, files, 3, 20251215);
+	assert_int_equal(diag_errors(f.d), 0);
+	assert_int_equal(f.s->nplans, 2);   /* the draft is not published */
+	const plan_t *p = plan(&f, "12/KH-UBND");
+	assert_string_equal(p->type, "Kế hoạch");   /* from the type code KH */
+	assert_string_equal(p->signer_for, "TM. UBND");
+	assert_non_null(p->params);
+	assert_string_equal(ynode_key(p->params, 0)->str, "extra");
+	assert_int_equal(p->indicators[0].met, 1);
+	assert_int_equal(p->indicators[1].met, 0);
+	assert_int_equal(p->indicators[2].met, -1);
+	assert_string_equal(p->slug, "12-kh-ubnd");
+	assert_string_equal(f.s->plans[0]->slug, "12-kh-ubnd");
+	assert_string_equal(f.s->plans[1]->url, "/ke-hoach/co-id/");
+	unload(&f);
+}
+
+static void test_scoped_units(void **state)
+{
+	(void)state;
+	static const char *const files[][2] = {
+		{ "units.yaml", "- { id: a, name: Sở A }\n- { id: b, name: Sở B }\n"
+				"- { id: vp-a, name: Văn phòng, parent: a }\n"
+				"- { id: vp-b, name: Văn phòng, parent: b }\n"
+				"- { id: p-a, name: Phòng Một, parent: vp-a }\n" },
+		{ "plans/a.md", "---\nnumber: \"1/KH-A\"\ntitle: T\nissuer: Sở A\ntasks:\n"
+				"  - { id: \"1\", title: x, lead: Văn phòng, support: [Phòng Một] }\n---\n" },
+		{ "plans/b.md", "---\nnumber: \"1/KH-B\"\ntitle: T\nissuer: sở b\ntasks:\n"
+				"  - { id: \"1\", title: x, lead: VĂN PHÒNG }\n---\n" },
+		{ "plans/c.md", "---\nnumber: \"1/KH-C\"\ntitle: T\ntasks:\n"
+				"  - { id: \"1\", title: x, lead: Văn phòng }\n---\n" },
+	};
+	fixture_t f;
+	load(&f, files, 4, 20251215);
+	assert_string_equal(plan(&f, "1/KH-A")->tasks[0].lead.v[0].unit->id, "vp-a");
+	assert_string_equal(plan(&f, "1/KH-A")->tasks[0].support.v[0].unit->id, "p-a");
+	assert_string_equal(plan(&f, "1/KH-B")->tasks[0].lead.v[0].unit->id, "vp-b");
+	/* no issuer: the name is ambiguous site-wide, which check says */
+	char *msgs = diag_format(f.d);
+	assert_non_null(strstr(msgs, "c.md:5:32: warning: \"Văn phòng\" names several units"));
+	free(msgs);
+	unload(&f);
+}
+
+/* A diamond: plans P and Q both implement D; Q also implements P.  D's
+ * roll-up counts each task once. */
+static void test_rollup_once(void **state)
+{
+	(void)state;
+	static const char *const files[][2] = {
+		{ "documents.yaml", "- { number: 57-NQ/TW }\n- { number: 71/NQ-CP, aliases: [71-NQ/CP], implements: [57-NQ/TW] }\n" },
+		{ "plans/p.md", "---\nnumber: \"1/KH-P\"\ntitle: P\nimplements: [71-nq/cp]\ntasks:\n"
+				"  - { id: \"1\", title: x, status: done }\n"
+				"  - { id: \"2\", title: y, status: cancelled }\n"
+				"  - { id: \"3\", title: z, due: 01/12/2025 }\n---\n" },
+		{ "plans/q.md", "---\nnumber: \"2/KH-Q\"\ntitle: Q\nimplements: [71/NQ-CP, 1/KH-P, 57 - NQ/TW]\ntasks:\n"
+				"  - { id: \"1\", title: x, status: in_progress, due: 15/12/2025 }\n---\n" },
+	};
+	fixture_t f;
+	load(&f, files, 3, 20251215);
+	assert_int_equal(diag_errors(f.d), 0);
+	const plan_t *p = plan(&f, "1/KH-P");
+	assert_int_equal(p->stats.total, 3);
+	assert_int_equal(p->stats.percent_done, 50);   /* 1 / (3 - 1) */
+	assert_int_equal(p->stats.overdue, 1);
+	assert_false(plan(&f, "2/KH-Q")->tasks[0].overdue);   /* the deadline day is on time */
+	doc_t *top = xref_find_doc(f.s, "57-nq/tw");
+	assert_non_null(top);
+	assert_int_equal(top->stats.total, 4);
+	assert_int_equal(top->stats.done, 1);
+	doc_t *mid = xref_find_doc(f.s, "71-NQ/CP");
+	assert_string_equal(mid->number, "71/NQ-CP");
+	assert_int_equal(mid->stats.total, 4);
+	unload(&f);
+}
+
+static void test_stats_rules(void **state)
+{
+	(void)state;
+	stats_t st = { 0 };
+	stats_finish(&st);
+	assert_int_equal(st.percent_done, 0);   /* nothing to count */
+	task_t t = { 0 };
+	t.status = STATUS_CANCELLED;
+	stats_add(&st, &t);
+	stats_finish(&st);
+	assert_int_equal(st.percent_done, 0);   /* all cancelled: no division by zero */
+	t.status = STATUS_DONE;
+	stats_add(&st, &t);
+	t.status = STATUS_IN_PROGRESS;
+	stats_add(&st, &t);
+	stats_add(&st, &t);
+	stats_finish(&st);
+	assert_int_equal(st.percent_done, 33);   /* rounded down */
+	/* the as-of date in the commit's own zone */
+	assert_int_equal(progress_as_of(1767241800, -300), 20251231);   /* 2026-01-01 04:30 UTC */
+	assert_int_equal(progress_as_of(1767241800, 0), 20260101);
+	assert_int_equal(progress_as_of(1767200400, 420), 20260101);     /* 17:00 UTC = 00:00 +07 */
+}
+
+static void test_required(void **state)
+{
+	(void)state;
+	static const char *const files[][2] = {
+		{ "plans/a.md", "---\ntitle: T\ntasks:\n  - { title: x }\n  - { id: \"2\" }\n---\n" },
+		{ "pages/gioi-thieu.md", "---\nslug: x\n---\n" },
+		{ "pages/ke-hoach.md", "---\ntitle: Reserved\n---\n" },
+	};
+	fixture_t f;
+	load(&f, files, 3, 20251215);
+	char *msgs = diag_format(f.d);
+	assert_non_null(strstr(msgs, "content/pages/gioi-thieu.md:1:1: error: page without a title"));
+	assert_non_null(strstr(msgs, "content/pages/ke-hoach.md:1:1: error: page URL /ke-hoach/ is reserved"));
+	assert_non_null(strstr(msgs, "content/plans/a.md:2:1: error: plan needs a number"));
+	assert_non_null(strstr(msgs, "content/plans/a.md:4:5: error: task without an id"));
+	assert_non_null(strstr(msgs, "content/plans/a.md:5:5: error: task 2 has no title"));
+	free(msgs);
+	unload(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fields_and_params),
+		cmocka_unit_test(test_scoped_units),
+		cmocka_unit_test(test_rollup_once),
+		cmocka_unit_test(test_stats_rules),
+		cmocka_unit_test(test_required),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

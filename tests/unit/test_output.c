@@ -1,0 +1,140 @@
+/* test_output.c: unit tests of output.c (safe paths, staging, atomic swap),
+ * collate.c (Vietnamese order) and diag.c (sorted, de-duplicated messages). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "collate.h"
+#include "diag.h"
+#include "output.h"
+#include "util.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_paths(void **state)
+{
+	(void)state;
+	static const char *const good[] = { "index.html", "ke-hoach/a/index.html", "static/x.y.pdf",
+					    "a/.b" };
+	static const char *const bad[] = { "", "/etc/passwd", "../x", "a/../../x", "a//b", "a/./b",
+					   "a/b/", "a\\b", "a\nb", ".." };
+	for (size_t i = 0; i < N(good); i++)
+		if (!out_path_ok(good[i]))
+			fail_msg("refused %s", good[i]);
+	for (size_t i = 0; i < N(bad); i++)
+		if (out_path_ok(bad[i]))
+			fail_msg("accepted \"%s\"", bad[i]);
+}
+
+static int read_eq(const char *path, const char *want)
+{
+	char *data;
+	size_t len;
+	if (util_read_file(path, &data, &len) < 0)
+		return 0;
+	int eq = len == strlen(want) && !memcmp(data, want, len);
+	free(data);
+	return eq;
+}
+
+static void test_staging_and_swap(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/plansite-out-XXXXXX";
+	assert_non_null(mkdtemp(tmpl));
+	char site[256], err_path[512];
+	snprintf(site, sizeof site, "%s/public", tmpl);
+	out_t *o;
+	char *err = NULL;
+	assert_int_equal(out_begin(&o, site, NULL, &err), 0);
+	assert_int_equal(out_write(o, "a/b/index.html", "one", 3, &err), 0);
+	assert_int_equal(out_write(o, "../escape", "x", 1, &err), -1);
+	assert_non_null(strstr(err, "outside the site"));
+	free(err);
+	err = NULL;
+	/* nothing published before commit */
+	struct stat st;
+	assert_int_equal(stat(site, &st), -1);
+	assert_int_equal(out_commit(o, &err), 0);
+	snprintf(err_path, sizeof err_path, "%s/a/b/index.html", site);
+	assert_true(read_eq(err_path, "one"));
+	/* a second build swaps; a failed third leaves the second as it was */
+	assert_int_equal(out_begin(&o, site, NULL, &err), 0);
+	assert_int_equal(out_write(o, "a/b/index.html", "two", 3, &err), 0);
+	assert_int_equal(out_commit(o, &err), 0);
+	assert_true(read_eq(err_path, "two"));
+	assert_int_equal(out_begin(&o, site, NULL, &err), 0);
+	assert_int_equal(out_write(o, "a/b/index.html", "three", 5, &err), 0);
+	out_abort(o);
+	assert_true(read_eq(err_path, "two"));
+	/* refusals: the filesystem root, the current folder, a Git work tree */
+	assert_int_equal(out_begin(&o, "/", NULL, &err), -1);
+	free(err);
+	err = NULL;
+	assert_int_equal(out_begin(&o, ".", NULL, &err), -1);
+	free(err);
+	err = NULL;
+	char gitdir[600];
+	snprintf(gitdir, sizeof gitdir, "%s/.git", site);
+	assert_int_equal(mkdir(gitdir, 0755), 0);
+	assert_int_equal(out_begin(&o, site, NULL, &err), -1);
+	free(err);
+	assert_int_equal(out_rmtree(tmpl), 0);
+}
+
+static const char *id(const void *p)
+{
+	return *(const char *const *)p;
+}
+
+static void test_vietnamese_order(void **state)
+{
+	(void)state;
+	/* byte order puts Ấ and Đ after Z; accent stripping puts Đồng with Dương */
+	const char *v[] = { "Hòa Bình", "Đồng Hỷ", "Zét", "Ấp Bắc", "Dương Sơn", "An Khánh", "Ă", "hòa bình" };
+	const char *want[] = { "An Khánh", "Ă", "Ấp Bắc", "Dương Sơn", "Đồng Hỷ", "hòa bình", "Hòa Bình", "Zét" };
+	coll_sort(v, N(v), sizeof(v[0]), id);
+	for (size_t i = 0; i < N(v); i++)
+		if (strcmp(v[i], want[i]))
+			fail_msg("position %zu: got %s, want %s", i, v[i], want[i]);
+	assert_true(coll_cmp("a", "á") < 0);   /* tones after letters */
+	assert_true(coll_cmp("á", "b") < 0);
+	assert_true(coll_cmp("d", "đ") < 0);
+	assert_true(coll_cmp("đ", "e") < 0);
+}
+
+static void test_diag_order(void **state)
+{
+	(void)state;
+	diag_t *d = diag_new();
+	loc_t b = { "b.md", 2, 1 }, a9 = { "a.md", 9, 3 }, a10 = { "a.md", 10, 1 };
+	diag_warning(d, &b, "w");
+	diag_error(d, &a10, "e10");
+	diag_error(d, &a9, "e9");
+	diag_error(d, &a9, "e9");   /* the same message twice is printed once */
+	char *s = diag_format(d);
+	assert_string_equal(s, "a.md:9:3: error: e9\na.md:10:1: error: e10\nb.md:2:1: warning: w\n");
+	assert_int_equal(diag_errors(d), 3);
+	assert_int_equal(diag_warnings(d), 1);
+	free(s);
+	diag_free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_staging_and_swap),
+		cmocka_unit_test(test_vietnamese_order),
+		cmocka_unit_test(test_diag_order),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

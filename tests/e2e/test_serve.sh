@@ -43,16 +43,15 @@ wait_for() {
 }
 
 free_port() {
-	if command -v python3 >/dev/null; then
-		python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-	else
-		echo $((20000 + RANDOM % 30000))
-	fi
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
+		2>/dev/null || echo $((20000 + RANDOM % 30000))
 }
 
 export GIT_AUTHOR_NAME=Test GIT_AUTHOR_EMAIL=test@example.org
 export GIT_COMMITTER_NAME=Test GIT_COMMITTER_EMAIL=test@example.org
-export GIT_CONFIG_NOSYSTEM=1
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$T/gitconfig
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+: >"$T/gitconfig"
 # the server's private folders go here, so the test can look into them
 export TMPDIR=$T/tmp
 mkdir -p "$TMPDIR" "$R/content/plans"

@@ -171,7 +171,8 @@ json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 json_t *ctx_doc_link(const doc_t *dc)
 {
 	json_t *o = json_object();
-	SET(o, "number", jstr(dc->number));
+	/* a plan still without a number is known by its id, which is no number */
+	SET(o, "number", jstr(dc->plan && !dc->plan->number ? NULL : dc->number));
 	SET(o, "url", jstr(dc->url));
 	SET(o, "title", jstr(dc->title));
 	SET(o, "type", jstr(dc->type));

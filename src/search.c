@@ -1,0 +1,940 @@
+/* search.c: the static search index: records in chunks, a term dictionary in prefix shards. */
+#include "search.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "text.h"
+
+/*
+ * Layout (all under tim-kiem/; read by themes/default/static/search.js):
+ *
+ *   manifest.json   { chunk, count, format, kinds: {plan: [from, to], ...},
+ *                     shards: [key, ...], v }
+ *   rec/<n>.json    records n*chunk .. n*chunk+chunk-1: [[title, url, context], ...]
+ *   idx/<key>.json  { word: [[spelling, N, T, C], ...], ... }
+ *
+ * Record ids run plans, documents, units, tasks, each in site order, so the
+ * id is also the tie-break of the ranking.  A word is folded (text_search_fold);
+ * each spelling of it (lower-cased, accents kept) carries the records that
+ * use it, split by where: N a document number, T a title or name, C the
+ * context (issuer, lead units, output).  A record is listed once per spelling,
+ * in its best class.  A list is a string: 'd' then varint gaps, or 'b' then
+ * the first id and a bitmap, whichever is shorter; digits are base64, five
+ * bits and a continuation bit (varint) or six ids (bitmap) per character.
+ *
+ * A shard holds the words whose first two code points are its key; one
+ * larger than SEARCH_SHARD_MAX is split by one more code point, the word
+ * equal to the key (if any) staying in the key's own file.  The script
+ * knows a key was split when a longer key starts with it.
+ */
+
+enum { CL_NUM, CL_TITLE, CL_CTX, CL_COUNT };
+enum { K_PLAN, K_DOC, K_UNIT, K_TASK, K_COUNT };
+
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char *const KIND_NAMES[K_COUNT] = { "plan", "document", "unit", "task" };
+
+/* ---- words -------------------------------------------------------------- */
+
+static bool word_cp_slow(int32_t c)
+{
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Word characters below U+2000 (Latin, Vietnamese, combining marks), as a
+ * bitmap: the category lookup per character was most of the build time. */
+#define WORD_TABLE 0x2000
+static unsigned char word_table[WORD_TABLE / 8];
+static pthread_once_t word_once = PTHREAD_ONCE_INIT;
+
+static void word_table_init(void)
+{
+	for (int32_t c = 0; c < WORD_TABLE; c++)
+		if (word_cp_slow(c))
+			word_table[c >> 3] |= (unsigned char)(1 << (c & 7));
+}
+
+static bool word_cp(int32_t c)
+{
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	if (c < WORD_TABLE)
+		return word_table[c >> 3] >> (c & 7) & 1;
+	return word_cp_slow(c);
+}
+
+static bool cont(unsigned char b)
+{
+	return (b & 0xC0) == 0x80;
+}
+
+/* The code point at p (n bytes left) and its length; an ill-formed byte
+ * reads as one non-word code point.  The text was validated on read. */
+static size_t cp_at(const char *p, size_t n, int32_t *c)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	if (u[0] < 0x80) {
+		*c = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xE0) == 0xC0 && n >= 2 && cont(u[1])) {
+		*c = (u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+		return 2;
+	}
+	if ((u[0] & 0xF0) == 0xE0 && n >= 3 && cont(u[1]) && cont(u[2])) {
+		*c = (u[0] & 0x0F) << 12 | (u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+		return 3;
+	}
+	if ((u[0] & 0xF8) == 0xF0 && n >= 4 && cont(u[1]) && cont(u[2]) && cont(u[3])) {
+		*c = (u[0] & 0x07) << 18 | (u[1] & 0x3F) << 12 | (u[2] & 0x3F) << 6 | (u[3] & 0x3F);
+		return 4;
+	}
+	*c = 0xFFFD;
+	return 1;
+}
+
+/* Whether the code point at s[i] (of n bytes) is a word character; *k gets
+ * its length. */
+static bool word_at(const char *s, size_t n, size_t i, size_t *k)
+{
+	unsigned char b = (unsigned char)s[i];
+	if (b < 0x80) {
+		*k = 1;
+		return (unsigned)((b | 0x20) - 'a') < 26 || (unsigned)(b - '0') < 10;
+	}
+	int32_t c;
+	*k = cp_at(s + i, n - i, &c);
+	return word_cp(c);
+}
+
+/* The next word of s[*pos..n): its start and length; false at the end.  The
+ * same split as the script's /[\p{L}\p{M}\p{N}]+/gu. */
+static bool next_word(const char *s, size_t n, size_t *pos, size_t *start, size_t *len)
+{
+	size_t i = *pos, k;
+	pthread_once(&word_once, word_table_init);
+	while (i < n && !word_at(s, n, i, &k))
+		i += k;
+	if (i >= n) {
+		*pos = n;
+		return false;
+	}
+	size_t b = i;
+	while (i < n && word_at(s, n, i, &k))
+		i += k;
+	*start = b;
+	*len = i - b;
+	*pos = i;
+	return true;
+}
+
+/* s[0..n) lower-cased one code point at a time, accents kept (the script
+ * does toLowerCase()); malloc'd. */
+static char *lower(const char *s, size_t n)
+{
+	buf_t b = BUF_INIT;
+	size_t i = 0;
+	buf_grow(&b, n + 1);
+	while (i < n) {
+		int32_t c;
+		size_t k = cp_at(s + i, n - i, &c);
+		if (c < 0x80) {
+			buf_putc(&b, c >= 'A' && c <= 'Z' ? c + 32 : c);
+		} else {
+			utf8proc_uint8_t tmp[4];
+			utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(c), tmp);
+			buf_put(&b, (const char *)tmp, (size_t)m);
+		}
+		i += k;
+	}
+	return buf_detach(&b);
+}
+
+static size_t push_word(char ***out, size_t n, char *w)
+{
+	*out = xrealloc(*out, (n + 1) * sizeof(**out));
+	(*out)[n] = w;
+	return n + 1;
+}
+
+size_t search_words(const char *text, char ***out)
+{
+	size_t n = 0, pos = 0, st, len, tl = strlen(text);
+	*out = NULL;
+	while (next_word(text, tl, &pos, &st, &len)) {
+		char *raw = xstrndup(text + st, len);
+		char *f = text_search_fold(raw);
+		free(raw);
+		if (*f)
+			n = push_word(out, n, f);
+		else
+			free(f);
+	}
+	return n;
+}
+
+size_t search_number_words(const char *number, char ***out)
+{
+	char *key = text_docnum_key(number);
+	char *f = text_search_fold(key);
+	free(key);
+	size_t n = search_words(f, out);
+	free(f);
+	if (n > 1) {
+		buf_t b = BUF_INIT;
+		for (size_t i = 0; i < n; i++)
+			buf_puts(&b, (*out)[i]);
+		n = push_word(out, n, buf_detach(&b));
+	}
+	return n;
+}
+
+void search_words_free(char **words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(words[i]);
+	free(words);
+}
+
+char *search_shard_name(const char *key)
+{
+	buf_t b = BUF_INIT;
+	size_t n = strlen(key), i = 0;
+	while (i < n) {
+		int32_t c;
+		i += cp_at(key + i, n - i, &c);
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			buf_putc(&b, (char)c);
+		else
+			buf_printf(&b, "_%x_", (unsigned)c);
+	}
+	return buf_detach(&b);
+}
+
+/* ---- a byte-string hash table ------------------------------------------ */
+
+typedef struct {
+	const char *key;   /* in the index's arena; NULL: empty slot */
+	size_t len;
+	uint64_t h;
+	uint32_t val;
+} slot_t;
+
+typedef struct {
+	slot_t *v;
+	size_t cap, n;
+} table_t;
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* The slot of key: found (its val set) or empty (key NULL), for the caller to
+ * fill.  Grows the table first, so the returned slot stays valid until the
+ * next call. */
+static slot_t *table_find(table_t *t, const char *key, size_t len, uint64_t h)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 1024;
+		slot_t *v = xcalloc(cap, sizeof(*v));
+		for (size_t i = 0; i < t->cap; i++) {
+			if (!t->v[i].key)
+				continue;
+			size_t j = (size_t)t->v[i].h & (cap - 1);
+			while (v[j].key)
+				j = (j + 1) & (cap - 1);
+			v[j] = t->v[i];
+		}
+		free(t->v);
+		t->v = v;
+		t->cap = cap;
+	}
+	size_t j = (size_t)h & (t->cap - 1);
+	while (t->v[j].key && !(t->v[j].h == h && t->v[j].len == len && !memcmp(t->v[j].key, key, len)))
+		j = (j + 1) & (t->cap - 1);
+	return &t->v[j];
+}
+
+/* Folds s[0..n) into h eight bytes at a time (the files' version). */
+static uint64_t hash_more(uint64_t h, const char *s, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+		h ^= h >> 29;
+	}
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* ---- the index being built ------------------------------------------------ */
+
+typedef struct {
+	uint32_t *v;
+	size_t n, cap;
+} ids_t;
+
+/* One spelling of a word, with its records by class. */
+typedef struct {
+	const char *lower, *fold;
+	ids_t ids[CL_COUNT];
+} term_t;
+
+struct ix {
+	const site_t *s;
+	arena_t *a;
+	search_emit_fn emit;
+	void *arg;
+	int rc;
+	uint64_t version;       /* hash of every file written before the manifest */
+	table_t raw;            /* word as written -> term */
+	table_t spell;          /* lower-cased spelling -> term */
+	table_t phrases;        /* recurring text -> its words in pool */
+	uint32_t *pool;         /* per phrase: count, then term ids */
+	size_t npool;
+	term_t *terms;
+	size_t nterms, capterms;
+	uint32_t *scratch;      /* (term << 2 | class) of the current record */
+	size_t nscratch, capscratch;
+	uint32_t nrec;
+	buf_t chunk;            /* records of the current chunk */
+	buf_t url, ctx;         /* a task's, reused */
+	uint32_t from[K_COUNT], to[K_COUNT];
+	char **keys;            /* shard keys, in file order */
+	size_t nkeys;
+};
+
+static void emit(struct ix *x, const char *rel, const char *data, size_t len, bool hashed)
+{
+	if (x->rc)
+		return;
+	if (hashed)
+		x->version = hash_more(hash_more(x->version, rel, strlen(rel)), data, len);
+	if (x->emit(x->arg, rel, data, len) < 0)
+		x->rc = -1;
+}
+
+static uint32_t term_of(struct ix *x, const char *w, size_t len)
+{
+	uint64_t h = hash_bytes(w, len);
+	slot_t *sl = table_find(&x->raw, w, len, h);
+	if (sl->key)
+		return sl->val;
+	char *raw = xstrndup(w, len);
+	char *lo = lower(w, len);
+	char *f = text_search_fold(raw);
+	size_t ll = strlen(lo);
+	uint64_t lh = hash_bytes(lo, ll);
+	slot_t *ls = table_find(&x->spell, lo, ll, lh);
+	uint32_t id;
+	if (ls->key) {
+		id = ls->val;
+	} else {
+		if (x->nterms == x->capterms) {
+			x->capterms = x->capterms ? x->capterms * 2 : 1024;
+			x->terms = xrealloc(x->terms, x->capterms * sizeof(*x->terms));
+		}
+		id = (uint32_t)x->nterms++;
+		term_t *t = &x->terms[id];
+		memset(t, 0, sizeof(*t));
+		t->lower = arena_strdup(x->a, lo);
+		t->fold = arena_strdup(x->a, f);
+		*ls = (slot_t){ t->lower, ll, lh, id };
+		x->spell.n++;
+	}
+	/* a word whose folding is empty (a stray mark) is no word */
+	if (!*f)
+		id = UINT32_MAX;
+	*sl = (slot_t){ arena_strndup(x->a, w, len), len, h, id };
+	x->raw.n++;
+	free(raw);
+	free(lo);
+	free(f);
+	return id;
+}
+
+static void scratch_add(struct ix *x, uint32_t term, int cl)
+{
+	if (term == UINT32_MAX)
+		return;
+	if (x->nscratch == x->capscratch) {
+		x->capscratch = x->capscratch ? x->capscratch * 2 : 64;
+		x->scratch = xrealloc(x->scratch, x->capscratch * sizeof(*x->scratch));
+	}
+	x->scratch[x->nscratch++] = term << 2 | (uint32_t)cl;
+}
+
+static void add_text(struct ix *x, const char *s, int cl)
+{
+	if (!s)
+		return;
+	size_t n = strlen(s), pos = 0, st, len;
+	while (next_word(s, n, &pos, &st, &len))
+		scratch_add(x, term_of(x, s + st, len), cl);
+}
+
+/* Text that recurs from record to record (a unit's name, an output): its
+ * words are looked up once. */
+static void add_phrase(struct ix *x, const char *s, int cl)
+{
+	if (!s)
+		return;
+	size_t n = strlen(s);
+	uint64_t h = hash_bytes(s, n);
+	slot_t *sl = table_find(&x->phrases, s, n, h);
+	if (!sl->key) {
+		size_t from = x->nscratch;
+		add_text(x, s, cl);
+		uint32_t at = (uint32_t)x->npool, count = (uint32_t)(x->nscratch - from);
+		x->pool = xrealloc(x->pool, (x->npool + count + 1) * sizeof(*x->pool));
+		x->pool[x->npool++] = count;
+		for (size_t i = from; i < x->nscratch; i++)
+			x->pool[x->npool++] = x->scratch[i] >> 2;
+		*sl = (slot_t){ arena_strndup(x->a, s, n), n, h, at };
+		x->phrases.n++;
+		return;
+	}
+	const uint32_t *t = x->pool + sl->val;
+	for (uint32_t i = 1; i <= t[0]; i++)
+		scratch_add(x, t[i], cl);
+}
+
+/* A document number: the words of its docnum key, and all of them joined. */
+static void add_number(struct ix *x, const char *num)
+{
+	if (!num)
+		return;
+	char *key = text_docnum_key(num);
+	size_t n = strlen(key), pos = 0, st, len, parts = 0;
+	buf_t joined = BUF_INIT;
+	while (next_word(key, n, &pos, &st, &len)) {
+		scratch_add(x, term_of(x, key + st, len), CL_NUM);
+		buf_put(&joined, key + st, len);
+		parts++;
+	}
+	if (parts > 1)
+		scratch_add(x, term_of(x, joined.ptr, joined.len), CL_NUM);
+	buf_free(&joined);
+	free(key);
+}
+
+static void ids_push(ids_t *l, uint32_t id)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = id;
+}
+
+static void put_json_str(buf_t *b, const char *s)
+{
+	buf_putc(b, '"');
+	if (s) {
+		const char *run = s;
+		for (; *s; s++) {
+			unsigned char c = (unsigned char)*s;
+			if (c >= 0x20 && c != '"' && c != '\\')
+				continue;
+			buf_put(b, run, (size_t)(s - run));
+			if (c == '"' || c == '\\') {
+				buf_putc(b, '\\');
+				buf_putc(b, (char)c);
+			} else if (c == '\n') {
+				buf_puts(b, "\\n");
+			} else if (c == '\t') {
+				buf_puts(b, "\\t");
+			} else {
+				buf_printf(b, "\\u%04x", c);
+			}
+			run = s + 1;
+		}
+		buf_put(b, run, (size_t)(s - run));
+	}
+	buf_putc(b, '"');
+}
+
+static void flush_chunk(struct ix *x)
+{
+	if (!x->chunk.len)
+		return;
+	buf_putc(&x->chunk, ']');
+	char rel[64];
+	snprintf(rel, sizeof rel, "tim-kiem/rec/%u.json", (unsigned)((x->nrec - 1) / SEARCH_CHUNK));
+	emit(x, rel, x->chunk.ptr, x->chunk.len, true);
+	buf_clear(&x->chunk);
+}
+
+/* Ends the current record: its words go to their terms' lists, and its
+ * display fields to the current chunk. */
+static void end_record(struct ix *x, const char *title, const char *url, const char *context)
+{
+	uint32_t rid = x->nrec++;
+	/* a few dozen words: insertion sort beats qsort's merge buffers */
+	uint32_t *v = x->scratch;
+	for (size_t i = 1; i < x->nscratch; i++) {
+		uint32_t t = v[i];
+		size_t j = i;
+		for (; j > 0 && v[j - 1] > t; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+	uint32_t prev = UINT32_MAX;
+	for (size_t i = 0; i < x->nscratch; i++) {
+		uint32_t term = x->scratch[i] >> 2;
+		if (term == prev)
+			continue;   /* sorted by class within a term: the best came first */
+		prev = term;
+		ids_push(&x->terms[term].ids[x->scratch[i] & 3], rid);
+	}
+	x->nscratch = 0;
+
+	buf_putc(&x->chunk, x->chunk.len ? ',' : '[');
+	buf_putc(&x->chunk, '[');
+	put_json_str(&x->chunk, title ? title : "");
+	buf_putc(&x->chunk, ',');
+	put_json_str(&x->chunk, url ? url : "");
+	buf_putc(&x->chunk, ',');
+	put_json_str(&x->chunk, context ? context : "");
+	buf_putc(&x->chunk, ']');
+	if (x->nrec % SEARCH_CHUNK == 0)
+		flush_chunk(x);
+}
+
+/* ---- the records ----------------------------------------------------------- */
+
+/* Appends s after a " · " when b already has something. */
+static void ctx_part(buf_t *b, const char *s)
+{
+	if (!s || !*s)
+		return;
+	if (b->len)
+		buf_puts(b, " · ");
+	buf_puts(b, s);
+}
+
+/* "Kế hoạch 185/KH-SDT&TG"; a plan without number is named by the start of
+ * its title, cut at a space. */
+static void plan_name(buf_t *b, const plan_t *p)
+{
+	if (p->type)
+		buf_puts(b, p->type);
+	if (p->number) {
+		if (p->type)
+			buf_putc(b, ' ');
+		buf_puts(b, p->number);
+		return;
+	}
+	const char *t = p->title ? p->title : p->id;
+	size_t n = strlen(t), cut = n;
+	if (n > 60) {
+		cut = 60;
+		while (cut > 30 && t[cut] != ' ')
+			cut--;
+		while (cut > 0 && ((unsigned char)t[cut] & 0xC0) == 0x80)
+			cut--;
+	}
+	if (p->type)
+		buf_puts(b, ": ");
+	buf_put(b, t, cut);
+	if (cut < n)
+		buf_puts(b, "…");
+}
+
+static void index_plan(struct ix *x, const plan_t *p)
+{
+	add_number(x, p->number);
+	add_text(x, p->title, CL_TITLE);
+	add_text(x, p->type, CL_CTX);
+	if (!p->number)
+		add_text(x, p->id, CL_CTX);
+	buf_t c = BUF_INIT;
+	plan_name(&c, p);
+	if (p->has_issuer && p->issuer.unit) {
+		add_text(x, p->issuer.unit->name, CL_CTX);
+		ctx_part(&c, p->issuer.unit->name);
+	}
+	if (p->date) {
+		char d[16];
+		date_format_vi(p->date, d);
+		ctx_part(&c, d);
+	}
+	end_record(x, p->title, p->url, c.ptr);
+	buf_free(&c);
+}
+
+static void index_doc(struct ix *x, const doc_t *dc)
+{
+	add_number(x, dc->number);
+	for (size_t i = 0; i < dc->naliases; i++)
+		add_number(x, dc->aliases[i]);
+	add_text(x, dc->title, CL_TITLE);
+	add_text(x, dc->type, CL_CTX);
+	add_text(x, dc->issuer, CL_CTX);
+	buf_t name = BUF_INIT, c = BUF_INIT;
+	if (dc->type)
+		buf_printf(&name, "%s ", dc->type);
+	buf_puts(&name, dc->number ? dc->number : "");
+	if (dc->title) {
+		ctx_part(&c, name.ptr);
+		ctx_part(&c, dc->issuer);
+		end_record(x, dc->title, dc->url, c.ptr);
+	} else {
+		ctx_part(&c, dc->issuer);
+		end_record(x, name.ptr, dc->url, c.ptr);
+	}
+	buf_free(&name);
+	buf_free(&c);
+}
+
+static void index_unit(struct ix *x, const unit_t *u)
+{
+	add_text(x, u->name, CL_TITLE);
+	buf_t al = BUF_INIT, c = BUF_INIT;
+	for (size_t i = 0; i < u->naliases; i++) {
+		add_text(x, u->aliases[i], CL_TITLE);
+		if (i)
+			buf_puts(&al, ", ");
+		buf_puts(&al, u->aliases[i]);
+	}
+	if (u->parent) {
+		add_text(x, u->parent->name, CL_CTX);
+		ctx_part(&c, u->parent->name);
+	}
+	ctx_part(&c, al.ptr);
+	end_record(x, u->name, u->url, c.ptr);
+	buf_free(&al);
+	buf_free(&c);
+}
+
+/* Appends s to a URL, percent-encoding all but unreserved characters. */
+static void put_url_part(buf_t *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~')
+			buf_putc(b, (char)c);
+		else
+			buf_printf(b, "%%%02X", c);
+	}
+}
+
+static void index_task(struct ix *x, const task_t *t, const char *plan)
+{
+	buf_t url = x->url, c = x->ctx;
+	buf_clear(&url);
+	buf_clear(&c);
+	add_text(x, t->title, CL_TITLE);
+	add_phrase(x, t->output, CL_CTX);
+	/* the plan page's task rows carry id="{{anchor}}", the task id (ctx.c) */
+	buf_puts(&url, t->plan->url);
+	buf_putc(&url, '#');
+	put_url_part(&url, t->id ? t->id : "");
+	buf_puts(&c, plan);
+	for (size_t i = 0; i < t->lead.n; i++) {
+		const char *name = t->lead.v[i].unit ? t->lead.v[i].unit->name : t->lead.v[i].text;
+		add_phrase(x, name, CL_CTX);
+		buf_puts(&c, i ? ", " : " · ");
+		buf_puts(&c, name);
+	}
+	end_record(x, t->title, url.ptr, c.ptr);
+	x->url = url;   /* kept for the next task */
+	x->ctx = c;
+}
+
+/* ---- the dictionary ------------------------------------------------------- */
+
+static size_t varint_len(uint32_t v)
+{
+	size_t n = 1;
+	while (v >>= 5)
+		n++;
+	return n;
+}
+
+static void put_varint(buf_t *b, uint32_t v)
+{
+	do {
+		unsigned g = v & 31;
+		v >>= 5;
+		buf_putc(b, B64[g | (v ? 32 : 0)]);
+	} while (v);
+}
+
+/* One list of record ids (sorted, distinct) as a JSON string. */
+static void put_ids(buf_t *b, const ids_t *l)
+{
+	buf_putc(b, '"');
+	if (l->n) {
+		size_t dlen = varint_len(l->v[0]);
+		for (size_t i = 1; i < l->n; i++)
+			dlen += varint_len(l->v[i] - l->v[i - 1] - 1);
+		size_t range = l->v[l->n - 1] - l->v[0] + 1;
+		size_t blen = varint_len(l->v[0]) + (range + 5) / 6;
+		if (blen < dlen) {
+			buf_putc(b, 'b');
+			put_varint(b, l->v[0]);
+			size_t nc = (range + 5) / 6, at = b->len;
+			buf_grow(b, nc + 2);
+			memset(b->ptr + at, 0, nc);
+			for (size_t i = 0; i < l->n; i++) {
+				size_t k = l->v[i] - l->v[0];
+				b->ptr[at + k / 6] |= (char)(1 << (k % 6));
+			}
+			for (size_t i = 0; i < nc; i++)
+				b->ptr[at + i] = B64[(unsigned char)b->ptr[at + i]];
+			b->len += nc;
+			b->ptr[b->len] = '\0';
+		} else {
+			buf_putc(b, 'd');
+			put_varint(b, l->v[0]);
+			for (size_t i = 1; i < l->n; i++)
+				put_varint(b, l->v[i] - l->v[i - 1] - 1);
+		}
+	}
+	buf_putc(b, '"');
+}
+
+static int term_cmp(const void *a, const void *b)
+{
+	const term_t *x = a, *y = b;
+	int c = strcmp(x->fold, y->fold);
+	return c ? c : strcmp(x->lower, y->lower);
+}
+
+/* A folded word and its entry in a shard ("word":[[...],...]). */
+typedef struct {
+	const char *fold;
+	size_t off, len;
+} word_t;
+
+/* Byte length of the first k code points of s (all of s when shorter), and
+ * whether s has more than k. */
+static size_t prefix_len(const char *s, size_t k, bool *longer)
+{
+	size_t i = 0, n = strlen(s);
+	while (k-- > 0 && i < n) {
+		int32_t c;
+		i += cp_at(s + i, n - i, &c);
+	}
+	*longer = i < n;
+	return i;
+}
+
+static void write_shard(struct ix *x, const char *key, size_t keylen, const word_t *w, size_t n,
+			const buf_t *entries)
+{
+	if (!n)
+		return;
+	char *k = xstrndup(key, keylen);
+	char *name = search_shard_name(k);
+	buf_t b = BUF_INIT, rel = BUF_INIT;
+	buf_putc(&b, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_putc(&b, ',');
+		buf_put(&b, entries->ptr + w[i].off, w[i].len);
+	}
+	buf_putc(&b, '}');
+	buf_printf(&rel, "tim-kiem/idx/%s.json", name);
+	emit(x, rel.ptr, b.ptr, b.len, true);
+	x->keys = xrealloc(x->keys, (x->nkeys + 1) * sizeof(*x->keys));
+	x->keys[x->nkeys++] = k;
+	buf_free(&b);
+	buf_free(&rel);
+	free(name);
+}
+
+/* Writes the words w[0..n), which all start with key (k code points), as one
+ * shard, or splits them by their next code point when too big. */
+static void shard(struct ix *x, const char *key, size_t keylen, size_t k, const word_t *w, size_t n,
+		  const buf_t *entries)
+{
+	size_t size = 2;
+	for (size_t i = 0; i < n; i++)
+		size += w[i].len + 1;
+	/* sorted, so the word equal to the key (if any) comes first */
+	bool longer;
+	prefix_len(w[0].fold, k, &longer);
+	if (size <= SEARCH_SHARD_MAX || k >= 32 || (n == 1 && !longer)) {
+		write_shard(x, key, keylen, w, n, entries);
+		return;
+	}
+	size_t i = 0;
+	if (!longer) {
+		write_shard(x, key, keylen, w, 1, entries);
+		i = 1;
+	}
+	while (i < n) {
+		size_t pl = prefix_len(w[i].fold, k + 1, &longer), j = i + 1;
+		while (j < n && !strncmp(w[j].fold, w[i].fold, pl))
+			j++;
+		shard(x, w[i].fold, pl, k + 1, w + i, j - i, entries);
+		i = j;
+	}
+}
+
+static void write_dictionary(struct ix *x)
+{
+	qsort(x->terms, x->nterms, sizeof(*x->terms), term_cmp);
+	word_t *w = xmalloc((x->nterms + 1) * sizeof(*w));
+	size_t nw = 0;
+	buf_t entries = BUF_INIT;
+	for (size_t i = 0; i < x->nterms;) {
+		size_t j = i;
+		size_t off = entries.len;
+		put_json_str(&entries, x->terms[i].fold);
+		buf_puts(&entries, ":[");
+		bool any = false;
+		for (; j < x->nterms && !strcmp(x->terms[j].fold, x->terms[i].fold); j++) {
+			const term_t *t = &x->terms[j];
+			if (!t->ids[CL_NUM].n && !t->ids[CL_TITLE].n && !t->ids[CL_CTX].n)
+				continue;
+			if (any)
+				buf_putc(&entries, ',');
+			any = true;
+			buf_putc(&entries, '[');
+			put_json_str(&entries, t->lower);
+			for (int cl = 0; cl < CL_COUNT; cl++) {
+				buf_putc(&entries, ',');
+				put_ids(&entries, &t->ids[cl]);
+			}
+			buf_putc(&entries, ']');
+		}
+		buf_putc(&entries, ']');
+		if (any && *x->terms[i].fold)
+			w[nw++] = (word_t){ x->terms[i].fold, off, entries.len - off };
+		else
+			entries.len = off;
+		i = j;
+	}
+	for (size_t i = 0; i < nw;) {
+		bool longer;
+		size_t pl = prefix_len(w[i].fold, 2, &longer), j = i + 1;
+		while (j < nw && !strncmp(w[j].fold, w[i].fold, pl) &&
+		       prefix_len(w[j].fold, 2, &longer) == pl)
+			j++;
+		shard(x, w[i].fold, pl, 2, w + i, j - i, &entries);
+		i = j;
+	}
+	buf_free(&entries);
+	free(w);
+}
+
+static void write_manifest(struct ix *x)
+{
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "{\"chunk\":%d,\"count\":%u,\"format\":1,\"kinds\":{", SEARCH_CHUNK,
+		   (unsigned)x->nrec);
+	/* keys in byte order: document, plan, task, unit */
+	static const int order[K_COUNT] = { K_DOC, K_PLAN, K_TASK, K_UNIT };
+	for (int i = 0; i < K_COUNT; i++)
+		buf_printf(&b, "%s\"%s\":[%u,%u]", i ? "," : "", KIND_NAMES[order[i]],
+			   (unsigned)x->from[order[i]], (unsigned)x->to[order[i]]);
+	buf_puts(&b, "},\"shards\":[");
+	for (size_t i = 0; i < x->nkeys; i++) {
+		if (i)
+			buf_putc(&b, ',');
+		put_json_str(&b, x->keys[i]);
+	}
+	buf_printf(&b, "],\"v\":\"%016llx\"}\n", (unsigned long long)x->version);
+	emit(x, "tim-kiem/manifest.json", b.ptr, b.len, false);
+	buf_free(&b);
+}
+
+int search_build(const site_t *s, search_emit_fn fn, void *arg)
+{
+	struct ix x = { .s = s, .a = arena_new(), .emit = fn, .arg = arg,
+			.version = 14695981039346656037ULL };
+
+	x.from[K_PLAN] = x.nrec;
+	for (size_t i = 0; i < s->nplans; i++)
+		index_plan(&x, s->plans[i]);
+	x.to[K_PLAN] = x.from[K_DOC] = x.nrec;
+	for (size_t i = 0; i < s->ndocs; i++)
+		if (!s->docs[i]->plan)
+			index_doc(&x, s->docs[i]);
+	x.to[K_DOC] = x.from[K_UNIT] = x.nrec;
+	for (size_t i = 0; i < s->nunits; i++)
+		index_unit(&x, s->units[i]);
+	x.to[K_UNIT] = x.from[K_TASK] = x.nrec;
+	for (size_t i = 0; i < s->nplans; i++) {
+		const plan_t *p = s->plans[i];
+		buf_t name = BUF_INIT;
+		plan_name(&name, p);
+		for (size_t j = 0; j < p->ntasks; j++)
+			index_task(&x, &p->tasks[j], name.ptr ? name.ptr : "");
+		buf_free(&name);
+	}
+	x.to[K_TASK] = x.nrec;
+	flush_chunk(&x);
+
+	write_dictionary(&x);
+	write_manifest(&x);
+
+	for (size_t i = 0; i < x.nterms; i++)
+		for (int cl = 0; cl < CL_COUNT; cl++)
+			free(x.terms[i].ids[cl].v);
+	free(x.terms);
+	for (size_t i = 0; i < x.nkeys; i++)
+		free(x.keys[i]);
+	free(x.keys);
+	free(x.raw.v);
+	free(x.spell.v);
+	free(x.phrases.v);
+	free(x.pool);
+	free(x.scratch);
+	buf_free(&x.chunk);
+	buf_free(&x.url);
+	buf_free(&x.ctx);
+	arena_free(x.a);
+	return x.rc;
+}
+
+struct out_arg {
+	out_t *o;
+	diag_t *d;
+};
+
+static int to_out(void *arg, const char *rel, const char *data, size_t len)
+{
+	struct out_arg *oa = arg;
+	char *err = NULL;
+	if (out_write(oa->o, rel, data, len, &err) < 0) {
+		loc_t loc = { 0 };
+		diag_error(oa->d, &loc, "%s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+int search_write(const site_t *s, out_t *o, diag_t *d)
+{
+	struct out_arg oa = { o, d };
+	return search_build(s, to_out, &oa);
+}

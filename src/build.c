@@ -2,10 +2,12 @@
  * replace the published folder). */
 #include "build.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "history.h"
 #include "model.h"
 #include "output.h"
 #include "progress.h"
@@ -20,6 +22,18 @@ static date_t today(void)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+/* With PLANSITE_TIMING set, prints the time since the last lap. */
+static void lap(const char *stage, struct timespec *t0)
+{
+	if (!getenv("PLANSITE_TIMING"))
+		return;
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(stderr, "plansite: %-8s %6.3f s\n", stage,
+		(double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9);
+	*t0 = t1;
 }
 
 /* What `check` adds to the build's own messages: the "5 rõ" list. */
@@ -59,18 +73,27 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	char *theme_dir = NULL;
 	snap_t snap;
 
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (repo_open(&repo, o->repo, err) < 0)
 		goto done;
 	if (repo_snapshot(repo, a, d, o->ref, o->content ? o->content : "content", o->worktree,
 			  &snap, err) < 0)
 		goto done;
+	lap("read", &t0);
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
 	s = model_load(a, d, &snap, &mo);
+	lap("parse", &t0);
 	xref_resolve(a, d, s, &snap);
 	date_t as_of = o->as_of;
 	if (!as_of)
 		as_of = snap.worktree || !snap.commit[0] ? today() : progress_as_of(snap.time, snap.tz);
 	progress_compute(s, as_of);
+	lap("xref", &t0);
+	if (publish && !diag_errors(d) &&
+	    history_build(&s->history, repo, a, s, &snap, o->content ? o->content : "content", err) < 0)
+		goto done;
+	lap("history", &t0);
 	if (!publish)
 		report_incomplete(s, d);
 
@@ -89,7 +112,9 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	if (out_begin(&out, o->out ? o->out : "public", repo_workdir(repo), err) < 0)
 		goto done;
 	render_opts_t ro = { .threads = o->threads, .inject = o->inject };
-	if (render_site(s, &th, out, d, &ro) < 0 || diag_errors(d)) {
+	int rendered = render_site(s, &th, out, d, &ro);
+	lap("render", &t0);
+	if (rendered < 0 || diag_errors(d)) {
 		out_abort(out);
 		out = NULL;
 		rc = BUILD_CONTENT;
@@ -97,11 +122,13 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	}
 	rc = out_commit(out, err) < 0 ? BUILD_ENV : BUILD_OK;
 	out = NULL;
+	lap("publish", &t0);
 done:
 	out_abort(out);
 	if (theme_ok)
 		theme_free(&th);
 	free(theme_dir);
+	history_free(s ? s->history : NULL);
 	model_site_free(s);
 	arena_free(a);
 	repo_free(repo);

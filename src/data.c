@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "changes.h"
 #include "ctx.h"
 
 #define SET(o, k, v) json_object_set_new((o), (k), (v))
@@ -271,7 +272,7 @@ static char *sitemap(const site_t *s, size_t *len)
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 	static const char *const fixed[] = { "", "ke-hoach/", "van-ban/", "don-vi/", "thoi-han/",
-					     "thay-doi/", "tim-kiem/", "du-lieu/", NULL };
+					     "thay-doi/", "bao-cao-tuan/", "tim-kiem/", "du-lieu/", NULL };
 	for (const char *const *f = fixed; *f; f++) {
 		buf_t u = BUF_INIT;
 		buf_printf(&u, "%s%s", s->base_path, *f);
@@ -319,6 +320,7 @@ int data_write(const site_t *s, out_t *o, diag_t *d)
 	rc |= put_json(o, d, "du-lieu/plans.json", data_plans_json(s));
 	rc |= put_json(o, d, "du-lieu/units.json", units_json(s));
 	rc |= put_json(o, d, "du-lieu/documents.json", documents_json(s));
+	rc |= put_json(o, d, "du-lieu/changes.json", changes_json(s));
 	size_t len;
 	char *csv = tasks_csv(s, &len);
 	rc |= put(o, d, "du-lieu/tasks.csv", csv, len);
@@ -398,5 +400,14 @@ json_t *data_describe(void)
 	json_array_append_new(a, file_desc("tasks.csv", "Mỗi dòng một nhiệm vụ (CSV theo RFC 4180, UTF-8 có BOM để mở bằng Excel).", tasks));
 	json_array_append_new(a, file_desc("units.json", "Danh mục đơn vị và số nhiệm vụ của từng đơn vị (JSON).", units));
 	json_array_append_new(a, file_desc("documents.json", "Văn bản cấp trên và chuỗi triển khai (JSON).", docs));
+	static const char *const changes[][2] = {
+		{ "commit, date, time", "Lần cập nhật (commit) trong kho nội dung và thời điểm (múi giờ của lần cập nhật)" },
+		{ "author, subject", "Người cập nhật và nội dung ghi chú của lần cập nhật" },
+		{ "plan, path, url", "Số ký hiệu (hoặc mã) của kế hoạch, đường dẫn tệp, địa chỉ trang" },
+		{ "broken, error", "true nếu tệp không đọc được ở lần cập nhật này, kèm lỗi đầu tiên" },
+		{ "changes", "Các thay đổi {task, field, from, to}: field là added, removed, moved, status, due, due_date, progress, lead, support, title, output (task là số thứ tự nhiệm vụ) hoặc tên trường của kế hoạch (task null); giá trị như ghi trong tệp, trạng thái theo mã, nhiều đơn vị nối bằng \"; \"" },
+		{ NULL, NULL }
+	};
+	json_array_append_new(a, file_desc("changes.json", "Lịch sử thay đổi kế hoạch và nhiệm vụ theo từng lần cập nhật, mới nhất trước (JSON).", changes));
 	return a;
 }

@@ -156,12 +156,10 @@ static void handle(struct builder *b, yaml_event_t *ev)
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT: {
 		ynode_t *n = new_node(b, YNODE_SCALAR, ev->start_mark);
-		size_t len;
-		char *s = text_nfc((const char *)ev->data.scalar.value,
-				   ev->data.scalar.length, &len);
-		n->str = arena_strndup(b->a, s, len);
-		n->len = len;
-		free(s);
+		/* the whole text was NFC-normalised before parsing */
+		n->str = arena_strndup(b->a, (const char *)ev->data.scalar.value,
+				       ev->data.scalar.length);
+		n->len = ev->data.scalar.length;
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 		remember_anchor(b, arena_strdup(b->a, (const char *)ev->data.scalar.anchor), n, 1);
 		add_child(b, n, 1, n->loc);
@@ -219,8 +217,9 @@ static void handle(struct builder *b, yaml_event_t *ev)
 	}
 }
 
-int yml_parse(arena_t *a, diag_t *d, const char *path, const char *text,
-	      size_t len, int line_offset, ynode_t **out)
+/* Parses NFC text (see yml_parse). */
+static int parse_nfc(arena_t *a, diag_t *d, const char *path, const char *text,
+		     size_t len, int line_offset, ynode_t **out)
 {
 	*out = NULL;
 	/* YAML forbids tabs in indentation; libyaml's own message for it is
@@ -293,6 +292,18 @@ int yml_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 	return rc;
 }
 
+int yml_parse(arena_t *a, diag_t *d, const char *path, const char *text,
+	      size_t len, int line_offset, ynode_t **out)
+{
+	/* one normalisation of the whole text costs far less than one per
+	 * value, and YAML's own syntax is ASCII, which NFC leaves alone */
+	size_t nlen;
+	char *nfc = text_nfc(text, len, &nlen);
+	int rc = parse_nfc(a, d, path, nfc, nlen, line_offset, out);
+	free(nfc);
+	return rc;
+}
+
 /* Length of the line starting at s (without its newline), and whether it
  * is a front matter fence: "---" followed only by spaces. */
 static int is_fence(const char *s, size_t n)
@@ -315,6 +326,12 @@ int fm_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 		text += 3;
 		len -= 3;
 	}
+	/* the normalised copy lives in the arena: the body points into it */
+	size_t nlen;
+	char *nfc = text_nfc(text, len, &nlen);
+	text = arena_strndup(a, nfc, nlen);
+	len = nlen;
+	free(nfc);
 	size_t eol = 0;
 	while (eol < len && text[eol] != '\n')
 		eol++;
@@ -333,7 +350,7 @@ int fm_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 				e++;
 			if (is_fence(text + p, e - p)) {
 				closed = 1;
-				rc = yml_parse(a, d, path, text + start, p - start, 1, &out->meta);
+				rc = parse_nfc(a, d, path, text + start, p - start, 1, &out->meta);
 				body = text + (e < len ? e + 1 : len);
 				body_len = (size_t)(text + len - body);
 				body_line = line + 1;
@@ -352,11 +369,8 @@ int fm_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 			rc = -1;
 		}
 	}
-	size_t nlen;
-	char *nfc = text_nfc(body, body_len, &nlen);
-	out->body = arena_strndup(a, nfc, nlen);
-	out->body_len = nlen;
-	free(nfc);
+	out->body = body;   /* NUL-terminated: it ends where the arena copy ends */
+	out->body_len = body_len;
 	out->body_line = body_line;
 	return rc;
 }

@@ -3,6 +3,9 @@
 #include "model.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -603,6 +606,62 @@ static const char *base_path_of(arena_t *a, const char *url)
 	return n && p[n - 1] == '/' ? arena_strdup(a, p) : arena_printf(a, "%s/", p);
 }
 
+/* Plans are parsed on every core: each thread has an arena of its own
+ * (arenas are not thread-safe), handed over to the build's arena after. */
+struct parse_job {
+	const snap_t *snap;
+	const size_t *idx;      /* indices of plan files in snap */
+	size_t n;
+	plan_t **out;           /* out[i] for idx[i] */
+	atomic_size_t next;
+	diag_t *d;
+	const model_opts_t *o;
+};
+
+struct parse_worker {
+	struct parse_job *job;
+	arena_t *a;
+	pthread_t tid;
+};
+
+static void *parse_worker(void *arg)
+{
+	struct parse_worker *w = arg;
+	struct ctx c = { w->a, w->job->d, w->job->o };
+	for (;;) {
+		size_t i = atomic_fetch_add(&w->job->next, 1);
+		if (i >= w->job->n)
+			break;
+		w->job->out[i] = parse_plan(&c, &w->job->snap->files[w->job->idx[i]]);
+	}
+	return NULL;
+}
+
+static void parse_plans(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t *o,
+			const size_t *idx, size_t n, plan_t **out)
+{
+	struct parse_job job = { .snap = snap, .idx = idx, .n = n, .out = out, .d = d, .o = o };
+	atomic_init(&job.next, 0);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int nw = n < 64 ? 1 : (cores > 1 ? (cores > 8 ? 8 : (int)cores) : 1);
+	struct parse_worker w[8];
+	int started = 0;
+	for (int i = 0; i < nw; i++) {
+		w[i] = (struct parse_worker){ &job, i ? arena_new() : a, 0 };
+		if (i && pthread_create(&w[i].tid, NULL, parse_worker, &w[i]) == 0)
+			started = i;
+		else if (i) {
+			arena_free(w[i].a);
+			break;
+		}
+	}
+	parse_worker(&w[0]);
+	for (int i = 1; i <= started; i++) {
+		pthread_join(w[i].tid, NULL);
+		arena_adopt(a, w[i].a);
+	}
+}
+
 site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t *o)
 {
 	struct ctx c = { a, d, o };
@@ -612,15 +671,14 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 	s->statics = arena_alloc(a, (snap->n + 1) * sizeof(rfile_t *));
 	s->templates = arena_alloc(a, (snap->n + 1) * sizeof(rfile_t *));
 	memcpy(s->commit, snap->commit, sizeof(s->commit));
+	size_t *plan_idx = xmalloc((snap->n + 1) * sizeof(size_t));
+	size_t nplanfiles = 0;
 	for (size_t i = 0; i < snap->n; i++) {
 		const rfile_t *f = &snap->files[i];
 		if (!strcmp(f->rel, "site.yaml")) {
 			parse_site(&c, s, f);
 		} else if (!strncmp(f->rel, "plans/", 6) && has_suffix(f->rel, ".md")) {
-			plan_t *p = parse_plan(&c, f);
-			/* a plan without number or id was reported and has no identity */
-			if (p && p->key && !p->draft)
-				s->plans[s->nplans++] = p;
+			plan_idx[nplanfiles++] = i;
 		} else if (!strncmp(f->rel, "pages/", 6) && has_suffix(f->rel, ".md")) {
 			parse_page(&c, s, f);
 		} else if (!strncmp(f->rel, "static/", 7)) {
@@ -629,6 +687,16 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 			s->templates[s->ntemplates++] = f;
 		}
 	}
+	plan_t **parsed = xcalloc(nplanfiles + 1, sizeof(plan_t *));
+	parse_plans(a, d, snap, o, plan_idx, nplanfiles, parsed);
+	for (size_t i = 0; i < nplanfiles; i++) {
+		plan_t *p = parsed[i];
+		/* a plan without number or id was reported and has no identity */
+		if (p && p->key && !p->draft)
+			s->plans[s->nplans++] = p;
+	}
+	free(parsed);
+	free(plan_idx);
 	if (!s->title)
 		s->title = "Cổng thông tin kế hoạch";
 	if (!s->language)

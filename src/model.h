@@ -119,6 +119,8 @@ struct unit {
 	unit_t *parent;
 	loc_t loc;
 	bool registered;
+	bool suggested;          /* unregistered: suggestion computed */
+	const char *suggestion;  /* unregistered: closest registered name */
 	const char *slug, *url;
 	/* xref: tasks led and supported, in plan order */
 	task_t **led, **supported;
@@ -177,6 +179,7 @@ typedef struct {
 	strmap_t docs_by_key;   /* docnum key -> doc_t (xref) */
 	date_t as_of;
 	char commit[41];
+	struct history *history;   /* history.c, or NULL; freed by history_free */
 } site_t;
 
 typedef struct {

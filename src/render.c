@@ -5,26 +5,31 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "collate.h"
+#include "changes.h"
 #include "ctx.h"
 #include "data.h"
 #include "markdown.h"
 #include "progress.h"
+#include "search.h"
 
 #define SET(o, k, v) json_object_set_new((o), (k), (v))
 
 typedef enum {
+	JOB_CHANGES, JOB_ATOM, JOB_WEEKS, JOB_WEEK,   /* history outputs (changes.c) */
 	JOB_HOME, JOB_PLANS, JOB_PLAN, JOB_UNITS, JOB_UNIT, JOB_DOCS, JOB_DOC,
-	JOB_DEADLINES, JOB_PAGE, JOB_SEARCH, JOB_DATA, JOB_404, JOB_OPEN_DATA
+	JOB_DEADLINES, JOB_PAGE, JOB_SEARCH, JOB_DATA, JOB_404, JOB_OPEN_DATA,
+	JOB_SEARCH_INDEX
 } job_kind_t;
 
 typedef struct {
 	job_kind_t kind;
-	const void *item;
+	const void *item;   /* history pages: the page or week number, as uintptr_t */
 } job_t;
 
 struct run {
@@ -45,7 +50,8 @@ static json_t *nav(const site_t *s, const json_t *t, const char *current)
 	static const char *const items[][2] = {
 		{ "", "nav_home" }, { "ke-hoach/", "nav_plans" }, { "van-ban/", "nav_documents" },
 		{ "don-vi/", "nav_units" }, { "thoi-han/", "nav_deadlines" },
-		{ "thay-doi/", "nav_changes" }, { "tim-kiem/", "nav_search" }, { "du-lieu/", "nav_data" },
+		{ "thay-doi/", "nav_changes" }, { "bao-cao-tuan/", "nav_weeks" },
+		{ "tim-kiem/", "nav_search" }, { "du-lieu/", "nav_data" },
 	};
 	json_t *a = json_array();
 	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
@@ -89,6 +95,7 @@ static json_t *site_json(const site_t *s)
 		json_array_append_new(pages, p);
 	}
 	SET(o, "pages", pages);
+	SET(o, "history", changes_site_info(s));
 	if (s->params)
 		SET(o, "params", ctx_params(s->params));
 	return o;
@@ -187,6 +194,27 @@ static json_t *plans_list(const site_t *s)
 	return a;
 }
 
+static int date_desc(const void *x, const void *y)
+{
+	const plan_t *a = *(plan_t *const *)x, *b = *(plan_t *const *)y;
+	if (a->date != b->date)
+		return a->date > b->date ? -1 : 1;
+	return strcmp(a->key, b->key);
+}
+
+/* The plans newest first (ties by number); caller frees the array. */
+static plan_t **plans_by_date(const site_t *s)
+{
+	plan_t **v = xmalloc((s->nplans + 1) * sizeof(*v));
+	if (s->nplans)
+		memcpy(v, s->plans, s->nplans * sizeof(*v));
+	qsort(v, s->nplans, sizeof(*v), date_desc);
+	return v;
+}
+
+#define HOME_PLANS 20
+#define HOME_UPCOMING 30
+
 static void job_home(struct run *r, json_t *base)
 {
 	const site_t *s = r->s;
@@ -231,13 +259,21 @@ static void job_home(struct run *r, json_t *base)
 	}
 	qsort(up, nup, sizeof(*up), task_due_cmp);
 	json_t *ua = json_array();
-	for (size_t i = 0; i < nup; i++)
+	for (size_t i = 0; i < nup && i < HOME_UPCOMING; i++)
 		json_array_append_new(ua, ctx_task(s, up[i], 1));
+	SET(ctx, "upcoming_more", json_boolean(nup > HOME_UPCOMING));
 	SET(ctx, "upcoming", ua);
 	free(up);
 	free(tasks);
-	SET(ctx, "recent_changes", json_array());
-	SET(ctx, "plans", plans_list(s));
+	SET(ctx, "recent_changes", changes_recent(s, 10));
+	/* the newest plans; all of them are on /ke-hoach/ */
+	plan_t **np = plans_by_date(s);
+	json_t *pl = json_array();
+	for (size_t i = 0; i < s->nplans && i < HOME_PLANS; i++)
+		json_array_append_new(pl, ctx_plan_summary(np[i]));
+	free(np);
+	SET(ctx, "plans", pl);
+	SET(ctx, "plans_more", json_boolean(s->nplans > HOME_PLANS));
 	emit(r, base, "home", ctx, "index.html", t_str(r, "home_title", s->title), "home", "");
 }
 
@@ -253,14 +289,7 @@ static void job_plans(struct run *r, json_t *base)
 	json_t *ctx = json_object();
 	/* grouped by issuing agency, agencies in Vietnamese order, plans newest
 	 * first within each */
-	plan_t **v = xmalloc((s->nplans + 1) * sizeof(*v));
-	memcpy(v, s->plans, s->nplans * sizeof(*v));
-	for (size_t i = 1; i < s->nplans; i++)
-		for (size_t j = i; j > 0 && v[j - 1]->date < v[j]->date; j--) {
-			plan_t *t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
+	plan_t **v = plans_by_date(s);
 	coll_sort(v, s->nplans, sizeof(*v), plan_issuer_name);
 	json_t *groups = json_array();
 	json_t *cur = NULL;
@@ -341,6 +370,42 @@ static void job_doc(struct run *r, json_t *base, const doc_t *dc)
 	free(rel);
 }
 
+/* Rows of the deadlines pages, in order: overdue (oldest deadline first),
+ * upcoming by month, then ongoing. */
+typedef struct {
+	task_t *task;
+	int section;   /* 0 overdue, 1 upcoming, 2 ongoing */
+} dl_row_t;
+
+#define DEADLINES_PER_PAGE 400
+
+static json_t *pager(const site_t *s, const char *dir, size_t page, size_t pages)
+{
+	json_t *o = json_object();
+	SET(o, "page_number", json_integer((json_int_t)page + 1));
+	SET(o, "page_count", json_integer((json_int_t)pages));
+	json_t *items = json_array();
+	for (size_t i = 0; i < pages; i++) {
+		json_t *it = json_object();
+		buf_t b = BUF_INIT;
+		if (i)
+			buf_printf(&b, "%s%strang/%zu/", s->base_path, dir, i + 1);
+		else
+			buf_printf(&b, "%s%s", s->base_path, dir);
+		SET(it, "number", json_integer((json_int_t)i + 1));
+		SET(it, "url", json_string(b.ptr));
+		SET(it, "current", json_boolean(i == page));
+		if (i + 1 == page)
+			SET(o, "prev_url", json_string(b.ptr));
+		if (i == page + 1)
+			SET(o, "next_url", json_string(b.ptr));
+		buf_free(&b);
+		json_array_append_new(items, it);
+	}
+	SET(o, "items", items);
+	return o;
+}
+
 static void job_deadlines(struct run *r, json_t *base)
 {
 	const site_t *s = r->s;
@@ -353,49 +418,72 @@ static void job_deadlines(struct run *r, json_t *base)
 		    tasks[i]->status != STATUS_CANCELLED)
 			v[nv++] = tasks[i];
 	qsort(v, nv, sizeof(*v), task_due_cmp);
-	json_t *overdue = json_array(), *months = json_array(), *ongoing = json_array();
-	json_t *cur = NULL;
-	int curm = 0;
-	for (size_t i = 0; i < nv; i++) {
-		task_t *t = v[i];
-		if (t->overdue) {
-			json_array_append_new(overdue, ctx_task(s, t, 1));
-			continue;
-		}
-		if (t->due.date < s->as_of)
-			continue;   /* past, but "then ongoing": listed as ongoing below */
-		int m = t->due.date / 100;
-		if (m != curm) {
-			curm = m;
-			json_t *g = json_object();
-			char label[16];
-			snprintf(label, sizeof label, "%02d/%04d", m % 100, m / 100);
-			SET(g, "label", json_string(label));
-			char id[16];
-			snprintf(id, sizeof id, "%04d-%02d", m / 100, m % 100);
-			SET(g, "id", json_string(id));
-			cur = json_array();
-			SET(g, "tasks", cur);
-			json_array_append_new(months, g);
-		}
-		json_array_append_new(cur, ctx_task(s, t, 1));
-	}
+	dl_row_t *rows = xmalloc((n + 1) * sizeof(*rows));
+	size_t nrows = 0;
+	for (size_t i = 0; i < nv; i++)
+		if (v[i]->overdue)
+			rows[nrows++] = (dl_row_t){ v[i], 0 };
+	for (size_t i = 0; i < nv; i++)
+		if (!v[i]->overdue && v[i]->due.date >= s->as_of)
+			rows[nrows++] = (dl_row_t){ v[i], 1 };
+	/* past but "then ongoing", or ongoing with no date at all */
 	for (size_t i = 0; i < n; i++) {
 		task_t *t = tasks[i];
 		if (t->status == STATUS_DONE || t->status == STATUS_CANCELLED || t->overdue)
 			continue;
-		if ((t->due.ongoing && (!t->due.date || t->due.date < s->as_of)))
-			json_array_append_new(ongoing, ctx_task(s, t, 1));
+		if (t->due.ongoing && (!t->due.date || t->due.date < s->as_of))
+			rows[nrows++] = (dl_row_t){ t, 2 };
 	}
 	free(v);
 	free(tasks);
-	json_t *ctx = json_object();
-	SET(ctx, "has_overdue", json_boolean(json_array_size(overdue) > 0));
-	SET(ctx, "overdue", overdue);
-	SET(ctx, "months", months);
-	SET(ctx, "ongoing", ongoing);
-	emit(r, base, "deadlines", ctx, "thoi-han/index.html", t_str(r, "deadlines_title", "Thời hạn"),
-	     "deadlines", "thoi-han/");
+	/* a portal of a thousand plans has tens of thousands of open tasks:
+	 * pages of DEADLINES_PER_PAGE rows keep each page readable */
+	size_t pages = nrows ? (nrows + DEADLINES_PER_PAGE - 1) / DEADLINES_PER_PAGE : 1;
+	for (size_t pg = 0; pg < pages; pg++) {
+		json_t *overdue = json_array(), *months = json_array(), *ongoing = json_array();
+		json_t *cur = NULL;
+		int curm = 0;
+		size_t end = (pg + 1) * DEADLINES_PER_PAGE < nrows ? (pg + 1) * DEADLINES_PER_PAGE : nrows;
+		for (size_t i = pg * DEADLINES_PER_PAGE; i < end; i++) {
+			task_t *t = rows[i].task;
+			if (rows[i].section == 0) {
+				json_array_append_new(overdue, ctx_task(s, t, 1));
+			} else if (rows[i].section == 2) {
+				json_array_append_new(ongoing, ctx_task(s, t, 1));
+			} else {
+				int m = t->due.date / 100;
+				if (m != curm) {
+					curm = m;
+					json_t *g = json_object();
+					char label[16], id[16];
+					snprintf(label, sizeof label, "%02d/%04d", m % 100, m / 100);
+					snprintf(id, sizeof id, "%04d-%02d", m / 100, m % 100);
+					SET(g, "label", json_string(label));
+					SET(g, "id", json_string(id));
+					cur = json_array();
+					SET(g, "tasks", cur);
+					json_array_append_new(months, g);
+				}
+				json_array_append_new(cur, ctx_task(s, t, 1));
+			}
+		}
+		json_t *ctx = json_object();
+		SET(ctx, "has_overdue", json_boolean(json_array_size(overdue) > 0));
+		SET(ctx, "overdue", overdue);
+		SET(ctx, "months", months);
+		SET(ctx, "ongoing", ongoing);
+		if (pages > 1)
+			SET(ctx, "pager", pager(s, "thoi-han/", pg, pages));
+		buf_t rel = BUF_INIT;
+		if (pg)
+			buf_printf(&rel, "thoi-han/trang/%zu/index.html", pg + 1);
+		else
+			buf_puts(&rel, "thoi-han/index.html");
+		emit(r, base, "deadlines", ctx, rel.ptr, t_str(r, "deadlines_title", "Thời hạn"),
+		     "deadlines", "thoi-han/");
+		buf_free(&rel);
+	}
+	free(rows);
 }
 
 static void job_page(struct run *r, json_t *base, const page_t *pg)
@@ -424,6 +512,40 @@ static void job_simple(struct run *r, json_t *base, const char *tmpl, const char
 	emit(r, base, tmpl, ctx, rel, t_str(r, key, kind), kind, navkey);
 }
 
+/* History outputs: /thay-doi/ pages, the Atom feed, weekly reports. */
+static void job_history(struct run *r, json_t *base, const job_t *j)
+{
+	const site_t *s = r->s;
+	size_t index = (size_t)(uintptr_t)j->item;
+	char *rel = NULL;
+	if (j->kind == JOB_CHANGES) {
+		rel = changes_page_rel(index);
+		emit(r, base, "changes", changes_page(s, index), rel,
+		     t_str(r, "changes_title", "Thay đổi"), "changes", "thay-doi/");
+	} else if (j->kind == JOB_WEEKS) {
+		emit(r, base, "weeks", changes_weeks(s), "bao-cao-tuan/index.html",
+		     t_str(r, "weeks_title", "Báo cáo tuần"), "weeks", "bao-cao-tuan/");
+	} else if (j->kind == JOB_WEEK) {
+		const hweek_t *wk = s->history->weeks[index];
+		rel = changes_week_rel(s, index);
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "%s %d/%d", t_str(r, "week", "Tuần"), wk->week, wk->year);
+		emit(r, base, "week", changes_week(s, index), rel, b.ptr, "week", "bao-cao-tuan/");
+		buf_free(&b);
+	} else {
+		size_t len;
+		char *xml = changes_atom(s, r->th, &len), *err = NULL;
+		if (out_write(r->o, "thay-doi/atom.xml", xml, len, &err) < 0) {
+			loc_t loc = { 0 };
+			diag_error(r->d, &loc, "%s", err);
+			free(err);
+			atomic_store(&r->failed, 1);
+		}
+		free(xml);
+	}
+	free(rel);
+}
+
 static void run_job(struct run *r, json_t *base, const job_t *j)
 {
 	switch (j->kind) {
@@ -443,8 +565,15 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 		job_simple(r, base, "data", "du-lieu/index.html", "data_title", "data", "du-lieu/");
 		break;
 	case JOB_404: job_simple(r, base, "404", "404.html", "not_found_title", "404", NULL); break;
+	case JOB_CHANGES: case JOB_ATOM: case JOB_WEEKS: case JOB_WEEK:
+		job_history(r, base, j);
+		break;
 	case JOB_OPEN_DATA:
 		if (data_write(r->s, r->o, r->d) < 0)
+			atomic_store(&r->failed, 1);
+		break;
+	case JOB_SEARCH_INDEX:
+		if (search_write(r->s, r->o, r->d) < 0)
 			atomic_store(&r->failed, 1);
 		break;
 	}
@@ -503,10 +632,12 @@ static void copy_static(struct run *r)
 int render_site(const site_t *s, const theme_t *th, out_t *o, diag_t *d, const render_opts_t *ro)
 {
 	struct run r = { .s = s, .th = th, .o = o, .d = d, .ro = ro };
-	size_t cap = 16 + s->nplans + s->nunits + s->ndocs + s->npages;
+	size_t cap = 16 + s->nplans + s->nunits + s->ndocs + s->npages + changes_page_count(s) +
+		     changes_week_count(s);
 	r.jobs = xmalloc(cap * sizeof(job_t));
 	/* the biggest jobs first, so the threads finish together */
 	r.jobs[r.njobs++] = (job_t){ JOB_OPEN_DATA, NULL };
+	r.jobs[r.njobs++] = (job_t){ JOB_SEARCH_INDEX, NULL };
 	r.jobs[r.njobs++] = (job_t){ JOB_HOME, NULL };
 	r.jobs[r.njobs++] = (job_t){ JOB_PLANS, NULL };
 	r.jobs[r.njobs++] = (job_t){ JOB_DEADLINES, NULL };
@@ -524,6 +655,12 @@ int render_site(const site_t *s, const theme_t *th, out_t *o, diag_t *d, const r
 	r.jobs[r.njobs++] = (job_t){ JOB_SEARCH, NULL };
 	r.jobs[r.njobs++] = (job_t){ JOB_DATA, NULL };
 	r.jobs[r.njobs++] = (job_t){ JOB_404, NULL };
+	r.jobs[r.njobs++] = (job_t){ JOB_ATOM, NULL };
+	r.jobs[r.njobs++] = (job_t){ JOB_WEEKS, NULL };
+	for (size_t i = 0; i < changes_page_count(s); i++)
+		r.jobs[r.njobs++] = (job_t){ JOB_CHANGES, (const void *)(uintptr_t)i };
+	for (size_t i = 0; i < changes_week_count(s); i++)
+		r.jobs[r.njobs++] = (job_t){ JOB_WEEK, (const void *)(uintptr_t)i };
 
 	r.base = json_object();
 	SET(r.base, "site", site_json(s));

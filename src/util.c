@@ -213,6 +213,24 @@ char *arena_printf(arena_t *a, const char *fmt, ...)
 	return p;
 }
 
+void arena_adopt(arena_t *a, arena_t *from)
+{
+	struct block *b = from->head;
+	while (b) {
+		struct block *n = b->next;
+		/* behind a's current block, which stays open for small requests */
+		if (a->head) {
+			b->next = a->head->next;
+			a->head->next = b;
+		} else {
+			b->next = NULL;
+			a->head = b;
+		}
+		b = n;
+	}
+	free(from);
+}
+
 void arena_free(arena_t *a)
 {
 	if (!a)

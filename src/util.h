@@ -45,6 +45,9 @@ char *arena_strndup(arena_t *a, const char *s, size_t n);
 char *arena_printf(arena_t *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void arena_free(arena_t *a);                      /* accepts NULL */
+/* Moves every allocation of `from` into a (lifetime of a) and frees `from`:
+ * threads parse into arenas of their own, then hand them over. */
+void arena_adopt(arena_t *a, arena_t *from);
 
 /* Reads a whole file; returns 0 and a malloc'd buffer (NUL-terminated). */
 int util_read_file(const char *path, char **out, size_t *len);

@@ -15,6 +15,10 @@ struct xref {
 	strmap_t units_by_id;
 	strmap_t docs_by_key;    /* docnum key -> doc_t */
 	strmap_t unreg;          /* name key -> unregistered unit */
+	strmap_t keys;           /* text as written -> its name key (cache) */
+	const char **names;      /* registered names and aliases, for suggestions */
+	const char **namekeys;
+	size_t nnames;
 	arena_t *a;
 };
 
@@ -52,6 +56,18 @@ static char *numkey_in(arena_t *a, const char *s)
 	char *r = arena_strdup(a, k);
 	free(k);
 	return r;
+}
+
+/* The name key of s, computed once per distinct spelling: a portal names
+ * the same few hundred units tens of thousands of times. */
+static const char *cached_key(struct xref *x, const char *s)
+{
+	const char *k = strmap_get(&x->keys, s);
+	if (!k) {
+		k = key_in(x->a, s);
+		strmap_put(&x->keys, arena_strdup(x->a, s), (void *)k);
+	}
+	return k;
 }
 
 static void add_cand(arena_t *a, struct xref *x, const char *key, unit_t *u)
@@ -212,24 +228,43 @@ static int is_under(const unit_t *u, const unit_t *scope)
 
 /* Scoped resolution: the nearest enclosing scope of the issuer that has a
  * sub-unit of this name wins; then a unit of that name site-wide. */
+/* A child of sc whose name is the bare name followed by a qualifier:
+ * "Văn phòng" in an agency's plan is its "Văn phòng Sở ...".  Only a unique
+ * match counts. */
+static unit_t *prefix_child(const unit_t *sc, const char *key)
+{
+	size_t n = strlen(key);
+	unit_t *found = NULL;
+	for (size_t i = 0; i < sc->nchildren; i++) {
+		unit_t *ch = sc->children[i];
+		if (!strncmp(ch->key, key, n) && ch->key[n] == ' ') {
+			if (found)
+				return NULL;
+			found = ch;
+		}
+	}
+	return found;
+}
+
+/* Scoped resolution: the nearest enclosing scope of the issuer (the issuer,
+ * then its parents) that has a unit of this name, or a child named by it
+ * with a qualifier, wins; then a unit of that name site-wide. */
 static unit_t *lookup(struct xref *x, const char *key, const unit_t *scope, int *ambiguous)
 {
 	*ambiguous = 0;
 	struct cand *c = strmap_get(&x->units_by_key, key);
+	for (const unit_t *sc = scope; sc; sc = sc->parent) {
+		for (struct cand *p = c; p; p = p->next)
+			if (p->unit == sc || is_under(p->unit, sc))
+				return p->unit;
+		unit_t *q = prefix_child(sc, key);
+		if (q)
+			return q;
+	}
 	if (!c)
 		return NULL;
 	if (!c->next)
 		return c->unit;
-	for (const unit_t *sc = scope; sc; sc = sc->parent) {
-		if (sc != scope || 1) {
-			for (struct cand *p = c; p; p = p->next)
-				if (p->unit == sc)
-					return p->unit;
-		}
-		for (struct cand *p = c; p; p = p->next)
-			if (is_under(p->unit, sc))
-				return p->unit;
-	}
 	/* site-wide: a top-level unit of that name, else the first one */
 	for (struct cand *p = c; p; p = p->next)
 		if (!p->unit->parent)
@@ -238,30 +273,39 @@ static unit_t *lookup(struct xref *x, const char *key, const unit_t *scope, int 
 	return c->unit;
 }
 
-static const char *closest_name(const site_t *s, const char *name)
+/* The registered name closest to key, for "did you mean"; the keys of
+ * all registered names are computed once per build. */
+static const char *closest_name(struct xref *x, const site_t *s, const char *key)
 {
-	char *k = text_name_key(name);
-	size_t best = (size_t)-1;
-	const char *found = NULL;
-	for (size_t i = 0; i < s->nunits; i++) {
-		const unit_t *u = s->units[i];
-		if (!u->registered)
-			continue;
-		for (size_t j = 0; j <= u->naliases; j++) {
-			const char *cand = j == 0 ? u->name : u->aliases[j - 1];
-			char *ck = text_name_key(cand);
-			size_t dist = text_distance(k, ck);
-			free(ck);
-			if (dist < best) {
-				best = dist;
-				found = cand;
+	if (!x->names) {
+		size_t n = 0;
+		for (size_t i = 0; i < s->nunits; i++)
+			n += 1 + s->units[i]->naliases;
+		x->names = arena_alloc(x->a, (n + 1) * sizeof(*x->names));
+		x->namekeys = arena_alloc(x->a, (n + 1) * sizeof(*x->namekeys));
+		for (size_t i = 0; i < s->nunits; i++) {
+			const unit_t *u = s->units[i];
+			if (!u->registered)
+				continue;
+			for (size_t j = 0; j <= u->naliases; j++) {
+				const char *nm = j == 0 ? u->name : u->aliases[j - 1];
+				x->names[x->nnames] = nm;
+				x->namekeys[x->nnames] = key_in(x->a, nm);
+				x->nnames++;
 			}
 		}
 	}
-	size_t len = strlen(k);
-	free(k);
+	size_t best = (size_t)-1;
+	const char *found = NULL;
+	for (size_t i = 0; i < x->nnames; i++) {
+		size_t dist = text_distance(key, x->namekeys[i]);
+		if (dist < best) {
+			best = dist;
+			found = x->names[i];
+		}
+	}
 	/* only suggest what is plausibly a misspelling */
-	return found && best <= len / 3 + 1 ? found : NULL;
+	return found && best <= strlen(key) / 3 + 1 ? found : NULL;
 }
 
 static unit_t *unregistered(arena_t *a, site_t *s, struct xref *x, const char *name, const char *key)
@@ -281,7 +325,7 @@ static unit_t *unregistered(arena_t *a, site_t *s, struct xref *x, const char *n
 static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t *r,
 			const unit_t *scope)
 {
-	const char *key = key_in(a, r->text);
+	const char *key = cached_key(x, r->text);
 	int amb;
 	r->unit = lookup(x, key, scope, &amb);
 	if (r->unit) {
@@ -293,7 +337,12 @@ static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t
 	r->unit = unregistered(a, s, x, r->text, key);
 	if (!x->units_by_id.n)
 		return;   /* no registry: nothing to warn about */
-	const char *near = closest_name(s, r->text);
+	/* the suggestion is computed once per distinct name */
+	if (!r->unit->suggested) {
+		r->unit->suggestion = closest_name(x, s, key);
+		r->unit->suggested = true;
+	}
+	const char *near = r->unit->suggestion;
 	if (near)
 		diag_warning(d, &r->loc, "unit \"%s\" is not in units.yaml; did you mean \"%s\"?",
 			     r->text, near);
@@ -315,10 +364,9 @@ static void resolve_list(arena_t *a, diag_t *d, site_t *s, struct xref *x, urefs
 		for (size_t j = i + 1; j < l->n && j < i + 8; j++) {
 			buf_puts(&b, ", ");
 			buf_puts(&b, l->v[j].text);
-			char *k = text_name_key(b.ptr);
+			const char *k = cached_key(x, b.ptr);
 			int amb;
 			unit_t *u = lookup(x, k, scope, &amb);
-			free(k);
 			if (u) {
 				best = j;
 				bu = u;
@@ -666,6 +714,7 @@ void xref_resolve(arena_t *a, diag_t *d, site_t *s, const snap_t *snap)
 	strmap_free(&x->units_by_key);
 	strmap_free(&x->units_by_id);
 	strmap_free(&x->unreg);
+	strmap_free(&x->keys);
 	s->docs_by_key = x->docs_by_key;
 }
 

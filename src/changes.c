@@ -1,0 +1,816 @@
+/* changes.c: the history rendered: change entries, /thay-doi/ pages, the
+ * Atom feed, weekly reports, progress charts and changes.json. */
+#include "changes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "collate.h"
+#include "ctx.h"
+#include "text.h"
+
+#define SET(o, k, v) json_object_set_new((o), (k), (v))
+
+static json_t *jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static const history_t *hist(const site_t *s)
+{
+	return s->history;
+}
+
+/* base_url's scheme and host before an absolute path, when base_url is set;
+ * the path alone otherwise.  malloc'd. */
+static char *abs_url(const site_t *s, const char *url)
+{
+	buf_t b = BUF_INIT;
+	if (s->base_url) {
+		const char *p = strstr(s->base_url, "://");
+		p = p ? strchr(p + 3, '/') : NULL;
+		size_t host = p ? (size_t)(p - s->base_url) : strlen(s->base_url);
+		buf_put(&b, s->base_url, host);
+	}
+	buf_puts(&b, url);
+	return buf_detach(&b);
+}
+
+/* RFC 3339 time in the commit's own zone: 2025-12-19T10:00:00+07:00. */
+static void rfc3339(int64_t t, int tz, char out[64])
+{
+	time_t x = (time_t)(t + (int64_t)tz * 60);
+	struct tm tm;
+	gmtime_r(&x, &tm);
+	int a = tz < 0 ? -tz : tz;
+	snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tz < 0 ? '-' : '+', a / 60, a % 60);
+}
+
+/* { done: true, in_progress: false, ... }: every key set, so a template
+ * never finds one further up its context. */
+static json_t *status_flags(const char *id)
+{
+	json_t *o = json_object();
+	for (int i = 0; i < STATUS_COUNT; i++)
+		SET(o, status_id((status_t)i), json_boolean(!strcmp(status_id((status_t)i), id)));
+	return o;
+}
+
+/* A value for reading: progress with its percent sign. */
+static json_t *shown(const hchange_t *c, const char *v)
+{
+	if (!v)
+		return json_null();
+	if (!strcmp(c->field, "progress")) {
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "%s%%", v);
+		json_t *j = json_string(b.ptr);
+		buf_free(&b);
+		return j;
+	}
+	return json_string(v);
+}
+
+/* One change as the change_item template reads it: `is` names the field
+ * (plan fields as plan_<name>), from_status/to_status carry status ids. */
+static json_t *item_json(const hchange_t *c)
+{
+	json_t *o = json_object();
+	SET(o, "task", jstr(c->task));
+	SET(o, "field", json_string(c->field));
+	SET(o, "from", shown(c, c->from));
+	SET(o, "to", shown(c, c->to));
+	bool added = !strcmp(c->field, "added"), removed = !strcmp(c->field, "removed");
+	bool moved = !strcmp(c->field, "moved"), dup = !strcmp(c->field, "duplicate");
+	SET(o, "added", json_boolean(added));
+	SET(o, "removed", json_boolean(removed));
+	SET(o, "moved", json_boolean(moved));
+	SET(o, "duplicate", json_boolean(dup));
+	SET(o, "other", json_boolean(!added && !removed && !moved && !dup));
+	json_t *is = json_object();
+	if (c->task) {
+		SET(is, c->field, json_true());
+	} else {
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "plan_%s", c->field);
+		SET(is, b.ptr, json_true());
+		buf_free(&b);
+	}
+	SET(o, "is", is);
+	if (!strcmp(c->field, "status") && c->task) {
+		if (c->from)
+			SET(o, "from_status", status_flags(c->from));
+		if (c->to)
+			SET(o, "to_status", status_flags(c->to));
+	}
+	return o;
+}
+
+/* What lists of changes and tasks show of a plan (the summary's fields,
+ * without its counts: thousands of entries name one). */
+static json_t *plan_brief(const plan_t *p, const char *label, const char *title)
+{
+	json_t *o = json_object();
+	if (p) {
+		SET(o, "number", jstr(p->number));
+		SET(o, "id", jstr(p->id));
+		SET(o, "no_number", json_boolean(!p->number));
+		SET(o, "slug", jstr(p->slug));
+		SET(o, "url", jstr(p->url));
+		SET(o, "title", jstr(p->title));
+	} else {
+		SET(o, "number", jstr(label));
+		SET(o, "url", json_null());
+		SET(o, "title", jstr(title));
+	}
+	return o;
+}
+
+static json_t *plan_ref(const hentry_t *e)
+{
+	return plan_brief(e->plan, e->label, NULL);
+}
+
+json_t *changes_entry(const site_t *s, const hentry_t *e)
+{
+	json_t *o = json_object();
+	SET(o, "commit", json_string(e->commit));
+	char sh[8];
+	memcpy(sh, e->commit, 7);
+	sh[7] = '\0';
+	SET(o, "commit_short", json_string(sh));
+	if (s->repo_url) {
+		size_t n = strlen(s->repo_url);
+		while (n && s->repo_url[n - 1] == '/')
+			n--;
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "%.*s/commit/%s", (int)n, s->repo_url, e->commit);
+		SET(o, "commit_url", json_string(b.ptr));
+		buf_free(&b);
+	}
+	SET(o, "date", ctx_date_iso(e->date));
+	SET(o, "date_vi", ctx_date_vi(e->date));
+	char ts[64];
+	rfc3339(e->time, e->tz, ts);
+	SET(o, "time", json_string(ts));
+	SET(o, "author", json_string(e->author));
+	SET(o, "subject", json_string(e->subject));
+	SET(o, "plan", plan_ref(e));
+	SET(o, "label", jstr(e->label));
+	SET(o, "path", jstr(e->path));
+	SET(o, "broken", json_boolean(e->broken));
+	SET(o, "error", jstr(e->error));
+	json_t *a = json_array();
+	for (size_t i = 0; i < e->nchanges; i++)
+		json_array_append_new(a, item_json(&e->changes[i]));
+	SET(o, "changes", a);
+	SET(o, "has_changes", json_boolean(e->nchanges > 0));
+	if (e->has_percent)
+		SET(o, "percent_done", json_integer(e->percent));
+	return o;
+}
+
+json_t *changes_recent(const site_t *s, size_t n)
+{
+	json_t *a = json_array();
+	const history_t *h = hist(s);
+	for (size_t i = 0; h && i < h->nentries && i < n; i++)
+		json_array_append_new(a, changes_entry(s, h->entries[i]));
+	return a;
+}
+
+json_t *changes_plan_history(const site_t *s, const plan_t *p)
+{
+	json_t *a = json_array();
+	const hplan_hist_t *ph = history_plan(hist(s), p);
+	for (size_t i = 0; i < ph->nentries; i++)
+		json_array_append_new(a, changes_entry(s, ph->entries[i]));
+	return a;
+}
+
+json_t *changes_site_info(const site_t *s)
+{
+	const history_t *h = hist(s);
+	json_t *o = json_object();
+	SET(o, "shallow", json_boolean(h && h->shallow));
+	SET(o, "start", ctx_date_iso(h ? h->start : 0));
+	SET(o, "start_vi", ctx_date_vi(h ? h->start : 0));
+	SET(o, "start_commit", h && h->start_commit[0] ? json_string(h->start_commit) : json_null());
+	SET(o, "commits", json_integer(h ? (json_int_t)h->ncommits : 0));
+	SET(o, "changes", json_integer(h ? (json_int_t)h->nentries : 0));
+	return o;
+}
+
+/* ---- charts ---- */
+
+#define CW 640
+#define CH 240
+#define CL 52     /* left margin: percent labels */
+#define CR 20
+#define CT 14
+#define CB 46     /* bottom margin: dates and the axis label */
+
+static long day_number(date_t d)
+{
+	/* days since 1970-01-01 (proleptic Gregorian) */
+	int y = d / 10000, m = d / 100 % 100, dd = d % 100;
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static json_t *num(double v)
+{
+	char b[32];
+	snprintf(b, sizeof b, "%.1f", v);
+	return json_string(b);
+}
+
+json_t *changes_chart(const hseries_t *ser)
+{
+	if (!ser || !ser->n)
+		return json_null();
+	/* one point per day: the last commit of the day */
+	hpoint_t *v = xmalloc(ser->n * sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < ser->n; i++) {
+		if (n && v[n - 1].date == ser->v[i].date)
+			n--;
+		v[n++] = ser->v[i];
+	}
+	long d0 = day_number(v[0].date), d1 = day_number(v[n - 1].date);
+	double pw = CW - CL - CR, ph = CH - CT - CB;
+	json_t *o = json_object();
+	SET(o, "width", json_integer(CW));
+	SET(o, "height", json_integer(CH));
+	json_t *pts = json_array();
+	buf_t path = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		double x = d1 > d0 ? CL + pw * (double)(day_number(v[i].date) - d0) / (double)(d1 - d0)
+				   : CL + pw / 2;
+		double y = CT + ph - ph * v[i].percent / 100.0;
+		if (!i)
+			buf_printf(&path, "M%.1f %.1f", x, y);
+		else
+			buf_printf(&path, " H%.1f V%.1f", x, y);
+		json_t *p = json_object();
+		SET(p, "x", num(x));
+		SET(p, "y", num(y));
+		SET(p, "date", ctx_date_iso(v[i].date));
+		SET(p, "date_vi", ctx_date_vi(v[i].date));
+		SET(p, "percent", json_integer(v[i].percent));
+		SET(p, "done", json_integer(v[i].done));
+		SET(p, "base", json_integer(v[i].base));
+		json_array_append_new(pts, p);
+	}
+	SET(o, "path", json_string(path.ptr));
+	buf_free(&path);
+	SET(o, "points", pts);
+	json_t *yt = json_array();
+	for (int p = 0; p <= 100; p += 25) {
+		json_t *t = json_object();
+		double y = CT + ph - ph * p / 100.0;
+		SET(t, "y", num(y));
+		SET(t, "x1", json_integer(CL));
+		SET(t, "x2", json_integer(CW - CR));
+		SET(t, "tx", json_integer(CL - 6));
+		SET(t, "ty", num(y + 4));
+		char l[16];
+		snprintf(l, sizeof l, "%d%%", p);
+		SET(t, "label", json_string(l));
+		json_array_append_new(yt, t);
+	}
+	SET(o, "y_ticks", yt);
+	json_t *xt = json_array();
+	for (size_t k = 0; k < (n > 1 ? 2u : 1u); k++) {
+		const hpoint_t *p = k ? &v[n - 1] : &v[0];
+		json_t *t = json_object();
+		SET(t, "x", json_integer(n > 1 ? (k ? CW - CR : CL) : CL + (int)pw / 2));
+		SET(t, "y", json_integer(CH - CB + 16));
+		SET(t, "anchor", json_string(n > 1 ? (k ? "end" : "start") : "middle"));
+		SET(t, "label", ctx_date_vi(p->date));
+		json_array_append_new(xt, t);
+	}
+	SET(o, "x_ticks", xt);
+	json_t *ax = json_object();
+	SET(ax, "x", json_integer(CL + (int)pw / 2));
+	SET(ax, "y", json_integer(CH - 8));
+	SET(o, "axis_x", ax);
+	json_t *ay = json_object();
+	SET(ay, "x", json_integer(14));
+	SET(ay, "y", json_integer(CT + (int)ph / 2));
+	SET(o, "axis_y", ay);
+	SET(o, "first_vi", ctx_date_vi(v[0].date));
+	SET(o, "last_vi", ctx_date_vi(v[n - 1].date));
+	SET(o, "first_percent", json_integer(v[0].percent));
+	SET(o, "last_percent", json_integer(v[n - 1].percent));
+	SET(o, "count", json_integer((json_int_t)n));
+	free(v);
+	return o;
+}
+
+/* ---- /thay-doi/ ---- */
+
+size_t changes_page_count(const site_t *s)
+{
+	const history_t *h = hist(s);
+	size_t n = h ? h->nentries : 0;
+	return n ? (n + CHANGES_PER_PAGE - 1) / CHANGES_PER_PAGE : 1;
+}
+
+char *changes_page_rel(size_t i)
+{
+	buf_t b = BUF_INIT;
+	if (i)
+		buf_printf(&b, "thay-doi/trang/%zu/index.html", i + 1);
+	else
+		buf_puts(&b, "thay-doi/index.html");
+	return buf_detach(&b);
+}
+
+static json_t *page_url(const site_t *s, size_t i)
+{
+	buf_t b = BUF_INIT;
+	if (i)
+		buf_printf(&b, "%sthay-doi/trang/%zu/", s->base_path, i + 1);
+	else
+		buf_printf(&b, "%sthay-doi/", s->base_path);
+	json_t *j = json_string(b.ptr);
+	buf_free(&b);
+	return j;
+}
+
+json_t *changes_page(const site_t *s, size_t i)
+{
+	const history_t *h = hist(s);
+	json_t *ctx = json_object();
+	json_t *a = json_array();
+	size_t n = h ? h->nentries : 0;
+	for (size_t k = i * CHANGES_PER_PAGE; k < n && k < (i + 1) * CHANGES_PER_PAGE; k++)
+		json_array_append_new(a, changes_entry(s, h->entries[k]));
+	SET(ctx, "changes", a);
+	size_t pages = changes_page_count(s);
+	if (pages > 1) {
+		json_t *pg = json_object();
+		SET(pg, "page_number", json_integer((json_int_t)i + 1));
+		SET(pg, "page_count", json_integer((json_int_t)pages));
+		if (i)
+			SET(pg, "prev_url", page_url(s, i - 1));
+		if (i + 1 < pages)
+			SET(pg, "next_url", page_url(s, i + 1));
+		json_t *items = json_array();
+		for (size_t k = 0; k < pages; k++) {
+			/* the first, the last, and a few around the current one */
+			if (k && k + 1 < pages && (k + 3 < i || k > i + 3))
+				continue;
+			json_t *it = json_object();
+			SET(it, "number", json_integer((json_int_t)k + 1));
+			SET(it, "url", page_url(s, k));
+			SET(it, "current", json_boolean(k == i));
+			json_array_append_new(items, it);
+		}
+		SET(pg, "items", items);
+		SET(ctx, "pager", pg);
+	}
+	json_t *page = json_object();
+	SET(page, "url", page_url(s, i));
+	SET(page, "number", json_integer((json_int_t)i + 1));
+	SET(ctx, "page", page);
+	return ctx;
+}
+
+/* ---- Atom ---- */
+
+/* Text for XML: escaped, and without the control characters XML forbids. */
+static void xml_text(buf_t *b, const char *s)
+{
+	for (const char *p = s ? s : ""; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			continue;
+		switch (c) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		default: buf_putc(b, (char)c);
+		}
+	}
+}
+
+static void xml_elem(buf_t *b, const char *name, const char *text)
+{
+	buf_printf(b, "<%s>", name);
+	xml_text(b, text);
+	buf_printf(b, "</%s>\n", name);
+}
+
+/* The entry's summary as HTML, its items worded by the change_item template. */
+static char *entry_html(const hentry_t *e, const theme_t *th, json_t *t)
+{
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "<p>");
+	buf_put_html(&b, e->subject, strlen(e->subject));
+	buf_puts(&b, "</p>");
+	if (e->broken) {
+		buf_puts(&b, "<p>");
+		buf_put_html(&b, e->error, strlen(e->error));
+		buf_puts(&b, "</p>");
+	}
+	if (e->nchanges) {
+		buf_puts(&b, "<ul>");
+		for (size_t i = 0; i < e->nchanges; i++) {
+			json_t *ctx = item_json(&e->changes[i]);
+			SET(ctx, "t", json_incref(t));
+			buf_puts(&b, "<li>");
+			tmpl_render(th->tmpl, "change_item", ctx, &b);
+			buf_puts(&b, "</li>");
+			json_decref(ctx);
+		}
+		buf_puts(&b, "</ul>");
+	}
+	return buf_detach(&b);
+}
+
+char *changes_atom(const site_t *s, const theme_t *th, size_t *len)
+{
+	const history_t *h = hist(s);
+	json_t *t = json_deep_copy(th->strings);
+	const char *ctitle = json_string_value(json_object_get(t, "changes_title"));
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"");
+	xml_text(&b, s->language);
+	buf_puts(&b, "\">\n");
+	buf_t u = BUF_INIT;
+	buf_printf(&u, "%sthay-doi/", s->base_path);
+	char *page = abs_url(s, u.ptr);
+	buf_puts(&u, "atom.xml");
+	char *self = abs_url(s, u.ptr);
+	buf_free(&u);
+	if (s->base_url) {
+		xml_elem(&b, "id", page);
+	} else {
+		/* no address to name it by: an id from the site's title */
+		char *sl = text_slug(s->title);
+		buf_t id = BUF_INIT;
+		buf_printf(&id, "urn:plansite:changes:%s", sl);
+		xml_elem(&b, "id", id.ptr);
+		buf_free(&id);
+		free(sl);
+	}
+	buf_t title = BUF_INIT;
+	buf_printf(&title, "%s – %s", s->title, ctitle ? ctitle : "Thay đổi");
+	xml_elem(&b, "title", title.ptr);
+	buf_free(&title);
+	char ts[64];
+	if (h && h->nentries)
+		rfc3339(h->entries[0]->time, h->entries[0]->tz, ts);
+	else if (h && h->head_time)
+		rfc3339(h->head_time, h->head_tz, ts);
+	else
+		snprintf(ts, sizeof ts, "%04d-%02d-%02dT00:00:00Z", s->as_of / 10000, s->as_of / 100 % 100,
+			 s->as_of % 100);
+	xml_elem(&b, "updated", ts);
+	buf_puts(&b, "<link rel=\"self\" type=\"application/atom+xml\" href=\"");
+	xml_text(&b, self);
+	buf_puts(&b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+	xml_text(&b, page);
+	buf_puts(&b, "\"/>\n<author><name>");
+	xml_text(&b, s->owner ? s->owner : s->title);
+	buf_puts(&b, "</name></author>\n<generator>plansite</generator>\n");
+	for (size_t i = 0; h && i < h->nentries && i < CHANGES_FEED_MAX; i++) {
+		const hentry_t *e = h->entries[i];
+		buf_puts(&b, "<entry>\n");
+		/* stable across builds: the commit and the plan's identity */
+		char *sl = text_slug(e->key ? e->key : e->path);
+		buf_t id = BUF_INIT;
+		buf_printf(&id, "urn:plansite:change:%s:%s", e->commit, sl);
+		xml_elem(&b, "id", id.ptr);
+		buf_free(&id);
+		free(sl);
+		buf_t et = BUF_INIT;
+		buf_printf(&et, "%s: %s", e->label ? e->label : "", e->subject);
+		xml_elem(&b, "title", et.ptr);
+		buf_free(&et);
+		rfc3339(e->time, e->tz, ts);
+		xml_elem(&b, "updated", ts);
+		buf_puts(&b, "<author><name>");
+		xml_text(&b, e->author && *e->author ? e->author : "?");
+		buf_puts(&b, "</name></author>\n");
+		char *link = e->plan ? abs_url(s, e->plan->url) : xstrdup(page);
+		buf_puts(&b, "<link rel=\"alternate\" type=\"text/html\" href=\"");
+		xml_text(&b, link);
+		buf_puts(&b, "\"/>\n");
+		free(link);
+		char *html = entry_html(e, th, t);
+		buf_puts(&b, "<content type=\"html\">");
+		xml_text(&b, html);
+		buf_puts(&b, "</content>\n</entry>\n");
+		free(html);
+	}
+	buf_puts(&b, "</feed>\n");
+	free(page);
+	free(self);
+	json_decref(t);
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+/* ---- changes.json ---- */
+
+static json_t *value_json(const hchange_t *c, const char *v)
+{
+	if (!v)
+		return json_null();
+	if (!strcmp(c->field, "progress"))
+		return json_integer(atoi(v));
+	return json_string(v);
+}
+
+json_t *changes_json(const site_t *s)
+{
+	const history_t *h = hist(s);
+	json_t *a = json_array();
+	for (size_t i = 0; h && i < h->nentries; i++) {
+		const hentry_t *e = h->entries[i];
+		json_t *o = json_object();
+		SET(o, "commit", json_string(e->commit));
+		SET(o, "date", ctx_date_iso(e->date));
+		char ts[64];
+		rfc3339(e->time, e->tz, ts);
+		SET(o, "time", json_string(ts));
+		SET(o, "author", json_string(e->author));
+		SET(o, "subject", json_string(e->subject));
+		SET(o, "plan", e->key ? jstr(e->label) : json_null());
+		SET(o, "path", jstr(e->path));
+		if (e->plan) {
+			char *u = abs_url(s, e->plan->url);
+			SET(o, "url", json_string(u));
+			free(u);
+		} else {
+			SET(o, "url", json_null());
+		}
+		SET(o, "broken", json_boolean(e->broken));
+		if (e->broken)
+			SET(o, "error", jstr(e->error));
+		json_t *cs = json_array();
+		for (size_t k = 0; k < e->nchanges; k++) {
+			const hchange_t *c = &e->changes[k];
+			json_t *x = json_object();
+			SET(x, "task", jstr(c->task));
+			SET(x, "field", json_string(c->field));
+			SET(x, "from", value_json(c, c->from));
+			SET(x, "to", value_json(c, c->to));
+			json_array_append_new(cs, x);
+		}
+		SET(o, "changes", cs);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* ---- weekly reports ---- */
+
+size_t changes_week_count(const site_t *s)
+{
+	const history_t *h = hist(s);
+	return h ? h->nweeks : 0;
+}
+
+char *changes_week_rel(const site_t *s, size_t i)
+{
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "bao-cao-tuan/%s/index.html", hist(s)->weeks[i]->id);
+	return buf_detach(&b);
+}
+
+static json_t *week_ref(const site_t *s, const hweek_t *wk)
+{
+	json_t *o = json_object();
+	SET(o, "id", json_string(wk->id));
+	SET(o, "year", json_integer(wk->year));
+	SET(o, "number", json_integer(wk->week));
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%sbao-cao-tuan/%s/", s->base_path, wk->id);
+	SET(o, "url", json_string(b.ptr));
+	buf_free(&b);
+	SET(o, "start", ctx_date_iso(wk->start));
+	SET(o, "end", ctx_date_iso(wk->end));
+	SET(o, "start_vi", ctx_date_vi(wk->start));
+	SET(o, "end_vi", ctx_date_vi(wk->end));
+	SET(o, "completed_count", json_integer((json_int_t)wk->completed.n));
+	SET(o, "overdue_count", json_integer((json_int_t)wk->overdue.n));
+	SET(o, "added_count", json_integer((json_int_t)wk->added.n));
+	SET(o, "due_changed_count", json_integer((json_int_t)wk->due_changed.n));
+	SET(o, "change_count", json_integer((json_int_t)wk->nentries));
+	return o;
+}
+
+json_t *changes_weeks(const site_t *s)
+{
+	const history_t *h = hist(s);
+	json_t *ctx = json_object();
+	json_t *a = json_array();
+	for (size_t i = 0; h && i < h->nweeks; i++)
+		json_array_append_new(a, week_ref(s, h->weeks[i]));
+	SET(ctx, "weeks", a);
+	return ctx;
+}
+
+/* A unit named in a past version: as the plan at the built commit resolves
+ * the same text, else a unit of that name, else NULL. */
+static const unit_t *unit_named(const site_t *s, const plan_t *p, const char *text)
+{
+	if (!text)
+		return NULL;
+	for (size_t i = 0; p && i < p->ntasks; i++) {
+		const task_t *t = &p->tasks[i];
+		for (size_t j = 0; j < t->lead.n; j++)
+			if (!strcmp(t->lead.v[j].text, text))
+				return t->lead.v[j].unit;
+		for (size_t j = 0; j < t->support.n; j++)
+			if (!strcmp(t->support.v[j].text, text))
+				return t->support.v[j].unit;
+	}
+	char *k = text_name_key(text);
+	const unit_t *found = NULL;
+	for (size_t i = 0; i < s->nunits && !found; i++)
+		if (s->units[i]->key && !strcmp(s->units[i]->key, k))
+			found = s->units[i];
+	free(k);
+	return found;
+}
+
+static json_t *unit_json(const site_t *s, const plan_t *p, const char *text)
+{
+	const unit_t *u = unit_named(s, p, text);
+	if (u)
+		return ctx_unit_ref(u, text);
+	json_t *o = json_object();
+	SET(o, "name", json_string(text));
+	SET(o, "url", json_null());
+	SET(o, "registered", json_false());
+	return o;
+}
+
+static json_t *task_row(const site_t *s, const hweek_t *wk, const hitem_t *it)
+{
+	const htask_t *t = it->task;
+	json_t *o = json_object();
+	SET(o, "id", jstr(t->id));
+	SET(o, "anchor", jstr(t->id));
+	SET(o, "title", jstr(t->title));
+	SET(o, "plan", plan_brief(it->plan, it->label, it->ver->title));
+	json_t *lead = json_array();
+	if (t->lead) {
+		const char *p = t->lead;
+		for (;;) {
+			const char *e = strstr(p, "; ");
+			char *one = xstrndup(p, e ? (size_t)(e - p) : strlen(p));
+			json_array_append_new(lead, unit_json(s, it->plan, one));
+			free(one);
+			if (!e)
+				break;
+			p = e + 2;
+		}
+	}
+	SET(o, "lead", lead);
+	json_t *due = json_object();
+	SET(due, "text", jstr(t->due_shown));
+	SET(due, "date", ctx_date_iso(t->due.date));
+	SET(due, "date_vi", ctx_date_vi(t->due.date));
+	SET(due, "ongoing", json_boolean(t->due.ongoing));
+	SET(due, "parsed", json_boolean(t->due.parsed));
+	SET(due, "exact", json_boolean(!t->due_text));
+	SET(o, "due", due);
+	const char *st = status_id(t->status);
+	SET(o, "status", json_string(st));
+	SET(o, "status_label", json_string(status_label_vi(t->status)));
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "is_%s", st);
+	SET(o, b.ptr, json_true());
+	buf_free(&b);
+	SET(o, "overdue", json_boolean(due_overdue(&t->due, t->status, date_add_days(wk->end, 1))));
+	SET(o, "done_late", json_boolean(t->completed && due_done_late(&t->due, t->status, t->completed)));
+	SET(o, "has_progress", json_boolean(t->progress >= 0));
+	SET(o, "progress", t->progress >= 0 ? json_integer(t->progress) : json_null());
+	SET(o, "completed_vi", ctx_date_vi(t->completed));
+	if (it->from || it->to) {
+		SET(o, "due_from", jstr(it->from));
+		SET(o, "due_to", jstr(it->to));
+	}
+	return o;
+}
+
+/* The lists of one lead unit in a week. */
+struct ugroup {
+	const unit_t *unit;
+	const char *text;       /* when not resolved; NULL: no lead at all */
+	json_t *lists[4];
+};
+
+static const char *const kinds[4] = { "completed", "became_overdue", "added", "due_changed" };
+
+static int ugroup_cmp(const void *x, const void *y)
+{
+	const struct ugroup *a = x, *b = y;
+	const char *na = a->unit ? a->unit->name : a->text, *nb = b->unit ? b->unit->name : b->text;
+	if (!na || !nb)
+		return !na - !nb;
+	return coll_cmp(na, nb);
+}
+
+json_t *changes_week(const site_t *s, size_t idx)
+{
+	const history_t *h = hist(s);
+	const hweek_t *wk = h->weeks[idx];
+	json_t *w = week_ref(s, wk);
+	if (idx + 1 < h->nweeks)
+		SET(w, "prev", week_ref(s, h->weeks[idx + 1]));
+	if (idx > 0)
+		SET(w, "next", week_ref(s, h->weeks[idx - 1]));
+	SET(w, "stats", ctx_stats(&wk->stats));
+	const hitems_t *lists[4] = { &wk->completed, &wk->overdue, &wk->added, &wk->due_changed };
+	struct ugroup *g = NULL;
+	size_t ng = 0;
+	for (int k = 0; k < 4; k++) {
+		json_t *flat = json_array();
+		for (size_t i = 0; i < lists[k]->n; i++) {
+			const hitem_t *it = &lists[k]->v[i];
+			json_t *row = task_row(s, wk, it);
+			json_array_append(flat, row);
+			const char *first = it->task->lead_first;
+			const unit_t *u = unit_named(s, it->plan, first);
+			size_t j;
+			for (j = 0; j < ng; j++)
+				if (u ? g[j].unit == u
+				      : !g[j].unit && (g[j].text == first ||
+						       (first && g[j].text && !strcmp(g[j].text, first))))
+					break;
+			if (j == ng) {
+				g = xrealloc(g, (ng + 1) * sizeof(*g));
+				g[ng] = (struct ugroup){ u, u ? NULL : first, { NULL } };
+				for (int m = 0; m < 4; m++)
+					g[ng].lists[m] = json_array();
+				ng++;
+			}
+			json_array_append_new(g[j].lists[k], row);
+		}
+		SET(w, kinds[k], flat);
+	}
+	if (ng)
+		qsort(g, ng, sizeof(*g), ugroup_cmp);
+	json_t *units = json_array();
+	for (size_t j = 0; j < ng; j++) {
+		json_t *o = json_object();
+		if (g[j].unit)
+			SET(o, "unit", ctx_unit_ref(g[j].unit, NULL));
+		else if (g[j].text)
+			SET(o, "unit", unit_json(s, NULL, g[j].text));
+		else
+			SET(o, "no_unit", json_true());
+		char *sl = text_slug(g[j].unit ? g[j].unit->name : g[j].text ? g[j].text : "khac");
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "u-%zu-%s", j + 1, sl);
+		SET(o, "anchor", json_string(b.ptr));
+		buf_free(&b);
+		free(sl);
+		for (int k = 0; k < 4; k++) {
+			buf_t c = BUF_INIT;
+			buf_printf(&c, "%s_count", kinds[k]);
+			SET(o, c.ptr, json_integer((json_int_t)json_array_size(g[j].lists[k])));
+			buf_clear(&c);
+			buf_printf(&c, "has_%s", kinds[k]);
+			SET(o, c.ptr, json_boolean(json_array_size(g[j].lists[k]) > 0));
+			buf_free(&c);
+			SET(o, kinds[k], g[j].lists[k]);
+		}
+		json_array_append_new(units, o);
+	}
+	free(g);
+	SET(w, "units", units);
+	SET(w, "has_units", json_boolean(ng > 0));
+	json_t *next = json_array();
+	for (size_t i = 0; i < wk->due_next.n; i++)
+		json_array_append_new(next, task_row(s, wk, &wk->due_next.v[i]));
+	SET(w, "due_next", next);
+	json_t *np = json_array();
+	for (size_t i = 0; i < wk->new_plans.n; i++) {
+		const hitem_t *it = &wk->new_plans.v[i];
+		json_array_append_new(np, plan_brief(it->plan, it->label, it->ver->title));
+	}
+	SET(w, "new_plans", np);
+	SET(w, "has_new_plans", json_boolean(wk->new_plans.n > 0));
+	json_t *ch = json_array();
+	for (size_t i = 0; i < wk->nentries; i++)
+		json_array_append_new(ch, changes_entry(s, wk->entries[i]));
+	SET(w, "changes", ch);
+	json_t *ctx = json_object();
+	SET(ctx, "week", w);
+	return ctx;
+}

@@ -1,0 +1,53 @@
+/* changes.h: the history as pages and files: change entries as template
+ * data, the /thay-doi/ pages, the Atom feed, the weekly reports, progress
+ * charts and changes.json.  Read-only over the history: safe on the render
+ * threads.  Every json_t returned is a new reference. */
+#ifndef PLANSITE_CHANGES_H
+#define PLANSITE_CHANGES_H
+
+#include <jansson.h>
+
+#include "history.h"
+#include "model.h"
+#include "theme.h"
+
+#define CHANGES_PER_PAGE 50   /* entries on one /thay-doi/ page */
+#define CHANGES_FEED_MAX 100  /* entries in the Atom feed */
+
+/* One change entry (the change_entry template's data). */
+json_t *changes_entry(const site_t *s, const hentry_t *e);
+/* The n newest change entries of the site. */
+json_t *changes_recent(const site_t *s, size_t n);
+/* A plan's change entries, newest first. */
+json_t *changes_plan_history(const site_t *s, const plan_t *p);
+/* The chart partial's data for a progress series, or JSON null when the
+ * series is NULL or empty.  Points of one day are one point (the last). */
+json_t *changes_chart(const hseries_t *ser);
+/* { shallow, start, start_vi, commits }: where the history starts. */
+json_t *changes_site_info(const site_t *s);
+
+/* Number of /thay-doi/ pages (at least one). */
+size_t changes_page_count(const site_t *s);
+/* The file of page i (0-based): "thay-doi/index.html",
+ * "thay-doi/trang/2/index.html" ...  malloc'd. */
+char *changes_page_rel(size_t i);
+/* The changes template's data for page i: changes, pager. */
+json_t *changes_page(const site_t *s, size_t i);
+
+/* The Atom 1.0 feed of the newest CHANGES_FEED_MAX entries, their summary
+ * rendered with the theme's change_item template.  malloc'd; *len set. */
+char *changes_atom(const site_t *s, const theme_t *th, size_t *len);
+
+/* changes.json: every entry, newest first. */
+json_t *changes_json(const site_t *s);
+
+/* Number of weekly reports (0 without history). */
+size_t changes_week_count(const site_t *s);
+/* The weeks template's data (the index). */
+json_t *changes_weeks(const site_t *s);
+/* The week template's data for report i (0 is the newest). */
+json_t *changes_week(const site_t *s, size_t i);
+/* The file of report i: "bao-cao-tuan/2025-W51/index.html".  malloc'd. */
+char *changes_week_rel(const site_t *s, size_t i);
+
+#endif

@@ -1,0 +1,1150 @@
+/* history.c: one walk of the first-parent history: tree diffs of the plans
+ * folder, each changed blob parsed once, plans followed by identity, and the
+ * changes, weekly reports and progress series that follow from them. */
+#include "history.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hver.h"
+#include "progress.h"
+
+/* A file path under plans/ and the version it holds.  `good` is the last
+ * version that parsed (a broken file keeps counting as its plan's file). */
+struct slot {
+	const char *path;
+	const hver_t *ver, *good;
+	struct hplan *hp;
+};
+
+/* A plan followed through the walk by its identity. */
+struct hplan {
+	const char *key, *id;
+	struct slot **slots;
+	size_t nslots, capslots;
+	const hver_t *cur;          /* its version after the last commit walked */
+	const char *cur_path;
+	bool dup;                   /* more than one file claims it */
+	const char *broken;         /* the current commit broke its file: the error */
+	size_t stamp;               /* touched in commit stamp - 1 */
+	size_t wstamp;              /* touched in week wstamp - 1 ... */
+	const hver_t *wstart;       /* ... where it started as this version */
+	hentry_t **entries;         /* oldest first */
+	size_t nentries, capentries;
+	hpoint_t *pts;
+	size_t npts, cappts;
+	const plan_t *head;
+	hplan_hist_t pub;
+	bool removed_hp;            /* renumbered into another record */
+};
+
+/* A plan file changed by a commit: its blob before and after. */
+struct delta {
+	const char *path;           /* repository-relative, interned */
+	git_oid old_id, new_id;
+	bool had, has;              /* a plan file there before, after the commit */
+};
+
+/* A commit of the first-parent chain, oldest first. */
+struct commit {
+	git_oid id;
+	int64_t time;
+	int tz;
+	struct delta *d;
+	size_t nd;
+};
+
+/* The text of a file as the backward pass last saw it. */
+struct text {
+	git_oid oid;
+	const char *s;
+	size_t len;
+	char *own;                  /* malloc'd, or NULL for the snapshot's */
+};
+
+struct walk {
+	history_t *h;
+	arena_t *a;
+	site_t *s;
+	git_repository *git;
+	hver_ctx_t vc;
+	const char *prefix;         /* "content/plans/" */
+	strmap_t paths;             /* path -> struct slot (forward) */
+	strmap_t texts;             /* path -> struct text (backward) */
+	strmap_t by_id;             /* plan id -> struct hplan */
+	struct commit *commits;
+	size_t ncommits;
+	/* the commit being walked */
+	const struct commit *commit;
+	size_t seq;
+	date_t date;
+	bool baseline;              /* the state is recorded, nothing reported */
+	bool meta;                  /* author and subject read */
+	const char *author, *subject;
+	struct hplan **touched;
+	size_t ntouched, captouched;
+	/* every plan ever seen, in order of first sight */
+	struct hplan **plans;
+	size_t nplans, capplans;
+	hentry_t **entries;
+	size_t nentries, capentries;
+	/* weeks */
+	hweek_t **weeks;
+	size_t nweeks, capweeks;
+	hweek_t *week;              /* the week being walked, or NULL */
+	int week_id;                /* year * 100 + week of the commit being walked */
+	size_t wserial;
+	struct hplan **wtouched;
+	size_t nwtouched, capwtouched;
+};
+
+/* Appends to an arena array that doubles when full (old copies stay in the
+ * arena until the build ends). */
+#define PUSH(a, arr, n, cap, item)                                              \
+	do {                                                                    \
+		if ((n) == (cap)) {                                             \
+			(cap) = (cap) ? 2 * (cap) : 8;                          \
+			void *grown_ = arena_alloc((a), (cap) * sizeof(*(arr))); \
+			if (n)                                                  \
+				memcpy(grown_, (arr), (n) * sizeof(*(arr)));    \
+			(arr) = grown_;                                         \
+		}                                                               \
+		(arr)[(n)++] = (item);                                          \
+	} while (0)
+
+static const char *intern(struct walk *w, const char *s)
+{
+	return hver_intern(&w->vc, s);
+}
+
+/* ---- the commit being walked ---- */
+
+static void commit_meta(struct walk *w)
+{
+	if (w->meta)
+		return;
+	w->meta = true;
+	git_commit *c = NULL;
+	const git_signature *au = NULL;
+	const char *sum = NULL;
+	if (git_commit_lookup(&c, w->git, &w->commit->id) == 0) {
+		au = git_commit_author(c);
+		sum = git_commit_summary(c);
+	}
+	w->author = intern(w, au && au->name ? au->name : "");
+	w->subject = arena_strdup(w->a, sum ? sum : "");
+	git_commit_free(c);
+}
+
+static void touch(struct walk *w, struct hplan *hp)
+{
+	if (hp->stamp == w->seq + 1)
+		return;
+	hp->stamp = w->seq + 1;
+	PUSH(w->a, w->touched, w->ntouched, w->captouched, hp);
+	if (w->week && hp->wstamp != w->wserial) {
+		hp->wstamp = w->wserial;
+		hp->wstart = hp->cur;
+		PUSH(w->a, w->wtouched, w->nwtouched, w->capwtouched, hp);
+	}
+}
+
+static void detach(struct walk *w, struct slot *sl)
+{
+	struct hplan *hp = sl->hp;
+	if (!hp)
+		return;
+	for (size_t i = 0; i < hp->nslots; i++)
+		if (hp->slots[i] == sl) {
+			memmove(&hp->slots[i], &hp->slots[i + 1], (hp->nslots - i - 1) * sizeof(sl));
+			hp->nslots--;
+			break;
+		}
+	sl->hp = NULL;
+	touch(w, hp);
+}
+
+static void attach(struct walk *w, struct slot *sl, struct hplan *hp)
+{
+	sl->hp = hp;
+	PUSH(w->a, hp->slots, hp->nslots, hp->capslots, sl);
+	touch(w, hp);
+}
+
+/* The record of a plan: by its key, else by its id (a plan that received
+ * its number keeps its history), else a new one. */
+static struct hplan *plan_of(struct walk *w, const hver_t *v)
+{
+	history_t *h = w->h;
+	struct hplan *hp = strmap_get(&h->by_key, v->key);
+	if (!hp && v->id) {
+		hp = strmap_get(&w->by_id, v->id);
+		if (hp && hp->key != v->key && hp->nslots <= 1) {
+			strmap_put(&h->by_key, hp->key, NULL);
+			hp->key = v->key;
+			strmap_put(&h->by_key, hp->key, hp);
+		} else {
+			hp = NULL;
+		}
+	}
+	if (!hp) {
+		hp = arena_alloc(w->a, sizeof(*hp));
+		hp->key = v->key;
+		strmap_put(&h->by_key, hp->key, hp);
+		PUSH(w->a, w->plans, w->nplans, w->capplans, hp);
+	}
+	if (v->id && !hp->id) {
+		hp->id = v->id;
+		strmap_put(&w->by_id, hp->id, hp);
+	}
+	return hp;
+}
+
+/* ---- weeks ---- */
+
+static long days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void history_iso_week(date_t d, int *year, int *week, date_t *monday)
+{
+	int y = d / 10000, m = d / 100 % 100, dd = d % 100;
+	long days = days_from_civil(y, m, dd);
+	int wd = (int)(((days + 3) % 7 + 7) % 7);      /* 0 = Monday */
+	date_t thu = date_add_days(d, 3 - wd);
+	int ty = thu / 10000;
+	long doy = days_from_civil(ty, thu / 100 % 100, thu % 100) - days_from_civil(ty, 1, 1);
+	*year = ty;
+	*week = (int)(doy / 7) + 1;
+	*monday = date_add_days(d, -wd);
+}
+
+static void item_push(struct walk *w, hitems_t *l, struct hplan *hp, const htask_t *t,
+		      const char *from, const char *to)
+{
+	hitem_t it = { .ver = hp->cur, .task = t, .from = from, .to = to, .hp = hp };
+	PUSH(w->a, l->v, l->n, l->cap, it);
+}
+
+static const htask_t *task_in(const hver_t *v, const char *id, size_t hint)
+{
+	if (!v)
+		return NULL;
+	if (hint < v->ntasks && v->tasks[hint].id == id)
+		return &v->tasks[hint];
+	for (size_t i = 0; i < v->ntasks; i++)
+		if (v->tasks[i].id == id)
+			return &v->tasks[i];
+	return NULL;
+}
+
+static bool open_task(const htask_t *t)
+{
+	return t->status != STATUS_DONE && t->status != STATUS_CANCELLED;
+}
+
+/* The week's report from the state at its end: what the touched plans did,
+ * and what fell due across every plan. */
+static void week_close(struct walk *w)
+{
+	hweek_t *wk = w->week;
+	if (!wk)
+		return;
+	for (size_t i = 0; i < w->nwtouched; i++) {
+		struct hplan *hp = w->wtouched[i];
+		const hver_t *st = hp->wstart, *en = hp->cur;
+		if (!en)
+			continue;
+		if (!st) {
+			item_push(w, &wk->new_plans, hp, NULL, NULL, NULL);
+			continue;
+		}
+		for (size_t j = 0; j < en->ntasks; j++) {
+			const htask_t *t = &en->tasks[j];
+			const htask_t *o = task_in(st, t->id, j);
+			if (!o)
+				item_push(w, &wk->added, hp, t, NULL, NULL);
+			if (t->status == STATUS_DONE && (!o || o->status != STATUS_DONE))
+				item_push(w, &wk->completed, hp, t, NULL, NULL);
+			if (o && (o->due_shown != t->due_shown || o->due.date != t->due.date))
+				item_push(w, &wk->due_changed, hp, t, o->due_shown, t->due_shown);
+		}
+	}
+	date_t after = date_add_days(wk->end, 1), next_end = date_add_days(wk->end, 7);
+	stats_t st = { 0 };
+	for (size_t i = 0; i < w->nplans; i++) {
+		struct hplan *hp = w->plans[i];
+		const hver_t *v = hp->cur;
+		if (!v)
+			continue;
+		for (size_t j = 0; j < v->ntasks; j++) {
+			const htask_t *t = &v->tasks[j];
+			bool od = due_overdue(&t->due, t->status, after);
+			st.total++;
+			switch (t->status) {
+			case STATUS_DONE: st.done++; break;
+			case STATUS_IN_PROGRESS: st.in_progress++; break;
+			case STATUS_CANCELLED: st.cancelled++; break;
+			default: st.not_started++; break;
+			}
+			st.overdue += od;
+			st.done_late += t->completed && due_done_late(&t->due, t->status, t->completed);
+			if (!t->due.date || !open_task(t))
+				continue;
+			if (od && t->due.date >= wk->start && t->due.date <= wk->end)
+				item_push(w, &wk->overdue, hp, t, NULL, NULL);
+			else if (t->due.date > wk->end && t->due.date <= next_end)
+				item_push(w, &wk->due_next, hp, t, NULL, NULL);
+		}
+	}
+	stats_finish(&st);
+	wk->stats = st;
+	w->week = NULL;
+	w->nwtouched = 0;
+}
+
+/* Starts (or, when the clock went back, resumes) the report of date's week. */
+static void week_enter(struct walk *w, date_t date)
+{
+	int y, n;
+	date_t mon;
+	history_iso_week(date, &y, &n, &mon);
+	int id = y * 100 + n;
+	if (w->week && w->week_id == id)
+		return;
+	week_close(w);
+	w->week_id = id;
+	w->wserial++;
+	for (size_t i = 0; i < w->nweeks; i++)
+		if (w->weeks[i]->year == y && w->weeks[i]->week == n) {
+			w->week = w->weeks[i];
+			return;
+		}
+	hweek_t *wk = arena_alloc(w->a, sizeof(*wk));
+	wk->year = y;
+	wk->week = n;
+	snprintf(wk->id, sizeof wk->id, "%04d-W%02d", y, n);
+	wk->start = mon;
+	wk->end = date_add_days(mon, 6);
+	w->week = wk;
+	PUSH(w->a, w->weeks, w->nweeks, w->capweeks, wk);
+}
+
+/* ---- changes ---- */
+
+typedef struct {
+	hchange_t *v;
+	size_t n, cap;
+} chg_t;
+
+static void chg(struct walk *w, chg_t *c, const char *task, const char *field, const char *from,
+		const char *to)
+{
+	hchange_t x = { task, field, from, to };
+	PUSH(w->a, c->v, c->n, c->cap, x);
+}
+
+static const char *progress_text(struct walk *w, int p)
+{
+	if (p < 0)
+		return NULL;
+	char b[16];
+	snprintf(b, sizeof b, "%d", p);
+	return intern(w, b);
+}
+
+static void diff_task(struct walk *w, chg_t *c, const htask_t *o, const htask_t *t)
+{
+	const char *id = t->id;
+	if (o->title != t->title)
+		chg(w, c, id, "title", o->title, t->title);
+	if (o->status != t->status)
+		chg(w, c, id, "status", status_id(o->status), status_id(t->status));
+	if (o->due_shown != t->due_shown)
+		chg(w, c, id, "due", o->due_shown, t->due_shown);
+	else if (o->due.date != t->due.date)
+		chg(w, c, id, "due_date", hver_iso(&w->vc, o->due.date), hver_iso(&w->vc, t->due.date));
+	if (o->progress != t->progress)
+		chg(w, c, id, "progress", progress_text(w, o->progress), progress_text(w, t->progress));
+	if (o->lead_key != t->lead_key)
+		chg(w, c, id, "lead", o->lead, t->lead);
+	if (o->support_key != t->support_key)
+		chg(w, c, id, "support", o->support, t->support);
+	if (o->output != t->output)
+		chg(w, c, id, "output", o->output, t->output);
+}
+
+/* What changed from version o to version v, in words a reader needs:
+ * spellings that mean the same compare equal (status ids, unit name keys,
+ * document numbers through the built site's aliases). */
+static void diff_versions(struct walk *w, chg_t *c, const hver_t *o, const hver_t *v)
+{
+	if (o == v)
+		return;
+	if (o->title != v->title)
+		chg(w, c, NULL, "title", o->title, v->title);
+	if (o->type != v->type)
+		chg(w, c, NULL, "type", o->type, v->type);
+	if (o->issuer_key != v->issuer_key)
+		chg(w, c, NULL, "issuer", o->issuer, v->issuer);
+	if (o->place != v->place)
+		chg(w, c, NULL, "place", o->place, v->place);
+	if (o->date != v->date)
+		chg(w, c, NULL, "date", o->date, v->date);
+	if (o->signer != v->signer)
+		chg(w, c, NULL, "signer", o->signer, v->signer);
+	if (o->implements_key != v->implements_key)
+		chg(w, c, NULL, "implements", o->implements, v->implements);
+	if (o->status != v->status)
+		chg(w, c, NULL, "status", o->status, v->status);
+	bool *seen = xcalloc(o->ntasks + 1, sizeof(bool));
+	for (size_t j = 0; j < v->ntasks; j++) {
+		const htask_t *t = &v->tasks[j];
+		const htask_t *p = task_in(o, t->id, j);
+		if (!p) {
+			chg(w, c, t->id, "added", NULL, t->title);
+			continue;
+		}
+		seen[p - o->tasks] = true;
+		diff_task(w, c, p, t);
+	}
+	for (size_t j = 0; j < o->ntasks; j++)
+		if (!seen[j])
+			chg(w, c, o->tasks[j].id, "removed", o->tasks[j].title, NULL);
+	free(seen);
+}
+
+static hentry_t *entry_new(struct walk *w, struct hplan *hp, const char *path, chg_t *c)
+{
+	commit_meta(w);
+	hentry_t *e = arena_alloc(w->a, sizeof(*e));
+	e->seq = w->seq;
+	git_oid_tostr(e->commit, sizeof e->commit, &w->commit->id);
+	e->time = w->commit->time;
+	e->tz = w->commit->tz;
+	e->date = w->date;
+	e->author = w->author;
+	e->subject = w->subject;
+	e->path = path;
+	e->hp = hp;
+	e->key = hp ? hp->key : NULL;
+	e->label = hp && hp->cur ? (hp->cur->number ? hp->cur->number : hp->cur->id) : path;
+	e->changes = c->v;
+	e->nchanges = c->n;
+	if (hp && hp->cur) {
+		e->has_percent = true;
+		e->done = hp->cur->done;
+		e->base = hp->cur->base;
+		e->percent = e->base > 0 ? e->done * 100 / e->base : 0;
+	}
+	PUSH(w->a, w->entries, w->nentries, w->capentries, e);
+	if (hp)
+		PUSH(w->a, hp->entries, hp->nentries, hp->capentries, e);
+	if (w->week)
+		PUSH(w->a, w->week->entries, w->week->nentries, w->week->capentries, e);
+	return e;
+}
+
+static void point_add(struct walk *w, struct hplan *hp, const hentry_t *e)
+{
+	hpoint_t p = { e->seq, e->time, e->tz, e->date, e->done, e->base, e->percent };
+	PUSH(w->a, hp->pts, hp->npts, hp->cappts, p);
+}
+
+/* Settles a touched plan after all the commit's files were read. */
+static void settle(struct walk *w, struct hplan *hp)
+{
+	chg_t c = { 0 };
+	const char *broken = hp->broken;
+	hp->broken = NULL;
+	if (hp->nslots == 0) {
+		hp->dup = false;
+		if (!hp->cur)
+			return;
+		const hver_t *old = hp->cur;
+		const char *path = hp->cur_path;
+		if (!w->baseline) {
+			chg(w, &c, NULL, "removed", old->title, NULL);
+			hp->cur = NULL;
+			entry_new(w, hp, path, &c)->label = old->number ? old->number : old->id;
+		}
+		hp->cur = NULL;
+		hp->cur_path = NULL;
+		return;
+	}
+	if (hp->nslots > 1) {
+		if (hp->dup || w->baseline) {
+			hp->dup = true;
+			return;
+		}
+		hp->dup = true;
+		buf_t b = BUF_INIT;
+		for (size_t i = 0; i < hp->nslots; i++) {
+			if (i)
+				buf_puts(&b, "; ");
+			buf_puts(&b, hp->slots[i]->path);
+		}
+		chg(w, &c, NULL, "duplicate", NULL, arena_strdup(w->a, b.ptr));
+		buf_free(&b);
+		entry_new(w, hp, hp->cur_path ? hp->cur_path : hp->slots[0]->path, &c);
+		return;
+	}
+	hp->dup = false;
+	const struct slot *sl = hp->slots[0];
+	const hver_t *old = hp->cur, *v = sl->good;
+	const char *old_path = hp->cur_path;
+	hp->cur = v;
+	hp->cur_path = sl->path;
+	if (w->baseline)
+		return;
+	if (!old) {
+		chg(w, &c, NULL, "added", NULL, v->title);
+	} else {
+		if (old_path && strcmp(old_path, sl->path))
+			chg(w, &c, NULL, "moved", old_path, sl->path);
+		diff_versions(w, &c, old, v);
+	}
+	if (!c.n && !broken)
+		return;
+	hentry_t *e = entry_new(w, hp, sl->path, &c);
+	if (broken) {
+		e->broken = true;
+		e->error = broken;
+	}
+	point_add(w, hp, e);
+}
+
+/* Puts a commit's changed plan file into the path table (forward). */
+static void apply_delta(struct walk *w, const struct delta *d)
+{
+	struct slot *sl = strmap_get(&w->paths, d->path);
+	if (!d->has) {
+		if (sl) {
+			detach(w, sl);
+			sl->ver = sl->good = NULL;
+		}
+		return;
+	}
+	const hver_t *v = hver_of(&w->vc, &d->new_id, d->path, NULL, 0, NULL, NULL, 0);
+	if (!sl) {
+		sl = arena_alloc(w->a, sizeof(*sl));
+		sl->path = d->path;
+		strmap_put(&w->paths, d->path, sl);
+	}
+	sl->ver = v;
+	if (v->broken) {
+		if (sl->hp) {
+			touch(w, sl->hp);
+			if (!sl->hp->broken)
+				sl->hp->broken = v->error;
+		} else if (!w->baseline) {
+			/* a new file that never parsed: reported under its path */
+			chg_t c = { 0 };
+			hentry_t *e = entry_new(w, NULL, d->path, &c);
+			e->broken = true;
+			e->error = v->error;
+		}
+		return;
+	}
+	if (v->draft) {
+		detach(w, sl);
+		sl->good = NULL;
+		return;
+	}
+	struct hplan *hp = plan_of(w, v);
+	if (sl->hp != hp) {
+		detach(w, sl);
+		attach(w, sl, hp);
+	} else {
+		touch(w, hp);
+	}
+	sl->good = v;
+}
+
+/* ---- the backward pass: every changed blob parsed, each from the version
+ * after it (the built commit's plans are parsed already) ---- */
+
+static void text_set(struct walk *w, const char *path, const git_oid *oid, const char *s, size_t len,
+		     char *own)
+{
+	struct text *t = strmap_get(&w->texts, path);
+	if (!t) {
+		t = arena_alloc(w->a, sizeof(*t));
+		strmap_put(&w->texts, path, t);
+	}
+	free(t->own);
+	git_oid_cpy(&t->oid, oid);
+	t->s = s;
+	t->len = len;
+	t->own = own;
+}
+
+static void text_drop(struct walk *w, const char *path)
+{
+	struct text *t = strmap_get(&w->texts, path);
+	if (t) {
+		free(t->own);
+		memset(t, 0, sizeof(*t));
+	}
+}
+
+/* The text of blob oid at path: the one kept, or read now. */
+static const struct text *text_get(struct walk *w, const char *path, const git_oid *oid)
+{
+	struct text *t = strmap_get(&w->texts, path);
+	if (t && t->s && git_oid_equal(&t->oid, oid))
+		return t;
+	size_t len = 0;
+	char *s = hver_blob_text(&w->vc, oid, &len);
+	text_set(w, path, oid, s, len, s);
+	return strmap_get(&w->texts, path);
+}
+
+/* Parses the blob before a change from the one after it; `old` is the
+ * earlier blob's content (taken over), NULL when unreadable. */
+static void back_delta(struct walk *w, const struct delta *d, char *old, size_t len)
+{
+	const hver_t *ref = NULL;
+	const struct text *rt = NULL;
+	if (d->has) {
+		rt = text_get(w, d->path, &d->new_id);
+		ref = hver_of(&w->vc, &d->new_id, d->path, rt->s, rt->len, NULL, NULL, 0);
+	}
+	if (!d->had) {
+		text_drop(w, d->path);
+		return;
+	}
+	hver_of(&w->vc, &d->old_id, d->path, old, len, ref, rt && rt->s ? rt->s : NULL, rt ? rt->len : 0);
+	text_set(w, d->path, &d->old_id, old, len, old);
+}
+
+/* The built commit's plans, parsed already, are the first references. */
+static void seed(struct walk *w, const snap_t *snap)
+{
+	if (!snap || snap->worktree)
+		return;
+	for (size_t i = 0; i < w->s->nplans; i++) {
+		const plan_t *p = w->s->plans[i];
+		size_t lo = 0, hi = snap->n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			int c = strcmp(snap->files[mid].path, p->path);
+			if (!c) {
+				lo = mid;
+				break;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo >= snap->n || strcmp(snap->files[lo].path, p->path))
+			continue;
+		const rfile_t *f = &snap->files[lo];
+		if (!hver_cached(&w->vc, &f->oid))
+			hver_put(&w->vc, &f->oid, hver_from_plan(&w->vc, p, f->data, f->len));
+		text_set(w, intern(w, f->path), &f->oid, f->data, f->len, NULL);
+	}
+}
+
+static char *git_err(const char *what)
+{
+	const git_error *e = git_error_last();
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "history: %s: %s", what, e && e->message ? e->message : "unknown error");
+	return buf_detach(&b);
+}
+
+/* The plans folder of a commit, or NULL when it has none. */
+static int plans_tree(struct walk *w, git_commit *c, git_tree **out, char **err)
+{
+	*out = NULL;
+	git_tree *root = NULL;
+	git_tree_entry *en = NULL;
+	if (git_commit_tree(&root, c) < 0) {
+		*err = git_err("reading a commit's tree");
+		return -1;
+	}
+	size_t pl = strlen(w->prefix);
+	char *dir = xstrndup(w->prefix, pl - 1);
+	int rc = 0;
+	if (git_tree_entry_bypath(&en, root, dir) == 0 && git_tree_entry_type(en) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(out, w->git, git_tree_entry_id(en)) < 0) {
+		*err = git_err("reading the plans folder");
+		rc = -1;
+	}
+	free(dir);
+	git_tree_entry_free(en);
+	git_tree_free(root);
+	return rc;
+}
+
+static int entry_cmp(const void *x, const void *y)
+{
+	const hentry_t *a = *(const hentry_t *const *)x, *b = *(const hentry_t *const *)y;
+	if (a->seq != b->seq)
+		return a->seq > b->seq ? -1 : 1;
+	int c = strcmp(a->label ? a->label : "", b->label ? b->label : "");
+	if (c)
+		return c;
+	return strcmp(a->path ? a->path : "", b->path ? b->path : "");
+}
+
+static int week_cmp(const void *x, const void *y)
+{
+	const hweek_t *a = *(const hweek_t *const *)x, *b = *(const hweek_t *const *)y;
+	return a->start > b->start ? -1 : a->start < b->start;
+}
+
+/* ---- documents ---- */
+
+struct roll {
+	size_t seq;
+	size_t plan;
+	const hpoint_t *pt;
+};
+
+static int roll_cmp(const void *x, const void *y)
+{
+	const struct roll *a = x, *b = y;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return a->plan < b->plan ? -1 : a->plan > b->plan;
+}
+
+static void collect_plans(const doc_t *dc, strmap_t *seen, const plan_t ***v, size_t *n, size_t *cap,
+			  int depth)
+{
+	if (depth > 64 || strmap_get(seen, dc->key))
+		return;
+	strmap_put(seen, dc->key, (void *)dc);
+	if (dc->plan) {
+		if (*n == *cap) {
+			*cap = *cap ? 2 * *cap : 16;
+			*v = xrealloc(*v, *cap * sizeof(**v));
+		}
+		(*v)[(*n)++] = dc->plan;
+	}
+	for (size_t i = 0; i < dc->ndown; i++)
+		collect_plans(dc->down[i], seen, v, n, cap, depth + 1);
+}
+
+/* The document's percent done at each commit that changed one of the plans
+ * below it: every plan's latest counts summed, each task once. */
+static void doc_series(struct walk *w, const doc_t *dc)
+{
+	strmap_t seen = STRMAP_INIT;
+	const plan_t **pl = NULL;
+	size_t np = 0, cap = 0;
+	collect_plans(dc, &seen, &pl, &np, &cap, 0);
+	strmap_free(&seen);
+	size_t total = 0;
+	const hplan_hist_t **hh = xmalloc((np + 1) * sizeof(*hh));
+	for (size_t i = 0; i < np; i++) {
+		hh[i] = history_plan(w->h, pl[i]);
+		total += hh[i]->series.n;
+	}
+	if (!total)
+		goto out;
+	struct roll *r = xmalloc(total * sizeof(*r));
+	size_t nr = 0;
+	for (size_t i = 0; i < np; i++)
+		for (size_t j = 0; j < hh[i]->series.n; j++)
+			r[nr++] = (struct roll){ hh[i]->series.v[j].seq, i, &hh[i]->series.v[j] };
+	qsort(r, nr, sizeof(*r), roll_cmp);
+	int *done = xcalloc(np + 1, sizeof(int)), *base = xcalloc(np + 1, sizeof(int));
+	long sd = 0, sb = 0;
+	hseries_t *ser = arena_alloc(w->a, sizeof(*ser));
+	ser->v = arena_alloc(w->a, nr * sizeof(hpoint_t));
+	for (size_t i = 0; i < nr; i++) {
+		const hpoint_t *p = r[i].pt;
+		sd += p->done - done[r[i].plan];
+		sb += p->base - base[r[i].plan];
+		done[r[i].plan] = p->done;
+		base[r[i].plan] = p->base;
+		if (i + 1 < nr && r[i + 1].seq == r[i].seq)
+			continue;
+		hpoint_t q = *p;
+		q.done = (int)sd;
+		q.base = (int)sb;
+		q.percent = sb > 0 ? (int)(sd * 100 / sb) : 0;
+		ser->v[ser->n++] = q;
+	}
+	strmap_put(&w->h->by_doc, dc->key, ser);
+	free(done);
+	free(base);
+	free(r);
+out:
+	free(hh);
+	free(pl);
+}
+
+/* ---- the walk ---- */
+
+static void finish(struct walk *w)
+{
+	history_t *h = w->h;
+	const site_t *s = w->s;
+	for (size_t i = 0; i < s->nplans; i++) {
+		struct hplan *hp = strmap_get(&h->by_key, s->plans[i]->key);
+		if (hp)
+			hp->head = s->plans[i];
+	}
+	for (size_t i = 0; i < w->nplans; i++) {
+		struct hplan *hp = w->plans[i];
+		const char *label = hp->head ? (hp->head->number ? hp->head->number : hp->head->id) : NULL;
+		hp->pub.nentries = hp->nentries;
+		hp->pub.entries = arena_alloc(w->a, (hp->nentries + 1) * sizeof(hentry_t *));
+		for (size_t j = 0; j < hp->nentries; j++) {
+			hentry_t *e = hp->entries[j];
+			e->plan = hp->head;
+			if (label)
+				e->label = label;
+			hp->pub.entries[hp->nentries - 1 - j] = e;
+		}
+		hp->pub.series.v = hp->pts;
+		hp->pub.series.n = hp->npts;
+	}
+	qsort(w->entries, w->nentries, sizeof(*w->entries), entry_cmp);
+	h->entries = (const hentry_t **)w->entries;
+	h->nentries = w->nentries;
+	for (size_t i = 0; i < w->nweeks; i++) {
+		hweek_t *wk = w->weeks[i];
+		qsort(wk->entries, wk->nentries, sizeof(*wk->entries), entry_cmp);
+		hitems_t *lists[] = { &wk->completed, &wk->overdue, &wk->added, &wk->new_plans,
+				      &wk->due_changed, &wk->due_next };
+		for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
+			for (size_t j = 0; j < lists[k]->n; j++) {
+				hitem_t *it = &lists[k]->v[j];
+				it->plan = it->hp->head;
+				it->label = it->plan ? (it->plan->number ? it->plan->number : it->plan->id)
+						     : (it->ver->number ? it->ver->number : it->ver->id);
+			}
+	}
+	qsort(w->weeks, w->nweeks, sizeof(*w->weeks), week_cmp);
+	h->weeks = w->weeks;
+	h->nweeks = w->nweeks;
+	for (size_t i = 0; i < s->ndocs; i++)
+		if (!s->docs[i]->plan)
+			doc_series(w, s->docs[i]);
+}
+
+static bool blob_mode(git_filemode_t m)
+{
+	return m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+static void push_delta(struct walk *w, buf_t *out, const char *rel, const git_tree_entry *ea,
+		       const git_tree_entry *eb)
+{
+	size_t rl = strlen(rel);
+	if (rl < 3 || strcmp(rel + rl - 3, ".md"))
+		return;
+	struct delta d = { 0 };
+	d.had = ea && blob_mode(git_tree_entry_filemode(ea));
+	d.has = eb && blob_mode(git_tree_entry_filemode(eb));
+	if (!d.had && !d.has)
+		return;
+	if (d.had)
+		git_oid_cpy(&d.old_id, git_tree_entry_id(ea));
+	if (d.has)
+		git_oid_cpy(&d.new_id, git_tree_entry_id(eb));
+	char *full = arena_printf(w->a, "%s%s", w->prefix, rel);
+	d.path = intern(w, full);
+	buf_put(out, (const char *)&d, sizeof(d));
+}
+
+/* The plan files that differ between trees a and b (either may be NULL),
+ * under rel: the entries of both, in Git's order, compared by id, going
+ * down only into folders whose ids differ (no file content is read).
+ * git_diff_tree_to_tree would visit every entry of both trees, at each of
+ * thousands of commits. */
+static int tree_changes(struct walk *w, buf_t *out, const git_tree *a, const git_tree *b,
+			const char *rel, int depth, char **err)
+{
+	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+	size_t i = 0, j = 0;
+	if (depth > 64)
+		return 0;
+	while (i < na || j < nb) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		int c = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+		if (c < 0)
+			eb = NULL;
+		else if (c > 0)
+			ea = NULL;
+		i += ea != NULL;
+		j += eb != NULL;
+		if (ea && eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+		    git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
+			continue;
+		const git_tree_entry *e = ea ? ea : eb;
+		char *sub = arena_printf(w->a, "%s%s", rel, git_tree_entry_name(e));
+		bool ta = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
+		bool tb = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+		if (ta || tb) {
+			git_tree *sa = NULL, *sb = NULL;
+			int rc = 0;
+			if ((ta && git_tree_lookup(&sa, w->git, git_tree_entry_id(ea)) < 0) ||
+			    (tb && git_tree_lookup(&sb, w->git, git_tree_entry_id(eb)) < 0)) {
+				*err = git_err("reading a folder");
+				rc = -1;
+			} else {
+				rc = tree_changes(w, out, sa, sb, arena_printf(w->a, "%s/", sub), depth + 1, err);
+			}
+			git_tree_free(sa);
+			git_tree_free(sb);
+			if (rc < 0)
+				return -1;
+			/* a file replaced by a folder of the same name, or back */
+			if (ta != tb)
+				push_delta(w, out, sub, ta ? NULL : ea, tb ? NULL : eb);
+			continue;
+		}
+		push_delta(w, out, sub, ea, eb);
+	}
+	return 0;
+}
+
+/* The plan files a commit changed (a rename is a deletion and an addition). */
+static int commit_deltas(struct walk *w, struct commit *cm, git_tree *older, git_tree *cur, char **err)
+{
+	buf_t out = BUF_INIT;
+	int rc = tree_changes(w, &out, older, cur, "", 0, err);
+	cm->nd = out.len / sizeof(struct delta);
+	cm->d = arena_alloc(w->a, (cm->nd + 1) * sizeof(struct delta));
+	if (cm->nd)
+		memcpy(cm->d, out.ptr, out.len);
+	buf_free(&out);
+	return rc;
+}
+
+static void walk_commit(struct walk *w, const struct commit *cm)
+{
+	w->commit = cm;
+	w->meta = false;
+	w->ntouched = 0;
+	w->date = progress_as_of(cm->time, cm->tz);
+	if (!w->baseline)
+		week_enter(w, w->date);
+	for (size_t i = 0; i < cm->nd; i++)
+		apply_delta(w, &cm->d[i]);
+	for (size_t i = 0; i < w->ntouched; i++)
+		settle(w, w->touched[i]);
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The commit at k of the chain and its plans folder (NULL when none). */
+static int load(struct walk *w, size_t k, git_tree **tree, char **err)
+{
+	git_commit *c = NULL;
+	*tree = NULL;
+	if (git_commit_lookup(&c, w->git, &w->commits[k].id) < 0) {
+		*err = git_err("reading a commit");
+		return -1;
+	}
+	w->commits[k].time = (int64_t)git_commit_time(c);
+	w->commits[k].tz = git_commit_time_offset(c);
+	int rc = plans_tree(w, c, tree, err);
+	git_commit_free(c);
+	return rc;
+}
+
+/* First parents from the built commit back to the root, or to where the
+ * history was cut (a shallow clone), into w->commits oldest first. */
+static int chain(struct walk *w, char **err)
+{
+	history_t *h = w->h;
+	git_oid head;
+	git_commit *c = NULL;
+	if (git_oid_fromstr(&head, w->s->commit) < 0 || git_commit_lookup(&c, w->git, &head) < 0) {
+		*err = git_err("reading the built commit");
+		return -1;
+	}
+	h->head_time = (int64_t)git_commit_time(c);
+	h->head_tz = git_commit_time_offset(c);
+	git_oid *oids = NULL;
+	size_t n = 0, cap = 0;
+	bool cut = false;
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			oids = xrealloc(oids, cap * sizeof(*oids));
+		}
+		git_oid_cpy(&oids[n++], git_commit_id(c));
+		if (git_commit_parentcount(c) == 0)
+			break;
+		git_commit *p = NULL;
+		if (git_commit_parent(&p, c, 0) < 0) {
+			cut = true;
+			break;
+		}
+		git_commit_free(c);
+		c = p;
+	}
+	git_commit_free(c);
+	h->shallow = cut || git_repository_is_shallow(w->git) == 1;
+	git_oid_tostr(h->start_commit, sizeof h->start_commit, &oids[n - 1]);
+	h->ncommits = w->ncommits = n;
+	w->commits = arena_alloc(w->a, n * sizeof(*w->commits));
+	for (size_t k = 0; k < n; k++)
+		git_oid_cpy(&w->commits[k].id, &oids[n - 1 - k]);
+	free(oids);
+	return 0;
+}
+
+static bool same_tree(const git_tree *x, const git_tree *y)
+{
+	if (!x || !y)
+		return !x && !y;
+	return git_oid_equal(git_tree_id(x), git_tree_id(y));
+}
+
+/* Newest to oldest: each commit's changed plan files; the blobs before
+ * each change are asked for at once, so that they are read (on other
+ * threads) while the trees are still being compared. */
+static int deltas(struct walk *w, hfetch_t *f, char **err)
+{
+	git_tree *cur = NULL, *older = NULL;
+	size_t n = w->ncommits;
+	if (load(w, n - 1, &cur, err) < 0)
+		return -1;
+	for (size_t k = n; k-- > 0;) {
+		if (k > 0 && load(w, k - 1, &older, err) < 0)
+			goto fail;
+		if (!same_tree(older, cur) && commit_deltas(w, &w->commits[k], older, cur, err) < 0)
+			goto fail;
+		for (size_t i = 0; i < w->commits[k].nd; i++)
+			if (w->commits[k].d[i].had)
+				hver_fetch_push(f, &w->commits[k].d[i].old_id);
+		git_tree_free(cur);
+		cur = older;
+		older = NULL;
+	}
+	git_tree_free(cur);
+	return 0;
+fail:
+	git_tree_free(cur);
+	git_tree_free(older);
+	return -1;
+}
+
+/* Newest to oldest again: every earlier blob parsed from the one after it. */
+static void backward(struct walk *w, hfetch_t *f)
+{
+	size_t m = 0;
+	for (size_t k = w->ncommits; k-- > 0;)
+		for (size_t i = 0; i < w->commits[k].nd; i++) {
+			const struct delta *d = &w->commits[k].d[i];
+			size_t len = 0;
+			char *old = d->had ? hver_fetch_get(f, m++, w->git, &len) : NULL;
+			back_delta(w, d, old, len);
+		}
+}
+
+int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, const snap_t *snap,
+		  const char *content, char **err)
+{
+	double t0 = now_seconds();
+	history_t *h = arena_alloc(a, sizeof(*h));
+	*out = h;
+	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r) };
+	hfetch_t *fetch = NULL;
+	bool verify_off = false;
+	int rc = -1;
+
+	while (content[0] == '.' && content[1] == '/')
+		content += 2;
+	size_t cl = strlen(content);
+	while (cl > 1 && content[cl - 1] == '/')
+		cl--;
+	w.prefix = arena_printf(a, "%.*s/plans/", (int)cl, content);
+	w.vc = (hver_ctx_t){ .a = a, .s = s, .git = w.git, .rel_off = cl + 1 };
+	if (!s->commit[0] || getenv("NOHIST")) {
+		rc = 0;
+		goto out;
+	}
+	if (chain(&w, err) < 0)
+		goto out;
+	/* Git itself does not hash every object it reads; on thousands of
+	 * blobs, libgit2's check is a tenth of the reading */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	verify_off = true;
+	fetch = hver_fetch_start(w.git);
+	if (deltas(&w, fetch, err) < 0)
+		goto out;
+	seed(&w, snap);
+	backward(&w, fetch);
+	hver_fetch_stop(fetch);
+	fetch = NULL;
+	for (size_t k = 0; k < w.ncommits; k++) {
+		w.seq = k;
+		/* the oldest commit of a cut history is where it starts: its
+		 * files are the baseline, not additions */
+		w.baseline = k == 0 && h->shallow;
+		if (k == 0)
+			h->start = progress_as_of(w.commits[0].time, w.commits[0].tz);
+		if (w.commits[k].nd)
+			walk_commit(&w, &w.commits[k]);
+	}
+	week_close(&w);
+	finish(&w);
+	rc = 0;
+out:
+	hver_fetch_stop(fetch);
+	if (verify_off)
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	for (size_t i = 0; i < w.texts.cap; i++)
+		if (w.texts.keys && w.texts.keys[i])
+			free(((struct text *)w.texts.vals[i])->own);
+	strmap_free(&w.texts);
+	strmap_free(&w.paths);
+	strmap_free(&w.by_id);
+	h->nversions = w.vc.nversions;
+	h->nincremental = w.vc.nincremental;
+	hver_ctx_free(&w.vc);
+	h->seconds = now_seconds() - t0;
+	if (getenv("PLANSITE_TIMING"))
+		fprintf(stderr, "history: %.2f s, %zu commits, %zu blob versions (%zu parsed from a neighbour)\n",
+			h->seconds, h->ncommits, h->nversions, h->nincremental);
+	return rc;
+}
+
+const hplan_hist_t *history_plan(const history_t *h, const plan_t *p)
+{
+	static const hplan_hist_t none;
+	if (!h || !p->key)
+		return &none;
+	const struct hplan *hp = strmap_get(&h->by_key, p->key);
+	return hp ? &hp->pub : &none;
+}
+
+const hseries_t *history_doc_series(const history_t *h, const doc_t *dc)
+{
+	if (!h || !dc->key)
+		return NULL;
+	return strmap_get(&h->by_doc, dc->key);
+}
+
+void history_free(history_t *h)
+{
+	if (!h)
+		return;
+	strmap_free(&h->by_doc);
+	strmap_free(&h->by_key);
+}

@@ -1,0 +1,172 @@
+/* history.h: the first-parent history of the built commit, walked once with
+ * libgit2: changed plan files found by tree diffs, each blob parsed once,
+ * plans followed by number (or id) across moves, every change described
+ * field by field, and the weekly reports and progress series derived. */
+#ifndef PLANSITE_HISTORY_H
+#define PLANSITE_HISTORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "model.h"
+#include "repo.h"
+
+struct hplan;     /* private to history.c */
+struct hlayout;
+
+/* One task as one version of a plan file wrote it.  Strings are interned
+ * (equal text, equal pointer) and live in the build's arena. */
+typedef struct {
+	const char *id, *title, *output;
+	const char *lead, *support;          /* as written, joined with "; " */
+	const char *lead_first;              /* the first lead unit as written */
+	const char *lead_key, *support_key;  /* name keys, for comparison */
+	const char *due_text;                /* as written */
+	const char *due_shown;               /* due_text, else the due_date (YYYY-MM-DD) */
+	due_t due;                           /* parsed, or from due_date */
+	status_t status;
+	int progress;                        /* -1 when not given */
+	date_t completed;
+} htask_t;
+
+/* One version of a plan file (one blob), parsed once. */
+typedef struct {
+	const char *key;         /* identity (docnum key of number, or id); NULL when broken */
+	const char *number, *id;
+	const char *title, *type, *issuer, *issuer_key, *place, *date, *signer, *status;
+	const char *implements, *implements_key;   /* joined "; " / canonical keys */
+	htask_t *tasks;
+	size_t ntasks;
+	int done, base;          /* done tasks, and all tasks less the cancelled */
+	bool broken, draft;
+	const char *error;       /* broken: the first error message */
+	const struct hlayout *layout;   /* private: where its tasks are in the text */
+} hver_t;
+
+/* One change of one plan in one commit.  field is "added", "removed",
+ * "moved", "duplicate", "status", "due", "due_date", "progress", "lead",
+ * "support", "title", "output" (task set), or a plan field's name (task
+ * NULL: title, type, issuer, place, date, signer, implements, status).
+ * from/to are as written (status as its id), NULL for none. */
+typedef struct {
+	const char *task;
+	const char *field;
+	const char *from, *to;
+} hchange_t;
+
+
+/* The changes of one plan in one commit. */
+typedef struct {
+	size_t seq;                 /* position of the commit in the walk, oldest 0 */
+	char commit[GIT_OID_HEXSZ + 1];
+	int64_t time;               /* committer time and its zone (minutes) */
+	int tz;
+	date_t date;                /* committer date in its own zone */
+	const char *author, *subject;
+	const char *key;            /* the plan's identity; NULL for a broken new file */
+	const char *label;          /* the plan's number or id (newest spelling), or the path */
+	const char *path;           /* repository-relative file path at this commit */
+	const plan_t *plan;         /* the plan at the built commit, or NULL */
+	hchange_t *changes;
+	size_t nchanges;
+	bool broken;                /* the file did not parse at this commit */
+	const char *error;          /* broken: the first error message */
+	bool has_percent;
+	int percent, done, base;    /* the plan after this commit */
+	const struct hplan *hp;     /* private */
+} hentry_t;
+
+/* Percent done at one commit. */
+typedef struct {
+	size_t seq;
+	int64_t time;
+	int tz;
+	date_t date;
+	int done, base, percent;
+} hpoint_t;
+
+typedef struct {
+	hpoint_t *v;                /* oldest first */
+	size_t n;
+} hseries_t;
+
+/* A task (or a new plan, task NULL) in a weekly report. */
+typedef struct {
+	const hver_t *ver;          /* the plan's version at the week's end */
+	const htask_t *task;
+	const char *from, *to;      /* deadline changes: as written */
+	const plan_t *plan;         /* the plan at the built commit, or NULL */
+	const char *label;          /* its number or id */
+	const struct hplan *hp;     /* private */
+} hitem_t;
+
+typedef struct {
+	hitem_t *v;
+	size_t n, cap;
+} hitems_t;
+
+/* One ISO 8601 week with changes. */
+typedef struct {
+	char id[16];                /* "2025-W51" */
+	int year, week;
+	date_t start, end;          /* Monday and Sunday */
+	hitems_t completed;         /* became done during the week */
+	hitems_t overdue;           /* deadline within the week, not done or cancelled at its end */
+	hitems_t added;             /* new tasks of plans that existed at the week's start */
+	hitems_t new_plans;         /* plans added during the week */
+	hitems_t due_changed;       /* deadline at the end differs from the start */
+	hitems_t due_next;          /* deadline within the next week, not done or cancelled */
+	stats_t stats;              /* every plan at the week's end, overdue as of its Sunday */
+	const hentry_t **entries;   /* newest first */
+	size_t nentries, capentries;
+} hweek_t;
+
+/* A plan's history: its entries, newest first, and its progress series. */
+typedef struct {
+	const hentry_t **entries;
+	size_t nentries;
+	hseries_t series;
+} hplan_hist_t;
+
+typedef struct history {
+	const hentry_t **entries;   /* every entry, newest first */
+	size_t nentries;
+	hweek_t **weeks;            /* newest first */
+	size_t nweeks;
+	bool shallow;               /* starts at a shallow clone's boundary */
+	char start_commit[GIT_OID_HEXSZ + 1];   /* the oldest commit walked */
+	date_t start;               /* its date */
+	int64_t head_time;          /* the built commit's committer time and zone */
+	int head_tz;
+	size_t ncommits, nversions;
+	double seconds;
+	size_t nincremental;        /* versions parsed task by task from the previous one */
+	strmap_t by_doc;            /* private: doc key -> hseries_t */
+	strmap_t by_key;            /* private: plan key -> struct hplan */
+} history_t;
+
+/* Walks the first-parent history of the site's commit (s->commit) in repo,
+ * the content root being `content` ("content"), and attaches the result to
+ * s->history (in arena a; history_free releases its tables).  snap is the
+ * built snapshot: its plans, parsed already, are not parsed again.  Plan files of
+ * past commits are parsed with a private diag_t: their errors are history,
+ * not errors of this build.  Needs xref_resolve and progress_compute done.
+ * Returns 0, or -1 with *err (malloc'd) when the repository cannot be read. */
+int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, const snap_t *snap,
+		  const char *content, char **err);
+
+/* A plan's history (never NULL: empty when it has none); borrowed. */
+const hplan_hist_t *history_plan(const history_t *h, const plan_t *p);
+
+/* The rolled-up progress series of a document: every plan implementing it,
+ * transitively, each task once; NULL when none.  Borrowed. */
+const hseries_t *history_doc_series(const history_t *h, const doc_t *dc);
+
+/* ISO 8601 week of a date: year and week number; Monday of that week. */
+void history_iso_week(date_t d, int *year, int *week, date_t *monday);
+
+/* Frees the tables outside the arena; accepts NULL. */
+void history_free(history_t *h);
+
+#endif

@@ -1,0 +1,733 @@
+/* hver.c: versions of a plan file, one per blob, parsed whole or from a
+ * neighbouring version of the same file (only the tasks between its first and
+ * last changed line), with private diagnostics, into interned records. */
+#include "hver.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "text.h"
+#include "xref.h"
+
+/* Equal text, equal pointer: versions share their strings and compare
+ * them by address. */
+const char *hver_intern(hver_ctx_t *w, const char *s)
+{
+	if (!s)
+		return NULL;
+	const char *v = strmap_get(&w->strs, s);
+	if (v)
+		return v;
+	char *c = arena_strdup(w->a, s);
+	strmap_put(&w->strs, c, c);
+	return c;
+}
+
+/* The name key of a unit name, computed once per distinct name. */
+static const char *name_key(hver_ctx_t *w, const char *name)
+{
+	const char *k = strmap_get(&w->names, name);
+	if (k)
+		return k;
+	char *t = text_name_key(name);
+	k = hver_intern(w, t);
+	free(t);
+	strmap_put(&w->names, name, (void *)k);
+	return k;
+}
+
+static void units_of(hver_ctx_t *w, const urefs_t *l, const char **text, const char **key,
+		     const char **first)
+{
+	if (first)
+		*first = l->n ? hver_intern(w, l->v[0].text) : NULL;
+	if (!l->n) {
+		*text = *key = NULL;
+		return;
+	}
+	if (l->n == 1) {
+		*text = hver_intern(w, l->v[0].text);
+		*key = name_key(w, *text);
+		return;
+	}
+	buf_t t = BUF_INIT, k = BUF_INIT;
+	for (size_t i = 0; i < l->n; i++) {
+		const char *x = hver_intern(w, l->v[i].text);
+		if (i) {
+			buf_puts(&t, "; ");
+			buf_putc(&k, '\x1f');
+		}
+		buf_puts(&t, x);
+		buf_puts(&k, name_key(w, x));
+	}
+	*text = hver_intern(w, t.ptr);
+	*key = hver_intern(w, k.ptr);
+	buf_free(&t);
+	buf_free(&k);
+}
+
+const char *hver_iso(hver_ctx_t *w, date_t d)
+{
+	if (!d)
+		return NULL;
+	char b[16];
+	date_format_iso(d, b);
+	return hver_intern(w, b);
+}
+
+/* implements, as written and as canonical keys: a number the built site
+ * knows (under any alias) compares as that document. */
+static void implements_of(hver_ctx_t *w, const plan_t *p, hver_t *v)
+{
+	if (!p->nimplements)
+		return;
+	buf_t t = BUF_INIT, k = BUF_INIT;
+	for (size_t i = 0; i < p->nimplements; i++) {
+		const char *x = p->implements[i].text;
+		if (i) {
+			buf_puts(&t, "; ");
+			buf_putc(&k, '\x1f');
+		}
+		buf_puts(&t, x);
+		const doc_t *dc = xref_find_doc(w->s, x);
+		if (dc) {
+			buf_puts(&k, dc->key);
+		} else {
+			char *nk = text_docnum_key(x);
+			buf_puts(&k, nk);
+			free(nk);
+		}
+	}
+	v->implements = hver_intern(w, t.ptr);
+	v->implements_key = hver_intern(w, k.ptr);
+	buf_free(&t);
+	buf_free(&k);
+}
+
+/* done and base (all less cancelled) of a version's tasks. */
+static void count_tasks(hver_t *v)
+{
+	v->done = v->base = 0;
+	for (size_t i = 0; i < v->ntasks; i++) {
+		v->done += v->tasks[i].status == STATUS_DONE;
+		v->base += v->tasks[i].status != STATUS_CANCELLED;
+	}
+}
+
+static void version_from_plan(hver_ctx_t *w, const plan_t *p, hver_t *v)
+{
+	v->key = hver_intern(w, p->key);
+	v->number = hver_intern(w, p->number);
+	v->id = hver_intern(w, p->id);
+	v->draft = p->draft;
+	v->title = hver_intern(w, p->title);
+	v->type = hver_intern(w, p->type);
+	if (p->has_issuer) {
+		v->issuer = hver_intern(w, p->issuer.text);
+		v->issuer_key = name_key(w, v->issuer);
+	}
+	v->place = hver_intern(w, p->place);
+	v->date = hver_iso(w, p->date);
+	v->signer = hver_intern(w, p->signer_name);
+	v->status = hver_intern(w, p->status_text ? p->status_text : "in_force");
+	implements_of(w, p, v);
+	v->tasks = arena_alloc(w->a, (p->ntasks + 1) * sizeof(htask_t));
+	v->ntasks = p->ntasks;
+	for (size_t i = 0; i < p->ntasks; i++) {
+		const task_t *t = &p->tasks[i];
+		htask_t *x = &v->tasks[i];
+		x->id = hver_intern(w, t->id);
+		x->title = hver_intern(w, t->title);
+		x->output = hver_intern(w, t->output);
+		units_of(w, &t->lead, &x->lead, &x->lead_key, &x->lead_first);
+		units_of(w, &t->support, &x->support, &x->support_key, NULL);
+		x->due_text = hver_intern(w, t->due_text);
+		x->due = t->due;
+		x->due_shown = x->due_text ? x->due_text : hver_iso(w, t->due.date);
+		x->status = t->status;
+		x->progress = t->progress;
+		x->completed = t->completed;
+	}
+	count_tasks(v);
+}
+
+/* ---- one version of a plan file ---- */
+
+/* Where a version's tasks are in its text (0-based lines), so that a version
+ * next to it in history parses only the tasks that differ. */
+struct hlayout {
+	int *start;     /* the line of each task's "-" */
+	int n;
+	int indent;     /* the column of the "-" */
+	int end;        /* the first line after the tasks */
+	int close;      /* the front matter's closing "---" */
+	const char *head;   /* a front matter to parse tasks in: the groups only */
+};
+typedef struct {
+	const char *s;
+	size_t *off;    /* off[i]: where line i starts; off[n]: the length */
+	int n;
+} lines_t;
+
+static void lines_split(lines_t *L, const char *s, size_t len)
+{
+	size_t cap = 256;
+	L->s = s;
+	L->off = xmalloc(cap * sizeof(size_t));
+	L->n = 0;
+	for (size_t p = 0; p < len;) {
+		if ((size_t)L->n + 2 > cap) {
+			cap *= 2;
+			L->off = xrealloc(L->off, cap * sizeof(size_t));
+		}
+		L->off[L->n++] = p;
+		const char *nl = memchr(s + p, '\n', len - p);
+		p = nl ? (size_t)(nl - s) + 1 : len;
+	}
+	L->off[L->n] = len;
+}
+
+static size_t line_len(const lines_t *L, int i)
+{
+	return L->off[i + 1] - L->off[i];
+}
+
+static const char *line_at(const lines_t *L, int i)
+{
+	return L->s + L->off[i];
+}
+
+/* "---" alone on its line, as fm.c reads a fence. */
+static bool is_fence(const lines_t *L, int i)
+{
+	const char *p = line_at(L, i);
+	size_t n = line_len(L, i);
+	if (n && p[n - 1] == '\n')
+		n--;
+	if (n < 3 || memcmp(p, "---", 3))
+		return false;
+	for (size_t k = 3; k < n; k++)
+		if (p[k] != ' ' && p[k] != '\r')
+			return false;
+	return true;
+}
+
+/* A line that can belong to the tasks list: indented, blank, a comment or
+ * an item; not a top-level key. */
+static bool task_line(const lines_t *L, int i)
+{
+	if (is_fence(L, i))
+		return false;
+	char c = line_len(L, i) ? line_at(L, i)[0] : '\n';
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '#' || c == '-';
+}
+
+/* Line i starts a list item whose map begins at column col (0-based):
+ * spaces, one "-", blanks.  Returns the column of the "-", or -1. */
+static int item_start(const lines_t *L, int i, int col)
+{
+	if (i < 0 || i >= L->n || col < 2 || (size_t)col > line_len(L, i))
+		return -1;
+	const char *p = line_at(L, i);
+	int k = 0;
+	while (k < col && p[k] == ' ')
+		k++;
+	int dash = k;
+	if (k + 1 >= col || p[k] != '-' || (p[k + 1] != ' ' && p[k + 1] != '\t'))
+		return -1;
+	for (k++; k < col; k++)
+		if (p[k] != ' ' && p[k] != '\t')
+			return -1;
+	return dash;
+}
+
+/* What line i of the tasks list is, for items at column indent: 1 an
+ * item's first line, 0 a line inside an item (deeper, blank or a comment),
+ * -1 anything else (the list cannot be cut into items by lines). */
+static int item_line(const lines_t *L, int i, int indent)
+{
+	const char *p = line_at(L, i);
+	size_t n = line_len(L, i);
+	size_t k = 0;
+	while (k < n && p[k] == ' ')
+		k++;
+	if (k == n || p[k] == '\n' || p[k] == '\r' || p[k] == '#')
+		return 0;
+	if ((int)k > indent)
+		return 0;
+	if ((int)k == indent && p[k] == '-' && k + 1 < n && (p[k + 1] == ' ' || p[k + 1] == '\t'))
+		return 1;
+	return -1;
+}
+
+/* YAML anchors and aliases (&a, *a) tie tasks to each other: a file that
+ * may use them is always parsed whole. */
+static bool has_anchors(const lines_t *L, int from, int to)
+{
+	for (int i = from; i < to && i < L->n; i++) {
+		const char *p = line_at(L, i);
+		size_t n = line_len(L, i);
+		for (size_t k = 0; k + 1 < n; k++)
+			if ((p[k] == '&' || p[k] == '*') && (k == 0 || strchr(" \t-[{,:", p[k - 1])) &&
+			    !strchr(" \t\r\n", p[k + 1]))
+				return true;
+	}
+	return false;
+}
+
+/* The layout of a plan parsed from the text L.  NULL when its tasks are
+ * not plain block items at one indentation. */
+static struct hlayout *layout_of(hver_ctx_t *w, const lines_t *L, const plan_t *p)
+{
+	if (!p->ntasks)
+		return NULL;
+	struct hlayout *lo = arena_alloc(w->a, sizeof(*lo));
+	lo->n = (int)p->ntasks;
+	lo->start = arena_alloc(w->a, p->ntasks * sizeof(int));
+	for (int i = 0; i < lo->n; i++) {
+		int line = p->tasks[i].loc.line - 1;
+		int dash = item_start(L, line, p->tasks[i].loc.col - 1);
+		if (dash < 0 || (i && (line <= lo->start[i - 1] || dash != lo->indent)))
+			return NULL;
+		lo->indent = dash;
+		lo->start[i] = line;
+	}
+	int e = lo->start[0] + 1, k = 1;
+	for (; e < L->n && task_line(L, e); e++) {
+		int t = item_line(L, e, lo->indent);
+		if (t < 0 || (t == 1 && (k >= lo->n || lo->start[k++] != e)))
+			return NULL;
+	}
+	int c = e;
+	while (c < L->n && !is_fence(L, c))
+		c++;
+	if (k != lo->n || c >= L->n || has_anchors(L, 1, c))
+		return NULL;
+	lo->end = e;
+	lo->close = c;
+	/* the tasks are read as the plan reads them, and only its groups
+	 * matter to them */
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "---\nid: h\ntitle: h\ngroups:\n");
+	for (size_t i = 0; i < p->ngroups; i++) {
+		buf_puts(&b, "  - id: \"");
+		for (const char *q = p->groups[i].id; *q; q++) {
+			if (*q == '"' || *q == '\\')
+				buf_putc(&b, '\\');
+			buf_putc(&b, *q);
+		}
+		buf_puts(&b, "\"\n");
+	}
+	buf_puts(&b, "tasks:\n");
+	lo->head = arena_strdup(w->a, b.ptr);
+	buf_free(&b);
+	return lo;
+}
+
+/* The first error of a private diagnostics list, as printed. */
+static const char *first_error(hver_ctx_t *w, diag_t *d)
+{
+	char *all = diag_format(d);
+	const char *found = NULL;
+	for (char *line = all; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (strstr(line, ": error: ")) {
+			found = arena_strdup(w->a, line);
+			break;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	free(all);
+	return found ? found : "error";
+}
+
+/* A plan file parsed on its own, with diagnostics that stay private: the
+ * history's errors are not this build's. */
+struct parsed {
+	arena_t *a;
+	diag_t *d;
+	plan_t *p;
+};
+
+static plan_t *parse_text(hver_ctx_t *w, struct parsed *ps, const char *path, const char *text,
+			  size_t len)
+{
+	ps->a = arena_new();
+	ps->d = diag_new();
+	rfile_t f = { .path = path, .rel = path + w->rel_off, .data = text, .len = len };
+	model_opts_t mo = { .strict = false, .base_url = NULL };
+	ps->p = model_parse_plan(ps->a, ps->d, &f, &mo);
+	return ps->p && !diag_errors(ps->d) && ps->p->key ? ps->p : NULL;
+}
+
+static void parsed_free(struct parsed *ps)
+{
+	diag_free(ps->d);
+	arena_free(ps->a);
+}
+
+static hver_t *broken_version(hver_ctx_t *w, const char *error)
+{
+	hver_t *v = arena_alloc(w->a, sizeof(*v));
+	v->broken = true;
+	v->error = error;
+	return v;
+}
+
+/* The whole file parsed (its Markdown body left out: the history has no
+ * use for it). */
+static hver_t *parse_full(hver_ctx_t *w, const char *path, const lines_t *L)
+{
+	size_t len = L->off[L->n];
+	for (int i = 1; i < L->n; i++)
+		if (is_fence(L, i)) {
+			len = L->off[i + 1];
+			break;
+		}
+	struct parsed ps;
+	hver_t *v;
+	if (parse_text(w, &ps, path, L->s, len)) {
+		v = arena_alloc(w->a, sizeof(*v));
+		version_from_plan(w, ps.p, v);
+		v->layout = layout_of(w, L, ps.p);
+	} else {
+		v = broken_version(w, diag_errors(ps.d) ? first_error(w, ps.d)
+			: arena_printf(w->a, "%s: plan without a number or id", path));
+	}
+	parsed_free(&ps);
+	return v;
+}
+
+static bool same_bytes(const lines_t *A, int a0, int a1, const lines_t *B, int b0, int b1)
+{
+	size_t n = A->off[a1] - A->off[a0];
+	return n == B->off[b1] - B->off[b0] && !memcmp(A->s + A->off[a0], B->s + B->off[b0], n);
+}
+
+/* Version B parsed from version `ref` (text A) next to it in history: when
+ * the front matter around the tasks is the same, B's tasks are cut into
+ * items by lines; an item written as in A is A's task, and only the other
+ * items are parsed (under a front matter holding the plan's groups).  NULL when that
+ * is not possible: the caller parses B whole. */
+static hver_t *parse_near(hver_ctx_t *w, const hver_t *ref, const lines_t *A, const lines_t *B,
+			  const char *path)
+{
+	const struct hlayout *lo = ref->layout;
+	if (!lo || ref->broken || lo->close >= A->n)
+		return NULL;
+	int h = lo->start[0];
+	if (B->n <= h || !same_bytes(A, 0, h, B, 0, h))
+		return NULL;
+	hver_t *v = NULL;
+	int *bs = xmalloc((size_t)(B->n + 1) * sizeof(int)), *from = NULL;
+	int nb = 0, e = h;
+	buf_t m = BUF_INIT;
+	struct parsed ps = { 0 };
+	for (; e < B->n && task_line(B, e); e++) {
+		int t = item_line(B, e, lo->indent);
+		if (t < 0)
+			goto out;
+		if (t == 1)
+			bs[nb++] = e;
+	}
+	int c = e;
+	while (c < B->n && !is_fence(B, c))
+		c++;
+	if (!nb || bs[0] != h || c >= B->n || !same_bytes(A, lo->end, lo->close + 1, B, e, c + 1))
+		goto out;
+	bs[nb] = e;
+	/* B's items written as one of A's are A's tasks */
+	from = xmalloc((size_t)nb * sizeof(int));
+	int nparse = 0;
+	buf_puts(&m, lo->head);
+	for (int j = 0; j < nb; j++) {
+		from[j] = -1;
+		for (int k = 0; k < lo->n && from[j] < 0; k++) {
+			int kk = (j + k) % lo->n;   /* the same place first */
+			int a1 = kk + 1 < lo->n ? lo->start[kk + 1] : lo->end;
+			if (same_bytes(A, lo->start[kk], a1, B, bs[j], bs[j + 1]))
+				from[j] = kk;
+		}
+		if (from[j] >= 0)
+			continue;
+		if (has_anchors(B, bs[j], bs[j + 1]))
+			goto out;
+		buf_put(&m, B->s + B->off[bs[j]], B->off[bs[j + 1]] - B->off[bs[j]]);
+		nparse++;
+	}
+	buf_puts(&m, "---\n");
+	hver_t *x = NULL;
+	if (nparse) {
+		plan_t *p = parse_text(w, &ps, path, m.ptr, m.len);
+		if (!p || p->ntasks != (size_t)nparse)
+			goto out;
+		x = arena_alloc(w->a, sizeof(*x));
+		version_from_plan(w, p, x);
+	}
+	/* the rest of the front matter is ref's, byte for byte */
+	v = arena_alloc(w->a, sizeof(*v));
+	*v = *ref;
+	v->ntasks = (size_t)nb;
+	v->tasks = arena_alloc(w->a, (size_t)(nb + 1) * sizeof(htask_t));
+	for (int j = 0, q = 0; j < nb; j++)
+		v->tasks[j] = from[j] >= 0 ? ref->tasks[from[j]] : x->tasks[q++];
+	/* a task id used twice: the whole file reports it properly */
+	for (int j = 0; j < nb; j++)
+		for (int k = 0; k < j; k++)
+			if (v->tasks[j].id == v->tasks[k].id) {
+				v = NULL;
+				goto out;
+			}
+	count_tasks(v);
+	struct hlayout *nl = arena_alloc(w->a, sizeof(*nl));
+	nl->n = nb;
+	nl->indent = lo->indent;
+	nl->start = arena_alloc(w->a, (size_t)nb * sizeof(int));
+	memcpy(nl->start, bs, (size_t)nb * sizeof(int));
+	nl->end = e;
+	nl->close = c;
+	nl->head = lo->head;
+	v->layout = nl;
+out:
+	if (ps.a)
+		parsed_free(&ps);
+	buf_free(&m);
+	free(bs);
+	free(from);
+	return v;
+}
+
+/* Reads a blob into a malloc'd, NUL-terminated copy; NULL when it cannot
+ * be read (a partial clone). */
+char *hver_blob_text(hver_ctx_t *w, const git_oid *oid, size_t *len)
+{
+	git_blob *blob = NULL;
+	if (git_blob_lookup(&blob, w->git, oid) < 0)
+		return NULL;
+	*len = (size_t)git_blob_rawsize(blob);
+	char *t = xmalloc(*len + 1);
+	memcpy(t, git_blob_rawcontent(blob), *len);
+	t[*len] = '\0';
+	git_blob_free(blob);
+	return t;
+}
+
+hver_t *hver_cached(hver_ctx_t *w, const git_oid *oid)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(hex, sizeof hex, oid);
+	return strmap_get(&w->blobs, hex);
+}
+
+void hver_put(hver_ctx_t *w, const git_oid *oid, hver_t *v)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(hex, sizeof hex, oid);
+	strmap_put(&w->blobs, arena_strdup(w->a, hex), v);
+}
+
+/* The version of blob oid (its text at hand, or NULL to read it), parsed
+ * near `ref` (text rtext) when one is given. */
+hver_t *hver_of(hver_ctx_t *w, const git_oid *oid, const char *path, const char *text,
+			  size_t len, const hver_t *ref, const char *rtext, size_t rlen)
+{
+	hver_t *v = hver_cached(w, oid);
+	if (v)
+		return v;
+	char *own = NULL;
+	if (!text) {
+		text = own = hver_blob_text(w, oid, &len);
+		if (!text) {
+			const git_error *e = git_error_last();
+			v = broken_version(w, arena_printf(w->a, "%s: cannot read the file from Git: %s", path,
+							  e && e->message ? e->message : "unknown error"));
+			w->nversions++;
+			hver_put(w, oid, v);
+			return v;
+		}
+	}
+	lines_t B;
+	lines_split(&B, text, len);
+	if (ref && rtext && ref->layout) {
+		lines_t A;
+		lines_split(&A, rtext, rlen);
+		v = parse_near(w, ref, &A, &B, path);
+		free(A.off);
+		if (v)
+			w->nincremental++;
+	}
+	if (!v)
+		v = parse_full(w, path, &B);
+	free(B.off);
+	free(own);
+	w->nversions++;
+	hver_put(w, oid, v);
+	return v;
+}
+
+hver_t *hver_from_plan(hver_ctx_t *w, const plan_t *p, const char *text, size_t len)
+{
+	hver_t *v = arena_alloc(w->a, sizeof(*v));
+	version_from_plan(w, p, v);
+	lines_t L;
+	lines_split(&L, text, len);
+	v->layout = layout_of(w, &L, p);
+	free(L.off);
+	return v;
+}
+
+void hver_ctx_free(hver_ctx_t *w)
+{
+	strmap_free(&w->strs);
+	strmap_free(&w->names);
+	strmap_free(&w->blobs);
+}
+
+/* ---- reading blobs ahead, on other threads ---- */
+
+/* libgit2 rebuilds a blob's whole delta chain on each read, so blobs are
+ * read ahead of the parser by threads with their own repository handles,
+ * as soon as they are asked for; each read lands in its slot. */
+struct fslot {
+	git_oid oid;
+	char *text;
+	size_t len;
+	bool done;
+};
+
+struct hfetch {
+	pthread_mutex_t lock;
+	pthread_cond_t ready, work;
+	const char *gitdir;
+	struct fslot *slots;
+	size_t n, cap;          /* asked for */
+	size_t next;            /* the next to read */
+	size_t taken;           /* taken by the parser */
+	size_t held;            /* bytes read and not taken yet */
+	bool closed, stop;
+	pthread_t tid[HVER_FETCH_THREADS];
+	int nthreads;
+};
+
+/* How much the readers may hold that the parser has not taken. */
+#define FETCH_HELD (16u << 20)
+
+static void *fetch_worker(void *arg)
+{
+	struct hfetch *f = arg;
+	git_repository *git = NULL;
+	bool ok = git_repository_open(&git, f->gitdir) == 0;
+	pthread_mutex_lock(&f->lock);
+	for (;;) {
+		while (!f->stop && (f->next >= f->n || (f->held > FETCH_HELD && f->next > f->taken)) &&
+		       !(f->closed && f->next >= f->n))
+			pthread_cond_wait(&f->work, &f->lock);
+		if (f->stop || f->next >= f->n)
+			break;
+		size_t i = f->next++;
+		git_oid oid = f->slots[i].oid;
+		pthread_mutex_unlock(&f->lock);
+		char *text = NULL;
+		size_t len = 0;
+		git_blob *blob = NULL;
+		if (ok && git_blob_lookup(&blob, git, &oid) == 0) {
+			len = (size_t)git_blob_rawsize(blob);
+			text = xmalloc(len + 1);
+			memcpy(text, git_blob_rawcontent(blob), len);
+			text[len] = '\0';
+			git_blob_free(blob);
+		}
+		pthread_mutex_lock(&f->lock);
+		f->slots[i].text = text;
+		f->slots[i].len = len;
+		f->slots[i].done = true;
+		f->held += len;
+		pthread_cond_broadcast(&f->ready);
+	}
+	pthread_mutex_unlock(&f->lock);
+	git_repository_free(git);
+	return NULL;
+}
+
+hfetch_t *hver_fetch_start(git_repository *git)
+{
+	struct hfetch *f = xcalloc(1, sizeof(*f));
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_cond_init(&f->ready, NULL);
+	pthread_cond_init(&f->work, NULL);
+	f->gitdir = git_repository_path(git);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int want = cores > 1 ? (int)cores : 1;
+	if (want > HVER_FETCH_THREADS)
+		want = HVER_FETCH_THREADS;
+	for (int i = 0; i < want; i++)
+		if (pthread_create(&f->tid[f->nthreads], NULL, fetch_worker, f) == 0)
+			f->nthreads++;
+	return f;
+}
+
+size_t hver_fetch_push(hfetch_t *f, const git_oid *oid)
+{
+	pthread_mutex_lock(&f->lock);
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 1024;
+		f->slots = xrealloc(f->slots, f->cap * sizeof(*f->slots));
+	}
+	size_t i = f->n++;
+	f->slots[i] = (struct fslot){ .oid = *oid };
+	pthread_cond_signal(&f->work);
+	pthread_mutex_unlock(&f->lock);
+	return i;
+}
+
+char *hver_fetch_get(hfetch_t *f, size_t i, git_repository *git, size_t *len)
+{
+	pthread_mutex_lock(&f->lock);
+	if (!f->closed) {
+		f->closed = true;
+		pthread_cond_broadcast(&f->work);
+	}
+	if (!f->nthreads && !f->slots[i].done) {
+		/* no thread could start: read here */
+		git_oid oid = f->slots[i].oid;
+		pthread_mutex_unlock(&f->lock);
+		hver_ctx_t c = { .git = git };
+		*len = 0;
+		return hver_blob_text(&c, &oid, len);
+	}
+	while (!f->slots[i].done)
+		pthread_cond_wait(&f->ready, &f->lock);
+	char *t = f->slots[i].text;
+	*len = f->slots[i].len;
+	f->slots[i].text = NULL;
+	f->held -= *len;
+	if (i + 1 > f->taken) {
+		f->taken = i + 1;
+		pthread_cond_broadcast(&f->work);
+	}
+	pthread_mutex_unlock(&f->lock);
+	return t;
+}
+
+void hver_fetch_stop(hfetch_t *f)
+{
+	if (!f)
+		return;
+	pthread_mutex_lock(&f->lock);
+	f->stop = true;
+	pthread_cond_broadcast(&f->work);
+	pthread_mutex_unlock(&f->lock);
+	for (int i = 0; i < f->nthreads; i++)
+		pthread_join(f->tid[i], NULL);
+	for (size_t i = 0; i < f->n; i++)
+		free(f->slots[i].text);
+	free(f->slots);
+	pthread_cond_destroy(&f->ready);
+	pthread_cond_destroy(&f->work);
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+}

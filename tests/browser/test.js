@@ -118,7 +118,7 @@ async function main() {
     await page.locator('#search-q').fill('185 kh');
     await page.keyboard.press('Enter');
     await page.waitForTimeout(500);
-    const t2 = await page.locator('#search-results a').allInnerTexts();
+    const t2 = await page.locator('#search-results li').allInnerTexts();
     ok(t2.some((t) => /185\/KH-SDT&TG/.test(t)), 'search by a number in another spelling ("185 kh") finds the plan');
     await page.screenshot({ path: path.join(ART, 'search-results.png'), fullPage: true });
     await page.close();

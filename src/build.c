@@ -31,8 +31,17 @@ static void lap(const char *stage, struct timespec *t0)
 		return;
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	fprintf(stderr, "plansite: %-8s %6.3f s\n", stage,
-		(double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9);
+	long peak = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "VmHWM:", 6))
+			peak = atol(line + 6);
+	if (f)
+		fclose(f);
+	fprintf(stderr, "plansite: %-8s %6.3f s, peak %ld MB\n", stage,
+		(double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9,
+		peak / 1024);
 	*t0 = t1;
 }
 

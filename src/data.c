@@ -59,11 +59,9 @@ static json_t *absolute(const site_t *s, const char *url)
 	return j;
 }
 
-json_t *data_plans_json(const site_t *s)
+json_t *data_plan_json(const site_t *s, const plan_t *p)
 {
-	json_t *arr = json_array();
-	for (size_t i = 0; i < s->nplans; i++) {
-		const plan_t *p = s->plans[i];
+	{
 		json_t *o = json_object();
 		SET(o, "number", jstr(p->number));
 		SET(o, "id", jstr(p->id));
@@ -129,9 +127,8 @@ json_t *data_plans_json(const site_t *s)
 			json_array_append_new(inds, x);
 		}
 		SET(o, "indicators", inds);
-		json_array_append_new(arr, o);
+		return o;
 	}
-	return arr;
 }
 
 void data_csv_field(buf_t *b, const char *s)
@@ -317,7 +314,22 @@ static int put_json(out_t *o, diag_t *d, const char *rel, json_t *j)
 int data_write(const site_t *s, out_t *o, diag_t *d)
 {
 	int rc = 0;
-	rc |= put_json(o, d, "du-lieu/plans.json", data_plans_json(s));
+	/* one plan's tree at a time: the whole portal's would take hundreds
+	 * of megabytes of jansson objects */
+	buf_t pj = BUF_INIT;
+	buf_putc(&pj, '[');
+	for (size_t i = 0; i < s->nplans; i++) {
+		json_t *j = data_plan_json(s, s->plans[i]);
+		char *txt = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(j);
+		if (i)
+			buf_putc(&pj, ',');
+		buf_puts(&pj, txt);
+		free(txt);
+	}
+	buf_putc(&pj, ']');
+	rc |= put(o, d, "du-lieu/plans.json", pj.ptr, pj.len);
+	buf_free(&pj);
 	rc |= put_json(o, d, "du-lieu/units.json", units_json(s));
 	rc |= put_json(o, d, "du-lieu/documents.json", documents_json(s));
 	rc |= put_json(o, d, "du-lieu/changes.json", changes_json(s));

@@ -15,8 +15,8 @@ int data_write(const site_t *s, out_t *o, diag_t *d);
 /* The description of each file and its fields, for the /du-lieu/ page. */
 json_t *data_describe(void);
 
-/* plans.json as a JSON value (also used by tests). */
-json_t *data_plans_json(const site_t *s);
+/* One plan as plans.json describes it (a new reference). */
+json_t *data_plan_json(const site_t *s, const plan_t *p);
 
 /* One CSV field with RFC 4180 quoting. */
 void data_csv_field(buf_t *b, const char *s);

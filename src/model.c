@@ -18,6 +18,7 @@ struct ctx {
 };
 
 static plan_t *parse_plan(struct ctx *c, const rfile_t *f);
+static ynode_t *ynode_copy(arena_t *a, const ynode_t *n);
 
 const char *model_scalar(diag_t *d, const ynode_t *n, const char *what)
 {
@@ -270,6 +271,8 @@ static void parse_task(struct ctx *c, plan_t *p, task_t *t, const ynode_t *n)
 	t->evidence = strs_of(c, ynode_get(n, "evidence"), "evidence", &t->nevidence);
 	t->note = str_of(c, ynode_get(n, "note"), "note");
 	t->params = params_of(c, n, known);
+	if (t->params)
+		t->params = ynode_copy(c->a, t->params);
 }
 
 /* Parses a number with optional comparator and unit: "≥ 70", "100%", "1,5". */
@@ -369,11 +372,41 @@ plan_t *model_parse_plan(arena_t *a, diag_t *d, const rfile_t *f, const model_op
 	return parse_plan(&c, f);
 }
 
+/* A deep copy of a YAML subtree into a (params outlive the parse). */
+static ynode_t *ynode_copy(arena_t *a, const ynode_t *n)
+{
+	ynode_t *c = arena_alloc(a, sizeof(*c));
+	*c = *n;
+	if (n->kind == YNODE_SCALAR) {
+		c->str = arena_strndup(a, n->str, n->len);
+		return c;
+	}
+	size_t nk = n->kind == YNODE_MAP ? 2 * n->n : n->n;
+	c->kids = arena_alloc(a, (nk + 1) * sizeof(ynode_t *));
+	for (size_t i = 0; i < nk; i++)
+		c->kids[i] = ynode_copy(a, n->kids[i]);
+	return c;
+}
+
+static plan_t *build_plan(struct ctx *c, const rfile_t *f, const fm_doc_t *doc);
+
+/* The YAML tree of a plan is ten to twenty times the size of its text and
+ * is needed only while the plan is built: it lives in an arena of its own,
+ * and what the plan keeps is copied out. */
 static plan_t *parse_plan(struct ctx *c, const rfile_t *f)
 {
+	arena_t *tmp = arena_new();
 	fm_doc_t doc;
-	if (fm_parse(c->a, c->d, f->path, f->data, f->len, &doc) < 0)
-		return NULL;
+	plan_t *p = NULL;
+	if (fm_parse(tmp, c->d, f->path, f->data, f->len, &doc) == 0)
+		p = build_plan(c, f, &doc);
+	arena_free(tmp);
+	return p;
+}
+
+static plan_t *build_plan(struct ctx *c, const rfile_t *f, const fm_doc_t *docp)
+{
+	fm_doc_t doc = *docp;
 	loc_t floc = { f->path, 1, 1 };
 	if (!doc.meta) {
 		diag_error(c->d, &floc, "plan without front matter (a \"---\" block with number and title)");
@@ -469,7 +502,9 @@ static plan_t *parse_plan(struct ctx *c, const rfile_t *f)
 	}
 	parse_indicators(c, p, ynode_get(m, "indicators"));
 	p->params = params_of(c, m, known);
-	p->body_md = doc.body;
+	if (p->params)
+		p->params = ynode_copy(c->a, p->params);
+	p->body_md = arena_strndup(c->a, doc.body, doc.body_len);
 	p->body_line = doc.body_line;
 	return p;
 }

@@ -49,7 +49,7 @@ json_t *ctx_stats(const stats_t *st)
 	return o;
 }
 
-json_t *ctx_unit_ref(const unit_t *u, const char *written)
+static json_t *unit_ref_new(const unit_t *u, const char *written)
 {
 	json_t *o = json_object();
 	SET(o, "id", jstr(u->id));
@@ -61,7 +61,7 @@ json_t *ctx_unit_ref(const unit_t *u, const char *written)
 	return o;
 }
 
-json_t *ctx_plan_summary(const plan_t *p)
+static json_t *plan_summary_new(const plan_t *p)
 {
 	json_t *o = json_object();
 	SET(o, "number", jstr(p->number));
@@ -86,6 +86,46 @@ json_t *ctx_plan_summary(const plan_t *p)
 	SET(c, "all", json_boolean(p->incomplete5 == 0));
 	SET(o, "completeness", c);
 	return o;
+}
+
+/* Summaries of plans and references to units appear on many pages (every
+ * task row names its plan and units): they are built once per build and
+ * shared, read-only, by every page.  jansson counts references atomically
+ * (JSON_HAVE_ATOMIC_BUILTINS), so sharing them across threads is safe;
+ * nothing may modify a shared value, which is why the *_full builders
+ * start from fresh copies. */
+json_t *ctx_unit_ref(const unit_t *u, const char *written)
+{
+	if (u->ctx_cache && (!written || !strcmp(written, u->name)))
+		return json_incref((json_t *)u->ctx_cache);
+	return unit_ref_new(u, written);
+}
+
+json_t *ctx_plan_summary(const plan_t *p)
+{
+	if (p->ctx_cache)
+		return json_incref((json_t *)p->ctx_cache);
+	return plan_summary_new(p);
+}
+
+void ctx_cache_build(site_t *s)
+{
+	for (size_t i = 0; i < s->nunits; i++)
+		s->units[i]->ctx_cache = unit_ref_new(s->units[i], NULL);
+	for (size_t i = 0; i < s->nplans; i++)
+		s->plans[i]->ctx_cache = plan_summary_new(s->plans[i]);
+}
+
+void ctx_cache_free(site_t *s)
+{
+	for (size_t i = 0; i < s->nunits; i++) {
+		json_decref((json_t *)s->units[i]->ctx_cache);
+		s->units[i]->ctx_cache = NULL;
+	}
+	for (size_t i = 0; i < s->nplans; i++) {
+		json_decref((json_t *)s->plans[i]->ctx_cache);
+		s->plans[i]->ctx_cache = NULL;
+	}
 }
 
 static json_t *unit_list(const urefs_t *l)
@@ -240,7 +280,7 @@ static json_t *chain(const site_t *s, const doc_t *dc)
 
 json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 {
-	json_t *o = ctx_plan_summary(p);
+	json_t *o = plan_summary_new(p);
 	SET(o, "place", jstr(p->place));
 	json_t *sg = json_object();
 	SET(sg, "name", jstr(p->signer_name));
@@ -326,9 +366,11 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 }
 
 /* Tasks of one role grouped by plan, in plan order. */
-static json_t *role(const site_t *s, task_t *const *tasks, size_t n, const stats_t *st)
+static json_t *role(const site_t *s, task_t *const *tasks, size_t n, const stats_t *st,
+		    bool show_lead)
 {
 	json_t *o = json_object();
+	SET(o, "show_lead", json_boolean(show_lead));
 	SET(o, "stats", ctx_stats(st));
 	json_t *plans = json_array();
 	json_t *cur = NULL;
@@ -352,7 +394,7 @@ static json_t *role(const site_t *s, task_t *const *tasks, size_t n, const stats
 
 json_t *ctx_unit_full(const site_t *s, const unit_t *u)
 {
-	json_t *o = ctx_unit_ref(u, NULL);
+	json_t *o = unit_ref_new(u, NULL);
 	SET(o, "kind", jstr(u->kind));
 	json_t *al = json_array();
 	for (size_t i = 0; i < u->naliases; i++)
@@ -370,8 +412,10 @@ json_t *ctx_unit_full(const site_t *s, const unit_t *u)
 		json_array_append_new(iss, ctx_plan_summary(u->issued[i]));
 	SET(o, "issued", iss);
 	SET(o, "has_issued", json_boolean(u->nissued > 0));
-	SET(o, "lead", role(s, u->led, u->nled, &u->lead_stats));
-	SET(o, "support", role(s, u->supported, u->nsupported, &u->support_stats));
+	/* on a unit's page its own tasks need no lead column; the tasks it
+	 * supports do */
+	SET(o, "lead", role(s, u->led, u->nled, &u->lead_stats, false));
+	SET(o, "support", role(s, u->supported, u->nsupported, &u->support_stats, true));
 	return o;
 }
 
@@ -430,7 +474,7 @@ json_t *ctx_cascade(const site_t *s)
 
 json_t *ctx_unit_tree(const unit_t *u, int depth)
 {
-	json_t *o = ctx_unit_ref(u, NULL);
+	json_t *o = unit_ref_new(u, NULL);
 	SET(o, "kind", jstr(u->kind));
 	SET(o, "lead_stats", ctx_stats(&u->lead_stats));
 	SET(o, "led", json_integer((json_int_t)u->nled));

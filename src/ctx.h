@@ -7,6 +7,12 @@
 
 #include "model.h"
 
+/* Builds (and frees) the shared summaries of plans and references to
+ * units that ctx_plan_summary and ctx_unit_ref then return.  Call before
+ * rendering on several threads; the site must not change in between. */
+void ctx_cache_build(site_t *s);
+void ctx_cache_free(site_t *s);
+
 json_t *ctx_stats(const stats_t *st);
 json_t *ctx_unit_ref(const unit_t *u, const char *written);
 json_t *ctx_plan_summary(const plan_t *p);

@@ -105,6 +105,7 @@ struct plan {
 	const ynode_t *params;
 	doc_t *doc;             /* this plan as a node of the implements graph */
 	bool draft;
+	void *ctx_cache;        /* shared template data while rendering (ctx) */
 	/* derived */
 	stats_t stats;
 	int incomplete5;        /* tasks failing the "5 rõ" check */
@@ -130,6 +131,7 @@ struct unit {
 	plan_t **issued;
 	size_t nissued, capissued;
 	stats_t lead_stats, support_stats;
+	void *ctx_cache;        /* shared template data while rendering (ctx) */
 };
 
 /* A node of the implements graph: an upstream document or a plan. */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "collate.h"
@@ -24,8 +25,13 @@ typedef enum {
 	JOB_CHANGES, JOB_ATOM, JOB_WEEKS, JOB_WEEK,   /* history outputs (changes.c) */
 	JOB_HOME, JOB_PLANS, JOB_PLAN, JOB_UNITS, JOB_UNIT, JOB_DOCS, JOB_DOC,
 	JOB_DEADLINES, JOB_PAGE, JOB_SEARCH, JOB_DATA, JOB_404, JOB_OPEN_DATA,
-	JOB_SEARCH_INDEX
+	JOB_SEARCH_INDEX, JOB_KINDS
 } job_kind_t;
+
+static const char *const job_names[JOB_KINDS] = {
+	"changes", "atom", "weeks", "week", "home", "plans", "plan", "units", "unit", "docs",
+	"doc", "deadlines", "page", "search", "data", "404", "open data", "search index",
+};
 
 typedef struct {
 	job_kind_t kind;
@@ -43,6 +49,7 @@ struct run {
 	atomic_size_t next;
 	atomic_int failed;
 	json_t *base;   /* site, t, root: shared read-only; copied per thread */
+	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
 };
 
 static json_t *nav(const site_t *s, const json_t *t, const char *current)
@@ -576,6 +583,8 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 		if (search_write(r->s, r->o, r->d) < 0)
 			atomic_store(&r->failed, 1);
 		break;
+	case JOB_KINDS:
+		break;
 	}
 }
 
@@ -589,7 +598,12 @@ static void *worker(void *arg)
 		size_t i = atomic_fetch_add(&r->next, 1);
 		if (i >= r->njobs)
 			break;
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		run_job(r, base, &r->jobs[i]);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		atomic_fetch_add(&r->busy_ns[r->jobs[i].kind],
+				 (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
 	}
 	json_decref(base);
 	return NULL;
@@ -629,7 +643,7 @@ static void copy_static(struct run *r)
 	}
 }
 
-int render_site(const site_t *s, const theme_t *th, out_t *o, diag_t *d, const render_opts_t *ro)
+int render_site(site_t *s, const theme_t *th, out_t *o, diag_t *d, const render_opts_t *ro)
 {
 	struct run r = { .s = s, .th = th, .o = o, .d = d, .ro = ro };
 	size_t cap = 16 + s->nplans + s->nunits + s->ndocs + s->npages + changes_page_count(s) +
@@ -662,6 +676,7 @@ int render_site(const site_t *s, const theme_t *th, out_t *o, diag_t *d, const r
 	for (size_t i = 0; i < changes_week_count(s); i++)
 		r.jobs[r.njobs++] = (job_t){ JOB_WEEK, (const void *)(uintptr_t)i };
 
+	ctx_cache_build(s);
 	r.base = json_object();
 	SET(r.base, "site", site_json(s));
 	SET(r.base, "t", json_deep_copy(th->strings));
@@ -682,7 +697,13 @@ int render_site(const site_t *s, const theme_t *th, out_t *o, diag_t *d, const r
 	worker(&r);
 	for (int i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
+	if (getenv("PLANSITE_TIMING"))
+		for (int k = 0; k < JOB_KINDS; k++)
+			if (r.busy_ns[k] > 1000000)
+				fprintf(stderr, "plansite:   %-12s %6.3f s (thread time)\n", job_names[k],
+					(double)r.busy_ns[k] / 1e9);
 	json_decref(r.base);
+	ctx_cache_free(s);
 	free(r.jobs);
 	return r.failed ? -1 : 0;
 }

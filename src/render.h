@@ -14,8 +14,9 @@ typedef struct {
 } render_opts_t;
 
 /* Renders all pages, open data, the sitemap, and copies static files.
- * Returns 0, or -1 after reporting to d. */
-int render_site(const site_t *s, const theme_t *th, out_t *o, diag_t *d,
+ * The site is only read, except for the template data cached on its
+ * records while rendering.  Returns 0, or -1 after reporting to d. */
+int render_site(site_t *s, const theme_t *th, out_t *o, diag_t *d,
 		const render_opts_t *ro);
 
 #endif

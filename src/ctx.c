@@ -335,6 +335,18 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 	}
 	SET(o, "groups", groups);
 	SET(o, "has_tasks", json_boolean(p->ntasks > 0));
+	json_t *inc = json_array();
+	for (size_t j = 0; j < p->ntasks; j++)
+		if (!p->tasks[j].complete5) {
+			json_t *x = json_object();
+			SET(x, "id", jstr(p->tasks[j].id));
+			SET(x, "anchor", json_string(p->tasks[j].id ? p->tasks[j].id : ""));
+			SET(x, "last", json_false());
+			json_array_append_new(inc, x);
+		}
+	if (json_array_size(inc))
+		json_object_set(json_array_get(inc, json_array_size(inc) - 1), "last", json_true());
+	SET(o, "incomplete", inc);
 	json_t *inds = json_array();
 	for (size_t i = 0; i < p->nindicators; i++) {
 		const indicator_t *in = &p->indicators[i];

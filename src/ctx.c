@@ -167,6 +167,23 @@ static json_t *href_list(const site_t *s, const str_t *v, size_t n)
 	return a;
 }
 
+/* Whether the text as written already says the deadline's day, so the
+ * page need not repeat it ("15/12/2025" yes, "Quý IV/2025" no). */
+static bool due_is_exact(const task_t *t)
+{
+	if (!t->due.date || !t->due_text)
+		return false;
+	int y = t->due.date / 10000, m = t->due.date / 100 % 100, d = t->due.date % 100;
+	char f[3][32];
+	snprintf(f[0], sizeof f[0], "%d/%d/%d", d, m, y);
+	snprintf(f[1], sizeof f[1], "%02d/%02d/%d", d, m, y);
+	snprintf(f[2], sizeof f[2], "%d-%02d-%02d", y, m, d);
+	for (int i = 0; i < 3; i++)
+		if (strstr(t->due_text, f[i]))
+			return true;
+	return false;
+}
+
 json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 {
 	json_t *o = json_object();
@@ -183,6 +200,7 @@ json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 	SET(due, "date_vi", ctx_date_vi(t->due.date));
 	SET(due, "ongoing", json_boolean(t->due.ongoing));
 	SET(due, "parsed", json_boolean(t->due.parsed));
+	SET(due, "exact", json_boolean(due_is_exact(t)));
 	SET(o, "due", due);
 	SET(o, "status", json_string(status_id(t->status)));
 	/* labels come from the strings file through these flags, so an English
@@ -488,9 +506,11 @@ json_t *ctx_unit_tree(const unit_t *u, int depth)
 {
 	json_t *o = unit_ref_new(u, NULL);
 	SET(o, "kind", jstr(u->kind));
-	SET(o, "lead_stats", ctx_stats(&u->lead_stats));
-	SET(o, "led", json_integer((json_int_t)u->nled));
-	SET(o, "supported", json_integer((json_int_t)u->nsupported));
+	json_t *lead = json_object(), *support = json_object();
+	SET(lead, "stats", ctx_stats(&u->lead_stats));
+	SET(support, "stats", ctx_stats(&u->support_stats));
+	SET(o, "lead", lead);
+	SET(o, "support", support);
 	json_t *ch = json_array();
 	if (depth < 32)
 		for (size_t i = 0; i < u->nchildren; i++)

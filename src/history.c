@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hver.h"
+#include "hlog.h"
 #include "progress.h"
 
 /* A file path under plans/ and the version it holds.  `good` is the last
@@ -37,31 +37,6 @@ struct hplan {
 	size_t npts, cappts;
 	const plan_t *head;
 	hplan_hist_t pub;
-	bool removed_hp;            /* renumbered into another record */
-};
-
-/* A plan file changed by a commit: its blob before and after. */
-struct delta {
-	const char *path;           /* repository-relative, interned */
-	git_oid old_id, new_id;
-	bool had, has;              /* a plan file there before, after the commit */
-};
-
-/* A commit of the first-parent chain, oldest first. */
-struct commit {
-	git_oid id;
-	int64_t time;
-	int tz;
-	struct delta *d;
-	size_t nd;
-};
-
-/* The text of a file as the backward pass last saw it. */
-struct text {
-	git_oid oid;
-	const char *s;
-	size_t len;
-	char *own;                  /* malloc'd, or NULL for the snapshot's */
 };
 
 struct walk {
@@ -70,14 +45,11 @@ struct walk {
 	site_t *s;
 	git_repository *git;
 	hver_ctx_t vc;
-	const char *prefix;         /* "content/plans/" */
-	strmap_t paths;             /* path -> struct slot (forward) */
-	strmap_t texts;             /* path -> struct text (backward) */
+	hlog_t log;
+	strmap_t paths;             /* path -> struct slot */
 	strmap_t by_id;             /* plan id -> struct hplan */
-	struct commit *commits;
-	size_t ncommits;
 	/* the commit being walked */
-	const struct commit *commit;
+	const hcommit_t *commit;
 	size_t seq;
 	date_t date;
 	bool baseline;              /* the state is recorded, nothing reported */
@@ -256,8 +228,11 @@ static bool open_task(const htask_t *t)
 static void week_close(struct walk *w)
 {
 	hweek_t *wk = w->week;
-	if (!wk)
+	w->week = NULL;
+	if (!wk || !wk->nentries) {
+		w->nwtouched = 0;
 		return;
+	}
 	for (size_t i = 0; i < w->nwtouched; i++) {
 		struct hplan *hp = w->wtouched[i];
 		const hver_t *st = hp->wstart, *en = hp->cur;
@@ -280,6 +255,7 @@ static void week_close(struct walk *w)
 	}
 	date_t after = date_add_days(wk->end, 1), next_end = date_add_days(wk->end, 7);
 	stats_t st = { 0 };
+	wk->overdue.n = wk->due_next.n = 0;   /* a week resumed: counted again */
 	for (size_t i = 0; i < w->nplans; i++) {
 		struct hplan *hp = w->plans[i];
 		const hver_t *v = hp->cur;
@@ -307,7 +283,6 @@ static void week_close(struct walk *w)
 	}
 	stats_finish(&st);
 	wk->stats = st;
-	w->week = NULL;
 	w->nwtouched = 0;
 }
 
@@ -471,13 +446,12 @@ static void settle(struct walk *w, struct hplan *hp)
 			return;
 		const hver_t *old = hp->cur;
 		const char *path = hp->cur_path;
-		if (!w->baseline) {
-			chg(w, &c, NULL, "removed", old->title, NULL);
-			hp->cur = NULL;
-			entry_new(w, hp, path, &c)->label = old->number ? old->number : old->id;
-		}
 		hp->cur = NULL;
 		hp->cur_path = NULL;
+		if (!w->baseline) {
+			chg(w, &c, NULL, "removed", old->title, NULL);
+			entry_new(w, hp, path, &c)->label = old->number ? old->number : old->id;
+		}
 		return;
 	}
 	if (hp->nslots > 1) {
@@ -523,7 +497,7 @@ static void settle(struct walk *w, struct hplan *hp)
 }
 
 /* Puts a commit's changed plan file into the path table (forward). */
-static void apply_delta(struct walk *w, const struct delta *d)
+static void apply_delta(struct walk *w, const hdelta_t *d)
 {
 	struct slot *sl = strmap_get(&w->paths, d->path);
 	if (!d->has) {
@@ -567,124 +541,6 @@ static void apply_delta(struct walk *w, const struct delta *d)
 		touch(w, hp);
 	}
 	sl->good = v;
-}
-
-/* ---- the backward pass: every changed blob parsed, each from the version
- * after it (the built commit's plans are parsed already) ---- */
-
-static void text_set(struct walk *w, const char *path, const git_oid *oid, const char *s, size_t len,
-		     char *own)
-{
-	struct text *t = strmap_get(&w->texts, path);
-	if (!t) {
-		t = arena_alloc(w->a, sizeof(*t));
-		strmap_put(&w->texts, path, t);
-	}
-	free(t->own);
-	git_oid_cpy(&t->oid, oid);
-	t->s = s;
-	t->len = len;
-	t->own = own;
-}
-
-static void text_drop(struct walk *w, const char *path)
-{
-	struct text *t = strmap_get(&w->texts, path);
-	if (t) {
-		free(t->own);
-		memset(t, 0, sizeof(*t));
-	}
-}
-
-/* The text of blob oid at path: the one kept, or read now. */
-static const struct text *text_get(struct walk *w, const char *path, const git_oid *oid)
-{
-	struct text *t = strmap_get(&w->texts, path);
-	if (t && t->s && git_oid_equal(&t->oid, oid))
-		return t;
-	size_t len = 0;
-	char *s = hver_blob_text(&w->vc, oid, &len);
-	text_set(w, path, oid, s, len, s);
-	return strmap_get(&w->texts, path);
-}
-
-/* Parses the blob before a change from the one after it; `old` is the
- * earlier blob's content (taken over), NULL when unreadable. */
-static void back_delta(struct walk *w, const struct delta *d, char *old, size_t len)
-{
-	const hver_t *ref = NULL;
-	const struct text *rt = NULL;
-	if (d->has) {
-		rt = text_get(w, d->path, &d->new_id);
-		ref = hver_of(&w->vc, &d->new_id, d->path, rt->s, rt->len, NULL, NULL, 0);
-	}
-	if (!d->had) {
-		text_drop(w, d->path);
-		return;
-	}
-	hver_of(&w->vc, &d->old_id, d->path, old, len, ref, rt && rt->s ? rt->s : NULL, rt ? rt->len : 0);
-	text_set(w, d->path, &d->old_id, old, len, old);
-}
-
-/* The built commit's plans, parsed already, are the first references. */
-static void seed(struct walk *w, const snap_t *snap)
-{
-	if (!snap || snap->worktree)
-		return;
-	for (size_t i = 0; i < w->s->nplans; i++) {
-		const plan_t *p = w->s->plans[i];
-		size_t lo = 0, hi = snap->n;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			int c = strcmp(snap->files[mid].path, p->path);
-			if (!c) {
-				lo = mid;
-				break;
-			}
-			if (c < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo >= snap->n || strcmp(snap->files[lo].path, p->path))
-			continue;
-		const rfile_t *f = &snap->files[lo];
-		if (!hver_cached(&w->vc, &f->oid))
-			hver_put(&w->vc, &f->oid, hver_from_plan(&w->vc, p, f->data, f->len));
-		text_set(w, intern(w, f->path), &f->oid, f->data, f->len, NULL);
-	}
-}
-
-static char *git_err(const char *what)
-{
-	const git_error *e = git_error_last();
-	buf_t b = BUF_INIT;
-	buf_printf(&b, "history: %s: %s", what, e && e->message ? e->message : "unknown error");
-	return buf_detach(&b);
-}
-
-/* The plans folder of a commit, or NULL when it has none. */
-static int plans_tree(struct walk *w, git_commit *c, git_tree **out, char **err)
-{
-	*out = NULL;
-	git_tree *root = NULL;
-	git_tree_entry *en = NULL;
-	if (git_commit_tree(&root, c) < 0) {
-		*err = git_err("reading a commit's tree");
-		return -1;
-	}
-	size_t pl = strlen(w->prefix);
-	char *dir = xstrndup(w->prefix, pl - 1);
-	int rc = 0;
-	if (git_tree_entry_bypath(&en, root, dir) == 0 && git_tree_entry_type(en) == GIT_OBJECT_TREE &&
-	    git_tree_lookup(out, w->git, git_tree_entry_id(en)) < 0) {
-		*err = git_err("reading the plans folder");
-		rc = -1;
-	}
-	free(dir);
-	git_tree_entry_free(en);
-	git_tree_free(root);
-	return rc;
 }
 
 static int entry_cmp(const void *x, const void *y)
@@ -816,6 +672,12 @@ static void finish(struct walk *w)
 	qsort(w->entries, w->nentries, sizeof(*w->entries), entry_cmp);
 	h->entries = (const hentry_t **)w->entries;
 	h->nentries = w->nentries;
+	/* a week whose commits changed nothing that matters has no report */
+	size_t nw = 0;
+	for (size_t i = 0; i < w->nweeks; i++)
+		if (w->weeks[i]->nentries)
+			w->weeks[nw++] = w->weeks[i];
+	w->nweeks = nw;
 	for (size_t i = 0; i < w->nweeks; i++) {
 		hweek_t *wk = w->weeks[i];
 		qsort(wk->entries, wk->nentries, sizeof(*wk->entries), entry_cmp);
@@ -837,98 +699,7 @@ static void finish(struct walk *w)
 			doc_series(w, s->docs[i]);
 }
 
-static bool blob_mode(git_filemode_t m)
-{
-	return m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE;
-}
-
-static void push_delta(struct walk *w, buf_t *out, const char *rel, const git_tree_entry *ea,
-		       const git_tree_entry *eb)
-{
-	size_t rl = strlen(rel);
-	if (rl < 3 || strcmp(rel + rl - 3, ".md"))
-		return;
-	struct delta d = { 0 };
-	d.had = ea && blob_mode(git_tree_entry_filemode(ea));
-	d.has = eb && blob_mode(git_tree_entry_filemode(eb));
-	if (!d.had && !d.has)
-		return;
-	if (d.had)
-		git_oid_cpy(&d.old_id, git_tree_entry_id(ea));
-	if (d.has)
-		git_oid_cpy(&d.new_id, git_tree_entry_id(eb));
-	char *full = arena_printf(w->a, "%s%s", w->prefix, rel);
-	d.path = intern(w, full);
-	buf_put(out, (const char *)&d, sizeof(d));
-}
-
-/* The plan files that differ between trees a and b (either may be NULL),
- * under rel: the entries of both, in Git's order, compared by id, going
- * down only into folders whose ids differ (no file content is read).
- * git_diff_tree_to_tree would visit every entry of both trees, at each of
- * thousands of commits. */
-static int tree_changes(struct walk *w, buf_t *out, const git_tree *a, const git_tree *b,
-			const char *rel, int depth, char **err)
-{
-	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
-	size_t i = 0, j = 0;
-	if (depth > 64)
-		return 0;
-	while (i < na || j < nb) {
-		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
-		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
-		int c = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
-		if (c < 0)
-			eb = NULL;
-		else if (c > 0)
-			ea = NULL;
-		i += ea != NULL;
-		j += eb != NULL;
-		if (ea && eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
-		    git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
-			continue;
-		const git_tree_entry *e = ea ? ea : eb;
-		char *sub = arena_printf(w->a, "%s%s", rel, git_tree_entry_name(e));
-		bool ta = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
-		bool tb = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
-		if (ta || tb) {
-			git_tree *sa = NULL, *sb = NULL;
-			int rc = 0;
-			if ((ta && git_tree_lookup(&sa, w->git, git_tree_entry_id(ea)) < 0) ||
-			    (tb && git_tree_lookup(&sb, w->git, git_tree_entry_id(eb)) < 0)) {
-				*err = git_err("reading a folder");
-				rc = -1;
-			} else {
-				rc = tree_changes(w, out, sa, sb, arena_printf(w->a, "%s/", sub), depth + 1, err);
-			}
-			git_tree_free(sa);
-			git_tree_free(sb);
-			if (rc < 0)
-				return -1;
-			/* a file replaced by a folder of the same name, or back */
-			if (ta != tb)
-				push_delta(w, out, sub, ta ? NULL : ea, tb ? NULL : eb);
-			continue;
-		}
-		push_delta(w, out, sub, ea, eb);
-	}
-	return 0;
-}
-
-/* The plan files a commit changed (a rename is a deletion and an addition). */
-static int commit_deltas(struct walk *w, struct commit *cm, git_tree *older, git_tree *cur, char **err)
-{
-	buf_t out = BUF_INIT;
-	int rc = tree_changes(w, &out, older, cur, "", 0, err);
-	cm->nd = out.len / sizeof(struct delta);
-	cm->d = arena_alloc(w->a, (cm->nd + 1) * sizeof(struct delta));
-	if (cm->nd)
-		memcpy(cm->d, out.ptr, out.len);
-	buf_free(&out);
-	return rc;
-}
-
-static void walk_commit(struct walk *w, const struct commit *cm)
+static void walk_commit(struct walk *w, const hcommit_t *cm)
 {
 	w->commit = cm;
 	w->meta = false;
@@ -949,114 +720,6 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The commit at k of the chain and its plans folder (NULL when none). */
-static int load(struct walk *w, size_t k, git_tree **tree, char **err)
-{
-	git_commit *c = NULL;
-	*tree = NULL;
-	if (git_commit_lookup(&c, w->git, &w->commits[k].id) < 0) {
-		*err = git_err("reading a commit");
-		return -1;
-	}
-	w->commits[k].time = (int64_t)git_commit_time(c);
-	w->commits[k].tz = git_commit_time_offset(c);
-	int rc = plans_tree(w, c, tree, err);
-	git_commit_free(c);
-	return rc;
-}
-
-/* First parents from the built commit back to the root, or to where the
- * history was cut (a shallow clone), into w->commits oldest first. */
-static int chain(struct walk *w, char **err)
-{
-	history_t *h = w->h;
-	git_oid head;
-	git_commit *c = NULL;
-	if (git_oid_fromstr(&head, w->s->commit) < 0 || git_commit_lookup(&c, w->git, &head) < 0) {
-		*err = git_err("reading the built commit");
-		return -1;
-	}
-	h->head_time = (int64_t)git_commit_time(c);
-	h->head_tz = git_commit_time_offset(c);
-	git_oid *oids = NULL;
-	size_t n = 0, cap = 0;
-	bool cut = false;
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 256;
-			oids = xrealloc(oids, cap * sizeof(*oids));
-		}
-		git_oid_cpy(&oids[n++], git_commit_id(c));
-		if (git_commit_parentcount(c) == 0)
-			break;
-		git_commit *p = NULL;
-		if (git_commit_parent(&p, c, 0) < 0) {
-			cut = true;
-			break;
-		}
-		git_commit_free(c);
-		c = p;
-	}
-	git_commit_free(c);
-	h->shallow = cut || git_repository_is_shallow(w->git) == 1;
-	git_oid_tostr(h->start_commit, sizeof h->start_commit, &oids[n - 1]);
-	h->ncommits = w->ncommits = n;
-	w->commits = arena_alloc(w->a, n * sizeof(*w->commits));
-	for (size_t k = 0; k < n; k++)
-		git_oid_cpy(&w->commits[k].id, &oids[n - 1 - k]);
-	free(oids);
-	return 0;
-}
-
-static bool same_tree(const git_tree *x, const git_tree *y)
-{
-	if (!x || !y)
-		return !x && !y;
-	return git_oid_equal(git_tree_id(x), git_tree_id(y));
-}
-
-/* Newest to oldest: each commit's changed plan files; the blobs before
- * each change are asked for at once, so that they are read (on other
- * threads) while the trees are still being compared. */
-static int deltas(struct walk *w, hfetch_t *f, char **err)
-{
-	git_tree *cur = NULL, *older = NULL;
-	size_t n = w->ncommits;
-	if (load(w, n - 1, &cur, err) < 0)
-		return -1;
-	for (size_t k = n; k-- > 0;) {
-		if (k > 0 && load(w, k - 1, &older, err) < 0)
-			goto fail;
-		if (!same_tree(older, cur) && commit_deltas(w, &w->commits[k], older, cur, err) < 0)
-			goto fail;
-		for (size_t i = 0; i < w->commits[k].nd; i++)
-			if (w->commits[k].d[i].had)
-				hver_fetch_push(f, &w->commits[k].d[i].old_id);
-		git_tree_free(cur);
-		cur = older;
-		older = NULL;
-	}
-	git_tree_free(cur);
-	return 0;
-fail:
-	git_tree_free(cur);
-	git_tree_free(older);
-	return -1;
-}
-
-/* Newest to oldest again: every earlier blob parsed from the one after it. */
-static void backward(struct walk *w, hfetch_t *f)
-{
-	size_t m = 0;
-	for (size_t k = w->ncommits; k-- > 0;)
-		for (size_t i = 0; i < w->commits[k].nd; i++) {
-			const struct delta *d = &w->commits[k].d[i];
-			size_t len = 0;
-			char *old = d->had ? hver_fetch_get(f, m++, w->git, &len) : NULL;
-			back_delta(w, d, old, len);
-		}
-}
-
 int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, const snap_t *snap,
 		  const char *content, char **err)
 {
@@ -1064,8 +727,6 @@ int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, const snap_
 	history_t *h = arena_alloc(a, sizeof(*h));
 	*out = h;
 	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r) };
-	hfetch_t *fetch = NULL;
-	bool verify_off = false;
 	int rc = -1;
 
 	while (content[0] == '.' && content[1] == '/')
@@ -1073,46 +734,31 @@ int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, const snap_
 	size_t cl = strlen(content);
 	while (cl > 1 && content[cl - 1] == '/')
 		cl--;
-	w.prefix = arena_printf(a, "%.*s/plans/", (int)cl, content);
+	const char *prefix = arena_printf(a, "%.*s/plans/", (int)cl, content);
 	w.vc = (hver_ctx_t){ .a = a, .s = s, .git = w.git, .rel_off = cl + 1 };
-	if (!s->commit[0] || getenv("NOHIST")) {
-		rc = 0;
+	if (hlog_read(&w.log, &w.vc, s, snap, prefix, err) < 0)
 		goto out;
-	}
-	if (chain(&w, err) < 0)
-		goto out;
-	/* Git itself does not hash every object it reads; on thousands of
-	 * blobs, libgit2's check is a tenth of the reading */
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	verify_off = true;
-	fetch = hver_fetch_start(w.git);
-	if (deltas(&w, fetch, err) < 0)
-		goto out;
-	seed(&w, snap);
-	backward(&w, fetch);
-	hver_fetch_stop(fetch);
-	fetch = NULL;
-	for (size_t k = 0; k < w.ncommits; k++) {
+	h->ncommits = w.log.n;
+	h->shallow = w.log.shallow;
+	h->head_time = w.log.head_time;
+	h->head_tz = w.log.head_tz;
+	for (size_t k = 0; k < w.log.n; k++) {
+		const hcommit_t *cm = &w.log.commits[k];
 		w.seq = k;
 		/* the oldest commit of a cut history is where it starts: its
 		 * files are the baseline, not additions */
 		w.baseline = k == 0 && h->shallow;
-		if (k == 0)
-			h->start = progress_as_of(w.commits[0].time, w.commits[0].tz);
-		if (w.commits[k].nd)
-			walk_commit(&w, &w.commits[k]);
+		if (k == 0) {
+			h->start = progress_as_of(cm->time, cm->tz);
+			git_oid_tostr(h->start_commit, sizeof h->start_commit, &cm->id);
+		}
+		if (cm->nd)
+			walk_commit(&w, cm);
 	}
 	week_close(&w);
 	finish(&w);
 	rc = 0;
 out:
-	hver_fetch_stop(fetch);
-	if (verify_off)
-		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
-	for (size_t i = 0; i < w.texts.cap; i++)
-		if (w.texts.keys && w.texts.keys[i])
-			free(((struct text *)w.texts.vals[i])->own);
-	strmap_free(&w.texts);
 	strmap_free(&w.paths);
 	strmap_free(&w.by_id);
 	h->nversions = w.vc.nversions;

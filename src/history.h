@@ -141,7 +141,7 @@ typedef struct history {
 	int head_tz;
 	size_t ncommits, nversions;
 	double seconds;
-	size_t nincremental;        /* versions parsed task by task from the previous one */
+	size_t nincremental;        /* of which parsed from a neighbouring version (hver.c) */
 	strmap_t by_doc;            /* private: doc key -> hseries_t */
 	strmap_t by_key;            /* private: plan key -> struct hplan */
 } history_t;

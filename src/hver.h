@@ -48,21 +48,4 @@ char *hver_blob_text(hver_ctx_t *c, const git_oid *oid, size_t *len);
 
 void hver_ctx_free(hver_ctx_t *c);
 
-/* Blobs read ahead of their use by up to HVER_FETCH_THREADS threads (one
- * per core), each with its own handle on the repository. */
-#define HVER_FETCH_THREADS 8
-typedef struct hfetch hfetch_t;
-
-/* Starts the reading threads. */
-hfetch_t *hver_fetch_start(git_repository *git);
-/* Asks for a blob (read soon, in the order asked); returns its number. */
-size_t hver_fetch_push(hfetch_t *f, const git_oid *oid);
-/* The content of blob number i, malloc'd and NUL-terminated, the caller
- * frees; NULL when it cannot be read.  Waits for it; each number is taken
- * once, in increasing order, after the last push.  git is used when no
- * thread could be started. */
-char *hver_fetch_get(hfetch_t *f, size_t i, git_repository *git, size_t *len);
-/* Stops the threads and frees what was not taken; accepts NULL. */
-void hver_fetch_stop(hfetch_t *f);
-
 #endif

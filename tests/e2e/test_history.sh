@@ -241,8 +241,7 @@ for e in d:
 	assert len(e["commit"]) == 40
 	for c in e["changes"]:
 		assert set(c) == {"task", "field", "from", "to"}, c
-times = [e["time"] for e in d]
-assert d[0]["commit"] != "" and [e["date"] for e in d] == sorted((e["date"] for e in d), reverse=True)
+assert [e["time"] for e in d] == sorted((e["time"] for e in d), reverse=True)
 PY
 
 # the Atom feed
@@ -370,5 +369,4 @@ check "/thay-doi/ has 50 entries, page 2 the other 10" \
 	test "$(grep -c '<li class="change' "$OP/thay-doi/index.html")|$(grep -c '<li class="change' "$OP/thay-doi/trang/2/index.html")" = "50|10"
 check "the pages link each other" grep -qF 'href="/thay-doi/trang/2/"' "$OP/thay-doi/index.html"
 
-if [ -n "${PLANSITE_TIMING:-}" ]; then :; fi
 finish

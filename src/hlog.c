@@ -1,0 +1,640 @@
+/* hlog.c: the history as Git holds it: the first-parent chain, the plan
+ * files each commit changed, and every version of them parsed, newest first,
+ * each from the version after it. */
+#include "hlog.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- reading blobs ahead, on other threads ---- */
+
+/* libgit2 rebuilds a delta from the nearest base in its cache, so blobs
+ * read in the order a pack holds them (each delta after its base) cost a
+ * fraction of blobs read in history order.  The pack indexes give that
+ * order; threads with their own repository handles read in it, ahead of
+ * the parser, which takes each blob when its turn comes. */
+#define FETCH_THREADS 2
+
+struct fslot {
+	git_oid oid;
+	uint64_t key;           /* where it lies in the packs (the order of reading) */
+	char *text;
+	size_t len;
+	bool busy, done;
+};
+
+struct hfetch {
+	pthread_mutex_t lock;
+	pthread_cond_t ready, work;
+	char *gitdir;
+	struct fslot *slots;
+	size_t n, cap;          /* asked for */
+	size_t *order;          /* slot numbers in the order of reading */
+	size_t pos;             /* the next in that order */
+	size_t want;            /* the slot the parser waits for */
+	size_t held;            /* bytes read and not taken yet */
+	bool closed, stop;
+	pthread_t tid[FETCH_THREADS];
+	int nthreads;
+};
+
+/* Past this, readers only read the blob the parser waits for. */
+#define FETCH_HELD ((size_t)256 << 20)
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Sets the key of every slot found in the pack index at path (version 2)
+ * to pack << 48 | offset. */
+static void index_keys(struct hfetch *f, const char *path, uint64_t pack)
+{
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0 || st.st_size < 8 + 1024) {
+		close(fd);
+		return;
+	}
+	size_t size = (size_t)st.st_size;
+	const unsigned char *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return;
+	uint32_t n = be32(m + 8 + 255 * 4);
+	size_t sha = 8 + 1024, off = sha + (size_t)n * (GIT_OID_RAWSZ + 4), big = off + (size_t)n * 4;
+	if (memcmp(m, "\377tOc", 4) || be32(m + 4) != 2 || big > size)
+		goto out;
+	for (size_t i = 0; i < f->n; i++) {
+		const unsigned char *id = f->slots[i].oid.id;
+		uint32_t lo = id[0] ? be32(m + 8 + (id[0] - 1) * 4) : 0, hi = be32(m + 8 + id[0] * 4);
+		while (lo < hi && hi <= n) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			int c = memcmp(m + sha + (size_t)mid * GIT_OID_RAWSZ, id, GIT_OID_RAWSZ);
+			if (c < 0) {
+				lo = mid + 1;
+			} else if (c > 0) {
+				hi = mid;
+			} else {
+				uint64_t o = be32(m + off + (size_t)mid * 4);
+				if (o & 0x80000000u) {
+					size_t at = big + (size_t)(o & 0x7fffffffu) * 8;
+					if (at + 8 > size)
+						break;
+					o = (uint64_t)be32(m + at) << 32 | be32(m + at + 4);
+				}
+				f->slots[i].key = pack << 48 | (o & 0xffffffffffffull);
+				break;
+			}
+		}
+	}
+out:
+	munmap((void *)m, size);
+}
+
+static int key_cmp(const void *x, const void *y, void *arg)
+{
+	const struct fslot *s = arg;
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	if (s[a].key != s[b].key)
+		return s[a].key < s[b].key ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* The order of reading: blobs in no pack (loose) first, as asked, then by
+ * pack and offset. */
+static void read_order(struct hfetch *f)
+{
+	f->order = xmalloc((f->n + 1) * sizeof(size_t));
+	for (size_t i = 0; i < f->n; i++) {
+		f->order[i] = i;
+		f->slots[i].key = i;
+	}
+	buf_t dir = BUF_INIT;
+	buf_printf(&dir, "%sobjects/pack", f->gitdir);
+	DIR *d = opendir(dir.ptr);
+	struct dirent *de;
+	char **names = NULL;
+	size_t nn = 0;
+	while (d && (de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		if (l > 4 && !strcmp(de->d_name + l - 4, ".idx")) {
+			names = xrealloc(names, (nn + 1) * sizeof(*names));
+			names[nn++] = xstrdup(de->d_name);
+		}
+	}
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < nn; i++) {
+		buf_t p = BUF_INIT;
+		buf_printf(&p, "%s/%s", dir.ptr, names[i]);
+		if (i < 0xfffe)
+			index_keys(f, p.ptr, i + 1);
+		buf_free(&p);
+		free(names[i]);
+	}
+	free(names);
+	buf_free(&dir);
+	qsort_r(f->order, f->n, sizeof(size_t), key_cmp, f->slots);
+}
+
+static void *fetch_worker(void *arg)
+{
+	struct hfetch *f = arg;
+	git_repository *git = NULL;
+	bool ok = git_repository_open(&git, f->gitdir) == 0;
+	pthread_mutex_lock(&f->lock);
+	for (;;) {
+		size_t i = SIZE_MAX;
+		while (!f->stop) {
+			if (f->closed && f->held > FETCH_HELD) {
+				if (f->want < f->n && !f->slots[f->want].busy) {
+					i = f->want;
+					break;
+				}
+			} else if (f->closed) {
+				while (f->pos < f->n && f->slots[f->order[f->pos]].busy)
+					f->pos++;
+				if (f->pos >= f->n)
+					break;
+				i = f->order[f->pos++];
+				break;
+			}
+			pthread_cond_wait(&f->work, &f->lock);
+		}
+		if (i == SIZE_MAX)
+			break;
+		f->slots[i].busy = true;
+		git_oid oid = f->slots[i].oid;
+		pthread_mutex_unlock(&f->lock);
+		char *text = NULL;
+		size_t len = 0;
+		git_blob *blob = NULL;
+		if (ok && git_blob_lookup(&blob, git, &oid) == 0) {
+			len = (size_t)git_blob_rawsize(blob);
+			text = xmalloc(len + 1);
+			memcpy(text, git_blob_rawcontent(blob), len);
+			text[len] = '\0';
+			git_blob_free(blob);
+		}
+		pthread_mutex_lock(&f->lock);
+		f->slots[i].text = text;
+		f->slots[i].len = len;
+		f->slots[i].done = true;
+		f->held += len;
+		pthread_cond_broadcast(&f->ready);
+	}
+	pthread_mutex_unlock(&f->lock);
+	git_repository_free(git);
+	return NULL;
+}
+
+static struct hfetch *fetch_start(git_repository *git)
+{
+	struct hfetch *f = xcalloc(1, sizeof(*f));
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_cond_init(&f->ready, NULL);
+	pthread_cond_init(&f->work, NULL);
+	f->gitdir = xstrdup(git_repository_path(git));
+	/* in the packs' order, reading is cheap: two readers keep ahead */
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int want = cores > 1 ? FETCH_THREADS : 1;
+	for (int i = 0; i < want; i++)
+		if (pthread_create(&f->tid[f->nthreads], NULL, fetch_worker, f) == 0)
+			f->nthreads++;
+	return f;
+}
+
+/* Asks for a blob; returns its number.  Every blob is asked for before the
+ * first fetch_get (no lock). */
+static size_t fetch_push(struct hfetch *f, const git_oid *oid)
+{
+	/* the readers wait for the last push: no lock needed before */
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 1024;
+		f->slots = xrealloc(f->slots, f->cap * sizeof(*f->slots));
+	}
+	f->slots[f->n] = (struct fslot){ .oid = *oid };
+	return f->n++;
+}
+
+/* The content of blob number i (malloc'd, the caller frees; NULL when it
+ * cannot be read), waiting for it; each number is taken once.  git reads
+ * it when no thread could be started. */
+static char *fetch_get(struct hfetch *f, size_t i, git_repository *git, size_t *len)
+{
+	pthread_mutex_lock(&f->lock);
+	if (!f->closed) {
+		read_order(f);
+		f->closed = true;
+	}
+	f->want = i;
+	pthread_cond_broadcast(&f->work);
+	if (!f->nthreads && !f->slots[i].done) {
+		/* no thread could start: read here */
+		git_oid oid = f->slots[i].oid;
+		pthread_mutex_unlock(&f->lock);
+		hver_ctx_t c = { .git = git };
+		*len = 0;
+		return hver_blob_text(&c, &oid, len);
+	}
+	while (!f->slots[i].done)
+		pthread_cond_wait(&f->ready, &f->lock);
+	char *t = f->slots[i].text;
+	*len = f->slots[i].len;
+	f->slots[i].text = NULL;
+	f->held -= *len;
+	pthread_cond_broadcast(&f->work);
+	pthread_mutex_unlock(&f->lock);
+	return t;
+}
+
+static void fetch_stop(struct hfetch *f)
+{
+	if (!f)
+		return;
+	pthread_mutex_lock(&f->lock);
+	f->stop = true;
+	pthread_cond_broadcast(&f->work);
+	pthread_mutex_unlock(&f->lock);
+	for (int i = 0; i < f->nthreads; i++)
+		pthread_join(f->tid[i], NULL);
+	for (size_t i = 0; i < f->n; i++)
+		free(f->slots[i].text);
+	free(f->slots);
+	free(f->order);
+	free(f->gitdir);
+	pthread_cond_destroy(&f->ready);
+	pthread_cond_destroy(&f->work);
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+}
+
+/* The text of a file as the backward pass last saw it. */
+struct text {
+	git_oid oid;
+	const char *s;
+	size_t len;
+	char *own;                  /* malloc'd, or NULL for the snapshot's */
+};
+
+struct rd {
+	hlog_t *log;
+	hver_ctx_t *vc;
+	arena_t *a;
+	const site_t *s;
+	git_repository *git;
+	const char *prefix;         /* "content/plans/" */
+	strmap_t texts;             /* path -> struct text */
+};
+
+static void text_set(struct rd *w, const char *path, const git_oid *oid, const char *s, size_t len,
+		     char *own)
+{
+	struct text *t = strmap_get(&w->texts, path);
+	if (!t) {
+		t = arena_alloc(w->a, sizeof(*t));
+		strmap_put(&w->texts, path, t);
+	}
+	free(t->own);
+	git_oid_cpy(&t->oid, oid);
+	t->s = s;
+	t->len = len;
+	t->own = own;
+}
+
+static void text_drop(struct rd *w, const char *path)
+{
+	struct text *t = strmap_get(&w->texts, path);
+	if (t) {
+		free(t->own);
+		memset(t, 0, sizeof(*t));
+	}
+}
+
+/* The text of blob oid at path: the one kept, or read now. */
+static const struct text *text_get(struct rd *w, const char *path, const git_oid *oid)
+{
+	struct text *t = strmap_get(&w->texts, path);
+	if (t && t->s && git_oid_equal(&t->oid, oid))
+		return t;
+	size_t len = 0;
+	char *s = hver_blob_text(w->vc, oid, &len);
+	text_set(w, path, oid, s, len, s);
+	return strmap_get(&w->texts, path);
+}
+
+/* Parses the blob before a change from the one after it; `old` is the
+ * earlier blob's content (taken over), NULL when unreadable. */
+static void back_delta(struct rd *w, const hdelta_t *d, char *old, size_t len)
+{
+	const hver_t *ref = NULL;
+	const struct text *rt = NULL;
+	if (d->has) {
+		rt = text_get(w, d->path, &d->new_id);
+		ref = hver_of(w->vc, &d->new_id, d->path, rt->s, rt->len, NULL, NULL, 0);
+	}
+	if (!d->had) {
+		text_drop(w, d->path);
+		return;
+	}
+	hver_of(w->vc, &d->old_id, d->path, old, len, ref, rt && rt->s ? rt->s : NULL, rt ? rt->len : 0);
+	text_set(w, d->path, &d->old_id, old, len, old);
+}
+
+/* The built commit's plans, parsed already, are the first references. */
+static void seed(struct rd *w, const snap_t *snap)
+{
+	if (!snap || snap->worktree)
+		return;
+	for (size_t i = 0; i < w->s->nplans; i++) {
+		const plan_t *p = w->s->plans[i];
+		size_t lo = 0, hi = snap->n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			int c = strcmp(snap->files[mid].path, p->path);
+			if (!c) {
+				lo = mid;
+				break;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo >= snap->n || strcmp(snap->files[lo].path, p->path))
+			continue;
+		const rfile_t *f = &snap->files[lo];
+		if (!hver_cached(w->vc, &f->oid))
+			hver_put(w->vc, &f->oid, hver_from_plan(w->vc, p, f->data, f->len));
+		text_set(w, hver_intern(w->vc, f->path), &f->oid, f->data, f->len, NULL);
+	}
+}
+
+static char *git_err(const char *what)
+{
+	const git_error *e = git_error_last();
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "history: %s: %s", what, e && e->message ? e->message : "unknown error");
+	return buf_detach(&b);
+}
+
+/* The plans folder of a commit, or NULL when it has none. */
+static int plans_tree(struct rd *w, git_commit *c, git_tree **out, char **err)
+{
+	*out = NULL;
+	git_tree *root = NULL;
+	git_tree_entry *en = NULL;
+	if (git_commit_tree(&root, c) < 0) {
+		*err = git_err("reading a commit's tree");
+		return -1;
+	}
+	size_t pl = strlen(w->prefix);
+	char *dir = xstrndup(w->prefix, pl - 1);
+	int rc = 0;
+	if (git_tree_entry_bypath(&en, root, dir) == 0 && git_tree_entry_type(en) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(out, w->git, git_tree_entry_id(en)) < 0) {
+		*err = git_err("reading the plans folder");
+		rc = -1;
+	}
+	free(dir);
+	git_tree_entry_free(en);
+	git_tree_free(root);
+	return rc;
+}
+
+static bool blob_mode(git_filemode_t m)
+{
+	return m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+static void push_delta(struct rd *w, buf_t *out, const char *rel, const git_tree_entry *ea,
+		       const git_tree_entry *eb)
+{
+	size_t rl = strlen(rel);
+	if (rl < 3 || strcmp(rel + rl - 3, ".md"))
+		return;
+	hdelta_t d = { 0 };
+	d.had = ea && blob_mode(git_tree_entry_filemode(ea));
+	d.has = eb && blob_mode(git_tree_entry_filemode(eb));
+	if (!d.had && !d.has)
+		return;
+	if (d.had)
+		git_oid_cpy(&d.old_id, git_tree_entry_id(ea));
+	if (d.has)
+		git_oid_cpy(&d.new_id, git_tree_entry_id(eb));
+	char *full = arena_printf(w->a, "%s%s", w->prefix, rel);
+	d.path = hver_intern(w->vc, full);
+	buf_put(out, (const char *)&d, sizeof(d));
+}
+
+/* The plan files that differ between trees a and b (either may be NULL),
+ * under rel: the entries of both, in Git's order, compared by id, going
+ * down only into folders whose ids differ (no file content is read).
+ * git_diff_tree_to_tree would visit every entry of both trees, at each of
+ * thousands of commits. */
+static int tree_changes(struct rd *w, buf_t *out, const git_tree *a, const git_tree *b,
+			const char *rel, int depth, char **err)
+{
+	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+	size_t i = 0, j = 0;
+	if (depth > 64)
+		return 0;
+	while (i < na || j < nb) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		int c = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+		if (c < 0)
+			eb = NULL;
+		else if (c > 0)
+			ea = NULL;
+		i += ea != NULL;
+		j += eb != NULL;
+		if (ea && eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+		    git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
+			continue;
+		const git_tree_entry *e = ea ? ea : eb;
+		char *sub = arena_printf(w->a, "%s%s", rel, git_tree_entry_name(e));
+		bool ta = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
+		bool tb = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+		if (ta || tb) {
+			git_tree *sa = NULL, *sb = NULL;
+			int rc = 0;
+			if ((ta && git_tree_lookup(&sa, w->git, git_tree_entry_id(ea)) < 0) ||
+			    (tb && git_tree_lookup(&sb, w->git, git_tree_entry_id(eb)) < 0)) {
+				*err = git_err("reading a folder");
+				rc = -1;
+			} else {
+				rc = tree_changes(w, out, sa, sb, arena_printf(w->a, "%s/", sub), depth + 1, err);
+			}
+			git_tree_free(sa);
+			git_tree_free(sb);
+			if (rc < 0)
+				return -1;
+			/* a file replaced by a folder of the same name, or back */
+			if (ta != tb)
+				push_delta(w, out, sub, ta ? NULL : ea, tb ? NULL : eb);
+			continue;
+		}
+		push_delta(w, out, sub, ea, eb);
+	}
+	return 0;
+}
+
+/* The plan files a commit changed (a rename is a deletion and an addition). */
+static int commit_deltas(struct rd *w, hcommit_t *cm, git_tree *older, git_tree *cur, char **err)
+{
+	buf_t out = BUF_INIT;
+	int rc = tree_changes(w, &out, older, cur, "", 0, err);
+	cm->nd = out.len / sizeof(hdelta_t);
+	cm->d = arena_alloc(w->a, (cm->nd + 1) * sizeof(hdelta_t));
+	if (cm->nd)
+		memcpy(cm->d, out.ptr, out.len);
+	buf_free(&out);
+	return rc;
+}
+
+/* The commit at k of the chain and its plans folder (NULL when none). */
+static int load(struct rd *w, size_t k, git_tree **tree, char **err)
+{
+	git_commit *c = NULL;
+	*tree = NULL;
+	if (git_commit_lookup(&c, w->git, &w->log->commits[k].id) < 0) {
+		*err = git_err("reading a commit");
+		return -1;
+	}
+	w->log->commits[k].time = (int64_t)git_commit_time(c);
+	w->log->commits[k].tz = git_commit_time_offset(c);
+	int rc = plans_tree(w, c, tree, err);
+	git_commit_free(c);
+	return rc;
+}
+
+/* First parents from the built commit back to the root, or to where the
+ * history was cut (a shallow clone), into w->log->commits oldest first. */
+static int chain(struct rd *w, char **err)
+{
+	hlog_t *h = w->log;
+	git_oid head;
+	git_commit *c = NULL;
+	if (git_oid_fromstr(&head, w->s->commit) < 0 || git_commit_lookup(&c, w->git, &head) < 0) {
+		*err = git_err("reading the built commit");
+		return -1;
+	}
+	h->head_time = (int64_t)git_commit_time(c);
+	h->head_tz = git_commit_time_offset(c);
+	git_oid *oids = NULL;
+	size_t n = 0, cap = 0;
+	bool cut = false;
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			oids = xrealloc(oids, cap * sizeof(*oids));
+		}
+		git_oid_cpy(&oids[n++], git_commit_id(c));
+		if (git_commit_parentcount(c) == 0)
+			break;
+		git_commit *p = NULL;
+		if (git_commit_parent(&p, c, 0) < 0) {
+			cut = true;
+			break;
+		}
+		git_commit_free(c);
+		c = p;
+	}
+	git_commit_free(c);
+	h->shallow = cut || git_repository_is_shallow(w->git) == 1;
+	h->n = n;
+	h->commits = arena_alloc(w->a, n * sizeof(*h->commits));
+	for (size_t k = 0; k < n; k++)
+		git_oid_cpy(&h->commits[k].id, &oids[n - 1 - k]);
+	free(oids);
+	return 0;
+}
+
+static bool same_tree(const git_tree *x, const git_tree *y)
+{
+	if (!x || !y)
+		return !x && !y;
+	return git_oid_equal(git_tree_id(x), git_tree_id(y));
+}
+
+/* Newest to oldest: each commit's changed plan files; the blob before each
+ * change is asked for as it is found. */
+static int deltas(struct rd *w, struct hfetch *f, char **err)
+{
+	git_tree *cur = NULL, *older = NULL;
+	size_t n = w->log->n;
+	if (load(w, n - 1, &cur, err) < 0)
+		return -1;
+	for (size_t k = n; k-- > 0;) {
+		if (k > 0 && load(w, k - 1, &older, err) < 0)
+			goto fail;
+		if (!same_tree(older, cur) && commit_deltas(w, &w->log->commits[k], older, cur, err) < 0)
+			goto fail;
+		for (size_t i = 0; i < w->log->commits[k].nd; i++)
+			if (w->log->commits[k].d[i].had)
+				fetch_push(f, &w->log->commits[k].d[i].old_id);
+		git_tree_free(cur);
+		cur = older;
+		older = NULL;
+	}
+	git_tree_free(cur);
+	return 0;
+fail:
+	git_tree_free(cur);
+	git_tree_free(older);
+	return -1;
+}
+
+/* Newest to oldest again: every earlier blob parsed from the one after it. */
+static void backward(struct rd *w, struct hfetch *f)
+{
+	size_t m = 0;
+	for (size_t k = w->log->n; k-- > 0;)
+		for (size_t i = 0; i < w->log->commits[k].nd; i++) {
+			const hdelta_t *d = &w->log->commits[k].d[i];
+			size_t len = 0;
+			char *old = d->had ? fetch_get(f, m++, w->git, &len) : NULL;
+			back_delta(w, d, old, len);
+		}
+}
+
+int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *prefix,
+	      char **err)
+{
+	memset(out, 0, sizeof(*out));
+	struct rd w = { .log = out, .vc = vc, .a = vc->a, .s = s, .git = vc->git, .prefix = prefix };
+	struct hfetch *fetch = NULL;
+	int rc = -1;
+	if (!s->commit[0])
+		return 0;
+	if (chain(&w, err) < 0)
+		goto out;
+	/* Git itself does not hash every object it reads; on thousands of
+	 * blobs, libgit2's check is a tenth of the reading */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	fetch = fetch_start(w.git);
+	if (deltas(&w, fetch, err) < 0)
+		goto out;
+	seed(&w, snap);
+	backward(&w, fetch);
+	rc = 0;
+out:
+	fetch_stop(fetch);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	for (size_t i = 0; i < w.texts.cap; i++)
+		if (w.texts.keys[i])
+			free(((struct text *)w.texts.vals[i])->own);
+	strmap_free(&w.texts);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/* hlog.h: the history as Git holds it: the first-parent chain of the built
+ * commit, the plan files each commit changed (trees compared by id, no file
+ * content read), and every version of those files parsed into the hver.c
+ * cache, newest first, each from the version after it. */
+#ifndef PLANSITE_HLOG_H
+#define PLANSITE_HLOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hver.h"
+
+/* A plan file a commit changed (a rename is a removal and an addition). */
+typedef struct {
+	const char *path;       /* repository-relative, interned */
+	git_oid old_id, new_id;
+	bool had, has;          /* a plan file there before, after the commit */
+} hdelta_t;
+
+typedef struct {
+	git_oid id;
+	int64_t time;           /* committer time and its zone (minutes) */
+	int tz;
+	hdelta_t *d;            /* the plan files it changed, in path order */
+	size_t nd;
+} hcommit_t;
+
+typedef struct {
+	hcommit_t *commits;     /* oldest first */
+	size_t n;
+	bool shallow;           /* the oldest has a parent this clone lacks */
+	int64_t head_time;      /* the built commit's committer time and zone */
+	int head_tz;
+} hlog_t;
+
+/* Reads the first-parent history of s->commit (nothing without a commit):
+ * every commit, the plan files under prefix ("content/plans/") each
+ * changed, and every version of them into vc's cache; everything lives in
+ * vc->a.  The site's own plans (snap, parsed already) are not parsed
+ * again.  Returns 0, or -1 with *err (malloc'd) when Git cannot be read. */
+int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *prefix,
+	      char **err);
+
+#endif

@@ -1,0 +1,233 @@
+/* test_history.c: unit tests of the history's pure parts: ISO weeks, and
+ * versions parsed from a neighbouring version (hver.c), which must equal the
+ * same text parsed whole. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "history.h"
+#include "hver.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_iso_week(void **state)
+{
+	(void)state;
+	static const struct {
+		date_t d;
+		int year, week;
+		date_t monday;
+	} cases[] = {
+		{ 20251215, 2025, 51, 20251215 },   /* a Monday */
+		{ 20251221, 2025, 51, 20251215 },   /* its Sunday */
+		{ 20251210, 2025, 50, 20251208 },
+		{ 20251231, 2026, 1, 20251229 },    /* a Wednesday in the next ISO year */
+		{ 20260101, 2026, 1, 20251229 },
+		{ 20241230, 2025, 1, 20241230 },
+		{ 20210103, 2020, 53, 20201228 },   /* a Sunday in the last ISO year */
+		{ 20200101, 2020, 1, 20191230 },
+		{ 20240229, 2024, 9, 20240226 },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		int y, w;
+		date_t m;
+		history_iso_week(cases[i].d, &y, &w, &m);
+		if (y != cases[i].year || w != cases[i].week || m != cases[i].monday)
+			fail_msg("%d: %d-W%02d from %d, want %d-W%02d from %d", cases[i].d, y, w, m,
+				 cases[i].year, cases[i].week, cases[i].monday);
+	}
+}
+
+static const char *const head =
+	"---\n"
+	"number: \"1/KH-A\"\n"
+	"title: \"Kế hoạch A\"\n"
+	"implements: [71/NQ-CP]\n"
+	"groups:\n"
+	"  - { id: I, title: \"Nhóm I\" }\n"
+	"tasks:\n";
+static const char *const t1 =
+	"  - id: \"1\"\n"
+	"    group: I\n"
+	"    title: \"Việc một\"\n"
+	"    lead: Sở A\n"
+	"    output: Báo cáo\n"
+	"    due: \"Quý IV/2025\"\n"
+	"    status: in_progress\n"
+	"    progress: 50\n";
+static const char *const t2 =
+	"  - id: \"2\"\n"
+	"    title: \"Việc hai\"\n"
+	"    lead: [Sở A, Sở B]\n"
+	"    support: Sở C\n"
+	"    due: \"Năm 2026\"\n"
+	"    status: Hủy\n";
+static const char *const t3 =
+	"  - id: \"3\"\n"
+	"    title: \"Việc ba\"\n"
+	"    note: |\n"
+	"      - not an item: a block scalar\n"
+	"    due_date: 2026-01-15\n";
+static const char *const tail = "---\nNội dung.\n";
+
+/* The same blob parsed in two tables: whole, and from the version before. */
+struct pair {
+	hver_ctx_t whole, near;
+	arena_t *a;
+	site_t s;
+	int n;
+};
+
+static git_oid oid_of(int n)
+{
+	char hex[41];
+	snprintf(hex, sizeof hex, "%040x", n);
+	git_oid o;
+	git_oid_fromstr(&o, hex);
+	return o;
+}
+
+static const hver_t *whole(struct pair *p, const char *text)
+{
+	git_oid o = oid_of(++p->n);
+	return hver_of(&p->whole, &o, "content/plans/a.md", text, strlen(text), NULL, NULL, 0);
+}
+
+static const hver_t *near(struct pair *p, const char *ref_text, const char *text)
+{
+	git_oid r = oid_of(++p->n), o = oid_of(++p->n);
+	const hver_t *ref = hver_of(&p->near, &r, "content/plans/a.md", ref_text, strlen(ref_text), NULL,
+				    NULL, 0);
+	return hver_of(&p->near, &o, "content/plans/a.md", text, strlen(text), ref, ref_text,
+		       strlen(ref_text));
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Two versions from two tables read the same (strings compared as text). */
+static void assert_same(const hver_t *a, const hver_t *b, const char *what)
+{
+	if (a->broken != b->broken)
+		fail_msg("%s: broken %d vs %d", what, a->broken, b->broken);
+	if (a->broken)
+		return;
+	if (!same_str(a->key, b->key) || !same_str(a->title, b->title) || a->ntasks != b->ntasks ||
+	    a->done != b->done || a->base != b->base || !same_str(a->implements_key, b->implements_key))
+		fail_msg("%s: plans differ (%zu vs %zu tasks)", what, a->ntasks, b->ntasks);
+	for (size_t i = 0; i < a->ntasks; i++) {
+		const htask_t *x = &a->tasks[i], *y = &b->tasks[i];
+		if (!same_str(x->id, y->id) || !same_str(x->title, y->title) || !same_str(x->lead, y->lead) ||
+		    !same_str(x->lead_key, y->lead_key) || !same_str(x->support, y->support) ||
+		    !same_str(x->output, y->output) || !same_str(x->due_shown, y->due_shown) ||
+		    x->due.date != y->due.date || x->status != y->status || x->progress != y->progress)
+			fail_msg("%s: task %zu differs", what, i);
+	}
+}
+
+static char *cat(const char *const *parts, size_t n)
+{
+	buf_t b = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		buf_puts(&b, parts[i]);
+	return buf_detach(&b);
+}
+
+static void test_near_equals_whole(void **state)
+{
+	(void)state;
+	char *t2done = xstrdup(t2);
+	memcpy(strstr(t2done, "Hủy"), "done", 4);
+	memmove(strstr(t2done, "done") + 4, strstr(t2done, "done") + 5, strlen(strstr(t2done, "done") + 5) + 1);
+	static const char *const new_item = "  - id: \"9\"\n    title: \"Mới\"\n    lead: Sở D\n";
+	static const char *const anchor_item = "  - id: \"9\"\n    title: &t \"Mới\"\n    output: *t\n";
+	static const char *const dup_item = "  - id: \"2\"\n    title: \"Trùng\"\n";
+	static const char *const bad_group = "  - id: \"9\"\n    group: IX\n    title: \"Nhóm lạ\"\n";
+	static const char *const bad_yaml = "  - id: \"9\"\n    title: [\"chưa đóng\"\n";
+	const char *base[] = { head, t1, t2, t3, tail };
+	struct {
+		const char *what;
+		const char *parts[8];
+		size_t n;
+		bool incremental;   /* parsed from its neighbour */
+	} cases[] = {
+		{ "a status", { head, t1, t2done, t3, tail }, 5, true },
+		{ "a task removed", { head, t2, t3, tail }, 4, true },
+		{ "the last task removed", { head, t1, t2, tail }, 4, true },
+		{ "a task added between", { head, t1, new_item, t2, t3, tail }, 6, true },
+		{ "a task added at the end", { head, t1, t2, t3, new_item, tail }, 6, true },
+		{ "tasks reordered", { head, t3, t1, t2, tail }, 5, true },
+		{ "a comment between tasks", { head, t1, "  # ghi chú\n", t2, t3, tail }, 6, true },
+		{ "the body only", { head, t1, t2, t3, "---\nKhác.\n" }, 5, true },
+		{ "the head changed", { "---\nnumber: \"1/KH-A\"\ntitle: \"Khác\"\ngroups:\n  - { id: I }\ntasks:\n", t1, t2, t3, tail }, 5, false },
+		{ "an anchor", { head, t1, anchor_item, t2, t3, tail }, 6, false },
+		{ "a duplicate task id", { head, t1, t2, dup_item, t3, tail }, 6, false },
+		{ "an unknown group", { head, t1, bad_group, t2, t3, tail }, 6, false },
+		{ "broken YAML", { head, t1, bad_yaml, t2, t3, tail }, 6, false },
+		{ "a top-level key among the tasks", { head, t1, "status: draft\n", t2, tail }, 5, false },
+	};
+	char *a = cat(base, N(base));
+	for (size_t i = 0; i < N(cases); i++) {
+		struct pair p = { .a = arena_new() };
+		p.whole = (hver_ctx_t){ .a = p.a, .s = &p.s, .rel_off = strlen("content/") };
+		p.near = p.whole;
+		char *b = cat(cases[i].parts, cases[i].n);
+		const hver_t *w = whole(&p, b), *n = near(&p, a, b);
+		assert_same(w, n, cases[i].what);
+		if ((p.near.nincremental == 1) != cases[i].incremental)
+			fail_msg("%s: parsed from its neighbour: %zu", cases[i].what, p.near.nincremental);
+		free(b);
+		hver_ctx_free(&p.whole);
+		hver_ctx_free(&p.near);
+		arena_free(p.a);
+	}
+	free(a);
+	free(t2done);
+}
+
+/* One-line flow items are items like any other; a flow list of tasks
+ * cannot be cut by lines and is parsed whole. */
+static void test_flow_tasks(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *a, *b;
+		size_t incremental;
+	} cases[] = {
+		{ "---\nnumber: \"2/KH-B\"\ntitle: B\ntasks:\n  - { id: \"1\", title: X, status: done }\n  - { id: \"2\", title: Y }\n---\n",
+		  "---\nnumber: \"2/KH-B\"\ntitle: B\ntasks:\n  - { id: \"1\", title: X, status: in_progress }\n  - { id: \"2\", title: Y }\n---\n", 1 },
+		{ "---\nnumber: \"2/KH-B\"\ntitle: B\ntasks: [{ id: \"1\", title: X, status: done },\n  { id: \"2\", title: Y }]\n---\n",
+		  "---\nnumber: \"2/KH-B\"\ntitle: B\ntasks: [{ id: \"1\", title: X, status: in_progress },\n  { id: \"2\", title: Y }]\n---\n", 0 },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		struct pair p = { .a = arena_new() };
+		p.whole = (hver_ctx_t){ .a = p.a, .s = &p.s, .rel_off = strlen("content/") };
+		p.near = p.whole;
+		const hver_t *w = whole(&p, cases[i].b), *n = near(&p, cases[i].a, cases[i].b);
+		size_t inc = p.near.nincremental;
+		int st = n->ntasks ? (int)n->tasks[0].status : -1;
+		assert_same(w, n, "flow style");
+		hver_ctx_free(&p.whole);
+		hver_ctx_free(&p.near);
+		arena_free(p.a);
+		assert_int_equal(inc, cases[i].incremental);
+		assert_int_equal(st, STATUS_IN_PROGRESS);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_iso_week),
+		cmocka_unit_test(test_near_equals_whole),
+		cmocka_unit_test(test_flow_tasks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,4 +1,4 @@
-/* ctx.h: the data templates see (docs/templates.md), built as jansson
+/* ctx.h: the data templates see (themes/README.md), built as jansson
  * values from the model.  Every function returns a new reference. */
 #ifndef PLANSITE_CTX_H
 #define PLANSITE_CTX_H

@@ -3,6 +3,8 @@
  * each from the version after it. */
 #include "hlog.h"
 
+#include "fetch.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -12,272 +14,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* ---- reading blobs ahead, on other threads ---- */
-
-/* libgit2 rebuilds a delta from the nearest base in its cache, so blobs
- * read in the order a pack holds them (each delta after its base) cost a
- * fraction of blobs read in history order.  The pack indexes give that
- * order; threads with their own repository handles read in it, ahead of
- * the parser, which takes each blob when its turn comes. */
-#define FETCH_THREADS 2
-
-struct fslot {
-	git_oid oid;
-	uint64_t key;           /* where it lies in the packs (the order of reading) */
-	char *text;
-	size_t len;
-	bool busy, done;
-};
-
-struct hfetch {
-	pthread_mutex_t lock;
-	pthread_cond_t ready, work;
-	char *gitdir;
-	struct fslot *slots;
-	size_t n, cap;          /* asked for */
-	size_t *order;          /* slot numbers in the order of reading */
-	size_t pos;             /* the next in that order */
-	size_t want;            /* the slot the parser waits for */
-	size_t held;            /* bytes read and not taken yet */
-	bool closed, stop;
-	pthread_t tid[FETCH_THREADS];
-	int nthreads;
-};
-
-/* Past this, readers only read the blob the parser waits for. */
-#define FETCH_HELD ((size_t)256 << 20)
-
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* Sets the key of every slot found in the pack index at path (version 2)
- * to pack << 48 | offset. */
-static void index_keys(struct hfetch *f, const char *path, uint64_t pack)
-{
-	int fd = open(path, O_RDONLY);
-	struct stat st;
-	if (fd < 0)
-		return;
-	if (fstat(fd, &st) < 0 || st.st_size < 8 + 1024) {
-		close(fd);
-		return;
-	}
-	size_t size = (size_t)st.st_size;
-	const unsigned char *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (m == MAP_FAILED)
-		return;
-	uint32_t n = be32(m + 8 + 255 * 4);
-	size_t sha = 8 + 1024, off = sha + (size_t)n * (GIT_OID_RAWSZ + 4), big = off + (size_t)n * 4;
-	if (memcmp(m, "\377tOc", 4) || be32(m + 4) != 2 || big > size)
-		goto out;
-	for (size_t i = 0; i < f->n; i++) {
-		const unsigned char *id = f->slots[i].oid.id;
-		uint32_t lo = id[0] ? be32(m + 8 + (id[0] - 1) * 4) : 0, hi = be32(m + 8 + id[0] * 4);
-		while (lo < hi && hi <= n) {
-			uint32_t mid = lo + (hi - lo) / 2;
-			int c = memcmp(m + sha + (size_t)mid * GIT_OID_RAWSZ, id, GIT_OID_RAWSZ);
-			if (c < 0) {
-				lo = mid + 1;
-			} else if (c > 0) {
-				hi = mid;
-			} else {
-				uint64_t o = be32(m + off + (size_t)mid * 4);
-				if (o & 0x80000000u) {
-					size_t at = big + (size_t)(o & 0x7fffffffu) * 8;
-					if (at + 8 > size)
-						break;
-					o = (uint64_t)be32(m + at) << 32 | be32(m + at + 4);
-				}
-				f->slots[i].key = pack << 48 | (o & 0xffffffffffffull);
-				break;
-			}
-		}
-	}
-out:
-	munmap((void *)m, size);
-}
-
-static int key_cmp(const void *x, const void *y, void *arg)
-{
-	const struct fslot *s = arg;
-	size_t a = *(const size_t *)x, b = *(const size_t *)y;
-	if (s[a].key != s[b].key)
-		return s[a].key < s[b].key ? -1 : 1;
-	return a < b ? -1 : a > b;
-}
-
-/* The order of reading: blobs in no pack (loose) first, as asked, then by
- * pack and offset. */
-static void read_order(struct hfetch *f)
-{
-	f->order = xmalloc((f->n + 1) * sizeof(size_t));
-	for (size_t i = 0; i < f->n; i++) {
-		f->order[i] = i;
-		f->slots[i].key = i;
-	}
-	buf_t dir = BUF_INIT;
-	buf_printf(&dir, "%sobjects/pack", f->gitdir);
-	DIR *d = opendir(dir.ptr);
-	struct dirent *de;
-	char **names = NULL;
-	size_t nn = 0;
-	while (d && (de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-		if (l > 4 && !strcmp(de->d_name + l - 4, ".idx")) {
-			names = xrealloc(names, (nn + 1) * sizeof(*names));
-			names[nn++] = xstrdup(de->d_name);
-		}
-	}
-	if (d)
-		closedir(d);
-	for (size_t i = 0; i < nn; i++) {
-		buf_t p = BUF_INIT;
-		buf_printf(&p, "%s/%s", dir.ptr, names[i]);
-		if (i < 0xfffe)
-			index_keys(f, p.ptr, i + 1);
-		buf_free(&p);
-		free(names[i]);
-	}
-	free(names);
-	buf_free(&dir);
-	qsort_r(f->order, f->n, sizeof(size_t), key_cmp, f->slots);
-}
-
-static void *fetch_worker(void *arg)
-{
-	struct hfetch *f = arg;
-	git_repository *git = NULL;
-	bool ok = git_repository_open(&git, f->gitdir) == 0;
-	pthread_mutex_lock(&f->lock);
-	for (;;) {
-		size_t i = SIZE_MAX;
-		while (!f->stop) {
-			if (f->closed && f->held > FETCH_HELD) {
-				if (f->want < f->n && !f->slots[f->want].busy) {
-					i = f->want;
-					break;
-				}
-			} else if (f->closed) {
-				while (f->pos < f->n && f->slots[f->order[f->pos]].busy)
-					f->pos++;
-				if (f->pos >= f->n)
-					break;
-				i = f->order[f->pos++];
-				break;
-			}
-			pthread_cond_wait(&f->work, &f->lock);
-		}
-		if (i == SIZE_MAX)
-			break;
-		f->slots[i].busy = true;
-		git_oid oid = f->slots[i].oid;
-		pthread_mutex_unlock(&f->lock);
-		char *text = NULL;
-		size_t len = 0;
-		git_blob *blob = NULL;
-		if (ok && git_blob_lookup(&blob, git, &oid) == 0) {
-			len = (size_t)git_blob_rawsize(blob);
-			text = xmalloc(len + 1);
-			memcpy(text, git_blob_rawcontent(blob), len);
-			text[len] = '\0';
-			git_blob_free(blob);
-		}
-		pthread_mutex_lock(&f->lock);
-		f->slots[i].text = text;
-		f->slots[i].len = len;
-		f->slots[i].done = true;
-		f->held += len;
-		pthread_cond_broadcast(&f->ready);
-	}
-	pthread_mutex_unlock(&f->lock);
-	git_repository_free(git);
-	return NULL;
-}
-
-static struct hfetch *fetch_start(git_repository *git)
-{
-	struct hfetch *f = xcalloc(1, sizeof(*f));
-	pthread_mutex_init(&f->lock, NULL);
-	pthread_cond_init(&f->ready, NULL);
-	pthread_cond_init(&f->work, NULL);
-	f->gitdir = xstrdup(git_repository_path(git));
-	/* in the packs' order, reading is cheap: two readers keep ahead */
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int want = cores > 1 ? FETCH_THREADS : 1;
-	for (int i = 0; i < want; i++)
-		if (pthread_create(&f->tid[f->nthreads], NULL, fetch_worker, f) == 0)
-			f->nthreads++;
-	return f;
-}
-
-/* Asks for a blob; returns its number.  Every blob is asked for before the
- * first fetch_get (no lock). */
-static size_t fetch_push(struct hfetch *f, const git_oid *oid)
-{
-	/* the readers wait for the last push: no lock needed before */
-	if (f->n == f->cap) {
-		f->cap = f->cap ? 2 * f->cap : 1024;
-		f->slots = xrealloc(f->slots, f->cap * sizeof(*f->slots));
-	}
-	f->slots[f->n] = (struct fslot){ .oid = *oid };
-	return f->n++;
-}
-
-/* The content of blob number i (malloc'd, the caller frees; NULL when it
- * cannot be read), waiting for it; each number is taken once.  git reads
- * it when no thread could be started. */
-static char *fetch_get(struct hfetch *f, size_t i, git_repository *git, size_t *len)
-{
-	pthread_mutex_lock(&f->lock);
-	if (!f->closed) {
-		read_order(f);
-		f->closed = true;
-	}
-	f->want = i;
-	pthread_cond_broadcast(&f->work);
-	if (!f->nthreads && !f->slots[i].done) {
-		/* no thread could start: read here */
-		git_oid oid = f->slots[i].oid;
-		pthread_mutex_unlock(&f->lock);
-		hver_ctx_t c = { .git = git };
-		*len = 0;
-		return hver_blob_text(&c, &oid, len);
-	}
-	while (!f->slots[i].done)
-		pthread_cond_wait(&f->ready, &f->lock);
-	char *t = f->slots[i].text;
-	*len = f->slots[i].len;
-	f->slots[i].text = NULL;
-	f->held -= *len;
-	pthread_cond_broadcast(&f->work);
-	pthread_mutex_unlock(&f->lock);
-	return t;
-}
-
-static void fetch_stop(struct hfetch *f)
-{
-	if (!f)
-		return;
-	pthread_mutex_lock(&f->lock);
-	f->stop = true;
-	pthread_cond_broadcast(&f->work);
-	pthread_mutex_unlock(&f->lock);
-	for (int i = 0; i < f->nthreads; i++)
-		pthread_join(f->tid[i], NULL);
-	for (size_t i = 0; i < f->n; i++)
-		free(f->slots[i].text);
-	free(f->slots);
-	free(f->order);
-	free(f->gitdir);
-	pthread_cond_destroy(&f->ready);
-	pthread_cond_destroy(&f->work);
-	pthread_mutex_destroy(&f->lock);
-	free(f);
-}
 
 /* The text of a file as the backward pass last saw it. */
 struct text {
@@ -570,7 +306,7 @@ static bool same_tree(const git_tree *x, const git_tree *y)
 
 /* Newest to oldest: each commit's changed plan files; the blob before each
  * change is asked for as it is found. */
-static int deltas(struct rd *w, struct hfetch *f, char **err)
+static int deltas(struct rd *w, fetch_t *f, char **err)
 {
 	git_tree *cur = NULL, *older = NULL;
 	size_t n = w->log->n;
@@ -597,7 +333,7 @@ fail:
 }
 
 /* Newest to oldest again: every earlier blob parsed from the one after it. */
-static void backward(struct rd *w, struct hfetch *f)
+static void backward(struct rd *w, fetch_t *f)
 {
 	size_t m = 0;
 	for (size_t k = w->log->n; k-- > 0;)
@@ -614,7 +350,7 @@ int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, const snap_t *snap, 
 {
 	memset(out, 0, sizeof(*out));
 	struct rd w = { .log = out, .vc = vc, .a = vc->a, .s = s, .git = vc->git, .prefix = prefix };
-	struct hfetch *fetch = NULL;
+	fetch_t *fetch = NULL;
 	int rc = -1;
 	if (!s->commit[0])
 		return 0;

@@ -1,6 +1,8 @@
 /* repo.c: reading content files from a Git commit or the working tree. */
 #include "repo.h"
 
+#include "fetch.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -93,8 +95,15 @@ struct collect {
 	git_repository *git;
 	const char *content;   /* "content" (no trailing slash) */
 	buf_t files;           /* rfile_t array */
+	buf_t pending;         /* struct pending array: blobs to read */
 	int failed;
 	char *err;
+};
+
+/* A blob found by the tree walk, read afterwards in pack order. */
+struct pending {
+	const char *rel;
+	git_oid oid;
 };
 
 static void push_file(struct collect *c, const char *rel, const char *data,
@@ -128,20 +137,39 @@ static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
 		return 0;
 	case GIT_FILEMODE_BLOB:
 	case GIT_FILEMODE_BLOB_EXECUTABLE: {
-		git_blob *blob = NULL;
-		if (git_blob_lookup(&blob, c->git, git_tree_entry_id(e)) < 0) {
-			c->err = git_err("reading blob");
-			c->failed = 1;
-			return -1;
-		}
-		push_file(c, rel, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
-			  git_tree_entry_id(e));
-		git_blob_free(blob);
+		struct pending pd = { rel, *git_tree_entry_id(e) };
+		buf_put(&c->pending, (const char *)&pd, sizeof(pd));
 		return 0;
 	}
 	default:
 		return 0;
 	}
+}
+
+/* Reads the blobs the walk found, in pack order on reader threads. */
+static int read_pending(struct collect *c, char **err)
+{
+	size_t n = c->pending.len / sizeof(struct pending);
+	const struct pending *pd = (const struct pending *)c->pending.ptr;
+	if (!n)
+		return 0;
+	fetch_t *f = fetch_start(c->git);
+	for (size_t i = 0; i < n; i++)
+		fetch_push(f, &pd[i].oid);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		char *data = fetch_get(f, i, c->git, &len);
+		if (!data) {
+			*err = git_err("reading blob");
+			rc = -1;
+			break;
+		}
+		push_file(c, pd[i].rel, data, len, &pd[i].oid);
+		free(data);
+	}
+	fetch_stop(f);
+	return rc;
 }
 
 static int path_cmp(const void *x, const void *y)
@@ -278,6 +306,8 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 			c.err = NULL;
 			goto out;
 		}
+		if (read_pending(&c, err) < 0)
+			goto out;
 	}
 	out->n = c.files.len / sizeof(rfile_t);
 	out->files = arena_alloc(a, (out->n + 1) * sizeof(rfile_t));
@@ -287,6 +317,7 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 	rc = 0;
 out:
 	buf_free(&c.files);
+	buf_free(&c.pending);
 	free(c.err);
 	git_tree_free(sub);
 	git_tree_entry_free(entry);

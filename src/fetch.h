@@ -1,0 +1,28 @@
+/* fetch.h: reading many blobs fast.  libgit2 rebuilds a delta from the
+ * nearest base in its cache, so blobs read in pack order cost a fraction of
+ * blobs read in any other order; threads with repository handles of their
+ * own read in that order, ahead of the caller. */
+#ifndef PLANSITE_FETCH_H
+#define PLANSITE_FETCH_H
+
+#include <stddef.h>
+#include <git2.h>
+
+typedef struct fetch fetch_t;
+
+/* Starts the readers for repository git (which must outlive the fetcher). */
+fetch_t *fetch_start(git_repository *git);
+
+/* Asks for a blob; returns its number.  Every blob is asked for before the
+ * first fetch_get. */
+size_t fetch_push(fetch_t *f, const git_oid *oid);
+
+/* The content of blob number i (malloc'd and NUL-terminated, the caller
+ * frees; NULL when it cannot be read), waiting for it.  Each number is
+ * taken once. */
+char *fetch_get(fetch_t *f, size_t i, git_repository *git, size_t *len);
+
+/* Stops the readers and frees f; accepts NULL. */
+void fetch_stop(fetch_t *f);
+
+#endif

@@ -56,14 +56,18 @@ measure() {
 	echo "bench: $name $(tail -n 1 "$TMP/time") (s KB)" >&2
 }
 
-plansite_build() { measure plansite "$TMP/plansite-out" ./plansite build --repo "$CORPUS" --out "$TMP/plansite-out"; }
+# PLANSITE_TIMING makes plansite print each stage's time; the history pass
+# is kept apart (history_pass) so its cost can be read on its own.
+plansite_build() {
+	PLANSITE_TIMING=1 measure plansite "$TMP/plansite-out" ./plansite build --repo "$CORPUS" --out "$TMP/plansite-out" &&
+		history_pass
+}
 hugo_build() { measure hugo "$TMP/hugo-out" hugo --source "$CORPUS/hugo" --destination "$TMP/hugo-out" --quiet; }
 
-# HISTORY PASS: when plansite can time its history walk on its own (the
-# "thay-doi" change log over $COMMITS commits), measure it here into
-# $TMP/history.times and let summary.py print it as a separate row.  For now
-# the whole build (which includes whatever history plansite reads) is all we time.
-history_pass() { :; }
+# history_pass: the history stage's seconds from the last build's timing lines.
+history_pass() {
+	sed -n 's/^plansite: history *\([0-9.]*\) s.*/\1/p' "$TMP/plansite.stderr" >>"$TMP/history.times"
+}
 
 # One warm-up run each (not counted), then RUNS alternating runs.
 echo "bench: warm-up, then $RUNS runs each" >&2
@@ -71,10 +75,10 @@ plansite_build || PLANSITE_RC=$?
 hugo_build
 : >"$TMP/plansite.times"
 : >"$TMP/hugo.times"
+: >"$TMP/history.times"
 for _ in $(seq "$RUNS"); do
 	if [ "$PLANSITE_RC" = 0 ]; then plansite_build || PLANSITE_RC=$?; fi
 	hugo_build
 done
-if [ "$PLANSITE_RC" = 0 ]; then history_pass; fi
 
 python3 bench/summary.py "$TMP" "$PLANS" "$TASKS" "$COMMITS" "$PLANSITE_RC"

@@ -33,11 +33,19 @@ for name in ("plansite", "hugo"):
     med[name] = (statistics.median(w for w, _ in r), statistics.median(m for _, m in r) / 1024)
     print("%-10s %7.2f s       %6.0f MB     %5d" % (name, med[name][0], med[name][1], len(r)))
 
+hist = os.path.join(tmp, "history.times")
+if os.path.exists(hist):
+    with open(hist) as f:
+        h = [float(x) for x in f if x.strip()]
+    if h:
+        print("plansite history pass (included above): median %.2f s over %d runs" % (statistics.median(h), len(h)))
+
 if len(med) == 2:
     speed = med["hugo"][0] / med["plansite"][0] if med["plansite"][0] else float("inf")
     mem = med["plansite"][1] / med["hugo"][1]
     how = "%.1fx faster than" % speed if speed >= 1 else "%.1fx slower than" % (1 / speed)
-    print("plansite is %s hugo (target: >= 3.5x), memory %.2fx of hugo (target: <150 MB)" % (how, mem))
+    print("plansite is %s hugo (target: >= 3.5x), memory %.2fx of hugo (%.0f MB; target: <150 MB)"
+          % (how, mem, med["plansite"][1]))
 
 for name in ("plansite", "hugo"):
     out = os.path.join(tmp, name + "-out")

@@ -109,19 +109,14 @@ static json_t *item_json(const hchange_t *c)
 	return o;
 }
 
-/* What lists of changes and tasks show of a plan (the summary's fields,
- * without its counts: thousands of entries name one). */
+/* What lists of changes and tasks show of a plan: its shared summary, or
+ * for a plan no longer published, its number and title as last seen. */
 static json_t *plan_brief(const plan_t *p, const char *label, const char *title)
 {
+	if (p)
+		return ctx_plan_summary(p);
 	json_t *o = json_object();
-	if (p) {
-		SET(o, "number", jstr(p->number));
-		SET(o, "id", jstr(p->id));
-		SET(o, "no_number", json_boolean(!p->number));
-		SET(o, "slug", jstr(p->slug));
-		SET(o, "url", jstr(p->url));
-		SET(o, "title", jstr(p->title));
-	} else {
+	{
 		SET(o, "number", jstr(label));
 		SET(o, "url", json_null());
 		SET(o, "title", jstr(title));

@@ -72,19 +72,6 @@ struct walk {
 	size_t nwtouched, capwtouched;
 };
 
-/* Appends to an arena array that doubles when full (old copies stay in the
- * arena until the build ends). */
-#define PUSH(a, arr, n, cap, item)                                              \
-	do {                                                                    \
-		if ((n) == (cap)) {                                             \
-			(cap) = (cap) ? 2 * (cap) : 8;                          \
-			void *grown_ = arena_alloc((a), (cap) * sizeof(*(arr))); \
-			if (n)                                                  \
-				memcpy(grown_, (arr), (n) * sizeof(*(arr)));    \
-			(arr) = grown_;                                         \
-		}                                                               \
-		(arr)[(n)++] = (item);                                          \
-	} while (0)
 
 static const char *intern(struct walk *w, const char *s)
 {
@@ -115,11 +102,11 @@ static void touch(struct walk *w, struct hplan *hp)
 	if (hp->stamp == w->seq + 1)
 		return;
 	hp->stamp = w->seq + 1;
-	PUSH(w->a, w->touched, w->ntouched, w->captouched, hp);
+	ARENA_PUSH(w->a, w->touched, w->ntouched, w->captouched, hp);
 	if (w->week && hp->wstamp != w->wserial) {
 		hp->wstamp = w->wserial;
 		hp->wstart = hp->cur;
-		PUSH(w->a, w->wtouched, w->nwtouched, w->capwtouched, hp);
+		ARENA_PUSH(w->a, w->wtouched, w->nwtouched, w->capwtouched, hp);
 	}
 }
 
@@ -141,7 +128,7 @@ static void detach(struct walk *w, struct slot *sl)
 static void attach(struct walk *w, struct slot *sl, struct hplan *hp)
 {
 	sl->hp = hp;
-	PUSH(w->a, hp->slots, hp->nslots, hp->capslots, sl);
+	ARENA_PUSH(w->a, hp->slots, hp->nslots, hp->capslots, sl);
 	touch(w, hp);
 }
 
@@ -165,7 +152,7 @@ static struct hplan *plan_of(struct walk *w, const hver_t *v)
 		hp = arena_alloc(w->a, sizeof(*hp));
 		hp->key = v->key;
 		strmap_put(&h->by_key, hp->key, hp);
-		PUSH(w->a, w->plans, w->nplans, w->capplans, hp);
+		ARENA_PUSH(w->a, w->plans, w->nplans, w->capplans, hp);
 	}
 	if (v->id && !hp->id) {
 		hp->id = v->id;
@@ -203,7 +190,7 @@ static void item_push(struct walk *w, hitems_t *l, struct hplan *hp, const htask
 		      const char *from, const char *to)
 {
 	hitem_t it = { .ver = hp->cur, .task = t, .from = from, .to = to, .hp = hp };
-	PUSH(w->a, l->v, l->n, l->cap, it);
+	ARENA_PUSH(w->a, l->v, l->n, l->cap, it);
 }
 
 static const htask_t *task_in(const hver_t *v, const char *id, size_t hint)
@@ -310,7 +297,7 @@ static void week_enter(struct walk *w, date_t date)
 	wk->start = mon;
 	wk->end = date_add_days(mon, 6);
 	w->week = wk;
-	PUSH(w->a, w->weeks, w->nweeks, w->capweeks, wk);
+	ARENA_PUSH(w->a, w->weeks, w->nweeks, w->capweeks, wk);
 }
 
 /* ---- changes ---- */
@@ -324,7 +311,7 @@ static void chg(struct walk *w, chg_t *c, const char *task, const char *field, c
 		const char *to)
 {
 	hchange_t x = { task, field, from, to };
-	PUSH(w->a, c->v, c->n, c->cap, x);
+	ARENA_PUSH(w->a, c->v, c->n, c->cap, x);
 }
 
 static const char *progress_text(struct walk *w, int p)
@@ -420,18 +407,18 @@ static hentry_t *entry_new(struct walk *w, struct hplan *hp, const char *path, c
 		e->base = hp->cur->base;
 		e->percent = e->base > 0 ? e->done * 100 / e->base : 0;
 	}
-	PUSH(w->a, w->entries, w->nentries, w->capentries, e);
+	ARENA_PUSH(w->a, w->entries, w->nentries, w->capentries, e);
 	if (hp)
-		PUSH(w->a, hp->entries, hp->nentries, hp->capentries, e);
+		ARENA_PUSH(w->a, hp->entries, hp->nentries, hp->capentries, e);
 	if (w->week)
-		PUSH(w->a, w->week->entries, w->week->nentries, w->week->capentries, e);
+		ARENA_PUSH(w->a, w->week->entries, w->week->nentries, w->week->capentries, e);
 	return e;
 }
 
 static void point_add(struct walk *w, struct hplan *hp, const hentry_t *e)
 {
 	hpoint_t p = { e->seq, e->time, e->tz, e->date, e->done, e->base, e->percent };
-	PUSH(w->a, hp->pts, hp->npts, hp->cappts, p);
+	ARENA_PUSH(w->a, hp->pts, hp->npts, hp->cappts, p);
 }
 
 /* Settles a touched plan after all the commit's files were read. */

@@ -49,6 +49,20 @@ void arena_free(arena_t *a);                      /* accepts NULL */
  * threads parse into arenas of their own, then hand them over. */
 void arena_adopt(arena_t *a, arena_t *from);
 
+/* Appends item to an arena array that doubles when full; the old copies
+ * stay in the arena until the build ends (at most twice the final size). */
+#define ARENA_PUSH(a, arr, n, cap, item)                                        \
+	do {                                                                    \
+		if ((n) == (cap)) {                                             \
+			(cap) = (cap) ? 2 * (cap) : 8;                          \
+			void *grown_ = arena_alloc((a), (cap) * sizeof(*(arr))); \
+			if (n)                                                  \
+				memcpy(grown_, (arr), (n) * sizeof(*(arr)));    \
+			(arr) = grown_;                                         \
+		}                                                               \
+		(arr)[(n)++] = (item);                                          \
+	} while (0)
+
 /* Reads a whole file; returns 0 and a malloc'd buffer (NUL-terminated). */
 int util_read_file(const char *path, char **out, size_t *len);
 

@@ -28,19 +28,6 @@ struct cand {
 	struct cand *next;
 };
 
-/* Appends to an arena array that doubles when full (the old copy stays in
- * the arena until the build ends: at most twice the final size). */
-#define PUSH(arr, n, cap, item)                                                   \
-	do {                                                                      \
-		if ((n) == (cap)) {                                               \
-			(cap) = (cap) ? 2 * (cap) : 8;                            \
-			void *grown_ = arena_alloc(x->a, (cap) * sizeof(*(arr))); \
-			if (n)                                                    \
-				memcpy(grown_, (arr), (n) * sizeof(*(arr)));      \
-			(arr) = grown_;                                           \
-		}                                                                 \
-		(arr)[(n)++] = (item);                                            \
-	} while (0)
 
 static char *key_in(arena_t *a, const char *s)
 {
@@ -90,7 +77,7 @@ static void add_cand(arena_t *a, struct xref *x, const char *key, unit_t *u)
 
 static void push_unit(struct xref *x, site_t *s, unit_t *u)
 {
-	PUSH(s->units, s->nunits, s->capunits, u);
+	ARENA_PUSH(x->a, s->units, s->nunits, s->capunits, u);
 }
 
 
@@ -214,7 +201,7 @@ static void load_units(arena_t *a, diag_t *d, site_t *s, struct xref *x, const s
 	for (size_t i = 0; i < s->nunits; i++) {
 		unit_t *u = s->units[i];
 		if (u->parent)
-			PUSH(u->parent->children, u->parent->nchildren, u->parent->capchildren, u);
+			ARENA_PUSH(x->a, u->parent->children, u->parent->nchildren, u->parent->capchildren, u);
 	}
 }
 
@@ -398,7 +385,7 @@ static void resolve_list(arena_t *a, diag_t *d, site_t *s, struct xref *x, urefs
 
 static void push_doc(struct xref *x, site_t *s, doc_t *dc)
 {
-	PUSH(s->docs, s->ndocs, s->capdocs, dc);
+	ARENA_PUSH(x->a, s->docs, s->ndocs, s->capdocs, dc);
 }
 
 static void load_documents(arena_t *a, diag_t *d, site_t *s, struct xref *x, const snap_t *snap)
@@ -495,7 +482,7 @@ static void link(struct xref *x, doc_t *from, doc_t *to, arena_t *a, size_t *cap
 		from->up = v;
 	}
 	from->up[from->nup++] = to;
-	PUSH(to->down, to->ndown, to->capdown, from);
+	ARENA_PUSH(x->a, to->down, to->ndown, to->capdown, from);
 }
 
 static const char *doc_where(const doc_t *dc)
@@ -614,7 +601,7 @@ void xref_resolve(arena_t *a, diag_t *d, site_t *s, const snap_t *snap)
 			resolve_one(a, d, s, x, &p->issuer, NULL);
 			scope = p->issuer.unit;
 			unit_t *iu = p->issuer.unit;
-			PUSH(iu->issued, iu->nissued, iu->capissued, p);
+			ARENA_PUSH(x->a, iu->issued, iu->nissued, iu->capissued, p);
 		}
 		for (size_t j = 0; j < p->ntasks; j++) {
 			task_t *t = &p->tasks[j];
@@ -623,12 +610,12 @@ void xref_resolve(arena_t *a, diag_t *d, site_t *s, const snap_t *snap)
 			for (size_t k = 0; k < t->lead.n; k++) {
 				unit_t *u = t->lead.v[k].unit;
 				if (!u->nled || u->led[u->nled - 1] != t)
-					PUSH(u->led, u->nled, u->capled, t);
+					ARENA_PUSH(x->a, u->led, u->nled, u->capled, t);
 			}
 			for (size_t k = 0; k < t->support.n; k++) {
 				unit_t *u = t->support.v[k].unit;
 				if (!u->nsupported || u->supported[u->nsupported - 1] != t)
-					PUSH(u->supported, u->nsupported, u->capsup, t);
+					ARENA_PUSH(x->a, u->supported, u->nsupported, u->capsup, t);
 			}
 		}
 		for (size_t j = 0; j < p->nindicators; j++)

@@ -80,6 +80,22 @@ static void test_nfc(void **state)
 	s = text_nfc("a\xFF" "b", 3, NULL);
 	assert_string_equal(s, "a\xEF\xBF\xBD" "b");
 	free(s);
+
+	/* the quick check: text that is already NFC comes back as it is, and
+	 * anything outside the blocks it trusts still gets normalised */
+	static const char *const cases[][2] = {
+		{ "Sở Khoa học & Công nghệ – “5 rõ” ≥ 70%", "Sở Khoa học & Công nghệ – “5 rõ” ≥ 70%" },
+		{ "\xE2\x84\xA6", "\xCE\xA9" },                 /* OHM SIGN -> OMEGA (a singleton) */
+		{ "x\xE2\x80\x80y", "x\xE2\x80\x82y" },          /* EN QUAD -> EN SPACE */
+		{ "Vie\xCC\xA3\xCC\x82t Nam", "Việt Nam" },       /* a mark after trusted letters */
+		{ "\xE1\xBB\x87\xCC\x81", "\xE1\xBB\x87\xCC\x81" }, /* ệ + acute: no composite */
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		s = text_nfc(cases[i][0], strlen(cases[i][0]), &len);
+		if (strcmp(s, cases[i][1]) || len != strlen(cases[i][1]))
+			fail_msg("nfc case %zu: got \"%s\"", i, s);
+		free(s);
+	}
 }
 
 static void expect_same_key(const char *a, const char *b, int same)

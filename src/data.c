@@ -311,9 +311,25 @@ static int put_json(out_t *o, diag_t *d, const char *rel, json_t *j)
 	return rc;
 }
 
-int data_write(const site_t *s, out_t *o, diag_t *d)
+int data_write(const site_t *s, out_t *o, diag_t *d, int part)
 {
 	int rc = 0;
+	if (part == 1) {
+		rc |= put_json(o, d, "du-lieu/units.json", units_json(s));
+		rc |= put_json(o, d, "du-lieu/documents.json", documents_json(s));
+		rc |= put_json(o, d, "du-lieu/changes.json", changes_json(s));
+		return rc ? -1 : 0;
+	}
+	if (part == 2) {
+		size_t len;
+		char *csv = tasks_csv(s, &len);
+		rc |= put(o, d, "du-lieu/tasks.csv", csv, len);
+		free(csv);
+		char *sm = sitemap(s, &len);
+		rc |= put(o, d, "sitemap.xml", sm, len);
+		free(sm);
+		return rc ? -1 : 0;
+	}
 	/* one plan's tree at a time: the whole portal's would take hundreds
 	 * of megabytes of jansson objects */
 	buf_t pj = BUF_INIT;
@@ -330,16 +346,6 @@ int data_write(const site_t *s, out_t *o, diag_t *d)
 	buf_putc(&pj, ']');
 	rc |= put(o, d, "du-lieu/plans.json", pj.ptr, pj.len);
 	buf_free(&pj);
-	rc |= put_json(o, d, "du-lieu/units.json", units_json(s));
-	rc |= put_json(o, d, "du-lieu/documents.json", documents_json(s));
-	rc |= put_json(o, d, "du-lieu/changes.json", changes_json(s));
-	size_t len;
-	char *csv = tasks_csv(s, &len);
-	rc |= put(o, d, "du-lieu/tasks.csv", csv, len);
-	free(csv);
-	char *sm = sitemap(s, &len);
-	rc |= put(o, d, "sitemap.xml", sm, len);
-	free(sm);
 	return rc ? -1 : 0;
 }
 

@@ -9,8 +9,11 @@
 #include "model.h"
 #include "output.h"
 
-/* Writes every open data file and the sitemap; 0 or -1 (reported to d). */
-int data_write(const site_t *s, out_t *o, diag_t *d);
+/* Writes part of the open data, so the parts can be written on different
+ * threads: 0 plans.json; 1 units.json, documents.json, changes.json;
+ * 2 tasks.csv and the sitemap.  Returns 0 or -1 (reported to d). */
+#define DATA_PARTS 3
+int data_write(const site_t *s, out_t *o, diag_t *d, int part);
 
 /* The description of each file and its fields, for the /du-lieu/ page. */
 json_t *data_describe(void);

@@ -576,7 +576,7 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 		job_history(r, base, j);
 		break;
 	case JOB_OPEN_DATA:
-		if (data_write(r->s, r->o, r->d) < 0)
+		if (data_write(r->s, r->o, r->d, (int)(uintptr_t)j->item) < 0)
 			atomic_store(&r->failed, 1);
 		break;
 	case JOB_SEARCH_INDEX:
@@ -646,11 +646,12 @@ static void copy_static(struct run *r)
 int render_site(site_t *s, const theme_t *th, out_t *o, diag_t *d, const render_opts_t *ro)
 {
 	struct run r = { .s = s, .th = th, .o = o, .d = d, .ro = ro };
-	size_t cap = 16 + s->nplans + s->nunits + s->ndocs + s->npages + changes_page_count(s) +
+	size_t cap = 32 + s->nplans + s->nunits + s->ndocs + s->npages + changes_page_count(s) +
 		     changes_week_count(s);
 	r.jobs = xmalloc(cap * sizeof(job_t));
 	/* the biggest jobs first, so the threads finish together */
-	r.jobs[r.njobs++] = (job_t){ JOB_OPEN_DATA, NULL };
+	for (int k = 0; k < DATA_PARTS; k++)
+		r.jobs[r.njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)k };
 	r.jobs[r.njobs++] = (job_t){ JOB_SEARCH_INDEX, NULL };
 	r.jobs[r.njobs++] = (job_t){ JOB_HOME, NULL };
 	r.jobs[r.njobs++] = (job_t){ JOB_PLANS, NULL };

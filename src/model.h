@@ -117,6 +117,7 @@ struct unit {
 	const char **aliases;
 	size_t naliases;
 	const char *parent_id;
+	loc_t parent_loc;
 	unit_t *parent;
 	loc_t loc;
 	bool registered;

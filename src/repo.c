@@ -224,12 +224,11 @@ static void walk_dir(struct collect *c, const char *dir, const char *rel)
 	closedir(dp);
 }
 
-static void set_time(repo_t *r, git_commit *commit, snap_t *out)
+static void set_time(git_commit *commit, snap_t *out)
 {
 	git_oid_tostr(out->commit, sizeof(out->commit), git_commit_id(commit));
 	out->time = (int64_t)git_commit_time(commit);
 	out->tz = git_commit_time_offset(commit);
-	(void)r;
 }
 
 int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
@@ -267,7 +266,7 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 		char *ignored = NULL;
 		if (repo_resolve(r, ref, &oid, &ignored) == 0 &&
 		    git_commit_lookup(&commit, r->git, &oid) == 0)
-			set_time(r, commit, out);
+			set_time(commit, out);
 		free(ignored);
 		char *dir = arena_printf(a, "%s%s", wd, c.content);
 		struct stat st;
@@ -292,7 +291,7 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 			*err = git_err("reading commit");
 			goto out;
 		}
-		set_time(r, commit, out);
+		set_time(commit, out);
 		if (git_tree_entry_bypath(&entry, tree, c.content) < 0 ||
 		    git_tree_entry_type(entry) != GIT_OBJECT_TREE ||
 		    git_tree_lookup(&sub, r->git, git_tree_entry_id(entry)) < 0) {

@@ -142,6 +142,8 @@ static void load_units(arena_t *a, diag_t *d, site_t *s, struct xref *x, const s
 		u->name = sval(a, d, m, "name");
 		u->kind = sval(a, d, m, "kind");
 		u->parent_id = sval(a, d, m, "parent");
+		if (u->parent_id)
+			u->parent_loc = ynode_get(m, "parent")->loc;
 		u->aliases = list_of(a, d, ynode_get(m, "aliases"), &u->naliases);
 		if (!u->id || !u->name) {
 			diag_error(d, &m->loc, "unit needs an id and a name");
@@ -180,12 +182,9 @@ static void load_units(arena_t *a, diag_t *d, site_t *s, struct xref *x, const s
 		if (!u->parent_id)
 			continue;
 		u->parent = strmap_get(&x->units_by_id, u->parent_id);
-		if (!u->parent) {
-			const ynode_t *m = root->kids[0];
-			loc_t loc = u->loc;
-			(void)m;
-			diag_error(d, &loc, "unit \"%s\": unknown parent \"%s\"", u->id, u->parent_id);
-		}
+		if (!u->parent)
+			diag_error(d, &u->parent_loc, "unit \"%s\": unknown parent \"%s\"", u->id,
+				   u->parent_id);
 	}
 	for (size_t i = 0; i < s->nunits; i++) {
 		unit_t *u = s->units[i];

@@ -139,7 +139,7 @@ commit "$R" "2025-12-03T09:00:00+07:00" "Sai danh mục"
 rc=0
 ps build --repo "$R" --out "$O" 2>"$T/err" || rc=$?
 check "duplicate unit ids are errors at their place" grep -q 'content/units.yaml:3:9: error: duplicate unit id "a" (first at line 1)' "$T/err"
-check "unknown parents are errors" grep -q 'content/units.yaml:4:3: error: unit "c": unknown parent "nowhere"' "$T/err"
+check "unknown parents are errors" grep -q 'content/units.yaml:4:29: error: unit "c": unknown parent "nowhere"' "$T/err"
 check "parent cycles are errors" grep -q 'error: unit "a" is its own ancestor' "$T/err"
 
 finish

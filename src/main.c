@@ -30,74 +30,101 @@ static const char usage[] =
 	"\n"
 	"exit status: 0 built, 1 content errors (nothing published), 2 usage or environment errors\n";
 
-int main(int argc, char **argv)
+enum { O_REPO = 256, O_REF, O_CONTENT, O_WORKTREE, O_THEME, O_OUT, O_ASOF, O_BASE,
+       O_STRICT, O_PORT, O_JOBS, O_HELP, O_VERSION };
+
+static const struct option opts[] = {
+	{ "repo", required_argument, NULL, O_REPO },
+	{ "ref", required_argument, NULL, O_REF },
+	{ "content", required_argument, NULL, O_CONTENT },
+	{ "worktree", no_argument, NULL, O_WORKTREE },
+	{ "theme", required_argument, NULL, O_THEME },
+	{ "out", required_argument, NULL, O_OUT },
+	{ "as-of", required_argument, NULL, O_ASOF },
+	{ "base-url", required_argument, NULL, O_BASE },
+	{ "strict", no_argument, NULL, O_STRICT },
+	{ "port", required_argument, NULL, O_PORT },
+	{ "jobs", required_argument, NULL, O_JOBS },
+	{ "help", no_argument, NULL, O_HELP },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A number in lo..hi, or -1. */
+static long number(const char *s, long lo, long hi)
 {
-	enum { O_REPO = 256, O_REF, O_CONTENT, O_WORKTREE, O_THEME, O_OUT, O_ASOF, O_BASE,
-	       O_STRICT, O_PORT, O_JOBS, O_HELP, O_VERSION };
-	static const struct option opts[] = {
-		{ "repo", required_argument, NULL, O_REPO },
-		{ "ref", required_argument, NULL, O_REF },
-		{ "content", required_argument, NULL, O_CONTENT },
-		{ "worktree", no_argument, NULL, O_WORKTREE },
-		{ "theme", required_argument, NULL, O_THEME },
-		{ "out", required_argument, NULL, O_OUT },
-		{ "as-of", required_argument, NULL, O_ASOF },
-		{ "base-url", required_argument, NULL, O_BASE },
-		{ "strict", no_argument, NULL, O_STRICT },
-		{ "port", required_argument, NULL, O_PORT },
-		{ "jobs", required_argument, NULL, O_JOBS },
-		{ "help", no_argument, NULL, O_HELP },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ NULL, 0, NULL, 0 },
-	};
-	build_opts_t bo = { .content = "content", .out = "public" };
-	int port = 1313;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case O_REPO: bo.repo = optarg; break;
-		case O_REF: bo.ref = optarg; break;
-		case O_CONTENT: bo.content = optarg; break;
-		case O_WORKTREE: bo.worktree = true; break;
-		case O_THEME: bo.theme = optarg; break;
-		case O_OUT: bo.out = optarg; break;
-		case O_BASE: bo.base_url = optarg; break;
-		case O_STRICT: bo.strict = true; break;
-		case O_ASOF:
-			if (date_parse_iso(optarg, &bo.as_of) < 0) {
-				fprintf(stderr, "plansite: --as-of wants a date YYYY-MM-DD, not \"%s\"\n", optarg);
-				return 2;
-			}
-			break;
-		case O_PORT: {
-			char *end;
-			long p = strtol(optarg, &end, 10);
-			if (*end || p < 1 || p > 65535) {
-				fprintf(stderr, "plansite: --port wants 1..65535, not \"%s\"\n", optarg);
-				return 2;
-			}
-			port = (int)p;
-			break;
-		}
-		case O_JOBS: {
-			char *end;
-			long j = strtol(optarg, &end, 10);
-			if (*end || j < 1 || j > 16) {
-				fprintf(stderr, "plansite: --jobs wants 1..16, not \"%s\"\n", optarg);
-				return 2;
-			}
-			bo.threads = (int)j;
-			break;
-		}
-		case 'h':
-		case O_HELP: fputs(usage, stdout); return 0;
-		case O_VERSION: puts("plansite " PLANSITE_VERSION); return 0;
-		default:
-			fprintf(stderr, "plansite: unknown option \"%s\"\n%s", argv[optind - 1], usage);
+	char *end;
+	long v = strtol(s, &end, 10);
+	return *s && !*end && v >= lo && v <= hi ? v : -1;
+}
+
+/* Applies one option.  Returns 0, 1 when it printed help or the version
+ * (exit 0), or 2 after printing a usage error. */
+static int apply(int c, const char *arg, const char *word, build_opts_t *bo, int *port)
+{
+	switch (c) {
+	case O_REPO: bo->repo = arg; return 0;
+	case O_REF: bo->ref = arg; return 0;
+	case O_CONTENT: bo->content = arg; return 0;
+	case O_WORKTREE: bo->worktree = true; return 0;
+	case O_THEME: bo->theme = arg; return 0;
+	case O_OUT: bo->out = arg; return 0;
+	case O_STRICT: bo->strict = true; return 0;
+	case O_BASE:
+		if (strncmp(arg, "https://", 8) && strncmp(arg, "http://", 7)) {
+			fprintf(stderr, "plansite: --base-url wants an http:// or https:// address, not \"%s\"\n", arg);
 			return 2;
 		}
+		bo->base_url = arg;
+		return 0;
+	case O_ASOF:
+		if (date_parse_iso(arg, &bo->as_of) < 0) {
+			fprintf(stderr, "plansite: --as-of wants a date YYYY-MM-DD, not \"%s\"\n", arg);
+			return 2;
+		}
+		return 0;
+	case O_PORT:
+		if ((*port = (int)number(arg, 1, 65535)) < 0) {
+			fprintf(stderr, "plansite: --port wants 1..65535, not \"%s\"\n", arg);
+			return 2;
+		}
+		return 0;
+	case O_JOBS:
+		if ((bo->threads = (int)number(arg, 1, 16)) < 0) {
+			fprintf(stderr, "plansite: --jobs wants 1..16, not \"%s\"\n", arg);
+			return 2;
+		}
+		return 0;
+	case 'h':
+	case O_HELP: fputs(usage, stdout); return 1;
+	case O_VERSION: puts("plansite " PLANSITE_VERSION); return 1;
+	default:
+		fprintf(stderr, "plansite: unknown option \"%s\"\n%s", word, usage);
+		return 2;
 	}
+}
+
+/* Parses options from argv[optind..]; "+" stops at the first word that is
+ * not an option (the command).  Returns as apply does. */
+static int parse(int argc, char **argv, const char *spec, build_opts_t *bo, int *port)
+{
+	int c;
+	while ((c = getopt_long(argc, argv, spec, opts, NULL)) != -1) {
+		int rc = apply(c, optarg, argv[optind - 1], bo, port);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	build_opts_t bo = { .content = "content", .out = "public" };
+	int port = 1313;
+	opterr = 0;
+	int rc = parse(argc, argv, "+h", &bo, &port);
+	if (rc)
+		return rc == 1 ? 0 : 2;
 	if (optind >= argc) {
 		fputs(usage, stderr);
 		return 2;
@@ -108,50 +135,9 @@ int main(int argc, char **argv)
 		int sub_argc = argc - optind + 1;
 		char **sub_argv = argv + optind - 1;
 		optind = 1;
-		while ((c = getopt_long(sub_argc, sub_argv, "h", opts, NULL)) != -1) {
-			switch (c) {
-			case O_REPO: bo.repo = optarg; break;
-			case O_REF: bo.ref = optarg; break;
-			case O_CONTENT: bo.content = optarg; break;
-			case O_WORKTREE: bo.worktree = true; break;
-			case O_THEME: bo.theme = optarg; break;
-			case O_OUT: bo.out = optarg; break;
-			case O_BASE: bo.base_url = optarg; break;
-			case O_STRICT: bo.strict = true; break;
-			case O_ASOF:
-				if (date_parse_iso(optarg, &bo.as_of) < 0) {
-					fprintf(stderr, "plansite: --as-of wants a date YYYY-MM-DD, not \"%s\"\n",
-						optarg);
-					return 2;
-				}
-				break;
-			case O_PORT: {
-				char *end;
-				long p = strtol(optarg, &end, 10);
-				if (*end || p < 1 || p > 65535) {
-					fprintf(stderr, "plansite: --port wants 1..65535, not \"%s\"\n", optarg);
-					return 2;
-				}
-				port = (int)p;
-				break;
-			}
-			case O_JOBS: {
-				char *end;
-				long j = strtol(optarg, &end, 10);
-				if (*end || j < 1 || j > 16) {
-					fprintf(stderr, "plansite: --jobs wants 1..16, not \"%s\"\n", optarg);
-					return 2;
-				}
-				bo.threads = (int)j;
-				break;
-			}
-			case 'h':
-			case O_HELP: fputs(usage, stdout); return 0;
-			default:
-				fprintf(stderr, "plansite: unknown option \"%s\"\n%s", sub_argv[optind - 1], usage);
-				return 2;
-			}
-		}
+		rc = parse(sub_argc, sub_argv, "h", &bo, &port);
+		if (rc)
+			return rc == 1 ? 0 : 2;
 		if (optind < sub_argc) {
 			fprintf(stderr, "plansite: unexpected argument \"%s\"\n", sub_argv[optind]);
 			return 2;
@@ -170,7 +156,7 @@ int main(int argc, char **argv)
 	}
 	diag_t *d = diag_new();
 	char *err = NULL;
-	int rc = build_run(&bo, d, publish, &err);
+	rc = build_run(&bo, d, publish, &err);
 	diag_print(d, stderr);
 	if (err) {
 		fprintf(stderr, "plansite: error: %s\n", err);

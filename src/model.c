@@ -603,6 +603,18 @@ static void parse_site(struct ctx *c, site_t *s, const rfile_t *f)
 	s->repo_url = str_of(c, ynode_get(root, "repo_url"), "repo_url");
 	s->owner = str_of(c, ynode_get(root, "owner"), "owner");
 	s->params = params_of(c, root, known);
+	/* addresses end up in href attributes: only web addresses, never a
+	 * javascript: or data: URL */
+	static const char *const urls[] = { "base_url", "repo_url" };
+	const char **fields[] = { &s->base_url, &s->repo_url };
+	for (size_t i = 0; i < 2; i++) {
+		const char *u = *fields[i];
+		if (u && strncmp(u, "https://", 8) && strncmp(u, "http://", 7)) {
+			diag_error(c->d, &ynode_get(root, urls[i])->loc,
+				   "%s must be a web address (http:// or https://), not \"%s\"", urls[i], u);
+			*fields[i] = NULL;
+		}
+	}
 	if (s->language) {
 		for (const char *p = s->language; *p; p++)
 			if (!isalnum((unsigned char)*p) && *p != '-') {

@@ -122,6 +122,18 @@ attachments: [../../etc/passwd]
 ---
 MD
 
+# addresses in site.yaml become links: only web addresses
+cp "$R/content/site.yaml" "$T/site.yaml"
+printf 'repo_url: "javascript:alert(1)"\n' >>"$R/content/site.yaml"
+commit "$R" "2025-12-02T10:00:00+07:00" "repo_url xấu"
+rc=0
+ps build --repo "$R" --out "$O" 2>"$T/err" || rc=$?
+check "a javascript: repo_url is an error at its value" bash -c "test $rc = 1 && grep -q '^content/site.yaml:4:11: error: repo_url must be a web address' '$T/err'"
+cp "$T/site.yaml" "$R/content/site.yaml"
+commit "$R" "2025-12-02T11:00:00+07:00" "repo_url bỏ"
+ps build --repo "$R" --out "$T/x" --base-url "javascript:alert(1)" 2>/dev/null && rc=0 || rc=$?
+check "a javascript: --base-url is a usage error" test "$rc" = 2
+
 # every error of a run, sorted by file and position
 cat >"$R/content/plans/b1.md" <<'MD'
 ---

@@ -656,7 +656,8 @@ static void finish(struct walk *w)
 		hp->pub.series.v = hp->pts;
 		hp->pub.series.n = hp->npts;
 	}
-	qsort(w->entries, w->nentries, sizeof(*w->entries), entry_cmp);
+	if (w->nentries)
+		qsort(w->entries, w->nentries, sizeof(*w->entries), entry_cmp);
 	h->entries = (const hentry_t **)w->entries;
 	h->nentries = w->nentries;
 	/* a week whose commits changed nothing that matters has no report */
@@ -678,7 +679,8 @@ static void finish(struct walk *w)
 						     : (it->ver->number ? it->ver->number : it->ver->id);
 			}
 	}
-	qsort(w->weeks, w->nweeks, sizeof(*w->weeks), week_cmp);
+	if (w->nweeks)
+		qsort(w->weeks, w->nweeks, sizeof(*w->weeks), week_cmp);
 	h->weeks = w->weeks;
 	h->nweeks = w->nweeks;
 	for (size_t i = 0; i < s->ndocs; i++)

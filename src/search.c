@@ -800,7 +800,8 @@ static void shard(struct ix *x, const char *key, size_t keylen, size_t k, const 
 
 static void write_dictionary(struct ix *x)
 {
-	qsort(x->terms, x->nterms, sizeof(*x->terms), term_cmp);
+	if (x->nterms)
+		qsort(x->terms, x->nterms, sizeof(*x->terms), term_cmp);
 	word_t *w = xmalloc((x->nterms + 1) * sizeof(*w));
 	size_t nw = 0;
 	buf_t entries = BUF_INIT;

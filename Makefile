@@ -20,7 +20,7 @@ SANOBJ   := $(SRC:src/%.c=build/san/%.o)
 SANLIB   := $(LIBSRC:src/%.c=build/san/%.o)
 UNITBIN  := $(UNITSRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all test unit e2e deps-test test-browser bench clean valgrind sample
+.PHONY: all test unit e2e deps-test test-browser bench clean valgrind sample fuzz
 
 all: plansite
 
@@ -70,6 +70,9 @@ test-browser: plansite
 bench: plansite
 	./.ci/deps bench
 	./bench/run.sh
+
+fuzz: build/san/plansite
+	./tests/fuzz/mutate.py $${SEED:-1} $${N:-200}
 
 valgrind: plansite
 	VALGRIND=1 PLANSITE=$(CURDIR)/plansite ./tests/e2e/run.sh

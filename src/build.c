@@ -99,10 +99,6 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		as_of = snap.worktree || !snap.commit[0] ? today() : progress_as_of(snap.time, snap.tz);
 	progress_compute(s, as_of);
 	lap("xref", &t0);
-	if (publish && !diag_errors(d) &&
-	    history_build(&s->history, repo, a, s, &snap, o->content ? o->content : "content", err) < 0)
-		goto done;
-	lap("history", &t0);
 	if (!publish)
 		report_incomplete(s, d);
 
@@ -120,9 +116,20 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	}
 	if (out_begin(&out, o->out ? o->out : "public", repo_workdir(repo), err) < 0)
 		goto done;
+	/* the pages that show no history render on every core while this
+	 * thread reads the history; then the pages that show it */
 	render_opts_t ro = { .threads = o->threads, .inject = o->inject };
-	int rendered = render_site(s, &th, out, d, &ro);
+	render_t *rr;
+	render_begin(&rr, s, &th, out, d, &ro);
+	int hist = history_build(&s->history, repo, a, s, &snap,
+				 o->content ? o->content : "content", err);
+	lap("history", &t0);
+	int rendered = render_finish(rr, hist == 0);
 	lap("render", &t0);
+	if (hist < 0) {
+		rc = BUILD_ENV;
+		goto done;
+	}
 	if (rendered < 0 || diag_errors(d)) {
 		out_abort(out);
 		out = NULL;

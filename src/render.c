@@ -3,6 +3,7 @@
  * own file, so output does not depend on scheduling. */
 #include "render.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -102,7 +103,7 @@ static json_t *site_json(const site_t *s)
 		json_array_append_new(pages, p);
 	}
 	SET(o, "pages", pages);
-	SET(o, "history", changes_site_info(s));
+	/* history: filled in when the history has been read (render_finish) */
 	if (s->params)
 		SET(o, "params", ctx_params(s->params));
 	return o;
@@ -643,68 +644,132 @@ static void copy_static(struct run *r)
 	}
 }
 
-int render_site(site_t *s, const theme_t *th, out_t *o, diag_t *d, const render_opts_t *ro)
+/* Pages that show history (plans, documents, home, changes, weeks) and
+ * changes.json wait for it; everything else renders while it is read. */
+static bool needs_history(job_kind_t k, const void *item)
 {
-	struct run r = { .s = s, .th = th, .o = o, .d = d, .ro = ro };
-	size_t cap = 32 + s->nplans + s->nunits + s->ndocs + s->npages + changes_page_count(s) +
-		     changes_week_count(s);
-	r.jobs = xmalloc(cap * sizeof(job_t));
+	switch (k) {
+	case JOB_CHANGES: case JOB_ATOM: case JOB_WEEKS: case JOB_WEEK:
+	case JOB_HOME: case JOB_PLAN: case JOB_DOC:
+		return true;
+	case JOB_OPEN_DATA:
+		return (uintptr_t)item == 1;
+	default:
+		return false;
+	}
+}
+
+struct render {
+	struct run r;
+	pthread_t tid[16];
+	int nthreads, started;
+};
+
+static void start_workers(struct render *rr)
+{
+	rr->started = 0;
+	for (int i = 0; i < rr->nthreads; i++)
+		if (pthread_create(&rr->tid[rr->started], NULL, worker, &rr->r) == 0)
+			rr->started++;
+	if (!rr->started)
+		worker(&rr->r);   /* no thread could start: do the work here */
+}
+
+static void join_workers(struct render *rr)
+{
+	for (int i = 0; i < rr->started; i++)
+		pthread_join(rr->tid[i], NULL);
+	rr->started = 0;
+}
+
+int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t *d,
+		 const render_opts_t *ro)
+{
+	struct render *rr = xcalloc(1, sizeof(*rr));
+	struct run *r = &rr->r;
+	*r = (struct run){ .s = s, .th = th, .o = o, .d = d, .ro = ro };
+	size_t cap = 32 + s->nplans + s->nunits + s->ndocs + s->npages;
+	r->jobs = xmalloc(cap * sizeof(job_t));
 	/* the biggest jobs first, so the threads finish together */
-	for (int k = 0; k < DATA_PARTS; k++)
-		r.jobs[r.njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)k };
-	r.jobs[r.njobs++] = (job_t){ JOB_SEARCH_INDEX, NULL };
-	r.jobs[r.njobs++] = (job_t){ JOB_HOME, NULL };
-	r.jobs[r.njobs++] = (job_t){ JOB_PLANS, NULL };
-	r.jobs[r.njobs++] = (job_t){ JOB_DEADLINES, NULL };
-	r.jobs[r.njobs++] = (job_t){ JOB_UNITS, NULL };
-	r.jobs[r.njobs++] = (job_t){ JOB_DOCS, NULL };
-	for (size_t i = 0; i < s->ndocs; i++)
-		if (!s->docs[i]->plan)
-			r.jobs[r.njobs++] = (job_t){ JOB_DOC, s->docs[i] };
+	r->jobs[r->njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)0 };
+	r->jobs[r->njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)2 };
+	r->jobs[r->njobs++] = (job_t){ JOB_SEARCH_INDEX, NULL };
+	r->jobs[r->njobs++] = (job_t){ JOB_PLANS, NULL };
+	r->jobs[r->njobs++] = (job_t){ JOB_DEADLINES, NULL };
+	r->jobs[r->njobs++] = (job_t){ JOB_UNITS, NULL };
+	r->jobs[r->njobs++] = (job_t){ JOB_DOCS, NULL };
 	for (size_t i = 0; i < s->nunits; i++)
-		r.jobs[r.njobs++] = (job_t){ JOB_UNIT, s->units[i] };
-	for (size_t i = 0; i < s->nplans; i++)
-		r.jobs[r.njobs++] = (job_t){ JOB_PLAN, s->plans[i] };
+		r->jobs[r->njobs++] = (job_t){ JOB_UNIT, s->units[i] };
 	for (size_t i = 0; i < s->npages; i++)
-		r.jobs[r.njobs++] = (job_t){ JOB_PAGE, &s->pages[i] };
-	r.jobs[r.njobs++] = (job_t){ JOB_SEARCH, NULL };
-	r.jobs[r.njobs++] = (job_t){ JOB_DATA, NULL };
-	r.jobs[r.njobs++] = (job_t){ JOB_404, NULL };
-	r.jobs[r.njobs++] = (job_t){ JOB_ATOM, NULL };
-	r.jobs[r.njobs++] = (job_t){ JOB_WEEKS, NULL };
-	for (size_t i = 0; i < changes_page_count(s); i++)
-		r.jobs[r.njobs++] = (job_t){ JOB_CHANGES, (const void *)(uintptr_t)i };
-	for (size_t i = 0; i < changes_week_count(s); i++)
-		r.jobs[r.njobs++] = (job_t){ JOB_WEEK, (const void *)(uintptr_t)i };
+		r->jobs[r->njobs++] = (job_t){ JOB_PAGE, &s->pages[i] };
+	r->jobs[r->njobs++] = (job_t){ JOB_SEARCH, NULL };
+	r->jobs[r->njobs++] = (job_t){ JOB_DATA, NULL };
+	r->jobs[r->njobs++] = (job_t){ JOB_404, NULL };
+	for (size_t i = 0; i < r->njobs; i++)
+		assert(!needs_history(r->jobs[i].kind, r->jobs[i].item));
 
 	ctx_cache_build(s);
-	r.base = json_object();
-	SET(r.base, "site", site_json(s));
-	SET(r.base, "t", json_deep_copy(th->strings));
-	copy_static(&r);
+	r->base = json_object();
+	SET(r->base, "site", site_json(s));
+	SET(r->base, "t", json_deep_copy(th->strings));
+	copy_static(r);
 
 	int n = ro->threads;
 	if (n <= 0) {
 		long c = sysconf(_SC_NPROCESSORS_ONLN);
 		n = c > 0 ? (int)c : 1;
 	}
-	if (n > 16)
-		n = 16;
-	pthread_t tid[16];
-	int started = 0;
-	for (int i = 1; i < n; i++)
-		if (pthread_create(&tid[started], NULL, worker, &r) == 0)
-			started++;
-	worker(&r);
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
+	rr->nthreads = n > 16 ? 16 : n;
+	start_workers(rr);
+	*out = rr;
+	return 0;
+}
+
+int render_finish(render_t *rr, bool with_history)
+{
+	struct run *r = &rr->r;
+	const site_t *s = r->s;
+	join_workers(rr);
+	if (with_history) {
+		/* the second batch: what shows the history, now read */
+		size_t cap = 16 + s->nplans + s->ndocs + changes_page_count(s) + changes_week_count(s);
+		free(r->jobs);
+		r->jobs = xmalloc(cap * sizeof(job_t));
+		r->njobs = 0;
+		atomic_store(&r->next, 0);
+		r->jobs[r->njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)1 };
+		r->jobs[r->njobs++] = (job_t){ JOB_HOME, NULL };
+		for (size_t i = 0; i < s->ndocs; i++)
+			if (!s->docs[i]->plan)
+				r->jobs[r->njobs++] = (job_t){ JOB_DOC, s->docs[i] };
+		for (size_t i = 0; i < s->nplans; i++)
+			r->jobs[r->njobs++] = (job_t){ JOB_PLAN, s->plans[i] };
+		r->jobs[r->njobs++] = (job_t){ JOB_ATOM, NULL };
+		r->jobs[r->njobs++] = (job_t){ JOB_WEEKS, NULL };
+		for (size_t i = 0; i < changes_page_count(s); i++)
+			r->jobs[r->njobs++] = (job_t){ JOB_CHANGES, (const void *)(uintptr_t)i };
+		for (size_t i = 0; i < changes_week_count(s); i++)
+			r->jobs[r->njobs++] = (job_t){ JOB_WEEK, (const void *)(uintptr_t)i };
+		json_object_set_new(json_object_get(r->base, "site"), "history", changes_site_info(s));
+		start_workers(rr);
+		join_workers(rr);
+	}
 	if (getenv("PLANSITE_TIMING"))
 		for (int k = 0; k < JOB_KINDS; k++)
-			if (r.busy_ns[k] > 1000000)
+			if (r->busy_ns[k] > 1000000)
 				fprintf(stderr, "plansite:   %-12s %6.3f s (thread time)\n", job_names[k],
-					(double)r.busy_ns[k] / 1e9);
-	json_decref(r.base);
-	ctx_cache_free(s);
-	free(r.jobs);
-	return r.failed ? -1 : 0;
+					(double)r->busy_ns[k] / 1e9);
+	json_decref(r->base);
+	ctx_cache_free((site_t *)s);
+	free(r->jobs);
+	int rc = r->failed ? -1 : 0;
+	free(rr);
+	return rc;
+}
+
+int render_site(site_t *s, const theme_t *th, out_t *o, diag_t *d, const render_opts_t *ro)
+{
+	render_t *rr;
+	render_begin(&rr, s, th, o, d, ro);
+	return render_finish(rr, true);
 }

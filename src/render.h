@@ -3,6 +3,8 @@
 #ifndef PLANSITE_RENDER_H
 #define PLANSITE_RENDER_H
 
+#include <stdbool.h>
+
 #include "diag.h"
 #include "model.h"
 #include "output.h"
@@ -18,5 +20,14 @@ typedef struct {
  * records while rendering.  Returns 0, or -1 after reporting to d. */
 int render_site(site_t *s, const theme_t *th, out_t *o, diag_t *d,
 		const render_opts_t *ro);
+
+/* The same in two steps, so the history can be read meanwhile: begin
+ * renders, on background threads, every page that does not show history;
+ * finish waits for them, then (with_history) renders the pages that do,
+ * and frees r.  Both return 0, or -1 after reporting to d. */
+typedef struct render render_t;
+int render_begin(render_t **r, site_t *s, const theme_t *th, out_t *o, diag_t *d,
+		 const render_opts_t *ro);
+int render_finish(render_t *r, bool with_history);
 
 #endif

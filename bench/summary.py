@@ -38,7 +38,7 @@ if os.path.exists(hist):
     with open(hist) as f:
         h = [float(x) for x in f if x.strip()]
     if h:
-        print("plansite history pass (included above): median %.2f s over %d runs" % (statistics.median(h), len(h)))
+        print("plansite history pass (included above; it runs beside the rendering of pages that show no history): median %.2f s over %d runs" % (statistics.median(h), len(h)))
 
 if len(med) == 2:
     speed = med["hugo"][0] / med["plansite"][0] if med["plansite"][0] else float("inf")

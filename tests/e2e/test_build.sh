@@ -120,6 +120,14 @@ check "symbolic link skipped with a warning" grep -q "content/static/passwd: war
 check "submodule skipped with a warning" grep -q "content/static/sub: warning: submodule skipped" "$T/err"
 check "the link's target is not published" test ! -e "$T/o-link/static/passwd"
 
+# an English site is a translation (strings/en.yaml), not a fork
+git init -q "$T/en"
+cp -r "$R/content" "$T/en/"
+sed -i 's/^language: vi$/language: en/' "$T/en/content/site.yaml"
+commit "$T/en" "2025-12-20T09:00:00+07:00" "English"
+build_ok "$T/en" "$T/o-en"
+check "an English site speaks English" bash -c "grep -q '<html lang=\"en\">' '$T/o-en/index.html' && grep -q 'Skip to main content' '$T/o-en/index.html' && ! grep -q 'Bỏ qua đến nội dung chính' '$T/o-en/index.html'"
+
 # exit status 2: usage and environment
 ps build --repo "$T/nowhere" --out "$T/x" 2>/dev/null && rc=0 || rc=$?
 check "not a repository exits 2" test "$rc" = 2

@@ -304,9 +304,8 @@ static bool same_tree(const git_tree *x, const git_tree *y)
 	return git_oid_equal(git_tree_id(x), git_tree_id(y));
 }
 
-/* Newest to oldest: each commit's changed plan files; the blob before each
- * change is asked for as it is found. */
-static int deltas(struct rd *w, fetch_t *f, char **err)
+/* Newest to oldest: each commit's changed plan files. */
+static int deltas(struct rd *w, char **err)
 {
 	git_tree *cur = NULL, *older = NULL;
 	size_t n = w->log->n;
@@ -317,9 +316,6 @@ static int deltas(struct rd *w, fetch_t *f, char **err)
 			goto fail;
 		if (!same_tree(older, cur) && commit_deltas(w, &w->log->commits[k], older, cur, err) < 0)
 			goto fail;
-		for (size_t i = 0; i < w->log->commits[k].nd; i++)
-			if (w->log->commits[k].d[i].had)
-				fetch_push(f, &w->log->commits[k].d[i].old_id);
 		git_tree_free(cur);
 		cur = older;
 		older = NULL;
@@ -332,17 +328,42 @@ fail:
 	return -1;
 }
 
+/* The blobs before the changes are read ahead this many changes at a time.
+ * The readers go through what they were asked for in the packs' order, not
+ * in the parser's, and keep every blob until the parser takes it: asked for
+ * all at once, most of the old blobs of the whole history were held at the
+ * same time.  A batch this size still reads mostly in the packs' order. */
+#define HLOG_BATCH 1024
+
+/* The limit of libgit2's object cache while the history is read (bytes),
+ * the previous limit restored after. */
+#define HLOG_CACHE ((size_t)1 << 20)
+
 /* Newest to oldest again: every earlier blob parsed from the one after it. */
-static void backward(struct rd *w, fetch_t *f)
+static void backward(struct rd *w)
 {
-	size_t m = 0;
+	size_t nd = 0;
+	for (size_t k = 0; k < w->log->n; k++)
+		nd += w->log->commits[k].nd;
+	const hdelta_t **v = xmalloc((nd + 1) * sizeof(*v));
+	size_t n = 0;
 	for (size_t k = w->log->n; k-- > 0;)
-		for (size_t i = 0; i < w->log->commits[k].nd; i++) {
-			const hdelta_t *d = &w->log->commits[k].d[i];
+		for (size_t i = 0; i < w->log->commits[k].nd; i++)
+			v[n++] = &w->log->commits[k].d[i];
+	for (size_t b = 0; b < n; b += HLOG_BATCH) {
+		size_t e = n - b > HLOG_BATCH ? b + HLOG_BATCH : n, m = 0;
+		fetch_t *f = fetch_start(w->git);
+		for (size_t j = b; j < e; j++)
+			if (v[j]->had)
+				fetch_push(f, &v[j]->old_id);
+		for (size_t j = b; j < e; j++) {
 			size_t len = 0;
-			char *old = d->had ? fetch_get(f, m++, w->git, &len) : NULL;
-			back_delta(w, d, old, len);
+			char *old = v[j]->had ? fetch_get(f, m++, w->git, &len) : NULL;
+			back_delta(w, v[j], old, len);
 		}
+		fetch_stop(f);
+	}
+	free(v);
 }
 
 int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *prefix,
@@ -350,8 +371,8 @@ int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, const snap_t *snap, 
 {
 	memset(out, 0, sizeof(*out));
 	struct rd w = { .log = out, .vc = vc, .a = vc->a, .s = s, .git = vc->git, .prefix = prefix };
-	fetch_t *fetch = NULL;
 	int rc = -1;
+	ssize_t cached = 0, allowed = 0;   /* libgit2's object cache: in use, limit */
 	if (!s->commit[0])
 		return 0;
 	if (chain(&w, err) < 0)
@@ -359,15 +380,21 @@ int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, const snap_t *snap, 
 	/* Git itself does not hash every object it reads; on thousands of
 	 * blobs, libgit2's check is a tenth of the reading */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	fetch = fetch_start(w.git);
-	if (deltas(&w, fetch, err) < 0)
+	/* libgit2 caches the trees it reads up to 256 MB by default: the walk
+	 * reads the plans folders of thousands of commits once each (it keeps
+	 * the one it compares with itself), so a large cache only holds
+	 * memory: on 2,000 commits it was tens of MB, with no gain in time */
+	git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, &cached, &allowed);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)HLOG_CACHE);
+	if (deltas(&w, err) < 0)
 		goto out;
 	seed(&w, snap);
-	backward(&w, fetch);
+	backward(&w);
 	rc = 0;
 out:
-	fetch_stop(fetch);
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	if (allowed > 0)
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, allowed);
 	for (size_t i = 0; i < w.texts.cap; i++)
 		if (w.texts.keys[i])
 			free(((struct text *)w.texts.vals[i])->own);

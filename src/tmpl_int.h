@@ -1,0 +1,75 @@
+/* tmpl_int.h: what the template compiler (tmpl_parse.c) hands the renderer
+ * (tmpl.c): the node tree of a compiled template.  Not for other modules. */
+#ifndef PLANSITE_TMPL_INT_H
+#define PLANSITE_TMPL_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tmpl.h"
+
+/*
+ * tmpl_set_add compiles a source in passes over a flat token list:
+ *
+ *   lex         text and tags, following set-delimiter tags as it goes;
+ *   match       pairs open and close tags (the only pass with a stack), so
+ *               the next pass can look at both ends of a section;
+ *   standalone  decides which whitespace around a tag belongs to the tag
+ *               rather than to the output, and the indentation of partials,
+ *               parents and blocks;
+ *   build       the node tree, in the template's own arena; a block whose
+ *               body has an intrinsic indentation is dedented here.
+ *
+ * Rendering walks the tree with all its state on the C stack and in the
+ * caller's buffer, so one set can be rendered by many threads at once.
+ */
+
+#define NPOS ((size_t)-1)
+
+enum node_kind { N_TEXT, N_VAR, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOCK };
+
+struct node {
+	enum node_kind kind;
+	bool escape;            /* N_VAR: {{x}}, not {{{x}}} or {{&x}} */
+	bool bol;               /* compile time: starts a line of the source */
+	bool intrinsic;         /* N_BLOCK: body already dedented by its own indentation */
+	char *str;              /* N_TEXT: the text; partial, parent, block: the name */
+	size_t len;
+	char **parts;           /* var, section, inverted: the dotted name; none for "." */
+	size_t nparts;
+	const char *indent;     /* partial, parent, block: prefix of each output line */
+	size_t indent_len;
+	struct node *kids;      /* section body, block default, a parent's argument blocks */
+	size_t nkids;
+	uint32_t hash;          /* partial, parent, block: of the name */
+};
+
+struct tmpl {
+	char *name;
+	uint32_t hash;
+	arena_t *arena;         /* holds this struct, the nodes and their strings */
+	struct node *kids;
+	size_t nkids;
+};
+
+/* Open addressing with linear probing; rendering only reads it. */
+struct tmpl_set {
+	struct tmpl **slot;
+	size_t cap, count;
+};
+
+static inline uint32_t tmpl_hash(const char *s)
+{
+	uint32_t h = 2166136261u;       /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+
+/* Compiles src; returns the template (its arena owns it), or NULL with
+ * *err set ("file:line:col: error: text", malloc'd). */
+struct tmpl *tmpl_compile(const char *name, const char *file, const char *src,
+			  size_t len, char **err);
+
+#endif

@@ -109,6 +109,18 @@ static json_t *item_json(const hchange_t *c)
 	return o;
 }
 
+/* What the pages and changes.json both say of a commit. */
+static void commit_fields(json_t *o, const hentry_t *e)
+{
+	SET(o, "commit", json_string(e->commit));
+	SET(o, "date", ctx_date_iso(e->date));
+	char ts[64];
+	rfc3339(e->time, e->tz, ts);
+	SET(o, "time", json_string(ts));
+	SET(o, "author", json_string(e->author));
+	SET(o, "subject", json_string(e->subject));
+}
+
 /* What lists of changes and tasks show of a plan: its shared summary, or
  * for a plan no longer published, its number and title as last seen. */
 static json_t *plan_brief(const plan_t *p, const char *label, const char *title)
@@ -132,7 +144,7 @@ static json_t *plan_ref(const hentry_t *e)
 json_t *changes_entry(const site_t *s, const hentry_t *e)
 {
 	json_t *o = json_object();
-	SET(o, "commit", json_string(e->commit));
+	commit_fields(o, e);
 	char sh[8];
 	memcpy(sh, e->commit, 7);
 	sh[7] = '\0';
@@ -146,13 +158,7 @@ json_t *changes_entry(const site_t *s, const hentry_t *e)
 		SET(o, "commit_url", json_string(b.ptr));
 		buf_free(&b);
 	}
-	SET(o, "date", ctx_date_iso(e->date));
 	SET(o, "date_vi", ctx_date_vi(e->date));
-	char ts[64];
-	rfc3339(e->time, e->tz, ts);
-	SET(o, "time", json_string(ts));
-	SET(o, "author", json_string(e->author));
-	SET(o, "subject", json_string(e->subject));
 	SET(o, "plan", plan_ref(e));
 	SET(o, "label", jstr(e->label));
 	SET(o, "path", jstr(e->path));
@@ -534,13 +540,7 @@ json_t *changes_json(const site_t *s)
 	for (size_t i = 0; h && i < h->nentries; i++) {
 		const hentry_t *e = h->entries[i];
 		json_t *o = json_object();
-		SET(o, "commit", json_string(e->commit));
-		SET(o, "date", ctx_date_iso(e->date));
-		char ts[64];
-		rfc3339(e->time, e->tz, ts);
-		SET(o, "time", json_string(ts));
-		SET(o, "author", json_string(e->author));
-		SET(o, "subject", json_string(e->subject));
+		commit_fields(o, e);
 		SET(o, "plan", e->key ? jstr(e->label) : json_null());
 		SET(o, "path", jstr(e->path));
 		if (e->plan) {

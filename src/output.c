@@ -128,11 +128,6 @@ int out_begin(out_t **o, const char *dir, const char *workdir, char **err)
 	return 0;
 }
 
-const char *out_staging(const out_t *o)
-{
-	return o->staging;
-}
-
 int out_path_ok(const char *rel)
 {
 	if (!rel || !*rel || rel[0] == '/')

@@ -28,9 +28,6 @@ int out_commit(out_t *o, char **err);
 /* Removes the staging folder and frees o (a failed build); accepts NULL. */
 void out_abort(out_t *o);
 
-/* The staging folder's path (for the preview server); borrowed. */
-const char *out_staging(const out_t *o);
-
 /* Removes a folder tree without following symbolic links. */
 int out_rmtree(const char *dir);
 

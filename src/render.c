@@ -767,9 +767,3 @@ int render_finish(render_t *rr, bool with_history)
 	return rc;
 }
 
-int render_site(site_t *s, const theme_t *th, out_t *o, diag_t *d, const render_opts_t *ro)
-{
-	render_t *rr;
-	render_begin(&rr, s, th, o, d, ro);
-	return render_finish(rr, true);
-}

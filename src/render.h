@@ -15,16 +15,12 @@ typedef struct {
 	const char *inject;   /* HTML added before </body> (preview server), or NULL */
 } render_opts_t;
 
-/* Renders all pages, open data, the sitemap, and copies static files.
+/* Renders all pages, open data, the sitemap, and copies static files, in
+ * two steps so the history can be read meanwhile: begin renders, on
+ * background threads, every page that does not show history; finish waits
+ * for them, then (with_history) renders the pages that do, and frees r.
  * The site is only read, except for the template data cached on its
- * records while rendering.  Returns 0, or -1 after reporting to d. */
-int render_site(site_t *s, const theme_t *th, out_t *o, diag_t *d,
-		const render_opts_t *ro);
-
-/* The same in two steps, so the history can be read meanwhile: begin
- * renders, on background threads, every page that does not show history;
- * finish waits for them, then (with_history) renders the pages that do,
- * and frees r.  Both return 0, or -1 after reporting to d. */
+ * records while rendering.  Both return 0, or -1 after reporting to d. */
 typedef struct render render_t;
 int render_begin(render_t **r, site_t *s, const theme_t *th, out_t *o, diag_t *d,
 		 const render_opts_t *ro);

@@ -524,7 +524,8 @@ static void dfs(diag_t *d, doc_t *dc, strmap_t *colour, doc_t **stack, size_t de
 	strmap_put(colour, dc->key, (void *)2);
 }
 
-const char *xref_unit_name(const void *p)
+/* The sort key of a unit pointer: its name (Vietnamese order). */
+static const char *unit_name(const void *p)
 {
 	return (*(unit_t *const *)p)->name;
 }
@@ -654,10 +655,10 @@ void xref_resolve(arena_t *a, diag_t *d, site_t *s, const snap_t *snap)
 	strmap_free(&colour);
 
 	/* display order and slugs */
-	coll_sort(s->units, s->nunits, sizeof(unit_t *), xref_unit_name);
+	coll_sort(s->units, s->nunits, sizeof(unit_t *), unit_name);
 	for (size_t i = 0; i < s->nunits; i++)
 		coll_sort(s->units[i]->children, s->units[i]->nchildren, sizeof(unit_t *),
-			  xref_unit_name);
+			  unit_name);
 	strmap_t ns = STRMAP_INIT;
 	/* registered units keep their ids; others share what is left */
 	for (int pass = 0; pass < 2; pass++)

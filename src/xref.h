@@ -15,7 +15,4 @@ void xref_resolve(arena_t *a, diag_t *d, site_t *s, const snap_t *snap);
  * unknown.  Valid after xref_resolve. */
 doc_t *xref_find_doc(const site_t *s, const char *number);
 
-/* Units sorted for display (Vietnamese order of names). */
-const char *xref_unit_name(const void *unit_pp);
-
 #endif

@@ -11,7 +11,7 @@
 #include "ctx.h"
 #include "text.h"
 
-#define SET(o, k, v) json_object_set_new((o), (k), (v))
+#define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
 
 static json_t *jstr(const char *s)
 {

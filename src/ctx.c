@@ -9,11 +9,13 @@
 #include "markdown.h"
 #include "progress.h"
 
-#define SET(o, k, v) json_object_set_new((o), (k), (v))
+#define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
 
+/* Every text in the model was checked to be UTF-8 when its file was read,
+ * so template data skips jansson's second check. */
 static json_t *jstr(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? json_string_nocheck(s) : json_null();
 }
 
 json_t *ctx_date_iso(date_t d)
@@ -22,7 +24,7 @@ json_t *ctx_date_iso(date_t d)
 		return json_null();
 	char b[16];
 	date_format_iso(d, b);
-	return json_string(b);
+	return json_string_nocheck(b);
 }
 
 json_t *ctx_date_vi(date_t d)
@@ -31,7 +33,7 @@ json_t *ctx_date_vi(date_t d)
 		return json_null();
 	char b[16];
 	date_format_vi(d, b);
-	return json_string(b);
+	return json_string_nocheck(b);
 }
 
 json_t *ctx_stats(const stats_t *st)
@@ -188,7 +190,7 @@ json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 {
 	json_t *o = json_object();
 	SET(o, "id", jstr(t->id));
-	SET(o, "anchor", json_string(t->id ? t->id : ""));
+	SET(o, "anchor", json_string_nocheck(t->id ? t->id : ""));
 	SET(o, "title", jstr(t->title));
 	SET(o, "group", jstr(t->group));
 	SET(o, "lead", unit_list(&t->lead));
@@ -202,7 +204,7 @@ json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 	SET(due, "parsed", json_boolean(t->due.parsed));
 	SET(due, "exact", json_boolean(due_is_exact(t)));
 	SET(o, "due", due);
-	SET(o, "status", json_string(status_id(t->status)));
+	SET(o, "status", json_string_nocheck(status_id(t->status)));
 	/* labels come from the strings file through these flags, so an English
 	 * site says "Done" without touching the C code */
 	for (int k = 0; k < STATUS_COUNT; k++) {

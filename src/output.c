@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,10 @@
 struct out {
 	char *dir;       /* the published folder, as given */
 	char *staging;
+	int dfd;         /* the staging folder, open: writes are relative to it */
+	pthread_mutex_t mu;
+	strmap_t made;   /* folders made in it so far (keys in `keys`) */
+	arena_t *keys;
 };
 
 static char *errf(const char *fmt, const char *a, const char *b)
@@ -124,6 +129,17 @@ int out_begin(out_t **o, const char *dir, const char *workdir, char **err)
 		free(t);
 		return -1;
 	}
+	t->dfd = open(t->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (t->dfd < 0) {
+		*err = errf("cannot open %s: %s", t->staging, strerror(errno));
+		out_rmtree(t->staging);
+		free(t->staging);
+		free(t->dir);
+		free(t);
+		return -1;
+	}
+	pthread_mutex_init(&t->mu, NULL);
+	t->keys = arena_new();
 	*o = t;
 	return 0;
 }
@@ -149,17 +165,24 @@ int out_path_ok(const char *rel)
 	return 1;
 }
 
-static int mkdirs(char *path)
+/* Makes folder `dir` (relative to the staging folder) and its missing
+ * parents; remembers what it made, so a page's folder costs one mkdir and
+ * its parents none.  Called with o->mu held. */
+static int make_dir(out_t *o, char *dir)
 {
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		int rc = mkdir(path, 0755);
-		*p = '/';
-		if (rc < 0 && errno != EEXIST)
+	if (strmap_get(&o->made, dir))
+		return 0;
+	if (mkdirat(o->dfd, dir, 0755) < 0 && errno != EEXIST) {
+		char *slash = strrchr(dir, '/');
+		if (errno != ENOENT || !slash)
+			return -1;
+		*slash = '\0';
+		int rc = make_dir(o, dir);
+		*slash = '/';
+		if (rc < 0 || (mkdirat(o->dfd, dir, 0755) < 0 && errno != EEXIST))
 			return -1;
 	}
+	strmap_put(&o->made, arena_strdup(o->keys, dir), o);
 	return 0;
 }
 
@@ -169,20 +192,24 @@ int out_write(out_t *o, const char *rel, const char *data, size_t len, char **er
 		*err = errf("refusing to write outside the site: \"%s\"%s", rel, "");
 		return -1;
 	}
-	buf_t b = BUF_INIT;
-	buf_printf(&b, "%s/%s", o->staging, rel);
-	char *path = buf_detach(&b);
-	int rc = -1;
-	if (mkdirs(path) < 0) {
-		*err = errf("cannot create folders for %s: %s", path, strerror(errno));
-		goto out;
+	const char *slash = strrchr(rel, '/');
+	if (slash) {
+		char *dir = xstrndup(rel, (size_t)(slash - rel));
+		pthread_mutex_lock(&o->mu);
+		int rc = make_dir(o, dir);
+		pthread_mutex_unlock(&o->mu);
+		if (rc < 0)
+			*err = errf("cannot create folder %s in the output: %s", dir, strerror(errno));
+		free(dir);
+		if (rc < 0)
+			return -1;
 	}
 	/* the staging folder is ours and fresh: O_EXCL and O_NOFOLLOW make sure
 	 * no file is written twice or through a link */
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int fd = openat(o->dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		*err = errf("cannot create %s: %s", path, strerror(errno));
-		goto out;
+		*err = errf("cannot create %s in the output: %s", rel, strerror(errno));
+		return -1;
 	}
 	size_t off = 0;
 	while (off < len) {
@@ -190,24 +217,25 @@ int out_write(out_t *o, const char *rel, const char *data, size_t len, char **er
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			*err = errf("cannot write %s: %s", path, strerror(errno));
+			*err = errf("cannot write %s in the output: %s", rel, strerror(errno));
 			close(fd);
-			goto out;
+			return -1;
 		}
 		off += (size_t)n;
 	}
 	if (close(fd) < 0) {
-		*err = errf("cannot write %s: %s", path, strerror(errno));
-		goto out;
+		*err = errf("cannot write %s in the output: %s", rel, strerror(errno));
+		return -1;
 	}
-	rc = 0;
-out:
-	free(path);
-	return rc;
+	return 0;
 }
 
 static void out_free(out_t *o)
 {
+	close(o->dfd);
+	pthread_mutex_destroy(&o->mu);
+	strmap_free(&o->made);
+	arena_free(o->keys);
 	free(o->dir);
 	free(o->staging);
 	free(o);

@@ -20,7 +20,7 @@
 #include "progress.h"
 #include "search.h"
 
-#define SET(o, k, v) json_object_set_new((o), (k), (v))
+#define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
 
 typedef enum {
 	JOB_CHANGES, JOB_ATOM, JOB_WEEKS, JOB_WEEK,   /* history outputs (changes.c) */
@@ -39,6 +39,15 @@ typedef struct {
 	const void *item;   /* history pages: the page or week number, as uintptr_t */
 } job_t;
 
+/* Rows of the deadlines pages, in order: overdue (oldest deadline first),
+ * upcoming by month, then ongoing. */
+typedef struct {
+	task_t *task;
+	int section;   /* 0 overdue, 1 upcoming, 2 ongoing */
+} dl_row_t;
+
+#define DEADLINES_PER_PAGE 400
+
 struct run {
 	const site_t *s;
 	const theme_t *th;
@@ -50,6 +59,8 @@ struct run {
 	atomic_size_t next;
 	atomic_int failed;
 	json_t *base;   /* site, t, root: shared read-only; copied per thread */
+	dl_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
+	size_t dl_nrows, dl_pages;
 	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
 };
 
@@ -109,6 +120,10 @@ static json_t *site_json(const site_t *s)
 	return o;
 }
 
+/* Each render thread builds its pages in one buffer, kept between pages:
+ * no page pays for growing a buffer from nothing again. */
+static _Thread_local buf_t page_buf;
+
 /* Renders template `name` with ctx (consumed) to file rel. */
 static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 		 const char *rel, const char *title, const char *kind, const char *navkey)
@@ -125,7 +140,10 @@ static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 	}
 	SET(page, "title", json_string(title ? title : ""));
 	SET(page, "kind", json_string(kind));
-	buf_t out = BUF_INIT;
+	buf_t out = page_buf;
+	out.len = 0;
+	if (out.ptr)
+		out.ptr[0] = '\0';
 	if (tmpl_render(r->th->tmpl, name, ctx, &out) < 0) {
 		loc_t loc = { 0 };
 		diag_error(r->d, &loc, "the theme has no template \"%s\"", name);
@@ -138,8 +156,9 @@ static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 				buf_put(&b2, out.ptr, (size_t)(body - out.ptr));
 				buf_puts(&b2, r->ro->inject);
 				buf_puts(&b2, body);
-				buf_free(&out);
-				out = b2;
+				out.len = 0;
+				buf_put(&out, b2.ptr, b2.len);
+				buf_free(&b2);
 			}
 		}
 		char *err = NULL;
@@ -150,7 +169,7 @@ static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 			atomic_store(&r->failed, 1);
 		}
 	}
-	buf_free(&out);
+	page_buf = out;
 	json_decref(ctx);
 }
 
@@ -378,14 +397,6 @@ static void job_doc(struct run *r, json_t *base, const doc_t *dc)
 	free(rel);
 }
 
-/* Rows of the deadlines pages, in order: overdue (oldest deadline first),
- * upcoming by month, then ongoing. */
-typedef struct {
-	task_t *task;
-	int section;   /* 0 overdue, 1 upcoming, 2 ongoing */
-} dl_row_t;
-
-#define DEADLINES_PER_PAGE 400
 
 static json_t *pager(const site_t *s, const char *dir, size_t page, size_t pages)
 {
@@ -414,7 +425,8 @@ static json_t *pager(const site_t *s, const char *dir, size_t page, size_t pages
 	return o;
 }
 
-static void job_deadlines(struct run *r, json_t *base)
+/* The rows of all deadlines pages, in order (see dl_row_t). */
+static void deadline_rows(struct run *r)
 {
 	const site_t *s = r->s;
 	size_t n;
@@ -444,54 +456,61 @@ static void job_deadlines(struct run *r, json_t *base)
 	}
 	free(v);
 	free(tasks);
+	r->dl_rows = rows;
+	r->dl_nrows = nrows;
 	/* a portal of a thousand plans has tens of thousands of open tasks:
 	 * pages of DEADLINES_PER_PAGE rows keep each page readable */
-	size_t pages = nrows ? (nrows + DEADLINES_PER_PAGE - 1) / DEADLINES_PER_PAGE : 1;
-	for (size_t pg = 0; pg < pages; pg++) {
-		json_t *overdue = json_array(), *months = json_array(), *ongoing = json_array();
-		json_t *cur = NULL;
-		int curm = 0;
-		size_t end = (pg + 1) * DEADLINES_PER_PAGE < nrows ? (pg + 1) * DEADLINES_PER_PAGE : nrows;
-		for (size_t i = pg * DEADLINES_PER_PAGE; i < end; i++) {
-			task_t *t = rows[i].task;
-			if (rows[i].section == 0) {
-				json_array_append_new(overdue, ctx_task(s, t, 1));
-			} else if (rows[i].section == 2) {
-				json_array_append_new(ongoing, ctx_task(s, t, 1));
-			} else {
-				int m = t->due.date / 100;
-				if (m != curm) {
-					curm = m;
-					json_t *g = json_object();
-					char label[16], id[16];
-					snprintf(label, sizeof label, "%02d/%04d", m % 100, m / 100);
-					snprintf(id, sizeof id, "%04d-%02d", m / 100, m % 100);
-					SET(g, "label", json_string(label));
-					SET(g, "id", json_string(id));
-					cur = json_array();
-					SET(g, "tasks", cur);
-					json_array_append_new(months, g);
-				}
-				json_array_append_new(cur, ctx_task(s, t, 1));
+	r->dl_pages = nrows ? (nrows + DEADLINES_PER_PAGE - 1) / DEADLINES_PER_PAGE : 1;
+}
+
+/* Deadlines page pg (0-based). */
+static void job_deadlines(struct run *r, json_t *base, size_t pg)
+{
+	const site_t *s = r->s;
+	const dl_row_t *rows = r->dl_rows;
+	size_t nrows = r->dl_nrows, pages = r->dl_pages;
+	json_t *overdue = json_array(), *months = json_array(), *ongoing = json_array();
+	json_t *cur = NULL;
+	int curm = 0;
+	size_t end = (pg + 1) * DEADLINES_PER_PAGE < nrows ? (pg + 1) * DEADLINES_PER_PAGE : nrows;
+	for (size_t i = pg * DEADLINES_PER_PAGE; i < end; i++) {
+		task_t *t = rows[i].task;
+		if (rows[i].section == 0) {
+			json_array_append_new(overdue, ctx_task(s, t, 1));
+		} else if (rows[i].section == 2) {
+			json_array_append_new(ongoing, ctx_task(s, t, 1));
+		} else {
+			int m = t->due.date / 100;
+			if (m != curm) {
+				curm = m;
+				json_t *g = json_object();
+				char label[16], id[16];
+				snprintf(label, sizeof label, "%02d/%04d", m % 100, m / 100);
+				snprintf(id, sizeof id, "%04d-%02d", m / 100, m % 100);
+				SET(g, "label", json_string(label));
+				SET(g, "id", json_string(id));
+				cur = json_array();
+				SET(g, "tasks", cur);
+				json_array_append_new(months, g);
 			}
+			json_array_append_new(cur, ctx_task(s, t, 1));
 		}
-		json_t *ctx = json_object();
-		SET(ctx, "has_overdue", json_boolean(json_array_size(overdue) > 0));
-		SET(ctx, "overdue", overdue);
-		SET(ctx, "months", months);
-		SET(ctx, "ongoing", ongoing);
-		if (pages > 1)
-			SET(ctx, "pager", pager(s, "thoi-han/", pg, pages));
-		buf_t rel = BUF_INIT;
-		if (pg)
-			buf_printf(&rel, "thoi-han/trang/%zu/index.html", pg + 1);
-		else
-			buf_puts(&rel, "thoi-han/index.html");
-		emit(r, base, "deadlines", ctx, rel.ptr, t_str(r, "deadlines_title", "Thời hạn"),
-		     "deadlines", "thoi-han/");
-		buf_free(&rel);
 	}
-	free(rows);
+	json_t *ctx = json_object();
+	SET(ctx, "has_overdue", json_boolean(json_array_size(overdue) > 0));
+	SET(ctx, "overdue", overdue);
+	SET(ctx, "months", months);
+	SET(ctx, "ongoing", ongoing);
+	if (pages > 1)
+		SET(ctx, "pager", pager(s, "thoi-han/", pg, pages));
+	buf_t rel = BUF_INIT;
+	if (pg)
+		buf_printf(&rel, "thoi-han/trang/%zu/index.html", pg + 1);
+	else
+		buf_puts(&rel, "thoi-han/index.html");
+	emit(r, base, "deadlines", ctx, rel.ptr, t_str(r, "deadlines_title", "Thời hạn"),
+	     "deadlines", "thoi-han/");
+	buf_free(&rel);
 }
 
 static void job_page(struct run *r, json_t *base, const page_t *pg)
@@ -564,7 +583,7 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 	case JOB_UNIT: job_unit(r, base, j->item); break;
 	case JOB_DOCS: job_docs(r, base); break;
 	case JOB_DOC: job_doc(r, base, j->item); break;
-	case JOB_DEADLINES: job_deadlines(r, base); break;
+	case JOB_DEADLINES: job_deadlines(r, base, (size_t)(uintptr_t)j->item); break;
 	case JOB_PAGE: job_page(r, base, j->item); break;
 	case JOB_SEARCH:
 		job_simple(r, base, "search", "tim-kiem/index.html", "search_title", "search", "tim-kiem/");
@@ -607,6 +626,7 @@ static void *worker(void *arg)
 				 (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
 	}
 	json_decref(base);
+	buf_free(&page_buf);
 	return NULL;
 }
 
@@ -688,14 +708,16 @@ int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t 
 	struct render *rr = xcalloc(1, sizeof(*rr));
 	struct run *r = &rr->r;
 	*r = (struct run){ .s = s, .th = th, .o = o, .d = d, .ro = ro };
-	size_t cap = 32 + s->nplans + s->nunits + s->ndocs + s->npages;
+	deadline_rows(r);
+	size_t cap = 32 + s->nplans + s->nunits + s->ndocs + s->npages + r->dl_pages;
 	r->jobs = xmalloc(cap * sizeof(job_t));
 	/* the biggest jobs first, so the threads finish together */
 	r->jobs[r->njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)0 };
 	r->jobs[r->njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)2 };
 	r->jobs[r->njobs++] = (job_t){ JOB_SEARCH_INDEX, NULL };
 	r->jobs[r->njobs++] = (job_t){ JOB_PLANS, NULL };
-	r->jobs[r->njobs++] = (job_t){ JOB_DEADLINES, NULL };
+	for (size_t i = 0; i < r->dl_pages; i++)
+		r->jobs[r->njobs++] = (job_t){ JOB_DEADLINES, (const void *)(uintptr_t)i };
 	r->jobs[r->njobs++] = (job_t){ JOB_UNITS, NULL };
 	r->jobs[r->njobs++] = (job_t){ JOB_DOCS, NULL };
 	for (size_t i = 0; i < s->nunits; i++)
@@ -761,6 +783,7 @@ int render_finish(render_t *rr, bool with_history)
 					(double)r->busy_ns[k] / 1e9);
 	json_decref(r->base);
 	ctx_cache_free((site_t *)s);
+	free(r->dl_rows);
 	free(r->jobs);
 	int rc = r->failed ? -1 : 0;
 	free(rr);

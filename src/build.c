@@ -2,6 +2,7 @@
  * replace the published folder). */
 #include "build.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +40,10 @@ static void lap(const char *stage, struct timespec *t0)
 			peak = atol(line + 6);
 	if (f)
 		fclose(f);
-	fprintf(stderr, "plansite: %-8s %6.3f s, peak %ld MB\n", stage,
+	struct mallinfo2 mi = mallinfo2();   /* the main heap and the threads' */
+	fprintf(stderr, "plansite: %-8s %6.3f s, peak %ld MB, heap in use %zu MB\n", stage,
 		(double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9,
-		peak / 1024);
+		peak / 1024, (mi.uordblks + mi.hblkhd) >> 20);
 	*t0 = t1;
 }
 

@@ -5,6 +5,7 @@
 
 #include "changes.h"
 #include "ctx.h"
+#include "jalloc.h"
 
 #define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
 
@@ -311,6 +312,12 @@ static int put_json(out_t *o, diag_t *d, const char *rel, json_t *j)
 	return rc;
 }
 
+static int to_buf(const char *text, size_t n, void *b)
+{
+	buf_put(b, text, n);
+	return 0;
+}
+
 int data_write(const site_t *s, out_t *o, diag_t *d, int part)
 {
 	int rc = 0;
@@ -335,13 +342,13 @@ int data_write(const site_t *s, out_t *o, diag_t *d, int part)
 	buf_t pj = BUF_INIT;
 	buf_putc(&pj, '[');
 	for (size_t i = 0; i < s->nplans; i++) {
-		json_t *j = data_plan_json(s, s->plans[i]);
-		char *txt = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(j);
 		if (i)
 			buf_putc(&pj, ',');
-		buf_puts(&pj, txt);
-		free(txt);
+		jalloc_begin();
+		json_t *j = data_plan_json(s, s->plans[i]);
+		json_dump_callback(j, to_buf, &pj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(j);
+		jalloc_end();
 	}
 	buf_putc(&pj, ']');
 	rc |= put(o, d, "du-lieu/plans.json", pj.ptr, pj.len);

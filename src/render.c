@@ -16,6 +16,7 @@
 #include "changes.h"
 #include "ctx.h"
 #include "data.h"
+#include "jalloc.h"
 #include "markdown.h"
 #include "progress.h"
 #include "search.h"
@@ -620,13 +621,22 @@ static void *worker(void *arg)
 			break;
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
+		/* a page's template data lives for the page only; the open data
+		 * and the search index keep theirs longer and write JSON text */
+		job_kind_t k = r->jobs[i].kind;
+		bool scoped = k != JOB_OPEN_DATA && k != JOB_SEARCH_INDEX;
+		if (scoped)
+			jalloc_begin();
 		run_job(r, base, &r->jobs[i]);
+		if (scoped)
+			jalloc_end();
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		atomic_fetch_add(&r->busy_ns[r->jobs[i].kind],
 				 (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
 	}
 	json_decref(base);
 	buf_free(&page_buf);
+	jalloc_thread_done();
 	return NULL;
 }
 
@@ -730,6 +740,7 @@ int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t 
 	for (size_t i = 0; i < r->njobs; i++)
 		assert(!needs_history(r->jobs[i].kind, r->jobs[i].item));
 
+	jalloc_init();
 	ctx_cache_build(s);
 	r->base = json_object();
 	SET(r->base, "site", site_json(s));

@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <stdint.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -561,32 +562,46 @@ static const struct {
 	{ "canceled", STATUS_CANCELLED },
 };
 
-static bool same_name(const char *key, const char *word)
+#define NWORDS (sizeof(status_words) / sizeof(status_words[0]))
+
+/* The name keys of the ids, the labels and the words, made once: every
+ * task of every version of every plan has a status to read. */
+static struct {
+	char *key;
+	status_t status;
+} status_keys[2 * STATUS_COUNT + NWORDS];
+static pthread_once_t status_once = PTHREAD_ONCE_INIT;
+
+static void status_keys_make(void)
 {
-	char *k = text_name_key(word);
-	bool same = strcmp(key, k) == 0;
-	free(k);
-	return same;
+	size_t n = 0;
+	for (int i = 0; i < STATUS_COUNT; i++) {
+		status_keys[n].key = text_name_key(status_ids[i]);
+		status_keys[n++].status = (status_t)i;
+		status_keys[n].key = text_name_key(status_labels[i]);
+		status_keys[n++].status = (status_t)i;
+	}
+	for (size_t i = 0; i < NWORDS; i++) {
+		status_keys[n].key = text_name_key(status_words[i].word);
+		status_keys[n++].status = status_words[i].status;
+	}
 }
 
 int status_parse(const char *s, status_t *out)
 {
-	int rc = -1;
-	char *key;
-
 	if (!s)
 		return -1;
-	key = text_name_key(s);
-	for (int i = 0; i < STATUS_COUNT && rc; i++)
-		if (same_name(key, status_ids[i]) ||
-		    same_name(key, status_labels[i])) {
+	for (int i = 0; i < STATUS_COUNT; i++)
+		if (!strcmp(s, status_ids[i])) {
 			*out = (status_t)i;
-			rc = 0;
+			return 0;
 		}
-	for (size_t i = 0; i < sizeof(status_words) / sizeof(status_words[0]) &&
-			   rc; i++)
-		if (same_name(key, status_words[i].word)) {
-			*out = status_words[i].status;
+	pthread_once(&status_once, status_keys_make);
+	char *key = text_name_key(s);
+	int rc = -1;
+	for (size_t i = 0; i < sizeof(status_keys) / sizeof(status_keys[0]) && rc; i++)
+		if (!strcmp(key, status_keys[i].key)) {
+			*out = status_keys[i].status;
 			rc = 0;
 		}
 	free(key);

@@ -1,0 +1,261 @@
+/* weeks.c: the weekly reports (/bao-cao-tuan/): the index and one page a week. */
+#include "changes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "changes_int.h"
+#include "collate.h"
+#include "ctx.h"
+#include "text.h"
+
+#define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
+
+static json_t *jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static const history_t *hist(const site_t *s)
+{
+	return s->history;
+}
+
+size_t changes_week_count(const site_t *s)
+{
+	const history_t *h = hist(s);
+	return h ? h->nweeks : 0;
+}
+
+char *changes_week_rel(const site_t *s, size_t i)
+{
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "bao-cao-tuan/%s/index.html", hist(s)->weeks[i]->id);
+	return buf_detach(&b);
+}
+
+static json_t *week_ref(const site_t *s, const hweek_t *wk)
+{
+	json_t *o = json_object();
+	SET(o, "id", json_string(wk->id));
+	SET(o, "year", json_integer(wk->year));
+	SET(o, "number", json_integer(wk->week));
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%sbao-cao-tuan/%s/", s->base_path, wk->id);
+	SET(o, "url", json_string(b.ptr));
+	buf_free(&b);
+	SET(o, "start", ctx_date_iso(wk->start));
+	SET(o, "end", ctx_date_iso(wk->end));
+	SET(o, "start_vi", ctx_date_vi(wk->start));
+	SET(o, "end_vi", ctx_date_vi(wk->end));
+	SET(o, "completed_count", json_integer((json_int_t)wk->completed.n));
+	SET(o, "overdue_count", json_integer((json_int_t)wk->overdue.n));
+	SET(o, "added_count", json_integer((json_int_t)wk->added.n));
+	SET(o, "due_changed_count", json_integer((json_int_t)wk->due_changed.n));
+	SET(o, "change_count", json_integer((json_int_t)wk->nentries));
+	return o;
+}
+
+json_t *changes_weeks(const site_t *s)
+{
+	const history_t *h = hist(s);
+	json_t *ctx = json_object();
+	json_t *a = json_array();
+	for (size_t i = 0; h && i < h->nweeks; i++)
+		json_array_append_new(a, week_ref(s, h->weeks[i]));
+	SET(ctx, "weeks", a);
+	return ctx;
+}
+
+/* A unit named in a past version: as the plan at the built commit resolves
+ * the same text, else a unit of that name, else NULL. */
+static const unit_t *unit_named(const site_t *s, const plan_t *p, const char *text)
+{
+	if (!text)
+		return NULL;
+	for (size_t i = 0; p && i < p->ntasks; i++) {
+		const task_t *t = &p->tasks[i];
+		for (size_t j = 0; j < t->lead.n; j++)
+			if (!strcmp(t->lead.v[j].text, text))
+				return t->lead.v[j].unit;
+		for (size_t j = 0; j < t->support.n; j++)
+			if (!strcmp(t->support.v[j].text, text))
+				return t->support.v[j].unit;
+	}
+	char *k = text_name_key(text);
+	const unit_t *found = NULL;
+	for (size_t i = 0; i < s->nunits && !found; i++)
+		if (s->units[i]->key && !strcmp(s->units[i]->key, k))
+			found = s->units[i];
+	free(k);
+	return found;
+}
+
+static json_t *unit_json(const site_t *s, const plan_t *p, const char *text)
+{
+	const unit_t *u = unit_named(s, p, text);
+	if (u)
+		return ctx_unit_ref(u, text);
+	json_t *o = json_object();
+	SET(o, "name", json_string(text));
+	SET(o, "url", json_null());
+	SET(o, "registered", json_false());
+	return o;
+}
+
+static json_t *task_row(const site_t *s, const hweek_t *wk, const hitem_t *it)
+{
+	const htask_t *t = it->task;
+	json_t *o = json_object();
+	SET(o, "id", jstr(t->id));
+	SET(o, "anchor", jstr(t->id));
+	SET(o, "title", jstr(t->title));
+	SET(o, "plan", changes_plan_brief(it->plan, it->label, it->ver->title));
+	json_t *lead = json_array();
+	if (t->lead) {
+		const char *p = t->lead;
+		for (;;) {
+			const char *e = strstr(p, "; ");
+			char *one = xstrndup(p, e ? (size_t)(e - p) : strlen(p));
+			json_array_append_new(lead, unit_json(s, it->plan, one));
+			free(one);
+			if (!e)
+				break;
+			p = e + 2;
+		}
+	}
+	SET(o, "lead", lead);
+	json_t *due = json_object();
+	SET(due, "text", jstr(t->due_shown));
+	SET(due, "date", ctx_date_iso(t->due.date));
+	SET(due, "date_vi", ctx_date_vi(t->due.date));
+	SET(due, "ongoing", json_boolean(t->due.ongoing));
+	SET(due, "parsed", json_boolean(t->due.parsed));
+	SET(due, "exact", json_boolean(!t->due_text));
+	SET(o, "due", due);
+	const char *st = status_id(t->status);
+	SET(o, "status", json_string(st));
+	SET(o, "status_label", json_string(status_label_vi(t->status)));
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "is_%s", st);
+	SET(o, b.ptr, json_true());
+	buf_free(&b);
+	SET(o, "overdue", json_boolean(due_overdue(&t->due, t->status, date_add_days(wk->end, 1))));
+	SET(o, "done_late", json_boolean(t->completed && due_done_late(&t->due, t->status, t->completed)));
+	SET(o, "has_progress", json_boolean(t->progress >= 0));
+	SET(o, "progress", t->progress >= 0 ? json_integer(t->progress) : json_null());
+	SET(o, "completed_vi", ctx_date_vi(t->completed));
+	if (it->from || it->to) {
+		SET(o, "due_from", jstr(it->from));
+		SET(o, "due_to", jstr(it->to));
+	}
+	return o;
+}
+
+/* The lists of one lead unit in a week. */
+struct ugroup {
+	const unit_t *unit;
+	const char *text;       /* when not resolved; NULL: no lead at all */
+	json_t *lists[4];
+};
+
+static const char *const kinds[4] = { "completed", "became_overdue", "added", "due_changed" };
+
+static int ugroup_cmp(const void *x, const void *y)
+{
+	const struct ugroup *a = x, *b = y;
+	const char *na = a->unit ? a->unit->name : a->text, *nb = b->unit ? b->unit->name : b->text;
+	if (!na || !nb)
+		return !na - !nb;
+	return coll_cmp(na, nb);
+}
+
+json_t *changes_week(const site_t *s, size_t idx)
+{
+	const history_t *h = hist(s);
+	const hweek_t *wk = h->weeks[idx];
+	json_t *w = week_ref(s, wk);
+	if (idx + 1 < h->nweeks)
+		SET(w, "prev", week_ref(s, h->weeks[idx + 1]));
+	if (idx > 0)
+		SET(w, "next", week_ref(s, h->weeks[idx - 1]));
+	SET(w, "stats", ctx_stats(&wk->stats));
+	const hitems_t *lists[4] = { &wk->completed, &wk->overdue, &wk->added, &wk->due_changed };
+	struct ugroup *g = NULL;
+	size_t ng = 0;
+	for (int k = 0; k < 4; k++) {
+		json_t *flat = json_array();
+		for (size_t i = 0; i < lists[k]->n; i++) {
+			const hitem_t *it = &lists[k]->v[i];
+			json_t *row = task_row(s, wk, it);
+			json_array_append(flat, row);
+			const char *first = it->task->lead_first;
+			const unit_t *u = unit_named(s, it->plan, first);
+			size_t j;
+			for (j = 0; j < ng; j++)
+				if (u ? g[j].unit == u
+				      : !g[j].unit && (g[j].text == first ||
+						       (first && g[j].text && !strcmp(g[j].text, first))))
+					break;
+			if (j == ng) {
+				g = xrealloc(g, (ng + 1) * sizeof(*g));
+				g[ng] = (struct ugroup){ u, u ? NULL : first, { NULL } };
+				for (int m = 0; m < 4; m++)
+					g[ng].lists[m] = json_array();
+				ng++;
+			}
+			json_array_append_new(g[j].lists[k], row);
+		}
+		SET(w, kinds[k], flat);
+	}
+	if (ng)
+		qsort(g, ng, sizeof(*g), ugroup_cmp);
+	json_t *units = json_array();
+	for (size_t j = 0; j < ng; j++) {
+		json_t *o = json_object();
+		if (g[j].unit)
+			SET(o, "unit", ctx_unit_ref(g[j].unit, NULL));
+		else if (g[j].text)
+			SET(o, "unit", unit_json(s, NULL, g[j].text));
+		else
+			SET(o, "no_unit", json_true());
+		char *sl = text_slug(g[j].unit ? g[j].unit->name : g[j].text ? g[j].text : "khac");
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "u-%zu-%s", j + 1, sl);
+		SET(o, "anchor", json_string(b.ptr));
+		buf_free(&b);
+		free(sl);
+		for (int k = 0; k < 4; k++) {
+			buf_t c = BUF_INIT;
+			buf_printf(&c, "%s_count", kinds[k]);
+			SET(o, c.ptr, json_integer((json_int_t)json_array_size(g[j].lists[k])));
+			buf_clear(&c);
+			buf_printf(&c, "has_%s", kinds[k]);
+			SET(o, c.ptr, json_boolean(json_array_size(g[j].lists[k]) > 0));
+			buf_free(&c);
+			SET(o, kinds[k], g[j].lists[k]);
+		}
+		json_array_append_new(units, o);
+	}
+	free(g);
+	SET(w, "units", units);
+	SET(w, "has_units", json_boolean(ng > 0));
+	json_t *next = json_array();
+	for (size_t i = 0; i < wk->due_next.n; i++)
+		json_array_append_new(next, task_row(s, wk, &wk->due_next.v[i]));
+	SET(w, "due_next", next);
+	json_t *np = json_array();
+	for (size_t i = 0; i < wk->new_plans.n; i++) {
+		const hitem_t *it = &wk->new_plans.v[i];
+		json_array_append_new(np, changes_plan_brief(it->plan, it->label, it->ver->title));
+	}
+	SET(w, "new_plans", np);
+	SET(w, "has_new_plans", json_boolean(wk->new_plans.n > 0));
+	json_t *ch = json_array();
+	for (size_t i = 0; i < wk->nentries; i++)
+		json_array_append_new(ch, changes_entry(s, wk->entries[i]));
+	SET(w, "changes", ch);
+	json_t *ctx = json_object();
+	SET(ctx, "week", w);
+	return ctx;
+}

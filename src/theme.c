@@ -230,6 +230,9 @@ int theme_load(theme_t *t, const char *dir, const site_t *s, arena_t *a, diag_t 
 		free(name);
 	}
 	load_strings(t, dir, s->language, a, d);
+	/* the interface strings are the same on every page: written into the
+	 * templates once, not looked up on every row of every table */
+	tmpl_set_fold(t->tmpl, "t", t->strings);
 	buf_clear(&p);
 	buf_printf(&p, "%s/static", dir);
 	load_assets(t, p.ptr, "");

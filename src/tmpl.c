@@ -73,6 +73,45 @@ bool tmpl_set_has(const tmpl_set_t *set, const char *name)
 	return set_find(set, name, tmpl_hash(name)) != NULL;
 }
 
+/* ------------------------------------------------------------- folding */
+
+static void fold_list(arena_t *a, struct node *kids, size_t n, const char *root,
+		      const json_t *values)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct node *k = &kids[i];
+		if (k->kind == N_VAR && k->nparts == 2 && !strcmp(k->parts[0], root)) {
+			const json_t *v = json_object_get(values, k->parts[1]);
+			if (v && !json_is_string(v))
+				continue;
+			const char *s = v ? json_string_value(v) : "";
+			size_t len = v ? json_string_length(v) : 0;
+			if (memchr(s, '\n', len))
+				continue;   /* a value's lines are not indented; text's are */
+			buf_t b = BUF_INIT;
+			if (k->escape)
+				buf_put_html(&b, s, len);
+			else
+				buf_put(&b, s, len);
+			k->kind = N_TEXT;
+			k->str = arena_strndup(a, b.ptr ? b.ptr : "", b.len);
+			k->len = b.len;
+			buf_free(&b);
+		} else if (k->nkids) {
+			fold_list(a, k->kids, k->nkids, root, values);
+		}
+	}
+}
+
+void tmpl_set_fold(tmpl_set_t *set, const char *root, const json_t *values)
+{
+	for (size_t i = 0; i < set->cap; i++) {
+		struct tmpl *t = set->slot[i];
+		if (t)
+			fold_list(t->arena, t->kids, t->nkids, root, values);
+	}
+}
+
 /* --------------------------------------------------------------- render */
 
 struct ctx {                    /* the context stack, innermost first */

@@ -35,4 +35,11 @@ bool tmpl_set_has(const tmpl_set_t *set, const char *name);
  * was rendered up to that point. */
 int tmpl_render(const tmpl_set_t *set, const char *name, json_t *ctx, buf_t *out);
 
+/* Constant folding: every {{root.key}} in the set's templates becomes the
+ * text of values.key, escaped as the tag asks, when that is a string with
+ * no newline (or nothing, when values has no such key).  For a name whose
+ * value at render time is `values` in every context that can see it (the
+ * interface strings, `t`): rendering then looks nothing up for them. */
+void tmpl_set_fold(tmpl_set_t *set, const char *root, const json_t *values);
+
 #endif

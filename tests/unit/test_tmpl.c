@@ -277,6 +277,40 @@ static void test_indentation(void **state)
 	tmpl_set_free(set);
 }
 
+/* Folding {{t.key}} into text renders what looking it up rendered, in
+ * sections, partials and parents alike; values with a newline, other
+ * types and other names stay lookups. */
+static void test_fold(void **state)
+{
+	(void)state;
+	const char *strings = "{\"x\": \"<&>\", \"y\": \"<i>\", \"multi\": \"a\\nb\", \"n\": 5}";
+	const char *srcs[][2] = {
+		{ "page", "{{<base}}{{$main}}[{{t.x}}|{{{t.y}}}|{{&t.y}}|{{t.none}}]{{/main}}{{/base}}" },
+		{ "base", "<{{$main}}{{/main}}>\n  {{>part}}" },
+		{ "part", "{{#l}}{{t.x}}{{.}}{{/l}}{{^l}}{{t.y}}{{/l}}\n{{t.multi}}|{{t.n}}|{{u.x}}" },
+	};
+	char want[512];
+	tmpl_set_t *plain = tmpl_set_new(), *folded = tmpl_set_new();
+	for (size_t i = 0; i < 3; i++) {
+		add_ok(plain, srcs[i][0], srcs[i][1]);
+		add_ok(folded, srcs[i][0], srcs[i][1]);
+	}
+	json_t *t = json_loads(strings, 0, NULL);
+	assert_non_null(t);
+	tmpl_set_fold(folded, "t", t);
+	json_decref(t);
+	/* the unfolded set sees t in the data; the folded one must not need it */
+	snprintf(want, sizeof want, "{\"t\": %s, \"l\": [1, 2], \"u\": {\"x\": \"u\"}}", strings);
+	char *a = render_str(plain, "page", want, NULL);
+	char *b = render_str(folded, "page", "{\"t\": {\"multi\": \"a\\nb\", \"n\": 5}, \"l\": [1, 2], \"u\": {\"x\": \"u\"}}", NULL);
+	assert_string_equal(a, "<[&lt;&amp;&gt;|<i>|<i>|]>\n  &lt;&amp;&gt;1&lt;&amp;&gt;2\n  a\nb|5|u");
+	assert_string_equal(b, a);
+	free(a);
+	free(b);
+	tmpl_set_free(plain);
+	tmpl_set_free(folded);
+}
+
 static void test_depth_guard(void **state)
 {
 	(void)state;
@@ -410,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_indentation),
+		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_depth_guard),
 		cmocka_unit_test(test_threads),
 	};

@@ -94,24 +94,32 @@ static void urefs_of(struct ctx *c, const ynode_t *n, const char *what, urefs_t 
 		out->v[i] = (uref_t){ s[i].text, s[i].loc, NULL };
 }
 
+static bool is_known(const ynode_t *k, const char *const *known)
+{
+	for (const char *const *kk = known; *kk; kk++)
+		if (k->kind == YNODE_SCALAR && !strcmp(k->str, *kk))
+			return true;
+	return false;
+}
+
 /* Collects the keys of map that are not in known[] into a new map (params);
  * with --strict, each one is a warning. */
 static const ynode_t *params_of(struct ctx *c, const ynode_t *map, const char *const *known)
 {
 	if (!map || map->kind != YNODE_MAP)
 		return NULL;
-	size_t n = 0;
+	size_t n = 0, unknown = 0;
+	for (size_t i = 0; i < map->n; i++)
+		unknown += !is_known(ynode_key(map, i), known);
+	if (!unknown)
+		return NULL;   /* nearly always: nothing to keep */
 	ynode_t *p = arena_alloc(c->a, sizeof(*p));
 	p->kind = YNODE_MAP;
 	p->loc = map->loc;
-	p->kids = arena_alloc(c->a, (2 * map->n + 1) * sizeof(ynode_t *));
+	p->kids = arena_alloc(c->a, (2 * unknown + 1) * sizeof(ynode_t *));
 	for (size_t i = 0; i < map->n; i++) {
 		const ynode_t *k = ynode_key(map, i);
-		int found = 0;
-		for (const char *const *kk = known; *kk; kk++)
-			if (k->kind == YNODE_SCALAR && !strcmp(k->str, *kk))
-				found = 1;
-		if (found)
+		if (is_known(k, known))
 			continue;
 		if (c->o->strict)
 			diag_warning(c->d, &k->loc, "unknown key \"%s\" (kept as a template parameter)",

@@ -162,7 +162,8 @@ arena_t *arena_new(void)
 	return xcalloc(1, sizeof(arena_t));
 }
 
-void *arena_alloc(arena_t *a, size_t n)
+/* n bytes, 16-aligned, not cleared. */
+static void *arena_raw(arena_t *a, size_t n)
 {
 	n = (n + 15) & ~(size_t)15;
 	struct block *b = a->head;
@@ -182,6 +183,12 @@ void *arena_alloc(arena_t *a, size_t n)
 	}
 	void *p = b->data + b->used;
 	b->used += n;
+	return p;
+}
+
+void *arena_alloc(arena_t *a, size_t n)
+{
+	void *p = arena_raw(a, n);
 	memset(p, 0, n);
 	return p;
 }
@@ -190,7 +197,7 @@ char *arena_strndup(arena_t *a, const char *s, size_t n)
 {
 	if (!s)
 		return NULL;
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_raw(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;

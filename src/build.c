@@ -32,18 +32,20 @@ static void lap(const char *stage, struct timespec *t0)
 		return;
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	long peak = 0;
+	long peak = 0, now = 0;
 	FILE *f = fopen("/proc/self/status", "r");
 	char line[256];
 	while (f && fgets(line, sizeof line, f))
 		if (!strncmp(line, "VmHWM:", 6))
 			peak = atol(line + 6);
+		else if (!strncmp(line, "VmRSS:", 6))
+			now = atol(line + 6);
 	if (f)
 		fclose(f);
 	struct mallinfo2 mi = mallinfo2();   /* the main heap and the threads' */
-	fprintf(stderr, "plansite: %-8s %6.3f s, peak %ld MB, heap in use %zu MB\n", stage,
+	fprintf(stderr, "plansite: %-8s %6.3f s, peak %ld MB, now %ld MB, heap in use %zu MB\n", stage,
 		(double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9,
-		peak / 1024, (mi.uordblks + mi.hblkhd) >> 20);
+		peak / 1024, now / 1024, (mi.uordblks + mi.hblkhd) >> 20);
 	*t0 = t1;
 }
 
@@ -95,6 +97,9 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
 	s = model_load(a, d, &snap, &mo);
 	lap("parse", &t0);
+	/* the parse threads' YAML trees are freed but still held by their
+	 * malloc arenas: give those pages back before the biggest stage */
+	malloc_trim(0);
 	xref_resolve(a, d, s, &snap);
 	date_t as_of = o->as_of;
 	if (!as_of)

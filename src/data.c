@@ -2,6 +2,7 @@
 #include "data.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "changes.h"
 #include "ctx.h"
@@ -312,6 +313,8 @@ static int put_json(out_t *o, diag_t *d, const char *rel, json_t *j)
 	return rc;
 }
 
+#define PLANS_JSON_PIECE ((size_t)1 << 20)
+
 static int to_buf(const char *text, size_t n, void *b)
 {
 	buf_put(b, text, n);
@@ -338,7 +341,13 @@ int data_write(const site_t *s, out_t *o, diag_t *d, int part)
 		return rc ? -1 : 0;
 	}
 	/* one plan's tree at a time: the whole portal's would take hundreds
-	 * of megabytes of jansson objects */
+	 * of megabytes of jansson objects; and the text goes to the file a
+	 * megabyte at a time */
+	const char *rel = "du-lieu/plans.json";
+	char *err = NULL;
+	int fd = out_open(o, rel, &err);
+	if (fd < 0)
+		goto fail;
 	buf_t pj = BUF_INIT;
 	buf_putc(&pj, '[');
 	for (size_t i = 0; i < s->nplans; i++) {
@@ -349,11 +358,29 @@ int data_write(const site_t *s, out_t *o, diag_t *d, int part)
 		json_dump_callback(j, to_buf, &pj, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		json_decref(j);
 		jalloc_end();
+		if (pj.len >= PLANS_JSON_PIECE) {
+			if (out_put(fd, rel, pj.ptr, pj.len, &err) < 0)
+				break;
+			buf_clear(&pj);
+		}
 	}
 	buf_putc(&pj, ']');
-	rc |= put(o, d, "du-lieu/plans.json", pj.ptr, pj.len);
+	if (!err)
+		out_put(fd, rel, pj.ptr, pj.len, &err);
 	buf_free(&pj);
+	if (err) {
+		close(fd);
+		goto fail;
+	}
+	if (out_close(fd, rel, &err) < 0)
+		goto fail;
 	return rc ? -1 : 0;
+fail: {
+	loc_t loc = { 0 };
+	diag_error(d, &loc, "%s", err);
+	free(err);
+	return -1;
+}
 }
 
 static json_t *file_desc(const char *name, const char *desc, const char *const (*fields)[2])

@@ -186,7 +186,7 @@ static int make_dir(out_t *o, char *dir)
 	return 0;
 }
 
-int out_write(out_t *o, const char *rel, const char *data, size_t len, char **err)
+int out_open(out_t *o, const char *rel, char **err)
 {
 	if (!out_path_ok(rel)) {
 		*err = errf("refusing to write outside the site: \"%s\"%s", rel, "");
@@ -207,10 +207,13 @@ int out_write(out_t *o, const char *rel, const char *data, size_t len, char **er
 	/* the staging folder is ours and fresh: O_EXCL and O_NOFOLLOW make sure
 	 * no file is written twice or through a link */
 	int fd = openat(o->dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
+	if (fd < 0)
 		*err = errf("cannot create %s in the output: %s", rel, strerror(errno));
-		return -1;
-	}
+	return fd;
+}
+
+int out_put(int fd, const char *rel, const char *data, size_t len, char **err)
+{
 	size_t off = 0;
 	while (off < len) {
 		ssize_t n = write(fd, data + off, len - off);
@@ -218,16 +221,32 @@ int out_write(out_t *o, const char *rel, const char *data, size_t len, char **er
 			if (errno == EINTR)
 				continue;
 			*err = errf("cannot write %s in the output: %s", rel, strerror(errno));
-			close(fd);
 			return -1;
 		}
 		off += (size_t)n;
 	}
+	return 0;
+}
+
+int out_close(int fd, const char *rel, char **err)
+{
 	if (close(fd) < 0) {
 		*err = errf("cannot write %s in the output: %s", rel, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+int out_write(out_t *o, const char *rel, const char *data, size_t len, char **err)
+{
+	int fd = out_open(o, rel, err);
+	if (fd < 0)
+		return -1;
+	if (out_put(fd, rel, data, len, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	return out_close(fd, rel, err);
 }
 
 static void out_free(out_t *o)

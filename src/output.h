@@ -21,6 +21,13 @@ int out_path_ok(const char *rel);
  * parent folders.  Thread-safe.  Returns 0, or -1 with *err. */
 int out_write(out_t *o, const char *rel, const char *data, size_t len, char **err);
 
+/* The same, in pieces: a file of tens of megabytes need not be held whole.
+ * out_open returns a descriptor (or -1 with *err set); out_put and
+ * out_close return 0 or -1 with *err set, and out_close always closes. */
+int out_open(out_t *o, const char *rel, char **err);
+int out_put(int fd, const char *rel, const char *data, size_t len, char **err);
+int out_close(int fd, const char *rel, char **err);
+
 /* Publishes: swaps the staging folder with dir and removes the old site.
  * Returns 0, or -1 with *err; either way o is freed. */
 int out_commit(out_t *o, char **err);

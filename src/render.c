@@ -4,6 +4,7 @@
 #include "render.h"
 
 #include <assert.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -763,6 +764,10 @@ int render_finish(render_t *rr, bool with_history)
 	struct run *r = &rr->r;
 	const site_t *s = r->s;
 	join_workers(rr);
+	/* the history's reading and the first pages leave freed memory in
+	 * every thread's malloc arena; give it back before the second batch
+	 * takes more */
+	malloc_trim(0);
 	if (with_history) {
 		/* the second batch: what shows the history, now read */
 		size_t cap = 16 + s->nplans + s->ndocs + changes_page_count(s) + changes_week_count(s);

@@ -51,6 +51,12 @@ json_t *ctx_stats(const stats_t *st)
 	return o;
 }
 
+/* A unit as some plan writes it (unit_t's ctx_written). */
+struct ctx_written {
+	const char *text;
+	json_t *ref;
+};
+
 static json_t *unit_ref_new(const unit_t *u, const char *written)
 {
 	json_t *o = json_object();
@@ -100,6 +106,11 @@ json_t *ctx_unit_ref(const unit_t *u, const char *written)
 {
 	if (u->ctx_cache && (!written || !strcmp(written, u->name)))
 		return json_incref((json_t *)u->ctx_cache);
+	/* "Văn phòng" in a plan of the Sở is "Văn phòng Sở ...": most
+	 * references are written shorter than the name they resolve to */
+	for (size_t i = 0; i < u->nctx_written; i++)
+		if (!strcmp(u->ctx_written[i].text, written))
+			return json_incref(u->ctx_written[i].ref);
 	return unit_ref_new(u, written);
 }
 
@@ -110,10 +121,41 @@ json_t *ctx_plan_summary(const plan_t *p)
 	return plan_summary_new(p);
 }
 
+/* The shared reference to u as written `text` (not its name). */
+static void written_add(unit_t *u, const char *text)
+{
+	if (!u || !text || !strcmp(text, u->name))
+		return;
+	for (size_t i = 0; i < u->nctx_written; i++)
+		if (!strcmp(u->ctx_written[i].text, text))
+			return;
+	u->ctx_written = xrealloc(u->ctx_written, (u->nctx_written + 1) * sizeof(*u->ctx_written));
+	u->ctx_written[u->nctx_written++] = (struct ctx_written){ text, unit_ref_new(u, text) };
+}
+
+static void written_add_all(const urefs_t *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		written_add(l->v[i].unit, l->v[i].text);
+}
+
 void ctx_cache_build(site_t *s)
 {
 	for (size_t i = 0; i < s->nunits; i++)
 		s->units[i]->ctx_cache = unit_ref_new(s->units[i], NULL);
+	for (size_t i = 0; i < s->nplans; i++) {
+		plan_t *p = s->plans[i];
+		if (p->has_issuer)
+			written_add(p->issuer.unit, p->issuer.text);
+		for (size_t j = 0; j < p->ntasks; j++) {
+			written_add_all(&p->tasks[j].lead);
+			written_add_all(&p->tasks[j].support);
+		}
+		for (size_t j = 0; j < p->nindicators; j++)
+			if (p->indicators[j].has_owner)
+				written_add(p->indicators[j].owner.unit, p->indicators[j].owner.text);
+	}
+	/* the plan summaries name their issuers: after the spellings */
 	for (size_t i = 0; i < s->nplans; i++)
 		s->plans[i]->ctx_cache = plan_summary_new(s->plans[i]);
 }
@@ -121,8 +163,14 @@ void ctx_cache_build(site_t *s)
 void ctx_cache_free(site_t *s)
 {
 	for (size_t i = 0; i < s->nunits; i++) {
-		json_decref((json_t *)s->units[i]->ctx_cache);
-		s->units[i]->ctx_cache = NULL;
+		unit_t *u = s->units[i];
+		json_decref((json_t *)u->ctx_cache);
+		u->ctx_cache = NULL;
+		for (size_t j = 0; j < u->nctx_written; j++)
+			json_decref(u->ctx_written[j].ref);
+		free(u->ctx_written);
+		u->ctx_written = NULL;
+		u->nctx_written = 0;
 	}
 	for (size_t i = 0; i < s->nplans; i++) {
 		json_decref((json_t *)s->plans[i]->ctx_cache);

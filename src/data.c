@@ -321,6 +321,45 @@ static int to_buf(const char *text, size_t n, void *b)
 	return 0;
 }
 
+/* plans.json: one plan's tree at a time (the whole portal's would take
+ * hundreds of megabytes of jansson values), its text going to the file a
+ * megabyte at a time. */
+static int write_plans_json(const site_t *s, out_t *o, diag_t *d)
+{
+	const char *rel = "du-lieu/plans.json";
+	char *err = NULL;
+	int fd = out_open(o, rel, &err);
+	if (fd >= 0) {
+		buf_t pj = BUF_INIT;
+		buf_putc(&pj, '[');
+		for (size_t i = 0; i < s->nplans && !err; i++) {
+			if (i)
+				buf_putc(&pj, ',');
+			jalloc_begin();
+			json_t *j = data_plan_json(s, s->plans[i]);
+			json_dump_callback(j, to_buf, &pj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			json_decref(j);
+			jalloc_end();
+			if (pj.len >= PLANS_JSON_PIECE && out_put(fd, rel, pj.ptr, pj.len, &err) == 0)
+				buf_clear(&pj);
+		}
+		buf_putc(&pj, ']');
+		if (!err)
+			out_put(fd, rel, pj.ptr, pj.len, &err);
+		buf_free(&pj);
+		if (err)
+			close(fd);
+		else
+			out_close(fd, rel, &err);
+	}
+	if (!err)
+		return 0;
+	loc_t loc = { 0 };
+	diag_error(d, &loc, "%s", err);
+	free(err);
+	return -1;
+}
+
 int data_write(const site_t *s, out_t *o, diag_t *d, int part)
 {
 	int rc = 0;
@@ -340,47 +379,7 @@ int data_write(const site_t *s, out_t *o, diag_t *d, int part)
 		free(sm);
 		return rc ? -1 : 0;
 	}
-	/* one plan's tree at a time: the whole portal's would take hundreds
-	 * of megabytes of jansson objects; and the text goes to the file a
-	 * megabyte at a time */
-	const char *rel = "du-lieu/plans.json";
-	char *err = NULL;
-	int fd = out_open(o, rel, &err);
-	if (fd < 0)
-		goto fail;
-	buf_t pj = BUF_INIT;
-	buf_putc(&pj, '[');
-	for (size_t i = 0; i < s->nplans; i++) {
-		if (i)
-			buf_putc(&pj, ',');
-		jalloc_begin();
-		json_t *j = data_plan_json(s, s->plans[i]);
-		json_dump_callback(j, to_buf, &pj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(j);
-		jalloc_end();
-		if (pj.len >= PLANS_JSON_PIECE) {
-			if (out_put(fd, rel, pj.ptr, pj.len, &err) < 0)
-				break;
-			buf_clear(&pj);
-		}
-	}
-	buf_putc(&pj, ']');
-	if (!err)
-		out_put(fd, rel, pj.ptr, pj.len, &err);
-	buf_free(&pj);
-	if (err) {
-		close(fd);
-		goto fail;
-	}
-	if (out_close(fd, rel, &err) < 0)
-		goto fail;
-	return rc ? -1 : 0;
-fail: {
-	loc_t loc = { 0 };
-	diag_error(d, &loc, "%s", err);
-	free(err);
-	return -1;
-}
+	return write_plans_json(s, o, d);
 }
 
 static json_t *file_desc(const char *name, const char *desc, const char *const (*fields)[2])

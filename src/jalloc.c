@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-
 enum {
 	CHUNK = 1 << 20,        /* bytes per chunk */
 	KEEP = 4,               /* chunks a thread keeps between scopes, and

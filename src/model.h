@@ -133,6 +133,8 @@ struct unit {
 	size_t nissued, capissued;
 	stats_t lead_stats, support_stats;
 	void *ctx_cache;        /* shared template data while rendering (ctx) */
+	struct ctx_written *ctx_written;   /* ... and for each other spelling */
+	size_t nctx_written;
 };
 
 /* A node of the implements graph: an upstream document or a plan. */

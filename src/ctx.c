@@ -217,23 +217,6 @@ static json_t *href_list(const site_t *s, const str_t *v, size_t n)
 	return a;
 }
 
-/* Whether the text as written already says the deadline's day, so the
- * page need not repeat it ("15/12/2025" yes, "Quý IV/2025" no). */
-static bool due_is_exact(const task_t *t)
-{
-	if (!t->due.date || !t->due_text)
-		return false;
-	int y = t->due.date / 10000, m = t->due.date / 100 % 100, d = t->due.date % 100;
-	char f[3][32];
-	snprintf(f[0], sizeof f[0], "%d/%d/%d", d, m, y);
-	snprintf(f[1], sizeof f[1], "%02d/%02d/%d", d, m, y);
-	snprintf(f[2], sizeof f[2], "%d-%02d-%02d", y, m, d);
-	for (int i = 0; i < 3; i++)
-		if (strstr(t->due_text, f[i]))
-			return true;
-	return false;
-}
-
 json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 {
 	json_t *o = json_object();
@@ -250,16 +233,16 @@ json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 	SET(due, "date_vi", ctx_date_vi(t->due.date));
 	SET(due, "ongoing", json_boolean(t->due.ongoing));
 	SET(due, "parsed", json_boolean(t->due.parsed));
-	SET(due, "exact", json_boolean(due_is_exact(t)));
+	SET(due, "exact", json_boolean(t->due_exact));
 	SET(o, "due", due);
 	SET(o, "status", json_string_nocheck(status_id(t->status)));
 	/* labels come from the strings file through these flags, so an English
 	 * site says "Done" without touching the C code */
-	for (int k = 0; k < STATUS_COUNT; k++) {
-		char key[32];
-		snprintf(key, sizeof key, "is_%s", status_id((status_t)k));
-		SET(o, key, json_boolean(t->status == (status_t)k));
-	}
+	static const char *const is_key[STATUS_COUNT] = {
+		"is_not_started", "is_in_progress", "is_done", "is_cancelled"
+	};
+	for (int k = 0; k < STATUS_COUNT; k++)
+		SET(o, is_key[k], json_boolean(t->status == (status_t)k));
 	SET(o, "overdue", json_boolean(t->overdue));
 	SET(o, "done_late", json_boolean(t->done_late));
 	SET(o, "has_progress", json_boolean(t->progress >= 0));

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -536,6 +537,21 @@ out:
 	free(fold);
 	free(x);
 	return rc;
+}
+
+bool due_text_exact(const char *text, date_t date)
+{
+	if (!date || !text)
+		return false;
+	int y = date / 10000, m = date / 100 % 100, d = date % 100;
+	char f[3][32];
+	snprintf(f[0], sizeof f[0], "%d/%d/%d", d, m, y);
+	snprintf(f[1], sizeof f[1], "%02d/%02d/%d", d, m, y);
+	snprintf(f[2], sizeof f[2], "%d-%02d-%02d", y, m, d);
+	for (int i = 0; i < 3; i++)
+		if (strstr(text, f[i]))
+			return true;
+	return false;
 }
 
 /* ---- status -------------------------------------------------------------- */

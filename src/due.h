@@ -44,6 +44,10 @@ int status_parse(const char *s, status_t *out);
 const char *status_id(status_t s);      /* "not_started", ... */
 const char *status_label_vi(status_t s); /* "Chưa thực hiện", ... */
 
+/* Whether text, the deadline as written, already says the day `date`, so
+ * a page need not repeat it ("15/12/2025" yes, "Quý IV/2025" no). */
+bool due_text_exact(const char *text, date_t date);
+
 /* Overdue: has a deadline, not done or cancelled, deadline < as_of (the
  * deadline day itself is on time).  A "date then ongoing" deadline is overdue
  * only while the task has not started. */

@@ -56,6 +56,7 @@ typedef struct task {
 	const char *due_text;
 	loc_t due_loc;
 	due_t due;              /* parsed (or from due_date) */
+	bool due_exact;         /* due_text already says the day of due.date */
 	const char *source;
 	status_t status;
 	int progress;           /* -1 when not given */

@@ -484,6 +484,21 @@ static void test_status_names(void **state)
 	assert_string_equal(status_label_vi(STATUS_COUNT), "");
 }
 
+/* A deadline written with its day needs no "Hạn cuối" line on the page. */
+static void test_text_exact(void **state)
+{
+	(void)state;
+	assert_true(due_text_exact("15/12/2025", 20251215));
+	assert_true(due_text_exact("Trước ngày 05/01/2026", 20260105));
+	assert_true(due_text_exact("5/1/2026", 20260105));
+	assert_true(due_text_exact("2026-01-05", 20260105));
+	assert_false(due_text_exact("Quý IV/2025", 20251231));
+	assert_false(due_text_exact("Năm 2025", 20251231));
+	assert_false(due_text_exact("15/12/2025", 20251216));
+	assert_false(due_text_exact(NULL, 20251215));
+	assert_false(due_text_exact("15/12/2025", 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -498,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_done_late),
 		cmocka_unit_test(test_status_words),
 		cmocka_unit_test(test_status_names),
+		cmocka_unit_test(test_text_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

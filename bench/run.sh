@@ -37,23 +37,25 @@ if [ "$(cat "$CORPUS.stamp" 2>/dev/null)" != "$stamp" ]; then
 	echo "$stamp" >"$CORPUS.stamp"
 fi
 
-TMP=$(mktemp -d "$WORK/run.XXXXXX")
+# OUTDIR: where both tools write (default: bench/work, on the repository's
+# disk); OUTDIR=/dev/shm measures them without the file system (README).
+TMP=$(mktemp -d "${OUTDIR:-$WORK}/run.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 PLANSITE_RC=0
 
-# measure NAME OUT CMD...: one run into a fresh OUT, "wall_s peak_kb" appended to NAME.times.
+# measure NAME OUT CMD...: one run into a fresh OUT, "wall_s peak_kb user_s sys_s" appended to NAME.times.
 measure() {
 	local name=$1 out=$2 rc=0
 	shift 2
 	rm -rf "$out"
-	/usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >"$TMP/$name.stdout" 2>"$TMP/$name.stderr" || rc=$?
+	/usr/bin/time -f '%e %M %U %S' -o "$TMP/time" "$@" >"$TMP/$name.stdout" 2>"$TMP/$name.stderr" || rc=$?
 	if [ "$rc" != 0 ]; then
 		echo "bench: $name exited with status $rc; first 30 lines of its stderr:" >&2
 		head -n 30 "$TMP/$name.stderr" >&2
 		return "$rc"
 	fi
 	tail -n 1 "$TMP/time" >>"$TMP/$name.times"
-	echo "bench: $name $(tail -n 1 "$TMP/time") (s KB)" >&2
+	echo "bench: $name $(tail -n 1 "$TMP/time") (wall s, peak KB, user s, system s)" >&2
 }
 
 # PLANSITE_TIMING makes plansite print each stage's time; the history pass

@@ -3,7 +3,7 @@
 
   summary.py TMP PLANS TASKS COMMITS PLANSITE_RC
 
-TMP holds NAME.times ("wall_seconds peak_kb" per run) and NAME-out/ (the last
+TMP holds NAME.times ("wall_seconds peak_kb user_seconds system_seconds" per run) and NAME-out/ (the last
 run's output) for NAME in plansite, hugo.  Informational only: exits 0.
 """
 import os, statistics, sys
@@ -23,15 +23,17 @@ def tree(path):
 
 
 print("corpus: %s plans x %s tasks, %s commits" % (plans, tasks, commits))
-print("tool       median wall   median peak RSS   runs")
+print("tool       median wall   median peak RSS   median CPU (user + system)   runs")
 med = {}
 for name in ("plansite", "hugo"):
     r = runs(name)
     if name == "plansite" and plansite_rc != "0":
         print("%-10s FAILED (exit status %s; its stderr is above)" % (name, plansite_rc))
         continue
-    med[name] = (statistics.median(w for w, _ in r), statistics.median(m for _, m in r) / 1024)
-    print("%-10s %7.2f s       %6.0f MB     %5d" % (name, med[name][0], med[name][1], len(r)))
+    med[name] = (statistics.median(x[0] for x in r), statistics.median(x[1] for x in r) / 1024)
+    cpu = ("%5.2f s + %5.2f s" % (statistics.median(x[2] for x in r), statistics.median(x[3] for x in r))
+           if all(len(x) >= 4 for x in r) else "-")
+    print("%-10s %7.2f s       %6.0f MB          %-22s %5d" % (name, med[name][0], med[name][1], cpu, len(r)))
 
 hist = os.path.join(tmp, "history.times")
 if os.path.exists(hist):

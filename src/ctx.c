@@ -217,6 +217,18 @@ static json_t *href_list(const site_t *s, const str_t *v, size_t n)
 	return a;
 }
 
+json_t *ctx_due(const char *text, const due_t *due, bool exact)
+{
+	json_t *o = json_object();
+	SET(o, "text", jstr(text));
+	SET(o, "date", ctx_date_iso(due->date));
+	SET(o, "date_vi", ctx_date_vi(due->date));
+	SET(o, "ongoing", json_boolean(due->ongoing));
+	SET(o, "parsed", json_boolean(due->parsed));
+	SET(o, "exact", json_boolean(exact));
+	return o;
+}
+
 json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 {
 	json_t *o = json_object();
@@ -227,14 +239,7 @@ json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 	SET(o, "lead", unit_list(&t->lead));
 	SET(o, "support", unit_list(&t->support));
 	SET(o, "output", jstr(t->output));
-	json_t *due = json_object();
-	SET(due, "text", jstr(t->due_text));
-	SET(due, "date", ctx_date_iso(t->due.date));
-	SET(due, "date_vi", ctx_date_vi(t->due.date));
-	SET(due, "ongoing", json_boolean(t->due.ongoing));
-	SET(due, "parsed", json_boolean(t->due.parsed));
-	SET(due, "exact", json_boolean(t->due_exact));
-	SET(o, "due", due);
+	SET(o, "due", ctx_due(t->due_text, &t->due, t->due_exact));
 	SET(o, "status", json_string_nocheck(status_id(t->status)));
 	/* labels come from the strings file through these flags, so an English
 	 * site says "Done" without touching the C code */

@@ -13,6 +13,8 @@
 void ctx_cache_build(site_t *s);
 void ctx_cache_free(site_t *s);
 
+/* A deadline: { text (as shown), date, date_vi, ongoing, parsed, exact }. */
+json_t *ctx_due(const char *text, const due_t *due, bool exact);
 json_t *ctx_stats(const stats_t *st);
 json_t *ctx_unit_ref(const unit_t *u, const char *written);
 json_t *ctx_plan_summary(const plan_t *p);

@@ -125,14 +125,8 @@ static json_t *task_row(const site_t *s, const hweek_t *wk, const hitem_t *it)
 		}
 	}
 	SET(o, "lead", lead);
-	json_t *due = json_object();
-	SET(due, "text", jstr(t->due_shown));
-	SET(due, "date", ctx_date_iso(t->due.date));
-	SET(due, "date_vi", ctx_date_vi(t->due.date));
-	SET(due, "ongoing", json_boolean(t->due.ongoing));
-	SET(due, "parsed", json_boolean(t->due.parsed));
-	SET(due, "exact", json_boolean(!t->due_text));
-	SET(o, "due", due);
+	/* a deadline given only as due_date is shown as that date */
+	SET(o, "due", ctx_due(t->due_shown, &t->due, !t->due_text));
 	const char *st = status_id(t->status);
 	SET(o, "status", json_string(st));
 	SET(o, "status_label", json_string(status_label_vi(t->status)));

@@ -84,7 +84,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	int theme_ok = 0;
 	out_t *out = NULL;
 	char *theme_dir = NULL;
-	snap_t snap;
+	snap_t snap = { 0 };
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -147,6 +147,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	out = NULL;
 	lap("publish", &t0);
 done:
+	snap_release_data(&snap);
 	out_abort(out);
 	if (theme_ok)
 		theme_free(&th);

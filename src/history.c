@@ -709,7 +709,7 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, const snap_t *snap,
+int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
 		  const char *content, char **err)
 {
 	double t0 = now_seconds();

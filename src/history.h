@@ -153,7 +153,7 @@ typedef struct history {
  * past commits are parsed with a private diag_t: their errors are history,
  * not errors of this build.  Needs xref_resolve and progress_compute done.
  * Returns 0, or -1 with *err (malloc'd) when the repository cannot be read. */
-int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, const snap_t *snap,
+int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
 		  const char *content, char **err);
 
 /* A plan's history (never NULL: empty when it has none); borrowed. */

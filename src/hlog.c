@@ -57,6 +57,17 @@ static void text_drop(struct rd *w, const char *path)
 	}
 }
 
+/* Drops the texts that are the snapshot's (borrowed, not owned). */
+static void text_forget_snapshot(struct rd *w)
+{
+	for (size_t i = 0; i < w->texts.cap; i++)
+		if (w->texts.keys[i]) {
+			struct text *t = w->texts.vals[i];
+			if (!t->own)
+				memset(t, 0, sizeof(*t));
+		}
+}
+
 /* The text of blob oid at path: the one kept, or read now. */
 static const struct text *text_get(struct rd *w, const char *path, const git_oid *oid)
 {
@@ -366,7 +377,7 @@ static void backward(struct rd *w)
 	free(v);
 }
 
-int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *prefix,
+int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const char *prefix,
 	      char **err)
 {
 	memset(out, 0, sizeof(*out));
@@ -390,6 +401,9 @@ int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, const snap_t *snap, 
 		goto out;
 	seed(&w, snap);
 	backward(&w);
+	/* every version is parsed: the built commit's texts are read no more */
+	text_forget_snapshot(&w);
+	snap_release_data(snap);
 	rc = 0;
 out:
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);

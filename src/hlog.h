@@ -38,7 +38,7 @@ typedef struct {
  * changed, and every version of them into vc's cache; everything lives in
  * vc->a.  The site's own plans (snap, parsed already) are not parsed
  * again.  Returns 0, or -1 with *err (malloc'd) when Git cannot be read. */
-int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *prefix,
+int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const char *prefix,
 	      char **err);
 
 #endif

@@ -91,6 +91,7 @@ int repo_resolve(repo_t *r, const char *ref, git_oid *out, char **err)
 
 struct collect {
 	arena_t *a;
+	arena_t *data;         /* the files' contents */
 	diag_t *d;
 	git_repository *git;
 	const char *content;   /* "content" (no trailing slash) */
@@ -112,7 +113,7 @@ static void push_file(struct collect *c, const char *rel, const char *data,
 	rfile_t f = { 0 };
 	f.path = arena_printf(c->a, "%s/%s", c->content, rel);
 	f.rel = f.path + strlen(c->content) + 1;
-	f.data = arena_strndup(c->a, data, len);
+	f.data = arena_strndup(c->data, data, len);
 	f.len = len;
 	if (oid)
 		git_oid_cpy(&f.oid, oid);
@@ -235,7 +236,10 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 		  const char *content, bool worktree, snap_t *out, char **err)
 {
 	memset(out, 0, sizeof(*out));
-	struct collect c = { .a = a, .d = d, .git = r->git };
+	/* the contents have an arena of their own: the history is their last
+	 * reader, and they go before the pages that show it are rendered */
+	out->data = arena_new();
+	struct collect c = { .a = a, .data = out->data, .d = d, .git = r->git };
 	/* "content/" and "./content" name the same folder */
 	while (content[0] == '.' && content[1] == '/')
 		content += 2;
@@ -323,4 +327,14 @@ out:
 	git_tree_free(tree);
 	git_commit_free(commit);
 	return rc;
+}
+
+void snap_release_data(snap_t *s)
+{
+	if (!s->data)
+		return;
+	arena_free(s->data);
+	s->data = NULL;
+	for (size_t i = 0; i < s->n; i++)
+		s->files[i].data = NULL;
 }

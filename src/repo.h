@@ -25,6 +25,7 @@ typedef struct {
 	int64_t time;       /* committer time (seconds since the epoch) */
 	int tz;             /* committer time zone offset, minutes */
 	bool worktree;
+	arena_t *data;      /* the files' contents (snap_release_data) */
 } snap_t;
 
 typedef struct repo repo_t;
@@ -43,6 +44,10 @@ const char *repo_workdir(repo_t *r);
  * errors (unknown ref, no such content folder). */
 int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 		  const char *content, bool worktree, snap_t *out, char **err);
+
+/* Frees the files' contents once nothing reads them any more (the history
+ * is the last to); their data pointers become NULL.  Safe to repeat. */
+void snap_release_data(snap_t *s);
 
 /* Resolves ref to a commit id; 0 or -1 (with *err). */
 int repo_resolve(repo_t *r, const char *ref, git_oid *out, char **err);

@@ -363,10 +363,11 @@ static int write_plans_json(const site_t *s, out_t *o, diag_t *d)
 int data_write(const site_t *s, out_t *o, diag_t *d, int part)
 {
 	int rc = 0;
-	if (part == 1) {
+	if (part == 1)
+		return put_json(o, d, "du-lieu/changes.json", changes_json(s));
+	if (part == 3) {
 		rc |= put_json(o, d, "du-lieu/units.json", units_json(s));
 		rc |= put_json(o, d, "du-lieu/documents.json", documents_json(s));
-		rc |= put_json(o, d, "du-lieu/changes.json", changes_json(s));
 		return rc ? -1 : 0;
 	}
 	if (part == 2) {

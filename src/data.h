@@ -10,9 +10,10 @@
 #include "output.h"
 
 /* Writes part of the open data, so the parts can be written on different
- * threads: 0 plans.json; 1 units.json, documents.json, changes.json;
- * 2 tasks.csv and the sitemap.  Returns 0 or -1 (reported to d). */
-#define DATA_PARTS 3
+ * threads: 0 plans.json; 1 changes.json (the only part that needs the
+ * history); 2 tasks.csv and the sitemap; 3 units.json and documents.json.
+ * Returns 0 or -1 (reported to d). */
+#define DATA_PARTS 4
 int data_write(const site_t *s, out_t *o, diag_t *d, int part);
 
 /* The description of each file and its fields, for the /du-lieu/ page. */

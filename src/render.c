@@ -725,6 +725,7 @@ int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t 
 	/* the biggest jobs first, so the threads finish together */
 	r->jobs[r->njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)0 };
 	r->jobs[r->njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)2 };
+	r->jobs[r->njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)3 };
 	r->jobs[r->njobs++] = (job_t){ JOB_SEARCH_INDEX, NULL };
 	r->jobs[r->njobs++] = (job_t){ JOB_PLANS, NULL };
 	for (size_t i = 0; i < r->dl_pages; i++)

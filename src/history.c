@@ -193,16 +193,23 @@ static void item_push(struct walk *w, hitems_t *l, struct hplan *hp, const htask
 	ARENA_PUSH(w->a, l->v, l->n, l->cap, it);
 }
 
-static const htask_t *task_in(const hver_t *v, const char *id, size_t hint)
+/* The place of task id in version v (hint first), or SIZE_MAX. */
+static size_t task_at(const hver_t *v, const char *id, size_t hint)
 {
 	if (!v)
-		return NULL;
-	if (hint < v->ntasks && v->tasks[hint].id == id)
-		return &v->tasks[hint];
+		return SIZE_MAX;
+	if (hint < v->ntasks && v->tasks[hint]->id == id)
+		return hint;
 	for (size_t i = 0; i < v->ntasks; i++)
-		if (v->tasks[i].id == id)
-			return &v->tasks[i];
-	return NULL;
+		if (v->tasks[i]->id == id)
+			return i;
+	return SIZE_MAX;
+}
+
+static const htask_t *task_in(const hver_t *v, const char *id, size_t hint)
+{
+	size_t i = task_at(v, id, hint);
+	return i == SIZE_MAX ? NULL : v->tasks[i];
 }
 
 static bool open_task(const htask_t *t)
@@ -230,7 +237,7 @@ static void week_close(struct walk *w)
 			continue;
 		}
 		for (size_t j = 0; j < en->ntasks; j++) {
-			const htask_t *t = &en->tasks[j];
+			const htask_t *t = en->tasks[j];
 			const htask_t *o = task_in(st, t->id, j);
 			if (!o)
 				item_push(w, &wk->added, hp, t, NULL, NULL);
@@ -249,7 +256,7 @@ static void week_close(struct walk *w)
 		if (!v)
 			continue;
 		for (size_t j = 0; j < v->ntasks; j++) {
-			const htask_t *t = &v->tasks[j];
+			const htask_t *t = v->tasks[j];
 			bool od = due_overdue(&t->due, t->status, after);
 			st.total++;
 			switch (t->status) {
@@ -369,18 +376,19 @@ static void diff_versions(struct walk *w, chg_t *c, const hver_t *o, const hver_
 		chg(w, c, NULL, "status", o->status, v->status);
 	bool *seen = xcalloc(o->ntasks + 1, sizeof(bool));
 	for (size_t j = 0; j < v->ntasks; j++) {
-		const htask_t *t = &v->tasks[j];
-		const htask_t *p = task_in(o, t->id, j);
-		if (!p) {
+		const htask_t *t = v->tasks[j];
+		size_t k = task_at(o, t->id, j);
+		if (k == SIZE_MAX) {
 			chg(w, c, t->id, "added", NULL, t->title);
 			continue;
 		}
-		seen[p - o->tasks] = true;
-		diff_task(w, c, p, t);
+		seen[k] = true;
+		if (o->tasks[k] != t)   /* the same record: written the same */
+			diff_task(w, c, o->tasks[k], t);
 	}
 	for (size_t j = 0; j < o->ntasks; j++)
 		if (!seen[j])
-			chg(w, c, o->tasks[j].id, "removed", o->tasks[j].title, NULL);
+			chg(w, c, o->tasks[j]->id, "removed", o->tasks[j]->title, NULL);
 	free(seen);
 }
 

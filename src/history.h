@@ -36,7 +36,8 @@ typedef struct {
 	const char *number, *id;
 	const char *title, *type, *issuer, *issuer_key, *place, *date, *signer, *status;
 	const char *implements, *implements_key;   /* joined "; " / canonical keys */
-	htask_t *tasks;
+	const htask_t **tasks;   /* a task written the same as in the version
+				  * parsed before this one is that version's */
 	size_t ntasks;
 	int done, base;          /* done tasks, and all tasks less the cancelled */
 	bool broken, draft;

@@ -109,8 +109,8 @@ static void count_tasks(hver_t *v)
 {
 	v->done = v->base = 0;
 	for (size_t i = 0; i < v->ntasks; i++) {
-		v->done += v->tasks[i].status == STATUS_DONE;
-		v->base += v->tasks[i].status != STATUS_CANCELLED;
+		v->done += v->tasks[i]->status == STATUS_DONE;
+		v->base += v->tasks[i]->status != STATUS_CANCELLED;
 	}
 }
 
@@ -131,11 +131,13 @@ static void version_from_plan(hver_ctx_t *w, const plan_t *p, hver_t *v)
 	v->signer = hver_intern(w, p->signer_name);
 	v->status = hver_intern(w, p->status_text ? p->status_text : "in_force");
 	implements_of(w, p, v);
-	v->tasks = arena_alloc(w->a, (p->ntasks + 1) * sizeof(htask_t));
+	htask_t *xs = arena_alloc(w->a, (p->ntasks + 1) * sizeof(htask_t));
+	v->tasks = arena_alloc(w->a, (p->ntasks + 1) * sizeof(*v->tasks));
 	v->ntasks = p->ntasks;
 	for (size_t i = 0; i < p->ntasks; i++) {
 		const task_t *t = &p->tasks[i];
-		htask_t *x = &v->tasks[i];
+		htask_t *x = &xs[i];
+		v->tasks[i] = x;
 		x->id = hver_intern(w, t->id);
 		x->title = hver_intern(w, t->title);
 		x->output = hver_intern(w, t->output);
@@ -470,13 +472,13 @@ static hver_t *parse_near(hver_ctx_t *w, const hver_t *ref, const lines_t *A, co
 	v = arena_alloc(w->a, sizeof(*v));
 	*v = *ref;
 	v->ntasks = (size_t)nb;
-	v->tasks = arena_alloc(w->a, (size_t)(nb + 1) * sizeof(htask_t));
+	v->tasks = arena_alloc(w->a, (size_t)(nb + 1) * sizeof(*v->tasks));
 	for (int j = 0, q = 0; j < nb; j++)
 		v->tasks[j] = from[j] >= 0 ? ref->tasks[from[j]] : x->tasks[q++];
 	/* a task id used twice: the whole file reports it properly */
 	for (int j = 0; j < nb; j++)
 		for (int k = 0; k < j; k++)
-			if (v->tasks[j].id == v->tasks[k].id) {
+			if (v->tasks[j]->id == v->tasks[k]->id) {
 				v = NULL;
 				goto out;
 			}

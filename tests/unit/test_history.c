@@ -123,7 +123,7 @@ static void assert_same(const hver_t *a, const hver_t *b, const char *what)
 	    a->done != b->done || a->base != b->base || !same_str(a->implements_key, b->implements_key))
 		fail_msg("%s: plans differ (%zu vs %zu tasks)", what, a->ntasks, b->ntasks);
 	for (size_t i = 0; i < a->ntasks; i++) {
-		const htask_t *x = &a->tasks[i], *y = &b->tasks[i];
+		const htask_t *x = a->tasks[i], *y = b->tasks[i];
 		if (!same_str(x->id, y->id) || !same_str(x->title, y->title) || !same_str(x->lead, y->lead) ||
 		    !same_str(x->lead_key, y->lead_key) || !same_str(x->support, y->support) ||
 		    !same_str(x->output, y->output) || !same_str(x->due_shown, y->due_shown) ||
@@ -212,7 +212,7 @@ static void test_flow_tasks(void **state)
 		p.near = p.whole;
 		const hver_t *w = whole(&p, cases[i].b), *n = near(&p, cases[i].a, cases[i].b);
 		size_t inc = p.near.nincremental;
-		int st = n->ntasks ? (int)n->tasks[0].status : -1;
+		int st = n->ntasks ? (int)n->tasks[0]->status : -1;
 		assert_same(w, n, "flow style");
 		hver_ctx_free(&p.whole);
 		hver_ctx_free(&p.near);

@@ -37,7 +37,8 @@ typedef struct {
  * every commit, the plan files under prefix ("content/plans/") each
  * changed, and every version of them into vc's cache; everything lives in
  * vc->a.  The site's own plans (snap, parsed already) are not parsed
- * again; snap's file texts are freed when the last version is parsed.  Returns 0, or -1 with *err (malloc'd) when Git cannot be read. */
+ * again; the history takes the texts of snap's plans, and frees each once an
+ * older version replaces it.  Returns 0, or -1 with *err (malloc'd) when Git cannot be read. */
 int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const char *prefix,
 	      char **err);
 

@@ -91,7 +91,6 @@ int repo_resolve(repo_t *r, const char *ref, git_oid *out, char **err)
 
 struct collect {
 	arena_t *a;
-	arena_t *data;         /* the files' contents */
 	diag_t *d;
 	git_repository *git;
 	const char *content;   /* "content" (no trailing slash) */
@@ -107,13 +106,14 @@ struct pending {
 	git_oid oid;
 };
 
-static void push_file(struct collect *c, const char *rel, const char *data,
+/* Adds a file; its content (malloc'd, NUL-terminated) is the snapshot's. */
+static void push_file(struct collect *c, const char *rel, char *data,
 		      size_t len, const git_oid *oid)
 {
 	rfile_t f = { 0 };
 	f.path = arena_printf(c->a, "%s/%s", c->content, rel);
 	f.rel = f.path + strlen(c->content) + 1;
-	f.data = arena_strndup(c->data, data, len);
+	f.data = data;
 	f.len = len;
 	if (oid)
 		git_oid_cpy(&f.oid, oid);
@@ -167,7 +167,6 @@ static int read_pending(struct collect *c, char **err)
 			break;
 		}
 		push_file(c, pd[i].rel, data, len, &pd[i].oid);
-		free(data);
 	}
 	fetch_stop(f);
 	return rc;
@@ -219,7 +218,6 @@ static void walk_dir(struct collect *c, const char *dir, const char *rel)
 				continue;
 			}
 			push_file(c, r, data, len, NULL);
-			free(data);
 		}
 	}
 	closedir(dp);
@@ -236,10 +234,9 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 		  const char *content, bool worktree, snap_t *out, char **err)
 {
 	memset(out, 0, sizeof(*out));
-	/* the contents have an arena of their own: the history is their last
-	 * reader, and they go before the pages that show it are rendered */
-	out->data = arena_new();
-	struct collect c = { .a = a, .data = out->data, .d = d, .git = r->git };
+	/* the contents are malloc'd one by one: the history takes each plan's
+	 * as it starts, and frees it once it has parsed an older version */
+	struct collect c = { .a = a, .d = d, .git = r->git };
 	/* "content/" and "./content" name the same folder */
 	while (content[0] == '.' && content[1] == '/')
 		content += 2;
@@ -319,6 +316,9 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 	qsort(out->files, out->n, sizeof(rfile_t), path_cmp);
 	rc = 0;
 out:
+	if (rc < 0)   /* the contents read before the failure */
+		for (size_t i = 0; i < c.files.len / sizeof(rfile_t); i++)
+			free((char *)((rfile_t *)c.files.ptr)[i].data);
 	buf_free(&c.files);
 	buf_free(&c.pending);
 	free(c.err);
@@ -331,10 +331,15 @@ out:
 
 void snap_release_data(snap_t *s)
 {
-	if (!s->data)
-		return;
-	arena_free(s->data);
-	s->data = NULL;
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
+		free((char *)s->files[i].data);
 		s->files[i].data = NULL;
+	}
+}
+
+char *snap_take_data(rfile_t *f)
+{
+	char *data = (char *)f->data;
+	f->data = NULL;
+	return data;
 }

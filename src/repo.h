@@ -13,7 +13,8 @@
 typedef struct {
 	const char *path;   /* relative to the repository root: content/plans/a.md */
 	const char *rel;    /* relative to the content root: plans/a.md */
-	const char *data;   /* NUL-terminated copy in the arena */
+	const char *data;   /* NUL-terminated, malloc'd: the snapshot's (snap_release_data)
+			     * until snap_take_data */
 	size_t len;
 	git_oid oid;        /* blob id (zero in worktree mode) */
 } rfile_t;
@@ -25,7 +26,6 @@ typedef struct {
 	int64_t time;       /* committer time (seconds since the epoch) */
 	int tz;             /* committer time zone offset, minutes */
 	bool worktree;
-	arena_t *data;      /* the files' contents (snap_release_data) */
 } snap_t;
 
 typedef struct repo repo_t;
@@ -48,6 +48,9 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 /* Frees the files' contents once nothing reads them any more (the history
  * is the last to); their data pointers become NULL.  Safe to repeat. */
 void snap_release_data(snap_t *s);
+/* Hands a file's content over to the caller (who frees it); f->data
+ * becomes NULL. */
+char *snap_take_data(rfile_t *f);
 
 /* Resolves ref to a commit id; 0 or -1 (with *err). */
 int repo_resolve(repo_t *r, const char *ref, git_oid *out, char **err);

@@ -502,7 +502,7 @@ static void apply_delta(struct walk *w, const hdelta_t *d)
 		}
 		return;
 	}
-	const hver_t *v = hver_of(&w->vc, &d->new_id, d->path, NULL, 0, NULL, NULL, 0);
+	const hver_t *v = hver_of(&w->vc, &d->new_id, d->path, NULL, 0, NULL);
 	if (!sl) {
 		sl = arena_alloc(w->a, sizeof(*sl));
 		sl->path = d->path;

@@ -150,9 +150,8 @@ typedef struct history {
 /* Walks the first-parent history of the site's commit (s->commit) in repo,
  * the content root being `content` ("content"), and attaches the result to
  * s->history (in arena a; history_free releases its tables).  snap is the
- * built snapshot: its plans, parsed already, are not parsed again; the
- * history takes their texts (snap_take_data), freeing each once an older
- * version replaces it, and frees the rest (snap_release_data).  Plan files of
+ * built snapshot: its plans, parsed already, are not parsed again, and its
+ * file texts are freed (snap_release_data) once they are seen.  Plan files of
  * past commits are parsed with a private diag_t: their errors are history,
  * not errors of this build.  Needs xref_resolve and progress_compute done.
  * Returns 0, or -1 with *err (malloc'd) when the repository cannot be read. */

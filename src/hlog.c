@@ -16,14 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The text of a file as the backward pass last saw it. */
-struct text {
-	git_oid oid;
-	const char *s;
-	size_t len;
-	char *own;                  /* s, malloc'd (NULL when unreadable) */
-};
-
 struct rd {
 	hlog_t *log;
 	hver_ctx_t *vc;
@@ -31,67 +23,22 @@ struct rd {
 	const site_t *s;
 	git_repository *git;
 	const char *prefix;         /* "content/plans/" */
-	strmap_t texts;             /* path -> struct text */
 };
 
-static void text_set(struct rd *w, const char *path, const git_oid *oid, const char *s, size_t len,
-		     char *own)
-{
-	struct text *t = strmap_get(&w->texts, path);
-	if (!t) {
-		t = arena_alloc(w->a, sizeof(*t));
-		strmap_put(&w->texts, path, t);
-	}
-	free(t->own);
-	git_oid_cpy(&t->oid, oid);
-	t->s = s;
-	t->len = len;
-	t->own = own;
-}
-
-static void text_drop(struct rd *w, const char *path)
-{
-	struct text *t = strmap_get(&w->texts, path);
-	if (t) {
-		free(t->own);
-		memset(t, 0, sizeof(*t));
-	}
-}
-
-/* The text of blob oid at path: the one kept, or read now. */
-static const struct text *text_get(struct rd *w, const char *path, const git_oid *oid)
-{
-	struct text *t = strmap_get(&w->texts, path);
-	if (t && t->s && git_oid_equal(&t->oid, oid))
-		return t;
-	size_t len = 0;
-	char *s = hver_blob_text(w->vc, oid, &len);
-	text_set(w, path, oid, s, len, s);
-	return strmap_get(&w->texts, path);
-}
-
 /* Parses the blob before a change from the one after it; `old` is the
- * earlier blob's content (taken over), NULL when unreadable. */
+ * earlier blob's content (freed here), NULL when unreadable. */
 static void back_delta(struct rd *w, const hdelta_t *d, char *old, size_t len)
 {
 	const hver_t *ref = NULL;
-	const struct text *rt = NULL;
-	if (d->has) {
-		rt = text_get(w, d->path, &d->new_id);
-		ref = hver_of(w->vc, &d->new_id, d->path, rt->s, rt->len, NULL, NULL, 0);
-	}
-	if (!d->had) {
-		text_drop(w, d->path);
-		return;
-	}
-	hver_of(w->vc, &d->old_id, d->path, old, len, ref, rt && rt->s ? rt->s : NULL, rt ? rt->len : 0);
-	text_set(w, d->path, &d->old_id, old, len, old);
+	if (d->has)   /* parsed already, but for a file this walk has not met */
+		ref = hver_of(w->vc, &d->new_id, d->path, NULL, 0, NULL);
+	if (d->had)
+		hver_of(w->vc, &d->old_id, d->path, old, len, ref);
+	free(old);
 }
 
-/* The built commit's plans, parsed already, are the first references; their
- * texts are taken from the snapshot, to be freed as soon as an older
- * version replaces them. */
-static void seed(struct rd *w, snap_t *snap)
+/* The built commit's plans, parsed already, are the first references. */
+static void seed(struct rd *w, const snap_t *snap)
 {
 	if (!snap || snap->worktree)
 		return;
@@ -112,13 +59,9 @@ static void seed(struct rd *w, snap_t *snap)
 		}
 		if (lo >= snap->n || strcmp(snap->files[lo].path, p->path))
 			continue;
-		rfile_t *f = &snap->files[lo];
-		if (!f->data)
-			continue;
-		if (!hver_cached(w->vc, &f->oid))
+		const rfile_t *f = &snap->files[lo];
+		if (f->data && !hver_cached(w->vc, &f->oid))
 			hver_put(w->vc, &f->oid, hver_from_plan(w->vc, p, f->data, f->len));
-		char *own = snap_take_data(f);
-		text_set(w, hver_intern(w->vc, f->path), &f->oid, own, f->len, own);
 	}
 }
 
@@ -386,6 +329,11 @@ int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const 
 	ssize_t cached = 0, allowed = 0;   /* libgit2's object cache: in use, limit */
 	if (!s->commit[0])
 		return 0;
+	seed(&w, snap);
+	/* versions keep fingerprints of their texts, not the texts: the built
+	 * commit's are read no more */
+	snap_release_data(snap);
+	malloc_trim(0);
 	if (chain(&w, err) < 0)
 		goto out;
 	/* Git itself does not hash every object it reads; on thousands of
@@ -399,18 +347,11 @@ int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const 
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)HLOG_CACHE);
 	if (deltas(&w, err) < 0)
 		goto out;
-	seed(&w, snap);
 	backward(&w);
-	/* every version is parsed: the built commit's texts are read no more */
-	snap_release_data(snap);
 	rc = 0;
 out:
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
 	if (allowed > 0)
 		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, allowed);
-	for (size_t i = 0; i < w.texts.cap; i++)
-		if (w.texts.keys[i])
-			free(((struct text *)w.texts.vals[i])->own);
-	strmap_free(&w.texts);
 	return rc;
 }

@@ -37,8 +37,7 @@ typedef struct {
  * every commit, the plan files under prefix ("content/plans/") each
  * changed, and every version of them into vc's cache; everything lives in
  * vc->a.  The site's own plans (snap, parsed already) are not parsed
- * again; the history takes the texts of snap's plans, and frees each once an
- * older version replaces it.  Returns 0, or -1 with *err (malloc'd) when Git cannot be read. */
+ * again, and snap's file texts are freed as soon as they are seen.  Returns 0, or -1 with *err (malloc'd) when Git cannot be read. */
 int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const char *prefix,
 	      char **err);
 

@@ -155,21 +155,62 @@ static void version_from_plan(hver_ctx_t *w, const plan_t *p, hver_t *v)
 
 /* ---- one version of a plan file ---- */
 
-/* Where a version's tasks are in its text (0-based lines), so that a version
- * next to it in history parses only the tasks that differ. */
+/* A run of bytes, by length and a 64-bit hash: two runs with the same
+ * fingerprint are taken to be the same bytes.  The history compares a
+ * version with the next one through these, so no file text is kept once
+ * it is parsed. */
+typedef struct {
+	uint64_t hash;
+	size_t len;
+} span_t;
+
+/* How a version's tasks lie in its text, so that a version next to it in
+ * history parses only the tasks that differ: the lines before the tasks,
+ * each task's item, and the rest of the front matter, as fingerprints. */
 struct hlayout {
-	int *start;     /* the line of each task's "-" */
-	int n;
-	int indent;     /* the column of the "-" */
-	int end;        /* the first line after the tasks */
-	int close;      /* the front matter's closing "---" */
-	const char *head;   /* a front matter to parse tasks in: the groups only */
+	int n;          /* tasks */
+	int indent;     /* the column of each task's "-" */
+	int head_lines; /* lines before the first task */
+	span_t head;    /* those lines */
+	span_t tail;    /* from the line after the tasks to the closing "---" */
+	span_t *items;  /* each task's lines */
+	const char *head_fm;   /* a front matter to parse tasks in: the groups only */
 };
 typedef struct {
 	const char *s;
 	size_t *off;    /* off[i]: where line i starts; off[n]: the length */
 	int n;
 } lines_t;
+
+/* The fingerprint of lines [from, to) of L: eight bytes at a time, each
+ * word mixed in with an odd multiplier and a shift, then a final mix. */
+static span_t span_of(const lines_t *L, int from, int to)
+{
+	const unsigned char *p = (const unsigned char *)L->s + L->off[from];
+	size_t n = L->off[to] - L->off[from];
+	const uint64_t k = 0x9e3779b97f4a7c15u;
+	uint64_t h = n * k;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, p + i, 8);
+		h = (h ^ x) * k;
+		h ^= h >> 31;
+	}
+	uint64_t x = 0;
+	for (size_t j = 0; i + j < n; j++)
+		x |= (uint64_t)p[i + j] << (8 * j);
+	h = (h ^ x) * k;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9u;
+	h ^= h >> 32;
+	return (span_t){ h, n };
+}
+
+static bool same_span(span_t a, span_t b)
+{
+	return a.len == b.len && a.hash == b.hash;
+}
 
 static void lines_split(lines_t *L, const char *s, size_t len)
 {
@@ -285,28 +326,40 @@ static struct hlayout *layout_of(hver_ctx_t *w, const lines_t *L, const plan_t *
 		return NULL;
 	struct hlayout *lo = arena_alloc(w->a, sizeof(*lo));
 	lo->n = (int)p->ntasks;
-	lo->start = arena_alloc(w->a, p->ntasks * sizeof(int));
+	int *start = xmalloc((p->ntasks + 1) * sizeof(int));
 	for (int i = 0; i < lo->n; i++) {
 		int line = p->tasks[i].loc.line - 1;
 		int dash = item_start(L, line, p->tasks[i].loc.col - 1);
-		if (dash < 0 || (i && (line <= lo->start[i - 1] || dash != lo->indent)))
+		if (dash < 0 || (i && (line <= start[i - 1] || dash != lo->indent))) {
+			free(start);
 			return NULL;
+		}
 		lo->indent = dash;
-		lo->start[i] = line;
+		start[i] = line;
 	}
-	int e = lo->start[0] + 1, k = 1;
+	int e = start[0] + 1, k = 1;
 	for (; e < L->n && task_line(L, e); e++) {
 		int t = item_line(L, e, lo->indent);
-		if (t < 0 || (t == 1 && (k >= lo->n || lo->start[k++] != e)))
+		if (t < 0 || (t == 1 && (k >= lo->n || start[k++] != e))) {
+			free(start);
 			return NULL;
+		}
 	}
 	int c = e;
 	while (c < L->n && !is_fence(L, c))
 		c++;
-	if (k != lo->n || c >= L->n || has_anchors(L, 1, c))
+	if (k != lo->n || c >= L->n || has_anchors(L, 1, c)) {
+		free(start);
 		return NULL;
-	lo->end = e;
-	lo->close = c;
+	}
+	start[lo->n] = e;
+	lo->head_lines = start[0];
+	lo->head = span_of(L, 0, start[0]);
+	lo->tail = span_of(L, e, c + 1);
+	lo->items = arena_alloc(w->a, (size_t)lo->n * sizeof(span_t));
+	for (int i = 0; i < lo->n; i++)
+		lo->items[i] = span_of(L, start[i], start[i + 1]);
+	free(start);
 	/* the tasks are read as the plan reads them, and only its groups
 	 * matter to them */
 	buf_t b = BUF_INIT;
@@ -321,7 +374,7 @@ static struct hlayout *layout_of(hver_ctx_t *w, const lines_t *L, const plan_t *
 		buf_puts(&b, "\"\n");
 	}
 	buf_puts(&b, "tasks:\n");
-	lo->head = arena_strdup(w->a, b.ptr);
+	lo->head_fm = arena_strdup(w->a, b.ptr);
 	buf_free(&b);
 	return lo;
 }
@@ -402,31 +455,25 @@ static hver_t *parse_full(hver_ctx_t *w, const char *path, const lines_t *L)
 	return v;
 }
 
-static bool same_bytes(const lines_t *A, int a0, int a1, const lines_t *B, int b0, int b1)
-{
-	size_t n = A->off[a1] - A->off[a0];
-	return n == B->off[b1] - B->off[b0] && !memcmp(A->s + A->off[a0], B->s + B->off[b0], n);
-}
-
-/* Version B parsed from version `ref` (text A) next to it in history: when
- * the front matter around the tasks is the same, B's tasks are cut into
- * items by lines; an item written as in A is A's task, and only the other
- * items are parsed (under a front matter holding the plan's groups).  NULL when that
- * is not possible: the caller parses B whole. */
-static hver_t *parse_near(hver_ctx_t *w, const hver_t *ref, const lines_t *A, const lines_t *B,
-			  const char *path)
+/* Version B parsed from version `ref` next to it in history: when the front
+ * matter around the tasks is as in ref, B's tasks are cut into items by
+ * lines; an item written as one of ref's is ref's task, and only the other
+ * items are parsed (under a front matter holding the plan's groups).  NULL
+ * when that is not possible: the caller parses B whole. */
+static hver_t *parse_near(hver_ctx_t *w, const hver_t *ref, const lines_t *B, const char *path)
 {
 	const struct hlayout *lo = ref->layout;
-	if (!lo || ref->broken || lo->close >= A->n)
+	if (!lo || ref->broken)
 		return NULL;
-	int h = lo->start[0];
-	if (B->n <= h || !same_bytes(A, 0, h, B, 0, h))
+	int h = lo->head_lines;
+	if (B->n <= h || !same_span(lo->head, span_of(B, 0, h)))
 		return NULL;
 	hver_t *v = NULL;
 	int *bs = xmalloc((size_t)(B->n + 1) * sizeof(int)), *from = NULL;
 	int nb = 0, e = h;
 	buf_t m = BUF_INIT;
 	struct parsed ps = { 0 };
+	span_t *items = NULL;
 	for (; e < B->n && task_line(B, e); e++) {
 		int t = item_line(B, e, lo->indent);
 		if (t < 0)
@@ -437,19 +484,20 @@ static hver_t *parse_near(hver_ctx_t *w, const hver_t *ref, const lines_t *A, co
 	int c = e;
 	while (c < B->n && !is_fence(B, c))
 		c++;
-	if (!nb || bs[0] != h || c >= B->n || !same_bytes(A, lo->end, lo->close + 1, B, e, c + 1))
+	if (!nb || bs[0] != h || c >= B->n || !same_span(lo->tail, span_of(B, e, c + 1)))
 		goto out;
 	bs[nb] = e;
-	/* B's items written as one of A's are A's tasks */
+	/* B's items written as one of ref's are ref's tasks */
 	from = xmalloc((size_t)nb * sizeof(int));
+	items = arena_alloc(w->a, (size_t)nb * sizeof(span_t));
 	int nparse = 0;
-	buf_puts(&m, lo->head);
+	buf_puts(&m, lo->head_fm);
 	for (int j = 0; j < nb; j++) {
 		from[j] = -1;
+		items[j] = span_of(B, bs[j], bs[j + 1]);
 		for (int k = 0; k < lo->n && from[j] < 0; k++) {
 			int kk = (j + k) % lo->n;   /* the same place first */
-			int a1 = kk + 1 < lo->n ? lo->start[kk + 1] : lo->end;
-			if (same_bytes(A, lo->start[kk], a1, B, bs[j], bs[j + 1]))
+			if (same_span(lo->items[kk], items[j]))
 				from[j] = kk;
 		}
 		if (from[j] >= 0)
@@ -484,13 +532,9 @@ static hver_t *parse_near(hver_ctx_t *w, const hver_t *ref, const lines_t *A, co
 			}
 	count_tasks(v);
 	struct hlayout *nl = arena_alloc(w->a, sizeof(*nl));
+	*nl = *lo;
 	nl->n = nb;
-	nl->indent = lo->indent;
-	nl->start = arena_alloc(w->a, (size_t)nb * sizeof(int));
-	memcpy(nl->start, bs, (size_t)nb * sizeof(int));
-	nl->end = e;
-	nl->close = c;
-	nl->head = lo->head;
+	nl->items = items;
 	v->layout = nl;
 out:
 	if (ps.a)
@@ -533,7 +577,7 @@ void hver_put(hver_ctx_t *w, const git_oid *oid, hver_t *v)
 /* The version of blob oid (its text at hand, or NULL to read it), parsed
  * near `ref` (text rtext) when one is given. */
 hver_t *hver_of(hver_ctx_t *w, const git_oid *oid, const char *path, const char *text,
-			  size_t len, const hver_t *ref, const char *rtext, size_t rlen)
+			  size_t len, const hver_t *ref)
 {
 	hver_t *v = hver_cached(w, oid);
 	if (v)
@@ -552,11 +596,8 @@ hver_t *hver_of(hver_ctx_t *w, const git_oid *oid, const char *path, const char 
 	}
 	lines_t B;
 	lines_split(&B, text, len);
-	if (ref && rtext && ref->layout) {
-		lines_t A;
-		lines_split(&A, rtext, rlen);
-		v = parse_near(w, ref, &A, &B, path);
-		free(A.off);
+	if (ref && ref->layout) {
+		v = parse_near(w, ref, &B, path);
 		if (v)
 			w->nincremental++;
 	}

@@ -27,7 +27,7 @@ const char *hver_intern(hver_ctx_t *c, const char *s);
 const char *hver_iso(hver_ctx_t *c, date_t d);
 
 /* The version of an already parsed plan (the built commit's) whose file
- * text is text[0..len). */
+ * text is text[0..len) (not kept). */
 hver_t *hver_from_plan(hver_ctx_t *c, const plan_t *p, const char *text, size_t len);
 
 /* The cached version of a blob, or NULL; hver_put caches one. */
@@ -35,12 +35,13 @@ hver_t *hver_cached(hver_ctx_t *c, const git_oid *oid);
 void hver_put(hver_ctx_t *c, const git_oid *oid, hver_t *v);
 
 /* The version of blob oid at `path` (repository-relative), cached.  text is
- * the blob's content when the caller has it, else NULL (it is read).  With
- * ref (a version of the same file next to it in history, text rtext), only
- * the tasks around the changed lines are parsed when that is possible.  A
- * file that does not parse gives a version with broken set.  Never NULL. */
+ * the blob's content when the caller has it, else NULL (it is read); it is
+ * not kept.  With ref (a version of the same file next to it in history),
+ * only the tasks written differently from ref's are parsed when that is
+ * possible.  A file that does not parse gives a version with broken set.
+ * Never NULL. */
 hver_t *hver_of(hver_ctx_t *c, const git_oid *oid, const char *path, const char *text,
-		size_t len, const hver_t *ref, const char *rtext, size_t rlen);
+		size_t len, const hver_t *ref);
 
 /* A blob's content, malloc'd and NUL-terminated; NULL when it cannot be
  * read (a shallow or partial clone). */

@@ -234,8 +234,7 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 		  const char *content, bool worktree, snap_t *out, char **err)
 {
 	memset(out, 0, sizeof(*out));
-	/* the contents are malloc'd one by one: the history takes each plan's
-	 * as it starts, and frees it once it has parsed an older version */
+	/* the contents are the readers' buffers, kept as they are */
 	struct collect c = { .a = a, .d = d, .git = r->git };
 	/* "content/" and "./content" name the same folder */
 	while (content[0] == '.' && content[1] == '/')
@@ -337,9 +336,3 @@ void snap_release_data(snap_t *s)
 	}
 }
 
-char *snap_take_data(rfile_t *f)
-{
-	char *data = (char *)f->data;
-	f->data = NULL;
-	return data;
-}

@@ -13,8 +13,7 @@
 typedef struct {
 	const char *path;   /* relative to the repository root: content/plans/a.md */
 	const char *rel;    /* relative to the content root: plans/a.md */
-	const char *data;   /* NUL-terminated, malloc'd: the snapshot's (snap_release_data)
-			     * until snap_take_data */
+	const char *data;   /* NUL-terminated, malloc'd (snap_release_data) */
 	size_t len;
 	git_oid oid;        /* blob id (zero in worktree mode) */
 } rfile_t;
@@ -48,9 +47,6 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 /* Frees the files' contents once nothing reads them any more (the history
  * is the last to); their data pointers become NULL.  Safe to repeat. */
 void snap_release_data(snap_t *s);
-/* Hands a file's content over to the caller (who frees it); f->data
- * becomes NULL. */
-char *snap_take_data(rfile_t *f);
 
 /* Resolves ref to a commit id; 0 or -1 (with *err). */
 int repo_resolve(repo_t *r, const char *ref, git_oid *out, char **err);

@@ -123,8 +123,10 @@ static json_t *site_json(const site_t *s)
 }
 
 /* Each render thread builds its pages in one buffer, kept between pages:
- * no page pays for growing a buffer from nothing again. */
+ * no page pays for growing a buffer from nothing again.  One that a huge
+ * page (a weekly report of several MB) grew past this goes with the page. */
 static _Thread_local buf_t page_buf;
+#define PAGE_BUF_KEEP ((size_t)1 << 20)
 
 /* Renders template `name` with ctx (consumed) to file rel. */
 static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
@@ -171,6 +173,8 @@ static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 			atomic_store(&r->failed, 1);
 		}
 	}
+	if (out.cap > PAGE_BUF_KEEP)
+		buf_free(&out);
 	page_buf = out;
 	json_decref(ctx);
 }

@@ -37,7 +37,10 @@ struct fetch {
 	struct fslot *slots;
 	size_t n, cap;          /* asked for */
 	size_t *order;          /* slot numbers in the order of reading */
+	size_t *rank;           /* given order: each slot's place in it, else NULL */
+	size_t ahead;           /* given order: how far readers may get ahead */
 	size_t pos;             /* the next in that order */
+	bool keyed;             /* the slots' keys are where they lie */
 	size_t want;            /* the slot the parser waits for */
 	size_t held;            /* bytes read and not taken yet */
 	bool closed, stop;
@@ -47,6 +50,7 @@ struct fetch {
 
 /* Past this, readers only read the blob the parser waits for. */
 #define FETCH_HELD ((size_t)256 << 20)
+
 
 static uint32_t be32(const unsigned char *p)
 {
@@ -110,15 +114,15 @@ static int key_cmp(const void *x, const void *y, void *arg)
 	return a < b ? -1 : a > b;
 }
 
-/* The order of reading: blobs in no pack (loose) first, as asked, then by
- * pack and offset. */
-static void read_order(fetch_t *f)
+/* Sets every slot's key to where it lies: blobs in no pack (loose) first,
+ * as asked, then by pack and offset.  Once. */
+static void find_keys(fetch_t *f)
 {
-	f->order = xmalloc((f->n + 1) * sizeof(size_t));
-	for (size_t i = 0; i < f->n; i++) {
-		f->order[i] = i;
+	if (f->keyed)
+		return;
+	f->keyed = true;
+	for (size_t i = 0; i < f->n; i++)
 		f->slots[i].key = i;
-	}
 	buf_t dir = BUF_INIT;
 	buf_printf(&dir, "%sobjects/pack", f->gitdir);
 	DIR *d = opendir(dir.ptr);
@@ -144,7 +148,33 @@ static void read_order(fetch_t *f)
 	}
 	free(names);
 	buf_free(&dir);
+}
+
+/* The order of reading, when the caller gave none: by key. */
+static void read_order(fetch_t *f)
+{
+	find_keys(f);
+	f->order = xmalloc((f->n + 1) * sizeof(size_t));
+	for (size_t i = 0; i < f->n; i++)
+		f->order[i] = i;
 	qsort_r(f->order, f->n, sizeof(size_t), key_cmp, f->slots);
+}
+
+uint64_t fetch_where(fetch_t *f, size_t i)
+{
+	find_keys(f);
+	return f->slots[i].key;
+}
+
+void fetch_order(fetch_t *f, const size_t *order, size_t ahead)
+{
+	f->ahead = ahead;
+	f->order = xmalloc((f->n + 1) * sizeof(size_t));
+	f->rank = xmalloc((f->n + 1) * sizeof(size_t));
+	for (size_t k = 0; k < f->n; k++) {
+		f->order[k] = order[k];
+		f->rank[order[k]] = k;
+	}
 }
 
 static void *fetch_worker(void *arg)
@@ -166,6 +196,10 @@ static void *fetch_worker(void *arg)
 					f->pos++;
 				if (f->pos >= f->n)
 					break;
+				if (f->rank && f->want < f->n && f->pos > f->rank[f->want] + f->ahead) {
+					pthread_cond_wait(&f->work, &f->lock);
+					continue;
+				}
 				i = f->order[f->pos++];
 				break;
 			}
@@ -234,7 +268,8 @@ char *fetch_get(fetch_t *f, size_t i, git_repository *git, size_t *len)
 {
 	pthread_mutex_lock(&f->lock);
 	if (!f->closed) {
-		read_order(f);
+		if (!f->order)
+			read_order(f);
 		f->closed = true;
 	}
 	f->want = i;
@@ -279,6 +314,7 @@ void fetch_stop(fetch_t *f)
 		free(f->slots[i].text);
 	free(f->slots);
 	free(f->order);
+	free(f->rank);
 	free(f->gitdir);
 	pthread_cond_destroy(&f->ready);
 	pthread_cond_destroy(&f->work);

@@ -6,6 +6,7 @@
 #define PLANSITE_FETCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <git2.h>
 
 typedef struct fetch fetch_t;
@@ -16,6 +17,16 @@ fetch_t *fetch_start(git_repository *git);
 /* Asks for a blob; returns its number.  Every blob is asked for before the
  * first fetch_get. */
 size_t fetch_push(fetch_t *f, const git_oid *oid);
+
+/* Where blob number i lies (pack and offset; smaller for a loose one):
+ * reading in this order, or its reverse, is cheap.  Every blob is asked for
+ * first. */
+uint64_t fetch_where(fetch_t *f, size_t i);
+
+/* Reads in `order` (every blob number once) instead of by fetch_where, at
+ * most `ahead` places in it past the blob the caller waits for (the blobs
+ * read and not taken yet are held).  Before the first fetch_get. */
+void fetch_order(fetch_t *f, const size_t *order, size_t ahead);
 
 /* The content of blob number i (malloc'd and NUL-terminated, the caller
  * frees; NULL when it cannot be read), waiting for it.  Each number is

@@ -760,11 +760,12 @@ out:
 	strmap_free(&w.by_id);
 	h->nversions = w.vc.nversions;
 	h->nincremental = w.vc.nincremental;
+	h->read_order = w.log.order ? w.log.order : "no";
 	hver_ctx_free(&w.vc);
 	h->seconds = now_seconds() - t0;
 	if (getenv("PLANSITE_TIMING"))
-		fprintf(stderr, "history: %.2f s, %zu commits, %zu blob versions (%zu parsed from a neighbour)\n",
-			h->seconds, h->ncommits, h->nversions, h->nincremental);
+		fprintf(stderr, "history: %.2f s, %zu commits, %zu blob versions (%zu parsed from a neighbour, in %s order)\n",
+			h->seconds, h->ncommits, h->nversions, h->nincremental, h->read_order);
 	return rc;
 }
 

@@ -143,6 +143,7 @@ typedef struct history {
 	size_t ncommits, nversions;
 	double seconds;
 	size_t nincremental;        /* of which parsed from a neighbouring version (hver.c) */
+	const char *read_order;     /* how the blobs were read (hlog_t.order) */
 	strmap_t by_doc;            /* private: doc key -> hseries_t */
 	strmap_t by_key;            /* private: plan key -> struct hplan */
 } history_t;

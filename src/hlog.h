@@ -29,6 +29,8 @@ typedef struct {
 	hcommit_t *commits;     /* oldest first */
 	size_t n;
 	bool shallow;           /* the oldest has a parent this clone lacks */
+	const char *order;      /* the order blobs were read and parsed in: "history",
+				 * "pack" or "reverse pack" (for PLANSITE_TIMING) */
 	int64_t head_time;      /* the built commit's committer time and zone */
 	int head_tz;
 } hlog_t;

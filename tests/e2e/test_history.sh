@@ -369,4 +369,35 @@ check "/thay-doi/ has 50 entries, page 2 the other 10" \
 	test "$(grep -c '<li class="change' "$OP/thay-doi/index.html")|$(grep -c '<li class="change' "$OP/thay-doi/trang/2/index.html")" = "50|10"
 check "the pages link each other" grep -qF 'href="/thay-doi/trang/2/"' "$OP/thay-doi/index.html"
 
+# the same history however Git stores the objects: loose (as committed),
+# packed by git (for P, one file: its versions newest first), and written
+# by fast-import (each version a delta of the one before it: oldest first);
+# packed blobs are read in pack order, whichever way keeps each file's
+# newer version before its older one
+for repo in R P; do
+	src=${!repo}
+	PLANSITE_TIMING=1 build_ok "$src" "$T/lay-loose"
+	nb() { sed -n 's/^history: .*(\([0-9]*\) parsed from a neighbour.*/\1/p' "$1"; }
+	near=$(nb "$T/stderr")
+	git clone -q --bare --no-local "$src" "$T/lay-git.git"
+	git -C "$T/lay-git.git" repack -q -a -d -f
+	git init -q --bare "$T/lay-fi.git"
+	git -C "$src" fast-export --all --signed-tags=strip |
+		git -C "$T/lay-fi.git" -c fastimport.unpackLimit=0 fast-import --quiet
+	git -C "$T/lay-fi.git" symbolic-ref HEAD "$(git -C "$src" symbolic-ref HEAD)"
+	check "$repo: the clones are packed, with no loose objects" test \
+		"$(git -C "$T/lay-git.git" count-objects -v | grep -c '^count: 0')$(git -C "$T/lay-fi.git" count-objects -v | grep -c '^count: 0')" = 11
+	for lay in git fi; do
+		check "$repo ($lay): builds" env PLANSITE_TIMING=1 bash -c \
+			'"$0" build --repo "$1" --out "$2" 2>"$2.err"' "$PLANSITE" "$T/lay-$lay.git" "$T/lay-$lay"
+		check "$repo ($lay): the same site as from loose objects" diff -r "$T/lay-loose" "$T/lay-$lay"
+		check "$repo ($lay): as many versions parsed from their neighbour ($near)" \
+			test "$(nb "$T/lay-$lay.err")" = "$near"
+		grep -o 'in [a-z ]* order' "$T/lay-$lay.err" >>"$T/orders"
+	done
+	rm -rf "$T"/lay-*
+done
+check "blobs read in pack order" grep -qx 'in pack order' "$T/orders"
+check "blobs read in reverse pack order" grep -qx 'in reverse pack order' "$T/orders"
+
 finish

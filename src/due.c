@@ -494,7 +494,36 @@ static bool period(lex_t *x, date_t *d, bool *rel)
 	return false;
 }
 
+static int due_parse_text(const char *text, due_t *out);
+
+/* A plan writes the same few deadlines over and over ("Năm 2025",
+ * "Thường xuyên"): each thread remembers the short ones it parsed last,
+ * by a hash of the text, in slots of its own. */
+enum { DUE_SLOTS = 256, DUE_TEXT = 48 };
+static _Thread_local struct due_slot {
+	char text[DUE_TEXT];    /* "" for an empty slot */
+	due_t due;
+	int rc;
+} due_memo[DUE_SLOTS];
+
 int due_parse(const char *text, due_t *out)
+{
+	size_t n = text ? strlen(text) : 0;
+	if (!n || n >= DUE_TEXT)
+		return due_parse_text(text, out);
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)text[i]) * 16777619u;
+	struct due_slot *m = &due_memo[h % DUE_SLOTS];
+	if (strcmp(m->text, text)) {
+		m->rc = due_parse_text(text, &m->due);
+		memcpy(m->text, text, n + 1);
+	}
+	*out = m->due;
+	return m->rc;
+}
+
+static int due_parse_text(const char *text, due_t *out)
 {
 	lex_t *x = xmalloc(sizeof(*x));
 	char *fold = NULL;
@@ -607,8 +636,9 @@ int status_parse(const char *s, status_t *out)
 {
 	if (!s)
 		return -1;
+	/* most are written as an id or a label, exactly */
 	for (int i = 0; i < STATUS_COUNT; i++)
-		if (!strcmp(s, status_ids[i])) {
+		if (!strcmp(s, status_ids[i]) || !strcmp(s, status_labels[i])) {
 			*out = (status_t)i;
 			return 0;
 		}

@@ -226,6 +226,20 @@ static void test_due_forms(void **state)
 	check_due_table(due_cases, N(due_cases));
 }
 
+/* due_parse remembers short texts it parsed: asked again, in any order,
+ * it must answer the same, for forms it knows and forms it does not. */
+static void test_due_again(void **state)
+{
+	for (int round = 0; round < 3; round++)
+		check_due_table(due_cases, N(due_cases));
+	due_case_t rev[N(due_cases)];
+	for (size_t i = 0; i < N(due_cases); i++)
+		rev[i] = due_cases[N(due_cases) - 1 - i];
+	check_due_table(rev, N(rev));
+	check_due_table(seed_cases, N(seed_cases));
+	check_due_table(due_cases, N(due_cases));
+}
+
 static void test_due_seeds(void **state)
 {
 	check_due_table(seed_cases, N(seed_cases));
@@ -504,6 +518,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_due_forms),
 		cmocka_unit_test(test_due_seeds),
+		cmocka_unit_test(test_due_again),
 		cmocka_unit_test(test_due_tone_placement),
 		cmocka_unit_test(test_due_null),
 		cmocka_unit_test(test_date_valid),

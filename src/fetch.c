@@ -51,7 +51,6 @@ struct fetch {
 /* Past this, readers only read the blob the parser waits for. */
 #define FETCH_HELD ((size_t)256 << 20)
 
-
 static uint32_t be32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];

@@ -5,16 +5,10 @@
 
 #include "fetch.h"
 
-#include <dirent.h>
 #include <malloc.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 struct rd {
 	hlog_t *log;

@@ -396,9 +396,6 @@ int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const 
 	malloc_trim(0);
 	if (chain(&w, err) < 0)
 		goto out;
-	/* Git itself does not hash every object it reads; on thousands of
-	 * blobs, libgit2's check is a tenth of the reading */
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	/* libgit2 caches the trees it reads up to 256 MB by default: the walk
 	 * reads the plans folders of thousands of commits once each (it keeps
 	 * the one it compares with itself), so a large cache only holds
@@ -410,7 +407,6 @@ int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const 
 	backward(&w);
 	rc = 0;
 out:
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
 	if (allowed > 0)
 		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, allowed);
 	return rc;

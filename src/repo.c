@@ -339,4 +339,3 @@ void snap_release_data(snap_t *s)
 		s->files[i].data = NULL;
 	}
 }
-

@@ -511,10 +511,7 @@ int due_parse(const char *text, due_t *out)
 	size_t n = text ? strlen(text) : 0;
 	if (!n || n >= DUE_TEXT)
 		return due_parse_text(text, out);
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)text[i]) * 16777619u;
-	struct due_slot *m = &due_memo[h % DUE_SLOTS];
+	struct due_slot *m = &due_memo[hash_bytes(text, n) % DUE_SLOTS];
 	if (strcmp(m->text, text)) {
 		m->rc = due_parse_text(text, &m->due);
 		memcpy(m->text, text, n + 1);

@@ -51,16 +51,6 @@ typedef struct {
 	size_t cap, n;
 } table_t;
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* The slot of key: found (its val set) or empty (key NULL), for the caller to
  * fill.  Grows the table first, so the returned slot stays valid until the
  * next call. */

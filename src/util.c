@@ -272,7 +272,18 @@ int util_read_file(const char *path, char **out, size_t *len)
 	return 0;
 }
 
-/* FNV-1a: small, fast and good enough for short keys. */
+uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* FNV-1a's steps up to the NUL, for strmap's short keys (its offset basis
+ * is not the standard one; the tables' order depends on it). */
 static size_t str_hash(const char *s)
 {
 	size_t h = 1469598103934665603ULL;

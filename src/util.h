@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Allocation failure aborts here, so no caller carries an out-of-memory path. */
 void *xmalloc(size_t n);
@@ -81,5 +82,8 @@ void *strmap_get(const strmap_t *m, const char *key);
 /* Sets key to val; returns the previous value or NULL. */
 void *strmap_put(strmap_t *m, const char *key, void *val);
 void strmap_free(strmap_t *m);
+
+/* FNV-1a over n bytes (64 bits): small, fast, for tables, not for trust. */
+uint64_t hash_bytes(const char *s, size_t n);
 
 #endif

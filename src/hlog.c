@@ -285,6 +285,9 @@ fail:
  * in one direction. */
 #define HLOG_BATCH 512
 
+/* In pack order, the readers keep this many blobs ahead of the parser. */
+#define HLOG_AHEAD 64
+
 struct bd {
 	const hdelta_t *d;
 	size_t slot;        /* its earlier blob's number in the fetcher */
@@ -292,19 +295,12 @@ struct bd {
 	size_t seq;         /* its place in history order (newest first) */
 };
 
-static int where_asc(const void *x, const void *y)
+/* Pack order, ascending (*dir 1) or descending (-1); history order within. */
+static int by_where(const void *x, const void *y, void *dir)
 {
 	const struct bd *a = x, *b = y;
 	if (a->where != b->where)
-		return a->where < b->where ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-static int where_desc(const void *x, const void *y)
-{
-	const struct bd *a = x, *b = y;
-	if (a->where != b->where)
-		return a->where > b->where ? -1 : 1;
+		return (a->where < b->where ? -1 : 1) * *(const int *)dir;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
@@ -350,17 +346,19 @@ static void backward(struct rd *w)
 	size_t *order = xmalloc((n + 1) * sizeof(size_t));
 	if (!up || !down) {
 		w->log->order = down ? "reverse pack" : "pack";
-		qsort(v, n, sizeof(*v), down ? where_desc : where_asc);
+		int dir = down ? -1 : 1;
+		qsort_r(v, n, sizeof(*v), by_where, &dir);
 		for (size_t j = 0; j < n; j++)
 			order[j] = v[j].slot;
-		fetch_order(f, order, 64);
+		fetch_order(f, order, HLOG_AHEAD);
 	} else {
 		w->log->order = "history";
 		struct bd *tmp = xmalloc((n + 1) * sizeof(*tmp));
 		memcpy(tmp, v, n * sizeof(*v));
+		int dir = 1;
 		for (size_t b = 0; b < n; b += HLOG_BATCH) {
 			size_t e = n - b > HLOG_BATCH ? b + HLOG_BATCH : n;
-			qsort(tmp + b, e - b, sizeof(*tmp), where_asc);
+			qsort_r(tmp + b, e - b, sizeof(*tmp), by_where, &dir);
 			for (size_t j = b; j < e; j++)
 				order[j] = tmp[j].slot;
 		}

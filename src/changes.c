@@ -130,6 +130,7 @@ json_t *changes_plan_brief(const plan_t *p, const char *label, const char *title
 	json_t *o = json_object();
 	{
 		SET(o, "number", jstr(label));
+		SET(o, "name", jstr(label));
 		SET(o, "url", json_null());
 		SET(o, "title", jstr(title));
 	}

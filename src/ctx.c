@@ -48,6 +48,7 @@ json_t *ctx_stats(const stats_t *st)
 	SET(o, "done_late", json_integer(st->done_late));
 	SET(o, "percent_done", json_integer(st->percent_done));
 	SET(o, "has_tasks", json_boolean(st->total > 0));
+	SET(o, "has_overdue", json_boolean(st->overdue > 0));
 	return o;
 }
 
@@ -75,6 +76,8 @@ static json_t *plan_summary_new(const plan_t *p)
 	SET(o, "number", jstr(p->number));
 	SET(o, "id", jstr(p->id));
 	SET(o, "no_number", json_boolean(!p->number));
+	SET(o, "name", jstr(p->name));
+	SET(o, "short_title", jstr(p->short_title));
 	SET(o, "slug", jstr(p->slug));
 	SET(o, "url", jstr(p->url));
 	SET(o, "title", jstr(p->title));
@@ -249,6 +252,9 @@ json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 	for (int k = 0; k < STATUS_COUNT; k++)
 		SET(o, is_key[k], json_boolean(t->status == (status_t)k));
 	SET(o, "overdue", json_boolean(t->overdue));
+	/* how late, in days, as of the site's date ("quá hạn 5 ngày") */
+	SET(o, "days_late", t->overdue ? json_integer(date_diff_days(t->due.date, s->as_of))
+				       : json_null());
 	SET(o, "done_late", json_boolean(t->done_late));
 	SET(o, "has_progress", json_boolean(t->progress >= 0));
 	SET(o, "progress", t->progress >= 0 ? json_integer(t->progress) : json_null());
@@ -270,6 +276,7 @@ json_t *ctx_doc_link(const doc_t *dc)
 	json_t *o = json_object();
 	/* a plan still without a number is known by its id, which is no number */
 	SET(o, "number", jstr(dc->plan && !dc->plan->number ? NULL : dc->number));
+	SET(o, "name", jstr(dc->plan ? dc->plan->name : dc->number));
 	SET(o, "url", jstr(dc->url));
 	SET(o, "title", jstr(dc->title));
 	SET(o, "type", jstr(dc->type));
@@ -433,30 +440,34 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 	return o;
 }
 
-/* Tasks of one role grouped by plan, in plan order. */
-static json_t *role(const site_t *s, task_t *const *tasks, size_t n, const stats_t *st,
-		    bool show_lead)
+/* The direct figures of one role (template data kept from before the
+ * roll-up: unit.lead.stats, unit.support.stats). */
+static json_t *role(const stats_t *st, bool show_lead)
 {
 	json_t *o = json_object();
 	SET(o, "show_lead", json_boolean(show_lead));
 	SET(o, "stats", ctx_stats(st));
-	json_t *plans = json_array();
-	json_t *cur = NULL;
-	const plan_t *cp = NULL;
-	for (size_t i = 0; i < n; i++) {
-		const task_t *t = tasks[i];
-		if (t->plan != cp) {
-			cp = t->plan;
-			json_t *e = json_object();
-			SET(e, "plan", ctx_plan_summary(cp));
-			cur = json_array();
-			SET(e, "tasks", cur);
-			json_array_append_new(plans, e);
-		}
-		json_array_append_new(cur, ctx_task(s, t, 0));
-	}
-	SET(o, "plans", plans);
-	SET(o, "has_tasks", json_boolean(n > 0));
+	SET(o, "has_tasks", json_boolean(st->total > 0));
+	return o;
+}
+
+json_t *ctx_unit_totals(const unit_t *u)
+{
+	json_t *o = json_object();
+	SET(o, "led", json_integer(u->roll_lead.total));
+	SET(o, "supported", json_integer(u->roll_support.total));
+	SET(o, "tasks", json_integer(u->roll_all.total));
+	SET(o, "overdue", json_integer(u->roll_all.overdue));
+	SET(o, "done", json_integer(u->roll_all.done));
+	SET(o, "percent_done", json_integer(u->roll_all.percent_done));
+	SET(o, "issued_plans", json_integer((json_int_t)u->nissued));
+	SET(o, "issued_tasks", json_integer(u->issued_stats.total));
+	SET(o, "has_tasks", json_boolean(u->roll_all.total > 0));
+	SET(o, "has_overdue", json_boolean(u->roll_all.overdue > 0));
+	SET(o, "stats", ctx_stats(&u->roll_all));
+	SET(o, "lead_stats", ctx_stats(&u->roll_lead));
+	SET(o, "support_stats", ctx_stats(&u->roll_support));
+	SET(o, "issued_stats", ctx_stats(&u->issued_stats));
 	return o;
 }
 
@@ -471,8 +482,12 @@ json_t *ctx_unit_full(const site_t *s, const unit_t *u)
 	SET(o, "has_aliases", json_boolean(u->naliases > 0));
 	SET(o, "parent", u->parent ? ctx_unit_ref(u->parent, NULL) : json_null());
 	json_t *ch = json_array();
-	for (size_t i = 0; i < u->nchildren; i++)
-		json_array_append_new(ch, ctx_unit_ref(u->children[i], NULL));
+	for (size_t i = 0; i < u->nchildren; i++) {
+		json_t *c = unit_ref_new(u->children[i], NULL);
+		SET(c, "totals", ctx_unit_totals(u->children[i]));
+		SET(c, "has_children", json_boolean(u->children[i]->nchildren > 0));
+		json_array_append_new(ch, c);
+	}
 	SET(o, "children", ch);
 	SET(o, "has_children", json_boolean(u->nchildren > 0));
 	json_t *iss = json_array();
@@ -480,10 +495,10 @@ json_t *ctx_unit_full(const site_t *s, const unit_t *u)
 		json_array_append_new(iss, ctx_plan_summary(u->issued[i]));
 	SET(o, "issued", iss);
 	SET(o, "has_issued", json_boolean(u->nissued > 0));
-	/* on a unit's page its own tasks need no lead column; the tasks it
-	 * supports do */
-	SET(o, "lead", role(s, u->led, u->nled, &u->lead_stats, false));
-	SET(o, "support", role(s, u->supported, u->nsupported, &u->support_stats, true));
+	SET(o, "totals", ctx_unit_totals(u));
+	SET(o, "lead", role(&u->lead_stats, false));
+	SET(o, "support", role(&u->support_stats, true));
+	(void)s;
 	return o;
 }
 

@@ -45,7 +45,7 @@ static json_t *stats_obj(const stats_t *st)
 	return o;
 }
 
-static json_t *absolute(const site_t *s, const char *url)
+json_t *data_absolute(const site_t *s, const char *url)
 {
 	if (!s->base_url)
 		return json_string(url);
@@ -68,7 +68,7 @@ json_t *data_plan_json(const site_t *s, const plan_t *p)
 		SET(o, "number", jstr(p->number));
 		SET(o, "id", jstr(p->id));
 		SET(o, "slug", jstr(p->slug));
-		SET(o, "url", absolute(s, p->url));
+		SET(o, "url", data_absolute(s, p->url));
 		SET(o, "type", jstr(p->type));
 		SET(o, "title", jstr(p->title));
 		SET(o, "issuer", p->has_issuer ? unit_obj(p->issuer.unit) : json_null());
@@ -211,7 +211,7 @@ static json_t *units_json(const site_t *s)
 		const unit_t *u = s->units[i];
 		json_t *o = unit_obj(u);
 		SET(o, "slug", jstr(u->slug));
-		SET(o, "url", absolute(s, u->url));
+		SET(o, "url", data_absolute(s, u->url));
 		SET(o, "kind", jstr(u->kind));
 		SET(o, "parent", u->parent ? json_string(u->parent->id) : json_null());
 		json_t *al = json_array();
@@ -221,6 +221,29 @@ static json_t *units_json(const site_t *s)
 		SET(o, "registered", json_boolean(u->registered));
 		SET(o, "lead_stats", stats_obj(&u->lead_stats));
 		SET(o, "support_stats", stats_obj(&u->support_stats));
+		/* the figures of its page: with its sub-units, each task once */
+		json_t *ch = json_array();
+		for (size_t j = 0; j < u->nchildren; j++)
+			json_array_append_new(ch, json_string(u->children[j]->id));
+		SET(o, "children", ch);
+		json_t *tot = json_object();
+		SET(tot, "led", json_integer(u->roll_lead.total));
+		SET(tot, "supported", json_integer(u->roll_support.total));
+		SET(tot, "overdue", json_integer(u->roll_all.overdue));
+		SET(tot, "done", json_integer(u->roll_all.done));
+		SET(tot, "issued_plans", json_integer((json_int_t)u->nissued));
+		SET(tot, "issued_tasks", json_integer(u->issued_stats.total));
+		SET(o, "totals", tot);
+		SET(o, "rollup_stats", stats_obj(&u->roll_all));
+		SET(o, "rollup_lead_stats", stats_obj(&u->roll_lead));
+		SET(o, "rollup_support_stats", stats_obj(&u->roll_support));
+		json_t *iss = json_array();
+		for (size_t j = 0; j < u->nissued; j++)
+			json_array_append_new(iss, json_string(u->issued[j]->number ? u->issued[j]->number
+										: u->issued[j]->id));
+		SET(o, "issued", iss);
+		SET(o, "issued_stats", stats_obj(&u->issued_stats));
+		SET(o, "as_of", ctx_date_iso(s->as_of));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -234,7 +257,7 @@ static json_t *documents_json(const site_t *s)
 		json_t *o = json_object();
 		SET(o, "number", jstr(dc->number));
 		SET(o, "slug", jstr(dc->slug));
-		SET(o, "url", absolute(s, dc->url));
+		SET(o, "url", data_absolute(s, dc->url));
 		SET(o, "type", jstr(dc->type));
 		SET(o, "title", jstr(dc->title));
 		SET(o, "issuer", jstr(dc->issuer));
@@ -257,7 +280,7 @@ static json_t *documents_json(const site_t *s)
 
 static void sitemap_url(buf_t *b, const site_t *s, const char *url)
 {
-	json_t *j = absolute(s, url);
+	json_t *j = data_absolute(s, url);
 	buf_puts(b, "<url><loc>");
 	const char *v = json_string_value(j);
 	buf_put_html(b, v, strlen(v));

@@ -22,6 +22,10 @@ json_t *data_describe(void);
 /* One plan as plans.json describes it (a new reference). */
 json_t *data_plan_json(const site_t *s, const plan_t *p);
 
+/* url (a path from the site's root) made absolute with base_url's host;
+ * url itself when the site has no base_url.  A new reference. */
+json_t *data_absolute(const site_t *s, const char *url);
+
 /* One CSV field with RFC 4180 quoting. */
 void data_csv_field(buf_t *b, const char *s);
 

@@ -54,6 +54,14 @@ static long day_number(int y, int m, int d)
 	return n + d - 1;
 }
 
+int date_diff_days(date_t a, date_t b)
+{
+	int ya, ma, da, yb, mb, db;
+	if (!split(a, &ya, &ma, &da) || !split(b, &yb, &mb, &db))
+		return 0;
+	return (int)(day_number(yb, mb, db) - day_number(ya, ma, da));
+}
+
 date_t date_add_days(date_t x, int n)
 {
 	int y, m, d;

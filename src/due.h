@@ -27,6 +27,9 @@ void date_format_iso(date_t d, char *out);
 void date_format_vi(date_t d, char *out);
 /* The date n days after d (n may be negative). */
 date_t date_add_days(date_t d, int n);
+/* Days from a to b (b - a; negative when b is earlier); 0 if either is
+ * not a date. */
+int date_diff_days(date_t a, date_t b);
 bool date_valid(int y, int m, int d);
 
 typedef enum {

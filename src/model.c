@@ -423,7 +423,8 @@ static plan_t *build_plan(struct ctx *c, const rfile_t *f, const fm_doc_t *docp)
 	}
 	static const char *const known[] = {
 		"number", "id", "type", "title", "issuer", "place", "date", "signer",
-		"implements", "status", "attachments", "groups", "tasks", "indicators", NULL
+		"implements", "status", "attachments", "groups", "tasks", "indicators",
+		"short_title", NULL
 	};
 	const ynode_t *m = doc.meta;
 	plan_t *p = arena_alloc(c->a, sizeof(*p));
@@ -464,6 +465,24 @@ static plan_t *build_plan(struct ctx *c, const rfile_t *f, const fm_doc_t *docp)
 	}
 	p->place = str_of(c, ynode_get(m, "place"), "place");
 	p->date = date_of(c, ynode_get(m, "date"), "date");
+	p->short_title = str_of(c, ynode_get(m, "short_title"), "short_title");
+	if (p->number) {
+		p->name = p->number;
+	} else if (p->short_title) {
+		p->name = p->short_title;
+	} else {
+		/* "Kế hoạch UBND xã Quang Sơn 12/3/2025": what people call it */
+		buf_t nb = BUF_INIT;
+		buf_puts(&nb, p->type);
+		if (p->has_issuer)
+			buf_printf(&nb, " %s", p->issuer.text);
+		if (p->date)
+			buf_printf(&nb, " %d/%d/%d", p->date % 100, p->date / 100 % 100, p->date / 10000);
+		else if (p->id && !p->has_issuer)
+			buf_printf(&nb, " %s", p->id);
+		p->name = arena_strdup(c->a, nb.ptr);
+		buf_free(&nb);
+	}
 	const ynode_t *sg = ynode_get(m, "signer");
 	if (sg && sg->kind == YNODE_MAP) {
 		p->signer_name = str_of(c, ynode_get(sg, "name"), "signer name");
@@ -604,19 +623,35 @@ static void parse_site(struct ctx *c, site_t *s, const rfile_t *f)
 		return;
 	}
 	static const char *const known[] = { "title", "description", "language", "base_url",
-					     "repo_url", "owner", NULL };
+					     "repo_url", "owner", "agency", "editor", "address",
+					     "phone", "email", "license", "data_license",
+					     "data_license_url", NULL };
 	s->title = str_of(c, ynode_get(root, "title"), "title");
 	s->description = str_of(c, ynode_get(root, "description"), "description");
 	s->language = str_of(c, ynode_get(root, "language"), "language");
 	s->base_url = str_of(c, ynode_get(root, "base_url"), "base_url");
 	s->repo_url = str_of(c, ynode_get(root, "repo_url"), "repo_url");
 	s->owner = str_of(c, ynode_get(root, "owner"), "owner");
+	s->agency = str_of(c, ynode_get(root, "agency"), "agency");
+	s->editor = str_of(c, ynode_get(root, "editor"), "editor");
+	s->address = str_of(c, ynode_get(root, "address"), "address");
+	s->phone = str_of(c, ynode_get(root, "phone"), "phone");
+	s->email = str_of(c, ynode_get(root, "email"), "email");
+	s->license = str_of(c, ynode_get(root, "license"), "license");
+	s->data_license = str_of(c, ynode_get(root, "data_license"), "data_license");
+	s->data_license_url = str_of(c, ynode_get(root, "data_license_url"), "data_license_url");
+	if (s->email && (!strchr(s->email, '@') || strpbrk(s->email, " <>\"?:/"))) {
+		diag_error(c->d, &ynode_get(root, "email")->loc,
+			   "email \"%s\" không phải là địa chỉ thư điện tử; hãy viết dạng ten@co-quan.gov.vn",
+			   s->email);
+		s->email = NULL;
+	}
 	s->params = params_of(c, root, known);
 	/* addresses end up in href attributes: only web addresses, never a
 	 * javascript: or data: URL */
-	static const char *const urls[] = { "base_url", "repo_url" };
-	const char **fields[] = { &s->base_url, &s->repo_url };
-	for (size_t i = 0; i < 2; i++) {
+	static const char *const urls[] = { "base_url", "repo_url", "data_license_url" };
+	const char **fields[] = { &s->base_url, &s->repo_url, &s->data_license_url };
+	for (size_t i = 0; i < 3; i++) {
 		const char *u = *fields[i];
 		if (u && strncmp(u, "https://", 8) && strncmp(u, "http://", 7)) {
 			diag_error(c->d, &ynode_get(root, urls[i])->loc,
@@ -776,6 +811,18 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 		s->plans[kept++] = p;
 	}
 	s->nplans = kept;
+	/* two plans without a number must not share a name (the browser tab
+	 * would not tell them apart): the second and later get their id */
+	for (size_t i = 0; i < s->nplans; i++) {
+		plan_t *p = s->plans[i];
+		if (p->number)
+			continue;
+		for (size_t j = 0; j < s->nplans; j++)
+			if (j != i && !strcmp(s->plans[j]->name, p->name)) {
+				p->name = arena_printf(a, "%s (%s)", p->name, p->id ? p->id : p->path);
+				break;
+			}
+	}
 	/* an attachment or evidence naming static/x must exist */
 	for (size_t i = 0; i < s->nplans; i++) {
 		plan_t *p = s->plans[i];

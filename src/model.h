@@ -86,6 +86,11 @@ struct plan {
 	const char *key;        /* docnum key of number, or the id */
 	const char *slug, *url;
 	const char *type, *title, *place, *status_text;
+	const char *short_title; /* as written (short_title:), or NULL */
+	/* how links, tables and <title> name the plan: its number; else its
+	 * short_title; else type, issuer and date ("Kế hoạch UBND xã Quang
+	 * Sơn 12/3/2025"), with its id added when two plans share that */
+	const char *name;
 	uref_t issuer;
 	bool has_issuer;
 	date_t date;
@@ -132,7 +137,11 @@ struct unit {
 	size_t nchildren, capchildren;
 	plan_t **issued;
 	size_t nissued, capissued;
-	stats_t lead_stats, support_stats;
+	stats_t lead_stats, support_stats;   /* its own tasks only */
+	/* progress: with its sub-units' (transitively), each task once: led
+	 * by it or a sub-unit; supported and not led; both together */
+	stats_t roll_lead, roll_support, roll_all;
+	stats_t issued_stats;   /* every task of the plans it issued */
 	void *ctx_cache;        /* shared template data while rendering (ctx) */
 	struct ctx_written *ctx_written;   /* ... and for each other spelling */
 	size_t nctx_written;
@@ -169,6 +178,9 @@ typedef struct {
 typedef struct {
 	const char *title, *description, *language, *base_url, *base_path;
 	const char *repo_url, *owner;
+	/* legal details a state portal shows in its footer (site.yaml) */
+	const char *agency, *editor, *address, *phone, *email, *license;
+	const char *data_license, *data_license_url;
 	const ynode_t *params;
 	plan_t **plans;         /* sorted by number, then id */
 	size_t nplans;

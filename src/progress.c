@@ -1,6 +1,7 @@
 /* progress.c: derived task facts and roll-ups; no I/O. */
 #include "progress.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -45,6 +46,80 @@ static void rollup(doc_t *dc, unsigned stamp, stats_t *st)
 		rollup(dc->down[i], stamp, st);
 }
 
+int progress_task_cmp(const void *x, const void *y)
+{
+	const task_t *a = *(task_t *const *)x, *b = *(task_t *const *)y;
+	if (a->plan != b->plan) {
+		int c = strcmp(a->plan->key, b->plan->key);
+		return c ? c : strcmp(a->plan->path, b->plan->path);
+	}
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Appends the tasks of u and of its sub-units; depth guards a cycle that
+ * xref has already reported and broken. */
+static void subtree(const unit_t *u, bool lead, task_t ***v, size_t *n, size_t *cap, int depth)
+{
+	task_t **src = lead ? u->led : u->supported;
+	size_t ns = lead ? u->nled : u->nsupported;
+	if (*n + ns >= *cap) {
+		*cap = (*n + ns) * 2 + 16;
+		*v = xrealloc(*v, *cap * sizeof(**v));
+	}
+	memcpy(*v + *n, src, ns * sizeof(*src));
+	*n += ns;
+	if (depth < 64)
+		for (size_t i = 0; i < u->nchildren; i++)
+			subtree(u->children[i], lead, v, n, cap, depth + 1);
+}
+
+/* Sorts v[0..n) and drops repeats; returns the new length. */
+static size_t sort_unique(task_t **v, size_t n)
+{
+	if (n < 2)
+		return n;
+	qsort(v, n, sizeof(*v), progress_task_cmp);
+	size_t k = 1;
+	for (size_t i = 1; i < n; i++)
+		if (v[i] != v[k - 1])
+			v[k++] = v[i];
+	return k;
+}
+
+void progress_unit_tasks(const unit_t *u, utasks_t *out)
+{
+	task_t **led = NULL, **sup = NULL;
+	size_t nl = 0, cl = 0, ns = 0, cs = 0;
+	subtree(u, true, &led, &nl, &cl, 0);
+	subtree(u, false, &sup, &ns, &cs, 0);
+	nl = sort_unique(led, nl);
+	ns = sort_unique(sup, ns);
+	task_t **v = xmalloc((nl + ns + 1) * sizeof(*v));
+	if (nl)
+		memcpy(v, led, nl * sizeof(*v));
+	size_t n = nl;
+	/* both lists are sorted: a merge drops the supported tasks also led */
+	size_t i = 0;
+	for (size_t j = 0; j < ns; j++) {
+		while (i < nl && progress_task_cmp(&led[i], &sup[j]) < 0)
+			i++;
+		if (i < nl && led[i] == sup[j])
+			continue;
+		v[n++] = sup[j];
+	}
+	free(led);
+	free(sup);
+	*out = (utasks_t){ v, n, nl };
+}
+
+void utasks_free(utasks_t *t)
+{
+	if (!t)
+		return;
+	free(t->v);
+	*t = (utasks_t){ 0 };
+}
+
 void progress_compute(site_t *s, date_t as_of)
 {
 	s->as_of = as_of;
@@ -80,6 +155,22 @@ void progress_compute(site_t *s, date_t as_of)
 			stats_add(&u->support_stats, u->supported[j]);
 		stats_finish(&u->lead_stats);
 		stats_finish(&u->support_stats);
+		stats_t z = { 0 };
+		u->roll_lead = u->roll_support = u->roll_all = u->issued_stats = z;
+		utasks_t ut;
+		progress_unit_tasks(u, &ut);
+		for (size_t j = 0; j < ut.n; j++) {
+			stats_add(j < ut.nled ? &u->roll_lead : &u->roll_support, ut.v[j]);
+			stats_add(&u->roll_all, ut.v[j]);
+		}
+		utasks_free(&ut);
+		stats_finish(&u->roll_lead);
+		stats_finish(&u->roll_support);
+		stats_finish(&u->roll_all);
+		for (size_t j = 0; j < u->nissued; j++)
+			for (size_t k = 0; k < u->issued[j]->ntasks; k++)
+				stats_add(&u->issued_stats, &u->issued[j]->tasks[k]);
+		stats_finish(&u->issued_stats);
 	}
 	for (size_t i = 0; i < s->ndocs; i++)
 		s->docs[i]->visit = 0;

@@ -12,6 +12,20 @@ void stats_add(stats_t *st, const task_t *t);
  * counts. */
 void stats_finish(stats_t *st);
 
+/* The tasks of a unit and its sub-units (transitively), each once: first
+ * those led by any of them (v[0..nled)), then those only supported
+ * (v[nled..n)), each part in plan order.  A task led by two sub-units is
+ * there once.  Pure: safe on several threads.  Free with utasks_free. */
+typedef struct {
+	task_t **v;
+	size_t n, nled;
+} utasks_t;
+void progress_unit_tasks(const unit_t *u, utasks_t *out);
+void utasks_free(utasks_t *t);
+
+/* Orders tasks by plan (key, then path), then by their order in it. */
+int progress_task_cmp(const void *x, const void *y);
+
 /* Fills every derived field of the site as of the given date. */
 void progress_compute(site_t *s, date_t as_of);
 

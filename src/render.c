@@ -28,12 +28,13 @@ typedef enum {
 	JOB_CHANGES, JOB_ATOM, JOB_WEEKS, JOB_WEEK,   /* history outputs (changes.c) */
 	JOB_HOME, JOB_PLANS, JOB_PLAN, JOB_UNITS, JOB_UNIT, JOB_DOCS, JOB_DOC,
 	JOB_DEADLINES, JOB_PAGE, JOB_SEARCH, JOB_DATA, JOB_404, JOB_OPEN_DATA,
-	JOB_SEARCH_INDEX, JOB_KINDS
+	JOB_SEARCH_INDEX, JOB_STATUS, JOB_KINDS
 } job_kind_t;
 
 static const char *const job_names[JOB_KINDS] = {
 	"changes", "atom", "weeks", "week", "home", "plans", "plan", "units", "unit", "docs",
 	"doc", "deadlines", "page", "search", "data", "404", "open data", "search index",
+	"status view",
 };
 
 typedef struct {
@@ -122,6 +123,35 @@ static json_t *site_json(const site_t *s)
 	return o;
 }
 
+/* What tells one page from another when its link is shared: its address
+ * (canonical, absolute from base_url) and a description of its own.  rel
+ * "a/b/index.html" is the page /a/b/; "404.html" has no address. */
+static void page_identity(struct run *r, json_t *page, const char *rel, const char *title)
+{
+	const site_t *s = r->s;
+	size_t n = strlen(rel);
+	if (n >= 10 && !strcmp(rel + n - 10, "index.html") && (n == 10 || rel[n - 11] == '/')) {
+		buf_t u = BUF_INIT;
+		buf_printf(&u, "%s%.*s", s->base_path, (int)(n - 10), rel);
+		if (!json_object_get(page, "url"))
+			SET(page, "url", json_string(u.ptr));
+		if (s->base_url)
+			SET(page, "canonical", data_absolute(s, u.ptr));
+		buf_free(&u);
+	}
+	if (!json_string_value(json_object_get(page, "description"))) {
+		/* the home says what the portal is; any other page its own name
+		 * first, so no two pages share a description */
+		buf_t d = BUF_INIT;
+		if (!strcmp(rel, "index.html") && s->description)
+			buf_puts(&d, s->description);
+		else
+			buf_printf(&d, "%s – %s", title && *title ? title : s->title, s->title);
+		SET(page, "description", json_string(d.ptr));
+		buf_free(&d);
+	}
+}
+
 /* Each render thread builds its pages in one buffer, kept between pages:
  * no page pays for growing a buffer from nothing again.  One that a huge
  * page (a weekly report of several MB) grew past this goes with the page. */
@@ -144,6 +174,7 @@ static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 	}
 	SET(page, "title", json_string(title ? title : ""));
 	SET(page, "kind", json_string(kind));
+	page_identity(r, page, rel, title);
 	buf_t out = page_buf;
 	out.len = 0;
 	if (out.ptr)
@@ -219,6 +250,123 @@ static task_t **all_tasks(const site_t *s, size_t *n)
 	return v;
 }
 
+static json_t *pager(const site_t *s, const char *dir, size_t page, size_t pages);
+
+/* Status chips over a list: one per status the list has, then "all".  Each
+ * links to an anchor (id) that the style sheet turns into a filter with
+ * :target, so the chips narrow the list without JavaScript; filter.js
+ * makes them toggle in place.  view: the pre-rendered page of that status
+ * (status_views), or NULL. */
+static const struct {
+	const char *key, *anchor, *label_key, *label, *view;
+} status_kinds[] = {
+	{ "overdue", "loc-qua-han", "overdue", "Quá hạn", "qua-han" },
+	{ "not_started", "loc-chua-thuc-hien", "status_not_started", "Chưa thực hiện", "chua-thuc-hien" },
+	{ "in_progress", "loc-dang-thuc-hien", "status_in_progress", "Đang thực hiện", "dang-thuc-hien" },
+	{ "done", "loc-hoan-thanh", "status_done", "Hoàn thành", "hoan-thanh" },
+	{ "done_late", "loc-hoan-thanh-muon", "done_late", "Hoàn thành muộn", "hoan-thanh-muon" },
+	{ "cancelled", "loc-dung-thuc-hien", "status_cancelled", "Dừng thực hiện", "dung-thuc-hien" },
+};
+#define NSTATUS_KINDS (sizeof status_kinds / sizeof status_kinds[0])
+
+static int stats_count(const stats_t *st, size_t k)
+{
+	switch (k) {
+	case 0: return st->overdue;
+	case 1: return st->not_started;
+	case 2: return st->in_progress;
+	case 3: return st->done;
+	case 4: return st->done_late;
+	default: return st->cancelled;
+	}
+}
+
+static bool task_is(const task_t *t, size_t k)
+{
+	switch (k) {
+	case 0: return t->overdue;
+	case 1: return t->status == STATUS_NOT_STARTED;
+	case 2: return t->status == STATUS_IN_PROGRESS;
+	case 3: return t->status == STATUS_DONE;
+	case 4: return t->done_late;
+	default: return t->status == STATUS_CANCELLED;
+	}
+}
+
+static json_t *status_filter(struct run *r, const stats_t *st, bool views)
+{
+	json_t *o = json_object(), *a = json_array();
+	for (size_t k = 0; k < NSTATUS_KINDS; k++) {
+		int n = stats_count(st, k);
+		if (!n)
+			continue;
+		json_t *c = json_object();
+		SET(c, "key", json_string(status_kinds[k].key));
+		SET(c, "anchor", json_string(status_kinds[k].anchor));
+		SET(c, "label", json_string(t_str(r, status_kinds[k].label_key, status_kinds[k].label)));
+		SET(c, "count", json_integer(n));
+		if (views) {
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "%sthoi-han/%s/", r->s->base_path, status_kinds[k].view);
+			SET(c, "view", json_string(b.ptr));
+			buf_free(&b);
+		}
+		json_array_append_new(a, c);
+	}
+	SET(o, "chips", a);
+	SET(o, "total", json_integer(st->total));
+	return o;
+}
+
+static char *view_url(const site_t *s, size_t k);
+
+/* Links to the pre-rendered list of each status; k the current one
+ * (NSTATUS_KINDS: all tasks; more: none). */
+static json_t *views_nav(struct run *r, const stats_t *tot, size_t k)
+{
+	json_t *f = status_filter(r, tot, true);
+	json_t *chips = json_object_get(f, "chips");
+	for (size_t i = 0; i < json_array_size(chips); i++) {
+		json_t *c = json_array_get(chips, i);
+		json_object_set_new(c, "current", json_boolean(k < NSTATUS_KINDS &&
+			!strcmp(json_string_value(json_object_get(c, "key")), status_kinds[k].key)));
+	}
+	char *au = view_url(r->s, NSTATUS_KINDS);
+	SET(f, "all_url", json_string(au));
+	free(au);
+	SET(f, "all_current", json_boolean(k == NSTATUS_KINDS));
+	return f;
+}
+
+/* The page of each status (/thoi-han/qua-han/ ...) and of every task
+ * (/thoi-han/tat-ca/), so that every count links to the list it counts. */
+static char *view_url(const site_t *s, size_t k)
+{
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%sthoi-han/%s/", s->base_path, k < NSTATUS_KINDS ? status_kinds[k].view : "tat-ca");
+	return buf_detach(&b);
+}
+
+static json_t *stats_links(const site_t *s)
+{
+	json_t *o = json_object();
+	for (size_t k = 0; k <= NSTATUS_KINDS; k++) {
+		char *u = view_url(s, k);
+		SET(o, k < NSTATUS_KINDS ? status_kinds[k].key : "total", json_string(u));
+		free(u);
+	}
+	return o;
+}
+
+static int task_late_cmp(const void *x, const void *y)
+{
+	/* most late first: the oldest deadline; then plan order */
+	const task_t *a = *(task_t *const *)x, *b = *(task_t *const *)y;
+	if (a->due.date != b->due.date)
+		return a->due.date < b->due.date ? -1 : 1;
+	return progress_task_cmp(x, y);
+}
+
 static json_t *plans_list(const site_t *s)
 {
 	json_t *a = json_array();
@@ -247,6 +395,7 @@ static plan_t **plans_by_date(const site_t *s)
 
 #define HOME_PLANS 20
 #define HOME_UPCOMING 30
+#define HOME_OVERDUE 20
 
 static void job_home(struct run *r, json_t *base)
 {
@@ -259,6 +408,26 @@ static void job_home(struct run *r, json_t *base)
 		stats_add(&tot, tasks[i]);
 	stats_finish(&tot);
 	SET(ctx, "totals", ctx_stats(&tot));
+	/* every count links to the list it counts */
+	SET(ctx, "links", stats_links(s));
+	char *ov = view_url(s, 0);
+	SET(ctx, "overdue_url", json_string(ov));
+	free(ov);
+	{
+		task_t **od = xmalloc((n + 1) * sizeof(*od));
+		size_t nod = 0;
+		for (size_t i = 0; i < n; i++)
+			if (tasks[i]->overdue)
+				od[nod++] = tasks[i];
+		qsort(od, nod, sizeof(*od), task_late_cmp);
+		json_t *oa = json_array();
+		for (size_t i = 0; i < nod && i < HOME_OVERDUE; i++)
+			json_array_append_new(oa, ctx_task(s, od[i], 1));
+		SET(ctx, "overdue_tasks", oa);
+		SET(ctx, "overdue_more", json_boolean(nod > HOME_OVERDUE));
+		SET(ctx, "overdue_count", json_integer((json_int_t)nod));
+		free(od);
+	}
 	SET(ctx, "plan_count", json_integer((json_int_t)s->nplans));
 	/* units leading the most overdue tasks; ties in name order */
 	const unit_t **us = xmalloc((s->nunits + 1) * sizeof(*us));
@@ -350,12 +519,38 @@ static void job_plans(struct run *r, json_t *base)
 static void job_plan(struct run *r, json_t *base, const plan_t *p)
 {
 	json_t *ctx = json_object();
-	SET(ctx, "plan", ctx_plan_full(r->s, p));
+	json_t *pl = ctx_plan_full(r->s, p);
+	SET(pl, "filter", status_filter(r, &p->stats, false));
+	SET(ctx, "plan", pl);
+	/* the plan's counts link to its list narrowed to what they count */
+	json_t *links = json_object();
+	SET(links, "total", json_string("#loc-tat-ca"));
+	for (size_t k = 0; k < NSTATUS_KINDS; k++)
+		if (stats_count(&p->stats, k)) {
+			buf_t a = BUF_INIT;
+			buf_printf(&a, "#%s", status_kinds[k].anchor);
+			SET(links, status_kinds[k].key, json_string(a.ptr));
+			buf_free(&a);
+		}
+	SET(ctx, "links", links);
 	char *rel = rel_of(r->s, p->url);
 	char *title = NULL;
 	buf_t b = BUF_INIT;
-	buf_printf(&b, "%s %s", p->type, p->number ? p->number : p->title);
+	if (p->number)
+		buf_printf(&b, "%s %s", p->type, p->number);
+	else
+		buf_puts(&b, p->name);
 	title = buf_detach(&b);
+	json_t *pg = json_object();
+	buf_t d = BUF_INIT;
+	buf_printf(&d, "%s: %s. %d %s, %s %d%%, %s %d (%s %02d/%02d/%04d).", title, p->title,
+		   p->stats.total, t_str(r, "tasks_lc", "nhiệm vụ"), t_str(r, "status_done", "Hoàn thành"),
+		   p->stats.percent_done, t_str(r, "overdue", "Quá hạn"), p->stats.overdue,
+		   t_str(r, "as_of", "Số liệu tính đến ngày"), r->s->as_of % 100, r->s->as_of / 100 % 100,
+		   r->s->as_of / 10000);
+	SET(pg, "description", json_string(d.ptr));
+	buf_free(&d);
+	SET(ctx, "page", pg);
 	emit(r, base, "plan", ctx, rel, title, "plan", "ke-hoach/");
 	free(title);
 	free(rel);
@@ -374,13 +569,161 @@ static void job_units(struct run *r, json_t *base)
 	     "don-vi/");
 }
 
+#define UNIT_ROWS_PER_PAGE DEADLINES_PER_PAGE
+
+/* A unit's pages: its figures, the plans it issued and its sub-units on the
+ * first; then its overdue tasks (most late first) and its tasks by plan,
+ * UNIT_ROWS_PER_PAGE rows a page, with the deadlines pages' pager. */
 static void job_unit(struct run *r, json_t *base, const unit_t *u)
 {
-	json_t *ctx = json_object();
-	SET(ctx, "unit", ctx_unit_full(r->s, u));
-	char *rel = rel_of(r->s, u->url);
-	emit(r, base, "unit", ctx, rel, u->name, "unit", "don-vi/");
-	free(rel);
+	const site_t *s = r->s;
+	utasks_t ut;
+	progress_unit_tasks(u, &ut);
+	/* rows: overdue first, then every task by plan */
+	size_t nrows = 0;
+	struct urow { task_t *t; bool overdue_part, support; } *rows =
+		xmalloc((2 * ut.n + 1) * sizeof(*rows));
+	task_t **od = xmalloc((ut.n + 1) * sizeof(*od)), **all = xmalloc((ut.n + 1) * sizeof(*all));
+	size_t nod = 0;
+	for (size_t i = 0; i < ut.n; i++) {
+		all[i] = ut.v[i];
+		if (ut.v[i]->overdue)
+			od[nod++] = ut.v[i];
+	}
+	qsort(od, nod, sizeof(*od), task_late_cmp);
+	qsort(all, ut.n, sizeof(*all), progress_task_cmp);
+	/* whether t is only supported: it is in the second part of ut */
+#define IS_SUPPORT(t) (bsearch(&(t), ut.v + ut.nled, ut.n - ut.nled, sizeof(task_t *), \
+			       progress_task_cmp) != NULL)
+	for (size_t i = 0; i < nod; i++)
+		rows[nrows++] = (struct urow){ od[i], true, IS_SUPPORT(od[i]) };
+	for (size_t i = 0; i < ut.n; i++)
+		rows[nrows++] = (struct urow){ all[i], false, IS_SUPPORT(all[i]) };
+#undef IS_SUPPORT
+	size_t pages = nrows ? (nrows + UNIT_ROWS_PER_PAGE - 1) / UNIT_ROWS_PER_PAGE : 1;
+	const char *dir = u->url + strlen(s->base_path);
+	for (size_t pg = 0; pg < pages; pg++) {
+		if (pg)
+			jalloc_end(), jalloc_begin();   /* one page's data at a time */
+		json_t *ctx = json_object();
+		json_t *unit = ctx_unit_full(s, u);
+		SET(unit, "first_page", json_boolean(pg == 0));
+		json_t *ova = json_array(), *plans = json_array(), *cur = NULL;
+		const plan_t *cp = NULL;
+		size_t end = (pg + 1) * UNIT_ROWS_PER_PAGE < nrows ? (pg + 1) * UNIT_ROWS_PER_PAGE : nrows;
+		for (size_t i = pg * UNIT_ROWS_PER_PAGE; i < end; i++) {
+			json_t *tj = ctx_task(s, rows[i].t, 1);
+			SET(tj, "role_support", json_boolean(rows[i].support));
+			if (rows[i].overdue_part) {
+				json_array_append_new(ova, tj);
+				continue;
+			}
+			if (rows[i].t->plan != cp) {
+				cp = rows[i].t->plan;
+				json_t *e = json_object();
+				SET(e, "plan", ctx_plan_summary(cp));
+				SET(e, "show_lead", json_true());
+				cur = json_array();
+				SET(e, "tasks", cur);
+				json_array_append_new(plans, e);
+			}
+			json_array_append_new(cur, tj);
+		}
+		SET(unit, "has_overdue_tasks", json_boolean(json_array_size(ova) > 0));
+		SET(unit, "overdue_tasks", ova);
+		SET(unit, "has_plans", json_boolean(json_array_size(plans) > 0));
+		SET(unit, "plans", plans);
+		SET(unit, "filter", status_filter(r, &u->roll_all, false));
+		SET(ctx, "unit", unit);
+		if (pages > 1)
+			SET(ctx, "pager", pager(s, dir, pg, pages));
+		json_t *pj = json_object();
+		buf_t d = BUF_INIT;
+		buf_printf(&d, "%s: %s %d, %s %d, %s %d, %s %d", u->name, t_str(r, "unit_led", "Chủ trì"),
+			   u->roll_lead.total, t_str(r, "unit_supported", "Phối hợp"), u->roll_support.total,
+			   t_str(r, "overdue", "Quá hạn"), u->roll_all.overdue,
+			   t_str(r, "status_done", "Hoàn thành"), u->roll_all.done);
+		if (u->nissued)
+			buf_printf(&d, "; %s %zu", t_str(r, "unit_issued_plans", "Kế hoạch đã ban hành"),
+				   u->nissued);
+		if (pg)
+			buf_printf(&d, " (%s %zu)", t_str(r, "page", "Trang"), pg + 1);
+		SET(pj, "description", json_string(d.ptr));
+		buf_free(&d);
+		SET(ctx, "page", pj);
+		buf_t rel = BUF_INIT, title = BUF_INIT;
+		if (pg) {
+			buf_printf(&rel, "%strang/%zu/index.html", dir, pg + 1);
+			buf_printf(&title, "%s – %s %zu", u->name, t_str(r, "page", "Trang"), pg + 1);
+		} else {
+			buf_printf(&rel, "%sindex.html", dir);
+			buf_puts(&title, u->name);
+		}
+		emit(r, base, "unit", ctx, rel.ptr, title.ptr, "unit", "don-vi/");
+		buf_free(&rel);
+		buf_free(&title);
+	}
+	free(rows);
+	free(od);
+	free(all);
+	utasks_free(&ut);
+}
+
+/* The pre-rendered list of one status (k < NSTATUS_KINDS) or of every
+ * task, paginated like the deadlines pages. */
+static void job_status_view(struct run *r, json_t *base, size_t k)
+{
+	const site_t *s = r->s;
+	size_t n;
+	task_t **tasks = all_tasks(s, &n);
+	task_t **v = xmalloc((n + 1) * sizeof(*v));
+	size_t nv = 0;
+	stats_t tot = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		stats_add(&tot, tasks[i]);
+		if (k >= NSTATUS_KINDS || task_is(tasks[i], k))
+			v[nv++] = tasks[i];
+	}
+	stats_finish(&tot);
+	if (k == 0)
+		qsort(v, nv, sizeof(*v), task_late_cmp);
+	const char *label = k < NSTATUS_KINDS ? t_str(r, status_kinds[k].label_key, status_kinds[k].label)
+					      : t_str(r, "all_tasks", "Tất cả nhiệm vụ");
+	char *url = view_url(s, k);
+	const char *dir = url + strlen(s->base_path);
+	size_t pages = nv ? (nv + DEADLINES_PER_PAGE - 1) / DEADLINES_PER_PAGE : 1;
+	for (size_t pg = 0; pg < pages; pg++) {
+		if (pg)
+			jalloc_end(), jalloc_begin();
+		json_t *ctx = json_object();
+		json_t *a = json_array();
+		size_t end = (pg + 1) * DEADLINES_PER_PAGE < nv ? (pg + 1) * DEADLINES_PER_PAGE : nv;
+		for (size_t i = pg * DEADLINES_PER_PAGE; i < end; i++)
+			json_array_append_new(a, ctx_task(s, v[i], 1));
+		SET(ctx, "tasks", a);
+		SET(ctx, "count", json_integer((json_int_t)nv));
+		SET(ctx, "label", json_string(label));
+		SET(ctx, "status", json_string(k < NSTATUS_KINDS ? status_kinds[k].key : "all"));
+		SET(ctx, "is_overdue", json_boolean(k == 0));
+		json_t *f = views_nav(r, &tot, k);
+		SET(ctx, "views", f);
+		if (pages > 1)
+			SET(ctx, "pager", pager(s, dir, pg, pages));
+		buf_t rel = BUF_INIT, title = BUF_INIT;
+		if (pg)
+			buf_printf(&rel, "%strang/%zu/index.html", dir, pg + 1);
+		else
+			buf_printf(&rel, "%sindex.html", dir);
+		buf_printf(&title, "%s: %s", t_str(r, "tasks", "Nhiệm vụ"), label);
+		if (pg)
+			buf_printf(&title, " – %s %zu", t_str(r, "page", "Trang"), pg + 1);
+		emit(r, base, "status_tasks", ctx, rel.ptr, title.ptr, "status", "thoi-han/");
+		buf_free(&rel);
+		buf_free(&title);
+	}
+	free(url);
+	free(v);
+	free(tasks);
 }
 
 static void job_docs(struct run *r, json_t *base)
@@ -398,6 +741,14 @@ static void job_doc(struct run *r, json_t *base, const doc_t *dc)
 	char *rel = rel_of(r->s, dc->url);
 	buf_t b = BUF_INIT;
 	buf_printf(&b, "%s%s%s", dc->type ? dc->type : "", dc->type ? " " : "", dc->number);
+	if (dc->title) {
+		json_t *pg = json_object();
+		buf_t d = BUF_INIT;
+		buf_printf(&d, "%s: %s", b.ptr, dc->title);
+		SET(pg, "description", json_string(d.ptr));
+		buf_free(&d);
+		SET(ctx, "page", pg);
+	}
 	emit(r, base, "document", ctx, rel, b.ptr, "document", "van-ban/");
 	buf_free(&b);
 	free(rel);
@@ -503,20 +854,39 @@ static void job_deadlines(struct run *r, json_t *base, size_t pg)
 		}
 	}
 	json_t *ctx = json_object();
+	{
+		/* the chips narrow this page; each also names the page of all
+		 * the tasks of its status */
+		stats_t st = { 0 };
+		for (size_t i = pg * DEADLINES_PER_PAGE; i < end; i++)
+			stats_add(&st, rows[i].task);
+		stats_finish(&st);
+		SET(ctx, "filter", status_filter(r, &st, false));
+		stats_t tot = { 0 };
+		size_t n;
+		task_t **tasks = all_tasks(s, &n);
+		for (size_t i = 0; i < n; i++)
+			stats_add(&tot, tasks[i]);
+		free(tasks);
+		SET(ctx, "views", views_nav(r, &tot, NSTATUS_KINDS + 1));
+	}
 	SET(ctx, "has_overdue", json_boolean(json_array_size(overdue) > 0));
 	SET(ctx, "overdue", overdue);
 	SET(ctx, "months", months);
 	SET(ctx, "ongoing", ongoing);
 	if (pages > 1)
 		SET(ctx, "pager", pager(s, "thoi-han/", pg, pages));
-	buf_t rel = BUF_INIT;
-	if (pg)
+	buf_t rel = BUF_INIT, title = BUF_INIT;
+	buf_puts(&title, t_str(r, "deadlines_title", "Thời hạn"));
+	if (pg) {
 		buf_printf(&rel, "thoi-han/trang/%zu/index.html", pg + 1);
-	else
+		buf_printf(&title, " – %s %zu", t_str(r, "page", "Trang"), pg + 1);
+	} else {
 		buf_puts(&rel, "thoi-han/index.html");
-	emit(r, base, "deadlines", ctx, rel.ptr, t_str(r, "deadlines_title", "Thời hạn"),
-	     "deadlines", "thoi-han/");
+	}
+	emit(r, base, "deadlines", ctx, rel.ptr, title.ptr, "deadlines", "thoi-han/");
 	buf_free(&rel);
+	buf_free(&title);
 }
 
 static void job_page(struct run *r, json_t *base, const page_t *pg)
@@ -591,6 +961,7 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 	case JOB_DOC: job_doc(r, base, j->item); break;
 	case JOB_DEADLINES: job_deadlines(r, base, (size_t)(uintptr_t)j->item); break;
 	case JOB_PAGE: job_page(r, base, j->item); break;
+	case JOB_STATUS: job_status_view(r, base, (size_t)(uintptr_t)j->item); break;
 	case JOB_SEARCH:
 		job_simple(r, base, "search", "tim-kiem/index.html", "search_title", "search", "tim-kiem/");
 		break;
@@ -724,7 +1095,7 @@ int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t 
 	struct run *r = &rr->r;
 	*r = (struct run){ .s = s, .th = th, .o = o, .d = d, .ro = ro };
 	deadline_rows(r);
-	size_t cap = 32 + s->nplans + s->nunits + s->ndocs + s->npages + r->dl_pages;
+	size_t cap = 32 + NSTATUS_KINDS + s->nplans + s->nunits + s->ndocs + s->npages + r->dl_pages;
 	r->jobs = xmalloc(cap * sizeof(job_t));
 	/* the biggest jobs first, so the threads finish together */
 	r->jobs[r->njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)0 };
@@ -734,6 +1105,8 @@ int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t 
 	r->jobs[r->njobs++] = (job_t){ JOB_PLANS, NULL };
 	for (size_t i = 0; i < r->dl_pages; i++)
 		r->jobs[r->njobs++] = (job_t){ JOB_DEADLINES, (const void *)(uintptr_t)i };
+	for (size_t k = 0; k <= NSTATUS_KINDS; k++)
+		r->jobs[r->njobs++] = (job_t){ JOB_STATUS, (const void *)(uintptr_t)k };
 	r->jobs[r->njobs++] = (job_t){ JOB_UNITS, NULL };
 	r->jobs[r->njobs++] = (job_t){ JOB_DOCS, NULL };
 	for (size_t i = 0; i < s->nunits; i++)

@@ -76,10 +76,27 @@ static json_t *shown(const hchange_t *c, const char *v)
 
 /* One change as the change_item template reads it: `is` names the field
  * (plan fields as plan_<name>), from_status/to_status carry status ids. */
+/* A task marked done whose progress was dropped (or set to 100) in the same
+ * commit: the status line says it all, so the pages and the feed leave
+ * out "tiến độ 50% → Không có" (changes.json keeps it). */
+static bool said_by_done(const hentry_t *e, const hchange_t *c)
+{
+	if (!c->task || strcmp(c->field, "progress") || (c->to && strcmp(c->to, "100")))
+		return false;
+	for (size_t i = 0; i < e->nchanges; i++) {
+		const hchange_t *x = &e->changes[i];
+		if (x->task && !strcmp(x->task, c->task) && !strcmp(x->field, "status") && x->to &&
+		    !strcmp(x->to, "done"))
+			return true;
+	}
+	return false;
+}
+
 static json_t *item_json(const hchange_t *c)
 {
 	json_t *o = json_object();
 	SET(o, "task", jstr(c->task));
+	SET(o, "task_title", jstr(c->task_title));
 	SET(o, "field", json_string(c->field));
 	SET(o, "from", shown(c, c->from));
 	SET(o, "to", shown(c, c->to));
@@ -167,9 +184,10 @@ json_t *changes_entry(const site_t *s, const hentry_t *e)
 	SET(o, "error", jstr(e->error));
 	json_t *a = json_array();
 	for (size_t i = 0; i < e->nchanges; i++)
-		json_array_append_new(a, item_json(&e->changes[i]));
+		if (!said_by_done(e, &e->changes[i]))
+			json_array_append_new(a, item_json(&e->changes[i]));
+	SET(o, "has_changes", json_boolean(json_array_size(a) > 0));
 	SET(o, "changes", a);
-	SET(o, "has_changes", json_boolean(e->nchanges > 0));
 	if (e->has_percent)
 		SET(o, "percent_done", json_integer(e->percent));
 	return o;
@@ -427,6 +445,8 @@ static char *entry_html(const hentry_t *e, const theme_t *th, json_t *t)
 	if (e->nchanges) {
 		buf_puts(&b, "<ul>");
 		for (size_t i = 0; i < e->nchanges; i++) {
+			if (said_by_done(e, &e->changes[i]))
+				continue;
 			json_t *ctx = item_json(&e->changes[i]);
 			SET(ctx, "t", json_incref(t));
 			buf_puts(&b, "<li>");
@@ -559,6 +579,7 @@ json_t *changes_json(const site_t *s)
 			const hchange_t *c = &e->changes[k];
 			json_t *x = json_object();
 			SET(x, "task", jstr(c->task));
+			SET(x, "task_title", jstr(c->task_title));
 			SET(x, "field", json_string(c->field));
 			SET(x, "from", value_json(c, c->from));
 			SET(x, "to", value_json(c, c->to));

@@ -248,6 +248,12 @@ static void week_close(struct walk *w)
 		}
 	}
 	date_t after = date_add_days(wk->end, 1), next_end = date_add_days(wk->end, 7);
+	/* the home page counts as of the site's date: a week that has not
+	 * ended by then (the built commit's, or any after an earlier
+	 * --as-of) is counted as of that date too, or the two disagree */
+	if (w->s->as_of && w->s->as_of < after)
+		after = w->s->as_of;
+	wk->as_of = after;
 	stats_t st = { 0 };
 	wk->overdue.n = wk->due_next.n = 0;   /* a week resumed: counted again */
 	for (size_t i = 0; i < w->nplans; i++) {
@@ -317,7 +323,7 @@ typedef struct {
 static void chg(struct walk *w, chg_t *c, const char *task, const char *field, const char *from,
 		const char *to)
 {
-	hchange_t x = { task, field, from, to };
+	hchange_t x = { task, field, from, to, NULL };
 	ARENA_PUSH(w->a, c->v, c->n, c->cap, x);
 }
 
@@ -330,9 +336,18 @@ static const char *progress_text(struct walk *w, int p)
 	return intern(w, b);
 }
 
+/* Names the task of the changes from index `from` on: a reader knows a
+ * task by its title, not its number. */
+static void chg_title(chg_t *c, size_t from, const char *title)
+{
+	for (size_t i = from; i < c->n; i++)
+		c->v[i].task_title = title;
+}
+
 static void diff_task(struct walk *w, chg_t *c, const htask_t *o, const htask_t *t)
 {
 	const char *id = t->id;
+	size_t first = c->n;
 	if (o->title != t->title)
 		chg(w, c, id, "title", o->title, t->title);
 	if (o->status != t->status)
@@ -349,6 +364,7 @@ static void diff_task(struct walk *w, chg_t *c, const htask_t *o, const htask_t 
 		chg(w, c, id, "support", o->support, t->support);
 	if (o->output != t->output)
 		chg(w, c, id, "output", o->output, t->output);
+	chg_title(c, first, t->title);
 }
 
 /* What changed from version o to version v, in words a reader needs:
@@ -380,6 +396,7 @@ static void diff_versions(struct walk *w, chg_t *c, const hver_t *o, const hver_
 		size_t k = task_at(o, t->id, j);
 		if (k == SIZE_MAX) {
 			chg(w, c, t->id, "added", NULL, t->title);
+			chg_title(c, c->n - 1, t->title);
 			continue;
 		}
 		seen[k] = true;
@@ -387,8 +404,10 @@ static void diff_versions(struct walk *w, chg_t *c, const hver_t *o, const hver_
 			diff_task(w, c, o->tasks[k], t);
 	}
 	for (size_t j = 0; j < o->ntasks; j++)
-		if (!seen[j])
+		if (!seen[j]) {
 			chg(w, c, o->tasks[j]->id, "removed", o->tasks[j]->title, NULL);
+			chg_title(c, c->n - 1, o->tasks[j]->title);
+		}
 	free(seen);
 }
 

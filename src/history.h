@@ -54,6 +54,7 @@ typedef struct {
 	const char *task;
 	const char *field;
 	const char *from, *to;
+	const char *task_title;     /* the task's title at this commit (task set) */
 } hchange_t;
 
 
@@ -118,7 +119,10 @@ typedef struct {
 	hitems_t new_plans;         /* plans added during the week */
 	hitems_t due_changed;       /* deadline at the end differs from the start */
 	hitems_t due_next;          /* deadline within the next week, not done or cancelled */
-	stats_t stats;              /* every plan at the week's end, overdue as of its Sunday */
+	stats_t stats;              /* every plan at the week's end, overdue as of as_of */
+	/* the day after its Sunday; but never after the site's as-of date, so
+	 * the week of the built commit says what the home page says */
+	date_t as_of;
 	const hentry_t **entries;   /* newest first */
 	size_t nentries, capentries;
 } hweek_t;

@@ -100,6 +100,27 @@ static json_t *site_json(const site_t *s)
 	SET(o, "base_path", json_string(s->base_path));
 	SET(o, "repo_url", s->repo_url ? json_string(s->repo_url) : json_null());
 	SET(o, "owner", s->owner ? json_string(s->owner) : json_null());
+	/* the legal details of a state portal, for its footer */
+	const char *const legal[][2] = {
+		{ "agency", s->agency }, { "editor", s->editor }, { "address", s->address },
+		{ "phone", s->phone }, { "email", s->email }, { "license", s->license },
+		{ "data_license", s->data_license }, { "data_license_url", s->data_license_url },
+	};
+	bool any = false;
+	for (size_t i = 0; i < sizeof legal / sizeof legal[0]; i++) {
+		SET(o, legal[i][0], legal[i][1] ? json_string(legal[i][1]) : json_null());
+		any |= i < 6 && legal[i][1];
+	}
+	SET(o, "has_legal", json_boolean(any));
+	if (s->phone) {
+		/* tel: takes digits and a leading + only */
+		buf_t t = BUF_INIT;
+		for (const char *p = s->phone; *p; p++)
+			if ((*p >= '0' && *p <= '9') || (*p == '+' && !t.len))
+				buf_putc(&t, *p);
+		SET(o, "phone_tel", json_string(t.ptr ? t.ptr : ""));
+		buf_free(&t);
+	}
 	SET(o, "as_of", ctx_date_iso(s->as_of));
 	SET(o, "as_of_vi", ctx_date_vi(s->as_of));
 	SET(o, "commit", s->commit[0] ? json_string(s->commit) : json_null());

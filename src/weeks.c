@@ -48,6 +48,8 @@ static json_t *week_ref(const site_t *s, const hweek_t *wk)
 	SET(o, "end", ctx_date_iso(wk->end));
 	SET(o, "start_vi", ctx_date_vi(wk->start));
 	SET(o, "end_vi", ctx_date_vi(wk->end));
+	SET(o, "as_of", ctx_date_iso(wk->as_of));
+	SET(o, "as_of_vi", ctx_date_vi(wk->as_of));
 	SET(o, "completed_count", json_integer((json_int_t)wk->completed.n));
 	SET(o, "overdue_count", json_integer((json_int_t)wk->overdue.n));
 	SET(o, "added_count", json_integer((json_int_t)wk->added.n));
@@ -134,7 +136,7 @@ static json_t *task_row(const site_t *s, const hweek_t *wk, const hitem_t *it)
 	buf_printf(&b, "is_%s", st);
 	SET(o, b.ptr, json_true());
 	buf_free(&b);
-	SET(o, "overdue", json_boolean(due_overdue(&t->due, t->status, date_add_days(wk->end, 1))));
+	SET(o, "overdue", json_boolean(due_overdue(&t->due, t->status, wk->as_of)));
 	SET(o, "done_late", json_boolean(t->completed && due_done_late(&t->due, t->status, t->completed)));
 	SET(o, "has_progress", json_boolean(t->progress >= 0));
 	SET(o, "progress", t->progress >= 0 ? json_integer(t->progress) : json_null());

@@ -67,6 +67,8 @@ json_t *data_plan_json(const site_t *s, const plan_t *p)
 		json_t *o = json_object();
 		SET(o, "number", jstr(p->number));
 		SET(o, "id", jstr(p->id));
+		SET(o, "name", jstr(p->name));
+		SET(o, "short_title", jstr(p->short_title));
 		SET(o, "slug", jstr(p->slug));
 		SET(o, "url", data_absolute(s, p->url));
 		SET(o, "type", jstr(p->type));
@@ -100,7 +102,10 @@ json_t *data_plan_json(const site_t *s, const plan_t *p)
 			SET(due, "ongoing", json_boolean(t->due.ongoing));
 			SET(x, "due", due);
 			SET(x, "status", json_string(status_id(t->status)));
+			SET(x, "status_label", json_string(status_label_vi(t->status)));
 			SET(x, "overdue", json_boolean(t->overdue));
+			SET(x, "days_late", t->overdue ? json_integer(date_diff_days(t->due.date, s->as_of))
+						       : json_null());
 			SET(x, "done_late", json_boolean(t->done_late));
 			SET(x, "progress", t->progress >= 0 ? json_integer(t->progress) : json_null());
 			SET(x, "completed", ctx_date_iso(t->completed));
@@ -167,7 +172,12 @@ static char *tasks_csv(const site_t *s, size_t *len)
 	buf_t b = BUF_INIT;
 	/* a byte-order mark, so spreadsheet programs read UTF-8 */
 	buf_puts(&b, "\xEF\xBB\xBF");
-	buf_puts(&b, "plan,task_id,title,lead,support,output,due_text,due_date,status,overdue,progress\r\n");
+	/* new columns go at the end: readers of the first ones keep working */
+	buf_puts(&b, "plan,task_id,title,lead,support,output,due_text,due_date,status,overdue,progress,"
+		     "as_of,plan_title,status_label\r\n");
+	char as_of[16] = "";
+	if (s->as_of)
+		date_format_iso(s->as_of, as_of);
 	for (size_t i = 0; i < s->nplans; i++) {
 		const plan_t *p = s->plans[i];
 		for (size_t j = 0; j < p->ntasks; j++) {
@@ -197,6 +207,12 @@ static char *tasks_csv(const site_t *s, size_t *len)
 			buf_putc(&b, ',');
 			if (t->progress >= 0)
 				buf_printf(&b, "%d", t->progress);
+			buf_putc(&b, ',');
+			buf_puts(&b, as_of);
+			buf_putc(&b, ',');
+			data_csv_field(&b, p->title);
+			buf_putc(&b, ',');
+			data_csv_field(&b, status_label_vi(t->status));
 			buf_puts(&b, "\r\n");
 		}
 	}
@@ -406,15 +422,19 @@ int data_write(const site_t *s, out_t *o, diag_t *d, int part)
 	return write_plans_json(s, o, d);
 }
 
-static json_t *file_desc(const char *name, const char *desc, const char *const (*fields)[2])
+static json_t *file_desc(const site_t *s, const char *name, const char *desc,
+			 const char *const (*fields)[2])
 {
 	json_t *o = json_object();
 	SET(o, "name", json_string(name));
+	SET(o, "href", json_string(name));
 	buf_t b = BUF_INIT;
-	buf_printf(&b, "%s", name);
-	SET(o, "href", json_string(b.ptr));
+	buf_puts(&b, desc);
+	/* each file says under which licence it may be reused */
+	if (s && s->data_license)
+		buf_printf(&b, " Giấy phép sử dụng: %s.", s->data_license);
+	SET(o, "description", json_string(b.ptr));
 	buf_free(&b);
-	SET(o, "description", json_string(desc));
 	json_t *f = json_array();
 	for (size_t i = 0; fields[i][0]; i++) {
 		json_t *x = json_object();
@@ -426,20 +446,31 @@ static json_t *file_desc(const char *name, const char *desc, const char *const (
 	return o;
 }
 
-json_t *data_describe(void)
+#define STATS_FIELDS "total, done, in_progress, not_started, cancelled, overdue, done_late; percent_done = done / (total − cancelled), làm tròn xuống"
+
+/* Every key the files carry is named here (tests/e2e/test_data_fields.sh
+ * compares them with what the files hold): a row names one key, or several
+ * separated by ", "; the keys of nested records are described in words. */
+json_t *data_describe(const site_t *s)
 {
 	static const char *const plans[][2] = {
 		{ "number", "Số ký hiệu của kế hoạch (null nếu chưa có số)" },
 		{ "id", "Mã định danh khi kế hoạch chưa có số" },
+		{ "name", "Tên ngắn dùng trên cổng: số ký hiệu; nếu chưa có số thì short_title, hoặc loại văn bản, cơ quan ban hành và ngày" },
+		{ "short_title", "Tên ngắn do người biên tập đặt (null nếu không có)" },
 		{ "slug, url", "Địa chỉ trang của kế hoạch trên cổng" },
+		{ "type", "Loại văn bản (Kế hoạch, Chương trình ...)" },
 		{ "title", "Trích yếu" },
 		{ "issuer", "Cơ quan ban hành {id, name}" },
+		{ "place", "Địa danh ban hành" },
 		{ "date", "Ngày ban hành (YYYY-MM-DD)" },
+		{ "status", "Hiệu lực: in_force (đang có hiệu lực) hoặc superseded (đã được thay thế)" },
 		{ "implements", "Số ký hiệu các văn bản mà kế hoạch triển khai (dạng chuẩn)" },
-		{ "stats", "Số nhiệm vụ: total, done, in_progress, not_started, cancelled, overdue, done_late; percent_done = done / (total − cancelled), làm tròn xuống" },
+		{ "stats", "Số nhiệm vụ: " STATS_FIELDS },
+		{ "incomplete_tasks", "Số nhiệm vụ chưa đủ \"5 rõ\" (nội dung, đơn vị chủ trì, kết quả, thời hạn)" },
 		{ "as_of", "Ngày tính số liệu: ngày của lần cập nhật (commit) được xuất bản" },
-		{ "tasks", "Nhiệm vụ: id, title, lead, support [{id, name}], output, due {text, date, ongoing}, status, overdue, done_late, progress, completed, evidence" },
-		{ "indicators", "Chỉ tiêu: id, name, unit, target, by, owner, actual, met" },
+		{ "tasks", "Nhiệm vụ: id, group, title, lead, support [{id, name}], output, due {text, date, ongoing}, status, status_label (trạng thái bằng tiếng Việt), overdue, days_late (số ngày quá hạn, null nếu không quá hạn), done_late, progress, completed, source, evidence, complete5 (đủ \"5 rõ\")" },
+		{ "indicators", "Chỉ tiêu: id, group, name, unit, target, by, owner {id, name}, actual, met" },
 		{ NULL, NULL }
 	};
 	static const char *const tasks[][2] = {
@@ -454,35 +485,48 @@ json_t *data_describe(void)
 		{ "status", "not_started, in_progress, done hoặc cancelled" },
 		{ "overdue", "true nếu có hạn, chưa hoàn thành, chưa hủy và hạn trước ngày tính số liệu" },
 		{ "progress", "Tiến độ (%), trống nếu không báo cáo" },
+		{ "as_of", "Ngày tính số liệu (YYYY-MM-DD)" },
+		{ "plan_title", "Trích yếu của kế hoạch" },
+		{ "status_label", "Trạng thái bằng tiếng Việt (Chưa thực hiện, Đang thực hiện, Hoàn thành, Dừng thực hiện)" },
 		{ NULL, NULL }
 	};
 	static const char *const units[][2] = {
 		{ "id, name", "Mã và tên đơn vị" },
-		{ "kind, parent, aliases", "Loại, đơn vị cấp trên, các tên gọi khác" },
+		{ "slug, url", "Địa chỉ trang của đơn vị trên cổng" },
+		{ "kind, parent, aliases", "Loại (agency, department, collective), mã đơn vị cấp trên, các tên gọi khác" },
+		{ "children", "Mã các đơn vị trực thuộc trực tiếp" },
 		{ "registered", "false nếu đơn vị chưa có trong danh mục" },
-		{ "lead_stats, support_stats", "Số nhiệm vụ chủ trì và phối hợp, theo trạng thái" },
+		{ "lead_stats, support_stats", "Số nhiệm vụ đơn vị trực tiếp chủ trì và phối hợp (không tính đơn vị trực thuộc), theo trạng thái: " STATS_FIELDS },
+		{ "totals", "Số liệu của trang đơn vị, tính cả các đơn vị trực thuộc (mọi cấp), mỗi nhiệm vụ một lần: led (chủ trì), supported (chỉ phối hợp, không chủ trì), overdue và done (trong các nhiệm vụ đó), issued_plans và issued_tasks (số kế hoạch đơn vị ban hành và số nhiệm vụ của chúng, tính riêng)" },
+		{ "rollup_stats, rollup_lead_stats, rollup_support_stats", "Như totals, theo trạng thái: mọi nhiệm vụ; nhiệm vụ chủ trì; nhiệm vụ chỉ phối hợp" },
+		{ "issued", "Số ký hiệu (hoặc mã) các kế hoạch đơn vị ban hành" },
+		{ "issued_stats", "Số nhiệm vụ của các kế hoạch đơn vị ban hành, theo trạng thái" },
+		{ "as_of", "Ngày tính số liệu (YYYY-MM-DD)" },
 		{ NULL, NULL }
 	};
 	static const char *const docs[][2] = {
 		{ "number, type, title, issuer, date", "Thông tin văn bản" },
+		{ "slug, url", "Địa chỉ trang của văn bản trên cổng" },
+		{ "is_plan", "true nếu văn bản là một kế hoạch đăng trên cổng" },
 		{ "implements, implemented_by", "Văn bản cấp trên và các văn bản, kế hoạch triển khai trực tiếp" },
-		{ "stats", "Số liệu cộng dồn của mọi kế hoạch triển khai văn bản (trực tiếp và gián tiếp), mỗi nhiệm vụ tính một lần" },
+		{ "stats", "Số liệu cộng dồn của mọi kế hoạch triển khai văn bản (trực tiếp và gián tiếp), mỗi nhiệm vụ tính một lần: " STATS_FIELDS },
 		{ "stub", "true nếu văn bản được nhắc đến nhưng chưa có thông tin" },
+		{ "as_of", "Ngày tính số liệu (YYYY-MM-DD)" },
 		{ NULL, NULL }
 	};
-	json_t *a = json_array();
-	json_array_append_new(a, file_desc("plans.json", "Toàn bộ kế hoạch, nhiệm vụ và chỉ tiêu, kèm các trường tính toán (JSON).", plans));
-	json_array_append_new(a, file_desc("tasks.csv", "Mỗi dòng một nhiệm vụ (CSV theo RFC 4180, UTF-8 có BOM để mở bằng Excel).", tasks));
-	json_array_append_new(a, file_desc("units.json", "Danh mục đơn vị và số nhiệm vụ của từng đơn vị (JSON).", units));
-	json_array_append_new(a, file_desc("documents.json", "Văn bản cấp trên và chuỗi triển khai (JSON).", docs));
 	static const char *const changes[][2] = {
 		{ "commit, date, time", "Lần cập nhật (commit) trong kho nội dung và thời điểm (múi giờ của lần cập nhật)" },
 		{ "author, subject", "Người cập nhật và nội dung ghi chú của lần cập nhật" },
 		{ "plan, path, url", "Số ký hiệu (hoặc mã) của kế hoạch, đường dẫn tệp, địa chỉ trang" },
 		{ "broken, error", "true nếu tệp không đọc được ở lần cập nhật này, kèm lỗi đầu tiên" },
-		{ "changes", "Các thay đổi {task, field, from, to}: field là added, removed, moved, status, due, due_date, progress, lead, support, title, output (task là số thứ tự nhiệm vụ) hoặc tên trường của kế hoạch (task null); giá trị như ghi trong tệp, trạng thái theo mã, nhiều đơn vị nối bằng \"; \"" },
+		{ "changes", "Các thay đổi {task, task_title, field, from, to}: field là added, removed, moved, status, due, due_date, progress, lead, support, title, output (task là số thứ tự nhiệm vụ, task_title tên nhiệm vụ ở lần cập nhật đó) hoặc tên trường của kế hoạch (task null); giá trị như ghi trong tệp, trạng thái theo mã, nhiều đơn vị nối bằng \"; \"" },
 		{ NULL, NULL }
 	};
-	json_array_append_new(a, file_desc("changes.json", "Lịch sử thay đổi kế hoạch và nhiệm vụ theo từng lần cập nhật, mới nhất trước (JSON).", changes));
+	json_t *a = json_array();
+	json_array_append_new(a, file_desc(s, "plans.json", "Toàn bộ kế hoạch, nhiệm vụ và chỉ tiêu, kèm các trường tính toán (JSON).", plans));
+	json_array_append_new(a, file_desc(s, "tasks.csv", "Mỗi dòng một nhiệm vụ (CSV theo RFC 4180, UTF-8 có BOM để mở bằng Excel).", tasks));
+	json_array_append_new(a, file_desc(s, "units.json", "Danh mục đơn vị và số nhiệm vụ của từng đơn vị (JSON).", units));
+	json_array_append_new(a, file_desc(s, "documents.json", "Văn bản cấp trên và chuỗi triển khai (JSON).", docs));
+	json_array_append_new(a, file_desc(s, "changes.json", "Lịch sử thay đổi kế hoạch và nhiệm vụ theo từng lần cập nhật, mới nhất trước (JSON).", changes));
 	return a;
 }

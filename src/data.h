@@ -17,7 +17,7 @@
 int data_write(const site_t *s, out_t *o, diag_t *d, int part);
 
 /* The description of each file and its fields, for the /du-lieu/ page. */
-json_t *data_describe(void);
+json_t *data_describe(const site_t *s);
 
 /* One plan as plans.json describes it (a new reference). */
 json_t *data_plan_json(const site_t *s, const plan_t *p);

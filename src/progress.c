@@ -66,7 +66,8 @@ static void subtree(const unit_t *u, bool lead, task_t ***v, size_t *n, size_t *
 		*cap = (*n + ns) * 2 + 16;
 		*v = xrealloc(*v, *cap * sizeof(**v));
 	}
-	memcpy(*v + *n, src, ns * sizeof(*src));
+	if (ns)
+		memcpy(*v + *n, src, ns * sizeof(*src));
 	*n += ns;
 	if (depth < 64)
 		for (size_t i = 0; i < u->nchildren; i++)

@@ -932,7 +932,7 @@ static void job_simple(struct run *r, json_t *base, const char *tmpl, const char
 {
 	json_t *ctx = json_object();
 	if (!strcmp(kind, "data"))
-		SET(ctx, "files", data_describe());
+		SET(ctx, "files", data_describe(r->s));
 	emit(r, base, tmpl, ctx, rel, t_str(r, key, kind), kind, navkey);
 }
 
@@ -944,8 +944,12 @@ static void job_history(struct run *r, json_t *base, const job_t *j)
 	char *rel = NULL;
 	if (j->kind == JOB_CHANGES) {
 		rel = changes_page_rel(index);
-		emit(r, base, "changes", changes_page(s, index), rel,
-		     t_str(r, "changes_title", "Thay đổi"), "changes", "thay-doi/");
+		buf_t tb = BUF_INIT;
+		buf_puts(&tb, t_str(r, "changes_title", "Thay đổi"));
+		if (index)
+			buf_printf(&tb, " – %s %zu", t_str(r, "page", "Trang"), index + 1);
+		emit(r, base, "changes", changes_page(s, index), rel, tb.ptr, "changes", "thay-doi/");
+		buf_free(&tb);
 	} else if (j->kind == JOB_WEEKS) {
 		emit(r, base, "weeks", changes_weeks(s), "bao-cao-tuan/index.html",
 		     t_str(r, "weeks_title", "Báo cáo tuần"), "weeks", "bao-cao-tuan/");

@@ -184,9 +184,9 @@ PY
 entries() { json "len([e for e in d if e['commit']=='$1'])" "$CJ"; }
 
 # changes in words
-check "status in words on the plan page" has "$A" "Nhiệm vụ 1: trạng thái Đang thực hiện → Hoàn thành"
-check "deadline in words" has "$A" "Nhiệm vụ 2: thời hạn Quý IV/2025 → Quý I/2026"
-check "progress in words" has "$A" "Nhiệm vụ 3: tiến độ 10% → 40%"
+check "status in words on the plan page" has "$A" "Nhiệm vụ 1 Việc một : trạng thái Đang thực hiện → Hoàn thành"
+check "deadline in words" has "$A" "Nhiệm vụ 2 Việc hai : thời hạn Quý IV/2025 → Quý I/2026"
+check "progress in words" has "$A" "Nhiệm vụ 3 Việc ba : tiến độ 10% → 40%"
 check "a new task in words" has "$A" "Thêm nhiệm vụ 5"
 check "the plan page's section is called Lịch sử thay đổi" has "$A" "Lịch sử thay đổi"
 check "each change has its date (dd/mm/yyyy), author and subject" has "$A" "10/12/2025"
@@ -240,7 +240,7 @@ for e in d:
 	assert keys <= set(e), e
 	assert len(e["commit"]) == 40
 	for c in e["changes"]:
-		assert set(c) == {"task", "field", "from", "to"}, c
+		assert set(c) == {"task", "task_title", "field", "from", "to"}, c
 assert [e["time"] for e in d] == sorted((e["time"] for e in d), reverse=True)
 PY
 

@@ -64,7 +64,7 @@ check "every page states its as-of date" grep -q "31/12/2025" "$O3/ke-hoach/1-kh
 
 C=$O1/du-lieu/tasks.csv
 check "tasks.csv starts with a UTF-8 byte-order mark" test "$(head -c3 "$C" | od -An -tx1 | tr -d ' ')" = efbbbf
-check "tasks.csv header" bash -c "sed -n 1p '$C' | tr -d '\r' | sed 's/^\xEF\xBB\xBF//' | grep -qx 'plan,task_id,title,lead,support,output,due_text,due_date,status,overdue,progress'"
+check "tasks.csv header" bash -c "sed -n 1p '$C' | tr -d '\r' | sed 's/^\xEF\xBB\xBF//' | grep -qx 'plan,task_id,title,lead,support,output,due_text,due_date,status,overdue,progress,as_of,plan_title,status_label'"
 check "tasks.csv quotes per RFC 4180 and uses CRLF" bash -c "grep -q '\"x, \"\"y\"\"\"' '$C' && test \$(grep -c \$'\r\$' '$C') = 8"
 check "tasks.csv parses back with 7 tasks" test "$(python3 -c "import csv,sys; r=list(csv.DictReader(open(sys.argv[1],encoding='utf-8-sig',newline=''))); print(len(r), r[0]['due_date'], r[0]['overdue'], r[5]['output'])" "$C")" = '7 2025-12-15 false x, "y"'
 check "units.json and documents.json are valid JSON arrays" bash -c "python3 -c 'import json,sys; [json.load(open(f)) for f in sys.argv[1:]]' '$O1/du-lieu/units.json' '$O1/du-lieu/documents.json'"

@@ -19,4 +19,8 @@ python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$T/site" >/dev/null
 SERVER=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
 mkdir -p artifacts
-BASE="http://127.0.0.1:$PORT" ARTIFACTS="$PWD/artifacts" node test.js
+rc=0
+BASE="http://127.0.0.1:$PORT" ARTIFACTS="$PWD/artifacts" node test.js || rc=1
+# unit pages, overdue lists, page identity, footer (issue 12)
+BASE="http://127.0.0.1:$PORT" ARTIFACTS="$PWD/artifacts" node units.test.js || rc=1
+exit $rc

@@ -464,6 +464,7 @@ json_t *ctx_unit_totals(const unit_t *u)
 	SET(o, "issued_tasks", json_integer(u->issued_stats.total));
 	SET(o, "has_tasks", json_boolean(u->roll_all.total > 0));
 	SET(o, "has_overdue", json_boolean(u->roll_all.overdue > 0));
+	SET(o, "has_issued", json_boolean(u->nissued > 0));
 	SET(o, "stats", ctx_stats(&u->roll_all));
 	SET(o, "lead_stats", ctx_stats(&u->roll_lead));
 	SET(o, "support_stats", ctx_stats(&u->roll_support));
@@ -564,6 +565,7 @@ json_t *ctx_unit_tree(const unit_t *u, int depth)
 	SET(support, "stats", ctx_stats(&u->support_stats));
 	SET(o, "lead", lead);
 	SET(o, "support", support);
+	SET(o, "totals", ctx_unit_totals(u));
 	json_t *ch = json_array();
 	if (depth < 32)
 		for (size_t i = 0; i < u->nchildren; i++)

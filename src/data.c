@@ -310,7 +310,11 @@ static char *sitemap(const site_t *s, size_t *len)
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 	static const char *const fixed[] = { "", "ke-hoach/", "van-ban/", "don-vi/", "thoi-han/",
-					     "thay-doi/", "bao-cao-tuan/", "tim-kiem/", "du-lieu/", NULL };
+					     "thoi-han/qua-han/", "thoi-han/chua-thuc-hien/",
+					     "thoi-han/dang-thuc-hien/", "thoi-han/hoan-thanh/",
+					     "thoi-han/hoan-thanh-muon/", "thoi-han/dung-thuc-hien/",
+					     "thoi-han/tat-ca/", "thay-doi/", "bao-cao-tuan/",
+					     "tim-kiem/", "du-lieu/", NULL };
 	for (const char *const *f = fixed; *f; f++) {
 		buf_t u = BUF_INIT;
 		buf_printf(&u, "%s%s", s->base_path, *f);

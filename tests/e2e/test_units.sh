@@ -122,6 +122,9 @@ h = open(sys.argv[1], encoding="utf-8").read()
 sec = h[h.find('id="overdue"'):h.find('id="tasks"')]
 assert re.findall(r'#(\d)">Việc', sec) == ["3", "1", "2"], re.findall(r'#(\d)">Việc', sec)
 PY
+check "the units index shows the figures with sub-units and the plans issued" \
+	grep -q 'UBND tỉnh Thử</a> <span class="meta node-stats">Chủ trì: 3 · Phối hợp: 1 · Hoàn thành: 25% · Quá hạn: 3 · Kế hoạch đã ban hành: 1' "$O/don-vi/index.html"
+check "the status lists are in the sitemap" grep -q '<loc>https://example.gov.vn/thoi-han/qua-han/</loc>' "$O/sitemap.xml"
 check "an issuer-only page no longer says it has no task" bash -c "! grep -q 'Chưa có nhiệm vụ</p>' '$P'"
 check "Sở Z's 420 tasks take two pages with the pager" test -f "$O/don-vi/so-z/trang/2/index.html"
 check "page 2 of Sở Z links back to page 1 and has its own title" \

@@ -356,6 +356,32 @@ static void test_date_add_days(void **state)
 	assert_int_equal(d, 20300101);
 }
 
+/* the days late that pages show ("quá hạn 5 ngày") */
+static void test_date_diff_days(void **state)
+{
+	static const struct {
+		date_t a, b;
+		int want;
+	} cases[] = {
+		{ 20251215, 20251215, 0 },
+		{ 20251215, 20251216, 1 },
+		{ 20251105, 20251210, 35 },
+		{ 20251231, 20260101, 1 },
+		{ 20240228, 20240301, 2 },	/* leap year */
+		{ 20250228, 20250301, 1 },
+		{ 20260101, 20251231, -1 },
+		{ 20250101, 20260101, 365 },
+		{ 0, 20250101, 0 },		/* no date */
+		{ 20250230, 20250301, 0 },	/* not a date */
+	};
+	for (size_t i = 0; i < N(cases); i++)
+		if (date_diff_days(cases[i].a, cases[i].b) != cases[i].want)
+			fail_msg("%d .. %d = %d, want %d", cases[i].a, cases[i].b,
+				 date_diff_days(cases[i].a, cases[i].b), cases[i].want);
+	for (int n = -400; n <= 400; n += 7)
+		assert_int_equal(date_diff_days(20251215, date_add_days(20251215, n)), n);
+}
+
 static void test_overdue(void **state)
 {
 	const due_t day = { 20251215, false, true };
@@ -524,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_date_valid),
 		cmocka_unit_test(test_date_iso),
 		cmocka_unit_test(test_date_add_days),
+		cmocka_unit_test(test_date_diff_days),
 		cmocka_unit_test(test_overdue),
 		cmocka_unit_test(test_done_late),
 		cmocka_unit_test(test_status_words),

@@ -146,6 +146,18 @@ async function main() {
     await ctx.close();
   }
 
+  // the narrowest phone: the pages this file covers never scroll sideways
+  {
+    const ctx = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
+    const page = await ctx.newPage();
+    for (const [name, url] of Object.entries(PAGES)) {
+      await page.goto(BASE + url);
+      const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      ok(over <= 0, `320 px: ${name} does not scroll sideways (overflow ${over}px)`);
+    }
+    await ctx.close();
+  }
+
   // without JavaScript: a chip is an anchor that narrows the list (:target)
   {
     const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });

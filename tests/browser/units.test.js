@@ -150,7 +150,8 @@ async function main() {
   {
     const ctx = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
     const page = await ctx.newPage();
-    for (const [name, url] of Object.entries(PAGES)) {
+    // (the plan page's chart at 320 px is tests/browser/test.js's)
+    for (const [name, url] of Object.entries(PAGES).filter(([n]) => n !== 'plan')) {
       await page.goto(BASE + url);
       const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       ok(over <= 0, `320 px: ${name} does not scroll sideways (overflow ${over}px)`);

@@ -43,12 +43,16 @@ build/san/tests/%: tests/unit/%.c $(SANLIB)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Isrc $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
 		-o $@ $< $(SANLIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
-# The sample portal: installs missing Debian packages, builds, publishes
-# public/.  The sample's statuses were recorded as of 15/12/2025.
+# The sample portal: installs missing Debian packages, builds, replays
+# content/ as a content repository with a weekly history (July to 15/12/2025,
+# tools/sample-history.sh) and publishes it into public/; the as-of date is
+# that history's last commit.
 sample:
 	./.ci/deps build
 	$(MAKE) plansite
-	./plansite build --as-of 2025-12-15
+	rm -rf build/sample-repo
+	./tools/sample-history.sh build/sample-repo
+	./plansite build --repo build/sample-repo --out public
 
 deps-test:
 	@./.ci/deps test

@@ -207,12 +207,15 @@ json_t *changes_site_info(const site_t *s)
 
 /* ---- charts ---- */
 
-#define CW 640
+/* Narrow enough that a phone shows it at nearly its own size, so its
+ * 15-unit labels stay 12 px or more (the theme enlarges them on the
+ * narrowest screens); a desktop shows it at exactly this size. */
+#define CW 420
 #define CH 240
-#define CL 52     /* left margin: percent labels */
+#define CL 60     /* left margin: the axis title and percent labels */
 #define CR 20
 #define CT 14
-#define CB 46     /* bottom margin: dates and the axis label */
+#define CB 50     /* bottom margin: dates and the axis label */
 
 static long day_number(date_t d)
 {
@@ -280,7 +283,7 @@ json_t *changes_chart(const hseries_t *ser)
 		SET(t, "x1", json_integer(CL));
 		SET(t, "x2", json_integer(CW - CR));
 		SET(t, "tx", json_integer(CL - 6));
-		SET(t, "ty", num(y + 4));
+		SET(t, "ty", num(y + 5));
 		char l[16];
 		snprintf(l, sizeof l, "%d%%", p);
 		SET(t, "label", json_string(l));
@@ -292,7 +295,7 @@ json_t *changes_chart(const hseries_t *ser)
 		const hpoint_t *p = k ? &v[n - 1] : &v[0];
 		json_t *t = json_object();
 		SET(t, "x", json_integer(n > 1 ? (k ? CW - CR : CL) : CL + (int)pw / 2));
-		SET(t, "y", json_integer(CH - CB + 16));
+		SET(t, "y", json_integer(CH - CB + 20));
 		SET(t, "anchor", json_string(n > 1 ? (k ? "end" : "start") : "middle"));
 		SET(t, "label", ctx_date_vi(p->date));
 		json_array_append_new(xt, t);
@@ -303,7 +306,7 @@ json_t *changes_chart(const hseries_t *ser)
 	SET(ax, "y", json_integer(CH - 8));
 	SET(o, "axis_x", ax);
 	json_t *ay = json_object();
-	SET(ay, "x", json_integer(14));
+	SET(ay, "x", json_integer(12));
 	SET(ay, "y", json_integer(CT + (int)ph / 2));
 	SET(o, "axis_y", ay);
 	SET(o, "first_vi", ctx_date_vi(v[0].date));

@@ -151,7 +151,7 @@ async function main() {
     const cases = [
       ['so khoa hoc', /\/don-vi\/so-khcn\//, 'Sở Khoa học và Công nghệ'],
       ['khcn', /\/don-vi\/so-khcn\//, 'Sở Khoa học và Công nghệ'],
-      ['vp ubnd', /\/don-vi\/vp-ubnd-tinh\//, 'Văn phòng UBND tỉnh'],
+      ['vp ubnd', /\/don-vi\/van-phong-ubnd-tinh-thai-nguyen\//, 'Văn phòng UBND tỉnh'],
       ['thanh tra tinh lang sonn', /\/don-vi\/thanh-tra-tinh-lang-son\//, 'Thanh tra tỉnh Lạng Sơn (one typo)'],
       ['khoa hco cong nghe', /\/don-vi\/so-khcn\//, 'Sở Khoa học và Công nghệ (one typo)'],
       ['sokhoahoc', /\/don-vi\/so-khcn\//, 'Sở Khoa học và Công nghệ (run together)'],

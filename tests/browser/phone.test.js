@@ -155,6 +155,7 @@ async function main() {
       ['thanh tra tinh lang sonn', /\/don-vi\/thanh-tra-tinh-lang-son\//, 'Thanh tra tỉnh Lạng Sơn (one typo)'],
       ['khoa hco cong nghe', /\/don-vi\/so-khcn\//, 'Sở Khoa học và Công nghệ (one typo)'],
       ['sokhoahoc', /\/don-vi\/so-khcn\//, 'Sở Khoa học và Công nghệ (run together)'],
+      ['sohoa quytrinh', /\/ke-hoach\/185-kh-sdt-tg\/#/, 'a task about "số hóa quy trình" (run together)'],
       ['44/KH-UBND', /\/ke-hoach\/44-kh-ubnd\//, 'plan 44/KH-UBND'],
     ];
     for (const [q, target, label] of cases) {

@@ -156,6 +156,10 @@ const marks = (t, w) => S.highlight(t, w, fold).map(p => p[1] ? '[' + p[0] + ']'
     ({ r, recs } = await top(e, q));
     ok(top3(q, recs), '"' + q + '" (initials, words run together or one typo) finds the unit in the first three');
   }
+  for (const q of ['sohoa hoso', 'sohoahoso']) {
+    ({ r, recs } = await top(e, q));
+    ok(recs.slice(0, 3).some(x => x.title === 'Số hóa hồ sơ'), '"' + q + '" (words run together) finds the plan "Số hóa hồ sơ"');
+  }
   ({ r, recs } = await top(e, 'sở khoa học xyzw'));
   ok(r.total === 0, 'a word two typos away from every word finds nothing');
   ok(S.near(Array.from('hoc'), Array.from('hco')) && S.near(Array.from('son'), Array.from('sonn')) &&

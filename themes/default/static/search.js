@@ -149,6 +149,31 @@
     return out;
   }
 
+  /* Splits w, a word typed without its spaces ("sohoa"), into words of the
+   * index ("so", "hoa"), longest first; resolves to the words or null. */
+  Engine.prototype.segment = function (w) {
+    var self = this, c = cps(w), budget = 64;
+    function from(i) {
+      if (i === c.length) return Promise.resolve([]);
+      if (c.length - i < 2 || --budget < 0) return Promise.resolve(null);
+      return self.shards(self.shardsFor(c[i] + c[i + 1], true)).then(function (sh) {
+        var has = function (x) {
+          return sh.some(function (d) { return Object.prototype.hasOwnProperty.call(d, x); });
+        };
+        var lens = [];
+        for (var l = c.length - i; l >= 2; l--) if (has(c.slice(i, i + l).join(''))) lens.push(l);
+        function tryAt(k) {
+          if (k === lens.length) return Promise.resolve(null);
+          return from(i + lens[k]).then(function (r) {
+            return r ? [c.slice(i, i + lens[k]).join('')].concat(r) : tryAt(k + 1);
+          });
+        }
+        return tryAt(0);
+      });
+    }
+    return from(0).then(function (r) { return r && r.length > 1 ? r : null; });
+  };
+
   /* what a record matched of one query word; SURE: as typed, not through
    * a typo or words run together */
   var ANY = 1, NUM = 2, TITLE = 4, EXACT = 8, EXACT_TITLE = 16, WHOLE = 32, SURE = 64;
@@ -209,7 +234,7 @@
   /* Runs a query.  Resolves to { words, total, ids (ranked), page(from) }:
    * page(from) resolves to the records ids[from .. from+PAGE) as
    * { id, kind, title, url, context }. */
-  Engine.prototype.query = function (q) {
+  Engine.prototype.query = function (q, nosplit) {
     var self = this;
     return this.ready().then(function (m) {
       var words = parseQuery(q, self.fold);
@@ -224,8 +249,25 @@
       if (joined) {
         jobs.push(self.shards(self.shardsFor(joined, true)).then(function (sh) { loadedJoined = sh; return sh; }));
       }
-      return Promise.all(jobs).then(function (loaded) {
+      var loading = Promise.all(jobs).then(function (loaded) {
         var found = words.map(function (w, i) { return entries(loaded[i], w.fold, w.prefix); });
+        /* a long word found nowhere may be words typed without spaces:
+         * the query is run again with them split */
+        var lost = words.map(function (w, i) {
+          return !nosplit && !found[i].length && cps(w.fold).length >= 4 && !DIGIT.test(w.fold);
+        });
+        if (lost.some(Boolean)) {
+          return Promise.all(words.map(function (w, i) {
+            return lost[i] ? self.segment(w.fold) : null;
+          })).then(function (segs) {
+            if (!segs.some(Boolean)) return retryTypos(found);
+            var q2 = words.map(function (w, i) { return segs[i] ? segs[i].join(' ') : w.lower; }).join(' ');
+            return self.query(q2, true).then(function (r) { return { done: r }; });
+          });
+        }
+        return retryTypos(found);
+      });
+      function retryTypos(found) {
         /* a word found nowhere: typed without spaces (a prefix of a name's
          * words run together), or with one typo */
         var retry = [];
@@ -240,7 +282,9 @@
           }));
         });
         return Promise.all(retry).then(function () { return found; });
-      }).then(function (found) {
+      }
+      return loading.then(function (found) {
+        if (found.done) return found.done;
         var count = m.count;
         var flags = words.map(function (w, i) {
           var f = new Uint8Array(count);

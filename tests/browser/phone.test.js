@@ -4,6 +4,7 @@
 // stay readable, search finds what people type, and the sample shows a
 // living history.  Run by run.sh with BASE and ARTIFACTS.
 'use strict';
+const fs = require('fs');
 const path = require('path');
 const { chromium } = require('playwright-core');
 
@@ -182,12 +183,27 @@ async function main() {
     await page.close();
   }
 
+  // the phone layout passes axe too (the folded menu, the cards, the chart)
+  {
+    const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    for (const [name, url] of [['home', '/'], ['plan', PLAN], ['deadlines', '/thoi-han/']]) {
+      const page = await phone.newPage();
+      await page.goto(BASE + url);
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      ok(bad.length === 0, `${name}: no serious or critical accessibility violation on a phone` +
+        (bad.length ? ' (' + bad.map((v) => v.id + ': ' + v.nodes.length).join(', ') + ')' : ''));
+      await page.close();
+    }
+  }
+
   // screenshots: phone and desktop of home, a plan, a unit and the deadlines
   for (const [name, url] of [['home', '/'], ['plan', PLAN], ['unit', '/don-vi/so-khcn/'], ['deadlines', '/thoi-han/']]) {
     for (const [kind, ctx] of [['phone', phone], ['desktop', desktop]]) {
       const page = await ctx.newPage();
       await page.goto(BASE + url);
-      await page.screenshot({ path: path.join(ART, `layout-${name}-${kind}.png`), fullPage: kind === 'desktop' ? false : false });
+      await page.screenshot({ path: path.join(ART, `layout-${name}-${kind}.png`) });
       await page.screenshot({ path: path.join(ART, `layout-${name}-${kind}-full.png`), fullPage: true });
       await page.close();
     }

@@ -156,6 +156,8 @@ async function main() {
       ['thanh tra tinh lang sonn', /\/don-vi\/thanh-tra-tinh-lang-son\//, 'Thanh tra tỉnh Lạng Sơn (one typo)'],
       ['khoa hco cong nghe', /\/don-vi\/so-khcn\//, 'Sở Khoa học và Công nghệ (one typo)'],
       ['sokhoahoc', /\/don-vi\/so-khcn\//, 'Sở Khoa học và Công nghệ (run together)'],
+      ['vpubnd', /\/don-vi\/van-phong-ubnd-tinh-thai-nguyen\//, 'Văn phòng UBND tỉnh (initials run together)'],
+      ['ke hoach 44', /\/ke-hoach\/44-kh-ubnd\/$/, 'plan 44/KH-UBND by type and number'],
       ['sohoa quytrinh', /\/ke-hoach\/185-kh-sdt-tg\/#/, 'a task about "số hóa quy trình" (run together)'],
       ['44/KH-UBND', /\/ke-hoach\/44-kh-ubnd\//, 'plan 44/KH-UBND'],
     ];

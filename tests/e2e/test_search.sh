@@ -156,6 +156,9 @@ const marks = (t, w) => S.highlight(t, w, fold).map(p => p[1] ? '[' + p[0] + ']'
     ({ r, recs } = await top(e, q));
     ok(top3(q, recs), '"' + q + '" (initials, words run together or one typo) finds the unit in the first three');
   }
+  ({ r, recs } = await top(e, 'ke hoach 185'));
+  ok(recs.length && recs[0].kind === 'plan' && /185\/KH-SDT&TG/.test(recs[0].context),
+    '"ke hoach 185": the plan whose number has 185 comes first, before tasks that mention it');
   for (const q of ['sohoa hoso', 'sohoahoso']) {
     ({ r, recs } = await top(e, q));
     ok(recs.slice(0, 3).some(x => x.title === 'Số hóa hồ sơ'), '"' + q + '" (words run together) finds the plan "Số hóa hồ sơ"');

@@ -149,29 +149,31 @@
     return out;
   }
 
-  /* Splits w, a word typed without its spaces ("sohoa"), into words of the
-   * index ("so", "hoa"), longest first; resolves to the words or null. */
+  /* The ways to split w, a word typed without its spaces ("sohoa"), into
+   * words of the index ("so", "hoa"), longest words first; resolves to at
+   * most SPLITS of them (arrays of words), none when w cannot be split. */
+  var SPLITS = 4;
   Engine.prototype.segment = function (w) {
-    var self = this, c = cps(w), budget = 64;
-    function from(i) {
-      if (i === c.length) return Promise.resolve([]);
-      if (c.length - i < 2 || --budget < 0) return Promise.resolve(null);
+    var self = this, c = cps(w), budget = 64, out = [];
+    function from(i, acc) {
+      if (out.length >= SPLITS || --budget < 0) return Promise.resolve();
+      if (i === c.length) {
+        if (acc.length > 1) out.push(acc);
+        return Promise.resolve();
+      }
+      if (c.length - i < 2) return Promise.resolve();
       return self.shards(self.shardsFor(c[i] + c[i + 1], true)).then(function (sh) {
         var has = function (x) {
           return sh.some(function (d) { return Object.prototype.hasOwnProperty.call(d, x); });
         };
         var lens = [];
         for (var l = c.length - i; l >= 2; l--) if (has(c.slice(i, i + l).join(''))) lens.push(l);
-        function tryAt(k) {
-          if (k === lens.length) return Promise.resolve(null);
-          return from(i + lens[k]).then(function (r) {
-            return r ? [c.slice(i, i + lens[k]).join('')].concat(r) : tryAt(k + 1);
-          });
-        }
-        return tryAt(0);
+        return lens.reduce(function (p, l) {
+          return p.then(function () { return from(i + l, acc.concat([c.slice(i, i + l).join('')])); });
+        }, Promise.resolve());
       });
     }
-    return from(0).then(function (r) { return r && r.length > 1 ? r : null; });
+    return from(0, []).then(function () { return out; });
   };
 
   /* what a record matched of one query word; SURE: as typed, not through
@@ -260,9 +262,22 @@
           return Promise.all(words.map(function (w, i) {
             return lost[i] ? self.segment(w.fold) : null;
           })).then(function (segs) {
-            if (!segs.some(Boolean)) return retryTypos(found);
-            var q2 = words.map(function (w, i) { return segs[i] ? segs[i].join(' ') : w.lower; }).join(' ');
-            return self.query(q2, true).then(function (r) { return { done: r }; });
+            /* the first split that finds something (a word that cannot be
+             * split stays as typed) */
+            var tries = [];
+            for (var k = 0; k < SPLITS; k++) {
+              if (!segs.some(function (sg) { return sg && sg[k]; })) break;
+              tries.push(words.map(function (w, i) {
+                return segs[i] && segs[i].length ? segs[i][Math.min(k, segs[i].length - 1)].join(' ') : w.lower;
+              }).join(' '));
+            }
+            return tries.reduce(function (p, q2) {
+              return p.then(function (r) {
+                return r && r.total ? r : self.query(q2, true);
+              });
+            }, Promise.resolve(null)).then(function (r) {
+              return r && r.total ? { done: r } : retryTypos(found);
+            });
           });
         }
         return retryTypos(found);
@@ -286,7 +301,11 @@
       return loading.then(function (found) {
         if (found.done) return found.done;
         var count = m.count;
+        /* a record whose number has a word of the query with a digit in
+         * it ("ke hoach 44": 44/KH-UBND) counts as a number match */
+        var numw = new Uint8Array(count);
         var flags = words.map(function (w, i) {
+          var digit = DIGIT.test(w.fold) && !w.unsure;
           var f = new Uint8Array(count);
           found[i].forEach(function (e) {
             var whole = e[0] === w.fold ? WHOLE : 0;
@@ -296,7 +315,10 @@
                 (w.prefix ? sp[0].lastIndexOf(w.lower, 0) === 0 : sp[0] === w.lower));
               var base = ANY | whole | sure | (exact ? EXACT : 0);
               var title = base | TITLE | (exact ? EXACT_TITLE : 0);
-              decodeIds(sp[1], function (id) { f[id] |= title | NUM; });
+              decodeIds(sp[1], function (id) {
+                f[id] |= title | NUM;
+                if (digit) numw[id] = 1;
+              });
               decodeIds(sp[2], function (id) { f[id] |= title; });
               decodeIds(sp[3], function (id) { f[id] |= base; });
             });
@@ -323,7 +345,7 @@
           if (all) for (var i = 1; i < flags.length && all; i++) all &= flags[i][id];
           var key;
           if (all & ANY) {
-            key = (all & SURE ? 0 : 32) | (all & EXACT ? 0 : 16) | (all & NUM || (numj && numj[id]) ? 0 : 8) |
+            key = (all & SURE ? 0 : 32) | (all & EXACT ? 0 : 16) | (all & NUM || numw[id] || (numj && numj[id]) ? 0 : 8) |
               (all & WHOLE ? 0 : 4) | (all & EXACT_TITLE ? 0 : 2) | (all & TITLE ? 0 : 1);
           } else if (numj && numj[id]) {
             key = 0;

@@ -20,7 +20,7 @@ SANOBJ   := $(SRC:src/%.c=build/san/%.o)
 SANLIB   := $(LIBSRC:src/%.c=build/san/%.o)
 UNITBIN  := $(UNITSRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all test unit e2e deps-test test-browser bench clean valgrind sample fuzz
+.PHONY: all test unit e2e golden regen check-deps deps-test test-browser bench clean valgrind sample fuzz
 
 all: plansite
 
@@ -54,7 +54,7 @@ deps-test:
 	@./.ci/deps test
 
 test: deps-test
-	$(MAKE) unit e2e
+	$(MAKE) check-deps unit e2e golden
 
 unit: $(UNITBIN)
 	@set -e; for t in $(UNITBIN); do echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t; done
@@ -62,6 +62,14 @@ unit: $(UNITBIN)
 
 e2e: build/san/plansite plansite
 	PLANSITE=$(CURDIR)/build/san/plansite PLANSITE_REL=$(CURDIR)/plansite ./tests/e2e/run.sh
+
+# Golden sites: tests/sites/<name>/ built and compared with tests/golden/<name>/
+# (diff -r).  `make regen` rewrites the golden files: read the diff first.
+golden: build/san/plansite
+	PLANSITE=$(CURDIR)/build/san/plansite ./tests/sites/run.sh
+
+regen: build/san/plansite
+	PLANSITE=$(CURDIR)/build/san/plansite ./tests/sites/run.sh --regen
 
 test-browser: plansite
 	./.ci/deps browser

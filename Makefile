@@ -63,6 +63,10 @@ unit: $(UNITBIN)
 e2e: build/san/plansite plansite
 	PLANSITE=$(CURDIR)/build/san/plansite PLANSITE_REL=$(CURDIR)/plansite ./tests/e2e/run.sh
 
+# Fails on an include cycle between the modules of src/ (tests/check-deps.sh).
+check-deps:
+	@./tests/check-deps.sh src
+
 # Golden sites: tests/sites/<name>/ built and compared with tests/golden/<name>/
 # (diff -r).  `make regen` rewrites the golden files: read the diff first.
 golden: build/san/plansite

@@ -350,7 +350,9 @@ static void job_plans(struct run *r, json_t *base)
 static void job_plan(struct run *r, json_t *base, const plan_t *p)
 {
 	json_t *ctx = json_object();
-	SET(ctx, "plan", ctx_plan_full(r->s, p));
+	json_t *plan = ctx_plan_full(r->s, p);
+	changes_plan_add(plan, r->s, p);
+	SET(ctx, "plan", plan);
 	char *rel = rel_of(r->s, p->url);
 	char *title = NULL;
 	buf_t b = BUF_INIT;
@@ -394,7 +396,9 @@ static void job_docs(struct run *r, json_t *base)
 static void job_doc(struct run *r, json_t *base, const doc_t *dc)
 {
 	json_t *ctx = json_object();
-	SET(ctx, "document", ctx_doc_full(r->s, dc));
+	json_t *doc = ctx_doc_full(r->s, dc);
+	changes_doc_add(doc, r->s, dc);
+	SET(ctx, "document", doc);
 	char *rel = rel_of(r->s, dc->url);
 	buf_t b = BUF_INIT;
 	buf_printf(&b, "%s%s%s", dc->type ? dc->type : "", dc->type ? " " : "", dc->number);

@@ -9,6 +9,8 @@
 #include "diag.h"
 #include "due.h"
 #include "serve.h"
+#include "theme.h"
+#include "version.h"
 
 static const char usage[] =
 	"usage: plansite build [options]    build the site into --out (default public)\n"
@@ -21,7 +23,7 @@ static const char usage[] =
 	"  --ref REF          branch, tag, commit id or revision such as main~3 (default HEAD)\n"
 	"  --content DIR      content root inside the repository (default content)\n"
 	"  --worktree         read the working tree instead of a commit (drafts preview)\n"
-	"  --theme DIR        theme folder (default: themes/default beside the program)\n"
+	"  --theme DIR        theme folder (default: beside the program, else the installed one)\n"
 	"  --out DIR          output folder, replaced only when the build succeeds (default public)\n"
 	"  --as-of YYYY-MM-DD date for overdue and progress (default: the commit's date)\n"
 	"  --base-url URL     the site's public address (overrides site.yaml)\n"
@@ -98,7 +100,14 @@ static int apply(int c, const char *arg, const char *word, build_opts_t *bo, int
 		return 0;
 	case 'h':
 	case O_HELP: fputs(usage, stdout); return 1;
-	case O_VERSION: puts("plansite " PLANSITE_VERSION); return 1;
+	case O_VERSION: {
+		version_print(stdout);
+		/* where an installed copy finds its theme, when --theme is not given */
+		char *dir = theme_locate(bo->theme);
+		printf("theme folder: %s\n", dir);
+		free(dir);
+		return 1;
+	}
 	default:
 		fprintf(stderr, "plansite: unknown option \"%s\"\n%s", word, usage);
 		return 2;

@@ -32,18 +32,29 @@ char *theme_locate(const char *dir)
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		/* ./plansite and build/<mode>/plansite both live in the project */
-		for (int up = 0; up < 3; up++) {
-			char *slash = strrchr(exe, '/');
-			if (!slash)
-				break;
+		char *slash = strrchr(exe, '/');
+		if (slash)
 			*slash = '\0';
-			buf_t b = BUF_INIT;
-			buf_printf(&b, "%s/themes/default", exe);
+		buf_t b = BUF_INIT;
+		/* ./plansite and build/<mode>/plansite both live in the project */
+		char up[PATH_MAX];
+		memcpy(up, exe, strlen(exe) + 1);
+		for (int i = 0; i < 3 && slash; i++) {
+			buf_clear(&b);
+			buf_printf(&b, "%s/themes/default", up);
 			if (is_dir(b.ptr))
 				return buf_detach(&b);
-			buf_free(&b);
+			if ((slash = strrchr(up, '/')))
+				*slash = '\0';
 		}
+		/* an installed copy moved as a whole: PREFIX/bin/plansite beside
+		 * PREFIX/share/plansite */
+		buf_clear(&b);
+		buf_printf(&b, "%s/../share/plansite/themes/default", exe);
+		char *real = is_dir(b.ptr) ? realpath(b.ptr, NULL) : NULL;
+		buf_free(&b);
+		if (real)
+			return real;
 	}
 	return xstrdup(PLANSITE_DATADIR "/themes/default");
 }

@@ -114,4 +114,15 @@ check "completion: --ref completes a prefix" test "$(cat "$T/c5")" = du-thao
 (cd "$R" && complete_words plansite serve --ref ban) >"$T/c6"
 check "completion: --ref without --repo reads the current folder's repository" \
 	test "$(cat "$T/c6")" = ban-hanh
+
+# make test needs neither network nor root once the packages are there:
+# .ci/deps test asks dpkg only, and calls neither sudo nor apt-get
+mkdir -p "$T/fakebin"
+for tool in sudo apt-get apt; do
+	printf '#!/bin/sh\necho "%s $*" >>"%s"\nexit 1\n' "$tool" "$T/called" >"$T/fakebin/$tool"
+	chmod +x "$T/fakebin/$tool"
+done
+check ".ci/deps test succeeds when every package is installed" \
+	env PATH="$T/fakebin:$PATH" "$ROOT/.ci/deps" test
+check "... without calling sudo or apt" test ! -e "$T/called"
 finish

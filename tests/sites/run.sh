@@ -15,6 +15,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 PLANSITE=${PLANSITE:-$ROOT/build/san/plansite}
+SITES=${SITES:-$ROOT/tests/sites}
 GOLDEN=${GOLDEN:-$ROOT/tests/golden}
 DIFF_LINES=${DIFF_LINES:-200}
 regen=0
@@ -24,7 +25,7 @@ if [ "${1:-}" = --regen ]; then
 fi
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-	for d in tests/sites/*/; do
+	for d in "$SITES"/*/; do
 		[ -f "$d/site.sh" ] && names+=("$(basename "$d")")
 	done
 fi
@@ -42,7 +43,7 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/plansite-golden.XXXXXX")
 
 failed=0
 for name in "${names[@]}"; do
-	site=tests/sites/$name
+	site=$SITES/$name
 	golden=$GOLDEN/$name
 	if [ ! -f "$site/site.sh" ]; then
 		echo "no site $site/site.sh"
@@ -53,7 +54,7 @@ for name in "${names[@]}"; do
 	mkdir -p "$w/home"
 	repo=$w/repo
 	if ! (export HOME=$w/home && git config --global init.defaultBranch main &&
-		cd "$ROOT/$site" && bash ./site.sh "$repo") >"$w/setup.log" 2>&1; then
+		cd "$site" && bash ./site.sh "$repo") >"$w/setup.log" 2>&1; then
 		cat "$w/setup.log"
 		echo "not ok - $name: site.sh failed"
 		failed=$((failed + 1))

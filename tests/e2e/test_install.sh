@@ -23,6 +23,10 @@ check "the bash completion is installed" \
 	cmp -s "$O/share/bash-completion/completions/plansite" "$ROOT/contrib/completion/plansite.bash"
 if [ -d "$ROOT/contrib/hooks" ]; then
 	check "the contrib hooks are installed" diff -r "$ROOT/contrib/hooks" "$O/share/plansite/hooks"
+	for h in "$ROOT"/contrib/hooks/*; do
+		[ -x "$h" ] || continue
+		check "the hook $(basename "$h") stays executable" test -x "$O/share/plansite/hooks/$(basename "$h")"
+	done
 fi
 for po in "$ROOT"/po/*.po; do
 	[ -e "$po" ] || continue

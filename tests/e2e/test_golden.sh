@@ -32,6 +32,31 @@ else
 	ok "a file the build no longer writes fails the run"
 fi
 
+# a warning that a building site did not give before fails, shown as a diff
+cp -r "$ROOT/tests/sites" "$T/sites-w"
+cat >>"$T/sites-w/english/site.sh" <<'SH'
+sed -i 's/^    lead: Office$/    lead: Offce/' "$C/plans/7-kh-sokhcn.md"
+commit "$R" "2025-11-05T09:00:00+07:00" "A typo in a unit name"
+SH
+if SITES=$T/sites-w GOLDEN=$T/g PLANSITE=$PLANSITE "$RUN" english >"$T/out-w" 2>&1; then
+	not_ok "a new warning on a site that builds fails the run"
+else
+	ok "a new warning on a site that builds fails the run"
+fi
+check "... and the diff shows it" grep -q '^+content/plans/7-kh-sokhcn.md:.*Offce' "$T/out-w"
+GOLDEN=$T/gw SITES=$T/sites-w PLANSITE=$PLANSITE "$RUN" --regen english >/dev/null 2>&1
+check "regenerating keeps the warnings beside the tree" grep -q 'Offce' "$T/gw/english.stderr"
+check "... and the run then passes" \
+	bash -c "GOLDEN='$T/gw' SITES='$T/sites-w' PLANSITE='$PLANSITE' '$RUN' english >/dev/null"
+
+# a relative PLANSITE works, a missing one is a clear error
+check "a relative PLANSITE path works" bash -c "cd '$ROOT' && PLANSITE=\"\$(realpath --relative-to=. '$PLANSITE')\" '$RUN' fail-links >/dev/null"
+if PLANSITE=$T/none "$RUN" --regen sample >"$T/out-none" 2>&1; then
+	not_ok "a missing binary stops the run (and regenerates nothing)"
+else
+	ok "a missing binary stops the run (and regenerates nothing)"
+fi
+
 # a changed expected message or exit status fails
 sed -i '1s/error/lỗi/' "$T/g/fail-content/stderr"
 echo 2 >"$T/g/fail-links/status"

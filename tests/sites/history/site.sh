@@ -111,7 +111,8 @@ commit "$R" "2025-11-11T09:15:00+07:00" "Cập nhật tiến độ tuần 46"
 
 plan_a a.md "Chuyển đổi số năm 2025" done 100 "    completed: 2025-11-14
 " "Ngày 10/12/2025" in_progress "Văn phòng" in_progress ""
-plan_b done in_progress
+plan_b "done
+    completed: 2025-11-13" in_progress
 commit "$R" "2025-11-14T16:45:00+07:00" "Hoàn thành lắp đặt mạng; lùi hạn nhiệm vụ 2"
 
 # the plan file is renamed and moved into a folder of its year
@@ -130,7 +131,8 @@ plan_a 2025/12-kh-ubnd.md "Chuyển đổi số năm 2025" done 100 "    complet
 commit "$R" "2025-11-26T08:00:00+07:00" "Thêm nhiệm vụ camera; đổi đơn vị chủ trì số hóa hộ tịch" "Trần Thị Bình"
 
 plan_a 2025/12-kh-ubnd.md "Chuyển đổi số và phát triển chính quyền số năm 2025" done 100 "    completed: 2025-11-14
-" "Ngày 10/12/2025" done "Phòng Kinh tế" cancelled "  - id: \"4\"
+" "Ngày 10/12/2025" "done
+    completed: 2025-12-04" "Phòng Kinh tế" cancelled "  - id: \"4\"
     group: I
     title: \"Lắp camera an ninh tại trụ sở\"
     lead: Công an xã

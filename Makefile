@@ -8,6 +8,11 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lpthread
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+# The message catalogues: po/<lang>.po compiled to build/locale (found
+# there, beside the program, while developing) and installed under
+# $(LOCALEDIR) by install-mo.
+LOCALEDIR ?= $(PREFIX)/share/locale
 
 -include config.mk
 
@@ -19,21 +24,25 @@ OBJ      := $(SRC:src/%.c=build/rel/%.o)
 SANOBJ   := $(SRC:src/%.c=build/san/%.o)
 SANLIB   := $(LIBSRC:src/%.c=build/san/%.o)
 UNITBIN  := $(UNITSRC:tests/unit/%.c=build/san/tests/%)
+LINGUAS  := $(basename $(notdir $(wildcard po/*.po)))
+MO       := $(LINGUAS:%=build/locale/%/LC_MESSAGES/plansite.mo)
+I18N     := -DPLANSITE_LOCALEDIR='"$(LOCALEDIR)"'
 
-.PHONY: all test unit e2e deps-test test-browser bench clean valgrind sample fuzz
+.PHONY: all test unit e2e deps-test test-browser bench clean valgrind sample fuzz \
+	po-check po-update install-mo
 
-all: plansite
+all: plansite $(MO)
 
 plansite: $(OBJ)
 	$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS) $(LDFLAGS)
 
 build/rel/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -DPLANSITE_VERSION='"$(VERSION)"' $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -DPLANSITE_VERSION='"$(VERSION)"' $(I18N) $(PKG_CFLAGS) -c -o $@ $<
 
 build/san/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -DPLANSITE_VERSION='"$(VERSION)"' $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -DPLANSITE_VERSION='"$(VERSION)"' $(I18N) $(PKG_CFLAGS) -c -o $@ $<
 
 build/san/plansite: $(SANOBJ)
 	$(CC) $(SAN) -o $@ $(SANOBJ) $(PKG_LIBS)
@@ -42,6 +51,32 @@ build/san/tests/%: tests/unit/%.c $(SANLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Isrc $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
 		-o $@ $< $(SANLIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+# Messages: the sources' strings are Vietnamese; po/en.po translates them.
+build/locale/%/LC_MESSAGES/plansite.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt -c -o $@ $<
+
+build/po/plansite.pot: $(SRC) $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	xgettext -o $@ --from-code=UTF-8 --language=C -k_ -kN_ --add-comments=TRANSLATORS \
+		--add-location=file --sort-output --package-name=plansite $(SRC)
+
+# Fails when a catalogue lacks a message of the sources, has one no longer
+# in them, or has a fuzzy or format-mismatched entry.
+po-check: build/po/plansite.pot
+	./po/check.sh build/po/plansite.pot $(wildcard po/*.po)
+
+# Brings the catalogues up to date with the sources (new messages come in
+# untranslated, for a translator to fill in).
+po-update: build/po/plansite.pot
+	for po in $(wildcard po/*.po); do \
+		msgmerge -q --update --backup=none --no-fuzzy-matching --add-location=file \
+			--sort-output $$po build/po/plansite.pot && msgattrib --no-obsolete -o $$po $$po; done
+
+install-mo: $(MO)
+	for l in $(LINGUAS); do install -D -m 644 build/locale/$$l/LC_MESSAGES/plansite.mo \
+		$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/plansite.mo; done
 
 # The sample portal: installs missing Debian packages, builds, publishes
 # public/.  The sample's statuses were recorded as of 15/12/2025.
@@ -54,13 +89,13 @@ deps-test:
 	@./.ci/deps test
 
 test: deps-test
-	$(MAKE) unit e2e
+	$(MAKE) po-check unit e2e
 
 unit: $(UNITBIN)
 	@set -e; for t in $(UNITBIN); do echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t; done
 	node tests/unit/fold-vectors.js
 
-e2e: build/san/plansite plansite
+e2e: build/san/plansite plansite $(MO)
 	PLANSITE=$(CURDIR)/build/san/plansite PLANSITE_REL=$(CURDIR)/plansite ./tests/e2e/run.sh
 
 test-browser: plansite

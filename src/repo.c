@@ -135,10 +135,12 @@ static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
 	case GIT_FILEMODE_TREE:
 		return 0;
 	case GIT_FILEMODE_LINK:
-		diag_warning(c->d, &loc, "symbolic link skipped");
+		diag_warning_fix(c->d, &loc, "W001", _("thay liên kết bằng chính tệp đó"),
+				 _("bỏ qua liên kết tượng trưng (symlink)"));
 		return 0;
 	case GIT_FILEMODE_COMMIT:
-		diag_warning(c->d, &loc, "submodule skipped");
+		diag_warning_fix(c->d, &loc, "W002", _("chép nội dung vào kho thay cho submodule"),
+				 _("bỏ qua submodule"));
 		return 0;
 	case GIT_FILEMODE_BLOB:
 	case GIT_FILEMODE_BLOB_EXECUTABLE: {
@@ -206,19 +208,21 @@ static void walk_dir(struct collect *c, const char *dir, const char *rel)
 			continue;
 		loc_t loc = { arena_printf(c->a, "%s/%s", c->content, r), 0, 0 };
 		if (S_ISLNK(st.st_mode)) {
-			diag_warning(c->d, &loc, "symbolic link skipped");
+			diag_warning_fix(c->d, &loc, "W001", _("thay liên kết bằng chính tệp đó"),
+					 _("bỏ qua liên kết tượng trưng (symlink)"));
 		} else if (S_ISDIR(st.st_mode)) {
 			struct stat g;
 			char *gitfile = arena_printf(c->a, "%s/.git", full);
 			if (lstat(gitfile, &g) == 0)
-				diag_warning(c->d, &loc, "submodule skipped");
+				diag_warning_fix(c->d, &loc, "W002", _("chép nội dung vào kho thay cho submodule"),
+						 _("bỏ qua submodule"));
 			else
 				walk_dir(c, full, arena_printf(c->a, "%s/", r));
 		} else if (S_ISREG(st.st_mode)) {
 			char *data;
 			size_t len;
 			if (util_read_file(full, &data, &len) < 0) {
-				diag_error(c->d, &loc, "cannot read file: %s", strerror(errno));
+				diag_error(c->d, &loc, "E093", _("không đọc được tệp: %s"), strerror(errno));
 				continue;
 			}
 			push_file(c, r, data, len, NULL);

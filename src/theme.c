@@ -140,7 +140,7 @@ static void report_tmpl_error(arena_t *a, diag_t *d, const char *e)
 	const char *sep = e ? strstr(e, ": error: ") : NULL;
 	loc_t loc = { 0 };
 	if (!sep) {
-		diag_error(d, &loc, "%s", e ? e : "template error");
+		diag_error(d, &loc, "E091", "%s", e ? e : _("lỗi trong mẫu giao diện"));
 		return;
 	}
 	char *head = xstrndup(e, (size_t)(sep - e));
@@ -156,7 +156,7 @@ static void report_tmpl_error(arena_t *a, diag_t *d, const char *e)
 		loc.line = atoi(c1 + 1);
 		loc.col = atoi(c2 + 1);
 	}
-	diag_error(d, &loc, "%s", sep + strlen(": error: "));
+	diag_error(d, &loc, "E091", "%s", sep + strlen(": error: "));
 	free(head);
 }
 

@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 			diag_error(d, NULL, "E099", "%s", err);
 		else
 			diag_print(d, stderr);
-		fprintf(stderr, "plansite: error: %s\n", err);
+		fprintf(stderr, _("plansite: error: %s\n"), err);
 		free(err);
 	} else if (!json_format) {
 		diag_print(d, stderr);

@@ -546,7 +546,7 @@ static int rebuild(server_t *sv)
 	buf_puts(&rep, msgs);
 	free(msgs);
 	if (err)
-		buf_printf(&rep, "plansite: error: %s\n", err);
+		buf_printf(&rep, _("plansite: error: %s\n"), err);
 	built_t *nb = NULL;
 	if (rc == BUILD_OK) {
 		char *real = realpath(dir.ptr, NULL);
@@ -555,7 +555,7 @@ static int rebuild(server_t *sv)
 			nb->root = real;
 			nb->refs = 1;
 		} else {
-			buf_printf(&rep, "plansite: error: %s: %s\n", dir.ptr, strerror(errno));
+			buf_printf(&rep, _("plansite: error: %s: %s\n"), dir.ptr, strerror(errno));
 			rc = BUILD_ENV;
 		}
 	}
@@ -650,16 +650,15 @@ int serve_run(const build_opts_t *o, int port)
 	int perr = port_error(port);
 	if (perr) {
 		if (perr == EADDRINUSE)
-			fprintf(stderr, "plansite: error: port %d on 127.0.0.1 is already in use; "
-					"choose another with --port N\n", port);
+			fprintf(stderr, _("plansite: error: cổng %d trên 127.0.0.1 đang được dùng; chọn cổng khác với --port N\n"), port);
 		else
-			fprintf(stderr, "plansite: error: cannot listen on 127.0.0.1:%d: %s\n", port,
+			fprintf(stderr, _("plansite: error: không mở được cổng 127.0.0.1:%d: %s\n"), port,
 				strerror(perr));
 		goto out;
 	}
 
 	if (repo_open(&repo, o->repo, &err) < 0) {
-		fprintf(stderr, "plansite: error: %s\n", err);
+		fprintf(stderr, _("plansite: error: %s\n"), err);
 		goto out;
 	}
 	const char *workdir = repo_workdir(repo);
@@ -679,7 +678,7 @@ int serve_run(const build_opts_t *o, int port)
 	buf_printf(&tmpl, "%s/plansite-serve-XXXXXX", tmpbase && *tmpbase ? tmpbase : "/tmp");
 	sv.tmp = buf_detach(&tmpl);
 	if (!mkdtemp(sv.tmp)) {
-		fprintf(stderr, "plansite: error: cannot create a temporary folder %s: %s\n", sv.tmp,
+		fprintf(stderr, _("plansite: error: không tạo được thư mục tạm %s: %s\n"), sv.tmp,
 			strerror(errno));
 		free(sv.tmp);
 		sv.tmp = NULL;

@@ -192,7 +192,7 @@ int theme_load(theme_t *t, const char *dir, const site_t *s, arena_t *a, diag_t 
 	buf_printf(&p, "%s/templates", dir);
 	if (!is_dir(p.ptr)) {
 		buf_clear(&p);
-		buf_printf(&p, "theme folder %s has no templates/ folder", dir);
+		buf_printf(&p, _("thư mục giao diện %s không có thư mục templates/"), dir);
 		*err = buf_detach(&p);
 		return -1;
 	}

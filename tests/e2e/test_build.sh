@@ -132,7 +132,7 @@ check "an English site speaks English" bash -c "grep -q '<html lang=\"en\">' '$T
 ps build --repo "$T/nowhere" --out "$T/x" 2>/dev/null && rc=0 || rc=$?
 check "not a repository exits 2" test "$rc" = 2
 ps build --repo "$R" --ref no-such-ref --out "$T/x" 2>"$T/err" && rc=0 || rc=$?
-check "unknown ref exits 2 with a message" bash -c "test $rc = 2 && grep -q 'unknown revision' '$T/err'"
+check "unknown ref exits 2 with a message" bash -c "test $rc = 2 && grep -q 'không có phiên bản \"no-such-ref\"' '$T/err'"
 ps build --repo "$R" --content nope --out "$T/x" 2>/dev/null && rc=0 || rc=$?
 check "missing content folder exits 2" test "$rc" = 2
 ps build --bogus 2>/dev/null && rc=0 || rc=$?

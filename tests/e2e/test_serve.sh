@@ -215,7 +215,7 @@ SSE_PID=
 rc=0
 timeout 60 "$PLANSITE" serve --repo "$R" --port "$P" 2>"$T/serve-busy.log" || rc=$?
 check "a busy port exits 2 ($rc)" [ "$rc" = 2 ]
-check "... with a clear message" grep -q 'already in use' "$T/serve-busy.log"
+check "... with a clear message" grep -q 'đang được dùng; chọn cổng khác với --port N' "$T/serve-busy.log"
 
 # ---- stopping ------------------------------------------------------------------------------
 kill -TERM "$SRV1"

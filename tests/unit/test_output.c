@@ -57,7 +57,7 @@ static void test_staging_and_swap(void **state)
 	assert_int_equal(out_begin(&o, site, NULL, &err), 0);
 	assert_int_equal(out_write(o, "a/b/index.html", "one", 3, &err), 0);
 	assert_int_equal(out_write(o, "../escape", "x", 1, &err), -1);
-	assert_non_null(strstr(err, "outside the site"));
+	assert_non_null(strstr(err, "không ghi ra ngoài trang"));
 	free(err);
 	err = NULL;
 	/* nothing published before commit */

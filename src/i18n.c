@@ -17,6 +17,18 @@
 #define DOMAIN "plansite"
 
 static const char *chosen = "vi";
+static bool translating;                  /* a catalogue is bound */
+static _Thread_local bool source_only;
+
+const char *i18n_tr(const char *s)
+{
+	return translating && !source_only ? gettext(s) : s;
+}
+
+void i18n_source_only(bool on)
+{
+	source_only = on;
+}
 
 /* "en", "vi", or NULL for a value that names neither; an empty value,
  * "C" and "POSIX" name nothing (the next variable decides). */
@@ -98,6 +110,7 @@ int i18n_init(const char *lang)
 	free(dir);
 	bind_textdomain_codeset(DOMAIN, "UTF-8");
 	textdomain(DOMAIN);
+	translating = true;
 	return 0;
 }
 

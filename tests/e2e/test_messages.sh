@@ -143,6 +143,23 @@ check "a misindented key: the line and the indentation to use" \
 LANG=en_US.UTF-8 ps build --repo "$R" --out "$T/out" 2>"$T/yaml-en" || true
 check "... and in English" grep -qF 'content/plans/b.md:7:4: error: [E010] line 7 is not indented like the list that starts on line 5 — hint: indent line 7 by 4 spaces' "$T/yaml-en"
 
+# the site does not depend on the language of the messages: a broken
+# version in a plan's history shows its error, in Vietnamese, either way
+cat >"$R/content/plans/b.md" <<'MD'
+---
+number: "2/KH-UBND"
+title: "Kế hoạch đã sửa"
+tasks:
+  - { id: "1", title: "Việc", lead: Văn phòng UBND, output: x, due: Năm 2025 }
+---
+MD
+commit "$R" "2025-12-03T09:00:00+07:00" "Sửa YAML"
+build_ok "$R" "$T/site-vi" --as-of 2025-12-15
+LANG=en_US.UTF-8 build_ok "$R" "$T/site-en" --as-of 2025-12-15
+check "the site is byte-identical whatever the messages' language" diff -r "$T/site-vi" "$T/site-en"
+check "... and a broken version shows its error in Vietnamese" \
+	grep -rqF '[E010] dòng 7 thụt lề không khớp' "$T/site-en"
+
 # every code printed is documented in plansite(5), and every documented one is used
 grep -oh '"[EW][0-9][0-9][0-9]"' "$ROOT"/src/*.c | tr -d '"' | sort -u >"$T/codes-src" || true
 grep -o '^\.It Sy [EW][0-9][0-9][0-9]' "$ROOT/src/plansite.5" | cut -c8- | sort -u >"$T/codes-doc" || true

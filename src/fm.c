@@ -141,7 +141,8 @@ static void check_duplicates(struct builder *b, ynode_t *map)
 	qsort(keys, n, sizeof(*keys), keycmp);
 	for (size_t i = 1; i < n; i++)
 		if (!strcmp(keys[i]->str, keys[i - 1]->str))
-			diag_error_fix(b->d, &keys[i]->loc, "E004", _("giữ một dòng, xoá dòng kia"),
+			diag_error_fix(b->d, &keys[i]->loc, "E004",
+				       _("giữ một dòng, xoá dòng kia; nếu đây là một mục mới của danh sách, bắt đầu mục đó bằng \"- \""),
 				       _("khoá \"%s\" bị lặp (đã có ở dòng %d)"), keys[i]->str,
 				       keys[i - 1]->loc.line);
 	free(keys);

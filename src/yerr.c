@@ -107,6 +107,28 @@ static size_t prev_line(const char *text, size_t len, size_t no)
 	return 0;
 }
 
+/* Reports line no when it is "key:value" without the space: the colon is
+ * before any quote and is followed by something.  Returns 1 if so. */
+static int no_space_after_colon(diag_t *d, const char *path, const char *text, size_t len,
+				size_t no, int line_offset)
+{
+	struct line l = line_at(text, len, no);
+	size_t i = (size_t)l.indent;
+	if (i + 1 < l.len && l.s[i] == '-' && l.s[i + 1] == ' ')
+		i += 2;
+	for (size_t k = i; k + 1 < l.len && l.s[k] != '"' && l.s[k] != '\'' && l.s[k] != ' '; k++) {
+		if (l.s[k] != ':' || l.s[k + 1] == ' ' || k == i)
+			continue;
+		loc_t loc = { path, (int)no + line_offset, (int)k + 2 };
+		diag_error_fix(d, &loc, "E016",
+			       diag_str(d, _("viết: %.*s: %.*s"), (int)(k - (size_t)l.indent), l.s + l.indent,
+					(int)(l.len - k - 1), l.s + k + 1),
+			       _("dòng %d thiếu dấu cách sau dấu hai chấm"), (int)no + line_offset);
+		return 1;
+	}
+	return 0;
+}
+
 static int is(const char *a, const char *b)
 {
 	return a && !strcmp(a, b);
@@ -191,6 +213,13 @@ void yerr_report(diag_t *d, const char *path, const char *text, size_t len, int 
 			return;
 		}
 	}
+	/* "title:abc" (a colon without the space after it) makes one plain
+	 * word of the line, and libyaml stops on the line after it */
+	size_t nsno = is(problem, "could not find expected ':'") ? cno
+		      : is(problem, "mapping values are not allowed in this context") ? prev_line(text, len, pno)
+		      : 0;
+	if (nsno && no_space_after_colon(d, path, text, len, nsno, line_offset))
+		return;
 	if (is(problem, "mapping values are not allowed in this context")) {
 		/* a second ": " on a line whose key already has one is inside the
 		 * value; else the line is indented under a key that has a value */

@@ -99,6 +99,7 @@ static void test_errors(void **state)
 		{ "---\nnote: `x`\n---\n", "p.md:2:7: error: [E015] giá trị không được bắt đầu bằng ký tự ` (YAML dành ký tự này cho việc khác) — gợi ý: đặt giá trị trong ngoặc kép: note: \"`x`\"\n" },
 		{ "---\nlead:\n  - A\n  B\n---\n", "p.md:4:3: error: [E016] dòng 4 không có dấu hai chấm \":\" sau tên khoá — gợi ý: viết \"- B\" nếu đây là một mục nữa của danh sách\n" },
 		{ "---\nlead: - A\n---\n", "p.md:2:7: error: [E017] " },
+		{ "---\ntitle:\"abc\"\nx: 1\n---\n", "p.md:2:7: error: [E016] dòng 2 thiếu dấu cách sau dấu hai chấm — gợi ý: viết: title: \"abc\"\n" },
 		{ "---\ntasks:\n  - id: 1\n    title: a\n   lead: b\n---\n",
 		  "p.md:5:4: error: [E010] dòng 5 thụt lề không khớp với danh sách bắt đầu ở dòng 3 — gợi ý: thụt dòng 5 vào 4 dấu cách (thẳng cột với khoá sau \"- \" ở dòng 3), hoặc viết \"- \" ở cột 3 nếu là mục mới\n" },
 		{ "---\na:\n  b: 1\n c: 2\n---\n",

@@ -79,37 +79,12 @@ static void add(diag_t *d, const loc_t *loc, int error, const char *code, const 
 	pthread_mutex_unlock(&d->lock);
 }
 
-void diag_error(diag_t *d, const loc_t *loc, const char *code, const char *fmt, ...)
+void diag_report(diag_t *d, const loc_t *loc, int error, const char *code, const char *fix,
+		 const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add(d, loc, 1, code, NULL, fmt, ap);
-	va_end(ap);
-}
-
-void diag_warning(diag_t *d, const loc_t *loc, const char *code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	add(d, loc, 0, code, NULL, fmt, ap);
-	va_end(ap);
-}
-
-void diag_error_fix(diag_t *d, const loc_t *loc, const char *code, const char *fix,
-		    const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	add(d, loc, 1, code, fix, fmt, ap);
-	va_end(ap);
-}
-
-void diag_warning_fix(diag_t *d, const loc_t *loc, const char *code, const char *fix,
-		      const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	add(d, loc, 0, code, fix, fmt, ap);
+	add(d, loc, error, code, fix, fmt, ap);
 	va_end(ap);
 }
 

@@ -21,20 +21,27 @@ typedef struct diag diag_t;
 diag_t *diag_new(void);
 void diag_free(diag_t *d);   /* accepts NULL */
 
-/* Records a message.  code is its stable code ("E012", "W031", listed in
- * plansite(5)); fmt is already translated (_("...")).  The _fix forms add
- * a suggestion, what to write instead (translated, may be NULL); it is
- * printed after the message and is the "suggestion" of --format json. */
-void diag_error(diag_t *d, const loc_t *loc, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-void diag_warning(diag_t *d, const loc_t *loc, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-void diag_error_fix(diag_t *d, const loc_t *loc, const char *code, const char *fix,
-		    const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-void diag_warning_fix(diag_t *d, const loc_t *loc, const char *code, const char *fix,
-		      const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+/* Records a message:
+ *   diag_error(d, loc, "E012", _("..."), ...)
+ *   diag_warning_fix(d, loc, "W031", fix, _("..."), ...)
+ * code is its stable code, a literal "E" or "W" and three digits, listed in
+ * plansite(5) (a call in the older form, without a code, fails to
+ * compile); fmt is already translated.  The _fix forms add a suggestion,
+ * what to write instead (translated, may be NULL): it is printed after the
+ * message and is the "suggestion" of --format json. */
+#define diag_error(d, loc, code, ...) diag_report((d), (loc), 1, DIAG_CODE(code), NULL, __VA_ARGS__)
+#define diag_warning(d, loc, code, ...) diag_report((d), (loc), 0, DIAG_CODE(code), NULL, __VA_ARGS__)
+#define diag_error_fix(d, loc, code, fix, ...) \
+	diag_report((d), (loc), 1, DIAG_CODE(code), (fix), __VA_ARGS__)
+#define diag_warning_fix(d, loc, code, fix, ...) \
+	diag_report((d), (loc), 0, DIAG_CODE(code), (fix), __VA_ARGS__)
+/* code, checked at compile time to be a literal of four characters */
+#define DIAG_CODE(code) \
+	(0 * sizeof(struct { _Static_assert(sizeof(code) == 5, "a diag code is like \"E012\""); \
+			     int x_; }) + (code))
+void diag_report(diag_t *d, const loc_t *loc, int error, const char *code, const char *fix,
+		 const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 /* A formatted string that lives as long as d (for building a suggestion). */
 const char *diag_str(diag_t *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

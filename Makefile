@@ -34,10 +34,13 @@ OBJ      := $(SRC:src/%.c=build/rel/%.o)
 SANOBJ   := $(SRC:src/%.c=build/san/%.o)
 SANLIB   := $(LIBSRC:src/%.c=build/san/%.o)
 UNITBIN  := $(UNITSRC:tests/unit/%.c=build/san/tests/%)
+LINGUAS  := $(basename $(notdir $(wildcard po/*.po)))
+MO       := $(LINGUAS:%=build/locale/%/LC_MESSAGES/plansite.mo)
 
-.PHONY: FORCE install uninstall all test unit e2e golden regen check-deps deps-test test-browser bench clean valgrind sample fuzz
+.PHONY: FORCE install uninstall all test unit e2e golden regen check-deps deps-test test-browser bench clean \
+	valgrind sample fuzz po-check po-update
 
-all: plansite
+all: plansite $(MO)
 
 plansite: $(OBJ)
 	$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS) $(LDFLAGS)
@@ -65,6 +68,24 @@ build/san/tests/%: tests/unit/%.c $(SANLIB)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Isrc $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
 		-o $@ $< $(SANLIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
+# Messages: the sources' strings are Vietnamese; po/en.po translates them.
+build/po/plansite.pot: $(SRC) $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	xgettext -o $@ --from-code=UTF-8 --language=C -k_ -kN_ --add-comments=TRANSLATORS \
+		--add-location=file --sort-output --package-name=plansite $(SRC)
+
+# Fails when a catalogue lacks a message of the sources, has one no longer
+# in them, or has a fuzzy or format-mismatched entry.
+po-check: build/po/plansite.pot
+	./po/check.sh build/po/plansite.pot $(wildcard po/*.po)
+
+# Brings the catalogues up to date with the sources (new messages come in
+# untranslated, for a translator to fill in).
+po-update: build/po/plansite.pot
+	for po in $(wildcard po/*.po); do \
+		msgmerge -q --update --backup=none --no-fuzzy-matching --add-location=file \
+			--sort-output $$po build/po/plansite.pot && msgattrib --no-obsolete -o $$po $$po; done
+
 # The sample portal: installs missing Debian packages, builds, publishes
 # public/.  The sample's statuses were recorded as of 15/12/2025.
 sample:
@@ -76,13 +97,13 @@ deps-test:
 	@./.ci/deps test
 
 test: deps-test
-	$(MAKE) check-deps unit e2e golden
+	$(MAKE) check-deps po-check unit e2e golden
 
 unit: $(UNITBIN)
 	@set -e; for t in $(UNITBIN); do echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t; done
 	node tests/unit/fold-vectors.js
 
-e2e: build/san/plansite plansite
+e2e: build/san/plansite plansite $(MO)
 	PLANSITE=$(CURDIR)/build/san/plansite PLANSITE_REL=$(CURDIR)/plansite ./tests/e2e/run.sh
 
 # Fails on an include cycle between the modules of src/ (tests/check-deps.sh).
@@ -91,10 +112,10 @@ check-deps:
 
 # Golden sites: tests/sites/<name>/ built and compared with tests/golden/<name>/
 # (diff -r).  `make regen` rewrites the golden files: read the diff first.
-golden: build/san/plansite
+golden: build/san/plansite $(MO)
 	PLANSITE=$(CURDIR)/build/san/plansite ./tests/sites/run.sh
 
-regen: build/san/plansite
+regen: build/san/plansite $(MO)
 	PLANSITE=$(CURDIR)/build/san/plansite ./tests/sites/run.sh --regen
 
 test-browser: plansite

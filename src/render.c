@@ -150,7 +150,8 @@ static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 		out.ptr[0] = '\0';
 	if (tmpl_render(r->th->tmpl, name, ctx, &out) < 0) {
 		loc_t loc = { 0 };
-		diag_error(r->d, &loc, "the theme has no template \"%s\"", name);
+		diag_error_fix(r->d, &loc, "E092", _("dùng giao diện mặc định (bỏ --theme) hoặc thêm mẫu này vào giao diện"),
+			       _("giao diện thiếu mẫu \"%s\""), name);
 		atomic_store(&r->failed, 1);
 	} else {
 		if (r->ro->inject) {
@@ -168,7 +169,7 @@ static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 		char *err = NULL;
 		if (out_write(r->o, rel, out.ptr ? out.ptr : "", out.len, &err) < 0) {
 			loc_t loc = { 0 };
-			diag_error(r->d, &loc, "%s", err);
+			diag_error(r->d, &loc, "E090", "%s", err);
 			free(err);
 			atomic_store(&r->failed, 1);
 		}
@@ -574,7 +575,7 @@ static void job_history(struct run *r, json_t *base, const job_t *j)
 		char *xml = changes_atom(s, r->th, &len), *err = NULL;
 		if (out_write(r->o, "thay-doi/atom.xml", xml, len, &err) < 0) {
 			loc_t loc = { 0 };
-			diag_error(r->d, &loc, "%s", err);
+			diag_error(r->d, &loc, "E090", "%s", err);
 			free(err);
 			atomic_store(&r->failed, 1);
 		}
@@ -665,7 +666,7 @@ static void copy_static(struct run *r)
 		char *err = NULL;
 		if (out_write(r->o, b.ptr, as->data, as->len, &err) < 0) {
 			loc_t loc = { 0 };
-			diag_error(r->d, &loc, "%s", err);
+			diag_error(r->d, &loc, "E090", "%s", err);
 			free(err);
 			r->failed = 1;
 		}
@@ -676,7 +677,7 @@ static void copy_static(struct run *r)
 		char *err = NULL;
 		if (out_write(r->o, f->rel, f->data, f->len, &err) < 0) {
 			loc_t loc = { f->path, 0, 0 };
-			diag_error(r->d, &loc, "%s", err);
+			diag_error(r->d, &loc, "E090", "%s", err);
 			free(err);
 			r->failed = 1;
 		}

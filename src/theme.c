@@ -151,7 +151,7 @@ static void report_tmpl_error(arena_t *a, diag_t *d, const char *e)
 	const char *sep = e ? strstr(e, ": error: ") : NULL;
 	loc_t loc = { 0 };
 	if (!sep) {
-		diag_error(d, &loc, "%s", e ? e : "template error");
+		diag_error(d, &loc, "E091", "%s", e ? e : _("lỗi trong mẫu giao diện"));
 		return;
 	}
 	char *head = xstrndup(e, (size_t)(sep - e));
@@ -167,7 +167,7 @@ static void report_tmpl_error(arena_t *a, diag_t *d, const char *e)
 		loc.line = atoi(c1 + 1);
 		loc.col = atoi(c2 + 1);
 	}
-	diag_error(d, &loc, "%s", sep + strlen(": error: "));
+	diag_error(d, &loc, "E091", "%s", sep + strlen(": error: "));
 	free(head);
 }
 
@@ -203,7 +203,7 @@ int theme_load(theme_t *t, const char *dir, const site_t *s, arena_t *a, diag_t 
 	buf_printf(&p, "%s/templates", dir);
 	if (!is_dir(p.ptr)) {
 		buf_clear(&p);
-		buf_printf(&p, "theme folder %s has no templates/ folder", dir);
+		buf_printf(&p, _("thư mục giao diện %s không có thư mục templates/"), dir);
 		*err = buf_detach(&p);
 		return -1;
 	}

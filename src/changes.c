@@ -226,12 +226,15 @@ json_t *changes_site_info(const site_t *s)
 
 /* ---- charts ---- */
 
-#define CW 640
+/* Narrow enough that a phone shows it at nearly its own size, so its
+ * 15-unit labels stay 12 px or more (the theme enlarges them on the
+ * narrowest screens); a desktop shows it at exactly this size. */
+#define CW 420
 #define CH 240
-#define CL 52     /* left margin: percent labels */
+#define CL 60     /* left margin: the axis title and percent labels */
 #define CR 20
 #define CT 14
-#define CB 46     /* bottom margin: dates and the axis label */
+#define CB 50     /* bottom margin: dates and the axis label */
 
 static long day_number(date_t d)
 {
@@ -299,7 +302,7 @@ json_t *changes_chart(const hseries_t *ser)
 		SET(t, "x1", json_integer(CL));
 		SET(t, "x2", json_integer(CW - CR));
 		SET(t, "tx", json_integer(CL - 6));
-		SET(t, "ty", num(y + 4));
+		SET(t, "ty", num(y + 5));
 		char l[16];
 		snprintf(l, sizeof l, "%d%%", p);
 		SET(t, "label", json_string(l));
@@ -311,7 +314,7 @@ json_t *changes_chart(const hseries_t *ser)
 		const hpoint_t *p = k ? &v[n - 1] : &v[0];
 		json_t *t = json_object();
 		SET(t, "x", json_integer(n > 1 ? (k ? CW - CR : CL) : CL + (int)pw / 2));
-		SET(t, "y", json_integer(CH - CB + 16));
+		SET(t, "y", json_integer(CH - CB + 20));
 		SET(t, "anchor", json_string(n > 1 ? (k ? "end" : "start") : "middle"));
 		SET(t, "label", ctx_date_vi(p->date));
 		json_array_append_new(xt, t);
@@ -322,7 +325,7 @@ json_t *changes_chart(const hseries_t *ser)
 	SET(ax, "y", json_integer(CH - 8));
 	SET(o, "axis_x", ax);
 	json_t *ay = json_object();
-	SET(ay, "x", json_integer(14));
+	SET(ay, "x", json_integer(12));
 	SET(ay, "y", json_integer(CT + (int)ph / 2));
 	SET(o, "axis_y", ay);
 	SET(o, "first_vi", ctx_date_vi(v[0].date));
@@ -332,6 +335,19 @@ json_t *changes_chart(const hseries_t *ser)
 	SET(o, "count", json_integer((json_int_t)n));
 	free(v);
 	return o;
+}
+
+void changes_plan_add(json_t *o, const site_t *s, const plan_t *p)
+{
+	json_t *hist = changes_plan_history(s, p);
+	SET(o, "has_history", json_boolean(json_array_size(hist) > 0));
+	SET(o, "history", hist);
+	SET(o, "chart", changes_chart(&history_plan(s->history, p)->series));
+}
+
+void changes_doc_add(json_t *o, const site_t *s, const doc_t *dc)
+{
+	SET(o, "chart", changes_chart(history_doc_series(s->history, dc)));
 }
 
 /* ---- /thay-doi/ ---- */

@@ -412,12 +412,75 @@ static void index_doc(struct ix *x, const doc_t *dc)
 	buf_free(&c);
 }
 
+/* Byte length of the first code point of s (n bytes). */
+static size_t first_cp_len(const char *s, size_t n)
+{
+	int32_t c;
+	return search_cp_at(s, n, &c);
+}
+
+/* Keys people type for a name: its initials ("Sở Khoa học và Công nghệ":
+ * "skhcn", "khcn", "kh"...: every run of two or more words, "và" left
+ * out), its short words run together ("KH&CN": "khcn") and its words run
+ * together from each word on ("sokhoahocvacongnghe", "khoahocvacongnghe"...),
+ * which the script matches as prefixes of a word typed without spaces. */
+static void add_name_keys(struct ix *x, const char *s, int cl)
+{
+	if (!s)
+		return;
+	enum { MAXW = 16 };
+	char *w[MAXW];
+	size_t nw = 0, n = strlen(s), pos = 0, st, len;
+	while (nw < MAXW && search_next_word(s, n, &pos, &st, &len)) {
+		char *raw = xstrndup(s + st, len);
+		char *f = text_search_fold(raw);
+		free(raw);
+		if (*f)
+			w[nw++] = f;
+		else
+			free(f);
+	}
+	buf_t k = BUF_INIT;
+	for (size_t i = 0; i < nw; i++) {
+		/* initials of the runs starting at word i */
+		buf_clear(&k);
+		size_t words = 0;
+		for (size_t j = i; j < nw; j++) {
+			if (!strcmp(w[j], "va"))
+				continue;
+			buf_put(&k, w[j], first_cp_len(w[j], strlen(w[j])));
+			if (++words >= 2)
+				scratch_add(x, term_of(x, k.ptr, k.len), cl);
+		}
+		/* short words (an abbreviation cut by "&" or "-") run together */
+		buf_clear(&k);
+		words = 0;
+		for (size_t j = i; j < nw && strlen(w[j]) <= 3 && strcmp(w[j], "va") != 0; j++) {
+			buf_puts(&k, w[j]);
+			if (++words >= 2 && (j + 1 == nw || strlen(w[j + 1]) > 3))
+				scratch_add(x, term_of(x, k.ptr, k.len), cl);
+		}
+		/* the words from i on, without spaces */
+		if (nw - i >= 2) {
+			buf_clear(&k);
+			for (size_t j = i; j < nw; j++)
+				buf_puts(&k, w[j]);
+			scratch_add(x, term_of(x, k.ptr, k.len), cl);
+		}
+	}
+	buf_free(&k);
+	for (size_t i = 0; i < nw; i++)
+		free(w[i]);
+}
+
 static void index_unit(struct ix *x, const unit_t *u)
 {
 	add_text(x, u->name, CL_TITLE);
+	add_name_keys(x, u->name, CL_TITLE);
 	buf_t al = BUF_INIT, c = BUF_INIT;
 	for (size_t i = 0; i < u->naliases; i++) {
 		add_text(x, u->aliases[i], CL_TITLE);
+		add_name_keys(x, u->aliases[i], CL_TITLE);
 		if (i)
 			buf_puts(&al, ", ");
 		buf_puts(&al, u->aliases[i]);
@@ -729,7 +792,7 @@ static int to_out(void *arg, const char *rel, const char *data, size_t len)
 	char *err = NULL;
 	if (out_write(oa->o, rel, data, len, &err) < 0) {
 		loc_t loc = { 0 };
-		diag_error(oa->d, &loc, "%s", err);
+		diag_error(oa->d, &loc, "E090", "%s", err);
 		free(err);
 		return -1;
 	}

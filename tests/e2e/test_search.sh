@@ -151,6 +151,23 @@ const marks = (t, w) => S.highlight(t, w, fold).map(p => p[1] ? '[' + p[0] + ']'
   ok(recs.length && recs[0].kind === 'unit' && recs[0].title === 'Sở Khoa học và Công nghệ', '"sở khoa học" finds the unit by its name, first');
   ({ r, recs } = await top(e, 'KH&CN'));
   ok(recs.some(x => x.kind === 'unit' && x.title === 'Sở Khoa học và Công nghệ'), '"KH&CN" finds the unit by its alias');
+  const top3 = (q, recs) => recs.slice(0, 3).some(x => x.kind === 'unit' && x.title === 'Sở Khoa học và Công nghệ');
+  for (const q of ['khcn', 'skhcn', 'sokhoahoc', 'khoahocva', 'sở khoa hcọ', 'khao hoc cong nghe']) {
+    ({ r, recs } = await top(e, q));
+    ok(top3(q, recs), '"' + q + '" (initials, words run together or one typo) finds the unit in the first three');
+  }
+  ({ r, recs } = await top(e, 'ke hoach 185'));
+  ok(recs.length && recs[0].kind === 'plan' && /185\/KH-SDT&TG/.test(recs[0].context),
+    '"ke hoach 185": the plan whose number has 185 comes first, before tasks that mention it');
+  for (const q of ['sohoa hoso', 'sohoahoso']) {
+    ({ r, recs } = await top(e, q));
+    ok(recs.slice(0, 3).some(x => x.title === 'Số hóa hồ sơ'), '"' + q + '" (words run together) finds the plan "Số hóa hồ sơ"');
+  }
+  ({ r, recs } = await top(e, 'sở khoa học xyzw'));
+  ok(r.total === 0, 'a word two typos away from every word finds nothing');
+  ok(S.near(Array.from('hoc'), Array.from('hco')) && S.near(Array.from('son'), Array.from('sonn')) &&
+    S.near(Array.from('khoa'), Array.from('koa')) && !S.near(Array.from('khoa'), Array.from('kahi')),
+    'one edit (change, add, drop, swap) is near; two are not');
   ({ r, recs } = await top(e, 'Số hó'));
   ok(recs.length && recs[0].title === 'Số hóa hồ sơ', 'the last word matches as a prefix ("Số hó")');
   ({ r, recs } = await top(e, 'zzzz không có'));

@@ -215,7 +215,7 @@ newrepo "$B"
 echo 'email: "không phải thư"' >>"$B/content/site.yaml"
 commit "$B" "2025-12-01T09:00:00+07:00" "x"
 ps build --repo "$B" --out "$T/bad-out" 2>"$T/bad.err" && not_ok "a bad email is an error" || true
-check "a bad email is a located error in Vietnamese" grep -q 'content/site.yaml:[0-9]*:[0-9]*: error: email "không phải thư" không phải là địa chỉ thư điện tử' "$T/bad.err"
+check "a bad email is a located error in Vietnamese" grep -q 'content/site.yaml:[0-9]*:[0-9]*: error: \[E069\] email "không phải thư" không phải là địa chỉ thư điện tử' "$T/bad.err"
 check "nothing is published after it" test ! -e "$T/bad-out/index.html"
 
 # 8. history reads as news

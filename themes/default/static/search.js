@@ -149,13 +149,94 @@
     return out;
   }
 
-  /* what a record matched of one query word */
-  var ANY = 1, NUM = 2, TITLE = 4, EXACT = 8, EXACT_TITLE = 16, WHOLE = 32;
+  /* The ways to split w, a word typed without its spaces ("sohoa"), into
+   * words of the index ("so", "hoa"), longest words first; resolves to at
+   * most SPLITS of them (arrays of words), none when w cannot be split. */
+  var SPLITS = 4;
+  Engine.prototype.segment = function (w) {
+    var self = this, c = cps(w), budget = 64, out = [];
+    function from(i, acc) {
+      if (out.length >= SPLITS || --budget < 0) return Promise.resolve();
+      if (i === c.length) {
+        if (acc.length > 1) out.push(acc);
+        return Promise.resolve();
+      }
+      if (c.length - i < 2) return Promise.resolve();
+      return self.shards(self.shardsFor(c[i] + c[i + 1], true)).then(function (sh) {
+        var has = function (x) {
+          return sh.some(function (d) { return Object.prototype.hasOwnProperty.call(d, x); });
+        };
+        var lens = [];
+        for (var l = c.length - i; l >= 2; l--) if (has(c.slice(i, i + l).join(''))) lens.push(l);
+        return lens.reduce(function (p, l) {
+          return p.then(function () { return from(i + l, acc.concat([c.slice(i, i + l).join('')])); });
+        }, Promise.resolve());
+      });
+    }
+    return from(0, []).then(function () { return out; });
+  };
+
+  /* what a record matched of one query word; SURE: as typed, not through
+   * a typo or words run together */
+  var ANY = 1, NUM = 2, TITLE = 4, EXACT = 8, EXACT_TITLE = 16, WHOLE = 32, SURE = 64;
+
+  /* Whether a and b (arrays of code points) are at most one edit apart:
+   * one letter changed, added, dropped, or two neighbours swapped. */
+  function near(a, b) {
+    var la = a.length, lb = b.length;
+    if (Math.abs(la - lb) > 1) return false;
+    var i = 0;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    if (i === la && i === lb) return true;
+    var rest = function (x, y) { return a.slice(x).join('') === b.slice(y).join(''); };
+    if (la === lb) {
+      return rest(i + 1, i + 1) ||
+        (i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && rest(i + 2, i + 2));
+    }
+    return la > lb ? rest(i + 1, i) : rest(i, i + 1);
+  }
+
+  /* The entries of loaded shards one typo away from w (for the last word,
+   * words that start one typo away from it).  Words of three letters or
+   * more, and not the first letter: that chooses the shards. */
+  function fuzzy(shards, w, prefix) {
+    var a = cps(w), out = [];
+    shards.forEach(function (sh) {
+      Object.keys(sh).forEach(function (k) {
+        var b = cps(k);
+        var hit = near(a, b);
+        if (!hit && prefix) {
+          for (var l = a.length - 1; l <= a.length + 1 && !hit; l++) {
+            if (l > 0 && l < b.length) hit = near(a, b.slice(0, l));
+          }
+        }
+        if (hit) out.push([k, sh[k]]);
+      });
+    });
+    return out;
+  }
+
+  /* The words of a title, folded, joined by one space. */
+  function foldedWords(text, fold) {
+    return (fold(String(text)).match(WORD) || []).join(' ');
+  }
+
+  /* How close a record's name is to the query: the query's words in a row
+   * at the start of the name (2) or anywhere in it (1), and the share of
+   * the name's words that the query covers. */
+  function closeness(title, words, fold) {
+    var t = foldedWords(title, fold), q = words.map(function (w) { return w.fold; }).join(' ');
+    var at = (' ' + t + ' ').indexOf(' ' + q);
+    var n = t ? t.split(' ').length : 1;
+    return { phrase: at === 0 ? 2 : at > 0 ? 1 : 0, cover: Math.min(1, words.length / n) };
+  }
+  /* how many of the best-ranked records are ranked again by closeness */
+  var RERANK = 120;
 
   /* Runs a query.  Resolves to { words, total, ids (ranked), page(from) }:
    * page(from) resolves to the records ids[from .. from+PAGE) as
    * { id, kind, title, url, context }. */
-  Engine.prototype.query = function (q) {
+  Engine.prototype.query = function (q, nosplit) {
     var self = this;
     return this.ready().then(function (m) {
       var words = parseQuery(q, self.fold);
@@ -166,19 +247,78 @@
       var jobs = words.map(function (w) {
         return self.shards(self.shardsFor(w.fold, w.prefix));
       });
-      if (joined) jobs.push(self.shards(self.shardsFor(joined, true)));
-      return Promise.all(jobs).then(function (loaded) {
+      var loadedJoined = [];
+      if (joined) {
+        jobs.push(self.shards(self.shardsFor(joined, true)).then(function (sh) { loadedJoined = sh; return sh; }));
+      }
+      var loading = Promise.all(jobs).then(function (loaded) {
+        var found = words.map(function (w, i) { return entries(loaded[i], w.fold, w.prefix); });
+        /* a long word found nowhere may be words typed without spaces:
+         * the query is run again with them split */
+        var lost = words.map(function (w, i) {
+          return !nosplit && !found[i].length && cps(w.fold).length >= 4 && !DIGIT.test(w.fold);
+        });
+        if (lost.some(Boolean)) {
+          return Promise.all(words.map(function (w, i) {
+            return lost[i] ? self.segment(w.fold) : null;
+          })).then(function (segs) {
+            /* the first split that finds something (a word that cannot be
+             * split stays as typed) */
+            var tries = [];
+            for (var k = 0; k < SPLITS; k++) {
+              if (!segs.some(function (sg) { return sg && sg[k]; })) break;
+              tries.push(words.map(function (w, i) {
+                return segs[i] && segs[i].length ? segs[i][Math.min(k, segs[i].length - 1)].join(' ') : w.lower;
+              }).join(' '));
+            }
+            return tries.reduce(function (p, q2) {
+              return p.then(function (r) {
+                return r && r.total ? r : self.query(q2, true);
+              });
+            }, Promise.resolve(null)).then(function (r) {
+              return r && r.total ? { done: r } : retryTypos(found);
+            });
+          });
+        }
+        return retryTypos(found);
+      });
+      function retryTypos(found) {
+        /* a word found nowhere: typed without spaces (a prefix of a name's
+         * words run together), or with one typo */
+        var retry = [];
+        words.forEach(function (w, i) {
+          var c = cps(w.fold);
+          if (found[i].length || c.length < 3 || DIGIT.test(w.fold)) return;
+          var keys = m.shards.filter(function (k) { return k.lastIndexOf(c[0], 0) === 0; });
+          retry.push(self.shards(keys).then(function (sh) {
+            var e = w.prefix ? [] : entries(sh, w.fold, true);
+            w.unsure = true;
+            found[i] = e.length ? e : fuzzy(sh, w.fold, w.prefix);
+          }));
+        });
+        return Promise.all(retry).then(function () { return found; });
+      }
+      return loading.then(function (found) {
+        if (found.done) return found.done;
         var count = m.count;
+        /* a record whose number has a word of the query with a digit in
+         * it ("ke hoach 44": 44/KH-UBND) counts as a number match */
+        var numw = new Uint8Array(count);
         var flags = words.map(function (w, i) {
+          var digit = DIGIT.test(w.fold) && !w.unsure;
           var f = new Uint8Array(count);
-          entries(loaded[i], w.fold, w.prefix).forEach(function (e) {
+          found[i].forEach(function (e) {
             var whole = e[0] === w.fold ? WHOLE : 0;
+            var sure = w.unsure ? 0 : SURE;
             e[1].forEach(function (sp) {
-              var exact = !w.accented ||
-                (w.prefix ? sp[0].lastIndexOf(w.lower, 0) === 0 : sp[0] === w.lower);
-              var base = ANY | whole | (exact ? EXACT : 0);
+              var exact = !w.unsure && (!w.accented ||
+                (w.prefix ? sp[0].lastIndexOf(w.lower, 0) === 0 : sp[0] === w.lower));
+              var base = ANY | whole | sure | (exact ? EXACT : 0);
               var title = base | TITLE | (exact ? EXACT_TITLE : 0);
-              decodeIds(sp[1], function (id) { f[id] |= title | NUM; });
+              decodeIds(sp[1], function (id) {
+                f[id] |= title | NUM;
+                if (digit) numw[id] = 1;
+              });
               decodeIds(sp[2], function (id) { f[id] |= title; });
               decodeIds(sp[3], function (id) { f[id] |= base; });
             });
@@ -188,22 +328,24 @@
         var numj = null;
         if (joined) {
           numj = new Uint8Array(count);
-          entries(loaded[words.length], joined, true).forEach(function (e) {
+          entries(loadedJoined, joined, true).forEach(function (e) {
             e[1].forEach(function (sp) { decodeIds(sp[1], function (id) { numj[id] = 1; }); });
           });
         }
-        /* rank: every word with its accents, then a number match, then
-         * whole words, then title or name matches (with the accents
-         * first); then record order (plans, documents, units, tasks) */
+        /* rank: every word as typed (no typo), then every word with its
+         * accents, then a number match, then whole words, then title or
+         * name matches (with the accents first); then, among the best,
+         * names closest to the query; then record order (plans,
+         * documents, units, tasks) */
         var buckets = [];
-        for (var b = 0; b < 32; b++) buckets.push([]);
+        for (var b = 0; b < 64; b++) buckets.push([]);
         var first = flags[0];
         for (var id = 0; id < count; id++) {
           var all = first[id];
           if (all) for (var i = 1; i < flags.length && all; i++) all &= flags[i][id];
           var key;
           if (all & ANY) {
-            key = (all & EXACT ? 0 : 16) | (all & NUM || (numj && numj[id]) ? 0 : 8) |
+            key = (all & SURE ? 0 : 32) | (all & EXACT ? 0 : 16) | (all & NUM || numw[id] || (numj && numj[id]) ? 0 : 8) |
               (all & WHOLE ? 0 : 4) | (all & EXACT_TITLE ? 0 : 2) | (all & TITLE ? 0 : 1);
           } else if (numj && numj[id]) {
             key = 0;
@@ -213,10 +355,22 @@
           buckets[key].push(id);
         }
         var ids = [].concat.apply([], buckets);
-        result.total = ids.length;
-        result.ids = ids;
-        result.page = function (from) { return self.records(ids.slice(from, from + PAGE)); };
-        return result;
+        var bucketOf = {};
+        buckets.forEach(function (l, k) { l.forEach(function (id) { bucketOf[id] = k; }); });
+        var top = ids.slice(0, RERANK);
+        return self.records(top).then(function (recs) {
+          var score = {};
+          recs.forEach(function (r) { score[r.id] = closeness(r.title, words, self.fold); });
+          top.sort(function (a, b) {
+            return bucketOf[a] - bucketOf[b] || score[b].phrase - score[a].phrase ||
+              score[b].cover - score[a].cover || a - b;
+          });
+          ids = top.concat(ids.slice(RERANK));
+          result.total = ids.length;
+          result.ids = ids;
+          result.page = function (from) { return self.records(ids.slice(from, from + PAGE)); };
+          return result;
+        });
       });
     });
   };
@@ -286,7 +440,7 @@
   if (typeof module === 'object' && module.exports) {
     module.exports = {
       Engine: Engine, parseQuery: parseQuery, highlight: highlight,
-      decodeIds: decodeIds, shardName: shardName, PAGE: PAGE
+      decodeIds: decodeIds, shardName: shardName, PAGE: PAGE, near: near, closeness: closeness
     };
   }
 

@@ -94,6 +94,16 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 			  &snap, err) < 0)
 		goto done;
 	lap("read", &t0);
+	if (publish) {
+		/* --out is checked before anything else is done: a refused
+		 * folder costs the editor no waiting */
+		git_repository *g = repo_git(repo);
+		out_guard_t guard = { .workdir = repo_workdir(repo), .gitdir = git_repository_path(g),
+				      .commondir = git_repository_commondir(g),
+				      .content = o->content ? o->content : "content" };
+		if (out_begin(&out, o->out ? o->out : "public", &guard, err) < 0)
+			goto done;
+	}
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
 	s = model_load(a, d, &snap, &mo);
 	lap("parse", &t0);
@@ -113,6 +123,15 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	if (theme_load(&th, theme_dir, s, a, d, err) < 0)
 		goto done;
 	theme_ok = 1;
+	const char *missing = render_missing_template(th.tmpl);
+	if (missing) {
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "giao diện (theme) %s thiếu mẫu trang \"%s\" (tệp templates/%s.mustache); "
+			   "hãy cài lại giao diện hoặc chọn giao diện khác bằng --theme; không có gì được xuất bản",
+			   theme_dir, missing, missing);
+		*err = buf_detach(&b);
+		goto done;
+	}
 	if (diag_errors(d)) {
 		rc = BUILD_CONTENT;
 		goto done;
@@ -121,8 +140,6 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		rc = BUILD_OK;
 		goto done;
 	}
-	if (out_begin(&out, o->out ? o->out : "public", repo_workdir(repo), err) < 0)
-		goto done;
 	/* the pages that show no history render on every core while this
 	 * thread reads the history; then the pages that show it */
 	render_opts_t ro = { .threads = o->threads, .inject = o->inject };
@@ -137,6 +154,9 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		rc = BUILD_ENV;
 		goto done;
 	}
+	/* a disk that filled up is not the content's fault */
+	if (out_failed(out, err))
+		goto done;
 	if (rendered < 0 || diag_errors(d)) {
 		out_abort(out);
 		out = NULL;

@@ -8,6 +8,7 @@
 #include "build.h"
 #include "diag.h"
 #include "due.h"
+#include "output.h"
 #include "serve.h"
 
 static const char usage[] =
@@ -160,6 +161,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "plansite: unknown command \"%s\"\n%s", cmd, usage);
 		return 2;
 	}
+	/* Ctrl-C or a service stop removes the staging folder, then ends the
+	 * process as the signal would (before any thread is started) */
+	if (publish)
+		out_guard_signals();
 	diag_t *d = diag_new();
 	char *err = NULL;
 	rc = build_run(&bo, d, publish, &err);

@@ -82,6 +82,17 @@ static const char hint_kept[] = "Trang đã xuất bản trước đó vẫn gi�
 
 /* ---- removing trees ----------------------------------------------------- */
 
+/* A listing of the open folder fd, from its start (a dup'ed descriptor
+ * would share fd's position); closedir() it. */
+static DIR *list_at(int fd)
+{
+	int own = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = own < 0 ? NULL : fdopendir(own);
+	if (!d && own >= 0)
+		close(own);
+	return d;
+}
+
 static int rm_at(int pfd, const char *name, dev_t dev, int depth, int marker_last);
 
 /* Empties the open folder fd (on device dev); with marker_last the marker
@@ -89,13 +100,9 @@ static int rm_at(int pfd, const char *name, dev_t dev, int depth, int marker_las
  * is ours, or none. */
 static int rm_inside(int fd, dev_t dev, int depth, int marker_last)
 {
-	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	DIR *d = dup < 0 ? NULL : fdopendir(dup);
-	if (!d) {
-		if (dup >= 0)
-			close(dup);
+	DIR *d = list_at(fd);
+	if (!d)
 		return -1;
-	}
 	int rc = 0, saved = 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {
@@ -184,9 +191,9 @@ int out_rmtree(const char *dir)
 
 /* Absolute, symlink-free form of a path that may not exist yet: its parent
  * must exist. */
-static char *abs_path(const char *p)
+static char *abs_path_of(const char *p, int follow)
 {
-	char *r = realpath(p, NULL);
+	char *r = follow ? realpath(p, NULL) : NULL;
 	if (r)
 		return r;
 	char *copy = xstrdup(p);
@@ -202,6 +209,11 @@ static char *abs_path(const char *p)
 	free(parent);
 	free(copy);
 	return res;
+}
+
+static char *abs_path(const char *p)
+{
+	return abs_path_of(p, 1);
 }
 
 /* True when path is anc or lies inside it. */
@@ -291,13 +303,9 @@ static char *scan_site(int fd, const char *rel, dev_t dev, int depth)
 		return fmt("%s chứa một kho Git", rel);
 	if (depth > 200)
 		return fmt("%s lồng quá sâu", rel);
-	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	DIR *d = dup < 0 ? NULL : fdopendir(dup);
-	if (!d) {
-		if (dup >= 0)
-			close(dup);
+	DIR *d = list_at(fd);
+	if (!d)
 		return fmt("%s (%s)", rel, strerror(errno));
-	}
 	char *bad = NULL;
 	struct dirent *e;
 	while (!bad && (e = readdir(d))) {
@@ -320,13 +328,9 @@ static char *scan_site(int fd, const char *rel, dev_t dev, int depth)
 /* Whether folder fd is empty (1), not (0). */
 static int empty_dir(int fd)
 {
-	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	DIR *d = dup < 0 ? NULL : fdopendir(dup);
-	if (!d) {
-		if (dup >= 0)
-			close(dup);
+	DIR *d = list_at(fd);
+	if (!d)
 		return 0;
-	}
 	int empty = 1;
 	struct dirent *e;
 	while (empty && (e = readdir(d)))
@@ -428,13 +432,9 @@ static void sweep(out_t *o)
 	char *pstage = fmt("%s.staging-", o->link ? o->stem : o->base);
 	char *pold = fmt("%s.old-", o->base);
 	char *psite = o->link ? fmt("%s.site-", o->stem) : NULL;
-	int dup = fcntl(o->pfd, F_DUPFD_CLOEXEC, 0);
-	DIR *d = dup < 0 ? NULL : fdopendir(dup);
-	if (!d) {
-		if (dup >= 0)
-			close(dup);
+	DIR *d = list_at(o->pfd);
+	if (!d)
 		goto done;
-	}
 	int restore = !o->link && !is_dir_at(o->pfd, o->base);
 	struct dirent *e;
 	while ((e = readdir(d))) {
@@ -464,7 +464,7 @@ static void sweep(out_t *o)
 	}
 	closedir(d);
 	/* a new link made but not yet renamed over --out */
-	if (o->link && (dup = fcntl(o->lpfd, F_DUPFD_CLOEXEC, 0)) >= 0 && (d = fdopendir(dup))) {
+	if (o->link && (d = list_at(o->lpfd))) {
 		char *plink = fmt("%s.plansite-link-", o->link);
 		struct stat st;
 		while ((e = readdir(d)))
@@ -554,7 +554,7 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 	char *target = NULL, *why_not = NULL;
 	struct stat st;
 	if (lstat(o->dir, &st) == 0 && S_ISLNK(st.st_mode)) {
-		char *labs = abs_path(o->dir);
+		char *labs = abs_path_of(o->dir, 0);
 		char *lp = NULL;
 		if (labs) {
 			split(labs, &lp, &o->link);
@@ -969,9 +969,11 @@ int out_commit(out_t *o, char **err)
 	if (rc == 0)
 		o->published = 1;
 	flock(o->pfd, LOCK_UN);
-	pthread_mutex_unlock(&o->mu);
+	/* the old site goes outside the parent's lock, but under o->mu: a
+	 * signal now waits for it rather than leave it half removed */
 	if (rc == 0 && old)
-		rm_tree(o->pfd, old);   /* the old site, outside the lock */
+		rm_tree(o->pfd, old);
+	pthread_mutex_unlock(&o->mu);
 out:
 	free(old);
 	if (rc < 0) {

@@ -167,20 +167,19 @@ int out_rmtree(const char *dir)
 		return errno == ENOENT ? 0 : -1;
 	if (!S_ISDIR(st.st_mode))
 		return unlink(dir);
-	char *copy = xstrdup(dir);
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	char *copy = xstrndup(dir, n);
 	char *slash = strrchr(copy, '/');
-	while (slash && slash[1] == '\0' && slash > copy) {
-		*slash = '\0';
-		slash = strrchr(copy, '/');
-	}
 	const char *name = slash ? slash + 1 : copy;
-	if (slash == copy)
-		copy[0] = '\0';
-	int pfd = slash ? open(slash == copy ? "/" : copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-			: open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	const char *parent = !slash ? "." : slash == copy ? "/" : copy;
+	if (slash && slash != copy)
+		*slash = '\0';
 	int rc = -1;
+	int pfd = *name ? open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (pfd >= 0) {
-		rc = rm_at(pfd, slash ? slash + 1 : name, st.st_dev, 0, 1);
+		rc = rm_at(pfd, name, st.st_dev, 0, 1);
 		close(pfd);
 	}
 	free(copy);

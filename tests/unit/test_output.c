@@ -87,7 +87,22 @@ static void test_staging_and_swap(void **state)
 	assert_int_equal(mkdir(gitdir, 0755), 0);
 	assert_int_equal(out_begin(&o, site, NULL, &err), -1);
 	free(err);
+	err = NULL;
+	/* a folder with files that plansite did not write */
+	char other[300];
+	snprintf(other, sizeof other, "%s/other", tmpl);
+	assert_int_equal(mkdir(other, 0755), 0);
+	char note[400];
+	snprintf(note, sizeof note, "%s/notes.txt", other);
+	FILE *f = fopen(note, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(out_begin(&o, other, NULL, &err), -1);
+	assert_non_null(strstr(err, OUT_MARKER));
+	free(err);
+	assert_true(read_eq(note, ""));
 	assert_int_equal(out_rmtree(tmpl), 0);
+	assert_int_equal(stat(tmpl, &st), -1);
 }
 
 static const char *id(const void *p)

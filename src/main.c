@@ -23,14 +23,16 @@ static const char usage[] =
 	"  --content DIR      content root inside the repository (default content)\n"
 	"  --worktree         read the working tree instead of a commit (drafts preview)\n"
 	"  --theme DIR        theme folder (default: themes/default beside the program)\n"
-	"  --out DIR          output folder, replaced only when the build succeeds (default public)\n"
+	"  --out DIR          output folder (default public), replaced only when the build succeeds\n"
+	"                     and only when it is missing, empty or a site plansite wrote\n"
 	"  --as-of YYYY-MM-DD date for overdue and progress (default: the commit's date)\n"
 	"  --base-url URL     the site's public address (overrides site.yaml)\n"
 	"  --strict           check: also warn about unknown front matter keys\n"
 	"  --port N           serve: port on 127.0.0.1 (default 1313)\n"
 	"  --jobs N           render on N threads (default: one per core)\n"
 	"\n"
-	"exit status: 0 built, 1 content errors (nothing published), 2 usage or environment errors\n";
+	"exit status: 0 built, 1 content errors (nothing published), 2 usage or environment errors\n"
+	"(--out refused, disk full, read-only, theme missing a template; nothing published)\n";
 
 enum { O_REPO = 256, O_REF, O_CONTENT, O_WORKTREE, O_THEME, O_OUT, O_ASOF, O_BASE,
        O_STRICT, O_PORT, O_JOBS, O_HELP, O_VERSION };

@@ -49,6 +49,18 @@ static void lap(const char *stage, struct timespec *t0)
 	*t0 = t1;
 }
 
+/* The site's own template of that name, or NULL. */
+static const rfile_t *site_template(const site_t *s, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < s->ntemplates; i++) {
+		const char *base = strrchr(s->templates[i]->rel, '/') + 1;
+		if (!strncmp(base, name, n) && !strcmp(base + n, ".mustache"))
+			return s->templates[i];
+	}
+	return NULL;
+}
+
 /* What `check` adds to the build's own messages: the "5 rõ" list. */
 static void report_incomplete(const site_t *s, diag_t *d)
 {
@@ -124,6 +136,23 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		goto done;
 	theme_ok = 1;
 	const char *missing = render_missing_template(th.tmpl);
+	const char *user = NULL, *part = missing ? NULL : tmpl_set_missing(th.tmpl, &user);
+	const rfile_t *own = part ? site_template(s, user) : NULL;
+	if (own) {
+		/* the site's own template names a partial nobody has: content */
+		loc_t loc = { .path = own->path, .line = 0, .col = 0 };
+		diag_error(d, &loc, "mẫu trang này dùng mẫu con \"%s\" ({{>%s}}) nhưng cả nội dung lẫn giao diện "
+			   "đều không có tệp templates/%s.mustache; hãy sửa tên hoặc thêm tệp đó",
+			   part, part, part);
+	} else if (part) {
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "giao diện (theme) %s thiếu mẫu con \"%s\" (tệp templates/%s.mustache) mà mẫu "
+			   "\"%s\" dùng; hãy cài lại giao diện hoặc chọn giao diện khác bằng --theme; không có gì "
+			   "được xuất bản",
+			   theme_dir, part, part, user);
+		*err = buf_detach(&b);
+		goto done;
+	}
 	if (missing) {
 		buf_t b = BUF_INIT;
 		buf_printf(&b, "giao diện (theme) %s thiếu mẫu trang \"%s\" (tệp templates/%s.mustache); "

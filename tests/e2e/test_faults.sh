@@ -167,6 +167,17 @@ ps build --repo "$R" --out "$T/o-new" --theme "$T/theme-x" 2>"$ERR" && rc=0 || r
 fault "a theme missing a template exits 2, names it, and the site is untouched" \
 	eval 'test $rc = 2 && grep -q "templates/plan.mustache" "$ERR" && test "$before" = "$(tree "$T/o-new")" && no_litter "$T"'
 
+mkdir -p "$T/theme-p" && cp -r "$ROOT/themes/default/." "$T/theme-p/" && rm "$T/theme-p/templates/unit_ref.mustache"
+ps build --repo "$R" --out "$T/o-new" --theme "$T/theme-p" 2>"$ERR" && rc=0 || rc=$?
+fault "a theme missing a partial exits 2, names it and its user, the site untouched" \
+	eval 'test $rc = 2 && grep -q "templates/unit_ref.mustache" "$ERR" && test "$before" = "$(tree "$T/o-new")"'
+git clone -q "$R" "$T/r-tpl" && mkdir -p "$T/r-tpl/content/templates"
+printf '{{<base}}{{$main}}{{>khong_co}}{{/main}}{{/base}}' >"$T/r-tpl/content/templates/plan.mustache"
+commit "$T/r-tpl" "2025-12-02T09:00:00+07:00" "Mẫu riêng"
+ps build --repo "$T/r-tpl" --out "$T/o-tpl" 2>"$ERR" && rc=0 || rc=$?
+fault "the site's own template naming a missing partial is a content error at that file (exit 1)" \
+	eval 'test $rc = 1 && grep -q "content/templates/plan.mustache.*khong_co" "$ERR" && test ! -e "$T/o-tpl"'
+
 # a build killed between the two renames of the fallback publication: the
 # next build (here one that then fails) first puts the old site back
 build_ok "$R" "$T/o-back" && mv "$T/o-back" "$T/o-back.old-777" && echo "cũ" >"$T/o-back.old-777/cu.txt"
@@ -251,7 +262,7 @@ for i in $(seq 1 "${FAULT_KILLS:-30}"); do
 	wait "$pid" 2>/dev/null || true
 	fault "kill -9 at $ms ms (build $i): the published site is whole" whole
 done
-echo "# $kills of 30 builds were killed before they ended; litter: $(ls -a "$T" | grep -cE '\.staging-|\.old-')"
+echo "# $kills of ${FAULT_KILLS:-30} builds were killed before they ended; litter: $(ls -a "$T" | grep -cE '\.staging-|\.old-')"
 build_ok "$G" "$GO"
 fault "after 30 kill -9 and one build, no staging folder is left" eval 'whole && no_litter "$T"'
 

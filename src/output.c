@@ -7,7 +7,6 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "outtree.h"
 #include "util.h"
 
 static const char marker_text[] =
@@ -46,17 +46,6 @@ struct out {
 static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
 static out_t *live;
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	buf_t b = BUF_INIT;
-	va_list ap;
-	va_start(ap, f);
-	buf_vprintf(&b, f, ap);
-	va_end(ap);
-	return buf_detach(&b);
-}
-
 /* What an errno means to an editor. */
 static const char *why(int e)
 {
@@ -80,340 +69,11 @@ static int env_errno(int e)
 
 static const char hint_kept[] = "Trang đã xuất bản trước đó vẫn giữ nguyên";
 
-/* ---- removing trees ----------------------------------------------------- */
-
-/* A listing of the open folder fd, from its start (a dup'ed descriptor
- * would share fd's position); closedir() it. */
-static DIR *list_at(int fd)
-{
-	int own = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = own < 0 ? NULL : fdopendir(own);
-	if (!d && own >= 0)
-		close(own);
-	return d;
-}
-
-static int rm_at(int pfd, const char *name, dev_t dev, int depth, int marker_last);
-
-/* Empties the open folder fd (on device dev); with marker_last the marker
- * goes last, so an interrupted removal leaves a folder that still says it
- * is ours, or none. */
-static int rm_inside(int fd, dev_t dev, int depth, int marker_last)
-{
-	DIR *d = list_at(fd);
-	if (!d)
-		return -1;
-	int rc = 0, saved = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		const char *n = e->d_name;
-		if (!strcmp(n, ".") || !strcmp(n, "..") || (marker_last && !strcmp(n, OUT_MARKER)))
-			continue;
-		if (rm_at(fd, n, dev, depth + 1, 0) < 0 && errno != ENOENT) {
-			rc = -1;
-			saved = errno;
-		}
-	}
-	closedir(d);
-	if (marker_last && unlinkat(fd, OUT_MARKER, 0) < 0 && errno != ENOENT) {
-		rc = -1;
-		saved = errno;
-	}
-	errno = saved;
-	return rc;
-}
-
-static int rm_at(int pfd, const char *name, dev_t dev, int depth, int marker_last)
-{
-	if (depth > 200) {
-		errno = ELOOP;
-		return -1;
-	}
-	int fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOTDIR || errno == ELOOP)
-			return unlinkat(pfd, name, 0);
-		return -1;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0 || st.st_dev != dev) {
-		/* another file system is mounted here: never emptied */
-		close(fd);
-		errno = EXDEV;
-		return -1;
-	}
-	int rc = rm_inside(fd, dev, depth, marker_last);
-	close(fd);
-	if (rc < 0)
-		return -1;
-	return unlinkat(pfd, name, AT_REMOVEDIR);
-}
-
-/* Removes parent/name, a folder on parent's file system. */
-static int rm_tree(int pfd, const char *name)
-{
-	struct stat st;
-	if (fstat(pfd, &st) < 0)
-		return -1;
-	if (rm_at(pfd, name, st.st_dev, 0, 1) < 0)
-		return errno == ENOENT ? 0 : -1;
-	return 0;
-}
-
-int out_rmtree(const char *dir)
-{
-	struct stat st;
-	if (lstat(dir, &st) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(dir);
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	char *copy = xstrndup(dir, n);
-	char *slash = strrchr(copy, '/');
-	const char *name = slash ? slash + 1 : copy;
-	const char *parent = !slash ? "." : slash == copy ? "/" : copy;
-	if (slash && slash != copy)
-		*slash = '\0';
-	int rc = -1;
-	int pfd = *name ? open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (pfd >= 0) {
-		rc = rm_at(pfd, name, st.st_dev, 0, 1);
-		close(pfd);
-	}
-	free(copy);
-	return rc;
-}
-
-/* ---- paths ---------------------------------------------------------------- */
-
-/* Absolute, symlink-free form of a path that may not exist yet: its parent
- * must exist. */
-static char *abs_path_of(const char *p, int follow)
-{
-	char *r = follow ? realpath(p, NULL) : NULL;
-	if (r)
-		return r;
-	char *copy = xstrdup(p);
-	char *slash = strrchr(copy, '/');
-	const char *base = slash ? slash + 1 : copy;
-	char *parent = slash ? (slash == copy ? xstrdup("/") : xstrndup(copy, (size_t)(slash - copy)))
-			     : xstrdup(".");
-	char *rp = realpath(parent, NULL);
-	char *res = NULL;
-	if (rp && strcmp(base, ".") && strcmp(base, ".."))
-		res = fmt("%s/%s", strcmp(rp, "/") ? rp : "", base);
-	free(rp);
-	free(parent);
-	free(copy);
-	return res;
-}
-
-static char *abs_path(const char *p)
-{
-	return abs_path_of(p, 1);
-}
-
-/* True when path is anc or lies inside it. */
-static int within(const char *anc, const char *path)
-{
-	if (!anc || !path)
-		return 0;
-	size_t n = strlen(anc);
-	while (n > 1 && anc[n - 1] == '/')
-		n--;
-	return !strncmp(anc, path, n) && (path[n] == '\0' || path[n] == '/' || n == 1);
-}
-
-static int is_dir_at(int fd, const char *name)
-{
-	struct stat st;
-	return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int is_file_at(int fd, const char *name)
-{
-	struct stat st;
-	return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
-}
-
-/* A Git repository: a .git entry, or a bare layout (HEAD, objects/, refs/). */
-static int git_at(int fd)
-{
-	struct stat st;
-	return fstatat(fd, ".git", &st, AT_SYMLINK_NOFOLLOW) == 0 ||
-	       (is_file_at(fd, "HEAD") && is_dir_at(fd, "objects") && is_dir_at(fd, "refs"));
-}
-
-/* The mount points at or below dir (from /proc/self/mountinfo); returns the
- * first, malloc'd, or NULL. */
-static char *mount_under(const char *dir, int strictly)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return NULL;
-	char *line = NULL, *found = NULL;
-	size_t cap = 0;
-	while (!found && getline(&line, &cap, f) > 0) {
-		/* id parent major:minor root mountpoint ... */
-		char *p = line;
-		for (int i = 0; i < 4 && p; i++) {
-			p = strchr(p, ' ');
-			if (p)
-				p++;
-		}
-		if (!p)
-			continue;
-		char *end = strchr(p, ' ');
-		if (end)
-			*end = '\0';
-		/* undo the octal escapes of spaces, tabs, newlines and '\' */
-		char *w = p;
-		for (char *r = p; *r; r++) {
-			if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' &&
-			    r[3] >= '0' && r[3] <= '7') {
-				*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-				r += 3;
-			} else {
-				*w++ = *r;
-			}
-		}
-		*w = '\0';
-		if (within(dir, p) && (!strictly || strcmp(dir, p)))
-			found = xstrdup(p);
-	}
-	free(line);
-	fclose(f);
-	return found;
-}
-
-/* Looks through a site plansite wrote for what must not be replaced with
- * it: a Git repository or another file system.  Returns a malloc'd
- * description of the first, or NULL. */
-static char *scan_site(int fd, const char *rel, dev_t dev, int depth)
-{
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return fmt("%s (%s)", rel, strerror(errno));
-	if (st.st_dev != dev)
-		return fmt("%s là một hệ thống tệp khác được gắn (mount) vào đây", rel);
-	if (git_at(fd))
-		return fmt("%s chứa một kho Git", rel);
-	if (depth > 200)
-		return fmt("%s lồng quá sâu", rel);
-	DIR *d = list_at(fd);
-	if (!d)
-		return fmt("%s (%s)", rel, strerror(errno));
-	char *bad = NULL;
-	struct dirent *e;
-	while (!bad && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
-			continue;
-		int sub = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0)
-			continue;
-		char *r = fmt("%s/%s", rel, e->d_name);
-		bad = scan_site(sub, r, dev, depth + 1);
-		free(r);
-		close(sub);
-	}
-	closedir(d);
-	return bad;
-}
-
-/* Whether folder fd is empty (1), not (0). */
-static int empty_dir(int fd)
-{
-	DIR *d = list_at(fd);
-	if (!d)
-		return 0;
-	int empty = 1;
-	struct dirent *e;
-	while (empty && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			empty = 0;
-	closedir(d);
-	return empty;
-}
-
-/* ---- the checks of --out ------------------------------------------------ */
-
 static const char hint_pick[] =
 	"hãy chọn một thư mục chưa có, một thư mục trống hoặc một thư mục mà plansite đã xuất bản trước đó "
 	"(có tệp " OUT_MARKER "); không có gì bị thay đổi";
 
 /* Why the folder at absolute path t must not be replaced, or NULL. */
-static char *refusal(const char *shown, const char *t, const out_guard_t *g)
-{
-	char *why_not = NULL;
-	char *cwd = getcwd(NULL, 0);
-	const char *names[3] = { g ? g->workdir : NULL, g ? g->gitdir : NULL, g ? g->commondir : NULL };
-	char *real[3] = { NULL, NULL, NULL };
-	for (int i = 0; i < 3; i++)
-		real[i] = names[i] && *names[i] ? realpath(names[i], NULL) : NULL;
-	char *content = NULL;
-	if (real[0] && g->content && *g->content) {
-		char *c = fmt("%s/%s", real[0], g->content);
-		content = abs_path(c);
-		free(c);
-	}
-	if (!strcmp(t, "/"))
-		why_not = fmt("--out %s là thư mục gốc \"/\"", shown);
-	else if (cwd && within(t, cwd))
-		why_not = fmt("--out %s là thư mục hiện tại hoặc chứa nó (%s)", shown, cwd);
-	for (int i = 0; i < 3 && !why_not; i++)
-		if (real[i] && within(t, real[i]))
-			why_not = fmt("--out %s là hoặc chứa kho Git của nội dung (%s)", shown, real[i]);
-	for (int i = 1; i < 3 && !why_not; i++)
-		if (real[i] && within(real[i], t))
-			why_not = fmt("--out %s nằm trong thư mục Git của kho nội dung (%s)", shown, real[i]);
-	if (!why_not && content && (within(t, content) || within(content, t)))
-		why_not = fmt("--out %s là, chứa hoặc nằm trong thư mục nội dung (%s)", shown, content);
-	free(content);
-	for (int i = 0; i < 3; i++)
-		free(real[i]);
-	free(cwd);
-	return why_not;
-}
-
-/* Checks the existing folder t (open as fd, stat st, parent's device pdev).
- * Returns NULL when it may be replaced, else why not (malloc'd). */
-static char *check_existing(const char *shown, const char *t, int fd, const struct stat *st, dev_t pdev)
-{
-	char *m = st->st_dev == pdev ? mount_under(t, 0) : NULL;
-	int point = st->st_dev != pdev || (m && !strcmp(m, t));
-	free(m);
-	if (point)
-		return fmt("--out %s là một điểm gắn kết (mount point): thư mục đó không thể được thay thế "
-			   "trong một bước; hãy xuất bản vào một thư mục con của nó",
-			   shown);
-	if ((m = mount_under(t, 1))) {
-		char *r = fmt("--out %s có một hệ thống tệp được gắn (mount) bên trong: %s; plansite không xóa "
-			      "nó, hãy gỡ nó ra hoặc chọn thư mục khác",
-			      shown, m);
-		free(m);
-		return r;
-	}
-	if (git_at(fd))
-		return fmt("--out %s là một kho Git", shown);
-	if (empty_dir(fd))
-		return NULL;
-	if (!is_file_at(fd, OUT_MARKER))
-		return fmt("--out %s đã có tệp nhưng không phải trang do plansite tạo (không có tệp %s); "
-			   "nếu đó là trang của một phiên bản plansite cũ, hãy xóa thư mục đó rồi chạy lại",
-			   shown, OUT_MARKER);
-	char *bad = scan_site(fd, shown, st->st_dev, 0);
-	if (bad) {
-		char *r = fmt("--out %s không thể thay thế: %s", shown, bad);
-		free(bad);
-		return r;
-	}
-	return NULL;
-}
-
 /* ---- leftovers of interrupted builds ------------------------------------ */
 
 static int has_prefix(const char *s, const char *p)
@@ -428,13 +88,13 @@ static int has_prefix(const char *s, const char *p)
  * build holds locked are touched.  Called with the parent locked. */
 static void sweep(out_t *o)
 {
-	char *pstage = fmt("%s.staging-", o->link ? o->stem : o->base);
-	char *pold = fmt("%s.old-", o->base);
-	char *psite = o->link ? fmt("%s.site-", o->stem) : NULL;
-	DIR *d = list_at(o->pfd);
+	char *pstage = outtree_fmt("%s.staging-", o->link ? o->stem : o->base);
+	char *pold = outtree_fmt("%s.old-", o->base);
+	char *psite = o->link ? outtree_fmt("%s.site-", o->stem) : NULL;
+	DIR *d = outtree_list(o->pfd);
 	if (!d)
 		goto done;
-	int restore = !o->link && !is_dir_at(o->pfd, o->base);
+	int restore = !o->link && !outtree_is_dir_at(o->pfd, o->base);
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		const char *n = e->d_name;
@@ -449,7 +109,7 @@ static void sweep(out_t *o)
 			close(fd);
 			continue;
 		}
-		if (!is_file_at(fd, OUT_MARKER)) {
+		if (!outtree_is_file_at(fd, OUT_MARKER)) {
 			unlinkat(o->pfd, n, AT_REMOVEDIR);   /* only when empty */
 		} else if (kind == 2 && restore && renameat(o->pfd, n, o->pfd, o->base) == 0) {
 			/* a build died between the two renames of the fallback */
@@ -457,14 +117,14 @@ static void sweep(out_t *o)
 			o->exists = 1;
 			fstat(fd, &o->tst);
 		} else {
-			rm_tree(o->pfd, n);
+			outtree_rm(o->pfd, n);
 		}
 		close(fd);
 	}
 	closedir(d);
 	/* a new link made but not yet renamed over --out */
-	if (o->link && (d = list_at(o->lpfd))) {
-		char *plink = fmt("%s.plansite-link-", o->link);
+	if (o->link && (d = outtree_list(o->lpfd))) {
+		char *plink = outtree_fmt("%s.plansite-link-", o->link);
 		struct stat st;
 		while ((e = readdir(d)))
 			if (has_prefix(e->d_name, plink) &&
@@ -527,11 +187,11 @@ static char *link_target(const char *linkabs)
 		return NULL;
 	buf[n] = '\0';
 	if (buf[0] == '/')
-		return abs_path(buf);
+		return outtree_abs(buf, 1);
 	char *lp, *ln;
 	split(linkabs, &lp, &ln);
-	char *full = fmt("%s/%s", lp, buf);
-	char *res = abs_path(full);
+	char *full = outtree_fmt("%s/%s", lp, buf);
+	char *res = outtree_abs(full, 1);
 	free(full);
 	free(lp);
 	free(ln);
@@ -553,7 +213,7 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 	char *target = NULL, *why_not = NULL;
 	struct stat st;
 	if (lstat(o->dir, &st) == 0 && S_ISLNK(st.st_mode)) {
-		char *labs = abs_path_of(o->dir, 0);
+		char *labs = outtree_abs(o->dir, 0);
 		char *lp = NULL;
 		if (labs) {
 			split(labs, &lp, &o->link);
@@ -563,22 +223,22 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 		free(lp);
 		free(labs);
 		if (!target || o->lpfd < 0) {
-			*err = fmt("--out %s là một liên kết tượng trưng trỏ tới nơi không có thư mục cha; "
+			*err = outtree_fmt("--out %s là một liên kết tượng trưng trỏ tới nơi không có thư mục cha; "
 				   "hãy sửa liên kết đó",
 				   o->shown);
 			goto fail;
 		}
 	} else {
-		target = abs_path(o->dir);
+		target = outtree_abs(o->dir, 1);
 		if (!target) {
-			*err = fmt("--out %s: thư mục cha của nó không tồn tại; hãy tạo nó trước", o->shown);
+			*err = outtree_fmt("--out %s: thư mục cha của nó không tồn tại; hãy tạo nó trước", o->shown);
 			goto fail;
 		}
 	}
-	if ((why_not = refusal(o->shown, target, g)))
+	if ((why_not = outtree_refusal(o->shown, target, g)))
 		goto refuse;
 	if (!strcmp(target, "/")) {
-		why_not = fmt("--out %s là thư mục gốc \"/\"", o->shown);
+		why_not = outtree_fmt("--out %s là thư mục gốc \"/\"", o->shown);
 		goto refuse;
 	}
 	split(target, &o->parent, &o->base);
@@ -590,22 +250,22 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 	o->pfd = open(o->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct stat pst;
 	if (o->pfd < 0 || fstat(o->pfd, &pst) < 0) {
-		*err = fmt("không mở được thư mục %s: %s; %s", o->parent, why(errno), hint_kept);
+		*err = outtree_fmt("không mở được thư mục %s: %s; %s", o->parent, why(errno), hint_kept);
 		goto fail;
 	}
 	int tfd = openat(o->pfd, o->base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (tfd >= 0) {
 		fstat(tfd, &o->tst);
 		o->exists = 1;
-		why_not = check_existing(o->shown, target, tfd, &o->tst, pst.st_dev);
+		why_not = outtree_check(o->shown, target, tfd, &o->tst, pst.st_dev);
 		close(tfd);
 		if (why_not)
 			goto refuse;
 	} else if (errno != ENOENT) {
 		if (fstatat(o->pfd, o->base, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
-			why_not = fmt("--out %s đã có và không phải là thư mục", o->shown);
+			why_not = outtree_fmt("--out %s đã có và không phải là thư mục", o->shown);
 		else
-			why_not = fmt("không mở được --out %s: %s", o->shown, why(errno));
+			why_not = outtree_fmt("không mở được --out %s: %s", o->shown, why(errno));
 		goto refuse;
 	}
 
@@ -614,8 +274,8 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 	flock(o->pfd, LOCK_EX);
 	sweep(o);
 	pthread_mutex_lock(&live_mu);
-	o->staging = fmt("%s.staging-%ld", o->link ? o->stem : o->base, (long)getpid());
-	rm_tree(o->pfd, o->staging);
+	o->staging = outtree_fmt("%s.staging-%ld", o->link ? o->stem : o->base, (long)getpid());
+	outtree_rm(o->pfd, o->staging);
 	int made = mkdirat(o->pfd, o->staging, 0755) == 0;
 	int merr = errno;
 	if (made) {
@@ -628,7 +288,7 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 	pthread_mutex_unlock(&live_mu);
 	flock(o->pfd, LOCK_UN);
 	if (!made || o->dfd < 0) {
-		*err = fmt("không tạo được thư mục tạm %s/%s: %s; %s", o->parent, o->staging, why(merr),
+		*err = outtree_fmt("không tạo được thư mục tạm %s/%s: %s; %s", o->parent, o->staging, why(merr),
 			   hint_kept);
 		goto fail;
 	}
@@ -638,16 +298,16 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 	struct stat sst;
 	if (o->exists && fstat(o->dfd, &sst) == 0 && sst.st_gid != o->tst.st_gid &&
 	    fchown(o->dfd, (uid_t)-1, o->tst.st_gid) < 0) {
-		*err = fmt("không giữ được nhóm (group) của --out %s: %s; %s", o->shown, why(errno), hint_kept);
+		*err = outtree_fmt("không giữ được nhóm (group) của --out %s: %s; %s", o->shown, why(errno), hint_kept);
 		goto fail;
 	}
 	if (o->exists && fchmod(o->dfd, (o->tst.st_mode & 07777) | S_IRWXU) < 0) {
-		*err = fmt("không giữ được quyền của --out %s: %s; %s", o->shown, why(errno), hint_kept);
+		*err = outtree_fmt("không giữ được quyền của --out %s: %s; %s", o->shown, why(errno), hint_kept);
 		goto fail;
 	}
 	char *e2 = NULL;
 	if (out_write(o, OUT_MARKER, marker_text, sizeof marker_text - 1, &e2) < 0) {
-		*err = fmt("%s; %s", e2, hint_kept);
+		*err = outtree_fmt("%s; %s", e2, hint_kept);
 		free(e2);
 		goto fail;
 	}
@@ -655,7 +315,7 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 	*op = o;
 	return 0;
 refuse:
-	*err = fmt("%s; %s", why_not, hint_pick);
+	*err = outtree_fmt("%s; %s", why_not, hint_pick);
 	free(why_not);
 fail:
 	free(target);
@@ -694,7 +354,7 @@ static void fail_env(out_t *o, int e, char **err, int locked)
 	if (!locked)
 		pthread_mutex_lock(&o->mu);
 	if (!o->fail)
-		o->fail = fmt("không ghi được vào thư mục tạm của --out %s: %s", o->shown, why(e));
+		o->fail = outtree_fmt("không ghi được vào thư mục tạm của --out %s: %s", o->shown, why(e));
 	*err = xstrdup(o->fail);
 	if (!locked)
 		pthread_mutex_unlock(&o->mu);
@@ -734,7 +394,7 @@ static int make_dir(out_t *o, char *dir)
 int out_open(out_t *o, const char *rel, char **err)
 {
 	if (!out_path_ok(rel)) {
-		*err = fmt("refusing to write outside the site: \"%s\"", rel);
+		*err = outtree_fmt("refusing to write outside the site: \"%s\"", rel);
 		return -1;
 	}
 	int fd = -1;
@@ -752,7 +412,7 @@ int out_open(out_t *o, const char *rel, char **err)
 			if (env_errno(e))
 				fail_env(o, e, err, 1);
 			else
-				*err = fmt("cannot create folder %s in the output: %s", dir, strerror(e));
+				*err = outtree_fmt("cannot create folder %s in the output: %s", dir, strerror(e));
 		}
 		free(dir);
 		if (rc < 0)
@@ -765,7 +425,7 @@ int out_open(out_t *o, const char *rel, char **err)
 		if (env_errno(errno))
 			fail_env(o, errno, err, 1);
 		else
-			*err = fmt("cannot create %s in the output: %s", rel, strerror(errno));
+			*err = outtree_fmt("cannot create %s in the output: %s", rel, strerror(errno));
 	}
 out:
 	pthread_mutex_unlock(&o->mu);
@@ -784,7 +444,7 @@ int out_put(int fd, const char *rel, const char *data, size_t len, char **err)
 			if (o && env_errno(errno))
 				fail_env(o, errno, err, 0);
 			else
-				*err = fmt("cannot write %s in the output: %s", rel, strerror(errno));
+				*err = outtree_fmt("cannot write %s in the output: %s", rel, strerror(errno));
 			return -1;
 		}
 		off += (size_t)n;
@@ -799,7 +459,7 @@ int out_close(int fd, const char *rel, char **err)
 		if (o && env_errno(errno))
 			fail_env(o, errno, err, 0);
 		else
-			*err = fmt("cannot write %s in the output: %s", rel, strerror(errno));
+			*err = outtree_fmt("cannot write %s in the output: %s", rel, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -824,7 +484,7 @@ int out_failed(out_t *o, char **err)
 	pthread_mutex_lock(&o->mu);
 	int failed = o->fail != NULL;
 	if (failed)
-		*err = fmt("%s; %s. Hãy giải phóng chỗ trống hoặc cấp quyền ghi cho thư mục %s rồi chạy lại.",
+		*err = outtree_fmt("%s; %s. Hãy giải phóng chỗ trống hoặc cấp quyền ghi cho thư mục %s rồi chạy lại.",
 			   o->fail, hint_kept, o->parent);
 	pthread_mutex_unlock(&o->mu);
 	return failed;
@@ -837,7 +497,7 @@ void out_abort(out_t *o)
 	if (!o)
 		return;
 	if (o->staging && o->pfd >= 0)
-		rm_tree(o->pfd, o->staging);
+		outtree_rm(o->pfd, o->staging);
 	out_free(o);
 }
 
@@ -848,17 +508,17 @@ void out_abort(out_t *o)
  * old site put back by the next build's sweep. */
 static int publish_two_renames(out_t *o, char **old, char **err)
 {
-	char *name = fmt("%s.old-%ld", o->base, (long)getpid());
-	rm_tree(o->pfd, name);
+	char *name = outtree_fmt("%s.old-%ld", o->base, (long)getpid());
+	outtree_rm(o->pfd, name);
 	if (renameat(o->pfd, o->base, o->pfd, name) < 0) {
-		*err = fmt("không thay được --out %s: %s", o->shown, why(errno));
+		*err = outtree_fmt("không thay được --out %s: %s", o->shown, why(errno));
 		free(name);
 		return -1;
 	}
 	if (renameat(o->pfd, o->staging, o->pfd, o->base) < 0) {
 		int e = errno;
 		renameat(o->pfd, name, o->pfd, o->base);
-		*err = fmt("không thay được --out %s: %s", o->shown, why(e));
+		*err = outtree_fmt("không thay được --out %s: %s", o->shown, why(e));
 		free(name);
 		return -1;
 	}
@@ -873,21 +533,21 @@ static int publish_link(out_t *o, char **old, char **err)
 	char tbuf[PATH_MAX];
 	ssize_t tn = readlinkat(o->lpfd, o->link, tbuf, sizeof tbuf - 1);
 	if (tn <= 0) {
-		*err = fmt("không đọc được liên kết --out %s: %s", o->shown, why(errno));
+		*err = outtree_fmt("không đọc được liên kết --out %s: %s", o->shown, why(errno));
 		return -1;
 	}
 	tbuf[tn] = '\0';
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	char *site = fmt("%s.site-%lld%03ld-%ld", o->stem, (long long)now.tv_sec, now.tv_nsec / 1000000,
+	char *site = outtree_fmt("%s.site-%lld%03ld-%ld", o->stem, (long long)now.tv_sec, now.tv_nsec / 1000000,
 			 (long)getpid());
 	/* the new link is written as the old one was: relative stays relative */
 	char *slash = strrchr(tbuf, '/');
-	char *text = slash ? fmt("%.*s/%s", (int)(slash - tbuf), tbuf, site) : xstrdup(site);
-	char *tmp = fmt("%s.plansite-link-%ld", o->link, (long)getpid());
+	char *text = slash ? outtree_fmt("%.*s/%s", (int)(slash - tbuf), tbuf, site) : xstrdup(site);
+	char *tmp = outtree_fmt("%s.plansite-link-%ld", o->link, (long)getpid());
 	int rc = -1;
 	if (renameat(o->pfd, o->staging, o->pfd, site) < 0) {
-		*err = fmt("không đổi tên được thư mục tạm %s: %s", o->staging, why(errno));
+		*err = outtree_fmt("không đổi tên được thư mục tạm %s: %s", o->staging, why(errno));
 		goto out;
 	}
 	free(o->staging);
@@ -897,22 +557,22 @@ static int publish_link(out_t *o, char **old, char **err)
 	if ((fstatat(o->lpfd, text, &a, 0) < 0 || fstatat(o->pfd, site, &b, 0) < 0 || a.st_ino != b.st_ino ||
 	     a.st_dev != b.st_dev)) {
 		free(text);
-		text = fmt("%s/%s", strcmp(o->parent, "/") ? o->parent : "", site);
+		text = outtree_fmt("%s/%s", strcmp(o->parent, "/") ? o->parent : "", site);
 	}
 	unlinkat(o->lpfd, tmp, 0);
 	if (symlinkat(text, o->lpfd, tmp) < 0) {
-		*err = fmt("không tạo được liên kết mới cho --out %s: %s", o->shown, why(errno));
+		*err = outtree_fmt("không tạo được liên kết mới cho --out %s: %s", o->shown, why(errno));
 		goto out;
 	}
 	if (renameat(o->lpfd, tmp, o->lpfd, o->link) < 0) {
-		*err = fmt("không chuyển được liên kết --out %s: %s", o->shown, why(errno));
+		*err = outtree_fmt("không chuyển được liên kết --out %s: %s", o->shown, why(errno));
 		unlinkat(o->lpfd, tmp, 0);
 		goto out;
 	}
 	/* the old target goes when it is a site plansite wrote */
 	if (o->exists) {
 		int fd = openat(o->pfd, o->base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0 && is_file_at(fd, OUT_MARKER))
+		if (fd >= 0 && outtree_is_file_at(fd, OUT_MARKER))
 			*old = xstrdup(o->base);
 		if (fd >= 0)
 			close(fd);
@@ -937,22 +597,22 @@ int out_commit(out_t *o, char **err)
 	}
 	/* the mode it had, now that nothing more is written */
 	if (o->exists && fchmod(o->dfd, o->tst.st_mode & 07777) < 0) {
-		e = fmt("không giữ được quyền của --out %s: %s", o->shown, why(errno));
+		e = outtree_fmt("không giữ được quyền của --out %s: %s", o->shown, why(errno));
 		pthread_mutex_unlock(&o->mu);
 		goto out;
 	}
 	flock(o->pfd, LOCK_EX);
-	char *target = fmt("%s/%s", strcmp(o->parent, "/") ? o->parent : "", o->base);
-	if (o->exists && (m = mount_under(target, 0))) {
-		e = fmt("--out %s có một hệ thống tệp được gắn (mount) bên trong: %s; plansite không xóa nó",
+	char *target = outtree_fmt("%s/%s", strcmp(o->parent, "/") ? o->parent : "", o->base);
+	if (o->exists && (m = outtree_mount_under(target, 0))) {
+		e = outtree_fmt("--out %s có một hệ thống tệp được gắn (mount) bên trong: %s; plansite không xóa nó",
 			o->shown, m);
 	} else if (o->link) {
 		rc = publish_link(o, &old, &e);
-	} else if (!o->exists || !is_dir_at(o->pfd, o->base)) {
+	} else if (!o->exists || !outtree_is_dir_at(o->pfd, o->base)) {
 		if (renameat(o->pfd, o->staging, o->pfd, o->base) == 0)
 			rc = 0;
 		else
-			e = fmt("không tạo được --out %s: %s", o->shown, why(errno));
+			e = outtree_fmt("không tạo được --out %s: %s", o->shown, why(errno));
 	} else if (renameat2(o->pfd, o->staging, o->pfd, o->base, RENAME_EXCHANGE) == 0) {
 		/* one rename swaps both folders: readers see the old site or
 		 * the new one, never a mix */
@@ -961,7 +621,7 @@ int out_commit(out_t *o, char **err)
 	} else if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) {
 		rc = publish_two_renames(o, &old, &e);
 	} else {
-		e = fmt("không thay được --out %s: %s", o->shown, why(errno));
+		e = outtree_fmt("không thay được --out %s: %s", o->shown, why(errno));
 	}
 	free(target);
 	free(m);
@@ -971,12 +631,12 @@ int out_commit(out_t *o, char **err)
 	/* the old site goes outside the parent's lock, but under o->mu: a
 	 * signal now waits for it rather than leave it half removed */
 	if (rc == 0 && old)
-		rm_tree(o->pfd, old);
+		outtree_rm(o->pfd, old);
 	pthread_mutex_unlock(&o->mu);
 out:
 	free(old);
 	if (rc < 0) {
-		*err = fmt("%s; %s", e, hint_kept);
+		*err = outtree_fmt("%s; %s", e, hint_kept);
 		out_abort(o);
 	} else {
 		out_free(o);
@@ -1000,7 +660,7 @@ static void *signal_thread(void *arg)
 		pthread_mutex_lock(&o->mu);
 		o->dead = 1;
 		if (!o->published && o->staging)
-			rm_tree(o->pfd, o->staging);
+			outtree_rm(o->pfd, o->staging);
 		pthread_mutex_unlock(&o->mu);
 	}
 	/* ends the process the way the signal would have */

@@ -133,16 +133,21 @@ fault "a link to a folder that is not a site is refused, link and folder untouch
 # ---- mode, group and setgid kept ---------------------------------------------
 # two groups other than ours (adm and nogroup on Debian)
 read -r G1 G2 < <(getent group | awk -F: -v me="$(id -g)" '$3 != me { print $1 }' | grep -xE 'adm|nogroup|www-data|users|staff' | head -2 | tr '\n' ' ') || true
-mkdir "$T/o-mode" && chgrp "$G1" "$T/o-mode" && chmod 2775 "$T/o-mode"
-build_ok "$R" "$T/o-mode"
-build_ok "$R" "$T/o-mode"
-fault "the output folder keeps mode 2775 and its group" test "$(stat -c '%a %G' "$T/o-mode")" = "2775 $G1"
-fault "files written inside take the folder's group" \
-	test "$(stat -c %G "$T/o-mode/index.html") $(stat -c %G "$T/o-mode/ke-hoach")" = "$G1 $G1"
-mkdir "$T/www/grp" && chgrp "$G2" "$T/www/grp" && chmod 2750 "$T/www/grp" && ln -s grp "$T/www/glink"
-build_ok "$R" "$T/www/glink"
-fault "a link's new target keeps the old target's mode and group" \
-	test "$(stat -L -c '%a %G' "$T/www/glink")" = "2750 $G2"
+mkdir "$T/o-mode" "$T/www/grp"
+if [ -n "${G2:-}" ] && chgrp "$G1" "$T/o-mode" 2>/dev/null && chgrp "$G2" "$T/www/grp" 2>/dev/null; then
+	chmod 2775 "$T/o-mode"
+	build_ok "$R" "$T/o-mode"
+	build_ok "$R" "$T/o-mode"
+	fault "the output folder keeps mode 2775 and its group" test "$(stat -c '%a %G' "$T/o-mode")" = "2775 $G1"
+	fault "files written inside take the folder's group" \
+		test "$(stat -c %G "$T/o-mode/index.html") $(stat -c %G "$T/o-mode/ke-hoach")" = "$G1 $G1"
+	chmod 2750 "$T/www/grp" && ln -s grp "$T/www/glink"
+	build_ok "$R" "$T/www/glink"
+	fault "a link's new target keeps the old target's mode and group" \
+		test "$(stat -L -c '%a %G' "$T/www/glink")" = "2750 $G2"
+else
+	echo "skip - no two other groups to give the output folder (needs root): mode and group cases not run"
+fi
 
 # ---- leftovers of other builds ----------------------------------------------------
 build_ok "$R" "$T/o-left"

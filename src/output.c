@@ -73,7 +73,6 @@ static const char hint_pick[] =
 	"hãy chọn một thư mục chưa có, một thư mục trống hoặc một thư mục mà plansite đã xuất bản trước đó "
 	"(có tệp " OUT_MARKER "); không có gì bị thay đổi";
 
-/* Why the folder at absolute path t must not be replaced, or NULL. */
 /* ---- leftovers of interrupted builds ------------------------------------ */
 
 static int has_prefix(const char *s, const char *p)
@@ -685,4 +684,6 @@ void out_guard_signals(void)
 	pthread_t t;
 	if (pthread_create(&t, NULL, signal_thread, &set) == 0)
 		pthread_detach(t);
+	else
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);   /* as without the guard */
 }

@@ -536,6 +536,8 @@ static int publish_link(out_t *o, char **old, char **err)
 		return -1;
 	}
 	tbuf[tn] = '\0';
+	struct stat prev;
+	int prev_ok = fstatat(o->lpfd, tbuf, &prev, 0) == 0;
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	char *site = outtree_fmt("%s.site-%lld%03ld-%ld", o->stem, (long long)now.tv_sec, now.tv_nsec / 1000000,
@@ -568,14 +570,17 @@ static int publish_link(out_t *o, char **old, char **err)
 		unlinkat(o->lpfd, tmp, 0);
 		goto out;
 	}
-	/* the old target goes when it is a site plansite wrote */
-	if (o->exists) {
-		int fd = openat(o->pfd, o->base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0 && outtree_is_file_at(fd, OUT_MARKER))
-			*old = xstrdup(o->base);
-		if (fd >= 0)
-			close(fd);
-	}
+	/* the old target goes when it is a site plansite wrote: the one the
+	 * link named just now (another build may have switched it since this
+	 * one began), when it lies beside the new one */
+	const char *oldname = slash ? slash + 1 : tbuf;
+	struct stat here;
+	int fd = openat(o->pfd, oldname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && prev_ok && fstat(fd, &here) == 0 && here.st_ino == prev.st_ino &&
+	    here.st_dev == prev.st_dev && outtree_is_file_at(fd, OUT_MARKER))
+		*old = xstrdup(oldname);
+	if (fd >= 0)
+		close(fd);
 	rc = 0;
 out:
 	free(tmp);

@@ -122,6 +122,19 @@ build_ok "$R" "$T/www/portal"
 t2=$(readlink "$T/www/portal")
 fault "a second build switches the link again and removes the first target" \
 	eval 'test -L "$T/www/portal" && test "$t1" != "$t2" && test ! -e "$T/www/$t1" && site "$T/www/portal" && test $(ls "$T/www/releases" | wc -l) = 1'
+for i in 1 2 3; do
+	ps build --repo "$R" --out "$T/www/portal" 2>/dev/null &
+	ps build --repo "$R" --out "$T/www/portal" 2>/dev/null &
+	wait
+done
+fault "two builds at once through a link: one whole site, one target left" \
+	eval 'site "$T/www/portal" && test $(ls "$T/www/releases" | wc -l) = 1 && no_litter "$T/www/releases"'
+for i in 1 2 3; do
+	ps build --repo "$R" --out "$T/o-new" 2>/dev/null &
+	ps build --repo "$R" --out "$T/o-new" 2>/dev/null &
+	wait
+done
+fault "two builds at once into one folder: a whole site, no litter" eval 'site "$T/o-new" && no_litter "$T"'
 mkdir "$T/www/empty-root" && ln -s "$T/www/empty-root" "$T/www/abs"
 build_ok "$R" "$T/www/abs"
 fault "a link to an empty folder: switched (absolute stays absolute), the folder is left" \

@@ -239,6 +239,16 @@ static void parse_task(struct ctx *c, plan_t *p, task_t *t, const ynode_t *n)
 				   t->group);
 	}
 	urefs_of(c, ynode_get(n, "lead"), "lead", &t->lead);
+	if (!t->lead.n) {
+		/* a task nobody leads is the first thing citizens ask about */
+		const char *fmt = "nhiệm vụ %s chưa có đơn vị chủ trì; thêm \"lead: <tên đơn vị>\" (một đơn vị trong units.yaml)";
+		const ynode_t *ln = ynode_get(n, "lead");
+		const loc_t *at = ln ? &ln->loc : &n->loc;
+		if (c->o->strict)
+			diag_error(c->d, at, fmt, t->id ? t->id : "?");
+		else
+			diag_warning(c->d, at, fmt, t->id ? t->id : "?");
+	}
 	urefs_of(c, ynode_get(n, "support"), "support", &t->support);
 	t->output = str_of(c, ynode_get(n, "output"), "output");
 	const ynode_t *dn = ynode_get(n, "due");
@@ -271,6 +281,25 @@ static void parse_task(struct ctx *c, plan_t *p, task_t *t, const ynode_t *n)
 	t->progress = progress_of(c, ynode_get(n, "progress"));
 	const ynode_t *cn = ynode_get(n, "completed");
 	t->completed = date_of(c, cn, "completed");
+	if (cn)
+		t->completed_loc = cn->loc;
+	if (t->status == STATUS_DONE && !t->completed && (!cn || ynode_is_null(cn)))
+		diag_warning(c->d, &sn->loc,
+			     "nhiệm vụ %s đã hoàn thành nhưng chưa có ngày hoàn thành; thêm \"completed: YYYY-MM-DD\" (ngày hoàn thành thực tế)",
+			     t->id ? t->id : "?");
+	if (t->completed && p->date && t->completed < p->date) {
+		char done[16], issued[16];
+		date_format_iso(t->completed, done);
+		date_format_iso(p->date, issued);
+		diag_warning(c->d, &cn->loc,
+			     "ngày hoàn thành %s của nhiệm vụ %s trước ngày ban hành kế hoạch (%s); hãy kiểm tra lại năm, tháng, ngày (YYYY-MM-DD)",
+			     done, t->id ? t->id : "?", issued);
+	}
+	const ynode_t *pn = ynode_get(n, "progress");
+	if (t->progress == 100 && t->status != STATUS_DONE)
+		diag_warning(c->d, &pn->loc,
+			     "nhiệm vụ %s có tiến độ 100%% nhưng trạng thái chưa phải hoàn thành; nếu đã xong, ghi \"status: done\" và \"completed: YYYY-MM-DD\", nếu chưa, sửa lại tiến độ",
+			     t->id ? t->id : "?");
 	if (t->completed && t->status != STATUS_DONE)
 		diag_warning(c->d, &cn->loc, "task %s has a completion date but is not done",
 			     t->id ? t->id : "");
@@ -718,6 +747,57 @@ static void parse_plans(arena_t *a, diag_t *d, const snap_t *snap, const model_o
 	}
 }
 
+/* Evidence is published as a link: a web address, or a file of static/
+ * that must exist, or the link is a 404 on the portal. */
+static void check_evidence(diag_t *d, const site_t *s, const strmap_t *statics, const task_t *t,
+			   const str_t *ev)
+{
+	const char *e = ev->text;
+	if (strstr(e, "://") || strmap_get(statics, e))
+		return;
+	/* the closest file, for "có phải": the same name in another folder,
+	 * else a path a slip or two away */
+	const char *base = strrchr(e, '/');
+	base = base ? base + 1 : e;
+	const char *best = NULL;
+	size_t bestd = 3;
+	for (size_t k = 0; k < s->nstatics; k++) {
+		const char *rel = s->statics[k]->rel;
+		const char *rb = strrchr(rel, '/');
+		size_t dist = !strcmp(rb ? rb + 1 : rel, base) ? 0 : text_distance(e, rel);
+		if (dist < bestd) {
+			bestd = dist;
+			best = rel;
+		}
+	}
+	if (best)
+		diag_error(d, &ev->loc,
+			   "minh chứng \"%s\" của nhiệm vụ %s không phải là tệp nào trong thư mục static/ của nội dung; có phải \"%s\"?",
+			   e, t->id ? t->id : "?", best);
+	else
+		diag_error(d, &ev->loc,
+			   "minh chứng \"%s\" của nhiệm vụ %s không phải là tệp nào trong thư mục static/ của nội dung; hãy thêm tệp vào static/ và ghi \"static/<tên tệp>\", hoặc ghi địa chỉ web (https://...)",
+			   e, t->id ? t->id : "?");
+}
+
+void model_check_as_of(const site_t *s, diag_t *d)
+{
+	char asof[16], done[16];
+	date_format_iso(s->as_of, asof);
+	for (size_t i = 0; i < s->nplans; i++) {
+		const plan_t *p = s->plans[i];
+		for (size_t j = 0; j < p->ntasks; j++) {
+			const task_t *t = &p->tasks[j];
+			if (!t->completed || t->completed <= s->as_of)
+				continue;
+			date_format_iso(t->completed, done);
+			diag_warning(d, &t->completed_loc,
+				     "ngày hoàn thành %s của nhiệm vụ %s sau ngày tính số liệu (%s); hãy ghi ngày đã hoàn thành thực tế (YYYY-MM-DD), không ghi ngày dự kiến",
+				     done, t->id ? t->id : "?", asof);
+		}
+	}
+}
+
 site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t *o)
 {
 	struct ctx c = { a, d, o };
@@ -777,20 +857,24 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 	}
 	s->nplans = kept;
 	/* an attachment or evidence naming static/x must exist */
+	strmap_t statics = STRMAP_INIT;
+	for (size_t k = 0; k < s->nstatics; k++)
+		strmap_put(&statics, s->statics[k]->rel, (void *)s->statics[k]);
 	for (size_t i = 0; i < s->nplans; i++) {
 		plan_t *p = s->plans[i];
 		for (size_t j = 0; j < p->nattachments; j++) {
 			const char *at = p->attachments[j].text;
 			if (strstr(at, "://"))
 				continue;
-			int found = 0;
-			for (size_t k = 0; k < s->nstatics && !found; k++)
-				found = !strcmp(s->statics[k]->rel, at);
-			if (!found)
+			if (!strmap_get(&statics, at))
 				diag_error(d, &p->attachments[j].loc,
 					   "attachment \"%s\" is not a file under the content's static/ folder", at);
 		}
+		for (size_t j = 0; j < p->ntasks; j++)
+			for (size_t k = 0; k < p->tasks[j].nevidence; k++)
+				check_evidence(d, s, &statics, &p->tasks[j], &p->tasks[j].evidence[k]);
 	}
+	strmap_free(&statics);
 	return s;
 }
 

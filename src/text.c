@@ -643,6 +643,21 @@ static bool one_edit(const char *a, size_t na, const char *b, size_t nb)
 	return !strcmp(a + i + 1, b + i);   /* a has one more */
 }
 
+/* Whether a and b have the same digits in the same order. */
+static bool same_digits(const char *a, const char *b)
+{
+	for (;;) {
+		a += strcspn(a, "0123456789");
+		b += strcspn(b, "0123456789");
+		if (*a != *b)
+			return false;
+		if (!*a)
+			return true;
+		a++;
+		b++;
+	}
+}
+
 int text_docnum_near(const char *a, const char *b)
 {
 	if (!strcmp(a, b))
@@ -659,7 +674,7 @@ int text_docnum_near(const char *a, const char *b)
 		r = TEXT_NEAR_REORDERED;
 	else if (x.joined.len >= 4 && y.joined.len >= 4 &&
 		 one_edit(x.joined.ptr, x.joined.len, y.joined.ptr, y.joined.len))
-		r = TEXT_NEAR_EDIT;
+		r = same_digits(x.joined.ptr, y.joined.ptr) ? TEXT_NEAR_LETTER : TEXT_NEAR_DIGIT;
 	buf_free(&x.joined);
 	buf_free(&x.parts);
 	buf_free(&y.joined);

@@ -428,17 +428,19 @@ static void test_docnum_near(void **state)
 		{ "1311/QĐ-TTG", "1131/QĐ-TTG", TEXT_NEAR_REORDERED },
 		{ "251/KH-UBND", "152/KH-UBND", TEXT_NEAR_REORDERED },
 		{ "01/2052/NĐ-CP", "01/2025/NĐ-CP", TEXT_NEAR_REORDERED },
-		/* one edit */
-		{ "157-NQ/TW", "57-NQ/TW", TEXT_NEAR_EDIT },
-		{ "5-NQ/TW", "57-NQ/TW", TEXT_NEAR_EDIT },
-		{ "53-NQ/TW", "57-NQ/TW", TEXT_NEAR_EDIT },
-		{ "57-NQ/T", "57-NQ/TW", TEXT_NEAR_EDIT },
-		{ "57-QN/TW", "57-NQ/TW", TEXT_NEAR_EDIT },
-		{ "57-NQ/TWW", "57-NQ/TW", TEXT_NEAR_EDIT },
-		{ "3/NQ-CP", "03/NQ-CP", TEXT_NEAR_EDIT },
+		/* one edit, in the letters or in the digits */
+		{ "57-NQ/TU", "57-NQ/TW", TEXT_NEAR_LETTER },
+		{ "57-5NQ/TW", "57-NQ/TW", TEXT_NEAR_DIGIT },
+		{ "157-NQ/TW", "57-NQ/TW", TEXT_NEAR_DIGIT },
+		{ "5-NQ/TW", "57-NQ/TW", TEXT_NEAR_DIGIT },
+		{ "53-NQ/TW", "57-NQ/TW", TEXT_NEAR_DIGIT },
+		{ "57-NQ/T", "57-NQ/TW", TEXT_NEAR_LETTER },
+		{ "57-QN/TW", "57-NQ/TW", TEXT_NEAR_LETTER },
+		{ "57-NQ/TWW", "57-NQ/TW", TEXT_NEAR_LETTER },
+		{ "3/NQ-CP", "03/NQ-CP", TEXT_NEAR_DIGIT },
 		/* not slips of one another */
 		{ "57-NQ/TW", "57-NQ/TW", TEXT_NEAR_NO },
-		{ "52-NQ/TW", "57-NQ/TW", TEXT_NEAR_EDIT },   /* near; both registered never asks */
+		{ "52-NQ/TW", "57-NQ/TW", TEXT_NEAR_DIGIT },   /* near; both registered never asks */
 		{ "75-NQ/TW", "57-KL/TW", TEXT_NEAR_NO },
 		{ "57-NQ/TW", "71/NQ-CP", TEXT_NEAR_NO },
 		{ "155/KH-UBND", "185/KH-SDT&TG", TEXT_NEAR_NO },

@@ -647,7 +647,7 @@ static void body_number(void *arg, const char *num, size_t n, int line, int col)
 			chars += ((unsigned char)p[i] & 0xC0) != 0x80;
 		loc_t loc = { b->path, b->line0 + line - 1, chars };
 		diag_warning(b->d, &loc,
-			     "số văn bản \"%s\" không phải số của kế hoạch nào và chưa có trong documents.yaml nên không được liên kết (nếu đúng là một văn bản khác, hãy thêm nó vào documents.yaml); có phải %s?",
+			     "số văn bản \"%s\" trong nội dung không phải số của kế hoạch nào và chưa có trong documents.yaml nên không được liên kết (nếu đúng là một văn bản khác, hãy thêm nó vào documents.yaml); có phải %s?",
 			     raw, near);
 	}
 	free(k);

@@ -565,10 +565,13 @@ static int near_cmp(const void *p, const void *q)
  * three, in order of number.  NULL when there is none; once per key. */
 static const char *near_docs(struct xref *x, const site_t *s, const char *key, int most)
 {
-	char *ck = arena_printf(x->a, "%d%s", most, key);
-	const char *got = strmap_get(&x->near_of, ck);
-	if (got)
+	buf_t ck = BUF_INIT;
+	buf_printf(&ck, "%d%s", most, key);
+	const char *got = strmap_get(&x->near_of, ck.ptr);
+	if (got) {
+		buf_free(&ck);
 		return *got ? got : NULL;
+	}
 	if (!x->near) {
 		/* at this point every document is a registered one or a plan */
 		size_t n = 0;
@@ -584,23 +587,27 @@ static const char *near_docs(struct xref *x, const site_t *s, const char *key, i
 				x->near[x->nnear++] = (struct near){ numkey_in(x->a, dc->aliases[j]), dc };
 		}
 	}
-	struct near best[4];
-	size_t nbest = 0;
+	/* the nearest kind first, then every document of that kind */
 	int tier = TEXT_NEAR_NO;
+	int *kind = xmalloc((x->nnear + 1) * sizeof(*kind));
 	for (size_t i = 0; i < x->nnear; i++) {
-		int t = text_docnum_near(key, x->near[i].key);
-		if (t == TEXT_NEAR_NO || t > most || (tier != TEXT_NEAR_NO && t > tier))
+		kind[i] = text_docnum_near(key, x->near[i].key);
+		if (kind[i] != TEXT_NEAR_NO && kind[i] <= most &&
+		    (tier == TEXT_NEAR_NO || kind[i] < tier))
+			tier = kind[i];
+	}
+	struct near *best = xmalloc((x->nnear + 1) * sizeof(*best));
+	size_t nbest = 0;
+	for (size_t i = 0; i < x->nnear && tier != TEXT_NEAR_NO; i++) {
+		if (kind[i] != tier)
 			continue;
-		if (t < tier || tier == TEXT_NEAR_NO) {
-			tier = t;
-			nbest = 0;
-		}
 		size_t k;
 		for (k = 0; k < nbest && best[k].doc != x->near[i].doc; k++)
 			;
-		if (k == nbest && nbest < 4)
+		if (k == nbest)
 			best[nbest++] = x->near[i];
 	}
+	free(kind);
 	/* the three first in order of number, so the choice never depends on
 	 * the order files were read in */
 	qsort(best, nbest, sizeof(*best), near_cmp);
@@ -612,7 +619,9 @@ static const char *near_docs(struct xref *x, const site_t *s, const char *key, i
 			   best[i].doc->number);
 	const char *r = arena_strdup(x->a, b.ptr ? b.ptr : "");
 	buf_free(&b);
-	strmap_put(&x->near_of, ck, (void *)r);
+	free(best);
+	strmap_put(&x->near_of, arena_strdup(x->a, ck.ptr), (void *)r);
+	buf_free(&ck);
 	return *r ? r : NULL;
 }
 

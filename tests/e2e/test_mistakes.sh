@@ -155,4 +155,30 @@ check "... located" grep -qF "$Q:5:5: error: nhiệm vụ 1 chưa có đơn vị
 check "... both of them" grep -qF "$Q:6:49: error: nhiệm vụ 2 chưa có đơn vị chủ trì" "$T/err"
 check "the build without --strict still publishes" build_ok "$R" "$O" --as-of 2025-12-15
 
+
+# the choice among several near numbers: the nearest kind only, then the
+# first three in order of number, whatever the order of the registry
+R2=$T/repo2
+newrepo "$R2"
+cat >"$R2/content/documents.yaml" <<'YAML'
+- { number: 14/KH-A, title: "Mười bốn" }
+- { number: 42/KH-A, title: "Bốn mươi hai" }
+- { number: 13/KH-A, title: "Mười ba" }
+- { number: 10/KH-A, title: "Mười" }
+- { number: 12/KH-A, title: "Mười hai" }
+YAML
+cat >"$R2/content/plans/p.md" <<'MD'
+---
+number: "15/KH-A"
+title: "Kế hoạch"
+implements: [11/KH-A, 41/KH-A]
+tasks:
+  - { id: "1", title: "Việc", lead: Sở A }
+---
+MD
+commit "$R2" "2025-12-15T09:00:00+07:00" "Nhiều số gần"
+ps check --repo "$R2" 2>"$T/err2" || true
+check "several near numbers: the first three by number" grep -qF 'content/plans/p.md:4:14: warning: "11/KH-A" không phải số của kế hoạch nào và chưa có trong documents.yaml (nếu đúng là một văn bản khác, hãy thêm nó vào documents.yaml); có phải "10/KH-A", "12/KH-A" hay "13/KH-A"?' "$T/err2"
+check "reordered digits win over one digit off" grep -qF 'content/plans/p.md:4:23: warning: "41/KH-A" không phải số của kế hoạch nào và chưa có trong documents.yaml (nếu đúng là một văn bản khác, hãy thêm nó vào documents.yaml); có phải "14/KH-A"?' "$T/err2"
+
 finish

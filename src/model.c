@@ -270,7 +270,10 @@ static void parse_task(struct ctx *c, plan_t *p, task_t *t, const ynode_t *n)
 		}
 	}
 	t->due_exact = due_text_exact(t->due_text, t->due.date);
-	t->source = str_of(c, ynode_get(n, "source"), "source");
+	const ynode_t *srcn = ynode_get(n, "source");
+	t->source = str_of(c, srcn, "source");
+	if (srcn)
+		t->source_loc = srcn->loc;
 	const ynode_t *sn = ynode_get(n, "status");
 	const char *st = str_of(c, sn, "status");
 	t->status = STATUS_NOT_STARTED;

@@ -58,6 +58,7 @@ typedef struct task {
 	due_t due;              /* parsed (or from due_date) */
 	bool due_exact;         /* due_text already says the day of due.date */
 	const char *source;
+	loc_t source_loc;
 	status_t status;
 	int progress;           /* -1 when not given */
 	date_t completed;

@@ -637,6 +637,8 @@ struct body_scan {
 	diag_t *d;
 	const char *path, *md;
 	int line0;              /* file line of the body's first line */
+	const loc_t *at;        /* a one-line value: report at it, or NULL */
+	const char *where;      /* "trong nội dung" ... */
 };
 
 static void body_number(void *arg, const char *num, size_t n, int line, int col)
@@ -655,9 +657,9 @@ static void body_number(void *arg, const char *num, size_t n, int line, int col)
 		for (int i = 0; p && i < col - 1 && p[i]; i++)
 			chars += ((unsigned char)p[i] & 0xC0) != 0x80;
 		loc_t loc = { b->path, b->line0 + line - 1, chars };
-		diag_warning(b->d, &loc,
-			     "số văn bản \"%s\" trong nội dung không phải số của kế hoạch nào và chưa có trong documents.yaml nên không được liên kết (nếu đúng là một văn bản khác, hãy thêm nó vào documents.yaml); có phải %s?",
-			     raw, near);
+		diag_warning(b->d, b->at ? b->at : &loc,
+			     "số văn bản \"%s\" %s không phải số của kế hoạch nào và chưa có trong documents.yaml (nếu đúng là một văn bản khác, hãy thêm nó vào documents.yaml); có phải %s?",
+			     raw, b->where, near);
 	}
 	free(k);
 	free(raw);
@@ -668,7 +670,7 @@ static void scan_body(struct xref *x, const site_t *s, diag_t *d, const char *pa
 {
 	if (!md || !*md)
 		return;
-	struct body_scan b = { x, s, d, path, md, line0 };
+	struct body_scan b = { x, s, d, path, md, line0, NULL, "trong nội dung" };
 	md_numbers(md, strlen(md), body_number, &b);
 }
 
@@ -859,6 +861,16 @@ void xref_resolve(arena_t *a, diag_t *d, site_t *s, const snap_t *snap)
 		scan_body(x, s, d, s->plans[i]->path, s->plans[i]->body_md, s->plans[i]->body_line);
 	for (size_t i = 0; i < s->npages; i++)
 		scan_body(x, s, d, s->pages[i].path, s->pages[i].body_md, s->pages[i].body_line);
+	/* a task's source names the document that assigned it */
+	for (size_t i = 0; i < s->nplans; i++)
+		for (size_t j = 0; j < s->plans[i]->ntasks; j++) {
+			const task_t *t = &s->plans[i]->tasks[j];
+			if (!t->source)
+				continue;
+			struct body_scan b = { x, s, d, s->plans[i]->path, t->source, 1, &t->source_loc,
+					       "trong source (văn bản giao nhiệm vụ)" };
+			md_numbers(t->source, strlen(t->source), body_number, &b);
+		}
 	strmap_t colour = STRMAP_INIT;
 	doc_t **stack = xmalloc((s->ndocs + 1) * sizeof(*stack));
 	for (size_t i = 0; i < s->ndocs; i++)

@@ -56,7 +56,7 @@ tasks:
     status: done
     completed: 2025-03-01
     evidence: [static/minh-chung/bien-ban.pdf, "https://example.gov.vn/bao-cao"]
-  - { id: "8", title: "Đúng hết", lead: Sở Tư pháp, status: done, completed: 2025-09-30, progress: 100 }
+  - { id: "8", title: "Đúng hết", lead: Sở Tư pháp, status: done, completed: 2025-09-30, progress: 100, source: "Nghị quyết 57-NQ/T; 58-NQ/TW" }
 ---
 Thực hiện Nghị quyết số 75-NQ/TW và Nghị quyết 52-NQ/TW;
 văn bản 58-NQ/TW là một văn bản khác, không hỏi. Trong mã `75-NQ/TW` thì không.
@@ -86,6 +86,9 @@ check "body text: a slip is asked about at its line and column" \
 check "... with the suggestion" bash -c "grep -F '$P:33:25:' '$T/warn' | grep -qF 'có phải \"57-NQ/TW\"?'"
 check "body text: another digit is another document, not asked about" bash -c "! grep -q '58-NQ/TW' '$T/warn'"
 check "body text: never inside code" test "$(grep -c 'số văn bản "75-NQ/TW"' "$T/warn")" = 1
+check "a task's source: a slip is asked about at the value" \
+	has "$P:31:113: warning: số văn bản \"57-NQ/T\" trong source (văn bản giao nhiệm vụ) không phải số của kế hoạch nào và chưa có trong documents.yaml (nếu đúng là một văn bản khác, hãy thêm nó vào documents.yaml); có phải \"57-NQ/TW\"?"
+check "... and another digit there is another document" test "$(grep -c "$P:31:113:" "$T/warn")" = 1
 check "the typo still has its stub page (the warning says it)" test -f "$O/van-ban/75-nq-tw/index.html"
 
 # units

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "docnum.h"
 #include "text.h"
 #include "xref.h"
 
@@ -25,21 +26,6 @@ static int dangerous_url(const char *url)
 	return 0;
 }
 
-/* A byte that may be part of a document number: ASCII letters and digits,
- * '&', '/', '-', and Đ/đ (C4 90 / C4 91). Returns its length or 0. */
-static size_t num_char(const char *s)
-{
-	unsigned char c = (unsigned char)s[0];
-	if (isalnum(c) || c == '&' || c == '/' || c == '-')
-		return 1;
-	if (c == 0xC4 && ((unsigned char)s[1] == 0x90 || (unsigned char)s[1] == 0x91))
-		return 2;
-	if (c == 0xE2 && (unsigned char)s[1] == 0x80 &&
-	    ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94))  /* – — */
-		return 3;
-	return 0;
-}
-
 static cmark_node *text_node(const char *s, size_t n)
 {
 	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
@@ -47,39 +33,6 @@ static cmark_node *text_node(const char *s, size_t n)
 	cmark_node_set_literal(t, tmp);
 	free(tmp);
 	return t;
-}
-
-/* The next run of text[*pos..len) that may be a document number: it starts
- * with a digit after a non-number byte, is the maximal run of number bytes
- * (so a number is never matched inside a longer one) without trailing '-'
- * or '/', and has a '/' or '-' in it.  Sets [*start, *end) and moves *pos
- * past the run; returns 0 when there is none. */
-static int next_number(const char *text, size_t len, size_t *pos, size_t *start, size_t *end)
-{
-	size_t i = *pos;
-	while (i < len) {
-		size_t w = num_char(text + i);
-		int boundary = i == 0 || !num_char(text + i - 1);
-		if (!w || !isdigit((unsigned char)text[i]) || !boundary) {
-			i += w ? w : 1;
-			continue;
-		}
-		size_t j = i;
-		while (j < len && (w = num_char(text + j)))
-			j += w;
-		size_t e = j;
-		while (e > i && (text[e - 1] == '-' || text[e - 1] == '/'))
-			e--;
-		if (memchr(text + i, '/', e - i) || memchr(text + i, '-', e - i)) {
-			*start = i;
-			*end = e;
-			*pos = j;
-			return 1;
-		}
-		i = j;
-	}
-	*pos = len;
-	return 0;
 }
 
 /* Splits a text node around every known number in it. */
@@ -91,7 +44,7 @@ static void link_numbers(cmark_node *node, const site_t *s, const doc_t *self)
 	char *text = xstrdup(lit);
 	size_t len = strlen(text), done = 0, pos = 0, i, end;
 	int changed = 0;
-	while (next_number(text, len, &pos, &i, &end)) {
+	while (docnum_next(text, len, &pos, &i, &end)) {
 		char *cand = xstrndup(text + i, end - i);
 		doc_t *dc = xref_find_doc(s, cand);
 		free(cand);
@@ -227,31 +180,4 @@ char *md_render(const char *md, size_t len, const site_t *s, const doc_t *self)
 	free(html);
 	buf_free(&ids);
 	return out;
-}
-
-void md_numbers(const char *md, size_t len, md_number_fn fn, void *arg)
-{
-	cmark_node *doc = cmark_parse_document(md, len, CMARK_OPT_DEFAULT);
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	int in_link = 0;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		cmark_node_type type = cmark_node_get_type(n);
-		if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
-			in_link += ev == CMARK_EVENT_ENTER ? 1 : -1;
-			continue;
-		}
-		if (type != CMARK_NODE_TEXT || ev != CMARK_EVENT_ENTER || in_link)
-			continue;
-		/* a text node holds its source bytes as they are (escapes and
-		 * entities are nodes of their own), on one line */
-		const char *text = cmark_node_get_literal(n);
-		size_t tlen = text ? strlen(text) : 0, pos = 0, i, end;
-		while (next_number(text, tlen, &pos, &i, &end))
-			fn(arg, text + i, end - i, cmark_node_get_start_line(n),
-			   cmark_node_get_start_column(n) + (int)i);
-	}
-	cmark_iter_free(it);
-	cmark_node_free(doc);
 }

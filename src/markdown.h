@@ -11,10 +11,4 @@
  * except `self`, and never inside code or existing links. */
 char *md_render(const char *md, size_t len, const site_t *s, const doc_t *self);
 
-/* Calls fn for every run of body text that md_render would link if it
- * were a known document number (outside code and links): the run's bytes
- * (not NUL-terminated), its 1-based line in md and 1-based byte column. */
-typedef void (*md_number_fn)(void *arg, const char *num, size_t n, int line, int col);
-void md_numbers(const char *md, size_t len, md_number_fn fn, void *arg);
-
 #endif

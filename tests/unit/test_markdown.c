@@ -4,7 +4,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,46 +77,10 @@ static void test_cases(void **state)
 	arena_free(a);
 }
 
-struct seen {
-	char buf[512];
-};
-
-static void collect(void *arg, const char *num, size_t n, int line, int col)
-{
-	struct seen *sn = arg;
-	size_t len = strlen(sn->buf);
-	snprintf(sn->buf + len, sizeof sn->buf - len, "%.*s@%d:%d;", (int)n, num, line, col);
-}
-
-/* md_numbers finds what md_render would link, with source positions (byte
- * columns: "ị", "à" and "ụ" are several bytes). */
-static void test_numbers(void **state)
-{
-	(void)state;
-	static const struct {
-		const char *md, *want;
-	} cases[] = {
-		{ "", "" },
-		{ "Nghị quyết 57-NQ/TW.", "57-NQ/TW@1:16;" },
-		{ "a\n\n  b 75-NQ/TW và 12/QĐ-UBND", "75-NQ/TW@3:5;12/QĐ-UBND@3:18;" },
-		{ "**57-NQ/TW** và 157-NQ/TW-", "57-NQ/TW@1:3;157-NQ/TW@1:18;" },
-		/* never in code, code blocks or links; no bare numbers */
-		{ "`75-NQ/TW` [75-NQ/TW](x) 2025 và\n\n    75-NQ/TW\n", "" },
-		{ "- mục 1\n- mục 75-NQ/TW\n", "75-NQ/TW@2:9;" },
-	};
-	for (size_t i = 0; i < N(cases); i++) {
-		struct seen sn = { "" };
-		md_numbers(cases[i].md, strlen(cases[i].md), collect, &sn);
-		if (strcmp(sn.buf, cases[i].want))
-			fail_msg("case %zu: got \"%s\", want \"%s\"", i, sn.buf, cases[i].want);
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
-		cmocka_unit_test(test_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

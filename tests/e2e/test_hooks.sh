@@ -81,13 +81,15 @@ S=$T/server.git
 git init -q --bare "$S"
 cp "$ROOT/contrib/hooks/pre-receive" "$ROOT/contrib/hooks/post-receive" "$S/hooks/"
 SITE=$T/site
-# a plansite that builds slowly and records when each build starts and ends
+# a plansite that records when each build starts and ends, and whose builds
+# wait while $T/hold exists (a slow build, for as long as the test needs)
 cat >"$T/slow-plansite" <<SH
 #!/bin/sh
 if [ "\$1" = build ]; then
 	echo "start \$*" >>"$T/builds"
 	: >"$T/building"
-	sleep "\$(cat "$T/delay" 2>/dev/null || echo 0)"
+	n=0
+	while [ -e "$T/hold" ] && [ \$n -lt 600 ]; do sleep 0.1; n=\$((n + 1)); done
 fi
 "$PLANSITE" "\$@"
 rc=\$?
@@ -182,13 +184,12 @@ quick() {
 	rm -rf "$c2"
 	git clone -q "$S" "$c2" 2>/dev/null
 	rm -f "$T/builds" "$T/building"
-	echo 4 >"$T/delay"
+	: >"$T/hold"
 	plan "$C/content/plans/a.md" "Bản X $tag"
 	commit "$C" "2025-12-06T09:00:00+07:00" "X"
 	PATH=$path git -C "$C" push -q origin HEAD:main >"$T/px.out" 2>&1 &
 	local px=$!
-	for _ in $(seq 100); do [ -e "$T/building" ] && break; sleep 0.1; done
-	echo 0 >"$T/delay"
+	for _ in $(seq 300); do [ -e "$T/building" ] && break; sleep 0.1; done
 	# the second clone takes X and pushes Y then Z while X is built
 	git -C "$c2" pull -q --ff-only origin main
 	plan "$c2/content/plans/a.md" "Bản Y $tag"
@@ -196,13 +197,16 @@ quick() {
 	PATH=$path git -C "$c2" push -q origin HEAD:main >"$T/py.out" 2>&1 &
 	local py=$! y
 	y=$(git -C "$c2" rev-parse HEAD)
-	for _ in $(seq 100); do [ "$(server_main)" = "$(git -C "$c2" rev-parse HEAD)" ] && break; sleep 0.1; done
+	for _ in $(seq 300); do [ "$(server_main)" = "$y" ] && break; sleep 0.1; done
 	plan "$c2/content/plans/a.md" "Bản Z $tag"
 	commit "$c2" "2025-12-06T11:00:00+07:00" "Z"
 	local z
 	z=$(git -C "$c2" rev-parse HEAD)
-	PATH=$path git -C "$c2" push -q origin HEAD:main >"$T/pz.out" 2>&1
-	wait "$px" "$py"
+	PATH=$path git -C "$c2" push -q origin HEAD:main >"$T/pz.out" 2>&1 &
+	local pz=$!
+	for _ in $(seq 300); do [ "$(server_main)" = "$z" ] && break; sleep 0.1; done
+	rm -f "$T/hold"
+	wait "$px" "$py" "$pz"
 	check "$tag: every build ran alone" test "$(uniq <(cut -d' ' -f1 "$T/builds") | tr '\n' ' ')" = \
 		"start end start end start end "
 	check "$tag: the second of the quick pushes is published" grep -q "Bản Z $tag" "$SITE/index.html"

@@ -7,6 +7,7 @@
 
 #include <git2/sys/repository.h>
 
+#include "i18n.h"
 #include "util.h"
 
 /* Git's unquote_c_style: s begins with '"'.  Appends the unquoted text to
@@ -117,8 +118,8 @@ int odbenv_apply(git_repository *g, char **err)
 		/* Git reads this folder instead of the repository's own */
 		if (git_odb_open(&odb, objdir) < 0) {
 			buf_t b = BUF_INIT;
-			buf_printf(&b, "không đọc được thư mục đối tượng Git "
-				   "GIT_OBJECT_DIRECTORY=%s", objdir);
+			buf_printf(&b, _("không đọc được thư mục đối tượng Git "
+				     "GIT_OBJECT_DIRECTORY=%s"), objdir);
 			*err = buf_detach(&b);
 			goto out;
 		}
@@ -143,8 +144,8 @@ int odbenv_apply(git_repository *g, char **err)
 fail: {
 	const git_error *e = git_error_last();
 	buf_t b = BUF_INIT;
-	buf_printf(&b, "không đọc được các thư mục đối tượng Git mà môi trường chỉ ra: %s",
-		   e && e->message ? e->message : "lỗi không rõ");
+	buf_printf(&b, _("không đọc được các thư mục đối tượng Git mà môi trường chỉ ra: %s"),
+		   e && e->message ? e->message : _("lỗi không rõ"));
 	*err = buf_detach(&b);
 }
 out:

@@ -150,7 +150,8 @@ static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 		out.ptr[0] = '\0';
 	if (tmpl_render(r->th->tmpl, name, ctx, &out) < 0) {
 		loc_t loc = { 0 };
-		diag_error(r->d, &loc, "the theme has no template \"%s\"", name);
+		diag_error_fix(r->d, &loc, "E092", _("dùng giao diện mặc định (bỏ --theme) hoặc thêm mẫu này vào giao diện"),
+			       _("giao diện thiếu mẫu \"%s\""), name);
 		atomic_store(&r->failed, 1);
 	} else {
 		if (r->ro->inject) {
@@ -168,7 +169,7 @@ static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 		char *err = NULL;
 		if (out_write(r->o, rel, out.ptr ? out.ptr : "", out.len, &err) < 0) {
 			loc_t loc = { 0 };
-			diag_error(r->d, &loc, "%s", err);
+			diag_error(r->d, &loc, "E090", "%s", err);
 			free(err);
 			atomic_store(&r->failed, 1);
 		}
@@ -350,7 +351,9 @@ static void job_plans(struct run *r, json_t *base)
 static void job_plan(struct run *r, json_t *base, const plan_t *p)
 {
 	json_t *ctx = json_object();
-	SET(ctx, "plan", ctx_plan_full(r->s, p));
+	json_t *plan = ctx_plan_full(r->s, p);
+	changes_plan_add(plan, r->s, p);
+	SET(ctx, "plan", plan);
 	char *rel = rel_of(r->s, p->url);
 	char *title = NULL;
 	buf_t b = BUF_INIT;
@@ -394,7 +397,9 @@ static void job_docs(struct run *r, json_t *base)
 static void job_doc(struct run *r, json_t *base, const doc_t *dc)
 {
 	json_t *ctx = json_object();
-	SET(ctx, "document", ctx_doc_full(r->s, dc));
+	json_t *doc = ctx_doc_full(r->s, dc);
+	changes_doc_add(doc, r->s, dc);
+	SET(ctx, "document", doc);
 	char *rel = rel_of(r->s, dc->url);
 	buf_t b = BUF_INIT;
 	buf_printf(&b, "%s%s%s", dc->type ? dc->type : "", dc->type ? " " : "", dc->number);
@@ -570,7 +575,7 @@ static void job_history(struct run *r, json_t *base, const job_t *j)
 		char *xml = changes_atom(s, r->th, &len), *err = NULL;
 		if (out_write(r->o, "thay-doi/atom.xml", xml, len, &err) < 0) {
 			loc_t loc = { 0 };
-			diag_error(r->d, &loc, "%s", err);
+			diag_error(r->d, &loc, "E090", "%s", err);
 			free(err);
 			atomic_store(&r->failed, 1);
 		}
@@ -661,7 +666,7 @@ static void copy_static(struct run *r)
 		char *err = NULL;
 		if (out_write(r->o, b.ptr, as->data, as->len, &err) < 0) {
 			loc_t loc = { 0 };
-			diag_error(r->d, &loc, "%s", err);
+			diag_error(r->d, &loc, "E090", "%s", err);
 			free(err);
 			r->failed = 1;
 		}
@@ -672,7 +677,7 @@ static void copy_static(struct run *r)
 		char *err = NULL;
 		if (out_write(r->o, f->rel, f->data, f->len, &err) < 0) {
 			loc_t loc = { f->path, 0, 0 };
-			diag_error(r->d, &loc, "%s", err);
+			diag_error(r->d, &loc, "E090", "%s", err);
 			free(err);
 			r->failed = 1;
 		}

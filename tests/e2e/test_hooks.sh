@@ -21,6 +21,10 @@ MD
 # same A B: the two folders hold the same files, byte for byte
 same() { diff -r "$1" "$2" >/dev/null; }
 
+# messages in the default language, Vietnamese, whatever the caller's locale
+export LANG=C.UTF-8
+unset LANGUAGE LC_ALL LC_MESSAGES
+
 ## 1. Objects only in the folders the environment names (a quarantine)
 
 W=$T/work
@@ -39,7 +43,7 @@ cp -r "$W/.git/objects" "$Q"
 rc=0
 ps check --repo "$B" --ref "$loose" 2>"$T/err" || rc=$?
 check "without the environment the commit is unknown (exit 2)" \
-	test "$rc" = 2 -a -n "$(grep 'unknown revision' "$T/err")"
+	test "$rc" = 2 -a -n "$(grep 'không có phiên bản' "$T/err")"
 check "GIT_OBJECT_DIRECTORY: check reads the commit" \
 	env GIT_OBJECT_DIRECTORY="$Q" "$PLANSITE" check --repo "$B" --ref "$loose"
 check "GIT_ALTERNATE_OBJECT_DIRECTORIES, second of two (one missing)" \
@@ -99,7 +103,8 @@ SH
 chmod +x "$T/slow-plansite"
 git -C "$S" config plansite.bin "$T/slow-plansite"
 git -C "$S" config plansite.out "$SITE"
-git -C "$S" config plansite.options "--base-url https://portal.example.gov.vn/"
+# --lang vi: the editors' language, whatever the server's locale says
+git -C "$S" config plansite.options "--lang vi --base-url https://portal.example.gov.vn/"
 
 C=$T/clone
 git clone -q "$S" "$C" 2>/dev/null
@@ -137,8 +142,9 @@ rc=0
 push "$C" origin HEAD:main || rc=$?
 cp "$T/push.out" "$T/refused.out"
 check "a push with broken YAML is refused" test "$rc" -ne 0
-check "git push shows the located message" \
-	grep -Eq "^remote: content/plans/bad\.md:[0-9]+:[0-9]+: " "$T/push.out"
+check "git push shows the located message, in Vietnamese with its fix" \
+	grep -Eq "^remote: content/plans/bad\.md:3:8: error: \[E[0-9]+\] .* gợi ý: " "$T/push.out"
+check "... and plansite's own summary in Vietnamese" grep -q "^remote: plansite: 1 lỗi" "$T/push.out"
 check "git push says in Vietnamese that it is refused and what to do" \
 	grep -q "remote: plansite: KHÔNG NHẬN lần đẩy lên nhánh \"main\"" "$T/push.out"
 check "... and how to fix it" grep -q "remote: Cách sửa: mở từng tệp ở trên" "$T/push.out"
@@ -212,7 +218,7 @@ quick() {
 	check "$tag: the second of the quick pushes is published" grep -q "Bản Z $tag" "$SITE/index.html"
 	check "$tag: Y was never built (Z was the tip when the lock was free)" \
 		test -z "$(grep -- "--ref $y " "$T/builds")" -a -n "$(grep -- "--ref $z " "$T/builds")"
-	"$PLANSITE" build --repo "$S" --ref "$z" --out "$T/fresh-$tag" --base-url https://portal.example.gov.vn/ 2>/dev/null
+	"$PLANSITE" build --repo "$S" --ref "$z" --out "$T/fresh-$tag" --lang vi --base-url https://portal.example.gov.vn/ 2>/dev/null
 	check "$tag: nothing mixed: the site is a build of Z, byte for byte" same "$SITE" "$T/fresh-$tag"
 	git -C "$C" pull -q --ff-only origin main
 }

@@ -26,6 +26,11 @@ int tmpl_set_add(tmpl_set_t *set, const char *name, const char *file,
 
 bool tmpl_set_has(const tmpl_set_t *set, const char *name);
 
+/* A partial or parent some template of the set names but the set lacks
+ * (borrowed, NULL when there is none), and in *user the template that
+ * names it; the first such template in name order. */
+const char *tmpl_set_missing(const tmpl_set_t *set, const char **user);
+
 /* Renders template `name` with ctx as the root context, appending to out.
  * Partials ({{>x}}) and parents ({{<x}}) are looked up in the same set; an
  * unknown partial renders as nothing, as the spec says.  {{x}} is

@@ -51,12 +51,12 @@ static out_t *live;
 static const char *why(int e)
 {
 	switch (e) {
-	case ENOSPC: return "ổ đĩa đã đầy hoặc hết inode (No space left on device)";
-	case EDQUOT: return "đã vượt hạn mức dung lượng (quota)";
-	case EROFS: return "hệ thống tệp chỉ cho đọc (read-only file system)";
+	case ENOSPC: return _("ổ đĩa đã đầy hoặc hết inode (No space left on device)");
+	case EDQUOT: return _("đã vượt hạn mức dung lượng (quota)");
+	case EROFS: return _("hệ thống tệp chỉ cho đọc (read-only file system)");
 	case EACCES:
-	case EPERM: return "không có quyền ghi (permission denied)";
-	case EIO: return "lỗi đọc/ghi của ổ đĩa (I/O error)";
+	case EPERM: return _("không có quyền ghi (permission denied)");
+	case EIO: return _("lỗi đọc/ghi của ổ đĩa (I/O error)");
 	default: return strerror(e);
 	}
 }
@@ -68,11 +68,14 @@ static int env_errno(int e)
 	       e == EMFILE || e == ENFILE || e == ENOMEM || e == EFBIG || e == ENOENT;
 }
 
-static const char hint_kept[] = "Trang đã xuất bản trước đó vẫn giữ nguyên";
+/* Translated where used: _(hint_kept). */
+static const char hint_kept[] = N_("Trang đã xuất bản trước đó vẫn giữ nguyên");
 
+/* Translated where used, with OUT_MARKER for %s: xgettext cannot see
+ * through a macro pasted into the literal. */
 static const char hint_pick[] =
-	"hãy chọn một thư mục chưa có, một thư mục trống hoặc một thư mục mà plansite đã xuất bản trước đó "
-	"(có tệp " OUT_MARKER "); không có gì bị thay đổi";
+	N_("hãy chọn một thư mục chưa có, một thư mục trống hoặc một thư mục mà plansite đã xuất bản trước đó "
+	   "(có tệp %s); không có gì bị thay đổi");
 
 /* ---- leftovers of interrupted builds ------------------------------------ */
 
@@ -210,7 +213,7 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 		dl--;
 	o->dir = xstrndup(dir, dl);
 	o->shown = xstrdup(o->dir);
-	char *target = NULL, *why_not = NULL;
+	char *target = NULL, *why_not = NULL, *pick = NULL;
 	struct stat st;
 	if (lstat(o->dir, &st) == 0 && S_ISLNK(st.st_mode)) {
 		char *labs = outtree_abs(o->dir, 0);
@@ -223,22 +226,22 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 		free(lp);
 		free(labs);
 		if (!target || o->lpfd < 0) {
-			*err = outtree_fmt("--out %s là một liên kết tượng trưng trỏ tới nơi không có thư mục cha; "
-				   "hãy sửa liên kết đó",
+			*err = outtree_fmt(_("--out %s là một liên kết tượng trưng trỏ tới nơi không có thư mục cha; "
+				   "hãy sửa liên kết đó"),
 				   o->shown);
 			goto fail;
 		}
 	} else {
 		target = outtree_abs(o->dir, 1);
 		if (!target) {
-			*err = outtree_fmt("--out %s: thư mục cha của nó không tồn tại; hãy tạo nó trước", o->shown);
+			*err = outtree_fmt(_("--out %s: thư mục cha của nó không tồn tại; hãy tạo nó trước"), o->shown);
 			goto fail;
 		}
 	}
 	if ((why_not = outtree_refusal(o->shown, target, g)))
 		goto refuse;
 	if (!strcmp(target, "/")) {
-		why_not = outtree_fmt("--out %s là thư mục gốc \"/\"", o->shown);
+		why_not = outtree_fmt(_("--out %s là thư mục gốc \"/\""), o->shown);
 		goto refuse;
 	}
 	split(target, &o->parent, &o->base);
@@ -250,7 +253,7 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 	o->pfd = open(o->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct stat pst;
 	if (o->pfd < 0 || fstat(o->pfd, &pst) < 0) {
-		*err = outtree_fmt("không mở được thư mục %s: %s; %s", o->parent, why(errno), hint_kept);
+		*err = outtree_fmt(_("không mở được thư mục %s: %s; %s"), o->parent, why(errno), _(hint_kept));
 		goto fail;
 	}
 	int tfd = openat(o->pfd, o->base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -263,9 +266,9 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 			goto refuse;
 	} else if (errno != ENOENT) {
 		if (fstatat(o->pfd, o->base, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
-			why_not = outtree_fmt("--out %s đã có và không phải là thư mục", o->shown);
+			why_not = outtree_fmt(_("--out %s đã có và không phải là thư mục"), o->shown);
 		else
-			why_not = outtree_fmt("không mở được --out %s: %s", o->shown, why(errno));
+			why_not = outtree_fmt(_("không mở được --out %s: %s"), o->shown, why(errno));
 		goto refuse;
 	}
 
@@ -288,8 +291,8 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 	pthread_mutex_unlock(&live_mu);
 	flock(o->pfd, LOCK_UN);
 	if (!made || o->dfd < 0) {
-		*err = outtree_fmt("không tạo được thư mục tạm %s/%s: %s; %s", o->parent, o->staging, why(merr),
-			   hint_kept);
+		*err = outtree_fmt(_("không tạo được thư mục tạm %s/%s: %s; %s"), o->parent, o->staging, why(merr),
+			   _(hint_kept));
 		goto fail;
 	}
 	/* the new site keeps the old one's group and mode (setgid included,
@@ -298,16 +301,17 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 	struct stat sst;
 	if (o->exists && fstat(o->dfd, &sst) == 0 && sst.st_gid != o->tst.st_gid &&
 	    fchown(o->dfd, (uid_t)-1, o->tst.st_gid) < 0) {
-		*err = outtree_fmt("không giữ được nhóm (group) của --out %s: %s; %s", o->shown, why(errno), hint_kept);
+		*err = outtree_fmt(_("không giữ được nhóm (group) của --out %s: %s; %s"), o->shown, why(errno),
+			   _(hint_kept));
 		goto fail;
 	}
 	if (o->exists && fchmod(o->dfd, (o->tst.st_mode & 07777) | S_IRWXU) < 0) {
-		*err = outtree_fmt("không giữ được quyền của --out %s: %s; %s", o->shown, why(errno), hint_kept);
+		*err = outtree_fmt(_("không giữ được quyền của --out %s: %s; %s"), o->shown, why(errno), _(hint_kept));
 		goto fail;
 	}
 	char *e2 = NULL;
 	if (out_write(o, OUT_MARKER, marker_text, sizeof marker_text - 1, &e2) < 0) {
-		*err = outtree_fmt("%s; %s", e2, hint_kept);
+		*err = outtree_fmt("%s; %s", e2, _(hint_kept));
 		free(e2);
 		goto fail;
 	}
@@ -315,7 +319,9 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 	*op = o;
 	return 0;
 refuse:
-	*err = outtree_fmt("%s; %s", why_not, hint_pick);
+	pick = outtree_fmt(_(hint_pick), OUT_MARKER);
+	*err = outtree_fmt("%s; %s", why_not, pick);
+	free(pick);
 	free(why_not);
 fail:
 	free(target);
@@ -354,7 +360,7 @@ static void fail_env(out_t *o, int e, char **err, int locked)
 	if (!locked)
 		pthread_mutex_lock(&o->mu);
 	if (!o->fail)
-		o->fail = outtree_fmt("không ghi được vào thư mục tạm của --out %s: %s", o->shown, why(e));
+		o->fail = outtree_fmt(_("không ghi được vào thư mục tạm của --out %s: %s"), o->shown, why(e));
 	*err = xstrdup(o->fail);
 	if (!locked)
 		pthread_mutex_unlock(&o->mu);
@@ -400,7 +406,7 @@ int out_open(out_t *o, const char *rel, char **err)
 	int fd = -1;
 	pthread_mutex_lock(&o->mu);
 	if (o->fail || o->dead) {
-		*err = xstrdup(o->fail ? o->fail : "plansite đang dừng");
+		*err = xstrdup(o->fail ? o->fail : _("plansite đang dừng"));
 		goto out;
 	}
 	const char *slash = strrchr(rel, '/');
@@ -484,8 +490,8 @@ int out_failed(out_t *o, char **err)
 	pthread_mutex_lock(&o->mu);
 	int failed = o->fail != NULL;
 	if (failed)
-		*err = outtree_fmt("%s; %s. Hãy giải phóng chỗ trống hoặc cấp quyền ghi cho thư mục %s rồi chạy lại.",
-			   o->fail, hint_kept, o->parent);
+		*err = outtree_fmt(_("%s; %s. Hãy giải phóng chỗ trống hoặc cấp quyền ghi cho thư mục %s rồi chạy lại."),
+			   o->fail, _(hint_kept), o->parent);
 	pthread_mutex_unlock(&o->mu);
 	return failed;
 }
@@ -511,14 +517,14 @@ static int publish_two_renames(out_t *o, char **old, char **err)
 	char *name = outtree_fmt("%s.old-%ld", o->base, (long)getpid());
 	outtree_rm(o->pfd, name);
 	if (renameat(o->pfd, o->base, o->pfd, name) < 0) {
-		*err = outtree_fmt("không thay được --out %s: %s", o->shown, why(errno));
+		*err = outtree_fmt(_("không thay được --out %s: %s"), o->shown, why(errno));
 		free(name);
 		return -1;
 	}
 	if (renameat(o->pfd, o->staging, o->pfd, o->base) < 0) {
 		int e = errno;
 		renameat(o->pfd, name, o->pfd, o->base);
-		*err = outtree_fmt("không thay được --out %s: %s", o->shown, why(e));
+		*err = outtree_fmt(_("không thay được --out %s: %s"), o->shown, why(e));
 		free(name);
 		return -1;
 	}
@@ -533,7 +539,7 @@ static int publish_link(out_t *o, char **old, char **err)
 	char tbuf[PATH_MAX];
 	ssize_t tn = readlinkat(o->lpfd, o->link, tbuf, sizeof tbuf - 1);
 	if (tn <= 0) {
-		*err = outtree_fmt("không đọc được liên kết --out %s: %s", o->shown, why(errno));
+		*err = outtree_fmt(_("không đọc được liên kết --out %s: %s"), o->shown, why(errno));
 		return -1;
 	}
 	tbuf[tn] = '\0';
@@ -549,7 +555,7 @@ static int publish_link(out_t *o, char **old, char **err)
 	char *tmp = outtree_fmt("%s.plansite-link-%ld", o->link, (long)getpid());
 	int rc = -1;
 	if (renameat(o->pfd, o->staging, o->pfd, site) < 0) {
-		*err = outtree_fmt("không đổi tên được thư mục tạm %s: %s", o->staging, why(errno));
+		*err = outtree_fmt(_("không đổi tên được thư mục tạm %s: %s"), o->staging, why(errno));
 		goto out;
 	}
 	free(o->staging);
@@ -563,11 +569,11 @@ static int publish_link(out_t *o, char **old, char **err)
 	}
 	unlinkat(o->lpfd, tmp, 0);
 	if (symlinkat(text, o->lpfd, tmp) < 0) {
-		*err = outtree_fmt("không tạo được liên kết mới cho --out %s: %s", o->shown, why(errno));
+		*err = outtree_fmt(_("không tạo được liên kết mới cho --out %s: %s"), o->shown, why(errno));
 		goto out;
 	}
 	if (renameat(o->lpfd, tmp, o->lpfd, o->link) < 0) {
-		*err = outtree_fmt("không chuyển được liên kết --out %s: %s", o->shown, why(errno));
+		*err = outtree_fmt(_("không chuyển được liên kết --out %s: %s"), o->shown, why(errno));
 		unlinkat(o->lpfd, tmp, 0);
 		goto out;
 	}
@@ -596,20 +602,20 @@ int out_commit(out_t *o, char **err)
 	char *old = NULL, *m = NULL, *e = NULL;
 	pthread_mutex_lock(&o->mu);
 	if (o->dead || o->fail) {
-		e = xstrdup(o->fail ? o->fail : "plansite đang dừng");
+		e = xstrdup(o->fail ? o->fail : _("plansite đang dừng"));
 		pthread_mutex_unlock(&o->mu);
 		goto out;
 	}
 	/* the mode it had, now that nothing more is written */
 	if (o->exists && fchmod(o->dfd, o->tst.st_mode & 07777) < 0) {
-		e = outtree_fmt("không giữ được quyền của --out %s: %s", o->shown, why(errno));
+		e = outtree_fmt(_("không giữ được quyền của --out %s: %s"), o->shown, why(errno));
 		pthread_mutex_unlock(&o->mu);
 		goto out;
 	}
 	flock(o->pfd, LOCK_EX);
 	char *target = outtree_fmt("%s/%s", strcmp(o->parent, "/") ? o->parent : "", o->base);
 	if (o->exists && (m = outtree_mount_under(target, 0))) {
-		e = outtree_fmt("--out %s có một hệ thống tệp được gắn (mount) bên trong: %s; plansite không xóa nó",
+		e = outtree_fmt(_("--out %s có một hệ thống tệp được gắn (mount) bên trong: %s; plansite không xóa nó"),
 			o->shown, m);
 	} else if (o->link) {
 		rc = publish_link(o, &old, &e);
@@ -617,7 +623,7 @@ int out_commit(out_t *o, char **err)
 		if (renameat(o->pfd, o->staging, o->pfd, o->base) == 0)
 			rc = 0;
 		else
-			e = outtree_fmt("không tạo được --out %s: %s", o->shown, why(errno));
+			e = outtree_fmt(_("không tạo được --out %s: %s"), o->shown, why(errno));
 	} else if (renameat2(o->pfd, o->staging, o->pfd, o->base, RENAME_EXCHANGE) == 0) {
 		/* one rename swaps both folders: readers see the old site or
 		 * the new one, never a mix */
@@ -626,7 +632,7 @@ int out_commit(out_t *o, char **err)
 	} else if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) {
 		rc = publish_two_renames(o, &old, &e);
 	} else {
-		e = outtree_fmt("không thay được --out %s: %s", o->shown, why(errno));
+		e = outtree_fmt(_("không thay được --out %s: %s"), o->shown, why(errno));
 	}
 	free(target);
 	free(m);
@@ -641,7 +647,7 @@ int out_commit(out_t *o, char **err)
 out:
 	free(old);
 	if (rc < 0) {
-		*err = outtree_fmt("%s; %s", e, hint_kept);
+		*err = outtree_fmt("%s; %s", e, _(hint_kept));
 		out_abort(o);
 	} else {
 		out_free(o);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "util.h"
 
 char *outtree_fmt(const char *f, ...)
@@ -236,11 +237,11 @@ static char *scan_site(int fd, const char *rel, dev_t dev, int depth)
 	if (fstat(fd, &st) < 0)
 		return outtree_fmt("%s (%s)", rel, strerror(errno));
 	if (st.st_dev != dev)
-		return outtree_fmt("%s là một hệ thống tệp khác được gắn (mount) vào đây", rel);
+		return outtree_fmt(_("%s là một hệ thống tệp khác được gắn (mount) vào đây"), rel);
 	if (git_at(fd))
-		return outtree_fmt("%s chứa một kho Git", rel);
+		return outtree_fmt(_("%s chứa một kho Git"), rel);
 	if (depth > 200)
-		return outtree_fmt("%s lồng quá sâu", rel);
+		return outtree_fmt(_("%s lồng quá sâu"), rel);
 	DIR *d = outtree_list(fd);
 	if (!d)
 		return outtree_fmt("%s (%s)", rel, strerror(errno));
@@ -293,17 +294,17 @@ char *outtree_refusal(const char *shown, const char *t, const out_guard_t *g)
 		free(c);
 	}
 	if (!strcmp(t, "/"))
-		why_not = outtree_fmt("--out %s là thư mục gốc \"/\"", shown);
+		why_not = outtree_fmt(_("--out %s là thư mục gốc \"/\""), shown);
 	else if (cwd && within(t, cwd))
-		why_not = outtree_fmt("--out %s là thư mục hiện tại hoặc chứa nó (%s)", shown, cwd);
+		why_not = outtree_fmt(_("--out %s là thư mục hiện tại hoặc chứa nó (%s)"), shown, cwd);
 	for (int i = 0; i < 3 && !why_not; i++)
 		if (real[i] && within(t, real[i]))
-			why_not = outtree_fmt("--out %s là hoặc chứa kho Git của nội dung (%s)", shown, real[i]);
+			why_not = outtree_fmt(_("--out %s là hoặc chứa kho Git của nội dung (%s)"), shown, real[i]);
 	for (int i = 1; i < 3 && !why_not; i++)
 		if (real[i] && within(real[i], t))
-			why_not = outtree_fmt("--out %s nằm trong thư mục Git của kho nội dung (%s)", shown, real[i]);
+			why_not = outtree_fmt(_("--out %s nằm trong thư mục Git của kho nội dung (%s)"), shown, real[i]);
 	if (!why_not && content && (within(t, content) || within(content, t)))
-		why_not = outtree_fmt("--out %s là, chứa hoặc nằm trong thư mục nội dung (%s)", shown, content);
+		why_not = outtree_fmt(_("--out %s là, chứa hoặc nằm trong thư mục nội dung (%s)"), shown, content);
 	free(content);
 	for (int i = 0; i < 3; i++)
 		free(real[i]);
@@ -319,27 +320,27 @@ char *outtree_check(const char *shown, const char *t, int fd, const struct stat 
 	int point = st->st_dev != pdev || (m && !strcmp(m, t));
 	free(m);
 	if (point)
-		return outtree_fmt("--out %s là một điểm gắn kết (mount point): thư mục đó không thể được thay thế "
-			   "trong một bước; hãy xuất bản vào một thư mục con của nó",
+		return outtree_fmt(_("--out %s là một điểm gắn kết (mount point): thư mục đó không thể được thay thế "
+			   "trong một bước; hãy xuất bản vào một thư mục con của nó"),
 			   shown);
 	if ((m = outtree_mount_under(t, 1))) {
-		char *r = outtree_fmt("--out %s có một hệ thống tệp được gắn (mount) bên trong: %s; plansite không xóa "
-			      "nó, hãy gỡ nó ra hoặc chọn thư mục khác",
+		char *r = outtree_fmt(_("--out %s có một hệ thống tệp được gắn (mount) bên trong: %s; plansite không xóa "
+			      "nó, hãy gỡ nó ra hoặc chọn thư mục khác"),
 			      shown, m);
 		free(m);
 		return r;
 	}
 	if (git_at(fd))
-		return outtree_fmt("--out %s là một kho Git", shown);
+		return outtree_fmt(_("--out %s là một kho Git"), shown);
 	if (empty_dir(fd))
 		return NULL;
 	if (!outtree_is_file_at(fd, OUT_MARKER))
-		return outtree_fmt("--out %s đã có tệp nhưng không phải trang do plansite tạo (không có tệp %s); "
-			   "nếu đó là trang của một phiên bản plansite cũ, hãy xóa thư mục đó rồi chạy lại",
+		return outtree_fmt(_("--out %s đã có tệp nhưng không phải trang do plansite tạo (không có tệp %s); "
+			   "nếu đó là trang của một phiên bản plansite cũ, hãy xóa thư mục đó rồi chạy lại"),
 			   shown, OUT_MARKER);
 	char *bad = scan_site(fd, shown, st->st_dev, 0);
 	if (bad) {
-		char *r = outtree_fmt("--out %s không thể thay thế: %s", shown, bad);
+		char *r = outtree_fmt(_("--out %s không thể thay thế: %s"), shown, bad);
 		free(bad);
 		return r;
 	}

@@ -88,6 +88,18 @@ fault "--out the content folder is refused" refused "$R/content"
 fault "--out the folder above the work tree is refused" refused "$T"
 mkdir -p "$T/home/an/Documents" && echo "thư" >"$T/home/an/Documents/thu.txt" && echo x >"$T/home/an/.bashrc"
 fault "--out a home folder with files is refused" refused "$T/home/an"
+# the refusal in the language of the messages: Vietnamese with no locale,
+# English with --lang en or an English locale, nothing Vietnamese left
+fault "... in Vietnamese by default (no locale)" eval '(unset LANG LANGUAGE LC_ALL LC_MESSAGES; refused "$T/home/an") &&
+	grep -q "đã có tệp nhưng không phải trang do plansite tạo (không có tệp .plansite-site)" "$ERR" &&
+	grep -q "không có gì bị thay đổi$" "$ERR"'
+en_refusal() {
+	grep -q "plansite: error: --out $T/home/an already holds files but is not a site plansite built (it has no .plansite-site file)" "$ERR" &&
+		grep -q "; choose a folder that does not exist yet, .*; nothing was changed$" "$ERR" &&
+		! LC_ALL=C grep -q '[^ -~]' "$ERR"
+}
+fault "... in English with --lang en" eval 'LANG=vi_VN.UTF-8 refused "$T/home/an" --lang en && en_refusal'
+fault "... in English with LANG=en_US.UTF-8" eval '(unset LANGUAGE LC_ALL LC_MESSAGES; LANG=en_US.UTF-8 refused "$T/home/an") && en_refusal'
 echo "ghi chú" >"$T/cwd/note.txt"
 fault "--out the current folder is refused" refused .
 fault "--out the current folder's parent is refused" refused ..

@@ -571,21 +571,36 @@ static int roll_cmp(const void *x, const void *y)
 	return a->plan < b->plan ? -1 : a->plan > b->plan;
 }
 
-static void collect_plans(const doc_t *dc, strmap_t *seen, const plan_t ***v, size_t *n, size_t *cap,
-			  int depth)
+/* The plans at or below a document, each once, on an explicit stack (no
+ * depth limit). */
+static void collect_plans(const doc_t *top, strmap_t *seen, const plan_t ***v, size_t *n, size_t *cap)
 {
-	if (depth > 64 || strmap_get(seen, dc->key))
-		return;
-	strmap_put(seen, dc->key, (void *)dc);
-	if (dc->plan) {
-		if (*n == *cap) {
-			*cap = *cap ? 2 * *cap : 16;
-			*v = xrealloc(*v, *cap * sizeof(**v));
+	size_t ns = 0, caps = 16;
+	const doc_t **stack = xmalloc(caps * sizeof(*stack));
+	strmap_put(seen, top->key, (void *)top);
+	stack[ns++] = top;
+	while (ns) {
+		const doc_t *dc = stack[--ns];
+		if (dc->plan) {
+			if (*n == *cap) {
+				*cap = *cap ? 2 * *cap : 16;
+				*v = xrealloc(*v, *cap * sizeof(**v));
+			}
+			(*v)[(*n)++] = dc->plan;
 		}
-		(*v)[(*n)++] = dc->plan;
+		for (size_t i = 0; i < dc->ndown; i++) {
+			const doc_t *c = dc->down[i];
+			if (strmap_get(seen, c->key))
+				continue;
+			strmap_put(seen, c->key, (void *)c);
+			if (ns == caps) {
+				caps *= 2;
+				stack = xrealloc(stack, caps * sizeof(*stack));
+			}
+			stack[ns++] = c;
+		}
 	}
-	for (size_t i = 0; i < dc->ndown; i++)
-		collect_plans(dc->down[i], seen, v, n, cap, depth + 1);
+	free(stack);
 }
 
 /* The document's percent done at each commit that changed one of the plans
@@ -595,7 +610,7 @@ static void doc_series(struct walk *w, const doc_t *dc)
 	strmap_t seen = STRMAP_INIT;
 	const plan_t **pl = NULL;
 	size_t np = 0, cap = 0;
-	collect_plans(dc, &seen, &pl, &np, &cap, 0);
+	collect_plans(dc, &seen, &pl, &np, &cap);
 	strmap_free(&seen);
 	size_t total = 0;
 	const hplan_hist_t **hh = xmalloc((np + 1) * sizeof(*hh));
@@ -639,6 +654,12 @@ out:
 }
 
 /* ---- the walk ---- */
+
+static int doc_topo_desc(const void *a, const void *b)
+{
+	const doc_t *x = *(const doc_t *const *)a, *y = *(const doc_t *const *)b;
+	return x->topo < y->topo ? 1 : x->topo > y->topo ? -1 : 0;
+}
 
 static void finish(struct walk *w)
 {
@@ -691,9 +712,24 @@ static void finish(struct walk *w)
 		qsort(w->weeks, w->nweeks, sizeof(*w->weeks), week_cmp);
 	h->weeks = w->weeks;
 	h->nweeks = w->nweeks;
-	for (size_t i = 0; i < s->ndocs; i++)
-		if (!s->docs[i]->plan)
-			doc_series(w, s->docs[i]);
+	/* bottom up, so a document implemented by a single other document
+	 * (not a plan) shares that one's series: a long chain costs one pass */
+	const doc_t **v = xmalloc((s->ndocs + 1) * sizeof(*v));
+	memcpy(v, s->docs, s->ndocs * sizeof(*v));
+	qsort(v, s->ndocs, sizeof(*v), doc_topo_desc);
+	for (size_t i = 0; i < s->ndocs; i++) {
+		const doc_t *dc = v[i];
+		if (dc->plan)
+			continue;
+		if (dc->ndown == 1 && !dc->down[0]->plan) {
+			hseries_t *ser = strmap_get(&h->by_doc, dc->down[0]->key);
+			if (ser)
+				strmap_put(&h->by_doc, dc->key, ser);
+			continue;
+		}
+		doc_series(w, dc);
+	}
+	free(v);
 }
 
 static void walk_commit(struct walk *w, const hcommit_t *cm)

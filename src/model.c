@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 
@@ -636,6 +637,8 @@ static void parse_site(struct ctx *c, site_t *s, const rfile_t *f)
 	}
 }
 
+enum { STATIC_NAME_MAX = 200 };   /* bytes of one path component, < NAME_MAX */
+
 static int plan_cmp(const void *x, const void *y)
 {
 	const plan_t *a = *(plan_t *const *)x, *b = *(plan_t *const *)y;
@@ -718,6 +721,40 @@ static void parse_plans(arena_t *a, diag_t *d, const snap_t *snap, const model_o
 	}
 }
 
+/* A file under static/ is published as it is, from the portal's own
+ * address: a page or an image that can carry script (.html, .svg, .xml)
+ * would run it with the portal's origin, so it is reported (an error with
+ * --strict).  A name longer than a folder entry can be is an error here, at
+ * the file, rather than a failure to write it later. */
+static void check_static(struct ctx *c, const rfile_t *f)
+{
+	static const char *const active[] = { ".html", ".htm", ".xhtml", ".svg", ".xml", NULL };
+	loc_t loc = { f->path, 0, 0 };
+	const char *base = strrchr(f->rel, '/');
+	base = base ? base + 1 : f->rel;
+	for (const char *p = f->rel, *q; *p; p = q + (*q == '/')) {
+		q = strchr(p, '/');
+		if (!q)
+			q = p + strlen(p);
+		if (q - p > STATIC_NAME_MAX) {
+			diag_error(c->d, &loc, "tên tệp hoặc thư mục dài %d byte, quá giới hạn %d byte: "
+				   "hãy đặt tên ngắn hơn", (int)(q - p), STATIC_NAME_MAX);
+			return;
+		}
+	}
+	const char *dot = strrchr(base, '.');
+	for (size_t i = 0; dot && active[i]; i++)
+		if (!strcasecmp(dot, active[i])) {
+			if (c->o->strict)
+				diag_error(c->d, &loc, "tệp %s có thể chứa mã chạy trên trang của cổng: "
+					   "hãy đăng dưới dạng PDF hoặc ảnh PNG/JPEG, hoặc nén thành .zip", f->rel);
+			else
+				diag_warning(c->d, &loc, "tệp %s có thể chứa mã chạy trên trang của cổng: "
+					     "hãy đăng dưới dạng PDF hoặc ảnh PNG/JPEG, hoặc nén thành .zip", f->rel);
+			return;
+		}
+}
+
 site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t *o)
 {
 	struct ctx c = { a, d, o };
@@ -743,6 +780,8 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 			s->templates[s->ntemplates++] = f;
 		}
 	}
+	for (size_t i = 0; i < s->nstatics; i++)
+		check_static(&c, s->statics[i]);
 	plan_t **parsed = xcalloc(nplanfiles + 1, sizeof(plan_t *));
 	parse_plans(a, d, snap, o, plan_idx, nplanfiles, parsed);
 	for (size_t i = 0; i < nplanfiles; i++) {

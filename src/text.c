@@ -539,6 +539,21 @@ char *text_slug(const char *s)
 		}
 	}
 	free(f);
+	/* a folder name must stay well under NAME_MAX (255 bytes): a long one
+	 * keeps its first words and gains a hash of the whole name, so two long
+	 * names sharing a beginning still get two slugs, the same every build */
+	if (b.len > TEXT_SLUG_MAX) {
+		size_t cut = TEXT_SLUG_MAX - 9;
+		while (cut > TEXT_SLUG_MAX / 2 && b.ptr[cut] != '-')
+			cut--;
+		if (b.ptr[cut] != '-')
+			cut = TEXT_SLUG_MAX - 9;
+		while (cut > 0 && b.ptr[cut - 1] == '-')
+			cut--;
+		b.len = cut;
+		b.ptr[cut] = 0;
+		buf_printf(&b, "-%08x", (unsigned)(hash_bytes(s, strlen(s)) & 0xffffffffu));
+	}
 	return buf_detach(&b);
 }
 

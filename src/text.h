@@ -26,7 +26,11 @@ char *text_docnum_key(const char *s);
 
 /* A URL slug: folded to ASCII (đ -> d, diacritics dropped), lower-cased, each
  * run of other characters turned into one '-', no leading or trailing '-'.
- * "185/KH-SDT&TG" -> "185-kh-sdt-tg".  Empty input gives "".  malloc'd. */
+ * "185/KH-SDT&TG" -> "185-kh-sdt-tg".  Empty input gives "".  A slug longer
+ * than TEXT_SLUG_MAX bytes is cut at a word before it and ends in "-" and 8
+ * hex digits of a hash of the whole input (unique, reproducible, far below
+ * NAME_MAX).  malloc'd. */
+enum { TEXT_SLUG_MAX = 80 };
 char *text_slug(const char *s);
 
 /* Search folding, the one definition shared with the theme's JavaScript:

@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "due.h"
 #include "serve.h"
+#include "url.h"
 
 static const char usage[] =
 	"usage: plansite build [options]    build the site into --out (default public)\n"
@@ -71,13 +72,19 @@ static int apply(int c, const char *arg, const char *word, build_opts_t *bo, int
 	case O_THEME: bo->theme = arg; return 0;
 	case O_OUT: bo->out = arg; return 0;
 	case O_STRICT: bo->strict = true; return 0;
-	case O_BASE:
-		if (strncmp(arg, "https://", 8) && strncmp(arg, "http://", 7)) {
-			fprintf(stderr, "plansite: --base-url wants an http:// or https:// address, not \"%s\"\n", arg);
+	case O_BASE: {
+		char *norm;
+		const char *why;
+		if (url_base_normalise(arg, &norm, &why) < 0) {
+			fprintf(stderr, "plansite: error: --base-url \"%s\" không dùng được: %s\n", arg, why);
 			return 2;
 		}
-		bo->base_url = arg;
+		/* lives as long as the run, like argv */
+		static char *kept;
+		free(kept);
+		bo->base_url = kept = norm;
 		return 0;
+	}
 	case O_ASOF:
 		if (date_parse_iso(arg, &bo->as_of) < 0) {
 			fprintf(stderr, "plansite: --as-of wants a date YYYY-MM-DD, not \"%s\"\n", arg);

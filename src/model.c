@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "text.h"
+#include "url.h"
 
 struct ctx {
 	arena_t *a;
@@ -615,6 +616,18 @@ static void parse_site(struct ctx *c, site_t *s, const rfile_t *f)
 	s->params = params_of(c, root, known);
 	/* addresses end up in href attributes: only web addresses, never a
 	 * javascript: or data: URL */
+	if (s->base_url) {
+		char *norm;
+		const char *why;
+		if (url_base_normalise(s->base_url, &norm, &why) < 0) {
+			diag_error(c->d, &ynode_get(root, "base_url")->loc,
+				   "base_url \"%s\" không dùng được: %s", s->base_url, why);
+			s->base_url = NULL;
+		} else {
+			s->base_url = arena_strdup(c->a, norm);
+			free(norm);
+		}
+	}
 	static const char *const urls[] = { "base_url", "repo_url" };
 	const char **fields[] = { &s->base_url, &s->repo_url };
 	for (size_t i = 0; i < 2; i++) {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -33,6 +34,11 @@
 #define DEBOUNCE_MAX_MS 1000 /* ... but never postpone a build longer */
 #define REF_POLL_MS 500
 #define KEEPALIVE_S 15       /* SSE comment so proxies and clients see a live stream */
+#define TIMEOUT_S 30         /* a connection silent this long is closed */
+#define MAX_CONN 4000        /* connections at once, at most */
+#define PER_IP 2000          /* of them from one address */
+#define FD_MARGIN 256        /* descriptors kept for the builds */
+#define STACK_BYTES (512 * 1024)
 
 /* Added before </body> of every built page (build_run injects it), never
  * in `plansite build` output.  EventSource reconnects by itself when the
@@ -64,6 +70,7 @@ typedef struct {
 	char *tmp;                /* the private temporary folder */
 	char *base_url;           /* http://127.0.0.1:PORT/ unless --base-url */
 	unsigned long nbuilds;
+	int port;
 } server_t;
 
 static long long now_ms(void)
@@ -472,6 +479,23 @@ static enum MHD_Result serve_events(server_t *sv, struct MHD_Connection *c, int 
 	return reply(c, MHD_HTTP_OK, r, "text/event-stream; charset=utf-8");
 }
 
+/* The Host header names this server: 127.0.0.1:PORT or localhost:PORT
+ * (any case), nothing else. */
+static int host_ok(const server_t *sv, const char *host)
+{
+	if (!host)
+		return 0;
+	const char *colon = strrchr(host, ':');
+	if (!colon)
+		return 0;
+	size_t n = (size_t)(colon - host);
+	if (!(n == 9 && !strncmp(host, "127.0.0.1", 9)) && !(n == 9 && !strncasecmp(host, "localhost", 9)))
+		return 0;
+	char want[16];
+	snprintf(want, sizeof want, "%d", sv->port);
+	return !strcmp(colon + 1, want);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -481,6 +505,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)version;
 	(void)upload;
 	int head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
+	/* a page on another site that resolves its own name to 127.0.0.1 (DNS
+	 * rebinding) must not read the drafts: only our own names are answered */
+	if (!host_ok(sv, MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
+		return reply_text(c, MHD_HTTP_MISDIRECTED_REQUEST,
+				  "421 Misdirected Request: open http://127.0.0.1:PORT/ or http://localhost:PORT/\n");
 	/* refused at once, without reading a body (MHD then closes the connection) */
 	if (!head && strcmp(method, MHD_HTTP_METHOD_GET))
 		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "405 Method Not Allowed\n");
@@ -602,6 +631,27 @@ static int port_error(int port)
 	return e;
 }
 
+/* How many connections the server takes: all the descriptors the process
+ * may open (the soft limit raised to the hard one), less a margin for the
+ * builds, up to MAX_CONN. */
+static unsigned connection_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 256;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+		if (want > rl.rlim_cur) {
+			struct rlimit r2 = { want, rl.rlim_max };
+			if (setrlimit(RLIMIT_NOFILE, &r2) == 0)
+				rl.rlim_cur = want;
+		}
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > MAX_CONN + FD_MARGIN)
+		return MAX_CONN;
+	return rl.rlim_cur > FD_MARGIN + 16 ? (unsigned)(rl.rlim_cur - FD_MARGIN) : 16;
+}
+
 int serve_run(const build_opts_t *o, int port)
 {
 	int rc = 2;
@@ -686,12 +736,23 @@ int serve_run(const build_opts_t *o, int port)
 		goto out;
 
 	struct sockaddr_in addr = loopback(port);
-	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
+	sv.port = port;
+	unsigned limit = connection_limit();
+	/* poll, not select: no FD_SETSIZE ceiling; a thread per connection with
+	 * a small stack, so a thousand idle or half-sent requests (slowloris)
+	 * neither exhaust the connections nor block a real one; each client
+	 * address gets at most PER_IP of them, and a request that stalls is
+	 * dropped after TIMEOUT_S (the event stream speaks every KEEPALIVE_S) */
+	daemon = MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_THREAD_PER_CONNECTION,
 				  (uint16_t)port, NULL, NULL, on_request, &sv,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 				  MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
 				  MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1,
-				  MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
+				  MHD_OPTION_CONNECTION_LIMIT, limit,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, limit > PER_IP ? (unsigned)PER_IP : limit,
+				  MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK_BYTES,
+				  MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 				  MHD_OPTION_END);
 	if (!daemon) {
 		fprintf(stderr, "plansite: error: cannot start the server on 127.0.0.1:%d "

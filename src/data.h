@@ -22,7 +22,9 @@ json_t *data_describe(void);
 /* One plan as plans.json describes it (a new reference). */
 json_t *data_plan_json(const site_t *s, const plan_t *p);
 
-/* One CSV field with RFC 4180 quoting. */
+/* One CSV field with RFC 4180 quoting; a field starting with =, +, -, @,
+ * a tab or a CR gets a leading ' (and quotes) so spreadsheets show it as
+ * text instead of running it as a formula. */
 void data_csv_field(buf_t *b, const char *s);
 
 #endif

@@ -715,7 +715,8 @@ static void finish(struct walk *w)
 	/* bottom up, so a document implemented by a single other document
 	 * (not a plan) shares that one's series: a long chain costs one pass */
 	const doc_t **v = xmalloc((s->ndocs + 1) * sizeof(*v));
-	memcpy(v, s->docs, s->ndocs * sizeof(*v));
+	if (s->ndocs)
+		memcpy(v, s->docs, s->ndocs * sizeof(*v));
 	qsort(v, s->ndocs, sizeof(*v), doc_topo_desc);
 	for (size_t i = 0; i < s->ndocs; i++) {
 		const doc_t *dc = v[i];

@@ -77,7 +77,8 @@ static void rollup_all(site_t *s)
 	doc_t **v = xmalloc((n + 1) * sizeof(*v));
 	doc_t **stack = xmalloc((n + 1) * sizeof(*stack));
 	bool *tree = xcalloc(n + 1, sizeof(bool));
-	memcpy(v, s->docs, n * sizeof(*v));
+	if (n)
+		memcpy(v, s->docs, n * sizeof(*v));
 	qsort(v, n, sizeof(*v), by_topo_desc);
 	for (size_t i = 0; i < n; i++)
 		v[i]->visit = 0;

@@ -30,6 +30,8 @@
 
 #define EVENTS_PATH "/__plansite/events"
 #define STATUS_PATH "/__plansite/status"
+#define RELOAD_JS_PATH "/__plansite/reload.js"
+#define OVERLAY_CSS_PATH "/__plansite/overlay.css"
 #define DEBOUNCE_MS 100      /* quiet time after the last file event */
 #define DEBOUNCE_MAX_MS 1000 /* ... but never postpone a build longer */
 #define REF_POLL_MS 500
@@ -41,12 +43,21 @@
 #define STACK_BYTES (512 * 1024)
 
 /* Added before </body> of every built page (build_run injects it), never
- * in `plansite build` output.  EventSource reconnects by itself when the
- * server restarts. */
+ * in `plansite build` output.  Files, not inline code: pages forbid inline
+ * script and style (their Content-Security-Policy).  EventSource reconnects
+ * by itself when the server restarts. */
 static const char reload_script[] =
-	"<script>/* plansite serve */(function(){if(!window.EventSource)return;"
+	"<link rel=\"stylesheet\" href=\"" OVERLAY_CSS_PATH "\">"
+	"<script src=\"" RELOAD_JS_PATH "\"></script>\n";
+static const char reload_js[] =
+	"/* plansite serve */(function(){if(!window.EventSource)return;"
 	"var es=new EventSource(\"" EVENTS_PATH "\");"
-	"es.addEventListener(\"reload\",function(){es.close();location.reload();});})();</script>\n";
+	"es.addEventListener(\"reload\",function(){es.close();location.reload();});})();\n";
+static const char overlay_css[] =
+	"#plansite-errors{position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;"
+	"z-index:2147483647;margin:0;padding:1em;background:#fff5f5;color:#600;"
+	"border-top:4px solid #c00;font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap;"
+	"text-align:left}\n";
 
 /* One successful build in its own folder.  The server holds one reference
  * while it is current and each request holds one while it opens a file; the
@@ -282,6 +293,14 @@ static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status, con
 }
 
 /* Takes b's contents. */
+/* A constant file of the preview (its script and style). */
+static enum MHD_Result reply_text_type(struct MHD_Connection *c, const char *text, const char *type)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+	return reply(c, MHD_HTTP_OK, r, type);
+}
+
 static enum MHD_Result reply_buf(struct MHD_Connection *c, unsigned status, buf_t *b,
 				 const char *type)
 {
@@ -295,10 +314,7 @@ static enum MHD_Result reply_buf(struct MHD_Connection *c, unsigned status, buf_
 
 static void put_overlay(buf_t *b, const char *report)
 {
-	buf_puts(b, "<div id=\"plansite-errors\" role=\"alert\" style=\"position:fixed;left:0;right:0;"
-		    "bottom:0;max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:1em;"
-		    "background:#fff5f5;color:#600;border-top:4px solid #c00;"
-		    "font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap;text-align:left\">"
+	buf_puts(b, "<div id=\"plansite-errors\" role=\"alert\">"
 		    "<strong>plansite: the last build failed; this is the last good site.</strong>\n");
 	buf_put_html(b, report, strlen(report));
 	buf_puts(b, "</div>\n");
@@ -527,6 +543,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return serve_events(sv, c, head);
 	if (!strcmp(url, STATUS_PATH))
 		return serve_status(sv, c);
+	if (!strcmp(url, RELOAD_JS_PATH))
+		return reply_text_type(c, reload_js, "text/javascript; charset=utf-8");
+	if (!strcmp(url, OVERLAY_CSS_PATH))
+		return reply_text_type(c, overlay_css, "text/css; charset=utf-8");
 	if (!strncmp(url, "/__plansite/", 12))
 		return reply_text(c, MHD_HTTP_NOT_FOUND, "404 Not Found\n");
 	return serve_file(sv, c, url);

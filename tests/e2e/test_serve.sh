@@ -111,7 +111,9 @@ ctype() { curl -s --max-time 10 -o /dev/null -w '%{content_type}' "$@"; }
 check "/ is 200" [ "$(code "$B/")" = 200 ]
 check "/ is text/html; charset=utf-8" [ "$(ctype "$B/")" = "text/html; charset=utf-8" ]
 get "$B/" >"$T/index.html"
-check "served HTML carries the reload script" grep -q '/__plansite/events' "$T/index.html"
+check "served HTML carries the reload script" grep -q '/__plansite/reload.js' "$T/index.html"
+check "... a file (pages forbid inline script) that listens to the events" \
+	bash -c "curl -s '$B/__plansite/reload.js' | grep -q '/__plansite/events'"
 "$PLANSITE" build --repo "$R" --out "$T/public" 2>"$T/build.log" || die "plansite build"
 check "built HTML has no reload script" bash -c "! grep -rq '__plansite' '$T/public'"
 check "plansite build wrote the site" [ -f "$T/public/index.html" ]

@@ -131,6 +131,11 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	int hist = history_build(&s->history, repo, a, s, &snap,
 				 o->content ? o->content : "content", err);
 	lap("history", &t0);
+	if (hist == 0 && s->history)
+		for (size_t i = 0; i < s->history->nwarnings; i++) {
+			loc_t loc = { s->history->warnings[i].where, 0, 0 };
+			diag_warning(d, &loc, "%s", s->history->warnings[i].msg);
+		}
 	int rendered = render_finish(rr, hist == 0);
 	lap("render", &t0);
 	if (hist < 0) {

@@ -10,6 +10,7 @@
 
 #include "hlog.h"
 #include "progress.h"
+#include "text.h"
 
 /* A file path under plans/ and the version it holds.  `good` is the last
  * version that parsed (a broken file keeps counting as its plan's file). */
@@ -80,6 +81,35 @@ static const char *intern(struct walk *w, const char *s)
 
 /* ---- the commit being walked ---- */
 
+/* A commit's author or subject as shown: invalid UTF-8 (Git stores bytes;
+ * an old tool may have written Latin-1) becomes U+FFFD, so the page, the
+ * feed (XML) and changes.json still carry it, and the build says so. */
+static const char *meta_text(struct walk *w, const char *s, const char *what)
+{
+	if (text_utf8_invalid(s, strlen(s)) < 0)
+		return s;
+	char *fixed = text_utf8_repair(s);
+	const char *r = arena_strdup(w->a, fixed);
+	free(fixed);
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(hex, sizeof hex, &w->commit->id);
+	history_t *h = w->h;
+	if (h->nwarnings == h->capwarnings) {
+		h->capwarnings = h->capwarnings ? 2 * h->capwarnings : 4;
+		struct hwarn *v = arena_alloc(w->a, h->capwarnings * sizeof(*v));
+		if (h->nwarnings)
+			memcpy(v, h->warnings, h->nwarnings * sizeof(*v));
+		h->warnings = v;
+	}
+	h->warnings[h->nwarnings++] = (struct hwarn){
+		arena_printf(w->a, "commit %.7s", hex),
+		arena_printf(w->a, "%s không phải UTF-8 hợp lệ; các byte lỗi hiện thành \"\xEF\xBF\xBD\": \"%s\". "
+			     "Hãy đặt git config i18n.commitEncoding UTF-8 (và user.name viết bằng UTF-8) "
+			     "cho các lần cập nhật sau", what, r)
+	};
+	return r;
+}
+
 static void commit_meta(struct walk *w)
 {
 	if (w->meta)
@@ -92,8 +122,8 @@ static void commit_meta(struct walk *w)
 		au = git_commit_author(c);
 		sum = git_commit_summary(c);
 	}
-	w->author = intern(w, au && au->name ? au->name : "");
-	w->subject = arena_strdup(w->a, sum ? sum : "");
+	w->author = intern(w, meta_text(w, au && au->name ? au->name : "", "tên người cập nhật (author)"));
+	w->subject = arena_strdup(w->a, meta_text(w, sum ? sum : "", "ghi chú (message)"));
 	git_commit_free(c);
 }
 

@@ -89,6 +89,13 @@ static char *utf8_sanitize(const char *s, size_t len, size_t *outlen)
 	return buf_detach(&b);
 }
 
+char *text_utf8_repair(const char *s)
+{
+	size_t n;
+	char *r = utf8_sanitize(s, strlen(s), &n);
+	return r ? r : xstrdup("");
+}
+
 /* utf8proc_map over s[0..len) into a malloc'd string. */
 static char *map(const char *s, size_t len, utf8proc_option_t opt,
 		 size_t *outlen)

@@ -9,6 +9,9 @@
  * when the whole buffer is valid.  NUL bytes count as invalid. */
 long text_utf8_invalid(const char *s, size_t len);
 
+/* s with each ill-formed UTF-8 byte replaced by U+FFFD, visibly; malloc'd. */
+char *text_utf8_repair(const char *s);
+
 /* NFC-normalises s[0..len) (valid UTF-8).  Returns a malloc'd, NUL-terminated
  * string the caller frees; *outlen (if not NULL) receives its length. */
 char *text_nfc(const char *s, size_t len, size_t *outlen);

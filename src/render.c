@@ -182,9 +182,14 @@ static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 	out.len = 0;
 	if (out.ptr)
 		out.ptr[0] = '\0';
-	if (tmpl_render(r->th->tmpl, name, ctx, &out) < 0) {
+	int trc = tmpl_render(r->th->tmpl, name, ctx, &out);
+	if (trc < 0) {
 		loc_t loc = { 0 };
-		diag_error(r->d, &loc, "the theme has no template \"%s\"", name);
+		if (trc == TMPL_TOO_DEEP)
+			diag_error(r->d, &loc, "trang %s: mẫu \"%s\" lồng nhau quá %d tầng (một mẫu con gọi lại "
+				   "chính nó trong một mục {{#...}} không bao giờ dừng?)", rel, name, TMPL_MAX_DEPTH);
+		else
+			diag_error(r->d, &loc, "the theme has no template \"%s\"", name);
 		atomic_store(&r->failed, 1);
 	} else {
 		add_csp(&out);

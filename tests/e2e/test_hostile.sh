@@ -75,7 +75,7 @@ R=$T/wide
 newrepo "$R"
 gen diamond 40 "$R" 12
 commit "$R" "2025-12-01T10:00:00+07:00" "wide diamonds"
-timed 20 "a wide DAG (40 layers of 12) builds" "$REL" build --repo "$R" --out "$T/out-wide"
+timed 30 "a wide DAG (40 layers of 12) builds" "$REL" build --repo "$R" --out "$T/out-wide"
 check "... every document page is bounded (under 1 MB)" \
 	bash -c "[ -z \"\$(find '$T/out-wide/van-ban' -mindepth 2 -name index.html -size +1024k)\" ]"
 check "... and the documents page lists each edge once (under 5 MB)" \
@@ -86,7 +86,7 @@ R=$T/chain
 newrepo "$R"
 gen chain 20000 "$R"
 commit "$R" "2025-12-01T10:00:00+07:00" "chain"
-timed 30 "a 20,000-document implements chain builds" "$REL" build --repo "$R" --out "$T/out-chain"
+timed 60 "a 20,000-document implements chain builds" "$REL" build --repo "$R" --out "$T/out-chain"
 check "... the top document rolls up the plan 20,000 levels below" \
 	[ "$(json '[x for x in d if x["number"]=="0/NQ-CP"][0]["stats"]["total"]' "$T/out-chain/du-lieu/documents.json")" = 2 ]
 check "... the plan page shows a bounded chain above it (32 documents)" \

@@ -59,6 +59,25 @@ async function main() {
     await page.close();
   }
 
+  // the Content-Security-Policy holds: the portal's scripts ran (no console
+  // error above), an inline script added to the page does not
+  {
+    const page = await desktop.newPage();
+    await page.goto(BASE + PAGES.home);
+    await page.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.__inlineRan = true;';
+      document.head.appendChild(s);
+      const d = document.createElement('div');
+      d.setAttribute('onclick', 'window.__handlerRan = true;');
+      document.body.appendChild(d);
+      d.click();
+    });
+    const ran = await page.evaluate(() => Boolean(window.__inlineRan || window.__handlerRan));
+    ok(!ran, 'CSP: inline script and event handlers do not run');
+    await page.close();
+  }
+
   // phone: no horizontal scroll
   const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
   for (const [name, url] of Object.entries(PAGES)) {

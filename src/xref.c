@@ -2,6 +2,7 @@
  * implements graph with cycle detection, and slugs. */
 #include "xref.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -583,8 +584,16 @@ static const char *unique_slug(arena_t *a, diag_t *d, strmap_t *ns, const char *
 	const char *base = *want ? want : "x";
 	const char *slug = arena_strdup(a, base);
 	const char *first = strmap_get(ns, slug);
-	for (int n = 2; strmap_get(ns, slug); n++)
-		slug = arena_printf(a, "%s-%d", base, n);
+	/* the next number to try for this base is kept under "#base" (no slug
+	 * has a '#'), so a thousand names with one slug cost a thousand tries,
+	 * not half a million */
+	const char *nk = first ? arena_printf(a, "#%s", base) : NULL;
+	intptr_t n = nk ? (intptr_t)strmap_get(ns, nk) : 0;
+	if (first) {
+		for (n = n ? n : 2; strmap_get(ns, slug = arena_printf(a, "%s-%d", base, (int)n)); n++)
+			;
+		strmap_put(ns, nk, (void *)(n + 1));
+	}
 	if (first)
 		diag_warning(d, loc, "%s would share the URL slug \"%s\" with %s; it gets \"%s\"",
 			     what, base, first, slug);

@@ -131,6 +131,20 @@ ps build --repo "$R" --out "$T/out-long3" 2>"$T/stderr" || rc=$?
 check "a static file name over 200 bytes is an error (exit $rc)" [ "$rc" = 1 ]
 check "... located at the file" grep -q "^content/static/aaaa.*: error: .*200 byte" "$T/stderr"
 
+# 6,000 unit names with no Latin letter: one slug ("x") shared by all
+R=$T/cjk
+newrepo "$R"
+python3 - "$R" <<'PY'
+import sys
+tasks = "".join('  - { id: "%d", title: "V", lead: "%s", output: "x", due: "2025" }\n'
+                % (i, chr(0x4e00 + i) + chr(0x4e00 + i // 7)) for i in range(6000))
+open(sys.argv[1] + "/content/plans/a.md", "w").write('---\nnumber: "1/KH"\ntitle: "A"\ntasks:\n' + tasks + "---\n")
+PY
+commit "$R" "2025-12-01T10:00:00+07:00" "cjk"
+timed 20 "6,000 names sharing one slug build" "$REL" build --repo "$R" --out "$T/out-cjk"
+check "... each with its own page (x, x-2 ... x-6000)" \
+	bash -c "[ -d '$T/out-cjk/don-vi/x-6000' ] && [ \$(ls '$T/out-cjk/don-vi' | wc -l) = 6001 ]"
+
 # ---- base_url --------------------------------------------------------------------------
 R=$T/base
 newrepo "$R"

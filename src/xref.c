@@ -295,13 +295,15 @@ static const char *closest_name(struct xref *x, const site_t *s, const char *key
 	return found && best <= strlen(key) / 3 + 1 ? found : NULL;
 }
 
-static unit_t *unregistered(arena_t *a, site_t *s, struct xref *x, const char *name, const char *key)
+static unit_t *unregistered(arena_t *a, site_t *s, struct xref *x, const char *name, const char *key,
+			    const loc_t *loc)
 {
 	unit_t *u = strmap_get(&x->unreg, key);
 	if (u)
 		return u;
 	u = arena_alloc(a, sizeof(*u));
 	u->name = name;
+	u->loc = *loc;          /* its first use: where messages about it point */
 	u->key = key;
 	u->registered = false;
 	strmap_put(&x->unreg, key, u);
@@ -321,7 +323,7 @@ static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t
 				     r->unit->name, r->unit->id);
 		return;
 	}
-	r->unit = unregistered(a, s, x, r->text, key);
+	r->unit = unregistered(a, s, x, r->text, key, &r->loc);
 	if (!x->units_by_id.n)
 		return;   /* no registry: nothing to warn about */
 	/* the suggestion is computed once per distinct name */

@@ -142,6 +142,8 @@ open(sys.argv[1] + "/content/plans/a.md", "w").write('---\nnumber: "1/KH"\ntitle
 PY
 commit "$R" "2025-12-01T10:00:00+07:00" "cjk"
 timed 20 "6,000 names sharing one slug build" "$REL" build --repo "$R" --out "$T/out-cjk"
+check "... the shared slug is a warning located at the unit's first use" \
+	grep -q '^content/plans/a.md:[0-9]*:[0-9]*: warning: .*would share the URL slug "x"' "$T/stderr"
 check "... each with its own page (x, x-2 ... x-6000)" \
 	bash -c "[ -d '$T/out-cjk/don-vi/x-6000' ] && [ \$(ls '$T/out-cjk/don-vi' | wc -l) = 6001 ]"
 

@@ -49,28 +49,58 @@ static void lap(const char *stage, struct timespec *t0)
 	*t0 = t1;
 }
 
-/* What `check` adds to the build's own messages: the "5 rõ" list. */
-static void report_incomplete(const site_t *s, diag_t *d)
+/* What `check` adds to the build's own messages: the "5 rõ" gaps, one
+ * line a plan (a sample portal has a hundred such tasks, which would bury
+ * the messages that need action), or one a task with verbose. */
+static void report_incomplete(const site_t *s, diag_t *d, bool verbose)
 {
 	for (size_t i = 0; i < s->nplans; i++) {
 		const plan_t *p = s->plans[i];
+		size_t n = 0, title = 0, lead = 0, output = 0, due = 0;
 		for (size_t j = 0; j < p->ntasks; j++) {
 			const task_t *t = &p->tasks[j];
 			if (t->complete5)
 				continue;
+			n++;
+			title += !t->title;
+			lead += !t->lead.n;
+			output += !t->output;
+			due += !t->due.parsed;
+			if (!verbose)
+				continue;
 			buf_t b = BUF_INIT;
 			if (!t->title)
-				buf_puts(&b, ", rõ việc (title)");
+				buf_puts(&b, _(", rõ việc (title)"));
 			if (!t->lead.n)
-				buf_puts(&b, ", rõ người (lead)");
+				buf_puts(&b, _(", rõ người (lead)"));
 			if (!t->output)
-				buf_puts(&b, ", rõ kết quả (output)");
+				buf_puts(&b, _(", rõ kết quả (output)"));
 			if (!t->due.parsed)
-				buf_puts(&b, ", rõ thời gian (a deadline with a date or ongoing)");
-			diag_warning(d, &t->loc, "task %s is not \"5 rõ\": missing %s", t->id ? t->id : "?",
-				     b.ptr ? b.ptr + 2 : "");
+				buf_puts(&b, _(", rõ thời gian (due: một hạn có ngày, hoặc Thường xuyên)"));
+			diag_warning_fix(d, &t->loc, "W051",
+					 _("thêm các khoá còn thiếu vào nhiệm vụ"),
+					 _("nhiệm vụ %s chưa đủ \"5 rõ\": thiếu %s"), t->id ? t->id : "?",
+					 b.ptr ? b.ptr + 2 : "");
 			buf_free(&b);
 		}
+		if (!n || verbose)
+			continue;
+		/* what is missing, with how many tasks miss it */
+		buf_t b = BUF_INIT;
+		if (title)
+			buf_printf(&b, "%s %zu", _(", rõ việc (title)"), title);
+		if (lead)
+			buf_printf(&b, "%s %zu", _(", rõ người (lead)"), lead);
+		if (output)
+			buf_printf(&b, "%s %zu", _(", rõ kết quả (output)"), output);
+		if (due)
+			buf_printf(&b, "%s %zu", _(", rõ thời gian (due: một hạn có ngày, hoặc Thường xuyên)"),
+				   due);
+		diag_warning_fix(d, &p->loc, "W050",
+				 _("chạy \"plansite check --verbose\" để xem từng nhiệm vụ"),
+				 _("%zu/%zu nhiệm vụ chưa đủ \"5 rõ\"; số nhiệm vụ thiếu: %s"), n,
+				 p->ntasks, b.ptr ? b.ptr + 2 : "");
+		buf_free(&b);
 	}
 }
 
@@ -107,7 +137,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	progress_compute(s, as_of);
 	lap("xref", &t0);
 	if (!publish)
-		report_incomplete(s, d);
+		report_incomplete(s, d, o->verbose);
 
 	theme_dir = theme_locate(o->theme);
 	if (theme_load(&th, theme_dir, s, a, d, err) < 0)
@@ -134,7 +164,11 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	if (hist == 0 && s->history)
 		for (size_t i = 0; i < s->history->nwarnings; i++) {
 			loc_t loc = { s->history->warnings[i].where, 0, 0 };
-			diag_warning(d, &loc, "%s", s->history->warnings[i].msg);
+			diag_warning_fix(d, &loc, "W040",
+					 _("đặt git config i18n.commitEncoding UTF-8 (và user.name viết bằng UTF-8) "
+					   "cho các lần cập nhật sau"),
+					 _("%s không phải UTF-8 hợp lệ; các byte lỗi hiện thành \"�\": \"%s\""),
+					 _(s->history->warnings[i].what), s->history->warnings[i].text);
 		}
 	int rendered = render_finish(rr, hist == 0);
 	lap("render", &t0);

@@ -16,6 +16,7 @@ typedef struct {
 	const char *out;       /* "public" */
 	const char *base_url;  /* overrides site.yaml */
 	bool worktree, strict;
+	bool verbose;          /* check: each task that is not "5 rõ", not one line a plan */
 	date_t as_of;          /* 0: the commit's date (today with worktree) */
 	const char *inject;    /* preview server's reload script, or NULL */
 	int threads;           /* 0: one per core */

@@ -315,6 +315,19 @@ json_t *changes_chart(const hseries_t *ser)
 	return o;
 }
 
+void changes_plan_add(json_t *o, const site_t *s, const plan_t *p)
+{
+	json_t *hist = changes_plan_history(s, p);
+	SET(o, "has_history", json_boolean(json_array_size(hist) > 0));
+	SET(o, "history", hist);
+	SET(o, "chart", changes_chart(&history_plan(s->history, p)->series));
+}
+
+void changes_doc_add(json_t *o, const site_t *s, const doc_t *dc)
+{
+	SET(o, "chart", changes_chart(history_doc_series(s->history, dc)));
+}
+
 /* ---- /thay-doi/ ---- */
 
 size_t changes_page_count(const site_t *s)

@@ -23,6 +23,13 @@ json_t *changes_plan_history(const site_t *s, const plan_t *p);
 /* The chart partial's data for a progress series, or JSON null when the
  * series is NULL or empty.  Points of one day are one point (the last). */
 json_t *changes_chart(const hseries_t *ser);
+/* Adds a plan's history to its template data o (ctx_plan_full's): history,
+ * has_history and chart.  Here and not in ctx.c, so that ctx (template data
+ * of the model) never depends on the history pages built on top of it. */
+void changes_plan_add(json_t *o, const site_t *s, const plan_t *p);
+/* Adds a document's rolled-up progress chart to its template data o
+ * (ctx_doc_full's). */
+void changes_doc_add(json_t *o, const site_t *s, const doc_t *dc);
 /* { shallow, start, start_vi, commits }: where the history starts. */
 json_t *changes_site_info(const site_t *s);
 

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "changes.h"
 #include "markdown.h"
 #include "progress.h"
 
@@ -420,10 +419,6 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 	}
 	SET(o, "indicators", inds);
 	SET(o, "has_indicators", json_boolean(p->nindicators > 0));
-	json_t *hist = changes_plan_history(s, p);
-	SET(o, "has_history", json_boolean(json_array_size(hist) > 0));
-	SET(o, "history", hist);
-	SET(o, "chart", changes_chart(&history_plan(s->history, p)->series));
 	if (p->params)
 		SET(o, "params", ctx_params(p->params));
 	return o;
@@ -544,7 +539,6 @@ json_t *ctx_doc_full(const site_t *s, const doc_t *dc)
 	SET(o, "implemented_by", ch);
 	SET(o, "has_implemented_by", json_boolean(dc->ndown > 0));
 	SET(o, "stats", ctx_stats(&dc->stats));
-	SET(o, "chart", changes_chart(history_doc_series(s->history, dc)));
 	SET(o, "chain", chain(s, dc));
 	json_t *al = json_array();
 	for (size_t i = 0; i < dc->naliases; i++)

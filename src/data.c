@@ -311,7 +311,7 @@ static int put(out_t *o, diag_t *d, const char *rel, const char *data, size_t le
 	char *err = NULL;
 	if (out_write(o, rel, data, len, &err) < 0) {
 		loc_t loc = { 0 };
-		diag_error(d, &loc, "%s", err);
+		diag_error(d, &loc, "E090", "%s", err);
 		free(err);
 		return -1;
 	}
@@ -369,7 +369,7 @@ static int write_plans_json(const site_t *s, out_t *o, diag_t *d)
 	if (!err)
 		return 0;
 	loc_t loc = { 0 };
-	diag_error(d, &loc, "%s", err);
+	diag_error(d, &loc, "E090", "%s", err);
 	free(err);
 	return -1;
 }

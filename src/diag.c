@@ -1,11 +1,13 @@
 /* diag.c: collection, sorting and printing of diagnostics. */
 #include "diag.h"
 
+#include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 struct msg {
@@ -13,7 +15,9 @@ struct msg {
 	int line, col;
 	int error;
 	size_t seq;
+	const char *code;   /* a string literal */
 	char *text;
+	char *fix;          /* NULL: no suggestion */
 };
 
 struct diag {
@@ -21,6 +25,8 @@ struct diag {
 	struct msg *v;
 	size_t n, cap;
 	size_t errors, warnings;
+	char **strs;        /* diag_str's results */
+	size_t nstrs;
 };
 
 diag_t *diag_new(void)
@@ -37,13 +43,18 @@ void diag_free(diag_t *d)
 	for (size_t i = 0; i < d->n; i++) {
 		free(d->v[i].path);
 		free(d->v[i].text);
+		free(d->v[i].fix);
 	}
 	free(d->v);
+	for (size_t i = 0; i < d->nstrs; i++)
+		free(d->strs[i]);
+	free(d->strs);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
 }
 
-static void add(diag_t *d, const loc_t *loc, int error, const char *fmt, va_list ap)
+static void add(diag_t *d, const loc_t *loc, int error, const char *code, const char *fix,
+		const char *fmt, va_list ap)
 {
 	buf_t b = BUF_INIT;
 	buf_vprintf(&b, fmt, ap);
@@ -58,7 +69,9 @@ static void add(diag_t *d, const loc_t *loc, int error, const char *fmt, va_list
 	m->col = loc ? loc->col : 0;
 	m->error = error;
 	m->seq = d->n++;
+	m->code = code ? code : "";
 	m->text = buf_detach(&b);
+	m->fix = fix && *fix ? xstrdup(fix) : NULL;
 	if (error)
 		d->errors++;
 	else
@@ -66,20 +79,28 @@ static void add(diag_t *d, const loc_t *loc, int error, const char *fmt, va_list
 	pthread_mutex_unlock(&d->lock);
 }
 
-void diag_error(diag_t *d, const loc_t *loc, const char *fmt, ...)
+void diag_report(diag_t *d, const loc_t *loc, int error, const char *code, const char *fix,
+		 const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add(d, loc, 1, fmt, ap);
+	add(d, loc, error, code, fix, fmt, ap);
 	va_end(ap);
 }
 
-void diag_warning(diag_t *d, const loc_t *loc, const char *fmt, ...)
+const char *diag_str(diag_t *d, const char *fmt, ...)
 {
+	buf_t b = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	add(d, loc, 0, fmt, ap);
+	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
+	char *s = buf_detach(&b);
+	pthread_mutex_lock(&d->lock);
+	d->strs = xrealloc(d->strs, (d->nstrs + 1) * sizeof(*d->strs));
+	d->strs[d->nstrs++] = s;
+	pthread_mutex_unlock(&d->lock);
+	return s;
 }
 
 size_t diag_errors(const diag_t *d)
@@ -92,9 +113,12 @@ size_t diag_warnings(const diag_t *d)
 	return d->warnings;
 }
 
+/* Errors first: they are what stops a build; then by position. */
 static int cmp(const void *a, const void *b)
 {
 	const struct msg *x = a, *y = b;
+	if (x->error != y->error)
+		return x->error ? -1 : 1;
 	int c = strcmp(x->path, y->path);
 	if (c)
 		return c;
@@ -105,26 +129,46 @@ static int cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static void format_all(diag_t *d, buf_t *out)
+static int same(const struct msg *a, const struct msg *b)
 {
+	return a && !strcmp(a->path, b->path) && a->line == b->line && a->col == b->col &&
+	       a->error == b->error && !strcmp(a->code, b->code) && !strcmp(a->text, b->text);
+}
+
+static void sort(diag_t *d)
+{
+	pthread_mutex_lock(&d->lock);
 	if (d->n)
 		qsort(d->v, d->n, sizeof(*d->v), cmp);
+	pthread_mutex_unlock(&d->lock);
+}
+
+static void format_all(diag_t *d, buf_t *out)
+{
+	sort(d);
 	const struct msg *prev = NULL;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct msg *m = &d->v[i];
-		if (prev && !strcmp(prev->path, m->path) && prev->line == m->line &&
-		    prev->col == m->col && prev->error == m->error &&
-		    !strcmp(prev->text, m->text))
+		if (same(prev, m))
 			continue;
 		prev = m;
+		/* the severity word stays English: editors' and CI tools find
+		 * the line by it; the code after it leads to plansite(5) */
 		const char *kind = m->error ? "error" : "warning";
 		if (!*m->path)
-			buf_printf(out, "plansite: %s: %s\n", kind, m->text);
+			buf_printf(out, "plansite: %s: ", kind);
 		else if (m->line > 0)
-			buf_printf(out, "%s:%d:%d: %s: %s\n", m->path, m->line,
-				   m->col > 0 ? m->col : 1, kind, m->text);
+			buf_printf(out, "%s:%d:%d: %s: ", m->path, m->line, m->col > 0 ? m->col : 1,
+				   kind);
 		else
-			buf_printf(out, "%s: %s: %s\n", m->path, kind, m->text);
+			buf_printf(out, "%s: %s: ", m->path, kind);
+		if (*m->code)
+			buf_printf(out, "[%s] ", m->code);
+		buf_puts(out, m->text);
+		if (m->fix)
+			/* TRANSLATORS: introduces the suggestion after a message */
+			buf_printf(out, _(" — gợi ý: %s"), m->fix);
+		buf_putc(out, '\n');
 	}
 }
 
@@ -142,4 +186,49 @@ char *diag_format(diag_t *d)
 	buf_t b = BUF_INIT;
 	format_all(d, &b);
 	return buf_detach(&b);
+}
+
+/* A JSON string; a byte that is not UTF-8 (a file name in another
+ * encoding) becomes "?" rather than losing the message. */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	char *c = xstrdup(s);
+	size_t len = strlen(c);
+	long bad;
+	while ((bad = text_utf8_invalid(c, len)) >= 0)
+		c[bad] = '?';
+	j = json_string(c);
+	free(c);
+	return j;
+}
+
+void diag_print_json(diag_t *d, FILE *f)
+{
+	sort(d);
+	const struct msg *prev = NULL;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct msg *m = &d->v[i];
+		if (same(prev, m))
+			continue;
+		prev = m;
+		json_t *o = json_object();
+		json_object_set_new(o, "file", *m->path ? jstr(m->path) : json_null());
+		json_object_set_new(o, "line", m->line > 0 ? json_integer(m->line) : json_null());
+		json_object_set_new(o, "column",
+				    m->line > 0 ? json_integer(m->col > 0 ? m->col : 1) : json_null());
+		json_object_set_new(o, "severity", json_string(m->error ? "error" : "warning"));
+		json_object_set_new(o, "code", *m->code ? json_string(m->code) : json_null());
+		json_object_set_new(o, "message", jstr(m->text));
+		json_object_set_new(o, "suggestion", m->fix ? jstr(m->fix) : json_null());
+		char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+		json_decref(o);
+		if (s) {
+			fputs(s, f);
+			fputc('\n', f);
+			free(s);
+		}
+	}
 }

@@ -1,10 +1,13 @@
 /* diag.h: compiler-style diagnostics collected over a whole run, printed
- * sorted by file and position so every problem is reported at once. */
+ * errors first, then warnings, each sorted by file and position, so every
+ * problem is reported at once and the ones that stop a build come first. */
 #ifndef PLANSITE_DIAG_H
 #define PLANSITE_DIAG_H
 
 #include <stdio.h>
 #include <stddef.h>
+
+#include "i18n.h"
 
 /* A position in a content file; path is relative to the repository root
  * and must outlive the diagnostics (it lives in the build's arena). */
@@ -18,18 +21,42 @@ typedef struct diag diag_t;
 diag_t *diag_new(void);
 void diag_free(diag_t *d);   /* accepts NULL */
 
-void diag_error(diag_t *d, const loc_t *loc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void diag_warning(diag_t *d, const loc_t *loc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* Records a message:
+ *   diag_error(d, loc, "E012", _("..."), ...)
+ *   diag_warning_fix(d, loc, "W031", fix, _("..."), ...)
+ * code is its stable code, a literal "E" or "W" and three digits, listed in
+ * plansite(5) (a call in the older form, without a code, fails to
+ * compile); fmt is already translated.  The _fix forms add a suggestion,
+ * what to write instead (translated, may be NULL): it is printed after the
+ * message and is the "suggestion" of --format json. */
+#define diag_error(d, loc, code, ...) diag_report((d), (loc), 1, DIAG_CODE(code), NULL, __VA_ARGS__)
+#define diag_warning(d, loc, code, ...) diag_report((d), (loc), 0, DIAG_CODE(code), NULL, __VA_ARGS__)
+#define diag_error_fix(d, loc, code, fix, ...) \
+	diag_report((d), (loc), 1, DIAG_CODE(code), (fix), __VA_ARGS__)
+#define diag_warning_fix(d, loc, code, fix, ...) \
+	diag_report((d), (loc), 0, DIAG_CODE(code), (fix), __VA_ARGS__)
+/* code, checked at compile time to be a literal of four characters */
+#define DIAG_CODE(code) \
+	(0 * sizeof(struct { _Static_assert(sizeof(code) == 5, "a diag code is like \"E012\""); \
+			     int x_; }) + (code))
+void diag_report(diag_t *d, const loc_t *loc, int error, const char *code, const char *fix,
+		 const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* A formatted string that lives as long as d (for building a suggestion). */
+const char *diag_str(diag_t *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 size_t diag_errors(const diag_t *d);
 size_t diag_warnings(const diag_t *d);
 
-/* Prints every message as "path:line:col: error|warning: text", sorted by
- * path, position and then order of report; duplicates are printed once. */
+/* Prints every message as "path:line:col: error: [E012] text — gợi ý: fix",
+ * errors before warnings, each sorted by path, position and then order of
+ * report; duplicates are printed once. */
 void diag_print(diag_t *d, FILE *f);
-/* Same, into a malloc'd string (for the preview server's error page). */
+/* Same order, one JSON object a line: file, line, column, severity, code,
+ * message, suggestion (null when unknown or absent). */
+void diag_print_json(diag_t *d, FILE *f);
+/* Same as diag_print, into a malloc'd string (for the preview server). */
 char *diag_format(diag_t *d);
 
 #endif

@@ -7,6 +7,7 @@
 #include <yaml.h>
 
 #include "text.h"
+#include "yerr.h"
 
 const ynode_t *ynode_get(const ynode_t *map, const char *key)
 {
@@ -53,7 +54,8 @@ int fm_check_utf8(diag_t *d, const char *path, const char *text, size_t len)
 		return 0;
 	loc_t loc = { path, 0, 0 };
 	offset_pos(text, (size_t)bad, &loc.line, &loc.col);
-	diag_error(d, &loc, "invalid UTF-8 (byte 0x%02X)", (unsigned char)text[bad]);
+	diag_error_fix(d, &loc, "E001", _("lưu tệp với mã UTF-8 (trong trình soạn thảo: Save with Encoding, UTF-8)"),
+		       _("tệp không phải mã UTF-8 (byte 0x%02X)"), (unsigned char)text[bad]);
 	return -1;
 }
 
@@ -112,7 +114,8 @@ static void add_child(struct builder *b, ynode_t *n, size_t weight, loc_t loc)
 	buf_put(&f->kids, (const char *)&n, sizeof(n));
 	f->weight += weight;
 	if (f->weight > YML_MAX_NODES && !b->failed) {
-		diag_error(b->d, &loc, "aliases expand to more than %d nodes", YML_MAX_NODES);
+		diag_error_fix(b->d, &loc, "E003", _("viết các giá trị ra, không dùng bí danh lồng nhau"),
+			       _("các bí danh (alias) nở ra hơn %d giá trị"), YML_MAX_NODES);
 		b->failed = 1;
 	}
 }
@@ -138,8 +141,10 @@ static void check_duplicates(struct builder *b, ynode_t *map)
 	qsort(keys, n, sizeof(*keys), keycmp);
 	for (size_t i = 1; i < n; i++)
 		if (!strcmp(keys[i]->str, keys[i - 1]->str))
-			diag_error(b->d, &keys[i]->loc, "duplicate key \"%s\" (first at line %d)",
-				   keys[i]->str, keys[i - 1]->loc.line);
+			diag_error_fix(b->d, &keys[i]->loc, "E004",
+				       _("giữ một dòng, xoá dòng kia; nếu đây là một mục mới của danh sách, bắt đầu mục đó bằng \"- \""),
+				       _("khoá \"%s\" bị lặp (đã có ở dòng %d)"), keys[i]->str,
+				       keys[i - 1]->loc.line);
 	free(keys);
 }
 
@@ -170,7 +175,8 @@ static void handle(struct builder *b, yaml_event_t *ev)
 		ynode_kind_t kind = ev->type == YAML_MAPPING_START_EVENT ? YNODE_MAP : YNODE_SEQ;
 		ynode_t *n = new_node(b, kind, ev->start_mark);
 		if (b->depth >= MAX_DEPTH) {
-			diag_error(b->d, &n->loc, "nesting deeper than %d levels", MAX_DEPTH);
+			diag_error_fix(b->d, &n->loc, "E005", _("bớt các mức thụt lề lồng nhau"),
+				       _("lồng nhau sâu quá %d mức"), MAX_DEPTH);
 			b->failed = 1;
 			break;
 		}
@@ -208,7 +214,8 @@ static void handle(struct builder *b, yaml_event_t *ev)
 				return;
 			}
 		}
-		diag_error(b->d, &loc, "unknown alias \"*%s\"", name);
+		diag_error_fix(b->d, &loc, "E006", _("đặt giá trị bắt đầu bằng * trong ngoặc kép, ví dụ \"*chú thích\""),
+			       _("bí danh \"*%s\" chưa được khai báo"), name);
 		b->failed = 1;
 		break;
 	}
@@ -231,7 +238,8 @@ static int parse_nfc(arena_t *a, diag_t *d, const char *path, const char *text,
 		while (j < len && (text[j] == ' ' || text[j] == '\t')) {
 			if (text[j] == '\t') {
 				loc_t loc = { path, line + line_offset, (int)(j - i) + 1 };
-				diag_error(d, &loc, "tab character in indentation (YAML indents with spaces)");
+				diag_error_fix(d, &loc, "E002", _("thay ký tự tab bằng dấu cách"),
+					       _("thụt lề bằng ký tự tab (YAML chỉ thụt lề bằng dấu cách)"));
 				bad = 1;
 				break;
 			}
@@ -254,21 +262,15 @@ static int parse_nfc(arena_t *a, diag_t *d, const char *path, const char *text,
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	for (;;) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			loc_t loc = mark_loc(&b, parser.problem_mark);
-			if (parser.context)
-				diag_error(d, &loc, "YAML syntax error: %s %s (started at line %d, column %d)",
-					   parser.problem, parser.context,
-					   (int)parser.context_mark.line + 1 + line_offset,
-					   (int)parser.context_mark.column + 1);
-			else
-				diag_error(d, &loc, "YAML syntax error: %s",
-					   parser.problem ? parser.problem : "unknown");
+			yerr_report(d, path, text, len, line_offset, &parser);
 			rc = -1;
 			break;
 		}
 		if (ev.type == YAML_DOCUMENT_START_EVENT && ++docs > 1) {
 			loc_t loc = mark_loc(&b, ev.start_mark);
-			diag_error(d, &loc, "more than one YAML document");
+			diag_error_fix(d, &loc, "E007",
+				       _("xoá dòng \"---\" thừa; phần khai báo chỉ có một dòng \"---\" mở và một dòng đóng"),
+				       _("có nhiều hơn một khối YAML"));
 			yaml_event_delete(&ev);
 			rc = -1;
 			break;
@@ -361,11 +363,13 @@ int fm_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 		}
 		if (!closed) {
 			loc_t loc = { path, 1, 1 };
-			diag_error(d, &loc, "front matter is not closed: no \"---\" line after the opening one");
+			diag_error_fix(d, &loc, "E008", _("thêm một dòng \"---\" sau dòng khai báo cuối cùng"),
+				       _("phần khai báo (front matter) chưa được đóng: không có dòng \"---\" sau dòng mở đầu"));
 			return -1;
 		}
 		if (rc == 0 && out->meta && out->meta->kind != YNODE_MAP) {
-			diag_error(d, &out->meta->loc, "front matter must be a map of keys to values");
+			diag_error_fix(d, &out->meta->loc, "E009", _("mỗi dòng viết \"khoá: giá trị\", ví dụ \"title: ...\""),
+				       _("phần khai báo phải là các dòng \"khoá: giá trị\""));
 			rc = -1;
 		}
 	}

@@ -102,10 +102,7 @@ static const char *meta_text(struct walk *w, const char *s, const char *what)
 		h->warnings = v;
 	}
 	h->warnings[h->nwarnings++] = (struct hwarn){
-		arena_printf(w->a, "commit %.7s", hex),
-		arena_printf(w->a, "%s không phải UTF-8 hợp lệ; các byte lỗi hiện thành \"\xEF\xBF\xBD\": \"%s\". "
-			     "Hãy đặt git config i18n.commitEncoding UTF-8 (và user.name viết bằng UTF-8) "
-			     "cho các lần cập nhật sau", what, r)
+		arena_printf(w->a, "commit %.7s", hex), what, r
 	};
 	return r;
 }
@@ -122,8 +119,8 @@ static void commit_meta(struct walk *w)
 		au = git_commit_author(c);
 		sum = git_commit_summary(c);
 	}
-	w->author = intern(w, meta_text(w, au && au->name ? au->name : "", "tên người cập nhật (author)"));
-	w->subject = arena_strdup(w->a, meta_text(w, sum ? sum : "", "ghi chú (message)"));
+	w->author = intern(w, meta_text(w, au && au->name ? au->name : "", N_("tên người cập nhật (author)")));
+	w->subject = arena_strdup(w->a, meta_text(w, sum ? sum : "", N_("ghi chú (message)")));
 	git_commit_free(c);
 }
 

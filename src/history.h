@@ -9,41 +9,11 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "hrec.h"
 #include "model.h"
 #include "repo.h"
 
 struct hplan;     /* private to history.c */
-struct hlayout;
-
-/* One task as one version of a plan file wrote it.  Strings are interned
- * (equal text, equal pointer) and live in the build's arena. */
-typedef struct {
-	const char *id, *title, *output;
-	const char *lead, *support;          /* as written, joined with "; " */
-	const char *lead_first;              /* the first lead unit as written */
-	const char *lead_key, *support_key;  /* name keys, for comparison */
-	const char *due_text;                /* as written */
-	const char *due_shown;               /* due_text, else the due_date (YYYY-MM-DD) */
-	due_t due;                           /* parsed, or from due_date */
-	status_t status;
-	int progress;                        /* -1 when not given */
-	date_t completed;
-} htask_t;
-
-/* One version of a plan file (one blob), parsed once. */
-typedef struct {
-	const char *key;         /* identity (docnum key of number, or id); NULL when broken */
-	const char *number, *id;
-	const char *title, *type, *issuer, *issuer_key, *place, *date, *signer, *status;
-	const char *implements, *implements_key;   /* joined "; " / canonical keys */
-	const htask_t **tasks;   /* a task written the same as in the version
-				  * parsed before this one is that version's */
-	size_t ntasks;
-	int done, base;          /* done tasks, and all tasks less the cancelled */
-	bool broken, draft;
-	const char *error;       /* broken: the first error message */
-	const struct hlayout *layout;   /* private: where its tasks are in the text */
-} hver_t;
 
 /* One change of one plan in one commit.  field is "added", "removed",
  * "moved", "duplicate", "status", "due", "due_date", "progress", "lead",
@@ -145,9 +115,10 @@ typedef struct history {
 	size_t nincremental;        /* of which parsed from a neighbouring version (hver.c) */
 	const char *read_order;     /* how the blobs were read (hlog_t.order) */
 	/* commits whose author or message is not UTF-8: shown with U+FFFD,
-	 * reported by the build as warnings (`where` is "commit <short id>") */
+	 * reported by the build as warnings (`where` is "commit <short id>",
+	 * `what` the field, untranslated (N_), `text` the field as shown) */
 	struct hwarn {
-		const char *where, *msg;
+		const char *where, *what, *text;
 	} *warnings;
 	size_t nwarnings, capwarnings;
 	strmap_t by_doc;            /* private: doc key -> hseries_t */

@@ -62,7 +62,7 @@ static char *git_err(const char *what)
 {
 	const git_error *e = git_error_last();
 	buf_t b = BUF_INIT;
-	buf_printf(&b, "history: %s: %s", what, e && e->message ? e->message : "unknown error");
+	buf_printf(&b, _("lịch sử: %s: %s"), what, e && e->message ? e->message : _("lỗi không rõ"));
 	return buf_detach(&b);
 }
 
@@ -73,7 +73,7 @@ static int plans_tree(struct rd *w, git_commit *c, git_tree **out, char **err)
 	git_tree *root = NULL;
 	git_tree_entry *en = NULL;
 	if (git_commit_tree(&root, c) < 0) {
-		*err = git_err("reading a commit's tree");
+		*err = git_err(_("đọc cây thư mục của một commit"));
 		return -1;
 	}
 	size_t pl = strlen(w->prefix);
@@ -81,7 +81,7 @@ static int plans_tree(struct rd *w, git_commit *c, git_tree **out, char **err)
 	int rc = 0;
 	if (git_tree_entry_bypath(&en, root, dir) == 0 && git_tree_entry_type(en) == GIT_OBJECT_TREE &&
 	    git_tree_lookup(out, w->git, git_tree_entry_id(en)) < 0) {
-		*err = git_err("reading the plans folder");
+		*err = git_err(_("đọc thư mục kế hoạch"));
 		rc = -1;
 	}
 	free(dir);
@@ -149,7 +149,7 @@ static int tree_changes(struct rd *w, buf_t *out, const git_tree *a, const git_t
 			int rc = 0;
 			if ((ta && git_tree_lookup(&sa, w->git, git_tree_entry_id(ea)) < 0) ||
 			    (tb && git_tree_lookup(&sb, w->git, git_tree_entry_id(eb)) < 0)) {
-				*err = git_err("reading a folder");
+				*err = git_err(_("đọc một thư mục"));
 				rc = -1;
 			} else {
 				rc = tree_changes(w, out, sa, sb, arena_printf(w->a, "%s/", sub), depth + 1, err);
@@ -187,7 +187,7 @@ static int load(struct rd *w, size_t k, git_tree **tree, char **err)
 	git_commit *c = NULL;
 	*tree = NULL;
 	if (git_commit_lookup(&c, w->git, &w->log->commits[k].id) < 0) {
-		*err = git_err("reading a commit");
+		*err = git_err(_("đọc một commit"));
 		return -1;
 	}
 	w->log->commits[k].time = (int64_t)git_commit_time(c);
@@ -205,7 +205,7 @@ static int chain(struct rd *w, char **err)
 	git_oid head;
 	git_commit *c = NULL;
 	if (git_oid_fromstr(&head, w->s->commit) < 0 || git_commit_lookup(&c, w->git, &head) < 0) {
-		*err = git_err("reading the built commit");
+		*err = git_err(_("đọc commit được dựng"));
 		return -1;
 	}
 	h->head_time = (int64_t)git_commit_time(c);

@@ -382,7 +382,9 @@ static struct hlayout *layout_of(hver_ctx_t *w, const lines_t *L, const plan_t *
 /* The first error of a private diagnostics list, as printed. */
 static const char *first_error(hver_ctx_t *w, diag_t *d)
 {
+	i18n_source_only(true);
 	char *all = diag_format(d);
+	i18n_source_only(false);
 	const char *found = NULL;
 	for (char *line = all; line && *line;) {
 		char *nl = strchr(line, '\n');
@@ -413,7 +415,10 @@ static plan_t *parse_text(hver_ctx_t *w, struct parsed *ps, const char *path, co
 	ps->d = diag_new();
 	rfile_t f = { .path = path, .rel = path + w->rel_off, .data = text, .len = len };
 	model_opts_t mo = { .strict = false, .base_url = NULL };
+	/* its first error is shown in the site: in the site's words */
+	i18n_source_only(true);
 	ps->p = model_parse_plan(ps->a, ps->d, &f, &mo);
+	i18n_source_only(false);
 	return ps->p && !diag_errors(ps->d) && ps->p->key ? ps->p : NULL;
 }
 

@@ -7,7 +7,7 @@
 
 #include <git2.h>
 
-#include "history.h"
+#include "hrec.h"
 
 /* The tables of one history walk; zero-initialise, then set the first four
  * fields.  Records and strings live in `a`; hver_ctx_free frees the tables. */

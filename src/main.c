@@ -8,33 +8,44 @@
 #include "build.h"
 #include "diag.h"
 #include "due.h"
+#include "i18n.h"
 #include "serve.h"
+#include "theme.h"
 #include "url.h"
+#include "version.h"
 
-static const char usage[] =
-	"usage: plansite build [options]    build the site into --out (default public)\n"
-	"       plansite check [options]    check the content, write nothing\n"
-	"       plansite serve [options]    preview on http://127.0.0.1:PORT/, rebuilding on change\n"
-	"       plansite --version | --help\n"
+/* The usage text; translated when printed (gettext is set up by then). */
+static const char usage_text[] = N_(
+	"cách dùng: plansite build [tuỳ chọn]  dựng trang vào --out (mặc định public)\n"
+	"           plansite check [tuỳ chọn]  kiểm tra nội dung, không ghi gì\n"
+	"           plansite serve [tuỳ chọn]  xem trước ở http://127.0.0.1:CỔNG/, dựng lại khi có thay đổi\n"
+	"           plansite --version | --help\n"
 	"\n"
-	"options:\n"
-	"  --repo PATH        the content repository (default: the one around the current folder)\n"
-	"  --ref REF          branch, tag, commit id or revision such as main~3 (default HEAD)\n"
-	"  --content DIR      content root inside the repository (default content)\n"
-	"  --worktree         read the working tree instead of a commit (drafts preview)\n"
-	"  --theme DIR        theme folder (default: themes/default beside the program)\n"
-	"  --out DIR          output folder, replaced only when the build succeeds (default public)\n"
-	"  --as-of YYYY-MM-DD date for overdue and progress (default: the commit's date)\n"
-	"  --base-url URL     the site's public address (overrides site.yaml)\n"
-	"  --strict           check: also warn about unknown front matter keys, and\n"
-	"                     refuse .html/.svg/.xml files under static/\n"
-	"  --port N           serve: port on 127.0.0.1 (default 1313)\n"
-	"  --jobs N           render on N threads (default: one per core)\n"
+	"tuỳ chọn:\n"
+	"  --repo PATH        kho nội dung (mặc định: kho chứa thư mục hiện tại)\n"
+	"  --ref REF          nhánh, thẻ, mã commit hoặc phiên bản như main~3 (mặc định HEAD)\n"
+	"  --content DIR      thư mục nội dung trong kho (mặc định content)\n"
+	"  --worktree         đọc các tệp đang sửa thay cho một commit (xem trước bản nháp)\n"
+	"  --theme DIR        thư mục giao diện (mặc định: cạnh chương trình, nếu không thì bản đã cài)\n"
+	"  --out DIR          thư mục kết quả, chỉ được thay khi dựng thành công (mặc định public)\n"
+	"  --as-of YYYY-MM-DD ngày tính quá hạn và tiến độ (mặc định: ngày của commit)\n"
+	"  --base-url URL     địa chỉ công khai của trang (thay cho site.yaml)\n"
+	"  --strict           check: cảnh báo cả các khoá lạ trong phần khai báo,\n"
+	"                     và báo lỗi tệp .html/.svg/.xml trong static/\n"
+	"  --verbose          check: liệt kê từng nhiệm vụ chưa đủ \"5 rõ\" (mặc định một dòng mỗi kế hoạch)\n"
+	"  --format text|json check, build: json in mỗi thông báo thành một đối tượng JSON một dòng\n"
+	"  --lang vi|en       ngôn ngữ thông báo (mặc định tiếng Việt; en khi LANG bắt đầu bằng en)\n"
+	"  --port N           serve: cổng trên 127.0.0.1 (mặc định 1313)\n"
+	"  --jobs N           dựng trên N luồng (mặc định: một luồng mỗi nhân)\n"
 	"\n"
-	"exit status: 0 built, 1 content errors (nothing published), 2 usage or environment errors\n";
+	"mã thoát: 0 dựng xong, 1 nội dung có lỗi (không xuất bản gì), 2 lỗi cách dùng hoặc môi trường\n");
+
+#define usage _(usage_text)
 
 enum { O_REPO = 256, O_REF, O_CONTENT, O_WORKTREE, O_THEME, O_OUT, O_ASOF, O_BASE,
-       O_STRICT, O_PORT, O_JOBS, O_HELP, O_VERSION };
+       O_STRICT, O_PORT, O_JOBS, O_HELP, O_VERSION, O_VERBOSE, O_FORMAT, O_LANG };
+
+static int json_format;   /* --format json */
 
 static const struct option opts[] = {
 	{ "repo", required_argument, NULL, O_REPO },
@@ -50,6 +61,9 @@ static const struct option opts[] = {
 	{ "jobs", required_argument, NULL, O_JOBS },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
+	{ "verbose", no_argument, NULL, O_VERBOSE },
+	{ "format", required_argument, NULL, O_FORMAT },
+	{ "lang", required_argument, NULL, O_LANG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -73,11 +87,20 @@ static int apply(int c, const char *arg, const char *word, build_opts_t *bo, int
 	case O_THEME: bo->theme = arg; return 0;
 	case O_OUT: bo->out = arg; return 0;
 	case O_STRICT: bo->strict = true; return 0;
+	case O_VERBOSE: bo->verbose = true; return 0;
+	case O_LANG: return 0;   /* applied before anything is printed */
+	case O_FORMAT:
+		if (!strcmp(arg, "json") || !strcmp(arg, "text")) {
+			json_format = !strcmp(arg, "json");
+			return 0;
+		}
+		fprintf(stderr, _("plansite: --format nhận text hoặc json, không phải \"%s\"\n"), arg);
+		return 2;
 	case O_BASE: {
 		char *norm;
 		const char *why;
 		if (url_base_normalise(arg, &norm, &why) < 0) {
-			fprintf(stderr, "plansite: error: --base-url \"%s\" không dùng được: %s\n", arg, why);
+			fprintf(stderr, _("plansite: --base-url \"%s\" không dùng được: %s\n"), arg, _(why));
 			return 2;
 		}
 		/* lives as long as the run, like argv */
@@ -88,27 +111,34 @@ static int apply(int c, const char *arg, const char *word, build_opts_t *bo, int
 	}
 	case O_ASOF:
 		if (date_parse_iso(arg, &bo->as_of) < 0) {
-			fprintf(stderr, "plansite: --as-of wants a date YYYY-MM-DD, not \"%s\"\n", arg);
+			fprintf(stderr, _("plansite: --as-of cần một ngày YYYY-MM-DD, không phải \"%s\"\n"), arg);
 			return 2;
 		}
 		return 0;
 	case O_PORT:
 		if ((*port = (int)number(arg, 1, 65535)) < 0) {
-			fprintf(stderr, "plansite: --port wants 1..65535, not \"%s\"\n", arg);
+			fprintf(stderr, _("plansite: --port cần một số 1..65535, không phải \"%s\"\n"), arg);
 			return 2;
 		}
 		return 0;
 	case O_JOBS:
 		if ((bo->threads = (int)number(arg, 1, 16)) < 0) {
-			fprintf(stderr, "plansite: --jobs wants 1..16, not \"%s\"\n", arg);
+			fprintf(stderr, _("plansite: --jobs cần một số 1..16, không phải \"%s\"\n"), arg);
 			return 2;
 		}
 		return 0;
 	case 'h':
 	case O_HELP: fputs(usage, stdout); return 1;
-	case O_VERSION: puts("plansite " PLANSITE_VERSION); return 1;
+	case O_VERSION: {
+		version_print(stdout);
+		/* where an installed copy finds its theme, when --theme is not given */
+		char *dir = theme_locate(bo->theme);
+		printf("theme folder: %s\n", dir);
+		free(dir);
+		return 1;
+	}
 	default:
-		fprintf(stderr, "plansite: unknown option \"%s\"\n%s", word, usage);
+		fprintf(stderr, _("plansite: không có tuỳ chọn \"%s\"\n%s"), word, usage);
 		return 2;
 	}
 }
@@ -136,6 +166,19 @@ int main(int argc, char **argv)
 	 * the threads' heaps and stay there: 15-20 MB more at the peak. */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	opterr = 0;
+	/* the language comes first: every message after it is translated */
+	const char *lang = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--lang") && i + 1 < argc)
+			lang = argv[++i];
+		else if (!strncmp(argv[i], "--lang=", 7))
+			lang = argv[i] + 7;
+	}
+	if (i18n_init(lang) < 0) {
+		i18n_init(NULL);
+		fprintf(stderr, _("plansite: --lang nhận vi hoặc en, không phải \"%s\"\n"), lang);
+		return 2;
+	}
 	int rc = parse(argc, argv, "+h", &bo, &port);
 	if (rc)
 		return rc == 1 ? 0 : 2;
@@ -153,7 +196,7 @@ int main(int argc, char **argv)
 		if (rc)
 			return rc == 1 ? 0 : 2;
 		if (optind < sub_argc) {
-			fprintf(stderr, "plansite: unexpected argument \"%s\"\n", sub_argv[optind]);
+			fprintf(stderr, _("plansite: thừa đối số \"%s\"\n"), sub_argv[optind]);
 			return 2;
 		}
 	}
@@ -165,21 +208,29 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "serve"))
 		return serve_run(&bo, port);
 	else {
-		fprintf(stderr, "plansite: unknown command \"%s\"\n%s", cmd, usage);
+		fprintf(stderr, _("plansite: không có lệnh \"%s\"\n%s"), cmd, usage);
 		return 2;
 	}
 	diag_t *d = diag_new();
 	char *err = NULL;
 	rc = build_run(&bo, d, publish, &err);
-	diag_print(d, stderr);
 	if (err) {
-		fprintf(stderr, "plansite: error: %s\n", err);
+		/* not the content's fault: said once, after the content's messages;
+		 * in JSON it is one more object, without a file */
+		if (json_format)
+			diag_error(d, NULL, "E099", "%s", err);
+		else
+			diag_print(d, stderr);
+		fprintf(stderr, _("plansite: error: %s\n"), err);
 		free(err);
+	} else if (!json_format) {
+		diag_print(d, stderr);
 	}
+	if (json_format)
+		diag_print_json(d, stdout);
 	if (rc == BUILD_CONTENT)
-		fprintf(stderr, "plansite: %zu error%s, %zu warning%s; %s\n", diag_errors(d),
-			diag_errors(d) == 1 ? "" : "s", diag_warnings(d), diag_warnings(d) == 1 ? "" : "s",
-			publish ? "nothing published" : "check failed");
+		fprintf(stderr, _("plansite: %zu lỗi, %zu cảnh báo; %s\n"), diag_errors(d), diag_warnings(d),
+			publish ? _("không xuất bản gì") : _("kiểm tra không đạt"));
 	diag_free(d);
 	return rc;
 }

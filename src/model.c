@@ -27,8 +27,11 @@ const char *model_scalar(diag_t *d, const ynode_t *n, const char *what)
 	if (!n)
 		return NULL;
 	if (n->kind != YNODE_SCALAR) {
-		diag_error(d, &n->loc, "%s must be a single value, not a %s", what,
-			   n->kind == YNODE_MAP ? "map" : "list");
+		diag_error_fix(d, &n->loc, "E020",
+			       _("viết một giá trị trên cùng dòng, sau dấu hai chấm"),
+			       n->kind == YNODE_MAP ? _("\"%s\" phải là một giá trị, không phải một nhóm khoá")
+						    : _("\"%s\" phải là một giá trị, không phải một danh sách"),
+			       what);
 		return NULL;
 	}
 	if (ynode_is_null(n))
@@ -59,7 +62,8 @@ static date_t date_of(struct ctx *c, const ynode_t *n, const char *what)
 		return 0;
 	date_t dt;
 	if (date_parse_iso(s, &dt) < 0) {
-		diag_error(c->d, &n->loc, "%s \"%s\" is not a date (YYYY-MM-DD)", what, s);
+		diag_error_fix(c->d, &n->loc, "E021", _("viết năm-tháng-ngày, ví dụ 2025-06-30"),
+			       _("%s \"%s\" không phải là ngày"), what, s);
 		return 0;
 	}
 	return dt;
@@ -72,7 +76,8 @@ static str_t *strs_of(struct ctx *c, const ynode_t *n, const char *what, size_t 
 	if (!n || ynode_is_null(n))
 		return NULL;
 	if (n->kind == YNODE_MAP) {
-		diag_error(c->d, &n->loc, "%s must be a value or a list of values", what);
+		diag_error_fix(c->d, &n->loc, "E022", _("viết một giá trị, hoặc mỗi giá trị một dòng bắt đầu bằng \"- \""),
+			       _("\"%s\" phải là một giá trị hoặc một danh sách giá trị"), what);
 		return NULL;
 	}
 	size_t max = n->kind == YNODE_SEQ ? n->n : 1;
@@ -124,8 +129,10 @@ static const ynode_t *params_of(struct ctx *c, const ynode_t *map, const char *c
 		if (is_known(k, known))
 			continue;
 		if (c->o->strict)
-			diag_warning(c->d, &k->loc, "unknown key \"%s\" (kept as a template parameter)",
-				     k->kind == YNODE_SCALAR ? k->str : "?");
+			diag_warning_fix(c->d, &k->loc, "W010",
+					 _("kiểm tra chính tả tên khoá (xem plansite(5))"),
+					 _("khoá lạ \"%s\" (giữ lại làm tham số cho mẫu giao diện)"),
+					 k->kind == YNODE_SCALAR ? k->str : "?");
 		p->kids[2 * n] = (ynode_t *)k;
 		p->kids[2 * n + 1] = (ynode_t *)ynode_val(map, i);
 		n++;
@@ -162,7 +169,8 @@ static void parse_groups(struct ctx *c, plan_t *p, const ynode_t *n)
 	if (!n || ynode_is_null(n))
 		return;
 	if (n->kind != YNODE_SEQ) {
-		diag_error(c->d, &n->loc, "groups must be a list");
+		diag_error_fix(c->d, &n->loc, "E023", _("mỗi nhóm một dòng \"- id: ...\" kèm \"title: ...\""),
+			       _("\"groups\" phải là một danh sách"));
 		return;
 	}
 	p->groups = arena_alloc(c->a, (n->n + 1) * sizeof(group_t));
@@ -170,22 +178,25 @@ static void parse_groups(struct ctx *c, plan_t *p, const ynode_t *n)
 	for (size_t i = 0; i < n->n; i++) {
 		const ynode_t *g = n->kids[i];
 		if (g->kind != YNODE_MAP) {
-			diag_error(c->d, &g->loc, "a group must be a map with id and title");
+			diag_error_fix(c->d, &g->loc, "E024", _("viết \"- id: I\" và dưới đó \"title: ...\""),
+				       _("mỗi nhóm phải có id và title"));
 			continue;
 		}
 		group_t *gr = &p->groups[p->ngroups];
 		gr->loc = g->loc;
-		gr->id = str_of(c, ynode_get(g, "id"), "group id");
-		gr->title = str_of(c, ynode_get(g, "title"), "group title");
+		gr->id = str_of(c, ynode_get(g, "id"), "id");
+		gr->title = str_of(c, ynode_get(g, "title"), "title");
 		params_of(c, g, known);
 		if (!gr->id) {
-			diag_error(c->d, &g->loc, "group without an id");
+			diag_error_fix(c->d, &g->loc, "E025", _("thêm \"id: ...\" (ví dụ I, II)"),
+				       _("nhóm không có id"));
 			continue;
 		}
 		for (size_t j = 0; j < p->ngroups; j++)
 			if (!strcmp(p->groups[j].id, gr->id))
-				diag_error(c->d, &g->loc, "duplicate group id \"%s\" (first at line %d)",
-					   gr->id, p->groups[j].loc.line);
+				diag_error_fix(c->d, &g->loc, "E026", _("đặt cho mỗi nhóm một id riêng"),
+					       _("id nhóm \"%s\" bị trùng (đã có ở dòng %d)"),
+					       gr->id, p->groups[j].loc.line);
 		p->ngroups++;
 	}
 }
@@ -203,11 +214,13 @@ static int progress_of(struct ctx *c, const ynode_t *n)
 	if (*end == '%')
 		end++;
 	if (end == t || *end) {
-		diag_error(c->d, &n->loc, "progress \"%s\" is not a number (0..100)", s);
+		diag_error_fix(c->d, &n->loc, "E027", _("viết một số từ 0 đến 100, không có dấu %"),
+			       _("progress \"%s\" không phải là số"), s);
 		return -1;
 	}
 	if (v < 0 || v > 100) {
-		diag_warning(c->d, &n->loc, "progress %ld is outside 0..100", v);
+		diag_warning_fix(c->d, &n->loc, "W011", _("viết một số từ 0 đến 100"),
+				 _("progress %ld nằm ngoài khoảng 0..100"), v);
 		v = v < 0 ? 0 : 100;
 	}
 	return (int)v;
@@ -223,12 +236,14 @@ static void parse_task(struct ctx *c, plan_t *p, task_t *t, const ynode_t *n)
 	t->loc = n->loc;
 	t->progress = -1;
 	const ynode_t *idn = ynode_get(n, "id");
-	t->id = str_of(c, idn, "task id");
+	t->id = str_of(c, idn, "id");
 	if (!t->id)
-		diag_error(c->d, &n->loc, "task without an id (the TT number; required)");
-	t->title = str_of(c, ynode_get(n, "title"), "task title");
+		diag_error_fix(c->d, &n->loc, "E028", _("thêm \"id: ...\" (số thứ tự TT của nhiệm vụ)"),
+			       _("nhiệm vụ không có id (bắt buộc)"));
+	t->title = str_of(c, ynode_get(n, "title"), "title");
 	if (!t->title)
-		diag_error(c->d, &n->loc, "task %s has no title (required)", t->id ? t->id : "");
+		diag_error_fix(c->d, &n->loc, "E029", _("thêm \"title: ...\" (nội dung nhiệm vụ)"),
+			       _("nhiệm vụ %s không có title (bắt buộc)"), t->id ? t->id : "");
 	const ynode_t *gn = ynode_get(n, "group");
 	t->group = str_of(c, gn, "group");
 	if (t->group) {
@@ -237,8 +252,9 @@ static void parse_task(struct ctx *c, plan_t *p, task_t *t, const ynode_t *n)
 			if (!strcmp(p->groups[j].id, t->group))
 				break;
 		if (j == p->ngroups)
-			diag_error(c->d, &gn->loc, "unknown group \"%s\" (not in this plan's groups)",
-				   t->group);
+			diag_error_fix(c->d, &gn->loc, "E030",
+				       _("dùng một id trong \"groups\" của kế hoạch, hoặc thêm nhóm đó vào"),
+				       _("nhóm \"%s\" không có trong \"groups\" của kế hoạch này"), t->group);
 	}
 	urefs_of(c, ynode_get(n, "lead"), "lead", &t->lead);
 	urefs_of(c, ynode_get(n, "support"), "support", &t->support);
@@ -248,8 +264,10 @@ static void parse_task(struct ctx *c, plan_t *p, task_t *t, const ynode_t *n)
 	if (dn)
 		t->due_loc = dn->loc;
 	if (t->due_text && due_parse(t->due_text, &t->due) < 0)
-		diag_warning(c->d, &dn->loc, "deadline \"%s\" is not a known form; kept as text, with no date",
-			     t->due_text);
+		diag_warning_fix(c->d, &dn->loc, "W012",
+				 _("viết ví dụ \"30/6/2026\", \"Quý III/2026\", \"Năm 2026\" hoặc \"Thường xuyên\""),
+				 _("thời hạn \"%s\" không đọc được thành ngày; giữ nguyên chữ, không tính hạn"),
+				 t->due_text);
 	const ynode_t *ddn = ynode_get(n, "due_date");
 	if (ddn) {
 		date_t dd = date_of(c, ddn, "due_date");
@@ -267,18 +285,21 @@ static void parse_task(struct ctx *c, plan_t *p, task_t *t, const ynode_t *n)
 	const char *st = str_of(c, sn, "status");
 	t->status = STATUS_NOT_STARTED;
 	if (st && status_parse(st, &t->status) < 0)
-		diag_error(c->d, &sn->loc,
-			   "unknown status \"%s\" (use not_started, in_progress, done, cancelled or their Vietnamese words)",
-			   st);
+		diag_error_fix(c->d, &sn->loc, "E031",
+			       _("viết not_started, in_progress, done, cancelled hoặc chưa thực hiện, đang thực hiện, hoàn thành, đã huỷ"),
+			       _("trạng thái \"%s\" không hợp lệ"), st);
 	t->progress = progress_of(c, ynode_get(n, "progress"));
 	const ynode_t *cn = ynode_get(n, "completed");
 	t->completed = date_of(c, cn, "completed");
 	if (t->completed && t->status != STATUS_DONE)
-		diag_warning(c->d, &cn->loc, "task %s has a completion date but is not done",
-			     t->id ? t->id : "");
+		diag_warning_fix(c->d, &cn->loc, "W013", _("viết \"status: done\" hoặc bỏ \"completed\""),
+				 _("nhiệm vụ %s có ngày hoàn thành nhưng chưa ở trạng thái hoàn thành"),
+				 t->id ? t->id : "");
 	if (t->status == STATUS_DONE && t->progress >= 0 && t->progress < 100)
-		diag_warning(c->d, &ynode_get(n, "progress")->loc,
-			     "task %s is done but its progress is %d%%", t->id ? t->id : "", t->progress);
+		diag_warning_fix(c->d, &ynode_get(n, "progress")->loc, "W014",
+				 _("viết \"progress: 100\" hoặc sửa trạng thái"),
+				 _("nhiệm vụ %s đã hoàn thành nhưng tiến độ là %d%%"),
+				 t->id ? t->id : "", t->progress);
 	t->evidence = strs_of(c, ynode_get(n, "evidence"), "evidence", &t->nevidence);
 	t->note = str_of(c, ynode_get(n, "note"), "note");
 	t->params = params_of(c, n, known);
@@ -343,7 +364,8 @@ static void parse_indicators(struct ctx *c, plan_t *p, const ynode_t *n)
 	if (!n || ynode_is_null(n))
 		return;
 	if (n->kind != YNODE_SEQ) {
-		diag_error(c->d, &n->loc, "indicators must be a list");
+		diag_error_fix(c->d, &n->loc, "E032", _("mỗi chỉ tiêu một dòng \"- name: ...\""),
+			       _("\"indicators\" phải là một danh sách"));
 		return;
 	}
 	static const char *const known[] = { "id", "group", "name", "unit", "target", "by",
@@ -352,17 +374,19 @@ static void parse_indicators(struct ctx *c, plan_t *p, const ynode_t *n)
 	for (size_t i = 0; i < n->n; i++) {
 		const ynode_t *m = n->kids[i];
 		if (m->kind != YNODE_MAP) {
-			diag_error(c->d, &m->loc, "an indicator must be a map");
+			diag_error_fix(c->d, &m->loc, "E033", _("viết \"- name: ...\" và các khoá target, by ... thụt vào dưới"),
+				       _("mỗi chỉ tiêu phải là một nhóm khoá (name, target ...)"));
 			continue;
 		}
 		indicator_t *ind = &p->indicators[p->nindicators++];
 		ind->loc = m->loc;
-		ind->id = str_of(c, ynode_get(m, "id"), "indicator id");
-		ind->group = str_of(c, ynode_get(m, "group"), "indicator group");
-		ind->name = str_of(c, ynode_get(m, "name"), "indicator name");
+		ind->id = str_of(c, ynode_get(m, "id"), "id");
+		ind->group = str_of(c, ynode_get(m, "group"), "group");
+		ind->name = str_of(c, ynode_get(m, "name"), "name");
 		if (!ind->name)
-			diag_error(c->d, &m->loc, "indicator without a name (required)");
-		ind->unit = str_of(c, ynode_get(m, "unit"), "indicator unit");
+			diag_error_fix(c->d, &m->loc, "E034", _("thêm \"name: ...\""),
+				       _("chỉ tiêu không có name (bắt buộc)"));
+		ind->unit = str_of(c, ynode_get(m, "unit"), "unit");
 		ind->target = str_of(c, ynode_get(m, "target"), "target");
 		ind->by = str_of(c, ynode_get(m, "by"), "by");
 		ind->actual = str_of(c, ynode_get(m, "actual"), "actual");
@@ -420,7 +444,9 @@ static plan_t *build_plan(struct ctx *c, const rfile_t *f, const fm_doc_t *docp)
 	fm_doc_t doc = *docp;
 	loc_t floc = { f->path, 1, 1 };
 	if (!doc.meta) {
-		diag_error(c->d, &floc, "plan without front matter (a \"---\" block with number and title)");
+		diag_error_fix(c->d, &floc, "E035",
+			       _("mở đầu tệp bằng dòng \"---\", các dòng number: và title:, rồi một dòng \"---\""),
+			       _("kế hoạch không có phần khai báo (front matter)"));
 		return NULL;
 	}
 	static const char *const known[] = {
@@ -434,13 +460,16 @@ static plan_t *build_plan(struct ctx *c, const rfile_t *f, const fm_doc_t *docp)
 	p->number = str_of(c, ynode_get(m, "number"), "number");
 	p->id = str_of(c, ynode_get(m, "id"), "id");
 	if (!p->number && !p->id)
-		diag_error(c->d, &m->loc, "plan needs a number (số ký hiệu) or, while it has none, an id");
+		diag_error_fix(c->d, &m->loc, "E036",
+			       _("thêm \"number: ...\" (số ký hiệu), hoặc \"id: ...\" khi chưa có số"),
+			       _("kế hoạch cần số ký hiệu hoặc id"));
 	if (p->id) {
 		char *s = text_slug(p->id);
 		if (strcmp(s, p->id))
-			diag_error(c->d, &ynode_get(m, "id")->loc,
-				   "id \"%s\" must be a slug (lower-case ASCII letters, digits and '-'): \"%s\"",
-				   p->id, s);
+			diag_error_fix(c->d, &ynode_get(m, "id")->loc, "E037",
+				       diag_str(c->d, _("viết \"id: %s\""), s),
+				       _("id \"%s\" chỉ được gồm chữ thường không dấu, chữ số và dấu '-'"),
+				       p->id);
 		free(s);
 	}
 	if (p->number) {
@@ -452,7 +481,8 @@ static plan_t *build_plan(struct ctx *c, const rfile_t *f, const fm_doc_t *docp)
 	}
 	p->title = str_of(c, ynode_get(m, "title"), "title");
 	if (!p->title)
-		diag_error(c->d, &m->loc, "plan without a title (trích yếu; required)");
+		diag_error_fix(c->d, &m->loc, "E038", _("thêm \"title: ...\" (trích yếu)"),
+			       _("kế hoạch không có title (bắt buộc)"));
 	p->type = str_of(c, ynode_get(m, "type"), "type");
 	if (!p->type)
 		p->type = type_from_number(p->number);
@@ -468,9 +498,9 @@ static plan_t *build_plan(struct ctx *c, const rfile_t *f, const fm_doc_t *docp)
 	p->date = date_of(c, ynode_get(m, "date"), "date");
 	const ynode_t *sg = ynode_get(m, "signer");
 	if (sg && sg->kind == YNODE_MAP) {
-		p->signer_name = str_of(c, ynode_get(sg, "name"), "signer name");
-		p->signer_title = str_of(c, ynode_get(sg, "title"), "signer title");
-		p->signer_for = str_of(c, ynode_get(sg, "for"), "signer for");
+		p->signer_name = str_of(c, ynode_get(sg, "name"), "name");
+		p->signer_title = str_of(c, ynode_get(sg, "title"), "title");
+		p->signer_for = str_of(c, ynode_get(sg, "for"), "for");
 	} else if (sg) {
 		p->signer_name = str_of(c, sg, "signer");
 	}
@@ -481,22 +511,24 @@ static plan_t *build_plan(struct ctx *c, const rfile_t *f, const fm_doc_t *docp)
 		if (!strcmp(p->status_text, "draft"))
 			p->draft = true;
 		else if (strcmp(p->status_text, "in_force") && strcmp(p->status_text, "superseded"))
-			diag_error(c->d, &stn->loc,
-				   "unknown plan status \"%s\" (in_force, superseded or draft)",
-				   p->status_text);
+			diag_error_fix(c->d, &stn->loc, "E039", _("viết in_force, superseded hoặc draft"),
+				       _("trạng thái kế hoạch \"%s\" không hợp lệ"), p->status_text);
 	}
 	p->attachments = strs_of(c, ynode_get(m, "attachments"), "attachments", &p->nattachments);
 	parse_groups(c, p, ynode_get(m, "groups"));
 	const ynode_t *tn = ynode_get(m, "tasks");
 	if (tn && !ynode_is_null(tn)) {
 		if (tn->kind != YNODE_SEQ) {
-			diag_error(c->d, &tn->loc, "tasks must be a list");
+			diag_error_fix(c->d, &tn->loc, "E040", _("mỗi nhiệm vụ bắt đầu bằng một dòng \"- id: ...\""),
+				       _("\"tasks\" phải là một danh sách"));
 		} else {
 			p->tasks = arena_alloc(c->a, (tn->n + 1) * sizeof(task_t));
 			for (size_t i = 0; i < tn->n; i++) {
 				const ynode_t *tm = tn->kids[i];
 				if (tm->kind != YNODE_MAP) {
-					diag_error(c->d, &tm->loc, "a task must be a map (id, title, lead ...)");
+					diag_error_fix(c->d, &tm->loc, "E041",
+						       _("viết \"- id: ...\" rồi title:, lead: ... thụt vào thẳng cột với id"),
+						       _("mỗi nhiệm vụ phải là một nhóm khoá (id, title, lead ...)"));
 					continue;
 				}
 				task_t *t = &p->tasks[p->ntasks];
@@ -504,9 +536,10 @@ static plan_t *build_plan(struct ctx *c, const rfile_t *f, const fm_doc_t *docp)
 				t->index = p->ntasks;
 				for (size_t j = 0; t->id && j < p->ntasks; j++)
 					if (p->tasks[j].id && !strcmp(p->tasks[j].id, t->id))
-						diag_error(c->d, &t->loc,
-							   "duplicate task id \"%s\" (first at line %d)",
-							   t->id, p->tasks[j].loc.line);
+						diag_error_fix(c->d, &t->loc, "E042",
+							       _("đặt cho mỗi nhiệm vụ một id riêng"),
+							       _("id nhiệm vụ \"%s\" bị trùng (đã có ở dòng %d)"),
+							       t->id, p->tasks[j].loc.line);
 				p->ntasks++;
 			}
 		}
@@ -531,7 +564,9 @@ static void parse_page(struct ctx *c, site_t *s, const rfile_t *f)
 	static const char *const known[] = { "title", "slug", NULL };
 	pg->title = doc.meta ? str_of(c, ynode_get(doc.meta, "title"), "title") : NULL;
 	if (!pg->title) {
-		diag_error(c->d, &floc, "page without a title");
+		diag_error_fix(c->d, &floc, "E043",
+			       _("mở đầu tệp bằng \"---\", một dòng \"title: ...\", rồi \"---\""),
+			       _("trang không có title"));
 		return;
 	}
 	const char *slug = doc.meta ? str_of(c, ynode_get(doc.meta, "slug"), "slug") : NULL;
@@ -570,14 +605,15 @@ static void parse_page(struct ctx *c, site_t *s, const rfile_t *f)
 	for (const char *const *r = reserved; *r; r++) {
 		size_t n = strlen(*r);
 		if (b.ptr && !strncmp(b.ptr, *r, n) && (b.ptr[n] == '\0' || b.ptr[n] == '/')) {
-			diag_error(c->d, &floc, "page URL /%s/ is reserved for the portal's own pages",
-				   b.ptr);
+			diag_error_fix(c->d, &floc, "E044", _("đổi tên tệp hoặc đặt \"slug: ...\" khác"),
+				       _("địa chỉ trang /%s/ dành riêng cho các trang của cổng"), b.ptr);
 			buf_free(&b);
 			return;
 		}
 	}
 	if (!b.len) {
-		diag_error(c->d, &floc, "page file name gives an empty URL");
+		diag_error_fix(c->d, &floc, "E045", _("đặt tên tệp có chữ hoặc số, hoặc thêm \"slug: ...\""),
+			       _("tên tệp trang cho ra địa chỉ rỗng"));
 		buf_free(&b);
 		return;
 	}
@@ -585,8 +621,9 @@ static void parse_page(struct ctx *c, site_t *s, const rfile_t *f)
 	buf_free(&b);
 	for (size_t i = 0; i < s->npages; i++)
 		if (!strcmp(s->pages[i].slug, pg->slug)) {
-			diag_error(c->d, &floc, "page URL /%s/ is also the URL of %s", pg->slug,
-				   s->pages[i].path);
+			diag_error_fix(c->d, &floc, "E046", _("đổi tên một trong hai tệp hoặc đặt \"slug: ...\" khác"),
+				       _("địa chỉ trang /%s/ trùng với địa chỉ của %s"), pg->slug,
+				       s->pages[i].path);
 			return;
 		}
 	pg->body_md = doc.body;
@@ -602,7 +639,8 @@ static void parse_site(struct ctx *c, site_t *s, const rfile_t *f)
 	    yml_parse(c->a, c->d, f->path, f->data, f->len, 0, &root) < 0 || !root)
 		return;
 	if (root->kind != YNODE_MAP) {
-		diag_error(c->d, &root->loc, "site.yaml must be a map of settings");
+		diag_error_fix(c->d, &root->loc, "E047", _("mỗi thiết lập một dòng \"khoá: giá trị\", ví dụ \"title: ...\""),
+			       _("site.yaml phải là các dòng thiết lập \"khoá: giá trị\""));
 		return;
 	}
 	static const char *const known[] = { "title", "description", "language", "base_url",
@@ -620,8 +658,8 @@ static void parse_site(struct ctx *c, site_t *s, const rfile_t *f)
 		char *norm;
 		const char *why;
 		if (url_base_normalise(s->base_url, &norm, &why) < 0) {
-			diag_error(c->d, &ynode_get(root, "base_url")->loc,
-				   "base_url \"%s\" không dùng được: %s", s->base_url, why);
+			diag_error(c->d, &ynode_get(root, "base_url")->loc, "E070",
+				   _("base_url \"%s\" không dùng được: %s"), s->base_url, _(why));
 			s->base_url = NULL;
 		} else {
 			s->base_url = arena_strdup(c->a, norm);
@@ -633,17 +671,19 @@ static void parse_site(struct ctx *c, site_t *s, const rfile_t *f)
 	for (size_t i = 0; i < 2; i++) {
 		const char *u = *fields[i];
 		if (u && strncmp(u, "https://", 8) && strncmp(u, "http://", 7)) {
-			diag_error(c->d, &ynode_get(root, urls[i])->loc,
-				   "%s must be a web address (http:// or https://), not \"%s\"", urls[i], u);
+			diag_error_fix(c->d, &ynode_get(root, urls[i])->loc, "E048",
+				       _("viết địa chỉ đầy đủ, ví dụ https://example.gov.vn/"),
+				       _("%s phải là địa chỉ web (http:// hoặc https://), không phải \"%s\""),
+				       urls[i], u);
 			*fields[i] = NULL;
 		}
 	}
 	if (s->language) {
 		for (const char *p = s->language; *p; p++)
 			if (!isalnum((unsigned char)*p) && *p != '-') {
-				diag_error(c->d, &ynode_get(root, "language")->loc,
-					   "language \"%s\" is not a language code (vi, en ...)",
-					   s->language);
+				diag_error_fix(c->d, &ynode_get(root, "language")->loc, "E049",
+					       _("viết mã ngôn ngữ, ví dụ vi hoặc en"),
+					       _("language \"%s\" không phải là mã ngôn ngữ"), s->language);
 				s->language = NULL;
 				break;
 			}
@@ -750,20 +790,22 @@ static void check_static(struct ctx *c, const rfile_t *f)
 		if (!q)
 			q = p + strlen(p);
 		if (q - p > STATIC_NAME_MAX) {
-			diag_error(c->d, &loc, "tên tệp hoặc thư mục dài %d byte, quá giới hạn %d byte: "
-				   "hãy đặt tên ngắn hơn", (int)(q - p), STATIC_NAME_MAX);
+			diag_error_fix(c->d, &loc, "E071", _("đặt tên ngắn hơn"),
+				       _("tên tệp hoặc thư mục dài %d byte, quá giới hạn %d byte"),
+				       (int)(q - p), STATIC_NAME_MAX);
 			return;
 		}
 	}
 	const char *dot = strrchr(base, '.');
 	for (size_t i = 0; dot && active[i]; i++)
 		if (!strcasecmp(dot, active[i])) {
+			const char *fix = _("đăng dưới dạng PDF hoặc ảnh PNG/JPEG, hoặc nén thành .zip");
 			if (c->o->strict)
-				diag_error(c->d, &loc, "tệp %s có thể chứa mã chạy trên trang của cổng: "
-					   "hãy đăng dưới dạng PDF hoặc ảnh PNG/JPEG, hoặc nén thành .zip", f->rel);
+				diag_error_fix(c->d, &loc, "E072", fix,
+					       _("tệp %s có thể chứa mã chạy trên trang của cổng"), f->rel);
 			else
-				diag_warning(c->d, &loc, "tệp %s có thể chứa mã chạy trên trang của cổng: "
-					     "hãy đăng dưới dạng PDF hoặc ảnh PNG/JPEG, hoặc nén thành .zip", f->rel);
+				diag_warning_fix(c->d, &loc, "W003", fix,
+						 _("tệp %s có thể chứa mã chạy trên trang của cổng"), f->rel);
 			return;
 		}
 }
@@ -821,8 +863,9 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 	for (size_t i = 0; i < s->nplans; i++) {
 		plan_t *p = s->plans[i];
 		if (kept && !strcmp(p->key, s->plans[kept - 1]->key)) {
-			diag_error(d, &p->loc, "plan %s is also published by %s",
-				   p->number ? p->number : p->id, s->plans[kept - 1]->path);
+			diag_error_fix(d, &p->loc, "E050", _("mỗi kế hoạch chỉ để trong một tệp; xoá hoặc sửa số của tệp kia"),
+				       _("kế hoạch %s đã có trong %s"),
+				       p->number ? p->number : p->id, s->plans[kept - 1]->path);
 			continue;
 		}
 		s->plans[kept++] = p;
@@ -839,8 +882,9 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 			for (size_t k = 0; k < s->nstatics && !found; k++)
 				found = !strcmp(s->statics[k]->rel, at);
 			if (!found)
-				diag_error(d, &p->attachments[j].loc,
-					   "attachment \"%s\" is not a file under the content's static/ folder", at);
+				diag_error_fix(d, &p->attachments[j].loc, "E051",
+					       _("đặt tệp vào thư mục static/ của nội dung và viết đường dẫn bắt đầu bằng static/"),
+					       _("tệp đính kèm \"%s\" không có trong thư mục static/"), at);
 		}
 	}
 	return s;

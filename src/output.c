@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "util.h"
 
 struct out {
@@ -87,7 +88,7 @@ int out_begin(out_t **o, const char *dir, const char *workdir, char **err)
 	char *d = xstrndup(dir, dl);
 	char *absd = abs_path(d);
 	if (!absd) {
-		*err = errf("output folder %s: its parent folder does not exist%s", d, "");
+		*err = errf(_("thư mục kết quả %s: thư mục cha của nó không tồn tại%s"), d, "");
 		free(d);
 		return -1;
 	}
@@ -103,14 +104,14 @@ int out_begin(out_t **o, const char *dir, const char *workdir, char **err)
 		bad = 1;
 	free(gitdir);
 	if (bad) {
-		*err = errf("refusing to replace %s: it holds the repository, a Git work tree or the current folder%s",
+		*err = errf(_("không thay %s: nó chứa kho, một thư mục làm việc Git hoặc thư mục hiện tại%s"),
 			    d, "");
 		free(d);
 		free(absd);
 		return -1;
 	}
 	if (lstat(absd, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		*err = errf("output %s exists and is not a folder%s", d, "");
+		*err = errf(_("%s đã có và không phải là thư mục%s"), d, "");
 		free(d);
 		free(absd);
 		return -1;
@@ -123,7 +124,7 @@ int out_begin(out_t **o, const char *dir, const char *workdir, char **err)
 	t->staging = buf_detach(&b);
 	out_rmtree(t->staging);
 	if (mkdir(t->staging, 0755) < 0) {
-		*err = errf("cannot create %s: %s", t->staging, strerror(errno));
+		*err = errf(_("không tạo được %s: %s"), t->staging, strerror(errno));
 		free(t->staging);
 		free(t->dir);
 		free(t);
@@ -131,7 +132,7 @@ int out_begin(out_t **o, const char *dir, const char *workdir, char **err)
 	}
 	t->dfd = open(t->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (t->dfd < 0) {
-		*err = errf("cannot open %s: %s", t->staging, strerror(errno));
+		*err = errf(_("không mở được %s: %s"), t->staging, strerror(errno));
 		out_rmtree(t->staging);
 		free(t->staging);
 		free(t->dir);
@@ -189,7 +190,7 @@ static int make_dir(out_t *o, char *dir)
 int out_open(out_t *o, const char *rel, char **err)
 {
 	if (!out_path_ok(rel)) {
-		*err = errf("refusing to write outside the site: \"%s\"%s", rel, "");
+		*err = errf(_("không ghi ra ngoài trang: \"%s\"%s"), rel, "");
 		return -1;
 	}
 	const char *slash = strrchr(rel, '/');
@@ -199,7 +200,7 @@ int out_open(out_t *o, const char *rel, char **err)
 		int rc = make_dir(o, dir);
 		pthread_mutex_unlock(&o->mu);
 		if (rc < 0)
-			*err = errf("cannot create folder %s in the output: %s", dir, strerror(errno));
+			*err = errf(_("không tạo được thư mục %s trong kết quả: %s"), dir, strerror(errno));
 		free(dir);
 		if (rc < 0)
 			return -1;
@@ -208,7 +209,7 @@ int out_open(out_t *o, const char *rel, char **err)
 	 * no file is written twice or through a link */
 	int fd = openat(o->dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
-		*err = errf("cannot create %s in the output: %s", rel, strerror(errno));
+		*err = errf(_("không tạo được %s trong kết quả: %s"), rel, strerror(errno));
 	return fd;
 }
 
@@ -220,7 +221,7 @@ int out_put(int fd, const char *rel, const char *data, size_t len, char **err)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			*err = errf("cannot write %s in the output: %s", rel, strerror(errno));
+			*err = errf(_("không ghi được %s trong kết quả: %s"), rel, strerror(errno));
 			return -1;
 		}
 		off += (size_t)n;
@@ -231,7 +232,7 @@ int out_put(int fd, const char *rel, const char *data, size_t len, char **err)
 int out_close(int fd, const char *rel, char **err)
 {
 	if (close(fd) < 0) {
-		*err = errf("cannot write %s in the output: %s", rel, strerror(errno));
+		*err = errf(_("không ghi được %s trong kết quả: %s"), rel, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -276,14 +277,14 @@ int out_commit(out_t *o, char **err)
 		/* one rename swaps both folders: readers see the old site or the
 		 * new one, never a mix */
 		if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->dir, RENAME_EXCHANGE) < 0) {
-			*err = errf("cannot replace %s: %s", o->dir, strerror(errno));
+			*err = errf(_("không thay được %s: %s"), o->dir, strerror(errno));
 			out_rmtree(o->staging);
 			rc = -1;
 		} else {
 			out_rmtree(o->staging);   /* now the old site */
 		}
 	} else if (rename(o->staging, o->dir) < 0) {
-		*err = errf("cannot create %s: %s", o->dir, strerror(errno));
+		*err = errf(_("không tạo được %s: %s"), o->dir, strerror(errno));
 		out_rmtree(o->staging);
 		rc = -1;
 	}

@@ -186,10 +186,12 @@ static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 	if (trc < 0) {
 		loc_t loc = { 0 };
 		if (trc == TMPL_TOO_DEEP)
-			diag_error(r->d, &loc, "trang %s: mẫu \"%s\" lồng nhau quá %d tầng (một mẫu con gọi lại "
-				   "chính nó trong một mục {{#...}} không bao giờ dừng?)", rel, name, TMPL_MAX_DEPTH);
+			diag_error_fix(r->d, &loc, "E095",
+				       _("sửa mẫu để mẫu con không gọi lại chính nó trong một mục {{#...}} không bao giờ dừng"),
+				       _("trang %s: mẫu \"%s\" lồng nhau quá %d tầng"), rel, name, TMPL_MAX_DEPTH);
 		else
-			diag_error(r->d, &loc, "the theme has no template \"%s\"", name);
+			diag_error_fix(r->d, &loc, "E092", _("dùng giao diện mặc định (bỏ --theme) hoặc thêm mẫu này vào giao diện"),
+				       _("giao diện thiếu mẫu \"%s\""), name);
 		atomic_store(&r->failed, 1);
 	} else {
 		add_csp(&out);
@@ -208,7 +210,7 @@ static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 		char *err = NULL;
 		if (out_write(r->o, rel, out.ptr ? out.ptr : "", out.len, &err) < 0) {
 			loc_t loc = { 0 };
-			diag_error(r->d, &loc, "%s", err);
+			diag_error(r->d, &loc, "E090", "%s", err);
 			free(err);
 			atomic_store(&r->failed, 1);
 		}
@@ -390,7 +392,9 @@ static void job_plans(struct run *r, json_t *base)
 static void job_plan(struct run *r, json_t *base, const plan_t *p)
 {
 	json_t *ctx = json_object();
-	SET(ctx, "plan", ctx_plan_full(r->s, p));
+	json_t *plan = ctx_plan_full(r->s, p);
+	changes_plan_add(plan, r->s, p);
+	SET(ctx, "plan", plan);
 	char *rel = rel_of(r->s, p->url);
 	char *title = NULL;
 	buf_t b = BUF_INIT;
@@ -434,7 +438,9 @@ static void job_docs(struct run *r, json_t *base)
 static void job_doc(struct run *r, json_t *base, const doc_t *dc)
 {
 	json_t *ctx = json_object();
-	SET(ctx, "document", ctx_doc_full(r->s, dc));
+	json_t *doc = ctx_doc_full(r->s, dc);
+	changes_doc_add(doc, r->s, dc);
+	SET(ctx, "document", doc);
 	char *rel = rel_of(r->s, dc->url);
 	buf_t b = BUF_INIT;
 	buf_printf(&b, "%s%s%s", dc->type ? dc->type : "", dc->type ? " " : "", dc->number);
@@ -610,7 +616,7 @@ static void job_history(struct run *r, json_t *base, const job_t *j)
 		char *xml = changes_atom(s, r->th, &len), *err = NULL;
 		if (out_write(r->o, "thay-doi/atom.xml", xml, len, &err) < 0) {
 			loc_t loc = { 0 };
-			diag_error(r->d, &loc, "%s", err);
+			diag_error(r->d, &loc, "E090", "%s", err);
 			free(err);
 			atomic_store(&r->failed, 1);
 		}
@@ -701,7 +707,7 @@ static void copy_static(struct run *r)
 		char *err = NULL;
 		if (out_write(r->o, b.ptr, as->data, as->len, &err) < 0) {
 			loc_t loc = { 0 };
-			diag_error(r->d, &loc, "%s", err);
+			diag_error(r->d, &loc, "E090", "%s", err);
 			free(err);
 			r->failed = 1;
 		}
@@ -712,7 +718,7 @@ static void copy_static(struct run *r)
 		char *err = NULL;
 		if (out_write(r->o, f->rel, f->data, f->len, &err) < 0) {
 			loc_t loc = { f->path, 0, 0 };
-			diag_error(r->d, &loc, "%s", err);
+			diag_error(r->d, &loc, "E090", "%s", err);
 			free(err);
 			r->failed = 1;
 		}

@@ -17,7 +17,7 @@ static char *git_err(const char *what)
 {
 	const git_error *e = git_error_last();
 	buf_t b = BUF_INIT;
-	buf_printf(&b, "%s: %s", what, e && e->message ? e->message : "unknown error");
+	buf_printf(&b, "%s: %s", what, e && e->message ? e->message : _("lỗi không rõ"));
 	return buf_detach(&b);
 }
 
@@ -43,7 +43,7 @@ int repo_open(repo_t **out, const char *path, char **err)
 		rc = git_repository_open_ext(&g, ".", 0, NULL);
 	if (rc < 0) {
 		buf_t b = BUF_INIT;
-		buf_printf(&b, "not a Git repository: %s", path ? path : "(current directory)");
+		buf_printf(&b, _("không phải kho Git: %s"), path ? path : _("(thư mục hiện tại)"));
 		*err = buf_detach(&b);
 		return -1;
 	}
@@ -77,7 +77,7 @@ int repo_resolve(repo_t *r, const char *ref, git_oid *out, char **err)
 	git_object *obj = NULL;
 	if (git_revparse_single(&obj, r->git, ref ? ref : "HEAD") < 0) {
 		buf_t b = BUF_INIT;
-		buf_printf(&b, "unknown revision \"%s\"", ref ? ref : "HEAD");
+		buf_printf(&b, _("không có phiên bản \"%s\" (nhánh, thẻ hoặc commit) trong kho"), ref ? ref : "HEAD");
 		*err = buf_detach(&b);
 		return -1;
 	}
@@ -86,7 +86,7 @@ int repo_resolve(repo_t *r, const char *ref, git_oid *out, char **err)
 	git_object_free(obj);
 	if (rc < 0) {
 		buf_t b = BUF_INIT;
-		buf_printf(&b, "revision \"%s\" does not name a commit", ref ? ref : "HEAD");
+		buf_printf(&b, _("\"%s\" không phải là một commit"), ref ? ref : "HEAD");
 		*err = buf_detach(&b);
 		return -1;
 	}
@@ -137,10 +137,12 @@ static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
 	case GIT_FILEMODE_TREE:
 		return 0;
 	case GIT_FILEMODE_LINK:
-		diag_warning(c->d, &loc, "symbolic link skipped");
+		diag_warning_fix(c->d, &loc, "W001", _("thay liên kết bằng chính tệp đó"),
+				 _("bỏ qua liên kết tượng trưng (symlink)"));
 		return 0;
 	case GIT_FILEMODE_COMMIT:
-		diag_warning(c->d, &loc, "submodule skipped");
+		diag_warning_fix(c->d, &loc, "W002", _("chép nội dung vào kho thay cho submodule"),
+				 _("bỏ qua submodule"));
 		return 0;
 	case GIT_FILEMODE_BLOB:
 	case GIT_FILEMODE_BLOB_EXECUTABLE: {
@@ -178,9 +180,9 @@ static int read_pending(struct collect *c, char **err)
 			char hex[GIT_OID_HEXSZ + 1];
 			git_oid_tostr(hex, sizeof hex, &pd[i].oid);
 			buf_t b = BUF_INIT;
-			buf_printf(&b, "%s/%s: không đọc được tệp từ kho Git (đối tượng %.12s): %s; "
-				   "kho bị hỏng: hãy chạy git fsck và lấy lại đối tượng từ một bản sao tốt",
-				   c->content, pd[i].rel, hex, e && e->message ? e->message : "lỗi không rõ");
+			buf_printf(&b, _("%s/%s: không đọc được tệp từ kho Git (đối tượng %.12s): %s; "
+				     "kho bị hỏng: hãy chạy git fsck và lấy lại đối tượng từ một bản sao tốt"),
+				   c->content, pd[i].rel, hex, e && e->message ? e->message : _("lỗi không rõ"));
 			*err = buf_detach(&b);
 			rc = -1;
 			break;
@@ -203,7 +205,7 @@ static void walk_dir(struct collect *c, const char *dir, const char *rel)
 	if (!dp) {
 		if (!c->failed) {
 			buf_t b = BUF_INIT;
-			buf_printf(&b, "cannot read %s: %s", dir, strerror(errno));
+			buf_printf(&b, _("không đọc được %s: %s"), dir, strerror(errno));
 			c->err = buf_detach(&b);
 			c->failed = 1;
 		}
@@ -221,19 +223,21 @@ static void walk_dir(struct collect *c, const char *dir, const char *rel)
 			continue;
 		loc_t loc = { arena_printf(c->a, "%s/%s", c->content, r), 0, 0 };
 		if (S_ISLNK(st.st_mode)) {
-			diag_warning(c->d, &loc, "symbolic link skipped");
+			diag_warning_fix(c->d, &loc, "W001", _("thay liên kết bằng chính tệp đó"),
+					 _("bỏ qua liên kết tượng trưng (symlink)"));
 		} else if (S_ISDIR(st.st_mode)) {
 			struct stat g;
 			char *gitfile = arena_printf(c->a, "%s/.git", full);
 			if (lstat(gitfile, &g) == 0)
-				diag_warning(c->d, &loc, "submodule skipped");
+				diag_warning_fix(c->d, &loc, "W002", _("chép nội dung vào kho thay cho submodule"),
+						 _("bỏ qua submodule"));
 			else
 				walk_dir(c, full, arena_printf(c->a, "%s/", r));
 		} else if (S_ISREG(st.st_mode)) {
 			char *data;
 			size_t len;
 			if (util_read_file(full, &data, &len) < 0) {
-				diag_error(c->d, &loc, "cannot read file: %s", strerror(errno));
+				diag_error(c->d, &loc, "E093", _("không đọc được tệp: %s"), strerror(errno));
 				continue;
 			}
 			push_file(c, r, data, len, NULL);
@@ -264,7 +268,7 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 	c.content = arena_strndup(a, content, cl);
 	if (strstr(c.content, "..") || c.content[0] == '/') {
 		buf_t b = BUF_INIT;
-		buf_printf(&b, "--content must be a folder inside the repository: %s", content);
+		buf_printf(&b, _("--content phải là một thư mục trong kho: %s"), content);
 		*err = buf_detach(&b);
 		return -1;
 	}
@@ -277,7 +281,7 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 	if (worktree) {
 		const char *wd = git_repository_workdir(r->git);
 		if (!wd) {
-			*err = xstrdup("--worktree needs a repository with a working tree (this one is bare)");
+			*err = xstrdup(_("--worktree cần một kho có thư mục làm việc (kho này là kho trần, bare)"));
 			goto out;
 		}
 		out->worktree = true;
@@ -291,7 +295,7 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 		struct stat st;
 		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			buf_t b = BUF_INIT;
-			buf_printf(&b, "no content folder \"%s\" in the working tree", c.content);
+			buf_printf(&b, _("không có thư mục nội dung \"%s\" trong thư mục làm việc"), c.content);
 			*err = buf_detach(&b);
 			goto out;
 		}
@@ -307,7 +311,7 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 			goto out;
 		if (git_commit_lookup(&commit, r->git, &oid) < 0 ||
 		    git_commit_tree(&tree, commit) < 0) {
-			*err = git_err("reading commit");
+			*err = git_err(_("đọc commit"));
 			goto out;
 		}
 		set_time(commit, out);
@@ -315,12 +319,12 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 		    git_tree_entry_type(entry) != GIT_OBJECT_TREE ||
 		    git_tree_lookup(&sub, r->git, git_tree_entry_id(entry)) < 0) {
 			buf_t b = BUF_INIT;
-			buf_printf(&b, "no content folder \"%s\" at %s", c.content, ref ? ref : "HEAD");
+			buf_printf(&b, _("không có thư mục nội dung \"%s\" ở %s"), c.content, ref ? ref : "HEAD");
 			*err = buf_detach(&b);
 			goto out;
 		}
 		if (git_tree_walk(sub, GIT_TREEWALK_PRE, walk_cb, &c) < 0 || c.failed) {
-			*err = c.err ? c.err : git_err("reading tree");
+			*err = c.err ? c.err : git_err(_("đọc cây thư mục của commit"));
 			c.err = NULL;
 			goto out;
 		}

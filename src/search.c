@@ -740,7 +740,7 @@ static int to_out(void *arg, const char *rel, const char *data, size_t len)
 	char *err = NULL;
 	if (out_write(oa->o, rel, data, len, &err) < 0) {
 		loc_t loc = { 0 };
-		diag_error(oa->d, &loc, "%s", err);
+		diag_error(oa->d, &loc, "E090", "%s", err);
 		free(err);
 		return -1;
 	}

@@ -53,11 +53,14 @@ static const char reload_js[] =
 	"/* plansite serve */(function(){if(!window.EventSource)return;"
 	"var es=new EventSource(\"" EVENTS_PATH "\");"
 	"es.addEventListener(\"reload\",function(){es.close();location.reload();});})();\n";
+/* The report over the page: red when the build failed, yellow when it
+ * only warned. */
 static const char overlay_css[] =
-	"#plansite-errors{position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;"
-	"z-index:2147483647;margin:0;padding:1em;background:#fff5f5;color:#600;"
-	"border-top:4px solid #c00;font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap;"
-	"text-align:left}\n";
+	"#plansite-errors,#plansite-warnings{position:fixed;left:0;right:0;bottom:0;max-height:60vh;"
+	"overflow:auto;z-index:2147483647;margin:0;padding:1em;"
+	"font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap;text-align:left}\n"
+	"#plansite-errors{background:#fff5f5;color:#600;border-top:4px solid #c00}\n"
+	"#plansite-warnings{background:#fffbe6;color:#5c4400;border-top:4px solid #e0b000}\n";
 
 /* One successful build in its own folder.  The server holds one reference
  * while it is current and each request holds one while it opens a file; the
@@ -108,14 +111,17 @@ static void built_release(server_t *sv, built_t *b)
 }
 
 /* What a request works from: the current site (a reference the caller
- * releases) and, when the last build failed, a copy of its report. */
-static built_t *built_acquire(server_t *sv, char **failed_report)
+ * releases) and, when the last build failed or warned, a copy of its
+ * report (*failed says which). */
+static built_t *built_acquire(server_t *sv, char **report, int *failed)
 {
 	pthread_mutex_lock(&sv->lock);
 	built_t *b = sv->cur;
 	if (b)
 		b->refs++;
-	*failed_report = sv->failed ? xstrdup(sv->report ? sv->report : "") : NULL;
+	*failed = sv->failed;
+	*report = sv->failed || (sv->report && *sv->report)
+			  ? xstrdup(sv->report ? sv->report : "") : NULL;
 	pthread_mutex_unlock(&sv->lock);
 	return b;
 }
@@ -312,17 +318,25 @@ static enum MHD_Result reply_buf(struct MHD_Connection *c, unsigned status, buf_
 	return reply(c, status, r, type);
 }
 
-static void put_overlay(buf_t *b, const char *report)
+/* The report over the page: red when the build failed (the page is the
+ * last good site), yellow when it only warned (the page is current). */
+static void put_overlay(buf_t *b, const char *report, int failed)
 {
-	buf_puts(b, "<div id=\"plansite-errors\" role=\"alert\">"
-		    "<strong>plansite: the last build failed; this is the last good site.</strong>\n");
+	/* no style attribute: the page's CSP allows only style files
+	 * (overlay.css colours the two kinds) */
+	buf_printf(b, "<div id=\"%s\" role=\"alert\"><strong>",
+		   failed ? "plansite-errors" : "plansite-warnings");
+	const char *head = failed ? _("plansite: lần dựng vừa rồi có lỗi; đây là bản dựng tốt gần nhất.")
+				  : _("plansite: trang đã được dựng, với các cảnh báo sau.");
+	buf_put_html(b, head, strlen(head));
+	buf_puts(b, "</strong>\n");
 	buf_put_html(b, report, strlen(report));
 	buf_puts(b, "</div>\n");
 }
 
 /* Sends an HTML page of the site with the error overlay before </body>. */
 static enum MHD_Result reply_overlaid(struct MHD_Connection *c, unsigned status, int fd,
-				      const char *type, const char *report)
+				      const char *type, const char *report, int failed)
 {
 	buf_t page = BUF_INIT, b = BUF_INIT;
 	char chunk[65536];
@@ -342,7 +356,7 @@ static enum MHD_Result reply_overlaid(struct MHD_Connection *c, unsigned status,
 	const char *end = strstr(html, "</body>");
 	size_t at = end ? (size_t)(end - html) : page.len;
 	buf_put(&b, html, at);
-	put_overlay(&b, report);
+	put_overlay(&b, report, failed);
 	buf_put(&b, html + at, page.len - at);
 	buf_free(&page);
 	return reply_buf(c, status, &b, type);
@@ -356,7 +370,7 @@ static enum MHD_Result reply_no_site(struct MHD_Connection *c, const char *repor
 	buf_puts(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
 		     "<title>plansite: no site yet</title></head>\n<body>\n"
 		     "<h1>plansite: the site has not been built yet</h1>\n");
-	put_overlay(&b, report ? report : "building...\n");
+	put_overlay(&b, report ? report : "building...\n", 1);
 	buf_puts(&b, reload_script);
 	buf_puts(&b, "</body></html>\n");
 	return reply_buf(c, MHD_HTTP_SERVICE_UNAVAILABLE, &b, "text/html; charset=utf-8");
@@ -370,7 +384,8 @@ static enum MHD_Result serve_file(server_t *sv, struct MHD_Connection *c, const 
 		return reply_text(c, st, st == MHD_HTTP_FORBIDDEN ? "403 Forbidden\n"
 								    : "400 Bad Request\n");
 	char *report = NULL;
-	built_t *b = built_acquire(sv, &report);
+	int failed = 0;
+	built_t *b = built_acquire(sv, &report, &failed);
 	enum MHD_Result ret;
 	if (!b) {
 		ret = reply_no_site(c, report);
@@ -405,7 +420,7 @@ static enum MHD_Result serve_file(server_t *sv, struct MHD_Connection *c, const 
 		}
 	}
 	if (report && !strncmp(type, "text/html", 9)) {
-		ret = reply_overlaid(c, status, fd, type, report);
+		ret = reply_overlaid(c, status, fd, type, report, failed);
 		goto out;
 	}
 	struct MHD_Response *r = MHD_create_response_from_fd64(size, fd);
@@ -583,7 +598,7 @@ static int rebuild(server_t *sv)
 	buf_puts(&rep, msgs);
 	free(msgs);
 	if (err)
-		buf_printf(&rep, "plansite: error: %s\n", err);
+		buf_printf(&rep, _("plansite: error: %s\n"), err);
 	built_t *nb = NULL;
 	if (rc == BUILD_OK) {
 		char *real = realpath(dir.ptr, NULL);
@@ -592,20 +607,18 @@ static int rebuild(server_t *sv)
 			nb->root = real;
 			nb->refs = 1;
 		} else {
-			buf_printf(&rep, "plansite: error: %s: %s\n", dir.ptr, strerror(errno));
+			buf_printf(&rep, _("plansite: error: %s: %s\n"), dir.ptr, strerror(errno));
 			rc = BUILD_ENV;
 		}
 	}
 	if (rep.len)
 		fwrite(rep.ptr, 1, rep.len, stderr);
 	if (nb)
-		fprintf(stderr, "plansite: built in %.2f s (%zu warning%s)\n",
-			(double)(now_ms() - t0) / 1000.0, diag_warnings(d),
-			diag_warnings(d) == 1 ? "" : "s");
+		fprintf(stderr, _("plansite: dựng xong trong %.2f s (%zu cảnh báo)\n"),
+			(double)(now_ms() - t0) / 1000.0, diag_warnings(d));
 	else
-		fprintf(stderr, "plansite: build failed (%zu error%s); %s\n", diag_errors(d),
-			diag_errors(d) == 1 ? "" : "s",
-			sv->cur ? "still serving the last good site" : "nothing to serve yet");
+		fprintf(stderr, _("plansite: dựng không thành (%zu lỗi); %s\n"), diag_errors(d),
+			sv->cur ? _("vẫn phục vụ bản dựng tốt gần nhất") : _("chưa có gì để phục vụ"));
 	built_t *old = NULL;
 	pthread_mutex_lock(&sv->lock);
 	if (nb) {
@@ -710,16 +723,15 @@ int serve_run(const build_opts_t *o, int port)
 	int perr = port_error(port);
 	if (perr) {
 		if (perr == EADDRINUSE)
-			fprintf(stderr, "plansite: error: port %d on 127.0.0.1 is already in use; "
-					"choose another with --port N\n", port);
+			fprintf(stderr, _("plansite: error: cổng %d trên 127.0.0.1 đang được dùng; chọn cổng khác với --port N\n"), port);
 		else
-			fprintf(stderr, "plansite: error: cannot listen on 127.0.0.1:%d: %s\n", port,
+			fprintf(stderr, _("plansite: error: không mở được cổng 127.0.0.1:%d: %s\n"), port,
 				strerror(perr));
 		goto out;
 	}
 
 	if (repo_open(&repo, o->repo, &err) < 0) {
-		fprintf(stderr, "plansite: error: %s\n", err);
+		fprintf(stderr, _("plansite: error: %s\n"), err);
 		goto out;
 	}
 	const char *workdir = repo_workdir(repo);
@@ -739,7 +751,7 @@ int serve_run(const build_opts_t *o, int port)
 	buf_printf(&tmpl, "%s/plansite-serve-XXXXXX", tmpbase && *tmpbase ? tmpbase : "/tmp");
 	sv.tmp = buf_detach(&tmpl);
 	if (!mkdtemp(sv.tmp)) {
-		fprintf(stderr, "plansite: error: cannot create a temporary folder %s: %s\n", sv.tmp,
+		fprintf(stderr, _("plansite: error: không tạo được thư mục tạm %s: %s\n"), sv.tmp,
 			strerror(errno));
 		free(sv.tmp);
 		sv.tmp = NULL;

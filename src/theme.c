@@ -32,18 +32,29 @@ char *theme_locate(const char *dir)
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		/* ./plansite and build/<mode>/plansite both live in the project */
-		for (int up = 0; up < 3; up++) {
-			char *slash = strrchr(exe, '/');
-			if (!slash)
-				break;
+		char *slash = strrchr(exe, '/');
+		if (slash)
 			*slash = '\0';
-			buf_t b = BUF_INIT;
-			buf_printf(&b, "%s/themes/default", exe);
+		buf_t b = BUF_INIT;
+		/* ./plansite and build/<mode>/plansite both live in the project */
+		char up[PATH_MAX];
+		memcpy(up, exe, strlen(exe) + 1);
+		for (int i = 0; i < 3 && slash; i++) {
+			buf_clear(&b);
+			buf_printf(&b, "%s/themes/default", up);
 			if (is_dir(b.ptr))
 				return buf_detach(&b);
-			buf_free(&b);
+			if ((slash = strrchr(up, '/')))
+				*slash = '\0';
 		}
+		/* an installed copy moved as a whole: PREFIX/bin/plansite beside
+		 * PREFIX/share/plansite */
+		buf_clear(&b);
+		buf_printf(&b, "%s/../share/plansite/themes/default", exe);
+		char *real = is_dir(b.ptr) ? realpath(b.ptr, NULL) : NULL;
+		buf_free(&b);
+		if (real)
+			return real;
 	}
 	return xstrdup(PLANSITE_DATADIR "/themes/default");
 }
@@ -140,7 +151,7 @@ static void report_tmpl_error(arena_t *a, diag_t *d, const char *e)
 	const char *sep = e ? strstr(e, ": error: ") : NULL;
 	loc_t loc = { 0 };
 	if (!sep) {
-		diag_error(d, &loc, "%s", e ? e : "template error");
+		diag_error(d, &loc, "E091", "%s", e ? e : _("lỗi trong mẫu giao diện"));
 		return;
 	}
 	char *head = xstrndup(e, (size_t)(sep - e));
@@ -156,7 +167,7 @@ static void report_tmpl_error(arena_t *a, diag_t *d, const char *e)
 		loc.line = atoi(c1 + 1);
 		loc.col = atoi(c2 + 1);
 	}
-	diag_error(d, &loc, "%s", sep + strlen(": error: "));
+	diag_error(d, &loc, "E091", "%s", sep + strlen(": error: "));
 	free(head);
 }
 
@@ -192,7 +203,7 @@ int theme_load(theme_t *t, const char *dir, const site_t *s, arena_t *a, diag_t 
 	buf_printf(&p, "%s/templates", dir);
 	if (!is_dir(p.ptr)) {
 		buf_clear(&p);
-		buf_printf(&p, "theme folder %s has no templates/ folder", dir);
+		buf_printf(&p, _("thư mục giao diện %s không có thư mục templates/"), dir);
 		*err = buf_detach(&p);
 		return -1;
 	}

@@ -22,9 +22,13 @@ typedef struct {
 	size_t nassets;
 } theme_t;
 
-/* The theme folder to use: dir when given, else $PLANSITE_THEME, else
- * themes/default beside the executable, else the installed copy.  Returns
- * a malloc'd path. */
+/* The theme folder to use: dir when given (--theme), else $PLANSITE_THEME,
+ * else themes/default beside the executable or one or two folders above it
+ * (the source tree), else share/plansite/themes/default beside the
+ * executable's bin/ folder (an installed tree moved as a whole), else the
+ * data folder compiled in (PLANSITE_DATADIR, from make's PREFIX).  The
+ * site's own content/templates override the theme's templates whichever
+ * is used.  Returns a malloc'd path. */
 char *theme_locate(const char *dir);
 
 /* Loads the theme at dir for site s (its language and its templates).

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "i18n.h"
 #include "util.h"
 
 static bool is_alnum(int c)
@@ -42,8 +43,8 @@ int url_base_normalise(const char *in, char **out, const char **why)
 		buf_puts(&b, "http://");
 		p = in + 7;
 	} else {
-		return fail(why, "địa chỉ phải bắt đầu bằng https:// (hoặc http://), "
-			    "ví dụ https://congthongtin.gov.vn/");
+		return fail(why, N_("địa chỉ phải bắt đầu bằng https:// (hoặc http://), "
+			    "ví dụ https://congthongtin.gov.vn/"));
 	}
 	/* the host: letters, digits, dots and dashes; an optional port */
 	const char *h = p;
@@ -51,12 +52,12 @@ int url_base_normalise(const char *in, char **out, const char **why)
 		buf_putc(&b, lower((unsigned char)*p++));
 	if (p == h || *h == '.' || *h == '-' || p[-1] == '-') {
 		buf_free(&b);
-		return fail(why, "sau https:// phải là tên miền của cổng, ví dụ congthongtin.gov.vn");
+		return fail(why, N_("sau https:// phải là tên miền của cổng, ví dụ congthongtin.gov.vn"));
 	}
 	for (const char *q = h; q < p - 1; q++)
 		if (*q == '.' && q[1] == '.') {
 			buf_free(&b);
-			return fail(why, "tên miền không được có hai dấu chấm liền nhau");
+			return fail(why, N_("tên miền không được có hai dấu chấm liền nhau"));
 		}
 	if (*p == ':') {
 		long port = 0;
@@ -65,14 +66,14 @@ int url_base_normalise(const char *in, char **out, const char **why)
 			port = port * 10 + (*p++ - '0');
 		if (p == d || port < 1 || port > 65535 || (*p && *p != '/')) {
 			buf_free(&b);
-			return fail(why, "cổng (sau dấu :) phải là một số từ 1 đến 65535");
+			return fail(why, N_("cổng (sau dấu :) phải là một số từ 1 đến 65535"));
 		}
 		buf_printf(&b, ":%ld", port);
 	}
 	if (*p && *p != '/') {
 		buf_free(&b);
-		return fail(why, "tên miền chỉ gồm chữ không dấu, chữ số, dấu chấm và dấu gạch ngang, "
-			    "không có tên đăng nhập (@), ?, # hay dấu cách");
+		return fail(why, N_("tên miền chỉ gồm chữ không dấu, chữ số, dấu chấm và dấu gạch ngang, "
+			    "không có tên đăng nhập (@), ?, # hay dấu cách"));
 	}
 	/* the path, segment by segment: empty and "." ones dropped */
 	buf_putc(&b, '/');
@@ -88,8 +89,8 @@ int url_base_normalise(const char *in, char **out, const char **why)
 			}
 			if (!is_alnum(c) && c != '-' && c != '.' && c != '_' && c != '~') {
 				buf_free(&b);
-				return fail(why, "đường dẫn sau tên miền chỉ được gồm chữ không dấu, chữ số và "
-					    "các dấu - . _ ~ /, không có dấu \\, dấu nháy, dấu cách, ? hay #");
+				return fail(why, N_("đường dẫn sau tên miền chỉ được gồm chữ không dấu, chữ số và "
+					    "các dấu - . _ ~ /, không có dấu \\, dấu nháy, dấu cách, ? hay #"));
 			}
 			p++;
 		}
@@ -98,7 +99,7 @@ int url_base_normalise(const char *in, char **out, const char **why)
 			continue;
 		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
 			buf_free(&b);
-			return fail(why, "đường dẫn không được có đoạn \"..\"");
+			return fail(why, N_("đường dẫn không được có đoạn \"..\""));
 		}
 		buf_put(&b, seg, n);
 		buf_putc(&b, '/');

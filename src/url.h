@@ -7,8 +7,8 @@
  * frees): scheme and host lower-cased, the path's empty and "." segments
  * dropped (no "//" can survive to make protocol-relative links), one
  * trailing "/".  "HTTPS://Example.gov.vn//a/./b" -> "https://example.gov.vn/a/b/".
- * Returns 0, or -1 with *out NULL and *why a sentence (Vietnamese, static)
- * saying what is wrong and what to write. */
+ * Returns 0, or -1 with *out NULL and *why a sentence (Vietnamese, static,
+ * untranslated: N_, to print with _()) saying what is wrong and what to write. */
 int url_base_normalise(const char *in, char **out, const char **why);
 
 #endif

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "util.h"
 
 #define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | \
@@ -54,7 +55,7 @@ void watch_reset(watch_t *w)
 		return;
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w->fd < 0) {
-		fprintf(stderr, "plansite: warning: cannot watch files: %s\n", strerror(errno));
+		fprintf(stderr, _("plansite: warning: không theo dõi được các tệp: %s\n"), strerror(errno));
 		return;
 	}
 	for (size_t i = 0; i < w->nroots; i++)

@@ -97,7 +97,8 @@ static const ynode_t *load_list(arena_t *a, diag_t *d, const rfile_t *f)
 	    yml_parse(a, d, f->path, f->data, f->len, 0, &root) < 0 || !root)
 		return NULL;
 	if (root->kind != YNODE_SEQ) {
-		diag_error(d, &root->loc, "%s must be a list", f->rel);
+		diag_error_fix(d, &root->loc, "E052", _("mỗi mục một dòng bắt đầu bằng \"- \""),
+			       _("%s phải là một danh sách"), f->rel);
 		return NULL;
 	}
 	return root;
@@ -133,7 +134,9 @@ static void load_units(arena_t *a, diag_t *d, site_t *s, struct xref *x, const s
 	for (size_t i = 0; i < root->n; i++) {
 		const ynode_t *m = root->kids[i];
 		if (m->kind != YNODE_MAP) {
-			diag_error(d, &m->loc, "a unit must be a map (id, name, aliases, parent, kind)");
+			diag_error_fix(d, &m->loc, "E053",
+				       _("viết \"- id: ...\" và \"name: ...\" thụt vào thẳng cột với id"),
+				       _("mỗi đơn vị phải là một nhóm khoá (id, name, aliases, parent, kind)"));
 			continue;
 		}
 		unit_t *u = arena_alloc(a, sizeof(*u));
@@ -147,27 +150,31 @@ static void load_units(arena_t *a, diag_t *d, site_t *s, struct xref *x, const s
 			u->parent_loc = ynode_get(m, "parent")->loc;
 		u->aliases = list_of(a, d, ynode_get(m, "aliases"), &u->naliases);
 		if (!u->id || !u->name) {
-			diag_error(d, &m->loc, "unit needs an id and a name");
+			diag_error_fix(d, &m->loc, "E054", _("thêm \"id: ...\" và \"name: ...\""),
+				       _("đơn vị cần có id và name"));
 			continue;
 		}
 		char *sl = text_slug(u->id);
 		if (strcmp(sl, u->id))
-			diag_error(d, &ynode_get(m, "id")->loc,
-				   "unit id \"%s\" must be a slug (lower-case ASCII, digits, '-'): \"%s\"",
-				   u->id, sl);
+			diag_error_fix(d, &ynode_get(m, "id")->loc, "E055",
+				       diag_str(d, _("viết \"id: %s\""), sl),
+				       _("id đơn vị \"%s\" chỉ được gồm chữ thường không dấu, chữ số và dấu '-'"),
+				       u->id);
 		free(sl);
 		if (u->kind) {
 			const char *const *k;
 			for (k = kinds; *k && strcmp(*k, u->kind); k++)
 				;
 			if (!*k)
-				diag_error(d, &ynode_get(m, "kind")->loc,
-					   "unit kind \"%s\" is not agency, department or collective", u->kind);
+				diag_error_fix(d, &ynode_get(m, "kind")->loc, "E056",
+					       _("viết agency, department hoặc collective"),
+					       _("loại đơn vị \"%s\" không hợp lệ"), u->kind);
 		}
 		unit_t *prev = strmap_get(&x->units_by_id, u->id);
 		if (prev) {
-			diag_error(d, &ynode_get(m, "id")->loc, "duplicate unit id \"%s\" (first at line %d)",
-				   u->id, prev->loc.line);
+			diag_error_fix(d, &ynode_get(m, "id")->loc, "E057", _("đặt cho mỗi đơn vị một id riêng"),
+				       _("id đơn vị \"%s\" bị trùng (đã có ở dòng %d)"), u->id,
+				       prev->loc.line);
 			continue;
 		}
 		strmap_put(&x->units_by_id, u->id, u);
@@ -184,15 +191,17 @@ static void load_units(arena_t *a, diag_t *d, site_t *s, struct xref *x, const s
 			continue;
 		u->parent = strmap_get(&x->units_by_id, u->parent_id);
 		if (!u->parent)
-			diag_error(d, &u->parent_loc, "unit \"%s\": unknown parent \"%s\"", u->id,
-				   u->parent_id);
+			diag_error_fix(d, &u->parent_loc, "E058", _("viết id của một đơn vị có trong units.yaml"),
+				       _("đơn vị \"%s\": đơn vị cấp trên \"%s\" không có trong units.yaml"),
+				       u->id, u->parent_id);
 	}
 	for (size_t i = 0; i < s->nunits; i++) {
 		unit_t *u = s->units[i];
 		size_t steps = 0;
 		for (unit_t *p = u->parent; p; p = p->parent) {
 			if (p == u || ++steps > s->nunits) {
-				diag_error(d, &u->loc, "unit \"%s\" is its own ancestor (parent cycle)", u->id);
+				diag_error_fix(d, &u->loc, "E059", _("sửa \"parent\" để các đơn vị không vòng lại nhau"),
+					       _("đơn vị \"%s\" là cấp trên của chính nó (vòng parent)"), u->id);
 				u->parent = NULL;
 				break;
 			}
@@ -319,8 +328,9 @@ static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t
 	r->unit = lookup(x, key, scope, &amb);
 	if (r->unit) {
 		if (amb)
-			diag_warning(d, &r->loc, "\"%s\" names several units; using %s (%s)", r->text,
-				     r->unit->name, r->unit->id);
+			diag_warning_fix(d, &r->loc, "W030", _("viết đúng tên đầy đủ của đơn vị"),
+					 _("\"%s\" trùng tên với nhiều đơn vị; dùng %s (%s)"), r->text,
+					 r->unit->name, r->unit->id);
 		return;
 	}
 	r->unit = unregistered(a, s, x, r->text, key, &r->loc);
@@ -333,10 +343,11 @@ static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t
 	}
 	const char *near = r->unit->suggestion;
 	if (near)
-		diag_warning(d, &r->loc, "unit \"%s\" is not in units.yaml; did you mean \"%s\"?",
-			     r->text, near);
+		diag_warning_fix(d, &r->loc, "W031", diag_str(d, _("có phải \"%s\"?"), near),
+				 _("đơn vị \"%s\" không có trong units.yaml"), r->text);
 	else
-		diag_warning(d, &r->loc, "unit \"%s\" is not in units.yaml", r->text);
+		diag_warning_fix(d, &r->loc, "W032", _("thêm đơn vị vào units.yaml hoặc viết tên đã đăng ký"),
+				 _("đơn vị \"%s\" không có trong units.yaml"), r->text);
 }
 
 /* `[Các sở, ban, ngành]` is three items in YAML; when consecutive items
@@ -368,9 +379,10 @@ static void resolve_list(arena_t *a, diag_t *d, site_t *s, struct xref *x, urefs
 					buf_puts(&b, ", ");
 				buf_puts(&b, l->v[j].text);
 			}
-			diag_warning(d, &l->v[i].loc,
-				     "these list items join into the unit \"%s\"; did you mean to quote \"%s\"?",
-				     bu->name, b.ptr);
+			diag_warning_fix(d, &l->v[i].loc, "W033",
+					 diag_str(d, _("đặt tên trong ngoặc kép: \"%s\""), b.ptr),
+					 _("các mục này ghép lại thành tên đơn vị \"%s\" (dấu phẩy tách danh sách)"),
+					 bu->name);
 			uref_t r = { arena_strdup(a, b.ptr), l->v[i].loc, bu };
 			l->v[out++] = r;
 			i = best + 1;
@@ -398,14 +410,17 @@ static void load_documents(arena_t *a, diag_t *d, site_t *s, struct xref *x, con
 	for (size_t i = 0; i < root->n; i++) {
 		const ynode_t *m = root->kids[i];
 		if (m->kind != YNODE_MAP) {
-			diag_error(d, &m->loc, "a document must be a map (number, title ...)");
+			diag_error_fix(d, &m->loc, "E060",
+				       _("viết \"- number: ...\" và title: ... thụt vào thẳng cột với number"),
+				       _("mỗi văn bản phải là một nhóm khoá (number, title ...)"));
 			continue;
 		}
 		doc_t *dc = arena_alloc(a, sizeof(*dc));
 		dc->loc = m->loc;
 		dc->number = sval(a, d, m, "number");
 		if (!dc->number) {
-			diag_error(d, &m->loc, "document without a number");
+			diag_error_fix(d, &m->loc, "E061", _("thêm \"number: ...\" (số ký hiệu)"),
+				       _("văn bản không có số ký hiệu"));
 			continue;
 		}
 		dc->type = sval(a, d, m, "type");
@@ -415,9 +430,12 @@ static void load_documents(arena_t *a, diag_t *d, site_t *s, struct xref *x, con
 		const ynode_t *dn = ynode_get(m, "date");
 		const char *ds = model_scalar(d, dn, "date");
 		if (ds && date_parse_iso(ds, &dc->date) < 0)
-			diag_error(d, &dn->loc, "date \"%s\" is not a date (YYYY-MM-DD)", ds);
+			diag_error_fix(d, &dn->loc, "E021", _("viết năm-tháng-ngày, ví dụ 2025-06-30"),
+				       _("%s \"%s\" không phải là ngày"), "date", ds);
 		if (dc->link && strncmp(dc->link, "https://", 8) && strncmp(dc->link, "http://", 7)) {
-			diag_error(d, &ynode_get(m, "url")->loc, "url must start with http:// or https://");
+			diag_error_fix(d, &ynode_get(m, "url")->loc, "E062",
+				       _("viết địa chỉ đầy đủ bắt đầu bằng https://"),
+				       _("url phải bắt đầu bằng http:// hoặc https://"));
 			dc->link = NULL;
 		}
 		dc->aliases = list_of(a, d, ynode_get(m, "aliases"), &dc->naliases);
@@ -433,8 +451,9 @@ static void load_documents(arena_t *a, diag_t *d, site_t *s, struct xref *x, con
 		dc->key = numkey_in(a, dc->number);
 		doc_t *prev = strmap_get(&x->docs_by_key, dc->key);
 		if (prev) {
-			diag_error(d, &m->loc, "document %s is listed twice (first at line %d)",
-				   dc->number, prev->loc.line);
+			diag_error_fix(d, &m->loc, "E063", _("xoá một trong hai mục"),
+				       _("văn bản %s được khai báo hai lần (đã có ở dòng %d)"), dc->number,
+				       prev->loc.line);
 			continue;
 		}
 		strmap_put(&x->docs_by_key, dc->key, dc);
@@ -447,8 +466,9 @@ static void load_documents(arena_t *a, diag_t *d, site_t *s, struct xref *x, con
 			const char *k = numkey_in(a, dc->aliases[j]);
 			doc_t *other = strmap_get(&x->docs_by_key, k);
 			if (other && other != dc)
-				diag_error(d, &dc->loc, "alias \"%s\" of %s is already %s", dc->aliases[j],
-					   dc->number, other->number);
+				diag_error_fix(d, &dc->loc, "E064", _("xoá tên gọi khác này"),
+					       _("tên gọi khác \"%s\" của %s đã là %s"), dc->aliases[j],
+					       dc->number, other->number);
 			else
 				strmap_put(&x->docs_by_key, k, dc);
 		}
@@ -507,7 +527,8 @@ static void cycle_error(diag_t *d, doc_t *dc, doc_t *up, struct frame *st, size_
 		buf_printf(&b, "%s (%s) -> ", st[j].dc->number, doc_where(st[j].dc));
 	buf_printf(&b, "%s", up->number);
 	loc_t loc = dc->plan ? dc->plan->loc : dc->loc;
-	diag_error(d, &loc, "implements cycle: %s", b.ptr);
+	diag_error_fix(d, &loc, "E065", _("bỏ một liên kết \"implements\" để không vòng lại"),
+		       _("vòng \"implements\": %s"), b.ptr);
 	buf_free(&b);
 }
 
@@ -597,8 +618,9 @@ static const char *unique_slug(arena_t *a, diag_t *d, strmap_t *ns, const char *
 		strmap_put(ns, nk, (void *)(n + 1));
 	}
 	if (first)
-		diag_warning(d, loc, "%s would share the URL slug \"%s\" with %s; it gets \"%s\"",
-			     what, base, first, slug);
+		diag_warning_fix(d, loc, "W034", _("đổi tên hoặc id để mỗi trang có địa chỉ riêng"),
+				 _("%s trùng địa chỉ \"%s\" với %s; dùng \"%s\""), what, base, first,
+				 slug);
 	strmap_put(ns, slug, (void *)arena_strdup(a, what));
 	return slug;
 }
@@ -626,8 +648,9 @@ void xref_resolve(arena_t *a, diag_t *d, site_t *s, const snap_t *snap)
 		if (reg && !reg->plan) {
 			/* the registry described a document that is now published as a
 			 * plan: the plan wins, the registry entry's edges move to it */
-			diag_warning(d, &reg->loc, "%s is published as a plan (%s); this entry is ignored",
-				     reg->number, p->path);
+			diag_warning_fix(d, &reg->loc, "W035", _("xoá mục này khỏi documents.yaml"),
+					 _("%s đã được đăng như một kế hoạch (%s); mục này bị bỏ qua"),
+					 reg->number, p->path);
 			for (size_t j = 0; j < s->ndocs; j++)
 				if (s->docs[j] == reg)
 					s->docs[j] = dc;
@@ -690,7 +713,8 @@ void xref_resolve(arena_t *a, diag_t *d, site_t *s, const snap_t *snap)
 			if (dc->plan)
 				dc->plan->impl_docs[j] = to;
 			if (to == dc) {
-				diag_error(d, &impl[j].loc, "%s implements itself", dc->number);
+				diag_error_fix(d, &impl[j].loc, "E066", _("xoá số của chính văn bản khỏi \"implements\""),
+					       _("%s thực hiện chính nó"), dc->number);
 				continue;
 			}
 			link(x, dc, to, a, &caps[i]);

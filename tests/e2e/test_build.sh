@@ -70,7 +70,7 @@ check "plans.json has the plan with its units and numbers" \
 	test "$(json 'd[0]["number"]+"|"+d[0]["issuer"]["id"]+"|"+d[0]["tasks"][0]["lead"][0]["id"]' "$O/du-lieu/plans.json")" = "12/KH-UBND|ubnd-tinh|so-khcn"
 check "the as-of date is the commit's date" test "$(json 'd[0]["as_of"]' "$O/du-lieu/plans.json")" = "2025-12-20"
 ps check --repo "$R" --strict 2>"$T/err" || true
-check "check --strict warns about unknown keys at their place" grep -q 'content/plans/a.md:23:1: warning: unknown key "reviewed_by"' "$T/err"
+check "check --strict warns about unknown keys at their place" grep -q 'content/plans/a.md:23:1: warning: \[W010\] khoá lạ "reviewed_by"' "$T/err"
 mkdir -p "$T/override/content/templates"
 cp -r "$R/content" "$T/override/" && git init -q "$T/override"
 printf '{{<base}}{{$main}}<p class="reviewer">{{plan.params.reviewed_by}}</p>{{/main}}{{/base}}' >"$T/override/content/templates/plan.mustache"
@@ -116,8 +116,8 @@ git init -q "$T/sub" && (cd "$T/sub" && touch x && git add x && git commit -qm x
 (cd "$R" && git -c protocol.file.allow=always submodule add -q "$T/sub" content/static/sub 2>/dev/null)
 commit "$R" "2025-12-21T09:00:00+07:00" "Thêm liên kết"
 ps build --repo "$R" --out "$T/o-link" 2>"$T/err" || true
-check "symbolic link skipped with a warning" grep -q "content/static/passwd: warning: symbolic link skipped" "$T/err"
-check "submodule skipped with a warning" grep -q "content/static/sub: warning: submodule skipped" "$T/err"
+check "symbolic link skipped with a warning" grep -q "content/static/passwd: warning: \[W001\] bỏ qua liên kết tượng trưng" "$T/err"
+check "submodule skipped with a warning" grep -q "content/static/sub: warning: \[W002\] bỏ qua submodule" "$T/err"
 check "the link's target is not published" test ! -e "$T/o-link/static/passwd"
 
 # an English site is a translation (strings/en.yaml), not a fork
@@ -132,7 +132,7 @@ check "an English site speaks English" bash -c "grep -q '<html lang=\"en\">' '$T
 ps build --repo "$T/nowhere" --out "$T/x" 2>/dev/null && rc=0 || rc=$?
 check "not a repository exits 2" test "$rc" = 2
 ps build --repo "$R" --ref no-such-ref --out "$T/x" 2>"$T/err" && rc=0 || rc=$?
-check "unknown ref exits 2 with a message" bash -c "test $rc = 2 && grep -q 'unknown revision' '$T/err'"
+check "unknown ref exits 2 with a message" bash -c "test $rc = 2 && grep -q 'không có phiên bản \"no-such-ref\"' '$T/err'"
 ps build --repo "$R" --content nope --out "$T/x" 2>/dev/null && rc=0 || rc=$?
 check "missing content folder exits 2" test "$rc" = 2
 ps build --bogus 2>/dev/null && rc=0 || rc=$?

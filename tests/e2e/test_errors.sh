@@ -39,27 +39,27 @@ broken() {
 	(cd "$R" && git rm -q content/plans/bad.md && git commit -qm "bỏ")
 }
 
-broken "YAML syntax error" '^content/plans/bad.md:4:1: error: YAML syntax error: .* \(started at line 3, column 8\)' <<'MD'
+broken "YAML syntax error, at the bracket left open" '^content/plans/bad.md:3:8: error: \[E018\] dấu \[ mở ở đây chưa được đóng đúng cách — gợi ý: đóng bằng "\]"' <<'MD'
 ---
 number: "2/KH"
 title: [unclosed
 ---
 MD
-broken "duplicate key" '^content/plans/bad.md:4:1: error: duplicate key "title" \(first at line 3\)' <<'MD'
+broken "duplicate key" '^content/plans/bad.md:4:1: error: \[E004\] khoá "title" bị lặp \(đã có ở dòng 3\)' <<'MD'
 ---
 number: "2/KH"
 title: "Một"
 title: "Hai"
 ---
 MD
-broken "missing closing ---" '^content/plans/bad.md:1:1: error: front matter is not closed' <<'MD'
+broken "missing closing ---" '^content/plans/bad.md:1:1: error: \[E008\] phần khai báo \(front matter\) chưa được đóng' <<'MD'
 ---
 number: "2/KH"
 title: "Không đóng"
 MD
-broken "tab in indentation" '^content/plans/bad.md:5:1: error: tab character in indentation' <<<$'---\nnumber: "2/KH"\ntitle: "Tab"\ntasks:\n\t- { id: "1", title: x }\n---\n'
-broken "invalid UTF-8 at its first bad byte" '^content/plans/bad.md:3:11: error: invalid UTF-8 \(byte 0xFF\)' <<<$'---\nnumber: "2/KH"\ntitle: "ab\xffcd"\n---\n'
-broken "billion laughs is bounded" 'error: aliases expand to more than' <<'MD'
+broken "tab in indentation" '^content/plans/bad.md:5:1: error: \[E002\] thụt lề bằng ký tự tab' <<<$'---\nnumber: "2/KH"\ntitle: "Tab"\ntasks:\n\t- { id: "1", title: x }\n---\n'
+broken "invalid UTF-8 at its first bad byte" '^content/plans/bad.md:3:11: error: \[E001\] tệp không phải mã UTF-8 \(byte 0xFF\)' <<<$'---\nnumber: "2/KH"\ntitle: "ab\xffcd"\n---\n'
+broken "billion laughs is bounded" 'error: \[E003\] các bí danh \(alias\) nở ra hơn' <<'MD'
 ---
 number: "2/KH"
 title: "lol"
@@ -74,17 +74,17 @@ h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
 i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 ---
 MD
-broken "missing title" '^content/plans/bad.md:2:1: error: plan without a title' <<'MD'
+broken "missing title" '^content/plans/bad.md:2:1: error: \[E038\] kế hoạch không có title' <<'MD'
 ---
 number: "2/KH"
 ---
 MD
-broken "no number and no id" 'error: plan needs a number' <<'MD'
+broken "no number and no id" 'error: \[E036\] kế hoạch cần số ký hiệu hoặc id' <<'MD'
 ---
 title: "Không số"
 ---
 MD
-broken "unknown status" '^content/plans/bad.md:5:[0-9]+: error: unknown status "xong rồi"' <<'MD'
+broken "unknown status" '^content/plans/bad.md:5:[0-9]+: error: \[E031\] trạng thái "xong rồi" không hợp lệ' <<'MD'
 ---
 number: "2/KH"
 title: "Trạng thái"
@@ -92,7 +92,7 @@ tasks:
   - { id: "1", title: x, status: xong rồi }
 ---
 MD
-broken "duplicate task id" 'error: duplicate task id "1" \(first at line 5\)' <<'MD'
+broken "duplicate task id" 'error: \[E042\] id nhiệm vụ "1" bị trùng \(đã có ở dòng 5\)' <<'MD'
 ---
 number: "2/KH"
 title: "Trùng"
@@ -101,20 +101,20 @@ tasks:
   - { id: "1", title: y }
 ---
 MD
-broken "same number as another plan" '^content/plans/good.md:1:1: error: plan 1/KH-UBND is also published by content/plans/bad.md' <<'MD'
+broken "same number as another plan" '^content/plans/good.md:1:1: error: \[E050\] kế hoạch 1/KH-UBND đã có trong content/plans/bad.md' <<'MD'
 ---
 number: "1 / kh-ubnd"
 title: "Trùng số"
 ---
 MD
-broken "bad date" '^content/plans/bad.md:4:7: error: date "2025-02-30" is not a date' <<'MD'
+broken "bad date" '^content/plans/bad.md:4:7: error: \[E021\] date "2025-02-30" không phải là ngày' <<'MD'
 ---
 number: "2/KH"
 title: "Ngày sai"
 date: 2025-02-30
 ---
 MD
-broken "attachment outside static/" 'error: attachment "../../etc/passwd" is not a file under' <<'MD'
+broken "attachment outside static/" 'error: \[E051\] tệp đính kèm "../../etc/passwd" không có trong thư mục static/' <<'MD'
 ---
 number: "2/KH"
 title: "Đính kèm"
@@ -128,7 +128,7 @@ printf 'repo_url: "javascript:alert(1)"\n' >>"$R/content/site.yaml"
 commit "$R" "2025-12-02T10:00:00+07:00" "repo_url xấu"
 rc=0
 ps build --repo "$R" --out "$O" 2>"$T/err" || rc=$?
-check "a javascript: repo_url is an error at its value" bash -c "test $rc = 1 && grep -q '^content/site.yaml:4:11: error: repo_url must be a web address' '$T/err'"
+check "a javascript: repo_url is an error at its value" bash -c "test $rc = 1 && grep -q '^content/site.yaml:4:11: error: \[E048\] repo_url phải là địa chỉ web' '$T/err'"
 cp "$T/site.yaml" "$R/content/site.yaml"
 commit "$R" "2025-12-02T11:00:00+07:00" "repo_url bỏ"
 ps build --repo "$R" --out "$T/x" --base-url "javascript:alert(1)" 2>/dev/null && rc=0 || rc=$?
@@ -154,7 +154,7 @@ ps build --repo "$R" --out "$O" 2>"$T/err" || rc=$?
 grep ': error: ' "$T/err" | cut -d: -f1-3 >"$T/locs"
 check "all errors of a run are reported (4 here) and the run exits 1" bash -c "test $rc = 1 && test \$(wc -l <'$T/locs') = 4"
 check "errors are sorted by file and position" bash -c "sort -t: -k1,1 -k2,2n -k3,3n '$T/locs' | cmp -s - '$T/locs'"
-check "the summary line counts them" grep -q "plansite: 4 errors" "$T/err"
+check "the summary line counts them" grep -q "plansite: 4 lỗi, 0 cảnh báo; không xuất bản gì" "$T/err"
 snapshot "$T/after"
 check "the site is still the last good one" cmp -s "$T/before" "$T/after"
 

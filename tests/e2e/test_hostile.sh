@@ -129,7 +129,7 @@ commit "$R" "2025-12-02T10:00:00+07:00" "long static name"
 rc=0
 ps build --repo "$R" --out "$T/out-long3" 2>"$T/stderr" || rc=$?
 check "a static file name over 200 bytes is an error (exit $rc)" [ "$rc" = 1 ]
-check "... located at the file" grep -q "^content/static/aaaa.*: error: .*200 byte" "$T/stderr"
+check "... located at the file" grep -q "^content/static/aaaa.*: error: \[E071\] .*200 byte" "$T/stderr"
 
 # 6,000 unit names with no Latin letter: one slug ("x") shared by all
 R=$T/cjk
@@ -143,7 +143,7 @@ PY
 commit "$R" "2025-12-01T10:00:00+07:00" "cjk"
 timed 20 "6,000 names sharing one slug build" "$REL" build --repo "$R" --out "$T/out-cjk"
 check "... the shared slug is a warning located at the unit's first use" \
-	grep -q '^content/plans/a.md:[0-9]*:[0-9]*: warning: .*would share the URL slug "x"' "$T/stderr"
+	grep -q '^content/plans/a.md:[0-9]*:[0-9]*: warning: \[W034\] .*trùng địa chỉ "x"' "$T/stderr"
 check "... each with its own page (x, x-2 ... x-6000)" \
 	bash -c "[ -d '$T/out-cjk/don-vi/x-6000' ] && [ \$(ls '$T/out-cjk/don-vi' | wc -l) = 6001 ]"
 
@@ -165,7 +165,7 @@ commit "$R" "2025-12-02T10:00:00+07:00" "bad base"
 rc=0
 ps build --repo "$R" --out "$T/out-base2" 2>"$T/stderr" || rc=$?
 check "a base_url with \\ and a quote is an error (exit $rc)" [ "$rc" = 1 ]
-check "... located in site.yaml" grep -q '^content/site.yaml:[0-9]*:[0-9]*: error: base_url' "$T/stderr"
+check "... located in site.yaml" grep -q '^content/site.yaml:[0-9]*:[0-9]*: error: \[E070\] base_url' "$T/stderr"
 rc=0
 ps build --repo "$R" --out "$T/out-base3" --base-url 'https://user@attacker.example/' 2>"$T/stderr" || rc=$?
 check "--base-url with a user name exits 2 ($rc)" [ "$rc" = 2 ]
@@ -198,11 +198,11 @@ sys.exit(1 if bad else 0)
 PY
 check "... plain cells are untouched" grep -q ',Việc thường,' "$csv"
 check "/du-lieu/ says so" grep -q 'dấu nháy đơn' "$T/out-csv/du-lieu/index.html"
-check "static/logo.svg is a warning naming the file" grep -q "content/static/logo.svg: warning: .*logo.svg" "$T/stderr"
+check "static/logo.svg is a warning naming the file" grep -q "content/static/logo.svg: warning: \[W003\] .*logo.svg" "$T/stderr"
 rc=0
 ps check --repo "$R" --strict 2>"$T/stderr" || rc=$?
 check "... an error with --strict (exit $rc)" \
-	bash -c "[ $rc = 1 ] && grep -q 'content/static/logo.svg: error: ' '$T/stderr'"
+	bash -c "[ $rc = 1 ] && grep -q 'content/static/logo.svg: error: \[E072\] ' '$T/stderr'"
 check "CSP meta on every page, first in <head>" python3 - "$T/out-csv" <<'PY'
 import os, re, sys
 bad = []
@@ -263,8 +263,8 @@ subprocess.run(["git", "-C", r, "update-ref", "HEAD", oid], check=True)
 PY
 build_ok "$R" "$T/out-latin1"
 check "an author that is not UTF-8 is a warning naming the commit" \
-	grep -q "^commit [0-9a-f]\{7\}: warning: .*author.*UTF-8" "$T/stderr"
-check "... so is the message" grep -q "^commit [0-9a-f]\{7\}: warning: .*message.*UTF-8" "$T/stderr"
+	grep -q "^commit [0-9a-f]\{7\}: warning: \[W040\] .*author.*UTF-8" "$T/stderr"
+check "... so is the message" grep -q "^commit [0-9a-f]\{7\}: warning: \[W040\] .*message.*UTF-8" "$T/stderr"
 check "atom.xml is valid XML" python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$T/out-latin1/thay-doi/atom.xml"
 check "changes.json keeps author and subject, with U+FFFD" \
 	[ "$(json '[(e["author"], e["subject"]) for e in d if "author" in e][0] == ("Nguy\ufffdn V\ufffdn", "S\ufffda k\ufffd ho\ufffdch <b>&")' "$T/out-latin1/du-lieu/changes.json")" = true ]
@@ -281,14 +281,22 @@ rc=0
 ps build --repo "$R" --out "$T/out-tmpl" 2>"$T/stderr" || rc=$?
 check "a template including itself through another is an error (exit $rc)" [ "$rc" = 1 ]
 check "... located at the tag, naming the cycle" \
-	grep -q '^content/templates/pager.mustache:2:1: error: .*as_of (content/templates/as_of.mustache) -> pager (content/templates/pager.mustache) -> as_of' "$T/stderr"
+	grep -q '^content/templates/pager.mustache:2:1: error: \[E091\] .*as_of (content/templates/as_of.mustache) -> pager (content/templates/pager.mustache) -> as_of' "$T/stderr"
 printf '{{>page}}\n' >"$R/content/templates/page.mustache"
 rm "$R/content/templates/pager.mustache" "$R/content/templates/as_of.mustache"
 commit "$R" "2025-12-02T10:00:00+07:00" "self"
 rc=0
 ps build --repo "$R" --out "$T/out-tmpl" 2>"$T/stderr" || rc=$?
 check "a template including itself directly is an error (exit $rc)" \
-	grep -q '^content/templates/page.mustache:1:1: error: .*page (content/templates/page.mustache) -> page' "$T/stderr"
+	grep -q '^content/templates/page.mustache:1:1: error: \[E091\] .*page (content/templates/page.mustache) -> page' "$T/stderr"
+
+printf '{{#page}}{{>as_of}}{{/page}}\n' >"$R/content/templates/as_of.mustache"
+rm "$R/content/templates/page.mustache"
+commit "$R" "2025-12-03T10:00:00+07:00" "endless section"
+rc=0
+ps build --repo "$R" --out "$T/out-tmpl" 2>"$T/stderr" || rc=$?
+check "a template including itself in a section that never ends is an error (exit $rc)" [ "$rc" = 1 ]
+check "... naming the page and the depth" grep -q 'error: \[E095\] trang .*mẫu "[a-z_]*" lồng nhau quá 100 tầng' "$T/stderr"
 
 # ---- the preview server: DNS rebinding and half-open connections -----------------------
 R=$T/serve

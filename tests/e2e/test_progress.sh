@@ -88,10 +88,15 @@ tasks:
 MD
 commit "$R" "2026-01-02T09:00:00+07:00" "Cảnh báo"
 ps check --repo "$R" 2>"$T/err" || true
-check "progress outside 0..100 warns" grep -q 'c.md:5:.*warning: progress 120 is outside 0..100' "$T/err"
-check "completed without done warns" grep -q 'c.md:6:.*warning: task 2 has a completion date but is not done' "$T/err"
-check "done with progress below 100 warns" grep -q 'c.md:7:.*warning: task 3 is done but its progress is 80%' "$T/err"
-check "an unknown deadline form warns at its place" grep -q 'c.md:8:[0-9]*: warning: deadline "sớm nhất có thể" is not a known form' "$T/err"
-check "\"5 rõ\": a task without lead, output or deadline is listed" grep -q 'c.md:9:5: warning: task 5 is not "5 rõ": missing rõ người (lead), rõ kết quả (output), rõ thời gian' "$T/err"
+check "progress outside 0..100 warns" grep -q 'c.md:5:.*warning: \[W011\] progress 120 nằm ngoài khoảng 0..100' "$T/err"
+check "completed without done warns" grep -q 'c.md:6:.*warning: \[W013\] nhiệm vụ 2 có ngày hoàn thành nhưng chưa ở trạng thái hoàn thành' "$T/err"
+check "done with progress below 100 warns" grep -q 'c.md:7:.*warning: \[W014\] nhiệm vụ 3 đã hoàn thành nhưng tiến độ là 80%' "$T/err"
+check "an unknown deadline form warns at its place" grep -q 'c.md:8:[0-9]*: warning: \[W012\] thời hạn "sớm nhất có thể" không đọc được thành ngày' "$T/err"
+check "\"5 rõ\": one summary line for the plan, at its first line" grep -q '^content/plans/c.md:1:1: warning: \[W050\] 2/5 nhiệm vụ chưa đủ "5 rõ"; số nhiệm vụ thiếu: rõ người (lead) 1, rõ kết quả (output) 1, rõ thời gian (due: một hạn có ngày, hoặc Thường xuyên) 2 — gợi ý: chạy "plansite check --verbose"' "$T/err"
+check "\"5 rõ\": no task-by-task lines without --verbose" bash -c "! grep -q 'W051' '$T/err'"
+ps check --repo "$R" --verbose 2>"$T/err" || true
+check "\"5 rõ\" --verbose: a task without lead, output or deadline is listed" grep -q 'c.md:9:5: warning: \[W051\] nhiệm vụ 5 chưa đủ "5 rõ": thiếu rõ người (lead), rõ kết quả (output), rõ thời gian' "$T/err"
+check "\"5 rõ\" --verbose: and the task with an unknown deadline" grep -q 'c.md:8:5: warning: \[W051\] nhiệm vụ 4 chưa đủ "5 rõ": thiếu rõ thời gian' "$T/err"
+check "\"5 rõ\" --verbose: no summary line" bash -c "! grep -q 'W050' '$T/err'"
 
 finish

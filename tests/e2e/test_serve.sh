@@ -193,6 +193,22 @@ get "$B$PLANURL" >"$T/fixed.html"
 check "... the overlay is gone" bash -c "! grep -q 'plansite-errors' '$T/fixed.html'"
 check "... and the fixed title is served" grep -q 'Kế hoạch đã sửa xong' "$T/fixed.html"
 
+# warnings do not stop the build, but the page shows them too
+plan "Kế hoạch có cảnh báo" | sed 's|due: 15/12/2025|due: sớm nhất có thể|' >"$R/$PLANFILE"
+check "a build with a warning is served" wait_for 20 bash -c "curl -s '$B$PLANURL' | grep -q 'Kế hoạch có cảnh báo'"
+get "$B$PLANURL" >"$T/warned.html"
+check "... with the warning overlay" grep -q 'id="plansite-warnings"' "$T/warned.html"
+check "... naming the warning's place and code" grep -Eq "$PLANFILE:[0-9]+:[0-9]+: warning: \[W012\] thời hạn" "$T/warned.html"
+check "... and no error overlay" bash -c "! grep -q 'id=\"plansite-errors\"' '$T/warned.html'"
+check "... the overlays carry no inline style (the page's CSP forbids it)" \
+	bash -c "! grep -q '<div id=\"plansite-[a-z]*\"[^>]* style=' '$T/warned.html' '$T/broken.html'"
+check "... and take their colours from /__plansite/overlay.css, linked from the page" \
+	bash -c "grep -q 'href=\"/__plansite/overlay.css\"' '$T/warned.html' &&
+		curl -s '$B/__plansite/overlay.css' | grep -q '^#plansite-warnings{background' &&
+		curl -s '$B/__plansite/overlay.css' | grep -q '^#plansite-errors{background'"
+plan "Kế hoạch đã sửa xong" >"$R/$PLANFILE"
+check "fixing the warning takes the warning away" wait_for 20 bash -c "! curl -s '$B$PLANURL' | grep -q 'W012'"
+
 # a new subfolder is watched too
 mkdir -p "$R/content/plans/2025/q3"
 sleep 0.5
@@ -207,7 +223,7 @@ SSE_PID=
 rc=0
 timeout 60 "$PLANSITE" serve --repo "$R" --port "$P" 2>"$T/serve-busy.log" || rc=$?
 check "a busy port exits 2 ($rc)" [ "$rc" = 2 ]
-check "... with a clear message" grep -q 'already in use' "$T/serve-busy.log"
+check "... with a clear message" grep -q 'đang được dùng; chọn cổng khác với --port N' "$T/serve-busy.log"
 
 # ---- stopping ------------------------------------------------------------------------------
 kill -TERM "$SRV1"

@@ -83,9 +83,9 @@ check "old tone placement and en dash match (Tỉnh uỷ, Văn hoá – Xã hộ
 check "spaces around & and aliases (Sở KH & CN)" test "$(lead '185/KH-SDT&TG' 3 "lead")" = "[{'id': 'so-khcn', 'name': 'Sở Khoa học và Công nghệ'}]"
 check "two aliases of one unit (PVHCC / Phục vụ HCC)" test "$(lead '185/KH-SDT&TG' 3 "support")" = "[{'id': 'tt-pvhcc', 'name': 'Trung tâm Phục vụ hành chính công tỉnh'}, {'id': 'tt-pvhcc', 'name': 'Trung tâm Phục vụ hành chính công tỉnh'}]"
 check "[Các sở, ban, ngành] as three items resolves to the collective" test "$(lead '185/KH-SDT&TG' 2 "lead")" = "[{'id': 'cac-so', 'name': 'Các sở, ban, ngành'}]"
-check "... and check says to quote it" grep -q 'content/plans/185.md:8:41: warning: these list items join into the unit "Các sở, ban, ngành"; did you mean to quote "Các sở, ban, ngành"?' "$T/warn"
-check "a misspelt unit warns with the closest registered name" grep -q 'warning: unit "Sở Khoa hoc và Công nghệ" is not in units.yaml; did you mean "Sở Khoa học và Công nghệ"?' "$T/warn"
-check "an unknown unit warns without a wild guess" grep -q 'warning: unit "Ban Quản lý dự án ABC" is not in units.yaml$' "$T/warn"
+check "... and check says to quote it" grep -q 'content/plans/185.md:8:41: warning: \[W033\] các mục này ghép lại thành tên đơn vị "Các sở, ban, ngành" (dấu phẩy tách danh sách) — gợi ý: đặt tên trong ngoặc kép: "Các sở, ban, ngành"' "$T/warn"
+check "a misspelt unit warns with the closest registered name" grep -q 'warning: \[W031\] đơn vị "Sở Khoa hoc và Công nghệ" không có trong units.yaml — gợi ý: có phải "Sở Khoa học và Công nghệ"?' "$T/warn"
+check "an unknown unit warns without a wild guess" grep -q 'warning: \[W032\] đơn vị "Ban Quản lý dự án ABC" không có trong units.yaml — gợi ý: thêm đơn vị' "$T/warn"
 check "an unregistered unit still gets a page, flagged" bash -c "grep -q 'Ban Quản lý dự án ABC' '$O/don-vi/ban-quan-ly-du-an-abc/index.html'"
 check "unit pages list tasks led across plans" bash -c "grep -q 'Việc thứ hai' '$O/don-vi/so-khcn/index.html' && grep -q 'Viết tắt' '$O/don-vi/so-khcn/index.html'"
 check "unit page lists child units" grep -q 'don-vi/vp-so-khcn/' "$O/don-vi/so-khcn/index.html"
@@ -114,7 +114,7 @@ check "units index in Vietnamese order (An Khánh, Ấp Bắc, Dương Sơn, Đ�
 
 # slugs
 check "colliding slugs get distinct, deterministic ones" bash -c "test -f '$O/ke-hoach/5-kh-a-b/index.html' && test -f '$O/ke-hoach/5-kh-a-b-2/index.html'"
-check "check reports the slug collision" grep -q 'would share the URL slug "5-kh-a-b"' "$T/warn"
+check "check reports the slug collision" grep -q '\[W034\] .* trùng địa chỉ "5-kh-a-b"' "$T/warn"
 
 # a cycle in the implements graph names every file in it
 cat >>"$R/content/documents.yaml" <<'YAML'
@@ -124,7 +124,7 @@ sed -i 's|implements: \[71-nq/cp, 155 / KH-UBND, 99/QĐ-XYZ\]|implements: [71-nq
 commit "$R" "2025-12-02T09:00:00+07:00" "Vòng"
 rc=0
 ps build --repo "$R" --out "$O" 2>"$T/err" || rc=$?
-grep 'error: implements cycle: ' "$T/err" >"$T/cycle" || true
+grep 'error: \[E065\] vòng "implements": ' "$T/err" >"$T/cycle" || true
 check "an implements cycle is an error naming every file in it" bash -c "test $rc = 1 && test \$(wc -l <'$T/cycle') = 1 && grep -q 'content/plans/185.md)' '$T/cycle' && grep -q 'content/plans/khcn.md)' '$T/cycle' && grep -q 'content/documents.yaml)' '$T/cycle'"
 
 # registry errors
@@ -138,8 +138,8 @@ git -C "$R" checkout -q HEAD~1 -- content/documents.yaml content/plans/185.md
 commit "$R" "2025-12-03T09:00:00+07:00" "Sai danh mục"
 rc=0
 ps build --repo "$R" --out "$O" 2>"$T/err" || rc=$?
-check "duplicate unit ids are errors at their place" grep -q 'content/units.yaml:3:9: error: duplicate unit id "a" (first at line 1)' "$T/err"
-check "unknown parents are errors" grep -q 'content/units.yaml:4:29: error: unit "c": unknown parent "nowhere"' "$T/err"
-check "parent cycles are errors" grep -q 'error: unit "a" is its own ancestor' "$T/err"
+check "duplicate unit ids are errors at their place" grep -q 'content/units.yaml:3:9: error: \[E057\] id đơn vị "a" bị trùng (đã có ở dòng 1)' "$T/err"
+check "unknown parents are errors" grep -q 'content/units.yaml:4:29: error: \[E058\] đơn vị "c": đơn vị cấp trên "nowhere" không có trong units.yaml' "$T/err"
+check "parent cycles are errors" grep -q 'error: \[E059\] đơn vị "a" là cấp trên của chính nó' "$T/err"
 
 finish

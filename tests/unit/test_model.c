@@ -108,7 +108,7 @@ static void test_scoped_units(void **state)
 	assert_string_equal(plan(&f, "1/KH-B")->tasks[0].lead.v[0].unit->id, "vp-b");
 	/* no issuer: the name is ambiguous site-wide, which check says */
 	char *msgs = diag_format(f.d);
-	assert_non_null(strstr(msgs, "c.md:5:32: warning: \"Văn phòng\" names several units"));
+	assert_non_null(strstr(msgs, "c.md:5:32: warning: [W030] \"Văn phòng\" trùng tên với nhiều đơn vị"));
 	free(msgs);
 	unload(&f);
 }
@@ -180,11 +180,11 @@ static void test_required(void **state)
 	fixture_t f;
 	load(&f, files, 3, 20251215);
 	char *msgs = diag_format(f.d);
-	assert_non_null(strstr(msgs, "content/pages/gioi-thieu.md:1:1: error: page without a title"));
-	assert_non_null(strstr(msgs, "content/pages/ke-hoach.md:1:1: error: page URL /ke-hoach/ is reserved"));
-	assert_non_null(strstr(msgs, "content/plans/a.md:2:1: error: plan needs a number"));
-	assert_non_null(strstr(msgs, "content/plans/a.md:4:5: error: task without an id"));
-	assert_non_null(strstr(msgs, "content/plans/a.md:5:5: error: task 2 has no title"));
+	assert_non_null(strstr(msgs, "content/pages/gioi-thieu.md:1:1: error: [E043] trang không có title"));
+	assert_non_null(strstr(msgs, "content/pages/ke-hoach.md:1:1: error: [E044] địa chỉ trang /ke-hoach/ dành riêng"));
+	assert_non_null(strstr(msgs, "content/plans/a.md:2:1: error: [E036] kế hoạch cần số ký hiệu hoặc id"));
+	assert_non_null(strstr(msgs, "content/plans/a.md:4:5: error: [E028] nhiệm vụ không có id"));
+	assert_non_null(strstr(msgs, "content/plans/a.md:5:5: error: [E029] nhiệm vụ 2 không có title"));
 	free(msgs);
 	unload(&f);
 }

@@ -1,0 +1,44 @@
+/* hrec.h: the records of the history that the walk (hlog.c), the version
+ * parser (hver.c) and the history itself (history.c) share: one task and one
+ * plan as a version of a plan file wrote them.  A header of their own, so
+ * that those files depend on it and not on each other in a circle. */
+#ifndef PLANSITE_HREC_H
+#define PLANSITE_HREC_H
+
+#include <stdbool.h>
+
+#include "model.h"
+
+struct hlayout;   /* private to hver.c */
+
+/* One task as one version of a plan file wrote it.  Strings are interned
+ * (equal text, equal pointer) and live in the build's arena. */
+typedef struct {
+	const char *id, *title, *output;
+	const char *lead, *support;          /* as written, joined with "; " */
+	const char *lead_first;              /* the first lead unit as written */
+	const char *lead_key, *support_key;  /* name keys, for comparison */
+	const char *due_text;                /* as written */
+	const char *due_shown;               /* due_text, else the due_date (YYYY-MM-DD) */
+	due_t due;                           /* parsed, or from due_date */
+	status_t status;
+	int progress;                        /* -1 when not given */
+	date_t completed;
+} htask_t;
+
+/* One version of a plan file (one blob), parsed once. */
+typedef struct {
+	const char *key;         /* identity (docnum key of number, or id); NULL when broken */
+	const char *number, *id;
+	const char *title, *type, *issuer, *issuer_key, *place, *date, *signer, *status;
+	const char *implements, *implements_key;   /* joined "; " / canonical keys */
+	const htask_t **tasks;   /* a task written the same as in the version
+				  * parsed before this one is that version's */
+	size_t ntasks;
+	int done, base;          /* done tasks, and all tasks less the cancelled */
+	bool broken, draft;
+	const char *error;       /* broken: the first error message */
+	const struct hlayout *layout;   /* private: where its tasks are in the text */
+} hver_t;
+
+#endif

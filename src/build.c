@@ -49,6 +49,18 @@ static void lap(const char *stage, struct timespec *t0)
 	*t0 = t1;
 }
 
+/* The site's own template of that name, or NULL. */
+static const rfile_t *site_template(const site_t *s, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < s->ntemplates; i++) {
+		const char *base = strrchr(s->templates[i]->rel, '/') + 1;
+		if (!strncmp(base, name, n) && !strcmp(base + n, ".mustache"))
+			return s->templates[i];
+	}
+	return NULL;
+}
+
 /* What `check` adds to the build's own messages: the "5 rõ" gaps, one
  * line a plan (a sample portal has a hundred such tasks, which would bury
  * the messages that need action), or one a task with verbose. */
@@ -124,6 +136,16 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 			  &snap, err) < 0)
 		goto done;
 	lap("read", &t0);
+	if (publish) {
+		/* --out is checked before anything else is done: a refused
+		 * folder costs the editor no waiting */
+		git_repository *g = repo_git(repo);
+		out_guard_t guard = { .workdir = repo_workdir(repo), .gitdir = git_repository_path(g),
+				      .commondir = git_repository_commondir(g),
+				      .content = o->content ? o->content : "content" };
+		if (out_begin(&out, o->out ? o->out : "public", &guard, err) < 0)
+			goto done;
+	}
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
 	s = model_load(a, d, &snap, &mo);
 	lap("parse", &t0);
@@ -143,6 +165,33 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	if (theme_load(&th, theme_dir, s, a, d, err) < 0)
 		goto done;
 	theme_ok = 1;
+	const char *missing = render_missing_template(th.tmpl);
+	const char *user = NULL, *part = missing ? NULL : tmpl_set_missing(th.tmpl, &user);
+	const rfile_t *own = part ? site_template(s, user) : NULL;
+	if (own) {
+		/* the site's own template names a partial nobody has: content */
+		loc_t loc = { .path = own->path, .line = 0, .col = 0 };
+		diag_error_fix(d, &loc, "E089", diag_str(d, _("sửa tên mẫu con hoặc thêm tệp templates/%s.mustache"), part),
+			       _("mẫu trang này dùng mẫu con \"%s\" ({{>%s}}) nhưng cả nội dung lẫn giao diện "
+				 "đều không có tệp templates/%s.mustache"),
+			       part, part, part);
+	} else if (part) {
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "giao diện (theme) %s thiếu mẫu con \"%s\" (tệp templates/%s.mustache) mà mẫu "
+			   "\"%s\" dùng; hãy cài lại giao diện hoặc chọn giao diện khác bằng --theme; không có gì "
+			   "được xuất bản",
+			   theme_dir, part, part, user);
+		*err = buf_detach(&b);
+		goto done;
+	}
+	if (missing) {
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "giao diện (theme) %s thiếu mẫu trang \"%s\" (tệp templates/%s.mustache); "
+			   "hãy cài lại giao diện hoặc chọn giao diện khác bằng --theme; không có gì được xuất bản",
+			   theme_dir, missing, missing);
+		*err = buf_detach(&b);
+		goto done;
+	}
 	if (diag_errors(d)) {
 		rc = BUILD_CONTENT;
 		goto done;
@@ -151,8 +200,6 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		rc = BUILD_OK;
 		goto done;
 	}
-	if (out_begin(&out, o->out ? o->out : "public", repo_workdir(repo), err) < 0)
-		goto done;
 	/* the pages that show no history render on every core while this
 	 * thread reads the history; then the pages that show it */
 	render_opts_t ro = { .threads = o->threads, .inject = o->inject };
@@ -176,6 +223,9 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		rc = BUILD_ENV;
 		goto done;
 	}
+	/* a disk that filled up is not the content's fault */
+	if (out_failed(out, err))
+		goto done;
 	if (rendered < 0 || diag_errors(d)) {
 		out_abort(out);
 		out = NULL;

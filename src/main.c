@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "due.h"
 #include "i18n.h"
+#include "output.h"
 #include "serve.h"
 #include "theme.h"
 #include "url.h"
@@ -27,7 +28,8 @@ static const char usage_text[] = N_(
 	"  --content DIR      thư mục nội dung trong kho (mặc định content)\n"
 	"  --worktree         đọc các tệp đang sửa thay cho một commit (xem trước bản nháp)\n"
 	"  --theme DIR        thư mục giao diện (mặc định: cạnh chương trình, nếu không thì bản đã cài)\n"
-	"  --out DIR          thư mục kết quả, chỉ được thay khi dựng thành công (mặc định public)\n"
+	"  --out DIR          thư mục kết quả (mặc định public), chỉ được thay khi dựng thành công\n"
+	"                     và khi nó chưa có, rỗng hoặc là trang plansite đã dựng\n"
 	"  --as-of YYYY-MM-DD ngày tính quá hạn và tiến độ (mặc định: ngày của commit)\n"
 	"  --base-url URL     địa chỉ công khai của trang (thay cho site.yaml)\n"
 	"  --strict           check: cảnh báo cả các khoá lạ trong phần khai báo,\n"
@@ -38,7 +40,8 @@ static const char usage_text[] = N_(
 	"  --port N           serve: cổng trên 127.0.0.1 (mặc định 1313)\n"
 	"  --jobs N           dựng trên N luồng (mặc định: một luồng mỗi nhân)\n"
 	"\n"
-	"mã thoát: 0 dựng xong, 1 nội dung có lỗi (không xuất bản gì), 2 lỗi cách dùng hoặc môi trường\n");
+	"mã thoát: 0 dựng xong, 1 nội dung có lỗi (không xuất bản gì), 2 lỗi cách dùng hoặc môi trường\n"
+	"(--out bị từ chối, đầy đĩa, chỉ đọc, giao diện thiếu mẫu; không xuất bản gì)\n");
 
 #define usage _(usage_text)
 
@@ -211,6 +214,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, _("plansite: không có lệnh \"%s\"\n%s"), cmd, usage);
 		return 2;
 	}
+	/* Ctrl-C or a service stop removes the staging folder, then ends the
+	 * process as the signal would (before any thread is started) */
+	if (publish)
+		out_guard_signals();
 	diag_t *d = diag_new();
 	char *err = NULL;
 	rc = build_run(&bo, d, publish, &err);

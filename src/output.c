@@ -1,149 +1,335 @@
 /* output.c: staging folder, safe writes, atomic publication. */
 #include "output.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "i18n.h"
+#include "output_tree.h"
 #include "util.h"
 
+static const char marker_text[] =
+	"plansite: this folder is a site plansite built; plansite replaces only folders that hold this file.\n";
+
 struct out {
-	char *dir;       /* the published folder, as given */
-	char *staging;
-	int dfd;         /* the staging folder, open: writes are relative to it */
-	pthread_mutex_t mu;
-	strmap_t made;   /* folders made in it so far (keys in `keys`) */
+	char *dir;        /* --out as given, without trailing slashes */
+	char *link;       /* --out's last name when it is a symbolic link, else NULL */
+	char *parent;     /* the folder that holds the replaced folder (absolute) */
+	char *base;       /* the replaced folder's name in parent */
+	char *stem;       /* base without a ".site-..." suffix (links only) */
+	char *staging;    /* the staging folder's name in parent */
+	char *shown;      /* what messages call the output folder */
+	int lpfd;         /* the folder holding the link (links only), else -1 */
+	int pfd;          /* parent, open */
+	int dfd;          /* the staging folder, open and flock'ed */
+	int exists;       /* the replaced folder existed */
+	struct stat tst;  /* ... and its mode and group */
+	pthread_mutex_t mu;   /* made, fail, dead, creating files */
+	strmap_t made;    /* folders made in it so far (keys in `keys`) */
 	arena_t *keys;
+	char *fail;       /* the first environment failure */
+	int dead;         /* a signal arrived: write nothing more */
+	int published;
 };
 
-static char *errf(const char *fmt, const char *a, const char *b)
+/* The build in progress, for the signal thread. */
+static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
+static out_t *live;
+
+/* What an errno means to an editor. */
+static const char *why(int e)
 {
-	buf_t buf = BUF_INIT;
-	buf_printf(&buf, fmt, a, b);
-	return buf_detach(&buf);
+	switch (e) {
+	case ENOSPC: return _("ổ đĩa đã đầy hoặc hết inode (No space left on device)");
+	case EDQUOT: return _("đã vượt hạn mức dung lượng (quota)");
+	case EROFS: return _("hệ thống tệp chỉ cho đọc (read-only file system)");
+	case EACCES:
+	case EPERM: return _("không có quyền ghi (permission denied)");
+	case EIO: return _("lỗi đọc/ghi của ổ đĩa (I/O error)");
+	default: return strerror(e);
+	}
 }
 
-static int rm_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* Faults of the machine, not of the content. */
+static int env_errno(int e)
 {
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
+	return e == ENOSPC || e == EDQUOT || e == EROFS || e == EACCES || e == EPERM || e == EIO ||
+	       e == EMFILE || e == ENFILE || e == ENOMEM || e == EFBIG || e == ENOENT;
 }
 
-int out_rmtree(const char *dir)
+/* Translated where used: _(hint_kept). */
+static const char hint_kept[] = N_("Trang đã xuất bản trước đó vẫn giữ nguyên");
+
+/* Translated where used, with OUT_MARKER for %s: xgettext cannot see
+ * through a macro pasted into the literal. */
+static const char hint_pick[] =
+	N_("hãy chọn một thư mục chưa có, một thư mục trống hoặc một thư mục mà plansite đã xuất bản trước đó "
+	   "(có tệp %s); không có gì bị thay đổi");
+
+/* ---- leftovers of interrupted builds ------------------------------------ */
+
+static int has_prefix(const char *s, const char *p)
 {
-	struct stat st;
-	if (lstat(dir, &st) < 0)
-		return errno == ENOENT ? 0 : -1;
-	return nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	return !strncmp(s, p, strlen(p));
 }
 
-/* Absolute, symlink-free form of a path that may not exist yet: its parent
- * must exist. */
-static char *abs_path(const char *p)
+/* Removes what builds of this output that are no longer running left in
+ * parent: staging folders, old sites of the fallback publication (put back
+ * first when the site itself is missing) and, for a link, old targets.
+ * Only folders that hold the marker (or are empty) and that no running
+ * build holds locked are touched.  Called with the parent locked. */
+static void sweep(out_t *o)
 {
-	char *r = realpath(p, NULL);
+	char *pstage = outtree_fmt("%s.staging-", o->link ? o->stem : o->base);
+	char *pold = outtree_fmt("%s.old-", o->base);
+	char *psite = o->link ? outtree_fmt("%s.site-", o->stem) : NULL;
+	DIR *d = outtree_list(o->pfd);
+	if (!d)
+		goto done;
+	int restore = !o->link && !outtree_is_dir_at(o->pfd, o->base);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *n = e->d_name;
+		int kind = has_prefix(n, pstage) ? 1 : has_prefix(n, pold) ? 2
+			 : psite && has_prefix(n, psite) && strcmp(n, o->base) ? 3 : 0;
+		if (!kind)
+			continue;
+		int fd = openat(o->pfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {   /* a build running now */
+			close(fd);
+			continue;
+		}
+		if (!outtree_is_file_at(fd, OUT_MARKER)) {
+			unlinkat(o->pfd, n, AT_REMOVEDIR);   /* only when empty */
+		} else if (kind == 2 && restore && renameat(o->pfd, n, o->pfd, o->base) == 0) {
+			/* a build died between the two renames of the fallback */
+			restore = 0;
+			o->exists = 1;
+			fstat(fd, &o->tst);
+		} else {
+			outtree_rm(o->pfd, n);
+		}
+		close(fd);
+	}
+	closedir(d);
+	/* a new link made but not yet renamed over --out */
+	if (o->link && (d = outtree_list(o->lpfd))) {
+		char *plink = outtree_fmt("%s.plansite-link-", o->link);
+		struct stat st;
+		while ((e = readdir(d)))
+			if (has_prefix(e->d_name, plink) &&
+			    fstatat(o->lpfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+				unlinkat(o->lpfd, e->d_name, 0);
+		free(plink);
+		closedir(d);
+	}
+done:
+	free(pstage);
+	free(pold);
+	free(psite);
+}
+
+/* ---- beginning ------------------------------------------------------------ */
+
+static void out_free(out_t *o)
+{
+	pthread_mutex_lock(&live_mu);
+	if (live == o)
+		live = NULL;
+	pthread_mutex_unlock(&live_mu);
+	if (o->dfd >= 0)
+		close(o->dfd);
+	if (o->pfd >= 0)
+		close(o->pfd);
+	if (o->lpfd >= 0)
+		close(o->lpfd);
+	pthread_mutex_destroy(&o->mu);
+	strmap_free(&o->made);
+	arena_free(o->keys);
+	free(o->dir);
+	free(o->link);
+	free(o->parent);
+	free(o->base);
+	free(o->stem);
+	free(o->staging);
+	free(o->shown);
+	free(o->fail);
+	free(o);
+}
+
+/* Splits an absolute path into its folder and its last name. */
+static void split(const char *abs, char **parent, char **name)
+{
+	const char *slash = strrchr(abs, '/');
+	*parent = slash == abs ? xstrdup("/") : xstrndup(abs, (size_t)(slash - abs));
+	*name = xstrdup(slash + 1);
+}
+
+/* Where a link points, as an absolute path (its target may not exist). */
+static char *link_target(const char *linkabs)
+{
+	char *r = realpath(linkabs, NULL);
 	if (r)
 		return r;
-	char *copy = xstrdup(p);
-	char *slash = strrchr(copy, '/');
-	const char *base = slash ? slash + 1 : copy;
-	char *parent = slash ? (slash == copy ? xstrdup("/") : xstrndup(copy, (size_t)(slash - copy)))
-			     : xstrdup(".");
-	char *rp = realpath(parent, NULL);
-	char *res = NULL;
-	if (rp) {
-		buf_t b = BUF_INIT;
-		buf_printf(&b, "%s/%s", strcmp(rp, "/") ? rp : "", base);
-		res = buf_detach(&b);
-	}
-	free(rp);
-	free(parent);
-	free(copy);
+	char buf[PATH_MAX];
+	ssize_t n = readlink(linkabs, buf, sizeof buf - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	if (buf[0] == '/')
+		return outtree_abs(buf, 1);
+	char *lp, *ln;
+	split(linkabs, &lp, &ln);
+	char *full = outtree_fmt("%s/%s", lp, buf);
+	char *res = outtree_abs(full, 1);
+	free(full);
+	free(lp);
+	free(ln);
 	return res;
 }
 
-static int is_prefix_dir(const char *anc, const char *path)
+int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 {
-	size_t n = strlen(anc);
-	while (n > 1 && anc[n - 1] == '/')
-		n--;
-	return !strncmp(anc, path, n) && (path[n] == '\0' || path[n] == '/' || n == 1);
-}
-
-int out_begin(out_t **o, const char *dir, const char *workdir, char **err)
-{
-	*o = NULL;
+	*op = NULL;
+	out_t *o = xcalloc(1, sizeof(*o));
+	o->lpfd = o->pfd = o->dfd = -1;
+	pthread_mutex_init(&o->mu, NULL);
+	o->keys = arena_new();
 	size_t dl = strlen(dir);
 	while (dl > 1 && dir[dl - 1] == '/')
 		dl--;
-	char *d = xstrndup(dir, dl);
-	char *absd = abs_path(d);
-	if (!absd) {
-		*err = errf(_("thư mục kết quả %s: thư mục cha của nó không tồn tại%s"), d, "");
-		free(d);
-		return -1;
-	}
-	char *cwd = getcwd(NULL, 0);
-	char *wd = workdir && *workdir ? realpath(workdir, NULL) : NULL;
-	int bad = !strcmp(absd, "/") || (cwd && is_prefix_dir(absd, cwd)) ||
-		  (wd && is_prefix_dir(absd, wd));
-	free(cwd);
-	free(wd);
-	char *gitdir = errf("%s/.git%s", absd, "");
+	o->dir = xstrndup(dir, dl);
+	o->shown = xstrdup(o->dir);
+	char *target = NULL, *why_not = NULL, *pick = NULL;
 	struct stat st;
-	if (lstat(gitdir, &st) == 0)
-		bad = 1;
-	free(gitdir);
-	if (bad) {
-		*err = errf(_("không thay %s: nó chứa kho, một thư mục làm việc Git hoặc thư mục hiện tại%s"),
-			    d, "");
-		free(d);
-		free(absd);
-		return -1;
+	if (lstat(o->dir, &st) == 0 && S_ISLNK(st.st_mode)) {
+		char *labs = outtree_abs(o->dir, 0);
+		char *lp = NULL;
+		if (labs) {
+			split(labs, &lp, &o->link);
+			o->lpfd = open(lp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			target = link_target(labs);
+		}
+		free(lp);
+		free(labs);
+		if (!target || o->lpfd < 0) {
+			*err = outtree_fmt(_("--out %s là một liên kết tượng trưng trỏ tới nơi không có thư mục cha; "
+				   "hãy sửa liên kết đó"),
+				   o->shown);
+			goto fail;
+		}
+	} else {
+		target = outtree_abs(o->dir, 1);
+		if (!target) {
+			*err = outtree_fmt(_("--out %s: thư mục cha của nó không tồn tại; hãy tạo nó trước"), o->shown);
+			goto fail;
+		}
 	}
-	if (lstat(absd, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		*err = errf(_("%s đã có và không phải là thư mục%s"), d, "");
-		free(d);
-		free(absd);
-		return -1;
+	if ((why_not = outtree_refusal(o->shown, target, g)))
+		goto refuse;
+	if (!strcmp(target, "/")) {
+		why_not = outtree_fmt(_("--out %s là thư mục gốc \"/\""), o->shown);
+		goto refuse;
 	}
-	free(absd);
-	out_t *t = xcalloc(1, sizeof(*t));
-	t->dir = d;
-	buf_t b = BUF_INIT;
-	buf_printf(&b, "%s.staging-%ld", d, (long)getpid());
-	t->staging = buf_detach(&b);
-	out_rmtree(t->staging);
-	if (mkdir(t->staging, 0755) < 0) {
-		*err = errf(_("không tạo được %s: %s"), t->staging, strerror(errno));
-		free(t->staging);
-		free(t->dir);
-		free(t);
-		return -1;
+	split(target, &o->parent, &o->base);
+	if (o->link) {
+		/* html.site-20251215-101 and html both have the stem html */
+		char *s = strstr(o->base, ".site-");
+		o->stem = s ? xstrndup(o->base, (size_t)(s - o->base)) : xstrdup(o->base);
 	}
-	t->dfd = open(t->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (t->dfd < 0) {
-		*err = errf(_("không mở được %s: %s"), t->staging, strerror(errno));
-		out_rmtree(t->staging);
-		free(t->staging);
-		free(t->dir);
-		free(t);
-		return -1;
+	o->pfd = open(o->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat pst;
+	if (o->pfd < 0 || fstat(o->pfd, &pst) < 0) {
+		*err = outtree_fmt(_("không mở được thư mục %s: %s; %s"), o->parent, why(errno), _(hint_kept));
+		goto fail;
 	}
-	pthread_mutex_init(&t->mu, NULL);
-	t->keys = arena_new();
-	*o = t;
+	int tfd = openat(o->pfd, o->base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (tfd >= 0) {
+		fstat(tfd, &o->tst);
+		o->exists = 1;
+		why_not = outtree_check(o->shown, target, tfd, &o->tst, pst.st_dev);
+		close(tfd);
+		if (why_not)
+			goto refuse;
+	} else if (errno != ENOENT) {
+		if (fstatat(o->pfd, o->base, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+			why_not = outtree_fmt(_("--out %s đã có và không phải là thư mục"), o->shown);
+		else
+			why_not = outtree_fmt(_("không mở được --out %s: %s"), o->shown, why(errno));
+		goto refuse;
+	}
+
+	/* the parent's lock keeps the sweep of another build away from a
+	 * staging folder made but not yet locked */
+	flock(o->pfd, LOCK_EX);
+	sweep(o);
+	pthread_mutex_lock(&live_mu);
+	o->staging = outtree_fmt("%s.staging-%ld", o->link ? o->stem : o->base, (long)getpid());
+	outtree_rm(o->pfd, o->staging);
+	int made = mkdirat(o->pfd, o->staging, 0755) == 0;
+	int merr = errno;
+	if (made) {
+		o->dfd = openat(o->pfd, o->staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		merr = errno;
+		if (o->dfd >= 0)
+			flock(o->dfd, LOCK_EX);
+		live = o;
+	}
+	pthread_mutex_unlock(&live_mu);
+	flock(o->pfd, LOCK_UN);
+	if (!made || o->dfd < 0) {
+		*err = outtree_fmt(_("không tạo được thư mục tạm %s/%s: %s; %s"), o->parent, o->staging, why(merr),
+			   _(hint_kept));
+		goto fail;
+	}
+	/* the new site keeps the old one's group and mode (setgid included,
+	 * so that what is written inside takes the group too); writable by
+	 * us until it is published */
+	struct stat sst;
+	if (o->exists && fstat(o->dfd, &sst) == 0 && sst.st_gid != o->tst.st_gid &&
+	    fchown(o->dfd, (uid_t)-1, o->tst.st_gid) < 0) {
+		*err = outtree_fmt(_("không giữ được nhóm (group) của --out %s: %s; %s"), o->shown, why(errno),
+			   _(hint_kept));
+		goto fail;
+	}
+	if (o->exists && fchmod(o->dfd, (o->tst.st_mode & 07777) | S_IRWXU) < 0) {
+		*err = outtree_fmt(_("không giữ được quyền của --out %s: %s; %s"), o->shown, why(errno), _(hint_kept));
+		goto fail;
+	}
+	char *e2 = NULL;
+	if (out_write(o, OUT_MARKER, marker_text, sizeof marker_text - 1, &e2) < 0) {
+		*err = outtree_fmt("%s; %s", e2, _(hint_kept));
+		free(e2);
+		goto fail;
+	}
+	free(target);
+	*op = o;
 	return 0;
+refuse:
+	pick = outtree_fmt(_(hint_pick), OUT_MARKER);
+	*err = outtree_fmt("%s; %s", why_not, pick);
+	free(pick);
+	free(why_not);
+fail:
+	free(target);
+	out_abort(o);
+	return -1;
 }
+
+/* ---- writing ---------------------------------------------------------------- */
 
 int out_path_ok(const char *rel)
 {
@@ -164,6 +350,30 @@ int out_path_ok(const char *rel)
 		}
 	}
 	return 1;
+}
+
+/* Records an environment failure (the first one is kept) and returns its
+ * message in *err.  The message names no file, so that the same fault on
+ * many files is reported once. */
+static void fail_env(out_t *o, int e, char **err, int locked)
+{
+	if (!locked)
+		pthread_mutex_lock(&o->mu);
+	if (!o->fail)
+		o->fail = outtree_fmt(_("không ghi được vào thư mục tạm của --out %s: %s"), o->shown, why(e));
+	*err = xstrdup(o->fail);
+	if (!locked)
+		pthread_mutex_unlock(&o->mu);
+}
+
+/* The out_t of a descriptor out_open returned, for out_put/out_close:
+ * there is one build at a time, the live one. */
+static out_t *owner(void)
+{
+	pthread_mutex_lock(&live_mu);
+	out_t *o = live;
+	pthread_mutex_unlock(&live_mu);
+	return o;
 }
 
 /* Makes folder `dir` (relative to the staging folder) and its missing
@@ -190,26 +400,41 @@ static int make_dir(out_t *o, char *dir)
 int out_open(out_t *o, const char *rel, char **err)
 {
 	if (!out_path_ok(rel)) {
-		*err = errf(_("không ghi ra ngoài trang: \"%s\"%s"), rel, "");
+		*err = outtree_fmt(_("không ghi ra ngoài trang: \"%s\""), rel);
 		return -1;
+	}
+	int fd = -1;
+	pthread_mutex_lock(&o->mu);
+	if (o->fail || o->dead) {
+		*err = xstrdup(o->fail ? o->fail : _("plansite đang dừng"));
+		goto out;
 	}
 	const char *slash = strrchr(rel, '/');
 	if (slash) {
 		char *dir = xstrndup(rel, (size_t)(slash - rel));
-		pthread_mutex_lock(&o->mu);
 		int rc = make_dir(o, dir);
-		pthread_mutex_unlock(&o->mu);
-		if (rc < 0)
-			*err = errf(_("không tạo được thư mục %s trong kết quả: %s"), dir, strerror(errno));
+		int e = errno;
+		if (rc < 0) {
+			if (env_errno(e))
+				fail_env(o, e, err, 1);
+			else
+				*err = outtree_fmt(_("không tạo được thư mục %s trong kết quả: %s"), dir, strerror(e));
+		}
 		free(dir);
 		if (rc < 0)
-			return -1;
+			goto out;
 	}
 	/* the staging folder is ours and fresh: O_EXCL and O_NOFOLLOW make sure
 	 * no file is written twice or through a link */
-	int fd = openat(o->dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		*err = errf(_("không tạo được %s trong kết quả: %s"), rel, strerror(errno));
+	fd = openat(o->dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		if (env_errno(errno))
+			fail_env(o, errno, err, 1);
+		else
+			*err = outtree_fmt(_("không tạo được %s trong kết quả: %s"), rel, strerror(errno));
+	}
+out:
+	pthread_mutex_unlock(&o->mu);
 	return fd;
 }
 
@@ -221,7 +446,11 @@ int out_put(int fd, const char *rel, const char *data, size_t len, char **err)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			*err = errf(_("không ghi được %s trong kết quả: %s"), rel, strerror(errno));
+			out_t *o = owner();
+			if (o && env_errno(errno))
+				fail_env(o, errno, err, 0);
+			else
+				*err = outtree_fmt(_("không ghi được %s trong kết quả: %s"), rel, strerror(errno));
 			return -1;
 		}
 		off += (size_t)n;
@@ -232,7 +461,11 @@ int out_put(int fd, const char *rel, const char *data, size_t len, char **err)
 int out_close(int fd, const char *rel, char **err)
 {
 	if (close(fd) < 0) {
-		*err = errf(_("không ghi được %s trong kết quả: %s"), rel, strerror(errno));
+		out_t *o = owner();
+		if (o && env_errno(errno))
+			fail_env(o, errno, err, 0);
+		else
+			*err = outtree_fmt(_("không ghi được %s trong kết quả: %s"), rel, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -250,44 +483,219 @@ int out_write(out_t *o, const char *rel, const char *data, size_t len, char **er
 	return out_close(fd, rel, err);
 }
 
-static void out_free(out_t *o)
+int out_failed(out_t *o, char **err)
 {
-	close(o->dfd);
-	pthread_mutex_destroy(&o->mu);
-	strmap_free(&o->made);
-	arena_free(o->keys);
-	free(o->dir);
-	free(o->staging);
-	free(o);
+	if (!o)
+		return 0;
+	pthread_mutex_lock(&o->mu);
+	int failed = o->fail != NULL;
+	if (failed)
+		*err = outtree_fmt(_("%s; %s. Hãy giải phóng chỗ trống hoặc cấp quyền ghi cho thư mục %s rồi chạy lại."),
+			   o->fail, _(hint_kept), o->parent);
+	pthread_mutex_unlock(&o->mu);
+	return failed;
 }
+
+/* ---- publishing ------------------------------------------------------------- */
 
 void out_abort(out_t *o)
 {
 	if (!o)
 		return;
-	out_rmtree(o->staging);
+	if (o->staging && o->pfd >= 0)
+		outtree_rm(o->pfd, o->staging);
 	out_free(o);
+}
+
+/* Publishes without RENAME_EXCHANGE (a file system that refuses it): the
+ * old site is renamed away and the new one renamed in.  Between the two a
+ * reader finds no site (not found), never a mix; when the second rename
+ * fails the old site is put back, and a build killed between them has the
+ * old site put back by the next build's sweep. */
+static int publish_two_renames(out_t *o, char **old, char **err)
+{
+	char *name = outtree_fmt("%s.old-%ld", o->base, (long)getpid());
+	outtree_rm(o->pfd, name);
+	if (renameat(o->pfd, o->base, o->pfd, name) < 0) {
+		*err = outtree_fmt(_("không thay được --out %s: %s"), o->shown, why(errno));
+		free(name);
+		return -1;
+	}
+	if (renameat(o->pfd, o->staging, o->pfd, o->base) < 0) {
+		int e = errno;
+		renameat(o->pfd, name, o->pfd, o->base);
+		*err = outtree_fmt(_("không thay được --out %s: %s"), o->shown, why(e));
+		free(name);
+		return -1;
+	}
+	*old = name;
+	return 0;
+}
+
+/* Publishes through the link: the staging folder becomes a new target
+ * beside the old one, and a new link is renamed over the old link. */
+static int publish_link(out_t *o, char **old, char **err)
+{
+	char tbuf[PATH_MAX];
+	ssize_t tn = readlinkat(o->lpfd, o->link, tbuf, sizeof tbuf - 1);
+	if (tn <= 0) {
+		*err = outtree_fmt(_("không đọc được liên kết --out %s: %s"), o->shown, why(errno));
+		return -1;
+	}
+	tbuf[tn] = '\0';
+	struct stat prev;
+	int prev_ok = fstatat(o->lpfd, tbuf, &prev, 0) == 0;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	char *site = outtree_fmt("%s.site-%lld%03ld-%ld", o->stem, (long long)now.tv_sec, now.tv_nsec / 1000000,
+			 (long)getpid());
+	/* the new link is written as the old one was: relative stays relative */
+	char *slash = strrchr(tbuf, '/');
+	char *text = slash ? outtree_fmt("%.*s/%s", (int)(slash - tbuf), tbuf, site) : xstrdup(site);
+	char *tmp = outtree_fmt("%s.plansite-link-%ld", o->link, (long)getpid());
+	int rc = -1;
+	if (renameat(o->pfd, o->staging, o->pfd, site) < 0) {
+		*err = outtree_fmt(_("không đổi tên được thư mục tạm %s: %s"), o->staging, why(errno));
+		goto out;
+	}
+	free(o->staging);
+	o->staging = xstrdup(site);   /* removed by out_abort on failure */
+	struct stat a, b;
+	/* ... when it reaches the new target; else it is absolute */
+	if ((fstatat(o->lpfd, text, &a, 0) < 0 || fstatat(o->pfd, site, &b, 0) < 0 || a.st_ino != b.st_ino ||
+	     a.st_dev != b.st_dev)) {
+		free(text);
+		text = outtree_fmt("%s/%s", strcmp(o->parent, "/") ? o->parent : "", site);
+	}
+	unlinkat(o->lpfd, tmp, 0);
+	if (symlinkat(text, o->lpfd, tmp) < 0) {
+		*err = outtree_fmt(_("không tạo được liên kết mới cho --out %s: %s"), o->shown, why(errno));
+		goto out;
+	}
+	if (renameat(o->lpfd, tmp, o->lpfd, o->link) < 0) {
+		*err = outtree_fmt(_("không chuyển được liên kết --out %s: %s"), o->shown, why(errno));
+		unlinkat(o->lpfd, tmp, 0);
+		goto out;
+	}
+	/* the old target goes when it is a site plansite wrote: the one the
+	 * link named just now (another build may have switched it since this
+	 * one began), when it lies beside the new one */
+	const char *oldname = slash ? slash + 1 : tbuf;
+	struct stat here;
+	int fd = openat(o->pfd, oldname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && prev_ok && fstat(fd, &here) == 0 && here.st_ino == prev.st_ino &&
+	    here.st_dev == prev.st_dev && outtree_is_file_at(fd, OUT_MARKER))
+		*old = xstrdup(oldname);
+	if (fd >= 0)
+		close(fd);
+	rc = 0;
+out:
+	free(tmp);
+	free(text);
+	free(site);
+	return rc;
 }
 
 int out_commit(out_t *o, char **err)
 {
-	struct stat st;
-	int rc = 0;
-	if (lstat(o->dir, &st) == 0) {
-		/* one rename swaps both folders: readers see the old site or the
-		 * new one, never a mix */
-		if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->dir, RENAME_EXCHANGE) < 0) {
-			*err = errf(_("không thay được %s: %s"), o->dir, strerror(errno));
-			out_rmtree(o->staging);
-			rc = -1;
-		} else {
-			out_rmtree(o->staging);   /* now the old site */
-		}
-	} else if (rename(o->staging, o->dir) < 0) {
-		*err = errf(_("không tạo được %s: %s"), o->dir, strerror(errno));
-		out_rmtree(o->staging);
-		rc = -1;
+	int rc = -1;
+	char *old = NULL, *m = NULL, *e = NULL;
+	pthread_mutex_lock(&o->mu);
+	if (o->dead || o->fail) {
+		e = xstrdup(o->fail ? o->fail : _("plansite đang dừng"));
+		pthread_mutex_unlock(&o->mu);
+		goto out;
 	}
-	out_free(o);
+	/* the mode it had, now that nothing more is written */
+	if (o->exists && fchmod(o->dfd, o->tst.st_mode & 07777) < 0) {
+		e = outtree_fmt(_("không giữ được quyền của --out %s: %s"), o->shown, why(errno));
+		pthread_mutex_unlock(&o->mu);
+		goto out;
+	}
+	flock(o->pfd, LOCK_EX);
+	char *target = outtree_fmt("%s/%s", strcmp(o->parent, "/") ? o->parent : "", o->base);
+	if (o->exists && (m = outtree_mount_under(target, 0))) {
+		e = outtree_fmt(_("--out %s có một hệ thống tệp được gắn (mount) bên trong: %s; plansite không xóa nó"),
+			o->shown, m);
+	} else if (o->link) {
+		rc = publish_link(o, &old, &e);
+	} else if (!o->exists || !outtree_is_dir_at(o->pfd, o->base)) {
+		if (renameat(o->pfd, o->staging, o->pfd, o->base) == 0)
+			rc = 0;
+		else
+			e = outtree_fmt(_("không tạo được --out %s: %s"), o->shown, why(errno));
+	} else if (renameat2(o->pfd, o->staging, o->pfd, o->base, RENAME_EXCHANGE) == 0) {
+		/* one rename swaps both folders: readers see the old site or
+		 * the new one, never a mix */
+		old = xstrdup(o->staging);
+		rc = 0;
+	} else if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) {
+		rc = publish_two_renames(o, &old, &e);
+	} else {
+		e = outtree_fmt(_("không thay được --out %s: %s"), o->shown, why(errno));
+	}
+	free(target);
+	free(m);
+	if (rc == 0)
+		o->published = 1;
+	flock(o->pfd, LOCK_UN);
+	/* the old site goes outside the parent's lock, but under o->mu: a
+	 * signal now waits for it rather than leave it half removed */
+	if (rc == 0 && old)
+		outtree_rm(o->pfd, old);
+	pthread_mutex_unlock(&o->mu);
+out:
+	free(old);
+	if (rc < 0) {
+		*err = outtree_fmt("%s; %s", e, _(hint_kept));
+		out_abort(o);
+	} else {
+		out_free(o);
+	}
+	free(e);
 	return rc;
+}
+
+/* ---- signals ----------------------------------------------------------------- */
+
+static void *signal_thread(void *arg)
+{
+	sigset_t *set = arg;
+	int sig = 0;
+	while (sigwait(set, &sig) != 0)
+		;
+	pthread_mutex_lock(&live_mu);
+	out_t *o = live;
+	if (o) {
+		/* no file is created after this; the staging folder goes */
+		pthread_mutex_lock(&o->mu);
+		o->dead = 1;
+		if (!o->published && o->staging)
+			outtree_rm(o->pfd, o->staging);
+		pthread_mutex_unlock(&o->mu);
+	}
+	/* ends the process the way the signal would have */
+	signal(sig, SIG_DFL);
+	sigset_t one;
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+	raise(sig);
+	pthread_mutex_unlock(&live_mu);
+	return NULL;
+}
+
+void out_guard_signals(void)
+{
+	static sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	pthread_t t;
+	if (pthread_create(&t, NULL, signal_thread, &set) == 0)
+		pthread_detach(t);
+	else
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);   /* as without the guard */
 }

@@ -1,6 +1,7 @@
 /* output.h: the build's staging folder and its atomic swap over --out.
- * Nothing is written outside the staging folder, and the published folder
- * changes only when a build succeeded. */
+ * Nothing is written outside the staging folder, the published folder
+ * changes only when a build succeeded, and only a folder plansite wrote (it
+ * holds OUT_MARKER), an empty one or a missing one is ever replaced. */
 #ifndef PLANSITE_OUTPUT_H
 #define PLANSITE_OUTPUT_H
 
@@ -8,10 +9,25 @@
 
 typedef struct out out_t;
 
-/* Prepares a fresh staging folder beside dir.  Refuses a dir that is "/",
- * the repository's work tree or one of its ancestors, or a Git work tree.
- * Returns 0, or -1 with *err (malloc'd). */
-int out_begin(out_t **o, const char *dir, const char *workdir, char **err);
+/* The file every site plansite writes holds at its root: the proof that a
+ * folder may be replaced.  Its content is fixed (builds stay reproducible). */
+#define OUT_MARKER ".plansite-site"
+
+/* What --out must never be, contain or lie inside (paths that do not exist
+ * or are NULL are skipped). */
+typedef struct {
+	const char *workdir;     /* the content repository's work tree (NULL: bare) */
+	const char *gitdir;      /* its Git folder */
+	const char *commondir;   /* the Git folder it shares objects with */
+	const char *content;     /* the content folder (relative to workdir) */
+} out_guard_t;
+
+/* Checks that dir may be replaced (see plansite(1), "The output folder"),
+ * removes what interrupted builds left beside it and prepares a fresh,
+ * locked staging folder.  A symbolic link dir stays a link: the new site is
+ * staged beside its target.  Returns 0, or -1 with *err (malloc'd,
+ * Vietnamese, with a hint); on -1 nothing was changed. */
+int out_begin(out_t **o, const char *dir, const out_guard_t *g, char **err);
 
 /* True when rel is a safe relative path: no leading '/', no "." or ".."
  * segments, no empty segments, no backslashes or control characters. */
@@ -28,14 +44,26 @@ int out_open(out_t *o, const char *rel, char **err);
 int out_put(int fd, const char *rel, const char *data, size_t len, char **err);
 int out_close(int fd, const char *rel, char **err);
 
-/* Publishes: swaps the staging folder with dir and removes the old site.
- * Returns 0, or -1 with *err; either way o is freed. */
+/* When a write failed for a reason that is not the content's (disk full,
+ * out of inodes, read-only, no permission), returns 1 and sets *err
+ * (malloc'd, with a hint); every later write fails at once.  Else 0. */
+int out_failed(out_t *o, char **err);
+
+/* Publishes: swaps the staging folder with dir (or switches dir's link to
+ * it) and removes the old site.  Returns 0, or -1 with *err; on -1 the
+ * previous site is as it was.  Either way o is freed. */
 int out_commit(out_t *o, char **err);
 
 /* Removes the staging folder and frees o (a failed build); accepts NULL. */
 void out_abort(out_t *o);
 
-/* Removes a folder tree without following symbolic links. */
+/* Removes a folder tree without following symbolic links or entering
+ * another file system; returns 0 or -1 (errno set). */
 int out_rmtree(const char *dir);
+
+/* Takes SIGINT, SIGTERM and SIGHUP on a thread of their own: the staging
+ * folder of the build in progress is removed, then the signal ends the
+ * process as it would have.  Call before starting any other thread. */
+void out_guard_signals(void);
 
 #endif

@@ -37,6 +37,20 @@ static const char *const job_names[JOB_KINDS] = {
 	"doc", "deadlines", "page", "search", "data", "404", "open data", "search index",
 };
 
+/* The templates emit() is called with. */
+static const char *const page_templates[] = {
+	"home", "plans", "plan", "units", "unit", "documents", "document", "deadlines", "page",
+	"search", "data", "404", "changes", "weeks", "week",
+};
+
+const char *render_missing_template(const tmpl_set_t *set)
+{
+	for (size_t i = 0; i < sizeof page_templates / sizeof page_templates[0]; i++)
+		if (!tmpl_set_has(set, page_templates[i]))
+			return page_templates[i];
+	return NULL;
+}
+
 typedef struct {
 	job_kind_t kind;
 	const void *item;   /* history pages: the page or week number, as uintptr_t */

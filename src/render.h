@@ -26,4 +26,8 @@ int render_begin(render_t **r, site_t *s, const theme_t *th, out_t *o, diag_t *d
 		 const render_opts_t *ro);
 int render_finish(render_t *r, bool with_history);
 
+/* The first page template the renderer needs that set lacks (a borrowed
+ * name), or NULL when it has them all. */
+const char *render_missing_template(const tmpl_set_t *set);
+
 #endif

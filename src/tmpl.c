@@ -190,6 +190,35 @@ size_t tmpl_set_cycles(const tmpl_set_t *set, char ***errs)
 	return c.nerrs;
 }
 
+static const char *missing_in(const tmpl_set_t *set, const struct node *kids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct node *k = &kids[i];
+		if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !set_find(set, k->str, k->hash))
+			return k->str;
+		const char *m = k->nkids ? missing_in(set, k->kids, k->nkids) : NULL;
+		if (m)
+			return m;
+	}
+	return NULL;
+}
+
+const char *tmpl_set_missing(const tmpl_set_t *set, const char **user)
+{
+	/* the first in name order, so the message is the same on every run */
+	const char *best = NULL, *by = NULL;
+	for (size_t i = 0; i < set->cap; i++) {
+		const struct tmpl *t = set->slot[i];
+		const char *m = t ? missing_in(set, t->kids, t->nkids) : NULL;
+		if (m && (!by || strcmp(t->name, by) < 0)) {
+			best = m;
+			by = t->name;
+		}
+	}
+	*user = by;
+	return best;
+}
+
 /* ------------------------------------------------------------- folding */
 
 static void fold_list(arena_t *a, struct node *kids, size_t n, const char *root,

@@ -35,6 +35,11 @@ bool tmpl_set_has(const tmpl_set_t *set, const char *name);
  * cycle; *errs and its strings are malloc'd (the caller frees). */
 size_t tmpl_set_cycles(const tmpl_set_t *set, char ***errs);
 
+/* A partial or parent some template of the set names but the set lacks
+ * (borrowed, NULL when there is none), and in *user the template that
+ * names it; the first such template in name order. */
+const char *tmpl_set_missing(const tmpl_set_t *set, const char **user);
+
 /* Renders template `name` with ctx as the root context, appending to out.
  * Partials ({{>x}}) and parents ({{<x}}) are looked up in the same set; an
  * unknown partial renders as nothing, as the spec says.  {{x}} is

@@ -1,5 +1,6 @@
 /* test_output.c: unit tests of output.c (safe paths, staging, atomic swap),
  * and collate.c (Vietnamese order). */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -87,6 +89,51 @@ static void test_staging_and_swap(void **state)
 	assert_int_equal(mkdir(gitdir, 0755), 0);
 	assert_int_equal(out_begin(&o, site, NULL, &err), -1);
 	free(err);
+	err = NULL;
+	/* a folder with files that plansite did not write */
+	char other[300];
+	snprintf(other, sizeof other, "%s/other", tmpl);
+	assert_int_equal(mkdir(other, 0755), 0);
+	char note[400];
+	snprintf(note, sizeof note, "%s/notes.txt", other);
+	FILE *f = fopen(note, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(out_begin(&o, other, NULL, &err), -1);
+	assert_non_null(strstr(err, OUT_MARKER));
+	free(err);
+	assert_true(read_eq(note, ""));
+	assert_int_equal(out_rmtree(tmpl), 0);
+	assert_int_equal(stat(tmpl, &st), -1);
+}
+
+/* Removing a tree never empties a file system mounted inside it (needs
+ * the right to mount: skipped without it). */
+static void test_rmtree_stops_at_mounts(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/plansite-mnt-XXXXXX";
+	assert_non_null(mkdtemp(tmpl));
+	char vol[256], file[300], top[300];
+	snprintf(vol, sizeof vol, "%s/vol", tmpl);
+	snprintf(file, sizeof file, "%s/keep.txt", vol);
+	snprintf(top, sizeof top, "%s/top.txt", tmpl);
+	assert_int_equal(mkdir(vol, 0755), 0);
+	FILE *f = fopen(top, "w");
+	assert_non_null(f);
+	fclose(f);
+	if (mount("tmpfs", vol, "tmpfs", 0, "size=1m") < 0) {
+		printf("skip - mount not permitted: %s\n", strerror(errno));
+		assert_int_equal(out_rmtree(tmpl), 0);
+		return;
+	}
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("dữ liệu", f);
+	fclose(f);
+	assert_int_equal(out_rmtree(tmpl), -1);
+	assert_true(read_eq(file, "dữ liệu"));
+	assert_int_equal(umount(vol), 0);
 	assert_int_equal(out_rmtree(tmpl), 0);
 }
 
@@ -116,6 +163,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_staging_and_swap),
+		cmocka_unit_test(test_rmtree_stops_at_mounts),
 		cmocka_unit_test(test_vietnamese_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -157,6 +157,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	if (!as_of)
 		as_of = snap.worktree || !snap.commit[0] ? today() : progress_as_of(snap.time, snap.tz);
 	progress_compute(s, as_of);
+	model_check_as_of(s, d);
 	lap("xref", &t0);
 	if (!publish)
 		report_incomplete(s, d, o->verbose);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "odbenv.h"
 #include "util.h"
 
 /* libgit2 rebuilds a delta from the nearest base in its cache, so blobs
@@ -180,7 +181,10 @@ static void *fetch_worker(void *arg)
 {
 	fetch_t *f = arg;
 	git_repository *git = NULL;
-	bool ok = git_repository_open(&git, f->gitdir) == 0;
+	char *ignored = NULL;   /* repo_open applied it once already */
+	bool ok = git_repository_open(&git, f->gitdir) == 0 &&
+		  odbenv_apply(git, &ignored) == 0;
+	free(ignored);
 	pthread_mutex_lock(&f->lock);
 	for (;;) {
 		size_t i = SIZE_MAX;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "docnum.h"
 #include "text.h"
 #include "xref.h"
 
@@ -22,21 +23,6 @@ static int dangerous_url(const char *url)
 	for (const char *const *b = bad; *b; b++)
 		if (!strncasecmp(url, *b, strlen(*b)))
 			return 1;
-	return 0;
-}
-
-/* A byte that may be part of a document number: ASCII letters and digits,
- * '&', '/', '-', and Đ/đ (C4 90 / C4 91). Returns its length or 0. */
-static size_t num_char(const char *s)
-{
-	unsigned char c = (unsigned char)s[0];
-	if (isalnum(c) || c == '&' || c == '/' || c == '-')
-		return 1;
-	if (c == 0xC4 && ((unsigned char)s[1] == 0x90 || (unsigned char)s[1] == 0x91))
-		return 2;
-	if (c == 0xE2 && (unsigned char)s[1] == 0x80 &&
-	    ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94))  /* – — */
-		return 3;
 	return 0;
 }
 
@@ -56,24 +42,11 @@ static void link_numbers(cmark_node *node, const site_t *s, const doc_t *self)
 	if (!lit)
 		return;
 	char *text = xstrdup(lit);
-	size_t len = strlen(text), done = 0, i = 0;
+	size_t len = strlen(text), done = 0, pos = 0, i, end;
 	int changed = 0;
-	while (i < len) {
-		size_t w = num_char(text + i);
-		int boundary = i == 0 || !num_char(text + i - 1);
-		if (!w || !isdigit((unsigned char)text[i]) || !boundary) {
-			i += w ? w : 1;
-			continue;
-		}
-		/* the maximal run, so a number is never matched inside a longer one */
-		size_t j = i;
-		while (j < len && (w = num_char(text + j)))
-			j += w;
-		size_t end = j;
-		while (end > i && (text[end - 1] == '-' || text[end - 1] == '/'))
-			end--;
+	while (docnum_next(text, len, &pos, &i, &end)) {
 		char *cand = xstrndup(text + i, end - i);
-		doc_t *dc = strchr(cand, '/') || strchr(cand, '-') ? xref_find_doc(s, cand) : NULL;
+		doc_t *dc = xref_find_doc(s, cand);
 		free(cand);
 		if (dc && dc != self && dc->url) {
 			if (i > done)
@@ -87,7 +60,6 @@ static void link_numbers(cmark_node *node, const site_t *s, const doc_t *self)
 			done = end;
 			changed = 1;
 		}
-		i = j;
 	}
 	if (changed) {
 		if (done < len)

@@ -201,8 +201,10 @@ static void parse_groups(struct ctx *c, plan_t *p, const ynode_t *n)
 	}
 }
 
-static int progress_of(struct ctx *c, const ynode_t *n)
+/* Sets *clamped when the value was outside 0..100 (and reported). */
+static int progress_of(struct ctx *c, const ynode_t *n, bool *clamped)
 {
+	*clamped = false;
 	const char *s = model_scalar(c->d, n, "progress");
 	if (!s)
 		return -1;
@@ -222,6 +224,7 @@ static int progress_of(struct ctx *c, const ynode_t *n)
 		diag_warning_fix(c->d, &n->loc, "W011", _("viết một số từ 0 đến 100"),
 				 _("progress %ld nằm ngoài khoảng 0..100"), v);
 		v = v < 0 ? 0 : 100;
+		*clamped = true;
 	}
 	return (int)v;
 }
@@ -257,6 +260,18 @@ static void parse_task(struct ctx *c, plan_t *p, task_t *t, const ynode_t *n)
 				       _("nhóm \"%s\" không có trong \"groups\" của kế hoạch này"), t->group);
 	}
 	urefs_of(c, ynode_get(n, "lead"), "lead", &t->lead);
+	if (!t->lead.n) {
+		/* a task nobody leads is the first thing citizens ask about */
+		const char *fix = _("thêm \"lead: <tên đơn vị>\" (một đơn vị trong units.yaml)");
+		const ynode_t *ln = ynode_get(n, "lead");
+		const loc_t *at = ln ? &ln->loc : &n->loc;
+		if (c->o->strict)
+			diag_error_fix(c->d, at, "E068", fix, _("nhiệm vụ %s chưa có đơn vị chủ trì"),
+				       t->id ? t->id : "?");
+		else
+			diag_warning_fix(c->d, at, "W015", fix, _("nhiệm vụ %s chưa có đơn vị chủ trì"),
+					 t->id ? t->id : "?");
+	}
 	urefs_of(c, ynode_get(n, "support"), "support", &t->support);
 	t->output = str_of(c, ynode_get(n, "output"), "output");
 	const ynode_t *dn = ynode_get(n, "due");
@@ -280,7 +295,10 @@ static void parse_task(struct ctx *c, plan_t *p, task_t *t, const ynode_t *n)
 		}
 	}
 	t->due_exact = due_text_exact(t->due_text, t->due.date);
-	t->source = str_of(c, ynode_get(n, "source"), "source");
+	const ynode_t *srcn = ynode_get(n, "source");
+	t->source = str_of(c, srcn, "source");
+	if (srcn)
+		t->source_loc = srcn->loc;
 	const ynode_t *sn = ynode_get(n, "status");
 	const char *st = str_of(c, sn, "status");
 	t->status = STATUS_NOT_STARTED;
@@ -288,9 +306,33 @@ static void parse_task(struct ctx *c, plan_t *p, task_t *t, const ynode_t *n)
 		diag_error_fix(c->d, &sn->loc, "E031",
 			       _("viết not_started, in_progress, done, cancelled hoặc chưa thực hiện, đang thực hiện, hoàn thành, đã huỷ"),
 			       _("trạng thái \"%s\" không hợp lệ"), st);
-	t->progress = progress_of(c, ynode_get(n, "progress"));
+	bool clamped;
+	t->progress = progress_of(c, ynode_get(n, "progress"), &clamped);
 	const ynode_t *cn = ynode_get(n, "completed");
 	t->completed = date_of(c, cn, "completed");
+	if (cn)
+		t->completed_loc = cn->loc;
+	if (t->status == STATUS_DONE && !t->completed && (!cn || ynode_is_null(cn)))
+		diag_warning_fix(c->d, &sn->loc, "W016",
+				 _("thêm \"completed: YYYY-MM-DD\" (ngày hoàn thành thực tế)"),
+				 _("nhiệm vụ %s đã hoàn thành nhưng chưa có ngày hoàn thành"),
+				 t->id ? t->id : "?");
+	if (t->completed && p->date && t->completed < p->date) {
+		char done[16], issued[16];
+		date_format_iso(t->completed, done);
+		date_format_iso(p->date, issued);
+		diag_warning_fix(c->d, &cn->loc, "W018",
+				 _("kiểm tra lại năm, tháng, ngày (YYYY-MM-DD)"),
+				 _("ngày hoàn thành %s của nhiệm vụ %s trước ngày ban hành kế hoạch (%s)"),
+				 done, t->id ? t->id : "?", issued);
+	}
+	const ynode_t *pn = ynode_get(n, "progress");
+	/* not after W011: the editor did not write 100 */
+	if (t->progress == 100 && !clamped && t->status != STATUS_DONE)
+		diag_warning_fix(c->d, &pn->loc, "W019",
+				 _("nếu đã xong, ghi \"status: done\" và \"completed: YYYY-MM-DD\"; nếu chưa, sửa lại tiến độ"),
+				 _("nhiệm vụ %s có tiến độ 100%% nhưng trạng thái chưa phải hoàn thành"),
+				 t->id ? t->id : "?");
 	if (t->completed && t->status != STATUS_DONE)
 		diag_warning_fix(c->d, &cn->loc, "W013", _("viết \"status: done\" hoặc bỏ \"completed\""),
 				 _("nhiệm vụ %s có ngày hoàn thành nhưng chưa ở trạng thái hoàn thành"),
@@ -810,6 +852,55 @@ static void check_static(struct ctx *c, const rfile_t *f)
 		}
 }
 
+/* Evidence is published as a link: a web address, or a file of static/
+ * that must exist, or the link is a 404 on the portal. */
+static void check_evidence(diag_t *d, const site_t *s, const strmap_t *statics, const task_t *t,
+			   const str_t *ev)
+{
+	const char *e = ev->text;
+	if (strstr(e, "://") || strmap_get(statics, e))
+		return;
+	/* the closest file, for "có phải": the same name in another folder,
+	 * else a path a slip or two away */
+	const char *base = strrchr(e, '/');
+	base = base ? base + 1 : e;
+	const char *best = NULL;
+	size_t bestd = 3;
+	for (size_t k = 0; k < s->nstatics; k++) {
+		const char *rel = s->statics[k]->rel;
+		const char *rb = strrchr(rel, '/');
+		size_t dist = !strcmp(rb ? rb + 1 : rel, base) ? 0 : text_distance(e, rel);
+		if (dist < bestd) {
+			bestd = dist;
+			best = rel;
+		}
+	}
+	const char *fix = best ? diag_str(d, _("có phải \"%s\"?"), best)
+			      : _("thêm tệp vào static/ và ghi \"static/<tên tệp>\", hoặc ghi địa chỉ web (https://...)");
+	diag_error_fix(d, &ev->loc, "E067", fix,
+		       _("minh chứng \"%s\" của nhiệm vụ %s không phải là tệp nào trong thư mục static/ của nội dung"),
+		       e, t->id ? t->id : "?");
+}
+
+void model_check_as_of(const site_t *s, diag_t *d)
+{
+	char asof[16], done[16];
+	date_format_iso(s->as_of, asof);
+	for (size_t i = 0; i < s->nplans; i++) {
+		const plan_t *p = s->plans[i];
+		for (size_t j = 0; j < p->ntasks; j++) {
+			const task_t *t = &p->tasks[j];
+			if (!t->completed || t->completed <= s->as_of)
+				continue;
+			date_format_iso(t->completed, done);
+			diag_warning_fix(d, &t->completed_loc, "W017",
+					 _("ghi ngày đã hoàn thành thực tế (YYYY-MM-DD), không ghi ngày dự kiến"),
+					 _("ngày hoàn thành %s của nhiệm vụ %s sau ngày tính số liệu (%s)"),
+					 done, t->id ? t->id : "?", asof);
+		}
+	}
+}
+
 site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t *o)
 {
 	struct ctx c = { a, d, o };
@@ -872,21 +963,25 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 	}
 	s->nplans = kept;
 	/* an attachment or evidence naming static/x must exist */
+	strmap_t statics = STRMAP_INIT;
+	for (size_t k = 0; k < s->nstatics; k++)
+		strmap_put(&statics, s->statics[k]->rel, (void *)s->statics[k]);
 	for (size_t i = 0; i < s->nplans; i++) {
 		plan_t *p = s->plans[i];
 		for (size_t j = 0; j < p->nattachments; j++) {
 			const char *at = p->attachments[j].text;
 			if (strstr(at, "://"))
 				continue;
-			int found = 0;
-			for (size_t k = 0; k < s->nstatics && !found; k++)
-				found = !strcmp(s->statics[k]->rel, at);
-			if (!found)
+			if (!strmap_get(&statics, at))
 				diag_error_fix(d, &p->attachments[j].loc, "E051",
 					       _("đặt tệp vào thư mục static/ của nội dung và viết đường dẫn bắt đầu bằng static/"),
 					       _("tệp đính kèm \"%s\" không có trong thư mục static/"), at);
 		}
+		for (size_t j = 0; j < p->ntasks; j++)
+			for (size_t k = 0; k < p->tasks[j].nevidence; k++)
+				check_evidence(d, s, &statics, &p->tasks[j], &p->tasks[j].evidence[k]);
 	}
+	strmap_free(&statics);
 	return s;
 }
 

@@ -58,9 +58,11 @@ typedef struct task {
 	due_t due;              /* parsed (or from due_date) */
 	bool due_exact;         /* due_text already says the day of due.date */
 	const char *source;
+	loc_t source_loc;
 	status_t status;
 	int progress;           /* -1 when not given */
 	date_t completed;
+	loc_t completed_loc;
 	str_t *evidence;
 	size_t nevidence;
 	const char *note;
@@ -205,6 +207,11 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
  * does for each version of a file.  Returns NULL after reporting errors to
  * d when the file has no usable front matter; units are not resolved. */
 plan_t *model_parse_plan(arena_t *a, diag_t *d, const rfile_t *f, const model_opts_t *o);
+
+/* Warns about every task whose completion date is after the as-of date
+ * (s->as_of, set by progress_compute): figures "as of" a day cannot count
+ * a task done later. */
+void model_check_as_of(const site_t *s, diag_t *d);
 
 /* Frees what the site holds outside its arena; accepts NULL. */
 void model_site_free(site_t *s);

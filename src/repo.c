@@ -2,6 +2,7 @@
 #include "repo.h"
 
 #include "fetch.h"
+#include "odbenv.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -45,6 +46,12 @@ int repo_open(repo_t **out, const char *path, char **err)
 		buf_t b = BUF_INIT;
 		buf_printf(&b, _("không phải kho Git: %s"), path ? path : _("(thư mục hiện tại)"));
 		*err = buf_detach(&b);
+		return -1;
+	}
+	/* in a pre-receive hook the pushed objects are only in the folders
+	 * Git names in the environment */
+	if (odbenv_apply(g, err) < 0) {
+		git_repository_free(g);
 		return -1;
 	}
 	repo_t *r = xcalloc(1, sizeof(*r));

@@ -564,6 +564,146 @@ char *text_slug(const char *s)
 	return buf_detach(&b);
 }
 
+char *text_name_fold(const char *s)
+{
+	char *k = text_name_key(s);
+	char *f = text_search_fold(k);
+	free(k);
+	return f;
+}
+
+/* ---- near document numbers ------------------------------------------------ */
+
+/* A number reduced to its parts: letters upper-cased with their diacritics
+ * dropped (Đ -> D), digits, each run of one kind a part; everything else
+ * (dashes, slashes, dots, '&', spaces) only separates parts.  `joined` is
+ * the parts end to end, `parts` the same with one space between parts. */
+typedef struct {
+	buf_t joined, parts;
+} numskel_t;
+
+static void numskel(const char *key, numskel_t *k)
+{
+	char *f = text_search_fold(key);
+	int prev = 0;   /* 0 separator, 1 digit, 2 letter */
+	k->joined = (buf_t)BUF_INIT;
+	k->parts = (buf_t)BUF_INIT;
+	for (const unsigned char *p = (const unsigned char *)f; *p; p++) {
+		int cls = *p >= '0' && *p <= '9' ? 1 :
+			  (*p >= 'a' && *p <= 'z') || *p >= 0x80 ? 2 : 0;
+		if (!cls) {
+			prev = 0;
+			continue;
+		}
+		if (k->parts.len && cls != prev)
+			buf_putc(&k->parts, ' ');
+		char c = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : (char)*p;
+		buf_putc(&k->joined, c);
+		buf_putc(&k->parts, c);
+		prev = cls;
+	}
+	free(f);
+	if (!k->joined.ptr) {
+		buf_puts(&k->joined, "");
+		buf_puts(&k->parts, "");
+	}
+}
+
+static int digits_cmp(const void *x, const void *y)
+{
+	return *(const char *)x - *(const char *)y;
+}
+
+/* Two lists of parts that differ only by the order of the digits inside
+ * some numbers. */
+static bool reordered(const char *a, const char *b)
+{
+	if (strlen(a) != strlen(b))
+		return false;
+	while (*a || *b) {
+		size_t na = strcspn(a, " "), nb = strcspn(b, " ");
+		if (na != nb)
+			return false;
+		if (memcmp(a, b, na)) {
+			if (!(*a >= '0' && *a <= '9') || !(*b >= '0' && *b <= '9'))
+				return false;
+			char x[64], y[64];
+			if (na >= sizeof x)
+				return false;
+			memcpy(x, a, na);
+			memcpy(y, b, na);
+			qsort(x, na, 1, digits_cmp);
+			qsort(y, na, 1, digits_cmp);
+			if (memcmp(x, y, na))
+				return false;
+		}
+		a += na + (a[na] == ' ');
+		b += nb + (b[nb] == ' ');
+	}
+	return true;
+}
+
+/* Whether a and b are one edit apart: an insertion, a deletion, a
+ * substitution, or a swap of two neighbours (in linear time). */
+static bool one_edit(const char *a, size_t na, const char *b, size_t nb)
+{
+	if (na < nb)
+		return one_edit(b, nb, a, na);
+	if (na - nb > 1)
+		return false;
+	size_t i = 0;
+	while (i < nb && a[i] == b[i])
+		i++;
+	if (na == nb) {
+		if (i == na)
+			return false;   /* equal */
+		if (!strcmp(a + i + 1, b + i + 1))
+			return true;    /* substitution */
+		return i + 1 < na && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+		       !strcmp(a + i + 2, b + i + 2);
+	}
+	return !strcmp(a + i + 1, b + i);   /* a has one more */
+}
+
+/* Whether a and b have the same digits in the same order. */
+static bool same_digits(const char *a, const char *b)
+{
+	for (;;) {
+		a += strcspn(a, "0123456789");
+		b += strcspn(b, "0123456789");
+		if (*a != *b)
+			return false;
+		if (!*a)
+			return true;
+		a++;
+		b++;
+	}
+}
+
+int text_docnum_near(const char *a, const char *b)
+{
+	if (!strcmp(a, b))
+		return TEXT_NEAR_NO;
+	numskel_t x, y;
+	numskel(a, &x);
+	numskel(b, &y);
+	int r = TEXT_NEAR_NO;
+	if (!x.joined.len || !y.joined.len)
+		r = TEXT_NEAR_NO;
+	else if (!strcmp(x.joined.ptr, y.joined.ptr))
+		r = TEXT_NEAR_SEPARATORS;
+	else if (reordered(x.parts.ptr, y.parts.ptr))
+		r = TEXT_NEAR_REORDERED;
+	else if (x.joined.len >= 4 && y.joined.len >= 4 &&
+		 one_edit(x.joined.ptr, x.joined.len, y.joined.ptr, y.joined.len))
+		r = same_digits(x.joined.ptr, y.joined.ptr) ? TEXT_NEAR_LETTER : TEXT_NEAR_DIGIT;
+	buf_free(&x.joined);
+	buf_free(&x.parts);
+	buf_free(&y.joined);
+	buf_free(&y.parts);
+	return r;
+}
+
 size_t text_distance(const char *a, const char *b)
 {
 	cps_t x = decode(a, strlen(a));

@@ -42,6 +42,31 @@ char *text_slug(const char *s);
  * malloc'd. */
 char *text_search_fold(const char *s);
 
+/* A unit name as it reads with no diacritics: the name key (above) with
+ * every mark dropped and đ -> d, so "So Tai chinh" and "Sở Tài chính" fold
+ * alike.  malloc'd. */
+char *text_name_fold(const char *s);
+
+/* How near two document numbers are, when their keys differ, from the
+ * closest to the farthest kind of slip (a number is a plain slip of another
+ * only at these distances):
+ *   TEXT_NEAR_SEPARATORS  the same letters and digits once separators and
+ *                         diacritics are disregarded ("57/NQ-TW", "57 NQ TW",
+ *                         "1131/QD-TTg" for "57-NQ/TW", "1131/QĐ-TTg");
+ *   TEXT_NEAR_REORDERED   the same parts, the digits of some numbers in
+ *                         another order ("75-NQ/TW" for "57-NQ/TW");
+ *   TEXT_NEAR_LETTER      one letter added, dropped or changed, or two
+ *                         neighbours swapped, the digits left as they are
+ *                         ("57-NQ/T", "57-QN/TW");
+ *   TEXT_NEAR_DIGIT       the same with a digit ("157-NQ/TW", "53-NQ/TW"),
+ *                         which may as well be another document of a series;
+ *   TEXT_NEAR_NO          anything else (also two equal keys).
+ * The two one-edit kinds need four letters and digits on both sides: short
+ * numbers are never guessed.  a and b are number keys (text_docnum_key). */
+enum { TEXT_NEAR_NO, TEXT_NEAR_SEPARATORS, TEXT_NEAR_REORDERED, TEXT_NEAR_LETTER,
+       TEXT_NEAR_DIGIT };
+int text_docnum_near(const char *a, const char *b);
+
 /* Levenshtein distance between two UTF-8 strings, in code points. */
 size_t text_distance(const char *a, const char *b);
 

@@ -7,20 +7,32 @@
 #include <string.h>
 
 #include "collate.h"
+#include "docnum.h"
 #include "text.h"
 
 /* Lookup tables of one resolution; the documents table outlives it in the
  * site (body text links numbers to documents). */
 struct xref {
 	strmap_t units_by_key;   /* name key -> struct cand list */
+	strmap_t units_by_fold;  /* folded name key -> struct cand list */
+	strmap_t folds;          /* name key -> its fold (cache) */
 	strmap_t units_by_id;
 	strmap_t docs_by_key;    /* docnum key -> doc_t */
 	strmap_t unreg;          /* name key -> unregistered unit */
 	strmap_t keys;           /* text as written -> its name key (cache) */
 	const char **names;      /* registered names and aliases, for suggestions */
-	const char **namekeys;
+	const char **namekeys;   /* ... folded */
 	size_t nnames;
+	struct near *near;       /* numbers of registered documents and plans */
+	size_t nnear;
+	strmap_t near_of;        /* unknown number key -> suggestion ("" none) */
 	arena_t *a;
+};
+
+/* A number (or alias) of a registered document or a plan, for "có phải". */
+struct near {
+	const char *key;
+	const doc_t *doc;
 };
 
 /* Several registered units may share a name ("Văn phòng"). */
@@ -58,9 +70,22 @@ static const char *cached_key(struct xref *x, const char *s)
 	return k;
 }
 
-static void add_cand(arena_t *a, struct xref *x, const char *key, unit_t *u)
+/* The name key with its diacritics folded ("so tai chinh"), once per key. */
+static const char *folded_key(struct xref *x, const char *key)
 {
-	struct cand *c = strmap_get(&x->units_by_key, key);
+	const char *f = strmap_get(&x->folds, key);
+	if (!f) {
+		char *t = text_search_fold(key);
+		f = arena_strdup(x->a, t);
+		free(t);
+		strmap_put(&x->folds, arena_strdup(x->a, key), (void *)f);
+	}
+	return f;
+}
+
+static void add_cand(arena_t *a, strmap_t *map, const char *key, unit_t *u)
+{
+	struct cand *c = strmap_get(map, key);
 	for (struct cand *p = c; p; p = p->next)
 		if (p->unit == u)
 			return;
@@ -68,7 +93,7 @@ static void add_cand(arena_t *a, struct xref *x, const char *key, unit_t *u)
 	n->unit = u;
 	n->next = NULL;
 	if (!c) {
-		strmap_put(&x->units_by_key, key, n);
+		strmap_put(map, key, n);
 		return;
 	}
 	while (c->next)
@@ -179,9 +204,13 @@ static void load_units(arena_t *a, diag_t *d, site_t *s, struct xref *x, const s
 		}
 		strmap_put(&x->units_by_id, u->id, u);
 		u->key = key_in(a, u->name);
-		add_cand(a, x, u->key, u);
-		for (size_t j = 0; j < u->naliases; j++)
-			add_cand(a, x, key_in(a, u->aliases[j]), u);
+		add_cand(a, &x->units_by_key, u->key, u);
+		add_cand(a, &x->units_by_fold, folded_key(x, u->key), u);
+		for (size_t j = 0; j < u->naliases; j++) {
+			const char *k = key_in(a, u->aliases[j]);
+			add_cand(a, &x->units_by_key, k, u);
+			add_cand(a, &x->units_by_fold, folded_key(x, k), u);
+		}
 		push_unit(x, s, u);
 	}
 	/* parents, then cycles among them */
@@ -286,22 +315,25 @@ static const char *closest_name(struct xref *x, const site_t *s, const char *key
 			for (size_t j = 0; j <= u->naliases; j++) {
 				const char *nm = j == 0 ? u->name : u->aliases[j - 1];
 				x->names[x->nnames] = nm;
-				x->namekeys[x->nnames] = key_in(x->a, nm);
+				x->namekeys[x->nnames] = folded_key(x, key_in(x->a, nm));
 				x->nnames++;
 			}
 		}
 	}
+	/* distances without diacritics: a name with a missing mark and one
+	 * wrong letter is one letter away from the registered name */
+	const char *fkey = folded_key(x, key);
 	size_t best = (size_t)-1;
 	const char *found = NULL;
 	for (size_t i = 0; i < x->nnames; i++) {
-		size_t dist = text_distance(key, x->namekeys[i]);
+		size_t dist = text_distance(fkey, x->namekeys[i]);
 		if (dist < best) {
 			best = dist;
 			found = x->names[i];
 		}
 	}
 	/* only suggest what is plausibly a misspelling */
-	return found && best <= strlen(key) / 3 + 1 ? found : NULL;
+	return found && best <= strlen(fkey) / 3 + 1 ? found : NULL;
 }
 
 static unit_t *unregistered(arena_t *a, site_t *s, struct xref *x, const char *name, const char *key,
@@ -320,6 +352,31 @@ static unit_t *unregistered(arena_t *a, site_t *s, struct xref *x, const char *n
 	return u;
 }
 
+/* The registered unit a name means once diacritics are disregarded: the
+ * one unit of that folded name in the nearest scope of the issuer that has
+ * any, else the only one site-wide.  NULL when none or several match; *cands
+ * is then the list of those that match (NULL when none). */
+static unit_t *lookup_fold(struct xref *x, const char *key, const unit_t *scope,
+			   const struct cand **cands)
+{
+	const struct cand *c = strmap_get(&x->units_by_fold, folded_key(x, key));
+	*cands = c;
+	for (const unit_t *sc = scope; sc && c; sc = sc->parent) {
+		unit_t *found = NULL;
+		int n = 0;
+		for (const struct cand *p = c; p; p = p->next)
+			if (p->unit == sc || is_under(p->unit, sc)) {
+				found = p->unit;
+				n++;
+			}
+		if (n == 1)
+			return found;
+		if (n > 1)
+			return NULL;
+	}
+	return c && !c->next ? c->unit : NULL;
+}
+
 static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t *r,
 			const unit_t *scope)
 {
@@ -332,6 +389,32 @@ static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t
 					 _("\"%s\" trùng tên với nhiều đơn vị; dùng %s (%s)"), r->text,
 					 r->unit->name, r->unit->id);
 		return;
+	}
+	if (x->units_by_id.n) {
+		/* "So Tai chinh" for "Sở Tài chính": counted for that unit, so
+		 * the unit keeps its task and no second unit page appears */
+		const struct cand *c;
+		unit_t *u = lookup_fold(x, key, scope, &c);
+		if (u) {
+			r->unit = u;
+			diag_warning_fix(d, &r->loc, "W036", diag_str(d, _("viết đúng \"%s\""), u->name),
+					 _("đơn vị \"%s\" không có trong units.yaml; bỏ dấu thì trùng với \"%s\" (%s) nên được tính cho đơn vị này"),
+					 r->text, u->name, u->id);
+			return;
+		}
+		if (c) {
+			buf_t b = BUF_INIT;
+			for (const struct cand *p = c; p; p = p->next)
+				buf_printf(&b, "%s\"%s\" (%s)", p == c ? "" : ", ", p->unit->name,
+					   p->unit->id);
+			diag_warning_fix(d, &r->loc, "W037",
+					 _("viết đúng tên có dấu của đơn vị chủ trì hoặc phối hợp"),
+					 _("đơn vị \"%s\" không có trong units.yaml; bỏ dấu thì trùng với nhiều đơn vị: %s, nên chưa được tính cho đơn vị nào"),
+					 r->text, b.ptr);
+			buf_free(&b);
+			r->unit = unregistered(a, s, x, r->text, key, &r->loc);
+			return;
+		}
 	}
 	r->unit = unregistered(a, s, x, r->text, key, &r->loc);
 	if (!x->units_by_id.n)
@@ -489,6 +572,127 @@ static doc_t *find_or_stub(arena_t *a, site_t *s, struct xref *x, const str_t *r
 	strmap_put(&x->docs_by_key, k, dc);
 	push_doc(x, s, dc);
 	return dc;
+}
+
+static int near_cmp(const void *p, const void *q)
+{
+	const struct near *u = p, *v = q;
+	return strcmp(u->doc->number, v->doc->number);
+}
+
+/* The registered documents and plans whose number (or alias) the unknown
+ * number key is a slip of, as `"57-NQ/TW"` or `"52-NQ/TW" hay "57-NQ/TW"`:
+ * only those of the nearest kind (text_docnum_near) up to `most`, at most
+ * three, in order of number.  NULL when there is none; once per key. */
+static const char *near_docs(struct xref *x, const site_t *s, const char *key, int most)
+{
+	buf_t ck = BUF_INIT;
+	buf_printf(&ck, "%d%s", most, key);
+	const char *got = strmap_get(&x->near_of, ck.ptr);
+	if (got) {
+		buf_free(&ck);
+		return *got ? got : NULL;
+	}
+	if (!x->near) {
+		/* at this point every document is a registered one or a plan */
+		size_t n = 0;
+		for (size_t i = 0; i < s->ndocs; i++)
+			n += 1 + s->docs[i]->naliases;
+		x->near = arena_alloc(x->a, (n + 1) * sizeof(*x->near));
+		for (size_t i = 0; i < s->ndocs; i++) {
+			const doc_t *dc = s->docs[i];
+			if (dc->stub)
+				continue;
+			x->near[x->nnear++] = (struct near){ dc->key, dc };
+			for (size_t j = 0; j < dc->naliases; j++)
+				x->near[x->nnear++] = (struct near){ numkey_in(x->a, dc->aliases[j]), dc };
+		}
+	}
+	/* the nearest kind first, then every document of that kind */
+	int tier = TEXT_NEAR_NO;
+	int *kind = xmalloc((x->nnear + 1) * sizeof(*kind));
+	for (size_t i = 0; i < x->nnear; i++) {
+		kind[i] = text_docnum_near(key, x->near[i].key);
+		if (kind[i] != TEXT_NEAR_NO && kind[i] <= most &&
+		    (tier == TEXT_NEAR_NO || kind[i] < tier))
+			tier = kind[i];
+	}
+	struct near *best = xmalloc((x->nnear + 1) * sizeof(*best));
+	size_t nbest = 0;
+	for (size_t i = 0; i < x->nnear && tier != TEXT_NEAR_NO; i++) {
+		if (kind[i] != tier)
+			continue;
+		size_t k;
+		for (k = 0; k < nbest && best[k].doc != x->near[i].doc; k++)
+			;
+		if (k == nbest)
+			best[nbest++] = x->near[i];
+	}
+	free(kind);
+	/* the three first in order of number, so the choice never depends on
+	 * the order files were read in */
+	qsort(best, nbest, sizeof(*best), near_cmp);
+	if (nbest > 3)
+		nbest = 3;
+	buf_t b = BUF_INIT;
+	for (size_t i = 0; i < nbest; i++)
+		buf_printf(&b, "%s\"%s\"", i == 0 ? "" : i + 1 == nbest ? _(" hay ") : ", ",
+			   best[i].doc->number);
+	const char *r = arena_strdup(x->a, b.ptr ? b.ptr : "");
+	buf_free(&b);
+	free(best);
+	strmap_put(&x->near_of, arena_strdup(x->a, ck.ptr), (void *)r);
+	buf_free(&ck);
+	return *r ? r : NULL;
+}
+
+/* Numbers in body text that would be links if they were not slips.  Prose
+ * cites many documents that are not registered, of series whose numbers
+ * differ by a digit (42-TB/TGV, 43-TB/TGV): there a changed digit is taken
+ * as another document, only its letters, separators or order are asked
+ * about.  A wrong number in implements publishes a wrong picture, so there
+ * a digit counts too. */
+struct body_scan {
+	struct xref *x;
+	const site_t *s;
+	diag_t *d;
+	const char *path, *md;
+	int line0;              /* file line of the body's first line */
+	const loc_t *at;        /* a one-line value: report at it, or NULL */
+	const char *where;      /* "trong nội dung" ... */
+};
+
+static void body_number(void *arg, const char *num, size_t n, int line, int col)
+{
+	struct body_scan *b = arg;
+	char *raw = xstrndup(num, n);
+	char *k = text_docnum_key(raw);
+	const doc_t *dc = strmap_get(&b->x->docs_by_key, k);
+	const char *near = !dc || dc->stub ? near_docs(b->x, b->s, k, TEXT_NEAR_LETTER) : NULL;
+	if (near) {
+		/* cmark counts bytes; messages count characters like libyaml */
+		const char *p = b->md;
+		for (int l = 1; l < line && (p = strchr(p, '\n')); l++)
+			p++;
+		int chars = 1;
+		for (int i = 0; p && i < col - 1 && p[i]; i++)
+			chars += ((unsigned char)p[i] & 0xC0) != 0x80;
+		loc_t loc = { b->path, b->line0 + line - 1, chars };
+		diag_warning_fix(b->d, b->at ? b->at : &loc, "W038", diag_str(b->d, _("có phải %s?"), near),
+				 _("số văn bản \"%s\" %s không phải số của kế hoạch nào và chưa có trong documents.yaml (nếu đúng là một văn bản khác, hãy thêm nó vào documents.yaml)"),
+				 raw, b->where);
+	}
+	free(k);
+	free(raw);
+}
+
+static void scan_body(struct xref *x, const site_t *s, diag_t *d, const char *path,
+		      const char *md, int line0)
+{
+	if (!md || !*md)
+		return;
+	struct body_scan b = { x, s, d, path, md, line0, NULL, _("trong nội dung") };
+	docnum_scan(md, strlen(md), body_number, &b);
 }
 
 static void link(struct xref *x, doc_t *from, doc_t *to, arena_t *a, size_t *cap)
@@ -710,6 +914,11 @@ void xref_resolve(arena_t *a, diag_t *d, site_t *s, const snap_t *snap)
 		}
 		for (size_t j = 0; j < n; j++) {
 			doc_t *to = find_or_stub(a, s, x, &impl[j]);
+			const char *near = to->stub ? near_docs(x, s, to->key, TEXT_NEAR_DIGIT) : NULL;
+			if (near)
+				diag_warning_fix(d, &impl[j].loc, "W039", diag_str(d, _("có phải %s?"), near),
+						 _("\"%s\" không phải số của kế hoạch nào và chưa có trong documents.yaml (nếu đúng là một văn bản khác, hãy thêm nó vào documents.yaml)"),
+						 impl[j].text);
 			if (dc->plan)
 				dc->plan->impl_docs[j] = to;
 			if (to == dc) {
@@ -721,6 +930,20 @@ void xref_resolve(arena_t *a, diag_t *d, site_t *s, const snap_t *snap)
 		}
 	}
 	free(caps);
+	for (size_t i = 0; i < s->nplans; i++)
+		scan_body(x, s, d, s->plans[i]->path, s->plans[i]->body_md, s->plans[i]->body_line);
+	for (size_t i = 0; i < s->npages; i++)
+		scan_body(x, s, d, s->pages[i].path, s->pages[i].body_md, s->pages[i].body_line);
+	/* a task's source names the document that assigned it */
+	for (size_t i = 0; i < s->nplans; i++)
+		for (size_t j = 0; j < s->plans[i]->ntasks; j++) {
+			const task_t *t = &s->plans[i]->tasks[j];
+			if (!t->source)
+				continue;
+			struct body_scan b = { x, s, d, s->plans[i]->path, t->source, 1, &t->source_loc,
+					       _("trong source (văn bản giao nhiệm vụ)") };
+			docnum_scan(t->source, strlen(t->source), body_number, &b);
+		}
 	order_graph(d, s);
 
 	/* display order and slugs */
@@ -768,6 +991,9 @@ void xref_resolve(arena_t *a, diag_t *d, site_t *s, const snap_t *snap)
 	for (size_t i = 0; i < s->ndocs; i++)
 		coll_sort(s->docs[i]->down, s->docs[i]->ndown, sizeof(doc_t *), doc_number);
 	strmap_free(&x->units_by_key);
+	strmap_free(&x->units_by_fold);
+	strmap_free(&x->folds);
+	strmap_free(&x->near_of);
 	strmap_free(&x->units_by_id);
 	strmap_free(&x->unreg);
 	strmap_free(&x->keys);

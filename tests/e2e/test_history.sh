@@ -164,7 +164,8 @@ MERGE=$(rev HEAD)
 
 O=$T/out
 check "a build over a history with a broken commit succeeds (exit 0)" build_ok "$R" "$O"
-check "the broken commit is not an error of this build" test ! -s "$T/stderr"
+# the head's task 1 is done with no completion date: that warning only
+check "the broken commit is not an error of this build" bash -c "! grep -v 'a2.md:15:13: warning: \\[W016\\] nhiệm vụ 1 đã hoàn thành nhưng chưa có ngày hoàn thành' '$T/stderr' | grep -q ."
 CJ=$O/du-lieu/changes.json
 A=$O/ke-hoach/1-kh-a/index.html
 # ch COMMIT PLAN FIELD [TASK]: the change's "from|to" in changes.json

@@ -11,7 +11,7 @@ O=$T/out
 check "the sample portal builds" build_ok "$T/sample" "$O"
 ps check --repo "$T/sample" 2>"$T/err" || true
 check "check passes with no error" bash -c "! grep -q ': error: ' '$T/err'"
-check "every unit of the five seeds resolves to a registered unit" bash -c "! grep -q 'not in units.yaml\|names several units\|did you mean to quote' '$T/err'"
+check "every unit of the five seeds resolves to a registered unit" bash -c "! grep -q 'không có trong units.yaml\|names several units\|did you mean to quote' '$T/err'"
 check "no warning but the \"5 rõ\" list (prose plans lack outputs)" bash -c "! grep ': warning: ' '$T/err' | grep -v '\"5 rõ\"'"
 J=$O/du-lieu/plans.json
 check "five plans" test "$(json 'len(d)' "$J")" = 5

@@ -432,6 +432,76 @@ static void test_distance(void **state)
 	}
 }
 
+static void test_name_fold(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "Sở Tài chính", "so tai chinh" },
+		{ "So Tai chinh", "so tai chinh" },
+		{ "SO TAI CHINH", "so tai chinh" },
+		{ "  Sở   Tài chinh ", "so tai chinh" },
+		{ "UBND xã Đồng Hỷ", "ubnd xa dong hy" },
+		{ "Phòng Văn hoá – Xã hội", "phong van hoa-xa hoi" },
+		{ "Phong Van hoa - Xa hoi", "phong van hoa-xa hoi" },
+		{ "Sở KH & CN", "so kh&cn" },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		char *f = text_name_fold(cases[i][0]);
+		if (strcmp(f, cases[i][1]))
+			fail_msg("fold(\"%s\") = \"%s\", want \"%s\"", cases[i][0], f, cases[i][1]);
+		free(f);
+	}
+}
+
+static void test_docnum_near(void **state)
+{
+	static const struct {
+		const char *a, *b;
+		int want;
+	} cases[] = {
+		/* other separators, spaces, Đ written D */
+		{ "57/NQ-TW", "57-NQ/TW", TEXT_NEAR_SEPARATORS },
+		{ "57-NQ-TW", "57-NQ/TW", TEXT_NEAR_SEPARATORS },
+		{ "57NQ/TW", "57-NQ/TW", TEXT_NEAR_SEPARATORS },
+		{ "71-NQ/CP", "71/NQ-CP", TEXT_NEAR_SEPARATORS },
+		{ "1131/QD-TTG", "1131/QĐ-TTG", TEXT_NEAR_SEPARATORS },
+		{ "185/KH-SDTTG", "185/KH-SDT&TG", TEXT_NEAR_SEPARATORS },
+		/* the digits of a number reordered */
+		{ "75-NQ/TW", "57-NQ/TW", TEXT_NEAR_REORDERED },
+		{ "75/NQ-TW", "57-NQ/TW", TEXT_NEAR_REORDERED },
+		{ "1311/QĐ-TTG", "1131/QĐ-TTG", TEXT_NEAR_REORDERED },
+		{ "251/KH-UBND", "152/KH-UBND", TEXT_NEAR_REORDERED },
+		{ "01/2052/NĐ-CP", "01/2025/NĐ-CP", TEXT_NEAR_REORDERED },
+		/* one edit, in the letters or in the digits */
+		{ "57-NQ/TU", "57-NQ/TW", TEXT_NEAR_LETTER },
+		{ "57-5NQ/TW", "57-NQ/TW", TEXT_NEAR_DIGIT },
+		{ "157-NQ/TW", "57-NQ/TW", TEXT_NEAR_DIGIT },
+		{ "5-NQ/TW", "57-NQ/TW", TEXT_NEAR_DIGIT },
+		{ "53-NQ/TW", "57-NQ/TW", TEXT_NEAR_DIGIT },
+		{ "57-NQ/T", "57-NQ/TW", TEXT_NEAR_LETTER },
+		{ "57-QN/TW", "57-NQ/TW", TEXT_NEAR_LETTER },
+		{ "57-NQ/TWW", "57-NQ/TW", TEXT_NEAR_LETTER },
+		{ "3/NQ-CP", "03/NQ-CP", TEXT_NEAR_DIGIT },
+		/* not slips of one another */
+		{ "57-NQ/TW", "57-NQ/TW", TEXT_NEAR_NO },
+		{ "52-NQ/TW", "57-NQ/TW", TEXT_NEAR_DIGIT },   /* near; both registered never asks */
+		{ "75-NQ/TW", "57-KL/TW", TEXT_NEAR_NO },
+		{ "57-NQ/TW", "71/NQ-CP", TEXT_NEAR_NO },
+		{ "155/KH-UBND", "185/KH-SDT&TG", TEXT_NEAR_NO },
+		{ "1/KH", "2/KH", TEXT_NEAR_NO },             /* too short to guess */
+		{ "12-NQ/TW", "57-NQ/TW", TEXT_NEAR_NO },
+		{ "570-NQ/TW", "75-NQ/TW", TEXT_NEAR_NO },
+		{ "57-NQ/TW", "", TEXT_NEAR_NO },
+		{ "--", "/", TEXT_NEAR_NO },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		int got = text_docnum_near(cases[i].a, cases[i].b);
+		if (got != cases[i].want)
+			fail_msg("near(\"%s\", \"%s\") = %d, want %d", cases[i].a, cases[i].b, got,
+				 cases[i].want);
+		assert_int_equal(text_docnum_near(cases[i].b, cases[i].a), got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +516,8 @@ int main(void)
 		cmocka_unit_test(test_search_fold_vectors),
 		cmocka_unit_test(test_search_fold_more),
 		cmocka_unit_test(test_distance),
+		cmocka_unit_test(test_name_fold),
+		cmocka_unit_test(test_docnum_near),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,7 +131,7 @@ bench: plansite
 	./bench/run.sh
 
 fuzz: build/san/plansite
-	./tests/fuzz/mutate.py $${SEED:-1} $${N:-200}
+	./tests/fuzz/mutate.py $${SEED:-1} $${N:-2000}
 
 valgrind: plansite
 	VALGRIND=1 PLANSITE=$(CURDIR)/plansite ./tests/e2e/run.sh

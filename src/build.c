@@ -209,6 +209,15 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	int hist = history_build(&s->history, repo, a, s, &snap,
 				 o->content ? o->content : "content", err);
 	lap("history", &t0);
+	if (hist == 0 && s->history)
+		for (size_t i = 0; i < s->history->nwarnings; i++) {
+			loc_t loc = { s->history->warnings[i].where, 0, 0 };
+			diag_warning_fix(d, &loc, "W040",
+					 _("đặt git config i18n.commitEncoding UTF-8 (và user.name viết bằng UTF-8) "
+					   "cho các lần cập nhật sau"),
+					 _("%s không phải UTF-8 hợp lệ; các byte lỗi hiện thành \"�\": \"%s\""),
+					 _(s->history->warnings[i].what), s->history->warnings[i].text);
+		}
 	int rendered = render_finish(rr, hist == 0);
 	lap("render", &t0);
 	if (hist < 0) {

@@ -1,6 +1,7 @@
 /* ctx.c: model records turned into template data. */
 #include "ctx.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,50 +285,47 @@ json_t *ctx_doc_link(const doc_t *dc)
 	return o;
 }
 
-/* The chain above a plan, top first: every document reachable upwards,
- * ordered by depth of the longest path from the top. */
-static void chain_collect(const doc_t *dc, const doc_t **out, size_t *n, size_t max)
-{
-	for (size_t i = 0; i < dc->nup; i++) {
-		const doc_t *u = dc->up[i];
-		size_t j;
-		for (j = 0; j < *n; j++)
-			if (out[j] == u)
-				break;
-		if (j < *n || *n >= max)
-			continue;
-		out[(*n)++] = u;
-		chain_collect(u, out, n, max);
-	}
-}
+/* How much of the implements graph one page shows: the chain above at most
+ * CHAIN_MAX documents, a tree below at most TREE_DEPTH levels and TREE_NODES
+ * nodes, each document once (later occurrences are references).  Without
+ * these a chain of 20,000 documents or a DAG of diamonds (2^layers paths)
+ * would write unbounded pages. */
+enum { CHAIN_MAX = 32, TREE_DEPTH = 32, TREE_NODES = 1000 };
 
-static int height(const doc_t *dc, int guard)
-{
-	int h = 0;
-	if (guard > 64)
-		return 0;
-	for (size_t i = 0; i < dc->nup; i++) {
-		int x = height(dc->up[i], guard + 1) + 1;
-		if (x > h)
-			h = x;
-	}
-	return h;
-}
-
+/* The chain above a plan, top first: documents reachable upwards (depth
+ * first, each once, the first CHAIN_MAX), ordered by the longest path from
+ * the top (xref's heights).  An explicit stack: no recursion. */
 static json_t *chain(const site_t *s, const doc_t *dc)
 {
-	size_t max = s->ndocs + 1, n = 0;
-	const doc_t **v = xmalloc(max * sizeof(*v));
-	chain_collect(dc, v, &n, max);
+	struct up {
+		const doc_t *dc;
+		size_t i;
+	};
+	size_t n = 0, depth = 0;
+	const doc_t *v[CHAIN_MAX];
+	struct up *st = xmalloc((s->ndocs + 2) * sizeof(*st));
+	strmap_t seen = STRMAP_INIT;
+	st[0] = (struct up){ dc, 0 };
+	for (;;) {
+		struct up *f = &st[depth];
+		if (f->i >= f->dc->nup || n >= CHAIN_MAX) {
+			if (!depth)
+				break;
+			depth--;
+			continue;
+		}
+		const doc_t *u = f->dc->up[f->i++];
+		if (strmap_get(&seen, u->key) || u == dc)
+			continue;
+		strmap_put(&seen, u->key, (void *)u);
+		v[n++] = u;
+		st[++depth] = (struct up){ u, 0 };
+	}
+	strmap_free(&seen);
+	free(st);
 	/* insertion sort by height from the top (roots first); stable */
-	int *h = xmalloc((n + 1) * sizeof(int));
-	for (size_t i = 0; i < n; i++)
-		h[i] = height(v[i], 0);
 	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && h[j - 1] > h[j]; j--) {
-			int th = h[j];
-			h[j] = h[j - 1];
-			h[j - 1] = th;
+		for (size_t j = i; j > 0 && v[j - 1]->height > v[j]->height; j--) {
 			const doc_t *tv = v[j];
 			v[j] = v[j - 1];
 			v[j - 1] = tv;
@@ -335,8 +333,6 @@ static json_t *chain(const site_t *s, const doc_t *dc)
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, ctx_doc_link(v[i]));
-	free(v);
-	free(h);
 	return a;
 }
 
@@ -498,16 +494,43 @@ json_t *ctx_unit_full(const site_t *s, const unit_t *u)
 	return o;
 }
 
-json_t *ctx_doc_tree(const doc_t *dc, int depth)
+struct tree_walk {
+	strmap_t seen;      /* documents already shown on this page */
+	size_t nodes, limit;
+};
+
+/* One node of a documents tree, its children below it while depth and the
+ * page's node budget allow; a document already shown on the page is a
+ * reference ("seen", no children), and children left out set "more". */
+static json_t *tree_node(const doc_t *dc, int depth, struct tree_walk *w)
 {
 	json_t *o = ctx_doc_link(dc);
 	SET(o, "stats", ctx_stats(&dc->stats));
 	json_t *ch = json_array();
-	if (depth < 32)
-		for (size_t i = 0; i < dc->ndown; i++)
-			json_array_append_new(ch, ctx_doc_tree(dc->down[i], depth + 1));
+	bool seen = strmap_get(&w->seen, dc->key) != NULL, more = false;
+	w->nodes++;
+	if (!seen) {
+		strmap_put(&w->seen, dc->key, (void *)dc);
+		for (size_t i = 0; i < dc->ndown; i++) {
+			if (depth >= TREE_DEPTH || w->nodes >= w->limit) {
+				more = true;
+				break;
+			}
+			json_array_append_new(ch, tree_node(dc->down[i], depth + 1, w));
+		}
+	}
 	SET(o, "children", ch);
 	SET(o, "has_children", json_boolean(json_array_size(ch) > 0));
+	SET(o, "seen", json_boolean(seen && dc->ndown > 0));
+	SET(o, "more", json_boolean(more));
+	return o;
+}
+
+json_t *ctx_doc_tree(const doc_t *dc, int depth)
+{
+	struct tree_walk w = { STRMAP_INIT, 0, TREE_NODES };
+	json_t *o = tree_node(dc, depth, &w);
+	strmap_free(&w.seen);
 	return o;
 }
 
@@ -524,8 +547,11 @@ json_t *ctx_doc_full(const site_t *s, const doc_t *dc)
 	SET(o, "implements", up);
 	SET(o, "has_implements", json_boolean(dc->nup > 0));
 	json_t *ch = json_array();
-	for (size_t i = 0; i < dc->ndown; i++)
-		json_array_append_new(ch, ctx_doc_tree(dc->down[i], 1));
+	struct tree_walk w = { STRMAP_INIT, 0, TREE_NODES };
+	strmap_put(&w.seen, dc->key, (void *)dc);
+	for (size_t i = 0; i < dc->ndown && w.nodes < TREE_NODES; i++)
+		json_array_append_new(ch, tree_node(dc->down[i], 1, &w));
+	strmap_free(&w.seen);
 	SET(o, "implemented_by", ch);
 	SET(o, "has_implemented_by", json_boolean(dc->ndown > 0));
 	SET(o, "stats", ctx_stats(&dc->stats));
@@ -539,10 +565,14 @@ json_t *ctx_doc_full(const site_t *s, const doc_t *dc)
 
 json_t *ctx_cascade(const site_t *s)
 {
+	/* one page: each document once across all the roots' trees, all of
+	 * them (that is linear), to the depth limit */
 	json_t *a = json_array();
+	struct tree_walk w = { STRMAP_INIT, 0, SIZE_MAX };
 	for (size_t i = 0; i < s->ndocs; i++)
 		if (!s->docs[i]->nup && s->docs[i]->ndown)
-			json_array_append_new(a, ctx_doc_tree(s->docs[i], 0));
+			json_array_append_new(a, tree_node(s->docs[i], 0, &w));
+	strmap_free(&w.seen);
 	/* documents connected to nothing still appear, at the end */
 	for (size_t i = 0; i < s->ndocs; i++)
 		if (!s->docs[i]->nup && !s->docs[i]->ndown)

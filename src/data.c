@@ -142,6 +142,20 @@ void data_csv_field(buf_t *b, const char *s)
 {
 	if (!s)
 		return;
+	/* a cell a spreadsheet would read as a formula (=HYPERLINK(...), +, -,
+	 * @, or a tab or CR before one) is made text with a leading quote, as
+	 * OWASP recommends against CSV injection */
+	if (*s && strchr("=+-@\t\r", *s)) {
+		buf_putc(b, '"');
+		buf_putc(b, '\'');
+		for (; *s; s++) {
+			if (*s == '"')
+				buf_putc(b, '"');
+			buf_putc(b, *s);
+		}
+		buf_putc(b, '"');
+		return;
+	}
 	if (!strpbrk(s, ",\"\r\n")) {
 		buf_puts(b, s);
 		return;
@@ -439,6 +453,8 @@ static json_t *file_desc(const site_t *s, const char *name, const char *desc,
 		buf_printf(&b, " Giấy phép sử dụng: %s.", s->data_license);
 	SET(o, "description", json_string(b.ptr));
 	buf_free(&b);
+	size_t nl = strlen(name);
+	SET(o, "csv", json_boolean(nl > 4 && !strcmp(name + nl - 4, ".csv")));
 	json_t *f = json_array();
 	for (size_t i = 0; fields[i][0]; i++) {
 		json_t *x = json_object();

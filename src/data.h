@@ -26,7 +26,9 @@ json_t *data_plan_json(const site_t *s, const plan_t *p);
  * url itself when the site has no base_url.  A new reference. */
 json_t *data_absolute(const site_t *s, const char *url);
 
-/* One CSV field with RFC 4180 quoting. */
+/* One CSV field with RFC 4180 quoting; a field starting with =, +, -, @,
+ * a tab or a CR gets a leading ' (and quotes) so spreadsheets show it as
+ * text instead of running it as a formula. */
 void data_csv_field(buf_t *b, const char *s);
 
 #endif

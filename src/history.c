@@ -10,6 +10,7 @@
 
 #include "hlog.h"
 #include "progress.h"
+#include "text.h"
 
 /* A file path under plans/ and the version it holds.  `good` is the last
  * version that parsed (a broken file keeps counting as its plan's file). */
@@ -80,6 +81,32 @@ static const char *intern(struct walk *w, const char *s)
 
 /* ---- the commit being walked ---- */
 
+/* A commit's author or subject as shown: invalid UTF-8 (Git stores bytes;
+ * an old tool may have written Latin-1) becomes U+FFFD, so the page, the
+ * feed (XML) and changes.json still carry it, and the build says so. */
+static const char *meta_text(struct walk *w, const char *s, const char *what)
+{
+	if (text_utf8_invalid(s, strlen(s)) < 0)
+		return s;
+	char *fixed = text_utf8_repair(s);
+	const char *r = arena_strdup(w->a, fixed);
+	free(fixed);
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(hex, sizeof hex, &w->commit->id);
+	history_t *h = w->h;
+	if (h->nwarnings == h->capwarnings) {
+		h->capwarnings = h->capwarnings ? 2 * h->capwarnings : 4;
+		struct hwarn *v = arena_alloc(w->a, h->capwarnings * sizeof(*v));
+		if (h->nwarnings)
+			memcpy(v, h->warnings, h->nwarnings * sizeof(*v));
+		h->warnings = v;
+	}
+	h->warnings[h->nwarnings++] = (struct hwarn){
+		arena_printf(w->a, "commit %.7s", hex), what, r
+	};
+	return r;
+}
+
 static void commit_meta(struct walk *w)
 {
 	if (w->meta)
@@ -92,8 +119,8 @@ static void commit_meta(struct walk *w)
 		au = git_commit_author(c);
 		sum = git_commit_summary(c);
 	}
-	w->author = intern(w, au && au->name ? au->name : "");
-	w->subject = arena_strdup(w->a, sum ? sum : "");
+	w->author = intern(w, meta_text(w, au && au->name ? au->name : "", N_("tên người cập nhật (author)")));
+	w->subject = arena_strdup(w->a, meta_text(w, sum ? sum : "", N_("ghi chú (message)")));
 	git_commit_free(c);
 }
 
@@ -590,21 +617,36 @@ static int roll_cmp(const void *x, const void *y)
 	return a->plan < b->plan ? -1 : a->plan > b->plan;
 }
 
-static void collect_plans(const doc_t *dc, strmap_t *seen, const plan_t ***v, size_t *n, size_t *cap,
-			  int depth)
+/* The plans at or below a document, each once, on an explicit stack (no
+ * depth limit). */
+static void collect_plans(const doc_t *top, strmap_t *seen, const plan_t ***v, size_t *n, size_t *cap)
 {
-	if (depth > 64 || strmap_get(seen, dc->key))
-		return;
-	strmap_put(seen, dc->key, (void *)dc);
-	if (dc->plan) {
-		if (*n == *cap) {
-			*cap = *cap ? 2 * *cap : 16;
-			*v = xrealloc(*v, *cap * sizeof(**v));
+	size_t ns = 0, caps = 16;
+	const doc_t **stack = xmalloc(caps * sizeof(*stack));
+	strmap_put(seen, top->key, (void *)top);
+	stack[ns++] = top;
+	while (ns) {
+		const doc_t *dc = stack[--ns];
+		if (dc->plan) {
+			if (*n == *cap) {
+				*cap = *cap ? 2 * *cap : 16;
+				*v = xrealloc(*v, *cap * sizeof(**v));
+			}
+			(*v)[(*n)++] = dc->plan;
 		}
-		(*v)[(*n)++] = dc->plan;
+		for (size_t i = 0; i < dc->ndown; i++) {
+			const doc_t *c = dc->down[i];
+			if (strmap_get(seen, c->key))
+				continue;
+			strmap_put(seen, c->key, (void *)c);
+			if (ns == caps) {
+				caps *= 2;
+				stack = xrealloc(stack, caps * sizeof(*stack));
+			}
+			stack[ns++] = c;
+		}
 	}
-	for (size_t i = 0; i < dc->ndown; i++)
-		collect_plans(dc->down[i], seen, v, n, cap, depth + 1);
+	free(stack);
 }
 
 /* The document's percent done at each commit that changed one of the plans
@@ -614,7 +656,7 @@ static void doc_series(struct walk *w, const doc_t *dc)
 	strmap_t seen = STRMAP_INIT;
 	const plan_t **pl = NULL;
 	size_t np = 0, cap = 0;
-	collect_plans(dc, &seen, &pl, &np, &cap, 0);
+	collect_plans(dc, &seen, &pl, &np, &cap);
 	strmap_free(&seen);
 	size_t total = 0;
 	const hplan_hist_t **hh = xmalloc((np + 1) * sizeof(*hh));
@@ -658,6 +700,12 @@ out:
 }
 
 /* ---- the walk ---- */
+
+static int doc_topo_desc(const void *a, const void *b)
+{
+	const doc_t *x = *(const doc_t *const *)a, *y = *(const doc_t *const *)b;
+	return x->topo < y->topo ? 1 : x->topo > y->topo ? -1 : 0;
+}
 
 static void finish(struct walk *w)
 {
@@ -710,9 +758,25 @@ static void finish(struct walk *w)
 		qsort(w->weeks, w->nweeks, sizeof(*w->weeks), week_cmp);
 	h->weeks = w->weeks;
 	h->nweeks = w->nweeks;
-	for (size_t i = 0; i < s->ndocs; i++)
-		if (!s->docs[i]->plan)
-			doc_series(w, s->docs[i]);
+	/* bottom up, so a document implemented by a single other document
+	 * (not a plan) shares that one's series: a long chain costs one pass */
+	const doc_t **v = xmalloc((s->ndocs + 1) * sizeof(*v));
+	if (s->ndocs)
+		memcpy(v, s->docs, s->ndocs * sizeof(*v));
+	qsort(v, s->ndocs, sizeof(*v), doc_topo_desc);
+	for (size_t i = 0; i < s->ndocs; i++) {
+		const doc_t *dc = v[i];
+		if (dc->plan)
+			continue;
+		if (dc->ndown == 1 && !dc->down[0]->plan) {
+			hseries_t *ser = strmap_get(&h->by_doc, dc->down[0]->key);
+			if (ser)
+				strmap_put(&h->by_doc, dc->key, ser);
+			continue;
+		}
+		doc_series(w, dc);
+	}
+	free(v);
 }
 
 static void walk_commit(struct walk *w, const hcommit_t *cm)

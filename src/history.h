@@ -118,6 +118,13 @@ typedef struct history {
 	double seconds;
 	size_t nincremental;        /* of which parsed from a neighbouring version (hver.c) */
 	const char *read_order;     /* how the blobs were read (hlog_t.order) */
+	/* commits whose author or message is not UTF-8: shown with U+FFFD,
+	 * reported by the build as warnings (`where` is "commit <short id>",
+	 * `what` the field, untranslated (N_), `text` the field as shown) */
+	struct hwarn {
+		const char *where, *what, *text;
+	} *warnings;
+	size_t nwarnings, capwarnings;
 	strmap_t by_doc;            /* private: doc key -> hseries_t */
 	strmap_t by_key;            /* private: plan key -> struct hplan */
 } history_t;

@@ -12,6 +12,7 @@
 #include "output.h"
 #include "serve.h"
 #include "theme.h"
+#include "url.h"
 #include "version.h"
 
 /* The usage text; translated when printed (gettext is set up by then). */
@@ -31,7 +32,8 @@ static const char usage_text[] = N_(
 	"                     và khi nó chưa có, rỗng hoặc là trang plansite đã dựng\n"
 	"  --as-of YYYY-MM-DD ngày tính quá hạn và tiến độ (mặc định: ngày của commit)\n"
 	"  --base-url URL     địa chỉ công khai của trang (thay cho site.yaml)\n"
-	"  --strict           check: cảnh báo cả các khoá lạ trong phần khai báo\n"
+	"  --strict           check: cảnh báo cả các khoá lạ trong phần khai báo,\n"
+	"                     và báo lỗi tệp .html/.svg/.xml trong static/\n"
 	"  --verbose          check: liệt kê từng nhiệm vụ chưa đủ \"5 rõ\" (mặc định một dòng mỗi kế hoạch)\n"
 	"  --format text|json check, build: json in mỗi thông báo thành một đối tượng JSON một dòng\n"
 	"  --lang vi|en       ngôn ngữ thông báo (mặc định tiếng Việt; en khi LANG bắt đầu bằng en)\n"
@@ -97,13 +99,19 @@ static int apply(int c, const char *arg, const char *word, build_opts_t *bo, int
 		}
 		fprintf(stderr, _("plansite: --format nhận text hoặc json, không phải \"%s\"\n"), arg);
 		return 2;
-	case O_BASE:
-		if (strncmp(arg, "https://", 8) && strncmp(arg, "http://", 7)) {
-			fprintf(stderr, _("plansite: --base-url cần một địa chỉ http:// hoặc https://, không phải \"%s\"\n"), arg);
+	case O_BASE: {
+		char *norm;
+		const char *why;
+		if (url_base_normalise(arg, &norm, &why) < 0) {
+			fprintf(stderr, _("plansite: --base-url \"%s\" không dùng được: %s\n"), arg, _(why));
 			return 2;
 		}
-		bo->base_url = arg;
+		/* lives as long as the run, like argv */
+		static char *kept;
+		free(kept);
+		bo->base_url = kept = norm;
 		return 0;
+	}
 	case O_ASOF:
 		if (date_parse_iso(arg, &bo->as_of) < 0) {
 			fprintf(stderr, _("plansite: --as-of cần một ngày YYYY-MM-DD, không phải \"%s\"\n"), arg);

@@ -8,8 +8,10 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
+#include "url.h"
 
 struct ctx {
 	arena_t *a;
@@ -729,6 +731,18 @@ static void parse_site(struct ctx *c, site_t *s, const rfile_t *f)
 	s->params = params_of(c, root, known);
 	/* addresses end up in href attributes: only web addresses, never a
 	 * javascript: or data: URL */
+	if (s->base_url) {
+		char *norm;
+		const char *why;
+		if (url_base_normalise(s->base_url, &norm, &why) < 0) {
+			diag_error(c->d, &ynode_get(root, "base_url")->loc, "E070",
+				   _("base_url \"%s\" không dùng được: %s"), s->base_url, _(why));
+			s->base_url = NULL;
+		} else {
+			s->base_url = arena_strdup(c->a, norm);
+			free(norm);
+		}
+	}
 	static const char *const urls[] = { "base_url", "repo_url", "data_license_url" };
 	const char **fields[] = { &s->base_url, &s->repo_url, &s->data_license_url };
 	for (size_t i = 0; i < 3; i++) {
@@ -752,6 +766,8 @@ static void parse_site(struct ctx *c, site_t *s, const rfile_t *f)
 			}
 	}
 }
+
+enum { STATIC_NAME_MAX = 200 };   /* bytes of one path component, < NAME_MAX */
 
 static int plan_cmp(const void *x, const void *y)
 {
@@ -835,6 +851,42 @@ static void parse_plans(arena_t *a, diag_t *d, const snap_t *snap, const model_o
 	}
 }
 
+/* A file under static/ is published as it is, from the portal's own
+ * address: a page or an image that can carry script (.html, .svg, .xml)
+ * would run it with the portal's origin, so it is reported (an error with
+ * --strict).  A name longer than a folder entry can be is an error here, at
+ * the file, rather than a failure to write it later. */
+static void check_static(struct ctx *c, const rfile_t *f)
+{
+	static const char *const active[] = { ".html", ".htm", ".xhtml", ".svg", ".xml", NULL };
+	loc_t loc = { f->path, 0, 0 };
+	const char *base = strrchr(f->rel, '/');
+	base = base ? base + 1 : f->rel;
+	for (const char *p = f->rel, *q; *p; p = q + (*q == '/')) {
+		q = strchr(p, '/');
+		if (!q)
+			q = p + strlen(p);
+		if (q - p > STATIC_NAME_MAX) {
+			diag_error_fix(c->d, &loc, "E071", _("đặt tên ngắn hơn"),
+				       _("tên tệp hoặc thư mục dài %d byte, quá giới hạn %d byte"),
+				       (int)(q - p), STATIC_NAME_MAX);
+			return;
+		}
+	}
+	const char *dot = strrchr(base, '.');
+	for (size_t i = 0; dot && active[i]; i++)
+		if (!strcasecmp(dot, active[i])) {
+			const char *fix = _("đăng dưới dạng PDF hoặc ảnh PNG/JPEG, hoặc nén thành .zip");
+			if (c->o->strict)
+				diag_error_fix(c->d, &loc, "E072", fix,
+					       _("tệp %s có thể chứa mã chạy trên trang của cổng"), f->rel);
+			else
+				diag_warning_fix(c->d, &loc, "W003", fix,
+						 _("tệp %s có thể chứa mã chạy trên trang của cổng"), f->rel);
+			return;
+		}
+}
+
 /* Evidence is published as a link: a web address, or a file of static/
  * that must exist, or the link is a 404 on the portal. */
 static void check_evidence(diag_t *d, const site_t *s, const strmap_t *statics, const task_t *t,
@@ -909,6 +961,8 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 			s->templates[s->ntemplates++] = f;
 		}
 	}
+	for (size_t i = 0; i < s->nstatics; i++)
+		check_static(&c, s->statics[i]);
 	plan_t **parsed = xcalloc(nplanfiles + 1, sizeof(plan_t *));
 	parse_plans(a, d, snap, o, plan_idx, nplanfiles, parsed);
 	for (size_t i = 0; i < nplanfiles; i++) {

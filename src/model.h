@@ -169,6 +169,9 @@ struct doc {
 	const char *slug, *url;
 	stats_t stats;          /* rolled up, each task once */
 	unsigned visit;         /* traversal stamp (progress) */
+	size_t topo;            /* xref: position in an order where every document
+				 * comes after all it implements (roots first) */
+	int height;             /* xref: longest implements path up to a root */
 };
 
 typedef struct {

@@ -1,6 +1,7 @@
 /* progress.c: derived task facts and roll-ups; no I/O. */
 #include "progress.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,18 +33,88 @@ date_t progress_as_of(int64_t time, int tz_minutes)
 	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
-/* Rolls tasks up to a document: every plan below it, reached by any path,
- * counted once (a plan reached twice has the same tasks). */
-static void rollup(doc_t *dc, unsigned stamp, stats_t *st)
+static void own_tasks(const doc_t *dc, stats_t *st)
 {
-	if (dc->visit == stamp)
-		return;
-	dc->visit = stamp;
 	if (dc->plan)
 		for (size_t k = 0; k < dc->plan->ntasks; k++)
 			stats_add(st, &dc->plan->tasks[k]);
-	for (size_t i = 0; i < dc->ndown; i++)
-		rollup(dc->down[i], stamp, st);
+}
+
+/* Rolls tasks up to a document: every plan below it, reached by any path,
+ * counted once (a plan reached twice has the same tasks).  An explicit
+ * stack, so depth has no limit; `stack` holds room for every document. */
+static void rollup_walk(doc_t *top, unsigned stamp, stats_t *st, doc_t **stack)
+{
+	size_t n = 0;
+	top->visit = stamp;
+	stack[n++] = top;
+	while (n) {
+		doc_t *dc = stack[--n];
+		own_tasks(dc, st);
+		for (size_t i = 0; i < dc->ndown; i++)
+			if (dc->down[i]->visit != stamp) {
+				dc->down[i]->visit = stamp;
+				stack[n++] = dc->down[i];
+			}
+	}
+}
+
+static int by_topo_desc(const void *a, const void *b)
+{
+	const doc_t *x = *(doc_t *const *)a, *y = *(doc_t *const *)b;
+	return x->topo < y->topo ? 1 : x->topo > y->topo ? -1 : 0;
+}
+
+/* Every document's roll-up, each computed once, bottom up.  A document's
+ * figures are the sum of its children's when their sets of plans cannot
+ * overlap: one child, or children that are each implemented only by this
+ * document and have a tree below them (`tree`: every node under it has one
+ * parent).  Chains and trees thus cost one pass; only where the graph
+ * really shares plans (diamonds) is the part below walked again. */
+static void rollup_all(site_t *s)
+{
+	size_t n = s->ndocs;
+	doc_t **v = xmalloc((n + 1) * sizeof(*v));
+	doc_t **stack = xmalloc((n + 1) * sizeof(*stack));
+	bool *tree = xcalloc(n + 1, sizeof(bool));
+	if (n)
+		memcpy(v, s->docs, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), by_topo_desc);
+	for (size_t i = 0; i < n; i++)
+		v[i]->visit = 0;
+	for (size_t i = 0; i < n; i++) {
+		doc_t *dc = v[i];
+		bool disjoint = true, below_tree = true;
+		for (size_t j = 0; j < dc->ndown; j++) {
+			const doc_t *c = dc->down[j];
+			bool ok = c->nup == 1 && tree[c->topo];
+			below_tree = below_tree && ok;
+			disjoint = disjoint && ok;
+		}
+		tree[dc->topo] = below_tree;
+		memset(&dc->stats, 0, sizeof(dc->stats));
+		if (dc->ndown <= 1 || disjoint) {
+			own_tasks(dc, &dc->stats);
+			for (size_t j = 0; j < dc->ndown; j++) {
+				const stats_t *c = &dc->down[j]->stats;
+				dc->stats.total += c->total;
+				dc->stats.done += c->done;
+				dc->stats.in_progress += c->in_progress;
+				dc->stats.cancelled += c->cancelled;
+				dc->stats.not_started += c->not_started;
+				dc->stats.overdue += c->overdue;
+				dc->stats.done_late += c->done_late;
+			}
+		} else {
+			rollup_walk(dc, (unsigned)i + 1, &dc->stats, stack);
+		}
+		stats_finish(&dc->stats);
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i]->visit = 0;
+	free(tree);
+	free(stack);
+	free(v);
 }
 
 int progress_task_cmp(const void *x, const void *y)
@@ -173,12 +244,5 @@ void progress_compute(site_t *s, date_t as_of)
 				stats_add(&u->issued_stats, &u->issued[j]->tasks[k]);
 		stats_finish(&u->issued_stats);
 	}
-	for (size_t i = 0; i < s->ndocs; i++)
-		s->docs[i]->visit = 0;
-	for (size_t i = 0; i < s->ndocs; i++) {
-		doc_t *dc = s->docs[i];
-		memset(&dc->stats, 0, sizeof(dc->stats));
-		rollup(dc, (unsigned)i + 1, &dc->stats);
-		stats_finish(&dc->stats);
-	}
+	rollup_all(s);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -193,6 +194,39 @@ static void page_identity(struct run *r, json_t *page, const char *rel, const ch
 static _Thread_local buf_t page_buf;
 #define PAGE_BUF_KEEP ((size_t)1 << 20)
 
+/* Every page may run only the portal's own script files: no inline script,
+ * event handler, inline style, plugin or foreign <base>, whatever a theme
+ * or a content/templates override writes.  Images may come from https
+ * addresses (a plan's body may show one). */
+#define CSP_META "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; " \
+	"script-src 'self'; style-src 'self'; img-src 'self' https: data:; font-src 'self'; " \
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'\">"
+
+/* Puts CSP_META first in the page's <head> (after the doctype when a
+ * template has no <head>; browsers ignore it anywhere else). */
+static void add_csp(buf_t *out)
+{
+	const char *html = out->ptr ? out->ptr : "";
+	size_t at = 0;
+	const char *h = html;
+	while ((h = strstr(h, "<head")) && h[5] != '>' && h[5] != ' ' && h[5] != '\t' && h[5] != '\n')
+		h += 5;
+	if (h) {
+		const char *gt = strchr(h, '>');
+		at = gt ? (size_t)(gt + 1 - html) : 0;
+	} else if (!strncasecmp(html, "<!doctype", 9)) {
+		const char *gt = strchr(html, '>');
+		at = gt ? (size_t)(gt + 1 - html) : 0;
+	}
+	buf_t b = BUF_INIT;
+	buf_put(&b, html, at);
+	buf_puts(&b, CSP_META);
+	buf_put(&b, html + at, out->len - at);
+	out->len = 0;
+	buf_put(out, b.ptr, b.len);
+	buf_free(&b);
+}
+
 /* Renders template `name` with ctx (consumed) to file rel. */
 static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 		 const char *rel, const char *title, const char *kind, const char *navkey)
@@ -214,12 +248,19 @@ static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
 	out.len = 0;
 	if (out.ptr)
 		out.ptr[0] = '\0';
-	if (tmpl_render(r->th->tmpl, name, ctx, &out) < 0) {
+	int trc = tmpl_render(r->th->tmpl, name, ctx, &out);
+	if (trc < 0) {
 		loc_t loc = { 0 };
-		diag_error_fix(r->d, &loc, "E092", _("dùng giao diện mặc định (bỏ --theme) hoặc thêm mẫu này vào giao diện"),
-			       _("giao diện thiếu mẫu \"%s\""), name);
+		if (trc == TMPL_TOO_DEEP)
+			diag_error_fix(r->d, &loc, "E095",
+				       _("sửa mẫu để mẫu con không gọi lại chính nó trong một mục {{#...}} không bao giờ dừng"),
+				       _("trang %s: mẫu \"%s\" lồng nhau quá %d tầng"), rel, name, TMPL_MAX_DEPTH);
+		else
+			diag_error_fix(r->d, &loc, "E092", _("dùng giao diện mặc định (bỏ --theme) hoặc thêm mẫu này vào giao diện"),
+				       _("giao diện thiếu mẫu \"%s\""), name);
 		atomic_store(&r->failed, 1);
 	} else {
+		add_csp(&out);
 		if (r->ro->inject) {
 			char *body = out.ptr ? strstr(out.ptr, "</body>") : NULL;
 			if (body) {

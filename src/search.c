@@ -290,19 +290,30 @@ static void flush_chunk(struct ix *x)
 	buf_clear(&x->chunk);
 }
 
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* Ends the current record: its words go to their terms' lists, and its
  * display fields to the current chunk. */
 static void end_record(struct ix *x, const char *title, const char *url, const char *context)
 {
 	uint32_t rid = x->nrec++;
-	/* a few dozen words: insertion sort beats qsort's merge buffers */
+	/* usually a few dozen words: insertion sort beats qsort's merge
+	 * buffers; a title of thousands of words must not cost their square */
 	uint32_t *v = x->scratch;
-	for (size_t i = 1; i < x->nscratch; i++) {
-		uint32_t t = v[i];
-		size_t j = i;
-		for (; j > 0 && v[j - 1] > t; j--)
-			v[j] = v[j - 1];
-		v[j] = t;
+	if (x->nscratch > 64) {
+		qsort(v, x->nscratch, sizeof(*v), u32_cmp);
+	} else {
+		for (size_t i = 1; i < x->nscratch; i++) {
+			uint32_t t = v[i];
+			size_t j = i;
+			for (; j > 0 && v[j - 1] > t; j--)
+				v[j] = v[j - 1];
+			v[j] = t;
+		}
 	}
 	uint32_t prev = UINT32_MAX;
 	for (size_t i = 0; i < x->nscratch; i++) {

@@ -139,7 +139,9 @@ char *search_lower(const char *s, size_t n)
 
 static size_t push_word(char ***out, size_t n, char *w)
 {
-	*out = xrealloc(*out, (n + 1) * sizeof(**out));
+	/* capacity doubles at powers of two: linear in the words of a long text */
+	if ((n & (n - 1)) == 0)
+		*out = xrealloc(*out, (n ? 2 * n : 1) * sizeof(**out));
 	(*out)[n] = w;
 	return n + 1;
 }

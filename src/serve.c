@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -29,18 +30,37 @@
 
 #define EVENTS_PATH "/__plansite/events"
 #define STATUS_PATH "/__plansite/status"
+#define RELOAD_JS_PATH "/__plansite/reload.js"
+#define OVERLAY_CSS_PATH "/__plansite/overlay.css"
 #define DEBOUNCE_MS 100      /* quiet time after the last file event */
 #define DEBOUNCE_MAX_MS 1000 /* ... but never postpone a build longer */
 #define REF_POLL_MS 500
 #define KEEPALIVE_S 15       /* SSE comment so proxies and clients see a live stream */
+#define TIMEOUT_S 30         /* a connection silent this long is closed */
+#define MAX_CONN 4000        /* connections at once, at most */
+#define PER_IP 2000          /* of them from one address */
+#define FD_MARGIN 256        /* descriptors kept for the builds */
+#define STACK_BYTES (512 * 1024)
 
 /* Added before </body> of every built page (build_run injects it), never
- * in `plansite build` output.  EventSource reconnects by itself when the
- * server restarts. */
+ * in `plansite build` output.  Files, not inline code: pages forbid inline
+ * script and style (their Content-Security-Policy).  EventSource reconnects
+ * by itself when the server restarts. */
 static const char reload_script[] =
-	"<script>/* plansite serve */(function(){if(!window.EventSource)return;"
+	"<link rel=\"stylesheet\" href=\"" OVERLAY_CSS_PATH "\">"
+	"<script src=\"" RELOAD_JS_PATH "\"></script>\n";
+static const char reload_js[] =
+	"/* plansite serve */(function(){if(!window.EventSource)return;"
 	"var es=new EventSource(\"" EVENTS_PATH "\");"
-	"es.addEventListener(\"reload\",function(){es.close();location.reload();});})();</script>\n";
+	"es.addEventListener(\"reload\",function(){es.close();location.reload();});})();\n";
+/* The report over the page: red when the build failed, yellow when it
+ * only warned. */
+static const char overlay_css[] =
+	"#plansite-errors,#plansite-warnings{position:fixed;left:0;right:0;bottom:0;max-height:60vh;"
+	"overflow:auto;z-index:2147483647;margin:0;padding:1em;"
+	"font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap;text-align:left}\n"
+	"#plansite-errors{background:#fff5f5;color:#600;border-top:4px solid #c00}\n"
+	"#plansite-warnings{background:#fffbe6;color:#5c4400;border-top:4px solid #e0b000}\n";
 
 /* One successful build in its own folder.  The server holds one reference
  * while it is current and each request holds one while it opens a file; the
@@ -64,6 +84,7 @@ typedef struct {
 	char *tmp;                /* the private temporary folder */
 	char *base_url;           /* http://127.0.0.1:PORT/ unless --base-url */
 	unsigned long nbuilds;
+	int port;
 } server_t;
 
 static long long now_ms(void)
@@ -278,6 +299,14 @@ static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status, con
 }
 
 /* Takes b's contents. */
+/* A constant file of the preview (its script and style). */
+static enum MHD_Result reply_text_type(struct MHD_Connection *c, const char *text, const char *type)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+	return reply(c, MHD_HTTP_OK, r, type);
+}
+
 static enum MHD_Result reply_buf(struct MHD_Connection *c, unsigned status, buf_t *b,
 				 const char *type)
 {
@@ -293,13 +322,10 @@ static enum MHD_Result reply_buf(struct MHD_Connection *c, unsigned status, buf_
  * last good site), yellow when it only warned (the page is current). */
 static void put_overlay(buf_t *b, const char *report, int failed)
 {
-	buf_printf(b, "<div id=\"%s\" role=\"alert\" style=\"position:fixed;left:0;right:0;"
-		      "bottom:0;max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:1em;"
-		      "background:%s;color:%s;border-top:4px solid %s;"
-		      "font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap;text-align:left\">"
-		      "<strong>",
-		   failed ? "plansite-errors" : "plansite-warnings", failed ? "#fff5f5" : "#fffbe6",
-		   failed ? "#600" : "#5c4400", failed ? "#c00" : "#e0b000");
+	/* no style attribute: the page's CSP allows only style files
+	 * (overlay.css colours the two kinds) */
+	buf_printf(b, "<div id=\"%s\" role=\"alert\"><strong>",
+		   failed ? "plansite-errors" : "plansite-warnings");
 	const char *head = failed ? _("plansite: lần dựng vừa rồi có lỗi; đây là bản dựng tốt gần nhất.")
 				  : _("plansite: trang đã được dựng, với các cảnh báo sau.");
 	buf_put_html(b, head, strlen(head));
@@ -484,6 +510,23 @@ static enum MHD_Result serve_events(server_t *sv, struct MHD_Connection *c, int 
 	return reply(c, MHD_HTTP_OK, r, "text/event-stream; charset=utf-8");
 }
 
+/* The Host header names this server: 127.0.0.1:PORT or localhost:PORT
+ * (any case), nothing else. */
+static int host_ok(const server_t *sv, const char *host)
+{
+	if (!host)
+		return 0;
+	const char *colon = strrchr(host, ':');
+	if (!colon)
+		return 0;
+	size_t n = (size_t)(colon - host);
+	if (!(n == 9 && !strncmp(host, "127.0.0.1", 9)) && !(n == 9 && !strncasecmp(host, "localhost", 9)))
+		return 0;
+	char want[16];
+	snprintf(want, sizeof want, "%d", sv->port);
+	return !strcmp(colon + 1, want);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -493,6 +536,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)version;
 	(void)upload;
 	int head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
+	/* a page on another site that resolves its own name to 127.0.0.1 (DNS
+	 * rebinding) must not read the drafts: only our own names are answered */
+	if (!host_ok(sv, MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
+		return reply_text(c, MHD_HTTP_MISDIRECTED_REQUEST,
+				  "421 Misdirected Request: open http://127.0.0.1:PORT/ or http://localhost:PORT/\n");
 	/* refused at once, without reading a body (MHD then closes the connection) */
 	if (!head && strcmp(method, MHD_HTTP_METHOD_GET))
 		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "405 Method Not Allowed\n");
@@ -510,6 +558,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return serve_events(sv, c, head);
 	if (!strcmp(url, STATUS_PATH))
 		return serve_status(sv, c);
+	if (!strcmp(url, RELOAD_JS_PATH))
+		return reply_text_type(c, reload_js, "text/javascript; charset=utf-8");
+	if (!strcmp(url, OVERLAY_CSS_PATH))
+		return reply_text_type(c, overlay_css, "text/css; charset=utf-8");
 	if (!strncmp(url, "/__plansite/", 12))
 		return reply_text(c, MHD_HTTP_NOT_FOUND, "404 Not Found\n");
 	return serve_file(sv, c, url);
@@ -612,6 +664,27 @@ static int port_error(int port)
 	return e;
 }
 
+/* How many connections the server takes: all the descriptors the process
+ * may open (the soft limit raised to the hard one), less a margin for the
+ * builds, up to MAX_CONN. */
+static unsigned connection_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 256;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+		if (want > rl.rlim_cur) {
+			struct rlimit r2 = { want, rl.rlim_max };
+			if (setrlimit(RLIMIT_NOFILE, &r2) == 0)
+				rl.rlim_cur = want;
+		}
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > MAX_CONN + FD_MARGIN)
+		return MAX_CONN;
+	return rl.rlim_cur > FD_MARGIN + 16 ? (unsigned)(rl.rlim_cur - FD_MARGIN) : 16;
+}
+
 int serve_run(const build_opts_t *o, int port)
 {
 	int rc = 2;
@@ -695,12 +768,23 @@ int serve_run(const build_opts_t *o, int port)
 		goto out;
 
 	struct sockaddr_in addr = loopback(port);
-	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
+	sv.port = port;
+	unsigned limit = connection_limit();
+	/* poll, not select: no FD_SETSIZE ceiling; a thread per connection with
+	 * a small stack, so a thousand idle or half-sent requests (slowloris)
+	 * neither exhaust the connections nor block a real one; each client
+	 * address gets at most PER_IP of them, and a request that stalls is
+	 * dropped after TIMEOUT_S (the event stream speaks every KEEPALIVE_S) */
+	daemon = MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_THREAD_PER_CONNECTION,
 				  (uint16_t)port, NULL, NULL, on_request, &sv,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 				  MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
 				  MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1,
-				  MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
+				  MHD_OPTION_CONNECTION_LIMIT, limit,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, limit > PER_IP ? (unsigned)PER_IP : limit,
+				  MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK_BYTES,
+				  MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 				  MHD_OPTION_END);
 	if (!daemon) {
 		fprintf(stderr, "plansite: error: cannot start the server on 127.0.0.1:%d "

@@ -89,6 +89,13 @@ static char *utf8_sanitize(const char *s, size_t len, size_t *outlen)
 	return buf_detach(&b);
 }
 
+char *text_utf8_repair(const char *s)
+{
+	size_t n;
+	char *r = utf8_sanitize(s, strlen(s), &n);
+	return r ? r : xstrdup("");
+}
+
 /* utf8proc_map over s[0..len) into a malloc'd string. */
 static char *map(const char *s, size_t len, utf8proc_option_t opt,
 		 size_t *outlen)
@@ -539,6 +546,21 @@ char *text_slug(const char *s)
 		}
 	}
 	free(f);
+	/* a folder name must stay well under NAME_MAX (255 bytes): a long one
+	 * keeps its first words and gains a hash of the whole name, so two long
+	 * names sharing a beginning still get two slugs, the same every build */
+	if (b.len > TEXT_SLUG_MAX) {
+		size_t cut = TEXT_SLUG_MAX - 9;
+		while (cut > TEXT_SLUG_MAX / 2 && b.ptr[cut] != '-')
+			cut--;
+		if (b.ptr[cut] != '-')
+			cut = TEXT_SLUG_MAX - 9;
+		while (cut > 0 && b.ptr[cut - 1] == '-')
+			cut--;
+		b.len = cut;
+		b.ptr[cut] = 0;
+		buf_printf(&b, "-%08x", (unsigned)(hash_bytes(s, strlen(s)) & 0xffffffffu));
+	}
 	return buf_detach(&b);
 }
 

@@ -9,6 +9,9 @@
  * when the whole buffer is valid.  NUL bytes count as invalid. */
 long text_utf8_invalid(const char *s, size_t len);
 
+/* s with each ill-formed UTF-8 byte replaced by U+FFFD, visibly; malloc'd. */
+char *text_utf8_repair(const char *s);
+
 /* NFC-normalises s[0..len) (valid UTF-8).  Returns a malloc'd, NUL-terminated
  * string the caller frees; *outlen (if not NULL) receives its length. */
 char *text_nfc(const char *s, size_t len, size_t *outlen);
@@ -26,7 +29,11 @@ char *text_docnum_key(const char *s);
 
 /* A URL slug: folded to ASCII (đ -> d, diacritics dropped), lower-cased, each
  * run of other characters turned into one '-', no leading or trailing '-'.
- * "185/KH-SDT&TG" -> "185-kh-sdt-tg".  Empty input gives "".  malloc'd. */
+ * "185/KH-SDT&TG" -> "185-kh-sdt-tg".  Empty input gives "".  A slug longer
+ * than TEXT_SLUG_MAX bytes is cut at a word before it and ends in "-" and 8
+ * hex digits of a hash of the whole input (unique, reproducible, far below
+ * NAME_MAX).  malloc'd. */
+enum { TEXT_SLUG_MAX = 80 };
 char *text_slug(const char *s);
 
 /* Search folding, the one definition shared with the theme's JavaScript:

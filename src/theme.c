@@ -240,6 +240,13 @@ int theme_load(theme_t *t, const char *dir, const site_t *s, arena_t *a, diag_t 
 		free(e);
 		free(name);
 	}
+	char **cyc;
+	size_t ncyc = tmpl_set_cycles(t->tmpl, &cyc);
+	for (size_t i = 0; i < ncyc; i++) {
+		report_tmpl_error(a, d, cyc[i]);
+		free(cyc[i]);
+	}
+	free(cyc);
 	load_strings(t, dir, s->language, a, d);
 	/* the interface strings are the same on every page: written into the
 	 * templates once, not looked up on every row of every table */

@@ -73,6 +73,123 @@ bool tmpl_set_has(const tmpl_set_t *set, const char *name)
 	return set_find(set, name, tmpl_hash(name)) != NULL;
 }
 
+/* -------------------------------------------------------------- cycles */
+
+/* An unconditional inclusion: the tag and the template it names. */
+struct edge {
+	const struct node *tag;
+	const struct tmpl *to;
+};
+
+/* The partials and parents of a list that render whatever the data: not
+ * inside a section, but inside blocks and a parent's argument blocks. */
+static void edges_of(const tmpl_set_t *set, const struct node *kids, size_t n,
+		     struct edge **v, size_t *nv, size_t *cap)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct node *k = &kids[i];
+		if (k->kind == N_PARTIAL || k->kind == N_PARENT) {
+			const struct tmpl *to = set_find(set, k->str, k->hash);
+			if (to) {
+				if (*nv == *cap) {
+					*cap = *cap ? 2 * *cap : 8;
+					*v = xrealloc(*v, *cap * sizeof(**v));
+				}
+				(*v)[(*nv)++] = (struct edge){ k, to };
+			}
+		}
+		if (k->kind == N_PARENT || k->kind == N_BLOCK)
+			edges_of(set, k->kids, k->nkids, v, nv, cap);
+	}
+}
+
+static int tmpl_name_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct tmpl *const *)a)->name, (*(const struct tmpl *const *)b)->name);
+}
+
+struct cyc {
+	const tmpl_set_t *set;
+	const struct tmpl **all;
+	size_t n;
+	unsigned char *colour;          /* by index in all: 0 new, 1 on the path, 2 done */
+	const struct tmpl **path;
+	size_t depth;
+	char **errs;
+	size_t nerrs;
+};
+
+static size_t index_of(const struct cyc *c, const struct tmpl *t)
+{
+	size_t lo = 0, hi = c->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int r = strcmp(c->all[mid]->name, t->name);
+		if (!r)
+			return mid;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Depth first over unconditional inclusions (as deep as there are
+ * templates, which a site counts in dozens). */
+static void cycles_from(struct cyc *c, const struct tmpl *t)
+{
+	size_t ti = index_of(c, t);
+	c->colour[ti] = 1;
+	c->path[c->depth++] = t;
+	struct edge *v = NULL;
+	size_t nv = 0, cap = 0;
+	edges_of(c->set, t->kids, t->nkids, &v, &nv, &cap);
+	for (size_t i = 0; i < nv; i++) {
+		size_t ui = index_of(c, v[i].to);
+		if (c->colour[ui] == 0) {
+			cycles_from(c, v[i].to);
+		} else if (c->colour[ui] == 1) {
+			buf_t b = BUF_INIT;
+			size_t from = c->depth - 1;
+			while (c->path[from] != v[i].to)
+				from--;
+			buf_printf(&b, "%s:%d:%d: error: mẫu \"%s\" gọi lại chính nó không điều kiện (",
+				   t->file, v[i].tag->line, v[i].tag->col, v[i].to->name);
+			for (size_t j = from; j < c->depth; j++)
+				buf_printf(&b, "%s (%s) -> ", c->path[j]->name, c->path[j]->file);
+			buf_printf(&b, "%s): trang sẽ lặp vô hạn. Hãy bỏ {{%c%s}} ở đây, hoặc đặt nó "
+				   "trong một mục {{#...}} chỉ có khi còn dữ liệu",
+				   v[i].to->name, v[i].tag->kind == N_PARENT ? '<' : '>', v[i].to->name);
+			c->errs = xrealloc(c->errs, (c->nerrs + 1) * sizeof(*c->errs));
+			c->errs[c->nerrs++] = buf_detach(&b);
+		}
+	}
+	free(v);
+	c->depth--;
+	c->colour[ti] = 2;
+}
+
+size_t tmpl_set_cycles(const tmpl_set_t *set, char ***errs)
+{
+	struct cyc c = { .set = set };
+	c.all = xmalloc((set->count + 1) * sizeof(*c.all));
+	for (size_t i = 0; i < set->cap; i++)
+		if (set->slot[i])
+			c.all[c.n++] = set->slot[i];
+	qsort(c.all, c.n, sizeof(*c.all), tmpl_name_cmp);
+	c.colour = xcalloc(c.n + 1, 1);
+	c.path = xmalloc((c.n + 1) * sizeof(*c.path));
+	for (size_t i = 0; i < c.n; i++)
+		if (!c.colour[i])
+			cycles_from(&c, c.all[i]);
+	free(c.path);
+	free(c.colour);
+	free(c.all);
+	*errs = c.errs;
+	return c.nerrs;
+}
+
 static const char *missing_in(const tmpl_set_t *set, const struct node *kids, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -342,7 +459,7 @@ static void render_list(struct render *r, const struct node *kids, size_t n,
 	if (r->err)
 		return;
 	if (r->depth == TMPL_MAX_DEPTH) {
-		r->err = -2;
+		r->err = TMPL_TOO_DEEP;
 		return;
 	}
 	r->depth++;

@@ -26,6 +26,15 @@ int tmpl_set_add(tmpl_set_t *set, const char *name, const char *file,
 
 bool tmpl_set_has(const tmpl_set_t *set, const char *name);
 
+/* Finds templates that include themselves whatever the data: a partial
+ * ({{>x}}) or parent ({{<x}}) reached again through partials and parents
+ * outside any section ({{#..}} or {{^..}}), which would nest without end.
+ * (Inclusion inside a section is how trees recurse, and stops with the
+ * data.)  Returns how many cycles were found, each in (*errs)[i] as
+ * "file:line:col: error: text" at the tag that closes it, naming the whole
+ * cycle; *errs and its strings are malloc'd (the caller frees). */
+size_t tmpl_set_cycles(const tmpl_set_t *set, char ***errs);
+
 /* A partial or parent some template of the set names but the set lacks
  * (borrowed, NULL when there is none), and in *user the template that
  * names it; the first such template in name order. */
@@ -35,9 +44,10 @@ const char *tmpl_set_missing(const tmpl_set_t *set, const char **user);
  * Partials ({{>x}}) and parents ({{<x}}) are looked up in the same set; an
  * unknown partial renders as nothing, as the spec says.  {{x}} is
  * HTML-escaped, {{{x}}} and {{&x}} are not.  Returns 0, or -1 when name is
- * not in the set, or -2 when rendering nested deeper than TMPL_MAX_DEPTH
- * (a partial or block including itself without end); out then holds what
- * was rendered up to that point. */
+ * not in the set, or TMPL_TOO_DEEP when rendering nested deeper than
+ * TMPL_MAX_DEPTH (a partial or block including itself without end); out
+ * then holds what was rendered up to that point. */
+#define TMPL_TOO_DEEP (-2)
 int tmpl_render(const tmpl_set_t *set, const char *name, json_t *ctx, buf_t *out);
 
 /* Constant folding: every {{root.key}} in the set's templates becomes the

@@ -42,10 +42,12 @@ struct node {
 	struct node *kids;      /* section body, block default, a parent's argument blocks */
 	size_t nkids;
 	uint32_t hash;          /* partial, parent, block: of the name */
+	int line, col;          /* partial, parent: where the tag is in the source */
 };
 
 struct tmpl {
 	char *name;
+	char *file;             /* the source, for messages */
 	uint32_t hash;
 	arena_t *arena;         /* holds this struct, the nodes and their strings */
 	struct node *kids;

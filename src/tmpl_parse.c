@@ -579,6 +579,12 @@ static void build(struct parser *p, size_t from, size_t to, bool in_parent,
 			k->indent = arena_strndup(p->arena, p->src + t->indent, t->indent_len);
 			k->indent_len = t->indent_len;
 			k->intrinsic = t->intrinsic;
+			if (t->kind != T_BLOCK) {
+				size_t line, col;
+				line_col(p->src, t->start, &line, &col);
+				k->line = (int)line;
+				k->col = (int)col;
+			}
 			if (t->kind != T_PARTIAL)
 				build(p, i + 1, t->match, t->kind == T_PARENT, &k->kids, &k->nkids);
 			if (t->intrinsic && t->intr_len > 0)
@@ -607,6 +613,7 @@ struct tmpl *tmpl_compile(const char *name, const char *file, const char *src,
 	t = arena_alloc(p.arena, sizeof *t);
 	t->arena = p.arena;
 	t->name = arena_strdup(p.arena, name);
+	t->file = arena_strdup(p.arena, p.file);
 	t->hash = tmpl_hash(name);
 	build(&p, 0, p.ntoks, false, &t->kids, &t->nkids);
 out:

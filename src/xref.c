@@ -2,6 +2,7 @@
  * implements graph with cycle detection, and slugs. */
 #include "xref.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -335,13 +336,15 @@ static const char *closest_name(struct xref *x, const site_t *s, const char *key
 	return found && best <= strlen(fkey) / 3 + 1 ? found : NULL;
 }
 
-static unit_t *unregistered(arena_t *a, site_t *s, struct xref *x, const char *name, const char *key)
+static unit_t *unregistered(arena_t *a, site_t *s, struct xref *x, const char *name, const char *key,
+			    const loc_t *loc)
 {
 	unit_t *u = strmap_get(&x->unreg, key);
 	if (u)
 		return u;
 	u = arena_alloc(a, sizeof(*u));
 	u->name = name;
+	u->loc = *loc;          /* its first use: where messages about it point */
 	u->key = key;
 	u->registered = false;
 	strmap_put(&x->unreg, key, u);
@@ -409,11 +412,11 @@ static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t
 					 _("đơn vị \"%s\" không có trong units.yaml; bỏ dấu thì trùng với nhiều đơn vị: %s, nên chưa được tính cho đơn vị nào"),
 					 r->text, b.ptr);
 			buf_free(&b);
-			r->unit = unregistered(a, s, x, r->text, key);
+			r->unit = unregistered(a, s, x, r->text, key, &r->loc);
 			return;
 		}
 	}
-	r->unit = unregistered(a, s, x, r->text, key);
+	r->unit = unregistered(a, s, x, r->text, key, &r->loc);
 	if (!x->units_by_id.n)
 		return;   /* no registry: nothing to warn about */
 	/* the suggestion is computed once per distinct name */
@@ -708,45 +711,85 @@ static void link(struct xref *x, doc_t *from, doc_t *to, arena_t *a, size_t *cap
 	ARENA_PUSH(x->a, to->down, to->ndown, to->capdown, from);
 }
 
+struct frame {
+	doc_t *dc;
+	size_t i;     /* next edge to follow */
+};
+
 static const char *doc_where(const doc_t *dc)
 {
 	return dc->plan ? dc->plan->path : dc->loc.path;
 }
 
-/* Depth-first search with colours; a grey node reached again closes a cycle. */
-static void dfs(diag_t *d, doc_t *dc, strmap_t *colour, doc_t **stack, size_t depth,
-		arena_t *a)
+static void cycle_error(diag_t *d, doc_t *dc, doc_t *up, struct frame *st, size_t depth)
 {
-	strmap_put(colour, dc->key, (void *)1);
-	stack[depth] = dc;
-	for (size_t i = 0; i < dc->nup; i++) {
-		doc_t *up = dc->up[i];
-		void *c = strmap_get(colour, up->key);
-		if (c == (void *)1) {
-			buf_t b = BUF_INIT;
-			size_t start = depth;
-			while (stack[start] != up)
-				start--;
-			for (size_t j = start; j <= depth; j++)
-				buf_printf(&b, "%s (%s) -> ", stack[j]->number, doc_where(stack[j]));
-			buf_printf(&b, "%s", up->number);
-			loc_t loc = dc->plan ? dc->plan->loc : dc->loc;
-			diag_error_fix(d, &loc, "E065", _("bỏ một liên kết \"implements\" để không vòng lại"),
-				       _("vòng \"implements\": %s"), b.ptr);
-			buf_free(&b);
-			/* break the edge so later stages see a DAG */
-			dc->up[i] = dc->up[--dc->nup];
-			for (size_t j = 0; j < up->ndown; j++)
-				if (up->down[j] == dc) {
-					up->down[j] = up->down[--up->ndown];
-					break;
+	buf_t b = BUF_INIT;
+	size_t start = depth;
+	while (st[start].dc != up)
+		start--;
+	for (size_t j = start; j <= depth; j++)
+		buf_printf(&b, "%s (%s) -> ", st[j].dc->number, doc_where(st[j].dc));
+	buf_printf(&b, "%s", up->number);
+	loc_t loc = dc->plan ? dc->plan->loc : dc->loc;
+	diag_error_fix(d, &loc, "E065", _("bỏ một liên kết \"implements\" để không vòng lại"),
+		       _("vòng \"implements\": %s"), b.ptr);
+	buf_free(&b);
+}
+
+/* Depth-first search upwards with colours (in dc->visit: 0 white, 1 grey,
+ * 2 black), on an explicit stack so a chain of any length is walked without
+ * recursion.  A grey node reached again closes a cycle, whose edge is broken
+ * so later stages see a DAG.  Nodes are numbered (dc->topo) as they finish:
+ * everything a document implements finishes before it, so the numbering puts
+ * roots first; heights (longest path up) follow in the same pass. */
+static void order_graph(diag_t *d, site_t *s)
+{
+	struct frame *st = xmalloc((s->ndocs + 1) * sizeof(*st));
+	size_t next = 0;
+	for (size_t i = 0; i < s->ndocs; i++)
+		s->docs[i]->visit = 0;
+	for (size_t r = 0; r < s->ndocs; r++) {
+		if (s->docs[r]->visit)
+			continue;
+		size_t depth = 0;
+		st[0] = (struct frame){ s->docs[r], 0 };
+		s->docs[r]->visit = 1;
+		for (;;) {
+			struct frame *f = &st[depth];
+			doc_t *dc = f->dc;
+			if (f->i < dc->nup) {
+				doc_t *up = dc->up[f->i];
+				if (up->visit == 1) {
+					cycle_error(d, dc, up, st, depth);
+					dc->up[f->i] = dc->up[--dc->nup];
+					for (size_t j = 0; j < up->ndown; j++)
+						if (up->down[j] == dc) {
+							up->down[j] = up->down[--up->ndown];
+							break;
+						}
+				} else if (up->visit == 0) {
+					f->i++;
+					up->visit = 1;
+					st[++depth] = (struct frame){ up, 0 };
+				} else {
+					f->i++;
 				}
-			i--;
-		} else if (!c) {
-			dfs(d, up, colour, stack, depth + 1, a);
+				continue;
+			}
+			dc->visit = 2;
+			dc->topo = next++;
+			dc->height = 0;
+			for (size_t j = 0; j < dc->nup; j++)
+				if (dc->up[j]->height + 1 > dc->height)
+					dc->height = dc->up[j]->height + 1;
+			if (!depth)
+				break;
+			depth--;
 		}
 	}
-	strmap_put(colour, dc->key, (void *)2);
+	for (size_t i = 0; i < s->ndocs; i++)
+		s->docs[i]->visit = 0;
+	free(st);
 }
 
 /* The sort key of a unit pointer: its name (Vietnamese order). */
@@ -768,8 +811,16 @@ static const char *unique_slug(arena_t *a, diag_t *d, strmap_t *ns, const char *
 	const char *base = *want ? want : "x";
 	const char *slug = arena_strdup(a, base);
 	const char *first = strmap_get(ns, slug);
-	for (int n = 2; strmap_get(ns, slug); n++)
-		slug = arena_printf(a, "%s-%d", base, n);
+	/* the next number to try for this base is kept under "#base" (no slug
+	 * has a '#'), so a thousand names with one slug cost a thousand tries,
+	 * not half a million */
+	const char *nk = first ? arena_printf(a, "#%s", base) : NULL;
+	intptr_t n = nk ? (intptr_t)strmap_get(ns, nk) : 0;
+	if (first) {
+		for (n = n ? n : 2; strmap_get(ns, slug = arena_printf(a, "%s-%d", base, (int)n)); n++)
+			;
+		strmap_put(ns, nk, (void *)(n + 1));
+	}
 	if (first)
 		diag_warning_fix(d, loc, "W034", _("đổi tên hoặc id để mỗi trang có địa chỉ riêng"),
 				 _("%s trùng địa chỉ \"%s\" với %s; dùng \"%s\""), what, base, first,
@@ -893,13 +944,7 @@ void xref_resolve(arena_t *a, diag_t *d, site_t *s, const snap_t *snap)
 					       _("trong source (văn bản giao nhiệm vụ)") };
 			docnum_scan(t->source, strlen(t->source), body_number, &b);
 		}
-	strmap_t colour = STRMAP_INIT;
-	doc_t **stack = xmalloc((s->ndocs + 1) * sizeof(*stack));
-	for (size_t i = 0; i < s->ndocs; i++)
-		if (!strmap_get(&colour, s->docs[i]->key))
-			dfs(d, s->docs[i], &colour, stack, 0, a);
-	free(stack);
-	strmap_free(&colour);
+	order_graph(d, s);
 
 	/* display order and slugs */
 	coll_sort(s->units, s->nunits, sizeof(unit_t *), unit_name);

@@ -191,7 +191,7 @@ async function main() {
     for (const [name, url] of [['home', '/'], ['plan', PLAN], ['deadlines', '/thoi-han/']]) {
       const page = await phone.newPage();
       await page.goto(BASE + url);
-      await page.addScriptTag({ content: axeSource });
+      await page.evaluate(axeSource);   // evaluated: the CSP refuses an inline script
       const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
       const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       ok(bad.length === 0, `${name}: no serious or critical accessibility violation on a phone` +

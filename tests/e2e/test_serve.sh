@@ -111,7 +111,9 @@ ctype() { curl -s --max-time 10 -o /dev/null -w '%{content_type}' "$@"; }
 check "/ is 200" [ "$(code "$B/")" = 200 ]
 check "/ is text/html; charset=utf-8" [ "$(ctype "$B/")" = "text/html; charset=utf-8" ]
 get "$B/" >"$T/index.html"
-check "served HTML carries the reload script" grep -q '/__plansite/events' "$T/index.html"
+check "served HTML carries the reload script" grep -q '/__plansite/reload.js' "$T/index.html"
+check "... a file (pages forbid inline script) that listens to the events" \
+	bash -c "curl -s '$B/__plansite/reload.js' | grep -q '/__plansite/events'"
 "$PLANSITE" build --repo "$R" --out "$T/public" 2>"$T/build.log" || die "plansite build"
 check "built HTML has no reload script" bash -c "! grep -rq '__plansite' '$T/public'"
 check "plansite build wrote the site" [ -f "$T/public/index.html" ]
@@ -198,6 +200,12 @@ get "$B$PLANURL" >"$T/warned.html"
 check "... with the warning overlay" grep -q 'id="plansite-warnings"' "$T/warned.html"
 check "... naming the warning's place and code" grep -Eq "$PLANFILE:[0-9]+:[0-9]+: warning: \[W012\] thời hạn" "$T/warned.html"
 check "... and no error overlay" bash -c "! grep -q 'id=\"plansite-errors\"' '$T/warned.html'"
+check "... the overlays carry no inline style (the page's CSP forbids it)" \
+	bash -c "! grep -q '<div id=\"plansite-[a-z]*\"[^>]* style=' '$T/warned.html' '$T/broken.html'"
+check "... and take their colours from /__plansite/overlay.css, linked from the page" \
+	bash -c "grep -q 'href=\"/__plansite/overlay.css\"' '$T/warned.html' &&
+		curl -s '$B/__plansite/overlay.css' | grep -q '^#plansite-warnings{background' &&
+		curl -s '$B/__plansite/overlay.css' | grep -q '^#plansite-errors{background'"
 plan "Kế hoạch đã sửa xong" >"$R/$PLANFILE"
 check "fixing the warning takes the warning away" wait_for 20 bash -c "! curl -s '$B$PLANURL' | grep -q 'W012'"
 

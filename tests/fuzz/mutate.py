@@ -4,7 +4,8 @@
 UTF-8 spliced in), are built with the sanitizer binary from a work tree.
 Any exit status but 0 or 1, or any sanitizer report, is kept as a crash.
 
-  tests/fuzz/mutate.py [SEED] [ITERATIONS]     (make fuzz)
+  tests/fuzz/mutate.py [SEED] [ITERATIONS]     (make fuzz: 2,000 by default,
+                                               about 0.12 s each: 4 minutes)
 """
 import os, random, shutil, subprocess, sys, tempfile
 
@@ -34,7 +35,7 @@ def mutate(rnd, src):
 
 def main():
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
     rnd = random.Random(seed)
     plans = os.path.join(ROOT, "content", "plans")
     seeds = [open(os.path.join(plans, f), "rb").read() for f in sorted(os.listdir(plans))]
@@ -60,6 +61,8 @@ def main():
                 f.write(data)
             print("crash (exit %d), input kept in %s:\n%s" % (r.returncode, keep,
                   r.stderr[-1500:].decode("utf-8", "replace")))
+        if (i + 1) % 200 == 0:
+            print("fuzz: %d/%d inputs, %d crashes" % (i + 1, n, crashes), flush=True)
     shutil.rmtree(tmp)
     print("fuzz: %d inputs, %d crashes" % (n, crashes))
     sys.exit(1 if crashes else 0)

@@ -282,6 +282,49 @@ static void test_slug(void **state)
 	}
 }
 
+/* Long names: cut well under NAME_MAX with a hash of the whole name, so two
+ * names that share their first 80 characters still get two slugs. */
+static void test_slug_long(void **state)
+{
+	(void)state;
+	char a[450], b[450];
+	memset(a, '7', 400);
+	strcpy(a + 400, "/KH-UBND");
+	memcpy(b, a, sizeof a);
+	b[399] = '8';
+	char *sa = text_slug(a), *sb = text_slug(b), *sa2 = text_slug(a);
+	assert_true(strlen(sa) <= TEXT_SLUG_MAX);
+	assert_true(strlen(sb) <= TEXT_SLUG_MAX);
+	assert_string_not_equal(sa, sb);
+	assert_string_equal(sa, sa2);
+	assert_int_equal(strncmp(sa, "7777777777", 10), 0);
+	assert_int_not_equal(sa[strlen(sa) - 9], 0);
+	assert_int_equal(sa[strlen(sa) - 9], '-');
+	free(sa2);
+	/* words: the cut falls between two of them */
+	buf_t w = BUF_INIT;
+	for (int i = 0; i < 60; i++)
+		buf_puts(&w, "Phòng Văn hóa ");
+	char *sw = text_slug(w.ptr);
+	assert_true(strlen(sw) <= TEXT_SLUG_MAX);
+	assert_int_equal(strncmp(sw, "phong-van-hoa-phong", 19), 0);
+	assert_null(strstr(sw, "--"));
+	/* the part before the hash ends on a whole word */
+	size_t n = strlen(sw) - 9;
+	assert_true(sw[n - 1] == 'g' || sw[n - 1] == 'n' || sw[n - 1] == 'a');
+	buf_free(&w);
+	free(sw);
+	free(sa);
+	free(sb);
+	/* at the limit, nothing changes */
+	char c[TEXT_SLUG_MAX + 1];
+	memset(c, 'x', TEXT_SLUG_MAX);
+	c[TEXT_SLUG_MAX] = 0;
+	char *sc = text_slug(c);
+	assert_string_equal(sc, c);
+	free(sc);
+}
+
 /* The vectors live in a file shared with fold.js's test, so the two sides
  * are held to the same table. */
 static char *read_vectors(void)
@@ -464,6 +507,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_invalid),
 		cmocka_unit_test(test_nfc),
+		cmocka_unit_test(test_slug_long),
 		cmocka_unit_test(test_name_key_same),
 		cmocka_unit_test(test_name_key_differ),
 		cmocka_unit_test(test_name_key_exact),

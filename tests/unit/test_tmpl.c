@@ -311,6 +311,43 @@ static void test_fold(void **state)
 	tmpl_set_free(folded);
 }
 
+/* Inclusion cycles that no data can stop are found before rendering, at
+ * the tag that closes them; recursion inside a section is left alone. */
+static void test_cycles(void **state)
+{
+	(void)state;
+	tmpl_set_t *set = tmpl_set_new();
+	char **errs;
+
+	add_ok(set, "tree", "<li>{{name}}<ul>{{#children}}{{>tree}}{{/children}}</ul></li>");
+	add_ok(set, "page", "{{<base}}{{$main}}{{>tree}}{{/main}}{{/base}}");
+	add_ok(set, "base", "<main>{{$main}}{{/main}}</main>");
+	assert_int_equal(tmpl_set_cycles(set, &errs), 0);
+	free(errs);
+
+	add_ok(set, "self", "a\n  {{>self}}");
+	size_t n = tmpl_set_cycles(set, &errs);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(errs[0], "self:2:3: error: "));
+	assert_non_null(strstr(errs[0], "self (self) -> self"));
+	free(errs[0]);
+	free(errs);
+
+	/* through another template, and through a parent's argument block */
+	tmpl_set_t *two = tmpl_set_new();
+	add_ok(two, "a", "{{^x}}{{>a}}{{/x}}{{>b}}");
+	add_ok(two, "b", "{{<base}}{{$main}}{{>a}}{{/main}}{{/base}}");
+	add_ok(two, "base", "{{$main}}{{/main}}");
+	n = tmpl_set_cycles(two, &errs);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(errs[0], "b:1:19: error: "));
+	assert_non_null(strstr(errs[0], "a (a) -> b (b) -> a"));
+	free(errs[0]);
+	free(errs);
+	tmpl_set_free(two);
+	tmpl_set_free(set);
+}
+
 static void test_depth_guard(void **state)
 {
 	(void)state;
@@ -446,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_indentation),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_depth_guard),
+		cmocka_unit_test(test_cycles),
 		cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

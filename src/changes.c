@@ -9,6 +9,7 @@
 
 #include "changes_int.h"
 #include "ctx.h"
+#include "pager.h"
 #include "text.h"
 
 #define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
@@ -355,30 +356,12 @@ void changes_doc_add(json_t *o, const site_t *s, const doc_t *dc)
 size_t changes_page_count(const site_t *s)
 {
 	const history_t *h = hist(s);
-	size_t n = h ? h->nentries : 0;
-	return n ? (n + CHANGES_PER_PAGE - 1) / CHANGES_PER_PAGE : 1;
+	return pager_count(h ? h->nentries : 0, CHANGES_PER_PAGE);
 }
 
 char *changes_page_rel(size_t i)
 {
-	buf_t b = BUF_INIT;
-	if (i)
-		buf_printf(&b, "thay-doi/trang/%zu/index.html", i + 1);
-	else
-		buf_puts(&b, "thay-doi/index.html");
-	return buf_detach(&b);
-}
-
-static json_t *page_url(const site_t *s, size_t i)
-{
-	buf_t b = BUF_INIT;
-	if (i)
-		buf_printf(&b, "%sthay-doi/trang/%zu/", s->base_path, i + 1);
-	else
-		buf_printf(&b, "%sthay-doi/", s->base_path);
-	json_t *j = json_string(b.ptr);
-	buf_free(&b);
-	return j;
+	return pager_rel("thay-doi/", i);
 }
 
 json_t *changes_page(const site_t *s, size_t i)
@@ -390,31 +373,13 @@ json_t *changes_page(const site_t *s, size_t i)
 	for (size_t k = i * CHANGES_PER_PAGE; k < n && k < (i + 1) * CHANGES_PER_PAGE; k++)
 		json_array_append_new(a, changes_entry(s, h->entries[k]));
 	SET(ctx, "changes", a);
-	size_t pages = changes_page_count(s);
-	if (pages > 1) {
-		json_t *pg = json_object();
-		SET(pg, "page_number", json_integer((json_int_t)i + 1));
-		SET(pg, "page_count", json_integer((json_int_t)pages));
-		if (i)
-			SET(pg, "prev_url", page_url(s, i - 1));
-		if (i + 1 < pages)
-			SET(pg, "next_url", page_url(s, i + 1));
-		json_t *items = json_array();
-		for (size_t k = 0; k < pages; k++) {
-			/* the first, the last, and a few around the current one */
-			if (k && k + 1 < pages && (k + 3 < i || k > i + 3))
-				continue;
-			json_t *it = json_object();
-			SET(it, "number", json_integer((json_int_t)k + 1));
-			SET(it, "url", page_url(s, k));
-			SET(it, "current", json_boolean(k == i));
-			json_array_append_new(items, it);
-		}
-		SET(pg, "items", items);
+	json_t *pg = pager_ctx(s->base_path, "thay-doi/", i, changes_page_count(s));
+	if (pg)
 		SET(ctx, "pager", pg);
-	}
 	json_t *page = json_object();
-	SET(page, "url", page_url(s, i));
+	char *url = pager_url(s->base_path, "thay-doi/", i);
+	SET(page, "url", json_string(url));
+	free(url);
 	SET(page, "number", json_integer((json_int_t)i + 1));
 	SET(ctx, "page", page);
 	return ctx;

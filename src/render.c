@@ -20,6 +20,7 @@
 #include "data.h"
 #include "jalloc.h"
 #include "markdown.h"
+#include "pager.h"
 #include "progress.h"
 #include "search.h"
 
@@ -327,7 +328,6 @@ static task_t **all_tasks(const site_t *s, size_t *n)
 	return v;
 }
 
-static json_t *pager(const site_t *s, const char *dir, size_t page, size_t pages);
 
 /* Status chips over a list: one per status the list has, then "all".  Each
  * links to an anchor (id) that the style sheet turns into a filter with
@@ -651,7 +651,7 @@ static void job_units(struct run *r, json_t *base)
 
 /* A unit's pages: its figures, the plans it issued and its sub-units on the
  * first; then its overdue tasks (most late first) and its tasks by plan,
- * UNIT_ROWS_PER_PAGE rows a page, with the deadlines pages' pager. */
+ * UNIT_ROWS_PER_PAGE rows a page, with the pager of every list (pager.h). */
 static void job_unit(struct run *r, json_t *base, const unit_t *u)
 {
 	const site_t *s = r->s;
@@ -678,7 +678,7 @@ static void job_unit(struct run *r, json_t *base, const unit_t *u)
 	for (size_t i = 0; i < ut.n; i++)
 		rows[nrows++] = (struct urow){ all[i], false, IS_SUPPORT(all[i]) };
 #undef IS_SUPPORT
-	size_t pages = nrows ? (nrows + UNIT_ROWS_PER_PAGE - 1) / UNIT_ROWS_PER_PAGE : 1;
+	size_t pages = pager_count(nrows, UNIT_ROWS_PER_PAGE);
 	const char *dir = u->url + strlen(s->base_path);
 	for (size_t pg = 0; pg < pages; pg++) {
 		if (pg)
@@ -713,8 +713,9 @@ static void job_unit(struct run *r, json_t *base, const unit_t *u)
 		SET(unit, "plans", plans);
 		SET(unit, "filter", status_filter(r, &u->roll_all, false));
 		SET(ctx, "unit", unit);
-		if (pages > 1)
-			SET(ctx, "pager", pager(s, dir, pg, pages));
+		json_t *pj_pager = pager_ctx(s->base_path, dir, pg, pages);
+		if (pj_pager)
+			SET(ctx, "pager", pj_pager);
 		json_t *pj = json_object();
 		buf_t d = BUF_INIT;
 		buf_printf(&d, "%s: %s %d, %s %d, %s %d, %s %d", u->name, t_str(r, "unit_led", "Chủ trì"),
@@ -729,16 +730,14 @@ static void job_unit(struct run *r, json_t *base, const unit_t *u)
 		SET(pj, "description", json_string(d.ptr));
 		buf_free(&d);
 		SET(ctx, "page", pj);
-		buf_t rel = BUF_INIT, title = BUF_INIT;
-		if (pg) {
-			buf_printf(&rel, "%strang/%zu/index.html", dir, pg + 1);
+		char *rel = pager_rel(dir, pg);
+		buf_t title = BUF_INIT;
+		if (pg)
 			buf_printf(&title, "%s – %s %zu", u->name, t_str(r, "page", "Trang"), pg + 1);
-		} else {
-			buf_printf(&rel, "%sindex.html", dir);
+		else
 			buf_puts(&title, u->name);
-		}
-		emit(r, base, "unit", ctx, rel.ptr, title.ptr, "unit", "don-vi/");
-		buf_free(&rel);
+		emit(r, base, "unit", ctx, rel, title.ptr, "unit", "don-vi/");
+		free(rel);
 		buf_free(&title);
 	}
 	free(rows);
@@ -769,7 +768,7 @@ static void job_status_view(struct run *r, json_t *base, size_t k)
 					      : t_str(r, "all_tasks", "Tất cả nhiệm vụ");
 	char *url = view_url(s, k);
 	const char *dir = url + strlen(s->base_path);
-	size_t pages = nv ? (nv + DEADLINES_PER_PAGE - 1) / DEADLINES_PER_PAGE : 1;
+	size_t pages = pager_count(nv, DEADLINES_PER_PAGE);
 	for (size_t pg = 0; pg < pages; pg++) {
 		if (pg)
 			jalloc_end(), jalloc_begin();
@@ -785,18 +784,16 @@ static void job_status_view(struct run *r, json_t *base, size_t k)
 		SET(ctx, "is_overdue", json_boolean(k == 0));
 		json_t *f = views_nav(r, &tot, k);
 		SET(ctx, "views", f);
-		if (pages > 1)
-			SET(ctx, "pager", pager(s, dir, pg, pages));
-		buf_t rel = BUF_INIT, title = BUF_INIT;
-		if (pg)
-			buf_printf(&rel, "%strang/%zu/index.html", dir, pg + 1);
-		else
-			buf_printf(&rel, "%sindex.html", dir);
+		json_t *pj_pager = pager_ctx(s->base_path, dir, pg, pages);
+		if (pj_pager)
+			SET(ctx, "pager", pj_pager);
+		char *rel = pager_rel(dir, pg);
+		buf_t title = BUF_INIT;
 		buf_printf(&title, "%s: %s", t_str(r, "tasks", "Nhiệm vụ"), label);
 		if (pg)
 			buf_printf(&title, " – %s %zu", t_str(r, "page", "Trang"), pg + 1);
-		emit(r, base, "status_tasks", ctx, rel.ptr, title.ptr, "status", "thoi-han/");
-		buf_free(&rel);
+		emit(r, base, "status_tasks", ctx, rel, title.ptr, "status", "thoi-han/");
+		free(rel);
 		buf_free(&title);
 	}
 	free(url);
@@ -835,33 +832,6 @@ static void job_doc(struct run *r, json_t *base, const doc_t *dc)
 }
 
 
-static json_t *pager(const site_t *s, const char *dir, size_t page, size_t pages)
-{
-	json_t *o = json_object();
-	SET(o, "page_number", json_integer((json_int_t)page + 1));
-	SET(o, "page_count", json_integer((json_int_t)pages));
-	json_t *items = json_array();
-	for (size_t i = 0; i < pages; i++) {
-		json_t *it = json_object();
-		buf_t b = BUF_INIT;
-		if (i)
-			buf_printf(&b, "%s%strang/%zu/", s->base_path, dir, i + 1);
-		else
-			buf_printf(&b, "%s%s", s->base_path, dir);
-		SET(it, "number", json_integer((json_int_t)i + 1));
-		SET(it, "url", json_string(b.ptr));
-		SET(it, "current", json_boolean(i == page));
-		if (i + 1 == page)
-			SET(o, "prev_url", json_string(b.ptr));
-		if (i == page + 1)
-			SET(o, "next_url", json_string(b.ptr));
-		buf_free(&b);
-		json_array_append_new(items, it);
-	}
-	SET(o, "items", items);
-	return o;
-}
-
 /* The rows of all deadlines pages, in order (see dl_row_t). */
 static void deadline_rows(struct run *r)
 {
@@ -897,7 +867,7 @@ static void deadline_rows(struct run *r)
 	r->dl_nrows = nrows;
 	/* a portal of a thousand plans has tens of thousands of open tasks:
 	 * pages of DEADLINES_PER_PAGE rows keep each page readable */
-	r->dl_pages = nrows ? (nrows + DEADLINES_PER_PAGE - 1) / DEADLINES_PER_PAGE : 1;
+	r->dl_pages = pager_count(nrows, DEADLINES_PER_PAGE);
 }
 
 /* Deadlines page pg (0-based). */
@@ -954,18 +924,16 @@ static void job_deadlines(struct run *r, json_t *base, size_t pg)
 	SET(ctx, "overdue", overdue);
 	SET(ctx, "months", months);
 	SET(ctx, "ongoing", ongoing);
-	if (pages > 1)
-		SET(ctx, "pager", pager(s, "thoi-han/", pg, pages));
-	buf_t rel = BUF_INIT, title = BUF_INIT;
+	json_t *pj = pager_ctx(s->base_path, "thoi-han/", pg, pages);
+	if (pj)
+		SET(ctx, "pager", pj);
+	char *rel = pager_rel("thoi-han/", pg);
+	buf_t title = BUF_INIT;
 	buf_puts(&title, t_str(r, "deadlines_title", "Thời hạn"));
-	if (pg) {
-		buf_printf(&rel, "thoi-han/trang/%zu/index.html", pg + 1);
+	if (pg)
 		buf_printf(&title, " – %s %zu", t_str(r, "page", "Trang"), pg + 1);
-	} else {
-		buf_puts(&rel, "thoi-han/index.html");
-	}
-	emit(r, base, "deadlines", ctx, rel.ptr, title.ptr, "deadlines", "thoi-han/");
-	buf_free(&rel);
+	emit(r, base, "deadlines", ctx, rel, title.ptr, "deadlines", "thoi-han/");
+	free(rel);
 	buf_free(&title);
 }
 

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# test_pager.sh: every paginated list (deadlines, status lists, a unit's
+# pages, the changes) has the one windowed pager: each page links to a few
+# pages of its list, never to all of them, and every page is reachable by
+# following those links.
+. "$(dirname "$0")/lib.sh"
+
+R=$T/repo
+O=$T/out
+newrepo "$R"
+cat >"$R/content/units.yaml" <<'YAML'
+- { id: so-p, name: Sở P, kind: agency }
+YAML
+# 5 plans of 970 open tasks: 4,850 rows, 13 deadlines pages of 400; one in
+# ten overdue (2 pages of qua-han)
+python3 - "$R/content/plans" <<'PY'
+import sys
+for p in range(5):
+    with open(f"{sys.argv[1]}/lon-{p}.md", "w", encoding="utf-8") as f:
+        f.write(f"---\nid: lon-{p}\ntitle: \"Kế hoạch lớn {p}\"\nissuer: Sở P\ndate: 2025-01-0{p + 1}\ntasks:\n")
+        for i in range(970):
+            year = 2025 if i % 10 == 0 else 2026
+            f.write(f"  - {{ id: \"{i + 1}\", title: \"Việc {p}-{i + 1}\", lead: Sở P, output: x, "
+                    f"due: \"Ngày {i % 28 + 1:02d}/{i % 12 + 1:02d}/{year}\" }}\n")
+        f.write("---\n")
+PY
+# small plans that change together: 9 plans x 41 commits = 369+ change
+# entries, 8 /thay-doi/ pages of 50
+small() { # N PROGRESS
+	cat >"$R/content/plans/nho-$1.md" <<MD
+---
+id: nho-$1
+title: "Kế hoạch nhỏ $1"
+issuer: Sở P
+date: 2025-02-01
+tasks:
+  - { id: "1", title: "Việc nhỏ $1", lead: Sở P, output: x, due: "Năm 2026", status: in_progress, progress: $2 }
+---
+MD
+}
+for n in 1 2 3 4 5 6 7 8 9; do small $n 1; done
+commit "$R" "2025-03-01T10:00:00+07:00" "Thêm kế hoạch"
+for c in $(seq 2 41); do
+	for n in 1 2 3 4 5 6 7 8 9; do small $n "$c"; done
+	commit "$R" "2025-03-$(printf %02d $(( (c - 1) % 28 + 1 )))T1$(( c % 10 )):00:00+07:00" "Cập nhật tiến độ $c"
+done
+(cd "$R" && GIT_COMMITTER_DATE="2025-12-15T17:00:00+07:00" GIT_AUTHOR_DATE="2025-12-15T17:00:00+07:00" \
+	git commit -q --allow-empty -m "Chốt")
+
+check "the site builds" build_ok "$R" "$O"
+
+# LIST_DIR MIN_PAGES: the pages of the list at /LIST_DIR, their pagers
+# checked one by one, and a walk over their links from the first page
+pager_ok() {
+	python3 - "$O" "$1" "$2" <<'PY'
+import os, re, sys
+out, d, least = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def url(i): return f"/{d}" if i == 1 else f"/{d}trang/{i}/"
+def path(i): return os.path.join(out, url(i).lstrip("/"), "index.html")
+n = 1
+while os.path.exists(path(n + 1)):
+    n += 1
+assert n >= least, f"{d}: {n} pages, want {least} or more"
+links = {}
+for i in range(1, n + 1):
+    h = open(path(i), encoding="utf-8").read()
+    navs = re.findall(r'<nav class="pager" aria-label="[^"]+">.*?</nav>', h, re.S)
+    assert navs, f"{url(i)}: no pager"
+    to = set()
+    for nav in navs:
+        cur = re.findall(r'<span aria-current="page">(\d+)</span>', nav)
+        assert cur == [str(i)], f"{url(i)}: current {cur}"
+        hrefs = re.findall(r'href="([^"]+)"', nav)
+        for u in hrefs:
+            m = re.fullmatch(rf"/{re.escape(d)}(?:trang/(\d+)/)?", u)
+            assert m, f"{url(i)}: pager links outside its list: {u}"
+            k = int(m.group(1) or 1)
+            assert 1 <= k <= n and not (m.group(1) and k == 1), f"{url(i)}: {u}"
+            to.add(k)
+        if i > 1:
+            assert f'href="{url(i - 1)}" rel="prev"' in nav, f"{url(i)}: no previous"
+        if i < n:
+            assert f'href="{url(i + 1)}" rel="next"' in nav, f"{url(i)}: no next"
+        if 5 < i < n - 4:
+            assert nav.count("…") == 2, f"{url(i)}: no ellipses around the window"
+    assert len(to) <= 9, f"{url(i)} links to {len(to)} pages: {sorted(to)}"
+    assert {1, n} <= to | {i}, f"{url(i)}: not the first and last: {sorted(to)}"
+    links[i] = to
+seen, todo = {1}, [1]
+while todo:
+    for k in links[todo.pop()]:
+        if k not in seen:
+            seen.add(k)
+            todo.append(k)
+assert seen == set(range(1, n + 1)), f"{d}: unreachable {sorted(set(range(1, n + 1)) - seen)}"
+print(f"{d}: {n} pages, at most {max(len(v) for v in links.values())} links each")
+PY
+}
+check "/thoi-han/: 12 pages or more, each linking to at most 9, all reachable" pager_ok thoi-han/ 12
+check "/thoi-han/tat-ca/ has the same pager" pager_ok thoi-han/tat-ca/ 12
+check "/thoi-han/chua-thuc-hien/ has the same pager" pager_ok thoi-han/chua-thuc-hien/ 12
+check "/thoi-han/qua-han/ has the same pager" pager_ok thoi-han/qua-han/ 2
+check "a unit's pages have the same pager" pager_ok don-vi/so-p/ 12
+check "/thay-doi/ has the same pager" pager_ok thay-doi/ 8
+check "a middle deadlines page shows the first, the window and the last" python3 - "$O/thoi-han/trang/7/index.html" <<'PY'
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+nav = re.search(r'<nav class="pager".*?</nav>', h, re.S).group(0)
+items = re.findall(r'<li>(?:<a href="[^"]*"(?: rel="(?:prev|next)")?>|<span[^>]*>)([^<]+)<', nav)
+assert items[1:-1] == ["1", "…", "5", "6", "7", "8", "9", "…", "13"], items
+PY
+finish

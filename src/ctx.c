@@ -534,6 +534,41 @@ json_t *ctx_doc_tree(const doc_t *dc, int depth)
 	return o;
 }
 
+/* Every plan implementing a document, directly or through other documents,
+ * each once, in the site's plan order: the plans its figures are rolled up
+ * from. */
+static json_t *doc_plans(const site_t *s, const doc_t *dc)
+{
+	strmap_t seen = STRMAP_INIT;
+	size_t n = 0, cap = 16;
+	const doc_t **stack = xmalloc(cap * sizeof *stack);
+	strmap_put(&seen, dc->key, (void *)dc);
+	stack[n++] = dc;
+	while (n) {
+		const doc_t *d = stack[--n];
+		for (size_t i = 0; i < d->ndown; i++) {
+			const doc_t *c = d->down[i];
+			if (strmap_get(&seen, c->key))
+				continue;
+			strmap_put(&seen, c->key, (void *)c);
+			if (n == cap) {
+				cap *= 2;
+				stack = xrealloc(stack, cap * sizeof *stack);
+			}
+			stack[n++] = c;
+		}
+	}
+	free(stack);
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->nplans; i++) {
+		const doc_t *pd = s->plans[i]->doc;
+		if (pd && pd != dc && strmap_get(&seen, pd->key) == pd)
+			json_array_append_new(a, ctx_plan_summary(s->plans[i]));
+	}
+	strmap_free(&seen);
+	return a;
+}
+
 json_t *ctx_doc_full(const site_t *s, const doc_t *dc)
 {
 	json_t *o = ctx_doc_link(dc);
@@ -555,6 +590,7 @@ json_t *ctx_doc_full(const site_t *s, const doc_t *dc)
 	SET(o, "implemented_by", ch);
 	SET(o, "has_implemented_by", json_boolean(dc->ndown > 0));
 	SET(o, "stats", ctx_stats(&dc->stats));
+	SET(o, "plans", doc_plans(s, dc));
 	SET(o, "chain", chain(s, dc));
 	json_t *al = json_array();
 	for (size_t i = 0; i < dc->naliases; i++)

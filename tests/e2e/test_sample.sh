@@ -19,6 +19,9 @@ check "185/KH-SDT&TG has its 8 tasks" test "$(json "len([p for p in d if p['numb
 check "the Quang Sơn plan has 53 tasks and 23 indicators" test "$(json "[(len(p['tasks']),len(p['indicators'])) for p in d if p['id']=='ke-hoach-cds-xa-quang-son-2025'][0]" "$J")" = "(53, 23)"
 check "44/KH-UBND has its 83 tasks" test "$(json "len([p for p in d if p['number']=='44/KH-UBND'][0]['tasks'])" "$J")" = 83
 check "no unregistered unit in the open data" test "$(json "sum(1 for u in d if not u['registered'])" "$O/du-lieu/units.json")" = 0
+python3 "$ROOT/tests/e2e/audit_figures.py" "$O" >"$T/audit" 2>&1 || true
+check "every figure of every page agrees with the open data and the tasks ($(head -1 "$T/audit"))" grep -q ' checks, 0 failed$' "$T/audit"
+grep -q ' checks, 0 failed$' "$T/audit" || cat "$T/audit"
 check "a plan without a number is listed as such" grep -q "Chưa có số\|chưa có số" "$O/ke-hoach/index.html"
 
 finish

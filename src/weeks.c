@@ -50,6 +50,10 @@ static json_t *week_ref(const site_t *s, const hweek_t *wk)
 	SET(o, "end_vi", ctx_date_vi(wk->end));
 	SET(o, "as_of", ctx_date_iso(wk->as_of));
 	SET(o, "as_of_vi", ctx_date_vi(wk->as_of));
+	/* a finished week counts as of the Monday after it, which is also the
+	 * next week's date: its page says "to the end of Sunday" instead, so
+	 * two reports never claim the same date with different figures */
+	SET(o, "closed", json_boolean(wk->as_of > wk->end));
 	SET(o, "completed_count", json_integer((json_int_t)wk->completed.n));
 	SET(o, "overdue_count", json_integer((json_int_t)wk->overdue.n));
 	SET(o, "added_count", json_integer((json_int_t)wk->added.n));

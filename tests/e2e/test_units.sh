@@ -246,6 +246,15 @@ PY
 W=$O/bao-cao-tuan/2025-W50/index.html
 check "the week of the built commit and the home agree on every figure" python3 "$T/stats.py" "$W" "$O/index.html"
 check "... overdue counted as of 10/12, not as of Sunday 14/12 (would be 4)" test "$(python3 "$T/stats.py" "$W" overdue)" = 3
+W49=$O/bao-cao-tuan/2025-W49/index.html
+if [ -f "$W49" ]; then
+	check "a finished week says it counts to the end of its Sunday" \
+		grep -q 'Số liệu tính đến hết ngày <time datetime="2025-12-07">07/12/2025</time>' "$W49"
+	check "... and the week of the built commit keeps its own as-of date" \
+		grep -q 'Số liệu tính đến ngày <time datetime="2025-12-10">' "$W"
+else
+	not_ok "no report for week 49 ($W49)"
+fi
 O2=$T/out2
 build_ok "$R" "$O2" --as-of 2025-12-02
 check "with an earlier --as-of, no week counts later than it" \

@@ -9,15 +9,9 @@
 
 #include "changes_int.h"
 #include "ctx.h"
+#include "jsonh.h"
 #include "pager.h"
 #include "text.h"
-
-#define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
-
-static json_t *jstr(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
 
 static const history_t *hist(const site_t *s)
 {

@@ -13,11 +13,6 @@
 #include "pager.h"
 #include "text.h"
 
-static const history_t *hist(const site_t *s)
-{
-	return s->history;
-}
-
 /* base_url's scheme and host before an absolute path, when base_url is set;
  * the path alone otherwise.  malloc'd. */
 static char *abs_url(const site_t *s, const char *url)

@@ -10,11 +10,6 @@
 #include "jsonh.h"
 #include "text.h"
 
-static const history_t *hist(const site_t *s)
-{
-	return s->history;
-}
-
 size_t changes_week_count(const site_t *s)
 {
 	const history_t *h = hist(s);

@@ -799,11 +799,7 @@ int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *sna
 	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r) };
 	int rc = -1;
 
-	while (content[0] == '.' && content[1] == '/')
-		content += 2;
-	size_t cl = strlen(content);
-	while (cl > 1 && content[cl - 1] == '/')
-		cl--;
+	size_t cl = repo_content_trim(&content);
 	const char *prefix = arena_printf(a, "%.*s/plans/", (int)cl, content);
 	w.vc = (hver_ctx_t){ .a = a, .s = s, .git = w.git, .rel_off = cl + 1 };
 	if (hlog_read(&w.log, &w.vc, s, snap, prefix, err) < 0)

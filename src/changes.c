@@ -9,20 +9,9 @@
 
 #include "changes_int.h"
 #include "ctx.h"
+#include "jsonh.h"
 #include "pager.h"
 #include "text.h"
-
-#define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
-
-static json_t *jstr(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static const history_t *hist(const site_t *s)
-{
-	return s->history;
-}
 
 /* base_url's scheme and host before an absolute path, when base_url is set;
  * the path alone otherwise.  malloc'd. */
@@ -237,17 +226,6 @@ json_t *changes_site_info(const site_t *s)
 #define CT 14
 #define CB 50     /* bottom margin: dates and the axis label */
 
-static long day_number(date_t d)
-{
-	/* days since 1970-01-01 (proleptic Gregorian) */
-	int y = d / 10000, m = d / 100 % 100, dd = d % 100;
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
 static json_t *num(double v)
 {
 	char b[32];
@@ -267,7 +245,7 @@ json_t *changes_chart(const hseries_t *ser)
 			n--;
 		v[n++] = ser->v[i];
 	}
-	long d0 = day_number(v[0].date), d1 = day_number(v[n - 1].date);
+	long span = date_diff_days(v[0].date, v[n - 1].date);
 	double pw = CW - CL - CR, ph = CH - CT - CB;
 	json_t *o = json_object();
 	SET(o, "width", json_integer(CW));
@@ -275,8 +253,8 @@ json_t *changes_chart(const hseries_t *ser)
 	json_t *pts = json_array();
 	buf_t path = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
-		double x = d1 > d0 ? CL + pw * (double)(day_number(v[i].date) - d0) / (double)(d1 - d0)
-				   : CL + pw / 2;
+		double x = span > 0 ? CL + pw * (double)date_diff_days(v[0].date, v[i].date) / (double)span
+				    : CL + pw / 2;
 		double y = CT + ph - ph * v[i].percent / 100.0;
 		if (!i)
 			buf_printf(&path, "M%.1f %.1f", x, y);

@@ -6,17 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonh.h"
 #include "markdown.h"
 #include "progress.h"
-
-#define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
-
-/* Every text in the model was checked to be UTF-8 when its file was read,
- * so template data skips jansson's second check. */
-static json_t *jstr(const char *s)
-{
-	return s ? json_string_nocheck(s) : json_null();
-}
 
 json_t *ctx_date_iso(date_t d)
 {
@@ -61,9 +53,9 @@ struct ctx_written {
 static json_t *unit_ref_new(const unit_t *u, const char *written)
 {
 	json_t *o = json_object();
-	SET(o, "id", jstr(u->id));
-	SET(o, "name", jstr(u->name));
-	SET(o, "url", jstr(u->url));
+	SET(o, "id", jstr_nocheck(u->id));
+	SET(o, "name", jstr_nocheck(u->name));
+	SET(o, "url", jstr_nocheck(u->url));
 	SET(o, "registered", json_boolean(u->registered));
 	if (written && strcmp(written, u->name))
 		SET(o, "written", json_string(written));
@@ -73,20 +65,20 @@ static json_t *unit_ref_new(const unit_t *u, const char *written)
 static json_t *plan_summary_new(const plan_t *p)
 {
 	json_t *o = json_object();
-	SET(o, "number", jstr(p->number));
-	SET(o, "id", jstr(p->id));
+	SET(o, "number", jstr_nocheck(p->number));
+	SET(o, "id", jstr_nocheck(p->id));
 	SET(o, "no_number", json_boolean(!p->number));
-	SET(o, "name", jstr(p->name));
-	SET(o, "short_title", jstr(p->short_title));
-	SET(o, "slug", jstr(p->slug));
-	SET(o, "url", jstr(p->url));
-	SET(o, "title", jstr(p->title));
-	SET(o, "type", jstr(p->type));
+	SET(o, "name", jstr_nocheck(p->name));
+	SET(o, "short_title", jstr_nocheck(p->short_title));
+	SET(o, "slug", jstr_nocheck(p->slug));
+	SET(o, "url", jstr_nocheck(p->url));
+	SET(o, "title", jstr_nocheck(p->title));
+	SET(o, "type", jstr_nocheck(p->type));
 	if (p->has_issuer)
 		SET(o, "issuer", ctx_unit_ref(p->issuer.unit, p->issuer.text));
 	SET(o, "date", ctx_date_iso(p->date));
 	SET(o, "date_vi", ctx_date_vi(p->date));
-	SET(o, "status", jstr(p->status_text ? p->status_text : "in_force"));
+	SET(o, "status", jstr_nocheck(p->status_text ? p->status_text : "in_force"));
 	SET(o, "is_superseded", json_boolean(p->status_text && !strcmp(p->status_text, "superseded")));
 	SET(o, "stats", ctx_stats(&p->stats));
 	int n = (int)p->ntasks;
@@ -223,7 +215,7 @@ static json_t *href_list(const site_t *s, const str_t *v, size_t n)
 json_t *ctx_due(const char *text, const due_t *due, bool exact)
 {
 	json_t *o = json_object();
-	SET(o, "text", jstr(text));
+	SET(o, "text", jstr_nocheck(text));
 	SET(o, "date", ctx_date_iso(due->date));
 	SET(o, "date_vi", ctx_date_vi(due->date));
 	SET(o, "ongoing", json_boolean(due->ongoing));
@@ -235,13 +227,13 @@ json_t *ctx_due(const char *text, const due_t *due, bool exact)
 json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 {
 	json_t *o = json_object();
-	SET(o, "id", jstr(t->id));
+	SET(o, "id", jstr_nocheck(t->id));
 	SET(o, "anchor", json_string_nocheck(t->id ? t->id : ""));
-	SET(o, "title", jstr(t->title));
-	SET(o, "group", jstr(t->group));
+	SET(o, "title", jstr_nocheck(t->title));
+	SET(o, "group", jstr_nocheck(t->group));
 	SET(o, "lead", unit_list(&t->lead));
 	SET(o, "support", unit_list(&t->support));
-	SET(o, "output", jstr(t->output));
+	SET(o, "output", jstr_nocheck(t->output));
 	SET(o, "due", ctx_due(t->due_text, &t->due, t->due_exact));
 	SET(o, "status", json_string_nocheck(status_id(t->status)));
 	/* labels come from the strings file through these flags, so an English
@@ -261,8 +253,8 @@ json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 	SET(o, "completed", ctx_date_iso(t->completed));
 	SET(o, "completed_vi", ctx_date_vi(t->completed));
 	SET(o, "evidence", href_list(s, t->evidence, t->nevidence));
-	SET(o, "note", jstr(t->note));
-	SET(o, "source", jstr(t->source));
+	SET(o, "note", jstr_nocheck(t->note));
+	SET(o, "source", jstr_nocheck(t->source));
 	SET(o, "complete5", json_boolean(t->complete5));
 	if (with_plan)
 		SET(o, "plan", ctx_plan_summary(t->plan));
@@ -275,11 +267,11 @@ json_t *ctx_doc_link(const doc_t *dc)
 {
 	json_t *o = json_object();
 	/* a plan still without a number is known by its id, which is no number */
-	SET(o, "number", jstr(dc->plan && !dc->plan->number ? NULL : dc->number));
-	SET(o, "name", jstr(dc->plan ? dc->plan->name : dc->number));
-	SET(o, "url", jstr(dc->url));
-	SET(o, "title", jstr(dc->title));
-	SET(o, "type", jstr(dc->type));
+	SET(o, "number", jstr_nocheck(dc->plan && !dc->plan->number ? NULL : dc->number));
+	SET(o, "name", jstr_nocheck(dc->plan ? dc->plan->name : dc->number));
+	SET(o, "url", jstr_nocheck(dc->url));
+	SET(o, "title", jstr_nocheck(dc->title));
+	SET(o, "type", jstr_nocheck(dc->type));
 	SET(o, "is_plan", json_boolean(dc->plan != NULL));
 	SET(o, "stub", json_boolean(dc->stub));
 	return o;
@@ -339,11 +331,11 @@ static json_t *chain(const site_t *s, const doc_t *dc)
 json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 {
 	json_t *o = plan_summary_new(p);
-	SET(o, "place", jstr(p->place));
+	SET(o, "place", jstr_nocheck(p->place));
 	json_t *sg = json_object();
-	SET(sg, "name", jstr(p->signer_name));
-	SET(sg, "title", jstr(p->signer_title));
-	SET(sg, "for", jstr(p->signer_for));
+	SET(sg, "name", jstr_nocheck(p->signer_name));
+	SET(sg, "title", jstr_nocheck(p->signer_title));
+	SET(sg, "for", jstr_nocheck(p->signer_for));
 	SET(o, "signer", p->signer_name ? sg : (json_decref(sg), json_null()));
 	json_t *impl = json_array();
 	for (size_t i = 0; i < p->nimplements; i++)
@@ -381,8 +373,8 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 	for (size_t i = 0; i < p->ngroups; i++) {
 		const group_t *gr = &p->groups[i];
 		json_t *g = json_object();
-		SET(g, "id", jstr(gr->id));
-		SET(g, "title", jstr(gr->title));
+		SET(g, "id", jstr_nocheck(gr->id));
+		SET(g, "title", jstr_nocheck(gr->title));
 		SET(g, "stats", ctx_stats(&gr->stats));
 		json_t *tasks = json_array();
 		for (size_t j = 0; j < p->ntasks; j++)
@@ -397,7 +389,7 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 	for (size_t j = 0; j < p->ntasks; j++)
 		if (!p->tasks[j].complete5) {
 			json_t *x = json_object();
-			SET(x, "id", jstr(p->tasks[j].id));
+			SET(x, "id", jstr_nocheck(p->tasks[j].id));
 			SET(x, "anchor", json_string(p->tasks[j].id ? p->tasks[j].id : ""));
 			SET(x, "last", json_false());
 			json_array_append_new(inc, x);
@@ -409,13 +401,13 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 	for (size_t i = 0; i < p->nindicators; i++) {
 		const indicator_t *in = &p->indicators[i];
 		json_t *x = json_object();
-		SET(x, "id", jstr(in->id));
-		SET(x, "group", jstr(in->group));
-		SET(x, "name", jstr(in->name));
-		SET(x, "unit", jstr(in->unit));
-		SET(x, "target", jstr(in->target));
-		SET(x, "by", jstr(in->by));
-		SET(x, "actual", jstr(in->actual));
+		SET(x, "id", jstr_nocheck(in->id));
+		SET(x, "group", jstr_nocheck(in->group));
+		SET(x, "name", jstr_nocheck(in->name));
+		SET(x, "unit", jstr_nocheck(in->unit));
+		SET(x, "target", jstr_nocheck(in->target));
+		SET(x, "by", jstr_nocheck(in->by));
+		SET(x, "actual", jstr_nocheck(in->actual));
 		if (in->has_owner)
 			SET(x, "owner", ctx_unit_ref(in->owner.unit, in->owner.text));
 		SET(x, "met", in->met < 0 ? json_null() : json_boolean(in->met));
@@ -466,7 +458,7 @@ json_t *ctx_unit_totals(const unit_t *u)
 json_t *ctx_unit_full(const site_t *s, const unit_t *u)
 {
 	json_t *o = unit_ref_new(u, NULL);
-	SET(o, "kind", jstr(u->kind));
+	SET(o, "kind", jstr_nocheck(u->kind));
 	json_t *al = json_array();
 	for (size_t i = 0; i < u->naliases; i++)
 		json_array_append_new(al, json_string(u->aliases[i]));
@@ -572,10 +564,10 @@ static json_t *doc_plans(const site_t *s, const doc_t *dc)
 json_t *ctx_doc_full(const site_t *s, const doc_t *dc)
 {
 	json_t *o = ctx_doc_link(dc);
-	SET(o, "issuer", jstr(dc->issuer));
+	SET(o, "issuer", jstr_nocheck(dc->issuer));
 	SET(o, "date", ctx_date_iso(dc->date));
 	SET(o, "date_vi", ctx_date_vi(dc->date));
-	SET(o, "link", jstr(dc->link));
+	SET(o, "link", jstr_nocheck(dc->link));
 	json_t *up = json_array();
 	for (size_t i = 0; i < dc->nup; i++)
 		json_array_append_new(up, ctx_doc_link(dc->up[i]));
@@ -619,7 +611,7 @@ json_t *ctx_cascade(const site_t *s)
 json_t *ctx_unit_tree(const unit_t *u, int depth)
 {
 	json_t *o = unit_ref_new(u, NULL);
-	SET(o, "kind", jstr(u->kind));
+	SET(o, "kind", jstr_nocheck(u->kind));
 	json_t *lead = json_object(), *support = json_object();
 	SET(lead, "stats", ctx_stats(&u->lead_stats));
 	SET(support, "stats", ctx_stats(&u->support_stats));

@@ -7,13 +7,7 @@
 #include "changes.h"
 #include "ctx.h"
 #include "jalloc.h"
-
-#define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
-
-static json_t *jstr(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
+#include "jsonh.h"
 
 static json_t *unit_obj(const unit_t *u)
 {

@@ -190,24 +190,14 @@ static struct hplan *plan_of(struct walk *w, const hver_t *v)
 
 /* ---- weeks ---- */
 
-static long days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 void history_iso_week(date_t d, int *year, int *week, date_t *monday)
 {
-	int y = d / 10000, m = d / 100 % 100, dd = d % 100;
-	long days = days_from_civil(y, m, dd);
+	/* 1970-01-01 was a Thursday */
+	long days = date_diff_days(19700101, d);
 	int wd = (int)(((days + 3) % 7 + 7) % 7);      /* 0 = Monday */
 	date_t thu = date_add_days(d, 3 - wd);
 	int ty = thu / 10000;
-	long doy = days_from_civil(ty, thu / 100 % 100, thu % 100) - days_from_civil(ty, 1, 1);
+	long doy = date_diff_days(ty * 10000 + 101, thu);
 	*year = ty;
 	*week = (int)(doy / 7) + 1;
 	*monday = date_add_days(d, -wd);
@@ -809,11 +799,7 @@ int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *sna
 	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r) };
 	int rc = -1;
 
-	while (content[0] == '.' && content[1] == '/')
-		content += 2;
-	size_t cl = strlen(content);
-	while (cl > 1 && content[cl - 1] == '/')
-		cl--;
+	size_t cl = repo_content_trim(&content);
 	const char *prefix = arena_printf(a, "%.*s/plans/", (int)cl, content);
 	w.vc = (hver_ctx_t){ .a = a, .s = s, .git = w.git, .rel_off = cl + 1 };
 	if (hlog_read(&w.log, &w.vc, s, snap, prefix, err) < 0)

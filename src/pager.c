@@ -4,9 +4,8 @@
 #include <assert.h>
 #include <stdlib.h>
 
+#include "jsonh.h"
 #include "util.h"
-
-#define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
 
 size_t pager_count(size_t nrows, size_t per_page)
 {

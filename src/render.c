@@ -19,12 +19,11 @@
 #include "ctx.h"
 #include "data.h"
 #include "jalloc.h"
+#include "jsonh.h"
 #include "markdown.h"
 #include "pager.h"
 #include "progress.h"
 #include "search.h"
-
-#define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
 
 typedef enum {
 	JOB_CHANGES, JOB_ATOM, JOB_WEEKS, JOB_WEEK,   /* history outputs (changes.c) */

@@ -260,18 +260,25 @@ static void set_time(git_commit *commit, snap_t *out)
 	out->tz = git_commit_time_offset(commit);
 }
 
+size_t repo_content_trim(const char **content)
+{
+	const char *c = *content;
+	while (c[0] == '.' && c[1] == '/')
+		c += 2;
+	size_t cl = strlen(c);
+	while (cl > 1 && c[cl - 1] == '/')
+		cl--;
+	*content = c;
+	return cl;
+}
+
 int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 		  const char *content, bool worktree, snap_t *out, char **err)
 {
 	memset(out, 0, sizeof(*out));
 	/* the contents are the readers' buffers, kept as they are */
 	struct collect c = { .a = a, .d = d, .git = r->git };
-	/* "content/" and "./content" name the same folder */
-	while (content[0] == '.' && content[1] == '/')
-		content += 2;
-	size_t cl = strlen(content);
-	while (cl > 1 && content[cl - 1] == '/')
-		cl--;
+	size_t cl = repo_content_trim(&content);
 	c.content = arena_strndup(a, content, cl);
 	if (strstr(c.content, "..") || c.content[0] == '/') {
 		buf_t b = BUF_INIT;

@@ -37,6 +37,10 @@ git_repository *repo_git(repo_t *r);
 /* The work tree's root ("" for a bare repository); borrowed. */
 const char *repo_workdir(repo_t *r);
 
+/* "content/", "./content" and "content" name the same folder: advances
+ * *content past leading "./" and returns the length without trailing "/". */
+size_t repo_content_trim(const char **content);
+
 /* Reads every file under `content` at `ref` (HEAD when NULL), or from the
  * working tree when worktree is set.  Symbolic links and submodules are
  * skipped with a warning.  Returns 0, or -1 with *err for environment

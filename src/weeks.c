@@ -7,19 +7,8 @@
 #include "changes_int.h"
 #include "collate.h"
 #include "ctx.h"
+#include "jsonh.h"
 #include "text.h"
-
-#define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
-
-static json_t *jstr(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static const history_t *hist(const site_t *s)
-{
-	return s->history;
-}
 
 size_t changes_week_count(const site_t *s)
 {

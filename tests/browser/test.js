@@ -4,15 +4,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
-
-const BASE = process.env.BASE;
-const ART = process.env.ARTIFACTS;
-let failures = 0;
-function ok(cond, what) {
-  if (cond) console.log('ok - ' + what);
-  else { console.log('not ok - ' + what); failures++; }
-}
+const { BASE, ART, ok, launch, axeSerious, finish, run } = require('./lib.js');
 
 const PAGES = {
   home: '/',
@@ -29,12 +21,7 @@ const PAGES = {
 };
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const browser = await launch();
 
   // every page: loads, no console errors, no serious axe finding, screenshots
   const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -45,15 +32,9 @@ async function main() {
     page.on('pageerror', (e) => errors.push(String(e)));
     const resp = await page.goto(BASE + url);
     ok(resp && resp.status() === 200, `${name}: ${url} answers 200`);
-    // evaluated, not added as a <script>: the pages' Content-Security-Policy
-    // rightly refuses inline script, and console errors must stay meaningful
-    await page.evaluate(axeSource);
-    const result = await page.evaluate(async () => await window.axe.run(document, {
-      resultTypes: ['violations'],
-    }));
-    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const bad = await axeSerious(page);
     ok(bad.length === 0, `${name}: no serious or critical accessibility violation` +
-      (bad.length ? ' (' + bad.map((v) => v.id + ': ' + v.nodes.length).join(', ') + ')' : ''));
+      (bad.length ? ' (' + bad.join(', ') + ')' : ''));
     ok(errors.length === 0, `${name}: no console errors` + (errors.length ? ' (' + errors.join('; ') + ')' : ''));
     await page.screenshot({ path: path.join(ART, `${name}-desktop.png`), fullPage: true });
     await page.close();
@@ -163,11 +144,7 @@ async function main() {
   }
 
   await browser.close();
-  if (failures) {
-    console.log(`${failures} browser check(s) failed; screenshots in ${ART}`);
-    process.exit(1);
-  }
-  console.log(`all browser checks passed; screenshots in ${ART}`);
+  finish('browser');
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+run(main);

@@ -5,17 +5,8 @@
 // without JavaScript), and whether a shared link says which page it is
 // (its own og: tags and canonical link); the footer's legal details.
 'use strict';
-const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
-
-const BASE = process.env.BASE;
-const ART = process.env.ARTIFACTS;
-let failures = 0;
-function ok(cond, what) {
-  if (cond) console.log('ok - ' + what);
-  else { console.log('not ok - ' + what); failures++; }
-}
+const { BASE, ART, ok, launch, axeSerious, finish, run } = require('./lib.js');
 
 const PARENT = '/don-vi/ubnd-xa-quang-son/';
 const PAGES = {
@@ -36,12 +27,7 @@ async function getJSON(page, url) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const browser = await launch();
 
   for (const [vp, opts] of Object.entries(VIEWPORTS)) {
     const ctx = await browser.newContext(opts);
@@ -106,11 +92,9 @@ async function main() {
     await page.waitForLoadState();
     ok(page.url().endsWith('/thoi-han/qua-han/') && await page.locator('table.tasks tbody tr').count() === n,
       `${vp}: "Quá hạn ${n}" opens the list of those ${n} tasks`);
-    await page.evaluate(axeSource);   // evaluated: the CSP refuses an inline script
-    const res = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
-    const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const bad = await axeSerious(page);
     ok(bad.length === 0, `${vp}: the overdue list has no serious accessibility violation` +
-      (bad.length ? ' (' + bad.map((v) => v.id).join(', ') + ')' : ''));
+      (bad.length ? ' (' + bad.join(', ') + ')' : ''));
 
     // identity: each page its own og: tags and canonical link
     const seen = { title: new Set(), desc: new Set(), url: new Set() };
@@ -178,11 +162,7 @@ async function main() {
   }
 
   await browser.close();
-  if (failures) {
-    console.log(`${failures} unit page check(s) failed; screenshots in ${ART}`);
-    process.exit(1);
-  }
-  console.log(`all unit page checks passed; screenshots in ${ART}`);
+  finish('unit page');
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+run(main);

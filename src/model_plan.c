@@ -1,0 +1,468 @@
+/* model_plan.c: one plan file built into a plan: its front matter's
+ * fields, groups, tasks and indicators, every required field checked and
+ * located. */
+#include "model.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_int.h"
+#include "text.h"
+
+static const char *type_from_number(const char *number)
+{
+	static const struct { const char *code, *name; } codes[] = {
+		{ "KH", "Kế hoạch" }, { "NQ", "Nghị quyết" }, { "QĐ", "Quyết định" },
+		{ "QD", "Quyết định" }, { "TB", "Thông báo" }, { "CT", "Chỉ thị" },
+		{ "CTR", "Chương trình" }, { "HD", "Hướng dẫn" }, { "BC", "Báo cáo" },
+		{ "KL", "Kết luận" }, { "TTR", "Tờ trình" }, { "CV", "Công văn" },
+		{ "ĐA", "Đề án" }, { "DA", "Đề án" }, { "QC", "Quy chế" },
+	};
+	if (!number)
+		return NULL;
+	char *key = text_docnum_key(number);
+	const char *found = NULL;
+	/* the type code is one of the segments between '-' and '/' */
+	char *save = NULL;
+	for (char *tok = strtok_r(key, "-/", &save); tok && !found; tok = strtok_r(NULL, "-/", &save))
+		for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+			if (!strcmp(tok, codes[i].code))
+				found = codes[i].name;
+	free(key);
+	return found;
+}
+
+static void parse_groups(model_ctx_t *c, plan_t *p, const ynode_t *n)
+{
+	if (!n || ynode_is_null(n))
+		return;
+	if (n->kind != YNODE_SEQ) {
+		diag_error_fix(c->d, &n->loc, "E023", _("mỗi nhóm một dòng \"- id: ...\" kèm \"title: ...\""),
+			       _("\"groups\" phải là một danh sách"));
+		return;
+	}
+	p->groups = arena_alloc(c->a, (n->n + 1) * sizeof(group_t));
+	static const char *const known[] = { "id", "title", NULL };
+	for (size_t i = 0; i < n->n; i++) {
+		const ynode_t *g = n->kids[i];
+		if (g->kind != YNODE_MAP) {
+			diag_error_fix(c->d, &g->loc, "E024", _("viết \"- id: I\" và dưới đó \"title: ...\""),
+				       _("mỗi nhóm phải có id và title"));
+			continue;
+		}
+		group_t *gr = &p->groups[p->ngroups];
+		gr->loc = g->loc;
+		gr->id = model_str(c, ynode_get(g, "id"), "id");
+		gr->title = model_str(c, ynode_get(g, "title"), "title");
+		model_params(c, g, known);
+		if (!gr->id) {
+			diag_error_fix(c->d, &g->loc, "E025", _("thêm \"id: ...\" (ví dụ I, II)"),
+				       _("nhóm không có id"));
+			continue;
+		}
+		for (size_t j = 0; j < p->ngroups; j++)
+			if (!strcmp(p->groups[j].id, gr->id))
+				diag_error_fix(c->d, &g->loc, "E026", _("đặt cho mỗi nhóm một id riêng"),
+					       _("id nhóm \"%s\" bị trùng (đã có ở dòng %d)"),
+					       gr->id, p->groups[j].loc.line);
+		p->ngroups++;
+	}
+}
+
+/* Sets *clamped when the value was outside 0..100 (and reported). */
+static int progress_of(model_ctx_t *c, const ynode_t *n, bool *clamped)
+{
+	*clamped = false;
+	const char *s = model_scalar(c->d, n, "progress");
+	if (!s)
+		return -1;
+	char *end;
+	const char *t = s;
+	long v = strtol(t, &end, 10);
+	while (*end == ' ')
+		end++;
+	if (*end == '%')
+		end++;
+	if (end == t || *end) {
+		diag_error_fix(c->d, &n->loc, "E027", _("viết một số từ 0 đến 100, không có dấu %"),
+			       _("progress \"%s\" không phải là số"), s);
+		return -1;
+	}
+	if (v < 0 || v > 100) {
+		diag_warning_fix(c->d, &n->loc, "W011", _("viết một số từ 0 đến 100"),
+				 _("progress %ld nằm ngoài khoảng 0..100"), v);
+		v = v < 0 ? 0 : 100;
+		*clamped = true;
+	}
+	return (int)v;
+}
+
+static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
+{
+	static const char *const known[] = {
+		"id", "group", "title", "lead", "support", "output", "due", "due_date",
+		"source", "status", "progress", "completed", "evidence", "note", NULL
+	};
+	t->plan = p;
+	t->loc = n->loc;
+	t->progress = -1;
+	const ynode_t *idn = ynode_get(n, "id");
+	t->id = model_str(c, idn, "id");
+	if (!t->id)
+		diag_error_fix(c->d, &n->loc, "E028", _("thêm \"id: ...\" (số thứ tự TT của nhiệm vụ)"),
+			       _("nhiệm vụ không có id (bắt buộc)"));
+	t->title = model_str(c, ynode_get(n, "title"), "title");
+	if (!t->title)
+		diag_error_fix(c->d, &n->loc, "E029", _("thêm \"title: ...\" (nội dung nhiệm vụ)"),
+			       _("nhiệm vụ %s không có title (bắt buộc)"), t->id ? t->id : "");
+	const ynode_t *gn = ynode_get(n, "group");
+	t->group = model_str(c, gn, "group");
+	if (t->group) {
+		size_t j;
+		for (j = 0; j < p->ngroups; j++)
+			if (!strcmp(p->groups[j].id, t->group))
+				break;
+		if (j == p->ngroups)
+			diag_error_fix(c->d, &gn->loc, "E030",
+				       _("dùng một id trong \"groups\" của kế hoạch, hoặc thêm nhóm đó vào"),
+				       _("nhóm \"%s\" không có trong \"groups\" của kế hoạch này"), t->group);
+	}
+	model_urefs(c, ynode_get(n, "lead"), "lead", &t->lead);
+	if (!t->lead.n) {
+		/* a task nobody leads is the first thing citizens ask about */
+		const char *fix = _("thêm \"lead: <tên đơn vị>\" (một đơn vị trong units.yaml)");
+		const ynode_t *ln = ynode_get(n, "lead");
+		const loc_t *at = ln ? &ln->loc : &n->loc;
+		if (c->o->strict)
+			diag_error_fix(c->d, at, "E068", fix, _("nhiệm vụ %s chưa có đơn vị chủ trì"),
+				       t->id ? t->id : "?");
+		else
+			diag_warning_fix(c->d, at, "W015", fix, _("nhiệm vụ %s chưa có đơn vị chủ trì"),
+					 t->id ? t->id : "?");
+	}
+	model_urefs(c, ynode_get(n, "support"), "support", &t->support);
+	t->output = model_str(c, ynode_get(n, "output"), "output");
+	const ynode_t *dn = ynode_get(n, "due");
+	t->due_text = model_str(c, dn, "due");
+	if (dn)
+		t->due_loc = dn->loc;
+	if (t->due_text && due_parse(t->due_text, &t->due) < 0)
+		diag_warning_fix(c->d, &dn->loc, "W012",
+				 _("viết ví dụ \"30/6/2026\", \"Quý III/2026\", \"Năm 2026\" hoặc \"Thường xuyên\""),
+				 _("thời hạn \"%s\" không đọc được thành ngày; giữ nguyên chữ, không tính hạn"),
+				 t->due_text);
+	const ynode_t *ddn = ynode_get(n, "due_date");
+	if (ddn) {
+		date_t dd = model_date(c, ddn, "due_date");
+		if (dd) {
+			t->due.date = dd;
+			t->due.parsed = true;
+			t->due.ongoing = false;
+			if (!t->due_text)
+				t->due_loc = ddn->loc;
+		}
+	}
+	t->due_exact = due_text_exact(t->due_text, t->due.date);
+	const ynode_t *srcn = ynode_get(n, "source");
+	t->source = model_str(c, srcn, "source");
+	if (srcn)
+		t->source_loc = srcn->loc;
+	const ynode_t *sn = ynode_get(n, "status");
+	const char *st = model_str(c, sn, "status");
+	t->status = STATUS_NOT_STARTED;
+	if (st && status_parse(st, &t->status) < 0)
+		diag_error_fix(c->d, &sn->loc, "E031",
+			       _("viết not_started, in_progress, done, cancelled hoặc chưa thực hiện, đang thực hiện, hoàn thành, đã huỷ"),
+			       _("trạng thái \"%s\" không hợp lệ"), st);
+	bool clamped;
+	t->progress = progress_of(c, ynode_get(n, "progress"), &clamped);
+	const ynode_t *cn = ynode_get(n, "completed");
+	t->completed = model_date(c, cn, "completed");
+	if (cn)
+		t->completed_loc = cn->loc;
+	if (t->status == STATUS_DONE && !t->completed && (!cn || ynode_is_null(cn)))
+		diag_warning_fix(c->d, &sn->loc, "W016",
+				 _("thêm \"completed: YYYY-MM-DD\" (ngày hoàn thành thực tế)"),
+				 _("nhiệm vụ %s đã hoàn thành nhưng chưa có ngày hoàn thành"),
+				 t->id ? t->id : "?");
+	if (t->completed && p->date && t->completed < p->date) {
+		char done[16], issued[16];
+		date_format_iso(t->completed, done);
+		date_format_iso(p->date, issued);
+		diag_warning_fix(c->d, &cn->loc, "W018",
+				 _("kiểm tra lại năm, tháng, ngày (YYYY-MM-DD)"),
+				 _("ngày hoàn thành %s của nhiệm vụ %s trước ngày ban hành kế hoạch (%s)"),
+				 done, t->id ? t->id : "?", issued);
+	}
+	const ynode_t *pn = ynode_get(n, "progress");
+	/* not after W011: the editor did not write 100 */
+	if (t->progress == 100 && !clamped && t->status != STATUS_DONE)
+		diag_warning_fix(c->d, &pn->loc, "W019",
+				 _("nếu đã xong, ghi \"status: done\" và \"completed: YYYY-MM-DD\"; nếu chưa, sửa lại tiến độ"),
+				 _("nhiệm vụ %s có tiến độ 100%% nhưng trạng thái chưa phải hoàn thành"),
+				 t->id ? t->id : "?");
+	if (t->completed && t->status != STATUS_DONE)
+		diag_warning_fix(c->d, &cn->loc, "W013", _("viết \"status: done\" hoặc bỏ \"completed\""),
+				 _("nhiệm vụ %s có ngày hoàn thành nhưng chưa ở trạng thái hoàn thành"),
+				 t->id ? t->id : "");
+	if (t->status == STATUS_DONE && t->progress >= 0 && t->progress < 100)
+		diag_warning_fix(c->d, &ynode_get(n, "progress")->loc, "W014",
+				 _("viết \"progress: 100\" hoặc sửa trạng thái"),
+				 _("nhiệm vụ %s đã hoàn thành nhưng tiến độ là %d%%"),
+				 t->id ? t->id : "", t->progress);
+	t->evidence = model_strs(c, ynode_get(n, "evidence"), "evidence", &t->nevidence);
+	t->note = model_str(c, ynode_get(n, "note"), "note");
+	t->params = model_params(c, n, known);
+	if (t->params)
+		t->params = model_ynode_copy(c->a, t->params);
+}
+
+/* Parses a number with optional comparator and unit: "≥ 70", "100%", "1,5". */
+static int parse_measure(const char *s, double *v, int *cmp)
+{
+	*cmp = 0; /* 0: >=, 1: <=, 2: =, 3: >, 4: < */
+	if (!s)
+		return -1;
+	while (*s == ' ')
+		s++;
+	if (!strncmp(s, "≥", 3)) { s += 3; *cmp = 0; }
+	else if (!strncmp(s, ">=", 2)) { s += 2; *cmp = 0; }
+	else if (!strncmp(s, "≤", 3)) { s += 3; *cmp = 1; }
+	else if (!strncmp(s, "<=", 2)) { s += 2; *cmp = 1; }
+	else if (*s == '>') { s++; *cmp = 3; }
+	else if (*s == '<') { s++; *cmp = 4; }
+	else if (*s == '=') { s++; *cmp = 2; }
+	while (*s == ' ')
+		s++;
+	char tmp[64];
+	size_t n = 0;
+	while (*s && n < sizeof tmp - 1 && (isdigit((unsigned char)*s) || *s == '.' || *s == ',')) {
+		tmp[n++] = *s == ',' ? '.' : *s;
+		s++;
+	}
+	tmp[n] = '\0';
+	while (*s == ' ')
+		s++;
+	if (*s == '%')
+		s++;
+	while (*s == ' ')
+		s++;
+	if (!n || *s)
+		return -1;
+	char *end;
+	*v = strtod(tmp, &end);
+	return *end ? -1 : 0;
+}
+
+static int indicator_met(const char *target, const char *actual)
+{
+	double t, a;
+	int cmp, acmp;
+	if (!actual || parse_measure(target, &t, &cmp) < 0 || parse_measure(actual, &a, &acmp) < 0)
+		return -1;
+	switch (cmp) {
+	case 0: return a >= t;
+	case 1: return a <= t;
+	case 2: return a == t;
+	case 3: return a > t;
+	default: return a < t;
+	}
+}
+
+static void parse_indicators(model_ctx_t *c, plan_t *p, const ynode_t *n)
+{
+	if (!n || ynode_is_null(n))
+		return;
+	if (n->kind != YNODE_SEQ) {
+		diag_error_fix(c->d, &n->loc, "E032", _("mỗi chỉ tiêu một dòng \"- name: ...\""),
+			       _("\"indicators\" phải là một danh sách"));
+		return;
+	}
+	static const char *const known[] = { "id", "group", "name", "unit", "target", "by",
+					     "owner", "actual", NULL };
+	p->indicators = arena_alloc(c->a, (n->n + 1) * sizeof(indicator_t));
+	for (size_t i = 0; i < n->n; i++) {
+		const ynode_t *m = n->kids[i];
+		if (m->kind != YNODE_MAP) {
+			diag_error_fix(c->d, &m->loc, "E033", _("viết \"- name: ...\" và các khoá target, by ... thụt vào dưới"),
+				       _("mỗi chỉ tiêu phải là một nhóm khoá (name, target ...)"));
+			continue;
+		}
+		indicator_t *ind = &p->indicators[p->nindicators++];
+		ind->loc = m->loc;
+		ind->id = model_str(c, ynode_get(m, "id"), "id");
+		ind->group = model_str(c, ynode_get(m, "group"), "group");
+		ind->name = model_str(c, ynode_get(m, "name"), "name");
+		if (!ind->name)
+			diag_error_fix(c->d, &m->loc, "E034", _("thêm \"name: ...\""),
+				       _("chỉ tiêu không có name (bắt buộc)"));
+		ind->unit = model_str(c, ynode_get(m, "unit"), "unit");
+		ind->target = model_str(c, ynode_get(m, "target"), "target");
+		ind->by = model_str(c, ynode_get(m, "by"), "by");
+		ind->actual = model_str(c, ynode_get(m, "actual"), "actual");
+		const ynode_t *on = ynode_get(m, "owner");
+		const char *owner = model_str(c, on, "owner");
+		if (owner) {
+			ind->owner = (uref_t){ owner, on->loc, NULL };
+			ind->has_owner = true;
+		}
+		ind->met = indicator_met(ind->target, ind->actual);
+		model_params(c, m, known);
+	}
+}
+
+static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *doc);
+
+/* The YAML tree of a plan is ten to twenty times the size of its text and
+ * is needed only while the plan is built: it lives in an arena of its own,
+ * and what the plan keeps is copied out. */
+plan_t *model_plan_parse(model_ctx_t *c, const rfile_t *f)
+{
+	arena_t *tmp = arena_new();
+	fm_doc_t doc;
+	plan_t *p = NULL;
+	if (fm_parse(tmp, c->d, f->path, f->data, f->len, &doc) == 0)
+		p = build_plan(c, f, &doc);
+	arena_free(tmp);
+	return p;
+}
+
+static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp)
+{
+	fm_doc_t doc = *docp;
+	loc_t floc = { f->path, 1, 1 };
+	if (!doc.meta) {
+		diag_error_fix(c->d, &floc, "E035",
+			       _("mở đầu tệp bằng dòng \"---\", các dòng number: và title:, rồi một dòng \"---\""),
+			       _("kế hoạch không có phần khai báo (front matter)"));
+		return NULL;
+	}
+	static const char *const known[] = {
+		"number", "id", "type", "title", "issuer", "place", "date", "signer",
+		"implements", "status", "attachments", "groups", "tasks", "indicators",
+		"short_title", NULL
+	};
+	const ynode_t *m = doc.meta;
+	plan_t *p = arena_alloc(c->a, sizeof(*p));
+	p->path = f->path;
+	p->loc = floc;
+	p->number = model_str(c, ynode_get(m, "number"), "number");
+	p->id = model_str(c, ynode_get(m, "id"), "id");
+	if (!p->number && !p->id)
+		diag_error_fix(c->d, &m->loc, "E036",
+			       _("thêm \"number: ...\" (số ký hiệu), hoặc \"id: ...\" khi chưa có số"),
+			       _("kế hoạch cần số ký hiệu hoặc id"));
+	if (p->id) {
+		char *s = text_slug(p->id);
+		if (strcmp(s, p->id))
+			diag_error_fix(c->d, &ynode_get(m, "id")->loc, "E037",
+				       diag_str(c->d, _("viết \"id: %s\""), s),
+				       _("id \"%s\" chỉ được gồm chữ thường không dấu, chữ số và dấu '-'"),
+				       p->id);
+		free(s);
+	}
+	if (p->number) {
+		char *k = text_docnum_key(p->number);
+		p->key = arena_strdup(c->a, k);
+		free(k);
+	} else if (p->id) {
+		p->key = p->id;
+	}
+	p->title = model_str(c, ynode_get(m, "title"), "title");
+	if (!p->title)
+		diag_error_fix(c->d, &m->loc, "E038", _("thêm \"title: ...\" (trích yếu)"),
+			       _("kế hoạch không có title (bắt buộc)"));
+	p->type = model_str(c, ynode_get(m, "type"), "type");
+	if (!p->type)
+		p->type = type_from_number(p->number);
+	if (!p->type)
+		p->type = "Kế hoạch";
+	const ynode_t *in = ynode_get(m, "issuer");
+	const char *issuer = model_str(c, in, "issuer");
+	if (issuer) {
+		p->issuer = (uref_t){ issuer, in->loc, NULL };
+		p->has_issuer = true;
+	}
+	p->place = model_str(c, ynode_get(m, "place"), "place");
+	p->date = model_date(c, ynode_get(m, "date"), "date");
+	p->short_title = model_str(c, ynode_get(m, "short_title"), "short_title");
+	if (p->number) {
+		p->name = p->number;
+	} else if (p->short_title) {
+		p->name = p->short_title;
+	} else {
+		/* "Kế hoạch UBND xã Quang Sơn 12/3/2025": what people call it */
+		buf_t nb = BUF_INIT;
+		buf_puts(&nb, p->type);
+		if (p->has_issuer)
+			buf_printf(&nb, " %s", p->issuer.text);
+		if (p->date)
+			buf_printf(&nb, " %d/%d/%d", p->date % 100, p->date / 100 % 100, p->date / 10000);
+		else if (p->id && !p->has_issuer)
+			buf_printf(&nb, " %s", p->id);
+		p->name = arena_strdup(c->a, nb.ptr);
+		buf_free(&nb);
+	}
+	const ynode_t *sg = ynode_get(m, "signer");
+	if (sg && sg->kind == YNODE_MAP) {
+		p->signer_name = model_str(c, ynode_get(sg, "name"), "name");
+		p->signer_title = model_str(c, ynode_get(sg, "title"), "title");
+		p->signer_for = model_str(c, ynode_get(sg, "for"), "for");
+	} else if (sg) {
+		p->signer_name = model_str(c, sg, "signer");
+	}
+	p->implements = model_strs(c, ynode_get(m, "implements"), "implements", &p->nimplements);
+	const ynode_t *stn = ynode_get(m, "status");
+	p->status_text = model_str(c, stn, "status");
+	if (p->status_text) {
+		if (!strcmp(p->status_text, "draft"))
+			p->draft = true;
+		else if (strcmp(p->status_text, "in_force") && strcmp(p->status_text, "superseded"))
+			diag_error_fix(c->d, &stn->loc, "E039", _("viết in_force, superseded hoặc draft"),
+				       _("trạng thái kế hoạch \"%s\" không hợp lệ"), p->status_text);
+	}
+	p->attachments = model_strs(c, ynode_get(m, "attachments"), "attachments", &p->nattachments);
+	parse_groups(c, p, ynode_get(m, "groups"));
+	const ynode_t *tn = ynode_get(m, "tasks");
+	if (tn && !ynode_is_null(tn)) {
+		if (tn->kind != YNODE_SEQ) {
+			diag_error_fix(c->d, &tn->loc, "E040", _("mỗi nhiệm vụ bắt đầu bằng một dòng \"- id: ...\""),
+				       _("\"tasks\" phải là một danh sách"));
+		} else {
+			p->tasks = arena_alloc(c->a, (tn->n + 1) * sizeof(task_t));
+			for (size_t i = 0; i < tn->n; i++) {
+				const ynode_t *tm = tn->kids[i];
+				if (tm->kind != YNODE_MAP) {
+					diag_error_fix(c->d, &tm->loc, "E041",
+						       _("viết \"- id: ...\" rồi title:, lead: ... thụt vào thẳng cột với id"),
+						       _("mỗi nhiệm vụ phải là một nhóm khoá (id, title, lead ...)"));
+					continue;
+				}
+				task_t *t = &p->tasks[p->ntasks];
+				parse_task(c, p, t, tm);
+				t->index = p->ntasks;
+				for (size_t j = 0; t->id && j < p->ntasks; j++)
+					if (p->tasks[j].id && !strcmp(p->tasks[j].id, t->id))
+						diag_error_fix(c->d, &t->loc, "E042",
+							       _("đặt cho mỗi nhiệm vụ một id riêng"),
+							       _("id nhiệm vụ \"%s\" bị trùng (đã có ở dòng %d)"),
+							       t->id, p->tasks[j].loc.line);
+				p->ntasks++;
+			}
+		}
+	}
+	parse_indicators(c, p, ynode_get(m, "indicators"));
+	p->params = model_params(c, m, known);
+	if (p->params)
+		p->params = model_ynode_copy(c->a, p->params);
+	p->body_md = arena_strndup(c->a, doc.body, doc.body_len);
+	p->body_line = doc.body_line;
+	return p;
+}
+
+plan_t *model_parse_plan(arena_t *a, diag_t *d, const rfile_t *f, const model_opts_t *o)
+{
+	model_ctx_t c = { a, d, o };
+	return model_plan_parse(&c, f);
+}

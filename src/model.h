@@ -67,6 +67,7 @@ typedef struct task {
 	size_t nevidence;
 	const char *note;
 	const ynode_t *params;  /* unknown keys (a map), or NULL */
+	const char **extra;     /* texts of the fields kept at FIELD_EXTRA (model_fields.h) */
 	/* derived */
 	bool overdue, done_late;
 	bool complete5;         /* "5 rõ": title, lead, output, deadline */
@@ -78,6 +79,7 @@ typedef struct {
 	bool has_owner;
 	loc_t loc;
 	int met;                /* 1 met, 0 not met, -1 unknown */
+	const char **extra;     /* texts kept at FIELD_EXTRA (model_fields.h) */
 } indicator_t;
 
 struct plan {
@@ -111,6 +113,7 @@ struct plan {
 	const char *body_md;
 	int body_line;
 	const ynode_t *params;
+	const char **extra;     /* texts kept at FIELD_EXTRA (model_fields.h) */
 	doc_t *doc;             /* this plan as a node of the implements graph */
 	bool draft;
 	void *ctx_cache;        /* shared template data while rendering (ctx) */

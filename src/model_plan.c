@@ -7,8 +7,51 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model_fields.h"
 #include "model_int.h"
 #include "text.h"
+
+/* The fields of a record that their kind's reader parses (the rows of
+ * model_fields.c not marked own): texts, dates, unit names and lists, each
+ * required one reported when missing (at the record, m).  `id` names the
+ * record in those messages.  *extra gets the record's extra[] texts. */
+static void parse_fields(model_ctx_t *c, field_owner_t o, void *rec, const char ***extra,
+			 const ynode_t *m, const char *const *id)
+{
+	size_t n, ne = model_fields_extra_count(o);
+	const field_t *fs = model_fields_of(o, &n);
+	*extra = ne ? arena_alloc(c->a, ne * sizeof(**extra)) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		const field_t *f = &fs[i];
+		if (!f->key || f->own)
+			continue;
+		const ynode_t *v = ynode_get(m, f->key);
+		char *at = (char *)rec + f->off;
+		switch (f->kind) {
+		case FIELD_TEXT: {
+			const char *t = model_str(c, v, f->key);
+			*model_fields_text_ref(rec, o, f) = t;
+			if (!t && f->req)
+				diag_report(c->d, &m->loc, 1, f->req->code, _(f->req->fix),
+					    _(f->req->msg), id && *id ? *id : "");
+			break;
+		}
+		case FIELD_DATE:
+			*(date_t *)at = model_date(c, v, f->key);
+			break;
+		case FIELD_UNITS:
+			model_urefs(c, v, f->key, (urefs_t *)at);
+			break;
+		case FIELD_LIST:
+		case FIELD_IMPLEMENTS:
+			*(str_t **)at = model_strs(c, v, f->key, (size_t *)((char *)rec + f->off2));
+			break;
+		default:
+			/* a kind with rules of its own is parsed by its own code */
+			break;
+		}
+	}
+}
 
 static const char *type_from_number(const char *number)
 {
@@ -100,24 +143,11 @@ static int progress_of(model_ctx_t *c, const ynode_t *n, bool *clamped)
 
 static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 {
-	static const char *const known[] = {
-		"id", "group", "title", "lead", "support", "output", "due", "due_date",
-		"source", "status", "progress", "completed", "evidence", "note", NULL
-	};
 	t->plan = p;
 	t->loc = n->loc;
 	t->progress = -1;
-	const ynode_t *idn = ynode_get(n, "id");
-	t->id = model_str(c, idn, "id");
-	if (!t->id)
-		diag_error_fix(c->d, &n->loc, "E028", _("thêm \"id: ...\" (số thứ tự TT của nhiệm vụ)"),
-			       _("nhiệm vụ không có id (bắt buộc)"));
-	t->title = model_str(c, ynode_get(n, "title"), "title");
-	if (!t->title)
-		diag_error_fix(c->d, &n->loc, "E029", _("thêm \"title: ...\" (nội dung nhiệm vụ)"),
-			       _("nhiệm vụ %s không có title (bắt buộc)"), t->id ? t->id : "");
+	parse_fields(c, FIELD_TASK, t, &t->extra, n, &t->id);
 	const ynode_t *gn = ynode_get(n, "group");
-	t->group = model_str(c, gn, "group");
 	if (t->group) {
 		size_t j;
 		for (j = 0; j < p->ngroups; j++)
@@ -128,7 +158,6 @@ static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 				       _("dùng một id trong \"groups\" của kế hoạch, hoặc thêm nhóm đó vào"),
 				       _("nhóm \"%s\" không có trong \"groups\" của kế hoạch này"), t->group);
 	}
-	model_urefs(c, ynode_get(n, "lead"), "lead", &t->lead);
 	if (!t->lead.n) {
 		/* a task nobody leads is the first thing citizens ask about */
 		const char *fix = _("thêm \"lead: <tên đơn vị>\" (một đơn vị trong units.yaml)");
@@ -141,8 +170,6 @@ static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 			diag_warning_fix(c->d, at, "W015", fix, _("nhiệm vụ %s chưa có đơn vị chủ trì"),
 					 t->id ? t->id : "?");
 	}
-	model_urefs(c, ynode_get(n, "support"), "support", &t->support);
-	t->output = model_str(c, ynode_get(n, "output"), "output");
 	const ynode_t *dn = ynode_get(n, "due");
 	t->due_text = model_str(c, dn, "due");
 	if (dn)
@@ -165,7 +192,6 @@ static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 	}
 	t->due_exact = due_text_exact(t->due_text, t->due.date);
 	const ynode_t *srcn = ynode_get(n, "source");
-	t->source = model_str(c, srcn, "source");
 	if (srcn)
 		t->source_loc = srcn->loc;
 	const ynode_t *sn = ynode_get(n, "status");
@@ -178,7 +204,6 @@ static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 	bool clamped;
 	t->progress = progress_of(c, ynode_get(n, "progress"), &clamped);
 	const ynode_t *cn = ynode_get(n, "completed");
-	t->completed = model_date(c, cn, "completed");
 	if (cn)
 		t->completed_loc = cn->loc;
 	if (t->status == STATUS_DONE && !t->completed && (!cn || ynode_is_null(cn)))
@@ -211,9 +236,7 @@ static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 				 _("viết \"progress: 100\" hoặc sửa trạng thái"),
 				 _("nhiệm vụ %s đã hoàn thành nhưng tiến độ là %d%%"),
 				 t->id ? t->id : "", t->progress);
-	t->evidence = model_strs(c, ynode_get(n, "evidence"), "evidence", &t->nevidence);
-	t->note = model_str(c, ynode_get(n, "note"), "note");
-	t->params = model_params(c, n, known);
+	t->params = model_params(c, n, model_fields_known(FIELD_TASK));
 	if (t->params)
 		t->params = model_ynode_copy(c->a, t->params);
 }
@@ -279,8 +302,6 @@ static void parse_indicators(model_ctx_t *c, plan_t *p, const ynode_t *n)
 			       _("\"indicators\" phải là một danh sách"));
 		return;
 	}
-	static const char *const known[] = { "id", "group", "name", "unit", "target", "by",
-					     "owner", "actual", NULL };
 	p->indicators = arena_alloc(c->a, (n->n + 1) * sizeof(indicator_t));
 	for (size_t i = 0; i < n->n; i++) {
 		const ynode_t *m = n->kids[i];
@@ -291,16 +312,7 @@ static void parse_indicators(model_ctx_t *c, plan_t *p, const ynode_t *n)
 		}
 		indicator_t *ind = &p->indicators[p->nindicators++];
 		ind->loc = m->loc;
-		ind->id = model_str(c, ynode_get(m, "id"), "id");
-		ind->group = model_str(c, ynode_get(m, "group"), "group");
-		ind->name = model_str(c, ynode_get(m, "name"), "name");
-		if (!ind->name)
-			diag_error_fix(c->d, &m->loc, "E034", _("thêm \"name: ...\""),
-				       _("chỉ tiêu không có name (bắt buộc)"));
-		ind->unit = model_str(c, ynode_get(m, "unit"), "unit");
-		ind->target = model_str(c, ynode_get(m, "target"), "target");
-		ind->by = model_str(c, ynode_get(m, "by"), "by");
-		ind->actual = model_str(c, ynode_get(m, "actual"), "actual");
+		parse_fields(c, FIELD_INDICATOR, ind, &ind->extra, m, NULL);
 		const ynode_t *on = ynode_get(m, "owner");
 		const char *owner = model_str(c, on, "owner");
 		if (owner) {
@@ -308,7 +320,7 @@ static void parse_indicators(model_ctx_t *c, plan_t *p, const ynode_t *n)
 			ind->has_owner = true;
 		}
 		ind->met = indicator_met(ind->target, ind->actual);
-		model_params(c, m, known);
+		model_params(c, m, model_fields_known(FIELD_INDICATOR));
 	}
 }
 
@@ -338,11 +350,6 @@ static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp
 			       _("kế hoạch không có phần khai báo (front matter)"));
 		return NULL;
 	}
-	static const char *const known[] = {
-		"number", "id", "type", "title", "issuer", "place", "date", "signer",
-		"implements", "status", "attachments", "groups", "tasks", "indicators",
-		"short_title", NULL
-	};
 	const ynode_t *m = doc.meta;
 	plan_t *p = arena_alloc(c->a, sizeof(*p));
 	p->path = f->path;
@@ -369,11 +376,7 @@ static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp
 	} else if (p->id) {
 		p->key = p->id;
 	}
-	p->title = model_str(c, ynode_get(m, "title"), "title");
-	if (!p->title)
-		diag_error_fix(c->d, &m->loc, "E038", _("thêm \"title: ...\" (trích yếu)"),
-			       _("kế hoạch không có title (bắt buộc)"));
-	p->type = model_str(c, ynode_get(m, "type"), "type");
+	parse_fields(c, FIELD_PLAN, p, &p->extra, m, NULL);
 	if (!p->type)
 		p->type = type_from_number(p->number);
 	if (!p->type)
@@ -384,9 +387,6 @@ static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp
 		p->issuer = (uref_t){ issuer, in->loc, NULL };
 		p->has_issuer = true;
 	}
-	p->place = model_str(c, ynode_get(m, "place"), "place");
-	p->date = model_date(c, ynode_get(m, "date"), "date");
-	p->short_title = model_str(c, ynode_get(m, "short_title"), "short_title");
 	if (p->number) {
 		p->name = p->number;
 	} else if (p->short_title) {
@@ -412,7 +412,6 @@ static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp
 	} else if (sg) {
 		p->signer_name = model_str(c, sg, "signer");
 	}
-	p->implements = model_strs(c, ynode_get(m, "implements"), "implements", &p->nimplements);
 	const ynode_t *stn = ynode_get(m, "status");
 	p->status_text = model_str(c, stn, "status");
 	if (p->status_text) {
@@ -422,7 +421,6 @@ static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp
 			diag_error_fix(c->d, &stn->loc, "E039", _("viết in_force, superseded hoặc draft"),
 				       _("trạng thái kế hoạch \"%s\" không hợp lệ"), p->status_text);
 	}
-	p->attachments = model_strs(c, ynode_get(m, "attachments"), "attachments", &p->nattachments);
 	parse_groups(c, p, ynode_get(m, "groups"));
 	const ynode_t *tn = ynode_get(m, "tasks");
 	if (tn && !ynode_is_null(tn)) {
@@ -453,7 +451,7 @@ static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp
 		}
 	}
 	parse_indicators(c, p, ynode_get(m, "indicators"));
-	p->params = model_params(c, m, known);
+	p->params = model_params(c, m, model_fields_known(FIELD_PLAN));
 	if (p->params)
 		p->params = model_ynode_copy(c->a, p->params);
 	p->body_md = arena_strndup(c->a, doc.body, doc.body_len);

@@ -10,6 +10,7 @@
 #include "changes_int.h"
 #include "ctx.h"
 #include "jsonh.h"
+#include "jsonw.h"
 #include "pager.h"
 #include "text.h"
 
@@ -504,48 +505,78 @@ char *changes_atom(const site_t *s, const theme_t *th, size_t *len)
 
 /* ---- changes.json ---- */
 
-static json_t *value_json(const hchange_t *c, const char *v)
+static void w_value(jsonw_t *w, const hchange_t *c, const char *v)
 {
 	if (!v)
-		return json_null();
-	if (!strcmp(c->field, "progress"))
-		return json_integer(atoi(v));
-	return json_string(v);
+		jsonw_null(w);
+	else if (!strcmp(c->field, "progress"))
+		jsonw_int(w, atoi(v));
+	else
+		jsonw_str(w, v);
 }
 
-json_t *changes_json(const site_t *s)
+void changes_json(jsonw_t *w, const site_t *s)
 {
 	const history_t *h = hist(s);
-	json_t *a = json_array();
+	jsonw_arr(w);
 	for (size_t i = 0; h && i < h->nentries; i++) {
 		const hentry_t *e = h->entries[i];
-		json_t *o = json_object();
-		commit_fields(o, e);
-		SET(o, "plan", e->key ? jstr(e->label) : json_null());
-		SET(o, "path", jstr(e->path));
+		jsonw_obj(w);
+		jsonw_key(w, "commit");
+		jsonw_str(w, e->commit);
+		jsonw_key(w, "date");
+		if (e->date) {
+			char d[16];
+			date_format_iso(e->date, d);
+			jsonw_str(w, d);
+		} else {
+			jsonw_null(w);
+		}
+		char ts[64];
+		rfc3339(e->time, e->tz, ts);
+		jsonw_key(w, "time");
+		jsonw_str(w, ts);
+		jsonw_key(w, "author");
+		jsonw_str(w, e->author);
+		jsonw_key(w, "subject");
+		jsonw_str(w, e->subject);
+		jsonw_key(w, "plan");
+		jsonw_str(w, e->key ? e->label : NULL);
+		jsonw_key(w, "path");
+		jsonw_str(w, e->path);
+		jsonw_key(w, "url");
 		if (e->plan) {
 			char *u = abs_url(s, e->plan->url);
-			SET(o, "url", json_string(u));
+			jsonw_str(w, u);
 			free(u);
 		} else {
-			SET(o, "url", json_null());
+			jsonw_null(w);
 		}
-		SET(o, "broken", json_boolean(e->broken));
-		if (e->broken)
-			SET(o, "error", jstr(e->error));
-		json_t *cs = json_array();
+		jsonw_key(w, "broken");
+		jsonw_bool(w, e->broken);
+		if (e->broken) {
+			jsonw_key(w, "error");
+			jsonw_str(w, e->error);
+		}
+		jsonw_key(w, "changes");
+		jsonw_arr(w);
 		for (size_t k = 0; k < e->nchanges; k++) {
 			const hchange_t *c = &e->changes[k];
-			json_t *x = json_object();
-			SET(x, "task", jstr(c->task));
-			SET(x, "task_title", jstr(c->task_title));
-			SET(x, "field", json_string(c->field));
-			SET(x, "from", value_json(c, c->from));
-			SET(x, "to", value_json(c, c->to));
-			json_array_append_new(cs, x);
+			jsonw_obj(w);
+			jsonw_key(w, "task");
+			jsonw_str(w, c->task);
+			jsonw_key(w, "task_title");
+			jsonw_str(w, c->task_title);
+			jsonw_key(w, "field");
+			jsonw_str(w, c->field);
+			jsonw_key(w, "from");
+			w_value(w, c, c->from);
+			jsonw_key(w, "to");
+			w_value(w, c, c->to);
+			jsonw_obj_end(w);
 		}
-		SET(o, "changes", cs);
-		json_array_append_new(a, o);
+		jsonw_arr_end(w);
+		jsonw_obj_end(w);
 	}
-	return a;
+	jsonw_arr_end(w);
 }

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "history.h"
+#include "jsonw.h"
 #include "model.h"
 #include "theme.h"
 
@@ -45,8 +46,8 @@ json_t *changes_page(const site_t *s, size_t i);
  * rendered with the theme's change_item template.  malloc'd; *len set. */
 char *changes_atom(const site_t *s, const theme_t *th, size_t *len);
 
-/* changes.json: every entry, newest first. */
-json_t *changes_json(const site_t *s);
+/* changes.json: every entry, newest first, written to w. */
+void changes_json(jsonw_t *w, const site_t *s);
 
 /* Number of weekly reports (0 without history). */
 size_t changes_week_count(const site_t *s);

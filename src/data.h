@@ -19,9 +19,6 @@ int data_write(const site_t *s, out_t *o, diag_t *d, int part);
 /* The description of each file and its fields, for the /du-lieu/ page. */
 json_t *data_describe(const site_t *s);
 
-/* One plan as plans.json describes it (a new reference). */
-json_t *data_plan_json(const site_t *s, const plan_t *p);
-
 /* url (a path from the site's root) made absolute with base_url's host;
  * url itself when the site has no base_url.  A new reference. */
 json_t *data_absolute(const site_t *s, const char *url);

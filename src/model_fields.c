@@ -25,8 +25,6 @@ static const field_req_t req_ind_name = {
 	"E034", N_("thêm \"name: ...\""), N_("chỉ tiêu không có name (bắt buộc)")
 };
 
-#define STATS_FIELDS "total, done, in_progress, not_started, cancelled, overdue, done_late; percent_done = done / (total − cancelled), làm tròn xuống"
-
 /* key, kind, own, off, off2, req, json, jnote, csv, csvpos, csvdesc, hist, label */
 static const field_t plan_rows[] = {
 	{ "number", FIELD_TEXT, true, AT(plan_t, number), 0, NULL, "number",
@@ -59,7 +57,7 @@ static const field_t plan_rows[] = {
 	  "implements", "Số ký hiệu các văn bản mà kế hoạch triển khai (dạng chuẩn)", NULL, 0, NULL,
 	  7, "chg_plan_implements" },
 	{ NULL, FIELD_STATS, true, AT(plan_t, stats), 0, NULL, "stats",
-	  "Số nhiệm vụ: " STATS_FIELDS, NULL, 0, NULL, 0, NULL },
+	  "Số nhiệm vụ: " MODEL_FIELDS_STATS, NULL, 0, NULL, 0, NULL },
 	{ NULL, FIELD_INT, true, AT(plan_t, incomplete5), 0, NULL, "incomplete_tasks",
 	  "Số nhiệm vụ chưa đủ \"5 rõ\" (nội dung, đơn vị chủ trì, kết quả, thời hạn)", NULL, 0, NULL, 0, NULL },
 	{ NULL, FIELD_AS_OF, true, 0, 0, NULL, "as_of",

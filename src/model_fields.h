@@ -71,6 +71,9 @@ typedef struct {
 	const char *label;      /* strings key of its name in the change history */
 } field_t;
 
+/* The keys of a stats record in words (plans.json, units.json ...). */
+#define MODEL_FIELDS_STATS "total, done, in_progress, not_started, cancelled, overdue, done_late; percent_done = done / (total − cancelled), làm tròn xuống"
+
 /* The rows of one record kind, in plans.json order; *n set. */
 const field_t *model_fields_of(field_owner_t o, size_t *n);
 

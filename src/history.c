@@ -3,12 +3,14 @@
  * changes, weekly reports and progress series that follow from them. */
 #include "history.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "hlog.h"
+#include "model_fields.h"
 #include "progress.h"
 #include "text.h"
 
@@ -361,26 +363,52 @@ static void chg_title(chg_t *c, size_t from, const char *title)
 		c->v[i].task_title = title;
 }
 
+/* What changed in a task, field by field in the order of the table of
+ * fields (model_fields.h): texts by their interned pointers, the other
+ * kinds by their own rules. */
 static void diff_task(struct walk *w, chg_t *c, const htask_t *o, const htask_t *t)
 {
 	const char *id = t->id;
-	size_t first = c->n;
-	if (o->title != t->title)
-		chg(w, c, id, "title", o->title, t->title);
-	if (o->status != t->status)
-		chg(w, c, id, "status", status_id(o->status), status_id(t->status));
-	if (o->due_shown != t->due_shown)
-		chg(w, c, id, "due", o->due_shown, t->due_shown);
-	else if (o->due.date != t->due.date)
-		chg(w, c, id, "due_date", hver_iso(&w->vc, o->due.date), hver_iso(&w->vc, t->due.date));
-	if (o->progress != t->progress)
-		chg(w, c, id, "progress", progress_text(w, o->progress), progress_text(w, t->progress));
-	if (o->lead_key != t->lead_key)
-		chg(w, c, id, "lead", o->lead, t->lead);
-	if (o->support_key != t->support_key)
-		chg(w, c, id, "support", o->support, t->support);
-	if (o->output != t->output)
-		chg(w, c, id, "output", o->output, t->output);
+	size_t first = c->n, nh;
+	const field_t *const *hf = model_fields_hist(FIELD_TASK, &nh);
+	for (size_t i = 0; i < nh; i++) {
+		const field_t *f = hf[i];
+		switch (f->kind) {
+		case FIELD_TEXT: {
+			int k = model_fields_hist_slot(FIELD_TASK, f);
+			if (o->text[k] != t->text[k])
+				chg(w, c, id, f->key, o->text[k], t->text[k]);
+			break;
+		}
+		case FIELD_STATUS:
+			if (o->status != t->status)
+				chg(w, c, id, f->key, status_id(o->status), status_id(t->status));
+			break;
+		case FIELD_DEADLINE:
+			/* the text as written; else, the same text read another
+			 * way (due_date added), the date */
+			if (o->due_shown != t->due_shown)
+				chg(w, c, id, f->key, o->due_shown, t->due_shown);
+			else if (o->due.date != t->due.date)
+				chg(w, c, id, "due_date", hver_iso(&w->vc, o->due.date),
+				    hver_iso(&w->vc, t->due.date));
+			break;
+		case FIELD_PROGRESS:
+			if (o->progress != t->progress)
+				chg(w, c, id, f->key, progress_text(w, o->progress),
+				    progress_text(w, t->progress));
+			break;
+		case FIELD_UNITS: {
+			/* compared by name keys: the same units spelt otherwise are no change */
+			bool lead = !strcmp(f->key, "lead");
+			if ((lead ? o->lead_key : o->support_key) != (lead ? t->lead_key : t->support_key))
+				chg(w, c, id, f->key, lead ? o->lead : o->support, lead ? t->lead : t->support);
+			break;
+		}
+		default:
+			assert(!"a tracked task field of a kind the history cannot compare");
+		}
+	}
 	chg_title(c, first, t->title);
 }
 
@@ -391,22 +419,43 @@ static void diff_versions(struct walk *w, chg_t *c, const hver_t *o, const hver_
 {
 	if (o == v)
 		return;
-	if (o->title != v->title)
-		chg(w, c, NULL, "title", o->title, v->title);
-	if (o->type != v->type)
-		chg(w, c, NULL, "type", o->type, v->type);
-	if (o->issuer_key != v->issuer_key)
-		chg(w, c, NULL, "issuer", o->issuer, v->issuer);
-	if (o->place != v->place)
-		chg(w, c, NULL, "place", o->place, v->place);
-	if (o->date != v->date)
-		chg(w, c, NULL, "date", o->date, v->date);
-	if (o->signer != v->signer)
-		chg(w, c, NULL, "signer", o->signer, v->signer);
-	if (o->implements_key != v->implements_key)
-		chg(w, c, NULL, "implements", o->implements, v->implements);
-	if (o->status != v->status)
-		chg(w, c, NULL, "status", o->status, v->status);
+	size_t nh;
+	const field_t *const *hf = model_fields_hist(FIELD_PLAN, &nh);
+	for (size_t i = 0; i < nh; i++) {
+		const field_t *f = hf[i];
+		/* each kind compared by its own rule: units by name key,
+		 * documents by canonical number, the rest as written */
+		const char *a = NULL, *b = NULL, *ka, *kb;
+		switch (f->kind) {
+		case FIELD_TEXT: {
+			int k = model_fields_hist_slot(FIELD_PLAN, f);
+			a = o->text[k], b = v->text[k];
+			ka = a, kb = b;
+			break;
+		}
+		case FIELD_UNIT:
+			a = o->issuer, b = v->issuer, ka = o->issuer_key, kb = v->issuer_key;
+			break;
+		case FIELD_DATE:
+			a = ka = o->date, b = kb = v->date;
+			break;
+		case FIELD_SIGNER:
+			a = ka = o->signer, b = kb = v->signer;
+			break;
+		case FIELD_IMPLEMENTS:
+			a = o->implements, b = v->implements;
+			ka = o->implements_key, kb = v->implements_key;
+			break;
+		case FIELD_PLAN_STATUS:
+			a = ka = o->status, b = kb = v->status;
+			break;
+		default:
+			assert(!"a tracked plan field of a kind the history cannot compare");
+			ka = kb = NULL;
+		}
+		if (ka != kb)
+			chg(w, c, NULL, f->key, a, b);
+	}
 	bool *seen = xcalloc(o->ntasks + 1, sizeof(bool));
 	for (size_t j = 0; j < v->ntasks; j++) {
 		const htask_t *t = v->tasks[j];

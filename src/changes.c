@@ -11,6 +11,7 @@
 #include "ctx.h"
 #include "jsonh.h"
 #include "jsonw.h"
+#include "model_fields.h"
 #include "pager.h"
 #include "text.h"
 
@@ -83,12 +84,32 @@ static bool said_by_done(const hentry_t *e, const hchange_t *c)
 	return false;
 }
 
+/* The interface strings the labels of changed fields come from (set
+ * before the render threads start; read-only while they run). */
+static const json_t *labels;
+
+void changes_labels(const json_t *strings)
+{
+	labels = strings;
+}
+
+/* The changed field's name for readers: the strings key the table of
+ * fields gives it (a field added to the table is labelled with no change
+ * to the change_field template), NULL when unknown. */
+static json_t *field_label(const hchange_t *c)
+{
+	const field_t *f = model_fields_find(c->task ? FIELD_TASK : FIELD_PLAN, c->field);
+	const char *v = f && f->label ? json_string_value(json_object_get(labels, f->label)) : NULL;
+	return v ? json_string(v) : json_null();
+}
+
 static json_t *item_json(const hchange_t *c)
 {
 	json_t *o = json_object();
 	SET(o, "task", jstr(c->task));
 	SET(o, "task_title", jstr(c->task_title));
 	SET(o, "field", json_string(c->field));
+	SET(o, "field_label", field_label(c));
 	SET(o, "from", shown(c, c->from));
 	SET(o, "to", shown(c, c->to));
 	bool added = !strcmp(c->field, "added"), removed = !strcmp(c->field, "removed");

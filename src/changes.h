@@ -15,6 +15,9 @@
 #define CHANGES_PER_PAGE 50   /* entries on one /thay-doi/ page */
 #define CHANGES_FEED_MAX 100  /* entries in the Atom feed */
 
+/* The interface strings (the theme's, a JSON object) that name changed
+ * fields ("field_label" of a change); call before rendering, on one thread. */
+void changes_labels(const json_t *strings);
 /* One change entry (the change_entry template's data). */
 json_t *changes_entry(const site_t *s, const hentry_t *e);
 /* The n newest change entries of the site. */

@@ -1175,6 +1175,7 @@ int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t 
 	r->base = json_object();
 	SET(r->base, "site", site_json(s));
 	SET(r->base, "t", json_deep_copy(th->strings));
+	changes_labels(th->strings);
 	copy_static(r);
 
 	int n = ro->threads;

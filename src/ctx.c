@@ -368,6 +368,7 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 		SET(g, "id", json_null());
 		SET(g, "title", json_null());
 		SET(g, "stats", ctx_stats(&st));
+		SET(g, "columns", json_integer((json_int_t)model_fields_task_columns()));
 		SET(g, "tasks", loose);
 		json_array_append_new(groups, g);
 	} else {
@@ -379,6 +380,7 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 		SET(g, "id", jstr_nocheck(gr->id));
 		SET(g, "title", jstr_nocheck(gr->title));
 		SET(g, "stats", ctx_stats(&gr->stats));
+		SET(g, "columns", json_integer((json_int_t)model_fields_task_columns()));
 		json_t *tasks = json_array();
 		for (size_t j = 0; j < p->ntasks; j++)
 			if (p->tasks[j].group && !strcmp(p->tasks[j].group, gr->id))

@@ -69,6 +69,9 @@ typedef struct {
 	const char *csvdesc;    /* the column's description on /du-lieu/ */
 	int hist;               /* place in a change's order; 0: not tracked */
 	const char *label;      /* strings key of its name in the change history */
+	bool cell;              /* a column of a plan's task table (templates
+				 * task_table_head and task_cells): the table's
+				 * width, for its full-width rows */
 } field_t;
 
 /* The keys of a stats record in words (plans.json, units.json ...). */
@@ -100,6 +103,9 @@ int model_fields_hist_slot(field_owner_t o, const field_t *f);
 size_t model_fields_hist_texts(field_owner_t o);
 /* The row tracked as `name` (its YAML key), or NULL. */
 const field_t *model_fields_find(field_owner_t o, const char *key);
+
+/* Number of columns of a plan's task table (rows with cell). */
+size_t model_fields_task_columns(void);
 
 /* The tasks.csv columns in order (rows with a csv column); *n set. */
 const field_t *const *model_fields_csv(size_t *n);

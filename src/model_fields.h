@@ -58,7 +58,8 @@ typedef struct {
 typedef struct {
 	const char *key;        /* YAML key; NULL for a derived value */
 	field_kind_t kind;
-	bool own;               /* parsed by its own code, not by its kind's reader */
+	bool own;               /* read by its record's own code (a plan's number and
+				 * id, nested records ...), not through its kind */
 	size_t off, off2;
 	const field_req_t *req; /* required: what to say when missing; NULL: optional */
 	const char *json;       /* name in plans.json (and template data); NULL: none */

@@ -11,12 +11,87 @@
 #include "model_int.h"
 #include "text.h"
 
-/* The fields of a record that their kind's reader parses (the rows of
- * model_fields.c not marked own): texts, dates, unit names and lists, each
- * required one reported when missing (at the record, m).  `id` names the
- * record in those messages.  *extra gets the record's extra[] texts. */
+/* Sets *clamped when the value was outside 0..100 (and reported). */
+static int progress_of(model_ctx_t *c, const ynode_t *n, bool *clamped)
+{
+	*clamped = false;
+	const char *s = model_scalar(c->d, n, "progress");
+	if (!s)
+		return -1;
+	char *end;
+	const char *t = s;
+	long v = strtol(t, &end, 10);
+	while (*end == ' ')
+		end++;
+	if (*end == '%')
+		end++;
+	if (end == t || *end) {
+		diag_error_fix(c->d, &n->loc, "E027", _("viết một số từ 0 đến 100, không có dấu %"),
+			       _("progress \"%s\" không phải là số"), s);
+		return -1;
+	}
+	if (v < 0 || v > 100) {
+		diag_warning_fix(c->d, &n->loc, "W011", _("viết một số từ 0 đến 100"),
+				 _("progress %ld nằm ngoài khoảng 0..100"), v);
+		v = v < 0 ? 0 : 100;
+		*clamped = true;
+	}
+	return (int)v;
+}
+
+/* A deadline as written, read into a date when it can be (due.c). */
+static void read_deadline(model_ctx_t *c, task_t *t, const field_t *f, const ynode_t *dn)
+{
+	t->due_text = model_str(c, dn, f->key);
+	if (dn)
+		t->due_loc = dn->loc;
+	if (t->due_text && due_parse(t->due_text, &t->due) < 0)
+		diag_warning_fix(c->d, &dn->loc, "W012",
+				 _("viết ví dụ \"30/6/2026\", \"Quý III/2026\", \"Năm 2026\" hoặc \"Thường xuyên\""),
+				 _("thời hạn \"%s\" không đọc được thành ngày; giữ nguyên chữ, không tính hạn"),
+				 t->due_text);
+}
+
+/* due_date: the deadline's day when the text does not say it (after due). */
+static void read_due_date(model_ctx_t *c, task_t *t, const field_t *f, const ynode_t *ddn)
+{
+	if (!ddn)
+		return;
+	date_t dd = model_date(c, ddn, f->key);
+	if (dd) {
+		t->due.date = dd;
+		t->due.parsed = true;
+		t->due.ongoing = false;
+		if (!t->due_text)
+			t->due_loc = ddn->loc;
+	}
+}
+
+/* A task's status: an id or its Vietnamese words; not_started when absent. */
+static status_t read_status(model_ctx_t *c, const field_t *f, const ynode_t *sn)
+{
+	const char *st = model_str(c, sn, f->key);
+	status_t v = STATUS_NOT_STARTED;
+	if (st && status_parse(st, &v) < 0)
+		diag_error_fix(c->d, &sn->loc, "E031",
+			       _("viết not_started, in_progress, done, cancelled hoặc chưa thực hiện, đang thực hiện, hoàn thành, đã huỷ"),
+			       _("trạng thái \"%s\" không hợp lệ"), st);
+	return v;
+}
+
+/* What reading a record's fields learnt that its own checks need. */
+struct reading {
+	bool progress_clamped;   /* a progress outside 0..100 was reported */
+};
+
+/* The fields of a record that are read by their kind (the rows of
+ * model_fields.c not marked own): texts, dates, unit names, lists, and the
+ * kinds with rules of their own (deadline, status, progress), each through
+ * its one function; each required field reported when missing (at the
+ * record, m).  `id` names the record in those messages.  *extra gets the
+ * record's extra[] texts. */
 static void parse_fields(model_ctx_t *c, field_owner_t o, void *rec, const char ***extra,
-			 const ynode_t *m, const char *const *id)
+			 const ynode_t *m, const char *const *id, struct reading *r)
 {
 	size_t n, ne = model_fields_extra_count(o);
 	const field_t *fs = model_fields_of(o, &n);
@@ -42,12 +117,32 @@ static void parse_fields(model_ctx_t *c, field_owner_t o, void *rec, const char 
 		case FIELD_UNITS:
 			model_urefs(c, v, f->key, (urefs_t *)at);
 			break;
+		case FIELD_UNIT: {
+			const char *name = model_str(c, v, f->key);
+			if (name) {
+				*(uref_t *)at = (uref_t){ name, v->loc, NULL };
+				*(bool *)((char *)rec + f->off2) = true;
+			}
+			break;
+		}
+		case FIELD_DEADLINE:
+			read_deadline(c, rec, f, v);
+			break;
+		case FIELD_DUE_DATE:
+			read_due_date(c, rec, f, v);
+			break;
+		case FIELD_STATUS:
+			*(status_t *)at = read_status(c, f, v);
+			break;
+		case FIELD_PROGRESS:
+			*(int *)at = progress_of(c, v, &r->progress_clamped);
+			break;
 		case FIELD_LIST:
 		case FIELD_IMPLEMENTS:
 			*(str_t **)at = model_strs(c, v, f->key, (size_t *)((char *)rec + f->off2));
 			break;
 		default:
-			/* a kind with rules of its own is parsed by its own code */
+			/* the record's own code reads it (model_plan.c) */
 			break;
 		}
 	}
@@ -113,40 +208,13 @@ static void parse_groups(model_ctx_t *c, plan_t *p, const ynode_t *n)
 	}
 }
 
-/* Sets *clamped when the value was outside 0..100 (and reported). */
-static int progress_of(model_ctx_t *c, const ynode_t *n, bool *clamped)
-{
-	*clamped = false;
-	const char *s = model_scalar(c->d, n, "progress");
-	if (!s)
-		return -1;
-	char *end;
-	const char *t = s;
-	long v = strtol(t, &end, 10);
-	while (*end == ' ')
-		end++;
-	if (*end == '%')
-		end++;
-	if (end == t || *end) {
-		diag_error_fix(c->d, &n->loc, "E027", _("viết một số từ 0 đến 100, không có dấu %"),
-			       _("progress \"%s\" không phải là số"), s);
-		return -1;
-	}
-	if (v < 0 || v > 100) {
-		diag_warning_fix(c->d, &n->loc, "W011", _("viết một số từ 0 đến 100"),
-				 _("progress %ld nằm ngoài khoảng 0..100"), v);
-		v = v < 0 ? 0 : 100;
-		*clamped = true;
-	}
-	return (int)v;
-}
-
 static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 {
 	t->plan = p;
 	t->loc = n->loc;
 	t->progress = -1;
-	parse_fields(c, FIELD_TASK, t, &t->extra, n, &t->id);
+	struct reading r = { false };
+	parse_fields(c, FIELD_TASK, t, &t->extra, n, &t->id, &r);
 	const ynode_t *gn = ynode_get(n, "group");
 	if (t->group) {
 		size_t j;
@@ -170,39 +238,11 @@ static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 			diag_warning_fix(c->d, at, "W015", fix, _("nhiệm vụ %s chưa có đơn vị chủ trì"),
 					 t->id ? t->id : "?");
 	}
-	const ynode_t *dn = ynode_get(n, "due");
-	t->due_text = model_str(c, dn, "due");
-	if (dn)
-		t->due_loc = dn->loc;
-	if (t->due_text && due_parse(t->due_text, &t->due) < 0)
-		diag_warning_fix(c->d, &dn->loc, "W012",
-				 _("viết ví dụ \"30/6/2026\", \"Quý III/2026\", \"Năm 2026\" hoặc \"Thường xuyên\""),
-				 _("thời hạn \"%s\" không đọc được thành ngày; giữ nguyên chữ, không tính hạn"),
-				 t->due_text);
-	const ynode_t *ddn = ynode_get(n, "due_date");
-	if (ddn) {
-		date_t dd = model_date(c, ddn, "due_date");
-		if (dd) {
-			t->due.date = dd;
-			t->due.parsed = true;
-			t->due.ongoing = false;
-			if (!t->due_text)
-				t->due_loc = ddn->loc;
-		}
-	}
 	t->due_exact = due_text_exact(t->due_text, t->due.date);
 	const ynode_t *srcn = ynode_get(n, "source");
 	if (srcn)
 		t->source_loc = srcn->loc;
 	const ynode_t *sn = ynode_get(n, "status");
-	const char *st = model_str(c, sn, "status");
-	t->status = STATUS_NOT_STARTED;
-	if (st && status_parse(st, &t->status) < 0)
-		diag_error_fix(c->d, &sn->loc, "E031",
-			       _("viết not_started, in_progress, done, cancelled hoặc chưa thực hiện, đang thực hiện, hoàn thành, đã huỷ"),
-			       _("trạng thái \"%s\" không hợp lệ"), st);
-	bool clamped;
-	t->progress = progress_of(c, ynode_get(n, "progress"), &clamped);
 	const ynode_t *cn = ynode_get(n, "completed");
 	if (cn)
 		t->completed_loc = cn->loc;
@@ -222,7 +262,7 @@ static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 	}
 	const ynode_t *pn = ynode_get(n, "progress");
 	/* not after W011: the editor did not write 100 */
-	if (t->progress == 100 && !clamped && t->status != STATUS_DONE)
+	if (t->progress == 100 && !r.progress_clamped && t->status != STATUS_DONE)
 		diag_warning_fix(c->d, &pn->loc, "W019",
 				 _("nếu đã xong, ghi \"status: done\" và \"completed: YYYY-MM-DD\"; nếu chưa, sửa lại tiến độ"),
 				 _("nhiệm vụ %s có tiến độ 100%% nhưng trạng thái chưa phải hoàn thành"),
@@ -312,13 +352,7 @@ static void parse_indicators(model_ctx_t *c, plan_t *p, const ynode_t *n)
 		}
 		indicator_t *ind = &p->indicators[p->nindicators++];
 		ind->loc = m->loc;
-		parse_fields(c, FIELD_INDICATOR, ind, &ind->extra, m, NULL);
-		const ynode_t *on = ynode_get(m, "owner");
-		const char *owner = model_str(c, on, "owner");
-		if (owner) {
-			ind->owner = (uref_t){ owner, on->loc, NULL };
-			ind->has_owner = true;
-		}
+		parse_fields(c, FIELD_INDICATOR, ind, &ind->extra, m, NULL, &(struct reading){ false });
 		ind->met = indicator_met(ind->target, ind->actual);
 		model_params(c, m, model_fields_known(FIELD_INDICATOR));
 	}
@@ -376,17 +410,11 @@ static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp
 	} else if (p->id) {
 		p->key = p->id;
 	}
-	parse_fields(c, FIELD_PLAN, p, &p->extra, m, NULL);
+	parse_fields(c, FIELD_PLAN, p, &p->extra, m, NULL, &(struct reading){ false });
 	if (!p->type)
 		p->type = type_from_number(p->number);
 	if (!p->type)
 		p->type = "Kế hoạch";
-	const ynode_t *in = ynode_get(m, "issuer");
-	const char *issuer = model_str(c, in, "issuer");
-	if (issuer) {
-		p->issuer = (uref_t){ issuer, in->loc, NULL };
-		p->has_issuer = true;
-	}
 	if (p->number) {
 		p->name = p->number;
 	} else if (p->short_title) {

@@ -5,7 +5,6 @@
 
 #include <assert.h>
 #include <malloc.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include "jsonh.h"
 #include "markdown.h"
 #include "pager.h"
+#include "pool.h"
 #include "progress.h"
 #include "search.h"
 
@@ -1036,7 +1036,7 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 	}
 }
 
-static void *worker(void *arg)
+static void worker(void *arg, int worker_no)
 {
 	struct run *r = arg;
 	/* each thread its own copy of the shared data: jansson values are not
@@ -1064,7 +1064,6 @@ static void *worker(void *arg)
 	json_decref(base);
 	buf_free(&page_buf);
 	jalloc_thread_done();
-	return NULL;
 }
 
 static void copy_static(struct run *r)
@@ -1118,25 +1117,21 @@ static bool needs_history(job_kind_t k, const void *item)
 
 struct render {
 	struct run r;
-	pthread_t tid[16];
-	int nthreads, started;
+	pool_t *pool;
+	int nthreads;
 };
 
 static void start_workers(struct render *rr)
 {
-	rr->started = 0;
-	for (int i = 0; i < rr->nthreads; i++)
-		if (pthread_create(&rr->tid[rr->started], NULL, worker, &rr->r) == 0)
-			rr->started++;
-	if (!rr->started)
-		worker(&rr->r);   /* no thread could start: do the work here */
+	rr->pool = pool_start(rr->nthreads, worker, &rr->r);
+	if (!pool_threads(rr->pool))
+		worker(&rr->r, 0);   /* no thread could start: do the work here */
 }
 
 static void join_workers(struct render *rr)
 {
-	for (int i = 0; i < rr->started; i++)
-		pthread_join(rr->tid[i], NULL);
-	rr->started = 0;
+	pool_join(rr->pool);
+	rr->pool = NULL;
 }
 
 int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t *d,
@@ -1177,12 +1172,7 @@ int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t 
 	SET(r->base, "t", json_deep_copy(th->strings));
 	copy_static(r);
 
-	int n = ro->threads;
-	if (n <= 0) {
-		long c = sysconf(_SC_NPROCESSORS_ONLN);
-		n = c > 0 ? (int)c : 1;
-	}
-	rr->nthreads = n > 16 ? 16 : n;
+	rr->nthreads = pool_size(ro->threads, 16);
 	start_workers(rr);
 	*out = rr;
 	return 0;

@@ -17,14 +17,6 @@
 #include "theme.h"
 #include "xref.h"
 
-static date_t today(void)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
-
 /* With PLANSITE_TIMING set, prints the time since the last lap. */
 static void lap(const char *stage, struct timespec *t0)
 {
@@ -155,7 +147,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	xref_resolve(a, d, s, &snap);
 	date_t as_of = o->as_of;
 	if (!as_of)
-		as_of = snap.worktree || !snap.commit[0] ? today() : progress_as_of(snap.time, snap.tz);
+		as_of = snap.worktree || !snap.commit[0] ? date_today() : date_of_time(snap.time, snap.tz);
 	progress_compute(s, as_of);
 	model_check_as_of(s, d);
 	lap("xref", &t0);

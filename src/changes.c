@@ -28,17 +28,6 @@ static char *abs_url(const site_t *s, const char *url)
 	return buf_detach(&b);
 }
 
-/* RFC 3339 time in the commit's own zone: 2025-12-19T10:00:00+07:00. */
-static void rfc3339(int64_t t, int tz, char out[64])
-{
-	time_t x = (time_t)(t + (int64_t)tz * 60);
-	struct tm tm;
-	gmtime_r(&x, &tm);
-	int a = tz < 0 ? -tz : tz;
-	snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tz < 0 ? '-' : '+', a / 60, a % 60);
-}
-
 /* { done: true, in_progress: false, ... }: every key set, so a template
  * never finds one further up its context. */
 static json_t *status_flags(const char *id)
@@ -121,8 +110,8 @@ static void commit_fields(json_t *o, const hentry_t *e)
 {
 	SET(o, "commit", json_string(e->commit));
 	SET(o, "date", ctx_date_iso(e->date));
-	char ts[64];
-	rfc3339(e->time, e->tz, ts);
+	char ts[DATE_RFC3339_BUF];
+	date_format_rfc3339(e->time, e->tz, ts);
 	SET(o, "time", json_string(ts));
 	SET(o, "author", json_string(e->author));
 	SET(o, "subject", json_string(e->subject));
@@ -448,14 +437,15 @@ char *changes_atom(const site_t *s, const theme_t *th, size_t *len)
 	buf_printf(&title, "%s – %s", s->title, ctitle ? ctitle : "Thay đổi");
 	xml_elem(&b, "title", title.ptr);
 	buf_free(&title);
-	char ts[64];
+	char ts[DATE_RFC3339_BUF];
 	if (h && h->nentries)
-		rfc3339(h->entries[0]->time, h->entries[0]->tz, ts);
+		date_format_rfc3339(h->entries[0]->time, h->entries[0]->tz, ts);
 	else if (h && h->head_time)
-		rfc3339(h->head_time, h->head_tz, ts);
-	else
-		snprintf(ts, sizeof ts, "%04d-%02d-%02dT00:00:00Z", s->as_of / 10000, s->as_of / 100 % 100,
-			 s->as_of % 100);
+		date_format_rfc3339(h->head_time, h->head_tz, ts);
+	else {
+		date_format_iso(s->as_of, ts);
+		strcat(ts, "T00:00:00Z");
+	}
 	xml_elem(&b, "updated", ts);
 	buf_puts(&b, "<link rel=\"self\" type=\"application/atom+xml\" href=\"");
 	xml_text(&b, self);
@@ -478,7 +468,7 @@ char *changes_atom(const site_t *s, const theme_t *th, size_t *len)
 		buf_printf(&et, "%s: %s", e->label ? e->label : "", e->subject);
 		xml_elem(&b, "title", et.ptr);
 		buf_free(&et);
-		rfc3339(e->time, e->tz, ts);
+		date_format_rfc3339(e->time, e->tz, ts);
 		xml_elem(&b, "updated", ts);
 		buf_puts(&b, "<author><name>");
 		xml_text(&b, e->author && *e->author ? e->author : "?");

@@ -147,9 +147,6 @@ const hplan_hist_t *history_plan(const history_t *h, const plan_t *p);
  * transitively, each task once; NULL when none.  Borrowed. */
 const hseries_t *history_doc_series(const history_t *h, const doc_t *dc);
 
-/* ISO 8601 week of a date: year and week number; Monday of that week. */
-void history_iso_week(date_t d, int *year, int *week, date_t *monday);
-
 /* Frees the tables outside the arena; accepts NULL. */
 void history_free(history_t *h);
 

@@ -620,11 +620,12 @@ static void job_plan(struct run *r, json_t *base, const plan_t *p)
 	title = buf_detach(&b);
 	json_t *pg = json_object();
 	buf_t d = BUF_INIT;
-	buf_printf(&d, "%s: %s. %d %s, %s %d%%, %s %d (%s %02d/%02d/%04d).", title, p->title,
+	char as_of[DATE_BUF];
+	date_format_vi(r->s->as_of, as_of);
+	buf_printf(&d, "%s: %s. %d %s, %s %d%%, %s %d (%s %s).", title, p->title,
 		   p->stats.total, t_str(r, "tasks_lc", "nhiệm vụ"), t_str(r, "status_done", "Hoàn thành"),
 		   p->stats.percent_done, t_str(r, "overdue", "Quá hạn"), p->stats.overdue,
-		   t_str(r, "as_of", "Số liệu tính đến ngày"), r->s->as_of % 100, r->s->as_of / 100 % 100,
-		   r->s->as_of / 10000);
+		   t_str(r, "as_of", "Số liệu tính đến ngày"), as_of);
 	SET(pg, "description", json_string(d.ptr));
 	buf_free(&d);
 	SET(ctx, "page", pg);

@@ -1,5 +1,6 @@
 /* due.c: deadlines as written (§4) parsed into dates, status words (§5). */
 #include "due.h"
+#include "hash.h"
 #include "text.h"
 #include "util.h"
 

@@ -113,7 +113,6 @@ struct plan {
 	const ynode_t *params;
 	doc_t *doc;             /* this plan as a node of the implements graph */
 	bool draft;
-	void *ctx_cache;        /* shared template data while rendering (ctx) */
 	/* derived */
 	stats_t stats;
 	int incomplete5;        /* tasks failing the "5 rõ" check */
@@ -144,9 +143,6 @@ struct unit {
 	 * by it or a sub-unit; supported and not led; both together */
 	stats_t roll_lead, roll_support, roll_all;
 	stats_t issued_stats;   /* every task of the plans it issued */
-	void *ctx_cache;        /* shared template data while rendering (ctx) */
-	struct ctx_written *ctx_written;   /* ... and for each other spelling */
-	size_t nctx_written;
 };
 
 /* A node of the implements graph: an upstream document or a plan. */

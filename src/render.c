@@ -77,6 +77,7 @@ struct run {
 	atomic_size_t next;
 	atomic_int failed;
 	json_t *base;   /* site, t, root: shared read-only; copied per thread */
+	ctx_cache_t *cache;   /* shared plan summaries and unit references */
 	dl_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
 	size_t dl_nrows, dl_pages;
 	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
@@ -1043,6 +1044,7 @@ static void worker(void *arg, int worker_no)
 	/* each thread its own copy of the shared data: jansson values are not
 	 * safe to share across threads while reference counts change */
 	json_t *base = json_deep_copy(r->base);
+	ctx_cache_use(r->cache);
 	for (;;) {
 		size_t i = atomic_fetch_add(&r->next, 1);
 		if (i >= r->njobs)
@@ -1062,6 +1064,7 @@ static void worker(void *arg, int worker_no)
 		atomic_fetch_add(&r->busy_ns[r->jobs[i].kind],
 				 (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
 	}
+	ctx_cache_use(NULL);
 	json_decref(base);
 	buf_free(&page_buf);
 	jalloc_thread_done();
@@ -1167,7 +1170,7 @@ int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t 
 		assert(!needs_history(r->jobs[i].kind, r->jobs[i].item));
 
 	jalloc_init();
-	ctx_cache_build(s);
+	r->cache = ctx_cache_new(s);
 	r->base = json_object();
 	SET(r->base, "site", site_json(s));
 	SET(r->base, "t", json_deep_copy(th->strings));
@@ -1218,7 +1221,7 @@ int render_finish(render_t *rr, bool with_history)
 				fprintf(stderr, "plansite:   %-12s %6.3f s (thread time)\n", job_names[k],
 					(double)r->busy_ns[k] / 1e9);
 	json_decref(r->base);
-	ctx_cache_free((site_t *)s);
+	ctx_cache_free(r->cache);
 	free(r->dl_rows);
 	free(r->jobs);
 	int rc = r->failed ? -1 : 0;

@@ -17,6 +17,7 @@
 #include "changes.h"
 #include "ctx.h"
 #include "data.h"
+#include "facts.h"
 #include "jalloc.h"
 #include "jsonh.h"
 #include "markdown.h"
@@ -57,13 +58,6 @@ typedef struct {
 	const void *item;   /* history pages: the page or week number, as uintptr_t */
 } job_t;
 
-/* Rows of the deadlines pages, in order: overdue (oldest deadline first),
- * upcoming by month, then ongoing. */
-typedef struct {
-	task_t *task;
-	int section;   /* 0 overdue, 1 upcoming, 2 ongoing */
-} dl_row_t;
-
 #define DEADLINES_PER_PAGE 400
 
 struct run {
@@ -78,7 +72,7 @@ struct run {
 	atomic_int failed;
 	json_t *base;   /* site, t, root: shared read-only; copied per thread */
 	ctx_cache_t *cache;   /* shared plan summaries and unit references */
-	dl_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
+	facts_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
 	size_t dl_nrows, dl_pages;
 	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
 };
@@ -303,32 +297,6 @@ static char *rel_of(const site_t *s, const char *url)
 	return buf_detach(&b);
 }
 
-static int task_due_cmp(const void *x, const void *y)
-{
-	const task_t *a = *(task_t *const *)x, *b = *(task_t *const *)y;
-	if (a->due.date != b->due.date)
-		return a->due.date < b->due.date ? -1 : 1;
-	int c = strcmp(a->plan->key ? a->plan->key : "", b->plan->key ? b->plan->key : "");
-	if (c)
-		return c;
-	return a->index < b->index ? -1 : a->index > b->index;
-}
-
-/* All tasks of the site, in plan order. */
-static task_t **all_tasks(const site_t *s, size_t *n)
-{
-	size_t total = 0;
-	for (size_t i = 0; i < s->nplans; i++)
-		total += s->plans[i]->ntasks;
-	task_t **v = xmalloc((total + 1) * sizeof(*v));
-	*n = 0;
-	for (size_t i = 0; i < s->nplans; i++)
-		for (size_t j = 0; j < s->plans[i]->ntasks; j++)
-			v[(*n)++] = &s->plans[i]->tasks[j];
-	return v;
-}
-
-
 /* Status chips over a list: one per status the list has, then "all".  Each
  * links to an anchor (id) that the style sheet turns into a filter with
  * :target, so the chips narrow the list without JavaScript; filter.js
@@ -435,15 +403,6 @@ static json_t *stats_links(const site_t *s)
 	return o;
 }
 
-static int task_late_cmp(const void *x, const void *y)
-{
-	/* most late first: the oldest deadline; then plan order */
-	const task_t *a = *(task_t *const *)x, *b = *(task_t *const *)y;
-	if (a->due.date != b->due.date)
-		return a->due.date < b->due.date ? -1 : 1;
-	return progress_task_cmp(x, y);
-}
-
 static json_t *plans_list(const site_t *s)
 {
 	json_t *a = json_array();
@@ -452,107 +411,52 @@ static json_t *plans_list(const site_t *s)
 	return a;
 }
 
-static int date_desc(const void *x, const void *y)
-{
-	const plan_t *a = *(plan_t *const *)x, *b = *(plan_t *const *)y;
-	if (a->date != b->date)
-		return a->date > b->date ? -1 : 1;
-	return strcmp(a->key, b->key);
-}
-
-/* The plans newest first (ties by number); caller frees the array. */
-static plan_t **plans_by_date(const site_t *s)
-{
-	plan_t **v = xmalloc((s->nplans + 1) * sizeof(*v));
-	if (s->nplans)
-		memcpy(v, s->plans, s->nplans * sizeof(*v));
-	qsort(v, s->nplans, sizeof(*v), date_desc);
-	return v;
-}
-
 #define HOME_PLANS 20
 #define HOME_UPCOMING 30
 #define HOME_OVERDUE 20
+#define HOME_LATE_UNITS 10
 
 static void job_home(struct run *r, json_t *base)
 {
 	const site_t *s = r->s;
 	json_t *ctx = json_object();
-	stats_t tot = { 0 };
-	size_t n;
-	task_t **tasks = all_tasks(s, &n);
-	for (size_t i = 0; i < n; i++)
-		stats_add(&tot, tasks[i]);
-	stats_finish(&tot);
-	SET(ctx, "totals", ctx_stats(&tot));
+	facts_home_t f;
+	facts_home(s, &f);
+	SET(ctx, "totals", ctx_stats(&f.totals));
 	/* every count links to the list it counts */
 	SET(ctx, "links", stats_links(s));
 	char *ov = view_url(s, 0);
 	SET(ctx, "overdue_url", json_string(ov));
 	free(ov);
-	{
-		task_t **od = xmalloc((n + 1) * sizeof(*od));
-		size_t nod = 0;
-		for (size_t i = 0; i < n; i++)
-			if (tasks[i]->overdue)
-				od[nod++] = tasks[i];
-		qsort(od, nod, sizeof(*od), task_late_cmp);
-		json_t *oa = json_array();
-		for (size_t i = 0; i < nod && i < HOME_OVERDUE; i++)
-			json_array_append_new(oa, ctx_task(s, od[i], 1));
-		SET(ctx, "overdue_tasks", oa);
-		SET(ctx, "overdue_more", json_boolean(nod > HOME_OVERDUE));
-		SET(ctx, "overdue_count", json_integer((json_int_t)nod));
-		free(od);
-	}
+	json_t *oa = json_array();
+	for (size_t i = 0; i < f.noverdue && i < HOME_OVERDUE; i++)
+		json_array_append_new(oa, ctx_task(s, f.overdue[i], 1));
+	SET(ctx, "overdue_tasks", oa);
+	SET(ctx, "overdue_more", json_boolean(f.noverdue > HOME_OVERDUE));
+	SET(ctx, "overdue_count", json_integer((json_int_t)f.noverdue));
 	SET(ctx, "plan_count", json_integer((json_int_t)s->nplans));
-	/* units leading the most overdue tasks; ties in name order */
-	const unit_t **us = xmalloc((s->nunits + 1) * sizeof(*us));
-	size_t nu = 0;
-	for (size_t i = 0; i < s->nunits; i++)
-		if (s->units[i]->lead_stats.overdue > 0)
-			us[nu++] = s->units[i];
-	for (size_t i = 1; i < nu; i++)
-		for (size_t j = i; j > 0 && us[j - 1]->lead_stats.overdue < us[j]->lead_stats.overdue; j--) {
-			const unit_t *t = us[j];
-			us[j] = us[j - 1];
-			us[j - 1] = t;
-		}
+	/* units leading the most overdue tasks */
 	json_t *ou = json_array();
-	for (size_t i = 0; i < nu && i < 10; i++) {
+	for (size_t i = 0; i < f.nlate_units && i < HOME_LATE_UNITS; i++) {
 		json_t *e = json_object();
-		SET(e, "unit", ctx_unit_ref(us[i], NULL));
-		SET(e, "stats", ctx_stats(&us[i]->lead_stats));
+		SET(e, "unit", ctx_unit_ref(f.late_units[i], NULL));
+		SET(e, "stats", ctx_stats(&f.late_units[i]->lead_stats));
 		json_array_append_new(ou, e);
 	}
-	free(us);
 	SET(ctx, "overdue_units", ou);
-	date_t limit = date_add_days(s->as_of, 30);
-	task_t **up = xmalloc((n + 1) * sizeof(*up));
-	size_t nup = 0;
-	for (size_t i = 0; i < n; i++) {
-		task_t *t = tasks[i];
-		if (t->due.date && t->due.date >= s->as_of && t->due.date <= limit &&
-		    t->status != STATUS_DONE && t->status != STATUS_CANCELLED)
-			up[nup++] = t;
-	}
-	qsort(up, nup, sizeof(*up), task_due_cmp);
 	json_t *ua = json_array();
-	for (size_t i = 0; i < nup && i < HOME_UPCOMING; i++)
-		json_array_append_new(ua, ctx_task(s, up[i], 1));
-	SET(ctx, "upcoming_more", json_boolean(nup > HOME_UPCOMING));
+	for (size_t i = 0; i < f.nupcoming && i < HOME_UPCOMING; i++)
+		json_array_append_new(ua, ctx_task(s, f.upcoming[i], 1));
+	SET(ctx, "upcoming_more", json_boolean(f.nupcoming > HOME_UPCOMING));
 	SET(ctx, "upcoming", ua);
-	free(up);
-	free(tasks);
 	SET(ctx, "recent_changes", changes_recent(s, 10));
 	/* the newest plans; all of them are on /ke-hoach/ */
-	plan_t **np = plans_by_date(s);
 	json_t *pl = json_array();
-	for (size_t i = 0; i < s->nplans && i < HOME_PLANS; i++)
-		json_array_append_new(pl, ctx_plan_summary(np[i]));
-	free(np);
+	for (size_t i = 0; i < f.nnewest && i < HOME_PLANS; i++)
+		json_array_append_new(pl, ctx_plan_summary(f.newest[i]));
 	SET(ctx, "plans", pl);
 	SET(ctx, "plans_more", json_boolean(s->nplans > HOME_PLANS));
+	facts_home_free(&f);
 	emit(r, base, "home", ctx, "index.html", t_str(r, "home_title", s->title), "home", "");
 }
 
@@ -568,7 +472,7 @@ static void job_plans(struct run *r, json_t *base)
 	json_t *ctx = json_object();
 	/* grouped by issuing agency, agencies in Vietnamese order, plans newest
 	 * first within each */
-	plan_t **v = plans_by_date(s);
+	const plan_t **v = facts_plans_newest(s);
 	coll_sort(v, s->nplans, sizeof(*v), plan_issuer_name);
 	json_t *groups = json_array();
 	json_t *cur = NULL;
@@ -669,7 +573,7 @@ static void job_unit(struct run *r, json_t *base, const unit_t *u)
 		if (ut.v[i]->overdue)
 			od[nod++] = ut.v[i];
 	}
-	qsort(od, nod, sizeof(*od), task_late_cmp);
+	qsort(od, nod, sizeof(*od), facts_late_cmp);
 	qsort(all, ut.n, sizeof(*all), progress_task_cmp);
 	/* whether t is only supported: it is in the second part of ut */
 #define IS_SUPPORT(t) (bsearch(&(t), ut.v + ut.nled, ut.n - ut.nled, sizeof(task_t *), \
@@ -753,8 +657,8 @@ static void job_status_view(struct run *r, json_t *base, size_t k)
 {
 	const site_t *s = r->s;
 	size_t n;
-	task_t **tasks = all_tasks(s, &n);
-	task_t **v = xmalloc((n + 1) * sizeof(*v));
+	const task_t **tasks = facts_all_tasks(s, &n);
+	const task_t **v = xmalloc((n + 1) * sizeof(*v));
 	size_t nv = 0;
 	stats_t tot = { 0 };
 	for (size_t i = 0; i < n; i++) {
@@ -764,7 +668,7 @@ static void job_status_view(struct run *r, json_t *base, size_t k)
 	}
 	stats_finish(&tot);
 	if (k == 0)
-		qsort(v, nv, sizeof(*v), task_late_cmp);
+		qsort(v, nv, sizeof(*v), facts_late_cmp);
 	const char *label = k < NSTATUS_KINDS ? t_str(r, status_kinds[k].label_key, status_kinds[k].label)
 					      : t_str(r, "all_tasks", "Tất cả nhiệm vụ");
 	char *url = view_url(s, k);
@@ -833,59 +737,30 @@ static void job_doc(struct run *r, json_t *base, const doc_t *dc)
 }
 
 
-/* The rows of all deadlines pages, in order (see dl_row_t). */
+/* The rows of all deadlines pages, in order (see facts_row_t). */
 static void deadline_rows(struct run *r)
 {
-	const site_t *s = r->s;
-	size_t n;
-	task_t **tasks = all_tasks(s, &n);
-	task_t **v = xmalloc((n + 1) * sizeof(*v));
-	size_t nv = 0;
-	for (size_t i = 0; i < n; i++)
-		if (tasks[i]->due.date && tasks[i]->status != STATUS_DONE &&
-		    tasks[i]->status != STATUS_CANCELLED)
-			v[nv++] = tasks[i];
-	qsort(v, nv, sizeof(*v), task_due_cmp);
-	dl_row_t *rows = xmalloc((n + 1) * sizeof(*rows));
-	size_t nrows = 0;
-	for (size_t i = 0; i < nv; i++)
-		if (v[i]->overdue)
-			rows[nrows++] = (dl_row_t){ v[i], 0 };
-	for (size_t i = 0; i < nv; i++)
-		if (!v[i]->overdue && v[i]->due.date >= s->as_of)
-			rows[nrows++] = (dl_row_t){ v[i], 1 };
-	/* past but "then ongoing", or ongoing with no date at all */
-	for (size_t i = 0; i < n; i++) {
-		task_t *t = tasks[i];
-		if (t->status == STATUS_DONE || t->status == STATUS_CANCELLED || t->overdue)
-			continue;
-		if (t->due.ongoing && (!t->due.date || t->due.date < s->as_of))
-			rows[nrows++] = (dl_row_t){ t, 2 };
-	}
-	free(v);
-	free(tasks);
-	r->dl_rows = rows;
-	r->dl_nrows = nrows;
+	r->dl_nrows = facts_deadline_rows(r->s, &r->dl_rows);
 	/* a portal of a thousand plans has tens of thousands of open tasks:
 	 * pages of DEADLINES_PER_PAGE rows keep each page readable */
-	r->dl_pages = pager_count(nrows, DEADLINES_PER_PAGE);
+	r->dl_pages = pager_count(r->dl_nrows, DEADLINES_PER_PAGE);
 }
 
 /* Deadlines page pg (0-based). */
 static void job_deadlines(struct run *r, json_t *base, size_t pg)
 {
 	const site_t *s = r->s;
-	const dl_row_t *rows = r->dl_rows;
+	const facts_row_t *rows = r->dl_rows;
 	size_t nrows = r->dl_nrows, pages = r->dl_pages;
 	json_t *overdue = json_array(), *months = json_array(), *ongoing = json_array();
 	json_t *cur = NULL;
 	int curm = 0;
 	size_t end = (pg + 1) * DEADLINES_PER_PAGE < nrows ? (pg + 1) * DEADLINES_PER_PAGE : nrows;
 	for (size_t i = pg * DEADLINES_PER_PAGE; i < end; i++) {
-		task_t *t = rows[i].task;
-		if (rows[i].section == 0) {
+		const task_t *t = rows[i].task;
+		if (rows[i].section == FACTS_OVERDUE) {
 			json_array_append_new(overdue, ctx_task(s, t, 1));
-		} else if (rows[i].section == 2) {
+		} else if (rows[i].section == FACTS_ONGOING) {
 			json_array_append_new(ongoing, ctx_task(s, t, 1));
 		} else {
 			int m = t->due.date / 100;
@@ -915,7 +790,7 @@ static void job_deadlines(struct run *r, json_t *base, size_t pg)
 		SET(ctx, "filter", status_filter(r, &st, false));
 		stats_t tot = { 0 };
 		size_t n;
-		task_t **tasks = all_tasks(s, &n);
+		const task_t **tasks = facts_all_tasks(s, &n);
 		for (size_t i = 0; i < n; i++)
 			stats_add(&tot, tasks[i]);
 		free(tasks);

@@ -1,0 +1,61 @@
+/* facts.h: what the home and deadlines pages show, derived from the model
+ * after progress: the site's totals, the overdue ranking, the upcoming
+ * deadlines, the units leading most overdue tasks, the newest plans, and
+ * the rows of the deadlines pages.  Pure stages: functions of the site
+ * (read-only) into result structs of their own, so they are tested from
+ * tables of cases (tests/unit/test_facts.c) and the renderer only lays
+ * them out. */
+#ifndef PLANSITE_FACTS_H
+#define PLANSITE_FACTS_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+/* How far ahead the home page's "upcoming" list looks, in days. */
+#define FACTS_UPCOMING_DAYS 30
+
+/* The home page's facts.  The arrays are the caller's (facts_home_free);
+ * the records they point to are the site's. */
+typedef struct {
+	stats_t totals;              /* every task of the site */
+	const task_t **overdue;      /* overdue tasks: oldest deadline first, then plan order */
+	size_t noverdue;
+	const task_t **upcoming;     /* open tasks due from as_of to as_of + 30 days, by date */
+	size_t nupcoming;
+	const unit_t **late_units;   /* units leading overdue tasks: most first, ties in
+				      * the site's unit order */
+	size_t nlate_units;
+	const plan_t **newest;       /* every plan, newest first (ties by key) */
+	size_t nnewest;
+} facts_home_t;
+
+/* Fills *out from s (progress_compute has run). */
+void facts_home(const site_t *s, facts_home_t *out);
+/* Frees the arrays of f (not f); accepts NULL. */
+void facts_home_free(facts_home_t *f);
+
+/* Every task of the site, in plan order; the array is the caller's. */
+const task_t **facts_all_tasks(const site_t *s, size_t *n);
+/* Every plan, newest first (ties by key); the array is the caller's. */
+const plan_t **facts_plans_newest(const site_t *s);
+/* Orders tasks (const task_t *) most late first: the oldest deadline, then
+ * plan order (progress_task_cmp).  For qsort. */
+int facts_late_cmp(const void *x, const void *y);
+
+/* Sections of the deadlines pages. */
+typedef enum { FACTS_OVERDUE, FACTS_UPCOMING, FACTS_ONGOING } facts_section_t;
+
+/* One row of the deadlines pages. */
+typedef struct {
+	const task_t *task;
+	facts_section_t section;
+} facts_row_t;
+
+/* The rows of every deadlines page, in order: overdue tasks (oldest
+ * deadline first), open tasks due on or after as_of (by date), then open
+ * tasks that are ongoing with no date or past their date (plan order).
+ * Returns the number of rows; *out is the caller's (free). */
+size_t facts_deadline_rows(const site_t *s, facts_row_t **out);
+
+#endif

@@ -114,6 +114,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	repo_t *repo = NULL;
 	arena_t *a = arena_new();
 	site_t *s = NULL;
+	history_t *history = NULL;   /* the renderer's, not the model's */
 	theme_t th = { 0 };
 	int theme_ok = 0;
 	out_t *out = NULL;
@@ -198,19 +199,19 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	render_opts_t ro = { .threads = o->threads, .inject = o->inject };
 	render_t *rr;
 	render_begin(&rr, s, &th, out, d, &ro);
-	int hist = history_build(&s->history, repo, a, s, &snap,
+	int hist = history_build(&history, repo, a, s, &snap,
 				 o->content ? o->content : "content", err);
 	lap("history", &t0);
-	if (hist == 0 && s->history)
-		for (size_t i = 0; i < s->history->nwarnings; i++) {
-			loc_t loc = { s->history->warnings[i].where, 0, 0 };
+	if (hist == 0 && history)
+		for (size_t i = 0; i < history->nwarnings; i++) {
+			loc_t loc = { history->warnings[i].where, 0, 0 };
 			diag_warning_fix(d, &loc, "W040",
 					 _("đặt git config i18n.commitEncoding UTF-8 (và user.name viết bằng UTF-8) "
 					   "cho các lần cập nhật sau"),
 					 _("%s không phải UTF-8 hợp lệ; các byte lỗi hiện thành \"�\": \"%s\""),
-					 _(s->history->warnings[i].what), s->history->warnings[i].text);
+					 _(history->warnings[i].what), history->warnings[i].text);
 		}
-	int rendered = render_finish(rr, hist == 0);
+	int rendered = render_finish(rr, hist == 0, history);
 	lap("render", &t0);
 	if (hist < 0) {
 		rc = BUILD_ENV;
@@ -234,7 +235,7 @@ done:
 	if (theme_ok)
 		theme_free(&th);
 	free(theme_dir);
-	history_free(s ? s->history : NULL);
+	history_free(history);
 	model_site_free(s);
 	arena_free(a);
 	repo_free(repo);

@@ -172,27 +172,25 @@ json_t *changes_entry(const site_t *s, const hentry_t *e)
 	return o;
 }
 
-json_t *changes_recent(const site_t *s, size_t n)
+json_t *changes_recent(const site_t *s, const history_t *h, size_t n)
 {
 	json_t *a = json_array();
-	const history_t *h = hist(s);
 	for (size_t i = 0; h && i < h->nentries && i < n; i++)
 		json_array_append_new(a, changes_entry(s, h->entries[i]));
 	return a;
 }
 
-json_t *changes_plan_history(const site_t *s, const plan_t *p)
+json_t *changes_plan_history(const site_t *s, const history_t *h, const plan_t *p)
 {
 	json_t *a = json_array();
-	const hplan_hist_t *ph = history_plan(hist(s), p);
+	const hplan_hist_t *ph = history_plan(h, p);
 	for (size_t i = 0; i < ph->nentries; i++)
 		json_array_append_new(a, changes_entry(s, ph->entries[i]));
 	return a;
 }
 
-json_t *changes_site_info(const site_t *s)
+json_t *changes_site_info(const site_t *s, const history_t *h)
 {
-	const history_t *h = hist(s);
 	json_t *o = json_object();
 	SET(o, "shallow", json_boolean(h && h->shallow));
 	SET(o, "start", ctx_date_iso(h ? h->start : 0));
@@ -305,24 +303,23 @@ json_t *changes_chart(const hseries_t *ser)
 	return o;
 }
 
-void changes_plan_add(json_t *o, const site_t *s, const plan_t *p)
+void changes_plan_add(json_t *o, const site_t *s, const history_t *h, const plan_t *p)
 {
-	json_t *hist = changes_plan_history(s, p);
+	json_t *hist = changes_plan_history(s, h, p);
 	SET(o, "has_history", json_boolean(json_array_size(hist) > 0));
 	SET(o, "history", hist);
-	SET(o, "chart", changes_chart(&history_plan(s->history, p)->series));
+	SET(o, "chart", changes_chart(&history_plan(h, p)->series));
 }
 
-void changes_doc_add(json_t *o, const site_t *s, const doc_t *dc)
+void changes_doc_add(json_t *o, const site_t *s, const history_t *h, const doc_t *dc)
 {
-	SET(o, "chart", changes_chart(history_doc_series(s->history, dc)));
+	SET(o, "chart", changes_chart(history_doc_series(h, dc)));
 }
 
 /* ---- /thay-doi/ ---- */
 
-size_t changes_page_count(const site_t *s)
+size_t changes_page_count(const site_t *s, const history_t *h)
 {
-	const history_t *h = hist(s);
 	return pager_count(h ? h->nentries : 0, CHANGES_PER_PAGE);
 }
 
@@ -331,16 +328,15 @@ char *changes_page_rel(size_t i)
 	return pager_rel("thay-doi/", i);
 }
 
-json_t *changes_page(const site_t *s, size_t i)
+json_t *changes_page(const site_t *s, const history_t *h, size_t i)
 {
-	const history_t *h = hist(s);
 	json_t *ctx = json_object();
 	json_t *a = json_array();
 	size_t n = h ? h->nentries : 0;
 	for (size_t k = i * CHANGES_PER_PAGE; k < n && k < (i + 1) * CHANGES_PER_PAGE; k++)
 		json_array_append_new(a, changes_entry(s, h->entries[k]));
 	SET(ctx, "changes", a);
-	json_t *pg = pager_ctx(s->base_path, "thay-doi/", i, changes_page_count(s));
+	json_t *pg = pager_ctx(s->base_path, "thay-doi/", i, changes_page_count(s, h));
 	if (pg)
 		SET(ctx, "pager", pg);
 	json_t *page = json_object();
@@ -407,9 +403,8 @@ static char *entry_html(const hentry_t *e, const theme_t *th, json_t *t)
 	return buf_detach(&b);
 }
 
-char *changes_atom(const site_t *s, const theme_t *th, size_t *len)
+char *changes_atom(const site_t *s, const history_t *h, const theme_t *th, size_t *len)
 {
-	const history_t *h = hist(s);
 	json_t *t = json_deep_copy(th->strings);
 	const char *ctitle = json_string_value(json_object_get(t, "changes_title"));
 	buf_t b = BUF_INIT;
@@ -503,9 +498,8 @@ static json_t *value_json(const hchange_t *c, const char *v)
 	return json_string(v);
 }
 
-json_t *changes_json(const site_t *s)
+json_t *changes_json(const site_t *s, const history_t *h)
 {
-	const history_t *h = hist(s);
 	json_t *a = json_array();
 	for (size_t i = 0; h && i < h->nentries; i++) {
 		const hentry_t *e = h->entries[i];

@@ -198,7 +198,6 @@ typedef struct {
 	strmap_t docs_by_key;   /* docnum key -> doc_t (xref) */
 	date_t as_of;
 	char commit[41];
-	struct history *history;   /* history.c, or NULL; freed by history_free */
 } site_t;
 
 typedef struct {

@@ -72,6 +72,7 @@ struct run {
 	atomic_int failed;
 	json_t *base;   /* site, t, root: shared read-only; copied per thread */
 	ctx_cache_t *cache;   /* shared plan summaries and unit references */
+	const history_t *hist;   /* the second batch's history, or NULL (render_finish) */
 	facts_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
 	size_t dl_nrows, dl_pages;
 	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
@@ -449,7 +450,7 @@ static void job_home(struct run *r, json_t *base)
 		json_array_append_new(ua, ctx_task(s, f.upcoming[i], 1));
 	SET(ctx, "upcoming_more", json_boolean(f.nupcoming > HOME_UPCOMING));
 	SET(ctx, "upcoming", ua);
-	SET(ctx, "recent_changes", changes_recent(s, 10));
+	SET(ctx, "recent_changes", changes_recent(s, r->hist, 10));
 	/* the newest plans; all of them are on /ke-hoach/ */
 	json_t *pl = json_array();
 	for (size_t i = 0; i < f.nnewest && i < HOME_PLANS; i++)
@@ -501,7 +502,7 @@ static void job_plan(struct run *r, json_t *base, const plan_t *p)
 {
 	json_t *ctx = json_object();
 	json_t *pl = ctx_plan_full(r->s, p);
-	changes_plan_add(pl, r->s, p);
+	changes_plan_add(pl, r->s, r->hist, p);
 	SET(pl, "filter", status_filter(r, &p->stats, false));
 	SET(ctx, "plan", pl);
 	/* the plan's counts link to its list narrowed to what they count */
@@ -718,7 +719,7 @@ static void job_doc(struct run *r, json_t *base, const doc_t *dc)
 {
 	json_t *ctx = json_object();
 	json_t *doc = ctx_doc_full(r->s, dc);
-	changes_doc_add(doc, r->s, dc);
+	changes_doc_add(doc, r->s, r->hist, dc);
 	SET(ctx, "document", doc);
 	char *rel = rel_of(r->s, dc->url);
 	buf_t b = BUF_INIT;
@@ -851,21 +852,21 @@ static void job_history(struct run *r, json_t *base, const job_t *j)
 		buf_puts(&tb, t_str(r, "changes_title", "Thay đổi"));
 		if (index)
 			buf_printf(&tb, " – %s %zu", t_str(r, "page", "Trang"), index + 1);
-		emit(r, base, "changes", changes_page(s, index), rel, tb.ptr, "changes", "thay-doi/");
+		emit(r, base, "changes", changes_page(s, r->hist, index), rel, tb.ptr, "changes", "thay-doi/");
 		buf_free(&tb);
 	} else if (j->kind == JOB_WEEKS) {
-		emit(r, base, "weeks", changes_weeks(s), "bao-cao-tuan/index.html",
+		emit(r, base, "weeks", changes_weeks(s, r->hist), "bao-cao-tuan/index.html",
 		     t_str(r, "weeks_title", "Báo cáo tuần"), "weeks", "bao-cao-tuan/");
 	} else if (j->kind == JOB_WEEK) {
-		const hweek_t *wk = s->history->weeks[index];
-		rel = changes_week_rel(s, index);
+		const hweek_t *wk = r->hist->weeks[index];
+		rel = changes_week_rel(s, r->hist, index);
 		buf_t b = BUF_INIT;
 		buf_printf(&b, "%s %d/%d", t_str(r, "week", "Tuần"), wk->week, wk->year);
-		emit(r, base, "week", changes_week(s, index), rel, b.ptr, "week", "bao-cao-tuan/");
+		emit(r, base, "week", changes_week(s, r->hist, index), rel, b.ptr, "week", "bao-cao-tuan/");
 		buf_free(&b);
 	} else {
 		size_t len;
-		char *xml = changes_atom(s, r->th, &len), *err = NULL;
+		char *xml = changes_atom(s, r->hist, r->th, &len), *err = NULL;
 		if (out_write(r->o, "thay-doi/atom.xml", xml, len, &err) < 0) {
 			loc_t loc = { 0 };
 			diag_error(r->d, &loc, "E090", "%s", err);
@@ -901,7 +902,7 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 		job_history(r, base, j);
 		break;
 	case JOB_OPEN_DATA:
-		if (data_write(r->s, r->o, r->d, (int)(uintptr_t)j->item) < 0)
+		if (data_write(r->s, r->hist, r->o, r->d, (int)(uintptr_t)j->item) < 0)
 			atomic_store(&r->failed, 1);
 		break;
 	case JOB_SEARCH_INDEX:
@@ -1057,18 +1058,19 @@ int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t 
 	return 0;
 }
 
-int render_finish(render_t *rr, bool with_history)
+int render_finish(render_t *rr, bool with_history, const history_t *h)
 {
 	struct run *r = &rr->r;
 	const site_t *s = r->s;
 	join_workers(rr);
+	r->hist = h;   /* after the first batch: none of its jobs reads it */
 	/* the history's reading and the first pages leave freed memory in
 	 * every thread's malloc arena; give it back before the second batch
 	 * takes more */
 	malloc_trim(0);
 	if (with_history) {
 		/* the second batch: what shows the history, now read */
-		size_t cap = 16 + s->nplans + s->ndocs + changes_page_count(s) + changes_week_count(s);
+		size_t cap = 16 + s->nplans + s->ndocs + changes_page_count(s, r->hist) + changes_week_count(s, r->hist);
 		free(r->jobs);
 		r->jobs = xmalloc(cap * sizeof(job_t));
 		r->njobs = 0;
@@ -1082,11 +1084,11 @@ int render_finish(render_t *rr, bool with_history)
 			r->jobs[r->njobs++] = (job_t){ JOB_PLAN, s->plans[i] };
 		r->jobs[r->njobs++] = (job_t){ JOB_ATOM, NULL };
 		r->jobs[r->njobs++] = (job_t){ JOB_WEEKS, NULL };
-		for (size_t i = 0; i < changes_page_count(s); i++)
+		for (size_t i = 0; i < changes_page_count(s, r->hist); i++)
 			r->jobs[r->njobs++] = (job_t){ JOB_CHANGES, (const void *)(uintptr_t)i };
-		for (size_t i = 0; i < changes_week_count(s); i++)
+		for (size_t i = 0; i < changes_week_count(s, r->hist); i++)
 			r->jobs[r->njobs++] = (job_t){ JOB_WEEK, (const void *)(uintptr_t)i };
-		json_object_set_new(json_object_get(r->base, "site"), "history", changes_site_info(s));
+		json_object_set_new(json_object_get(r->base, "site"), "history", changes_site_info(s, r->hist));
 		start_workers(rr);
 		join_workers(rr);
 	}

@@ -10,16 +10,15 @@
 #include "jsonh.h"
 #include "text.h"
 
-size_t changes_week_count(const site_t *s)
+size_t changes_week_count(const site_t *s, const history_t *h)
 {
-	const history_t *h = hist(s);
 	return h ? h->nweeks : 0;
 }
 
-char *changes_week_rel(const site_t *s, size_t i)
+char *changes_week_rel(const site_t *s, const history_t *h, size_t i)
 {
 	buf_t b = BUF_INIT;
-	buf_printf(&b, "bao-cao-tuan/%s/index.html", hist(s)->weeks[i]->id);
+	buf_printf(&b, "bao-cao-tuan/%s/index.html", h->weeks[i]->id);
 	return buf_detach(&b);
 }
 
@@ -51,9 +50,8 @@ static json_t *week_ref(const site_t *s, const hweek_t *wk)
 	return o;
 }
 
-json_t *changes_weeks(const site_t *s)
+json_t *changes_weeks(const site_t *s, const history_t *h)
 {
-	const history_t *h = hist(s);
 	json_t *ctx = json_object();
 	json_t *a = json_array();
 	for (size_t i = 0; h && i < h->nweeks; i++)
@@ -159,9 +157,8 @@ static int ugroup_cmp(const void *x, const void *y)
 	return coll_cmp(na, nb);
 }
 
-json_t *changes_week(const site_t *s, size_t idx)
+json_t *changes_week(const site_t *s, const history_t *h, size_t idx)
 {
-	const history_t *h = hist(s);
 	const hweek_t *wk = h->weeks[idx];
 	json_t *w = week_ref(s, wk);
 	if (idx + 1 < h->nweeks)

@@ -1,5 +1,9 @@
 /* model.h: the site as records: plans, groups, tasks, indicators, units,
- * documents, free pages and static files.  Everything lives in one arena. */
+ * documents, free pages and static files.  Everything lives in one arena.
+ * model_load fills the records, xref links them, progress_compute fills the
+ * fields marked derived; after that the site is read-only: what the pages
+ * derive further is computed into structs of their own (facts.h), and the
+ * renderer's caches and the history live outside it (ctx.h, render.h). */
 #ifndef PLANSITE_MODEL_H
 #define PLANSITE_MODEL_H
 

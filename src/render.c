@@ -1014,7 +1014,7 @@ static void join_workers(struct render *rr)
 	rr->pool = NULL;
 }
 
-int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t *d,
+int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, diag_t *d,
 		 const render_opts_t *ro)
 {
 	struct render *rr = xcalloc(1, sizeof(*rr));

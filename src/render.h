@@ -24,7 +24,7 @@ typedef struct {
  * are only read (the template data shared between pages is the renderer's
  * own cache).  Both return 0, or -1 after reporting to d. */
 typedef struct render render_t;
-int render_begin(render_t **r, site_t *s, const theme_t *th, out_t *o, diag_t *d,
+int render_begin(render_t **r, const site_t *s, const theme_t *th, out_t *o, diag_t *d,
 		 const render_opts_t *ro);
 int render_finish(render_t *r, bool with_history, const history_t *h);
 

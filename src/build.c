@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "facts.h"
 #include "history.h"
 #include "model.h"
 #include "output.h"
@@ -60,17 +61,9 @@ static void report_incomplete(const site_t *s, diag_t *d, bool verbose)
 {
 	for (size_t i = 0; i < s->nplans; i++) {
 		const plan_t *p = s->plans[i];
-		size_t n = 0, title = 0, lead = 0, output = 0, due = 0;
-		for (size_t j = 0; j < p->ntasks; j++) {
+		for (size_t j = 0; verbose && j < p->ntasks; j++) {
 			const task_t *t = &p->tasks[j];
 			if (t->complete5)
-				continue;
-			n++;
-			title += !t->title;
-			lead += !t->lead.n;
-			output += !t->output;
-			due += !t->due.parsed;
-			if (!verbose)
 				continue;
 			buf_t b = BUF_INIT;
 			if (!t->title)
@@ -87,23 +80,24 @@ static void report_incomplete(const site_t *s, diag_t *d, bool verbose)
 					 b.ptr ? b.ptr + 2 : "");
 			buf_free(&b);
 		}
-		if (!n || verbose)
+		facts_five_t f = facts_five(p);
+		if (f.all || verbose)
 			continue;
 		/* what is missing, with how many tasks miss it */
 		buf_t b = BUF_INIT;
-		if (title)
-			buf_printf(&b, "%s %zu", _(", rõ việc (title)"), title);
-		if (lead)
-			buf_printf(&b, "%s %zu", _(", rõ người (lead)"), lead);
-		if (output)
-			buf_printf(&b, "%s %zu", _(", rõ kết quả (output)"), output);
-		if (due)
+		if (f.no_title)
+			buf_printf(&b, "%s %zu", _(", rõ việc (title)"), (size_t)f.no_title);
+		if (f.no_lead)
+			buf_printf(&b, "%s %zu", _(", rõ người (lead)"), (size_t)f.no_lead);
+		if (f.no_output)
+			buf_printf(&b, "%s %zu", _(", rõ kết quả (output)"), (size_t)f.no_output);
+		if (f.no_due)
 			buf_printf(&b, "%s %zu", _(", rõ thời gian (due: một hạn có ngày, hoặc Thường xuyên)"),
-				   due);
+				   (size_t)f.no_due);
 		diag_warning_fix(d, &p->loc, "W050",
 				 _("chạy \"plansite check --verbose\" để xem từng nhiệm vụ"),
-				 _("%zu/%zu nhiệm vụ chưa đủ \"5 rõ\"; số nhiệm vụ thiếu: %s"), n,
-				 p->ntasks, b.ptr ? b.ptr + 2 : "");
+				 _("%zu/%zu nhiệm vụ chưa đủ \"5 rõ\"; số nhiệm vụ thiếu: %s"),
+				 (size_t)f.incomplete, p->ntasks, b.ptr ? b.ptr + 2 : "");
 		buf_free(&b);
 	}
 }

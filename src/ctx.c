@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
 #include "hash.h"
 #include "jsonh.h"
 #include "markdown.h"
@@ -76,12 +77,12 @@ static json_t *plan_summary_new(const plan_t *p)
 	SET(o, "status", jstr_nocheck(p->status_text ? p->status_text : "in_force"));
 	SET(o, "is_superseded", json_boolean(p->status_text && !strcmp(p->status_text, "superseded")));
 	SET(o, "stats", ctx_stats(&p->stats));
-	int n = (int)p->ntasks;
+	facts_five_t five = facts_five(p);
 	json_t *c = json_object();
-	SET(c, "incomplete", json_integer(p->incomplete5));
-	SET(c, "complete", json_integer(n - p->incomplete5));
-	SET(c, "percent", json_integer(n ? (n - p->incomplete5) * 100 / n : 100));
-	SET(c, "all", json_boolean(p->incomplete5 == 0));
+	SET(c, "incomplete", json_integer(five.incomplete));
+	SET(c, "complete", json_integer(five.complete));
+	SET(c, "percent", json_integer(five.percent));
+	SET(c, "all", json_boolean(five.all));
 	SET(o, "completeness", c);
 	return o;
 }

@@ -148,3 +148,22 @@ size_t facts_deadline_rows(const site_t *s, facts_row_t **out)
 	*out = rows;
 	return nrows;
 }
+
+facts_five_t facts_five(const plan_t *p)
+{
+	facts_five_t f = { .tasks = (int)p->ntasks };
+	for (size_t j = 0; j < p->ntasks; j++) {
+		const task_t *t = &p->tasks[j];
+		if (t->complete5)
+			continue;
+		f.incomplete++;
+		f.no_title += !t->title;
+		f.no_lead += !t->lead.n;
+		f.no_output += !t->output;
+		f.no_due += !t->due.parsed;
+	}
+	f.complete = f.tasks - f.incomplete;
+	f.percent = f.tasks ? f.complete * 100 / f.tasks : 100;
+	f.all = f.incomplete == 0;
+	return f;
+}

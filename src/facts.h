@@ -1,13 +1,14 @@
 /* facts.h: what the home and deadlines pages show, derived from the model
  * after progress: the site's totals, the overdue ranking, the upcoming
- * deadlines, the units leading most overdue tasks, the newest plans, and
- * the rows of the deadlines pages.  Pure stages: functions of the site
+ * deadlines, the units leading most overdue tasks, the newest plans, the
+ * rows of the deadlines pages, and each plan's "5 rõ" summary.  Pure stages: functions of the site
  * (read-only) into result structs of their own, so they are tested from
  * tables of cases (tests/unit/test_facts.c) and the renderer only lays
  * them out. */
 #ifndef PLANSITE_FACTS_H
 #define PLANSITE_FACTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model.h"
@@ -42,6 +43,18 @@ const plan_t **facts_plans_newest(const site_t *s);
 /* Orders tasks (const task_t *) most late first: the oldest deadline, then
  * plan order (progress_task_cmp).  For qsort. */
 int facts_late_cmp(const void *x, const void *y);
+
+/* A plan's "5 rõ" summary: how many of its tasks say what, who, what
+ * output and by when (task_t.complete5), and which of those are missing. */
+typedef struct {
+	int tasks, complete, incomplete;
+	int percent;            /* complete / tasks, rounded down; 100 with no task */
+	bool all;               /* no task incomplete */
+	int no_title, no_lead, no_output, no_due;   /* among the incomplete */
+} facts_five_t;
+
+/* The summary of p (progress_compute has run). */
+facts_five_t facts_five(const plan_t *p);
 
 /* Sections of the deadlines pages. */
 typedef enum { FACTS_OVERDUE, FACTS_UPCOMING, FACTS_ONGOING } facts_section_t;

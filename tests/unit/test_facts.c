@@ -1,7 +1,8 @@
 /* test_facts.c: the home and deadlines pages' facts (facts.c), from tables
  * of sites built in memory: totals, the overdue ranking, the upcoming
  * window (its first and last day, the year end, leap days), the units
- * leading most overdue tasks, the newest plans and the deadlines rows. */
+ * leading most overdue tasks, the newest plans, the deadlines rows and the
+ * "5 rõ" summary of a plan. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -175,11 +176,61 @@ static void test_late_units_and_newest(void **state)
 	facts_home_free(NULL);
 }
 
+/* "5 rõ": what, who, what output, by when */
+static void test_five(void **state)
+{
+	static const struct {
+		bool title, lead, output, due;
+	} rows[] = {
+		{ true, true, true, true },
+		{ false, true, true, true },
+		{ true, false, false, true },
+		{ true, true, true, false },
+		{ false, false, false, false },
+	};
+	static const struct {
+		size_t n;               /* the first n rows are the plan's tasks */
+		int complete, incomplete, percent;
+		bool all;
+		int no_title, no_lead, no_output, no_due;
+	} fives[] = {
+		{ 0, 0, 0, 100, true, 0, 0, 0, 0 },     /* no task: nothing missing */
+		{ 1, 1, 0, 100, true, 0, 0, 0, 0 },
+		{ 2, 1, 1, 50, false, 1, 0, 0, 0 },
+		{ 3, 1, 2, 33, false, 1, 1, 1, 0 },     /* rounded down */
+		{ 5, 1, 4, 20, false, 2, 2, 2, 2 },
+	};
+	uref_t who = { "Sở A", { 0 }, NULL };
+	for (size_t k = 0; k < N(fives); k++) {
+		task_t t[N(rows)];
+		plan_t p = { .tasks = t, .ntasks = fives[k].n };
+		for (size_t i = 0; i < fives[k].n; i++) {
+			t[i] = (task_t){ .plan = &p, .index = i };
+			t[i].title = rows[i].title ? "Việc" : NULL;
+			t[i].lead = rows[i].lead ? (urefs_t){ &who, 1 } : (urefs_t){ NULL, 0 };
+			t[i].output = rows[i].output ? "Báo cáo" : NULL;
+			t[i].due.parsed = rows[i].due;
+			t[i].complete5 = rows[i].title && rows[i].lead && rows[i].output && rows[i].due;
+		}
+		facts_five_t f = facts_five(&p);
+		assert_int_equal(f.tasks, (int)fives[k].n);
+		assert_int_equal(f.complete, fives[k].complete);
+		assert_int_equal(f.incomplete, fives[k].incomplete);
+		assert_int_equal(f.percent, fives[k].percent);
+		assert_int_equal(f.all, fives[k].all);
+		assert_int_equal(f.no_title, fives[k].no_title);
+		assert_int_equal(f.no_lead, fives[k].no_lead);
+		assert_int_equal(f.no_output, fives[k].no_output);
+		assert_int_equal(f.no_due, fives[k].no_due);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_home_and_rows),
 		cmocka_unit_test(test_late_units_and_newest),
+		cmocka_unit_test(test_five),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* facts.h: what the home and deadlines pages show, derived from the model
  * after progress: the site's totals, the overdue ranking, the upcoming
  * deadlines, the units leading most overdue tasks, the newest plans, the
- * rows of the deadlines pages, and each plan's "5 rõ" summary.  Pure stages: functions of the site
+ * rows of the deadlines pages, each plan's "5 rõ" summary, and a weekly
+ * report's lists by lead unit.  Pure stages: functions of the site
  * (read-only) into result structs of their own, so they are tested from
  * tables of cases (tests/unit/test_facts.c) and the renderer only lays
  * them out. */
@@ -11,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "history.h"
 #include "model.h"
 
 /* How far ahead the home page's "upcoming" list looks, in days. */
@@ -70,5 +72,36 @@ typedef struct {
  * tasks that are ongoing with no date or past their date (plan order).
  * Returns the number of rows; *out is the caller's (free). */
 size_t facts_deadline_rows(const site_t *s, facts_row_t **out);
+
+/* ---- the weekly reports (facts_week.c) ---- */
+
+/* A unit named in a past version of plan p: as p at the built commit
+ * resolves the same text, else a unit of that name (any spelling), else
+ * NULL.  p may be NULL (a plan no longer published). */
+const unit_t *facts_unit_named(const site_t *s, const plan_t *p, const char *text);
+
+/* The lists of a week that are grouped by lead unit, in this order. */
+enum {
+	FACTS_WEEK_COMPLETED, FACTS_WEEK_OVERDUE, FACTS_WEEK_ADDED, FACTS_WEEK_DUE_CHANGED,
+	FACTS_WEEK_LISTS
+};
+/* The list of wk of that kind. */
+const hitems_t *facts_week_list(const hweek_t *wk, int kind);
+
+/* The tasks of one lead unit in a week: for each list, the places of its
+ * items in that list (facts_week_list), in list order. */
+typedef struct {
+	const unit_t *unit;      /* the first lead, resolved; or NULL */
+	const char *text;        /* not resolved: the first lead as written;
+				  * NULL with unit NULL: tasks with no lead */
+	size_t *items[FACTS_WEEK_LISTS];
+	size_t n[FACTS_WEEK_LISTS];
+} facts_wgroup_t;
+
+/* Groups the items of wk's lists by their task's first lead unit, groups in
+ * Vietnamese order of name, the group with no lead last.  Returns the
+ * number of groups; free *out with facts_week_groups_free. */
+size_t facts_week_groups(const site_t *s, const hweek_t *wk, facts_wgroup_t **out);
+void facts_week_groups_free(facts_wgroup_t *g, size_t n);
 
 #endif

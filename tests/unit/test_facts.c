@@ -2,7 +2,7 @@
  * of sites built in memory: totals, the overdue ranking, the upcoming
  * window (its first and last day, the year end, leap days), the units
  * leading most overdue tasks, the newest plans, the deadlines rows and the
- * "5 rõ" summary of a plan. */
+ * "5 rõ" summary of a plan, and a weekly report's lists by lead unit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "facts.h"
+#include "text.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MAXT 12
@@ -225,12 +226,75 @@ static void test_five(void **state)
 	}
 }
 
+/* A weekly report's lists by lead unit: resolved as the plan at the built
+ * commit resolves the text, else by name in any spelling, else as written;
+ * groups in Vietnamese order, the tasks with no lead last. */
+static void test_week_groups(void **state)
+{
+	unit_t ua = { .name = "Sở Tài chính" }, ub = { .name = "Sở Xây dựng" },
+	       uc = { .name = "Văn phòng UBND" };
+	ua.key = text_name_key(ua.name);
+	ub.key = text_name_key(ub.name);
+	uc.key = text_name_key(uc.name);
+	unit_t *up[] = { &ua, &ub, &uc };
+	uref_t vp = { "Văn phòng", { 0 }, &uc };
+	task_t pt = { .lead = { &vp, 1 } };
+	plan_t p = { .key = "p", .tasks = &pt, .ntasks = 1 };
+	pt.plan = &p;
+	site_t s = { .units = up, .nunits = 3 };
+	/* lead_first of each item, list by list; "" ends a list */
+	static const char *const lists[FACTS_WEEK_LISTS][5] = {
+		{ "Sở Xây dựng", "Phòng X", NULL, "Văn phòng", "" },    /* completed */
+		{ "sở tài chính", "Phòng X", "" },                     /* overdue */
+		{ "SỞ XÂY DỰNG", "" },                                 /* added */
+		{ NULL, "Văn phòng UBND", "" },                        /* due changed */
+	};
+	static htask_t ht[FACTS_WEEK_LISTS][5];
+	static hitem_t it[FACTS_WEEK_LISTS][5];
+	hweek_t wk = { 0 };
+	for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
+		hitems_t *l = (hitems_t *)facts_week_list(&wk, k);
+		l->v = it[k];
+		for (size_t i = 0; !lists[k][i] || *lists[k][i]; i++) {
+			ht[k][i] = (htask_t){ .lead_first = lists[k][i] };
+			/* "Văn phòng" only resolves through the plan that writes it */
+			it[k][i] = (hitem_t){ .task = &ht[k][i], .plan = &p };
+			l->n++;
+		}
+	}
+	facts_wgroup_t *g;
+	size_t ng = facts_week_groups(&s, &wk, &g);
+	buf_t b = BUF_INIT;
+	for (size_t j = 0; j < ng; j++) {
+		buf_printf(&b, "%s%s", j ? " | " : "",
+			   g[j].unit ? g[j].unit->name : g[j].text ? g[j].text : "(none)");
+		for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
+			buf_putc(&b, k ? ';' : ':');
+			for (size_t i = 0; i < g[j].n[k]; i++)
+				buf_printf(&b, "%s%zu", i ? "," : "", g[j].items[k][i]);
+		}
+	}
+	assert_string_equal(b.ptr, "Phòng X:1;1;; | Sở Tài chính:;0;; | Sở Xây dựng:0;;0; | "
+				   "Văn phòng UBND:3;;;1 | (none):2;;;0");
+	buf_free(&b);
+	facts_week_groups_free(g, ng);
+	/* a plan no longer published: only the name resolves */
+	assert_ptr_equal(facts_unit_named(&s, NULL, "Văn phòng"), NULL);
+	assert_ptr_equal(facts_unit_named(&s, NULL, "văn phòng ubnd"), &uc);
+	assert_ptr_equal(facts_unit_named(&s, &p, "Văn phòng"), &uc);
+	assert_ptr_equal(facts_unit_named(&s, &p, NULL), NULL);
+	free((char *)ua.key);
+	free((char *)ub.key);
+	free((char *)uc.key);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_home_and_rows),
 		cmocka_unit_test(test_late_units_and_newest),
 		cmocka_unit_test(test_five),
+		cmocka_unit_test(test_week_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -177,6 +177,16 @@ void date_format_vi(date_t x, char *out)
 	out[10] = '\0';
 }
 
+void date_format_short(date_t x, char *out)
+{
+	int y, m, d;
+	if (!date_split(x, &y, &m, &d)) {
+		out[0] = '\0';
+		return;
+	}
+	snprintf(out, DATE_BUF, "%u/%u/%u", (unsigned)d % 100u, (unsigned)m % 100u, (unsigned)y % 10000u);
+}
+
 date_t date_of_time(int64_t time, int tz_minutes)
 {
 	time_t t = (time_t)(time + (int64_t)tz_minutes * 60);

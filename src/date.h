@@ -31,6 +31,9 @@ int date_parse_iso(const char *s, date_t *out);
 #define DATE_BUF 11
 void date_format_iso(date_t d, char *out);
 void date_format_vi(date_t d, char *out);
+/* Writes "D/M/YYYY" (12/3/2025), as a plan's name says its date, into out
+ * (at least DATE_BUF bytes); "" when d is not a date. */
+void date_format_short(date_t d, char *out);
 
 /* The date n days after d (n may be negative); 0 when d is not a date or
  * the result leaves years 1..9999. */

@@ -61,6 +61,14 @@ static void test_date_iso(void **state)
 	assert_string_equal(buf, "");
 	date_format_vi(20250231, buf);
 	assert_string_equal(buf, "");
+	static const struct { date_t d; const char *want; } shorts[] = {
+		{ 20250312, "12/3/2025" }, { 20251231, "31/12/2025" }, { 20250101, "1/1/2025" },
+		{ 10101, "1/1/1" }, { 99991231, "31/12/9999" }, { 0, "" }, { 20250229, "" },
+	};
+	for (size_t i = 0; i < N(shorts); i++) {
+		date_format_short(shorts[i].d, buf);
+		assert_string_equal(buf, shorts[i].want);
+	}
 }
 
 static void test_date_add_days(void **state)

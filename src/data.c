@@ -37,7 +37,7 @@ static void w_stats(jsonw_t *w, const stats_t *st)
 
 static void w_date(jsonw_t *w, date_t d)
 {
-	char b[16];
+	char b[DATE_BUF];
 	if (!d) {
 		jsonw_null(w);
 		return;
@@ -213,7 +213,7 @@ static void w_record(jsonw_t *w, const site_t *s, field_owner_t o, const void *r
 	jsonw_obj_end(w);
 }
 
-static void plans_json(jsonw_t *w, const site_t *s)
+static void plans_json(jsonw_t *w, const site_t *s, const history_t *h)
 {
 	jsonw_arr(w);
 	for (size_t i = 0; i < s->nplans; i++)
@@ -268,7 +268,7 @@ static void csv_units(buf_t *b, const urefs_t *l)
 static void csv_cell(buf_t *b, const site_t *s, const task_t *t, const field_t *f)
 {
 	const char *at = (const char *)t + f->off;
-	char date[16] = "";
+	char date[DATE_BUF] = "";
 	switch (f->kind) {
 	case FIELD_PLAN_REF:
 		data_csv_field(b, t->plan->number ? t->plan->number : t->plan->id);
@@ -358,7 +358,7 @@ static void w_strings(jsonw_t *w, const char *const *v, size_t n)
 	jsonw_arr_end(w);
 }
 
-static void units_json(jsonw_t *w, const site_t *s)
+static void units_json(jsonw_t *w, const site_t *s, const history_t *h)
 {
 	jsonw_arr(w);
 	for (size_t i = 0; i < s->nunits; i++) {
@@ -421,7 +421,7 @@ static void units_json(jsonw_t *w, const site_t *s)
 	jsonw_arr_end(w);
 }
 
-static void documents_json(jsonw_t *w, const site_t *s)
+static void documents_json(jsonw_t *w, const site_t *s, const history_t *h)
 {
 	jsonw_arr(w);
 	for (size_t i = 0; i < s->ndocs; i++) {
@@ -531,8 +531,8 @@ static int to_fd(void *arg, const char *data, size_t len)
 
 /* A JSON file written a megabyte at a time as write() produces it: the
  * whole portal's text is never held at once. */
-static int put_json(out_t *o, diag_t *d, const char *rel, const site_t *s,
-		    void (*write)(jsonw_t *, const site_t *))
+static int put_json(out_t *o, diag_t *d, const char *rel, const site_t *s, const history_t *h,
+		    void (*write)(jsonw_t *, const site_t *, const history_t *))
 {
 	char *err = NULL;
 	int fd = out_open(o, rel, &err);
@@ -540,7 +540,7 @@ static int put_json(out_t *o, diag_t *d, const char *rel, const site_t *s,
 		struct sink k = { fd, rel, &err };
 		jsonw_t w;
 		jsonw_init(&w, to_fd, &k);
-		write(&w, s);
+		write(&w, s, h);
 		int rc = jsonw_finish(&w);
 		jsonw_free(&w);
 		if (rc < 0)
@@ -556,14 +556,14 @@ static int put_json(out_t *o, diag_t *d, const char *rel, const site_t *s,
 	return -1;
 }
 
-int data_write(const site_t *s, out_t *o, diag_t *d, int part)
+int data_write(const site_t *s, const history_t *h, out_t *o, diag_t *d, int part)
 {
 	int rc = 0;
 	if (part == 1)
-		return put_json(o, d, "du-lieu/changes.json", s, changes_json);
+		return put_json(o, d, "du-lieu/changes.json", s, h, changes_json);
 	if (part == 3) {
-		rc |= put_json(o, d, "du-lieu/units.json", s, units_json);
-		rc |= put_json(o, d, "du-lieu/documents.json", s, documents_json);
+		rc |= put_json(o, d, "du-lieu/units.json", s, h, units_json);
+		rc |= put_json(o, d, "du-lieu/documents.json", s, h, documents_json);
 		return rc ? -1 : 0;
 	}
 	if (part == 2) {
@@ -576,7 +576,7 @@ int data_write(const site_t *s, out_t *o, diag_t *d, int part)
 		free(sm);
 		return rc ? -1 : 0;
 	}
-	return put_json(o, d, "du-lieu/plans.json", s, plans_json);
+	return put_json(o, d, "du-lieu/plans.json", s, h, plans_json);
 }
 
 static void field_desc(json_t *fields, const char *name, const char *desc)

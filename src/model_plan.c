@@ -425,8 +425,10 @@ static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp
 		buf_puts(&nb, p->type);
 		if (p->has_issuer)
 			buf_printf(&nb, " %s", p->issuer.text);
-		if (p->date)
-			buf_printf(&nb, " %d/%d/%d", p->date % 100, p->date / 100 % 100, p->date / 10000);
+		char day[DATE_BUF];
+		date_format_short(p->date, day);
+		if (*day)
+			buf_printf(&nb, " %s", day);
 		else if (p->id && !p->has_issuer)
 			buf_printf(&nb, " %s", p->id);
 		p->name = arena_strdup(c->a, nb.ptr);

@@ -29,6 +29,7 @@ GENSOURCES = os.path.join(ROOT, "bench", "gensources.py")
 WORK = os.path.abspath(env("BENCH_WORK", os.path.join(ROOT, "bench", "work")))
 OUTDIR = os.path.abspath(env("OUTDIR", WORK))
 HUGO = env("HUGO", "") or shutil.which("hugo") or ""
+TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else ""
 GIT_ENV = dict(os.environ, GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.gov.vn",
                GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@example.gov.vn")
 
@@ -82,22 +83,32 @@ def measure(name, cmd, out=None, envx=None, tmp=None, fresh=True):
     if out and fresh:
         rmtree(out)
     e = dict(os.environ, **(envx or {}))
+    # Peak RSS through GNU time: a child of this (large) Python process would
+    # report the parent's peak as its own (Linux keeps maxrss across exec)
+    tf = os.path.join(tmp, name + ".time")
+    run = [TIME, "-f", "%M %U %S", "-o", tf] + cmd if TIME else cmd
     with open(os.path.join(tmp, name + ".stdout"), "wb") as so, open(os.path.join(tmp, name + ".stderr"), "wb") as se:
         t0 = time.monotonic()
-        p = subprocess.Popen(cmd, stdout=so, stderr=se, env=e)
+        p = subprocess.Popen(run, stdout=so, stderr=se, env=e)
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.monotonic() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
-    r = {"wall": round(wall, 3), "rss_kb": ru.ru_maxrss, "user": round(ru.ru_utime, 3),
-         "sys": round(ru.ru_stime, 3), "rc": p.returncode}
+    rss, user, sys_ = ru.ru_maxrss, ru.ru_utime, ru.ru_stime
+    if TIME:
+        try:
+            with open(tf) as f:
+                last = f.read().strip().splitlines()[-1].split()
+            rss, user, sys_ = int(last[0]), float(last[1]), float(last[2])
+        except (OSError, IndexError, ValueError):
+            pass
+    r = {"wall": round(wall, 3), "rss_kb": rss, "user": round(user, 3), "sys": round(sys_, 3), "rc": p.returncode}
     if p.returncode:
         with open(os.path.join(tmp, name + ".stderr"), errors="replace") as f:
             head = "".join(f.readlines()[:30])
         log("%s exited with status %d; first 30 lines of its stderr:\n%s" % (name, p.returncode, head))
         r["stderr"] = head
     else:
-        log("%-14s %6.2f s %5.0f MB  (user %.2f s, system %.2f s)"
-            % (name, wall, ru.ru_maxrss / 1024, ru.ru_utime, ru.ru_stime))
+        log("%-18s %6.2f s %5.0f MB  (user %.2f s, system %.2f s)" % (name, wall, rss / 1024, user, sys_))
     return r
 
 
@@ -259,7 +270,6 @@ def paired(label, repo, runs, tmp, hugo=True, warm=True, warmup=True):
                 res[name].append(r)
     res["failed"] = failed
     res["output"] = {t: tree_stats(outs[t]) for t in ("plansite", "hugo", "floor") if os.path.isdir(outs[t])}
-    res["plans"] = plan_count(outs["plansite"]) if os.path.isdir(outs["plansite"]) else None
     for o in outs.values():
         rmtree(o)
     return res
@@ -482,6 +492,9 @@ def main():
     if not hugo:
         log("HUGO IS NOT INSTALLED (%s): the Hugo-same target will say NOT MEASURED; "
             "install it with: apt-get install hugo" % (HUGO or "no hugo on PATH"))
+    if not TIME:
+        log("/usr/bin/time is missing (apt-get install time): peak memory is read with wait4(2) and "
+            "includes this harness's own")
     os.makedirs(WORK, exist_ok=True)
     os.makedirs(OUTDIR, exist_ok=True)
     tmp = os.path.join(WORK, "logs")
@@ -494,7 +507,7 @@ def main():
            "machine": {"cores": os.cpu_count(), "loadavg_start": list(os.getloadavg()),
                        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())},
            "plansite": ver, "hugo": sh(hugo, "version").strip() if hugo else None,
-           "hugo_missing": None if hugo else (HUGO or "hugo is not on PATH"),
+           "hugo_missing": None if hugo else (HUGO or "hugo is not on PATH"), "gnu_time": bool(TIME),
            "commit": subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE,
                                     stderr=subprocess.DEVNULL, text=True).stdout.strip()}
     c1k = corpus("corpus-%d" % PLANS, PLANS, TASKS, COMMITS)

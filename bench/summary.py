@@ -45,6 +45,8 @@ def main():
     out("machine: %d cores, shared with other users; load average %.1f at the start, %.1f at the end; "
         "during the 1k rounds other processes used %.1f cores on average"
         % (m["cores"], m["loadavg_start"][0], m.get("loadavg_end", [0])[0], load.get("others_cores", 0)))
+    if R.get("gnu_time") is False:
+        out("peak RSS: /usr/bin/time is missing (apt-get install time); read with wait4(2), it includes the harness's")
     out("Hugo: " + (R["hugo"] or "NOT INSTALLED (%s): apt-get install hugo" % R["hugo_missing"]))
 
     def table(label, res, plans, commits):

@@ -376,6 +376,9 @@ def serve_edits(src, edits, tmp):
             log("edit %d: reload event after %.2f s, page shows it after %.2f s" % (k + 1, t_event, t_page))
             time.sleep(0.3)
         return res
+    except OSError as e:   # a socket timeout or a refused connection: say so, do not crash
+        res["error"] = "serve: %s" % (e or type(e).__name__)
+        return res
     finally:
         if p.poll() is None:
             p.send_signal(signal.SIGTERM)
@@ -457,8 +460,9 @@ def sources_case(tmp):
     if m["rc"]:
         res["skipped"] = "the one-repository build failed (status %d)" % m["rc"]
     elif r["rc"]:
-        res["skipped"] = "no sources support (the portal build exited with status %d: %s)" % (
-            r["rc"], (r.get("stderr") or "").strip().splitlines()[-1:] or "")
+        last = (r.get("stderr") or "").strip().splitlines()
+        res["skipped"] = "no sources support (the portal build exited with status %d%s)" % (
+            r["rc"], ": " + last[-1] if last else "")
     elif not os.path.exists(os.path.join(out_p, "du-lieu", "sources.json")):
         res["skipped"] = "no sources support (the portal built %s plans of %s and wrote no du-lieu/sources.json)" % (
             plan_count(out_p), plan_count(out_m))

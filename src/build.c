@@ -119,6 +119,20 @@ static void report_incomplete(const site_t *s, diag_t *d, bool verbose)
 	}
 }
 
+/* Checks --out and prepares its staging folder (output.h). */
+static int begin_out(const build_opts_t *o, repo_t *repo, out_t **out, char **err)
+{
+	git_repository *g = repo_git(repo);
+	out_guard_t guard = { .workdir = repo_workdir(repo), .gitdir = git_repository_path(g),
+			      .commondir = git_repository_commondir(g),
+			      .content = o->content ? o->content : "content" };
+	if (out_begin(out, o->out ? o->out : "public", &guard, err) < 0)
+		return -1;
+	if (o->force || o->share)
+		out_share(*out, o->force ? NULL : o->share);
+	return 0;
+}
+
 int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 {
 	int rc = BUILD_ENV;
@@ -153,7 +167,13 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 					o->strict ? "strict" : "", o->inject };
 		key = state_key(parts, sizeof parts / sizeof *parts, theme_dir);
 		free(cdir);
+		/* the folder's checks hold first: a site that may not be
+		 * replaced is refused even when it is current */
 		if (key && !o->force && state_same(outdir, key)) {
+			if (begin_out(o, repo, &out, err) < 0)
+				goto done;
+			out_abort(out);
+			out = NULL;
 			fprintf(stderr, _("plansite: %s đã là trang dựng từ commit %.7s với cùng tuỳ chọn, giao diện và "
 					  "phiên bản plansite; không có gì thay đổi nên không dựng lại (dùng --force để "
 					  "dựng lại)\n"),
@@ -168,18 +188,8 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 			  &snap, err) < 0)
 		goto done;
 	lap("read", &t0);
-	if (publish) {
-		/* --out is checked before anything else is done: a refused
-		 * folder costs the editor no waiting */
-		git_repository *g = repo_git(repo);
-		out_guard_t guard = { .workdir = repo_workdir(repo), .gitdir = git_repository_path(g),
-				      .commondir = git_repository_commondir(g),
-				      .content = o->content ? o->content : "content" };
-		if (out_begin(&out, outdir, &guard, err) < 0)
-			goto done;
-		if (o->force || o->share)
-			out_share(out, o->force ? NULL : o->share);
-	}
+	if (publish && !out && begin_out(o, repo, &out, err) < 0)
+		goto done;
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
 	s = model_load(a, d, &snap, &mo);
 	lap("parse", &t0);

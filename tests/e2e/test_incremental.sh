@@ -97,6 +97,35 @@ build_ok "$R" "$OUT"
 check "a link planted in the old site is replaced by the file itself" test -f "$OUT/static/style.css" -a ! -L "$OUT/static/style.css"
 check "... with the theme's bytes" cmp -s "$OUT/static/style.css" "$ROOT/themes/default/static/style.css"
 
+# kill -9 in the middle of a build that shares: the site is the old one
+# or the new one, whole, and the old one's files were never written into
+build_ok "$R" "$OUT"
+(cd "$OUT" && find . -type f -exec md5sum {} + | sort) >"$T/old.sums"
+sed -i 's/lần ba/lần bốn/' "$f"
+commit "$R" "2025-12-05T09:00:00+07:00" "Lần bốn"
+ps build --repo "$R" --out "$T/clean4" 2>/dev/null
+for ms in 20 60 120 200; do
+	ps build --repo "$R" --out "$OUT" 2>/dev/null &
+	pid=$!
+	sleep "0.$(printf %03d $ms)"
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	now=$( (cd "$OUT" && find . -type f -exec md5sum {} + | sort))
+	check "kill -9 at $ms ms of a sharing build: the old site or the new one, whole" \
+		bash -c "test \"\$1\" = \"\$(cat '$T/old.sums')\" || diff -r -q '$OUT' '$T/clean4' >/dev/null" _ "$now"
+done
+build_ok "$R" "$OUT"
+check "... and the next build publishes the new one" diff -r "$OUT" "$T/clean4"
+
+# a current site is still checked: one that now holds a Git repository is
+# refused, not skipped
+git init -q "$OUT/ke-hoach/sub"
+ps build --repo "$R" --out "$OUT" 2>"$T/stderr" && rc=0 || rc=$?
+check "a current site that now holds a Git repository is refused (exit 2)" test "$rc" = 2
+check "... saying why" grep -q "kho Git" "$T/stderr"
+check "... and left as it was" test -d "$OUT/ke-hoach/sub/.git"
+rm -rf "$OUT/ke-hoach/sub"
+
 # the work tree is never skipped, and records no state
 echo "<!-- nháp -->" >>"$f"
 build_ok "$R" "$OUT" --worktree

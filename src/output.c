@@ -534,6 +534,9 @@ static int share(out_t *o, const char *rel, const char *data, size_t len)
 	return done;
 }
 
+static struct stream *stream_take(out_t *o, int fd);
+static void stream_end(struct stream *sm);
+
 int out_open(out_t *o, const char *rel, char **err)
 {
 	if (!out_path_ok(rel)) {
@@ -545,6 +548,10 @@ int out_open(out_t *o, const char *rel, char **err)
 	pthread_mutex_unlock(&o->mu);
 	if (fd < 0)
 		return -1;
+	/* a descriptor number closed without out_close carries nothing over */
+	struct stream *stale = stream_take(o, fd);
+	if (stale)
+		stream_end(stale);
 	/* compared piece by piece with the previous copy (out_put) */
 	struct stat st;
 	int old = prev_open(o, rel, -1, &st);
@@ -615,6 +622,8 @@ static int put(int fd, const char *rel, const char *data, size_t len, char **err
 
 int out_put(int fd, const char *rel, const char *data, size_t len, char **err)
 {
+	if (!len)
+		return 0;
 	out_t *o = owner();
 	struct stream *sm = stream_take(o, fd);
 	if (sm) {

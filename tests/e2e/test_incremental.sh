@@ -40,8 +40,11 @@ check "... and records the same state as the first build" test "$state" = "$(cat
 cp -r "$ROOT/themes/default" "$T/theme"
 build_ok "$R" "$OUT" --theme "$T/theme"
 check "another theme folder with the same files is skipped" grep -q "không dựng lại" "$T/stderr"
+pj=$(stat -c %i "$OUT/du-lieu/plans.json")
 echo "/* đổi */" >>"$T/theme/static/style.css"
 build_ok "$R" "$OUT" --theme "$T/theme"
+check "a file written in pieces (plans.json) that did not change is shared" \
+	test "$pj" = "$(stat -c %i "$OUT/du-lieu/plans.json")"
 check "a changed theme file builds again" bash -c "! grep -q 'không dựng lại' '$T/stderr'"
 check "... and publishes it" grep -q "đổi" "$OUT/static/style.css"
 build_ok "$R" "$OUT"
@@ -54,6 +57,7 @@ check "... so index.html is a new file" test "$(stat -c %i "$OUT/index.html")" !
 
 # one new commit: only what changed is written; the rest is shared
 before_css=$(stat -c %i "$OUT/static/style.css")
+pj=$(stat -c %i "$OUT/du-lieu/plans.json")
 ln "$OUT/index.html" "$T/old-index.html"
 cp "$OUT/index.html" "$T/old-index.copy"
 f=$(ls "$R/content/plans/"*.md | head -1)
@@ -64,6 +68,7 @@ check "... says how many files it shared" grep -Eq "[1-9][0-9]* tệp giống b�
 check "... and prints its stages' times" grep -q "plansite: render" "$T/stderr"
 check "... shares an unchanged file (same inode)" test "$before_css" = "$(stat -c %i "$OUT/static/style.css")"
 check "... which, the old site removed, has one link again" test "$(stat -c %h "$OUT/static/style.css")" = 1
+check "... writes plans.json, which changed, anew" test "$pj" != "$(stat -c %i "$OUT/du-lieu/plans.json")"
 check "... writes the changed home page anew" test "$(stat -c %i "$OUT/index.html")" != "$(stat -c %i "$T/old-index.html")"
 check "... and never writes into the old site's file" cmp -s "$T/old-index.html" "$T/old-index.copy"
 check "... which is still the old page" bash -c "! grep -q 'Kế hoạch đã đổi tên' '$T/old-index.html'"

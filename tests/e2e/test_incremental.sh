@@ -110,7 +110,7 @@ sed -i 's/lần ba/lần bốn/' "$f"
 commit "$R" "2025-12-05T09:00:00+07:00" "Lần bốn"
 ps build --repo "$R" --out "$T/clean4" 2>/dev/null
 for ms in 20 60 120 200; do
-	ps build --repo "$R" --out "$OUT" 2>/dev/null &
+	"$PLANSITE" build --repo "$R" --out "$OUT" 2>/dev/null &   # not ps: $! must be plansite itself
 	pid=$!
 	sleep "0.$(printf %03d $ms)"
 	kill -9 "$pid" 2>/dev/null || true

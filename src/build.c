@@ -15,13 +15,16 @@
 #include "progress.h"
 #include "render.h"
 #include "repo.h"
+#include "state.h"
 #include "theme.h"
 #include "xref.h"
 
-/* With PLANSITE_TIMING set, prints the time since the last lap. */
+/* With PLANSITE_TIMING set (or timing), prints the time since the last lap. */
+static bool timing;
+
 static void lap(const char *stage, struct timespec *t0)
 {
-	if (!getenv("PLANSITE_TIMING"))
+	if (!timing && !getenv("PLANSITE_TIMING"))
 		return;
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -102,6 +105,20 @@ static void report_incomplete(const site_t *s, diag_t *d, bool verbose)
 	}
 }
 
+/* Checks --out and prepares its staging folder (output.h). */
+static int begin_out(const build_opts_t *o, repo_t *repo, out_t **out, char **err)
+{
+	git_repository *g = repo_git(repo);
+	out_guard_t guard = { .workdir = repo_workdir(repo), .gitdir = git_repository_path(g),
+			      .commondir = git_repository_commondir(g),
+			      .content = o->content ? o->content : "content" };
+	if (out_begin(out, o->out ? o->out : "public", &guard, err) < 0)
+		return -1;
+	if (o->force || o->share)
+		out_share(*out, o->force ? NULL : o->share);
+	return 0;
+}
+
 int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 {
 	int rc = BUILD_ENV;
@@ -114,25 +131,52 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	out_t *out = NULL;
 	char *theme_dir = NULL;
 	snap_t snap = { 0 };
+	char *key = NULL;
+	const char *outdir = o->out ? o->out : "public";
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	timing = o->timing;
 	if (repo_open(&repo, o->repo, err) < 0)
 		goto done;
+	theme_dir = theme_locate(o->theme);
+	git_oid cid;
+	char *ignored = NULL;
+	if (publish && !o->worktree && repo_resolve(repo, o->ref, &cid, &ignored) == 0) {
+		/* everything the pages are a function of: a commit holds the
+		 * content and its history; the work tree is never skipped */
+		const char *content = o->content ? o->content : "content";
+		size_t cn = repo_content_trim(&content);
+		char *cdir = xstrndup(content, cn);
+		char asof[32];
+		snprintf(asof, sizeof asof, "%ld", (long)o->as_of);
+		const char *parts[] = { git_oid_tostr_s(&cid), cdir, o->base_url, asof,
+					o->strict ? "strict" : "", o->inject };
+		key = state_key(parts, sizeof parts / sizeof *parts, theme_dir);
+		free(cdir);
+		/* the folder's checks hold first: a site that may not be
+		 * replaced is refused even when it is current */
+		if (key && !o->force && state_same(outdir, key)) {
+			if (begin_out(o, repo, &out, err) < 0)
+				goto done;
+			out_abort(out);
+			out = NULL;
+			fprintf(stderr, _("plansite: %s đã là trang dựng từ commit %.7s với cùng tuỳ chọn, giao diện và "
+					  "phiên bản plansite; không có gì thay đổi nên không dựng lại (dùng --force để "
+					  "dựng lại)\n"),
+				outdir, git_oid_tostr_s(&cid));
+			lap("skip", &t0);
+			rc = BUILD_OK;
+			goto done;
+		}
+	}
+	free(ignored);
 	if (repo_snapshot(repo, a, d, o->ref, o->content ? o->content : "content", o->worktree,
 			  &snap, err) < 0)
 		goto done;
 	lap("read", &t0);
-	if (publish) {
-		/* --out is checked before anything else is done: a refused
-		 * folder costs the editor no waiting */
-		git_repository *g = repo_git(repo);
-		out_guard_t guard = { .workdir = repo_workdir(repo), .gitdir = git_repository_path(g),
-				      .commondir = git_repository_commondir(g),
-				      .content = o->content ? o->content : "content" };
-		if (out_begin(&out, o->out ? o->out : "public", &guard, err) < 0)
-			goto done;
-	}
+	if (publish && !out && begin_out(o, repo, &out, err) < 0)
+		goto done;
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
 	s = model_load(a, d, &snap, &mo);
 	lap("parse", &t0);
@@ -149,7 +193,6 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	if (!publish)
 		report_incomplete(s, d, o->verbose);
 
-	theme_dir = theme_locate(o->theme);
 	if (theme_load(&th, theme_dir, s, a, d, err) < 0)
 		goto done;
 	theme_ok = 1;
@@ -220,10 +263,23 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		rc = BUILD_CONTENT;
 		goto done;
 	}
+	if (key) {
+		char *text = state_text(key);
+		int w = out_write(out, STATE_FILE, text, strlen(text), err);
+		free(text);
+		if (w < 0)
+			goto done;
+	}
+	size_t shared, written;
+	out_counts(out, &shared, &written);
 	rc = out_commit(out, err) < 0 ? BUILD_ENV : BUILD_OK;
 	out = NULL;
 	lap("publish", &t0);
+	if (timing)
+		fprintf(stderr, _("plansite: %zu tệp giống bản trước được dùng lại (liên kết cứng), %zu tệp được ghi\n"),
+			shared, written);
 done:
+	free(key);
 	snap_release_data(&snap);
 	out_abort(out);
 	if (theme_ok)

@@ -20,11 +20,17 @@ typedef struct {
 	date_t as_of;          /* 0: the commit's date (today with worktree) */
 	const char *inject;    /* preview server's reload script, or NULL */
 	int threads;           /* 0: one per core */
+	bool force;            /* build even when the published site is current, writing every file */
+	const char *share;     /* a folder plansite wrote whose equal files are shared (serve), or NULL */
+	bool timing;           /* print each stage's time and the files shared/written */
 } build_opts_t;
 
 enum { BUILD_OK = 0, BUILD_CONTENT = 1, BUILD_ENV = 2 };
 
 /* Builds the site; with publish false it only checks (nothing is written).
+ * A build of a commit into a site built from the same commit, options,
+ * program and theme (state.h) is skipped: the site stays as it is, and a
+ * line says so.
  * Content problems go to d; an environment problem sets *err (malloc'd).
  * Returns BUILD_OK, BUILD_CONTENT or BUILD_ENV. */
 int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err);

@@ -34,7 +34,9 @@ static const char usage_text[] = N_(
 	"  --base-url URL     địa chỉ công khai của trang (thay cho site.yaml)\n"
 	"  --strict           check: cảnh báo cả các khoá lạ trong phần khai báo,\n"
 	"                     và báo lỗi tệp .html/.svg/.xml trong static/\n"
-	"  --verbose          check: liệt kê từng nhiệm vụ chưa đủ \"5 rõ\" (mặc định một dòng mỗi kế hoạch)\n"
+	"  --verbose          check: liệt kê từng nhiệm vụ chưa đủ \"5 rõ\" (mặc định một dòng mỗi kế hoạch);\n"
+	"                     build, serve: in thời gian từng bước và số tệp ghi mới/dùng lại\n"
+	"  --force            build: dựng lại và ghi mọi tệp dù --out đã dựng từ cùng commit và tuỳ chọn\n"
 	"  --format text|json check, build: json in mỗi thông báo thành một đối tượng JSON một dòng\n"
 	"  --lang vi|en       ngôn ngữ thông báo (mặc định tiếng Việt; en khi LANG bắt đầu bằng en)\n"
 	"  --port N           serve: cổng trên 127.0.0.1 (mặc định 1313)\n"
@@ -46,7 +48,7 @@ static const char usage_text[] = N_(
 #define usage _(usage_text)
 
 enum { O_REPO = 256, O_REF, O_CONTENT, O_WORKTREE, O_THEME, O_OUT, O_ASOF, O_BASE,
-       O_STRICT, O_PORT, O_JOBS, O_HELP, O_VERSION, O_VERBOSE, O_FORMAT, O_LANG };
+       O_STRICT, O_PORT, O_JOBS, O_HELP, O_VERSION, O_VERBOSE, O_FORMAT, O_LANG, O_FORCE };
 
 static int json_format;   /* --format json */
 
@@ -67,6 +69,7 @@ static const struct option opts[] = {
 	{ "verbose", no_argument, NULL, O_VERBOSE },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "lang", required_argument, NULL, O_LANG },
+	{ "force", no_argument, NULL, O_FORCE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -90,7 +93,8 @@ static int apply(int c, const char *arg, const char *word, build_opts_t *bo, int
 	case O_THEME: bo->theme = arg; return 0;
 	case O_OUT: bo->out = arg; return 0;
 	case O_STRICT: bo->strict = true; return 0;
-	case O_VERBOSE: bo->verbose = true; return 0;
+	case O_VERBOSE: bo->verbose = bo->timing = true; return 0;
+	case O_FORCE: bo->force = true; return 0;
 	case O_LANG: return 0;   /* applied before anything is printed */
 	case O_FORMAT:
 		if (!strcmp(arg, "json") || !strcmp(arg, "text")) {

@@ -15,6 +15,7 @@
 #include "progress.h"
 #include "render.h"
 #include "repo.h"
+#include "sources.h"
 #include "theme.h"
 #include "xref.h"
 
@@ -114,6 +115,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	out_t *out = NULL;
 	char *theme_dir = NULL;
 	snap_t snap = { 0 };
+	sources_t *srcs = NULL;
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -134,12 +136,18 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 			goto done;
 	}
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
+	sources_opts_t so = { .out = o->out ? o->out : "public", .strict = o->strict_sources,
+			      .pins = o->pins, .npins = o->npins };
+	if (sources_gather(&srcs, repo, a, d, &snap, &so, &mo, err) < 0)
+		goto done;
+	lap("sources", &t0);
 	s = model_load(a, d, &snap, &mo);
 	lap("parse", &t0);
 	/* the parse threads' YAML trees are freed but still held by their
 	 * malloc arenas: give those pages back before the biggest stage */
 	malloc_trim(0);
 	xref_resolve(a, d, s, &snap);
+	sources_check(srcs, s, d);
 	date_t as_of = o->as_of;
 	if (!as_of)
 		as_of = snap.worktree || !snap.commit[0] ? date_today() : date_of_time(snap.time, snap.tz);
@@ -222,6 +230,16 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	}
 	rc = out_commit(out, err) < 0 ? BUILD_ENV : BUILD_OK;
 	out = NULL;
+	if (rc == BUILD_OK) {
+		char *serr = NULL;
+		if (sources_save(srcs, &serr) < 0) {
+			loc_t loc = { "", 0, 0 };
+			diag_warning_fix(d, &loc, "W063", _("cho phép ghi thư mục đó; lần dựng sau mới nhớ được commit dựng được"),
+					 "%s", serr);
+			free(serr);
+		}
+		sources_print(srcs, stderr);
+	}
 	lap("publish", &t0);
 done:
 	snap_release_data(&snap);
@@ -231,6 +249,7 @@ done:
 	free(theme_dir);
 	history_free(history);
 	model_site_free(s);
+	sources_free(srcs);
 	arena_free(a);
 	repo_free(repo);
 	return rc;

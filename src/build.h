@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "due.h"
+#include "sources.h"
 
 typedef struct {
 	const char *repo;      /* NULL: discover around the current folder */
@@ -20,6 +21,9 @@ typedef struct {
 	date_t as_of;          /* 0: the commit's date (today with worktree) */
 	const char *inject;    /* preview server's reload script, or NULL */
 	int threads;           /* 0: one per core */
+	bool strict_sources;   /* a held or left-out source is an error */
+	const source_pin_t *pins;  /* --source-ref ID=REF */
+	size_t npins;
 } build_opts_t;
 
 enum { BUILD_OK = 0, BUILD_CONTENT = 1, BUILD_ENV = 2 };

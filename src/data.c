@@ -419,6 +419,8 @@ int data_write(const site_t *s, const history_t *h, out_t *o, diag_t *d, int par
 	if (part == 3) {
 		rc |= put_json(o, d, "du-lieu/units.json", units_json(s));
 		rc |= put_json(o, d, "du-lieu/documents.json", documents_json(s));
+		if (s->nsources)
+			rc |= put_json(o, d, "du-lieu/sources.json", data_sources(s, false));
 		return rc ? -1 : 0;
 	}
 	if (part == 2) {
@@ -542,5 +544,37 @@ json_t *data_describe(const site_t *s)
 	json_array_append_new(a, file_desc(s, "units.json", "Danh mục đơn vị và số nhiệm vụ của từng đơn vị (JSON).", units));
 	json_array_append_new(a, file_desc(s, "documents.json", "Văn bản cấp trên và chuỗi triển khai (JSON).", docs));
 	json_array_append_new(a, file_desc(s, "changes.json", "Lịch sử thay đổi kế hoạch và nhiệm vụ theo từng lần cập nhật, mới nhất trước (JSON).", changes));
+	static const char *const sources[][2] = {
+		{ "id, owner", "Mã nguồn (kho của một cơ quan) và mã đơn vị sở hữu" },
+		{ "commit, date", "Lần cập nhật (commit) của kho nguồn được đăng và thời điểm của nó (null nếu nguồn không được đăng)" },
+		{ "state, held", "current (lần cập nhật mới nhất), held (giữ ở lần cuối dựng được vì lần mới có lỗi) hoặc left-out (chưa có lần nào dựng được); held là true khi không phải current" },
+		{ "head, reason", "Lần cập nhật được yêu cầu và, khi giữ lại hoặc không đăng, lỗi đầu tiên" },
+		{ NULL, NULL }
+	};
+	if (s->nsources)
+		json_array_append_new(a, file_desc(s, "sources.json", "Các kho nguồn của cổng và lần cập nhật được đăng của mỗi kho (JSON).", sources));
+	return a;
+}
+
+json_t *data_sources(const site_t *s, bool page)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->nsources; i++) {
+		const srcinfo_t *in = &s->sources[i];
+		json_t *o = json_object();
+		SET(o, "id", jstr(in->id));
+		SET(o, "owner", jstr(in->owner));
+		SET(o, "commit", *in->commit ? jstr(in->commit) : json_null());
+		SET(o, "date", *in->date ? jstr(in->date) : json_null());
+		SET(o, "state", jstr(in->state));
+		SET(o, "held", json_boolean(strcmp(in->state, "current")));
+		SET(o, "head", *in->head ? jstr(in->head) : json_null());
+		SET(o, "reason", in->reason ? jstr(in->reason) : json_null());
+		if (page) {
+			SET(o, "is_held", json_boolean(!strcmp(in->state, "held")));
+			SET(o, "is_left_out", json_boolean(!strcmp(in->state, "left-out")));
+		}
+		json_array_append_new(a, o);
+	}
 	return a;
 }

@@ -34,6 +34,9 @@ static const char usage_text[] = N_(
 	"  --base-url URL     địa chỉ công khai của trang (thay cho site.yaml)\n"
 	"  --strict           check: cảnh báo cả các khoá lạ trong phần khai báo,\n"
 	"                     và báo lỗi tệp .html/.svg/.xml trong static/\n"
+	"  --strict-sources   build, check: một nguồn (site.yaml sources) bị giữ lại hoặc không đăng\n"
+	"                     là lỗi (mã thoát 1) thay vì cảnh báo\n"
+	"  --source-ref ID=REF  dựng nguồn ID ở REF thay cho ref trong site.yaml (dùng được nhiều lần)\n"
 	"  --verbose          check: liệt kê từng nhiệm vụ chưa đủ \"5 rõ\" (mặc định một dòng mỗi kế hoạch)\n"
 	"  --format text|json check, build: json in mỗi thông báo thành một đối tượng JSON một dòng\n"
 	"  --lang vi|en       ngôn ngữ thông báo (mặc định tiếng Việt; en khi LANG bắt đầu bằng en)\n"
@@ -46,7 +49,7 @@ static const char usage_text[] = N_(
 #define usage _(usage_text)
 
 enum { O_REPO = 256, O_REF, O_CONTENT, O_WORKTREE, O_THEME, O_OUT, O_ASOF, O_BASE,
-       O_STRICT, O_PORT, O_JOBS, O_HELP, O_VERSION, O_VERBOSE, O_FORMAT, O_LANG };
+       O_STRICT, O_STRICT_SOURCES, O_SOURCE_REF, O_PORT, O_JOBS, O_HELP, O_VERSION, O_VERBOSE, O_FORMAT, O_LANG };
 
 static int json_format;   /* --format json */
 
@@ -60,6 +63,8 @@ static const struct option opts[] = {
 	{ "as-of", required_argument, NULL, O_ASOF },
 	{ "base-url", required_argument, NULL, O_BASE },
 	{ "strict", no_argument, NULL, O_STRICT },
+	{ "strict-sources", no_argument, NULL, O_STRICT_SOURCES },
+	{ "source-ref", required_argument, NULL, O_SOURCE_REF },
 	{ "port", required_argument, NULL, O_PORT },
 	{ "jobs", required_argument, NULL, O_JOBS },
 	{ "help", no_argument, NULL, O_HELP },
@@ -90,6 +95,26 @@ static int apply(int c, const char *arg, const char *word, build_opts_t *bo, int
 	case O_THEME: bo->theme = arg; return 0;
 	case O_OUT: bo->out = arg; return 0;
 	case O_STRICT: bo->strict = true; return 0;
+	case O_STRICT_SOURCES: bo->strict_sources = true; return 0;
+	case O_SOURCE_REF: {
+		const char *eq = strchr(arg, '=');
+		if (!eq || eq == arg || !eq[1]) {
+			fprintf(stderr, _("plansite: --source-ref cần dạng ID=REF, ví dụ so-tu-phap=main~1, không phải \"%s\"\n"), arg);
+			return 2;
+		}
+		/* lives as long as the run, like argv */
+		static source_pin_t pins[64];
+		static char *ids[64];
+		if (bo->npins >= 64) {
+			fprintf(stderr, _("plansite: --source-ref dùng được tối đa 64 lần\n"));
+			return 2;
+		}
+		ids[bo->npins] = xstrndup(arg, (size_t)(eq - arg));
+		pins[bo->npins] = (source_pin_t){ ids[bo->npins], eq + 1 };
+		bo->npins++;
+		bo->pins = pins;
+		return 0;
+	}
 	case O_VERBOSE: bo->verbose = true; return 0;
 	case O_LANG: return 0;   /* applied before anything is printed */
 	case O_FORMAT:

@@ -708,7 +708,7 @@ static void parse_site(struct ctx *c, site_t *s, const rfile_t *f)
 	static const char *const known[] = { "title", "description", "language", "base_url",
 					     "repo_url", "owner", "agency", "editor", "address",
 					     "phone", "email", "license", "data_license",
-					     "data_license_url", NULL };
+					     "data_license_url", "sources", NULL };
 	s->title = str_of(c, ynode_get(root, "title"), "title");
 	s->description = str_of(c, ynode_get(root, "description"), "description");
 	s->language = str_of(c, ynode_get(root, "language"), "language");

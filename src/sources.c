@@ -273,13 +273,25 @@ static void read_state(sources_t *ss)
 		fclose(f);
 }
 
+static char *plansite_dir(const char *common)
+{
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%splansite", common);
+	return buf_detach(&b);
+}
+
 /* $GIT_DIR/plansite/sources of the portal when that folder can be written,
  * else OUT.plansite-sources beside the output folder. */
 static char *state_path(repo_t *portal, const char *out)
 {
 	const char *common = git_repository_commondir(repo_git(portal));
 	buf_t b = BUF_INIT;
-	if (common && !access(common, W_OK)) {
+	struct stat st;
+	char *dir = common ? plansite_dir(common) : NULL;
+	bool usable = dir && !access(common, W_OK) &&
+		      (stat(dir, &st) < 0 ? errno == ENOENT : S_ISDIR(st.st_mode) && !access(dir, W_OK));
+	free(dir);
+	if (usable) {
 		buf_printf(&b, "%splansite/sources", common);
 	} else {
 		size_t n = strlen(out);

@@ -155,8 +155,19 @@ check "fixed head" build_ok "$P" "$T/o9"
 check "... current again" test "$(json '[s["state"] for s in d if s["id"] == "syt"][0]' "$T/o9/du-lieu/sources.json")" = current
 check "... with its new plan" grep -q "21/KH-SYT" "$T/o9/du-lieu/plans.json"
 
-# a portal repository that cannot be written keeps the state beside the output
-# (tested through a read-only copy of the portal's git folder)
+# a portal whose $GIT_DIR/plansite cannot be used keeps the state beside the
+# output (a file in its place stands for a read-only Git folder: root writes anywhere)
+git clone -q "$P" "$T/portal2"
+: >"$T/portal2/.git/plansite"
+check "state beside the output" build_ok "$T/portal2" "$T/o12"
+check "... in o12.plansite-sources" grep -q "^syt	$(git -C "$T/syt.git" rev-parse main)$" "$T/o12.plansite-sources"
+check "... not in the Git folder" test -f "$T/portal2/.git/plansite" -a ! -s "$T/portal2/.git/plansite"
+check "stp's broken head, with no good commit known there, is left out" \
+	test "$(json '[s["state"] for s in d if s["id"] == "stp"][0]' "$T/o12/du-lieu/sources.json")" = left-out
+echo "stp	$STP1" >"$T/o13.plansite-sources"
+check "a good commit read from beside the output" build_ok "$T/portal2" "$T/o13"
+check "... holds the source there" \
+	test "$(json '[(s["state"], s["commit"]) for s in d if s["id"] == "stp"][0]' "$T/o13/du-lieu/sources.json")" = "('held', '$STP1')"
 
 # two sources publishing one plan number: an error naming both
 plan "10/KH-STP" "UBND xã A" >"$T/w-xa/noi-dung/plans/31.md"

@@ -137,7 +137,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	}
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
 	sources_opts_t so = { .out = o->out ? o->out : "public", .strict = o->strict_sources,
-			      .pins = o->pins, .npins = o->npins };
+			      .pins = o->pins, .npins = o->npins, .only = o->only_source };
 	if (sources_gather(&srcs, repo, a, d, &snap, &so, &mo, err) < 0)
 		goto done;
 	lap("sources", &t0);

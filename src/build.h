@@ -24,6 +24,7 @@ typedef struct {
 	bool strict_sources;   /* a held or left-out source is an error */
 	const source_pin_t *pins;  /* --source-ref ID=REF */
 	size_t npins;
+	const char *only_source;   /* --only-source ID */
 } build_opts_t;
 
 enum { BUILD_OK = 0, BUILD_CONTENT = 1, BUILD_ENV = 2 };

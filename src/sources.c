@@ -327,17 +327,28 @@ int sources_gather(sources_t **out, repo_t *portal, arena_t *a, diag_t *d, snap_
 	sources_t *ss = xcalloc(1, sizeof(*ss));
 	ss->strict = o->strict;
 	parse_list(ss, a, d, snap);
-	for (size_t k = 0; k < o->npins; k++) {
+	for (size_t k = 0; k <= o->npins; k++) {
+		const char *want = k < o->npins ? o->pins[k].id : o->only;
 		bool found = false;
-		for (size_t i = 0; i < ss->n; i++)
-			found |= !strcmp(ss->v[i].id, o->pins[k].id);
-		if (!found) {
+		for (size_t i = 0; want && i < ss->n; i++)
+			found |= !strcmp(ss->v[i].id, want);
+		if (want && !found) {
 			buf_t b = BUF_INIT;
-			buf_printf(&b, _("--source-ref: site.yaml không có nguồn \"%s\""), o->pins[k].id);
+			buf_printf(&b, _("%s: site.yaml không có nguồn \"%s\""),
+				   k < o->npins ? "--source-ref/--source-repo" : "--only-source", want);
 			*err = buf_detach(&b);
 			free(ss);
 			return -1;
 		}
+	}
+	if (o->only) {
+		/* a source's own check: the others are not read at all */
+		size_t kept = 0;
+		for (size_t i = 0; i < ss->n; i++)
+			if (!strcmp(ss->v[i].id, o->only))
+				ss->v[kept++] = ss->v[i];
+		ss->n = kept;
+		ss->strict = true;
 	}
 	if (!ss->n) {
 		free(ss);
@@ -354,9 +365,17 @@ int sources_gather(sources_t **out, repo_t *portal, arena_t *a, diag_t *d, snap_
 	for (size_t i = 0; i < ss->n; i++) {
 		struct src *s = &ss->v[i];
 		for (size_t k = 0; k < o->npins; k++)
-			if (!strcmp(o->pins[k].id, s->id))
-				s->ref = o->pins[k].ref;
-		char *path = s->repo[0] == '/' ? xstrdup(s->repo) : NULL;
+			if (!strcmp(o->pins[k].id, s->id)) {
+				if (o->pins[k].ref)
+					s->ref = o->pins[k].ref;
+				if (o->pins[k].repo)
+					s->repo = o->pins[k].repo;
+			}
+		/* site.yaml's paths are the portal's; --source-repo's the caller's */
+		bool own = false;
+		for (size_t k = 0; k < o->npins; k++)
+			own |= !strcmp(o->pins[k].id, s->id) && o->pins[k].repo;
+		char *path = s->repo[0] == '/' || own ? xstrdup(s->repo) : NULL;
 		if (!path) {
 			buf_t b = BUF_INIT;
 			buf_printf(&b, "%s%s", root, s->repo);
@@ -366,7 +385,7 @@ int sources_gather(sources_t **out, repo_t *portal, arena_t *a, diag_t *d, snap_
 		git_oid oid;
 		if (repo_open(&s->r, path, &e) < 0 || repo_resolve(s->r, s->ref, &oid, &e) < 0) {
 			free(path);
-			leave_out(s, d, o->strict, e);
+			leave_out(s, d, ss->strict, e);
 			free(e);
 			continue;
 		}
@@ -377,7 +396,7 @@ int sources_gather(sources_t **out, repo_t *portal, arena_t *a, diag_t *d, snap_
 			if (s->good[0] && strcmp(s->good, s->head) && load(s, a, s->good) == 0)
 				s->state = S_HELD;
 			else
-				leave_out(s, d, o->strict, NULL);
+				leave_out(s, d, ss->strict, NULL);
 		}
 	}
 	/* each round checks the portal with every source at its chosen
@@ -402,11 +421,11 @@ int sources_gather(sources_t **out, repo_t *portal, arena_t *a, diag_t *d, snap_
 			changed = true;
 			free(s->reason);
 			s->reason = diag_first_under(td, prefix, "E050");
-			diag_copy_under(d, td, prefix, "E050", o->strict);
+			diag_copy_under(d, td, prefix, "E050", ss->strict);
 			if (s->state == S_CURRENT && s->good[0] && strcmp(s->good, s->head) &&
 			    load(s, a, s->good) == 0) {
 				s->state = S_HELD;
-				if (o->strict)
+				if (ss->strict)
 					diag_error_fix(d, &s->loc, "E079", _("sửa kho của nguồn, hoặc dựng không có --strict-sources"),
 						       _("--strict-sources: nguồn \"%s\" không dựng được: %s"), s->id, s->reason);
 				else
@@ -416,7 +435,7 @@ int sources_gather(sources_t **out, repo_t *portal, arena_t *a, diag_t *d, snap_
 							 s->id, s->good, s->head, s->reason);
 			} else {
 				drop_files(s);
-				leave_out(s, d, o->strict, NULL);
+				leave_out(s, d, ss->strict, NULL);
 			}
 		}
 		model_site_free(ts);

@@ -14,7 +14,9 @@
 #include "repo.h"
 
 typedef struct {
-	const char *id, *ref;   /* --source-ref ID=REF */
+	const char *id;
+	const char *ref;        /* --source-ref ID=REF, or NULL */
+	const char *repo;       /* --source-repo ID=PATH, or NULL */
 } source_pin_t;
 
 typedef struct {
@@ -22,6 +24,7 @@ typedef struct {
 	bool strict;            /* --strict-sources: held or left out is an error */
 	const source_pin_t *pins;
 	size_t npins;
+	const char *only;       /* --only-source ID: that source alone, strictly */
 } sources_opts_t;
 
 typedef struct sources sources_t;

@@ -201,5 +201,26 @@ for want in "site.yaml:5:.*E078.*so-khong-co" "site.yaml:6:.*E076.*dòng 5" "sit
 	check "site.yaml message: $want" grep -q "$want" "$T/stderr11"
 done
 
+# a source's own pre-receive checks a push against the portal (plansite.portal)
+cp "$ROOT/contrib/hooks/pre-receive" "$T/stp.git/hooks/"
+git -C "$T/stp.git" config plansite.portal "$P"
+git -C "$T/stp.git" config plansite.source stp
+git -C "$T/stp.git" config plansite.bin "$PLANSITE"
+plan "13/KH-SYT" "UBND xã A" >"$T/w-stp/content/plans/13.md"
+commit "$T/w-stp" "2025-06-11T08:00:00+07:00" "stp 3: another plan not its own"
+check "a source's push with a plan of another owner is refused" \
+	bash -c "! git -C '$T/w-stp' push origin HEAD:main 2>'$T/push1'"
+check "... with the ownership error, file and issuer" \
+	grep -q 'sources/stp/content/plans/13.md:.*E073.*"UBND xã A"' "$T/push1"
+check "... and the source's branch is unchanged" \
+	test "$(git -C "$T/stp.git" rev-parse main)" = "$(git -C "$T/w-stp" rev-parse HEAD~1)"
+git -C "$T/w-stp" rm -q content/plans/12.md content/plans/13.md
+commit "$T/w-stp" "2025-06-12T08:00:00+07:00" "stp 4: only its own plans"
+check "a source's good push is accepted" git -C "$T/w-stp" push -q origin HEAD:main
+check "... and the portal publishes it as current" build_ok "$P" "$T/o14"
+check "... at that commit" \
+	test "$(json '[(s["state"], s["commit"]) for s in d if s["id"] == "stp"][0]' "$T/o14/du-lieu/sources.json")" = \
+	"('current', '$(git -C "$T/w-stp" rev-parse HEAD)')"
+
 # without sources nothing changes: the golden sites (test_golden.sh)
 finish

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fm.h"
+#include "pool.h"
 #include "xref.h"
 
 enum { S_CURRENT, S_HELD, S_OUT };
@@ -302,6 +303,18 @@ static char *state_path(repo_t *portal, const char *out)
 	return buf_detach(&b);
 }
 
+static void held_warning(const sources_t *ss, struct src *s, diag_t *d)
+{
+	if (ss->strict)
+		diag_error_fix(d, &s->loc, "E079", _("sửa kho của nguồn, hoặc dựng không có --strict-sources"),
+			       _("--strict-sources: nguồn \"%s\" không dựng được: %s"), s->id, s->reason);
+	else
+		diag_warning_fix(d, &s->loc, "W060",
+				 _("sửa lỗi trong kho của nguồn; khi sửa xong, lần dựng sau sẽ đăng commit mới"),
+				 _("nguồn \"%s\" được giữ ở commit %.10s (lần cuối dựng được) vì commit %.10s có lỗi: %s"),
+				 s->id, s->good, s->head, s->reason);
+}
+
 static void leave_out(struct src *s, diag_t *d, bool strict, const char *why)
 {
 	s->state = S_OUT;
@@ -318,6 +331,56 @@ static void leave_out(struct src *s, diag_t *d, bool strict, const char *why)
 		diag_warning_fix(d, &s->loc, "W061", _("sửa kho của nguồn; khi sửa xong, lần dựng sau sẽ đăng nguồn này"),
 				 _("nguồn \"%s\" chưa có commit nào dựng được nên không được đăng: %s"), s->id,
 				 s->reason ? s->reason : "?");
+}
+
+struct opener {
+	sources_t *ss;
+	const sources_opts_t *o;
+	diag_t *d;
+	const char *root;
+	arena_t **arenas;
+};
+
+/* Opens source i and reads its commit (a worker of pool_for). */
+static void open_one(void *arg, int worker, size_t i)
+{
+	struct opener *op = arg;
+	const sources_opts_t *o = op->o;
+	struct src *s = &op->ss->v[i];
+	arena_t *a = op->arenas[i];
+	/* site.yaml's paths are the portal's; --source-repo's the caller's */
+	bool own = false;
+	for (size_t k = 0; k < o->npins; k++)
+		if (!strcmp(o->pins[k].id, s->id)) {
+			if (o->pins[k].ref)
+				s->ref = o->pins[k].ref;
+			if (o->pins[k].repo) {
+				s->repo = o->pins[k].repo;
+				own = true;
+			}
+		}
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s%s", s->repo[0] == '/' || own ? "" : op->root, s->repo);
+	char *path = buf_detach(&b);
+	char *e = NULL;
+	git_oid oid;
+	if (repo_open(&s->r, path, &e) < 0 || repo_resolve(s->r, s->ref, &oid, &e) < 0) {
+		free(path);
+		leave_out(s, op->d, op->ss->strict, e);
+		free(e);
+		return;
+	}
+	free(path);
+	git_oid_tostr(s->head, sizeof(s->head), &oid);
+	if (load(s, a, s->head) < 0) {
+		/* the commit cannot be read as content: as if broken */
+		if (s->good[0] && strcmp(s->good, s->head) && load(s, a, s->good) == 0) {
+			s->state = S_HELD;
+			held_warning(op->ss, s, op->d);
+		} else {
+			leave_out(s, op->d, op->ss->strict, NULL);
+		}
+	}
 }
 
 int sources_gather(sources_t **out, repo_t *portal, arena_t *a, diag_t *d, snap_t *snap,
@@ -362,43 +425,14 @@ int sources_gather(sources_t **out, repo_t *portal, arena_t *a, diag_t *d, snap_
 	const char *root = repo_workdir(portal);
 	if (!*root)
 		root = git_repository_path(repo_git(portal));
-	for (size_t i = 0; i < ss->n; i++) {
-		struct src *s = &ss->v[i];
-		for (size_t k = 0; k < o->npins; k++)
-			if (!strcmp(o->pins[k].id, s->id)) {
-				if (o->pins[k].ref)
-					s->ref = o->pins[k].ref;
-				if (o->pins[k].repo)
-					s->repo = o->pins[k].repo;
-			}
-		/* site.yaml's paths are the portal's; --source-repo's the caller's */
-		bool own = false;
-		for (size_t k = 0; k < o->npins; k++)
-			own |= !strcmp(o->pins[k].id, s->id) && o->pins[k].repo;
-		char *path = s->repo[0] == '/' || own ? xstrdup(s->repo) : NULL;
-		if (!path) {
-			buf_t b = BUF_INIT;
-			buf_printf(&b, "%s%s", root, s->repo);
-			path = buf_detach(&b);
-		}
-		char *e = NULL;
-		git_oid oid;
-		if (repo_open(&s->r, path, &e) < 0 || repo_resolve(s->r, s->ref, &oid, &e) < 0) {
-			free(path);
-			leave_out(s, d, ss->strict, e);
-			free(e);
-			continue;
-		}
-		free(path);
-		git_oid_tostr(s->head, sizeof(s->head), &oid);
-		if (load(s, a, s->head) < 0) {
-			/* the commit cannot be read as content: as if broken */
-			if (s->good[0] && strcmp(s->good, s->head) && load(s, a, s->good) == 0)
-				s->state = S_HELD;
-			else
-				leave_out(s, d, ss->strict, NULL);
-		}
-	}
+	/* the sources are read in parallel, each into an arena of its own */
+	struct opener op = { ss, o, d, root, xcalloc(ss->n + 1, sizeof(arena_t *)) };
+	for (size_t i = 0; i < ss->n; i++)
+		op.arenas[i] = arena_new();
+	pool_for(pool_size(0, 8), ss->n, open_one, &op);
+	for (size_t i = 0; i < ss->n; i++)
+		arena_adopt(a, op.arenas[i]);
+	free(op.arenas);
 	/* each round checks the portal with every source at its chosen
 	 * commit; a source with errors in its own files falls back to its
 	 * good commit, then out: at most two rounds a source */
@@ -425,14 +459,7 @@ int sources_gather(sources_t **out, repo_t *portal, arena_t *a, diag_t *d, snap_
 			if (s->state == S_CURRENT && s->good[0] && strcmp(s->good, s->head) &&
 			    load(s, a, s->good) == 0) {
 				s->state = S_HELD;
-				if (ss->strict)
-					diag_error_fix(d, &s->loc, "E079", _("sửa kho của nguồn, hoặc dựng không có --strict-sources"),
-						       _("--strict-sources: nguồn \"%s\" không dựng được: %s"), s->id, s->reason);
-				else
-					diag_warning_fix(d, &s->loc, "W060",
-							 _("sửa lỗi trong kho của nguồn; khi sửa xong, lần dựng sau sẽ đăng commit mới"),
-							 _("nguồn \"%s\" được giữ ở commit %.10s (lần cuối dựng được) vì commit %.10s có lỗi: %s"),
-							 s->id, s->good, s->head, s->reason);
+				held_warning(ss, s, d);
 			} else {
 				drop_files(s);
 				leave_out(s, d, ss->strict, NULL);

@@ -222,5 +222,15 @@ check "... at that commit" \
 	test "$(json '[(s["state"], s["commit"]) for s in d if s["id"] == "stp"][0]' "$T/o14/du-lieu/sources.json")" = \
 	"('current', '$(git -C "$T/w-stp" rev-parse HEAD)')"
 
+# a commit that is no content at all (its content folder gone) is held too
+SYTGOOD=$(git -C "$T/syt.git" rev-parse main)
+git -C "$T/w-syt" mv content khac
+commit "$T/w-syt" "2025-06-13T08:00:00+07:00" "syt 4: content folder renamed"
+push syt
+check "a source without its content folder" build_ok "$P" "$T/o15"
+check "... is held (W060) at its last good commit" grep -q "W060.*\"syt\" được giữ ở commit ${SYTGOOD:0:10}" "$T/stderr"
+check "... in sources.json" \
+	test "$(json '[(s["state"], s["commit"]) for s in d if s["id"] == "syt"][0]' "$T/o15/du-lieu/sources.json")" = "('held', '$SYTGOOD')"
+
 # without sources nothing changes: the golden sites (test_golden.sh)
 finish

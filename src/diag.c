@@ -234,10 +234,12 @@ void diag_print_json(diag_t *d, FILE *f)
 	}
 }
 
-/* Errors whose file starts with prefix, except those of code skip. */
+/* Errors whose file starts with prefix, except those of code skip that do
+ * not name prefix again in their text (another file of the same source). */
 static bool under(const struct msg *m, const char *prefix, const char *skip)
 {
-	return m->error && !strncmp(m->path, prefix, strlen(prefix)) && (!skip || strcmp(m->code, skip));
+	return m->error && !strncmp(m->path, prefix, strlen(prefix)) &&
+	       (!skip || strcmp(m->code, skip) || strstr(m->text, prefix));
 }
 
 size_t diag_errors_under(const diag_t *d, const char *prefix, const char *skip)

@@ -50,7 +50,8 @@ size_t diag_errors(const diag_t *d);
 size_t diag_warnings(const diag_t *d);
 
 /* The errors reported in files whose path starts with prefix, except
- * those of code skip (NULL: none): how many; the first in print order as
+ * those of code skip (NULL: none) whose text does not contain prefix: how
+ * many; the first in print order as
  * "path:line:col: [E012] text" (malloc'd, or NULL); and copies of them
  * reported to another diag, as errors or as warnings. */
 size_t diag_errors_under(const diag_t *d, const char *prefix, const char *skip);

@@ -449,7 +449,8 @@ int sources_gather(sources_t **out, repo_t *portal, arena_t *a, diag_t *d, snap_
 			if (s->state == S_OUT)
 				continue;
 			char *prefix = arena_printf(ta, "sources/%s/", s->id);
-			/* two sources with one plan number stop the portal (E050) */
+			/* two sources with one plan number stop the portal (E050);
+			 * one source with it twice is that source's error */
 			if (!diag_errors_under(td, prefix, "E050"))
 				continue;
 			changed = true;

@@ -178,7 +178,14 @@ check "one plan number from two sources fails the build" \
 check "... naming both sources' files" \
 	grep -q 'sources/xa/noi-dung/plans/31.md:.*E050.*sources/stp/content/plans/10.md' "$T/stderr10"
 git -C "$T/w-xa" rm -q noi-dung/plans/31.md
-commit "$T/w-xa" "2025-06-10T08:00:00+07:00" "xa 3"
+plan "30/KH-UBND" "UBND xã A" >"$T/w-xa/noi-dung/plans/30-ban-sao.md"
+commit "$T/w-xa" "2025-06-10T08:00:00+07:00" "xa 3: one number twice in one source"
+push xa
+XAGOOD=$(git -C "$T/xa.git" rev-parse main~2)
+check "one plan number twice in one source" build_ok "$P" "$T/o11"
+check "... holds that source only (W060)" grep -q "W060.*\"xa\" được giữ ở commit ${XAGOOD:0:10}.*E050" "$T/stderr"
+git -C "$T/w-xa" rm -q noi-dung/plans/30-ban-sao.md
+commit "$T/w-xa" "2025-06-10T09:00:00+07:00" "xa 4"
 push xa
 
 # site.yaml errors are located in site.yaml

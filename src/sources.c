@@ -139,6 +139,19 @@ static void parse_list(sources_t *ss, arena_t *a, diag_t *d, const snap_t *snap)
 			continue;
 		}
 		s->owner_loc = owner->loc;
+		/* the source's static files are published under static/ID/:
+		 * the portal's own files there would clash with them */
+		char *dir = arena_printf(a, "static/%s/", s->id);
+		const char *clash = NULL;
+		for (size_t k = 0; k < snap->n && !clash; k++)
+			if (!strncmp(snap->files[k].rel, dir, strlen(dir)))
+				clash = snap->files[k].path;
+		if (clash) {
+			diag_error_fix(d, &id->loc, "E076", _("đổi id của nguồn, hoặc chuyển các tệp của cổng ra khỏi thư mục đó"),
+				       _("id nguồn \"%s\" trùng với thư mục %s của cổng (có tệp %s), nơi đăng các tệp static của nguồn"),
+				       s->id, dir, clash);
+			continue;
+		}
 		if (!s->ref || !*s->ref)
 			s->ref = "main";
 		if (!s->content || !*s->content)

@@ -201,10 +201,13 @@ sources:
   - { id: syt, repo: ../syt.git }
   - { id: moi, repo: ../moi.git, owner: xa-a, mau: x }
 YAML
+mkdir -p "$Q/content/static/moi"
+echo x >"$Q/content/static/moi/a.txt"
 commit "$Q" "2025-06-01T08:00:00+07:00" "sai"
 check "bad sources list fails" bash -c "! '$PLANSITE' check --repo '$Q' 2>'$T/stderr11'"
 for want in "site.yaml:5:.*E078.*so-khong-co" "site.yaml:6:.*E076.*dòng 5" "site.yaml:7:.*E075.*Sở Y" \
-	"site.yaml:8:.*E077.*\"xa\" thiếu repo" "site.yaml:9:.*E078.*\"syt\" thiếu owner" "site.yaml:10:.*W064.*mau"; do
+	"site.yaml:8:.*E077.*\"xa\" thiếu repo" "site.yaml:9:.*E078.*\"syt\" thiếu owner" "site.yaml:10:.*W064.*mau" \
+	"site.yaml:10:.*E076.*\"moi\" trùng với thư mục static/moi/ của cổng (có tệp content/static/moi/a.txt)"; do
 	check "site.yaml message: $want" grep -q "$want" "$T/stderr11"
 done
 

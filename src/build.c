@@ -201,8 +201,10 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	render_opts_t ro = { .threads = o->threads, .inject = o->inject };
 	render_t *rr;
 	render_begin(&rr, s, &th, out, d, &ro);
-	int hist = history_build(&history, repo, a, s, &snap,
-				 o->content ? o->content : "content", err);
+	history_src_t *hsrc;
+	size_t nhsrc = sources_history(srcs, a, &hsrc);
+	int hist = history_build_sources(&history, repo, a, s, &snap, o->content ? o->content : "content",
+					 hsrc, nhsrc, err);
 	lap("history", &t0);
 	if (hist == 0 && history)
 		for (size_t i = 0; i < history->nwarnings; i++) {

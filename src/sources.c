@@ -590,6 +590,24 @@ void sources_print(const sources_t *ss, FILE *f)
 	}
 }
 
+size_t sources_history(const sources_t *ss, arena_t *a, history_src_t **out)
+{
+	*out = NULL;
+	if (!ss)
+		return 0;
+	history_src_t *v = arena_alloc(a, (ss->n + 1) * sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < ss->n; i++) {
+		const struct src *s = &ss->v[i];
+		if (s->state == S_OUT || !s->used[0])
+			continue;
+		v[n++] = (history_src_t){ .r = s->r, .id = s->id, .commit = s->used, .content = s->content,
+					  .prefix = arena_printf(a, "sources/%s/", s->id) };
+	}
+	*out = v;
+	return n;
+}
+
 void sources_free(sources_t *ss)
 {
 	if (!ss)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "history.h"
 #include "model.h"
 #include "repo.h"
 
@@ -46,6 +47,10 @@ int sources_save(const sources_t *ss, char **err);
 
 /* The commits built, one line a source. */
 void sources_print(const sources_t *ss, FILE *f);
+
+/* The sources built (held ones at their held commit), for the history:
+ * *out in a; returns their number. */
+size_t sources_history(const sources_t *ss, arena_t *a, history_src_t **out);
 
 void sources_free(sources_t *ss);   /* accepts NULL */
 

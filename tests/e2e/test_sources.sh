@@ -242,5 +242,64 @@ check "... is held (W060) at its last good commit" grep -q "W060.*\"syt\" đư�
 check "... in sources.json" \
 	test "$(json '[(s["state"], s["commit"]) for s in d if s["id"] == "syt"][0]' "$T/o15/du-lieu/sources.json")" = "('held', '$SYTGOOD')"
 
+# history per source: each plan's history from its own source's history,
+# merged by date on the changes page, the feed and the weekly reports; a
+# plan moved between sources (the unit moved to another agency) keeps it
+git -C "$T/w-syt" mv khac content
+commit "$T/w-syt" "2025-06-16T08:00:00+07:00" "syt 5: content folder back"
+push syt
+plan "40/KH-PBT" "Phòng Bổ trợ tư pháp" >"$T/w-stp/content/plans/40.md"
+commit "$T/w-stp" "2025-06-18T08:00:00+07:00" "stp 5: kế hoạch 40"
+push stp
+STP5=$(git -C "$T/stp.git" rev-parse main)
+check "a source's plan has history" build_ok "$P" "$T/o16"
+check "... its addition, from the source's commit" \
+	test "$(json '[c["field"] for e in d if e["commit"] == "'"$STP5"'" and e["plan"] == "40/KH-PBT" for c in e["changes"]]' "$T/o16/du-lieu/changes.json")" = "['added']"
+check "... on the plan page" grep -q "stp 5: kế hoạch 40" "$T/o16/ke-hoach/40-kh-pbt/index.html"
+# the unit Phòng Bổ trợ tư pháp moves to Sở Y tế, with its plans
+git -C "$T/w-stp" rm -q content/plans/11.md content/plans/40.md
+commit "$T/w-stp" "2025-06-24T08:00:00+07:00" "stp 6: phòng BTTP chuyển sang Sở Y tế"
+push stp
+plan "11/KH-PBT" "Phòng Bổ trợ tư pháp" >"$T/w-syt/content/plans/11.md"
+plan "40/KH-PBT" "Phòng Bổ trợ tư pháp" in_progress >"$T/w-syt/content/plans/40.md"
+commit "$T/w-syt" "2025-06-24T09:00:00+07:00" "syt 6: nhận kế hoạch của phòng BTTP"
+push syt
+SYT6=$(git -C "$T/syt.git" rev-parse main)
+sed -i 's/^- { id: phong-bt, name: Phòng Bổ trợ tư pháp, parent: so-tp/- { id: phong-bt, name: Phòng Bổ trợ tư pháp, parent: so-yt/' "$P/content/units.yaml"
+printf 'repo_url: https://git.example.gov.vn/tinh/cong\n' >>"$P/content/site.yaml"
+commit "$P" "2025-06-24T10:00:00+07:00" "cổng: phòng BTTP thuộc Sở Y tế"
+check "a plan moved between sources" build_ok "$P" "$T/o17"
+check "... both sources current" \
+	test "$(json '[s["state"] for s in d if s["id"] in ("stp", "syt")]' "$T/o17/du-lieu/sources.json")" = "['current', 'current']"
+check "... is published from its new source" \
+	test "$(json '[e["path"] for e in d if e["plan"] == "40/KH-PBT"][0]' "$T/o17/du-lieu/changes.json")" = sources/syt/content/plans/40.md
+check "... on its new owner's unit page" grep -q "40/KH-PBT" "$T/o17/don-vi/phong-bt/index.html"
+check "... keeps its history: the old source's commit" grep -q "stp 5: kế hoạch 40" "$T/o17/ke-hoach/40-kh-pbt/index.html"
+check "... and the new source's" grep -q "syt 6: nhận kế hoạch của phòng BTTP" "$T/o17/ke-hoach/40-kh-pbt/index.html"
+check "... the move is a move with its changes, not an addition" \
+	test "$(json '[(c["field"], c["task"], c["to"]) for e in d if e["commit"] == "'"$SYT6"'" and e["plan"] == "40/KH-PBT" for c in e["changes"]]' "$T/o17/du-lieu/changes.json")" = \
+	"[('moved', None, 'sources/syt/content/plans/40.md'), ('status', '1', 'in_progress')]"
+check "the changes of all sources, newest first" \
+	test "$(json '[e["subject"][:5] for e in d if e["plan"] == "40/KH-PBT"]' "$T/o17/du-lieu/changes.json")" = "['syt 6', 'stp 6', 'stp 5']"
+check "changes.json merges the sources by date" python3 - "$T/o17/du-lieu/changes.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+t = [e["time"] for e in d]
+subjects = {e["subject"].split(":")[0] for e in d}
+assert {"stp 1", "syt 1", "xa 1", "syt 6"} <= subjects, subjects
+from datetime import datetime
+assert [datetime.fromisoformat(x) for x in t] == sorted((datetime.fromisoformat(x) for x in t), reverse=True), t
+PY
+check "a source's commit is not linked to the portal's repo_url" \
+	bash -c "! grep -rq 'tinh/cong/commit/$SYT6' '$T/o17'"
+check "the Atom feed has both sources' changes" \
+	bash -c "grep -q 'syt 6' '$T/o17/thay-doi/atom.xml' && grep -q 'stp 5' '$T/o17/thay-doi/atom.xml'"
+check "the weekly report of the move lists the plan's change" \
+	grep -q "40/KH-PBT" "$T/o17/bao-cao-tuan/2025-W26/index.html"
+check "the week before has the plan's addition from the old source" \
+	grep -q "40/KH-PBT" "$T/o17/bao-cao-tuan/2025-W25/index.html"
+check "rebuilding the same commits gives the same history" build_ok "$P" "$T/o18"
+check "... byte-identical" diff -r "$T/o17" "$T/o18"
+
 # without sources nothing changes: the golden sites (test_golden.sh)
 finish

@@ -111,6 +111,10 @@ check "held warning (W060) names the commit" grep -q "W060.*\"stp\" được gi�
 check "the refused plan is not published" \
 	bash -c "! grep -q '12/KH-SYT' '$T/o3/du-lieu/plans.json'"
 check "the held commit's plans are still published" grep -q "10/KH-STP" "$T/o3/du-lieu/plans.json"
+check "a held source's history is its held commit's" \
+	test "$(json '[e["commit"] for e in d if e["plan"] == "10/KH-STP"]' "$T/o3/du-lieu/changes.json")" = "['$STP1']"
+check "... not the refused commit's" \
+	bash -c "! grep -q '$(git -C "$T/stp.git" rev-parse main)' '$T/o3/du-lieu/changes.json'"
 check "sources.json says held, at which commit and why" \
 	test "$(json '[(s["state"], s["held"], s["commit"], "E073" in s["reason"]) for s in d if s["id"] == "stp"][0]' "$T/o3/du-lieu/sources.json")" = \
 	"('held', True, '$STP1', True)"

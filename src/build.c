@@ -16,6 +16,7 @@
 #include "render.h"
 #include "repo.h"
 #include "state.h"
+#include "sources.h"
 #include "theme.h"
 #include "xref.h"
 
@@ -133,6 +134,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	snap_t snap = { 0 };
 	char *key = NULL;
 	const char *outdir = o->out ? o->out : "public";
+	sources_t *srcs = NULL;
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -178,12 +180,18 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	if (publish && !out && begin_out(o, repo, &out, err) < 0)
 		goto done;
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
+	sources_opts_t so = { .out = o->out ? o->out : "public", .strict = o->strict_sources,
+			      .pins = o->pins, .npins = o->npins, .only = o->only_source };
+	if (sources_gather(&srcs, repo, a, d, &snap, &so, &mo, err) < 0)
+		goto done;
+	lap("sources", &t0);
 	s = model_load(a, d, &snap, &mo);
 	lap("parse", &t0);
 	/* the parse threads' YAML trees are freed but still held by their
 	 * malloc arenas: give those pages back before the biggest stage */
 	malloc_trim(0);
 	xref_resolve(a, d, s, &snap);
+	sources_check(srcs, s, d);
 	date_t as_of = o->as_of;
 	if (!as_of)
 		as_of = snap.worktree || !snap.commit[0] ? date_today() : date_of_time(snap.time, snap.tz);
@@ -236,8 +244,10 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	render_opts_t ro = { .threads = o->threads, .inject = o->inject };
 	render_t *rr;
 	render_begin(&rr, s, &th, out, d, &ro);
-	int hist = history_build(&history, repo, a, s, &snap,
-				 o->content ? o->content : "content", err);
+	history_src_t *hsrc;
+	size_t nhsrc = sources_history(srcs, a, &hsrc);
+	int hist = history_build_sources(&history, repo, a, s, &snap, o->content ? o->content : "content",
+					 hsrc, nhsrc, err);
 	lap("history", &t0);
 	if (hist == 0 && history)
 		for (size_t i = 0; i < history->nwarnings; i++) {
@@ -263,7 +273,9 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		rc = BUILD_CONTENT;
 		goto done;
 	}
-	if (key) {
+	/* the key names the portal's commit only: a site with sources
+	 * depends on their heads too, so it is never skipped */
+	if (key && !srcs) {
 		char *text = state_text(key);
 		int w = out_write(out, STATE_FILE, text, strlen(text), err);
 		free(text);
@@ -274,6 +286,16 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	out_counts(out, &shared, &written);
 	rc = out_commit(out, err) < 0 ? BUILD_ENV : BUILD_OK;
 	out = NULL;
+	if (rc == BUILD_OK) {
+		char *serr = NULL;
+		if (sources_save(srcs, &serr) < 0) {
+			loc_t loc = { "", 0, 0 };
+			diag_warning_fix(d, &loc, "W063", _("cho phép ghi thư mục đó; lần dựng sau mới nhớ được commit dựng được"),
+					 "%s", serr);
+			free(serr);
+		}
+		sources_print(srcs, stderr);
+	}
 	lap("publish", &t0);
 	if (timing)
 		fprintf(stderr, _("plansite: %zu tệp giống bản trước được dùng lại (liên kết cứng), %zu tệp được ghi\n"),
@@ -287,6 +309,7 @@ done:
 	free(theme_dir);
 	history_free(history);
 	model_site_free(s);
+	sources_free(srcs);
 	arena_free(a);
 	repo_free(repo);
 	return rc;

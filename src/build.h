@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "due.h"
+#include "sources.h"
 
 typedef struct {
 	const char *repo;      /* NULL: discover around the current folder */
@@ -23,6 +24,10 @@ typedef struct {
 	bool force;            /* build even when the published site is current, writing every file */
 	const char *share;     /* a folder plansite wrote whose equal files are shared (serve), or NULL */
 	bool timing;           /* print each stage's time and the files shared/written */
+	bool strict_sources;   /* a held or left-out source is an error */
+	const source_pin_t *pins;  /* --source-ref ID=REF */
+	size_t npins;
+	const char *only_source;   /* --only-source ID */
 } build_opts_t;
 
 enum { BUILD_OK = 0, BUILD_CONTENT = 1, BUILD_ENV = 2 };

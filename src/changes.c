@@ -168,7 +168,8 @@ json_t *changes_entry(const site_t *s, const hentry_t *e)
 	memcpy(sh, e->commit, 7);
 	sh[7] = '\0';
 	SET(o, "commit_short", json_string(sh));
-	if (s->repo_url) {
+	/* a source's commit is in the source's repository, not repo_url's */
+	if (s->repo_url && !e->source) {
 		size_t n = strlen(s->repo_url);
 		while (n && s->repo_url[n - 1] == '/')
 			n--;

@@ -531,6 +531,47 @@ static int to_fd(void *arg, const char *data, size_t len)
 
 /* A JSON file written a megabyte at a time as write() produces it: the
  * whole portal's text is never held at once. */
+/* A jansson tree written as it is (objects in their keys' order). */
+static void write_tree(jsonw_t *w, const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: {
+		const char *k;
+		json_t *v;
+		jsonw_obj(w);
+		json_object_foreach((json_t *)j, k, v) {
+			jsonw_key(w, k);
+			write_tree(w, v);
+		}
+		jsonw_obj_end(w);
+		break;
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *v;
+		jsonw_arr(w);
+		json_array_foreach(j, i, v)
+			write_tree(w, v);
+		jsonw_arr_end(w);
+		break;
+	}
+	case JSON_STRING: jsonw_str(w, json_string_value(j)); break;
+	case JSON_INTEGER: jsonw_int(w, json_integer_value(j)); break;
+	case JSON_TRUE: jsonw_bool(w, true); break;
+	case JSON_FALSE: jsonw_bool(w, false); break;
+	default: jsonw_null(w); break;
+	}
+}
+
+/* sources.json: small (one object a source), so built as a tree. */
+static void sources_json(jsonw_t *w, const site_t *s, const history_t *h)
+{
+	(void)h;
+	json_t *a = data_sources(s, false);
+	write_tree(w, a);
+	json_decref(a);
+}
+
 static int put_json(out_t *o, diag_t *d, const char *rel, const site_t *s, const history_t *h,
 		    void (*write)(jsonw_t *, const site_t *, const history_t *))
 {
@@ -564,6 +605,8 @@ int data_write(const site_t *s, const history_t *h, out_t *o, diag_t *d, int par
 	if (part == 3) {
 		rc |= put_json(o, d, "du-lieu/units.json", s, h, units_json);
 		rc |= put_json(o, d, "du-lieu/documents.json", s, h, documents_json);
+		if (s->nsources)
+			rc |= put_json(o, d, "du-lieu/sources.json", s, h, sources_json);
 		return rc ? -1 : 0;
 	}
 	if (part == 2) {
@@ -713,5 +756,37 @@ json_t *data_describe(const site_t *s)
 	json_array_append_new(a, file_desc(s, "units.json", "Danh mục đơn vị và số nhiệm vụ của từng đơn vị (JSON).", fixed_desc(units)));
 	json_array_append_new(a, file_desc(s, "documents.json", "Văn bản cấp trên và chuỗi triển khai (JSON).", fixed_desc(docs)));
 	json_array_append_new(a, file_desc(s, "changes.json", "Lịch sử thay đổi kế hoạch và nhiệm vụ theo từng lần cập nhật, mới nhất trước (JSON).", fixed_desc(changes)));
+	static const char *const sources[][2] = {
+		{ "id, owner", "Mã nguồn (kho của một cơ quan) và mã đơn vị sở hữu" },
+		{ "commit, date", "Lần cập nhật (commit) của kho nguồn được đăng và thời điểm của nó (null nếu nguồn không được đăng)" },
+		{ "state, held", "current (lần cập nhật mới nhất), held (giữ ở lần cuối dựng được vì lần mới có lỗi) hoặc left-out (chưa có lần nào dựng được); held là true khi không phải current" },
+		{ "head, reason", "Lần cập nhật được yêu cầu và, khi giữ lại hoặc không đăng, lỗi đầu tiên" },
+		{ NULL, NULL }
+	};
+	if (s->nsources)
+		json_array_append_new(a, file_desc(s, "sources.json", "Các kho nguồn của cổng và lần cập nhật được đăng của mỗi kho (JSON).", fixed_desc(sources)));
+	return a;
+}
+
+json_t *data_sources(const site_t *s, bool page)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->nsources; i++) {
+		const srcinfo_t *in = &s->sources[i];
+		json_t *o = json_object();
+		SET(o, "id", jstr(in->id));
+		SET(o, "owner", jstr(in->owner));
+		SET(o, "commit", *in->commit ? jstr(in->commit) : json_null());
+		SET(o, "date", *in->date ? jstr(in->date) : json_null());
+		SET(o, "state", jstr(in->state));
+		SET(o, "held", json_boolean(strcmp(in->state, "current")));
+		SET(o, "head", *in->head ? jstr(in->head) : json_null());
+		SET(o, "reason", in->reason ? jstr(in->reason) : json_null());
+		if (page) {
+			SET(o, "is_held", json_boolean(!strcmp(in->state, "held")));
+			SET(o, "is_left_out", json_boolean(!strcmp(in->state, "left-out")));
+		}
+		json_array_append_new(a, o);
+	}
 	return a;
 }

@@ -29,6 +29,8 @@ struct hplan {
 	size_t nslots, capslots;
 	const hver_t *cur;          /* its version after the last commit walked */
 	const char *cur_path;
+	const hver_t *gone;         /* its last version when its file was removed ... */
+	const char *gone_path;      /* ... and that file (sources: moved to another) */
 	bool dup;                   /* more than one file claims it */
 	const char *broken;         /* the current commit broke its file: the error */
 	size_t stamp;               /* touched in commit stamp - 1 */
@@ -48,7 +50,6 @@ struct walk {
 	site_t *s;
 	git_repository *git;
 	hver_ctx_t vc;
-	hlog_t log;
 	strmap_t paths;             /* path -> struct slot */
 	strmap_t by_id;             /* plan id -> struct hplan */
 	/* the commit being walked */
@@ -73,6 +74,8 @@ struct walk {
 	size_t wserial;
 	struct hplan **wtouched;
 	size_t nwtouched, capwtouched;
+	const char *pfx;            /* the commit's source folder ("sources/ID/"), or NULL */
+	const char *src;            /* ... and that source's id */
 };
 
 
@@ -476,6 +479,7 @@ static hentry_t *entry_new(struct walk *w, struct hplan *hp, const char *path, c
 	e->author = w->author;
 	e->subject = w->subject;
 	e->path = path;
+	e->source = w->src;
 	e->hp = hp;
 	e->key = hp ? hp->key : NULL;
 	e->label = hp && hp->cur ? (hp->cur->number ? hp->cur->number : hp->cur->id) : path;
@@ -501,6 +505,18 @@ static void point_add(struct walk *w, struct hplan *hp, const hentry_t *e)
 	ARENA_PUSH(w->a, hp->pts, hp->npts, hp->cappts, p);
 }
 
+/* Whether two paths are in one repository: the site's, or one source's
+ * ("sources/ID/..."). */
+static bool same_source(const char *a, const char *b)
+{
+	size_t la = 0, lb = 0;
+	if (!strncmp(a, "sources/", 8))
+		la = 8 + strcspn(a + 8, "/");
+	if (!strncmp(b, "sources/", 8))
+		lb = 8 + strcspn(b + 8, "/");
+	return la == lb && !strncmp(a, b, la);
+}
+
 /* Settles a touched plan after all the commit's files were read. */
 static void settle(struct walk *w, struct hplan *hp)
 {
@@ -515,6 +531,8 @@ static void settle(struct walk *w, struct hplan *hp)
 		const char *path = hp->cur_path;
 		hp->cur = NULL;
 		hp->cur_path = NULL;
+		hp->gone = old;
+		hp->gone_path = path;
 		if (!w->baseline) {
 			chg(w, &c, NULL, "removed", old->title, NULL);
 			entry_new(w, hp, path, &c)->label = old->number ? old->number : old->id;
@@ -542,6 +560,14 @@ static void settle(struct walk *w, struct hplan *hp)
 	const struct slot *sl = hp->slots[0];
 	const hver_t *old = hp->cur, *v = sl->good;
 	const char *old_path = hp->cur_path;
+	/* a plan removed from one source and added to another (an agency
+	 * reorganised) moved: its changes are told against its last version */
+	if (!old && hp->gone && !same_source(hp->gone_path, sl->path)) {
+		old = hp->gone;
+		old_path = hp->gone_path;
+	}
+	hp->gone = NULL;
+	hp->gone_path = NULL;
 	hp->cur = v;
 	hp->cur_path = sl->path;
 	if (w->baseline)
@@ -566,7 +592,9 @@ static void settle(struct walk *w, struct hplan *hp)
 /* Puts a commit's changed plan file into the path table (forward). */
 static void apply_delta(struct walk *w, const hdelta_t *d)
 {
-	struct slot *sl = strmap_get(&w->paths, d->path);
+	/* a source's files are kept under its folder, as in the site */
+	const char *path = w->pfx ? intern(w, arena_printf(w->a, "%s%s", w->pfx, d->path)) : d->path;
+	struct slot *sl = strmap_get(&w->paths, path);
 	if (!d->has) {
 		if (sl) {
 			detach(w, sl);
@@ -577,8 +605,8 @@ static void apply_delta(struct walk *w, const hdelta_t *d)
 	const hver_t *v = hver_of(&w->vc, &d->new_id, d->path, NULL, 0, NULL);
 	if (!sl) {
 		sl = arena_alloc(w->a, sizeof(*sl));
-		sl->path = d->path;
-		strmap_put(&w->paths, d->path, sl);
+		sl->path = path;
+		strmap_put(&w->paths, path, sl);
 	}
 	sl->ver = v;
 	if (v->broken) {
@@ -589,7 +617,7 @@ static void apply_delta(struct walk *w, const hdelta_t *d)
 		} else if (!w->baseline) {
 			/* a new file that never parsed: reported under its path */
 			chg_t c = { 0 };
-			hentry_t *e = entry_new(w, NULL, d->path, &c);
+			hentry_t *e = entry_new(w, NULL, path, &c);
 			e->broken = true;
 			e->error = v->error;
 		}
@@ -826,52 +854,115 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
-		  const char *content, char **err)
+/* One repository's first-parent log, read into the walk's version cache. */
+struct hsrc {
+	hlog_t log;
+	git_repository *git;
+	size_t rel_off;
+	const char *pfx, *id;
+	size_t next;
+};
+
+static int read_log(struct walk *w, struct hsrc *l, const site_t *s, snap_t *snap, const char *content,
+		    char **err)
+{
+	size_t cl = repo_content_trim(&content);
+	const char *prefix = arena_printf(w->a, "%.*s/plans/", (int)cl, content);
+	l->rel_off = cl + 1;
+	w->vc.git = l->git;
+	w->vc.rel_off = l->rel_off;
+	return hlog_read(&l->log, &w->vc, s, snap, prefix, err);
+}
+
+/* The log whose next commit is the oldest (a log's own order is kept;
+ * ties go to the earlier log), or NULL when all are walked. */
+static struct hsrc *next_log(struct hsrc *v, size_t n)
+{
+	struct hsrc *best = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].next >= v[i].log.n)
+			continue;
+		if (!best || v[i].log.commits[v[i].next].time < best->log.commits[best->next].time)
+			best = &v[i];
+	}
+	return best;
+}
+
+int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
+			  const char *content, const history_src_t *srcs, size_t n, char **err)
 {
 	double t0 = now_seconds();
 	history_t *h = arena_alloc(a, sizeof(*h));
 	*out = h;
 	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r) };
 	int rc = -1;
+	struct hsrc *logs = xcalloc(n + 1, sizeof(*logs));
 
-	size_t cl = repo_content_trim(&content);
-	const char *prefix = arena_printf(a, "%.*s/plans/", (int)cl, content);
-	w.vc = (hver_ctx_t){ .a = a, .s = s, .git = w.git, .rel_off = cl + 1 };
-	if (hlog_read(&w.log, &w.vc, s, snap, prefix, err) < 0)
+	w.vc = (hver_ctx_t){ .a = a, .s = s, .git = w.git };
+	logs[0].git = w.git;
+	if (read_log(&w, &logs[0], s, snap, content, err) < 0)
 		goto out;
-	h->ncommits = w.log.n;
-	h->shallow = w.log.shallow;
-	h->head_time = w.log.head_time;
-	h->head_tz = w.log.head_tz;
-	for (size_t k = 0; k < w.log.n; k++) {
-		const hcommit_t *cm = &w.log.commits[k];
+	for (size_t i = 0; i < n; i++) {
+		/* the same site at the source's commit: hlog reads s->commit */
+		site_t at = *s;
+		snap_t none = { 0 };
+		snprintf(at.commit, sizeof at.commit, "%s", srcs[i].commit);
+		logs[i + 1].git = repo_git(srcs[i].r);
+		logs[i + 1].pfx = srcs[i].prefix;
+		logs[i + 1].id = srcs[i].id;
+		if (read_log(&w, &logs[i + 1], &at, &none, srcs[i].content ? srcs[i].content : "content",
+			     err) < 0)
+			goto out;
+	}
+	h->shallow = logs[0].log.shallow;
+	h->head_time = logs[0].log.head_time;
+	h->head_tz = logs[0].log.head_tz;
+	if (logs[0].log.n) {
+		const hcommit_t *cm = &logs[0].log.commits[0];
+		h->start = date_of_time(cm->time, cm->tz);
+		git_oid_tostr(h->start_commit, sizeof h->start_commit, &cm->id);
+	}
+	size_t k = 0;
+	for (struct hsrc *l; (l = next_log(logs, n + 1)); k++) {
+		const hcommit_t *cm = &l->log.commits[l->next];
 		w.seq = k;
 		/* the oldest commit of a cut history is where it starts: its
 		 * files are the baseline, not additions */
-		w.baseline = k == 0 && h->shallow;
-		if (k == 0) {
-			h->start = date_of_time(cm->time, cm->tz);
-			git_oid_tostr(h->start_commit, sizeof h->start_commit, &cm->id);
-		}
+		w.baseline = l->next == 0 && l->log.shallow;
+		l->next++;
+		w.pfx = l->pfx;
+		w.src = l->id;
+		w.git = w.vc.git = l->git;
+		w.vc.rel_off = l->rel_off;
 		if (cm->nd)
 			walk_commit(&w, cm);
 	}
+	h->ncommits = k;
+	w.pfx = w.src = NULL;
+	w.git = w.vc.git = logs[0].git;
+	w.vc.rel_off = logs[0].rel_off;
 	week_close(&w);
 	finish(&w);
 	rc = 0;
 out:
+	h->read_order = logs[0].log.order ? logs[0].log.order : "no";
+	free(logs);
 	strmap_free(&w.paths);
 	strmap_free(&w.by_id);
 	h->nversions = w.vc.nversions;
 	h->nincremental = w.vc.nincremental;
-	h->read_order = w.log.order ? w.log.order : "no";
 	hver_ctx_free(&w.vc);
 	h->seconds = now_seconds() - t0;
 	if (getenv("PLANSITE_TIMING"))
 		fprintf(stderr, "history: %.2f s, %zu commits, %zu blob versions (%zu parsed from a neighbour, in %s order)\n",
 			h->seconds, h->ncommits, h->nversions, h->nincremental, h->read_order);
 	return rc;
+}
+
+int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
+		  const char *content, char **err)
+{
+	return history_build_sources(out, r, a, s, snap, content, NULL, 0, err);
 }
 
 const hplan_hist_t *history_plan(const history_t *h, const plan_t *p)

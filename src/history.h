@@ -39,6 +39,7 @@ typedef struct {
 	const char *key;            /* the plan's identity; NULL for a broken new file */
 	const char *label;          /* the plan's number or id (newest spelling), or the path */
 	const char *path;           /* repository-relative file path at this commit */
+	const char *source;         /* the site.yaml source whose commit this is, or NULL */
 	const plan_t *plan;         /* the plan at the built commit, or NULL */
 	hchange_t *changes;
 	size_t nchanges;
@@ -140,6 +141,23 @@ typedef struct history {
  * Returns 0, or -1 with *err (malloc'd) when the repository cannot be read. */
 int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
 		  const char *content, char **err);
+
+/* Another repository whose history joins the site's (site.yaml sources):
+ * its first-parent history from commit, its plan files under
+ * content/plans/, shown under prefix ("sources/ID/", as in the site). */
+typedef struct {
+	repo_t *r;
+	const char *id;             /* the source's id */
+	const char *commit;         /* 40 hex digits */
+	const char *content;        /* "content" */
+	const char *prefix;         /* "sources/ID/" */
+} history_src_t;
+
+/* history_build with the histories of srcs[0..n) merged in by committer
+ * time (each repository's own order kept; ties go to the site's, then to
+ * srcs order); plans are followed by number across repositories. */
+int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
+			  const char *content, const history_src_t *srcs, size_t n, char **err);
 
 /* A plan's history (never NULL: empty when it has none); borrowed. */
 const hplan_hist_t *history_plan(const history_t *h, const plan_t *p);

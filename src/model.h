@@ -183,6 +183,18 @@ typedef struct {
 	const ynode_t *params;
 } page_t;
 
+/* A source repository of the portal (site.yaml sources, sources.h) as
+ * built: the commit used, and whether it is the source's current commit,
+ * its last good one (held) or none (left out). */
+typedef struct {
+	const char *id, *owner, *repo;
+	const char *commit;     /* "" when left out */
+	const char *date;       /* the commit's date, ISO 8601 with its zone, or "" */
+	const char *state;      /* "current", "held" or "left-out" */
+	const char *head;       /* the commit asked for (ref or --source-ref) */
+	const char *reason;     /* held or left out: the first error, or NULL */
+} srcinfo_t;
+
 typedef struct {
 	const char *title, *description, *language, *base_url, *base_path;
 	const char *repo_url, *owner;
@@ -205,6 +217,8 @@ typedef struct {
 	strmap_t docs_by_key;   /* docnum key -> doc_t (xref) */
 	date_t as_of;
 	char commit[41];
+	const srcinfo_t *sources;   /* site.yaml sources as built (sources.h) */
+	size_t nsources;
 } site_t;
 
 typedef struct {

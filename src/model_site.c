@@ -103,7 +103,7 @@ void model_site_parse(model_ctx_t *c, site_t *s, const rfile_t *f)
 	static const char *const known[] = { "title", "description", "language", "base_url",
 					     "repo_url", "owner", "agency", "editor", "address",
 					     "phone", "email", "license", "data_license",
-					     "data_license_url", NULL };
+					     "data_license_url", "sources", NULL };
 	s->title = model_str(c, ynode_get(root, "title"), "title");
 	s->description = model_str(c, ynode_get(root, "description"), "description");
 	s->language = model_str(c, ynode_get(root, "language"), "language");

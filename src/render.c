@@ -835,8 +835,13 @@ static void job_simple(struct run *r, json_t *base, const char *tmpl, const char
 		       const char *key, const char *kind, const char *navkey)
 {
 	json_t *ctx = json_object();
-	if (!strcmp(kind, "data"))
+	if (!strcmp(kind, "data")) {
 		SET(ctx, "files", data_describe(r->s));
+		if (r->s->nsources) {
+			SET(ctx, "has_sources", json_true());
+			SET(ctx, "sources", data_sources(r->s, true));
+		}
+	}
 	emit(r, base, tmpl, ctx, rel, t_str(r, key, kind), kind, navkey);
 }
 

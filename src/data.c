@@ -317,17 +317,16 @@ static char *sitemap(const site_t *s, size_t *len)
 	buf_t b = BUF_INIT;
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-	static const char *const fixed[] = { "", "ke-hoach/", "van-ban/", "don-vi/", "thoi-han/",
-					     "thoi-han/qua-han/", "thoi-han/chua-thuc-hien/",
-					     "thoi-han/dang-thuc-hien/", "thoi-han/hoan-thanh/",
-					     "thoi-han/hoan-thanh-muon/", "thoi-han/dung-thuc-hien/",
-					     "thoi-han/tat-ca/", "thay-doi/", "bao-cao-tuan/",
-					     "tim-kiem/", "du-lieu/", NULL };
-	for (const char *const *f = fixed; *f; f++) {
-		buf_t u = BUF_INIT;
-		buf_printf(&u, "%s%s", s->base_path, *f);
-		sitemap_url(&b, s, u.ptr);
-		buf_free(&u);
+	/* every section, and after the deadlines their task lists */
+	for (int r = 0; r < ROUTE_COUNT; r++) {
+		char *u = routes_url(&s->routes, r, NULL);
+		sitemap_url(&b, s, u);
+		free(u);
+		for (size_t k = 0; r == ROUTE_DEADLINES && k < ROUTES_NVIEWS; k++) {
+			u = routes_url(&s->routes, r, routes_view(k));
+			sitemap_url(&b, s, u);
+			free(u);
+		}
 	}
 	for (size_t i = 0; i < s->nplans; i++)
 		sitemap_url(&b, s, s->plans[i]->url);
@@ -343,23 +342,28 @@ static char *sitemap(const site_t *s, size_t *len)
 	return buf_detach(&b);
 }
 
-static int put(out_t *o, diag_t *d, const char *rel, const char *data, size_t len)
+/* Writes file name of folder dir ("du-lieu/", or "" for the root). */
+static int put(out_t *o, diag_t *d, const char *dir, const char *name, const char *data, size_t len)
 {
 	char *err = NULL;
-	if (out_write(o, rel, data, len, &err) < 0) {
+	buf_t rel = BUF_INIT;
+	buf_printf(&rel, "%s%s", dir, name);
+	int rc = 0;
+	if (out_write(o, rel.ptr, data, len, &err) < 0) {
 		loc_t loc = { 0 };
 		diag_error(d, &loc, "E090", "%s", err);
 		free(err);
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	buf_free(&rel);
+	return rc;
 }
 
-static int put_json(out_t *o, diag_t *d, const char *rel, json_t *j)
+static int put_json(out_t *o, diag_t *d, const char *dir, const char *name, json_t *j)
 {
 	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(j);
-	int rc = put(o, d, rel, s, strlen(s));
+	int rc = put(o, d, dir, name, s, strlen(s));
 	free(s);
 	return rc;
 }
@@ -377,7 +381,7 @@ static int to_buf(const char *text, size_t n, void *b)
  * megabyte at a time. */
 static int write_plans_json(const site_t *s, out_t *o, diag_t *d)
 {
-	const char *rel = "du-lieu/plans.json";
+	char *rel = routes_file(&s->routes, ROUTE_DATA, "plans.json");
 	char *err = NULL;
 	int fd = out_open(o, rel, &err);
 	if (fd >= 0) {
@@ -403,6 +407,7 @@ static int write_plans_json(const site_t *s, out_t *o, diag_t *d)
 		else
 			out_close(fd, rel, &err);
 	}
+	free(rel);
 	if (!err)
 		return 0;
 	loc_t loc = { 0 };
@@ -414,20 +419,21 @@ static int write_plans_json(const site_t *s, out_t *o, diag_t *d)
 int data_write(const site_t *s, out_t *o, diag_t *d, int part)
 {
 	int rc = 0;
+	const char *dir = routes_dir(&s->routes, ROUTE_DATA);
 	if (part == 1)
-		return put_json(o, d, "du-lieu/changes.json", changes_json(s));
+		return put_json(o, d, dir, "changes.json", changes_json(s));
 	if (part == 3) {
-		rc |= put_json(o, d, "du-lieu/units.json", units_json(s));
-		rc |= put_json(o, d, "du-lieu/documents.json", documents_json(s));
+		rc |= put_json(o, d, dir, "units.json", units_json(s));
+		rc |= put_json(o, d, dir, "documents.json", documents_json(s));
 		return rc ? -1 : 0;
 	}
 	if (part == 2) {
 		size_t len;
 		char *csv = tasks_csv(s, &len);
-		rc |= put(o, d, "du-lieu/tasks.csv", csv, len);
+		rc |= put(o, d, dir, "tasks.csv", csv, len);
 		free(csv);
 		char *sm = sitemap(s, &len);
-		rc |= put(o, d, "sitemap.xml", sm, len);
+		rc |= put(o, d, "", "sitemap.xml", sm, len);
 		free(sm);
 		return rc ? -1 : 0;
 	}

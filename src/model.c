@@ -660,17 +660,12 @@ static void parse_page(struct ctx *c, site_t *s, const rfile_t *f)
 			p = e + 1;
 		}
 	}
-	static const char *const reserved[] = { "ke-hoach", "van-ban", "don-vi", "thoi-han",
-						"thay-doi", "tim-kiem", "du-lieu", "bao-cao-tuan",
-						"static", "404", NULL };
-	for (const char *const *r = reserved; *r; r++) {
-		size_t n = strlen(*r);
-		if (b.ptr && !strncmp(b.ptr, *r, n) && (b.ptr[n] == '\0' || b.ptr[n] == '/')) {
-			diag_error_fix(c->d, &floc, "E044", _("đổi tên tệp hoặc đặt \"slug: ...\" khác"),
-				       _("địa chỉ trang /%s/ dành riêng cho các trang của cổng"), b.ptr);
-			buf_free(&b);
-			return;
-		}
+	/* site.yaml, read first, says where the sections are */
+	if (b.ptr && routes_clash(&s->routes, b.ptr)) {
+		diag_error_fix(c->d, &floc, "E044", _("đổi tên tệp hoặc đặt \"slug: ...\" khác"),
+			       _("địa chỉ trang /%s/ dành riêng cho các trang của cổng"), b.ptr);
+		buf_free(&b);
+		return;
 	}
 	if (!b.len) {
 		diag_error_fix(c->d, &floc, "E045", _("đặt tên tệp có chữ hoặc số, hoặc thêm \"slug: ...\""),
@@ -707,7 +702,8 @@ static void parse_site(struct ctx *c, site_t *s, const rfile_t *f)
 	static const char *const known[] = { "title", "description", "language", "base_url",
 					     "repo_url", "owner", "agency", "editor", "address",
 					     "phone", "email", "license", "data_license",
-					     "data_license_url", NULL };
+					     "data_license_url", "permalinks", NULL };
+	routes_parse(&s->routes, c->a, c->d, ynode_get(root, "permalinks"));
 	s->title = str_of(c, ynode_get(root, "title"), "title");
 	s->description = str_of(c, ynode_get(root, "description"), "description");
 	s->language = str_of(c, ynode_get(root, "language"), "language");
@@ -947,10 +943,15 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 	memcpy(s->commit, snap->commit, sizeof(s->commit));
 	size_t *plan_idx = xmalloc((snap->n + 1) * sizeof(size_t));
 	size_t nplanfiles = 0;
+	routes_default(&s->routes);
+	/* site.yaml first: its permalinks decide which page names are taken */
+	for (size_t i = 0; i < snap->n; i++)
+		if (!strcmp(snap->files[i].rel, "site.yaml"))
+			parse_site(&c, s, &snap->files[i]);
 	for (size_t i = 0; i < snap->n; i++) {
 		const rfile_t *f = &snap->files[i];
 		if (!strcmp(f->rel, "site.yaml")) {
-			parse_site(&c, s, f);
+			continue;
 		} else if (!strncmp(f->rel, "plans/", 6) && has_suffix(f->rel, ".md")) {
 			plan_idx[nplanfiles++] = i;
 		} else if (!strncmp(f->rel, "pages/", 6) && has_suffix(f->rel, ".md")) {
@@ -980,6 +981,7 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 	if (o->base_url)
 		s->base_url = arena_strdup(a, o->base_url);
 	s->base_path = base_path_of(a, s->base_url);
+	s->routes.base = s->base_path;
 	for (size_t i = 0; i < s->npages; i++)
 		s->pages[i].url = arena_printf(a, "%s%s/", s->base_path, s->pages[i].slug);
 	qsort(s->plans, s->nplans, sizeof(plan_t *), plan_cmp);

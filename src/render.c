@@ -38,17 +38,11 @@ static const char *const job_names[JOB_KINDS] = {
 	"status view",
 };
 
-/* The templates emit() is called with. */
-static const char *const page_templates[] = {
-	"home", "plans", "plan", "units", "unit", "documents", "document", "deadlines", "page",
-	"search", "data", "404", "changes", "weeks", "week",
-};
-
 const char *render_missing_template(const tmpl_set_t *set)
 {
-	for (size_t i = 0; i < sizeof page_templates / sizeof page_templates[0]; i++)
-		if (!tmpl_set_has(set, page_templates[i]))
-			return page_templates[i];
+	for (int k = 0; k < ROUTE_KIND_COUNT; k++)
+		if (!tmpl_set_has(set, routes_kind(k)->tmpl))
+			return routes_kind(k)->tmpl;
 	return NULL;
 }
 
@@ -64,7 +58,7 @@ typedef struct {
 	int section;   /* 0 overdue, 1 upcoming, 2 ongoing */
 } dl_row_t;
 
-#define DEADLINES_PER_PAGE 400
+#define DEADLINES_PER_PAGE (routes_kind(ROUTE_KIND_DEADLINES)->per_page)
 
 struct run {
 	const site_t *s;
@@ -82,24 +76,19 @@ struct run {
 	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
 };
 
-static json_t *nav(const site_t *s, const json_t *t, const char *current)
+/* The menu: one entry a section; current: the page's section or ROUTE_NONE. */
+static json_t *nav(const site_t *s, const json_t *t, route_section_t current)
 {
-	static const char *const items[][2] = {
-		{ "", "nav_home" }, { "ke-hoach/", "nav_plans" }, { "van-ban/", "nav_documents" },
-		{ "don-vi/", "nav_units" }, { "thoi-han/", "nav_deadlines" },
-		{ "thay-doi/", "nav_changes" }, { "bao-cao-tuan/", "nav_weeks" },
-		{ "tim-kiem/", "nav_search" }, { "du-lieu/", "nav_data" },
-	};
 	json_t *a = json_array();
-	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+	for (int i = 0; i < ROUTE_COUNT; i++) {
 		json_t *o = json_object();
-		buf_t b = BUF_INIT;
-		buf_printf(&b, "%s%s", s->base_path, items[i][0]);
-		SET(o, "url", json_string(b.ptr));
-		buf_free(&b);
-		const char *label = json_string_value(json_object_get(t, items[i][1]));
-		SET(o, "label", json_string(label ? label : items[i][1]));
-		SET(o, "current", json_boolean(current && !strcmp(current, items[i][0])));
+		char *u = routes_url(&s->routes, i, NULL);
+		SET(o, "url", json_string(u));
+		free(u);
+		const char *key = routes_section(i)->nav;
+		const char *label = json_string_value(json_object_get(t, key));
+		SET(o, "label", json_string(label ? label : key));
+		SET(o, "current", json_boolean((int)current == i));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -153,6 +142,7 @@ static json_t *site_json(const site_t *s)
 		json_array_append_new(pages, p);
 	}
 	SET(o, "pages", pages);
+	SET(o, "urls", routes_json(&s->routes));
 	/* history: filled in when the history has been read (render_finish) */
 	if (s->params)
 		SET(o, "params", ctx_params(s->params));
@@ -227,12 +217,14 @@ static void add_csp(buf_t *out)
 	buf_free(&b);
 }
 
-/* Renders template `name` with ctx (consumed) to file rel. */
-static void emit(struct run *r, json_t *base, const char *name, json_t *ctx,
-		 const char *rel, const char *title, const char *kind, const char *navkey)
+/* Renders a page of kind k with ctx (consumed) to file rel, through the
+ * kind's template (routes.h). */
+static void emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx,
+		 const char *rel, const char *title)
 {
+	const char *name = routes_kind(k)->tmpl, *kind = routes_kind(k)->name;
 	json_t *site = json_deep_copy(json_object_get(base, "site"));
-	SET(site, "nav", nav(r->s, json_object_get(base, "t"), navkey));
+	SET(site, "nav", nav(r->s, json_object_get(base, "t"), routes_kind(k)->section));
 	SET(ctx, "site", site);
 	SET(ctx, "t", json_incref(json_object_get(base, "t")));
 	SET(ctx, "root", json_string(r->s->base_path));
@@ -334,16 +326,18 @@ static task_t **all_tasks(const site_t *s, size_t *n)
  * makes them toggle in place.  view: the pre-rendered page of that status
  * (status_views), or NULL. */
 static const struct {
-	const char *key, *anchor, *label_key, *label, *view;
+	const char *key, *anchor, *label_key, *label;
 } status_kinds[] = {
-	{ "overdue", "loc-qua-han", "overdue", "Quá hạn", "qua-han" },
-	{ "not_started", "loc-chua-thuc-hien", "status_not_started", "Chưa thực hiện", "chua-thuc-hien" },
-	{ "in_progress", "loc-dang-thuc-hien", "status_in_progress", "Đang thực hiện", "dang-thuc-hien" },
-	{ "done", "loc-hoan-thanh", "status_done", "Hoàn thành", "hoan-thanh" },
-	{ "done_late", "loc-hoan-thanh-muon", "done_late", "Hoàn thành muộn", "hoan-thanh-muon" },
-	{ "cancelled", "loc-dung-thuc-hien", "status_cancelled", "Dừng thực hiện", "dung-thuc-hien" },
+	{ "overdue", "loc-qua-han", "overdue", "Quá hạn" },
+	{ "not_started", "loc-chua-thuc-hien", "status_not_started", "Chưa thực hiện" },
+	{ "in_progress", "loc-dang-thuc-hien", "status_in_progress", "Đang thực hiện" },
+	{ "done", "loc-hoan-thanh", "status_done", "Hoàn thành" },
+	{ "done_late", "loc-hoan-thanh-muon", "done_late", "Hoàn thành muộn" },
+	{ "cancelled", "loc-dung-thuc-hien", "status_cancelled", "Dừng thực hiện" },
 };
 #define NSTATUS_KINDS (sizeof status_kinds / sizeof status_kinds[0])
+/* a pre-rendered list (routes_view) for each status, then one of all */
+_Static_assert(NSTATUS_KINDS + 1 == ROUTES_NVIEWS, "one list a status, and all tasks");
 
 static int stats_count(const stats_t *st, size_t k)
 {
@@ -369,6 +363,8 @@ static bool task_is(const task_t *t, size_t k)
 	}
 }
 
+static char *view_url(const site_t *s, size_t k);
+
 static json_t *status_filter(struct run *r, const stats_t *st, bool views)
 {
 	json_t *o = json_object(), *a = json_array();
@@ -382,10 +378,9 @@ static json_t *status_filter(struct run *r, const stats_t *st, bool views)
 		SET(c, "label", json_string(t_str(r, status_kinds[k].label_key, status_kinds[k].label)));
 		SET(c, "count", json_integer(n));
 		if (views) {
-			buf_t b = BUF_INIT;
-			buf_printf(&b, "%sthoi-han/%s/", r->s->base_path, status_kinds[k].view);
-			SET(c, "view", json_string(b.ptr));
-			buf_free(&b);
+			char *u = view_url(r->s, k);
+			SET(c, "view", json_string(u));
+			free(u);
 		}
 		json_array_append_new(a, c);
 	}
@@ -393,8 +388,6 @@ static json_t *status_filter(struct run *r, const stats_t *st, bool views)
 	SET(o, "total", json_integer(st->total));
 	return o;
 }
-
-static char *view_url(const site_t *s, size_t k);
 
 /* Links to the pre-rendered list of each status; k the current one
  * (NSTATUS_KINDS: all tasks; more: none). */
@@ -418,9 +411,7 @@ static json_t *views_nav(struct run *r, const stats_t *tot, size_t k)
  * (/thoi-han/tat-ca/), so that every count links to the list it counts. */
 static char *view_url(const site_t *s, size_t k)
 {
-	buf_t b = BUF_INIT;
-	buf_printf(&b, "%sthoi-han/%s/", s->base_path, k < NSTATUS_KINDS ? status_kinds[k].view : "tat-ca");
-	return buf_detach(&b);
+	return routes_url(&s->routes, ROUTE_DEADLINES, routes_view(k));
 }
 
 static json_t *stats_links(const site_t *s)
@@ -544,7 +535,7 @@ static void job_home(struct run *r, json_t *base)
 	free(up);
 	free(tasks);
 	SET(ctx, "recent_changes", changes_recent(s, 10));
-	/* the newest plans; all of them are on /ke-hoach/ */
+	/* the newest plans; all of them are on the plans page */
 	plan_t **np = plans_by_date(s);
 	json_t *pl = json_array();
 	for (size_t i = 0; i < s->nplans && i < HOME_PLANS; i++)
@@ -552,7 +543,7 @@ static void job_home(struct run *r, json_t *base)
 	free(np);
 	SET(ctx, "plans", pl);
 	SET(ctx, "plans_more", json_boolean(s->nplans > HOME_PLANS));
-	emit(r, base, "home", ctx, "index.html", t_str(r, "home_title", s->title), "home", "");
+	emit(r, base, ROUTE_KIND_HOME, ctx, "index.html", t_str(r, "home_title", s->title));
 }
 
 static const char *plan_issuer_name(const void *p)
@@ -588,8 +579,9 @@ static void job_plans(struct run *r, json_t *base)
 	free(v);
 	SET(ctx, "issuers", groups);
 	SET(ctx, "plans", plans_list(s));
-	emit(r, base, "plans", ctx, "ke-hoach/index.html", t_str(r, "plans_title", "Kế hoạch"), "plans",
-	     "ke-hoach/");
+	char *rel = routes_file(&s->routes, ROUTE_PLANS, "index.html");
+	emit(r, base, ROUTE_KIND_PLANS, ctx, rel, t_str(r, "plans_title", "Kế hoạch"));
+	free(rel);
 }
 
 static void job_plan(struct run *r, json_t *base, const plan_t *p)
@@ -628,7 +620,7 @@ static void job_plan(struct run *r, json_t *base, const plan_t *p)
 	SET(pg, "description", json_string(d.ptr));
 	buf_free(&d);
 	SET(ctx, "page", pg);
-	emit(r, base, "plan", ctx, rel, title, "plan", "ke-hoach/");
+	emit(r, base, ROUTE_KIND_PLAN, ctx, rel, title);
 	free(title);
 	free(rel);
 }
@@ -642,11 +634,12 @@ static void job_units(struct run *r, json_t *base)
 		if (!s->units[i]->parent)
 			json_array_append_new(tree, ctx_unit_tree(s->units[i], 0));
 	SET(ctx, "tree", tree);
-	emit(r, base, "units", ctx, "don-vi/index.html", t_str(r, "units_title", "Đơn vị"), "units",
-	     "don-vi/");
+	char *rel = routes_file(&s->routes, ROUTE_UNITS, "index.html");
+	emit(r, base, ROUTE_KIND_UNITS, ctx, rel, t_str(r, "units_title", "Đơn vị"));
+	free(rel);
 }
 
-#define UNIT_ROWS_PER_PAGE DEADLINES_PER_PAGE
+#define UNIT_ROWS_PER_PAGE (routes_kind(ROUTE_KIND_UNIT)->per_page)
 
 /* A unit's pages: its figures, the plans it issued and its sub-units on the
  * first; then its overdue tasks (most late first) and its tasks by plan,
@@ -735,7 +728,7 @@ static void job_unit(struct run *r, json_t *base, const unit_t *u)
 			buf_printf(&title, "%s – %s %zu", u->name, t_str(r, "page", "Trang"), pg + 1);
 		else
 			buf_puts(&title, u->name);
-		emit(r, base, "unit", ctx, rel, title.ptr, "unit", "don-vi/");
+		emit(r, base, ROUTE_KIND_UNIT, ctx, rel, title.ptr);
 		free(rel);
 		buf_free(&title);
 	}
@@ -767,14 +760,15 @@ static void job_status_view(struct run *r, json_t *base, size_t k)
 					      : t_str(r, "all_tasks", "Tất cả nhiệm vụ");
 	char *url = view_url(s, k);
 	const char *dir = url + strlen(s->base_path);
-	size_t pages = pager_count(nv, DEADLINES_PER_PAGE);
+	size_t per = routes_kind(ROUTE_KIND_STATUS)->per_page;
+	size_t pages = pager_count(nv, per);
 	for (size_t pg = 0; pg < pages; pg++) {
 		if (pg)
 			jalloc_end(), jalloc_begin();
 		json_t *ctx = json_object();
 		json_t *a = json_array();
-		size_t end = (pg + 1) * DEADLINES_PER_PAGE < nv ? (pg + 1) * DEADLINES_PER_PAGE : nv;
-		for (size_t i = pg * DEADLINES_PER_PAGE; i < end; i++)
+		size_t end = (pg + 1) * per < nv ? (pg + 1) * per : nv;
+		for (size_t i = pg * per; i < end; i++)
 			json_array_append_new(a, ctx_task(s, v[i], 1));
 		SET(ctx, "tasks", a);
 		SET(ctx, "count", json_integer((json_int_t)nv));
@@ -791,7 +785,7 @@ static void job_status_view(struct run *r, json_t *base, size_t k)
 		buf_printf(&title, "%s: %s", t_str(r, "tasks", "Nhiệm vụ"), label);
 		if (pg)
 			buf_printf(&title, " – %s %zu", t_str(r, "page", "Trang"), pg + 1);
-		emit(r, base, "status_tasks", ctx, rel, title.ptr, "status", "thoi-han/");
+		emit(r, base, ROUTE_KIND_STATUS, ctx, rel, title.ptr);
 		free(rel);
 		buf_free(&title);
 	}
@@ -804,8 +798,9 @@ static void job_docs(struct run *r, json_t *base)
 {
 	json_t *ctx = json_object();
 	SET(ctx, "cascade", ctx_cascade(r->s));
-	emit(r, base, "documents", ctx, "van-ban/index.html", t_str(r, "documents_title", "Văn bản"),
-	     "documents", "van-ban/");
+	char *rel = routes_file(&r->s->routes, ROUTE_DOCUMENTS, "index.html");
+	emit(r, base, ROUTE_KIND_DOCUMENTS, ctx, rel, t_str(r, "documents_title", "Văn bản"));
+	free(rel);
 }
 
 static void job_doc(struct run *r, json_t *base, const doc_t *dc)
@@ -825,7 +820,7 @@ static void job_doc(struct run *r, json_t *base, const doc_t *dc)
 		buf_free(&d);
 		SET(ctx, "page", pg);
 	}
-	emit(r, base, "document", ctx, rel, b.ptr, "document", "van-ban/");
+	emit(r, base, ROUTE_KIND_DOCUMENT, ctx, rel, b.ptr);
 	buf_free(&b);
 	free(rel);
 }
@@ -923,15 +918,16 @@ static void job_deadlines(struct run *r, json_t *base, size_t pg)
 	SET(ctx, "overdue", overdue);
 	SET(ctx, "months", months);
 	SET(ctx, "ongoing", ongoing);
-	json_t *pj = pager_ctx(s->base_path, "thoi-han/", pg, pages);
+	const char *dir = routes_dir(&s->routes, ROUTE_DEADLINES);
+	json_t *pj = pager_ctx(s->base_path, dir, pg, pages);
 	if (pj)
 		SET(ctx, "pager", pj);
-	char *rel = pager_rel("thoi-han/", pg);
+	char *rel = pager_rel(dir, pg);
 	buf_t title = BUF_INIT;
 	buf_puts(&title, t_str(r, "deadlines_title", "Thời hạn"));
 	if (pg)
 		buf_printf(&title, " – %s %zu", t_str(r, "page", "Trang"), pg + 1);
-	emit(r, base, "deadlines", ctx, rel, title.ptr, "deadlines", "thoi-han/");
+	emit(r, base, ROUTE_KIND_DEADLINES, ctx, rel, title.ptr);
 	free(rel);
 	buf_free(&title);
 }
@@ -949,47 +945,52 @@ static void job_page(struct run *r, json_t *base, const page_t *pg)
 		SET(p, "params", ctx_params(pg->params));
 	SET(ctx, "page", p);
 	char *rel = rel_of(r->s, pg->url);
-	emit(r, base, "page", ctx, rel, pg->title, "page", NULL);
+	emit(r, base, ROUTE_KIND_PAGE, ctx, rel, pg->title);
 	free(rel);
 }
 
-static void job_simple(struct run *r, json_t *base, const char *tmpl, const char *rel,
-		       const char *key, const char *kind, const char *navkey)
+/* A page of its own: the search page, the open data page (in their
+ * sections' folders) or 404.html; key: the string of its title. */
+static void job_simple(struct run *r, json_t *base, route_kind_t k, const char *key)
 {
 	json_t *ctx = json_object();
-	if (!strcmp(kind, "data"))
+	if (k == ROUTE_KIND_DATA)
 		SET(ctx, "files", data_describe(r->s));
-	emit(r, base, tmpl, ctx, rel, t_str(r, key, kind), kind, navkey);
+	route_section_t sec = routes_kind(k)->section;
+	char *rel = sec == ROUTE_NONE ? xstrdup("404.html") : routes_file(&r->s->routes, sec, "index.html");
+	emit(r, base, k, ctx, rel, t_str(r, key, routes_kind(k)->name));
+	free(rel);
 }
 
-/* History outputs: /thay-doi/ pages, the Atom feed, weekly reports. */
+/* History outputs: the changes pages, the Atom feed, weekly reports. */
 static void job_history(struct run *r, json_t *base, const job_t *j)
 {
 	const site_t *s = r->s;
 	size_t index = (size_t)(uintptr_t)j->item;
 	char *rel = NULL;
 	if (j->kind == JOB_CHANGES) {
-		rel = changes_page_rel(index);
+		rel = changes_page_rel(s, index);
 		buf_t tb = BUF_INIT;
 		buf_puts(&tb, t_str(r, "changes_title", "Thay đổi"));
 		if (index)
 			buf_printf(&tb, " – %s %zu", t_str(r, "page", "Trang"), index + 1);
-		emit(r, base, "changes", changes_page(s, index), rel, tb.ptr, "changes", "thay-doi/");
+		emit(r, base, ROUTE_KIND_CHANGES, changes_page(s, index), rel, tb.ptr);
 		buf_free(&tb);
 	} else if (j->kind == JOB_WEEKS) {
-		emit(r, base, "weeks", changes_weeks(s), "bao-cao-tuan/index.html",
-		     t_str(r, "weeks_title", "Báo cáo tuần"), "weeks", "bao-cao-tuan/");
+		rel = routes_file(&s->routes, ROUTE_WEEKS, "index.html");
+		emit(r, base, ROUTE_KIND_WEEKS, changes_weeks(s), rel, t_str(r, "weeks_title", "Báo cáo tuần"));
 	} else if (j->kind == JOB_WEEK) {
 		const hweek_t *wk = s->history->weeks[index];
 		rel = changes_week_rel(s, index);
 		buf_t b = BUF_INIT;
 		buf_printf(&b, "%s %d/%d", t_str(r, "week", "Tuần"), wk->week, wk->year);
-		emit(r, base, "week", changes_week(s, index), rel, b.ptr, "week", "bao-cao-tuan/");
+		emit(r, base, ROUTE_KIND_WEEK, changes_week(s, index), rel, b.ptr);
 		buf_free(&b);
 	} else {
 		size_t len;
 		char *xml = changes_atom(s, r->th, &len), *err = NULL;
-		if (out_write(r->o, "thay-doi/atom.xml", xml, len, &err) < 0) {
+		rel = routes_file(&s->routes, ROUTE_CHANGES, "atom.xml");
+		if (out_write(r->o, rel, xml, len, &err) < 0) {
 			loc_t loc = { 0 };
 			diag_error(r->d, &loc, "E090", "%s", err);
 			free(err);
@@ -1013,13 +1014,9 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 	case JOB_DEADLINES: job_deadlines(r, base, (size_t)(uintptr_t)j->item); break;
 	case JOB_PAGE: job_page(r, base, j->item); break;
 	case JOB_STATUS: job_status_view(r, base, (size_t)(uintptr_t)j->item); break;
-	case JOB_SEARCH:
-		job_simple(r, base, "search", "tim-kiem/index.html", "search_title", "search", "tim-kiem/");
-		break;
-	case JOB_DATA:
-		job_simple(r, base, "data", "du-lieu/index.html", "data_title", "data", "du-lieu/");
-		break;
-	case JOB_404: job_simple(r, base, "404", "404.html", "not_found_title", "404", NULL); break;
+	case JOB_SEARCH: job_simple(r, base, ROUTE_KIND_SEARCH, "search_title"); break;
+	case JOB_DATA: job_simple(r, base, ROUTE_KIND_DATA, "data_title"); break;
+	case JOB_404: job_simple(r, base, ROUTE_KIND_404, "not_found_title"); break;
 	case JOB_CHANGES: case JOB_ATOM: case JOB_WEEKS: case JOB_WEEK:
 		job_history(r, base, j);
 		break;

@@ -117,6 +117,9 @@ check "the data page offers the files beside it" grep -q 'href="plans.json" down
 check "check accepts permalinks (no unknown key under --strict)" bash -c "
 	ps check --strict --repo '$S' 2>'$T/cerr'; ! grep -q 'permalinks' '$T/cerr'"
 
+check "the golden site with permalinks has no broken link either" \
+	python3 "$LC" "$ROOT/tests/golden/permalinks" https://example.gov.vn/cong/
+
 # ---- mistakes ----
 R=$T/repo
 newrepo "$R"

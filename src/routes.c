@@ -46,8 +46,9 @@ static const char *const views[ROUTES_NVIEWS] = {
 	"dung-thuc-hien", "tat-ca",
 };
 
-/* Folders of the site root that are not sections but still the portal's. */
-static const char *const kept[] = { "static/", "404/" };
+/* Names of the site root that are not sections but still the portal's:
+ * folders, and files a section's folder would have to replace. */
+static const char *const kept[] = { "static/", "404/", "404.html/", "sitemap.xml/" };
 
 const route_section_info_t *routes_section(route_section_t r)
 {

@@ -54,6 +54,8 @@ static void test_permalinks(void **state)
 		{ "permalinks:\n  plans: /\n", "", "s.yaml:2:10: error: [E082] permalinks: mục plans không thể ở \"/\"" },
 		{ "permalinks:\n  search: /static/\n", "", "s.yaml:2:11: error: [E082] " },
 		{ "permalinks:\n  search: /STATIC/x/\n", "", "s.yaml:2:11: error: [E082] " },
+		{ "permalinks:\n  data: /sitemap.xml/\n", "", "s.yaml:2:9: error: [E082] " },
+		{ "permalinks:\n  data: /404.html/\n", "", "s.yaml:2:9: error: [E082] " },
 		{ "permalinks:\n  plans: /van-ban/\n", "plans=van-ban/",
 		  "s.yaml:2:10: error: [E082] permalinks: mục plans (\"/van-ban/\") trùng hoặc lồng với mục "
 		  "documents (\"/van-ban/\") — gợi ý: chọn cho mục plans một thư mục riêng, ví dụ \"/ke-hoach/\"\n" },

@@ -1,4 +1,4 @@
-/* render.c: page jobs (one per output file), run on a small thread pool.
+/* render.c: page jobs (one per output file), run on the worker pool.
  * Jobs are independent: each builds its own template data and writes its
  * own file, so output does not depend on scheduling.  The pages themselves:
  * render_frame.c, render_tasks.c, render_pages.c. */
@@ -6,7 +6,6 @@
 
 #include <assert.h>
 #include <malloc.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +14,10 @@
 #include <unistd.h>
 
 #include "changes.h"
-#include "ctx.h"
 #include "data.h"
 #include "jalloc.h"
 #include "jsonh.h"
+#include "pool.h"
 #include "search.h"
 
 static const char *const job_names[JOB_KINDS] = {
@@ -47,7 +46,7 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 		render_job_history(r, base, j);
 		break;
 	case JOB_OPEN_DATA:
-		if (data_write(r->s, r->o, r->d, (int)(uintptr_t)j->item) < 0)
+		if (data_write(r->s, r->hist, r->o, r->d, (int)(uintptr_t)j->item) < 0)
 			atomic_store(&r->failed, 1);
 		break;
 	case JOB_SEARCH_INDEX:
@@ -59,12 +58,13 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 	}
 }
 
-static void *worker(void *arg)
+static void worker(void *arg, int worker_no)
 {
 	struct run *r = arg;
 	/* each thread its own copy of the shared data: jansson values are not
 	 * safe to share across threads while reference counts change */
 	json_t *base = json_deep_copy(r->base);
+	ctx_cache_use(r->cache);
 	for (;;) {
 		size_t i = atomic_fetch_add(&r->next, 1);
 		if (i >= r->njobs)
@@ -84,10 +84,10 @@ static void *worker(void *arg)
 		atomic_fetch_add(&r->busy_ns[r->jobs[i].kind],
 				 (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
 	}
+	ctx_cache_use(NULL);
 	json_decref(base);
 	render_frame_done();
 	jalloc_thread_done();
-	return NULL;
 }
 
 static void copy_static(struct run *r)
@@ -141,28 +141,24 @@ static bool needs_history(job_kind_t k, const void *item)
 
 struct render {
 	struct run r;
-	pthread_t tid[16];
-	int nthreads, started;
+	pool_t *pool;
+	int nthreads;
 };
 
 static void start_workers(struct render *rr)
 {
-	rr->started = 0;
-	for (int i = 0; i < rr->nthreads; i++)
-		if (pthread_create(&rr->tid[rr->started], NULL, worker, &rr->r) == 0)
-			rr->started++;
-	if (!rr->started)
-		worker(&rr->r);   /* no thread could start: do the work here */
+	rr->pool = pool_start(rr->nthreads, worker, &rr->r);
+	if (!pool_threads(rr->pool))
+		worker(&rr->r, 0);   /* no thread could start: do the work here */
 }
 
 static void join_workers(struct render *rr)
 {
-	for (int i = 0; i < rr->started; i++)
-		pthread_join(rr->tid[i], NULL);
-	rr->started = 0;
+	pool_join(rr->pool);
+	rr->pool = NULL;
 }
 
-int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t *d,
+int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, diag_t *d,
 		 const render_opts_t *ro)
 {
 	struct render *rr = xcalloc(1, sizeof(*rr));
@@ -194,35 +190,31 @@ int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t 
 		assert(!needs_history(r->jobs[i].kind, r->jobs[i].item));
 
 	jalloc_init();
-	ctx_cache_build(s);
+	r->cache = ctx_cache_new(s);
 	r->base = json_object();
 	SET(r->base, "site", render_site_json(s));
 	SET(r->base, "t", json_deep_copy(th->strings));
 	copy_static(r);
 
-	int n = ro->threads;
-	if (n <= 0) {
-		long c = sysconf(_SC_NPROCESSORS_ONLN);
-		n = c > 0 ? (int)c : 1;
-	}
-	rr->nthreads = n > 16 ? 16 : n;
+	rr->nthreads = pool_size(ro->threads, 16);
 	start_workers(rr);
 	*out = rr;
 	return 0;
 }
 
-int render_finish(render_t *rr, bool with_history)
+int render_finish(render_t *rr, bool with_history, const history_t *h)
 {
 	struct run *r = &rr->r;
 	const site_t *s = r->s;
 	join_workers(rr);
+	r->hist = h;   /* after the first batch: none of its jobs reads it */
 	/* the history's reading and the first pages leave freed memory in
 	 * every thread's malloc arena; give it back before the second batch
 	 * takes more */
 	malloc_trim(0);
 	if (with_history) {
 		/* the second batch: what shows the history, now read */
-		size_t cap = 16 + s->nplans + s->ndocs + changes_page_count(s) + changes_week_count(s);
+		size_t cap = 16 + s->nplans + s->ndocs + changes_page_count(s, r->hist) + changes_week_count(s, r->hist);
 		free(r->jobs);
 		r->jobs = xmalloc(cap * sizeof(job_t));
 		r->njobs = 0;
@@ -236,11 +228,11 @@ int render_finish(render_t *rr, bool with_history)
 			r->jobs[r->njobs++] = (job_t){ JOB_PLAN, s->plans[i] };
 		r->jobs[r->njobs++] = (job_t){ JOB_ATOM, NULL };
 		r->jobs[r->njobs++] = (job_t){ JOB_WEEKS, NULL };
-		for (size_t i = 0; i < changes_page_count(s); i++)
+		for (size_t i = 0; i < changes_page_count(s, r->hist); i++)
 			r->jobs[r->njobs++] = (job_t){ JOB_CHANGES, (const void *)(uintptr_t)i };
-		for (size_t i = 0; i < changes_week_count(s); i++)
+		for (size_t i = 0; i < changes_week_count(s, r->hist); i++)
 			r->jobs[r->njobs++] = (job_t){ JOB_WEEK, (const void *)(uintptr_t)i };
-		json_object_set_new(json_object_get(r->base, "site"), "history", changes_site_info(s));
+		json_object_set_new(json_object_get(r->base, "site"), "history", changes_site_info(s, r->hist));
 		start_workers(rr);
 		join_workers(rr);
 	}
@@ -250,7 +242,7 @@ int render_finish(render_t *rr, bool with_history)
 				fprintf(stderr, "plansite:   %-12s %6.3f s (thread time)\n", job_names[k],
 					(double)r->busy_ns[k] / 1e9);
 	json_decref(r->base);
-	ctx_cache_free((site_t *)s);
+	ctx_cache_free(r->cache);
 	free(r->dl_rows);
 	free(r->jobs);
 	int rc = r->failed ? -1 : 0;

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ctx.h"
 #include "data.h"
 #include "jsonh.h"
 
@@ -222,6 +221,7 @@ void render_emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx,
 	json_decref(ctx);
 }
 
+/* The calling thread's page buffer goes (a worker's end). */
 void render_frame_done(void)
 {
 	buf_free(&page_buf);

@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 
+#include "ctx.h"
+#include "facts.h"
 #include "progress.h"
 #include "render.h"
 #include "routes.h"
@@ -27,13 +29,6 @@ typedef struct {
 	const void *item;   /* history pages: the page or week number, as uintptr_t */
 } job_t;
 
-/* Rows of the deadlines pages, in order: overdue (oldest deadline first),
- * upcoming by month, then ongoing. */
-typedef struct {
-	task_t *task;
-	int section;   /* 0 overdue, 1 upcoming, 2 ongoing */
-} dl_row_t;
-
 #define DEADLINES_PER_PAGE (routes_kind(ROUTE_KIND_DEADLINES)->per_page)
 
 struct run {
@@ -47,11 +42,12 @@ struct run {
 	atomic_size_t next;
 	atomic_int failed;
 	json_t *base;   /* site, t, root: shared read-only; copied per thread */
-	dl_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
+	ctx_cache_t *cache;   /* shared plan summaries and unit references */
+	const history_t *hist;   /* the second batch's history, or NULL (render_finish) */
+	facts_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
 	size_t dl_nrows, dl_pages;
 	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
 };
-
 
 /* ---- render_frame.c: the frame of every page ---- */
 
@@ -72,12 +68,6 @@ char *render_rel_of(const site_t *s, const char *url);
 
 /* ---- render_tasks.c: task lists, deadlines and status views ---- */
 
-/* By deadline, then plan and position; for qsort over task_t *. */
-int render_task_due_cmp(const void *x, const void *y);
-/* Most late first (the oldest deadline), then plan order. */
-int render_task_late_cmp(const void *x, const void *y);
-/* All tasks of the site, in plan order; caller frees the array. */
-task_t **render_all_tasks(const site_t *s, size_t *n);
 /* The status filter's data over a list of figures st; views: each chip
  * also names its pre-rendered list.  New reference. */
 json_t *render_status_filter(struct run *r, const stats_t *st, bool views);

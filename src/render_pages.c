@@ -8,8 +8,8 @@
 
 #include "changes.h"
 #include "collate.h"
-#include "ctx.h"
 #include "data.h"
+#include "date.h"
 #include "jalloc.h"
 #include "jsonh.h"
 #include "markdown.h"
@@ -23,107 +23,52 @@ static json_t *plans_list(const site_t *s)
 	return a;
 }
 
-static int date_desc(const void *x, const void *y)
-{
-	const plan_t *a = *(plan_t *const *)x, *b = *(plan_t *const *)y;
-	if (a->date != b->date)
-		return a->date > b->date ? -1 : 1;
-	return strcmp(a->key, b->key);
-}
-
-/* The plans newest first (ties by number); caller frees the array. */
-static plan_t **plans_by_date(const site_t *s)
-{
-	plan_t **v = xmalloc((s->nplans + 1) * sizeof(*v));
-	if (s->nplans)
-		memcpy(v, s->plans, s->nplans * sizeof(*v));
-	qsort(v, s->nplans, sizeof(*v), date_desc);
-	return v;
-}
-
 #define HOME_PLANS 20
 #define HOME_UPCOMING 30
 #define HOME_OVERDUE 20
+#define HOME_LATE_UNITS 10
 
 void render_job_home(struct run *r, json_t *base)
 {
 	const site_t *s = r->s;
 	json_t *ctx = json_object();
-	stats_t tot = { 0 };
-	size_t n;
-	task_t **tasks = render_all_tasks(s, &n);
-	for (size_t i = 0; i < n; i++)
-		stats_add(&tot, tasks[i]);
-	stats_finish(&tot);
-	SET(ctx, "totals", ctx_stats(&tot));
+	facts_home_t f;
+	facts_home(s, &f);
+	SET(ctx, "totals", ctx_stats(&f.totals));
 	/* every count links to the list it counts */
 	SET(ctx, "links", render_stats_links(s));
 	char *ov = render_view_url(s, 0);
 	SET(ctx, "overdue_url", json_string(ov));
 	free(ov);
-	{
-		task_t **od = xmalloc((n + 1) * sizeof(*od));
-		size_t nod = 0;
-		for (size_t i = 0; i < n; i++)
-			if (tasks[i]->overdue)
-				od[nod++] = tasks[i];
-		qsort(od, nod, sizeof(*od), render_task_late_cmp);
-		json_t *oa = json_array();
-		for (size_t i = 0; i < nod && i < HOME_OVERDUE; i++)
-			json_array_append_new(oa, ctx_task(s, od[i], 1));
-		SET(ctx, "overdue_tasks", oa);
-		SET(ctx, "overdue_more", json_boolean(nod > HOME_OVERDUE));
-		SET(ctx, "overdue_count", json_integer((json_int_t)nod));
-		free(od);
-	}
+	json_t *oa = json_array();
+	for (size_t i = 0; i < f.noverdue && i < HOME_OVERDUE; i++)
+		json_array_append_new(oa, ctx_task(s, f.overdue[i], 1));
+	SET(ctx, "overdue_tasks", oa);
+	SET(ctx, "overdue_more", json_boolean(f.noverdue > HOME_OVERDUE));
+	SET(ctx, "overdue_count", json_integer((json_int_t)f.noverdue));
 	SET(ctx, "plan_count", json_integer((json_int_t)s->nplans));
-	/* units leading the most overdue tasks; ties in name order */
-	const unit_t **us = xmalloc((s->nunits + 1) * sizeof(*us));
-	size_t nu = 0;
-	for (size_t i = 0; i < s->nunits; i++)
-		if (s->units[i]->lead_stats.overdue > 0)
-			us[nu++] = s->units[i];
-	for (size_t i = 1; i < nu; i++)
-		for (size_t j = i; j > 0 && us[j - 1]->lead_stats.overdue < us[j]->lead_stats.overdue; j--) {
-			const unit_t *t = us[j];
-			us[j] = us[j - 1];
-			us[j - 1] = t;
-		}
+	/* units leading the most overdue tasks */
 	json_t *ou = json_array();
-	for (size_t i = 0; i < nu && i < 10; i++) {
+	for (size_t i = 0; i < f.nlate_units && i < HOME_LATE_UNITS; i++) {
 		json_t *e = json_object();
-		SET(e, "unit", ctx_unit_ref(us[i], NULL));
-		SET(e, "stats", ctx_stats(&us[i]->lead_stats));
+		SET(e, "unit", ctx_unit_ref(f.late_units[i], NULL));
+		SET(e, "stats", ctx_stats(&f.late_units[i]->lead_stats));
 		json_array_append_new(ou, e);
 	}
-	free(us);
 	SET(ctx, "overdue_units", ou);
-	date_t limit = date_add_days(s->as_of, 30);
-	task_t **up = xmalloc((n + 1) * sizeof(*up));
-	size_t nup = 0;
-	for (size_t i = 0; i < n; i++) {
-		task_t *t = tasks[i];
-		if (t->due.date && t->due.date >= s->as_of && t->due.date <= limit &&
-		    t->status != STATUS_DONE && t->status != STATUS_CANCELLED)
-			up[nup++] = t;
-	}
-	qsort(up, nup, sizeof(*up), render_task_due_cmp);
 	json_t *ua = json_array();
-	for (size_t i = 0; i < nup && i < HOME_UPCOMING; i++)
-		json_array_append_new(ua, ctx_task(s, up[i], 1));
-	SET(ctx, "upcoming_more", json_boolean(nup > HOME_UPCOMING));
+	for (size_t i = 0; i < f.nupcoming && i < HOME_UPCOMING; i++)
+		json_array_append_new(ua, ctx_task(s, f.upcoming[i], 1));
+	SET(ctx, "upcoming_more", json_boolean(f.nupcoming > HOME_UPCOMING));
 	SET(ctx, "upcoming", ua);
-	free(up);
-	free(tasks);
-	SET(ctx, "recent_changes", changes_recent(s, 10));
+	SET(ctx, "recent_changes", changes_recent(s, r->hist, 10));
 	/* the newest plans; all of them are on the plans page */
-	plan_t **np = plans_by_date(s);
 	json_t *pl = json_array();
-	for (size_t i = 0; i < s->nplans && i < HOME_PLANS; i++)
-		json_array_append_new(pl, ctx_plan_summary(np[i]));
-	free(np);
+	for (size_t i = 0; i < f.nnewest && i < HOME_PLANS; i++)
+		json_array_append_new(pl, ctx_plan_summary(f.newest[i]));
 	SET(ctx, "plans", pl);
 	SET(ctx, "plans_more", json_boolean(s->nplans > HOME_PLANS));
+	facts_home_free(&f);
 	render_emit(r, base, ROUTE_KIND_HOME, ctx, "index.html", render_str(r, "home_title", s->title));
 }
 
@@ -139,7 +84,7 @@ void render_job_plans(struct run *r, json_t *base)
 	json_t *ctx = json_object();
 	/* grouped by issuing agency, agencies in Vietnamese order, plans newest
 	 * first within each */
-	plan_t **v = plans_by_date(s);
+	const plan_t **v = facts_plans_newest(s);
 	coll_sort(v, s->nplans, sizeof(*v), plan_issuer_name);
 	json_t *groups = json_array();
 	json_t *cur = NULL;
@@ -169,9 +114,10 @@ void render_job_plan(struct run *r, json_t *base, const plan_t *p)
 {
 	json_t *ctx = json_object();
 	json_t *pl = ctx_plan_full(r->s, p);
-	changes_plan_add(pl, r->s, p);
+	changes_plan_add(pl, r->s, r->hist, p);
 	SET(pl, "filter", render_status_filter(r, &p->stats, false));
 	SET(ctx, "plan", pl);
+	/* the plan's counts link to its list narrowed to what they count */
 	SET(ctx, "links", render_plan_links(&p->stats));
 	char *rel = render_rel_of(r->s, p->url);
 	char *title = NULL;
@@ -183,11 +129,12 @@ void render_job_plan(struct run *r, json_t *base, const plan_t *p)
 	title = buf_detach(&b);
 	json_t *pg = json_object();
 	buf_t d = BUF_INIT;
-	buf_printf(&d, "%s: %s. %d %s, %s %d%%, %s %d (%s %02d/%02d/%04d).", title, p->title,
+	char as_of[DATE_BUF];
+	date_format_vi(r->s->as_of, as_of);
+	buf_printf(&d, "%s: %s. %d %s, %s %d%%, %s %d (%s %s).", title, p->title,
 		   p->stats.total, render_str(r, "tasks_lc", "nhiệm vụ"), render_str(r, "status_done", "Hoàn thành"),
 		   p->stats.percent_done, render_str(r, "overdue", "Quá hạn"), p->stats.overdue,
-		   render_str(r, "as_of", "Số liệu tính đến ngày"), r->s->as_of % 100, r->s->as_of / 100 % 100,
-		   r->s->as_of / 10000);
+		   render_str(r, "as_of", "Số liệu tính đến ngày"), as_of);
 	SET(pg, "description", json_string(d.ptr));
 	buf_free(&d);
 	SET(ctx, "page", pg);
@@ -231,7 +178,7 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 		if (ut.v[i]->overdue)
 			od[nod++] = ut.v[i];
 	}
-	qsort(od, nod, sizeof(*od), render_task_late_cmp);
+	qsort(od, nod, sizeof(*od), facts_late_cmp);
 	qsort(all, ut.n, sizeof(*all), progress_task_cmp);
 	/* whether t is only supported: it is in the second part of ut */
 #define IS_SUPPORT(t) (bsearch(&(t), ut.v + ut.nled, ut.n - ut.nled, sizeof(task_t *), \
@@ -308,6 +255,7 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 	free(all);
 	utasks_free(&ut);
 }
+
 void render_job_docs(struct run *r, json_t *base)
 {
 	json_t *ctx = json_object();
@@ -321,7 +269,7 @@ void render_job_doc(struct run *r, json_t *base, const doc_t *dc)
 {
 	json_t *ctx = json_object();
 	json_t *doc = ctx_doc_full(r->s, dc);
-	changes_doc_add(doc, r->s, dc);
+	changes_doc_add(doc, r->s, r->hist, dc);
 	SET(ctx, "document", doc);
 	char *rel = render_rel_of(r->s, dc->url);
 	buf_t b = BUF_INIT;
@@ -338,7 +286,6 @@ void render_job_doc(struct run *r, json_t *base, const doc_t *dc)
 	buf_free(&b);
 	free(rel);
 }
-
 
 void render_job_page(struct run *r, json_t *base, const page_t *pg)
 {
@@ -382,21 +329,21 @@ void render_job_history(struct run *r, json_t *base, const job_t *j)
 		buf_puts(&tb, render_str(r, "changes_title", "Thay đổi"));
 		if (index)
 			buf_printf(&tb, " – %s %zu", render_str(r, "page", "Trang"), index + 1);
-		render_emit(r, base, ROUTE_KIND_CHANGES, changes_page(s, index), rel, tb.ptr);
+		render_emit(r, base, ROUTE_KIND_CHANGES, changes_page(s, r->hist, index), rel, tb.ptr);
 		buf_free(&tb);
 	} else if (j->kind == JOB_WEEKS) {
 		rel = routes_file(&s->routes, ROUTE_WEEKS, "index.html");
-		render_emit(r, base, ROUTE_KIND_WEEKS, changes_weeks(s), rel, render_str(r, "weeks_title", "Báo cáo tuần"));
+		render_emit(r, base, ROUTE_KIND_WEEKS, changes_weeks(s, r->hist), rel, render_str(r, "weeks_title", "Báo cáo tuần"));
 	} else if (j->kind == JOB_WEEK) {
-		const hweek_t *wk = s->history->weeks[index];
-		rel = changes_week_rel(s, index);
+		const hweek_t *wk = r->hist->weeks[index];
+		rel = changes_week_rel(s, r->hist, index);
 		buf_t b = BUF_INIT;
 		buf_printf(&b, "%s %d/%d", render_str(r, "week", "Tuần"), wk->week, wk->year);
-		render_emit(r, base, ROUTE_KIND_WEEK, changes_week(s, index), rel, b.ptr);
+		render_emit(r, base, ROUTE_KIND_WEEK, changes_week(s, r->hist, index), rel, b.ptr);
 		buf_free(&b);
 	} else {
 		size_t len;
-		char *xml = changes_atom(s, r->th, &len), *err = NULL;
+		char *xml = changes_atom(s, r->hist, r->th, &len), *err = NULL;
 		rel = routes_file(&s->routes, ROUTE_CHANGES, "atom.xml");
 		if (out_write(r->o, rel, xml, len, &err) < 0) {
 			loc_t loc = { 0 };

@@ -6,36 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctx.h"
 #include "jalloc.h"
 #include "jsonh.h"
 #include "pager.h"
-
-int render_task_due_cmp(const void *x, const void *y)
-{
-	const task_t *a = *(task_t *const *)x, *b = *(task_t *const *)y;
-	if (a->due.date != b->due.date)
-		return a->due.date < b->due.date ? -1 : 1;
-	int c = strcmp(a->plan->key ? a->plan->key : "", b->plan->key ? b->plan->key : "");
-	if (c)
-		return c;
-	return a->index < b->index ? -1 : a->index > b->index;
-}
-
-/* All tasks of the site, in plan order. */
-task_t **render_all_tasks(const site_t *s, size_t *n)
-{
-	size_t total = 0;
-	for (size_t i = 0; i < s->nplans; i++)
-		total += s->plans[i]->ntasks;
-	task_t **v = xmalloc((total + 1) * sizeof(*v));
-	*n = 0;
-	for (size_t i = 0; i < s->nplans; i++)
-		for (size_t j = 0; j < s->plans[i]->ntasks; j++)
-			v[(*n)++] = &s->plans[i]->tasks[j];
-	return v;
-}
-
 
 /* Status chips over a list: one per status the list has, then "all".  Each
  * links to an anchor (id) that the style sheet turns into a filter with
@@ -140,15 +113,6 @@ json_t *render_stats_links(const site_t *s)
 	return o;
 }
 
-int render_task_late_cmp(const void *x, const void *y)
-{
-	/* most late first: the oldest deadline; then plan order */
-	const task_t *a = *(task_t *const *)x, *b = *(task_t *const *)y;
-	if (a->due.date != b->due.date)
-		return a->due.date < b->due.date ? -1 : 1;
-	return progress_task_cmp(x, y);
-}
-
 /* A plan's counts link to its list narrowed to what they count: the
  * anchors of its status filter. */
 json_t *render_plan_links(const stats_t *st)
@@ -165,15 +129,14 @@ json_t *render_plan_links(const stats_t *st)
 	return links;
 }
 
-
 /* The pre-rendered list of one status (k < NSTATUS_KINDS) or of every
  * task, paginated like the deadlines pages. */
 void render_job_status_view(struct run *r, json_t *base, size_t k)
 {
 	const site_t *s = r->s;
 	size_t n;
-	task_t **tasks = render_all_tasks(s, &n);
-	task_t **v = xmalloc((n + 1) * sizeof(*v));
+	const task_t **tasks = facts_all_tasks(s, &n);
+	const task_t **v = xmalloc((n + 1) * sizeof(*v));
 	size_t nv = 0;
 	stats_t tot = { 0 };
 	for (size_t i = 0; i < n; i++) {
@@ -183,7 +146,7 @@ void render_job_status_view(struct run *r, json_t *base, size_t k)
 	}
 	stats_finish(&tot);
 	if (k == 0)
-		qsort(v, nv, sizeof(*v), render_task_late_cmp);
+		qsort(v, nv, sizeof(*v), facts_late_cmp);
 	const char *label = k < NSTATUS_KINDS ? render_str(r, status_kinds[k].label_key, status_kinds[k].label)
 					      : render_str(r, "all_tasks", "Tất cả nhiệm vụ");
 	char *url = render_view_url(s, k);
@@ -222,60 +185,30 @@ void render_job_status_view(struct run *r, json_t *base, size_t k)
 	free(tasks);
 }
 
-
-/* The rows of all deadlines pages, in order (see dl_row_t). */
+/* The rows of all deadlines pages, in order (see facts_row_t). */
 void render_deadline_rows(struct run *r)
 {
-	const site_t *s = r->s;
-	size_t n;
-	task_t **tasks = render_all_tasks(s, &n);
-	task_t **v = xmalloc((n + 1) * sizeof(*v));
-	size_t nv = 0;
-	for (size_t i = 0; i < n; i++)
-		if (tasks[i]->due.date && tasks[i]->status != STATUS_DONE &&
-		    tasks[i]->status != STATUS_CANCELLED)
-			v[nv++] = tasks[i];
-	qsort(v, nv, sizeof(*v), render_task_due_cmp);
-	dl_row_t *rows = xmalloc((n + 1) * sizeof(*rows));
-	size_t nrows = 0;
-	for (size_t i = 0; i < nv; i++)
-		if (v[i]->overdue)
-			rows[nrows++] = (dl_row_t){ v[i], 0 };
-	for (size_t i = 0; i < nv; i++)
-		if (!v[i]->overdue && v[i]->due.date >= s->as_of)
-			rows[nrows++] = (dl_row_t){ v[i], 1 };
-	/* past but "then ongoing", or ongoing with no date at all */
-	for (size_t i = 0; i < n; i++) {
-		task_t *t = tasks[i];
-		if (t->status == STATUS_DONE || t->status == STATUS_CANCELLED || t->overdue)
-			continue;
-		if (t->due.ongoing && (!t->due.date || t->due.date < s->as_of))
-			rows[nrows++] = (dl_row_t){ t, 2 };
-	}
-	free(v);
-	free(tasks);
-	r->dl_rows = rows;
-	r->dl_nrows = nrows;
+	r->dl_nrows = facts_deadline_rows(r->s, &r->dl_rows);
 	/* a portal of a thousand plans has tens of thousands of open tasks:
 	 * pages of DEADLINES_PER_PAGE rows keep each page readable */
-	r->dl_pages = pager_count(nrows, DEADLINES_PER_PAGE);
+	r->dl_pages = pager_count(r->dl_nrows, DEADLINES_PER_PAGE);
 }
 
 /* Deadlines page pg (0-based). */
 void render_job_deadlines(struct run *r, json_t *base, size_t pg)
 {
 	const site_t *s = r->s;
-	const dl_row_t *rows = r->dl_rows;
+	const facts_row_t *rows = r->dl_rows;
 	size_t nrows = r->dl_nrows, pages = r->dl_pages;
 	json_t *overdue = json_array(), *months = json_array(), *ongoing = json_array();
 	json_t *cur = NULL;
 	int curm = 0;
 	size_t end = (pg + 1) * DEADLINES_PER_PAGE < nrows ? (pg + 1) * DEADLINES_PER_PAGE : nrows;
 	for (size_t i = pg * DEADLINES_PER_PAGE; i < end; i++) {
-		task_t *t = rows[i].task;
-		if (rows[i].section == 0) {
+		const task_t *t = rows[i].task;
+		if (rows[i].section == FACTS_OVERDUE) {
 			json_array_append_new(overdue, ctx_task(s, t, 1));
-		} else if (rows[i].section == 2) {
+		} else if (rows[i].section == FACTS_ONGOING) {
 			json_array_append_new(ongoing, ctx_task(s, t, 1));
 		} else {
 			int m = t->due.date / 100;
@@ -305,7 +238,7 @@ void render_job_deadlines(struct run *r, json_t *base, size_t pg)
 		SET(ctx, "filter", render_status_filter(r, &st, false));
 		stats_t tot = { 0 };
 		size_t n;
-		task_t **tasks = render_all_tasks(s, &n);
+		const task_t **tasks = facts_all_tasks(s, &n);
 		for (size_t i = 0; i < n; i++)
 			stats_add(&tot, tasks[i]);
 		free(tasks);

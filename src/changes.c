@@ -343,12 +343,12 @@ void changes_doc_add(json_t *o, const site_t *s, const history_t *h, const doc_t
 
 size_t changes_page_count(const site_t *s, const history_t *h)
 {
-	return pager_count(h ? h->nentries : 0, CHANGES_PER_PAGE);
+	return pager_count(h ? h->nentries : 0, routes_kind(ROUTE_KIND_CHANGES)->per_page);
 }
 
-char *changes_page_rel(size_t i)
+char *changes_page_rel(const site_t *s, size_t i)
 {
-	return pager_rel("thay-doi/", i);
+	return pager_rel(routes_dir(&s->routes, ROUTE_CHANGES), i);
 }
 
 json_t *changes_page(const site_t *s, const history_t *h, size_t i)
@@ -356,14 +356,15 @@ json_t *changes_page(const site_t *s, const history_t *h, size_t i)
 	json_t *ctx = json_object();
 	json_t *a = json_array();
 	size_t n = h ? h->nentries : 0;
-	for (size_t k = i * CHANGES_PER_PAGE; k < n && k < (i + 1) * CHANGES_PER_PAGE; k++)
+	for (size_t k = i * routes_kind(ROUTE_KIND_CHANGES)->per_page; k < n && k < (i + 1) * routes_kind(ROUTE_KIND_CHANGES)->per_page; k++)
 		json_array_append_new(a, changes_entry(s, h->entries[k]));
 	SET(ctx, "changes", a);
-	json_t *pg = pager_ctx(s->base_path, "thay-doi/", i, changes_page_count(s, h));
+	const char *dir = routes_dir(&s->routes, ROUTE_CHANGES);
+	json_t *pg = pager_ctx(s->base_path, dir, i, changes_page_count(s, h));
 	if (pg)
 		SET(ctx, "pager", pg);
 	json_t *page = json_object();
-	char *url = pager_url(s->base_path, "thay-doi/", i);
+	char *url = pager_url(s->base_path, dir, i);
 	SET(page, "url", json_string(url));
 	free(url);
 	SET(page, "number", json_integer((json_int_t)i + 1));
@@ -435,7 +436,7 @@ char *changes_atom(const site_t *s, const history_t *h, const theme_t *th, size_
 	xml_text(&b, s->language);
 	buf_puts(&b, "\">\n");
 	buf_t u = BUF_INIT;
-	buf_printf(&u, "%sthay-doi/", s->base_path);
+	buf_printf(&u, "%s%s", s->base_path, routes_dir(&s->routes, ROUTE_CHANGES));
 	char *page = abs_url(s, u.ptr);
 	buf_puts(&u, "atom.xml");
 	char *self = abs_url(s, u.ptr);

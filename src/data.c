@@ -479,17 +479,16 @@ static char *sitemap(const site_t *s, size_t *len)
 	buf_t b = BUF_INIT;
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-	static const char *const fixed[] = { "", "ke-hoach/", "van-ban/", "don-vi/", "thoi-han/",
-					     "thoi-han/qua-han/", "thoi-han/chua-thuc-hien/",
-					     "thoi-han/dang-thuc-hien/", "thoi-han/hoan-thanh/",
-					     "thoi-han/hoan-thanh-muon/", "thoi-han/dung-thuc-hien/",
-					     "thoi-han/tat-ca/", "thay-doi/", "bao-cao-tuan/",
-					     "tim-kiem/", "du-lieu/", NULL };
-	for (const char *const *f = fixed; *f; f++) {
-		buf_t u = BUF_INIT;
-		buf_printf(&u, "%s%s", s->base_path, *f);
-		sitemap_url(&b, s, u.ptr);
-		buf_free(&u);
+	/* every section, and after the deadlines their task lists */
+	for (int r = 0; r < ROUTE_COUNT; r++) {
+		char *u = routes_url(&s->routes, r, NULL);
+		sitemap_url(&b, s, u);
+		free(u);
+		for (size_t k = 0; r == ROUTE_DEADLINES && k < ROUTES_NVIEWS; k++) {
+			u = routes_url(&s->routes, r, routes_view(k));
+			sitemap_url(&b, s, u);
+			free(u);
+		}
 	}
 	for (size_t i = 0; i < s->nplans; i++)
 		sitemap_url(&b, s, s->plans[i]->url);
@@ -505,16 +504,21 @@ static char *sitemap(const site_t *s, size_t *len)
 	return buf_detach(&b);
 }
 
-static int put(out_t *o, diag_t *d, const char *rel, const char *data, size_t len)
+/* Writes file name of folder dir ("du-lieu/", or "" for the root). */
+static int put(out_t *o, diag_t *d, const char *dir, const char *name, const char *data, size_t len)
 {
 	char *err = NULL;
-	if (out_write(o, rel, data, len, &err) < 0) {
+	buf_t rel = BUF_INIT;
+	buf_printf(&rel, "%s%s", dir, name);
+	int rc = 0;
+	if (out_write(o, rel.ptr, data, len, &err) < 0) {
 		loc_t loc = { 0 };
 		diag_error(d, &loc, "E090", "%s", err);
 		free(err);
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	buf_free(&rel);
+	return rc;
 }
 
 struct sink {
@@ -529,8 +533,6 @@ static int to_fd(void *arg, const char *data, size_t len)
 	return out_put(k->fd, k->rel, data, len, k->err);
 }
 
-/* A JSON file written a megabyte at a time as write() produces it: the
- * whole portal's text is never held at once. */
 /* A jansson tree written as it is (objects in their keys' order). */
 static void write_tree(jsonw_t *w, const json_t *j)
 {
@@ -572,9 +574,12 @@ static void sources_json(jsonw_t *w, const site_t *s, const history_t *h)
 	json_decref(a);
 }
 
-static int put_json(out_t *o, diag_t *d, const char *rel, const site_t *s, const history_t *h,
+/* A JSON file written a megabyte at a time as write() produces it: the
+ * whole portal's text is never held at once. */
+static int put_json(out_t *o, diag_t *d, const char *name, const site_t *s, const history_t *h,
 		    void (*write)(jsonw_t *, const site_t *, const history_t *))
 {
+	char *rel = routes_file(&s->routes, ROUTE_DATA, name);
 	char *err = NULL;
 	int fd = out_open(o, rel, &err);
 	if (fd >= 0) {
@@ -589,6 +594,7 @@ static int put_json(out_t *o, diag_t *d, const char *rel, const site_t *s, const
 		else
 			out_close(fd, rel, &err);
 	}
+	free(rel);
 	if (!err)
 		return 0;
 	loc_t loc = { 0 };
@@ -600,26 +606,27 @@ static int put_json(out_t *o, diag_t *d, const char *rel, const site_t *s, const
 int data_write(const site_t *s, const history_t *h, out_t *o, diag_t *d, int part)
 {
 	int rc = 0;
+	const char *dir = routes_dir(&s->routes, ROUTE_DATA);
 	if (part == 1)
-		return put_json(o, d, "du-lieu/changes.json", s, h, changes_json);
+		return put_json(o, d, "changes.json", s, h, changes_json);
 	if (part == 3) {
-		rc |= put_json(o, d, "du-lieu/units.json", s, h, units_json);
-		rc |= put_json(o, d, "du-lieu/documents.json", s, h, documents_json);
+		rc |= put_json(o, d, "units.json", s, h, units_json);
+		rc |= put_json(o, d, "documents.json", s, h, documents_json);
 		if (s->nsources)
-			rc |= put_json(o, d, "du-lieu/sources.json", s, h, sources_json);
+			rc |= put_json(o, d, "sources.json", s, h, sources_json);
 		return rc ? -1 : 0;
 	}
 	if (part == 2) {
 		size_t len;
 		char *csv = tasks_csv(s, &len);
-		rc |= put(o, d, "du-lieu/tasks.csv", csv, len);
+		rc |= put(o, d, dir, "tasks.csv", csv, len);
 		free(csv);
 		char *sm = sitemap(s, &len);
-		rc |= put(o, d, "sitemap.xml", sm, len);
+		rc |= put(o, d, "", "sitemap.xml", sm, len);
 		free(sm);
 		return rc ? -1 : 0;
 	}
-	return put_json(o, d, "du-lieu/plans.json", s, h, plans_json);
+	return put_json(o, d, "plans.json", s, h, plans_json);
 }
 
 static void field_desc(json_t *fields, const char *name, const char *desc)

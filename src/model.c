@@ -291,10 +291,15 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 	memcpy(s->commit, snap->commit, sizeof(s->commit));
 	size_t *plan_idx = xmalloc((snap->n + 1) * sizeof(size_t));
 	size_t nplanfiles = 0;
+	routes_default(&s->routes);
+	/* site.yaml first: its permalinks decide which page names are taken */
+	for (size_t i = 0; i < snap->n; i++)
+		if (!strcmp(snap->files[i].rel, "site.yaml"))
+			model_site_parse(&c, s, &snap->files[i]);
 	for (size_t i = 0; i < snap->n; i++) {
 		const rfile_t *f = &snap->files[i];
 		if (!strcmp(f->rel, "site.yaml")) {
-			model_site_parse(&c, s, f);
+			continue;
 		} else if (!strncmp(f->rel, "plans/", 6) && has_suffix(f->rel, ".md")) {
 			plan_idx[nplanfiles++] = i;
 		} else if (!strncmp(f->rel, "pages/", 6) && has_suffix(f->rel, ".md")) {
@@ -324,6 +329,7 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 	if (o->base_url)
 		s->base_url = arena_strdup(a, o->base_url);
 	s->base_path = model_base_path(a, s->base_url);
+	s->routes.base = s->base_path;
 	for (size_t i = 0; i < s->npages; i++)
 		s->pages[i].url = arena_printf(a, "%s%s/", s->base_path, s->pages[i].slug);
 	qsort(s->plans, s->nplans, sizeof(plan_t *), plan_cmp);

@@ -14,6 +14,7 @@
 #include "due.h"
 #include "fm.h"
 #include "repo.h"
+#include "routes.h"
 #include "util.h"
 
 typedef struct unit unit_t;
@@ -202,6 +203,7 @@ typedef struct {
 	const char *agency, *editor, *address, *phone, *email, *license;
 	const char *data_license, *data_license_url;
 	const ynode_t *params;
+	routes_t routes;        /* each section's folder (site.yaml permalinks) */
 	plan_t **plans;         /* sorted by number, then id */
 	size_t nplans;
 	page_t *pages;

@@ -56,17 +56,12 @@ void model_page_parse(model_ctx_t *c, site_t *s, const rfile_t *f)
 			p = e + 1;
 		}
 	}
-	static const char *const reserved[] = { "ke-hoach", "van-ban", "don-vi", "thoi-han",
-						"thay-doi", "tim-kiem", "du-lieu", "bao-cao-tuan",
-						"static", "404", NULL };
-	for (const char *const *r = reserved; *r; r++) {
-		size_t n = strlen(*r);
-		if (b.ptr && !strncmp(b.ptr, *r, n) && (b.ptr[n] == '\0' || b.ptr[n] == '/')) {
-			diag_error_fix(c->d, &floc, "E044", _("đổi tên tệp hoặc đặt \"slug: ...\" khác"),
-				       _("địa chỉ trang /%s/ dành riêng cho các trang của cổng"), b.ptr);
-			buf_free(&b);
-			return;
-		}
+	/* site.yaml, read first, says where the sections are */
+	if (b.ptr && routes_clash(&s->routes, b.ptr)) {
+		diag_error_fix(c->d, &floc, "E044", _("đổi tên tệp hoặc đặt \"slug: ...\" khác"),
+			       _("địa chỉ trang /%s/ dành riêng cho các trang của cổng"), b.ptr);
+		buf_free(&b);
+		return;
 	}
 	if (!b.len) {
 		diag_error_fix(c->d, &floc, "E045", _("đặt tên tệp có chữ hoặc số, hoặc thêm \"slug: ...\""),
@@ -103,7 +98,8 @@ void model_site_parse(model_ctx_t *c, site_t *s, const rfile_t *f)
 	static const char *const known[] = { "title", "description", "language", "base_url",
 					     "repo_url", "owner", "agency", "editor", "address",
 					     "phone", "email", "license", "data_license",
-					     "data_license_url", "sources", NULL };
+					     "data_license_url", "sources", "permalinks", NULL };
+	routes_parse(&s->routes, c->a, c->d, ynode_get(root, "permalinks"));
 	s->title = model_str(c, ynode_get(root, "title"), "title");
 	s->description = model_str(c, ynode_get(root, "description"), "description");
 	s->language = model_str(c, ynode_get(root, "language"), "language");

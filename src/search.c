@@ -10,7 +10,8 @@
 #include "text.h"
 
 /*
- * Layout (all under tim-kiem/; read by themes/default/static/search.js):
+ * Layout (all in the search section's folder, tim-kiem/ unless permalinks
+ * move it; read by themes/default/static/search.js):
  *
  *   manifest.json   { chunk, count, format, kinds: {plan: [from, to], ...},
  *                     shards: [key, ...], v }
@@ -125,14 +126,18 @@ struct ix {
 	size_t nfiles;
 };
 
-static void emit(struct ix *x, const char *rel, const char *data, size_t len, bool hashed)
+/* Writes file name of the search section's folder ("rec/0.json"). */
+static void emit(struct ix *x, const char *name, const char *data, size_t len, bool hashed)
 {
 	if (x->rc)
 		return;
+	buf_t rel = BUF_INIT;
+	buf_printf(&rel, "%s%s", routes_dir(&x->s->routes, ROUTE_SEARCH), name);
 	if (hashed)
-		x->version = hash_words(hash_words(x->version, rel, strlen(rel)), data, len);
-	if (x->emit(x->arg, rel, data, len) < 0)
+		x->version = hash_words(hash_words(x->version, rel.ptr, rel.len), data, len);
+	if (x->emit(x->arg, rel.ptr, data, len) < 0)
 		x->rc = -1;
+	buf_free(&rel);
 }
 
 static uint32_t term_of(struct ix *x, const char *w, size_t len)
@@ -281,7 +286,7 @@ static void flush_chunk(struct ix *x)
 		return;
 	buf_putc(&x->chunk, ']');
 	char rel[64];
-	snprintf(rel, sizeof rel, "tim-kiem/rec/%u.json", (unsigned)((x->nrec - 1) / SEARCH_CHUNK));
+	snprintf(rel, sizeof rel, "rec/%u.json", (unsigned)((x->nrec - 1) / SEARCH_CHUNK));
 	emit(x, rel, x->chunk.ptr, x->chunk.len, true);
 	buf_clear(&x->chunk);
 }
@@ -624,7 +629,7 @@ static void flush_pack(struct ix *x)
 		return;
 	char *name = search_shard_name(x->keys[x->pack_first]);
 	buf_t rel = BUF_INIT;
-	buf_printf(&rel, "tim-kiem/idx/%s.json", name);
+	buf_printf(&rel, "idx/%s.json", name);
 	buf_putc(&x->pack, '}');
 	emit(x, rel.ptr, x->pack.ptr, x->pack.len, true);
 	x->files = xrealloc(x->files, (x->nfiles + 1) * sizeof(*x->files));
@@ -766,7 +771,7 @@ static void write_manifest(struct ix *x)
 		put_json_str(&b, x->keys[i]);
 	}
 	buf_printf(&b, "],\"v\":\"%016llx\"}\n", (unsigned long long)x->version);
-	emit(x, "tim-kiem/manifest.json", b.ptr, b.len, false);
+	emit(x, "manifest.json", b.ptr, b.len, false);
 	buf_free(&b);
 }
 

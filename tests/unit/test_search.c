@@ -125,6 +125,7 @@ static site_t *mk_site(arena_t *a, size_t nplans, size_t ntasks, int varied)
 {
 	site_t *s = arena_alloc(a, sizeof(*s));
 	s->base_path = "/";
+	routes_default(&s->routes);
 	s->nunits = 3;
 	s->units = arena_alloc(a, s->nunits * sizeof(*s->units));
 	s->units[0] = mk_unit(a, "Sở Khoa học và Công nghệ", "so-khcn", NULL);

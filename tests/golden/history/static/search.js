@@ -461,7 +461,8 @@
       status.textContent = box.getAttribute('data-msg-error') || '';
       return;
     }
-    var base = box.getAttribute('data-index') || ((box.getAttribute('data-root') || '/') + 'tim-kiem/');
+    /* the index lives beside the search page, wherever permalinks put it */
+    var base = box.getAttribute('data-index') || './';
     var version = '';
     var engine = new Engine(function (path) {
       var url = base + path + (path === 'manifest.json' ? '' : '?v=' + encodeURIComponent(version));

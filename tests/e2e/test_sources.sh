@@ -120,6 +120,9 @@ check "sources.json says held, at which commit and why" \
 	"('held', True, '$STP1', True)"
 check "/du-lieu/ says which source is held and why" \
 	grep -q "source-held\"><code>stp</code>.*$STP1.*E073" "$T/o3/du-lieu/index.html"
+check "a site with sources is rebuilt though the portal's commit is the same" build_ok "$P" "$T/o1"
+check "... and is the new one, not the one skipped as current" diff -r "$T/o1" "$T/o3"
+check "... which holds no skip state" test ! -e "$T/o1/.plansite-state"
 check "--strict-sources makes a held source an error" \
 	bash -c "! '$PLANSITE' build --repo '$P' --out '$T/o4' --strict-sources 2>'$T/stderr4'"
 check "... with E079" grep -q "E079" "$T/stderr4"

@@ -135,6 +135,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	char *key = NULL;
 	const char *outdir = o->out ? o->out : "public";
 	sources_t *srcs = NULL;
+	state_pages_t *pages = NULL;
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -239,9 +240,28 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		rc = BUILD_OK;
 		goto done;
 	}
+	/* the pages of the previous site whose inputs did not change are
+	 * linked, not rendered (state.h); a site with sources depends on
+	 * their heads, which no fingerprint names: it renders every page */
+	if (!srcs) {
+		const char *content = o->content ? o->content : "content";
+		size_t cn = repo_content_trim(&content);
+		char *cdir = xstrndup(content, cn);
+		char asof[32];
+		snprintf(asof, sizeof asof, "%ld", (long)o->as_of);
+		const char *parts[] = { "pages", cdir, o->base_url, asof, o->strict ? "strict" : "", o->inject,
+					o->worktree ? "worktree" : "" };
+		char *pkey = state_key(parts, sizeof parts / sizeof *parts, theme_dir);
+		free(cdir);
+		if (pkey) {
+			pages = state_pages_new(pkey, s, &snap, theme_dir);
+			state_pages_load(pages, out, outdir, d);
+		}
+		free(pkey);
+	}
 	/* the pages that show no history render on every core while this
 	 * thread reads the history; then the pages that show it */
-	render_opts_t ro = { .threads = o->threads, .inject = o->inject };
+	render_opts_t ro = { .threads = o->threads, .inject = o->inject, .pages = pages, .outdir = outdir };
 	render_t *rr;
 	render_begin(&rr, s, &th, out, d, &ro);
 	history_src_t *hsrc;
@@ -258,6 +278,8 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 					 _("%s không phải UTF-8 hợp lệ; các byte lỗi hiện thành \"�\": \"%s\""),
 					 _(history->warnings[i].what), history->warnings[i].text);
 		}
+	if (pages)
+		state_pages_history(pages, hist == 0 ? history : NULL);
 	int rendered = render_finish(rr, hist == 0, history);
 	lap("render", &t0);
 	if (hist < 0) {
@@ -282,6 +304,8 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		if (w < 0)
 			goto done;
 	}
+	if (pages && state_pages_write(pages, out, err) < 0)
+		goto done;
 	size_t shared, written;
 	out_counts(out, &shared, &written);
 	rc = out_commit(out, err) < 0 ? BUILD_ENV : BUILD_OK;
@@ -300,8 +324,15 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	if (timing)
 		fprintf(stderr, _("plansite: %zu tệp giống bản trước được dùng lại (liên kết cứng), %zu tệp được ghi\n"),
 			shared, written);
+	if ((timing || getenv("PLANSITE_TIMING")) && pages) {
+		size_t kept, redone;
+		state_pages_counts(pages, &kept, &redone);
+		fprintf(stderr, _("plansite: %zu trang không đổi đầu vào được giữ nguyên, %zu trang được dựng lại\n"),
+			kept, redone);
+	}
 done:
 	free(key);
+	state_pages_free(pages);
 	snap_release_data(&snap);
 	out_abort(out);
 	if (theme_ok)

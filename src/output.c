@@ -537,6 +537,36 @@ static int share(out_t *o, const char *rel, const char *data, size_t len)
 static struct stream *stream_take(out_t *o, int fd);
 static void stream_end(struct stream *sm);
 
+/* The calling thread's record of the files it makes (out_track). */
+static _Thread_local out_files_t *tracking;
+
+void out_track(out_files_t *t)
+{
+	tracking = t;
+}
+
+void out_files_add(out_files_t *t, const char *rel, long long size)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 4;
+		t->rel = xrealloc(t->rel, t->cap * sizeof(*t->rel));
+		t->size = xrealloc(t->size, t->cap * sizeof(*t->size));
+	}
+	t->rel[t->n] = xstrdup(rel);
+	t->size[t->n++] = size;
+}
+
+void out_files_free(out_files_t *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		free(t->rel[i]);
+	free(t->rel);
+	free(t->size);
+	*t = (out_files_t){ 0 };
+}
+
 int out_open(out_t *o, const char *rel, char **err)
 {
 	if (!out_path_ok(rel)) {
@@ -669,6 +699,9 @@ int out_close(int fd, const char *rel, char **err)
 		if (fd < 0)
 			return -1;
 	}
+	struct stat st;
+	if (rc == 0 && tracking && o && fstatat(o->dfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		out_files_add(tracking, rel, (long long)st.st_size);
 	if (close(fd) < 0) {
 		if (o && env_errno(errno))
 			fail_env(o, errno, err, 0);
@@ -690,8 +723,11 @@ int out_write(out_t *o, const char *rel, const char *data, size_t len, char **er
 	pthread_mutex_unlock(&o->mu);
 	if (rc < 0)
 		return -1;
-	if (share(o, rel, data, len))
+	if (share(o, rel, data, len)) {
+		if (tracking)
+			out_files_add(tracking, rel, (long long)len);
 		return 0;
+	}
 	pthread_mutex_lock(&o->mu);
 	int fd = create(o, rel, err);
 	pthread_mutex_unlock(&o->mu);
@@ -708,7 +744,75 @@ int out_write(out_t *o, const char *rel, const char *data, size_t len, char **er
 			*err = outtree_fmt(_("không ghi được %s trong kết quả: %s"), rel, strerror(errno));
 		return -1;
 	}
+	if (tracking)
+		out_files_add(tracking, rel, (long long)len);
 	return 0;
+}
+
+int out_keep(out_t *o, const char *const *rels, const long long *sizes, size_t n, size_t *bad)
+{
+	int *fds = xmalloc((n + 1) * sizeof(*fds));
+	size_t opened = 0, linked = 0;
+	int rc = -1;
+	*bad = n;
+	for (; opened < n; opened++) {
+		struct stat st;
+		if (!out_path_ok(rels[opened]) ||
+		    (fds[opened] = prev_open(o, rels[opened], sizes[opened], &st)) < 0) {
+			*bad = opened;
+			goto out;
+		}
+	}
+	char *err = NULL;
+	pthread_mutex_lock(&o->mu);
+	for (; linked < n; linked++)
+		if (prepare(o, rels[linked], &err) < 0 || link_prev(o, fds[linked], rels[linked]) < 0)
+			break;
+	if (linked < n)   /* all or nothing: the job writes them all instead */
+		for (size_t i = 0; i < linked; i++)
+			if (unlinkat(o->dfd, rels[i], 0) == 0)
+				o->shared--;
+	pthread_mutex_unlock(&o->mu);
+	free(err);
+	if (linked < n)
+		goto out;
+	for (size_t i = 0; tracking && i < n; i++)
+		out_files_add(tracking, rels[i], sizes[i]);
+	rc = 0;
+out:
+	for (size_t i = 0; i < opened; i++)
+		close(fds[i]);
+	free(fds);
+	return rc;
+}
+
+int out_prev_read(out_t *o, const char *rel, size_t max, char **data, size_t *len)
+{
+	struct stat st;
+	int fd = prev_open(o, rel, -1, &st);
+	if (fd < 0)
+		return -1;
+	int rc = -1;
+	if ((unsigned long long)st.st_size <= max) {
+		size_t n = (size_t)st.st_size, got = 0;
+		char *p = xmalloc(n + 1);
+		while (got < n) {
+			ssize_t k = pread(fd, p + got, n - got, (off_t)got);
+			if (k <= 0)
+				break;
+			got += (size_t)k;
+		}
+		if (got == n) {
+			p[n] = 0;
+			*data = p;
+			*len = n;
+			rc = 0;
+		} else {
+			free(p);
+		}
+	}
+	close(fd);
+	return rc;
 }
 
 int out_share(out_t *o, const char *dir)

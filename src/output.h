@@ -54,6 +54,33 @@ int out_close(int fd, const char *rel, char **err);
  * Returns 0, or -1 when dir is not a site plansite wrote (nothing shared). */
 int out_share(out_t *o, const char *dir);
 
+/* The files a thread made: while out_track(t) is set on a thread, every
+ * file out_write, out_close or out_keep makes there (written or shared)
+ * is added to t with its size; out_track(NULL) stops.  out_files_free
+ * frees what t holds (not t). */
+typedef struct {
+	char **rel;
+	long long *size;
+	size_t n, cap;
+} out_files_t;
+void out_track(out_files_t *t);
+void out_files_add(out_files_t *t, const char *rel, long long size);
+void out_files_free(out_files_t *t);
+
+/* Links the n files rels of the previous site (out_share) into the staging
+ * folder without reading them: the files of a page whose inputs did not
+ * change.  Each must be there as a regular file of sizes[i] bytes that a
+ * write now would make with the same owner, group and mode; else nothing
+ * is linked, *bad is the first that is not, and -1 is returned (write them
+ * instead).  A link that fails for another reason also returns -1, with
+ * *bad = n and nothing linked. */
+int out_keep(out_t *o, const char *const *rels, const long long *sizes, size_t n, size_t *bad);
+
+/* Reads rel from the previous site (at most max bytes): 0 with *data
+ * (malloc'd, NUL-terminated) and *len, or -1 when there is no previous
+ * site, no such regular file, or it is larger. */
+int out_prev_read(out_t *o, const char *rel, size_t max, char **data, size_t *len);
+
 /* How many files were shared and how many written so far. */
 void out_counts(out_t *o, size_t *shared, size_t *written);
 

@@ -58,6 +58,30 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 	}
 }
 
+/* The jobs whose files the previous site may lend (render.h): a plan's
+ * page and a unit's pages, the most numerous; their key and the
+ * fingerprint of their inputs (state.h).  Every other job renders. */
+static bool job_inputs(struct run *r, const job_t *j, char **key, char fp[STATE_FP_LEN])
+{
+	*key = NULL;
+	if (!r->ro->pages)
+		return false;
+	buf_t b = BUF_INIT;
+	if (j->kind == JOB_PLAN) {
+		const plan_t *p = j->item;
+		buf_printf(&b, "plan %s", p->url);
+		state_pages_plan_fp(r->ro->pages, p, r->hist, fp);
+	} else if (j->kind == JOB_UNIT) {
+		const unit_t *u = j->item;
+		buf_printf(&b, "unit %s", u->url);
+		state_pages_unit_fp(r->ro->pages, r->s, u, fp);
+	} else {
+		return false;
+	}
+	*key = buf_detach(&b);
+	return true;
+}
+
 static void worker(void *arg, int worker_no)
 {
 	struct run *r = arg;
@@ -75,11 +99,26 @@ static void worker(void *arg, int worker_no)
 		 * and the search index keep theirs longer and write JSON text */
 		job_kind_t k = r->jobs[i].kind;
 		bool scoped = k != JOB_OPEN_DATA && k != JOB_SEARCH_INDEX;
+		char *key = NULL, fp[STATE_FP_LEN];
+		if (job_inputs(r, &r->jobs[i], &key, fp) &&
+		    state_pages_keep(r->ro->pages, r->o, r->ro->outdir, r->d, key, fp)) {
+			free(key);
+			continue;   /* its inputs are those of the previous site's page */
+		}
+		out_files_t files = { 0 };
+		if (key)
+			out_track(&files);
 		if (scoped)
 			jalloc_begin();
 		run_job(r, base, &r->jobs[i]);
 		if (scoped)
 			jalloc_end();
+		if (key) {
+			out_track(NULL);
+			state_pages_done(r->ro->pages, key, fp, &files);
+			out_files_free(&files);
+			free(key);
+		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		atomic_fetch_add(&r->busy_ns[r->jobs[i].kind],
 				 (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));

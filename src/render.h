@@ -9,11 +9,17 @@
 #include "history.h"
 #include "model.h"
 #include "output.h"
+#include "state.h"
 #include "theme.h"
 
 typedef struct {
 	int threads;          /* 0: one per core */
 	const char *inject;   /* HTML added before </body> (preview server), or NULL */
+	/* the pages of the previous site and their inputs: a plan's or a
+	 * unit's page job whose inputs did not change links its files from
+	 * there instead of rendering (NULL: render every page) */
+	state_pages_t *pages;
+	const char *outdir;   /* --out, for the messages about the state */
 } render_opts_t;
 
 /* Renders all pages, open data, the sitemap, and copies static files, in

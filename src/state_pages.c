@@ -1,0 +1,538 @@
+/* state_pages.c: what each page of a published site was rendered from
+ * (a fingerprint of its inputs per page job) and the files it made, so the
+ * next build links the files of a page whose inputs did not change
+ * instead of rendering it again. */
+#include "state.h"
+
+#include <dirent.h>
+#include <git2.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "util.h"
+
+#define PAGES_HEAD "plansite-pages "
+#define PAGES_FORMAT 1
+/* the largest state read: about 200 bytes a file, a million files */
+#define PAGES_MAX ((size_t)256 << 20)
+
+/* A page job of a site: its fingerprint and its files. */
+typedef struct {
+	char *key;
+	char fp[GIT_OID_HEXSZ + 1];
+	out_files_t files;
+} entry_t;
+
+struct state_pages {
+	char g[GIT_OID_HEXSZ + 1];    /* what every page depends on, history aside */
+	char gh[GIT_OID_HEXSZ + 1];   /* ... and the history's facts every page may show */
+	strmap_t plan_file;           /* plan path -> hex id of its bytes (arena) */
+	strmap_t plan_pos;            /* plan path -> its position in the site + 1 (pos) */
+	size_t *pos;
+	arena_t *a;
+	bool shows_commit, shows_counts;
+	/* the previous site's state (read-only once read) */
+	entry_t *prev;
+	size_t nprev;
+	strmap_t prev_by_key;         /* key -> entry_t * */
+	/* this build's, added by the page threads */
+	pthread_mutex_t mu;
+	entry_t *cur;
+	size_t ncur, capcur;
+	size_t kept, rendered;
+};
+
+static void hex_of(const buf_t *b, char out[GIT_OID_HEXSZ + 1])
+{
+	git_oid id;
+	if (git_odb_hash(&id, b->ptr ? b->ptr : "", b->len, GIT_OBJECT_BLOB) < 0)
+		memset(&id, 0, sizeof id);   /* never equal to a stored fingerprint of pages */
+	git_oid_tostr(out, GIT_OID_HEXSZ + 1, &id);
+}
+
+/* A field as length and bytes: no two lists of fields give one text. */
+static void put_s(buf_t *b, const char *s)
+{
+	if (!s) {
+		buf_puts(b, "-\n");
+		return;
+	}
+	buf_printf(b, "%zu:", strlen(s));
+	buf_puts(b, s);
+	buf_putc(b, '\n');
+}
+
+static void put_i(buf_t *b, long long v)
+{
+	buf_printf(b, "%lld\n", v);
+}
+
+/* ---- what templates may show ---- */
+
+/* Whether a template text may show the site field at path (a dotted
+ * name below the root: "site.commit"): it names it or something below it,
+ * opens a section on a name above it (whose fields a plain name then
+ * reaches), or changes the delimiters (then nothing can be told). */
+static bool text_shows(const char *t, const char *path)
+{
+	size_t pl = strlen(path);
+	for (const char *p = strstr(t, "{{"); p; p = strstr(p + 2, "{{")) {
+		const char *q = p + 2;
+		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+			q++;
+		char sigil = 0;
+		if (strchr("#^/&{>!=<$", *q) && *q)
+			sigil = *q++;
+		if (sigil == '=')
+			return true;
+		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+			q++;
+		size_t n = strcspn(q, " \t\r\n}");
+		if (sigil == '!' || sigil == '>' || sigil == '/')
+			continue;
+		/* names it or below it */
+		if (n >= pl && !strncmp(q, path, pl) && (n == pl || q[pl] == '.'))
+			return true;
+		/* a section on a name above it (site, site.history) */
+		if ((sigil == '#' || sigil == '$') && n < pl && !strncmp(q, path, n) && path[n] == '.')
+			return true;
+	}
+	return false;
+}
+
+static bool templates_show(const char *theme_dir, const site_t *s, const char *path)
+{
+	for (size_t i = 0; i < s->ntemplates; i++)
+		if (s->templates[i]->data && text_shows(s->templates[i]->data, path))
+			return true;
+	buf_t dir = BUF_INIT;
+	buf_printf(&dir, "%s/templates", theme_dir);
+	DIR *d = opendir(dir.ptr);
+	bool shows = !d;   /* unreadable: may show anything */
+	struct dirent *e;
+	while (d && !shows && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		buf_t f = BUF_INIT;
+		buf_printf(&f, "%s/%s", dir.ptr, e->d_name);
+		char *text = NULL;
+		size_t len;
+		if (util_read_file(f.ptr, &text, &len) == 0)
+			shows = text_shows(text, path);
+		free(text);
+		buf_free(&f);
+	}
+	if (d)
+		closedir(d);
+	buf_free(&dir);
+	return shows;
+}
+
+/* ---- fingerprints ---- */
+
+/* What a page may show of every plan, unit and document besides its own:
+ * names, addresses and the links between them (never figures). */
+static void put_identities(buf_t *b, const site_t *s)
+{
+	for (size_t i = 0; i < s->nplans; i++) {
+		const plan_t *p = s->plans[i];
+		buf_puts(b, "P\n");
+		const char *f[] = { p->path, p->number, p->id, p->key, p->slug, p->url, p->type, p->title,
+				    p->place, p->status_text, p->short_title, p->name,
+				    p->has_issuer ? p->issuer.text : NULL,
+				    p->has_issuer && p->issuer.unit ? p->issuer.unit->url : NULL,
+				    p->doc ? p->doc->key : NULL };
+		for (size_t k = 0; k < sizeof f / sizeof *f; k++)
+			put_s(b, f[k]);
+		put_i(b, (long long)p->date);
+		put_i(b, p->draft);
+		for (size_t k = 0; k < p->nimplements; k++)
+			put_s(b, p->implements[k].text);
+	}
+	for (size_t i = 0; i < s->nunits; i++) {
+		const unit_t *u = s->units[i];
+		buf_puts(b, "U\n");
+		const char *f[] = { u->id, u->name, u->kind, u->key, u->parent_id, u->slug, u->url,
+				    u->suggestion, u->parent ? u->parent->url : NULL };
+		for (size_t k = 0; k < sizeof f / sizeof *f; k++)
+			put_s(b, f[k]);
+		put_i(b, u->registered);
+		for (size_t k = 0; k < u->naliases; k++)
+			put_s(b, u->aliases[k]);
+	}
+	for (size_t i = 0; i < s->ndocs; i++) {
+		const doc_t *dc = s->docs[i];
+		buf_puts(b, "D\n");
+		const char *f[] = { dc->number, dc->key, dc->type, dc->title, dc->issuer, dc->link,
+				    dc->slug, dc->url, dc->plan ? dc->plan->path : NULL };
+		for (size_t k = 0; k < sizeof f / sizeof *f; k++)
+			put_s(b, f[k]);
+		put_i(b, (long long)dc->date);
+		put_i(b, dc->stub);
+		put_i(b, dc->height);
+		for (size_t k = 0; k < dc->nup; k++)
+			put_s(b, dc->up[k]->key);
+		for (size_t k = 0; k < dc->ndown; k++)
+			put_s(b, dc->down[k]->key);
+	}
+}
+
+state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *snap, const char *theme_dir)
+{
+	state_pages_t *sp = xcalloc(1, sizeof(*sp));
+	pthread_mutex_init(&sp->mu, NULL);
+	sp->a = arena_new();
+	sp->shows_commit = templates_show(theme_dir, s, "site.commit") ||
+			   templates_show(theme_dir, s, "site.commit_short");
+	sp->shows_counts = templates_show(theme_dir, s, "site.history.commits") ||
+			   templates_show(theme_dir, s, "site.history.changes");
+	sp->pos = xmalloc((s->nplans + 1) * sizeof(*sp->pos));
+	for (size_t i = 0; i < s->nplans; i++) {
+		sp->pos[i] = i + 1;
+		strmap_put(&sp->plan_pos, s->plans[i]->path, &sp->pos[i]);
+	}
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s%d\n", PAGES_HEAD, PAGES_FORMAT);
+	put_s(&b, key);
+	put_i(&b, (long long)s->as_of);
+	put_s(&b, sp->shows_commit ? s->commit : "");
+	/* every file but the plans' own: site.yaml, registries, pages,
+	 * templates, static files */
+	for (size_t i = 0; i < snap->n; i++) {
+		const rfile_t *f = &snap->files[i];
+		git_oid id = f->oid;
+		if (git_oid_is_zero(&id) &&
+		    git_odb_hash(&id, f->data ? f->data : "", f->data ? f->len : 0, GIT_OBJECT_BLOB) < 0)
+			memset(&id, 0xff, sizeof id);
+		if (strmap_get(&sp->plan_pos, f->path)) {
+			strmap_put(&sp->plan_file, arena_strdup(sp->a, f->path),
+				   arena_strdup(sp->a, git_oid_tostr_s(&id)));
+			continue;
+		}
+		put_s(&b, f->path);
+		put_s(&b, git_oid_tostr_s(&id));
+	}
+	put_identities(&b, s);
+	hex_of(&b, sp->g);
+	memcpy(sp->gh, sp->g, sizeof sp->g);
+	buf_free(&b);
+	return sp;
+}
+
+void state_pages_history(state_pages_t *sp, const history_t *h)
+{
+	buf_t b = BUF_INIT;
+	put_s(&b, sp->g);
+	put_i(&b, h != NULL);
+	if (h) {
+		put_i(&b, h->shallow);
+		put_s(&b, h->start_commit);
+		put_i(&b, (long long)h->start);
+		put_i(&b, sp->shows_counts ? (long long)h->ncommits : -1);
+		put_i(&b, sp->shows_counts ? (long long)h->nentries : -1);
+	}
+	hex_of(&b, sp->gh);
+	buf_free(&b);
+}
+
+static const char *plan_file(const state_pages_t *sp, const plan_t *p)
+{
+	const char *id = strmap_get(&sp->plan_file, p->path);
+	return id ? id : "?";
+}
+
+void state_pages_plan_fp(const state_pages_t *sp, const plan_t *p, const history_t *h, char fp[STATE_FP_LEN])
+{
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "plan\n");
+	put_s(&b, sp->gh);
+	put_s(&b, p->path);
+	put_s(&b, plan_file(sp, p));
+	const hplan_hist_t *ph = h ? history_plan(h, p) : NULL;
+	for (size_t i = 0; ph && i < ph->nentries; i++) {
+		const hentry_t *e = ph->entries[i];
+		buf_puts(&b, "E\n");
+		const char *f[] = { e->commit, e->author, e->subject, e->key, e->label, e->path, e->source,
+				    e->error, e->plan ? e->plan->path : NULL };
+		for (size_t k = 0; k < sizeof f / sizeof *f; k++)
+			put_s(&b, f[k]);
+		const long long v[] = { (long long)e->seq, (long long)e->time, e->tz, (long long)e->date,
+					e->broken, e->has_percent, e->percent, e->done, e->base };
+		for (size_t k = 0; k < sizeof v / sizeof *v; k++)
+			put_i(&b, v[k]);
+		for (size_t k = 0; k < e->nchanges; k++) {
+			const hchange_t *c = &e->changes[k];
+			const char *cf[] = { c->task, c->field, c->from, c->to, c->task_title };
+			for (size_t j = 0; j < sizeof cf / sizeof *cf; j++)
+				put_s(&b, cf[j]);
+		}
+	}
+	for (size_t i = 0; ph && i < ph->series.n; i++) {
+		const hpoint_t *pt = &ph->series.v[i];
+		buf_printf(&b, "S %zu %lld %d %lld %d %d %d\n", pt->seq, (long long)pt->time, pt->tz,
+			   (long long)pt->date, pt->done, pt->base, pt->percent);
+	}
+	hex_of(&b, fp);
+	buf_free(&b);
+}
+
+/* Marks the plans whose tasks u's pages show (u's and its sub-units',
+ * led or supported) and that u or its sub-units issued. */
+static void unit_plans(const unit_t *u, bool *mark, const site_t *s, const strmap_t *index, int depth)
+{
+	if (depth > 64) {
+		for (size_t i = 0; i < s->nplans; i++)
+			mark[i] = true;   /* deeper than units go: take every plan */
+		return;
+	}
+	task_t *const *lists[] = { u->led, u->supported };
+	size_t ns[] = { u->nled, u->nsupported };
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; i < ns[l]; i++) {
+			size_t *k = strmap_get(index, lists[l][i]->plan->path);
+			if (k)
+				mark[*k - 1] = true;
+		}
+	for (size_t i = 0; i < u->nissued; i++) {
+		size_t *k = strmap_get(index, u->issued[i]->path);
+		if (k)
+			mark[*k - 1] = true;
+	}
+	for (size_t i = 0; i < u->nchildren; i++)
+		unit_plans(u->children[i], mark, s, index, depth + 1);
+}
+
+void state_pages_unit_fp(const state_pages_t *sp, const site_t *s, const unit_t *u, char fp[STATE_FP_LEN])
+{
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "unit\n");
+	put_s(&b, sp->g);
+	put_s(&b, u->url);
+	bool *mark = xcalloc(s->nplans + 1, sizeof(*mark));
+	unit_plans(u, mark, s, &sp->plan_pos, 0);
+	for (size_t i = 0; i < s->nplans; i++)
+		if (mark[i]) {
+			put_s(&b, s->plans[i]->path);
+			put_s(&b, plan_file(sp, s->plans[i]));
+		}
+	free(mark);
+	hex_of(&b, fp);
+	buf_free(&b);
+}
+
+/* ---- the state file ---- */
+
+static bool key_ok(const char *key)
+{
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return *key != 0;
+}
+
+static void entries_free(entry_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		out_files_free(&v[i].files);
+	}
+	free(v);
+}
+
+/* Parses the state text; returns 0, -1 (damaged: *line the line) or -2
+ * (another format). */
+static int parse(state_pages_t *sp, char *text, size_t len, size_t *line)
+{
+	*line = 1;
+	if (strlen(text) != len)
+		return -1;
+	/* the last line: "end <id of everything before it>" */
+	char *end = len >= 2 ? text + len - 2 : NULL;
+	while (end && end > text && end[-1] != '\n')
+		end--;
+	if (strncmp(text, PAGES_HEAD, strlen(PAGES_HEAD)))
+		return -1;
+	if (atoi(text + strlen(PAGES_HEAD)) != PAGES_FORMAT ||
+	    text[strlen(PAGES_HEAD) + 1] != '\n')
+		return -2;
+	if (!end || end == text || strncmp(end, "end ", 4) || text[len - 1] != '\n')
+		return -1;
+	buf_t before = { text, (size_t)(end - text), 0 };
+	char want[GIT_OID_HEXSZ + 1];
+	hex_of(&before, want);
+	if (strlen(end + 4) != GIT_OID_HEXSZ + 1 || strncmp(end + 4, want, GIT_OID_HEXSZ))
+		return -1;
+	*end = 0;
+	char *save = NULL;
+	char *ln = strtok_r(text, "\n", &save);   /* the head */
+	size_t cap = 0;
+	while ((ln = strtok_r(NULL, "\n", &save))) {
+		(*line)++;
+		/* "<fp> <nfiles> <key>" then nfiles lines "<size> <rel>" */
+		char fp[GIT_OID_HEXSZ + 1];
+		size_t nf;
+		int off = 0;
+		if (sscanf(ln, "%40[0-9a-f] %zu %n", fp, &nf, &off) != 2 || !off || strlen(fp) != GIT_OID_HEXSZ ||
+		    !key_ok(ln + off) || nf > 100000 || strmap_get(&sp->prev_by_key, ln + off))
+			return -1;
+		if (sp->nprev == cap) {
+			cap = cap ? 2 * cap : 64;
+			sp->prev = xrealloc(sp->prev, cap * sizeof(*sp->prev));
+		}
+		entry_t *e = &sp->prev[sp->nprev++];
+		*e = (entry_t){ .key = xstrdup(ln + off) };
+		memcpy(e->fp, fp, sizeof fp);
+		for (size_t i = 0; i < nf; i++) {
+			char *fl = strtok_r(NULL, "\n", &save);
+			(*line)++;
+			long long size;
+			int o2 = 0;
+			if (!fl || sscanf(fl, "%lld %n", &size, &o2) != 1 || !o2 || size < 0 ||
+			    !out_path_ok(fl + o2))
+				return -1;
+			out_files_add(&e->files, fl + o2, size);
+		}
+	}
+	/* pointers into prev only once it no longer moves */
+	for (size_t i = 0; i < sp->nprev; i++)
+		if (strmap_put(&sp->prev_by_key, sp->prev[i].key, &sp->prev[i]))
+			return -1;
+	return 0;
+}
+
+void state_pages_load(state_pages_t *sp, out_t *o, const char *outdir, diag_t *d)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (out_prev_read(o, PAGES_FILE, PAGES_MAX, &text, &len) < 0)
+		return;   /* no previous site, or one without the file: render all */
+	size_t line = 0;
+	int rc = parse(sp, text, len, &line);
+	free(text);
+	if (rc == 0)
+		return;
+	entries_free(sp->prev, sp->nprev);
+	sp->prev = NULL;
+	sp->nprev = 0;
+	strmap_free(&sp->prev_by_key);
+	sp->prev_by_key = (strmap_t)STRMAP_INIT;
+	buf_t path = BUF_INIT;
+	buf_printf(&path, "%s/%s", outdir, PAGES_FILE);
+	loc_t loc = { diag_str(d, "%s", path.ptr), rc == -1 ? (int)line : 0, 0 };
+	buf_free(&path);
+	if (rc == -1)
+		diag_warning_fix(d, &loc, "W044", _("không cần làm gì: lần dựng này ghi lại tệp đó; đừng sửa tệp đó bằng tay"),
+				 _("tệp ghi trạng thái các trang của lần dựng trước bị hỏng (bị cắt, bị sửa hoặc "
+				   "không phải của plansite) nên bị bỏ qua: mọi trang được dựng lại"));
+	else
+		diag_warning_fix(d, &loc, "W045", _("không cần làm gì: lần dựng này ghi lại tệp đó theo phiên bản hiện tại"),
+				 _("tệp ghi trạng thái các trang của lần dựng trước do một phiên bản plansite khác "
+				   "ghi nên bị bỏ qua: mọi trang được dựng lại"));
+}
+
+static void add_cur(state_pages_t *sp, const char *key, const char *fp, out_files_t *files)
+{
+	pthread_mutex_lock(&sp->mu);
+	if (sp->ncur == sp->capcur) {
+		sp->capcur = sp->capcur ? 2 * sp->capcur : 256;
+		sp->cur = xrealloc(sp->cur, sp->capcur * sizeof(*sp->cur));
+	}
+	entry_t *e = &sp->cur[sp->ncur++];
+	*e = (entry_t){ .key = xstrdup(key), .files = *files };
+	memcpy(e->fp, fp, GIT_OID_HEXSZ + 1);
+	*files = (out_files_t){ 0 };
+	pthread_mutex_unlock(&sp->mu);
+}
+
+bool state_pages_keep(state_pages_t *sp, out_t *o, const char *outdir, diag_t *d, const char *key,
+		      const char *fp)
+{
+	if (!sp || !key_ok(key))
+		return false;
+	const entry_t *e = strmap_get(&sp->prev_by_key, key);
+	if (!e || strcmp(e->fp, fp) || !e->files.n)
+		return false;
+	size_t bad = 0;
+	if (out_keep(o, (const char *const *)e->files.rel, e->files.size, e->files.n, &bad) < 0) {
+		if (bad < e->files.n) {
+			/* the state says the file is there with that size: it was
+			 * changed or removed by hand */
+			buf_t path = BUF_INIT;
+			buf_printf(&path, "%s/%s", outdir, e->files.rel[bad]);
+			loc_t loc = { diag_str(d, "%s", path.ptr), 0, 0 };
+			buf_free(&path);
+			diag_warning_fix(d, &loc, "W046", _("không sửa tay các tệp của trang đã xuất bản; trang được dựng lại từ nội dung"),
+					 _("tệp này của lần dựng trước đã bị xoá hoặc sửa sau khi xuất bản nên trang "
+					   "được dựng lại"));
+		}
+		return false;
+	}
+	out_files_t files = { 0 };
+	for (size_t i = 0; i < e->files.n; i++)
+		out_files_add(&files, e->files.rel[i], e->files.size[i]);
+	add_cur(sp, key, fp, &files);
+	pthread_mutex_lock(&sp->mu);
+	sp->kept++;
+	pthread_mutex_unlock(&sp->mu);
+	return true;
+}
+
+void state_pages_done(state_pages_t *sp, const char *key, const char *fp, out_files_t *files)
+{
+	if (!sp || !key_ok(key) || !files->n)
+		return;
+	add_cur(sp, key, fp, files);
+	pthread_mutex_lock(&sp->mu);
+	sp->rendered++;
+	pthread_mutex_unlock(&sp->mu);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const entry_t *)a)->key, ((const entry_t *)b)->key);
+}
+
+int state_pages_write(state_pages_t *sp, out_t *o, char **err)
+{
+	qsort(sp->cur, sp->ncur, sizeof(*sp->cur), entry_cmp);
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s%d\n", PAGES_HEAD, PAGES_FORMAT);
+	for (size_t i = 0; i < sp->ncur; i++) {
+		const entry_t *e = &sp->cur[i];
+		if (i && !strcmp(e->key, sp->cur[i - 1].key))
+			continue;   /* one job a key (never two: keys are addresses) */
+		buf_printf(&b, "%s %zu %s\n", e->fp, e->files.n, e->key);
+		for (size_t k = 0; k < e->files.n; k++)
+			buf_printf(&b, "%lld %s\n", e->files.size[k], e->files.rel[k]);
+	}
+	char id[GIT_OID_HEXSZ + 1];
+	hex_of(&b, id);
+	buf_printf(&b, "end %s\n", id);
+	int rc = out_write(o, PAGES_FILE, b.ptr, b.len, err);
+	buf_free(&b);
+	return rc;
+}
+
+void state_pages_counts(const state_pages_t *sp, size_t *kept, size_t *rendered)
+{
+	*kept = sp->kept;
+	*rendered = sp->rendered;
+}
+
+void state_pages_free(state_pages_t *sp)
+{
+	if (!sp)
+		return;
+	entries_free(sp->prev, sp->nprev);
+	entries_free(sp->cur, sp->ncur);
+	strmap_free(&sp->prev_by_key);
+	strmap_free(&sp->plan_file);
+	strmap_free(&sp->plan_pos);
+	free(sp->pos);
+	arena_free(sp->a);
+	pthread_mutex_destroy(&sp->mu);
+	free(sp);
+}

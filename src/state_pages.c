@@ -346,7 +346,7 @@ static void entries_free(entry_t *v, size_t n)
  * (another format). */
 static int parse(state_pages_t *sp, char *text, size_t len, size_t *line)
 {
-	*line = 1;
+	*line = 0;   /* the whole file, unless a line is wrong */
 	if (strlen(text) != len)
 		return -1;
 	/* the last line: "end <id of everything before it>" */
@@ -369,6 +369,7 @@ static int parse(state_pages_t *sp, char *text, size_t len, size_t *line)
 	char *save = NULL;
 	char *ln = strtok_r(text, "\n", &save);   /* the head */
 	size_t cap = 0;
+	*line = 1;
 	while ((ln = strtok_r(NULL, "\n", &save))) {
 		(*line)++;
 		/* "<fp> <nfiles> <key>" then nfiles lines "<size> <rel>" */
@@ -421,7 +422,7 @@ void state_pages_load(state_pages_t *sp, out_t *o, const char *outdir, diag_t *d
 	sp->prev_by_key = (strmap_t)STRMAP_INIT;
 	buf_t path = BUF_INIT;
 	buf_printf(&path, "%s/%s", outdir, PAGES_FILE);
-	loc_t loc = { diag_str(d, "%s", path.ptr), rc == -1 ? (int)line : 0, 0 };
+	loc_t loc = { diag_str(d, "%s", path.ptr), (int)line, 0 };
 	buf_free(&path);
 	if (rc == -1)
 		diag_warning_fix(d, &loc, "W044", _("không cần làm gì: lần dựng này ghi lại tệp đó; đừng sửa tệp đó bằng tay"),

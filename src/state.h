@@ -44,17 +44,19 @@ typedef struct state_pages state_pages_t;
  * (options, program, theme, but not the commit) key names.  Every
  * fingerprint includes: key, the as-of date, every content file other
  * than the plans (site.yaml, registries, pages, templates, static files),
- * what any page may show of every plan, unit and document (names,
- * addresses, links: put_identities), and the commit when a template may
- * show it.  Free with state_pages_free. */
+ * what any page may show of every unit (names, addresses), and the commit
+ * when a template may show it.  s must outlive it.  Free with
+ * state_pages_free. */
 state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *snap, const char *theme_dir);
 /* Adds what the pages that show history may show of it as a whole (h may
  * be NULL); before the plans' fingerprints are taken. */
 void state_pages_history(state_pages_t *sp, const history_t *h);
-/* A plan's page: its file's bytes and its entries of history. */
+/* A plan's page: its file's bytes, its name and address, the documents
+ * above it or named in its text, and its entries of history. */
 void state_pages_plan_fp(const state_pages_t *sp, const plan_t *p, const history_t *h, char fp[STATE_FP_LEN]);
-/* A unit's pages: the files of the plans whose tasks they list (the unit's
- * and its sub-units', led or supported) or that they issued. */
+/* A unit's pages: the files, names and addresses of the plans whose tasks
+ * they list (the unit's and its sub-units', led or supported) or that they
+ * issued. */
 void state_pages_unit_fp(const state_pages_t *sp, const site_t *s, const unit_t *u, char fp[STATE_FP_LEN]);
 
 /* Reads the previous site's PAGES_FILE through o (out_share's site; none

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "docnum.h"
 #include "i18n.h"
 #include "util.h"
+#include "xref.h"
 
 #define PAGES_HEAD "plansite-pages "
 #define PAGES_FORMAT 1
@@ -34,6 +36,7 @@ struct state_pages {
 	size_t *pos;
 	arena_t *a;
 	bool shows_commit, shows_counts;
+	const site_t *s;
 	/* the previous site's state (read-only once read) */
 	entry_t *prev;
 	size_t nprev;
@@ -133,25 +136,10 @@ static bool templates_show(const char *theme_dir, const site_t *s, const char *p
 
 /* ---- fingerprints ---- */
 
-/* What a page may show of every plan, unit and document besides its own:
- * names, addresses and the links between them (never figures). */
-static void put_identities(buf_t *b, const site_t *s)
+/* What a page may show of a unit it names (any page may name any unit:
+ * task rows, issuers, indicators): every unit's, in G. */
+static void put_units(buf_t *b, const site_t *s)
 {
-	for (size_t i = 0; i < s->nplans; i++) {
-		const plan_t *p = s->plans[i];
-		buf_puts(b, "P\n");
-		const char *f[] = { p->path, p->number, p->id, p->key, p->slug, p->url, p->type, p->title,
-				    p->place, p->status_text, p->short_title, p->name,
-				    p->has_issuer ? p->issuer.text : NULL,
-				    p->has_issuer && p->issuer.unit ? p->issuer.unit->url : NULL,
-				    p->doc ? p->doc->key : NULL };
-		for (size_t k = 0; k < sizeof f / sizeof *f; k++)
-			put_s(b, f[k]);
-		put_i(b, (long long)p->date);
-		put_i(b, p->draft);
-		for (size_t k = 0; k < p->nimplements; k++)
-			put_s(b, p->implements[k].text);
-	}
 	for (size_t i = 0; i < s->nunits; i++) {
 		const unit_t *u = s->units[i];
 		buf_puts(b, "U\n");
@@ -163,20 +151,76 @@ static void put_identities(buf_t *b, const site_t *s)
 		for (size_t k = 0; k < u->naliases; k++)
 			put_s(b, u->aliases[k]);
 	}
-	for (size_t i = 0; i < s->ndocs; i++) {
-		const doc_t *dc = s->docs[i];
-		buf_puts(b, "D\n");
-		const char *f[] = { dc->number, dc->key, dc->type, dc->title, dc->issuer, dc->link,
-				    dc->slug, dc->url, dc->plan ? dc->plan->path : NULL };
-		for (size_t k = 0; k < sizeof f / sizeof *f; k++)
-			put_s(b, f[k]);
-		put_i(b, (long long)dc->date);
-		put_i(b, dc->stub);
-		put_i(b, dc->height);
-		for (size_t k = 0; k < dc->nup; k++)
-			put_s(b, dc->up[k]->key);
-		for (size_t k = 0; k < dc->ndown; k++)
-			put_s(b, dc->down[k]->key);
+}
+
+/* How a page names a plan and links to it: derived from every plan (a
+ * name takes the plan's id when two plans would share it, an address a
+ * suffix when two slugs clash), so not from its file alone. */
+static void put_plan_name(buf_t *b, const plan_t *p)
+{
+	buf_puts(b, "P\n");
+	const char *f[] = { p->path, p->number, p->id, p->key, p->slug, p->url, p->name };
+	for (size_t k = 0; k < sizeof f / sizeof *f; k++)
+		put_s(b, f[k]);
+}
+
+/* What a page may show of a document it names or reaches (links, the
+ * chain above a plan): its names, address, place in the graph. */
+static void put_doc(buf_t *b, const doc_t *dc)
+{
+	buf_puts(b, "D\n");
+	const char *f[] = { dc->number, dc->key, dc->type, dc->title, dc->issuer, dc->link, dc->slug, dc->url };
+	for (size_t k = 0; k < sizeof f / sizeof *f; k++)
+		put_s(b, f[k]);
+	put_i(b, (long long)dc->date);
+	put_i(b, dc->stub);
+	put_i(b, dc->height);
+	if (dc->plan)
+		put_plan_name(b, dc->plan);
+	for (size_t k = 0; k < dc->nup; k++)
+		put_s(b, dc->up[k]->key);
+}
+
+/* The documents a plan's page may show: every one above it (the chain, the
+ * plans and documents it implements) and every one whose number its body
+ * text holds (markdown.c links those). */
+static void put_plan_docs(buf_t *b, const site_t *s, const plan_t *p)
+{
+	strmap_t seen = STRMAP_INIT;
+	const doc_t **todo = xmalloc((s->ndocs + 1) * sizeof(*todo));
+	size_t n = 0;
+	if (p->doc) {
+		todo[n++] = p->doc;
+		strmap_put(&seen, p->doc->key, (void *)p->doc);
+	}
+	for (size_t k = 0; k < p->nimplements; k++) {
+		const doc_t *dc = p->impl_docs ? p->impl_docs[k] : NULL;
+		if (dc && !strmap_get(&seen, dc->key) && n < s->ndocs) {
+			strmap_put(&seen, dc->key, (void *)dc);
+			todo[n++] = dc;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		put_doc(b, todo[i]);
+		for (size_t k = 0; k < todo[i]->nup; k++) {
+			const doc_t *u = todo[i]->up[k];
+			if (!strmap_get(&seen, u->key) && n < s->ndocs) {
+				strmap_put(&seen, u->key, (void *)u);
+				todo[n++] = u;
+			}
+		}
+	}
+	free(todo);
+	strmap_free(&seen);
+	const char *text = p->body_md ? p->body_md : "";
+	size_t len = strlen(text), pos = 0, i, end;
+	while (docnum_next(text, len, &pos, &i, &end)) {
+		char *cand = xstrndup(text + i, end - i);
+		const doc_t *dc = xref_find_doc(s, cand);
+		free(cand);
+		buf_puts(b, "B\n");
+		if (dc)
+			put_doc(b, dc);
 	}
 }
 
@@ -185,6 +229,7 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 	state_pages_t *sp = xcalloc(1, sizeof(*sp));
 	pthread_mutex_init(&sp->mu, NULL);
 	sp->a = arena_new();
+	sp->s = s;
 	sp->shows_commit = templates_show(theme_dir, s, "site.commit") ||
 			   templates_show(theme_dir, s, "site.commit_short");
 	sp->shows_counts = templates_show(theme_dir, s, "site.history.commits") ||
@@ -215,7 +260,7 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 		put_s(&b, f->path);
 		put_s(&b, git_oid_tostr_s(&id));
 	}
-	put_identities(&b, s);
+	put_units(&b, s);
 	hex_of(&b, sp->g);
 	memcpy(sp->gh, sp->g, sizeof sp->g);
 	buf_free(&b);
@@ -251,6 +296,8 @@ void state_pages_plan_fp(const state_pages_t *sp, const plan_t *p, const history
 	put_s(&b, sp->gh);
 	put_s(&b, p->path);
 	put_s(&b, plan_file(sp, p));
+	put_plan_name(&b, p);
+	put_plan_docs(&b, sp->s, p);
 	const hplan_hist_t *ph = h ? history_plan(h, p) : NULL;
 	for (size_t i = 0; ph && i < ph->nentries; i++) {
 		const hentry_t *e = ph->entries[i];
@@ -315,7 +362,7 @@ void state_pages_unit_fp(const state_pages_t *sp, const site_t *s, const unit_t 
 	unit_plans(u, mark, s, &sp->plan_pos, 0);
 	for (size_t i = 0; i < s->nplans; i++)
 		if (mark[i]) {
-			put_s(&b, s->plans[i]->path);
+			put_plan_name(&b, s->plans[i]);
 			put_s(&b, plan_file(sp, s->plans[i]));
 		}
 	free(mark);

@@ -76,6 +76,23 @@ check "after a deleted plan: its page is gone" test ! -e "$OUT/ke-hoach/45-kh-ub
 check "... and the site equals a clean build" clean "${TH[@]}"
 check "... and the state no longer names it" bash -c "! grep -q 45-kh-ubnd '$OUT/.plansite-pages'"
 
+# a plan whose page shows another plan: its text names it (a link with the
+# other plan's title) or it implements it (the chain above it); the other
+# plan renamed, both pages change
+C=$R/content/plans/ke-hoach-57-nq-tw-dang-uy-xa.md
+page_c=$OUT/ke-hoach/ke-hoach-57-nq-tw-dang-uy-xa/index.html
+printf '\nXem thêm Kế hoạch số 185/KH-SDT&TG.\n' >>"$A"
+sed -i 's|^implements: \[62-CTr/TU, 57-NQ/TW\]|implements: [62-CTr/TU, 57-NQ/TW, 185/KH-SDT\&TG]|' "$C"
+commit "$R" "2025-12-01T12:30:00+07:00" "Dẫn chiếu kế hoạch khác"
+build_ok "$R" "$OUT" "${TH[@]}"
+check "plans naming another plan: equal a clean build" clean "${TH[@]}"
+sed -i 's/^title: "Thực hiện Nghị quyết số 71/title: "Tên mới: thực hiện Nghị quyết số 71/' "$B"
+commit "$R" "2025-12-01T12:40:00+07:00" "Đổi tên kế hoạch B"
+build_ok "$R" "$OUT" "${TH[@]}" --verbose
+check "the named plan renamed: the page whose text names it shows the new title" grep -q 'title="Tên mới: thực hiện' "$page_a"
+check "... so does the page of the plan implementing it" grep -q 'Tên mới: thực hiện' "$page_c"
+check "... and the site equals a clean build" clean "${TH[@]}"
+
 # units.yaml: a unit renamed
 sed -i 's/^  name: Quốc hội$/  name: Quốc hội khoá XV/' "$R/content/units.yaml"
 commit "$R" "2025-12-01T13:00:00+07:00" "Đổi tên đơn vị"

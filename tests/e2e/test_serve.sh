@@ -219,6 +219,14 @@ sleep 0.5
 plan "Kế hoạch thứ hai" | sed 's|^number: "1/KH-UBND"|number: "2/KH-UBND"|' >"$R/content/plans/2025/q3/ke-hoach-2.md"
 check "a plan in a new subfolder is built" wait_for 20 bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' '$B/ke-hoach/2-kh-ubnd/') = 200 ]"
 
+# an edit renders only the pages whose inputs it changed (.plansite-pages)
+printf 'Đoạn mới của kế hoạch hai.\n' >>"$R/content/plans/2025/q3/ke-hoach-2.md"
+check "an edit of one plan is served" \
+	wait_for 20 bash -c "curl -s '$B/ke-hoach/2-kh-ubnd/' | grep -q 'Đoạn mới của kế hoạch hai'"
+check "... rendering its pages only: the other plan's page is kept, not rendered" \
+	bash -c "grep 'trang không đổi đầu vào' '$T/serve1.log' | tail -1 | grep -q '^plansite: 1 trang không đổi đầu vào được giữ nguyên'"
+check "... and is still served whole" bash -c "curl -s '$B$PLANURL' | grep -q 'Kế hoạch đã sửa xong'"
+
 kill "$SSE_PID" 2>/dev/null || true
 wait "$SSE_PID" 2>/dev/null || true
 SSE_PID=

@@ -59,7 +59,7 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 }
 
 /* The jobs whose files the previous site may lend (render.h): a plan's
- * page and a unit's pages, the most numerous; their key and the
+ * page, a unit's pages and a week's report; their key and the
  * fingerprint of their inputs (state.h).  Every other job renders. */
 static bool job_inputs(struct run *r, const job_t *j, char **key, char fp[STATE_FP_LEN])
 {
@@ -75,6 +75,10 @@ static bool job_inputs(struct run *r, const job_t *j, char **key, char fp[STATE_
 		const unit_t *u = j->item;
 		buf_printf(&b, "unit %s", u->url);
 		state_pages_unit_fp(r->ro->pages, r->s, u, fp);
+	} else if (j->kind == JOB_WEEK && r->hist) {
+		size_t i = (size_t)(uintptr_t)j->item;
+		buf_printf(&b, "week %s", r->hist->weeks[i]->id);
+		state_pages_week_fp(r->ro->pages, r->hist, i, fp);
 	} else {
 		return false;
 	}

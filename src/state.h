@@ -54,6 +54,10 @@ void state_pages_history(state_pages_t *sp, const history_t *h);
 /* A plan's page: its file's bytes, its name and address, the documents
  * above it or named in its text, and its entries of history. */
 void state_pages_plan_fp(const state_pages_t *sp, const plan_t *p, const history_t *h, char fp[STATE_FP_LEN]);
+/* The report of week h->weeks[idx]: the week's last commit (which fixes
+ * every version it shows), its neighbours' figures (its links to them),
+ * and today's name, address and file of every plan it shows. */
+void state_pages_week_fp(const state_pages_t *sp, const history_t *h, size_t idx, char fp[STATE_FP_LEN]);
 /* A unit's pages: the files, names and addresses of the plans whose tasks
  * they list (the unit's and its sub-units', led or supported) or that they
  * issued. */

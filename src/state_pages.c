@@ -326,6 +326,67 @@ void state_pages_plan_fp(const state_pages_t *sp, const plan_t *p, const history
 	buf_free(&b);
 }
 
+/* What a week's report shows of its neighbours (the links to them) and
+ * what fixes the week's own figures: the last commit of the week, which
+ * names every commit the walk read up to it (the first-parent chain from
+ * the history's start, in G), so every version the report shows. */
+static void put_week_ref(buf_t *b, const hweek_t *wk)
+{
+	const hentry_t *last = NULL;
+	for (size_t i = 0; i < wk->nentries; i++)
+		if (!last || wk->entries[i]->seq > last->seq)
+			last = wk->entries[i];
+	buf_puts(b, "W\n");
+	put_s(b, wk->id);
+	put_s(b, last ? last->commit : NULL);
+	const long long v[] = { (long long)wk->start, (long long)wk->end, (long long)wk->as_of,
+				(long long)wk->nentries, (long long)wk->completed.n, (long long)wk->overdue.n,
+				(long long)wk->added.n, (long long)wk->due_changed.n };
+	for (size_t k = 0; k < sizeof v / sizeof *v; k++)
+		put_i(b, v[k]);
+}
+
+/* How the report names today's plan of an item or an entry (its current
+ * name, address and issuer, which places the units its tasks name). */
+static void put_current_plan(buf_t *b, const state_pages_t *sp, const plan_t *p, const char *label)
+{
+	put_s(b, label);
+	if (!p) {
+		buf_puts(b, "-\n");
+		return;
+	}
+	put_plan_name(b, p);
+	put_s(b, plan_file(sp, p));
+}
+
+void state_pages_week_fp(const state_pages_t *sp, const history_t *h, size_t idx, char fp[STATE_FP_LEN])
+{
+	const hweek_t *wk = h->weeks[idx];
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "week\n");
+	put_s(&b, sp->gh);
+	put_i(&b, (long long)idx);
+	put_i(&b, (long long)h->nweeks);
+	put_week_ref(&b, wk);
+	if (idx + 1 < h->nweeks)
+		put_week_ref(&b, h->weeks[idx + 1]);
+	if (idx > 0)
+		put_week_ref(&b, h->weeks[idx - 1]);
+	const hitems_t *lists[] = { &wk->completed, &wk->overdue, &wk->added, &wk->new_plans,
+				    &wk->due_changed, &wk->due_next };
+	for (size_t l = 0; l < sizeof lists / sizeof *lists; l++) {
+		buf_printf(&b, "L%zu %zu\n", l, lists[l]->n);
+		for (size_t i = 0; i < lists[l]->n; i++)
+			put_current_plan(&b, sp, lists[l]->v[i].plan, lists[l]->v[i].label);
+	}
+	for (size_t i = 0; i < wk->nentries; i++) {
+		put_s(&b, wk->entries[i]->commit);
+		put_current_plan(&b, sp, wk->entries[i]->plan, wk->entries[i]->label);
+	}
+	hex_of(&b, fp);
+	buf_free(&b);
+}
+
 /* Marks the plans whose tasks u's pages show (u's and its sub-units',
  * led or supported) and that u or its sub-units issued. */
 static void unit_plans(const unit_t *u, bool *mark, const site_t *s, const strmap_t *index, int depth)

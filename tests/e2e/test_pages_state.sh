@@ -198,6 +198,21 @@ check "a page whose recorded fingerprint differs is rendered, not linked" bash -
 check "... without a warning" bash -c "! grep -q 'W04[456]' '$T/stderr'"
 check "... and the site equals a clean build" clean "${TH[@]}"
 
+# weekly reports: a commit in a later week keeps the earlier week's report
+# unless it shows the plan changed; a commit dated back into an earlier
+# week (a clock set wrong) changes that week's report
+wk1=$OUT/bao-cao-tuan/2025-W49/index.html
+check "the week of the commits so far has its report" test -s "$wk1"
+sed -i '0,/    progress: [0-9]*/s//    progress: 95/' "$B"
+commit "$R" "2025-12-09T09:00:00+07:00" "Tuần sau"
+build_ok "$R" "$OUT" "${TH[@]}" --verbose
+check "a commit in a later week: its report is published" test -s "$OUT/bao-cao-tuan/2025-W50/index.html"
+check "... the site equals a clean build" clean "${TH[@]}"
+sed -i '0,/    progress: [0-9]*/s//    progress: 96/' "$B"
+commit "$R" "2025-12-02T09:00:00+07:00" "Ngày lùi về tuần trước"
+build_ok "$R" "$OUT" "${TH[@]}" --verbose
+check "a commit dated back into an earlier week: the site equals a clean build" clean "${TH[@]}"
+
 # --force renders every page and shares nothing
 build_ok "$R" "$OUT" "${TH[@]}" --force --verbose
 check "--force keeps no page" test "$(kept | cut -d' ' -f1)" = 0

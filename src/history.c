@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hcache.h"
 #include "hlog.h"
 #include "progress.h"
 #include "text.h"
@@ -45,8 +46,9 @@ struct walk {
 	arena_t *a;
 	site_t *s;
 	git_repository *git;
-	hver_ctx_t vc;
+	hver_ctx_t *vc;             /* the history cache's: it outlives the walk */
 	hlog_t log;
+	strmap_t impl;              /* implements key (numbers) -> the site's (documents) */
 	strmap_t paths;             /* path -> struct slot */
 	strmap_t by_id;             /* plan id -> struct hplan */
 	/* the commit being walked */
@@ -76,7 +78,7 @@ struct walk {
 
 static const char *intern(struct walk *w, const char *s)
 {
-	return hver_intern(&w->vc, s);
+	return hver_intern(w->vc, s);
 }
 
 /* ---- the commit being walked ---- */
@@ -112,16 +114,9 @@ static void commit_meta(struct walk *w)
 	if (w->meta)
 		return;
 	w->meta = true;
-	git_commit *c = NULL;
-	const git_signature *au = NULL;
-	const char *sum = NULL;
-	if (git_commit_lookup(&c, w->git, &w->commit->id) == 0) {
-		au = git_commit_author(c);
-		sum = git_commit_summary(c);
-	}
-	w->author = intern(w, meta_text(w, au && au->name ? au->name : "", N_("tên người cập nhật (author)")));
-	w->subject = arena_strdup(w->a, meta_text(w, sum ? sum : "", N_("ghi chú (message)")));
-	git_commit_free(c);
+	const hcommit_t *cm = w->commit;
+	w->author = intern(w, meta_text(w, cm->author ? cm->author : "", N_("tên người cập nhật (author)")));
+	w->subject = arena_strdup(w->a, meta_text(w, cm->subject ? cm->subject : "", N_("ghi chú (message)")));
 }
 
 static void touch(struct walk *w, struct hplan *hp)
@@ -372,7 +367,7 @@ static void diff_task(struct walk *w, chg_t *c, const htask_t *o, const htask_t 
 	if (o->due_shown != t->due_shown)
 		chg(w, c, id, "due", o->due_shown, t->due_shown);
 	else if (o->due.date != t->due.date)
-		chg(w, c, id, "due_date", hver_iso(&w->vc, o->due.date), hver_iso(&w->vc, t->due.date));
+		chg(w, c, id, "due_date", hver_iso(w->vc, o->due.date), hver_iso(w->vc, t->due.date));
 	if (o->progress != t->progress)
 		chg(w, c, id, "progress", progress_text(w, o->progress), progress_text(w, t->progress));
 	if (o->lead_key != t->lead_key)
@@ -382,6 +377,35 @@ static void diff_task(struct walk *w, chg_t *c, const htask_t *o, const htask_t 
 	if (o->output != t->output)
 		chg(w, c, id, "output", o->output, t->output);
 	chg_title(c, first, t->title);
+}
+
+/* The documents a version implements, as keys of the built site: a number
+ * it knows under any alias is that document (memoised per walk). */
+static const char *impl_key(struct walk *w, const hver_t *v)
+{
+	if (!v->implements_key)
+		return NULL;
+	const char *k = strmap_get(&w->impl, v->implements_key);
+	if (k)
+		return k;
+	buf_t b = BUF_INIT;
+	for (const char *p = v->implements_key;;) {
+		const char *e = strchr(p, '\xff');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char *part = xstrndup(p, n);
+		const doc_t *dc = strmap_get(&w->s->docs_by_key, part);
+		if (p != v->implements_key)
+			buf_putc(&b, '\xff');
+		buf_puts(&b, dc ? dc->key : part);
+		free(part);
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	k = intern(w, b.ptr ? b.ptr : "");
+	buf_free(&b);
+	strmap_put(&w->impl, v->implements_key, (void *)k);
+	return k;
 }
 
 /* What changed from version o to version v, in words a reader needs:
@@ -403,7 +427,7 @@ static void diff_versions(struct walk *w, chg_t *c, const hver_t *o, const hver_
 		chg(w, c, NULL, "date", o->date, v->date);
 	if (o->signer != v->signer)
 		chg(w, c, NULL, "signer", o->signer, v->signer);
-	if (o->implements_key != v->implements_key)
+	if (impl_key(w, o) != impl_key(w, v))
 		chg(w, c, NULL, "implements", o->implements, v->implements);
 	if (o->status != v->status)
 		chg(w, c, NULL, "status", o->status, v->status);
@@ -538,7 +562,7 @@ static void apply_delta(struct walk *w, const hdelta_t *d)
 		}
 		return;
 	}
-	const hver_t *v = hver_of(&w->vc, &d->new_id, d->path, NULL, 0, NULL);
+	const hver_t *v = hver_of(w->vc, &d->new_id, d->path, NULL, 0, NULL);
 	if (!sl) {
 		sl = arena_alloc(w->a, sizeof(*sl));
 		sl->path = d->path;
@@ -791,20 +815,24 @@ static double now_seconds(void)
 }
 
 int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
-		  const char *content, char **err)
+		  const char *content, hcache_t *hc, char **err)
 {
 	double t0 = now_seconds();
 	history_t *h = arena_alloc(a, sizeof(*h));
 	*out = h;
 	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r) };
 	int rc = -1;
+	hcache_t *own = hc ? NULL : (hc = hcache_new());
 
 	size_t cl = repo_content_trim(&content);
 	const char *prefix = arena_printf(a, "%.*s/plans/", (int)cl, content);
-	w.vc = (hver_ctx_t){ .a = a, .s = s, .git = w.git, .rel_off = cl + 1 };
-	if (hlog_read(&w.log, &w.vc, s, snap, prefix, err) < 0)
+	hcache_bind(hc, w.git, prefix, cl + 1);
+	w.vc = hcache_vc(hc);
+	size_t parsed0 = w.vc->nversions, near0 = w.vc->nincremental;
+	if (hlog_read(&w.log, w.vc, s, snap, prefix, hcache_known(hc), err) < 0)
 		goto out;
 	h->ncommits = w.log.n;
+	h->ncached = w.log.nknown;
 	h->shallow = w.log.shallow;
 	h->head_time = w.log.head_time;
 	h->head_tz = w.log.head_tz;
@@ -823,18 +851,26 @@ int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *sna
 	}
 	week_close(&w);
 	finish(&w);
+	h->cache_saved = hcache_save(hc, &w.log);
 	rc = 0;
 out:
+	h->cache_state = hcache_state(hc, &h->cache_file, &h->cache_why);
+	if (h->cache_file)
+		h->cache_file = arena_strdup(a, h->cache_file);
+	if (h->cache_why)
+		h->cache_why = arena_strdup(a, h->cache_why);
 	strmap_free(&w.paths);
 	strmap_free(&w.by_id);
-	h->nversions = w.vc.nversions;
-	h->nincremental = w.vc.nincremental;
+	strmap_free(&w.impl);
+	h->nversions = w.vc ? w.vc->nversions - parsed0 : 0;
+	h->nincremental = w.vc ? w.vc->nincremental - near0 : 0;
 	h->read_order = w.log.order ? w.log.order : "no";
-	hver_ctx_free(&w.vc);
+	hlog_free(&w.log);
+	h->own_cache = own;   /* its records are the history's: freed with it */
 	h->seconds = now_seconds() - t0;
 	if (getenv("PLANSITE_TIMING"))
-		fprintf(stderr, "history: %.2f s, %zu commits, %zu blob versions (%zu parsed from a neighbour, in %s order)\n",
-			h->seconds, h->ncommits, h->nversions, h->nincremental, h->read_order);
+		fprintf(stderr, "history: %.2f s, %zu commits (%zu from the cache), %zu blob versions parsed (%zu from a neighbour, in %s order)\n",
+			h->seconds, h->ncommits, h->ncached, h->nversions, h->nincremental, h->read_order);
 	return rc;
 }
 
@@ -860,4 +896,6 @@ void history_free(history_t *h)
 		return;
 	strmap_free(&h->by_doc);
 	strmap_free(&h->by_key);
+	hcache_free(h->own_cache);
+	h->own_cache = NULL;
 }

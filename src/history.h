@@ -14,6 +14,7 @@
 #include "repo.h"
 
 struct hplan;     /* private to history.c */
+struct hcache;    /* hcache.h */
 
 /* One change of one plan in one commit.  field is "added", "removed",
  * "moved", "duplicate", "status", "due", "due_date", "progress", "lead",
@@ -114,9 +115,14 @@ typedef struct history {
 	date_t start;               /* its date */
 	int64_t head_time;          /* the built commit's committer time and zone */
 	int head_tz;
-	size_t ncommits, nversions;
+	size_t ncommits, nversions; /* commits walked; blob versions read from Git and parsed */
 	double seconds;
 	size_t nincremental;        /* of which parsed from a neighbouring version (hver.c) */
+	size_t ncached;             /* commits taken from the history cache (hcache.c) */
+	int cache_state;            /* HCACHE_*: the cache file as read */
+	const char *cache_file;     /* the cache file, or NULL */
+	const char *cache_why;      /* damaged: what was wrong (N_); other: who wrote it */
+	bool cache_saved;           /* the cache file was written */
 	const char *read_order;     /* how the blobs were read (hlog_t.order) */
 	/* commits whose author or message is not UTF-8: shown with U+FFFD,
 	 * reported by the build as warnings (`where` is "commit <short id>",
@@ -127,6 +133,7 @@ typedef struct history {
 	size_t nwarnings, capwarnings;
 	strmap_t by_doc;            /* private: doc key -> hseries_t */
 	strmap_t by_key;            /* private: plan key -> struct hplan */
+	struct hcache *own_cache;   /* private: the cache of this walk alone, or NULL */
 } history_t;
 
 /* Walks the first-parent history of the site's commit (s->commit) in repo,
@@ -136,9 +143,15 @@ typedef struct history {
  * file texts are freed (snap_release_data) once they are seen.  Plan files of
  * past commits are parsed with a private diag_t: their errors are history,
  * not errors of this build.  Needs xref_resolve and progress_compute done.
+ * What the walk learned of each commit and each blob is kept in hc (NULL:
+ * a cache of this call's own), which reads it from and writes it to the
+ * repository's cache file (hcache.h): only commits and blobs it does not
+ * hold are read from Git; the result is the same with or without it.
+ * One hc serves one repository and content folder at a time (bound to
+ * another, it starts over).
  * Returns 0, or -1 with *err (malloc'd) when the repository cannot be read. */
 int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
-		  const char *content, char **err);
+		  const char *content, struct hcache *hc, char **err);
 
 /* A plan's history (never NULL: empty when it has none); borrowed. */
 const hplan_hist_t *history_plan(const history_t *h, const plan_t *p);

@@ -316,6 +316,8 @@ static void serialize(hcache_t *hc, const hlog_t *log, buf_t *out)
 			continue;   /* a shallow clone's oldest */
 		ncommits++;
 		put_oid(&commits, &cm->id);
+		put_u8(&commits, cm->has_parent);
+		put_oid(&commits, &cm->parent);
 		put_u64(&commits, (uint64_t)cm->time);
 		put_u32(&commits, (uint32_t)cm->tz);
 		put_u32(&commits, str_num(&w, cm->author));
@@ -613,10 +615,15 @@ static void read_versions(struct rd *r)
 
 static void read_commits(struct rd *r)
 {
-	uint32_t n = get_count(r, GIT_OID_RAWSZ + 8 + 4 * 4);
+	uint32_t n = get_count(r, 2 * GIT_OID_RAWSZ + 1 + 8 + 4 * 4);
 	for (uint32_t i = 0; i < n && !r->bad; i++) {
 		hcommit_t *c = arena_alloc(r->hc->a, sizeof(*c));
 		get_oid(r, &c->id);
+		unsigned hp = get_u8(r);
+		c->has_parent = hp == 1;
+		get_oid(r, &c->parent);
+		if (hp > 1)
+			r->bad = true;
 		c->time = (int64_t)get_u64(r);
 		c->tz = (int)get_u32(r);
 		c->author = str_ref(r);

@@ -827,10 +827,12 @@ int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *sna
 	size_t cl = repo_content_trim(&content);
 	const char *prefix = arena_printf(a, "%.*s/plans/", (int)cl, content);
 	hcache_bind(hc, w.git, prefix, cl + 1);
+	double t_bind = now_seconds(), t_log = 0, t_walk = 0, t_save = 0;
 	w.vc = hcache_vc(hc);
 	size_t parsed0 = w.vc->nversions, near0 = w.vc->nincremental;
 	if (hlog_read(&w.log, w.vc, s, snap, prefix, hcache_known(hc), err) < 0)
 		goto out;
+	t_log = now_seconds();
 	h->ncommits = w.log.n;
 	h->ncached = w.log.nknown;
 	h->shallow = w.log.shallow;
@@ -851,7 +853,9 @@ int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *sna
 	}
 	week_close(&w);
 	finish(&w);
+	t_walk = now_seconds();
 	h->cache_saved = hcache_save(hc, &w.log);
+	t_save = now_seconds();
 	rc = 0;
 out:
 	h->cache_state = hcache_state(hc, &h->cache_file, &h->cache_why);
@@ -868,9 +872,11 @@ out:
 	hlog_free(&w.log);
 	h->own_cache = own;   /* its records are the history's: freed with it */
 	h->seconds = now_seconds() - t0;
-	if (getenv("PLANSITE_TIMING"))
-		fprintf(stderr, "history: %.2f s, %zu commits (%zu from the cache), %zu blob versions parsed (%zu from a neighbour, in %s order)\n",
-			h->seconds, h->ncommits, h->ncached, h->nversions, h->nincremental, h->read_order);
+	if (getenv("PLANSITE_TIMING") && rc == 0)
+		fprintf(stderr, "history: %.2f s, %zu commits (%zu from the cache), %zu blob versions parsed (%zu from a neighbour, in %s order); "
+			"cache read %.3f s, Git %.3f s, walk %.3f s, cache written %.3f s\n",
+			h->seconds, h->ncommits, h->ncached, h->nversions, h->nincremental, h->read_order,
+			t_bind - t0, t_log - t_bind, t_walk - t_log, t_save - t_walk);
 	return rc;
 }
 

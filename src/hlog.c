@@ -183,6 +183,9 @@ static int load(struct rd *w, size_t k, git_tree **tree, char **err)
 	hcommit_t *cm = &w->log->commits[k];
 	cm->time = (int64_t)git_commit_time(c);
 	cm->tz = git_commit_time_offset(c);
+	cm->has_parent = git_commit_parentcount(c) > 0;
+	if (cm->has_parent)
+		git_oid_cpy(&cm->parent, git_commit_parent_id(c, 0));
 	const git_signature *au = git_commit_author(c);
 	const char *sum = git_commit_summary(c);
 	cm->author = hver_intern(w->vc, au && au->name ? au->name : "");
@@ -197,14 +200,18 @@ static int load(struct rd *w, size_t k, git_tree **tree, char **err)
 static int chain(struct rd *w, char **err)
 {
 	hlog_t *h = w->log;
-	git_oid head;
+	git_oid id;
 	git_commit *c = NULL;
-	if (git_oid_fromstr(&head, w->s->commit) < 0 || git_commit_lookup(&c, w->git, &head) < 0) {
+	if (git_oid_fromstr(&id, w->s->commit) < 0 || git_commit_lookup(&c, w->git, &id) < 0) {
 		*err = git_err(_("đọc commit được dựng"));
 		return -1;
 	}
 	h->head_time = (int64_t)git_commit_time(c);
 	h->head_tz = git_commit_time_offset(c);
+	/* the parents of commits known are known too, unless this clone is
+	 * shallow: where it is cut may have moved since they were learned */
+	bool shallow = git_repository_is_shallow(w->git) == 1;
+	strmap_t *known = shallow ? NULL : w->known;
 	git_oid *oids = NULL;
 	size_t n = 0, cap = 0;
 	bool cut = false;
@@ -213,19 +220,40 @@ static int chain(struct rd *w, char **err)
 			cap = cap ? 2 * cap : 256;
 			oids = xrealloc(oids, cap * sizeof(*oids));
 		}
-		git_oid_cpy(&oids[n++], git_commit_id(c));
-		if (git_commit_parentcount(c) == 0)
+		git_oid_cpy(&oids[n++], &id);
+		char hex[GIT_OID_HEXSZ + 1];
+		const hcommit_t *kc = NULL;
+		if (known && !c) {
+			git_oid_tostr(hex, sizeof hex, &id);
+			kc = strmap_get(known, hex);
+		}
+		bool more;
+		git_oid next;
+		if (kc) {
+			more = kc->has_parent;
+			next = kc->parent;
+		} else {
+			more = git_commit_parentcount(c) > 0;
+			if (more)
+				git_oid_cpy(&next, git_commit_parent_id(c, 0));
+			git_commit_free(c);
+			c = NULL;
+		}
+		if (!more)
 			break;
-		git_commit *p = NULL;
-		if (git_commit_parent(&p, c, 0) < 0) {
+		if (known) {
+			git_oid_tostr(hex, sizeof hex, &next);
+			kc = strmap_get(known, hex);
+		}
+		/* a parent this clone lacks: the history is cut here */
+		if (!kc && git_commit_lookup(&c, w->git, &next) < 0) {
 			cut = true;
 			break;
 		}
-		git_commit_free(c);
-		c = p;
+		id = next;
 	}
 	git_commit_free(c);
-	h->shallow = cut || git_repository_is_shallow(w->git) == 1;
+	h->shallow = cut || shallow;
 	h->n = n;
 	h->commits = xcalloc(n + 1, sizeof(*h->commits));
 	for (size_t k = 0; k < n; k++)

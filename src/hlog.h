@@ -19,6 +19,8 @@ typedef struct {
 
 typedef struct {
 	git_oid id;
+	git_oid parent;         /* the first parent, when has_parent */
+	bool has_parent;
 	int64_t time;           /* committer time and its zone (minutes) */
 	int tz;
 	const char *author;     /* the author's name and the message's summary, */

@@ -111,6 +111,11 @@ static uint64_t checksum(const unsigned char *p, size_t n)
 	return h;
 }
 
+uint64_t hcache_checksum(const void *p, size_t n)
+{
+	return checksum(p, n);
+}
+
 /* ---- writing ---- */
 
 /* Pointers to numbers: strings and tasks are written once each. */

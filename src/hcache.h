@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hlog.h"
 
@@ -54,5 +55,9 @@ bool hcache_save(hcache_t *hc, const hlog_t *log);
 int hcache_state(const hcache_t *hc, const char **file, const char **why);
 
 void hcache_free(hcache_t *hc);   /* accepts NULL */
+
+/* The checksum a cache file ends with (little-endian), of the bytes before
+ * it: for tests that forge files. */
+uint64_t hcache_checksum(const void *p, size_t n);
 
 #endif

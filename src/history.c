@@ -873,9 +873,9 @@ out:
 	h->own_cache = own;   /* its records are the history's: freed with it */
 	h->seconds = now_seconds() - t0;
 	if (getenv("PLANSITE_TIMING") && rc == 0)
-		fprintf(stderr, "history: %.2f s, %zu commits (%zu from the cache), %zu blob versions parsed (%zu from a neighbour, in %s order); "
-			"cache read %.3f s, Git %.3f s, walk %.3f s, cache written %.3f s\n",
-			h->seconds, h->ncommits, h->ncached, h->nversions, h->nincremental, h->read_order,
+		fprintf(stderr, "history: %.2f s, %zu commits, %zu blob versions (%zu parsed from a neighbour, in %s order); "
+			"%zu commits from the cache; cache read %.3f s, Git %.3f s, walk %.3f s, cache written %.3f s\n",
+			h->seconds, h->ncommits, h->nversions, h->nincremental, h->read_order, h->ncached,
 			t_bind - t0, t_log - t_bind, t_walk - t_log, t_save - t_walk);
 	return rc;
 }

@@ -206,7 +206,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 SV=http://127.0.0.1:$port
 PLANSITE_HISTORY_CACHE=off "$PLANSITE" serve --repo "$R" --worktree --verbose --port "$port" 2>"$T/serve.log" &
 SPID=$!
-trap 'kill $SPID 2>/dev/null; wait $SPID 2>/dev/null; rm -rf "$T"' EXIT
+trap 'kill $SPID 2>/dev/null || true; wait $SPID 2>/dev/null || true; rm -rf "$T"' EXIT
 wait_for() { local end=$((SECONDS + $1)); shift; while ! "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 0.2; done; }
 built() { [ "$(grep -c 'dựng xong' "$T/serve.log")" -ge "$1" ]; }
 wait_for 120 built 1 || { cat "$T/serve.log"; not_ok "serve builds"; finish; exit; }

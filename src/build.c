@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "facts.h"
 #include "hcache.h"
 #include "history.h"
 #include "model.h"
@@ -17,14 +18,6 @@
 #include "repo.h"
 #include "theme.h"
 #include "xref.h"
-
-static date_t today(void)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
 
 /* With PLANSITE_TIMING set, prints the time since the last lap. */
 static void lap(const char *stage, struct timespec *t0)
@@ -69,17 +62,9 @@ static void report_incomplete(const site_t *s, diag_t *d, bool verbose)
 {
 	for (size_t i = 0; i < s->nplans; i++) {
 		const plan_t *p = s->plans[i];
-		size_t n = 0, title = 0, lead = 0, output = 0, due = 0;
-		for (size_t j = 0; j < p->ntasks; j++) {
+		for (size_t j = 0; verbose && j < p->ntasks; j++) {
 			const task_t *t = &p->tasks[j];
 			if (t->complete5)
-				continue;
-			n++;
-			title += !t->title;
-			lead += !t->lead.n;
-			output += !t->output;
-			due += !t->due.parsed;
-			if (!verbose)
 				continue;
 			buf_t b = BUF_INIT;
 			if (!t->title)
@@ -96,23 +81,24 @@ static void report_incomplete(const site_t *s, diag_t *d, bool verbose)
 					 b.ptr ? b.ptr + 2 : "");
 			buf_free(&b);
 		}
-		if (!n || verbose)
+		facts_five_t f = facts_five(p);
+		if (f.all || verbose)
 			continue;
 		/* what is missing, with how many tasks miss it */
 		buf_t b = BUF_INIT;
-		if (title)
-			buf_printf(&b, "%s %zu", _(", rõ việc (title)"), title);
-		if (lead)
-			buf_printf(&b, "%s %zu", _(", rõ người (lead)"), lead);
-		if (output)
-			buf_printf(&b, "%s %zu", _(", rõ kết quả (output)"), output);
-		if (due)
+		if (f.no_title)
+			buf_printf(&b, "%s %zu", _(", rõ việc (title)"), (size_t)f.no_title);
+		if (f.no_lead)
+			buf_printf(&b, "%s %zu", _(", rõ người (lead)"), (size_t)f.no_lead);
+		if (f.no_output)
+			buf_printf(&b, "%s %zu", _(", rõ kết quả (output)"), (size_t)f.no_output);
+		if (f.no_due)
 			buf_printf(&b, "%s %zu", _(", rõ thời gian (due: một hạn có ngày, hoặc Thường xuyên)"),
-				   due);
+				   (size_t)f.no_due);
 		diag_warning_fix(d, &p->loc, "W050",
 				 _("chạy \"plansite check --verbose\" để xem từng nhiệm vụ"),
-				 _("%zu/%zu nhiệm vụ chưa đủ \"5 rõ\"; số nhiệm vụ thiếu: %s"), n,
-				 p->ntasks, b.ptr ? b.ptr + 2 : "");
+				 _("%zu/%zu nhiệm vụ chưa đủ \"5 rõ\"; số nhiệm vụ thiếu: %s"),
+				 (size_t)f.incomplete, p->ntasks, b.ptr ? b.ptr + 2 : "");
 		buf_free(&b);
 	}
 }
@@ -153,6 +139,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	repo_t *repo = NULL;
 	arena_t *a = arena_new();
 	site_t *s = NULL;
+	history_t *history = NULL;   /* the renderer's, not the model's */
 	theme_t th = { 0 };
 	int theme_ok = 0;
 	out_t *out = NULL;
@@ -186,7 +173,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	xref_resolve(a, d, s, &snap);
 	date_t as_of = o->as_of;
 	if (!as_of)
-		as_of = snap.worktree || !snap.commit[0] ? today() : progress_as_of(snap.time, snap.tz);
+		as_of = snap.worktree || !snap.commit[0] ? date_today() : date_of_time(snap.time, snap.tz);
 	progress_compute(s, as_of);
 	model_check_as_of(s, d);
 	lap("xref", &t0);
@@ -237,21 +224,21 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	render_opts_t ro = { .threads = o->threads, .inject = o->inject };
 	render_t *rr;
 	render_begin(&rr, s, &th, out, d, &ro);
-	int hist = history_build(&s->history, repo, a, s, &snap,
+	int hist = history_build(&history, repo, a, s, &snap,
 				 o->content ? o->content : "content", o->hcache, err);
 	lap("history", &t0);
-	if (s->history)
-		report_cache(s->history, d, o->verbose);
-	if (hist == 0 && s->history)
-		for (size_t i = 0; i < s->history->nwarnings; i++) {
-			loc_t loc = { s->history->warnings[i].where, 0, 0 };
+	if (history)
+		report_cache(history, d, o->verbose);
+	if (hist == 0 && history)
+		for (size_t i = 0; i < history->nwarnings; i++) {
+			loc_t loc = { history->warnings[i].where, 0, 0 };
 			diag_warning_fix(d, &loc, "W040",
 					 _("đặt git config i18n.commitEncoding UTF-8 (và user.name viết bằng UTF-8) "
 					   "cho các lần cập nhật sau"),
 					 _("%s không phải UTF-8 hợp lệ; các byte lỗi hiện thành \"�\": \"%s\""),
-					 _(s->history->warnings[i].what), s->history->warnings[i].text);
+					 _(history->warnings[i].what), history->warnings[i].text);
 		}
-	int rendered = render_finish(rr, hist == 0);
+	int rendered = render_finish(rr, hist == 0, history);
 	lap("render", &t0);
 	if (hist < 0) {
 		rc = BUILD_ENV;
@@ -275,7 +262,7 @@ done:
 	if (theme_ok)
 		theme_free(&th);
 	free(theme_dir);
-	history_free(s ? s->history : NULL);
+	history_free(history);
 	model_site_free(s);
 	arena_free(a);
 	repo_free(repo);

@@ -28,17 +28,6 @@ static char *abs_url(const site_t *s, const char *url)
 	return buf_detach(&b);
 }
 
-/* RFC 3339 time in the commit's own zone: 2025-12-19T10:00:00+07:00. */
-static void rfc3339(int64_t t, int tz, char out[64])
-{
-	time_t x = (time_t)(t + (int64_t)tz * 60);
-	struct tm tm;
-	gmtime_r(&x, &tm);
-	int a = tz < 0 ? -tz : tz;
-	snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tz < 0 ? '-' : '+', a / 60, a % 60);
-}
-
 /* { done: true, in_progress: false, ... }: every key set, so a template
  * never finds one further up its context. */
 static json_t *status_flags(const char *id)
@@ -121,8 +110,8 @@ static void commit_fields(json_t *o, const hentry_t *e)
 {
 	SET(o, "commit", json_string(e->commit));
 	SET(o, "date", ctx_date_iso(e->date));
-	char ts[64];
-	rfc3339(e->time, e->tz, ts);
+	char ts[DATE_RFC3339_BUF];
+	date_format_rfc3339(e->time, e->tz, ts);
 	SET(o, "time", json_string(ts));
 	SET(o, "author", json_string(e->author));
 	SET(o, "subject", json_string(e->subject));
@@ -183,27 +172,25 @@ json_t *changes_entry(const site_t *s, const hentry_t *e)
 	return o;
 }
 
-json_t *changes_recent(const site_t *s, size_t n)
+json_t *changes_recent(const site_t *s, const history_t *h, size_t n)
 {
 	json_t *a = json_array();
-	const history_t *h = hist(s);
 	for (size_t i = 0; h && i < h->nentries && i < n; i++)
 		json_array_append_new(a, changes_entry(s, h->entries[i]));
 	return a;
 }
 
-json_t *changes_plan_history(const site_t *s, const plan_t *p)
+json_t *changes_plan_history(const site_t *s, const history_t *h, const plan_t *p)
 {
 	json_t *a = json_array();
-	const hplan_hist_t *ph = history_plan(hist(s), p);
+	const hplan_hist_t *ph = history_plan(h, p);
 	for (size_t i = 0; i < ph->nentries; i++)
 		json_array_append_new(a, changes_entry(s, ph->entries[i]));
 	return a;
 }
 
-json_t *changes_site_info(const site_t *s)
+json_t *changes_site_info(const site_t *s, const history_t *h)
 {
-	const history_t *h = hist(s);
 	json_t *o = json_object();
 	SET(o, "shallow", json_boolean(h && h->shallow));
 	SET(o, "start", ctx_date_iso(h ? h->start : 0));
@@ -316,24 +303,23 @@ json_t *changes_chart(const hseries_t *ser)
 	return o;
 }
 
-void changes_plan_add(json_t *o, const site_t *s, const plan_t *p)
+void changes_plan_add(json_t *o, const site_t *s, const history_t *h, const plan_t *p)
 {
-	json_t *hist = changes_plan_history(s, p);
+	json_t *hist = changes_plan_history(s, h, p);
 	SET(o, "has_history", json_boolean(json_array_size(hist) > 0));
 	SET(o, "history", hist);
-	SET(o, "chart", changes_chart(&history_plan(s->history, p)->series));
+	SET(o, "chart", changes_chart(&history_plan(h, p)->series));
 }
 
-void changes_doc_add(json_t *o, const site_t *s, const doc_t *dc)
+void changes_doc_add(json_t *o, const site_t *s, const history_t *h, const doc_t *dc)
 {
-	SET(o, "chart", changes_chart(history_doc_series(s->history, dc)));
+	SET(o, "chart", changes_chart(history_doc_series(h, dc)));
 }
 
 /* ---- /thay-doi/ ---- */
 
-size_t changes_page_count(const site_t *s)
+size_t changes_page_count(const site_t *s, const history_t *h)
 {
-	const history_t *h = hist(s);
 	return pager_count(h ? h->nentries : 0, CHANGES_PER_PAGE);
 }
 
@@ -342,16 +328,15 @@ char *changes_page_rel(size_t i)
 	return pager_rel("thay-doi/", i);
 }
 
-json_t *changes_page(const site_t *s, size_t i)
+json_t *changes_page(const site_t *s, const history_t *h, size_t i)
 {
-	const history_t *h = hist(s);
 	json_t *ctx = json_object();
 	json_t *a = json_array();
 	size_t n = h ? h->nentries : 0;
 	for (size_t k = i * CHANGES_PER_PAGE; k < n && k < (i + 1) * CHANGES_PER_PAGE; k++)
 		json_array_append_new(a, changes_entry(s, h->entries[k]));
 	SET(ctx, "changes", a);
-	json_t *pg = pager_ctx(s->base_path, "thay-doi/", i, changes_page_count(s));
+	json_t *pg = pager_ctx(s->base_path, "thay-doi/", i, changes_page_count(s, h));
 	if (pg)
 		SET(ctx, "pager", pg);
 	json_t *page = json_object();
@@ -418,9 +403,8 @@ static char *entry_html(const hentry_t *e, const theme_t *th, json_t *t)
 	return buf_detach(&b);
 }
 
-char *changes_atom(const site_t *s, const theme_t *th, size_t *len)
+char *changes_atom(const site_t *s, const history_t *h, const theme_t *th, size_t *len)
 {
-	const history_t *h = hist(s);
 	json_t *t = json_deep_copy(th->strings);
 	const char *ctitle = json_string_value(json_object_get(t, "changes_title"));
 	buf_t b = BUF_INIT;
@@ -448,14 +432,15 @@ char *changes_atom(const site_t *s, const theme_t *th, size_t *len)
 	buf_printf(&title, "%s – %s", s->title, ctitle ? ctitle : "Thay đổi");
 	xml_elem(&b, "title", title.ptr);
 	buf_free(&title);
-	char ts[64];
+	char ts[DATE_RFC3339_BUF];
 	if (h && h->nentries)
-		rfc3339(h->entries[0]->time, h->entries[0]->tz, ts);
+		date_format_rfc3339(h->entries[0]->time, h->entries[0]->tz, ts);
 	else if (h && h->head_time)
-		rfc3339(h->head_time, h->head_tz, ts);
-	else
-		snprintf(ts, sizeof ts, "%04d-%02d-%02dT00:00:00Z", s->as_of / 10000, s->as_of / 100 % 100,
-			 s->as_of % 100);
+		date_format_rfc3339(h->head_time, h->head_tz, ts);
+	else {
+		date_format_iso(s->as_of, ts);
+		strcat(ts, "T00:00:00Z");
+	}
 	xml_elem(&b, "updated", ts);
 	buf_puts(&b, "<link rel=\"self\" type=\"application/atom+xml\" href=\"");
 	xml_text(&b, self);
@@ -478,7 +463,7 @@ char *changes_atom(const site_t *s, const theme_t *th, size_t *len)
 		buf_printf(&et, "%s: %s", e->label ? e->label : "", e->subject);
 		xml_elem(&b, "title", et.ptr);
 		buf_free(&et);
-		rfc3339(e->time, e->tz, ts);
+		date_format_rfc3339(e->time, e->tz, ts);
 		xml_elem(&b, "updated", ts);
 		buf_puts(&b, "<author><name>");
 		xml_text(&b, e->author && *e->author ? e->author : "?");
@@ -513,9 +498,8 @@ static json_t *value_json(const hchange_t *c, const char *v)
 	return json_string(v);
 }
 
-json_t *changes_json(const site_t *s)
+json_t *changes_json(const site_t *s, const history_t *h)
 {
-	const history_t *h = hist(s);
 	json_t *a = json_array();
 	for (size_t i = 0; h && i < h->nentries; i++) {
 		const hentry_t *e = h->entries[i];

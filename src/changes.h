@@ -17,44 +17,44 @@
 /* One change entry (the change_entry template's data). */
 json_t *changes_entry(const site_t *s, const hentry_t *e);
 /* The n newest change entries of the site. */
-json_t *changes_recent(const site_t *s, size_t n);
+json_t *changes_recent(const site_t *s, const history_t *h, size_t n);
 /* A plan's change entries, newest first. */
-json_t *changes_plan_history(const site_t *s, const plan_t *p);
+json_t *changes_plan_history(const site_t *s, const history_t *h, const plan_t *p);
 /* The chart partial's data for a progress series, or JSON null when the
  * series is NULL or empty.  Points of one day are one point (the last). */
 json_t *changes_chart(const hseries_t *ser);
 /* Adds a plan's history to its template data o (ctx_plan_full's): history,
  * has_history and chart.  Here and not in ctx.c, so that ctx (template data
  * of the model) never depends on the history pages built on top of it. */
-void changes_plan_add(json_t *o, const site_t *s, const plan_t *p);
+void changes_plan_add(json_t *o, const site_t *s, const history_t *h, const plan_t *p);
 /* Adds a document's rolled-up progress chart to its template data o
  * (ctx_doc_full's). */
-void changes_doc_add(json_t *o, const site_t *s, const doc_t *dc);
+void changes_doc_add(json_t *o, const site_t *s, const history_t *h, const doc_t *dc);
 /* { shallow, start, start_vi, commits }: where the history starts. */
-json_t *changes_site_info(const site_t *s);
+json_t *changes_site_info(const site_t *s, const history_t *h);
 
 /* Number of /thay-doi/ pages (at least one). */
-size_t changes_page_count(const site_t *s);
+size_t changes_page_count(const site_t *s, const history_t *h);
 /* The file of page i (0-based): "thay-doi/index.html",
  * "thay-doi/trang/2/index.html" ...  malloc'd. */
 char *changes_page_rel(size_t i);
 /* The changes template's data for page i: changes, pager. */
-json_t *changes_page(const site_t *s, size_t i);
+json_t *changes_page(const site_t *s, const history_t *h, size_t i);
 
 /* The Atom 1.0 feed of the newest CHANGES_FEED_MAX entries, their summary
  * rendered with the theme's change_item template.  malloc'd; *len set. */
-char *changes_atom(const site_t *s, const theme_t *th, size_t *len);
+char *changes_atom(const site_t *s, const history_t *h, const theme_t *th, size_t *len);
 
 /* changes.json: every entry, newest first. */
-json_t *changes_json(const site_t *s);
+json_t *changes_json(const site_t *s, const history_t *h);
 
 /* Number of weekly reports (0 without history). */
-size_t changes_week_count(const site_t *s);
+size_t changes_week_count(const site_t *s, const history_t *h);
 /* The weeks template's data (the index). */
-json_t *changes_weeks(const site_t *s);
+json_t *changes_weeks(const site_t *s, const history_t *h);
 /* The week template's data for report i (0 is the newest). */
-json_t *changes_week(const site_t *s, size_t i);
+json_t *changes_week(const site_t *s, const history_t *h, size_t i);
 /* The file of report i: "bao-cao-tuan/2025-W51/index.html".  malloc'd. */
-char *changes_week_rel(const site_t *s, size_t i);
+char *changes_week_rel(const site_t *s, const history_t *h, size_t i);
 
 #endif

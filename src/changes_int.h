@@ -8,13 +8,6 @@
 #include "history.h"
 #include "model.h"
 
-/* The site's history (model.h keeps it as an opaque struct), NULL when the
- * build has none. */
-static inline const history_t *hist(const site_t *s)
-{
-	return s->history;
-}
-
 /* What lists of changes and tasks show of a plan: its shared summary
  * (ctx_plan_summary), or for a plan no longer published (p NULL), its
  * number and title as last seen.  A new reference. */

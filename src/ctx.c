@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
+#include "hash.h"
 #include "jsonh.h"
 #include "markdown.h"
 #include "progress.h"
@@ -44,12 +46,6 @@ json_t *ctx_stats(const stats_t *st)
 	return o;
 }
 
-/* A unit as some plan writes it (unit_t's ctx_written). */
-struct ctx_written {
-	const char *text;
-	json_t *ref;
-};
-
 static json_t *unit_ref_new(const unit_t *u, const char *written)
 {
 	json_t *o = json_object();
@@ -81,96 +77,156 @@ static json_t *plan_summary_new(const plan_t *p)
 	SET(o, "status", jstr_nocheck(p->status_text ? p->status_text : "in_force"));
 	SET(o, "is_superseded", json_boolean(p->status_text && !strcmp(p->status_text, "superseded")));
 	SET(o, "stats", ctx_stats(&p->stats));
-	int n = (int)p->ntasks;
+	facts_five_t five = facts_five(p);
 	json_t *c = json_object();
-	SET(c, "incomplete", json_integer(p->incomplete5));
-	SET(c, "complete", json_integer(n - p->incomplete5));
-	SET(c, "percent", json_integer(n ? (n - p->incomplete5) * 100 / n : 100));
-	SET(c, "all", json_boolean(p->incomplete5 == 0));
+	SET(c, "incomplete", json_integer(five.incomplete));
+	SET(c, "complete", json_integer(five.complete));
+	SET(c, "percent", json_integer(five.percent));
+	SET(c, "all", json_boolean(five.all));
 	SET(o, "completeness", c);
 	return o;
 }
 
 /* Summaries of plans and references to units appear on many pages (every
- * task row names its plan and units): they are built once per build and
- * shared, read-only, by every page.  jansson counts references atomically
- * (JSON_HAVE_ATOMIC_BUILTINS), so sharing them across threads is safe;
- * nothing may modify a shared value, which is why the *_full builders
- * start from fresh copies. */
+ * task row names its plan and units): they are built once per build, into
+ * the renderer's cache (not onto the records: the model is read-only once
+ * progress has run), and shared, read-only, by every page.  jansson counts
+ * references atomically (JSON_HAVE_ATOMIC_BUILTINS), so sharing them across
+ * threads is safe; nothing may modify a shared value, which is why the
+ * *_full builders start from fresh copies. */
+
+/* One shared value: a plan's summary (written NULL), a unit's reference by
+ * its name (written NULL) or as some plan writes it. */
+struct centry {
+	const void *rec;
+	const char *written;
+	json_t *v;
+};
+
+struct ctx_cache {
+	struct centry *v;   /* open addressing; rec NULL: empty */
+	size_t cap, n;
+};
+
+/* The render thread's cache (ctx_cache_use). */
+static _Thread_local const ctx_cache_t *cur;
+
+static uint64_t centry_hash(const void *rec, const char *written)
+{
+	uint64_t h = hash_bytes(&rec, sizeof rec);
+	return written ? hash_more(h, written, strlen(written)) : h;
+}
+
+static struct centry *centry_find(const ctx_cache_t *c, const void *rec, const char *written)
+{
+	size_t mask = c->cap - 1;
+	for (size_t i = (size_t)centry_hash(rec, written) & mask;; i = (i + 1) & mask) {
+		struct centry *e = &c->v[i];
+		if (!e->rec || (e->rec == rec && (e->written == written ||
+						  (e->written && written && !strcmp(e->written, written)))))
+			return e;
+	}
+}
+
+static const json_t *cache_get(const void *rec, const char *written)
+{
+	if (!cur || !cur->cap)
+		return NULL;
+	const struct centry *e = centry_find(cur, rec, written);
+	return e->rec ? e->v : NULL;
+}
+
+static void cache_put(ctx_cache_t *c, const void *rec, const char *written, json_t *v)
+{
+	if ((c->n + 1) * 2 > c->cap) {
+		ctx_cache_t g = { xcalloc(c->cap ? 2 * c->cap : 256, sizeof(struct centry)),
+				  c->cap ? 2 * c->cap : 256, 0 };
+		for (size_t i = 0; i < c->cap; i++)
+			if (c->v[i].rec) {
+				*centry_find(&g, c->v[i].rec, c->v[i].written) = c->v[i];
+				g.n++;
+			}
+		free(c->v);
+		*c = g;
+	}
+	struct centry *e = centry_find(c, rec, written);
+	if (e->rec) {
+		json_decref(v);   /* there already */
+		return;
+	}
+	*e = (struct centry){ rec, written, v };
+	c->n++;
+}
+
 json_t *ctx_unit_ref(const unit_t *u, const char *written)
 {
-	if (u->ctx_cache && (!written || !strcmp(written, u->name)))
-		return json_incref((json_t *)u->ctx_cache);
 	/* "Văn phòng" in a plan of the Sở is "Văn phòng Sở ...": most
 	 * references are written shorter than the name they resolve to */
-	for (size_t i = 0; i < u->nctx_written; i++)
-		if (!strcmp(u->ctx_written[i].text, written))
-			return json_incref(u->ctx_written[i].ref);
-	return unit_ref_new(u, written);
+	const char *key = written && strcmp(written, u->name) ? written : NULL;
+	const json_t *v = cache_get(u, key);
+	return v ? json_incref((json_t *)v) : unit_ref_new(u, written);
 }
 
 json_t *ctx_plan_summary(const plan_t *p)
 {
-	if (p->ctx_cache)
-		return json_incref((json_t *)p->ctx_cache);
-	return plan_summary_new(p);
+	const json_t *v = cache_get(p, NULL);
+	return v ? json_incref((json_t *)v) : plan_summary_new(p);
 }
 
 /* The shared reference to u as written `text` (not its name). */
-static void written_add(unit_t *u, const char *text)
+static void written_add(ctx_cache_t *c, const unit_t *u, const char *text)
 {
-	if (!u || !text || !strcmp(text, u->name))
-		return;
-	for (size_t i = 0; i < u->nctx_written; i++)
-		if (!strcmp(u->ctx_written[i].text, text))
-			return;
-	u->ctx_written = xrealloc(u->ctx_written, (u->nctx_written + 1) * sizeof(*u->ctx_written));
-	u->ctx_written[u->nctx_written++] = (struct ctx_written){ text, unit_ref_new(u, text) };
+	if (u && text && strcmp(text, u->name))
+		cache_put(c, u, text, unit_ref_new(u, text));
 }
 
-static void written_add_all(const urefs_t *l)
+static void written_add_all(ctx_cache_t *c, const urefs_t *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		written_add(l->v[i].unit, l->v[i].text);
+		written_add(c, l->v[i].unit, l->v[i].text);
 }
 
-void ctx_cache_build(site_t *s)
+ctx_cache_t *ctx_cache_new(const site_t *s)
 {
+	ctx_cache_t *c = xcalloc(1, sizeof(*c));
 	for (size_t i = 0; i < s->nunits; i++)
-		s->units[i]->ctx_cache = unit_ref_new(s->units[i], NULL);
+		cache_put(c, s->units[i], NULL, unit_ref_new(s->units[i], NULL));
 	for (size_t i = 0; i < s->nplans; i++) {
-		plan_t *p = s->plans[i];
+		const plan_t *p = s->plans[i];
 		if (p->has_issuer)
-			written_add(p->issuer.unit, p->issuer.text);
+			written_add(c, p->issuer.unit, p->issuer.text);
 		for (size_t j = 0; j < p->ntasks; j++) {
-			written_add_all(&p->tasks[j].lead);
-			written_add_all(&p->tasks[j].support);
+			written_add_all(c, &p->tasks[j].lead);
+			written_add_all(c, &p->tasks[j].support);
 		}
 		for (size_t j = 0; j < p->nindicators; j++)
 			if (p->indicators[j].has_owner)
-				written_add(p->indicators[j].owner.unit, p->indicators[j].owner.text);
+				written_add(c, p->indicators[j].owner.unit, p->indicators[j].owner.text);
 	}
-	/* the plan summaries name their issuers: after the spellings */
+	/* the plan summaries name their issuers: after the spellings, with
+	 * the cache in use on this thread while they are built */
+	const ctx_cache_t *was = cur;
+	cur = c;
 	for (size_t i = 0; i < s->nplans; i++)
-		s->plans[i]->ctx_cache = plan_summary_new(s->plans[i]);
+		cache_put(c, s->plans[i], NULL, plan_summary_new(s->plans[i]));
+	cur = was;
+	return c;
 }
 
-void ctx_cache_free(site_t *s)
+void ctx_cache_use(const ctx_cache_t *c)
 {
-	for (size_t i = 0; i < s->nunits; i++) {
-		unit_t *u = s->units[i];
-		json_decref((json_t *)u->ctx_cache);
-		u->ctx_cache = NULL;
-		for (size_t j = 0; j < u->nctx_written; j++)
-			json_decref(u->ctx_written[j].ref);
-		free(u->ctx_written);
-		u->ctx_written = NULL;
-		u->nctx_written = 0;
-	}
-	for (size_t i = 0; i < s->nplans; i++) {
-		json_decref((json_t *)s->plans[i]->ctx_cache);
-		s->plans[i]->ctx_cache = NULL;
-	}
+	cur = c;
+}
+
+void ctx_cache_free(ctx_cache_t *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->cap; i++)
+		if (c->v[i].rec)
+			json_decref(c->v[i].v);
+	free(c->v);
+	free(c);
 }
 
 static json_t *unit_list(const urefs_t *l)

@@ -7,11 +7,18 @@
 
 #include "model.h"
 
-/* Builds (and frees) the shared summaries of plans and references to
- * units that ctx_plan_summary and ctx_unit_ref then return.  Call before
- * rendering on several threads; the site must not change in between. */
-void ctx_cache_build(site_t *s);
-void ctx_cache_free(site_t *s);
+/* The renderer's cache: the shared summaries of plans and references to
+ * units that ctx_plan_summary and ctx_unit_ref return on a thread that
+ * uses it (ctx_cache_use), instead of building them for each page.  Built
+ * before rendering on several threads; the site must not change while it
+ * lives.  The caller frees it with ctx_cache_free (accepts NULL), after
+ * every thread stopped using it. */
+typedef struct ctx_cache ctx_cache_t;
+ctx_cache_t *ctx_cache_new(const site_t *s);
+/* The calling thread's ctx_* calls use c from now on (NULL: no cache; the
+ * values are the same, built each time). */
+void ctx_cache_use(const ctx_cache_t *c);
+void ctx_cache_free(ctx_cache_t *c);
 
 /* A deadline: { text (as shown), date, date_vi, ongoing, parsed, exact }. */
 json_t *ctx_due(const char *text, const due_t *due, bool exact);

@@ -411,11 +411,11 @@ static int write_plans_json(const site_t *s, out_t *o, diag_t *d)
 	return -1;
 }
 
-int data_write(const site_t *s, out_t *o, diag_t *d, int part)
+int data_write(const site_t *s, const history_t *h, out_t *o, diag_t *d, int part)
 {
 	int rc = 0;
 	if (part == 1)
-		return put_json(o, d, "du-lieu/changes.json", changes_json(s));
+		return put_json(o, d, "du-lieu/changes.json", changes_json(s, h));
 	if (part == 3) {
 		rc |= put_json(o, d, "du-lieu/units.json", units_json(s));
 		rc |= put_json(o, d, "du-lieu/documents.json", documents_json(s));

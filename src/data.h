@@ -6,15 +6,16 @@
 #include <jansson.h>
 
 #include "diag.h"
+#include "history.h"
 #include "model.h"
 #include "output.h"
 
 /* Writes part of the open data, so the parts can be written on different
  * threads: 0 plans.json; 1 changes.json (the only part that needs the
- * history); 2 tasks.csv and the sitemap; 3 units.json and documents.json.
+ * history, h: NULL when there is none); 2 tasks.csv and the sitemap; 3 units.json and documents.json.
  * Returns 0 or -1 (reported to d). */
 #define DATA_PARTS 4
-int data_write(const site_t *s, out_t *o, diag_t *d, int part);
+int data_write(const site_t *s, const history_t *h, out_t *o, diag_t *d, int part);
 
 /* The description of each file and its fields, for the /du-lieu/ page. */
 json_t *data_describe(const site_t *s);

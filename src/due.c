@@ -1,5 +1,6 @@
-/* due.c: deadlines as written (§4) parsed into dates, status words (§5), date helpers. */
+/* due.c: deadlines as written (§4) parsed into dates, status words (§5). */
 #include "due.h"
+#include "hash.h"
 #include "text.h"
 #include "util.h"
 
@@ -10,147 +11,6 @@
 #include <string.h>
 
 #include <utf8proc.h>
-
-/* ---- dates -------------------------------------------------------------- */
-
-static bool leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_days(int y, int m)
-{
-	static const int days[12] = { 31, 28, 31, 30, 31, 30,
-				      31, 31, 30, 31, 30, 31 };
-	return m == 2 && leap(y) ? 29 : days[m - 1];
-}
-
-bool date_valid(int y, int m, int d)
-{
-	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
-	       d <= month_days(y, m);
-}
-
-static date_t mkdate(int y, int m, int d)
-{
-	return y * 10000 + m * 100 + d;
-}
-
-static bool split(date_t x, int *y, int *m, int *d)
-{
-	*y = x / 10000;
-	*m = x / 100 % 100;
-	*d = x % 100;
-	return x > 0 && date_valid(*y, *m, *d);
-}
-
-/* Days since 0001-01-01 (proleptic Gregorian). */
-static long day_number(int y, int m, int d)
-{
-	long py = y - 1;
-	long n = 365 * py + py / 4 - py / 100 + py / 400;
-	for (int i = 1; i < m; i++)
-		n += month_days(y, i);
-	return n + d - 1;
-}
-
-int date_diff_days(date_t a, date_t b)
-{
-	int ya, ma, da, yb, mb, db;
-	if (!split(a, &ya, &ma, &da) || !split(b, &yb, &mb, &db))
-		return 0;
-	return (int)(day_number(yb, mb, db) - day_number(ya, ma, da));
-}
-
-date_t date_add_days(date_t x, int n)
-{
-	int y, m, d;
-
-	if (!split(x, &y, &m, &d))
-		return 0;
-	long z = day_number(y, m, d) + n;
-	if (z < 0 || z > day_number(9999, 12, 31))
-		return 0;
-	/* 146097 days make 400 Gregorian years; the estimate is off by at
-	 * most a year, which the loops below correct */
-	y = (int)((long long)z * 400 / 146097) + 1;
-	while (y > 1 && day_number(y, 1, 1) > z)
-		y--;
-	while (y < 9999 && day_number(y + 1, 1, 1) <= z)
-		y++;
-	m = 12;
-	while (day_number(y, m, 1) > z)
-		m--;
-	d = (int)(z - day_number(y, m, 1)) + 1;
-	return mkdate(y, m, d);
-}
-
-int date_parse_iso(const char *s, date_t *out)
-{
-	int v[3] = { 0, 0, 0 };
-	static const int width[3] = { 4, 2, 2 };
-	const char *p = s;
-
-	*out = 0;
-	for (int f = 0; f < 3; f++) {
-		if (f > 0 && *p++ != '-')
-			return -1;
-		for (int i = 0; i < width[f]; i++, p++) {
-			if (*p < '0' || *p > '9')
-				return -1;
-			v[f] = v[f] * 10 + (*p - '0');
-		}
-	}
-	if (*p != '\0' || !date_valid(v[0], v[1], v[2]))
-		return -1;
-	*out = mkdate(v[0], v[1], v[2]);
-	return 0;
-}
-
-/* Writes v as exactly n decimal digits (v fits: split() checked the date),
- * by hand because snprintf's truncation warnings cannot see that. */
-static void digits(char *p, int v, int n)
-{
-	for (int i = n; i-- > 0; v /= 10)
-		p[i] = (char)('0' + v % 10);
-}
-
-/* Both formatters write "" for a date that is not one (0 means "none"), so a
- * template shows nothing rather than "0000-00-00". */
-void date_format_iso(date_t x, char *out)
-{
-	int y, m, d;
-	if (!split(x, &y, &m, &d)) {
-		out[0] = '\0';
-		return;
-	}
-	digits(out, y, 4);
-	out[4] = '-';
-	digits(out + 5, m, 2);
-	out[7] = '-';
-	digits(out + 8, d, 2);
-	out[10] = '\0';
-}
-
-void date_format_vi(date_t x, char *out)
-{
-	int y, m, d;
-	if (!split(x, &y, &m, &d)) {
-		out[0] = '\0';
-		return;
-	}
-	digits(out, d, 2);
-	out[2] = '/';
-	digits(out + 3, m, 2);
-	out[5] = '/';
-	digits(out + 6, y, 4);
-	out[10] = '\0';
-}
-
-static date_t month_end(int y, int m)
-{
-	return mkdate(y, m, month_days(y, m));
-}
 
 /* ---- deadline tokens ----------------------------------------------------- */
 
@@ -403,7 +263,7 @@ static bool period(lex_t *x, date_t *d, bool *rel)
 		if (num(x, 1, 2, &b) && punct(x, set) && num(x, 4, 4, &c)) {
 			if (!date_valid(c, b, a))
 				return false;
-			*d = mkdate(c, b, a);
+			*d = date_make(c, b, a);
 			return true;
 		}
 	}
@@ -414,7 +274,7 @@ static bool period(lex_t *x, date_t *d, bool *rel)
 	    punct(x, "-") && num(x, 1, 2, &c)) {
 		if (!date_valid(a, b, c))
 			return false;
-		*d = mkdate(a, b, c);
+		*d = date_make(a, b, c);
 		return true;
 	}
 	x->pos = save;
@@ -424,7 +284,7 @@ static bool period(lex_t *x, date_t *d, bool *rel)
 	    year_after(x, &c)) {
 		if (!date_valid(c, b, a))
 			return false;
-		*d = mkdate(c, b, a);
+		*d = date_make(c, b, a);
 		return true;
 	}
 	x->pos = save;
@@ -432,7 +292,7 @@ static bool period(lex_t *x, date_t *d, bool *rel)
 	/* Tháng 11/2025, tháng 11 năm 2025; "tháng 12 hằng năm" */
 	if (word(x, "thang") && num(x, 1, 2, &a) && a >= 1 && a <= 12) {
 		if (year_after(x, &b)) {
-			*d = month_end(b, a);
+			*d = date_month_end(b, a);
 			return true;
 		}
 		if (relative_year(x)) {
@@ -446,7 +306,7 @@ static bool period(lex_t *x, date_t *d, bool *rel)
 	 * Quý IV của năm trước */
 	if (word(x, "quy") && quarter(x, &a)) {
 		if (year_after(x, &b)) {
-			*d = month_end(b, a * 3);
+			*d = date_month_end(b, a * 3);
 			return true;
 		}
 		if (relative_year(x)) {
@@ -461,7 +321,7 @@ static bool period(lex_t *x, date_t *d, bool *rel)
 	if (num(x, 1, 2, &a) && a >= 1 && a <= 12 && word(x, "thang")) {
 		bool first = word(x, "dau");
 		if ((first || word(x, "cuoi")) && year_after(x, &b)) {
-			*d = first ? month_end(b, a) : month_end(b, 12);
+			*d = first ? date_month_end(b, a) : date_month_end(b, 12);
 			return true;
 		}
 	}
@@ -487,7 +347,7 @@ static bool period(lex_t *x, date_t *d, bool *rel)
 		} else {
 			x->pos = mid;	/* "Năm 2025 và thường xuyên" */
 		}
-		*d = month_end(a, 12);
+		*d = date_month_end(a, 12);
 		return true;
 	}
 	x->pos = save;
@@ -495,7 +355,7 @@ static bool period(lex_t *x, date_t *d, bool *rel)
 	/* 11/2025, 12-2025: month and year without the word "tháng" */
 	if (num(x, 1, 2, &a) && a >= 1 && a <= 12 && punct(x, "/-.") &&
 	    num(x, 4, 4, &b)) {
-		*d = month_end(b, a);
+		*d = date_month_end(b, a);
 		return true;
 	}
 	x->pos = save;
@@ -577,7 +437,8 @@ bool due_text_exact(const char *text, date_t date)
 {
 	if (!date || !text)
 		return false;
-	int y = date / 10000, m = date / 100 % 100, d = date % 100;
+	int y, m, d;
+	date_split(date, &y, &m, &d);
 	char f[3][32];
 	snprintf(f[0], sizeof f[0], "%d/%d/%d", d, m, y);
 	snprintf(f[1], sizeof f[1], "%02d/%02d/%d", d, m, y);

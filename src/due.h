@@ -5,8 +5,7 @@
 
 #include <stdbool.h>
 
-/* A date as yyyymmdd (20251231), 0 for none: compares with < and >. */
-typedef int date_t;
+#include "date.h"
 
 typedef struct {
 	date_t date;     /* the deadline (end of the period), 0 when none */
@@ -18,19 +17,6 @@ typedef struct {
  * "Thường xuyên", "Khi có ...").  Returns 0 and fills *out when the text is a
  * known form; -1 (with *out zeroed, parsed=false) otherwise. */
 int due_parse(const char *text, due_t *out);
-
-/* Parses "YYYY-MM-DD" strictly (a real calendar day).  0 or -1. */
-int date_parse_iso(const char *s, date_t *out);
-/* Writes "YYYY-MM-DD" into out (at least 11 bytes). */
-void date_format_iso(date_t d, char *out);
-/* Writes "DD/MM/YYYY" into out (at least 11 bytes). */
-void date_format_vi(date_t d, char *out);
-/* The date n days after d (n may be negative). */
-date_t date_add_days(date_t d, int n);
-/* Days from a to b (b - a; negative when b is earlier); 0 if either is
- * not a date. */
-int date_diff_days(date_t a, date_t b);
-bool date_valid(int y, int m, int d);
 
 typedef enum {
 	STATUS_NOT_STARTED,

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "odbenv.h"
+#include "pool.h"
 #include "util.h"
 
 /* libgit2 rebuilds a delta from the nearest base in its cache, so blobs
@@ -45,8 +46,8 @@ struct fetch {
 	size_t want;            /* the slot the parser waits for */
 	size_t held;            /* bytes read and not taken yet */
 	bool closed, stop;
-	pthread_t tid[FETCH_THREADS];
-	int nthreads;
+	pool_t *readers;
+	int nthreads;           /* readers that started */
 };
 
 /* Past this, readers only read the blob the parser waits for. */
@@ -177,7 +178,7 @@ void fetch_order(fetch_t *f, const size_t *order, size_t ahead)
 	}
 }
 
-static void *fetch_worker(void *arg)
+static void fetch_worker(void *arg, int worker)
 {
 	fetch_t *f = arg;
 	git_repository *git = NULL;
@@ -232,7 +233,6 @@ static void *fetch_worker(void *arg)
 	}
 	pthread_mutex_unlock(&f->lock);
 	git_repository_free(git);
-	return NULL;
 }
 
 fetch_t *fetch_start(git_repository *git)
@@ -243,11 +243,9 @@ fetch_t *fetch_start(git_repository *git)
 	pthread_cond_init(&f->work, NULL);
 	f->gitdir = xstrdup(git_repository_path(git));
 	/* in the packs' order, reading is cheap: two readers keep ahead */
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int want = cores > 1 ? FETCH_THREADS : 1;
-	for (int i = 0; i < want; i++)
-		if (pthread_create(&f->tid[f->nthreads], NULL, fetch_worker, f) == 0)
-			f->nthreads++;
+	int want = pool_size(0, FETCH_THREADS) > 1 ? FETCH_THREADS : 1;
+	f->readers = pool_start(want, fetch_worker, f);
+	f->nthreads = pool_threads(f->readers);
 	return f;
 }
 
@@ -311,8 +309,7 @@ void fetch_stop(fetch_t *f)
 	f->stop = true;
 	pthread_cond_broadcast(&f->work);
 	pthread_mutex_unlock(&f->lock);
-	for (int i = 0; i < f->nthreads; i++)
-		pthread_join(f->tid[i], NULL);
+	pool_join(f->readers);
 	for (size_t i = 0; i < f->n; i++)
 		free(f->slots[i].text);
 	free(f->slots);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "version.h"
 
 /* The file: a header (magic, format, plansite version, content prefix),
@@ -88,27 +89,12 @@ int hcache_state(const hcache_t *hc, const char **file, const char **why)
 
 /* ---- the checksum ---- */
 
-/* 64 bits of every byte: eight at a time, each word mixed in with an odd
- * multiplier and a shift, then a final mix. */
-static uint64_t checksum(const unsigned char *p, size_t n)
+/* Of every byte: accidental damage (a file cut short, bytes changed) is
+ * caught; it is no defence against a forged file, which the reader's
+ * bounds checks are. */
+static uint64_t checksum(const void *p, size_t n)
 {
-	const uint64_t k = 0x9e3779b97f4a7c15u;
-	uint64_t h = n * k;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
-		memcpy(&x, p + i, 8);
-		h = (h ^ x) * k;
-		h ^= h >> 31;
-	}
-	uint64_t x = 0;
-	for (size_t j = 0; i + j < n; j++)
-		x |= (uint64_t)p[i + j] << (8 * j);
-	h = (h ^ x) * k;
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9u;
-	h ^= h >> 32;
-	return h;
+	return hash_words(HASH_INIT, p, n);
 }
 
 uint64_t hcache_checksum(const void *p, size_t n)
@@ -764,7 +750,7 @@ static char *file_of(const char *commondir, const char *prefix)
 		buf_putc(&key, '\n');
 	}
 	buf_puts(&key, prefix);
-	uint64_t h = checksum((const unsigned char *)key.ptr, key.len);
+	uint64_t h = hash_bytes(key.ptr, key.len);
 	size_t cl = strlen(commondir);
 	if (env && *env)
 		buf_printf(&f, "%s/history-%016llx.cache", env, (unsigned long long)h);

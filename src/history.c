@@ -185,19 +185,6 @@ static struct hplan *plan_of(struct walk *w, const hver_t *v)
 
 /* ---- weeks ---- */
 
-void history_iso_week(date_t d, int *year, int *week, date_t *monday)
-{
-	/* 1970-01-01 was a Thursday */
-	long days = date_diff_days(19700101, d);
-	int wd = (int)(((days + 3) % 7 + 7) % 7);      /* 0 = Monday */
-	date_t thu = date_add_days(d, 3 - wd);
-	int ty = thu / 10000;
-	long doy = date_diff_days(ty * 10000 + 101, thu);
-	*year = ty;
-	*week = (int)(doy / 7) + 1;
-	*monday = date_add_days(d, -wd);
-}
-
 static void item_push(struct walk *w, hitems_t *l, struct hplan *hp, const htask_t *t,
 		      const char *from, const char *to)
 {
@@ -303,7 +290,7 @@ static void week_enter(struct walk *w, date_t date)
 {
 	int y, n;
 	date_t mon;
-	history_iso_week(date, &y, &n, &mon);
+	date_iso_week(date, &y, &n, &mon);
 	int id = y * 100 + n;
 	if (w->week && w->week_id == id)
 		return;
@@ -798,7 +785,7 @@ static void walk_commit(struct walk *w, const hcommit_t *cm)
 	w->commit = cm;
 	w->meta = false;
 	w->ntouched = 0;
-	w->date = progress_as_of(cm->time, cm->tz);
+	w->date = date_of_time(cm->time, cm->tz);
 	if (!w->baseline)
 		week_enter(w, w->date);
 	for (size_t i = 0; i < cm->nd; i++)
@@ -845,7 +832,7 @@ int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *sna
 		 * files are the baseline, not additions */
 		w.baseline = k == 0 && h->shallow;
 		if (k == 0) {
-			h->start = progress_as_of(cm->time, cm->tz);
+			h->start = date_of_time(cm->time, cm->tz);
 			git_oid_tostr(h->start_commit, sizeof h->start_commit, &cm->id);
 		}
 		if (cm->nd)

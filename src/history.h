@@ -137,8 +137,9 @@ typedef struct history {
 } history_t;
 
 /* Walks the first-parent history of the site's commit (s->commit) in repo,
- * the content root being `content` ("content"), and attaches the result to
- * s->history (in arena a; history_free releases its tables).  snap is the
+ * the content root being `content` ("content"), and returns the result in
+ * *out (in arena a; history_free releases its tables): the caller's, handed
+ * to the renderer, never stored on the site.  snap is the
  * built snapshot: its plans, parsed already, are not parsed again, and its
  * file texts are freed (snap_release_data) once they are seen.  Plan files of
  * past commits are parsed with a private diag_t: their errors are history,
@@ -159,9 +160,6 @@ const hplan_hist_t *history_plan(const history_t *h, const plan_t *p);
 /* The rolled-up progress series of a document: every plan implementing it,
  * transitively, each task once; NULL when none.  Borrowed. */
 const hseries_t *history_doc_series(const history_t *h, const doc_t *dc);
-
-/* ISO 8601 week of a date: year and week number; Monday of that week. */
-void history_iso_week(date_t d, int *year, int *week, date_t *monday);
 
 /* Frees the tables outside the arena; accepts NULL. */
 void history_free(history_t *h);

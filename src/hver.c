@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "text.h"
 
 /* Equal text, equal pointer: versions share their strings and compare
@@ -159,29 +160,11 @@ typedef struct {
 	int n;
 } lines_t;
 
-/* The fingerprint of lines [from, to) of L: eight bytes at a time, each
- * word mixed in with an odd multiplier and a shift, then a final mix. */
+/* The fingerprint of lines [from, to) of L. */
 static span_t span_of(const lines_t *L, int from, int to)
 {
-	const unsigned char *p = (const unsigned char *)L->s + L->off[from];
 	size_t n = L->off[to] - L->off[from];
-	const uint64_t k = 0x9e3779b97f4a7c15u;
-	uint64_t h = n * k;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
-		memcpy(&x, p + i, 8);
-		h = (h ^ x) * k;
-		h ^= h >> 31;
-	}
-	uint64_t x = 0;
-	for (size_t j = 0; i + j < n; j++)
-		x |= (uint64_t)p[i + j] << (8 * j);
-	h = (h ^ x) * k;
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9u;
-	h ^= h >> 32;
-	return (span_t){ h, n };
+	return (span_t){ hash_words(HASH_INIT, L->s + L->off[from], n), n };
 }
 
 static bool same_span(span_t a, span_t b)

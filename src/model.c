@@ -3,13 +3,12 @@
 #include "model.h"
 
 #include <ctype.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "pool.h"
 #include "text.h"
 #include "url.h"
 
@@ -550,8 +549,10 @@ static plan_t *build_plan(struct ctx *c, const rfile_t *f, const fm_doc_t *docp)
 		buf_puts(&nb, p->type);
 		if (p->has_issuer)
 			buf_printf(&nb, " %s", p->issuer.text);
-		if (p->date)
-			buf_printf(&nb, " %d/%d/%d", p->date % 100, p->date / 100 % 100, p->date / 10000);
+		char day[DATE_BUF];
+		date_format_short(p->date, day);
+		if (*day)
+			buf_printf(&nb, " %s", day);
 		else if (p->id && !p->has_issuer)
 			buf_printf(&nb, " %s", p->id);
 		p->name = arena_strdup(c->a, nb.ptr);
@@ -795,60 +796,37 @@ static const char *base_path_of(arena_t *a, const char *url)
 	return n && p[n - 1] == '/' ? arena_strdup(a, p) : arena_printf(a, "%s/", p);
 }
 
-/* Plans are parsed on every core: each thread has an arena of its own
+/* Plans are parsed on every core: each worker has an arena of its own
  * (arenas are not thread-safe), handed over to the build's arena after. */
+#define PARSE_WORKERS 8
+
 struct parse_job {
 	const snap_t *snap;
 	const size_t *idx;      /* indices of plan files in snap */
-	size_t n;
 	plan_t **out;           /* out[i] for idx[i] */
-	atomic_size_t next;
 	diag_t *d;
 	const model_opts_t *o;
+	arena_t *a[PARSE_WORKERS];   /* worker k's arena; [0] the build's */
 };
 
-struct parse_worker {
-	struct parse_job *job;
-	arena_t *a;
-	pthread_t tid;
-};
-
-static void *parse_worker(void *arg)
+static void parse_one(void *arg, int worker, size_t i)
 {
-	struct parse_worker *w = arg;
-	struct ctx c = { w->a, w->job->d, w->job->o };
-	for (;;) {
-		size_t i = atomic_fetch_add(&w->job->next, 1);
-		if (i >= w->job->n)
-			break;
-		w->job->out[i] = parse_plan(&c, &w->job->snap->files[w->job->idx[i]]);
-	}
-	return NULL;
+	struct parse_job *job = arg;
+	struct ctx c = { job->a[worker], job->d, job->o };
+	job->out[i] = parse_plan(&c, &job->snap->files[job->idx[i]]);
 }
 
 static void parse_plans(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t *o,
 			const size_t *idx, size_t n, plan_t **out)
 {
-	struct parse_job job = { .snap = snap, .idx = idx, .n = n, .out = out, .d = d, .o = o };
-	atomic_init(&job.next, 0);
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int nw = n < 64 ? 1 : (cores > 1 ? (cores > 8 ? 8 : (int)cores) : 1);
-	struct parse_worker w[8];
-	int started = 0;
-	for (int i = 0; i < nw; i++) {
-		w[i] = (struct parse_worker){ &job, i ? arena_new() : a, 0 };
-		if (i && pthread_create(&w[i].tid, NULL, parse_worker, &w[i]) == 0)
-			started = i;
-		else if (i) {
-			arena_free(w[i].a);
-			break;
-		}
-	}
-	parse_worker(&w[0]);
-	for (int i = 1; i <= started; i++) {
-		pthread_join(w[i].tid, NULL);
-		arena_adopt(a, w[i].a);
-	}
+	struct parse_job job = { .snap = snap, .idx = idx, .out = out, .d = d, .o = o };
+	int nw = n < 64 ? 1 : pool_size(0, PARSE_WORKERS);
+	job.a[0] = a;
+	for (int i = 1; i < nw; i++)
+		job.a[i] = arena_new();
+	pool_for(nw, n, parse_one, &job);
+	for (int i = 1; i < nw; i++)
+		arena_adopt(a, job.a[i]);
 }
 
 /* A file under static/ is published as it is, from the portal's own

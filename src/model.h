@@ -1,5 +1,9 @@
 /* model.h: the site as records: plans, groups, tasks, indicators, units,
- * documents, free pages and static files.  Everything lives in one arena. */
+ * documents, free pages and static files.  Everything lives in one arena.
+ * model_load fills the records, xref links them, progress_compute fills the
+ * fields marked derived; after that the site is read-only: what the pages
+ * derive further is computed into structs of their own (facts.h), and the
+ * renderer's caches and the history live outside it (ctx.h, render.h). */
 #ifndef PLANSITE_MODEL_H
 #define PLANSITE_MODEL_H
 
@@ -113,7 +117,6 @@ struct plan {
 	const ynode_t *params;
 	doc_t *doc;             /* this plan as a node of the implements graph */
 	bool draft;
-	void *ctx_cache;        /* shared template data while rendering (ctx) */
 	/* derived */
 	stats_t stats;
 	int incomplete5;        /* tasks failing the "5 rõ" check */
@@ -144,9 +147,6 @@ struct unit {
 	 * by it or a sub-unit; supported and not led; both together */
 	stats_t roll_lead, roll_support, roll_all;
 	stats_t issued_stats;   /* every task of the plans it issued */
-	void *ctx_cache;        /* shared template data while rendering (ctx) */
-	struct ctx_written *ctx_written;   /* ... and for each other spelling */
-	size_t nctx_written;
 };
 
 /* A node of the implements graph: an upstream document or a plan. */
@@ -202,7 +202,6 @@ typedef struct {
 	strmap_t docs_by_key;   /* docnum key -> doc_t (xref) */
 	date_t as_of;
 	char commit[41];
-	struct history *history;   /* history.c, or NULL; freed by history_free */
 } site_t;
 
 typedef struct {

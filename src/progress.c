@@ -4,7 +4,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 void stats_add(stats_t *st, const task_t *t)
 {
@@ -23,14 +22,6 @@ void stats_finish(stats_t *st)
 {
 	int base = st->total - st->cancelled;
 	st->percent_done = base > 0 ? st->done * 100 / base : 0;
-}
-
-date_t progress_as_of(int64_t time, int tz_minutes)
-{
-	time_t t = (time_t)(time + (int64_t)tz_minutes * 60);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
 static void own_tasks(const doc_t *dc, stats_t *st)

@@ -29,7 +29,4 @@ int progress_task_cmp(const void *x, const void *y);
 /* Fills every derived field of the site as of the given date. */
 void progress_compute(site_t *s, date_t as_of);
 
-/* The as-of date of a commit: its committer time in its own time zone. */
-date_t progress_as_of(int64_t time, int tz_minutes);
-
 #endif

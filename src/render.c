@@ -5,7 +5,6 @@
 
 #include <assert.h>
 #include <malloc.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,10 +17,12 @@
 #include "changes.h"
 #include "ctx.h"
 #include "data.h"
+#include "facts.h"
 #include "jalloc.h"
 #include "jsonh.h"
 #include "markdown.h"
 #include "pager.h"
+#include "pool.h"
 #include "progress.h"
 #include "search.h"
 
@@ -57,13 +58,6 @@ typedef struct {
 	const void *item;   /* history pages: the page or week number, as uintptr_t */
 } job_t;
 
-/* Rows of the deadlines pages, in order: overdue (oldest deadline first),
- * upcoming by month, then ongoing. */
-typedef struct {
-	task_t *task;
-	int section;   /* 0 overdue, 1 upcoming, 2 ongoing */
-} dl_row_t;
-
 #define DEADLINES_PER_PAGE 400
 
 struct run {
@@ -77,7 +71,9 @@ struct run {
 	atomic_size_t next;
 	atomic_int failed;
 	json_t *base;   /* site, t, root: shared read-only; copied per thread */
-	dl_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
+	ctx_cache_t *cache;   /* shared plan summaries and unit references */
+	const history_t *hist;   /* the second batch's history, or NULL (render_finish) */
+	facts_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
 	size_t dl_nrows, dl_pages;
 	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
 };
@@ -302,32 +298,6 @@ static char *rel_of(const site_t *s, const char *url)
 	return buf_detach(&b);
 }
 
-static int task_due_cmp(const void *x, const void *y)
-{
-	const task_t *a = *(task_t *const *)x, *b = *(task_t *const *)y;
-	if (a->due.date != b->due.date)
-		return a->due.date < b->due.date ? -1 : 1;
-	int c = strcmp(a->plan->key ? a->plan->key : "", b->plan->key ? b->plan->key : "");
-	if (c)
-		return c;
-	return a->index < b->index ? -1 : a->index > b->index;
-}
-
-/* All tasks of the site, in plan order. */
-static task_t **all_tasks(const site_t *s, size_t *n)
-{
-	size_t total = 0;
-	for (size_t i = 0; i < s->nplans; i++)
-		total += s->plans[i]->ntasks;
-	task_t **v = xmalloc((total + 1) * sizeof(*v));
-	*n = 0;
-	for (size_t i = 0; i < s->nplans; i++)
-		for (size_t j = 0; j < s->plans[i]->ntasks; j++)
-			v[(*n)++] = &s->plans[i]->tasks[j];
-	return v;
-}
-
-
 /* Status chips over a list: one per status the list has, then "all".  Each
  * links to an anchor (id) that the style sheet turns into a filter with
  * :target, so the chips narrow the list without JavaScript; filter.js
@@ -434,15 +404,6 @@ static json_t *stats_links(const site_t *s)
 	return o;
 }
 
-static int task_late_cmp(const void *x, const void *y)
-{
-	/* most late first: the oldest deadline; then plan order */
-	const task_t *a = *(task_t *const *)x, *b = *(task_t *const *)y;
-	if (a->due.date != b->due.date)
-		return a->due.date < b->due.date ? -1 : 1;
-	return progress_task_cmp(x, y);
-}
-
 static json_t *plans_list(const site_t *s)
 {
 	json_t *a = json_array();
@@ -451,107 +412,52 @@ static json_t *plans_list(const site_t *s)
 	return a;
 }
 
-static int date_desc(const void *x, const void *y)
-{
-	const plan_t *a = *(plan_t *const *)x, *b = *(plan_t *const *)y;
-	if (a->date != b->date)
-		return a->date > b->date ? -1 : 1;
-	return strcmp(a->key, b->key);
-}
-
-/* The plans newest first (ties by number); caller frees the array. */
-static plan_t **plans_by_date(const site_t *s)
-{
-	plan_t **v = xmalloc((s->nplans + 1) * sizeof(*v));
-	if (s->nplans)
-		memcpy(v, s->plans, s->nplans * sizeof(*v));
-	qsort(v, s->nplans, sizeof(*v), date_desc);
-	return v;
-}
-
 #define HOME_PLANS 20
 #define HOME_UPCOMING 30
 #define HOME_OVERDUE 20
+#define HOME_LATE_UNITS 10
 
 static void job_home(struct run *r, json_t *base)
 {
 	const site_t *s = r->s;
 	json_t *ctx = json_object();
-	stats_t tot = { 0 };
-	size_t n;
-	task_t **tasks = all_tasks(s, &n);
-	for (size_t i = 0; i < n; i++)
-		stats_add(&tot, tasks[i]);
-	stats_finish(&tot);
-	SET(ctx, "totals", ctx_stats(&tot));
+	facts_home_t f;
+	facts_home(s, &f);
+	SET(ctx, "totals", ctx_stats(&f.totals));
 	/* every count links to the list it counts */
 	SET(ctx, "links", stats_links(s));
 	char *ov = view_url(s, 0);
 	SET(ctx, "overdue_url", json_string(ov));
 	free(ov);
-	{
-		task_t **od = xmalloc((n + 1) * sizeof(*od));
-		size_t nod = 0;
-		for (size_t i = 0; i < n; i++)
-			if (tasks[i]->overdue)
-				od[nod++] = tasks[i];
-		qsort(od, nod, sizeof(*od), task_late_cmp);
-		json_t *oa = json_array();
-		for (size_t i = 0; i < nod && i < HOME_OVERDUE; i++)
-			json_array_append_new(oa, ctx_task(s, od[i], 1));
-		SET(ctx, "overdue_tasks", oa);
-		SET(ctx, "overdue_more", json_boolean(nod > HOME_OVERDUE));
-		SET(ctx, "overdue_count", json_integer((json_int_t)nod));
-		free(od);
-	}
+	json_t *oa = json_array();
+	for (size_t i = 0; i < f.noverdue && i < HOME_OVERDUE; i++)
+		json_array_append_new(oa, ctx_task(s, f.overdue[i], 1));
+	SET(ctx, "overdue_tasks", oa);
+	SET(ctx, "overdue_more", json_boolean(f.noverdue > HOME_OVERDUE));
+	SET(ctx, "overdue_count", json_integer((json_int_t)f.noverdue));
 	SET(ctx, "plan_count", json_integer((json_int_t)s->nplans));
-	/* units leading the most overdue tasks; ties in name order */
-	const unit_t **us = xmalloc((s->nunits + 1) * sizeof(*us));
-	size_t nu = 0;
-	for (size_t i = 0; i < s->nunits; i++)
-		if (s->units[i]->lead_stats.overdue > 0)
-			us[nu++] = s->units[i];
-	for (size_t i = 1; i < nu; i++)
-		for (size_t j = i; j > 0 && us[j - 1]->lead_stats.overdue < us[j]->lead_stats.overdue; j--) {
-			const unit_t *t = us[j];
-			us[j] = us[j - 1];
-			us[j - 1] = t;
-		}
+	/* units leading the most overdue tasks */
 	json_t *ou = json_array();
-	for (size_t i = 0; i < nu && i < 10; i++) {
+	for (size_t i = 0; i < f.nlate_units && i < HOME_LATE_UNITS; i++) {
 		json_t *e = json_object();
-		SET(e, "unit", ctx_unit_ref(us[i], NULL));
-		SET(e, "stats", ctx_stats(&us[i]->lead_stats));
+		SET(e, "unit", ctx_unit_ref(f.late_units[i], NULL));
+		SET(e, "stats", ctx_stats(&f.late_units[i]->lead_stats));
 		json_array_append_new(ou, e);
 	}
-	free(us);
 	SET(ctx, "overdue_units", ou);
-	date_t limit = date_add_days(s->as_of, 30);
-	task_t **up = xmalloc((n + 1) * sizeof(*up));
-	size_t nup = 0;
-	for (size_t i = 0; i < n; i++) {
-		task_t *t = tasks[i];
-		if (t->due.date && t->due.date >= s->as_of && t->due.date <= limit &&
-		    t->status != STATUS_DONE && t->status != STATUS_CANCELLED)
-			up[nup++] = t;
-	}
-	qsort(up, nup, sizeof(*up), task_due_cmp);
 	json_t *ua = json_array();
-	for (size_t i = 0; i < nup && i < HOME_UPCOMING; i++)
-		json_array_append_new(ua, ctx_task(s, up[i], 1));
-	SET(ctx, "upcoming_more", json_boolean(nup > HOME_UPCOMING));
+	for (size_t i = 0; i < f.nupcoming && i < HOME_UPCOMING; i++)
+		json_array_append_new(ua, ctx_task(s, f.upcoming[i], 1));
+	SET(ctx, "upcoming_more", json_boolean(f.nupcoming > HOME_UPCOMING));
 	SET(ctx, "upcoming", ua);
-	free(up);
-	free(tasks);
-	SET(ctx, "recent_changes", changes_recent(s, 10));
+	SET(ctx, "recent_changes", changes_recent(s, r->hist, 10));
 	/* the newest plans; all of them are on /ke-hoach/ */
-	plan_t **np = plans_by_date(s);
 	json_t *pl = json_array();
-	for (size_t i = 0; i < s->nplans && i < HOME_PLANS; i++)
-		json_array_append_new(pl, ctx_plan_summary(np[i]));
-	free(np);
+	for (size_t i = 0; i < f.nnewest && i < HOME_PLANS; i++)
+		json_array_append_new(pl, ctx_plan_summary(f.newest[i]));
 	SET(ctx, "plans", pl);
 	SET(ctx, "plans_more", json_boolean(s->nplans > HOME_PLANS));
+	facts_home_free(&f);
 	emit(r, base, "home", ctx, "index.html", t_str(r, "home_title", s->title), "home", "");
 }
 
@@ -567,7 +473,7 @@ static void job_plans(struct run *r, json_t *base)
 	json_t *ctx = json_object();
 	/* grouped by issuing agency, agencies in Vietnamese order, plans newest
 	 * first within each */
-	plan_t **v = plans_by_date(s);
+	const plan_t **v = facts_plans_newest(s);
 	coll_sort(v, s->nplans, sizeof(*v), plan_issuer_name);
 	json_t *groups = json_array();
 	json_t *cur = NULL;
@@ -596,7 +502,7 @@ static void job_plan(struct run *r, json_t *base, const plan_t *p)
 {
 	json_t *ctx = json_object();
 	json_t *pl = ctx_plan_full(r->s, p);
-	changes_plan_add(pl, r->s, p);
+	changes_plan_add(pl, r->s, r->hist, p);
 	SET(pl, "filter", status_filter(r, &p->stats, false));
 	SET(ctx, "plan", pl);
 	/* the plan's counts link to its list narrowed to what they count */
@@ -620,11 +526,12 @@ static void job_plan(struct run *r, json_t *base, const plan_t *p)
 	title = buf_detach(&b);
 	json_t *pg = json_object();
 	buf_t d = BUF_INIT;
-	buf_printf(&d, "%s: %s. %d %s, %s %d%%, %s %d (%s %02d/%02d/%04d).", title, p->title,
+	char as_of[DATE_BUF];
+	date_format_vi(r->s->as_of, as_of);
+	buf_printf(&d, "%s: %s. %d %s, %s %d%%, %s %d (%s %s).", title, p->title,
 		   p->stats.total, t_str(r, "tasks_lc", "nhiệm vụ"), t_str(r, "status_done", "Hoàn thành"),
 		   p->stats.percent_done, t_str(r, "overdue", "Quá hạn"), p->stats.overdue,
-		   t_str(r, "as_of", "Số liệu tính đến ngày"), r->s->as_of % 100, r->s->as_of / 100 % 100,
-		   r->s->as_of / 10000);
+		   t_str(r, "as_of", "Số liệu tính đến ngày"), as_of);
 	SET(pg, "description", json_string(d.ptr));
 	buf_free(&d);
 	SET(ctx, "page", pg);
@@ -667,7 +574,7 @@ static void job_unit(struct run *r, json_t *base, const unit_t *u)
 		if (ut.v[i]->overdue)
 			od[nod++] = ut.v[i];
 	}
-	qsort(od, nod, sizeof(*od), task_late_cmp);
+	qsort(od, nod, sizeof(*od), facts_late_cmp);
 	qsort(all, ut.n, sizeof(*all), progress_task_cmp);
 	/* whether t is only supported: it is in the second part of ut */
 #define IS_SUPPORT(t) (bsearch(&(t), ut.v + ut.nled, ut.n - ut.nled, sizeof(task_t *), \
@@ -751,8 +658,8 @@ static void job_status_view(struct run *r, json_t *base, size_t k)
 {
 	const site_t *s = r->s;
 	size_t n;
-	task_t **tasks = all_tasks(s, &n);
-	task_t **v = xmalloc((n + 1) * sizeof(*v));
+	const task_t **tasks = facts_all_tasks(s, &n);
+	const task_t **v = xmalloc((n + 1) * sizeof(*v));
 	size_t nv = 0;
 	stats_t tot = { 0 };
 	for (size_t i = 0; i < n; i++) {
@@ -762,7 +669,7 @@ static void job_status_view(struct run *r, json_t *base, size_t k)
 	}
 	stats_finish(&tot);
 	if (k == 0)
-		qsort(v, nv, sizeof(*v), task_late_cmp);
+		qsort(v, nv, sizeof(*v), facts_late_cmp);
 	const char *label = k < NSTATUS_KINDS ? t_str(r, status_kinds[k].label_key, status_kinds[k].label)
 					      : t_str(r, "all_tasks", "Tất cả nhiệm vụ");
 	char *url = view_url(s, k);
@@ -812,7 +719,7 @@ static void job_doc(struct run *r, json_t *base, const doc_t *dc)
 {
 	json_t *ctx = json_object();
 	json_t *doc = ctx_doc_full(r->s, dc);
-	changes_doc_add(doc, r->s, dc);
+	changes_doc_add(doc, r->s, r->hist, dc);
 	SET(ctx, "document", doc);
 	char *rel = rel_of(r->s, dc->url);
 	buf_t b = BUF_INIT;
@@ -831,59 +738,30 @@ static void job_doc(struct run *r, json_t *base, const doc_t *dc)
 }
 
 
-/* The rows of all deadlines pages, in order (see dl_row_t). */
+/* The rows of all deadlines pages, in order (see facts_row_t). */
 static void deadline_rows(struct run *r)
 {
-	const site_t *s = r->s;
-	size_t n;
-	task_t **tasks = all_tasks(s, &n);
-	task_t **v = xmalloc((n + 1) * sizeof(*v));
-	size_t nv = 0;
-	for (size_t i = 0; i < n; i++)
-		if (tasks[i]->due.date && tasks[i]->status != STATUS_DONE &&
-		    tasks[i]->status != STATUS_CANCELLED)
-			v[nv++] = tasks[i];
-	qsort(v, nv, sizeof(*v), task_due_cmp);
-	dl_row_t *rows = xmalloc((n + 1) * sizeof(*rows));
-	size_t nrows = 0;
-	for (size_t i = 0; i < nv; i++)
-		if (v[i]->overdue)
-			rows[nrows++] = (dl_row_t){ v[i], 0 };
-	for (size_t i = 0; i < nv; i++)
-		if (!v[i]->overdue && v[i]->due.date >= s->as_of)
-			rows[nrows++] = (dl_row_t){ v[i], 1 };
-	/* past but "then ongoing", or ongoing with no date at all */
-	for (size_t i = 0; i < n; i++) {
-		task_t *t = tasks[i];
-		if (t->status == STATUS_DONE || t->status == STATUS_CANCELLED || t->overdue)
-			continue;
-		if (t->due.ongoing && (!t->due.date || t->due.date < s->as_of))
-			rows[nrows++] = (dl_row_t){ t, 2 };
-	}
-	free(v);
-	free(tasks);
-	r->dl_rows = rows;
-	r->dl_nrows = nrows;
+	r->dl_nrows = facts_deadline_rows(r->s, &r->dl_rows);
 	/* a portal of a thousand plans has tens of thousands of open tasks:
 	 * pages of DEADLINES_PER_PAGE rows keep each page readable */
-	r->dl_pages = pager_count(nrows, DEADLINES_PER_PAGE);
+	r->dl_pages = pager_count(r->dl_nrows, DEADLINES_PER_PAGE);
 }
 
 /* Deadlines page pg (0-based). */
 static void job_deadlines(struct run *r, json_t *base, size_t pg)
 {
 	const site_t *s = r->s;
-	const dl_row_t *rows = r->dl_rows;
+	const facts_row_t *rows = r->dl_rows;
 	size_t nrows = r->dl_nrows, pages = r->dl_pages;
 	json_t *overdue = json_array(), *months = json_array(), *ongoing = json_array();
 	json_t *cur = NULL;
 	int curm = 0;
 	size_t end = (pg + 1) * DEADLINES_PER_PAGE < nrows ? (pg + 1) * DEADLINES_PER_PAGE : nrows;
 	for (size_t i = pg * DEADLINES_PER_PAGE; i < end; i++) {
-		task_t *t = rows[i].task;
-		if (rows[i].section == 0) {
+		const task_t *t = rows[i].task;
+		if (rows[i].section == FACTS_OVERDUE) {
 			json_array_append_new(overdue, ctx_task(s, t, 1));
-		} else if (rows[i].section == 2) {
+		} else if (rows[i].section == FACTS_ONGOING) {
 			json_array_append_new(ongoing, ctx_task(s, t, 1));
 		} else {
 			int m = t->due.date / 100;
@@ -913,7 +791,7 @@ static void job_deadlines(struct run *r, json_t *base, size_t pg)
 		SET(ctx, "filter", status_filter(r, &st, false));
 		stats_t tot = { 0 };
 		size_t n;
-		task_t **tasks = all_tasks(s, &n);
+		const task_t **tasks = facts_all_tasks(s, &n);
 		for (size_t i = 0; i < n; i++)
 			stats_add(&tot, tasks[i]);
 		free(tasks);
@@ -974,21 +852,21 @@ static void job_history(struct run *r, json_t *base, const job_t *j)
 		buf_puts(&tb, t_str(r, "changes_title", "Thay đổi"));
 		if (index)
 			buf_printf(&tb, " – %s %zu", t_str(r, "page", "Trang"), index + 1);
-		emit(r, base, "changes", changes_page(s, index), rel, tb.ptr, "changes", "thay-doi/");
+		emit(r, base, "changes", changes_page(s, r->hist, index), rel, tb.ptr, "changes", "thay-doi/");
 		buf_free(&tb);
 	} else if (j->kind == JOB_WEEKS) {
-		emit(r, base, "weeks", changes_weeks(s), "bao-cao-tuan/index.html",
+		emit(r, base, "weeks", changes_weeks(s, r->hist), "bao-cao-tuan/index.html",
 		     t_str(r, "weeks_title", "Báo cáo tuần"), "weeks", "bao-cao-tuan/");
 	} else if (j->kind == JOB_WEEK) {
-		const hweek_t *wk = s->history->weeks[index];
-		rel = changes_week_rel(s, index);
+		const hweek_t *wk = r->hist->weeks[index];
+		rel = changes_week_rel(s, r->hist, index);
 		buf_t b = BUF_INIT;
 		buf_printf(&b, "%s %d/%d", t_str(r, "week", "Tuần"), wk->week, wk->year);
-		emit(r, base, "week", changes_week(s, index), rel, b.ptr, "week", "bao-cao-tuan/");
+		emit(r, base, "week", changes_week(s, r->hist, index), rel, b.ptr, "week", "bao-cao-tuan/");
 		buf_free(&b);
 	} else {
 		size_t len;
-		char *xml = changes_atom(s, r->th, &len), *err = NULL;
+		char *xml = changes_atom(s, r->hist, r->th, &len), *err = NULL;
 		if (out_write(r->o, "thay-doi/atom.xml", xml, len, &err) < 0) {
 			loc_t loc = { 0 };
 			diag_error(r->d, &loc, "E090", "%s", err);
@@ -1024,7 +902,7 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 		job_history(r, base, j);
 		break;
 	case JOB_OPEN_DATA:
-		if (data_write(r->s, r->o, r->d, (int)(uintptr_t)j->item) < 0)
+		if (data_write(r->s, r->hist, r->o, r->d, (int)(uintptr_t)j->item) < 0)
 			atomic_store(&r->failed, 1);
 		break;
 	case JOB_SEARCH_INDEX:
@@ -1036,12 +914,13 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 	}
 }
 
-static void *worker(void *arg)
+static void worker(void *arg, int worker_no)
 {
 	struct run *r = arg;
 	/* each thread its own copy of the shared data: jansson values are not
 	 * safe to share across threads while reference counts change */
 	json_t *base = json_deep_copy(r->base);
+	ctx_cache_use(r->cache);
 	for (;;) {
 		size_t i = atomic_fetch_add(&r->next, 1);
 		if (i >= r->njobs)
@@ -1061,10 +940,10 @@ static void *worker(void *arg)
 		atomic_fetch_add(&r->busy_ns[r->jobs[i].kind],
 				 (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
 	}
+	ctx_cache_use(NULL);
 	json_decref(base);
 	buf_free(&page_buf);
 	jalloc_thread_done();
-	return NULL;
 }
 
 static void copy_static(struct run *r)
@@ -1118,28 +997,24 @@ static bool needs_history(job_kind_t k, const void *item)
 
 struct render {
 	struct run r;
-	pthread_t tid[16];
-	int nthreads, started;
+	pool_t *pool;
+	int nthreads;
 };
 
 static void start_workers(struct render *rr)
 {
-	rr->started = 0;
-	for (int i = 0; i < rr->nthreads; i++)
-		if (pthread_create(&rr->tid[rr->started], NULL, worker, &rr->r) == 0)
-			rr->started++;
-	if (!rr->started)
-		worker(&rr->r);   /* no thread could start: do the work here */
+	rr->pool = pool_start(rr->nthreads, worker, &rr->r);
+	if (!pool_threads(rr->pool))
+		worker(&rr->r, 0);   /* no thread could start: do the work here */
 }
 
 static void join_workers(struct render *rr)
 {
-	for (int i = 0; i < rr->started; i++)
-		pthread_join(rr->tid[i], NULL);
-	rr->started = 0;
+	pool_join(rr->pool);
+	rr->pool = NULL;
 }
 
-int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t *d,
+int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, diag_t *d,
 		 const render_opts_t *ro)
 {
 	struct render *rr = xcalloc(1, sizeof(*rr));
@@ -1171,35 +1046,31 @@ int render_begin(render_t **out, site_t *s, const theme_t *th, out_t *o, diag_t 
 		assert(!needs_history(r->jobs[i].kind, r->jobs[i].item));
 
 	jalloc_init();
-	ctx_cache_build(s);
+	r->cache = ctx_cache_new(s);
 	r->base = json_object();
 	SET(r->base, "site", site_json(s));
 	SET(r->base, "t", json_deep_copy(th->strings));
 	copy_static(r);
 
-	int n = ro->threads;
-	if (n <= 0) {
-		long c = sysconf(_SC_NPROCESSORS_ONLN);
-		n = c > 0 ? (int)c : 1;
-	}
-	rr->nthreads = n > 16 ? 16 : n;
+	rr->nthreads = pool_size(ro->threads, 16);
 	start_workers(rr);
 	*out = rr;
 	return 0;
 }
 
-int render_finish(render_t *rr, bool with_history)
+int render_finish(render_t *rr, bool with_history, const history_t *h)
 {
 	struct run *r = &rr->r;
 	const site_t *s = r->s;
 	join_workers(rr);
+	r->hist = h;   /* after the first batch: none of its jobs reads it */
 	/* the history's reading and the first pages leave freed memory in
 	 * every thread's malloc arena; give it back before the second batch
 	 * takes more */
 	malloc_trim(0);
 	if (with_history) {
 		/* the second batch: what shows the history, now read */
-		size_t cap = 16 + s->nplans + s->ndocs + changes_page_count(s) + changes_week_count(s);
+		size_t cap = 16 + s->nplans + s->ndocs + changes_page_count(s, r->hist) + changes_week_count(s, r->hist);
 		free(r->jobs);
 		r->jobs = xmalloc(cap * sizeof(job_t));
 		r->njobs = 0;
@@ -1213,11 +1084,11 @@ int render_finish(render_t *rr, bool with_history)
 			r->jobs[r->njobs++] = (job_t){ JOB_PLAN, s->plans[i] };
 		r->jobs[r->njobs++] = (job_t){ JOB_ATOM, NULL };
 		r->jobs[r->njobs++] = (job_t){ JOB_WEEKS, NULL };
-		for (size_t i = 0; i < changes_page_count(s); i++)
+		for (size_t i = 0; i < changes_page_count(s, r->hist); i++)
 			r->jobs[r->njobs++] = (job_t){ JOB_CHANGES, (const void *)(uintptr_t)i };
-		for (size_t i = 0; i < changes_week_count(s); i++)
+		for (size_t i = 0; i < changes_week_count(s, r->hist); i++)
 			r->jobs[r->njobs++] = (job_t){ JOB_WEEK, (const void *)(uintptr_t)i };
-		json_object_set_new(json_object_get(r->base, "site"), "history", changes_site_info(s));
+		json_object_set_new(json_object_get(r->base, "site"), "history", changes_site_info(s, r->hist));
 		start_workers(rr);
 		join_workers(rr);
 	}
@@ -1227,7 +1098,7 @@ int render_finish(render_t *rr, bool with_history)
 				fprintf(stderr, "plansite:   %-12s %6.3f s (thread time)\n", job_names[k],
 					(double)r->busy_ns[k] / 1e9);
 	json_decref(r->base);
-	ctx_cache_free((site_t *)s);
+	ctx_cache_free(r->cache);
 	free(r->dl_rows);
 	free(r->jobs);
 	int rc = r->failed ? -1 : 0;

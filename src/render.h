@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "history.h"
 #include "model.h"
 #include "output.h"
 #include "theme.h"
@@ -18,13 +19,14 @@ typedef struct {
 /* Renders all pages, open data, the sitemap, and copies static files, in
  * two steps so the history can be read meanwhile: begin renders, on
  * background threads, every page that does not show history; finish waits
- * for them, then (with_history) renders the pages that do, and frees r.
- * The site is only read, except for the template data cached on its
- * records while rendering.  Both return 0, or -1 after reporting to d. */
+ * for them, then (with_history) renders the pages that do from h (NULL:
+ * the repository has none to show), and frees r.  The site and the history
+ * are only read (the template data shared between pages is the renderer's
+ * own cache).  Both return 0, or -1 after reporting to d. */
 typedef struct render render_t;
-int render_begin(render_t **r, site_t *s, const theme_t *th, out_t *o, diag_t *d,
+int render_begin(render_t **r, const site_t *s, const theme_t *th, out_t *o, diag_t *d,
 		 const render_opts_t *ro);
-int render_finish(render_t *r, bool with_history);
+int render_finish(render_t *r, bool with_history, const history_t *h);
 
 /* The first page template the renderer needs that set lacks (a borrowed
  * name), or NULL when it has them all. */

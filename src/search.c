@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "text.h"
 
 /*
@@ -77,21 +78,6 @@ static slot_t *table_find(table_t *t, const char *key, size_t len, uint64_t h)
 	return &t->v[j];
 }
 
-/* Folds s[0..n) into h eight bytes at a time (the files' version). */
-static uint64_t hash_more(uint64_t h, const char *s, size_t n)
-{
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
-		h ^= h >> 29;
-	}
-	for (; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
 /* ---- the index being built ------------------------------------------------ */
 
 typedef struct {
@@ -134,7 +120,7 @@ static void emit(struct ix *x, const char *rel, const char *data, size_t len, bo
 	if (x->rc)
 		return;
 	if (hashed)
-		x->version = hash_more(hash_more(x->version, rel, strlen(rel)), data, len);
+		x->version = hash_words(hash_words(x->version, rel, strlen(rel)), data, len);
 	if (x->emit(x->arg, rel, data, len) < 0)
 		x->rc = -1;
 }
@@ -746,7 +732,7 @@ static void write_manifest(struct ix *x)
 int search_build(const site_t *s, search_emit_fn fn, void *arg)
 {
 	struct ix x = { .s = s, .a = arena_new(), .emit = fn, .arg = arg,
-			.version = 14695981039346656037ULL };
+			.version = HASH_INIT };
 
 	x.from[K_PLAN] = x.nrec;
 	for (size_t i = 0; i < s->nplans; i++)

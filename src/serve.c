@@ -691,6 +691,192 @@ static unsigned connection_limit(void)
 	return rl.rlim_cur > FD_MARGIN + 16 ? (unsigned)(rl.rlim_cur - FD_MARGIN) : 16;
 }
 
+/* Signals are taken from a signalfd in the main loop; blocking them first
+ * makes every thread started later (server, renderers) inherit the mask,
+ * so only the loop sees them.  The mask is left as it is on return: the
+ * process is about to exit, and a second Ctrl-C must not kill it halfway
+ * through the cleanup.  Returns the signalfd, or -1 after a message. */
+static int signals_to_fd(void)
+{
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0)
+		fprintf(stderr, "plansite: error: signalfd: %s\n", strerror(errno));
+	return sfd;
+}
+
+/* 0 when the port can be listened on, else -1 after a message. */
+static int port_check(int port)
+{
+	int perr = port_error(port);
+	if (!perr)
+		return 0;
+	if (perr == EADDRINUSE)
+		fprintf(stderr, _("plansite: error: cổng %d trên 127.0.0.1 đang được dùng; chọn cổng khác với --port N\n"), port);
+	else
+		fprintf(stderr, _("plansite: error: không mở được cổng 127.0.0.1:%d: %s\n"), port,
+			strerror(perr));
+	return -1;
+}
+
+/* Watches the content folder (with --worktree) and the theme, which is read
+ * from disk on every build, with or without --worktree.  content_dir and
+ * *theme_dir hold the paths and must outlive w. */
+static void watch_folders(watch_t *w, const build_opts_t *o, repo_t *repo, buf_t *content_dir,
+			  char **theme_dir)
+{
+	const char *workdir = repo_workdir(repo);
+	if (o->worktree && *workdir) {
+		buf_printf(content_dir, "%s%s%s", workdir,
+			   workdir[strlen(workdir) - 1] == '/' ? "" : "/",
+			   o->content ? o->content : "content");
+		w->roots[w->nroots++] = content_dir->ptr;
+	}
+	*theme_dir = theme_locate(o->theme);
+	w->roots[w->nroots++] = *theme_dir;
+	watch_reset(w);
+}
+
+/* The folder the builds are published into (sv->tmp); 0 or -1 after a
+ * message. */
+static int make_tmp(server_t *sv)
+{
+	const char *tmpbase = getenv("TMPDIR");
+	buf_t tmpl = BUF_INIT;
+	buf_printf(&tmpl, "%s/plansite-serve-XXXXXX", tmpbase && *tmpbase ? tmpbase : "/tmp");
+	sv->tmp = buf_detach(&tmpl);
+	if (mkdtemp(sv->tmp))
+		return 0;
+	fprintf(stderr, _("plansite: error: không tạo được thư mục tạm %s: %s\n"), sv->tmp,
+		strerror(errno));
+	free(sv->tmp);
+	sv->tmp = NULL;
+	return -1;
+}
+
+/* The HTTP server on 127.0.0.1:port, or NULL after a message. */
+static struct MHD_Daemon *start_daemon(server_t *sv, int port)
+{
+	struct sockaddr_in addr = loopback(port);
+	sv->port = port;
+	unsigned limit = connection_limit();
+	/* poll, not select: no FD_SETSIZE ceiling; a thread per connection with
+	 * a small stack, so a thousand idle or half-sent requests (slowloris)
+	 * neither exhaust the connections nor block a real one; each client
+	 * address gets at most PER_IP of them, and a request that stalls is
+	 * dropped after TIMEOUT_S (the event stream speaks every KEEPALIVE_S) */
+	struct MHD_Daemon *daemon =
+		MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_THREAD_PER_CONNECTION,
+				 (uint16_t)port, NULL, NULL, on_request, sv,
+				 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+				 MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+				 MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1,
+				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
+				 MHD_OPTION_CONNECTION_LIMIT, limit,
+				 MHD_OPTION_PER_IP_CONNECTION_LIMIT, limit > PER_IP ? (unsigned)PER_IP : limit,
+				 MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK_BYTES,
+				 MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+				 MHD_OPTION_END);
+	if (!daemon)
+		fprintf(stderr, "plansite: error: cannot start the server on 127.0.0.1:%d "
+				"(is the port in use? choose another with --port N)\n", port);
+	return daemon;
+}
+
+/* What the main loop watches: the ref (polled), the watched folders'
+ * events (debounced), the signals. */
+struct loop {
+	server_t *sv;
+	repo_t *repo;
+	watch_t *w;
+	int sfd;
+	git_oid head;           /* the ref's commit at the last build */
+	int have_head;
+	long long next_poll, quiet_at, dirty_since;
+};
+
+/* Whether the ref now names another commit (or none, or one again). */
+static int ref_moved(struct loop *l)
+{
+	char *err = NULL;
+	git_oid id;
+	int have = repo_resolve(l->repo, l->sv->opts->ref, &id, &err) == 0;
+	free(err);
+	if (have == l->have_head && (!have || git_oid_equal(&id, &l->head)))
+		return 0;
+	l->have_head = have;
+	if (have)
+		git_oid_cpy(&l->head, &id);
+	return 1;
+}
+
+/* Waits for the next thing to do; 1 when a build is due, 0 when not yet,
+ * -1 when the server must stop (a signal, or poll failed). */
+static int loop_wait(struct loop *l)
+{
+	long long now = now_ms();
+	long long wake = l->next_poll;
+	if (l->dirty_since) {
+		long long due = l->quiet_at < l->dirty_since + DEBOUNCE_MAX_MS
+					? l->quiet_at : l->dirty_since + DEBOUNCE_MAX_MS;
+		if (due < wake)
+			wake = due;
+	}
+	struct pollfd pf[2] = { { .fd = l->sfd, .events = POLLIN }, { .fd = l->w->fd, .events = POLLIN } };
+	int n = poll(pf, l->w->fd >= 0 ? 2 : 1, wake > now ? (int)(wake - now) : 0);
+	if (n < 0 && errno != EINTR) {
+		fprintf(stderr, "plansite: error: poll: %s\n", strerror(errno));
+		return -1;
+	}
+	if (n > 0 && (pf[0].revents & POLLIN)) {
+		struct signalfd_siginfo si;
+		if (read(l->sfd, &si, sizeof si) == (ssize_t)sizeof si)
+			return -1;
+	}
+	now = now_ms();
+	if (n > 0 && l->w->fd >= 0 && (pf[1].revents & POLLIN)) {
+		int reset = 0;
+		if (watch_drain(l->w, &reset)) {
+			if (!l->dirty_since)
+				l->dirty_since = now;
+			l->quiet_at = now + DEBOUNCE_MS;
+		}
+		if (reset)
+			watch_reset(l->w);
+	}
+	int build = 0;
+	if (now >= l->next_poll) {
+		l->next_poll = now + REF_POLL_MS;
+		if (l->w->incomplete) {
+			watch_reset(l->w);
+			if (!l->w->incomplete)
+				build = 1;   /* the content folder is back */
+		}
+		build |= ref_moved(l);
+	}
+	if (l->dirty_since && (now >= l->quiet_at || now >= l->dirty_since + DEBOUNCE_MAX_MS))
+		build = 1;
+	return build;
+}
+
+/* Rebuilds whenever the ref moves or the watched folders change (after
+ * they have been quiet a moment), until a signal. */
+static void serve_loop(struct loop *l)
+{
+	l->next_poll = now_ms() + REF_POLL_MS;
+	for (int r; (r = loop_wait(l)) >= 0;)
+		if (r) {
+			l->dirty_since = 0;
+			rebuild(l->sv);
+		}
+}
+
 int serve_run(const build_opts_t *o, int port)
 {
 	int rc = 2;
@@ -706,157 +892,29 @@ int serve_run(const build_opts_t *o, int port)
 	char *err = NULL, *theme_dir = NULL;
 	buf_t content_dir = BUF_INIT, url = BUF_INIT;
 	watch_t w = { .fd = -1 };
-	int sfd = -1;
-
-	/* Signals are taken from a signalfd in the main loop; blocking them
-	 * first makes every thread started later (server, renderers) inherit
-	 * the mask, so only the loop sees them.  The mask is left as it is on
-	 * return: the process is about to exit, and a second Ctrl-C must not
-	 * kill it halfway through the cleanup. */
-	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0) {
-		fprintf(stderr, "plansite: error: signalfd: %s\n", strerror(errno));
+	int sfd = signals_to_fd();
+	if (sfd < 0 || port_check(port) < 0)
 		goto out;
-	}
-
-	int perr = port_error(port);
-	if (perr) {
-		if (perr == EADDRINUSE)
-			fprintf(stderr, _("plansite: error: cổng %d trên 127.0.0.1 đang được dùng; chọn cổng khác với --port N\n"), port);
-		else
-			fprintf(stderr, _("plansite: error: không mở được cổng 127.0.0.1:%d: %s\n"), port,
-				strerror(perr));
-		goto out;
-	}
-
 	if (repo_open(&repo, o->repo, &err) < 0) {
 		fprintf(stderr, _("plansite: error: %s\n"), err);
 		goto out;
 	}
-	const char *workdir = repo_workdir(repo);
-	if (o->worktree && *workdir) {
-		buf_printf(&content_dir, "%s%s%s", workdir,
-			   workdir[strlen(workdir) - 1] == '/' ? "" : "/",
-			   o->content ? o->content : "content");
-		w.roots[w.nroots++] = content_dir.ptr;
-	}
-	/* the theme is read from disk on every build, with or without --worktree */
-	theme_dir = theme_locate(o->theme);
-	w.roots[w.nroots++] = theme_dir;
-	watch_reset(&w);
-
-	const char *tmpbase = getenv("TMPDIR");
-	buf_t tmpl = BUF_INIT;
-	buf_printf(&tmpl, "%s/plansite-serve-XXXXXX", tmpbase && *tmpbase ? tmpbase : "/tmp");
-	sv.tmp = buf_detach(&tmpl);
-	if (!mkdtemp(sv.tmp)) {
-		fprintf(stderr, _("plansite: error: không tạo được thư mục tạm %s: %s\n"), sv.tmp,
-			strerror(errno));
-		free(sv.tmp);
-		sv.tmp = NULL;
+	watch_folders(&w, o, repo, &content_dir, &theme_dir);
+	if (make_tmp(&sv) < 0)
 		goto out;
-	}
 	buf_printf(&url, "http://127.0.0.1:%d/", port);
 	sv.base_url = url.ptr;
 
-	git_oid head;
-	int have_head = repo_resolve(repo, o->ref, &head, &err) == 0;
+	struct loop l = { .sv = &sv, .repo = repo, .w = &w, .sfd = sfd };
+	l.have_head = repo_resolve(repo, o->ref, &l.head, &err) == 0;
 	free(err);
 	err = NULL;
 	if (rebuild(&sv) == BUILD_ENV && !sv.cur)
 		goto out;
-
-	struct sockaddr_in addr = loopback(port);
-	sv.port = port;
-	unsigned limit = connection_limit();
-	/* poll, not select: no FD_SETSIZE ceiling; a thread per connection with
-	 * a small stack, so a thousand idle or half-sent requests (slowloris)
-	 * neither exhaust the connections nor block a real one; each client
-	 * address gets at most PER_IP of them, and a request that stalls is
-	 * dropped after TIMEOUT_S (the event stream speaks every KEEPALIVE_S) */
-	daemon = MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_THREAD_PER_CONNECTION,
-				  (uint16_t)port, NULL, NULL, on_request, &sv,
-				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-				  MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
-				  MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
-				  MHD_OPTION_CONNECTION_LIMIT, limit,
-				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, limit > PER_IP ? (unsigned)PER_IP : limit,
-				  MHD_OPTION_THREAD_STACK_SIZE, (size_t)STACK_BYTES,
-				  MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-				  MHD_OPTION_END);
-	if (!daemon) {
-		fprintf(stderr, "plansite: error: cannot start the server on 127.0.0.1:%d "
-				"(is the port in use? choose another with --port N)\n", port);
+	if (!(daemon = start_daemon(&sv, port)))
 		goto out;
-	}
 	fprintf(stderr, "Serving %s (Ctrl-C to stop)\n", url.ptr);
-
-	long long next_poll = now_ms() + REF_POLL_MS, quiet_at = 0, dirty_since = 0;
-	for (;;) {
-		long long now = now_ms();
-		long long wake = next_poll;
-		if (dirty_since) {
-			long long due = quiet_at < dirty_since + DEBOUNCE_MAX_MS ? quiet_at
-										: dirty_since + DEBOUNCE_MAX_MS;
-			if (due < wake)
-				wake = due;
-		}
-		struct pollfd pf[2] = { { .fd = sfd, .events = POLLIN }, { .fd = w.fd, .events = POLLIN } };
-		int n = poll(pf, w.fd >= 0 ? 2 : 1, wake > now ? (int)(wake - now) : 0);
-		if (n < 0 && errno != EINTR) {
-			fprintf(stderr, "plansite: error: poll: %s\n", strerror(errno));
-			break;
-		}
-		if (n > 0 && (pf[0].revents & POLLIN)) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
-				break;
-		}
-		now = now_ms();
-		if (n > 0 && w.fd >= 0 && (pf[1].revents & POLLIN)) {
-			int reset = 0;
-			if (watch_drain(&w, &reset)) {
-				if (!dirty_since)
-					dirty_since = now;
-				quiet_at = now + DEBOUNCE_MS;
-			}
-			if (reset)
-				watch_reset(&w);
-		}
-		int build = 0;
-		if (now >= next_poll) {
-			next_poll = now + REF_POLL_MS;
-			if (w.incomplete) {
-				watch_reset(&w);
-				if (!w.incomplete)
-					build = 1;   /* the content folder is back */
-			}
-			git_oid id;
-			int have = repo_resolve(repo, o->ref, &id, &err) == 0;
-			free(err);
-			err = NULL;
-			if (have != have_head || (have && !git_oid_equal(&id, &head))) {
-				have_head = have;
-				if (have)
-					git_oid_cpy(&head, &id);
-				build = 1;
-			}
-		}
-		if (dirty_since && (now >= quiet_at || now >= dirty_since + DEBOUNCE_MAX_MS))
-			build = 1;
-		if (build) {
-			dirty_since = 0;
-			rebuild(&sv);
-		}
-	}
+	serve_loop(&l);
 	rc = 0;
 out:
 	pthread_mutex_lock(&sv.lock);

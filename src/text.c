@@ -1,5 +1,6 @@
 /* text.c: Vietnamese-aware text keys (NFC, name and number keys, slugs, search folding). */
 #include "text.h"
+#include "hash.h"
 #include "util.h"
 
 #include <stdbool.h>

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hash.h"
 #include "tmpl.h"
 
 /*
@@ -62,10 +63,7 @@ struct tmpl_set {
 
 static inline uint32_t tmpl_hash(const char *s)
 {
-	uint32_t h = 2166136261u;       /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return (uint32_t)hash_str(s);
 }
 
 

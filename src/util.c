@@ -1,6 +1,8 @@
 /* util.c: allocation wrappers, growable byte buffers and a bump arena. */
 #include "util.h"
 
+#include "hash.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,34 +274,12 @@ int util_read_file(const char *path, char **out, size_t *len)
 	return 0;
 }
 
-uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-/* FNV-1a's steps up to the NUL, for strmap's short keys (its offset basis
- * is not the standard one; the tables' order depends on it). */
-static size_t str_hash(const char *s)
-{
-	size_t h = 1469598103934665603ULL;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 void *strmap_get(const strmap_t *m, const char *key)
 {
 	if (!m->cap)
 		return NULL;
 	size_t mask = m->cap - 1;
-	for (size_t i = str_hash(key) & mask;; i = (i + 1) & mask) {
+	for (size_t i = (size_t)hash_str(key) & mask;; i = (i + 1) & mask) {
 		if (!m->keys[i])
 			return NULL;
 		if (!strcmp(m->keys[i], key))
@@ -320,7 +300,7 @@ void *strmap_put(strmap_t *m, const char *key, void *val)
 		*m = g;
 	}
 	size_t mask = m->cap - 1;
-	for (size_t i = str_hash(key) & mask;; i = (i + 1) & mask) {
+	for (size_t i = (size_t)hash_str(key) & mask;; i = (i + 1) & mask) {
 		if (!m->keys[i]) {
 			m->keys[i] = key;
 			m->vals[i] = val;

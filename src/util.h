@@ -83,7 +83,5 @@ void *strmap_get(const strmap_t *m, const char *key);
 void *strmap_put(strmap_t *m, const char *key, void *val);
 void strmap_free(strmap_t *m);
 
-/* FNV-1a over n bytes (64 bits): small, fast, for tables, not for trust. */
-uint64_t hash_bytes(const char *s, size_t n);
 
 #endif

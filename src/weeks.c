@@ -5,21 +5,20 @@
 #include <string.h>
 
 #include "changes_int.h"
-#include "collate.h"
 #include "ctx.h"
+#include "facts.h"
 #include "jsonh.h"
 #include "text.h"
 
-size_t changes_week_count(const site_t *s)
+size_t changes_week_count(const site_t *s, const history_t *h)
 {
-	const history_t *h = hist(s);
 	return h ? h->nweeks : 0;
 }
 
-char *changes_week_rel(const site_t *s, size_t i)
+char *changes_week_rel(const site_t *s, const history_t *h, size_t i)
 {
 	buf_t b = BUF_INIT;
-	buf_printf(&b, "bao-cao-tuan/%s/index.html", hist(s)->weeks[i]->id);
+	buf_printf(&b, "bao-cao-tuan/%s/index.html", h->weeks[i]->id);
 	return buf_detach(&b);
 }
 
@@ -51,9 +50,8 @@ static json_t *week_ref(const site_t *s, const hweek_t *wk)
 	return o;
 }
 
-json_t *changes_weeks(const site_t *s)
+json_t *changes_weeks(const site_t *s, const history_t *h)
 {
-	const history_t *h = hist(s);
 	json_t *ctx = json_object();
 	json_t *a = json_array();
 	for (size_t i = 0; h && i < h->nweeks; i++)
@@ -62,33 +60,9 @@ json_t *changes_weeks(const site_t *s)
 	return ctx;
 }
 
-/* A unit named in a past version: as the plan at the built commit resolves
- * the same text, else a unit of that name, else NULL. */
-static const unit_t *unit_named(const site_t *s, const plan_t *p, const char *text)
-{
-	if (!text)
-		return NULL;
-	for (size_t i = 0; p && i < p->ntasks; i++) {
-		const task_t *t = &p->tasks[i];
-		for (size_t j = 0; j < t->lead.n; j++)
-			if (!strcmp(t->lead.v[j].text, text))
-				return t->lead.v[j].unit;
-		for (size_t j = 0; j < t->support.n; j++)
-			if (!strcmp(t->support.v[j].text, text))
-				return t->support.v[j].unit;
-	}
-	char *k = text_name_key(text);
-	const unit_t *found = NULL;
-	for (size_t i = 0; i < s->nunits && !found; i++)
-		if (s->units[i]->key && !strcmp(s->units[i]->key, k))
-			found = s->units[i];
-	free(k);
-	return found;
-}
-
 static json_t *unit_json(const site_t *s, const plan_t *p, const char *text)
 {
-	const unit_t *u = unit_named(s, p, text);
+	const unit_t *u = facts_unit_named(s, p, text);
 	if (u)
 		return ctx_unit_ref(u, text);
 	json_t *o = json_object();
@@ -141,27 +115,10 @@ static json_t *task_row(const site_t *s, const hweek_t *wk, const hitem_t *it)
 	return o;
 }
 
-/* The lists of one lead unit in a week. */
-struct ugroup {
-	const unit_t *unit;
-	const char *text;       /* when not resolved; NULL: no lead at all */
-	json_t *lists[4];
-};
+static const char *const kinds[FACTS_WEEK_LISTS] = { "completed", "became_overdue", "added", "due_changed" };
 
-static const char *const kinds[4] = { "completed", "became_overdue", "added", "due_changed" };
-
-static int ugroup_cmp(const void *x, const void *y)
+json_t *changes_week(const site_t *s, const history_t *h, size_t idx)
 {
-	const struct ugroup *a = x, *b = y;
-	const char *na = a->unit ? a->unit->name : a->text, *nb = b->unit ? b->unit->name : b->text;
-	if (!na || !nb)
-		return !na - !nb;
-	return coll_cmp(na, nb);
-}
-
-json_t *changes_week(const site_t *s, size_t idx)
-{
-	const history_t *h = hist(s);
 	const hweek_t *wk = h->weeks[idx];
 	json_t *w = week_ref(s, wk);
 	if (idx + 1 < h->nweeks)
@@ -169,36 +126,16 @@ json_t *changes_week(const site_t *s, size_t idx)
 	if (idx > 0)
 		SET(w, "next", week_ref(s, h->weeks[idx - 1]));
 	SET(w, "stats", ctx_stats(&wk->stats));
-	const hitems_t *lists[4] = { &wk->completed, &wk->overdue, &wk->added, &wk->due_changed };
-	struct ugroup *g = NULL;
-	size_t ng = 0;
-	for (int k = 0; k < 4; k++) {
-		json_t *flat = json_array();
-		for (size_t i = 0; i < lists[k]->n; i++) {
-			const hitem_t *it = &lists[k]->v[i];
-			json_t *row = task_row(s, wk, it);
-			json_array_append(flat, row);
-			const char *first = it->task->lead_first;
-			const unit_t *u = unit_named(s, it->plan, first);
-			size_t j;
-			for (j = 0; j < ng; j++)
-				if (u ? g[j].unit == u
-				      : !g[j].unit && (g[j].text == first ||
-						       (first && g[j].text && !strcmp(g[j].text, first))))
-					break;
-			if (j == ng) {
-				g = xrealloc(g, (ng + 1) * sizeof(*g));
-				g[ng] = (struct ugroup){ u, u ? NULL : first, { NULL } };
-				for (int m = 0; m < 4; m++)
-					g[ng].lists[m] = json_array();
-				ng++;
-			}
-			json_array_append_new(g[j].lists[k], row);
-		}
-		SET(w, kinds[k], flat);
+	json_t *rows[FACTS_WEEK_LISTS];
+	for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
+		const hitems_t *l = facts_week_list(wk, k);
+		rows[k] = json_array();
+		for (size_t i = 0; i < l->n; i++)
+			json_array_append_new(rows[k], task_row(s, wk, &l->v[i]));
+		SET(w, kinds[k], json_incref(rows[k]));
 	}
-	if (ng)
-		qsort(g, ng, sizeof(*g), ugroup_cmp);
+	facts_wgroup_t *g;
+	size_t ng = facts_week_groups(s, wk, &g);
 	json_t *units = json_array();
 	for (size_t j = 0; j < ng; j++) {
 		json_t *o = json_object();
@@ -214,19 +151,24 @@ json_t *changes_week(const site_t *s, size_t idx)
 		SET(o, "anchor", json_string(b.ptr));
 		buf_free(&b);
 		free(sl);
-		for (int k = 0; k < 4; k++) {
+		for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
+			json_t *list = json_array();
+			for (size_t i = 0; i < g[j].n[k]; i++)
+				json_array_append(list, json_array_get(rows[k], g[j].items[k][i]));
 			buf_t c = BUF_INIT;
 			buf_printf(&c, "%s_count", kinds[k]);
-			SET(o, c.ptr, json_integer((json_int_t)json_array_size(g[j].lists[k])));
+			SET(o, c.ptr, json_integer((json_int_t)g[j].n[k]));
 			buf_clear(&c);
 			buf_printf(&c, "has_%s", kinds[k]);
-			SET(o, c.ptr, json_boolean(json_array_size(g[j].lists[k]) > 0));
+			SET(o, c.ptr, json_boolean(g[j].n[k] > 0));
 			buf_free(&c);
-			SET(o, kinds[k], g[j].lists[k]);
+			SET(o, kinds[k], list);
 		}
 		json_array_append_new(units, o);
 	}
-	free(g);
+	facts_week_groups_free(g, ng);
+	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
+		json_decref(rows[k]);
 	SET(w, "units", units);
 	SET(w, "has_units", json_boolean(ng > 0));
 	json_t *next = json_array();

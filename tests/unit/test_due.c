@@ -266,122 +266,6 @@ static void test_due_null(void **state)
 	assert_false(d.ongoing);
 }
 
-static void test_date_valid(void **state)
-{
-	static const struct {
-		int y, m, d;
-		bool ok;
-	} cases[] = {
-		{ 2025, 1, 31, true }, { 2025, 2, 28, true },
-		{ 2025, 2, 29, false }, { 2024, 2, 29, true },
-		{ 2000, 2, 29, true }, { 1900, 2, 29, false },
-		{ 2025, 4, 30, true }, { 2025, 4, 31, false },
-		{ 2025, 12, 31, true }, { 2025, 13, 1, false },
-		{ 2025, 0, 1, false }, { 2025, 1, 0, false },
-		{ 0, 1, 1, false }, { 10000, 1, 1, false },
-	};
-	for (size_t i = 0; i < N(cases); i++)
-		assert_int_equal(date_valid(cases[i].y, cases[i].m, cases[i].d),
-				 cases[i].ok);
-}
-
-static void test_date_iso(void **state)
-{
-	static const struct {
-		const char *s;
-		date_t want;	/* 0: rejected */
-	} cases[] = {
-		{ "2025-12-15", 20251215 }, { "2024-02-29", 20240229 },
-		{ "0001-01-01", 10101 }, { "2025-02-29", 0 },
-		{ "2025-2-15", 0 }, { "2025-12-15x", 0 }, { "2025/12/15", 0 },
-		{ " 2025-12-15", 0 }, { "2025-12-1", 0 }, { "", 0 },
-		{ "2025-00-10", 0 }, { "abcd-ef-gh", 0 },
-	};
-	for (size_t i = 0; i < N(cases); i++) {
-		date_t d = 1;
-		int rc = date_parse_iso(cases[i].s, &d);
-		assert_int_equal(rc, cases[i].want ? 0 : -1);
-		assert_int_equal(d, cases[i].want);
-	}
-
-	char buf[11];
-	date_format_iso(20250701, buf);
-	assert_string_equal(buf, "2025-07-01");
-	date_format_vi(20250701, buf);
-	assert_string_equal(buf, "01/07/2025");
-	date_format_iso(0, buf);
-	assert_string_equal(buf, "");
-	date_format_vi(20250231, buf);
-	assert_string_equal(buf, "");
-}
-
-static void test_date_add_days(void **state)
-{
-	static const struct {
-		date_t d;
-		int n;
-		date_t want;
-	} cases[] = {
-		{ 20251215, 0, 20251215 },
-		{ 20251215, 1, 20251216 },
-		{ 20251231, 1, 20260101 },
-		{ 20260101, -1, 20251231 },
-		{ 20240228, 1, 20240229 },
-		{ 20250228, 1, 20250301 },
-		{ 20240301, -1, 20240229 },
-		{ 20250101, 365, 20260101 },
-		{ 20240101, 366, 20250101 },
-		{ 20000101, 146097, 24000101 },	/* 400 years */
-		{ 20251215, -20251215, 0 },		/* before year 1 */
-		{ 99991231, 1, 0 },
-		{ 10101, -1, 0 },
-		{ 10101, 3652058, 99991231 },	/* the whole range */
-		{ 99991231, -3652058, 10101 },
-		{ 0, 1, 0 },
-		{ 20250230, 1, 0 },
-	};
-	for (size_t i = 0; i < N(cases); i++)
-		if (date_add_days(cases[i].d, cases[i].n) != cases[i].want)
-			fail_msg("%d + %d = %d, want %d", cases[i].d, cases[i].n,
-				 date_add_days(cases[i].d, cases[i].n),
-				 cases[i].want);
-
-	/* a walk of 10 years day by day agrees with the jumps */
-	date_t d = 20200101;
-	for (int i = 1; i <= 3653; i++) {
-		d = date_add_days(d, 1);
-		assert_int_equal(d, date_add_days(20200101, i));
-		assert_int_equal(date_add_days(d, -i), 20200101);
-	}
-	assert_int_equal(d, 20300101);
-}
-
-/* the days late that pages show ("quá hạn 5 ngày") */
-static void test_date_diff_days(void **state)
-{
-	static const struct {
-		date_t a, b;
-		int want;
-	} cases[] = {
-		{ 20251215, 20251215, 0 },
-		{ 20251215, 20251216, 1 },
-		{ 20251105, 20251210, 35 },
-		{ 20251231, 20260101, 1 },
-		{ 20240228, 20240301, 2 },	/* leap year */
-		{ 20250228, 20250301, 1 },
-		{ 20260101, 20251231, -1 },
-		{ 20250101, 20260101, 365 },
-		{ 0, 20250101, 0 },		/* no date */
-		{ 20250230, 20250301, 0 },	/* not a date */
-	};
-	for (size_t i = 0; i < N(cases); i++)
-		if (date_diff_days(cases[i].a, cases[i].b) != cases[i].want)
-			fail_msg("%d .. %d = %d, want %d", cases[i].a, cases[i].b,
-				 date_diff_days(cases[i].a, cases[i].b), cases[i].want);
-	for (int n = -400; n <= 400; n += 7)
-		assert_int_equal(date_diff_days(20251215, date_add_days(20251215, n)), n);
-}
-
 static void test_overdue(void **state)
 {
 	const due_t day = { 20251215, false, true };
@@ -547,10 +431,6 @@ int main(void)
 		cmocka_unit_test(test_due_again),
 		cmocka_unit_test(test_due_tone_placement),
 		cmocka_unit_test(test_due_null),
-		cmocka_unit_test(test_date_valid),
-		cmocka_unit_test(test_date_iso),
-		cmocka_unit_test(test_date_add_days),
-		cmocka_unit_test(test_date_diff_days),
 		cmocka_unit_test(test_overdue),
 		cmocka_unit_test(test_done_late),
 		cmocka_unit_test(test_status_words),

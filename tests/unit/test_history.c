@@ -1,6 +1,6 @@
-/* test_history.c: unit tests of the history's pure parts: ISO weeks, and
- * versions parsed from a neighbouring version (hver.c), which must equal the
- * same text parsed whole. */
+/* test_history.c: unit tests of the history's pure parts: versions parsed
+ * from a neighbouring version (hver.c), which must equal the same text
+ * parsed whole. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,34 +14,6 @@
 #include "hver.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-
-static void test_iso_week(void **state)
-{
-	(void)state;
-	static const struct {
-		date_t d;
-		int year, week;
-		date_t monday;
-	} cases[] = {
-		{ 20251215, 2025, 51, 20251215 },   /* a Monday */
-		{ 20251221, 2025, 51, 20251215 },   /* its Sunday */
-		{ 20251210, 2025, 50, 20251208 },
-		{ 20251231, 2026, 1, 20251229 },    /* a Wednesday in the next ISO year */
-		{ 20260101, 2026, 1, 20251229 },
-		{ 20241230, 2025, 1, 20241230 },
-		{ 20210103, 2020, 53, 20201228 },   /* a Sunday in the last ISO year */
-		{ 20200101, 2020, 1, 20191230 },
-		{ 20240229, 2024, 9, 20240226 },
-	};
-	for (size_t i = 0; i < N(cases); i++) {
-		int y, w;
-		date_t m;
-		history_iso_week(cases[i].d, &y, &w, &m);
-		if (y != cases[i].year || w != cases[i].week || m != cases[i].monday)
-			fail_msg("%d: %d-W%02d from %d, want %d-W%02d from %d", cases[i].d, y, w, m,
-				 cases[i].year, cases[i].week, cases[i].monday);
-	}
-}
 
 static const char *const head =
 	"---\n"
@@ -251,7 +223,6 @@ static void test_flow_tasks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_iso_week),
 		cmocka_unit_test(test_near_equals_whole),
 		cmocka_unit_test(test_flow_tasks),
 	};

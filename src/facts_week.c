@@ -1,0 +1,90 @@
+/* facts_week.c: a weekly report's lists grouped by lead unit (facts.h). */
+#include "facts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "collate.h"
+#include "text.h"
+
+const unit_t *facts_unit_named(const site_t *s, const plan_t *p, const char *text)
+{
+	if (!text)
+		return NULL;
+	for (size_t i = 0; p && i < p->ntasks; i++) {
+		const task_t *t = &p->tasks[i];
+		for (size_t j = 0; j < t->lead.n; j++)
+			if (!strcmp(t->lead.v[j].text, text))
+				return t->lead.v[j].unit;
+		for (size_t j = 0; j < t->support.n; j++)
+			if (!strcmp(t->support.v[j].text, text))
+				return t->support.v[j].unit;
+	}
+	char *k = text_name_key(text);
+	const unit_t *found = NULL;
+	for (size_t i = 0; i < s->nunits && !found; i++)
+		if (s->units[i]->key && !strcmp(s->units[i]->key, k))
+			found = s->units[i];
+	free(k);
+	return found;
+}
+
+const hitems_t *facts_week_list(const hweek_t *wk, int kind)
+{
+	switch (kind) {
+	case FACTS_WEEK_COMPLETED: return &wk->completed;
+	case FACTS_WEEK_OVERDUE: return &wk->overdue;
+	case FACTS_WEEK_ADDED: return &wk->added;
+	default: return &wk->due_changed;
+	}
+}
+
+/* By name in Vietnamese order; the group of tasks with no lead last. */
+static int group_cmp(const void *x, const void *y)
+{
+	const facts_wgroup_t *a = x, *b = y;
+	const char *na = a->unit ? a->unit->name : a->text, *nb = b->unit ? b->unit->name : b->text;
+	if (!na || !nb)
+		return !na - !nb;
+	return coll_cmp(na, nb);
+}
+
+size_t facts_week_groups(const site_t *s, const hweek_t *wk, facts_wgroup_t **out)
+{
+	facts_wgroup_t *g = NULL;
+	size_t ng = 0;
+	for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
+		const hitems_t *l = facts_week_list(wk, k);
+		for (size_t i = 0; i < l->n; i++) {
+			const hitem_t *it = &l->v[i];
+			const char *first = it->task->lead_first;
+			const unit_t *u = facts_unit_named(s, it->plan, first);
+			size_t j;
+			for (j = 0; j < ng; j++)
+				if (u ? g[j].unit == u
+				      : !g[j].unit && (g[j].text == first ||
+						       (first && g[j].text && !strcmp(g[j].text, first))))
+					break;
+			if (j == ng) {
+				g = xrealloc(g, (ng + 1) * sizeof(*g));
+				g[ng] = (facts_wgroup_t){ .unit = u, .text = u ? NULL : first };
+				for (int m = 0; m < FACTS_WEEK_LISTS; m++)
+					g[ng].items[m] = xmalloc((facts_week_list(wk, m)->n + 1) * sizeof(size_t));
+				ng++;
+			}
+			g[j].items[k][g[j].n[k]++] = i;
+		}
+	}
+	if (ng)
+		qsort(g, ng, sizeof(*g), group_cmp);
+	*out = g;
+	return ng;
+}
+
+void facts_week_groups_free(facts_wgroup_t *g, size_t n)
+{
+	for (size_t j = 0; g && j < n; j++)
+		for (int k = 0; k < FACTS_WEEK_LISTS; k++)
+			free(g[j].items[k]);
+	free(g);
+}

@@ -1,0 +1,29 @@
+/* hash.h: the one hash of plansite: FNV-1a (64 bits) for keys and names,
+ * and a word-at-a-time variant for long texts.  For tables and
+ * fingerprints, not for trust.  Pure functions.
+ *
+ * Output depends on two of them, which must therefore never change: the
+ * slug of a long name ends in hash_bytes of the name (text.c), and the
+ * search index's version is hash_words of its files (search.c). */
+#ifndef PLANSITE_HASH_H
+#define PLANSITE_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* FNV-1a's offset basis: where a hash starts. */
+#define HASH_INIT 14695981039346656037ULL
+
+/* FNV-1a over n bytes. */
+uint64_t hash_bytes(const void *s, size_t n);
+/* FNV-1a over the bytes of s up to its NUL (= hash_bytes(s, strlen(s))). */
+uint64_t hash_str(const char *s);
+/* Continues FNV-1a value h over n more bytes: hash_more(hash_bytes(a, m),
+ * b, n) is the hash of a and b one after the other. */
+uint64_t hash_more(uint64_t h, const void *s, size_t n);
+/* Folds n bytes into h eight at a time (the tail byte by byte, as FNV-1a):
+ * several times faster than FNV-1a on long texts.  Start from HASH_INIT or
+ * any earlier result; not equal to hash_more. */
+uint64_t hash_words(uint64_t h, const void *s, size_t n);
+
+#endif

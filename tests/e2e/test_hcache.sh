@@ -230,4 +230,14 @@ cached c10 --as-of 2026-01-05
 cached c11 --as-of 2026-01-05
 check "after serve, a build with the cache written then read gives the same site" \
 	bash -c "diff -r '$T/ref4' '$T/c10' >/dev/null && diff -r '$T/ref4' '$T/c11' >/dev/null"
+
+# ---- another content folder ---------------------------------------------------------------
+cp -r "$R/content" "$R/noi-dung"
+commit "$R" 2025-12-23T09:00:00+07:00 "Một thư mục nội dung nữa"
+fresh ref5 --content noi-dung
+cached c12 --content noi-dung
+cached c13 --content noi-dung
+check "another --content folder has a cache file of its own" [ "$(ls "$CACHE_DIR" | wc -l)" = 2 ]
+check "... which its next build uses" walked c13 $((N + 5)) 0 0
+check "... with the same site" same ref5 c13
 finish

@@ -107,7 +107,7 @@ unit: $(UNITBIN)
 	@set -e; for t in $(UNITBIN); do echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t; done
 	node tests/unit/fold-vectors.js
 
-e2e: build/san/plansite plansite $(MO)
+e2e: build/san/plansite plansite $(MO) build/bench/floor
 	PLANSITE=$(CURDIR)/build/san/plansite PLANSITE_REL=$(CURDIR)/plansite ./tests/e2e/run.sh
 
 # Fails on an include cycle between the modules of src/ (tests/check-deps.sh).
@@ -126,9 +126,17 @@ test-browser: plansite
 	./.ci/deps browser
 	./tests/browser/run.sh
 
-bench: plansite
+# The benchmark (bench/README.md): never part of `make test`; only its smoke
+# test is (tests/e2e/test_bench_smoke.sh, a tiny corpus, no timing targets).
+bench: plansite build/bench/floor
 	./.ci/deps bench
 	./bench/run.sh
+
+# The floor program bench/run.sh times beside plansite (one thread, libgit2 + libyaml).
+build/bench/floor: bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(shell pkg-config --cflags libgit2 yaml-0.1) -o $@ $< \
+		$(shell pkg-config --libs libgit2 yaml-0.1) $(LDFLAGS)
 
 fuzz: build/san/plansite
 	./tests/fuzz/mutate.py $${SEED:-1} $${N:-2000}

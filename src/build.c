@@ -16,13 +16,17 @@
 #include "progress.h"
 #include "render.h"
 #include "repo.h"
+#include "state.h"
+#include "sources.h"
 #include "theme.h"
 #include "xref.h"
 
-/* With PLANSITE_TIMING set, prints the time since the last lap. */
+/* With PLANSITE_TIMING set (or timing), prints the time since the last lap. */
+static bool timing;
+
 static void lap(const char *stage, struct timespec *t0)
 {
-	if (!getenv("PLANSITE_TIMING"))
+	if (!timing && !getenv("PLANSITE_TIMING"))
 		return;
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -133,6 +137,20 @@ static void report_cache(const history_t *h, diag_t *d, bool verbose)
 		fputs(_("plansite: bộ nhớ đệm lịch sử: không dùng tệp\n"), stderr);
 }
 
+/* Checks --out and prepares its staging folder (output.h). */
+static int begin_out(const build_opts_t *o, repo_t *repo, out_t **out, char **err)
+{
+	git_repository *g = repo_git(repo);
+	out_guard_t guard = { .workdir = repo_workdir(repo), .gitdir = git_repository_path(g),
+			      .commondir = git_repository_commondir(g),
+			      .content = o->content ? o->content : "content" };
+	if (out_begin(out, o->out ? o->out : "public", &guard, err) < 0)
+		return -1;
+	if (o->force || o->share)
+		out_share(*out, o->force ? NULL : o->share);
+	return 0;
+}
+
 int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 {
 	int rc = BUILD_ENV;
@@ -145,32 +163,66 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	out_t *out = NULL;
 	char *theme_dir = NULL;
 	snap_t snap = { 0 };
+	char *key = NULL;
+	const char *outdir = o->out ? o->out : "public";
+	sources_t *srcs = NULL;
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	timing = o->timing;
 	if (repo_open(&repo, o->repo, err) < 0)
 		goto done;
+	theme_dir = theme_locate(o->theme);
+	git_oid cid;
+	char *ignored = NULL;
+	if (publish && !o->worktree && repo_resolve(repo, o->ref, &cid, &ignored) == 0) {
+		/* everything the pages are a function of: a commit holds the
+		 * content and its history; the work tree is never skipped */
+		const char *content = o->content ? o->content : "content";
+		size_t cn = repo_content_trim(&content);
+		char *cdir = xstrndup(content, cn);
+		char asof[32];
+		snprintf(asof, sizeof asof, "%ld", (long)o->as_of);
+		const char *parts[] = { git_oid_tostr_s(&cid), cdir, o->base_url, asof,
+					o->strict ? "strict" : "", o->inject };
+		key = state_key(parts, sizeof parts / sizeof *parts, theme_dir);
+		free(cdir);
+		/* the folder's checks hold first: a site that may not be
+		 * replaced is refused even when it is current */
+		if (key && !o->force && state_same(outdir, key)) {
+			if (begin_out(o, repo, &out, err) < 0)
+				goto done;
+			out_abort(out);
+			out = NULL;
+			fprintf(stderr, _("plansite: %s đã là trang dựng từ commit %.7s với cùng tuỳ chọn, giao diện và "
+					  "phiên bản plansite; không có gì thay đổi nên không dựng lại (dùng --force để "
+					  "dựng lại)\n"),
+				outdir, git_oid_tostr_s(&cid));
+			lap("skip", &t0);
+			rc = BUILD_OK;
+			goto done;
+		}
+	}
+	free(ignored);
 	if (repo_snapshot(repo, a, d, o->ref, o->content ? o->content : "content", o->worktree,
 			  &snap, err) < 0)
 		goto done;
 	lap("read", &t0);
-	if (publish) {
-		/* --out is checked before anything else is done: a refused
-		 * folder costs the editor no waiting */
-		git_repository *g = repo_git(repo);
-		out_guard_t guard = { .workdir = repo_workdir(repo), .gitdir = git_repository_path(g),
-				      .commondir = git_repository_commondir(g),
-				      .content = o->content ? o->content : "content" };
-		if (out_begin(&out, o->out ? o->out : "public", &guard, err) < 0)
-			goto done;
-	}
+	if (publish && !out && begin_out(o, repo, &out, err) < 0)
+		goto done;
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
+	sources_opts_t so = { .out = o->out ? o->out : "public", .strict = o->strict_sources,
+			      .pins = o->pins, .npins = o->npins, .only = o->only_source };
+	if (sources_gather(&srcs, repo, a, d, &snap, &so, &mo, err) < 0)
+		goto done;
+	lap("sources", &t0);
 	s = model_load(a, d, &snap, &mo);
 	lap("parse", &t0);
 	/* the parse threads' YAML trees are freed but still held by their
 	 * malloc arenas: give those pages back before the biggest stage */
 	malloc_trim(0);
 	xref_resolve(a, d, s, &snap);
+	sources_check(srcs, s, d);
 	date_t as_of = o->as_of;
 	if (!as_of)
 		as_of = snap.worktree || !snap.commit[0] ? date_today() : date_of_time(snap.time, snap.tz);
@@ -180,7 +232,6 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	if (!publish)
 		report_incomplete(s, d, o->verbose);
 
-	theme_dir = theme_locate(o->theme);
 	if (theme_load(&th, theme_dir, s, a, d, err) < 0)
 		goto done;
 	theme_ok = 1;
@@ -224,8 +275,10 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	render_opts_t ro = { .threads = o->threads, .inject = o->inject };
 	render_t *rr;
 	render_begin(&rr, s, &th, out, d, &ro);
-	int hist = history_build(&history, repo, a, s, &snap,
-				 o->content ? o->content : "content", o->hcache, err);
+	history_src_t *hsrc;
+	size_t nhsrc = sources_history(srcs, a, &hsrc);
+	int hist = history_build_sources(&history, repo, a, s, &snap, o->content ? o->content : "content",
+					 o->hcache, hsrc, nhsrc, err);
 	lap("history", &t0);
 	if (history)
 		report_cache(history, d, o->verbose);
@@ -253,10 +306,35 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		rc = BUILD_CONTENT;
 		goto done;
 	}
+	/* the key names the portal's commit only: a site with sources
+	 * depends on their heads too, so it is never skipped */
+	if (key && !srcs) {
+		char *text = state_text(key);
+		int w = out_write(out, STATE_FILE, text, strlen(text), err);
+		free(text);
+		if (w < 0)
+			goto done;
+	}
+	size_t shared, written;
+	out_counts(out, &shared, &written);
 	rc = out_commit(out, err) < 0 ? BUILD_ENV : BUILD_OK;
 	out = NULL;
+	if (rc == BUILD_OK) {
+		char *serr = NULL;
+		if (sources_save(srcs, &serr) < 0) {
+			loc_t loc = { "", 0, 0 };
+			diag_warning_fix(d, &loc, "W063", _("cho phép ghi thư mục đó; lần dựng sau mới nhớ được commit dựng được"),
+					 "%s", serr);
+			free(serr);
+		}
+		sources_print(srcs, stderr);
+	}
 	lap("publish", &t0);
+	if (timing)
+		fprintf(stderr, _("plansite: %zu tệp giống bản trước được dùng lại (liên kết cứng), %zu tệp được ghi\n"),
+			shared, written);
 done:
+	free(key);
 	snap_release_data(&snap);
 	out_abort(out);
 	if (theme_ok)
@@ -264,6 +342,7 @@ done:
 	free(theme_dir);
 	history_free(history);
 	model_site_free(s);
+	sources_free(srcs);
 	arena_free(a);
 	repo_free(repo);
 	return rc;

@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "due.h"
+#include "sources.h"
 
 typedef struct {
 	const char *repo;      /* NULL: discover around the current folder */
@@ -21,6 +22,13 @@ typedef struct {
 	date_t as_of;          /* 0: the commit's date (today with worktree) */
 	const char *inject;    /* preview server's reload script, or NULL */
 	int threads;           /* 0: one per core */
+	bool force;            /* build even when the published site is current, writing every file */
+	const char *share;     /* a folder plansite wrote whose equal files are shared (serve), or NULL */
+	bool timing;           /* print each stage's time and the files shared/written */
+	bool strict_sources;   /* a held or left-out source is an error */
+	const source_pin_t *pins;  /* --source-ref ID=REF */
+	size_t npins;
+	const char *only_source;   /* --only-source ID */
 	struct hcache *hcache; /* the history kept between builds (serve), or NULL:
 				* the repository's cache file only (hcache.h) */
 } build_opts_t;
@@ -28,6 +36,9 @@ typedef struct {
 enum { BUILD_OK = 0, BUILD_CONTENT = 1, BUILD_ENV = 2 };
 
 /* Builds the site; with publish false it only checks (nothing is written).
+ * A build of a commit into a site built from the same commit, options,
+ * program and theme (state.h) is skipped: the site stays as it is, and a
+ * line says so.
  * Content problems go to d; an environment problem sets *err (malloc'd).
  * Returns BUILD_OK, BUILD_CONTENT or BUILD_ENV. */
 int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err);

@@ -10,6 +10,8 @@
 #include "changes_int.h"
 #include "ctx.h"
 #include "jsonh.h"
+#include "jsonw.h"
+#include "model_fields.h"
 #include "pager.h"
 #include "text.h"
 
@@ -71,12 +73,32 @@ static bool said_by_done(const hentry_t *e, const hchange_t *c)
 	return false;
 }
 
+/* The interface strings the labels of changed fields come from (set
+ * before the render threads start; read-only while they run). */
+static const json_t *labels;
+
+void changes_labels(const json_t *strings)
+{
+	labels = strings;
+}
+
+/* The changed field's name for readers: the strings key the table of
+ * fields gives it (a field added to the table is labelled with no change
+ * to the change_field template), NULL when unknown. */
+static json_t *field_label(const hchange_t *c)
+{
+	const field_t *f = model_fields_find(c->task ? FIELD_TASK : FIELD_PLAN, c->field);
+	const char *v = f && f->label ? json_string_value(json_object_get(labels, f->label)) : NULL;
+	return v ? json_string(v) : json_null();
+}
+
 static json_t *item_json(const hchange_t *c)
 {
 	json_t *o = json_object();
 	SET(o, "task", jstr(c->task));
 	SET(o, "task_title", jstr(c->task_title));
 	SET(o, "field", json_string(c->field));
+	SET(o, "field_label", field_label(c));
 	SET(o, "from", shown(c, c->from));
 	SET(o, "to", shown(c, c->to));
 	bool added = !strcmp(c->field, "added"), removed = !strcmp(c->field, "removed");
@@ -146,7 +168,8 @@ json_t *changes_entry(const site_t *s, const hentry_t *e)
 	memcpy(sh, e->commit, 7);
 	sh[7] = '\0';
 	SET(o, "commit_short", json_string(sh));
-	if (s->repo_url) {
+	/* a source's commit is in the source's repository, not repo_url's */
+	if (s->repo_url && !e->source) {
 		size_t n = strlen(s->repo_url);
 		while (n && s->repo_url[n - 1] == '/')
 			n--;
@@ -320,12 +343,12 @@ void changes_doc_add(json_t *o, const site_t *s, const history_t *h, const doc_t
 
 size_t changes_page_count(const site_t *s, const history_t *h)
 {
-	return pager_count(h ? h->nentries : 0, CHANGES_PER_PAGE);
+	return pager_count(h ? h->nentries : 0, routes_kind(ROUTE_KIND_CHANGES)->per_page);
 }
 
-char *changes_page_rel(size_t i)
+char *changes_page_rel(const site_t *s, size_t i)
 {
-	return pager_rel("thay-doi/", i);
+	return pager_rel(routes_dir(&s->routes, ROUTE_CHANGES), i);
 }
 
 json_t *changes_page(const site_t *s, const history_t *h, size_t i)
@@ -333,14 +356,15 @@ json_t *changes_page(const site_t *s, const history_t *h, size_t i)
 	json_t *ctx = json_object();
 	json_t *a = json_array();
 	size_t n = h ? h->nentries : 0;
-	for (size_t k = i * CHANGES_PER_PAGE; k < n && k < (i + 1) * CHANGES_PER_PAGE; k++)
+	for (size_t k = i * routes_kind(ROUTE_KIND_CHANGES)->per_page; k < n && k < (i + 1) * routes_kind(ROUTE_KIND_CHANGES)->per_page; k++)
 		json_array_append_new(a, changes_entry(s, h->entries[k]));
 	SET(ctx, "changes", a);
-	json_t *pg = pager_ctx(s->base_path, "thay-doi/", i, changes_page_count(s, h));
+	const char *dir = routes_dir(&s->routes, ROUTE_CHANGES);
+	json_t *pg = pager_ctx(s->base_path, dir, i, changes_page_count(s, h));
 	if (pg)
 		SET(ctx, "pager", pg);
 	json_t *page = json_object();
-	char *url = pager_url(s->base_path, "thay-doi/", i);
+	char *url = pager_url(s->base_path, dir, i);
 	SET(page, "url", json_string(url));
 	free(url);
 	SET(page, "number", json_integer((json_int_t)i + 1));
@@ -412,7 +436,7 @@ char *changes_atom(const site_t *s, const history_t *h, const theme_t *th, size_
 	xml_text(&b, s->language);
 	buf_puts(&b, "\">\n");
 	buf_t u = BUF_INIT;
-	buf_printf(&u, "%sthay-doi/", s->base_path);
+	buf_printf(&u, "%s%s", s->base_path, routes_dir(&s->routes, ROUTE_CHANGES));
 	char *page = abs_url(s, u.ptr);
 	buf_puts(&u, "atom.xml");
 	char *self = abs_url(s, u.ptr);
@@ -489,47 +513,77 @@ char *changes_atom(const site_t *s, const history_t *h, const theme_t *th, size_
 
 /* ---- changes.json ---- */
 
-static json_t *value_json(const hchange_t *c, const char *v)
+static void w_value(jsonw_t *w, const hchange_t *c, const char *v)
 {
 	if (!v)
-		return json_null();
-	if (!strcmp(c->field, "progress"))
-		return json_integer(atoi(v));
-	return json_string(v);
+		jsonw_null(w);
+	else if (!strcmp(c->field, "progress"))
+		jsonw_int(w, atoi(v));
+	else
+		jsonw_str(w, v);
 }
 
-json_t *changes_json(const site_t *s, const history_t *h)
+void changes_json(jsonw_t *w, const site_t *s, const history_t *h)
 {
-	json_t *a = json_array();
+	jsonw_arr(w);
 	for (size_t i = 0; h && i < h->nentries; i++) {
 		const hentry_t *e = h->entries[i];
-		json_t *o = json_object();
-		commit_fields(o, e);
-		SET(o, "plan", e->key ? jstr(e->label) : json_null());
-		SET(o, "path", jstr(e->path));
+		jsonw_obj(w);
+		jsonw_key(w, "commit");
+		jsonw_str(w, e->commit);
+		jsonw_key(w, "date");
+		if (e->date) {
+			char d[DATE_BUF];
+			date_format_iso(e->date, d);
+			jsonw_str(w, d);
+		} else {
+			jsonw_null(w);
+		}
+		char ts[DATE_RFC3339_BUF];
+		date_format_rfc3339(e->time, e->tz, ts);
+		jsonw_key(w, "time");
+		jsonw_str(w, ts);
+		jsonw_key(w, "author");
+		jsonw_str(w, e->author);
+		jsonw_key(w, "subject");
+		jsonw_str(w, e->subject);
+		jsonw_key(w, "plan");
+		jsonw_str(w, e->key ? e->label : NULL);
+		jsonw_key(w, "path");
+		jsonw_str(w, e->path);
+		jsonw_key(w, "url");
 		if (e->plan) {
 			char *u = abs_url(s, e->plan->url);
-			SET(o, "url", json_string(u));
+			jsonw_str(w, u);
 			free(u);
 		} else {
-			SET(o, "url", json_null());
+			jsonw_null(w);
 		}
-		SET(o, "broken", json_boolean(e->broken));
-		if (e->broken)
-			SET(o, "error", jstr(e->error));
-		json_t *cs = json_array();
+		jsonw_key(w, "broken");
+		jsonw_bool(w, e->broken);
+		if (e->broken) {
+			jsonw_key(w, "error");
+			jsonw_str(w, e->error);
+		}
+		jsonw_key(w, "changes");
+		jsonw_arr(w);
 		for (size_t k = 0; k < e->nchanges; k++) {
 			const hchange_t *c = &e->changes[k];
-			json_t *x = json_object();
-			SET(x, "task", jstr(c->task));
-			SET(x, "task_title", jstr(c->task_title));
-			SET(x, "field", json_string(c->field));
-			SET(x, "from", value_json(c, c->from));
-			SET(x, "to", value_json(c, c->to));
-			json_array_append_new(cs, x);
+			jsonw_obj(w);
+			jsonw_key(w, "task");
+			jsonw_str(w, c->task);
+			jsonw_key(w, "task_title");
+			jsonw_str(w, c->task_title);
+			jsonw_key(w, "field");
+			jsonw_str(w, c->field);
+			jsonw_key(w, "from");
+			w_value(w, c, c->from);
+			jsonw_key(w, "to");
+			w_value(w, c, c->to);
+			jsonw_obj_end(w);
 		}
-		SET(o, "changes", cs);
-		json_array_append_new(a, o);
+		jsonw_arr_end(w);
+		jsonw_obj_end(w);
 	}
-	return a;
+	jsonw_arr_end(w);
 }

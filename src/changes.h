@@ -8,12 +8,15 @@
 #include <jansson.h>
 
 #include "history.h"
+#include "jsonw.h"
 #include "model.h"
 #include "theme.h"
 
-#define CHANGES_PER_PAGE 50   /* entries on one /thay-doi/ page */
 #define CHANGES_FEED_MAX 100  /* entries in the Atom feed */
 
+/* The interface strings (the theme's, a JSON object) that name changed
+ * fields ("field_label" of a change); call before rendering, on one thread. */
+void changes_labels(const json_t *strings);
 /* One change entry (the change_entry template's data). */
 json_t *changes_entry(const site_t *s, const hentry_t *e);
 /* The n newest change entries of the site. */
@@ -33,11 +36,12 @@ void changes_doc_add(json_t *o, const site_t *s, const history_t *h, const doc_t
 /* { shallow, start, start_vi, commits }: where the history starts. */
 json_t *changes_site_info(const site_t *s, const history_t *h);
 
-/* Number of /thay-doi/ pages (at least one). */
+/* Number of pages of the changes section (at least one; routes.h says
+ * how many entries a page). */
 size_t changes_page_count(const site_t *s, const history_t *h);
-/* The file of page i (0-based): "thay-doi/index.html",
- * "thay-doi/trang/2/index.html" ...  malloc'd. */
-char *changes_page_rel(size_t i);
+/* The file of page i (0-based), in the changes section's folder:
+ * "thay-doi/index.html", "thay-doi/trang/2/index.html" ...  malloc'd. */
+char *changes_page_rel(const site_t *s, size_t i);
 /* The changes template's data for page i: changes, pager. */
 json_t *changes_page(const site_t *s, const history_t *h, size_t i);
 
@@ -45,8 +49,8 @@ json_t *changes_page(const site_t *s, const history_t *h, size_t i);
  * rendered with the theme's change_item template.  malloc'd; *len set. */
 char *changes_atom(const site_t *s, const history_t *h, const theme_t *th, size_t *len);
 
-/* changes.json: every entry, newest first. */
-json_t *changes_json(const site_t *s, const history_t *h);
+/* changes.json: every entry, newest first, written to w. */
+void changes_json(jsonw_t *w, const site_t *s, const history_t *h);
 
 /* Number of weekly reports (0 without history). */
 size_t changes_week_count(const site_t *s, const history_t *h);
@@ -54,7 +58,8 @@ size_t changes_week_count(const site_t *s, const history_t *h);
 json_t *changes_weeks(const site_t *s, const history_t *h);
 /* The week template's data for report i (0 is the newest). */
 json_t *changes_week(const site_t *s, const history_t *h, size_t i);
-/* The file of report i: "bao-cao-tuan/2025-W51/index.html".  malloc'd. */
+/* The file of report i, in the weeks section's folder:
+ * "bao-cao-tuan/2025-W51/index.html".  malloc'd. */
 char *changes_week_rel(const site_t *s, const history_t *h, size_t i);
 
 #endif

@@ -10,6 +10,7 @@
 #include "hash.h"
 #include "jsonh.h"
 #include "markdown.h"
+#include "model_fields.h"
 #include "progress.h"
 
 json_t *ctx_date_iso(date_t d)
@@ -46,6 +47,18 @@ json_t *ctx_stats(const stats_t *st)
 	return o;
 }
 
+/* The texts of a record that its file gives (FIELD_TEXT rows with a YAML
+ * key), each under its key: a text field added to the table reaches the
+ * templates with no other change here. */
+static void set_texts(json_t *o, field_owner_t owner, const void *rec)
+{
+	size_t n;
+	const field_t *fs = model_fields_of(owner, &n);
+	for (size_t i = 0; i < n; i++)
+		if (fs[i].kind == FIELD_TEXT && fs[i].key)
+			SET(o, fs[i].key, jstr_nocheck(model_fields_text(rec, owner, &fs[i])));
+}
+
 static json_t *unit_ref_new(const unit_t *u, const char *written)
 {
 	json_t *o = json_object();
@@ -61,15 +74,11 @@ static json_t *unit_ref_new(const unit_t *u, const char *written)
 static json_t *plan_summary_new(const plan_t *p)
 {
 	json_t *o = json_object();
-	SET(o, "number", jstr_nocheck(p->number));
-	SET(o, "id", jstr_nocheck(p->id));
+	set_texts(o, FIELD_PLAN, p);   /* number, id, short_title, title, type, place ... */
 	SET(o, "no_number", json_boolean(!p->number));
 	SET(o, "name", jstr_nocheck(p->name));
-	SET(o, "short_title", jstr_nocheck(p->short_title));
 	SET(o, "slug", jstr_nocheck(p->slug));
 	SET(o, "url", jstr_nocheck(p->url));
-	SET(o, "title", jstr_nocheck(p->title));
-	SET(o, "type", jstr_nocheck(p->type));
 	if (p->has_issuer)
 		SET(o, "issuer", ctx_unit_ref(p->issuer.unit, p->issuer.text));
 	SET(o, "date", ctx_date_iso(p->date));
@@ -283,13 +292,10 @@ json_t *ctx_due(const char *text, const due_t *due, bool exact)
 json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 {
 	json_t *o = json_object();
-	SET(o, "id", jstr_nocheck(t->id));
+	set_texts(o, FIELD_TASK, t);   /* id, title, group, output, source, note ... */
 	SET(o, "anchor", json_string_nocheck(t->id ? t->id : ""));
-	SET(o, "title", jstr_nocheck(t->title));
-	SET(o, "group", jstr_nocheck(t->group));
 	SET(o, "lead", unit_list(&t->lead));
 	SET(o, "support", unit_list(&t->support));
-	SET(o, "output", jstr_nocheck(t->output));
 	SET(o, "due", ctx_due(t->due_text, &t->due, t->due_exact));
 	SET(o, "status", json_string_nocheck(status_id(t->status)));
 	/* labels come from the strings file through these flags, so an English
@@ -309,8 +315,6 @@ json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
 	SET(o, "completed", ctx_date_iso(t->completed));
 	SET(o, "completed_vi", ctx_date_vi(t->completed));
 	SET(o, "evidence", href_list(s, t->evidence, t->nevidence));
-	SET(o, "note", jstr_nocheck(t->note));
-	SET(o, "source", jstr_nocheck(t->source));
 	SET(o, "complete5", json_boolean(t->complete5));
 	if (with_plan)
 		SET(o, "plan", ctx_plan_summary(t->plan));
@@ -387,7 +391,6 @@ static json_t *chain(const site_t *s, const doc_t *dc)
 json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 {
 	json_t *o = plan_summary_new(p);
-	SET(o, "place", jstr_nocheck(p->place));
 	json_t *sg = json_object();
 	SET(sg, "name", jstr_nocheck(p->signer_name));
 	SET(sg, "title", jstr_nocheck(p->signer_title));
@@ -421,6 +424,7 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 		SET(g, "id", json_null());
 		SET(g, "title", json_null());
 		SET(g, "stats", ctx_stats(&st));
+		SET(g, "columns", json_integer((json_int_t)model_fields_task_columns()));
 		SET(g, "tasks", loose);
 		json_array_append_new(groups, g);
 	} else {
@@ -432,6 +436,7 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 		SET(g, "id", jstr_nocheck(gr->id));
 		SET(g, "title", jstr_nocheck(gr->title));
 		SET(g, "stats", ctx_stats(&gr->stats));
+		SET(g, "columns", json_integer((json_int_t)model_fields_task_columns()));
 		json_t *tasks = json_array();
 		for (size_t j = 0; j < p->ntasks; j++)
 			if (p->tasks[j].group && !strcmp(p->tasks[j].group, gr->id))
@@ -457,13 +462,7 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 	for (size_t i = 0; i < p->nindicators; i++) {
 		const indicator_t *in = &p->indicators[i];
 		json_t *x = json_object();
-		SET(x, "id", jstr_nocheck(in->id));
-		SET(x, "group", jstr_nocheck(in->group));
-		SET(x, "name", jstr_nocheck(in->name));
-		SET(x, "unit", jstr_nocheck(in->unit));
-		SET(x, "target", jstr_nocheck(in->target));
-		SET(x, "by", jstr_nocheck(in->by));
-		SET(x, "actual", jstr_nocheck(in->actual));
+		set_texts(x, FIELD_INDICATOR, in);
 		if (in->has_owner)
 			SET(x, "owner", ctx_unit_ref(in->owner.unit, in->owner.text));
 		SET(x, "met", in->met < 0 ? json_null() : json_boolean(in->met));

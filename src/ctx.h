@@ -28,7 +28,7 @@ json_t *ctx_plan_summary(const plan_t *p);
 /* with_plan: include the task's plan summary (lists across plans). */
 json_t *ctx_task(const site_t *s, const task_t *t, int with_plan);
 json_t *ctx_plan_full(const site_t *s, const plan_t *p);
-/* A unit's page data without its task rows (render.c pages them). */
+/* A unit's page data without its task rows (render_pages.c pages them). */
 json_t *ctx_unit_full(const site_t *s, const unit_t *u);
 /* A unit's figures with its sub-units', each task once (themes/README.md). */
 json_t *ctx_unit_totals(const unit_t *u);

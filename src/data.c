@@ -1,135 +1,224 @@
-/* data.c: open data files and the sitemap. */
+/* data.c: open data files and the sitemap.  The JSON files are written
+ * as they are produced (jsonw.h), from the model and, for plans.json and
+ * tasks.csv, from the table of fields (model_fields.h). */
 #include "data.h"
 
 #include <string.h>
 #include <unistd.h>
 
 #include "changes.h"
-#include "ctx.h"
-#include "jalloc.h"
 #include "jsonh.h"
+#include "jsonw.h"
+#include "model_fields.h"
 
-static json_t *unit_obj(const unit_t *u)
+static void w_unit(jsonw_t *w, const unit_t *u)
 {
-	json_t *o = json_object();
-	SET(o, "id", jstr(u->id));
-	SET(o, "name", jstr(u->name));
-	return o;
+	jsonw_obj(w);
+	jsonw_key(w, "id");
+	jsonw_str(w, u->id);
+	jsonw_key(w, "name");
+	jsonw_str(w, u->name);
+	jsonw_obj_end(w);
 }
 
-static json_t *units_of(const urefs_t *l)
+static void w_stats(jsonw_t *w, const stats_t *st)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(a, unit_obj(l->v[i].unit));
-	return a;
+	static const char *const k[] = { "total", "done", "in_progress", "not_started", "cancelled",
+					 "overdue", "done_late", "percent_done" };
+	const int v[] = { st->total, st->done, st->in_progress, st->not_started, st->cancelled,
+			  st->overdue, st->done_late, st->percent_done };
+	jsonw_obj(w);
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		jsonw_key(w, k[i]);
+		jsonw_int(w, v[i]);
+	}
+	jsonw_obj_end(w);
 }
 
-static json_t *stats_obj(const stats_t *st)
+static void w_date(jsonw_t *w, date_t d)
 {
-	json_t *o = json_object();
-	SET(o, "total", json_integer(st->total));
-	SET(o, "done", json_integer(st->done));
-	SET(o, "in_progress", json_integer(st->in_progress));
-	SET(o, "not_started", json_integer(st->not_started));
-	SET(o, "cancelled", json_integer(st->cancelled));
-	SET(o, "overdue", json_integer(st->overdue));
-	SET(o, "done_late", json_integer(st->done_late));
-	SET(o, "percent_done", json_integer(st->percent_done));
-	return o;
+	char b[DATE_BUF];
+	if (!d) {
+		jsonw_null(w);
+		return;
+	}
+	date_format_iso(d, b);
+	jsonw_str(w, b);
+}
+
+/* url made absolute with base_url's host (see data_absolute). */
+static void absolute(buf_t *b, const site_t *s, const char *url)
+{
+	if (s->base_url) {
+		const char *p = strstr(s->base_url, "://");
+		p = p ? strchr(p + 3, '/') : NULL;
+		buf_put(b, s->base_url, p ? (size_t)(p - s->base_url) : strlen(s->base_url));
+	}
+	buf_puts(b, url);
+}
+
+static void w_url(jsonw_t *w, const site_t *s, const char *url)
+{
+	buf_t b = BUF_INIT;
+	absolute(&b, s, url);
+	jsonw_str(w, b.ptr);
+	buf_free(&b);
 }
 
 json_t *data_absolute(const site_t *s, const char *url)
 {
-	if (!s->base_url)
-		return json_string(url);
-	/* base_url already ends with base_path */
 	buf_t b = BUF_INIT;
-	const char *p = strstr(s->base_url, "://");
-	p = p ? strchr(p + 3, '/') : NULL;
-	size_t host = p ? (size_t)(p - s->base_url) : strlen(s->base_url);
-	buf_put(&b, s->base_url, host);
-	buf_puts(&b, url);
+	absolute(&b, s, url);
 	json_t *j = json_string(b.ptr);
 	buf_free(&b);
 	return j;
 }
 
-json_t *data_plan_json(const site_t *s, const plan_t *p)
+static void w_record(jsonw_t *w, const site_t *s, field_owner_t o, const void *rec);
+
+/* One field's value as plans.json writes it: by its kind. */
+static void w_field(jsonw_t *w, const site_t *s, field_owner_t o, const void *rec, const field_t *f)
 {
-	{
-		json_t *o = json_object();
-		SET(o, "number", jstr(p->number));
-		SET(o, "id", jstr(p->id));
-		SET(o, "name", jstr(p->name));
-		SET(o, "short_title", jstr(p->short_title));
-		SET(o, "slug", jstr(p->slug));
-		SET(o, "url", data_absolute(s, p->url));
-		SET(o, "type", jstr(p->type));
-		SET(o, "title", jstr(p->title));
-		SET(o, "issuer", p->has_issuer ? unit_obj(p->issuer.unit) : json_null());
-		SET(o, "place", jstr(p->place));
-		SET(o, "date", ctx_date_iso(p->date));
-		SET(o, "status", jstr(p->status_text ? p->status_text : "in_force"));
-		json_t *impl = json_array();
-		for (size_t j = 0; j < p->nimplements; j++)
-			json_array_append_new(impl, json_string(p->impl_docs && p->impl_docs[j]
-								? p->impl_docs[j]->number
-								: p->implements[j].text));
-		SET(o, "implements", impl);
-		SET(o, "stats", stats_obj(&p->stats));
-		SET(o, "incomplete_tasks", json_integer(p->incomplete5));
-		SET(o, "as_of", ctx_date_iso(s->as_of));
-		json_t *tasks = json_array();
-		for (size_t j = 0; j < p->ntasks; j++) {
-			const task_t *t = &p->tasks[j];
-			json_t *x = json_object();
-			SET(x, "id", jstr(t->id));
-			SET(x, "group", jstr(t->group));
-			SET(x, "title", jstr(t->title));
-			SET(x, "lead", units_of(&t->lead));
-			SET(x, "support", units_of(&t->support));
-			SET(x, "output", jstr(t->output));
-			json_t *due = json_object();
-			SET(due, "text", jstr(t->due_text));
-			SET(due, "date", ctx_date_iso(t->due.date));
-			SET(due, "ongoing", json_boolean(t->due.ongoing));
-			SET(x, "due", due);
-			SET(x, "status", json_string(status_id(t->status)));
-			SET(x, "status_label", json_string(status_label_vi(t->status)));
-			SET(x, "overdue", json_boolean(t->overdue));
-			SET(x, "days_late", t->overdue ? json_integer(date_diff_days(t->due.date, s->as_of))
-						       : json_null());
-			SET(x, "done_late", json_boolean(t->done_late));
-			SET(x, "progress", t->progress >= 0 ? json_integer(t->progress) : json_null());
-			SET(x, "completed", ctx_date_iso(t->completed));
-			SET(x, "source", jstr(t->source));
-			json_t *ev = json_array();
-			for (size_t k = 0; k < t->nevidence; k++)
-				json_array_append_new(ev, json_string(t->evidence[k].text));
-			SET(x, "evidence", ev);
-			SET(x, "complete5", json_boolean(t->complete5));
-			json_array_append_new(tasks, x);
-		}
-		SET(o, "tasks", tasks);
-		json_t *inds = json_array();
-		for (size_t j = 0; j < p->nindicators; j++) {
-			const indicator_t *in = &p->indicators[j];
-			json_t *x = json_object();
-			SET(x, "id", jstr(in->id));
-			SET(x, "group", jstr(in->group));
-			SET(x, "name", jstr(in->name));
-			SET(x, "unit", jstr(in->unit));
-			SET(x, "target", jstr(in->target));
-			SET(x, "by", jstr(in->by));
-			SET(x, "owner", in->has_owner ? unit_obj(in->owner.unit) : json_null());
-			SET(x, "actual", jstr(in->actual));
-			SET(x, "met", in->met < 0 ? json_null() : json_boolean(in->met));
-			json_array_append_new(inds, x);
-		}
-		SET(o, "indicators", inds);
-		return o;
+	const char *at = (const char *)rec + f->off;
+	switch (f->kind) {
+	case FIELD_TEXT:
+		jsonw_str(w, model_fields_text(rec, o, f));
+		break;
+	case FIELD_DATE:
+		w_date(w, *(const date_t *)at);
+		break;
+	case FIELD_BOOL:
+		jsonw_bool(w, *(const bool *)at);
+		break;
+	case FIELD_INT:
+		jsonw_int(w, *(const int *)at);
+		break;
+	case FIELD_UNITS: {
+		const urefs_t *l = (const urefs_t *)at;
+		jsonw_arr(w);
+		for (size_t i = 0; i < l->n; i++)
+			w_unit(w, l->v[i].unit);
+		jsonw_arr_end(w);
+		break;
 	}
+	case FIELD_UNIT:
+		if (*(const bool *)((const char *)rec + f->off2))
+			w_unit(w, ((const uref_t *)at)->unit);
+		else
+			jsonw_null(w);
+		break;
+	case FIELD_LIST: {
+		const str_t *v = *(const str_t *const *)at;
+		size_t n = *(const size_t *)((const char *)rec + f->off2);
+		jsonw_arr(w);
+		for (size_t i = 0; i < n; i++)
+			jsonw_str(w, v[i].text);
+		jsonw_arr_end(w);
+		break;
+	}
+	case FIELD_STATUS:
+		jsonw_str(w, status_id(*(const status_t *)at));
+		break;
+	case FIELD_STATUS_LABEL:
+		jsonw_str(w, status_label_vi(*(const status_t *)at));
+		break;
+	case FIELD_PROGRESS: {
+		int v = *(const int *)at;
+		if (v >= 0)
+			jsonw_int(w, v);
+		else
+			jsonw_null(w);
+		break;
+	}
+	case FIELD_DEADLINE: {
+		const due_t *due = (const due_t *)((const char *)rec + f->off2);
+		jsonw_obj(w);
+		jsonw_key(w, "text");
+		jsonw_str(w, *(const char *const *)at);
+		jsonw_key(w, "date");
+		w_date(w, due->date);
+		jsonw_key(w, "ongoing");
+		jsonw_bool(w, due->ongoing);
+		jsonw_obj_end(w);
+		break;
+	}
+	case FIELD_DAYS_LATE: {
+		const task_t *t = rec;
+		if (t->overdue)
+			jsonw_int(w, date_diff_days(t->due.date, s->as_of));
+		else
+			jsonw_null(w);
+		break;
+	}
+	case FIELD_MET: {
+		int met = *(const int *)at;
+		if (met < 0)
+			jsonw_null(w);
+		else
+			jsonw_bool(w, met);
+		break;
+	}
+	case FIELD_STATS:
+		w_stats(w, (const stats_t *)at);
+		break;
+	case FIELD_URL:
+		w_url(w, s, *(const char *const *)at);
+		break;
+	case FIELD_PLAN_STATUS: {
+		const char *st = *(const char *const *)at;
+		jsonw_str(w, st ? st : "in_force");
+		break;
+	}
+	case FIELD_IMPLEMENTS: {
+		const plan_t *p = rec;
+		jsonw_arr(w);
+		for (size_t j = 0; j < p->nimplements; j++)
+			jsonw_str(w, p->impl_docs && p->impl_docs[j] ? p->impl_docs[j]->number
+								     : p->implements[j].text);
+		jsonw_arr_end(w);
+		break;
+	}
+	case FIELD_AS_OF:
+		w_date(w, s->as_of);
+		break;
+	case FIELD_NESTED: {
+		const plan_t *p = rec;
+		jsonw_arr(w);
+		if (!strcmp(f->key, "tasks"))
+			for (size_t j = 0; j < p->ntasks; j++)
+				w_record(w, s, FIELD_TASK, &p->tasks[j]);
+		else if (!strcmp(f->key, "indicators"))
+			for (size_t j = 0; j < p->nindicators; j++)
+				w_record(w, s, FIELD_INDICATOR, &p->indicators[j]);
+		jsonw_arr_end(w);
+		break;
+	}
+	default:
+		jsonw_null(w);   /* kinds that plans.json does not carry */
+		break;
+	}
+}
+
+/* A plan, task or indicator: each field with a JSON name, in table order. */
+static void w_record(jsonw_t *w, const site_t *s, field_owner_t o, const void *rec)
+{
+	size_t n;
+	const field_t *fs = model_fields_of(o, &n);
+	jsonw_obj(w);
+	for (size_t i = 0; i < n; i++)
+		if (fs[i].json) {
+			jsonw_key(w, fs[i].json);
+			w_field(w, s, o, rec, &fs[i]);
+		}
+	jsonw_obj_end(w);
+}
+
+static void plans_json(jsonw_t *w, const site_t *s, const history_t *h)
+{
+	jsonw_arr(w);
+	for (size_t i = 0; i < s->nplans; i++)
+		w_record(w, s, FIELD_PLAN, s->plans[i]);
+	jsonw_arr_end(w);
 }
 
 void data_csv_field(buf_t *b, const char *s)
@@ -175,52 +264,85 @@ static void csv_units(buf_t *b, const urefs_t *l)
 	buf_free(&t);
 }
 
+/* One task's cell of a column, by the column's kind. */
+static void csv_cell(buf_t *b, const site_t *s, const task_t *t, const field_t *f)
+{
+	const char *at = (const char *)t + f->off;
+	char date[DATE_BUF] = "";
+	switch (f->kind) {
+	case FIELD_PLAN_REF:
+		data_csv_field(b, t->plan->number ? t->plan->number : t->plan->id);
+		break;
+	case FIELD_PLAN_TITLE:
+		data_csv_field(b, t->plan->title);
+		break;
+	case FIELD_TEXT:
+		data_csv_field(b, model_fields_text(t, FIELD_TASK, f));
+		break;
+	case FIELD_UNITS:
+		csv_units(b, (const urefs_t *)at);
+		break;
+	case FIELD_LIST: {
+		const str_t *v = *(const str_t *const *)at;
+		size_t n = *(const size_t *)((const char *)t + f->off2);
+		buf_t j = BUF_INIT;
+		for (size_t i = 0; i < n; i++)
+			buf_printf(&j, "%s%s", i ? "; " : "", v[i].text);
+		data_csv_field(b, j.ptr ? j.ptr : "");
+		buf_free(&j);
+		break;
+	}
+	case FIELD_DEADLINE:
+		data_csv_field(b, *(const char *const *)at);
+		break;
+	case FIELD_DUE_DATE:
+	case FIELD_DATE:
+	case FIELD_AS_OF: {
+		date_t d = f->kind == FIELD_AS_OF ? s->as_of
+			 : f->kind == FIELD_DUE_DATE ? ((const due_t *)at)->date : *(const date_t *)at;
+		if (d)
+			date_format_iso(d, date);
+		buf_puts(b, date);
+		break;
+	}
+	case FIELD_STATUS:
+		buf_puts(b, status_id(*(const status_t *)at));
+		break;
+	case FIELD_STATUS_LABEL:
+		data_csv_field(b, status_label_vi(*(const status_t *)at));
+		break;
+	case FIELD_BOOL:
+		buf_puts(b, *(const bool *)at ? "true" : "false");
+		break;
+	case FIELD_PROGRESS:
+	case FIELD_INT:
+		if (f->kind == FIELD_INT || *(const int *)at >= 0)
+			buf_printf(b, "%d", *(const int *)at);
+		break;
+	default:
+		break;   /* no column of tasks.csv has this kind */
+	}
+}
+
 static char *tasks_csv(const site_t *s, size_t *len)
 {
 	buf_t b = BUF_INIT;
+	size_t ncol;
+	const field_t *const *cols = model_fields_csv(&ncol);
 	/* a byte-order mark, so spreadsheet programs read UTF-8 */
 	buf_puts(&b, "\xEF\xBB\xBF");
-	/* new columns go at the end: readers of the first ones keep working */
-	buf_puts(&b, "plan,task_id,title,lead,support,output,due_text,due_date,status,overdue,progress,"
-		     "as_of,plan_title,status_label\r\n");
-	char as_of[16] = "";
-	if (s->as_of)
-		date_format_iso(s->as_of, as_of);
+	/* new columns go at the end (csvpos): readers of the first ones keep working */
+	for (size_t k = 0; k < ncol; k++)
+		buf_printf(&b, "%s%s", k ? "," : "", cols[k]->csv);
+	buf_puts(&b, "\r\n");
 	for (size_t i = 0; i < s->nplans; i++) {
 		const plan_t *p = s->plans[i];
 		for (size_t j = 0; j < p->ntasks; j++) {
-			const task_t *t = &p->tasks[j];
-			char date[16] = "";
-			if (t->due.date)
-				date_format_iso(t->due.date, date);
-			data_csv_field(&b, p->number ? p->number : p->id);
-			buf_putc(&b, ',');
-			data_csv_field(&b, t->id);
-			buf_putc(&b, ',');
-			data_csv_field(&b, t->title);
-			buf_putc(&b, ',');
-			csv_units(&b, &t->lead);
-			buf_putc(&b, ',');
-			csv_units(&b, &t->support);
-			buf_putc(&b, ',');
-			data_csv_field(&b, t->output);
-			buf_putc(&b, ',');
-			data_csv_field(&b, t->due_text);
-			buf_putc(&b, ',');
-			buf_puts(&b, date);
-			buf_putc(&b, ',');
-			buf_puts(&b, status_id(t->status));
-			buf_putc(&b, ',');
-			buf_puts(&b, t->overdue ? "true" : "false");
-			buf_putc(&b, ',');
-			if (t->progress >= 0)
-				buf_printf(&b, "%d", t->progress);
-			buf_putc(&b, ',');
-			buf_puts(&b, as_of);
-			buf_putc(&b, ',');
-			data_csv_field(&b, p->title);
-			buf_putc(&b, ',');
-			data_csv_field(&b, status_label_vi(t->status));
+			for (size_t k = 0; k < ncol; k++) {
+				if (k)
+					buf_putc(&b, ',');
+				csv_cell(&b, s, &p->tasks[j], cols[k]);
+			}
 			buf_puts(&b, "\r\n");
 		}
 	}
@@ -228,78 +350,118 @@ static char *tasks_csv(const site_t *s, size_t *len)
 	return buf_detach(&b);
 }
 
-static json_t *units_json(const site_t *s)
+static void w_strings(jsonw_t *w, const char *const *v, size_t n)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < s->nunits; i++) {
-		const unit_t *u = s->units[i];
-		json_t *o = unit_obj(u);
-		SET(o, "slug", jstr(u->slug));
-		SET(o, "url", data_absolute(s, u->url));
-		SET(o, "kind", jstr(u->kind));
-		SET(o, "parent", u->parent ? json_string(u->parent->id) : json_null());
-		json_t *al = json_array();
-		for (size_t j = 0; j < u->naliases; j++)
-			json_array_append_new(al, json_string(u->aliases[j]));
-		SET(o, "aliases", al);
-		SET(o, "registered", json_boolean(u->registered));
-		SET(o, "lead_stats", stats_obj(&u->lead_stats));
-		SET(o, "support_stats", stats_obj(&u->support_stats));
-		/* the figures of its page: with its sub-units, each task once */
-		json_t *ch = json_array();
-		for (size_t j = 0; j < u->nchildren; j++)
-			json_array_append_new(ch, json_string(u->children[j]->id));
-		SET(o, "children", ch);
-		json_t *tot = json_object();
-		SET(tot, "led", json_integer(u->roll_lead.total));
-		SET(tot, "supported", json_integer(u->roll_support.total));
-		SET(tot, "overdue", json_integer(u->roll_all.overdue));
-		SET(tot, "done", json_integer(u->roll_all.done));
-		SET(tot, "issued_plans", json_integer((json_int_t)u->nissued));
-		SET(tot, "issued_tasks", json_integer(u->issued_stats.total));
-		SET(o, "totals", tot);
-		SET(o, "rollup_stats", stats_obj(&u->roll_all));
-		SET(o, "rollup_lead_stats", stats_obj(&u->roll_lead));
-		SET(o, "rollup_support_stats", stats_obj(&u->roll_support));
-		json_t *iss = json_array();
-		for (size_t j = 0; j < u->nissued; j++)
-			json_array_append_new(iss, json_string(u->issued[j]->number ? u->issued[j]->number
-										: u->issued[j]->id));
-		SET(o, "issued", iss);
-		SET(o, "issued_stats", stats_obj(&u->issued_stats));
-		SET(o, "as_of", ctx_date_iso(s->as_of));
-		json_array_append_new(a, o);
-	}
-	return a;
+	jsonw_arr(w);
+	for (size_t i = 0; i < n; i++)
+		jsonw_str(w, v[i]);
+	jsonw_arr_end(w);
 }
 
-static json_t *documents_json(const site_t *s)
+static void units_json(jsonw_t *w, const site_t *s, const history_t *h)
 {
-	json_t *a = json_array();
+	jsonw_arr(w);
+	for (size_t i = 0; i < s->nunits; i++) {
+		const unit_t *u = s->units[i];
+		jsonw_obj(w);
+		jsonw_key(w, "id");
+		jsonw_str(w, u->id);
+		jsonw_key(w, "name");
+		jsonw_str(w, u->name);
+		jsonw_key(w, "slug");
+		jsonw_str(w, u->slug);
+		jsonw_key(w, "url");
+		w_url(w, s, u->url);
+		jsonw_key(w, "kind");
+		jsonw_str(w, u->kind);
+		jsonw_key(w, "parent");
+		jsonw_str(w, u->parent ? u->parent->id : NULL);
+		jsonw_key(w, "aliases");
+		w_strings(w, u->aliases, u->naliases);
+		jsonw_key(w, "registered");
+		jsonw_bool(w, u->registered);
+		jsonw_key(w, "lead_stats");
+		w_stats(w, &u->lead_stats);
+		jsonw_key(w, "support_stats");
+		w_stats(w, &u->support_stats);
+		/* the figures of its page: with its sub-units, each task once */
+		jsonw_key(w, "children");
+		jsonw_arr(w);
+		for (size_t j = 0; j < u->nchildren; j++)
+			jsonw_str(w, u->children[j]->id);
+		jsonw_arr_end(w);
+		jsonw_key(w, "totals");
+		jsonw_obj(w);
+		static const char *const tk[] = { "led", "supported", "overdue", "done", "issued_plans",
+						  "issued_tasks" };
+		const long long tv[] = { u->roll_lead.total, u->roll_support.total, u->roll_all.overdue,
+					 u->roll_all.done, (long long)u->nissued, u->issued_stats.total };
+		for (size_t k = 0; k < sizeof tk / sizeof tk[0]; k++) {
+			jsonw_key(w, tk[k]);
+			jsonw_int(w, tv[k]);
+		}
+		jsonw_obj_end(w);
+		jsonw_key(w, "rollup_stats");
+		w_stats(w, &u->roll_all);
+		jsonw_key(w, "rollup_lead_stats");
+		w_stats(w, &u->roll_lead);
+		jsonw_key(w, "rollup_support_stats");
+		w_stats(w, &u->roll_support);
+		jsonw_key(w, "issued");
+		jsonw_arr(w);
+		for (size_t j = 0; j < u->nissued; j++)
+			jsonw_str(w, u->issued[j]->number ? u->issued[j]->number : u->issued[j]->id);
+		jsonw_arr_end(w);
+		jsonw_key(w, "issued_stats");
+		w_stats(w, &u->issued_stats);
+		jsonw_key(w, "as_of");
+		w_date(w, s->as_of);
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
+}
+
+static void documents_json(jsonw_t *w, const site_t *s, const history_t *h)
+{
+	jsonw_arr(w);
 	for (size_t i = 0; i < s->ndocs; i++) {
 		const doc_t *dc = s->docs[i];
-		json_t *o = json_object();
-		SET(o, "number", jstr(dc->number));
-		SET(o, "slug", jstr(dc->slug));
-		SET(o, "url", data_absolute(s, dc->url));
-		SET(o, "type", jstr(dc->type));
-		SET(o, "title", jstr(dc->title));
-		SET(o, "issuer", jstr(dc->issuer));
-		SET(o, "date", ctx_date_iso(dc->date));
-		SET(o, "is_plan", json_boolean(dc->plan != NULL));
-		SET(o, "stub", json_boolean(dc->stub));
-		json_t *up = json_array(), *down = json_array();
+		jsonw_obj(w);
+		jsonw_key(w, "number");
+		jsonw_str(w, dc->number);
+		jsonw_key(w, "slug");
+		jsonw_str(w, dc->slug);
+		jsonw_key(w, "url");
+		w_url(w, s, dc->url);
+		jsonw_key(w, "type");
+		jsonw_str(w, dc->type);
+		jsonw_key(w, "title");
+		jsonw_str(w, dc->title);
+		jsonw_key(w, "issuer");
+		jsonw_str(w, dc->issuer);
+		jsonw_key(w, "date");
+		w_date(w, dc->date);
+		jsonw_key(w, "is_plan");
+		jsonw_bool(w, dc->plan != NULL);
+		jsonw_key(w, "stub");
+		jsonw_bool(w, dc->stub);
+		jsonw_key(w, "implements");
+		jsonw_arr(w);
 		for (size_t j = 0; j < dc->nup; j++)
-			json_array_append_new(up, json_string(dc->up[j]->number));
+			jsonw_str(w, dc->up[j]->number);
+		jsonw_arr_end(w);
+		jsonw_key(w, "implemented_by");
+		jsonw_arr(w);
 		for (size_t j = 0; j < dc->ndown; j++)
-			json_array_append_new(down, json_string(dc->down[j]->number));
-		SET(o, "implements", up);
-		SET(o, "implemented_by", down);
-		SET(o, "stats", stats_obj(&dc->stats));
-		SET(o, "as_of", ctx_date_iso(s->as_of));
-		json_array_append_new(a, o);
+			jsonw_str(w, dc->down[j]->number);
+		jsonw_arr_end(w);
+		jsonw_key(w, "stats");
+		w_stats(w, &dc->stats);
+		jsonw_key(w, "as_of");
+		w_date(w, s->as_of);
+		jsonw_obj_end(w);
 	}
-	return a;
+	jsonw_arr_end(w);
 }
 
 static void sitemap_url(buf_t *b, const site_t *s, const char *url)
@@ -317,17 +479,16 @@ static char *sitemap(const site_t *s, size_t *len)
 	buf_t b = BUF_INIT;
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-	static const char *const fixed[] = { "", "ke-hoach/", "van-ban/", "don-vi/", "thoi-han/",
-					     "thoi-han/qua-han/", "thoi-han/chua-thuc-hien/",
-					     "thoi-han/dang-thuc-hien/", "thoi-han/hoan-thanh/",
-					     "thoi-han/hoan-thanh-muon/", "thoi-han/dung-thuc-hien/",
-					     "thoi-han/tat-ca/", "thay-doi/", "bao-cao-tuan/",
-					     "tim-kiem/", "du-lieu/", NULL };
-	for (const char *const *f = fixed; *f; f++) {
-		buf_t u = BUF_INIT;
-		buf_printf(&u, "%s%s", s->base_path, *f);
-		sitemap_url(&b, s, u.ptr);
-		buf_free(&u);
+	/* every section, and after the deadlines their task lists */
+	for (int r = 0; r < ROUTE_COUNT; r++) {
+		char *u = routes_url(&s->routes, r, NULL);
+		sitemap_url(&b, s, u);
+		free(u);
+		for (size_t k = 0; r == ROUTE_DEADLINES && k < ROUTES_NVIEWS; k++) {
+			u = routes_url(&s->routes, r, routes_view(k));
+			sitemap_url(&b, s, u);
+			free(u);
+		}
 	}
 	for (size_t i = 0; i < s->nplans; i++)
 		sitemap_url(&b, s, s->plans[i]->url);
@@ -343,66 +504,97 @@ static char *sitemap(const site_t *s, size_t *len)
 	return buf_detach(&b);
 }
 
-static int put(out_t *o, diag_t *d, const char *rel, const char *data, size_t len)
+/* Writes file name of folder dir ("du-lieu/", or "" for the root). */
+static int put(out_t *o, diag_t *d, const char *dir, const char *name, const char *data, size_t len)
 {
 	char *err = NULL;
-	if (out_write(o, rel, data, len, &err) < 0) {
+	buf_t rel = BUF_INIT;
+	buf_printf(&rel, "%s%s", dir, name);
+	int rc = 0;
+	if (out_write(o, rel.ptr, data, len, &err) < 0) {
 		loc_t loc = { 0 };
 		diag_error(d, &loc, "E090", "%s", err);
 		free(err);
-		return -1;
+		rc = -1;
 	}
-	return 0;
-}
-
-static int put_json(out_t *o, diag_t *d, const char *rel, json_t *j)
-{
-	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(j);
-	int rc = put(o, d, rel, s, strlen(s));
-	free(s);
+	buf_free(&rel);
 	return rc;
 }
 
-#define PLANS_JSON_PIECE ((size_t)1 << 20)
+struct sink {
+	int fd;
+	const char *rel;
+	char **err;
+};
 
-static int to_buf(const char *text, size_t n, void *b)
+static int to_fd(void *arg, const char *data, size_t len)
 {
-	buf_put(b, text, n);
-	return 0;
+	struct sink *k = arg;
+	return out_put(k->fd, k->rel, data, len, k->err);
 }
 
-/* plans.json: one plan's tree at a time (the whole portal's would take
- * hundreds of megabytes of jansson values), its text going to the file a
- * megabyte at a time. */
-static int write_plans_json(const site_t *s, out_t *o, diag_t *d)
+/* A jansson tree written as it is (objects in their keys' order). */
+static void write_tree(jsonw_t *w, const json_t *j)
 {
-	const char *rel = "du-lieu/plans.json";
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: {
+		const char *k;
+		json_t *v;
+		jsonw_obj(w);
+		json_object_foreach((json_t *)j, k, v) {
+			jsonw_key(w, k);
+			write_tree(w, v);
+		}
+		jsonw_obj_end(w);
+		break;
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *v;
+		jsonw_arr(w);
+		json_array_foreach(j, i, v)
+			write_tree(w, v);
+		jsonw_arr_end(w);
+		break;
+	}
+	case JSON_STRING: jsonw_str(w, json_string_value(j)); break;
+	case JSON_INTEGER: jsonw_int(w, json_integer_value(j)); break;
+	case JSON_TRUE: jsonw_bool(w, true); break;
+	case JSON_FALSE: jsonw_bool(w, false); break;
+	default: jsonw_null(w); break;
+	}
+}
+
+/* sources.json: small (one object a source), so built as a tree. */
+static void sources_json(jsonw_t *w, const site_t *s, const history_t *h)
+{
+	(void)h;
+	json_t *a = data_sources(s, false);
+	write_tree(w, a);
+	json_decref(a);
+}
+
+/* A JSON file written a megabyte at a time as write() produces it: the
+ * whole portal's text is never held at once. */
+static int put_json(out_t *o, diag_t *d, const char *name, const site_t *s, const history_t *h,
+		    void (*write)(jsonw_t *, const site_t *, const history_t *))
+{
+	char *rel = routes_file(&s->routes, ROUTE_DATA, name);
 	char *err = NULL;
 	int fd = out_open(o, rel, &err);
 	if (fd >= 0) {
-		buf_t pj = BUF_INIT;
-		buf_putc(&pj, '[');
-		for (size_t i = 0; i < s->nplans && !err; i++) {
-			if (i)
-				buf_putc(&pj, ',');
-			jalloc_begin();
-			json_t *j = data_plan_json(s, s->plans[i]);
-			json_dump_callback(j, to_buf, &pj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-			json_decref(j);
-			jalloc_end();
-			if (pj.len >= PLANS_JSON_PIECE && out_put(fd, rel, pj.ptr, pj.len, &err) == 0)
-				buf_clear(&pj);
-		}
-		buf_putc(&pj, ']');
-		if (!err)
-			out_put(fd, rel, pj.ptr, pj.len, &err);
-		buf_free(&pj);
-		if (err)
+		struct sink k = { fd, rel, &err };
+		jsonw_t w;
+		jsonw_init(&w, to_fd, &k);
+		write(&w, s, h);
+		int rc = jsonw_finish(&w);
+		jsonw_free(&w);
+		if (rc < 0)
 			close(fd);
 		else
 			out_close(fd, rel, &err);
 	}
+	free(rel);
 	if (!err)
 		return 0;
 	loc_t loc = { 0 };
@@ -414,28 +606,38 @@ static int write_plans_json(const site_t *s, out_t *o, diag_t *d)
 int data_write(const site_t *s, const history_t *h, out_t *o, diag_t *d, int part)
 {
 	int rc = 0;
+	const char *dir = routes_dir(&s->routes, ROUTE_DATA);
 	if (part == 1)
-		return put_json(o, d, "du-lieu/changes.json", changes_json(s, h));
+		return put_json(o, d, "changes.json", s, h, changes_json);
 	if (part == 3) {
-		rc |= put_json(o, d, "du-lieu/units.json", units_json(s));
-		rc |= put_json(o, d, "du-lieu/documents.json", documents_json(s));
+		rc |= put_json(o, d, "units.json", s, h, units_json);
+		rc |= put_json(o, d, "documents.json", s, h, documents_json);
+		if (s->nsources)
+			rc |= put_json(o, d, "sources.json", s, h, sources_json);
 		return rc ? -1 : 0;
 	}
 	if (part == 2) {
 		size_t len;
 		char *csv = tasks_csv(s, &len);
-		rc |= put(o, d, "du-lieu/tasks.csv", csv, len);
+		rc |= put(o, d, dir, "tasks.csv", csv, len);
 		free(csv);
 		char *sm = sitemap(s, &len);
-		rc |= put(o, d, "sitemap.xml", sm, len);
+		rc |= put(o, d, "", "sitemap.xml", sm, len);
 		free(sm);
 		return rc ? -1 : 0;
 	}
-	return write_plans_json(s, o, d);
+	return put_json(o, d, "plans.json", s, h, plans_json);
 }
 
-static json_t *file_desc(const site_t *s, const char *name, const char *desc,
-			 const char *const (*fields)[2])
+static void field_desc(json_t *fields, const char *name, const char *desc)
+{
+	json_t *x = json_object();
+	SET(x, "name", json_string(name));
+	SET(x, "description", json_string(desc));
+	json_array_append_new(fields, x);
+}
+
+static json_t *file_desc(const site_t *s, const char *name, const char *desc, json_t *f)
 {
 	json_t *o = json_object();
 	SET(o, "name", json_string(name));
@@ -449,68 +651,87 @@ static json_t *file_desc(const site_t *s, const char *name, const char *desc,
 	buf_free(&b);
 	size_t nl = strlen(name);
 	SET(o, "csv", json_boolean(nl > 4 && !strcmp(name + nl - 4, ".csv")));
-	json_t *f = json_array();
-	for (size_t i = 0; fields[i][0]; i++) {
-		json_t *x = json_object();
-		SET(x, "name", json_string(fields[i][0]));
-		SET(x, "description", json_string(fields[i][1]));
-		json_array_append_new(f, x);
-	}
 	SET(o, "fields", f);
 	return o;
 }
 
-#define STATS_FIELDS "total, done, in_progress, not_started, cancelled, overdue, done_late; percent_done = done / (total − cancelled), làm tròn xuống"
+static json_t *fixed_desc(const char *const (*fields)[2])
+{
+	json_t *f = json_array();
+	for (size_t i = 0; fields[i][0]; i++)
+		field_desc(f, fields[i][0], fields[i][1]);
+	return f;
+}
+
+/* "Nhiệm vụ: id, group, title, lead, support [{id, name}], ...": a nested
+ * record's keys in words, each with its note. */
+static void nested_desc(buf_t *b, const char *what, field_owner_t o)
+{
+	size_t n;
+	const field_t *fs = model_fields_of(o, &n);
+	buf_printf(b, "%s:", what);
+	const char *sep = " ";
+	for (size_t i = 0; i < n; i++)
+		if (fs[i].json) {
+			buf_printf(b, "%s%s", sep, fs[i].json);
+			if (fs[i].jnote)
+				buf_printf(b, " %s", fs[i].jnote);
+			sep = ", ";
+		}
+}
+
+/* plans.json's keys from the table: a row without a description is named
+ * with the next one ("slug, url"). */
+static json_t *plans_desc(void)
+{
+	size_t n;
+	const field_t *fs = model_fields_of(FIELD_PLAN, &n);
+	json_t *f = json_array();
+	buf_t names = BUF_INIT, desc = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		if (!fs[i].json)
+			continue;
+		buf_printf(&names, "%s%s", names.len ? ", " : "", fs[i].json);
+		if (!fs[i].jnote)
+			continue;
+		buf_clear(&desc);
+		if (fs[i].kind == FIELD_NESTED && !strcmp(fs[i].key, "tasks"))
+			nested_desc(&desc, fs[i].jnote, FIELD_TASK);
+		else if (fs[i].kind == FIELD_NESTED && !strcmp(fs[i].key, "indicators"))
+			nested_desc(&desc, fs[i].jnote, FIELD_INDICATOR);
+		else
+			buf_puts(&desc, fs[i].jnote);
+		field_desc(f, names.ptr, desc.ptr);
+		buf_clear(&names);
+	}
+	buf_free(&names);
+	buf_free(&desc);
+	return f;
+}
+
+static json_t *tasks_desc(void)
+{
+	size_t n;
+	const field_t *const *cols = model_fields_csv(&n);
+	json_t *f = json_array();
+	for (size_t i = 0; i < n; i++)
+		field_desc(f, cols[i]->csv, cols[i]->csvdesc ? cols[i]->csvdesc : "");
+	return f;
+}
 
 /* Every key the files carry is named here (tests/e2e/test_data_fields.sh
- * compares them with what the files hold): a row names one key, or several
- * separated by ", "; the keys of nested records are described in words. */
+ * compares them with what the files hold): plans.json's and tasks.csv's
+ * from the table of fields; for the others a row names one key, or several
+ * separated by ", ", and the keys of nested records are described in words. */
 json_t *data_describe(const site_t *s)
 {
-	static const char *const plans[][2] = {
-		{ "number", "Số ký hiệu của kế hoạch (null nếu chưa có số)" },
-		{ "id", "Mã định danh khi kế hoạch chưa có số" },
-		{ "name", "Tên ngắn dùng trên cổng: số ký hiệu; nếu chưa có số thì short_title, hoặc loại văn bản, cơ quan ban hành và ngày" },
-		{ "short_title", "Tên ngắn do người biên tập đặt (null nếu không có)" },
-		{ "slug, url", "Địa chỉ trang của kế hoạch trên cổng" },
-		{ "type", "Loại văn bản (Kế hoạch, Chương trình ...)" },
-		{ "title", "Trích yếu" },
-		{ "issuer", "Cơ quan ban hành {id, name}" },
-		{ "place", "Địa danh ban hành" },
-		{ "date", "Ngày ban hành (YYYY-MM-DD)" },
-		{ "status", "Hiệu lực: in_force (đang có hiệu lực) hoặc superseded (đã được thay thế)" },
-		{ "implements", "Số ký hiệu các văn bản mà kế hoạch triển khai (dạng chuẩn)" },
-		{ "stats", "Số nhiệm vụ: " STATS_FIELDS },
-		{ "incomplete_tasks", "Số nhiệm vụ chưa đủ \"5 rõ\" (nội dung, đơn vị chủ trì, kết quả, thời hạn)" },
-		{ "as_of", "Ngày tính số liệu: ngày của lần cập nhật (commit) được xuất bản" },
-		{ "tasks", "Nhiệm vụ: id, group, title, lead, support [{id, name}], output, due {text, date, ongoing}, status, status_label (trạng thái bằng tiếng Việt), overdue, days_late (số ngày quá hạn, null nếu không quá hạn), done_late, progress, completed, source, evidence, complete5 (đủ \"5 rõ\")" },
-		{ "indicators", "Chỉ tiêu: id, group, name, unit, target, by, owner {id, name}, actual, met" },
-		{ NULL, NULL }
-	};
-	static const char *const tasks[][2] = {
-		{ "plan", "Số ký hiệu (hoặc mã) của kế hoạch" },
-		{ "task_id", "Số thứ tự nhiệm vụ trong kế hoạch" },
-		{ "title", "Nội dung nhiệm vụ" },
-		{ "lead", "Đơn vị chủ trì (nhiều đơn vị cách nhau bằng dấu ;)" },
-		{ "support", "Đơn vị phối hợp" },
-		{ "output", "Kết quả, sản phẩm" },
-		{ "due_text", "Thời hạn như văn bản ghi" },
-		{ "due_date", "Hạn cuối đã quy đổi (YYYY-MM-DD), trống nếu thường xuyên hoặc không xác định" },
-		{ "status", "not_started, in_progress, done hoặc cancelled" },
-		{ "overdue", "true nếu có hạn, chưa hoàn thành, chưa hủy và hạn trước ngày tính số liệu" },
-		{ "progress", "Tiến độ (%), trống nếu không báo cáo" },
-		{ "as_of", "Ngày tính số liệu (YYYY-MM-DD)" },
-		{ "plan_title", "Trích yếu của kế hoạch" },
-		{ "status_label", "Trạng thái bằng tiếng Việt (Chưa thực hiện, Đang thực hiện, Hoàn thành, Dừng thực hiện)" },
-		{ NULL, NULL }
-	};
 	static const char *const units[][2] = {
 		{ "id, name", "Mã và tên đơn vị" },
 		{ "slug, url", "Địa chỉ trang của đơn vị trên cổng" },
 		{ "kind, parent, aliases", "Loại (agency, department, collective), mã đơn vị cấp trên, các tên gọi khác" },
 		{ "children", "Mã các đơn vị trực thuộc trực tiếp" },
 		{ "registered", "false nếu đơn vị chưa có trong danh mục" },
-		{ "lead_stats, support_stats", "Số nhiệm vụ đơn vị trực tiếp chủ trì và phối hợp (không tính đơn vị trực thuộc), theo trạng thái: " STATS_FIELDS },
+		{ "lead_stats, support_stats", "Số nhiệm vụ đơn vị trực tiếp chủ trì và phối hợp (không tính đơn vị trực thuộc), theo trạng thái: " MODEL_FIELDS_STATS },
 		{ "totals", "Số liệu của trang đơn vị, tính cả các đơn vị trực thuộc (mọi cấp), mỗi nhiệm vụ một lần: led (chủ trì), supported (chỉ phối hợp, không chủ trì), overdue và done (trong các nhiệm vụ đó), issued_plans và issued_tasks (số kế hoạch đơn vị ban hành và số nhiệm vụ của chúng, tính riêng)" },
 		{ "rollup_stats, rollup_lead_stats, rollup_support_stats", "Như totals, theo trạng thái: mọi nhiệm vụ; nhiệm vụ chủ trì; nhiệm vụ chỉ phối hợp" },
 		{ "issued", "Số ký hiệu (hoặc mã) các kế hoạch đơn vị ban hành" },
@@ -523,7 +744,7 @@ json_t *data_describe(const site_t *s)
 		{ "slug, url", "Địa chỉ trang của văn bản trên cổng" },
 		{ "is_plan", "true nếu văn bản là một kế hoạch đăng trên cổng" },
 		{ "implements, implemented_by", "Văn bản cấp trên và các văn bản, kế hoạch triển khai trực tiếp" },
-		{ "stats", "Số liệu cộng dồn của mọi kế hoạch triển khai văn bản (trực tiếp và gián tiếp), mỗi nhiệm vụ tính một lần: " STATS_FIELDS },
+		{ "stats", "Số liệu cộng dồn của mọi kế hoạch triển khai văn bản (trực tiếp và gián tiếp), mỗi nhiệm vụ tính một lần: " MODEL_FIELDS_STATS },
 		{ "stub", "true nếu văn bản được nhắc đến nhưng chưa có thông tin" },
 		{ "as_of", "Ngày tính số liệu (YYYY-MM-DD)" },
 		{ NULL, NULL }
@@ -537,10 +758,42 @@ json_t *data_describe(const site_t *s)
 		{ NULL, NULL }
 	};
 	json_t *a = json_array();
-	json_array_append_new(a, file_desc(s, "plans.json", "Toàn bộ kế hoạch, nhiệm vụ và chỉ tiêu, kèm các trường tính toán (JSON).", plans));
-	json_array_append_new(a, file_desc(s, "tasks.csv", "Mỗi dòng một nhiệm vụ (CSV theo RFC 4180, UTF-8 có BOM để mở bằng Excel).", tasks));
-	json_array_append_new(a, file_desc(s, "units.json", "Danh mục đơn vị và số nhiệm vụ của từng đơn vị (JSON).", units));
-	json_array_append_new(a, file_desc(s, "documents.json", "Văn bản cấp trên và chuỗi triển khai (JSON).", docs));
-	json_array_append_new(a, file_desc(s, "changes.json", "Lịch sử thay đổi kế hoạch và nhiệm vụ theo từng lần cập nhật, mới nhất trước (JSON).", changes));
+	json_array_append_new(a, file_desc(s, "plans.json", "Toàn bộ kế hoạch, nhiệm vụ và chỉ tiêu, kèm các trường tính toán (JSON).", plans_desc()));
+	json_array_append_new(a, file_desc(s, "tasks.csv", "Mỗi dòng một nhiệm vụ (CSV theo RFC 4180, UTF-8 có BOM để mở bằng Excel).", tasks_desc()));
+	json_array_append_new(a, file_desc(s, "units.json", "Danh mục đơn vị và số nhiệm vụ của từng đơn vị (JSON).", fixed_desc(units)));
+	json_array_append_new(a, file_desc(s, "documents.json", "Văn bản cấp trên và chuỗi triển khai (JSON).", fixed_desc(docs)));
+	json_array_append_new(a, file_desc(s, "changes.json", "Lịch sử thay đổi kế hoạch và nhiệm vụ theo từng lần cập nhật, mới nhất trước (JSON).", fixed_desc(changes)));
+	static const char *const sources[][2] = {
+		{ "id, owner", "Mã nguồn (kho của một cơ quan) và mã đơn vị sở hữu" },
+		{ "commit, date", "Lần cập nhật (commit) của kho nguồn được đăng và thời điểm của nó (null nếu nguồn không được đăng)" },
+		{ "state, held", "current (lần cập nhật mới nhất), held (giữ ở lần cuối dựng được vì lần mới có lỗi) hoặc left-out (chưa có lần nào dựng được); held là true khi không phải current" },
+		{ "head, reason", "Lần cập nhật được yêu cầu và, khi giữ lại hoặc không đăng, lỗi đầu tiên" },
+		{ NULL, NULL }
+	};
+	if (s->nsources)
+		json_array_append_new(a, file_desc(s, "sources.json", "Các kho nguồn của cổng và lần cập nhật được đăng của mỗi kho (JSON).", fixed_desc(sources)));
+	return a;
+}
+
+json_t *data_sources(const site_t *s, bool page)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->nsources; i++) {
+		const srcinfo_t *in = &s->sources[i];
+		json_t *o = json_object();
+		SET(o, "id", jstr(in->id));
+		SET(o, "owner", jstr(in->owner));
+		SET(o, "commit", *in->commit ? jstr(in->commit) : json_null());
+		SET(o, "date", *in->date ? jstr(in->date) : json_null());
+		SET(o, "state", jstr(in->state));
+		SET(o, "held", json_boolean(strcmp(in->state, "current")));
+		SET(o, "head", *in->head ? jstr(in->head) : json_null());
+		SET(o, "reason", in->reason ? jstr(in->reason) : json_null());
+		if (page) {
+			SET(o, "is_held", json_boolean(!strcmp(in->state, "held")));
+			SET(o, "is_left_out", json_boolean(!strcmp(in->state, "left-out")));
+		}
+		json_array_append_new(a, o);
+	}
 	return a;
 }

@@ -4,6 +4,7 @@
 #define PLANSITE_DATA_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "diag.h"
 #include "history.h"
@@ -20,8 +21,9 @@ int data_write(const site_t *s, const history_t *h, out_t *o, diag_t *d, int par
 /* The description of each file and its fields, for the /du-lieu/ page. */
 json_t *data_describe(const site_t *s);
 
-/* One plan as plans.json describes it (a new reference). */
-json_t *data_plan_json(const site_t *s, const plan_t *p);
+/* sources.json: one object a source of site.yaml (a new reference); for
+ * the /du-lieu/ page (page) also is_held and is_left_out. */
+json_t *data_sources(const site_t *s, bool page);
 
 /* url (a path from the site's root) made absolute with base_url's host;
  * url itself when the site has no base_url.  A new reference. */

@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,5 +231,45 @@ void diag_print_json(diag_t *d, FILE *f)
 			fputc('\n', f);
 			free(s);
 		}
+	}
+}
+
+/* Errors whose file starts with prefix, except those of code skip that do
+ * not name prefix again in their text (another file of the same source). */
+static bool under(const struct msg *m, const char *prefix, const char *skip)
+{
+	return m->error && !strncmp(m->path, prefix, strlen(prefix)) &&
+	       (!skip || strcmp(m->code, skip) || strstr(m->text, prefix));
+}
+
+size_t diag_errors_under(const diag_t *d, const char *prefix, const char *skip)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->n; i++)
+		n += under(&d->v[i], prefix, skip);
+	return n;
+}
+
+char *diag_first_under(diag_t *d, const char *prefix, const char *skip)
+{
+	sort(d);
+	for (size_t i = 0; i < d->n; i++)
+		if (under(&d->v[i], prefix, skip)) {
+			const struct msg *m = &d->v[i];
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "%s:%d:%d: [%s] %s", m->path, m->line, m->col, m->code, m->text);
+			return buf_detach(&b);
+		}
+	return NULL;
+}
+
+void diag_copy_under(diag_t *to, const diag_t *from, const char *prefix, const char *skip, int as_error)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		const struct msg *m = &from->v[i];
+		if (!under(m, prefix, skip))
+			continue;
+		loc_t loc = { diag_str(to, "%s", m->path), m->line, m->col };
+		diag_report(to, &loc, as_error, m->code, m->fix ? diag_str(to, "%s", m->fix) : NULL, "%s", m->text);
 	}
 }

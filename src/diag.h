@@ -49,6 +49,15 @@ const char *diag_str(diag_t *d, const char *fmt, ...)
 size_t diag_errors(const diag_t *d);
 size_t diag_warnings(const diag_t *d);
 
+/* The errors reported in files whose path starts with prefix, except
+ * those of code skip (NULL: none) whose text does not contain prefix: how
+ * many; the first in print order as
+ * "path:line:col: [E012] text" (malloc'd, or NULL); and copies of them
+ * reported to another diag, as errors or as warnings. */
+size_t diag_errors_under(const diag_t *d, const char *prefix, const char *skip);
+char *diag_first_under(diag_t *d, const char *prefix, const char *skip);
+void diag_copy_under(diag_t *to, const diag_t *from, const char *prefix, const char *skip, int as_error);
+
 /* Prints every message as "path:line:col: error: [E012] text — gợi ý: fix",
  * errors before warnings, each sorted by path, position and then order of
  * report; duplicates are printed once. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "model_fields.h"
 #include "version.h"
 
 /* The file: a header (magic, format, plansite version, content prefix),
@@ -82,8 +83,10 @@ strmap_t *hcache_known(hcache_t *hc)
 
 int hcache_state(const hcache_t *hc, const char **file, const char **why)
 {
-	*file = hc->file;
-	*why = hc->why;
+	if (file)
+		*file = hc->file;
+	if (why)
+		*why = hc->why;
 	return hc->state;
 }
 
@@ -240,12 +243,42 @@ static void add_version(struct wr *w, const hver_t *v, const git_oid *oid)
 	w->voids[w->nv++] = *oid;
 }
 
+/* The tracked texts' YAML keys, tasks' then plans' ("output|type,place"):
+ * a cache written for another field table is another version's. */
+static char *fields_sig(void)
+{
+	buf_t b = BUF_INIT;
+	const field_owner_t owners[] = { FIELD_TASK, FIELD_PLAN };
+	for (size_t k = 0; k < 2; k++) {
+		size_t n;
+		const field_t *const *hf = model_fields_hist(owners[k], &n);
+		if (k)
+			buf_putc(&b, '|');
+		bool first = true;
+		for (size_t i = 0; i < n; i++)
+			if (model_fields_hist_slot(owners[k], hf[i]) >= 0) {
+				buf_printf(&b, "%s%s", first ? "" : ",", hf[i]->key);
+				first = false;
+			}
+	}
+	return buf_detach(&b);
+}
+
+/* The tracked texts of a record (model_fields.h), as many as the field
+ * table has for its owner: the header's field list says which they are. */
+static void write_texts(struct wr *w, buf_t *b, field_owner_t o, const char *const *text)
+{
+	for (size_t i = 0, n = model_fields_hist_texts(o); i < n; i++)
+		put_u32(b, str_num(w, text ? text[i] : NULL));
+}
+
 static void write_task(struct wr *w, buf_t *b, const htask_t *t)
 {
-	const char *s[] = { t->id, t->title, t->output, t->lead, t->support, t->lead_first,
+	const char *s[] = { t->id, t->title, t->lead, t->support, t->lead_first,
 			    t->lead_key, t->support_key, t->due_text, t->due_shown };
 	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
 		put_u32(b, str_num(w, s[i]));
+	write_texts(w, b, FIELD_TASK, t->text);
 	put_u32(b, (uint32_t)t->due.date);
 	put_u8(b, t->due.ongoing);
 	put_u8(b, t->due.parsed);
@@ -259,11 +292,12 @@ static void write_version(struct wr *w, buf_t *b, const hver_t *v, const git_oid
 	put_oid(b, oid);
 	const struct hlayout *lo = v->broken ? NULL : v->layout;
 	put_u8(b, (unsigned)v->broken | (unsigned)v->draft << 1 | (unsigned)(lo != NULL) << 2);
-	const char *s[] = { v->key, v->number, v->id, v->title, v->type, v->issuer, v->issuer_key,
-			    v->place, v->date, v->signer, v->status, v->implements, v->implements_key,
+	const char *s[] = { v->key, v->number, v->id, v->title, v->issuer, v->issuer_key,
+			    v->date, v->signer, v->status, v->implements, v->implements_key,
 			    v->error, v->path };
 	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
 		put_u32(b, str_num(w, s[i]));
+	write_texts(w, b, FIELD_PLAN, v->text);
 	put_u32(b, (uint32_t)v->ntasks);
 	for (size_t i = 0; i < v->ntasks; i++)
 		put_u32(b, task_num(w, v->tasks[i]));
@@ -330,6 +364,9 @@ static void serialize(hcache_t *hc, const hlog_t *log, buf_t *out)
 	buf_put(out, magic, sizeof magic);
 	put_u32(out, HCACHE_FORMAT);
 	put_str(out, PLANSITE_VERSION);
+	char *fields = fields_sig();
+	put_str(out, fields);
+	free(fields);
 	put_str(out, hc->prefix);
 	put_u32(out, (uint32_t)w.ns);
 	for (size_t i = 0; i < w.ns; i++)
@@ -504,9 +541,18 @@ static bool date_ok(date_t d)
 	return !d || date_valid(d / 10000, d / 100 % 100, d % 100);
 }
 
+static const char **read_texts(struct rd *r, field_owner_t o)
+{
+	size_t n = model_fields_hist_texts(o);
+	const char **v = arena_alloc(r->hc->a, (n + 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = str_ref(r);
+	return v;
+}
+
 static void read_tasks(struct rd *r)
 {
-	r->ntasks = get_count(r, 10 * 4 + 4 + 3 + 8);
+	r->ntasks = get_count(r, (9 + model_fields_hist_texts(FIELD_TASK)) * 4 + 4 + 3 + 8);
 	r->tasks = xcalloc(r->ntasks + 1, sizeof(*r->tasks));
 	htask_t *v = arena_alloc(r->hc->a, (r->ntasks + 1) * sizeof(*v));
 	for (uint32_t i = 0; i < r->ntasks && !r->bad; i++) {
@@ -514,7 +560,6 @@ static void read_tasks(struct rd *r)
 		r->tasks[i] = t;
 		t->id = str_ref(r);
 		t->title = str_ref(r);
-		t->output = str_ref(r);
 		t->lead = str_ref(r);
 		t->support = str_ref(r);
 		t->lead_first = str_ref(r);
@@ -522,6 +567,7 @@ static void read_tasks(struct rd *r)
 		t->support_key = str_ref(r);
 		t->due_text = str_ref(r);
 		t->due_shown = str_ref(r);
+		t->text = read_texts(r, FIELD_TASK);
 		t->due.date = (date_t)get_u32(r);
 		t->due.ongoing = get_u8(r);
 		t->due.parsed = get_u8(r);
@@ -537,7 +583,7 @@ static void read_tasks(struct rd *r)
 
 static void read_versions(struct rd *r)
 {
-	uint32_t n = get_count(r, GIT_OID_RAWSZ + 1 + 15 * 4 + 12);
+	uint32_t n = get_count(r, GIT_OID_RAWSZ + 1 + (13 + model_fields_hist_texts(FIELD_PLAN)) * 4 + 12);
 	for (uint32_t i = 0; i < n && !r->bad; i++) {
 		git_oid oid;
 		get_oid(r, &oid);
@@ -549,10 +595,8 @@ static void read_versions(struct rd *r)
 		v->number = str_ref(r);
 		v->id = str_ref(r);
 		v->title = str_ref(r);
-		v->type = str_ref(r);
 		v->issuer = str_ref(r);
 		v->issuer_key = str_ref(r);
-		v->place = str_ref(r);
 		v->date = str_ref(r);
 		v->signer = str_ref(r);
 		v->status = str_ref(r);
@@ -560,6 +604,7 @@ static void read_versions(struct rd *r)
 		v->implements_key = str_ref(r);
 		v->error = str_ref(r);
 		v->path = str_ref(r);
+		v->text = read_texts(r, FIELD_PLAN);
 		uint32_t nt = get_count(r, 4);
 		const htask_t **tv = arena_alloc(r->hc->a, (nt + 1) * sizeof(*tv));
 		for (uint32_t j = 0; j < nt && !r->bad; j++) {
@@ -674,21 +719,30 @@ static void load(hcache_t *hc)
 	r.p += sizeof magic;
 	uint32_t format = get_u32(&r);
 	char *version = xstrdup(get_str(&r));
+	char *fields = xstrdup(get_str(&r));
 	const char *prefix = get_str(&r);
 	if (r.bad) {
 		free(version);
+		free(fields);
 		why = N_("tệp bị cắt cụt");
 		goto out;
 	}
-	if (format != HCACHE_FORMAT || strcmp(version, PLANSITE_VERSION)) {
+	char *ours = fields_sig();
+	if (format != HCACHE_FORMAT || strcmp(version, PLANSITE_VERSION) || strcmp(fields, ours)) {
 		hc->state = HCACHE_OTHER;
 		buf_t b = BUF_INIT;
 		buf_printf(&b, "plansite %s, %u", version, format);
+		if (strcmp(fields, ours))
+			buf_printf(&b, ", %s", fields);
 		hc->why = buf_detach(&b);
 		free(version);
+		free(fields);
+		free(ours);
 		goto out;
 	}
 	free(version);
+	free(fields);
+	free(ours);
 	if (strcmp(prefix, hc->prefix))
 		goto out;   /* another content folder's (a file name shared by chance) */
 	if (len < 8 || (size_t)(r.p - (const unsigned char *)data) > len - 8) {

@@ -14,7 +14,7 @@
 /* The version of the file's format: bump it whenever what a version or a
  * commit record holds, or how a plan file is read into one (hver.c,
  * hlog.c), changes, so an older file is not taken for a newer one. */
-#define HCACHE_FORMAT 1
+#define HCACHE_FORMAT 2
 
 typedef struct hcache hcache_t;
 
@@ -51,7 +51,8 @@ strmap_t *hcache_known(hcache_t *hc);
 bool hcache_save(hcache_t *hc, const hlog_t *log);
 
 /* The state of the last read (HCACHE_*), the file (NULL when none) and,
- * damaged or other, what was wrong (untranslated, N_). */
+ * damaged or other, what was wrong (untranslated, N_); file and why may
+ * be NULL. */
 int hcache_state(const hcache_t *hc, const char **file, const char **why);
 
 void hcache_free(hcache_t *hc);   /* accepts NULL */

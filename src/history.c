@@ -3,6 +3,7 @@
  * changes, weekly reports and progress series that follow from them. */
 #include "history.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "hcache.h"
 #include "hlog.h"
+#include "model_fields.h"
 #include "progress.h"
 #include "text.h"
 
@@ -28,6 +30,8 @@ struct hplan {
 	size_t nslots, capslots;
 	const hver_t *cur;          /* its version after the last commit walked */
 	const char *cur_path;
+	const hver_t *gone;         /* its last version when its file was removed ... */
+	const char *gone_path;      /* ... and that file (sources: moved to another) */
 	bool dup;                   /* more than one file claims it */
 	const char *broken;         /* the current commit broke its file: the error */
 	size_t stamp;               /* touched in commit stamp - 1 */
@@ -73,6 +77,8 @@ struct walk {
 	size_t wserial;
 	struct hplan **wtouched;
 	size_t nwtouched, capwtouched;
+	const char *pfx;            /* the commit's source folder ("sources/ID/"), or NULL */
+	const char *src;            /* ... and that source's id */
 };
 
 
@@ -193,14 +199,22 @@ static void item_push(struct walk *w, hitems_t *l, struct hplan *hp, const htask
 }
 
 /* The place of task id in version v (hint first), or SIZE_MAX. */
+/* Two texts of versions are the same: interned texts of one repository's
+ * versions are equal when their pointers are, but a plan moved between
+ * sources compares versions of two repositories' caches (hcache.h). */
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 static size_t task_at(const hver_t *v, const char *id, size_t hint)
 {
 	if (!v)
 		return SIZE_MAX;
-	if (hint < v->ntasks && v->tasks[hint]->id == id)
+	if (hint < v->ntasks && same(v->tasks[hint]->id, id))
 		return hint;
 	for (size_t i = 0; i < v->ntasks; i++)
-		if (v->tasks[i]->id == id)
+		if (same(v->tasks[i]->id, id))
 			return i;
 	return SIZE_MAX;
 }
@@ -242,7 +256,7 @@ static void week_close(struct walk *w)
 				item_push(w, &wk->added, hp, t, NULL, NULL);
 			if (t->status == STATUS_DONE && (!o || o->status != STATUS_DONE))
 				item_push(w, &wk->completed, hp, t, NULL, NULL);
-			if (o && (o->due_shown != t->due_shown || o->due.date != t->due.date))
+			if (o && (!same(o->due_shown, t->due_shown) || o->due.date != t->due.date))
 				item_push(w, &wk->due_changed, hp, t, o->due_shown, t->due_shown);
 		}
 	}
@@ -343,26 +357,52 @@ static void chg_title(chg_t *c, size_t from, const char *title)
 		c->v[i].task_title = title;
 }
 
+/* What changed in a task, field by field in the order of the table of
+ * fields (model_fields.h): texts by their interned pointers, the other
+ * kinds by their own rules. */
 static void diff_task(struct walk *w, chg_t *c, const htask_t *o, const htask_t *t)
 {
 	const char *id = t->id;
-	size_t first = c->n;
-	if (o->title != t->title)
-		chg(w, c, id, "title", o->title, t->title);
-	if (o->status != t->status)
-		chg(w, c, id, "status", status_id(o->status), status_id(t->status));
-	if (o->due_shown != t->due_shown)
-		chg(w, c, id, "due", o->due_shown, t->due_shown);
-	else if (o->due.date != t->due.date)
-		chg(w, c, id, "due_date", hver_iso(w->vc, o->due.date), hver_iso(w->vc, t->due.date));
-	if (o->progress != t->progress)
-		chg(w, c, id, "progress", progress_text(w, o->progress), progress_text(w, t->progress));
-	if (o->lead_key != t->lead_key)
-		chg(w, c, id, "lead", o->lead, t->lead);
-	if (o->support_key != t->support_key)
-		chg(w, c, id, "support", o->support, t->support);
-	if (o->output != t->output)
-		chg(w, c, id, "output", o->output, t->output);
+	size_t first = c->n, nh;
+	const field_t *const *hf = model_fields_hist(FIELD_TASK, &nh);
+	for (size_t i = 0; i < nh; i++) {
+		const field_t *f = hf[i];
+		switch (f->kind) {
+		case FIELD_TEXT: {
+			int k = model_fields_hist_slot(FIELD_TASK, f);
+			if (!same(o->text[k], t->text[k]))
+				chg(w, c, id, f->key, o->text[k], t->text[k]);
+			break;
+		}
+		case FIELD_STATUS:
+			if (o->status != t->status)
+				chg(w, c, id, f->key, status_id(o->status), status_id(t->status));
+			break;
+		case FIELD_DEADLINE:
+			/* the text as written; else, the same text read another
+			 * way (due_date added), the date */
+			if (!same(o->due_shown, t->due_shown))
+				chg(w, c, id, f->key, o->due_shown, t->due_shown);
+			else if (o->due.date != t->due.date)
+				chg(w, c, id, "due_date", hver_iso(w->vc, o->due.date),
+				    hver_iso(w->vc, t->due.date));
+			break;
+		case FIELD_PROGRESS:
+			if (o->progress != t->progress)
+				chg(w, c, id, f->key, progress_text(w, o->progress),
+				    progress_text(w, t->progress));
+			break;
+		case FIELD_UNITS: {
+			/* compared by name keys: the same units spelt otherwise are no change */
+			bool lead = !strcmp(f->key, "lead");
+			if (!same(lead ? o->lead_key : o->support_key, lead ? t->lead_key : t->support_key))
+				chg(w, c, id, f->key, lead ? o->lead : o->support, lead ? t->lead : t->support);
+			break;
+		}
+		default:
+			assert(!"a tracked task field of a kind the history cannot compare");
+		}
+	}
 	chg_title(c, first, t->title);
 }
 
@@ -402,22 +442,43 @@ static void diff_versions(struct walk *w, chg_t *c, const hver_t *o, const hver_
 {
 	if (o == v)
 		return;
-	if (o->title != v->title)
-		chg(w, c, NULL, "title", o->title, v->title);
-	if (o->type != v->type)
-		chg(w, c, NULL, "type", o->type, v->type);
-	if (o->issuer_key != v->issuer_key)
-		chg(w, c, NULL, "issuer", o->issuer, v->issuer);
-	if (o->place != v->place)
-		chg(w, c, NULL, "place", o->place, v->place);
-	if (o->date != v->date)
-		chg(w, c, NULL, "date", o->date, v->date);
-	if (o->signer != v->signer)
-		chg(w, c, NULL, "signer", o->signer, v->signer);
-	if (impl_key(w, o) != impl_key(w, v))
-		chg(w, c, NULL, "implements", o->implements, v->implements);
-	if (o->status != v->status)
-		chg(w, c, NULL, "status", o->status, v->status);
+	size_t nh;
+	const field_t *const *hf = model_fields_hist(FIELD_PLAN, &nh);
+	for (size_t i = 0; i < nh; i++) {
+		const field_t *f = hf[i];
+		/* each kind compared by its own rule: units by name key,
+		 * documents by canonical number, the rest as written */
+		const char *a = NULL, *b = NULL, *ka, *kb;
+		switch (f->kind) {
+		case FIELD_TEXT: {
+			int k = model_fields_hist_slot(FIELD_PLAN, f);
+			a = o->text[k], b = v->text[k];
+			ka = a, kb = b;
+			break;
+		}
+		case FIELD_UNIT:
+			a = o->issuer, b = v->issuer, ka = o->issuer_key, kb = v->issuer_key;
+			break;
+		case FIELD_DATE:
+			a = ka = o->date, b = kb = v->date;
+			break;
+		case FIELD_SIGNER:
+			a = ka = o->signer, b = kb = v->signer;
+			break;
+		case FIELD_IMPLEMENTS:
+			a = o->implements, b = v->implements;
+			ka = impl_key(w, o), kb = impl_key(w, v);
+			break;
+		case FIELD_PLAN_STATUS:
+			a = ka = o->status, b = kb = v->status;
+			break;
+		default:
+			assert(!"a tracked plan field of a kind the history cannot compare");
+			ka = kb = NULL;
+		}
+		if (!same(ka, kb))
+			chg(w, c, NULL, f->key, a, b);
+	}
 	bool *seen = xcalloc(o->ntasks + 1, sizeof(bool));
 	for (size_t j = 0; j < v->ntasks; j++) {
 		const htask_t *t = v->tasks[j];
@@ -451,6 +512,7 @@ static hentry_t *entry_new(struct walk *w, struct hplan *hp, const char *path, c
 	e->author = w->author;
 	e->subject = w->subject;
 	e->path = path;
+	e->source = w->src;
 	e->hp = hp;
 	e->key = hp ? hp->key : NULL;
 	e->label = hp && hp->cur ? (hp->cur->number ? hp->cur->number : hp->cur->id) : path;
@@ -476,6 +538,18 @@ static void point_add(struct walk *w, struct hplan *hp, const hentry_t *e)
 	ARENA_PUSH(w->a, hp->pts, hp->npts, hp->cappts, p);
 }
 
+/* Whether two paths are in one repository: the site's, or one source's
+ * ("sources/ID/..."). */
+static bool same_source(const char *a, const char *b)
+{
+	size_t la = 0, lb = 0;
+	if (!strncmp(a, "sources/", 8))
+		la = 8 + strcspn(a + 8, "/");
+	if (!strncmp(b, "sources/", 8))
+		lb = 8 + strcspn(b + 8, "/");
+	return la == lb && !strncmp(a, b, la);
+}
+
 /* Settles a touched plan after all the commit's files were read. */
 static void settle(struct walk *w, struct hplan *hp)
 {
@@ -490,6 +564,8 @@ static void settle(struct walk *w, struct hplan *hp)
 		const char *path = hp->cur_path;
 		hp->cur = NULL;
 		hp->cur_path = NULL;
+		hp->gone = old;
+		hp->gone_path = path;
 		if (!w->baseline) {
 			chg(w, &c, NULL, "removed", old->title, NULL);
 			entry_new(w, hp, path, &c)->label = old->number ? old->number : old->id;
@@ -517,6 +593,14 @@ static void settle(struct walk *w, struct hplan *hp)
 	const struct slot *sl = hp->slots[0];
 	const hver_t *old = hp->cur, *v = sl->good;
 	const char *old_path = hp->cur_path;
+	/* a plan removed from one source and added to another (an agency
+	 * reorganised) moved: its changes are told against its last version */
+	if (!old && hp->gone && !same_source(hp->gone_path, sl->path)) {
+		old = hp->gone;
+		old_path = hp->gone_path;
+	}
+	hp->gone = NULL;
+	hp->gone_path = NULL;
 	hp->cur = v;
 	hp->cur_path = sl->path;
 	if (w->baseline)
@@ -541,7 +625,9 @@ static void settle(struct walk *w, struct hplan *hp)
 /* Puts a commit's changed plan file into the path table (forward). */
 static void apply_delta(struct walk *w, const hdelta_t *d)
 {
-	struct slot *sl = strmap_get(&w->paths, d->path);
+	/* a source's files are kept under its folder, as in the site */
+	const char *path = w->pfx ? intern(w, arena_printf(w->a, "%s%s", w->pfx, d->path)) : d->path;
+	struct slot *sl = strmap_get(&w->paths, path);
 	if (!d->has) {
 		if (sl) {
 			detach(w, sl);
@@ -552,8 +638,8 @@ static void apply_delta(struct walk *w, const hdelta_t *d)
 	const hver_t *v = hver_of(w->vc, &d->new_id, d->path, NULL, 0, NULL);
 	if (!sl) {
 		sl = arena_alloc(w->a, sizeof(*sl));
-		sl->path = d->path;
-		strmap_put(&w->paths, d->path, sl);
+		sl->path = path;
+		strmap_put(&w->paths, path, sl);
 	}
 	sl->ver = v;
 	if (v->broken) {
@@ -564,7 +650,7 @@ static void apply_delta(struct walk *w, const hdelta_t *d)
 		} else if (!w->baseline) {
 			/* a new file that never parsed: reported under its path */
 			chg_t c = { 0 };
-			hentry_t *e = entry_new(w, NULL, d->path, &c);
+			hentry_t *e = entry_new(w, NULL, path, &c);
 			e->broken = true;
 			e->error = v->error;
 		}
@@ -801,70 +887,176 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
-		  const char *content, hcache_t *hc, char **err)
+/* One repository's first-parent log, read through that repository's
+ * history cache (hcache.h: only the commits and blobs it lacks come from
+ * Git). */
+struct hsrc {
+	hlog_t log;
+	git_repository *git;
+	hcache_t *hc;               /* this repository's cache */
+	bool own;                   /* hc made for this walk (freed with the history) */
+	hver_ctx_t *vc;             /* hc's version tables */
+	const char *pfx, *id;
+	size_t next;
+	size_t parsed0, near0;      /* hc's counts before the walk */
+};
+
+static int read_log(struct walk *w, struct hsrc *l, const site_t *s, snap_t *snap, const char *content,
+		    char **err)
+{
+	size_t cl = repo_content_trim(&content);
+	const char *prefix = arena_printf(w->a, "%.*s/plans/", (int)cl, content);
+	hcache_bind(l->hc, l->git, prefix, cl + 1);
+	l->vc = hcache_vc(l->hc);
+	l->parsed0 = l->vc->nversions;
+	l->near0 = l->vc->nincremental;
+	return hlog_read(&l->log, l->vc, s, snap, prefix, hcache_known(l->hc), err);
+}
+
+/* The log whose next commit is the oldest (a log's own order is kept;
+ * ties go to the earlier log), or NULL when all are walked. */
+static struct hsrc *next_log(struct hsrc *v, size_t n)
+{
+	struct hsrc *best = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].next >= v[i].log.n)
+			continue;
+		if (!best || v[i].log.commits[v[i].next].time < best->log.commits[best->next].time)
+			best = &v[i];
+	}
+	return best;
+}
+
+/* The cache files' state for the build's report: the first damaged or
+ * foreign one (the site's repository first), else the site's. */
+static void cache_report(history_t *h, arena_t *a, struct hsrc *logs, size_t n)
+{
+	size_t pick = 0;
+	for (size_t i = 0; i < n; i++) {
+		int st = hcache_state(logs[i].hc, NULL, NULL);
+		if (st == HCACHE_DAMAGED || st == HCACHE_OTHER) {
+			pick = i;
+			break;
+		}
+	}
+	h->cache_state = hcache_state(logs[pick].hc, &h->cache_file, &h->cache_why);
+	if (h->cache_file)
+		h->cache_file = arena_strdup(a, h->cache_file);
+	if (h->cache_why)
+		h->cache_why = arena_strdup(a, h->cache_why);
+}
+
+static int walk_logs(struct walk *w, struct hsrc *logs, size_t n, const history_src_t *srcs,
+		     snap_t *snap, const char *content, char **err, double *t_log)
+{
+	history_t *h = w->h;
+	if (read_log(w, &logs[0], w->s, snap, content, err) < 0)
+		return -1;
+	for (size_t i = 1; i < n; i++) {
+		/* the same site at the source's commit: hlog reads s->commit */
+		site_t at = *w->s;
+		snap_t none = { 0 };
+		snprintf(at.commit, sizeof at.commit, "%s", srcs[i - 1].commit);
+		if (read_log(w, &logs[i], &at, &none, srcs[i - 1].content ? srcs[i - 1].content : "content",
+			     err) < 0)
+			return -1;
+	}
+	*t_log = now_seconds();
+	h->shallow = logs[0].log.shallow;
+	h->head_time = logs[0].log.head_time;
+	h->head_tz = logs[0].log.head_tz;
+	if (logs[0].log.n) {
+		const hcommit_t *cm = &logs[0].log.commits[0];
+		h->start = date_of_time(cm->time, cm->tz);
+		git_oid_tostr(h->start_commit, sizeof h->start_commit, &cm->id);
+	}
+	size_t k = 0;
+	for (struct hsrc *l; (l = next_log(logs, n)); k++) {
+		const hcommit_t *cm = &l->log.commits[l->next];
+		w->seq = k;
+		/* the oldest commit of a cut history is where it starts: its
+		 * files are the baseline, not additions */
+		w->baseline = l->next == 0 && l->log.shallow;
+		l->next++;
+		w->pfx = l->pfx;
+		w->src = l->id;
+		w->git = l->git;
+		w->vc = l->vc;
+		if (cm->nd)
+			walk_commit(w, cm);
+	}
+	h->ncommits = k;
+	for (size_t i = 0; i < n; i++)
+		h->ncached += logs[i].log.nknown;
+	w->pfx = w->src = NULL;
+	w->git = logs[0].git;
+	w->vc = logs[0].vc;
+	week_close(w);
+	finish(w);
+	return 0;
+}
+
+int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
+			  const char *content, hcache_t *hc, const history_src_t *srcs, size_t nsrcs,
+			  char **err)
 {
 	double t0 = now_seconds();
 	history_t *h = arena_alloc(a, sizeof(*h));
 	*out = h;
 	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r) };
-	int rc = -1;
-	hcache_t *own = hc ? NULL : (hc = hcache_new());
-
-	size_t cl = repo_content_trim(&content);
-	const char *prefix = arena_printf(a, "%.*s/plans/", (int)cl, content);
-	hcache_bind(hc, w.git, prefix, cl + 1);
-	double t_bind = now_seconds(), t_log = 0, t_walk = 0, t_save = 0;
-	w.vc = hcache_vc(hc);
-	size_t parsed0 = w.vc->nversions, near0 = w.vc->nincremental;
-	if (hlog_read(&w.log, w.vc, s, snap, prefix, hcache_known(hc), err) < 0)
-		goto out;
-	t_log = now_seconds();
-	h->ncommits = w.log.n;
-	h->ncached = w.log.nknown;
-	h->shallow = w.log.shallow;
-	h->head_time = w.log.head_time;
-	h->head_tz = w.log.head_tz;
-	for (size_t k = 0; k < w.log.n; k++) {
-		const hcommit_t *cm = &w.log.commits[k];
-		w.seq = k;
-		/* the oldest commit of a cut history is where it starts: its
-		 * files are the baseline, not additions */
-		w.baseline = k == 0 && h->shallow;
-		if (k == 0) {
-			h->start = date_of_time(cm->time, cm->tz);
-			git_oid_tostr(h->start_commit, sizeof h->start_commit, &cm->id);
-		}
-		if (cm->nd)
-			walk_commit(&w, cm);
+	size_t n = nsrcs + 1;
+	struct hsrc *logs = xcalloc(n, sizeof(*logs));
+	/* the site's repository uses hc (serve keeps it); each source has a
+	 * cache of its own, in its repository */
+	logs[0].git = w.git;
+	logs[0].hc = hc ? hc : hcache_new();
+	logs[0].own = !hc;
+	for (size_t i = 1; i < n; i++) {
+		logs[i].git = repo_git(srcs[i - 1].r);
+		logs[i].pfx = srcs[i - 1].prefix;
+		logs[i].id = srcs[i - 1].id;
+		logs[i].hc = hcache_new();
+		logs[i].own = true;
 	}
-	week_close(&w);
-	finish(&w);
+	double t_log = t0, t_walk = 0, t_save = 0;
+	int rc = walk_logs(&w, logs, n, srcs, snap, content, err, &t_log);
 	t_walk = now_seconds();
-	h->cache_saved = hcache_save(hc, &w.log);
+	if (rc == 0) {
+		h->cache_saved = hcache_save(logs[0].hc, &logs[0].log);
+		for (size_t i = 1; i < n; i++)
+			hcache_save(logs[i].hc, &logs[i].log);
+	}
 	t_save = now_seconds();
-	rc = 0;
-out:
-	h->cache_state = hcache_state(hc, &h->cache_file, &h->cache_why);
-	if (h->cache_file)
-		h->cache_file = arena_strdup(a, h->cache_file);
-	if (h->cache_why)
-		h->cache_why = arena_strdup(a, h->cache_why);
+	cache_report(h, a, logs, n);
 	strmap_free(&w.paths);
 	strmap_free(&w.by_id);
 	strmap_free(&w.impl);
-	h->nversions = w.vc ? w.vc->nversions - parsed0 : 0;
-	h->nincremental = w.vc ? w.vc->nincremental - near0 : 0;
-	h->read_order = w.log.order ? w.log.order : "no";
-	hlog_free(&w.log);
-	h->own_cache = own;   /* its records are the history's: freed with it */
+	h->read_order = logs[0].log.order ? logs[0].log.order : "no";
+	h->own_caches = arena_alloc(a, (n + 1) * sizeof(*h->own_caches));
+	for (size_t i = 0; i < n; i++) {
+		if (logs[i].vc) {
+			h->nversions += logs[i].vc->nversions - logs[i].parsed0;
+			h->nincremental += logs[i].vc->nincremental - logs[i].near0;
+		}
+		hlog_free(&logs[i].log);
+		/* their records are the history's: freed with it */
+		if (logs[i].own)
+			h->own_caches[h->nown_caches++] = logs[i].hc;
+	}
+	free(logs);
 	h->seconds = now_seconds() - t0;
 	if (getenv("PLANSITE_TIMING") && rc == 0)
 		fprintf(stderr, "history: %.2f s, %zu commits, %zu blob versions (%zu parsed from a neighbour, in %s order); "
-			"%zu commits from the cache; cache read %.3f s, Git %.3f s, walk %.3f s, cache written %.3f s\n",
+			"%zu commits from the cache; Git and cache read %.3f s, walk %.3f s, cache written %.3f s\n",
 			h->seconds, h->ncommits, h->nversions, h->nincremental, h->read_order, h->ncached,
-			t_bind - t0, t_log - t_bind, t_walk - t_log, t_save - t_walk);
+			t_log - t0, t_walk - t_log, t_save - t_walk);
 	return rc;
+}
+
+int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
+		  const char *content, hcache_t *hc, char **err)
+{
+	return history_build_sources(out, r, a, s, snap, content, hc, NULL, 0, err);
 }
 
 const hplan_hist_t *history_plan(const history_t *h, const plan_t *p)
@@ -889,6 +1081,7 @@ void history_free(history_t *h)
 		return;
 	strmap_free(&h->by_doc);
 	strmap_free(&h->by_key);
-	hcache_free(h->own_cache);
-	h->own_cache = NULL;
+	for (size_t i = 0; i < h->nown_caches; i++)
+		hcache_free(h->own_caches[i]);
+	h->nown_caches = 0;
 }

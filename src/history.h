@@ -40,6 +40,7 @@ typedef struct {
 	const char *key;            /* the plan's identity; NULL for a broken new file */
 	const char *label;          /* the plan's number or id (newest spelling), or the path */
 	const char *path;           /* repository-relative file path at this commit */
+	const char *source;         /* the site.yaml source whose commit this is, or NULL */
 	const plan_t *plan;         /* the plan at the built commit, or NULL */
 	hchange_t *changes;
 	size_t nchanges;
@@ -133,7 +134,8 @@ typedef struct history {
 	size_t nwarnings, capwarnings;
 	strmap_t by_doc;            /* private: doc key -> hseries_t */
 	strmap_t by_key;            /* private: plan key -> struct hplan */
-	struct hcache *own_cache;   /* private: the cache of this walk alone, or NULL */
+	struct hcache **own_caches; /* private: the caches of this walk alone */
+	size_t nown_caches;
 } history_t;
 
 /* Walks the first-parent history of the site's commit (s->commit) in repo,
@@ -153,6 +155,27 @@ typedef struct history {
  * Returns 0, or -1 with *err (malloc'd) when the repository cannot be read. */
 int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
 		  const char *content, struct hcache *hc, char **err);
+
+/* Another repository whose history joins the site's (site.yaml sources):
+ * its first-parent history from commit, its plan files under
+ * content/plans/, shown under prefix ("sources/ID/", as in the site). */
+typedef struct {
+	repo_t *r;
+	const char *id;             /* the source's id */
+	const char *commit;         /* 40 hex digits */
+	const char *content;        /* "content" */
+	const char *prefix;         /* "sources/ID/" */
+} history_src_t;
+
+/* history_build with the histories of srcs[0..n) merged in by committer
+ * time (each repository's own order kept; ties go to the site's, then to
+ * srcs order); plans are followed by number across repositories.  hc
+ * serves the site's repository; each source's history is kept in a cache
+ * of its own in its repository, so a build after a push to one source
+ * reads from Git only that source's new commits. */
+int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
+			  const char *content, struct hcache *hc, const history_src_t *srcs, size_t n,
+			  char **err);
 
 /* A plan's history (never NULL: empty when it has none); borrowed. */
 const hplan_hist_t *history_plan(const history_t *h, const plan_t *p);

@@ -14,7 +14,9 @@ struct hlayout;   /* private to hver.c */
 /* One task as one version of a plan file wrote it.  Strings are interned
  * (equal text, equal pointer) and live in the build's arena. */
 typedef struct {
-	const char *id, *title, *output;
+	const char *id, *title;
+	const char **text;                   /* the tracked texts (title, output ...),
+					      * by model_fields_hist_slot */
 	const char *lead, *support;          /* as written, joined with "; " */
 	const char *lead_first;              /* the first lead unit as written */
 	const char *lead_key, *support_key;  /* name keys, for comparison */
@@ -30,7 +32,9 @@ typedef struct {
 typedef struct {
 	const char *key;         /* identity (docnum key of number, or id); NULL when broken */
 	const char *number, *id;
-	const char *title, *type, *issuer, *issuer_key, *place, *date, *signer, *status;
+	const char *title, *issuer, *issuer_key, *date, *signer, *status;
+	const char **text;       /* the tracked texts (title, type, place ...),
+				  * by model_fields_hist_slot */
 	/* joined "; " / each one's number key (text_docnum_key), joined by
 	 * '\xff' (never in UTF-8): the built site's aliases are applied by
 	 * the walk, so a version does not depend on the site it was read for */

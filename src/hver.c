@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "model_fields.h"
 #include "text.h"
 
 /* Equal text, equal pointer: versions share their strings and compare
@@ -110,6 +111,21 @@ static void count_tasks(hver_t *v)
 	}
 }
 
+/* The texts of a record the history tracks (model_fields.h), interned. */
+static const char **texts_of(hver_ctx_t *w, field_owner_t o, const void *rec)
+{
+	size_t n, nh;
+	const field_t *const *hf = model_fields_hist(o, &nh);
+	const char **v = arena_alloc(w->a, (model_fields_hist_texts(o) + 1) * sizeof(*v));
+	for (size_t i = 0; i < nh; i++) {
+		int slot = model_fields_hist_slot(o, hf[i]);
+		if (slot >= 0)
+			v[slot] = hver_intern(w, model_fields_text(rec, o, hf[i]));
+	}
+	(void)n;
+	return v;
+}
+
 static void version_from_plan(hver_ctx_t *w, const plan_t *p, hver_t *v)
 {
 	v->key = hver_intern(w, p->key);
@@ -117,12 +133,11 @@ static void version_from_plan(hver_ctx_t *w, const plan_t *p, hver_t *v)
 	v->id = hver_intern(w, p->id);
 	v->draft = p->draft;
 	v->title = hver_intern(w, p->title);
-	v->type = hver_intern(w, p->type);
+	v->text = texts_of(w, FIELD_PLAN, p);
 	if (p->has_issuer) {
 		v->issuer = hver_intern(w, p->issuer.text);
 		v->issuer_key = name_key(w, v->issuer);
 	}
-	v->place = hver_intern(w, p->place);
 	v->date = hver_iso(w, p->date);
 	v->signer = hver_intern(w, p->signer_name);
 	v->status = hver_intern(w, p->status_text ? p->status_text : "in_force");
@@ -136,7 +151,7 @@ static void version_from_plan(hver_ctx_t *w, const plan_t *p, hver_t *v)
 		v->tasks[i] = x;
 		x->id = hver_intern(w, t->id);
 		x->title = hver_intern(w, t->title);
-		x->output = hver_intern(w, t->output);
+		x->text = texts_of(w, FIELD_TASK, t);
 		units_of(w, &t->lead, &x->lead, &x->lead_key, &x->lead_first);
 		units_of(w, &t->support, &x->support, &x->support_key, NULL);
 		x->due_text = hver_intern(w, t->due_text);

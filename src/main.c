@@ -34,8 +34,15 @@ static const char usage_text[] = N_(
 	"  --base-url URL     địa chỉ công khai của trang (thay cho site.yaml)\n"
 	"  --strict           check: cảnh báo cả các khoá lạ trong phần khai báo,\n"
 	"                     và báo lỗi tệp .html/.svg/.xml trong static/\n"
+	"  --strict-sources   build, check: một nguồn (site.yaml sources) bị giữ lại hoặc không đăng\n"
+	"                     là lỗi (mã thoát 1) thay vì cảnh báo\n"
+	"  --source-ref ID=REF  dựng nguồn ID ở REF thay cho ref trong site.yaml (dùng được nhiều lần)\n"
+	"  --source-repo ID=PATH  đọc nguồn ID từ kho PATH thay cho repo trong site.yaml\n"
+	"  --only-source ID   chỉ dựng nguồn ID (các nguồn khác bỏ qua), lỗi của nó là lỗi\n"
+	"                     (hook pre-receive của kho nguồn)\n"
 	"  --verbose          check: liệt kê từng nhiệm vụ chưa đủ \"5 rõ\" (mặc định một dòng mỗi kế hoạch);\n"
-	"                     build, serve: cho biết lịch sử được đọc từ Git hay từ bộ nhớ đệm\n"
+	"                     build, serve: in thời gian từng bước và số tệp ghi mới/dùng lại\n"
+	"  --force            build: dựng lại và ghi mọi tệp dù --out đã dựng từ cùng commit và tuỳ chọn\n"
 	"  --format text|json check, build: json in mỗi thông báo thành một đối tượng JSON một dòng\n"
 	"  --lang vi|en       ngôn ngữ thông báo (mặc định tiếng Việt; en khi LANG bắt đầu bằng en)\n"
 	"  --port N           serve: cổng trên 127.0.0.1 (mặc định 1313)\n"
@@ -47,7 +54,7 @@ static const char usage_text[] = N_(
 #define usage _(usage_text)
 
 enum { O_REPO = 256, O_REF, O_CONTENT, O_WORKTREE, O_THEME, O_OUT, O_ASOF, O_BASE,
-       O_STRICT, O_PORT, O_JOBS, O_HELP, O_VERSION, O_VERBOSE, O_FORMAT, O_LANG };
+       O_STRICT, O_STRICT_SOURCES, O_SOURCE_REF, O_SOURCE_REPO, O_ONLY_SOURCE, O_PORT, O_JOBS, O_HELP, O_VERSION, O_VERBOSE, O_FORMAT, O_LANG, O_FORCE };
 
 static int json_format;   /* --format json */
 
@@ -61,6 +68,10 @@ static const struct option opts[] = {
 	{ "as-of", required_argument, NULL, O_ASOF },
 	{ "base-url", required_argument, NULL, O_BASE },
 	{ "strict", no_argument, NULL, O_STRICT },
+	{ "strict-sources", no_argument, NULL, O_STRICT_SOURCES },
+	{ "source-ref", required_argument, NULL, O_SOURCE_REF },
+	{ "source-repo", required_argument, NULL, O_SOURCE_REPO },
+	{ "only-source", required_argument, NULL, O_ONLY_SOURCE },
 	{ "port", required_argument, NULL, O_PORT },
 	{ "jobs", required_argument, NULL, O_JOBS },
 	{ "help", no_argument, NULL, O_HELP },
@@ -68,6 +79,7 @@ static const struct option opts[] = {
 	{ "verbose", no_argument, NULL, O_VERBOSE },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "lang", required_argument, NULL, O_LANG },
+	{ "force", no_argument, NULL, O_FORCE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -91,7 +103,38 @@ static int apply(int c, const char *arg, const char *word, build_opts_t *bo, int
 	case O_THEME: bo->theme = arg; return 0;
 	case O_OUT: bo->out = arg; return 0;
 	case O_STRICT: bo->strict = true; return 0;
-	case O_VERBOSE: bo->verbose = true; return 0;
+	case O_VERBOSE: bo->verbose = bo->timing = true; return 0;
+	case O_FORCE: bo->force = true; return 0;
+	case O_STRICT_SOURCES: bo->strict_sources = true; return 0;
+	case O_ONLY_SOURCE: bo->only_source = arg; return 0;
+	case O_SOURCE_REF: case O_SOURCE_REPO: {
+		const char *opt = c == O_SOURCE_REF ? "--source-ref" : "--source-repo";
+		const char *eq = strchr(arg, '=');
+		if (!eq || eq == arg || !eq[1]) {
+			fprintf(stderr, _("plansite: %s cần dạng ID=GIÁ_TRỊ, ví dụ so-tu-phap=main~1, không phải \"%s\"\n"),
+				opt, arg);
+			return 2;
+		}
+		/* lives as long as the run, like argv */
+		static source_pin_t pins[64];
+		size_t k = 0, n = (size_t)(eq - arg);
+		while (k < bo->npins && (strlen(pins[k].id) != n || strncmp(pins[k].id, arg, n)))
+			k++;
+		if (k == 64) {
+			fprintf(stderr, _("plansite: %s dùng được cho tối đa 64 nguồn\n"), opt);
+			return 2;
+		}
+		if (k == bo->npins) {
+			pins[k] = (source_pin_t){ xstrndup(arg, n), NULL, NULL };
+			bo->npins++;
+		}
+		if (c == O_SOURCE_REF)
+			pins[k].ref = eq + 1;
+		else
+			pins[k].repo = eq + 1;
+		bo->pins = pins;
+		return 0;
+	}
 	case O_LANG: return 0;   /* applied before anything is printed */
 	case O_FORMAT:
 		if (!strcmp(arg, "json") || !strcmp(arg, "text")) {

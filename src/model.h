@@ -14,6 +14,7 @@
 #include "due.h"
 #include "fm.h"
 #include "repo.h"
+#include "routes.h"
 #include "util.h"
 
 typedef struct unit unit_t;
@@ -71,6 +72,7 @@ typedef struct task {
 	size_t nevidence;
 	const char *note;
 	const ynode_t *params;  /* unknown keys (a map), or NULL */
+	const char **extra;     /* texts of the fields kept at FIELD_EXTRA (model_fields.h) */
 	/* derived */
 	bool overdue, done_late;
 	bool complete5;         /* "5 rõ": title, lead, output, deadline */
@@ -82,6 +84,7 @@ typedef struct {
 	bool has_owner;
 	loc_t loc;
 	int met;                /* 1 met, 0 not met, -1 unknown */
+	const char **extra;     /* texts kept at FIELD_EXTRA (model_fields.h) */
 } indicator_t;
 
 struct plan {
@@ -115,6 +118,7 @@ struct plan {
 	const char *body_md;
 	int body_line;
 	const ynode_t *params;
+	const char **extra;     /* texts kept at FIELD_EXTRA (model_fields.h) */
 	doc_t *doc;             /* this plan as a node of the implements graph */
 	bool draft;
 	/* derived */
@@ -180,6 +184,18 @@ typedef struct {
 	const ynode_t *params;
 } page_t;
 
+/* A source repository of the portal (site.yaml sources, sources.h) as
+ * built: the commit used, and whether it is the source's current commit,
+ * its last good one (held) or none (left out). */
+typedef struct {
+	const char *id, *owner, *repo;
+	const char *commit;     /* "" when left out */
+	const char *date;       /* the commit's date, ISO 8601 with its zone, or "" */
+	const char *state;      /* "current", "held" or "left-out" */
+	const char *head;       /* the commit asked for (ref or --source-ref) */
+	const char *reason;     /* held or left out: the first error, or NULL */
+} srcinfo_t;
+
 typedef struct {
 	const char *title, *description, *language, *base_url, *base_path;
 	const char *repo_url, *owner;
@@ -187,6 +203,7 @@ typedef struct {
 	const char *agency, *editor, *address, *phone, *email, *license;
 	const char *data_license, *data_license_url;
 	const ynode_t *params;
+	routes_t routes;        /* each section's folder (site.yaml permalinks) */
 	plan_t **plans;         /* sorted by number, then id */
 	size_t nplans;
 	page_t *pages;
@@ -202,6 +219,8 @@ typedef struct {
 	strmap_t docs_by_key;   /* docnum key -> doc_t (xref) */
 	date_t as_of;
 	char commit[41];
+	const srcinfo_t *sources;   /* site.yaml sources as built (sources.h) */
+	size_t nsources;
 } site_t;
 
 typedef struct {

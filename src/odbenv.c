@@ -2,6 +2,7 @@
  * repository's object database. */
 #include "odbenv.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,8 +104,25 @@ static const char *env(const char *name)
 	return v && *v ? v : NULL;
 }
 
+/* With GIT_DIR set (as in a hook), the folders are those of the repository
+ * it names only: a portal opened from a source's pre-receive keeps its own
+ * objects (site.yaml sources). */
+static bool names_this(git_repository *g)
+{
+	const char *gd = env("GIT_DIR");
+	if (!gd)
+		return true;
+	char *a = realpath(gd, NULL), *b = realpath(git_repository_path(g), NULL);
+	bool same = a && b && !strcmp(a, b);
+	free(a);
+	free(b);
+	return same;
+}
+
 int odbenv_apply(git_repository *g, char **err)
 {
+	if (!names_this(g))
+		return 0;
 	const char *objdir = env("GIT_OBJECT_DIRECTORY");
 	const char *alts = env("GIT_ALTERNATE_OBJECT_DIRECTORIES");
 	const char *quarantine = env("GIT_QUARANTINE_PATH");

@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +44,20 @@ struct out {
 	char *fail;       /* the first environment failure */
 	int dead;         /* a signal arrived: write nothing more */
 	int published;
+	int prev;         /* the previous site, open, whose files may be shared; else -1 */
+	struct stat ref;  /* the marker as written: what a file written now would be */
+	size_t shared, written;   /* files linked from prev, files written */
+	struct stream **streams;  /* out_open's files by descriptor (sharing state) */
+	size_t nstreams;
+};
+
+/* A file written in pieces while it still equals the previous site's copy:
+ * nothing is written until a piece differs, and a file equal to the end is
+ * linked instead. */
+struct stream {
+	int old;          /* the previous copy, open */
+	const char *map;  /* ... mapped */
+	size_t size, off; /* its size, and how much of it the pieces matched */
 };
 
 /* The build in progress, for the signal thread. */
@@ -156,6 +173,15 @@ static void out_free(out_t *o)
 		close(o->pfd);
 	if (o->lpfd >= 0)
 		close(o->lpfd);
+	if (o->prev >= 0)
+		close(o->prev);
+	for (size_t i = 0; i < o->nstreams; i++)
+		if (o->streams[i]) {
+			munmap((void *)o->streams[i]->map, o->streams[i]->size);
+			close(o->streams[i]->old);
+			free(o->streams[i]);
+		}
+	free(o->streams);
 	pthread_mutex_destroy(&o->mu);
 	strmap_free(&o->made);
 	arena_free(o->keys);
@@ -205,7 +231,7 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 {
 	*op = NULL;
 	out_t *o = xcalloc(1, sizeof(*o));
-	o->lpfd = o->pfd = o->dfd = -1;
+	o->lpfd = o->pfd = o->dfd = o->prev = -1;
 	pthread_mutex_init(&o->mu, NULL);
 	o->keys = arena_new();
 	size_t dl = strlen(dir);
@@ -315,6 +341,14 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 		free(e2);
 		goto fail;
 	}
+	/* the site being replaced lends its unchanged files (out_share) */
+	if (fstatat(o->dfd, OUT_MARKER, &o->ref, AT_SYMLINK_NOFOLLOW) == 0 && o->exists) {
+		o->prev = openat(o->pfd, o->base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (o->prev >= 0 && !outtree_is_file_at(o->prev, OUT_MARKER)) {
+			close(o->prev);
+			o->prev = -1;
+		}
+	}
 	free(target);
 	*op = o;
 	return 0;
@@ -397,48 +431,176 @@ static int make_dir(out_t *o, char *dir)
 	return 0;
 }
 
+/* Checks rel and makes its folders in the staging folder.  Returns 0, or
+ * -1 with *err.  Called with o->mu held. */
+static int prepare(out_t *o, const char *rel, char **err)
+{
+	if (o->fail || o->dead) {
+		*err = xstrdup(o->fail ? o->fail : _("plansite đang dừng"));
+		return -1;
+	}
+	const char *slash = strrchr(rel, '/');
+	if (!slash)
+		return 0;
+	char *dir = xstrndup(rel, (size_t)(slash - rel));
+	int rc = make_dir(o, dir);
+	int e = errno;
+	if (rc < 0) {
+		if (env_errno(e))
+			fail_env(o, e, err, 1);
+		else
+			*err = outtree_fmt(_("không tạo được thư mục %s trong kết quả: %s"), dir, strerror(e));
+	}
+	free(dir);
+	return rc;
+}
+
+/* Creates rel in the staging folder.  Called with o->mu held, after
+ * prepare.  Returns a descriptor, or -1 with *err. */
+static int create(out_t *o, const char *rel, char **err)
+{
+	/* the staging folder is ours and fresh: O_EXCL and O_NOFOLLOW make sure
+	 * no file is written twice or through a link, and that no file shared
+	 * with the previous site (out_share) is ever written into */
+	int fd = openat(o->dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		if (env_errno(errno))
+			fail_env(o, errno, err, 1);
+		else
+			*err = outtree_fmt(_("không tạo được %s trong kết quả: %s"), rel, strerror(errno));
+	} else {
+		o->written++;
+	}
+	return fd;
+}
+
+/* rel in the previous site, open, when it is a regular file of `size`
+ * bytes (any size when size is -1) that a write now would make with the
+ * same owner, group and mode, reached without following a link, leaving
+ * that site or crossing a mount; else -1. */
+static int prev_open(out_t *o, const char *rel, long long size, struct stat *st)
+{
+	if (o->prev < 0)
+		return -1;
+	struct open_how how = {
+		.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+	};
+	int fd = (int)syscall(SYS_openat2, o->prev, rel, &how, sizeof how);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || (size >= 0 && st->st_size != size) ||
+	    st->st_dev != o->ref.st_dev || st->st_uid != o->ref.st_uid || st->st_gid != o->ref.st_gid ||
+	    (st->st_mode & 07777) != (o->ref.st_mode & 07777)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Links the open file fd to rel in the staging folder (the folder is
+ * made).  Called with o->mu held.  Returns 0, or -1 (write it instead). */
+static int link_prev(out_t *o, int fd, const char *rel)
+{
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	/* a link of the very file compared: never of what the name holds now */
+	if (o->dead || linkat(AT_FDCWD, proc, o->dfd, rel, AT_SYMLINK_FOLLOW) < 0)
+		return -1;
+	o->shared++;
+	return 0;
+}
+
+/* Shares rel from the previous site when its copy there holds exactly
+ * data.  Returns 1 when it did, else 0.  Called after prepare. */
+static int share(out_t *o, const char *rel, const char *data, size_t len)
+{
+	struct stat st;
+	int fd = prev_open(o, rel, (long long)len, &st);
+	if (fd < 0)
+		return 0;
+	int same = len == 0;
+	if (len) {
+		void *m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+		if (m != MAP_FAILED) {
+			same = memcmp(m, data, len) == 0;
+			munmap(m, len);
+		}
+	}
+	pthread_mutex_lock(&o->mu);
+	int done = same && link_prev(o, fd, rel) == 0;
+	pthread_mutex_unlock(&o->mu);
+	close(fd);
+	return done;
+}
+
+static struct stream *stream_take(out_t *o, int fd);
+static void stream_end(struct stream *sm);
+
 int out_open(out_t *o, const char *rel, char **err)
 {
 	if (!out_path_ok(rel)) {
 		*err = outtree_fmt(_("không ghi ra ngoài trang: \"%s\""), rel);
 		return -1;
 	}
-	int fd = -1;
 	pthread_mutex_lock(&o->mu);
-	if (o->fail || o->dead) {
-		*err = xstrdup(o->fail ? o->fail : _("plansite đang dừng"));
-		goto out;
-	}
-	const char *slash = strrchr(rel, '/');
-	if (slash) {
-		char *dir = xstrndup(rel, (size_t)(slash - rel));
-		int rc = make_dir(o, dir);
-		int e = errno;
-		if (rc < 0) {
-			if (env_errno(e))
-				fail_env(o, e, err, 1);
-			else
-				*err = outtree_fmt(_("không tạo được thư mục %s trong kết quả: %s"), dir, strerror(e));
-		}
-		free(dir);
-		if (rc < 0)
-			goto out;
-	}
-	/* the staging folder is ours and fresh: O_EXCL and O_NOFOLLOW make sure
-	 * no file is written twice or through a link */
-	fd = openat(o->dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		if (env_errno(errno))
-			fail_env(o, errno, err, 1);
-		else
-			*err = outtree_fmt(_("không tạo được %s trong kết quả: %s"), rel, strerror(errno));
-	}
-out:
+	int fd = prepare(o, rel, err) < 0 ? -1 : create(o, rel, err);
 	pthread_mutex_unlock(&o->mu);
+	if (fd < 0)
+		return -1;
+	/* a descriptor number closed without out_close carries nothing over */
+	struct stream *stale = stream_take(o, fd);
+	if (stale)
+		stream_end(stale);
+	/* compared piece by piece with the previous copy (out_put) */
+	struct stat st;
+	int old = prev_open(o, rel, -1, &st);
+	const char *map = NULL;
+	if (old >= 0 && st.st_size > 0) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, old, 0);
+		map = m == MAP_FAILED ? NULL : m;
+	}
+	if (old >= 0 && (map || st.st_size == 0)) {
+		struct stream *sm = xcalloc(1, sizeof(*sm));
+		*sm = (struct stream){ .old = old, .map = map, .size = (size_t)st.st_size };
+		pthread_mutex_lock(&o->mu);
+		if ((size_t)fd >= o->nstreams) {
+			size_t n = (size_t)fd + 16;
+			o->streams = xrealloc(o->streams, n * sizeof(*o->streams));
+			memset(o->streams + o->nstreams, 0, (n - o->nstreams) * sizeof(*o->streams));
+			o->nstreams = n;
+		}
+		o->streams[fd] = sm;
+		pthread_mutex_unlock(&o->mu);
+	} else if (old >= 0) {
+		close(old);
+	}
 	return fd;
 }
 
-int out_put(int fd, const char *rel, const char *data, size_t len, char **err)
+/* The sharing state of descriptor fd, taken out of o (the caller frees
+ * it with stream_end), or NULL. */
+static struct stream *stream_take(out_t *o, int fd)
+{
+	if (!o)
+		return NULL;
+	pthread_mutex_lock(&o->mu);
+	struct stream *sm = (size_t)fd < o->nstreams ? o->streams[fd] : NULL;
+	if (sm)
+		o->streams[fd] = NULL;
+	pthread_mutex_unlock(&o->mu);
+	return sm;
+}
+
+static void stream_end(struct stream *sm)
+{
+	if (sm->map)
+		munmap((void *)sm->map, sm->size);
+	close(sm->old);
+	free(sm);
+}
+
+static int put(int fd, const char *rel, const char *data, size_t len, char **err)
 {
 	size_t off = 0;
 	while (off < len) {
@@ -458,11 +620,89 @@ int out_put(int fd, const char *rel, const char *data, size_t len, char **err)
 	return 0;
 }
 
+int out_put(int fd, const char *rel, const char *data, size_t len, char **err)
+{
+	if (!len)
+		return 0;
+	out_t *o = owner();
+	struct stream *sm = stream_take(o, fd);
+	if (sm) {
+		if (sm->off + len <= sm->size && !memcmp(sm->map + sm->off, data, len)) {
+			/* the same so far: nothing is written yet */
+			sm->off += len;
+			pthread_mutex_lock(&o->mu);
+			o->streams[fd] = sm;
+			pthread_mutex_unlock(&o->mu);
+			return 0;
+		}
+		/* it differs: what matched is written, then the rest */
+		int rc = put(fd, rel, sm->map, sm->off, err);
+		stream_end(sm);
+		if (rc < 0)
+			return -1;
+	}
+	return put(fd, rel, data, len, err);
+}
+
 int out_close(int fd, const char *rel, char **err)
 {
+	out_t *o = owner();
+	struct stream *sm = stream_take(o, fd);
+	int rc = 0;
+	if (sm) {
+		/* equal to the end: the previous copy is linked in its place */
+		int linked = 0;
+		if (sm->off == sm->size) {
+			pthread_mutex_lock(&o->mu);
+			if (!o->dead && unlinkat(o->dfd, rel, 0) == 0) {
+				linked = link_prev(o, sm->old, rel) == 0;
+				if (linked)
+					o->written--;
+				else
+					close(fd), fd = create(o, rel, err);
+			}
+			pthread_mutex_unlock(&o->mu);
+		}
+		if (!linked && fd >= 0)
+			rc = put(fd, rel, sm->map, sm->off, err);
+		stream_end(sm);
+		if (fd < 0)
+			return -1;
+	}
 	if (close(fd) < 0) {
-		out_t *o = owner();
 		if (o && env_errno(errno))
+			fail_env(o, errno, err, 0);
+		else
+			*err = outtree_fmt(_("không ghi được %s trong kết quả: %s"), rel, strerror(errno));
+		return -1;
+	}
+	return rc;
+}
+
+int out_write(out_t *o, const char *rel, const char *data, size_t len, char **err)
+{
+	if (!out_path_ok(rel)) {
+		*err = outtree_fmt(_("không ghi ra ngoài trang: \"%s\""), rel);
+		return -1;
+	}
+	pthread_mutex_lock(&o->mu);
+	int rc = prepare(o, rel, err);
+	pthread_mutex_unlock(&o->mu);
+	if (rc < 0)
+		return -1;
+	if (share(o, rel, data, len))
+		return 0;
+	pthread_mutex_lock(&o->mu);
+	int fd = create(o, rel, err);
+	pthread_mutex_unlock(&o->mu);
+	if (fd < 0)
+		return -1;
+	if (put(fd, rel, data, len, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (close(fd) < 0) {
+		if (env_errno(errno))
 			fail_env(o, errno, err, 0);
 		else
 			*err = outtree_fmt(_("không ghi được %s trong kết quả: %s"), rel, strerror(errno));
@@ -471,16 +711,27 @@ int out_close(int fd, const char *rel, char **err)
 	return 0;
 }
 
-int out_write(out_t *o, const char *rel, const char *data, size_t len, char **err)
+int out_share(out_t *o, const char *dir)
 {
-	int fd = out_open(o, rel, err);
-	if (fd < 0)
-		return -1;
-	if (out_put(fd, rel, data, len, err) < 0) {
-		close(fd);
-		return -1;
+	pthread_mutex_lock(&o->mu);
+	if (o->prev >= 0)
+		close(o->prev);
+	o->prev = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (o->prev >= 0 && !outtree_is_file_at(o->prev, OUT_MARKER)) {
+		close(o->prev);
+		o->prev = -1;
 	}
-	return out_close(fd, rel, err);
+	int rc = o->prev >= 0 ? 0 : -1;
+	pthread_mutex_unlock(&o->mu);
+	return rc;
+}
+
+void out_counts(out_t *o, size_t *shared, size_t *written)
+{
+	pthread_mutex_lock(&o->mu);
+	*shared = o->shared;
+	*written = o->written;
+	pthread_mutex_unlock(&o->mu);
 }
 
 int out_failed(out_t *o, char **err)

@@ -44,6 +44,19 @@ int out_open(out_t *o, const char *rel, char **err);
 int out_put(int fd, const char *rel, const char *data, size_t len, char **err);
 int out_close(int fd, const char *rel, char **err);
 
+/* Files equal to the previous site's are shared, not written: out_write
+ * and out_close link the previous copy into the staging folder when its
+ * bytes, owner, group and mode are those a write would give (a link of
+ * the very file compared; files are only ever created, O_EXCL, so a
+ * shared file is never written into).  out_begin shares from the folder
+ * it replaces; out_share(o, dir) shares from another folder plansite
+ * wrote (serve's previous build), out_share(o, NULL) from none (--force).
+ * Returns 0, or -1 when dir is not a site plansite wrote (nothing shared). */
+int out_share(out_t *o, const char *dir);
+
+/* How many files were shared and how many written so far. */
+void out_counts(out_t *o, size_t *shared, size_t *written);
+
 /* When a write failed for a reason that is not the content's (disk full,
  * out of inodes, read-only, no permission), returns 1 and sets *err
  * (malloc'd, with a hint); every later write fails at once.  Else 0. */

@@ -10,12 +10,13 @@
 #include "text.h"
 
 /*
- * Layout (all under tim-kiem/; read by themes/default/static/search.js):
+ * Layout (all in the search section's folder, tim-kiem/ unless permalinks
+ * move it; read by themes/default/static/search.js):
  *
  *   manifest.json   { chunk, count, format, kinds: {plan: [from, to], ...},
  *                     shards: [key, ...], v }
  *   rec/<n>.json    records n*chunk .. n*chunk+chunk-1: [[title, url, context], ...]
- *   idx/<key>.json  { word: [[spelling, N, T, C], ...], ... }
+ *   idx/<key>.json  { key: { word: [[spelling, N, T, C], ...], ... }, ... }
  *
  * Record ids run plans, documents, units, tasks, each in site order, so the
  * id is also the tie-break of the ranking.  A word is folded (text_search_fold);
@@ -30,6 +31,12 @@
  * larger than SEARCH_SHARD_MAX is split by one more code point, the word
  * equal to the key (if any) staying in the key's own file.  The script
  * knows a key was split when a longer key starts with it.
+ *
+ * Shards are packed, in key order, into files of at most SEARCH_FILE_MAX
+ * bytes whose keys share their first code point (so that a changed word
+ * moves the packing of its own letter only); a file is named after its
+ * first key, and the manifest's `files` lists the index in `shards` of
+ * each file's first key.
  */
 
 enum { CL_NUM, CL_TITLE, CL_CTX, CL_COUNT };
@@ -113,16 +120,24 @@ struct ix {
 	uint32_t from[K_COUNT], to[K_COUNT];
 	char **keys;            /* shard keys, in file order */
 	size_t nkeys;
+	buf_t pack;             /* the shards of the file being filled: "key":{...},... */
+	size_t pack_first;      /* the index in keys of its first shard */
+	size_t *files;          /* the index in keys of each file's first shard */
+	size_t nfiles;
 };
 
-static void emit(struct ix *x, const char *rel, const char *data, size_t len, bool hashed)
+/* Writes file name of the search section's folder ("rec/0.json"). */
+static void emit(struct ix *x, const char *name, const char *data, size_t len, bool hashed)
 {
 	if (x->rc)
 		return;
+	buf_t rel = BUF_INIT;
+	buf_printf(&rel, "%s%s", routes_dir(&x->s->routes, ROUTE_SEARCH), name);
 	if (hashed)
-		x->version = hash_words(hash_words(x->version, rel, strlen(rel)), data, len);
-	if (x->emit(x->arg, rel, data, len) < 0)
+		x->version = hash_words(hash_words(x->version, rel.ptr, rel.len), data, len);
+	if (x->emit(x->arg, rel.ptr, data, len) < 0)
 		x->rc = -1;
+	buf_free(&rel);
 }
 
 static uint32_t term_of(struct ix *x, const char *w, size_t len)
@@ -271,7 +286,7 @@ static void flush_chunk(struct ix *x)
 		return;
 	buf_putc(&x->chunk, ']');
 	char rel[64];
-	snprintf(rel, sizeof rel, "tim-kiem/rec/%u.json", (unsigned)((x->nrec - 1) / SEARCH_CHUNK));
+	snprintf(rel, sizeof rel, "rec/%u.json", (unsigned)((x->nrec - 1) / SEARCH_CHUNK));
 	emit(x, rel, x->chunk.ptr, x->chunk.len, true);
 	buf_clear(&x->chunk);
 }
@@ -607,28 +622,56 @@ static size_t prefix_len(const char *s, size_t k, bool *longer)
 	return i;
 }
 
+/* Writes the file being filled, if any. */
+static void flush_pack(struct ix *x)
+{
+	if (!x->pack.len)
+		return;
+	char *name = search_shard_name(x->keys[x->pack_first]);
+	buf_t rel = BUF_INIT;
+	buf_printf(&rel, "idx/%s.json", name);
+	buf_putc(&x->pack, '}');
+	emit(x, rel.ptr, x->pack.ptr, x->pack.len, true);
+	x->files = xrealloc(x->files, (x->nfiles + 1) * sizeof(*x->files));
+	x->files[x->nfiles++] = x->pack_first;
+	buf_clear(&x->pack);
+	buf_free(&rel);
+	free(name);
+}
+
 static void write_shard(struct ix *x, const char *key, size_t keylen, const word_t *w, size_t n,
 			const buf_t *entries)
 {
 	if (!n)
 		return;
 	char *k = xstrndup(key, keylen);
-	char *name = search_shard_name(k);
-	buf_t b = BUF_INIT, rel = BUF_INIT;
-	buf_putc(&b, '{');
+	buf_t b = BUF_INIT;
+	put_json_str(&b, k);
+	buf_puts(&b, ":{");
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_putc(&b, ',');
 		buf_put(&b, entries->ptr + w[i].off, w[i].len);
 	}
 	buf_putc(&b, '}');
-	buf_printf(&rel, "tim-kiem/idx/%s.json", name);
-	emit(x, rel.ptr, b.ptr, b.len, true);
+	/* a new file for another first letter, or when this one is full */
+	if (x->pack.len) {
+		int32_t c0, c1;
+		const char *first = x->keys[x->pack_first];
+		size_t l0 = search_cp_at(first, strlen(first), &c0), l1 = search_cp_at(k, keylen, &c1);
+		if (l0 != l1 || c0 != c1 || x->pack.len + 1 + b.len + 1 > SEARCH_FILE_MAX)
+			flush_pack(x);
+	}
 	x->keys = xrealloc(x->keys, (x->nkeys + 1) * sizeof(*x->keys));
 	x->keys[x->nkeys++] = k;
+	if (!x->pack.len) {
+		x->pack_first = x->nkeys - 1;
+		buf_putc(&x->pack, '{');
+	} else {
+		buf_putc(&x->pack, ',');
+	}
+	buf_put(&x->pack, b.ptr, b.len);
 	buf_free(&b);
-	buf_free(&rel);
-	free(name);
 }
 
 /* Writes the words w[0..n), which all start with key (k code points), as one
@@ -704,6 +747,7 @@ static void write_dictionary(struct ix *x)
 		shard(x, w[i].fold, pl, 2, w + i, j - i, &entries);
 		i = j;
 	}
+	flush_pack(x);
 	buf_free(&entries);
 	free(w);
 }
@@ -711,8 +755,10 @@ static void write_dictionary(struct ix *x)
 static void write_manifest(struct ix *x)
 {
 	buf_t b = BUF_INIT;
-	buf_printf(&b, "{\"chunk\":%d,\"count\":%u,\"format\":1,\"kinds\":{", SEARCH_CHUNK,
-		   (unsigned)x->nrec);
+	buf_printf(&b, "{\"chunk\":%d,\"count\":%u,\"files\":[", SEARCH_CHUNK, (unsigned)x->nrec);
+	for (size_t i = 0; i < x->nfiles; i++)
+		buf_printf(&b, "%s%zu", i ? "," : "", x->files[i]);
+	buf_puts(&b, "],\"format\":2,\"kinds\":{");
 	/* keys in byte order: document, plan, task, unit */
 	static const int order[K_COUNT] = { K_DOC, K_PLAN, K_TASK, K_UNIT };
 	for (int i = 0; i < K_COUNT; i++)
@@ -725,7 +771,7 @@ static void write_manifest(struct ix *x)
 		put_json_str(&b, x->keys[i]);
 	}
 	buf_printf(&b, "],\"v\":\"%016llx\"}\n", (unsigned long long)x->version);
-	emit(x, "tim-kiem/manifest.json", b.ptr, b.len, false);
+	emit(x, "manifest.json", b.ptr, b.len, false);
 	buf_free(&b);
 }
 
@@ -766,6 +812,8 @@ int search_build(const site_t *s, search_emit_fn fn, void *arg)
 	for (size_t i = 0; i < x.nkeys; i++)
 		free(x.keys[i]);
 	free(x.keys);
+	free(x.files);
+	buf_free(&x.pack);
 	free(x.raw.v);
 	free(x.spell.v);
 	free(x.phrases.v);

@@ -594,6 +594,9 @@ static int rebuild(server_t *sv)
 	bo.out = dir.ptr;
 	bo.hcache = sv->hcache;
 	bo.inject = reload_script;
+	/* the files equal to the last good build's are linked from it, not
+	 * written (out_share); only this thread replaces sv->cur */
+	bo.share = sv->cur ? sv->cur->root : NULL;
 	if (!bo.base_url)
 		bo.base_url = sv->base_url;
 	diag_t *d = diag_new();

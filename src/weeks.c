@@ -18,7 +18,7 @@ size_t changes_week_count(const site_t *s, const history_t *h)
 char *changes_week_rel(const site_t *s, const history_t *h, size_t i)
 {
 	buf_t b = BUF_INIT;
-	buf_printf(&b, "bao-cao-tuan/%s/index.html", h->weeks[i]->id);
+	buf_printf(&b, "%s%s/index.html", routes_dir(&s->routes, ROUTE_WEEKS), h->weeks[i]->id);
 	return buf_detach(&b);
 }
 
@@ -29,7 +29,7 @@ static json_t *week_ref(const site_t *s, const hweek_t *wk)
 	SET(o, "year", json_integer(wk->year));
 	SET(o, "number", json_integer(wk->week));
 	buf_t b = BUF_INIT;
-	buf_printf(&b, "%sbao-cao-tuan/%s/", s->base_path, wk->id);
+	buf_printf(&b, "%s%s%s/", s->base_path, routes_dir(&s->routes, ROUTE_WEEKS), wk->id);
 	SET(o, "url", json_string(b.ptr));
 	buf_free(&b);
 	SET(o, "start", ctx_date_iso(wk->start));

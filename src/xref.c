@@ -545,7 +545,7 @@ static void assign_slugs(arena_t *a, diag_t *d, site_t *s)
 			char *want = text_slug(u->registered ? u->id : u->name);
 			u->slug = unique_slug(a, d, &ns, want, u->name, &u->loc);
 			free(want);
-			u->url = arena_printf(a, "%sdon-vi/%s/", s->base_path, u->slug);
+			u->url = routes_url_in(a, &s->routes, ROUTE_UNITS, u->slug);
 			if (!u->id)
 				u->id = u->slug;
 		}
@@ -555,7 +555,7 @@ static void assign_slugs(arena_t *a, diag_t *d, site_t *s)
 		char *want = text_slug(p->number ? p->number : p->id);
 		p->slug = unique_slug(a, d, &ns, want, p->path, &p->loc);
 		free(want);
-		p->url = arena_printf(a, "%ske-hoach/%s/", s->base_path, p->slug);
+		p->url = routes_url_in(a, &s->routes, ROUTE_PLANS, p->slug);
 	}
 	strmap_free(&ns);
 	coll_sort(s->docs, s->ndocs, sizeof(doc_t *), doc_number);
@@ -569,7 +569,7 @@ static void assign_slugs(arena_t *a, diag_t *d, site_t *s)
 		char *want = text_slug(dc->number);
 		dc->slug = unique_slug(a, d, &ns, want, dc->number, &dc->loc);
 		free(want);
-		dc->url = arena_printf(a, "%svan-ban/%s/", s->base_path, dc->slug);
+		dc->url = routes_url_in(a, &s->routes, ROUTE_DOCUMENTS, dc->slug);
 	}
 	strmap_free(&ns);
 	for (size_t i = 0; i < s->ndocs; i++)

@@ -9,8 +9,8 @@ cd "$(dirname "$0")"
 ROOT=$(cd ../.. && pwd)
 [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund --silent
 T=$(mktemp -d "${TMPDIR:-/tmp}/plansite-browser.XXXXXX")
-SERVER=
-trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$T"' EXIT
+SERVER= SERVER2=
+trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; [ -n "$SERVER2" ] && kill "$SERVER2" 2>/dev/null; rm -rf "$T"' EXIT
 # the sample as committed plus any uncommitted edits, replayed as a history
 "$ROOT/tools/sample-history.sh" "$T/repo" "$ROOT/content"
 "$ROOT/plansite" build --repo "$T/repo" --out "$T/site" 2>/dev/null
@@ -18,8 +18,22 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$T/site" >/dev/null 2>&1 &
 SERVER=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
+# the same portal with every section moved by permalinks, under /cong/
+# (permalinks.test.js), served by a second server
+PORT2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+sed -i "s#^base_url: .*#base_url: http://127.0.0.1:$PORT2/cong/#" "$T/repo/content/site.yaml"
+printf '%s\n' 'permalinks:' '  plans: /plans/' '  units: /co-quan/units/' '  documents: /docs/' \
+	'  deadlines: /han/' '  changes: /changes/' '  weeks: /weekly/' '  search: /search/' '  data: /open-data/' \
+	>>"$T/repo/content/site.yaml"
+git -C "$T/repo" -c user.name=t -c user.email=t@example.gov.vn commit -qam "Đổi địa chỉ" \
+	--date=2025-12-15T17:30:00+07:00
+mkdir -p "$T/moved"
+"$ROOT/plansite" build --repo "$T/repo" --out "$T/moved/cong" 2>/dev/null
+python3 -m http.server "$PORT2" --bind 127.0.0.1 --directory "$T/moved" >/dev/null 2>&1 &
+SERVER2=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT2/cong/" >/dev/null && break; sleep 0.1; done
 mkdir -p artifacts
-export BASE="http://127.0.0.1:$PORT" ARTIFACTS="$PWD/artifacts"
+export BASE="http://127.0.0.1:$PORT" ARTIFACTS="$PWD/artifacts" BASE_MOVED="http://127.0.0.1:$PORT2/cong/"
 failed=0
 for t in test.js *.test.js; do
 	[ -f "$t" ] || continue

@@ -109,4 +109,21 @@ nav = re.search(r'<nav class="pager".*?</nav>', h, re.S).group(0)
 items = re.findall(r'<li>(?:<a href="[^"]*"(?: rel="(?:prev|next)")?>|<span[^>]*>)([^<]+)<', nav)
 assert items[1:-1] == ["1", "…", "5", "6", "7", "8", "9", "…", "13"], items
 PY
+# the same lists moved by permalinks: the pagers follow, and every address
+# of the site is still a file of it
+cat >>"$R/content/site.yaml" <<'YAML'
+permalinks:
+  deadlines: /han/
+  units: /co-quan/don-vi/
+  changes: /nhat-ky/
+YAML
+commit "$R" "2025-12-15T18:00:00+07:00" "Đổi địa chỉ"
+O=$T/moved
+check "the site builds with permalinks" build_ok "$R" "$O"
+check "/han/ (moved deadlines): the same pager" pager_ok han/ 12
+check "/han/qua-han/ (a moved status list): the same pager" pager_ok han/qua-han/ 2
+check "a moved unit's pages: the same pager" pager_ok co-quan/don-vi/so-p/ 12
+check "/nhat-ky/ (moved changes): the same pager" pager_ok nhat-ky/ 8
+check "no broken address with the lists moved" python3 "$ROOT/tests/e2e/linkcheck.py" "$O" https://example.gov.vn/
+
 finish

@@ -97,7 +97,7 @@ PLANURL=/ke-hoach/1-kh-ubnd/
 # ---- a server on the working tree --------------------------------------------------------
 P=$(free_port)
 B=http://127.0.0.1:$P
-"$PLANSITE" serve --repo "$R" --worktree --port "$P" 2>"$T/serve1.log" &
+"$PLANSITE" serve --repo "$R" --worktree --port "$P" --verbose 2>"$T/serve1.log" &
 SRV1=$!
 SRV+=("$SRV1")
 wait_for 60 curl -sf -o /dev/null "$B/__plansite/status" || die "the server answers on $B"
@@ -170,6 +170,10 @@ check "the event stream is text/event-stream" grep -qi '^content-type: text/even
 plan "Kế hoạch đã sửa tên" >"$R/$PLANFILE"
 check "an edit sends \"reload\"" wait_for 20 grep -q '^event: reload' "$T/sse.txt"
 check "... and the new title is served" bash -c "curl -s '$B$PLANURL' | grep -q 'Kế hoạch đã sửa tên'"
+check "--verbose: the rebuild prints its stages' times" grep -q "^plansite: render " "$T/serve1.log"
+check "... and shares the files equal to the last build's" \
+	grep -Eq "^plansite: [1-9][0-9]* tệp giống bản trước được dùng lại" "$T/serve1.log"
+check "... the first build shared none" bash -c "grep -m1 'tệp giống bản trước' '$T/serve1.log' | grep -q '^plansite: 0 tệp'"
 
 reloads() { grep -c '^event: reload' "$T/sse.txt" || true; }
 before=$(reloads)

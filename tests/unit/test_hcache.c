@@ -14,16 +14,17 @@
 #include <cmocka.h>
 
 #include "hcache.h"
+#include "model_fields.h"
 
 static const char *const text1 =
-	"---\nnumber: \"1/KH-A\"\ntitle: \"Kế hoạch A\"\nimplements: [57-NQ/TW, 71/NQ-CP]\n"
+	"---\nnumber: \"1/KH-A\"\ntitle: \"Kế hoạch A\"\ntype: \"Kế hoạch\"\nimplements: [57-NQ/TW, 71/NQ-CP]\n"
 	"tasks:\n"
 	"  - id: \"1\"\n    title: \"Việc một\"\n    lead: Sở Tài chính\n    due: \"Quý I/2026\"\n"
-	"    status: in_progress\n    progress: 40\n"
+	"    output: \"Báo cáo quý\"\n    status: in_progress\n    progress: 40\n"
 	"  - id: \"2\"\n    title: \"Việc hai\"\n    lead: Sở Nội vụ; Sở Y tế\n    due: \"Thường xuyên\"\n"
 	"---\nNội dung.\n";
 static const char *const text2 =
-	"---\nnumber: \"1/KH-A\"\ntitle: \"Kế hoạch A\"\nimplements: [57-NQ/TW, 71/NQ-CP]\n"
+	"---\nnumber: \"1/KH-A\"\ntitle: \"Kế hoạch A\"\ntype: \"Kế hoạch\"\nimplements: [57-NQ/TW, 71/NQ-CP]\n"
 	"tasks:\n"
 	"  - id: \"1\"\n    title: \"Việc một\"\n    lead: Sở Tài chính\n    due: \"Quý I/2026\"\n"
 	"    status: done\n    completed: 2026-01-10\n"
@@ -150,6 +151,13 @@ static void test_round_trip(void **state)
 	assert_non_null(v2);
 	assert_string_equal(v1->title, "Kế hoạch A");
 	assert_string_equal(v1->implements, "57-NQ/TW; 71/NQ-CP");
+	/* the tracked texts, by the field table's slots */
+	int ty = model_fields_hist_slot(FIELD_PLAN, model_fields_find(FIELD_PLAN, "type"));
+	int out = model_fields_hist_slot(FIELD_TASK, model_fields_find(FIELD_TASK, "output"));
+	assert_true(ty >= 0 && out >= 0);
+	assert_string_equal(v1->text[ty], "Kế hoạch");
+	assert_string_equal(v1->tasks[0]->text[out], "Báo cáo quý");
+	assert_null(v1->tasks[1]->text[out]);
 	assert_int_equal(v1->ntasks, 2);
 	assert_int_equal(v1->tasks[0]->progress, 40);
 	assert_int_equal(v2->tasks[0]->status, STATUS_DONE);
@@ -183,6 +191,33 @@ static void test_round_trip(void **state)
 
 /* Every byte changed, the checksum made to match: read or refused, never
  * out of bounds; every length cut short: refused. */
+/* A file written for another field table (a field added to the history's
+ * texts) is another version's cache: not read, whatever its checksum. */
+static void test_other_fields(void **state)
+{
+	struct fx *f = *state;
+	char *d = malloc(f->len);
+	memcpy(d, f->data, f->len);
+	/* magic, format, the version string, then the field list's length */
+	size_t at = 16 + 4;
+	uint32_t vl = (uint32_t)(unsigned char)d[at] | (uint32_t)(unsigned char)d[at + 1] << 8;
+	at += 4 + vl;
+	uint32_t fl = (uint32_t)(unsigned char)d[at] | (uint32_t)(unsigned char)d[at + 1] << 8;
+	assert_true(fl > 0 && memchr(d + at + 4, '|', fl));
+	d[at + 4] = 'X';   /* the first tracked task text renamed */
+	uint64_t c = hcache_checksum(d, f->len - 8);
+	for (int i = 0; i < 8; i++)
+		d[f->len - 8 + (size_t)i] = (char)(c >> (8 * i));
+	put_file(f, d, f->len);
+	hcache_t *hc = bound(f);
+	const char *file, *why;
+	assert_int_equal(hcache_state(hc, &file, &why), HCACHE_OTHER);
+	assert_non_null(strchr(why, '|'));   /* the field list named */
+	assert_null(strmap_get(hcache_known(hc), "000000000000000000000000000000000000000b"));
+	hcache_free(hc);
+	free(d);
+}
+
 static void test_every_byte(void **state)
 {
 	struct fx *f = *state;
@@ -233,6 +268,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_byte, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_fields, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 
 #include "history.h"
 #include "hver.h"
+#include "model_fields.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -81,6 +82,14 @@ static bool same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
+static bool same_texts(const char **a, const char **b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!same_str(a[i], b[i]))
+			return false;
+	return true;
+}
+
 /* Two versions from two tables read the same (strings compared as text). */
 static void assert_same(const hver_t *a, const hver_t *b, const char *what)
 {
@@ -89,13 +98,15 @@ static void assert_same(const hver_t *a, const hver_t *b, const char *what)
 	if (a->broken)
 		return;
 	if (!same_str(a->key, b->key) || !same_str(a->title, b->title) || a->ntasks != b->ntasks ||
-	    a->done != b->done || a->base != b->base || !same_str(a->implements_key, b->implements_key))
+	    a->done != b->done || a->base != b->base ||
+	    !same_texts(a->text, b->text, model_fields_hist_texts(FIELD_PLAN)) || !same_str(a->implements_key, b->implements_key))
 		fail_msg("%s: plans differ (%zu vs %zu tasks)", what, a->ntasks, b->ntasks);
 	for (size_t i = 0; i < a->ntasks; i++) {
 		const htask_t *x = a->tasks[i], *y = b->tasks[i];
 		if (!same_str(x->id, y->id) || !same_str(x->title, y->title) || !same_str(x->lead, y->lead) ||
 		    !same_str(x->lead_key, y->lead_key) || !same_str(x->support, y->support) ||
-		    !same_str(x->output, y->output) || !same_str(x->due_shown, y->due_shown) ||
+		    !same_texts(x->text, y->text, model_fields_hist_texts(FIELD_TASK)) ||
+		    !same_str(x->due_shown, y->due_shown) ||
 		    x->due.date != y->due.date || x->status != y->status || x->progress != y->progress)
 			fail_msg("%s: task %zu differs", what, i);
 	}

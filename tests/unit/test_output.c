@@ -109,6 +109,112 @@ static void test_staging_and_swap(void **state)
 
 /* Removing a tree never empties a file system mounted inside it (needs
  * the right to mount: skipped without it). */
+static ino_t inode(const char *dir, const char *rel)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s/%s", dir, rel);
+	struct stat st;
+	return stat(p, &st) == 0 ? st.st_ino : 0;
+}
+
+/* Writes rel in pieces of `piece` bytes. */
+static void put_pieces(out_t *o, const char *rel, const char *data, size_t len, size_t piece)
+{
+	char *err = NULL;
+	int fd = out_open(o, rel, &err);
+	assert_true(fd >= 0);
+	for (size_t off = 0; off < len; off += piece)
+		assert_int_equal(out_put(fd, rel, data + off, len - off < piece ? len - off : piece, &err), 0);
+	assert_int_equal(out_close(fd, rel, &err), 0);
+}
+
+/* Files equal to the previous site's are linked from it, whole or written
+ * in pieces; any other file (changed, shorter, longer, differing after an
+ * equal beginning) is written with exactly its bytes, and the previous
+ * site's files keep theirs. */
+static void test_share(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/plansite-share-XXXXXX";
+	assert_non_null(mkdtemp(tmpl));
+	char site[256], keep[512], path[512];
+	snprintf(site, sizeof site, "%s/public", tmpl);
+	static char big[3 * 4096 + 17], big2[sizeof big];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (char)('a' + i % 26);
+	memcpy(big2, big, sizeof big);
+	big2[sizeof big - 5] = 'Z';   /* differs near the end only */
+	static const char *const names[] = { "same.html", "pieces.json", "changed.html", "shorter.json",
+					     "longer.json", "late.json", "a/b/deep.html", "empty.txt" };
+	out_t *o;
+	char *err = NULL;
+	size_t shared, written;
+	assert_int_equal(out_begin(&o, site, NULL, &err), 0);
+	assert_int_equal(out_write(o, "same.html", "same", 4, &err), 0);
+	put_pieces(o, "pieces.json", big, sizeof big, 1000);
+	assert_int_equal(out_write(o, "changed.html", "old", 3, &err), 0);
+	put_pieces(o, "shorter.json", big, sizeof big, 4096);
+	put_pieces(o, "longer.json", big, 100, 7);
+	put_pieces(o, "late.json", big, sizeof big, 4096);
+	assert_int_equal(out_write(o, "a/b/deep.html", "deep", 4, &err), 0);
+	assert_int_equal(out_write(o, "empty.txt", "", 0, &err), 0);
+	out_counts(o, &shared, &written);
+	assert_int_equal(shared, 0);
+	assert_int_equal(out_commit(o, &err), 0);
+	ino_t before[N(names)];
+	for (size_t i = 0; i < N(names); i++)
+		before[i] = inode(site, names[i]);
+	/* the changed file's old bytes, held by another name */
+	snprintf(path, sizeof path, "%s/changed.html", site);
+	snprintf(keep, sizeof keep, "%s/kept.html", tmpl);
+	assert_int_equal(link(path, keep), 0);
+
+	assert_int_equal(out_begin(&o, site, NULL, &err), 0);
+	assert_int_equal(out_write(o, "same.html", "same", 4, &err), 0);
+	put_pieces(o, "pieces.json", big, sizeof big, 333);   /* other pieces, same bytes */
+	assert_int_equal(out_write(o, "changed.html", "new!", 4, &err), 0);
+	put_pieces(o, "shorter.json", big, sizeof big - 10, 4096);
+	put_pieces(o, "longer.json", big, 200, 7);
+	put_pieces(o, "late.json", big2, sizeof big2, 4096);
+	assert_int_equal(out_write(o, "a/b/deep.html", "deep", 4, &err), 0);
+	assert_int_equal(out_write(o, "empty.txt", "", 0, &err), 0);
+	out_counts(o, &shared, &written);
+	assert_int_equal(shared, 4);   /* same, pieces, deep, empty */
+	assert_int_equal(out_commit(o, &err), 0);
+	static const int same[N(names)] = { 1, 1, 0, 0, 0, 0, 1, 1 };
+	for (size_t i = 0; i < N(names); i++)
+		if ((inode(site, names[i]) == before[i]) != same[i])
+			fail_msg("%s: %s", names[i], same[i] ? "not shared" : "shared");
+	char *data;
+	size_t len;
+	snprintf(path, sizeof path, "%s/shorter.json", site);
+	assert_int_equal(util_read_file(path, &data, &len), 0);
+	assert_true(len == sizeof big - 10 && !memcmp(data, big, len));
+	free(data);
+	snprintf(path, sizeof path, "%s/longer.json", site);
+	assert_int_equal(util_read_file(path, &data, &len), 0);
+	assert_true(len == 200 && !memcmp(data, big, len));
+	free(data);
+	snprintf(path, sizeof path, "%s/late.json", site);
+	assert_int_equal(util_read_file(path, &data, &len), 0);
+	assert_true(len == sizeof big2 && !memcmp(data, big2, len));
+	free(data);
+	snprintf(path, sizeof path, "%s/changed.html", site);
+	assert_true(read_eq(path, "new!"));
+	assert_true(read_eq(keep, "old"));   /* never written into */
+
+	/* out_share(o, NULL) shares nothing; another folder without the
+	 * marker is refused */
+	assert_int_equal(out_begin(&o, site, NULL, &err), 0);
+	assert_int_equal(out_share(o, tmpl), -1);
+	assert_int_equal(out_share(o, NULL), -1);
+	assert_int_equal(out_write(o, "same.html", "same", 4, &err), 0);
+	out_counts(o, &shared, &written);
+	assert_int_equal(shared, 0);
+	out_abort(o);
+	assert_int_equal(out_rmtree(tmpl), 0);
+}
+
 static void test_rmtree_stops_at_mounts(void **state)
 {
 	(void)state;
@@ -163,6 +269,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_staging_and_swap),
+		cmocka_unit_test(test_share),
 		cmocka_unit_test(test_rmtree_stops_at_mounts),
 		cmocka_unit_test(test_vietnamese_order),
 	};

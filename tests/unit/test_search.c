@@ -125,6 +125,7 @@ static site_t *mk_site(arena_t *a, size_t nplans, size_t ntasks, int varied)
 {
 	site_t *s = arena_alloc(a, sizeof(*s));
 	s->base_path = "/";
+	routes_default(&s->routes);
 	s->nunits = 3;
 	s->units = arena_alloc(a, s->nunits * sizeof(*s->units));
 	s->units[0] = mk_unit(a, "Sở Khoa học và Công nghệ", "so-khcn", NULL);
@@ -292,21 +293,44 @@ static char *descend(json_t *shards, const char *w)
 	}
 }
 
+/* The file that holds shard key, by the manifest's files[] as search.js
+ * reads it (malloc'd), or NULL when the manifest has no such key. */
+static char *file_of(json_t *manifest, const char *key)
+{
+	json_t *shards = json_object_get(manifest, "shards"), *files = json_object_get(manifest, "files");
+	size_t i, at = SIZE_MAX;
+	json_t *v;
+	json_array_foreach(shards, i, v) {
+		if (!strcmp(json_string_value(v), key))
+			at = i;
+	}
+	if (at == SIZE_MAX)
+		return NULL;
+	size_t first = 0;
+	json_array_foreach(files, i, v) {
+		if ((size_t)json_integer_value(v) <= at)
+			first = (size_t)json_integer_value(v);
+	}
+	char *name = search_shard_name(json_string_value(json_array_get(shards, first)));
+	char rel[256];
+	snprintf(rel, sizeof rel, "tim-kiem/idx/%s.json", name);
+	free(name);
+	return xstrdup(rel);
+}
+
 /* The ids of spelling `spell` of `word` in class cl (0 N, 1 T, 2 C). */
 static size_t ids_of(const files_t *f, json_t *manifest, const char *word, const char *spell, int cl,
 		     uint32_t *out, size_t max)
 {
 	char *key = descend(json_object_get(manifest, "shards"), word);
-	char *name = search_shard_name(key);
-	char rel[256];
-	snprintf(rel, sizeof rel, "tim-kiem/idx/%s.json", name);
-	free(name);
-	free(key);
-	const file_t *sf = find(f, rel);
+	char *rel = file_of(manifest, key);
+	const file_t *sf = rel ? find(f, rel) : NULL;
 	if (!sf)
-		fail_msg("no shard %s for %s", rel, word);
+		fail_msg("no shard file %s for %s", rel ? rel : key, word);
+	free(rel);
 	json_t *j = parse(sf);
-	json_t *sp = json_object_get(j, word);
+	json_t *sp = json_object_get(json_object_get(j, key), word);
+	free(key);
 	size_t n = 0, i;
 	json_t *v;
 	json_array_foreach(sp, i, v) {
@@ -430,7 +454,7 @@ static void test_build_sizes(void **state)
 	json_t *m = parse(&f.v[f.n - 1]);
 	size_t count = (size_t)json_integer_value(json_object_get(m, "count"));
 	assert_int_equal(count, 300 + 1 + 3 + 300 * 40);
-	size_t recs = 0, chunks = 0, shards = 0, words = 0, split = 0;
+	size_t recs = 0, chunks = 0, shards = 0, files = 0, words = 0, split = 0;
 	for (size_t i = 0; i + 1 < f.n; i++) {
 		const file_t *x = &f.v[i];
 		for (const char *p = x->rel; *p; p++)
@@ -449,23 +473,32 @@ static void test_build_sizes(void **state)
 				assert_true(n >= 1 && n <= SEARCH_CHUNK);
 		} else {
 			assert_true(!strncmp(x->rel, "tim-kiem/idx/", 13));
-			shards++;
+			files++;
+			/* a file past SEARCH_FILE_MAX holds one shard only */
 			if (json_object_size(j) > 1)
-				assert_true(x->len <= SEARCH_SHARD_MAX);
-			const char *w;
-			json_t *v;
-			json_object_foreach(j, w, v) {
-				char *key = descend(json_object_get(m, "shards"), w);
-				char *name = search_shard_name(key);
-				char rel[256];
-				snprintf(rel, sizeof rel, "tim-kiem/idx/%s.json", name);
-				if (strcmp(rel, x->rel))
-					fail_msg("word %s is in %s, the script looks in %s", w, x->rel, rel);
-				if (strlen(key) > 2)
-					split++;
-				free(name);
-				free(key);
-				words++;
+				assert_true(x->len <= SEARCH_FILE_MAX);
+			const char *key, *w;
+			json_t *sh, *v;
+			json_object_foreach(j, key, sh) {
+				shards++;
+				char *rel = file_of(m, key);
+				if (!rel || strcmp(rel, x->rel))
+					fail_msg("shard %s is in %s, the script looks in %s", key, x->rel, rel ? rel : "none");
+				free(rel);
+				if (json_object_size(sh) > 1) {
+					char *dump = json_dumps(sh, JSON_COMPACT);
+					assert_true(strlen(dump) <= SEARCH_SHARD_MAX + 64);
+					free(dump);
+				}
+				json_object_foreach(sh, w, v) {
+					char *want = descend(json_object_get(m, "shards"), w);
+					if (strcmp(want, key))
+						fail_msg("word %s is in shard %s, the script looks in %s", w, key, want);
+					if (strlen(want) > 2)
+						split++;
+					free(want);
+					words++;
+				}
 			}
 		}
 		json_decref(j);
@@ -473,6 +506,8 @@ static void test_build_sizes(void **state)
 	assert_int_equal(recs, count);
 	assert_int_equal(chunks, (count + SEARCH_CHUNK - 1) / SEARCH_CHUNK);
 	assert_int_equal(shards, json_array_size(json_object_get(m, "shards")));
+	assert_int_equal(files, json_array_size(json_object_get(m, "files")));
+	assert_true(files * 3 < shards);   /* shards travel together */
 	assert_true(words > 1000);
 	assert_true(split > 0);   /* some shards were split */
 	json_decref(m);

@@ -2,7 +2,8 @@
 (function (root) {
   'use strict';
 
-  /* The index (see src/search.c): manifest.json; idx/<key>.json maps a
+  /* The index (see src/search.c): manifest.json; idx/<key>.json holds
+   * shards (the manifest's files[] say which), each mapping a
    * folded word to its spellings [lower-cased spelling, N, T, C], each list
    * a string of record ids ('d' + varint gaps or 'b' + start + bitmap, in
    * base64 digits); rec/<n>.json holds records [title, url, context]. */
@@ -98,8 +99,12 @@
         self.manifest = m;
         self.keys = {};
         self.split = {};
-        m.shards.forEach(function (k) {
+        self.file = {};
+        var f = 0;
+        m.shards.forEach(function (k, i) {
           self.keys[k] = true;
+          while (f + 1 < m.files.length && m.files[f + 1] <= i) f++;
+          self.file[k] = shardName(m.shards[m.files[f]]);
           var c = cps(k);
           for (var n = 2; n < c.length; n++) self.split[c.slice(0, n).join('')] = true;
         });
@@ -130,7 +135,7 @@
   Engine.prototype.shards = function (keys) {
     var self = this;
     return Promise.all(keys.map(function (k) {
-      return self.get('idx/' + shardName(k) + '.json');
+      return self.get('idx/' + self.file[k] + '.json').then(function (f) { return f[k]; });
     }));
   };
 
@@ -456,7 +461,8 @@
       status.textContent = box.getAttribute('data-msg-error') || '';
       return;
     }
-    var base = box.getAttribute('data-index') || ((box.getAttribute('data-root') || '/') + 'tim-kiem/');
+    /* the index lives beside the search page, wherever permalinks put it */
+    var base = box.getAttribute('data-index') || './';
     var version = '';
     var engine = new Engine(function (path) {
       var url = base + path + (path === 'manifest.json' ? '' : '?v=' + encodeURIComponent(version));

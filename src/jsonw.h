@@ -1,0 +1,50 @@
+/* jsonw.h: JSON written as it is produced (open data), without building a
+ * tree first: compact, keys in the order written, strings escaped as
+ * RFC 8259 requires and as jansson's JSON_COMPACT dump does (so the files
+ * stay byte-identical to what a jansson dump gave). */
+#ifndef PLANSITE_JSONW_H
+#define PLANSITE_JSONW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+#define JSONW_DEPTH 32
+
+/* The text goes to b; when flush is set, b is handed to it (and cleared)
+ * each time it passes JSONW_PIECE bytes, and at jsonw_finish.  flush
+ * returns 0, or -1 to stop (jsonw_finish then returns -1). */
+#define JSONW_PIECE ((size_t)1 << 20)
+typedef struct {
+	buf_t b;
+	int (*flush)(void *arg, const char *data, size_t len);
+	void *arg;
+	int failed;
+	int depth;
+	bool after_key;
+	bool comma[JSONW_DEPTH];
+} jsonw_t;
+
+void jsonw_init(jsonw_t *w, int (*flush)(void *arg, const char *data, size_t len), void *arg);
+/* Flushes what is left; returns 0 or -1.  Frees nothing: see jsonw_free. */
+int jsonw_finish(jsonw_t *w);
+void jsonw_free(jsonw_t *w);
+
+void jsonw_obj(jsonw_t *w);
+void jsonw_obj_end(jsonw_t *w);
+void jsonw_arr(jsonw_t *w);
+void jsonw_arr_end(jsonw_t *w);
+/* The key of the next value in the current object. */
+void jsonw_key(jsonw_t *w, const char *k);
+/* A string, or null for NULL.  Bytes that are not UTF-8 are written as
+ * U+FFFD, so the output is always valid UTF-8. */
+void jsonw_str(jsonw_t *w, const char *s);
+void jsonw_int(jsonw_t *w, long long v);
+void jsonw_bool(jsonw_t *w, bool v);
+void jsonw_null(jsonw_t *w);
+
+/* The escaped form of s, quotes included, appended to b. */
+void jsonw_put_string(buf_t *b, const char *s);
+
+#endif

@@ -1,0 +1,42 @@
+/* model_int.h: what the files of the model (model.c, model_plan.c,
+ * model_site.c) share: the parse context and the readers of YAML values.
+ * Not for other modules. */
+#ifndef PLANSITE_MODEL_INT_H
+#define PLANSITE_MODEL_INT_H
+
+#include "model.h"
+
+/* One parse: records go to a, messages to d. */
+typedef struct {
+	arena_t *a;
+	diag_t *d;
+	const model_opts_t *o;
+} model_ctx_t;
+
+/* A trimmed, non-empty string value (in c->a), or NULL: absent, empty,
+ * or not a scalar (reported). */
+const char *model_str(model_ctx_t *c, const ynode_t *n, const char *what);
+/* A YYYY-MM-DD date, or 0: absent, or not a date (reported). */
+date_t model_date(model_ctx_t *c, const ynode_t *n, const char *what);
+/* A list of strings, also accepting a single string; *count set. */
+str_t *model_strs(model_ctx_t *c, const ynode_t *n, const char *what, size_t *count);
+/* Unit names as written (resolved later by xref). */
+void model_urefs(model_ctx_t *c, const ynode_t *n, const char *what, urefs_t *out);
+/* The keys of map not in known[] (NULL-terminated) as a new map (in c->a,
+ * pointing into map's nodes), or NULL when there are none; with --strict
+ * each one is a warning. */
+const ynode_t *model_params(model_ctx_t *c, const ynode_t *map, const char *const *known);
+/* A deep copy of a YAML subtree into a (params outlive the parse). */
+ynode_t *model_ynode_copy(arena_t *a, const ynode_t *n);
+
+/* One plan file parsed and built; NULL after reporting errors when it has
+ * no usable front matter (model_plan.c). */
+plan_t *model_plan_parse(model_ctx_t *c, const rfile_t *f);
+/* site.yaml into s (model_site.c). */
+void model_site_parse(model_ctx_t *c, site_t *s, const rfile_t *f);
+/* A free page into s->pages (model_site.c). */
+void model_page_parse(model_ctx_t *c, site_t *s, const rfile_t *f);
+/* The path part of base_url ("https://x.gov.vn/kh/" -> "/kh/"), in a. */
+const char *model_base_path(arena_t *a, const char *url);
+
+#endif

@@ -1,0 +1,496 @@
+/* model_plan.c: one plan file built into a plan: its front matter's
+ * fields, groups, tasks and indicators, every required field checked and
+ * located. */
+#include "model.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_fields.h"
+#include "model_int.h"
+#include "text.h"
+
+/* Sets *clamped when the value was outside 0..100 (and reported). */
+static int progress_of(model_ctx_t *c, const ynode_t *n, bool *clamped)
+{
+	*clamped = false;
+	const char *s = model_scalar(c->d, n, "progress");
+	if (!s)
+		return -1;
+	char *end;
+	const char *t = s;
+	long v = strtol(t, &end, 10);
+	while (*end == ' ')
+		end++;
+	if (*end == '%')
+		end++;
+	if (end == t || *end) {
+		diag_error_fix(c->d, &n->loc, "E027", _("viết một số từ 0 đến 100, không có dấu %"),
+			       _("progress \"%s\" không phải là số"), s);
+		return -1;
+	}
+	if (v < 0 || v > 100) {
+		diag_warning_fix(c->d, &n->loc, "W011", _("viết một số từ 0 đến 100"),
+				 _("progress %ld nằm ngoài khoảng 0..100"), v);
+		v = v < 0 ? 0 : 100;
+		*clamped = true;
+	}
+	return (int)v;
+}
+
+/* A deadline as written, read into a date when it can be (due.c). */
+static void read_deadline(model_ctx_t *c, task_t *t, const field_t *f, const ynode_t *dn)
+{
+	t->due_text = model_str(c, dn, f->key);
+	if (dn)
+		t->due_loc = dn->loc;
+	if (t->due_text && due_parse(t->due_text, &t->due) < 0)
+		diag_warning_fix(c->d, &dn->loc, "W012",
+				 _("viết ví dụ \"30/6/2026\", \"Quý III/2026\", \"Năm 2026\" hoặc \"Thường xuyên\""),
+				 _("thời hạn \"%s\" không đọc được thành ngày; giữ nguyên chữ, không tính hạn"),
+				 t->due_text);
+}
+
+/* due_date: the deadline's day when the text does not say it (after due). */
+static void read_due_date(model_ctx_t *c, task_t *t, const field_t *f, const ynode_t *ddn)
+{
+	if (!ddn)
+		return;
+	date_t dd = model_date(c, ddn, f->key);
+	if (dd) {
+		t->due.date = dd;
+		t->due.parsed = true;
+		t->due.ongoing = false;
+		if (!t->due_text)
+			t->due_loc = ddn->loc;
+	}
+}
+
+/* A task's status: an id or its Vietnamese words; not_started when absent. */
+static status_t read_status(model_ctx_t *c, const field_t *f, const ynode_t *sn)
+{
+	const char *st = model_str(c, sn, f->key);
+	status_t v = STATUS_NOT_STARTED;
+	if (st && status_parse(st, &v) < 0)
+		diag_error_fix(c->d, &sn->loc, "E031",
+			       _("viết not_started, in_progress, done, cancelled hoặc chưa thực hiện, đang thực hiện, hoàn thành, đã huỷ"),
+			       _("trạng thái \"%s\" không hợp lệ"), st);
+	return v;
+}
+
+/* What reading a record's fields learnt that its own checks need. */
+struct reading {
+	bool progress_clamped;   /* a progress outside 0..100 was reported */
+};
+
+/* The fields of a record that are read by their kind (the rows of
+ * model_fields.c not marked own): texts, dates, unit names, lists, and the
+ * kinds with rules of their own (deadline, status, progress), each through
+ * its one function; each required field reported when missing (at the
+ * record, m).  `id` names the record in those messages.  *extra gets the
+ * record's extra[] texts. */
+static void parse_fields(model_ctx_t *c, field_owner_t o, void *rec, const char ***extra,
+			 const ynode_t *m, const char *const *id, struct reading *r)
+{
+	size_t n, ne = model_fields_extra_count(o);
+	const field_t *fs = model_fields_of(o, &n);
+	*extra = ne ? arena_alloc(c->a, ne * sizeof(**extra)) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		const field_t *f = &fs[i];
+		if (!f->key || f->own)
+			continue;
+		const ynode_t *v = ynode_get(m, f->key);
+		char *at = (char *)rec + f->off;
+		switch (f->kind) {
+		case FIELD_TEXT: {
+			const char *t = model_str(c, v, f->key);
+			*model_fields_text_ref(rec, o, f) = t;
+			if (!t && f->req)
+				diag_report(c->d, &m->loc, 1, f->req->code, _(f->req->fix),
+					    _(f->req->msg), id && *id ? *id : "");
+			break;
+		}
+		case FIELD_DATE:
+			*(date_t *)at = model_date(c, v, f->key);
+			break;
+		case FIELD_UNITS:
+			model_urefs(c, v, f->key, (urefs_t *)at);
+			break;
+		case FIELD_UNIT: {
+			const char *name = model_str(c, v, f->key);
+			if (name) {
+				*(uref_t *)at = (uref_t){ name, v->loc, NULL };
+				*(bool *)((char *)rec + f->off2) = true;
+			}
+			break;
+		}
+		case FIELD_DEADLINE:
+			read_deadline(c, rec, f, v);
+			break;
+		case FIELD_DUE_DATE:
+			read_due_date(c, rec, f, v);
+			break;
+		case FIELD_STATUS:
+			*(status_t *)at = read_status(c, f, v);
+			break;
+		case FIELD_PROGRESS:
+			*(int *)at = progress_of(c, v, &r->progress_clamped);
+			break;
+		case FIELD_LIST:
+		case FIELD_IMPLEMENTS:
+			*(str_t **)at = model_strs(c, v, f->key, (size_t *)((char *)rec + f->off2));
+			break;
+		default:
+			/* the record's own code reads it (model_plan.c) */
+			break;
+		}
+	}
+}
+
+static const char *type_from_number(const char *number)
+{
+	static const struct { const char *code, *name; } codes[] = {
+		{ "KH", "Kế hoạch" }, { "NQ", "Nghị quyết" }, { "QĐ", "Quyết định" },
+		{ "QD", "Quyết định" }, { "TB", "Thông báo" }, { "CT", "Chỉ thị" },
+		{ "CTR", "Chương trình" }, { "HD", "Hướng dẫn" }, { "BC", "Báo cáo" },
+		{ "KL", "Kết luận" }, { "TTR", "Tờ trình" }, { "CV", "Công văn" },
+		{ "ĐA", "Đề án" }, { "DA", "Đề án" }, { "QC", "Quy chế" },
+	};
+	if (!number)
+		return NULL;
+	char *key = text_docnum_key(number);
+	const char *found = NULL;
+	/* the type code is one of the segments between '-' and '/' */
+	char *save = NULL;
+	for (char *tok = strtok_r(key, "-/", &save); tok && !found; tok = strtok_r(NULL, "-/", &save))
+		for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+			if (!strcmp(tok, codes[i].code))
+				found = codes[i].name;
+	free(key);
+	return found;
+}
+
+static void parse_groups(model_ctx_t *c, plan_t *p, const ynode_t *n)
+{
+	if (!n || ynode_is_null(n))
+		return;
+	if (n->kind != YNODE_SEQ) {
+		diag_error_fix(c->d, &n->loc, "E023", _("mỗi nhóm một dòng \"- id: ...\" kèm \"title: ...\""),
+			       _("\"groups\" phải là một danh sách"));
+		return;
+	}
+	p->groups = arena_alloc(c->a, (n->n + 1) * sizeof(group_t));
+	static const char *const known[] = { "id", "title", NULL };
+	for (size_t i = 0; i < n->n; i++) {
+		const ynode_t *g = n->kids[i];
+		if (g->kind != YNODE_MAP) {
+			diag_error_fix(c->d, &g->loc, "E024", _("viết \"- id: I\" và dưới đó \"title: ...\""),
+				       _("mỗi nhóm phải có id và title"));
+			continue;
+		}
+		group_t *gr = &p->groups[p->ngroups];
+		gr->loc = g->loc;
+		gr->id = model_str(c, ynode_get(g, "id"), "id");
+		gr->title = model_str(c, ynode_get(g, "title"), "title");
+		model_params(c, g, known);
+		if (!gr->id) {
+			diag_error_fix(c->d, &g->loc, "E025", _("thêm \"id: ...\" (ví dụ I, II)"),
+				       _("nhóm không có id"));
+			continue;
+		}
+		for (size_t j = 0; j < p->ngroups; j++)
+			if (!strcmp(p->groups[j].id, gr->id))
+				diag_error_fix(c->d, &g->loc, "E026", _("đặt cho mỗi nhóm một id riêng"),
+					       _("id nhóm \"%s\" bị trùng (đã có ở dòng %d)"),
+					       gr->id, p->groups[j].loc.line);
+		p->ngroups++;
+	}
+}
+
+static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
+{
+	t->plan = p;
+	t->loc = n->loc;
+	t->progress = -1;
+	struct reading r = { false };
+	parse_fields(c, FIELD_TASK, t, &t->extra, n, &t->id, &r);
+	const ynode_t *gn = ynode_get(n, "group");
+	if (t->group) {
+		size_t j;
+		for (j = 0; j < p->ngroups; j++)
+			if (!strcmp(p->groups[j].id, t->group))
+				break;
+		if (j == p->ngroups)
+			diag_error_fix(c->d, &gn->loc, "E030",
+				       _("dùng một id trong \"groups\" của kế hoạch, hoặc thêm nhóm đó vào"),
+				       _("nhóm \"%s\" không có trong \"groups\" của kế hoạch này"), t->group);
+	}
+	if (!t->lead.n) {
+		/* a task nobody leads is the first thing citizens ask about */
+		const char *fix = _("thêm \"lead: <tên đơn vị>\" (một đơn vị trong units.yaml)");
+		const ynode_t *ln = ynode_get(n, "lead");
+		const loc_t *at = ln ? &ln->loc : &n->loc;
+		if (c->o->strict)
+			diag_error_fix(c->d, at, "E068", fix, _("nhiệm vụ %s chưa có đơn vị chủ trì"),
+				       t->id ? t->id : "?");
+		else
+			diag_warning_fix(c->d, at, "W015", fix, _("nhiệm vụ %s chưa có đơn vị chủ trì"),
+					 t->id ? t->id : "?");
+	}
+	t->due_exact = due_text_exact(t->due_text, t->due.date);
+	const ynode_t *srcn = ynode_get(n, "source");
+	if (srcn)
+		t->source_loc = srcn->loc;
+	const ynode_t *sn = ynode_get(n, "status");
+	const ynode_t *cn = ynode_get(n, "completed");
+	if (cn)
+		t->completed_loc = cn->loc;
+	if (t->status == STATUS_DONE && !t->completed && (!cn || ynode_is_null(cn)))
+		diag_warning_fix(c->d, &sn->loc, "W016",
+				 _("thêm \"completed: YYYY-MM-DD\" (ngày hoàn thành thực tế)"),
+				 _("nhiệm vụ %s đã hoàn thành nhưng chưa có ngày hoàn thành"),
+				 t->id ? t->id : "?");
+	if (t->completed && p->date && t->completed < p->date) {
+		char done[16], issued[16];
+		date_format_iso(t->completed, done);
+		date_format_iso(p->date, issued);
+		diag_warning_fix(c->d, &cn->loc, "W018",
+				 _("kiểm tra lại năm, tháng, ngày (YYYY-MM-DD)"),
+				 _("ngày hoàn thành %s của nhiệm vụ %s trước ngày ban hành kế hoạch (%s)"),
+				 done, t->id ? t->id : "?", issued);
+	}
+	const ynode_t *pn = ynode_get(n, "progress");
+	/* not after W011: the editor did not write 100 */
+	if (t->progress == 100 && !r.progress_clamped && t->status != STATUS_DONE)
+		diag_warning_fix(c->d, &pn->loc, "W019",
+				 _("nếu đã xong, ghi \"status: done\" và \"completed: YYYY-MM-DD\"; nếu chưa, sửa lại tiến độ"),
+				 _("nhiệm vụ %s có tiến độ 100%% nhưng trạng thái chưa phải hoàn thành"),
+				 t->id ? t->id : "?");
+	if (t->completed && t->status != STATUS_DONE)
+		diag_warning_fix(c->d, &cn->loc, "W013", _("viết \"status: done\" hoặc bỏ \"completed\""),
+				 _("nhiệm vụ %s có ngày hoàn thành nhưng chưa ở trạng thái hoàn thành"),
+				 t->id ? t->id : "");
+	if (t->status == STATUS_DONE && t->progress >= 0 && t->progress < 100)
+		diag_warning_fix(c->d, &ynode_get(n, "progress")->loc, "W014",
+				 _("viết \"progress: 100\" hoặc sửa trạng thái"),
+				 _("nhiệm vụ %s đã hoàn thành nhưng tiến độ là %d%%"),
+				 t->id ? t->id : "", t->progress);
+	t->params = model_params(c, n, model_fields_known(FIELD_TASK));
+	if (t->params)
+		t->params = model_ynode_copy(c->a, t->params);
+}
+
+/* Parses a number with optional comparator and unit: "≥ 70", "100%", "1,5". */
+static int parse_measure(const char *s, double *v, int *cmp)
+{
+	*cmp = 0; /* 0: >=, 1: <=, 2: =, 3: >, 4: < */
+	if (!s)
+		return -1;
+	while (*s == ' ')
+		s++;
+	if (!strncmp(s, "≥", 3)) { s += 3; *cmp = 0; }
+	else if (!strncmp(s, ">=", 2)) { s += 2; *cmp = 0; }
+	else if (!strncmp(s, "≤", 3)) { s += 3; *cmp = 1; }
+	else if (!strncmp(s, "<=", 2)) { s += 2; *cmp = 1; }
+	else if (*s == '>') { s++; *cmp = 3; }
+	else if (*s == '<') { s++; *cmp = 4; }
+	else if (*s == '=') { s++; *cmp = 2; }
+	while (*s == ' ')
+		s++;
+	char tmp[64];
+	size_t n = 0;
+	while (*s && n < sizeof tmp - 1 && (isdigit((unsigned char)*s) || *s == '.' || *s == ',')) {
+		tmp[n++] = *s == ',' ? '.' : *s;
+		s++;
+	}
+	tmp[n] = '\0';
+	while (*s == ' ')
+		s++;
+	if (*s == '%')
+		s++;
+	while (*s == ' ')
+		s++;
+	if (!n || *s)
+		return -1;
+	char *end;
+	*v = strtod(tmp, &end);
+	return *end ? -1 : 0;
+}
+
+static int indicator_met(const char *target, const char *actual)
+{
+	double t, a;
+	int cmp, acmp;
+	if (!actual || parse_measure(target, &t, &cmp) < 0 || parse_measure(actual, &a, &acmp) < 0)
+		return -1;
+	switch (cmp) {
+	case 0: return a >= t;
+	case 1: return a <= t;
+	case 2: return a == t;
+	case 3: return a > t;
+	default: return a < t;
+	}
+}
+
+static void parse_indicators(model_ctx_t *c, plan_t *p, const ynode_t *n)
+{
+	if (!n || ynode_is_null(n))
+		return;
+	if (n->kind != YNODE_SEQ) {
+		diag_error_fix(c->d, &n->loc, "E032", _("mỗi chỉ tiêu một dòng \"- name: ...\""),
+			       _("\"indicators\" phải là một danh sách"));
+		return;
+	}
+	p->indicators = arena_alloc(c->a, (n->n + 1) * sizeof(indicator_t));
+	for (size_t i = 0; i < n->n; i++) {
+		const ynode_t *m = n->kids[i];
+		if (m->kind != YNODE_MAP) {
+			diag_error_fix(c->d, &m->loc, "E033", _("viết \"- name: ...\" và các khoá target, by ... thụt vào dưới"),
+				       _("mỗi chỉ tiêu phải là một nhóm khoá (name, target ...)"));
+			continue;
+		}
+		indicator_t *ind = &p->indicators[p->nindicators++];
+		ind->loc = m->loc;
+		parse_fields(c, FIELD_INDICATOR, ind, &ind->extra, m, NULL, &(struct reading){ false });
+		ind->met = indicator_met(ind->target, ind->actual);
+		model_params(c, m, model_fields_known(FIELD_INDICATOR));
+	}
+}
+
+static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *doc);
+
+/* The YAML tree of a plan is ten to twenty times the size of its text and
+ * is needed only while the plan is built: it lives in an arena of its own,
+ * and what the plan keeps is copied out. */
+plan_t *model_plan_parse(model_ctx_t *c, const rfile_t *f)
+{
+	arena_t *tmp = arena_new();
+	fm_doc_t doc;
+	plan_t *p = NULL;
+	if (fm_parse(tmp, c->d, f->path, f->data, f->len, &doc) == 0)
+		p = build_plan(c, f, &doc);
+	arena_free(tmp);
+	return p;
+}
+
+static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp)
+{
+	fm_doc_t doc = *docp;
+	loc_t floc = { f->path, 1, 1 };
+	if (!doc.meta) {
+		diag_error_fix(c->d, &floc, "E035",
+			       _("mở đầu tệp bằng dòng \"---\", các dòng number: và title:, rồi một dòng \"---\""),
+			       _("kế hoạch không có phần khai báo (front matter)"));
+		return NULL;
+	}
+	const ynode_t *m = doc.meta;
+	plan_t *p = arena_alloc(c->a, sizeof(*p));
+	p->path = f->path;
+	p->loc = floc;
+	p->number = model_str(c, ynode_get(m, "number"), "number");
+	p->id = model_str(c, ynode_get(m, "id"), "id");
+	if (!p->number && !p->id)
+		diag_error_fix(c->d, &m->loc, "E036",
+			       _("thêm \"number: ...\" (số ký hiệu), hoặc \"id: ...\" khi chưa có số"),
+			       _("kế hoạch cần số ký hiệu hoặc id"));
+	if (p->id) {
+		char *s = text_slug(p->id);
+		if (strcmp(s, p->id))
+			diag_error_fix(c->d, &ynode_get(m, "id")->loc, "E037",
+				       diag_str(c->d, _("viết \"id: %s\""), s),
+				       _("id \"%s\" chỉ được gồm chữ thường không dấu, chữ số và dấu '-'"),
+				       p->id);
+		free(s);
+	}
+	if (p->number) {
+		char *k = text_docnum_key(p->number);
+		p->key = arena_strdup(c->a, k);
+		free(k);
+	} else if (p->id) {
+		p->key = p->id;
+	}
+	parse_fields(c, FIELD_PLAN, p, &p->extra, m, NULL, &(struct reading){ false });
+	if (!p->type)
+		p->type = type_from_number(p->number);
+	if (!p->type)
+		p->type = "Kế hoạch";
+	if (p->number) {
+		p->name = p->number;
+	} else if (p->short_title) {
+		p->name = p->short_title;
+	} else {
+		/* "Kế hoạch UBND xã Quang Sơn 12/3/2025": what people call it */
+		buf_t nb = BUF_INIT;
+		buf_puts(&nb, p->type);
+		if (p->has_issuer)
+			buf_printf(&nb, " %s", p->issuer.text);
+		char day[DATE_BUF];
+		date_format_short(p->date, day);
+		if (*day)
+			buf_printf(&nb, " %s", day);
+		else if (p->id && !p->has_issuer)
+			buf_printf(&nb, " %s", p->id);
+		p->name = arena_strdup(c->a, nb.ptr);
+		buf_free(&nb);
+	}
+	const ynode_t *sg = ynode_get(m, "signer");
+	if (sg && sg->kind == YNODE_MAP) {
+		p->signer_name = model_str(c, ynode_get(sg, "name"), "name");
+		p->signer_title = model_str(c, ynode_get(sg, "title"), "title");
+		p->signer_for = model_str(c, ynode_get(sg, "for"), "for");
+	} else if (sg) {
+		p->signer_name = model_str(c, sg, "signer");
+	}
+	const ynode_t *stn = ynode_get(m, "status");
+	p->status_text = model_str(c, stn, "status");
+	if (p->status_text) {
+		if (!strcmp(p->status_text, "draft"))
+			p->draft = true;
+		else if (strcmp(p->status_text, "in_force") && strcmp(p->status_text, "superseded"))
+			diag_error_fix(c->d, &stn->loc, "E039", _("viết in_force, superseded hoặc draft"),
+				       _("trạng thái kế hoạch \"%s\" không hợp lệ"), p->status_text);
+	}
+	parse_groups(c, p, ynode_get(m, "groups"));
+	const ynode_t *tn = ynode_get(m, "tasks");
+	if (tn && !ynode_is_null(tn)) {
+		if (tn->kind != YNODE_SEQ) {
+			diag_error_fix(c->d, &tn->loc, "E040", _("mỗi nhiệm vụ bắt đầu bằng một dòng \"- id: ...\""),
+				       _("\"tasks\" phải là một danh sách"));
+		} else {
+			p->tasks = arena_alloc(c->a, (tn->n + 1) * sizeof(task_t));
+			for (size_t i = 0; i < tn->n; i++) {
+				const ynode_t *tm = tn->kids[i];
+				if (tm->kind != YNODE_MAP) {
+					diag_error_fix(c->d, &tm->loc, "E041",
+						       _("viết \"- id: ...\" rồi title:, lead: ... thụt vào thẳng cột với id"),
+						       _("mỗi nhiệm vụ phải là một nhóm khoá (id, title, lead ...)"));
+					continue;
+				}
+				task_t *t = &p->tasks[p->ntasks];
+				parse_task(c, p, t, tm);
+				t->index = p->ntasks;
+				for (size_t j = 0; t->id && j < p->ntasks; j++)
+					if (p->tasks[j].id && !strcmp(p->tasks[j].id, t->id))
+						diag_error_fix(c->d, &t->loc, "E042",
+							       _("đặt cho mỗi nhiệm vụ một id riêng"),
+							       _("id nhiệm vụ \"%s\" bị trùng (đã có ở dòng %d)"),
+							       t->id, p->tasks[j].loc.line);
+				p->ntasks++;
+			}
+		}
+	}
+	parse_indicators(c, p, ynode_get(m, "indicators"));
+	p->params = model_params(c, m, model_fields_known(FIELD_PLAN));
+	if (p->params)
+		p->params = model_ynode_copy(c->a, p->params);
+	p->body_md = arena_strndup(c->a, doc.body, doc.body_len);
+	p->body_line = doc.body_line;
+	return p;
+}
+
+plan_t *model_parse_plan(arena_t *a, diag_t *d, const rfile_t *f, const model_opts_t *o)
+{
+	model_ctx_t c = { a, d, o };
+	return model_plan_parse(&c, f);
+}

@@ -1,0 +1,243 @@
+/* render_frame.c: the frame of every page: the site's template data, the
+ * menu, the page's address and description, the Content-Security-Policy,
+ * and the template run that writes the file. */
+#include "render_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "data.h"
+#include "jsonh.h"
+
+const char *render_missing_template(const tmpl_set_t *set)
+{
+	for (int k = 0; k < ROUTE_KIND_COUNT; k++)
+		if (!tmpl_set_has(set, routes_kind(k)->tmpl))
+			return routes_kind(k)->tmpl;
+	return NULL;
+}
+
+/* The menu: one entry a section; current: the page's section or ROUTE_NONE. */
+static json_t *nav(const site_t *s, const json_t *t, route_section_t current)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < ROUTE_COUNT; i++) {
+		json_t *o = json_object();
+		char *u = routes_url(&s->routes, i, NULL);
+		SET(o, "url", json_string(u));
+		free(u);
+		const char *key = routes_section(i)->nav;
+		const char *label = json_string_value(json_object_get(t, key));
+		SET(o, "label", json_string(label ? label : key));
+		SET(o, "current", json_boolean((int)current == i));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+json_t *render_site_json(const site_t *s)
+{
+	json_t *o = json_object();
+	SET(o, "title", json_string(s->title));
+	SET(o, "description", s->description ? json_string(s->description) : json_null());
+	SET(o, "language", json_string(s->language));
+	SET(o, "base_url", s->base_url ? json_string(s->base_url) : json_null());
+	SET(o, "base_path", json_string(s->base_path));
+	SET(o, "repo_url", s->repo_url ? json_string(s->repo_url) : json_null());
+	SET(o, "owner", s->owner ? json_string(s->owner) : json_null());
+	/* the legal details of a state portal, for its footer */
+	const char *const legal[][2] = {
+		{ "agency", s->agency }, { "editor", s->editor }, { "address", s->address },
+		{ "phone", s->phone }, { "email", s->email }, { "license", s->license },
+		{ "data_license", s->data_license }, { "data_license_url", s->data_license_url },
+	};
+	bool any = false;
+	for (size_t i = 0; i < sizeof legal / sizeof legal[0]; i++) {
+		SET(o, legal[i][0], legal[i][1] ? json_string(legal[i][1]) : json_null());
+		any |= i < 6 && legal[i][1];
+	}
+	SET(o, "has_legal", json_boolean(any));
+	if (s->phone) {
+		/* tel: takes digits and a leading + only */
+		buf_t t = BUF_INIT;
+		for (const char *p = s->phone; *p; p++)
+			if ((*p >= '0' && *p <= '9') || (*p == '+' && !t.len))
+				buf_putc(&t, *p);
+		SET(o, "phone_tel", json_string(t.ptr ? t.ptr : ""));
+		buf_free(&t);
+	}
+	SET(o, "as_of", ctx_date_iso(s->as_of));
+	SET(o, "as_of_vi", ctx_date_vi(s->as_of));
+	SET(o, "commit", s->commit[0] ? json_string(s->commit) : json_null());
+	if (s->commit[0]) {
+		char sh[8];
+		memcpy(sh, s->commit, 7);
+		sh[7] = '\0';
+		SET(o, "commit_short", json_string(sh));
+	}
+	json_t *pages = json_array();
+	for (size_t i = 0; i < s->npages; i++) {
+		json_t *p = json_object();
+		SET(p, "title", json_string(s->pages[i].title));
+		SET(p, "url", json_string(s->pages[i].url));
+		json_array_append_new(pages, p);
+	}
+	SET(o, "pages", pages);
+	SET(o, "urls", routes_json(&s->routes));
+	/* history: filled in when the history has been read (render_finish) */
+	if (s->params)
+		SET(o, "params", ctx_params(s->params));
+	return o;
+}
+
+/* What tells one page from another when its link is shared: its address
+ * (canonical, absolute from base_url) and a description of its own.  rel
+ * "a/b/index.html" is the page /a/b/; "404.html" has no address. */
+static void page_identity(struct run *r, json_t *page, const char *rel, const char *title)
+{
+	const site_t *s = r->s;
+	size_t n = strlen(rel);
+	if (n >= 10 && !strcmp(rel + n - 10, "index.html") && (n == 10 || rel[n - 11] == '/')) {
+		buf_t u = BUF_INIT;
+		buf_printf(&u, "%s%.*s", s->base_path, (int)(n - 10), rel);
+		if (!json_object_get(page, "url"))
+			SET(page, "url", json_string(u.ptr));
+		if (s->base_url)
+			SET(page, "canonical", data_absolute(s, u.ptr));
+		buf_free(&u);
+	}
+	if (!json_string_value(json_object_get(page, "description"))) {
+		/* the home says what the portal is; any other page its own name
+		 * first, so no two pages share a description */
+		buf_t d = BUF_INIT;
+		if (!strcmp(rel, "index.html") && s->description)
+			buf_puts(&d, s->description);
+		else
+			buf_printf(&d, "%s – %s", title && *title ? title : s->title, s->title);
+		SET(page, "description", json_string(d.ptr));
+		buf_free(&d);
+	}
+}
+
+/* Each render thread builds its pages in one buffer, kept between pages:
+ * no page pays for growing a buffer from nothing again.  One that a huge
+ * page (a weekly report of several MB) grew past this goes with the page. */
+static _Thread_local buf_t page_buf;
+#define PAGE_BUF_KEEP ((size_t)1 << 20)
+
+/* Every page may run only the portal's own script files: no inline script,
+ * event handler, inline style, plugin or foreign <base>, whatever a theme
+ * or a content/templates override writes.  Images may come from https
+ * addresses (a plan's body may show one). */
+#define CSP_META "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; " \
+	"script-src 'self'; style-src 'self'; img-src 'self' https: data:; font-src 'self'; " \
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'\">"
+
+/* Puts CSP_META first in the page's <head> (after the doctype when a
+ * template has no <head>; browsers ignore it anywhere else). */
+static void add_csp(buf_t *out)
+{
+	const char *html = out->ptr ? out->ptr : "";
+	size_t at = 0;
+	const char *h = html;
+	while ((h = strstr(h, "<head")) && h[5] != '>' && h[5] != ' ' && h[5] != '\t' && h[5] != '\n')
+		h += 5;
+	if (h) {
+		const char *gt = strchr(h, '>');
+		at = gt ? (size_t)(gt + 1 - html) : 0;
+	} else if (!strncasecmp(html, "<!doctype", 9)) {
+		const char *gt = strchr(html, '>');
+		at = gt ? (size_t)(gt + 1 - html) : 0;
+	}
+	buf_t b = BUF_INIT;
+	buf_put(&b, html, at);
+	buf_puts(&b, CSP_META);
+	buf_put(&b, html + at, out->len - at);
+	out->len = 0;
+	buf_put(out, b.ptr, b.len);
+	buf_free(&b);
+}
+
+/* Renders a page of kind k with ctx (consumed) to file rel, through the
+ * kind's template (routes.h). */
+void render_emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx,
+		 const char *rel, const char *title)
+{
+	const char *name = routes_kind(k)->tmpl, *kind = routes_kind(k)->name;
+	json_t *site = json_deep_copy(json_object_get(base, "site"));
+	SET(site, "nav", nav(r->s, json_object_get(base, "t"), routes_kind(k)->section));
+	SET(ctx, "site", site);
+	SET(ctx, "t", json_incref(json_object_get(base, "t")));
+	SET(ctx, "root", json_string(r->s->base_path));
+	json_t *page = json_object_get(ctx, "page");
+	if (!page) {
+		page = json_object();
+		SET(ctx, "page", page);
+	}
+	SET(page, "title", json_string(title ? title : ""));
+	SET(page, "kind", json_string(kind));
+	page_identity(r, page, rel, title);
+	buf_t out = page_buf;
+	out.len = 0;
+	if (out.ptr)
+		out.ptr[0] = '\0';
+	int trc = tmpl_render(r->th->tmpl, name, ctx, &out);
+	if (trc < 0) {
+		loc_t loc = { 0 };
+		if (trc == TMPL_TOO_DEEP)
+			diag_error_fix(r->d, &loc, "E095",
+				       _("sửa mẫu để mẫu con không gọi lại chính nó trong một mục {{#...}} không bao giờ dừng"),
+				       _("trang %s: mẫu \"%s\" lồng nhau quá %d tầng"), rel, name, TMPL_MAX_DEPTH);
+		else
+			diag_error_fix(r->d, &loc, "E092", _("dùng giao diện mặc định (bỏ --theme) hoặc thêm mẫu này vào giao diện"),
+				       _("giao diện thiếu mẫu \"%s\""), name);
+		atomic_store(&r->failed, 1);
+	} else {
+		add_csp(&out);
+		if (r->ro->inject) {
+			char *body = out.ptr ? strstr(out.ptr, "</body>") : NULL;
+			if (body) {
+				buf_t b2 = BUF_INIT;
+				buf_put(&b2, out.ptr, (size_t)(body - out.ptr));
+				buf_puts(&b2, r->ro->inject);
+				buf_puts(&b2, body);
+				out.len = 0;
+				buf_put(&out, b2.ptr, b2.len);
+				buf_free(&b2);
+			}
+		}
+		char *err = NULL;
+		if (out_write(r->o, rel, out.ptr ? out.ptr : "", out.len, &err) < 0) {
+			loc_t loc = { 0 };
+			diag_error(r->d, &loc, "E090", "%s", err);
+			free(err);
+			atomic_store(&r->failed, 1);
+		}
+	}
+	if (out.cap > PAGE_BUF_KEEP)
+		buf_free(&out);
+	page_buf = out;
+	json_decref(ctx);
+}
+
+/* The calling thread's page buffer goes (a worker's end). */
+void render_frame_done(void)
+{
+	buf_free(&page_buf);
+}
+
+const char *render_str(struct run *r, const char *key, const char *dflt)
+{
+	const char *v = json_string_value(json_object_get(r->th->strings, key));
+	return v ? v : dflt;
+}
+
+char *render_rel_of(const site_t *s, const char *url)
+{
+	/* url = base_path + rel/ ; the file is rel/index.html */
+	const char *rel = url + strlen(s->base_path);
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%sindex.html", rel);
+	return buf_detach(&b);
+}

@@ -1,0 +1,102 @@
+/* render_int.h: what the files of the renderer share: the jobs, the run
+ * they belong to, the frame of every page (render_frame.c), the task lists
+ * (render_tasks.c) and the pages of the model (render_pages.c).  Internal
+ * to render*.c. */
+#ifndef PLANSITE_RENDER_INT_H
+#define PLANSITE_RENDER_INT_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "ctx.h"
+#include "facts.h"
+#include "progress.h"
+#include "render.h"
+#include "routes.h"
+
+typedef enum {
+	JOB_CHANGES, JOB_ATOM, JOB_WEEKS, JOB_WEEK,   /* history outputs (changes.c) */
+	JOB_HOME, JOB_PLANS, JOB_PLAN, JOB_UNITS, JOB_UNIT, JOB_DOCS, JOB_DOC,
+	JOB_DEADLINES, JOB_PAGE, JOB_SEARCH, JOB_DATA, JOB_404, JOB_OPEN_DATA,
+	JOB_SEARCH_INDEX, JOB_STATUS, JOB_KINDS
+} job_kind_t;
+
+typedef struct {
+	job_kind_t kind;
+	const void *item;   /* history pages: the page or week number, as uintptr_t */
+} job_t;
+
+#define DEADLINES_PER_PAGE (routes_kind(ROUTE_KIND_DEADLINES)->per_page)
+
+struct run {
+	const site_t *s;
+	const theme_t *th;
+	out_t *o;
+	diag_t *d;
+	const render_opts_t *ro;
+	job_t *jobs;
+	size_t njobs;
+	atomic_size_t next;
+	atomic_int failed;
+	json_t *base;   /* site, t, root: shared read-only; copied per thread */
+	ctx_cache_t *cache;   /* shared plan summaries and unit references */
+	const history_t *hist;   /* the second batch's history, or NULL (render_finish) */
+	facts_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
+	size_t dl_nrows, dl_pages;
+	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
+};
+
+/* ---- render_frame.c: the frame of every page ---- */
+
+/* The template data `site` (without nav and history).  New reference. */
+json_t *render_site_json(const site_t *s);
+/* Renders a page of kind k with ctx (consumed) to file rel, through the
+ * kind's template (routes.h), with the menu, the strings, the page's
+ * identity and the Content-Security-Policy; a failure is reported to r->d
+ * and marks r failed. */
+void render_emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx,
+		 const char *rel, const char *title);
+/* Frees the calling thread's page buffer (at the end of a worker). */
+void render_frame_done(void);
+/* The theme's string key, or dflt.  Borrowed. */
+const char *render_str(struct run *r, const char *key, const char *dflt);
+/* The file of the page at url (base_path rel/): rel/index.html.  malloc'd. */
+char *render_rel_of(const site_t *s, const char *url);
+
+/* ---- render_tasks.c: task lists, deadlines and status views ---- */
+
+/* The status filter's data over a list of figures st; views: each chip
+ * also names its pre-rendered list.  New reference. */
+json_t *render_status_filter(struct run *r, const stats_t *st, bool views);
+/* The address of status list k (routes_view).  malloc'd. */
+char *render_view_url(const site_t *s, size_t k);
+/* { overdue, not_started, ..., total }: the address of the list each
+ * count counts.  New reference. */
+json_t *render_stats_links(const site_t *s);
+/* A plan's counts as links to the anchors of its status filter.  New
+ * reference. */
+json_t *render_plan_links(const stats_t *st);
+/* Sorts the rows of every deadlines page into r (r->dl_rows, dl_pages). */
+void render_deadline_rows(struct run *r);
+void render_job_deadlines(struct run *r, json_t *base, size_t pg);
+void render_job_status_view(struct run *r, json_t *base, size_t k);
+
+/* ---- render_pages.c: the pages of the model ---- */
+
+void render_job_home(struct run *r, json_t *base);
+void render_job_plans(struct run *r, json_t *base);
+void render_job_plan(struct run *r, json_t *base, const plan_t *p);
+void render_job_units(struct run *r, json_t *base);
+void render_job_unit(struct run *r, json_t *base, const unit_t *u);
+void render_job_docs(struct run *r, json_t *base);
+void render_job_doc(struct run *r, json_t *base, const doc_t *dc);
+void render_job_page(struct run *r, json_t *base, const page_t *pg);
+/* The search page, the open data page or 404.html; key: its title's string. */
+void render_job_simple(struct run *r, json_t *base, route_kind_t k, const char *key);
+/* History outputs: the changes pages, the Atom feed, weekly reports. */
+void render_job_history(struct run *r, json_t *base, const job_t *j);
+
+#endif

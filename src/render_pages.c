@@ -1,0 +1,362 @@
+/* render_pages.c: the pages of the model: home, plans, units, documents,
+ * free pages, the search and open data pages, 404, and the history's. */
+#include "render_int.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "changes.h"
+#include "collate.h"
+#include "data.h"
+#include "date.h"
+#include "jalloc.h"
+#include "jsonh.h"
+#include "markdown.h"
+#include "pager.h"
+
+static json_t *plans_list(const site_t *s)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->nplans; i++)
+		json_array_append_new(a, ctx_plan_summary(s->plans[i]));
+	return a;
+}
+
+#define HOME_PLANS 20
+#define HOME_UPCOMING 30
+#define HOME_OVERDUE 20
+#define HOME_LATE_UNITS 10
+
+void render_job_home(struct run *r, json_t *base)
+{
+	const site_t *s = r->s;
+	json_t *ctx = json_object();
+	facts_home_t f;
+	facts_home(s, &f);
+	SET(ctx, "totals", ctx_stats(&f.totals));
+	/* every count links to the list it counts */
+	SET(ctx, "links", render_stats_links(s));
+	char *ov = render_view_url(s, 0);
+	SET(ctx, "overdue_url", json_string(ov));
+	free(ov);
+	json_t *oa = json_array();
+	for (size_t i = 0; i < f.noverdue && i < HOME_OVERDUE; i++)
+		json_array_append_new(oa, ctx_task(s, f.overdue[i], 1));
+	SET(ctx, "overdue_tasks", oa);
+	SET(ctx, "overdue_more", json_boolean(f.noverdue > HOME_OVERDUE));
+	SET(ctx, "overdue_count", json_integer((json_int_t)f.noverdue));
+	SET(ctx, "plan_count", json_integer((json_int_t)s->nplans));
+	/* units leading the most overdue tasks */
+	json_t *ou = json_array();
+	for (size_t i = 0; i < f.nlate_units && i < HOME_LATE_UNITS; i++) {
+		json_t *e = json_object();
+		SET(e, "unit", ctx_unit_ref(f.late_units[i], NULL));
+		SET(e, "stats", ctx_stats(&f.late_units[i]->lead_stats));
+		json_array_append_new(ou, e);
+	}
+	SET(ctx, "overdue_units", ou);
+	json_t *ua = json_array();
+	for (size_t i = 0; i < f.nupcoming && i < HOME_UPCOMING; i++)
+		json_array_append_new(ua, ctx_task(s, f.upcoming[i], 1));
+	SET(ctx, "upcoming_more", json_boolean(f.nupcoming > HOME_UPCOMING));
+	SET(ctx, "upcoming", ua);
+	SET(ctx, "recent_changes", changes_recent(s, r->hist, 10));
+	/* the newest plans; all of them are on the plans page */
+	json_t *pl = json_array();
+	for (size_t i = 0; i < f.nnewest && i < HOME_PLANS; i++)
+		json_array_append_new(pl, ctx_plan_summary(f.newest[i]));
+	SET(ctx, "plans", pl);
+	SET(ctx, "plans_more", json_boolean(s->nplans > HOME_PLANS));
+	facts_home_free(&f);
+	render_emit(r, base, ROUTE_KIND_HOME, ctx, "index.html", render_str(r, "home_title", s->title));
+}
+
+static const char *plan_issuer_name(const void *p)
+{
+	const plan_t *pl = *(plan_t *const *)p;
+	return pl->has_issuer ? pl->issuer.unit->name : "";
+}
+
+void render_job_plans(struct run *r, json_t *base)
+{
+	const site_t *s = r->s;
+	json_t *ctx = json_object();
+	/* grouped by issuing agency, agencies in Vietnamese order, plans newest
+	 * first within each */
+	const plan_t **v = facts_plans_newest(s);
+	coll_sort(v, s->nplans, sizeof(*v), plan_issuer_name);
+	json_t *groups = json_array();
+	json_t *cur = NULL;
+	const unit_t *cu = (const unit_t *)-1;
+	for (size_t i = 0; i < s->nplans; i++) {
+		const unit_t *u = v[i]->has_issuer ? v[i]->issuer.unit : NULL;
+		if (u != cu) {
+			cu = u;
+			json_t *g = json_object();
+			if (u)
+				SET(g, "issuer", ctx_unit_ref(u, NULL));
+			cur = json_array();
+			SET(g, "plans", cur);
+			json_array_append_new(groups, g);
+		}
+		json_array_append_new(cur, ctx_plan_summary(v[i]));
+	}
+	free(v);
+	SET(ctx, "issuers", groups);
+	SET(ctx, "plans", plans_list(s));
+	char *rel = routes_file(&s->routes, ROUTE_PLANS, "index.html");
+	render_emit(r, base, ROUTE_KIND_PLANS, ctx, rel, render_str(r, "plans_title", "Kế hoạch"));
+	free(rel);
+}
+
+void render_job_plan(struct run *r, json_t *base, const plan_t *p)
+{
+	json_t *ctx = json_object();
+	json_t *pl = ctx_plan_full(r->s, p);
+	changes_plan_add(pl, r->s, r->hist, p);
+	SET(pl, "filter", render_status_filter(r, &p->stats, false));
+	SET(ctx, "plan", pl);
+	/* the plan's counts link to its list narrowed to what they count */
+	SET(ctx, "links", render_plan_links(&p->stats));
+	char *rel = render_rel_of(r->s, p->url);
+	char *title = NULL;
+	buf_t b = BUF_INIT;
+	if (p->number)
+		buf_printf(&b, "%s %s", p->type, p->number);
+	else
+		buf_puts(&b, p->name);
+	title = buf_detach(&b);
+	json_t *pg = json_object();
+	buf_t d = BUF_INIT;
+	char as_of[DATE_BUF];
+	date_format_vi(r->s->as_of, as_of);
+	buf_printf(&d, "%s: %s. %d %s, %s %d%%, %s %d (%s %s).", title, p->title,
+		   p->stats.total, render_str(r, "tasks_lc", "nhiệm vụ"), render_str(r, "status_done", "Hoàn thành"),
+		   p->stats.percent_done, render_str(r, "overdue", "Quá hạn"), p->stats.overdue,
+		   render_str(r, "as_of", "Số liệu tính đến ngày"), as_of);
+	SET(pg, "description", json_string(d.ptr));
+	buf_free(&d);
+	SET(ctx, "page", pg);
+	render_emit(r, base, ROUTE_KIND_PLAN, ctx, rel, title);
+	free(title);
+	free(rel);
+}
+
+void render_job_units(struct run *r, json_t *base)
+{
+	const site_t *s = r->s;
+	json_t *ctx = json_object();
+	json_t *tree = json_array();
+	for (size_t i = 0; i < s->nunits; i++)
+		if (!s->units[i]->parent)
+			json_array_append_new(tree, ctx_unit_tree(s->units[i], 0));
+	SET(ctx, "tree", tree);
+	char *rel = routes_file(&s->routes, ROUTE_UNITS, "index.html");
+	render_emit(r, base, ROUTE_KIND_UNITS, ctx, rel, render_str(r, "units_title", "Đơn vị"));
+	free(rel);
+}
+
+#define UNIT_ROWS_PER_PAGE (routes_kind(ROUTE_KIND_UNIT)->per_page)
+
+/* A unit's pages: its figures, the plans it issued and its sub-units on the
+ * first; then its overdue tasks (most late first) and its tasks by plan,
+ * UNIT_ROWS_PER_PAGE rows a page, with the pager of every list (pager.h). */
+void render_job_unit(struct run *r, json_t *base, const unit_t *u)
+{
+	const site_t *s = r->s;
+	utasks_t ut;
+	progress_unit_tasks(u, &ut);
+	/* rows: overdue first, then every task by plan */
+	size_t nrows = 0;
+	struct urow { task_t *t; bool overdue_part, support; } *rows =
+		xmalloc((2 * ut.n + 1) * sizeof(*rows));
+	task_t **od = xmalloc((ut.n + 1) * sizeof(*od)), **all = xmalloc((ut.n + 1) * sizeof(*all));
+	size_t nod = 0;
+	for (size_t i = 0; i < ut.n; i++) {
+		all[i] = ut.v[i];
+		if (ut.v[i]->overdue)
+			od[nod++] = ut.v[i];
+	}
+	qsort(od, nod, sizeof(*od), facts_late_cmp);
+	qsort(all, ut.n, sizeof(*all), progress_task_cmp);
+	/* whether t is only supported: it is in the second part of ut */
+#define IS_SUPPORT(t) (bsearch(&(t), ut.v + ut.nled, ut.n - ut.nled, sizeof(task_t *), \
+			       progress_task_cmp) != NULL)
+	for (size_t i = 0; i < nod; i++)
+		rows[nrows++] = (struct urow){ od[i], true, IS_SUPPORT(od[i]) };
+	for (size_t i = 0; i < ut.n; i++)
+		rows[nrows++] = (struct urow){ all[i], false, IS_SUPPORT(all[i]) };
+#undef IS_SUPPORT
+	size_t pages = pager_count(nrows, UNIT_ROWS_PER_PAGE);
+	const char *dir = u->url + strlen(s->base_path);
+	for (size_t pg = 0; pg < pages; pg++) {
+		if (pg)
+			jalloc_end(), jalloc_begin();   /* one page's data at a time */
+		json_t *ctx = json_object();
+		json_t *unit = ctx_unit_full(s, u);
+		SET(unit, "first_page", json_boolean(pg == 0));
+		json_t *ova = json_array(), *plans = json_array(), *cur = NULL;
+		const plan_t *cp = NULL;
+		size_t end = (pg + 1) * UNIT_ROWS_PER_PAGE < nrows ? (pg + 1) * UNIT_ROWS_PER_PAGE : nrows;
+		for (size_t i = pg * UNIT_ROWS_PER_PAGE; i < end; i++) {
+			json_t *tj = ctx_task(s, rows[i].t, 1);
+			SET(tj, "role_support", json_boolean(rows[i].support));
+			if (rows[i].overdue_part) {
+				json_array_append_new(ova, tj);
+				continue;
+			}
+			if (rows[i].t->plan != cp) {
+				cp = rows[i].t->plan;
+				json_t *e = json_object();
+				SET(e, "plan", ctx_plan_summary(cp));
+				SET(e, "show_lead", json_true());
+				cur = json_array();
+				SET(e, "tasks", cur);
+				json_array_append_new(plans, e);
+			}
+			json_array_append_new(cur, tj);
+		}
+		SET(unit, "has_overdue_tasks", json_boolean(json_array_size(ova) > 0));
+		SET(unit, "overdue_tasks", ova);
+		SET(unit, "has_plans", json_boolean(json_array_size(plans) > 0));
+		SET(unit, "plans", plans);
+		SET(unit, "filter", render_status_filter(r, &u->roll_all, false));
+		SET(ctx, "unit", unit);
+		json_t *pj_pager = pager_ctx(s->base_path, dir, pg, pages);
+		if (pj_pager)
+			SET(ctx, "pager", pj_pager);
+		json_t *pj = json_object();
+		buf_t d = BUF_INIT;
+		buf_printf(&d, "%s: %s %d, %s %d, %s %d, %s %d", u->name, render_str(r, "unit_led", "Chủ trì"),
+			   u->roll_lead.total, render_str(r, "unit_supported", "Phối hợp"), u->roll_support.total,
+			   render_str(r, "overdue", "Quá hạn"), u->roll_all.overdue,
+			   render_str(r, "status_done", "Hoàn thành"), u->roll_all.done);
+		if (u->nissued)
+			buf_printf(&d, "; %s %zu", render_str(r, "unit_issued_plans", "Kế hoạch đã ban hành"),
+				   u->nissued);
+		if (pg)
+			buf_printf(&d, " (%s %zu)", render_str(r, "page", "Trang"), pg + 1);
+		SET(pj, "description", json_string(d.ptr));
+		buf_free(&d);
+		SET(ctx, "page", pj);
+		char *rel = pager_rel(dir, pg);
+		buf_t title = BUF_INIT;
+		if (pg)
+			buf_printf(&title, "%s – %s %zu", u->name, render_str(r, "page", "Trang"), pg + 1);
+		else
+			buf_puts(&title, u->name);
+		render_emit(r, base, ROUTE_KIND_UNIT, ctx, rel, title.ptr);
+		free(rel);
+		buf_free(&title);
+	}
+	free(rows);
+	free(od);
+	free(all);
+	utasks_free(&ut);
+}
+
+void render_job_docs(struct run *r, json_t *base)
+{
+	json_t *ctx = json_object();
+	SET(ctx, "cascade", ctx_cascade(r->s));
+	char *rel = routes_file(&r->s->routes, ROUTE_DOCUMENTS, "index.html");
+	render_emit(r, base, ROUTE_KIND_DOCUMENTS, ctx, rel, render_str(r, "documents_title", "Văn bản"));
+	free(rel);
+}
+
+void render_job_doc(struct run *r, json_t *base, const doc_t *dc)
+{
+	json_t *ctx = json_object();
+	json_t *doc = ctx_doc_full(r->s, dc);
+	changes_doc_add(doc, r->s, r->hist, dc);
+	SET(ctx, "document", doc);
+	char *rel = render_rel_of(r->s, dc->url);
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%s%s%s", dc->type ? dc->type : "", dc->type ? " " : "", dc->number);
+	if (dc->title) {
+		json_t *pg = json_object();
+		buf_t d = BUF_INIT;
+		buf_printf(&d, "%s: %s", b.ptr, dc->title);
+		SET(pg, "description", json_string(d.ptr));
+		buf_free(&d);
+		SET(ctx, "page", pg);
+	}
+	render_emit(r, base, ROUTE_KIND_DOCUMENT, ctx, rel, b.ptr);
+	buf_free(&b);
+	free(rel);
+}
+
+void render_job_page(struct run *r, json_t *base, const page_t *pg)
+{
+	json_t *ctx = json_object();
+	json_t *p = json_object();
+	SET(p, "title", json_string(pg->title));
+	SET(p, "url", json_string(pg->url));
+	char *html = md_render(pg->body_md, strlen(pg->body_md), r->s, NULL);
+	SET(p, "body_html", json_string(html));
+	free(html);
+	if (pg->params)
+		SET(p, "params", ctx_params(pg->params));
+	SET(ctx, "page", p);
+	char *rel = render_rel_of(r->s, pg->url);
+	render_emit(r, base, ROUTE_KIND_PAGE, ctx, rel, pg->title);
+	free(rel);
+}
+
+/* A page of its own: the search page, the open data page (in their
+ * sections' folders) or 404.html; key: the string of its title. */
+void render_job_simple(struct run *r, json_t *base, route_kind_t k, const char *key)
+{
+	json_t *ctx = json_object();
+	if (k == ROUTE_KIND_DATA) {
+		SET(ctx, "files", data_describe(r->s));
+		if (r->s->nsources) {
+			SET(ctx, "has_sources", json_true());
+			SET(ctx, "sources", data_sources(r->s, true));
+		}
+	}
+	route_section_t sec = routes_kind(k)->section;
+	char *rel = sec == ROUTE_NONE ? xstrdup("404.html") : routes_file(&r->s->routes, sec, "index.html");
+	render_emit(r, base, k, ctx, rel, render_str(r, key, routes_kind(k)->name));
+	free(rel);
+}
+
+/* History outputs: the changes pages, the Atom feed, weekly reports. */
+void render_job_history(struct run *r, json_t *base, const job_t *j)
+{
+	const site_t *s = r->s;
+	size_t index = (size_t)(uintptr_t)j->item;
+	char *rel = NULL;
+	if (j->kind == JOB_CHANGES) {
+		rel = changes_page_rel(s, index);
+		buf_t tb = BUF_INIT;
+		buf_puts(&tb, render_str(r, "changes_title", "Thay đổi"));
+		if (index)
+			buf_printf(&tb, " – %s %zu", render_str(r, "page", "Trang"), index + 1);
+		render_emit(r, base, ROUTE_KIND_CHANGES, changes_page(s, r->hist, index), rel, tb.ptr);
+		buf_free(&tb);
+	} else if (j->kind == JOB_WEEKS) {
+		rel = routes_file(&s->routes, ROUTE_WEEKS, "index.html");
+		render_emit(r, base, ROUTE_KIND_WEEKS, changes_weeks(s, r->hist), rel, render_str(r, "weeks_title", "Báo cáo tuần"));
+	} else if (j->kind == JOB_WEEK) {
+		const hweek_t *wk = r->hist->weeks[index];
+		rel = changes_week_rel(s, r->hist, index);
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "%s %d/%d", render_str(r, "week", "Tuần"), wk->week, wk->year);
+		render_emit(r, base, ROUTE_KIND_WEEK, changes_week(s, r->hist, index), rel, b.ptr);
+		buf_free(&b);
+	} else {
+		size_t len;
+		char *xml = changes_atom(s, r->hist, r->th, &len), *err = NULL;
+		rel = routes_file(&s->routes, ROUTE_CHANGES, "atom.xml");
+		if (out_write(r->o, rel, xml, len, &err) < 0) {
+			loc_t loc = { 0 };
+			diag_error(r->d, &loc, "E090", "%s", err);
+			free(err);
+			atomic_store(&r->failed, 1);
+		}
+		free(xml);
+	}
+	free(rel);
+}

@@ -1,0 +1,263 @@
+/* render_tasks.c: the lists of tasks: the deadlines pages, the list of
+ * each status, and the status chips and links over them. */
+#include "render_int.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jalloc.h"
+#include "jsonh.h"
+#include "pager.h"
+
+/* Status chips over a list: one per status the list has, then "all".  Each
+ * links to an anchor (id) that the style sheet turns into a filter with
+ * :target, so the chips narrow the list without JavaScript; filter.js
+ * makes them toggle in place.  view: the pre-rendered page of that status
+ * (status_views), or NULL. */
+static const struct {
+	const char *key, *anchor, *label_key, *label;
+} status_kinds[] = {
+	{ "overdue", "loc-qua-han", "overdue", "Quá hạn" },
+	{ "not_started", "loc-chua-thuc-hien", "status_not_started", "Chưa thực hiện" },
+	{ "in_progress", "loc-dang-thuc-hien", "status_in_progress", "Đang thực hiện" },
+	{ "done", "loc-hoan-thanh", "status_done", "Hoàn thành" },
+	{ "done_late", "loc-hoan-thanh-muon", "done_late", "Hoàn thành muộn" },
+	{ "cancelled", "loc-dung-thuc-hien", "status_cancelled", "Dừng thực hiện" },
+};
+#define NSTATUS_KINDS (sizeof status_kinds / sizeof status_kinds[0])
+/* a pre-rendered list (routes_view) for each status, then one of all */
+_Static_assert(NSTATUS_KINDS + 1 == ROUTES_NVIEWS, "one list a status, and all tasks");
+
+static int stats_count(const stats_t *st, size_t k)
+{
+	switch (k) {
+	case 0: return st->overdue;
+	case 1: return st->not_started;
+	case 2: return st->in_progress;
+	case 3: return st->done;
+	case 4: return st->done_late;
+	default: return st->cancelled;
+	}
+}
+
+static bool task_is(const task_t *t, size_t k)
+{
+	switch (k) {
+	case 0: return t->overdue;
+	case 1: return t->status == STATUS_NOT_STARTED;
+	case 2: return t->status == STATUS_IN_PROGRESS;
+	case 3: return t->status == STATUS_DONE;
+	case 4: return t->done_late;
+	default: return t->status == STATUS_CANCELLED;
+	}
+}
+
+json_t *render_status_filter(struct run *r, const stats_t *st, bool views)
+{
+	json_t *o = json_object(), *a = json_array();
+	for (size_t k = 0; k < NSTATUS_KINDS; k++) {
+		int n = stats_count(st, k);
+		if (!n)
+			continue;
+		json_t *c = json_object();
+		SET(c, "key", json_string(status_kinds[k].key));
+		SET(c, "anchor", json_string(status_kinds[k].anchor));
+		SET(c, "label", json_string(render_str(r, status_kinds[k].label_key, status_kinds[k].label)));
+		SET(c, "count", json_integer(n));
+		if (views) {
+			char *u = render_view_url(r->s, k);
+			SET(c, "view", json_string(u));
+			free(u);
+		}
+		json_array_append_new(a, c);
+	}
+	SET(o, "chips", a);
+	SET(o, "total", json_integer(st->total));
+	return o;
+}
+
+/* Links to the pre-rendered list of each status; k the current one
+ * (NSTATUS_KINDS: all tasks; more: none). */
+static json_t *views_nav(struct run *r, const stats_t *tot, size_t k)
+{
+	json_t *f = render_status_filter(r, tot, true);
+	json_t *chips = json_object_get(f, "chips");
+	for (size_t i = 0; i < json_array_size(chips); i++) {
+		json_t *c = json_array_get(chips, i);
+		json_object_set_new(c, "current", json_boolean(k < NSTATUS_KINDS &&
+			!strcmp(json_string_value(json_object_get(c, "key")), status_kinds[k].key)));
+	}
+	char *au = render_view_url(r->s, NSTATUS_KINDS);
+	SET(f, "all_url", json_string(au));
+	free(au);
+	SET(f, "all_current", json_boolean(k == NSTATUS_KINDS));
+	return f;
+}
+
+/* The page of each status (/thoi-han/qua-han/ ...) and of every task
+ * (/thoi-han/tat-ca/), so that every count links to the list it counts. */
+char *render_view_url(const site_t *s, size_t k)
+{
+	return routes_url(&s->routes, ROUTE_DEADLINES, routes_view(k));
+}
+
+json_t *render_stats_links(const site_t *s)
+{
+	json_t *o = json_object();
+	for (size_t k = 0; k <= NSTATUS_KINDS; k++) {
+		char *u = render_view_url(s, k);
+		SET(o, k < NSTATUS_KINDS ? status_kinds[k].key : "total", json_string(u));
+		free(u);
+	}
+	return o;
+}
+
+/* A plan's counts link to its list narrowed to what they count: the
+ * anchors of its status filter. */
+json_t *render_plan_links(const stats_t *st)
+{
+	json_t *links = json_object();
+	SET(links, "total", json_string("#loc-tat-ca"));
+	for (size_t k = 0; k < NSTATUS_KINDS; k++)
+		if (stats_count(st, k)) {
+			buf_t a = BUF_INIT;
+			buf_printf(&a, "#%s", status_kinds[k].anchor);
+			SET(links, status_kinds[k].key, json_string(a.ptr));
+			buf_free(&a);
+		}
+	return links;
+}
+
+/* The pre-rendered list of one status (k < NSTATUS_KINDS) or of every
+ * task, paginated like the deadlines pages. */
+void render_job_status_view(struct run *r, json_t *base, size_t k)
+{
+	const site_t *s = r->s;
+	size_t n;
+	const task_t **tasks = facts_all_tasks(s, &n);
+	const task_t **v = xmalloc((n + 1) * sizeof(*v));
+	size_t nv = 0;
+	stats_t tot = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		stats_add(&tot, tasks[i]);
+		if (k >= NSTATUS_KINDS || task_is(tasks[i], k))
+			v[nv++] = tasks[i];
+	}
+	stats_finish(&tot);
+	if (k == 0)
+		qsort(v, nv, sizeof(*v), facts_late_cmp);
+	const char *label = k < NSTATUS_KINDS ? render_str(r, status_kinds[k].label_key, status_kinds[k].label)
+					      : render_str(r, "all_tasks", "Tất cả nhiệm vụ");
+	char *url = render_view_url(s, k);
+	const char *dir = url + strlen(s->base_path);
+	size_t per = routes_kind(ROUTE_KIND_STATUS)->per_page;
+	size_t pages = pager_count(nv, per);
+	for (size_t pg = 0; pg < pages; pg++) {
+		if (pg)
+			jalloc_end(), jalloc_begin();
+		json_t *ctx = json_object();
+		json_t *a = json_array();
+		size_t end = (pg + 1) * per < nv ? (pg + 1) * per : nv;
+		for (size_t i = pg * per; i < end; i++)
+			json_array_append_new(a, ctx_task(s, v[i], 1));
+		SET(ctx, "tasks", a);
+		SET(ctx, "count", json_integer((json_int_t)nv));
+		SET(ctx, "label", json_string(label));
+		SET(ctx, "status", json_string(k < NSTATUS_KINDS ? status_kinds[k].key : "all"));
+		SET(ctx, "is_overdue", json_boolean(k == 0));
+		json_t *f = views_nav(r, &tot, k);
+		SET(ctx, "views", f);
+		json_t *pj_pager = pager_ctx(s->base_path, dir, pg, pages);
+		if (pj_pager)
+			SET(ctx, "pager", pj_pager);
+		char *rel = pager_rel(dir, pg);
+		buf_t title = BUF_INIT;
+		buf_printf(&title, "%s: %s", render_str(r, "tasks", "Nhiệm vụ"), label);
+		if (pg)
+			buf_printf(&title, " – %s %zu", render_str(r, "page", "Trang"), pg + 1);
+		render_emit(r, base, ROUTE_KIND_STATUS, ctx, rel, title.ptr);
+		free(rel);
+		buf_free(&title);
+	}
+	free(url);
+	free(v);
+	free(tasks);
+}
+
+/* The rows of all deadlines pages, in order (see facts_row_t). */
+void render_deadline_rows(struct run *r)
+{
+	r->dl_nrows = facts_deadline_rows(r->s, &r->dl_rows);
+	/* a portal of a thousand plans has tens of thousands of open tasks:
+	 * pages of DEADLINES_PER_PAGE rows keep each page readable */
+	r->dl_pages = pager_count(r->dl_nrows, DEADLINES_PER_PAGE);
+}
+
+/* Deadlines page pg (0-based). */
+void render_job_deadlines(struct run *r, json_t *base, size_t pg)
+{
+	const site_t *s = r->s;
+	const facts_row_t *rows = r->dl_rows;
+	size_t nrows = r->dl_nrows, pages = r->dl_pages;
+	json_t *overdue = json_array(), *months = json_array(), *ongoing = json_array();
+	json_t *cur = NULL;
+	int curm = 0;
+	size_t end = (pg + 1) * DEADLINES_PER_PAGE < nrows ? (pg + 1) * DEADLINES_PER_PAGE : nrows;
+	for (size_t i = pg * DEADLINES_PER_PAGE; i < end; i++) {
+		const task_t *t = rows[i].task;
+		if (rows[i].section == FACTS_OVERDUE) {
+			json_array_append_new(overdue, ctx_task(s, t, 1));
+		} else if (rows[i].section == FACTS_ONGOING) {
+			json_array_append_new(ongoing, ctx_task(s, t, 1));
+		} else {
+			int m = t->due.date / 100;
+			if (m != curm) {
+				curm = m;
+				json_t *g = json_object();
+				char label[16], id[16];
+				snprintf(label, sizeof label, "%02d/%04d", m % 100, m / 100);
+				snprintf(id, sizeof id, "%04d-%02d", m / 100, m % 100);
+				SET(g, "label", json_string(label));
+				SET(g, "id", json_string(id));
+				cur = json_array();
+				SET(g, "tasks", cur);
+				json_array_append_new(months, g);
+			}
+			json_array_append_new(cur, ctx_task(s, t, 1));
+		}
+	}
+	json_t *ctx = json_object();
+	{
+		/* the chips narrow this page; each also names the page of all
+		 * the tasks of its status */
+		stats_t st = { 0 };
+		for (size_t i = pg * DEADLINES_PER_PAGE; i < end; i++)
+			stats_add(&st, rows[i].task);
+		stats_finish(&st);
+		SET(ctx, "filter", render_status_filter(r, &st, false));
+		stats_t tot = { 0 };
+		size_t n;
+		const task_t **tasks = facts_all_tasks(s, &n);
+		for (size_t i = 0; i < n; i++)
+			stats_add(&tot, tasks[i]);
+		free(tasks);
+		SET(ctx, "views", views_nav(r, &tot, NSTATUS_KINDS + 1));
+	}
+	SET(ctx, "has_overdue", json_boolean(json_array_size(overdue) > 0));
+	SET(ctx, "overdue", overdue);
+	SET(ctx, "months", months);
+	SET(ctx, "ongoing", ongoing);
+	const char *dir = routes_dir(&s->routes, ROUTE_DEADLINES);
+	json_t *pj = pager_ctx(s->base_path, dir, pg, pages);
+	if (pj)
+		SET(ctx, "pager", pj);
+	char *rel = pager_rel(dir, pg);
+	buf_t title = BUF_INIT;
+	buf_puts(&title, render_str(r, "deadlines_title", "Thời hạn"));
+	if (pg)
+		buf_printf(&title, " – %s %zu", render_str(r, "page", "Trang"), pg + 1);
+	render_emit(r, base, ROUTE_KIND_DEADLINES, ctx, rel, title.ptr);
+	free(rel);
+	buf_free(&title);
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# test_bench_smoke.sh: the benchmark harness (bench/bench.py, bench/summary.py,
+# the floor program, bench/gensources.py) runs to the end on a tiny corpus and
+# judges each target right.  No timing is checked here: the figures of a tiny
+# corpus on a shared machine mean nothing (make bench measures).
+. "$(dirname "$0")/lib.sh"
+W=$T/work
+BIN=${PLANSITE_REL:-$PLANSITE}
+FLOOR=$ROOT/build/bench/floor
+GENCORPUS=${GENCORPUS:-$ROOT/../shared/tools/gencorpus.py}
+if [ ! -f "$GENCORPUS" ]; then
+	echo "# skipped: $GENCORPUS not found (the shared corpus generator)"
+	exit 0
+fi
+[ -x "$FLOOR" ] || (cd "$ROOT" && make -s build/bench/floor)
+
+# a tiny run, with Hugo said to be missing
+rc=0
+BENCH_WORK=$W OUTDIR=$W PLANSITE=$BIN FLOOR=$FLOOR HUGO=$T/no-hugo GENCORPUS=$GENCORPUS \
+	PLANS=8 TASKS=5 COMMITS=10 RUNS=1 EDITS=1 PUSHES=1 SOURCES=2 SOURCE_PLANS=4 RUNS_SOURCES=1 \
+	python3 "$ROOT/bench/bench.py" >"$T/out" 2>"$T/err" || rc=$?
+check "the harness runs to the end (exit 0)" test "$rc" = 0
+[ "$rc" = 0 ] || { cat "$T/err"; }
+R=$W/results.json
+check "ten targets, each with a verdict" test "$(grep -E '^  \[(MET|NOT MET|NOT MEASURED)\] ' "$T/out" | grep -vc '\] *a portal of')" = 10
+check "without Hugo, the Hugo-same target says so" \
+	grep -qF '[NOT MEASURED] 1k, at least 10x faster than Hugo-same: Hugo is not installed (apt-get install hugo)' "$T/out"
+check "... and the run says it at the start" grep -q 'HUGO IS NOT INSTALLED' "$T/err"
+check "plansite was measured without state and with it" \
+	test "$(json 'len(d["1k"]["plansite"]) + len(d["1k"]["plansite_warm"])' "$R")" = 2
+check "the floor wrote as many files and bytes as plansite" \
+	test "$(json 'd["1k"]["output"]["floor"]["files"] == d["1k"]["output"]["plansite"]["files"] and d["1k"]["output"]["floor"]["bytes"] == d["1k"]["output"]["plansite"]["bytes"] > 0' "$R")" = true
+check "the floor read every blob of HEAD in pack order and parsed the YAML" \
+	grep -qE '^floor: read [1-9][0-9]* blobs .* in pack order, [1-9][0-9]* YAML events' "$W/logs/1k-floor.stderr"
+check "an edit in serve --worktree was timed to the served page" \
+	test "$(json 'len(d["serve"]["edits"]) == 1 and d["serve"]["edits"][0] >= d["serve"]["events"][0] > 0' "$R")" = true
+check "... and serve was stopped" sh -c "! kill -0 $(json 'd["serve"]["pid"]' "$R") 2>/dev/null"
+check "a push (one new commit) and a build with nothing changed were timed" \
+	test "$(json 'len(d["push"]["commit"]) == len(d["push"]["same"]) == 1' "$R")" = true
+check "the pushed site is the one a clean build writes" test "$(json 'd["push"]["identical"]' "$R")" = true
+check "the sources case ran or said why not" \
+	grep -qE '^  (skipped: no sources support|\[(MET|NOT MET)\] +a portal of 2 sources x 4 plans)' "$T/out"
+check "gensources split the plans, each source owned by its province" \
+	test "$(for s in "$W"/portal-2/sources/*.git; do git -C "$s" ls-tree -r --name-only main; done | sort | tr '\n' ' ')" = \
+	"$(git -C "$W/corpus-8" ls-tree -r --name-only main content/plans | sort | tr '\n' ' ')"
+check "... named in the portal's site.yaml" \
+	test "$(grep -c '^    owner: ubnd-tinh-' "$W/portal-2/portal/content/site.yaml")" = 2
+
+# the verdicts, from figures set at the targets' edges
+python3 - "$R" "$T/edge.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+run = lambda w, mb=10: {"wall": w, "rss_kb": mb * 1024, "user": w, "sys": 0, "rc": 0}
+k = d["1k"]
+d["hugo"] = "hugo (figures set by the test)"
+k["plansite"], k["plansite_warm"], k["hugo"], k["floor"] = [run(1.0, 149)], [run(0.5)], [run(10.0)], [run(0.5)]
+d["10k"] = {"plansite": [run(15.0, 400)], "plansite_warm": [], "hugo": [], "floor": [run(1.0)], "failed": {},
+            "history_s": [], "output": {"plansite": {"files": 1, "bytes": 1, "largest_page": {"bytes": 2 << 20,
+            "path": "don-vi/x/index.html"}, "pages_over_1mb": 1, "pages_over_1mb_first": [{"bytes": 2 << 20,
+            "path": "don-vi/x/index.html"}]}}}
+d["serve"].update(edits=[0.49], events=[0.4])
+d["push"].update(commit=[run(1.0)], same=[run(0.29)], identical=True)
+d["sources"] = {"sources": 2, "plans_each": 4, "plans": 8, "portal": [run(1.25)], "mono": [run(1.0)]}
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+python3 "$ROOT/bench/summary.py" "$T/edge.json" >"$T/edge"
+verdict() { grep -F -- "$2" "$T/edge" | head -1 | grep -q "^  \[$1\] "; }
+check "10x exactly is met" verdict "MET" "1k, at least 10x faster than Hugo-same"
+check "149 MB is under 150 MB" verdict "MET" "1k, peak memory under 150 MB"
+check "2x the floor exactly is met" verdict "MET" "1k, at most 2x the floor"
+check "15 s at 10k is met" verdict "MET" "10k, at most 15 s"
+check "400 MB at 10k is met" verdict "MET" "10k, at most 400 MB"
+check "15x the 1k build is not" verdict "NOT MET" "10k build at most 10.5x the 1k build"
+check "an edit in 0.49 s is met" verdict "MET" "1k, an edit reaches the browser"
+check "a push in 1.00 s is not under 1 s" verdict "NOT MET" "1k, a push publishes in under 1 s"
+check "nothing changed in 0.29 s is met" verdict "MET" "1k, nothing changed: under 0.3 s"
+check "a 2 MB page at 10k is not met, and named" grep -qF '[NOT MET]      10k, no page over 1 MB: 1 pages over 1 MB; largest don-vi/x/index.html' "$T/edge"
+check "a portal at 1.25x the one repository is met" verdict "MET" "a portal of 2 sources x 4 plans"
+check "the count line adds up" grep -qx '8 met, 3 not met, 0 not measured' "$T/edge"
+finish

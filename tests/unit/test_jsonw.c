@@ -1,0 +1,219 @@
+/* test_jsonw.c: the streaming JSON writer (src/jsonw.c) against jansson:
+ * hostile strings come back the same through jansson's parser, and valid
+ * text is written byte for byte as jansson's compact dump writes it (so
+ * the open data files did not change when they stopped using jansson). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "jsonw.h"
+
+static const char *const hostile[] = {
+	"",
+	"plain",
+	"\"quoted\" and \\backslashed\\ and \\\"both\\\"",
+	"</script><script>alert(1)</script>",
+	"a/b//c",
+	"line\nbreak\r\ntab\tform\fback\b",
+	"\x01\x02\x03\x04\x05\x06\x07\x0b\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f",
+	"U+2028 [\xE2\x80\xA8] U+2029 [\xE2\x80\xA9]",
+	"Kế hoạch số 44/KH-UBND: chuyển đổi số, Ủy ban nhân dân xã Quang Sơn",
+	"Đơn vị chủ trì: Văn phòng HĐND và UBND; ước tính ≥ 70%",
+	"emoji \xF0\x9F\x93\x84 and CJK \xE4\xB8\xAD",
+	"\xEF\xBB\xBF" "BOM first",
+	"U+FFFF [\xEF\xBF\xBF] U+10FFFF [\xF4\x8F\xBF\xBF]",
+};
+
+/* Bytes that are not UTF-8, and what the writer makes of them (each bad
+ * byte one U+FFFD). */
+static const char *const broken[][2] = {
+	{ "lone \x80 continuation", "lone \xEF\xBF\xBD continuation" },
+	{ "overlong \xC0\x80 nul", "overlong \xEF\xBF\xBD\xEF\xBF\xBD nul" },
+	{ "overlong \xE0\x80\xAF slash", "overlong \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD slash" },
+	{ "surrogate \xED\xA0\x80", "surrogate \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" },
+	{ "too high \xF4\x90\x80\x80", "too high \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" },
+	{ "\xF5\xFF", "\xEF\xBF\xBD\xEF\xBF\xBD" },
+	{ "cut \xE1\x80", "cut \xEF\xBF\xBD\xEF\xBF\xBD" },
+	{ "Vi\xE1\xBB", "Vi\xEF\xBF\xBD\xEF\xBF\xBD" },
+	{ "latin-1 caf\xE9 \"x\"", "latin-1 caf\xEF\xBF\xBD \"x\"" },
+};
+
+/* What a jsonw run wrote, NUL-terminated (the writer's own buffer). */
+static char *written(jsonw_t *w)
+{
+	buf_putc(&w->b, '\0');
+	return w->b.ptr;
+}
+
+static void test_strings_round_trip(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+		jsonw_t w;
+		jsonw_init(&w, NULL, NULL);
+		jsonw_arr(&w);
+		jsonw_str(&w, hostile[i]);
+		jsonw_arr_end(&w);
+		assert_int_equal(jsonw_finish(&w), 0);
+		const char *out = written(&w);
+		json_error_t err;
+		json_t *j = json_loads(out, 0, &err);
+		if (!j)
+			fail_msg("jansson rejects %s: %s", out, err.text);
+		assert_string_equal(json_string_value(json_array_get(j, 0)), hostile[i]);
+		/* and byte for byte what jansson writes */
+		char *ref = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		assert_string_equal(out, ref);
+		free(ref);
+		json_decref(j);
+		/* no raw control character is ever written */
+		for (const char *p = out; *p; p++)
+			assert_true((unsigned char)*p >= 0x20);
+		jsonw_free(&w);
+	}
+}
+
+static void test_invalid_utf8_repaired(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+		jsonw_t w;
+		jsonw_init(&w, NULL, NULL);
+		jsonw_obj(&w);
+		jsonw_key(&w, broken[i][0]);   /* keys are escaped the same way */
+		jsonw_str(&w, broken[i][0]);
+		jsonw_obj_end(&w);
+		assert_int_equal(jsonw_finish(&w), 0);
+		const char *out = written(&w);
+		json_error_t err;
+		/* jansson refuses invalid UTF-8: that it loads, shows there is none */
+		json_t *j = json_loads(out, 0, &err);
+		if (!j)
+			fail_msg("invalid output for case %zu: %s", i, err.text);
+		assert_string_equal(json_string_value(json_object_get(j, broken[i][1])), broken[i][1]);
+		json_decref(j);
+		jsonw_free(&w);
+	}
+}
+
+/* A record shaped like plans.json's, written both ways. */
+static void test_structure_like_jansson(void **state)
+{
+	(void)state;
+	jsonw_t w;
+	jsonw_init(&w, NULL, NULL);
+	json_t *ref = json_array();
+	jsonw_arr(&w);
+	for (int i = 0; i < 3; i++) {
+		json_t *o = json_object();
+		jsonw_obj(&w);
+		jsonw_key(&w, "number");
+		jsonw_str(&w, i ? hostile[i + 1] : NULL);
+		json_object_set_new(o, "number", i ? json_string(hostile[i + 1]) : json_null());
+		jsonw_key(&w, "n");
+		jsonw_int(&w, -1234567890123LL * i);
+		json_object_set_new(o, "n", json_integer(-1234567890123LL * i));
+		jsonw_key(&w, "ok");
+		jsonw_bool(&w, i & 1);
+		json_object_set_new(o, "ok", json_boolean(i & 1));
+		jsonw_key(&w, "empty");
+		jsonw_arr(&w);
+		jsonw_arr_end(&w);
+		json_object_set_new(o, "empty", json_array());
+		jsonw_key(&w, "nested");
+		jsonw_arr(&w);
+		json_t *a = json_array();
+		for (int k = 0; k < i; k++) {
+			jsonw_obj(&w);
+			jsonw_obj_end(&w);
+			json_array_append_new(a, json_object());
+			jsonw_null(&w);
+			json_array_append_new(a, json_null());
+		}
+		jsonw_arr_end(&w);
+		json_object_set_new(o, "nested", a);
+		jsonw_obj_end(&w);
+		json_array_append_new(ref, o);
+	}
+	jsonw_arr_end(&w);
+	jsonw_arr(&w);
+	jsonw_arr_end(&w);
+	assert_int_equal(jsonw_finish(&w), 0);
+	/* two top-level values: compare the first with jansson's dump */
+	const char *out = written(&w);
+	char *want = json_dumps(ref, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	size_t n = strlen(want);
+	assert_memory_equal(out, want, n);
+	assert_string_equal(out + n, "[]");
+	free(want);
+	json_decref(ref);
+	jsonw_free(&w);
+}
+
+struct collect {
+	buf_t all;
+	int calls, fail_at;
+};
+
+static int collect(void *arg, const char *data, size_t len)
+{
+	struct collect *c = arg;
+	if (++c->calls == c->fail_at)
+		return -1;
+	buf_put(&c->all, data, len);
+	return 0;
+}
+
+/* Flushed a piece at a time, the pieces make the same text; a failed
+ * flush is reported by jsonw_finish. */
+static void test_flush(void **state)
+{
+	(void)state;
+	for (int fail = 0; fail < 2; fail++) {
+		struct collect c = { BUF_INIT, 0, fail ? 2 : 0 };
+		jsonw_t w, whole;
+		jsonw_init(&w, collect, &c);
+		jsonw_init(&whole, NULL, NULL);
+		jsonw_t *ws[] = { &w, &whole };
+		for (int k = 0; k < 2; k++) {
+			jsonw_arr(ws[k]);
+			for (int i = 0; i < 40000; i++) {
+				jsonw_obj(ws[k]);
+				jsonw_key(ws[k], "title");
+				jsonw_str(ws[k], hostile[i % (sizeof hostile / sizeof hostile[0])]);
+				jsonw_obj_end(ws[k]);
+			}
+			jsonw_arr_end(ws[k]);
+		}
+		int rc = jsonw_finish(&w);
+		assert_int_equal(jsonw_finish(&whole), 0);
+		assert_true(c.calls > 1);
+		if (fail) {
+			assert_int_equal(rc, -1);
+		} else {
+			assert_int_equal(rc, 0);
+			assert_int_equal(c.all.len, whole.b.len);
+			assert_memory_equal(c.all.ptr, whole.b.ptr, whole.b.len);
+		}
+		buf_free(&c.all);
+		jsonw_free(&w);
+		jsonw_free(&whole);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strings_round_trip),
+		cmocka_unit_test(test_invalid_utf8_repaired),
+		cmocka_unit_test(test_structure_like_jansson),
+		cmocka_unit_test(test_flush),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

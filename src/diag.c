@@ -12,13 +12,13 @@
 #include "util.h"
 
 struct msg {
-	char *path;
+	const char *path;   /* interned (struct diag's strings) */
 	int line, col;
 	int error;
 	size_t seq;
 	const char *code;   /* a string literal */
 	char *text;
-	char *fix;          /* NULL: no suggestion */
+	const char *fix;    /* interned; NULL: no suggestion */
 };
 
 struct diag {
@@ -28,6 +28,12 @@ struct diag {
 	size_t errors, warnings;
 	char **strs;        /* diag_str's results */
 	size_t nstrs;
+	/* the messages' paths and suggestions, each kept once: a corpus of
+	 * 40,000 tasks gets tens of thousands of warnings naming a thousand
+	 * files with a dozen suggestions */
+	strmap_t interned;
+	char **own;
+	size_t nown, capown;
 };
 
 diag_t *diag_new(void)
@@ -41,17 +47,34 @@ void diag_free(diag_t *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->n; i++) {
-		free(d->v[i].path);
+	for (size_t i = 0; i < d->n; i++)
 		free(d->v[i].text);
-		free(d->v[i].fix);
-	}
 	free(d->v);
+	for (size_t i = 0; i < d->nown; i++)
+		free(d->own[i]);
+	free(d->own);
+	strmap_free(&d->interned);
 	for (size_t i = 0; i < d->nstrs; i++)
 		free(d->strs[i]);
 	free(d->strs);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
+}
+
+/* The one copy of s (under d->lock). */
+static const char *intern(diag_t *d, const char *s)
+{
+	const char *have = strmap_get(&d->interned, s);
+	if (have)
+		return have;
+	char *c = xstrdup(s);
+	if (d->nown == d->capown) {
+		d->capown = d->capown ? 2 * d->capown : 64;
+		d->own = xrealloc(d->own, d->capown * sizeof(*d->own));
+	}
+	d->own[d->nown++] = c;
+	strmap_put(&d->interned, c, c);
+	return c;
 }
 
 static void add(diag_t *d, const loc_t *loc, int error, const char *code, const char *fix,
@@ -65,14 +88,14 @@ static void add(diag_t *d, const loc_t *loc, int error, const char *code, const 
 		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
 	}
 	struct msg *m = &d->v[d->n];
-	m->path = xstrdup(loc && loc->path ? loc->path : "");
+	m->path = intern(d, loc && loc->path ? loc->path : "");
 	m->line = loc ? loc->line : 0;
 	m->col = loc ? loc->col : 0;
 	m->error = error;
 	m->seq = d->n++;
 	m->code = code ? code : "";
-	m->text = buf_detach(&b);
-	m->fix = fix && *fix ? xstrdup(fix) : NULL;
+	m->text = b.ptr ? xrealloc(b.ptr, b.len + 1) : xstrdup("");   /* not the buffer's doubled size */
+	m->fix = fix && *fix ? intern(d, fix) : NULL;
 	if (error)
 		d->errors++;
 	else

@@ -84,12 +84,24 @@ str_t *model_strs(model_ctx_t *c, const ynode_t *n, const char *what, size_t *co
 
 void model_urefs(model_ctx_t *c, const ynode_t *n, const char *what, urefs_t *out)
 {
-	size_t cnt;
-	str_t *s = model_strs(c, n, what, &cnt);
-	out->n = cnt;
-	out->v = arena_alloc(c->a, (cnt + 1) * sizeof(uref_t));
-	for (size_t i = 0; i < cnt; i++)
-		out->v[i] = (uref_t){ s[i].text, s[i].loc, NULL };
+	/* straight into the refs: a list of strings first would be garbage
+	 * the size of every task's unit lists (a third of the model at 1k) */
+	out->n = 0;
+	out->v = NULL;
+	if (!n || ynode_is_null(n))
+		return;
+	if (n->kind == YNODE_MAP) {
+		model_strs(c, n, what, &out->n);   /* its message */
+		return;
+	}
+	size_t max = n->kind == YNODE_SEQ ? n->n : 1;
+	out->v = arena_alloc(c->a, (max + 1) * sizeof(uref_t));
+	for (size_t i = 0; i < max; i++) {
+		const ynode_t *item = n->kind == YNODE_SEQ ? n->kids[i] : n;
+		const char *s = model_str(c, item, what);
+		if (s)
+			out->v[out->n++] = (uref_t){ s, item->loc, NULL };
+	}
 }
 
 static bool is_known(const ynode_t *k, const char *const *known)

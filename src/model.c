@@ -105,7 +105,7 @@ void model_urefs(model_ctx_t *c, const ynode_t *n, const char *what, urefs_t *ou
 		return;
 	}
 	size_t max = n->kind == YNODE_SEQ ? n->n : 1;
-	out->v = arena_alloc(c->a, (max + 1) * sizeof(uref_t));
+	out->v = arena_alloc(c->a, max * sizeof(uref_t));   /* no end mark: readers go by n */
 	for (size_t i = 0; i < max; i++) {
 		const ynode_t *item = n->kind == YNODE_SEQ ? n->kids[i] : n;
 		const char *s = model_str(c, item, what);

@@ -77,6 +77,9 @@ struct walk {
 	size_t wserial;
 	struct hplan **wtouched;
 	size_t nwtouched, capwtouched;
+	/* the weeks' lists while they grow (each doubling leaves its old
+	 * copy): finish copies them at their size into a, and this goes */
+	arena_t *grow;
 	const char *pfx;            /* the commit's source folder ("sources/ID/"), or NULL */
 	const char *src;            /* ... and that source's id */
 };
@@ -195,7 +198,7 @@ static void item_push(struct walk *w, hitems_t *l, struct hplan *hp, const htask
 		      const char *from, const char *to)
 {
 	hitem_t it = { .ver = hp->cur, .task = t, .from = from, .to = to, .hp = hp };
-	ARENA_PUSH(w->a, l->v, l->n, l->cap, it);
+	ARENA_PUSH(w->grow, l->v, l->n, l->cap, it);
 }
 
 /* The place of task id in version v (hint first), or SIZE_MAX. */
@@ -833,13 +836,20 @@ static void finish(struct walk *w)
 		qsort(wk->entries, wk->nentries, sizeof(*wk->entries), entry_cmp);
 		hitems_t *lists[] = { &wk->completed, &wk->overdue, &wk->added, &wk->new_plans,
 				      &wk->due_changed, &wk->due_next };
-		for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
-			for (size_t j = 0; j < lists[k]->n; j++) {
-				hitem_t *it = &lists[k]->v[j];
+		for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+			hitems_t *l = lists[k];
+			hitem_t *v = l->n ? arena_alloc(w->a, l->n * sizeof(*v)) : NULL;
+			if (l->n)
+				memcpy(v, l->v, l->n * sizeof(*v));
+			l->v = v;
+			l->cap = l->n;
+			for (size_t j = 0; j < l->n; j++) {
+				hitem_t *it = &l->v[j];
 				it->plan = it->hp->head;
 				it->label = it->plan ? (it->plan->number ? it->plan->number : it->plan->id)
 						     : (it->ver->number ? it->ver->number : it->ver->id);
 			}
+		}
 	}
 	if (w->nweeks)
 		qsort(w->weeks, w->nweeks, sizeof(*w->weeks), week_cmp);
@@ -1003,7 +1013,7 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 	double t0 = now_seconds();
 	history_t *h = arena_alloc(a, sizeof(*h));
 	*out = h;
-	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r) };
+	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r), .grow = arena_new() };
 	size_t n = nsrcs + 1;
 	struct hsrc *logs = xcalloc(n, sizeof(*logs));
 	/* the site's repository uses hc (serve keeps it); each source has a
@@ -1020,6 +1030,9 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 	}
 	double t_log = t0, t_walk = 0, t_save = 0;
 	int rc = walk_logs(&w, logs, n, srcs, snap, content, err, &t_log);
+	arena_free(w.grow);
+	if (rc < 0)
+		h->nweeks = 0;   /* their lists were in w.grow */
 	t_walk = now_seconds();
 	if (rc == 0) {
 		h->cache_saved = hcache_save(logs[0].hc, &logs[0].log);

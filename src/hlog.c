@@ -425,7 +425,10 @@ static void backward(struct rd *w)
 	}
 	strmap_free(&near);
 	fetch_stop(f);
-	malloc_trim(0);
+	/* a few versions (a source's history, a build after a push) leave
+	 * little to give back, and trimming walks the whole heap */
+	if (n >= HLOG_TRIM)
+		malloc_trim(0);
 	free(v);
 }
 
@@ -441,9 +444,12 @@ int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const 
 		return 0;
 	hlog_seed(vc, s, snap, NULL);
 	/* versions keep fingerprints of their texts, not the texts: the built
-	 * commit's are read no more */
-	snap_release_data(snap);
-	malloc_trim(0);
+	 * commit's are read no more (a source's log has none to give back:
+	 * trimming walks the whole heap, once per source) */
+	if (snap && snap->n) {
+		snap_release_data(snap);
+		malloc_trim(0);
+	}
 	if (chain(&w, err) < 0)
 		goto out;
 	/* libgit2 caches the trees it reads up to 256 MB by default: the walk

@@ -907,20 +907,25 @@ struct hsrc {
 	bool own;                   /* hc made for this walk (freed with the history) */
 	hver_ctx_t *vc;             /* hc's version tables */
 	const char *pfx, *id;
+	const char *prefix;         /* its plans folder ("content/plans/") */
 	size_t next;
 	size_t parsed0, near0;      /* hc's counts before the walk */
 };
 
-static int read_log(struct walk *w, struct hsrc *l, const site_t *s, snap_t *snap, const char *content,
-		    char **err)
+/* Binds a log's repository to its cache: its version tables are ready. */
+static void bind_log(struct walk *w, struct hsrc *l, const char *content)
 {
 	size_t cl = repo_content_trim(&content);
-	const char *prefix = arena_printf(w->a, "%.*s/plans/", (int)cl, content);
-	hcache_bind(l->hc, l->git, prefix, cl + 1);
+	l->prefix = arena_printf(w->a, "%.*s/plans/", (int)cl, content);
+	hcache_bind(l->hc, l->git, l->prefix, cl + 1);
 	l->vc = hcache_vc(l->hc);
 	l->parsed0 = l->vc->nversions;
 	l->near0 = l->vc->nincremental;
-	return hlog_read(&l->log, l->vc, s, snap, prefix, hcache_known(l->hc), err);
+}
+
+static int read_log(struct hsrc *l, const site_t *s, snap_t *snap, char **err)
+{
+	return hlog_read(&l->log, l->vc, s, snap, l->prefix, hcache_known(l->hc), err);
 }
 
 /* The log whose next commit is the oldest (a log's own order is kept;
@@ -960,15 +965,21 @@ static int walk_logs(struct walk *w, struct hsrc *logs, size_t n, const history_
 		     snap_t *snap, const char *content, char **err, double *t_log)
 {
 	history_t *h = w->h;
-	if (read_log(w, &logs[0], w->s, snap, content, err) < 0)
+	bind_log(w, &logs[0], content);
+	for (size_t i = 1; i < n; i++) {
+		bind_log(w, &logs[i], srcs[i - 1].content ? srcs[i - 1].content : "content");
+		/* the source's plans of the built commit were parsed with the
+		 * site: before the site's log releases their texts */
+		hlog_seed(logs[i].vc, w->s, snap, logs[i].pfx);
+	}
+	if (read_log(&logs[0], w->s, snap, err) < 0)
 		return -1;
 	for (size_t i = 1; i < n; i++) {
 		/* the same site at the source's commit: hlog reads s->commit */
 		site_t at = *w->s;
 		snap_t none = { 0 };
 		snprintf(at.commit, sizeof at.commit, "%s", srcs[i - 1].commit);
-		if (read_log(w, &logs[i], &at, &none, srcs[i - 1].content ? srcs[i - 1].content : "content",
-			     err) < 0)
+		if (read_log(&logs[i], &at, &none, err) < 0)
 			return -1;
 	}
 	*t_log = now_seconds();

@@ -15,8 +15,8 @@
 typedef struct {
 	int threads;          /* 0: one per core */
 	const char *inject;   /* HTML added before </body> (preview server), or NULL */
-	/* the pages of the previous site and their inputs: a plan's or a
-	 * unit's page job whose inputs did not change links its files from
+	/* the pages of the previous site and their inputs: a plan's, a
+	 * unit's or a week's page job whose inputs did not change links its files from
 	 * there instead of rendering (NULL: render every page) */
 	state_pages_t *pages;
 	const char *outdir;   /* --out, for the messages about the state */

@@ -159,9 +159,9 @@ static void add_csp(buf_t *out)
 	buf_free(&b);
 }
 
-/* Renders a page of kind k with ctx (consumed) to file rel, through the
- * kind's template (routes.h). */
-void render_emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx,
+/* Renders a page of kind k with top (consumed; NULL: ctx alone) over
+ * ctx to file rel, through the kind's template (routes.h). */
+static void emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx, tmpl_obj_t *top,
 		 const char *rel, const char *title)
 {
 	const char *name = routes_kind(k)->tmpl, *kind = routes_kind(k)->name;
@@ -182,7 +182,12 @@ void render_emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx,
 	out.len = 0;
 	if (out.ptr)
 		out.ptr[0] = '\0';
-	int trc = tmpl_render(r->th->tmpl, name, ctx, &out);
+	tmpl_val_t root = tmpl_json(ctx, false);
+	if (top) {
+		root.kind = TMPL_OBJ;
+		root.u.obj = top;
+	}
+	int trc = tmpl_render_val(r->th->tmpl, name, root, r->memo, &out);
 	if (trc < 0) {
 		loc_t loc = { 0 };
 		if (trc == TMPL_TOO_DEEP)
@@ -218,7 +223,22 @@ void render_emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx,
 	if (out.cap > PAGE_BUF_KEEP)
 		buf_free(&out);
 	page_buf = out;
-	json_decref(ctx);
+	if (top)
+		tmpl_obj_free(top);   /* and ctx with it */
+	else
+		json_decref(ctx);
+}
+
+void render_emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx,
+		 const char *rel, const char *title)
+{
+	emit(r, base, k, ctx, NULL, rel, title);
+}
+
+void render_emit_obj(struct run *r, json_t *base, route_kind_t k, tmpl_obj_t *top,
+		     const char *rel, const char *title)
+{
+	emit(r, base, k, tmpl_obj_base(top), top, rel, title);
 }
 
 /* The calling thread's page buffer goes (a worker's end). */

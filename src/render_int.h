@@ -43,6 +43,7 @@ struct run {
 	atomic_int failed;
 	json_t *base;   /* site, t, root: shared read-only; copied per thread */
 	ctx_cache_t *cache;   /* shared plan summaries and unit references */
+	tmpl_memo_t *memo;    /* the cells of tasks, rendered once (tmpl.h) */
 	const history_t *hist;   /* the second batch's history, or NULL (render_finish) */
 	facts_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
 	size_t dl_nrows, dl_pages;
@@ -59,6 +60,10 @@ json_t *render_site_json(const site_t *s);
  * and marks r failed. */
 void render_emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx,
 		 const char *rel, const char *title);
+/* The same with typed data: top (consumed) over its jansson base, which
+ * gets what render_emit gives ctx. */
+void render_emit_obj(struct run *r, json_t *base, route_kind_t k, tmpl_obj_t *top,
+		     const char *rel, const char *title);
 /* Frees the calling thread's page buffer (at the end of a worker). */
 void render_frame_done(void);
 /* The theme's string key, or dflt.  Borrowed. */

@@ -40,10 +40,10 @@ void render_job_home(struct run *r, json_t *base)
 	char *ov = render_view_url(s, 0);
 	SET(ctx, "overdue_url", json_string(ov));
 	free(ov);
-	json_t *oa = json_array();
-	for (size_t i = 0; i < f.noverdue && i < HOME_OVERDUE; i++)
-		json_array_append_new(oa, ctx_task(s, f.overdue[i], 1));
-	SET(ctx, "overdue_tasks", oa);
+	tmpl_obj_t *top = tmpl_obj_new(ctx);
+	tmpl_obj_set(top, "overdue_tasks", ctx_rows(top, (const task_t *const *)f.overdue,
+						    f.noverdue < HOME_OVERDUE ? f.noverdue : HOME_OVERDUE,
+						    true, NULL, s));
 	SET(ctx, "overdue_more", json_boolean(f.noverdue > HOME_OVERDUE));
 	SET(ctx, "overdue_count", json_integer((json_int_t)f.noverdue));
 	SET(ctx, "plan_count", json_integer((json_int_t)s->nplans));
@@ -56,11 +56,10 @@ void render_job_home(struct run *r, json_t *base)
 		json_array_append_new(ou, e);
 	}
 	SET(ctx, "overdue_units", ou);
-	json_t *ua = json_array();
-	for (size_t i = 0; i < f.nupcoming && i < HOME_UPCOMING; i++)
-		json_array_append_new(ua, ctx_task(s, f.upcoming[i], 1));
 	SET(ctx, "upcoming_more", json_boolean(f.nupcoming > HOME_UPCOMING));
-	SET(ctx, "upcoming", ua);
+	tmpl_obj_set(top, "upcoming", ctx_rows(top, (const task_t *const *)f.upcoming,
+					       f.nupcoming < HOME_UPCOMING ? f.nupcoming : HOME_UPCOMING,
+					       true, NULL, s));
 	SET(ctx, "recent_changes", changes_recent(s, r->hist, 10));
 	/* the newest plans; all of them are on the plans page */
 	json_t *pl = json_array();
@@ -69,7 +68,7 @@ void render_job_home(struct run *r, json_t *base)
 	SET(ctx, "plans", pl);
 	SET(ctx, "plans_more", json_boolean(s->nplans > HOME_PLANS));
 	facts_home_free(&f);
-	render_emit(r, base, ROUTE_KIND_HOME, ctx, "index.html", render_str(r, "home_title", s->title));
+	render_emit_obj(r, base, ROUTE_KIND_HOME, top, "index.html", render_str(r, "home_title", s->title));
 }
 
 static const char *plan_issuer_name(const void *p)
@@ -116,7 +115,10 @@ void render_job_plan(struct run *r, json_t *base, const plan_t *p)
 	json_t *pl = ctx_plan_full(r->s, p);
 	changes_plan_add(pl, r->s, r->hist, p);
 	SET(pl, "filter", render_status_filter(r, &p->stats, false));
-	SET(ctx, "plan", pl);
+	tmpl_obj_t *plan = tmpl_obj_new(pl);
+	ctx_plan_groups(plan, r->s, p);
+	tmpl_obj_t *top = tmpl_obj_new(ctx);
+	tmpl_obj_set_obj(top, "plan", plan);
 	/* the plan's counts link to its list narrowed to what they count */
 	SET(ctx, "links", render_plan_links(&p->stats));
 	char *rel = render_rel_of(r->s, p->url);
@@ -138,7 +140,7 @@ void render_job_plan(struct run *r, json_t *base, const plan_t *p)
 	SET(pg, "description", json_string(d.ptr));
 	buf_free(&d);
 	SET(ctx, "page", pg);
-	render_emit(r, base, ROUTE_KIND_PLAN, ctx, rel, title);
+	render_emit_obj(r, base, ROUTE_KIND_PLAN, top, rel, title);
 	free(title);
 	free(rel);
 }
@@ -196,33 +198,42 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 		json_t *ctx = json_object();
 		json_t *unit = ctx_unit_full(s, u);
 		SET(unit, "first_page", json_boolean(pg == 0));
-		json_t *ova = json_array(), *plans = json_array(), *cur = NULL;
-		const plan_t *cp = NULL;
-		size_t end = (pg + 1) * UNIT_ROWS_PER_PAGE < nrows ? (pg + 1) * UNIT_ROWS_PER_PAGE : nrows;
-		for (size_t i = pg * UNIT_ROWS_PER_PAGE; i < end; i++) {
-			json_t *tj = ctx_task(s, rows[i].t, 1);
-			SET(tj, "role_support", json_boolean(rows[i].support));
-			if (rows[i].overdue_part) {
-				json_array_append_new(ova, tj);
-				continue;
-			}
-			if (rows[i].t->plan != cp) {
-				cp = rows[i].t->plan;
-				json_t *e = json_object();
-				SET(e, "plan", ctx_plan_summary(cp));
-				SET(e, "show_lead", json_true());
-				cur = json_array();
-				SET(e, "tasks", cur);
-				json_array_append_new(plans, e);
-			}
-			json_array_append_new(cur, tj);
+		/* the rows are typed records (ctx_trow_t), in lists of objects */
+		tmpl_obj_t *uo = tmpl_obj_new(unit);
+		size_t from = pg * UNIT_ROWS_PER_PAGE;
+		size_t end = from + UNIT_ROWS_PER_PAGE < nrows ? from + UNIT_ROWS_PER_PAGE : nrows;
+		const task_t **tv = xmalloc((end - from + 1) * sizeof *tv);
+		unsigned char *roles = xmalloc(end - from + 1);
+		tmpl_obj_t **pv = xmalloc((end - from + 1) * sizeof *pv);
+		size_t nov = 0, npl = 0;
+		for (size_t i = from; i < end && rows[i].overdue_part; i++, nov++) {
+			tv[nov] = rows[i].t;
+			roles[nov] = rows[i].support ? 2 : 1;
 		}
-		SET(unit, "has_overdue_tasks", json_boolean(json_array_size(ova) > 0));
-		SET(unit, "overdue_tasks", ova);
-		SET(unit, "has_plans", json_boolean(json_array_size(plans) > 0));
-		SET(unit, "plans", plans);
+		tmpl_obj_set(uo, "overdue_tasks", ctx_rows(uo, tv, nov, true, roles, s));
+		for (size_t i = from + nov; i < end;) {
+			const plan_t *cp = rows[i].t->plan;
+			size_t n = 0;
+			for (; i < end && rows[i].t->plan == cp; i++, n++) {
+				tv[n] = rows[i].t;
+				roles[n] = rows[i].support ? 2 : 1;
+			}
+			json_t *e = json_object();
+			SET(e, "plan", ctx_plan_summary(cp));
+			SET(e, "show_lead", json_true());
+			pv[npl] = tmpl_obj_new(e);
+			tmpl_obj_set(pv[npl], "tasks", ctx_rows(pv[npl], tv, n, true, roles, s));
+			npl++;
+		}
+		free(tv);
+		free(roles);
+		tmpl_obj_keep(uo, pv);
+		tmpl_obj_set(uo, "plans", tmpl_list(TMPL_OBJ_LIST, pv, sizeof *pv, npl, true));
+		SET(unit, "has_overdue_tasks", json_boolean(nov > 0));
+		SET(unit, "has_plans", json_boolean(npl > 0));
 		SET(unit, "filter", render_status_filter(r, &u->roll_all, false));
-		SET(ctx, "unit", unit);
+		tmpl_obj_t *top = tmpl_obj_new(ctx);
+		tmpl_obj_set_obj(top, "unit", uo);
 		json_t *pj_pager = pager_ctx(s->base_path, dir, pg, pages);
 		if (pj_pager)
 			SET(ctx, "pager", pj_pager);
@@ -246,7 +257,7 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 			buf_printf(&title, "%s – %s %zu", u->name, render_str(r, "page", "Trang"), pg + 1);
 		else
 			buf_puts(&title, u->name);
-		render_emit(r, base, ROUTE_KIND_UNIT, ctx, rel, title.ptr);
+		render_emit_obj(r, base, ROUTE_KIND_UNIT, top, rel, title.ptr);
 		free(rel);
 		buf_free(&title);
 	}

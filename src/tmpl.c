@@ -424,18 +424,34 @@ struct mentry {
 	const void *part;       /* the partial's template or the section's node */
 	const tmpl_type_t *type;
 	const void *key;
+	const char *bytes;      /* shared by entries of the same bytes (struct mtext) */
+	uint32_t len;
 	bool bol;               /* the output's state where the part starts */
 	bool end_bol;           /* ... and where it ends */
-	size_t len;
-	char *bytes;            /* in the arena */
 };
 
+/* Many cells are the same bytes (the same units, deadline or status on
+ * many tasks): each text is kept once. */
+struct mtext {
+	const char *bytes;
+	uint32_t len;
+	uint64_t hash;
+};
+
+/* Entries in one array, found through a table of their indexes + 1 (a
+ * build's tens of thousands of tasks have several parts each). */
 struct tmpl_memo {
 	pthread_mutex_t lock;
 	arena_t *arena;
 	struct mentry *v;
-	size_t n, cap;
-	size_t rendered, reused;
+	size_t n, vcap;
+	uint32_t *slot;
+	size_t cap;
+	struct mtext *tv;
+	size_t ntv, tvcap;
+	uint32_t *tslot;
+	size_t tcap;
+	size_t rendered, reused, bytes;
 };
 
 tmpl_memo_t *tmpl_memo_new(void)
@@ -453,6 +469,9 @@ void tmpl_memo_free(tmpl_memo_t *m)
 	pthread_mutex_destroy(&m->lock);
 	arena_free(m->arena);
 	free(m->v);
+	free(m->slot);
+	free(m->tv);
+	free(m->tslot);
 	free(m);
 }
 
@@ -462,17 +481,74 @@ void tmpl_memo_stats(const tmpl_memo_t *m, size_t *rendered, size_t *reused)
 	*reused = m->reused;
 }
 
+size_t tmpl_memo_bytes(const tmpl_memo_t *m, size_t *texts)
+{
+	*texts = m->ntv;
+	return m->bytes;
+}
+
+static uint64_t mix(uint64_t h)
+{
+	/* murmur3's finalizer: pointers share most of their bits */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static uint64_t mentry_hash(const void *part, const void *key, bool bol)
+{
+	return mix(((uint64_t)(uintptr_t)part * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)(uintptr_t)key ^ bol);
+}
+
+/* The slot of the entry, or the empty slot where it would go. */
 static size_t mentry_slot(const tmpl_memo_t *m, const void *part, const tmpl_type_t *type,
 			  const void *key, bool bol)
 {
-	uint64_t h = hash_bytes(&part, sizeof part);
-	h = hash_more(h, &key, sizeof key);
 	size_t mask = m->cap - 1;
-	for (size_t i = (size_t)(h + (uint64_t)bol) & mask;; i = (i + 1) & mask) {
-		const struct mentry *e = &m->v[i];
-		if (!e->part || (e->part == part && e->type == type && e->key == key && e->bol == bol))
+	for (size_t i = (size_t)mentry_hash(part, key, bol) & mask;; i = (i + 1) & mask) {
+		uint32_t x = m->slot[i];
+		if (!x)
+			return i;
+		const struct mentry *e = &m->v[x - 1];
+		if (e->part == part && e->type == type && e->key == key && e->bol == bol)
 			return i;
 	}
+}
+
+/* The kept copy of s (len bytes). */
+static const char *mtext_intern(tmpl_memo_t *m, const char *s, uint32_t len)
+{
+	uint64_t h = hash_words(HASH_INIT, s, len);
+	if (2 * (m->ntv + 1) > m->tcap) {
+		free(m->tslot);
+		m->tcap = m->tcap ? 2 * m->tcap : 1024;
+		m->tslot = xcalloc(m->tcap, sizeof *m->tslot);
+		for (size_t i = 0; i < m->ntv; i++) {
+			size_t j = (size_t)m->tv[i].hash & (m->tcap - 1);
+			while (m->tslot[j])
+				j = (j + 1) & (m->tcap - 1);
+			m->tslot[j] = (uint32_t)i + 1;
+		}
+	}
+	size_t j = (size_t)h & (m->tcap - 1);
+	for (; m->tslot[j]; j = (j + 1) & (m->tcap - 1)) {
+		const struct mtext *t = &m->tv[m->tslot[j] - 1];
+		if (t->hash == h && t->len == len && !memcmp(t->bytes, s, len))
+			return t->bytes;
+	}
+	if (m->ntv == m->tvcap) {
+		m->tvcap = m->tvcap ? 2 * m->tvcap : 1024;
+		m->tv = xrealloc(m->tv, m->tvcap * sizeof *m->tv);
+	}
+	char *c = arena_alloc(m->arena, len + 1);
+	memcpy(c, s, len);
+	m->bytes += len;
+	m->tv[m->ntv++] = (struct mtext){ c, len, h };
+	m->tslot[j] = (uint32_t)m->ntv;
+	return c;
 }
 
 /* ------------------------------------------------------ memo analysis */
@@ -580,7 +656,9 @@ static bool local_list(const tmpl_set_t *set, const struct node *kids, size_t n,
 	return true;
 }
 
-/* Marks the sections of kids that are memoizable under type ty. */
+/* Marks the sections of kids that are memoizable under type ty: over a
+ * list or record (a cell of units); a section over a scalar is too small
+ * to be worth an entry. */
 static void mark_sections(const tmpl_set_t *set, struct node *kids, size_t n, const tmpl_type_t *ty)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -588,7 +666,7 @@ static void mark_sections(const tmpl_set_t *set, struct node *kids, size_t n, co
 		if (k->kind == N_SECTION && k->nparts) {
 			struct actx st[ANALYSIS_DEPTH + 1] = { { ty, false } };
 			struct actx push;
-			if (local_name(k, st, 1, &push)) {
+			if (local_name(k, st, 1, &push) && push.type) {
 				st[1] = push;
 				if (local_list(set, k->kids, k->nkids, st, 2, 1))
 					k->memo |= (uint16_t)(1u << ty->id);
@@ -640,6 +718,7 @@ struct render {
 	bool bol;               /* the output is at the start of a template line */
 	int depth;
 	int err;
+	bool in_memo;           /* rendering a part for the memo: nothing inside is */
 };
 
 /* Template text: the indentation goes before each line that has something
@@ -844,7 +923,7 @@ static void render_indented(struct render *r, const char *indent, size_t len,
  * innermost and no indentation.  Then *key is the record's memo key. */
 static bool memo_here(const struct render *r, uint16_t mask, const struct ctx *c, const void **key)
 {
-	if (!r->memo || !mask || r->indent.len || c->v.kind != TMPL_REC)
+	if (!r->memo || !mask || r->in_memo || r->indent.len || c->v.kind != TMPL_REC)
 		return false;
 	const tmpl_type_t *ty = c->v.u.rec.type;
 	if (ty->id < 0 || !(mask & (1u << ty->id)))
@@ -866,8 +945,9 @@ static void render_memo(struct render *r, const void *part, const void *key,
 	const tmpl_type_t *ty = c->v.u.rec.type;
 	pthread_mutex_lock(&m->lock);
 	if (m->cap) {
-		const struct mentry *e = &m->v[mentry_slot(m, part, ty, key, r->bol)];
-		if (e->part) {
+		uint32_t x = m->slot[mentry_slot(m, part, ty, key, r->bol)];
+		if (x) {
+			const struct mentry *e = &m->v[x - 1];
 			buf_put(r->out, e->bytes, e->len);
 			r->bol = e->end_bol;
 			m->reused++;
@@ -878,29 +958,34 @@ static void render_memo(struct render *r, const void *part, const void *key,
 	pthread_mutex_unlock(&m->lock);
 	bool bol = r->bol;
 	size_t from = r->out->len;
+	r->in_memo = true;
 	if (t)
 		render_list(r, t->kids, t->nkids, c, f);
 	else
 		render_node(r, k, c, f);
-	if (r->err)
+	r->in_memo = false;
+	if (r->err || r->out->len - from >= UINT32_MAX)
 		return;
 	pthread_mutex_lock(&m->lock);
 	if (2 * (m->n + 1) > m->cap) {
-		struct mentry *old = m->v;
-		size_t oldcap = m->cap;
+		free(m->slot);
 		m->cap = m->cap ? 2 * m->cap : 1024;
-		m->v = xcalloc(m->cap, sizeof *m->v);
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i].part)
-				m->v[mentry_slot(m, old[i].part, old[i].type, old[i].key, old[i].bol)] = old[i];
-		free(old);
+		m->slot = xcalloc(m->cap, sizeof *m->slot);
+		for (size_t i = 0; i < m->n; i++) {
+			const struct mentry *e = &m->v[i];
+			m->slot[mentry_slot(m, e->part, e->type, e->key, e->bol)] = (uint32_t)i + 1;
+		}
 	}
-	struct mentry *e = &m->v[mentry_slot(m, part, ty, key, bol)];
-	if (!e->part) {   /* another thread may have been first: the same bytes */
-		size_t len = r->out->len - from;
-		*e = (struct mentry){ part, ty, key, bol, r->bol, len, arena_alloc(m->arena, len + 1) };
-		memcpy(e->bytes, r->out->ptr + from, len);
-		m->n++;
+	size_t at = mentry_slot(m, part, ty, key, bol);
+	if (!m->slot[at] && m->n < UINT32_MAX - 1) {   /* another thread may have been first */
+		if (m->n == m->vcap) {
+			m->vcap = m->vcap ? 2 * m->vcap : 1024;
+			m->v = xrealloc(m->v, m->vcap * sizeof *m->v);
+		}
+		uint32_t len = (uint32_t)(r->out->len - from);
+		m->v[m->n++] = (struct mentry){ part, ty, key, mtext_intern(m, r->out->ptr + from, len),
+						len, bol, r->bol };
+		m->slot[at] = (uint32_t)m->n;
 		m->rendered++;
 	}
 	pthread_mutex_unlock(&m->lock);

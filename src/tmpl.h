@@ -220,6 +220,9 @@ tmpl_memo_t *tmpl_memo_new(void);
 void tmpl_memo_free(tmpl_memo_t *m);
 /* How many parts were rendered, and how many reused (for tests). */
 void tmpl_memo_stats(const tmpl_memo_t *m, size_t *rendered, size_t *reused);
+/* The bytes kept, and in *texts how many different texts they are (the
+ * same text is kept once, whatever the parts that rendered it). */
+size_t tmpl_memo_bytes(const tmpl_memo_t *m, size_t *texts);
 
 /* Finds the parts of the set's templates that can be memoized for the
  * registered types; after every tmpl_set_add and tmpl_set_fold, before

@@ -245,7 +245,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 					(double)r->busy_ns[k] / 1e9);
 	json_decref(r->base);
 	ctx_cache_free(r->cache);
-	if (getenv("PLANSITE_TIMING")) {
+	if (getenv("PLANSITE_TIMING") && r->memo) {
 		size_t rendered, reused, texts, bytes = tmpl_memo_bytes(r->memo, &texts);
 		tmpl_memo_stats(r->memo, &rendered, &reused);
 		fprintf(stderr, "plansite:   task cells   %zu rendered once (%zu texts, %zu kB), %zu reused\n",

@@ -3,6 +3,7 @@
 #include "tmpl_int.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,7 @@ int tmpl_set_add(tmpl_set_t *set, const char *name, const char *file,
 		arena_free(set->slot[i]->arena);    /* a site's template overrides the theme's */
 	else
 		set->count++;
+	set->prepared = false;
 	set->slot[i] = t;
 	return 0;
 }
@@ -253,6 +255,7 @@ static void fold_list(arena_t *a, struct node *kids, size_t n, const char *root,
 
 void tmpl_set_fold(tmpl_set_t *set, const char *root, const json_t *values)
 {
+	set->prepared = false;
 	for (size_t i = 0; i < set->cap; i++) {
 		struct tmpl *t = set->slot[i];
 		if (t)
@@ -420,14 +423,23 @@ void tmpl_obj_free(tmpl_obj_t *o)
 
 /* ---------------------------------------------------------------- memo */
 
-struct mentry {
-	const void *part;       /* the partial's template or the section's node */
-	const tmpl_type_t *type;
-	const void *key;
-	const char *bytes;      /* shared by entries of the same bytes (struct mtext) */
+/* One memoized part of one record: its bytes (shared by the cells of the
+ * same text), set once, read without the lock (published by the release
+ * store of bytes). */
+struct mcell {
+	const char *_Atomic bytes;
 	uint32_t len;
 	bool bol;               /* the output's state where the part starts */
 	bool end_bol;           /* ... and where it ends */
+};
+
+/* The parts of one record: cell i is the set's memoizable part of id i.
+ * The cells of a task row are rendered one after the other, so a render
+ * finds the block once a row (struct render's last block). */
+struct mblock {
+	const void *key;
+	const tmpl_type_t *type;
+	struct mcell cell[];
 };
 
 /* Many cells are the same bytes (the same units, deadline or status on
@@ -438,20 +450,18 @@ struct mtext {
 	uint64_t hash;
 };
 
-/* Entries in one array, found through a table of their indexes + 1 (a
- * build's tens of thousands of tasks have several parts each). */
 struct tmpl_memo {
 	pthread_mutex_t lock;
 	arena_t *arena;
-	struct mentry *v;
-	size_t n, vcap;
-	uint32_t *slot;
-	size_t cap;
+	const tmpl_set_t *set;  /* the set whose part ids the blocks use */
+	struct mblock **slot;   /* open addressing by (key, type) */
+	size_t cap, n;
 	struct mtext *tv;
 	size_t ntv, tvcap;
 	uint32_t *tslot;
 	size_t tcap;
-	size_t rendered, reused, bytes;
+	_Atomic size_t rendered, reused;
+	size_t bytes;
 };
 
 tmpl_memo_t *tmpl_memo_new(void)
@@ -468,7 +478,6 @@ void tmpl_memo_free(tmpl_memo_t *m)
 		return;
 	pthread_mutex_destroy(&m->lock);
 	arena_free(m->arena);
-	free(m->v);
 	free(m->slot);
 	free(m->tv);
 	free(m->tslot);
@@ -487,38 +496,48 @@ size_t tmpl_memo_bytes(const tmpl_memo_t *m, size_t *texts)
 	return m->bytes;
 }
 
-static uint64_t mix(uint64_t h)
+static size_t mblock_slot(const tmpl_memo_t *m, const void *key, const tmpl_type_t *type)
 {
 	/* murmur3's finalizer: pointers share most of their bits */
+	uint64_t h = (uint64_t)(uintptr_t)key ^ ((uint64_t)(uintptr_t)type * 0x9e3779b97f4a7c15ULL);
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
-	return h;
-}
-
-static uint64_t mentry_hash(const void *part, const void *key, bool bol)
-{
-	return mix(((uint64_t)(uintptr_t)part * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)(uintptr_t)key ^ bol);
-}
-
-/* The slot of the entry, or the empty slot where it would go. */
-static size_t mentry_slot(const tmpl_memo_t *m, const void *part, const tmpl_type_t *type,
-			  const void *key, bool bol)
-{
 	size_t mask = m->cap - 1;
-	for (size_t i = (size_t)mentry_hash(part, key, bol) & mask;; i = (i + 1) & mask) {
-		uint32_t x = m->slot[i];
-		if (!x)
-			return i;
-		const struct mentry *e = &m->v[x - 1];
-		if (e->part == part && e->type == type && e->key == key && e->bol == bol)
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		const struct mblock *b = m->slot[i];
+		if (!b || (b->key == key && b->type == type))
 			return i;
 	}
 }
 
-/* The kept copy of s (len bytes). */
+/* The block of (key, type), made when new; with the lock held. */
+static struct mblock *mblock_get(tmpl_memo_t *m, const void *key, const tmpl_type_t *type)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		struct mblock **old = m->slot;
+		size_t oldcap = m->cap;
+		m->cap = m->cap ? 2 * m->cap : 1024;
+		m->slot = xcalloc(m->cap, sizeof *m->slot);
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i])
+				m->slot[mblock_slot(m, old[i]->key, old[i]->type)] = old[i];
+		free(old);
+	}
+	size_t at = mblock_slot(m, key, type);
+	if (!m->slot[at]) {
+		struct mblock *b = arena_alloc(m->arena, sizeof *b + m->set->nmemo * sizeof(struct mcell));
+		b->key = key;
+		b->type = type;
+		m->slot[at] = b;
+		m->n++;
+	}
+	return m->slot[at];
+}
+
+/* The kept copy of s (len bytes); with the lock held. */
 static const char *mtext_intern(tmpl_memo_t *m, const char *s, uint32_t len)
 {
 	uint64_t h = hash_words(HASH_INIT, s, len);
@@ -677,25 +696,88 @@ static void mark_sections(const tmpl_set_t *set, struct node *kids, size_t n, co
 	}
 }
 
+/* Whether rendering kids can indent (a partial, parent or block with an
+ * indentation): only then does where a line starts change their bytes. */
+static bool indents(const tmpl_set_t *set, const struct node *kids, size_t n, int depth)
+{
+	if (depth > ANALYSIS_DEPTH)
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		const struct node *k = &kids[i];
+		if ((k->kind == N_PARTIAL || k->kind == N_PARENT || k->kind == N_BLOCK) && k->indent_len)
+			return true;
+		const struct tmpl *t = k->kind == N_PARTIAL || k->kind == N_PARENT
+			? set_find(set, k->str, k->hash) : NULL;
+		if ((t && indents(set, t->kids, t->nkids, depth + 1)) ||
+		    (k->nkids && indents(set, k->kids, k->nkids, depth + 1)))
+			return true;
+	}
+	return false;
+}
+
+static void clear_sections(struct node *kids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		kids[i].memo = 0;
+		if (kids[i].nkids)
+			clear_sections(kids[i].kids, kids[i].nkids);
+	}
+}
+
+/* Numbers the memoizable sections of kids (part ids, the cells of a block). */
+static void number_sections(tmpl_set_t *set, struct node *kids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct node *k = &kids[i];
+		if (k->memo && set->nmemo < UINT16_MAX) {
+			k->memo_id = (uint16_t)set->nmemo++;
+			k->memo_bol = indents(set, k->kids, k->nkids, 0);
+		} else
+			k->memo = 0;
+		if (k->nkids)
+			number_sections(set, k->kids, k->nkids);
+	}
+}
+
+/* Whether kids look anything up (a part that does not is the same text
+ * everywhere: nothing to keep). */
+static bool uses_names(const struct node *kids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (kids[i].kind == N_VAR || kids[i].kind == N_SECTION || kids[i].kind == N_INVERTED ||
+		    kids[i].kind == N_PARTIAL || (kids[i].nkids && uses_names(kids[i].kids, kids[i].nkids)))
+			return true;
+	return false;
+}
+
 void tmpl_set_prepare(tmpl_set_t *set)
 {
+	set->nmemo = 0;
 	for (size_t i = 0; i < set->cap; i++) {
 		struct tmpl *t = set->slot[i];
 		if (!t)
 			continue;
 		t->memo = 0;
-		for (int j = 0; j < nmemo_types; j++) {
+		for (int j = 0; j < nmemo_types && uses_names(t->kids, t->nkids); j++) {
 			struct actx st[ANALYSIS_DEPTH + 1] = { { memo_types[j], false } };
 			if (local_list(set, t->kids, t->nkids, st, 1, 0))
 				t->memo |= (uint16_t)(1u << j);
 		}
+		if (t->memo) {
+			t->memo_id = (uint16_t)set->nmemo++;
+			t->memo_bol = indents(set, t->kids, t->nkids, 0);
+		}
 	}
 	for (size_t i = 0; i < set->cap; i++) {
 		struct tmpl *t = set->slot[i];
-		if (t)
+		if (t) {
+			clear_sections(t->kids, t->nkids);
 			for (int j = 0; j < nmemo_types; j++)
 				mark_sections(set, t->kids, t->nkids, memo_types[j]);
+			number_sections(set, t->kids, t->nkids);
+		}
 	}
+	set->prepared = true;
 }
 
 /* --------------------------------------------------------------- render */
@@ -719,6 +801,7 @@ struct render {
 	int depth;
 	int err;
 	bool in_memo;           /* rendering a part for the memo: nothing inside is */
+	struct mblock *last;    /* the block of the last memoized part */
 };
 
 /* Template text: the indentation goes before each line that has something
@@ -923,7 +1006,8 @@ static void render_indented(struct render *r, const char *indent, size_t len,
  * innermost and no indentation.  Then *key is the record's memo key. */
 static bool memo_here(const struct render *r, uint16_t mask, const struct ctx *c, const void **key)
 {
-	if (!r->memo || !mask || r->in_memo || r->indent.len || c->v.kind != TMPL_REC)
+	if (!r->memo || !mask || r->in_memo || r->indent.len || c->v.kind != TMPL_REC ||
+	    !r->set->prepared || r->memo->set != r->set)
 		return false;
 	const tmpl_type_t *ty = c->v.u.rec.type;
 	if (ty->id < 0 || !(mask & (1u << ty->id)))
@@ -935,27 +1019,29 @@ static bool memo_here(const struct render *r, uint16_t mask, const struct ctx *c
 static void render_node(struct render *r, const struct node *k,
 			const struct ctx *c, const struct frame *f);
 
-/* Renders part through the memo: the bytes of an earlier rendering with
- * the same record, or a new rendering that is kept. */
-static void render_memo(struct render *r, const void *part, const void *key,
+/* Renders part (of memo id id) through the memo: the bytes of an earlier
+ * rendering with the same record (by_bol: and the same start of line),
+ * or a new rendering that is kept. */
+static void render_memo(struct render *r, uint16_t id, bool by_bol, const void *key,
 			const struct node *k, const struct tmpl *t,
 			const struct ctx *c, const struct frame *f)
 {
 	tmpl_memo_t *m = r->memo;
 	const tmpl_type_t *ty = c->v.u.rec.type;
-	pthread_mutex_lock(&m->lock);
-	if (m->cap) {
-		uint32_t x = m->slot[mentry_slot(m, part, ty, key, r->bol)];
-		if (x) {
-			const struct mentry *e = &m->v[x - 1];
-			buf_put(r->out, e->bytes, e->len);
-			r->bol = e->end_bol;
-			m->reused++;
-			pthread_mutex_unlock(&m->lock);
-			return;
-		}
+	struct mblock *b = r->last;
+	if (!b || b->key != key || b->type != ty) {
+		pthread_mutex_lock(&m->lock);
+		b = r->last = mblock_get(m, key, ty);
+		pthread_mutex_unlock(&m->lock);
 	}
-	pthread_mutex_unlock(&m->lock);
+	struct mcell *cell = &b->cell[id];
+	const char *bytes = atomic_load_explicit(&cell->bytes, memory_order_acquire);
+	if (bytes && (!by_bol || cell->bol == r->bol)) {
+		buf_put(r->out, bytes, cell->len);
+		r->bol = cell->end_bol;
+		atomic_fetch_add_explicit(&m->reused, 1, memory_order_relaxed);
+		return;
+	}
 	bool bol = r->bol;
 	size_t from = r->out->len;
 	r->in_memo = true;
@@ -964,28 +1050,17 @@ static void render_memo(struct render *r, const void *part, const void *key,
 	else
 		render_node(r, k, c, f);
 	r->in_memo = false;
-	if (r->err || r->out->len - from >= UINT32_MAX)
-		return;
+	if (r->err || bytes || r->out->len - from >= UINT32_MAX)
+		return;   /* kept for the other start of line, or too big */
 	pthread_mutex_lock(&m->lock);
-	if (2 * (m->n + 1) > m->cap) {
-		free(m->slot);
-		m->cap = m->cap ? 2 * m->cap : 1024;
-		m->slot = xcalloc(m->cap, sizeof *m->slot);
-		for (size_t i = 0; i < m->n; i++) {
-			const struct mentry *e = &m->v[i];
-			m->slot[mentry_slot(m, e->part, e->type, e->key, e->bol)] = (uint32_t)i + 1;
-		}
-	}
-	size_t at = mentry_slot(m, part, ty, key, bol);
-	if (!m->slot[at] && m->n < UINT32_MAX - 1) {   /* another thread may have been first */
-		if (m->n == m->vcap) {
-			m->vcap = m->vcap ? 2 * m->vcap : 1024;
-			m->v = xrealloc(m->v, m->vcap * sizeof *m->v);
-		}
+	if (!atomic_load_explicit(&cell->bytes, memory_order_relaxed)) {
+		/* another thread may have been first: the same bytes */
 		uint32_t len = (uint32_t)(r->out->len - from);
-		m->v[m->n++] = (struct mentry){ part, ty, key, mtext_intern(m, r->out->ptr + from, len),
-						len, bol, r->bol };
-		m->slot[at] = (uint32_t)m->n;
+		cell->len = len;
+		cell->bol = bol;
+		cell->end_bol = r->bol;
+		atomic_store_explicit(&cell->bytes, mtext_intern(m, r->out->ptr + from, len),
+				      memory_order_release);
 		m->rendered++;
 	}
 	pthread_mutex_unlock(&m->lock);
@@ -1051,7 +1126,7 @@ static void render_node(struct render *r, const struct node *k,
 		/* an unknown partial renders as nothing, as the spec says */
 		if ((t = set_find(r->set, k->str, k->hash))) {
 			if (!k->indent_len && memo_here(r, t->memo, c, &key))
-				render_memo(r, t, key, NULL, t, c, f);
+				render_memo(r, t->memo_id, t->memo_bol, key, NULL, t, c, f);
 			else
 				render_indented(r, k->indent, k->indent_len, t->kids, t->nkids, c, f);
 		}
@@ -1097,7 +1172,7 @@ static void render_list(struct render *r, const struct node *kids, size_t n,
 		const struct node *k = &kids[i];
 		const void *key;
 		if (k->kind == N_SECTION && memo_here(r, k->memo, c, &key))
-			render_memo(r, k, key, k, NULL, c, f);
+			render_memo(r, k->memo_id, k->memo_bol, key, k, NULL, c, f);
 		else
 			render_node(r, k, c, f);
 	}
@@ -1113,6 +1188,13 @@ int tmpl_render_val(const tmpl_set_t *set, const char *name, tmpl_val_t root,
 	/* the template's own list is depth 0, so one can nest TMPL_MAX_DEPTH deep */
 	struct render r = { .set = set, .memo = memo, .out = out, .indent = BUF_INIT, .bol = true,
 			    .depth = -1 };
+	if (memo && set->prepared) {
+		/* the part ids are the set's: a memo serves one set */
+		pthread_mutex_lock(&memo->lock);
+		if (!memo->set)
+			memo->set = set;
+		pthread_mutex_unlock(&memo->lock);
+	}
 	struct ctx top = { root, NULL };
 	render_list(&r, t->kids, t->nkids, &top, NULL);
 	buf_free(&r.indent);

@@ -40,6 +40,8 @@ struct node {
 	uint32_t *syms;         /* the symbol of each part (tmpl_sym) */
 	size_t nparts;
 	uint16_t memo;          /* section: memoizable with a record of type id i innermost (bit i) */
+	uint16_t memo_id;       /* its cell in a memo block */
+	bool memo_bol;          /* its bytes depend on whether a line starts there */
 	const char *indent;     /* partial, parent, block: prefix of each output line */
 	size_t indent_len;
 	struct node *kids;      /* section body, block default, a parent's argument blocks */
@@ -56,12 +58,16 @@ struct tmpl {
 	struct node *kids;
 	size_t nkids;
 	uint16_t memo;          /* as a partial: memoizable with type id i innermost (bit i) */
+	uint16_t memo_id;
+	bool memo_bol;
 };
 
 /* Open addressing with linear probing; rendering only reads it. */
 struct tmpl_set {
 	struct tmpl **slot;
 	size_t cap, count;
+	size_t nmemo;           /* memoizable parts (tmpl_set_prepare) */
+	bool prepared;          /* since the last tmpl_set_add or fold */
 };
 
 static inline uint32_t tmpl_hash(const char *s)

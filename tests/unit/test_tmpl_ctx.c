@@ -291,6 +291,67 @@ static void test_memo_indent(void **state)
 	tmpl_set_free(set);
 }
 
+/* A memo serves the set it was first used with (its part numbers are that
+ * set's); a part that looks nothing up is not kept (it is the same text
+ * everywhere); a set changed after it was prepared memoizes nothing. */
+static void test_memo_sets(void **state)
+{
+	(void)state;
+	tmpl_set_t *a = tmpl_set_new(), *b = tmpl_set_new();
+	add_ok(a, "cell", "A{{name}}");
+	add_ok(a, "fixed", "<hr>");
+	add_ok(a, "page", "{{#people}}{{>cell}}{{>fixed}}{{/people}}");
+	add_ok(b, "cell", "B{{age}}");
+	add_ok(b, "page", "{{#people}}{{>cell}}{{/people}}");
+	tmpl_set_prepare(a);
+	tmpl_set_prepare(b);
+	const struct person *v[] = { &ann, &ann };
+	tmpl_obj_t *o = tmpl_obj_new(NULL);
+	tmpl_obj_set(o, "people", tmpl_list(&person_type, v, sizeof v[0], 2, true));
+	tmpl_val_t root = { .kind = TMPL_OBJ };
+	root.u.obj = o;
+	tmpl_memo_t *m = tmpl_memo_new();
+	char *got = render_val(a, "page", root, m);
+	assert_string_equal(got, "AAnn &amp; Co<hr>AAnn &amp; Co<hr>");
+	free(got);
+	got = render_val(b, "page", root, m);
+	assert_string_equal(got, "B0B0");
+	free(got);
+	size_t rendered, reused;
+	tmpl_memo_stats(m, &rendered, &reused);
+	assert_int_equal(rendered, 1);  /* a's cell, once (wherever a line starts) */
+	assert_int_equal(reused, 1);
+	/* a changed after it was prepared: rendered as it is now, not kept */
+	add_ok(a, "cell", "C{{name}}");
+	got = render_val(a, "page", root, m);
+	assert_string_equal(got, "CAnn &amp; Co<hr>CAnn &amp; Co<hr>");
+	free(got);
+	tmpl_memo_stats(m, &rendered, &reused);
+	assert_int_equal(rendered + reused, 2);
+	tmpl_memo_free(m);
+
+	/* a part that indents depends on whether a line starts where it does */
+	tmpl_set_t *c = tmpl_set_new();
+	add_ok(c, "inner", "i{{name}}\n");
+	add_ok(c, "cell", "  {{>inner}}\n");
+	add_ok(c, "page", "{{#people}}{{>cell}}|{{/people}}");
+	tmpl_set_prepare(c);
+	m = tmpl_memo_new();
+	for (int i = 0; i < 2; i++) {
+		got = render_val(c, "page", root, m);
+		assert_string_equal(got, "  iAnn &amp; Co\n|iAnn &amp; Co\n|");
+		free(got);
+	}
+	tmpl_memo_stats(m, &rendered, &reused);
+	assert_int_equal(rendered, 1);
+	assert_int_equal(reused, 1);    /* the first row of the second page */
+	tmpl_memo_free(m);
+	tmpl_set_free(c);
+	tmpl_obj_free(o);
+	tmpl_set_free(a);
+	tmpl_set_free(b);
+}
+
 struct mjob {
 	const tmpl_set_t *set;
 	tmpl_memo_t *m;
@@ -350,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_objects),
 		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_memo_indent),
+		cmocka_unit_test(test_memo_sets),
 		cmocka_unit_test(test_memo_threads),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -450,11 +450,17 @@ struct mtext {
 	uint64_t hash;
 };
 
+/* The key beside the block: a probe reads no block. */
+struct mslot {
+	const void *key;
+	struct mblock *block;
+};
+
 struct tmpl_memo {
 	pthread_mutex_t lock;
 	arena_t *arena;
 	const tmpl_set_t *set;  /* the set whose part ids the blocks use */
-	struct mblock **slot;   /* open addressing by (key, type) */
+	struct mslot *slot;     /* open addressing by (key, type) */
 	size_t cap, n;
 	struct mtext *tv;
 	size_t ntv, tvcap;
@@ -507,8 +513,8 @@ static size_t mblock_slot(const tmpl_memo_t *m, const void *key, const tmpl_type
 	h ^= h >> 33;
 	size_t mask = m->cap - 1;
 	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-		const struct mblock *b = m->slot[i];
-		if (!b || (b->key == key && b->type == type))
+		const struct mslot *e = &m->slot[i];
+		if (!e->block || (e->key == key && e->block->type == type))
 			return i;
 	}
 }
@@ -517,24 +523,24 @@ static size_t mblock_slot(const tmpl_memo_t *m, const void *key, const tmpl_type
 static struct mblock *mblock_get(tmpl_memo_t *m, const void *key, const tmpl_type_t *type)
 {
 	if (2 * (m->n + 1) > m->cap) {
-		struct mblock **old = m->slot;
+		struct mslot *old = m->slot;
 		size_t oldcap = m->cap;
 		m->cap = m->cap ? 2 * m->cap : 1024;
 		m->slot = xcalloc(m->cap, sizeof *m->slot);
 		for (size_t i = 0; i < oldcap; i++)
-			if (old[i])
-				m->slot[mblock_slot(m, old[i]->key, old[i]->type)] = old[i];
+			if (old[i].block)
+				m->slot[mblock_slot(m, old[i].key, old[i].block->type)] = old[i];
 		free(old);
 	}
 	size_t at = mblock_slot(m, key, type);
-	if (!m->slot[at]) {
+	if (!m->slot[at].block) {
 		struct mblock *b = arena_alloc(m->arena, sizeof *b + m->set->nmemo * sizeof(struct mcell));
 		b->key = key;
 		b->type = type;
-		m->slot[at] = b;
+		m->slot[at] = (struct mslot){ key, b };
 		m->n++;
 	}
-	return m->slot[at];
+	return m->slot[at].block;
 }
 
 /* The kept copy of s (len bytes); with the lock held. */
@@ -715,12 +721,16 @@ static bool indents(const tmpl_set_t *set, const struct node *kids, size_t n, in
 	return false;
 }
 
-static void clear_sections(struct node *kids, size_t n)
+/* Clears the memo marks of kids and resolves their partials and parents
+ * (rendering a prepared set looks no template up by name). */
+static void clear_sections(const tmpl_set_t *set, struct node *kids, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		kids[i].memo = 0;
+		if (kids[i].kind == N_PARTIAL || kids[i].kind == N_PARENT)
+			kids[i].target = set_find(set, kids[i].str, kids[i].hash);
 		if (kids[i].nkids)
-			clear_sections(kids[i].kids, kids[i].nkids);
+			clear_sections(set, kids[i].kids, kids[i].nkids);
 	}
 }
 
@@ -771,7 +781,7 @@ void tmpl_set_prepare(tmpl_set_t *set)
 	for (size_t i = 0; i < set->cap; i++) {
 		struct tmpl *t = set->slot[i];
 		if (t) {
-			clear_sections(t->kids, t->nkids);
+			clear_sections(set, t->kids, t->nkids);
 			for (int j = 0; j < nmemo_types; j++)
 				mark_sections(set, t->kids, t->nkids, memo_types[j]);
 			number_sections(set, t->kids, t->nkids);
@@ -1124,7 +1134,7 @@ static void render_node(struct render *r, const struct node *k,
 		break;
 	case N_PARTIAL:
 		/* an unknown partial renders as nothing, as the spec says */
-		if ((t = set_find(r->set, k->str, k->hash))) {
+		if ((t = r->set->prepared ? k->target : set_find(r->set, k->str, k->hash))) {
 			if (!k->indent_len && memo_here(r, t->memo, c, &key))
 				render_memo(r, t->memo_id, t->memo_bol, key, NULL, t, c, f);
 			else
@@ -1132,7 +1142,7 @@ static void render_node(struct render *r, const struct node *k,
 		}
 		break;
 	case N_PARENT:
-		if ((t = set_find(r->set, k->str, k->hash))) {
+		if ((t = r->set->prepared ? k->target : set_find(r->set, k->str, k->hash))) {
 			struct frame fr = { k, f };
 			render_indented(r, k->indent, k->indent_len, t->kids, t->nkids, c, &fr);
 		}

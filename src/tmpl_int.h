@@ -47,6 +47,7 @@ struct node {
 	struct node *kids;      /* section body, block default, a parent's argument blocks */
 	size_t nkids;
 	uint32_t hash;          /* partial, parent, block: of the name */
+	const struct tmpl *target;   /* partial, parent: the template (tmpl_set_prepare) */
 	int line, col;          /* partial, parent: where the tag is in the source */
 };
 

@@ -195,6 +195,7 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	r->base = json_object();
 	SET(r->base, "site", render_site_json(s));
 	SET(r->base, "t", json_deep_copy(th->strings));
+	render_frame_begin(r, json_object_get(r->base, "t"));
 	changes_labels(th->strings);
 	copy_static(r);
 
@@ -243,6 +244,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 			if (r->busy_ns[k] > 1000000)
 				fprintf(stderr, "plansite:   %-12s %6.3f s (thread time)\n", job_names[k],
 					(double)r->busy_ns[k] / 1e9);
+	render_frame_end(r);
 	json_decref(r->base);
 	ctx_cache_free(r->cache);
 	if (getenv("PLANSITE_TIMING") && r->memo) {

@@ -1,7 +1,7 @@
-/* ctx_task.c: task rows as typed template records (tmpl.h): what
- * ctx_task gave as a jansson object, read from the task itself when a
- * template asks, and the lists of rows on plan, unit, deadlines and status
- * pages. */
+/* ctx_task.c: task rows as typed template records (tmpl.h): the task
+ * data of themes/README.md (once a jansson object a row), read from the
+ * task itself when a template asks, and the lists of rows on plan, unit,
+ * deadlines, status and home pages. */
 #include "ctx.h"
 
 #include <pthread.h>
@@ -88,7 +88,8 @@ enum {
 };
 
 /* The fixed fields; the texts of the task's field table (model_fields.h)
- * come after them, as ctx_task set them first and these over them. */
+ * come after them, and a text named like a fixed field is hidden by it
+ * (as when rows were jansson objects: texts set first, these over them). */
 static const tmpl_field_t fixed_fields[F_FIXED] = {
 	{ "anchor", TMPL_F_SCALAR, NULL, true },
 	{ "lead", TMPL_F_LIST, &uref_type, true },
@@ -182,7 +183,7 @@ static void types_init(void)
 		for (size_t j = 0; j < F_FIXED; j++)
 			fixed |= !strcmp(fixed_fields[j].name, fs[i].key);
 		if (fixed)
-			continue;   /* ctx_task set the fixed one over it */
+			continue;   /* the fixed one hides it */
 		task_texts[nf - F_FIXED] = &fs[i];
 		task_fields[nf++] = (tmpl_field_t){ fs[i].key, TMPL_F_SCALAR, NULL, true };
 	}

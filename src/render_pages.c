@@ -340,12 +340,23 @@ void render_job_history(struct run *r, json_t *base, const job_t *j)
 		rel = routes_file(&s->routes, ROUTE_WEEKS, "index.html");
 		render_emit(r, base, ROUTE_KIND_WEEKS, changes_weeks(s, r->hist), rel, render_str(r, "weeks_title", "Báo cáo tuần"));
 	} else if (j->kind == JOB_WEEK) {
+		/* a long report (a week when thousands of deadlines fell) is
+		 * cut into pages, each with the pager of the report */
 		const hweek_t *wk = r->hist->weeks[index];
-		rel = changes_week_rel(s, r->hist, index);
-		buf_t b = BUF_INIT;
-		buf_printf(&b, "%s %d/%d", render_str(r, "week", "Tuần"), wk->week, wk->year);
-		render_emit(r, base, ROUTE_KIND_WEEK, changes_week(s, r->hist, index), rel, b.ptr);
-		buf_free(&b);
+		changes_wlayout_t *l = changes_week_layout(s, r->hist, index);
+		for (size_t pg = 0; pg < changes_week_pages(l); pg++) {
+			if (pg)
+				jalloc_end(), jalloc_begin();   /* one page's data at a time */
+			char *prel = changes_week_rel(s, r->hist, index, pg);
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "%s %d/%d", render_str(r, "week", "Tuần"), wk->week, wk->year);
+			if (pg)
+				buf_printf(&b, " – %s %zu", render_str(r, "page", "Trang"), pg + 1);
+			render_emit(r, base, ROUTE_KIND_WEEK, changes_week(l, pg), prel, b.ptr);
+			buf_free(&b);
+			free(prel);
+		}
+		changes_week_layout_free(l);
 	} else {
 		size_t len;
 		char *xml = changes_atom(s, r->hist, r->th, &len), *err = NULL;

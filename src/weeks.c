@@ -295,7 +295,9 @@ json_t *changes_week(const changes_wlayout_t *l, size_t pg)
 		json_array_append_new(index, group_head(l, j));
 	SET(w, "unit_index", index);
 	json_t *units = json_array(), *cur = NULL, *lists[FACTS_WEEK_LISTS] = { 0 };
-	json_t *np = json_array(), *next = json_array(), *ch = json_array();
+	json_t *np = json_array(), *next = json_array(), *ch = json_array(), *flat[FACTS_WEEK_LISTS];
+	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
+		flat[k] = json_array();
 	size_t cg = (size_t)-1;
 	size_t a = l->start[pg], b = l->start[pg + 1];
 	for (size_t x = a; x < b; x++) {
@@ -312,7 +314,9 @@ json_t *changes_week(const changes_wlayout_t *l, size_t pg)
 				json_array_append_new(units, cur);
 			}
 			const hitems_t *li = facts_week_list(wk, sl->k);
-			json_array_append_new(lists[sl->k], task_row(s, wk, &li->v[l->g[cg].items[sl->k][sl->i]]));
+			json_t *row = task_row(s, wk, &li->v[l->g[cg].items[sl->k][sl->i]]);
+			json_array_append(flat[sl->k], row);
+			json_array_append_new(lists[sl->k], row);
 		} else if (sl->part == WS_NEW) {
 			const hitem_t *it = &wk->new_plans.v[sl->i];
 			json_array_append_new(np, changes_plan_brief(it->plan, it->label, it->ver->title));
@@ -332,6 +336,8 @@ json_t *changes_week(const changes_wlayout_t *l, size_t pg)
 		}
 	}
 	SET(w, "units", units);
+	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
+		SET(w, kinds[k], flat[k]);
 	SET(w, "new_plans", np);
 	SET(w, "has_new_plans", json_boolean(json_array_size(np) > 0));
 	SET(w, "due_next", next);

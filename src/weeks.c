@@ -250,8 +250,9 @@ static json_t *group_head(const changes_wlayout_t *l, size_t j)
 	buf_t b = BUF_INIT;
 	buf_printf(&b, "u-%zu-%s", j + 1, sl);
 	SET(o, "anchor", json_string(b.ptr));
-	/* where its rows start: this page or another */
-	char *u = pager_url(l->s->base_path, l->dir, page_of(l, l->group_first[j]));
+	/* where its rows start: the first page (the summary's) or another */
+	size_t at = page_of(l, l->group_first[j]);
+	char *u = at ? pager_url(l->s->base_path, l->dir, at) : xstrdup("");
 	buf_clear(&b);
 	buf_printf(&b, "%s#u-%zu-%s", u, j + 1, sl);
 	SET(o, "href", json_string(b.ptr));

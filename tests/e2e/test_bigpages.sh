@@ -71,7 +71,8 @@ for f in sorted(glob.glob(f"{out}/bao-cao-tuan/2025-W02/**/index.html", recursiv
     anchors.update({(url, a): 1 for a in re.findall(r'<section class="block week-unit" id="([^"]+)"', h)})
     if url.endswith("2025-W02/"):
         m = re.search(r'<table class="week-units.*?</table>', h, re.S)
-        links = re.findall(r'<a href="([^"]+)#([^"]+)">', m.group(0))
+        # "#anchor" on this page, "PAGE#anchor" on another
+        links = [(u or url, a) for u, a in re.findall(r'<a href="([^"#]*)#([^"]+)">', m.group(0))]
         counts = [int(c) for c in re.findall(r'<td class="num" data-label="[^"]*">(\d+)</td>', m.group(0))]
 assert len(rows) == 4000, len(rows)
 assert len(set(rows)) == 4000, "a task shown twice"

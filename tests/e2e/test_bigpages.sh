@@ -10,35 +10,9 @@ export TZ=UTC
 R=$T/repo
 O=$T/out
 newrepo "$R"
-cat >"$R/content/units.yaml" <<'YAML'
-- { id: so-a, name: Sở A, kind: agency }
-- { id: so-b, name: Sở B, kind: agency }
-- { id: so-c, name: Sở C, kind: agency }
-YAML
-cat >"$R/content/documents.yaml" <<'YAML'
-- { number: 57-NQ/TW, type: Nghị quyết, title: "Về đột phá phát triển khoa học", issuer: Bộ Chính trị }
-YAML
 # 40 plans of 100 tasks due in the week of 6-12 January 2025, and 830 plans
 # of one task due later; all implement 57-NQ/TW
-python3 - "$R/content/plans" <<'PY'
-import sys
-d = sys.argv[1]
-units = ["Sở A", "Sở B", "Sở C"]
-for p in range(40):
-    with open(f"{d}/lon-{p}.md", "w", encoding="utf-8") as f:
-        f.write(f"---\nnumber: \"{p + 1}/KH-L\"\ntitle: \"Kế hoạch lớn {p}\"\nissuer: {units[p % 3]}\n"
-                f"date: 2024-12-0{p % 9 + 1}\nimplements: [57-NQ/TW]\ntasks:\n")
-        for i in range(100):
-            f.write(f"  - {{ id: \"{i + 1}\", title: \"Việc {p}-{i + 1}\", lead: {units[(p + i) % 3]}, "
-                    f"output: x, due: \"Ngày {6 + i % 5:02d}/01/2025\", status: in_progress }}\n")
-        f.write("---\n")
-for p in range(830):
-    with open(f"{d}/nho-{p}.md", "w", encoding="utf-8") as f:
-        f.write(f"---\nnumber: \"{p + 1}/KH-N\"\ntitle: \"Kế hoạch nhỏ {p}\"\nissuer: {units[p % 3]}\n"
-                f"date: 2024-11-{p % 28 + 1:02d}\nimplements: [57-NQ/TW]\ntasks:\n"
-                f"  - {{ id: \"1\", title: \"Việc nhỏ {p}\", lead: {units[p % 3]}, output: x, "
-                f"due: \"Năm 2026\" }}\n---\n")
-PY
+python3 "$ROOT/tests/e2e/genbig.py" "$R/content" 40 830
 commit "$R" "2024-12-20T10:00:00+07:00" "Đăng các kế hoạch"
 sed -i 's/due: "Năm 2026" }/due: "Năm 2026", status: in_progress }/' "$R/content/plans/nho-1.md"
 commit "$R" "2025-01-08T10:00:00+07:00" "Cập nhật tiến độ 2/KH-N"

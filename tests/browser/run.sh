@@ -43,6 +43,8 @@ GIT_COMMITTER_DATE=2024-12-20T10:00:00+07:00 git -C "$T/big" -c user.name=t -c u
 sed -i 's/due: "Năm 2026" }/due: "Năm 2026", status: in_progress }/' "$T/big/content/plans/nho-1.md"
 GIT_COMMITTER_DATE=2025-01-08T10:00:00+07:00 git -C "$T/big" -c user.name=t -c user.email=t@example.gov.vn \
 	commit -qam "Cập nhật tiến độ" --date=2025-01-08T10:00:00+07:00
+GIT_COMMITTER_DATE=2025-01-20T10:00:00+07:00 git -C "$T/big" -c user.name=t -c user.email=t@example.gov.vn \
+	commit -q --allow-empty -m "Chốt" --date=2025-01-20T10:00:00+07:00
 "$ROOT/plansite" build --repo "$T/big" --out "$T/bigsite" 2>/dev/null
 PORT3=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 python3 -m http.server "$PORT3" --bind 127.0.0.1 --directory "$T/bigsite" >/dev/null 2>&1 &

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "facts.h"
+#include "hcache.h"
 #include "history.h"
 #include "model.h"
 #include "output.h"
@@ -104,6 +105,36 @@ static void report_incomplete(const site_t *s, diag_t *d, bool verbose)
 				 (size_t)f.incomplete, p->ntasks, b.ptr ? b.ptr + 2 : "");
 		buf_free(&b);
 	}
+}
+
+/* The history cache's warnings (a damaged or foreign file, ignored: the
+ * output is the same), and with verbose what the walk read from where. */
+static void report_cache(const history_t *h, diag_t *d, bool verbose)
+{
+	loc_t loc = { h->cache_file, 0, 0 };
+	if (h->cache_state == HCACHE_DAMAGED)
+		diag_warning_fix(d, &loc, "W065",
+				 _("không cần làm gì: bộ nhớ đệm đã được ghi lại; nếu cảnh báo lặp lại ở mỗi lần "
+				   "dựng, xoá thư mục chứa tệp này"),
+				 _("bộ nhớ đệm lịch sử bị hỏng (%s) nên không được dùng; lịch sử được đọc lại "
+				   "từ Git, trang web vẫn đúng"),
+				 _(h->cache_why));
+	else if (h->cache_state == HCACHE_OTHER)
+		diag_warning_fix(d, &loc, "W066",
+				 _("không cần làm gì: bộ nhớ đệm đã được ghi lại cho phiên bản này"),
+				 _("bộ nhớ đệm lịch sử do phiên bản khác ghi (%s) nên không được dùng; lịch sử "
+				   "được đọc lại từ Git, trang web vẫn đúng"),
+				 h->cache_why);
+	if (!verbose)
+		return;
+	fprintf(stderr, _("plansite: lịch sử: %zu commit, %zu lấy từ bộ nhớ đệm, %zu đọc từ Git; "
+			  "%zu phiên bản tệp kế hoạch đọc từ Git\n"),
+		h->ncommits, h->ncached, h->ncommits - h->ncached, h->nversions);
+	if (h->cache_file)
+		fprintf(stderr, _("plansite: bộ nhớ đệm lịch sử: %s (%s)\n"), h->cache_file,
+			h->cache_saved ? _("đã ghi") : _("không ghi"));
+	else
+		fputs(_("plansite: bộ nhớ đệm lịch sử: không dùng tệp\n"), stderr);
 }
 
 /* Checks --out and prepares its staging folder (output.h). */
@@ -247,8 +278,10 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	history_src_t *hsrc;
 	size_t nhsrc = sources_history(srcs, a, &hsrc);
 	int hist = history_build_sources(&history, repo, a, s, &snap, o->content ? o->content : "content",
-					 hsrc, nhsrc, err);
+					 o->hcache, hsrc, nhsrc, err);
 	lap("history", &t0);
+	if (history)
+		report_cache(history, d, o->verbose);
 	if (hist == 0 && history)
 		for (size_t i = 0; i < history->nwarnings; i++) {
 			loc_t loc = { history->warnings[i].where, 0, 0 };

@@ -17,7 +17,8 @@ typedef struct {
 	const char *out;       /* "public" */
 	const char *base_url;  /* overrides site.yaml */
 	bool worktree, strict;
-	bool verbose;          /* check: each task that is not "5 rõ", not one line a plan */
+	bool verbose;          /* check: each task that is not "5 rõ", not one line a plan;
+				* build: what the history walk read, and from where */
 	date_t as_of;          /* 0: the commit's date (today with worktree) */
 	const char *inject;    /* preview server's reload script, or NULL */
 	int threads;           /* 0: one per core */
@@ -28,6 +29,8 @@ typedef struct {
 	const source_pin_t *pins;  /* --source-ref ID=REF */
 	size_t npins;
 	const char *only_source;   /* --only-source ID */
+	struct hcache *hcache; /* the history kept between builds (serve), or NULL:
+				* the repository's cache file only (hcache.h) */
 } build_opts_t;
 
 enum { BUILD_OK = 0, BUILD_CONTENT = 1, BUILD_ENV = 2 };

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hcache.h"
 #include "hlog.h"
 #include "model_fields.h"
 #include "progress.h"
@@ -49,7 +50,9 @@ struct walk {
 	arena_t *a;
 	site_t *s;
 	git_repository *git;
-	hver_ctx_t vc;
+	hver_ctx_t *vc;             /* the history cache's: it outlives the walk */
+	hlog_t log;
+	strmap_t impl;              /* implements key (numbers) -> the site's (documents) */
 	strmap_t paths;             /* path -> struct slot */
 	strmap_t by_id;             /* plan id -> struct hplan */
 	/* the commit being walked */
@@ -81,7 +84,7 @@ struct walk {
 
 static const char *intern(struct walk *w, const char *s)
 {
-	return hver_intern(&w->vc, s);
+	return hver_intern(w->vc, s);
 }
 
 /* ---- the commit being walked ---- */
@@ -117,16 +120,9 @@ static void commit_meta(struct walk *w)
 	if (w->meta)
 		return;
 	w->meta = true;
-	git_commit *c = NULL;
-	const git_signature *au = NULL;
-	const char *sum = NULL;
-	if (git_commit_lookup(&c, w->git, &w->commit->id) == 0) {
-		au = git_commit_author(c);
-		sum = git_commit_summary(c);
-	}
-	w->author = intern(w, meta_text(w, au && au->name ? au->name : "", N_("tên người cập nhật (author)")));
-	w->subject = arena_strdup(w->a, meta_text(w, sum ? sum : "", N_("ghi chú (message)")));
-	git_commit_free(c);
+	const hcommit_t *cm = w->commit;
+	w->author = intern(w, meta_text(w, cm->author ? cm->author : "", N_("tên người cập nhật (author)")));
+	w->subject = arena_strdup(w->a, meta_text(w, cm->subject ? cm->subject : "", N_("ghi chú (message)")));
 }
 
 static void touch(struct walk *w, struct hplan *hp)
@@ -203,14 +199,22 @@ static void item_push(struct walk *w, hitems_t *l, struct hplan *hp, const htask
 }
 
 /* The place of task id in version v (hint first), or SIZE_MAX. */
+/* Two texts of versions are the same: interned texts of one repository's
+ * versions are equal when their pointers are, but a plan moved between
+ * sources compares versions of two repositories' caches (hcache.h). */
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 static size_t task_at(const hver_t *v, const char *id, size_t hint)
 {
 	if (!v)
 		return SIZE_MAX;
-	if (hint < v->ntasks && v->tasks[hint]->id == id)
+	if (hint < v->ntasks && same(v->tasks[hint]->id, id))
 		return hint;
 	for (size_t i = 0; i < v->ntasks; i++)
-		if (v->tasks[i]->id == id)
+		if (same(v->tasks[i]->id, id))
 			return i;
 	return SIZE_MAX;
 }
@@ -252,7 +256,7 @@ static void week_close(struct walk *w)
 				item_push(w, &wk->added, hp, t, NULL, NULL);
 			if (t->status == STATUS_DONE && (!o || o->status != STATUS_DONE))
 				item_push(w, &wk->completed, hp, t, NULL, NULL);
-			if (o && (o->due_shown != t->due_shown || o->due.date != t->due.date))
+			if (o && (!same(o->due_shown, t->due_shown) || o->due.date != t->due.date))
 				item_push(w, &wk->due_changed, hp, t, o->due_shown, t->due_shown);
 		}
 	}
@@ -366,7 +370,7 @@ static void diff_task(struct walk *w, chg_t *c, const htask_t *o, const htask_t 
 		switch (f->kind) {
 		case FIELD_TEXT: {
 			int k = model_fields_hist_slot(FIELD_TASK, f);
-			if (o->text[k] != t->text[k])
+			if (!same(o->text[k], t->text[k]))
 				chg(w, c, id, f->key, o->text[k], t->text[k]);
 			break;
 		}
@@ -377,11 +381,11 @@ static void diff_task(struct walk *w, chg_t *c, const htask_t *o, const htask_t 
 		case FIELD_DEADLINE:
 			/* the text as written; else, the same text read another
 			 * way (due_date added), the date */
-			if (o->due_shown != t->due_shown)
+			if (!same(o->due_shown, t->due_shown))
 				chg(w, c, id, f->key, o->due_shown, t->due_shown);
 			else if (o->due.date != t->due.date)
-				chg(w, c, id, "due_date", hver_iso(&w->vc, o->due.date),
-				    hver_iso(&w->vc, t->due.date));
+				chg(w, c, id, "due_date", hver_iso(w->vc, o->due.date),
+				    hver_iso(w->vc, t->due.date));
 			break;
 		case FIELD_PROGRESS:
 			if (o->progress != t->progress)
@@ -391,7 +395,7 @@ static void diff_task(struct walk *w, chg_t *c, const htask_t *o, const htask_t 
 		case FIELD_UNITS: {
 			/* compared by name keys: the same units spelt otherwise are no change */
 			bool lead = !strcmp(f->key, "lead");
-			if ((lead ? o->lead_key : o->support_key) != (lead ? t->lead_key : t->support_key))
+			if (!same(lead ? o->lead_key : o->support_key, lead ? t->lead_key : t->support_key))
 				chg(w, c, id, f->key, lead ? o->lead : o->support, lead ? t->lead : t->support);
 			break;
 		}
@@ -400,6 +404,35 @@ static void diff_task(struct walk *w, chg_t *c, const htask_t *o, const htask_t 
 		}
 	}
 	chg_title(c, first, t->title);
+}
+
+/* The documents a version implements, as keys of the built site: a number
+ * it knows under any alias is that document (memoised per walk). */
+static const char *impl_key(struct walk *w, const hver_t *v)
+{
+	if (!v->implements_key)
+		return NULL;
+	const char *k = strmap_get(&w->impl, v->implements_key);
+	if (k)
+		return k;
+	buf_t b = BUF_INIT;
+	for (const char *p = v->implements_key;;) {
+		const char *e = strchr(p, '\xff');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char *part = xstrndup(p, n);
+		const doc_t *dc = strmap_get(&w->s->docs_by_key, part);
+		if (p != v->implements_key)
+			buf_putc(&b, '\xff');
+		buf_puts(&b, dc ? dc->key : part);
+		free(part);
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	k = intern(w, b.ptr ? b.ptr : "");
+	buf_free(&b);
+	strmap_put(&w->impl, v->implements_key, (void *)k);
+	return k;
 }
 
 /* What changed from version o to version v, in words a reader needs:
@@ -434,7 +467,7 @@ static void diff_versions(struct walk *w, chg_t *c, const hver_t *o, const hver_
 			break;
 		case FIELD_IMPLEMENTS:
 			a = o->implements, b = v->implements;
-			ka = o->implements_key, kb = v->implements_key;
+			ka = impl_key(w, o), kb = impl_key(w, v);
 			break;
 		case FIELD_PLAN_STATUS:
 			a = ka = o->status, b = kb = v->status;
@@ -443,7 +476,7 @@ static void diff_versions(struct walk *w, chg_t *c, const hver_t *o, const hver_
 			assert(!"a tracked plan field of a kind the history cannot compare");
 			ka = kb = NULL;
 		}
-		if (ka != kb)
+		if (!same(ka, kb))
 			chg(w, c, NULL, f->key, a, b);
 	}
 	bool *seen = xcalloc(o->ntasks + 1, sizeof(bool));
@@ -602,7 +635,7 @@ static void apply_delta(struct walk *w, const hdelta_t *d)
 		}
 		return;
 	}
-	const hver_t *v = hver_of(&w->vc, &d->new_id, d->path, NULL, 0, NULL);
+	const hver_t *v = hver_of(w->vc, &d->new_id, d->path, NULL, 0, NULL);
 	if (!sl) {
 		sl = arena_alloc(w->a, sizeof(*sl));
 		sl->path = path;
@@ -854,13 +887,18 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* One repository's first-parent log, read into the walk's version cache. */
+/* One repository's first-parent log, read through that repository's
+ * history cache (hcache.h: only the commits and blobs it lacks come from
+ * Git). */
 struct hsrc {
 	hlog_t log;
 	git_repository *git;
-	size_t rel_off;
+	hcache_t *hc;               /* this repository's cache */
+	bool own;                   /* hc made for this walk (freed with the history) */
+	hver_ctx_t *vc;             /* hc's version tables */
 	const char *pfx, *id;
 	size_t next;
+	size_t parsed0, near0;      /* hc's counts before the walk */
 };
 
 static int read_log(struct walk *w, struct hsrc *l, const site_t *s, snap_t *snap, const char *content,
@@ -868,10 +906,11 @@ static int read_log(struct walk *w, struct hsrc *l, const site_t *s, snap_t *sna
 {
 	size_t cl = repo_content_trim(&content);
 	const char *prefix = arena_printf(w->a, "%.*s/plans/", (int)cl, content);
-	l->rel_off = cl + 1;
-	w->vc.git = l->git;
-	w->vc.rel_off = l->rel_off;
-	return hlog_read(&l->log, &w->vc, s, snap, prefix, err);
+	hcache_bind(l->hc, l->git, prefix, cl + 1);
+	l->vc = hcache_vc(l->hc);
+	l->parsed0 = l->vc->nversions;
+	l->near0 = l->vc->nincremental;
+	return hlog_read(&l->log, l->vc, s, snap, prefix, hcache_known(l->hc), err);
 }
 
 /* The log whose next commit is the oldest (a log's own order is kept;
@@ -888,32 +927,41 @@ static struct hsrc *next_log(struct hsrc *v, size_t n)
 	return best;
 }
 
-int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
-			  const char *content, const history_src_t *srcs, size_t n, char **err)
+/* The cache files' state for the build's report: the first damaged or
+ * foreign one (the site's repository first), else the site's. */
+static void cache_report(history_t *h, arena_t *a, struct hsrc *logs, size_t n)
 {
-	double t0 = now_seconds();
-	history_t *h = arena_alloc(a, sizeof(*h));
-	*out = h;
-	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r) };
-	int rc = -1;
-	struct hsrc *logs = xcalloc(n + 1, sizeof(*logs));
-
-	w.vc = (hver_ctx_t){ .a = a, .s = s, .git = w.git };
-	logs[0].git = w.git;
-	if (read_log(&w, &logs[0], s, snap, content, err) < 0)
-		goto out;
+	size_t pick = 0;
 	for (size_t i = 0; i < n; i++) {
-		/* the same site at the source's commit: hlog reads s->commit */
-		site_t at = *s;
-		snap_t none = { 0 };
-		snprintf(at.commit, sizeof at.commit, "%s", srcs[i].commit);
-		logs[i + 1].git = repo_git(srcs[i].r);
-		logs[i + 1].pfx = srcs[i].prefix;
-		logs[i + 1].id = srcs[i].id;
-		if (read_log(&w, &logs[i + 1], &at, &none, srcs[i].content ? srcs[i].content : "content",
-			     err) < 0)
-			goto out;
+		int st = hcache_state(logs[i].hc, NULL, NULL);
+		if (st == HCACHE_DAMAGED || st == HCACHE_OTHER) {
+			pick = i;
+			break;
+		}
 	}
+	h->cache_state = hcache_state(logs[pick].hc, &h->cache_file, &h->cache_why);
+	if (h->cache_file)
+		h->cache_file = arena_strdup(a, h->cache_file);
+	if (h->cache_why)
+		h->cache_why = arena_strdup(a, h->cache_why);
+}
+
+static int walk_logs(struct walk *w, struct hsrc *logs, size_t n, const history_src_t *srcs,
+		     snap_t *snap, const char *content, char **err, double *t_log)
+{
+	history_t *h = w->h;
+	if (read_log(w, &logs[0], w->s, snap, content, err) < 0)
+		return -1;
+	for (size_t i = 1; i < n; i++) {
+		/* the same site at the source's commit: hlog reads s->commit */
+		site_t at = *w->s;
+		snap_t none = { 0 };
+		snprintf(at.commit, sizeof at.commit, "%s", srcs[i - 1].commit);
+		if (read_log(w, &logs[i], &at, &none, srcs[i - 1].content ? srcs[i - 1].content : "content",
+			     err) < 0)
+			return -1;
+	}
+	*t_log = now_seconds();
 	h->shallow = logs[0].log.shallow;
 	h->head_time = logs[0].log.head_time;
 	h->head_tz = logs[0].log.head_tz;
@@ -923,46 +971,92 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 		git_oid_tostr(h->start_commit, sizeof h->start_commit, &cm->id);
 	}
 	size_t k = 0;
-	for (struct hsrc *l; (l = next_log(logs, n + 1)); k++) {
+	for (struct hsrc *l; (l = next_log(logs, n)); k++) {
 		const hcommit_t *cm = &l->log.commits[l->next];
-		w.seq = k;
+		w->seq = k;
 		/* the oldest commit of a cut history is where it starts: its
 		 * files are the baseline, not additions */
-		w.baseline = l->next == 0 && l->log.shallow;
+		w->baseline = l->next == 0 && l->log.shallow;
 		l->next++;
-		w.pfx = l->pfx;
-		w.src = l->id;
-		w.git = w.vc.git = l->git;
-		w.vc.rel_off = l->rel_off;
+		w->pfx = l->pfx;
+		w->src = l->id;
+		w->git = l->git;
+		w->vc = l->vc;
 		if (cm->nd)
-			walk_commit(&w, cm);
+			walk_commit(w, cm);
 	}
 	h->ncommits = k;
-	w.pfx = w.src = NULL;
-	w.git = w.vc.git = logs[0].git;
-	w.vc.rel_off = logs[0].rel_off;
-	week_close(&w);
-	finish(&w);
-	rc = 0;
-out:
-	h->read_order = logs[0].log.order ? logs[0].log.order : "no";
-	free(logs);
+	for (size_t i = 0; i < n; i++)
+		h->ncached += logs[i].log.nknown;
+	w->pfx = w->src = NULL;
+	w->git = logs[0].git;
+	w->vc = logs[0].vc;
+	week_close(w);
+	finish(w);
+	return 0;
+}
+
+int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
+			  const char *content, hcache_t *hc, const history_src_t *srcs, size_t nsrcs,
+			  char **err)
+{
+	double t0 = now_seconds();
+	history_t *h = arena_alloc(a, sizeof(*h));
+	*out = h;
+	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r) };
+	size_t n = nsrcs + 1;
+	struct hsrc *logs = xcalloc(n, sizeof(*logs));
+	/* the site's repository uses hc (serve keeps it); each source has a
+	 * cache of its own, in its repository */
+	logs[0].git = w.git;
+	logs[0].hc = hc ? hc : hcache_new();
+	logs[0].own = !hc;
+	for (size_t i = 1; i < n; i++) {
+		logs[i].git = repo_git(srcs[i - 1].r);
+		logs[i].pfx = srcs[i - 1].prefix;
+		logs[i].id = srcs[i - 1].id;
+		logs[i].hc = hcache_new();
+		logs[i].own = true;
+	}
+	double t_log = t0, t_walk = 0, t_save = 0;
+	int rc = walk_logs(&w, logs, n, srcs, snap, content, err, &t_log);
+	t_walk = now_seconds();
+	if (rc == 0) {
+		h->cache_saved = hcache_save(logs[0].hc, &logs[0].log);
+		for (size_t i = 1; i < n; i++)
+			hcache_save(logs[i].hc, &logs[i].log);
+	}
+	t_save = now_seconds();
+	cache_report(h, a, logs, n);
 	strmap_free(&w.paths);
 	strmap_free(&w.by_id);
-	h->nversions = w.vc.nversions;
-	h->nincremental = w.vc.nincremental;
-	hver_ctx_free(&w.vc);
+	strmap_free(&w.impl);
+	h->read_order = logs[0].log.order ? logs[0].log.order : "no";
+	h->own_caches = arena_alloc(a, (n + 1) * sizeof(*h->own_caches));
+	for (size_t i = 0; i < n; i++) {
+		if (logs[i].vc) {
+			h->nversions += logs[i].vc->nversions - logs[i].parsed0;
+			h->nincremental += logs[i].vc->nincremental - logs[i].near0;
+		}
+		hlog_free(&logs[i].log);
+		/* their records are the history's: freed with it */
+		if (logs[i].own)
+			h->own_caches[h->nown_caches++] = logs[i].hc;
+	}
+	free(logs);
 	h->seconds = now_seconds() - t0;
-	if (getenv("PLANSITE_TIMING"))
-		fprintf(stderr, "history: %.2f s, %zu commits, %zu blob versions (%zu parsed from a neighbour, in %s order)\n",
-			h->seconds, h->ncommits, h->nversions, h->nincremental, h->read_order);
+	if (getenv("PLANSITE_TIMING") && rc == 0)
+		fprintf(stderr, "history: %.2f s, %zu commits, %zu blob versions (%zu parsed from a neighbour, in %s order); "
+			"%zu commits from the cache; Git and cache read %.3f s, walk %.3f s, cache written %.3f s\n",
+			h->seconds, h->ncommits, h->nversions, h->nincremental, h->read_order, h->ncached,
+			t_log - t0, t_walk - t_log, t_save - t_walk);
 	return rc;
 }
 
 int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
-		  const char *content, char **err)
+		  const char *content, hcache_t *hc, char **err)
 {
-	return history_build_sources(out, r, a, s, snap, content, NULL, 0, err);
+	return history_build_sources(out, r, a, s, snap, content, hc, NULL, 0, err);
 }
 
 const hplan_hist_t *history_plan(const history_t *h, const plan_t *p)
@@ -987,4 +1081,7 @@ void history_free(history_t *h)
 		return;
 	strmap_free(&h->by_doc);
 	strmap_free(&h->by_key);
+	for (size_t i = 0; i < h->nown_caches; i++)
+		hcache_free(h->own_caches[i]);
+	h->nown_caches = 0;
 }

@@ -14,6 +14,7 @@
 #include "repo.h"
 
 struct hplan;     /* private to history.c */
+struct hcache;    /* hcache.h */
 
 /* One change of one plan in one commit.  field is "added", "removed",
  * "moved", "duplicate", "status", "due", "due_date", "progress", "lead",
@@ -115,9 +116,14 @@ typedef struct history {
 	date_t start;               /* its date */
 	int64_t head_time;          /* the built commit's committer time and zone */
 	int head_tz;
-	size_t ncommits, nversions;
+	size_t ncommits, nversions; /* commits walked; blob versions read from Git and parsed */
 	double seconds;
 	size_t nincremental;        /* of which parsed from a neighbouring version (hver.c) */
+	size_t ncached;             /* commits taken from the history cache (hcache.c) */
+	int cache_state;            /* HCACHE_*: the cache file as read */
+	const char *cache_file;     /* the cache file, or NULL */
+	const char *cache_why;      /* damaged: what was wrong (N_); other: who wrote it */
+	bool cache_saved;           /* the cache file was written */
 	const char *read_order;     /* how the blobs were read (hlog_t.order) */
 	/* commits whose author or message is not UTF-8: shown with U+FFFD,
 	 * reported by the build as warnings (`where` is "commit <short id>",
@@ -128,6 +134,8 @@ typedef struct history {
 	size_t nwarnings, capwarnings;
 	strmap_t by_doc;            /* private: doc key -> hseries_t */
 	strmap_t by_key;            /* private: plan key -> struct hplan */
+	struct hcache **own_caches; /* private: the caches of this walk alone */
+	size_t nown_caches;
 } history_t;
 
 /* Walks the first-parent history of the site's commit (s->commit) in repo,
@@ -138,9 +146,15 @@ typedef struct history {
  * file texts are freed (snap_release_data) once they are seen.  Plan files of
  * past commits are parsed with a private diag_t: their errors are history,
  * not errors of this build.  Needs xref_resolve and progress_compute done.
+ * What the walk learned of each commit and each blob is kept in hc (NULL:
+ * a cache of this call's own), which reads it from and writes it to the
+ * repository's cache file (hcache.h): only commits and blobs it does not
+ * hold are read from Git; the result is the same with or without it.
+ * One hc serves one repository and content folder at a time (bound to
+ * another, it starts over).
  * Returns 0, or -1 with *err (malloc'd) when the repository cannot be read. */
 int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
-		  const char *content, char **err);
+		  const char *content, struct hcache *hc, char **err);
 
 /* Another repository whose history joins the site's (site.yaml sources):
  * its first-parent history from commit, its plan files under
@@ -155,9 +169,13 @@ typedef struct {
 
 /* history_build with the histories of srcs[0..n) merged in by committer
  * time (each repository's own order kept; ties go to the site's, then to
- * srcs order); plans are followed by number across repositories. */
+ * srcs order); plans are followed by number across repositories.  hc
+ * serves the site's repository; each source's history is kept in a cache
+ * of its own in its repository, so a build after a push to one source
+ * reads from Git only that source's new commits. */
 int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
-			  const char *content, const history_src_t *srcs, size_t n, char **err);
+			  const char *content, struct hcache *hc, const history_src_t *srcs, size_t n,
+			  char **err);
 
 /* A plan's history (never NULL: empty when it has none); borrowed. */
 const hplan_hist_t *history_plan(const history_t *h, const plan_t *p);

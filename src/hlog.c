@@ -17,18 +17,8 @@ struct rd {
 	const site_t *s;
 	git_repository *git;
 	const char *prefix;         /* "content/plans/" */
+	strmap_t *known;            /* hex id -> hcommit_t, or NULL */
 };
-
-/* Parses the blob before a change (d->had) from the one after it; `old`
- * is the earlier blob's content (freed here), NULL when unreadable. */
-static void back_delta(struct rd *w, const hdelta_t *d, char *old, size_t len)
-{
-	/* the version after it, when parsed already (else this one is parsed
-	 * whole; the forward walk parses any version still missing) */
-	const hver_t *ref = d->has ? hver_cached(w->vc, &d->new_id) : NULL;
-	hver_of(w->vc, &d->old_id, d->path, old, len, ref);
-	free(old);
-}
 
 /* The built commit's plans, parsed already, are the first references. */
 static void seed(struct rd *w, const snap_t *snap)
@@ -190,8 +180,16 @@ static int load(struct rd *w, size_t k, git_tree **tree, char **err)
 		*err = git_err(_("đọc một commit"));
 		return -1;
 	}
-	w->log->commits[k].time = (int64_t)git_commit_time(c);
-	w->log->commits[k].tz = git_commit_time_offset(c);
+	hcommit_t *cm = &w->log->commits[k];
+	cm->time = (int64_t)git_commit_time(c);
+	cm->tz = git_commit_time_offset(c);
+	cm->has_parent = git_commit_parentcount(c) > 0;
+	if (cm->has_parent)
+		git_oid_cpy(&cm->parent, git_commit_parent_id(c, 0));
+	const git_signature *au = git_commit_author(c);
+	const char *sum = git_commit_summary(c);
+	cm->author = hver_intern(w->vc, au && au->name ? au->name : "");
+	cm->subject = arena_strdup(w->a, sum ? sum : "");
 	int rc = plans_tree(w, c, tree, err);
 	git_commit_free(c);
 	return rc;
@@ -202,14 +200,18 @@ static int load(struct rd *w, size_t k, git_tree **tree, char **err)
 static int chain(struct rd *w, char **err)
 {
 	hlog_t *h = w->log;
-	git_oid head;
+	git_oid id;
 	git_commit *c = NULL;
-	if (git_oid_fromstr(&head, w->s->commit) < 0 || git_commit_lookup(&c, w->git, &head) < 0) {
+	if (git_oid_fromstr(&id, w->s->commit) < 0 || git_commit_lookup(&c, w->git, &id) < 0) {
 		*err = git_err(_("đọc commit được dựng"));
 		return -1;
 	}
 	h->head_time = (int64_t)git_commit_time(c);
 	h->head_tz = git_commit_time_offset(c);
+	/* the parents of commits known are known too, unless this clone is
+	 * shallow: where it is cut may have moved since they were learned */
+	bool shallow = git_repository_is_shallow(w->git) == 1;
+	strmap_t *known = shallow ? NULL : w->known;
 	git_oid *oids = NULL;
 	size_t n = 0, cap = 0;
 	bool cut = false;
@@ -218,21 +220,42 @@ static int chain(struct rd *w, char **err)
 			cap = cap ? 2 * cap : 256;
 			oids = xrealloc(oids, cap * sizeof(*oids));
 		}
-		git_oid_cpy(&oids[n++], git_commit_id(c));
-		if (git_commit_parentcount(c) == 0)
+		git_oid_cpy(&oids[n++], &id);
+		char hex[GIT_OID_HEXSZ + 1];
+		const hcommit_t *kc = NULL;
+		if (known && !c) {
+			git_oid_tostr(hex, sizeof hex, &id);
+			kc = strmap_get(known, hex);
+		}
+		bool more;
+		git_oid next;
+		if (kc) {
+			more = kc->has_parent;
+			next = kc->parent;
+		} else {
+			more = git_commit_parentcount(c) > 0;
+			if (more)
+				git_oid_cpy(&next, git_commit_parent_id(c, 0));
+			git_commit_free(c);
+			c = NULL;
+		}
+		if (!more)
 			break;
-		git_commit *p = NULL;
-		if (git_commit_parent(&p, c, 0) < 0) {
+		if (known) {
+			git_oid_tostr(hex, sizeof hex, &next);
+			kc = strmap_get(known, hex);
+		}
+		/* a parent this clone lacks: the history is cut here */
+		if (!kc && git_commit_lookup(&c, w->git, &next) < 0) {
 			cut = true;
 			break;
 		}
-		git_commit_free(c);
-		c = p;
+		id = next;
 	}
 	git_commit_free(c);
-	h->shallow = cut || git_repository_is_shallow(w->git) == 1;
+	h->shallow = cut || shallow;
 	h->n = n;
-	h->commits = arena_alloc(w->a, n * sizeof(*h->commits));
+	h->commits = xcalloc(n + 1, sizeof(*h->commits));
 	for (size_t k = 0; k < n; k++)
 		git_oid_cpy(&h->commits[k].id, &oids[n - 1 - k]);
 	free(oids);
@@ -246,21 +269,46 @@ static bool same_tree(const git_tree *x, const git_tree *y)
 	return git_oid_equal(git_tree_id(x), git_tree_id(y));
 }
 
-/* Newest to oldest: each commit's changed plan files. */
+/* Newest to oldest: each commit's changed plan files, from `known` when an
+ * earlier walk learned them (commit ids name their content and their
+ * parents, so what was learned holds for ever), else by comparing its
+ * plans folder with its first parent's. */
 static int deltas(struct rd *w, char **err)
 {
 	git_tree *cur = NULL, *older = NULL;
+	bool have_cur = false;          /* cur is commit k's plans folder */
 	size_t n = w->log->n;
-	if (load(w, n - 1, &cur, err) < 0)
-		return -1;
 	for (size_t k = n; k-- > 0;) {
+		hcommit_t *cm = &w->log->commits[k];
+		/* a shallow clone's oldest is compared with nothing, not with
+		 * its parent: that is not what the commit changed */
+		bool keep = w->known && (k > 0 || !w->log->shallow);
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof hex, &cm->id);
+		const hcommit_t *kc = keep ? strmap_get(w->known, hex) : NULL;
+		if (kc) {
+			*cm = *kc;
+			w->log->nknown++;
+			git_tree_free(cur);
+			cur = NULL;
+			have_cur = false;
+			continue;
+		}
+		if (!have_cur && load(w, k, &cur, err) < 0)
+			goto fail;
 		if (k > 0 && load(w, k - 1, &older, err) < 0)
 			goto fail;
-		if (!same_tree(older, cur) && commit_deltas(w, &w->log->commits[k], older, cur, err) < 0)
+		if (!same_tree(older, cur) && commit_deltas(w, cm, older, cur, err) < 0)
 			goto fail;
 		git_tree_free(cur);
 		cur = older;
 		older = NULL;
+		have_cur = k > 0;
+		if (keep) {
+			hcommit_t *c = arena_alloc(w->a, sizeof(*c));
+			*c = *cm;
+			strmap_put(w->known, arena_strdup(w->a, hex), c);
+		}
 	}
 	git_tree_free(cur);
 	return 0;
@@ -279,11 +327,6 @@ fail:
 /* The limit of libgit2's object cache while the history is read (bytes),
  * the previous limit restored after. */
 #define HLOG_CACHE ((size_t)1 << 20)
-
-/* Changes are taken in history order, their blobs read this many at a
- * time in pack order, when the packs do not hold the versions of each file
- * in one direction. */
-#define HLOG_BATCH 512
 
 /* In pack order, the readers keep this many blobs ahead of the parser. */
 #define HLOG_AHEAD 64
@@ -304,16 +347,18 @@ static int by_where(const void *x, const void *y, void *dir)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* Every earlier blob parsed from the one after it.
+/* Every earlier blob not known yet, parsed near a version of the same file.
  *
  * libgit2 reads blobs fast in the order the packs hold them, and in any
  * other order it may rebuild long delta chains again and again: on the
- * bench corpus, 0.12 s in pack order against 1.0 s in history order.  When
- * the packs hold the versions of every file in one direction (newest first
- * or oldest first), the changes are taken in pack order that way: each
- * file's newer version is parsed before its older one, as parsing from it
- * needs.  Otherwise they are taken in history order, their blobs read a
- * batch at a time in pack order and held until their turn. */
+ * bench corpus, 0.12 s in pack order against 1.0 s in history order.  So
+ * the blobs are always read and parsed in pack order, in the direction
+ * most of each file's versions follow (newest first in a pack Git wrote,
+ * oldest first in some others; a repository with several packs mixes
+ * both).  Each is parsed near the version after it when that one is parsed
+ * already, else near the version of that file parsed last: any version of
+ * the same file gives the same result, a nearer one only parses fewer of
+ * its tasks. */
 static void backward(struct rd *w)
 {
 	size_t nd = 0;
@@ -321,16 +366,24 @@ static void backward(struct rd *w)
 		nd += w->log->commits[k].nd;
 	struct bd *v = xmalloc((nd + 1) * sizeof(*v));
 	size_t n = 0;
-	fetch_t *f = fetch_start(w->git);
+	fetch_t *f = NULL;
 	for (size_t k = w->log->n; k-- > 0;)
 		for (size_t i = 0; i < w->log->commits[k].nd; i++) {
 			const hdelta_t *d = &w->log->commits[k].d[i];
-			if (!d->had)
-				continue;   /* a file added: nothing before it */
+			/* a file added: nothing before it; a version known
+			 * (from the history cache, or twice in history) */
+			if (!d->had || hver_known(w->vc, &d->old_id, d->path))
+				continue;
+			if (!f)
+				f = fetch_start(w->git);
 			v[n] = (struct bd){ .d = d, .seq = n };
 			v[n].slot = fetch_push(f, &d->old_id);
 			n++;
 		}
+	if (!f) {
+		free(v);
+		return;
+	}
 	/* each file's consecutive changes (newer, older): are their blobs in
 	 * ascending or descending pack order? */
 	strmap_t last = { 0 };
@@ -343,46 +396,41 @@ static void backward(struct rd *w)
 		strmap_put(&last, v[j].d->path, &v[j]);
 	}
 	strmap_free(&last);
+	int dir = down > up ? -1 : 1;
+	w->log->order = dir < 0 ? "reverse pack" : "pack";
+	qsort_r(v, n, sizeof(*v), by_where, &dir);
 	size_t *order = xmalloc((n + 1) * sizeof(size_t));
-	if (!up || !down) {
-		w->log->order = down ? "reverse pack" : "pack";
-		int dir = down ? -1 : 1;
-		qsort_r(v, n, sizeof(*v), by_where, &dir);
-		for (size_t j = 0; j < n; j++)
-			order[j] = v[j].slot;
-		fetch_order(f, order, HLOG_AHEAD);
-	} else {
-		w->log->order = "history";
-		struct bd *tmp = xmalloc((n + 1) * sizeof(*tmp));
-		memcpy(tmp, v, n * sizeof(*v));
-		int dir = 1;
-		for (size_t b = 0; b < n; b += HLOG_BATCH) {
-			size_t e = n - b > HLOG_BATCH ? b + HLOG_BATCH : n;
-			qsort_r(tmp + b, e - b, sizeof(*tmp), by_where, &dir);
-			for (size_t j = b; j < e; j++)
-				order[j] = tmp[j].slot;
-		}
-		free(tmp);
-		fetch_order(f, order, HLOG_BATCH);
-	}
+	for (size_t j = 0; j < n; j++)
+		order[j] = v[j].slot;
+	fetch_order(f, order, HLOG_AHEAD);
 	free(order);
+	strmap_t near = { 0 };   /* path -> the version of it parsed last */
 	for (size_t j = 0; j < n; j++) {
+		const hdelta_t *d = v[j].d;
 		size_t len = 0;
 		char *old = fetch_get(f, v[j].slot, w->git, &len);
-		back_delta(w, v[j].d, old, len);
+		const hver_t *ref = d->has ? hver_cached(w->vc, &d->new_id) : NULL;
+		if (!ref)
+			ref = strmap_get(&near, d->path);
+		const hver_t *x = hver_of(w->vc, &d->old_id, d->path, old, len, ref);
+		free(old);
+		if (!x->broken)
+			strmap_put(&near, d->path, (void *)x);
 		if ((j + 1) % HLOG_TRIM == 0)
 			malloc_trim(0);
 	}
+	strmap_free(&near);
 	fetch_stop(f);
 	malloc_trim(0);
 	free(v);
 }
 
 int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const char *prefix,
-	      char **err)
+	      strmap_t *known, char **err)
 {
 	memset(out, 0, sizeof(*out));
-	struct rd w = { .log = out, .vc = vc, .a = vc->a, .s = s, .git = vc->git, .prefix = prefix };
+	struct rd w = { .log = out, .vc = vc, .a = vc->a, .s = s, .git = vc->git, .prefix = prefix,
+			.known = known };
 	int rc = -1;
 	ssize_t cached = 0, allowed = 0;   /* libgit2's object cache: in use, limit */
 	if (!s->commit[0])
@@ -413,4 +461,11 @@ out:
 	if (allowed > 0)
 		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, allowed);
 	return rc;
+}
+
+void hlog_free(hlog_t *h)
+{
+	free(h->commits);
+	h->commits = NULL;
+	h->n = 0;
 }

@@ -19,28 +19,42 @@ typedef struct {
 
 typedef struct {
 	git_oid id;
+	git_oid parent;         /* the first parent, when has_parent */
+	bool has_parent;
 	int64_t time;           /* committer time and its zone (minutes) */
 	int tz;
+	const char *author;     /* the author's name and the message's summary, */
+	const char *subject;    /* as Git holds them (maybe not UTF-8), interned */
 	hdelta_t *d;            /* the plan files it changed, in path order */
 	size_t nd;
 } hcommit_t;
 
 typedef struct {
-	hcommit_t *commits;     /* oldest first */
+	hcommit_t *commits;     /* oldest first (malloc'd: hlog_free) */
 	size_t n;
+	size_t nknown;          /* of which taken from `known` (the history cache) */
 	bool shallow;           /* the oldest has a parent this clone lacks */
-	const char *order;      /* the order blobs were read and parsed in: "history",
-				 * "pack" or "reverse pack" (for PLANSITE_TIMING) */
+	const char *order;      /* the order blobs were read and parsed in: "pack" or
+				 * "reverse pack" (for PLANSITE_TIMING) */
 	int64_t head_time;      /* the built commit's committer time and zone */
 	int head_tz;
 } hlog_t;
 
 /* Reads the first-parent history of s->commit (nothing without a commit):
  * every commit, the plan files under prefix ("content/plans/") each
- * changed, and every version of them into vc's cache; everything lives in
- * vc->a.  The site's own plans (snap, parsed already) are not parsed
- * again, and snap's file texts are freed as soon as they are seen.  Returns 0, or -1 with *err (malloc'd) when Git cannot be read. */
+ * changed, and every version of them into vc's cache; everything but the
+ * commits array lives in vc->a.  The site's own plans (snap, parsed
+ * already) are not parsed again, and snap's file texts are freed as soon
+ * as they are seen.  known (may be NULL) maps a commit's hex id to what an
+ * earlier walk learned of it under the same prefix (a hcommit_t in vc->a):
+ * those commits are not read again, and the ones read are added to it
+ * (all but a shallow clone's oldest, whose parent is missing).  Versions
+ * in vc's cache already are not read again.  Returns 0, or -1 with *err
+ * (malloc'd) when Git cannot be read. */
 int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const char *prefix,
-	      char **err);
+	      strmap_t *known, char **err);
+
+/* Frees the commits array; accepts an hlog_t zeroed or read. */
+void hlog_free(hlog_t *h);
 
 #endif

@@ -35,13 +35,18 @@ typedef struct {
 	const char *title, *issuer, *issuer_key, *date, *signer, *status;
 	const char **text;       /* the tracked texts (title, type, place ...),
 				  * by model_fields_hist_slot */
-	const char *implements, *implements_key;   /* joined "; " / canonical keys */
+	/* joined "; " / each one's number key (text_docnum_key), joined by
+	 * '\xff' (never in UTF-8): the built site's aliases are applied by
+	 * the walk, so a version does not depend on the site it was read for */
+	const char *implements, *implements_key;
 	const htask_t **tasks;   /* a task written the same as in the version
 				  * parsed before this one is that version's */
 	size_t ntasks;
 	int done, base;          /* done tasks, and all tasks less the cancelled */
 	bool broken, draft;
+	bool unreadable;         /* broken: the blob could not be read (not kept between builds) */
 	const char *error;       /* broken: the first error message */
+	const char *path;        /* broken: the file it was read at, which the error names */
 	const struct hlayout *layout;   /* private: where its tasks are in the text */
 } hver_t;
 

@@ -9,7 +9,6 @@
 #include "hash.h"
 #include "model_fields.h"
 #include "text.h"
-#include "xref.h"
 
 /* Equal text, equal pointer: versions share their strings and compare
  * them by address. */
@@ -77,8 +76,9 @@ const char *hver_iso(hver_ctx_t *w, date_t d)
 	return hver_intern(w, b);
 }
 
-/* implements, as written and as canonical keys: a number the built site
- * knows (under any alias) compares as that document. */
+/* implements, as written and as number keys: the walk compares them
+ * through the built site's aliases (history.c), so that the version stays
+ * the same whatever site it serves. */
 static void implements_of(hver_ctx_t *w, const plan_t *p, hver_t *v)
 {
 	if (!p->nimplements)
@@ -88,17 +88,12 @@ static void implements_of(hver_ctx_t *w, const plan_t *p, hver_t *v)
 		const char *x = p->implements[i].text;
 		if (i) {
 			buf_puts(&t, "; ");
-			buf_putc(&k, '\x1f');
+			buf_putc(&k, '\xff');
 		}
 		buf_puts(&t, x);
-		const doc_t *dc = xref_find_doc(w->s, x);
-		if (dc) {
-			buf_puts(&k, dc->key);
-		} else {
-			char *nk = text_docnum_key(x);
-			buf_puts(&k, nk);
-			free(nk);
-		}
+		char *nk = text_docnum_key(x);
+		buf_puts(&k, nk);
+		free(nk);
 	}
 	v->implements = hver_intern(w, t.ptr);
 	v->implements_key = hver_intern(w, k.ptr);
@@ -171,27 +166,9 @@ static void version_from_plan(hver_ctx_t *w, const plan_t *p, hver_t *v)
 
 /* ---- one version of a plan file ---- */
 
-/* A run of bytes, by length and a 64-bit hash: two runs with the same
- * fingerprint are taken to be the same bytes.  The history compares a
- * version with the next one through these, so no file text is kept once
- * it is parsed. */
-typedef struct {
-	uint64_t hash;
-	size_t len;
-} span_t;
-
-/* How a version's tasks lie in its text, so that a version next to it in
- * history parses only the tasks that differ: the lines before the tasks,
- * each task's item, and the rest of the front matter, as fingerprints. */
-struct hlayout {
-	int n;          /* tasks */
-	int indent;     /* the column of each task's "-" */
-	int head_lines; /* lines before the first task */
-	span_t head;    /* those lines */
-	span_t tail;    /* from the line after the tasks to the closing "---" */
-	span_t *items;  /* each task's lines */
-	const char *head_fm;   /* a front matter to parse tasks in: the groups only */
-};
+/* Two runs of bytes (span_t) with the same fingerprint are taken to be the
+ * same bytes.  The history compares a version with the next one through
+ * these, so no file text is kept once it is parsed. */
 typedef struct {
 	const char *s;
 	size_t *off;    /* off[i]: where line i starts; off[n]: the length */
@@ -426,11 +403,12 @@ static void parsed_free(struct parsed *ps)
 	arena_free(ps->a);
 }
 
-static hver_t *broken_version(hver_ctx_t *w, const char *error)
+static hver_t *broken_version(hver_ctx_t *w, const char *path, const char *error)
 {
 	hver_t *v = arena_alloc(w->a, sizeof(*v));
 	v->broken = true;
 	v->error = error;
+	v->path = hver_intern(w, path);
 	return v;
 }
 
@@ -451,7 +429,7 @@ static hver_t *parse_full(hver_ctx_t *w, const char *path, const lines_t *L)
 		version_from_plan(w, ps.p, v);
 		v->layout = layout_of(w, L, ps.p);
 	} else {
-		v = broken_version(w, diag_errors(ps.d) ? first_error(w, ps.d)
+		v = broken_version(w, path, diag_errors(ps.d) ? first_error(w, ps.d)
 			: arena_printf(w->a, "%s: plan without a number or id", path));
 	}
 	parsed_free(&ps);
@@ -570,9 +548,36 @@ hver_t *hver_cached(hver_ctx_t *w, const git_oid *oid)
 	return strmap_get(&w->blobs, hex);
 }
 
+/* A broken version is kept under "<oid> <path>": the same bytes at another
+ * path give the same error at that path, whichever was read first. */
+static char *broken_key(buf_t *b, const git_oid *oid, const char *path)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(hex, sizeof hex, oid);
+	buf_printf(b, "%s %s", hex, path);
+	return b->ptr;
+}
+
+hver_t *hver_known(hver_ctx_t *w, const git_oid *oid, const char *path)
+{
+	hver_t *v = hver_cached(w, oid);
+	if (v || !path)
+		return v;
+	buf_t b = BUF_INIT;
+	v = strmap_get(&w->blobs, broken_key(&b, oid, path));
+	buf_free(&b);
+	return v;
+}
+
 void hver_put(hver_ctx_t *w, const git_oid *oid, hver_t *v)
 {
 	char hex[GIT_OID_HEXSZ + 1];
+	if (v->broken) {
+		buf_t b = BUF_INIT;
+		strmap_put(&w->blobs, arena_strdup(w->a, broken_key(&b, oid, v->path)), v);
+		buf_free(&b);
+		return;
+	}
 	git_oid_tostr(hex, sizeof hex, oid);
 	strmap_put(&w->blobs, arena_strdup(w->a, hex), v);
 }
@@ -582,7 +587,7 @@ void hver_put(hver_ctx_t *w, const git_oid *oid, hver_t *v)
 hver_t *hver_of(hver_ctx_t *w, const git_oid *oid, const char *path, const char *text,
 			  size_t len, const hver_t *ref)
 {
-	hver_t *v = hver_cached(w, oid);
+	hver_t *v = hver_known(w, oid, path);
 	if (v)
 		return v;
 	char *own = NULL;
@@ -590,8 +595,9 @@ hver_t *hver_of(hver_ctx_t *w, const git_oid *oid, const char *path, const char 
 		text = own = hver_blob_text(w, oid, &len);
 		if (!text) {
 			const git_error *e = git_error_last();
-			v = broken_version(w, arena_printf(w->a, "%s: cannot read the file from Git: %s", path,
-							  e && e->message ? e->message : "unknown error"));
+			v = broken_version(w, path, arena_printf(w->a, "%s: cannot read the file from Git: %s", path,
+								e && e->message ? e->message : "unknown error"));
+			v->unreadable = true;
 			w->nversions++;
 			hver_put(w, oid, v);
 			return v;

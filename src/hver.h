@@ -5,15 +5,38 @@
 #ifndef PLANSITE_HVER_H
 #define PLANSITE_HVER_H
 
+#include <stdint.h>
 #include <git2.h>
 
 #include "hrec.h"
 
-/* The tables of one history walk; zero-initialise, then set the first four
- * fields.  Records and strings live in `a`; hver_ctx_free frees the tables. */
+/* Fingerprint of a run of bytes (hver.c), and how a version's tasks lie in
+ * its text: the lines before the tasks, each task's item, and the rest of
+ * the front matter, as fingerprints, so that a version next to it in
+ * history parses only the tasks that differ.  Public for the history
+ * cache (hcache.c), which keeps them between builds. */
+typedef struct {
+	uint64_t hash;
+	size_t len;
+} span_t;
+
+struct hlayout {
+	int n;          /* tasks */
+	int indent;     /* the column of each task's "-" */
+	int head_lines; /* lines before the first task */
+	span_t head;    /* those lines */
+	span_t tail;    /* from the line after the tasks to the closing "---" */
+	span_t *items;  /* each task's lines */
+	const char *head_fm;   /* a front matter to parse tasks in: the groups only */
+};
+
+/* The tables of history walks; zero-initialise, then set the first three
+ * fields.  Records and strings live in `a`; hver_ctx_free frees the tables.
+ * A version depends only on its blob (and, broken, the path it was read
+ * at), never on the built site: the tables may serve several builds (the
+ * history cache, hcache.c). */
 typedef struct {
 	arena_t *a;
-	const site_t *s;          /* the built site: document numbers by any alias */
 	git_repository *git;
 	size_t rel_off;           /* path + rel_off is the content-relative path */
 	strmap_t strs, names, blobs;
@@ -30,9 +53,12 @@ const char *hver_iso(hver_ctx_t *c, date_t d);
  * text is text[0..len) (not kept). */
 hver_t *hver_from_plan(hver_ctx_t *c, const plan_t *p, const char *text, size_t len);
 
-/* The cached version of a blob, or NULL; hver_put caches one. */
+/* The cached version of a blob that parsed, or NULL; hver_put caches one
+ * (a broken one under its oid and v->path: its error names the file). */
 hver_t *hver_cached(hver_ctx_t *c, const git_oid *oid);
 void hver_put(hver_ctx_t *c, const git_oid *oid, hver_t *v);
+/* The cached version of blob oid read at path (parsed or broken), or NULL. */
+hver_t *hver_known(hver_ctx_t *c, const git_oid *oid, const char *path);
 
 /* The version of blob oid at `path` (repository-relative), cached.  text is
  * the blob's content when the caller has it, else NULL (it is read); it is

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hcache.h"
 #include "output.h"
 #include "repo.h"
 #include "theme.h"
@@ -85,6 +86,10 @@ typedef struct {
 	char *base_url;           /* http://127.0.0.1:PORT/ unless --base-url */
 	unsigned long nbuilds;
 	int port;
+	/* the history of the commit, kept between builds: an edit of the work
+	 * tree reads no commit and parses no past version again; a new commit
+	 * reads only itself */
+	hcache_t *hcache;
 } server_t;
 
 static long long now_ms(void)
@@ -587,6 +592,7 @@ static int rebuild(server_t *sv)
 	buf_printf(&dir, "%s/site-%lu", sv->tmp, ++sv->nbuilds);
 	build_opts_t bo = *sv->opts;
 	bo.out = dir.ptr;
+	bo.hcache = sv->hcache;
 	bo.inject = reload_script;
 	/* the files equal to the last good build's are linked from it, not
 	 * written (out_share); only this thread replaces sv->cur */
@@ -877,7 +883,7 @@ static void serve_loop(struct loop *l)
 int serve_run(const build_opts_t *o, int port)
 {
 	int rc = 2;
-	server_t sv = { .opts = o };
+	server_t sv = { .opts = o, .hcache = hcache_new() };
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -927,6 +933,7 @@ out:
 		fputs("plansite: stopped\n", stderr);
 	free(sv.tmp);
 	free(sv.report);
+	hcache_free(sv.hcache);
 	free(theme_dir);
 	free(err);
 	buf_free(&content_dir);

@@ -308,5 +308,23 @@ check "the week before has the plan's addition from the old source" \
 check "rebuilding the same commits gives the same history" build_ok "$P" "$T/o18"
 check "... byte-identical" diff -r "$T/o17" "$T/o18"
 
+# issue #14 point 6: a push to one source reads only that source's new
+# commit from Git; the other repositories' histories come from their own
+# caches ($GIT_DIR/plansite/ of each), and the site is the one a build
+# without any cache makes
+plan "10/KH-STP" "Sở Tư pháp" done >"$T/w-stp/content/plans/10.md"
+commit "$T/w-stp" "2025-06-25T08:00:00+07:00" "stp 7: kế hoạch 10 xong"
+push stp
+check "a build after a push to one source" build_ok "$P" "$T/o19" --verbose
+NC=$(sed -n 's/^plansite: lịch sử: \([0-9]*\) commit.*/\1/p' "$T/stderr")
+check "... reads only that source's new commit from Git, the rest from the caches" \
+	grep -q "^plansite: lịch sử: $NC commit, $((NC - 1)) lấy từ bộ nhớ đệm, 1 đọc từ Git; 1 phiên bản" "$T/stderr"
+check "... each source keeps its history cache in its own repository" \
+	bash -c "ls '$T'/stp.git/plansite/history-*.cache '$T'/syt.git/plansite/history-*.cache '$T'/xa.git/plansite/history-*.cache >/dev/null"
+check "... the site is the one a build without any cache makes" \
+	bash -c "PLANSITE_HISTORY_CACHE=off '$PLANSITE' build --repo '$P' --out '$T/o20' 2>/dev/null && diff -r '$T/o19' '$T/o20'"
+check "... and it shows the new commit" \
+	test "$(json '[e["subject"][:5] for e in d][0]' "$T/o19/du-lieu/changes.json")" = "stp 7"
+
 # without sources nothing changes: the golden sites (test_golden.sh)
 finish

@@ -52,7 +52,6 @@ static const char *const tail = "---\nNội dung.\n";
 struct pair {
 	hver_ctx_t whole, near;
 	arena_t *a;
-	site_t s;
 	int n;
 };
 
@@ -169,7 +168,7 @@ static void test_near_equals_whole(void **state)
 	assert_int_equal(strlen(headsame), strlen(head));
 	for (size_t i = 0; i < N(cases); i++) {
 		struct pair p = { .a = arena_new() };
-		p.whole = (hver_ctx_t){ .a = p.a, .s = &p.s, .rel_off = strlen("content/") };
+		p.whole = (hver_ctx_t){ .a = p.a, .rel_off = strlen("content/") };
 		p.near = p.whole;
 		char *b = cat(cases[i].parts, cases[i].n);
 		const hver_t *w = whole(&p, b), *n = near(&p, a, b);
@@ -190,7 +189,7 @@ static void test_near_equals_whole(void **state)
 	const char *x[] = { head, t1, t2, t3, tail_fm }, *y[] = { head, t1, t2, t3, tail_fm2 };
 	char *xa = cat(x, N(x)), *yb = cat(y, N(y));
 	struct pair p = { .a = arena_new() };
-	p.whole = (hver_ctx_t){ .a = p.a, .s = &p.s, .rel_off = strlen("content/") };
+	p.whole = (hver_ctx_t){ .a = p.a, .rel_off = strlen("content/") };
 	p.near = p.whole;
 	const hver_t *w = whole(&p, yb), *n = near(&p, xa, yb);
 	assert_same(w, n, "the front matter after the tasks, same length");
@@ -218,7 +217,7 @@ static void test_flow_tasks(void **state)
 	};
 	for (size_t i = 0; i < N(cases); i++) {
 		struct pair p = { .a = arena_new() };
-		p.whole = (hver_ctx_t){ .a = p.a, .s = &p.s, .rel_off = strlen("content/") };
+		p.whole = (hver_ctx_t){ .a = p.a, .rel_off = strlen("content/") };
 		p.near = p.whole;
 		const hver_t *w = whole(&p, cases[i].b), *n = near(&p, cases[i].a, cases[i].b);
 		size_t inc = p.near.nincremental;

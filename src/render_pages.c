@@ -172,18 +172,20 @@ void render_job_units(struct run *r, json_t *base)
 
 #define UNIT_ROWS_PER_PAGE (routes_kind(ROUTE_KIND_UNIT)->per_page)
 
-/* A unit's pages: its figures, the plans it issued and its sub-units on the
- * first; then its overdue tasks (most late first) and its tasks by plan,
- * UNIT_ROWS_PER_PAGE rows a page, with the pager of every list (pager.h). */
+/* A unit's pages: its figures and its sub-units on the first; then the
+ * plans it issued, its overdue tasks (most late first) and its tasks by
+ * plan, UNIT_ROWS_PER_PAGE rows a page, with the pager of every list
+ * (pager.h). */
 void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 {
 	const site_t *s = r->s;
 	utasks_t ut;
 	progress_unit_tasks(u, &ut);
-	/* rows: overdue first, then every task by plan */
-	size_t nrows = 0;
+	/* rows: the plans it issued, then its overdue tasks, then every task
+	 * by plan */
+	size_t nrows = u->nissued;
 	struct urow { task_t *t; bool overdue_part, support; } *rows =
-		xmalloc((2 * ut.n + 1) * sizeof(*rows));
+		xcalloc(u->nissued + 2 * ut.n + 1, sizeof(*rows));   /* issued rows: no task */
 	task_t **od = xmalloc((ut.n + 1) * sizeof(*od)), **all = xmalloc((ut.n + 1) * sizeof(*all));
 	size_t nod = 0;
 	for (size_t i = 0; i < ut.n; i++) {
@@ -209,10 +211,14 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 		json_t *ctx = json_object();
 		json_t *unit = ctx_unit_full(s, u);
 		SET(unit, "first_page", json_boolean(pg == 0));
-		json_t *ova = json_array(), *plans = json_array(), *cur = NULL;
+		json_t *ova = json_array(), *plans = json_array(), *issued = json_array(), *cur = NULL;
 		const plan_t *cp = NULL;
 		size_t end = (pg + 1) * UNIT_ROWS_PER_PAGE < nrows ? (pg + 1) * UNIT_ROWS_PER_PAGE : nrows;
 		for (size_t i = pg * UNIT_ROWS_PER_PAGE; i < end; i++) {
+			if (i < u->nissued) {
+				json_array_append_new(issued, ctx_plan_summary(u->issued[i]));
+				continue;
+			}
 			json_t *tj = ctx_task(s, rows[i].t, 1);
 			SET(tj, "role_support", json_boolean(rows[i].support));
 			if (rows[i].overdue_part) {
@@ -230,6 +236,8 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 			}
 			json_array_append_new(cur, tj);
 		}
+		SET(unit, "issued", issued);
+		SET(unit, "has_issued_rows", json_boolean(json_array_size(issued) > 0));
 		SET(unit, "has_overdue_tasks", json_boolean(json_array_size(ova) > 0));
 		SET(unit, "overdue_tasks", ova);
 		SET(unit, "has_plans", json_boolean(json_array_size(plans) > 0));

@@ -4,8 +4,8 @@
 Writes into CONTENT (a content folder with site.yaml) three units (Sở A,
 Sở B, Sở C), the document 57-NQ/TW, BIG plans of 100 tasks each, all due
 from 6 to 10 January 2025 (in progress: they fall due together in ISO week
-2025-W02), and SMALL plans of one task due in 2026; every plan implements
-57-NQ/TW.  Plans are numbered "<n>/KH-L" and "<n>/KH-N" (slugs <n>-kh-l,
+2025-W02), and SMALL plans of one task due in 2026, all issued by Sở A; every plan
+implements 57-NQ/TW.  Plans are numbered "<n>/KH-L" and "<n>/KH-N" (slugs <n>-kh-l,
 <n>-kh-n), files lon-<i>.md and nho-<i>.md."""
 import os
 import sys
@@ -30,7 +30,7 @@ for p in range(big):
         f.write("---\n")
 for p in range(small):
     with open(f"{d}/plans/nho-{p}.md", "w", encoding="utf-8") as f:
-        f.write(f"---\nnumber: \"{p + 1}/KH-N\"\ntitle: \"Kế hoạch nhỏ {p}\"\nissuer: {units[p % 3]}\n"
+        f.write(f"---\nnumber: \"{p + 1}/KH-N\"\ntitle: \"Kế hoạch nhỏ {p}\"\nissuer: Sở A\n"
                 f"date: 2024-11-{p % 28 + 1:02d}\nimplements: [57-NQ/TW]\ntasks:\n"
                 f"  - {{ id: \"1\", title: \"Việc nhỏ {p}\", lead: {units[p % 3]}, output: x, "
                 f"due: \"Năm 2026\" }}\n---\n")

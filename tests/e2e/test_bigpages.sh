@@ -69,6 +69,18 @@ for d, want in (("ke-hoach", 870), ("van-ban/57-nq-tw", 870)):
     plans = {u for u in seen}
     assert len(plans) == want, (d, len(plans))
 PY
+check "the plans a unit issued (844) go on over its pages, each once" python3 - "$O" <<'PY'
+import glob, re, sys
+out = sys.argv[1]
+seen = []
+for f in [f"{out}/don-vi/so-a/index.html"] + sorted(glob.glob(f"{out}/don-vi/so-a/trang/*/index.html")):
+    h = open(f, encoding="utf-8").read()
+    m = re.search(r'<section id="issued".*?</section>', h, re.S)
+    if m:
+        seen += re.findall(r'<a href="(/ke-hoach/[^"/]+/)"', m.group(0))
+assert len(seen) == len(set(seen)) == 844, (len(seen), len(set(seen)))
+PY
+check "... with the same pager" python3 "$ROOT/tests/e2e/pagercheck.py" "$O" don-vi/so-a/ 3
 check "a unit's group going on to the next page says so" \
 	grep -q 'class="meta">(tiếp theo)</span>' "$O/bao-cao-tuan/2025-W02/trang/2/index.html"
 check "the site's links are all good" python3 "$ROOT/tests/e2e/linkcheck.py" "$O" https://example.gov.vn/

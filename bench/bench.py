@@ -6,7 +6,7 @@ targets with bench/summary.py.  A benchmark, not a test: it exits non-zero only
 when it cannot run (a missing program or corpus generator), never because a
 target is not met.  Every setting comes from the environment (README's table).
 """
-import http.client, json, os, re, resource, shutil, signal, socket, statistics, subprocess, sys, time
+import glob, http.client, json, os, re, resource, shutil, signal, socket, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -480,8 +480,78 @@ def sources_case(tmp):
                 res[name].append(x)
             if "skipped" in res:
                 break
+    if "skipped" not in res and RUNS_SOURCES:
+        res["push"] = source_push(port_dir, mono, tmp)
     rmtree(out_m)
     rmtree(out_p)
+    return res
+
+
+def bump_progress(path):
+    """One task's progress changed in plan file path (as a push of the week's report does)."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r"^(    progress: )(\d+)$", lambda m: m.group(1) + str((int(m.group(2)) + 10) % 110),
+                  text, count=1, flags=re.M)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def source_push(port_dir, mono, tmp):
+    """Issue #14 point 6: after a push of one commit to one source, the portal's build (its
+    state and the history caches kept) against the same push to the one repository.  The
+    pushed source is a copy given with --source-repo and the one repository a clone, so the
+    corpora stay as their stamps say.  --verbose says how many commits the history read
+    from Git."""
+    work = os.path.join(WORK, "source-push")
+    rmtree(work)
+    os.makedirs(work)
+    portal = os.path.join(port_dir, "portal")
+    first = sorted(glob.glob(os.path.join(port_dir, "sources", "*.git")))[0]
+    sid = os.path.basename(first)[:-len(".git")]
+    bare = os.path.join(work, sid + ".git")
+    shutil.copytree(first, bare, symlinks=True)
+    mrepo = os.path.join(work, "mono")
+    subprocess.run(["git", "clone", "-q", "--local", mono, mrepo], check=True)
+    out_p, out_m = os.path.join(OUTDIR, "push-portal-out"), os.path.join(OUTDIR, "push-mono-out")
+    builds = (("portal", [PLANSITE, "build", "--repo", portal, "--source-repo", "%s=%s" % (sid, bare)], out_p),
+              ("mono", [PLANSITE, "build", "--repo", mrepo], out_m))
+    res = {}
+    for name, cmd, out in builds:
+        r = measure("source-push-%s-first" % name, cmd + ["--out", out], out, None, tmp)
+        if r["rc"]:
+            res["skipped"] = "the first %s build failed" % name
+            return res
+    # one commit to the source (through a work clone, pushed to its bare repository)
+    wc = os.path.join(work, "wc")
+    subprocess.run(["git", "clone", "-q", bare, wc], check=True)
+    plan = sorted(glob.glob(os.path.join(wc, "content", "plans", "**", "*.md"), recursive=True))[0]
+    rel = os.path.relpath(plan, wc)
+    ts = int(sh("git", "-C", wc, "log", "-1", "--format=%ct").strip()) + 60
+    date = "@%d +0700" % ts
+    genv = dict(GIT_ENV, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    bump_progress(plan)
+    subprocess.run(["git", "-C", wc, "commit", "-q", "-a", "-m", "Cập nhật tiến độ (bench)"], check=True, env=genv)
+    subprocess.run(["git", "-C", wc, "push", "-q", "origin", "HEAD"], check=True)
+    # the same change in the one repository
+    mplan = os.path.join(mrepo, rel)
+    if os.path.exists(mplan):
+        bump_progress(mplan)
+        subprocess.run(["git", "-C", mrepo, "commit", "-q", "-a", "-m", "Cập nhật tiến độ (bench)"], check=True,
+                       env=genv)
+    for name, cmd, out in builds:
+        r = measure("source-push-" + name, cmd + ["--verbose", "--out", out], out, None, tmp, fresh=False)
+        if r["rc"]:
+            res["skipped"] = "the %s build after the push failed" % name
+            return res
+        with open(os.path.join(tmp, "source-push-%s.stderr" % name), errors="replace") as f:
+            m = re.search(r"lịch sử: (\d+) commit, (\d+) lấy từ bộ nhớ đệm, (\d+) đọc từ Git", f.read())
+        if m:
+            r["history"] = {"commits": int(m.group(1)), "cached": int(m.group(2)), "git": int(m.group(3))}
+        res[name] = r
+    rmtree(out_p)
+    rmtree(out_m)
+    rmtree(work)
     return res
 
 

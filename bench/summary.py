@@ -187,6 +187,16 @@ def main():
         r = paired(so["portal"], so["mono"])
         target(r <= 1.25, what, "%.2fx (portal %s, one repository %s, %d plans; paired median of %d)" % (
             r, fmt_s(med(so["portal"])), fmt_s(med(so["mono"])), so["plans"], len(so["portal"])))
+        pu = so.get("push")
+        if pu and not pu.get("skipped"):
+            hp, hm = pu["portal"].get("history", {}), pu["mono"].get("history", {})
+            out("  after a push of one commit to one source (state and history caches kept): portal %s, "
+                "one repository %s; the portal's history read %s of %s commits from Git (the one "
+                "repository's %s of %s)" % (fmt_s(pu["portal"]["wall"]), fmt_s(pu["mono"]["wall"]),
+                                           hp.get("git", "?"), hp.get("commits", "?"),
+                                           hm.get("git", "?"), hm.get("commits", "?")))
+        elif pu:
+            out("  after a push to one source: skipped: " + pu["skipped"])
     out()
     out("%d met, %d not met, %d not measured" % (verdicts.count("MET"), verdicts.count("NOT MET"),
                                                 verdicts.count("NOT MEASURED")))

@@ -216,12 +216,17 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	if (sources_gather(&srcs, repo, a, d, &snap, &so, &mo, err) < 0)
 		goto done;
 	lap("sources", &t0);
-	s = model_load(a, d, &snap, &mo);
-	lap("parse", &t0);
-	/* the parse threads' YAML trees are freed but still held by their
-	 * malloc arenas: give those pages back before the biggest stage */
-	malloc_trim(0);
-	xref_resolve(a, d, s, &snap);
+	/* with sources, the check that chose their commits parsed the site */
+	s = sources_site(srcs, d);
+	if (!s) {
+		s = model_load(a, d, &snap, &mo);
+		lap("parse", &t0);
+		/* the parse threads' YAML trees are freed but still held by
+		 * their malloc arenas: give those pages back before the
+		 * biggest stage */
+		malloc_trim(0);
+		xref_resolve(a, d, s, &snap);
+	}
 	sources_check(srcs, s, d);
 	date_t as_of = o->as_of;
 	if (!as_of)

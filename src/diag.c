@@ -263,6 +263,15 @@ char *diag_first_under(diag_t *d, const char *prefix, const char *skip)
 	return NULL;
 }
 
+void diag_copy(diag_t *to, const diag_t *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		const struct msg *m = &from->v[i];
+		loc_t loc = { m->path ? diag_str(to, "%s", m->path) : NULL, m->line, m->col };
+		diag_report(to, &loc, m->error, m->code, m->fix ? diag_str(to, "%s", m->fix) : NULL, "%s", m->text);
+	}
+}
+
 void diag_copy_under(diag_t *to, const diag_t *from, const char *prefix, const char *skip, int as_error)
 {
 	for (size_t i = 0; i < from->n; i++) {

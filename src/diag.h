@@ -57,6 +57,8 @@ size_t diag_warnings(const diag_t *d);
 size_t diag_errors_under(const diag_t *d, const char *prefix, const char *skip);
 char *diag_first_under(diag_t *d, const char *prefix, const char *skip);
 void diag_copy_under(diag_t *to, const diag_t *from, const char *prefix, const char *skip, int as_error);
+/* Every message of from, in its order and severity, reported to to. */
+void diag_copy(diag_t *to, const diag_t *from);
 
 /* Prints every message as "path:line:col: error: [E012] text — gợi ý: fix",
  * errors before warnings, each sorted by path, position and then order of

@@ -41,6 +41,8 @@ struct sources {
 	size_t nportal;
 	bool merged;                     /* the files' data belong to the snapshot */
 	srcinfo_t *info_;                /* what s->sources points to */
+	site_t *site;                    /* the last check's site, not taken yet */
+	diag_t *site_diag;               /* its messages */
 };
 
 static bool id_ok(const char *s)
@@ -479,11 +481,17 @@ int sources_gather(sources_t **out, repo_t *portal, arena_t *a, diag_t *d, snap_
 				leave_out(s, d, ss->strict, NULL);
 			}
 		}
+		if (!changed) {
+			/* the site of this check is the one the build would
+			 * parse from the same files: sources_site hands it over */
+			ss->site = ts;
+			ss->site_diag = td;
+			arena_adopt(a, ta);
+			break;
+		}
 		model_site_free(ts);
 		arena_free(ta);
 		diag_free(td);
-		if (!changed)
-			break;
 	}
 	for (size_t i = 0; i < ss->n; i++) {
 		struct src *s = &ss->v[i];
@@ -493,9 +501,22 @@ int sources_gather(sources_t **out, repo_t *portal, arena_t *a, diag_t *d, snap_
 					 _("nguồn \"%s\": %zu tệp ngoài plans/ và static/ bị bỏ qua (ví dụ %s)"), s->id,
 					 s->ignored, s->ignored_ex);
 	}
-	merge(ss, a, snap);
+	if (!ss->site)
+		merge(ss, a, snap);
 	ss->merged = true;
 	return 0;
+}
+
+site_t *sources_site(sources_t *ss, diag_t *d)
+{
+	if (!ss || !ss->site)
+		return NULL;
+	site_t *s = ss->site;
+	diag_copy(d, ss->site_diag);
+	diag_free(ss->site_diag);
+	ss->site = NULL;
+	ss->site_diag = NULL;
+	return s;
 }
 
 void sources_check(sources_t *ss, site_t *s, diag_t *d)
@@ -622,5 +643,7 @@ void sources_free(sources_t *ss)
 	}
 	free(ss->info_);
 	free(ss->state_path);
+	model_site_free(ss->site);
+	diag_free(ss->site_diag);
 	free(ss);
 }

@@ -39,6 +39,13 @@ typedef struct sources sources_t;
 int sources_gather(sources_t **out, repo_t *portal, arena_t *a, diag_t *d, snap_t *snap,
 		   const sources_opts_t *o, const model_opts_t *mo, char **err);
 
+/* The site gather's last check built from snap's final files (model_load
+ * and xref_resolve, with the build's model options), its messages reported
+ * to d: the build takes it instead of parsing the same files again.  NULL
+ * without sources or when gather ended without such a check; the caller
+ * owns the site (model_site_free; its memory is in gather's arena). */
+site_t *sources_site(sources_t *ss, diag_t *d);
+
 /* After xref_resolve: checks owners and issuers, and sets s->sources. */
 void sources_check(sources_t *ss, site_t *s, diag_t *d);
 

@@ -40,6 +40,8 @@ check "a push (one new commit) and a build with nothing changed were timed" \
 check "the pushed site is the one a clean build writes" test "$(json 'd["push"]["identical"]' "$R")" = true
 check "the sources case ran or said why not" \
 	grep -qE '^  (skipped: no sources support|\[(MET|NOT MET)\] +a portal of 2 sources x 4 plans)' "$T/out"
+check "after a push to one source, the portal's history read that one commit from Git" \
+	grep -qE "^  after a push of one commit to one source .*the portal's history read 1 of [0-9]+ commits from Git" "$T/out"
 check "gensources split the plans, each source owned by its province" \
 	test "$(for s in "$W"/portal-2/sources/*.git; do git -C "$s" ls-tree -r --name-only main; done | sort | tr '\n' ' ')" = \
 	"$(git -C "$W/corpus-8" ls-tree -r --name-only main content/plans | sort | tr '\n' ' ')"

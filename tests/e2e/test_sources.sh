@@ -316,6 +316,10 @@ plan "10/KH-STP" "Sở Tư pháp" done >"$T/w-stp/content/plans/10.md"
 commit "$T/w-stp" "2025-06-25T08:00:00+07:00" "stp 7: kế hoạch 10 xong"
 push stp
 check "a build after a push to one source" build_ok "$P" "$T/o19" --verbose
+check "... parses the portal's plans once: the check that chose the sources' commits is the build's" \
+	bash -c "! grep -q '^plansite: parse ' '$T/stderr' && grep -q '^plansite: sources ' '$T/stderr'"
+check "... and reports each message once" \
+	test "$(grep -c 'sources/stp/content/plans/10.md:.*W016' "$T/stderr")" = 1
 NC=$(sed -n 's/^plansite: lịch sử: \([0-9]*\) commit.*/\1/p' "$T/stderr")
 check "... reads only that source's new commit from Git, the rest from the caches" \
 	grep -q "^plansite: lịch sử: $NC commit, $((NC - 1)) lấy từ bộ nhớ đệm, 1 đọc từ Git; 1 phiên bản" "$T/stderr"

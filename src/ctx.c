@@ -300,7 +300,7 @@ json_t *ctx_doc_link(const doc_t *dc)
  * nodes, each document once (later occurrences are references).  Without
  * these a chain of 20,000 documents or a DAG of diamonds (2^layers paths)
  * would write unbounded pages. */
-enum { CHAIN_MAX = 32, TREE_DEPTH = 32, TREE_NODES = 1000 };
+enum { CHAIN_MAX = 32, TREE_DEPTH = 32, TREE_NODES = 500 };
 
 /* The chain above a plan, top first: documents reachable upwards (depth
  * first, each once, the first CHAIN_MAX), ordered by the longest path from
@@ -569,10 +569,12 @@ json_t *ctx_doc_full(const site_t *s, const doc_t *dc)
 
 json_t *ctx_cascade(const site_t *s)
 {
-	/* one page: each document once across all the roots' trees, all of
-	 * them (that is linear), to the depth limit */
+	/* one page: each document once across all the roots' trees, to the
+	 * depth limit and the page's node budget (a root past it is shown
+	 * with "more": its own page goes on; every plan is also on the plans
+	 * pages) */
 	json_t *a = json_array();
-	struct tree_walk w = { STRMAP_INIT, 0, SIZE_MAX };
+	struct tree_walk w = { STRMAP_INIT, 0, TREE_NODES };
 	for (size_t i = 0; i < s->ndocs; i++)
 		if (!s->docs[i]->nup && s->docs[i]->ndown)
 			json_array_append_new(a, tree_node(s->docs[i], 0, &w));

@@ -51,10 +51,15 @@ static int group_cmp(const void *x, const void *y)
 
 size_t facts_week_groups(const site_t *s, const hweek_t *wk, facts_wgroup_t **out)
 {
+	/* first each item's group, then each group's lists at their own
+	 * size: a list as long as the week's for every group was groups x
+	 * items of memory (26 MB for the busiest week at 1k) */
 	facts_wgroup_t *g = NULL;
-	size_t ng = 0;
+	size_t ng = 0, capg = 0;
+	size_t *of[FACTS_WEEK_LISTS];
 	for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
 		const hitems_t *l = facts_week_list(wk, k);
+		of[k] = xmalloc((l->n + 1) * sizeof(size_t));
 		for (size_t i = 0; i < l->n; i++) {
 			const hitem_t *it = &l->v[i];
 			const char *first = it->task->lead_first;
@@ -66,14 +71,28 @@ size_t facts_week_groups(const site_t *s, const hweek_t *wk, facts_wgroup_t **ou
 						       (first && g[j].text && !strcmp(g[j].text, first))))
 					break;
 			if (j == ng) {
-				g = xrealloc(g, (ng + 1) * sizeof(*g));
-				g[ng] = (facts_wgroup_t){ .unit = u, .text = u ? NULL : first };
-				for (int m = 0; m < FACTS_WEEK_LISTS; m++)
-					g[ng].items[m] = xmalloc((facts_week_list(wk, m)->n + 1) * sizeof(size_t));
-				ng++;
+				if (ng == capg) {
+					capg = capg ? 2 * capg : 16;
+					g = xrealloc(g, capg * sizeof(*g));
+				}
+				g[ng++] = (facts_wgroup_t){ .unit = u, .text = u ? NULL : first };
 			}
-			g[j].items[k][g[j].n[k]++] = i;
+			g[j].n[k]++;
+			of[k][i] = j;
 		}
+	}
+	for (size_t j = 0; j < ng; j++)
+		for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
+			g[j].items[k] = xmalloc((g[j].n[k] + 1) * sizeof(size_t));
+			g[j].n[k] = 0;
+		}
+	for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
+		const hitems_t *l = facts_week_list(wk, k);
+		for (size_t i = 0; i < l->n; i++) {
+			facts_wgroup_t *gj = &g[of[k][i]];
+			gj->items[k][gj->n[k]++] = i;
+		}
+		free(of[k]);
 	}
 	if (ng)
 		qsort(g, ng, sizeof(*g), group_cmp);

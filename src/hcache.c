@@ -319,12 +319,18 @@ static void write_version(struct wr *w, buf_t *b, const hver_t *v, const git_oid
 	put_u32(b, str_num(w, lo->head_fm));
 }
 
+/* The file's parts, in order: the header with the strings, the tasks, the
+ * versions, the commits (the checksum of them all follows). */
+enum { PART_HEAD, PART_TASKS, PART_VERS, PART_COMMITS, NPARTS };
+
 /* The whole file for the commits of log that are known, and the versions
- * their changes name. */
-static void serialize(hcache_t *hc, const hlog_t *log, buf_t *out)
+ * their changes name, in parts that are written one after the other: one
+ * copy of a cache of tens of MB, not the parts and their concatenation. */
+static void serialize(hcache_t *hc, const hlog_t *log, buf_t part[NPARTS])
 {
 	struct wr w = { 0 };
-	buf_t vers = BUF_INIT, tasks = BUF_INIT, commits = BUF_INIT;
+	buf_t *out = &part[PART_HEAD], *tasks = &part[PART_TASKS], *vers = &part[PART_VERS],
+	      *commits = &part[PART_COMMITS];
 	uint32_t ncommits = 0;
 	for (size_t k = 0; k < log->n; k++) {
 		const hcommit_t *cm = &log->commits[k];
@@ -340,26 +346,26 @@ static void serialize(hcache_t *hc, const hlog_t *log, buf_t *out)
 		if (!strmap_get(&hc->known, hex))
 			continue;   /* a shallow clone's oldest */
 		ncommits++;
-		put_oid(&commits, &cm->id);
-		put_u8(&commits, cm->has_parent);
-		put_oid(&commits, &cm->parent);
-		put_u64(&commits, (uint64_t)cm->time);
-		put_u32(&commits, (uint32_t)cm->tz);
-		put_u32(&commits, str_num(&w, cm->author));
-		put_u32(&commits, str_num(&w, cm->subject));
-		put_u32(&commits, (uint32_t)cm->nd);
+		put_oid(commits, &cm->id);
+		put_u8(commits, cm->has_parent);
+		put_oid(commits, &cm->parent);
+		put_u64(commits, (uint64_t)cm->time);
+		put_u32(commits, (uint32_t)cm->tz);
+		put_u32(commits, str_num(&w, cm->author));
+		put_u32(commits, str_num(&w, cm->subject));
+		put_u32(commits, (uint32_t)cm->nd);
 		for (size_t i = 0; i < cm->nd; i++) {
 			const hdelta_t *d = &cm->d[i];
-			put_u32(&commits, str_num(&w, d->path));
-			put_oid(&commits, &d->old_id);
-			put_oid(&commits, &d->new_id);
-			put_u8(&commits, (unsigned)d->had | (unsigned)d->has << 1);
+			put_u32(commits, str_num(&w, d->path));
+			put_oid(commits, &d->old_id);
+			put_oid(commits, &d->new_id);
+			put_u8(commits, (unsigned)d->had | (unsigned)d->has << 1);
 		}
 	}
 	for (size_t i = 0; i < w.nv; i++)
-		write_version(&w, &vers, w.vv[i], &w.voids[i]);
+		write_version(&w, vers, w.vv[i], &w.voids[i]);
 	for (size_t i = 0; i < w.nt; i++)
-		write_task(&w, &tasks, w.tv[i]);
+		write_task(&w, tasks, w.tv[i]);
 
 	buf_put(out, magic, sizeof magic);
 	put_u32(out, HCACHE_FORMAT);
@@ -372,18 +378,9 @@ static void serialize(hcache_t *hc, const hlog_t *log, buf_t *out)
 	for (size_t i = 0; i < w.ns; i++)
 		put_str(out, w.sv[i]);
 	put_u32(out, (uint32_t)w.nt);
-	if (tasks.len)
-		buf_put(out, tasks.ptr, tasks.len);
-	put_u32(out, (uint32_t)w.nv);
-	if (vers.len)
-		buf_put(out, vers.ptr, vers.len);
-	put_u32(out, ncommits);
-	if (commits.len)
-		buf_put(out, commits.ptr, commits.len);
-	put_u64(out, checksum((const unsigned char *)out->ptr, out->len));
-	buf_free(&vers);
-	buf_free(&tasks);
-	buf_free(&commits);
+	/* each count ends the part before its table */
+	put_u32(tasks, (uint32_t)w.nv);
+	put_u32(vers, ncommits);
 	pmap_free(&w.strs);
 	pmap_free(&w.tasks);
 	pmap_free(&w.vers);
@@ -405,8 +402,35 @@ bool hcache_save(hcache_t *hc, const hlog_t *log)
 	hc->stale = false;
 	hc->nknown_saved = nknown;
 	hc->nversions_saved = nparsed;
-	buf_t b = BUF_INIT;
-	serialize(hc, log, &b);
+	buf_t part[NPARTS] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
+	serialize(hc, log, part);
+	/* the checksum of the parts as one run of bytes (hash_words goes
+	 * by 8-byte words: a part's last bytes wait for the next part's) */
+	uint64_t h = HASH_INIT;
+	unsigned char carry[8];
+	size_t ncarry = 0;
+	for (size_t k = 0; k < NPARTS; k++) {
+		const unsigned char *p = (const unsigned char *)part[k].ptr;
+		size_t n = part[k].len;
+		if (!n)
+			continue;
+		while (ncarry && ncarry < 8 && n) {
+			carry[ncarry++] = *p++;
+			n--;
+		}
+		if (ncarry == 8) {
+			h = hash_words(h, carry, 8);
+			ncarry = 0;
+		}
+		if (ncarry)
+			continue;   /* the part ended before a word did */
+		size_t whole = n & ~(size_t)7;
+		h = hash_words(h, p, whole);
+		memcpy(carry, p + whole, n - whole);
+		ncarry = n - whole;
+	}
+	buf_t sum = BUF_INIT;
+	put_u64(&sum, hash_more(h, carry, ncarry));
 	char *dir = xstrdup(hc->file);
 	*strrchr(dir, '/') = '\0';
 	buf_t tmp = BUF_INIT;
@@ -422,16 +446,20 @@ bool hcache_save(hcache_t *hc, const hlog_t *log)
 	if (fd < 0)
 		goto out;
 	fchmod(fd, 0666 & ~um);
-	size_t done = 0;
-	while (done < b.len) {
-		ssize_t w = write(fd, b.ptr + done, b.len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
+	ok = true;
+	for (size_t k = 0; k <= NPARTS && ok; k++) {
+		const buf_t *b = k < NPARTS ? &part[k] : &sum;
+		size_t done = 0;
+		while (done < b->len) {
+			ssize_t w = write(fd, b->ptr + done, b->len - done);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			done += (size_t)w;
+		}
+		ok = done == b->len;
 	}
-	ok = done == b.len;
 	if (close(fd) < 0)
 		ok = false;
 	if (ok && rename(tmp.ptr, hc->file) < 0)
@@ -440,7 +468,9 @@ bool hcache_save(hcache_t *hc, const hlog_t *log)
 		unlink(tmp.ptr);
 out:
 	buf_free(&tmp);
-	buf_free(&b);
+	for (size_t k = 0; k < NPARTS; k++)
+		buf_free(&part[k]);
+	buf_free(&sum);
 	free(dir);
 	return ok;
 }

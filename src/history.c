@@ -77,6 +77,9 @@ struct walk {
 	size_t wserial;
 	struct hplan **wtouched;
 	size_t nwtouched, capwtouched;
+	/* the weeks' lists while they grow (each doubling leaves its old
+	 * copy): finish copies them at their size into a, and this goes */
+	arena_t *grow;
 	const char *pfx;            /* the commit's source folder ("sources/ID/"), or NULL */
 	const char *src;            /* ... and that source's id */
 };
@@ -195,7 +198,7 @@ static void item_push(struct walk *w, hitems_t *l, struct hplan *hp, const htask
 		      const char *from, const char *to)
 {
 	hitem_t it = { .ver = hp->cur, .task = t, .from = from, .to = to, .hp = hp };
-	ARENA_PUSH(w->a, l->v, l->n, l->cap, it);
+	ARENA_PUSH(w->grow, l->v, l->n, l->cap, it);
 }
 
 /* The place of task id in version v (hint first), or SIZE_MAX. */
@@ -833,13 +836,20 @@ static void finish(struct walk *w)
 		qsort(wk->entries, wk->nentries, sizeof(*wk->entries), entry_cmp);
 		hitems_t *lists[] = { &wk->completed, &wk->overdue, &wk->added, &wk->new_plans,
 				      &wk->due_changed, &wk->due_next };
-		for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
-			for (size_t j = 0; j < lists[k]->n; j++) {
-				hitem_t *it = &lists[k]->v[j];
+		for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+			hitems_t *l = lists[k];
+			hitem_t *v = l->n ? arena_alloc(w->a, l->n * sizeof(*v)) : NULL;
+			if (l->n)
+				memcpy(v, l->v, l->n * sizeof(*v));
+			l->v = v;
+			l->cap = l->n;
+			for (size_t j = 0; j < l->n; j++) {
+				hitem_t *it = &l->v[j];
 				it->plan = it->hp->head;
 				it->label = it->plan ? (it->plan->number ? it->plan->number : it->plan->id)
 						     : (it->ver->number ? it->ver->number : it->ver->id);
 			}
+		}
 	}
 	if (w->nweeks)
 		qsort(w->weeks, w->nweeks, sizeof(*w->weeks), week_cmp);
@@ -897,20 +907,25 @@ struct hsrc {
 	bool own;                   /* hc made for this walk (freed with the history) */
 	hver_ctx_t *vc;             /* hc's version tables */
 	const char *pfx, *id;
+	const char *prefix;         /* its plans folder ("content/plans/") */
 	size_t next;
 	size_t parsed0, near0;      /* hc's counts before the walk */
 };
 
-static int read_log(struct walk *w, struct hsrc *l, const site_t *s, snap_t *snap, const char *content,
-		    char **err)
+/* Binds a log's repository to its cache: its version tables are ready. */
+static void bind_log(struct walk *w, struct hsrc *l, const char *content)
 {
 	size_t cl = repo_content_trim(&content);
-	const char *prefix = arena_printf(w->a, "%.*s/plans/", (int)cl, content);
-	hcache_bind(l->hc, l->git, prefix, cl + 1);
+	l->prefix = arena_printf(w->a, "%.*s/plans/", (int)cl, content);
+	hcache_bind(l->hc, l->git, l->prefix, cl + 1);
 	l->vc = hcache_vc(l->hc);
 	l->parsed0 = l->vc->nversions;
 	l->near0 = l->vc->nincremental;
-	return hlog_read(&l->log, l->vc, s, snap, prefix, hcache_known(l->hc), err);
+}
+
+static int read_log(struct hsrc *l, const site_t *s, snap_t *snap, char **err)
+{
+	return hlog_read(&l->log, l->vc, s, snap, l->prefix, hcache_known(l->hc), err);
 }
 
 /* The log whose next commit is the oldest (a log's own order is kept;
@@ -950,15 +965,21 @@ static int walk_logs(struct walk *w, struct hsrc *logs, size_t n, const history_
 		     snap_t *snap, const char *content, char **err, double *t_log)
 {
 	history_t *h = w->h;
-	if (read_log(w, &logs[0], w->s, snap, content, err) < 0)
+	bind_log(w, &logs[0], content);
+	for (size_t i = 1; i < n; i++) {
+		bind_log(w, &logs[i], srcs[i - 1].content ? srcs[i - 1].content : "content");
+		/* the source's plans of the built commit were parsed with the
+		 * site: before the site's log releases their texts */
+		hlog_seed(logs[i].vc, w->s, snap, logs[i].pfx);
+	}
+	if (read_log(&logs[0], w->s, snap, err) < 0)
 		return -1;
 	for (size_t i = 1; i < n; i++) {
 		/* the same site at the source's commit: hlog reads s->commit */
 		site_t at = *w->s;
 		snap_t none = { 0 };
 		snprintf(at.commit, sizeof at.commit, "%s", srcs[i - 1].commit);
-		if (read_log(w, &logs[i], &at, &none, srcs[i - 1].content ? srcs[i - 1].content : "content",
-			     err) < 0)
+		if (read_log(&logs[i], &at, &none, err) < 0)
 			return -1;
 	}
 	*t_log = now_seconds();
@@ -1003,7 +1024,7 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 	double t0 = now_seconds();
 	history_t *h = arena_alloc(a, sizeof(*h));
 	*out = h;
-	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r) };
+	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r), .grow = arena_new() };
 	size_t n = nsrcs + 1;
 	struct hsrc *logs = xcalloc(n, sizeof(*logs));
 	/* the site's repository uses hc (serve keeps it); each source has a
@@ -1020,6 +1041,9 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 	}
 	double t_log = t0, t_walk = 0, t_save = 0;
 	int rc = walk_logs(&w, logs, n, srcs, snap, content, err, &t_log);
+	arena_free(w.grow);
+	if (rc < 0)
+		h->nweeks = 0;   /* their lists were in w.grow */
 	t_walk = now_seconds();
 	if (rc == 0) {
 		h->cache_saved = hcache_save(logs[0].hc, &logs[0].log);

@@ -20,13 +20,17 @@ struct rd {
 	strmap_t *known;            /* hex id -> hcommit_t, or NULL */
 };
 
-/* The built commit's plans, parsed already, are the first references. */
-static void seed(struct rd *w, const snap_t *snap)
+void hlog_seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *under)
 {
 	if (!snap || snap->worktree)
 		return;
-	for (size_t i = 0; i < w->s->nplans; i++) {
-		const plan_t *p = w->s->plans[i];
+	size_t ul = under ? strlen(under) : 0;
+	for (size_t i = 0; i < s->nplans; i++) {
+		const plan_t *p = s->plans[i];
+		/* a source's plans are its own history's (history.c), not
+		 * the site repository's */
+		if (under ? strncmp(p->path, under, ul) : !strncmp(p->path, "sources/", 8))
+			continue;
 		size_t lo = 0, hi = snap->n;
 		while (lo < hi) {
 			size_t mid = (lo + hi) / 2;
@@ -43,8 +47,8 @@ static void seed(struct rd *w, const snap_t *snap)
 		if (lo >= snap->n || strcmp(snap->files[lo].path, p->path))
 			continue;
 		const rfile_t *f = &snap->files[lo];
-		if (f->data && !hver_cached(w->vc, &f->oid))
-			hver_put(w->vc, &f->oid, hver_from_plan(w->vc, p, f->data, f->len));
+		if (f->data && !hver_cached(vc, &f->oid))
+			hver_put(vc, &f->oid, hver_from_plan(vc, p, f->data, f->len));
 	}
 }
 
@@ -421,7 +425,10 @@ static void backward(struct rd *w)
 	}
 	strmap_free(&near);
 	fetch_stop(f);
-	malloc_trim(0);
+	/* a few versions (a source's history, a build after a push) leave
+	 * little to give back, and trimming walks the whole heap */
+	if (n >= HLOG_TRIM)
+		malloc_trim(0);
 	free(v);
 }
 
@@ -435,11 +442,14 @@ int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const 
 	ssize_t cached = 0, allowed = 0;   /* libgit2's object cache: in use, limit */
 	if (!s->commit[0])
 		return 0;
-	seed(&w, snap);
+	hlog_seed(vc, s, snap, NULL);
 	/* versions keep fingerprints of their texts, not the texts: the built
-	 * commit's are read no more */
-	snap_release_data(snap);
-	malloc_trim(0);
+	 * commit's are read no more (a source's log has none to give back:
+	 * trimming walks the whole heap, once per source) */
+	if (snap && snap->n) {
+		snap_release_data(snap);
+		malloc_trim(0);
+	}
 	if (chain(&w, err) < 0)
 		goto out;
 	/* libgit2 caches the trees it reads up to 256 MB by default: the walk

@@ -40,6 +40,14 @@ typedef struct {
 	int head_tz;
 } hlog_t;
 
+/* The built commit's plans of s, parsed already, put in vc's cache as the
+ * versions of their blobs (snap's files, whose texts must not be released
+ * yet): the walk does not read or parse them again.  under: only the plans
+ * whose path starts with it (a source's "sources/ID/"); NULL: the site
+ * repository's own (not under "sources/").  hlog_read does this itself for
+ * the site's repository. */
+void hlog_seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *under);
+
 /* Reads the first-parent history of s->commit (nothing without a commit):
  * every commit, the plan files under prefix ("content/plans/") each
  * changed, and every version of them into vc's cache; everything but the

@@ -43,7 +43,17 @@ const char *model_str(model_ctx_t *c, const ynode_t *n, const char *what)
 		len--;
 	if (!len)
 		return NULL;
-	return arena_strndup(c->a, s, len);
+	char key[256];   /* longer texts are copied each time */
+	if (!c->strs || len >= sizeof key)
+		return arena_strndup(c->a, s, len);
+	memcpy(key, s, len);
+	key[len] = '\0';
+	const char *have = strmap_get(c->strs, key);
+	if (have)
+		return have;
+	char *copy = arena_strndup(c->a, s, len);
+	strmap_put(c->strs, copy, copy);
+	return copy;
 }
 
 date_t model_date(model_ctx_t *c, const ynode_t *n, const char *what)
@@ -84,12 +94,24 @@ str_t *model_strs(model_ctx_t *c, const ynode_t *n, const char *what, size_t *co
 
 void model_urefs(model_ctx_t *c, const ynode_t *n, const char *what, urefs_t *out)
 {
-	size_t cnt;
-	str_t *s = model_strs(c, n, what, &cnt);
-	out->n = cnt;
-	out->v = arena_alloc(c->a, (cnt + 1) * sizeof(uref_t));
-	for (size_t i = 0; i < cnt; i++)
-		out->v[i] = (uref_t){ s[i].text, s[i].loc, NULL };
+	/* straight into the refs: a list of strings first would be garbage
+	 * the size of every task's unit lists (a third of the model at 1k) */
+	out->n = 0;
+	out->v = NULL;
+	if (!n || ynode_is_null(n))
+		return;
+	if (n->kind == YNODE_MAP) {
+		model_strs(c, n, what, &out->n);   /* its message */
+		return;
+	}
+	size_t max = n->kind == YNODE_SEQ ? n->n : 1;
+	out->v = arena_alloc(c->a, max * sizeof(uref_t));   /* no end mark: readers go by n */
+	for (size_t i = 0; i < max; i++) {
+		const ynode_t *item = n->kind == YNODE_SEQ ? n->kids[i] : n;
+		const char *s = model_str(c, item, what);
+		if (s)
+			out->v[out->n++] = (uref_t){ s, item->loc, NULL };
+	}
 }
 
 static bool is_known(const ynode_t *k, const char *const *known)
@@ -173,12 +195,13 @@ struct parse_job {
 	diag_t *d;
 	const model_opts_t *o;
 	arena_t *a[PARSE_WORKERS];   /* worker k's arena; [0] the build's */
+	strmap_t strs[PARSE_WORKERS];   /* worker k's texts (model_ctx_t) */
 };
 
 static void parse_one(void *arg, int worker, size_t i)
 {
 	struct parse_job *job = arg;
-	model_ctx_t c = { job->a[worker], job->d, job->o };
+	model_ctx_t c = { job->a[worker], job->d, job->o, &job->strs[worker] };
 	job->out[i] = model_plan_parse(&c, &job->snap->files[job->idx[i]]);
 }
 
@@ -193,6 +216,8 @@ static void parse_plans(arena_t *a, diag_t *d, const snap_t *snap, const model_o
 	pool_for(nw, n, parse_one, &job);
 	for (int i = 1; i < nw; i++)
 		arena_adopt(a, job.a[i]);
+	for (int i = 0; i < nw; i++)
+		strmap_free(&job.strs[i]);
 }
 
 /* A file under static/ is published as it is, from the portal's own
@@ -282,7 +307,7 @@ void model_check_as_of(const site_t *s, diag_t *d)
 
 site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t *o)
 {
-	model_ctx_t c = { a, d, o };
+	model_ctx_t c = { a, d, o, NULL };
 	site_t *s = arena_alloc(a, sizeof(*s));
 	s->plans = arena_alloc(a, (snap->n + 1) * sizeof(plan_t *));
 	s->pages = arena_alloc(a, (snap->n + 1) * sizeof(page_t));

@@ -6,11 +6,14 @@
 
 #include "model.h"
 
-/* One parse: records go to a, messages to d. */
+/* One parse: records go to a, messages to d.  With strs, model_str keeps
+ * one copy of each text (a portal names the same units, outputs and
+ * deadlines in thousands of tasks); the map lives only while plans parse. */
 typedef struct {
 	arena_t *a;
 	diag_t *d;
 	const model_opts_t *o;
+	strmap_t *strs;   /* NULL: every text copied */
 } model_ctx_t;
 
 /* A trimmed, non-empty string value (in c->a), or NULL: absent, empty,

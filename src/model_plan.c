@@ -491,6 +491,6 @@ static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp
 
 plan_t *model_parse_plan(arena_t *a, diag_t *d, const rfile_t *f, const model_opts_t *o)
 {
-	model_ctx_t c = { a, d, o };
+	model_ctx_t c = { a, d, o, NULL };
 	return model_plan_parse(&c, f);
 }

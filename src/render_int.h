@@ -48,6 +48,7 @@ struct run {
 	const history_t *hist;   /* the second batch's history, or NULL (render_finish) */
 	facts_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
 	size_t dl_nrows, dl_pages;
+	stats_t dl_total;       /* every task's: each deadlines page shows it */
 	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
 };
 

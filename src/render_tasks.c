@@ -190,6 +190,13 @@ void render_deadline_rows(struct run *r)
 	/* a portal of a thousand plans has tens of thousands of open tasks:
 	 * pages of DEADLINES_PER_PAGE rows keep each page readable */
 	r->dl_pages = pager_count(r->dl_nrows, DEADLINES_PER_PAGE);
+	/* once, not on each of a thousand pages at 10k (pages x tasks) */
+	size_t n;
+	const task_t **tasks = facts_all_tasks(r->s, &n);
+	r->dl_total = (stats_t){ 0 };
+	for (size_t i = 0; i < n; i++)
+		stats_add(&r->dl_total, tasks[i]);
+	free(tasks);
 }
 
 /* Deadlines page pg (0-based). */
@@ -249,13 +256,7 @@ void render_job_deadlines(struct run *r, json_t *base, size_t pg)
 			stats_add(&st, rows[i].task);
 		stats_finish(&st);
 		SET(ctx, "filter", render_status_filter(r, &st, false));
-		stats_t tot = { 0 };
-		size_t n;
-		const task_t **tasks = facts_all_tasks(s, &n);
-		for (size_t i = 0; i < n; i++)
-			stats_add(&tot, tasks[i]);
-		free(tasks);
-		SET(ctx, "views", views_nav(r, &tot, NSTATUS_KINDS + 1));
+		SET(ctx, "views", views_nav(r, &r->dl_total, NSTATUS_KINDS + 1));
 	}
 	SET(ctx, "has_overdue", json_boolean(nov > 0));
 	const char *dir = routes_dir(&s->routes, ROUTE_DEADLINES);

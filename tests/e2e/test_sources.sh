@@ -322,7 +322,9 @@ check "... and reports each message once" \
 	test "$(grep -c 'sources/stp/content/plans/10.md:.*W016' "$T/stderr")" = 1
 NC=$(sed -n 's/^plansite: lịch sử: \([0-9]*\) commit.*/\1/p' "$T/stderr")
 check "... reads only that source's new commit from Git, the rest from the caches" \
-	grep -q "^plansite: lịch sử: $NC commit, $((NC - 1)) lấy từ bộ nhớ đệm, 1 đọc từ Git; 1 phiên bản" "$T/stderr"
+	grep -q "^plansite: lịch sử: $NC commit, $((NC - 1)) lấy từ bộ nhớ đệm, 1 đọc từ Git; " "$T/stderr"
+check "... and no plan file: the pushed version is the one the build parsed" \
+	grep -q "^plansite: lịch sử: .* 1 đọc từ Git; 0 phiên bản tệp kế hoạch đọc từ Git" "$T/stderr"
 check "... each source keeps its history cache in its own repository" \
 	bash -c "ls '$T'/stp.git/plansite/history-*.cache '$T'/syt.git/plansite/history-*.cache '$T'/xa.git/plansite/history-*.cache >/dev/null"
 check "... the site is the one a build without any cache makes" \

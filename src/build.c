@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctx.h"
 #include "facts.h"
 #include "hcache.h"
 #include "history.h"
@@ -238,6 +239,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	if (!publish)
 		report_incomplete(s, d, o->verbose);
 
+	ctx_types_init();   /* before the theme's templates are prepared */
 	if (theme_load(&th, theme_dir, s, a, d, err) < 0)
 		goto done;
 	theme_ok = 1;

@@ -330,6 +330,11 @@ void changes_plan_add(json_t *o, const site_t *s, const history_t *h, const plan
 {
 	json_t *hist = changes_plan_history(s, h, p);
 	SET(o, "has_history", json_boolean(json_array_size(hist) > 0));
+	/* the newest entry: the plan page names its own last change (its
+	 * commit and date), not the build's, so a push that leaves the plan
+	 * alone leaves its page byte for byte */
+	json_t *last = json_array_get(hist, 0);
+	SET(o, "last_change", last ? json_incref(last) : json_null());
 	SET(o, "history", hist);
 	SET(o, "chart", changes_chart(&history_plan(h, p)->series));
 }

@@ -56,10 +56,25 @@ void changes_json(jsonw_t *w, const site_t *s, const history_t *h);
 size_t changes_week_count(const site_t *s, const history_t *h);
 /* The weeks template's data (the index). */
 json_t *changes_weeks(const site_t *s, const history_t *h);
-/* The week template's data for report i (0 is the newest). */
-json_t *changes_week(const site_t *s, const history_t *h, size_t i);
-/* The file of report i, in the weeks section's folder:
- * "bao-cao-tuan/2025-W51/index.html".  malloc'd. */
-char *changes_week_rel(const site_t *s, const history_t *h, size_t i);
+/* A weekly report cut into pages (changes_week_layout): its rows (the
+ * lists by lead unit, the new plans, the tasks due next week, the change
+ * entries), in that order, weighed (CHANGES_WEEK_ROW a task row) and cut
+ * so that no page holds more than CHANGES_WEEK_PAGE, a row or an entry
+ * never cut in two.  The first page also holds the summary by unit. */
+#define CHANGES_WEEK_ROW 8
+#define CHANGES_WEEK_PAGE (400 * CHANGES_WEEK_ROW)
+typedef struct changes_wlayout changes_wlayout_t;
+/* The pages of report i (0 is the newest).  Free with
+ * changes_week_layout_free (accepts NULL). */
+changes_wlayout_t *changes_week_layout(const site_t *s, const history_t *h, size_t i);
+void changes_week_layout_free(changes_wlayout_t *l);
+/* How many pages (at least one). */
+size_t changes_week_pages(const changes_wlayout_t *l);
+/* The week template's data for page pg.  New reference. */
+json_t *changes_week(const changes_wlayout_t *l, size_t pg);
+/* The file of page pg of report i, in the weeks section's folder:
+ * "bao-cao-tuan/2025-W51/index.html", ".../trang/2/index.html".
+ * malloc'd. */
+char *changes_week_rel(const site_t *s, const history_t *h, size_t i, size_t pg);
 
 #endif

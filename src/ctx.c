@@ -238,16 +238,8 @@ void ctx_cache_free(ctx_cache_t *c)
 	free(c);
 }
 
-static json_t *unit_list(const urefs_t *l)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(a, ctx_unit_ref(l->v[i].unit, l->v[i].text));
-	return a;
-}
-
 /* Evidence: a URL, or a file under static/ of the content. */
-static json_t *href_list(const site_t *s, const str_t *v, size_t n)
+json_t *ctx_href_list(const site_t *s, const str_t *v, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -289,40 +281,6 @@ json_t *ctx_due(const char *text, const due_t *due, bool exact)
 	return o;
 }
 
-json_t *ctx_task(const site_t *s, const task_t *t, int with_plan)
-{
-	json_t *o = json_object();
-	set_texts(o, FIELD_TASK, t);   /* id, title, group, output, source, note ... */
-	SET(o, "anchor", json_string_nocheck(t->id ? t->id : ""));
-	SET(o, "lead", unit_list(&t->lead));
-	SET(o, "support", unit_list(&t->support));
-	SET(o, "due", ctx_due(t->due_text, &t->due, t->due_exact));
-	SET(o, "status", json_string_nocheck(status_id(t->status)));
-	/* labels come from the strings file through these flags, so an English
-	 * site says "Done" without touching the C code */
-	static const char *const is_key[STATUS_COUNT] = {
-		"is_not_started", "is_in_progress", "is_done", "is_cancelled"
-	};
-	for (int k = 0; k < STATUS_COUNT; k++)
-		SET(o, is_key[k], json_boolean(t->status == (status_t)k));
-	SET(o, "overdue", json_boolean(t->overdue));
-	/* how late, in days, as of the site's date ("quá hạn 5 ngày") */
-	SET(o, "days_late", t->overdue ? json_integer(date_diff_days(t->due.date, s->as_of))
-				       : json_null());
-	SET(o, "done_late", json_boolean(t->done_late));
-	SET(o, "has_progress", json_boolean(t->progress >= 0));
-	SET(o, "progress", t->progress >= 0 ? json_integer(t->progress) : json_null());
-	SET(o, "completed", ctx_date_iso(t->completed));
-	SET(o, "completed_vi", ctx_date_vi(t->completed));
-	SET(o, "evidence", href_list(s, t->evidence, t->nevidence));
-	SET(o, "complete5", json_boolean(t->complete5));
-	if (with_plan)
-		SET(o, "plan", ctx_plan_summary(t->plan));
-	if (t->params)
-		SET(o, "params", ctx_params(t->params));
-	return o;
-}
-
 json_t *ctx_doc_link(const doc_t *dc)
 {
 	json_t *o = json_object();
@@ -342,7 +300,7 @@ json_t *ctx_doc_link(const doc_t *dc)
  * nodes, each document once (later occurrences are references).  Without
  * these a chain of 20,000 documents or a DAG of diamonds (2^layers paths)
  * would write unbounded pages. */
-enum { CHAIN_MAX = 32, TREE_DEPTH = 32, TREE_NODES = 1000 };
+enum { CHAIN_MAX = 32, TREE_DEPTH = 32, TREE_NODES = 500 };
 
 /* The chain above a plan, top first: documents reachable upwards (depth
  * first, each once, the first CHAIN_MAX), ordered by the longest path from
@@ -390,6 +348,7 @@ static json_t *chain(const site_t *s, const doc_t *dc)
 
 json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 {
+	/* the groups of task rows are typed records: ctx_plan_groups */
 	json_t *o = plan_summary_new(p);
 	json_t *sg = json_object();
 	SET(sg, "name", jstr_nocheck(p->signer_name));
@@ -402,49 +361,11 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 			json_array_append_new(impl, ctx_doc_link(p->impl_docs[i]));
 	SET(o, "implements", impl);
 	SET(o, "chain", p->doc ? chain(s, p->doc) : json_array());
-	SET(o, "attachments", href_list(s, p->attachments, p->nattachments));
+	SET(o, "attachments", ctx_href_list(s, p->attachments, p->nattachments));
 	char *html = md_render(p->body_md ? p->body_md : "", p->body_md ? strlen(p->body_md) : 0, s,
 			       p->doc);
 	SET(o, "body_html", json_string(html));
 	free(html);
-	json_t *groups = json_array();
-	/* tasks in their groups, in the groups' order; tasks without a group
-	 * (or in none listed) come first under an untitled group */
-	json_t *loose = json_array();
-	for (size_t j = 0; j < p->ntasks; j++)
-		if (!p->tasks[j].group)
-			json_array_append_new(loose, ctx_task(s, &p->tasks[j], 0));
-	if (json_array_size(loose)) {
-		json_t *g = json_object();
-		stats_t st = { 0 };
-		for (size_t j = 0; j < p->ntasks; j++)
-			if (!p->tasks[j].group)
-				stats_add(&st, &p->tasks[j]);
-		stats_finish(&st);
-		SET(g, "id", json_null());
-		SET(g, "title", json_null());
-		SET(g, "stats", ctx_stats(&st));
-		SET(g, "columns", json_integer((json_int_t)model_fields_task_columns()));
-		SET(g, "tasks", loose);
-		json_array_append_new(groups, g);
-	} else {
-		json_decref(loose);
-	}
-	for (size_t i = 0; i < p->ngroups; i++) {
-		const group_t *gr = &p->groups[i];
-		json_t *g = json_object();
-		SET(g, "id", jstr_nocheck(gr->id));
-		SET(g, "title", jstr_nocheck(gr->title));
-		SET(g, "stats", ctx_stats(&gr->stats));
-		SET(g, "columns", json_integer((json_int_t)model_fields_task_columns()));
-		json_t *tasks = json_array();
-		for (size_t j = 0; j < p->ntasks; j++)
-			if (p->tasks[j].group && !strcmp(p->tasks[j].group, gr->id))
-				json_array_append_new(tasks, ctx_task(s, &p->tasks[j], 0));
-		SET(g, "tasks", tasks);
-		json_array_append_new(groups, g);
-	}
-	SET(o, "groups", groups);
 	SET(o, "has_tasks", json_boolean(p->ntasks > 0));
 	json_t *inc = json_array();
 	for (size_t j = 0; j < p->ntasks; j++)
@@ -648,10 +569,12 @@ json_t *ctx_doc_full(const site_t *s, const doc_t *dc)
 
 json_t *ctx_cascade(const site_t *s)
 {
-	/* one page: each document once across all the roots' trees, all of
-	 * them (that is linear), to the depth limit */
+	/* one page: each document once across all the roots' trees, to the
+	 * depth limit and the page's node budget (a root past it is shown
+	 * with "more": its own page goes on; every plan is also on the plans
+	 * pages) */
 	json_t *a = json_array();
-	struct tree_walk w = { STRMAP_INIT, 0, SIZE_MAX };
+	struct tree_walk w = { STRMAP_INIT, 0, TREE_NODES };
 	for (size_t i = 0; i < s->ndocs; i++)
 		if (!s->docs[i]->nup && s->docs[i]->ndown)
 			json_array_append_new(a, tree_node(s->docs[i], 0, &w));

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "model.h"
+#include "tmpl.h"
 
 /* The renderer's cache: the shared summaries of plans and references to
  * units that ctx_plan_summary and ctx_unit_ref return on a thread that
@@ -25,9 +26,34 @@ json_t *ctx_due(const char *text, const due_t *due, bool exact);
 json_t *ctx_stats(const stats_t *st);
 json_t *ctx_unit_ref(const unit_t *u, const char *written);
 json_t *ctx_plan_summary(const plan_t *p);
-/* with_plan: include the task's plan summary (lists across plans). */
-json_t *ctx_task(const site_t *s, const task_t *t, int with_plan);
+/* A plan's page data, but "groups" (ctx_plan_groups). */
 json_t *ctx_plan_full(const site_t *s, const plan_t *p);
+/* Evidence or attachments: { href, label[, name] } (web links and files
+ * under static/).  New reference. */
+json_t *ctx_href_list(const site_t *s, const str_t *v, size_t n);
+
+/* ---- typed template records (ctx_task.c) ----
+ *
+ * A task row is read from the task when a template asks (no jansson
+ * object per row): the names themes/README.md lists for a task,
+ * with "plan" (its plan's summary) when with_plan, and "role_support"
+ * when role is 1 (false) or 2 (true).  Its cells that read only the task
+ * are rendered once per build (tmpl_memo_t). */
+typedef struct {
+	const task_t *t;
+	const site_t *s;
+	unsigned char with_plan, role;
+} ctx_trow_t;
+extern const tmpl_type_t *const ctx_task_type;
+/* Registers the types (once; before any theme is loaded). */
+void ctx_types_init(void);
+/* A list of rows of tasks v (roles: each row's role, or NULL); the rows
+ * are freed with keeper. */
+tmpl_val_t ctx_rows(tmpl_obj_t *keeper, const task_t *const *v, size_t n, bool with_plan,
+		    const unsigned char *roles, const site_t *s);
+/* Sets "groups" of a plan's page data: { id, title, stats, columns, tasks }
+ * each, tasks without a group first. */
+void ctx_plan_groups(tmpl_obj_t *plan, const site_t *s, const plan_t *p);
 /* A unit's page data without its task rows (render_pages.c pages them). */
 json_t *ctx_unit_full(const site_t *s, const unit_t *u);
 /* A unit's figures with its sub-units', each task once (themes/README.md). */

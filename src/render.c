@@ -234,9 +234,11 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 
 	jalloc_init();
 	r->cache = ctx_cache_new(s);
+	r->memo = tmpl_memo_new();
 	r->base = json_object();
 	SET(r->base, "site", render_site_json(s));
 	SET(r->base, "t", json_deep_copy(th->strings));
+	render_frame_begin(r, json_object_get(r->base, "t"));
 	changes_labels(th->strings);
 	copy_static(r);
 
@@ -285,8 +287,16 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 			if (r->busy_ns[k] > 1000000)
 				fprintf(stderr, "plansite:   %-12s %6.3f s (thread time)\n", job_names[k],
 					(double)r->busy_ns[k] / 1e9);
+	render_frame_end(r);
 	json_decref(r->base);
 	ctx_cache_free(r->cache);
+	if (getenv("PLANSITE_TIMING") && r->memo) {
+		size_t rendered, reused, texts, bytes = tmpl_memo_bytes(r->memo, &texts);
+		tmpl_memo_stats(r->memo, &rendered, &reused);
+		fprintf(stderr, "plansite:   task cells   %zu rendered once (%zu texts, %zu kB), %zu reused\n",
+			rendered, texts, bytes >> 10, reused);
+	}
+	tmpl_memo_free(r->memo);
 	free(r->dl_rows);
 	free(r->jobs);
 	int rc = r->failed ? -1 : 0;

@@ -36,6 +36,18 @@ static json_t *nav(const site_t *s, const json_t *t, route_section_t current)
 	return a;
 }
 
+void render_frame_begin(struct run *r, const json_t *t)
+{
+	for (int i = 0; i <= ROUTE_COUNT; i++)
+		r->nav[i] = nav(r->s, t, (route_section_t)i);
+}
+
+void render_frame_end(struct run *r)
+{
+	for (int i = 0; i <= ROUTE_COUNT; i++)
+		json_decref(r->nav[i]);
+}
+
 json_t *render_site_json(const site_t *s)
 {
 	json_t *o = json_object();
@@ -160,15 +172,18 @@ static void add_csp(buf_t *out)
 	out->ptr[out->len] = '\0';
 }
 
-/* Renders a page of kind k with ctx (consumed) to file rel, through the
- * kind's template (routes.h). */
-void render_emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx,
+/* Renders a page of kind k with top (consumed; NULL: ctx alone) over
+ * ctx to file rel, through the kind's template (routes.h). */
+static void emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx, tmpl_obj_t *top,
 		 const char *rel, const char *title)
 {
 	const char *name = routes_kind(k)->tmpl, *kind = routes_kind(k)->name;
-	json_t *site = json_deep_copy(json_object_get(base, "site"));
-	SET(site, "nav", nav(r->s, json_object_get(base, "t"), routes_kind(k)->section));
-	SET(ctx, "site", site);
+	/* site: the shared data with this page's menu over it, not a copy */
+	if (!top)
+		top = tmpl_obj_new(ctx);
+	tmpl_obj_t *site = tmpl_obj_new(json_incref(json_object_get(base, "site")));
+	tmpl_obj_set(site, "nav", tmpl_json(json_incref(r->nav[routes_kind(k)->section]), true));
+	tmpl_obj_set_obj(top, "site", site);
 	SET(ctx, "t", json_incref(json_object_get(base, "t")));
 	SET(ctx, "root", json_string(r->s->base_path));
 	json_t *page = json_object_get(ctx, "page");
@@ -183,7 +198,9 @@ void render_emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx,
 	out.len = 0;
 	if (out.ptr)
 		out.ptr[0] = '\0';
-	int trc = tmpl_render(r->th->tmpl, name, ctx, &out);
+	tmpl_val_t root = { .kind = TMPL_OBJ };
+	root.u.obj = top;
+	int trc = tmpl_render_val(r->th->tmpl, name, root, r->memo, &out);
 	if (trc < 0) {
 		loc_t loc = { 0 };
 		if (trc == TMPL_TOO_DEEP)
@@ -219,7 +236,19 @@ void render_emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx,
 	if (out.cap > PAGE_BUF_KEEP)
 		buf_free(&out);
 	page_buf = out;
-	json_decref(ctx);
+	tmpl_obj_free(top);   /* and ctx with it */
+}
+
+void render_emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx,
+		 const char *rel, const char *title)
+{
+	emit(r, base, k, ctx, NULL, rel, title);
+}
+
+void render_emit_obj(struct run *r, json_t *base, route_kind_t k, tmpl_obj_t *top,
+		     const char *rel, const char *title)
+{
+	emit(r, base, k, tmpl_obj_base(top), top, rel, title);
 }
 
 /* The calling thread's page buffer goes (a worker's end). */

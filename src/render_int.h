@@ -43,6 +43,8 @@ struct run {
 	atomic_int failed;
 	json_t *base;   /* site, t, root: shared read-only; copied per thread */
 	ctx_cache_t *cache;   /* shared plan summaries and unit references */
+	tmpl_memo_t *memo;    /* the cells of tasks, rendered once (tmpl.h) */
+	json_t *nav[ROUTE_COUNT + 1];   /* the menu of a page of each section (render_frame_begin) */
 	const history_t *hist;   /* the second batch's history, or NULL (render_finish) */
 	facts_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
 	size_t dl_nrows, dl_pages;
@@ -52,6 +54,10 @@ struct run {
 
 /* ---- render_frame.c: the frame of every page ---- */
 
+/* Builds the menus of r from the strings t (shared by every page of a
+ * section), and drops them. */
+void render_frame_begin(struct run *r, const json_t *t);
+void render_frame_end(struct run *r);
 /* The template data `site` (without nav and history).  New reference. */
 json_t *render_site_json(const site_t *s);
 /* Renders a page of kind k with ctx (consumed) to file rel, through the
@@ -60,6 +66,10 @@ json_t *render_site_json(const site_t *s);
  * and marks r failed. */
 void render_emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx,
 		 const char *rel, const char *title);
+/* The same with typed data: top (consumed) over its jansson base, which
+ * gets what render_emit gives ctx. */
+void render_emit_obj(struct run *r, json_t *base, route_kind_t k, tmpl_obj_t *top,
+		     const char *rel, const char *title);
 /* Frees the calling thread's page buffer (at the end of a worker). */
 void render_frame_done(void);
 /* The theme's string key, or dflt.  Borrowed. */

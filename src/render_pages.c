@@ -15,14 +15,6 @@
 #include "markdown.h"
 #include "pager.h"
 
-static json_t *plans_list(const site_t *s)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < s->nplans; i++)
-		json_array_append_new(a, ctx_plan_summary(s->plans[i]));
-	return a;
-}
-
 #define HOME_PLANS 20
 #define HOME_UPCOMING 30
 #define HOME_OVERDUE 20
@@ -40,10 +32,10 @@ void render_job_home(struct run *r, json_t *base)
 	char *ov = render_view_url(s, 0);
 	SET(ctx, "overdue_url", json_string(ov));
 	free(ov);
-	json_t *oa = json_array();
-	for (size_t i = 0; i < f.noverdue && i < HOME_OVERDUE; i++)
-		json_array_append_new(oa, ctx_task(s, f.overdue[i], 1));
-	SET(ctx, "overdue_tasks", oa);
+	tmpl_obj_t *top = tmpl_obj_new(ctx);
+	tmpl_obj_set(top, "overdue_tasks", ctx_rows(top, (const task_t *const *)f.overdue,
+						    f.noverdue < HOME_OVERDUE ? f.noverdue : HOME_OVERDUE,
+						    true, NULL, s));
 	SET(ctx, "overdue_more", json_boolean(f.noverdue > HOME_OVERDUE));
 	SET(ctx, "overdue_count", json_integer((json_int_t)f.noverdue));
 	SET(ctx, "plan_count", json_integer((json_int_t)s->nplans));
@@ -56,11 +48,10 @@ void render_job_home(struct run *r, json_t *base)
 		json_array_append_new(ou, e);
 	}
 	SET(ctx, "overdue_units", ou);
-	json_t *ua = json_array();
-	for (size_t i = 0; i < f.nupcoming && i < HOME_UPCOMING; i++)
-		json_array_append_new(ua, ctx_task(s, f.upcoming[i], 1));
 	SET(ctx, "upcoming_more", json_boolean(f.nupcoming > HOME_UPCOMING));
-	SET(ctx, "upcoming", ua);
+	tmpl_obj_set(top, "upcoming", ctx_rows(top, (const task_t *const *)f.upcoming,
+					       f.nupcoming < HOME_UPCOMING ? f.nupcoming : HOME_UPCOMING,
+					       true, NULL, s));
 	SET(ctx, "recent_changes", changes_recent(s, r->hist, 10));
 	/* the newest plans; all of them are on the plans page */
 	json_t *pl = json_array();
@@ -69,7 +60,7 @@ void render_job_home(struct run *r, json_t *base)
 	SET(ctx, "plans", pl);
 	SET(ctx, "plans_more", json_boolean(s->nplans > HOME_PLANS));
 	facts_home_free(&f);
-	render_emit(r, base, ROUTE_KIND_HOME, ctx, "index.html", render_str(r, "home_title", s->title));
+	render_emit_obj(r, base, ROUTE_KIND_HOME, top, "index.html", render_str(r, "home_title", s->title));
 }
 
 static const char *plan_issuer_name(const void *p)
@@ -78,36 +69,57 @@ static const char *plan_issuer_name(const void *p)
 	return pl->has_issuer ? pl->issuer.unit->name : "";
 }
 
+#define PLANS_PER_PAGE (routes_kind(ROUTE_KIND_PLANS)->per_page)
+
+/* The plans index: plans grouped by issuing agency, agencies in Vietnamese
+ * order, plans newest first within each; PLANS_PER_PAGE rows a page, a
+ * group that goes on from the page before marked `continued`. */
 void render_job_plans(struct run *r, json_t *base)
 {
 	const site_t *s = r->s;
-	json_t *ctx = json_object();
-	/* grouped by issuing agency, agencies in Vietnamese order, plans newest
-	 * first within each */
 	const plan_t **v = facts_plans_newest(s);
 	coll_sort(v, s->nplans, sizeof(*v), plan_issuer_name);
-	json_t *groups = json_array();
-	json_t *cur = NULL;
-	const unit_t *cu = (const unit_t *)-1;
-	for (size_t i = 0; i < s->nplans; i++) {
-		const unit_t *u = v[i]->has_issuer ? v[i]->issuer.unit : NULL;
-		if (u != cu) {
-			cu = u;
-			json_t *g = json_object();
-			if (u)
-				SET(g, "issuer", ctx_unit_ref(u, NULL));
-			cur = json_array();
-			SET(g, "plans", cur);
-			json_array_append_new(groups, g);
+	size_t pages = pager_count(s->nplans, PLANS_PER_PAGE);
+	const char *dir = routes_dir(&s->routes, ROUTE_PLANS);
+	for (size_t pg = 0; pg < pages; pg++) {
+		if (pg)
+			jalloc_end(), jalloc_begin();   /* one page's data at a time */
+		json_t *ctx = json_object();
+		json_t *groups = json_array(), *list = json_array();
+		json_t *cur = NULL;
+		const unit_t *cu = (const unit_t *)-1;
+		size_t a = pg * PLANS_PER_PAGE, b = a + PLANS_PER_PAGE < s->nplans ? a + PLANS_PER_PAGE : s->nplans;
+		for (size_t i = a; i < b; i++) {
+			const unit_t *u = v[i]->has_issuer ? v[i]->issuer.unit : NULL;
+			if (u != cu) {
+				cu = u;
+				json_t *g = json_object();
+				if (u)
+					SET(g, "issuer", ctx_unit_ref(u, NULL));
+				const unit_t *pu = i && v[i - 1]->has_issuer ? v[i - 1]->issuer.unit : NULL;
+				SET(g, "continued", json_boolean(i == a && i > 0 && pu == u));
+				cur = json_array();
+				SET(g, "plans", cur);
+				json_array_append_new(groups, g);
+			}
+			json_array_append_new(cur, ctx_plan_summary(v[i]));
+			json_array_append_new(list, ctx_plan_summary(v[i]));
 		}
-		json_array_append_new(cur, ctx_plan_summary(v[i]));
+		SET(ctx, "issuers", groups);
+		SET(ctx, "plans", list);
+		json_t *pj = pager_ctx(s->base_path, dir, pg, pages);
+		if (pj)
+			SET(ctx, "pager", pj);
+		char *rel = pager_rel(dir, pg);
+		buf_t title = BUF_INIT;
+		buf_puts(&title, render_str(r, "plans_title", "Kế hoạch"));
+		if (pg)
+			buf_printf(&title, " – %s %zu", render_str(r, "page", "Trang"), pg + 1);
+		render_emit(r, base, ROUTE_KIND_PLANS, ctx, rel, title.ptr);
+		buf_free(&title);
+		free(rel);
 	}
 	free(v);
-	SET(ctx, "issuers", groups);
-	SET(ctx, "plans", plans_list(s));
-	char *rel = routes_file(&s->routes, ROUTE_PLANS, "index.html");
-	render_emit(r, base, ROUTE_KIND_PLANS, ctx, rel, render_str(r, "plans_title", "Kế hoạch"));
-	free(rel);
 }
 
 void render_job_plan(struct run *r, json_t *base, const plan_t *p)
@@ -116,7 +128,10 @@ void render_job_plan(struct run *r, json_t *base, const plan_t *p)
 	json_t *pl = ctx_plan_full(r->s, p);
 	changes_plan_add(pl, r->s, r->hist, p);
 	SET(pl, "filter", render_status_filter(r, &p->stats, false));
-	SET(ctx, "plan", pl);
+	tmpl_obj_t *plan = tmpl_obj_new(pl);
+	ctx_plan_groups(plan, r->s, p);
+	tmpl_obj_t *top = tmpl_obj_new(ctx);
+	tmpl_obj_set_obj(top, "plan", plan);
 	/* the plan's counts link to its list narrowed to what they count */
 	SET(ctx, "links", render_plan_links(&p->stats));
 	char *rel = render_rel_of(r->s, p->url);
@@ -138,7 +153,7 @@ void render_job_plan(struct run *r, json_t *base, const plan_t *p)
 	SET(pg, "description", json_string(d.ptr));
 	buf_free(&d);
 	SET(ctx, "page", pg);
-	render_emit(r, base, ROUTE_KIND_PLAN, ctx, rel, title);
+	render_emit_obj(r, base, ROUTE_KIND_PLAN, top, rel, title);
 	free(title);
 	free(rel);
 }
@@ -159,18 +174,20 @@ void render_job_units(struct run *r, json_t *base)
 
 #define UNIT_ROWS_PER_PAGE (routes_kind(ROUTE_KIND_UNIT)->per_page)
 
-/* A unit's pages: its figures, the plans it issued and its sub-units on the
- * first; then its overdue tasks (most late first) and its tasks by plan,
- * UNIT_ROWS_PER_PAGE rows a page, with the pager of every list (pager.h). */
+/* A unit's pages: its figures and its sub-units on the first; then the
+ * plans it issued, its overdue tasks (most late first) and its tasks by
+ * plan, UNIT_ROWS_PER_PAGE rows a page, with the pager of every list
+ * (pager.h). */
 void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 {
 	const site_t *s = r->s;
 	utasks_t ut;
 	progress_unit_tasks(u, &ut);
-	/* rows: overdue first, then every task by plan */
-	size_t nrows = 0;
+	/* rows: the plans it issued, then its overdue tasks, then every task
+	 * by plan */
+	size_t nrows = u->nissued;
 	struct urow { task_t *t; bool overdue_part, support; } *rows =
-		xmalloc((2 * ut.n + 1) * sizeof(*rows));
+		xcalloc(u->nissued + 2 * ut.n + 1, sizeof(*rows));   /* issued rows: no task */
 	task_t **od = xmalloc((ut.n + 1) * sizeof(*od)), **all = xmalloc((ut.n + 1) * sizeof(*all));
 	size_t nod = 0;
 	for (size_t i = 0; i < ut.n; i++) {
@@ -196,33 +213,49 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 		json_t *ctx = json_object();
 		json_t *unit = ctx_unit_full(s, u);
 		SET(unit, "first_page", json_boolean(pg == 0));
-		json_t *ova = json_array(), *plans = json_array(), *cur = NULL;
-		const plan_t *cp = NULL;
-		size_t end = (pg + 1) * UNIT_ROWS_PER_PAGE < nrows ? (pg + 1) * UNIT_ROWS_PER_PAGE : nrows;
-		for (size_t i = pg * UNIT_ROWS_PER_PAGE; i < end; i++) {
-			json_t *tj = ctx_task(s, rows[i].t, 1);
-			SET(tj, "role_support", json_boolean(rows[i].support));
-			if (rows[i].overdue_part) {
-				json_array_append_new(ova, tj);
-				continue;
-			}
-			if (rows[i].t->plan != cp) {
-				cp = rows[i].t->plan;
-				json_t *e = json_object();
-				SET(e, "plan", ctx_plan_summary(cp));
-				SET(e, "show_lead", json_true());
-				cur = json_array();
-				SET(e, "tasks", cur);
-				json_array_append_new(plans, e);
-			}
-			json_array_append_new(cur, tj);
+		/* the task rows are typed records (ctx_trow_t), in lists of
+		 * objects; the plans it issued come first, as plan summaries */
+		tmpl_obj_t *uo = tmpl_obj_new(unit);
+		size_t from = pg * UNIT_ROWS_PER_PAGE;
+		size_t end = from + UNIT_ROWS_PER_PAGE < nrows ? from + UNIT_ROWS_PER_PAGE : nrows;
+		json_t *issued = json_array();
+		size_t i = from;
+		for (; i < end && i < u->nissued; i++)
+			json_array_append_new(issued, ctx_plan_summary(u->issued[i]));
+		SET(unit, "issued", issued);
+		SET(unit, "has_issued_rows", json_boolean(json_array_size(issued) > 0));
+		const task_t **tv = xmalloc((end - from + 1) * sizeof *tv);
+		unsigned char *roles = xmalloc(end - from + 1);
+		tmpl_obj_t **pv = xmalloc((end - from + 1) * sizeof *pv);
+		size_t nov = 0, npl = 0;
+		for (; i < end && rows[i].overdue_part; i++, nov++) {
+			tv[nov] = rows[i].t;
+			roles[nov] = rows[i].support ? 2 : 1;
 		}
-		SET(unit, "has_overdue_tasks", json_boolean(json_array_size(ova) > 0));
-		SET(unit, "overdue_tasks", ova);
-		SET(unit, "has_plans", json_boolean(json_array_size(plans) > 0));
-		SET(unit, "plans", plans);
+		tmpl_obj_set(uo, "overdue_tasks", ctx_rows(uo, tv, nov, true, roles, s));
+		while (i < end) {
+			const plan_t *cp = rows[i].t->plan;
+			size_t n = 0;
+			for (; i < end && rows[i].t->plan == cp; i++, n++) {
+				tv[n] = rows[i].t;
+				roles[n] = rows[i].support ? 2 : 1;
+			}
+			json_t *e = json_object();
+			SET(e, "plan", ctx_plan_summary(cp));
+			SET(e, "show_lead", json_true());
+			pv[npl] = tmpl_obj_new(e);
+			tmpl_obj_set(pv[npl], "tasks", ctx_rows(pv[npl], tv, n, true, roles, s));
+			npl++;
+		}
+		free(tv);
+		free(roles);
+		tmpl_obj_keep(uo, pv);
+		tmpl_obj_set(uo, "plans", tmpl_list(TMPL_OBJ_LIST, pv, sizeof *pv, npl, true));
+		SET(unit, "has_overdue_tasks", json_boolean(nov > 0));
+		SET(unit, "has_plans", json_boolean(npl > 0));
 		SET(unit, "filter", render_status_filter(r, &u->roll_all, false));
-		SET(ctx, "unit", unit);
+		tmpl_obj_t *top = tmpl_obj_new(ctx);
+		tmpl_obj_set_obj(top, "unit", uo);
 		json_t *pj_pager = pager_ctx(s->base_path, dir, pg, pages);
 		if (pj_pager)
 			SET(ctx, "pager", pj_pager);
@@ -246,7 +279,7 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 			buf_printf(&title, "%s – %s %zu", u->name, render_str(r, "page", "Trang"), pg + 1);
 		else
 			buf_puts(&title, u->name);
-		render_emit(r, base, ROUTE_KIND_UNIT, ctx, rel, title.ptr);
+		render_emit_obj(r, base, ROUTE_KIND_UNIT, top, rel, title.ptr);
 		free(rel);
 		buf_free(&title);
 	}
@@ -265,26 +298,56 @@ void render_job_docs(struct run *r, json_t *base)
 	free(rel);
 }
 
+#define DOC_PLANS_PER_PAGE (routes_kind(ROUTE_KIND_DOCUMENT)->per_page)
+
+/* A document's pages: its figures, chart and tree on the first, and the
+ * plans implementing it DOC_PLANS_PER_PAGE a page, with the pager. */
 void render_job_doc(struct run *r, json_t *base, const doc_t *dc)
 {
-	json_t *ctx = json_object();
-	json_t *doc = ctx_doc_full(r->s, dc);
-	changes_doc_add(doc, r->s, r->hist, dc);
-	SET(ctx, "document", doc);
-	char *rel = render_rel_of(r->s, dc->url);
+	const site_t *s = r->s;
+	json_t *doc = ctx_doc_full(s, dc);
+	changes_doc_add(doc, s, r->hist, dc);
+	json_t *all = json_incref(json_object_get(doc, "plans"));
+	size_t n = json_array_size(all);
+	size_t pages = pager_count(n, DOC_PLANS_PER_PAGE);
+	const char *dir = dc->url + strlen(s->base_path);
 	buf_t b = BUF_INIT;
 	buf_printf(&b, "%s%s%s", dc->type ? dc->type : "", dc->type ? " " : "", dc->number);
-	if (dc->title) {
-		json_t *pg = json_object();
-		buf_t d = BUF_INIT;
-		buf_printf(&d, "%s: %s", b.ptr, dc->title);
-		SET(pg, "description", json_string(d.ptr));
-		buf_free(&d);
-		SET(ctx, "page", pg);
+	/* one document's data for all its pages: only the plans change */
+	for (size_t pg = 0; pg < pages; pg++) {
+		json_t *ctx = json_object();
+		json_t *slice = json_array();
+		for (size_t i = pg * DOC_PLANS_PER_PAGE; i < n && i < (pg + 1) * DOC_PLANS_PER_PAGE; i++)
+			json_array_append(slice, json_array_get(all, i));
+		SET(doc, "plans", slice);
+		SET(doc, "plan_count", json_integer((json_int_t)n));
+		SET(doc, "first_page", json_boolean(pg == 0));
+		SET(ctx, "document", json_incref(doc));
+		json_t *pj = pager_ctx(s->base_path, dir, pg, pages);
+		if (pj)
+			SET(ctx, "pager", pj);
+		buf_t t = BUF_INIT;
+		buf_puts(&t, b.ptr);
+		if (pg)
+			buf_printf(&t, " – %s %zu", render_str(r, "page", "Trang"), pg + 1);
+		if (dc->title) {
+			json_t *pgj = json_object();
+			buf_t d = BUF_INIT;
+			buf_printf(&d, "%s: %s", b.ptr, dc->title);
+			if (pg)
+				buf_printf(&d, " (%s %zu)", render_str(r, "page", "Trang"), pg + 1);
+			SET(pgj, "description", json_string(d.ptr));
+			buf_free(&d);
+			SET(ctx, "page", pgj);
+		}
+		char *rel = pager_rel(dir, pg);
+		render_emit(r, base, ROUTE_KIND_DOCUMENT, ctx, rel, t.ptr);
+		free(rel);
+		buf_free(&t);
 	}
-	render_emit(r, base, ROUTE_KIND_DOCUMENT, ctx, rel, b.ptr);
 	buf_free(&b);
-	free(rel);
+	json_decref(all);
+	json_decref(doc);
 }
 
 void render_job_page(struct run *r, json_t *base, const page_t *pg)
@@ -340,12 +403,23 @@ void render_job_history(struct run *r, json_t *base, const job_t *j)
 		rel = routes_file(&s->routes, ROUTE_WEEKS, "index.html");
 		render_emit(r, base, ROUTE_KIND_WEEKS, changes_weeks(s, r->hist), rel, render_str(r, "weeks_title", "Báo cáo tuần"));
 	} else if (j->kind == JOB_WEEK) {
+		/* a long report (a week when thousands of deadlines fell) is
+		 * cut into pages, each with the pager of the report */
 		const hweek_t *wk = r->hist->weeks[index];
-		rel = changes_week_rel(s, r->hist, index);
-		buf_t b = BUF_INIT;
-		buf_printf(&b, "%s %d/%d", render_str(r, "week", "Tuần"), wk->week, wk->year);
-		render_emit(r, base, ROUTE_KIND_WEEK, changes_week(s, r->hist, index), rel, b.ptr);
-		buf_free(&b);
+		changes_wlayout_t *l = changes_week_layout(s, r->hist, index);
+		for (size_t pg = 0; pg < changes_week_pages(l); pg++) {
+			if (pg)
+				jalloc_end(), jalloc_begin();   /* one page's data at a time */
+			char *prel = changes_week_rel(s, r->hist, index, pg);
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "%s %d/%d", render_str(r, "week", "Tuần"), wk->week, wk->year);
+			if (pg)
+				buf_printf(&b, " – %s %zu", render_str(r, "page", "Trang"), pg + 1);
+			render_emit(r, base, ROUTE_KIND_WEEK, changes_week(l, pg), prel, b.ptr);
+			buf_free(&b);
+			free(prel);
+		}
+		changes_week_layout_free(l);
 	} else {
 		size_t len;
 		char *xml = changes_atom(s, r->hist, r->th, &len), *err = NULL;

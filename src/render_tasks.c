@@ -157,11 +157,9 @@ void render_job_status_view(struct run *r, json_t *base, size_t k)
 		if (pg)
 			jalloc_end(), jalloc_begin();
 		json_t *ctx = json_object();
-		json_t *a = json_array();
+		tmpl_obj_t *top = tmpl_obj_new(ctx);
 		size_t end = (pg + 1) * per < nv ? (pg + 1) * per : nv;
-		for (size_t i = pg * per; i < end; i++)
-			json_array_append_new(a, ctx_task(s, v[i], 1));
-		SET(ctx, "tasks", a);
+		tmpl_obj_set(top, "tasks", ctx_rows(top, v + pg * per, end - pg * per, true, NULL, s));
 		SET(ctx, "count", json_integer((json_int_t)nv));
 		SET(ctx, "label", json_string(label));
 		SET(ctx, "status", json_string(k < NSTATUS_KINDS ? status_kinds[k].key : "all"));
@@ -176,7 +174,7 @@ void render_job_status_view(struct run *r, json_t *base, size_t k)
 		buf_printf(&title, "%s: %s", render_str(r, "tasks", "Nhiệm vụ"), label);
 		if (pg)
 			buf_printf(&title, " – %s %zu", render_str(r, "page", "Trang"), pg + 1);
-		render_emit(r, base, ROUTE_KIND_STATUS, ctx, rel, title.ptr);
+		render_emit_obj(r, base, ROUTE_KIND_STATUS, top, rel, title.ptr);
 		free(rel);
 		buf_free(&title);
 	}
@@ -207,34 +205,49 @@ void render_job_deadlines(struct run *r, json_t *base, size_t pg)
 	const site_t *s = r->s;
 	const facts_row_t *rows = r->dl_rows;
 	size_t nrows = r->dl_nrows, pages = r->dl_pages;
-	json_t *overdue = json_array(), *months = json_array(), *ongoing = json_array();
-	json_t *cur = NULL;
-	int curm = 0;
-	size_t end = (pg + 1) * DEADLINES_PER_PAGE < nrows ? (pg + 1) * DEADLINES_PER_PAGE : nrows;
-	for (size_t i = pg * DEADLINES_PER_PAGE; i < end; i++) {
+	size_t from = pg * DEADLINES_PER_PAGE;
+	size_t end = from + DEADLINES_PER_PAGE < nrows ? from + DEADLINES_PER_PAGE : nrows;
+	/* the rows are typed records (ctx_trow_t); the months objects over
+	 * { label, id } */
+	json_t *ctx = json_object();
+	tmpl_obj_t *top = tmpl_obj_new(ctx);
+	const task_t **ov = xmalloc((end - from + 1) * sizeof *ov);
+	const task_t **on = xmalloc((end - from + 1) * sizeof *on);
+	const task_t **mv = xmalloc((end - from + 1) * sizeof *mv);
+	tmpl_obj_t **months = xmalloc((end - from + 1) * sizeof *months);
+	size_t nov = 0, non = 0, nmonths = 0;
+	for (size_t i = from; i < end;) {
 		const task_t *t = rows[i].task;
 		if (rows[i].section == FACTS_OVERDUE) {
-			json_array_append_new(overdue, ctx_task(s, t, 1));
+			ov[nov++] = t;
+			i++;
 		} else if (rows[i].section == FACTS_ONGOING) {
-			json_array_append_new(ongoing, ctx_task(s, t, 1));
+			on[non++] = t;
+			i++;
 		} else {
 			int m = t->due.date / 100;
-			if (m != curm) {
-				curm = m;
-				json_t *g = json_object();
-				char label[16], id[16];
-				snprintf(label, sizeof label, "%02d/%04d", m % 100, m / 100);
-				snprintf(id, sizeof id, "%04d-%02d", m / 100, m % 100);
-				SET(g, "label", json_string(label));
-				SET(g, "id", json_string(id));
-				cur = json_array();
-				SET(g, "tasks", cur);
-				json_array_append_new(months, g);
-			}
-			json_array_append_new(cur, ctx_task(s, t, 1));
+			size_t n = 0;
+			for (; i < end && rows[i].section != FACTS_OVERDUE && rows[i].section != FACTS_ONGOING &&
+			       rows[i].task->due.date / 100 == m; i++)
+				mv[n++] = rows[i].task;
+			json_t *g = json_object();
+			char label[16], id[16];
+			snprintf(label, sizeof label, "%02d/%04d", m % 100, m / 100);
+			snprintf(id, sizeof id, "%04d-%02d", m / 100, m % 100);
+			SET(g, "label", json_string(label));
+			SET(g, "id", json_string(id));
+			tmpl_obj_t *mo = tmpl_obj_new(g);
+			tmpl_obj_set(mo, "tasks", ctx_rows(mo, mv, n, true, NULL, s));
+			months[nmonths++] = mo;
 		}
 	}
-	json_t *ctx = json_object();
+	tmpl_obj_set(top, "overdue", ctx_rows(top, ov, nov, true, NULL, s));
+	tmpl_obj_set(top, "ongoing", ctx_rows(top, on, non, true, NULL, s));
+	tmpl_obj_keep(top, months);
+	tmpl_obj_set(top, "months", tmpl_list(TMPL_OBJ_LIST, months, sizeof *months, nmonths, true));
+	free(ov);
+	free(on);
+	free(mv);
 	{
 		/* the chips narrow this page; each also names the page of all
 		 * the tasks of its status */
@@ -245,10 +258,7 @@ void render_job_deadlines(struct run *r, json_t *base, size_t pg)
 		SET(ctx, "filter", render_status_filter(r, &st, false));
 		SET(ctx, "views", views_nav(r, &r->dl_total, NSTATUS_KINDS + 1));
 	}
-	SET(ctx, "has_overdue", json_boolean(json_array_size(overdue) > 0));
-	SET(ctx, "overdue", overdue);
-	SET(ctx, "months", months);
-	SET(ctx, "ongoing", ongoing);
+	SET(ctx, "has_overdue", json_boolean(nov > 0));
 	const char *dir = routes_dir(&s->routes, ROUTE_DEADLINES);
 	json_t *pj = pager_ctx(s->base_path, dir, pg, pages);
 	if (pj)
@@ -258,7 +268,7 @@ void render_job_deadlines(struct run *r, json_t *base, size_t pg)
 	buf_puts(&title, render_str(r, "deadlines_title", "Thời hạn"));
 	if (pg)
 		buf_printf(&title, " – %s %zu", render_str(r, "page", "Trang"), pg + 1);
-	render_emit(r, base, ROUTE_KIND_DEADLINES, ctx, rel, title.ptr);
+	render_emit_obj(r, base, ROUTE_KIND_DEADLINES, top, rel, title.ptr);
 	free(rel);
 	buf_free(&title);
 }

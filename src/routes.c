@@ -24,12 +24,12 @@ static const route_section_info_t sections[ROUTE_COUNT] = {
  * portal of a thousand plans has tens of thousands of open tasks. */
 static const route_kind_info_t kinds[ROUTE_KIND_COUNT] = {
 	[ROUTE_KIND_HOME] = { "home", "home", ROUTE_HOME, 0 },
-	[ROUTE_KIND_PLANS] = { "plans", "plans", ROUTE_PLANS, 0 },
+	[ROUTE_KIND_PLANS] = { "plans", "plans", ROUTE_PLANS, 400 },
 	[ROUTE_KIND_PLAN] = { "plan", "plan", ROUTE_PLANS, 0 },
 	[ROUTE_KIND_UNITS] = { "units", "units", ROUTE_UNITS, 0 },
 	[ROUTE_KIND_UNIT] = { "unit", "unit", ROUTE_UNITS, 400 },
 	[ROUTE_KIND_DOCUMENTS] = { "documents", "documents", ROUTE_DOCUMENTS, 0 },
-	[ROUTE_KIND_DOCUMENT] = { "document", "document", ROUTE_DOCUMENTS, 0 },
+	[ROUTE_KIND_DOCUMENT] = { "document", "document", ROUTE_DOCUMENTS, 400 },
 	[ROUTE_KIND_DEADLINES] = { "deadlines", "deadlines", ROUTE_DEADLINES, 400 },
 	[ROUTE_KIND_STATUS] = { "status", "status_tasks", ROUTE_DEADLINES, 400 },
 	[ROUTE_KIND_PAGE] = { "page", "page", ROUTE_NONE, 0 },

@@ -29,13 +29,17 @@ typedef struct {
 } entry_t;
 
 struct state_pages {
-	char g[GIT_OID_HEXSZ + 1];    /* what every page depends on, history aside */
-	char gh[GIT_OID_HEXSZ + 1];   /* ... and the history's facts every page may show */
+	char g[GIT_OID_HEXSZ + 1];    /* what every page depends on, commit and history aside */
+	/* ... with what each kind of page may show of the commit and the
+	 * history (its template's own: the open data page names the commit,
+	 * a plan's page need not) */
+	char gplan[GIT_OID_HEXSZ + 1], gunit[GIT_OID_HEXSZ + 1], gweek[GIT_OID_HEXSZ + 1];
+	bool commit_plan, commit_unit, commit_week, counts_plan, counts_week;
+	char commit[GIT_OID_HEXSZ + 1];
 	strmap_t plan_file;           /* plan path -> hex id of its bytes (arena) */
 	strmap_t plan_pos;            /* plan path -> its position in the site + 1 (pos) */
 	size_t *pos;
 	arena_t *a;
-	bool shows_commit, shows_counts;
 	const site_t *s;
 	/* the previous site's state (read-only once read) */
 	entry_t *prev;
@@ -106,31 +110,69 @@ static bool text_shows(const char *t, const char *path)
 	return false;
 }
 
-static bool templates_show(const char *theme_dir, const site_t *s, const char *path)
+/* The text of template name: the site's own (content/templates) or the
+ * theme's; NULL when there is none (malloc'd otherwise). */
+static char *tmpl_text(const char *theme_dir, const site_t *s, const char *name)
 {
-	for (size_t i = 0; i < s->ntemplates; i++)
-		if (s->templates[i]->data && text_shows(s->templates[i]->data, path))
-			return true;
-	buf_t dir = BUF_INIT;
-	buf_printf(&dir, "%s/templates", theme_dir);
-	DIR *d = opendir(dir.ptr);
-	bool shows = !d;   /* unreadable: may show anything */
-	struct dirent *e;
-	while (d && !shows && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		buf_t f = BUF_INIT;
-		buf_printf(&f, "%s/%s", dir.ptr, e->d_name);
-		char *text = NULL;
-		size_t len;
-		if (util_read_file(f.ptr, &text, &len) == 0)
-			shows = text_shows(text, path);
-		free(text);
-		buf_free(&f);
+	size_t n = strlen(name);
+	for (size_t i = 0; i < s->ntemplates; i++) {
+		const char *slash = strrchr(s->templates[i]->rel, '/');
+		const char *base = slash ? slash + 1 : s->templates[i]->rel;
+		if (!strncmp(base, name, n) && !strcmp(base + n, ".mustache") && s->templates[i]->data)
+			return xstrdup(s->templates[i]->data);
 	}
-	if (d)
-		closedir(d);
-	buf_free(&dir);
+	buf_t f = BUF_INIT;
+	buf_printf(&f, "%s/templates/%s.mustache", theme_dir, name);
+	char *text = NULL;
+	size_t len;
+	if (util_read_file(f.ptr, &text, &len) < 0)
+		text = NULL;
+	buf_free(&f);
+	return text;
+}
+
+/* Whether a page rendered by template root may show the site field at
+ * path: root, the partials it includes and the parents it extends, each
+ * once; a template that cannot be read, a dynamic name or too many
+ * templates count as showing it. */
+static bool templates_show(const char *theme_dir, const site_t *s, const char *root, const char *path)
+{
+	enum { MAXT = 512 };
+	char *names[MAXT];
+	size_t n = 0;
+	bool shows = false;
+	names[n++] = xstrdup(root);
+	for (size_t i = 0; i < n && !shows; i++) {
+		char *text = tmpl_text(theme_dir, s, names[i]);
+		if (!text || text_shows(text, path)) {
+			shows = true;
+			free(text);
+			break;
+		}
+		for (const char *p = strstr(text, "{{"); p && !shows; p = strstr(p + 2, "{{")) {
+			const char *q = p + 2;
+			while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+				q++;
+			if (*q != '>' && *q != '<')
+				continue;
+			q++;
+			while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+				q++;
+			size_t len = strcspn(q, " \t\r\n}");
+			if (*q == '*' || !len || n == MAXT) {
+				shows = true;
+				break;
+			}
+			bool seen = false;
+			for (size_t k = 0; k < n && !seen; k++)
+				seen = strlen(names[k]) == len && !strncmp(names[k], q, len);
+			if (!seen)
+				names[n++] = xstrndup(q, len);
+		}
+		free(text);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
 	return shows;
 }
 
@@ -230,10 +272,19 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 	pthread_mutex_init(&sp->mu, NULL);
 	sp->a = arena_new();
 	sp->s = s;
-	sp->shows_commit = templates_show(theme_dir, s, "site.commit") ||
-			   templates_show(theme_dir, s, "site.commit_short");
-	sp->shows_counts = templates_show(theme_dir, s, "site.history.commits") ||
-			   templates_show(theme_dir, s, "site.history.changes");
+	const char *tp = routes_kind(ROUTE_KIND_PLAN)->tmpl, *tu = routes_kind(ROUTE_KIND_UNIT)->tmpl,
+		   *tw = routes_kind(ROUTE_KIND_WEEK)->tmpl;
+	sp->commit_plan = templates_show(theme_dir, s, tp, "site.commit") ||
+			  templates_show(theme_dir, s, tp, "site.commit_short");
+	sp->commit_unit = templates_show(theme_dir, s, tu, "site.commit") ||
+			  templates_show(theme_dir, s, tu, "site.commit_short");
+	sp->commit_week = templates_show(theme_dir, s, tw, "site.commit") ||
+			  templates_show(theme_dir, s, tw, "site.commit_short");
+	sp->counts_plan = templates_show(theme_dir, s, tp, "site.history.commits") ||
+			  templates_show(theme_dir, s, tp, "site.history.changes");
+	sp->counts_week = templates_show(theme_dir, s, tw, "site.history.commits") ||
+			  templates_show(theme_dir, s, tw, "site.history.changes");
+	snprintf(sp->commit, sizeof sp->commit, "%s", s->commit);
 	sp->pos = xmalloc((s->nplans + 1) * sizeof(*sp->pos));
 	for (size_t i = 0; i < s->nplans; i++) {
 		sp->pos[i] = i + 1;
@@ -243,7 +294,6 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 	buf_printf(&b, "%s%d\n", PAGES_HEAD, PAGES_FORMAT);
 	put_s(&b, key);
 	put_i(&b, (long long)s->as_of);
-	put_s(&b, sp->shows_commit ? s->commit : "");
 	/* every file but the plans' own: site.yaml, registries, pages,
 	 * templates, static files */
 	for (size_t i = 0; i < snap->n; i++) {
@@ -262,25 +312,41 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 	}
 	put_units(&b, s);
 	hex_of(&b, sp->g);
-	memcpy(sp->gh, sp->g, sizeof sp->g);
+	buf_clear(&b);
+	/* the units' pages render before the history is read: none in theirs */
+	put_s(&b, sp->g);
+	buf_puts(&b, "unit\n");
+	put_s(&b, sp->commit_unit ? sp->commit : "");
+	hex_of(&b, sp->gunit);
+	memcpy(sp->gplan, sp->g, sizeof sp->g);
+	memcpy(sp->gweek, sp->g, sizeof sp->g);
 	buf_free(&b);
 	return sp;
 }
 
-void state_pages_history(state_pages_t *sp, const history_t *h)
+static void history_key(const state_pages_t *sp, const history_t *h, const char *kind, bool commit,
+			bool counts, char out[GIT_OID_HEXSZ + 1])
 {
 	buf_t b = BUF_INIT;
 	put_s(&b, sp->g);
+	put_s(&b, kind);
+	put_s(&b, commit ? sp->commit : "");
 	put_i(&b, h != NULL);
 	if (h) {
 		put_i(&b, h->shallow);
 		put_s(&b, h->start_commit);
 		put_i(&b, (long long)h->start);
-		put_i(&b, sp->shows_counts ? (long long)h->ncommits : -1);
-		put_i(&b, sp->shows_counts ? (long long)h->nentries : -1);
+		put_i(&b, counts ? (long long)h->ncommits : -1);
+		put_i(&b, counts ? (long long)h->nentries : -1);
 	}
-	hex_of(&b, sp->gh);
+	hex_of(&b, out);
 	buf_free(&b);
+}
+
+void state_pages_history(state_pages_t *sp, const history_t *h)
+{
+	history_key(sp, h, "plan", sp->commit_plan, sp->counts_plan, sp->gplan);
+	history_key(sp, h, "week", sp->commit_week, sp->counts_week, sp->gweek);
 }
 
 static const char *plan_file(const state_pages_t *sp, const plan_t *p)
@@ -293,7 +359,7 @@ void state_pages_plan_fp(const state_pages_t *sp, const plan_t *p, const history
 {
 	buf_t b = BUF_INIT;
 	buf_puts(&b, "plan\n");
-	put_s(&b, sp->gh);
+	put_s(&b, sp->gplan);
 	put_s(&b, p->path);
 	put_s(&b, plan_file(sp, p));
 	put_plan_name(&b, p);
@@ -364,7 +430,7 @@ void state_pages_week_fp(const state_pages_t *sp, const history_t *h, size_t idx
 	const hweek_t *wk = h->weeks[idx];
 	buf_t b = BUF_INIT;
 	buf_puts(&b, "week\n");
-	put_s(&b, sp->gh);
+	put_s(&b, sp->gweek);
 	put_i(&b, (long long)idx);
 	put_i(&b, (long long)h->nweeks);
 	put_week_ref(&b, wk);
@@ -417,7 +483,7 @@ void state_pages_unit_fp(const state_pages_t *sp, const site_t *s, const unit_t 
 {
 	buf_t b = BUF_INIT;
 	buf_puts(&b, "unit\n");
-	put_s(&b, sp->g);
+	put_s(&b, sp->gunit);
 	put_s(&b, u->url);
 	bool *mark = xcalloc(s->nplans + 1, sizeof(*mark));
 	unit_plans(u, mark, s, &sp->plan_pos, 0);

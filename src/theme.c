@@ -251,6 +251,8 @@ int theme_load(theme_t *t, const char *dir, const site_t *s, arena_t *a, diag_t 
 	/* the interface strings are the same on every page: written into the
 	 * templates once, not looked up on every row of every table */
 	tmpl_set_fold(t->tmpl, "t", t->strings);
+	/* after folding: the strings no longer count as names from outside */
+	tmpl_set_prepare(t->tmpl);
 	buf_clear(&p);
 	buf_printf(&p, "%s/static", dir);
 	load_assets(t, p.ptr, "");

@@ -1,7 +1,10 @@
-/* tmpl.c: sets of compiled Mustache templates, rendered with jansson data
- * (tmpl_parse.c compiles them). */
+/* tmpl.c: sets of compiled Mustache templates, rendered with jansson data,
+ * typed records and generic objects (tmpl_parse.c compiles them). */
 #include "tmpl_int.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +67,7 @@ int tmpl_set_add(tmpl_set_t *set, const char *name, const char *file,
 		arena_free(set->slot[i]->arena);    /* a site's template overrides the theme's */
 	else
 		set->count++;
+	set->prepared = false;
 	set->slot[i] = t;
 	return 0;
 }
@@ -251,6 +255,7 @@ static void fold_list(arena_t *a, struct node *kids, size_t n, const char *root,
 
 void tmpl_set_fold(tmpl_set_t *set, const char *root, const json_t *values)
 {
+	set->prepared = false;
 	for (size_t i = 0; i < set->cap; i++) {
 		struct tmpl *t = set->slot[i];
 		if (t)
@@ -258,10 +263,537 @@ void tmpl_set_fold(tmpl_set_t *set, const char *root, const json_t *values)
 	}
 }
 
+/* ------------------------------------------------------------- symbols */
+
+/* Every name any template uses, interned: a process-wide table that only
+ * grows (a theme reloaded by serve adds its new names). */
+static pthread_mutex_t sym_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char **name;            /* by symbol */
+	uint32_t *slot;         /* open addressing: symbol + 1, 0 empty */
+	size_t n, cap;
+} syms;
+
+static uint32_t sym_find_locked(const char *name, size_t n, uint32_t h, size_t *at)
+{
+	size_t mask = syms.cap - 1;
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		uint32_t e = syms.slot[i];
+		if (!e || (strlen(syms.name[e - 1]) == n && !memcmp(syms.name[e - 1], name, n))) {
+			*at = i;
+			return e;
+		}
+	}
+}
+
+uint32_t tmpl_sym(const char *name, size_t n)
+{
+	uint32_t h = (uint32_t)hash_bytes(name, n);
+	pthread_mutex_lock(&sym_lock);
+	if (2 * (syms.n + 1) > syms.cap) {
+		uint32_t *old = syms.slot;
+		size_t oldcap = syms.cap;
+		syms.cap = syms.cap ? 2 * syms.cap : 256;
+		syms.slot = xcalloc(syms.cap, sizeof *syms.slot);
+		syms.name = xrealloc(syms.name, syms.cap * sizeof *syms.name);
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i]) {
+				const char *s = syms.name[old[i] - 1];
+				size_t at;
+				sym_find_locked(s, strlen(s), (uint32_t)hash_bytes(s, strlen(s)), &at);
+				syms.slot[at] = old[i];
+			}
+		free(old);
+	}
+	size_t at;
+	uint32_t e = sym_find_locked(name, n, h, &at);
+	if (!e) {
+		char *c = xmalloc(n + 1);
+		memcpy(c, name, n);
+		c[n] = '\0';
+		syms.name[syms.n++] = c;
+		e = (uint32_t)syms.n;
+		syms.slot[at] = e;
+	}
+	pthread_mutex_unlock(&sym_lock);
+	return e - 1;
+}
+
+/* --------------------------------------------------------------- types */
+
+#define MAX_MEMO_TYPES 16
+static const tmpl_type_t *memo_types[MAX_MEMO_TYPES];
+static int nmemo_types;
+
+void tmpl_type_register(tmpl_type_t *t)
+{
+	uint32_t *fs = xmalloc((t->nfields + 1) * sizeof *fs);
+	uint32_t top = 0;
+	for (size_t i = 0; i < t->nfields; i++) {
+		fs[i] = tmpl_sym(t->fields[i].name, strlen(t->fields[i].name));
+		if (fs[i] + 1 > top)
+			top = fs[i] + 1;
+	}
+	/* names interned later are no field of t: the table ends here */
+	t->slot = xcalloc(top + 1, sizeof *t->slot);
+	t->nslot = top;
+	for (size_t i = 0; i < t->nfields; i++)
+		t->slot[fs[i]] = (unsigned)i + 1;
+	free(fs);
+	t->id = -1;
+	if (t->memo_key) {
+		assert(nmemo_types < MAX_MEMO_TYPES);
+		t->id = nmemo_types;
+		memo_types[nmemo_types++] = t;
+	}
+}
+
+/* t's field named by sym, or -1. */
+static inline long field_of(const tmpl_type_t *t, uint32_t sym)
+{
+	return t && sym < t->nslot ? (long)t->slot[sym] - 1 : -1;
+}
+
+static const tmpl_type_t obj_list_type = { .name = "(objects)" };
+const tmpl_type_t *const TMPL_OBJ_LIST = &obj_list_type;
+
+/* ------------------------------------------------------------- objects */
+
+struct oentry {
+	uint32_t sym;
+	tmpl_val_t v;
+};
+
+struct tmpl_obj {
+	json_t *base;
+	struct oentry *e;
+	size_t n, cap;
+	void **keep;
+	size_t nkeep;
+};
+
+tmpl_obj_t *tmpl_obj_new(json_t *base)
+{
+	tmpl_obj_t *o = xcalloc(1, sizeof *o);
+	o->base = base;
+	return o;
+}
+
+json_t *tmpl_obj_base(const tmpl_obj_t *o)
+{
+	return o->base;
+}
+
+void tmpl_obj_set(tmpl_obj_t *o, const char *key, tmpl_val_t v)
+{
+	if (o->n == o->cap) {
+		o->cap = o->cap ? 2 * o->cap : 8;
+		o->e = xrealloc(o->e, o->cap * sizeof *o->e);
+	}
+	o->e[o->n++] = (struct oentry){ tmpl_sym(key, strlen(key)), v };
+}
+
+void tmpl_obj_keep(tmpl_obj_t *o, void *mem)
+{
+	o->keep = xrealloc(o->keep, (o->nkeep + 1) * sizeof *o->keep);
+	o->keep[o->nkeep++] = mem;
+}
+
+void tmpl_obj_free(tmpl_obj_t *o)
+{
+	if (!o)
+		return;
+	for (size_t i = 0; i < o->n; i++) {
+		tmpl_val_t *v = &o->e[i].v;
+		if (v->kind == TMPL_OBJ)
+			tmpl_obj_free((tmpl_obj_t *)v->u.obj);
+		else if (v->kind == TMPL_JSON && v->owned)
+			json_decref(v->u.json);
+		else if (v->kind == TMPL_LIST && v->u.list.type == TMPL_OBJ_LIST)
+			for (size_t j = 0; j < v->u.list.n; j++)
+				tmpl_obj_free(((tmpl_obj_t **)v->u.list.base)[j]);
+	}
+	for (size_t i = 0; i < o->nkeep; i++)
+		free(o->keep[i]);
+	free(o->keep);
+	free(o->e);
+	json_decref(o->base);
+	free(o);
+}
+
+/* ---------------------------------------------------------------- memo */
+
+/* One memoized part of one record: its bytes (shared by the cells of the
+ * same text), set once, read without the lock (published by the release
+ * store of bytes). */
+struct mcell {
+	const char *_Atomic bytes;
+	uint32_t len;
+	bool bol;               /* the output's state where the part starts */
+	bool end_bol;           /* ... and where it ends */
+};
+
+/* The parts of one record: cell i is the set's memoizable part of id i.
+ * The cells of a task row are rendered one after the other, so a render
+ * finds the block once a row (struct render's last block). */
+struct mblock {
+	const void *key;
+	const tmpl_type_t *type;
+	struct mcell cell[];
+};
+
+/* Many cells are the same bytes (the same units, deadline or status on
+ * many tasks): each text is kept once. */
+struct mtext {
+	const char *bytes;
+	uint32_t len;
+	uint64_t hash;
+};
+
+/* The key beside the block: a probe reads no block. */
+struct mslot {
+	const void *key;
+	struct mblock *block;
+};
+
+struct tmpl_memo {
+	pthread_mutex_t lock;
+	arena_t *arena;
+	const tmpl_set_t *set;  /* the set whose part ids the blocks use */
+	struct mslot *slot;     /* open addressing by (key, type) */
+	size_t cap, n;
+	struct mtext *tv;
+	size_t ntv, tvcap;
+	uint32_t *tslot;
+	size_t tcap;
+	_Atomic size_t rendered, reused;
+	size_t bytes;
+};
+
+tmpl_memo_t *tmpl_memo_new(void)
+{
+	tmpl_memo_t *m = xcalloc(1, sizeof *m);
+	pthread_mutex_init(&m->lock, NULL);
+	m->arena = arena_new();
+	return m;
+}
+
+void tmpl_memo_free(tmpl_memo_t *m)
+{
+	if (!m)
+		return;
+	pthread_mutex_destroy(&m->lock);
+	arena_free(m->arena);
+	free(m->slot);
+	free(m->tv);
+	free(m->tslot);
+	free(m);
+}
+
+void tmpl_memo_stats(const tmpl_memo_t *m, size_t *rendered, size_t *reused)
+{
+	*rendered = m->rendered;
+	*reused = m->reused;
+}
+
+size_t tmpl_memo_bytes(const tmpl_memo_t *m, size_t *texts)
+{
+	*texts = m->ntv;
+	return m->bytes;
+}
+
+static size_t mblock_slot(const tmpl_memo_t *m, const void *key, const tmpl_type_t *type)
+{
+	/* murmur3's finalizer: pointers share most of their bits */
+	uint64_t h = (uint64_t)(uintptr_t)key ^ ((uint64_t)(uintptr_t)type * 0x9e3779b97f4a7c15ULL);
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	size_t mask = m->cap - 1;
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		const struct mslot *e = &m->slot[i];
+		if (!e->block || (e->key == key && e->block->type == type))
+			return i;
+	}
+}
+
+/* The block of (key, type), made when new; with the lock held. */
+static struct mblock *mblock_get(tmpl_memo_t *m, const void *key, const tmpl_type_t *type)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		struct mslot *old = m->slot;
+		size_t oldcap = m->cap;
+		m->cap = m->cap ? 2 * m->cap : 1024;
+		m->slot = xcalloc(m->cap, sizeof *m->slot);
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].block)
+				m->slot[mblock_slot(m, old[i].key, old[i].block->type)] = old[i];
+		free(old);
+	}
+	size_t at = mblock_slot(m, key, type);
+	if (!m->slot[at].block) {
+		struct mblock *b = arena_alloc(m->arena, sizeof *b + m->set->nmemo * sizeof(struct mcell));
+		b->key = key;
+		b->type = type;
+		m->slot[at] = (struct mslot){ key, b };
+		m->n++;
+	}
+	return m->slot[at].block;
+}
+
+/* The kept copy of s (len bytes); with the lock held. */
+static const char *mtext_intern(tmpl_memo_t *m, const char *s, uint32_t len)
+{
+	uint64_t h = hash_words(HASH_INIT, s, len);
+	if (2 * (m->ntv + 1) > m->tcap) {
+		free(m->tslot);
+		m->tcap = m->tcap ? 2 * m->tcap : 1024;
+		m->tslot = xcalloc(m->tcap, sizeof *m->tslot);
+		for (size_t i = 0; i < m->ntv; i++) {
+			size_t j = (size_t)m->tv[i].hash & (m->tcap - 1);
+			while (m->tslot[j])
+				j = (j + 1) & (m->tcap - 1);
+			m->tslot[j] = (uint32_t)i + 1;
+		}
+	}
+	size_t j = (size_t)h & (m->tcap - 1);
+	for (; m->tslot[j]; j = (j + 1) & (m->tcap - 1)) {
+		const struct mtext *t = &m->tv[m->tslot[j] - 1];
+		if (t->hash == h && t->len == len && !memcmp(t->bytes, s, len))
+			return t->bytes;
+	}
+	if (m->ntv == m->tvcap) {
+		m->tvcap = m->tvcap ? 2 * m->tvcap : 1024;
+		m->tv = xrealloc(m->tv, m->tvcap * sizeof *m->tv);
+	}
+	char *c = arena_alloc(m->arena, len + 1);
+	memcpy(c, s, len);
+	m->bytes += len;
+	m->tv[m->ntv++] = (struct mtext){ c, len, h };
+	m->tslot[j] = (uint32_t)m->ntv;
+	return c;
+}
+
+/* ------------------------------------------------------ memo analysis */
+
+/* What the analysis knows of a context: a record type, a scalar (where no
+ * name is found), or anything else (unknown: a name could be there). */
+struct actx {
+	const tmpl_type_t *type;
+	bool scalar;
+};
+
+#define ANALYSIS_DEPTH 16
+
+static bool local_list(const tmpl_set_t *set, const struct node *kids, size_t n,
+		       struct actx *st, int nst, int depth);
+
+/* Resolves k's name in the stack (innermost last) as rendering would, and
+ * the context a section over it pushes in *push; false when the value can
+ * depend on anything but the records of the stack. */
+static bool local_name(const struct node *k, const struct actx *st, int nst, struct actx *push)
+{
+	if (k->nparts == 0) {
+		*push = st[nst - 1];
+		return true;
+	}
+	const tmpl_field_t *f = NULL;
+	for (int i = nst - 1; i >= 0 && !f; i--) {
+		if (st[i].scalar)
+			continue;
+		if (!st[i].type)
+			return false;
+		long fi = field_of(st[i].type, k->syms[0]);
+		if (fi >= 0)
+			f = &st[i].type->fields[fi];
+	}
+	if (!f || !f->stable)
+		return false;   /* found further out, or not always there */
+	for (size_t p = 1; p < k->nparts; p++) {
+		if (f->shape == TMPL_F_OPAQUE)
+			return false;
+		if (f->shape != TMPL_F_REC) {
+			*push = (struct actx){ NULL, true };   /* nothing: a missing value */
+			return true;
+		}
+		long fi = field_of(f->type, k->syms[p]);
+		if (fi < 0) {
+			*push = (struct actx){ NULL, true };
+			return true;
+		}
+		f = &f->type->fields[fi];
+		if (!f->stable)
+			return false;
+	}
+	switch (f->shape) {
+	case TMPL_F_REC:
+	case TMPL_F_LIST:
+		*push = (struct actx){ f->type, false };
+		break;
+	case TMPL_F_SCALAR:
+		*push = (struct actx){ NULL, true };
+		break;
+	default:
+		*push = (struct actx){ NULL, false };
+	}
+	return true;
+}
+
+static bool local_list(const tmpl_set_t *set, const struct node *kids, size_t n,
+		       struct actx *st, int nst, int depth)
+{
+	if (depth > ANALYSIS_DEPTH)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const struct node *k = &kids[i];
+		struct actx push;
+		const struct tmpl *t;
+		switch (k->kind) {
+		case N_TEXT:
+			break;
+		case N_VAR:
+			if (!local_name(k, st, nst, &push))
+				return false;
+			break;
+		case N_SECTION:
+			if (!local_name(k, st, nst, &push) || nst >= ANALYSIS_DEPTH)
+				return false;
+			st[nst] = push;
+			if (!local_list(set, k->kids, k->nkids, st, nst + 1, depth + 1))
+				return false;
+			break;
+		case N_INVERTED:
+			if (!local_name(k, st, nst, &push) ||
+			    !local_list(set, k->kids, k->nkids, st, nst, depth + 1))
+				return false;
+			break;
+		case N_PARTIAL:
+			t = set_find(set, k->str, k->hash);
+			if (t && !local_list(set, t->kids, t->nkids, st, nst, depth + 1))
+				return false;
+			break;
+		default:
+			return false;   /* parents and blocks: not worth following */
+		}
+	}
+	return true;
+}
+
+/* Marks the sections of kids that are memoizable under type ty: over a
+ * list or record (a cell of units); a section over a scalar is too small
+ * to be worth an entry. */
+static void mark_sections(const tmpl_set_t *set, struct node *kids, size_t n, const tmpl_type_t *ty)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct node *k = &kids[i];
+		if (k->kind == N_SECTION && k->nparts) {
+			struct actx st[ANALYSIS_DEPTH + 1] = { { ty, false } };
+			struct actx push;
+			if (local_name(k, st, 1, &push) && push.type) {
+				st[1] = push;
+				if (local_list(set, k->kids, k->nkids, st, 2, 1))
+					k->memo |= (uint16_t)(1u << ty->id);
+			}
+		}
+		if (k->nkids)
+			mark_sections(set, k->kids, k->nkids, ty);
+	}
+}
+
+/* Whether rendering kids can indent (a partial, parent or block with an
+ * indentation): only then does where a line starts change their bytes. */
+static bool indents(const tmpl_set_t *set, const struct node *kids, size_t n, int depth)
+{
+	if (depth > ANALYSIS_DEPTH)
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		const struct node *k = &kids[i];
+		if ((k->kind == N_PARTIAL || k->kind == N_PARENT || k->kind == N_BLOCK) && k->indent_len)
+			return true;
+		const struct tmpl *t = k->kind == N_PARTIAL || k->kind == N_PARENT
+			? set_find(set, k->str, k->hash) : NULL;
+		if ((t && indents(set, t->kids, t->nkids, depth + 1)) ||
+		    (k->nkids && indents(set, k->kids, k->nkids, depth + 1)))
+			return true;
+	}
+	return false;
+}
+
+/* Clears the memo marks of kids and resolves their partials and parents
+ * (rendering a prepared set looks no template up by name). */
+static void clear_sections(const tmpl_set_t *set, struct node *kids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		kids[i].memo = 0;
+		if (kids[i].kind == N_PARTIAL || kids[i].kind == N_PARENT)
+			kids[i].target = set_find(set, kids[i].str, kids[i].hash);
+		if (kids[i].nkids)
+			clear_sections(set, kids[i].kids, kids[i].nkids);
+	}
+}
+
+/* Numbers the memoizable sections of kids (part ids, the cells of a block). */
+static void number_sections(tmpl_set_t *set, struct node *kids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct node *k = &kids[i];
+		if (k->memo && set->nmemo < UINT16_MAX) {
+			k->memo_id = (uint16_t)set->nmemo++;
+			k->memo_bol = indents(set, k->kids, k->nkids, 0);
+		} else
+			k->memo = 0;
+		if (k->nkids)
+			number_sections(set, k->kids, k->nkids);
+	}
+}
+
+/* Whether kids look anything up (a part that does not is the same text
+ * everywhere: nothing to keep). */
+static bool uses_names(const struct node *kids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (kids[i].kind == N_VAR || kids[i].kind == N_SECTION || kids[i].kind == N_INVERTED ||
+		    kids[i].kind == N_PARTIAL || (kids[i].nkids && uses_names(kids[i].kids, kids[i].nkids)))
+			return true;
+	return false;
+}
+
+void tmpl_set_prepare(tmpl_set_t *set)
+{
+	set->nmemo = 0;
+	for (size_t i = 0; i < set->cap; i++) {
+		struct tmpl *t = set->slot[i];
+		if (!t)
+			continue;
+		t->memo = 0;
+		for (int j = 0; j < nmemo_types && uses_names(t->kids, t->nkids); j++) {
+			struct actx st[ANALYSIS_DEPTH + 1] = { { memo_types[j], false } };
+			if (local_list(set, t->kids, t->nkids, st, 1, 0))
+				t->memo |= (uint16_t)(1u << j);
+		}
+		if (t->memo) {
+			t->memo_id = (uint16_t)set->nmemo++;
+			t->memo_bol = indents(set, t->kids, t->nkids, 0);
+		}
+	}
+	for (size_t i = 0; i < set->cap; i++) {
+		struct tmpl *t = set->slot[i];
+		if (t) {
+			clear_sections(set, t->kids, t->nkids);
+			for (int j = 0; j < nmemo_types; j++)
+				mark_sections(set, t->kids, t->nkids, memo_types[j]);
+			number_sections(set, t->kids, t->nkids);
+		}
+	}
+	set->prepared = true;
+}
+
 /* --------------------------------------------------------------- render */
 
 struct ctx {                    /* the context stack, innermost first */
-	json_t *v;
+	tmpl_val_t v;
 	const struct ctx *up;
 };
 
@@ -272,11 +804,14 @@ struct frame {                  /* the parents being expanded, innermost first *
 
 struct render {
 	const tmpl_set_t *set;
+	tmpl_memo_t *memo;
 	buf_t *out;
 	buf_t indent;           /* what starts each output line here */
 	bool bol;               /* the output is at the start of a template line */
 	int depth;
 	int err;
+	bool in_memo;           /* rendering a part for the memo: nothing inside is */
+	struct mblock *last;    /* the block of the last memoized part */
 };
 
 /* Template text: the indentation goes before each line that has something
@@ -328,53 +863,137 @@ static size_t fmt_real(char *buf, size_t size, double d)
 	return n > 0 ? (size_t)n : 0;
 }
 
-static json_t *lookup(const struct ctx *c, const struct node *k)
+static void val_drop(tmpl_val_t *v)
 {
-	if (k->nparts == 0)
-		return c->v;
-	json_t *v = NULL;
+	if (v->kind == TMPL_JSON && v->owned)
+		json_decref(v->u.json);
+	v->kind = TMPL_MISSING;
+}
+
+/* Name sym (text name) in the context value c, into *out: false when c
+ * does not have it (the lookup goes on further out). */
+static bool get_in(const tmpl_val_t *c, uint32_t sym, const char *name, tmpl_val_t *out,
+		   char *scratch)
+{
+	json_t *j;
+	switch (c->kind) {
+	case TMPL_JSON:
+		if (!json_is_object(c->u.json) || !(j = json_object_get(c->u.json, name)))
+			return false;
+		*out = tmpl_json(j, false);
+		return true;
+	case TMPL_REC: {
+		long f = field_of(c->u.rec.type, sym);
+		if (f < 0)
+			return false;
+		out->owned = false;
+		c->u.rec.type->get(c->u.rec.p, (size_t)f, out, scratch);
+		return out->kind != TMPL_MISSING;
+	}
+	case TMPL_OBJ: {
+		const tmpl_obj_t *o = c->u.obj;
+		for (size_t i = 0; i < o->n; i++)
+			if (o->e[i].sym == sym) {
+				*out = o->e[i].v;
+				out->owned = false;     /* the object keeps it */
+				return true;
+			}
+		if (!o->base || !(j = json_object_get(o->base, name)))
+			return false;
+		*out = tmpl_json(j, false);
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+/* k's value in the context stack (TMPL_MISSING when nowhere); an owned
+ * value is the caller's to val_drop. */
+static tmpl_val_t lookup(const struct ctx *c, const struct node *k, char *scratch)
+{
+	tmpl_val_t v = { .kind = TMPL_MISSING };
+	if (k->nparts == 0) {
+		v = c->v;
+		v.owned = false;
+		return v;
+	}
 	for (; c; c = c->up)
-		if (json_is_object(c->v) && (v = json_object_get(c->v, k->parts[0])))
+		if (get_in(&c->v, k->syms[0], k->parts[0], &v, scratch))
 			break;
 	/* later parts resolve in the first part's value only, never further up */
-	for (size_t i = 1; v && i < k->nparts; i++)
-		v = json_is_object(v) ? json_object_get(v, k->parts[i]) : NULL;
+	for (size_t i = 1; v.kind != TMPL_MISSING && i < k->nparts; i++) {
+		tmpl_val_t sub = { .kind = TMPL_MISSING };
+		if (!get_in(&v, k->syms[i], k->parts[i], &sub, scratch))
+			sub.kind = TMPL_MISSING;
+		if (v.owned) {
+			if (sub.kind == TMPL_JSON && !sub.owned) {
+				json_incref(sub.u.json);
+				sub.owned = true;
+			}
+			val_drop(&v);
+		}
+		v = sub;
+	}
 	return v;
 }
 
 /* The spec's falsey values; "" and 0 are truthy there, as in Ruby. */
-static bool truthy(const json_t *v)
+static bool truthy(const tmpl_val_t *v)
 {
-	if (!v || json_is_null(v) || json_is_false(v))
+	switch (v->kind) {
+	case TMPL_MISSING:
+	case TMPL_NULL:
 		return false;
-	return !json_is_array(v) || json_array_size(v) > 0;
+	case TMPL_BOOL:
+		return v->u.b;
+	case TMPL_JSON:
+		if (json_is_null(v->u.json) || json_is_false(v->u.json))
+			return false;
+		return !json_is_array(v->u.json) || json_array_size(v->u.json) > 0;
+	case TMPL_LIST:
+		return v->u.list.n > 0;
+	default:
+		return true;
+	}
 }
 
-static void put_value(struct render *r, const json_t *v, bool escape)
+static void put_value(struct render *r, const tmpl_val_t *v, bool escape)
 {
 	char tmp[64];
 	size_t n;
-	switch (v ? json_typeof(v) : JSON_NULL) {
-	case JSON_STRING:
-		emit_value(r, json_string_value(v), json_string_length(v), escape);
-		break;
-	case JSON_INTEGER:
-		n = (size_t)snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	if (v->kind == TMPL_STR) {
+		emit_value(r, v->u.str.s, v->u.str.len, escape);
+	} else if (v->kind == TMPL_INT) {
+		n = (size_t)snprintf(tmp, sizeof tmp, "%lld", v->u.i);
 		emit_value(r, tmp, n, escape);
-		break;
-	case JSON_REAL:
-		n = fmt_real(tmp, sizeof tmp, json_real_value(v));
-		emit_value(r, tmp, n, escape);
-		break;
-	case JSON_TRUE:
-		emit_value(r, "true", 4, escape);
-		break;
-	case JSON_FALSE:
-		emit_value(r, "false", 5, escape);
-		break;
-	default:
-		break;          /* null, missing, objects and arrays print nothing */
+	} else if (v->kind == TMPL_BOOL) {
+		emit_value(r, v->u.b ? "true" : "false", v->u.b ? 4 : 5, escape);
+	} else if (v->kind == TMPL_JSON) {
+		const json_t *j = v->u.json;
+		switch (json_typeof(j)) {
+		case JSON_STRING:
+			emit_value(r, json_string_value(j), json_string_length(j), escape);
+			break;
+		case JSON_INTEGER:
+			n = (size_t)snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+			emit_value(r, tmp, n, escape);
+			break;
+		case JSON_REAL:
+			n = fmt_real(tmp, sizeof tmp, json_real_value(j));
+			emit_value(r, tmp, n, escape);
+			break;
+		case JSON_TRUE:
+			emit_value(r, "true", 4, escape);
+			break;
+		case JSON_FALSE:
+			emit_value(r, "false", 5, escape);
+			break;
+		default:
+			break;
+		}
 	}
+	/* null, missing, records, objects and lists print nothing */
 }
 
 static void render_list(struct render *r, const struct node *kids, size_t n,
@@ -392,42 +1011,138 @@ static void render_indented(struct render *r, const char *indent, size_t len,
 	r->indent.len = saved;
 }
 
+/* Whether part (a partial's template, or a section node, with mask its
+ * memo bits) is rendered from the memo here: with a memoizable record
+ * innermost and no indentation.  Then *key is the record's memo key. */
+static bool memo_here(const struct render *r, uint16_t mask, const struct ctx *c, const void **key)
+{
+	if (!r->memo || !mask || r->in_memo || r->indent.len || c->v.kind != TMPL_REC ||
+	    !r->set->prepared || r->memo->set != r->set)
+		return false;
+	const tmpl_type_t *ty = c->v.u.rec.type;
+	if (ty->id < 0 || !(mask & (1u << ty->id)))
+		return false;
+	*key = ty->memo_key(c->v.u.rec.p);
+	return true;
+}
+
+static void render_node(struct render *r, const struct node *k,
+			const struct ctx *c, const struct frame *f);
+
+/* Renders part (of memo id id) through the memo: the bytes of an earlier
+ * rendering with the same record (by_bol: and the same start of line),
+ * or a new rendering that is kept. */
+static void render_memo(struct render *r, uint16_t id, bool by_bol, const void *key,
+			const struct node *k, const struct tmpl *t,
+			const struct ctx *c, const struct frame *f)
+{
+	tmpl_memo_t *m = r->memo;
+	const tmpl_type_t *ty = c->v.u.rec.type;
+	struct mblock *b = r->last;
+	if (!b || b->key != key || b->type != ty) {
+		pthread_mutex_lock(&m->lock);
+		b = r->last = mblock_get(m, key, ty);
+		pthread_mutex_unlock(&m->lock);
+	}
+	struct mcell *cell = &b->cell[id];
+	const char *bytes = atomic_load_explicit(&cell->bytes, memory_order_acquire);
+	if (bytes && (!by_bol || cell->bol == r->bol)) {
+		buf_put(r->out, bytes, cell->len);
+		r->bol = cell->end_bol;
+		atomic_fetch_add_explicit(&m->reused, 1, memory_order_relaxed);
+		return;
+	}
+	bool bol = r->bol;
+	size_t from = r->out->len;
+	r->in_memo = true;
+	if (t)
+		render_list(r, t->kids, t->nkids, c, f);
+	else
+		render_node(r, k, c, f);
+	r->in_memo = false;
+	if (r->err || bytes || r->out->len - from >= UINT32_MAX)
+		return;   /* kept for the other start of line, or too big */
+	pthread_mutex_lock(&m->lock);
+	if (!atomic_load_explicit(&cell->bytes, memory_order_relaxed)) {
+		/* another thread may have been first: the same bytes */
+		uint32_t len = (uint32_t)(r->out->len - from);
+		cell->len = len;
+		cell->bol = bol;
+		cell->end_bol = r->bol;
+		atomic_store_explicit(&cell->bytes, mtext_intern(m, r->out->ptr + from, len),
+				      memory_order_release);
+		m->rendered++;
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void render_section(struct render *r, const struct node *k,
+			   const struct ctx *c, const struct frame *f)
+{
+	char scratch[TMPL_SCRATCH];
+	tmpl_val_t v = lookup(c, k, scratch);
+	if (v.kind == TMPL_JSON && json_is_array(v.u.json)) {
+		for (size_t i = 0; i < json_array_size(v.u.json) && !r->err; i++) {
+			struct ctx sub = { tmpl_json(json_array_get(v.u.json, i), false), c };
+			render_list(r, k->kids, k->nkids, &sub, f);
+		}
+	} else if (v.kind == TMPL_LIST) {
+		for (size_t i = 0; i < v.u.list.n && !r->err; i++) {
+			const char *at = (const char *)v.u.list.base + i * v.u.list.stride;
+			const void *p = v.u.list.indirect || v.u.list.type == TMPL_OBJ_LIST
+				? *(const void *const *)at : at;
+			struct ctx sub = { tmpl_rec(v.u.list.type, p), c };
+			if (v.u.list.type == TMPL_OBJ_LIST) {
+				sub.v.kind = TMPL_OBJ;
+				sub.v.u.obj = p;
+			}
+			render_list(r, k->kids, k->nkids, &sub, f);
+		}
+	} else if (truthy(&v)) {
+		struct ctx sub = { v, c };
+		sub.v.owned = false;
+		render_list(r, k->kids, k->nkids, &sub, f);
+	}
+	val_drop(&v);
+}
+
 static void render_node(struct render *r, const struct node *k,
 			const struct ctx *c, const struct frame *f)
 {
-	json_t *v;
 	const struct tmpl *t;
+	const void *key;
+	char scratch[TMPL_SCRATCH];
+	tmpl_val_t v;
 
 	switch (k->kind) {
 	case N_TEXT:
 		emit_text(r, k->str, k->len);
 		break;
 	case N_VAR:
-		put_value(r, lookup(c, k), k->escape);
+		v = lookup(c, k, scratch);
+		put_value(r, &v, k->escape);
+		val_drop(&v);
 		break;
 	case N_SECTION:
-		v = lookup(c, k);
-		if (json_is_array(v)) {
-			for (size_t i = 0; i < json_array_size(v) && !r->err; i++) {
-				struct ctx sub = { json_array_get(v, i), c };
-				render_list(r, k->kids, k->nkids, &sub, f);
-			}
-		} else if (truthy(v)) {
-			struct ctx sub = { v, c };
-			render_list(r, k->kids, k->nkids, &sub, f);
-		}
+		render_section(r, k, c, f);
 		break;
 	case N_INVERTED:
-		if (!truthy(lookup(c, k)))
+		v = lookup(c, k, scratch);
+		if (!truthy(&v))
 			render_list(r, k->kids, k->nkids, c, f);
+		val_drop(&v);
 		break;
 	case N_PARTIAL:
 		/* an unknown partial renders as nothing, as the spec says */
-		if ((t = set_find(r->set, k->str, k->hash)))
-			render_indented(r, k->indent, k->indent_len, t->kids, t->nkids, c, f);
+		if ((t = r->set->prepared ? k->target : set_find(r->set, k->str, k->hash))) {
+			if (!k->indent_len && memo_here(r, t->memo, c, &key))
+				render_memo(r, t->memo_id, t->memo_bol, key, NULL, t, c, f);
+			else
+				render_indented(r, k->indent, k->indent_len, t->kids, t->nkids, c, f);
+		}
 		break;
 	case N_PARENT:
-		if ((t = set_find(r->set, k->str, k->hash))) {
+		if ((t = r->set->prepared ? k->target : set_find(r->set, k->str, k->hash))) {
 			struct frame fr = { k, f };
 			render_indented(r, k->indent, k->indent_len, t->kids, t->nkids, c, &fr);
 		}
@@ -463,20 +1178,42 @@ static void render_list(struct render *r, const struct node *kids, size_t n,
 		return;
 	}
 	r->depth++;
-	for (size_t i = 0; i < n && !r->err; i++)
-		render_node(r, &kids[i], c, f);
+	for (size_t i = 0; i < n && !r->err; i++) {
+		const struct node *k = &kids[i];
+		const void *key;
+		if (k->kind == N_SECTION && memo_here(r, k->memo, c, &key))
+			render_memo(r, k->memo_id, k->memo_bol, key, k, NULL, c, f);
+		else
+			render_node(r, k, c, f);
+	}
 	r->depth--;
 }
 
-int tmpl_render(const tmpl_set_t *set, const char *name, json_t *ctx, buf_t *out)
+int tmpl_render_val(const tmpl_set_t *set, const char *name, tmpl_val_t root,
+		    tmpl_memo_t *memo, buf_t *out)
 {
 	const struct tmpl *t = set_find(set, name, tmpl_hash(name));
 	if (!t)
 		return -1;
 	/* the template's own list is depth 0, so one can nest TMPL_MAX_DEPTH deep */
-	struct render r = { .set = set, .out = out, .indent = BUF_INIT, .bol = true, .depth = -1 };
-	struct ctx root = { ctx, NULL };
-	render_list(&r, t->kids, t->nkids, &root, NULL);
+	struct render r = { .set = set, .memo = memo, .out = out, .indent = BUF_INIT, .bol = true,
+			    .depth = -1 };
+	if (memo && set->prepared) {
+		/* the part ids are the set's: a memo serves one set */
+		pthread_mutex_lock(&memo->lock);
+		if (!memo->set)
+			memo->set = set;
+		pthread_mutex_unlock(&memo->lock);
+	}
+	struct ctx top = { root, NULL };
+	render_list(&r, t->kids, t->nkids, &top, NULL);
 	buf_free(&r.indent);
 	return r.err;
+}
+
+int tmpl_render(const tmpl_set_t *set, const char *name, json_t *ctx, buf_t *out)
+{
+	/* NULL data is the spec's empty context, not a missing name */
+	tmpl_val_t root = tmpl_json(ctx, false);
+	return tmpl_render_val(set, name, root, NULL, out);
 }

@@ -1,10 +1,12 @@
 /* tmpl.h: a Mustache template engine (the spec's core modules and
- * ~inheritance) rendering jansson values.  A set is compiled once, then
- * rendered from any number of threads at once (rendering never mutates it). */
+ * ~inheritance) rendering jansson values, typed C records and generic
+ * objects.  A set is compiled once, then rendered from any number of
+ * threads at once (rendering never mutates it). */
 #ifndef PLANSITE_TMPL_H
 #define PLANSITE_TMPL_H
 
 #include <stdbool.h>
+#include <string.h>
 #include <jansson.h>
 #include "util.h"
 
@@ -56,5 +58,179 @@ int tmpl_render(const tmpl_set_t *set, const char *name, json_t *ctx, buf_t *out
  * value at render time is `values` in every context that can see it (the
  * interface strings, `t`): rendering then looks nothing up for them. */
 void tmpl_set_fold(tmpl_set_t *set, const char *root, const json_t *values);
+
+/* ---------------------------------------------------- typed contexts
+ *
+ * A context need not be a jansson tree: a C record of a registered type
+ * answers a lookup through its field table.  Names are interned when a
+ * template is compiled (each part of a dotted name gets a symbol) and a
+ * type maps symbols to its fields when it is registered, so a lookup in a
+ * record is an array index and a call, never a string comparison.  The
+ * Mustache rules are the same whatever the context: a name not found in a
+ * context (a record's getter says TMPL_MISSING) is looked up in the next
+ * one out; null and false are falsey, empty lists too, "" and 0 are not. */
+
+typedef struct tmpl_type tmpl_type_t;
+typedef struct tmpl_obj tmpl_obj_t;
+
+typedef enum {
+	TMPL_MISSING,   /* not in this context: look further out */
+	TMPL_NULL, TMPL_BOOL, TMPL_INT, TMPL_STR,
+	TMPL_JSON,      /* a jansson value (any type) */
+	TMPL_REC,       /* a record of a registered type */
+	TMPL_LIST,      /* records of one type, or objects (type TMPL_OBJ_LIST) */
+	TMPL_OBJ,       /* a generic object (tmpl_obj_new) */
+} tmpl_kind_t;
+
+typedef struct {
+	tmpl_kind_t kind;
+	bool owned;     /* TMPL_JSON: a reference the renderer drops after use */
+	union {
+		bool b;
+		long long i;
+		struct { const char *s; size_t len; } str;
+		json_t *json;
+		struct { const tmpl_type_t *type; const void *p; } rec;
+		/* element i is at base + i * stride, or is the pointer stored
+		 * there (indirect) */
+		struct { const tmpl_type_t *type; const void *base; size_t stride, n; bool indirect; } list;
+		const tmpl_obj_t *obj;
+	} u;
+} tmpl_val_t;
+
+/* The list type whose elements are tmpl_obj_t pointers (indirect). */
+extern const tmpl_type_t *const TMPL_OBJ_LIST;
+
+/* What a field holds, for the analysis of memoized parts (below). */
+typedef enum { TMPL_F_SCALAR, TMPL_F_REC, TMPL_F_LIST, TMPL_F_OPAQUE } tmpl_shape_t;
+
+typedef struct {
+	const char *name;
+	tmpl_shape_t shape;
+	const tmpl_type_t *type;   /* TMPL_F_REC, TMPL_F_LIST: of the record(s) */
+	/* always there (never TMPL_MISSING), and a function of the record's
+	 * memo key alone for the whole build */
+	bool stable;
+} tmpl_field_t;
+
+/* Scratch space a getter may put a value's text in (a formatted date). */
+#define TMPL_SCRATCH 64
+
+struct tmpl_type {
+	const char *name;
+	const tmpl_field_t *fields;
+	size_t nfields;
+	/* Field i of rec into *out (TMPL_MISSING when the record lacks it);
+	 * a string may point into scratch, an owned TMPL_JSON is dropped by
+	 * the renderer. */
+	void (*get)(const void *rec, size_t i, tmpl_val_t *out, char *scratch);
+	/* Parts rendered with a record of this type innermost may be rendered
+	 * once and reused (tmpl_memo_t), keyed by memo_key(rec); NULL: never. */
+	const void *(*memo_key)(const void *rec);
+	/* set by tmpl_type_register */
+	int id;
+	unsigned *slot;         /* symbol -> field index + 1, 0: none */
+	size_t nslot;
+};
+
+/* Registers t (once, before any set that renders it is prepared;
+ * not thread-safe with other registrations).  At most 16 types have
+ * memo_key. */
+void tmpl_type_register(tmpl_type_t *t);
+
+static inline tmpl_val_t tmpl_str(const char *s)
+{
+	tmpl_val_t v = { .kind = s ? TMPL_STR : TMPL_NULL };
+	if (s) {
+		v.u.str.s = s;
+		v.u.str.len = strlen(s);
+	}
+	return v;
+}
+
+static inline tmpl_val_t tmpl_bool(bool b)
+{
+	tmpl_val_t v = { .kind = TMPL_BOOL };
+	v.u.b = b;
+	return v;
+}
+
+static inline tmpl_val_t tmpl_int(long long i)
+{
+	tmpl_val_t v = { .kind = TMPL_INT };
+	v.u.i = i;
+	return v;
+}
+
+/* A borrowed jansson value (owned: the value takes the reference). */
+static inline tmpl_val_t tmpl_json(json_t *j, bool owned)
+{
+	tmpl_val_t v = { .kind = j ? TMPL_JSON : TMPL_MISSING, .owned = owned && j };
+	v.u.json = j;
+	return v;
+}
+
+static inline tmpl_val_t tmpl_rec(const tmpl_type_t *t, const void *p)
+{
+	tmpl_val_t v = { .kind = TMPL_REC };
+	v.u.rec.type = t;
+	v.u.rec.p = p;
+	return v;
+}
+
+static inline tmpl_val_t tmpl_list(const tmpl_type_t *t, const void *base, size_t stride,
+				   size_t n, bool indirect)
+{
+	tmpl_val_t v = { .kind = TMPL_LIST };
+	v.u.list.type = t;
+	v.u.list.base = base;
+	v.u.list.stride = stride;
+	v.u.list.n = n;
+	v.u.list.indirect = indirect;
+	return v;
+}
+
+/* A generic object: keys set here, then the keys of base (a jansson
+ * object, may be NULL; the object takes the reference).  Lookups compare
+ * symbols, not strings.  Freed with tmpl_obj_free (accepts NULL), which
+ * frees what it owns: objects and owned jansson values set in it, and the
+ * memory given to tmpl_obj_keep. */
+tmpl_obj_t *tmpl_obj_new(json_t *base);
+/* The jansson object under o (borrowed; NULL when it has none). */
+json_t *tmpl_obj_base(const tmpl_obj_t *o);
+void tmpl_obj_set(tmpl_obj_t *o, const char *key, tmpl_val_t v);
+static inline void tmpl_obj_set_obj(tmpl_obj_t *o, const char *key, tmpl_obj_t *sub)
+{
+	tmpl_val_t v = { .kind = TMPL_OBJ };
+	v.u.obj = sub;
+	tmpl_obj_set(o, key, v);
+}
+/* mem (malloc'd) is freed with o: the arrays its lists point into. */
+void tmpl_obj_keep(tmpl_obj_t *o, void *mem);
+void tmpl_obj_free(tmpl_obj_t *o);
+
+/* Parts of pages rendered once per build and reused: a partial, or a
+ * section, whose every name resolves (at prepare time) to stable fields of
+ * the record innermost where it is rendered and of the records below it,
+ * is rendered once for each record (by memo key) and its bytes copied on
+ * every later page.  Safe to share between threads; the caller frees it
+ * (accepts NULL) after the last render that uses it. */
+typedef struct tmpl_memo tmpl_memo_t;
+tmpl_memo_t *tmpl_memo_new(void);
+void tmpl_memo_free(tmpl_memo_t *m);
+/* How many parts were rendered, and how many reused (for tests). */
+void tmpl_memo_stats(const tmpl_memo_t *m, size_t *rendered, size_t *reused);
+/* The bytes kept, and in *texts how many different texts they are (the
+ * same text is kept once, whatever the parts that rendered it). */
+size_t tmpl_memo_bytes(const tmpl_memo_t *m, size_t *texts);
+
+/* Finds the parts of the set's templates that can be memoized for the
+ * registered types; after every tmpl_set_add and tmpl_set_fold, before
+ * rendering. */
+void tmpl_set_prepare(tmpl_set_t *set);
+
+/* tmpl_render with any value as the root context, and memo (NULL: none). */
+int tmpl_render_val(const tmpl_set_t *set, const char *name, tmpl_val_t root,
+		    tmpl_memo_t *memo, buf_t *out);
 
 #endif

@@ -37,12 +37,17 @@ struct node {
 	char *str;              /* N_TEXT: the text; partial, parent, block: the name */
 	size_t len;
 	char **parts;           /* var, section, inverted: the dotted name; none for "." */
+	uint32_t *syms;         /* the symbol of each part (tmpl_sym) */
 	size_t nparts;
+	uint16_t memo;          /* section: memoizable with a record of type id i innermost (bit i) */
+	uint16_t memo_id;       /* its cell in a memo block */
+	bool memo_bol;          /* its bytes depend on whether a line starts there */
 	const char *indent;     /* partial, parent, block: prefix of each output line */
 	size_t indent_len;
 	struct node *kids;      /* section body, block default, a parent's argument blocks */
 	size_t nkids;
 	uint32_t hash;          /* partial, parent, block: of the name */
+	const struct tmpl *target;   /* partial, parent: the template (tmpl_set_prepare) */
 	int line, col;          /* partial, parent: where the tag is in the source */
 };
 
@@ -53,12 +58,17 @@ struct tmpl {
 	arena_t *arena;         /* holds this struct, the nodes and their strings */
 	struct node *kids;
 	size_t nkids;
+	uint16_t memo;          /* as a partial: memoizable with type id i innermost (bit i) */
+	uint16_t memo_id;
+	bool memo_bol;
 };
 
 /* Open addressing with linear probing; rendering only reads it. */
 struct tmpl_set {
 	struct tmpl **slot;
 	size_t cap, count;
+	size_t nmemo;           /* memoizable parts (tmpl_set_prepare) */
+	bool prepared;          /* since the last tmpl_set_add or fold */
 };
 
 static inline uint32_t tmpl_hash(const char *s)
@@ -66,6 +76,10 @@ static inline uint32_t tmpl_hash(const char *s)
 	return (uint32_t)hash_str(s);
 }
 
+
+/* The symbol of name (its first n bytes), the same for equal names in
+ * every set for the life of the process (thread-safe). */
+uint32_t tmpl_sym(const char *name, size_t n);
 
 /* Compiles src; returns the template (its arena owns it), or NULL with
  * *err set ("file:line:col: error: text", malloc'd). */

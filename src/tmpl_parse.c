@@ -525,9 +525,11 @@ static void split_name(struct parser *p, const struct tok *t, struct node *k)
 	for (size_t i = 0; i < n; i++)
 		k->nparts += s[i] == '.';
 	k->parts = arena_alloc(p->arena, k->nparts * sizeof *k->parts);
+	k->syms = arena_alloc(p->arena, k->nparts * sizeof *k->syms);
 	size_t j = 0, from = 0;
 	for (size_t i = 0; i <= n; i++) {
 		if (i == n || s[i] == '.') {
+			k->syms[j] = tmpl_sym(s + from, i - from);
 			k->parts[j++] = arena_strndup(p->arena, s + from, i - from);
 			from = i + 1;
 		}

@@ -1,4 +1,5 @@
-/* weeks.c: the weekly reports (/bao-cao-tuan/): the index and one page a week. */
+/* weeks.c: the weekly reports (/bao-cao-tuan/): the index and one report a
+ * week, cut into pages when it is long. */
 #include "changes.h"
 
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include "ctx.h"
 #include "facts.h"
 #include "jsonh.h"
+#include "pager.h"
 #include "text.h"
 
 size_t changes_week_count(const site_t *s, const history_t *h)
@@ -15,11 +17,20 @@ size_t changes_week_count(const site_t *s, const history_t *h)
 	return h ? h->nweeks : 0;
 }
 
-char *changes_week_rel(const site_t *s, const history_t *h, size_t i)
+/* The folder of report wk's pages: "bao-cao-tuan/2025-W51/".  malloc'd. */
+static char *week_dir(const site_t *s, const hweek_t *wk)
 {
 	buf_t b = BUF_INIT;
-	buf_printf(&b, "%s%s/index.html", routes_dir(&s->routes, ROUTE_WEEKS), h->weeks[i]->id);
+	buf_printf(&b, "%s%s/", routes_dir(&s->routes, ROUTE_WEEKS), wk->id);
 	return buf_detach(&b);
+}
+
+char *changes_week_rel(const site_t *s, const history_t *h, size_t i, size_t pg)
+{
+	char *dir = week_dir(s, h->weeks[i]);
+	char *rel = pager_rel(dir, pg);
+	free(dir);
+	return rel;
 }
 
 static json_t *week_ref(const site_t *s, const hweek_t *wk)
@@ -117,76 +128,227 @@ static json_t *task_row(const site_t *s, const hweek_t *wk, const hitem_t *it)
 
 static const char *const kinds[FACTS_WEEK_LISTS] = { "completed", "became_overdue", "added", "due_changed" };
 
-json_t *changes_week(const site_t *s, const history_t *h, size_t idx)
-{
-	const hweek_t *wk = h->weeks[idx];
-	json_t *w = week_ref(s, wk);
-	if (idx + 1 < h->nweeks)
-		SET(w, "prev", week_ref(s, h->weeks[idx + 1]));
-	if (idx > 0)
-		SET(w, "next", week_ref(s, h->weeks[idx - 1]));
-	SET(w, "stats", ctx_stats(&wk->stats));
-	json_t *rows[FACTS_WEEK_LISTS];
-	for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
-		const hitems_t *l = facts_week_list(wk, k);
-		rows[k] = json_array();
-		for (size_t i = 0; i < l->n; i++)
-			json_array_append_new(rows[k], task_row(s, wk, &l->v[i]));
-		SET(w, kinds[k], json_incref(rows[k]));
-	}
+/* The parts of a report's rows, in page order. */
+enum { WS_UNIT, WS_NEW, WS_NEXT, WS_CHG, WS_PARTS };
+
+struct wslot {
+	int part, k;   /* WS_UNIT: list k of group g, its item[i]-th place */
+	size_t g, i;   /* other parts: item i of the part's list */
+};
+
+struct changes_wlayout {
+	const site_t *s;
+	const history_t *h;
+	size_t idx;
+	const hweek_t *wk;
 	facts_wgroup_t *g;
-	size_t ng = facts_week_groups(s, wk, &g);
-	json_t *units = json_array();
-	for (size_t j = 0; j < ng; j++) {
-		json_t *o = json_object();
-		if (g[j].unit)
-			SET(o, "unit", ctx_unit_ref(g[j].unit, NULL));
-		else if (g[j].text)
-			SET(o, "unit", unit_json(s, NULL, g[j].text));
-		else
-			SET(o, "no_unit", json_true());
-		char *sl = text_slug(g[j].unit ? g[j].unit->name : g[j].text ? g[j].text : "khac");
-		buf_t b = BUF_INIT;
-		buf_printf(&b, "u-%zu-%s", j + 1, sl);
-		SET(o, "anchor", json_string(b.ptr));
-		buf_free(&b);
-		free(sl);
-		for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
-			json_t *list = json_array();
-			for (size_t i = 0; i < g[j].n[k]; i++)
-				json_array_append(list, json_array_get(rows[k], g[j].items[k][i]));
-			buf_t c = BUF_INIT;
-			buf_printf(&c, "%s_count", kinds[k]);
-			SET(o, c.ptr, json_integer((json_int_t)g[j].n[k]));
-			buf_clear(&c);
-			buf_printf(&c, "has_%s", kinds[k]);
-			SET(o, c.ptr, json_boolean(g[j].n[k] > 0));
-			buf_free(&c);
-			SET(o, kinds[k], list);
-		}
-		json_array_append_new(units, o);
+	size_t ng;
+	size_t *group_first;   /* each group's first slot */
+	struct wslot *slot;
+	size_t nslot;
+	size_t part_first[WS_PARTS];
+	size_t *start;         /* page p holds slots start[p] .. start[p + 1] - 1 */
+	size_t npages;
+	char *dir;             /* the report's folder, relative to base_path */
+};
+
+/* What a slot weighs against CHANGES_WEEK_PAGE: a task row CHANGES_WEEK_ROW;
+ * a new plan (one line) 1; a change entry half a row and a quarter for
+ * each of its items; a row of the summary by unit (first page) 2. */
+static size_t slot_weight(const changes_wlayout_t *l, const struct wslot *sl)
+{
+	switch (sl->part) {
+	case WS_NEW: return 1;
+	case WS_CHG: return CHANGES_WEEK_ROW / 2 + 2 * l->wk->entries[sl->i]->nchanges;
+	default: return CHANGES_WEEK_ROW;
 	}
-	facts_week_groups_free(g, ng);
+}
+
+changes_wlayout_t *changes_week_layout(const site_t *s, const history_t *h, size_t idx)
+{
+	changes_wlayout_t *l = xcalloc(1, sizeof(*l));
+	const hweek_t *wk = h->weeks[idx];
+	*l = (changes_wlayout_t){ .s = s, .h = h, .idx = idx, .wk = wk };
+	l->ng = facts_week_groups(s, wk, &l->g);
+	size_t n = wk->new_plans.n + wk->due_next.n + wk->nentries;
 	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
-		json_decref(rows[k]);
-	SET(w, "units", units);
-	SET(w, "has_units", json_boolean(ng > 0));
-	json_t *next = json_array();
-	for (size_t i = 0; i < wk->due_next.n; i++)
-		json_array_append_new(next, task_row(s, wk, &wk->due_next.v[i]));
-	SET(w, "due_next", next);
-	json_t *np = json_array();
-	for (size_t i = 0; i < wk->new_plans.n; i++) {
-		const hitem_t *it = &wk->new_plans.v[i];
-		json_array_append_new(np, changes_plan_brief(it->plan, it->label, it->ver->title));
+		n += facts_week_list(wk, k)->n;
+	l->slot = xmalloc((n + 1) * sizeof(*l->slot));
+	l->group_first = xmalloc((l->ng + 1) * sizeof(size_t));
+	l->part_first[WS_UNIT] = 0;
+	for (size_t j = 0; j < l->ng; j++) {
+		l->group_first[j] = l->nslot;
+		for (int k = 0; k < FACTS_WEEK_LISTS; k++)
+			for (size_t i = 0; i < l->g[j].n[k]; i++)
+				l->slot[l->nslot++] = (struct wslot){ WS_UNIT, k, j, i };
 	}
+	const size_t part_n[WS_PARTS] = { 0, wk->new_plans.n, wk->due_next.n, wk->nentries };
+	for (int p = WS_NEW; p < WS_PARTS; p++) {
+		l->part_first[p] = l->nslot;
+		for (size_t i = 0; i < part_n[p]; i++)
+			l->slot[l->nslot++] = (struct wslot){ p, 0, 0, i };
+	}
+	l->start = xmalloc((l->nslot + 2) * sizeof(size_t));
+	l->start[l->npages++] = 0;
+	size_t used = 2 * l->ng;
+	for (size_t x = 0; x < l->nslot; x++) {
+		size_t w = slot_weight(l, &l->slot[x]);
+		if (used && used + w > CHANGES_WEEK_PAGE) {
+			l->start[l->npages++] = x;
+			used = 0;
+		}
+		used += w;
+	}
+	l->start[l->npages] = l->nslot;
+	l->dir = week_dir(s, wk);
+	return l;
+}
+
+void changes_week_layout_free(changes_wlayout_t *l)
+{
+	if (!l)
+		return;
+	facts_week_groups_free(l->g, l->ng);
+	free(l->group_first);
+	free(l->slot);
+	free(l->start);
+	free(l->dir);
+	free(l);
+}
+
+size_t changes_week_pages(const changes_wlayout_t *l)
+{
+	return l->npages;
+}
+
+/* The page that holds slot x; past the last slot, the last page. */
+static size_t page_of(const changes_wlayout_t *l, size_t x)
+{
+	size_t lo = 0, hi = l->npages;   /* start[lo] <= x < start[hi] */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->start[mid] <= x)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A group's name and anchor, and its counts (of the whole week). */
+static json_t *group_head(const changes_wlayout_t *l, size_t j)
+{
+	const facts_wgroup_t *g = &l->g[j];
+	json_t *o = json_object();
+	if (g->unit)
+		SET(o, "unit", ctx_unit_ref(g->unit, NULL));
+	else if (g->text)
+		SET(o, "unit", unit_json(l->s, NULL, g->text));
+	else
+		SET(o, "no_unit", json_true());
+	char *sl = text_slug(g->unit ? g->unit->name : g->text ? g->text : "khac");
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "u-%zu-%s", j + 1, sl);
+	SET(o, "anchor", json_string(b.ptr));
+	/* where its rows start: the first page (the summary's) or another */
+	size_t at = page_of(l, l->group_first[j]);
+	char *u = at ? pager_url(l->s->base_path, l->dir, at) : xstrdup("");
+	buf_clear(&b);
+	buf_printf(&b, "%s#u-%zu-%s", u, j + 1, sl);
+	SET(o, "href", json_string(b.ptr));
+	free(u);
+	buf_free(&b);
+	free(sl);
+	for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
+		buf_t c = BUF_INIT;
+		buf_printf(&c, "%s_count", kinds[k]);
+		SET(o, c.ptr, json_integer((json_int_t)g->n[k]));
+		buf_free(&c);
+	}
+	return o;
+}
+
+/* Whether part p shows on page pg: it has rows there, or it has none and
+ * the page is where it would start. */
+static bool part_shown(const changes_wlayout_t *l, int p, size_t pg, size_t n)
+{
+	if (n)
+		return page_of(l, l->part_first[p]) <= pg &&
+		       page_of(l, l->part_first[p] + n - 1) >= pg;
+	return page_of(l, l->part_first[p]) == pg;
+}
+
+json_t *changes_week(const changes_wlayout_t *l, size_t pg)
+{
+	const site_t *s = l->s;
+	const history_t *h = l->h;
+	const hweek_t *wk = l->wk;
+	json_t *w = week_ref(s, wk);
+	if (l->idx + 1 < h->nweeks)
+		SET(w, "prev", week_ref(s, h->weeks[l->idx + 1]));
+	if (l->idx > 0)
+		SET(w, "next", week_ref(s, h->weeks[l->idx - 1]));
+	SET(w, "stats", ctx_stats(&wk->stats));
+	SET(w, "first_page", json_boolean(pg == 0));
+	SET(w, "has_units", json_boolean(l->ng > 0));
+	json_t *index = json_array();
+	for (size_t j = 0; pg == 0 && j < l->ng; j++)
+		json_array_append_new(index, group_head(l, j));
+	SET(w, "unit_index", index);
+	json_t *units = json_array(), *cur = NULL, *lists[FACTS_WEEK_LISTS] = { 0 };
+	json_t *np = json_array(), *next = json_array(), *ch = json_array(), *flat[FACTS_WEEK_LISTS];
+	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
+		flat[k] = json_array();
+	size_t cg = (size_t)-1;
+	size_t a = l->start[pg], b = l->start[pg + 1];
+	for (size_t x = a; x < b; x++) {
+		const struct wslot *sl = &l->slot[x];
+		if (sl->part == WS_UNIT) {
+			if (sl->g != cg) {
+				cg = sl->g;
+				cur = group_head(l, cg);
+				SET(cur, "continued", json_boolean(l->group_first[cg] < a));
+				for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
+					lists[k] = json_array();
+					SET(cur, kinds[k], lists[k]);
+				}
+				json_array_append_new(units, cur);
+			}
+			const hitems_t *li = facts_week_list(wk, sl->k);
+			json_t *row = task_row(s, wk, &li->v[l->g[cg].items[sl->k][sl->i]]);
+			json_array_append(flat[sl->k], row);
+			json_array_append_new(lists[sl->k], row);
+		} else if (sl->part == WS_NEW) {
+			const hitem_t *it = &wk->new_plans.v[sl->i];
+			json_array_append_new(np, changes_plan_brief(it->plan, it->label, it->ver->title));
+		} else if (sl->part == WS_NEXT) {
+			json_array_append_new(next, task_row(s, wk, &wk->due_next.v[sl->i]));
+		} else {
+			json_array_append_new(ch, changes_entry(s, wk->entries[sl->i]));
+		}
+	}
+	for (size_t j = 0; j < json_array_size(units); j++) {
+		json_t *o = json_array_get(units, j);
+		for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
+			buf_t c = BUF_INIT;
+			buf_printf(&c, "has_%s", kinds[k]);
+			SET(o, c.ptr, json_boolean(json_array_size(json_object_get(o, kinds[k])) > 0));
+			buf_free(&c);
+		}
+	}
+	SET(w, "units", units);
+	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
+		SET(w, kinds[k], flat[k]);
 	SET(w, "new_plans", np);
-	SET(w, "has_new_plans", json_boolean(wk->new_plans.n > 0));
-	json_t *ch = json_array();
-	for (size_t i = 0; i < wk->nentries; i++)
-		json_array_append_new(ch, changes_entry(s, wk->entries[i]));
+	SET(w, "has_new_plans", json_boolean(json_array_size(np) > 0));
+	SET(w, "due_next", next);
+	SET(w, "show_due_next", json_boolean(part_shown(l, WS_NEXT, pg, wk->due_next.n)));
 	SET(w, "changes", ch);
+	SET(w, "show_changes", json_boolean(part_shown(l, WS_CHG, pg, wk->nentries)));
 	json_t *ctx = json_object();
 	SET(ctx, "week", w);
+	json_t *pager = pager_ctx(s->base_path, l->dir, pg, l->npages);
+	if (pager)
+		SET(ctx, "pager", pager);
 	return ctx;
 }

@@ -9,8 +9,8 @@ cd "$(dirname "$0")"
 ROOT=$(cd ../.. && pwd)
 [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund --silent
 T=$(mktemp -d "${TMPDIR:-/tmp}/plansite-browser.XXXXXX")
-SERVER= SERVER2=
-trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; [ -n "$SERVER2" ] && kill "$SERVER2" 2>/dev/null; rm -rf "$T"' EXIT
+SERVER= SERVER2= SERVER3=
+trap 'for s in $SERVER $SERVER2 $SERVER3; do kill "$s" 2>/dev/null; done; rm -rf "$T"' EXIT
 # the sample as committed plus any uncommitted edits, replayed as a history
 "$ROOT/tools/sample-history.sh" "$T/repo" "$ROOT/content"
 "$ROOT/plansite" build --repo "$T/repo" --out "$T/site" 2>/dev/null
@@ -32,8 +32,27 @@ mkdir -p "$T/moved"
 python3 -m http.server "$PORT2" --bind 127.0.0.1 --directory "$T/moved" >/dev/null 2>&1 &
 SERVER2=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT2/cong/" >/dev/null && break; sleep 0.1; done
+# a portal whose lists outgrow one page (pages.test.js): 1,200 tasks that
+# fall due in one week, 430 plans; served by a third server
+rm -rf "$T/big" && git init -q "$T/big" && mkdir -p "$T/big/content"
+printf '%s\n' 'title: Cổng thử nghiệm' 'language: vi' >"$T/big/content/site.yaml"
+python3 "$ROOT/tests/e2e/genbig.py" "$T/big/content" 12 418
+git -C "$T/big" add -A
+GIT_COMMITTER_DATE=2024-12-20T10:00:00+07:00 git -C "$T/big" -c user.name=t -c user.email=t@example.gov.vn \
+	commit -qm "Đăng các kế hoạch" --date=2024-12-20T10:00:00+07:00
+sed -i 's/due: "Năm 2026" }/due: "Năm 2026", status: in_progress }/' "$T/big/content/plans/nho-1.md"
+GIT_COMMITTER_DATE=2025-01-08T10:00:00+07:00 git -C "$T/big" -c user.name=t -c user.email=t@example.gov.vn \
+	commit -qam "Cập nhật tiến độ" --date=2025-01-08T10:00:00+07:00
+GIT_COMMITTER_DATE=2025-01-20T10:00:00+07:00 git -C "$T/big" -c user.name=t -c user.email=t@example.gov.vn \
+	commit -q --allow-empty -m "Chốt" --date=2025-01-20T10:00:00+07:00
+"$ROOT/plansite" build --repo "$T/big" --out "$T/bigsite" 2>/dev/null
+PORT3=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 -m http.server "$PORT3" --bind 127.0.0.1 --directory "$T/bigsite" >/dev/null 2>&1 &
+SERVER3=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT3/" >/dev/null && break; sleep 0.1; done
 mkdir -p artifacts
 export BASE="http://127.0.0.1:$PORT" ARTIFACTS="$PWD/artifacts" BASE_MOVED="http://127.0.0.1:$PORT2/cong/"
+export BASE_BIG="http://127.0.0.1:$PORT3"
 failed=0
 for t in test.js *.test.js; do
 	[ -f "$t" ] || continue

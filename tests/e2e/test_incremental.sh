@@ -122,6 +122,43 @@ done
 build_ok "$R" "$OUT"
 check "... and the next build publishes the new one" diff -r "$OUT" "$T/clean4"
 
+# a push that changes one task of one plan, the same day: no page names
+# the build's commit but /du-lieu/ (a plan page names its own last change),
+# so the other plans' pages are the very same files, shared, not rewritten
+build_ok "$R" "$OUT"
+find "$OUT" -type f -printf '%P %i\n' | sort >"$T/inodes.before"
+g=$R/content/plans/44-kh-ubnd.md
+sed -i '0,/progress: 85/s//progress: 90/' "$g"
+commit "$R" "2025-12-05T15:00:00+07:00" "Cập nhật tiến độ 44/KH-UBND"
+check "a build after a push of one task succeeds" build_ok "$R" "$OUT" --verbose
+find "$OUT" -type f -printf '%P %i\n' | sort >"$T/inodes.after"
+ps build --repo "$R" --out "$T/clean5" 2>/dev/null
+check "... and equals a clean build" diff -r "$OUT" "$T/clean5"
+check "every other plan's page is the same file (same inode)" python3 - "$T/inodes.before" "$T/inodes.after" "$OUT" <<'PY'
+import sys
+before = dict(l.split() for l in open(sys.argv[1]))
+after = dict(l.split() for l in open(sys.argv[2]))
+plans = [p for p in after if p.startswith("ke-hoach/") and p.count("/") == 2 and p.endswith("/index.html")]
+assert len(plans) >= 5, plans
+changed = [p for p in plans if before.get(p) != after[p]]
+assert changed == ["ke-hoach/44-kh-ubnd/index.html"], changed
+# the footer still says the as-of date; the commit is named on /du-lieu/
+out = sys.argv[3]
+h = open(f"{out}/ke-hoach/185-kh-sdt-tg/index.html", encoding="utf-8").read()
+assert "05/12/2025" in h.split('<footer class="site-footer">')[1], "no as-of date in the footer"
+d = open(f"{out}/du-lieu/index.html", encoding="utf-8").read()
+import subprocess
+head = subprocess.run(["git", "-C", sys.argv[1].rsplit("/", 1)[0] + "/repo", "rev-parse", "HEAD"],
+                      capture_output=True, text=True).stdout.strip()
+assert f'<code title="{head}">{head[:7]}</code>' in d, "/du-lieu/ does not name the commit"
+p = open(f"{out}/ke-hoach/44-kh-ubnd/index.html", encoding="utf-8").read()
+assert f"<code>{head[:7]}</code>" in p.split('id="about"')[1].split("</dl>")[0], "the plan does not name its last change"
+PY
+shared=$(grep -Eo "[0-9]+ tệp giống bản trước" "$T/stderr" | cut -d' ' -f1)
+written=$(grep -Eo "[0-9]+ tệp được ghi" "$T/stderr" | cut -d' ' -f1)
+echo "# one task changed: $shared files shared, $written written"
+check "... most files are shared: $written written of $((shared + written))" test "$((written * 4))" -lt "$shared"
+
 # a current site is still checked: one that now holds a Git repository is
 # refused, not skipped
 git init -q "$OUT/ke-hoach/sub"

@@ -115,14 +115,26 @@ check "after a theme template change: nothing is kept" test "$(kept | cut -d' ' 
 check "... the pages show it" grep -q 'theme-changed' "$page_a"
 check "... and equal a clean build" clean "${TH[@]}"
 
-# the default theme shows the commit on every page: a commit renders all
-build_ok "$R" "$OUT" --force
+# a theme whose plan and unit pages show the commit (through a partial
+# they include): a commit renders them all; the default theme shows it on
+# the open data page only, whose page always renders
+cp -r "$T/theme" "$T/theme-commit"
+printf '<span class="v">{{site.commit_short}}</span>\n' >>"$T/theme-commit/templates/as_of.mustache"
+build_ok "$R" "$OUT" --theme "$T/theme-commit" --force
 sed -i '0,/    progress: 86/s//    progress: 87/' "$B"
 commit "$R" "2025-12-01T16:00:00+07:00" "Tiến độ"
-build_ok "$R" "$OUT" --verbose
-check "a theme that shows the commit: a commit keeps no page" test "$(kept | cut -d' ' -f1)" = 0
+build_ok "$R" "$OUT" --theme "$T/theme-commit" --verbose
+check "a theme that shows the commit on every page: a commit keeps no page" test "$(kept | cut -d' ' -f1)" = 0
 check "... and every plan's page shows the new commit" \
-	grep -q "$(git -C "$R" rev-parse --short=7 HEAD)" "$page_a"
+	grep -q "<span class=\"v\">$(git -C "$R" rev-parse --short=7 HEAD)" "$page_a"
+check "... equal to a clean build" clean --theme "$T/theme-commit"
+build_ok "$R" "$OUT" --force
+sed -i '0,/    progress: 87/s//    progress: 57/' "$B"
+commit "$R" "2025-12-01T16:30:00+07:00" "Tiến độ"
+build_ok "$R" "$OUT" --verbose
+read -r k r <<<"$(kept)"
+check "the default theme (the commit on the open data page only): a commit keeps pages ($k kept)" test "$k" -gt 0
+check "... the open data page names the new commit" grep -q "$(git -C "$R" rev-parse --short=7 HEAD)" "$OUT/du-lieu/index.html"
 check "... equal to a clean build" clean
 
 # a state damaged (a byte changed, or cut short): W044, every page renders

@@ -1,0 +1,265 @@
+/* ctx_task.c: task rows as typed template records (tmpl.h): the task
+ * data of themes/README.md (once a jansson object a row), read from the
+ * task itself when a template asks, and the lists of rows on plan, unit,
+ * deadlines, status and home pages. */
+#include "ctx.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonh.h"
+#include "model_fields.h"
+#include "progress.h"
+
+static const tmpl_val_t missing = { .kind = TMPL_MISSING };
+
+static tmpl_val_t date_val(date_t d, bool vi, char *scratch)
+{
+	if (!d)
+		return (tmpl_val_t){ .kind = TMPL_NULL };
+	if (vi)
+		date_format_vi(d, scratch);
+	else
+		date_format_iso(d, scratch);
+	return tmpl_str(scratch);
+}
+
+/* ---- a unit as a task names it: { id, name, url, registered, written } */
+
+static const tmpl_field_t uref_fields[] = {
+	{ "id", TMPL_F_SCALAR, NULL, true },
+	{ "name", TMPL_F_SCALAR, NULL, true },
+	{ "url", TMPL_F_SCALAR, NULL, true },
+	{ "registered", TMPL_F_SCALAR, NULL, true },
+	{ "written", TMPL_F_SCALAR, NULL, false },   /* only when it differs from the name */
+};
+
+static void uref_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
+{
+	const uref_t *r = rec;
+	const unit_t *u = r->unit;
+	(void)scratch;
+	switch (i) {
+	case 0: *out = tmpl_str(u->id); break;
+	case 1: *out = tmpl_str(u->name); break;
+	case 2: *out = tmpl_str(u->url); break;
+	case 3: *out = tmpl_bool(u->registered); break;
+	default:
+		*out = r->text && strcmp(r->text, u->name) ? tmpl_str(r->text) : missing;
+	}
+}
+
+static tmpl_type_t uref_type = { "unit_ref", uref_fields, 5, uref_get, NULL, 0, NULL, 0 };
+
+/* ---- a task's deadline: { text, date, date_vi, ongoing, parsed, exact } */
+
+static const tmpl_field_t due_fields[] = {
+	{ "text", TMPL_F_SCALAR, NULL, true },
+	{ "date", TMPL_F_SCALAR, NULL, true },
+	{ "date_vi", TMPL_F_SCALAR, NULL, true },
+	{ "ongoing", TMPL_F_SCALAR, NULL, true },
+	{ "parsed", TMPL_F_SCALAR, NULL, true },
+	{ "exact", TMPL_F_SCALAR, NULL, true },
+};
+
+static void due_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
+{
+	const task_t *t = rec;
+	switch (i) {
+	case 0: *out = tmpl_str(t->due_text); break;
+	case 1: *out = date_val(t->due.date, false, scratch); break;
+	case 2: *out = date_val(t->due.date, true, scratch); break;
+	case 3: *out = tmpl_bool(t->due.ongoing); break;
+	case 4: *out = tmpl_bool(t->due.parsed); break;
+	default: *out = tmpl_bool(t->due_exact);
+	}
+}
+
+static tmpl_type_t due_type = { "due", due_fields, 6, due_get, NULL, 0, NULL, 0 };
+
+/* ---- a task row (ctx_trow_t) */
+
+enum {
+	F_ANCHOR, F_LEAD, F_SUPPORT, F_DUE, F_STATUS, F_NOT_STARTED, F_IN_PROGRESS, F_DONE,
+	F_CANCELLED, F_OVERDUE, F_DAYS_LATE, F_DONE_LATE, F_HAS_PROGRESS, F_PROGRESS,
+	F_COMPLETED, F_COMPLETED_VI, F_EVIDENCE, F_COMPLETE5, F_PLAN, F_PARAMS, F_ROLE_SUPPORT,
+	F_FIXED
+};
+
+/* The fixed fields; the texts of the task's field table (model_fields.h)
+ * come after them, and a text named like a fixed field is hidden by it
+ * (as when rows were jansson objects: texts set first, these over them). */
+static const tmpl_field_t fixed_fields[F_FIXED] = {
+	{ "anchor", TMPL_F_SCALAR, NULL, true },
+	{ "lead", TMPL_F_LIST, &uref_type, true },
+	{ "support", TMPL_F_LIST, &uref_type, true },
+	{ "due", TMPL_F_REC, &due_type, true },
+	{ "status", TMPL_F_SCALAR, NULL, true },
+	{ "is_not_started", TMPL_F_SCALAR, NULL, true },
+	{ "is_in_progress", TMPL_F_SCALAR, NULL, true },
+	{ "is_done", TMPL_F_SCALAR, NULL, true },
+	{ "is_cancelled", TMPL_F_SCALAR, NULL, true },
+	{ "overdue", TMPL_F_SCALAR, NULL, true },
+	{ "days_late", TMPL_F_SCALAR, NULL, true },
+	{ "done_late", TMPL_F_SCALAR, NULL, true },
+	{ "has_progress", TMPL_F_SCALAR, NULL, true },
+	{ "progress", TMPL_F_SCALAR, NULL, true },
+	{ "completed", TMPL_F_SCALAR, NULL, true },
+	{ "completed_vi", TMPL_F_SCALAR, NULL, true },
+	{ "evidence", TMPL_F_OPAQUE, NULL, true },
+	{ "complete5", TMPL_F_SCALAR, NULL, true },
+	/* these depend on the page: with_plan, params only when given, role */
+	{ "plan", TMPL_F_OPAQUE, NULL, false },
+	{ "params", TMPL_F_OPAQUE, NULL, false },
+	{ "role_support", TMPL_F_SCALAR, NULL, false },
+};
+
+static tmpl_field_t *task_fields;
+static const field_t **task_texts;   /* by field index - F_FIXED */
+
+static void task_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
+{
+	const ctx_trow_t *row = rec;
+	const task_t *t = row->t;
+	switch (i) {
+	case F_ANCHOR: *out = tmpl_str(t->id ? t->id : ""); break;
+	case F_LEAD: *out = tmpl_list(&uref_type, t->lead.v, sizeof(uref_t), t->lead.n, false); break;
+	case F_SUPPORT: *out = tmpl_list(&uref_type, t->support.v, sizeof(uref_t), t->support.n, false); break;
+	case F_DUE: *out = tmpl_rec(&due_type, t); break;
+	case F_STATUS: *out = tmpl_str(status_id(t->status)); break;
+	case F_NOT_STARTED: *out = tmpl_bool(t->status == STATUS_NOT_STARTED); break;
+	case F_IN_PROGRESS: *out = tmpl_bool(t->status == STATUS_IN_PROGRESS); break;
+	case F_DONE: *out = tmpl_bool(t->status == STATUS_DONE); break;
+	case F_CANCELLED: *out = tmpl_bool(t->status == STATUS_CANCELLED); break;
+	case F_OVERDUE: *out = tmpl_bool(t->overdue); break;
+	case F_DAYS_LATE:
+		/* how late, in days, as of the site's date ("quá hạn 5 ngày") */
+		*out = t->overdue ? tmpl_int(date_diff_days(t->due.date, row->s->as_of))
+				  : (tmpl_val_t){ .kind = TMPL_NULL };
+		break;
+	case F_DONE_LATE: *out = tmpl_bool(t->done_late); break;
+	case F_HAS_PROGRESS: *out = tmpl_bool(t->progress >= 0); break;
+	case F_PROGRESS:
+		*out = t->progress >= 0 ? tmpl_int(t->progress) : (tmpl_val_t){ .kind = TMPL_NULL };
+		break;
+	case F_COMPLETED: *out = date_val(t->completed, false, scratch); break;
+	case F_COMPLETED_VI: *out = date_val(t->completed, true, scratch); break;
+	case F_EVIDENCE:
+		/* rare: a jansson list then, an empty list otherwise */
+		*out = t->nevidence ? tmpl_json(ctx_href_list(row->s, t->evidence, t->nevidence), true)
+				    : tmpl_list(NULL, NULL, 0, 0, false);
+		break;
+	case F_COMPLETE5: *out = tmpl_bool(t->complete5); break;
+	case F_PLAN: *out = row->with_plan ? tmpl_json(ctx_plan_summary(t->plan), true) : missing; break;
+	case F_PARAMS: *out = t->params ? tmpl_json(ctx_params(t->params), true) : missing; break;
+	case F_ROLE_SUPPORT: *out = row->role ? tmpl_bool(row->role == 2) : missing; break;
+	default:
+		*out = tmpl_str(model_fields_text(t, FIELD_TASK, task_texts[i - F_FIXED]));
+	}
+}
+
+/* The cells of a task are the same on every page that shows it. */
+static const void *task_key(const void *rec)
+{
+	return ((const ctx_trow_t *)rec)->t;
+}
+
+static tmpl_type_t task_type = { "task", NULL, 0, task_get, task_key, 0, NULL, 0 };
+const tmpl_type_t *const ctx_task_type = &task_type;
+
+static void types_init(void)
+{
+	size_t n;
+	const field_t *fs = model_fields_of(FIELD_TASK, &n);
+	task_fields = xmalloc((F_FIXED + n) * sizeof *task_fields);
+	task_texts = xmalloc((n + 1) * sizeof *task_texts);
+	memcpy(task_fields, fixed_fields, sizeof fixed_fields);
+	size_t nf = F_FIXED;
+	for (size_t i = 0; i < n; i++) {
+		if (fs[i].kind != FIELD_TEXT || !fs[i].key)
+			continue;
+		bool fixed = false;
+		for (size_t j = 0; j < F_FIXED; j++)
+			fixed |= !strcmp(fixed_fields[j].name, fs[i].key);
+		if (fixed)
+			continue;   /* the fixed one hides it */
+		task_texts[nf - F_FIXED] = &fs[i];
+		task_fields[nf++] = (tmpl_field_t){ fs[i].key, TMPL_F_SCALAR, NULL, true };
+	}
+	task_type.fields = task_fields;
+	task_type.nfields = nf;
+	tmpl_type_register(&uref_type);
+	tmpl_type_register(&due_type);
+	tmpl_type_register(&task_type);
+}
+
+void ctx_types_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, types_init);
+}
+
+/* ---- lists of rows */
+
+tmpl_val_t ctx_rows(tmpl_obj_t *keeper, const task_t *const *v, size_t n, bool with_plan,
+		    const unsigned char *roles, const site_t *s)
+{
+	ctx_trow_t *rows = xmalloc((n + 1) * sizeof *rows);
+	for (size_t i = 0; i < n; i++)
+		rows[i] = (ctx_trow_t){ v[i], s, with_plan, roles ? roles[i] : 0 };
+	tmpl_obj_keep(keeper, rows);
+	return tmpl_list(&task_type, rows, sizeof *rows, n, false);
+}
+
+/* A group of a plan's tasks: { id, title, stats, columns, tasks }. */
+static tmpl_obj_t *group_obj(const site_t *s, json_t *g, const plan_t *p, const char *gid,
+			     bool loose)
+{
+	tmpl_obj_t *o = tmpl_obj_new(g);
+	const task_t **v = xmalloc((p->ntasks + 1) * sizeof *v);
+	size_t n = 0;
+	for (size_t j = 0; j < p->ntasks; j++) {
+		const task_t *t = &p->tasks[j];
+		if (loose ? !t->group : t->group && !strcmp(t->group, gid))
+			v[n++] = t;
+	}
+	tmpl_obj_set(o, "tasks", ctx_rows(o, v, n, false, NULL, s));
+	free(v);
+	return o;
+}
+
+void ctx_plan_groups(tmpl_obj_t *plan, const site_t *s, const plan_t *p)
+{
+	tmpl_obj_t **gv = xmalloc((p->ngroups + 2) * sizeof *gv);
+	size_t ng = 0;
+	/* tasks in their groups, in the groups' order; tasks without a group
+	 * (or in none listed) come first under an untitled group */
+	stats_t st = { 0 };
+	size_t nloose = 0;
+	for (size_t j = 0; j < p->ntasks; j++)
+		if (!p->tasks[j].group) {
+			stats_add(&st, &p->tasks[j]);
+			nloose++;
+		}
+	if (nloose) {
+		stats_finish(&st);
+		json_t *g = json_object();
+		SET(g, "id", json_null());
+		SET(g, "title", json_null());
+		SET(g, "stats", ctx_stats(&st));
+		SET(g, "columns", json_integer((json_int_t)model_fields_task_columns()));
+		gv[ng++] = group_obj(s, g, p, NULL, true);
+	}
+	for (size_t i = 0; i < p->ngroups; i++) {
+		const group_t *gr = &p->groups[i];
+		json_t *g = json_object();
+		SET(g, "id", jstr_nocheck(gr->id));
+		SET(g, "title", jstr_nocheck(gr->title));
+		SET(g, "stats", ctx_stats(&gr->stats));
+		SET(g, "columns", json_integer((json_int_t)model_fields_task_columns()));
+		gv[ng++] = group_obj(s, g, p, gr->id, false);
+	}
+	tmpl_obj_keep(plan, gv);
+	tmpl_obj_set(plan, "groups", tmpl_list(TMPL_OBJ_LIST, gv, sizeof *gv, ng, true));
+}

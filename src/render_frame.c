@@ -9,6 +9,7 @@
 
 #include "data.h"
 #include "jsonh.h"
+#include "pager.h"
 
 const char *render_missing_template(const tmpl_set_t *set)
 {
@@ -261,6 +262,16 @@ const char *render_str(struct run *r, const char *key, const char *dflt)
 {
 	const char *v = json_string_value(json_object_get(r->th->strings, key));
 	return v ? v : dflt;
+}
+
+char *render_list_page(struct run *r, json_t *ctx, const char *dir, size_t pg, size_t pages, buf_t *title)
+{
+	json_t *pj = pager_ctx(r->s->base_path, dir, pg, pages);
+	if (pj)
+		SET(ctx, "pager", pj);
+	if (pg)
+		buf_printf(title, " – %s %zu", render_str(r, "page", "Trang"), pg + 1);
+	return pager_rel(dir, pg);
 }
 
 char *render_rel_of(const site_t *s, const char *url)

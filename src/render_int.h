@@ -74,6 +74,10 @@ void render_emit_obj(struct run *r, json_t *base, route_kind_t k, tmpl_obj_t *to
 void render_frame_done(void);
 /* The theme's string key, or dflt.  Borrowed. */
 const char *render_str(struct run *r, const char *key, const char *dflt);
+/* Page pg of a list of `pages` pages under dir: puts its pager on ctx (a
+ * list of one page has none), adds " – Trang N" to title after the first
+ * page, and returns the page's file (pager_rel, malloc'd). */
+char *render_list_page(struct run *r, json_t *ctx, const char *dir, size_t pg, size_t pages, buf_t *title);
 /* The file of the page at url (base_path rel/): rel/index.html.  malloc'd. */
 char *render_rel_of(const site_t *s, const char *url);
 

@@ -107,14 +107,9 @@ void render_job_plans(struct run *r, json_t *base)
 		}
 		SET(ctx, "issuers", groups);
 		SET(ctx, "plans", list);
-		json_t *pj = pager_ctx(s->base_path, dir, pg, pages);
-		if (pj)
-			SET(ctx, "pager", pj);
-		char *rel = pager_rel(dir, pg);
 		buf_t title = BUF_INIT;
 		buf_puts(&title, render_str(r, "plans_title", "Kế hoạch"));
-		if (pg)
-			buf_printf(&title, " – %s %zu", render_str(r, "page", "Trang"), pg + 1);
+		char *rel = render_list_page(r, ctx, dir, pg, pages, &title);
 		render_emit(r, base, ROUTE_KIND_PLANS, ctx, rel, title.ptr);
 		buf_free(&title);
 		free(rel);
@@ -256,9 +251,6 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 		SET(unit, "filter", render_status_filter(r, &u->roll_all, false));
 		tmpl_obj_t *top = tmpl_obj_new(ctx);
 		tmpl_obj_set_obj(top, "unit", uo);
-		json_t *pj_pager = pager_ctx(s->base_path, dir, pg, pages);
-		if (pj_pager)
-			SET(ctx, "pager", pj_pager);
 		json_t *pj = json_object();
 		buf_t d = BUF_INIT;
 		buf_printf(&d, "%s: %s %d, %s %d, %s %d, %s %d", u->name, render_str(r, "unit_led", "Chủ trì"),
@@ -273,12 +265,9 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 		SET(pj, "description", json_string(d.ptr));
 		buf_free(&d);
 		SET(ctx, "page", pj);
-		char *rel = pager_rel(dir, pg);
 		buf_t title = BUF_INIT;
-		if (pg)
-			buf_printf(&title, "%s – %s %zu", u->name, render_str(r, "page", "Trang"), pg + 1);
-		else
-			buf_puts(&title, u->name);
+		buf_puts(&title, u->name);
+		char *rel = render_list_page(r, ctx, dir, pg, pages, &title);
 		render_emit_obj(r, base, ROUTE_KIND_UNIT, top, rel, title.ptr);
 		free(rel);
 		buf_free(&title);
@@ -323,13 +312,9 @@ void render_job_doc(struct run *r, json_t *base, const doc_t *dc)
 		SET(doc, "plan_count", json_integer((json_int_t)n));
 		SET(doc, "first_page", json_boolean(pg == 0));
 		SET(ctx, "document", json_incref(doc));
-		json_t *pj = pager_ctx(s->base_path, dir, pg, pages);
-		if (pj)
-			SET(ctx, "pager", pj);
 		buf_t t = BUF_INIT;
 		buf_puts(&t, b.ptr);
-		if (pg)
-			buf_printf(&t, " – %s %zu", render_str(r, "page", "Trang"), pg + 1);
+		char *rel = render_list_page(r, ctx, dir, pg, pages, &t);
 		if (dc->title) {
 			json_t *pgj = json_object();
 			buf_t d = BUF_INIT;
@@ -340,7 +325,6 @@ void render_job_doc(struct run *r, json_t *base, const doc_t *dc)
 			buf_free(&d);
 			SET(ctx, "page", pgj);
 		}
-		char *rel = pager_rel(dir, pg);
 		render_emit(r, base, ROUTE_KIND_DOCUMENT, ctx, rel, t.ptr);
 		free(rel);
 		buf_free(&t);

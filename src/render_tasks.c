@@ -166,14 +166,9 @@ void render_job_status_view(struct run *r, json_t *base, size_t k)
 		SET(ctx, "is_overdue", json_boolean(k == 0));
 		json_t *f = views_nav(r, &tot, k);
 		SET(ctx, "views", f);
-		json_t *pj_pager = pager_ctx(s->base_path, dir, pg, pages);
-		if (pj_pager)
-			SET(ctx, "pager", pj_pager);
-		char *rel = pager_rel(dir, pg);
 		buf_t title = BUF_INIT;
 		buf_printf(&title, "%s: %s", render_str(r, "tasks", "Nhiệm vụ"), label);
-		if (pg)
-			buf_printf(&title, " – %s %zu", render_str(r, "page", "Trang"), pg + 1);
+		char *rel = render_list_page(r, ctx, dir, pg, pages, &title);
 		render_emit_obj(r, base, ROUTE_KIND_STATUS, top, rel, title.ptr);
 		free(rel);
 		buf_free(&title);
@@ -260,14 +255,9 @@ void render_job_deadlines(struct run *r, json_t *base, size_t pg)
 	}
 	SET(ctx, "has_overdue", json_boolean(nov > 0));
 	const char *dir = routes_dir(&s->routes, ROUTE_DEADLINES);
-	json_t *pj = pager_ctx(s->base_path, dir, pg, pages);
-	if (pj)
-		SET(ctx, "pager", pj);
-	char *rel = pager_rel(dir, pg);
 	buf_t title = BUF_INIT;
 	buf_puts(&title, render_str(r, "deadlines_title", "Thời hạn"));
-	if (pg)
-		buf_printf(&title, " – %s %zu", render_str(r, "page", "Trang"), pg + 1);
+	char *rel = render_list_page(r, ctx, dir, pg, pages, &title);
 	render_emit_obj(r, base, ROUTE_KIND_DEADLINES, top, rel, title.ptr);
 	free(rel);
 	buf_free(&title);

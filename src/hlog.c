@@ -20,6 +20,19 @@ struct rd {
 	strmap_t *known;            /* hex id -> hcommit_t, or NULL */
 };
 
+/* path is a source's file ("sources/ID/...", site.yaml sources). */
+static bool of_source(const site_t *s, const char *path)
+{
+	if (strncmp(path, "sources/", 8))
+		return false;
+	for (size_t k = 0; k < s->nsources; k++) {
+		size_t l = strlen(s->sources[k].id);
+		if (!strncmp(path + 8, s->sources[k].id, l) && path[8 + l] == '/')
+			return true;
+	}
+	return false;
+}
+
 void hlog_seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *under)
 {
 	if (!snap || snap->worktree)
@@ -29,7 +42,7 @@ void hlog_seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *
 		const plan_t *p = s->plans[i];
 		/* a source's plans are its own history's (history.c), not
 		 * the site repository's */
-		if (under ? strncmp(p->path, under, ul) : !strncmp(p->path, "sources/", 8))
+		if (under ? strncmp(p->path, under, ul) != 0 : of_source(s, p->path))
 			continue;
 		size_t lo = 0, hi = snap->n;
 		while (lo < hi) {

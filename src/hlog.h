@@ -44,8 +44,8 @@ typedef struct {
  * versions of their blobs (snap's files, whose texts must not be released
  * yet): the walk does not read or parse them again.  under: only the plans
  * whose path starts with it (a source's "sources/ID/"); NULL: the site
- * repository's own (not under "sources/").  hlog_read does this itself for
- * the site's repository. */
+ * repository's own, not a source's (s->sources: after sources_check).
+ * hlog_read does this itself for the site's repository. */
 void hlog_seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *under);
 
 /* Reads the first-parent history of s->commit (nothing without a commit):

@@ -138,6 +138,22 @@ static void report_cache(const history_t *h, diag_t *d, bool verbose)
 		fputs(_("plansite: bộ nhớ đệm lịch sử: không dùng tệp\n"), stderr);
 }
 
+/* render's ready, with the staging folder's path for build_opts_t's */
+struct ready {
+	const build_opts_t *o;
+	out_t *out;
+	struct timespec *t0;   /* the stage times' clock */
+};
+
+static void on_ready(void *cls, const out_files_t *files)
+{
+	struct ready *rd = cls;
+	lap("ready", rd->t0);
+	char *root = out_staging_path(rd->out);
+	rd->o->ready(rd->o->ready_cls, root, files);
+	free(root);
+}
+
 /* Checks --out and prepares its staging folder (output.h). */
 static int begin_out(const build_opts_t *o, repo_t *repo, out_t **out, char **err)
 {
@@ -299,7 +315,13 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	}
 	/* the pages that show no history render on every core while this
 	 * thread reads the history; then the pages that show it */
-	render_opts_t ro = { .threads = o->threads, .inject = o->inject, .pages = pages, .outdir = outdir };
+	render_opts_t ro = { .threads = o->threads, .inject = o->inject, .pages = pages, .outdir = outdir,
+			     .cancel = o->cancel };
+	struct ready rd = { o, out, &t0 };
+	if (o->ready) {
+		ro.ready = on_ready;
+		ro.ready_cls = &rd;
+	}
 	render_t *rr;
 	render_begin(&rr, s, &th, out, d, &ro);
 	history_src_t *hsrc;
@@ -329,6 +351,12 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	/* a disk that filled up is not the content's fault */
 	if (out_failed(out, err))
 		goto done;
+	if (rendered == RENDER_CANCELLED && !diag_errors(d)) {
+		out_abort(out);
+		out = NULL;
+		rc = BUILD_CANCELLED;
+		goto done;
+	}
 	if (rendered < 0 || diag_errors(d)) {
 		out_abort(out);
 		out = NULL;

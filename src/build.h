@@ -3,10 +3,12 @@
 #ifndef PLANSITE_BUILD_H
 #define PLANSITE_BUILD_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "diag.h"
 #include "due.h"
+#include "output.h"
 #include "sources.h"
 
 typedef struct {
@@ -31,16 +33,23 @@ typedef struct {
 	const char *only_source;   /* --only-source ID */
 	struct hcache *hcache; /* the history kept between builds (serve), or NULL:
 				* the repository's cache file only (hcache.h) */
+	/* serve: called (on the building thread) once the pages an edit
+	 * shows first are complete in the staging folder root, with the
+	 * files made so far (render.h); the build goes on with the rest */
+	void (*ready)(void *cls, const char *root, const out_files_t *files);
+	void *ready_cls;
+	atomic_int *cancel;    /* serve: once set, the build after ready stops (BUILD_CANCELLED) */
 } build_opts_t;
 
-enum { BUILD_OK = 0, BUILD_CONTENT = 1, BUILD_ENV = 2 };
+enum { BUILD_OK = 0, BUILD_CONTENT = 1, BUILD_ENV = 2, BUILD_CANCELLED = 3 };
 
 /* Builds the site; with publish false it only checks (nothing is written).
  * A build of a commit into a site built from the same commit, options,
  * program and theme (state.h) is skipped: the site stays as it is, and a
  * line says so.
  * Content problems go to d; an environment problem sets *err (malloc'd).
- * Returns BUILD_OK, BUILD_CONTENT or BUILD_ENV. */
+ * Returns BUILD_OK, BUILD_CONTENT or BUILD_ENV, or BUILD_CANCELLED (o->cancel:
+ * nothing published). */
 int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err);
 
 #endif

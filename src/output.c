@@ -830,6 +830,11 @@ int out_share(out_t *o, const char *dir)
 	return rc;
 }
 
+char *out_staging_path(const out_t *o)
+{
+	return outtree_fmt("%s/%s", strcmp(o->parent, "/") ? o->parent : "", o->staging);
+}
+
 void out_counts(out_t *o, size_t *shared, size_t *written)
 {
 	pthread_mutex_lock(&o->mu);

@@ -81,6 +81,11 @@ int out_keep(out_t *o, const char *const *rels, const long long *sizes, size_t n
  * site, no such regular file, or it is larger. */
 int out_prev_read(out_t *o, const char *rel, size_t max, char **data, size_t *len);
 
+/* The staging folder's absolute path (malloc'd): where the files written
+ * so far are, until out_commit renames it (serve reads the finished ones
+ * there before the build ends). */
+char *out_staging_path(const out_t *o);
+
 /* How many files were shared and how many written so far. */
 void out_counts(out_t *o, size_t *shared, size_t *written);
 

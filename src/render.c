@@ -103,26 +103,38 @@ static void worker(void *arg, int worker_no)
 		 * and the search index keep theirs longer and write JSON text */
 		job_kind_t k = r->jobs[i].kind;
 		bool scoped = k != JOB_OPEN_DATA && k != JOB_SEARCH_INDEX;
+		if (r->cancellable && atomic_load(r->ro->cancel)) {
+			atomic_store(&r->cancelled, 1);
+			break;
+		}
 		char *key = NULL, fp[STATE_FP_LEN];
-		if (job_inputs(r, &r->jobs[i], &key, fp) &&
-		    state_pages_keep(r->ro->pages, r->o, r->ro->outdir, r->d, key, fp)) {
-			free(key);
-			continue;   /* its inputs are those of the previous site's page */
-		}
+		bool inputs = job_inputs(r, &r->jobs[i], &key, fp);
 		out_files_t files = { 0 };
-		if (key)
+		if (key || r->first)
 			out_track(&files);
-		if (scoped)
-			jalloc_begin();
-		run_job(r, base, &r->jobs[i]);
-		if (scoped)
-			jalloc_end();
-		if (key) {
-			out_track(NULL);
-			state_pages_done(r->ro->pages, key, fp, &files);
-			out_files_free(&files);
-			free(key);
+		/* a job whose inputs are those of the previous site's page
+		 * links that page's files instead of rendering */
+		bool kept = inputs && state_pages_keep(r->ro->pages, r->o, r->ro->outdir, r->d, key, fp);
+		if (!kept) {
+			if (scoped)
+				jalloc_begin();
+			run_job(r, base, &r->jobs[i]);
+			if (scoped)
+				jalloc_end();
 		}
+		out_track(NULL);
+		if (r->first) {
+			pthread_mutex_lock(&r->ready_mu);
+			for (size_t f = 0; f < files.n; f++)
+				out_files_add(&r->ready_files, files.rel[f], files.size[f]);
+			pthread_mutex_unlock(&r->ready_mu);
+		}
+		if (key && !kept)
+			state_pages_done(r->ro->pages, key, fp, &files);   /* takes the files */
+		out_files_free(&files);
+		free(key);
+		if (kept)
+			continue;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		atomic_fetch_add(&r->busy_ns[r->jobs[i].kind],
 				 (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
@@ -182,6 +194,21 @@ static bool needs_history(job_kind_t k, const void *item)
 	}
 }
 
+/* Appends a job to the batch about to run or, when it is late and
+ * ro->ready is set, to the jobs that run after ready. */
+static void add_job(struct run *r, bool late, job_kind_t kind, const void *item)
+{
+	if (!late || !r->ro->ready) {
+		r->jobs[r->njobs++] = (job_t){ kind, item };
+		return;
+	}
+	if (r->nlate == r->late_cap) {
+		r->late_cap = r->late_cap ? 2 * r->late_cap : 64;
+		r->late = xrealloc(r->late, r->late_cap * sizeof(job_t));
+	}
+	r->late[r->nlate++] = (job_t){ kind, item };
+}
+
 struct render {
 	struct run r;
 	pool_t *pool;
@@ -210,25 +237,31 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	render_deadline_rows(r);
 	size_t cap = 32 + ROUTES_NVIEWS + s->nplans + s->nunits + s->ndocs + s->npages + r->dl_pages;
 	r->jobs = xmalloc(cap * sizeof(job_t));
-	/* the biggest jobs first, so the threads finish together */
-	r->jobs[r->njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)0 };
-	r->jobs[r->njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)2 };
-	r->jobs[r->njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)3 };
-	r->jobs[r->njobs++] = (job_t){ JOB_SEARCH_INDEX, NULL };
-	r->jobs[r->njobs++] = (job_t){ JOB_PLANS, NULL };
+	if (ro->ready) {
+		pthread_mutex_init(&r->ready_mu, NULL);
+		r->first = true;
+	}
+	/* the biggest jobs first, so the threads finish together; with
+	 * ro->ready, the lists wait until the pages an edit shows first are
+	 * done (add_job) */
+	add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)0);
+	add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)2);
+	add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)3);
+	add_job(r, true, JOB_SEARCH_INDEX, NULL);
+	add_job(r, true, JOB_PLANS, NULL);
 	for (size_t i = 0; i < r->dl_pages; i++)
-		r->jobs[r->njobs++] = (job_t){ JOB_DEADLINES, (const void *)(uintptr_t)i };
+		add_job(r, true, JOB_DEADLINES, (const void *)(uintptr_t)i);
 	for (size_t k = 0; k < ROUTES_NVIEWS; k++)
-		r->jobs[r->njobs++] = (job_t){ JOB_STATUS, (const void *)(uintptr_t)k };
-	r->jobs[r->njobs++] = (job_t){ JOB_UNITS, NULL };
-	r->jobs[r->njobs++] = (job_t){ JOB_DOCS, NULL };
+		add_job(r, true, JOB_STATUS, (const void *)(uintptr_t)k);
+	add_job(r, true, JOB_UNITS, NULL);
+	add_job(r, true, JOB_DOCS, NULL);
 	for (size_t i = 0; i < s->nunits; i++)
-		r->jobs[r->njobs++] = (job_t){ JOB_UNIT, s->units[i] };
+		add_job(r, false, JOB_UNIT, s->units[i]);
 	for (size_t i = 0; i < s->npages; i++)
-		r->jobs[r->njobs++] = (job_t){ JOB_PAGE, &s->pages[i] };
-	r->jobs[r->njobs++] = (job_t){ JOB_SEARCH, NULL };
-	r->jobs[r->njobs++] = (job_t){ JOB_DATA, NULL };
-	r->jobs[r->njobs++] = (job_t){ JOB_404, NULL };
+		add_job(r, false, JOB_PAGE, &s->pages[i]);
+	add_job(r, false, JOB_SEARCH, NULL);
+	add_job(r, false, JOB_DATA, NULL);
+	add_job(r, false, JOB_404, NULL);
 	for (size_t i = 0; i < r->njobs; i++)
 		assert(!needs_history(r->jobs[i].kind, r->jobs[i].item));
 
@@ -240,7 +273,10 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	SET(r->base, "t", json_deep_copy(th->strings));
 	render_frame_begin(r, json_object_get(r->base, "t"));
 	changes_labels(th->strings);
+	if (r->first)
+		out_track(&r->ready_files);   /* no worker runs yet */
 	copy_static(r);
+	out_track(NULL);
 
 	rr->nthreads = pool_size(ro->threads, 16);
 	start_workers(rr);
@@ -265,22 +301,39 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		r->jobs = xmalloc(cap * sizeof(job_t));
 		r->njobs = 0;
 		atomic_store(&r->next, 0);
-		r->jobs[r->njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)1 };
-		r->jobs[r->njobs++] = (job_t){ JOB_HOME, NULL };
+		add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)1);
+		add_job(r, false, JOB_HOME, NULL);
 		for (size_t i = 0; i < s->ndocs; i++)
 			if (!s->docs[i]->plan)
-				r->jobs[r->njobs++] = (job_t){ JOB_DOC, s->docs[i] };
+				add_job(r, false, JOB_DOC, s->docs[i]);
 		for (size_t i = 0; i < s->nplans; i++)
-			r->jobs[r->njobs++] = (job_t){ JOB_PLAN, s->plans[i] };
-		r->jobs[r->njobs++] = (job_t){ JOB_ATOM, NULL };
-		r->jobs[r->njobs++] = (job_t){ JOB_WEEKS, NULL };
+			add_job(r, false, JOB_PLAN, s->plans[i]);
+		add_job(r, true, JOB_ATOM, NULL);
+		add_job(r, true, JOB_WEEKS, NULL);
 		for (size_t i = 0; i < changes_page_count(s, r->hist); i++)
-			r->jobs[r->njobs++] = (job_t){ JOB_CHANGES, (const void *)(uintptr_t)i };
+			add_job(r, true, JOB_CHANGES, (const void *)(uintptr_t)i);
 		for (size_t i = 0; i < changes_week_count(s, r->hist); i++)
-			r->jobs[r->njobs++] = (job_t){ JOB_WEEK, (const void *)(uintptr_t)i };
+			add_job(r, true, JOB_WEEK, (const void *)(uintptr_t)i);
 		json_object_set_new(json_object_get(r->base, "site"), "history", changes_site_info(s, r->hist));
 		start_workers(rr);
 		join_workers(rr);
+	}
+	if (r->first) {
+		/* every file made so far is complete: the pages an edit shows
+		 * first can be served while the rest renders */
+		r->first = false;
+		if (with_history && !r->failed && !diag_errors(r->d))
+			r->ro->ready(r->ro->ready_cls, &r->ready_files);
+		out_files_free(&r->ready_files);
+		free(r->jobs);
+		r->jobs = r->late;
+		r->njobs = r->nlate;
+		r->late = NULL;
+		atomic_store(&r->next, 0);
+		r->cancellable = r->ro->cancel != NULL;
+		start_workers(rr);
+		join_workers(rr);
+		pthread_mutex_destroy(&r->ready_mu);
 	}
 	if (getenv("PLANSITE_TIMING"))
 		for (int k = 0; k < JOB_KINDS; k++)
@@ -299,7 +352,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 	tmpl_memo_free(r->memo);
 	free(r->dl_rows);
 	free(r->jobs);
-	int rc = r->failed ? -1 : 0;
+	int rc = r->failed ? -1 : atomic_load(&r->cancelled) ? RENDER_CANCELLED : 0;
 	free(rr);
 	return rc;
 }

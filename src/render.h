@@ -3,6 +3,7 @@
 #ifndef PLANSITE_RENDER_H
 #define PLANSITE_RENDER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "diag.h"
@@ -20,7 +21,20 @@ typedef struct {
 	 * there instead of rendering (NULL: render every page) */
 	state_pages_t *pages;
 	const char *outdir;   /* --out, for the messages about the state */
+	/* serve: the pages an edit shows first (plans, units, documents, the
+	 * other pages of the model, the home page) and the static files
+	 * render before everything else; then ready is called with every
+	 * file made so far (all complete), and the rest (lists, open data,
+	 * search index, changes, weekly reports) renders.  NULL: no such
+	 * order, no call. */
+	void (*ready)(void *cls, const out_files_t *files);
+	void *ready_cls;
+	/* serve: once set, the jobs after ready that have not started are
+	 * dropped and render_finish returns RENDER_CANCELLED; NULL: never */
+	atomic_int *cancel;
 } render_opts_t;
+
+enum { RENDER_CANCELLED = -2 };
 
 /* Renders all pages, open data, the sitemap, and copies static files, in
  * two steps so the history can be read meanwhile: begin renders, on
@@ -28,7 +42,8 @@ typedef struct {
  * for them, then (with_history) renders the pages that do from h (NULL:
  * the repository has none to show), and frees r.  The site and the history
  * are only read (the template data shared between pages is the renderer's
- * own cache).  Both return 0, or -1 after reporting to d. */
+ * own cache).  Both return 0, or -1 after reporting to d (render_finish:
+ * RENDER_CANCELLED when ro->cancel dropped jobs). */
 typedef struct render render_t;
 int render_begin(render_t **r, const site_t *s, const theme_t *th, out_t *o, diag_t *d,
 		 const render_opts_t *ro);

@@ -5,6 +5,7 @@
 #ifndef PLANSITE_RENDER_INT_H
 #define PLANSITE_RENDER_INT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -50,6 +51,15 @@ struct run {
 	size_t dl_nrows, dl_pages;
 	stats_t dl_total;       /* every task's: each deadlines page shows it */
 	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
+	/* with ro->ready: the jobs that run after it, the files made before
+	 * it (first: still recording them), and whether ro->cancel dropped
+	 * jobs */
+	job_t *late;
+	size_t nlate, late_cap;
+	bool first, cancellable;
+	pthread_mutex_t ready_mu;
+	out_files_t ready_files;
+	atomic_int cancelled;
 };
 
 /* ---- render_frame.c: the frame of every page ---- */

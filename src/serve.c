@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +37,8 @@
 #define RELOAD_JS_PATH "/__plansite/reload.js"
 #define OVERLAY_CSS_PATH "/__plansite/overlay.css"
 #define DEBOUNCE_MS 100      /* quiet time after the last file event */
+#define SETTLED_MS 10        /* ... when it ended a write (a file closed, renamed in or removed) */
+#define WAIT_S 25            /* a request for a page still rendering waits this long at most */
 #define DEBOUNCE_MAX_MS 1000 /* ... but never postpone a build longer */
 #define REF_POLL_MS 500
 #define KEEPALIVE_S 15       /* SSE comment so proxies and clients see a live stream */
@@ -42,6 +47,8 @@
 #define PER_IP 2000          /* of them from one address */
 #define FD_MARGIN 256        /* descriptors kept for the builds */
 #define STACK_BYTES (512 * 1024)
+#define SHM_DIR "/dev/shm"
+#define SHM_MIN_FREE (1ULL << 30) /* builds go there only with this much room */
 
 /* Added before </body> of every built page (build_run injects it), never
  * in `plansite build` output.  Files, not inline code: pages forbid inline
@@ -70,7 +77,20 @@ static const char overlay_css[] =
 typedef struct {
 	char *root;   /* realpath of the folder */
 	int refs;
+	/* a build still rendering (serve_ready): the files finished in its
+	 * staging folder, sorted; the folder is the build's, not removed here */
+	char **files;
+	size_t nfiles;
 } built_t;
+
+/* The report over every page (put_overlay), made once a build: a page
+ * with ten thousand warnings must not escape them again on each request.
+ * A request holds a reference while it sends it. */
+typedef struct {
+	int refs;
+	size_t len;
+	char html[];
+} overlay_t;
 
 typedef struct {
 	pthread_mutex_t lock;
@@ -78,8 +98,18 @@ typedef struct {
 	built_t *cur;             /* the last good site; NULL before the first */
 	char *report;             /* messages of the last build, malloc'd */
 	int failed;               /* the last build failed: overlay its report */
-	unsigned long gen;        /* bumped after every build, good or bad */
+	overlay_t *overlay;       /* ... as HTML, or NULL when there is none to show */
+	unsigned long gen;        /* bumped when a build's pages are announced (reload) */
+	/* the build announced last, while the rest of it renders: the pages
+	 * an edit shows first, served from its staging folder; every other
+	 * file waits until cur is that build's (done == gen) */
+	built_t *early;
+	unsigned long done;       /* the gen whose build has ended (cur and report are its) */
 	int stopping;
+	/* the builder thread: want a build, one is running, drop its rest */
+	pthread_cond_t wake;
+	int want, building;
+	atomic_int cancel;
 	/* owned by the main thread */
 	const build_opts_t *opts;
 	char *tmp;                /* the private temporary folder */
@@ -110,23 +140,66 @@ static void built_release(server_t *sv, built_t *b)
 	pthread_mutex_unlock(&sv->lock);
 	if (!last)
 		return;
-	out_rmtree(b->root);
+	if (b->files) {
+		for (size_t i = 0; i < b->nfiles; i++)
+			free(b->files[i]);
+		free(b->files);
+	} else {
+		out_rmtree(b->root);
+	}
 	free(b->root);
 	free(b);
 }
 
-/* What a request works from: the current site (a reference the caller
- * releases) and, when the last build failed or warned, a copy of its
- * report (*failed says which). */
-static built_t *built_acquire(server_t *sv, char **report, int *failed)
+static int cmp_str(const void *a, const void *b)
 {
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether the early build b finished the file of path (decoded, from
+ * decode_path: a folder's path names its index.html). */
+static int early_has(const built_t *b, const char *path)
+{
+	buf_t rel = BUF_INIT;
+	buf_printf(&rel, "%s%s", path + 1, path[strlen(path) - 1] == '/' ? "index.html" : "");
+	const char *key = rel.ptr;
+	int has = bsearch(&key, b->files, b->nfiles, sizeof(char *), cmp_str) != NULL;
+	buf_free(&rel);
+	return has;
+}
+
+/* What a request for path works from (a reference the caller releases):
+ * the announced build's staging folder when it finished that file (unless
+ * no_early), else the current site once it is that build's: a page is
+ * never served from a site older than the last reload announced; and,
+ * when the last build failed or warned, its report as HTML (*ov, a
+ * reference the caller releases with overlay_release). */
+static built_t *built_acquire(server_t *sv, const char *path, int no_early, overlay_t **ov)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += WAIT_S;
 	pthread_mutex_lock(&sv->lock);
 	built_t *b = sv->cur;
+	while (!sv->stopping) {
+		if (sv->early && !no_early && early_has(sv->early, path)) {
+			b = sv->early;
+			break;
+		}
+		if (sv->done == sv->gen) {
+			b = sv->cur;
+			break;
+		}
+		if (pthread_cond_timedwait(&sv->changed, &sv->lock, &until) == ETIMEDOUT) {
+			b = sv->cur;
+			break;
+		}
+	}
 	if (b)
 		b->refs++;
-	*failed = sv->failed;
-	*report = sv->failed || (sv->report && *sv->report)
-			  ? xstrdup(sv->report ? sv->report : "") : NULL;
+	*ov = sv->overlay;
+	if (*ov)
+		(*ov)->refs++;
 	pthread_mutex_unlock(&sv->lock);
 	return b;
 }
@@ -339,9 +412,36 @@ static void put_overlay(buf_t *b, const char *report, int failed)
 	buf_puts(b, "</div>\n");
 }
 
+/* The overlay of a report, or NULL when there is nothing to show (a good
+ * build without warnings).  One reference. */
+static overlay_t *overlay_make(const char *report, int failed)
+{
+	if (!failed && (!report || !*report))
+		return NULL;
+	buf_t b = BUF_INIT;
+	put_overlay(&b, report ? report : "", failed);
+	overlay_t *ov = xmalloc(sizeof(*ov) + b.len + 1);
+	ov->refs = 1;
+	ov->len = b.len;
+	memcpy(ov->html, b.ptr, b.len + 1);
+	buf_free(&b);
+	return ov;
+}
+
+static void overlay_release(server_t *sv, overlay_t *ov)
+{
+	if (!ov)
+		return;
+	pthread_mutex_lock(&sv->lock);
+	int last = --ov->refs == 0;
+	pthread_mutex_unlock(&sv->lock);
+	if (last)
+		free(ov);
+}
+
 /* Sends an HTML page of the site with the error overlay before </body>. */
 static enum MHD_Result reply_overlaid(struct MHD_Connection *c, unsigned status, int fd,
-				      const char *type, const char *report, int failed)
+				      const char *type, const overlay_t *ov)
 {
 	buf_t page = BUF_INIT, b = BUF_INIT;
 	char chunk[65536];
@@ -361,7 +461,7 @@ static enum MHD_Result reply_overlaid(struct MHD_Connection *c, unsigned status,
 	const char *end = strstr(html, "</body>");
 	size_t at = end ? (size_t)(end - html) : page.len;
 	buf_put(&b, html, at);
-	put_overlay(&b, report, failed);
+	buf_put(&b, ov->html, ov->len);
 	buf_put(&b, html + at, page.len - at);
 	buf_free(&page);
 	return reply_buf(c, status, &b, type);
@@ -369,13 +469,16 @@ static enum MHD_Result reply_overlaid(struct MHD_Connection *c, unsigned status,
 
 /* Before any build succeeded: the errors, and the reload script so the
  * page comes back by itself once they are fixed. */
-static enum MHD_Result reply_no_site(struct MHD_Connection *c, const char *report)
+static enum MHD_Result reply_no_site(struct MHD_Connection *c, const overlay_t *ov)
 {
 	buf_t b = BUF_INIT;
 	buf_puts(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
 		     "<title>plansite: no site yet</title></head>\n<body>\n"
 		     "<h1>plansite: the site has not been built yet</h1>\n");
-	put_overlay(&b, report ? report : "building...\n", 1);
+	if (ov)
+		buf_put(&b, ov->html, ov->len);
+	else
+		put_overlay(&b, "building...\n", 1);
 	buf_puts(&b, reload_script);
 	buf_puts(&b, "</body></html>\n");
 	return reply_buf(c, MHD_HTTP_SERVICE_UNAVAILABLE, &b, "text/html; charset=utf-8");
@@ -388,19 +491,25 @@ static enum MHD_Result serve_file(server_t *sv, struct MHD_Connection *c, const 
 	if (st)
 		return reply_text(c, st, st == MHD_HTTP_FORBIDDEN ? "403 Forbidden\n"
 								    : "400 Bad Request\n");
-	char *report = NULL;
-	int failed = 0;
-	built_t *b = built_acquire(sv, &report, &failed);
+	overlay_t *ov = NULL;
+	built_t *b = built_acquire(sv, path, 0, &ov);
 	enum MHD_Result ret;
-	if (!b) {
-		ret = reply_no_site(c, report);
-		goto out;
-	}
 	int fd;
 	uint64_t size = 0;
 	const char *type = NULL;
 	unsigned status = MHD_HTTP_OK;
-	st = open_in_site(b->root, path, &fd, &size, &type);
+	st = b ? open_in_site(b->root, path, &fd, &size, &type) : 0;
+	if (b && b->files && st) {
+		/* the build ended meanwhile and renamed its folder: its site */
+		built_release(sv, b);
+		overlay_release(sv, ov);
+		b = built_acquire(sv, path, 1, &ov);
+		st = b ? open_in_site(b->root, path, &fd, &size, &type) : 0;
+	}
+	if (!b) {
+		ret = reply_no_site(c, ov);
+		goto out;
+	}
 	if (st == MHD_HTTP_MOVED_PERMANENTLY) {
 		buf_t loc = BUF_INIT;
 		buf_printf(&loc, "%s/", url);
@@ -424,8 +533,8 @@ static enum MHD_Result serve_file(server_t *sv, struct MHD_Connection *c, const 
 			goto out;
 		}
 	}
-	if (report && !strncmp(type, "text/html", 9)) {
-		ret = reply_overlaid(c, status, fd, type, report, failed);
+	if (ov && !strncmp(type, "text/html", 9)) {
+		ret = reply_overlaid(c, status, fd, type, ov);
 		goto out;
 	}
 	struct MHD_Response *r = MHD_create_response_from_fd64(size, fd);
@@ -434,7 +543,7 @@ static enum MHD_Result serve_file(server_t *sv, struct MHD_Connection *c, const 
 	ret = reply(c, status, r, type);
 out:
 	built_release(sv, b);
-	free(report);
+	overlay_release(sv, ov);
 	free(path);
 	return ret;
 }
@@ -583,10 +692,55 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
 
 /* ---- builds ------------------------------------------------------------ */
 
+/* A build's announcement (serve_ready): its messages at that point. */
+struct announce {
+	server_t *sv;
+	diag_t *d;
+	char *report;   /* what was announced, malloc'd; NULL until then */
+};
+
+/* Called by the build (on the builder thread) once the pages an edit
+ * shows first are complete in its staging folder root: they are served
+ * from there, and open pages reload, while the rest renders. */
+static void serve_ready(void *cls, const char *root, const out_files_t *files)
+{
+	struct announce *an = cls;
+	server_t *sv = an->sv;
+	char *real = realpath(root, NULL);
+	if (!real)
+		return;   /* then the pages wait for the end of the build */
+	built_t *e = xcalloc(1, sizeof(*e));
+	e->root = real;
+	e->refs = 1;
+	e->nfiles = files->n;
+	e->files = xmalloc((files->n ? files->n : 1) * sizeof(char *));
+	for (size_t i = 0; i < files->n; i++)
+		e->files[i] = xstrdup(files->rel[i]);
+	qsort(e->files, e->nfiles, sizeof(char *), cmp_str);
+	an->report = diag_format(an->d);
+	overlay_t *ov = overlay_make(an->report, 0);
+	pthread_mutex_lock(&sv->lock);
+	built_t *old = sv->early;
+	sv->early = e;
+	sv->failed = 0;
+	free(sv->report);
+	sv->report = xstrdup(an->report);
+	overlay_t *old_ov = sv->overlay;
+	sv->overlay = ov;
+	sv->gen++;
+	pthread_cond_broadcast(&sv->changed);
+	pthread_mutex_unlock(&sv->lock);
+	built_release(sv, old);
+	overlay_release(sv, old_ov);
+}
+
 /* Builds into a fresh folder and, when that succeeds, makes it current;
- * either way bumps the generation so open pages reload.  Returns the
- * build's status (BUILD_OK, BUILD_CONTENT, BUILD_ENV). */
-static int rebuild(server_t *sv)
+ * open pages reload when the first pages are ready (serve_ready) or, when
+ * there were none to show, when the build ends, good or bad.  A build
+ * cancelled (sv->cancel: the files changed again) publishes nothing.
+ * Returns the build's status (BUILD_OK, BUILD_CONTENT, BUILD_ENV,
+ * BUILD_CANCELLED). */
+static int rebuild(server_t *sv, int announce)
 {
 	buf_t dir = BUF_INIT, rep = BUF_INIT;
 	buf_printf(&dir, "%s/site-%lu", sv->tmp, ++sv->nbuilds);
@@ -600,15 +754,31 @@ static int rebuild(server_t *sv)
 	if (!bo.base_url)
 		bo.base_url = sv->base_url;
 	diag_t *d = diag_new();
+	struct announce an = { sv, d, NULL };
+	if (announce) {
+		bo.ready = serve_ready;
+		bo.ready_cls = &an;
+		bo.cancel = &sv->cancel;
+	}
 	char *err = NULL;
 	long long t0 = now_ms();
 	int rc = build_run(&bo, d, true, &err);
+	built_t *nb = NULL, *old = NULL;
+	if (rc == BUILD_CANCELLED) {
+		/* a newer build follows at once; what waits for this one waits
+		 * for it */
+		pthread_mutex_lock(&sv->lock);
+		old = sv->early;
+		sv->early = NULL;
+		pthread_cond_broadcast(&sv->changed);
+		pthread_mutex_unlock(&sv->lock);
+		goto out;
+	}
 	char *msgs = diag_format(d);
 	buf_puts(&rep, msgs);
 	free(msgs);
 	if (err)
 		buf_printf(&rep, _("plansite: error: %s\n"), err);
-	built_t *nb = NULL;
 	if (rc == BUILD_OK) {
 		char *real = realpath(dir.ptr, NULL);
 		if (real) {
@@ -628,23 +798,73 @@ static int rebuild(server_t *sv)
 	else
 		fprintf(stderr, _("plansite: dựng không thành (%zu lỗi); %s\n"), diag_errors(d),
 			sv->cur ? _("vẫn phục vụ bản dựng tốt gần nhất") : _("chưa có gì để phục vụ"));
-	built_t *old = NULL;
+	/* announced already, with the same messages: the pages shown are
+	 * these, nothing to reload */
+	int same = nb && an.report && !strcmp(an.report, rep.ptr ? rep.ptr : "");
+	overlay_t *ov = same ? NULL : overlay_make(rep.ptr, !nb);
 	pthread_mutex_lock(&sv->lock);
 	if (nb) {
 		old = sv->cur;
 		sv->cur = nb;
 	}
+	built_t *early = sv->early;
+	sv->early = NULL;
 	sv->failed = !nb;
 	free(sv->report);
 	sv->report = buf_detach(&rep);
-	sv->gen++;
+	overlay_t *old_ov = NULL;
+	if (!same) {
+		old_ov = sv->overlay;
+		sv->overlay = ov;
+		sv->gen++;
+	}
+	sv->done = sv->gen;
 	pthread_cond_broadcast(&sv->changed);
 	pthread_mutex_unlock(&sv->lock);
+	built_release(sv, early);
+	overlay_release(sv, old_ov);
+out:
 	built_release(sv, old);
+	free(an.report);
 	free(err);
 	diag_free(d);
 	buf_free(&dir);
+	buf_free(&rep);
 	return rc;
+}
+
+/* The builder thread: one build at a time, whenever the main loop asks
+ * (a build asked for while one runs cancels the rest of it). */
+static void *builder(void *arg)
+{
+	server_t *sv = arg;
+	pthread_mutex_lock(&sv->lock);
+	for (;;) {
+		while (!sv->want && !sv->stopping)
+			pthread_cond_wait(&sv->wake, &sv->lock);
+		if (sv->stopping)
+			break;
+		sv->want = 0;
+		sv->building = 1;
+		atomic_store(&sv->cancel, 0);
+		pthread_mutex_unlock(&sv->lock);
+		rebuild(sv, 1);
+		pthread_mutex_lock(&sv->lock);
+		sv->building = 0;
+	}
+	pthread_mutex_unlock(&sv->lock);
+	return NULL;
+}
+
+/* Asks the builder thread for a build of what is there now. */
+static void want_build(server_t *sv)
+{
+	pthread_mutex_lock(&sv->lock);
+	sv->want = 1;
+	if (sv->building)
+		atomic_store(&sv->cancel, 1);
+	pthread_cond_signal(&sv->wake);
+	pthread_mutex_unlock(&sv->lock);
 }
 
 /* ---- the server -------------------------------------------------------- */
@@ -746,13 +966,28 @@ static void watch_folders(watch_t *w, const build_opts_t *o, repo_t *repo, buf_t
 	watch_reset(w);
 }
 
+/* Where the private builds go when TMPDIR does not say: a memory file
+ * system when there is one with room (a site is rebuilt, its folders made
+ * and the previous one removed, on every edit: in memory that costs no disk
+ * work, as Hugo's server renders to memory), else /tmp. */
+static const char *tmp_base(void)
+{
+	const char *env = getenv("TMPDIR");
+	if (env && *env)
+		return env;
+	struct statfs fs;
+	if (statfs(SHM_DIR, &fs) == 0 && fs.f_type == TMPFS_MAGIC && access(SHM_DIR, W_OK | X_OK) == 0 &&
+	    (unsigned long long)fs.f_bavail * (unsigned long long)fs.f_bsize >= SHM_MIN_FREE)
+		return SHM_DIR;
+	return "/tmp";
+}
+
 /* The folder the builds are published into (sv->tmp); 0 or -1 after a
  * message. */
 static int make_tmp(server_t *sv)
 {
-	const char *tmpbase = getenv("TMPDIR");
 	buf_t tmpl = BUF_INIT;
-	buf_printf(&tmpl, "%s/plansite-serve-XXXXXX", tmpbase && *tmpbase ? tmpbase : "/tmp");
+	buf_printf(&tmpl, "%s/plansite-serve-XXXXXX", tmp_base());
 	sv->tmp = buf_detach(&tmpl);
 	if (mkdtemp(sv->tmp))
 		return 0;
@@ -845,10 +1080,14 @@ static int loop_wait(struct loop *l)
 	now = now_ms();
 	if (n > 0 && l->w->fd >= 0 && (pf[1].revents & POLLIN)) {
 		int reset = 0;
-		if (watch_drain(l->w, &reset)) {
+		int ch = watch_drain(l->w, &reset);
+		if (ch) {
 			if (!l->dirty_since)
 				l->dirty_since = now;
-			l->quiet_at = now + DEBOUNCE_MS;
+			/* a file closed after writing is complete: build at once,
+			 * unless more follows right away (a checkout, a save
+			 * through a temporary file) */
+			l->quiet_at = now + (ch == WATCH_SETTLED ? SETTLED_MS : DEBOUNCE_MS);
 		}
 		if (reset)
 			watch_reset(l->w);
@@ -876,7 +1115,7 @@ static void serve_loop(struct loop *l)
 	for (int r; (r = loop_wait(l)) >= 0;)
 		if (r) {
 			l->dirty_since = 0;
-			rebuild(l->sv);
+			want_build(l->sv);
 		}
 }
 
@@ -889,7 +1128,10 @@ int serve_run(const build_opts_t *o, int port)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_mutex_init(&sv.lock, NULL);
 	pthread_cond_init(&sv.changed, &ca);
+	pthread_cond_init(&sv.wake, NULL);
 	pthread_condattr_destroy(&ca);
+	pthread_t bt;
+	int have_builder = 0;
 	struct MHD_Daemon *daemon = NULL;
 	repo_t *repo = NULL;
 	char *err = NULL, *theme_dir = NULL;
@@ -912,8 +1154,13 @@ int serve_run(const build_opts_t *o, int port)
 	l.have_head = repo_resolve(repo, o->ref, &l.head, &err) == 0;
 	free(err);
 	err = NULL;
-	if (rebuild(&sv) == BUILD_ENV && !sv.cur)
+	if (rebuild(&sv, 0) == BUILD_ENV && !sv.cur)
 		goto out;
+	if (pthread_create(&bt, NULL, builder, &sv)) {
+		fprintf(stderr, "plansite: error: pthread_create: %s\n", strerror(errno));
+		goto out;
+	}
+	have_builder = 1;
 	if (!(daemon = start_daemon(&sv, port)))
 		goto out;
 	fprintf(stderr, "Serving %s (Ctrl-C to stop)\n", url.ptr);
@@ -922,8 +1169,12 @@ int serve_run(const build_opts_t *o, int port)
 out:
 	pthread_mutex_lock(&sv.lock);
 	sv.stopping = 1;
+	atomic_store(&sv.cancel, 1);
 	pthread_cond_broadcast(&sv.changed);
+	pthread_cond_signal(&sv.wake);
 	pthread_mutex_unlock(&sv.lock);
+	if (have_builder)
+		pthread_join(bt, NULL);
 	if (daemon)
 		MHD_stop_daemon(daemon);
 	built_release(&sv, sv.cur);
@@ -933,6 +1184,7 @@ out:
 		fputs("plansite: stopped\n", stderr);
 	free(sv.tmp);
 	free(sv.report);
+	overlay_release(&sv, sv.overlay);
 	hcache_free(sv.hcache);
 	free(theme_dir);
 	free(err);
@@ -944,6 +1196,7 @@ out:
 		close(sfd);
 	repo_free(repo);
 	pthread_cond_destroy(&sv.changed);
+	pthread_cond_destroy(&sv.wake);
 	pthread_mutex_destroy(&sv.lock);
 	return rc;
 }

@@ -63,7 +63,7 @@ void watch_reset(watch_t *w)
 			w->incomplete = 1;
 }
 
-/* Reads pending events.  Returns 1 when something changed; sets *reset
+/* Reads pending events.  Returns 0, 1 or WATCH_SETTLED (watch.h); sets *reset
  * when folders came or went (the watches must be rebuilt). */
 int watch_drain(watch_t *w, int *reset)
 {
@@ -86,7 +86,9 @@ int watch_drain(watch_t *w, int *reset)
 			}
 			if ((ev->mask & IN_ISDIR) || (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)))
 				*reset = 1;
-			if (ev->mask & (WATCH_MASK | IN_IGNORED))
+			if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE))
+				changed = WATCH_SETTLED;
+			else if (ev->mask & (WATCH_MASK | IN_IGNORED))
 				changed = 1;
 		}
 	}

@@ -22,9 +22,11 @@ typedef struct {
  * on stderr and leaves fd at -1 when inotify is unavailable. */
 void watch_reset(watch_t *w);
 
-/* Reads the pending events without blocking.  Returns 1 when something
- * changed; sets *reset when folders came or went (or events were lost) and
+/* Reads the pending events without blocking.  Returns 0 when nothing
+ * changed, WATCH_SETTLED when the last change ended a write (a file closed
+ * after writing, renamed in or removed), else 1; sets *reset when folders came or went (or events were lost) and
  * the watches must be rebuilt with watch_reset. */
+enum { WATCH_SETTLED = 2 };
 int watch_drain(watch_t *w, int *reset);
 
 #endif

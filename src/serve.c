@@ -552,8 +552,8 @@ static enum MHD_Result serve_status(server_t *sv, struct MHD_Connection *c)
 {
 	buf_t b = BUF_INIT;
 	pthread_mutex_lock(&sv->lock);
-	buf_printf(&b, "%s (build %lu)\n%s", sv->failed ? "failed" : sv->cur ? "ok" : "building",
-		   sv->gen, sv->report ? sv->report : "");
+	buf_printf(&b, "%s (build %lu%s)\n%s", sv->failed ? "failed" : sv->cur ? "ok" : "building",
+		   sv->gen, sv->early ? "; the rest still rendering" : "", sv->report ? sv->report : "");
 	pthread_mutex_unlock(&sv->lock);
 	return reply_buf(c, MHD_HTTP_OK, &b, "text/plain; charset=utf-8");
 }

@@ -325,9 +325,17 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		if (with_history && !r->failed && !diag_errors(r->d))
 			r->ro->ready(r->ro->ready_cls, &r->ready_files);
 		out_files_free(&r->ready_files);
+		/* the files that take longest to write last: a cancel (the
+		 * editor saved again) waits only for the jobs running, and
+		 * those are short until then */
 		free(r->jobs);
-		r->jobs = r->late;
-		r->njobs = r->nlate;
+		r->jobs = xmalloc((r->nlate ? r->nlate : 1) * sizeof(job_t));
+		r->njobs = 0;
+		for (int big = 0; big < 2; big++)
+			for (size_t i = 0; i < r->nlate; i++)
+				if ((r->late[i].kind == JOB_OPEN_DATA || r->late[i].kind == JOB_SEARCH_INDEX) == big)
+					r->jobs[r->njobs++] = r->late[i];
+		free(r->late);
 		r->late = NULL;
 		atomic_store(&r->next, 0);
 		r->cancellable = r->ro->cancel != NULL;

@@ -110,6 +110,8 @@ typedef struct {
 	pthread_cond_t wake;
 	int want, building;
 	atomic_int cancel;
+	long long changed_at;     /* when the change the build wanted was seen (now_ms) */
+	long long build_from;     /* ... for the build running (the builder's own) */
 	/* owned by the main thread */
 	const build_opts_t *opts;
 	char *tmp;                /* the private temporary folder */
@@ -127,6 +129,12 @@ static long long now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* With PLANSITE_TIMING (or --verbose's timing): the times an edit takes. */
+static int timing(const server_t *sv)
+{
+	return sv->opts->timing || getenv("PLANSITE_TIMING");
 }
 
 /* ---- the served site ---------------------------------------------------- */
@@ -718,7 +726,16 @@ static void serve_ready(void *cls, const char *root, const out_files_t *files)
 		e->files[i] = xstrdup(files->rel[i]);
 	qsort(e->files, e->nfiles, sizeof(char *), cmp_str);
 	an->report = diag_format(an->d);
-	overlay_t *ov = overlay_make(an->report, 0);
+	/* the same messages as the last build's (an edit that changed
+	 * none): the same overlay, not escaped again */
+	pthread_mutex_lock(&sv->lock);
+	overlay_t *ov = NULL;
+	int same = !sv->failed && sv->report && !strcmp(sv->report, an->report);
+	if (same && (ov = sv->overlay))
+		ov->refs++;
+	pthread_mutex_unlock(&sv->lock);
+	if (!same)
+		ov = overlay_make(an->report, 0);
 	pthread_mutex_lock(&sv->lock);
 	built_t *old = sv->early;
 	sv->early = e;
@@ -730,6 +747,9 @@ static void serve_ready(void *cls, const char *root, const out_files_t *files)
 	sv->gen++;
 	pthread_cond_broadcast(&sv->changed);
 	pthread_mutex_unlock(&sv->lock);
+	if (timing(sv))
+		fprintf(stderr, "plansite: serve    %.3f s from the change to the reload\n",
+			(double)(now_ms() - sv->build_from) / 1000.0);
 	built_release(sv, old);
 	overlay_release(sv, old_ov);
 }
@@ -845,6 +865,10 @@ static void *builder(void *arg)
 		if (sv->stopping)
 			break;
 		sv->want = 0;
+		sv->build_from = sv->changed_at;
+		if (timing(sv))
+			fprintf(stderr, "plansite: serve    %.3f s from the change to the build\n",
+				(double)(now_ms() - sv->build_from) / 1000.0);
 		sv->building = 1;
 		atomic_store(&sv->cancel, 0);
 		pthread_mutex_unlock(&sv->lock);
@@ -856,11 +880,13 @@ static void *builder(void *arg)
 	return NULL;
 }
 
-/* Asks the builder thread for a build of what is there now. */
-static void want_build(server_t *sv)
+/* Asks the builder thread for a build of what is there now (changed at
+ * `when`, now_ms). */
+static void want_build(server_t *sv, long long when)
 {
 	pthread_mutex_lock(&sv->lock);
 	sv->want = 1;
+	sv->changed_at = when;
 	if (sv->building)
 		atomic_store(&sv->cancel, 1);
 	pthread_cond_signal(&sv->wake);
@@ -1114,8 +1140,8 @@ static void serve_loop(struct loop *l)
 	l->next_poll = now_ms() + REF_POLL_MS;
 	for (int r; (r = loop_wait(l)) >= 0;)
 		if (r) {
+			want_build(l->sv, l->dirty_since ? l->dirty_since : now_ms());
 			l->dirty_since = 0;
-			want_build(l->sv);
 		}
 }
 

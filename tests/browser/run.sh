@@ -9,8 +9,8 @@ cd "$(dirname "$0")"
 ROOT=$(cd ../.. && pwd)
 [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund --silent
 T=$(mktemp -d "${TMPDIR:-/tmp}/plansite-browser.XXXXXX")
-SERVER= SERVER2= SERVER3=
-trap 'for s in $SERVER $SERVER2 $SERVER3; do kill "$s" 2>/dev/null; done; rm -rf "$T"' EXIT
+SERVER= SERVER2= SERVER3= SERVER4=
+trap 'for s in $SERVER $SERVER2 $SERVER3 $SERVER4; do kill "$s" 2>/dev/null; wait "$s" 2>/dev/null; done; rm -rf "$T"' EXIT
 # the sample as committed plus any uncommitted edits, replayed as a history
 "$ROOT/tools/sample-history.sh" "$T/repo" "$ROOT/content"
 "$ROOT/plansite" build --repo "$T/repo" --out "$T/site" 2>/dev/null
@@ -18,6 +18,14 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$T/site" >/dev/null 2>&1 &
 SERVER=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
+# plansite serve --worktree on a clone of the sample, whose work tree
+# serve.test.js edits
+git clone -q "$T/repo" "$T/edit"
+PORT4=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$T/serve-tmp"
+TMPDIR="$T/serve-tmp" "$ROOT/plansite" serve --repo "$T/edit" --worktree --port "$PORT4" 2>"$T/serve.log" &
+SERVER4=$!
+for _ in $(seq 300); do curl -sf "http://127.0.0.1:$PORT4/__plansite/status" | grep -q '^ok' && break; sleep 0.1; done
 # the same portal with every section moved by permalinks, under /cong/
 # (permalinks.test.js), served by a second server
 PORT2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -53,6 +61,7 @@ for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT3/" >/dev/null && break; 
 mkdir -p artifacts
 export BASE="http://127.0.0.1:$PORT" ARTIFACTS="$PWD/artifacts" BASE_MOVED="http://127.0.0.1:$PORT2/cong/"
 export BASE_BIG="http://127.0.0.1:$PORT3"
+export BASE_SERVE="http://127.0.0.1:$PORT4" SERVE_REPO="$T/edit"
 failed=0
 for t in test.js *.test.js; do
 	[ -f "$t" ] || continue

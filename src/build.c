@@ -352,7 +352,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	if (out_failed(out, err))
 		goto done;
 	if (rendered == RENDER_CANCELLED && !diag_errors(d)) {
-		out_abort(out);
+		out_abort_to(out, o->trash);
 		out = NULL;
 		rc = BUILD_CANCELLED;
 		goto done;

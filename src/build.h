@@ -39,6 +39,8 @@ typedef struct {
 	void (*ready)(void *cls, const char *root, const out_files_t *files);
 	void *ready_cls;
 	atomic_int *cancel;    /* serve: once set, the build after ready stops (BUILD_CANCELLED) */
+	const char *trash;     /* serve: a cancelled build's folder is renamed here, for the caller
+				* to remove (out_abort_to); NULL: removed at once */
 } build_opts_t;
 
 enum { BUILD_OK = 0, BUILD_CONTENT = 1, BUILD_ENV = 2, BUILD_CANCELLED = 3 };

@@ -867,6 +867,15 @@ void out_abort(out_t *o)
 	out_free(o);
 }
 
+void out_abort_to(out_t *o, const char *trash)
+{
+	if (o && trash && o->staging && o->pfd >= 0 && renameat(o->pfd, o->staging, AT_FDCWD, trash) == 0) {
+		free(o->staging);
+		o->staging = NULL;
+	}
+	out_abort(o);
+}
+
 /* Publishes without RENAME_EXCHANGE (a file system that refuses it): the
  * old site is renamed away and the new one renamed in.  Between the two a
  * reader finds no site (not found), never a mix; when the second rename

@@ -102,6 +102,11 @@ int out_commit(out_t *o, char **err);
 /* Removes the staging folder and frees o (a failed build); accepts NULL. */
 void out_abort(out_t *o);
 
+/* The same, but the staging folder is renamed to trash (an absolute path
+ * on the same file system) for the caller to remove later, when it can
+ * be; removed at once when the rename fails.  Accepts NULL. */
+void out_abort_to(out_t *o, const char *trash);
+
 /* Removes a folder tree without following symbolic links or entering
  * another file system; returns 0 or -1 (errno set). */
 int out_rmtree(const char *dir);

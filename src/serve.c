@@ -112,6 +112,13 @@ typedef struct {
 	atomic_int cancel;
 	long long changed_at;     /* when the change the build wanted was seen (now_ms) */
 	long long build_from;     /* ... for the build running (the builder's own) */
+	long long cancel_at;      /* when its cancel was asked for (now_ms) */
+	/* the reaper thread: folders to remove (malloc'd paths), off the
+	 * builder's way */
+	pthread_cond_t reap;
+	char **dead;
+	size_t ndead, capdead;
+	int reaping;
 	/* owned by the main thread */
 	const build_opts_t *opts;
 	char *tmp;                /* the private temporary folder */
@@ -139,6 +146,46 @@ static int timing(const server_t *sv)
 
 /* ---- the served site ---------------------------------------------------- */
 
+/* Removes folder path (malloc'd, taken) on the reaper thread when it runs,
+ * else here: removing the thousands of folders of a site takes longer than
+ * the next build must wait. */
+static void reap(server_t *sv, char *path)
+{
+	pthread_mutex_lock(&sv->lock);
+	if (sv->reaping && !sv->stopping) {
+		if (sv->ndead == sv->capdead) {
+			sv->capdead = sv->capdead ? 2 * sv->capdead : 8;
+			sv->dead = xrealloc(sv->dead, sv->capdead * sizeof(char *));
+		}
+		sv->dead[sv->ndead++] = path;
+		pthread_cond_signal(&sv->reap);
+		path = NULL;
+	}
+	pthread_mutex_unlock(&sv->lock);
+	if (path)
+		out_rmtree(path);
+	free(path);
+}
+
+static void *reaper(void *arg)
+{
+	server_t *sv = arg;
+	pthread_mutex_lock(&sv->lock);
+	while (!sv->stopping) {
+		if (!sv->ndead) {
+			pthread_cond_wait(&sv->reap, &sv->lock);
+			continue;
+		}
+		char *path = sv->dead[--sv->ndead];
+		pthread_mutex_unlock(&sv->lock);
+		out_rmtree(path);
+		free(path);
+		pthread_mutex_lock(&sv->lock);
+	}
+	pthread_mutex_unlock(&sv->lock);
+	return NULL;
+}
+
 static void built_release(server_t *sv, built_t *b)
 {
 	if (!b)
@@ -152,10 +199,10 @@ static void built_release(server_t *sv, built_t *b)
 		for (size_t i = 0; i < b->nfiles; i++)
 			free(b->files[i]);
 		free(b->files);
+		free(b->root);
 	} else {
-		out_rmtree(b->root);
+		reap(sv, b->root);
 	}
-	free(b->root);
 	free(b);
 }
 
@@ -775,10 +822,13 @@ static int rebuild(server_t *sv, int announce)
 		bo.base_url = sv->base_url;
 	diag_t *d = diag_new();
 	struct announce an = { sv, d, NULL };
+	buf_t trash = BUF_INIT;
 	if (announce) {
 		bo.ready = serve_ready;
 		bo.ready_cls = &an;
 		bo.cancel = &sv->cancel;
+		buf_printf(&trash, "%s/dropped-%lu", sv->tmp, sv->nbuilds);
+		bo.trash = trash.ptr;
 	}
 	char *err = NULL;
 	long long t0 = now_ms();
@@ -788,10 +838,16 @@ static int rebuild(server_t *sv, int announce)
 		/* a newer build follows at once; what waits for this one waits
 		 * for it */
 		pthread_mutex_lock(&sv->lock);
+		if (timing(sv))
+			fprintf(stderr, "plansite: serve    %.3f s to drop the rest of the build\n",
+				(double)(now_ms() - sv->cancel_at) / 1000.0);
 		old = sv->early;
 		sv->early = NULL;
 		pthread_cond_broadcast(&sv->changed);
 		pthread_mutex_unlock(&sv->lock);
+		struct stat st;
+		if (lstat(trash.ptr, &st) == 0)
+			reap(sv, buf_detach(&trash));
 		goto out;
 	}
 	char *msgs = diag_format(d);
@@ -850,6 +906,7 @@ out:
 	diag_free(d);
 	buf_free(&dir);
 	buf_free(&rep);
+	buf_free(&trash);
 	return rc;
 }
 
@@ -887,8 +944,10 @@ static void want_build(server_t *sv, long long when)
 	pthread_mutex_lock(&sv->lock);
 	sv->want = 1;
 	sv->changed_at = when;
-	if (sv->building)
+	if (sv->building && !atomic_load(&sv->cancel)) {
 		atomic_store(&sv->cancel, 1);
+		sv->cancel_at = now_ms();
+	}
 	pthread_cond_signal(&sv->wake);
 	pthread_mutex_unlock(&sv->lock);
 }
@@ -1156,8 +1215,9 @@ int serve_run(const build_opts_t *o, int port)
 	pthread_cond_init(&sv.changed, &ca);
 	pthread_cond_init(&sv.wake, NULL);
 	pthread_condattr_destroy(&ca);
-	pthread_t bt;
-	int have_builder = 0;
+	pthread_t bt, rt;
+	int have_builder = 0, have_reaper = 0;
+	pthread_cond_init(&sv.reap, NULL);
 	struct MHD_Daemon *daemon = NULL;
 	repo_t *repo = NULL;
 	char *err = NULL, *theme_dir = NULL;
@@ -1182,6 +1242,12 @@ int serve_run(const build_opts_t *o, int port)
 	err = NULL;
 	if (rebuild(&sv, 0) == BUILD_ENV && !sv.cur)
 		goto out;
+	if (pthread_create(&rt, NULL, reaper, &sv) == 0) {
+		have_reaper = 1;
+		pthread_mutex_lock(&sv.lock);
+		sv.reaping = 1;
+		pthread_mutex_unlock(&sv.lock);
+	}
 	if (pthread_create(&bt, NULL, builder, &sv)) {
 		fprintf(stderr, "plansite: error: pthread_create: %s\n", strerror(errno));
 		goto out;
@@ -1199,8 +1265,16 @@ out:
 	pthread_cond_broadcast(&sv.changed);
 	pthread_cond_signal(&sv.wake);
 	pthread_mutex_unlock(&sv.lock);
+	pthread_cond_signal(&sv.reap);
 	if (have_builder)
 		pthread_join(bt, NULL);
+	if (have_reaper)
+		pthread_join(rt, NULL);
+	/* what the reaper had left goes with the whole folder below */
+	sv.reaping = 0;
+	for (size_t i = 0; i < sv.ndead; i++)
+		free(sv.dead[i]);
+	free(sv.dead);
 	if (daemon)
 		MHD_stop_daemon(daemon);
 	built_release(&sv, sv.cur);
@@ -1223,6 +1297,7 @@ out:
 	repo_free(repo);
 	pthread_cond_destroy(&sv.changed);
 	pthread_cond_destroy(&sv.wake);
+	pthread_cond_destroy(&sv.reap);
 	pthread_mutex_destroy(&sv.lock);
 	return rc;
 }

@@ -138,13 +138,16 @@ static void report_cache(const history_t *h, diag_t *d, bool verbose)
 		fputs(_("plansite: bộ nhớ đệm lịch sử: không dùng tệp\n"), stderr);
 }
 
-/* Checks --out and prepares its staging folder (output.h). */
-static int begin_out(const build_opts_t *o, repo_t *repo, out_t **out, char **err)
+/* Checks --out and prepares its staging folder (output.h); a build that
+ * publishes starts from the spare site beside it (reuse), unless it
+ * shares from no site (--force) or from another one (--share). */
+static int begin_out(const build_opts_t *o, repo_t *repo, out_t **out, bool reuse, char **err)
 {
 	git_repository *g = repo_git(repo);
 	out_guard_t guard = { .workdir = repo_workdir(repo), .gitdir = git_repository_path(g),
 			      .commondir = git_repository_commondir(g),
-			      .content = o->content ? o->content : "content" };
+			      .content = o->content ? o->content : "content",
+			      .reuse = reuse && !o->force && !o->share };
 	if (out_begin(out, o->out ? o->out : "public", &guard, err) < 0)
 		return -1;
 	if (o->force || o->share)
@@ -192,7 +195,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		/* the folder's checks hold first: a site that may not be
 		 * replaced is refused even when it is current */
 		if (key && !o->force && state_same(outdir, key)) {
-			if (begin_out(o, repo, &out, err) < 0)
+			if (begin_out(o, repo, &out, false, err) < 0)
 				goto done;
 			out_abort(out);
 			out = NULL;
@@ -210,7 +213,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 			  &snap, err) < 0)
 		goto done;
 	lap("read", &t0);
-	if (publish && !out && begin_out(o, repo, &out, err) < 0)
+	if (publish && !out && begin_out(o, repo, &out, true, err) < 0)
 		goto done;
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
 	sources_opts_t so = { .out = o->out ? o->out : "public", .strict = o->strict_sources,

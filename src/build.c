@@ -209,12 +209,13 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		}
 	}
 	free(ignored);
+	/* before the content is read: the spare is brought level beside it */
+	if (publish && !out && begin_out(o, repo, &out, true, err) < 0)
+		goto done;
 	if (repo_snapshot(repo, a, d, o->ref, o->content ? o->content : "content", o->worktree,
 			  &snap, err) < 0)
 		goto done;
 	lap("read", &t0);
-	if (publish && !out && begin_out(o, repo, &out, true, err) < 0)
-		goto done;
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
 	sources_opts_t so = { .out = o->out ? o->out : "public", .strict = o->strict_sources,
 			      .pins = o->pins, .npins = o->npins, .only = o->only_source };

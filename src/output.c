@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,11 @@ struct out {
 			   * one, brought level with prev (mirror) */
 	strmap_t present; /* ... its files then, rel -> &present_mark or
 			   * &made_mark once this build made them (keys in `keys`) */
+	pthread_t leveller;       /* bringing it level (mirror), while the
+				   * build reads its content */
+	atomic_int levelling;     /* ... until settle joined it */
+	atomic_int stop;          /* a signal: the leveller stops */
+	int level_err;            /* the leveller's failure (errno), read after the join */
 	struct stream **streams;  /* out_open's files by descriptor (sharing state) */
 	size_t nstreams;
 };
@@ -175,8 +181,11 @@ done:
 
 /* ---- beginning ------------------------------------------------------------ */
 
+static void settle(out_t *o);
+
 static void out_free(out_t *o)
 {
+	settle(o);
 	pthread_mutex_lock(&live_mu);
 	if (live == o)
 		live = NULL;
@@ -294,6 +303,11 @@ static int mirror_dir(out_t *o, int sfd, int lfd, char *rel, size_t rn, int dept
 	struct dirent *e;
 	struct stat ls, ss;
 	int rc = 0;
+	if (atomic_load_explicit(&o->stop, memory_order_relaxed)) {
+		closedir(d);
+		errno = EINTR;
+		return -1;
+	}
 	while (rc == 0 && (e = readdir(d))) {
 		const char *n = e->d_name;
 		if (!strcmp(n, ".") || !strcmp(n, "..") || (depth == 0 && !strcmp(n, OUT_MARKER)))
@@ -393,6 +407,36 @@ static int wipe(out_t *o)
 			rc = -1;
 	closedir(d);
 	return rc;
+}
+
+static void fail_env(out_t *o, int e, char **err, int locked);
+
+/* The leveller: mirror, or else wipe; takes no lock. */
+static void *level(void *arg)
+{
+	out_t *o = arg;
+	if (mirror(o) < 0 && !atomic_load(&o->stop) && wipe(o) < 0)
+		o->level_err = errno ? errno : EIO;
+	return NULL;
+}
+
+/* Waits for the spare to be level (out_begin started it) before anything
+ * touches the staging folder. */
+static void settle(out_t *o)
+{
+	if (!atomic_load_explicit(&o->levelling, memory_order_acquire))
+		return;
+	pthread_mutex_lock(&o->mu);
+	if (atomic_load_explicit(&o->levelling, memory_order_relaxed)) {
+		pthread_join(o->leveller, NULL);
+		atomic_store_explicit(&o->levelling, 0, memory_order_release);
+		if (o->level_err) {   /* every write fails: an environment fault */
+			char *e = NULL;
+			fail_env(o, o->level_err, &e, 1);
+			free(e);
+		}
+	}
+	pthread_mutex_unlock(&o->mu);
 }
 
 int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
@@ -520,7 +564,11 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 			o->prev = -1;
 		}
 	}
-	if (o->reuse && (o->prev < 0 || mirror(o) < 0) && wipe(o) < 0) {
+	/* the spare is brought level on a thread of its own while the build
+	 * reads and parses its content (settle waits for it) */
+	if (o->reuse && o->prev >= 0 && pthread_create(&o->leveller, NULL, level, o) == 0)
+		atomic_store(&o->levelling, 1);
+	else if (o->reuse && (o->prev < 0 || mirror(o) < 0) && wipe(o) < 0) {
 		*err = outtree_fmt(_("không dọn được thư mục tạm %s/%s: %s; %s"), o->parent, o->staging, why(errno),
 				   _(hint_kept));
 		goto fail;
@@ -770,6 +818,7 @@ void out_files_free(out_files_t *t)
 
 int out_open(out_t *o, const char *rel, char **err)
 {
+	settle(o);
 	if (!out_path_ok(rel)) {
 		*err = outtree_fmt(_("không ghi ra ngoài trang: \"%s\""), rel);
 		return -1;
@@ -915,6 +964,7 @@ int out_close(int fd, const char *rel, char **err)
 
 int out_write(out_t *o, const char *rel, const char *data, size_t len, char **err)
 {
+	settle(o);
 	if (!out_path_ok(rel)) {
 		*err = outtree_fmt(_("không ghi ra ngoài trang: \"%s\""), rel);
 		return -1;
@@ -952,6 +1002,7 @@ int out_write(out_t *o, const char *rel, const char *data, size_t len, char **er
 
 int out_keep(out_t *o, const char *const *rels, const long long *sizes, size_t n, size_t *bad)
 {
+	settle(o);
 	int *fds = xmalloc((n + 1) * sizeof(*fds));
 	size_t opened = 0, linked = 0;
 	int rc = -1;
@@ -989,6 +1040,7 @@ out:
 
 int out_prev_read(out_t *o, const char *rel, size_t max, char **data, size_t *len)
 {
+	settle(o);
 	struct stat st;
 	int fd = prev_open(o, rel, -1, &st);
 	if (fd < 0)
@@ -1018,6 +1070,7 @@ int out_prev_read(out_t *o, const char *rel, size_t max, char **data, size_t *le
 
 int out_share(out_t *o, const char *dir)
 {
+	settle(o);
 	pthread_mutex_lock(&o->mu);
 	if (o->prev >= 0)
 		close(o->prev);
@@ -1033,6 +1086,7 @@ int out_share(out_t *o, const char *dir)
 
 void out_counts(out_t *o, size_t *shared, size_t *written)
 {
+	settle(o);
 	pthread_mutex_lock(&o->mu);
 	*shared = o->shared;
 	*written = o->written;
@@ -1041,6 +1095,7 @@ void out_counts(out_t *o, size_t *shared, size_t *written)
 
 int out_failed(out_t *o, char **err)
 {
+	settle(o);
 	if (!o)
 		return 0;
 	pthread_mutex_lock(&o->mu);
@@ -1058,6 +1113,7 @@ void out_abort(out_t *o)
 {
 	if (!o)
 		return;
+	settle(o);
 	if (o->staging && o->pfd >= 0)
 		outtree_rm(o->pfd, o->staging);
 	out_free(o);
@@ -1211,6 +1267,7 @@ out:
 
 int out_commit(out_t *o, char **err)
 {
+	settle(o);
 	int rc = -1;
 	char *old = NULL, *m = NULL, *e = NULL;
 	pthread_mutex_lock(&o->mu);
@@ -1288,6 +1345,12 @@ static void *signal_thread(void *arg)
 		/* no file is created after this; the staging folder goes */
 		pthread_mutex_lock(&o->mu);
 		o->dead = 1;
+		/* the leveller stops before its folder goes */
+		atomic_store(&o->stop, 1);
+		if (atomic_load(&o->levelling)) {
+			pthread_join(o->leveller, NULL);
+			atomic_store(&o->levelling, 0);
+		}
 		if (!o->published && o->staging)
 			outtree_rm(o->pfd, o->staging);
 		pthread_mutex_unlock(&o->mu);

@@ -517,7 +517,7 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 	pthread_mutex_lock(&live_mu);
 	o->staging = outtree_fmt("%s.staging-%ld", o->link ? o->stem : o->base, (long)getpid());
 	outtree_rm(o->pfd, o->staging);
-	o->reuse = g->reuse && !o->link && o->exists && claim_spare(o);
+	o->reuse = g && g->reuse && !o->link && o->exists && claim_spare(o);
 	int made = o->reuse || mkdirat(o->pfd, o->staging, 0755) == 0;
 	int merr = errno;
 	if (made) {

@@ -301,6 +301,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		}
 		free(pkey);
 	}
+	lap("theme", &t0);   /* the theme, and the previous site's page state */
 	/* the pages that show no history render on every core while this
 	 * thread reads the history; then the pages that show it */
 	render_opts_t ro = { .threads = o->threads, .inject = o->inject, .pages = pages, .outdir = outdir };

@@ -30,7 +30,7 @@ up() {
 P=$(free_port)
 TMPDIR=$T/tmp "$PLANSITE" serve --repo "$R" --worktree --port "$P" 2>"$T/serve.log" &
 SRV=$!
-trap 'kill $SRV 2>/dev/null; wait $SRV 2>/dev/null; rm -rf "$T"' EXIT
+trap 'kill $SRV 2>/dev/null && wait $SRV 2>/dev/null; rm -rf "$T"' EXIT
 if up; then
 	ok "the server builds the work tree"
 	python3 "$ROOT/tests/e2e/serve_edits.py" "${PLANSITE_REL:-$PLANSITE}" "$R" "$T/copy" "$P" "$T/work" ||
@@ -56,15 +56,15 @@ if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && [ -w /dev/shm ] &&
 	[ "$(df -P -B1 /dev/shm | awk 'NR == 2 { print $4 }')" -ge $((1 << 30)) ]; then
 	shm=/dev/shm
 fi
-before=$(ls -d "$shm"/plansite-serve-* 2>/dev/null | sort)
+before=$(ls -d "$shm"/plansite-serve-* 2>/dev/null | sort || true)
 P=$(free_port)
 env -u TMPDIR "$PLANSITE" serve --repo "$R" --worktree --port "$P" 2>"$T/serve2.log" &
 SRV=$!
 up || not_ok "the second server builds"
-after=$(ls -d "$shm"/plansite-serve-* 2>/dev/null | sort)
+after=$(ls -d "$shm"/plansite-serve-* 2>/dev/null | sort || true)
 check "without TMPDIR its builds go to $shm" [ "$(comm -13 <(echo "$before") <(echo "$after") | grep -c .)" = 1 ]
 kill -TERM "$SRV"
 wait "$SRV"
-after=$(ls -d "$shm"/plansite-serve-* 2>/dev/null | sort)
+after=$(ls -d "$shm"/plansite-serve-* 2>/dev/null | sort || true)
 check "... and it removes them when it stops" [ "$before" = "$after" ]
 finish

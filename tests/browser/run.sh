@@ -10,7 +10,7 @@ ROOT=$(cd ../.. && pwd)
 [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund --silent
 T=$(mktemp -d "${TMPDIR:-/tmp}/plansite-browser.XXXXXX")
 SERVER= SERVER2= SERVER3= SERVER4=
-trap 'for s in $SERVER $SERVER2 $SERVER3 $SERVER4; do kill "$s" 2>/dev/null; wait "$s" 2>/dev/null; done; rm -rf "$T"' EXIT
+trap 'for s in $SERVER $SERVER2 $SERVER3 $SERVER4; do kill "$s" 2>/dev/null && wait "$s" 2>/dev/null || true; done; rm -rf "$T"' EXIT
 # the sample as committed plus any uncommitted edits, replayed as a history
 "$ROOT/tools/sample-history.sh" "$T/repo" "$ROOT/content"
 "$ROOT/plansite" build --repo "$T/repo" --out "$T/site" 2>/dev/null

@@ -30,7 +30,7 @@ up() {
 P=$(free_port)
 TMPDIR=$T/tmp "$PLANSITE" serve --repo "$R" --worktree --port "$P" 2>"$T/serve.log" &
 SRV=$!
-trap 'kill $SRV 2>/dev/null && wait $SRV 2>/dev/null; rm -rf "$T"' EXIT
+trap 'kill $SRV 2>/dev/null && wait $SRV 2>/dev/null || true; rm -rf "$T"' EXIT
 if up; then
 	ok "the server builds the work tree"
 	python3 "$ROOT/tests/e2e/serve_edits.py" "${PLANSITE_REL:-$PLANSITE}" "$R" "$T/copy" "$P" "$T/work" ||

@@ -262,7 +262,8 @@ size_t hdue_range(hdue_t *x, date_t from, date_t to, const hdue_item_t **out)
 			take(x, &x->slot[i], from, to);
 		take(x, &x->far, from, to);
 	}
-	qsort(x->out, x->nout, sizeof(*x->out), item_cmp);
+	if (x->nout > 1)
+		qsort(x->out, x->nout, sizeof(*x->out), item_cmp);
 	*out = x->out;
 	return x->nout;
 }

@@ -4,6 +4,7 @@
  * instead of rendering it again. */
 #include "state.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <git2.h>
 #include <pthread.h>
@@ -34,6 +35,11 @@ struct state_pages {
 	 * history (its template's own: the open data page names the commit,
 	 * a plan's page need not) */
 	char gplan[GIT_OID_HEXSZ + 1], gunit[GIT_OID_HEXSZ + 1], gweek[GIT_OID_HEXSZ + 1];
+	/* the lists rendered before the history is read, by route kind
+	 * (status views, deadlines, plans index; ROUTE_KIND_COUNT: files
+	 * made without a template, the search index): g with the commit when
+	 * their template may show it */
+	char glist[ROUTE_KIND_COUNT + 1][GIT_OID_HEXSZ + 1];
 	bool commit_plan, commit_unit, commit_week, counts_plan, counts_week;
 	char commit[GIT_OID_HEXSZ + 1];
 	strmap_t plan_file;           /* plan path -> hex id of its bytes (arena) */
@@ -320,6 +326,19 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 	hex_of(&b, sp->gunit);
 	memcpy(sp->gplan, sp->g, sizeof sp->g);
 	memcpy(sp->gweek, sp->g, sizeof sp->g);
+	const route_kind_t lists[] = { ROUTE_KIND_STATUS, ROUTE_KIND_DEADLINES, ROUTE_KIND_PLANS,
+				       ROUTE_KIND_COUNT };
+	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+		const char *t = lists[i] < ROUTE_KIND_COUNT ? routes_kind(lists[i])->tmpl : NULL;
+		bool commit = t && (templates_show(theme_dir, s, t, "site.commit") ||
+				    templates_show(theme_dir, s, t, "site.commit_short"));
+		buf_clear(&b);
+		put_s(&b, sp->g);
+		put_s(&b, "list");
+		put_s(&b, t ? t : "");
+		put_s(&b, commit ? sp->commit : "");
+		hex_of(&b, sp->glist[lists[i]]);
+	}
 	buf_free(&b);
 	return sp;
 }
@@ -495,6 +514,25 @@ void state_pages_unit_fp(const state_pages_t *sp, const site_t *s, const unit_t 
 	free(mark);
 	hex_of(&b, fp);
 	buf_free(&b);
+}
+
+void state_pages_list_fp(const state_pages_t *sp, route_kind_t k, const buf_t *inputs, char fp[STATE_FP_LEN])
+{
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "list\n");
+	assert(k <= ROUTE_KIND_COUNT && sp->glist[k][0]);   /* one of the kinds state_pages_new keys */
+	put_s(&b, sp->glist[k]);
+	buf_put(&b, inputs->ptr ? inputs->ptr : "", inputs->len);
+	hex_of(&b, fp);
+	buf_free(&b);
+}
+
+void state_digest(const void *data, size_t len, unsigned char out[STATE_DIGEST_LEN])
+{
+	git_oid id;
+	if (git_odb_hash(&id, data ? data : "", len, GIT_OBJECT_BLOB) < 0)
+		memset(&id, 0, sizeof id);
+	memcpy(out, id.id, STATE_DIGEST_LEN);
 }
 
 /* ---- the state file ---- */

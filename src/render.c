@@ -121,6 +121,9 @@ static void worker(void *arg, int worker_no)
 		if (job_inputs(r, &r->jobs[i], &key, fp) &&
 		    state_pages_keep(r->ro->pages, r->o, r->ro->outdir, r->d, key, fp)) {
 			free(key);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			atomic_fetch_add(&r->kept_ns, (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL +
+							      (t1.tv_nsec - t0.tv_nsec));
 			continue;   /* its inputs are those of the previous site's page */
 		}
 		out_files_t files = { 0 };
@@ -272,7 +275,13 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 {
 	struct run *r = &rr->r;
 	const site_t *s = r->s;
+	struct timespec w0, w1;
+	clock_gettime(CLOCK_MONOTONIC, &w0);
 	join_workers(rr);
+	clock_gettime(CLOCK_MONOTONIC, &w1);
+	if (getenv("PLANSITE_TIMING"))
+		fprintf(stderr, "plansite:   waited %.3f s for the pages without history\n",
+			(double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9);
 	r->hist = h;   /* after the first batch: none of its jobs reads it */
 	/* the history's reading and the first pages leave freed memory in
 	 * every thread's malloc arena; give it back before the second batch
@@ -302,6 +311,9 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		start_workers(rr);
 		join_workers(rr);
 	}
+	if (getenv("PLANSITE_TIMING") && r->kept_ns)
+		fprintf(stderr, "plansite:   %-12s %6.3f s (thread time: fingerprints and links)\n", "kept",
+			(double)r->kept_ns / 1e9);
 	if (getenv("PLANSITE_TIMING"))
 		for (int k = 0; k < JOB_KINDS; k++)
 			if (r->busy_ns[k] > 1000000)

@@ -12,17 +12,20 @@
 #include <string.h>
 
 #include "collate.h"
+#include "hash.h"
 #include "pager.h"
 #include "search.h"
 
 enum { DG_NONE, DG_TAKING, DG_READY, DG_NEVER };
+/* a task's digest: hash_128 (the page's fingerprint over them is SHA-1) */
+#define TASK_DG_LEN 16
 
 struct fpcache {
 	const plan_t **keys;    /* open addressing: plan -> its position */
 	size_t *pos, cap;
 	size_t *first;          /* the slot of the first task of the plan at each position */
 	unsigned char (*plan_dg)[STATE_DIGEST_LEN];
-	unsigned char (*task_dg)[STATE_DIGEST_LEN];
+	unsigned char (*task_dg)[TASK_DG_LEN];
 	_Atomic unsigned char *task_state;   /* DG_* */
 };
 
@@ -102,17 +105,19 @@ static bool put_task(struct run *r, buf_t *b, const task_t *t)
 		return false;
 	size_t slot = c->first[i] + (size_t)(t - t->plan->tasks);
 	unsigned char st = atomic_load_explicit(&c->task_state[slot], memory_order_acquire);
-	unsigned char local[STATE_DIGEST_LEN];
+	unsigned char local[TASK_DG_LEN];
 	const unsigned char *dg = c->task_dg[slot];
 	if (st == DG_NEVER)
 		return false;
 	if (st != DG_READY) {
 		/* the first page that shows t takes its digest; another thread
 		 * meanwhile takes its own copy */
-		buf_t v = BUF_INIT;
+		static _Thread_local buf_t v;   /* kept for the thread's next task */
+		buf_clear(&v);
 		bool ok = ctx_task_digest(t, r->s, &v);
-		state_digest(v.ptr, v.len, local);
-		buf_free(&v);
+		hash_128(v.ptr ? v.ptr : "", v.len, local);
+		if (v.cap > ((size_t)1 << 20))
+			buf_free(&v);
 		unsigned char want = DG_NONE;
 		if (atomic_compare_exchange_strong(&c->task_state[slot], &want, DG_TAKING)) {
 			memcpy(c->task_dg[slot], local, sizeof local);
@@ -122,7 +127,7 @@ static bool put_task(struct run *r, buf_t *b, const task_t *t)
 			return false;
 		dg = local;
 	}
-	buf_put(b, (const char *)dg, STATE_DIGEST_LEN);
+	buf_put(b, (const char *)dg, TASK_DG_LEN);
 	buf_put(b, (const char *)c->plan_dg[i], STATE_DIGEST_LEN);
 	return true;
 }
@@ -220,8 +225,14 @@ bool render_fp_search(struct run *r, char **key, char fp[STATE_FP_LEN])
 {
 	if (!r->fp)
 		return false;
-	buf_t in = BUF_INIT;
-	search_inputs(r->s, &in);
+	/* megabytes of text: its 128-bit digest goes into the fingerprint */
+	buf_t all = BUF_INIT, in = BUF_INIT;
+	search_inputs(r->s, &all);
+	unsigned char dg[16];
+	hash_128(all.ptr ? all.ptr : "", all.len, dg);
+	buf_printf(&in, "search %zu\n", all.len);
+	buf_put(&in, (const char *)dg, sizeof dg);
+	buf_free(&all);
 	/* the index is many files: its key names its folder */
 	buf_t rel = BUF_INIT;
 	buf_printf(&rel, "%s", routes_dir(&r->s->routes, ROUTE_SEARCH));

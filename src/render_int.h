@@ -67,6 +67,7 @@ struct run {
 	stats_t views_total;    /* every task's: each status view shows it */
 	struct fpcache *fp;     /* the digests of tasks and plans (render_fp.c), with ro->pages */
 	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
+	_Atomic long long kept_ns;              /* ... and of the jobs linked from the previous site */
 };
 
 /* ---- render_frame.c: the frame of every page ---- */

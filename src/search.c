@@ -826,6 +826,19 @@ int search_build(const site_t *s, search_emit_fn fn, void *arg)
 	return x.rc;
 }
 
+/* A number for search_inputs, then c (no printf: one a task). */
+static void in_n(buf_t *b, size_t n, char c)
+{
+	char d[24];
+	size_t k = sizeof d;
+	d[--k] = c;
+	do {
+		d[--k] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	buf_put(b, d + k, sizeof d - k);
+}
+
 /* A field for search_inputs: its length, then its bytes. */
 static void in_s(buf_t *b, const char *s)
 {
@@ -833,9 +846,8 @@ static void in_s(buf_t *b, const char *s)
 		buf_puts(b, "-\n");
 		return;
 	}
-	size_t n = strlen(s);
-	buf_printf(b, "%zu:", n);
-	buf_put(b, s, n);
+	in_n(b, strlen(s), ':');
+	buf_puts(b, s);
 	buf_putc(b, '\n');
 }
 
@@ -860,7 +872,7 @@ void search_inputs(const site_t *s, buf_t *b)
 			in_s(b, t->title);
 			in_s(b, t->output);
 			in_s(b, t->id);
-			buf_printf(b, "%zu\n", t->lead.n);
+			in_n(b, t->lead.n, '\n');
 			for (size_t k = 0; k < t->lead.n; k++)
 				in_s(b, t->lead.v[k].unit ? t->lead.v[k].unit->name : t->lead.v[k].text);
 		}

@@ -32,8 +32,8 @@ int state_same(const char *out, const char *key);
 /* ---- state_pages.c: the pages of the published site and their inputs ---- */
 
 /* The file, at the root of a site, naming each page job (a plan's page, a
- * unit's pages, a week's report), the fingerprint of its inputs and the files it made with
- * their sizes.  Its content is a function of the site's inputs (builds
+ * unit's pages, a week's report, a list page: render_fp.c), the
+ * fingerprint of its inputs and the files it made with their sizes.  Its content is a function of the site's inputs (builds
  * stay reproducible). */
 #define PAGES_FILE ".plansite-pages"
 #define STATE_FP_LEN 41

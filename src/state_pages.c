@@ -483,12 +483,17 @@ static void unit_plans(const unit_t *u, bool *mark, const site_t *s, const strma
 	}
 	task_t *const *lists[] = { u->led, u->supported };
 	size_t ns[] = { u->nled, u->nsupported };
-	for (int l = 0; l < 2; l++)
+	for (int l = 0; l < 2; l++) {
+		const plan_t *last = NULL;   /* the lists are in plan order: one lookup a plan */
 		for (size_t i = 0; i < ns[l]; i++) {
-			size_t *k = strmap_get(index, lists[l][i]->plan->path);
+			if (lists[l][i]->plan == last)
+				continue;
+			last = lists[l][i]->plan;
+			size_t *k = strmap_get(index, last->path);
 			if (k)
 				mark[*k - 1] = true;
 		}
+	}
 	for (size_t i = 0; i < u->nissued; i++) {
 		size_t *k = strmap_get(index, u->issued[i]->path);
 		if (k)

@@ -147,6 +147,7 @@ static void worker(void *arg, int worker_no)
 	ctx_cache_use(NULL);
 	json_decref(base);
 	render_frame_done();
+	render_fp_thread_done();
 	jalloc_thread_done();
 }
 

@@ -86,6 +86,15 @@ void render_fp_end(struct run *r)
 	r->fp = NULL;
 }
 
+/* The text of the task being digested, one buffer a thread (freed by
+ * render_fp_thread_done). */
+static _Thread_local buf_t task_text;
+
+void render_fp_thread_done(void)
+{
+	buf_free(&task_text);
+}
+
 /* The position of p in the site, or -1. */
 static long plan_pos(const struct fpcache *c, const plan_t *p)
 {
@@ -112,12 +121,13 @@ static bool put_task(struct run *r, buf_t *b, const task_t *t)
 	if (st != DG_READY) {
 		/* the first page that shows t takes its digest; another thread
 		 * meanwhile takes its own copy */
-		static _Thread_local buf_t v;   /* kept for the thread's next task */
+		buf_t v = task_text;   /* the thread's, kept for its next task */
 		buf_clear(&v);
 		bool ok = ctx_task_digest(t, r->s, &v);
 		hash_128(v.ptr ? v.ptr : "", v.len, local);
 		if (v.cap > ((size_t)1 << 20))
 			buf_free(&v);
+		task_text = v;
 		unsigned char want = DG_NONE;
 		if (atomic_compare_exchange_strong(&c->task_state[slot], &want, DG_TAKING)) {
 			memcpy(c->task_dg[slot], local, sizeof local);

@@ -128,6 +128,8 @@ void render_job_status_view(struct run *r, json_t *base, size_t k, size_t pg);
  * nothing without r->ro->pages.  render_fp_end frees them. */
 void render_fp_begin(struct run *r);
 void render_fp_end(struct run *r);
+/* Frees the calling thread's buffer (at the end of a worker). */
+void render_fp_thread_done(void);
 /* The key and fingerprint of a job: page pg of status view k, deadlines
  * page pg, the plans index (all its pages), the search index.  False
  * when the job must render (no previous state to compare with, or a

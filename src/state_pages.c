@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "docnum.h"
+#include "hash.h"
 #include "i18n.h"
 #include "util.h"
 #include "xref.h"
@@ -66,6 +67,35 @@ static void hex_of(const buf_t *b, char out[GIT_OID_HEXSZ + 1])
 	git_oid_tostr(out, GIT_OID_HEXSZ + 1, &id);
 }
 
+/* The fingerprint of the inputs in b: SHA-1 (hex) over their 128-bit
+ * digest (hash_128) and length.  Inputs run to megabytes a build (a
+ * unit's plans, a plan's history, the rows of the lists), which SHA-1
+ * alone hashes several times slower. */
+static void fp_of(const buf_t *b, char out[GIT_OID_HEXSZ + 1])
+{
+	unsigned char d[16 + sizeof(size_t)];
+	hash_128(b->ptr ? b->ptr : "", b->len, d);
+	memcpy(d + 16, &b->len, sizeof(size_t));
+	buf_t s = { (char *)d, sizeof d, 0 };
+	hex_of(&s, out);
+}
+
+/* v in decimal, then c (no printf: tens of thousands a build). */
+static void put_dec(buf_t *b, long long v, char c)
+{
+	char d[24];
+	size_t k = sizeof d;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	d[--k] = c;
+	do {
+		d[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--k] = '-';
+	buf_put(b, d + k, sizeof d - k);
+}
+
 /* A field as length and bytes: no two lists of fields give one text. */
 static void put_s(buf_t *b, const char *s)
 {
@@ -73,14 +103,15 @@ static void put_s(buf_t *b, const char *s)
 		buf_puts(b, "-\n");
 		return;
 	}
-	buf_printf(b, "%zu:", strlen(s));
-	buf_puts(b, s);
+	size_t n = strlen(s);
+	put_dec(b, (long long)n, ':');
+	buf_put(b, s, n);
 	buf_putc(b, '\n');
 }
 
 static void put_i(buf_t *b, long long v)
 {
-	buf_printf(b, "%lld\n", v);
+	put_dec(b, v, '\n');
 }
 
 /* ---- what templates may show ---- */
@@ -404,10 +435,13 @@ void state_pages_plan_fp(const state_pages_t *sp, const plan_t *p, const history
 	}
 	for (size_t i = 0; ph && i < ph->series.n; i++) {
 		const hpoint_t *pt = &ph->series.v[i];
-		buf_printf(&b, "S %zu %lld %d %lld %d %d %d\n", pt->seq, (long long)pt->time, pt->tz,
-			   (long long)pt->date, pt->done, pt->base, pt->percent);
+		buf_puts(&b, "S ");
+		const long long v[] = { (long long)pt->seq, (long long)pt->time, pt->tz, (long long)pt->date,
+					pt->done, pt->base, pt->percent };
+		for (size_t k = 0; k < sizeof v / sizeof *v; k++)
+			put_dec(&b, v[k], k + 1 < sizeof v / sizeof *v ? ' ' : '\n');
 	}
-	hex_of(&b, fp);
+	fp_of(&b, fp);
 	buf_free(&b);
 }
 
@@ -460,7 +494,8 @@ void state_pages_week_fp(const state_pages_t *sp, const history_t *h, size_t idx
 	const hitems_t *lists[] = { &wk->completed, &wk->overdue, &wk->added, &wk->new_plans,
 				    &wk->due_changed, &wk->due_next };
 	for (size_t l = 0; l < sizeof lists / sizeof *lists; l++) {
-		buf_printf(&b, "L%zu %zu\n", l, lists[l]->n);
+		put_dec(&b, (long long)l, 'L');
+		put_i(&b, (long long)lists[l]->n);
 		for (size_t i = 0; i < lists[l]->n; i++)
 			put_current_plan(&b, sp, lists[l]->v[i].plan, lists[l]->v[i].label);
 	}
@@ -468,7 +503,7 @@ void state_pages_week_fp(const state_pages_t *sp, const history_t *h, size_t idx
 		put_s(&b, wk->entries[i]->commit);
 		put_current_plan(&b, sp, wk->entries[i]->plan, wk->entries[i]->label);
 	}
-	hex_of(&b, fp);
+	fp_of(&b, fp);
 	buf_free(&b);
 }
 
@@ -517,7 +552,7 @@ void state_pages_unit_fp(const state_pages_t *sp, const site_t *s, const unit_t 
 			put_s(&b, plan_file(sp, s->plans[i]));
 		}
 	free(mark);
-	hex_of(&b, fp);
+	fp_of(&b, fp);
 	buf_free(&b);
 }
 
@@ -528,7 +563,7 @@ void state_pages_list_fp(const state_pages_t *sp, route_kind_t k, const buf_t *i
 	assert(k <= ROUTE_KIND_COUNT && sp->glist[k][0]);   /* one of the kinds state_pages_new keys */
 	put_s(&b, sp->glist[k]);
 	buf_put(&b, inputs->ptr ? inputs->ptr : "", inputs->len);
-	hex_of(&b, fp);
+	fp_of(&b, fp);
 	buf_free(&b);
 }
 

@@ -61,7 +61,7 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 
 /* The jobs whose files the previous site may lend (render.h): a plan's
  * page, a unit's pages, a week's report, a status view's or deadlines
- * page, the plans index and the search index; their key and the
+ * page, the plans, units and search indexes; their key and the
  * fingerprint of their inputs (state.h).  Every other job renders. */
 static bool job_inputs(struct run *r, const job_t *j, char **key, char fp[STATE_FP_LEN])
 {
@@ -77,6 +77,8 @@ static bool job_inputs(struct run *r, const job_t *j, char **key, char fp[STATE_
 		return render_fp_plans(r, key, fp);
 	case JOB_SEARCH_INDEX:
 		return render_fp_search(r, key, fp);
+	case JOB_UNITS:
+		return render_fp_units(r, key, fp);
 	default:
 		break;
 	}

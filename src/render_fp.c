@@ -2,8 +2,8 @@
  * show of the site, as the inputs of their fingerprints (state.h): the
  * digest of each task's cells and of each plan's summary, taken once a
  * build (a task's when a page first needs it), then the rows, figures
- * and pager of a status view's page, a deadlines page or the plans
- * index.  A page whose inputs are those of the previous site's page is
+ * and pager of a status view's page, a deadlines page, the plans index
+ * or the units index.  A page whose inputs are those of the previous site's page is
  * linked from there instead of rendered. */
 #include "render_int.h"
 
@@ -249,5 +249,40 @@ bool render_fp_search(struct run *r, char **key, char fp[STATE_FP_LEN])
 	buf_puts(&rel, "manifest.json");
 	bool ok = finish(r, ROUTE_KIND_COUNT, rel.ptr, &in, key, fp);
 	buf_free(&rel);
+	return ok;
+}
+
+static int json_to_buf(const char *s, size_t n, void *arg)
+{
+	buf_put(arg, s, n);
+	return 0;
+}
+
+bool render_fp_units(struct run *r, char **key, char fp[STATE_FP_LEN])
+{
+	if (!r->fp)
+		return false;
+	const site_t *s = r->s;
+	/* the tree render_job_units shows, as its text: every unit's names,
+	 * place and figures */
+	json_t *tree = json_array();
+	for (size_t i = 0; i < s->nunits; i++)
+		if (!s->units[i]->parent)
+			json_array_append_new(tree, ctx_unit_tree(s->units[i], 0));
+	buf_t all = BUF_INIT, in = BUF_INIT;
+	int rc = json_dump_callback(tree, json_to_buf, &all, JSON_COMPACT);
+	json_decref(tree);
+	if (rc < 0) {
+		buf_free(&all);
+		return false;
+	}
+	unsigned char dg[16];
+	hash_128(all.ptr ? all.ptr : "", all.len, dg);
+	buf_printf(&in, "units %zu\n", all.len);
+	buf_put(&in, (const char *)dg, sizeof dg);
+	buf_free(&all);
+	char *rel = routes_file(&s->routes, ROUTE_UNITS, "index.html");
+	bool ok = finish(r, ROUTE_KIND_UNITS, rel, &in, key, fp);
+	free(rel);
 	return ok;
 }

@@ -131,13 +131,15 @@ void render_fp_end(struct run *r);
 /* Frees the calling thread's buffer (at the end of a worker). */
 void render_fp_thread_done(void);
 /* The key and fingerprint of a job: page pg of status view k, deadlines
- * page pg, the plans index (all its pages), the search index.  False
+ * page pg, the plans index (all its pages), the search index, the units
+ * index.  False
  * when the job must render (no previous state to compare with, or a
  * value that cannot be digested); else *key is malloc'd. */
 bool render_fp_status(struct run *r, size_t k, size_t pg, char **key, char fp[STATE_FP_LEN]);
 bool render_fp_deadlines(struct run *r, size_t pg, char **key, char fp[STATE_FP_LEN]);
 bool render_fp_plans(struct run *r, char **key, char fp[STATE_FP_LEN]);
 bool render_fp_search(struct run *r, char **key, char fp[STATE_FP_LEN]);
+bool render_fp_units(struct run *r, char **key, char fp[STATE_FP_LEN]);
 
 /* ---- render_pages.c: the pages of the model ---- */
 

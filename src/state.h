@@ -64,7 +64,7 @@ void state_pages_week_fp(const state_pages_t *sp, const history_t *h, size_t idx
 void state_pages_unit_fp(const state_pages_t *sp, const site_t *s, const unit_t *u, char fp[STATE_FP_LEN]);
 
 /* A list page rendered before the history is read (route kind k: a
- * status view's page, a deadlines page, the plans index; ROUTE_KIND_COUNT:
+ * status view's page, a deadlines page, the plans or units index; ROUTE_KIND_COUNT:
  * the search index, made without a template): everything every page depends on, the commit when k's
  * templates may show it, and inputs, what the renderer says the page
  * shows of the site (its rows, their tasks' cells, its pager). */

@@ -37,7 +37,7 @@ struct state_pages {
 	 * a plan's page need not) */
 	char gplan[GIT_OID_HEXSZ + 1], gunit[GIT_OID_HEXSZ + 1], gweek[GIT_OID_HEXSZ + 1];
 	/* the lists rendered before the history is read, by route kind
-	 * (status views, deadlines, plans index; ROUTE_KIND_COUNT: files
+	 * (status views, deadlines, plans and units indexes; ROUTE_KIND_COUNT: files
 	 * made without a template, the search index): g with the commit when
 	 * their template may show it */
 	char glist[ROUTE_KIND_COUNT + 1][GIT_OID_HEXSZ + 1];
@@ -358,7 +358,7 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 	memcpy(sp->gplan, sp->g, sizeof sp->g);
 	memcpy(sp->gweek, sp->g, sizeof sp->g);
 	const route_kind_t lists[] = { ROUTE_KIND_STATUS, ROUTE_KIND_DEADLINES, ROUTE_KIND_PLANS,
-				       ROUTE_KIND_COUNT };
+				       ROUTE_KIND_UNITS, ROUTE_KIND_COUNT };
 	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
 		const char *t = lists[i] < ROUTE_KIND_COUNT ? routes_kind(lists[i])->tmpl : NULL;
 		bool commit = t && (templates_show(theme_dir, s, t, "site.commit") ||

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_lists_state.sh: a build into the site of an earlier commit links
 # the list pages whose inputs did not change (each page of each status
-# view, each deadlines page, the plans index, the search index) from that
+# view, each deadlines page, the plans, units and search indexes) from that
 # site and renders those whose rows, figures or pager changed; after every
 # kind of commit the site equals a clean build byte for byte.
 . "$(dirname "$0")/lib.sh"
@@ -38,7 +38,8 @@ ino() { stat -c %i "$OUT/$1"; }
 
 check "the first build publishes" build_ok "$R" "$OUT" --verbose
 for f in thoi-han/tat-ca/index.html thoi-han/tat-ca/trang/2/index.html thoi-han/index.html \
-	thoi-han/trang/2/index.html thoi-han/qua-han/index.html ke-hoach/index.html tim-kiem/manifest.json; do
+	thoi-han/trang/2/index.html thoi-han/qua-han/index.html ke-hoach/index.html don-vi/index.html \
+	tim-kiem/manifest.json; do
 	check "... records the list page $f and its inputs" grep -q "^[0-9a-f]\{40\} [0-9]* list $f\$" "$OUT/.plansite-pages"
 done
 check "... naming every file of the search index" \
@@ -49,6 +50,7 @@ check "... and equals a clean build" clean
 # (and the search index, which shows no progress) are linked
 P=$R/content/plans/66-kh-ubnd.md
 lists >"$T/before"
+units_ino=$(ino don-vi/index.html)
 sed -i '0,/    progress: 85/s//    progress: 86/' "$P"
 commit "$R" "2025-12-01T09:00:00+07:00" "Tiến độ"
 check "a progress change builds" build_ok "$R" "$OUT" --verbose
@@ -56,17 +58,20 @@ read -r s c <<<"$(same_new "$T/before")"
 check "... links most list pages ($s linked, $c rendered)" test "$s" -gt "$c" -a "$c" -gt 0
 check "... the search index is linked" grep -q "^$(ino tim-kiem/manifest.json) tim-kiem/manifest.json\$" "$T/before"
 check "... the plans index too (no figure changed)" grep -q "^$(ino ke-hoach/index.html) ke-hoach/index.html\$" "$T/before"
+check "... and the units index" test "$(ino don-vi/index.html)" = "$units_ino"
 check "... a page of all tasks shows the new progress" bash -c "grep -l '66/KH-UBND' '$OUT'/thoi-han/tat-ca/index.html '$OUT'/thoi-han/tat-ca/trang/*/index.html | xargs grep -q '86%'"
 check "... and the site equals a clean build" clean
 
 # a status change moves a task from one view to another, and changes the
 # figures every view shows: every status page renders
 lists >"$T/before"
+units_ino=$(ino don-vi/index.html)
 sed -i '0,/    status: in_progress\n    progress: 50/s///' "$P"
 sed -i '0,/    status: in_progress/s//    status: done\n    completed: 2025-11-30/' "$P"
 commit "$R" "2025-12-01T10:00:00+07:00" "Hoàn thành"
 check "a status change builds" build_ok "$R" "$OUT" --verbose
 check "... the plans index renders (its figures changed)" bash -c "! grep -q '^$(ino ke-hoach/index.html) ' '$T/before'"
+check "... so does the units index" test "$(ino don-vi/index.html)" != "$units_ino"
 check "... and the site equals a clean build" clean
 
 # a deadline moved to another month (and page of the deadlines)

@@ -57,7 +57,7 @@ static uint64_t avalanche(uint64_t x)
 void hash_128(const void *s, size_t n, unsigned char out[16])
 {
 	const unsigned char *p = s;
-	uint64_t a = 0x243F6A8885A308D3ULL ^ n, b = 0x13198A2E03707344ULL + n;
+	uint64_t a = 0x243F6A8885A308D3ULL, b = 0x13198A2E03707344ULL;
 	size_t i = 0;
 	/* each step is a bijection of the lane for a given word and of the
 	 * word for a given lane: texts that differ in one word never collide */
@@ -73,6 +73,11 @@ void hash_128(const void *s, size_t n, unsigned char out[16])
 		a ^= a >> 29;
 		b = rotl((b + w) * 0xC2B2AE3D27D4EB4FULL, 31);
 	}
+	/* the length last, through a multiplication: mixed in first (by xor
+	 * and addition, like the words) it cancelled against a first word
+	 * changed as much ("b" and "a\0" collided) */
+	a = (a ^ (uint64_t)n) * 0x9E3779B97F4A7C15ULL;
+	b = rotl((b + (uint64_t)n) * 0xC2B2AE3D27D4EB4FULL, 31);
 	uint64_t x = avalanche(a ^ rotl(b, 17)), y = avalanche(b + a * 0x165667B19E3779F9ULL);
 	memcpy(out, &x, 8);
 	memcpy(out + 8, &y, 8);

@@ -39,6 +39,11 @@ struct state_pages {
 	strmap_t plan_file;           /* plan path -> hex id of its bytes (arena) */
 	strmap_t plan_pos;            /* plan path -> its position in the site + 1 (pos) */
 	size_t *pos;
+	/* by position: how pages name plan i and which bytes it has (its
+	 * put_plan_name and plan_file fields), made once: every unit's and
+	 * week's fingerprint repeats them */
+	char **pname;
+	size_t *pname_len;
 	arena_t *a;
 	const site_t *s;
 	/* the previous site's state (read-only once read) */
@@ -67,14 +72,28 @@ static void put_s(buf_t *b, const char *s)
 		buf_puts(b, "-\n");
 		return;
 	}
-	buf_printf(b, "%zu:", strlen(s));
-	buf_puts(b, s);
+	size_t n = strlen(s);
+	char num[24], *d = num + sizeof num;
+	*--d = ':';
+	do
+		*--d = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	buf_put(b, d, (size_t)(num + sizeof num - d));
+	buf_put(b, s, strlen(s));
 	buf_putc(b, '\n');
 }
 
 static void put_i(buf_t *b, long long v)
 {
-	buf_printf(b, "%lld\n", v);
+	char num[24], *d = num + sizeof num;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	*--d = '\n';
+	do
+		*--d = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		*--d = '-';
+	buf_put(b, d, (size_t)(num + sizeof num - d));
 }
 
 /* ---- what templates may show ---- */
@@ -266,6 +285,8 @@ static void put_plan_docs(buf_t *b, const site_t *s, const plan_t *p)
 	}
 }
 
+static const char *plan_file(const state_pages_t *sp, const plan_t *p);
+
 state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *snap, const char *theme_dir)
 {
 	state_pages_t *sp = xcalloc(1, sizeof(*sp));
@@ -313,6 +334,15 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 	put_units(&b, s);
 	hex_of(&b, sp->g);
 	buf_clear(&b);
+	sp->pname = xmalloc((s->nplans + 1) * sizeof(*sp->pname));
+	sp->pname_len = xmalloc((s->nplans + 1) * sizeof(*sp->pname_len));
+	for (size_t i = 0; i < s->nplans; i++) {
+		put_plan_name(&b, s->plans[i]);
+		put_s(&b, plan_file(sp, s->plans[i]));
+		sp->pname[i] = arena_strndup(sp->a, b.ptr, b.len);
+		sp->pname_len[i] = b.len;
+		buf_clear(&b);
+	}
 	/* the units' pages render before the history is read: none in theirs */
 	put_s(&b, sp->g);
 	buf_puts(&b, "unit\n");
@@ -421,6 +451,11 @@ static void put_current_plan(buf_t *b, const state_pages_t *sp, const plan_t *p,
 		buf_puts(b, "-\n");
 		return;
 	}
+	const size_t *k = strmap_get(&sp->plan_pos, p->path);
+	if (k && sp->s->plans[*k - 1] == p) {
+		buf_put(b, sp->pname[*k - 1], sp->pname_len[*k - 1]);
+		return;
+	}
 	put_plan_name(b, p);
 	put_s(b, plan_file(sp, p));
 }
@@ -464,12 +499,17 @@ static void unit_plans(const unit_t *u, bool *mark, const site_t *s, const strma
 	}
 	task_t *const *lists[] = { u->led, u->supported };
 	size_t ns[] = { u->nled, u->nsupported };
-	for (int l = 0; l < 2; l++)
+	for (int l = 0; l < 2; l++) {
+		const plan_t *last = NULL;   /* a plan's tasks come together */
 		for (size_t i = 0; i < ns[l]; i++) {
-			size_t *k = strmap_get(index, lists[l][i]->plan->path);
+			if (lists[l][i]->plan == last)
+				continue;
+			last = lists[l][i]->plan;
+			size_t *k = strmap_get(index, last->path);
 			if (k)
 				mark[*k - 1] = true;
 		}
+	}
 	for (size_t i = 0; i < u->nissued; i++) {
 		size_t *k = strmap_get(index, u->issued[i]->path);
 		if (k)
@@ -488,10 +528,8 @@ void state_pages_unit_fp(const state_pages_t *sp, const site_t *s, const unit_t 
 	bool *mark = xcalloc(s->nplans + 1, sizeof(*mark));
 	unit_plans(u, mark, s, &sp->plan_pos, 0);
 	for (size_t i = 0; i < s->nplans; i++)
-		if (mark[i]) {
-			put_plan_name(&b, s->plans[i]);
-			put_s(&b, plan_file(sp, s->plans[i]));
-		}
+		if (mark[i])
+			buf_put(&b, sp->pname[i], sp->pname_len[i]);
 	free(mark);
 	hex_of(&b, fp);
 	buf_free(&b);
@@ -707,6 +745,8 @@ void state_pages_free(state_pages_t *sp)
 	strmap_free(&sp->plan_file);
 	strmap_free(&sp->plan_pos);
 	free(sp->pos);
+	free(sp->pname);
+	free(sp->pname_len);
 	arena_free(sp->a);
 	pthread_mutex_destroy(&sp->mu);
 	free(sp);

@@ -48,8 +48,10 @@ def sh(*cmd, **kw):
 
 
 def rmtree(path):
-    if os.path.lexists(path):
-        shutil.rmtree(path)
+    """Removes path and, for a site, the spare a build keeps beside it (plansite(1))."""
+    for p in (path, path + ".plansite-previous"):
+        if os.path.lexists(p):
+            shutil.rmtree(p)
 
 
 def sha16(path):

@@ -138,13 +138,16 @@ static void report_cache(const history_t *h, diag_t *d, bool verbose)
 		fputs(_("plansite: bộ nhớ đệm lịch sử: không dùng tệp\n"), stderr);
 }
 
-/* Checks --out and prepares its staging folder (output.h). */
-static int begin_out(const build_opts_t *o, repo_t *repo, out_t **out, char **err)
+/* Checks --out and prepares its staging folder (output.h); a build that
+ * publishes starts from the spare site beside it (reuse), unless it
+ * shares from no site (--force) or from another one (--share). */
+static int begin_out(const build_opts_t *o, repo_t *repo, out_t **out, bool reuse, char **err)
 {
 	git_repository *g = repo_git(repo);
 	out_guard_t guard = { .workdir = repo_workdir(repo), .gitdir = git_repository_path(g),
 			      .commondir = git_repository_commondir(g),
-			      .content = o->content ? o->content : "content" };
+			      .content = o->content ? o->content : "content",
+			      .reuse = reuse && !o->force && !o->share };
 	if (out_begin(out, o->out ? o->out : "public", &guard, err) < 0)
 		return -1;
 	if (o->force || o->share)
@@ -192,7 +195,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		/* the folder's checks hold first: a site that may not be
 		 * replaced is refused even when it is current */
 		if (key && !o->force && state_same(outdir, key)) {
-			if (begin_out(o, repo, &out, err) < 0)
+			if (begin_out(o, repo, &out, false, err) < 0)
 				goto done;
 			out_abort(out);
 			out = NULL;
@@ -206,12 +209,13 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		}
 	}
 	free(ignored);
+	/* before the content is read: the spare is brought level beside it */
+	if (publish && !out && begin_out(o, repo, &out, true, err) < 0)
+		goto done;
 	if (repo_snapshot(repo, a, d, o->ref, o->content ? o->content : "content", o->worktree,
 			  &snap, err) < 0)
 		goto done;
 	lap("read", &t0);
-	if (publish && !out && begin_out(o, repo, &out, err) < 0)
-		goto done;
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
 	sources_opts_t so = { .out = o->out ? o->out : "public", .strict = o->strict_sources,
 			      .pins = o->pins, .npins = o->npins, .only = o->only_source };
@@ -297,6 +301,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		}
 		free(pkey);
 	}
+	lap("theme", &t0);   /* the theme, and the previous site's page state */
 	/* the pages that show no history render on every core while this
 	 * thread reads the history; then the pages that show it */
 	render_opts_t ro = { .threads = o->threads, .inject = o->inject, .pages = pages, .outdir = outdir };

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,15 @@ struct out {
 	struct stat ref;  /* the marker as written: what a file written now would be */
 	size_t shared;            /* files linked from prev */
 	_Atomic size_t written;   /* files written */
+	int reuse;        /* the staging folder is the site before the previous
+			   * one, brought level with prev (mirror) */
+	strmap_t present; /* ... its files then, rel -> &present_mark or
+			   * &made_mark once this build made them (keys in `keys`) */
+	pthread_t leveller;       /* bringing it level (mirror), while the
+				   * build reads its content */
+	atomic_int levelling;     /* ... until settle joined it */
+	atomic_int stop;          /* a signal: the leveller stops */
+	int level_err;            /* the leveller's failure (errno), read after the join */
 	struct stream **streams;  /* out_open's files by descriptor (sharing state) */
 	size_t nstreams;
 };
@@ -65,6 +75,16 @@ struct stream {
 	const char *map;  /* ... mapped */
 	size_t size, off; /* its size, and how much of it the pieces matched */
 };
+
+/* The values of out_t.present. */
+static char present_mark, made_mark;
+
+/* The name of the site before the current one, kept beside it so that the
+ * next build starts from it (see out_begin). */
+static char *spare_name(const out_t *o)
+{
+	return outtree_fmt("%s.plansite-previous", o->base);
+}
 
 /* The build in progress, for the signal thread. */
 static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -167,8 +187,11 @@ done:
 
 /* ---- beginning ------------------------------------------------------------ */
 
+static void settle(out_t *o);
+
 static void out_free(out_t *o)
 {
+	settle(o);
 	pthread_mutex_lock(&live_mu);
 	if (live == o)
 		live = NULL;
@@ -191,6 +214,7 @@ static void out_free(out_t *o)
 	pthread_mutex_destroy(&o->mu);
 	pthread_rwlock_destroy(&o->life);
 	strmap_free(&o->made);
+	strmap_free(&o->present);
 	arena_free(o->keys);
 	free(o->dir);
 	free(o->link);
@@ -232,6 +256,194 @@ static char *link_target(const char *linkabs)
 	free(lp);
 	free(ln);
 	return res;
+}
+
+/* Takes the site before the previous one (out_commit keeps it beside the
+ * published one) as the staging folder, by renaming it: it is ours (the
+ * marker, our user, this file system) and no build holds it.  Returns 1
+ * when it did.  Called with the parent locked. */
+static int claim_spare(out_t *o)
+{
+	char *name = spare_name(o);
+	struct stat st, pst;
+	int ok = 0;
+	int fd = openat(o->pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 && fstat(o->pfd, &pst) == 0 && st.st_dev == pst.st_dev &&
+	    st.st_uid == geteuid() && outtree_is_file_at(fd, OUT_MARKER) && flock(fd, LOCK_EX | LOCK_NB) == 0)
+		ok = renameat(o->pfd, name, o->pfd, o->staging) == 0;
+	if (fd >= 0)
+		close(fd);
+	free(name);
+	return ok;
+}
+
+/* A file of the previous site that a write now would make with the same
+ * owner, group and mode, on the same file system (as prev_open checks). */
+static int like_ref(const out_t *o, const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && st->st_dev == o->ref.st_dev && st->st_uid == o->ref.st_uid &&
+	       st->st_gid == o->ref.st_gid && (st->st_mode & 07777) == (o->ref.st_mode & 07777);
+}
+
+/* A folder of the staging folder that make_dir would have made so. */
+static int like_dir(const struct stat *st, const struct stat *dref)
+{
+	return S_ISDIR(st->st_mode) && st->st_dev == dref->st_dev && st->st_uid == dref->st_uid &&
+	       st->st_gid == dref->st_gid && (st->st_mode & 07777) == (dref->st_mode & 07777);
+}
+
+/* Brings the staging folder sfd (the claimed spare) level with the
+ * previous site's folder lfd: what the site has not goes, each file the
+ * site has becomes a link of the site's very file (one that a write now
+ * would not make alike is left out: the build writes it), each folder is
+ * one make_dir would make.  rel (of length rn) names the folder.
+ * Returns 0, or -1 (errno set). */
+static int mirror_dir(out_t *o, int sfd, int lfd, char *rel, size_t rn, int depth, const struct stat *dref)
+{
+	if (depth > 64) {
+		errno = ELOOP;
+		return -1;
+	}
+	DIR *d = outtree_list(sfd);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	struct stat ls, ss;
+	int rc = 0;
+	if (atomic_load_explicit(&o->stop, memory_order_relaxed)) {
+		closedir(d);
+		errno = EINTR;
+		return -1;
+	}
+	while (rc == 0 && (e = readdir(d))) {
+		const char *n = e->d_name;
+		if (!strcmp(n, ".") || !strcmp(n, "..") || (depth == 0 && !strcmp(n, OUT_MARKER)))
+			continue;
+		if (fstatat(lfd, n, &ls, AT_SYMLINK_NOFOLLOW) < 0 || !(S_ISDIR(ls.st_mode) || S_ISREG(ls.st_mode)))
+			rc = outtree_rm(sfd, n);
+	}
+	closedir(d);
+	if (rc < 0 || !(d = outtree_list(lfd)))
+		return -1;
+	while (rc == 0 && (e = readdir(d))) {
+		const char *n = e->d_name;
+		size_t nl = strlen(n);
+		if (!strcmp(n, ".") || !strcmp(n, "..") || (depth == 0 && !strcmp(n, OUT_MARKER)))
+			continue;
+		if (rn + nl + 2 > PATH_MAX) {
+			errno = ENAMETOOLONG;
+			rc = -1;
+			break;
+		}
+		size_t cn = rn ? rn + 1 + nl : nl;
+		if (rn)
+			rel[rn] = '/';
+		memcpy(rel + (rn ? rn + 1 : 0), n, nl + 1);
+		if (fstatat(lfd, n, &ls, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		int have = fstatat(sfd, n, &ss, AT_SYMLINK_NOFOLLOW) == 0;
+		if (S_ISDIR(ls.st_mode) && ls.st_dev == dref->st_dev) {
+			if (have && !like_dir(&ss, dref) && (rc = outtree_rm(sfd, n)) < 0)
+				break;
+			if ((!have || !like_dir(&ss, dref)) && (rc = mkdirat(sfd, n, 0755)) < 0)
+				break;
+			int cs = openat(sfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int cl = openat(lfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			rc = cs < 0 || cl < 0 ? -1 : 0;
+			if (rc == 0) {
+				strmap_put(&o->made, arena_strdup(o->keys, rel), &present_mark);
+				rc = mirror_dir(o, cs, cl, rel, cn, depth + 1, dref);
+			}
+			if (cs >= 0)
+				close(cs);
+			if (cl >= 0)
+				close(cl);
+		} else if (like_ref(o, &ls)) {
+			if (!(have && S_ISREG(ss.st_mode) && ss.st_dev == ls.st_dev && ss.st_ino == ls.st_ino)) {
+				if (have && (rc = outtree_rm(sfd, n)) < 0)
+					break;
+				if ((rc = linkat(lfd, n, sfd, n, 0)) < 0)
+					break;
+			}
+			strmap_put(&o->present, arena_strdup(o->keys, rel), &present_mark);
+		} else if (have) {
+			rc = outtree_rm(sfd, n);
+		}
+	}
+	rel[rn] = '\0';
+	int saved = errno;
+	closedir(d);
+	errno = saved;
+	return rc;
+}
+
+#define PROBE ".plansite-probe"
+
+/* mirror_dir over the whole claimed spare, against the previous site. */
+static int mirror(out_t *o)
+{
+	struct stat dref;
+	/* a folder made now: what each folder of the site must be */
+	outtree_rm(o->dfd, PROBE);
+	if (mkdirat(o->dfd, PROBE, 0755) < 0)
+		return -1;
+	int rc = fstatat(o->dfd, PROBE, &dref, AT_SYMLINK_NOFOLLOW);
+	unlinkat(o->dfd, PROBE, AT_REMOVEDIR);
+	if (rc < 0)
+		return -1;
+	char rel[PATH_MAX];
+	rel[0] = '\0';
+	return mirror_dir(o, o->dfd, o->prev, rel, 0, 0, &dref);
+}
+
+/* The claimed spare could not be brought level: emptied (the marker
+ * kept), it is a fresh staging folder.  Returns 0 or -1. */
+static int wipe(out_t *o)
+{
+	strmap_free(&o->made);
+	strmap_free(&o->present);
+	o->reuse = 0;
+	DIR *d = outtree_list(o->dfd);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, OUT_MARKER) &&
+		    outtree_rm(o->dfd, e->d_name) < 0)
+			rc = -1;
+	closedir(d);
+	return rc;
+}
+
+static void fail_env(out_t *o, int e, char **err, int locked);
+
+/* The leveller: mirror, or else wipe; takes no lock. */
+static void *level(void *arg)
+{
+	out_t *o = arg;
+	if (mirror(o) < 0 && !atomic_load(&o->stop) && wipe(o) < 0)
+		o->level_err = errno ? errno : EIO;
+	return NULL;
+}
+
+/* Waits for the spare to be level (out_begin started it) before anything
+ * touches the staging folder. */
+static void settle(out_t *o)
+{
+	if (!atomic_load_explicit(&o->levelling, memory_order_acquire))
+		return;
+	pthread_mutex_lock(&o->mu);
+	if (atomic_load_explicit(&o->levelling, memory_order_relaxed)) {
+		pthread_join(o->leveller, NULL);
+		atomic_store_explicit(&o->levelling, 0, memory_order_release);
+		if (o->level_err) {   /* every write fails: an environment fault */
+			char *e = NULL;
+			fail_env(o, o->level_err, &e, 1);
+			free(e);
+		}
+	}
+	pthread_mutex_unlock(&o->mu);
 }
 
 int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
@@ -313,7 +525,8 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 	pthread_mutex_lock(&live_mu);
 	o->staging = outtree_fmt("%s.staging-%ld", o->link ? o->stem : o->base, (long)getpid());
 	outtree_rm(o->pfd, o->staging);
-	int made = mkdirat(o->pfd, o->staging, 0755) == 0;
+	o->reuse = g && g->reuse && !o->link && o->exists && claim_spare(o);
+	int made = o->reuse || mkdirat(o->pfd, o->staging, 0755) == 0;
 	int merr = errno;
 	if (made) {
 		o->dfd = openat(o->pfd, o->staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -344,6 +557,8 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 		goto fail;
 	}
 	char *e2 = NULL;
+	if (o->reuse)   /* written anew below: o->ref is what a write makes now */
+		unlinkat(o->dfd, OUT_MARKER, 0);
 	if (out_write(o, OUT_MARKER, marker_text, sizeof marker_text - 1, &e2) < 0) {
 		*err = outtree_fmt("%s; %s", e2, _(hint_kept));
 		free(e2);
@@ -356,6 +571,15 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 			close(o->prev);
 			o->prev = -1;
 		}
+	}
+	/* the spare is brought level on a thread of its own while the build
+	 * reads and parses its content (settle waits for it) */
+	if (o->reuse && o->prev >= 0 && pthread_create(&o->leveller, NULL, level, o) == 0)
+		atomic_store(&o->levelling, 1);
+	else if (o->reuse && (o->prev < 0 || mirror(o) < 0) && wipe(o) < 0) {
+		*err = outtree_fmt(_("không dọn được thư mục tạm %s/%s: %s; %s"), o->parent, o->staging, why(errno),
+				   _(hint_kept));
+		goto fail;
 	}
 	free(target);
 	*op = o;
@@ -423,7 +647,10 @@ static out_t *owner(void)
  * its parents none.  Called with o->mu held. */
 static int make_dir(out_t *o, char *dir)
 {
-	if (strmap_get(&o->made, dir))
+	void *v = strmap_get(&o->made, dir);
+	if (v == &present_mark)   /* mirrored: this build needs it */
+		strmap_put(&o->made, dir, o);
+	if (v)
 		return 0;
 	if (mkdirat(o->dfd, dir, 0755) < 0 && errno != EEXIST) {
 		char *slash = strrchr(dir, '/');
@@ -480,7 +707,22 @@ static int create(out_t *o, const char *rel, char **err, int locked)
 	/* the staging folder is ours and fresh: O_EXCL and O_NOFOLLOW make sure
 	 * no file is written twice or through a link, and that no file shared
 	 * with the previous site (out_share) is ever written into */
-	int fd = openat(o->dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int fd = -1;
+	if (o->reuse) {
+		/* the mirrored copy (a link of the previous site's file) goes */
+		if (!locked)
+			pthread_mutex_lock(&o->mu);   /* the map is shared */
+		bool there = strmap_get(&o->present, rel) != NULL;
+		if (there)
+			strmap_put(&o->present, rel, &made_mark);
+		if (!locked)
+			pthread_mutex_unlock(&o->mu);
+		if (there && unlinkat(o->dfd, rel, 0) < 0 && errno != ENOENT) {
+			*err = outtree_fmt(_("không tạo được %s trong kết quả: %s"), rel, strerror(errno));
+			goto out;
+		}
+	}
+	fd = openat(o->dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		if (env_errno(errno))
 			fail_env(o, errno, err, locked);
@@ -489,6 +731,7 @@ static int create(out_t *o, const char *rel, char **err, int locked)
 	} else {
 		o->written++;
 	}
+out:
 	if (!locked)
 		pthread_rwlock_unlock(&o->life);
 	return fd;
@@ -523,9 +766,23 @@ static int prev_open(out_t *o, const char *rel, long long size, struct stat *st)
 static int link_prev(out_t *o, int fd, const char *rel)
 {
 	char proc[64];
+	if (o->dead)
+		return -1;
+	if (o->reuse && strmap_get(&o->present, rel)) {
+		/* mirrored: already this very file, or it goes */
+		struct stat a, b;
+		strmap_put(&o->present, rel, &made_mark);
+		if (fstat(fd, &a) == 0 && fstatat(o->dfd, rel, &b, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(b.st_mode) &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			o->shared++;
+			return 0;
+		}
+		if (unlinkat(o->dfd, rel, 0) < 0 && errno != ENOENT)
+			return -1;
+	}
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
 	/* a link of the very file compared: never of what the name holds now */
-	if (o->dead || linkat(AT_FDCWD, proc, o->dfd, rel, AT_SYMLINK_FOLLOW) < 0)
+	if (linkat(AT_FDCWD, proc, o->dfd, rel, AT_SYMLINK_FOLLOW) < 0)
 		return -1;
 	o->shared++;
 	return 0;
@@ -589,6 +846,7 @@ void out_files_free(out_files_t *t)
 
 int out_open(out_t *o, const char *rel, char **err)
 {
+	settle(o);
 	if (!out_path_ok(rel)) {
 		*err = outtree_fmt(_("không ghi ra ngoài trang: \"%s\""), rel);
 		return -1;
@@ -735,6 +993,7 @@ int out_close(int fd, const char *rel, char **err)
 
 int out_write(out_t *o, const char *rel, const char *data, size_t len, char **err)
 {
+	settle(o);
 	if (!out_path_ok(rel)) {
 		*err = outtree_fmt(_("không ghi ra ngoài trang: \"%s\""), rel);
 		return -1;
@@ -770,6 +1029,7 @@ int out_write(out_t *o, const char *rel, const char *data, size_t len, char **er
 
 int out_keep(out_t *o, const char *const *rels, const long long *sizes, size_t n, size_t *bad)
 {
+	settle(o);
 	int *fds = xmalloc((n + 1) * sizeof(*fds));
 	size_t opened = 0, linked = 0;
 	int rc = -1;
@@ -807,6 +1067,7 @@ out:
 
 int out_prev_read(out_t *o, const char *rel, size_t max, char **data, size_t *len)
 {
+	settle(o);
 	struct stat st;
 	int fd = prev_open(o, rel, -1, &st);
 	if (fd < 0)
@@ -836,6 +1097,7 @@ int out_prev_read(out_t *o, const char *rel, size_t max, char **data, size_t *le
 
 int out_share(out_t *o, const char *dir)
 {
+	settle(o);
 	pthread_mutex_lock(&o->mu);
 	if (o->prev >= 0)
 		close(o->prev);
@@ -851,6 +1113,7 @@ int out_share(out_t *o, const char *dir)
 
 void out_counts(out_t *o, size_t *shared, size_t *written)
 {
+	settle(o);
 	pthread_mutex_lock(&o->mu);
 	*shared = o->shared;
 	*written = o->written;
@@ -859,6 +1122,7 @@ void out_counts(out_t *o, size_t *shared, size_t *written)
 
 int out_failed(out_t *o, char **err)
 {
+	settle(o);
 	if (!o)
 		return 0;
 	pthread_mutex_lock(&o->mu);
@@ -876,9 +1140,67 @@ void out_abort(out_t *o)
 {
 	if (!o)
 		return;
+	settle(o);
 	if (o->staging && o->pfd >= 0)
 		outtree_rm(o->pfd, o->staging);
 	out_free(o);
+}
+
+static int longer_first(const void *a, const void *b)
+{
+	size_t x = strlen(*(const char *const *)a), y = strlen(*(const char *const *)b);
+	return x < y ? 1 : x > y ? -1 : strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* What the mirror brought in that this build did not make goes: files,
+ * then the folders left empty (deepest first).  Returns 0, or -1 (errno
+ * set).  Called with o->mu held. */
+static int drop_unmade(out_t *o)
+{
+	for (size_t i = 0; i < o->present.cap; i++)
+		if (o->present.keys[i] && o->present.vals[i] == &present_mark &&
+		    unlinkat(o->dfd, o->present.keys[i], 0) < 0 && errno != ENOENT)
+			return -1;
+	const char **dirs = xmalloc((o->made.n + 1) * sizeof(*dirs));
+	size_t n = 0;
+	for (size_t i = 0; i < o->made.cap; i++)
+		if (o->made.keys[i] && o->made.vals[i] == &present_mark)
+			dirs[n++] = o->made.keys[i];
+	qsort(dirs, n, sizeof(*dirs), longer_first);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (unlinkat(o->dfd, dirs[i], AT_REMOVEDIR) < 0 && errno != ENOTEMPTY && errno != EEXIST &&
+		    errno != ENOENT)
+			rc = -1;
+	free(dirs);
+	return rc;
+}
+
+/* Keeps the old site (named old in the parent) as the spare the next
+ * build starts from, in place of an older spare of ours.  Returns 1 when
+ * it did; else the caller removes it. */
+static int keep_spare(out_t *o, const char *old)
+{
+	int fd = openat(o->pfd, old, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int ours = fd >= 0 && outtree_is_file_at(fd, OUT_MARKER);
+	if (fd >= 0)
+		close(fd);
+	if (!ours)
+		return 0;
+	char *name = spare_name(o);
+	int kept = renameat2(o->pfd, old, o->pfd, name, RENAME_NOREPLACE) == 0;
+	if (!kept && errno == EEXIST) {
+		/* an older spare nobody claimed (a build with --force): ours only */
+		int sfd = openat(o->pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		if (sfd >= 0 && fstat(sfd, &st) == 0 && st.st_uid == geteuid() && outtree_is_file_at(sfd, OUT_MARKER) &&
+		    flock(sfd, LOCK_EX | LOCK_NB) == 0 && outtree_rm(o->pfd, name) == 0)
+			kept = renameat2(o->pfd, old, o->pfd, name, RENAME_NOREPLACE) == 0;
+		if (sfd >= 0)
+			close(sfd);
+	}
+	free(name);
+	return kept;
 }
 
 /* Publishes without RENAME_EXCHANGE (a file system that refuses it): the
@@ -972,6 +1294,7 @@ out:
 
 int out_commit(out_t *o, char **err)
 {
+	settle(o);
 	int rc = -1;
 	char *old = NULL, *m = NULL, *e = NULL;
 	pthread_mutex_lock(&o->mu);
@@ -983,6 +1306,11 @@ int out_commit(out_t *o, char **err)
 	/* the mode it had, now that nothing more is written */
 	if (o->exists && fchmod(o->dfd, o->tst.st_mode & 07777) < 0) {
 		e = outtree_fmt(_("không giữ được quyền của --out %s: %s"), o->shown, why(errno));
+		pthread_mutex_unlock(&o->mu);
+		goto out;
+	}
+	if (o->reuse && drop_unmade(o) < 0) {
+		e = outtree_fmt(_("không dọn được thư mục tạm của --out %s: %s"), o->shown, why(errno));
 		pthread_mutex_unlock(&o->mu);
 		goto out;
 	}
@@ -1015,7 +1343,7 @@ int out_commit(out_t *o, char **err)
 	flock(o->pfd, LOCK_UN);
 	/* the old site goes outside the parent's lock, but under o->mu: a
 	 * signal now waits for it rather than leave it half removed */
-	if (rc == 0 && old)
+	if (rc == 0 && old && (o->link || !keep_spare(o, old)))
 		outtree_rm(o->pfd, old);
 	pthread_mutex_unlock(&o->mu);
 out:
@@ -1045,6 +1373,12 @@ static void *signal_thread(void *arg)
 		pthread_rwlock_wrlock(&o->life);
 		pthread_mutex_lock(&o->mu);
 		o->dead = 1;
+		/* the leveller stops before its folder goes */
+		atomic_store(&o->stop, 1);
+		if (atomic_load(&o->levelling)) {
+			pthread_join(o->leveller, NULL);
+			atomic_store(&o->levelling, 0);
+		}
 		if (!o->published && o->staging)
 			outtree_rm(o->pfd, o->staging);
 		pthread_mutex_unlock(&o->mu);

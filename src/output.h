@@ -20,12 +20,21 @@ typedef struct {
 	const char *gitdir;      /* its Git folder */
 	const char *commondir;   /* the Git folder it shares objects with */
 	const char *content;     /* the content folder (relative to workdir) */
+	int reuse;               /* start from the spare: the site before the
+				  * previous one (see out_begin) */
 } out_guard_t;
 
 /* Checks that dir may be replaced (see plansite(1), "The output folder"),
  * removes what interrupted builds left beside it and prepares a fresh,
  * locked staging folder.  A symbolic link dir stays a link: the new site is
- * staged beside its target.  Returns 0, or -1 with *err (malloc'd,
+ * staged beside its target.  A folder dir is published by swapping, and
+ * the site it held is kept beside it as DIR.plansite-previous (the spare;
+ * only the newest, and only a site plansite wrote): with g->reuse, the
+ * spare, when there is one, becomes the staging folder, every file of the
+ * current site linked into it (a few changed since; most are the same
+ * file already), so that a build rewrites, links and removes only what
+ * changed instead of making every folder and link anew; what the build
+ * did not make is removed before the swap.  Returns 0, or -1 with *err (malloc'd,
  * Vietnamese, with a hint); on -1 nothing was changed. */
 int out_begin(out_t **o, const char *dir, const out_guard_t *g, char **err);
 

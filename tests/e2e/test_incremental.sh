@@ -67,7 +67,8 @@ check "a build after one commit succeeds" build_ok "$R" "$OUT" --verbose
 check "... says how many files it shared" grep -Eq "[1-9][0-9]* tệp giống bản trước" "$T/stderr"
 check "... and prints its stages' times" grep -q "plansite: render" "$T/stderr"
 check "... shares an unchanged file (same inode)" test "$before_css" = "$(stat -c %i "$OUT/static/style.css")"
-check "... which, the old site removed, has one link again" test "$(stat -c %h "$OUT/static/style.css")" = 1
+check "... which has one other link: the old site, kept beside it as the spare" \
+	test "$(stat -c %h "$OUT/static/style.css")" = 2 -a "$before_css" = "$(stat -c %i "$OUT.plansite-previous/static/style.css")"
 check "... writes plans.json, which changed, anew" test "$pj" != "$(stat -c %i "$OUT/du-lieu/plans.json")"
 check "... writes the changed home page anew" test "$(stat -c %i "$OUT/index.html")" != "$(stat -c %i "$T/old-index.html")"
 check "... and never writes into the old site's file" cmp -s "$T/old-index.html" "$T/old-index.copy"

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "hcache.h"
+#include "hdue.h"
 #include "hlog.h"
 #include "model_fields.h"
 #include "progress.h"
@@ -43,6 +44,7 @@ struct hplan {
 	size_t npts, cappts;
 	const plan_t *head;
 	hplan_hist_t pub;
+	size_t ord;                 /* its place in struct walk's plans */
 };
 
 struct walk {
@@ -77,6 +79,7 @@ struct walk {
 	size_t wserial;
 	struct hplan **wtouched;
 	size_t nwtouched, capwtouched;
+	hdue_t *due;                /* the plans' current versions by deadline */
 	/* the weeks' lists while they grow (each doubling leaves its old
 	 * copy): finish copies them at their size into a, and this goes */
 	arena_t *grow;
@@ -182,6 +185,7 @@ static struct hplan *plan_of(struct walk *w, const hver_t *v)
 	if (!hp) {
 		hp = arena_alloc(w->a, sizeof(*hp));
 		hp->key = v->key;
+		hp->ord = w->nplans;
 		strmap_put(&h->by_key, hp->key, hp);
 		ARENA_PUSH(w->a, w->plans, w->nplans, w->capplans, hp);
 	}
@@ -228,11 +232,6 @@ static const htask_t *task_in(const hver_t *v, const char *id, size_t hint)
 	return i == SIZE_MAX ? NULL : v->tasks[i];
 }
 
-static bool open_task(const htask_t *t)
-{
-	return t->status != STATUS_DONE && t->status != STATUS_CANCELLED;
-}
-
 /* The week's report from the state at its end: what the touched plans did,
  * and what fell due across every plan. */
 static void week_close(struct walk *w)
@@ -270,32 +269,21 @@ static void week_close(struct walk *w)
 	if (w->s->as_of && w->s->as_of < after)
 		after = w->s->as_of;
 	wk->as_of = after;
-	stats_t st = { 0 };
+	/* every plan's tasks are counted, and those due around the week
+	 * listed, from the index the walk keeps (hdue.h): a scan of every
+	 * task here would cost weeks x tasks */
+	stats_t st;
+	hdue_stats(w->due, after, &st);
 	wk->overdue.n = wk->due_next.n = 0;   /* a week resumed: counted again */
-	for (size_t i = 0; i < w->nplans; i++) {
-		struct hplan *hp = w->plans[i];
-		const hver_t *v = hp->cur;
-		if (!v)
-			continue;
-		for (size_t j = 0; j < v->ntasks; j++) {
-			const htask_t *t = v->tasks[j];
-			bool od = due_overdue(&t->due, t->status, after);
-			st.total++;
-			switch (t->status) {
-			case STATUS_DONE: st.done++; break;
-			case STATUS_IN_PROGRESS: st.in_progress++; break;
-			case STATUS_CANCELLED: st.cancelled++; break;
-			default: st.not_started++; break;
-			}
-			st.overdue += od;
-			st.done_late += t->completed && due_done_late(&t->due, t->status, t->completed);
-			if (!t->due.date || !open_task(t))
-				continue;
-			if (od && t->due.date >= wk->start && t->due.date <= wk->end)
-				item_push(w, &wk->overdue, hp, t, NULL, NULL);
-			else if (t->due.date > wk->end && t->due.date <= next_end)
-				item_push(w, &wk->due_next, hp, t, NULL, NULL);
-		}
+	const hdue_item_t *due;
+	size_t ndue = hdue_range(w->due, wk->start, next_end, &due);
+	for (size_t i = 0; i < ndue; i++) {
+		struct hplan *hp = w->plans[due[i].ord];
+		const htask_t *t = hp->cur->tasks[due[i].task];
+		if (due_overdue(&t->due, t->status, after) && t->due.date >= wk->start && t->due.date <= wk->end)
+			item_push(w, &wk->overdue, hp, t, NULL, NULL);
+		else if (t->due.date > wk->end && t->due.date <= next_end)
+			item_push(w, &wk->due_next, hp, t, NULL, NULL);
 	}
 	stats_finish(&st);
 	wk->stats = st;
@@ -566,6 +554,7 @@ static void settle(struct walk *w, struct hplan *hp)
 		const hver_t *old = hp->cur;
 		const char *path = hp->cur_path;
 		hp->cur = NULL;
+		hdue_set(w->due, hp->ord, NULL);
 		hp->cur_path = NULL;
 		hp->gone = old;
 		hp->gone_path = path;
@@ -605,6 +594,7 @@ static void settle(struct walk *w, struct hplan *hp)
 	hp->gone = NULL;
 	hp->gone_path = NULL;
 	hp->cur = v;
+	hdue_set(w->due, hp->ord, v);
 	hp->cur_path = sl->path;
 	if (w->baseline)
 		return;
@@ -1024,7 +1014,8 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 	double t0 = now_seconds();
 	history_t *h = arena_alloc(a, sizeof(*h));
 	*out = h;
-	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r), .grow = arena_new() };
+	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r), .grow = arena_new(),
+			  .due = hdue_new() };
 	size_t n = nsrcs + 1;
 	struct hsrc *logs = xcalloc(n, sizeof(*logs));
 	/* the site's repository uses hc (serve keeps it); each source has a
@@ -1042,6 +1033,7 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 	double t_log = t0, t_walk = 0, t_save = 0;
 	int rc = walk_logs(&w, logs, n, srcs, snap, content, err, &t_log);
 	arena_free(w.grow);
+	hdue_free(w.due);
 	if (rc < 0)
 		h->nweeks = 0;   /* their lists were in w.grow */
 	t_walk = now_seconds();

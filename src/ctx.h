@@ -51,6 +51,15 @@ void ctx_types_init(void);
  * are freed with keeper. */
 tmpl_val_t ctx_rows(tmpl_obj_t *keeper, const task_t *const *v, size_t n, bool with_plan,
 		    const unsigned char *roles, const site_t *s);
+/* Appends to b what a row of t shows but its plan and role: every field
+ * of the task type (with the texts of the field table), as a template
+ * reads it, so the fingerprint of a list page covers each cell of its
+ * rows.  False when some value cannot be written (the page must then be
+ * rendered). */
+bool ctx_task_digest(const task_t *t, const site_t *s, buf_t *b);
+/* Appends to b the text of p's summary (ctx_plan_summary): what a row
+ * with_plan, or a plans index, shows of p. */
+void ctx_plan_digest(const plan_t *p, buf_t *b);
 /* Sets "groups" of a plan's page data: { id, title, stats, columns, tasks }
  * each, tasks without a group first. */
 void ctx_plan_groups(tmpl_obj_t *plan, const site_t *s, const plan_t *p);

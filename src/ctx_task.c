@@ -263,3 +263,111 @@ void ctx_plan_groups(tmpl_obj_t *plan, const site_t *s, const plan_t *p)
 	tmpl_obj_keep(plan, gv);
 	tmpl_obj_set(plan, "groups", tmpl_list(TMPL_OBJ_LIST, gv, sizeof *gv, ng, true));
 }
+
+/* ---- what a row shows, for the fingerprints of list pages */
+
+static int json_to_buf(const char *s, size_t n, void *arg)
+{
+	buf_put(arg, s, n);
+	return 0;
+}
+
+static bool put_val(buf_t *b, const tmpl_val_t *v, int depth);
+
+/* A tag, then a number in decimal (no printf: a build digests tens of
+ * thousands of rows). */
+static void put_num(buf_t *b, char tag, unsigned long long v)
+{
+	char d[24];
+	size_t n = sizeof d;
+	do {
+		d[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	d[--n] = tag;
+	buf_put(b, d + n, sizeof d - n);
+}
+
+/* Every field of rec, in the type's order, as its getter gives it. */
+static bool put_rec(buf_t *b, const tmpl_type_t *t, const void *rec, int depth)
+{
+	if (!t || !t->get || depth > 8)
+		return false;
+	bool ok = true;
+	buf_putc(b, '{');
+	buf_puts(b, t->name);
+	buf_putc(b, '\n');
+	for (size_t i = 0; i < t->nfields && ok; i++) {
+		char scratch[TMPL_SCRATCH];
+		tmpl_val_t v = { .kind = TMPL_MISSING };
+		t->get(rec, i, &v, scratch);
+		ok = put_val(b, &v, depth + 1);
+		if (v.kind == TMPL_JSON && v.owned)
+			json_decref(v.u.json);
+	}
+	buf_putc(b, '}');
+	return ok;
+}
+
+/* A value as text that no other value writes the same; false for what
+ * cannot be written (a generic object). */
+static bool put_val(buf_t *b, const tmpl_val_t *v, int depth)
+{
+	switch (v->kind) {
+	case TMPL_MISSING: buf_puts(b, "m\n"); return true;
+	case TMPL_NULL: buf_puts(b, "n\n"); return true;
+	case TMPL_BOOL: buf_puts(b, v->u.b ? "t\n" : "f\n"); return true;
+	case TMPL_INT:
+		put_num(b, v->u.i < 0 ? '-' : 'i', v->u.i < 0 ? 0ULL - (unsigned long long)v->u.i : (unsigned long long)v->u.i);
+		buf_putc(b, '\n');
+		return true;
+	case TMPL_STR:
+		put_num(b, 's', v->u.str.len);
+		buf_putc(b, ':');
+		buf_put(b, v->u.str.s, v->u.str.len);
+		buf_putc(b, '\n');
+		return true;
+	case TMPL_JSON:
+		/* compact, in the keys' order (the order they were set in, which
+		 * is also the order the page sees them in) */
+		buf_putc(b, 'j');
+		if (json_dump_callback(v->u.json, json_to_buf, b, JSON_COMPACT | JSON_ENCODE_ANY) < 0)
+			return false;
+		buf_putc(b, '\n');
+		return true;
+	case TMPL_REC:
+		return put_rec(b, v->u.rec.type, v->u.rec.p, depth);
+	case TMPL_LIST: {
+		const tmpl_type_t *t = v->u.list.type;
+		if (v->u.list.n && (!t || t == TMPL_OBJ_LIST))
+			return false;
+		put_num(b, '[', v->u.list.n);
+		buf_putc(b, '\n');
+		for (size_t i = 0; i < v->u.list.n; i++) {
+			const char *at = (const char *)v->u.list.base + i * v->u.list.stride;
+			const void *rec = v->u.list.indirect ? *(const void *const *)at : at;
+			if (!put_rec(b, t, rec, depth))
+				return false;
+		}
+		buf_putc(b, ']');
+		return true;
+	}
+	case TMPL_OBJ:
+		return false;
+	}
+	return false;
+}
+
+bool ctx_task_digest(const task_t *t, const site_t *s, buf_t *b)
+{
+	ctx_trow_t row = { t, s, 0, 0 };
+	return put_rec(b, &task_type, &row, 0);
+}
+
+void ctx_plan_digest(const plan_t *p, buf_t *b)
+{
+	json_t *v = ctx_plan_summary(p);
+	if (json_dump_callback(v, json_to_buf, b, JSON_COMPACT) < 0)
+		buf_puts(b, "?");   /* never: the summary is an object of plain values */
+	json_decref(v);
+}

@@ -586,6 +586,17 @@ static void sources_json(jsonw_t *w, const site_t *s, const history_t *h)
 	json_decref(a);
 }
 
+/* The end of a streamed file: its write error, if any, reported (E090). */
+static int put_done(diag_t *d, char *err)
+{
+	if (!err)
+		return 0;
+	loc_t loc = { 0 };
+	diag_error(d, &loc, "E090", "%s", err);
+	free(err);
+	return -1;
+}
+
 /* tasks.csv in folder dir, streamed (tasks_csv). */
 static int put_csv(out_t *o, diag_t *d, const site_t *s, const char *dir)
 {
@@ -600,12 +611,7 @@ static int put_csv(out_t *o, diag_t *d, const site_t *s, const char *dir)
 			out_close(fd, rel.ptr, &err);
 	}
 	buf_free(&rel);
-	if (!err)
-		return 0;
-	loc_t loc = { 0 };
-	diag_error(d, &loc, "E090", "%s", err);
-	free(err);
-	return -1;
+	return put_done(d, err);
 }
 
 /* A JSON file written a megabyte at a time as write() produces it: the
@@ -629,12 +635,7 @@ static int put_json(out_t *o, diag_t *d, const char *name, const site_t *s, cons
 			out_close(fd, rel, &err);
 	}
 	free(rel);
-	if (!err)
-		return 0;
-	loc_t loc = { 0 };
-	diag_error(d, &loc, "E090", "%s", err);
-	free(err);
-	return -1;
+	return put_done(d, err);
 }
 
 int data_write(const site_t *s, const history_t *h, out_t *o, diag_t *d, int part)

@@ -13,9 +13,11 @@ const ynode_t *ynode_get(const ynode_t *map, const char *key)
 {
 	if (!map || map->kind != YNODE_MAP)
 		return NULL;
+	/* asked for each field of each task: the first byte rules most keys
+	 * out before a comparison */
 	for (size_t i = 0; i < map->n; i++) {
 		const ynode_t *k = ynode_key(map, i);
-		if (k->kind == YNODE_SCALAR && !strcmp(k->str, key))
+		if (k->kind == YNODE_SCALAR && k->str[0] == key[0] && !strcmp(k->str, key))
 			return ynode_val(map, i);
 	}
 	return NULL;

@@ -26,4 +26,9 @@ uint64_t hash_more(uint64_t h, const void *s, size_t n);
  * any earlier result; not equal to hash_more. */
 uint64_t hash_words(uint64_t h, const void *s, size_t n);
 
+/* A 128-bit digest of n bytes (two word-at-a-time lanes, then a final
+ * mix of each): for the fingerprints of many small records (a task's
+ * cells), several times faster than SHA-1.  Not for trust. */
+void hash_128(const void *s, size_t n, unsigned char out[16]);
+
 #endif

@@ -17,6 +17,7 @@
 #include "data.h"
 #include "jalloc.h"
 #include "jsonh.h"
+#include "pager.h"
 #include "pool.h"
 #include "search.h"
 
@@ -38,7 +39,7 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 	case JOB_DOC: render_job_doc(r, base, j->item); break;
 	case JOB_DEADLINES: render_job_deadlines(r, base, (size_t)(uintptr_t)j->item); break;
 	case JOB_PAGE: render_job_page(r, base, j->item); break;
-	case JOB_STATUS: render_job_status_view(r, base, (size_t)(uintptr_t)j->item); break;
+	case JOB_STATUS: render_job_status_view(r, base, STATUS_JOB_VIEW(j->item), STATUS_JOB_PAGE(j->item)); break;
 	case JOB_SEARCH: render_job_simple(r, base, ROUTE_KIND_SEARCH, "search_title"); break;
 	case JOB_DATA: render_job_simple(r, base, ROUTE_KIND_DATA, "data_title"); break;
 	case JOB_404: render_job_simple(r, base, ROUTE_KIND_404, "not_found_title"); break;
@@ -59,13 +60,28 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 }
 
 /* The jobs whose files the previous site may lend (render.h): a plan's
- * page, a unit's pages and a week's report; their key and the
+ * page, a unit's pages, a week's report, a status view's or deadlines
+ * page, the plans, units and search indexes; their key and the
  * fingerprint of their inputs (state.h).  Every other job renders. */
 static bool job_inputs(struct run *r, const job_t *j, char **key, char fp[STATE_FP_LEN])
 {
 	*key = NULL;
 	if (!r->ro->pages)
 		return false;
+	switch (j->kind) {
+	case JOB_STATUS:
+		return render_fp_status(r, STATUS_JOB_VIEW(j->item), STATUS_JOB_PAGE(j->item), key, fp);
+	case JOB_DEADLINES:
+		return render_fp_deadlines(r, (size_t)(uintptr_t)j->item, key, fp);
+	case JOB_PLANS:
+		return render_fp_plans(r, key, fp);
+	case JOB_SEARCH_INDEX:
+		return render_fp_search(r, key, fp);
+	case JOB_UNITS:
+		return render_fp_units(r, key, fp);
+	default:
+		break;
+	}
 	buf_t b = BUF_INIT;
 	if (j->kind == JOB_PLAN) {
 		const plan_t *p = j->item;
@@ -107,6 +123,9 @@ static void worker(void *arg, int worker_no)
 		if (job_inputs(r, &r->jobs[i], &key, fp) &&
 		    state_pages_keep(r->ro->pages, r->o, r->ro->outdir, r->d, key, fp)) {
 			free(key);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			atomic_fetch_add(&r->kept_ns, (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL +
+							      (t1.tv_nsec - t0.tv_nsec));
 			continue;   /* its inputs are those of the previous site's page */
 		}
 		out_files_t files = { 0 };
@@ -130,6 +149,7 @@ static void worker(void *arg, int worker_no)
 	ctx_cache_use(NULL);
 	json_decref(base);
 	render_frame_done();
+	render_fp_thread_done();
 	jalloc_thread_done();
 }
 
@@ -208,7 +228,11 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	struct run *r = &rr->r;
 	*r = (struct run){ .s = s, .th = th, .o = o, .d = d, .ro = ro };
 	render_deadline_rows(r);
-	size_t cap = 32 + ROUTES_NVIEWS + s->nplans + s->nunits + s->ndocs + s->npages + r->dl_pages;
+	render_status_rows(r);
+	size_t per = routes_kind(ROUTE_KIND_STATUS)->per_page, nstatus = 0;
+	for (size_t k = 0; k < ROUTES_NVIEWS; k++)
+		nstatus += pager_count(r->views[k].n, per);
+	size_t cap = 32 + nstatus + s->nplans + s->nunits + s->ndocs + s->npages + r->dl_pages;
 	r->jobs = xmalloc(cap * sizeof(job_t));
 	/* the biggest jobs first, so the threads finish together */
 	r->jobs[r->njobs++] = (job_t){ JOB_OPEN_DATA, (const void *)(uintptr_t)0 };
@@ -219,7 +243,8 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	for (size_t i = 0; i < r->dl_pages; i++)
 		r->jobs[r->njobs++] = (job_t){ JOB_DEADLINES, (const void *)(uintptr_t)i };
 	for (size_t k = 0; k < ROUTES_NVIEWS; k++)
-		r->jobs[r->njobs++] = (job_t){ JOB_STATUS, (const void *)(uintptr_t)k };
+		for (size_t pg = 0; pg < pager_count(r->views[k].n, per); pg++)
+			r->jobs[r->njobs++] = (job_t){ JOB_STATUS, STATUS_JOB(k, pg) };
 	r->jobs[r->njobs++] = (job_t){ JOB_UNITS, NULL };
 	r->jobs[r->njobs++] = (job_t){ JOB_DOCS, NULL };
 	for (size_t i = 0; i < s->nunits; i++)
@@ -235,6 +260,7 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	jalloc_init();
 	r->cache = ctx_cache_new(s);
 	r->memo = tmpl_memo_new();
+	render_fp_begin(r);
 	r->base = json_object();
 	SET(r->base, "site", render_site_json(s));
 	SET(r->base, "t", json_deep_copy(th->strings));
@@ -252,7 +278,13 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 {
 	struct run *r = &rr->r;
 	const site_t *s = r->s;
+	struct timespec w0, w1;
+	clock_gettime(CLOCK_MONOTONIC, &w0);
 	join_workers(rr);
+	clock_gettime(CLOCK_MONOTONIC, &w1);
+	if (getenv("PLANSITE_TIMING"))
+		fprintf(stderr, "plansite:   waited %.3f s for the pages without history\n",
+			(double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9);
 	r->hist = h;   /* after the first batch: none of its jobs reads it */
 	/* the history's reading and the first pages leave freed memory in
 	 * every thread's malloc arena; give it back before the second batch
@@ -282,6 +314,9 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		start_workers(rr);
 		join_workers(rr);
 	}
+	if (getenv("PLANSITE_TIMING") && r->kept_ns)
+		fprintf(stderr, "plansite:   %-12s %6.3f s (thread time: fingerprints and links)\n", "kept",
+			(double)r->kept_ns / 1e9);
 	if (getenv("PLANSITE_TIMING"))
 		for (int k = 0; k < JOB_KINDS; k++)
 			if (r->busy_ns[k] > 1000000)
@@ -297,6 +332,8 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 			rendered, texts, bytes >> 10, reused);
 	}
 	tmpl_memo_free(r->memo);
+	render_fp_end(r);
+	render_status_rows_free(r);
 	free(r->dl_rows);
 	free(r->jobs);
 	int rc = r->failed ? -1 : 0;

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -31,6 +32,19 @@ typedef struct {
 
 #define DEADLINES_PER_PAGE (routes_kind(ROUTE_KIND_DEADLINES)->per_page)
 
+/* The rows of a status view (render_tasks.c): its tasks in order. */
+struct sview {
+	const task_t **v;
+	size_t n;
+};
+
+/* A status view's page as a job's item: view k's page pg. */
+#define STATUS_JOB(k, pg) ((const void *)(uintptr_t)((pg) * ROUTES_NVIEWS + (k)))
+#define STATUS_JOB_VIEW(item) ((size_t)(uintptr_t)(item) % ROUTES_NVIEWS)
+#define STATUS_JOB_PAGE(item) ((size_t)(uintptr_t)(item) / ROUTES_NVIEWS)
+
+struct fpcache;
+
 struct run {
 	const site_t *s;
 	const theme_t *th;
@@ -49,7 +63,11 @@ struct run {
 	facts_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
 	size_t dl_nrows, dl_pages;
 	stats_t dl_total;       /* every task's: each deadlines page shows it */
+	struct sview views[ROUTES_NVIEWS];   /* the status views' rows */
+	stats_t views_total;    /* every task's: each status view shows it */
+	struct fpcache *fp;     /* the digests of tasks and plans (render_fp.c), with ro->pages */
 	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
+	_Atomic long long kept_ns;              /* ... and of the jobs linked from the previous site */
 };
 
 /* ---- render_frame.c: the frame of every page ---- */
@@ -96,13 +114,39 @@ json_t *render_stats_links(const site_t *s);
 json_t *render_plan_links(const stats_t *st);
 /* Sorts the rows of every deadlines page into r (r->dl_rows, dl_pages). */
 void render_deadline_rows(struct run *r);
+/* The rows of every status view into r (r->views, views_total); freed by
+ * render_status_rows_free. */
+void render_status_rows(struct run *r);
+void render_status_rows_free(struct run *r);
 void render_job_deadlines(struct run *r, json_t *base, size_t pg);
-void render_job_status_view(struct run *r, json_t *base, size_t k);
+/* Page pg of the status view k. */
+void render_job_status_view(struct run *r, json_t *base, size_t k, size_t pg);
+
+/* ---- render_fp.c: the inputs of the list pages (state.h) ---- */
+
+/* Takes the digests of the plans' summaries (after r->cache is made);
+ * nothing without r->ro->pages.  render_fp_end frees them. */
+void render_fp_begin(struct run *r);
+void render_fp_end(struct run *r);
+/* Frees the calling thread's buffer (at the end of a worker). */
+void render_fp_thread_done(void);
+/* The key and fingerprint of a job: page pg of status view k, deadlines
+ * page pg, the plans index (all its pages), the search index, the units
+ * index.  False
+ * when the job must render (no previous state to compare with, or a
+ * value that cannot be digested); else *key is malloc'd. */
+bool render_fp_status(struct run *r, size_t k, size_t pg, char **key, char fp[STATE_FP_LEN]);
+bool render_fp_deadlines(struct run *r, size_t pg, char **key, char fp[STATE_FP_LEN]);
+bool render_fp_plans(struct run *r, char **key, char fp[STATE_FP_LEN]);
+bool render_fp_search(struct run *r, char **key, char fp[STATE_FP_LEN]);
+bool render_fp_units(struct run *r, char **key, char fp[STATE_FP_LEN]);
 
 /* ---- render_pages.c: the pages of the model ---- */
 
 void render_job_home(struct run *r, json_t *base);
 void render_job_plans(struct run *r, json_t *base);
+/* The plans in the order of the plans index (malloc'd, s->nplans). */
+const plan_t **render_plans_order(const site_t *s);
 void render_job_plan(struct run *r, json_t *base, const plan_t *p);
 void render_job_units(struct run *r, json_t *base);
 void render_job_unit(struct run *r, json_t *base, const unit_t *u);

@@ -129,53 +129,64 @@ json_t *render_plan_links(const stats_t *st)
 	return links;
 }
 
-/* The pre-rendered list of one status (k < NSTATUS_KINDS) or of every
- * task, paginated like the deadlines pages. */
-void render_job_status_view(struct run *r, json_t *base, size_t k)
+void render_status_rows(struct run *r)
+{
+	size_t n;
+	const task_t **tasks = facts_all_tasks(r->s, &n);
+	r->views_total = (stats_t){ 0 };
+	for (size_t k = 0; k < ROUTES_NVIEWS; k++) {
+		r->views[k].v = xmalloc((n + 1) * sizeof(*r->views[k].v));
+		r->views[k].n = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		stats_add(&r->views_total, tasks[i]);
+		for (size_t k = 0; k < ROUTES_NVIEWS; k++)
+			if (k >= NSTATUS_KINDS || task_is(tasks[i], k))
+				r->views[k].v[r->views[k].n++] = tasks[i];
+	}
+	stats_finish(&r->views_total);
+	qsort(r->views[0].v, r->views[0].n, sizeof(*r->views[0].v), facts_late_cmp);
+	free(tasks);
+}
+
+void render_status_rows_free(struct run *r)
+{
+	for (size_t k = 0; k < ROUTES_NVIEWS; k++) {
+		free(r->views[k].v);
+		r->views[k].v = NULL;
+	}
+}
+
+/* Page pg of the pre-rendered list of one status (k < NSTATUS_KINDS) or
+ * of every task, paginated like the deadlines pages. */
+void render_job_status_view(struct run *r, json_t *base, size_t k, size_t pg)
 {
 	const site_t *s = r->s;
-	size_t n;
-	const task_t **tasks = facts_all_tasks(s, &n);
-	const task_t **v = xmalloc((n + 1) * sizeof(*v));
-	size_t nv = 0;
-	stats_t tot = { 0 };
-	for (size_t i = 0; i < n; i++) {
-		stats_add(&tot, tasks[i]);
-		if (k >= NSTATUS_KINDS || task_is(tasks[i], k))
-			v[nv++] = tasks[i];
-	}
-	stats_finish(&tot);
-	if (k == 0)
-		qsort(v, nv, sizeof(*v), facts_late_cmp);
+	const task_t **v = r->views[k].v;
+	size_t nv = r->views[k].n;
 	const char *label = k < NSTATUS_KINDS ? render_str(r, status_kinds[k].label_key, status_kinds[k].label)
 					      : render_str(r, "all_tasks", "Tất cả nhiệm vụ");
 	char *url = render_view_url(s, k);
 	const char *dir = url + strlen(s->base_path);
 	size_t per = routes_kind(ROUTE_KIND_STATUS)->per_page;
 	size_t pages = pager_count(nv, per);
-	for (size_t pg = 0; pg < pages; pg++) {
-		if (pg)
-			jalloc_end(), jalloc_begin();
-		json_t *ctx = json_object();
-		tmpl_obj_t *top = tmpl_obj_new(ctx);
-		size_t end = (pg + 1) * per < nv ? (pg + 1) * per : nv;
-		tmpl_obj_set(top, "tasks", ctx_rows(top, v + pg * per, end - pg * per, true, NULL, s));
-		SET(ctx, "count", json_integer((json_int_t)nv));
-		SET(ctx, "label", json_string(label));
-		SET(ctx, "status", json_string(k < NSTATUS_KINDS ? status_kinds[k].key : "all"));
-		SET(ctx, "is_overdue", json_boolean(k == 0));
-		json_t *f = views_nav(r, &tot, k);
-		SET(ctx, "views", f);
-		buf_t title = BUF_INIT;
-		buf_printf(&title, "%s: %s", render_str(r, "tasks", "Nhiệm vụ"), label);
-		char *rel = render_list_page(r, ctx, dir, pg, pages, &title);
-		render_emit_obj(r, base, ROUTE_KIND_STATUS, top, rel, title.ptr);
-		free(rel);
-		buf_free(&title);
-	}
+	json_t *ctx = json_object();
+	tmpl_obj_t *top = tmpl_obj_new(ctx);
+	size_t end = (pg + 1) * per < nv ? (pg + 1) * per : nv;
+	tmpl_obj_set(top, "tasks", ctx_rows(top, v + pg * per, end - pg * per, true, NULL, s));
+	SET(ctx, "count", json_integer((json_int_t)nv));
+	SET(ctx, "label", json_string(label));
+	SET(ctx, "status", json_string(k < NSTATUS_KINDS ? status_kinds[k].key : "all"));
+	SET(ctx, "is_overdue", json_boolean(k == 0));
+	json_t *f = views_nav(r, &r->views_total, k);
+	SET(ctx, "views", f);
+	buf_t title = BUF_INIT;
+	buf_printf(&title, "%s: %s", render_str(r, "tasks", "Nhiệm vụ"), label);
+	char *rel = render_list_page(r, ctx, dir, pg, pages, &title);
+	render_emit_obj(r, base, ROUTE_KIND_STATUS, top, rel, title.ptr);
+	free(rel);
+	buf_free(&title);
 	free(url);
-	free(v);
-	free(tasks);
 }
 
 /* The rows of all deadlines pages, in order (see facts_row_t). */

@@ -826,6 +826,81 @@ int search_build(const site_t *s, search_emit_fn fn, void *arg)
 	return x.rc;
 }
 
+/* A number for search_inputs, then c (no printf: one a task). */
+static void in_n(buf_t *b, size_t n, char c)
+{
+	char d[24];
+	size_t k = sizeof d;
+	d[--k] = c;
+	do {
+		d[--k] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	buf_put(b, d + k, sizeof d - k);
+}
+
+/* A field for search_inputs: its length, then its bytes. */
+static void in_s(buf_t *b, const char *s)
+{
+	if (!s) {
+		buf_puts(b, "-\n");
+		return;
+	}
+	in_n(b, strlen(s), ':');
+	buf_puts(b, s);
+	buf_putc(b, '\n');
+}
+
+void search_inputs(const site_t *s, buf_t *b)
+{
+	/* what index_plan, index_doc, index_unit and index_task read, in
+	 * their order; the records' addresses place the files */
+	buf_printf(b, "search %d %d %d %d %zu %zu %zu\n", SEARCH_CHUNK, SEARCH_SHARD_MAX, SEARCH_FILE_MAX,
+		   K_COUNT, s->nplans, s->ndocs, s->nunits);
+	in_s(b, routes_dir(&s->routes, ROUTE_SEARCH));
+	for (size_t i = 0; i < s->nplans; i++) {
+		const plan_t *p = s->plans[i];
+		buf_puts(b, "P\n");
+		const char *f[] = { p->number, p->title, p->type, p->id, p->url,
+				    p->has_issuer && p->issuer.unit ? p->issuer.unit->name : NULL };
+		for (size_t k = 0; k < sizeof f / sizeof *f; k++)
+			in_s(b, f[k]);
+		buf_printf(b, "%d %ld\n", p->has_issuer, (long)p->date);
+		for (size_t j = 0; j < p->ntasks; j++) {
+			const task_t *t = &p->tasks[j];
+			buf_puts(b, "T\n");
+			in_s(b, t->title);
+			in_s(b, t->output);
+			in_s(b, t->id);
+			in_n(b, t->lead.n, '\n');
+			for (size_t k = 0; k < t->lead.n; k++)
+				in_s(b, t->lead.v[k].unit ? t->lead.v[k].unit->name : t->lead.v[k].text);
+		}
+	}
+	for (size_t i = 0; i < s->ndocs; i++) {
+		const doc_t *dc = s->docs[i];
+		if (dc->plan)
+			continue;
+		buf_puts(b, "D\n");
+		const char *f[] = { dc->number, dc->title, dc->type, dc->issuer, dc->url };
+		for (size_t k = 0; k < sizeof f / sizeof *f; k++)
+			in_s(b, f[k]);
+		buf_printf(b, "%zu\n", dc->naliases);
+		for (size_t k = 0; k < dc->naliases; k++)
+			in_s(b, dc->aliases[k]);
+	}
+	for (size_t i = 0; i < s->nunits; i++) {
+		const unit_t *u = s->units[i];
+		buf_puts(b, "U\n");
+		in_s(b, u->name);
+		in_s(b, u->url);
+		in_s(b, u->parent ? u->parent->name : NULL);
+		buf_printf(b, "%zu\n", u->naliases);
+		for (size_t k = 0; k < u->naliases; k++)
+			in_s(b, u->aliases[k]);
+	}
+}
+
 struct out_arg {
 	out_t *o;
 	diag_t *d;

@@ -29,6 +29,12 @@ typedef int (*search_emit_fn)(void *arg, const char *rel, const char *data, size
  * byte-identical for the same site.  Returns 0, or -1 when emit failed. */
 int search_build(const site_t *s, search_emit_fn emit, void *arg);
 
+/* Appends to b everything search_build reads of s (the fields of its
+ * plans, tasks, documents and units it indexes or shows, and its folder):
+ * two sites with the same inputs have the same index.  Keep it in step
+ * with the index_* functions. */
+void search_inputs(const site_t *s, buf_t *b);
+
 /* Builds the index into the staging folder; 0 or -1 (reported to d). */
 int search_write(const site_t *s, out_t *o, diag_t *d);
 

@@ -32,8 +32,8 @@ int state_same(const char *out, const char *key);
 /* ---- state_pages.c: the pages of the published site and their inputs ---- */
 
 /* The file, at the root of a site, naming each page job (a plan's page, a
- * unit's pages, a week's report), the fingerprint of its inputs and the files it made with
- * their sizes.  Its content is a function of the site's inputs (builds
+ * unit's pages, a week's report, a list page: render_fp.c), the
+ * fingerprint of its inputs and the files it made with their sizes.  Its content is a function of the site's inputs (builds
  * stay reproducible). */
 #define PAGES_FILE ".plansite-pages"
 #define STATE_FP_LEN 41
@@ -62,6 +62,16 @@ void state_pages_week_fp(const state_pages_t *sp, const history_t *h, size_t idx
  * they list (the unit's and its sub-units', led or supported) or that they
  * issued. */
 void state_pages_unit_fp(const state_pages_t *sp, const site_t *s, const unit_t *u, char fp[STATE_FP_LEN]);
+
+/* A list page rendered before the history is read (route kind k: a
+ * status view's page, a deadlines page, the plans or units index; ROUTE_KIND_COUNT:
+ * the search index, made without a template): everything every page depends on, the commit when k's
+ * templates may show it, and inputs, what the renderer says the page
+ * shows of the site (its rows, their tasks' cells, its pager). */
+void state_pages_list_fp(const state_pages_t *sp, route_kind_t k, const buf_t *inputs, char fp[STATE_FP_LEN]);
+/* The digest of len bytes at data (SHA-1), for the parts of inputs. */
+#define STATE_DIGEST_LEN 20
+void state_digest(const void *data, size_t len, unsigned char out[STATE_DIGEST_LEN]);
 
 /* Reads the previous site's PAGES_FILE through o (out_share's site; none
  * with --force).  A damaged file (W044) or one of another format (W045) is

@@ -4,6 +4,7 @@
  * instead of rendering it again. */
 #include "state.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <git2.h>
 #include <pthread.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "docnum.h"
+#include "hash.h"
 #include "i18n.h"
 #include "util.h"
 #include "xref.h"
@@ -34,6 +36,11 @@ struct state_pages {
 	 * history (its template's own: the open data page names the commit,
 	 * a plan's page need not) */
 	char gplan[GIT_OID_HEXSZ + 1], gunit[GIT_OID_HEXSZ + 1], gweek[GIT_OID_HEXSZ + 1];
+	/* the lists rendered before the history is read, by route kind
+	 * (status views, deadlines, plans and units indexes; ROUTE_KIND_COUNT: files
+	 * made without a template, the search index): g with the commit when
+	 * their template may show it */
+	char glist[ROUTE_KIND_COUNT + 1][GIT_OID_HEXSZ + 1];
 	bool commit_plan, commit_unit, commit_week, counts_plan, counts_week;
 	char commit[GIT_OID_HEXSZ + 1];
 	strmap_t plan_file;           /* plan path -> hex id of its bytes (arena) */
@@ -65,6 +72,35 @@ static void hex_of(const buf_t *b, char out[GIT_OID_HEXSZ + 1])
 	git_oid_tostr(out, GIT_OID_HEXSZ + 1, &id);
 }
 
+/* The fingerprint of the inputs in b: SHA-1 (hex) over their 128-bit
+ * digest (hash_128) and length.  Inputs run to megabytes a build (a
+ * unit's plans, a plan's history, the rows of the lists), which SHA-1
+ * alone hashes several times slower. */
+static void fp_of(const buf_t *b, char out[GIT_OID_HEXSZ + 1])
+{
+	unsigned char d[16 + sizeof(size_t)];
+	hash_128(b->ptr ? b->ptr : "", b->len, d);
+	memcpy(d + 16, &b->len, sizeof(size_t));
+	buf_t s = { (char *)d, sizeof d, 0 };
+	hex_of(&s, out);
+}
+
+/* v in decimal, then c (no printf: tens of thousands a build). */
+static void put_dec(buf_t *b, long long v, char c)
+{
+	char d[24];
+	size_t k = sizeof d;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	d[--k] = c;
+	do {
+		d[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--k] = '-';
+	buf_put(b, d + k, sizeof d - k);
+}
+
 /* A field as length and bytes: no two lists of fields give one text. */
 static void put_s(buf_t *b, const char *s)
 {
@@ -73,27 +109,14 @@ static void put_s(buf_t *b, const char *s)
 		return;
 	}
 	size_t n = strlen(s);
-	char num[24], *d = num + sizeof num;
-	*--d = ':';
-	do
-		*--d = (char)('0' + n % 10);
-	while ((n /= 10) > 0);
-	buf_put(b, d, (size_t)(num + sizeof num - d));
-	buf_put(b, s, strlen(s));
+	put_dec(b, (long long)n, ':');
+	buf_put(b, s, n);
 	buf_putc(b, '\n');
 }
 
 static void put_i(buf_t *b, long long v)
 {
-	char num[24], *d = num + sizeof num;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	*--d = '\n';
-	do
-		*--d = (char)('0' + u % 10);
-	while ((u /= 10) > 0);
-	if (v < 0)
-		*--d = '-';
-	buf_put(b, d, (size_t)(num + sizeof num - d));
+	put_dec(b, v, '\n');
 }
 
 /* ---- what templates may show ---- */
@@ -350,6 +373,19 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 	hex_of(&b, sp->gunit);
 	memcpy(sp->gplan, sp->g, sizeof sp->g);
 	memcpy(sp->gweek, sp->g, sizeof sp->g);
+	const route_kind_t lists[] = { ROUTE_KIND_STATUS, ROUTE_KIND_DEADLINES, ROUTE_KIND_PLANS,
+				       ROUTE_KIND_UNITS, ROUTE_KIND_COUNT };
+	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+		const char *t = lists[i] < ROUTE_KIND_COUNT ? routes_kind(lists[i])->tmpl : NULL;
+		bool commit = t && (templates_show(theme_dir, s, t, "site.commit") ||
+				    templates_show(theme_dir, s, t, "site.commit_short"));
+		buf_clear(&b);
+		put_s(&b, sp->g);
+		put_s(&b, "list");
+		put_s(&b, t ? t : "");
+		put_s(&b, commit ? sp->commit : "");
+		hex_of(&b, sp->glist[lists[i]]);
+	}
 	buf_free(&b);
 	return sp;
 }
@@ -415,10 +451,13 @@ void state_pages_plan_fp(const state_pages_t *sp, const plan_t *p, const history
 	}
 	for (size_t i = 0; ph && i < ph->series.n; i++) {
 		const hpoint_t *pt = &ph->series.v[i];
-		buf_printf(&b, "S %zu %lld %d %lld %d %d %d\n", pt->seq, (long long)pt->time, pt->tz,
-			   (long long)pt->date, pt->done, pt->base, pt->percent);
+		buf_puts(&b, "S ");
+		const long long v[] = { (long long)pt->seq, (long long)pt->time, pt->tz, (long long)pt->date,
+					pt->done, pt->base, pt->percent };
+		for (size_t k = 0; k < sizeof v / sizeof *v; k++)
+			put_dec(&b, v[k], k + 1 < sizeof v / sizeof *v ? ' ' : '\n');
 	}
-	hex_of(&b, fp);
+	fp_of(&b, fp);
 	buf_free(&b);
 }
 
@@ -476,7 +515,8 @@ void state_pages_week_fp(const state_pages_t *sp, const history_t *h, size_t idx
 	const hitems_t *lists[] = { &wk->completed, &wk->overdue, &wk->added, &wk->new_plans,
 				    &wk->due_changed, &wk->due_next };
 	for (size_t l = 0; l < sizeof lists / sizeof *lists; l++) {
-		buf_printf(&b, "L%zu %zu\n", l, lists[l]->n);
+		put_dec(&b, (long long)l, 'L');
+		put_i(&b, (long long)lists[l]->n);
 		for (size_t i = 0; i < lists[l]->n; i++)
 			put_current_plan(&b, sp, lists[l]->v[i].plan, lists[l]->v[i].label);
 	}
@@ -484,7 +524,7 @@ void state_pages_week_fp(const state_pages_t *sp, const history_t *h, size_t idx
 		put_s(&b, wk->entries[i]->commit);
 		put_current_plan(&b, sp, wk->entries[i]->plan, wk->entries[i]->label);
 	}
-	hex_of(&b, fp);
+	fp_of(&b, fp);
 	buf_free(&b);
 }
 
@@ -500,7 +540,7 @@ static void unit_plans(const unit_t *u, bool *mark, const site_t *s, const strma
 	task_t *const *lists[] = { u->led, u->supported };
 	size_t ns[] = { u->nled, u->nsupported };
 	for (int l = 0; l < 2; l++) {
-		const plan_t *last = NULL;   /* a plan's tasks come together */
+		const plan_t *last = NULL;   /* the lists are in plan order: one lookup a plan */
 		for (size_t i = 0; i < ns[l]; i++) {
 			if (lists[l][i]->plan == last)
 				continue;
@@ -531,8 +571,27 @@ void state_pages_unit_fp(const state_pages_t *sp, const site_t *s, const unit_t 
 		if (mark[i])
 			buf_put(&b, sp->pname[i], sp->pname_len[i]);
 	free(mark);
-	hex_of(&b, fp);
+	fp_of(&b, fp);
 	buf_free(&b);
+}
+
+void state_pages_list_fp(const state_pages_t *sp, route_kind_t k, const buf_t *inputs, char fp[STATE_FP_LEN])
+{
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "list\n");
+	assert(k <= ROUTE_KIND_COUNT && sp->glist[k][0]);   /* one of the kinds state_pages_new keys */
+	put_s(&b, sp->glist[k]);
+	buf_put(&b, inputs->ptr ? inputs->ptr : "", inputs->len);
+	fp_of(&b, fp);
+	buf_free(&b);
+}
+
+void state_digest(const void *data, size_t len, unsigned char out[STATE_DIGEST_LEN])
+{
+	git_oid id;
+	if (git_odb_hash(&id, data ? data : "", len, GIT_OBJECT_BLOB) < 0)
+		memset(&id, 0, sizeof id);
+	memcpy(out, id.id, STATE_DIGEST_LEN);
 }
 
 /* ---- the state file ---- */

@@ -124,7 +124,7 @@ build_ok "$R" "$OUT" --theme "$T/theme-commit" --force
 sed -i '0,/    progress: 86/s//    progress: 87/' "$B"
 commit "$R" "2025-12-01T16:00:00+07:00" "Tiến độ"
 build_ok "$R" "$OUT" --theme "$T/theme-commit" --verbose
-check "a theme that shows the commit on every page: a commit keeps no page" test "$(kept | cut -d' ' -f1)" = 0
+check "a theme that shows the commit on every page: a commit keeps no page (only the search index, made without a template)" test "$(kept | cut -d' ' -f1)" = 1
 check "... and every plan's page shows the new commit" \
 	grep -q "<span class=\"v\">$(git -C "$R" rev-parse --short=7 HEAD)" "$page_a"
 check "... equal to a clean build" clean --theme "$T/theme-commit"
@@ -143,7 +143,8 @@ state_commit() {
 	sed -i "0,/    progress: [0-9]*/s//    progress: $1/" "$B"
 	commit "$R" "2025-12-01T$2:00:00+07:00" "Tiến độ $1"
 }
-sed -i '2s/^\(.\)/0/' "$OUT/.plansite-pages"
+# a byte changed (whatever it was: a fingerprint may begin with 0)
+sed -i '2{s/^0/1/;t;s/^./0/}' "$OUT/.plansite-pages"
 state_commit 88 17
 build_ok "$R" "$OUT" "${TH[@]}" --verbose
 check "a damaged state is reported (W044)" grep -q "\.plansite-pages: warning: \[W044\]" "$T/stderr"

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -74,12 +75,52 @@ static void test_words_unchanged(void **state)
 	}
 }
 
+/* hash_128 (the fingerprints of list pages): every text of up to 40
+ * bytes, and each of them with any one byte changed or a NUL added, has
+ * its own digest; the same text always the same one */
+static int dg_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+static void test_128_distinct(void **state)
+{
+	enum { MAXN = 40, VARIANTS = 4 };
+	size_t cap = (MAXN + 1) * (1 + MAXN * VARIANTS + 1);
+	unsigned char(*all)[16] = malloc(cap * 16);
+	size_t n = 0;
+	char text[MAXN + 2];
+	for (size_t len = 0; len <= MAXN; len++) {
+		for (size_t i = 0; i < len; i++)
+			text[i] = (char)('a' + (i * 7) % 26);
+		unsigned char again[16];
+		hash_128(text, len, all[n]);
+		hash_128(text, len, again);
+		assert_memory_equal(all[n], again, 16);
+		n++;
+		for (size_t i = 0; i < len; i++)
+			for (int v = 1; v <= VARIANTS; v++) {
+				char was = text[i];
+				text[i] = (char)(was ^ (v == 4 ? 0x80 : v));
+				hash_128(text, len, all[n++]);
+				text[i] = was;
+			}
+		text[len] = 0;   /* the same bytes and a NUL: another length */
+		hash_128(text, len + 1, all[n++]);
+	}
+	qsort(all, n, 16, dg_cmp);
+	for (size_t i = 1; i < n; i++)
+		assert_true(memcmp(all[i - 1], all[i], 16) != 0);
+	free(all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fnv_vectors),
 		cmocka_unit_test(test_forms_agree),
 		cmocka_unit_test(test_words_unchanged),
+		cmocka_unit_test(test_128_distinct),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,288 @@
+/* render_fp.c: what the list pages rendered before the history is read
+ * show of the site, as the inputs of their fingerprints (state.h): the
+ * digest of each task's cells and of each plan's summary, taken once a
+ * build (a task's when a page first needs it), then the rows, figures
+ * and pager of a status view's page, a deadlines page, the plans index
+ * or the units index.  A page whose inputs are those of the previous site's page is
+ * linked from there instead of rendered. */
+#include "render_int.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collate.h"
+#include "hash.h"
+#include "pager.h"
+#include "search.h"
+
+enum { DG_NONE, DG_TAKING, DG_READY, DG_NEVER };
+/* a task's digest: hash_128 (the page's fingerprint over them is SHA-1) */
+#define TASK_DG_LEN 16
+
+struct fpcache {
+	const plan_t **keys;    /* open addressing: plan -> its position */
+	size_t *pos, cap;
+	size_t *first;          /* the slot of the first task of the plan at each position */
+	unsigned char (*plan_dg)[STATE_DIGEST_LEN];
+	unsigned char (*task_dg)[TASK_DG_LEN];
+	_Atomic unsigned char *task_state;   /* DG_* */
+};
+
+static size_t ptr_hash(const void *p, size_t cap)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL;
+	return (size_t)(h >> 17) & (cap - 1);
+}
+
+void render_fp_begin(struct run *r)
+{
+	const site_t *s = r->s;
+	if (!r->ro->pages)
+		return;
+	struct fpcache *c = xcalloc(1, sizeof(*c));
+	c->cap = 16;
+	while (c->cap < 2 * s->nplans + 2)
+		c->cap *= 2;
+	c->keys = xcalloc(c->cap, sizeof(*c->keys));
+	c->pos = xcalloc(c->cap, sizeof(*c->pos));
+	c->first = xmalloc((s->nplans + 1) * sizeof(*c->first));
+	c->plan_dg = xmalloc((s->nplans + 1) * sizeof(*c->plan_dg));
+	size_t ntasks = 0;
+	ctx_cache_use(r->cache);
+	buf_t b = BUF_INIT;
+	for (size_t i = 0; i < s->nplans; i++) {
+		const plan_t *p = s->plans[i];
+		size_t h = ptr_hash(p, c->cap);
+		while (c->keys[h])
+			h = (h + 1) & (c->cap - 1);
+		c->keys[h] = p;
+		c->pos[h] = i;
+		c->first[i] = ntasks;
+		ntasks += p->ntasks;
+		buf_clear(&b);
+		ctx_plan_digest(p, &b);
+		state_digest(b.ptr, b.len, c->plan_dg[i]);
+	}
+	buf_free(&b);
+	ctx_cache_use(NULL);
+	c->task_dg = xmalloc((ntasks + 1) * sizeof(*c->task_dg));
+	c->task_state = xcalloc(ntasks + 1, sizeof(*c->task_state));
+	r->fp = c;
+}
+
+void render_fp_end(struct run *r)
+{
+	struct fpcache *c = r->fp;
+	if (!c)
+		return;
+	free(c->keys);
+	free(c->pos);
+	free(c->first);
+	free(c->plan_dg);
+	free(c->task_dg);
+	free((void *)c->task_state);
+	free(c);
+	r->fp = NULL;
+}
+
+/* The text of the task being digested, one buffer a thread (freed by
+ * render_fp_thread_done). */
+static _Thread_local buf_t task_text;
+
+void render_fp_thread_done(void)
+{
+	buf_free(&task_text);
+}
+
+/* The position of p in the site, or -1. */
+static long plan_pos(const struct fpcache *c, const plan_t *p)
+{
+	for (size_t h = ptr_hash(p, c->cap); c->keys[h]; h = (h + 1) & (c->cap - 1))
+		if (c->keys[h] == p)
+			return (long)c->pos[h];
+	return -1;
+}
+
+/* Appends the digests of what a row of t with its plan shows; false when
+ * they cannot be taken. */
+static bool put_task(struct run *r, buf_t *b, const task_t *t)
+{
+	struct fpcache *c = r->fp;
+	long i = plan_pos(c, t->plan);
+	if (i < 0 || t < t->plan->tasks || t >= t->plan->tasks + t->plan->ntasks)
+		return false;
+	size_t slot = c->first[i] + (size_t)(t - t->plan->tasks);
+	unsigned char st = atomic_load_explicit(&c->task_state[slot], memory_order_acquire);
+	unsigned char local[TASK_DG_LEN];
+	const unsigned char *dg = c->task_dg[slot];
+	if (st == DG_NEVER)
+		return false;
+	if (st != DG_READY) {
+		/* the first page that shows t takes its digest; another thread
+		 * meanwhile takes its own copy */
+		buf_t v = task_text;   /* the thread's, kept for its next task */
+		buf_clear(&v);
+		bool ok = ctx_task_digest(t, r->s, &v);
+		hash_128(v.ptr ? v.ptr : "", v.len, local);
+		if (v.cap > ((size_t)1 << 20))
+			buf_free(&v);
+		task_text = v;
+		unsigned char want = DG_NONE;
+		if (atomic_compare_exchange_strong(&c->task_state[slot], &want, DG_TAKING)) {
+			memcpy(c->task_dg[slot], local, sizeof local);
+			atomic_store_explicit(&c->task_state[slot], ok ? DG_READY : DG_NEVER, memory_order_release);
+		}
+		if (!ok)
+			return false;
+		dg = local;
+	}
+	buf_put(b, (const char *)dg, TASK_DG_LEN);
+	buf_put(b, (const char *)c->plan_dg[i], STATE_DIGEST_LEN);
+	return true;
+}
+
+static void put_stats(buf_t *b, const stats_t *st)
+{
+	buf_printf(b, "st %d %d %d %d %d %d %d %d\n", st->total, st->done, st->in_progress, st->not_started,
+		   st->cancelled, st->overdue, st->done_late, st->percent_done);
+}
+
+/* The job's key, "list <file>" (its first file), and its fingerprint. */
+static bool finish(struct run *r, route_kind_t k, const char *rel, buf_t *in, char **key,
+		   char fp[STATE_FP_LEN])
+{
+	buf_t kb = BUF_INIT;
+	buf_printf(&kb, "list %s", rel);
+	*key = buf_detach(&kb);
+	state_pages_list_fp(r->ro->pages, k, in, fp);
+	buf_free(in);
+	return true;
+}
+
+bool render_fp_status(struct run *r, size_t k, size_t pg, char **key, char fp[STATE_FP_LEN])
+{
+	if (!r->fp)
+		return false;
+	const struct sview *v = &r->views[k];
+	size_t per = routes_kind(ROUTE_KIND_STATUS)->per_page;
+	size_t pages = pager_count(v->n, per);
+	size_t end = (pg + 1) * per < v->n ? (pg + 1) * per : v->n;
+	buf_t in = BUF_INIT;
+	buf_printf(&in, "status %zu %zu %zu %zu\n", k, pg, pages, v->n);
+	put_stats(&in, &r->views_total);
+	for (size_t i = pg * per; i < end; i++)
+		if (!put_task(r, &in, v->v[i])) {
+			buf_free(&in);
+			return false;
+		}
+	char *url = render_view_url(r->s, k);
+	char *rel = pager_rel(url + strlen(r->s->base_path), pg);
+	free(url);
+	bool ok = finish(r, ROUTE_KIND_STATUS, rel, &in, key, fp);
+	free(rel);
+	return ok;
+}
+
+bool render_fp_deadlines(struct run *r, size_t pg, char **key, char fp[STATE_FP_LEN])
+{
+	if (!r->fp)
+		return false;
+	size_t from = pg * DEADLINES_PER_PAGE;
+	size_t end = from + DEADLINES_PER_PAGE < r->dl_nrows ? from + DEADLINES_PER_PAGE : r->dl_nrows;
+	buf_t in = BUF_INIT;
+	buf_printf(&in, "deadlines %zu %zu %zu\n", pg, r->dl_pages, r->dl_nrows);
+	put_stats(&in, &r->dl_total);
+	for (size_t i = from; i < end; i++) {
+		buf_printf(&in, "%d", (int)r->dl_rows[i].section);
+		if (!put_task(r, &in, r->dl_rows[i].task)) {
+			buf_free(&in);
+			return false;
+		}
+	}
+	char *rel = pager_rel(routes_dir(&r->s->routes, ROUTE_DEADLINES), pg);
+	bool ok = finish(r, ROUTE_KIND_DEADLINES, rel, &in, key, fp);
+	free(rel);
+	return ok;
+}
+
+bool render_fp_plans(struct run *r, char **key, char fp[STATE_FP_LEN])
+{
+	if (!r->fp)
+		return false;
+	const site_t *s = r->s;
+	/* the summaries in the order the index lists them */
+	const plan_t **v = render_plans_order(s);
+	buf_t in = BUF_INIT;
+	buf_printf(&in, "plans %zu\n", s->nplans);
+	for (size_t i = 0; i < s->nplans; i++) {
+		long at = plan_pos(r->fp, v[i]);
+		if (at < 0) {
+			free(v);
+			buf_free(&in);
+			return false;
+		}
+		buf_put(&in, (const char *)r->fp->plan_dg[at], STATE_DIGEST_LEN);
+	}
+	free(v);
+	char *rel = pager_rel(routes_dir(&s->routes, ROUTE_PLANS), 0);
+	bool ok = finish(r, ROUTE_KIND_PLANS, rel, &in, key, fp);
+	free(rel);
+	return ok;
+}
+
+bool render_fp_search(struct run *r, char **key, char fp[STATE_FP_LEN])
+{
+	if (!r->fp)
+		return false;
+	/* megabytes of text: its 128-bit digest goes into the fingerprint */
+	buf_t all = BUF_INIT, in = BUF_INIT;
+	search_inputs(r->s, &all);
+	unsigned char dg[16];
+	hash_128(all.ptr ? all.ptr : "", all.len, dg);
+	buf_printf(&in, "search %zu\n", all.len);
+	buf_put(&in, (const char *)dg, sizeof dg);
+	buf_free(&all);
+	/* the index is many files: its key names its folder */
+	buf_t rel = BUF_INIT;
+	buf_printf(&rel, "%s", routes_dir(&r->s->routes, ROUTE_SEARCH));
+	buf_puts(&rel, "manifest.json");
+	bool ok = finish(r, ROUTE_KIND_COUNT, rel.ptr, &in, key, fp);
+	buf_free(&rel);
+	return ok;
+}
+
+static int json_to_buf(const char *s, size_t n, void *arg)
+{
+	buf_put(arg, s, n);
+	return 0;
+}
+
+bool render_fp_units(struct run *r, char **key, char fp[STATE_FP_LEN])
+{
+	if (!r->fp)
+		return false;
+	const site_t *s = r->s;
+	/* the tree render_job_units shows, as its text: every unit's names,
+	 * place and figures */
+	json_t *tree = json_array();
+	for (size_t i = 0; i < s->nunits; i++)
+		if (!s->units[i]->parent)
+			json_array_append_new(tree, ctx_unit_tree(s->units[i], 0));
+	buf_t all = BUF_INIT, in = BUF_INIT;
+	int rc = json_dump_callback(tree, json_to_buf, &all, JSON_COMPACT);
+	json_decref(tree);
+	if (rc < 0) {
+		buf_free(&all);
+		return false;
+	}
+	unsigned char dg[16];
+	hash_128(all.ptr ? all.ptr : "", all.len, dg);
+	buf_printf(&in, "units %zu\n", all.len);
+	buf_put(&in, (const char *)dg, sizeof dg);
+	buf_free(&all);
+	char *rel = routes_file(&s->routes, ROUTE_UNITS, "index.html");
+	bool ok = finish(r, ROUTE_KIND_UNITS, rel, &in, key, fp);
+	free(rel);
+	return ok;
+}

@@ -45,6 +45,10 @@ struct fetch {
 	bool keyed;             /* the slots' keys are where they lie */
 	size_t want;            /* the slot the parser waits for */
 	size_t held;            /* bytes read and not taken yet */
+	/* who sleeps, so that each side wakes the other only when it can go
+	 * on: a reader that got ahead waits until the parser has taken half
+	 * of what it read ahead (not one blob), the parser for its blob */
+	bool blocked, waiting;
 	bool closed, stop;
 	pool_t *readers;
 	int nthreads;           /* readers that started */
@@ -201,6 +205,7 @@ static void fetch_worker(void *arg, int worker)
 				if (f->pos >= f->n)
 					break;
 				if (f->rank && f->want < f->n && f->pos > f->rank[f->want] + f->ahead) {
+					f->blocked = true;
 					pthread_cond_wait(&f->work, &f->lock);
 					continue;
 				}
@@ -229,7 +234,8 @@ static void fetch_worker(void *arg, int worker)
 		f->slots[i].len = len;
 		f->slots[i].done = true;
 		f->held += len;
-		pthread_cond_broadcast(&f->ready);
+		if (f->waiting && f->want == i)
+			pthread_cond_broadcast(&f->ready);
 	}
 	pthread_mutex_unlock(&f->lock);
 	git_repository_free(git);
@@ -268,13 +274,21 @@ size_t fetch_push(fetch_t *f, const git_oid *oid)
 char *fetch_get(fetch_t *f, size_t i, git_repository *git, size_t *len)
 {
 	pthread_mutex_lock(&f->lock);
+	bool wake = f->held > FETCH_HELD;   /* readers then read only the one waited for */
 	if (!f->closed) {
 		if (!f->order)
 			read_order(f);
 		f->closed = true;
+		wake = true;
 	}
 	f->want = i;
-	pthread_cond_broadcast(&f->work);
+	/* a blob not yet taken by a reader lies at or past pos: then always */
+	if (f->blocked && (!f->rank || f->pos <= f->rank[i] + f->ahead / 2))
+		wake = true;
+	if (wake) {
+		f->blocked = false;
+		pthread_cond_broadcast(&f->work);
+	}
 	if (!f->nthreads && !f->slots[i].done) {
 		/* no thread could start: read here */
 		git_oid oid = f->slots[i].oid;
@@ -290,13 +304,16 @@ char *fetch_get(fetch_t *f, size_t i, git_repository *git, size_t *len)
 		git_blob_free(blob);
 		return text;
 	}
+	f->waiting = true;
 	while (!f->slots[i].done)
 		pthread_cond_wait(&f->ready, &f->lock);
+	f->waiting = false;
 	char *t = f->slots[i].text;
 	*len = f->slots[i].len;
 	f->slots[i].text = NULL;
+	if (f->held > FETCH_HELD)
+		pthread_cond_broadcast(&f->work);   /* below the limit again, perhaps */
 	f->held -= *len;
-	pthread_cond_broadcast(&f->work);
 	pthread_mutex_unlock(&f->lock);
 	return t;
 }

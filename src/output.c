@@ -40,6 +40,10 @@ struct out {
 	int exists;       /* the replaced folder existed */
 	struct stat tst;  /* ... and its mode and group */
 	pthread_mutex_t mu;   /* made, fail, dead, creating files */
+	/* held to read by the threads creating files without mu (many at
+	 * once: the file system's own work is most of a page's cost), to
+	 * write by the signal thread before it takes mu; always before mu */
+	pthread_rwlock_t life;
 	strmap_t made;    /* folders made in it so far (keys in `keys`) */
 	arena_t *keys;
 	char *fail;       /* the first environment failure */
@@ -47,7 +51,8 @@ struct out {
 	int published;
 	int prev;         /* the previous site, open, whose files may be shared; else -1 */
 	struct stat ref;  /* the marker as written: what a file written now would be */
-	size_t shared, written;   /* files linked from prev, files written */
+	size_t shared;            /* files linked from prev */
+	_Atomic size_t written;   /* files written */
 	int reuse;        /* the staging folder is the site before the previous
 			   * one, brought level with prev (mirror) */
 	strmap_t present; /* ... its files then, rel -> &present_mark or
@@ -206,6 +211,7 @@ static void out_free(out_t *o)
 		}
 	free(o->streams);
 	pthread_mutex_destroy(&o->mu);
+	pthread_rwlock_destroy(&o->life);
 	strmap_free(&o->made);
 	strmap_free(&o->present);
 	arena_free(o->keys);
@@ -445,6 +451,7 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 	out_t *o = xcalloc(1, sizeof(*o));
 	o->lpfd = o->pfd = o->dfd = o->prev = -1;
 	pthread_mutex_init(&o->mu, NULL);
+	pthread_rwlock_init(&o->life, NULL);
 	o->keys = arena_new();
 	size_t dl = strlen(dir);
 	while (dl > 1 && dir[dl - 1] == '/')
@@ -684,28 +691,48 @@ static int prepare(out_t *o, const char *rel, char **err)
 
 /* Creates rel in the staging folder.  Called with o->mu held, after
  * prepare.  Returns a descriptor, or -1 with *err. */
-static int create(out_t *o, const char *rel, char **err)
+static int create(out_t *o, const char *rel, char **err, int locked)
 {
-	/* the staging folder is ours and fresh: O_EXCL and O_NOFOLLOW make sure
-	 * no file is written twice or through a link, and that no file shared
-	 * with the previous site (out_share) is ever written into */
-	if (o->reuse && strmap_get(&o->present, rel)) {
-		/* the mirrored copy (a link of the previous site's file) goes */
-		strmap_put(&o->present, rel, &made_mark);
-		if (unlinkat(o->dfd, rel, 0) < 0 && errno != ENOENT) {
-			*err = outtree_fmt(_("không tạo được %s trong kết quả: %s"), rel, strerror(errno));
+	/* without mu, the read lock keeps the signal thread from removing the
+	 * staging folder while the file is made */
+	if (!locked) {
+		pthread_rwlock_rdlock(&o->life);
+		if (o->dead) {
+			pthread_rwlock_unlock(&o->life);
+			*err = xstrdup(_("plansite đang dừng"));
 			return -1;
 		}
 	}
-	int fd = openat(o->dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	/* the staging folder is ours and fresh: O_EXCL and O_NOFOLLOW make sure
+	 * no file is written twice or through a link, and that no file shared
+	 * with the previous site (out_share) is ever written into */
+	int fd = -1;
+	if (o->reuse) {
+		/* the mirrored copy (a link of the previous site's file) goes */
+		if (!locked)
+			pthread_mutex_lock(&o->mu);   /* the map is shared */
+		bool there = strmap_get(&o->present, rel) != NULL;
+		if (there)
+			strmap_put(&o->present, rel, &made_mark);
+		if (!locked)
+			pthread_mutex_unlock(&o->mu);
+		if (there && unlinkat(o->dfd, rel, 0) < 0 && errno != ENOENT) {
+			*err = outtree_fmt(_("không tạo được %s trong kết quả: %s"), rel, strerror(errno));
+			goto out;
+		}
+	}
+	fd = openat(o->dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		if (env_errno(errno))
-			fail_env(o, errno, err, 1);
+			fail_env(o, errno, err, locked);
 		else
 			*err = outtree_fmt(_("không tạo được %s trong kết quả: %s"), rel, strerror(errno));
 	} else {
 		o->written++;
 	}
+out:
+	if (!locked)
+		pthread_rwlock_unlock(&o->life);
 	return fd;
 }
 
@@ -824,8 +851,9 @@ int out_open(out_t *o, const char *rel, char **err)
 		return -1;
 	}
 	pthread_mutex_lock(&o->mu);
-	int fd = prepare(o, rel, err) < 0 ? -1 : create(o, rel, err);
+	int rc = prepare(o, rel, err);
 	pthread_mutex_unlock(&o->mu);
+	int fd = rc < 0 ? -1 : create(o, rel, err, 0);
 	if (fd < 0)
 		return -1;
 	/* a descriptor number closed without out_close carries nothing over */
@@ -939,7 +967,7 @@ int out_close(int fd, const char *rel, char **err)
 				if (linked)
 					o->written--;
 				else
-					close(fd), fd = create(o, rel, err);
+					close(fd), fd = create(o, rel, err, 1);
 			}
 			pthread_mutex_unlock(&o->mu);
 		}
@@ -979,9 +1007,7 @@ int out_write(out_t *o, const char *rel, const char *data, size_t len, char **er
 			out_files_add(tracking, rel, (long long)len);
 		return 0;
 	}
-	pthread_mutex_lock(&o->mu);
-	int fd = create(o, rel, err);
-	pthread_mutex_unlock(&o->mu);
+	int fd = create(o, rel, err, 0);
 	if (fd < 0)
 		return -1;
 	if (put(fd, rel, data, len, err) < 0) {
@@ -1360,6 +1386,7 @@ static void *signal_thread(void *arg)
 	out_t *o = live;
 	if (o) {
 		/* no file is created after this; the staging folder goes */
+		pthread_rwlock_wrlock(&o->life);
 		pthread_mutex_lock(&o->mu);
 		o->dead = 1;
 		/* the leveller stops before its folder goes */
@@ -1371,6 +1398,7 @@ static void *signal_thread(void *arg)
 		if (!o->published && o->staging)
 			outtree_rm(o->pfd, o->staging);
 		pthread_mutex_unlock(&o->mu);
+		pthread_rwlock_unlock(&o->life);
 	}
 	/* ends the process the way the signal would have */
 	signal(sig, SIG_DFL);

@@ -46,6 +46,11 @@ struct state_pages {
 	strmap_t plan_file;           /* plan path -> hex id of its bytes (arena) */
 	strmap_t plan_pos;            /* plan path -> its position in the site + 1 (pos) */
 	size_t *pos;
+	/* by position: how pages name plan i and which bytes it has (its
+	 * put_plan_name and plan_file fields), made once: every unit's and
+	 * week's fingerprint repeats them */
+	char **pname;
+	size_t *pname_len;
 	arena_t *a;
 	const site_t *s;
 	/* the previous site's state (read-only once read) */
@@ -303,6 +308,8 @@ static void put_plan_docs(buf_t *b, const site_t *s, const plan_t *p)
 	}
 }
 
+static const char *plan_file(const state_pages_t *sp, const plan_t *p);
+
 state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *snap, const char *theme_dir)
 {
 	state_pages_t *sp = xcalloc(1, sizeof(*sp));
@@ -350,6 +357,15 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 	put_units(&b, s);
 	hex_of(&b, sp->g);
 	buf_clear(&b);
+	sp->pname = xmalloc((s->nplans + 1) * sizeof(*sp->pname));
+	sp->pname_len = xmalloc((s->nplans + 1) * sizeof(*sp->pname_len));
+	for (size_t i = 0; i < s->nplans; i++) {
+		put_plan_name(&b, s->plans[i]);
+		put_s(&b, plan_file(sp, s->plans[i]));
+		sp->pname[i] = arena_strndup(sp->a, b.ptr, b.len);
+		sp->pname_len[i] = b.len;
+		buf_clear(&b);
+	}
 	/* the units' pages render before the history is read: none in theirs */
 	put_s(&b, sp->g);
 	buf_puts(&b, "unit\n");
@@ -474,6 +490,11 @@ static void put_current_plan(buf_t *b, const state_pages_t *sp, const plan_t *p,
 		buf_puts(b, "-\n");
 		return;
 	}
+	const size_t *k = strmap_get(&sp->plan_pos, p->path);
+	if (k && sp->s->plans[*k - 1] == p) {
+		buf_put(b, sp->pname[*k - 1], sp->pname_len[*k - 1]);
+		return;
+	}
 	put_plan_name(b, p);
 	put_s(b, plan_file(sp, p));
 }
@@ -547,10 +568,8 @@ void state_pages_unit_fp(const state_pages_t *sp, const site_t *s, const unit_t 
 	bool *mark = xcalloc(s->nplans + 1, sizeof(*mark));
 	unit_plans(u, mark, s, &sp->plan_pos, 0);
 	for (size_t i = 0; i < s->nplans; i++)
-		if (mark[i]) {
-			put_plan_name(&b, s->plans[i]);
-			put_s(&b, plan_file(sp, s->plans[i]));
-		}
+		if (mark[i])
+			buf_put(&b, sp->pname[i], sp->pname_len[i]);
 	free(mark);
 	fp_of(&b, fp);
 	buf_free(&b);
@@ -785,6 +804,8 @@ void state_pages_free(state_pages_t *sp)
 	strmap_free(&sp->plan_file);
 	strmap_free(&sp->plan_pos);
 	free(sp->pos);
+	free(sp->pname);
+	free(sp->pname_len);
 	arena_free(sp->a);
 	pthread_mutex_destroy(&sp->mu);
 	free(sp);

@@ -450,18 +450,29 @@ struct mtext {
 	uint64_t hash;
 };
 
-/* The key beside the block: a probe reads no block. */
+/* The key beside the block: a probe reads no block.  A slot is written
+ * once, under the lock: the block, then the key (release), so a reader
+ * that sees the key sees the block. */
 struct mslot {
-	const void *key;
-	struct mblock *block;
+	const void *_Atomic key;
+	struct mblock *_Atomic block;
+};
+
+/* Open addressing by (key, type).  Found without the lock: a full table
+ * is copied into one twice its size, and the old one stays (in the arena)
+ * for readers still probing it; one that misses there asks under the
+ * lock, in the current table. */
+struct mtable {
+	size_t cap;
+	struct mslot slot[];
 };
 
 struct tmpl_memo {
 	pthread_mutex_t lock;
 	arena_t *arena;
 	const tmpl_set_t *set;  /* the set whose part ids the blocks use */
-	struct mslot *slot;     /* open addressing by (key, type) */
-	size_t cap, n;
+	struct mtable *_Atomic tab;
+	size_t n;
 	struct mtext *tv;
 	size_t ntv, tvcap;
 	uint32_t *tslot;
@@ -484,7 +495,6 @@ void tmpl_memo_free(tmpl_memo_t *m)
 		return;
 	pthread_mutex_destroy(&m->lock);
 	arena_free(m->arena);
-	free(m->slot);
 	free(m->tv);
 	free(m->tslot);
 	free(m);
@@ -502,7 +512,10 @@ size_t tmpl_memo_bytes(const tmpl_memo_t *m, size_t *texts)
 	return m->bytes;
 }
 
-static size_t mblock_slot(const tmpl_memo_t *m, const void *key, const tmpl_type_t *type)
+/* The block of (key, type) in t, or NULL with *at the empty slot where
+ * it would go. */
+static struct mblock *mblock_find(const struct mtable *t, const void *key, const tmpl_type_t *type,
+				  size_t *at)
 {
 	/* murmur3's finalizer: pointers share most of their bits */
 	uint64_t h = (uint64_t)(uintptr_t)key ^ ((uint64_t)(uintptr_t)type * 0x9e3779b97f4a7c15ULL);
@@ -511,36 +524,59 @@ static size_t mblock_slot(const tmpl_memo_t *m, const void *key, const tmpl_type
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
-	size_t mask = m->cap - 1;
+	size_t mask = t->cap - 1;
 	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-		const struct mslot *e = &m->slot[i];
-		if (!e->block || (e->key == key && e->block->type == type))
-			return i;
+		const struct mslot *e = &t->slot[i];
+		const void *k = atomic_load_explicit(&e->key, memory_order_acquire);
+		if (!k) {
+			*at = i;
+			return NULL;
+		}
+		if (k == key) {
+			struct mblock *b = atomic_load_explicit(&e->block, memory_order_relaxed);
+			if (b->type == type)
+				return b;
+		}
 	}
 }
 
-/* The block of (key, type), made when new; with the lock held. */
+/* The block of (key, type), made when new; takes the lock only then. */
 static struct mblock *mblock_get(tmpl_memo_t *m, const void *key, const tmpl_type_t *type)
 {
-	if (2 * (m->n + 1) > m->cap) {
-		struct mslot *old = m->slot;
-		size_t oldcap = m->cap;
-		m->cap = m->cap ? 2 * m->cap : 1024;
-		m->slot = xcalloc(m->cap, sizeof *m->slot);
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i].block)
-				m->slot[mblock_slot(m, old[i].key, old[i].block->type)] = old[i];
-		free(old);
+	size_t at;
+	struct mtable *t = atomic_load_explicit(&m->tab, memory_order_acquire);
+	struct mblock *b = t ? mblock_find(t, key, type, &at) : NULL;
+	if (b)
+		return b;
+	pthread_mutex_lock(&m->lock);
+	t = atomic_load_explicit(&m->tab, memory_order_relaxed);
+	if (!t || 2 * (m->n + 1) > t->cap) {
+		size_t cap = t ? 2 * t->cap : 1024;
+		struct mtable *g = arena_alloc(m->arena, sizeof *g + cap * sizeof(struct mslot));
+		g->cap = cap;
+		for (size_t i = 0; t && i < t->cap; i++) {
+			const void *k = atomic_load_explicit(&t->slot[i].key, memory_order_relaxed);
+			if (!k)
+				continue;
+			struct mblock *ob = atomic_load_explicit(&t->slot[i].block, memory_order_relaxed);
+			mblock_find(g, k, ob->type, &at);
+			atomic_store_explicit(&g->slot[at].block, ob, memory_order_relaxed);
+			atomic_store_explicit(&g->slot[at].key, k, memory_order_relaxed);
+		}
+		atomic_store_explicit(&m->tab, g, memory_order_release);
+		t = g;
 	}
-	size_t at = mblock_slot(m, key, type);
-	if (!m->slot[at].block) {
-		struct mblock *b = arena_alloc(m->arena, sizeof *b + m->set->nmemo * sizeof(struct mcell));
+	b = mblock_find(t, key, type, &at);
+	if (!b) {
+		b = arena_alloc(m->arena, sizeof *b + m->set->nmemo * sizeof(struct mcell));
 		b->key = key;
 		b->type = type;
-		m->slot[at] = (struct mslot){ key, b };
+		atomic_store_explicit(&t->slot[at].block, b, memory_order_relaxed);
+		atomic_store_explicit(&t->slot[at].key, key, memory_order_release);
 		m->n++;
 	}
-	return m->slot[at].block;
+	pthread_mutex_unlock(&m->lock);
+	return b;
 }
 
 /* The kept copy of s (len bytes); with the lock held. */
@@ -1023,7 +1059,7 @@ static bool memo_here(const struct render *r, uint16_t mask, const struct ctx *c
 	if (ty->id < 0 || !(mask & (1u << ty->id)))
 		return false;
 	*key = ty->memo_key(c->v.u.rec.p);
-	return true;
+	return *key != NULL;   /* a NULL key marks an empty slot of the memo */
 }
 
 static void render_node(struct render *r, const struct node *k,
@@ -1039,11 +1075,8 @@ static void render_memo(struct render *r, uint16_t id, bool by_bol, const void *
 	tmpl_memo_t *m = r->memo;
 	const tmpl_type_t *ty = c->v.u.rec.type;
 	struct mblock *b = r->last;
-	if (!b || b->key != key || b->type != ty) {
-		pthread_mutex_lock(&m->lock);
+	if (!b || b->key != key || b->type != ty)
 		b = r->last = mblock_get(m, key, ty);
-		pthread_mutex_unlock(&m->lock);
-	}
 	struct mcell *cell = &b->cell[id];
 	const char *bytes = atomic_load_explicit(&cell->bytes, memory_order_acquire);
 	if (bytes && (!by_bol || cell->bol == r->bol)) {

@@ -50,7 +50,7 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
-void buf_grow(buf_t *b, size_t extra)
+void buf_grow_slow(buf_t *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
@@ -62,37 +62,28 @@ void buf_grow(buf_t *b, size_t extra)
 	b->cap = cap;
 }
 
-void buf_put(buf_t *b, const char *s, size_t n)
-{
-	buf_grow(b, n);
-	if (n)
-		memcpy(b->ptr + b->len, s, n);
-	b->len += n;
-	b->ptr[b->len] = '\0';
-}
-
 void buf_puts(buf_t *b, const char *s)
 {
 	buf_put(b, s, strlen(s));
 }
 
-void buf_putc(buf_t *b, int c)
-{
-	buf_grow(b, 1);
-	b->ptr[b->len++] = (char)c;
-	b->ptr[b->len] = '\0';
-}
-
 void buf_vprintf(buf_t *b, const char *fmt, va_list ap)
 {
+	/* formatted once into the room there is; a second time only when
+	 * it did not fit (most texts are short: a number, a field) */
+	buf_grow(b, 64);
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	int n = vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
+	if (n < 0) {
+		b->ptr[b->len] = '\0';
 		return;
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 
@@ -126,24 +117,35 @@ void buf_free(buf_t *b)
 	b->len = b->cap = 0;
 }
 
+/* The entity of each byte that needs one, by its index + 1 in ents. */
+static const unsigned char html_ent[256] = { ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5 };
+static const struct { char s[7]; unsigned char n; } ents[] = {
+	{ "&amp;", 5 }, { "&lt;", 4 }, { "&gt;", 4 }, { "&quot;", 6 }, { "&#39;", 5 },
+};
+
 void buf_put_html(buf_t *b, const char *s, size_t n)
 {
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		buf_put(b, s + start, i - start);
-		buf_puts(b, rep);
-		start = i + 1;
+	/* runs of plain bytes are copied whole; the room for them is taken
+	 * once, an entity's when one comes */
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	buf_grow(b, n);
+	while (p < end) {
+		const unsigned char *q = p;
+		while (q < end && !html_ent[*q])
+			q++;
+		size_t run = (size_t)(q - p);
+		memcpy(b->ptr + b->len, p, run);
+		b->len += run;
+		if (q == end)
+			break;
+		int e = html_ent[*q] - 1;
+		buf_grow(b, ents[e].n + (size_t)(end - q - 1));
+		memcpy(b->ptr + b->len, ents[e].s, ents[e].n);
+		b->len += ents[e].n;
+		p = q + 1;
 	}
-	buf_put(b, s + start, n - start);
+	if (b->ptr)
+		b->ptr[b->len] = '\0';
 }
 
 /* Arena: a chain of blocks; big requests get a block of their own. */

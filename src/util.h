@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Allocation failure aborts here, so no caller carries an out-of-memory path. */
 void *xmalloc(size_t n);
@@ -21,10 +22,29 @@ typedef struct {
 
 #define BUF_INIT { NULL, 0, 0 }
 
-void buf_grow(buf_t *b, size_t extra);
-void buf_put(buf_t *b, const char *s, size_t n);
+/* Room for extra more bytes and the NUL: the check is inline (every
+ * byte of every page goes through it), the growth is not. */
+void buf_grow_slow(buf_t *b, size_t extra);
+static inline void buf_grow(buf_t *b, size_t extra)
+{
+	if (b->len + extra + 1 > b->cap)
+		buf_grow_slow(b, extra);
+}
+static inline void buf_put(buf_t *b, const char *s, size_t n)
+{
+	buf_grow(b, n);
+	if (n)
+		memcpy(b->ptr + b->len, s, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+}
 void buf_puts(buf_t *b, const char *s);
-void buf_putc(buf_t *b, int c);
+static inline void buf_putc(buf_t *b, int c)
+{
+	buf_grow(b, 1);
+	b->ptr[b->len++] = (char)c;
+	b->ptr[b->len] = '\0';
+}
 void buf_printf(buf_t *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf_t *b, const char *fmt, va_list ap);

@@ -404,6 +404,80 @@ static void test_memo_threads(void **state)
 	tmpl_set_free(set);
 }
 
+/* Many records, so the memo's table grows while other threads look
+ * blocks up in it: each thread walks them in another order, every page is
+ * the same as without a memo, and each record's cell is rendered once
+ * (one block per record, never two made by threads at once). */
+#define MANY 5000
+
+struct gjob {
+	const tmpl_set_t *set;
+	tmpl_memo_t *m;
+	const struct person *const *v;
+	size_t stride, start;
+	const char *want;
+	int bad;
+};
+
+static void *grow_job(void *arg)
+{
+	struct gjob *j = arg;
+	const struct person **order = malloc(MANY * sizeof *order);
+	for (size_t i = 0; i < MANY; i++)
+		order[i] = j->v[(j->start + i * j->stride) % MANY];
+	for (int round = 0; round < 2; round++) {
+		tmpl_obj_t *o = tmpl_obj_new(NULL);
+		tmpl_obj_set(o, "people", tmpl_list(&person_type, order, sizeof order[0], MANY, true));
+		tmpl_val_t root = { .kind = TMPL_OBJ };
+		root.u.obj = o;
+		buf_t out = BUF_INIT, plain = BUF_INIT;
+		if (tmpl_render_val(j->set, "page", root, j->m, &out) != 0 ||
+		    tmpl_render_val(j->set, "page", root, NULL, &plain) != 0 || strcmp(out.ptr, plain.ptr))
+			j->bad++;
+		buf_free(&out);
+		buf_free(&plain);
+		tmpl_obj_free(o);
+	}
+	free(order);
+	return NULL;
+}
+
+static void test_memo_grows(void **state)
+{
+	(void)state;
+	tmpl_set_t *set = tmpl_set_new();
+	add_ok(set, "cell", "<{{label}}>");
+	add_ok(set, "page", "{{#people}}{{>cell}}{{/people}}");
+	tmpl_set_prepare(set);
+	struct person *people = calloc(MANY, sizeof *people);
+	const struct person **v = malloc(MANY * sizeof *v);
+	for (size_t i = 0; i < MANY; i++) {
+		people[i] = (struct person){ .name = i % 2 ? "An" : "Bình", .age = (int)i };
+		v[i] = &people[i];
+	}
+	tmpl_memo_t *m = tmpl_memo_new();
+	/* strides prime to MANY: every record, in four orders */
+	static const size_t strides[] = { 1, 7, 4999, 13 };
+	struct gjob jobs[4];
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (struct gjob){ set, m, v, strides[i], (size_t)i * 1250, NULL, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, grow_job, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(jobs[i].bad, 0);
+	}
+	size_t rendered, reused;
+	tmpl_memo_stats(m, &rendered, &reused);
+	assert_int_equal(rendered, MANY);
+	assert_true(reused >= 4 * MANY);   /* every second round comes from the memo */
+	tmpl_memo_free(m);
+	free(v);
+	free(people);
+	tmpl_set_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_memo_indent),
 		cmocka_unit_test(test_memo_sets),
 		cmocka_unit_test(test_memo_threads),
+		cmocka_unit_test(test_memo_grows),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -1,0 +1,147 @@
+/* test_util.c: growable buffers: HTML escaping and formatted appends give
+ * the same bytes whatever the buffer held and however often it grows. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* The escaping as the HTML spec's text and attribute values need it, one
+ * byte at a time: what buf_put_html must equal. */
+static char *escape_slow(const char *s, size_t n)
+{
+	buf_t b = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '&': buf_puts(&b, "&amp;"); break;
+		case '<': buf_puts(&b, "&lt;"); break;
+		case '>': buf_puts(&b, "&gt;"); break;
+		case '"': buf_puts(&b, "&quot;"); break;
+		case '\'': buf_puts(&b, "&#39;"); break;
+		default: buf_putc(&b, s[i]);
+		}
+	}
+	return buf_detach(&b);
+}
+
+static void test_html_cases(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *want; } cases[] = {
+		{ "", "" },
+		{ "Kế hoạch", "Kế hoạch" },
+		{ "&", "&amp;" },
+		{ "<>\"'&", "&lt;&gt;&quot;&#39;&amp;" },
+		{ "a<b", "a&lt;b" },
+		{ "Sở \"Tư pháp\" & UBND", "Sở &quot;Tư pháp&quot; &amp; UBND" },
+		{ "<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" },
+		{ "&amp;", "&amp;amp;" },
+		{ "end>", "end&gt;" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		buf_t b = BUF_INIT;
+		buf_put_html(&b, cases[i].in, strlen(cases[i].in));
+		assert_non_null(b.ptr);
+		assert_string_equal(b.ptr, cases[i].want);
+		assert_int_equal(b.len, strlen(cases[i].want));
+		/* appended after what the buffer holds */
+		buf_clear(&b);
+		buf_puts(&b, "x");
+		buf_put_html(&b, cases[i].in, strlen(cases[i].in));
+		assert_int_equal(b.ptr[0], 'x');
+		assert_string_equal(b.ptr + 1, cases[i].want);
+		buf_free(&b);
+	}
+}
+
+/* Texts of every length up to a few kB, each byte one of a few plain
+ * ones, a multibyte letter's or a special one, appended to buffers that
+ * start empty or almost full: the same as byte by byte, NUL-terminated. */
+static void test_html_random(void **state)
+{
+	(void)state;
+	static const char pool[] = "ab &<>\"'\xe1\xba\xbf\n";
+	srand(7);
+	for (int round = 0; round < 400; round++) {
+		size_t n = (size_t)(rand() % 3000);
+		char *s = malloc(n + 1);
+		for (size_t i = 0; i < n; i++)
+			s[i] = pool[rand() % (int)(sizeof pool - 1)];
+		s[n] = '\0';
+		char *want = escape_slow(s, n);
+		buf_t b = BUF_INIT;
+		size_t pre = (size_t)(rand() % 130);   /* around the first block's 64 bytes */
+		for (size_t i = 0; i < pre; i++)
+			buf_putc(&b, '.');
+		buf_put_html(&b, s, n);
+		assert_int_equal(b.len, pre + strlen(want));
+		assert_int_equal(b.ptr[b.len], '\0');
+		assert_memory_equal(b.ptr + pre, want, strlen(want));
+		buf_free(&b);
+		free(want);
+		free(s);
+	}
+}
+
+static void test_printf(void **state)
+{
+	(void)state;
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%d:%s", 12, "ab");
+	assert_string_equal(b.ptr, "12:ab");
+	/* longer than the room there is: formatted again after growing */
+	char big[5000];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	buf_printf(&b, "[%s]", big);
+	assert_int_equal(b.len, 5 + 2 + sizeof big - 1);
+	assert_memory_equal(b.ptr, "12:ab[x", 7);
+	assert_int_equal(b.ptr[b.len - 1], ']');
+	assert_int_equal(b.ptr[b.len], '\0');
+	/* exactly filling the room, then one byte past it */
+	buf_t c = BUF_INIT;
+	buf_put(&c, "", 0);
+	size_t room = c.cap - c.len - 1;
+	char fit[256];
+	assert_true(room + 2 < sizeof fit);
+	memset(fit, 'y', room);
+	fit[room] = '\0';
+	buf_printf(&c, "%s", fit);
+	assert_int_equal(c.len, room);
+	assert_string_equal(c.ptr, fit);
+	buf_printf(&c, "%s", "z");
+	assert_int_equal(c.len, room + 1);
+	assert_int_equal(c.ptr[room], 'z');
+	assert_int_equal(c.ptr[room + 1], '\0');
+	/* many small appends, as the fingerprints make */
+	buf_t d = BUF_INIT;
+	for (int i = 0; i < 10000; i++)
+		buf_printf(&d, "%d\n", i);
+	size_t len = 0;
+	for (int i = 0; i < 10000; i++) {
+		char one[16];
+		int k = snprintf(one, sizeof one, "%d\n", i);
+		assert_memory_equal(d.ptr + len, one, (size_t)k);
+		len += (size_t)k;
+	}
+	assert_int_equal(d.len, len);
+	buf_free(&b);
+	buf_free(&c);
+	buf_free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_html_cases),
+		cmocka_unit_test(test_html_random),
+		cmocka_unit_test(test_printf),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

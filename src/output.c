@@ -644,6 +644,36 @@ static out_t *owner(void)
 /* Makes folder `dir` (relative to the staging folder) and its missing
  * parents; remembers what it made, so a page's folder costs one mkdir and
  * its parents none.  Called with o->mu held. */
+/* mkdirat of dir in the staging folder, there already being fine; in a
+ * staging folder brought level with the previous site, a file of that
+ * site where this one has a folder makes way.  Returns 0 or -1 (errno). */
+static int dir_at(out_t *o, const char *dir)
+{
+	if (mkdirat(o->dfd, dir, 0755) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	struct stat st;
+	if (!o->reuse || fstatat(o->dfd, dir, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISDIR(st.st_mode))
+		return 0;
+	if (strmap_get(&o->present, dir))
+		strmap_put(&o->present, dir, &made_mark);
+	if (unlinkat(o->dfd, dir, 0) < 0)
+		return -1;
+	return mkdirat(o->dfd, dir, 0755);
+}
+
+/* In a staging folder brought level with the previous site, a folder of
+ * that site where this one has the file rel makes way (its files and
+ * folders, in the mirror's maps, are gone already when drop_unmade comes
+ * to them).  Returns 1 when it did, so the caller tries again. */
+static int clear_dir(out_t *o, const char *rel)
+{
+	struct stat st;
+	return errno == EEXIST && o->reuse && fstatat(o->dfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode) && outtree_rm(o->dfd, rel) == 0;
+}
+
 static int make_dir(out_t *o, char *dir)
 {
 	void *v = strmap_get(&o->made, dir);
@@ -651,14 +681,14 @@ static int make_dir(out_t *o, char *dir)
 		strmap_put(&o->made, dir, o);
 	if (v)
 		return 0;
-	if (mkdirat(o->dfd, dir, 0755) < 0 && errno != EEXIST) {
+	if (dir_at(o, dir) < 0) {
 		char *slash = strrchr(dir, '/');
 		if (errno != ENOENT || !slash)
 			return -1;
 		*slash = '\0';
 		int rc = make_dir(o, dir);
 		*slash = '/';
-		if (rc < 0 || (mkdirat(o->dfd, dir, 0755) < 0 && errno != EEXIST))
+		if (rc < 0 || dir_at(o, dir) < 0)
 			return -1;
 	}
 	strmap_put(&o->made, arena_strdup(o->keys, dir), o);
@@ -722,6 +752,8 @@ static int create(out_t *o, const char *rel, char **err, int locked)
 		}
 	}
 	fd = openat(o->dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && clear_dir(o, rel))
+		fd = openat(o->dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		if (env_errno(errno))
 			fail_env(o, errno, err, locked);
@@ -781,7 +813,8 @@ static int link_prev(out_t *o, int fd, const char *rel)
 	}
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
 	/* a link of the very file compared: never of what the name holds now */
-	if (linkat(AT_FDCWD, proc, o->dfd, rel, AT_SYMLINK_FOLLOW) < 0)
+	if (linkat(AT_FDCWD, proc, o->dfd, rel, AT_SYMLINK_FOLLOW) < 0 &&
+	    !(clear_dir(o, rel) && linkat(AT_FDCWD, proc, o->dfd, rel, AT_SYMLINK_FOLLOW) == 0))
 		return -1;
 	o->shared++;
 	return 0;
@@ -1175,8 +1208,8 @@ static int drop_unmade(out_t *o)
 {
 	for (size_t i = 0; i < o->present.cap; i++)
 		if (o->present.keys[i] && o->present.vals[i] == &present_mark &&
-		    unlinkat(o->dfd, o->present.keys[i], 0) < 0 && errno != ENOENT)
-			return -1;
+		    unlinkat(o->dfd, o->present.keys[i], 0) < 0 && errno != ENOENT && errno != ENOTDIR)
+			return -1;   /* ENOTDIR: a folder above became this site's file */
 	const char **dirs = xmalloc((o->made.n + 1) * sizeof(*dirs));
 	size_t n = 0;
 	for (size_t i = 0; i < o->made.cap; i++)
@@ -1186,7 +1219,7 @@ static int drop_unmade(out_t *o)
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (unlinkat(o->dfd, dirs[i], AT_REMOVEDIR) < 0 && errno != ENOTEMPTY && errno != EEXIST &&
-		    errno != ENOENT)
+		    errno != ENOENT && errno != ENOTDIR)
 			rc = -1;
 	free(dirs);
 	return rc;

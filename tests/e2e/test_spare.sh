@@ -117,6 +117,24 @@ for ms in 30 120 300; do
 done
 check "... and no staging folder is left" bash -c "! ls -d '$OUT'.staging-* 2>/dev/null"
 
+# a path that was a file and becomes a folder, and back (a theme's static
+# files here): the build from the spare replaces the one by the other
+cp -r "$ROOT/themes/default" "$T/th"
+echo "tệp" >"$T/th/static/them"
+build_ok "$R" "$OUT" --theme "$T/th"
+next_commit
+build_ok "$R" "$OUT" --theme "$T/th"
+rm "$T/th/static/them" && mkdir "$T/th/static/them" && echo "a {}" >"$T/th/static/them/a.css"
+check "a file of the previous site that is a folder now: the build publishes" build_ok "$R" "$OUT" --theme "$T/th"
+check "... the folder and its file" test -f "$OUT/static/them/a.css"
+rm -rf "$T/clean" && ps build --repo "$R" --out "$T/clean" --theme "$T/th" 2>/dev/null
+check "... equal to a clean build" bash -c "diff <(cd '$OUT' && find . -printf '%p %y %m\n' | sort) <(cd '$T/clean' && find . -printf '%p %y %m\n' | sort) && diff -r '$OUT' '$T/clean'"
+rm -rf "$T/th/static/them" && echo "tệp lại" >"$T/th/static/them"
+check "a folder of the previous site that is a file now: the build publishes" build_ok "$R" "$OUT" --theme "$T/th"
+check "... the file" grep -qx "tệp lại" "$OUT/static/them"
+rm -rf "$T/clean" && ps build --repo "$R" --out "$T/clean" --theme "$T/th" 2>/dev/null
+check "... equal to a clean build" bash -c "diff <(cd '$OUT' && find . -printf '%p %y %m\n' | sort) <(cd '$T/clean' && find . -printf '%p %y %m\n' | sort) && diff -r '$OUT' '$T/clean'"
+
 # a link as --out keeps its own way (new targets beside the old): no spare
 mkdir "$T/www" && ln -s "$T/www/site-a" "$T/www/portal"
 build_ok "$R" "$T/www/portal"

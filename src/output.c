@@ -257,6 +257,21 @@ static char *link_target(const char *linkabs)
 	return res;
 }
 
+/* The spare name in the parent, open and locked, when it is ours: a
+ * folder (not a link) on the parent's file system, of our user, holding
+ * the marker, that no build holds; else -1. */
+static int spare_ours(out_t *o, const char *name)
+{
+	struct stat st, pst;
+	int fd = openat(o->pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 && fstat(o->pfd, &pst) == 0 && st.st_dev == pst.st_dev &&
+	    st.st_uid == geteuid() && outtree_is_file_at(fd, OUT_MARKER) && flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
 /* Takes the site before the previous one (out_commit keeps it beside the
  * published one) as the staging folder, by renaming it: it is ours (the
  * marker, our user, this file system) and no build holds it.  Returns 1
@@ -264,12 +279,8 @@ static char *link_target(const char *linkabs)
 static int claim_spare(out_t *o)
 {
 	char *name = spare_name(o);
-	struct stat st, pst;
-	int ok = 0;
-	int fd = openat(o->pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0 && fstat(fd, &st) == 0 && fstat(o->pfd, &pst) == 0 && st.st_dev == pst.st_dev &&
-	    st.st_uid == geteuid() && outtree_is_file_at(fd, OUT_MARKER) && flock(fd, LOCK_EX | LOCK_NB) == 0)
-		ok = renameat(o->pfd, name, o->pfd, o->staging) == 0;
+	int fd = spare_ours(o, name);
+	int ok = fd >= 0 && renameat(o->pfd, name, o->pfd, o->staging) == 0;
 	if (fd >= 0)
 		close(fd);
 	free(name);
@@ -277,7 +288,8 @@ static int claim_spare(out_t *o)
 }
 
 /* A file of the previous site that a write now would make with the same
- * owner, group and mode, on the same file system (as prev_open checks). */
+ * owner, group and mode, on the same file system: one that may be shared
+ * (prev_open, mirror_dir). */
 static int like_ref(const out_t *o, const struct stat *st)
 {
 	return S_ISREG(st->st_mode) && st->st_dev == o->ref.st_dev && st->st_uid == o->ref.st_uid &&
@@ -783,9 +795,7 @@ static int prev_open(out_t *o, const char *rel, long long size, struct stat *st)
 	int fd = (int)syscall(SYS_openat2, o->prev, rel, &how, sizeof how);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || (size >= 0 && st->st_size != size) ||
-	    st->st_dev != o->ref.st_dev || st->st_uid != o->ref.st_uid || st->st_gid != o->ref.st_gid ||
-	    (st->st_mode & 07777) != (o->ref.st_mode & 07777)) {
+	if (fstat(fd, st) < 0 || !like_ref(o, st) || (size >= 0 && st->st_size != size)) {
 		close(fd);
 		return -1;
 	}
@@ -1240,10 +1250,8 @@ static int keep_spare(out_t *o, const char *old)
 	int kept = renameat2(o->pfd, old, o->pfd, name, RENAME_NOREPLACE) == 0;
 	if (!kept && errno == EEXIST) {
 		/* an older spare nobody claimed (a build with --force): ours only */
-		int sfd = openat(o->pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		struct stat st;
-		if (sfd >= 0 && fstat(sfd, &st) == 0 && st.st_uid == geteuid() && outtree_is_file_at(sfd, OUT_MARKER) &&
-		    flock(sfd, LOCK_EX | LOCK_NB) == 0 && outtree_rm(o->pfd, name) == 0)
+		int sfd = spare_ours(o, name);
+		if (sfd >= 0 && outtree_rm(o->pfd, name) == 0)
 			kept = renameat2(o->pfd, old, o->pfd, name, RENAME_NOREPLACE) == 0;
 		if (sfd >= 0)
 			close(sfd);

@@ -486,6 +486,19 @@ char *text_name_key(const char *s)
 
 char *text_docnum_key(const char *s)
 {
+	/* nearly every number is printable ASCII ("57-NQ/TW"): there the
+	 * steps below are only dropping spaces and upper-casing */
+	size_t n = 0;
+	while (s[n] >= 0x20 && s[n] < 0x7F)
+		n++;
+	if (!s[n]) {
+		char *out = xmalloc(n + 1), *o = out;
+		for (const char *p = s; *p; p++)
+			if (*p != ' ')
+				*o++ = *p >= 'a' && *p <= 'z' ? (char)(*p - ('a' - 'A')) : *p;
+		*o = '\0';
+		return out;
+	}
 	size_t len;
 	char *d = map(s, strlen(s), UTF8PROC_STABLE | UTF8PROC_COMPOSE |
 		      UTF8PROC_IGNORE, &len);

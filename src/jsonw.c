@@ -164,7 +164,16 @@ void jsonw_str(jsonw_t *w, const char *s)
 void jsonw_int(jsonw_t *w, long long v)
 {
 	value(w);
-	buf_printf(&w->b, "%lld", v);
+	/* by hand: the open data write a hundred thousand of them */
+	char d[24], *p = d + sizeof d;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	buf_put(&w->b, p, (size_t)(d + sizeof d - p));
 }
 
 void jsonw_bool(jsonw_t *w, bool v)

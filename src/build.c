@@ -80,7 +80,8 @@ static void report_incomplete(const site_t *s, diag_t *d, bool verbose)
 				buf_puts(&b, _(", rõ kết quả (output)"));
 			if (!t->due.parsed)
 				buf_puts(&b, _(", rõ thời gian (due: một hạn có ngày, hoặc Thường xuyên)"));
-			diag_warning_fix(d, &t->loc, "W051",
+			loc_t at = model_task_loc(t, t->at);
+			diag_warning_fix(d, &at, "W051",
 					 _("thêm các khoá còn thiếu vào nhiệm vụ"),
 					 _("nhiệm vụ %s chưa đủ \"5 rõ\": thiếu %s"), t->id ? t->id : "?",
 					 b.ptr ? b.ptr + 2 : "");

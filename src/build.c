@@ -42,9 +42,10 @@ static void lap(const char *stage, struct timespec *t0)
 	if (f)
 		fclose(f);
 	struct mallinfo2 mi = mallinfo2();   /* the main heap and the threads' */
-	fprintf(stderr, "plansite: %-8s %6.3f s, peak %ld MB, now %ld MB, heap in use %zu MB\n", stage,
+	size_t heap = mi.uordblks + mi.hblkhd;
+	fprintf(stderr, "plansite: %-8s %6.3f s, peak %ld MB, now %ld MB, heap in use %zu MB (%zu kB)\n", stage,
 		(double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9,
-		peak / 1024, now / 1024, (mi.uordblks + mi.hblkhd) >> 20);
+		peak / 1024, now / 1024, heap >> 20, heap >> 10);
 	*t0 = t1;
 }
 

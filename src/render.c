@@ -323,6 +323,14 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		fprintf(stderr, "plansite:   waited %.3f s for the pages without history\n",
 			(double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9);
 	r->hist = h;   /* after the first batch: none of its jobs reads it */
+	if (!r->first) {
+		/* the status and deadline lists (a pointer or two a task) are
+		 * read by the first batch's jobs only; with ro->ready their
+		 * pages are late jobs and they stay until the end */
+		render_status_rows_free(r);
+		free(r->dl_rows);
+		r->dl_rows = NULL;
+	}
 	/* the history's reading and the first pages leave freed memory in
 	 * every thread's malloc arena; give it back before the second batch
 	 * takes more */

@@ -497,6 +497,28 @@ static const char *unique_slug(arena_t *a, diag_t *d, strmap_t *ns, const char *
 	return slug;
 }
 
+/* Whether l's unit k is one of its units before k: a task is in a unit's
+ * list once however often it names the unit. */
+static bool named_before(const urefs_t *l, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		if (l->v[i].unit == l->v[k].unit)
+			return true;
+	return false;
+}
+
+/* Counts a task in the units of l (led or supported), each once. */
+static void count_units(const urefs_t *l, bool lead)
+{
+	for (size_t k = 0; k < l->n; k++)
+		if (!named_before(l, k)) {
+			if (lead)
+				l->v[k].unit->nled++;
+			else
+				l->v[k].unit->nsupported++;
+		}
+}
+
 /* Units of every plan, scoped by the plan's issuer; each unit learns the
  * plans it issued and the tasks it leads and supports. */
 static void resolve_plan_units(arena_t *a, diag_t *d, site_t *s, struct xref *x)
@@ -514,20 +536,38 @@ static void resolve_plan_units(arena_t *a, diag_t *d, site_t *s, struct xref *x)
 			task_t *t = &p->tasks[j];
 			resolve_list(a, d, s, x, &t->lead, p->path, scope);
 			resolve_list(a, d, s, x, &t->support, p->path, scope);
-			for (size_t k = 0; k < t->lead.n; k++) {
-				unit_t *u = t->lead.v[k].unit;
-				if (!u->nled || u->led[u->nled - 1] != t)
-					ARENA_PUSH(x->a, u->led, u->nled, u->capled, t);
-			}
-			for (size_t k = 0; k < t->support.n; k++) {
-				unit_t *u = t->support.v[k].unit;
-				if (!u->nsupported || u->supported[u->nsupported - 1] != t)
-					ARENA_PUSH(x->a, u->supported, u->nsupported, u->capsup, t);
-			}
+			count_units(&t->lead, true);
+			count_units(&t->support, false);
 		}
 		for (size_t j = 0; j < p->nindicators; j++)
 			if (p->indicators[j].has_owner)
 				resolve_one(a, d, s, x, &p->indicators[j].owner, p->path, scope);
+	}
+	/* each unit's lists at their size: doubling arrays in the arena kept
+	 * every smaller copy (a million task pointers at 10,000 plans, twice) */
+	for (size_t i = 0; i < s->nunits; i++) {
+		unit_t *u = s->units[i];
+		u->led = u->nled ? arena_alloc(x->a, u->nled * sizeof(*u->led)) : NULL;
+		u->supported = u->nsupported ? arena_alloc(x->a, u->nsupported * sizeof(*u->supported)) : NULL;
+		u->capled = u->nled;
+		u->capsup = u->nsupported;
+		u->nled = u->nsupported = 0;
+	}
+	for (size_t i = 0; i < s->nplans; i++) {
+		plan_t *p = s->plans[i];
+		for (size_t j = 0; j < p->ntasks; j++) {
+			task_t *t = &p->tasks[j];
+			for (size_t k = 0; k < t->lead.n; k++) {
+				unit_t *u = t->lead.v[k].unit;
+				if (!named_before(&t->lead, k))
+					u->led[u->nled++] = t;
+			}
+			for (size_t k = 0; k < t->support.n; k++) {
+				unit_t *u = t->support.v[k].unit;
+				if (!named_before(&t->support, k))
+					u->supported[u->nsupported++] = t;
+			}
+		}
 	}
 }
 

@@ -294,6 +294,11 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	jalloc_init();
 	r->cache = ctx_cache_new(s);
 	r->memo = tmpl_memo_new();
+	/* its records are the tasks, with a few plans and units */
+	size_t nrec = s->nplans + s->nunits;
+	for (size_t i = 0; i < s->nplans; i++)
+		nrec += s->plans[i]->ntasks;
+	tmpl_memo_reserve(r->memo, nrec);
 	render_fp_begin(r);
 	r->base = json_object();
 	SET(r->base, "site", render_site_json(s));

@@ -187,6 +187,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	const char *outdir = o->out ? o->out : "public";
 	sources_t *srcs = NULL;
 	state_pages_t *pages = NULL;
+	history_read_t *pre = NULL;   /* the history's reading of Git, ahead */
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -243,6 +244,12 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	if (!s) {
 		s = model_load(a, d, &snap, &mo);
 		lap("parse", &t0);
+		/* the history's reading of Git needs the parsed plans only:
+		 * it goes on while the model is cross-referenced, the theme
+		 * loaded and the pages without history rendered */
+		if (publish && !srcs)
+			pre = history_read_start(repo, a, s, &snap, o->content ? o->content : "content",
+						 o->hcache);
 		/* the parse threads' YAML trees are freed but still held by
 		 * their malloc arenas: give those pages back before the
 		 * biggest stage */
@@ -332,7 +339,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	history_src_t *hsrc;
 	size_t nhsrc = sources_history(srcs, a, &hsrc);
 	int hist = history_build_sources(&history, repo, a, s, &snap, o->content ? o->content : "content",
-					 o->hcache, hsrc, nhsrc, err);
+					 o->hcache, hsrc, nhsrc, pre, err);
 	lap("history", &t0);
 	if (history)
 		report_cache(history, d, o->verbose);
@@ -404,6 +411,8 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 			kept, redone);
 	}
 done:
+	/* first: it may still read the snapshot and the model */
+	history_read_free(pre);
 	free(key);
 	state_pages_free(pages);
 	snap_release_data(&snap);

@@ -14,7 +14,7 @@
 /* The version of the file's format: bump it whenever what a version or a
  * commit record holds, or how a plan file is read into one (hver.c,
  * hlog.c), changes, so an older file is not taken for a newer one. */
-#define HCACHE_FORMAT 2
+#define HCACHE_FORMAT 3
 
 typedef struct hcache hcache_t;
 

@@ -55,6 +55,7 @@ check "... and builds the same site" same ref0 c2
 check "... with no warning" no_warning c2
 check "the cache file is not left half-written (no temporary file)" \
 	[ "$(ls "$CACHE_DIR" | wc -l)" = 1 ]
+cp "$(cache_file)" "$T/before.cache"
 
 # ---- new commits ---------------------------------------------------------------------
 A=$(ls "$P" | head -1)
@@ -72,6 +73,11 @@ fresh ref1
 cached c3
 check "after 4 new commits only those are read from Git" walked c3 "$N" 4 "[1-9][0-9]*"
 check "... and the site is the one built without the cache" same ref1 c3
+# appended: the file as it was but for its checksum (its last 8 bytes), then the new commits
+check "... which are appended to the cache file, not the whole file written again" \
+	bash -c "[ \$(stat -c %s '$(cache_file)') -gt \$(stat -c %s '$T/before.cache') ] &&
+		cmp -s -n \$((\$(stat -c %s '$T/before.cache') - 8)) '$T/before.cache' '$(cache_file)'"
+check "... with no temporary file" [ "$(ls "$CACHE_DIR" | wc -l)" = 1 ]
 check "... which shows the new commits" grep -rq "Một lần sửa hỏng" "$T/c3/thay-doi"
 cached c4
 check "the next build reads nothing from Git" walked c4 $((N + 4)) 0 0

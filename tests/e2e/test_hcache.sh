@@ -246,4 +246,19 @@ cached c13 --content noi-dung
 check "another --content folder has a cache file of its own" [ "$(ls "$CACHE_DIR" | wc -l)" = 2 ]
 check "... which its next build uses" walked c13 $((N + 5)) 0 0
 check "... with the same site" same ref5 c13
+
+# ---- the history read ahead, beside the cross-referencing -------------------------------------
+PLANSITE_TIMING=1 PLANSITE_HISTORY_CACHE=off cached c14 --content noi-dung
+check "the history is read from Git on a thread of its own, beside xref" \
+	grep -q "^history: .*Git and cache read [0-9.]* s (read ahead, beside xref)" "$T/c14.err"
+check "... and the site is the same" same ref5 c14
+# an error of the content found while the history is read ahead: the build
+# stops there, its reader stopped with it (ASan: nothing read after it is freed)
+printf -- '---\nnumber: "7/KH-LOI"\ntitle: [chưa đóng\n---\n' >"$R/noi-dung/plans/loi.md"
+commit "$R" 2025-12-24T09:00:00+07:00 "Một kế hoạch hỏng"
+rc=0
+PLANSITE_HISTORY_CACHE=off ps build --repo "$R" --content noi-dung --out "$T/c15" 2>"$T/c15.err" || rc=$?
+check "... a build with a content error fails with the error located, publishing nothing" \
+	bash -c "[ $rc != 0 ] && grep -q '^noi-dung/plans/loi.md:[0-9]*:[0-9]*: error:' '$T/c15.err' &&
+		! grep -q Sanitizer '$T/c15.err' && [ ! -e '$T/c15' ]"
 finish

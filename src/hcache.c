@@ -1,5 +1,5 @@
 /* hcache.c: the history kept between builds, in memory and in a file of
- * the repository, read whole or not at all. */
+ * the repository, read whole or not at all, appended to after a push. */
 #include "hcache.h"
 
 #include <errno.h>
@@ -16,9 +16,10 @@
 #include "version.h"
 
 /* The file: a header (magic, format, plansite version, content prefix),
- * then tables of strings, tasks, versions and commits that refer to each
- * other by number, all integers little-endian, and a checksum of
- * everything before it.  String number 0 is NULL. */
+ * then one part per write (the first, and each appended since), each
+ * with tables of strings, tasks, versions and commits that refer to each
+ * other by number within the part, all integers little-endian, and a
+ * checksum of everything before it.  String number 0 is NULL. */
 static const char magic[16] = "plansite-hcache\n";
 
 /* Past this a file is not read (a cache of 10,000 plans and 5,000 commits

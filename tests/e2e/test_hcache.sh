@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # test_hcache.sh: the history kept between builds ($GIT_DIR/plansite/): the
 # same site with it, without it, with it damaged, stale or written by another
-# version, after new commits, after history was rewritten, in a bare, a
-# shallow and a read-only repository, with builds at once, with the blobs in
-# several packs; and serve, which reads no history again for an edit.
+# version, after new commits (appended to the file), after history was
+# rewritten, in a bare, a shallow and a read-only repository, with builds at
+# once, with the blobs in several packs; serve, which reads no history again
+# for an edit; and the history read ahead, beside xref.
 . "$(dirname "$0")/lib.sh"
 
 R=$T/repo

@@ -244,9 +244,9 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	if (!s) {
 		s = model_load(a, d, &snap, &mo);
 		lap("parse", &t0);
-		/* the history's reading of Git needs the parsed plans only:
-		 * it goes on while the model is cross-referenced, the theme
-		 * loaded and the pages without history rendered */
+		/* the history's commits are read (its cache, then Git) while
+		 * the model is cross-referenced; its versions while the theme
+		 * loads and the pages without history render */
 		if (publish && !srcs)
 			pre = history_read_start(repo, a, s, &snap, o->content ? o->content : "content",
 						 o->hcache);
@@ -263,6 +263,8 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	progress_compute(s, as_of);
 	model_check_as_of(s, d);
 	lap("xref", &t0);
+	/* the model is final: the history reads the versions of the plans */
+	history_read_go(pre);
 	if (!publish)
 		report_incomplete(s, d, o->verbose);
 

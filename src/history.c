@@ -964,31 +964,56 @@ struct history_read {
 	pool_t *th;                 /* the reader, or NULL once joined */
 	int rc;
 	char *err;
-	double t0, t1;              /* when the reading began and ended */
+	double seconds;             /* the reading's own time */
 	pthread_mutex_t lock;
 	pthread_cond_t cv;
+	bool go;                    /* the model is cross-referenced: seed */
+	bool cancel;                /* ... or the build stops: read no more */
 	bool seeded;                /* snap's texts are read no more */
 };
 
+/* The commits first (the history cache, then Git), beside xref; then,
+ * once the model is cross-referenced (xref rewrites unit lists that the
+ * built commit's versions are made of), those versions and every earlier
+ * one. */
 static void read_ahead(void *arg, int worker)
 {
 	history_read_t *r = arg;
 	(void)worker;
 	struct hsrc *l = &r->l;
-	r->t0 = now_seconds();
+	double t0 = now_seconds();
 	hcache_bind(l->hc, l->git, l->prefix, l->rel_off);
 	l->vc = hcache_vc(l->hc);
 	l->parsed0 = l->vc->nversions;
 	l->near0 = l->vc->nincremental;
-	hlog_seed(l->vc, r->s, r->snap, NULL);
+	r->rc = hlog_read_commits(&l->log, l->vc, r->s, l->prefix, hcache_known(l->hc), &r->err);
+	r->seconds = now_seconds() - t0;
+	pthread_mutex_lock(&r->lock);
+	while (!r->go && !r->cancel)
+		pthread_cond_wait(&r->cv, &r->lock);
+	bool stop = r->cancel;
+	pthread_mutex_unlock(&r->lock);
+	t0 = now_seconds();
+	if (!stop && r->rc == 0)
+		hlog_seed(l->vc, r->s, r->snap, NULL);
 	pthread_mutex_lock(&r->lock);
 	r->seeded = true;
 	pthread_cond_broadcast(&r->cv);
 	pthread_mutex_unlock(&r->lock);
-	/* snap's texts are the caller's to release (history_build_sources):
-	 * it may still read them */
-	r->rc = hlog_read(&l->log, l->vc, r->s, NULL, l->prefix, hcache_known(l->hc), &r->err);
-	r->t1 = now_seconds();
+	/* snap's texts are the caller's to release (history_build_sources) */
+	if (!stop && r->rc == 0)
+		hlog_read_versions(&l->log, l->vc);
+	r->seconds += now_seconds() - t0;
+}
+
+void history_read_go(history_read_t *hr)
+{
+	if (!hr)
+		return;
+	pthread_mutex_lock(&hr->lock);
+	hr->go = true;
+	pthread_cond_broadcast(&hr->cv);
+	pthread_mutex_unlock(&hr->lock);
 }
 
 history_read_t *history_read_start(repo_t *r, arena_t *a, const site_t *s, snap_t *snap,
@@ -1010,14 +1035,17 @@ history_read_t *history_read_start(repo_t *r, arena_t *a, const site_t *s, snap_
 		/* no thread: read when the history is built, as without */
 		pool_join(hr->th);
 		hr->th = NULL;
-		read_ahead(hr, 0);
 	}
 	return hr;
 }
 
-/* Waits for the reader. */
+/* Waits for the reader (reads here when no thread could start). */
 static void read_join(history_read_t *hr)
 {
+	if (!hr->th && !hr->seeded && !hr->cancel) {
+		hr->go = true;
+		read_ahead(hr, 0);
+	}
 	pool_join(hr->th);
 	hr->th = NULL;
 }
@@ -1026,6 +1054,12 @@ void history_read_free(history_read_t *hr)
 {
 	if (!hr)
 		return;
+	/* a build that stops before its history reads no more of it (a
+	 * reader past its wait finishes what it began) */
+	pthread_mutex_lock(&hr->lock);
+	hr->cancel = true;
+	pthread_cond_broadcast(&hr->cv);
+	pthread_mutex_unlock(&hr->lock);
 	read_join(hr);
 	hlog_free(&hr->l.log);
 	if (hr->l.own)
@@ -1040,6 +1074,9 @@ void history_read_free(history_read_t *hr)
  * when it reads on the caller's thread. */
 static void read_release(history_read_t *hr, snap_t *snap)
 {
+	history_read_go(hr);
+	if (!hr->th)
+		read_join(hr);
 	pthread_mutex_lock(&hr->lock);
 	while (!hr->seeded)
 		pthread_cond_wait(&hr->cv, &hr->lock);
@@ -1133,7 +1170,7 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 		/* the reader's log and cache are the walk's now */
 		read_release(pre, snap);
 		read_join(pre);
-		t_pre = pre->t1 - pre->t0;
+		t_pre = pre->seconds;
 		logs[0] = pre->l;
 		memset(&pre->l, 0, sizeof(pre->l));
 	} else {

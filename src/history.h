@@ -169,20 +169,26 @@ typedef struct {
 	const char *prefix;         /* "sources/ID/" */
 } history_src_t;
 
-/* The site repository's log (hlog.h: Git and the history cache) read on a
+/* The site repository's log (hlog.h: the history cache and Git) read on a
  * thread of its own while the caller cross-references the model and starts
  * the rendering; history_build_sources takes what it read (pre), and
  * history_read_free waits for it and frees it (after history_build_sources
- * too; accepts NULL).  s's plans must be parsed (model_load); until
- * history_build_sources the caller may change no field of theirs that a
- * version is made of (hver.c: xref's slugs, URLs, documents and units,
- * progress_compute's overdue flags are not), must keep snap's texts (they
- * are released by history_build_sources) and must not read Git objects
- * with repository r.  For a site without sources: hc, content and r as
- * history_build's; a (the walk's) is used before this returns only.
- * Never fails: a log that cannot be read fails history_build_sources. */
+ * too; accepts NULL).  s's plans must be parsed (model_load); after
+ * history_read_go the caller may change no field of theirs that a version
+ * is made of (hver.c), must keep snap's texts (they are released by
+ * history_build_sources) and, until history_build_sources, must not read
+ * Git objects with repository r.  For a site without sources: hc, content
+ * and r as history_build's; a (the walk's) is used before this returns
+ * only.  Never fails: a log that cannot be read fails
+ * history_build_sources. */
 history_read_t *history_read_start(repo_t *r, arena_t *a, const site_t *s, snap_t *snap,
 				   const char *content, struct hcache *hc);
+/* Tells the reader that the model is cross-referenced (xref_resolve,
+ * progress_compute): it reads the versions of the plan files now, those of
+ * the built commit made from s's plans (until then it reads the commits
+ * only).  history_build_sources does it when the caller has not.  Accepts
+ * NULL. */
+void history_read_go(history_read_t *hr);
 void history_read_free(history_read_t *hr);
 
 /* history_build with the histories of srcs[0..n) merged in by committer

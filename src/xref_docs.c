@@ -402,7 +402,8 @@ void xref_scan_numbers(diag_t *d, site_t *s, struct xref *x)
 			const task_t *t = &s->plans[i]->tasks[j];
 			if (!t->source)
 				continue;
-			struct body_scan b = { x, s, d, s->plans[i]->path, t->source, 1, &t->source_loc,
+			loc_t at = model_task_loc(t, t->source_at);
+			struct body_scan b = { x, s, d, s->plans[i]->path, t->source, 1, &at,
 					       _("trong source (văn bản giao nhiệm vụ)") };
 			docnum_scan(t->source, strlen(t->source), body_number, &b);
 		}

@@ -224,33 +224,99 @@ static void pmap_free(pmap_t *m)
 	free(m->v);
 }
 
-static void put_u32(buf_t *b, uint32_t x)
+/* Where the file's bytes go: a buffer of at most OUT_CHUNK bytes, written
+ * at fd's offset off and summed each time it fills, so that a cache of
+ * tens of MB is never held whole (at 10,000 plans, 46 MB over the heap at
+ * the end of the history stage).  fd < 0: nothing is kept (the first pass,
+ * which numbers the strings, tasks and versions). */
+#define OUT_CHUNK ((size_t)1 << 20)
+
+struct out {
+	int fd;
+	off_t off;
+	buf_t b;
+	uint64_t h;                 /* the checksum's state after the whole words ... */
+	unsigned char tail[8];      /* ... and the bytes after them */
+	size_t ntail;
+	bool ok;                    /* every write done */
+};
+
+static void sum_more(uint64_t *h, unsigned char tail[8], size_t *ntail, const void *data, size_t n);
+
+/* Writes n bytes at fd's offset *off (advanced); false when it cannot. */
+static bool write_at(int fd, const void *p, size_t n, off_t *off)
+{
+	const char *c = p;
+	size_t done = 0;
+	while (done < n) {
+		ssize_t w = pwrite(fd, c + done, n - done, *off + (off_t)done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	*off += (off_t)done;
+	return done == n;
+}
+
+/* Sums and writes n bytes (after what the buffer holds). */
+static void out_write(struct out *o, const void *p, size_t n)
+{
+	sum_more(&o->h, o->tail, &o->ntail, p, n);
+	if (o->ok && !write_at(o->fd, p, n, &o->off))
+		o->ok = false;
+}
+
+static void out_flush(struct out *o)
+{
+	if (o->fd >= 0 && o->b.len)
+		out_write(o, o->b.ptr, o->b.len);
+	o->b.len = 0;
+}
+
+static void put_bytes(struct out *o, const void *p, size_t n)
+{
+	if (o->fd < 0)
+		return;
+	if (o->b.len + n > OUT_CHUNK) {
+		out_flush(o);
+		if (n > OUT_CHUNK) {
+			out_write(o, p, n);   /* a string of over a MB: as it is */
+			return;
+		}
+	}
+	buf_put(&o->b, p, n);
+}
+
+static void put_u32(struct out *o, uint32_t x)
 {
 	unsigned char c[4] = { x & 0xff, x >> 8 & 0xff, x >> 16 & 0xff, x >> 24 & 0xff };
-	buf_put(b, (const char *)c, 4);
+	put_bytes(o, c, 4);
 }
 
-static void put_u64(buf_t *b, uint64_t x)
+static void put_u64(struct out *o, uint64_t x)
 {
-	put_u32(b, (uint32_t)x);
-	put_u32(b, (uint32_t)(x >> 32));
+	put_u32(o, (uint32_t)x);
+	put_u32(o, (uint32_t)(x >> 32));
 }
 
-static void put_u8(buf_t *b, unsigned x)
+static void put_u8(struct out *o, unsigned x)
 {
-	buf_putc(b, (int)(x & 0xff));
+	unsigned char c = (unsigned char)(x & 0xff);
+	put_bytes(o, &c, 1);
 }
 
-static void put_str(buf_t *b, const char *s)
+static void put_str(struct out *o, const char *s)
 {
 	size_t n = strlen(s);
-	put_u32(b, (uint32_t)n);
-	buf_put(b, s, n);
+	put_u32(o, (uint32_t)n);
+	put_bytes(o, s, n);
 }
 
-static void put_oid(buf_t *b, const git_oid *id)
+static void put_oid(struct out *o, const git_oid *id)
 {
-	buf_put(b, (const char *)id->id, GIT_OID_RAWSZ);
+	put_bytes(o, id->id, GIT_OID_RAWSZ);
 }
 
 /* What is written: the tables, gathered from the commits. */
@@ -261,7 +327,8 @@ struct wr {
 	const hver_t **vv;
 	git_oid *voids;             /* each version's blob */
 	size_t ns, nt, nv, caps, capt, capv;
-	buf_t body;                 /* strings, once numbered, are written last */
+	bool frozen;                /* numbered: the second pass adds nothing */
+	bool bad;                   /* it would have */
 };
 
 static uint32_t str_num(struct wr *w, const char *s)
@@ -271,6 +338,7 @@ static uint32_t str_num(struct wr *w, const char *s)
 	bool added;
 	uint32_t n = pmap_num(&w->strs, s, 1, &added);
 	if (added) {
+		w->bad |= w->frozen;
 		if (w->ns == w->caps) {
 			w->caps = w->caps ? 2 * w->caps : 1024;
 			w->sv = xrealloc(w->sv, w->caps * sizeof(*w->sv));
@@ -285,6 +353,7 @@ static uint32_t task_num(struct wr *w, const htask_t *t)
 	bool added;
 	uint32_t n = pmap_num(&w->tasks, t, 0, &added);
 	if (added) {
+		w->bad |= w->frozen;
 		if (w->nt == w->capt) {
 			w->capt = w->capt ? 2 * w->capt : 1024;
 			w->tv = xrealloc(w->tv, w->capt * sizeof(*w->tv));
@@ -302,6 +371,7 @@ static void add_version(struct wr *w, const hver_t *v, const git_oid *oid)
 	pmap_num(&w->vers, v, 0, &added);
 	if (!added)
 		return;
+	w->bad |= w->frozen;
 	if (w->nv == w->capv) {
 		w->capv = w->capv ? 2 * w->capv : 1024;
 		w->vv = xrealloc(w->vv, w->capv * sizeof(*w->vv));
@@ -334,13 +404,13 @@ static char *fields_sig(void)
 
 /* The tracked texts of a record (model_fields.h), as many as the field
  * table has for its owner: the header's field list says which they are. */
-static void write_texts(struct wr *w, buf_t *b, field_owner_t o, const char *const *text)
+static void write_texts(struct wr *w, struct out *b, field_owner_t o, const char *const *text)
 {
 	for (size_t i = 0, n = model_fields_hist_texts(o); i < n; i++)
 		put_u32(b, str_num(w, text ? text[i] : NULL));
 }
 
-static void write_task(struct wr *w, buf_t *b, const htask_t *t)
+static void write_task(struct wr *w, struct out *b, const htask_t *t)
 {
 	const char *s[] = { t->id, t->title, t->lead, t->support, t->lead_first,
 			    t->lead_key, t->support_key, t->due_text, t->due_shown };
@@ -355,7 +425,7 @@ static void write_task(struct wr *w, buf_t *b, const htask_t *t)
 	put_u32(b, (uint32_t)t->completed);
 }
 
-static void write_version(struct wr *w, buf_t *b, const hver_t *v, const git_oid *oid)
+static void write_version(struct wr *w, struct out *b, const hver_t *v, const git_oid *oid)
 {
 	put_oid(b, oid);
 	const struct hlayout *lo = v->broken ? NULL : v->layout;
@@ -387,24 +457,14 @@ static void write_version(struct wr *w, buf_t *b, const hver_t *v, const git_oid
 	put_u32(b, str_num(w, lo->head_fm));
 }
 
-/* The file's parts, in order: the header (magic, format, version, field
- * list, content prefix), then one part per write: its strings, tasks,
- * versions and commits, the file's first write and each write appended
- * after it (a build after a push appends its new commits); the checksum of
- * all before it ends the file. */
-enum { PART_FILE, PART_STRS, PART_TASKS, PART_VERS, PART_COMMITS, NPARTS };
-
-/* The commits of log that are known, and the versions their changes name,
- * in parts that are written one after the other: one copy of a cache of
- * tens of MB, not the parts and their concatenation.  append: only what
- * the file lacks, and no header.  w says what was written. */
-static void serialize(hcache_t *hc, const hlog_t *log, buf_t part[NPARTS], bool append, struct wr *w,
-		      const hcommit_t ***written, size_t *nwritten)
+/* The commits of log that are known and that the file lacks (append: the
+ * file holds the others), their records to o, and the versions their
+ * changes name added to w; cv (when not NULL) gets the known records,
+ * *ncommits their number. */
+static void write_commits(hcache_t *hc, const hlog_t *log, bool append, struct wr *w, struct out *o,
+			  const hcommit_t **cv, uint32_t *ncommits)
 {
-	buf_t *out = &part[PART_FILE], *strs = &part[PART_STRS], *tasks = &part[PART_TASKS],
-	      *vers = &part[PART_VERS], *commits = &part[PART_COMMITS];
-	uint32_t ncommits = 0;
-	const hcommit_t **cv = xmalloc((log->n + 1) * sizeof(*cv));
+	*ncommits = 0;
 	for (size_t k = 0; k < log->n; k++) {
 		const hcommit_t *cm = &log->commits[k];
 		char hex[GIT_OID_HEXSZ + 1];
@@ -424,46 +484,87 @@ static void serialize(hcache_t *hc, const hlog_t *log, buf_t part[NPARTS], bool 
 		}
 		if (!kc)
 			continue;   /* a shallow clone's oldest */
-		cv[ncommits++] = kc;
-		put_oid(commits, &cm->id);
-		put_u8(commits, cm->has_parent);
-		put_oid(commits, &cm->parent);
-		put_u64(commits, (uint64_t)cm->time);
-		put_u32(commits, (uint32_t)cm->tz);
-		put_u32(commits, str_num(w, cm->author));
-		put_u32(commits, str_num(w, cm->subject));
-		put_u32(commits, (uint32_t)cm->nd);
+		if (cv)
+			cv[*ncommits] = kc;
+		++*ncommits;
+		put_oid(o, &cm->id);
+		put_u8(o, cm->has_parent);
+		put_oid(o, &cm->parent);
+		put_u64(o, (uint64_t)cm->time);
+		put_u32(o, (uint32_t)cm->tz);
+		put_u32(o, str_num(w, cm->author));
+		put_u32(o, str_num(w, cm->subject));
+		put_u32(o, (uint32_t)cm->nd);
 		for (size_t i = 0; i < cm->nd; i++) {
 			const hdelta_t *d = &cm->d[i];
-			put_u32(commits, str_num(w, d->path));
-			put_oid(commits, &d->old_id);
-			put_oid(commits, &d->new_id);
-			put_u8(commits, (unsigned)d->had | (unsigned)d->has << 1);
+			put_u32(o, str_num(w, d->path));
+			put_oid(o, &d->old_id);
+			put_oid(o, &d->new_id);
+			put_u8(o, (unsigned)d->had | (unsigned)d->has << 1);
 		}
 	}
-	for (size_t i = 0; i < w->nv; i++)
-		write_version(w, vers, w->vv[i], &w->voids[i]);
-	for (size_t i = 0; i < w->nt; i++)
-		write_task(w, tasks, w->tv[i]);
+}
 
+/* The first pass: numbers the strings, tasks and versions of what is
+ * written (commits first, then the versions they name, then those
+ * versions' tasks: the strings' order in the file), writing nothing; cv
+ * gets the commits written.  append: only what the file lacks. */
+static void number(hcache_t *hc, const hlog_t *log, bool append, struct wr *w, const hcommit_t ***cv,
+		   size_t *ncv)
+{
+	struct out none = { .fd = -1 };
+	*cv = xmalloc((log->n + 1) * sizeof(**cv));
+	uint32_t n;
+	write_commits(hc, log, append, w, &none, *cv, &n);
+	for (size_t i = 0; i < w->nv; i++)
+		write_version(w, &none, w->vv[i], &w->voids[i]);
+	for (size_t i = 0; i < w->nt; i++)
+		write_task(w, &none, w->tv[i]);
+	w->frozen = true;
+	*ncv = n;
+}
+
+/* The file's parts, in order: the header (magic, format, version, field
+ * list, content prefix), then one part per write: its strings, tasks,
+ * versions and commits, the file's first write and each write appended
+ * after it (a build after a push appends its new commits); the checksum of
+ * all before it ends the file.  The second pass writes them to o (append:
+ * no header), a MB at a time, then the checksum; false when a write
+ * failed. */
+static bool emit(hcache_t *hc, const hlog_t *log, bool append, struct wr *w, uint32_t ncommits, struct out *o)
+{
 	if (!append) {
-		buf_put(out, magic, sizeof magic);
-		put_u32(out, HCACHE_FORMAT);
-		put_str(out, PLANSITE_VERSION);
+		put_bytes(o, magic, sizeof magic);
+		put_u32(o, HCACHE_FORMAT);
+		put_str(o, PLANSITE_VERSION);
 		char *fields = fields_sig();
-		put_str(out, fields);
+		put_str(o, fields);
 		free(fields);
-		put_str(out, hc->prefix);
+		put_str(o, hc->prefix);
 	}
-	put_u32(strs, (uint32_t)w->ns);
+	put_u32(o, (uint32_t)w->ns);
 	for (size_t i = 0; i < w->ns; i++)
-		put_str(strs, w->sv[i]);
-	put_u32(strs, (uint32_t)w->nt);
+		put_str(o, w->sv[i]);
 	/* each count ends the part before its table */
-	put_u32(tasks, (uint32_t)w->nv);
-	put_u32(vers, ncommits);
-	*written = cv;
-	*nwritten = ncommits;
+	put_u32(o, (uint32_t)w->nt);
+	for (size_t i = 0; i < w->nt; i++)
+		write_task(w, o, w->tv[i]);
+	put_u32(o, (uint32_t)w->nv);
+	for (size_t i = 0; i < w->nv; i++)
+		write_version(w, o, w->vv[i], &w->voids[i]);
+	put_u32(o, ncommits);
+	uint32_t n;
+	write_commits(hc, log, append, w, o, NULL, &n);
+	w->bad |= n != ncommits;
+	out_flush(o);
+	unsigned char sum[8];
+	uint64_t h = hash_more(o->h, o->tail, o->ntail);
+	for (int i = 0; i < 8; i++)
+		sum[i] = (unsigned char)(h >> 8 * i);
+	if (o->ok && !write_at(o->fd, sum, 8, &o->off))
+		o->ok = false;
+	buf_free(&o->b);
+	return o->ok && !w->bad;
 }
 
 static void wr_free(struct wr *w)
@@ -484,8 +585,8 @@ static void sum_more(uint64_t *h, unsigned char tail[8], size_t *ntail, const vo
 	const unsigned char *p = data;
 	if (!n)
 		return;
-	/* hash_words goes by 8-byte words: a part's last bytes wait for the
-	 * next part's */
+	/* hash_words goes by 8-byte words: a piece's last bytes wait for the
+	 * next piece's */
 	while (*ntail && *ntail < 8 && n) {
 		tail[(*ntail)++] = *p++;
 		n--;
@@ -495,27 +596,19 @@ static void sum_more(uint64_t *h, unsigned char tail[8], size_t *ntail, const vo
 		*ntail = 0;
 	}
 	if (*ntail)
-		return;   /* the part ended before a word did */
+		return;   /* the piece ended before a word did */
 	size_t whole = n & ~(size_t)7;
 	*h = hash_words(*h, p, whole);
 	memcpy(tail, p + whole, n - whole);
 	*ntail = n - whole;
 }
 
-/* Writes all of b at fd's offset *off (advanced); false when it cannot. */
-static bool write_at(int fd, const buf_t *b, off_t *off)
+/* The checksum's state after o's bytes, in nat. */
+static void sum_to(struct fileat *nat, const struct out *o)
 {
-	size_t done = 0;
-	while (done < b->len) {
-		ssize_t w = pwrite(fd, b->ptr + done, b->len - done, *off + (off_t)done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	*off += (off_t)done;
-	return done == b->len;
+	nat->h = o->h;
+	memcpy(nat->tail, o->tail, sizeof nat->tail);
+	nat->ntail = o->ntail;
 }
 
 /* Appends to the file when it is the one this cache read or wrote last
@@ -523,7 +616,7 @@ static bool write_at(int fd, const buf_t *b, off_t *off)
  * flock, and a reader takes its turn too): the new parts where the
  * checksum was, then the new checksum.  false when it is not that file or
  * cannot be written (the caller then writes the file whole). */
-static bool append_parts(hcache_t *hc, buf_t part[NPARTS], struct fileat *nat)
+static bool append_parts(hcache_t *hc, const hlog_t *log, struct wr *w, uint32_t ncommits, struct fileat *nat)
 {
 	int fd = open(hc->file, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -534,21 +627,16 @@ static bool append_parts(hcache_t *hc, buf_t part[NPARTS], struct fileat *nat)
 	    st.st_size != hc->at.size || st.st_size < 8)
 		goto out;
 	*nat = hc->at;
-	for (size_t k = 0; k < NPARTS; k++)
-		sum_more(&nat->h, nat->tail, &nat->ntail, part[k].ptr, part[k].len);
-	buf_t sum = BUF_INIT;
-	put_u64(&sum, hash_more(nat->h, nat->tail, nat->ntail));
-	off_t off = st.st_size - 8;
-	ok = true;
-	for (size_t k = 0; k <= NPARTS && ok; k++)
-		ok = write_at(fd, k < NPARTS ? &part[k] : &sum, &off);
-	buf_free(&sum);
+	struct out o = { .fd = fd, .off = st.st_size - 8, .h = nat->h, .ntail = nat->ntail, .ok = true };
+	memcpy(o.tail, nat->tail, sizeof o.tail);
+	ok = emit(hc, log, true, w, ncommits, &o);
 	if (!ok) {
 		/* what was written over the checksum is damage: the next
 		 * reader ignores the file and writes it whole */
 		goto out;
 	}
-	nat->size = off;
+	sum_to(nat, &o);
+	nat->size = o.off;
 	nat->nparts++;
 out:
 	close(fd);   /* and the lock with it */
@@ -563,14 +651,9 @@ out:
 
 /* Writes the file whole (temporary file and rename: a reader never sees
  * half of it); nat says what it is then. */
-static bool write_whole(hcache_t *hc, buf_t part[NPARTS], struct fileat *nat)
+static bool write_whole(hcache_t *hc, const hlog_t *log, struct wr *w, uint32_t ncommits, struct fileat *nat)
 {
 	memset(nat, 0, sizeof(*nat));
-	nat->h = HASH_INIT;
-	for (size_t k = 0; k < NPARTS; k++)
-		sum_more(&nat->h, nat->tail, &nat->ntail, part[k].ptr, part[k].len);
-	buf_t sum = BUF_INIT;
-	put_u64(&sum, hash_more(nat->h, nat->tail, nat->ntail));
 	char *dir = xstrdup(hc->file);
 	*strrchr(dir, '/') = '\0';
 	buf_t tmp = BUF_INIT;
@@ -586,15 +669,14 @@ static bool write_whole(hcache_t *hc, buf_t part[NPARTS], struct fileat *nat)
 	if (fd < 0)
 		goto out;
 	fchmod(fd, 0666 & ~um);
-	ok = true;
-	off_t off = 0;
-	for (size_t k = 0; k <= NPARTS && ok; k++)
-		ok = write_at(fd, k < NPARTS ? &part[k] : &sum, &off);
+	struct out o = { .fd = fd, .h = HASH_INIT, .ok = true };
+	ok = emit(hc, log, false, w, ncommits, &o);
 	struct stat st;
 	if (ok && fstat(fd, &st) == 0) {
+		sum_to(nat, &o);
 		nat->dev = st.st_dev;
 		nat->ino = st.st_ino;
-		nat->size = off;
+		nat->size = o.off;
 		nat->nparts = 1;
 	}
 	if (close(fd) < 0)
@@ -605,7 +687,6 @@ static bool write_whole(hcache_t *hc, buf_t part[NPARTS], struct fileat *nat)
 		unlink(tmp.ptr);
 out:
 	buf_free(&tmp);
-	buf_free(&sum);
 	free(dir);
 	return ok;
 }
@@ -629,13 +710,15 @@ bool hcache_save(hcache_t *hc, const hlog_t *log)
 	bool ok = false;
 	for (;; append = false) {
 		struct wr w = { 0 };
-		buf_t part[NPARTS] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
 		const hcommit_t **cv = NULL;
 		size_t ncv = 0;
-		serialize(hc, log, part, append, &w, &cv, &ncv);
+		/* two passes: the strings come first in the file but are
+		 * numbered as the rest is written */
+		number(hc, log, append, &w, &cv, &ncv);
 		struct fileat nat;
 		bool none = append && !ncv && !w.nv;   /* nothing the file lacks */
-		ok = !none && (append ? append_parts(hc, part, &nat) : write_whole(hc, part, &nat));
+		ok = !none && (append ? append_parts(hc, log, &w, (uint32_t)ncv, &nat)
+				      : write_whole(hc, log, &w, (uint32_t)ncv, &nat));
 		if (ok) {
 			if (!append) {
 				pset_free(&hc->saved);
@@ -652,8 +735,6 @@ bool hcache_save(hcache_t *hc, const hlog_t *log)
 		}
 		wr_free(&w);
 		free(cv);
-		for (size_t k = 0; k < NPARTS; k++)
-			buf_free(&part[k]);
 		if (ok || none || !append)
 			break;
 	}

@@ -1,7 +1,8 @@
 /* test_hcache.c: the history cache file (hcache.c): what is written is
  * read back the same, and a file changed anywhere (even with its checksum
  * made to match) or cut anywhere is refused or read, never read past its
- * end (ASan). */
+ * end (ASan); a cache of many MB is saved without holding it whole (the
+ * sanitizer allocator's hook watches the heap). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -381,6 +383,131 @@ static void test_append(void **state)
 	free(hex);
 }
 
+/* The heap while a cache is saved, by the sanitizer's allocator hook: the
+ * most in use above what was in use before (peak_from), and the largest
+ * single block. */
+int __sanitizer_install_malloc_and_free_hooks(void (*m)(const volatile void *, size_t),
+					      void (*fr)(const volatile void *));
+size_t __sanitizer_get_current_allocated_bytes(void);
+static volatile bool watching;
+static size_t peak_heap, largest_block;
+
+static void on_malloc(const volatile void *p, size_t n)
+{
+	(void)p;
+	if (!watching)
+		return;
+	size_t now = __sanitizer_get_current_allocated_bytes();
+	if (now > peak_heap)
+		peak_heap = now;
+	if (n > largest_block)
+		largest_block = n;
+}
+
+static void on_free(const volatile void *p)
+{
+	(void)p;
+}
+
+/* Saves, watching the heap: how far above where it was it went. */
+static size_t save_watched(hcache_t *hc, const hlog_t *log, size_t *largest)
+{
+	size_t before = __sanitizer_get_current_allocated_bytes();
+	peak_heap = before;
+	largest_block = 0;
+	watching = true;
+	assert_true(hcache_save(hc, log));
+	watching = false;
+	*largest = largest_block;
+	return peak_heap - before;
+}
+
+/* A cache of tens of MB (46 at 10,000 plans) is written a MB at a time,
+ * not built whole in memory first (then the heap went up by the file's
+ * size and more at the end of the history stage): the file written whole,
+ * then a part as large appended, each while the heap stays within a few
+ * MB of where it was; the file reads back. */
+static void test_bounded_save(void **state)
+{
+	struct fx *f = *state;
+	/* installed for good (a hook cannot be removed): it counts only while
+	 * watching */
+	static bool hooked;
+	if (!hooked)
+		assert_int_equal(__sanitizer_install_malloc_and_free_hooks(on_malloc, on_free), 1);
+	hooked = true;
+	hcache_t *hc = bound(f);
+	hcache_state(hc, NULL, NULL);
+	hver_ctx_t *vc = hcache_vc(hc);
+	enum { NV = 300, NT = 10, TITLE = 4000 };
+	hcommit_t *commits = calloc(NV, sizeof(*commits));
+	hdelta_t *ds = calloc(NV, sizeof(*ds));
+	char (*hex)[41] = calloc(NV, sizeof(*hex));
+	char *text = malloc(NT * (TITLE + 200) + 200);
+	size_t largest, rise[2], size[2];
+	for (int half = 0; half < 2; half++) {
+		for (int i = half * NV / 2; i < (half + 1) * NV / 2; i++) {
+			/* plan i: NT tasks of long titles, each its own */
+			int n = sprintf(text, "---\nnumber: \"%d/KH-UBND\"\ntitle: \"Kế hoạch %d\"\ntasks:\n", i + 1, i + 1);
+			for (int t = 0; t < NT; t++) {
+				n += sprintf(text + n, "  - id: \"%d\"\n    title: \"", t + 1);
+				for (int k = 0; k < TITLE / 20; k++)
+					n += sprintf(text + n, "v%06d-%02d-%06d ", i, t, k);
+				n += sprintf(text + n, "\"\n    lead: Sở Tài chính\n    status: in_progress\n");
+			}
+			n += sprintf(text + n, "---\nNội dung.\n");
+			char path[64];
+			snprintf(path, sizeof path, "content/plans/p%d.md", i);
+			git_oid b = oid_of(5000 + i), c = oid_of(9000 + i);
+			const hver_t *v = hver_of(vc, &b, path, text, (size_t)n, NULL);
+			assert_false(v->broken);
+			assert_int_equal(v->ntasks, NT);
+			ds[i] = (hdelta_t){ .path = hver_intern(vc, path), .new_id = b, .has = true };
+			commits[i] = (hcommit_t){ .id = c, .parent = i ? commits[i - 1].id : c, .has_parent = i > 0,
+						  .time = 1765000000 + i, .tz = 420, .author = "An", .subject = "Thêm",
+						  .d = &ds[i], .nd = 1 };
+			git_oid_tostr(hex[i], sizeof hex[i], &c);
+			strmap_put(hcache_known(hc), hex[i], &commits[i]);
+		}
+		hlog_t log = { .commits = commits, .n = (size_t)(half + 1) * NV / 2 };
+		char *prev = NULL;
+		size_t prevlen = 0;
+		if (half)
+			assert_int_equal(util_read_file(f->file, &prev, &prevlen), 0);
+		rise[half] = save_watched(hc, &log, &largest);
+		struct stat st;
+		assert_int_equal(stat(f->file, &st), 0);
+		size[half] = (size_t)st.st_size;
+		printf("# %s: file %zu kB, heap up %zu kB, largest block %zu kB\n", half ? "appended" : "whole",
+		       size[half] >> 10, rise[half] >> 10, largest >> 10);
+		if (half) {
+			/* appended to, not written whole */
+			assert_true(begins_with(f->file, prev, prevlen - 8));
+			free(prev);
+		}
+		assert_true(size[half] > (size_t)(half + 1) * 4 << 20);
+		assert_true(rise[half] < 3 << 20);
+		assert_true(largest <= 1 << 20);
+	}
+	hcache_t *back = bound(f);
+	assert_int_equal(hcache_state(back, NULL, NULL), HCACHE_READ);
+	for (int i = 0; i < NV; i += 37) {
+		assert_non_null(strmap_get(hcache_known(back), hex[i]));
+		const hver_t *bv = hver_cached(hcache_vc(back), &ds[i].new_id);
+		assert_non_null(bv);
+		assert_int_equal(bv->ntasks, NT);
+		char want[32];
+		snprintf(want, sizeof want, "v%06d-%02d-%06d", i, NT - 1, TITLE / 20 - 1);
+		assert_non_null(strstr(bv->tasks[NT - 1]->title, want));
+	}
+	hcache_free(back);
+	hcache_free(hc);
+	free(text);
+	free(commits);
+	free(ds);
+	free(hex);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +515,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_every_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_append, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bounded_save, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -995,12 +995,14 @@ static void read_ahead(void *arg, int worker)
 	pthread_mutex_unlock(&r->lock);
 	t0 = now_seconds();
 	if (!stop && r->rc == 0)
-		hlog_seed(l->vc, r->s, r->snap, NULL);
+		hlog_seed_release(l->vc, r->s, r->snap);
 	pthread_mutex_lock(&r->lock);
 	r->seeded = true;
 	pthread_cond_broadcast(&r->cv);
 	pthread_mutex_unlock(&r->lock);
-	/* snap's texts are the caller's to release (history_build_sources) */
+	/* the plans' texts are freed as they are seeded (nothing reads
+	 * them after xref: the pages' state takes their blob ids); the
+	 * other files' are the caller's to release (history_build_sources) */
 	if (!stop && r->rc == 0)
 		hlog_read_versions(&l->log, l->vc);
 	r->seconds += now_seconds() - t0;

@@ -33,7 +33,7 @@ static bool of_source(const site_t *s, const char *path)
 	return false;
 }
 
-void hlog_seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *under)
+static void seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *under, rfile_t *files)
 {
 	if (!snap || snap->worktree)
 		return;
@@ -62,7 +62,21 @@ void hlog_seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *
 		const rfile_t *f = &snap->files[lo];
 		if (f->data && !hver_cached(vc, &f->oid))
 			hver_put(vc, &f->oid, hver_from_plan(vc, p, f->data, f->len));
+		if (files) {
+			free((char *)f->data);
+			files[lo].data = NULL;
+		}
 	}
+}
+
+void hlog_seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *under)
+{
+	seed(vc, s, snap, under, NULL);
+}
+
+void hlog_seed_release(hver_ctx_t *vc, const site_t *s, snap_t *snap)
+{
+	seed(vc, s, snap, NULL, snap ? snap->files : NULL);
 }
 
 static char *git_err(const char *what)
@@ -503,7 +517,7 @@ int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const 
 	memset(out, 0, sizeof(*out));
 	if (!s->commit[0])
 		return 0;
-	hlog_seed(vc, s, snap, NULL);
+	hlog_seed_release(vc, s, snap);
 	/* versions keep fingerprints of their texts, not the texts: the built
 	 * commit's are read no more (a source's log has none to give back:
 	 * trimming walks the whole heap, once per source) */

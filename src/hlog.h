@@ -48,6 +48,12 @@ typedef struct {
  * hlog_read does this itself for the site's repository. */
 void hlog_seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *under);
 
+/* hlog_seed of the site repository's own plans (under NULL), each plan's
+ * text freed as soon as it is parsed (its data NULL; the other files'
+ * texts are kept): at 10,000 plans, 158 MB of texts no longer held while
+ * the versions are made.  Nothing may read the plans' texts then. */
+void hlog_seed_release(hver_ctx_t *vc, const site_t *s, snap_t *snap);
+
 /* Reads the first-parent history of s->commit (nothing without a commit):
  * every commit, the plan files under prefix ("content/plans/") each
  * changed, and every version of them into vc's cache; everything but the

@@ -16,6 +16,9 @@
 #include <cmocka.h>
 
 #include "hcache.h"
+#include "hlog.h"
+#include "model.h"
+#include "xref.h"
 #include "model_fields.h"
 
 static const char *const text1 =
@@ -508,6 +511,58 @@ static void test_bounded_save(void **state)
 	free(hex);
 }
 
+/* The built commit's plans seeded as versions (hlog_seed_release, as the
+ * history's read-ahead does once xref is done): each plan's text freed as
+ * soon as it is parsed, the other files' kept; hlog_seed keeps them all. */
+static void test_seed_release(void **state)
+{
+	struct fx *f = *state;
+	for (int release = 0; release < 2; release++) {
+		arena_t *a = arena_new();
+		diag_t *d = diag_new();
+		snap_t snap = { .n = 3 };
+		snap.files = arena_alloc(a, 4 * sizeof(rfile_t));
+		static const char *const paths[] = { "content/plans/a.md", "content/plans/c.md",
+						     "content/templates/plan.mustache" };
+		const char *texts[] = { text1, "---\nnumber: \"3/KH-C\"\ntitle: C\ntasks:\n  - id: \"1\"\n"
+					       "    title: Một\n---\n", "{{title}}" };
+		for (int i = 0; i < 3; i++) {
+			rfile_t *r = &snap.files[i];
+			r->path = paths[i];
+			r->rel = r->path + strlen("content/");
+			r->data = strdup(texts[i]);
+			r->len = strlen(texts[i]);
+			r->oid = oid_of(700 + i);
+		}
+		strcpy(snap.commit, "0000000000000000000000000000000000000abc");
+		model_opts_t o = { 0 };
+		site_t *s = model_load(a, d, &snap, &o);
+		xref_resolve(a, d, s, &snap);
+		assert_int_equal(s->nplans, 2);
+		hcache_t *hc = bound(f);
+		hver_ctx_t *vc = hcache_vc(hc);
+		if (release)
+			hlog_seed_release(vc, s, &snap);
+		else
+			hlog_seed(vc, s, &snap, NULL);
+		for (int i = 0; i < 2; i++) {
+			git_oid id = oid_of(700 + i);
+			const hver_t *v = hver_cached(vc, &id);
+			assert_non_null(v);
+			assert_string_equal(v->number, i ? "3/KH-C" : "1/KH-A");
+			assert_int_equal(v->ntasks, i ? 1 : 2);
+			/* released: the plan's text is gone */
+			assert_true(release ? snap.files[i].data == NULL : snap.files[i].data != NULL);
+		}
+		assert_string_equal(snap.files[2].data, "{{title}}");   /* not a plan's */
+		hcache_free(hc);
+		snap_release_data(&snap);
+		model_site_free(s);
+		diag_free(d);
+		arena_free(a);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -516,6 +571,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_other_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_append, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounded_save, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seed_release, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

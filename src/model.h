@@ -223,9 +223,14 @@ typedef struct {
 	size_t nsources;
 } site_t;
 
+typedef struct model_cache model_cache_t;   /* model_cache.h */
+
 typedef struct {
 	bool strict;            /* warn about unknown keys */
 	const char *base_url;   /* overrides site.yaml */
+	/* plans parsed by an earlier build, reused when their file did not
+	 * change (serve), or NULL: every plan parsed */
+	model_cache_t *cache;
 } model_opts_t;
 
 /* Builds the site from the snapshot's files, reporting every content error

@@ -6,6 +6,10 @@
 
 #include "model.h"
 
+/* Plans are parsed on every core: each worker has an arena of its own
+ * (arenas are not thread-safe), handed over to the build's arena after. */
+#define MODEL_PARSE_WORKERS 8
+
 /* One parse: records go to a, messages to d.  With strs, model_str keeps
  * one copy of each text (a portal names the same units, outputs and
  * deadlines in thousands of tasks); the map lives only while plans parse. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "docnum.h"
 #include "model_cache.h"
 #include "model_int.h"
 #include "pool.h"
@@ -196,11 +197,45 @@ struct parse_job {
 	strmap_t strs[MODEL_PARSE_WORKERS];   /* worker k's texts (model_ctx_t) */
 };
 
+struct numbers {
+	arena_t *a;
+	buf_t runs;   /* numref_t */
+	int task;
+};
+
+static void on_number(void *arg, const char *num, size_t n, int line, int col)
+{
+	struct numbers *ns = arg;
+	numref_t r = { arena_strndup(ns->a, num, n), line, col, ns->task };
+	buf_put(&ns->runs, (const char *)&r, sizeof r);
+}
+
+void model_plan_numbers(arena_t *a, plan_t *p)
+{
+	struct numbers ns = { a, BUF_INIT, -1 };
+	if (p->body_md && *p->body_md)
+		docnum_scan(p->body_md, strlen(p->body_md), on_number, &ns);
+	for (size_t j = 0; j < p->ntasks; j++)
+		if (p->tasks[j].source) {
+			ns.task = (int)j;
+			docnum_scan(p->tasks[j].source, strlen(p->tasks[j].source), on_number, &ns);
+		}
+	p->nnumbers = ns.runs.len / sizeof(numref_t);
+	if (p->nnumbers) {
+		p->numbers = arena_alloc(a, ns.runs.len);
+		memcpy(p->numbers, ns.runs.ptr, ns.runs.len);
+	}
+	buf_free(&ns.runs);
+}
+
 static void parse_one(void *arg, int worker, size_t i)
 {
 	struct parse_job *job = arg;
 	model_ctx_t c = { job->a[worker], job->d, job->o, &job->strs[worker] };
-	job->out[i] = model_plan_parse(&c, &job->snap->files[job->idx[i]]);
+	plan_t *p = model_plan_parse(&c, &job->snap->files[job->idx[i]]);
+	if (p)
+		model_plan_numbers(c.a, p);
+	job->out[i] = p;
 }
 
 static void parse_plans(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t *o,

@@ -87,6 +87,14 @@ typedef struct {
 	const char **extra;     /* texts kept at FIELD_EXTRA (model_fields.h) */
 } indicator_t;
 
+/* A run of a plan's text that may be a document number (docnum_scan),
+ * found when model_load parsed the plan (xref questions the slips). */
+typedef struct {
+	const char *text;       /* the run */
+	int line, col;          /* docnum_scan's: 1-based line in the text, byte column */
+	int task;               /* -1: in the body; else the task whose source it is in */
+} numref_t;
+
 struct plan {
 	const char *path;       /* repository-relative */
 	loc_t loc;
@@ -117,6 +125,10 @@ struct plan {
 	size_t nindicators;
 	const char *body_md;
 	int body_line;
+	/* the body's runs, then each task source's, in task order; set by
+	 * model_load only (not model_parse_plan) */
+	numref_t *numbers;
+	size_t nnumbers;
 	const ynode_t *params;
 	const char **extra;     /* texts kept at FIELD_EXTRA (model_fields.h) */
 	doc_t *doc;             /* this plan as a node of the implements graph */

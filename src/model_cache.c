@@ -115,6 +115,8 @@ static void parse_one(void *arg, int worker, size_t i)
 	model_ctx_t c = { job->a[worker], e->msgs, job->o, &job->strs[worker] };
 	rfile_t f = { .path = e->path, .rel = e->rel, .data = e->data, .len = e->len };
 	e->plan = model_plan_parse(&c, &f);
+	if (e->plan)
+		model_plan_numbers(c.a, e->plan);
 	e->name = e->plan ? e->plan->name : NULL;
 }
 

@@ -80,6 +80,8 @@ void model_cache_counts(const model_cache_t *mc, size_t *reused, size_t *parsed)
 static void plan_reset(struct entry *e)
 {
 	plan_t *p = e->plan;
+	if (!p)
+		return;
 	p->name = e->name;
 	p->slug = p->url = NULL;
 	p->doc = NULL;

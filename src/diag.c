@@ -81,11 +81,11 @@ static const char *intern(diag_t *d, const char *s)
 	return c;
 }
 
-static void add(diag_t *d, const loc_t *loc, int error, const char *code, const char *fix,
-		const char *fmt, va_list ap)
+/* Records a message whose text is text[0..len); loc's path and fix are
+ * copied (interned). */
+static void add_text(diag_t *d, const loc_t *loc, int error, const char *code, const char *fix,
+		     const char *text, size_t len)
 {
-	buf_t b = BUF_INIT;
-	buf_vprintf(&b, fmt, ap);
 	pthread_mutex_lock(&d->lock);
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
@@ -101,13 +101,21 @@ static void add(diag_t *d, const loc_t *loc, int error, const char *code, const 
 	m->error = error;
 	m->seq = d->n++;
 	m->code = code ? code : "";
-	m->text = arena_strndup(d->a, b.ptr ? b.ptr : "", b.len);
+	m->text = arena_strndup(d->a, text, len);
 	m->fix = fix && *fix ? intern(d, fix) : NULL;
 	if (error)
 		d->errors++;
 	else
 		d->warnings++;
 	pthread_mutex_unlock(&d->lock);
+}
+
+static void add(diag_t *d, const loc_t *loc, int error, const char *code, const char *fix,
+		const char *fmt, va_list ap)
+{
+	buf_t b = BUF_INIT;
+	buf_vprintf(&b, fmt, ap);
+	add_text(d, loc, error, code, fix, b.ptr ? b.ptr : "", b.len);
 	buf_free(&b);
 }
 
@@ -296,10 +304,12 @@ char *diag_first_under(diag_t *d, const char *prefix, const char *skip)
 
 void diag_copy(diag_t *to, const diag_t *from)
 {
+	/* the path and the suggestion are interned by add_text: copied once
+	 * (serve reports a kept plan's messages again after every edit) */
 	for (size_t i = 0; i < from->n; i++) {
 		const struct msg *m = from->v[i];
-		loc_t loc = { m->path ? diag_str(to, "%s", m->path) : NULL, m->line, m->col };
-		diag_report(to, &loc, m->error, m->code, m->fix ? diag_str(to, "%s", m->fix) : NULL, "%s", m->text);
+		loc_t loc = { m->path, m->line, m->col };
+		add_text(to, &loc, m->error, m->code, m->fix, m->text, strlen(m->text));
 	}
 }
 

@@ -346,6 +346,15 @@ void diag_copy(diag_t *to, const diag_t *from)
 	}
 }
 
+void diag_copy_range(diag_t *to, const diag_t *from, size_t first, size_t end)
+{
+	for (size_t i = first; i < end && i < from->n; i++) {
+		const struct msg *m = from->v[i];
+		loc_t loc = { m->path, m->line, m->col };
+		add_text(to, &loc, m->error, m->code, m->fix, m->text, strlen(m->text));
+	}
+}
+
 void diag_copy_under(diag_t *to, const diag_t *from, const char *prefix, const char *skip, int as_error)
 {
 	for (size_t i = 0; i < from->n; i++) {

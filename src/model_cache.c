@@ -8,10 +8,13 @@
 #include "model_int.h"
 #include "pool.h"
 
-/* The arena of the plans one build parsed; freed when none of them is
- * kept any more. */
+/* The arena of the plans one build parsed, and their messages (each
+ * file's a range, in the order its parse reported them: a diag a file
+ * would take a block of memory each); freed when none of them is kept any
+ * more. */
 struct batch {
 	arena_t *a;
+	diag_t *msgs;
 	size_t live;
 };
 
@@ -22,7 +25,9 @@ struct entry {
 	size_t len;
 	plan_t *plan;
 	const char *name;   /* plan->name as parsed: model_load may extend it */
-	diag_t *msgs;
+	int worker;         /* while it parses: its messages are w0..w1 of that worker's */
+	size_t w0, w1;
+	size_t m0, m1;      /* then they are these of b->msgs */
 	struct batch *b;
 };
 
@@ -39,14 +44,23 @@ model_cache_t *model_cache_new(void)
 	return xcalloc(1, sizeof(model_cache_t));
 }
 
+static void batch_free(struct batch *b)
+{
+	diag_free(b->msgs);
+	arena_free(b->a);
+	free(b);
+}
+
 static void entry_free(struct entry *e)
 {
-	diag_free(e->msgs);
-	if (--e->b->live == 0) {
-		arena_free(e->b->a);
-		free(e->b);
-	}
+	if (--e->b->live == 0)
+		batch_free(e->b);
 	free(e);
+}
+
+static size_t count(const diag_t *d)
+{
+	return diag_errors(d) + diag_warnings(d);
 }
 
 static void drop_all(model_cache_t *mc)
@@ -108,18 +122,22 @@ struct job {
 	const model_opts_t *o;
 	arena_t *a[MODEL_PARSE_WORKERS];
 	strmap_t strs[MODEL_PARSE_WORKERS];
+	diag_t *d[MODEL_PARSE_WORKERS];   /* each worker's messages, file after file */
 };
 
 static void parse_one(void *arg, int worker, size_t i)
 {
 	struct job *job = arg;
 	struct entry *e = job->fresh[i];
-	model_ctx_t c = { job->a[worker], e->msgs, job->o, &job->strs[worker] };
+	model_ctx_t c = { job->a[worker], job->d[worker], job->o, &job->strs[worker] };
 	rfile_t f = { .path = e->path, .rel = e->rel, .data = e->data, .len = e->len };
+	e->worker = worker;
+	e->w0 = count(c.d);
 	e->plan = model_plan_parse(&c, &f);
 	if (e->plan)
 		model_plan_numbers(c.a, e->plan);
 	e->name = e->plan ? e->plan->name : NULL;
+	e->w1 = count(c.d);
 }
 
 void model_cache_plans(model_cache_t *mc, diag_t *d, const snap_t *snap, const model_opts_t *o,
@@ -134,6 +152,7 @@ void model_cache_plans(model_cache_t *mc, diag_t *d, const snap_t *snap, const m
 	size_t nfresh = 0;
 	struct batch *b = xcalloc(1, sizeof(*b));
 	b->a = arena_new();
+	b->msgs = diag_new();
 	mc->reused = mc->parsed = 0;
 	for (size_t i = 0; i < n; i++) {
 		const rfile_t *f = &snap->files[idx[i]];
@@ -151,7 +170,6 @@ void model_cache_plans(model_cache_t *mc, diag_t *d, const snap_t *snap, const m
 		e->rel = arena_strdup(b->a, f->rel);
 		e->data = arena_strndup(b->a, f->data, f->len);
 		e->len = f->len;
-		e->msgs = diag_new();
 		e->b = b;
 		b->live++;
 		now[i] = fresh[nfresh++] = e;
@@ -162,20 +180,28 @@ void model_cache_plans(model_cache_t *mc, diag_t *d, const snap_t *snap, const m
 	job.a[0] = b->a;
 	for (int w = 1; w < nw; w++)
 		job.a[w] = arena_new();
+	for (int w = 0; w < nw; w++)
+		job.d[w] = diag_new();
 	pool_for(nw, nfresh, parse_one, &job);
 	for (int w = 1; w < nw; w++)
 		arena_adopt(b->a, job.a[w]);
 	for (int w = 0; w < nw; w++)
 		strmap_free(&job.strs[w]);
-	if (!b->live) {
-		arena_free(b->a);
-		free(b);
+	for (size_t i = 0; i < nfresh; i++) {
+		struct entry *e = fresh[i];
+		e->m0 = count(b->msgs);
+		diag_copy_range(b->msgs, job.d[e->worker], e->w0, e->w1);
+		e->m1 = count(b->msgs);
 	}
+	for (int w = 0; w < nw; w++)
+		diag_free(job.d[w]);
+	if (!b->live)
+		batch_free(b);
 	/* the entries of files gone or changed go; this build's are kept */
 	strmap_t by_rel = STRMAP_INIT;
 	for (size_t i = 0; i < n; i++) {
 		strmap_put(&by_rel, now[i]->rel, now[i]);
-		diag_copy(d, now[i]->msgs);
+		diag_copy_range(d, now[i]->b->msgs, now[i]->m0, now[i]->m1);
 		out[i] = now[i]->plan;
 	}
 	for (size_t i = 0; i < mc->n; i++)

@@ -273,6 +273,18 @@ def main():
        "a syntax error: the page carries the error report (HTTP %d)" % code)
     ok(re.search(r"content/plans/lon-3\.md:\d+:\d+: error: ", text) is not None,
        "a syntax error: ... with the located message")
+    # another file edited while the error stays: the broken file is kept
+    # as it was parsed, and its error is still reported
+    ev = events()
+    edit_file(REPO, "content/plans/nho-1.md", sub1(r'^title: ".*"$', 'title: "Kế hoạch nhỏ, sửa khi còn lỗi"'))
+    wait_reload(ev)
+    st = status()
+    ok(st.startswith("failed") and re.search(r"content/plans/lon-3\.md:\d+:\d+: error: ", st) is not None,
+       "a syntax error kept while another file is edited: still failed, with the located message (%s)" %
+       st.split("\n")[0])
+    apply(COPY, [("content/plans/nho-1.md", sub1(r'^title: ".*"$', 'title: "Kế hoạch nhỏ, sửa khi còn lỗi"'))])
+    _, prev = reference(len(EDITS) + 1)
+    last = len(EDITS) + 1
     ev = events()
     edit_file(REPO, PLAN, lambda t: t.replace("  - { id: \"99\", title: [\n", "", 1))
     wait_reload(ev)

@@ -303,8 +303,8 @@ static struct hlayout *layout_of(hver_ctx_t *w, const lines_t *L, const plan_t *
 	lo->n = (int)p->ntasks;
 	int *start = xmalloc((p->ntasks + 1) * sizeof(int));
 	for (int i = 0; i < lo->n; i++) {
-		int line = p->tasks[i].loc.line - 1;
-		int dash = item_start(L, line, p->tasks[i].loc.col - 1);
+		int line = p->tasks[i].at.line - 1;
+		int dash = item_start(L, line, p->tasks[i].at.col - 1);
 		if (dash < 0 || (i && (line <= start[i - 1] || dash != lo->indent))) {
 			free(start);
 			return NULL;

@@ -15,6 +15,13 @@
 #include "pool.h"
 #include "text.h"
 
+/* A portal of 10,000 plans has 400,000 tasks: each byte of a task is 0.4 MB
+ * at the peak (issue #13: 400 MB in all).  Positions without their path
+ * (mpos_t) and the fields ordered by size made it 192 bytes (was 240);
+ * tests/e2e/test_memory.sh bounds the whole model per task. */
+_Static_assert(sizeof(void *) != 8 || sizeof(task_t) <= 192, "task_t grew past 192 bytes");
+_Static_assert(sizeof(void *) != 8 || sizeof(uref_t) <= 24, "uref_t grew past 24 bytes");
+
 const char *model_scalar(diag_t *d, const ynode_t *n, const char *what)
 {
 	if (!n)
@@ -112,7 +119,7 @@ void model_urefs(model_ctx_t *c, const ynode_t *n, const char *what, urefs_t *ou
 		const ynode_t *item = n->kind == YNODE_SEQ ? n->kids[i] : n;
 		const char *s = model_str(c, item, what);
 		if (s)
-			out->v[out->n++] = (uref_t){ s, item->loc, NULL };
+			out->v[out->n++] = (uref_t){ s, NULL, model_pos(&item->loc) };
 	}
 }
 
@@ -330,7 +337,8 @@ void model_check_as_of(const site_t *s, diag_t *d)
 			if (!t->completed || t->completed <= s->as_of)
 				continue;
 			date_format_iso(t->completed, done);
-			diag_warning_fix(d, &t->completed_loc, "W017",
+			loc_t at = model_task_loc(t, t->completed_at);
+			diag_warning_fix(d, &at, "W017",
 					 _("ghi ngày đã hoàn thành thực tế (YYYY-MM-DD), không ghi ngày dự kiến"),
 					 _("ngày hoàn thành %s của nhiệm vụ %s sau ngày tính số liệu (%s)"),
 					 done, t->id ? t->id : "?", asof);

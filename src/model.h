@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "due.h"
@@ -26,11 +27,32 @@ typedef struct {
 	int percent_done;   /* done / (total - cancelled), rounded down; 0 if none */
 } stats_t;
 
+/* Where a value is written in its plan's file: a loc_t without the path,
+ * which is the plan's (plan->path) for everything a plan file holds.  A
+ * portal has hundreds of thousands of tasks, each with four of these and
+ * a unit name or more: 8 bytes each instead of 16 (model_loc makes the
+ * loc_t a message needs). */
+typedef struct {
+	int32_t line, col;   /* 1-based; 0 when not written */
+} mpos_t;
+
+static inline mpos_t model_pos(const loc_t *l)
+{
+	return (mpos_t){ l->line, l->col };
+}
+
+/* The location of `at` in the file at path; path NULL when at is unset
+ * (as a loc_t never set). */
+static inline loc_t model_loc(const char *path, mpos_t at)
+{
+	return (loc_t){ at.line || at.col ? path : NULL, at.line, at.col };
+}
+
 /* A unit as a plan names it, and what it resolved to. */
 typedef struct {
 	const char *text;   /* as written (NFC) */
-	loc_t loc;
 	unit_t *unit;       /* set by xref; never NULL after xref_resolve */
+	mpos_t at;          /* in the plan's file */
 } uref_t;
 
 typedef struct {
@@ -49,30 +71,30 @@ typedef struct {
 	stats_t stats;
 } group_t;
 
+/* Largest fields first, so that nothing is padding: 192 bytes. */
 typedef struct task {
 	plan_t *plan;
-	size_t index;           /* order in the plan */
 	const char *id;
-	loc_t loc;
 	const char *group;      /* group id or NULL */
 	const char *title;
 	urefs_t lead, support;
 	const char *output;
 	const char *due_text;
-	loc_t due_loc;
-	due_t due;              /* parsed (or from due_date) */
-	bool due_exact;         /* due_text already says the day of due.date */
 	const char *source;
-	loc_t source_loc;
-	status_t status;
-	int progress;           /* -1 when not given */
-	date_t completed;
-	loc_t completed_loc;
 	str_t *evidence;
 	size_t nevidence;
 	const char *note;
 	const ynode_t *params;  /* unknown keys (a map), or NULL */
 	const char **extra;     /* texts of the fields kept at FIELD_EXTRA (model_fields.h) */
+	due_t due;              /* parsed (or from due_date) */
+	date_t completed;
+	status_t status;
+	int progress;           /* -1 when not given */
+	uint32_t index;         /* order in the plan */
+	/* in plan->path (task_loc): the task's "- id:" item, its deadline
+	 * (due, else due_date), source and completed */
+	mpos_t at, due_at, source_at, completed_at;
+	bool due_exact;         /* due_text already says the day of due.date */
 	/* derived */
 	bool overdue, done_late;
 	bool complete5;         /* "5 rõ": title, lead, output, deadline */
@@ -137,6 +159,12 @@ struct plan {
 	stats_t stats;
 	int incomplete5;        /* tasks failing the "5 rõ" check */
 };
+
+/* The location of one of t's positions (t->at, t->due_at ...). */
+static inline loc_t model_task_loc(const task_t *t, mpos_t at)
+{
+	return model_loc(t->plan->path, at);
+}
 
 struct unit {
 	const char *id, *name, *kind;

@@ -44,7 +44,7 @@ static void read_deadline(model_ctx_t *c, task_t *t, const field_t *f, const yno
 {
 	t->due_text = model_str(c, dn, f->key);
 	if (dn)
-		t->due_loc = dn->loc;
+		t->due_at = model_pos(&dn->loc);
 	if (t->due_text && due_parse(t->due_text, &t->due) < 0)
 		diag_warning_fix(c->d, &dn->loc, "W012",
 				 _("viết ví dụ \"30/6/2026\", \"Quý III/2026\", \"Năm 2026\" hoặc \"Thường xuyên\""),
@@ -63,7 +63,7 @@ static void read_due_date(model_ctx_t *c, task_t *t, const field_t *f, const yno
 		t->due.parsed = true;
 		t->due.ongoing = false;
 		if (!t->due_text)
-			t->due_loc = ddn->loc;
+			t->due_at = model_pos(&ddn->loc);
 	}
 }
 
@@ -120,7 +120,7 @@ static void parse_fields(model_ctx_t *c, field_owner_t o, void *rec, const char 
 		case FIELD_UNIT: {
 			const char *name = model_str(c, v, f->key);
 			if (name) {
-				*(uref_t *)at = (uref_t){ name, v->loc, NULL };
+				*(uref_t *)at = (uref_t){ name, NULL, model_pos(&v->loc) };
 				*(bool *)((char *)rec + f->off2) = true;
 			}
 			break;
@@ -211,7 +211,7 @@ static void parse_groups(model_ctx_t *c, plan_t *p, const ynode_t *n)
 static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 {
 	t->plan = p;
-	t->loc = n->loc;
+	t->at = model_pos(&n->loc);
 	t->progress = -1;
 	struct reading r = { false };
 	parse_fields(c, FIELD_TASK, t, &t->extra, n, &t->id, &r);
@@ -241,11 +241,11 @@ static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 	t->due_exact = due_text_exact(t->due_text, t->due.date);
 	const ynode_t *srcn = ynode_get(n, "source");
 	if (srcn)
-		t->source_loc = srcn->loc;
+		t->source_at = model_pos(&srcn->loc);
 	const ynode_t *sn = ynode_get(n, "status");
 	const ynode_t *cn = ynode_get(n, "completed");
 	if (cn)
-		t->completed_loc = cn->loc;
+		t->completed_at = model_pos(&cn->loc);
 	if (t->status == STATUS_DONE && !t->completed && (!cn || ynode_is_null(cn)))
 		diag_warning_fix(c->d, &sn->loc, "W016",
 				 _("thêm \"completed: YYYY-MM-DD\" (ngày hoàn thành thực tế)"),
@@ -472,10 +472,10 @@ static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp
 				t->index = p->ntasks;
 				for (size_t j = 0; t->id && j < p->ntasks; j++)
 					if (p->tasks[j].id && !strcmp(p->tasks[j].id, t->id))
-						diag_error_fix(c->d, &t->loc, "E042",
+						diag_error_fix(c->d, &tm->loc, "E042",
 							       _("đặt cho mỗi nhiệm vụ một id riêng"),
 							       _("id nhiệm vụ \"%s\" bị trùng (đã có ở dòng %d)"),
-							       t->id, p->tasks[j].loc.line);
+							       t->id, p->tasks[j].at.line);
 				p->ntasks++;
 			}
 		}

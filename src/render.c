@@ -294,6 +294,11 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	jalloc_init();
 	r->cache = ctx_cache_new(s);
 	r->memo = tmpl_memo_new();
+	/* its records are the tasks, with a few plans and units */
+	size_t nrec = s->nplans + s->nunits;
+	for (size_t i = 0; i < s->nplans; i++)
+		nrec += s->plans[i]->ntasks;
+	tmpl_memo_reserve(r->memo, nrec);
 	render_fp_begin(r);
 	r->base = json_object();
 	SET(r->base, "site", render_site_json(s));
@@ -323,6 +328,14 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		fprintf(stderr, "plansite:   waited %.3f s for the pages without history\n",
 			(double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9);
 	r->hist = h;   /* after the first batch: none of its jobs reads it */
+	if (!r->first) {
+		/* the status and deadline lists (a pointer or two a task) are
+		 * read by the first batch's jobs only; with ro->ready their
+		 * pages are late jobs and they stay until the end */
+		render_status_rows_free(r);
+		free(r->dl_rows);
+		r->dl_rows = NULL;
+	}
 	/* the history's reading and the first pages leave freed memory in
 	 * every thread's malloc arena; give it back before the second batch
 	 * takes more */

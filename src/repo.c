@@ -22,6 +22,9 @@ static char *git_err(const char *what)
 	return buf_detach(&b);
 }
 
+#define REPO_MWINDOW ((size_t)4 << 20)
+#define REPO_MWINDOW_LIMIT ((size_t)16 << 20)
+
 int repo_open(repo_t **out, const char *path, char **err)
 {
 	static int inited;
@@ -33,6 +36,13 @@ int repo_open(repo_t **out, const char *path, char **err)
 		 * the wrong text without a word.  Only the history pass, which
 		 * reads old versions by the thousand, turns it off (hlog.c). */
 		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+		/* packs are mapped a window at a time, and the windows not used
+		 * lately are unmapped past a total: the history reads a
+		 * portal's pack whole (hundreds of MB at 10,000 plans), and
+		 * each page of it read stayed in the resident memory while
+		 * mapped (libgit2's defaults: 1 GB windows, 8 GB in all) */
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)REPO_MWINDOW);
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)REPO_MWINDOW_LIMIT);
 		inited = 1;
 	}
 	*out = NULL;

@@ -261,8 +261,8 @@ static void ownership(const sources_t *ss, const site_t *s, diag_t *d)
 			u = u->parent;
 		if (u == owner)
 			continue;
-		const loc_t *loc = p->has_issuer ? &p->issuer.loc : &p->loc;
-		diag_error_fix(d, loc, "E073",
+		loc_t at = p->has_issuer ? model_loc(p->path, p->issuer.at) : p->loc;
+		diag_error_fix(d, &at, "E073",
 			       diag_str(d, _("chuyển kế hoạch sang kho của đơn vị ban hành, hoặc ghi issuer là %s hay một đơn vị trực thuộc"),
 					owner->name),
 			       _("nguồn \"%s\" (của %s) không được đăng kế hoạch do \"%s\" ban hành (tệp %s); kế hoạch "

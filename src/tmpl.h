@@ -217,6 +217,10 @@ void tmpl_obj_free(tmpl_obj_t *o);
  * (accepts NULL) after the last render that uses it. */
 typedef struct tmpl_memo tmpl_memo_t;
 tmpl_memo_t *tmpl_memo_new(void);
+/* Sizes the table of records for about n of them before the first render
+ * (the table grows by doubling, and the smaller tables stay until the memo
+ * is freed: readers may still be in them). */
+void tmpl_memo_reserve(tmpl_memo_t *m, size_t n);
 void tmpl_memo_free(tmpl_memo_t *m);
 /* How many parts were rendered, and how many reused (for tests). */
 void tmpl_memo_stats(const tmpl_memo_t *m, size_t *rendered, size_t *reused);

@@ -166,13 +166,15 @@ arena_t *arena_new(void)
 	return xcalloc(1, sizeof(arena_t));
 }
 
-/* n bytes, 16-aligned, not cleared. */
-static void *arena_raw(arena_t *a, size_t n)
+/* n bytes aligned to align (a power of two up to 16), not cleared.  Texts
+ * take align 1: a portal's hundreds of thousands of short texts (names,
+ * messages) would otherwise each end in up to 15 bytes of padding. */
+static void *arena_raw(arena_t *a, size_t n, size_t align)
 {
-	n = (n + 15) & ~(size_t)15;
 	struct block *b = a->head;
-	if (!b || b->size - b->used < n) {
-		size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+	if (!b || at > b->size || b->size - at < n) {
+		size_t size = n > ARENA_BLOCK / 4 ? (n + 15) & ~(size_t)15 : ARENA_BLOCK;
 		b = xmalloc(sizeof(*b) + size);
 		b->used = 0;
 		b->size = size;
@@ -184,15 +186,16 @@ static void *arena_raw(arena_t *a, size_t n)
 			b->next = a->head;
 			a->head = b;
 		}
+		at = 0;
 	}
-	void *p = b->data + b->used;
-	b->used += n;
+	void *p = b->data + at;
+	b->used = at + n;
 	return p;
 }
 
 void *arena_alloc(arena_t *a, size_t n)
 {
-	void *p = arena_raw(a, n);
+	void *p = arena_raw(a, n, 16);
 	memset(p, 0, n);
 	return p;
 }
@@ -201,7 +204,7 @@ char *arena_strndup(arena_t *a, const char *s, size_t n)
 {
 	if (!s)
 		return NULL;
-	char *p = arena_raw(a, n + 1);
+	char *p = arena_raw(a, n + 1, 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;

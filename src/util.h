@@ -61,6 +61,7 @@ typedef struct arena arena_t;
 
 arena_t *arena_new(void);
 void *arena_alloc(arena_t *a, size_t n);          /* zeroed, 16-aligned */
+/* Texts are packed, not aligned. */
 char *arena_strdup(arena_t *a, const char *s);    /* NULL gives NULL */
 char *arena_strndup(arena_t *a, const char *s, size_t n);
 char *arena_printf(arena_t *a, const char *fmt, ...)

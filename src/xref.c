@@ -354,15 +354,17 @@ static unit_t *lookup_fold(struct xref *x, const char *key, const unit_t *scope,
 	return c && !c->next ? c->unit : NULL;
 }
 
+/* r is written in the file at path. */
 static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t *r,
-			const unit_t *scope)
+			const char *path, const unit_t *scope)
 {
+	loc_t loc = model_loc(path, r->at);
 	const char *key = cached_key(x, r->text);
 	int amb;
 	r->unit = lookup(x, key, scope, &amb);
 	if (r->unit) {
 		if (amb)
-			diag_warning_fix(d, &r->loc, "W030", _("viết đúng tên đầy đủ của đơn vị"),
+			diag_warning_fix(d, &loc, "W030", _("viết đúng tên đầy đủ của đơn vị"),
 					 _("\"%s\" trùng tên với nhiều đơn vị; dùng %s (%s)"), r->text,
 					 r->unit->name, r->unit->id);
 		return;
@@ -374,7 +376,7 @@ static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t
 		unit_t *u = lookup_fold(x, key, scope, &c);
 		if (u) {
 			r->unit = u;
-			diag_warning_fix(d, &r->loc, "W036", diag_str(d, _("viết đúng \"%s\""), u->name),
+			diag_warning_fix(d, &loc, "W036", diag_str(d, _("viết đúng \"%s\""), u->name),
 					 _("đơn vị \"%s\" không có trong units.yaml; bỏ dấu thì trùng với \"%s\" (%s) nên được tính cho đơn vị này"),
 					 r->text, u->name, u->id);
 			return;
@@ -384,16 +386,16 @@ static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t
 			for (const struct cand *p = c; p; p = p->next)
 				buf_printf(&b, "%s\"%s\" (%s)", p == c ? "" : ", ", p->unit->name,
 					   p->unit->id);
-			diag_warning_fix(d, &r->loc, "W037",
+			diag_warning_fix(d, &loc, "W037",
 					 _("viết đúng tên có dấu của đơn vị chủ trì hoặc phối hợp"),
 					 _("đơn vị \"%s\" không có trong units.yaml; bỏ dấu thì trùng với nhiều đơn vị: %s, nên chưa được tính cho đơn vị nào"),
 					 r->text, b.ptr);
 			buf_free(&b);
-			r->unit = unregistered(a, s, x, r->text, key, &r->loc);
+			r->unit = unregistered(a, s, x, r->text, key, &loc);
 			return;
 		}
 	}
-	r->unit = unregistered(a, s, x, r->text, key, &r->loc);
+	r->unit = unregistered(a, s, x, r->text, key, &loc);
 	if (!x->units_by_id.n)
 		return;   /* no registry: nothing to warn about */
 	/* the suggestion is computed once per distinct name */
@@ -403,17 +405,17 @@ static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t
 	}
 	const char *near = r->unit->suggestion;
 	if (near)
-		diag_warning_fix(d, &r->loc, "W031", diag_str(d, _("có phải \"%s\"?"), near),
+		diag_warning_fix(d, &loc, "W031", diag_str(d, _("có phải \"%s\"?"), near),
 				 _("đơn vị \"%s\" không có trong units.yaml"), r->text);
 	else
-		diag_warning_fix(d, &r->loc, "W032", _("thêm đơn vị vào units.yaml hoặc viết tên đã đăng ký"),
+		diag_warning_fix(d, &loc, "W032", _("thêm đơn vị vào units.yaml hoặc viết tên đã đăng ký"),
 				 _("đơn vị \"%s\" không có trong units.yaml"), r->text);
 }
 
 /* `[Các sở, ban, ngành]` is three items in YAML; when consecutive items
  * joined with ", " make a registered name, the editor meant that name. */
 static void resolve_list(arena_t *a, diag_t *d, site_t *s, struct xref *x, urefs_t *l,
-			 const unit_t *scope)
+			 const char *path, const unit_t *scope)
 {
 	size_t out = 0;
 	for (size_t i = 0; i < l->n;) {
@@ -439,16 +441,17 @@ static void resolve_list(arena_t *a, diag_t *d, site_t *s, struct xref *x, urefs
 					buf_puts(&b, ", ");
 				buf_puts(&b, l->v[j].text);
 			}
-			diag_warning_fix(d, &l->v[i].loc, "W033",
+			loc_t loc = model_loc(path, l->v[i].at);
+			diag_warning_fix(d, &loc, "W033",
 					 diag_str(d, _("đặt tên trong ngoặc kép: \"%s\""), b.ptr),
 					 _("các mục này ghép lại thành tên đơn vị \"%s\" (dấu phẩy tách danh sách)"),
 					 bu->name);
-			uref_t r = { arena_strdup(a, b.ptr), l->v[i].loc, bu };
+			uref_t r = { arena_strdup(a, b.ptr), bu, l->v[i].at };
 			l->v[out++] = r;
 			i = best + 1;
 		} else {
 			uref_t r = l->v[i];
-			resolve_one(a, d, s, x, &r, scope);
+			resolve_one(a, d, s, x, &r, path, scope);
 			l->v[out++] = r;
 			i++;
 		}
@@ -494,6 +497,28 @@ static const char *unique_slug(arena_t *a, diag_t *d, strmap_t *ns, const char *
 	return slug;
 }
 
+/* Whether l's unit k is one of its units before k: a task is in a unit's
+ * list once however often it names the unit. */
+static bool named_before(const urefs_t *l, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		if (l->v[i].unit == l->v[k].unit)
+			return true;
+	return false;
+}
+
+/* Counts a task in the units of l (led or supported), each once. */
+static void count_units(const urefs_t *l, bool lead)
+{
+	for (size_t k = 0; k < l->n; k++)
+		if (!named_before(l, k)) {
+			if (lead)
+				l->v[k].unit->nled++;
+			else
+				l->v[k].unit->nsupported++;
+		}
+}
+
 /* Units of every plan, scoped by the plan's issuer; each unit learns the
  * plans it issued and the tasks it leads and supports. */
 static void resolve_plan_units(arena_t *a, diag_t *d, site_t *s, struct xref *x)
@@ -502,29 +527,47 @@ static void resolve_plan_units(arena_t *a, diag_t *d, site_t *s, struct xref *x)
 		plan_t *p = s->plans[i];
 		const unit_t *scope = NULL;
 		if (p->has_issuer) {
-			resolve_one(a, d, s, x, &p->issuer, NULL);
+			resolve_one(a, d, s, x, &p->issuer, p->path, NULL);
 			scope = p->issuer.unit;
 			unit_t *iu = p->issuer.unit;
 			ARENA_PUSH(x->a, iu->issued, iu->nissued, iu->capissued, p);
 		}
 		for (size_t j = 0; j < p->ntasks; j++) {
 			task_t *t = &p->tasks[j];
-			resolve_list(a, d, s, x, &t->lead, scope);
-			resolve_list(a, d, s, x, &t->support, scope);
-			for (size_t k = 0; k < t->lead.n; k++) {
-				unit_t *u = t->lead.v[k].unit;
-				if (!u->nled || u->led[u->nled - 1] != t)
-					ARENA_PUSH(x->a, u->led, u->nled, u->capled, t);
-			}
-			for (size_t k = 0; k < t->support.n; k++) {
-				unit_t *u = t->support.v[k].unit;
-				if (!u->nsupported || u->supported[u->nsupported - 1] != t)
-					ARENA_PUSH(x->a, u->supported, u->nsupported, u->capsup, t);
-			}
+			resolve_list(a, d, s, x, &t->lead, p->path, scope);
+			resolve_list(a, d, s, x, &t->support, p->path, scope);
+			count_units(&t->lead, true);
+			count_units(&t->support, false);
 		}
 		for (size_t j = 0; j < p->nindicators; j++)
 			if (p->indicators[j].has_owner)
-				resolve_one(a, d, s, x, &p->indicators[j].owner, scope);
+				resolve_one(a, d, s, x, &p->indicators[j].owner, p->path, scope);
+	}
+	/* each unit's lists at their size: doubling arrays in the arena kept
+	 * every smaller copy (a million task pointers at 10,000 plans, twice) */
+	for (size_t i = 0; i < s->nunits; i++) {
+		unit_t *u = s->units[i];
+		u->led = u->nled ? arena_alloc(x->a, u->nled * sizeof(*u->led)) : NULL;
+		u->supported = u->nsupported ? arena_alloc(x->a, u->nsupported * sizeof(*u->supported)) : NULL;
+		u->capled = u->nled;
+		u->capsup = u->nsupported;
+		u->nled = u->nsupported = 0;
+	}
+	for (size_t i = 0; i < s->nplans; i++) {
+		plan_t *p = s->plans[i];
+		for (size_t j = 0; j < p->ntasks; j++) {
+			task_t *t = &p->tasks[j];
+			for (size_t k = 0; k < t->lead.n; k++) {
+				unit_t *u = t->lead.v[k].unit;
+				if (!named_before(&t->lead, k))
+					u->led[u->nled++] = t;
+			}
+			for (size_t k = 0; k < t->support.n; k++) {
+				unit_t *u = t->support.v[k].unit;
+				if (!named_before(&t->support, k))
+					u->supported[u->nsupported++] = t;
+			}
+		}
 	}
 }
 

@@ -410,7 +410,8 @@ void xref_scan_numbers(diag_t *d, site_t *s, struct xref *x)
 			if (r->task < 0)
 				continue;
 			const task_t *t = &p->tasks[r->task];
-			struct body_scan b = { x, s, d, p->path, t->source, 1, &t->source_loc,
+			loc_t at = model_task_loc(t, t->source_at);
+			struct body_scan b = { x, s, d, p->path, t->source, 1, &at,
 					       _("trong source (văn bản giao nhiệm vụ)") };
 			body_number(&b, r->text, strlen(r->text), r->line, r->col);
 		}

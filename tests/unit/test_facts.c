@@ -201,7 +201,7 @@ static void test_five(void **state)
 		{ 3, 1, 2, 33, false, 1, 1, 1, 0 },     /* rounded down */
 		{ 5, 1, 4, 20, false, 2, 2, 2, 2 },
 	};
-	uref_t who = { "Sở A", { 0 }, NULL };
+	uref_t who = { .text = "Sở A" };
 	for (size_t k = 0; k < N(fives); k++) {
 		task_t t[N(rows)];
 		plan_t p = { .tasks = t, .ntasks = fives[k].n };
@@ -237,7 +237,7 @@ static void test_week_groups(void **state)
 	ub.key = text_name_key(ub.name);
 	uc.key = text_name_key(uc.name);
 	unit_t *up[] = { &ua, &ub, &uc };
-	uref_t vp = { "Văn phòng", { 0 }, &uc };
+	uref_t vp = { .text = "Văn phòng", .unit = &uc };
 	task_t pt = { .lead = { &vp, 1 } };
 	plan_t p = { .key = "p", .tasks = &pt, .ntasks = 1 };
 	pt.plan = &p;

@@ -190,6 +190,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	const char *outdir = o->out ? o->out : "public";
 	sources_t *srcs = NULL;
 	state_pages_t *pages = NULL;
+	history_read_t *pre = NULL;   /* the history's reading of Git, ahead */
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -254,6 +255,12 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 			model_cache_counts(o->mcache, &kept, &parsed);
 			fprintf(stderr, "plansite:   plans    %zu kept from the last build, %zu parsed\n", kept, parsed);
 		}
+		/* the history's commits are read (its cache, then Git) while
+		 * the model is cross-referenced; its versions while the theme
+		 * loads and the pages without history render */
+		if (publish && !srcs)
+			pre = history_read_start(repo, a, s, &snap, o->content ? o->content : "content",
+						 o->hcache);
 		/* the parse threads' YAML trees are freed but still held by
 		 * their malloc arenas: give those pages back before the
 		 * biggest stage */
@@ -267,6 +274,8 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	progress_compute(s, as_of);
 	model_check_as_of(s, d);
 	lap("xref", &t0);
+	/* the model is final: the history reads the versions of the plans */
+	history_read_go(pre);
 	if (!publish)
 		report_incomplete(s, d, o->verbose);
 
@@ -343,7 +352,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	history_src_t *hsrc;
 	size_t nhsrc = sources_history(srcs, a, &hsrc);
 	int hist = history_build_sources(&history, repo, a, s, &snap, o->content ? o->content : "content",
-					 o->hcache, hsrc, nhsrc, err);
+					 o->hcache, hsrc, nhsrc, pre, err);
 	/* the walk's working memory and the history cache's buffers are
 	 * freed but held by malloc while the pages render beside: 40-80 MB
 	 * of resident memory at 10,000 plans */
@@ -419,6 +428,8 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 			kept, redone);
 	}
 done:
+	/* first: it may still read the snapshot and the model */
+	history_read_free(pre);
 	free(key);
 	state_pages_free(pages);
 	snap_release_data(&snap);

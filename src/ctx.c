@@ -182,11 +182,20 @@ json_t *ctx_plan_summary(const plan_t *p)
 	return v ? json_incref((json_t *)v) : plan_summary_new(p);
 }
 
-/* The shared reference to u as written `text` (not its name). */
+const json_t *ctx_plan_summary_shared(const plan_t *p)
+{
+	return cache_get(p, NULL);
+}
+
+/* The shared reference to u as written `text` (not its name).  Most
+ * spellings recur on thousands of tasks: one is built only when new. */
 static void written_add(ctx_cache_t *c, const unit_t *u, const char *text)
 {
-	if (u && text && strcmp(text, u->name))
-		cache_put(c, u, text, unit_ref_new(u, text));
+	if (!u || !text || !strcmp(text, u->name))
+		return;
+	if (c->cap && centry_find(c, u, text)->rec)
+		return;
+	cache_put(c, u, text, unit_ref_new(u, text));
 }
 
 static void written_add_all(ctx_cache_t *c, const urefs_t *l)

@@ -26,6 +26,11 @@ json_t *ctx_due(const char *text, const due_t *due, bool exact);
 json_t *ctx_stats(const stats_t *st);
 json_t *ctx_unit_ref(const unit_t *u, const char *written);
 json_t *ctx_plan_summary(const plan_t *p);
+/* The thread's cached summary of p (ctx_cache_use), borrowed: it lives as
+ * long as the cache; NULL without a cache.  A template can read it with
+ * no reference taken and dropped (atomic, on values every thread reads)
+ * for each name it looks up. */
+const json_t *ctx_plan_summary_shared(const plan_t *p);
 /* A plan's page data, but "groups" (ctx_plan_groups). */
 json_t *ctx_plan_full(const site_t *s, const plan_t *p);
 /* Evidence or attachments: { href, label[, name] } (web links and files

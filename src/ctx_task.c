@@ -151,7 +151,13 @@ static void task_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 				    : tmpl_list(NULL, NULL, 0, 0, false);
 		break;
 	case F_COMPLETE5: *out = tmpl_bool(t->complete5); break;
-	case F_PLAN: *out = row->with_plan ? tmpl_json(ctx_plan_summary(t->plan), true) : missing; break;
+	case F_PLAN: {
+		const json_t *sum = row->with_plan ? ctx_plan_summary_shared(t->plan) : NULL;
+		*out = !row->with_plan ? missing
+		       : sum ? tmpl_json((json_t *)sum, false)
+		       : tmpl_json(ctx_plan_summary(t->plan), true);
+		break;
+	}
 	case F_PARAMS: *out = t->params ? tmpl_json(ctx_params(t->params), true) : missing; break;
 	case F_ROLE_SUPPORT: *out = row->role ? tmpl_bool(row->role == 2) : missing; break;
 	default:

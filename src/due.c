@@ -433,16 +433,39 @@ out:
 	return rc;
 }
 
+/* Appends v to *p as printf's "%d" (width 2: "%02d") would. */
+static void put_int(char **p, int v, int width)
+{
+	char d[16];
+	int n = 0;
+	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+	do {
+		d[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*(*p)++ = '-';
+	for (int k = n; k < width; k++)
+		*(*p)++ = '0';
+	while (n)
+		*(*p)++ = d[--n];
+}
+
 bool due_text_exact(const char *text, date_t date)
 {
 	if (!date || !text)
 		return false;
 	int y, m, d;
 	date_split(date, &y, &m, &d);
-	char f[3][32];
-	snprintf(f[0], sizeof f[0], "%d/%d/%d", d, m, y);
-	snprintf(f[1], sizeof f[1], "%02d/%02d/%d", d, m, y);
-	snprintf(f[2], sizeof f[2], "%d-%02d-%02d", y, m, d);
+	/* "%d/%d/%d", "%02d/%02d/%d" and "%d-%02d-%02d", by hand: every task
+	 * of every version of every plan in the history asks */
+	char f[3][48], *p;
+	p = f[0];
+	put_int(&p, d, 0), *p++ = '/', put_int(&p, m, 0), *p++ = '/', put_int(&p, y, 0), *p = 0;
+	p = f[1];
+	put_int(&p, d, 2), *p++ = '/', put_int(&p, m, 2), *p++ = '/', put_int(&p, y, 0), *p = 0;
+	p = f[2];
+	put_int(&p, y, 0), *p++ = '-', put_int(&p, m, 2), *p++ = '-', put_int(&p, d, 2), *p = 0;
 	for (int i = 0; i < 3; i++)
 		if (strstr(text, f[i]))
 			return true;

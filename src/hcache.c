@@ -1,5 +1,5 @@
 /* hcache.c: the history kept between builds, in memory and in a file of
- * the repository, read whole or not at all. */
+ * the repository, read whole or not at all, appended to after a push. */
 #include "hcache.h"
 
 #include <errno.h>
@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,9 +16,10 @@
 #include "version.h"
 
 /* The file: a header (magic, format, plansite version, content prefix),
- * then tables of strings, tasks, versions and commits that refer to each
- * other by number, all integers little-endian, and a checksum of
- * everything before it.  String number 0 is NULL. */
+ * then one part per write (the first, and each appended since), each
+ * with tables of strings, tasks, versions and commits that refer to each
+ * other by number within the part, all integers little-endian, and a
+ * checksum of everything before it.  String number 0 is NULL. */
 static const char magic[16] = "plansite-hcache\n";
 
 /* Past this a file is not read (a cache of 10,000 plans and 5,000 commits
@@ -36,6 +38,24 @@ struct hcache {
 	size_t nversions_saved;     /* versions parsed by then */
 	int state;
 	char *why;
+	/* the file as this cache last read or wrote it, to append to: what
+	 * it holds, how long it is and how its checksum goes on */
+	struct fileat {
+		bool ok;                /* known (read whole, or written) */
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		uint64_t h;             /* the checksum's state after the whole words ... */
+		unsigned char tail[8];  /* ... and the bytes after them */
+		size_t ntail;
+		size_t nparts;          /* the parts it holds (one per write) */
+		size_t ncommits;        /* the commit records it holds */
+	} at;
+	/* what the file holds: commits (the `known` records) and versions */
+	struct pset {
+		const void **k;
+		size_t n, cap;
+	} saved, saved_vers;
 };
 
 hcache_t *hcache_new(void)
@@ -46,8 +66,56 @@ hcache_t *hcache_new(void)
 	return hc;
 }
 
+static void pset_free(struct pset *m)
+{
+	free(m->k);
+	memset(m, 0, sizeof(*m));
+}
+
+static size_t pset_slot(const struct pset *m, const void *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15u;
+	size_t i = (size_t)(h >> 20) & (m->cap - 1);
+	while (m->k[i] && m->k[i] != p)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static bool pset_has(const struct pset *m, const void *p)
+{
+	return m->cap && m->k[pset_slot(m, p)] == p;
+}
+
+static void pset_add(struct pset *m, const void *p)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		struct pset g = { xcalloc(m->cap ? 2 * m->cap : 1024, sizeof(void *)), 0,
+				  m->cap ? 2 * m->cap : 1024 };
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->k[i])
+				g.k[pset_slot(&g, m->k[i])] = m->k[i];
+		g.n = m->n;
+		free(m->k);
+		*m = g;
+	}
+	size_t i = pset_slot(m, p);
+	if (!m->k[i]) {
+		m->k[i] = p;
+		m->n++;
+	}
+}
+
+/* The file is no longer known: the next save writes it whole. */
+static void unknown_file(hcache_t *hc)
+{
+	memset(&hc->at, 0, sizeof(hc->at));
+	pset_free(&hc->saved);
+	pset_free(&hc->saved_vers);
+}
+
 static void forget(hcache_t *hc)
 {
+	unknown_file(hc);
 	hver_ctx_free(&hc->vc);
 	strmap_free(&hc->known);
 	arena_free(hc->a);
@@ -319,118 +387,190 @@ static void write_version(struct wr *w, buf_t *b, const hver_t *v, const git_oid
 	put_u32(b, str_num(w, lo->head_fm));
 }
 
-/* The file's parts, in order: the header with the strings, the tasks, the
- * versions, the commits (the checksum of them all follows). */
-enum { PART_HEAD, PART_TASKS, PART_VERS, PART_COMMITS, NPARTS };
+/* The file's parts, in order: the header (magic, format, version, field
+ * list, content prefix), then one part per write: its strings, tasks,
+ * versions and commits, the file's first write and each write appended
+ * after it (a build after a push appends its new commits); the checksum of
+ * all before it ends the file. */
+enum { PART_FILE, PART_STRS, PART_TASKS, PART_VERS, PART_COMMITS, NPARTS };
 
-/* The whole file for the commits of log that are known, and the versions
- * their changes name, in parts that are written one after the other: one
- * copy of a cache of tens of MB, not the parts and their concatenation. */
-static void serialize(hcache_t *hc, const hlog_t *log, buf_t part[NPARTS])
+/* The commits of log that are known, and the versions their changes name,
+ * in parts that are written one after the other: one copy of a cache of
+ * tens of MB, not the parts and their concatenation.  append: only what
+ * the file lacks, and no header.  w says what was written. */
+static void serialize(hcache_t *hc, const hlog_t *log, buf_t part[NPARTS], bool append, struct wr *w,
+		      const hcommit_t ***written, size_t *nwritten)
 {
-	struct wr w = { 0 };
-	buf_t *out = &part[PART_HEAD], *tasks = &part[PART_TASKS], *vers = &part[PART_VERS],
-	      *commits = &part[PART_COMMITS];
+	buf_t *out = &part[PART_FILE], *strs = &part[PART_STRS], *tasks = &part[PART_TASKS],
+	      *vers = &part[PART_VERS], *commits = &part[PART_COMMITS];
 	uint32_t ncommits = 0;
+	const hcommit_t **cv = xmalloc((log->n + 1) * sizeof(*cv));
 	for (size_t k = 0; k < log->n; k++) {
 		const hcommit_t *cm = &log->commits[k];
-		for (size_t i = 0; i < cm->nd; i++) {
-			const hdelta_t *d = &cm->d[i];
-			if (d->had)
-				add_version(&w, hver_known(&hc->vc, &d->old_id, d->path), &d->old_id);
-			if (d->has)
-				add_version(&w, hver_known(&hc->vc, &d->new_id, d->path), &d->new_id);
-		}
 		char hex[GIT_OID_HEXSZ + 1];
 		git_oid_tostr(hex, sizeof hex, &cm->id);
-		if (!strmap_get(&hc->known, hex))
+		const hcommit_t *kc = strmap_get(&hc->known, hex);
+		if (append && kc && pset_has(&hc->saved, kc))
+			continue;   /* in the file, with its versions */
+		for (size_t i = 0; i < cm->nd; i++) {
+			const hdelta_t *d = &cm->d[i];
+			const hver_t *v;
+			if (d->had && (v = hver_known(&hc->vc, &d->old_id, d->path)) &&
+			    !(append && pset_has(&hc->saved_vers, v)))
+				add_version(w, v, &d->old_id);
+			if (d->has && (v = hver_known(&hc->vc, &d->new_id, d->path)) &&
+			    !(append && pset_has(&hc->saved_vers, v)))
+				add_version(w, v, &d->new_id);
+		}
+		if (!kc)
 			continue;   /* a shallow clone's oldest */
-		ncommits++;
+		cv[ncommits++] = kc;
 		put_oid(commits, &cm->id);
 		put_u8(commits, cm->has_parent);
 		put_oid(commits, &cm->parent);
 		put_u64(commits, (uint64_t)cm->time);
 		put_u32(commits, (uint32_t)cm->tz);
-		put_u32(commits, str_num(&w, cm->author));
-		put_u32(commits, str_num(&w, cm->subject));
+		put_u32(commits, str_num(w, cm->author));
+		put_u32(commits, str_num(w, cm->subject));
 		put_u32(commits, (uint32_t)cm->nd);
 		for (size_t i = 0; i < cm->nd; i++) {
 			const hdelta_t *d = &cm->d[i];
-			put_u32(commits, str_num(&w, d->path));
+			put_u32(commits, str_num(w, d->path));
 			put_oid(commits, &d->old_id);
 			put_oid(commits, &d->new_id);
 			put_u8(commits, (unsigned)d->had | (unsigned)d->has << 1);
 		}
 	}
-	for (size_t i = 0; i < w.nv; i++)
-		write_version(&w, vers, w.vv[i], &w.voids[i]);
-	for (size_t i = 0; i < w.nt; i++)
-		write_task(&w, tasks, w.tv[i]);
+	for (size_t i = 0; i < w->nv; i++)
+		write_version(w, vers, w->vv[i], &w->voids[i]);
+	for (size_t i = 0; i < w->nt; i++)
+		write_task(w, tasks, w->tv[i]);
 
-	buf_put(out, magic, sizeof magic);
-	put_u32(out, HCACHE_FORMAT);
-	put_str(out, PLANSITE_VERSION);
-	char *fields = fields_sig();
-	put_str(out, fields);
-	free(fields);
-	put_str(out, hc->prefix);
-	put_u32(out, (uint32_t)w.ns);
-	for (size_t i = 0; i < w.ns; i++)
-		put_str(out, w.sv[i]);
-	put_u32(out, (uint32_t)w.nt);
+	if (!append) {
+		buf_put(out, magic, sizeof magic);
+		put_u32(out, HCACHE_FORMAT);
+		put_str(out, PLANSITE_VERSION);
+		char *fields = fields_sig();
+		put_str(out, fields);
+		free(fields);
+		put_str(out, hc->prefix);
+	}
+	put_u32(strs, (uint32_t)w->ns);
+	for (size_t i = 0; i < w->ns; i++)
+		put_str(strs, w->sv[i]);
+	put_u32(strs, (uint32_t)w->nt);
 	/* each count ends the part before its table */
-	put_u32(tasks, (uint32_t)w.nv);
+	put_u32(tasks, (uint32_t)w->nv);
 	put_u32(vers, ncommits);
-	pmap_free(&w.strs);
-	pmap_free(&w.tasks);
-	pmap_free(&w.vers);
-	free(w.sv);
-	free(w.tv);
-	free(w.vv);
-	free(w.voids);
+	*written = cv;
+	*nwritten = ncommits;
 }
 
-bool hcache_save(hcache_t *hc, const hlog_t *log)
+static void wr_free(struct wr *w)
 {
-	if (!hc->file || !log->n)
-		return false;
-	size_t nknown = hc->known.n, nparsed = hc->vc.nversions;
-	if (!hc->stale && nknown == hc->nknown_saved && nparsed == hc->nversions_saved)
-		return false;
-	/* tried once for what is known now, written or not: a folder that
-	 * cannot be written is not tried again at every build of serve */
-	hc->stale = false;
-	hc->nknown_saved = nknown;
-	hc->nversions_saved = nparsed;
-	buf_t part[NPARTS] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
-	serialize(hc, log, part);
-	/* the checksum of the parts as one run of bytes (hash_words goes
-	 * by 8-byte words: a part's last bytes wait for the next part's) */
-	uint64_t h = HASH_INIT;
-	unsigned char carry[8];
-	size_t ncarry = 0;
-	for (size_t k = 0; k < NPARTS; k++) {
-		const unsigned char *p = (const unsigned char *)part[k].ptr;
-		size_t n = part[k].len;
-		if (!n)
-			continue;
-		while (ncarry && ncarry < 8 && n) {
-			carry[ncarry++] = *p++;
-			n--;
-		}
-		if (ncarry == 8) {
-			h = hash_words(h, carry, 8);
-			ncarry = 0;
-		}
-		if (ncarry)
-			continue;   /* the part ended before a word did */
-		size_t whole = n & ~(size_t)7;
-		h = hash_words(h, p, whole);
-		memcpy(carry, p + whole, n - whole);
-		ncarry = n - whole;
+	pmap_free(&w->strs);
+	pmap_free(&w->tasks);
+	pmap_free(&w->vers);
+	free(w->sv);
+	free(w->tv);
+	free(w->vv);
+	free(w->voids);
+}
+
+/* Goes on with the checksum's state (h after the whole words, the bytes
+ * after them in tail) over n more bytes. */
+static void sum_more(uint64_t *h, unsigned char tail[8], size_t *ntail, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	if (!n)
+		return;
+	/* hash_words goes by 8-byte words: a part's last bytes wait for the
+	 * next part's */
+	while (*ntail && *ntail < 8 && n) {
+		tail[(*ntail)++] = *p++;
+		n--;
 	}
+	if (*ntail == 8) {
+		*h = hash_words(*h, tail, 8);
+		*ntail = 0;
+	}
+	if (*ntail)
+		return;   /* the part ended before a word did */
+	size_t whole = n & ~(size_t)7;
+	*h = hash_words(*h, p, whole);
+	memcpy(tail, p + whole, n - whole);
+	*ntail = n - whole;
+}
+
+/* Writes all of b at fd's offset *off (advanced); false when it cannot. */
+static bool write_at(int fd, const buf_t *b, off_t *off)
+{
+	size_t done = 0;
+	while (done < b->len) {
+		ssize_t w = pwrite(fd, b->ptr + done, b->len - done, *off + (off_t)done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	*off += (off_t)done;
+	return done == b->len;
+}
+
+/* Appends to the file when it is the one this cache read or wrote last
+ * (nobody replaced or changed it since: builds at once take turns by
+ * flock, and a reader takes its turn too): the new parts where the
+ * checksum was, then the new checksum.  false when it is not that file or
+ * cannot be written (the caller then writes the file whole). */
+static bool append_parts(hcache_t *hc, buf_t part[NPARTS], struct fileat *nat)
+{
+	int fd = open(hc->file, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = false;
+	struct stat st;
+	if (flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0 || st.st_dev != hc->at.dev || st.st_ino != hc->at.ino ||
+	    st.st_size != hc->at.size || st.st_size < 8)
+		goto out;
+	*nat = hc->at;
+	for (size_t k = 0; k < NPARTS; k++)
+		sum_more(&nat->h, nat->tail, &nat->ntail, part[k].ptr, part[k].len);
 	buf_t sum = BUF_INIT;
-	put_u64(&sum, hash_more(h, carry, ncarry));
+	put_u64(&sum, hash_more(nat->h, nat->tail, nat->ntail));
+	off_t off = st.st_size - 8;
+	ok = true;
+	for (size_t k = 0; k <= NPARTS && ok; k++)
+		ok = write_at(fd, k < NPARTS ? &part[k] : &sum, &off);
+	buf_free(&sum);
+	if (!ok) {
+		/* what was written over the checksum is damage: the next
+		 * reader ignores the file and writes it whole */
+		goto out;
+	}
+	nat->size = off;
+	nat->nparts++;
+out:
+	close(fd);   /* and the lock with it */
+	return ok;
+}
+
+/* Past this many parts, or past this many commit records for each commit
+ * of the log (other branches', rewound ones), the file is written whole
+ * again, holding the log's commits only. */
+#define HCACHE_PARTS 64
+#define HCACHE_SPARE 2
+
+/* Writes the file whole (temporary file and rename: a reader never sees
+ * half of it); nat says what it is then. */
+static bool write_whole(hcache_t *hc, buf_t part[NPARTS], struct fileat *nat)
+{
+	memset(nat, 0, sizeof(*nat));
+	nat->h = HASH_INIT;
+	for (size_t k = 0; k < NPARTS; k++)
+		sum_more(&nat->h, nat->tail, &nat->ntail, part[k].ptr, part[k].len);
+	buf_t sum = BUF_INIT;
+	put_u64(&sum, hash_more(nat->h, nat->tail, nat->ntail));
 	char *dir = xstrdup(hc->file);
 	*strrchr(dir, '/') = '\0';
 	buf_t tmp = BUF_INIT;
@@ -447,18 +587,15 @@ bool hcache_save(hcache_t *hc, const hlog_t *log)
 		goto out;
 	fchmod(fd, 0666 & ~um);
 	ok = true;
-	for (size_t k = 0; k <= NPARTS && ok; k++) {
-		const buf_t *b = k < NPARTS ? &part[k] : &sum;
-		size_t done = 0;
-		while (done < b->len) {
-			ssize_t w = write(fd, b->ptr + done, b->len - done);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			done += (size_t)w;
-		}
-		ok = done == b->len;
+	off_t off = 0;
+	for (size_t k = 0; k <= NPARTS && ok; k++)
+		ok = write_at(fd, k < NPARTS ? &part[k] : &sum, &off);
+	struct stat st;
+	if (ok && fstat(fd, &st) == 0) {
+		nat->dev = st.st_dev;
+		nat->ino = st.st_ino;
+		nat->size = off;
+		nat->nparts = 1;
 	}
 	if (close(fd) < 0)
 		ok = false;
@@ -468,10 +605,58 @@ bool hcache_save(hcache_t *hc, const hlog_t *log)
 		unlink(tmp.ptr);
 out:
 	buf_free(&tmp);
-	for (size_t k = 0; k < NPARTS; k++)
-		buf_free(&part[k]);
 	buf_free(&sum);
 	free(dir);
+	return ok;
+}
+
+bool hcache_save(hcache_t *hc, const hlog_t *log)
+{
+	if (!hc->file || !log->n)
+		return false;
+	size_t nknown = hc->known.n, nparsed = hc->vc.nversions;
+	if (!hc->stale && nknown == hc->nknown_saved && nparsed == hc->nversions_saved)
+		return false;
+	/* tried once for what is known now, written or not: a folder that
+	 * cannot be written is not tried again at every build of serve */
+	hc->stale = false;
+	hc->nknown_saved = nknown;
+	hc->nversions_saved = nparsed;
+	/* what the file lacks appended to it, when this cache knows what it
+	 * holds and it holds not too much else; otherwise (or when it cannot
+	 * be appended to) written whole */
+	bool append = hc->at.ok && hc->at.nparts < HCACHE_PARTS && hc->at.ncommits <= HCACHE_SPARE * log->n;
+	bool ok = false;
+	for (;; append = false) {
+		struct wr w = { 0 };
+		buf_t part[NPARTS] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
+		const hcommit_t **cv = NULL;
+		size_t ncv = 0;
+		serialize(hc, log, part, append, &w, &cv, &ncv);
+		struct fileat nat;
+		bool none = append && !ncv && !w.nv;   /* nothing the file lacks */
+		ok = !none && (append ? append_parts(hc, part, &nat) : write_whole(hc, part, &nat));
+		if (ok) {
+			if (!append) {
+				pset_free(&hc->saved);
+				pset_free(&hc->saved_vers);
+				nat.ncommits = 0;
+			}
+			for (size_t i = 0; i < ncv; i++)
+				pset_add(&hc->saved, cv[i]);
+			for (size_t i = 0; i < w.nv; i++)
+				pset_add(&hc->saved_vers, w.vv[i]);
+			nat.ncommits += ncv;
+			nat.ok = true;
+			hc->at = nat;
+		}
+		wr_free(&w);
+		free(cv);
+		for (size_t k = 0; k < NPARTS; k++)
+			buf_free(&part[k]);
+		if (ok || none || !append)
+			break;
+	}
 	return ok;
 }
 
@@ -486,6 +671,7 @@ struct rd {
 	htask_t **tasks;
 	uint32_t ntasks;
 	buf_t tmp;
+	size_t ncommits;            /* commit records read */
 };
 
 static bool need(struct rd *r, size_t n)
@@ -674,8 +860,14 @@ static void read_versions(struct rd *r)
 				r->bad = true;
 			v->layout = lo;
 		}
-		if (!r->bad)
+		if (r->bad)
+			break;
+		/* a version written again by a later part (a file appended
+		 * to by builds at once) is the same version */
+		hver_t *have = hver_known(&r->hc->vc, &oid, v->path);
+		if (!have)
 			hver_put(&r->hc->vc, &oid, v);
+		pset_add(&r->hc->saved_vers, have ? have : v);
 	}
 }
 
@@ -714,8 +906,52 @@ static void read_commits(struct rd *r)
 			break;
 		char hex[GIT_OID_HEXSZ + 1];
 		git_oid_tostr(hex, sizeof hex, &c->id);
-		strmap_put(&r->hc->known, arena_strdup(r->hc->a, hex), c);
+		if (!strmap_get(&r->hc->known, hex))
+			strmap_put(&r->hc->known, arena_strdup(r->hc->a, hex), c);
+		else
+			strmap_put(&r->hc->known, hex, c);   /* the key kept: its copy lives */
+		pset_add(&r->hc->saved, c);
+		r->ncommits++;
 	}
+}
+
+/* The whole file at path, read while no build appends to it (flock:
+ * hcache_save's append), into *data (malloc'd, NUL-terminated) and *len;
+ * *st is the file read.  -1 when it cannot be read. */
+static int read_locked(const char *path, char **data, size_t *len, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = -1;
+	buf_t b = BUF_INIT;
+	/* a file system without locks is read as it is: a torn read
+	 * fails the checksum */
+	flock(fd, LOCK_SH);
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || (size_t)st->st_size > HCACHE_MAX)
+		goto out;
+	buf_grow(&b, (size_t)st->st_size + 1);
+	for (;;) {
+		buf_grow(&b, 65536);
+		ssize_t n = read(fd, b.ptr + b.len, b.cap - b.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto out;
+		if (n == 0)
+			break;
+		b.len += (size_t)n;
+		if (b.len > HCACHE_MAX)
+			goto out;
+	}
+	b.ptr[b.len] = '\0';
+	*len = b.len;
+	*data = buf_detach(&b);
+	rc = 0;
+out:
+	buf_free(&b);
+	close(fd);
+	return rc;
 }
 
 /* Reads the file; sets state (and why).  What it held is taken only when
@@ -727,7 +963,7 @@ static void load(hcache_t *hc)
 	struct stat st;
 	if (stat(hc->file, &st) < 0 || !S_ISREG(st.st_mode))
 		return;   /* none yet (or not a file: it is not written either) */
-	if ((size_t)st.st_size > HCACHE_MAX || util_read_file(hc->file, &data, &len) < 0) {
+	if ((size_t)st.st_size > HCACHE_MAX || read_locked(hc->file, &data, &len, &st) < 0) {
 		/* unreadable (another user's file in a shared repository): no
 		 * cache, and none written over it */
 		if ((size_t)st.st_size <= HCACHE_MAX) {
@@ -740,7 +976,7 @@ static void load(hcache_t *hc)
 		return;
 	}
 	struct rd r = { (const unsigned char *)data, (const unsigned char *)data + len, false, hc,
-			NULL, 0, NULL, 0, BUF_INIT };
+			NULL, 0, NULL, 0, BUF_INIT, 0 };
 	const char *why = NULL;
 	if (len < sizeof magic || memcmp(data, magic, sizeof magic)) {
 		why = N_("không phải tệp bộ nhớ đệm của plansite");
@@ -787,13 +1023,21 @@ static void load(hcache_t *hc)
 		goto out;
 	}
 	r.end -= 8;
-	r.nstrs = get_count(&r, 4) + 1;
-	r.strs = xcalloc(r.nstrs + 1, sizeof(*r.strs));
-	for (uint32_t i = 1; i < r.nstrs && !r.bad; i++)
-		r.strs[i] = hver_intern(&hc->vc, get_str(&r));
-	read_tasks(&r);
-	read_versions(&r);
-	read_commits(&r);
+	size_t nparts = 0;
+	/* the parts, one per write, each with its own tables */
+	do {
+		free(r.strs);
+		free(r.tasks);
+		r.tasks = NULL;
+		r.nstrs = get_count(&r, 4) + 1;
+		r.strs = xcalloc(r.nstrs + 1, sizeof(*r.strs));
+		for (uint32_t i = 1; i < r.nstrs && !r.bad; i++)
+			r.strs[i] = hver_intern(&hc->vc, get_str(&r));
+		read_tasks(&r);
+		read_versions(&r);
+		read_commits(&r);
+		nparts++;
+	} while (!r.bad && r.p < r.end);
 	if (!r.bad && r.p != r.end)
 		r.bad = true;
 	if (r.bad) {
@@ -801,6 +1045,17 @@ static void load(hcache_t *hc)
 		goto out;
 	}
 	hc->state = HCACHE_READ;
+	/* what an append goes on from */
+	size_t whole = (len - 8) & ~(size_t)7;
+	hc->at.ok = true;
+	hc->at.dev = st.st_dev;
+	hc->at.ino = st.st_ino;
+	hc->at.size = (off_t)len;
+	hc->at.h = hash_words(HASH_INIT, data, whole);
+	hc->at.ntail = len - 8 - whole;
+	memcpy(hc->at.tail, data + whole, hc->at.ntail);
+	hc->at.nparts = nparts;
+	hc->at.ncommits = r.ncommits;
 out:
 	if (why) {
 		hc->state = HCACHE_DAMAGED;
@@ -811,6 +1066,7 @@ out:
 		 * is dropped */
 		strmap_free(&hc->known);
 		strmap_free(&hc->vc.blobs);
+		unknown_file(hc);
 	}
 	free(r.strs);
 	free(r.tasks);

@@ -14,7 +14,7 @@
 /* The version of the file's format: bump it whenever what a version or a
  * commit record holds, or how a plan file is read into one (hver.c,
  * hlog.c), changes, so an older file is not taken for a newer one. */
-#define HCACHE_FORMAT 2
+#define HCACHE_FORMAT 3
 
 typedef struct hcache hcache_t;
 
@@ -44,10 +44,13 @@ hver_ctx_t *hcache_vc(hcache_t *hc);
 strmap_t *hcache_known(hcache_t *hc);
 
 /* Writes what is known of the commits of log and their versions to the
- * cache file (temporary file and rename: a reader never sees half of it),
- * when the walk learned something the file lacks.  A file that cannot be
- * written is no error: the next build walks again.  Returns true when
- * the file was written. */
+ * cache file, when the walk learned something the file lacks: appended to
+ * the file this cache read or wrote last (under flock, which readers take
+ * too: a reader never sees half of it), else the whole file (temporary
+ * file and rename) when there is none, it was replaced, or it holds too
+ * many parts or commits the log lacks.  A file that cannot be written is
+ * no error: the next build walks again.  Returns true when the file was
+ * written. */
 bool hcache_save(hcache_t *hc, const hlog_t *log);
 
 /* The state of the last read (HCACHE_*), the file (NULL when none) and,

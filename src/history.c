@@ -4,6 +4,8 @@
 #include "history.h"
 
 #include <assert.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "hdue.h"
 #include "hlog.h"
 #include "model_fields.h"
+#include "pool.h"
 #include "progress.h"
 #include "text.h"
 
@@ -900,6 +903,7 @@ struct hsrc {
 	const char *prefix;         /* its plans folder ("content/plans/") */
 	size_t next;
 	size_t parsed0, near0;      /* hc's counts before the walk */
+	size_t rel_off;             /* read ahead: the content-relative path's offset */
 };
 
 /* Binds a log's repository to its cache: its version tables are ready. */
@@ -951,18 +955,158 @@ static void cache_report(history_t *h, arena_t *a, struct hsrc *logs, size_t n)
 		h->cache_why = arena_strdup(a, h->cache_why);
 }
 
+/* ---- the site's log read ahead ---- */
+
+struct history_read {
+	struct hsrc l;              /* the site repository's log, once read */
+	const site_t *s;
+	snap_t *snap;
+	pool_t *th;                 /* the reader, or NULL once joined */
+	int rc;
+	char *err;
+	double seconds;             /* the reading's own time */
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	bool go;                    /* the model is cross-referenced: seed */
+	bool cancel;                /* ... or the build stops: read no more */
+	bool seeded;                /* snap's texts are read no more */
+};
+
+/* The commits first (the history cache, then Git), beside xref; then,
+ * once the model is cross-referenced (xref rewrites unit lists that the
+ * built commit's versions are made of), those versions and every earlier
+ * one. */
+static void read_ahead(void *arg, int worker)
+{
+	history_read_t *r = arg;
+	(void)worker;
+	struct hsrc *l = &r->l;
+	double t0 = now_seconds();
+	hcache_bind(l->hc, l->git, l->prefix, l->rel_off);
+	l->vc = hcache_vc(l->hc);
+	l->parsed0 = l->vc->nversions;
+	l->near0 = l->vc->nincremental;
+	r->rc = hlog_read_commits(&l->log, l->vc, r->s, l->prefix, hcache_known(l->hc), &r->err);
+	r->seconds = now_seconds() - t0;
+	pthread_mutex_lock(&r->lock);
+	while (!r->go && !r->cancel)
+		pthread_cond_wait(&r->cv, &r->lock);
+	bool stop = r->cancel;
+	pthread_mutex_unlock(&r->lock);
+	t0 = now_seconds();
+	if (!stop && r->rc == 0)
+		hlog_seed(l->vc, r->s, r->snap, NULL);
+	pthread_mutex_lock(&r->lock);
+	r->seeded = true;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->lock);
+	/* snap's texts are the caller's to release (history_build_sources) */
+	if (!stop && r->rc == 0)
+		hlog_read_versions(&l->log, l->vc);
+	r->seconds += now_seconds() - t0;
+}
+
+void history_read_go(history_read_t *hr)
+{
+	if (!hr)
+		return;
+	pthread_mutex_lock(&hr->lock);
+	hr->go = true;
+	pthread_cond_broadcast(&hr->cv);
+	pthread_mutex_unlock(&hr->lock);
+}
+
+history_read_t *history_read_start(repo_t *r, arena_t *a, const site_t *s, snap_t *snap,
+				   const char *content, struct hcache *hc)
+{
+	history_read_t *hr = xcalloc(1, sizeof(*hr));
+	size_t cl = repo_content_trim(&content);
+	hr->l.git = repo_git(r);
+	hr->l.prefix = arena_printf(a, "%.*s/plans/", (int)cl, content);
+	hr->l.rel_off = cl + 1;
+	hr->l.hc = hc ? hc : hcache_new();
+	hr->l.own = !hc;
+	hr->s = s;
+	hr->snap = snap;
+	pthread_mutex_init(&hr->lock, NULL);
+	pthread_cond_init(&hr->cv, NULL);
+	hr->th = pool_start(1, read_ahead, hr);
+	if (!pool_threads(hr->th)) {
+		/* no thread: read when the history is built, as without */
+		pool_join(hr->th);
+		hr->th = NULL;
+	}
+	return hr;
+}
+
+/* Waits for the reader (reads here when no thread could start). */
+static void read_join(history_read_t *hr)
+{
+	if (!hr->th && !hr->seeded && !hr->cancel) {
+		hr->go = true;
+		read_ahead(hr, 0);
+	}
+	pool_join(hr->th);
+	hr->th = NULL;
+}
+
+void history_read_free(history_read_t *hr)
+{
+	if (!hr)
+		return;
+	/* a build that stops before its history reads no more of it (a
+	 * reader past its wait finishes what it began) */
+	pthread_mutex_lock(&hr->lock);
+	hr->cancel = true;
+	pthread_cond_broadcast(&hr->cv);
+	pthread_mutex_unlock(&hr->lock);
+	read_join(hr);
+	hlog_free(&hr->l.log);
+	if (hr->l.own)
+		hcache_free(hr->l.hc);
+	free(hr->err);
+	pthread_cond_destroy(&hr->cv);
+	pthread_mutex_destroy(&hr->lock);
+	free(hr);
+}
+
+/* Releases snap's texts once the reader has seen them, as hlog_read does
+ * when it reads on the caller's thread. */
+static void read_release(history_read_t *hr, snap_t *snap)
+{
+	history_read_go(hr);
+	if (!hr->th)
+		read_join(hr);
+	pthread_mutex_lock(&hr->lock);
+	while (!hr->seeded)
+		pthread_cond_wait(&hr->cv, &hr->lock);
+	pthread_mutex_unlock(&hr->lock);
+	if (snap && snap->n && hr->s->commit[0]) {
+		snap_release_data(snap);
+		malloc_trim(0);
+	}
+}
+
 static int walk_logs(struct walk *w, struct hsrc *logs, size_t n, const history_src_t *srcs,
-		     snap_t *snap, const char *content, char **err, double *t_log)
+		     snap_t *snap, const char *content, char **err, double *t_log, history_read_t *pre)
 {
 	history_t *h = w->h;
-	bind_log(w, &logs[0], content);
+	if (pre) {
+		if (pre->rc < 0) {
+			*err = pre->err;
+			pre->err = NULL;
+			return -1;
+		}
+	} else {
+		bind_log(w, &logs[0], content);
+	}
 	for (size_t i = 1; i < n; i++) {
 		bind_log(w, &logs[i], srcs[i - 1].content ? srcs[i - 1].content : "content");
 		/* the source's plans of the built commit were parsed with the
 		 * site: before the site's log releases their texts */
 		hlog_seed(logs[i].vc, w->s, snap, logs[i].pfx);
 	}
-	if (read_log(&logs[0], w->s, snap, err) < 0)
+	if (!pre && read_log(&logs[0], w->s, snap, err) < 0)
 		return -1;
 	for (size_t i = 1; i < n; i++) {
 		/* the same site at the source's commit: hlog reads s->commit */
@@ -1009,8 +1153,9 @@ static int walk_logs(struct walk *w, struct hsrc *logs, size_t n, const history_
 
 int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
 			  const char *content, hcache_t *hc, const history_src_t *srcs, size_t nsrcs,
-			  char **err)
+			  history_read_t *pre, char **err)
 {
+	assert(!pre || !nsrcs);
 	double t0 = now_seconds();
 	history_t *h = arena_alloc(a, sizeof(*h));
 	*out = h;
@@ -1020,9 +1165,19 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 	struct hsrc *logs = xcalloc(n, sizeof(*logs));
 	/* the site's repository uses hc (serve keeps it); each source has a
 	 * cache of its own, in its repository */
-	logs[0].git = w.git;
-	logs[0].hc = hc ? hc : hcache_new();
-	logs[0].own = !hc;
+	double t_pre = 0;
+	if (pre) {
+		/* the reader's log and cache are the walk's now */
+		read_release(pre, snap);
+		read_join(pre);
+		t_pre = pre->seconds;
+		logs[0] = pre->l;
+		memset(&pre->l, 0, sizeof(pre->l));
+	} else {
+		logs[0].git = w.git;
+		logs[0].hc = hc ? hc : hcache_new();
+		logs[0].own = !hc;
+	}
 	for (size_t i = 1; i < n; i++) {
 		logs[i].git = repo_git(srcs[i - 1].r);
 		logs[i].pfx = srcs[i - 1].prefix;
@@ -1031,7 +1186,7 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 		logs[i].own = true;
 	}
 	double t_log = t0, t_walk = 0, t_save = 0;
-	int rc = walk_logs(&w, logs, n, srcs, snap, content, err, &t_log);
+	int rc = walk_logs(&w, logs, n, srcs, snap, content, err, &t_log, pre);
 	arena_free(w.grow);
 	hdue_free(w.due);
 	if (rc < 0)
@@ -1063,16 +1218,17 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 	h->seconds = now_seconds() - t0;
 	if (getenv("PLANSITE_TIMING") && rc == 0)
 		fprintf(stderr, "history: %.2f s, %zu commits, %zu blob versions (%zu parsed from a neighbour, in %s order); "
-			"%zu commits from the cache; Git and cache read %.3f s, walk %.3f s, cache written %.3f s\n",
+			"%zu commits from the cache; Git and cache read %.3f s%s, walk %.3f s, cache written %.3f s\n",
 			h->seconds, h->ncommits, h->nversions, h->nincremental, h->read_order, h->ncached,
-			t_log - t0, t_walk - t_log, t_save - t_walk);
+			pre ? t_pre : t_log - t0, pre ? " (read ahead, beside xref)" : "", t_walk - t_log,
+			t_save - t_walk);
 	return rc;
 }
 
 int history_build(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
 		  const char *content, hcache_t *hc, char **err)
 {
-	return history_build_sources(out, r, a, s, snap, content, hc, NULL, 0, err);
+	return history_build_sources(out, r, a, s, snap, content, hc, NULL, 0, NULL, err);
 }
 
 const hplan_hist_t *history_plan(const history_t *h, const plan_t *p)

@@ -138,6 +138,8 @@ typedef struct history {
 	size_t nown_caches;
 } history_t;
 
+typedef struct history_read history_read_t;
+
 /* Walks the first-parent history of the site's commit (s->commit) in repo,
  * the content root being `content` ("content"), and returns the result in
  * *out (in arena a; history_free releases its tables): the caller's, handed
@@ -167,15 +169,40 @@ typedef struct {
 	const char *prefix;         /* "sources/ID/" */
 } history_src_t;
 
+/* The site repository's log (hlog.h: the history cache and Git) read on a
+ * thread of its own while the caller cross-references the model and starts
+ * the rendering; history_build_sources takes what it read (pre), and
+ * history_read_free waits for it and frees it (after history_build_sources
+ * too; accepts NULL).  s's plans must be parsed (model_load); after
+ * history_read_go the caller may change no field of theirs that a version
+ * is made of (hver.c), must keep snap's texts (they are released by
+ * history_build_sources) and, until history_build_sources, must not read
+ * Git objects with repository r.  For a site without sources: hc, content
+ * and r as history_build's; a (the walk's) is used before this returns
+ * only.  Never fails: a log that cannot be read fails
+ * history_build_sources. */
+history_read_t *history_read_start(repo_t *r, arena_t *a, const site_t *s, snap_t *snap,
+				   const char *content, struct hcache *hc);
+/* Tells the reader that the model is cross-referenced (xref_resolve,
+ * progress_compute): it reads the versions of the plan files now, those of
+ * the built commit made from s's plans (until then it reads the commits
+ * only).  history_build_sources does it when the caller has not.  Accepts
+ * NULL. */
+void history_read_go(history_read_t *hr);
+void history_read_free(history_read_t *hr);
+
 /* history_build with the histories of srcs[0..n) merged in by committer
  * time (each repository's own order kept; ties go to the site's, then to
  * srcs order); plans are followed by number across repositories.  hc
  * serves the site's repository; each source's history is kept in a cache
  * of its own in its repository, so a build after a push to one source
- * reads from Git only that source's new commits. */
+ * reads from Git only that source's new commits.  pre (NULL: none; only
+ * without sources) is the site repository's log read ahead by
+ * history_read_start with the same s, snap, content and hc: it is waited
+ * for, not read again. */
 int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, snap_t *snap,
 			  const char *content, struct hcache *hc, const history_src_t *srcs, size_t n,
-			  char **err);
+			  history_read_t *pre, char **err);
 
 /* A plan's history (never NULL: empty when it has none); borrowed. */
 const hplan_hist_t *history_plan(const history_t *h, const plan_t *p);

@@ -445,14 +445,62 @@ static void backward(struct rd *w)
 	free(v);
 }
 
-int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const char *prefix,
-	      strmap_t *known, char **err)
+/* While the history is read: libgit2 caches the trees it reads up to 256
+ * MB by default: the walk reads the plans folders of thousands of commits
+ * once each (it keeps the one it compares with itself), so a large cache
+ * only holds memory: on 2,000 commits it was tens of MB, with no gain in
+ * time.  The built commit was read with every object's hash checked; the
+ * older versions (thousands of blobs, shown only as history) are read as
+ * Git reads them, trusting zlib's checksum.  *allowed: the limit to
+ * restore (git_opts_end). */
+static void git_opts_begin(ssize_t *allowed)
+{
+	ssize_t cached = 0;
+	*allowed = 0;
+	git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, &cached, allowed);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)HLOG_CACHE);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+}
+
+static void git_opts_end(ssize_t allowed)
+{
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	if (allowed > 0)
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, allowed);
+}
+
+int hlog_read_commits(hlog_t *out, hver_ctx_t *vc, const site_t *s, const char *prefix, strmap_t *known,
+		      char **err)
 {
 	memset(out, 0, sizeof(*out));
 	struct rd w = { .log = out, .vc = vc, .a = vc->a, .s = s, .git = vc->git, .prefix = prefix,
 			.known = known };
-	int rc = -1;
-	ssize_t cached = 0, allowed = 0;   /* libgit2's object cache: in use, limit */
+	if (!s->commit[0])
+		return 0;
+	if (chain(&w, err) < 0)
+		return -1;
+	ssize_t allowed;
+	git_opts_begin(&allowed);
+	int rc = deltas(&w, err);
+	git_opts_end(allowed);
+	return rc;
+}
+
+void hlog_read_versions(hlog_t *log, hver_ctx_t *vc)
+{
+	struct rd w = { .log = log, .vc = vc, .a = vc->a, .git = vc->git };
+	if (!log->n)
+		return;
+	ssize_t allowed;
+	git_opts_begin(&allowed);
+	backward(&w);
+	git_opts_end(allowed);
+}
+
+int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const char *prefix,
+	      strmap_t *known, char **err)
+{
+	memset(out, 0, sizeof(*out));
 	if (!s->commit[0])
 		return 0;
 	hlog_seed(vc, s, snap, NULL);
@@ -463,27 +511,10 @@ int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const 
 		snap_release_data(snap);
 		malloc_trim(0);
 	}
-	if (chain(&w, err) < 0)
-		goto out;
-	/* libgit2 caches the trees it reads up to 256 MB by default: the walk
-	 * reads the plans folders of thousands of commits once each (it keeps
-	 * the one it compares with itself), so a large cache only holds
-	 * memory: on 2,000 commits it was tens of MB, with no gain in time */
-	git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, &cached, &allowed);
-	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)HLOG_CACHE);
-	/* the built commit was read with every object's hash checked; the
-	 * older versions (thousands of blobs, shown only as history) are
-	 * read as Git reads them, trusting zlib's checksum */
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	if (deltas(&w, err) < 0)
-		goto out;
-	backward(&w);
-	rc = 0;
-out:
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
-	if (allowed > 0)
-		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, allowed);
-	return rc;
+	if (hlog_read_commits(out, vc, s, prefix, known, err) < 0)
+		return -1;
+	hlog_read_versions(out, vc);
+	return 0;
 }
 
 void hlog_free(hlog_t *h)

@@ -62,6 +62,15 @@ void hlog_seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *
 int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const char *prefix,
 	      strmap_t *known, char **err);
 
+/* hlog_read in two steps, for a caller that seeds the built commit's
+ * versions (hlog_seed) between them, once the model is cross-referenced
+ * (history.c reads the commits beside xref): the commits and the plan
+ * files each changed (0, or -1 with *err), then every earlier version of
+ * those files not in vc's cache yet. */
+int hlog_read_commits(hlog_t *out, hver_ctx_t *vc, const site_t *s, const char *prefix, strmap_t *known,
+		      char **err);
+void hlog_read_versions(hlog_t *log, hver_ctx_t *vc);
+
 /* Frees the commits array; accepts an hlog_t zeroed or read. */
 void hlog_free(hlog_t *h);
 

@@ -113,20 +113,27 @@ void jsonw_put_string(buf_t *b, const char *str)
 	buf_putc(b, '"');
 	while (*s) {
 		const unsigned char *run = s;
-		/* the bytes that go as they are, in one piece */
-		while (*s >= 0x20 && *s != '"' && *s != '\\' && *s < 0x80)
-			s++;
+		/* the bytes that go as they are, in one piece: plain ASCII and
+		 * whole UTF-8 sequences (Vietnamese has one every few bytes) */
+		for (;;) {
+			if (*s >= 0x20 && *s != '"' && *s != '\\' && *s < 0x80) {
+				s++;
+			} else if (*s >= 0x80) {
+				size_t n = utf8_len(s);
+				if (!n)
+					break;
+				s += n;
+			} else {
+				break;
+			}
+		}
 		if (s > run)
 			buf_put(b, (const char *)run, (size_t)(s - run));
 		if (!*s)
 			break;
 		if (*s >= 0x80) {
-			size_t n = utf8_len(s);
-			if (n)
-				buf_put(b, (const char *)s, n);
-			else
-				buf_puts(b, "\xEF\xBF\xBD");   /* U+FFFD */
-			s += n ? n : 1;
+			buf_puts(b, "\xEF\xBF\xBD");   /* U+FFFD: not UTF-8 */
+			s++;
 			continue;
 		}
 		/* the escapes jansson writes: the short ones, else \u00XX */
@@ -157,7 +164,16 @@ void jsonw_str(jsonw_t *w, const char *s)
 void jsonw_int(jsonw_t *w, long long v)
 {
 	value(w);
-	buf_printf(&w->b, "%lld", v);
+	/* by hand: the open data write a hundred thousand of them */
+	char d[24], *p = d + sizeof d;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	buf_put(&w->b, p, (size_t)(d + sizeof d - p));
 }
 
 void jsonw_bool(jsonw_t *w, bool v)

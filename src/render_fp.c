@@ -25,6 +25,7 @@ struct fpcache {
 	size_t *pos, cap;
 	size_t *first;          /* the slot of the first task of the plan at each position */
 	unsigned char (*plan_dg)[STATE_DIGEST_LEN];
+	_Atomic unsigned char *plan_state;   /* DG_* (never DG_NEVER) */
 	unsigned char (*task_dg)[TASK_DG_LEN];
 	_Atomic unsigned char *task_state;   /* DG_* */
 };
@@ -48,9 +49,10 @@ void render_fp_begin(struct run *r)
 	c->pos = xcalloc(c->cap, sizeof(*c->pos));
 	c->first = xmalloc((s->nplans + 1) * sizeof(*c->first));
 	c->plan_dg = xmalloc((s->nplans + 1) * sizeof(*c->plan_dg));
+	c->plan_state = xcalloc(s->nplans + 1, sizeof(*c->plan_state));
 	size_t ntasks = 0;
-	ctx_cache_use(r->cache);
-	buf_t b = BUF_INIT;
+	/* the plans' digests are taken by the pages (plan_dg): this runs
+	 * before the workers start, on the build's critical path */
 	for (size_t i = 0; i < s->nplans; i++) {
 		const plan_t *p = s->plans[i];
 		size_t h = ptr_hash(p, c->cap);
@@ -60,12 +62,7 @@ void render_fp_begin(struct run *r)
 		c->pos[h] = i;
 		c->first[i] = ntasks;
 		ntasks += p->ntasks;
-		buf_clear(&b);
-		ctx_plan_digest(p, &b);
-		state_digest(b.ptr, b.len, c->plan_dg[i]);
 	}
-	buf_free(&b);
-	ctx_cache_use(NULL);
 	c->task_dg = xmalloc((ntasks + 1) * sizeof(*c->task_dg));
 	c->task_state = xcalloc(ntasks + 1, sizeof(*c->task_state));
 	r->fp = c;
@@ -80,6 +77,7 @@ void render_fp_end(struct run *r)
 	free(c->pos);
 	free(c->first);
 	free(c->plan_dg);
+	free((void *)c->plan_state);
 	free(c->task_dg);
 	free((void *)c->task_state);
 	free(c);
@@ -102,6 +100,26 @@ static long plan_pos(const struct fpcache *c, const plan_t *p)
 		if (c->keys[h] == p)
 			return (long)c->pos[h];
 	return -1;
+}
+
+/* The digest of the summary of the plan at position i (ctx_plan_digest):
+ * taken by the first page that needs it; another thread meanwhile takes
+ * its own copy into local. */
+static const unsigned char *plan_dg(struct run *r, size_t i, unsigned char local[STATE_DIGEST_LEN])
+{
+	struct fpcache *c = r->fp;
+	if (atomic_load_explicit(&c->plan_state[i], memory_order_acquire) == DG_READY)
+		return c->plan_dg[i];
+	buf_t b = BUF_INIT;
+	ctx_plan_digest(r->s->plans[i], &b);
+	state_digest(b.ptr ? b.ptr : "", b.len, local);
+	buf_free(&b);
+	unsigned char want = DG_NONE;
+	if (atomic_compare_exchange_strong(&c->plan_state[i], &want, DG_TAKING)) {
+		memcpy(c->plan_dg[i], local, STATE_DIGEST_LEN);
+		atomic_store_explicit(&c->plan_state[i], DG_READY, memory_order_release);
+	}
+	return local;
 }
 
 /* Appends the digests of what a row of t with its plan shows; false when
@@ -138,7 +156,8 @@ static bool put_task(struct run *r, buf_t *b, const task_t *t)
 		dg = local;
 	}
 	buf_put(b, (const char *)dg, TASK_DG_LEN);
-	buf_put(b, (const char *)c->plan_dg[i], STATE_DIGEST_LEN);
+	unsigned char pl[STATE_DIGEST_LEN];
+	buf_put(b, (const char *)plan_dg(r, (size_t)i, pl), STATE_DIGEST_LEN);
 	return true;
 }
 
@@ -222,7 +241,8 @@ bool render_fp_plans(struct run *r, char **key, char fp[STATE_FP_LEN])
 			buf_free(&in);
 			return false;
 		}
-		buf_put(&in, (const char *)r->fp->plan_dg[at], STATE_DIGEST_LEN);
+		unsigned char pl[STATE_DIGEST_LEN];
+		buf_put(&in, (const char *)plan_dg(r, (size_t)at, pl), STATE_DIGEST_LEN);
 	}
 	free(v);
 	char *rel = pager_rel(routes_dir(&s->routes, ROUTE_PLANS), 0);

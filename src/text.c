@@ -3,6 +3,7 @@
 #include "hash.h"
 #include "util.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -485,6 +486,19 @@ char *text_name_key(const char *s)
 
 char *text_docnum_key(const char *s)
 {
+	/* nearly every number is printable ASCII ("57-NQ/TW"): there the
+	 * steps below are only dropping spaces and upper-casing */
+	size_t n = 0;
+	while (s[n] >= 0x20 && s[n] < 0x7F)
+		n++;
+	if (!s[n]) {
+		char *out = xmalloc(n + 1), *o = out;
+		for (const char *p = s; *p; p++)
+			if (*p != ' ')
+				*o++ = *p >= 'a' && *p <= 'z' ? (char)(*p - ('a' - 'A')) : *p;
+		*o = '\0';
+		return out;
+	}
 	size_t len;
 	char *d = map(s, strlen(s), UTF8PROC_STABLE | UTF8PROC_COMPOSE |
 		      UTF8PROC_IGNORE, &len);
@@ -503,7 +517,7 @@ char *text_docnum_key(const char *s)
 	return out;
 }
 
-char *text_search_fold(const char *s)
+static char *search_fold_slow(const char *s)
 {
 	size_t len;
 	char *d = map(s, strlen(s), UTF8PROC_STABLE | UTF8PROC_DECOMPOSE, &len);
@@ -527,6 +541,91 @@ char *text_search_fold(const char *s)
 	char *out = encode_nfc(in.cp, j);
 	free(in.cp);
 	return out;
+}
+
+/* The fold of most text one code point at a time: below FOLD_FAST_END,
+ * but for the Hangul jamo, the fold of a string is the folds of its code
+ * points one after the other.  Composition is the only step that joins
+ * code points, and the second of a composing pair is a mark (dropped
+ * here) or a jamo; canonical reordering moves only marks.  Each code
+ * point's fold is computed by the slow path the first time it is needed
+ * and kept: up to 7 bytes packed with their length + 1 in the low byte
+ * (0: not yet known, FOLD_LONG: longer, the slow path folds the string).
+ * A page folds the same few hundred letters of Vietnamese again and again:
+ * utf8proc's tables are read once per letter instead of once per use. */
+#define FOLD_FAST_END 0x2100
+#define FOLD_LONG 0xFFu
+static _Atomic uint64_t fold_memo[FOLD_FAST_END];
+
+static uint64_t fold_of_cp(int32_t cp)
+{
+	uint64_t v = atomic_load_explicit(&fold_memo[cp], memory_order_relaxed);
+	if (v)
+		return v;
+	utf8proc_uint8_t one[8];
+	utf8proc_ssize_t n = utf8proc_encode_char(cp, one);
+	one[n] = 0;
+	char *f = search_fold_slow((const char *)one);
+	size_t len = strlen(f);
+	v = FOLD_LONG;
+	if (len <= 7) {
+		v = len + 1;
+		for (size_t i = 0; i < len; i++)
+			v |= (uint64_t)(unsigned char)f[i] << (8 * (i + 1));
+	}
+	free(f);
+	/* another thread may store the same value: no harm */
+	atomic_store_explicit(&fold_memo[cp], v, memory_order_relaxed);
+	return v;
+}
+
+/* The fold of s one code point at a time into b; false (b then holds
+ * part of it) when s has a code point the memo does not serve, or is not
+ * UTF-8. */
+static bool search_fold_fast(const char *s, buf_t *b)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
+	buf_grow(b, left);
+	while (left) {
+		if (*p < 0x80) {
+			buf_putc(b, *p >= 'A' && *p <= 'Z' ? *p + ('a' - 'A') : *p);
+			p++;
+			left--;
+			continue;
+		}
+		size_t k = utf8_seq_len(p, left);
+		if (!k)
+			return false;
+		int32_t cp;
+		if (k == 2)
+			cp = (int32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+		else if (k == 3)
+			cp = (int32_t)(p[0] & 0x0F) << 12 | (int32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+		else
+			return false;   /* past U+FFFF: past FOLD_FAST_END */
+		if (cp >= FOLD_FAST_END || (cp >= 0x1100 && cp < 0x1200))
+			return false;
+		uint64_t v = fold_of_cp(cp);
+		if ((v & 0xFF) == FOLD_LONG)
+			return false;
+		for (size_t i = 0; i + 1 < (v & 0xFF); i++)
+			buf_putc(b, (int)((v >> (8 * (i + 1))) & 0xFF));
+		p += k;
+		left -= k;
+	}
+	if (b->ptr)
+		b->ptr[b->len] = '\0';   /* buf_putc leaves it open */
+	return true;
+}
+
+char *text_search_fold(const char *s)
+{
+	buf_t b = BUF_INIT;
+	if (search_fold_fast(s, &b))
+		return b.ptr ? buf_detach(&b) : xstrdup("");
+	buf_free(&b);
+	return search_fold_slow(s);
 }
 
 char *text_slug(const char *s)

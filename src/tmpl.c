@@ -930,6 +930,22 @@ static size_t fmt_real(char *buf, size_t size, double d)
 	return n > 0 ? (size_t)n : 0;
 }
 
+/* i in decimal at the end of buf (of 24 bytes): returns where it starts.
+ * Pages print hundreds of thousands of counts and percentages; snprintf
+ * costs more than the rest of the tag. */
+static char *fmt_int(char buf[24], long long i)
+{
+	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+	char *p = buf + 24;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (i < 0)
+		*--p = '-';
+	return p;
+}
+
 static void val_drop(tmpl_val_t *v)
 {
 	if (v->kind == TMPL_JSON && v->owned)
@@ -1032,8 +1048,8 @@ static void put_value(struct render *r, const tmpl_val_t *v, bool escape)
 	if (v->kind == TMPL_STR) {
 		emit_value(r, v->u.str.s, v->u.str.len, escape);
 	} else if (v->kind == TMPL_INT) {
-		n = (size_t)snprintf(tmp, sizeof tmp, "%lld", v->u.i);
-		emit_value(r, tmp, n, escape);
+		const char *d = fmt_int(tmp, v->u.i);
+		emit_value(r, d, (size_t)(tmp + 24 - d), escape);
 	} else if (v->kind == TMPL_BOOL) {
 		emit_value(r, v->u.b ? "true" : "false", v->u.b ? 4 : 5, escape);
 	} else if (v->kind == TMPL_JSON) {
@@ -1042,10 +1058,11 @@ static void put_value(struct render *r, const tmpl_val_t *v, bool escape)
 		case JSON_STRING:
 			emit_value(r, json_string_value(j), json_string_length(j), escape);
 			break;
-		case JSON_INTEGER:
-			n = (size_t)snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
-			emit_value(r, tmp, n, escape);
+		case JSON_INTEGER: {
+			const char *d = fmt_int(tmp, json_integer_value(j));
+			emit_value(r, d, (size_t)(tmp + 24 - d), escape);
 			break;
+		}
 		case JSON_REAL:
 			n = fmt_real(tmp, sizeof tmp, json_real_value(j));
 			emit_value(r, tmp, n, escape);

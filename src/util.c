@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 static void oom(void)
@@ -123,14 +125,38 @@ static const struct { char s[7]; unsigned char n; } ents[] = {
 	{ "&amp;", 5 }, { "&lt;", 4 }, { "&gt;", 4 }, { "&quot;", 6 }, { "&#39;", 5 },
 };
 
+/* Whether any of the 8 bytes of x needs an entity: a byte equal to c
+ * makes x ^ (c * ONES) have a zero byte, which the classic test finds
+ * (exactly whether there is one; which one, the byte loop says). */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+static inline uint64_t zero_byte(uint64_t v)
+{
+	return (v - ONES) & ~v & HIGHS;
+}
+
+static inline bool html_special8(uint64_t x)
+{
+	return (zero_byte(x ^ ('&' * ONES)) | zero_byte(x ^ ('<' * ONES)) | zero_byte(x ^ ('>' * ONES)) |
+		zero_byte(x ^ ('"' * ONES)) | zero_byte(x ^ ('\'' * ONES))) != 0;
+}
+
 void buf_put_html(buf_t *b, const char *s, size_t n)
 {
 	/* runs of plain bytes are copied whole; the room for them is taken
-	 * once, an entity's when one comes */
+	 * once, an entity's when one comes.  Most text has no special byte
+	 * for hundreds of bytes: 8 are looked at a time. */
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	buf_grow(b, n);
 	while (p < end) {
 		const unsigned char *q = p;
+		while (end - q >= 8) {
+			uint64_t x;
+			memcpy(&x, q, 8);
+			if (html_special8(x))
+				break;
+			q += 8;
+		}
 		while (q < end && !html_ent[*q])
 			q++;
 		size_t run = (size_t)(q - p);

@@ -127,6 +127,13 @@ static json_t *task_row(const site_t *s, const hweek_t *wk, const hitem_t *it)
 }
 
 static const char *const kinds[FACTS_WEEK_LISTS] = { "completed", "became_overdue", "added", "due_changed" };
+/* kinds[k] + "_count", "has_" + kinds[k]: set on every group of every page */
+static const char *const count_keys[FACTS_WEEK_LISTS] = {
+	"completed_count", "became_overdue_count", "added_count", "due_changed_count"
+};
+static const char *const has_keys[FACTS_WEEK_LISTS] = {
+	"has_completed", "has_became_overdue", "has_added", "has_due_changed"
+};
 
 /* The parts of a report's rows, in page order. */
 enum { WS_UNIT, WS_NEW, WS_NEXT, WS_CHG, WS_PARTS };
@@ -259,12 +266,8 @@ static json_t *group_head(const changes_wlayout_t *l, size_t j)
 	free(u);
 	buf_free(&b);
 	free(sl);
-	for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
-		buf_t c = BUF_INIT;
-		buf_printf(&c, "%s_count", kinds[k]);
-		SET(o, c.ptr, json_integer((json_int_t)g->n[k]));
-		buf_free(&c);
-	}
+	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
+		SET(o, count_keys[k], json_integer((json_int_t)g->n[k]));
 	return o;
 }
 
@@ -329,12 +332,8 @@ json_t *changes_week(const changes_wlayout_t *l, size_t pg)
 	}
 	for (size_t j = 0; j < json_array_size(units); j++) {
 		json_t *o = json_array_get(units, j);
-		for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
-			buf_t c = BUF_INIT;
-			buf_printf(&c, "has_%s", kinds[k]);
-			SET(o, c.ptr, json_boolean(json_array_size(json_object_get(o, kinds[k])) > 0));
-			buf_free(&c);
-		}
+		for (int k = 0; k < FACTS_WEEK_LISTS; k++)
+			SET(o, has_keys[k], json_boolean(json_array_size(json_object_get(o, kinds[k])) > 0));
 	}
 	SET(w, "units", units);
 	for (int k = 0; k < FACTS_WEEK_LISTS; k++)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # test_hcache.sh: the history kept between builds ($GIT_DIR/plansite/): the
 # same site with it, without it, with it damaged, stale or written by another
-# version, after new commits, after history was rewritten, in a bare, a
-# shallow and a read-only repository, with builds at once, with the blobs in
-# several packs; and serve, which reads no history again for an edit.
+# version, after new commits (appended to the file), after history was
+# rewritten, in a bare, a shallow and a read-only repository, with builds at
+# once, with the blobs in several packs; serve, which reads no history again
+# for an edit; and the history read ahead, beside xref.
 . "$(dirname "$0")/lib.sh"
 
 R=$T/repo
@@ -55,6 +56,7 @@ check "... and builds the same site" same ref0 c2
 check "... with no warning" no_warning c2
 check "the cache file is not left half-written (no temporary file)" \
 	[ "$(ls "$CACHE_DIR" | wc -l)" = 1 ]
+cp "$(cache_file)" "$T/before.cache"
 
 # ---- new commits ---------------------------------------------------------------------
 A=$(ls "$P" | head -1)
@@ -72,6 +74,11 @@ fresh ref1
 cached c3
 check "after 4 new commits only those are read from Git" walked c3 "$N" 4 "[1-9][0-9]*"
 check "... and the site is the one built without the cache" same ref1 c3
+# appended: the file as it was but for its checksum (its last 8 bytes), then the new commits
+check "... which are appended to the cache file, not the whole file written again" \
+	bash -c "[ \$(stat -c %s '$(cache_file)') -gt \$(stat -c %s '$T/before.cache') ] &&
+		cmp -s -n \$((\$(stat -c %s '$T/before.cache') - 8)) '$T/before.cache' '$(cache_file)'"
+check "... with no temporary file" [ "$(ls "$CACHE_DIR" | wc -l)" = 1 ]
 check "... which shows the new commits" grep -rq "Một lần sửa hỏng" "$T/c3/thay-doi"
 cached c4
 check "the next build reads nothing from Git" walked c4 $((N + 4)) 0 0
@@ -240,4 +247,19 @@ cached c13 --content noi-dung
 check "another --content folder has a cache file of its own" [ "$(ls "$CACHE_DIR" | wc -l)" = 2 ]
 check "... which its next build uses" walked c13 $((N + 5)) 0 0
 check "... with the same site" same ref5 c13
+
+# ---- the history read ahead, beside the cross-referencing -------------------------------------
+PLANSITE_TIMING=1 PLANSITE_HISTORY_CACHE=off cached c14 --content noi-dung
+check "the history is read from Git on a thread of its own, beside xref" \
+	grep -q "^history: .*Git and cache read [0-9.]* s (read ahead, beside xref)" "$T/c14.err"
+check "... and the site is the same" same ref5 c14
+# an error of the content found while the history is read ahead: the build
+# stops there, its reader stopped with it (ASan: nothing read after it is freed)
+printf -- '---\nnumber: "7/KH-LOI"\ntitle: [chưa đóng\n---\n' >"$R/noi-dung/plans/loi.md"
+commit "$R" 2025-12-24T09:00:00+07:00 "Một kế hoạch hỏng"
+rc=0
+PLANSITE_HISTORY_CACHE=off ps build --repo "$R" --content noi-dung --out "$T/c15" 2>"$T/c15.err" || rc=$?
+check "... a build with a content error fails with the error located, publishing nothing" \
+	bash -c "[ $rc != 0 ] && grep -q '^noi-dung/plans/loi.md:[0-9]*:[0-9]*: error:' '$T/c15.err' &&
+		! grep -q Sanitizer '$T/c15.err' && [ ! -e '$T/c15' ]"
 finish

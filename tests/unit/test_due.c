@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -421,6 +422,22 @@ static void test_text_exact(void **state)
 	assert_false(due_text_exact("15/12/2025", 20251216));
 	assert_false(due_text_exact(NULL, 20251215));
 	assert_false(due_text_exact("15/12/2025", 0));
+	/* the three forms are written by hand: the same as printf's, for
+	 * every day of a few years */
+	for (int y = 1999; y <= 2031; y += 8)
+		for (int m = 1; m <= 12; m++)
+			for (int d = 1; d <= 28; d++) {
+				char a[64], b[64], c[64];
+				snprintf(a, sizeof a, "x %d/%d/%d y", d, m, y);
+				snprintf(b, sizeof b, "(%02d/%02d/%d)", d, m, y);
+				snprintf(c, sizeof c, "%d-%02d-%02d.", y, m, d);
+				date_t dt = (date_t)(y * 10000 + m * 100 + d);
+				assert_true(due_text_exact(a, dt));
+				assert_true(due_text_exact(b, dt));
+				assert_true(due_text_exact(c, dt));
+				/* and a neighbouring day is not */
+				assert_false(due_text_exact(c, dt + (d < 28 ? 1 : -1)));
+			}
 }
 
 int main(void)

@@ -263,12 +263,131 @@ static void test_every_byte(void **state)
 	(void)nread;
 }
 
+/* Whether the file at path begins with the n bytes p. */
+static bool begins_with(const char *path, const char *p, size_t n)
+{
+	char *d = NULL;
+	size_t len = 0;
+	assert_int_equal(util_read_file(path, &d, &len), 0);
+	bool yes = len >= n && !memcmp(d, p, n);
+	free(d);
+	return yes;
+}
+
+/* A build after new commits appends them (and their versions) to the file
+ * in place of its checksum; the file reads back whole, with every part;
+ * a file replaced behind the cache, or holding too many parts, is written
+ * whole again. */
+static void test_append(void **state)
+{
+	struct fx *f = *state;
+	hcache_t *hc = bound(f);
+	const char *file, *why;
+	assert_int_equal(hcache_state(hc, &file, &why), HCACHE_READ);
+	hver_ctx_t *vc = hcache_vc(hc);
+	enum { MORE = 70 };
+	hcommit_t *commits = calloc(2 + MORE, sizeof(*commits));
+	hdelta_t *ds = calloc(MORE, sizeof(*ds));
+	char (*hex)[41] = calloc(2 + MORE, sizeof(*hex));
+	commits[0] = *(const hcommit_t *)strmap_get(hcache_known(hc), "000000000000000000000000000000000000000b");
+	commits[1] = *(const hcommit_t *)strmap_get(hcache_known(hc), "000000000000000000000000000000000000000c");
+	size_t appended = 0, whole = 0;
+	char *prev = NULL;
+	size_t prevlen = 0;
+	assert_int_equal(util_read_file(f->file, &prev, &prevlen), 0);
+	for (int i = 0; i < MORE; i++) {
+		/* a.md changed again: a version parsed near the last one */
+		git_oid b = oid_of(100 + i), c = oid_of(200 + i);
+		const char *t = i % 2 ? text2 : text1;
+		const git_oid *last = i ? &ds[i - 1].new_id : &f->b2;
+		const hver_t *v = hver_of(vc, &b, "content/plans/a.md", t, strlen(t), hver_cached(vc, last));
+		assert_false(v->broken);
+		ds[i] = (hdelta_t){ .path = hver_intern(vc, "content/plans/a.md"), .old_id = *last, .new_id = b,
+				    .had = true, .has = true };
+		commits[2 + i] = (hcommit_t){ .id = c, .parent = commits[1 + i].id, .has_parent = true,
+					      .time = 1765200000 + i, .tz = 420, .author = "An", .subject = "Tiến độ",
+					      .d = &ds[i], .nd = 1 };
+		git_oid_tostr(hex[2 + i], sizeof hex[2 + i], &c);
+		strmap_put(hcache_known(hc), hex[2 + i], &commits[2 + i]);
+		hlog_t log = { .commits = commits, .n = 3 + (size_t)i };
+		assert_true(hcache_save(hc, &log));
+		assert_false(hcache_save(hc, &log));   /* nothing new */
+		/* appended: what was there stays, but for its checksum */
+		if (begins_with(f->file, prev, prevlen - 8))
+			appended++;
+		else
+			whole++;
+		free(prev);
+		assert_int_equal(util_read_file(f->file, &prev, &prevlen), 0);
+		if (i == 2 || i == MORE - 1) {
+			/* read back by another cache: every commit, every version */
+			hcache_t *back = bound(f);
+			assert_int_equal(hcache_state(back, NULL, NULL), HCACHE_READ);
+			for (int k = 0; k <= i; k++) {
+				const hcommit_t *bc = strmap_get(hcache_known(back), hex[2 + k]);
+				assert_non_null(bc);
+				assert_int_equal(bc->time, 1765200000 + k);
+				assert_true(git_oid_equal(&bc->d[0].new_id, &ds[k].new_id));
+				const hver_t *bv = hver_cached(hcache_vc(back), &ds[k].new_id);
+				assert_non_null(bv);
+				assert_int_equal(bv->tasks[0]->status, k % 2 ? STATUS_DONE : STATUS_IN_PROGRESS);
+			}
+			assert_non_null(strmap_get(hcache_known(back), "000000000000000000000000000000000000000b"));
+			assert_non_null(hver_known(hcache_vc(back), &f->b3, "content/plans/b.md"));
+			hcache_free(back);
+		}
+	}
+	/* appended each time until the parts are too many, then written whole */
+	assert_true(appended >= 60);
+	assert_true(whole >= 1 && whole <= 2);
+	/* a byte of an appended part changed: damaged, nothing of it used */
+	char *d = malloc(prevlen);
+	memcpy(d, prev, prevlen);
+	d[prevlen - 20] ^= 0x10;
+	put_file(f, d, prevlen);
+	hcache_t *dam = bound(f);
+	assert_int_equal(hcache_state(dam, NULL, NULL), HCACHE_DAMAGED);
+	assert_null(strmap_get(hcache_known(dam), hex[2 + MORE - 1]));
+	hcache_free(dam);
+	/* the file replaced behind hc (another build wrote it whole): not
+	 * appended to, written whole */
+	put_file(f, f->data, f->len);
+	git_oid b = oid_of(999), c = oid_of(998);
+	hcommit_t *cs = realloc(commits, (3 + MORE) * sizeof(*cs));
+	commits = cs;
+	hdelta_t dx = { .path = hver_intern(vc, "content/plans/b.md"), .old_id = f->b3, .new_id = b, .had = true,
+			.has = true };
+	hver_of(vc, &b, "content/plans/b.md", text1, strlen(text1), NULL);
+	commits[2 + MORE] = (hcommit_t){ .id = c, .parent = commits[1 + MORE].id, .has_parent = true,
+					 .time = 1766000000, .tz = 420, .author = "An", .subject = "Khác", .d = &dx, .nd = 1 };
+	char cx[41];
+	git_oid_tostr(cx, sizeof cx, &c);
+	strmap_put(hcache_known(hc), cx, &commits[2 + MORE]);
+	hlog_t log = { .commits = commits, .n = 3 + MORE };
+	assert_true(hcache_save(hc, &log));
+	assert_false(begins_with(f->file, f->data, f->len - 8));
+	hcache_t *back = bound(f);
+	assert_int_equal(hcache_state(back, NULL, NULL), HCACHE_READ);
+	assert_non_null(strmap_get(hcache_known(back), cx));
+	assert_non_null(strmap_get(hcache_known(back), hex[2]));
+	assert_non_null(hver_cached(hcache_vc(back), &b));
+	hcache_free(back);
+	put_file(f, f->data, f->len);
+	hcache_free(hc);
+	free(d);
+	free(prev);
+	free(commits);
+	free(ds);
+	free(hex);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_append, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
  * text is written byte for byte as jansson's compact dump writes it (so
  * the open data files did not change when they stopped using jansson). */
 #include <setjmp.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +43,9 @@ static const char *const broken[][2] = {
 	{ "cut \xE1\x80", "cut \xEF\xBF\xBD\xEF\xBF\xBD" },
 	{ "Vi\xE1\xBB", "Vi\xEF\xBF\xBD\xEF\xBF\xBD" },
 	{ "latin-1 caf\xE9 \"x\"", "latin-1 caf\xEF\xBF\xBD \"x\"" },
+	/* bad bytes inside runs of whole sequences, and at either end */
+	{ "Vi\xE1\xBB\x87t\x80N\xC4\x91\"\xE1\xBB\x91\"\xE1", "Vi\xE1\xBB\x87t\xEF\xBF\xBDN\xC4\x91\"\xE1\xBB\x91\"\xEF\xBF\xBD" },
+	{ "\xBF\xE1\xBA\xA1\xE1\xBA\xA1\xFE", "\xEF\xBF\xBD\xE1\xBA\xA1\xE1\xBA\xA1\xEF\xBF\xBD" },
 };
 
 /* What a jsonw run wrote, NUL-terminated (the writer's own buffer). */
@@ -119,6 +123,11 @@ static void test_structure_like_jansson(void **state)
 		jsonw_key(&w, "n");
 		jsonw_int(&w, -1234567890123LL * i);
 		json_object_set_new(o, "n", json_integer(-1234567890123LL * i));
+		/* integers are written by hand: the ends of the range */
+		static const long long ends[] = { LLONG_MIN, 0, LLONG_MAX };
+		jsonw_key(&w, "end");
+		jsonw_int(&w, ends[i]);
+		json_object_set_new(o, "end", json_integer(ends[i]));
 		jsonw_key(&w, "ok");
 		jsonw_bool(&w, i & 1);
 		json_object_set_new(o, "ok", json_boolean(i & 1));

@@ -254,6 +254,42 @@ static void test_docnum_key(void **state)
 		assert_string_equal(a, exact[i][1]);
 		free(a);
 	}
+	/* printable ASCII takes a short path; with a Đ after it (which keys
+	 * to itself) the whole string takes utf8proc's: the two agree on every
+	 * printable character and on numbers as editors write them */
+	static const char *const ascii[] = {
+		"57-NQ/TW", " 57 - nq / tw ", "185/kh-sdt&tg", "a b\tc", "~!@#$%^*()_+={}[]|\\:;\"'<>,.?`",
+	};
+	char one[4] = "x?y";
+	for (int c = 0x20; c <= 0x80; c++) {
+		one[1] = (char)(c == 0x80 ? 0x7F : c);
+		char *a = text_docnum_key(one);
+		buf_t w = BUF_INIT, want = BUF_INIT;
+		buf_puts(&w, one);
+		buf_puts(&w, "\xC4\x90");
+		buf_puts(&want, a);
+		buf_puts(&want, "\xC4\x90");
+		char *b = text_docnum_key(w.ptr);
+		assert_string_equal(b, want.ptr);
+		free(a);
+		free(b);
+		buf_free(&w);
+		buf_free(&want);
+	}
+	for (size_t i = 0; i < N(ascii); i++) {
+		char *a = text_docnum_key(ascii[i]);
+		buf_t w = BUF_INIT, want = BUF_INIT;
+		buf_puts(&w, ascii[i]);
+		buf_puts(&w, "\xC4\x90");
+		buf_puts(&want, a);
+		buf_puts(&want, "\xC4\x90");
+		char *b = text_docnum_key(w.ptr);
+		assert_string_equal(b, want.ptr);
+		free(a);
+		free(b);
+		buf_free(&w);
+		buf_free(&want);
+	}
 }
 
 static void test_slug(void **state)
@@ -403,6 +439,91 @@ static void test_search_fold_more(void **state)
 	}
 }
 
+/* UTF-8 of cp into b. */
+static void put_cp(buf_t *b, uint32_t cp)
+{
+	if (cp < 0x80) {
+		buf_putc(b, (int)cp);
+	} else if (cp < 0x800) {
+		buf_putc(b, (int)(0xC0 | cp >> 6));
+		buf_putc(b, (int)(0x80 | (cp & 0x3F)));
+	} else if (cp < 0x10000) {
+		buf_putc(b, (int)(0xE0 | cp >> 12));
+		buf_putc(b, (int)(0x80 | (cp >> 6 & 0x3F)));
+		buf_putc(b, (int)(0x80 | (cp & 0x3F)));
+	} else {
+		buf_putc(b, (int)(0xF0 | cp >> 18));
+		buf_putc(b, (int)(0x80 | (cp >> 12 & 0x3F)));
+		buf_putc(b, (int)(0x80 | (cp >> 6 & 0x3F)));
+		buf_putc(b, (int)(0x80 | (cp & 0x3F)));
+	}
+}
+
+/* text_search_fold folds most text one code point at a time (a memo per
+ * code point); a string with a code point past that range (here U+4E2D,
+ * which folds to itself and composes with nothing) takes the whole-string
+ * path.  Both must agree: fold(s + X) == fold(s) + X, for every code
+ * point alone and for many strings mixing letters, marks (also the ones
+ * that compose as second of a pair), jamo and invalid bytes. */
+static void check_fold_paths(const char *s)
+{
+	buf_t with = BUF_INIT;
+	buf_puts(&with, s);
+	buf_puts(&with, "\xE4\xB8\xAD");
+	char *a = text_search_fold(s), *b = text_search_fold(with.ptr);
+	buf_t want = BUF_INIT;
+	buf_puts(&want, a);
+	buf_puts(&want, "\xE4\xB8\xAD");
+	if (strcmp(b, want.ptr))
+		fail_msg("fold paths differ on \"%s\": \"%s\" then \"%s\"", s, a, b);
+	free(a);
+	free(b);
+	buf_free(&want);
+	buf_free(&with);
+}
+
+static void test_search_fold_paths(void **state)
+{
+	(void)state;
+	buf_t b = BUF_INIT;
+	for (uint32_t cp = 1; cp < 0x2200; cp++) {
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		buf_clear(&b);
+		buf_puts(&b, "x");
+		put_cp(&b, cp);
+		buf_puts(&b, "A");
+		check_fold_paths(b.ptr);
+	}
+	/* what strings are made of: Vietnamese letters in both forms, marks,
+	 * the second code points of compositions, jamo, CJK, bad bytes */
+	static const uint32_t pool[] = {
+		'a', 'A', 'd', 'D', 'o', 'u', 'y', ' ', '-', '1', 0xC0, 0xE2, 0xEA, 0xF4, 0x110, 0x111,
+		0x1A0, 0x1A1, 0x1AF, 0x1B0, 0x130, 0xDF, 0x1E9E, 0x300, 0x301, 0x302, 0x303, 0x306,
+		0x309, 0x31B, 0x323, 0x345, 0x391, 0x3B1, 0x3D2, 0x401, 0x419, 0x439, 0x9C7, 0x9BE,
+		0x9D7, 0xB47, 0xB3E, 0xB56, 0xB57, 0xBC6, 0xBBE, 0xBD7, 0xCC6, 0xCC2, 0xCD5, 0xD46,
+		0xD3E, 0xD57, 0xDD9, 0xDCA, 0xDCF, 0xDDF, 0x1025, 0x102E, 0x1100, 0x1161, 0x11A8,
+		0xAC00, 0x1EA0, 0x1EA1, 0x1EA5, 0x1EC7, 0x1ED1, 0x1EF9, 0x2013, 0x201C, 0x2126,
+		0x212A, 0x212B, 0x20D0, 0x1F600,
+	};
+	uint32_t seed = 12345;
+	for (int i = 0; i < 20000; i++) {
+		buf_clear(&b);
+		seed = seed * 1103515245u + 12345u;
+		int n = 1 + (int)(seed >> 16) % 6;
+		for (int j = 0; j < n; j++) {
+			seed = seed * 1103515245u + 12345u;
+			uint32_t r = seed >> 8;
+			if (r % 50 == 0)
+				buf_putc(&b, 0x80 + (int)(r >> 8) % 0x40);   /* a stray byte */
+			else
+				put_cp(&b, pool[(r >> 8) % N(pool)]);
+		}
+		check_fold_paths(b.ptr);
+	}
+	buf_free(&b);
+}
+
 static void test_distance(void **state)
 {
 	static const struct {
@@ -515,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_slug),
 		cmocka_unit_test(test_search_fold_vectors),
 		cmocka_unit_test(test_search_fold_more),
+		cmocka_unit_test(test_search_fold_paths),
 		cmocka_unit_test(test_distance),
 		cmocka_unit_test(test_name_fold),
 		cmocka_unit_test(test_docnum_near),

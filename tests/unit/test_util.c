@@ -89,6 +89,30 @@ static void test_html_random(void **state)
 	}
 }
 
+/* Long plain runs with a rare special byte, every other byte value
+ * (those next to the special ones too) around it: what the 8-bytes-at-a-
+ * time scan skips and where it stops, at every offset. */
+static void test_html_sparse(void **state)
+{
+	(void)state;
+	srand(11);
+	for (int round = 0; round < 600; round++) {
+		size_t n = (size_t)(rand() % 700);
+		char *s = malloc(n + 1);
+		for (size_t i = 0; i < n; i++)
+			s[i] = rand() % 60 ? (char)(1 + rand() % 255) : "&<>\"'"[rand() % 5];
+		s[n] = '\0';
+		char *want = escape_slow(s, n);
+		buf_t b = BUF_INIT;
+		buf_put_html(&b, s, n);
+		assert_int_equal(b.len, strlen(want));
+		assert_memory_equal(b.ptr ? b.ptr : "", want, strlen(want));
+		buf_free(&b);
+		free(want);
+		free(s);
+	}
+}
+
 static void test_printf(void **state)
 {
 	(void)state;
@@ -141,6 +165,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_html_cases),
 		cmocka_unit_test(test_html_random),
+		cmocka_unit_test(test_html_sparse),
 		cmocka_unit_test(test_printf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,6 +28,7 @@ GENCORPUS = os.path.abspath(env("GENCORPUS", os.path.join(ROOT, "..", "shared", 
 GENSOURCES = os.path.join(ROOT, "bench", "gensources.py")
 WORK = os.path.abspath(env("BENCH_WORK", os.path.join(ROOT, "bench", "work")))
 OUTDIR = os.path.abspath(env("OUTDIR", WORK))
+KEEP_OUTPUTS = env("KEEP_OUTPUTS", 1)
 HUGO = env("HUGO", "") or shutil.which("hugo") or ""
 TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else ""
 GIT_ENV = dict(os.environ, GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.gov.vn",
@@ -157,6 +158,10 @@ def tree_stats(path):
             "pages_over_1mb": len(over), "pages_over_1mb_first": [{"bytes": s, "path": p} for s, p in over[:5]]}
 
 
+def tree_bytes(path):
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+
+
 def write_sizes(out, path):
     """The floor's list: BYTES<TAB>PATH of every file plansite wrote."""
     rows = []
@@ -227,7 +232,30 @@ def paired(label, repo, runs, tmp, hugo=True, warm=True, warmup=True):
     """plansite (no state; and with the state of the previous build), Hugo-same and the floor,
     alternating in each round: {tool: [runs]}, plus the output's stats."""
     res = {"plansite": [], "plansite_warm": [], "hugo": [], "floor": [], "history_s": []}
+    # Each run writes into a folder of its own, and the outputs are removed
+    # after the rounds, not before each run: on ext4 without a journal,
+    # creating a file first passes over every inode freed in the last
+    # 60 s (300 s while their table is not yet written back), so a build
+    # right after the removal of a tree pays for its files in proportion
+    # to the files it creates. A real first publication does not follow a
+    # removal, and a later one starts from the spare (plansite(1), THE
+    # OUTPUT FOLDER). When the disk cannot hold another output, the oldest
+    # are removed first, and the summary says how many runs followed one.
     outs = {t: os.path.join(OUTDIR, "%s-%s-out" % (label, t)) for t in res}
+    kept, last_size = [], {}
+    res["runs_after_removal"] = 0
+
+    def room(t):
+        """Makes room for t's next output: the oldest kept outputs go while the disk's free space
+        is under its last output's size, with a margin (KEEP_OUTPUTS=0 always removes)."""
+        need = last_size.get(t, 0) * 1.2 + (1 << 30)
+        removed = False
+        while kept and (not KEEP_OUTPUTS or shutil.disk_usage(OUTDIR).free < need):
+            rmtree(kept.pop(0))
+            removed = True
+        if removed:
+            os.sync()
+            res["runs_after_removal"] += 1
     sizes = os.path.join(tmp, label + "-sizes.txt")
     failed = {}
 
@@ -262,7 +290,12 @@ def paired(label, repo, runs, tmp, hugo=True, warm=True, warmup=True):
         for name, fn in order:
             if name in failed or (name == "floor" and not os.path.exists(sizes)):
                 continue
+            room(name)
+            outs[name] = os.path.join(OUTDIR, "%s-%s-out-%d" % (label, name, rnd + 1))
             r = fn()
+            kept.append(outs[name])
+            if not r["rc"] and os.path.isdir(outs[name]):
+                last_size[name] = tree_bytes(outs[name])
             if r["rc"]:
                 failed[name] = r
                 continue
@@ -272,8 +305,9 @@ def paired(label, repo, runs, tmp, hugo=True, warm=True, warmup=True):
                 res[name].append(r)
     res["failed"] = failed
     res["output"] = {t: tree_stats(outs[t]) for t in ("plansite", "hugo", "floor") if os.path.isdir(outs[t])}
-    for o in outs.values():
+    for o in kept:
         rmtree(o)
+    os.sync()
     return res
 
 
@@ -573,7 +607,7 @@ def main():
     ver = sh(PLANSITE, "--version").splitlines()[0]
     res = {"config": {"plans": PLANS, "tasks": TASKS, "commits": COMMITS, "runs": RUNS, "edits": EDITS,
                       "pushes": PUSHES, "bench_10k": BENCH_10K, "plans_10k": PLANS_10K, "commits_10k": COMMITS_10K,
-                      "runs_10k": RUNS_10K, "outdir": OUTDIR},
+                      "runs_10k": RUNS_10K, "outdir": OUTDIR, "keep_outputs": KEEP_OUTPUTS},
            "machine": {"cores": os.cpu_count(), "loadavg_start": list(os.getloadavg()),
                        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())},
            "plansite": ver, "hugo": sh(hugo, "version").strip() if hugo else None,

@@ -67,6 +67,13 @@ def main():
             elif runs:
                 out("  %-26s %7.2f s %7.0f MB %9.2f s + %6.2f s   %s" % (
                     name, med(runs), med(runs, "rss_kb") / 1024, med(runs, "user"), med(runs, "sys"), outs))
+        if "runs_after_removal" in res:
+            n = res["runs_after_removal"]
+            out("  outputs: each run into a new folder %s; earlier outputs %s"
+                % ("under " + c.get("outdir", "?"),
+                   "kept until the end of the rounds (no run followed a removal)" if n == 0 else
+                   "removed before %d of the runs (disk space or KEEP_OUTPUTS=0): those runs paid for "
+                   "recently freed inodes" % n))
         if res.get("history_s"):
             out("  plansite's history stage (PLANSITE_TIMING, no state): median %.2f s, beside the rendering"
                 % statistics.median(res["history_s"]))

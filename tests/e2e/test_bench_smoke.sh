@@ -28,6 +28,10 @@ check "without Hugo, the Hugo-same target says so" \
 check "... and the run says it at the start" grep -q 'HUGO IS NOT INSTALLED' "$T/err"
 check "plansite was measured without state and with it" \
 	test "$(json 'len(d["1k"]["plansite"]) + len(d["1k"]["plansite_warm"])' "$R")" = 2
+check "each run wrote into a folder of its own, none removed before a run" \
+	grep -qF 'earlier outputs kept until the end of the rounds (no run followed a removal)' "$T/out"
+check "... and the rounds' outputs are gone after them" \
+	test -z "$(find "$W" -maxdepth 1 -name '1k-*-out*' -print -quit)"
 check "the floor wrote as many files and bytes as plansite" \
 	test "$(json 'd["1k"]["output"]["floor"]["files"] == d["1k"]["output"]["plansite"]["files"] and d["1k"]["output"]["floor"]["bytes"] == d["1k"]["output"]["plansite"]["bytes"] > 0' "$R")" = true
 check "the floor read every blob of HEAD in pack order and parsed the YAML" \

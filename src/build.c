@@ -13,6 +13,7 @@
 #include "hcache.h"
 #include "history.h"
 #include "model.h"
+#include "model_cache.h"
 #include "output.h"
 #include "progress.h"
 #include "render.h"
@@ -244,8 +245,16 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	/* with sources, the check that chose their commits parsed the site */
 	s = sources_site(srcs, d);
 	if (!s) {
-		s = model_load(a, d, &snap, &mo);
+		/* with sources the plans come from several trees: none kept */
+		model_opts_t lo = mo;
+		lo.cache = o->mcache;
+		s = model_load(a, d, &snap, &lo);
 		lap("parse", &t0);
+		if (o->mcache && (timing || getenv("PLANSITE_TIMING"))) {
+			size_t kept, parsed;
+			model_cache_counts(o->mcache, &kept, &parsed);
+			fprintf(stderr, "plansite:   plans    %zu kept from the last build, %zu parsed\n", kept, parsed);
+		}
 		/* the history's commits are read (its cache, then Git) while
 		 * the model is cross-referenced; its versions while the theme
 		 * loads and the pages without history render */

@@ -33,6 +33,8 @@ typedef struct {
 	const char *only_source;   /* --only-source ID */
 	struct hcache *hcache; /* the history kept between builds (serve), or NULL:
 				* the repository's cache file only (hcache.h) */
+	struct model_cache *mcache; /* the plans kept between builds (serve), or NULL:
+				     * every plan parsed (model_cache.h) */
 	/* serve: called (on the building thread) once the pages an edit
 	 * shows first are complete in the staging folder root, with the
 	 * files made so far (render.h); the build goes on with the rest */

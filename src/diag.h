@@ -59,6 +59,10 @@ char *diag_first_under(diag_t *d, const char *prefix, const char *skip);
 void diag_copy_under(diag_t *to, const diag_t *from, const char *prefix, const char *skip, int as_error);
 /* Every message of from, in its order and severity, reported to to. */
 void diag_copy(diag_t *to, const diag_t *from);
+/* The messages first..end-1 of from in the order they were reported (the
+ * n-th message reported is n-1, counting errors and warnings alike, until
+ * from is printed or formatted, which sorts it), reported to to. */
+void diag_copy_range(diag_t *to, const diag_t *from, size_t first, size_t end);
 
 /* Prints every message as "path:line:col: error: [E012] text — gợi ý: fix",
  * errors before warnings, each sorted by path, position and then order of

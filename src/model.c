@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "docnum.h"
+#include "model_cache.h"
 #include "model_int.h"
 #include "pool.h"
 #include "text.h"
@@ -191,9 +193,6 @@ static int has_suffix(const char *s, const char *suf)
 	size_t n = strlen(s), m = strlen(suf);
 	return n >= m && !strcmp(s + n - m, suf);
 }
-/* Plans are parsed on every core: each worker has an arena of its own
- * (arenas are not thread-safe), handed over to the build's arena after. */
-#define PARSE_WORKERS 8
 
 struct parse_job {
 	const snap_t *snap;
@@ -201,22 +200,56 @@ struct parse_job {
 	plan_t **out;           /* out[i] for idx[i] */
 	diag_t *d;
 	const model_opts_t *o;
-	arena_t *a[PARSE_WORKERS];   /* worker k's arena; [0] the build's */
-	strmap_t strs[PARSE_WORKERS];   /* worker k's texts (model_ctx_t) */
+	arena_t *a[MODEL_PARSE_WORKERS];   /* worker k's arena; [0] the build's */
+	strmap_t strs[MODEL_PARSE_WORKERS];   /* worker k's texts (model_ctx_t) */
 };
+
+struct numbers {
+	arena_t *a;
+	buf_t runs;   /* numref_t */
+	int task;
+};
+
+static void on_number(void *arg, const char *num, size_t n, int line, int col)
+{
+	struct numbers *ns = arg;
+	numref_t r = { arena_strndup(ns->a, num, n), line, col, ns->task };
+	buf_put(&ns->runs, (const char *)&r, sizeof r);
+}
+
+void model_plan_numbers(arena_t *a, plan_t *p)
+{
+	struct numbers ns = { a, BUF_INIT, -1 };
+	if (p->body_md && *p->body_md)
+		docnum_scan(p->body_md, strlen(p->body_md), on_number, &ns);
+	for (size_t j = 0; j < p->ntasks; j++)
+		if (p->tasks[j].source) {
+			ns.task = (int)j;
+			docnum_scan(p->tasks[j].source, strlen(p->tasks[j].source), on_number, &ns);
+		}
+	p->nnumbers = ns.runs.len / sizeof(numref_t);
+	if (p->nnumbers) {
+		p->numbers = arena_alloc(a, ns.runs.len);
+		memcpy(p->numbers, ns.runs.ptr, ns.runs.len);
+	}
+	buf_free(&ns.runs);
+}
 
 static void parse_one(void *arg, int worker, size_t i)
 {
 	struct parse_job *job = arg;
 	model_ctx_t c = { job->a[worker], job->d, job->o, &job->strs[worker] };
-	job->out[i] = model_plan_parse(&c, &job->snap->files[job->idx[i]]);
+	plan_t *p = model_plan_parse(&c, &job->snap->files[job->idx[i]]);
+	if (p)
+		model_plan_numbers(c.a, p);
+	job->out[i] = p;
 }
 
 static void parse_plans(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t *o,
 			const size_t *idx, size_t n, plan_t **out)
 {
 	struct parse_job job = { .snap = snap, .idx = idx, .out = out, .d = d, .o = o };
-	int nw = n < 64 ? 1 : pool_size(0, PARSE_WORKERS);
+	int nw = n < 64 ? 1 : pool_size(0, MODEL_PARSE_WORKERS);
 	job.a[0] = a;
 	for (int i = 1; i < nw; i++)
 		job.a[i] = arena_new();
@@ -346,7 +379,10 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 	for (size_t i = 0; i < s->nstatics; i++)
 		check_static(&c, s->statics[i]);
 	plan_t **parsed = xcalloc(nplanfiles + 1, sizeof(plan_t *));
-	parse_plans(a, d, snap, o, plan_idx, nplanfiles, parsed);
+	if (o->cache)
+		model_cache_plans(o->cache, d, snap, o, plan_idx, nplanfiles, parsed);
+	else
+		parse_plans(a, d, snap, o, plan_idx, nplanfiles, parsed);
 	for (size_t i = 0; i < nplanfiles; i++) {
 		plan_t *p = parsed[i];
 		/* a plan without number or id was reported and has no identity */

@@ -109,6 +109,14 @@ typedef struct {
 	const char **extra;     /* texts kept at FIELD_EXTRA (model_fields.h) */
 } indicator_t;
 
+/* A run of a plan's text that may be a document number (docnum_scan),
+ * found when model_load parsed the plan (xref questions the slips). */
+typedef struct {
+	const char *text;       /* the run */
+	int line, col;          /* docnum_scan's: 1-based line in the text, byte column */
+	int task;               /* -1: in the body; else the task whose source it is in */
+} numref_t;
+
 struct plan {
 	const char *path;       /* repository-relative */
 	loc_t loc;
@@ -139,6 +147,10 @@ struct plan {
 	size_t nindicators;
 	const char *body_md;
 	int body_line;
+	/* the body's runs, then each task source's, in task order; set by
+	 * model_load only (not model_parse_plan) */
+	numref_t *numbers;
+	size_t nnumbers;
 	const ynode_t *params;
 	const char **extra;     /* texts kept at FIELD_EXTRA (model_fields.h) */
 	doc_t *doc;             /* this plan as a node of the implements graph */
@@ -251,9 +263,14 @@ typedef struct {
 	size_t nsources;
 } site_t;
 
+typedef struct model_cache model_cache_t;   /* model_cache.h */
+
 typedef struct {
 	bool strict;            /* warn about unknown keys */
 	const char *base_url;   /* overrides site.yaml */
+	/* plans parsed by an earlier build, reused when their file did not
+	 * change (serve), or NULL: every plan parsed */
+	model_cache_t *cache;
 } model_opts_t;
 
 /* Builds the site from the snapshot's files, reporting every content error

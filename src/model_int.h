@@ -6,6 +6,10 @@
 
 #include "model.h"
 
+/* Plans are parsed on every core: each worker has an arena of its own
+ * (arenas are not thread-safe), handed over to the build's arena after. */
+#define MODEL_PARSE_WORKERS 8
+
 /* One parse: records go to a, messages to d.  With strs, model_str keeps
  * one copy of each text (a portal names the same units, outputs and
  * deadlines in thousands of tasks); the map lives only while plans parse. */
@@ -35,6 +39,10 @@ ynode_t *model_ynode_copy(arena_t *a, const ynode_t *n);
 /* One plan file parsed and built; NULL after reporting errors when it has
  * no usable front matter (model_plan.c). */
 plan_t *model_plan_parse(model_ctx_t *c, const rfile_t *f);
+/* The runs of p's body and task sources that may be document numbers
+ * into p->numbers (in a): scanned while plans parse on every core, not in
+ * xref's one thread, and kept with the plan by model_cache. */
+void model_plan_numbers(arena_t *a, plan_t *p);
 /* site.yaml into s (model_site.c). */
 void model_site_parse(model_ctx_t *c, site_t *s, const rfile_t *f);
 /* A free page into s->pages (model_site.c). */

@@ -2,6 +2,7 @@
 #include "progress.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,6 +184,54 @@ void utasks_free(utasks_t *t)
 	*t = (utasks_t){ 0 };
 }
 
+static int by_address(const void *x, const void *y)
+{
+	uintptr_t a = (uintptr_t)*(task_t *const *)x, b = (uintptr_t)*(task_t *const *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Sorts v[0..n) by address and drops repeats; returns the new length. */
+static size_t unique_by_address(task_t **v, size_t n)
+{
+	if (n < 2)
+		return n;
+	qsort(v, n, sizeof(*v), by_address);
+	size_t k = 1;
+	for (size_t i = 1; i < n; i++)
+		if (v[i] != v[k - 1])
+			v[k++] = v[i];
+	return k;
+}
+
+/* u's roll-ups over the tasks of progress_unit_tasks: sums, so in any
+ * order; by address, which compares without reading the plans' keys
+ * (serve computes every unit's after each edit) */
+static void rollup_unit(unit_t *u)
+{
+	task_t **led = NULL, **sup = NULL;
+	size_t nl = 0, cl = 0, ns = 0, cs = 0;
+	subtree(u, true, &led, &nl, &cl, 0);
+	subtree(u, false, &sup, &ns, &cs, 0);
+	nl = unique_by_address(led, nl);
+	ns = unique_by_address(sup, ns);
+	for (size_t j = 0; j < nl; j++) {
+		stats_add(&u->roll_lead, led[j]);
+		stats_add(&u->roll_all, led[j]);
+	}
+	/* a supported task also led is counted as led only */
+	size_t i = 0;
+	for (size_t j = 0; j < ns; j++) {
+		while (i < nl && (uintptr_t)led[i] < (uintptr_t)sup[j])
+			i++;
+		if (i < nl && led[i] == sup[j])
+			continue;
+		stats_add(&u->roll_support, sup[j]);
+		stats_add(&u->roll_all, sup[j]);
+	}
+	free(led);
+	free(sup);
+}
+
 void progress_compute(site_t *s, date_t as_of)
 {
 	s->as_of = as_of;
@@ -220,13 +269,7 @@ void progress_compute(site_t *s, date_t as_of)
 		stats_finish(&u->support_stats);
 		stats_t z = { 0 };
 		u->roll_lead = u->roll_support = u->roll_all = u->issued_stats = z;
-		utasks_t ut;
-		progress_unit_tasks(u, &ut);
-		for (size_t j = 0; j < ut.n; j++) {
-			stats_add(j < ut.nled ? &u->roll_lead : &u->roll_support, ut.v[j]);
-			stats_add(&u->roll_all, ut.v[j]);
-		}
-		utasks_free(&ut);
+		rollup_unit(u);
 		stats_finish(&u->roll_lead);
 		stats_finish(&u->roll_support);
 		stats_finish(&u->roll_all);

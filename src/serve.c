@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "hcache.h"
+#include "model_cache.h"
 #include "output.h"
 #include "repo.h"
 #include "theme.h"
@@ -129,6 +130,9 @@ typedef struct {
 	 * tree reads no commit and parses no past version again; a new commit
 	 * reads only itself */
 	hcache_t *hcache;
+	/* the work tree's plans as the last build parsed them: an edit
+	 * parses only the files it changed (model_cache.h) */
+	model_cache_t *mcache;
 } server_t;
 
 static long long now_ms(void)
@@ -814,6 +818,7 @@ static int rebuild(server_t *sv, int announce)
 	build_opts_t bo = *sv->opts;
 	bo.out = dir.ptr;
 	bo.hcache = sv->hcache;
+	bo.mcache = sv->mcache;
 	bo.inject = reload_script;
 	/* the files equal to the last good build's are linked from it, not
 	 * written (out_share); only this thread replaces sv->cur */
@@ -1207,7 +1212,7 @@ static void serve_loop(struct loop *l)
 int serve_run(const build_opts_t *o, int port)
 {
 	int rc = 2;
-	server_t sv = { .opts = o, .hcache = hcache_new() };
+	server_t sv = { .opts = o, .hcache = hcache_new(), .mcache = model_cache_new() };
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -1286,6 +1291,7 @@ out:
 	free(sv.report);
 	overlay_release(&sv, sv.overlay);
 	hcache_free(sv.hcache);
+	model_cache_free(sv.mcache);
 	free(theme_dir);
 	free(err);
 	buf_free(&content_dir);

@@ -342,17 +342,25 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 	 * templates, static files */
 	for (size_t i = 0; i < snap->n; i++) {
 		const rfile_t *f = &snap->files[i];
-		git_oid id = f->oid;
-		if (git_oid_is_zero(&id) &&
-		    git_odb_hash(&id, f->data ? f->data : "", f->data ? f->len : 0, GIT_OBJECT_BLOB) < 0)
-			memset(&id, 0xff, sizeof id);
+		char idh[GIT_OID_HEXSZ + 1];
+		if (git_oid_is_zero(&f->oid)) {
+			/* a work tree's file has no blob id: its digest, several
+			 * times faster than hashing it as Git would (serve does
+			 * this after every edit); "w" keeps it apart from ids */
+			unsigned char dg[16];
+			hash_128(f->data ? f->data : "", f->data ? f->len : 0, dg);
+			idh[0] = 'w';
+			for (int k = 0; k < 16; k++)
+				snprintf(idh + 1 + 2 * k, 3, "%02x", dg[k]);
+		} else {
+			git_oid_tostr(idh, sizeof idh, &f->oid);
+		}
 		if (strmap_get(&sp->plan_pos, f->path)) {
-			strmap_put(&sp->plan_file, arena_strdup(sp->a, f->path),
-				   arena_strdup(sp->a, git_oid_tostr_s(&id)));
+			strmap_put(&sp->plan_file, arena_strdup(sp->a, f->path), arena_strdup(sp->a, idh));
 			continue;
 		}
 		put_s(&b, f->path);
-		put_s(&b, git_oid_tostr_s(&id));
+		put_s(&b, idh);
 	}
 	put_units(&b, s);
 	hex_of(&b, sp->g);

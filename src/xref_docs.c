@@ -392,19 +392,28 @@ void xref_link_implements(arena_t *a, diag_t *d, site_t *s, struct xref *x)
 
 void xref_scan_numbers(diag_t *d, site_t *s, struct xref *x)
 {
-	for (size_t i = 0; i < s->nplans; i++)
-		scan_body(x, s, d, s->plans[i]->path, s->plans[i]->body_md, s->plans[i]->body_line);
+	/* the plans' runs were found when they were parsed (plan_t numbers) */
+	for (size_t i = 0; i < s->nplans; i++) {
+		const plan_t *p = s->plans[i];
+		struct body_scan b = { x, s, d, p->path, p->body_md, p->body_line, NULL, _("trong nội dung") };
+		for (size_t k = 0; k < p->nnumbers && p->numbers[k].task < 0; k++)
+			body_number(&b, p->numbers[k].text, strlen(p->numbers[k].text), p->numbers[k].line,
+				    p->numbers[k].col);
+	}
 	for (size_t i = 0; i < s->npages; i++)
 		scan_body(x, s, d, s->pages[i].path, s->pages[i].body_md, s->pages[i].body_line);
 	/* a task's source names the document that assigned it */
-	for (size_t i = 0; i < s->nplans; i++)
-		for (size_t j = 0; j < s->plans[i]->ntasks; j++) {
-			const task_t *t = &s->plans[i]->tasks[j];
-			if (!t->source)
+	for (size_t i = 0; i < s->nplans; i++) {
+		const plan_t *p = s->plans[i];
+		for (size_t k = 0; k < p->nnumbers; k++) {
+			const numref_t *r = &p->numbers[k];
+			if (r->task < 0)
 				continue;
+			const task_t *t = &p->tasks[r->task];
 			loc_t at = model_task_loc(t, t->source_at);
-			struct body_scan b = { x, s, d, s->plans[i]->path, t->source, 1, &at,
+			struct body_scan b = { x, s, d, p->path, t->source, 1, &at,
 					       _("trong source (văn bản giao nhiệm vụ)") };
-			docnum_scan(t->source, strlen(t->source), body_number, &b);
+			body_number(&b, r->text, strlen(r->text), r->line, r->col);
 		}
+	}
 }

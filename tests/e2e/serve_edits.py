@@ -82,6 +82,17 @@ def strip_serve(body):
     return body
 
 
+MESSAGE = re.compile(r"^.*: (error|warning): \[[EW]\d{3}\] .*$", re.M)
+
+
+def messages(text):
+    """The located messages of a report, in its order."""
+    return [m.group(0) for m in MESSAGE.finditer(text)]
+
+
+REPORTS = {}   # reference k -> its messages
+
+
 def reference(k):
     out = os.path.join(WORK, "ref-%d" % k)
     r = subprocess.run([PLANSITE, "build", "--repo", COPY, "--worktree", "--out", out, "--base-url", BASE],
@@ -89,6 +100,7 @@ def reference(k):
     if r.returncode:
         sys.stderr.write(r.stderr.decode("utf-8", "replace"))
         return None, {}
+    REPORTS[k] = messages(r.stderr.decode("utf-8", "replace"))
     files = {}
     for d, _, fs in os.walk(out):
         for f in fs:
@@ -110,6 +122,21 @@ def first_lists(rel):
     late = ("thoi-han/", "du-lieu/", "tim-kiem/", "thay-doi/", "bao-cao-tuan/", "ke-hoach/index.html",
             "don-vi/index.html", "van-ban/index.html", "sitemap.xml", "feed")
     return (0 if rel.startswith(late) else 1, rel)
+
+
+def compare_messages(name, want):
+    """Once the build has ended, the server's report names the same
+    messages as plansite build's, in the same order: those of the files
+    the edit did not touch too (serve parses only the files that changed)."""
+    t0 = time.monotonic()
+    st = status()
+    while "still rendering" in st and time.monotonic() - t0 < 120:
+        time.sleep(0.05)
+        st = status()
+    have = messages(st)
+    diff = [m for m in want if m not in have][:2] + [m for m in have if m not in want][:2]
+    ok(have == want, "%s: the server reports the %d messages plansite build --worktree reports%s" %
+       (name, len(want), "" if have == want else " (has %d; differ: %s)" % (len(have), " | ".join(diff))))
 
 
 def compare(name, files, gone, page):
@@ -158,6 +185,11 @@ NEW_TEXT = ("---\nnumber: \"9/KH-MOI\"\ntitle: \"Kế hoạch mới thêm\"\niss
             "tasks:\n  - { id: \"1\", title: \"Việc mới\", lead: Sở C, output: x, due: 30/06/2026, "
             "status: not_started }\n---\n")
 
+WARN = "content/plans/canh-bao.md"
+WARN_TEXT = ("---\nnumber: \"8/KH-CB\"\ntitle: \"Kế hoạch có cảnh báo\"\nissuer: Sở B\ndate: 2025-02-01\n"
+             "tasks:\n  - { id: \"1\", title: \"Việc xong một nửa\", lead: Sở C, output: x, due: 30/06/2026, "
+             "status: in_progress, progress: 100 }\n---\n")
+
 # (name, [(path, function or text or None to delete)], the page to fetch first)
 EDITS = [
     ("title", [(PLAN, sub1(r'^title: ".*"$', 'title: "Kế hoạch lớn ba, tên mới"'))], PAGE),
@@ -168,6 +200,21 @@ EDITS = [
     ("a deleted plan", [("content/plans/lon-5.md", None)], PAGE),
     ("two edits in a row", [(PLAN, sub1(r'^title: ".*"$', 'title: "Tên thứ nhất"')),
                             (PLAN, sub1(r'^title: ".*"$', 'title: "Tên thứ hai"'))], PAGE),
+    # the server keeps each file's parse: what it can get wrong
+    ("a plan with a warning", [(WARN, WARN_TEXT)], "/ke-hoach/8-kh-cb/"),
+    ("a temporary title", [(PLAN, sub1(r'^title: ".*"$', 'title: "Tên tạm"'))], PAGE),
+    ("the file back to its earlier bytes", [(PLAN, sub1(r'^title: ".*"$', 'title: "Tên thứ hai"'))], PAGE),
+    ("units.yaml: a unit gone (unchanged plans name it)",
+     [("content/units.yaml", sub1(r'^- \{ id: so-c,.*\n', ''))], PAGE),
+    ("units.yaml: the unit back under a new name, the old one an alias",
+     [("content/units.yaml", lambda t: t + '- { id: so-c, name: Sở Công Thương, aliases: [Sở C], kind: agency }\n')],
+     PAGE),
+    ("documents.yaml: the document renamed",
+     [("content/documents.yaml", sub1(r'title: "[^"]*"', 'title: "Tên mới của nghị quyết"'))], PAGE),
+    ("a renamed plan file", [("content/plans/nho-3.md", ("rename", "content/plans/nho-3-moi.md"))],
+     "/ke-hoach/4-kh-n/"),
+    ("the plan with a warning edited elsewhere", [(WARN, sub1(r'^title: ".*"$', 'title: "Cảnh báo, tên mới"'))],
+     "/ke-hoach/8-kh-cb/"),
 ]
 
 
@@ -176,6 +223,8 @@ def apply(root, changes):
         p = os.path.join(root, rel)
         if what is None:
             os.remove(p)
+        elif isinstance(what, tuple):
+            os.rename(p, os.path.join(root, what[1]))
         elif isinstance(what, str):
             with open(p, "w", encoding="utf-8") as f:
                 f.write(what)
@@ -206,7 +255,9 @@ def main():
             while strip_serve(get(page)[1]) != want and time.monotonic() - t0 < 120:
                 time.sleep(0.05)
         compare(name, files, sorted(set(prev) - set(files)), page)
+        compare_messages(name, REPORTS[k])
         prev = files
+        last = k
 
     # a syntax error, then its fix
     ev = events()
@@ -214,16 +265,31 @@ def main():
     wait_reload(ev)
     st = status()
     ok(st.startswith("failed"), "a syntax error: the status says the build failed (%s)" % st.split("\n")[0])
+    ok(any("warning: [W019]" in m and "canh-bao.md" in m for m in messages(st)),
+       "a syntax error: the report still names the warning of a plan not edited")
     code, body = get(PAGE)
     text = body.decode("utf-8", "replace")
     ok(code == 200 and 'id="plansite-errors"' in text,
        "a syntax error: the page carries the error report (HTTP %d)" % code)
     ok(re.search(r"content/plans/lon-3\.md:\d+:\d+: error: ", text) is not None,
        "a syntax error: ... with the located message")
+    # another file edited while the error stays: the broken file is kept
+    # as it was parsed, and its error is still reported
+    ev = events()
+    edit_file(REPO, "content/plans/nho-1.md", sub1(r'^title: ".*"$', 'title: "Kế hoạch nhỏ, sửa khi còn lỗi"'))
+    wait_reload(ev)
+    st = status()
+    ok(st.startswith("failed") and re.search(r"content/plans/lon-3\.md:\d+:\d+: error: ", st) is not None,
+       "a syntax error kept while another file is edited: still failed, with the located message (%s)" %
+       st.split("\n")[0])
+    apply(COPY, [("content/plans/nho-1.md", sub1(r'^title: ".*"$', 'title: "Kế hoạch nhỏ, sửa khi còn lỗi"'))])
+    _, prev = reference(len(EDITS) + 1)
+    last = len(EDITS) + 1
     ev = events()
     edit_file(REPO, PLAN, lambda t: t.replace("  - { id: \"99\", title: [\n", "", 1))
     wait_reload(ev)
     compare("the syntax error fixed", prev, [], PAGE)
+    compare_messages("the syntax error fixed", REPORTS[last])
     ok(not status().startswith("failed"), "the syntax error fixed: the status is no longer failed")
     ok(EARLY > 0, "the page an edit changed was served before the rest of its build ended "
        "(%d of %d edits)" % (EARLY, len(EDITS) + 1))

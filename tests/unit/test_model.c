@@ -145,6 +145,52 @@ static void test_rollup_once(void **state)
 	unload(&f);
 }
 
+static const unit_t *unit(const fixture_t *f, const char *id)
+{
+	for (size_t i = 0; i < f->s->nunits; i++)
+		if (f->s->units[i]->id && !strcmp(f->s->units[i]->id, id))
+			return f->s->units[i];
+	fail_msg("no unit %s", id);
+	return NULL;
+}
+
+/* A unit's roll-ups count each task of it and its sub-units once, a task
+ * both led and supported there as led, and agree with the task list its
+ * page shows (progress_unit_tasks). */
+static void test_unit_rollups(void **state)
+{
+	(void)state;
+	static const char *const files[][2] = {
+		{ "units.yaml", "- { id: a, name: Sở A }\n- { id: b, name: Phòng B, parent: a }\n- { id: c, name: Sở C }\n" },
+		{ "plans/p.md", "---\nnumber: \"1/KH-P\"\ntitle: P\ntasks:\n"
+				"  - { id: \"1\", title: t, lead: Sở A, support: Phòng B, status: done }\n"
+				"  - { id: \"2\", title: t, lead: Phòng B, support: Sở A }\n"
+				"  - { id: \"3\", title: t, lead: [Sở A, Phòng B] }\n"
+				"  - { id: \"4\", title: t, lead: Sở C, support: [Sở A, Phòng B] }\n---\n" },
+		{ "plans/q.md", "---\nnumber: \"2/KH-Q\"\ntitle: Q\ntasks:\n"
+				"  - { id: \"1\", title: t, lead: [Phòng B, Phòng B], status: done }\n---\n" },
+	};
+	fixture_t f;
+	load(&f, files, 3, 20251215);
+	const unit_t *a = unit(&f, "a"), *b = unit(&f, "b");
+	assert_int_equal(a->roll_lead.total, 4);     /* p1, p2, p3, q1 */
+	assert_int_equal(a->roll_lead.done, 2);
+	assert_int_equal(a->roll_support.total, 1);  /* p4: the others are led here */
+	assert_int_equal(a->roll_all.total, 5);
+	assert_int_equal(b->roll_lead.total, 3);     /* p2, p3, q1 */
+	assert_int_equal(b->roll_support.total, 2);  /* p1, p4 */
+	assert_int_equal(b->roll_all.total, 5);
+	for (size_t i = 0; i < f.s->nunits; i++) {
+		const unit_t *u = f.s->units[i];
+		utasks_t ut;
+		progress_unit_tasks(u, &ut);
+		assert_int_equal(ut.nled, u->roll_lead.total);
+		assert_int_equal(ut.n, u->roll_all.total);
+		utasks_free(&ut);
+	}
+	unload(&f);
+}
+
 static void test_stats_rules(void **state)
 {
 	(void)state;
@@ -191,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_fields_and_params),
 		cmocka_unit_test(test_scoped_units),
 		cmocka_unit_test(test_rollup_once),
+		cmocka_unit_test(test_unit_rollups),
 		cmocka_unit_test(test_stats_rules),
 		cmocka_unit_test(test_required),
 	};

@@ -232,7 +232,7 @@ def paired(label, repo, runs, tmp, hugo=True, warm=True, warmup=True):
     """plansite (no state; and with the state of the previous build), Hugo-same and the floor,
     alternating in each round: {tool: [runs]}, plus the output's stats."""
     res = {"plansite": [], "plansite_warm": [], "hugo": [], "floor": [], "history_s": []}
-    # Each run writes into a folder of its own, and the outputs are removed
+    # Each run writes into a folder of its own (after a sync), and the outputs are removed
     # after the rounds, not before each run: on ext4 without a journal,
     # creating a file first passes over every inode freed in the last
     # 60 s (300 s while their table is not yet written back), so a build
@@ -254,8 +254,10 @@ def paired(label, repo, runs, tmp, hugo=True, warm=True, warmup=True):
             rmtree(kept.pop(0))
             removed = True
         if removed:
-            os.sync()
             res["runs_after_removal"] += 1
+        # the earlier runs' pages are on the disk before this one starts:
+        # kept outputs would otherwise be written back while it runs
+        os.sync()
     sizes = os.path.join(tmp, label + "-sizes.txt")
     failed = {}
 

@@ -182,11 +182,6 @@ json_t *ctx_plan_summary(const plan_t *p)
 	return v ? json_incref((json_t *)v) : plan_summary_new(p);
 }
 
-const json_t *ctx_plan_summary_shared(const plan_t *p)
-{
-	return cache_get(p, NULL);
-}
-
 /* The shared reference to u as written `text` (not its name).  Most
  * spellings recur on thousands of tasks: one is built only when new. */
 static void written_add(ctx_cache_t *c, const unit_t *u, const char *text)
@@ -459,10 +454,7 @@ json_t *ctx_unit_full(const site_t *s, const unit_t *u)
 	}
 	SET(o, "children", ch);
 	SET(o, "has_children", json_boolean(u->nchildren > 0));
-	json_t *iss = json_array();
-	for (size_t i = 0; i < u->nissued; i++)
-		json_array_append_new(iss, ctx_plan_summary(u->issued[i]));
-	SET(o, "issued", iss);
+	/* "issued": the page's plans, typed records (render_pages.c) */
 	SET(o, "has_issued", json_boolean(u->nissued > 0));
 	SET(o, "totals", ctx_unit_totals(u));
 	SET(o, "lead", role(&u->lead_stats, false));

@@ -51,6 +51,7 @@ static void uref_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 }
 
 static tmpl_type_t uref_type = { "unit_ref", uref_fields, 5, uref_get, NULL, 0, NULL, 0 };
+const tmpl_type_t *const ctx_uref_type = &uref_type;
 
 /* ---- a task's deadline: { text, date, date_vi, ongoing, parsed, exact } */
 
@@ -151,13 +152,7 @@ static void task_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 				    : tmpl_list(NULL, NULL, 0, 0, false);
 		break;
 	case F_COMPLETE5: *out = tmpl_bool(t->complete5); break;
-	case F_PLAN: {
-		const json_t *sum = row->with_plan ? ctx_plan_summary_shared(t->plan) : NULL;
-		*out = !row->with_plan ? missing
-		       : sum ? tmpl_json((json_t *)sum, false)
-		       : tmpl_json(ctx_plan_summary(t->plan), true);
-		break;
-	}
+	case F_PLAN: *out = row->with_plan ? ctx_plan_val(t->plan) : missing; break;
 	case F_PARAMS: *out = t->params ? tmpl_json(ctx_params(t->params), true) : missing; break;
 	case F_ROLE_SUPPORT: *out = row->role ? tmpl_bool(row->role == 2) : missing; break;
 	default:
@@ -197,6 +192,7 @@ static void types_init(void)
 	task_type.nfields = nf;
 	tmpl_type_register(&uref_type);
 	tmpl_type_register(&due_type);
+	ctx_plan_types_register();
 	tmpl_type_register(&task_type);
 }
 

@@ -219,12 +219,12 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 		tmpl_obj_t *uo = tmpl_obj_new(unit);
 		size_t from = pg * UNIT_ROWS_PER_PAGE;
 		size_t end = from + UNIT_ROWS_PER_PAGE < nrows ? from + UNIT_ROWS_PER_PAGE : nrows;
-		json_t *issued = json_array();
 		size_t i = from;
 		for (; i < end && i < u->nissued; i++)
-			json_array_append_new(issued, ctx_plan_summary(u->issued[i]));
-		SET(unit, "issued", issued);
-		SET(unit, "has_issued_rows", json_boolean(json_array_size(issued) > 0));
+			;
+		tmpl_obj_set(uo, "issued", ctx_plan_list(i > from ? (const plan_t *const *)u->issued + from : NULL,
+							 i - from));
+		SET(unit, "has_issued_rows", json_boolean(i > from));
 		const task_t **tv = xmalloc((end - from + 1) * sizeof *tv);
 		unsigned char *roles = xmalloc(end - from + 1);
 		tmpl_obj_t **pv = xmalloc((end - from + 1) * sizeof *pv);
@@ -242,9 +242,9 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 				roles[n] = rows[i].support ? 2 : 1;
 			}
 			json_t *e = json_object();
-			SET(e, "plan", ctx_plan_summary(cp));
 			SET(e, "show_lead", json_true());
 			pv[npl] = tmpl_obj_new(e);
+			tmpl_obj_set(pv[npl], "plan", ctx_plan_val(cp));
 			tmpl_obj_set(pv[npl], "tasks", ctx_rows(pv[npl], tv, n, true, roles, s));
 			npl++;
 		}

@@ -368,7 +368,9 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 	SET(o, "attachments", ctx_href_list(s, p->attachments, p->nattachments));
 	char *html = md_render(p->body_md ? p->body_md : "", p->body_md ? strlen(p->body_md) : 0, s,
 			       p->doc);
-	SET(o, "body_html", json_string(html));
+	/* cmark's HTML of a text checked as UTF-8 when it was read: no
+	 * second check of a plan's whole body */
+	SET(o, "body_html", json_string_nocheck(html));
 	free(html);
 	SET(o, "has_tasks", json_boolean(p->ntasks > 0));
 	json_t *inc = json_array();

@@ -241,10 +241,10 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 				tv[n] = rows[i].t;
 				roles[n] = rows[i].support ? 2 : 1;
 			}
-			json_t *e = json_object();
-			SET(e, "show_lead", json_true());
-			pv[npl] = tmpl_obj_new(e);
+			/* typed: every row looks up show_lead here */
+			pv[npl] = tmpl_obj_new(NULL);
 			tmpl_obj_set(pv[npl], "plan", ctx_plan_val(cp));
+			tmpl_obj_set(pv[npl], "show_lead", tmpl_bool(true));
 			tmpl_obj_set(pv[npl], "tasks", ctx_rows(pv[npl], tv, n, true, roles, s));
 			npl++;
 		}

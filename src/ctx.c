@@ -447,18 +447,10 @@ json_t *ctx_unit_full(const site_t *s, const unit_t *u)
 	SET(o, "aliases", al);
 	SET(o, "has_aliases", json_boolean(u->naliases > 0));
 	SET(o, "parent", u->parent ? ctx_unit_ref(u->parent, NULL) : json_null());
-	json_t *ch = json_array();
-	for (size_t i = 0; i < u->nchildren; i++) {
-		json_t *c = unit_ref_new(u->children[i], NULL);
-		SET(c, "totals", ctx_unit_totals(u->children[i]));
-		SET(c, "has_children", json_boolean(u->children[i]->nchildren > 0));
-		json_array_append_new(ch, c);
-	}
-	SET(o, "children", ch);
+	/* "children" and "totals" are typed records (ctx_unit.c), "issued"
+	 * the page's plans (ctx_plan.c): render_pages.c sets them */
 	SET(o, "has_children", json_boolean(u->nchildren > 0));
-	/* "issued": the page's plans, typed records (render_pages.c) */
 	SET(o, "has_issued", json_boolean(u->nissued > 0));
-	SET(o, "totals", ctx_unit_totals(u));
 	SET(o, "lead", role(&u->lead_stats, false));
 	SET(o, "support", role(&u->support_stats, true));
 	(void)s;

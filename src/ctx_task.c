@@ -193,6 +193,7 @@ static void types_init(void)
 	tmpl_type_register(&uref_type);
 	tmpl_type_register(&due_type);
 	ctx_plan_types_register();
+	ctx_unit_types_register();
 	tmpl_type_register(&task_type);
 }
 
@@ -293,7 +294,8 @@ static void put_num(buf_t *b, char tag, unsigned long long v)
 /* Every field of rec, in the type's order, as its getter gives it. */
 static bool put_rec(buf_t *b, const tmpl_type_t *t, const void *rec, int depth)
 {
-	if (!t || !t->get || depth > 8)
+	/* a tree of units nests a list and a record a level, 32 levels */
+	if (!t || !t->get || depth > 80)
 		return false;
 	bool ok = true;
 	buf_putc(b, '{');
@@ -372,4 +374,9 @@ void ctx_plan_digest(const plan_t *p, buf_t *b)
 	if (json_dump_callback(v, json_to_buf, b, JSON_COMPACT) < 0)
 		buf_puts(b, "?");   /* never: the summary is an object of plain values */
 	json_decref(v);
+}
+
+bool ctx_digest_val(const tmpl_val_t *v, buf_t *b)
+{
+	return put_val(b, v, 0);
 }

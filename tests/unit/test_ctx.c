@@ -1,7 +1,8 @@
-/* test_ctx.c: the typed template records of ctx_plan.c give a theme the
- * same names and values as the jansson data they replace (ctx_plan_summary,
- * ctx_stats): every name of one is in the other, with the same value, and
- * templates render them alike, in task rows and on their own. */
+/* test_ctx.c: the typed template records of ctx_plan.c and ctx_unit.c give
+ * a theme the same names and values as the jansson data they replace
+ * (ctx_plan_summary, ctx_stats, ctx_unit_totals, a unit page's children,
+ * ctx_unit_tree): every name of one is in the other, with the same value,
+ * and templates render them alike, in task rows and on their own. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,37 +29,44 @@ typedef struct {
  * a date or none, in force or superseded, all tasks "5 rõ" or not, a
  * field of the table a theme reads as a text (place). */
 static const char *const files[][2] = {
-	{ "units.yaml", "- { id: so-a, name: Sở Tài chính }\n- { id: so-b, name: Sở Nội vụ }\n" },
+	{ "units.yaml", "- { id: ubnd, name: UBND tỉnh }\n- { id: so-a, name: Sở Tài chính, parent: ubnd }\n"
+			"- { id: so-b, name: Sở Nội vụ, parent: ubnd }\n- { id: p1, name: Phòng Một, parent: so-a }\n"
+			"- { id: kho, name: Kho bạc }\n" },
 	{ "plans/a.md", "---\nnumber: \"12/KH-UBND\"\nshort_title: Số hóa\ntitle: Kế hoạch số hóa <hồ sơ> & \"dữ liệu\"\n"
 			"issuer: so tai chinh\ndate: 2025-03-12\nplace: Thái Nguyên\nstatus: superseded\ntasks:\n"
 			"  - { id: \"1\", title: x, lead: Sở Tài chính, output: o, due: 30/06/2025, status: done, completed: 2025-06-01 }\n"
 			"  - { id: \"2\", title: y, lead: Sở Nội vụ, output: o, due: 01/09/2025, progress: 40 }\n"
 			"  - { id: \"3\", title: z, status: cancelled }\n---\nThân.\n" },
-	{ "plans/b.md", "---\nid: khong-so\ntitle: U\ntasks:\n  - { id: \"1\", title: x, lead: Sở Nội vụ }\n---\n" },
+	{ "plans/b.md", "---\nid: khong-so\ntitle: U\ntasks:\n  - { id: \"1\", title: x, lead: Sở Nội vụ, support: [Phòng Một, Ban Mới] }\n"
+			"  - { id: \"2\", title: y, lead: Ban Mới, due: 01/07/2025 }\n---\n" },
 	{ "plans/c.md", "---\nnumber: \"7/KH-STC\"\ntitle: V\nissuer: Sở Tài chính\ndate: 2025-01-02\nstatus: in_force\n"
 			"tasks:\n  - { id: \"1\", title: a, lead: Sở Tài chính, output: o, due: 31/12/2025 }\n---\n" },
 	{ "plans/d.md", "---\nnumber: \"8/KH-SNV\"\ntitle: W\nissuer: Sở Nội vụ\n---\n" },
 };
 
-static void load(fixture_t *f)
+static void load_files(fixture_t *f, const char *const (*fv)[2], size_t n)
 {
-	size_t n = sizeof files / sizeof files[0];
 	f->a = arena_new();
 	f->d = diag_new();
 	f->snap.files = arena_alloc(f->a, (n + 1) * sizeof(rfile_t));
 	f->snap.n = n;
 	for (size_t i = 0; i < n; i++) {
 		rfile_t *r = &f->snap.files[i];
-		r->path = arena_printf(f->a, "content/%s", files[i][0]);
+		r->path = arena_printf(f->a, "content/%s", fv[i][0]);
 		r->rel = r->path + 8;
-		r->data = files[i][1];
-		r->len = strlen(files[i][1]);
+		r->data = fv[i][1];
+		r->len = strlen(fv[i][1]);
 	}
 	model_opts_t o = { 0 };
 	f->s = model_load(f->a, f->d, &f->snap, &o);
 	xref_resolve(f->a, f->d, f->s, &f->snap);
 	progress_compute(f->s, 20250801);
 	assert_int_equal(diag_errors(f->d), 0);
+}
+
+static void load(fixture_t *f)
+{
+	load_files(f, files, sizeof files / sizeof files[0]);
 	assert_int_equal(f->s->nplans, 4);
 }
 
@@ -138,8 +146,20 @@ static void same(const char *path, const tmpl_val_t *v, json_t *j)
 		}
 		break;
 	}
+	case TMPL_LIST: {
+		if (!json_is_array(j) || json_array_size(j) != v->u.list.n)
+			fail_msg("%s: a list of %zu in the record, not in jansson", path, v->u.list.n);
+		for (size_t i = 0; i < v->u.list.n; i++) {
+			char sub[256];
+			snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+			const char *at = (const char *)v->u.list.base + i * v->u.list.stride;
+			tmpl_val_t e = tmpl_rec(v->u.list.type, v->u.list.indirect ? *(const void *const *)at : at);
+			same(sub, &e, json_array_get(j, i));
+		}
+		break;
+	}
 	default:
-		fail_msg("%s: a value of kind %d, which a summary never holds", path, (int)v->kind);
+		fail_msg("%s: a value of kind %d, which these records never hold", path, (int)v->kind);
 	}
 }
 
@@ -305,6 +325,145 @@ static void test_plan_list_like_json(void **state)
 	unload(&f);
 }
 
+static const unit_t *unit_id(const fixture_t *f, const char *id)
+{
+	for (size_t i = 0; i < f->s->nunits; i++)
+		if (!strcmp(f->s->units[i]->id, id))
+			return f->s->units[i];
+	fail_msg("no unit %s", id);
+	return NULL;
+}
+
+/* Every unit's totals, its page's sub-units and its node of the units
+ * index, name by name. */
+static void test_unit_names(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	assert_true(f.s->nunits >= 6);   /* the registry's five and "Ban Mới", unregistered */
+	for (size_t i = 0; i < f.s->nunits; i++) {
+		const unit_t *u = f.s->units[i];
+		json_t *j = ctx_unit_totals(u);
+		tmpl_val_t v = ctx_unit_totals_val(u);
+		same(u->id, &v, j);
+		json_decref(j);
+		/* a unit page's children: { unit ref, totals, has_children } */
+		json_t *ch = json_array();
+		for (size_t k = 0; k < u->nchildren; k++) {
+			json_t *c = ctx_unit_ref(u->children[k], NULL);
+			json_object_set_new(c, "totals", ctx_unit_totals(u->children[k]));
+			json_object_set_new(c, "has_children", json_boolean(u->children[k]->nchildren > 0));
+			json_array_append_new(ch, c);
+		}
+		v = ctx_unit_children(u);
+		same(u->id, &v, ch);
+		json_decref(ch);
+	}
+	size_t n;
+	const unit_t **roots = ctx_unit_roots(f.s, &n);
+	json_t *tree = json_array();
+	for (size_t i = 0; i < f.s->nunits; i++)
+		if (!f.s->units[i]->parent)
+			json_array_append_new(tree, ctx_unit_tree(f.s->units[i], 0));
+	tmpl_val_t v = ctx_unit_tree_list(roots, n);
+	same("tree", &v, tree);
+	/* the figures the fixture is for: the province counts its departments' */
+	const unit_t *top = unit_id(&f, "ubnd");
+	assert_int_equal(top->roll_all.total, 4);
+	assert_int_equal(unit_id(&f, "so-a")->nissued, 2);
+	json_decref(tree);
+	free(roots);
+	unload(&f);
+}
+
+/* The units index's tree stops 32 levels below its roots, as the jansson
+ * tree did, with has_children still saying there is more. */
+static void test_unit_tree_depth(void **state)
+{
+	(void)state;
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "- { id: u0, name: Đơn vị 0 }\n");
+	for (int i = 1; i < 36; i++)
+		buf_printf(&b, "- { id: u%d, name: Đơn vị %d, parent: u%d }\n", i, i, i - 1);
+	const char *const chain[][2] = { { "units.yaml", b.ptr } };
+	fixture_t f;
+	load_files(&f, chain, 1);
+	size_t n;
+	const unit_t **roots = ctx_unit_roots(f.s, &n);
+	assert_int_equal(n, 1);
+	json_t *tree = json_array();
+	json_array_append_new(tree, ctx_unit_tree(roots[0], 0));
+	tmpl_val_t v = ctx_unit_tree_list(roots, n);
+	same("tree", &v, tree);
+	/* and it did stop: 33 nodes, the last with has_children */
+	json_t *node = json_array_get(tree, 0);
+	int levels = 1;
+	while (json_array_size(json_object_get(node, "children"))) {
+		node = json_array_get(json_object_get(node, "children"), 0);
+		levels++;
+	}
+	assert_int_equal(levels, 33);
+	assert_true(json_is_true(json_object_get(node, "has_children")));
+	json_decref(tree);
+	free(roots);
+	unload(&f);
+	buf_free(&b);
+}
+
+/* The units index's partial renders the typed tree as the jansson tree. */
+static void test_unit_tree_renders_like_json(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	json_t *tree = json_array();
+	for (size_t i = 0; i < f.s->nunits; i++)
+		if (!f.s->units[i]->parent)
+			json_array_append_new(tree, ctx_unit_tree(f.s->units[i], 0));
+	/* every name of a node, printed, tested and inverted, then its
+	 * children through the same partial */
+	tmpl_set_t *set = tmpl_set_new();
+	buf_t direct = BUF_INIT;
+	const char *key;
+	json_t *jv;
+	json_object_foreach(json_array_get(tree, 0), key, jv) {
+		if (!strcmp(key, "children"))
+			continue;
+		buf_printf(&direct, "%s=[{{%s}}]{{#%s}}T{{/%s}}{{^%s}}F{{/%s}};", key, key, key, key, key, key);
+		if (json_is_object(jv))
+			probe_of(&direct, key, jv);
+	}
+	buf_puts(&direct, "<{{#children}}{{>n}}{{/children}}>\n");
+	add_ok(set, "n", direct.ptr);
+	add_ok(set, "index", "{{#tree}}{{>n}}{{/tree}}{{^tree}}none{{/tree}}");
+	tmpl_set_prepare(set);
+	tmpl_obj_t *o = tmpl_obj_new(json_loads("{\"outer\": \"O\"}", 0, NULL));
+	size_t n;
+	const unit_t **roots = ctx_unit_roots(f.s, &n);
+	tmpl_obj_keep(o, roots);
+	tmpl_obj_set(o, "tree", ctx_unit_tree_list(roots, n));
+	tmpl_val_t root = { .kind = TMPL_OBJ };
+	root.u.obj = o;
+	buf_t typed = BUF_INIT, want = BUF_INIT;
+	assert_int_equal(tmpl_render_val(set, "index", root, NULL, &typed), 0);
+	json_t *data = json_pack("{s:s, s:O}", "outer", "O", "tree", tree);
+	assert_int_equal(tmpl_render(set, "index", data, &want), 0);
+	assert_string_equal(typed.ptr, want.ptr);
+	assert_non_null(strstr(typed.ptr, "name=[Phòng Một]T;"));
+	assert_non_null(strstr(typed.ptr, "id=[ubnd]T;"));
+	assert_non_null(strstr(typed.ptr, "totals.stats.total=[4|4]T;"));
+	assert_non_null(strstr(typed.ptr, "<id=[p1]T;"));   /* a grandchild */
+	buf_free(&typed);
+	buf_free(&want);
+	buf_free(&direct);
+	json_decref(data);
+	json_decref(tree);
+	tmpl_obj_free(o);
+	tmpl_set_free(set);
+	unload(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +471,9 @@ int main(void)
 		cmocka_unit_test(test_stats_names),
 		cmocka_unit_test(test_rows_render_like_json),
 		cmocka_unit_test(test_plan_list_like_json),
+		cmocka_unit_test(test_unit_names),
+		cmocka_unit_test(test_unit_tree_depth),
+		cmocka_unit_test(test_unit_tree_renders_like_json),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

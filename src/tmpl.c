@@ -1030,9 +1030,22 @@ static tmpl_val_t lookup(const struct ctx *c, const struct node *k, char *scratc
 		v.owned = false;
 		return v;
 	}
-	for (; c; c = c->up)
-		if (get_in(&c->v, k->syms[0], k->parts[0], &v, scratch))
+	for (; c; c = c->up) {
+		/* records first, without a call: most contexts a name passes
+		 * through on its way out are rows and their cells */
+		if (c->v.kind == TMPL_REC) {
+			long f = field_of(c->v.u.rec.type, k->syms[0]);
+			if (f < 0)
+				continue;
+			v.owned = false;
+			c->v.u.rec.type->get(c->v.u.rec.p, (size_t)f, &v, scratch);
+			if (v.kind != TMPL_MISSING)
+				break;
+		} else if ((c->v.kind == TMPL_JSON || c->v.kind == TMPL_OBJ) &&
+			   get_in(&c->v, k->syms[0], k->parts[0], &v, scratch)) {
 			break;
+		}
+	}
 	/* later parts resolve in the first part's value only, never further up */
 	for (size_t i = 1; v.kind != TMPL_MISSING && i < k->nparts; i++) {
 		tmpl_val_t sub = { .kind = TMPL_MISSING };

@@ -126,7 +126,7 @@ void model_urefs(model_ctx_t *c, const ynode_t *n, const char *what, urefs_t *ou
 static bool is_known(const ynode_t *k, const char *const *known)
 {
 	for (const char *const *kk = known; *kk; kk++)
-		if (k->kind == YNODE_SCALAR && !strcmp(k->str, *kk))
+		if (k->kind == YNODE_SCALAR && k->str[0] == (*kk)[0] && !strcmp(k->str, *kk))
 			return true;
 	return false;
 }

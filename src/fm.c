@@ -97,6 +97,10 @@ struct builder {
 	ynode_t *root;
 	size_t root_weight;
 	int failed;
+	/* a key repeated: reported, the parse goes on, the result is
+	 * refused.  Said here, not read from the count of d's errors, which
+	 * the other files parsed at the same time add to */
+	bool repeated;
 };
 
 #define MAX_DEPTH 64
@@ -178,11 +182,13 @@ static void check_duplicates(struct builder *b, ynode_t *map)
 			keys[n++] = map->kids[2 * i];
 	qsort(keys, n, sizeof(*keys), keycmp);
 	for (size_t i = 1; i < n; i++)
-		if (!strcmp(keys[i]->str, keys[i - 1]->str))
+		if (!strcmp(keys[i]->str, keys[i - 1]->str)) {
+			b->repeated = true;
 			diag_error_fix(b->d, &keys[i]->loc, "E004",
 				       _("giữ một dòng, xoá dòng kia; nếu đây là một mục mới của danh sách, bắt đầu mục đó bằng \"- \""),
 				       _("khoá \"%s\" bị lặp (đã có ở dòng %d)"), keys[i]->str,
 				       keys[i - 1]->loc.line);
+		}
 	free(keys);
 }
 
@@ -291,7 +297,6 @@ static int parse_nfc(arena_t *a, diag_t *d, const char *path, const char *text,
 	if (bad)
 		return -1;
 
-	size_t errors_before = diag_errors(d);
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	struct builder b = { .a = a, .d = d, .path = path, .line_offset = line_offset };
@@ -324,7 +329,7 @@ static int parse_nfc(arena_t *a, diag_t *d, const char *path, const char *text,
 	free(b.kids);
 	free(b.stack);
 	free(b.anchors);
-	if (b.failed || diag_errors(d) > errors_before)
+	if (b.failed || b.repeated)
 		rc = -1;   /* duplicate keys are reported without stopping the parse */
 	if (rc == 0)
 		*out = b.root;

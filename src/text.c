@@ -52,15 +52,36 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* Whether the 8 bytes at p are all ASCII and none is NUL: most of a plan
- * file's bytes are (keys, indentation, numbers, dates), and a word at a time
- * is what keeps the scans below from costing a tenth of the parse. */
-static bool ascii8(const unsigned char *p)
+/* w as read from little-endian memory. */
+static uint64_t le64(uint64_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return __builtin_bswap64(w);
+#else
+	return w;
+#endif
+}
+
+/* Which of the 8 bytes at p are not ASCII or are NUL, as their high bits
+ * (0: all ASCII, no NUL).  Most of a plan file's bytes are ASCII (keys,
+ * indentation, numbers, dates), and a word at a time is what keeps the
+ * scans below from costing a tenth of the parse. */
+static uint64_t not_ascii8(const unsigned char *p)
 {
 	uint64_t w;
 	memcpy(&w, p, sizeof w);
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	return !((w | ((w - ones) & ~w)) & highs);
+	/* the high bit of each byte that is 0x80 or more, or NUL; a borrow can
+	 * mark a byte past a NUL too, never one before the first marked (in
+	 * memory order, on a little-endian machine) */
+	w = le64(w);
+	return (w | ((w - ones) & ~w)) & highs;
+}
+
+/* Whether the 8 bytes at p are all ASCII and none is NUL. */
+static bool ascii8(const unsigned char *p)
+{
+	return !not_ascii8(p);
 }
 
 long text_utf8_invalid(const char *s, size_t len)
@@ -102,8 +123,18 @@ long text_utf8_scan(const char *s, size_t len, bool *nfc)
 	bool stable = true;
 
 	while (i < len) {
-		if (i + 8 <= len && ascii8(p + i)) {
-			i += 8;
+		if (i + 8 <= len) {
+			/* Vietnamese has a letter with a mark in most words:
+			 * skip straight to the first byte that is not ASCII
+			 * (or is NUL) of the word, the lowest one marked */
+			uint64_t m = not_ascii8(p + i);
+			if (!m) {
+				i += 8;
+				continue;
+			}
+			i += (size_t)__builtin_ctzll(m) >> 3;
+		} else if (p[i] && p[i] < 0x80) {
+			i++;
 			continue;
 		}
 		size_t n = utf8_seq_len(p + i, len - i);

@@ -76,6 +76,9 @@ static void test_utf8_scan(void **state)
 		{ "abcdefg\0hij", 12, 7, false },                    /* NUL inside a word */
 		{ "abcdefgh\0", 9, 8, false },                       /* NUL after one */
 		{ "\0bcdefgh", 8, 0, false },
+		{ "ab\0\xC3\xA9xyzw", 9, 2, false },                 /* NUL, then a letter */
+		{ "\xC3\xA9\0xyzwvu", 9, 2, false },                 /* a letter, then NUL */
+		{ "\x01\0\x01\xC3\xA9\x01\x01\x01", 8, 1, false },  /* borrows past the NUL */
 		{ "abcdefg\x80", 8, 7, false },                      /* stray continuation */
 		{ "abcdefg\xC3", 8, 7, false },                      /* cut at the end */
 		{ "abcdef\xC3\xA9gh\xED\xA0\x80", 13, 10, false }, /* surrogate */

@@ -11,6 +11,7 @@
 #include "jsonw.h"
 #include "model.h"
 #include "theme.h"
+#include "tmpl.h"
 
 #define CHANGES_FEED_MAX 100  /* entries in the Atom feed */
 
@@ -70,8 +71,9 @@ changes_wlayout_t *changes_week_layout(const site_t *s, const history_t *h, size
 void changes_week_layout_free(changes_wlayout_t *l);
 /* How many pages (at least one). */
 size_t changes_week_pages(const changes_wlayout_t *l);
-/* The week template's data for page pg.  New reference. */
-json_t *changes_week(const changes_wlayout_t *l, size_t pg);
+/* The week template's data for page pg (the caller frees it with
+ * tmpl_obj_free, or gives it to render_emit_obj). */
+tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg);
 /* The file of page pg of report i, in the weeks section's folder:
  * "bao-cao-tuan/2025-W51/index.html", ".../trang/2/index.html".
  * malloc'd. */

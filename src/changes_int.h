@@ -11,6 +11,9 @@
 /* What lists of changes and tasks show of a plan: its shared summary
  * (ctx_plan_summary), or for a plan no longer published (p NULL), its
  * number and title as last seen.  A new reference. */
+/* A weekly report's task row as a jansson object (the typed ctx_week.h
+ * rows' reference).  New reference. */
+json_t *changes_week_row_json(const site_t *s, const hweek_t *wk, const hitem_t *it);
 json_t *changes_plan_brief(const plan_t *p, const char *label, const char *title);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx_week.h"
 #include "jsonh.h"
 #include "model_fields.h"
 #include "progress.h"
@@ -194,6 +195,7 @@ static void types_init(void)
 	tmpl_type_register(&due_type);
 	ctx_plan_types_register();
 	ctx_unit_types_register();
+	ctx_week_types_register();
 	tmpl_type_register(&task_type);
 }
 

@@ -407,7 +407,7 @@ void render_job_history(struct run *r, json_t *base, const job_t *j)
 			buf_printf(&b, "%s %d/%d", render_str(r, "week", "Tuần"), wk->week, wk->year);
 			if (pg)
 				buf_printf(&b, " – %s %zu", render_str(r, "page", "Trang"), pg + 1);
-			render_emit(r, base, ROUTE_KIND_WEEK, changes_week(l, pg), prel, b.ptr);
+			render_emit_obj(r, base, ROUTE_KIND_WEEK, changes_week(l, pg), prel, b.ptr);
 			buf_free(&b);
 			free(prel);
 		}

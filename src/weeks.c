@@ -7,6 +7,7 @@
 
 #include "changes_int.h"
 #include "ctx.h"
+#include "ctx_week.h"
 #include "facts.h"
 #include "jsonh.h"
 #include "pager.h"
@@ -83,7 +84,9 @@ static json_t *unit_json(const site_t *s, const plan_t *p, const char *text)
 	return o;
 }
 
-static json_t *task_row(const site_t *s, const hweek_t *wk, const hitem_t *it)
+/* A row as a jansson object: what the typed rows (ctx_week.h) show, and
+ * their reference in the unit tests. */
+json_t *changes_week_row_json(const site_t *s, const hweek_t *wk, const hitem_t *it)
 {
 	const htask_t *t = it->task;
 	json_t *o = json_object();
@@ -281,7 +284,7 @@ static bool part_shown(const changes_wlayout_t *l, int p, size_t pg, size_t n)
 	return page_of(l, l->part_first[p]) == pg;
 }
 
-json_t *changes_week(const changes_wlayout_t *l, size_t pg)
+tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 {
 	const site_t *s = l->s;
 	const history_t *h = l->h;
@@ -298,56 +301,92 @@ json_t *changes_week(const changes_wlayout_t *l, size_t pg)
 	for (size_t j = 0; pg == 0 && j < l->ng; j++)
 		json_array_append_new(index, group_head(l, j));
 	SET(w, "unit_index", index);
-	json_t *units = json_array(), *cur = NULL, *lists[FACTS_WEEK_LISTS] = { 0 };
-	json_t *np = json_array(), *next = json_array(), *ch = json_array(), *flat[FACTS_WEEK_LISTS];
-	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
-		flat[k] = json_array();
+	json_t *np = json_array(), *ch = json_array();
+	tmpl_obj_t *week = tmpl_obj_new(w);
+	/* the page's task rows, typed (ctx_week.h), in slot order: a group's
+	 * list is a run of them, and due next the last run */
+	size_t a = l->start[pg], b = l->start[pg + 1], nrow = 0, nunits = 0, nflat[FACTS_WEEK_LISTS] = { 0 };
 	size_t cg = (size_t)-1;
-	size_t a = l->start[pg], b = l->start[pg + 1];
+	for (size_t x = a; x < b; x++) {
+		const struct wslot *sl = &l->slot[x];
+		if (sl->part == WS_UNIT) {
+			nflat[sl->k]++;
+			if (sl->g != cg)
+				nunits++;
+			cg = sl->g;
+		}
+		nrow += sl->part == WS_UNIT || sl->part == WS_NEXT;
+	}
+	ctx_wrow_t *rows = xmalloc((nrow + 1) * sizeof *rows);
+	tmpl_obj_keep(week, rows);
+	const ctx_wrow_t **flat[FACTS_WEEK_LISTS];
+	for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
+		flat[k] = xmalloc((nflat[k] + 1) * sizeof *flat[k]);
+		tmpl_obj_keep(week, flat[k]);
+		nflat[k] = 0;
+	}
+	tmpl_obj_t **units = xmalloc((nunits + 1) * sizeof *units), *cur = NULL;
+	size_t list_first[FACTS_WEEK_LISTS], next_first = nrow, r = 0;
+	nunits = 0;
+	cg = (size_t)-1;
+	/* the lists of the group being filled go on cur when it ends */
+#define GROUP_END() do { \
+		for (int k = 0; k < FACTS_WEEK_LISTS; k++) { \
+			size_t n = list_first[k] == (size_t)-1 ? 0 : r_end[k] - list_first[k]; \
+			tmpl_obj_set(cur, kinds[k], tmpl_list(ctx_wrow_type, rows + (n ? list_first[k] : 0), \
+							     sizeof *rows, n, false)); \
+			tmpl_obj_set(cur, has_keys[k], tmpl_bool(n > 0)); \
+		} \
+	} while (0)
+	size_t r_end[FACTS_WEEK_LISTS];
 	for (size_t x = a; x < b; x++) {
 		const struct wslot *sl = &l->slot[x];
 		if (sl->part == WS_UNIT) {
 			if (sl->g != cg) {
+				if (cur)
+					GROUP_END();
 				cg = sl->g;
-				cur = group_head(l, cg);
-				SET(cur, "continued", json_boolean(l->group_first[cg] < a));
-				for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
-					lists[k] = json_array();
-					SET(cur, kinds[k], lists[k]);
-				}
-				json_array_append_new(units, cur);
+				json_t *head = group_head(l, cg);
+				SET(head, "continued", json_boolean(l->group_first[cg] < a));
+				cur = units[nunits++] = tmpl_obj_new(head);
+				for (int k = 0; k < FACTS_WEEK_LISTS; k++)
+					list_first[k] = r_end[k] = (size_t)-1;
 			}
 			const hitems_t *li = facts_week_list(wk, sl->k);
-			json_t *row = task_row(s, wk, &li->v[l->g[cg].items[sl->k][sl->i]]);
-			json_array_append(flat[sl->k], row);
-			json_array_append_new(lists[sl->k], row);
+			ctx_wrow_init(&rows[r], week, s, &li->v[l->g[cg].items[sl->k][sl->i]], wk->as_of);
+			if (list_first[sl->k] == (size_t)-1)
+				list_first[sl->k] = r;
+			r_end[sl->k] = r + 1;
+			flat[sl->k][nflat[sl->k]++] = &rows[r++];
 		} else if (sl->part == WS_NEW) {
 			const hitem_t *it = &wk->new_plans.v[sl->i];
 			json_array_append_new(np, changes_plan_brief(it->plan, it->label, it->ver->title));
 		} else if (sl->part == WS_NEXT) {
-			json_array_append_new(next, task_row(s, wk, &wk->due_next.v[sl->i]));
+			if (next_first == nrow)
+				next_first = r;
+			ctx_wrow_init(&rows[r++], week, s, &wk->due_next.v[sl->i], wk->as_of);
 		} else {
 			json_array_append_new(ch, changes_entry(s, wk->entries[sl->i]));
 		}
 	}
-	for (size_t j = 0; j < json_array_size(units); j++) {
-		json_t *o = json_array_get(units, j);
-		for (int k = 0; k < FACTS_WEEK_LISTS; k++)
-			SET(o, has_keys[k], json_boolean(json_array_size(json_object_get(o, kinds[k])) > 0));
-	}
-	SET(w, "units", units);
+	if (cur)
+		GROUP_END();
+#undef GROUP_END
+	tmpl_obj_set(week, "units", tmpl_list(TMPL_OBJ_LIST, units, sizeof *units, nunits, true));
+	tmpl_obj_keep(week, units);
 	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
-		SET(w, kinds[k], flat[k]);
+		tmpl_obj_set(week, kinds[k], tmpl_list(ctx_wrow_type, flat[k], sizeof *flat[k], nflat[k], true));
 	SET(w, "new_plans", np);
 	SET(w, "has_new_plans", json_boolean(json_array_size(np) > 0));
-	SET(w, "due_next", next);
+	tmpl_obj_set(week, "due_next", tmpl_list(ctx_wrow_type, rows + next_first, sizeof *rows, nrow - next_first, false));
 	SET(w, "show_due_next", json_boolean(part_shown(l, WS_NEXT, pg, wk->due_next.n)));
 	SET(w, "changes", ch);
 	SET(w, "show_changes", json_boolean(part_shown(l, WS_CHG, pg, wk->nentries)));
 	json_t *ctx = json_object();
-	SET(ctx, "week", w);
 	json_t *pager = pager_ctx(s->base_path, l->dir, pg, l->npages);
 	if (pager)
 		SET(ctx, "pager", pager);
-	return ctx;
+	tmpl_obj_t *top = tmpl_obj_new(ctx);
+	tmpl_obj_set_obj(top, "week", week);
+	return top;
 }

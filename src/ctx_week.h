@@ -1,0 +1,34 @@
+/* ctx_week.h: the task rows of a weekly report (themes/README.md, week
+ * (full)) as typed template records, read from the task as the week's end
+ * wrote it when a template asks, instead of a jansson object a row. */
+#ifndef PLANSITE_CTX_WEEK_H
+#define PLANSITE_CTX_WEEK_H
+
+#include "ctx.h"
+#include "history.h"
+
+/* A lead unit as the task wrote it: resolved (unit) or not (unit NULL). */
+typedef struct {
+	const unit_t *unit;
+	const char *text;
+} ctx_wlead_t;
+
+/* A row: item it of a week counted as of as_of, with its lead units. */
+typedef struct {
+	const hitem_t *it;
+	date_t as_of;
+	const ctx_wlead_t *lead;
+	size_t nlead;
+} ctx_wrow_t;
+
+extern const tmpl_type_t *const ctx_wrow_type;
+
+/* Fills *row for it; the lead units (split at "; " and resolved as
+ * facts_unit_named does) live in memory keeper frees. */
+void ctx_wrow_init(ctx_wrow_t *row, tmpl_obj_t *keeper, const site_t *s, const hitem_t *it,
+		   date_t as_of);
+
+/* Registers the row's types (ctx_types_init does). */
+void ctx_week_types_register(void);
+
+#endif

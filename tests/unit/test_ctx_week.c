@@ -1,0 +1,341 @@
+/* test_ctx_week.c: a weekly report's typed task rows (ctx_week.h) give a
+ * theme the same names and values as the jansson rows they replace
+ * (changes_week_row_json, kept as the reference): every name of one is in
+ * the other with the same value, and templates render them alike. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "changes_int.h"
+#include "ctx_week.h"
+#include "model.h"
+#include "progress.h"
+#include "xref.h"
+
+typedef struct {
+	arena_t *a;
+	diag_t *d;
+	site_t *s;
+	snap_t snap;
+} fixture_t;
+
+static const char *const files[][2] = {
+	{ "units.yaml", "- { id: ubnd, name: UBND tỉnh }\n- { id: so-a, name: Sở Tài chính, parent: ubnd }\n"
+			"- { id: so-b, name: Sở Nội vụ, parent: ubnd }\n- { id: p1, name: Phòng Một, parent: so-a }\n" },
+	{ "plans/a.md", "---\nnumber: \"12/KH-UBND\"\ntitle: Kế hoạch <số hóa> & \"dữ liệu\"\nissuer: UBND tỉnh\n"
+			"date: 2025-03-12\ntasks:\n"
+			"  - { id: \"1\", title: x, lead: Sở Tài chính, due: 30/06/2025, status: done, completed: 2025-06-01 }\n"
+			"  - { id: \"2\", title: y, lead: VP Sở Nội vụ, support: [Ban Mới], due: 01/09/2025, progress: 40 }\n"
+			"---\n" },
+};
+
+static void load(fixture_t *f)
+{
+	size_t n = sizeof files / sizeof files[0];
+	f->a = arena_new();
+	f->d = diag_new();
+	f->snap.files = arena_alloc(f->a, (n + 1) * sizeof(rfile_t));
+	f->snap.n = n;
+	for (size_t i = 0; i < n; i++) {
+		rfile_t *r = &f->snap.files[i];
+		r->path = arena_printf(f->a, "content/%s", files[i][0]);
+		r->rel = r->path + 8;
+		r->data = files[i][1];
+		r->len = strlen(files[i][1]);
+	}
+	model_opts_t o = { 0 };
+	f->s = model_load(f->a, f->d, &f->snap, &o);
+	xref_resolve(f->a, f->d, f->s, &f->snap);
+	progress_compute(f->s, 20250801);
+	assert_int_equal(diag_errors(f->d), 0);
+	assert_int_equal(f->s->nplans, 1);
+}
+
+static void unload(fixture_t *f)
+{
+	model_site_free(f->s);
+	diag_free(f->d);
+	arena_free(f->a);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	ctx_types_init();
+	return 0;
+}
+
+/* Tasks as versions of a plan file wrote them, taking every branch of a
+ * row: each status, progress or none, completed (late or not) or not, a
+ * deadline written, given only as a date, ongoing, unparsed or none, lead
+ * units resolved as written, written otherwise, unknown, several or none,
+ * a deadline change (from, to, or both), no id. */
+static const htask_t tasks[] = {
+	{ .id = "1", .title = "Số hóa <hồ sơ> & \"dữ liệu\"", .lead = "Sở Tài chính", .due_text = "30/06/2025",
+	  .due_shown = "30/06/2025", .due = { 20250630, false, true }, .status = STATUS_DONE, .progress = 100,
+	  .completed = 20250705 },
+	{ .id = "2", .title = "y", .lead = "VP Sở Nội vụ; Đơn vị lạ; Ban Mới", .due_shown = "2025-09-01",
+	  .due = { 20250901, false, true }, .status = STATUS_IN_PROGRESS, .progress = 40 },
+	{ .id = "3", .title = "z", .lead = "sở tài chính", .due_text = "Quý III/2025", .due_shown = "Quý III/2025",
+	  .due = { 20250930, true, true }, .status = STATUS_NOT_STARTED, .progress = -1 },
+	{ .id = "4", .title = "w", .due_text = "sớm", .due_shown = "sớm", .due = { 0, false, false },
+	  .status = STATUS_CANCELLED, .progress = -1 },
+	{ .id = NULL, .title = "v", .lead = "Phòng Một", .due_text = "01/07/2025", .due_shown = "01/07/2025",
+	  .due = { 20250701, false, true }, .status = STATUS_NOT_STARTED, .progress = 0 },
+	{ .id = "6", .title = "u", .lead = "UBND tỉnh", .status = STATUS_DONE, .progress = -1, .completed = 20250720 },
+};
+#define NTASKS (sizeof tasks / sizeof tasks[0])
+
+static void items_of(const fixture_t *f, const hver_t *ver, hitem_t *v)
+{
+	static const char *const from[NTASKS] = { NULL, "01/08/2025", NULL, "x", NULL, NULL };
+	static const char *const to[NTASKS] = { NULL, "01/09/2025", "Quý III/2025", NULL, NULL, NULL };
+	for (size_t i = 0; i < NTASKS; i++)
+		/* the last two: a plan no longer published */
+		v[i] = (hitem_t){ .ver = ver, .task = &tasks[i], .from = from[i], .to = to[i],
+				  .plan = i < NTASKS - 2 ? f->s->plans[0] : NULL, .label = "9/KH-CU" };
+}
+
+static long field_named(const tmpl_type_t *t, const char *name)
+{
+	for (size_t i = 0; i < t->nfields; i++)
+		if (!strcmp(t->fields[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+/* Whether the typed value v is the jansson value j (at path, for the
+ * message); records compare name by name, both ways. */
+static void same(const char *path, const tmpl_val_t *v, json_t *j)
+{
+	switch (v->kind) {
+	case TMPL_MISSING:
+		fail_msg("%s: missing in the record, %s in jansson", path, j ? "present" : "absent");
+		break;
+	case TMPL_NULL:
+		if (!json_is_null(j))
+			fail_msg("%s: null in the record, not in jansson", path);
+		break;
+	case TMPL_BOOL:
+		if (!json_is_boolean(j) || json_is_true(j) != v->u.b)
+			fail_msg("%s: %s in the record, not in jansson", path, v->u.b ? "true" : "false");
+		break;
+	case TMPL_INT:
+		if (!json_is_integer(j) || json_integer_value(j) != v->u.i)
+			fail_msg("%s: %lld in the record, not in jansson", path, v->u.i);
+		break;
+	case TMPL_STR:
+		if (!json_is_string(j) || json_string_length(j) != v->u.str.len ||
+		    memcmp(json_string_value(j), v->u.str.s, v->u.str.len))
+			fail_msg("%s: \"%.*s\" in the record, \"%s\" in jansson", path, (int)v->u.str.len,
+				 v->u.str.s, json_is_string(j) ? json_string_value(j) : "(not a string)");
+		break;
+	case TMPL_JSON:
+		if (!json_equal(v->u.json, j))
+			fail_msg("%s: another jansson value in the record", path);
+		break;
+	case TMPL_REC: {
+		const tmpl_type_t *t = v->u.rec.type;
+		if (!json_is_object(j))
+			fail_msg("%s: a record, not an object in jansson", path);
+		const char *key;
+		json_t *jv;
+		json_object_foreach(j, key, jv) {
+			char sub[256];
+			snprintf(sub, sizeof sub, "%s.%s", path, key);
+			long fi = field_named(t, key);
+			if (fi < 0)
+				fail_msg("%s: no such name in the record (type %s)", sub, t->name);
+			char scratch[TMPL_SCRATCH];
+			tmpl_val_t fv = { .kind = TMPL_MISSING };
+			t->get(v->u.rec.p, (size_t)fi, &fv, scratch);
+			same(sub, &fv, jv);
+			if (fv.kind == TMPL_JSON && fv.owned)
+				json_decref(fv.u.json);
+		}
+		for (size_t i = 0; i < t->nfields; i++) {
+			char scratch[TMPL_SCRATCH];
+			tmpl_val_t fv = { .kind = TMPL_MISSING };
+			t->get(v->u.rec.p, i, &fv, scratch);
+			if (fv.kind != TMPL_MISSING && !json_object_get(j, t->fields[i].name))
+				fail_msg("%s.%s: in the record, not in jansson", path, t->fields[i].name);
+			if (fv.kind == TMPL_JSON && fv.owned)
+				json_decref(fv.u.json);
+		}
+		break;
+	}
+	case TMPL_LIST: {
+		if (!json_is_array(j) || json_array_size(j) != v->u.list.n)
+			fail_msg("%s: a list of %zu in the record, not in jansson", path, v->u.list.n);
+		for (size_t i = 0; i < v->u.list.n; i++) {
+			char sub[256];
+			snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+			const char *at = (const char *)v->u.list.base + i * v->u.list.stride;
+			tmpl_val_t e = tmpl_rec(v->u.list.type, v->u.list.indirect ? *(const void *const *)at : at);
+			same(sub, &e, json_array_get(j, i));
+		}
+		break;
+	}
+	default:
+		fail_msg("%s: a value of kind %d, which these records never hold", path, (int)v->kind);
+	}
+}
+
+/* Every row's typed record is its jansson row, name by name, as of two
+ * dates (before and after the deadlines). */
+static void test_row_names(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	hver_t ver = { .title = "Kế hoạch cũ" };
+	hitem_t items[NTASKS];
+	items_of(&f, &ver, items);
+	static const date_t as_of[] = { 20250801, 20250615 };
+	size_t overdue = 0, late = 0, written = 0, unknown = 0, gone = 0;
+	for (size_t d = 0; d < 2; d++) {
+		hweek_t wk = { .as_of = as_of[d] };
+		for (size_t i = 0; i < NTASKS; i++) {
+			tmpl_obj_t *keeper = tmpl_obj_new(NULL);
+			ctx_wrow_t row;
+			ctx_wrow_init(&row, keeper, f.s, &items[i], wk.as_of);
+			json_t *j = changes_week_row_json(f.s, &wk, &items[i]);
+			tmpl_val_t v = tmpl_rec(ctx_wrow_type, &row);
+			char path[32];
+			snprintf(path, sizeof path, "row %zu as of %d", i, as_of[d]);
+			same(path, &v, j);
+			/* the branches the fixture is for */
+			overdue += json_is_true(json_object_get(j, "overdue"));
+			late += json_is_true(json_object_get(j, "done_late"));
+			json_t *l = json_object_get(j, "lead");
+			for (size_t k = 0; k < json_array_size(l); k++) {
+				written += json_object_get(json_array_get(l, k), "written") != NULL;
+				unknown += json_is_null(json_object_get(json_array_get(l, k), "url"));
+			}
+			gone += json_is_null(json_object_get(json_object_get(j, "plan"), "url"));
+			json_decref(j);
+			tmpl_obj_free(keeper);
+		}
+	}
+	assert_true(overdue > 0);
+	assert_true(late > 0);
+	assert_true(written > 0);
+	assert_true(unknown > 0);
+	assert_int_equal(gone, 4);
+	unload(&f);
+}
+
+static void add_ok(tmpl_set_t *set, const char *name, const char *src)
+{
+	char *err = NULL;
+	if (tmpl_set_add(set, name, name, src, strlen(src), &err) != 0)
+		fail_msg("%s: %s", name, err ? err : "(no message)");
+}
+
+/* Prints, tests and inverts every name of j (and of the objects in it,
+ * and of the first element of its lists) as {{path.name}}. */
+static void probe_of(buf_t *b, const char *path, json_t *j)
+{
+	const char *key;
+	json_t *jv;
+	json_object_foreach(j, key, jv) {
+		buf_printf(b, "%s.%s=[{{%s.%s}}|{{{%s.%s}}}]{{#%s.%s}}T{{/%s.%s}}{{^%s.%s}}F{{/%s.%s}};\n",
+			   path, key, path, key, path, key, path, key, path, key, path, key, path, key);
+		if (json_is_object(jv)) {
+			char sub[128];
+			snprintf(sub, sizeof sub, "%s.%s", path, key);
+			probe_of(b, sub, jv);
+		}
+	}
+}
+
+/* A list of rows renders as the jansson list did: every name of every
+ * row, the lead units through a partial, the is_<status> flags (set on a
+ * row of that status only, looked up further out otherwise), a name no
+ * row has. */
+static void test_rows_render_like_json(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	hver_t ver = { .title = "Kế hoạch cũ" };
+	hitem_t items[NTASKS];
+	items_of(&f, &ver, items);
+	hweek_t wk = { .as_of = 20250801 };
+	json_t *rows = json_array();
+	for (size_t i = 0; i < NTASKS; i++)
+		json_array_append_new(rows, changes_week_row_json(f.s, &wk, &items[i]));
+	buf_t src = BUF_INIT;
+	buf_puts(&src, "{{#rows}}<");
+	/* every name any row has, read in every row */
+	json_t *all = json_object();
+	for (size_t i = 0; i < NTASKS; i++)
+		json_object_update(all, json_array_get(rows, i));
+	json_object_set_new(all, "is_not_started", json_true());
+	json_object_set_new(all, "is_in_progress", json_true());
+	json_object_set_new(all, "is_done", json_true());
+	json_object_set_new(all, "is_cancelled", json_true());
+	const char *key;
+	json_t *jv;
+	json_object_foreach(all, key, jv) {
+		buf_printf(&src, "%s=[{{%s}}]{{#%s}}T{{/%s}}{{^%s}}F{{/%s}};", key, key, key, key, key, key);
+		if (json_is_object(jv))
+			probe_of(&src, key, jv);
+	}
+	buf_puts(&src, "{{#lead}}({{>ref}}){{/lead}}{{^lead}}none{{/lead}}{{#due}}{{text}}{{date}}{{/due}}"
+		       "nothing=[{{nothing}}]outer=[{{outer}}]>\n{{/rows}}");
+	tmpl_set_t *set = tmpl_set_new();
+	add_ok(set, "probe", src.ptr);
+	add_ok(set, "ref", "{{#url}}<a href=\"{{url}}\">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}"
+			   "{{#registered}}R{{/registered}}{{written}}{{id}}");
+	tmpl_set_prepare(set);
+
+	tmpl_obj_t *o = tmpl_obj_new(json_pack("{s:s, s:b, s:b, s:b, s:b}", "outer", "O", "is_not_started", 0,
+					       "is_in_progress", 0, "is_done", 0, "is_cancelled", 0));
+	ctx_wrow_t *rv = malloc(NTASKS * sizeof *rv);
+	tmpl_obj_keep(o, rv);
+	for (size_t i = 0; i < NTASKS; i++)
+		ctx_wrow_init(&rv[i], o, f.s, &items[i], wk.as_of);
+	tmpl_obj_set(o, "rows", tmpl_list(ctx_wrow_type, rv, sizeof *rv, NTASKS, false));
+	tmpl_val_t root = { .kind = TMPL_OBJ };
+	root.u.obj = o;
+	buf_t typed = BUF_INIT, want = BUF_INIT;
+	assert_int_equal(tmpl_render_val(set, "probe", root, NULL, &typed), 0);
+	json_t *data = json_pack("{s:s, s:b, s:b, s:b, s:b, s:O}", "outer", "O", "is_not_started", 0,
+				 "is_in_progress", 0, "is_done", 0, "is_cancelled", 0, "rows", rows);
+	assert_int_equal(tmpl_render(set, "probe", data, &want), 0);
+	assert_string_equal(typed.ptr, want.ptr);
+	/* and the probe saw values, not rows of blanks */
+	assert_non_null(strstr(typed.ptr, "title=[Số hóa &lt;hồ sơ&gt; &amp; &quot;dữ liệu&quot;]T"));
+	assert_non_null(strstr(typed.ptr, "is_done=[true]T"));
+	assert_non_null(strstr(typed.ptr, "is_done=[false]F"));
+	assert_non_null(strstr(typed.ptr, "due_from=[01/08/2025]T"));
+	assert_non_null(strstr(typed.ptr, "plan.name=[9/KH-CU|9/KH-CU]T"));
+	assert_non_null(strstr(typed.ptr, "(Đơn vị lạ2)")); /* its id: the row's, further out */
+	assert_non_null(strstr(typed.ptr, "Sở Tài chính</a>Rso-a)"));   /* a registered unit, as its name */
+	assert_non_null(strstr(typed.ptr, "outer=[O]"));
+
+	buf_free(&typed);
+	buf_free(&want);
+	buf_free(&src);
+	json_decref(data);
+	json_decref(rows);
+	json_decref(all);
+	tmpl_obj_free(o);
+	tmpl_set_free(set);
+	unload(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_row_names),
+		cmocka_unit_test(test_rows_render_like_json),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <sys/resource.h>
 
+#include "changes.h"
 #include "ctx.h"
 #include "facts.h"
 #include "hcache.h"
@@ -290,6 +291,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		report_incomplete(s, d, o->verbose);
 
 	ctx_types_init();   /* before the theme's templates are prepared */
+	changes_types_init();
 	if (theme_load(&th, theme_dir, s, a, d, err) < 0)
 		goto done;
 	theme_ok = 1;

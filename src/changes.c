@@ -2,6 +2,7 @@
  * Atom feed, progress charts and changes.json (weekly reports: weeks.c). */
 #include "changes.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,294 @@ json_t *changes_entry(const site_t *s, const hentry_t *e)
 	return o;
 }
 
+/* ---- change entries as typed template records: the names of
+ * changes_entry (the unit tests' reference), read from the hentry_t and
+ * its hchange_t when a template asks */
+
+static const tmpl_val_t missing = { .kind = TMPL_MISSING };
+static const tmpl_val_t null_val = { .kind = TMPL_NULL };
+
+/* Text from Git (author, subject, paths) may not be UTF-8: jansson kept
+ * such a name out of the entry (jstr), and so does the record. */
+static tmpl_val_t git_str(const char *v)
+{
+	if (v && text_utf8_invalid(v, strlen(v)) >= 0)
+		return missing;
+	return tmpl_str(v);
+}
+
+static tmpl_val_t date_val(date_t d, bool vi, char *scratch)
+{
+	if (!d)
+		return null_val;
+	if (vi)
+		date_format_vi(d, scratch);
+	else
+		date_format_iso(d, scratch);
+	return tmpl_str(scratch);
+}
+
+/* from_status, to_status: { <status id>: bool } of a status id string */
+static tmpl_field_t sflag_fields[STATUS_COUNT];
+
+static void sflag_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
+{
+	(void)scratch;
+	*out = tmpl_bool(!strcmp(status_id((status_t)i), rec));
+}
+
+static tmpl_type_t sflag_type = { "status_flags", sflag_fields, STATUS_COUNT, sflag_get, NULL, 0, NULL, 0 };
+
+/* is: { <field>: true }, plan fields as plan_<field>: the names a change
+ * can have (themes/README.md, change item, and the field tables); a change
+ * of another name gets a jansson object */
+static tmpl_field_t *is_fields;
+static size_t nis;
+
+static void is_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
+{
+	const hchange_t *c = rec;
+	const char *name = is_fields[i].name;
+	(void)scratch;
+	bool on = c->task ? !strcmp(name, c->field)
+			  : !strncmp(name, "plan_", 5) && !strcmp(name + 5, c->field);
+	*out = on ? tmpl_bool(true) : missing;
+}
+
+static tmpl_type_t is_type = { "change_is", NULL, 0, is_get, NULL, 0, NULL, 0 };
+
+static bool is_named(const hchange_t *c)
+{
+	for (size_t i = 0; i < nis; i++) {
+		const char *name = is_fields[i].name;
+		if (c->task ? !strcmp(name, c->field) : !strncmp(name, "plan_", 5) && !strcmp(name + 5, c->field))
+			return true;
+	}
+	return false;
+}
+
+static json_t *is_json(const hchange_t *c)
+{
+	json_t *is = json_object();
+	if (c->task) {
+		SET(is, c->field, json_true());
+	} else {
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "plan_%s", c->field);
+		SET(is, b.ptr, json_true());
+		buf_free(&b);
+	}
+	return is;
+}
+
+enum {
+	I_TASK, I_TASK_TITLE, I_FIELD, I_FIELD_LABEL, I_FROM, I_TO, I_ADDED, I_REMOVED, I_MOVED,
+	I_DUPLICATE, I_OTHER, I_IS, I_FROM_STATUS, I_TO_STATUS, I_FIELDS
+};
+
+static const tmpl_field_t item_fields[I_FIELDS] = {
+	{ "task", TMPL_F_SCALAR, NULL, false },
+	{ "task_title", TMPL_F_SCALAR, NULL, false },
+	{ "field", TMPL_F_SCALAR, NULL, false },
+	{ "field_label", TMPL_F_SCALAR, NULL, false },
+	{ "from", TMPL_F_SCALAR, NULL, false },
+	{ "to", TMPL_F_SCALAR, NULL, false },
+	{ "added", TMPL_F_SCALAR, NULL, false },
+	{ "removed", TMPL_F_SCALAR, NULL, false },
+	{ "moved", TMPL_F_SCALAR, NULL, false },
+	{ "duplicate", TMPL_F_SCALAR, NULL, false },
+	{ "other", TMPL_F_SCALAR, NULL, false },
+	{ "is", TMPL_F_OPAQUE, NULL, false },
+	{ "from_status", TMPL_F_REC, &sflag_type, false },
+	{ "to_status", TMPL_F_REC, &sflag_type, false },
+};
+
+/* shown(): progress with its percent sign */
+static tmpl_val_t shown_val(const hchange_t *c, const char *v, char *scratch)
+{
+	if (!v)
+		return null_val;
+	if (strcmp(c->field, "progress"))
+		return git_str(v);
+	size_t n = strlen(v);
+	if (n + 2 > TMPL_SCRATCH)
+		return tmpl_json(shown(c, v), true);
+	memcpy(scratch, v, n);
+	scratch[n] = '%';
+	scratch[n + 1] = '\0';
+	return git_str(scratch);
+}
+
+static void item_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
+{
+	const hchange_t *c = rec;
+	const char *f = c->field;
+	bool status = !strcmp(f, "status") && c->task;
+	switch (i) {
+	case I_TASK: *out = git_str(c->task); break;
+	case I_TASK_TITLE: *out = git_str(c->task_title); break;
+	case I_FIELD: *out = git_str(f); break;
+	case I_FIELD_LABEL: {
+		const field_t *fl = model_fields_find(c->task ? FIELD_TASK : FIELD_PLAN, f);
+		*out = tmpl_str(fl && fl->label ? json_string_value(json_object_get(labels, fl->label)) : NULL);
+		break;
+	}
+	case I_FROM: *out = shown_val(c, c->from, scratch); break;
+	case I_TO: *out = shown_val(c, c->to, scratch); break;
+	case I_ADDED: *out = tmpl_bool(!strcmp(f, "added")); break;
+	case I_REMOVED: *out = tmpl_bool(!strcmp(f, "removed")); break;
+	case I_MOVED: *out = tmpl_bool(!strcmp(f, "moved")); break;
+	case I_DUPLICATE: *out = tmpl_bool(!strcmp(f, "duplicate")); break;
+	case I_OTHER:
+		*out = tmpl_bool(strcmp(f, "added") && strcmp(f, "removed") && strcmp(f, "moved") &&
+				 strcmp(f, "duplicate"));
+		break;
+	case I_IS: *out = is_named(c) ? tmpl_rec(&is_type, c) : tmpl_json(is_json(c), true); break;
+	case I_FROM_STATUS: *out = status && c->from ? tmpl_rec(&sflag_type, c->from) : missing; break;
+	default: *out = status && c->to ? tmpl_rec(&sflag_type, c->to) : missing;
+	}
+}
+
+static tmpl_type_t item_type = { "change_item", item_fields, I_FIELDS, item_get, NULL, 0, NULL, 0 };
+
+enum {
+	E_COMMIT, E_DATE, E_TIME, E_AUTHOR, E_SUBJECT, E_COMMIT_SHORT, E_COMMIT_URL, E_DATE_VI,
+	E_PLAN, E_LABEL, E_PATH, E_BROKEN, E_ERROR, E_HAS_CHANGES, E_CHANGES, E_PERCENT, E_FIELDS
+};
+
+static const tmpl_field_t entry_fields[E_FIELDS] = {
+	{ "commit", TMPL_F_SCALAR, NULL, false },
+	{ "date", TMPL_F_SCALAR, NULL, false },
+	{ "time", TMPL_F_SCALAR, NULL, false },
+	{ "author", TMPL_F_SCALAR, NULL, false },
+	{ "subject", TMPL_F_SCALAR, NULL, false },
+	{ "commit_short", TMPL_F_SCALAR, NULL, false },
+	{ "commit_url", TMPL_F_SCALAR, NULL, false },
+	{ "date_vi", TMPL_F_SCALAR, NULL, false },
+	{ "plan", TMPL_F_OPAQUE, NULL, false },
+	{ "label", TMPL_F_SCALAR, NULL, false },
+	{ "path", TMPL_F_SCALAR, NULL, false },
+	{ "broken", TMPL_F_SCALAR, NULL, false },
+	{ "error", TMPL_F_SCALAR, NULL, false },
+	{ "has_changes", TMPL_F_SCALAR, NULL, false },
+	{ "changes", TMPL_F_LIST, &item_type, false },
+	{ "percent_done", TMPL_F_SCALAR, NULL, false },
+};
+
+static void entry_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
+{
+	const changes_erec_t *r = rec;
+	const hentry_t *e = r->e;
+	switch (i) {
+	case E_COMMIT: *out = git_str(e->commit); break;
+	case E_DATE: *out = date_val(e->date, false, scratch); break;
+	case E_TIME:
+		date_format_rfc3339(e->time, e->tz, scratch);
+		*out = tmpl_str(scratch);
+		break;
+	case E_AUTHOR: *out = git_str(e->author); break;
+	case E_SUBJECT: *out = git_str(e->subject); break;
+	case E_COMMIT_SHORT:
+		memcpy(scratch, e->commit, 7);
+		scratch[7] = '\0';
+		*out = git_str(scratch);
+		break;
+	case E_COMMIT_URL: *out = r->commit_url ? git_str(r->commit_url) : missing; break;
+	case E_DATE_VI: *out = date_val(e->date, true, scratch); break;
+	case E_PLAN: *out = e->plan ? ctx_plan_val(e->plan) : tmpl_json(plan_ref(e), true); break;
+	case E_LABEL: *out = git_str(e->label); break;
+	case E_PATH: *out = git_str(e->path); break;
+	case E_BROKEN: *out = tmpl_bool(e->broken); break;
+	case E_ERROR: *out = git_str(e->error); break;
+	case E_HAS_CHANGES: *out = tmpl_bool(r->nitems > 0); break;
+	case E_CHANGES: *out = tmpl_list(&item_type, r->items, sizeof *r->items, r->nitems, true); break;
+	default: *out = e->has_percent ? tmpl_int(e->percent) : missing;
+	}
+}
+
+static tmpl_type_t entry_type = { "change_entry", entry_fields, E_FIELDS, entry_get, NULL, 0, NULL, 0 };
+const tmpl_type_t *const changes_erec_type = &entry_type;
+
+/* Whether name was added (false: the table has it already). */
+static bool add_is(const char *name)
+{
+	for (size_t i = 0; i < nis; i++)
+		if (!strcmp(is_fields[i].name, name))
+			return false;
+	is_fields[nis++] = (tmpl_field_t){ name, TMPL_F_SCALAR, NULL, false };
+	return true;
+}
+
+static void types_init(void)
+{
+	for (int i = 0; i < STATUS_COUNT; i++)
+		sflag_fields[i] = (tmpl_field_t){ status_id((status_t)i), TMPL_F_SCALAR, NULL, false };
+	static const char *const named[] = {
+		"added", "removed", "moved", "duplicate", "status", "due", "due_date", "progress", "lead",
+		"support", "title", "output", "plan_title", "plan_issuer", "plan_date", "plan_implements",
+		"plan_status", "plan_type", "plan_place", "plan_signer",
+	};
+	size_t nt, np;
+	const field_t *ft = model_fields_of(FIELD_TASK, &nt), *fp = model_fields_of(FIELD_PLAN, &np);
+	size_t nn = sizeof named / sizeof named[0];
+	is_fields = xmalloc((nn + nt + np + 1) * sizeof *is_fields);
+	for (size_t i = 0; i < nn; i++)
+		add_is(named[i]);
+	for (size_t i = 0; i < nt; i++)
+		if (ft[i].key)
+			add_is(ft[i].key);
+	for (size_t i = 0; i < np; i++)
+		if (fp[i].key) {
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "plan_%s", fp[i].key);
+			if (add_is(b.ptr))
+				buf_detach(&b);   /* kept for the whole run */
+			buf_free(&b);
+		}
+	is_type.fields = is_fields;
+	is_type.nfields = nis;
+	tmpl_type_register(&sflag_type);
+	tmpl_type_register(&is_type);
+	tmpl_type_register(&item_type);
+	tmpl_type_register(&entry_type);
+}
+
+void changes_types_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, types_init);
+}
+
+void changes_erec_init(changes_erec_t *r, tmpl_obj_t *keeper, const site_t *s, const hentry_t *e)
+{
+	*r = (changes_erec_t){ e, NULL, NULL, 0 };
+	/* a source's commit is in the source's repository, not repo_url's */
+	if (s->repo_url && !e->source) {
+		size_t n = strlen(s->repo_url);
+		while (n && s->repo_url[n - 1] == '/')
+			n--;
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "%.*s/commit/%s", (int)n, s->repo_url, e->commit);
+		r->commit_url = buf_detach(&b);
+		tmpl_obj_keep(keeper, r->commit_url);
+	}
+	const hchange_t **v = xmalloc((e->nchanges + 1) * sizeof *v);
+	tmpl_obj_keep(keeper, v);
+	for (size_t i = 0; i < e->nchanges; i++)
+		if (!said_by_done(e, &e->changes[i]))
+			v[r->nitems++] = &e->changes[i];
+	r->items = v;
+}
+
+tmpl_val_t changes_erec_list(tmpl_obj_t *keeper, const site_t *s, const hentry_t *const *v, size_t n)
+{
+	changes_erec_t *recs = xmalloc((n + 1) * sizeof *recs);
+	tmpl_obj_keep(keeper, recs);
+	for (size_t i = 0; i < n; i++)
+		changes_erec_init(&recs[i], keeper, s, v[i]);
+	return tmpl_list(&entry_type, recs, sizeof *recs, n, false);
+}
+
 json_t *changes_recent(const site_t *s, const history_t *h, size_t n)
 {
 	json_t *a = json_array();
@@ -356,14 +645,11 @@ char *changes_page_rel(const site_t *s, size_t i)
 	return pager_rel(routes_dir(&s->routes, ROUTE_CHANGES), i);
 }
 
-json_t *changes_page(const site_t *s, const history_t *h, size_t i)
+tmpl_obj_t *changes_page(const site_t *s, const history_t *h, size_t i)
 {
 	json_t *ctx = json_object();
-	json_t *a = json_array();
-	size_t n = h ? h->nentries : 0;
-	for (size_t k = i * routes_kind(ROUTE_KIND_CHANGES)->per_page; k < n && k < (i + 1) * routes_kind(ROUTE_KIND_CHANGES)->per_page; k++)
-		json_array_append_new(a, changes_entry(s, h->entries[k]));
-	SET(ctx, "changes", a);
+	size_t n = h ? h->nentries : 0, per = routes_kind(ROUTE_KIND_CHANGES)->per_page;
+	size_t a = i * per < n ? i * per : n, b = (i + 1) * per < n ? (i + 1) * per : n;
 	const char *dir = routes_dir(&s->routes, ROUTE_CHANGES);
 	json_t *pg = pager_ctx(s->base_path, dir, i, changes_page_count(s, h));
 	if (pg)
@@ -374,7 +660,9 @@ json_t *changes_page(const site_t *s, const history_t *h, size_t i)
 	free(url);
 	SET(page, "number", json_integer((json_int_t)i + 1));
 	SET(ctx, "page", page);
-	return ctx;
+	tmpl_obj_t *o = tmpl_obj_new(ctx);
+	tmpl_obj_set(o, "changes", changes_erec_list(o, s, h ? (const hentry_t *const *)h->entries + a : NULL, b - a));
+	return o;
 }
 
 /* ---- Atom ---- */

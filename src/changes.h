@@ -43,8 +43,12 @@ size_t changes_page_count(const site_t *s, const history_t *h);
 /* The file of page i (0-based), in the changes section's folder:
  * "thay-doi/index.html", "thay-doi/trang/2/index.html" ...  malloc'd. */
 char *changes_page_rel(const site_t *s, size_t i);
-/* The changes template's data for page i: changes, pager. */
-json_t *changes_page(const site_t *s, const history_t *h, size_t i);
+/* Registers the types of the typed change entries (once; before a
+ * template set is prepared). */
+void changes_types_init(void);
+/* The changes template's data for page i: changes, pager (the caller frees
+ * it with tmpl_obj_free, or gives it to render_emit_obj). */
+tmpl_obj_t *changes_page(const site_t *s, const history_t *h, size_t i);
 
 /* The Atom 1.0 feed of the newest CHANGES_FEED_MAX entries, their summary
  * rendered with the theme's change_item template.  malloc'd; *len set. */

@@ -389,7 +389,7 @@ void render_job_history(struct run *r, json_t *base, const job_t *j)
 		buf_puts(&tb, render_str(r, "changes_title", "Thay đổi"));
 		if (index)
 			buf_printf(&tb, " – %s %zu", render_str(r, "page", "Trang"), index + 1);
-		render_emit(r, base, ROUTE_KIND_CHANGES, changes_page(s, r->hist, index), rel, tb.ptr);
+		render_emit_obj(r, base, ROUTE_KIND_CHANGES, changes_page(s, r->hist, index), rel, tb.ptr);
 		buf_free(&tb);
 	} else if (j->kind == JOB_WEEKS) {
 		rel = routes_file(&s->routes, ROUTE_WEEKS, "index.html");

@@ -301,7 +301,8 @@ tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 	for (size_t j = 0; pg == 0 && j < l->ng; j++)
 		json_array_append_new(index, group_head(l, j));
 	SET(w, "unit_index", index);
-	json_t *np = json_array(), *ch = json_array();
+	json_t *np = json_array();
+	size_t nch = 0, ch_first = 0;   /* the page's change entries: a run of the week's */
 	tmpl_obj_t *week = tmpl_obj_new(w);
 	/* the page's task rows, typed (ctx_week.h), in slot order: a group's
 	 * list is a run of them, and due next the last run */
@@ -366,7 +367,8 @@ tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 				next_first = r;
 			ctx_wrow_init(&rows[r++], week, s, &wk->due_next.v[sl->i], wk->as_of);
 		} else {
-			json_array_append_new(ch, changes_entry(s, wk->entries[sl->i]));
+			if (!nch++)
+				ch_first = sl->i;
 		}
 	}
 	if (cur)
@@ -380,7 +382,7 @@ tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 	SET(w, "has_new_plans", json_boolean(json_array_size(np) > 0));
 	tmpl_obj_set(week, "due_next", tmpl_list(ctx_wrow_type, rows + next_first, sizeof *rows, nrow - next_first, false));
 	SET(w, "show_due_next", json_boolean(part_shown(l, WS_NEXT, pg, wk->due_next.n)));
-	SET(w, "changes", ch);
+	tmpl_obj_set(week, "changes", changes_erec_list(week, s, wk->entries + ch_first, nch));
 	SET(w, "show_changes", json_boolean(part_shown(l, WS_CHG, pg, wk->nentries)));
 	json_t *ctx = json_object();
 	json_t *pager = pager_ctx(s->base_path, l->dir, pg, l->npages);

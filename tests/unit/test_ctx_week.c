@@ -1,8 +1,11 @@
-/* test_ctx_week.c: a weekly report's typed task rows (ctx_week.h) give a
- * theme the same names and values as the jansson rows they replace
- * (changes_week_row_json, kept as the reference): every name of one is in
- * the other with the same value, and templates render them alike. */
+/* test_ctx_week.c: a weekly report's typed task rows (ctx_week.h) and
+ * the typed change entries of the week and /thay-doi/ pages (changes_int.h)
+ * give a theme the same names and values as the jansson values they
+ * replace (changes_week_row_json and changes_entry, kept as the
+ * references): every name of one is in the other with the same value, and
+ * templates render them alike. */
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "changes.h"
 #include "changes_int.h"
 #include "ctx_week.h"
 #include "model.h"
@@ -67,6 +71,7 @@ static int setup(void **state)
 {
 	(void)state;
 	ctx_types_init();
+	changes_types_init();
 	return 0;
 }
 
@@ -331,11 +336,181 @@ static void test_rows_render_like_json(void **state)
 	unload(&f);
 }
 
+/* ---- change entries */
+
+/* Changes that take every branch of an item: each kind, a status change
+ * (from none, to a status, from a word no status has), progress with its
+ * sign, progress dropped as the task is done (left out), a plan field, a
+ * field no table names (its `is` a jansson object), a field label. */
+static const hchange_t chg[] = {
+	{ "1", "status", "in_progress", "done", "Số hóa <hồ sơ>" },
+	{ "1", "progress", "50", NULL, "Số hóa <hồ sơ>" },
+	{ "2", "progress", "30", "60", "y" },
+	{ "2", "status", NULL, "lạ", "y" },
+	{ "2", "due", "01/08/2025", "01/09/2025", NULL },
+	{ NULL, "title", "Cũ", "Mới & <khác>", NULL },
+	{ NULL, "issuer", NULL, "UBND tỉnh", NULL },
+	{ "3", "added", NULL, "z", NULL },
+	{ "4", "removed", "w", NULL, NULL },
+	{ NULL, "moved", "a.md", "b.md", NULL },
+	{ NULL, "duplicate", NULL, "a.md, c.md", NULL },
+	{ "5", "zzz_khac", "x", "y", NULL },
+	{ NULL, "zzz_khac", "x", "y", NULL },
+};
+#define NCHG (sizeof chg / sizeof chg[0])
+
+static void entries_of(const fixture_t *f, hentry_t *v)
+{
+	v[0] = (hentry_t){ .commit = "0123456789abcdef0123456789abcdef01234567", .time = 1754000000, .tz = 420,
+			   .date = 20250801, .author = "Nguyễn Văn A", .subject = "Cập nhật <kế hoạch> & \"tiến độ\"",
+			   .key = "k", .label = "12/KH-UBND", .path = "content/plans/a.md", .plan = f->s->plans[0],
+			   .changes = (hchange_t *)chg, .nchanges = NCHG, .has_percent = true, .percent = 40 };
+	/* a plan no longer published, broken, from a source, not UTF-8 */
+	v[1] = (hentry_t){ .commit = "fedcba9876543210fedcba9876543210fedcba98", .time = 1753000000, .tz = -60,
+			   .date = 20250720, .author = "B\xff", .subject = "s\xc3", .label = "9/KH-CU",
+			   .path = "content/plans/\xffx.md", .source = "nguon", .broken = true,
+			   .error = "a.md:1:1: lỗi", .changes = (hchange_t *)chg + 5, .nchanges = 1 };
+	/* no changes shown */
+	v[2] = (hentry_t){ .commit = "1111111111111111111111111111111111111111", .time = 1752000000,
+			   .date = 0, .author = "C", .subject = "", .label = "12/KH-UBND", .path = "p",
+			   .plan = f->s->plans[0] };
+}
+#define NENT 3
+
+static json_t *labels_json(void)
+{
+	return json_pack("{s:s, s:s}", "chg_plan_title", "Trích yếu", "chg_plan_issuer", "Cơ quan <ban hành>");
+}
+
+static void test_entry_names(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	json_t *lab = labels_json();
+	changes_labels(lab);
+	static const char *const urls[] = { NULL, "https://git.example/so/ke-hoach//" };
+	size_t items = 0, json_is = 0, label = 0, flags = 0, gone = 0, urls_seen = 0;
+	for (size_t u = 0; u < 2; u++) {
+		f.s->repo_url = urls[u];
+		hentry_t ev[NENT];
+		entries_of(&f, ev);
+		for (size_t i = 0; i < NENT; i++) {
+			tmpl_obj_t *keeper = tmpl_obj_new(NULL);
+			changes_erec_t r;
+			changes_erec_init(&r, keeper, f.s, &ev[i]);
+			json_t *j = changes_entry(f.s, &ev[i]);
+			tmpl_val_t v = tmpl_rec(changes_erec_type, &r);
+			char path[32];
+			snprintf(path, sizeof path, "entry %zu, url %zu", i, u);
+			same(path, &v, j);
+			json_t *c = json_object_get(j, "changes");
+			items += json_array_size(c);
+			for (size_t k = 0; k < json_array_size(c); k++) {
+				json_t *it = json_array_get(c, k);
+				json_t *is = json_object_get(it, "is");
+				json_is += json_object_get(is, "zzz_khac") || json_object_get(is, "plan_zzz_khac");
+				label += json_is_string(json_object_get(it, "field_label"));
+				flags += json_object_get(it, "to_status") != NULL;
+			}
+			gone += json_is_null(json_object_get(json_object_get(j, "plan"), "url"));
+			urls_seen += json_object_get(j, "commit_url") != NULL;
+			json_decref(j);
+			tmpl_obj_free(keeper);
+		}
+	}
+	/* the branches the fixture is for: the dropped progress left out
+	 * (NCHG - 1 items, then the plan's title, then none), twice */
+	assert_int_equal(items, 2 * (NCHG - 1 + 1 + 0));
+	assert_int_equal(json_is, 4);
+	assert_true(label >= 2);
+	assert_int_equal(flags, 4);
+	assert_int_equal(gone, 2);
+	assert_int_equal(urls_seen, 2);   /* not the source's entry */
+	changes_labels(NULL);
+	json_decref(lab);
+	unload(&f);
+}
+
+/* A list of entries renders through the default theme's change templates
+ * as the jansson list did. */
+static void test_entries_render_like_json(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	json_t *lab = labels_json();
+	changes_labels(lab);
+	f.s->repo_url = "https://git.example/so/ke-hoach";
+	hentry_t ev[NENT];
+	entries_of(&f, ev);
+	tmpl_set_t *set = tmpl_set_new();
+	static const char *const parts[] = { "change_entry", "change_item", "change_field", "status_word" };
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		char path[256];
+		snprintf(path, sizeof path, "themes/default/templates/%s.mustache", parts[i]);
+		FILE *fp = fopen(path, "rb");
+		assert_non_null(fp);
+		buf_t b = BUF_INIT;
+		char chunk[4096];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+			buf_put(&b, chunk, n);
+		fclose(fp);
+		add_ok(set, parts[i], b.ptr ? b.ptr : "");
+		buf_free(&b);
+	}
+	/* and every name of an entry and of its items, printed and tested */
+	add_ok(set, "probe", "{{#changes}}<{{>change_entry}}|commit={{commit}}|time={{time}}|author={{author}}"
+			     "|subject={{subject}}|url={{commit_url}}|short={{commit_short}}|label={{label}}|path={{path}}"
+			     "|error={{error}}|pct={{percent_done}}{{#percent_done}}P{{/percent_done}}|broken={{broken}}"
+			     "|plan={{plan.name}}/{{plan.url}}/{{plan.title}}|date={{date}}/{{date_vi}}"
+			     "{{#changes}}[{{task}}|{{task_title}}|{{field}}|{{field_label}}|{{from}}|{{to}}|{{added}}"
+			     "{{removed}}{{moved}}{{duplicate}}{{other}}|{{#is}}{{status}}{{progress}}{{plan_title}}"
+			     "{{zzz_khac}}{{plan_zzz_khac}}{{/is}}|{{#from_status}}{{done}}{{in_progress}}{{/from_status}}"
+			     "{{#to_status}}{{done}}{{cancelled}}{{/to_status}}]{{/changes}}{{^changes}}none{{/changes}}"
+			     "{{#has_changes}}H{{/has_changes}}>\n{{/changes}}");
+	tmpl_set_prepare(set);
+	json_t *t = json_pack("{s:s, s:s, s:s}", "none", "Không có", "change_by", "bởi", "task", "Nhiệm vụ");
+	tmpl_obj_t *o = tmpl_obj_new(json_pack("{s:O, s:s, s:s, s:s}", "t", t, "author", "OUT", "commit_url", "OUT",
+					       "zzz_khac", "OUT"));
+	const hentry_t *ep[NENT] = { &ev[0], &ev[1], &ev[2] };
+	tmpl_obj_set(o, "changes", changes_erec_list(o, f.s, ep, NENT));
+	tmpl_val_t root = { .kind = TMPL_OBJ };
+	root.u.obj = o;
+	buf_t typed = BUF_INIT, want = BUF_INIT;
+	assert_int_equal(tmpl_render_val(set, "probe", root, NULL, &typed), 0);
+	json_t *a = json_array();
+	for (size_t i = 0; i < NENT; i++)
+		json_array_append_new(a, changes_entry(f.s, &ev[i]));
+	json_t *data = json_pack("{s:O, s:s, s:s, s:s, s:o}", "t", t, "author", "OUT", "commit_url", "OUT",
+				 "zzz_khac", "OUT", "changes", a);
+	assert_int_equal(tmpl_render(set, "probe", data, &want), 0);
+	assert_string_equal(typed.ptr, want.ptr);
+	/* and the probe saw values, not blanks */
+	assert_non_null(strstr(typed.ptr, "author=OUT"));   /* not UTF-8: further out */
+	assert_non_null(strstr(typed.ptr, "url=https://git.example/so/ke-hoach/commit/0123456789abcdef"));
+	assert_non_null(strstr(typed.ptr, "|60%|"));
+	assert_non_null(strstr(typed.ptr, "Cơ quan &lt;ban hành&gt;"));
+	assert_non_null(strstr(typed.ptr, "pct=40P"));
+	buf_free(&typed);
+	buf_free(&want);
+	json_decref(data);
+	json_decref(t);
+	tmpl_obj_free(o);
+	tmpl_set_free(set);
+	changes_labels(NULL);
+	json_decref(lab);
+	unload(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_row_names),
 		cmocka_unit_test(test_rows_render_like_json),
+		cmocka_unit_test(test_entry_names),
+		cmocka_unit_test(test_entries_render_like_json),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -142,6 +142,18 @@ static void report_cache(const history_t *h, diag_t *d, bool verbose)
 		fputs(_("plansite: bộ nhớ đệm lịch sử: không dùng tệp\n"), stderr);
 }
 
+/* The history cache file of the build's content exists (hcache.h). */
+static bool plans_cached(repo_t *repo, const build_opts_t *o)
+{
+	const char *content = o->content ? o->content : "content";
+	size_t cn = repo_content_trim(&content);
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%.*s/plans/", (int)cn, content);
+	bool there = hcache_exists(repo_git(repo), b.ptr);
+	buf_free(&b);
+	return there;
+}
+
 /* render's ready, with the staging folder's path for build_opts_t's */
 struct ready {
 	const build_opts_t *o;
@@ -250,9 +262,11 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		/* with sources the plans come from several trees: none kept */
 		model_opts_t lo = mo;
 		lo.cache = o->mcache;
-		/* a build that reads the history ahead takes what it needs of
-		 * each plan's text as the plan parses, and frees the text */
-		if (publish && !srcs && !o->worktree && !o->mcache) {
+		/* a build that reads the history ahead and has no history
+		 * cache yet (it makes a version of every plan: a cache holds
+		 * most of them) takes what those versions need of each
+		 * plan's text as the plan parses, and frees the text */
+		if (publish && !srcs && !o->worktree && !o->mcache && !o->hcache && !plans_cached(repo, o)) {
 			taken = hver_layouts_new(&snap);
 			lo.on_plan = hver_layouts_take;
 			lo.on_plan_cls = taken;

@@ -887,6 +887,11 @@ static void in_s(buf_t *b, const char *s)
 
 void search_inputs(const site_t *s, buf_t *b)
 {
+	search_inputs_each(s, b, NULL, NULL);
+}
+
+void search_inputs_each(const site_t *s, buf_t *b, void (*take)(void *cls, buf_t *b), void *cls)
+{
 	/* what index_plan, index_doc, index_unit and index_task read, in
 	 * their order; the records' addresses place the files */
 	buf_printf(b, "search %d %d %d %d %zu %zu %zu\n", SEARCH_CHUNK, SEARCH_SHARD_MAX, SEARCH_FILE_MAX,
@@ -910,6 +915,8 @@ void search_inputs(const site_t *s, buf_t *b)
 			for (size_t k = 0; k < t->lead.n; k++)
 				in_s(b, t->lead.v[k].unit ? t->lead.v[k].unit->name : t->lead.v[k].text);
 		}
+		if (take && b->len >= 1 << 20)
+			take(cls, b);
 	}
 	for (size_t i = 0; i < s->ndocs; i++) {
 		const doc_t *dc = s->docs[i];
@@ -933,6 +940,8 @@ void search_inputs(const site_t *s, buf_t *b)
 		for (size_t k = 0; k < u->naliases; k++)
 			in_s(b, u->aliases[k]);
 	}
+	if (take)
+		take(cls, b);
 }
 
 struct out_arg {

@@ -1003,7 +1003,7 @@ struct history_read {
 	bool go;                    /* the model is cross-referenced: seed */
 	bool cancel;                /* ... or the build stops: read no more */
 	bool seeded;                /* snap's texts are read no more */
-	const hver_layouts_t *taken;   /* what the parse took of the plans' texts */
+	hver_layouts_t *taken;      /* what the parse took of the plans' texts */
 };
 
 /* The commits first (the history cache, then Git), beside xref; then,
@@ -1055,7 +1055,7 @@ void history_read_go(history_read_t *hr)
 }
 
 history_read_t *history_read_start(repo_t *r, arena_t *a, const site_t *s, snap_t *snap,
-				   const char *content, struct hcache *hc, const hver_layouts_t *taken)
+				   const char *content, struct hcache *hc, hver_layouts_t *taken)
 {
 	history_read_t *hr = xcalloc(1, sizeof(*hr));
 	hr->taken = taken;

@@ -181,11 +181,11 @@ typedef struct {
  * Git objects with repository r.  For a site without sources: hc, content
  * and r as history_build's; a (the walk's) is used before this returns
  * only.  taken (NULL: none) holds what was taken of the plan files whose
- * texts were freed as they parsed (hver_layouts_take); it must outlive
- * history_build_sources.  Never fails: a log that cannot be read fails
+ * texts were freed as they parsed (hver_layouts_take), its layouts freed
+ * as they are used; it must outlive history_build_sources.  Never fails: a log that cannot be read fails
  * history_build_sources. */
 history_read_t *history_read_start(repo_t *r, arena_t *a, const site_t *s, snap_t *snap,
-				   const char *content, struct hcache *hc, const struct hver_layouts *taken);
+				   const char *content, struct hcache *hc, struct hver_layouts *taken);
 /* Tells the reader that the model is cross-referenced (xref_resolve,
  * progress_compute): it reads the versions of the plan files now, those of
  * the built commit made from s's plans (until then it reads the commits

@@ -34,7 +34,7 @@ static bool of_source(const site_t *s, const char *path)
 }
 
 static void seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *under, rfile_t *files,
-		 const hver_layouts_t *taken)
+		 hver_layouts_t *taken)
 {
 	if (!snap || snap->worktree)
 		return;
@@ -65,6 +65,7 @@ static void seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char
 		const struct hlayout *pre = hver_layouts_get(taken, lo, &had);
 		if ((f->data || had) && !hver_cached(vc, &f->oid))
 			hver_put(vc, &f->oid, hver_from_plan(vc, p, f->data, f->len, pre));
+		hver_layouts_drop(taken, lo);   /* copied, or not needed */
 		if (files) {
 			free((char *)f->data);
 			files[lo].data = NULL;
@@ -77,7 +78,7 @@ void hlog_seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *
 	seed(vc, s, snap, under, NULL, NULL);
 }
 
-void hlog_seed_release(hver_ctx_t *vc, const site_t *s, snap_t *snap, const hver_layouts_t *taken)
+void hlog_seed_release(hver_ctx_t *vc, const site_t *s, snap_t *snap, hver_layouts_t *taken)
 {
 	seed(vc, s, snap, NULL, snap ? snap->files : NULL, taken);
 }

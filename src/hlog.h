@@ -53,8 +53,8 @@ void hlog_seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *
  * texts are kept): at 10,000 plans, 158 MB of texts no longer held while
  * the versions are made.  Nothing may read the plans' texts then.  A plan
  * whose text was freed as it parsed is made with what taken (NULL: none)
- * took of it (hver_layouts_take). */
-void hlog_seed_release(hver_ctx_t *vc, const site_t *s, snap_t *snap, const hver_layouts_t *taken);
+ * took of it (hver_layouts_take), which is freed once used. */
+void hlog_seed_release(hver_ctx_t *vc, const site_t *s, snap_t *snap, hver_layouts_t *taken);
 
 /* Reads the first-parent history of s->commit (nothing without a commit):
  * every commit, the plan files under prefix ("content/plans/") each

@@ -706,6 +706,14 @@ const struct hlayout *hver_layouts_get(const hver_layouts_t *l, size_t file, boo
 	return *taken ? l->lo[file] : NULL;
 }
 
+void hver_layouts_drop(hver_layouts_t *l, size_t file)
+{
+	if (!l)
+		return;
+	free(l->lo[file]);
+	l->lo[file] = NULL;
+}
+
 void hver_layouts_free(hver_layouts_t *l)
 {
 	if (!l)

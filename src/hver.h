@@ -74,6 +74,9 @@ hver_layouts_t *hver_layouts_new(snap_t *snap);
 void hver_layouts_take(void *cls, size_t file, const plan_t *p);
 /* The layout taken of snap's file (NULL: none), *taken whether it was. */
 const struct hlayout *hver_layouts_get(const hver_layouts_t *l, size_t file, bool *taken);
+/* Frees the layout taken of snap's file, once its version holds a copy
+ * (taken stays true).  Accepts NULL. */
+void hver_layouts_drop(hver_layouts_t *l, size_t file);
 void hver_layouts_free(hver_layouts_t *l);
 
 /* The cached version of a blob that parsed, or NULL; hver_put caches one

@@ -277,6 +277,9 @@ typedef struct {
 	 * called with cache */
 	void (*on_plan)(void *cls, size_t file, const plan_t *p);
 	void *on_plan_cls;
+	/* threads that parse the plans (--jobs): 0 one per core; the site
+	 * and its messages are the same for any number */
+	int threads;
 } model_opts_t;
 
 /* Builds the site from the snapshot's files, reporting every content error

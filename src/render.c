@@ -230,6 +230,11 @@ static void add_job(struct run *r, bool late, job_kind_t kind, const void *item)
 	r->late[r->nlate++] = (job_t){ kind, item };
 }
 
+static void add_list_job(struct run *r, job_kind_t kind, const void *item)
+{
+	add_job(r, true, kind, item);
+}
+
 struct render {
 	struct run r;
 	pool_t *pool;
@@ -274,11 +279,8 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)3);
 	add_job(r, true, JOB_SEARCH_INDEX, NULL);
 	add_job(r, true, JOB_PLANS, NULL);
-	for (size_t i = 0; i < r->dl_pages; i++)
-		add_job(r, true, JOB_DEADLINES, (const void *)(uintptr_t)i);
-	for (size_t k = 0; k < ROUTES_NVIEWS; k++)
-		for (size_t pg = 0; pg < pager_count(r->views[k].n, per); pg++)
-			add_job(r, true, JOB_STATUS, STATUS_JOB(k, pg));
+	render_shares_begin(r);
+	render_list_jobs(r, add_list_job);
 	add_job(r, true, JOB_UNITS, NULL);
 	add_job(r, true, JOB_DOCS, NULL);
 	for (size_t i = 0; i < s->nunits; i++)
@@ -335,6 +337,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		render_status_rows_free(r);
 		free(r->dl_rows);
 		r->dl_rows = NULL;
+		render_shares_end(r);
 	}
 	/* the history's reading and the first pages leave freed memory in
 	 * every thread's malloc arena; give it back before the second batch
@@ -408,6 +411,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 	}
 	tmpl_memo_free(r->memo);
 	render_fp_end(r);
+	render_shares_end(r);
 	render_status_rows_free(r);
 	free(r->dl_rows);
 	free(r->jobs);

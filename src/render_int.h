@@ -66,6 +66,10 @@ struct run {
 	stats_t dl_total;       /* every task's: each deadlines page shows it */
 	struct sview views[ROUTES_NVIEWS];   /* the status views' rows */
 	stats_t views_total;    /* every task's: each status view shows it */
+	/* the rows the list pages share (render_tasks.c): the list of all
+	 * tasks with the list of each status but the overdue one; the
+	 * overdue list with the deadlines pages */
+	tmpl_share_t *share_views, *share_late;
 	struct fpcache *fp;     /* the digests of tasks and plans (render_fp.c), with ro->pages */
 	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
 	/* with ro->ready: the jobs that run after it, the files made before
@@ -131,6 +135,17 @@ void render_status_rows_free(struct run *r);
 void render_job_deadlines(struct run *r, json_t *base, size_t pg);
 /* Page pg of the status view k. */
 void render_job_status_view(struct run *r, json_t *base, size_t k, size_t pg);
+/* The shares of the list pages' rows (none with PLANSITE_NO_SHARE set in
+ * the environment: the pages are then rendered each on its own, for the
+ * tests that compare), after render_status_rows; and the order of the
+ * list jobs that keeps what they share short-lived: each deadlines page
+ * beside the page of the overdue list of the same rows, then the pages of
+ * every other status list in the order their last rows come in the list
+ * of all tasks; add(r, kind, item) appends a job. */
+void render_shares_begin(struct run *r);
+void render_list_jobs(struct run *r, void (*add)(struct run *r, job_kind_t kind, const void *item));
+/* Prints the shares' figures (PLANSITE_TIMING) and frees them. */
+void render_shares_end(struct run *r);
 
 /* ---- render_fp.c: the inputs of the list pages (state.h) ---- */
 

@@ -879,7 +879,17 @@ struct render {
 	int err;
 	bool in_memo;           /* rendering a part for the memo: nothing inside is */
 	struct mblock *last;    /* the block of the last memoized part */
+	tmpl_share_t *share;    /* the thread's (tmpl_share_use), or NULL */
+	const struct ctx *row;  /* rendering a part for the share: its record's context */
+	bool taint;             /* ... which read something outside that record */
 };
+
+static _Thread_local tmpl_share_t *cur_share;
+
+void tmpl_share_use(tmpl_share_t *sh)
+{
+	cur_share = sh;
+}
 
 /* Template text: the indentation goes before each line that has something
  * on it, so blank lines stay blank. */
@@ -992,8 +1002,10 @@ static bool get_in(const tmpl_val_t *c, uint32_t sym, const char *name, tmpl_val
 }
 
 /* k's value in the context stack (TMPL_MISSING when nowhere); an owned
- * value is the caller's to val_drop. */
-static tmpl_val_t lookup(const struct ctx *c, const struct node *k, char *scratch)
+ * value is the caller's to val_drop.  While a part renders for the share,
+ * a name found outside its record's context (further out, or nowhere)
+ * taints it: its bytes may differ on another page. */
+static tmpl_val_t lookup(struct render *r, const struct ctx *c, const struct node *k, char *scratch)
 {
 	tmpl_val_t v = { .kind = TMPL_MISSING };
 	if (k->nparts == 0) {
@@ -1001,9 +1013,15 @@ static tmpl_val_t lookup(const struct ctx *c, const struct node *k, char *scratc
 		v.owned = false;
 		return v;
 	}
-	for (; c; c = c->up)
+	bool inside = r->row != NULL;   /* the contexts from c out to r->row */
+	for (; c; c = c->up) {
 		if (get_in(&c->v, k->syms[0], k->parts[0], &v, scratch))
 			break;
+		if (c == r->row)
+			inside = false;
+	}
+	if (r->row && (!c || !inside))
+		r->taint = true;
 	/* later parts resolve in the first part's value only, never further up */
 	for (size_t i = 1; v.kind != TMPL_MISSING && i < k->nparts; i++) {
 		tmpl_val_t sub = { .kind = TMPL_MISSING };
@@ -1156,11 +1174,59 @@ static void render_memo(struct render *r, uint16_t id, bool by_bol, const void *
 	pthread_mutex_unlock(&m->lock);
 }
 
+/* Whether a part with c innermost is rendered through the share: a
+ * record of its type that it shares, no indentation, not inside another
+ * shared part or a memoized one. */
+static bool share_here(const struct render *r, const struct ctx *c)
+{
+	const void *key;
+	unsigned variant, uses;
+	return r->share && !r->row && !r->in_memo && !r->indent.len && c->v.kind == TMPL_REC &&
+	       tmpl_share_ident(r->share, c->v.u.rec.type, c->v.u.rec.p, &key, &variant, &uses);
+}
+
+/* Renders a part through the share: a section's body k over the element
+ * c, or the partial t (not indented) with c innermost.  The bytes of an
+ * earlier page, or a rendering that is kept for the pages after. */
+static void render_shared(struct render *r, const struct node *k, const struct tmpl *t,
+			  const struct ctx *c, const struct frame *f)
+{
+	tmpl_share_t *sh = r->share;
+	const void *key, *part = t ? (const void *)t : (const void *)k;
+	unsigned variant, uses;
+	tmpl_share_ident(sh, c->v.u.rec.type, c->v.u.rec.p, &key, &variant, &uses);
+	bool bol = r->bol, end_bol;
+	if (tmpl_share_take(sh, key, part, variant, bol, r->out, &end_bol)) {
+		r->bol = end_bol;
+		return;
+	}
+	size_t from = r->out->len;
+	r->row = c;
+	r->taint = false;
+	if (t) {
+		const void *mkey;
+		if (memo_here(r, t->memo, c, &mkey))
+			render_memo(r, t->memo_id, t->memo_bol, mkey, NULL, t, c, f);
+		else
+			render_list(r, t->kids, t->nkids, c, f);
+	} else {
+		render_list(r, k->kids, k->nkids, c, f);
+	}
+	r->row = NULL;
+	if (r->err)
+		return;
+	if (r->taint)
+		tmpl_share_tainted(sh);
+	else
+		tmpl_share_put(sh, key, part, variant, bol, r->bol, r->out->ptr + from,
+			       r->out->len - from, uses);
+}
+
 static void render_section(struct render *r, const struct node *k,
 			   const struct ctx *c, const struct frame *f)
 {
 	char scratch[TMPL_SCRATCH];
-	tmpl_val_t v = lookup(c, k, scratch);
+	tmpl_val_t v = lookup(r, c, k, scratch);
 	if (v.kind == TMPL_JSON && json_is_array(v.u.json)) {
 		for (size_t i = 0; i < json_array_size(v.u.json) && !r->err; i++) {
 			struct ctx sub = { tmpl_json(json_array_get(v.u.json, i), false), c };
@@ -1176,7 +1242,14 @@ static void render_section(struct render *r, const struct node *k,
 				sub.v.kind = TMPL_OBJ;
 				sub.v.u.obj = p;
 			}
-			render_list(r, k->kids, k->nkids, &sub, f);
+			/* a body that is one partial is shared as that partial,
+			 * whatever list shows it */
+			bool one_partial = k->nkids == 1 && k->kids[0].kind == N_PARTIAL &&
+					   !k->kids[0].indent_len;
+			if (!one_partial && share_here(r, &sub))
+				render_shared(r, k, NULL, &sub, f);
+			else
+				render_list(r, k->kids, k->nkids, &sub, f);
 		}
 	} else if (truthy(&v)) {
 		struct ctx sub = { v, c };
@@ -1199,7 +1272,7 @@ static void render_node(struct render *r, const struct node *k,
 		emit_text(r, k->str, k->len);
 		break;
 	case N_VAR:
-		v = lookup(c, k, scratch);
+		v = lookup(r, c, k, scratch);
 		put_value(r, &v, k->escape);
 		val_drop(&v);
 		break;
@@ -1207,7 +1280,7 @@ static void render_node(struct render *r, const struct node *k,
 		render_section(r, k, c, f);
 		break;
 	case N_INVERTED:
-		v = lookup(c, k, scratch);
+		v = lookup(r, c, k, scratch);
 		if (!truthy(&v))
 			render_list(r, k->kids, k->nkids, c, f);
 		val_drop(&v);
@@ -1215,13 +1288,16 @@ static void render_node(struct render *r, const struct node *k,
 	case N_PARTIAL:
 		/* an unknown partial renders as nothing, as the spec says */
 		if ((t = r->set->prepared ? k->target : set_find(r->set, k->str, k->hash))) {
-			if (!k->indent_len && memo_here(r, t->memo, c, &key))
+			if (!k->indent_len && share_here(r, c))
+				render_shared(r, NULL, t, c, f);
+			else if (!k->indent_len && memo_here(r, t->memo, c, &key))
 				render_memo(r, t->memo_id, t->memo_bol, key, NULL, t, c, f);
 			else
 				render_indented(r, k->indent, k->indent_len, t->kids, t->nkids, c, f);
 		}
 		break;
 	case N_PARENT:
+		r->taint |= r->row != NULL;   /* its blocks are the page's */
 		if ((t = r->set->prepared ? k->target : set_find(r->set, k->str, k->hash))) {
 			struct frame fr = { k, f };
 			render_indented(r, k->indent, k->indent_len, t->kids, t->nkids, c, &fr);
@@ -1231,6 +1307,7 @@ static void render_node(struct render *r, const struct node *k,
 		/* the outermost parent's argument wins: a page overrides its
 		 * layout, which overrides the base layout */
 		const struct node *body = k;
+		r->taint |= r->row != NULL;
 		for (const struct frame *g = f; g; g = g->up) {
 			for (size_t i = 0; i < g->parent->nkids; i++) {
 				const struct node *a = &g->parent->kids[i];
@@ -1277,7 +1354,7 @@ int tmpl_render_val(const tmpl_set_t *set, const char *name, tmpl_val_t root,
 		return -1;
 	/* the template's own list is depth 0, so one can nest TMPL_MAX_DEPTH deep */
 	struct render r = { .set = set, .memo = memo, .out = out, .indent = BUF_INIT, .bol = true,
-			    .depth = -1 };
+			    .depth = -1, .share = cur_share };
 	if (memo && set->prepared) {
 		/* the part ids are the set's: a memo serves one set */
 		pthread_mutex_lock(&memo->lock);

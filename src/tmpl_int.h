@@ -81,6 +81,20 @@ static inline uint32_t tmpl_hash(const char *s)
  * every set for the life of the process (thread-safe). */
 uint32_t tmpl_sym(const char *name, size_t n);
 
+/* tmpl_share.c, for the renderer: whether rec (of type) is shared there,
+ * with its key, variant and uses; the kept bytes of a rendering, appended
+ * to out (true; one use done), or false; a new rendering kept for its
+ * uses - 1 other renderings (or one use of the same rendering kept by
+ * another thread meanwhile); a rendering that read outside its record,
+ * counted. */
+bool tmpl_share_ident(const tmpl_share_t *sh, const tmpl_type_t *type, const void *rec,
+		      const void **key, unsigned *variant, unsigned *uses);
+bool tmpl_share_take(tmpl_share_t *sh, const void *key, const void *part, unsigned variant,
+		     bool bol, buf_t *out, bool *end_bol);
+void tmpl_share_put(tmpl_share_t *sh, const void *key, const void *part, unsigned variant,
+		    bool bol, bool end_bol, const char *bytes, size_t len, unsigned uses);
+void tmpl_share_tainted(tmpl_share_t *sh);
+
 /* Compiles src; returns the template (its arena owns it), or NULL with
  * *err set ("file:line:col: error: text", malloc'd). */
 struct tmpl *tmpl_compile(const char *name, const char *file, const char *src,

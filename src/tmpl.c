@@ -801,15 +801,18 @@ static void clear_sections(const tmpl_set_t *set, struct node *kids, size_t n)
 	}
 }
 
-/* Numbers the memoizable sections of kids (part ids, the cells of a block). */
+/* Numbers the memoizable sections of kids (part ids, the cells of a block);
+ * of every section, whether its bytes depend on where a line starts (the
+ * memo's and the shares' key, tmpl_share_t). */
 static void number_sections(tmpl_set_t *set, struct node *kids, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct node *k = &kids[i];
-		if (k->memo && set->nmemo < UINT16_MAX) {
-			k->memo_id = (uint16_t)set->nmemo++;
+		if (k->kind == N_SECTION)
 			k->memo_bol = indents(set, k->kids, k->nkids, 0);
-		} else
+		if (k->memo && set->nmemo < UINT16_MAX)
+			k->memo_id = (uint16_t)set->nmemo++;
+		else
 			k->memo = 0;
 		if (k->nkids)
 			number_sections(set, k->kids, k->nkids);
@@ -840,10 +843,9 @@ void tmpl_set_prepare(tmpl_set_t *set)
 			if (local_list(set, t->kids, t->nkids, st, 1, 0))
 				t->memo |= (uint16_t)(1u << j);
 		}
-		if (t->memo) {
+		if (t->memo)
 			t->memo_id = (uint16_t)set->nmemo++;
-			t->memo_bol = indents(set, t->kids, t->nkids, 0);
-		}
+		t->memo_bol = indents(set, t->kids, t->nkids, 0);
 	}
 	for (size_t i = 0; i < set->cap; i++) {
 		struct tmpl *t = set->slot[i];
@@ -1181,7 +1183,8 @@ static bool share_here(const struct render *r, const struct ctx *c)
 {
 	const void *key;
 	unsigned variant, uses;
-	return r->share && !r->row && !r->in_memo && !r->indent.len && c->v.kind == TMPL_REC &&
+	return r->share && !r->row && !r->in_memo && !r->indent.len && r->set->prepared &&
+	       c->v.kind == TMPL_REC &&
 	       tmpl_share_ident(r->share, c->v.u.rec.type, c->v.u.rec.p, &key, &variant, &uses);
 }
 
@@ -1195,12 +1198,15 @@ static void render_shared(struct render *r, const struct node *k, const struct t
 	const void *key, *part = t ? (const void *)t : (const void *)k;
 	unsigned variant, uses;
 	tmpl_share_ident(sh, c->v.u.rec.type, c->v.u.rec.p, &key, &variant, &uses);
-	bool bol = r->bol, end_bol;
+	/* where a line starts matters only to a part that indents; and
+	 * where the part ends, only when it wrote something */
+	bool bol = (t ? t->memo_bol : k->memo_bol) && r->bol, end_bol;
+	size_t from = r->out->len;
 	if (tmpl_share_take(sh, key, part, variant, bol, r->out, &end_bol)) {
-		r->bol = end_bol;
+		if (r->out->len > from)
+			r->bol = end_bol;
 		return;
 	}
-	size_t from = r->out->len;
 	r->row = c;
 	r->taint = false;
 	if (t) {

@@ -41,7 +41,7 @@ struct node {
 	size_t nparts;
 	uint16_t memo;          /* section: memoizable with a record of type id i innermost (bit i) */
 	uint16_t memo_id;       /* its cell in a memo block */
-	bool memo_bol;          /* its bytes depend on whether a line starts there */
+	bool memo_bol;          /* section: its bytes depend on whether a line starts there */
 	const char *indent;     /* partial, parent, block: prefix of each output line */
 	size_t indent_len;
 	struct node *kids;      /* section body, block default, a parent's argument blocks */
@@ -60,7 +60,7 @@ struct tmpl {
 	size_t nkids;
 	uint16_t memo;          /* as a partial: memoizable with type id i innermost (bit i) */
 	uint16_t memo_id;
-	bool memo_bol;
+	bool memo_bol;          /* its bytes depend on whether a line starts there */
 };
 
 /* Open addressing with linear probing; rendering only reads it. */

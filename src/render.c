@@ -150,6 +150,8 @@ static void worker(void *arg, int worker_no)
 		out_files_free(&files);
 		free(key);
 		if (kept) {
+			if (r->jobs[i].kind == JOB_UNIT)
+				render_unit_kept(r, r->jobs[i].item);
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 			atomic_fetch_add(&r->kept_ns, (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL +
 						      (t1.tv_nsec - t0.tv_nsec));
@@ -235,6 +237,11 @@ static void add_list_job(struct run *r, job_kind_t kind, const void *item)
 	add_job(r, true, kind, item);
 }
 
+static void add_unit_job(struct run *r, job_kind_t kind, const void *item)
+{
+	add_job(r, false, kind, item);
+}
+
 struct render {
 	struct run r;
 	pool_t *pool;
@@ -283,8 +290,8 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	render_list_jobs(r, add_list_job);
 	add_job(r, true, JOB_UNITS, NULL);
 	add_job(r, true, JOB_DOCS, NULL);
-	for (size_t i = 0; i < s->nunits; i++)
-		add_job(r, false, JOB_UNIT, s->units[i]);
+	render_unit_shares_begin(r);
+	render_unit_jobs(r, add_unit_job);
 	for (size_t i = 0; i < s->npages; i++)
 		add_job(r, false, JOB_PAGE, &s->pages[i]);
 	add_job(r, false, JOB_SEARCH, NULL);
@@ -338,6 +345,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		free(r->dl_rows);
 		r->dl_rows = NULL;
 		render_shares_end(r);
+		render_unit_shares_end(r);
 	}
 	/* the history's reading and the first pages leave freed memory in
 	 * every thread's malloc arena; give it back before the second batch
@@ -412,6 +420,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 	tmpl_memo_free(r->memo);
 	render_fp_end(r);
 	render_shares_end(r);
+	render_unit_shares_end(r);
 	render_status_rows_free(r);
 	free(r->dl_rows);
 	free(r->jobs);

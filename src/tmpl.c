@@ -1022,7 +1022,7 @@ static tmpl_val_t lookup(struct render *r, const struct ctx *c, const struct nod
 		if (c == r->row)
 			inside = false;
 	}
-	if (r->row && (!c || !inside))
+	if (r->row && (!c || !inside) && !tmpl_share_invariant_sym(r->share, k->syms[0]))
 		r->taint = true;
 	/* later parts resolve in the first part's value only, never further up */
 	for (size_t i = 1; v.kind != TMPL_MISSING && i < k->nparts; i++) {

@@ -245,6 +245,14 @@ typedef struct tmpl_share tmpl_share_t;
 typedef bool (*tmpl_share_ident_fn)(const void *rec, void *arg, const void **key,
 				    unsigned *variant, unsigned *uses);
 tmpl_share_t *tmpl_share_new(const tmpl_type_t *type, tmpl_share_ident_fn ident, void *arg);
+/* Names found outside a row that do not stop it being shared: the pages of
+ * the family give each the same value wherever a row can see it (NULL
+ * ends the list; kept borrowed).  Before the first render. */
+void tmpl_share_invariant(tmpl_share_t *sh, const char *const *names);
+/* At most max bytes of renderings kept at once (32 MB unless set): from
+ * the first that would go beyond, no new rendering is kept.  Before the
+ * first render. */
+void tmpl_share_limit(tmpl_share_t *sh, size_t max);
 void tmpl_share_free(tmpl_share_t *sh);
 /* The share the calling thread's renders use from now on (NULL: none). */
 void tmpl_share_use(tmpl_share_t *sh);

@@ -94,6 +94,8 @@ bool tmpl_share_take(tmpl_share_t *sh, const void *key, const void *part, unsign
 void tmpl_share_put(tmpl_share_t *sh, const void *key, const void *part, unsigned variant,
 		    bool bol, bool end_bol, const char *bytes, size_t len, unsigned uses);
 void tmpl_share_tainted(tmpl_share_t *sh);
+/* Whether sym is one of the share's invariant names. */
+bool tmpl_share_invariant_sym(const tmpl_share_t *sh, uint32_t sym);
 
 /* Compiles src; returns the template (its arena owns it), or NULL with
  * *err set ("file:line:col: error: text", malloc'd). */

@@ -29,12 +29,16 @@ struct tmpl_share {
 	void *arg;
 	struct sentry **bucket;
 	size_t cap, n;
+	uint32_t *inv;          /* the invariant names' symbols */
+	size_t ninv;
+	size_t max_bytes;
+	bool full;              /* a rendering was not kept for max_bytes: none is since */
 	tmpl_share_stats_t st;
 };
 
-/* What the renderings kept at once may take: beyond it a rendering is not
- * kept (a theme whose pages of one family show a row through different
- * parts leaves each kept until the end). */
+/* What the renderings kept at once may take unless the share says (a
+ * theme whose pages of one family show a row through different parts
+ * leaves each kept until the end). */
 #define SHARE_MAX_BYTES ((size_t)32 << 20)
 
 tmpl_share_t *tmpl_share_new(const tmpl_type_t *type, tmpl_share_ident_fn ident, void *arg)
@@ -44,7 +48,8 @@ tmpl_share_t *tmpl_share_new(const tmpl_type_t *type, tmpl_share_ident_fn ident,
 	sh->type = type;
 	sh->ident = ident;
 	sh->arg = arg;
-	sh->cap = 1024;
+	sh->max_bytes = SHARE_MAX_BYTES;
+	sh->cap = 64;
 	sh->bucket = xcalloc(sh->cap, sizeof *sh->bucket);
 	return sh;
 }
@@ -59,8 +64,32 @@ void tmpl_share_free(tmpl_share_t *sh)
 			free(e);
 		}
 	free(sh->bucket);
+	free(sh->inv);
 	pthread_mutex_destroy(&sh->lock);
 	free(sh);
+}
+
+void tmpl_share_invariant(tmpl_share_t *sh, const char *const *names)
+{
+	size_t n = 0;
+	while (names[n])
+		n++;
+	sh->inv = xrealloc(sh->inv, (sh->ninv + n + 1) * sizeof *sh->inv);
+	for (size_t i = 0; i < n; i++)
+		sh->inv[sh->ninv++] = tmpl_sym(names[i], strlen(names[i]));
+}
+
+bool tmpl_share_invariant_sym(const tmpl_share_t *sh, uint32_t sym)
+{
+	for (size_t i = 0; i < sh->ninv; i++)
+		if (sh->inv[i] == sym)
+			return true;
+	return false;
+}
+
+void tmpl_share_limit(tmpl_share_t *sh, size_t max)
+{
+	sh->max_bytes = max;
 }
 
 void tmpl_share_stats(const tmpl_share_t *sh, tmpl_share_stats_t *st)
@@ -152,7 +181,11 @@ void tmpl_share_put(tmpl_share_t *sh, const void *key, const void *part, unsigne
 	if (e) {
 		/* another thread rendered it at the same time: this was a use */
 		use_one(sh, e, link);
-	} else if (uses > 1 && sh->st.bytes_now + len <= SHARE_MAX_BYTES) {
+	} else if (uses > 1 && !sh->full && sh->st.bytes_now + len > sh->max_bytes) {
+		/* a rendering kept later would count as new the uses done
+		 * meanwhile, and stay after the last */
+		sh->full = true;
+	} else if (uses > 1 && !sh->full) {
 		e = xmalloc(sizeof *e + len);
 		*e = (struct sentry){ NULL, key, part, variant, uses - 1, bol, end_bol, len };
 		memcpy(e->bytes, bytes, len);

@@ -290,6 +290,63 @@ static void test_variants_and_uses(void **state)
 	tmpl_set_free(set);
 }
 
+/* A name the family declares invariant (the same wherever a row sees it)
+ * does not stop a row being shared; any other name of the page does. */
+static void test_invariant(void **state)
+{
+	(void)state;
+	uses_of = 2;
+	tmpl_set_t *set = tmpl_set_new();
+	add_ok(set, "row", "<li>{{name}}{{#title}} ({{title}}){{/title}}</li>");
+	add_ok(set, "p", "{{#items}}{{>row}}{{/items}}");
+	tmpl_set_prepare(set);
+	static const char *const inv[] = { "title", NULL };
+	tmpl_share_t *sh = tmpl_share_new(&item_type, item_ident, NULL);
+	tmpl_share_invariant(sh, inv);
+	char *x = page(set, "p", "T", sh, items, NITEMS);
+	char *y = page(set, "p", "T", sh, items, NITEMS);
+	assert_string_equal(x, "<li>a&lt;b (T)</li><li>c (T)</li><li>d (T)</li>");
+	assert_string_equal(y, x);
+	tmpl_share_stats_t st;
+	tmpl_share_stats(sh, &st);
+	assert_int_equal(st.reused, NITEMS);
+	assert_int_equal(st.tainted, 0);
+	tmpl_share_free(sh);
+	free(x);
+	free(y);
+	tmpl_set_free(set);
+}
+
+/* Past its limit a share keeps no new rendering, even when room comes
+ * back: one kept then would count as to come the uses done meanwhile. */
+static void test_limit(void **state)
+{
+	(void)state;
+	uses_of = 2;
+	tmpl_set_t *set = tmpl_set_new();
+	add_ok(set, "row", "<li>{{name}}</li>");   /* 15, 10 and 10 bytes */
+	add_ok(set, "p", "{{#items}}{{>row}}{{/items}}");
+	tmpl_set_prepare(set);
+	tmpl_share_t *sh = tmpl_share_new(&item_type, item_ident, NULL);
+	tmpl_share_limit(sh, 25);
+	char *x = page(set, "p", "", sh, items, 1);           /* a<b: kept */
+	char *y = page(set, "p", "", sh, items + 1, 2);       /* c kept, d not: full */
+	char *z = page(set, "p", "", sh, items, NITEMS);      /* a<b, c copied; d rendered */
+	char *w = page(set, "p", "", sh, items + 2, 1);       /* d: not kept, though there is room */
+	assert_string_equal(z, "<li>a&lt;b</li><li>c</li><li>d</li>");
+	tmpl_share_stats_t st;
+	tmpl_share_stats(sh, &st);
+	assert_int_equal(st.reused, 2);
+	assert_int_equal(st.kept_peak, 2);
+	assert_int_equal(st.kept_now, 0);
+	tmpl_share_free(sh);
+	free(x);
+	free(y);
+	free(z);
+	free(w);
+	tmpl_set_free(set);
+}
+
 /* Pages rendered by threads at once, each page twice over: every page is
  * what it is alone, and nothing is left once every use is done. */
 #define NPAGES 8
@@ -361,6 +418,8 @@ int main(void)
 		cmocka_unit_test(test_tainted),
 		cmocka_unit_test(test_indented),
 		cmocka_unit_test(test_variants_and_uses),
+		cmocka_unit_test(test_invariant),
+		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

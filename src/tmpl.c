@@ -1176,28 +1176,31 @@ static void render_memo(struct render *r, uint16_t id, bool by_bol, const void *
 	pthread_mutex_unlock(&m->lock);
 }
 
-/* Whether a part with c innermost is rendered through the share: a
- * record of its type that it shares, no indentation, not inside another
- * shared part or a memoized one. */
-static bool share_here(const struct render *r, const struct ctx *c)
-{
+/* A record as the share knows it (tmpl_share_ident). */
+struct shared_rec {
 	const void *key;
 	unsigned variant, uses;
+};
+
+/* Whether a part with c innermost is rendered through the share (then *sr
+ * says what of): a record of its type that it shares, no indentation, not
+ * inside another shared part or a memoized one. */
+static bool share_here(const struct render *r, const struct ctx *c, struct shared_rec *sr)
+{
 	return r->share && !r->row && !r->in_memo && !r->indent.len && r->set->prepared &&
 	       c->v.kind == TMPL_REC &&
-	       tmpl_share_ident(r->share, c->v.u.rec.type, c->v.u.rec.p, &key, &variant, &uses);
+	       tmpl_share_ident(r->share, c->v.u.rec.type, c->v.u.rec.p, &sr->key, &sr->variant, &sr->uses);
 }
 
 /* Renders a part through the share: a section's body k over the element
  * c, or the partial t (not indented) with c innermost.  The bytes of an
  * earlier page, or a rendering that is kept for the pages after. */
-static void render_shared(struct render *r, const struct node *k, const struct tmpl *t,
-			  const struct ctx *c, const struct frame *f)
+static void render_shared(struct render *r, const struct shared_rec *sr, const struct node *k,
+			  const struct tmpl *t, const struct ctx *c, const struct frame *f)
 {
 	tmpl_share_t *sh = r->share;
-	const void *key, *part = t ? (const void *)t : (const void *)k;
-	unsigned variant, uses;
-	tmpl_share_ident(sh, c->v.u.rec.type, c->v.u.rec.p, &key, &variant, &uses);
+	const void *key = sr->key, *part = t ? (const void *)t : (const void *)k;
+	unsigned variant = sr->variant, uses = sr->uses;
 	/* where a line starts matters only to a part that indents; and
 	 * where the part ends, only when it wrote something */
 	bool bol = (t ? t->memo_bol : k->memo_bol) && r->bol, end_bol;
@@ -1252,8 +1255,9 @@ static void render_section(struct render *r, const struct node *k,
 			 * whatever list shows it */
 			bool one_partial = k->nkids == 1 && k->kids[0].kind == N_PARTIAL &&
 					   !k->kids[0].indent_len;
-			if (!one_partial && share_here(r, &sub))
-				render_shared(r, k, NULL, &sub, f);
+			struct shared_rec sr;
+			if (!one_partial && share_here(r, &sub, &sr))
+				render_shared(r, &sr, k, NULL, &sub, f);
 			else
 				render_list(r, k->kids, k->nkids, &sub, f);
 		}
@@ -1270,6 +1274,7 @@ static void render_node(struct render *r, const struct node *k,
 {
 	const struct tmpl *t;
 	const void *key;
+	struct shared_rec sr;
 	char scratch[TMPL_SCRATCH];
 	tmpl_val_t v;
 
@@ -1294,8 +1299,8 @@ static void render_node(struct render *r, const struct node *k,
 	case N_PARTIAL:
 		/* an unknown partial renders as nothing, as the spec says */
 		if ((t = r->set->prepared ? k->target : set_find(r->set, k->str, k->hash))) {
-			if (!k->indent_len && share_here(r, c))
-				render_shared(r, NULL, t, c, f);
+			if (!k->indent_len && share_here(r, c, &sr))
+				render_shared(r, &sr, NULL, t, c, f);
 			else if (!k->indent_len && memo_here(r, t->memo, c, &key))
 				render_memo(r, t->memo_id, t->memo_bol, key, NULL, t, c, f);
 			else

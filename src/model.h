@@ -271,6 +271,9 @@ typedef struct {
 	/* plans parsed by an earlier build, reused when their file did not
 	 * change (serve), or NULL: every plan parsed */
 	model_cache_t *cache;
+	/* threads that parse the plans (--jobs): 0 one per core; the site
+	 * and its messages are the same for any number */
+	int threads;
 } model_opts_t;
 
 /* Builds the site from the snapshot's files, reporting every content error

@@ -271,6 +271,12 @@ typedef struct {
 	/* plans parsed by an earlier build, reused when their file did not
 	 * change (serve), or NULL: every plan parsed */
 	model_cache_t *cache;
+	/* called on the parse threads with each plan parsed from the
+	 * snapshot's file `file` (its index), for distinct files at once;
+	 * may free that file's text (hver_layouts_take).  NULL: none; not
+	 * called with cache */
+	void (*on_plan)(void *cls, size_t file, const plan_t *p);
+	void *on_plan_cls;
 	/* threads that parse the plans (--jobs): 0 one per core; the site
 	 * and its messages are the same for any number */
 	int threads;

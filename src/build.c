@@ -15,6 +15,7 @@
 #include "model.h"
 #include "model_cache.h"
 #include "output.h"
+#include "pcache.h"
 #include "progress.h"
 #include "render.h"
 #include "repo.h"
@@ -191,6 +192,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	sources_t *srcs = NULL;
 	state_pages_t *pages = NULL;
 	history_read_t *pre = NULL;   /* the history's reading of Git, ahead */
+	pcache_t *pc = NULL;          /* the plans' front matter parsed by earlier builds */
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -248,8 +250,19 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		/* with sources the plans come from several trees: none kept */
 		model_opts_t lo = mo;
 		lo.cache = o->mcache;
+		/* a build of a commit after a push parses only the plan files
+		 * the push changed (serve keeps its parses in memory) */
+		if (publish && !o->worktree && !o->mcache)
+			lo.pcache = pc = pcache_open(repo_git(repo), snap.n);
 		s = model_load(a, d, &snap, &lo);
+		bool pc_saved = pcache_save(pc);
 		lap("parse", &t0);
+		if (pc && (timing || getenv("PLANSITE_TIMING"))) {
+			size_t restored, parsed;
+			pcache_counts(pc, &restored, &parsed);
+			fprintf(stderr, _("plansite: bộ nhớ đệm phân tích: %zu tệp kế hoạch lấy lại, %zu tệp phân tích (%s)\n"),
+				restored, parsed, pc_saved ? _("đã ghi") : _("không ghi"));
+		}
 		if (o->mcache && (timing || getenv("PLANSITE_TIMING"))) {
 			size_t kept, parsed;
 			model_cache_counts(o->mcache, &kept, &parsed);
@@ -430,6 +443,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 done:
 	/* first: it may still read the snapshot and the model */
 	history_read_free(pre);
+	pcache_free(pc);
 	free(key);
 	state_pages_free(pages);
 	snap_release_data(&snap);

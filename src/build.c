@@ -255,13 +255,14 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		if (publish && !o->worktree && !o->mcache)
 			lo.pcache = pc = pcache_open(repo_git(repo), snap.n);
 		s = model_load(a, d, &snap, &lo);
-		bool pc_saved = pcache_save(pc);
+		pcache_save(pc);
 		lap("parse", &t0);
 		if (pc && (timing || getenv("PLANSITE_TIMING"))) {
-			size_t restored, parsed;
-			pcache_counts(pc, &restored, &parsed);
-			fprintf(stderr, _("plansite: bộ nhớ đệm phân tích: %zu tệp kế hoạch lấy lại, %zu tệp phân tích (%s)\n"),
-				restored, parsed, pc_saved ? _("đã ghi") : _("không ghi"));
+			size_t restored, parsed, written;
+			const char *file = pcache_counts(pc, &restored, &parsed, &written);
+			fprintf(stderr, _("plansite: phần khai báo của %zu tệp kế hoạch lấy từ bộ nhớ đệm, %zu tệp được "
+					  "phân tích; %zu mục được ghi vào %s\n"),
+				restored, parsed, written, file);
 		}
 		if (o->mcache && (timing || getenv("PLANSITE_TIMING"))) {
 			size_t kept, parsed;

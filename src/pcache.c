@@ -64,6 +64,7 @@ struct pcache {
 	char *tmp;                  /* the temporary file's name */
 	bool failed;                /* a write failed: nothing is renamed */
 	size_t restored, parsed, written;
+	size_t saved;               /* entries written, once the file is */
 	char program[64];
 };
 
@@ -609,6 +610,8 @@ bool pcache_save(pcache_t *pc)
 		} else if (!pc->whole) {
 			wrote = pc->written > 0 && !pc->failed;
 		}
+		if (wrote)
+			pc->saved = pc->written;
 	}
 	pthread_mutex_unlock(&pc->mu);
 	if (pc->map) {
@@ -620,10 +623,12 @@ bool pcache_save(pcache_t *pc)
 	return wrote;
 }
 
-void pcache_counts(const pcache_t *pc, size_t *restored, size_t *parsed)
+const char *pcache_counts(const pcache_t *pc, size_t *restored, size_t *parsed, size_t *written)
 {
-	*restored = pc ? pc->restored : 0;
-	*parsed = pc ? pc->parsed : 0;
+	*restored = pc->restored;
+	*parsed = pc->parsed;
+	*written = pc->saved;
+	return pc->file;
 }
 
 void pcache_free(pcache_t *pc)

@@ -46,8 +46,10 @@ int pcache_fm_parse(pcache_t *pc, arena_t *a, diag_t *d, const rfile_t *f, fm_do
  * true when the file was written. */
 bool pcache_save(pcache_t *pc);
 
-/* How many files were restored and how many parsed (and kept). */
-void pcache_counts(const pcache_t *pc, size_t *restored, size_t *parsed);
+/* How many plan files were restored, how many parsed, and how many
+ * entries were written to the file (appended, or the file written whole:
+ * every entry it holds); returns the file's path. */
+const char *pcache_counts(const pcache_t *pc, size_t *restored, size_t *parsed, size_t *written);
 
 void pcache_free(pcache_t *pc);   /* accepts NULL */
 

@@ -234,9 +234,18 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	/* before the content is read: the spare is brought level beside it */
 	if (publish && !out && begin_out(o, repo, &out, true, err) < 0)
 		goto done;
+	/* a build of a commit after a push reads and parses only the plan
+	 * files the push changed (serve keeps its parses in memory; a
+	 * portal's sources are read from their own repositories) */
+	if (publish && !o->worktree && !o->mcache) {
+		pc = pcache_open(repo_git(repo));
+		if (pc)
+			repo_set_known(repo, pcache_known, pc);
+	}
 	if (repo_snapshot(repo, a, d, o->ref, o->content ? o->content : "content", o->worktree,
 			  &snap, err) < 0)
 		goto done;
+	repo_set_known(repo, NULL, NULL);
 	lap("read", &t0);
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
 	sources_opts_t so = { .out = o->out ? o->out : "public", .strict = o->strict_sources,
@@ -250,10 +259,8 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		/* with sources the plans come from several trees: none kept */
 		model_opts_t lo = mo;
 		lo.cache = o->mcache;
-		/* a build of a commit after a push parses only the plan files
-		 * the push changed (serve keeps its parses in memory) */
-		if (publish && !o->worktree && !o->mcache)
-			lo.pcache = pc = pcache_open(repo_git(repo), snap.n);
+		lo.pcache = pc;
+		pcache_begin(pc, snap.n);
 		s = model_load(a, d, &snap, &lo);
 		pcache_save(pc);
 		lap("parse", &t0);

@@ -50,6 +50,7 @@ struct slot {
 };
 
 struct pcache {
+	git_repository *git;        /* a file not read (pcache_known) is read from it if need be */
 	char *file;
 	const unsigned char *map;   /* the file read, or NULL */
 	size_t maplen;
@@ -235,7 +236,7 @@ static bool open_out(pcache_t *pc)
 	return true;
 }
 
-pcache_t *pcache_open(git_repository *git, size_t nfiles)
+pcache_t *pcache_open(git_repository *git)
 {
 	const char *common = git_repository_commondir(git);
 	if (!common)
@@ -245,15 +246,24 @@ pcache_t *pcache_open(git_repository *git, size_t nfiles)
 		return NULL;
 	pcache_t *pc = xcalloc(1, sizeof(*pc));
 	pthread_mutex_init(&pc->mu, NULL);
+	pc->git = git;
 	pc->file = file;
 	pc->fd = -1;
 	program_id(pc->program);
+	pc->whole = !load(pc);
+	return pc;
+}
+
+void pcache_begin(pcache_t *pc, size_t nfiles)
+{
+	if (!pc)
+		return;
 	/* another program's, damaged at its head, or holding too many
 	 * entries this build has no use for: written whole */
-	pc->whole = !load(pc) || pc->nentries > 2 * nfiles + 64;
+	if (pc->nentries > 2 * nfiles + 64)
+		pc->whole = true;
 	if (!open_out(pc))
 		pc->failed = true;
-	return pc;
 }
 
 /* ---- writing an entry ---- */
@@ -339,35 +349,15 @@ static void put_node(buf_t *b, struct seen *s, const ynode_t *n)
 		put_node(b, s, n->kids[i]);
 }
 
-/* The file's bytes as fm_parse reads them (without a byte order mark). */
-static void text_of(const rfile_t *f, const char **text, size_t *len)
-{
-	*text = f->data;
-	*len = f->len;
-	if (*len >= 3 && !memcmp(*text, "\xEF\xBB\xBF", 3)) {
-		*text += 3;
-		*len -= 3;
-	}
-}
-
 /* Appends f's entry for doc to b. */
 static void put_entry(buf_t *b, const rfile_t *f, const fm_doc_t *doc)
 {
 	buf_t p = BUF_INIT;
-	const char *text;
-	size_t len;
-	text_of(f, &text, &len);
-	/* the body is the tail of the normalised text: most files are NFC
-	 * already, and then it is the tail of the file's own bytes */
-	bool tail = doc->body_len <= len && !memcmp(text + len - doc->body_len, doc->body, doc->body_len);
-	put_uv(&p, (doc->meta ? F_META : 0) | (tail ? 0 : F_BODY_TEXT));
+	/* the body as it is (normalised): a file restored is not read */
+	put_uv(&p, (doc->meta ? F_META : 0) | F_BODY_TEXT);
 	put_uv(&p, (uint32_t)doc->body_line);
-	if (tail) {
-		put_uv(&p, len - doc->body_len);
-	} else {
-		put_uv(&p, doc->body_len);
-		buf_put(&p, doc->body, doc->body_len);
-	}
+	put_uv(&p, doc->body_len);
+	buf_put(&p, doc->body, doc->body_len);
 	if (doc->meta) {
 		struct seen s = { 0 };
 		put_node(&p, &s, doc->meta);
@@ -511,38 +501,32 @@ static ynode_t *get_node(struct rd *r, arena_t *a, const char *path, struct node
 
 /* Restores the entry at off for f into out (in a); false when it is not
  * one for f's bytes (digest, length) or is damaged: then f is parsed. */
+/* Whether the entry at off is whole (its digest). */
+static bool entry_ok(const pcache_t *pc, size_t off)
+{
+	const unsigned char *h = pc->map + off;
+	unsigned char dg[16];
+	hash_128(h + EHEAD, rd32(h + 4), dg);
+	return !memcmp(dg, h + 8 + OIDLEN + 8, 16);
+}
+
 static bool restore(const pcache_t *pc, size_t off, arena_t *a, const rfile_t *f, fm_doc_t *out)
 {
 	const unsigned char *h = pc->map + off;
 	uint32_t plen = rd32(h + 4);
-	if (rd64(h + 8 + OIDLEN) != (uint64_t)f->len)
+	if (rd64(h + 8 + OIDLEN) != (uint64_t)f->len || (f->data && !entry_ok(pc, off)))
 		return false;
 	const unsigned char *p = h + EHEAD;
-	unsigned char dg[16];
-	hash_128(p, plen, dg);
-	if (memcmp(dg, h + 8 + OIDLEN + 8, 16))
-		return false;
 	struct rd r = { p, p + plen, false };
 	uint64_t flags = get_uv(&r);
 	int body_line = (int)(uint32_t)get_uv(&r);
-	const char *text;
-	size_t len;
-	text_of(f, &text, &len);
 	memset(out, 0, sizeof(*out));
-	if (flags & F_BODY_TEXT) {
-		uint64_t bl = get_uv(&r);
-		if (r.bad || bl > (uint64_t)(r.end - r.p))
-			return false;
-		out->body = arena_strndup(a, (const char *)r.p, (size_t)bl);
-		out->body_len = (size_t)bl;
-		r.p += bl;
-	} else {
-		uint64_t at = get_uv(&r);
-		if (r.bad || at > len)
-			return false;
-		out->body = arena_strndup(a, text + at, len - (size_t)at);
-		out->body_len = len - (size_t)at;
-	}
+	uint64_t bl = get_uv(&r);
+	if (!(flags & F_BODY_TEXT) || r.bad || bl > (uint64_t)(r.end - r.p))
+		return false;
+	out->body = arena_strndup(a, (const char *)r.p, (size_t)bl);
+	out->body_len = (size_t)bl;
+	r.p += bl;
 	out->body_line = body_line;
 	if (flags & F_META) {
 		struct nodes ns = { 0 };
@@ -570,6 +554,24 @@ int pcache_fm_parse(pcache_t *pc, arena_t *a, diag_t *d, const rfile_t *f, fm_do
 			add_bytes(pc, pc->map + sl->off, EHEAD + rd32(pc->map + sl->off + 4));
 		return 0;
 	}
+	rfile_t read = *f;
+	if (!read.data) {
+		/* not read (pcache_known) and yet not restored: read now */
+		pthread_mutex_lock(&pc->mu);
+		git_blob *blob = NULL;
+		if (git_blob_lookup(&blob, pc->git, &f->oid) == 0) {
+			read.len = (size_t)git_blob_rawsize(blob);
+			read.data = arena_strndup(a, git_blob_rawcontent(blob), read.len);
+		}
+		git_blob_free(blob);
+		pthread_mutex_unlock(&pc->mu);
+		if (!read.data) {
+			loc_t loc = { f->path, 0, 0 };
+			diag_error(d, &loc, "E093", _("không đọc được tệp: %s"), _("lỗi không rõ"));
+			return -1;
+		}
+		f = &read;
+	}
 	/* its own messages first: a parse that reported anything is not kept
 	 * (its messages are the parse's to make, every build) */
 	diag_t *mine = diag_new();
@@ -587,6 +589,20 @@ int pcache_fm_parse(pcache_t *pc, arena_t *a, diag_t *d, const rfile_t *f, fm_do
 		buf_free(&b);
 	}
 	return rc;
+}
+
+bool pcache_known(void *cls, const char *rel, const git_oid *oid, size_t *len)
+{
+	pcache_t *pc = cls;
+	/* plan files only (model.c): another file of the same bytes is read */
+	size_t n = strlen(rel);
+	if (strncmp(rel, "plans/", 6) || n < 3 || strcmp(rel + n - 3, ".md"))
+		return false;
+	const struct slot *sl = index_get(pc, oid->id);
+	if (!sl || !entry_ok(pc, sl->off))
+		return false;
+	*len = (size_t)rd64(pc->map + sl->off + 8 + OIDLEN);
+	return true;
 }
 
 bool pcache_save(pcache_t *pc)

@@ -12,7 +12,15 @@
 
 struct repo {
 	git_repository *git;
+	repo_known_fn known;   /* repo_set_known */
+	void *known_cls;
 };
+
+void repo_set_known(repo_t *r, repo_known_fn known, void *cls)
+{
+	r->known = known;
+	r->known_cls = cls;
+}
 
 static char *git_err(const char *what)
 {
@@ -116,6 +124,8 @@ struct collect {
 	arena_t *a;
 	diag_t *d;
 	git_repository *git;
+	repo_known_fn known;   /* blobs not to read (repo_set_known) */
+	void *known_cls;
 	const char *content;   /* "content" (no trailing slash) */
 	buf_t files;           /* rfile_t array */
 	buf_t pending;         /* struct pending array: blobs to read */
@@ -179,13 +189,25 @@ static int read_pending(struct collect *c, char **err)
 	const struct pending *pd = (const struct pending *)c->pending.ptr;
 	if (!n)
 		return 0;
+	/* the blobs whose content is kept elsewhere are not read: their
+	 * length is known */
+	size_t *klen = xmalloc(n * sizeof(*klen));
+	bool *kept = xcalloc(n, sizeof(*kept));
 	fetch_t *f = fetch_start(c->git);
-	for (size_t i = 0; i < n; i++)
-		fetch_push(f, &pd[i].oid);
-	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
+		if (c->known && c->known(c->known_cls, pd[i].rel, &pd[i].oid, &klen[i]))
+			kept[i] = true;
+		else
+			fetch_push(f, &pd[i].oid);
+	}
+	int rc = 0;
+	for (size_t i = 0, j = 0; i < n; i++) {
+		if (kept[i]) {
+			push_file(c, pd[i].rel, NULL, klen[i], &pd[i].oid);
+			continue;
+		}
 		size_t len;
-		char *data = fetch_get(f, i, c->git, &len);
+		char *data = fetch_get(f, j++, c->git, &len);
 		if (!data) {
 			/* read again on this thread, where libgit2 keeps the
 			 * reason (a hash mismatch, a damaged object) */
@@ -207,6 +229,8 @@ static int read_pending(struct collect *c, char **err)
 		push_file(c, pd[i].rel, data, len, &pd[i].oid);
 	}
 	fetch_stop(f);
+	free(klen);
+	free(kept);
 	return rc;
 }
 
@@ -287,7 +311,7 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 {
 	memset(out, 0, sizeof(*out));
 	/* the contents are the readers' buffers, kept as they are */
-	struct collect c = { .a = a, .d = d, .git = r->git };
+	struct collect c = { .a = a, .d = d, .git = r->git, .known = r->known, .known_cls = r->known_cls };
 	size_t cl = repo_content_trim(&content);
 	c.content = arena_strndup(a, content, cl);
 	if (strstr(c.content, "..") || c.content[0] == '/') {

@@ -246,6 +246,14 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 			  &snap, err) < 0)
 		goto done;
 	repo_set_known(repo, NULL, NULL);
+	/* a portal's plans are parsed with its sources' (sources.c), without
+	 * the cache: what it knew is read after all */
+	if (pc && sources_listed(&snap)) {
+		pcache_free(pc);
+		pc = NULL;
+		if (repo_fill(repo, &snap, err) < 0)
+			goto done;
+	}
 	lap("read", &t0);
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
 	sources_opts_t so = { .out = o->out ? o->out : "public", .strict = o->strict_sources,

@@ -22,6 +22,35 @@ void repo_set_known(repo_t *r, repo_known_fn known, void *cls)
 	r->known_cls = cls;
 }
 
+int repo_fill(repo_t *r, snap_t *s, char **err)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		rfile_t *f = &s->files[i];
+		if (f->data || git_oid_is_zero(&f->oid))
+			continue;
+		git_blob *blob = NULL;
+		if (git_blob_lookup(&blob, r->git, &f->oid) < 0) {
+			char hex[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(hex, sizeof hex, &f->oid);
+			const git_error *e = git_error_last();
+			buf_t b = BUF_INIT;
+			buf_printf(&b, _("%s: không đọc được tệp từ kho Git (đối tượng %.12s): %s; "
+				     "kho bị hỏng: hãy chạy git fsck và lấy lại đối tượng từ một bản sao tốt"),
+				   f->path, hex, e && e->message ? e->message : _("lỗi không rõ"));
+			*err = buf_detach(&b);
+			return -1;
+		}
+		size_t len = (size_t)git_blob_rawsize(blob);
+		char *data = xmalloc(len + 1);
+		memcpy(data, git_blob_rawcontent(blob), len);
+		data[len] = '\0';
+		git_blob_free(blob);
+		f->data = data;
+		f->len = len;
+	}
+	return 0;
+}
+
 static char *git_err(const char *what)
 {
 	const git_error *e = git_error_last();

@@ -191,4 +191,21 @@ check "PLANSITE_HISTORY_CACHE=DIR keeps the parse cache in DIR" bash -c "ls '$AL
 check "... where the next build finds it" counted alt2 "$NPLANS" 0
 fresh ref12
 check "... with the same site" same ref12 "$T/alt2"
+
+# ---- a portal with sources parses its plans with the sources': without the cache -------
+git init -q --bare "$T/nguon.git"
+git init -q "$T/w-nguon"
+mkdir -p "$T/w-nguon/content/plans"
+printf -- '---\nnumber: "5/KH-NGUON"\ntitle: "Kế hoạch của nguồn"\nissuer: Bộ Chính trị\ndate: 2025-05-02\ntasks:\n  - { id: "1", title: "Việc của nguồn", lead: Bộ Chính trị, output: x, due: "Năm 2026" }\n---\n' \
+	>"$T/w-nguon/content/plans/5.md"
+commit "$T/w-nguon" 2025-12-27T09:00:00+07:00 "nguồn"
+git -C "$T/w-nguon" push -q "$T/nguon.git" HEAD:main
+printf 'sources:\n  - { id: nguon, repo: ../nguon.git, owner: bo-chinh-tri }\n' >>"$R/content/site.yaml"
+commit "$R" 2025-12-27T10:00:00+07:00 "Thêm nguồn"
+cached portal1
+check "a portal whose plans the cache holds builds with its sources" \
+	grep -q '"id":"nguon"' "$T/portal1/du-lieu/sources.json"
+check "... taking none of them from the cache" bash -c "! grep -q 'phần khai báo' '$T/portal1.err'"
+PLANSITE_HISTORY_CACHE=off ps build --repo "$R" --out "$T/portal-ref" 2>/dev/null
+check "... and builds the site built without it" same portal-ref "$T/portal1"
 finish

@@ -33,10 +33,13 @@ int repo_fill(repo_t *r, snap_t *s, char **err)
 			char hex[GIT_OID_HEXSZ + 1];
 			git_oid_tostr(hex, sizeof hex, &f->oid);
 			const git_error *e = git_error_last();
+			size_t rl = strlen(f->rel), pl = strlen(f->path);
+			char *content = xstrndup(f->path, pl > rl ? pl - rl - 1 : 0);
 			buf_t b = BUF_INIT;
-			buf_printf(&b, _("%s: không đọc được tệp từ kho Git (đối tượng %.12s): %s; "
+			buf_printf(&b, _("%s/%s: không đọc được tệp từ kho Git (đối tượng %.12s): %s; "
 				     "kho bị hỏng: hãy chạy git fsck và lấy lại đối tượng từ một bản sao tốt"),
-				   f->path, hex, e && e->message ? e->message : _("lỗi không rõ"));
+				   content, f->rel, hex, e && e->message ? e->message : _("lỗi không rõ"));
+			free(content);
 			*err = buf_detach(&b);
 			return -1;
 		}

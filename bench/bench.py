@@ -48,11 +48,38 @@ def sh(*cmd, **kw):
     return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True, **kw).stdout
 
 
+# Removals of many files, for settle(): {"files": count since the last settle, "t": monotonic time
+# of the last one}.
+REMOVED = {"files": 0, "t": 0.0}
+SETTLE_S = env("SETTLE_S", 65)
+SETTLE_FILES = env("SETTLE_FILES", 1000)
+
+
 def rmtree(path):
     """Removes path and, for a site, the spare a build keeps beside it (plansite(1))."""
     for p in (path, path + ".plansite-previous"):
         if os.path.lexists(p):
+            if os.path.isdir(p) and not os.path.islink(p):
+                REMOVED["files"] += sum(len(fs) + len(ds) for _, ds, fs in os.walk(p))
             shutil.rmtree(p)
+            REMOVED["t"] = time.monotonic()
+
+
+def settle(what):
+    """Before a timed section that follows the removal of earlier sections' outputs: the removals
+    are written back and are SETTLE_S seconds old. On ext4 without a journal, creating a file
+    first passes over every inode freed in the last 60 s (300 s while their table is not yet
+    written back), so a section right after the removal of thousands of files would pay for the
+    harness's own cleaning (bench/README.md). Returns the seconds waited."""
+    if REMOVED["files"] < SETTLE_FILES:
+        return 0.0
+    os.sync()
+    wait = max(0.0, REMOVED["t"] + SETTLE_S - time.monotonic())
+    log("%s: waiting %.1f s, until %d s after the removal of %d files (SETTLE_S)"
+        % (what, wait, SETTLE_S, REMOVED["files"]))
+    time.sleep(wait)
+    REMOVED["files"] = 0
+    return round(wait, 1)
 
 
 def sha16(path):
@@ -625,24 +652,32 @@ def main():
     res["1k"]["load"] = load_section(t)
     if EDITS:
         log("serve --worktree: %d edits" % EDITS)
+        settled = settle("serve")
         t = cpu_now()
         res["serve"] = serve_edits(c1k, EDITS, tmp)
+        res["serve"]["settled_s"] = settled
         res["serve"]["load"] = load_section(t)
     if PUSHES:
         log("push: %d builds after one new commit, each followed by a build with nothing changed" % PUSHES)
+        settled = settle("push")
         t = cpu_now()
         res["push"] = pushes(c1k, PUSHES, tmp)
+        res["push"]["settled_s"] = settled
         res["push"]["load"] = load_section(t)
     if c10k:
         log("10k: %d rounds (plansite without state, with state, floor); Hugo is not run at 10k" % RUNS_10K)
+        settled = settle("10k")
         t = cpu_now()
         res["10k"] = paired("10k", c10k, RUNS_10K, tmp, hugo=False, warmup=False)
+        res["10k"]["settled_s"] = settled
         res["10k"]["load"] = load_section(t)
     if BENCH_SOURCES:
         log("#14: a portal of %d sources x %d plans against one repository of the same plans"
             % (SOURCES, SOURCE_PLANS))
+        settled = settle("#14")
         t = cpu_now()
         res["sources"] = sources_case(tmp)
+        res["sources"]["settled_s"] = settled
         res["sources"]["load"] = load_section(t)
     res["machine"]["loadavg_end"] = list(os.getloadavg())
     path = os.path.join(WORK, "results.json")

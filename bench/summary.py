@@ -12,6 +12,12 @@ import json, statistics, sys
 MB = 1 << 20
 
 
+def settled_note(sec):
+    """What the section waited for earlier removals to age (bench.py settle), if anything."""
+    w = sec.get("settled_s")
+    return "; started %.0f s after the removal of the earlier outputs (SETTLE_S)" % w if w else ""
+
+
 def med(runs, key="wall"):
     return statistics.median(r[key] for r in runs) if runs else None
 
@@ -74,6 +80,9 @@ def main():
                    "kept until the end of the rounds (no run followed a removal)" if n == 0 else
                    "removed before %d of the runs (disk space or KEEP_OUTPUTS=0): those runs paid for "
                    "recently freed inodes" % n))
+        if res.get("settled_s"):
+            out("  before the first run: waited %.0f s for the removal of the earlier sections' outputs to age "
+                "(SETTLE_S; bench/README.md)" % res["settled_s"])
         if res.get("history_s"):
             out("  plansite's history stage (PLANSITE_TIMING, no state): median %.2f s, beside the rendering"
                 % statistics.median(res["history_s"]))
@@ -146,9 +155,9 @@ def main():
         target(None, what, sv.get("error", "no edit measured"))
     else:
         e = statistics.median(sv["edits"])
-        target(e < 0.5, what, "%s median of %d edits (reload event after %s; page %s; first build %s)" % (
+        target(e < 0.5, what, "%s median of %d edits (reload event after %s; page %s; first build %s)%s" % (
             fmt_s(e), len(sv["edits"]), fmt_s(statistics.median(sv["events"])), sv["page"],
-            fmt_s(sv["first_build_s"])))
+            fmt_s(sv["first_build_s"]), settled_note(sv)))
     # 8-9. push
     pu = R.get("push")
     w1, w0 = "1k, a push publishes in under 1 s (one new commit, previous build's state kept)", \
@@ -164,8 +173,8 @@ def main():
         ident = pu.get("identical")
         note = "" if ident is None else "; output identical to a clean build" if ident else \
             "; OUTPUT DIFFERS FROM A CLEAN BUILD: " + "; ".join(pu.get("differences", []))
-        target(med(pu["commit"]) < 1, w1, "%s median of %d (first build in a fresh clone %s)%s" % (
-            fmt_s(med(pu["commit"])), len(pu["commit"]), fmt_s(pu["first"]["wall"]), note))
+        target(med(pu["commit"]) < 1, w1, "%s median of %d (first build in a fresh clone %s)%s%s" % (
+            fmt_s(med(pu["commit"])), len(pu["commit"]), fmt_s(pu["first"]["wall"]), note, settled_note(pu)))
         target(med(pu["same"]) < 0.3, w0, "%s median of %d" % (fmt_s(med(pu["same"])), len(pu["same"])))
     # 10. pages
     what = "10k, no page over 1 MB"

@@ -18,6 +18,7 @@ fi
 rc=0
 BENCH_WORK=$W OUTDIR=$W PLANSITE=$BIN FLOOR=$FLOOR HUGO=$T/no-hugo GENCORPUS=$GENCORPUS \
 	PLANS=8 TASKS=5 COMMITS=10 RUNS=1 EDITS=1 PUSHES=1 SOURCES=2 SOURCE_PLANS=4 RUNS_SOURCES=1 \
+	SETTLE_S=5 SETTLE_FILES=1 \
 	python3 "$ROOT/bench/bench.py" >"$T/out" 2>"$T/err" || rc=$?
 check "the harness runs to the end (exit 0)" test "$rc" = 0
 [ "$rc" = 0 ] || { cat "$T/err"; }
@@ -32,6 +33,9 @@ check "each run wrote into a folder of its own, none removed before a run" \
 	grep -qF 'earlier outputs kept until the end of the rounds (no run followed a removal)' "$T/out"
 check "... and the rounds' outputs are gone after them" \
 	test -z "$(find "$W" -maxdepth 1 -name '1k-*-out*' -print -quit)"
+check "the edit and the push started after the removal of the 1k outputs had aged" \
+	test "$(json 'd["serve"]["settled_s"] >= 0 and d["push"]["settled_s"] >= 0' "$R")" = true
+check "... and the run said so" grep -qE 'serve: waiting [0-9.]+ s, until 5 s after the removal of [1-9][0-9]* files' "$T/err"
 check "the floor wrote as many files and bytes as plansite" \
 	test "$(json 'd["1k"]["output"]["floor"]["files"] == d["1k"]["output"]["plansite"]["files"] and d["1k"]["output"]["floor"]["bytes"] == d["1k"]["output"]["plansite"]["bytes"] > 0' "$R")" = true
 check "the floor read every blob of HEAD in pack order and parsed the YAML" \

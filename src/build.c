@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 
 #include "ctx.h"
 #include "facts.h"
@@ -45,9 +46,18 @@ static void lap(const char *stage, struct timespec *t0)
 		fclose(f);
 	struct mallinfo2 mi = mallinfo2();   /* the main heap and the threads' */
 	size_t heap = mi.uordblks + mi.hblkhd;
-	fprintf(stderr, "plansite: %-8s %6.3f s, peak %ld MB, now %ld MB, heap in use %zu MB (%zu kB)\n", stage,
-		(double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9,
-		peak / 1024, now / 1024, heap >> 20, heap >> 10);
+	/* the CPU time of every thread since the last lap: steadier than the
+	 * wall time on a shared machine, and it shows how many cores a stage
+	 * kept busy */
+	static double cpu0;
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	fprintf(stderr, "plansite: %-8s %6.3f s, peak %ld MB, now %ld MB, heap in use %zu MB (%zu kB), cpu %.3f s\n",
+		stage, (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9,
+		peak / 1024, now / 1024, heap >> 20, heap >> 10, cpu - cpu0);
+	cpu0 = cpu;
 	*t0 = t1;
 }
 
@@ -255,7 +265,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 			goto done;
 	}
 	lap("read", &t0);
-	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url };
+	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url, .threads = o->threads };
 	sources_opts_t so = { .out = o->out ? o->out : "public", .strict = o->strict_sources,
 			      .pins = o->pins, .npins = o->npins, .only = o->only_source };
 	if (sources_gather(&srcs, repo, a, d, &snap, &so, &mo, err) < 0)

@@ -49,15 +49,21 @@ static void offset_pos(const char *text, size_t off, int *line, int *col)
 	*col = c;
 }
 
+/* E001 at byte bad of text. */
+static void report_utf8(diag_t *d, const char *path, const char *text, long bad)
+{
+	loc_t loc = { path, 0, 0 };
+	offset_pos(text, (size_t)bad, &loc.line, &loc.col);
+	diag_error_fix(d, &loc, "E001", _("lưu tệp với mã UTF-8 (trong trình soạn thảo: Save with Encoding, UTF-8)"),
+		       _("tệp không phải mã UTF-8 (byte 0x%02X)"), (unsigned char)text[bad]);
+}
+
 int fm_check_utf8(diag_t *d, const char *path, const char *text, size_t len)
 {
 	long bad = text_utf8_invalid(text, len);
 	if (bad < 0)
 		return 0;
-	loc_t loc = { path, 0, 0 };
-	offset_pos(text, (size_t)bad, &loc.line, &loc.col);
-	diag_error_fix(d, &loc, "E001", _("lưu tệp với mã UTF-8 (trong trình soạn thảo: Save with Encoding, UTF-8)"),
-		       _("tệp không phải mã UTF-8 (byte 0x%02X)"), (unsigned char)text[bad]);
+	report_utf8(d, path, text, bad);
 	return -1;
 }
 
@@ -72,7 +78,7 @@ struct frame {
 	ynode_t *node;
 	size_t weight;          /* nodes this collection expands to so far */
 	const char *anchor;
-	buf_t kids;             /* ynode_t* array under construction */
+	size_t kids;            /* where its children start in builder's kids */
 };
 
 struct builder {
@@ -82,11 +88,19 @@ struct builder {
 	int line_offset;
 	struct frame *stack;
 	size_t depth, cap;
+	/* the children of every open collection, innermost last: one array
+	 * for the whole parse, not one allocation per map and list */
+	ynode_t **kids;
+	size_t nkids, capkids;
 	struct anchor *anchors;
 	size_t nanchors;
 	ynode_t *root;
 	size_t root_weight;
 	int failed;
+	/* a key repeated: reported, the parse goes on, the result is
+	 * refused.  Said here, not read from the count of d's errors, which
+	 * the other files parsed at the same time add to */
+	bool repeated;
 };
 
 #define MAX_DEPTH 64
@@ -113,7 +127,11 @@ static void add_child(struct builder *b, ynode_t *n, size_t weight, loc_t loc)
 		return;
 	}
 	struct frame *f = &b->stack[b->depth - 1];
-	buf_put(&f->kids, (const char *)&n, sizeof(n));
+	if (b->nkids == b->capkids) {
+		b->capkids = b->capkids ? b->capkids * 2 : 64;
+		b->kids = xrealloc(b->kids, b->capkids * sizeof(*b->kids));
+	}
+	b->kids[b->nkids++] = n;
 	f->weight += weight;
 	if (f->weight > YML_MAX_NODES && !b->failed) {
 		diag_error_fix(b->d, &loc, "E003", _("viết các giá trị ra, không dùng bí danh lồng nhau"),
@@ -133,8 +151,30 @@ static int keycmp(const void *x, const void *y)
 	return a->loc.col < c->loc.col ? -1 : a->loc.col > c->loc.col;
 }
 
+/* Whether two scalar keys of map are the same text: a task's map has a
+ * dozen keys, which pairs compare faster than a sort; larger maps say yes
+ * (the sort decides). */
+static bool may_repeat(const ynode_t *map)
+{
+	if (map->n > 16)
+		return true;
+	for (size_t i = 1; i < map->n; i++) {
+		const ynode_t *k = map->kids[2 * i];
+		if (k->kind != YNODE_SCALAR)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			const ynode_t *o = map->kids[2 * j];
+			if (o->kind == YNODE_SCALAR && o->str[0] == k->str[0] && !strcmp(o->str, k->str))
+				return true;
+		}
+	}
+	return false;
+}
+
 static void check_duplicates(struct builder *b, ynode_t *map)
 {
+	if (!may_repeat(map))
+		return;
 	size_t n = 0;
 	ynode_t **keys = xmalloc((map->n + 1) * sizeof(*keys));
 	for (size_t i = 0; i < map->n; i++)
@@ -142,11 +182,13 @@ static void check_duplicates(struct builder *b, ynode_t *map)
 			keys[n++] = map->kids[2 * i];
 	qsort(keys, n, sizeof(*keys), keycmp);
 	for (size_t i = 1; i < n; i++)
-		if (!strcmp(keys[i]->str, keys[i - 1]->str))
+		if (!strcmp(keys[i]->str, keys[i - 1]->str)) {
+			b->repeated = true;
 			diag_error_fix(b->d, &keys[i]->loc, "E004",
 				       _("giữ một dòng, xoá dòng kia; nếu đây là một mục mới của danh sách, bắt đầu mục đó bằng \"- \""),
 				       _("khoá \"%s\" bị lặp (đã có ở dòng %d)"), keys[i]->str,
 				       keys[i - 1]->loc.line);
+		}
 	free(keys);
 }
 
@@ -188,19 +230,19 @@ static void handle(struct builder *b, yaml_event_t *ev)
 		}
 		const char *anchor = kind == YNODE_MAP ? (const char *)ev->data.mapping_start.anchor
 						       : (const char *)ev->data.sequence_start.anchor;
-		b->stack[b->depth++] = (struct frame){ n, 1, arena_strdup(b->a, anchor), BUF_INIT };
+		b->stack[b->depth++] = (struct frame){ n, 1, arena_strdup(b->a, anchor), b->nkids };
 		break;
 	}
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT: {
 		struct frame f = b->stack[--b->depth];
 		ynode_t *n = f.node;
-		size_t nk = f.kids.len / sizeof(ynode_t *);
+		size_t nk = b->nkids - f.kids;
 		n->kids = arena_alloc(b->a, (nk + 1) * sizeof(ynode_t *));
 		if (nk)
-			memcpy(n->kids, f.kids.ptr, f.kids.len);
+			memcpy(n->kids, b->kids + f.kids, nk * sizeof(ynode_t *));
 		n->n = n->kind == YNODE_MAP ? nk / 2 : nk;
-		buf_free(&f.kids);
+		b->nkids = f.kids;
 		if (n->kind == YNODE_MAP)
 			check_duplicates(b, n);
 		remember_anchor(b, f.anchor, n, f.weight);
@@ -247,15 +289,14 @@ static int parse_nfc(arena_t *a, diag_t *d, const char *path, const char *text,
 			}
 			j++;
 		}
-		while (j < len && text[j] != '\n')
-			j++;
+		const char *nl = j < len ? memchr(text + j, '\n', len - j) : NULL;
+		j = nl ? (size_t)(nl - text) : len;
 		i = j + 1;
 		line++;
 	}
 	if (bad)
 		return -1;
 
-	size_t errors_before = diag_errors(d);
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	struct builder b = { .a = a, .d = d, .path = path, .line_offset = line_offset };
@@ -285,11 +326,10 @@ static int parse_nfc(arena_t *a, diag_t *d, const char *path, const char *text,
 			break;
 	}
 	yaml_parser_delete(&parser);
-	for (size_t i = 0; i < b.depth; i++)
-		buf_free(&b.stack[i].kids);
+	free(b.kids);
 	free(b.stack);
 	free(b.anchors);
-	if (b.failed || diag_errors(d) > errors_before)
+	if (b.failed || b.repeated)
 		rc = -1;   /* duplicate keys are reported without stopping the parse */
 	if (rc == 0)
 		*out = b.root;
@@ -324,21 +364,29 @@ int fm_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 	     size_t len, fm_doc_t *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (fm_check_utf8(d, path, text, len))
+	/* one pass checks the UTF-8 and whether the text is already NFC (a
+	 * byte order mark is valid, and left out of the second answer) */
+	size_t bom = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	bool is_nfc;
+	long bad = text_utf8_scan(text + bom, len - bom, &is_nfc);
+	if (bad >= 0) {
+		report_utf8(d, path, text, bad + (long)bom);
 		return -1;
-	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
-		text += 3;
-		len -= 3;
 	}
+	text += bom;
+	len -= bom;
 	/* the normalised copy lives in the arena: the body points into it */
-	size_t nlen;
-	char *nfc = text_nfc(text, len, &nlen);
-	text = arena_strndup(a, nfc, nlen);
-	len = nlen;
-	free(nfc);
-	size_t eol = 0;
-	while (eol < len && text[eol] != '\n')
-		eol++;
+	if (is_nfc) {
+		text = arena_strndup(a, text, len);
+	} else {
+		size_t nlen;
+		char *nfc = text_nfc(text, len, &nlen);
+		text = arena_strndup(a, nfc, nlen);
+		len = nlen;
+		free(nfc);
+	}
+	const char *nl = memchr(text, '\n', len);
+	size_t eol = nl ? (size_t)(nl - text) : len;
 	const char *body = text;
 	size_t body_len = len;
 	int body_line = 1;
@@ -349,9 +397,8 @@ int fm_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 		int line = 2;
 		int closed = 0;
 		while (p < len) {
-			size_t e = p;
-			while (e < len && text[e] != '\n')
-				e++;
+			const char *pe = memchr(text + p, '\n', len - p);
+			size_t e = pe ? (size_t)(pe - text) : len;
 			if (is_fence(text + p, e - p)) {
 				closed = 1;
 				rc = parse_nfc(a, d, path, text + start, p - start, 1, &out->meta);

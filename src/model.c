@@ -126,7 +126,7 @@ void model_urefs(model_ctx_t *c, const ynode_t *n, const char *what, urefs_t *ou
 static bool is_known(const ynode_t *k, const char *const *known)
 {
 	for (const char *const *kk = known; *kk; kk++)
-		if (k->kind == YNODE_SCALAR && !strcmp(k->str, *kk))
+		if (k->kind == YNODE_SCALAR && k->str[0] == (*kk)[0] && !strcmp(k->str, *kk))
 			return true;
 	return false;
 }
@@ -249,7 +249,7 @@ static void parse_plans(arena_t *a, diag_t *d, const snap_t *snap, const model_o
 			const size_t *idx, size_t n, plan_t **out)
 {
 	struct parse_job job = { .snap = snap, .idx = idx, .out = out, .d = d, .o = o };
-	int nw = n < 64 ? 1 : pool_size(0, MODEL_PARSE_WORKERS);
+	int nw = n < 64 ? 1 : pool_size(o->threads, MODEL_PARSE_WORKERS);
 	job.a[0] = a;
 	for (int i = 1; i < nw; i++)
 		job.a[i] = arena_new();

@@ -275,6 +275,9 @@ typedef struct {
 	/* the front matter of plan files parsed by an earlier build (their
 	 * trees, under their blob ids), or NULL: every file parsed */
 	pcache_t *pcache;
+	/* threads that parse the plans (--jobs): 0 one per core; the site
+	 * and its messages are the same for any number */
+	int threads;
 } model_opts_t;
 
 /* Builds the site from the snapshot's files, reporting every content error

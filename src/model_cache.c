@@ -176,7 +176,7 @@ void model_cache_plans(model_cache_t *mc, diag_t *d, const snap_t *snap, const m
 	}
 	mc->parsed = nfresh;
 	struct job job = { .fresh = fresh, .o = o };
-	int nw = nfresh < 64 ? 1 : pool_size(0, MODEL_PARSE_WORKERS);
+	int nw = nfresh < 64 ? 1 : pool_size(o->threads, MODEL_PARSE_WORKERS);
 	job.a[0] = b->a;
 	for (int w = 1; w < nw; w++)
 		job.a[w] = arena_new();

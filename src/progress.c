@@ -184,18 +184,61 @@ void utasks_free(utasks_t *t)
 	*t = (utasks_t){ 0 };
 }
 
-static int by_address(const void *x, const void *y)
+/* Sorts v[0..n) by address: a radix sort over the bits in which the
+ * addresses differ (the whole model lies in a few hundred MB), as a unit
+ * high in the tree rolls up hundreds of thousands of tasks at 10,000 plans,
+ * where qsort's calls through a pointer were a third of the roll-ups. */
+static void sort_by_address(task_t **v, size_t n)
 {
-	uintptr_t a = (uintptr_t)*(task_t *const *)x, b = (uintptr_t)*(task_t *const *)y;
-	return a < b ? -1 : a > b;
+	if (n < 48) {
+		for (size_t i = 1; i < n; i++) {
+			task_t *t = v[i];
+			size_t j = i;
+			for (; j > 0 && (uintptr_t)v[j - 1] > (uintptr_t)t; j--)
+				v[j] = v[j - 1];
+			v[j] = t;
+		}
+		return;
+	}
+	uintptr_t lo = (uintptr_t)v[0], hi = lo;
+	for (size_t i = 1; i < n; i++) {
+		uintptr_t a = (uintptr_t)v[i];
+		lo = a < lo ? a : lo;
+		hi = a > hi ? a : hi;
+	}
+	int bits = 0;
+	for (uintptr_t d = hi - lo; d; d >>= 1)
+		bits++;
+	enum { DIGIT = 11, RADIX = 1 << DIGIT };
+	task_t **tmp = xmalloc(n * sizeof(*tmp)), **from = v, **to = tmp;
+	size_t *count = xmalloc(RADIX * sizeof(*count));
+	for (int shift = 0; shift < bits; shift += DIGIT) {
+		memset(count, 0, RADIX * sizeof(*count));
+		for (size_t i = 0; i < n; i++)
+			count[(((uintptr_t)from[i] - lo) >> shift) & (RADIX - 1)]++;
+		size_t sum = 0;
+		for (size_t k = 0; k < RADIX; k++) {
+			size_t c = count[k];
+			count[k] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[count[(((uintptr_t)from[i] - lo) >> shift) & (RADIX - 1)]++] = from[i];
+		task_t **t = from;
+		from = to;
+		to = t;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+	free(count);
+	free(tmp);
 }
 
-/* Sorts v[0..n) by address and drops repeats; returns the new length. */
-static size_t unique_by_address(task_t **v, size_t n)
+size_t progress_unique_by_address(task_t **v, size_t n)
 {
 	if (n < 2)
 		return n;
-	qsort(v, n, sizeof(*v), by_address);
+	sort_by_address(v, n);
 	size_t k = 1;
 	for (size_t i = 1; i < n; i++)
 		if (v[i] != v[k - 1])
@@ -212,8 +255,8 @@ static void rollup_unit(unit_t *u)
 	size_t nl = 0, cl = 0, ns = 0, cs = 0;
 	subtree(u, true, &led, &nl, &cl, 0);
 	subtree(u, false, &sup, &ns, &cs, 0);
-	nl = unique_by_address(led, nl);
-	ns = unique_by_address(sup, ns);
+	nl = progress_unique_by_address(led, nl);
+	ns = progress_unique_by_address(sup, ns);
 	for (size_t j = 0; j < nl; j++) {
 		stats_add(&u->roll_lead, led[j]);
 		stats_add(&u->roll_all, led[j]);

@@ -26,6 +26,10 @@ void utasks_free(utasks_t *t);
 /* Orders tasks by plan (key, then path), then by their order in it. */
 int progress_task_cmp(const void *x, const void *y);
 
+/* Sorts v[0..n) by address and drops repeats; returns the new length
+ * (the roll-ups are sums: any order of the same tasks gives them). */
+size_t progress_unique_by_address(task_t **v, size_t n);
+
 /* Fills every derived field of the site as of the given date. */
 void progress_compute(site_t *s, date_t as_of);
 

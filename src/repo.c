@@ -191,7 +191,10 @@ static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
 	git_filemode_t mode = git_tree_entry_filemode(e);
 	const char *name = git_tree_entry_name(e);
 	char *rel = arena_printf(c->a, "%s%s", root, name);
-	loc_t loc = { arena_printf(c->a, "%s/%s", c->content, rel), 0, 0 };
+	/* the path of a message, made only for one: 10,000 entries are not */
+	loc_t loc = { NULL, 0, 0 };
+	if (mode == GIT_FILEMODE_LINK || mode == GIT_FILEMODE_COMMIT)
+		loc.path = arena_printf(c->a, "%s/%s", c->content, rel);
 	switch (mode) {
 	case GIT_FILEMODE_TREE:
 		return 0;

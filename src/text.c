@@ -52,17 +52,100 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* w as read from little-endian memory. */
+static uint64_t le64(uint64_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return __builtin_bswap64(w);
+#else
+	return w;
+#endif
+}
+
+/* Which of the 8 bytes at p are not ASCII or are NUL, as their high bits
+ * (0: all ASCII, no NUL).  Most of a plan file's bytes are ASCII (keys,
+ * indentation, numbers, dates), and a word at a time is what keeps the
+ * scans below from costing a tenth of the parse. */
+static uint64_t not_ascii8(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof w);
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	/* the high bit of each byte that is 0x80 or more, or NUL; a borrow can
+	 * mark a byte past a NUL too, never one before the first marked (in
+	 * memory order, on a little-endian machine) */
+	w = le64(w);
+	return (w | ((w - ones) & ~w)) & highs;
+}
+
+/* Whether the 8 bytes at p are all ASCII and none is NUL. */
+static bool ascii8(const unsigned char *p)
+{
+	return !not_ascii8(p);
+}
+
 long text_utf8_invalid(const char *s, size_t len)
+{
+	return text_utf8_scan(s, len, NULL);
+}
+
+/* A code point that is NFC_QC=Yes and never combines with what precedes
+ * it, from the blocks Vietnamese text is written in: ASCII, Latin-1 and
+ * Latin Extended (below U+0300), Latin Extended Additional (the precomposed
+ * Vietnamese letters), and common punctuation, arrows and math symbols
+ * (none of them singletons).  Anything else takes the full path. */
+static bool nfc_stable(int32_t c)
+{
+	return c < 0x300 || (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0x2010 && c <= 0x2027) ||
+	       (c >= 0x2030 && c <= 0x205E) || (c >= 0x2190 && c <= 0x22FF);
+}
+
+/* The code point of the well-formed sequence of n bytes at p. */
+static int32_t utf8_decode(const unsigned char *p, size_t n)
+{
+	switch (n) {
+	case 1:
+		return p[0];
+	case 2:
+		return (int32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+	case 3:
+		return (int32_t)(p[0] & 0x0F) << 12 | (int32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+	default:
+		return (int32_t)(p[0] & 0x07) << 18 | (int32_t)(p[1] & 0x3F) << 12 |
+		       (int32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+	}
+}
+
+long text_utf8_scan(const char *s, size_t len, bool *nfc)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
+	bool stable = true;
 
 	while (i < len) {
+		if (i + 8 <= len) {
+			/* Vietnamese has a letter with a mark in most words:
+			 * skip straight to the first byte that is not ASCII
+			 * (or is NUL) of the word, the lowest one marked */
+			uint64_t m = not_ascii8(p + i);
+			if (!m) {
+				i += 8;
+				continue;
+			}
+			i += (size_t)__builtin_ctzll(m) >> 3;
+		} else if (p[i] && p[i] < 0x80) {
+			i++;
+			continue;
+		}
 		size_t n = utf8_seq_len(p + i, len - i);
 		if (n == 0)
 			return (long)i;
+		if (n > 1 && stable && nfc && !nfc_stable(utf8_decode(p + i, n)))
+			stable = false;
 		i += n;
 	}
+	if (nfc)
+		*nfc = stable;
 	return -1;
 }
 
@@ -121,17 +204,6 @@ static char *map(const char *s, size_t len, utf8proc_option_t opt,
 	return (char *)dst;
 }
 
-/* A code point that is NFC_QC=Yes and never combines with what precedes
- * it, from the blocks Vietnamese text is written in: ASCII, Latin-1 and
- * Latin Extended (below U+0300), Latin Extended Additional (the precomposed
- * Vietnamese letters), and common punctuation, arrows and math symbols
- * (none of them singletons).  Anything else takes the full path. */
-static bool nfc_stable(int32_t c)
-{
-	return c < 0x300 || (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0x2010 && c <= 0x2027) ||
-	       (c >= 0x2030 && c <= 0x205E) || (c >= 0x2190 && c <= 0x22FF);
-}
-
 char *text_nfc(const char *s, size_t len, size_t *outlen)
 {
 	/* quick check: text made only of such code points is already NFC, and
@@ -140,6 +212,10 @@ char *text_nfc(const char *s, size_t len, size_t *outlen)
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
 	size_t i = 0;
 	while (i < len) {
+		if (i + 8 <= len && ascii8(p + i)) {
+			i += 8;
+			continue;
+		}
 		if (p[i] < 0x80 && p[i]) {
 			i++;
 			continue;

@@ -3,11 +3,17 @@
 #ifndef PLANSITE_TEXT_H
 #define PLANSITE_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Returns the byte offset of the first invalid UTF-8 byte in s[0..len), or -1
  * when the whole buffer is valid.  NUL bytes count as invalid. */
 long text_utf8_invalid(const char *s, size_t len);
+
+/* The same check, and in one pass with it, when nfc is not NULL and the
+ * buffer is valid: *nfc set when s is already NFC by the quick check
+ * text_nfc makes (so text_nfc would return a plain copy of it). */
+long text_utf8_scan(const char *s, size_t len, bool *nfc);
 
 /* s with each ill-formed UTF-8 byte replaced by U+FFFD, visibly; malloc'd. */
 char *text_utf8_repair(const char *s);

@@ -275,6 +275,41 @@ static unit_t *lookup(struct xref *x, const char *key, const unit_t *scope, int 
 	return c->unit;
 }
 
+static size_t memo_slot(const struct xref *x, const char *key, const unit_t *scope)
+{
+	uint64_t h = (uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15u ^
+		     (uint64_t)(uintptr_t)scope * 0xC2B2AE3D27D4EB4Fu;
+	size_t i = (size_t)(h >> 32 ^ h) & (x->capmemo - 1);
+	while (x->memo[i].key && (x->memo[i].key != key || x->memo[i].scope != scope))
+		i = (i + 1) & (x->capmemo - 1);
+	return i;
+}
+
+/* lookup, remembered: its answer depends only on the registry, which
+ * does not change while the plans are resolved.  key is a cached_key
+ * (one pointer per spelling). */
+static unit_t *lookup_memo(struct xref *x, const char *key, const unit_t *scope, int *ambiguous)
+{
+	if (2 * (x->nmemo + 1) > x->capmemo) {
+		struct xref_memo *old = x->memo;
+		size_t oldcap = x->capmemo;
+		x->capmemo = oldcap ? 2 * oldcap : 1024;
+		x->memo = xcalloc(x->capmemo, sizeof(*x->memo));
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].key)
+				x->memo[memo_slot(x, old[i].key, old[i].scope)] = old[i];
+		free(old);
+	}
+	size_t i = memo_slot(x, key, scope);
+	if (!x->memo[i].key) {
+		unit_t *u = lookup(x, key, scope, ambiguous);
+		x->memo[i] = (struct xref_memo){ scope, key, u, *ambiguous };
+		x->nmemo++;
+	}
+	*ambiguous = x->memo[i].ambiguous;
+	return x->memo[i].unit;
+}
+
 /* The registered name closest to key, for "did you mean"; the keys of
  * all registered names are computed once per build. */
 static const char *closest_name(struct xref *x, const site_t *s, const char *key)
@@ -361,7 +396,7 @@ static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t
 	loc_t loc = model_loc(path, r->at);
 	const char *key = cached_key(x, r->text);
 	int amb;
-	r->unit = lookup(x, key, scope, &amb);
+	r->unit = lookup_memo(x, key, scope, &amb);
 	if (r->unit) {
 		if (amb)
 			diag_warning_fix(d, &loc, "W030", _("viết đúng tên đầy đủ của đơn vị"),
@@ -428,7 +463,7 @@ static void resolve_list(arena_t *a, diag_t *d, site_t *s, struct xref *x, urefs
 			buf_puts(&b, l->v[j].text);
 			const char *k = cached_key(x, b.ptr);
 			int amb;
-			unit_t *u = lookup(x, k, scope, &amb);
+			unit_t *u = lookup_memo(x, k, scope, &amb);
 			if (u) {
 				best = j;
 				bu = u;
@@ -630,6 +665,7 @@ static void tables_free(struct xref *x, site_t *s)
 	strmap_free(&x->units_by_id);
 	strmap_free(&x->unreg);
 	strmap_free(&x->keys);
+	free(x->memo);
 	s->docs_by_key = x->docs_by_key;
 }
 

@@ -22,7 +22,18 @@ struct xref {
 	struct near *near;       /* numbers of registered documents and plans */
 	size_t nnear;
 	strmap_t near_of;        /* unknown number key -> suggestion ("" none) */
+	/* lookup's answers by (scope, name key): the same few hundred names
+	 * are looked up from the same issuers for every task */
+	struct xref_memo *memo;
+	size_t nmemo, capmemo;   /* capmemo: 0 or a power of two */
 	arena_t *a;
+};
+
+struct xref_memo {
+	const unit_t *scope;
+	const char *key;         /* NULL: an empty slot */
+	unit_t *unit;
+	int ambiguous;
 };
 
 /* A number (or alias) of a registered document or a plan, for "có phải". */

@@ -125,6 +125,95 @@ static void test_errors(void **state)
 	}
 }
 
+/* The tree built from one stack of children (fm.c's builder): maps and
+ * lists in lists in maps keep their own children, in order, however deep
+ * and however many come back out; E004 holds for maps of a few keys
+ * (compared in pairs) and of many (sorted), with a byte order mark. */
+static void test_tree_shapes(void **state)
+{
+	(void)state;
+	arena_t *a = arena_new();
+	diag_t *d = diag_new();
+	const char *src = "\xEF\xBB\xBF---\n"
+			  "a: [1, [2, 3, []], {k: v, l: [4]}, 5]\n"
+			  "b: {}\n"
+			  "c:\n  - x: 1\n    y: [6, 7]\n  - []\n  - z\n"
+			  "d: 8\n---\nbody\n";
+	fm_doc_t doc;
+	assert_int_equal(fm_parse(a, d, "p.md", src, strlen(src), &doc), 0);
+	assert_int_equal(diag_errors(d), 0);
+	assert_int_equal(doc.meta->n, 4);
+	const ynode_t *av = ynode_get(doc.meta, "a");
+	assert_int_equal(av->kind, YNODE_SEQ);
+	assert_int_equal(av->n, 4);
+	assert_string_equal(av->kids[0]->str, "1");
+	assert_int_equal(av->kids[1]->n, 3);
+	assert_string_equal(av->kids[1]->kids[1]->str, "3");
+	assert_int_equal(av->kids[1]->kids[2]->kind, YNODE_SEQ);
+	assert_int_equal(av->kids[1]->kids[2]->n, 0);
+	assert_null(av->kids[1]->kids[3]);   /* the end mark */
+	assert_string_equal(ynode_get(av->kids[2], "k")->str, "v");
+	assert_string_equal(ynode_get(av->kids[2], "l")->kids[0]->str, "4");
+	assert_string_equal(av->kids[3]->str, "5");
+	assert_int_equal(ynode_get(doc.meta, "b")->n, 0);
+	const ynode_t *cv = ynode_get(doc.meta, "c");
+	assert_int_equal(cv->n, 3);
+	assert_string_equal(ynode_get(cv->kids[0], "y")->kids[1]->str, "7");
+	assert_int_equal(cv->kids[1]->n, 0);
+	assert_string_equal(cv->kids[2]->str, "z");
+	assert_string_equal(ynode_get(doc.meta, "d")->str, "8");
+	/* the byte order mark is not a column */
+	assert_int_equal(ynode_get(doc.meta, "a")->loc.line, 2);
+	assert_string_equal(doc.body, "body\n");
+	diag_free(d);
+	arena_free(a);
+
+	/* duplicates among few keys and among many: the same messages */
+	for (int many = 0; many < 2; many++) {
+		buf_t b = BUF_INIT;
+		buf_puts(&b, "---\ntask:\n");
+		int keys = many ? 30 : 6;
+		for (int k = 0; k < keys; k++)
+			buf_printf(&b, "  k%d: %d\n", k, k);
+		buf_puts(&b, "  k2: again\n  k2: thrice\n  \"k\\0a\": 1\n  \"k\\0b\": 2\n---\n");
+		a = arena_new();
+		d = diag_new();
+		assert_int_equal(fm_parse(a, d, "p.md", b.ptr, b.len, &doc), -1);
+		char *msgs = diag_format(d);
+		char want[512];
+		snprintf(want, sizeof want,
+			 "p.md:%d:3: error: [E004] khoá \"k2\" bị lặp (đã có ở dòng 5)",
+			 keys + 3);
+		if (!strstr(msgs, want))
+			fail_msg("%d keys: no \"%s\" in \"%s\"", keys, want, msgs);
+		snprintf(want, sizeof want, "p.md:%d:3: error: [E004] khoá \"k2\" bị lặp (đã có ở dòng %d)",
+			 keys + 4, keys + 3);
+		if (!strstr(msgs, want))
+			fail_msg("%d keys: no \"%s\" in \"%s\"", keys, want, msgs);
+		/* keys compared as C strings: "k\0a" and "k\0b" are both "k" */
+		snprintf(want, sizeof want, "p.md:%d:3: error: [E004] khoá \"k\" bị lặp (đã có ở dòng %d)",
+			 keys + 6, keys + 5);
+		if (!strstr(msgs, want))
+			fail_msg("%d keys: no \"%s\" in \"%s\"", keys, want, msgs);
+		assert_int_equal(diag_errors(d), 3);
+		free(msgs);
+		buf_free(&b);
+		diag_free(d);
+		arena_free(a);
+	}
+	/* the only pair: keys that differ after a NUL */
+	const char *nul = "---\nx: 1\n\"k\\0a\": 1\n\"k\\0b\": 2\n---\n";
+	a = arena_new();
+	d = diag_new();
+	assert_int_equal(fm_parse(a, d, "p.md", nul, strlen(nul), &doc), -1);
+	char *msgs = diag_format(d);
+	if (!strstr(msgs, "p.md:4:1: error: [E004] khoá \"k\" bị lặp (đã có ở dòng 3)"))
+		fail_msg("NUL in keys: got \"%s\"", msgs);
+	free(msgs);
+	diag_free(d);
+	arena_free(a);
+}
+
 static void test_billion_laughs(void **state)
 {
 	(void)state;
@@ -181,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_nfc),
 		cmocka_unit_test(test_no_front_matter),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_tree_shapes),
 		cmocka_unit_test(test_billion_laughs),
 		cmocka_unit_test(test_nesting_bound),
 	};

@@ -50,6 +50,68 @@ static void test_utf8_invalid(void **state)
 	}
 }
 
+/* text_utf8_scan: the same answer as a byte at a time wherever the bad
+ * byte falls in or across the 8-byte words it reads, and *nfc exactly when
+ * text_nfc would return the text as it is. */
+static void test_utf8_scan(void **state)
+{
+	(void)state;
+	/* each case placed after 0..17 ASCII bytes, so that the interesting
+	 * byte lands at every place of a word and on a word's edge */
+	static const struct {
+		const char *s;
+		size_t len;
+		long bad;   /* offset in s, or -1 */
+		bool nfc;   /* when valid */
+	} cases[] = {
+		{ "", 0, -1, true },
+		{ "plain ascii text, longer than one word", 38, -1, true },
+		{ "Số hóa hồ sơ, tài liệu", sizeof("Số hóa hồ sơ, tài liệu") - 1, -1, true },
+		{ "\xC2\xA0nbsp and \xC3\xA9", 13, -1, true },      /* Latin-1 */
+		{ "Vi\x65\xCC\xA3\xCC\x82t", 8, -1, false },      /* combining marks */
+		{ "\xEF\xBB\xBF", 3, -1, false },                  /* U+FEFF: not in the quick set */
+		{ "a \xE2\x80\x93 b \xE2\x86\x92", 11, -1, true }, /* en dash, arrow */
+		{ "\xE4\xB8\xAD", 3, -1, false },                  /* CJK: full path */
+		{ "\xF0\x9F\x98\x80", 4, -1, false },
+		{ "abcdefg\0hij", 12, 7, false },                    /* NUL inside a word */
+		{ "abcdefgh\0", 9, 8, false },                       /* NUL after one */
+		{ "\0bcdefgh", 8, 0, false },
+		{ "ab\0\xC3\xA9xyzw", 9, 2, false },                 /* NUL, then a letter */
+		{ "\xC3\xA9\0xyzwvu", 9, 2, false },                 /* a letter, then NUL */
+		{ "\x01\0\x01\xC3\xA9\x01\x01\x01", 8, 1, false },  /* borrows past the NUL */
+		{ "abcdefg\x80", 8, 7, false },                      /* stray continuation */
+		{ "abcdefg\xC3", 8, 7, false },                      /* cut at the end */
+		{ "abcdef\xC3\xA9gh\xED\xA0\x80", 13, 10, false }, /* surrogate */
+		{ "\x7F\x7F\x7F\x7F\x7F\x7F\x7F\x7F", 8, -1, true }, /* DEL is ASCII */
+		{ "\x01\x01\x01\x01\x01\x01\x01\x01", 8, -1, true },
+	};
+	char buf[128];
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		for (size_t pad = 0; pad < 18; pad++) {
+			memset(buf, 'x', pad);
+			memcpy(buf + pad, cases[i].s, cases[i].len);
+			size_t len = pad + cases[i].len;
+			bool nfc = !cases[i].nfc;
+			long got = text_utf8_scan(buf, len, &nfc);
+			long want = cases[i].bad < 0 ? -1 : cases[i].bad + (long)pad;
+			if (got != want)
+				fail_msg("case %zu after %zu bytes: got %ld, want %ld", i, pad, got, want);
+			if (got != text_utf8_invalid(buf, len))
+				fail_msg("case %zu after %zu bytes: text_utf8_invalid differs", i, pad);
+			if (want >= 0)
+				continue;
+			if (nfc != cases[i].nfc)
+				fail_msg("case %zu after %zu bytes: nfc %d, want %d", i, pad, nfc, cases[i].nfc);
+			/* the promise: nfc means text_nfc changes nothing */
+			size_t nlen;
+			char *n = text_nfc(buf, len, &nlen);
+			if (nfc && (nlen != len || memcmp(n, buf, len)))
+				fail_msg("case %zu: said NFC but text_nfc changed it", i);
+			free(n);
+			assert_int_equal(text_utf8_scan(buf, len, NULL), -1);
+		}
+}
+
 static void test_nfc(void **state)
 {
 	/* "Việt" decomposed: e + circumflex + dot below */
@@ -622,6 +684,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_invalid),
+		cmocka_unit_test(test_utf8_scan),
 		cmocka_unit_test(test_nfc),
 		cmocka_unit_test(test_slug_long),
 		cmocka_unit_test(test_name_key_same),

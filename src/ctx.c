@@ -182,11 +182,6 @@ json_t *ctx_plan_summary(const plan_t *p)
 	return v ? json_incref((json_t *)v) : plan_summary_new(p);
 }
 
-const json_t *ctx_plan_summary_shared(const plan_t *p)
-{
-	return cache_get(p, NULL);
-}
-
 /* The shared reference to u as written `text` (not its name).  Most
  * spellings recur on thousands of tasks: one is built only when new. */
 static void written_add(ctx_cache_t *c, const unit_t *u, const char *text)
@@ -373,7 +368,9 @@ json_t *ctx_plan_full(const site_t *s, const plan_t *p)
 	SET(o, "attachments", ctx_href_list(s, p->attachments, p->nattachments));
 	char *html = md_render(p->body_md ? p->body_md : "", p->body_md ? strlen(p->body_md) : 0, s,
 			       p->doc);
-	SET(o, "body_html", json_string(html));
+	/* cmark's HTML of a text checked as UTF-8 when it was read: no
+	 * second check of a plan's whole body */
+	SET(o, "body_html", json_string_nocheck(html));
 	free(html);
 	SET(o, "has_tasks", json_boolean(p->ntasks > 0));
 	json_t *inc = json_array();
@@ -450,21 +447,10 @@ json_t *ctx_unit_full(const site_t *s, const unit_t *u)
 	SET(o, "aliases", al);
 	SET(o, "has_aliases", json_boolean(u->naliases > 0));
 	SET(o, "parent", u->parent ? ctx_unit_ref(u->parent, NULL) : json_null());
-	json_t *ch = json_array();
-	for (size_t i = 0; i < u->nchildren; i++) {
-		json_t *c = unit_ref_new(u->children[i], NULL);
-		SET(c, "totals", ctx_unit_totals(u->children[i]));
-		SET(c, "has_children", json_boolean(u->children[i]->nchildren > 0));
-		json_array_append_new(ch, c);
-	}
-	SET(o, "children", ch);
+	/* "children" and "totals" are typed records (ctx_unit.c), "issued"
+	 * the page's plans (ctx_plan.c): render_pages.c sets them */
 	SET(o, "has_children", json_boolean(u->nchildren > 0));
-	json_t *iss = json_array();
-	for (size_t i = 0; i < u->nissued; i++)
-		json_array_append_new(iss, ctx_plan_summary(u->issued[i]));
-	SET(o, "issued", iss);
 	SET(o, "has_issued", json_boolean(u->nissued > 0));
-	SET(o, "totals", ctx_unit_totals(u));
 	SET(o, "lead", role(&u->lead_stats, false));
 	SET(o, "support", role(&u->support_stats, true));
 	(void)s;

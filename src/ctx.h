@@ -26,11 +26,6 @@ json_t *ctx_due(const char *text, const due_t *due, bool exact);
 json_t *ctx_stats(const stats_t *st);
 json_t *ctx_unit_ref(const unit_t *u, const char *written);
 json_t *ctx_plan_summary(const plan_t *p);
-/* The thread's cached summary of p (ctx_cache_use), borrowed: it lives as
- * long as the cache; NULL without a cache.  A template can read it with
- * no reference taken and dropped (atomic, on values every thread reads)
- * for each name it looks up. */
-const json_t *ctx_plan_summary_shared(const plan_t *p);
 /* A plan's page data, but "groups" (ctx_plan_groups). */
 json_t *ctx_plan_full(const site_t *s, const plan_t *p);
 /* Evidence or attachments: { href, label[, name] } (web links and files
@@ -50,12 +45,44 @@ typedef struct {
 	unsigned char with_plan, role;
 } ctx_trow_t;
 extern const tmpl_type_t *const ctx_task_type;
+/* A unit as a task or plan names it (a uref_t): { id, name, url,
+ * registered, written }, written only when it differs from the name. */
+extern const tmpl_type_t *const ctx_uref_type;
 /* Registers the types (once; before any theme is loaded). */
 void ctx_types_init(void);
 /* A list of rows of tasks v (roles: each row's role, or NULL); the rows
  * are freed with keeper. */
 tmpl_val_t ctx_rows(tmpl_obj_t *keeper, const task_t *const *v, size_t n, bool with_plan,
 		    const unsigned char *roles, const site_t *s);
+/* ---- plan summaries as typed records (ctx_plan.c) ----
+ *
+ * The plan summary of themes/README.md (the names and values of
+ * ctx_plan_summary, with "issuer" a unit ref and "stats",
+ * "completeness" records) read from a plan_t, and a stats_t as the
+ * "stats" object (ctx_stats). */
+extern const tmpl_type_t *const ctx_plan_type;
+extern const tmpl_type_t *const ctx_stats_type;
+/* Registers them (ctx_types_init does). */
+void ctx_plan_types_register(void);
+/* p's summary; n plans' summaries (v lives as long as the value). */
+tmpl_val_t ctx_plan_val(const plan_t *p);
+tmpl_val_t ctx_plan_list(const plan_t *const *v, size_t n);
+/* ---- units' figures as typed records (ctx_unit.c) ----
+ *
+ * The names and values of ctx_unit_totals, of a unit page's "children"
+ * (a unit ref + totals + has_children each) and of ctx_unit_tree,
+ * read from unit_t. */
+void ctx_unit_types_register(void);
+tmpl_val_t ctx_unit_totals_val(const unit_t *u);
+/* u's sub-units, for its page. */
+tmpl_val_t ctx_unit_children(const unit_t *u);
+/* The units without a parent (malloc'd, *n of them), and the units index's
+ * tree under n units v (v lives as long as the value). */
+const unit_t **ctx_unit_roots(const site_t *s, size_t *n);
+tmpl_val_t ctx_unit_tree_list(const unit_t *const *v, size_t n);
+/* Appends to b every name and value of v as a template reads them (the
+ * text of a fingerprint); false when v holds what cannot be written. */
+bool ctx_digest_val(const tmpl_val_t *v, buf_t *b);
 /* Appends to b what a row of t shows but its plan and role: every field
  * of the task type (with the texts of the field table), as a template
  * reads it, so the fingerprint of a list page covers each cell of its
@@ -68,9 +95,11 @@ void ctx_plan_digest(const plan_t *p, buf_t *b);
 /* Sets "groups" of a plan's page data: { id, title, stats, columns, tasks }
  * each, tasks without a group first. */
 void ctx_plan_groups(tmpl_obj_t *plan, const site_t *s, const plan_t *p);
-/* A unit's page data without its task rows (render_pages.c pages them). */
+/* A unit's page data without its task rows, "issued", "children" and
+ * "totals" (render_pages.c sets them, as typed records). */
 json_t *ctx_unit_full(const site_t *s, const unit_t *u);
-/* A unit's figures with its sub-units', each task once (themes/README.md). */
+/* A unit's figures with its sub-units', each task once (themes/README.md);
+ * what ctx_unit_totals_val gives templates (the tests compare them). */
 json_t *ctx_unit_totals(const unit_t *u);
 json_t *ctx_doc_link(const doc_t *dc);
 json_t *ctx_doc_full(const site_t *s, const doc_t *dc);
@@ -78,7 +107,8 @@ json_t *ctx_doc_full(const site_t *s, const doc_t *dc);
 json_t *ctx_cascade(const site_t *s);
 /* A node of the implements tree below dc. */
 json_t *ctx_doc_tree(const doc_t *dc, int depth);
-/* A unit tree node for the units index. */
+/* A unit tree node for the units index, as ctx_unit_tree_list gives it
+ * templates (the tests compare them). */
 json_t *ctx_unit_tree(const unit_t *u, int depth);
 /* Params (unknown keys) as JSON: plain scalars that read as numbers or
  * booleans become those. */

@@ -51,6 +51,7 @@ static void uref_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 }
 
 static tmpl_type_t uref_type = { "unit_ref", uref_fields, 5, uref_get, NULL, 0, NULL, 0 };
+const tmpl_type_t *const ctx_uref_type = &uref_type;
 
 /* ---- a task's deadline: { text, date, date_vi, ongoing, parsed, exact } */
 
@@ -151,13 +152,7 @@ static void task_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 				    : tmpl_list(NULL, NULL, 0, 0, false);
 		break;
 	case F_COMPLETE5: *out = tmpl_bool(t->complete5); break;
-	case F_PLAN: {
-		const json_t *sum = row->with_plan ? ctx_plan_summary_shared(t->plan) : NULL;
-		*out = !row->with_plan ? missing
-		       : sum ? tmpl_json((json_t *)sum, false)
-		       : tmpl_json(ctx_plan_summary(t->plan), true);
-		break;
-	}
+	case F_PLAN: *out = row->with_plan ? ctx_plan_val(t->plan) : missing; break;
 	case F_PARAMS: *out = t->params ? tmpl_json(ctx_params(t->params), true) : missing; break;
 	case F_ROLE_SUPPORT: *out = row->role ? tmpl_bool(row->role == 2) : missing; break;
 	default:
@@ -197,6 +192,8 @@ static void types_init(void)
 	task_type.nfields = nf;
 	tmpl_type_register(&uref_type);
 	tmpl_type_register(&due_type);
+	ctx_plan_types_register();
+	ctx_unit_types_register();
 	tmpl_type_register(&task_type);
 }
 
@@ -297,7 +294,8 @@ static void put_num(buf_t *b, char tag, unsigned long long v)
 /* Every field of rec, in the type's order, as its getter gives it. */
 static bool put_rec(buf_t *b, const tmpl_type_t *t, const void *rec, int depth)
 {
-	if (!t || !t->get || depth > 8)
+	/* a tree of units nests a list and a record a level, 32 levels */
+	if (!t || !t->get || depth > 80)
 		return false;
 	bool ok = true;
 	buf_putc(b, '{');
@@ -376,4 +374,9 @@ void ctx_plan_digest(const plan_t *p, buf_t *b)
 	if (json_dump_callback(v, json_to_buf, b, JSON_COMPACT) < 0)
 		buf_puts(b, "?");   /* never: the summary is an object of plain values */
 	json_decref(v);
+}
+
+bool ctx_digest_val(const tmpl_val_t *v, buf_t *b)
+{
+	return put_val(b, v, 0);
 }

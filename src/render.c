@@ -296,7 +296,10 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 		assert(!needs_history(r->jobs[i].kind, r->jobs[i].item));
 
 	jalloc_init();
-	r->cache = ctx_cache_new(s);
+	/* no shared summaries for the first batch: its pages show plans and
+	 * units as typed records, and the few jansson values it needs are
+	 * built where used; the cache is built in render_finish, beside them */
+	r->cache = NULL;
 	r->memo = tmpl_memo_new();
 	/* its records are the tasks, with a few plans and units */
 	size_t nrec = s->nplans + s->nunits;
@@ -324,9 +327,15 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 {
 	struct run *r = &rr->r;
 	const site_t *s = r->s;
+	/* the shared plan summaries and unit references of the pages that
+	 * show the history (changes, weekly reports, plan pages), built
+	 * while the first batch renders rather than before it starts; its
+	 * workers do not see it (they took r->cache, NULL, when they began) */
+	ctx_cache_t *cache = ctx_cache_new(s);
 	struct timespec w0, w1;
 	clock_gettime(CLOCK_MONOTONIC, &w0);
 	join_workers(rr);
+	r->cache = cache;
 	clock_gettime(CLOCK_MONOTONIC, &w1);
 	if (getenv("PLANSITE_TIMING"))
 		fprintf(stderr, "plansite:   waited %.3f s for the pages without history\n",

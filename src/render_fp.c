@@ -272,12 +272,6 @@ bool render_fp_search(struct run *r, char **key, char fp[STATE_FP_LEN])
 	return ok;
 }
 
-static int json_to_buf(const char *s, size_t n, void *arg)
-{
-	buf_put(arg, s, n);
-	return 0;
-}
-
 bool render_fp_units(struct run *r, char **key, char fp[STATE_FP_LEN])
 {
 	if (!r->fp)
@@ -285,14 +279,13 @@ bool render_fp_units(struct run *r, char **key, char fp[STATE_FP_LEN])
 	const site_t *s = r->s;
 	/* the tree render_job_units shows, as its text: every unit's names,
 	 * place and figures */
-	json_t *tree = json_array();
-	for (size_t i = 0; i < s->nunits; i++)
-		if (!s->units[i]->parent)
-			json_array_append_new(tree, ctx_unit_tree(s->units[i], 0));
+	size_t n;
+	const unit_t **roots = ctx_unit_roots(s, &n);
+	tmpl_val_t tree = ctx_unit_tree_list(roots, n);
 	buf_t all = BUF_INIT, in = BUF_INIT;
-	int rc = json_dump_callback(tree, json_to_buf, &all, JSON_COMPACT);
-	json_decref(tree);
-	if (rc < 0) {
+	bool rc = ctx_digest_val(&tree, &all);
+	free(roots);
+	if (!rc) {
 		buf_free(&all);
 		return false;
 	}

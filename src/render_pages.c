@@ -162,14 +162,14 @@ void render_job_plan(struct run *r, json_t *base, const plan_t *p)
 void render_job_units(struct run *r, json_t *base)
 {
 	const site_t *s = r->s;
-	json_t *ctx = json_object();
-	json_t *tree = json_array();
-	for (size_t i = 0; i < s->nunits; i++)
-		if (!s->units[i]->parent)
-			json_array_append_new(tree, ctx_unit_tree(s->units[i], 0));
-	SET(ctx, "tree", tree);
+	/* the tree of units is typed records (ctx_unit.c) */
+	tmpl_obj_t *top = tmpl_obj_new(json_object());
+	size_t n;
+	const unit_t **roots = ctx_unit_roots(s, &n);
+	tmpl_obj_keep(top, roots);
+	tmpl_obj_set(top, "tree", ctx_unit_tree_list(roots, n));
 	char *rel = routes_file(&s->routes, ROUTE_UNITS, "index.html");
-	render_emit(r, base, ROUTE_KIND_UNITS, ctx, rel, render_str(r, "units_title", "Đơn vị"));
+	render_emit_obj(r, base, ROUTE_KIND_UNITS, top, rel, render_str(r, "units_title", "Đơn vị"));
 	free(rel);
 }
 
@@ -217,14 +217,16 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 		/* the task rows are typed records (ctx_trow_t), in lists of
 		 * objects; the plans it issued come first, as plan summaries */
 		tmpl_obj_t *uo = tmpl_obj_new(unit);
+		tmpl_obj_set(uo, "children", ctx_unit_children(u));
+		tmpl_obj_set(uo, "totals", ctx_unit_totals_val(u));
 		size_t from = pg * UNIT_ROWS_PER_PAGE;
 		size_t end = from + UNIT_ROWS_PER_PAGE < nrows ? from + UNIT_ROWS_PER_PAGE : nrows;
-		json_t *issued = json_array();
 		size_t i = from;
 		for (; i < end && i < u->nissued; i++)
-			json_array_append_new(issued, ctx_plan_summary(u->issued[i]));
-		SET(unit, "issued", issued);
-		SET(unit, "has_issued_rows", json_boolean(json_array_size(issued) > 0));
+			;
+		tmpl_obj_set(uo, "issued", ctx_plan_list(i > from ? (const plan_t *const *)u->issued + from : NULL,
+							 i - from));
+		SET(unit, "has_issued_rows", json_boolean(i > from));
 		const task_t **tv = xmalloc((end - from + 1) * sizeof *tv);
 		unsigned char *roles = xmalloc(end - from + 1);
 		tmpl_obj_t **pv = xmalloc((end - from + 1) * sizeof *pv);
@@ -241,10 +243,10 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 				tv[n] = rows[i].t;
 				roles[n] = rows[i].support ? 2 : 1;
 			}
-			json_t *e = json_object();
-			SET(e, "plan", ctx_plan_summary(cp));
-			SET(e, "show_lead", json_true());
-			pv[npl] = tmpl_obj_new(e);
+			/* typed: every row looks up show_lead here */
+			pv[npl] = tmpl_obj_new(NULL);
+			tmpl_obj_set(pv[npl], "plan", ctx_plan_val(cp));
+			tmpl_obj_set(pv[npl], "show_lead", tmpl_bool(true));
 			tmpl_obj_set(pv[npl], "tasks", ctx_rows(pv[npl], tv, n, true, roles, s));
 			npl++;
 		}

@@ -541,8 +541,7 @@ size_t tmpl_memo_bytes(const tmpl_memo_t *m, size_t *texts)
 
 /* The block of (key, type) in t, or NULL with *at the empty slot where
  * it would go. */
-static struct mblock *mblock_find(const struct mtable *t, const void *key, const tmpl_type_t *type,
-				  size_t *at)
+static inline size_t mslot_of(const struct mtable *t, const void *key, const tmpl_type_t *type)
 {
 	/* murmur3's finalizer: pointers share most of their bits */
 	uint64_t h = (uint64_t)(uintptr_t)key ^ ((uint64_t)(uintptr_t)type * 0x9e3779b97f4a7c15ULL);
@@ -551,8 +550,14 @@ static struct mblock *mblock_find(const struct mtable *t, const void *key, const
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
+	return (size_t)h & (t->cap - 1);
+}
+
+static struct mblock *mblock_find(const struct mtable *t, const void *key, const tmpl_type_t *type,
+				  size_t *at)
+{
 	size_t mask = t->cap - 1;
-	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+	for (size_t i = mslot_of(t, key, type);; i = (i + 1) & mask) {
 		const struct mslot *e = &t->slot[i];
 		const void *k = atomic_load_explicit(&e->key, memory_order_acquire);
 		if (!k) {
@@ -604,6 +609,30 @@ static struct mblock *mblock_get(tmpl_memo_t *m, const void *key, const tmpl_typ
 	}
 	pthread_mutex_unlock(&m->lock);
 	return b;
+}
+
+/* Asks the processor for what rendering rec (of a memoized type) will
+ * read of the memo, ahead of the row that reads it: the slot of its key
+ * (block false), or its block (block true; the slot should be in the cache
+ * by then).  The rows of a long list are records spread over the model,
+ * and the memo's table and blocks are larger than the cache: without this
+ * each row waits for two loads from memory. */
+static void memo_prefetch(const tmpl_memo_t *m, const tmpl_type_t *type, const void *rec, bool block)
+{
+	const struct mtable *t = atomic_load_explicit(&((tmpl_memo_t *)m)->tab, memory_order_acquire);
+	const void *key = type->memo_key(rec);
+	if (!t || !key)
+		return;
+	if (!block) {
+		__builtin_prefetch(&t->slot[mslot_of(t, key, type)]);
+		return;
+	}
+	size_t at;
+	const struct mblock *b = mblock_find(t, key, type, &at);
+	if (b) {
+		__builtin_prefetch(b);
+		__builtin_prefetch((const char *)b + 64);
+	}
 }
 
 /* The kept copy of s (len bytes); with the lock held. */
@@ -1001,9 +1030,22 @@ static tmpl_val_t lookup(const struct ctx *c, const struct node *k, char *scratc
 		v.owned = false;
 		return v;
 	}
-	for (; c; c = c->up)
-		if (get_in(&c->v, k->syms[0], k->parts[0], &v, scratch))
+	for (; c; c = c->up) {
+		/* records first, without a call: most contexts a name passes
+		 * through on its way out are rows and their cells */
+		if (c->v.kind == TMPL_REC) {
+			long f = field_of(c->v.u.rec.type, k->syms[0]);
+			if (f < 0)
+				continue;
+			v.owned = false;
+			c->v.u.rec.type->get(c->v.u.rec.p, (size_t)f, &v, scratch);
+			if (v.kind != TMPL_MISSING)
+				break;
+		} else if ((c->v.kind == TMPL_JSON || c->v.kind == TMPL_OBJ) &&
+			   get_in(&c->v, k->syms[0], k->parts[0], &v, scratch)) {
 			break;
+		}
+	}
 	/* later parts resolve in the first part's value only, never further up */
 	for (size_t i = 1; v.kind != TMPL_MISSING && i < k->nparts; i++) {
 		tmpl_val_t sub = { .kind = TMPL_MISSING };
@@ -1156,6 +1198,13 @@ static void render_memo(struct render *r, uint16_t id, bool by_bol, const void *
 	pthread_mutex_unlock(&m->lock);
 }
 
+/* Element i of the list v: a record, or an object (TMPL_OBJ_LIST). */
+static inline const void *list_at(const tmpl_val_t *v, size_t i)
+{
+	const char *at = (const char *)v->u.list.base + i * v->u.list.stride;
+	return v->u.list.indirect || v->u.list.type == TMPL_OBJ_LIST ? *(const void *const *)at : at;
+}
+
 static void render_section(struct render *r, const struct node *k,
 			   const struct ctx *c, const struct frame *f)
 {
@@ -1167,10 +1216,19 @@ static void render_section(struct render *r, const struct node *k,
 			render_list(r, k->kids, k->nkids, &sub, f);
 		}
 	} else if (v.kind == TMPL_LIST) {
+		const tmpl_type_t *lt = v.u.list.type;
+		/* rows whose cells come from the memo: their slots and blocks
+		 * are fetched two and one rows ahead */
+		bool ahead = r->memo && !r->in_memo && r->set->prepared && r->memo->set == r->set &&
+			     lt && lt != TMPL_OBJ_LIST && lt->id >= 0;
 		for (size_t i = 0; i < v.u.list.n && !r->err; i++) {
-			const char *at = (const char *)v.u.list.base + i * v.u.list.stride;
-			const void *p = v.u.list.indirect || v.u.list.type == TMPL_OBJ_LIST
-				? *(const void *const *)at : at;
+			const void *p = list_at(&v, i);
+			if (ahead) {
+				if (i + 2 < v.u.list.n)
+					memo_prefetch(r->memo, lt, list_at(&v, i + 2), false);
+				if (i + 1 < v.u.list.n)
+					memo_prefetch(r->memo, lt, list_at(&v, i + 1), true);
+			}
 			struct ctx sub = { tmpl_rec(v.u.list.type, p), c };
 			if (v.u.list.type == TMPL_OBJ_LIST) {
 				sub.v.kind = TMPL_OBJ;

@@ -1,0 +1,479 @@
+/* test_ctx.c: the typed template records of ctx_plan.c and ctx_unit.c give
+ * a theme the same names and values as the jansson data they replace
+ * (ctx_plan_summary, ctx_stats, ctx_unit_totals, a unit page's children,
+ * ctx_unit_tree): every name of one is in the other, with the same value,
+ * and templates render them alike, in task rows and on their own. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ctx.h"
+#include "model.h"
+#include "progress.h"
+#include "xref.h"
+
+typedef struct {
+	arena_t *a;
+	diag_t *d;
+	site_t *s;
+	snap_t snap;
+} fixture_t;
+
+/* Plans that take every branch of a summary: a number or an id only, a
+ * short title, an issuer written as its name, written otherwise, or none,
+ * a date or none, in force or superseded, all tasks "5 rõ" or not, a
+ * field of the table a theme reads as a text (place). */
+static const char *const files[][2] = {
+	{ "units.yaml", "- { id: ubnd, name: UBND tỉnh }\n- { id: so-a, name: Sở Tài chính, parent: ubnd }\n"
+			"- { id: so-b, name: Sở Nội vụ, parent: ubnd }\n- { id: p1, name: Phòng Một, parent: so-a }\n"
+			"- { id: kho, name: Kho bạc }\n" },
+	{ "plans/a.md", "---\nnumber: \"12/KH-UBND\"\nshort_title: Số hóa\ntitle: Kế hoạch số hóa <hồ sơ> & \"dữ liệu\"\n"
+			"issuer: so tai chinh\ndate: 2025-03-12\nplace: Thái Nguyên\nstatus: superseded\ntasks:\n"
+			"  - { id: \"1\", title: x, lead: Sở Tài chính, output: o, due: 30/06/2025, status: done, completed: 2025-06-01 }\n"
+			"  - { id: \"2\", title: y, lead: Sở Nội vụ, output: o, due: 01/09/2025, progress: 40 }\n"
+			"  - { id: \"3\", title: z, status: cancelled }\n---\nThân.\n" },
+	{ "plans/b.md", "---\nid: khong-so\ntitle: U\ntasks:\n  - { id: \"1\", title: x, lead: Sở Nội vụ, support: [Phòng Một, Ban Mới] }\n"
+			"  - { id: \"2\", title: y, lead: Ban Mới, due: 01/07/2025 }\n---\n" },
+	{ "plans/c.md", "---\nnumber: \"7/KH-STC\"\ntitle: V\nissuer: Sở Tài chính\ndate: 2025-01-02\nstatus: in_force\n"
+			"tasks:\n  - { id: \"1\", title: a, lead: Sở Tài chính, output: o, due: 31/12/2025 }\n---\n" },
+	{ "plans/d.md", "---\nnumber: \"8/KH-SNV\"\ntitle: W\nissuer: Sở Nội vụ\n---\n" },
+};
+
+static void load_files(fixture_t *f, const char *const (*fv)[2], size_t n)
+{
+	f->a = arena_new();
+	f->d = diag_new();
+	f->snap.files = arena_alloc(f->a, (n + 1) * sizeof(rfile_t));
+	f->snap.n = n;
+	for (size_t i = 0; i < n; i++) {
+		rfile_t *r = &f->snap.files[i];
+		r->path = arena_printf(f->a, "content/%s", fv[i][0]);
+		r->rel = r->path + 8;
+		r->data = fv[i][1];
+		r->len = strlen(fv[i][1]);
+	}
+	model_opts_t o = { 0 };
+	f->s = model_load(f->a, f->d, &f->snap, &o);
+	xref_resolve(f->a, f->d, f->s, &f->snap);
+	progress_compute(f->s, 20250801);
+	assert_int_equal(diag_errors(f->d), 0);
+}
+
+static void load(fixture_t *f)
+{
+	load_files(f, files, sizeof files / sizeof files[0]);
+	assert_int_equal(f->s->nplans, 4);
+}
+
+static void unload(fixture_t *f)
+{
+	model_site_free(f->s);
+	diag_free(f->d);
+	arena_free(f->a);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	ctx_types_init();
+	return 0;
+}
+
+static long field_named(const tmpl_type_t *t, const char *name)
+{
+	for (size_t i = 0; i < t->nfields; i++)
+		if (!strcmp(t->fields[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+/* Whether the typed value v is the jansson value j (at path, for the
+ * message); records compare name by name, both ways. */
+static void same(const char *path, const tmpl_val_t *v, json_t *j)
+{
+	switch (v->kind) {
+	case TMPL_MISSING:
+		fail_msg("%s: missing in the record, %s in jansson", path, j ? "present" : "absent");
+		break;
+	case TMPL_NULL:
+		if (!json_is_null(j))
+			fail_msg("%s: null in the record, not in jansson", path);
+		break;
+	case TMPL_BOOL:
+		if (!json_is_boolean(j) || json_is_true(j) != v->u.b)
+			fail_msg("%s: %s in the record, not in jansson", path, v->u.b ? "true" : "false");
+		break;
+	case TMPL_INT:
+		if (!json_is_integer(j) || json_integer_value(j) != v->u.i)
+			fail_msg("%s: %lld in the record, not in jansson", path, v->u.i);
+		break;
+	case TMPL_STR:
+		if (!json_is_string(j) || json_string_length(j) != v->u.str.len ||
+		    memcmp(json_string_value(j), v->u.str.s, v->u.str.len))
+			fail_msg("%s: \"%.*s\" in the record, \"%s\" in jansson", path, (int)v->u.str.len,
+				 v->u.str.s, json_is_string(j) ? json_string_value(j) : "(not a string)");
+		break;
+	case TMPL_REC: {
+		const tmpl_type_t *t = v->u.rec.type;
+		if (!json_is_object(j))
+			fail_msg("%s: a record, not an object in jansson", path);
+		/* every name of the jansson object, in the record, alike */
+		const char *key;
+		json_t *jv;
+		json_object_foreach(j, key, jv) {
+			char sub[256];
+			snprintf(sub, sizeof sub, "%s.%s", path, key);
+			long f = field_named(t, key);
+			if (f < 0)
+				fail_msg("%s: no such name in the record (type %s)", sub, t->name);
+			char scratch[TMPL_SCRATCH];
+			tmpl_val_t fv = { .kind = TMPL_MISSING };
+			t->get(v->u.rec.p, (size_t)f, &fv, scratch);
+			same(sub, &fv, jv);
+		}
+		/* and every name of the record that has a value, in jansson */
+		for (size_t i = 0; i < t->nfields; i++) {
+			char scratch[TMPL_SCRATCH];
+			tmpl_val_t fv = { .kind = TMPL_MISSING };
+			t->get(v->u.rec.p, i, &fv, scratch);
+			if (fv.kind != TMPL_MISSING && !json_object_get(j, t->fields[i].name))
+				fail_msg("%s.%s: in the record, not in jansson", path, t->fields[i].name);
+		}
+		break;
+	}
+	case TMPL_LIST: {
+		if (!json_is_array(j) || json_array_size(j) != v->u.list.n)
+			fail_msg("%s: a list of %zu in the record, not in jansson", path, v->u.list.n);
+		for (size_t i = 0; i < v->u.list.n; i++) {
+			char sub[256];
+			snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+			const char *at = (const char *)v->u.list.base + i * v->u.list.stride;
+			tmpl_val_t e = tmpl_rec(v->u.list.type, v->u.list.indirect ? *(const void *const *)at : at);
+			same(sub, &e, json_array_get(j, i));
+		}
+		break;
+	}
+	default:
+		fail_msg("%s: a value of kind %d, which these records never hold", path, (int)v->kind);
+	}
+}
+
+/* Every plan's typed summary is its jansson summary, name by name. */
+static void test_plan_summary_names(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	for (size_t i = 0; i < f.s->nplans; i++) {
+		const plan_t *p = f.s->plans[i];
+		json_t *j = ctx_plan_summary(p);
+		tmpl_val_t v = ctx_plan_val(p);
+		same(p->slug, &v, j);
+		json_decref(j);
+	}
+	/* the branches the fixture is for */
+	const plan_t *a = f.s->plans[0];
+	for (size_t i = 0; i < f.s->nplans; i++)
+		if (!strcmp(f.s->plans[i]->slug, "12-kh-ubnd"))
+			a = f.s->plans[i];
+	json_t *j = ctx_plan_summary(a);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "issuer"), "written")),
+			    "so tai chinh");
+	assert_true(json_is_true(json_object_get(j, "is_superseded")));
+	assert_false(json_is_true(json_object_get(json_object_get(j, "completeness"), "all")));
+	json_decref(j);
+	unload(&f);
+}
+
+/* ctx_stats and the stats record, on a plan's figures and on zeros. */
+static void test_stats_names(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	stats_t zero = { 0 };
+	const stats_t *v[] = { &f.s->plans[0]->stats, &f.s->plans[1]->stats, &zero };
+	for (size_t i = 0; i < 3; i++) {
+		json_t *j = ctx_stats(v[i]);
+		tmpl_val_t r = tmpl_rec(ctx_stats_type, v[i]);
+		same("stats", &r, j);
+		json_decref(j);
+	}
+	unload(&f);
+}
+
+/* A template that prints, tests and inverts every name of the summary
+ * (and of its issuer, stats and completeness) through {{plan.<name>}}. */
+static void probe_of(buf_t *b, const char *path, json_t *j)
+{
+	const char *key;
+	json_t *jv;
+	json_object_foreach(j, key, jv) {
+		buf_printf(b, "%s.%s=[{{%s.%s}}|{{{%s.%s}}}]{{#%s.%s}}T{{/%s.%s}}{{^%s.%s}}F{{/%s.%s}};\n",
+			   path, key, path, key, path, key, path, key, path, key, path, key, path, key);
+		if (json_is_object(jv)) {
+			char sub[128];
+			snprintf(sub, sizeof sub, "%s.%s", path, key);
+			probe_of(b, sub, jv);
+		}
+	}
+	/* a name no summary has is looked up further out */
+	buf_printf(b, "%s.nothing=[{{%s.nothing}}];outer=[{{outer}}]\n", path, path);
+}
+
+static void add_ok(tmpl_set_t *set, const char *name, const char *src)
+{
+	char *err = NULL;
+	if (tmpl_set_add(set, name, name, src, strlen(src), &err) != 0)
+		fail_msg("%s: %s", name, err ? err : "(no message)");
+}
+
+/* Task rows with their plan render every name of the summary as the
+ * jansson rows they replace did. */
+static void test_rows_render_like_json(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	for (size_t i = 0; i < f.s->nplans; i++) {
+		const plan_t *p = f.s->plans[i];
+		if (!p->ntasks)
+			continue;
+		json_t *sum = ctx_plan_summary(p);
+		buf_t src = BUF_INIT;
+		buf_puts(&src, "{{#rows}}");
+		probe_of(&src, "plan", sum);
+		buf_puts(&src, "{{#plan}}{{name}}/{{#issuer}}{{name}}{{written}}{{/issuer}}{{#stats}}{{total}}{{/stats}}{{/plan}}"
+			       "{{/rows}}");
+		tmpl_set_t *set = tmpl_set_new();
+		add_ok(set, "probe", src.ptr);
+		tmpl_set_prepare(set);
+
+		json_error_t jerr;
+		tmpl_obj_t *o = tmpl_obj_new(json_loads("{\"outer\": \"O\"}", 0, &jerr));
+		const task_t *tv[] = { &p->tasks[0] };
+		tmpl_obj_set(o, "rows", ctx_rows(o, tv, 1, true, NULL, f.s));
+		tmpl_val_t root = { .kind = TMPL_OBJ };
+		root.u.obj = o;
+		buf_t typed = BUF_INIT;
+		assert_int_equal(tmpl_render_val(set, "probe", root, NULL, &typed), 0);
+
+		json_t *row = json_object();
+		json_object_set(row, "plan", sum);
+		json_t *data = json_pack("{s:s, s:[o]}", "outer", "O", "rows", row);
+		buf_t want = BUF_INIT;
+		assert_int_equal(tmpl_render(set, "probe", data, &want), 0);
+		assert_string_equal(typed.ptr, want.ptr);
+		/* and the probe saw values, not a row of blanks */
+		assert_non_null(strstr(typed.ptr, "plan.url=[/ke-hoach/"));
+		assert_non_null(strstr(typed.ptr, "plan.stats.total=["));
+		assert_non_null(strstr(typed.ptr, "outer=[O]"));
+
+		buf_free(&want);
+		buf_free(&typed);
+		json_decref(data);
+		json_decref(sum);
+		tmpl_obj_free(o);
+		tmpl_set_free(set);
+		buf_free(&src);
+	}
+	unload(&f);
+}
+
+/* A list of summaries (a unit's issued plans) renders as the jansson
+ * array did. */
+static void test_plan_list_like_json(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	const char *src = "{{#plans}}<{{name}}|{{title}}|{{#issuer}}{{>ref}}{{/issuer}}|{{stats.percent_done}}"
+			  "|{{completeness.percent}}|{{no_number}}|{{date_vi}}>{{/plans}}{{^plans}}none{{/plans}}";
+	tmpl_set_t *set = tmpl_set_new();
+	add_ok(set, "list", src);
+	add_ok(set, "ref", "{{#url}}<a href=\"{{url}}\">{{name}}</a>{{/url}}{{written}}");
+	tmpl_set_prepare(set);
+	for (size_t n = 0; n <= f.s->nplans; n += f.s->nplans) {
+		tmpl_obj_t *o = tmpl_obj_new(NULL);
+		tmpl_obj_set(o, "plans", ctx_plan_list((const plan_t *const *)f.s->plans, n));
+		tmpl_val_t root = { .kind = TMPL_OBJ };
+		root.u.obj = o;
+		buf_t typed = BUF_INIT;
+		assert_int_equal(tmpl_render_val(set, "list", root, NULL, &typed), 0);
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, ctx_plan_summary(f.s->plans[i]));
+		json_t *data = json_pack("{s:o}", "plans", a);
+		buf_t want = BUF_INIT;
+		assert_int_equal(tmpl_render(set, "list", data, &want), 0);
+		assert_string_equal(typed.ptr ? typed.ptr : "", want.ptr ? want.ptr : "");
+		if (n)
+			assert_non_null(strstr(typed.ptr, "12/KH-UBND|"));
+		else
+			assert_string_equal(typed.ptr, "none");
+		buf_free(&typed);
+		buf_free(&want);
+		json_decref(data);
+		tmpl_obj_free(o);
+	}
+	tmpl_set_free(set);
+	unload(&f);
+}
+
+static const unit_t *unit_id(const fixture_t *f, const char *id)
+{
+	for (size_t i = 0; i < f->s->nunits; i++)
+		if (!strcmp(f->s->units[i]->id, id))
+			return f->s->units[i];
+	fail_msg("no unit %s", id);
+	return NULL;
+}
+
+/* Every unit's totals, its page's sub-units and its node of the units
+ * index, name by name. */
+static void test_unit_names(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	assert_true(f.s->nunits >= 6);   /* the registry's five and "Ban Mới", unregistered */
+	for (size_t i = 0; i < f.s->nunits; i++) {
+		const unit_t *u = f.s->units[i];
+		json_t *j = ctx_unit_totals(u);
+		tmpl_val_t v = ctx_unit_totals_val(u);
+		same(u->id, &v, j);
+		json_decref(j);
+		/* a unit page's children: { unit ref, totals, has_children } */
+		json_t *ch = json_array();
+		for (size_t k = 0; k < u->nchildren; k++) {
+			json_t *c = ctx_unit_ref(u->children[k], NULL);
+			json_object_set_new(c, "totals", ctx_unit_totals(u->children[k]));
+			json_object_set_new(c, "has_children", json_boolean(u->children[k]->nchildren > 0));
+			json_array_append_new(ch, c);
+		}
+		v = ctx_unit_children(u);
+		same(u->id, &v, ch);
+		json_decref(ch);
+	}
+	size_t n;
+	const unit_t **roots = ctx_unit_roots(f.s, &n);
+	json_t *tree = json_array();
+	for (size_t i = 0; i < f.s->nunits; i++)
+		if (!f.s->units[i]->parent)
+			json_array_append_new(tree, ctx_unit_tree(f.s->units[i], 0));
+	tmpl_val_t v = ctx_unit_tree_list(roots, n);
+	same("tree", &v, tree);
+	/* the figures the fixture is for: the province counts its departments' */
+	const unit_t *top = unit_id(&f, "ubnd");
+	assert_int_equal(top->roll_all.total, 4);
+	assert_int_equal(unit_id(&f, "so-a")->nissued, 2);
+	json_decref(tree);
+	free(roots);
+	unload(&f);
+}
+
+/* The units index's tree stops 32 levels below its roots, as the jansson
+ * tree did, with has_children still saying there is more. */
+static void test_unit_tree_depth(void **state)
+{
+	(void)state;
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "- { id: u0, name: Đơn vị 0 }\n");
+	for (int i = 1; i < 36; i++)
+		buf_printf(&b, "- { id: u%d, name: Đơn vị %d, parent: u%d }\n", i, i, i - 1);
+	const char *const chain[][2] = { { "units.yaml", b.ptr } };
+	fixture_t f;
+	load_files(&f, chain, 1);
+	size_t n;
+	const unit_t **roots = ctx_unit_roots(f.s, &n);
+	assert_int_equal(n, 1);
+	json_t *tree = json_array();
+	json_array_append_new(tree, ctx_unit_tree(roots[0], 0));
+	tmpl_val_t v = ctx_unit_tree_list(roots, n);
+	same("tree", &v, tree);
+	/* and it did stop: 33 nodes, the last with has_children */
+	json_t *node = json_array_get(tree, 0);
+	int levels = 1;
+	while (json_array_size(json_object_get(node, "children"))) {
+		node = json_array_get(json_object_get(node, "children"), 0);
+		levels++;
+	}
+	assert_int_equal(levels, 33);
+	assert_true(json_is_true(json_object_get(node, "has_children")));
+	json_decref(tree);
+	free(roots);
+	unload(&f);
+	buf_free(&b);
+}
+
+/* The units index's partial renders the typed tree as the jansson tree. */
+static void test_unit_tree_renders_like_json(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	json_t *tree = json_array();
+	for (size_t i = 0; i < f.s->nunits; i++)
+		if (!f.s->units[i]->parent)
+			json_array_append_new(tree, ctx_unit_tree(f.s->units[i], 0));
+	/* every name of a node, printed, tested and inverted, then its
+	 * children through the same partial */
+	tmpl_set_t *set = tmpl_set_new();
+	buf_t direct = BUF_INIT;
+	const char *key;
+	json_t *jv;
+	json_object_foreach(json_array_get(tree, 0), key, jv) {
+		if (!strcmp(key, "children"))
+			continue;
+		buf_printf(&direct, "%s=[{{%s}}]{{#%s}}T{{/%s}}{{^%s}}F{{/%s}};", key, key, key, key, key, key);
+		if (json_is_object(jv))
+			probe_of(&direct, key, jv);
+	}
+	buf_puts(&direct, "<{{#children}}{{>n}}{{/children}}>\n");
+	add_ok(set, "n", direct.ptr);
+	add_ok(set, "index", "{{#tree}}{{>n}}{{/tree}}{{^tree}}none{{/tree}}");
+	tmpl_set_prepare(set);
+	tmpl_obj_t *o = tmpl_obj_new(json_loads("{\"outer\": \"O\"}", 0, NULL));
+	size_t n;
+	const unit_t **roots = ctx_unit_roots(f.s, &n);
+	tmpl_obj_keep(o, roots);
+	tmpl_obj_set(o, "tree", ctx_unit_tree_list(roots, n));
+	tmpl_val_t root = { .kind = TMPL_OBJ };
+	root.u.obj = o;
+	buf_t typed = BUF_INIT, want = BUF_INIT;
+	assert_int_equal(tmpl_render_val(set, "index", root, NULL, &typed), 0);
+	json_t *data = json_pack("{s:s, s:O}", "outer", "O", "tree", tree);
+	assert_int_equal(tmpl_render(set, "index", data, &want), 0);
+	assert_string_equal(typed.ptr, want.ptr);
+	assert_non_null(strstr(typed.ptr, "name=[Phòng Một]T;"));
+	assert_non_null(strstr(typed.ptr, "id=[ubnd]T;"));
+	assert_non_null(strstr(typed.ptr, "totals.stats.total=[4|4]T;"));
+	assert_non_null(strstr(typed.ptr, "<id=[p1]T;"));   /* a grandchild */
+	buf_free(&typed);
+	buf_free(&want);
+	buf_free(&direct);
+	json_decref(data);
+	json_decref(tree);
+	tmpl_obj_free(o);
+	tmpl_set_free(set);
+	unload(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan_summary_names),
+		cmocka_unit_test(test_stats_names),
+		cmocka_unit_test(test_rows_render_like_json),
+		cmocka_unit_test(test_plan_list_like_json),
+		cmocka_unit_test(test_unit_names),
+		cmocka_unit_test(test_unit_tree_depth),
+		cmocka_unit_test(test_unit_tree_renders_like_json),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}

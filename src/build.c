@@ -13,6 +13,7 @@
 #include "facts.h"
 #include "hcache.h"
 #include "history.h"
+#include "hver.h"
 #include "model.h"
 #include "model_cache.h"
 #include "output.h"
@@ -152,6 +153,18 @@ static void report_cache(const history_t *h, diag_t *d, bool verbose)
 		fputs(_("plansite: bộ nhớ đệm lịch sử: không dùng tệp\n"), stderr);
 }
 
+/* The history cache file of the build's content exists (hcache.h). */
+static bool plans_cached(repo_t *repo, const build_opts_t *o)
+{
+	const char *content = o->content ? o->content : "content";
+	size_t cn = repo_content_trim(&content);
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "%.*s/plans/", (int)cn, content);
+	bool there = hcache_exists(repo_git(repo), b.ptr);
+	buf_free(&b);
+	return there;
+}
+
 /* render's ready, with the staging folder's path for build_opts_t's */
 struct ready {
 	const build_opts_t *o;
@@ -203,6 +216,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	state_pages_t *pages = NULL;
 	history_read_t *pre = NULL;   /* the history's reading of Git, ahead */
 	pcache_t *pc = NULL;          /* the plans' front matter parsed by earlier builds */
+	hver_layouts_t *taken = NULL; /* what the parse took of the plans' texts */
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -279,6 +293,15 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		lo.cache = o->mcache;
 		lo.pcache = pc;
 		pcache_begin(pc, snap.n);
+		/* a build that reads the history ahead and has no history
+		 * cache yet (it makes a version of every plan: a cache holds
+		 * most of them) takes what those versions need of each
+		 * plan's text as the plan parses, and frees the text */
+		if (publish && !srcs && !o->worktree && !o->mcache && !o->hcache && !plans_cached(repo, o)) {
+			taken = hver_layouts_new(&snap);
+			lo.on_plan = hver_layouts_take;
+			lo.on_plan_cls = taken;
+		}
 		s = model_load(a, d, &snap, &lo);
 		pcache_save(pc);
 		lap("parse", &t0);
@@ -299,7 +322,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		 * loads and the pages without history render */
 		if (publish && !srcs)
 			pre = history_read_start(repo, a, s, &snap, o->content ? o->content : "content",
-						 o->hcache);
+						 o->hcache, taken);
 		/* the parse threads' YAML trees are freed but still held by
 		 * their malloc arenas: give those pages back before the
 		 * biggest stage */
@@ -470,6 +493,7 @@ done:
 	/* first: it may still read the snapshot and the model */
 	history_read_free(pre);
 	pcache_free(pc);
+	hver_layouts_free(taken);
 	free(key);
 	state_pages_free(pages);
 	snap_release_data(&snap);

@@ -1182,6 +1182,17 @@ static char *file_of(const char *commondir, const char *prefix)
 	return buf_detach(&f);
 }
 
+bool hcache_exists(git_repository *git, const char *prefix)
+{
+	const char *common = git_repository_commondir(git);
+	if (!common)
+		common = git_repository_path(git);
+	char *file = file_of(common, prefix);
+	bool there = file && access(file, F_OK) == 0;
+	free(file);
+	return there;
+}
+
 void hcache_bind(hcache_t *hc, git_repository *git, const char *prefix, size_t rel_off)
 {
 	const char *common = git_repository_commondir(git);

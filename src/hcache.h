@@ -58,6 +58,11 @@ bool hcache_save(hcache_t *hc, const hlog_t *log);
  * be NULL. */
 int hcache_state(const hcache_t *hc, const char **file, const char **why);
 
+/* Whether repository git has a cache file for content prefix (as
+ * hcache_bind would read), without reading it: a build without one
+ * parses every version, the built commit's included. */
+bool hcache_exists(git_repository *git, const char *prefix);
+
 void hcache_free(hcache_t *hc);   /* accepts NULL */
 
 /* The checksum a cache file ends with (little-endian), of the bytes before

@@ -50,6 +50,16 @@ struct hplan {
 	size_t ord;                 /* its place in struct walk's plans */
 };
 
+/* The lists of a week's report, in struct walk's scratch. */
+enum { L_COMPLETED, L_OVERDUE, L_ADDED, L_NEW_PLANS, L_DUE_CHANGED, L_DUE_NEXT, WEEK_LISTS };
+
+static hitems_t *week_list(hweek_t *wk, int k)
+{
+	hitems_t *lists[WEEK_LISTS] = { &wk->completed, &wk->overdue, &wk->added, &wk->new_plans,
+					&wk->due_changed, &wk->due_next };
+	return lists[k];
+}
+
 struct walk {
 	history_t *h;
 	arena_t *a;
@@ -83,9 +93,11 @@ struct walk {
 	struct hplan **wtouched;
 	size_t nwtouched, capwtouched;
 	hdue_t *due;                /* the plans' current versions by deadline */
-	/* the weeks' lists while they grow (each doubling leaves its old
-	 * copy): finish copies them at their size into a, and this goes */
-	arena_t *grow;
+	/* the lists of the week being closed while they grow (malloc'd,
+	 * reused from week to week): week_close copies them at their size
+	 * into a, so no doubling leaves an old copy in the arena (at 10,000
+	 * plans 53 MB, half of it copies, held until the walk ended) */
+	hitems_t scratch[WEEK_LISTS];
 	const char *pfx;            /* the commit's source folder ("sources/ID/"), or NULL */
 	const char *src;            /* ... and that source's id */
 };
@@ -201,11 +213,20 @@ static struct hplan *plan_of(struct walk *w, const hver_t *v)
 
 /* ---- weeks ---- */
 
-static void item_push(struct walk *w, hitems_t *l, struct hplan *hp, const htask_t *t,
+static void scratch_put(struct walk *w, int k, hitem_t it)
+{
+	hitems_t *l = &w->scratch[k];
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = it;
+}
+
+static void item_push(struct walk *w, int k, struct hplan *hp, const htask_t *t,
 		      const char *from, const char *to)
 {
-	hitem_t it = { .ver = hp->cur, .task = t, .from = from, .to = to, .hp = hp };
-	ARENA_PUSH(w->grow, l->v, l->n, l->cap, it);
+	scratch_put(w, k, (hitem_t){ .ver = hp->cur, .task = t, .from = from, .to = to, .hp = hp });
 }
 
 /* The place of task id in version v (hint first), or SIZE_MAX. */
@@ -245,24 +266,33 @@ static void week_close(struct walk *w)
 		w->nwtouched = 0;
 		return;
 	}
+	/* a week resumed keeps what it listed, but its deadlines are
+	 * counted again */
+	wk->overdue.n = wk->due_next.n = 0;
+	for (int k = 0; k < WEEK_LISTS; k++) {
+		const hitems_t *l = week_list(wk, k);
+		w->scratch[k].n = 0;
+		for (size_t j = 0; j < l->n; j++)
+			scratch_put(w, k, l->v[j]);
+	}
 	for (size_t i = 0; i < w->nwtouched; i++) {
 		struct hplan *hp = w->wtouched[i];
 		const hver_t *st = hp->wstart, *en = hp->cur;
 		if (!en)
 			continue;
 		if (!st) {
-			item_push(w, &wk->new_plans, hp, NULL, NULL, NULL);
+			item_push(w, L_NEW_PLANS, hp, NULL, NULL, NULL);
 			continue;
 		}
 		for (size_t j = 0; j < en->ntasks; j++) {
 			const htask_t *t = en->tasks[j];
 			const htask_t *o = task_in(st, t->id, j);
 			if (!o)
-				item_push(w, &wk->added, hp, t, NULL, NULL);
+				item_push(w, L_ADDED, hp, t, NULL, NULL);
 			if (t->status == STATUS_DONE && (!o || o->status != STATUS_DONE))
-				item_push(w, &wk->completed, hp, t, NULL, NULL);
+				item_push(w, L_COMPLETED, hp, t, NULL, NULL);
 			if (o && (!same(o->due_shown, t->due_shown) || o->due.date != t->due.date))
-				item_push(w, &wk->due_changed, hp, t, o->due_shown, t->due_shown);
+				item_push(w, L_DUE_CHANGED, hp, t, o->due_shown, t->due_shown);
 		}
 	}
 	date_t after = date_add_days(wk->end, 1), next_end = date_add_days(wk->end, 7);
@@ -277,20 +307,27 @@ static void week_close(struct walk *w)
 	 * task here would cost weeks x tasks */
 	stats_t st;
 	hdue_stats(w->due, after, &st);
-	wk->overdue.n = wk->due_next.n = 0;   /* a week resumed: counted again */
 	const hdue_item_t *due;
 	size_t ndue = hdue_range(w->due, wk->start, next_end, &due);
 	for (size_t i = 0; i < ndue; i++) {
 		struct hplan *hp = w->plans[due[i].ord];
 		const htask_t *t = hp->cur->tasks[due[i].task];
 		if (due_overdue(&t->due, t->status, after) && t->due.date >= wk->start && t->due.date <= wk->end)
-			item_push(w, &wk->overdue, hp, t, NULL, NULL);
+			item_push(w, L_OVERDUE, hp, t, NULL, NULL);
 		else if (t->due.date > wk->end && t->due.date <= next_end)
-			item_push(w, &wk->due_next, hp, t, NULL, NULL);
+			item_push(w, L_DUE_NEXT, hp, t, NULL, NULL);
 	}
 	stats_finish(&st);
 	wk->stats = st;
 	w->nwtouched = 0;
+	for (int k = 0; k < WEEK_LISTS; k++) {
+		hitems_t *l = week_list(wk, k);
+		const hitems_t *g = &w->scratch[k];
+		l->v = g->n ? arena_alloc(w->a, g->n * sizeof(*l->v)) : NULL;
+		if (g->n)
+			memcpy(l->v, g->v, g->n * sizeof(*l->v));
+		l->n = l->cap = g->n;
+	}
 }
 
 /* Starts (or, when the clock went back, resumes) the report of date's week. */
@@ -827,15 +864,8 @@ static void finish(struct walk *w)
 	for (size_t i = 0; i < w->nweeks; i++) {
 		hweek_t *wk = w->weeks[i];
 		qsort(wk->entries, wk->nentries, sizeof(*wk->entries), entry_cmp);
-		hitems_t *lists[] = { &wk->completed, &wk->overdue, &wk->added, &wk->new_plans,
-				      &wk->due_changed, &wk->due_next };
-		for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
-			hitems_t *l = lists[k];
-			hitem_t *v = l->n ? arena_alloc(w->a, l->n * sizeof(*v)) : NULL;
-			if (l->n)
-				memcpy(v, l->v, l->n * sizeof(*v));
-			l->v = v;
-			l->cap = l->n;
+		for (int k = 0; k < WEEK_LISTS; k++) {
+			hitems_t *l = week_list(wk, k);
 			for (size_t j = 0; j < l->n; j++) {
 				hitem_t *it = &l->v[j];
 				it->plan = it->hp->head;
@@ -913,6 +943,9 @@ static void bind_log(struct walk *w, struct hsrc *l, const char *content)
 	l->prefix = arena_printf(w->a, "%.*s/plans/", (int)cl, content);
 	hcache_bind(l->hc, l->git, l->prefix, cl + 1);
 	l->vc = hcache_vc(l->hc);
+	/* a cache of this walk's own goes with the history, before the
+	 * model (history_free) */
+	l->vc->borrow = l->own;
 	l->parsed0 = l->vc->nversions;
 	l->near0 = l->vc->nincremental;
 }
@@ -970,6 +1003,7 @@ struct history_read {
 	bool go;                    /* the model is cross-referenced: seed */
 	bool cancel;                /* ... or the build stops: read no more */
 	bool seeded;                /* snap's texts are read no more */
+	hver_layouts_t *taken;      /* what the parse took of the plans' texts */
 };
 
 /* The commits first (the history cache, then Git), beside xref; then,
@@ -984,6 +1018,8 @@ static void read_ahead(void *arg, int worker)
 	double t0 = now_seconds();
 	hcache_bind(l->hc, l->git, l->prefix, l->rel_off);
 	l->vc = hcache_vc(l->hc);
+	/* a cache of this build's own goes before the model (build.c) */
+	l->vc->borrow = l->own;
 	l->parsed0 = l->vc->nversions;
 	l->near0 = l->vc->nincremental;
 	r->rc = hlog_read_commits(&l->log, l->vc, r->s, l->prefix, hcache_known(l->hc), &r->err);
@@ -995,7 +1031,7 @@ static void read_ahead(void *arg, int worker)
 	pthread_mutex_unlock(&r->lock);
 	t0 = now_seconds();
 	if (!stop && r->rc == 0)
-		hlog_seed_release(l->vc, r->s, r->snap);
+		hlog_seed_release(l->vc, r->s, r->snap, r->taken);
 	pthread_mutex_lock(&r->lock);
 	r->seeded = true;
 	pthread_cond_broadcast(&r->cv);
@@ -1019,9 +1055,10 @@ void history_read_go(history_read_t *hr)
 }
 
 history_read_t *history_read_start(repo_t *r, arena_t *a, const site_t *s, snap_t *snap,
-				   const char *content, struct hcache *hc)
+				   const char *content, struct hcache *hc, hver_layouts_t *taken)
 {
 	history_read_t *hr = xcalloc(1, sizeof(*hr));
+	hr->taken = taken;
 	size_t cl = repo_content_trim(&content);
 	hr->l.git = repo_git(r);
 	hr->l.prefix = arena_printf(a, "%.*s/plans/", (int)cl, content);
@@ -1161,8 +1198,7 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 	double t0 = now_seconds();
 	history_t *h = arena_alloc(a, sizeof(*h));
 	*out = h;
-	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r), .grow = arena_new(),
-			  .due = hdue_new() };
+	struct walk w = { .h = h, .a = a, .s = s, .git = repo_git(r), .due = hdue_new() };
 	size_t n = nsrcs + 1;
 	struct hsrc *logs = xcalloc(n, sizeof(*logs));
 	/* the site's repository uses hc (serve keeps it); each source has a
@@ -1189,10 +1225,11 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 	}
 	double t_log = t0, t_walk = 0, t_save = 0;
 	int rc = walk_logs(&w, logs, n, srcs, snap, content, err, &t_log, pre);
-	arena_free(w.grow);
+	for (int k = 0; k < WEEK_LISTS; k++)
+		free(w.scratch[k].v);
 	hdue_free(w.due);
 	if (rc < 0)
-		h->nweeks = 0;   /* their lists were in w.grow */
+		h->nweeks = 0;
 	t_walk = now_seconds();
 	if (rc == 0) {
 		h->cache_saved = hcache_save(logs[0].hc, &logs[0].log);

@@ -15,6 +15,7 @@
 
 struct hplan;     /* private to history.c */
 struct hcache;    /* hcache.h */
+struct hver_layouts;   /* hver.h */
 
 /* One change of one plan in one commit.  field is "added", "removed",
  * "moved", "duplicate", "status", "due", "due_date", "progress", "lead",
@@ -179,10 +180,12 @@ typedef struct {
  * history_build_sources) and, until history_build_sources, must not read
  * Git objects with repository r.  For a site without sources: hc, content
  * and r as history_build's; a (the walk's) is used before this returns
- * only.  Never fails: a log that cannot be read fails
+ * only.  taken (NULL: none) holds what was taken of the plan files whose
+ * texts were freed as they parsed (hver_layouts_take), its layouts freed
+ * as they are used; it must outlive history_build_sources.  Never fails: a log that cannot be read fails
  * history_build_sources. */
 history_read_t *history_read_start(repo_t *r, arena_t *a, const site_t *s, snap_t *snap,
-				   const char *content, struct hcache *hc);
+				   const char *content, struct hcache *hc, struct hver_layouts *taken);
 /* Tells the reader that the model is cross-referenced (xref_resolve,
  * progress_compute): it reads the versions of the plan files now, those of
  * the built commit made from s's plans (until then it reads the commits

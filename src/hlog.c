@@ -33,7 +33,8 @@ static bool of_source(const site_t *s, const char *path)
 	return false;
 }
 
-static void seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *under, rfile_t *files)
+static void seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *under, rfile_t *files,
+		 hver_layouts_t *taken)
 {
 	if (!snap || snap->worktree)
 		return;
@@ -60,8 +61,11 @@ static void seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char
 		if (lo >= snap->n || strcmp(snap->files[lo].path, p->path))
 			continue;
 		const rfile_t *f = &snap->files[lo];
-		if (f->data && !hver_cached(vc, &f->oid))
-			hver_put(vc, &f->oid, hver_from_plan(vc, p, f->data, f->len));
+		bool had;
+		const struct hlayout *pre = hver_layouts_get(taken, lo, &had);
+		if ((f->data || had) && !hver_cached(vc, &f->oid))
+			hver_put(vc, &f->oid, hver_from_plan(vc, p, f->data, f->len, pre));
+		hver_layouts_drop(taken, lo);   /* copied, or not needed */
 		if (files) {
 			free((char *)f->data);
 			files[lo].data = NULL;
@@ -71,12 +75,12 @@ static void seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char
 
 void hlog_seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *under)
 {
-	seed(vc, s, snap, under, NULL);
+	seed(vc, s, snap, under, NULL, NULL);
 }
 
-void hlog_seed_release(hver_ctx_t *vc, const site_t *s, snap_t *snap)
+void hlog_seed_release(hver_ctx_t *vc, const site_t *s, snap_t *snap, hver_layouts_t *taken)
 {
-	seed(vc, s, snap, NULL, snap ? snap->files : NULL);
+	seed(vc, s, snap, NULL, snap ? snap->files : NULL, taken);
 }
 
 static char *git_err(const char *what)
@@ -517,7 +521,7 @@ int hlog_read(hlog_t *out, hver_ctx_t *vc, const site_t *s, snap_t *snap, const 
 	memset(out, 0, sizeof(*out));
 	if (!s->commit[0])
 		return 0;
-	hlog_seed_release(vc, s, snap);
+	hlog_seed_release(vc, s, snap, NULL);
 	/* versions keep fingerprints of their texts, not the texts: the built
 	 * commit's are read no more (a source's log has none to give back:
 	 * trimming walks the whole heap, once per source) */

@@ -51,8 +51,10 @@ void hlog_seed(hver_ctx_t *vc, const site_t *s, const snap_t *snap, const char *
 /* hlog_seed of the site repository's own plans (under NULL), each plan's
  * text freed as soon as it is parsed (its data NULL; the other files'
  * texts are kept): at 10,000 plans, 158 MB of texts no longer held while
- * the versions are made.  Nothing may read the plans' texts then. */
-void hlog_seed_release(hver_ctx_t *vc, const site_t *s, snap_t *snap);
+ * the versions are made.  Nothing may read the plans' texts then.  A plan
+ * whose text was freed as it parsed is made with what taken (NULL: none)
+ * took of it (hver_layouts_take), which is freed once used. */
+void hlog_seed_release(hver_ctx_t *vc, const site_t *s, snap_t *snap, hver_layouts_t *taken);
 
 /* Reads the first-parent history of s->commit (nothing without a commit):
  * every commit, the plan files under prefix ("content/plans/") each

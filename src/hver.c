@@ -24,6 +24,19 @@ const char *hver_intern(hver_ctx_t *w, const char *s)
 	return c;
 }
 
+/* hver_intern of a string of the built site's model (or a literal): that
+ * string itself when w->borrow says the model outlives the tables. */
+static const char *intern_model(hver_ctx_t *w, const char *s, bool model)
+{
+	if (!s || !model || !w->borrow)
+		return hver_intern(w, s);
+	const char *v = strmap_get(&w->strs, s);
+	if (v)
+		return v;
+	strmap_put(&w->strs, s, (void *)s);
+	return s;
+}
+
 /* The name key of a unit name, computed once per distinct name. */
 static const char *name_key(hver_ctx_t *w, const char *name)
 {
@@ -38,22 +51,22 @@ static const char *name_key(hver_ctx_t *w, const char *name)
 }
 
 static void units_of(hver_ctx_t *w, const urefs_t *l, const char **text, const char **key,
-		     const char **first)
+		     const char **first, bool model)
 {
 	if (first)
-		*first = l->n ? hver_intern(w, l->v[0].text) : NULL;
+		*first = l->n ? intern_model(w, l->v[0].text, model) : NULL;
 	if (!l->n) {
 		*text = *key = NULL;
 		return;
 	}
 	if (l->n == 1) {
-		*text = hver_intern(w, l->v[0].text);
+		*text = intern_model(w, l->v[0].text, model);
 		*key = name_key(w, *text);
 		return;
 	}
 	buf_t t = BUF_INIT, k = BUF_INIT;
 	for (size_t i = 0; i < l->n; i++) {
-		const char *x = hver_intern(w, l->v[i].text);
+		const char *x = intern_model(w, l->v[i].text, model);
 		if (i) {
 			buf_puts(&t, "; ");
 			buf_putc(&k, '\x1f');
@@ -112,7 +125,7 @@ static void count_tasks(hver_t *v)
 }
 
 /* The texts of a record the history tracks (model_fields.h), interned. */
-static const char **texts_of(hver_ctx_t *w, field_owner_t o, const void *rec)
+static const char **texts_of(hver_ctx_t *w, field_owner_t o, const void *rec, bool model)
 {
 	size_t n, nh;
 	const field_t *const *hf = model_fields_hist(o, &nh);
@@ -120,26 +133,28 @@ static const char **texts_of(hver_ctx_t *w, field_owner_t o, const void *rec)
 	for (size_t i = 0; i < nh; i++) {
 		int slot = model_fields_hist_slot(o, hf[i]);
 		if (slot >= 0)
-			v[slot] = hver_intern(w, model_fields_text(rec, o, hf[i]));
+			v[slot] = intern_model(w, model_fields_text(rec, o, hf[i]), model);
 	}
 	(void)n;
 	return v;
 }
 
-static void version_from_plan(hver_ctx_t *w, const plan_t *p, hver_t *v)
+/* The version p is (model: p is the built site's, whose strings may be
+ * borrowed; else a past version's, parsed into an arena freed soon). */
+static void version_from_plan(hver_ctx_t *w, const plan_t *p, hver_t *v, bool model)
 {
-	v->key = hver_intern(w, p->key);
-	v->number = hver_intern(w, p->number);
-	v->id = hver_intern(w, p->id);
+	v->key = intern_model(w, p->key, model);
+	v->number = intern_model(w, p->number, model);
+	v->id = intern_model(w, p->id, model);
 	v->draft = p->draft;
-	v->title = hver_intern(w, p->title);
-	v->text = texts_of(w, FIELD_PLAN, p);
+	v->title = intern_model(w, p->title, model);
+	v->text = texts_of(w, FIELD_PLAN, p, model);
 	if (p->has_issuer) {
-		v->issuer = hver_intern(w, p->issuer.text);
+		v->issuer = intern_model(w, p->issuer.text, model);
 		v->issuer_key = name_key(w, v->issuer);
 	}
 	v->date = hver_iso(w, p->date);
-	v->signer = hver_intern(w, p->signer_name);
+	v->signer = intern_model(w, p->signer_name, model);
 	v->status = hver_intern(w, p->status_text ? p->status_text : "in_force");
 	implements_of(w, p, v);
 	htask_t *xs = arena_alloc(w->a, (p->ntasks + 1) * sizeof(htask_t));
@@ -149,12 +164,12 @@ static void version_from_plan(hver_ctx_t *w, const plan_t *p, hver_t *v)
 		const task_t *t = &p->tasks[i];
 		htask_t *x = &xs[i];
 		v->tasks[i] = x;
-		x->id = hver_intern(w, t->id);
-		x->title = hver_intern(w, t->title);
-		x->text = texts_of(w, FIELD_TASK, t);
-		units_of(w, &t->lead, &x->lead, &x->lead_key, &x->lead_first);
-		units_of(w, &t->support, &x->support, &x->support_key, NULL);
-		x->due_text = hver_intern(w, t->due_text);
+		x->id = intern_model(w, t->id, model);
+		x->title = intern_model(w, t->title, model);
+		x->text = texts_of(w, FIELD_TASK, t, model);
+		units_of(w, &t->lead, &x->lead, &x->lead_key, &x->lead_first, model);
+		units_of(w, &t->support, &x->support, &x->support_key, NULL, model);
+		x->due_text = intern_model(w, t->due_text, model);
 		x->due = t->due;
 		x->due_shown = x->due_text ? x->due_text : hver_iso(w, t->due.date);
 		x->status = t->status;
@@ -295,11 +310,11 @@ static bool has_anchors(const lines_t *L, int from, int to)
 
 /* The layout of a plan parsed from the text L.  NULL when its tasks are
  * not plain block items at one indentation. */
-static struct hlayout *layout_of(hver_ctx_t *w, const lines_t *L, const plan_t *p)
+static struct hlayout *layout_of(arena_t *a, const lines_t *L, const plan_t *p)
 {
 	if (!p->ntasks)
 		return NULL;
-	struct hlayout *lo = arena_alloc(w->a, sizeof(*lo));
+	struct hlayout *lo = arena_alloc(a, sizeof(*lo));
 	lo->n = (int)p->ntasks;
 	int *start = xmalloc((p->ntasks + 1) * sizeof(int));
 	for (int i = 0; i < lo->n; i++) {
@@ -331,7 +346,7 @@ static struct hlayout *layout_of(hver_ctx_t *w, const lines_t *L, const plan_t *
 	lo->head_lines = start[0];
 	lo->head = span_of(L, 0, start[0]);
 	lo->tail = span_of(L, e, c + 1);
-	lo->items = arena_alloc(w->a, (size_t)lo->n * sizeof(span_t));
+	lo->items = arena_alloc(a, (size_t)lo->n * sizeof(span_t));
 	for (int i = 0; i < lo->n; i++)
 		lo->items[i] = span_of(L, start[i], start[i + 1]);
 	free(start);
@@ -349,9 +364,24 @@ static struct hlayout *layout_of(hver_ctx_t *w, const lines_t *L, const plan_t *
 		buf_puts(&b, "\"\n");
 	}
 	buf_puts(&b, "tasks:\n");
-	lo->head_fm = arena_strdup(w->a, b.ptr);
+	lo->head_fm = arena_strdup(a, b.ptr);
 	buf_free(&b);
 	return lo;
+}
+
+/* lo copied into a, or into one malloc'd block when a is NULL. */
+static struct hlayout *layout_copy(arena_t *a, const struct hlayout *lo)
+{
+	size_t items = (size_t)lo->n * sizeof(span_t), fl = strlen(lo->head_fm) + 1;
+	size_t size = sizeof(*lo) + items + fl;
+	_Static_assert(sizeof(struct hlayout) % _Alignof(span_t) == 0, "items follow the layout");
+	char *m = a ? arena_alloc(a, size) : xmalloc(size);
+	struct hlayout *c = (struct hlayout *)m;
+	*c = *lo;
+	c->items = (span_t *)(m + sizeof(*lo));
+	memcpy(c->items, lo->items, items);
+	c->head_fm = memcpy(m + sizeof(*lo) + items, lo->head_fm, fl);
+	return c;
 }
 
 /* The first error of a private diagnostics list, as printed. */
@@ -426,8 +456,8 @@ static hver_t *parse_full(hver_ctx_t *w, const char *path, const lines_t *L)
 	hver_t *v;
 	if (parse_text(w, &ps, path, L->s, len)) {
 		v = arena_alloc(w->a, sizeof(*v));
-		version_from_plan(w, ps.p, v);
-		v->layout = layout_of(w, L, ps.p);
+		version_from_plan(w, ps.p, v, false);
+		v->layout = layout_of(w->a, L, ps.p);
 	} else {
 		v = broken_version(w, path, diag_errors(ps.d) ? first_error(w, ps.d)
 			: arena_printf(w->a, "%s: plan without a number or id", path));
@@ -495,7 +525,7 @@ static hver_t *parse_near(hver_ctx_t *w, const hver_t *ref, const lines_t *B, co
 		if (!p || p->ntasks != (size_t)nparse)
 			goto out;
 		x = arena_alloc(w->a, sizeof(*x));
-		version_from_plan(w, p, x);
+		version_from_plan(w, p, x, false);
 	}
 	/* the rest of the front matter is ref's, byte for byte */
 	v = arena_alloc(w->a, sizeof(*v));
@@ -619,15 +649,80 @@ hver_t *hver_of(hver_ctx_t *w, const git_oid *oid, const char *path, const char 
 	return v;
 }
 
-hver_t *hver_from_plan(hver_ctx_t *w, const plan_t *p, const char *text, size_t len)
+hver_t *hver_from_plan(hver_ctx_t *w, const plan_t *p, const char *text, size_t len,
+		       const struct hlayout *lo)
 {
 	hver_t *v = arena_alloc(w->a, sizeof(*v));
-	version_from_plan(w, p, v);
+	version_from_plan(w, p, v, true);
+	if (!text) {
+		v->layout = lo ? layout_copy(w->a, lo) : NULL;
+		return v;
+	}
 	lines_t L;
 	lines_split(&L, text, len);
-	v->layout = layout_of(w, &L, p);
+	v->layout = layout_of(w->a, &L, p);
 	free(L.off);
 	return v;
+}
+
+/* ---- the built commit's layouts, taken while its plans parse ---- */
+
+struct hver_layouts {
+	snap_t *snap;
+	struct hlayout **lo;   /* by snapshot file */
+	bool *taken;
+};
+
+hver_layouts_t *hver_layouts_new(snap_t *snap)
+{
+	hver_layouts_t *l = xcalloc(1, sizeof(*l));
+	l->snap = snap;
+	l->lo = xcalloc(snap->n + 1, sizeof(*l->lo));
+	l->taken = xcalloc(snap->n + 1, sizeof(*l->taken));
+	return l;
+}
+
+void hver_layouts_take(void *cls, size_t file, const plan_t *p)
+{
+	hver_layouts_t *l = cls;
+	rfile_t *f = &l->snap->files[file];
+	if (!f->data || git_oid_is_zero(&f->oid))
+		return;
+	lines_t L;
+	lines_split(&L, f->data, f->len);
+	arena_t *a = arena_new();
+	struct hlayout *lo = layout_of(a, &L, p);
+	l->lo[file] = lo ? layout_copy(NULL, lo) : NULL;
+	arena_free(a);
+	free(L.off);
+	l->taken[file] = true;
+	free((char *)f->data);
+	f->data = NULL;
+}
+
+const struct hlayout *hver_layouts_get(const hver_layouts_t *l, size_t file, bool *taken)
+{
+	*taken = l && l->taken[file];
+	return *taken ? l->lo[file] : NULL;
+}
+
+void hver_layouts_drop(hver_layouts_t *l, size_t file)
+{
+	if (!l)
+		return;
+	free(l->lo[file]);
+	l->lo[file] = NULL;
+}
+
+void hver_layouts_free(hver_layouts_t *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->snap->n; i++)
+		free(l->lo[i]);
+	free(l->lo);
+	free(l->taken);
+	free(l);
 }
 
 void hver_ctx_free(hver_ctx_t *w)

@@ -5,6 +5,7 @@
 #ifndef PLANSITE_HVER_H
 #define PLANSITE_HVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <git2.h>
 
@@ -42,6 +43,11 @@ typedef struct {
 	strmap_t strs, names, blobs;
 	size_t nversions;         /* blobs parsed */
 	size_t nincremental;      /* ... of which from a neighbouring version */
+	/* the built site's model outlives these tables (a build's own
+	 * history cache, not serve's): the versions of its plans
+	 * (hver_from_plan) point to its strings instead of copies (at
+	 * 10,000 plans, every task's title once more) */
+	bool borrow;
 } hver_ctx_t;
 
 /* The interned copy of s (NULL gives NULL). */
@@ -50,8 +56,28 @@ const char *hver_intern(hver_ctx_t *c, const char *s);
 const char *hver_iso(hver_ctx_t *c, date_t d);
 
 /* The version of an already parsed plan (the built commit's) whose file
- * text is text[0..len) (not kept). */
-hver_t *hver_from_plan(hver_ctx_t *c, const plan_t *p, const char *text, size_t len);
+ * text is text[0..len) (not kept); text NULL: lo (hver_layouts_get's, or
+ * NULL for none) is where its tasks lie in it. */
+hver_t *hver_from_plan(hver_ctx_t *c, const plan_t *p, const char *text, size_t len,
+		       const struct hlayout *lo);
+
+/* The layouts of the built commit's plan files (where their tasks lie),
+ * taken while they parse, so that their texts are freed then rather than
+ * held through the cross-references until the history makes versions of
+ * them (158 MB at 10,000 plans).  hver_layouts_take is the parse's
+ * model_opts_t.on_plan (called on the parse threads, for distinct files):
+ * it frees the file's text and sets its data NULL.  Only a commit's files
+ * (the work tree's have no blob id and are left alone).  snap must outlive
+ * it; hver_layouts_free accepts NULL. */
+typedef struct hver_layouts hver_layouts_t;
+hver_layouts_t *hver_layouts_new(snap_t *snap);
+void hver_layouts_take(void *cls, size_t file, const plan_t *p);
+/* The layout taken of snap's file (NULL: none), *taken whether it was. */
+const struct hlayout *hver_layouts_get(const hver_layouts_t *l, size_t file, bool *taken);
+/* Frees the layout taken of snap's file, once its version holds a copy
+ * (taken stays true).  Accepts NULL. */
+void hver_layouts_drop(hver_layouts_t *l, size_t file);
+void hver_layouts_free(hver_layouts_t *l);
 
 /* The cached version of a blob that parsed, or NULL; hver_put caches one
  * (a broken one under its oid and v->path: its error names the file). */

@@ -242,6 +242,8 @@ static void parse_one(void *arg, int worker, size_t i)
 	plan_t *p = model_plan_parse(&c, &job->snap->files[job->idx[i]]);
 	if (p)
 		model_plan_numbers(c.a, p);
+	if (p && job->o->on_plan)
+		job->o->on_plan(job->o->on_plan_cls, job->idx[i], p);
 	job->out[i] = p;
 }
 

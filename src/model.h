@@ -275,6 +275,12 @@ typedef struct {
 	/* the front matter of plan files parsed by an earlier build (their
 	 * trees, under their blob ids), or NULL: every file parsed */
 	pcache_t *pcache;
+	/* called on the parse threads with each plan parsed from the
+	 * snapshot's file `file` (its index), for distinct files at once;
+	 * may free that file's text (hver_layouts_take).  NULL: none; not
+	 * called with cache */
+	void (*on_plan)(void *cls, size_t file, const plan_t *p);
+	void *on_plan_cls;
 	/* threads that parse the plans (--jobs): 0 one per core; the site
 	 * and its messages are the same for any number */
 	int threads;

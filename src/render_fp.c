@@ -251,17 +251,34 @@ bool render_fp_plans(struct run *r, char **key, char fp[STATE_FP_LEN])
 	return ok;
 }
 
+/* A digest taken piece by piece: each piece's, chained. */
+struct digest {
+	unsigned char dg[16];
+	size_t len;
+};
+
+static void fold(void *cls, buf_t *b)
+{
+	struct digest *g = cls;
+	unsigned char two[32];
+	memcpy(two, g->dg, 16);
+	hash_128(b->ptr ? b->ptr : "", b->len, two + 16);
+	hash_128(two, sizeof two, g->dg);
+	g->len += b->len;
+	buf_clear(b);
+}
+
 bool render_fp_search(struct run *r, char **key, char fp[STATE_FP_LEN])
 {
 	if (!r->fp)
 		return false;
-	/* megabytes of text: its 128-bit digest goes into the fingerprint */
+	/* megabytes of text (70 MB at 10,000 plans): a 128-bit digest of
+	 * it, taken a megabyte at a time, goes into the fingerprint */
 	buf_t all = BUF_INIT, in = BUF_INIT;
-	search_inputs(r->s, &all);
-	unsigned char dg[16];
-	hash_128(all.ptr ? all.ptr : "", all.len, dg);
-	buf_printf(&in, "search %zu\n", all.len);
-	buf_put(&in, (const char *)dg, sizeof dg);
+	struct digest g = { { 0 }, 0 };
+	search_inputs_each(r->s, &all, fold, &g);
+	buf_printf(&in, "search %zu\n", g.len);
+	buf_put(&in, (const char *)g.dg, sizeof g.dg);
 	buf_free(&all);
 	/* the index is many files: its key names its folder */
 	buf_t rel = BUF_INIT;

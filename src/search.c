@@ -1,6 +1,7 @@
 /* search.c: the static search index: records in chunks, a term dictionary in prefix shards. */
 #include "search_int.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -87,10 +88,28 @@ static slot_t *table_find(table_t *t, const char *key, size_t len, uint64_t h)
 
 /* ---- the index being built ------------------------------------------------ */
 
+/* A term's record ids (sorted, distinct) as they come: each one's gap
+ * from the id before (the first as itself) in groups of 7 bits, a byte
+ * or two an id where a uint32_t array took four and its doubling's slack
+ * (at 10,000 plans 58 MB of lists, held while the history is read). */
 typedef struct {
-	uint32_t *v;
-	size_t n, cap;
+	unsigned char *v;
+	uint32_t len, cap;   /* bytes */
+	uint32_t n;          /* ids */
+	uint32_t first, last;
 } ids_t;
+
+/* The next gap of a list at *p, which it advances past. */
+static uint32_t ids_gap(const unsigned char **p)
+{
+	uint32_t g = 0;
+	for (int sh = 0;; sh += 7) {
+		unsigned char c = *(*p)++;
+		g |= (uint32_t)(c & 127) << sh;
+		if (!(c & 128))
+			return g;
+	}
+}
 
 /* One spelling of a word, with its records by class. */
 typedef struct {
@@ -256,11 +275,21 @@ static void add_number(struct ix *x, const char *num)
 
 static void ids_push(ids_t *l, uint32_t id)
 {
-	if (l->n == l->cap) {
+	assert(!l->n || id > l->last);
+	uint32_t g = l->n ? id - l->last - 1 : id;
+	if (l->cap - l->len < 5) {
 		l->cap = l->cap ? l->cap * 2 : 8;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+		l->v = xrealloc(l->v, l->cap);
 	}
-	l->v[l->n++] = id;
+	while (g >= 128) {
+		l->v[l->len++] = (unsigned char)(g | 128);
+		g >>= 7;
+	}
+	l->v[l->len++] = (unsigned char)g;
+	if (!l->n)
+		l->first = id;
+	l->last = id;
+	l->n++;
 }
 
 static void put_json_str(buf_t *b, const char *s)
@@ -577,19 +606,25 @@ static void put_ids(buf_t *b, const ids_t *l)
 {
 	buf_putc(b, '"');
 	if (l->n) {
-		size_t dlen = varint_len(l->v[0]);
-		for (size_t i = 1; i < l->n; i++)
-			dlen += varint_len(l->v[i] - l->v[i - 1] - 1);
-		size_t range = l->v[l->n - 1] - l->v[0] + 1;
-		size_t blen = varint_len(l->v[0]) + (range + 5) / 6;
+		/* the first id, then the gaps: as stored */
+		size_t dlen = 0;
+		const unsigned char *p = l->v;
+		for (size_t i = 0; i < l->n; i++)
+			dlen += varint_len(ids_gap(&p));
+		size_t range = l->last - l->first + 1;
+		size_t blen = varint_len(l->first) + (range + 5) / 6;
+		p = l->v;
 		if (blen < dlen) {
 			buf_putc(b, 'b');
-			put_varint(b, l->v[0]);
+			put_varint(b, l->first);
 			size_t nc = (range + 5) / 6, at = b->len;
 			buf_grow(b, nc + 2);
 			memset(b->ptr + at, 0, nc);
+			uint32_t id = 0;
 			for (size_t i = 0; i < l->n; i++) {
-				size_t k = l->v[i] - l->v[0];
+				uint32_t g = ids_gap(&p);
+				id = i ? id + g + 1 : g;
+				size_t k = id - l->first;
 				b->ptr[at + k / 6] |= (char)(1 << (k % 6));
 			}
 			for (size_t i = 0; i < nc; i++)
@@ -598,9 +633,8 @@ static void put_ids(buf_t *b, const ids_t *l)
 			b->ptr[b->len] = '\0';
 		} else {
 			buf_putc(b, 'd');
-			put_varint(b, l->v[0]);
-			for (size_t i = 1; i < l->n; i++)
-				put_varint(b, l->v[i] - l->v[i - 1] - 1);
+			for (size_t i = 0; i < l->n; i++)
+				put_varint(b, ids_gap(&p));
 		}
 	}
 	buf_putc(b, '"');
@@ -870,6 +904,11 @@ static void in_s(buf_t *b, const char *s)
 
 void search_inputs(const site_t *s, buf_t *b)
 {
+	search_inputs_each(s, b, NULL, NULL);
+}
+
+void search_inputs_each(const site_t *s, buf_t *b, void (*take)(void *cls, buf_t *b), void *cls)
+{
 	/* what index_plan, index_doc, index_unit and index_task read, in
 	 * their order; the records' addresses place the files */
 	buf_printf(b, "search %d %d %d %d %zu %zu %zu\n", SEARCH_CHUNK, SEARCH_SHARD_MAX, SEARCH_FILE_MAX,
@@ -893,6 +932,8 @@ void search_inputs(const site_t *s, buf_t *b)
 			for (size_t k = 0; k < t->lead.n; k++)
 				in_s(b, t->lead.v[k].unit ? t->lead.v[k].unit->name : t->lead.v[k].text);
 		}
+		if (take && b->len >= 1 << 20)
+			take(cls, b);
 	}
 	for (size_t i = 0; i < s->ndocs; i++) {
 		const doc_t *dc = s->docs[i];
@@ -916,6 +957,8 @@ void search_inputs(const site_t *s, buf_t *b)
 		for (size_t k = 0; k < u->naliases; k++)
 			in_s(b, u->aliases[k]);
 	}
+	if (take)
+		take(cls, b);
 }
 
 struct out_arg {

@@ -41,6 +41,10 @@ int search_build_cancel(const site_t *s, search_emit_fn emit, void *arg, const a
  * two sites with the same inputs have the same index.  Keep it in step
  * with the index_* functions. */
 void search_inputs(const site_t *s, buf_t *b);
+/* The same in pieces: whenever b holds a megabyte or more, and at the end,
+ * take(cls, b) is given it and must empty it (at 10,000 plans the whole
+ * text is 70 MB, and its buffer's last doubling held 192 MB at once). */
+void search_inputs_each(const site_t *s, buf_t *b, void (*take)(void *cls, buf_t *b), void *cls);
 
 /* Builds the index into the staging folder; 0, -1 (reported to d) or,
  * once *cancel is set (cancel may be NULL), SEARCH_CANCELLED. */

@@ -314,6 +314,34 @@ assert "Việc ba" in names["Sở Tài chính"] and "Việc hai" in names["Sở 
 PY
 check "a week without that task's completion does not list it" test -z "$(W=$O/bao-cao-tuan/2025-W51/index.html wk week-completed)"
 
+# a commit dated back into a week already reported (a clock set wrong)
+# adds to that week's lists and keeps what they held
+RW=$T/resumed
+newrepo "$RW"
+resumed_plan() {
+	cat >"$RW/content/plans/kh.md" <<MD
+---
+number: "9/KH-UBND"
+title: Kế hoạch tuần
+tasks:
+  - { id: "1", title: Việc đầu, lead: Sở Nội vụ, due: 31/12/2026, status: $1 }
+  - { id: "2", title: Việc sau, lead: Sở Nội vụ, due: 31/12/2026, status: $2 }
+  - { id: "3", title: Việc khác, lead: Sở Nội vụ, due: 31/12/2026, progress: $3 }
+---
+MD
+}
+resumed_plan not_started not_started 0
+commit "$RW" "2025-12-01T09:00:00+07:00" "Ban hành"
+resumed_plan done not_started 0
+commit "$RW" "2025-12-09T09:00:00+07:00" "Xong việc đầu"
+resumed_plan done not_started 50
+commit "$RW" "2025-12-16T09:00:00+07:00" "Tuần sau"
+resumed_plan done done 50
+commit "$RW" "2025-12-11T09:00:00+07:00" "Ngày lùi về tuần trước"
+build_ok "$RW" "$T/resumed-out"
+check "a week resumed by a commit dated back lists what it had and what was added" \
+	test "$(W=$T/resumed-out/bao-cao-tuan/2025-W50/index.html wk week-completed)" = "Việc đầu|Việc sau"
+
 # charts
 check "the plan page has a chart: inline SVG, role=img, aria-label, title" python3 - "$A" <<'PY'
 import re, sys

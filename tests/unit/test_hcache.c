@@ -513,11 +513,18 @@ static void test_bounded_save(void **state)
 
 /* The built commit's plans seeded as versions (hlog_seed_release, as the
  * history's read-ahead does once xref is done): each plan's text freed as
- * soon as it is parsed, the other files' kept; hlog_seed keeps them all. */
+ * soon as it is parsed, the other files' kept; hlog_seed keeps them all.
+ * Mode 2 is the build's: what the versions need of each plan's text
+ * (hver_layouts_take) is taken while the plans parse, which frees the
+ * text before xref; the versions are the same, down to where their tasks
+ * lie (which the next older version is parsed against). */
 static void test_seed_release(void **state)
 {
 	struct fx *f = *state;
-	for (int release = 0; release < 2; release++) {
+	struct hlayout kept[2];
+	span_t kept_items[2][2];
+	char *kept_fm[2] = { NULL, NULL };
+	for (int release = 0; release < 3; release++) {
 		arena_t *a = arena_new();
 		diag_t *d = diag_new();
 		snap_t snap = { .n = 3 };
@@ -536,13 +543,20 @@ static void test_seed_release(void **state)
 		}
 		strcpy(snap.commit, "0000000000000000000000000000000000000abc");
 		model_opts_t o = { 0 };
+		hver_layouts_t *taken = release == 2 ? hver_layouts_new(&snap) : NULL;
+		if (taken) {
+			o.on_plan = hver_layouts_take;
+			o.on_plan_cls = taken;
+		}
 		site_t *s = model_load(a, d, &snap, &o);
+		for (int i = 0; i < 2; i++)   /* taken: gone as soon as parsed */
+			assert_true(taken ? snap.files[i].data == NULL : snap.files[i].data != NULL);
 		xref_resolve(a, d, s, &snap);
 		assert_int_equal(s->nplans, 2);
 		hcache_t *hc = bound(f);
 		hver_ctx_t *vc = hcache_vc(hc);
 		if (release)
-			hlog_seed_release(vc, s, &snap);
+			hlog_seed_release(vc, s, &snap, taken);
 		else
 			hlog_seed(vc, s, &snap, NULL);
 		for (int i = 0; i < 2; i++) {
@@ -553,14 +567,34 @@ static void test_seed_release(void **state)
 			assert_int_equal(v->ntasks, i ? 1 : 2);
 			/* released: the plan's text is gone */
 			assert_true(release ? snap.files[i].data == NULL : snap.files[i].data != NULL);
+			/* the same layout, from the text or from what was taken */
+			assert_non_null(v->layout);
+			if (!release) {
+				kept[i] = *v->layout;
+				assert_true(v->layout->n <= 2);
+				memcpy(kept_items[i], v->layout->items, (size_t)v->layout->n * sizeof(span_t));
+				kept_fm[i] = strdup(v->layout->head_fm);
+				continue;
+			}
+			const struct hlayout *lo = v->layout;
+			assert_int_equal(lo->n, kept[i].n);
+			assert_int_equal(lo->indent, kept[i].indent);
+			assert_int_equal(lo->head_lines, kept[i].head_lines);
+			assert_true(lo->head.hash == kept[i].head.hash && lo->head.len == kept[i].head.len);
+			assert_true(lo->tail.hash == kept[i].tail.hash && lo->tail.len == kept[i].tail.len);
+			assert_memory_equal(lo->items, kept_items[i], (size_t)lo->n * sizeof(span_t));
+			assert_string_equal(lo->head_fm, kept_fm[i]);
 		}
 		assert_string_equal(snap.files[2].data, "{{title}}");   /* not a plan's */
 		hcache_free(hc);
+		hver_layouts_free(taken);
 		snap_release_data(&snap);
 		model_site_free(s);
 		diag_free(d);
 		arena_free(a);
 	}
+	free(kept_fm[0]);
+	free(kept_fm[1]);
 }
 
 int main(void)

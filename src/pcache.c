@@ -37,7 +37,7 @@
 /* magic, payload length, blob id, file length, payload digest */
 #define EHEAD (4 + 4 + OIDLEN + 8 + 16)
 /* what a thread's writes gather before they go to the file */
-#define FLUSH_AT ((size_t)1 << 20)
+#define FLUSH_AT ((size_t)256 << 10)
 /* the largest payload taken: ten times the largest plan file is plenty */
 #define PAYLOAD_MAX ((size_t)64 << 20)
 
@@ -629,6 +629,8 @@ bool pcache_save(pcache_t *pc)
 		if (wrote)
 			pc->saved = pc->written;
 	}
+	/* nothing of it is held while the pages render */
+	buf_free(&pc->pend);
 	pthread_mutex_unlock(&pc->mu);
 	if (pc->map) {
 		munmap((void *)pc->map, pc->maplen);

@@ -46,14 +46,18 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 	case JOB_CHANGES: case JOB_ATOM: case JOB_WEEKS: case JOB_WEEK:
 		render_job_history(r, base, j);
 		break;
-	case JOB_OPEN_DATA:
-		if (data_write(r->s, r->hist, r->o, r->d, (int)(uintptr_t)j->item) < 0)
+	case JOB_OPEN_DATA: case JOB_SEARCH_INDEX: {
+		/* the longest jobs: a cancel (serve: the editor saved again)
+		 * stops them where they are rather than after them */
+		const atomic_int *cancel = r->cancellable ? r->ro->cancel : NULL;
+		int rc = j->kind == JOB_OPEN_DATA ? data_write(r->s, r->hist, r->o, r->d, (int)(uintptr_t)j->item, cancel)
+						  : search_write(r->s, r->o, r->d, cancel);
+		if (rc == DATA_CANCELLED || rc == SEARCH_CANCELLED)
+			atomic_store(&r->cancelled, 1);
+		else if (rc < 0)
 			atomic_store(&r->failed, 1);
 		break;
-	case JOB_SEARCH_INDEX:
-		if (search_write(r->s, r->o, r->d) < 0)
-			atomic_store(&r->failed, 1);
-		break;
+	}
 	case JOB_KINDS:
 		break;
 	}

@@ -18,6 +18,7 @@
 #include "model.h"
 #include "model_cache.h"
 #include "output.h"
+#include "pcache.h"
 #include "progress.h"
 #include "render.h"
 #include "repo.h"
@@ -215,6 +216,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	sources_t *srcs = NULL;
 	state_pages_t *pages = NULL;
 	history_read_t *pre = NULL;   /* the history's reading of Git, ahead */
+	pcache_t *pc = NULL;          /* the plans' front matter parsed by earlier builds */
 	hver_layouts_t *taken = NULL; /* what the parse took of the plans' texts */
 
 	struct timespec t0;
@@ -257,9 +259,26 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	/* before the content is read: the spare is brought level beside it */
 	if (publish && !out && begin_out(o, repo, &out, true, err) < 0)
 		goto done;
+	/* a build of a commit after a push reads and parses only the plan
+	 * files the push changed (serve keeps its parses in memory; a
+	 * portal's sources are read from their own repositories) */
+	if (publish && !o->worktree && !o->mcache) {
+		pc = pcache_open(repo_git(repo));
+		if (pc)
+			repo_set_known(repo, pcache_known, pc);
+	}
 	if (repo_snapshot(repo, a, d, o->ref, o->content ? o->content : "content", o->worktree,
 			  &snap, err) < 0)
 		goto done;
+	repo_set_known(repo, NULL, NULL);
+	/* a portal's plans are parsed with its sources' (sources.c), without
+	 * the cache: what it knew is read after all */
+	if (pc && sources_listed(&snap)) {
+		pcache_free(pc);
+		pc = NULL;
+		if (repo_fill(repo, &snap, err) < 0)
+			goto done;
+	}
 	lap("read", &t0);
 	model_opts_t mo = { .strict = o->strict, .base_url = o->base_url, .threads = o->threads };
 	sources_opts_t so = { .out = o->out ? o->out : "public", .strict = o->strict_sources,
@@ -273,6 +292,8 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		/* with sources the plans come from several trees: none kept */
 		model_opts_t lo = mo;
 		lo.cache = o->mcache;
+		lo.pcache = pc;
+		pcache_begin(pc, snap.n);
 		/* a build that reads the history ahead and has no history
 		 * cache yet (it makes a version of every plan: a cache holds
 		 * most of them) takes what those versions need of each
@@ -283,7 +304,15 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 			lo.on_plan_cls = taken;
 		}
 		s = model_load(a, d, &snap, &lo);
+		pcache_save(pc);
 		lap("parse", &t0);
+		if (pc && (timing || getenv("PLANSITE_TIMING"))) {
+			size_t restored, parsed, written;
+			const char *file = pcache_counts(pc, &restored, &parsed, &written);
+			fprintf(stderr, _("plansite: phần khai báo của %zu tệp kế hoạch lấy từ bộ nhớ đệm, %zu tệp được "
+					  "phân tích; %zu mục được ghi vào %s\n"),
+				restored, parsed, written, file);
+		}
 		if (o->mcache && (timing || getenv("PLANSITE_TIMING"))) {
 			size_t kept, parsed;
 			model_cache_counts(o->mcache, &kept, &parsed);
@@ -465,6 +494,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 done:
 	/* first: it may still read the snapshot and the model */
 	history_read_free(pre);
+	pcache_free(pc);
 	hver_layouts_free(taken);
 	free(key);
 	state_pages_free(pages);

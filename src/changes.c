@@ -819,7 +819,8 @@ static void w_value(jsonw_t *w, const hchange_t *c, const char *v)
 void changes_json(jsonw_t *w, const site_t *s, const history_t *h)
 {
 	jsonw_arr(w);
-	for (size_t i = 0; h && i < h->nentries; i++) {
+	/* stopped by a writer that failed or was cancelled (data.c) */
+	for (size_t i = 0; h && i < h->nentries && !w->failed; i++) {
 		const hentry_t *e = h->entries[i];
 		jsonw_obj(w);
 		jsonw_key(w, "commit");

@@ -216,7 +216,8 @@ static void w_record(jsonw_t *w, const site_t *s, field_owner_t o, const void *r
 static void plans_json(jsonw_t *w, const site_t *s, const history_t *h)
 {
 	jsonw_arr(w);
-	for (size_t i = 0; i < s->nplans; i++)
+	/* stopped by a writer that failed or was cancelled (to_fd) */
+	for (size_t i = 0; i < s->nplans && !w->failed; i++)
 		w_record(w, s, FIELD_PLAN, s->plans[i]);
 	jsonw_arr_end(w);
 }
@@ -329,7 +330,7 @@ static void csv_cell(buf_t *b, const site_t *s, const task_t *t, const field_t *
 /* tasks.csv, written a megabyte at a time: at 10,000 plans it is 160 MB,
  * which a buffer doubling to hold it whole would make 256 MB of heap at the
  * build's peak.  0, or -1 with *err. */
-static int tasks_csv(const site_t *s, int fd, const char *rel, char **err)
+static int tasks_csv(const site_t *s, int fd, const char *rel, char **err, const atomic_int *cancel)
 {
 	buf_t b = BUF_INIT;
 	size_t ncol;
@@ -352,12 +353,12 @@ static int tasks_csv(const site_t *s, int fd, const char *rel, char **err)
 			buf_puts(&b, "\r\n");
 		}
 		if (b.len >= CSV_CHUNK) {
-			rc = out_put(fd, rel, b.ptr, b.len, err);
+			rc = cancel && atomic_load(cancel) ? DATA_CANCELLED : out_put(fd, rel, b.ptr, b.len, err);
 			b.len = 0;
 		}
 	}
 	if (rc == 0 && b.len)
-		rc = out_put(fd, rel, b.ptr, b.len, err);
+		rc = cancel && atomic_load(cancel) ? DATA_CANCELLED : out_put(fd, rel, b.ptr, b.len, err);
 	buf_free(&b);
 	return rc;
 }
@@ -537,11 +538,17 @@ struct sink {
 	int fd;
 	const char *rel;
 	char **err;
+	const atomic_int *cancel;   /* NULL: never */
+	bool cancelled;
 };
 
 static int to_fd(void *arg, const char *data, size_t len)
 {
 	struct sink *k = arg;
+	if (k->cancel && atomic_load(k->cancel)) {
+		k->cancelled = true;
+		return -1;
+	}
 	return out_put(k->fd, k->rel, data, len, k->err);
 }
 
@@ -598,68 +605,83 @@ static int put_done(diag_t *d, char *err)
 }
 
 /* tasks.csv in folder dir, streamed (tasks_csv). */
-static int put_csv(out_t *o, diag_t *d, const site_t *s, const char *dir)
+static int put_csv(out_t *o, diag_t *d, const site_t *s, const char *dir, const atomic_int *cancel)
 {
 	char *err = NULL;
 	buf_t rel = BUF_INIT;
 	buf_printf(&rel, "%stasks.csv", dir);
-	int fd = out_open(o, rel.ptr, &err);
+	int fd = out_open(o, rel.ptr, &err), rc = 0;
 	if (fd >= 0) {
-		if (tasks_csv(s, fd, rel.ptr, &err) < 0)
+		rc = tasks_csv(s, fd, rel.ptr, &err, cancel);
+		if (rc < 0)
 			close(fd);
 		else
 			out_close(fd, rel.ptr, &err);
 	}
 	buf_free(&rel);
+	if (rc == DATA_CANCELLED && !err)
+		return DATA_CANCELLED;
 	return put_done(d, err);
 }
 
 /* A JSON file written a megabyte at a time as write() produces it: the
  * whole portal's text is never held at once. */
 static int put_json(out_t *o, diag_t *d, const char *name, const site_t *s, const history_t *h,
-		    void (*write)(jsonw_t *, const site_t *, const history_t *))
+		    void (*write)(jsonw_t *, const site_t *, const history_t *), const atomic_int *cancel)
 {
 	char *rel = routes_file(&s->routes, ROUTE_DATA, name);
 	char *err = NULL;
 	int fd = out_open(o, rel, &err);
+	bool cancelled = false;
 	if (fd >= 0) {
-		struct sink k = { fd, rel, &err };
+		struct sink k = { fd, rel, &err, cancel, false };
 		jsonw_t w;
 		jsonw_init(&w, to_fd, &k);
 		write(&w, s, h);
 		int rc = jsonw_finish(&w);
 		jsonw_free(&w);
+		cancelled = k.cancelled;
 		if (rc < 0)
 			close(fd);
 		else
 			out_close(fd, rel, &err);
 	}
 	free(rel);
+	if (cancelled && !err)
+		return DATA_CANCELLED;
 	return put_done(d, err);
 }
 
-int data_write(const site_t *s, const history_t *h, out_t *o, diag_t *d, int part)
+/* The result of parts a and b written one after the other. */
+static int both(int a, int b)
+{
+	return a == -1 || b == -1 ? -1 : a == DATA_CANCELLED || b == DATA_CANCELLED ? DATA_CANCELLED : 0;
+}
+
+int data_write(const site_t *s, const history_t *h, out_t *o, diag_t *d, int part, const atomic_int *cancel)
 {
 	int rc = 0;
 	const char *dir = routes_dir(&s->routes, ROUTE_DATA);
 	if (part == 1)
-		return put_json(o, d, "changes.json", s, h, changes_json);
+		return put_json(o, d, "changes.json", s, h, changes_json, cancel);
 	if (part == 3) {
-		rc |= put_json(o, d, "units.json", s, h, units_json);
-		rc |= put_json(o, d, "documents.json", s, h, documents_json);
+		rc = put_json(o, d, "units.json", s, h, units_json, cancel);
+		rc = both(rc, put_json(o, d, "documents.json", s, h, documents_json, cancel));
 		if (s->nsources)
-			rc |= put_json(o, d, "sources.json", s, h, sources_json);
-		return rc ? -1 : 0;
+			rc = both(rc, put_json(o, d, "sources.json", s, h, sources_json, cancel));
+		return rc;
 	}
 	if (part == 2) {
 		size_t len;
-		rc |= put_csv(o, d, s, dir);
+		rc = put_csv(o, d, s, dir, cancel);
+		if (rc == DATA_CANCELLED)
+			return rc;
 		char *sm = sitemap(s, &len);
-		rc |= put(o, d, "", "sitemap.xml", sm, len);
+		rc = both(rc, put(o, d, "", "sitemap.xml", sm, len));
 		free(sm);
-		return rc ? -1 : 0;
+		return rc;
 	}
-	return put_json(o, d, "plans.json", s, h, plans_json);
+	return put_json(o, d, "plans.json", s, h, plans_json, cancel);
 }
 
 static void field_desc(json_t *fields, const char *name, const char *desc)

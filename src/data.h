@@ -4,6 +4,7 @@
 #define PLANSITE_DATA_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "diag.h"
@@ -14,9 +15,12 @@
 /* Writes part of the open data, so the parts can be written on different
  * threads: 0 plans.json; 1 changes.json (the only part that needs the
  * history, h: NULL when there is none); 2 tasks.csv and the sitemap; 3 units.json and documents.json.
- * Returns 0 or -1 (reported to d). */
+ * Returns 0 or -1 (reported to d); once *cancel is set (serve: the editor
+ * saved again; cancel may be NULL), DATA_CANCELLED, the files left
+ * incomplete: it is looked at every megabyte written.  */
 #define DATA_PARTS 4
-int data_write(const site_t *s, const history_t *h, out_t *o, diag_t *d, int part);
+#define DATA_CANCELLED (-2)
+int data_write(const site_t *s, const history_t *h, out_t *o, diag_t *d, int part, const atomic_int *cancel);
 
 /* The description of each file and its fields, for the /du-lieu/ page. */
 json_t *data_describe(const site_t *s);

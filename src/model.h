@@ -264,6 +264,7 @@ typedef struct {
 } site_t;
 
 typedef struct model_cache model_cache_t;   /* model_cache.h */
+typedef struct pcache pcache_t;             /* pcache.h */
 
 typedef struct {
 	bool strict;            /* warn about unknown keys */
@@ -271,6 +272,9 @@ typedef struct {
 	/* plans parsed by an earlier build, reused when their file did not
 	 * change (serve), or NULL: every plan parsed */
 	model_cache_t *cache;
+	/* the front matter of plan files parsed by an earlier build (their
+	 * trees, under their blob ids), or NULL: every file parsed */
+	pcache_t *pcache;
 	/* called on the parse threads with each plan parsed from the
 	 * snapshot's file `file` (its index), for distinct files at once;
 	 * may free that file's text (hver_layouts_take).  NULL: none; not

@@ -9,6 +9,7 @@
 
 #include "model_fields.h"
 #include "model_int.h"
+#include "pcache.h"
 #include "text.h"
 
 /* Sets *clamped when the value was outside 0..100 (and reported). */
@@ -368,7 +369,7 @@ plan_t *model_plan_parse(model_ctx_t *c, const rfile_t *f)
 	arena_t *tmp = arena_new();
 	fm_doc_t doc;
 	plan_t *p = NULL;
-	if (fm_parse(tmp, c->d, f->path, f->data, f->len, &doc) == 0)
+	if (pcache_fm_parse(c->o ? c->o->pcache : NULL, tmp, c->d, f, &doc) == 0)
 		p = build_plan(c, f, &doc);
 	arena_free(tmp);
 	return p;

@@ -46,14 +46,18 @@ static void run_job(struct run *r, json_t *base, const job_t *j)
 	case JOB_CHANGES: case JOB_ATOM: case JOB_WEEKS: case JOB_WEEK:
 		render_job_history(r, base, j);
 		break;
-	case JOB_OPEN_DATA:
-		if (data_write(r->s, r->hist, r->o, r->d, (int)(uintptr_t)j->item) < 0)
+	case JOB_OPEN_DATA: case JOB_SEARCH_INDEX: {
+		/* the longest jobs: a cancel (serve: the editor saved again)
+		 * stops them where they are rather than after them */
+		const atomic_int *cancel = r->cancellable ? r->ro->cancel : NULL;
+		int rc = j->kind == JOB_OPEN_DATA ? data_write(r->s, r->hist, r->o, r->d, (int)(uintptr_t)j->item, cancel)
+						  : search_write(r->s, r->o, r->d, cancel);
+		if (rc == DATA_CANCELLED || rc == SEARCH_CANCELLED)
+			atomic_store(&r->cancelled, 1);
+		else if (rc < 0)
 			atomic_store(&r->failed, 1);
 		break;
-	case JOB_SEARCH_INDEX:
-		if (search_write(r->s, r->o, r->d) < 0)
-			atomic_store(&r->failed, 1);
-		break;
+	}
 	case JOB_KINDS:
 		break;
 	}
@@ -150,6 +154,8 @@ static void worker(void *arg, int worker_no)
 		out_files_free(&files);
 		free(key);
 		if (kept) {
+			if (r->jobs[i].kind == JOB_UNIT)
+				render_unit_kept(r, r->jobs[i].item);
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 			atomic_fetch_add(&r->kept_ns, (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL +
 						      (t1.tv_nsec - t0.tv_nsec));
@@ -230,6 +236,16 @@ static void add_job(struct run *r, bool late, job_kind_t kind, const void *item)
 	r->late[r->nlate++] = (job_t){ kind, item };
 }
 
+static void add_list_job(struct run *r, job_kind_t kind, const void *item)
+{
+	add_job(r, true, kind, item);
+}
+
+static void add_unit_job(struct run *r, job_kind_t kind, const void *item)
+{
+	add_job(r, false, kind, item);
+}
+
 struct render {
 	struct run r;
 	pool_t *pool;
@@ -274,15 +290,12 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)3);
 	add_job(r, true, JOB_SEARCH_INDEX, NULL);
 	add_job(r, true, JOB_PLANS, NULL);
-	for (size_t i = 0; i < r->dl_pages; i++)
-		add_job(r, true, JOB_DEADLINES, (const void *)(uintptr_t)i);
-	for (size_t k = 0; k < ROUTES_NVIEWS; k++)
-		for (size_t pg = 0; pg < pager_count(r->views[k].n, per); pg++)
-			add_job(r, true, JOB_STATUS, STATUS_JOB(k, pg));
+	render_shares_begin(r);
+	render_list_jobs(r, add_list_job);
 	add_job(r, true, JOB_UNITS, NULL);
 	add_job(r, true, JOB_DOCS, NULL);
-	for (size_t i = 0; i < s->nunits; i++)
-		add_job(r, false, JOB_UNIT, s->units[i]);
+	render_unit_shares_begin(r);
+	render_unit_jobs(r, add_unit_job);
 	for (size_t i = 0; i < s->npages; i++)
 		add_job(r, false, JOB_PAGE, &s->pages[i]);
 	add_job(r, false, JOB_SEARCH, NULL);
@@ -344,6 +357,8 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		render_status_rows_free(r);
 		free(r->dl_rows);
 		r->dl_rows = NULL;
+		render_shares_end(r);
+		render_unit_shares_end(r);
 	}
 	/* the history's reading and the first pages leave freed memory in
 	 * every thread's malloc arena; give it back before the second batch
@@ -417,6 +432,8 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 	}
 	tmpl_memo_free(r->memo);
 	render_fp_end(r);
+	render_shares_end(r);
+	render_unit_shares_end(r);
 	render_status_rows_free(r);
 	free(r->dl_rows);
 	free(r->jobs);

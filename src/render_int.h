@@ -66,6 +66,15 @@ struct run {
 	stats_t dl_total;       /* every task's: each deadlines page shows it */
 	struct sview views[ROUTES_NVIEWS];   /* the status views' rows */
 	stats_t views_total;    /* every task's: each status view shows it */
+	/* the rows the list pages share (render_tasks.c): the list of all
+	 * tasks with the list of each status but the overdue one; the
+	 * overdue list with the deadlines pages */
+	tmpl_share_t *share_views, *share_late;
+	struct ushare *ushare;  /* every unit by address, with its group's share (render_pages.c) */
+	size_t nushare;
+	pthread_mutex_t ushare_mu;
+	tmpl_share_stats_t ushare_st;   /* of the groups' shares freed */
+	size_t ushare_groups;
 	struct fpcache *fp;     /* the digests of tasks and plans (render_fp.c), with ro->pages */
 	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
 	/* with ro->ready: the jobs that run after it, the files made before
@@ -131,6 +140,17 @@ void render_status_rows_free(struct run *r);
 void render_job_deadlines(struct run *r, json_t *base, size_t pg);
 /* Page pg of the status view k. */
 void render_job_status_view(struct run *r, json_t *base, size_t k, size_t pg);
+/* The shares of the list pages' rows (none with PLANSITE_NO_SHARE set in
+ * the environment: the pages are then rendered each on its own, for the
+ * tests that compare), after render_status_rows; and the order of the
+ * list jobs that keeps what they share short-lived: each deadlines page
+ * beside the page of the overdue list of the same rows, then the pages of
+ * every other status list in the order their last rows come in the list
+ * of all tasks; add(r, kind, item) appends a job. */
+void render_shares_begin(struct run *r);
+void render_list_jobs(struct run *r, void (*add)(struct run *r, job_kind_t kind, const void *item));
+/* Prints the shares' figures (PLANSITE_TIMING) and frees them. */
+void render_shares_end(struct run *r);
 
 /* ---- render_fp.c: the inputs of the list pages (state.h) ---- */
 
@@ -160,6 +180,17 @@ const plan_t **render_plans_order(const site_t *s);
 void render_job_plan(struct run *r, json_t *base, const plan_t *p);
 void render_job_units(struct run *r, json_t *base);
 void render_job_unit(struct run *r, json_t *base, const unit_t *u);
+/* The shares of the units' rows (a unit's pages share a task's row with
+ * the pages of the units of its group: the highest unit over it with few
+ * enough rows; none with PLANSITE_NO_SHARE), and the order of the units'
+ * jobs: the units of no group, then each group's together; add(r, kind,
+ * item) appends a job.  render_unit_kept: unit u's job linked the previous
+ * site's pages (its group's share is freed after its last unit). */
+void render_unit_shares_begin(struct run *r);
+void render_unit_jobs(struct run *r, void (*add)(struct run *r, job_kind_t kind, const void *item));
+void render_unit_kept(struct run *r, const unit_t *u);
+/* Prints the figures of the units' shares (PLANSITE_TIMING), frees them. */
+void render_unit_shares_end(struct run *r);
 void render_job_docs(struct run *r, json_t *base);
 void render_job_doc(struct run *r, json_t *base, const doc_t *dc);
 void render_job_page(struct run *r, json_t *base, const page_t *pg);

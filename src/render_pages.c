@@ -3,6 +3,7 @@
 #include "render_int.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,6 +176,208 @@ void render_job_units(struct run *r, json_t *base)
 
 #define UNIT_ROWS_PER_PAGE (routes_kind(ROUTE_KIND_UNIT)->per_page)
 
+/* ---- the rows a unit's pages share with its group's (tmpl.h: tmpl_share_t)
+ *
+ * A task's row on a unit page (with its plan, and its role there) is the
+ * same on every unit that shows it in that role: the unit leading it and
+ * the units above, the units supporting it and theirs.  A group is a unit
+ * over at most UNIT_GROUP_ROWS task rows and the units under it (under
+ * the highest such unit): its pages render each such row once, and what
+ * they keep at once stays under UNIT_SHARE_BYTES; a unit over more rows
+ * renders its own.  The rows of a unit's tables read show_lead, which
+ * every plan of every unit page sets. */
+#define UNIT_GROUP_ROWS 3000
+#define UNIT_SHARE_BYTES ((size_t)4 << 20)
+#define UNIT_DEPTH 64   /* as progress_unit_tasks: a cycle xref broke */
+
+struct ushare {
+	const unit_t *u;
+	const unit_t *group;    /* the top of its group, or NULL */
+	tmpl_share_t *sh;       /* the group's share (on the group's top: its own) */
+	size_t left;            /* on the top: the group's units whose jobs have not ended */
+};
+
+static const unit_t *group_of(const unit_t *u)
+{
+	if (u->roll_all.total > UNIT_GROUP_ROWS)
+		return NULL;
+	for (int d = 0; u->parent && u->parent->roll_all.total <= UNIT_GROUP_ROWS && d < UNIT_DEPTH; d++)
+		u = u->parent;
+	return u;
+}
+
+/* Adds to v (n of them) u and the units above it up to g, when g is one
+ * of them: the units of g's group that show a task of u's. */
+static size_t chain_add(const unit_t **v, size_t n, size_t max, const unit_t *u, const unit_t *g)
+{
+	const unit_t *x = u;
+	int d = 0;
+	for (; x && x != g && d < UNIT_DEPTH; d++)
+		x = x->parent;
+	if (x != g)
+		return n;
+	for (; u && n < max; u = u->parent) {
+		size_t i = 0;
+		while (i < n && v[i] != u)
+			i++;
+		if (i == n)
+			v[n++] = u;
+		if (u == g)
+			break;
+	}
+	return n;
+}
+
+/* How many pages of g's group show row's task in its role (as
+ * progress_unit_tasks puts it: led in a unit's subtree, or supported there
+ * and not led). */
+static bool unit_ident(const void *rec, void *arg, const void **key, unsigned *variant,
+		       unsigned *uses)
+{
+	const ctx_trow_t *row = rec;
+	const unit_t *g = arg;
+	const task_t *t = row->t;
+	if (!row->with_plan || !row->role)
+		return false;
+	const unit_t *led[UNIT_DEPTH], *sup[UNIT_DEPTH];
+	size_t nl = 0, ns = 0;
+	for (size_t j = 0; j < t->lead.n; j++)
+		nl = chain_add(led, nl, UNIT_DEPTH, t->lead.v[j].unit, g);
+	unsigned n = (unsigned)nl;
+	if (row->role == 2) {
+		for (size_t j = 0; j < t->support.n; j++)
+			ns = chain_add(sup, ns, UNIT_DEPTH, t->support.v[j].unit, g);
+		n = 0;
+		for (size_t i = 0; i < ns; i++) {
+			size_t k = 0;
+			while (k < nl && led[k] != sup[i])
+				k++;
+			n += k == nl;
+		}
+	}
+	*key = t;
+	*variant = row->role;
+	*uses = n;
+	return true;
+}
+
+static int ushare_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct ushare *)a)->u, y = (uintptr_t)((const struct ushare *)b)->u;
+	return x < y ? -1 : x > y;
+}
+
+static struct ushare *ushare_of(struct run *r, const unit_t *u)
+{
+	struct ushare key = { .u = u };
+	return r->ushare ? bsearch(&key, r->ushare, r->nushare, sizeof key, ushare_cmp) : NULL;
+}
+
+void render_unit_shares_begin(struct run *r)
+{
+	const site_t *s = r->s;
+	if (getenv("PLANSITE_NO_SHARE") || !s->nunits)
+		return;
+	static const char *const invariant[] = { "show_lead", NULL };
+	pthread_mutex_init(&r->ushare_mu, NULL);
+	r->nushare = s->nunits;
+	r->ushare = xcalloc(s->nunits, sizeof *r->ushare);
+	for (size_t i = 0; i < s->nunits; i++) {
+		struct ushare *e = &r->ushare[i];
+		e->u = s->units[i];
+		e->group = group_of(e->u);
+		/* a group of one unit shows each row once */
+		if (e->group == e->u && e->u->nchildren) {
+			e->sh = tmpl_share_new(ctx_task_type, unit_ident, (void *)e->u);
+			tmpl_share_invariant(e->sh, invariant);
+			tmpl_share_limit(e->sh, UNIT_SHARE_BYTES);
+		}
+	}
+	qsort(r->ushare, r->nushare, sizeof *r->ushare, ushare_cmp);
+	for (size_t i = 0; i < r->nushare; i++) {
+		struct ushare *e = &r->ushare[i], *top = e->group ? ushare_of(r, e->group) : NULL;
+		if (top && top->sh) {
+			e->sh = top->sh;
+			top->left++;
+		}
+	}
+}
+
+void render_unit_jobs(struct run *r, void (*add)(struct run *r, job_kind_t kind, const void *item))
+{
+	const site_t *s = r->s;
+	const unit_t **g = xmalloc((s->nunits + 1) * sizeof *g);
+	for (size_t i = 0; i < s->nunits; i++)
+		g[i] = group_of(s->units[i]);
+	/* the units over many rows first: the longest jobs */
+	for (size_t i = 0; i < s->nunits; i++)
+		if (!g[i])
+			add(r, JOB_UNIT, s->units[i]);
+	for (size_t i = 0; i < s->nunits; i++)
+		if (g[i] == s->units[i])
+			for (size_t j = 0; j < s->nunits; j++)
+				if (g[j] == g[i])
+					add(r, JOB_UNIT, s->units[j]);
+	free(g);
+}
+
+static void add_stats(tmpl_share_stats_t *to, const tmpl_share_t *sh)
+{
+	tmpl_share_stats_t st;
+	tmpl_share_stats(sh, &st);
+	to->rendered += st.rendered;
+	to->reused += st.reused;
+	to->tainted += st.tainted;
+	to->kept_now += st.kept_now;
+	if (st.kept_peak > to->kept_peak)
+		to->kept_peak = st.kept_peak;
+	if (st.bytes_peak > to->bytes_peak)
+		to->bytes_peak = st.bytes_peak;
+}
+
+/* Unit u's job ended (rendered or linked): after its group's last, the
+ * group's share goes. */
+static void unit_done(struct run *r, const unit_t *u)
+{
+	struct ushare *e = ushare_of(r, u);
+	if (!e || !e->sh)
+		return;
+	struct ushare *top = ushare_of(r, e->group);
+	pthread_mutex_lock(&r->ushare_mu);
+	if (!--top->left) {
+		add_stats(&r->ushare_st, top->sh);
+		r->ushare_groups++;
+		tmpl_share_free(top->sh);
+		top->sh = NULL;   /* no job of the group is left to read e->sh */
+	}
+	pthread_mutex_unlock(&r->ushare_mu);
+}
+
+void render_unit_kept(struct run *r, const unit_t *u)
+{
+	unit_done(r, u);
+}
+
+void render_unit_shares_end(struct run *r)
+{
+	if (!r->ushare)
+		return;
+	for (size_t i = 0; i < r->nushare; i++)
+		if (r->ushare[i].sh && r->ushare[i].group == r->ushare[i].u) {
+			add_stats(&r->ushare_st, r->ushare[i].sh);
+			tmpl_share_free(r->ushare[i].sh);
+		}
+	if (getenv("PLANSITE_TIMING")) {
+		const tmpl_share_stats_t *st = &r->ushare_st;
+		fprintf(stderr, "plansite:   shared rows  units: %zu rendered, %zu reused, %zu read outside their task, "
+			"at most %zu kept (%zu kB) by a group, %zu left\n", st->rendered, st->reused, st->tainted,
+			st->kept_peak, st->bytes_peak >> 10, st->kept_now);
+	}
+	free(r->ushare);
+	r->ushare = NULL;
+	pthread_mutex_destroy(&r->ushare_mu);
+}
+
 /* A unit's pages: its figures and its sub-units on the first; then the
  * plans it issued, its overdue tasks (most late first) and its tasks by
  * plan, UNIT_ROWS_PER_PAGE rows a page, with the pager of every list
@@ -208,6 +411,7 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 #undef IS_SUPPORT
 	size_t pages = pager_count(nrows, UNIT_ROWS_PER_PAGE);
 	const char *dir = u->url + strlen(s->base_path);
+	const struct ushare *us = ushare_of(r, u);
 	for (size_t pg = 0; pg < pages; pg++) {
 		if (pg)
 			jalloc_end(), jalloc_begin();   /* one page's data at a time */
@@ -276,10 +480,13 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 		buf_t title = BUF_INIT;
 		buf_puts(&title, u->name);
 		char *rel = render_list_page(r, ctx, dir, pg, pages, &title);
+		tmpl_share_use(us ? us->sh : NULL);
 		render_emit_obj(r, base, ROUTE_KIND_UNIT, top, rel, title.ptr);
+		tmpl_share_use(NULL);
 		free(rel);
 		buf_free(&title);
 	}
+	unit_done(r, u);
 	free(rows);
 	free(od);
 	free(all);

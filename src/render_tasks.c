@@ -2,7 +2,9 @@
  * each status, and the status chips and links over them. */
 #include "render_int.h"
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,6 +175,9 @@ void render_job_status_view(struct run *r, json_t *base, size_t k, size_t pg)
 	json_t *ctx = json_object();
 	tmpl_obj_t *top = tmpl_obj_new(ctx);
 	size_t end = (pg + 1) * per < nv ? (pg + 1) * per : nv;
+	/* the overdue list's rows are the deadlines pages'; the others',
+	 * those of the list of all tasks (render_list_jobs) */
+	tmpl_share_use(k == 0 ? r->share_late : r->share_views);
 	tmpl_obj_set(top, "tasks", ctx_rows(top, v + pg * per, end - pg * per, true, NULL, s));
 	SET(ctx, "count", json_integer((json_int_t)nv));
 	SET(ctx, "label", json_string(label));
@@ -184,6 +189,7 @@ void render_job_status_view(struct run *r, json_t *base, size_t k, size_t pg)
 	buf_printf(&title, "%s: %s", render_str(r, "tasks", "Nhiệm vụ"), label);
 	char *rel = render_list_page(r, ctx, dir, pg, pages, &title);
 	render_emit_obj(r, base, ROUTE_KIND_STATUS, top, rel, title.ptr);
+	tmpl_share_use(NULL);
 	free(rel);
 	buf_free(&title);
 	free(url);
@@ -269,7 +275,124 @@ void render_job_deadlines(struct run *r, json_t *base, size_t pg)
 	buf_t title = BUF_INIT;
 	buf_puts(&title, render_str(r, "deadlines_title", "Thời hạn"));
 	char *rel = render_list_page(r, ctx, dir, pg, pages, &title);
+	tmpl_share_use(r->share_late);
 	render_emit_obj(r, base, ROUTE_KIND_DEADLINES, top, rel, title.ptr);
+	tmpl_share_use(NULL);
 	free(rel);
 	buf_free(&title);
+}
+
+/* ---- the rows the list pages share (tmpl.h: tmpl_share_t)
+ *
+ * A task's row on a list (task_brief_row over a row with its plan's
+ * summary and no role) reads nothing but the task: the list of all tasks
+ * and the list of its status show the same bytes, and so do the overdue
+ * list and the deadlines pages.  The renderer checks that a row read
+ * nothing else before it keeps it, whatever the theme. */
+
+/* the idents read every field of a task row (ctx.h): a new one may be
+ * part of what a row shows */
+_Static_assert(sizeof(ctx_trow_t) == 3 * sizeof(void *) &&
+	       offsetof(ctx_trow_t, role) == 2 * sizeof(void *) + 1,
+	       "a field of ctx_trow_t the shares' idents do not read");
+
+static bool list_row(const ctx_trow_t *row)
+{
+	return row->with_plan && !row->role;
+}
+
+/* The list of all tasks, and of each status but the overdue one. */
+static bool views_ident(const void *rec, void *arg, const void **key, unsigned *variant,
+			unsigned *uses)
+{
+	const ctx_trow_t *row = rec;
+	(void)arg;
+	if (!list_row(row))
+		return false;
+	unsigned n = 1;   /* the list of all tasks */
+	for (size_t k = 1; k < NSTATUS_KINDS; k++)
+		n += task_is(row->t, k);
+	*key = row->t;
+	*variant = 0;
+	*uses = n;
+	return true;
+}
+
+/* The overdue list, and the deadlines pages (facts_deadline_rows: the
+ * open tasks with a date). */
+static bool late_ident(const void *rec, void *arg, const void **key, unsigned *variant,
+		       unsigned *uses)
+{
+	const ctx_trow_t *row = rec;
+	const task_t *t = row->t;
+	(void)arg;
+	if (!list_row(row) || !t->overdue)
+		return false;
+	*key = t;
+	*variant = 0;
+	*uses = 1 + (t->due.date && t->status != STATUS_DONE && t->status != STATUS_CANCELLED);
+	return true;
+}
+
+void render_shares_begin(struct run *r)
+{
+	if (getenv("PLANSITE_NO_SHARE"))
+		return;
+	r->share_views = tmpl_share_new(ctx_task_type, views_ident, NULL);
+	r->share_late = tmpl_share_new(ctx_task_type, late_ident, NULL);
+}
+
+void render_list_jobs(struct run *r, void (*add)(struct run *r, job_kind_t kind, const void *item))
+{
+	size_t per = routes_kind(ROUTE_KIND_STATUS)->per_page;
+	/* the deadlines pages and the overdue list's in the order of their
+	 * last overdue rows (both lists are by date), a deadlines page
+	 * first; the deadlines pages past the overdue rows last */
+	size_t nlate = r->views[0].n, dl_late = 0;
+	while (dl_late < r->dl_nrows && r->dl_rows[dl_late].section == FACTS_OVERDUE)
+		dl_late++;
+	size_t late_pages = pager_count(nlate, per);
+	for (size_t i = 0, j = 0; i < r->dl_pages || j < late_pages;) {
+		size_t di = (i + 1) * DEADLINES_PER_PAGE, dj = (j + 1) * per;
+		di = di < dl_late ? di : dl_late;
+		dj = dj < nlate ? dj : nlate;
+		if (i < r->dl_pages && (j == late_pages || di <= dj))
+			add(r, JOB_DEADLINES, (const void *)(uintptr_t)i++);
+		else
+			add(r, JOB_STATUS, STATUS_JOB(0, j++));
+	}
+	/* every other list is the list of all tasks narrowed: a page goes
+	 * when the list of all tasks reaches its last row */
+	const struct sview *all = &r->views[NSTATUS_KINDS];
+	size_t cnt[ROUTES_NVIEWS] = { 0 };
+	for (size_t i = 0; i < all->n; i++)
+		for (size_t k = 1; k <= NSTATUS_KINDS; k++) {
+			if (k < NSTATUS_KINDS && !task_is(all->v[i], k))
+				continue;
+			cnt[k]++;
+			if (cnt[k] % per == 0 || cnt[k] == r->views[k].n)
+				add(r, JOB_STATUS, STATUS_JOB(k, (cnt[k] - 1) / per));
+		}
+	for (size_t k = 1; k <= NSTATUS_KINDS; k++)
+		if (!r->views[k].n)
+			add(r, JOB_STATUS, STATUS_JOB(k, 0));   /* a list of no row: one page */
+}
+
+static void share_end(tmpl_share_t **sh, const char *what)
+{
+	if (*sh && getenv("PLANSITE_TIMING")) {
+		tmpl_share_stats_t st;
+		tmpl_share_stats(*sh, &st);
+		fprintf(stderr, "plansite:   shared rows  %s: %zu rendered, %zu reused, %zu read outside their task, "
+			"at most %zu kept (%zu kB), %zu left\n", what, st.rendered, st.reused, st.tainted,
+			st.kept_peak, st.bytes_peak >> 10, st.kept_now);
+	}
+	tmpl_share_free(*sh);
+	*sh = NULL;
+}
+
+void render_shares_end(struct run *r)
+{
+	share_end(&r->share_late, "overdue, deadlines");
+	share_end(&r->share_views, "status lists");
 }

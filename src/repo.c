@@ -12,7 +12,47 @@
 
 struct repo {
 	git_repository *git;
+	repo_known_fn known;   /* repo_set_known */
+	void *known_cls;
 };
+
+void repo_set_known(repo_t *r, repo_known_fn known, void *cls)
+{
+	r->known = known;
+	r->known_cls = cls;
+}
+
+int repo_fill(repo_t *r, snap_t *s, char **err)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		rfile_t *f = &s->files[i];
+		if (f->data || git_oid_is_zero(&f->oid))
+			continue;
+		git_blob *blob = NULL;
+		if (git_blob_lookup(&blob, r->git, &f->oid) < 0) {
+			char hex[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(hex, sizeof hex, &f->oid);
+			const git_error *e = git_error_last();
+			size_t rl = strlen(f->rel), pl = strlen(f->path);
+			char *content = xstrndup(f->path, pl > rl ? pl - rl - 1 : 0);
+			buf_t b = BUF_INIT;
+			buf_printf(&b, _("%s/%s: không đọc được tệp từ kho Git (đối tượng %.12s): %s; "
+				     "kho bị hỏng: hãy chạy git fsck và lấy lại đối tượng từ một bản sao tốt"),
+				   content, f->rel, hex, e && e->message ? e->message : _("lỗi không rõ"));
+			free(content);
+			*err = buf_detach(&b);
+			return -1;
+		}
+		size_t len = (size_t)git_blob_rawsize(blob);
+		char *data = xmalloc(len + 1);
+		memcpy(data, git_blob_rawcontent(blob), len);
+		data[len] = '\0';
+		git_blob_free(blob);
+		f->data = data;
+		f->len = len;
+	}
+	return 0;
+}
 
 static char *git_err(const char *what)
 {
@@ -116,6 +156,8 @@ struct collect {
 	arena_t *a;
 	diag_t *d;
 	git_repository *git;
+	repo_known_fn known;   /* blobs not to read (repo_set_known) */
+	void *known_cls;
 	const char *content;   /* "content" (no trailing slash) */
 	buf_t files;           /* rfile_t array */
 	buf_t pending;         /* struct pending array: blobs to read */
@@ -182,13 +224,25 @@ static int read_pending(struct collect *c, char **err)
 	const struct pending *pd = (const struct pending *)c->pending.ptr;
 	if (!n)
 		return 0;
+	/* the blobs whose content is kept elsewhere are not read: their
+	 * length is known */
+	size_t *klen = xmalloc(n * sizeof(*klen));
+	bool *kept = xcalloc(n, sizeof(*kept));
 	fetch_t *f = fetch_start(c->git);
-	for (size_t i = 0; i < n; i++)
-		fetch_push(f, &pd[i].oid);
-	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
+		if (c->known && c->known(c->known_cls, pd[i].rel, &pd[i].oid, &klen[i]))
+			kept[i] = true;
+		else
+			fetch_push(f, &pd[i].oid);
+	}
+	int rc = 0;
+	for (size_t i = 0, j = 0; i < n; i++) {
+		if (kept[i]) {
+			push_file(c, pd[i].rel, NULL, klen[i], &pd[i].oid);
+			continue;
+		}
 		size_t len;
-		char *data = fetch_get(f, i, c->git, &len);
+		char *data = fetch_get(f, j++, c->git, &len);
 		if (!data) {
 			/* read again on this thread, where libgit2 keeps the
 			 * reason (a hash mismatch, a damaged object) */
@@ -210,6 +264,8 @@ static int read_pending(struct collect *c, char **err)
 		push_file(c, pd[i].rel, data, len, &pd[i].oid);
 	}
 	fetch_stop(f);
+	free(klen);
+	free(kept);
 	return rc;
 }
 
@@ -290,7 +346,7 @@ int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 {
 	memset(out, 0, sizeof(*out));
 	/* the contents are the readers' buffers, kept as they are */
-	struct collect c = { .a = a, .d = d, .git = r->git };
+	struct collect c = { .a = a, .d = d, .git = r->git, .known = r->known, .known_cls = r->known_cls };
 	size_t cl = repo_content_trim(&content);
 	c.content = arena_strndup(a, content, cl);
 	if (strstr(c.content, "..") || c.content[0] == '/') {

@@ -48,6 +48,19 @@ size_t repo_content_trim(const char **content);
 int repo_snapshot(repo_t *r, arena_t *a, diag_t *d, const char *ref,
 		  const char *content, bool worktree, snap_t *out, char **err);
 
+/* Blobs a build need not read (their content is kept elsewhere: the parse
+ * cache, pcache.h): for each file of a commit's content, known(cls, rel,
+ * oid, &len) returning true leaves the file's data NULL and sets its len;
+ * rel is content-relative.  A work tree's files are always read.  NULL:
+ * every file is read.  Applies to the next repo_snapshot calls. */
+typedef bool (*repo_known_fn)(void *cls, const char *rel, const git_oid *oid, size_t *len);
+void repo_set_known(repo_t *r, repo_known_fn known, void *cls);
+
+/* Reads the content of the files of s left unread (repo_set_known): for
+ * a build that cannot use what knew them after all.  Returns 0, or -1
+ * with *err (malloc'd). */
+int repo_fill(repo_t *r, snap_t *s, char **err);
+
 /* Frees the files' contents once nothing reads them any more (the history
  * is the last to); their data pointers become NULL.  Safe to repeat. */
 void snap_release_data(snap_t *s);

@@ -122,6 +122,7 @@ struct ix {
 	arena_t *a;
 	search_emit_fn emit;
 	void *arg;
+	const atomic_int *cancel;   /* NULL: never */
 	int rc;
 	uint64_t version;       /* hash of every file written before the manifest */
 	table_t raw;            /* word as written -> term */
@@ -146,9 +147,18 @@ struct ix {
 };
 
 /* Writes file name of the search section's folder ("rec/0.json"). */
+/* Whether the build must stop: it failed, or was cancelled (then x->rc
+ * says so). */
+static bool stopped(struct ix *x)
+{
+	if (!x->rc && x->cancel && atomic_load(x->cancel))
+		x->rc = SEARCH_CANCELLED;
+	return x->rc != 0;
+}
+
 static void emit(struct ix *x, const char *name, const char *data, size_t len, bool hashed)
 {
-	if (x->rc)
+	if (stopped(x))
 		return;
 	buf_t rel = BUF_INIT;
 	buf_printf(&rel, "%s%s", routes_dir(&x->s->routes, ROUTE_SEARCH), name);
@@ -772,7 +782,7 @@ static void write_dictionary(struct ix *x)
 			entries.len = off;
 		i = j;
 	}
-	for (size_t i = 0; i < nw;) {
+	for (size_t i = 0; i < nw && !stopped(x);) {
 		bool longer;
 		size_t pl = prefix_len(w[i].fold, 2, &longer), j = i + 1;
 		while (j < nw && !strncmp(w[j].fold, w[i].fold, pl) &&
@@ -811,21 +821,27 @@ static void write_manifest(struct ix *x)
 
 int search_build(const site_t *s, search_emit_fn fn, void *arg)
 {
-	struct ix x = { .s = s, .a = arena_new(), .emit = fn, .arg = arg,
+	return search_build_cancel(s, fn, arg, NULL);
+}
+
+int search_build_cancel(const site_t *s, search_emit_fn fn, void *arg, const atomic_int *cancel)
+{
+	struct ix x = { .s = s, .a = arena_new(), .emit = fn, .arg = arg, .cancel = cancel,
 			.version = HASH_INIT };
 
+	/* a cancel is looked at every plan (forty tasks or so) */
 	x.from[K_PLAN] = x.nrec;
-	for (size_t i = 0; i < s->nplans; i++)
+	for (size_t i = 0; i < s->nplans && !stopped(&x); i++)
 		index_plan(&x, s->plans[i]);
 	x.to[K_PLAN] = x.from[K_DOC] = x.nrec;
-	for (size_t i = 0; i < s->ndocs; i++)
+	for (size_t i = 0; i < s->ndocs && !stopped(&x); i++)
 		if (!s->docs[i]->plan)
 			index_doc(&x, s->docs[i]);
 	x.to[K_DOC] = x.from[K_UNIT] = x.nrec;
-	for (size_t i = 0; i < s->nunits; i++)
+	for (size_t i = 0; i < s->nunits && !stopped(&x); i++)
 		index_unit(&x, s->units[i]);
 	x.to[K_UNIT] = x.from[K_TASK] = x.nrec;
-	for (size_t i = 0; i < s->nplans; i++) {
+	for (size_t i = 0; i < s->nplans && !stopped(&x); i++) {
 		const plan_t *p = s->plans[i];
 		buf_t name = BUF_INIT;
 		plan_name(&name, p);
@@ -834,10 +850,11 @@ int search_build(const site_t *s, search_emit_fn fn, void *arg)
 		buf_free(&name);
 	}
 	x.to[K_TASK] = x.nrec;
-	flush_chunk(&x);
-
-	write_dictionary(&x);
-	write_manifest(&x);
+	if (!stopped(&x)) {
+		flush_chunk(&x);
+		write_dictionary(&x);
+		write_manifest(&x);
+	}
 
 	for (size_t i = 0; i < x.nterms; i++)
 		for (int cl = 0; cl < CL_COUNT; cl++)
@@ -962,8 +979,8 @@ static int to_out(void *arg, const char *rel, const char *data, size_t len)
 	return 0;
 }
 
-int search_write(const site_t *s, out_t *o, diag_t *d)
+int search_write(const site_t *s, out_t *o, diag_t *d, const atomic_int *cancel)
 {
 	struct out_arg oa = { o, d };
-	return search_build(s, to_out, &oa);
+	return search_build_cancel(s, to_out, &oa, cancel);
 }

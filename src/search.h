@@ -3,6 +3,7 @@
 #ifndef PLANSITE_SEARCH_H
 #define PLANSITE_SEARCH_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -28,6 +29,12 @@ typedef int (*search_emit_fn)(void *arg, const char *rel, const char *data, size
  * (records, shards, then tim-kiem/manifest.json), so the output is
  * byte-identical for the same site.  Returns 0, or -1 when emit failed. */
 int search_build(const site_t *s, search_emit_fn emit, void *arg);
+/* search_build that stops as soon as *cancel is set (serve: the editor
+ * saved again), checked between records and files: returns
+ * SEARCH_CANCELLED then, the files emitted so far being incomplete.
+ * cancel NULL: search_build. */
+#define SEARCH_CANCELLED (-2)
+int search_build_cancel(const site_t *s, search_emit_fn emit, void *arg, const atomic_int *cancel);
 
 /* Appends to b everything search_build reads of s (the fields of its
  * plans, tasks, documents and units it indexes or shows, and its folder):
@@ -39,8 +46,9 @@ void search_inputs(const site_t *s, buf_t *b);
  * text is 70 MB, and its buffer's last doubling held 192 MB at once). */
 void search_inputs_each(const site_t *s, buf_t *b, void (*take)(void *cls, buf_t *b), void *cls);
 
-/* Builds the index into the staging folder; 0 or -1 (reported to d). */
-int search_write(const site_t *s, out_t *o, diag_t *d);
+/* Builds the index into the staging folder; 0, -1 (reported to d) or,
+ * once *cancel is set (cancel may be NULL), SEARCH_CANCELLED. */
+int search_write(const site_t *s, out_t *o, diag_t *d, const atomic_int *cancel);
 
 /* The words of text, as the index and the search script see them: each run
  * of letters, marks and digits is a word, folded with text_search_fold

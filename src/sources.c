@@ -56,6 +56,25 @@ static bool id_ok(const char *s)
 	return true;
 }
 
+bool sources_listed(const snap_t *snap)
+{
+	const rfile_t *f = NULL;
+	for (size_t i = 0; i < snap->n; i++)
+		if (!strcmp(snap->files[i].rel, "site.yaml"))
+			f = &snap->files[i];
+	if (!f || !f->data)
+		return false;
+	arena_t *a = arena_new();
+	diag_t *quiet = diag_new();
+	ynode_t *root = NULL;
+	yml_parse(a, quiet, f->path, f->data, f->len, 0, &root);
+	const ynode_t *list = root && root->kind == YNODE_MAP ? ynode_get(root, "sources") : NULL;
+	bool listed = list && !ynode_is_null(list);
+	diag_free(quiet);
+	arena_free(a);
+	return listed;
+}
+
 /* The sources listed in site.yaml; problems with the list are errors
  * located in site.yaml. */
 static void parse_list(sources_t *ss, arena_t *a, diag_t *d, const snap_t *snap)

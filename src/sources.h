@@ -61,4 +61,7 @@ size_t sources_history(const sources_t *ss, arena_t *a, history_src_t **out);
 
 void sources_free(sources_t *ss);   /* accepts NULL */
 
+/* Whether snap's site.yaml lists sources (without checking the list). */
+bool sources_listed(const snap_t *snap);
+
 #endif

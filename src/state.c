@@ -106,7 +106,13 @@ char *state_key(const char *const *parts, size_t nparts, const char *theme_dir)
 		free(v);
 	}
 	char *key = NULL;
-	if (!f || add_file(&b, AT_FDCWD, "/proc/self/exe") < 0 || add_tree(&b, theme_dir, "", 0) < 0)
+	/* the program's bytes are read once a process (a build takes two
+	 * keys, and the parse cache names them too) */
+	const char *exe = version_exe_id();
+	if (!f || !*exe)
+		goto out;
+	buf_printf(&b, "%s\n", exe);
+	if (add_tree(&b, theme_dir, "", 0) < 0)
 		goto out;
 	git_oid id;
 	if (git_odb_hash(&id, b.ptr, b.len, GIT_OBJECT_BLOB) == 0)

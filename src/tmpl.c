@@ -830,15 +830,18 @@ static void clear_sections(const tmpl_set_t *set, struct node *kids, size_t n)
 	}
 }
 
-/* Numbers the memoizable sections of kids (part ids, the cells of a block). */
+/* Numbers the memoizable sections of kids (part ids, the cells of a block);
+ * of every section, whether its bytes depend on where a line starts (the
+ * memo's and the shares' key, tmpl_share_t). */
 static void number_sections(tmpl_set_t *set, struct node *kids, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct node *k = &kids[i];
-		if (k->memo && set->nmemo < UINT16_MAX) {
-			k->memo_id = (uint16_t)set->nmemo++;
+		if (k->kind == N_SECTION)
 			k->memo_bol = indents(set, k->kids, k->nkids, 0);
-		} else
+		if (k->memo && set->nmemo < UINT16_MAX)
+			k->memo_id = (uint16_t)set->nmemo++;
+		else
 			k->memo = 0;
 		if (k->nkids)
 			number_sections(set, k->kids, k->nkids);
@@ -869,10 +872,9 @@ void tmpl_set_prepare(tmpl_set_t *set)
 			if (local_list(set, t->kids, t->nkids, st, 1, 0))
 				t->memo |= (uint16_t)(1u << j);
 		}
-		if (t->memo) {
+		if (t->memo)
 			t->memo_id = (uint16_t)set->nmemo++;
-			t->memo_bol = indents(set, t->kids, t->nkids, 0);
-		}
+		t->memo_bol = indents(set, t->kids, t->nkids, 0);
 	}
 	for (size_t i = 0; i < set->cap; i++) {
 		struct tmpl *t = set->slot[i];
@@ -908,7 +910,17 @@ struct render {
 	int err;
 	bool in_memo;           /* rendering a part for the memo: nothing inside is */
 	struct mblock *last;    /* the block of the last memoized part */
+	tmpl_share_t *share;    /* the thread's (tmpl_share_use), or NULL */
+	const struct ctx *row;  /* rendering a part for the share: its record's context */
+	bool taint;             /* ... which read something outside that record */
 };
+
+static _Thread_local tmpl_share_t *cur_share;
+
+void tmpl_share_use(tmpl_share_t *sh)
+{
+	cur_share = sh;
+}
 
 /* Template text: the indentation goes before each line that has something
  * on it, so blank lines stay blank. */
@@ -1021,8 +1033,10 @@ static bool get_in(const tmpl_val_t *c, uint32_t sym, const char *name, tmpl_val
 }
 
 /* k's value in the context stack (TMPL_MISSING when nowhere); an owned
- * value is the caller's to val_drop. */
-static tmpl_val_t lookup(const struct ctx *c, const struct node *k, char *scratch)
+ * value is the caller's to val_drop.  While a part renders for the share,
+ * a name found outside its record's context (further out, or nowhere)
+ * taints it: its bytes may differ on another page. */
+static tmpl_val_t lookup(struct render *r, const struct ctx *c, const struct node *k, char *scratch)
 {
 	tmpl_val_t v = { .kind = TMPL_MISSING };
 	if (k->nparts == 0) {
@@ -1030,22 +1044,27 @@ static tmpl_val_t lookup(const struct ctx *c, const struct node *k, char *scratc
 		v.owned = false;
 		return v;
 	}
+	bool inside = r->row != NULL;   /* the contexts from c out to r->row */
 	for (; c; c = c->up) {
 		/* records first, without a call: most contexts a name passes
 		 * through on its way out are rows and their cells */
 		if (c->v.kind == TMPL_REC) {
 			long f = field_of(c->v.u.rec.type, k->syms[0]);
-			if (f < 0)
-				continue;
-			v.owned = false;
-			c->v.u.rec.type->get(c->v.u.rec.p, (size_t)f, &v, scratch);
-			if (v.kind != TMPL_MISSING)
-				break;
+			if (f >= 0) {
+				v.owned = false;
+				c->v.u.rec.type->get(c->v.u.rec.p, (size_t)f, &v, scratch);
+				if (v.kind != TMPL_MISSING)
+					break;
+			}
 		} else if ((c->v.kind == TMPL_JSON || c->v.kind == TMPL_OBJ) &&
 			   get_in(&c->v, k->syms[0], k->parts[0], &v, scratch)) {
 			break;
 		}
+		if (c == r->row)
+			inside = false;
 	}
+	if (r->row && (!c || !inside) && !tmpl_share_invariant_sym(r->share, k->syms[0]))
+		r->taint = true;
 	/* later parts resolve in the first part's value only, never further up */
 	for (size_t i = 1; v.kind != TMPL_MISSING && i < k->nparts; i++) {
 		tmpl_val_t sub = { .kind = TMPL_MISSING };
@@ -1198,6 +1217,61 @@ static void render_memo(struct render *r, uint16_t id, bool by_bol, const void *
 	pthread_mutex_unlock(&m->lock);
 }
 
+/* A record as the share knows it (tmpl_share_ident). */
+struct shared_rec {
+	const void *key;
+	unsigned variant, uses;
+};
+
+/* Whether a part with c innermost is rendered through the share (then *sr
+ * says what of): a record of its type that it shares, no indentation, not
+ * inside another shared part or a memoized one. */
+static bool share_here(const struct render *r, const struct ctx *c, struct shared_rec *sr)
+{
+	return r->share && !r->row && !r->in_memo && !r->indent.len && r->set->prepared &&
+	       c->v.kind == TMPL_REC &&
+	       tmpl_share_ident(r->share, c->v.u.rec.type, c->v.u.rec.p, &sr->key, &sr->variant, &sr->uses);
+}
+
+/* Renders a part through the share: a section's body k over the element
+ * c, or the partial t (not indented) with c innermost.  The bytes of an
+ * earlier page, or a rendering that is kept for the pages after. */
+static void render_shared(struct render *r, const struct shared_rec *sr, const struct node *k,
+			  const struct tmpl *t, const struct ctx *c, const struct frame *f)
+{
+	tmpl_share_t *sh = r->share;
+	const void *key = sr->key, *part = t ? (const void *)t : (const void *)k;
+	unsigned variant = sr->variant, uses = sr->uses;
+	/* where a line starts matters only to a part that indents; and
+	 * where the part ends, only when it wrote something */
+	bool bol = (t ? t->memo_bol : k->memo_bol) && r->bol, end_bol;
+	size_t from = r->out->len;
+	if (tmpl_share_take(sh, key, part, variant, bol, r->out, &end_bol)) {
+		if (r->out->len > from)
+			r->bol = end_bol;
+		return;
+	}
+	r->row = c;
+	r->taint = false;
+	if (t) {
+		const void *mkey;
+		if (memo_here(r, t->memo, c, &mkey))
+			render_memo(r, t->memo_id, t->memo_bol, mkey, NULL, t, c, f);
+		else
+			render_list(r, t->kids, t->nkids, c, f);
+	} else {
+		render_list(r, k->kids, k->nkids, c, f);
+	}
+	r->row = NULL;
+	if (r->err)
+		return;
+	if (r->taint)
+		tmpl_share_tainted(sh);
+	else
+		tmpl_share_put(sh, key, part, variant, bol, r->bol, r->out->ptr + from,
+			       r->out->len - from, uses);
+}
+
 /* Element i of the list v: a record, or an object (TMPL_OBJ_LIST). */
 static inline const void *list_at(const tmpl_val_t *v, size_t i)
 {
@@ -1209,7 +1283,7 @@ static void render_section(struct render *r, const struct node *k,
 			   const struct ctx *c, const struct frame *f)
 {
 	char scratch[TMPL_SCRATCH];
-	tmpl_val_t v = lookup(c, k, scratch);
+	tmpl_val_t v = lookup(r, c, k, scratch);
 	if (v.kind == TMPL_JSON && json_is_array(v.u.json)) {
 		for (size_t i = 0; i < json_array_size(v.u.json) && !r->err; i++) {
 			struct ctx sub = { tmpl_json(json_array_get(v.u.json, i), false), c };
@@ -1234,7 +1308,15 @@ static void render_section(struct render *r, const struct node *k,
 				sub.v.kind = TMPL_OBJ;
 				sub.v.u.obj = p;
 			}
-			render_list(r, k->kids, k->nkids, &sub, f);
+			/* a body that is one partial is shared as that partial,
+			 * whatever list shows it */
+			bool one_partial = k->nkids == 1 && k->kids[0].kind == N_PARTIAL &&
+					   !k->kids[0].indent_len;
+			struct shared_rec sr;
+			if (!one_partial && share_here(r, &sub, &sr))
+				render_shared(r, &sr, k, NULL, &sub, f);
+			else
+				render_list(r, k->kids, k->nkids, &sub, f);
 		}
 	} else if (truthy(&v)) {
 		struct ctx sub = { v, c };
@@ -1249,6 +1331,7 @@ static void render_node(struct render *r, const struct node *k,
 {
 	const struct tmpl *t;
 	const void *key;
+	struct shared_rec sr;
 	char scratch[TMPL_SCRATCH];
 	tmpl_val_t v;
 
@@ -1257,7 +1340,7 @@ static void render_node(struct render *r, const struct node *k,
 		emit_text(r, k->str, k->len);
 		break;
 	case N_VAR:
-		v = lookup(c, k, scratch);
+		v = lookup(r, c, k, scratch);
 		put_value(r, &v, k->escape);
 		val_drop(&v);
 		break;
@@ -1265,7 +1348,7 @@ static void render_node(struct render *r, const struct node *k,
 		render_section(r, k, c, f);
 		break;
 	case N_INVERTED:
-		v = lookup(c, k, scratch);
+		v = lookup(r, c, k, scratch);
 		if (!truthy(&v))
 			render_list(r, k->kids, k->nkids, c, f);
 		val_drop(&v);
@@ -1273,13 +1356,16 @@ static void render_node(struct render *r, const struct node *k,
 	case N_PARTIAL:
 		/* an unknown partial renders as nothing, as the spec says */
 		if ((t = r->set->prepared ? k->target : set_find(r->set, k->str, k->hash))) {
-			if (!k->indent_len && memo_here(r, t->memo, c, &key))
+			if (!k->indent_len && share_here(r, c, &sr))
+				render_shared(r, &sr, NULL, t, c, f);
+			else if (!k->indent_len && memo_here(r, t->memo, c, &key))
 				render_memo(r, t->memo_id, t->memo_bol, key, NULL, t, c, f);
 			else
 				render_indented(r, k->indent, k->indent_len, t->kids, t->nkids, c, f);
 		}
 		break;
 	case N_PARENT:
+		r->taint |= r->row != NULL;   /* its blocks are the page's */
 		if ((t = r->set->prepared ? k->target : set_find(r->set, k->str, k->hash))) {
 			struct frame fr = { k, f };
 			render_indented(r, k->indent, k->indent_len, t->kids, t->nkids, c, &fr);
@@ -1289,6 +1375,7 @@ static void render_node(struct render *r, const struct node *k,
 		/* the outermost parent's argument wins: a page overrides its
 		 * layout, which overrides the base layout */
 		const struct node *body = k;
+		r->taint |= r->row != NULL;
 		for (const struct frame *g = f; g; g = g->up) {
 			for (size_t i = 0; i < g->parent->nkids; i++) {
 				const struct node *a = &g->parent->kids[i];
@@ -1335,7 +1422,7 @@ int tmpl_render_val(const tmpl_set_t *set, const char *name, tmpl_val_t root,
 		return -1;
 	/* the template's own list is depth 0, so one can nest TMPL_MAX_DEPTH deep */
 	struct render r = { .set = set, .memo = memo, .out = out, .indent = BUF_INIT, .bol = true,
-			    .depth = -1 };
+			    .depth = -1, .share = cur_share };
 	if (memo && set->prepared) {
 		/* the part ids are the set's: a memo serves one set */
 		pthread_mutex_lock(&memo->lock);

@@ -228,6 +228,42 @@ void tmpl_memo_stats(const tmpl_memo_t *m, size_t *rendered, size_t *reused);
  * same text is kept once, whatever the parts that rendered it). */
 size_t tmpl_memo_bytes(const tmpl_memo_t *m, size_t *texts);
 
+/* Rows shared between the pages of one family of jobs (the status views,
+ * the deadlines and the overdue list): a part rendered with a record of
+ * the share's type innermost (a partial over it, or a section's body for
+ * each element of a list of them), with no indentation, is kept after its
+ * rendering when nothing it looked up lay outside the record (a name found
+ * further out or nowhere, a block or a parent: checked as it renders), and
+ * a later page of the family copies its bytes instead of rendering it.
+ * ident says of a record: its key (NULL: never shared), its variant (what
+ * its fields read besides what the key decides) and how many times the
+ * family's pages render it; a rendering is dropped after its last use, so
+ * what is kept at once is what the pages in progress still need when the
+ * jobs run in the order of their rows.  Safe to use from several threads;
+ * freed (accepts NULL) after the last render that uses it. */
+typedef struct tmpl_share tmpl_share_t;
+typedef bool (*tmpl_share_ident_fn)(const void *rec, void *arg, const void **key,
+				    unsigned *variant, unsigned *uses);
+tmpl_share_t *tmpl_share_new(const tmpl_type_t *type, tmpl_share_ident_fn ident, void *arg);
+/* Names found outside a row that do not stop it being shared: the pages of
+ * the family give each the same value wherever a row can see it (NULL
+ * ends the list; kept borrowed).  Before the first render. */
+void tmpl_share_invariant(tmpl_share_t *sh, const char *const *names);
+/* At most max bytes of renderings kept at once (32 MB unless set): from
+ * the first that would go beyond, no new rendering is kept.  Before the
+ * first render. */
+void tmpl_share_limit(tmpl_share_t *sh, size_t max);
+void tmpl_share_free(tmpl_share_t *sh);
+/* The share the calling thread's renders use from now on (NULL: none). */
+void tmpl_share_use(tmpl_share_t *sh);
+typedef struct {
+	size_t rendered;        /* renderings offered to the share */
+	size_t reused;          /* copied instead of rendered */
+	size_t tainted;         /* rendered, but read something outside their record */
+	size_t kept_now, kept_peak, bytes_now, bytes_peak;
+} tmpl_share_stats_t;
+void tmpl_share_stats(const tmpl_share_t *sh, tmpl_share_stats_t *st);
+
 /* Finds the parts of the set's templates that can be memoized for the
  * registered types; after every tmpl_set_add and tmpl_set_fold, before
  * rendering. */

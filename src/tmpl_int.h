@@ -41,7 +41,7 @@ struct node {
 	size_t nparts;
 	uint16_t memo;          /* section: memoizable with a record of type id i innermost (bit i) */
 	uint16_t memo_id;       /* its cell in a memo block */
-	bool memo_bol;          /* its bytes depend on whether a line starts there */
+	bool memo_bol;          /* section: its bytes depend on whether a line starts there */
 	const char *indent;     /* partial, parent, block: prefix of each output line */
 	size_t indent_len;
 	struct node *kids;      /* section body, block default, a parent's argument blocks */
@@ -60,7 +60,7 @@ struct tmpl {
 	size_t nkids;
 	uint16_t memo;          /* as a partial: memoizable with type id i innermost (bit i) */
 	uint16_t memo_id;
-	bool memo_bol;
+	bool memo_bol;          /* its bytes depend on whether a line starts there */
 };
 
 /* Open addressing with linear probing; rendering only reads it. */
@@ -80,6 +80,22 @@ static inline uint32_t tmpl_hash(const char *s)
 /* The symbol of name (its first n bytes), the same for equal names in
  * every set for the life of the process (thread-safe). */
 uint32_t tmpl_sym(const char *name, size_t n);
+
+/* tmpl_share.c, for the renderer: whether rec (of type) is shared there,
+ * with its key, variant and uses; the kept bytes of a rendering, appended
+ * to out (true; one use done), or false; a new rendering kept for its
+ * uses - 1 other renderings (or one use of the same rendering kept by
+ * another thread meanwhile); a rendering that read outside its record,
+ * counted. */
+bool tmpl_share_ident(const tmpl_share_t *sh, const tmpl_type_t *type, const void *rec,
+		      const void **key, unsigned *variant, unsigned *uses);
+bool tmpl_share_take(tmpl_share_t *sh, const void *key, const void *part, unsigned variant,
+		     bool bol, buf_t *out, bool *end_bol);
+void tmpl_share_put(tmpl_share_t *sh, const void *key, const void *part, unsigned variant,
+		    bool bol, bool end_bol, const char *bytes, size_t len, unsigned uses);
+void tmpl_share_tainted(tmpl_share_t *sh);
+/* Whether sym is one of the share's invariant names. */
+bool tmpl_share_invariant_sym(const tmpl_share_t *sh, uint32_t sym);
 
 /* Compiles src; returns the template (its arena owns it), or NULL with
  * *err set ("file:line:col: error: text", malloc'd). */

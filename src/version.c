@@ -5,10 +5,14 @@
 #include <git2.h>
 #include <jansson.h>
 #include <microhttpd.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <unicode/uchar.h>
 #include <unicode/uversion.h>
 #include <utf8proc.h>
 #include <yaml.h>
+
+#include "util.h"
 
 void version_print(FILE *f)
 {
@@ -28,4 +32,24 @@ void version_print(FILE *f)
 	fprintf(f, "  jansson %s\n", jansson_version_str());
 	fprintf(f, "  ICU %s (Unicode %s)\n", icu_s, uni_s);
 	fprintf(f, "  libmicrohttpd %s\n", MHD_get_version());
+}
+
+static char exe_id[GIT_OID_HEXSZ + 1];
+static pthread_once_t exe_once = PTHREAD_ONCE_INIT;
+
+static void exe_read(void)
+{
+	char *data = NULL;
+	size_t len = 0;
+	git_oid id;
+	if (util_read_file("/proc/self/exe", &data, &len) == 0 &&
+	    git_odb_hash(&id, data ? data : "", len, GIT_OBJECT_BLOB) == 0)
+		git_oid_tostr(exe_id, sizeof exe_id, &id);
+	free(data);
+}
+
+const char *version_exe_id(void)
+{
+	pthread_once(&exe_once, exe_read);
+	return exe_id;
 }

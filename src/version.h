@@ -13,4 +13,10 @@
 /* Writes "plansite VERSION", then one "  library version" line per library. */
 void version_print(FILE *f);
 
+/* The SHA-1 (hex) of the running program's bytes (/proc/self/exe), read
+ * once a process; "" when they cannot be read.  A rebuilt binary of the
+ * same version may write other pages: what is kept between builds (the
+ * state, the parse cache) names it.  Thread-safe. */
+const char *version_exe_id(void);
+
 #endif

@@ -515,6 +515,49 @@ static void test_build_sizes(void **state)
 	arena_free(a);
 }
 
+/* A cancel (serve: the editor saved again) stops the index where it is:
+ * before any file when it is set from the start, after the file being
+ * written when it comes meanwhile; without one, the whole index. */
+struct cancelling {
+	files_t f;
+	atomic_int cancel;
+	size_t at;   /* sets cancel when this many files were emitted */
+};
+
+static int collect_cancel(void *arg, const char *rel, const char *data, size_t len)
+{
+	struct cancelling *c = arg;
+	int rc = collect(&c->f, rel, data, len);
+	if (c->f.n == c->at)
+		atomic_store(&c->cancel, 1);
+	return rc;
+}
+
+static void test_build_cancel(void **state)
+{
+	arena_t *a = arena_new();
+	site_t *s = mk_site(a, 300, 40, 1);
+	struct cancelling all = { .at = 0 };
+	assert_int_equal(search_build_cancel(s, collect_cancel, &all, &all.cancel), 0);
+	assert_true(all.f.n > 10);
+	struct cancelling first = { .at = 0 };
+	atomic_store(&first.cancel, 1);
+	assert_int_equal(search_build_cancel(s, collect_cancel, &first, &first.cancel), SEARCH_CANCELLED);
+	assert_int_equal(first.f.n, 0);
+	struct cancelling mid = { .at = 2 };
+	assert_int_equal(search_build_cancel(s, collect_cancel, &mid, &mid.cancel), SEARCH_CANCELLED);
+	assert_int_equal(mid.f.n, 2);
+	/* the files it wrote are those of the whole index, as far as it got */
+	for (size_t i = 0; i < mid.f.n; i++) {
+		assert_string_equal(mid.f.v[i].rel, all.f.v[i].rel);
+		assert_memory_equal(mid.f.v[i].data, all.f.v[i].data, all.f.v[i].len);
+	}
+	files_free(&all.f);
+	files_free(&first.f);
+	files_free(&mid.f);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_shard_name),
 		cmocka_unit_test(test_build_small),
 		cmocka_unit_test(test_build_sizes),
+		cmocka_unit_test(test_build_cancel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

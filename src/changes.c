@@ -93,6 +93,21 @@ static json_t *field_label(const hchange_t *c)
 	return v ? json_string(v) : json_null();
 }
 
+/* { <field>: true } or { plan_<field>: true }: what changed, for a theme's sections */
+static json_t *is_json(const hchange_t *c)
+{
+	json_t *is = json_object();
+	if (c->task) {
+		SET(is, c->field, json_true());
+	} else {
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "plan_%s", c->field);
+		SET(is, b.ptr, json_true());
+		buf_free(&b);
+	}
+	return is;
+}
+
 static json_t *item_json(const hchange_t *c)
 {
 	json_t *o = json_object();
@@ -109,16 +124,7 @@ static json_t *item_json(const hchange_t *c)
 	SET(o, "moved", json_boolean(moved));
 	SET(o, "duplicate", json_boolean(dup));
 	SET(o, "other", json_boolean(!added && !removed && !moved && !dup));
-	json_t *is = json_object();
-	if (c->task) {
-		SET(is, c->field, json_true());
-	} else {
-		buf_t b = BUF_INIT;
-		buf_printf(&b, "plan_%s", c->field);
-		SET(is, b.ptr, json_true());
-		buf_free(&b);
-	}
-	SET(o, "is", is);
+	SET(o, "is", is_json(c));
 	if (!strcmp(c->field, "status") && c->task) {
 		if (c->from)
 			SET(o, "from_status", status_flags(c->from));
@@ -212,17 +218,6 @@ static tmpl_val_t git_str(const char *v)
 	return tmpl_str(v);
 }
 
-static tmpl_val_t date_val(date_t d, bool vi, char *scratch)
-{
-	if (!d)
-		return null_val;
-	if (vi)
-		date_format_vi(d, scratch);
-	else
-		date_format_iso(d, scratch);
-	return tmpl_str(scratch);
-}
-
 /* from_status, to_status: { <status id>: bool } of a status id string */
 static tmpl_field_t sflag_fields[STATUS_COUNT];
 
@@ -260,20 +255,6 @@ static bool is_named(const hchange_t *c)
 			return true;
 	}
 	return false;
-}
-
-static json_t *is_json(const hchange_t *c)
-{
-	json_t *is = json_object();
-	if (c->task) {
-		SET(is, c->field, json_true());
-	} else {
-		buf_t b = BUF_INIT;
-		buf_printf(&b, "plan_%s", c->field);
-		SET(is, b.ptr, json_true());
-		buf_free(&b);
-	}
-	return is;
 }
 
 enum {
@@ -376,7 +357,7 @@ static void entry_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 	const hentry_t *e = r->e;
 	switch (i) {
 	case E_COMMIT: *out = git_str(e->commit); break;
-	case E_DATE: *out = date_val(e->date, false, scratch); break;
+	case E_DATE: *out = ctx_date_val(e->date, false, scratch); break;
 	case E_TIME:
 		date_format_rfc3339(e->time, e->tz, scratch);
 		*out = tmpl_str(scratch);
@@ -389,7 +370,7 @@ static void entry_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 		*out = git_str(scratch);
 		break;
 	case E_COMMIT_URL: *out = r->commit_url ? git_str(r->commit_url) : missing; break;
-	case E_DATE_VI: *out = date_val(e->date, true, scratch); break;
+	case E_DATE_VI: *out = ctx_date_val(e->date, true, scratch); break;
 	case E_PLAN: *out = e->plan ? ctx_plan_val(e->plan) : tmpl_json(plan_ref(e), true); break;
 	case E_LABEL: *out = git_str(e->label); break;
 	case E_PATH: *out = git_str(e->path); break;

@@ -23,6 +23,10 @@ void ctx_cache_free(ctx_cache_t *c);
 
 /* A deadline: { text (as shown), date, date_vi, ongoing, parsed, exact }. */
 json_t *ctx_due(const char *text, const due_t *due, bool exact);
+/* A date as a template sees it: ISO (2025-12-31) or, vi, as shown
+ * (31/12/2025), written into scratch (at least 11 bytes); null when d is
+ * 0.  Typed records of tasks, plans, weekly rows and changes (ctx_task.c). */
+tmpl_val_t ctx_date_val(date_t d, bool vi, char *scratch);
 json_t *ctx_stats(const stats_t *st);
 json_t *ctx_unit_ref(const unit_t *u, const char *written);
 json_t *ctx_plan_summary(const plan_t *p);

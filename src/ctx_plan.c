@@ -11,17 +11,6 @@
 
 static const tmpl_val_t missing = { .kind = TMPL_MISSING };
 
-static tmpl_val_t date_val(date_t d, bool vi, char *scratch)
-{
-	if (!d)
-		return (tmpl_val_t){ .kind = TMPL_NULL };
-	if (vi)
-		date_format_vi(d, scratch);
-	else
-		date_format_iso(d, scratch);
-	return tmpl_str(scratch);
-}
-
 /* ---- stats: { total, done, in_progress, not_started, cancelled, overdue,
  * done_late, percent_done, has_tasks, has_overdue } (ctx_stats) */
 
@@ -118,8 +107,8 @@ static void plan_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 	case P_SLUG: *out = tmpl_str(p->slug); break;
 	case P_URL: *out = tmpl_str(p->url); break;
 	case P_ISSUER: *out = p->has_issuer ? tmpl_rec(ctx_uref_type, &p->issuer) : missing; break;
-	case P_DATE: *out = date_val(p->date, false, scratch); break;
-	case P_DATE_VI: *out = date_val(p->date, true, scratch); break;
+	case P_DATE: *out = ctx_date_val(p->date, false, scratch); break;
+	case P_DATE_VI: *out = ctx_date_val(p->date, true, scratch); break;
 	case P_STATUS: *out = tmpl_str(p->status_text ? p->status_text : "in_force"); break;
 	case P_SUPERSEDED: *out = tmpl_bool(p->status_text && !strcmp(p->status_text, "superseded")); break;
 	case P_STATS: *out = tmpl_rec(&stats_type, &p->stats); break;

@@ -15,7 +15,7 @@
 
 static const tmpl_val_t missing = { .kind = TMPL_MISSING };
 
-static tmpl_val_t date_val(date_t d, bool vi, char *scratch)
+tmpl_val_t ctx_date_val(date_t d, bool vi, char *scratch)
 {
 	if (!d)
 		return (tmpl_val_t){ .kind = TMPL_NULL };
@@ -70,8 +70,8 @@ static void due_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 	const task_t *t = rec;
 	switch (i) {
 	case 0: *out = tmpl_str(t->due_text); break;
-	case 1: *out = date_val(t->due.date, false, scratch); break;
-	case 2: *out = date_val(t->due.date, true, scratch); break;
+	case 1: *out = ctx_date_val(t->due.date, false, scratch); break;
+	case 2: *out = ctx_date_val(t->due.date, true, scratch); break;
 	case 3: *out = tmpl_bool(t->due.ongoing); break;
 	case 4: *out = tmpl_bool(t->due.parsed); break;
 	default: *out = tmpl_bool(t->due_exact);
@@ -145,8 +145,8 @@ static void task_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 	case F_PROGRESS:
 		*out = t->progress >= 0 ? tmpl_int(t->progress) : (tmpl_val_t){ .kind = TMPL_NULL };
 		break;
-	case F_COMPLETED: *out = date_val(t->completed, false, scratch); break;
-	case F_COMPLETED_VI: *out = date_val(t->completed, true, scratch); break;
+	case F_COMPLETED: *out = ctx_date_val(t->completed, false, scratch); break;
+	case F_COMPLETED_VI: *out = ctx_date_val(t->completed, true, scratch); break;
 	case F_EVIDENCE:
 		/* rare: a jansson list then, an empty list otherwise */
 		*out = t->nevidence ? tmpl_json(ctx_href_list(row->s, t->evidence, t->nevidence), true)

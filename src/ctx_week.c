@@ -13,17 +13,6 @@
 static const tmpl_val_t missing = { .kind = TMPL_MISSING };
 static const tmpl_val_t null_val = { .kind = TMPL_NULL };
 
-static tmpl_val_t date_val(date_t d, bool vi, char *scratch)
-{
-	if (!d)
-		return null_val;
-	if (vi)
-		date_format_vi(d, scratch);
-	else
-		date_format_iso(d, scratch);
-	return tmpl_str(scratch);
-}
-
 /* ---- a lead unit: the unit ref ({ id, name, url, registered, written }),
  * or { name, url: null, registered: false } when it names no unit */
 
@@ -68,8 +57,8 @@ static void due_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 	const htask_t *t = rec;
 	switch (i) {
 	case 0: *out = tmpl_str(t->due_shown); break;
-	case 1: *out = date_val(t->due.date, false, scratch); break;
-	case 2: *out = date_val(t->due.date, true, scratch); break;
+	case 1: *out = ctx_date_val(t->due.date, false, scratch); break;
+	case 2: *out = ctx_date_val(t->due.date, true, scratch); break;
 	case 3: *out = tmpl_bool(t->due.ongoing); break;
 	case 4: *out = tmpl_bool(t->due.parsed); break;
 	/* a deadline given only as due_date is shown as that date */
@@ -148,7 +137,7 @@ static void row_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 		break;
 	case W_HAS_PROGRESS: *out = tmpl_bool(t->progress >= 0); break;
 	case W_PROGRESS: *out = t->progress >= 0 ? tmpl_int(t->progress) : null_val; break;
-	case W_COMPLETED_VI: *out = date_val(t->completed, true, scratch); break;
+	case W_COMPLETED_VI: *out = ctx_date_val(t->completed, true, scratch); break;
 	case W_DUE_FROM: *out = it->from || it->to ? tmpl_str(it->from) : missing; break;
 	default: *out = it->from || it->to ? tmpl_str(it->to) : missing;
 	}

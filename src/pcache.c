@@ -74,15 +74,7 @@ struct pcache {
 static void program_id(char out[64])
 {
 	buf_t b = BUF_INIT;
-	char *v = NULL;
-	size_t vn = 0;
-	FILE *f = open_memstream(&v, &vn);
-	if (f) {
-		version_print(f);
-		fclose(f);
-		buf_put(&b, v, vn);
-		free(v);
-	}
+	version_put(&b);
 	buf_printf(&b, "format %d ynode %zu\n", PCACHE_FORMAT, sizeof(ynode_t));
 	const char *exe = version_exe_id();
 	if (*exe)

@@ -96,20 +96,12 @@ char *state_key(const char *const *parts, size_t nparts, const char *theme_dir)
 		buf_printf(&b, "%zu %s\n", i, parts[i] ? parts[i] : "(none)");
 	/* the program: its libraries' versions, and its bytes (a rebuilt
 	 * binary of the same version may write other pages) */
-	char *v = NULL;
-	size_t vn = 0;
-	FILE *f = open_memstream(&v, &vn);
-	if (f) {
-		version_print(f);
-		fclose(f);
-		buf_put(&b, v, vn);
-		free(v);
-	}
+	bool named = version_put(&b);
 	char *key = NULL;
 	/* the program's bytes are read once a process (a build takes two
 	 * keys, and the parse cache names them too) */
 	const char *exe = version_exe_id();
-	if (!f || !*exe)
+	if (!named || !*exe)
 		goto out;
 	buf_printf(&b, "%s\n", exe);
 	if (add_tree(&b, theme_dir, "", 0) < 0)

@@ -53,3 +53,17 @@ const char *version_exe_id(void)
 	pthread_once(&exe_once, exe_read);
 	return exe_id;
 }
+
+bool version_put(buf_t *b)
+{
+	char *v = NULL;
+	size_t vn = 0;
+	FILE *f = open_memstream(&v, &vn);
+	if (!f)
+		return false;
+	version_print(f);
+	fclose(f);
+	buf_put(b, v, vn);
+	free(v);
+	return true;
+}

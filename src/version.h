@@ -4,7 +4,10 @@
 #ifndef PLANSITE_VERSION_H
 #define PLANSITE_VERSION_H
 
+#include <stdbool.h>
 #include <stdio.h>
+
+#include "util.h"
 
 #ifndef PLANSITE_VERSION
 #define PLANSITE_VERSION "unknown"
@@ -12,6 +15,9 @@
 
 /* Writes "plansite VERSION", then one "  library version" line per library. */
 void version_print(FILE *f);
+/* Appends what version_print writes to b; false when it could not be
+ * written (no memory for the stream). */
+bool version_put(buf_t *b);
 
 /* The SHA-1 (hex) of the running program's bytes (/proc/self/exe), read
  * once a process; "" when they cannot be read.  A rebuilt binary of the

@@ -17,12 +17,10 @@
 #include "progress.h"
 #include "xref.h"
 
-typedef struct {
-	arena_t *a;
-	diag_t *d;
-	site_t *s;
-	snap_t snap;
-} fixture_t;
+#include "site_fixture.h"
+
+#include "ctx_same.h"
+
 
 /* Plans that take every branch of a summary: a number or an id only, a
  * short title, an issuer written as its name, written otherwise, or none,
@@ -46,21 +44,7 @@ static const char *const files[][2] = {
 
 static void load_files(fixture_t *f, const char *const (*fv)[2], size_t n)
 {
-	f->a = arena_new();
-	f->d = diag_new();
-	f->snap.files = arena_alloc(f->a, (n + 1) * sizeof(rfile_t));
-	f->snap.n = n;
-	for (size_t i = 0; i < n; i++) {
-		rfile_t *r = &f->snap.files[i];
-		r->path = arena_printf(f->a, "content/%s", fv[i][0]);
-		r->rel = r->path + 8;
-		r->data = fv[i][1];
-		r->len = strlen(fv[i][1]);
-	}
-	model_opts_t o = { 0 };
-	f->s = model_load(f->a, f->d, &f->snap, &o);
-	xref_resolve(f->a, f->d, f->s, &f->snap);
-	progress_compute(f->s, 20250801);
+	fixture_load(f, fv, n, 20250801);
 	assert_int_equal(diag_errors(f->d), 0);
 }
 
@@ -70,97 +54,11 @@ static void load(fixture_t *f)
 	assert_int_equal(f->s->nplans, 4);
 }
 
-static void unload(fixture_t *f)
-{
-	model_site_free(f->s);
-	diag_free(f->d);
-	arena_free(f->a);
-}
-
 static int setup(void **state)
 {
 	(void)state;
 	ctx_types_init();
 	return 0;
-}
-
-static long field_named(const tmpl_type_t *t, const char *name)
-{
-	for (size_t i = 0; i < t->nfields; i++)
-		if (!strcmp(t->fields[i].name, name))
-			return (long)i;
-	return -1;
-}
-
-/* Whether the typed value v is the jansson value j (at path, for the
- * message); records compare name by name, both ways. */
-static void same(const char *path, const tmpl_val_t *v, json_t *j)
-{
-	switch (v->kind) {
-	case TMPL_MISSING:
-		fail_msg("%s: missing in the record, %s in jansson", path, j ? "present" : "absent");
-		break;
-	case TMPL_NULL:
-		if (!json_is_null(j))
-			fail_msg("%s: null in the record, not in jansson", path);
-		break;
-	case TMPL_BOOL:
-		if (!json_is_boolean(j) || json_is_true(j) != v->u.b)
-			fail_msg("%s: %s in the record, not in jansson", path, v->u.b ? "true" : "false");
-		break;
-	case TMPL_INT:
-		if (!json_is_integer(j) || json_integer_value(j) != v->u.i)
-			fail_msg("%s: %lld in the record, not in jansson", path, v->u.i);
-		break;
-	case TMPL_STR:
-		if (!json_is_string(j) || json_string_length(j) != v->u.str.len ||
-		    memcmp(json_string_value(j), v->u.str.s, v->u.str.len))
-			fail_msg("%s: \"%.*s\" in the record, \"%s\" in jansson", path, (int)v->u.str.len,
-				 v->u.str.s, json_is_string(j) ? json_string_value(j) : "(not a string)");
-		break;
-	case TMPL_REC: {
-		const tmpl_type_t *t = v->u.rec.type;
-		if (!json_is_object(j))
-			fail_msg("%s: a record, not an object in jansson", path);
-		/* every name of the jansson object, in the record, alike */
-		const char *key;
-		json_t *jv;
-		json_object_foreach(j, key, jv) {
-			char sub[256];
-			snprintf(sub, sizeof sub, "%s.%s", path, key);
-			long f = field_named(t, key);
-			if (f < 0)
-				fail_msg("%s: no such name in the record (type %s)", sub, t->name);
-			char scratch[TMPL_SCRATCH];
-			tmpl_val_t fv = { .kind = TMPL_MISSING };
-			t->get(v->u.rec.p, (size_t)f, &fv, scratch);
-			same(sub, &fv, jv);
-		}
-		/* and every name of the record that has a value, in jansson */
-		for (size_t i = 0; i < t->nfields; i++) {
-			char scratch[TMPL_SCRATCH];
-			tmpl_val_t fv = { .kind = TMPL_MISSING };
-			t->get(v->u.rec.p, i, &fv, scratch);
-			if (fv.kind != TMPL_MISSING && !json_object_get(j, t->fields[i].name))
-				fail_msg("%s.%s: in the record, not in jansson", path, t->fields[i].name);
-		}
-		break;
-	}
-	case TMPL_LIST: {
-		if (!json_is_array(j) || json_array_size(j) != v->u.list.n)
-			fail_msg("%s: a list of %zu in the record, not in jansson", path, v->u.list.n);
-		for (size_t i = 0; i < v->u.list.n; i++) {
-			char sub[256];
-			snprintf(sub, sizeof sub, "%s[%zu]", path, i);
-			const char *at = (const char *)v->u.list.base + i * v->u.list.stride;
-			tmpl_val_t e = tmpl_rec(v->u.list.type, v->u.list.indirect ? *(const void *const *)at : at);
-			same(sub, &e, json_array_get(j, i));
-		}
-		break;
-	}
-	default:
-		fail_msg("%s: a value of kind %d, which these records never hold", path, (int)v->kind);
-	}
 }
 
 /* Every plan's typed summary is its jansson summary, name by name. */
@@ -224,13 +122,6 @@ static void probe_of(buf_t *b, const char *path, json_t *j)
 	}
 	/* a name no summary has is looked up further out */
 	buf_printf(b, "%s.nothing=[{{%s.nothing}}];outer=[{{outer}}]\n", path, path);
-}
-
-static void add_ok(tmpl_set_t *set, const char *name, const char *src)
-{
-	char *err = NULL;
-	if (tmpl_set_add(set, name, name, src, strlen(src), &err) != 0)
-		fail_msg("%s: %s", name, err ? err : "(no message)");
 }
 
 /* Task rows with their plan render every name of the summary as the

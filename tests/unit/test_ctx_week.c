@@ -21,12 +21,10 @@
 #include "progress.h"
 #include "xref.h"
 
-typedef struct {
-	arena_t *a;
-	diag_t *d;
-	site_t *s;
-	snap_t snap;
-} fixture_t;
+#include "site_fixture.h"
+
+#include "ctx_same.h"
+
 
 static const char *const files[][2] = {
 	{ "units.yaml", "- { id: ubnd, name: UBND tỉnh }\n- { id: so-a, name: Sở Tài chính, parent: ubnd }\n"
@@ -40,31 +38,9 @@ static const char *const files[][2] = {
 
 static void load(fixture_t *f)
 {
-	size_t n = sizeof files / sizeof files[0];
-	f->a = arena_new();
-	f->d = diag_new();
-	f->snap.files = arena_alloc(f->a, (n + 1) * sizeof(rfile_t));
-	f->snap.n = n;
-	for (size_t i = 0; i < n; i++) {
-		rfile_t *r = &f->snap.files[i];
-		r->path = arena_printf(f->a, "content/%s", files[i][0]);
-		r->rel = r->path + 8;
-		r->data = files[i][1];
-		r->len = strlen(files[i][1]);
-	}
-	model_opts_t o = { 0 };
-	f->s = model_load(f->a, f->d, &f->snap, &o);
-	xref_resolve(f->a, f->d, f->s, &f->snap);
-	progress_compute(f->s, 20250801);
+	fixture_load(f, files, sizeof files / sizeof files[0], 20250801);
 	assert_int_equal(diag_errors(f->d), 0);
 	assert_int_equal(f->s->nplans, 1);
-}
-
-static void unload(fixture_t *f)
-{
-	model_site_free(f->s);
-	diag_free(f->d);
-	arena_free(f->a);
 }
 
 static int setup(void **state)
@@ -104,91 +80,6 @@ static void items_of(const fixture_t *f, const hver_t *ver, hitem_t *v)
 		/* the last two: a plan no longer published */
 		v[i] = (hitem_t){ .ver = ver, .task = &tasks[i], .from = from[i], .to = to[i],
 				  .plan = i < NTASKS - 2 ? f->s->plans[0] : NULL, .label = "9/KH-CU" };
-}
-
-static long field_named(const tmpl_type_t *t, const char *name)
-{
-	for (size_t i = 0; i < t->nfields; i++)
-		if (!strcmp(t->fields[i].name, name))
-			return (long)i;
-	return -1;
-}
-
-/* Whether the typed value v is the jansson value j (at path, for the
- * message); records compare name by name, both ways. */
-static void same(const char *path, const tmpl_val_t *v, json_t *j)
-{
-	switch (v->kind) {
-	case TMPL_MISSING:
-		fail_msg("%s: missing in the record, %s in jansson", path, j ? "present" : "absent");
-		break;
-	case TMPL_NULL:
-		if (!json_is_null(j))
-			fail_msg("%s: null in the record, not in jansson", path);
-		break;
-	case TMPL_BOOL:
-		if (!json_is_boolean(j) || json_is_true(j) != v->u.b)
-			fail_msg("%s: %s in the record, not in jansson", path, v->u.b ? "true" : "false");
-		break;
-	case TMPL_INT:
-		if (!json_is_integer(j) || json_integer_value(j) != v->u.i)
-			fail_msg("%s: %lld in the record, not in jansson", path, v->u.i);
-		break;
-	case TMPL_STR:
-		if (!json_is_string(j) || json_string_length(j) != v->u.str.len ||
-		    memcmp(json_string_value(j), v->u.str.s, v->u.str.len))
-			fail_msg("%s: \"%.*s\" in the record, \"%s\" in jansson", path, (int)v->u.str.len,
-				 v->u.str.s, json_is_string(j) ? json_string_value(j) : "(not a string)");
-		break;
-	case TMPL_JSON:
-		if (!json_equal(v->u.json, j))
-			fail_msg("%s: another jansson value in the record", path);
-		break;
-	case TMPL_REC: {
-		const tmpl_type_t *t = v->u.rec.type;
-		if (!json_is_object(j))
-			fail_msg("%s: a record, not an object in jansson", path);
-		const char *key;
-		json_t *jv;
-		json_object_foreach(j, key, jv) {
-			char sub[256];
-			snprintf(sub, sizeof sub, "%s.%s", path, key);
-			long fi = field_named(t, key);
-			if (fi < 0)
-				fail_msg("%s: no such name in the record (type %s)", sub, t->name);
-			char scratch[TMPL_SCRATCH];
-			tmpl_val_t fv = { .kind = TMPL_MISSING };
-			t->get(v->u.rec.p, (size_t)fi, &fv, scratch);
-			same(sub, &fv, jv);
-			if (fv.kind == TMPL_JSON && fv.owned)
-				json_decref(fv.u.json);
-		}
-		for (size_t i = 0; i < t->nfields; i++) {
-			char scratch[TMPL_SCRATCH];
-			tmpl_val_t fv = { .kind = TMPL_MISSING };
-			t->get(v->u.rec.p, i, &fv, scratch);
-			if (fv.kind != TMPL_MISSING && !json_object_get(j, t->fields[i].name))
-				fail_msg("%s.%s: in the record, not in jansson", path, t->fields[i].name);
-			if (fv.kind == TMPL_JSON && fv.owned)
-				json_decref(fv.u.json);
-		}
-		break;
-	}
-	case TMPL_LIST: {
-		if (!json_is_array(j) || json_array_size(j) != v->u.list.n)
-			fail_msg("%s: a list of %zu in the record, not in jansson", path, v->u.list.n);
-		for (size_t i = 0; i < v->u.list.n; i++) {
-			char sub[256];
-			snprintf(sub, sizeof sub, "%s[%zu]", path, i);
-			const char *at = (const char *)v->u.list.base + i * v->u.list.stride;
-			tmpl_val_t e = tmpl_rec(v->u.list.type, v->u.list.indirect ? *(const void *const *)at : at);
-			same(sub, &e, json_array_get(j, i));
-		}
-		break;
-	}
-	default:
-		fail_msg("%s: a value of kind %d, which these records never hold", path, (int)v->kind);
-	}
 }
 
 /* Every row's typed record is its jansson row, name by name, as of two
@@ -233,13 +124,6 @@ static void test_row_names(void **state)
 	assert_true(unknown > 0);
 	assert_int_equal(gone, 4);
 	unload(&f);
-}
-
-static void add_ok(tmpl_set_t *set, const char *name, const char *src)
-{
-	char *err = NULL;
-	if (tmpl_set_add(set, name, name, src, strlen(src), &err) != 0)
-		fail_msg("%s: %s", name, err ? err : "(no message)");
 }
 
 /* Prints, tests and inverts every name of j (and of the objects in it,

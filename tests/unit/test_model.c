@@ -13,39 +13,9 @@
 #include "progress.h"
 #include "xref.h"
 
-typedef struct {
-	arena_t *a;
-	diag_t *d;
-	site_t *s;
-	snap_t snap;
-} fixture_t;
+#include "site_fixture.h"
 
-/* Builds a site from (path, text) pairs under content/. */
-static void load(fixture_t *f, const char *const files[][2], size_t n, date_t as_of)
-{
-	f->a = arena_new();
-	f->d = diag_new();
-	f->snap.files = arena_alloc(f->a, (n + 1) * sizeof(rfile_t));
-	f->snap.n = n;
-	for (size_t i = 0; i < n; i++) {
-		rfile_t *r = &f->snap.files[i];
-		r->path = arena_printf(f->a, "content/%s", files[i][0]);
-		r->rel = r->path + 8;
-		r->data = files[i][1];
-		r->len = strlen(files[i][1]);
-	}
-	model_opts_t o = { 0 };
-	f->s = model_load(f->a, f->d, &f->snap, &o);
-	xref_resolve(f->a, f->d, f->s, &f->snap);
-	progress_compute(f->s, as_of);
-}
 
-static void unload(fixture_t *f)
-{
-	model_site_free(f->s);
-	diag_free(f->d);
-	arena_free(f->a);
-}
 
 static const plan_t *plan(const fixture_t *f, const char *number)
 {
@@ -69,7 +39,7 @@ static void test_fields_and_params(void **state)
 		{ "plans/c.md", "---\nid: co-id\ntitle: V\n---\n" },
 	};
 	fixture_t f;
-	load(&f, files, 3, 20251215);
+	fixture_load(&f, files, 3, 20251215);
 	assert_int_equal(diag_errors(f.d), 0);
 	assert_int_equal(f.s->nplans, 2);   /* the draft is not published */
 	const plan_t *p = plan(&f, "12/KH-UBND");
@@ -102,7 +72,7 @@ static void test_scoped_units(void **state)
 				"  - { id: \"1\", title: x, lead: Văn phòng }\n---\n" },
 	};
 	fixture_t f;
-	load(&f, files, 4, 20251215);
+	fixture_load(&f, files, 4, 20251215);
 	assert_string_equal(plan(&f, "1/KH-A")->tasks[0].lead.v[0].unit->id, "vp-a");
 	assert_string_equal(plan(&f, "1/KH-A")->tasks[0].support.v[0].unit->id, "p-a");
 	assert_string_equal(plan(&f, "1/KH-B")->tasks[0].lead.v[0].unit->id, "vp-b");
@@ -128,7 +98,7 @@ static void test_rollup_once(void **state)
 				"  - { id: \"1\", title: x, status: in_progress, due: 15/12/2025 }\n---\n" },
 	};
 	fixture_t f;
-	load(&f, files, 3, 20251215);
+	fixture_load(&f, files, 3, 20251215);
 	assert_int_equal(diag_errors(f.d), 0);
 	const plan_t *p = plan(&f, "1/KH-P");
 	assert_int_equal(p->stats.total, 3);
@@ -171,7 +141,7 @@ static void test_unit_rollups(void **state)
 				"  - { id: \"1\", title: t, lead: [Phòng B, Phòng B], status: done }\n---\n" },
 	};
 	fixture_t f;
-	load(&f, files, 3, 20251215);
+	fixture_load(&f, files, 3, 20251215);
 	const unit_t *a = unit(&f, "a"), *b = unit(&f, "b");
 	assert_int_equal(a->roll_lead.total, 4);     /* p1, p2, p3, q1 */
 	assert_int_equal(a->roll_lead.done, 2);
@@ -220,7 +190,7 @@ static void test_required(void **state)
 		{ "pages/ke-hoach.md", "---\ntitle: Reserved\n---\n" },
 	};
 	fixture_t f;
-	load(&f, files, 3, 20251215);
+	fixture_load(&f, files, 3, 20251215);
 	char *msgs = diag_format(f.d);
 	assert_non_null(strstr(msgs, "content/pages/gioi-thieu.md:1:1: error: [E043] trang không có title"));
 	assert_non_null(strstr(msgs, "content/pages/ke-hoach.md:1:1: error: [E044] địa chỉ trang /ke-hoach/ dành riêng"));

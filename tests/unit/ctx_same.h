@@ -6,9 +6,12 @@
 #define PLANSITE_TEST_CTX_SAME_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tmpl.h"
+#include "util.h"
 
 static long field_named(const tmpl_type_t *t, const char *name)
 {
@@ -100,6 +103,26 @@ static void add_ok(tmpl_set_t *set, const char *name, const char *src)
 	char *err = NULL;
 	if (tmpl_set_add(set, name, name, src, strlen(src), &err) != 0)
 		fail_msg("%s: %s", name, err ? err : "(no message)");
+}
+
+/* Prints, tests and inverts every name of j (and of the objects in it)
+ * as {{path.name}}; with outer, also a name no object has at each level
+ * ({{path.nothing}}, looked up further out) and {{outer}}. */
+static void probe_of(buf_t *b, const char *path, json_t *j, bool outer)
+{
+	const char *key;
+	json_t *jv;
+	json_object_foreach(j, key, jv) {
+		buf_printf(b, "%s.%s=[{{%s.%s}}|{{{%s.%s}}}]{{#%s.%s}}T{{/%s.%s}}{{^%s.%s}}F{{/%s.%s}};\n",
+			   path, key, path, key, path, key, path, key, path, key, path, key, path, key);
+		if (json_is_object(jv)) {
+			char sub[128];
+			snprintf(sub, sizeof sub, "%s.%s", path, key);
+			probe_of(b, sub, jv, outer);
+		}
+	}
+	if (outer)
+		buf_printf(b, "%s.nothing=[{{%s.nothing}}];outer=[{{outer}}]\n", path, path);
 }
 
 #endif

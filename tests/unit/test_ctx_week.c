@@ -126,23 +126,6 @@ static void test_row_names(void **state)
 	unload(&f);
 }
 
-/* Prints, tests and inverts every name of j (and of the objects in it,
- * and of the first element of its lists) as {{path.name}}. */
-static void probe_of(buf_t *b, const char *path, json_t *j)
-{
-	const char *key;
-	json_t *jv;
-	json_object_foreach(j, key, jv) {
-		buf_printf(b, "%s.%s=[{{%s.%s}}|{{{%s.%s}}}]{{#%s.%s}}T{{/%s.%s}}{{^%s.%s}}F{{/%s.%s}};\n",
-			   path, key, path, key, path, key, path, key, path, key, path, key, path, key);
-		if (json_is_object(jv)) {
-			char sub[128];
-			snprintf(sub, sizeof sub, "%s.%s", path, key);
-			probe_of(b, sub, jv);
-		}
-	}
-}
-
 /* A list of rows renders as the jansson list did: every name of every
  * row, the lead units through a partial, the is_<status> flags (set on a
  * row of that status only, looked up further out otherwise), a name no
@@ -174,7 +157,7 @@ static void test_rows_render_like_json(void **state)
 	json_object_foreach(all, key, jv) {
 		buf_printf(&src, "%s=[{{%s}}]{{#%s}}T{{/%s}}{{^%s}}F{{/%s}};", key, key, key, key, key, key);
 		if (json_is_object(jv))
-			probe_of(&src, key, jv);
+			probe_of(&src, key, jv, false);
 	}
 	buf_puts(&src, "{{#lead}}({{>ref}}){{/lead}}{{^lead}}none{{/lead}}{{#due}}{{text}}{{date}}{{/due}}"
 		       "nothing=[{{nothing}}]outer=[{{outer}}]>\n{{/rows}}");

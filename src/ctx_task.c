@@ -328,9 +328,9 @@ static bool put_val(buf_t *b, const tmpl_val_t *v, int depth)
 		buf_putc(b, '\n');
 		return true;
 	case TMPL_STR:
-		put_num(b, 's', v->u.str.len);
+		put_num(b, 's', tmpl_str_len(v));
 		buf_putc(b, ':');
-		buf_put(b, v->u.str.s, v->u.str.len);
+		buf_put(b, v->u.str.s, tmpl_str_len(v));
 		buf_putc(b, '\n');
 		return true;
 	case TMPL_JSON:

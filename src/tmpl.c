@@ -614,25 +614,28 @@ static struct mblock *mblock_get(tmpl_memo_t *m, const void *key, const tmpl_typ
 /* Asks the processor for what rendering rec (of a memoized type) will
  * read of the memo, ahead of the row that reads it: the slot of its key
  * (block false), or its block (block true; the slot should be in the cache
- * by then).  The rows of a long list are records spread over the model,
- * and the memo's table and blocks are larger than the cache: without this
- * each row waits for two loads from memory. */
-static void memo_prefetch(const tmpl_memo_t *m, const tmpl_type_t *type, const void *rec, bool block)
+ * by then), which is returned (NULL: none yet) so that the row does not
+ * look for it again.  The rows of a long list are records spread over the
+ * model, and the memo's table and blocks are larger than the cache:
+ * without this each row waits for two loads from memory. */
+static struct mblock *memo_prefetch(const tmpl_memo_t *m, const tmpl_type_t *type, const void *rec,
+				    bool block)
 {
 	const struct mtable *t = atomic_load_explicit(&((tmpl_memo_t *)m)->tab, memory_order_acquire);
 	const void *key = type->memo_key(rec);
 	if (!t || !key)
-		return;
+		return NULL;
 	if (!block) {
 		__builtin_prefetch(&t->slot[mslot_of(t, key, type)]);
-		return;
+		return NULL;
 	}
 	size_t at;
-	const struct mblock *b = mblock_find(t, key, type, &at);
+	struct mblock *b = mblock_find(t, key, type, &at);
 	if (b) {
 		__builtin_prefetch(b);
 		__builtin_prefetch((const char *)b + 64);
 	}
+	return b;
 }
 
 /* The kept copy of s (len bytes); with the lock held. */
@@ -910,6 +913,7 @@ struct render {
 	int err;
 	bool in_memo;           /* rendering a part for the memo: nothing inside is */
 	struct mblock *last;    /* the block of the last memoized part */
+	struct mblock *ahead;   /* the block of the next row of a list (memo_prefetch) */
 	tmpl_share_t *share;    /* the thread's (tmpl_share_use), or NULL */
 	const struct ctx *row;  /* rendering a part for the share: its record's context */
 	bool taint;             /* ... which read something outside that record */
@@ -956,6 +960,20 @@ static void emit_value(struct render *r, const char *s, size_t n, bool escape)
 		buf_put_html(r->out, s, n);
 	else
 		buf_put(r->out, s, n);
+	r->bol = false;
+}
+
+/* emit_value of a C string, whose end is found as it is escaped. */
+static void emit_str(struct render *r, const char *s, bool escape)
+{
+	if (!*s)
+		return;
+	if (r->bol && r->indent.len)
+		buf_put(r->out, r->indent.ptr, r->indent.len);
+	if (escape)
+		buf_put_html_str(r->out, s);
+	else
+		buf_put(r->out, s, strlen(s));
 	r->bol = false;
 }
 
@@ -1107,7 +1125,7 @@ static void put_value(struct render *r, const tmpl_val_t *v, bool escape)
 	char tmp[64];
 	size_t n;
 	if (v->kind == TMPL_STR) {
-		emit_value(r, v->u.str.s, v->u.str.len, escape);
+		emit_str(r, v->u.str.s, escape);
 	} else if (v->kind == TMPL_INT) {
 		const char *d = fmt_int(tmp, v->u.i);
 		emit_value(r, d, (size_t)(tmp + 24 - d), escape);
@@ -1184,8 +1202,12 @@ static void render_memo(struct render *r, uint16_t id, bool by_bol, const void *
 	tmpl_memo_t *m = r->memo;
 	const tmpl_type_t *ty = c->v.u.rec.type;
 	struct mblock *b = r->last;
-	if (!b || b->key != key || b->type != ty)
-		b = r->last = mblock_get(m, key, ty);
+	if (!b || b->key != key || b->type != ty) {
+		b = r->ahead;
+		if (!b || b->key != key || b->type != ty)
+			b = mblock_get(m, key, ty);
+		r->last = b;
+	}
 	struct mcell *cell = &b->cell[id];
 	uintptr_t v = atomic_load_explicit(&cell->v, memory_order_acquire);
 	if (v && (!by_bol || ((v & CELL_BOL) != 0) == r->bol)) {
@@ -1300,8 +1322,8 @@ static void render_section(struct render *r, const struct node *k,
 			if (ahead) {
 				if (i + 2 < v.u.list.n)
 					memo_prefetch(r->memo, lt, list_at(&v, i + 2), false);
-				if (i + 1 < v.u.list.n)
-					memo_prefetch(r->memo, lt, list_at(&v, i + 1), true);
+				r->ahead = i + 1 < v.u.list.n ? memo_prefetch(r->memo, lt, list_at(&v, i + 1), true)
+							      : NULL;
 			}
 			struct ctx sub = { tmpl_rec(v.u.list.type, p), c };
 			if (v.u.list.type == TMPL_OBJ_LIST) {

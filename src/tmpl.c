@@ -928,7 +928,9 @@ void tmpl_share_use(tmpl_share_t *sh)
 
 /* Template text: the indentation goes before each line that has something
  * on it, so blank lines stay blank. */
-static void emit_text(struct render *r, const char *s, size_t n)
+static void emit_text_indented(struct render *r, const char *s, size_t n);
+
+static inline void emit_text(struct render *r, const char *s, size_t n)
 {
 	if (n == 0)
 		return;
@@ -937,6 +939,11 @@ static void emit_text(struct render *r, const char *s, size_t n)
 		r->bol = s[n - 1] == '\n';
 		return;
 	}
+	emit_text_indented(r, s, n);
+}
+
+static void emit_text_indented(struct render *r, const char *s, size_t n)
+{
 	while (n > 0) {
 		const char *nl = memchr(s, '\n', n);
 		size_t seg = nl ? (size_t)(nl - s) + 1 : n;
@@ -1050,17 +1057,22 @@ static bool get_in(const tmpl_val_t *c, uint32_t sym, const char *name, tmpl_val
 	}
 }
 
-/* k's value in the context stack (TMPL_MISSING when nowhere); an owned
- * value is the caller's to val_drop.  While a part renders for the share,
+/* k's value in the context stack into *out (TMPL_MISSING when nowhere);
+ * an owned value is the caller's to val_drop.  While a part renders for the share,
  * a name found outside its record's context (further out, or nowhere)
  * taints it: its bytes may differ on another page. */
-static tmpl_val_t lookup(struct render *r, const struct ctx *c, const struct node *k, char *scratch)
+static void lookup(struct render *r, const struct ctx *c, const struct node *k, char *scratch,
+		   tmpl_val_t *out)
 {
-	tmpl_val_t v = { .kind = TMPL_MISSING };
+	/* the value is made in *out (a getter writes it there): it is
+	 * copied nowhere */
+	tmpl_val_t *v = out;
+	v->kind = TMPL_MISSING;   /* the rest is set with the kind */
+	v->owned = false;
 	if (k->nparts == 0) {
-		v = c->v;
-		v.owned = false;
-		return v;
+		*v = c->v;
+		v->owned = false;
+		return;
 	}
 	bool inside = r->row != NULL;   /* the contexts from c out to r->row */
 	for (; c; c = c->up) {
@@ -1069,13 +1081,13 @@ static tmpl_val_t lookup(struct render *r, const struct ctx *c, const struct nod
 		if (c->v.kind == TMPL_REC) {
 			long f = field_of(c->v.u.rec.type, k->syms[0]);
 			if (f >= 0) {
-				v.owned = false;
-				c->v.u.rec.type->get(c->v.u.rec.p, (size_t)f, &v, scratch);
-				if (v.kind != TMPL_MISSING)
+				v->owned = false;
+				c->v.u.rec.type->get(c->v.u.rec.p, (size_t)f, v, scratch);
+				if (v->kind != TMPL_MISSING)
 					break;
 			}
 		} else if ((c->v.kind == TMPL_JSON || c->v.kind == TMPL_OBJ) &&
-			   get_in(&c->v, k->syms[0], k->parts[0], &v, scratch)) {
+			   get_in(&c->v, k->syms[0], k->parts[0], v, scratch)) {
 			break;
 		}
 		if (c == r->row)
@@ -1084,20 +1096,19 @@ static tmpl_val_t lookup(struct render *r, const struct ctx *c, const struct nod
 	if (r->row && (!c || !inside) && !tmpl_share_invariant_sym(r->share, k->syms[0]))
 		r->taint = true;
 	/* later parts resolve in the first part's value only, never further up */
-	for (size_t i = 1; v.kind != TMPL_MISSING && i < k->nparts; i++) {
+	for (size_t i = 1; v->kind != TMPL_MISSING && i < k->nparts; i++) {
 		tmpl_val_t sub = { .kind = TMPL_MISSING };
-		if (!get_in(&v, k->syms[i], k->parts[i], &sub, scratch))
+		if (!get_in(v, k->syms[i], k->parts[i], &sub, scratch))
 			sub.kind = TMPL_MISSING;
-		if (v.owned) {
+		if (v->owned) {
 			if (sub.kind == TMPL_JSON && !sub.owned) {
 				json_incref(sub.u.json);
 				sub.owned = true;
 			}
-			val_drop(&v);
+			val_drop(v);
 		}
-		v = sub;
+		*v = sub;
 	}
-	return v;
 }
 
 /* The spec's falsey values; "" and 0 are truthy there, as in Ruby. */
@@ -1305,7 +1316,8 @@ static void render_section(struct render *r, const struct node *k,
 			   const struct ctx *c, const struct frame *f)
 {
 	char scratch[TMPL_SCRATCH];
-	tmpl_val_t v = lookup(r, c, k, scratch);
+	tmpl_val_t v;
+	lookup(r, c, k, scratch, &v);
 	if (v.kind == TMPL_JSON && json_is_array(v.u.json)) {
 		for (size_t i = 0; i < json_array_size(v.u.json) && !r->err; i++) {
 			struct ctx sub = { tmpl_json(json_array_get(v.u.json, i), false), c };
@@ -1348,6 +1360,16 @@ static void render_section(struct render *r, const struct node *k,
 	val_drop(&v);
 }
 
+/* {{x}}, {{{x}}} or {{&x}}. */
+static void render_var(struct render *r, const struct node *k, const struct ctx *c)
+{
+	char scratch[TMPL_SCRATCH];
+	tmpl_val_t v;
+	lookup(r, c, k, scratch, &v);
+	put_value(r, &v, k->escape);
+	val_drop(&v);
+}
+
 static void render_node(struct render *r, const struct node *k,
 			const struct ctx *c, const struct frame *f)
 {
@@ -1362,15 +1384,13 @@ static void render_node(struct render *r, const struct node *k,
 		emit_text(r, k->str, k->len);
 		break;
 	case N_VAR:
-		v = lookup(r, c, k, scratch);
-		put_value(r, &v, k->escape);
-		val_drop(&v);
+		render_var(r, k, c);
 		break;
 	case N_SECTION:
 		render_section(r, k, c, f);
 		break;
 	case N_INVERTED:
-		v = lookup(r, c, k, scratch);
+		lookup(r, c, k, scratch, &v);
 		if (!truthy(&v))
 			render_list(r, k->kids, k->nkids, c, f);
 		val_drop(&v);
@@ -1428,7 +1448,13 @@ static void render_list(struct render *r, const struct node *kids, size_t n,
 	for (size_t i = 0; i < n && !r->err; i++) {
 		const struct node *k = &kids[i];
 		const void *key;
-		if (k->kind == N_SECTION && memo_here(r, k->memo, c, &key))
+		/* text and names, most of the nodes, without render_node's
+		 * frame (that of partials, parents and blocks) */
+		if (k->kind == N_TEXT)
+			emit_text(r, k->str, k->len);
+		else if (k->kind == N_VAR)
+			render_var(r, k, c);
+		else if (k->kind == N_SECTION && memo_here(r, k->memo, c, &key))
 			render_memo(r, k->memo_id, k->memo_bol, key, k, NULL, c, f);
 		else
 			render_node(r, k, c, f);

@@ -1188,9 +1188,9 @@ static void render_indented(struct render *r, const char *indent, size_t len,
 /* Whether part (a partial's template, or a section node, with mask its
  * memo bits) is rendered from the memo here: with a memoizable record
  * innermost and no indentation.  Then *key is the record's memo key. */
-static bool memo_here(const struct render *r, uint16_t mask, const struct ctx *c, const void **key)
+static inline bool memo_here(const struct render *r, uint16_t mask, const struct ctx *c, const void **key)
 {
-	if (!r->memo || !mask || r->in_memo || r->indent.len || c->v.kind != TMPL_REC ||
+	if (!mask || !r->memo || r->in_memo || r->indent.len || c->v.kind != TMPL_REC ||
 	    !r->set->prepared || r->memo->set != r->set)
 		return false;
 	const tmpl_type_t *ty = c->v.u.rec.type;
@@ -1259,7 +1259,7 @@ struct shared_rec {
 /* Whether a part with c innermost is rendered through the share (then *sr
  * says what of): a record of its type that it shares, no indentation, not
  * inside another shared part or a memoized one. */
-static bool share_here(const struct render *r, const struct ctx *c, struct shared_rec *sr)
+static inline bool share_here(const struct render *r, const struct ctx *c, struct shared_rec *sr)
 {
 	return r->share && !r->row && !r->in_memo && !r->indent.len && r->set->prepared &&
 	       c->v.kind == TMPL_REC &&

@@ -320,9 +320,9 @@ static bool put_rec(buf_t *b, const tmpl_type_t *t, const void *rec, int depth)
 static bool put_val(buf_t *b, const tmpl_val_t *v, int depth)
 {
 	switch (v->kind) {
-	case TMPL_MISSING: buf_puts(b, "m\n"); return true;
-	case TMPL_NULL: buf_puts(b, "n\n"); return true;
-	case TMPL_BOOL: buf_puts(b, v->u.b ? "t\n" : "f\n"); return true;
+	case TMPL_MISSING: buf_put(b, "m\n", 2); return true;
+	case TMPL_NULL: buf_put(b, "n\n", 2); return true;
+	case TMPL_BOOL: buf_put(b, v->u.b ? "t\n" : "f\n", 2); return true;
 	case TMPL_INT:
 		put_num(b, v->u.i < 0 ? '-' : 'i', v->u.i < 0 ? 0ULL - (unsigned long long)v->u.i : (unsigned long long)v->u.i);
 		buf_putc(b, '\n');

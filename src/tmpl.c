@@ -903,6 +903,15 @@ struct frame {                  /* the parents being expanded, innermost first *
 	const struct frame *up;
 };
 
+/* A name looked up in a jansson object (a context, or an object's base):
+ * the object, the name's symbol and the answer (NULL: not there). */
+struct jentry {
+	const json_t *obj;
+	uint32_t sym;
+	json_t *val;
+};
+#define JCACHE 64
+
 struct render {
 	const tmpl_set_t *set;
 	tmpl_memo_t *memo;
@@ -917,6 +926,7 @@ struct render {
 	tmpl_share_t *share;    /* the thread's (tmpl_share_use), or NULL */
 	const struct ctx *row;  /* rendering a part for the share: its record's context */
 	bool taint;             /* ... which read something outside that record */
+	struct jentry jc[JCACHE];   /* names looked up in jansson objects (jget) */
 };
 
 static _Thread_local tmpl_share_t *cur_share;
@@ -1012,22 +1022,41 @@ static char *fmt_int(char buf[24], long long i)
 	return p;
 }
 
-static void val_drop(tmpl_val_t *v)
+/* Drops v's reference when it owns one: its objects may go, and what
+ * jget remembers of them with them. */
+static void val_drop(struct render *r, tmpl_val_t *v)
 {
-	if (v->kind == TMPL_JSON && v->owned)
+	if (v->kind == TMPL_JSON && v->owned) {
 		json_decref(v->u.json);
+		memset(r->jc, 0, sizeof r->jc);
+	}
 	v->kind = TMPL_MISSING;
+}
+
+/* json_object_get(o, name), name of symbol sym, remembered for the rest of
+ * the render: a page's objects do not change while it renders, and only
+ * an owned value's are freed meanwhile (val_drop forgets them then).  The
+ * rows of a list look the same names up in the same objects further out
+ * (a plan page's rows its plan's address). */
+static json_t *jget(struct render *r, const json_t *o, uint32_t sym, const char *name)
+{
+	struct jentry *e = &r->jc[(((uintptr_t)o >> 4) ^ (sym * 0x9E3779B1u)) & (JCACHE - 1)];
+	if (e->obj == o && e->sym == sym)
+		return e->val;
+	json_t *v = json_object_get(o, name);
+	*e = (struct jentry){ o, sym, v };
+	return v;
 }
 
 /* Name sym (text name) in the context value c, into *out: false when c
  * does not have it (the lookup goes on further out). */
-static bool get_in(const tmpl_val_t *c, uint32_t sym, const char *name, tmpl_val_t *out,
-		   char *scratch)
+static bool get_in(struct render *r, const tmpl_val_t *c, uint32_t sym, const char *name,
+		   tmpl_val_t *out, char *scratch)
 {
 	json_t *j;
 	switch (c->kind) {
 	case TMPL_JSON:
-		if (!json_is_object(c->u.json) || !(j = json_object_get(c->u.json, name)))
+		if (!json_is_object(c->u.json) || !(j = jget(r, c->u.json, sym, name)))
 			return false;
 		*out = tmpl_json(j, false);
 		return true;
@@ -1047,7 +1076,7 @@ static bool get_in(const tmpl_val_t *c, uint32_t sym, const char *name, tmpl_val
 				out->owned = false;     /* the object keeps it */
 				return true;
 			}
-		if (!o->base || !(j = json_object_get(o->base, name)))
+		if (!o->base || !(j = jget(r, o->base, sym, name)))
 			return false;
 		*out = tmpl_json(j, false);
 		return true;
@@ -1087,7 +1116,7 @@ static void lookup(struct render *r, const struct ctx *c, const struct node *k, 
 					break;
 			}
 		} else if ((c->v.kind == TMPL_JSON || c->v.kind == TMPL_OBJ) &&
-			   get_in(&c->v, k->syms[0], k->parts[0], v, scratch)) {
+			   get_in(r, &c->v, k->syms[0], k->parts[0], v, scratch)) {
 			break;
 		}
 		if (c == r->row)
@@ -1098,14 +1127,14 @@ static void lookup(struct render *r, const struct ctx *c, const struct node *k, 
 	/* later parts resolve in the first part's value only, never further up */
 	for (size_t i = 1; v->kind != TMPL_MISSING && i < k->nparts; i++) {
 		tmpl_val_t sub = { .kind = TMPL_MISSING };
-		if (!get_in(v, k->syms[i], k->parts[i], &sub, scratch))
+		if (!get_in(r, v, k->syms[i], k->parts[i], &sub, scratch))
 			sub.kind = TMPL_MISSING;
 		if (v->owned) {
 			if (sub.kind == TMPL_JSON && !sub.owned) {
 				json_incref(sub.u.json);
 				sub.owned = true;
 			}
-			val_drop(v);
+			val_drop(r, v);
 		}
 		*v = sub;
 	}
@@ -1357,7 +1386,7 @@ static void render_section(struct render *r, const struct node *k,
 		sub.v.owned = false;
 		render_list(r, k->kids, k->nkids, &sub, f);
 	}
-	val_drop(&v);
+	val_drop(r, &v);
 }
 
 /* {{x}}, {{{x}}} or {{&x}}. */
@@ -1367,7 +1396,7 @@ static void render_var(struct render *r, const struct node *k, const struct ctx 
 	tmpl_val_t v;
 	lookup(r, c, k, scratch, &v);
 	put_value(r, &v, k->escape);
-	val_drop(&v);
+	val_drop(r, &v);
 }
 
 static void render_node(struct render *r, const struct node *k,
@@ -1393,7 +1422,7 @@ static void render_node(struct render *r, const struct node *k,
 		lookup(r, c, k, scratch, &v);
 		if (!truthy(&v))
 			render_list(r, k->kids, k->nkids, c, f);
-		val_drop(&v);
+		val_drop(r, &v);
 		break;
 	case N_PARTIAL:
 		/* an unknown partial renders as nothing, as the spec says */

@@ -279,18 +279,36 @@ static int json_to_buf(const char *s, size_t n, void *arg)
 
 static bool put_val(buf_t *b, const tmpl_val_t *v, int depth);
 
-/* A tag, then a number in decimal (no printf: a build digests tens of
- * thousands of rows). */
-static void put_num(buf_t *b, char tag, unsigned long long v)
+/* The digests are read by nothing but a hash (state.h: the fingerprints of
+ * the next build's pages, whose state key is this program's bytes): a
+ * value is written as briefly as it can be told from any other, a tag and
+ * a number in base 128 (seven bits a byte, the last without its high bit)
+ * before a string's bytes, no separators.  A build digests tens of
+ * thousands of rows of some fifty values. */
+static inline char *put_num_at(char *at, char tag, unsigned long long v)
 {
-	char d[24];
-	size_t n = sizeof d;
-	do {
-		d[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	d[--n] = tag;
-	buf_put(b, d + n, sizeof d - n);
+	*at++ = tag;
+	while (v >= 0x80) {
+		*at++ = (char)(0x80 | (v & 0x7f));
+		v >>= 7;
+	}
+	*at++ = (char)v;
+	return at;
+}
+
+/* Room for a tag and a number (1 + 10 bytes) */
+#define NUM_ROOM 11
+
+static inline void put_num(buf_t *b, char tag, unsigned long long v)
+{
+	buf_grow(b, NUM_ROOM);
+	b->len = (size_t)(put_num_at(b->ptr + b->len, tag, v) - b->ptr);
+}
+
+static inline void put_tag(buf_t *b, char tag)
+{
+	buf_grow(b, 1);
+	b->ptr[b->len++] = tag;
 }
 
 /* Every field of rec, in the type's order, as its getter gives it. */
@@ -300,9 +318,10 @@ static bool put_rec(buf_t *b, const tmpl_type_t *t, const void *rec, int depth)
 	if (!t || !t->get || depth > 80)
 		return false;
 	bool ok = true;
-	buf_putc(b, '{');
+	put_tag(b, '{');
+	/* the type's name (a record of one type never reads as another's) */
 	buf_puts(b, t->name);
-	buf_putc(b, '\n');
+	put_tag(b, '\n');
 	for (size_t i = 0; i < t->nfields && ok; i++) {
 		char scratch[TMPL_SCRATCH];
 		tmpl_val_t v = { .kind = TMPL_MISSING };
@@ -311,37 +330,39 @@ static bool put_rec(buf_t *b, const tmpl_type_t *t, const void *rec, int depth)
 		if (v.kind == TMPL_JSON && v.owned)
 			json_decref(v.u.json);
 	}
-	buf_putc(b, '}');
+	put_tag(b, '}');
+	b->ptr[b->len] = '\0';
 	return ok;
 }
 
-/* A value as text that no other value writes the same; false for what
- * cannot be written (a generic object). */
+/* A value as bytes that no other value writes the same; false for what
+ * cannot be written (a generic object).  The buffer's NUL is put by
+ * put_rec and ctx_digest_val, not after every value. */
 static bool put_val(buf_t *b, const tmpl_val_t *v, int depth)
 {
 	switch (v->kind) {
-	case TMPL_MISSING: buf_put(b, "m\n", 2); return true;
-	case TMPL_NULL: buf_put(b, "n\n", 2); return true;
-	case TMPL_BOOL: buf_put(b, v->u.b ? "t\n" : "f\n", 2); return true;
+	case TMPL_MISSING: put_tag(b, 'm'); return true;
+	case TMPL_NULL: put_tag(b, 'n'); return true;
+	case TMPL_BOOL: put_tag(b, v->u.b ? 't' : 'f'); return true;
 	case TMPL_INT:
 		put_num(b, v->u.i < 0 ? '-' : 'i', v->u.i < 0 ? 0ULL - (unsigned long long)v->u.i : (unsigned long long)v->u.i);
-		buf_putc(b, '\n');
 		return true;
 	case TMPL_STR: {
 		size_t n = tmpl_str_len(v);
-		put_num(b, 's', n);
-		buf_putc(b, ':');
-		buf_put(b, v->u.str.s, n);
-		buf_putc(b, '\n');
+		buf_grow(b, NUM_ROOM + n);
+		char *at = put_num_at(b->ptr + b->len, 's', n);
+		memcpy(at, v->u.str.s, n);
+		b->len = (size_t)(at + n - b->ptr);
 		return true;
 	}
 	case TMPL_JSON:
 		/* compact, in the keys' order (the order they were set in, which
-		 * is also the order the page sees them in) */
-		buf_putc(b, 'j');
+		 * is also the order the page sees them in); a compact dump has
+		 * no newline of its own */
+		put_tag(b, 'j');
 		if (json_dump_callback(v->u.json, json_to_buf, b, JSON_COMPACT | JSON_ENCODE_ANY) < 0)
 			return false;
-		buf_putc(b, '\n');
+		put_tag(b, '\n');
 		return true;
 	case TMPL_REC:
 		return put_rec(b, v->u.rec.type, v->u.rec.p, depth);
@@ -350,14 +371,13 @@ static bool put_val(buf_t *b, const tmpl_val_t *v, int depth)
 		if (v->u.list.n && (!t || t == TMPL_OBJ_LIST))
 			return false;
 		put_num(b, '[', v->u.list.n);
-		buf_putc(b, '\n');
 		for (size_t i = 0; i < v->u.list.n; i++) {
 			const char *at = (const char *)v->u.list.base + i * v->u.list.stride;
 			const void *rec = v->u.list.indirect ? *(const void *const *)at : at;
 			if (!put_rec(b, t, rec, depth))
 				return false;
 		}
-		buf_putc(b, ']');
+		put_tag(b, ']');
 		return true;
 	}
 	case TMPL_OBJ:
@@ -381,5 +401,8 @@ void ctx_plan_digest(const plan_t *p, buf_t *b)
 
 bool ctx_digest_val(const tmpl_val_t *v, buf_t *b)
 {
-	return put_val(b, v, 0);
+	bool ok = put_val(b, v, 0);
+	buf_grow(b, 0);
+	b->ptr[b->len] = '\0';
+	return ok;
 }

@@ -213,7 +213,8 @@ bool render_fp_deadlines(struct run *r, size_t pg, char **key, char fp[STATE_FP_
 	buf_printf(&in, "deadlines %zu %zu %zu\n", pg, r->dl_pages, r->dl_nrows);
 	put_stats(&in, &r->dl_total);
 	for (size_t i = from; i < end; i++) {
-		buf_printf(&in, "%d", (int)r->dl_rows[i].section);
+		/* the row's section (facts_section_t: three), a byte */
+		buf_putc(&in, (char)r->dl_rows[i].section);
 		if (!put_task(r, &in, r->dl_rows[i].task)) {
 			buf_free(&in);
 			return false;

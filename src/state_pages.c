@@ -101,22 +101,43 @@ static void put_dec(buf_t *b, long long v, char c)
 	buf_put(b, d + k, sizeof d - k);
 }
 
+/* A number in base 128 after a tag (seven bits a byte, the last without
+ * its high bit): what no other number or string writes the same, in a
+ * byte or two where decimal took several and a division a digit.  The
+ * texts are read by nothing but a hash (fp_of). */
+static inline void put_tagged(buf_t *b, char tag, unsigned long long u, const char *s, size_t n)
+{
+	buf_grow(b, 11 + n);
+	char *at = b->ptr + b->len;
+	*at++ = tag;
+	while (u >= 0x80) {
+		*at++ = (char)(0x80 | (u & 0x7f));
+		u >>= 7;
+	}
+	*at++ = (char)u;
+	if (n)
+		memcpy(at, s, n);
+	b->len = (size_t)(at + n - b->ptr);
+	b->ptr[b->len] = '\0';
+}
+
 /* A field as length and bytes: no two lists of fields give one text. */
 static void put_s(buf_t *b, const char *s)
 {
 	if (!s) {
-		buf_puts(b, "-\n");
+		buf_putc(b, '-');
 		return;
 	}
 	size_t n = strlen(s);
-	put_dec(b, (long long)n, ':');
-	buf_put(b, s, n);
-	buf_putc(b, '\n');
+	put_tagged(b, ':', n, s, n);
 }
 
 static void put_i(buf_t *b, long long v)
 {
-	put_dec(b, v, '\n');
+	if (v < 0)
+		put_tagged(b, '_', 0ULL - (unsigned long long)v, NULL, 0);
+	else
+		put_tagged(b, '#', (unsigned long long)v, NULL, 0);
 }
 
 /* ---- what templates may show ---- */

@@ -497,11 +497,12 @@ json_t *changes_site_info(const site_t *s, const history_t *h)
 #define CT 14
 #define CB 50     /* bottom margin: dates and the axis label */
 
+/* "%.1f", without printf: a chart a plan page, a few hundred numbers */
 static json_t *num(double v)
 {
-	char b[32];
-	snprintf(b, sizeof b, "%.1f", v);
-	return json_string(b);
+	char b[FMT_TENTHS_MAX];
+	size_t n = fmt_tenths(v, b);
+	return json_stringn_nocheck(b, n);
 }
 
 json_t *changes_chart(const hseries_t *ser)
@@ -527,10 +528,12 @@ json_t *changes_chart(const hseries_t *ser)
 		double x = span > 0 ? CL + pw * (double)date_diff_days(v[0].date, v[i].date) / (double)span
 				    : CL + pw / 2;
 		double y = CT + ph - ph * v[i].percent / 100.0;
-		if (!i)
-			buf_printf(&path, "M%.1f %.1f", x, y);
-		else
-			buf_printf(&path, " H%.1f V%.1f", x, y);
+		char fx[FMT_TENTHS_MAX], fy[FMT_TENTHS_MAX];
+		size_t nx = fmt_tenths(x, fx), ny = fmt_tenths(y, fy);
+		buf_puts(&path, i ? " H" : "M");
+		buf_put(&path, fx, nx);
+		buf_puts(&path, i ? " V" : " ");
+		buf_put(&path, fy, ny);
 		json_t *p = json_object();
 		SET(p, "x", num(x));
 		SET(p, "y", num(y));

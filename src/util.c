@@ -3,6 +3,8 @@
 
 #include "hash.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdbool.h>
@@ -431,4 +433,31 @@ void strmap_free(strmap_t *m)
 	m->keys = NULL;
 	m->vals = NULL;
 	m->n = m->cap = 0;
+}
+
+size_t fmt_tenths(double v, char out[FMT_TENTHS_MAX])
+{
+#if LDBL_MANT_DIG >= 57
+	if (!(v >= 0 && v < 1e15) || signbit(v))
+#endif
+		return (size_t)snprintf(out, FMT_TENTHS_MAX, "%.1f", v);
+	/* v times ten is exact in a long double (a 53-bit significand times
+	 * four bits fits its 64), and so is its fraction */
+	long double x = (long double)v * 10.0L;
+	unsigned long long k = (unsigned long long)x;
+	long double frac = x - (long double)k;
+	if (frac > 0.5L || (frac == 0.5L && (k & 1)))
+		k++;
+	char d[32];
+	size_t n = sizeof d;
+	d[--n] = (char)('0' + k % 10);
+	d[--n] = '.';
+	k /= 10;
+	do {
+		d[--n] = (char)('0' + k % 10);
+		k /= 10;
+	} while (k);
+	memcpy(out, d + n, sizeof d - n);
+	out[sizeof d - n] = '\0';
+	return sizeof d - n;
 }

@@ -57,6 +57,12 @@ void buf_put_html(buf_t *b, const char *s, size_t n);
 /* The same for the C string s: its length is found in the same pass. */
 void buf_put_html_str(buf_t *b, const char *s);
 
+/* v as printf's "%.1f" writes it, into out (NUL-terminated); its length.
+ * Without printf for 0 <= v < 1e15 (the tenths of v's exact binary value,
+ * a tie to the even one, as glibc rounds), with it otherwise. */
+#define FMT_TENTHS_MAX 320   /* "%.1f" of -DBL_MAX and its NUL */
+size_t fmt_tenths(double v, char out[FMT_TENTHS_MAX]);
+
 /* A bump allocator: everything of one build lives in one arena and is freed
  * together, so pointers between records never dangle.  Not thread-safe. */
 typedef struct arena arena_t;

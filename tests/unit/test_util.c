@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,69 @@ static void test_printf(void **state)
 	buf_free(&d);
 }
 
+/* fmt_tenths writes what printf's "%.1f" writes: ties of v's exact value
+ * (0.25, 0.75, 2.5e-1 * odd), the doubles either side of every tie and of
+ * every tenth up to 1,000, the chart's coordinates (percent steps over
+ * its height), random values of every size, and what it leaves to printf
+ * (negative, -0, huge, inf, nan). */
+static void check_tenths(double v)
+{
+	char want[FMT_TENTHS_MAX + 8], got[FMT_TENTHS_MAX];
+	snprintf(want, sizeof want, "%.1f", v);
+	size_t n = fmt_tenths(v, got);
+	assert_string_equal(got, want);
+	assert_int_equal(n, strlen(want));
+}
+
+/* The double next to v (v > 0) downwards (-1) or upwards (+1), without libm. */
+static double next_to(double v, int dir)
+{
+	uint64_t b;
+	memcpy(&b, &v, sizeof b);
+	b = dir < 0 ? b - 1 : b + 1;
+	memcpy(&v, &b, sizeof v);
+	return v;
+}
+
+static void test_tenths(void **state)
+{
+	(void)state;
+	for (long k = 0; k <= 20000; k++) {
+		double t = (double)k / 20.0;   /* every tenth and every tie between */
+		check_tenths(t);
+		if (k)
+			check_tenths(next_to(t, -1));
+		check_tenths(next_to(t, 1));
+	}
+	const double ph = 400 - 14 - 50, pw = 720 - 60 - 20;
+	for (int p = 0; p <= 100; p++)
+		for (long span = 1; span <= 400; span += 7)
+			for (long d = 0; d <= span; d += 3) {
+				check_tenths(14 + ph - ph * p / 100.0);
+				check_tenths(60 + pw * (double)d / (double)span);
+			}
+	uint64_t x = 88172645463325252ULL;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		double m = (double)(x >> 11) / 9007199254740992.0;   /* [0, 1) */
+		double v = m;
+		for (int e = (int)(i % 70) - 20; e > 0; e--)
+			v *= 2;
+		for (int e = (int)(i % 70) - 20; e < 0; e++)
+			v /= 2;
+		check_tenths(v);
+	}
+	const double odd[] = { 0.05, 0.15, 0.25, 0.35, 0.45, 0.95, 1e15 - 0.05, 999999999999999.9, 1e15, 1e16, 1e300,
+			       -0.0, -0.04, -0.05, -1.25, -1e20, 4.9e-324 };
+	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+		check_tenths(odd[i]);
+	check_tenths(INFINITY);
+	check_tenths(NAN);
+	check_tenths(-INFINITY);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_html_sparse),
 		cmocka_unit_test(test_html_str),
 		cmocka_unit_test(test_printf),
+		cmocka_unit_test(test_tenths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

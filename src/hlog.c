@@ -643,7 +643,7 @@ static void backward(struct rd *w)
 			malloc_trim(0);
 	}
 	strmap_free(&near);
-	fetch_stop(f);
+	w->log->readers_cpu += fetch_finish(f);
 	/* a few versions (a source's history, a build after a push) leave
 	 * little to give back, and trimming walks the whole heap */
 	if (n >= HLOG_TRIM)

@@ -447,7 +447,9 @@ struct parsed {
 static plan_t *parse_text(hver_ctx_t *w, struct parsed *ps, const char *path, const char *text,
 			  size_t len)
 {
-	ps->a = arena_new();
+	if (!w->scratch)
+		w->scratch = arena_new();
+	ps->a = w->scratch;
 	ps->d = diag_new();
 	rfile_t f = { .path = path, .rel = path + w->rel_off, .data = text, .len = len };
 	model_opts_t mo = { .strict = false, .base_url = NULL };
@@ -461,7 +463,7 @@ static plan_t *parse_text(hver_ctx_t *w, struct parsed *ps, const char *path, co
 static void parsed_free(struct parsed *ps)
 {
 	diag_free(ps->d);
-	arena_free(ps->a);
+	arena_reset(ps->a);
 }
 
 static hver_t *broken_version(hver_ctx_t *w, const char *path, const char *error)
@@ -758,6 +760,8 @@ void hver_layouts_free(hver_layouts_t *l)
 
 void hver_ctx_free(hver_ctx_t *w)
 {
+	arena_free(w->scratch);
+	w->scratch = NULL;
 	free(w->strs.k);
 	free(w->strs.h);
 	w->strs = (hver_strs_t){ 0 };

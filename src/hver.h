@@ -58,6 +58,11 @@ typedef struct {
 	 * (hver_from_plan) point to its strings instead of copies (at
 	 * 10,000 plans, every task's title once more) */
 	bool borrow;
+	/* where each past version is parsed, emptied after each (made on
+	 * first use): freeing a new arena per version made glibc give the
+	 * heap's top back to the system and fault it in again, thousands of
+	 * times */
+	arena_t *scratch;
 } hver_ctx_t;
 
 /* The interned copy of s (NULL gives NULL). */

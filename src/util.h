@@ -54,6 +54,8 @@ void buf_clear(buf_t *b);
 void buf_free(buf_t *b);
 /* Appends s with & < > " ' escaped for HTML text and attribute values. */
 void buf_put_html(buf_t *b, const char *s, size_t n);
+/* The same for the C string s: its length is found in the same pass. */
+void buf_put_html_str(buf_t *b, const char *s);
 
 /* A bump allocator: everything of one build lives in one arena and is freed
  * together, so pointers between records never dangle.  Not thread-safe. */

@@ -351,6 +351,24 @@ void arena_adopt(arena_t *a, arena_t *from)
 	free(from);
 }
 
+void arena_reset(arena_t *a)
+{
+	struct block *keep = NULL, *b = a->head;
+	while (b) {
+		struct block *n = b->next;
+		if (!keep && b->size == ARENA_BLOCK)
+			keep = b;
+		else
+			free(b);
+		b = n;
+	}
+	if (keep) {
+		keep->used = 0;
+		keep->next = NULL;
+	}
+	a->head = keep;
+}
+
 void arena_free(arena_t *a)
 {
 	if (!a)

@@ -74,6 +74,10 @@ char *arena_strdup(arena_t *a, const char *s);    /* NULL gives NULL */
 char *arena_strndup(arena_t *a, const char *s, size_t n);
 char *arena_printf(arena_t *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Everything allocated in a is gone; one block is kept for what comes next
+ * (an arena used again and again does not give its memory back to malloc
+ * and take it again each time). */
+void arena_reset(arena_t *a);
 void arena_free(arena_t *a);                      /* accepts NULL */
 /* Moves every allocation of `from` into a (lifetime of a) and frees `from`:
  * threads parse into arenas of their own, then hand them over. */

@@ -596,6 +596,21 @@ json_t *changes_chart(const hseries_t *ser)
 	return o;
 }
 
+void changes_plan_set(tmpl_obj_t *o, const site_t *s, const history_t *h, const plan_t *p)
+{
+	const hplan_hist_t *ph = history_plan(h, p);
+	json_t *base = tmpl_obj_base(o);
+	SET(base, "has_history", json_boolean(ph->nentries > 0));
+	tmpl_val_t list = changes_erec_list(o, s, ph->entries, ph->nentries);
+	/* the newest entry: as in changes_plan_add */
+	if (ph->nentries)
+		tmpl_obj_set(o, "last_change", tmpl_rec(&entry_type, list.u.list.base));
+	else
+		SET(base, "last_change", json_null());
+	tmpl_obj_set(o, "history", list);
+	SET(base, "chart", changes_chart(&ph->series));
+}
+
 void changes_plan_add(json_t *o, const site_t *s, const history_t *h, const plan_t *p)
 {
 	json_t *hist = changes_plan_history(s, h, p);

@@ -31,6 +31,12 @@ json_t *changes_chart(const hseries_t *ser);
  * has_history and chart.  Here and not in ctx.c, so that ctx (template data
  * of the model) never depends on the history pages built on top of it. */
 void changes_plan_add(json_t *o, const site_t *s, const history_t *h, const plan_t *p);
+/* The same in a plan page's typed data o (tmpl_obj_new of ctx_plan_full's):
+ * the entries are typed records (changes_erec) naming the plan by its
+ * typed summary, where changes_plan_add's jansson entries each hold its
+ * jansson summary (built, or shared from a cache of every plan's: 36 MB
+ * at 10,000 plans).  The page is the same. */
+void changes_plan_set(tmpl_obj_t *o, const site_t *s, const history_t *h, const plan_t *p);
 /* Adds a document's rolled-up progress chart to its template data o
  * (ctx_doc_full's). */
 void changes_doc_add(json_t *o, const site_t *s, const history_t *h, const doc_t *dc);

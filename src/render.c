@@ -350,8 +350,9 @@ static void mem_note(const char *when)
 	if (f)
 		fclose(f);
 	struct mallinfo2 mi = mallinfo2();
-	fprintf(stderr, "plansite:   memory %s: peak %ld MB, now %ld MB, heap in use %zu MB\n", when,
-		peak >> 10, now >> 10, (mi.uordblks + mi.hblkhd) >> 20);
+	size_t heap = mi.uordblks + mi.hblkhd;
+	fprintf(stderr, "plansite:   memory %s: peak %ld MB, now %ld MB, heap in use %zu MB (%zu kB)\n",
+		when, peak >> 10, now >> 10, heap >> 20, heap >> 10);
 }
 
 int render_finish(render_t *rr, bool with_history, const history_t *h)

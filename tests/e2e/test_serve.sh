@@ -221,13 +221,15 @@ check "a plan in a new subfolder is built" wait_for 20 bash -c "[ \$(curl -s -o 
 
 # an edit renders only the pages whose inputs it changed (.plansite-pages):
 # the rebuild that serves it keeps some pages (the other plan's) and renders
-# others (the edited plan's, the units' that show both plans)
+# others (the edited plan's, the units' that show both plans). Under load a
+# late event of the previous step can start a rebuild with nothing to render
+# before this edit lands, so any rebuild after the mark may be the one.
 mark=$(wc -l <"$T/serve1.log")
 printf 'Đoạn mới của kế hoạch hai.\n' >>"$R/content/plans/2025/q3/ke-hoach-2.md"
 check "an edit of one plan is served" \
 	wait_for 20 bash -c "curl -s '$B/ke-hoach/2-kh-ubnd/' | grep -q 'Đoạn mới của kế hoạch hai'"
 check "... the rebuild keeps the pages it did not touch and renders the others" \
-	bash -c "tail -n +$((mark + 1)) '$T/serve1.log' | grep 'trang không đổi đầu vào' | head -1 |
+	bash -c "tail -n +$((mark + 1)) '$T/serve1.log' | grep 'trang không đổi đầu vào' |
 		grep -Eq '^plansite: [1-9][0-9]* trang không đổi đầu vào được giữ nguyên, [1-9][0-9]* trang được dựng lại'"
 check "... and is still served whole" bash -c "curl -s '$B$PLANURL' | grep -q 'Kế hoạch đã sửa xong'"
 

@@ -473,15 +473,6 @@ json_t *changes_recent(const site_t *s, const history_t *h, size_t n)
 	return a;
 }
 
-json_t *changes_plan_history(const site_t *s, const history_t *h, const plan_t *p)
-{
-	json_t *a = json_array();
-	const hplan_hist_t *ph = history_plan(h, p);
-	for (size_t i = 0; i < ph->nentries; i++)
-		json_array_append_new(a, changes_entry(s, ph->entries[i]));
-	return a;
-}
-
 json_t *changes_site_info(const site_t *s, const history_t *h)
 {
 	json_t *o = json_object();
@@ -596,32 +587,20 @@ json_t *changes_chart(const hseries_t *ser)
 	return o;
 }
 
-void changes_plan_set(tmpl_obj_t *o, const site_t *s, const history_t *h, const plan_t *p)
+void changes_plan_add(tmpl_obj_t *plan, const site_t *s, const history_t *h, const plan_t *p)
 {
+	/* typed, as the changes pages' entries: no jansson object an entry
+	 * and a change, built and freed for each plan page */
 	const hplan_hist_t *ph = history_plan(h, p);
-	json_t *base = tmpl_obj_base(o);
-	SET(base, "has_history", json_boolean(ph->nentries > 0));
-	tmpl_val_t list = changes_erec_list(o, s, ph->entries, ph->nentries);
-	/* the newest entry: as in changes_plan_add */
-	if (ph->nentries)
-		tmpl_obj_set(o, "last_change", tmpl_rec(&entry_type, list.u.list.base));
-	else
-		SET(base, "last_change", json_null());
-	tmpl_obj_set(o, "history", list);
-	SET(base, "chart", changes_chart(&ph->series));
-}
-
-void changes_plan_add(json_t *o, const site_t *s, const history_t *h, const plan_t *p)
-{
-	json_t *hist = changes_plan_history(s, h, p);
-	SET(o, "has_history", json_boolean(json_array_size(hist) > 0));
+	tmpl_val_t hist = changes_erec_list(plan, s, ph->entries, ph->nentries);
+	tmpl_obj_set(plan, "has_history", tmpl_bool(ph->nentries > 0));
 	/* the newest entry: the plan page names its own last change (its
 	 * commit and date), not the build's, so a push that leaves the plan
 	 * alone leaves its page byte for byte */
-	json_t *last = json_array_get(hist, 0);
-	SET(o, "last_change", last ? json_incref(last) : json_null());
-	SET(o, "history", hist);
-	SET(o, "chart", changes_chart(&history_plan(h, p)->series));
+	tmpl_obj_set(plan, "last_change", ph->nentries ? tmpl_rec(changes_erec_type, hist.u.list.base)
+						       : (tmpl_val_t){ .kind = TMPL_NULL });
+	tmpl_obj_set(plan, "history", hist);
+	SET(tmpl_obj_base(plan), "chart", changes_chart(&ph->series));
 }
 
 void changes_doc_add(json_t *o, const site_t *s, const history_t *h, const doc_t *dc)

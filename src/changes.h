@@ -22,21 +22,16 @@ void changes_labels(const json_t *strings);
 json_t *changes_entry(const site_t *s, const hentry_t *e);
 /* The n newest change entries of the site. */
 json_t *changes_recent(const site_t *s, const history_t *h, size_t n);
-/* A plan's change entries, newest first. */
-json_t *changes_plan_history(const site_t *s, const history_t *h, const plan_t *p);
 /* The chart partial's data for a progress series, or JSON null when the
  * series is NULL or empty.  Points of one day are one point (the last). */
 json_t *changes_chart(const hseries_t *ser);
-/* Adds a plan's history to its template data o (ctx_plan_full's): history,
- * has_history and chart.  Here and not in ctx.c, so that ctx (template data
- * of the model) never depends on the history pages built on top of it. */
-void changes_plan_add(json_t *o, const site_t *s, const history_t *h, const plan_t *p);
-/* The same in a plan page's typed data o (tmpl_obj_new of ctx_plan_full's):
- * the entries are typed records (changes_erec) naming the plan by its
- * typed summary, where changes_plan_add's jansson entries each hold its
- * jansson summary (built, or shared from a cache of every plan's: 36 MB
- * at 10,000 plans).  The page is the same. */
-void changes_plan_set(tmpl_obj_t *o, const site_t *s, const history_t *h, const plan_t *p);
+/* Adds a plan's history to its page's data: history (its change entries,
+ * newest first, as typed records: the names of changes_entry), has_history
+ * and last_change (the newest entry, or null) on plan, chart on plan's
+ * base (ctx_plan_full's).  Here and not in ctx.c, so that ctx (template
+ * data of the model) never depends on the history pages built on top of
+ * it. */
+void changes_plan_add(tmpl_obj_t *plan, const site_t *s, const history_t *h, const plan_t *p);
 /* Adds a document's rolled-up progress chart to its template data o
  * (ctx_doc_full's). */
 void changes_doc_add(json_t *o, const site_t *s, const history_t *h, const doc_t *dc);

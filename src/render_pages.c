@@ -130,7 +130,7 @@ void render_job_plan(struct run *r, json_t *base, const plan_t *p)
 	json_t *pl = ctx_plan_full(r->s, p);
 	SET(pl, "filter", render_status_filter(r, &p->stats, false));
 	tmpl_obj_t *plan = tmpl_obj_new(pl);
-	changes_plan_set(plan, r->s, r->hist, p);
+	changes_plan_add(plan, r->s, r->hist, p);
 	ctx_plan_groups(plan, r->s, p);
 	tmpl_obj_t *top = tmpl_obj_new(ctx);
 	tmpl_obj_set_obj(top, "plan", plan);

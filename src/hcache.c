@@ -2,7 +2,6 @@
  * the repository, read whole or not at all, appended to after a push. */
 #include "hcache.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -349,8 +348,8 @@ static uint32_t str_num(struct wr *w, const char *s)
 	return n;
 }
 
-_Static_assert(sizeof(void *) != 8 || sizeof(htask_t) <= 112,
-	       "htask_t grew past 112 bytes (its texts in it, wnum in what was padding)");
+_Static_assert(sizeof(void *) != 8 || sizeof(htask_t) <= 104,
+	       "htask_t grew past 104 bytes (wnum took its padding)");
 
 /* A task's number is kept in the task (wnum): it is this write's when the
  * table holds the task there; any other value is an earlier write's. */
@@ -853,7 +852,6 @@ static const char **read_texts(struct rd *r, field_owner_t o)
 
 static void read_tasks(struct rd *r)
 {
-	assert(model_fields_hist_texts(FIELD_TASK) <= HREC_TASK_TEXTS);
 	r->ntasks = get_count(r, (9 + model_fields_hist_texts(FIELD_TASK)) * 4 + 4 + 3 + 8);
 	r->tasks = xcalloc(r->ntasks + 1, sizeof(*r->tasks));
 	htask_t *v = arena_alloc(r->hc->a, (r->ntasks + 1) * sizeof(*v));
@@ -869,8 +867,7 @@ static void read_tasks(struct rd *r)
 		t->support_key = str_ref(r);
 		t->due_text = str_ref(r);
 		t->due_shown = str_ref(r);
-		for (size_t k = 0, nk = model_fields_hist_texts(FIELD_TASK); k < nk; k++)
-			t->text[k] = str_ref(r);
+		t->text = read_texts(r, FIELD_TASK);
 		t->due.date = (date_t)get_u32(r);
 		t->due.ongoing = get_u8(r);
 		t->due.parsed = get_u8(r);

@@ -12,18 +12,11 @@
 
 struct hlayout;   /* private to hver.c */
 
-/* How many texts of a task the history tracks (model_fields_hist_texts
- * of FIELD_TASK: title and output), kept in the record: an array of their
- * own was 32 bytes more a task, 16 MB at 10,000 plans.  A text added to
- * the field table's history needs one more here (hver.c and hcache.c
- * assert it). */
-#define HREC_TASK_TEXTS 2
-
 /* One task as one version of a plan file wrote it.  Strings are interned
  * (equal text, equal pointer) and live in the build's arena. */
 typedef struct {
 	const char *id, *title;
-	const char *text[HREC_TASK_TEXTS];   /* the tracked texts (title, output),
+	const char **text;                   /* the tracked texts (title, output ...),
 					      * by model_fields_hist_slot */
 	const char *lead, *support;          /* as written, joined with "; " */
 	const char *lead_first;              /* the first lead unit as written */

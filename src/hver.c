@@ -3,7 +3,6 @@
  * with private diagnostics, into records of interned strings. */
 #include "hver.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,21 +125,17 @@ static void count_tasks(hver_t *v)
 }
 
 /* The texts of a record the history tracks (model_fields.h), interned. */
-static void texts_into(hver_ctx_t *w, field_owner_t o, const void *rec, bool model, const char **v)
+static const char **texts_of(hver_ctx_t *w, field_owner_t o, const void *rec, bool model)
 {
-	size_t nh;
+	size_t n, nh;
 	const field_t *const *hf = model_fields_hist(o, &nh);
+	const char **v = arena_alloc(w->a, (model_fields_hist_texts(o) + 1) * sizeof(*v));
 	for (size_t i = 0; i < nh; i++) {
 		int slot = model_fields_hist_slot(o, hf[i]);
 		if (slot >= 0)
 			v[slot] = intern_model(w, model_fields_text(rec, o, hf[i]), model);
 	}
-}
-
-static const char **texts_of(hver_ctx_t *w, field_owner_t o, const void *rec, bool model)
-{
-	const char **v = arena_alloc(w->a, (model_fields_hist_texts(o) + 1) * sizeof(*v));
-	texts_into(w, o, rec, model, v);
+	(void)n;
 	return v;
 }
 
@@ -162,7 +157,6 @@ static void version_from_plan(hver_ctx_t *w, const plan_t *p, hver_t *v, bool mo
 	v->signer = intern_model(w, p->signer_name, model);
 	v->status = hver_intern(w, p->status_text ? p->status_text : "in_force");
 	implements_of(w, p, v);
-	assert(model_fields_hist_texts(FIELD_TASK) <= HREC_TASK_TEXTS);
 	htask_t *xs = arena_alloc(w->a, (p->ntasks + 1) * sizeof(htask_t));
 	v->tasks = arena_alloc(w->a, (p->ntasks + 1) * sizeof(*v->tasks));
 	v->ntasks = p->ntasks;
@@ -172,7 +166,7 @@ static void version_from_plan(hver_ctx_t *w, const plan_t *p, hver_t *v, bool mo
 		v->tasks[i] = x;
 		x->id = intern_model(w, t->id, model);
 		x->title = intern_model(w, t->title, model);
-		texts_into(w, FIELD_TASK, t, model, x->text);
+		x->text = texts_of(w, FIELD_TASK, t, model);
 		units_of(w, &t->lead, &x->lead, &x->lead_key, &x->lead_first, model);
 		units_of(w, &t->support, &x->support, &x->support_key, NULL, model);
 		x->due_text = intern_model(w, t->due_text, model);

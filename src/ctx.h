@@ -94,8 +94,9 @@ bool ctx_digest_val(const tmpl_val_t *v, buf_t *b);
  * rows.  False when some value cannot be written (the page must then be
  * rendered). */
 bool ctx_task_digest(const task_t *t, const site_t *s, buf_t *b);
-/* Appends to b the text of p's summary (ctx_plan_summary): what a row
- * with_plan, or a plans index, shows of p. */
+/* Appends to b the text of p's summary (ctx_plan_val, the names and
+ * values of ctx_plan_summary): what a row with_plan, or a plans index,
+ * shows of p. */
 void ctx_plan_digest(const plan_t *p, buf_t *b);
 /* Sets "groups" of a plan's page data: { id, title, stats, columns, tasks }
  * each, tasks without a group first. */

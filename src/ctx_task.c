@@ -320,19 +320,21 @@ static bool put_rec(buf_t *b, const tmpl_type_t *t, const void *rec, int depth)
 static bool put_val(buf_t *b, const tmpl_val_t *v, int depth)
 {
 	switch (v->kind) {
-	case TMPL_MISSING: buf_puts(b, "m\n"); return true;
-	case TMPL_NULL: buf_puts(b, "n\n"); return true;
-	case TMPL_BOOL: buf_puts(b, v->u.b ? "t\n" : "f\n"); return true;
+	case TMPL_MISSING: buf_put(b, "m\n", 2); return true;
+	case TMPL_NULL: buf_put(b, "n\n", 2); return true;
+	case TMPL_BOOL: buf_put(b, v->u.b ? "t\n" : "f\n", 2); return true;
 	case TMPL_INT:
 		put_num(b, v->u.i < 0 ? '-' : 'i', v->u.i < 0 ? 0ULL - (unsigned long long)v->u.i : (unsigned long long)v->u.i);
 		buf_putc(b, '\n');
 		return true;
-	case TMPL_STR:
-		put_num(b, 's', v->u.str.len);
+	case TMPL_STR: {
+		size_t n = tmpl_str_len(v);
+		put_num(b, 's', n);
 		buf_putc(b, ':');
-		buf_put(b, v->u.str.s, v->u.str.len);
+		buf_put(b, v->u.str.s, n);
 		buf_putc(b, '\n');
 		return true;
+	}
 	case TMPL_JSON:
 		/* compact, in the keys' order (the order they were set in, which
 		 * is also the order the page sees them in) */
@@ -372,10 +374,9 @@ bool ctx_task_digest(const task_t *t, const site_t *s, buf_t *b)
 
 void ctx_plan_digest(const plan_t *p, buf_t *b)
 {
-	json_t *v = ctx_plan_summary(p);
-	if (json_dump_callback(v, json_to_buf, b, JSON_COMPACT) < 0)
-		buf_puts(b, "?");   /* never: the summary is an object of plain values */
-	json_decref(v);
+	/* the typed summary: what templates read, without building and
+	 * dumping a jansson object a plan */
+	put_rec(b, ctx_plan_type, p, 0);
 }
 
 bool ctx_digest_val(const tmpl_val_t *v, buf_t *b)

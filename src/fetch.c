@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "odbenv.h"
@@ -52,6 +53,7 @@ struct fetch {
 	bool closed, stop;
 	pool_t *readers;
 	int nthreads;           /* readers that started */
+	double cpu;             /* the readers' CPU time, as each ends */
 };
 
 /* Past this, readers only read the blob the parser waits for. */
@@ -237,8 +239,11 @@ static void fetch_worker(void *arg, int worker)
 		if (f->waiting && f->want == i)
 			pthread_cond_broadcast(&f->ready);
 	}
-	pthread_mutex_unlock(&f->lock);
 	git_repository_free(git);
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	f->cpu += (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	pthread_mutex_unlock(&f->lock);
 }
 
 fetch_t *fetch_start(git_repository *git)
@@ -320,8 +325,13 @@ char *fetch_get(fetch_t *f, size_t i, git_repository *git, size_t *len)
 
 void fetch_stop(fetch_t *f)
 {
+	fetch_finish(f);
+}
+
+double fetch_finish(fetch_t *f)
+{
 	if (!f)
-		return;
+		return 0;
 	pthread_mutex_lock(&f->lock);
 	f->stop = true;
 	pthread_cond_broadcast(&f->work);
@@ -336,6 +346,8 @@ void fetch_stop(fetch_t *f)
 	pthread_cond_destroy(&f->ready);
 	pthread_cond_destroy(&f->work);
 	pthread_mutex_destroy(&f->lock);
+	double cpu = f->cpu;
 	free(f);
+	return cpu;
 }
 

@@ -35,5 +35,7 @@ char *fetch_get(fetch_t *f, size_t i, git_repository *git, size_t *len);
 
 /* Stops the readers and frees f; accepts NULL. */
 void fetch_stop(fetch_t *f);
+/* fetch_stop, returning the CPU time the readers used (seconds). */
+double fetch_finish(fetch_t *f);
 
 #endif

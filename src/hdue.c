@@ -170,8 +170,14 @@ void hdue_set(hdue_t *x, size_t ord, const hver_t *v)
 	const hver_t *old = x->cur[ord];
 	if (old == v)
 		return;
-	for (size_t j = 0; old && j < old->ntasks; j++) {
+	/* a task at the same place in both versions, the same record (a
+	 * version parsed from its neighbour shares the tasks written alike),
+	 * counts the same in both: its counts are left as they are */
+	size_t nold = old ? old->ntasks : 0, nnew = v ? v->ntasks : 0;
+	for (size_t j = 0; j < nold; j++) {
 		const htask_t *t = old->tasks[j];
+		if (j < nnew && v->tasks[j] == t)
+			continue;
 		count(&x->counts, t, -1);
 		long s = slot_of(t->due.date);
 		if (s >= 0 && open_dated(t) && can_be_overdue(t))
@@ -179,9 +185,11 @@ void hdue_set(hdue_t *x, size_t ord, const hver_t *v)
 	}
 	x->cur[ord] = v;
 	x->serial[ord] = ++x->next_serial;
-	for (size_t j = 0; v && j < v->ntasks; j++) {
+	for (size_t j = 0; j < nnew; j++) {
 		const htask_t *t = v->tasks[j];
-		count(&x->counts, t, 1);
+		bool kept = j < nold && old->tasks[j] == t;
+		if (!kept)
+			count(&x->counts, t, 1);
 		if (!open_dated(t))
 			continue;
 		struct ent e = { (uint32_t)ord, x->serial[ord], (uint32_t)j, t->due.date };
@@ -191,7 +199,7 @@ void hdue_set(hdue_t *x, size_t ord, const hver_t *v)
 			continue;
 		}
 		push(x, &x->slot[s], e);
-		if (can_be_overdue(t))
+		if (!kept && can_be_overdue(t))
 			bit_add(x, s, 1);
 	}
 }

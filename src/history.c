@@ -920,6 +920,15 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The calling thread's CPU time (PLANSITE_TIMING: on two cores shared
+ * with the rendering, wall times say little of the history's own cost). */
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* One repository's first-parent log, read through that repository's
  * history cache (hcache.h: only the commits and blobs it lacks come from
  * Git). */
@@ -998,6 +1007,7 @@ struct history_read {
 	int rc;
 	char *err;
 	double seconds;             /* the reading's own time */
+	double cpu_commits, cpu_versions;   /* the reader's CPU time: commits, then versions */
 	pthread_mutex_t lock;
 	pthread_cond_t cv;
 	bool go;                    /* the model is cross-referenced: seed */
@@ -1015,7 +1025,7 @@ static void read_ahead(void *arg, int worker)
 	history_read_t *r = arg;
 	(void)worker;
 	struct hsrc *l = &r->l;
-	double t0 = now_seconds();
+	double t0 = now_seconds(), c0 = cpu_seconds();
 	hcache_bind(l->hc, l->git, l->prefix, l->rel_off);
 	l->vc = hcache_vc(l->hc);
 	/* a cache of this build's own goes before the model (build.c) */
@@ -1024,12 +1034,14 @@ static void read_ahead(void *arg, int worker)
 	l->near0 = l->vc->nincremental;
 	r->rc = hlog_read_commits(&l->log, l->vc, r->s, l->prefix, hcache_known(l->hc), &r->err);
 	r->seconds = now_seconds() - t0;
+	r->cpu_commits = cpu_seconds() - c0;
 	pthread_mutex_lock(&r->lock);
 	while (!r->go && !r->cancel)
 		pthread_cond_wait(&r->cv, &r->lock);
 	bool stop = r->cancel;
 	pthread_mutex_unlock(&r->lock);
 	t0 = now_seconds();
+	c0 = cpu_seconds();
 	if (!stop && r->rc == 0)
 		hlog_seed_release(l->vc, r->s, r->snap, r->taken);
 	pthread_mutex_lock(&r->lock);
@@ -1042,6 +1054,7 @@ static void read_ahead(void *arg, int worker)
 	if (!stop && r->rc == 0)
 		hlog_read_versions(&l->log, l->vc);
 	r->seconds += now_seconds() - t0;
+	r->cpu_versions = cpu_seconds() - c0;
 }
 
 void history_read_go(history_read_t *hr)
@@ -1203,12 +1216,14 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 	struct hsrc *logs = xcalloc(n, sizeof(*logs));
 	/* the site's repository uses hc (serve keeps it); each source has a
 	 * cache of its own, in its repository */
-	double t_pre = 0;
+	double t_pre = 0, c_commits = 0, c_versions = 0, c_readers = 0;
 	if (pre) {
 		/* the reader's log and cache are the walk's now */
 		read_release(pre, snap);
 		read_join(pre);
 		t_pre = pre->seconds;
+		c_commits = pre->cpu_commits;
+		c_versions = pre->cpu_versions;
 		logs[0] = pre->l;
 		memset(&pre->l, 0, sizeof(pre->l));
 	} else {
@@ -1223,8 +1238,9 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 		logs[i].hc = hcache_new();
 		logs[i].own = true;
 	}
-	double t_log = t0, t_walk = 0, t_save = 0;
+	double t_log = t0, t_walk = 0, t_save = 0, c0 = cpu_seconds();
 	int rc = walk_logs(&w, logs, n, srcs, snap, content, err, &t_log, pre);
+	double c_walk = cpu_seconds() - c0;
 	for (int k = 0; k < WEEK_LISTS; k++)
 		free(w.scratch[k].v);
 	hdue_free(w.due);
@@ -1237,6 +1253,7 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 			hcache_save(logs[i].hc, &logs[i].log);
 	}
 	t_save = now_seconds();
+	double c_save = cpu_seconds() - c0 - c_walk;
 	cache_report(h, a, logs, n);
 	strmap_free(&w.paths);
 	strmap_free(&w.by_id);
@@ -1248,6 +1265,7 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 			h->nversions += logs[i].vc->nversions - logs[i].parsed0;
 			h->nincremental += logs[i].vc->nincremental - logs[i].near0;
 		}
+		c_readers += logs[i].log.readers_cpu;
 		hlog_free(&logs[i].log);
 		/* their records are the history's: freed with it */
 		if (logs[i].own)
@@ -1257,10 +1275,11 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 	h->seconds = now_seconds() - t0;
 	if (getenv("PLANSITE_TIMING") && rc == 0)
 		fprintf(stderr, "history: %.2f s, %zu commits, %zu blob versions (%zu parsed from a neighbour, in %s order); "
-			"%zu commits from the cache; Git and cache read %.3f s%s, walk %.3f s, cache written %.3f s\n",
+			"%zu commits from the cache; Git and cache read %.3f s%s, walk %.3f s, cache written %.3f s; "
+			"cpu: commits %.3f s, versions %.3f s (blob readers %.3f s), walk %.3f s, cache written %.3f s\n",
 			h->seconds, h->ncommits, h->nversions, h->nincremental, h->read_order, h->ncached,
 			pre ? t_pre : t_log - t0, pre ? " (read ahead, beside xref)" : "", t_walk - t_log,
-			t_save - t_walk);
+			t_save - t_walk, c_commits, c_versions, c_readers, c_walk, c_save);
 	return rc;
 }
 

@@ -18,6 +18,9 @@ struct rd {
 	git_repository *git;
 	const char *prefix;         /* "content/plans/" */
 	strmap_t *known;            /* hex id -> hcommit_t, or NULL */
+	git_odb *odb;
+	strmap_t dirs;              /* folder path -> the last version read (dir_read) */
+	struct seen *seen;          /* by place in the chain: what chain() read */
 };
 
 /* path is a source's file ("sources/ID/...", site.yaml sources). */
@@ -91,28 +94,27 @@ static char *git_err(const char *what)
 	return buf_detach(&b);
 }
 
-/* The plans folder of a commit, or NULL when it has none. */
-static int plans_tree(struct rd *w, git_commit *c, git_tree **out, char **err)
+/* The id of the plans folder of the commit whose root folder is `root`;
+ * false when it has none. */
+static int plans_tree(struct rd *w, const git_oid *root_id, git_oid *out, bool *has, char **err)
 {
-	*out = NULL;
+	*has = false;
 	git_tree *root = NULL;
 	git_tree_entry *en = NULL;
-	if (git_commit_tree(&root, c) < 0) {
+	if (git_tree_lookup(&root, w->git, root_id) < 0) {
 		*err = git_err(_("đọc cây thư mục của một commit"));
 		return -1;
 	}
 	size_t pl = strlen(w->prefix);
 	char *dir = xstrndup(w->prefix, pl - 1);
-	int rc = 0;
-	if (git_tree_entry_bypath(&en, root, dir) == 0 && git_tree_entry_type(en) == GIT_OBJECT_TREE &&
-	    git_tree_lookup(out, w->git, git_tree_entry_id(en)) < 0) {
-		*err = git_err(_("đọc thư mục kế hoạch"));
-		rc = -1;
+	if (git_tree_entry_bypath(&en, root, dir) == 0 && git_tree_entry_type(en) == GIT_OBJECT_TREE) {
+		git_oid_cpy(out, git_tree_entry_id(en));
+		*has = true;
 	}
 	free(dir);
 	git_tree_entry_free(en);
 	git_tree_free(root);
-	return rc;
+	return 0;
 }
 
 static bool blob_mode(git_filemode_t m)
@@ -120,81 +122,232 @@ static bool blob_mode(git_filemode_t m)
 	return m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE;
 }
 
-static void push_delta(struct rd *w, buf_t *out, const char *rel, const git_tree_entry *ea,
-		       const git_tree_entry *eb)
+/* ---- folders as Git stores them ----
+ *
+ * A folder (a tree object) is its entries one after the other, in Git's
+ * order: the mode in octal, a space, the name, a NUL, the 20-byte id.  Two
+ * versions of a folder that differ in one file share all their bytes but
+ * that file's id, so they are compared as bytes: the entries before the
+ * first byte that differs and after the last one are the same entries.
+ * At 10,000 plans a region's folder holds 800 files (40 KB), and each
+ * commit changes a few of them. */
+
+/* One entry of a raw folder. */
+struct rent {
+	const char *name;
+	size_t nlen;
+	unsigned mode;          /* as written */
+	git_oid id;
+	size_t end;             /* where the next entry starts */
+};
+
+/* libgit2's reading of a mode (git_tree_entry_filemode): a folder, a
+ * submodule, a link, or a file, executable when any x bit is set. */
+static git_filemode_t rent_filemode(unsigned m)
+{
+	if ((m & 0170000) == GIT_FILEMODE_TREE)
+		return GIT_FILEMODE_TREE;
+	if (m & 0100)
+		return GIT_FILEMODE_BLOB_EXECUTABLE;
+	if ((m & 0170000) == GIT_FILEMODE_COMMIT)
+		return GIT_FILEMODE_COMMIT;
+	if ((m & 0170000) == GIT_FILEMODE_LINK)
+		return GIT_FILEMODE_LINK;
+	return GIT_FILEMODE_BLOB;
+}
+
+static bool rent_is_tree(const struct rent *e)
+{
+	return (e->mode & 0170000) == GIT_FILEMODE_TREE;
+}
+
+/* The entry of p[0..n) at `at`; -1 when the folder is damaged there. */
+static int rent_read(const unsigned char *p, size_t n, size_t at, struct rent *e)
+{
+	unsigned m = 0;
+	size_t i = at;
+	for (; i < n && p[i] >= '0' && p[i] <= '7'; i++) {
+		m = m << 3 | (unsigned)(p[i] - '0');
+		if (m > 0xffff)
+			return -1;
+	}
+	if (i == at || i >= n || p[i] != ' ')
+		return -1;
+	i++;
+	const unsigned char *nul = memchr(p + i, '\0', n - i);
+	if (!nul || nul == p + i || (size_t)(p + n - (nul + 1)) < GIT_OID_RAWSZ)
+		return -1;
+	e->name = (const char *)p + i;
+	e->nlen = (size_t)(nul - (p + i));
+	e->mode = m;
+	git_oid_fromraw(&e->id, nul + 1);
+	e->end = (size_t)(nul + 1 - p) + GIT_OID_RAWSZ;
+	return 0;
+}
+
+/* Git's order of entries (git_tree_entry_cmp): by name, a folder's name
+ * read as if it ended in "/". */
+static int rent_cmp(const struct rent *a, const struct rent *b)
+{
+	size_t n = a->nlen < b->nlen ? a->nlen : b->nlen;
+	int c = memcmp(a->name, b->name, n);
+	if (c)
+		return c;
+	unsigned ca = a->nlen > n ? (unsigned char)a->name[n] : rent_is_tree(a) ? '/' : 0;
+	unsigned cb = b->nlen > n ? (unsigned char)b->name[n] : rent_is_tree(b) ? '/' : 0;
+	return ca < cb ? -1 : ca > cb;
+}
+
+/* The length of the bytes x and y begin with alike (backwards: end with). */
+static size_t same_bytes(const unsigned char *x, const unsigned char *y, size_t n, bool backwards)
+{
+	size_t k = 0;
+	if (!backwards) {
+		while (k + 64 <= n && !memcmp(x + k, y + k, 64))
+			k += 64;
+		while (k < n && x[k] == y[k])
+			k++;
+	} else {
+		x += n;
+		y += n;
+		while (k + 64 <= n && !memcmp(x - k - 64, y - k - 64, 64))
+			k += 64;
+		while (k < n && x[-(ptrdiff_t)k - 1] == y[-(ptrdiff_t)k - 1])
+			k++;
+	}
+	return k;
+}
+
+static char *tree_damaged(const char *rel)
+{
+	git_error_set_str(GIT_ERROR_TREE, "failed to parse tree");
+	return git_err(*rel ? _("đọc một thư mục") : _("đọc thư mục kế hoạch"));
+}
+
+/* Folder `id` at rel ("" for the plans folder) into *o (the caller frees).
+ * The last version read of each folder is kept: the walk goes from the
+ * newest commit back, so the newer side of a folder a commit changed was
+ * read as the older side of the commit after it, and is not read again
+ * (libgit2 would rebuild it from its deltas once more). */
+static int dir_read(struct rd *w, const char *rel, const git_oid *id, git_odb_object **o, char **err)
+{
+	git_odb_object *kept = strmap_get(&w->dirs, rel);
+	if (kept && git_oid_equal(git_odb_object_id(kept), id))
+		return git_odb_object_dup(o, kept);
+	if (git_odb_read(o, w->odb, id) < 0) {
+		*o = NULL;
+		*err = git_err(*rel ? _("đọc một thư mục") : _("đọc thư mục kế hoạch"));
+		return -1;
+	}
+	if (git_odb_object_type(*o) != GIT_OBJECT_TREE) {
+		git_odb_object_free(*o);
+		*o = NULL;
+		git_error_set_str(GIT_ERROR_INVALID, "the requested type does not match the type in the ODB");
+		*err = git_err(*rel ? _("đọc một thư mục") : _("đọc thư mục kế hoạch"));
+		return -1;
+	}
+	git_odb_object *keep = NULL;
+	git_odb_object_dup(&keep, *o);
+	git_odb_object_free(strmap_put(&w->dirs, rel, keep));
+	return 0;
+}
+
+static void push_delta(struct rd *w, buf_t *out, const char *rel, const struct rent *ea,
+		       const struct rent *eb)
 {
 	size_t rl = strlen(rel);
 	if (rl < 3 || strcmp(rel + rl - 3, ".md"))
 		return;
 	hdelta_t d = { 0 };
-	d.had = ea && blob_mode(git_tree_entry_filemode(ea));
-	d.has = eb && blob_mode(git_tree_entry_filemode(eb));
+	d.had = ea && blob_mode(rent_filemode(ea->mode));
+	d.has = eb && blob_mode(rent_filemode(eb->mode));
 	if (!d.had && !d.has)
 		return;
 	if (d.had)
-		git_oid_cpy(&d.old_id, git_tree_entry_id(ea));
+		git_oid_cpy(&d.old_id, &ea->id);
 	if (d.has)
-		git_oid_cpy(&d.new_id, git_tree_entry_id(eb));
+		git_oid_cpy(&d.new_id, &eb->id);
 	char *full = arena_printf(w->a, "%s%s", w->prefix, rel);
 	d.path = hver_intern(w->vc, full);
 	buf_put(out, (const char *)&d, sizeof(d));
 }
 
-/* The plan files that differ between trees a and b (either may be NULL),
- * under rel: the entries of both, in Git's order, compared by id, going
- * down only into folders whose ids differ (no file content is read).
+/* The plan files that differ between folders a and b (ids; either may be
+ * NULL), under rel: the entries of both, in Git's order, compared by id,
+ * going down only into folders whose ids differ (no file content is read).
  * git_diff_tree_to_tree would visit every entry of both trees, at each of
  * thousands of commits. */
-static int tree_changes(struct rd *w, buf_t *out, const git_tree *a, const git_tree *b,
-			const char *rel, int depth, char **err)
+static int tree_changes(struct rd *w, buf_t *out, const git_oid *a, const git_oid *b, const char *rel,
+			int depth, char **err)
 {
-	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
-	size_t i = 0, j = 0;
 	if (depth > 64)
 		return 0;
+	git_odb_object *oa = NULL, *ob = NULL;
+	int rc = -1;
+	/* the newer side first: it is the one kept from the commit after */
+	if ((b && dir_read(w, rel, b, &ob, err) < 0) || (a && dir_read(w, rel, a, &oa, err) < 0))
+		goto out;
+	const unsigned char *pa = oa ? git_odb_object_data(oa) : NULL, *pb = ob ? git_odb_object_data(ob) : NULL;
+	size_t na = oa ? git_odb_object_size(oa) : 0, nb = ob ? git_odb_object_size(ob) : 0;
+	size_t least = na < nb ? na : nb;
+	size_t head = least ? same_bytes(pa, pb, least, false) : 0;
+	size_t tail = least ? same_bytes(pa + na - least, pb + nb - least, least, true) : 0;
+	/* the entries that end before the first byte that differs are the
+	 * same in both, at the same places */
+	size_t i = 0, j;
+	struct rent ea, eb;
+	while (i < na) {
+		if (rent_read(pa, na, i, &ea) < 0)
+			goto damaged;
+		if (ea.end > head)
+			break;
+		i = ea.end;
+	}
+	j = i;
 	while (i < na || j < nb) {
-		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
-		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
-		int c = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+		/* what is left is the same bytes in both: the same entries */
+		if (na - i == nb - j && na - i <= tail)
+			break;
+		bool ha = i < na, hb = j < nb;
+		if ((ha && rent_read(pa, na, i, &ea) < 0) || (hb && rent_read(pb, nb, j, &eb) < 0))
+			goto damaged;
+		int c = !ha ? 1 : !hb ? -1 : rent_cmp(&ea, &eb);
 		if (c < 0)
-			eb = NULL;
+			hb = false;
 		else if (c > 0)
-			ea = NULL;
-		i += ea != NULL;
-		j += eb != NULL;
-		if (ea && eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
-		    git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
+			ha = false;
+		if (ha)
+			i = ea.end;
+		if (hb)
+			j = eb.end;
+		if (ha && hb && git_oid_equal(&ea.id, &eb.id) && rent_filemode(ea.mode) == rent_filemode(eb.mode))
 			continue;
-		const git_tree_entry *e = ea ? ea : eb;
-		char *sub = arena_printf(w->a, "%s%s", rel, git_tree_entry_name(e));
-		bool ta = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
-		bool tb = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+		const struct rent *e = ha ? &ea : &eb;
+		char *sub = arena_printf(w->a, "%s%.*s", rel, (int)e->nlen, e->name);
+		bool ta = ha && rent_is_tree(&ea), tb = hb && rent_is_tree(&eb);
 		if (ta || tb) {
-			git_tree *sa = NULL, *sb = NULL;
-			int rc = 0;
-			if ((ta && git_tree_lookup(&sa, w->git, git_tree_entry_id(ea)) < 0) ||
-			    (tb && git_tree_lookup(&sb, w->git, git_tree_entry_id(eb)) < 0)) {
-				*err = git_err(_("đọc một thư mục"));
-				rc = -1;
-			} else {
-				rc = tree_changes(w, out, sa, sb, arena_printf(w->a, "%s/", sub), depth + 1, err);
-			}
-			git_tree_free(sa);
-			git_tree_free(sb);
-			if (rc < 0)
-				return -1;
+			if (tree_changes(w, out, ta ? &ea.id : NULL, tb ? &eb.id : NULL,
+					 arena_printf(w->a, "%s/", sub), depth + 1, err) < 0)
+				goto out;
 			/* a file replaced by a folder of the same name, or back */
 			if (ta != tb)
-				push_delta(w, out, sub, ta ? NULL : ea, tb ? NULL : eb);
+				push_delta(w, out, sub, ta || !ha ? NULL : &ea, tb || !hb ? NULL : &eb);
 			continue;
 		}
-		push_delta(w, out, sub, ea, eb);
+		push_delta(w, out, sub, ha ? &ea : NULL, hb ? &eb : NULL);
 	}
-	return 0;
+	rc = 0;
+	goto out;
+damaged:
+	*err = tree_damaged(rel);
+out:
+	git_odb_object_free(oa);
+	git_odb_object_free(ob);
+	return rc;
 }
 
 /* The plan files a commit changed (a rename is a deletion and an addition). */
-static int commit_deltas(struct rd *w, hcommit_t *cm, git_tree *older, git_tree *cur, char **err)
+static int commit_deltas(struct rd *w, hcommit_t *cm, const git_oid *older, const git_oid *cur, char **err)
 {
 	buf_t out = BUF_INIT;
 	int rc = tree_changes(w, &out, older, cur, "", 0, err);
@@ -206,16 +359,17 @@ static int commit_deltas(struct rd *w, hcommit_t *cm, git_tree *older, git_tree 
 	return rc;
 }
 
-/* The commit at k of the chain and its plans folder (NULL when none). */
-static int load(struct rd *w, size_t k, git_tree **tree, char **err)
+/* What chain() read of a commit, so that it is not read twice. */
+struct seen {
+	bool read;
+	git_oid tree;
+	hcommit_t meta;         /* all but its id and changes */
+};
+
+/* A commit's time, parent, author and subject, and its root folder. */
+static void commit_meta(struct rd *w, git_commit *c, struct seen *out)
 {
-	git_commit *c = NULL;
-	*tree = NULL;
-	if (git_commit_lookup(&c, w->git, &w->log->commits[k].id) < 0) {
-		*err = git_err(_("đọc một commit"));
-		return -1;
-	}
-	hcommit_t *cm = &w->log->commits[k];
+	hcommit_t *cm = &out->meta;
 	cm->time = (int64_t)git_commit_time(c);
 	cm->tz = git_commit_time_offset(c);
 	cm->has_parent = git_commit_parentcount(c) > 0;
@@ -225,9 +379,34 @@ static int load(struct rd *w, size_t k, git_tree **tree, char **err)
 	const char *sum = git_commit_summary(c);
 	cm->author = hver_intern(w->vc, au && au->name ? au->name : "");
 	cm->subject = arena_strdup(w->a, sum ? sum : "");
-	int rc = plans_tree(w, c, tree, err);
-	git_commit_free(c);
-	return rc;
+	git_oid_cpy(&out->tree, git_commit_tree_id(c));
+	out->read = true;
+}
+
+/* The commit at k of the chain and the id of its plans folder (*has
+ * false when none). */
+static int load(struct rd *w, size_t k, git_oid *tree, bool *has, char **err)
+{
+	struct seen *sn = &w->seen[k];
+	if (!sn->read) {
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, w->git, &w->log->commits[k].id) < 0) {
+			*err = git_err(_("đọc một commit"));
+			return -1;
+		}
+		commit_meta(w, c, sn);
+		git_commit_free(c);
+	}
+	hcommit_t *cm = &w->log->commits[k];
+	const hcommit_t *m = &sn->meta;
+	cm->time = m->time;
+	cm->tz = m->tz;
+	cm->has_parent = m->has_parent;
+	if (cm->has_parent)
+		git_oid_cpy(&cm->parent, &m->parent);
+	cm->author = m->author;
+	cm->subject = m->subject;
+	return plans_tree(w, &sn->tree, tree, has, err);
 }
 
 /* First parents from the built commit back to the root, or to where the
@@ -248,13 +427,16 @@ static int chain(struct rd *w, char **err)
 	bool shallow = git_repository_is_shallow(w->git) == 1;
 	strmap_t *known = shallow ? NULL : w->known;
 	git_oid *oids = NULL;
+	struct seen *sv = NULL;
 	size_t n = 0, cap = 0;
 	bool cut = false;
 	for (;;) {
 		if (n == cap) {
 			cap = cap ? 2 * cap : 256;
 			oids = xrealloc(oids, cap * sizeof(*oids));
+			sv = xrealloc(sv, cap * sizeof(*sv));
 		}
+		sv[n].read = false;
 		git_oid_cpy(&oids[n++], &id);
 		char hex[GIT_OID_HEXSZ + 1];
 		const hcommit_t *kc = NULL;
@@ -268,9 +450,10 @@ static int chain(struct rd *w, char **err)
 			more = kc->has_parent;
 			next = kc->parent;
 		} else {
-			more = git_commit_parentcount(c) > 0;
+			commit_meta(w, c, &sv[n - 1]);
+			more = sv[n - 1].meta.has_parent;
 			if (more)
-				git_oid_cpy(&next, git_commit_parent_id(c, 0));
+				git_oid_cpy(&next, &sv[n - 1].meta.parent);
 			git_commit_free(c);
 			c = NULL;
 		}
@@ -291,17 +474,14 @@ static int chain(struct rd *w, char **err)
 	h->shallow = cut || shallow;
 	h->n = n;
 	h->commits = xcalloc(n + 1, sizeof(*h->commits));
-	for (size_t k = 0; k < n; k++)
+	w->seen = xmalloc((n + 1) * sizeof(*w->seen));
+	for (size_t k = 0; k < n; k++) {
 		git_oid_cpy(&h->commits[k].id, &oids[n - 1 - k]);
+		w->seen[k] = sv[n - 1 - k];
+	}
 	free(oids);
+	free(sv);
 	return 0;
-}
-
-static bool same_tree(const git_tree *x, const git_tree *y)
-{
-	if (!x || !y)
-		return !x && !y;
-	return git_oid_equal(git_tree_id(x), git_tree_id(y));
 }
 
 /* Newest to oldest: each commit's changed plan files, from `known` when an
@@ -310,9 +490,15 @@ static bool same_tree(const git_tree *x, const git_tree *y)
  * plans folder with its first parent's. */
 static int deltas(struct rd *w, char **err)
 {
-	git_tree *cur = NULL, *older = NULL;
+	git_oid cur, older;
+	bool has_cur = false, has_older = false;
 	bool have_cur = false;          /* cur is commit k's plans folder */
 	size_t n = w->log->n;
+	int rc = -1;
+	if (git_repository_odb(&w->odb, w->git) < 0) {
+		*err = git_err(_("đọc thư mục kế hoạch"));
+		return -1;
+	}
 	for (size_t k = n; k-- > 0;) {
 		hcommit_t *cm = &w->log->commits[k];
 		/* a shallow clone's oldest is compared with nothing, not with
@@ -324,20 +510,19 @@ static int deltas(struct rd *w, char **err)
 		if (kc) {
 			*cm = *kc;
 			w->log->nknown++;
-			git_tree_free(cur);
-			cur = NULL;
 			have_cur = false;
 			continue;
 		}
-		if (!have_cur && load(w, k, &cur, err) < 0)
-			goto fail;
-		if (k > 0 && load(w, k - 1, &older, err) < 0)
-			goto fail;
-		if (!same_tree(older, cur) && commit_deltas(w, cm, older, cur, err) < 0)
-			goto fail;
-		git_tree_free(cur);
+		if (!have_cur && load(w, k, &cur, &has_cur, err) < 0)
+			goto out;
+		has_older = false;
+		if (k > 0 && load(w, k - 1, &older, &has_older, err) < 0)
+			goto out;
+		bool same = has_older == has_cur && (!has_cur || git_oid_equal(&older, &cur));
+		if (!same && commit_deltas(w, cm, has_older ? &older : NULL, has_cur ? &cur : NULL, err) < 0)
+			goto out;
 		cur = older;
-		older = NULL;
+		has_cur = has_older;
 		have_cur = k > 0;
 		if (keep) {
 			hcommit_t *c = arena_alloc(w->a, sizeof(*c));
@@ -345,12 +530,15 @@ static int deltas(struct rd *w, char **err)
 			strmap_put(w->known, arena_strdup(w->a, hex), c);
 		}
 	}
-	git_tree_free(cur);
-	return 0;
-fail:
-	git_tree_free(cur);
-	git_tree_free(older);
-	return -1;
+	rc = 0;
+out:
+	for (size_t i = 0; i < w->dirs.cap; i++)
+		if (w->dirs.keys[i])
+			git_odb_object_free(w->dirs.vals[i]);
+	strmap_free(&w->dirs);
+	git_odb_free(w->odb);
+	w->odb = NULL;
+	return rc;
 }
 
 /* The heap is trimmed every this many changes: what the parser frees (blob
@@ -455,7 +643,7 @@ static void backward(struct rd *w)
 			malloc_trim(0);
 	}
 	strmap_free(&near);
-	fetch_stop(f);
+	w->log->readers_cpu += fetch_finish(f);
 	/* a few versions (a source's history, a build after a push) leave
 	 * little to give back, and trimming walks the whole heap */
 	if (n >= HLOG_TRIM)
@@ -501,6 +689,7 @@ int hlog_read_commits(hlog_t *out, hver_ctx_t *vc, const site_t *s, const char *
 	git_opts_begin(&allowed);
 	int rc = deltas(&w, err);
 	git_opts_end(allowed);
+	free(w.seen);
 	return rc;
 }
 

@@ -38,6 +38,7 @@ typedef struct {
 				 * "reverse pack" (for PLANSITE_TIMING) */
 	int64_t head_time;      /* the built commit's committer time and zone */
 	int head_tz;
+	double readers_cpu;     /* the blob readers' CPU time (seconds, for PLANSITE_TIMING) */
 } hlog_t;
 
 /* The built commit's plans of s, parsed already, put in vc's cache as the

@@ -10,18 +10,53 @@
 #include "model_fields.h"
 #include "text.h"
 
+/* The slot of s (hash h) in t: where it is, or the empty one to put it. */
+static size_t strs_slot(const hver_strs_t *t, const char *s, size_t len, uint64_t h)
+{
+	size_t mask = t->cap - 1;
+	for (size_t i = (size_t)(h >> 7) & mask;; i = (i + 1) & mask)
+		if (!t->k[i] || (t->h[i] == h && !memcmp(t->k[i], s, len + 1)))
+			return i;
+}
+
+/* The interned text equal to s, or s itself put in the table as that text
+ * (c: a copy of s made here, when s does not outlive the table). */
+static const char *strs_intern(hver_ctx_t *w, const char *s, bool copy)
+{
+	hver_strs_t *t = &w->strs;
+	size_t len = strlen(s);
+	uint64_t h = hash_words(HASH_INIT, s, len);
+	if (2 * (t->n + 1) > t->cap) {
+		hver_strs_t g = { NULL, NULL, 0, t->cap ? 2 * t->cap : 1024 };
+		g.k = xcalloc(g.cap, sizeof(*g.k));
+		g.h = xmalloc(g.cap * sizeof(*g.h));
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->k[i]) {
+				size_t j = (size_t)(t->h[i] >> 7) & (g.cap - 1);
+				while (g.k[j])
+					j = (j + 1) & (g.cap - 1);
+				g.k[j] = t->k[i];
+				g.h[j] = t->h[i];
+			}
+		g.n = t->n;
+		free(t->k);
+		free(t->h);
+		*t = g;
+	}
+	size_t i = strs_slot(t, s, len, h);
+	if (!t->k[i]) {
+		t->k[i] = copy ? arena_strndup(w->a, s, len) : s;
+		t->h[i] = h;
+		t->n++;
+	}
+	return t->k[i];
+}
+
 /* Equal text, equal pointer: versions share their strings and compare
  * them by address. */
 const char *hver_intern(hver_ctx_t *w, const char *s)
 {
-	if (!s)
-		return NULL;
-	const char *v = strmap_get(&w->strs, s);
-	if (v)
-		return v;
-	char *c = arena_strdup(w->a, s);
-	strmap_put(&w->strs, c, c);
-	return c;
+	return s ? strs_intern(w, s, true) : NULL;
 }
 
 /* hver_intern of a string of the built site's model (or a literal): that
@@ -30,11 +65,7 @@ static const char *intern_model(hver_ctx_t *w, const char *s, bool model)
 {
 	if (!s || !model || !w->borrow)
 		return hver_intern(w, s);
-	const char *v = strmap_get(&w->strs, s);
-	if (v)
-		return v;
-	strmap_put(&w->strs, s, (void *)s);
-	return s;
+	return strs_intern(w, s, false);
 }
 
 /* The name key of a unit name, computed once per distinct name. */
@@ -416,7 +447,9 @@ struct parsed {
 static plan_t *parse_text(hver_ctx_t *w, struct parsed *ps, const char *path, const char *text,
 			  size_t len)
 {
-	ps->a = arena_new();
+	if (!w->scratch)
+		w->scratch = arena_new();
+	ps->a = w->scratch;
 	ps->d = diag_new();
 	rfile_t f = { .path = path, .rel = path + w->rel_off, .data = text, .len = len };
 	model_opts_t mo = { .strict = false, .base_url = NULL };
@@ -430,7 +463,7 @@ static plan_t *parse_text(hver_ctx_t *w, struct parsed *ps, const char *path, co
 static void parsed_free(struct parsed *ps)
 {
 	diag_free(ps->d);
-	arena_free(ps->a);
+	arena_reset(ps->a);
 }
 
 static hver_t *broken_version(hver_ctx_t *w, const char *path, const char *error)
@@ -727,7 +760,11 @@ void hver_layouts_free(hver_layouts_t *l)
 
 void hver_ctx_free(hver_ctx_t *w)
 {
-	strmap_free(&w->strs);
+	arena_free(w->scratch);
+	w->scratch = NULL;
+	free(w->strs.k);
+	free(w->strs.h);
+	w->strs = (hver_strs_t){ 0 };
 	strmap_free(&w->names);
 	strmap_free(&w->blobs);
 }

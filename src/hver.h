@@ -31,6 +31,15 @@ struct hlayout {
 	const char *head_fm;   /* a front matter to parse tasks in: the groups only */
 };
 
+/* Interned texts: an open-addressed table of the texts and their hashes
+ * (hash_words over their bytes: a few times faster than hash_str on the
+ * titles and notes of every task of every version). */
+typedef struct {
+	const char **k;
+	uint64_t *h;
+	size_t n, cap;
+} hver_strs_t;
+
 /* The tables of history walks; zero-initialise, then set the first three
  * fields.  Records and strings live in `a`; hver_ctx_free frees the tables.
  * A version depends only on its blob (and, broken, the path it was read
@@ -40,7 +49,8 @@ typedef struct {
 	arena_t *a;
 	git_repository *git;
 	size_t rel_off;           /* path + rel_off is the content-relative path */
-	strmap_t strs, names, blobs;
+	hver_strs_t strs;         /* the interned texts (hver_intern) */
+	strmap_t names, blobs;
 	size_t nversions;         /* blobs parsed */
 	size_t nincremental;      /* ... of which from a neighbouring version */
 	/* the built site's model outlives these tables (a build's own
@@ -48,6 +58,11 @@ typedef struct {
 	 * (hver_from_plan) point to its strings instead of copies (at
 	 * 10,000 plans, every task's title once more) */
 	bool borrow;
+	/* where each past version is parsed, emptied after each (made on
+	 * first use): freeing a new arena per version made glibc give the
+	 * heap's top back to the system and fault it in again, thousands of
+	 * times */
+	arena_t *scratch;
 } hver_ctx_t;
 
 /* The interned copy of s (NULL gives NULL). */

@@ -117,8 +117,9 @@ static void worker(void *arg, int worker_no)
 		size_t i = atomic_fetch_add(&r->next, 1);
 		if (i >= r->njobs)
 			break;
-		struct timespec t0, t1;
+		struct timespec t0, t1, c0, c1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
 		/* a page's template data lives for the page only; the open data
 		 * and the search index keep theirs longer and write JSON text */
 		job_kind_t k = r->jobs[i].kind;
@@ -162,8 +163,11 @@ static void worker(void *arg, int worker_no)
 			continue;   /* its inputs are those of the previous site's page */
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
 		atomic_fetch_add(&r->busy_ns[r->jobs[i].kind],
 				 (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
+		atomic_fetch_add(&r->cpu_ns[r->jobs[i].kind],
+				 (long long)(c1.tv_sec - c0.tv_sec) * 1000000000LL + (c1.tv_nsec - c0.tv_nsec));
 	}
 	ctx_cache_use(NULL);
 	json_decref(base);
@@ -444,8 +448,8 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 	if (getenv("PLANSITE_TIMING"))
 		for (int k = 0; k < JOB_KINDS; k++)
 			if (r->busy_ns[k] > 1000000)
-				fprintf(stderr, "plansite:   %-12s %6.3f s (thread time)\n", job_names[k],
-					(double)r->busy_ns[k] / 1e9);
+				fprintf(stderr, "plansite:   %-12s %6.3f s (thread time), cpu %.3f s\n", job_names[k],
+					(double)r->busy_ns[k] / 1e9, (double)r->cpu_ns[k] / 1e9);
 	render_frame_end(r);
 	json_decref(r->base);
 	ctx_cache_free(r->cache);

@@ -77,6 +77,7 @@ struct run {
 	size_t ushare_groups;
 	struct fpcache *fp;     /* the digests of tasks and plans (render_fp.c), with ro->pages */
 	_Atomic long long busy_ns[JOB_KINDS];   /* PLANSITE_TIMING: time per job kind */
+	_Atomic long long cpu_ns[JOB_KINDS];    /* ... and the CPU time of its threads */
 	/* with ro->ready: the jobs that run after it, the files made before
 	 * it (first: still recording them), and whether ro->cancel dropped
 	 * jobs */

@@ -392,23 +392,25 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 	size_t nrows = u->nissued;
 	struct urow { task_t *t; bool overdue_part, support; } *rows =
 		xcalloc(u->nissued + 2 * ut.n + 1, sizeof(*rows));   /* issued rows: no task */
-	task_t **od = xmalloc((ut.n + 1) * sizeof(*od)), **all = xmalloc((ut.n + 1) * sizeof(*all));
+	task_t **od = xmalloc((ut.n + 1) * sizeof(*od));
 	size_t nod = 0;
-	for (size_t i = 0; i < ut.n; i++) {
-		all[i] = ut.v[i];
+	for (size_t i = 0; i < ut.n; i++)
 		if (ut.v[i]->overdue)
 			od[nod++] = ut.v[i];
-	}
 	qsort(od, nod, sizeof(*od), facts_late_cmp);
-	qsort(all, ut.n, sizeof(*all), progress_task_cmp);
 	/* whether t is only supported: it is in the second part of ut */
 #define IS_SUPPORT(t) (bsearch(&(t), ut.v + ut.nled, ut.n - ut.nled, sizeof(task_t *), \
 			       progress_task_cmp) != NULL)
 	for (size_t i = 0; i < nod; i++)
 		rows[nrows++] = (struct urow){ od[i], true, IS_SUPPORT(od[i]) };
-	for (size_t i = 0; i < ut.n; i++)
-		rows[nrows++] = (struct urow){ all[i], false, IS_SUPPORT(all[i]) };
 #undef IS_SUPPORT
+	/* every task in plan order: the led ones and the only supported
+	 * ones are each in that order already (progress_unit_tasks), and
+	 * no task is in both, so merging them is sorting them */
+	for (size_t i = 0, j = ut.nled; i < ut.nled || j < ut.n;) {
+		bool sup = i == ut.nled || (j < ut.n && progress_task_cmp(&ut.v[j], &ut.v[i]) < 0);
+		rows[nrows++] = (struct urow){ sup ? ut.v[j++] : ut.v[i++], false, sup };
+	}
 	size_t pages = pager_count(nrows, UNIT_ROWS_PER_PAGE);
 	const char *dir = u->url + strlen(s->base_path);
 	const struct ushare *us = ushare_of(r, u);
@@ -489,7 +491,6 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 	unit_done(r, u);
 	free(rows);
 	free(od);
-	free(all);
 	utasks_free(&ut);
 }
 

@@ -614,25 +614,28 @@ static struct mblock *mblock_get(tmpl_memo_t *m, const void *key, const tmpl_typ
 /* Asks the processor for what rendering rec (of a memoized type) will
  * read of the memo, ahead of the row that reads it: the slot of its key
  * (block false), or its block (block true; the slot should be in the cache
- * by then).  The rows of a long list are records spread over the model,
- * and the memo's table and blocks are larger than the cache: without this
- * each row waits for two loads from memory. */
-static void memo_prefetch(const tmpl_memo_t *m, const tmpl_type_t *type, const void *rec, bool block)
+ * by then), which is returned (NULL: none yet) so that the row does not
+ * look for it again.  The rows of a long list are records spread over the
+ * model, and the memo's table and blocks are larger than the cache:
+ * without this each row waits for two loads from memory. */
+static struct mblock *memo_prefetch(const tmpl_memo_t *m, const tmpl_type_t *type, const void *rec,
+				    bool block)
 {
 	const struct mtable *t = atomic_load_explicit(&((tmpl_memo_t *)m)->tab, memory_order_acquire);
 	const void *key = type->memo_key(rec);
 	if (!t || !key)
-		return;
+		return NULL;
 	if (!block) {
 		__builtin_prefetch(&t->slot[mslot_of(t, key, type)]);
-		return;
+		return NULL;
 	}
 	size_t at;
-	const struct mblock *b = mblock_find(t, key, type, &at);
+	struct mblock *b = mblock_find(t, key, type, &at);
 	if (b) {
 		__builtin_prefetch(b);
 		__builtin_prefetch((const char *)b + 64);
 	}
+	return b;
 }
 
 /* The kept copy of s (len bytes); with the lock held. */
@@ -900,6 +903,15 @@ struct frame {                  /* the parents being expanded, innermost first *
 	const struct frame *up;
 };
 
+/* A name looked up in a jansson object (a context, or an object's base):
+ * the object, the name's symbol and the answer (NULL: not there). */
+struct jentry {
+	const json_t *obj;
+	uint32_t sym;
+	json_t *val;
+};
+#define JCACHE 64
+
 struct render {
 	const tmpl_set_t *set;
 	tmpl_memo_t *memo;
@@ -910,9 +922,11 @@ struct render {
 	int err;
 	bool in_memo;           /* rendering a part for the memo: nothing inside is */
 	struct mblock *last;    /* the block of the last memoized part */
+	struct mblock *ahead;   /* the block of the next row of a list (memo_prefetch) */
 	tmpl_share_t *share;    /* the thread's (tmpl_share_use), or NULL */
 	const struct ctx *row;  /* rendering a part for the share: its record's context */
 	bool taint;             /* ... which read something outside that record */
+	struct jentry jc[JCACHE];   /* names looked up in jansson objects (jget) */
 };
 
 static _Thread_local tmpl_share_t *cur_share;
@@ -924,7 +938,9 @@ void tmpl_share_use(tmpl_share_t *sh)
 
 /* Template text: the indentation goes before each line that has something
  * on it, so blank lines stay blank. */
-static void emit_text(struct render *r, const char *s, size_t n)
+static void emit_text_indented(struct render *r, const char *s, size_t n);
+
+static inline void emit_text(struct render *r, const char *s, size_t n)
 {
 	if (n == 0)
 		return;
@@ -933,6 +949,11 @@ static void emit_text(struct render *r, const char *s, size_t n)
 		r->bol = s[n - 1] == '\n';
 		return;
 	}
+	emit_text_indented(r, s, n);
+}
+
+static void emit_text_indented(struct render *r, const char *s, size_t n)
+{
 	while (n > 0) {
 		const char *nl = memchr(s, '\n', n);
 		size_t seg = nl ? (size_t)(nl - s) + 1 : n;
@@ -956,6 +977,20 @@ static void emit_value(struct render *r, const char *s, size_t n, bool escape)
 		buf_put_html(r->out, s, n);
 	else
 		buf_put(r->out, s, n);
+	r->bol = false;
+}
+
+/* emit_value of a C string, whose end is found as it is escaped. */
+static void emit_str(struct render *r, const char *s, bool escape)
+{
+	if (!*s)
+		return;
+	if (r->bol && r->indent.len)
+		buf_put(r->out, r->indent.ptr, r->indent.len);
+	if (escape)
+		buf_put_html_str(r->out, s);
+	else
+		buf_put(r->out, s, strlen(s));
 	r->bol = false;
 }
 
@@ -987,22 +1022,41 @@ static char *fmt_int(char buf[24], long long i)
 	return p;
 }
 
-static void val_drop(tmpl_val_t *v)
+/* Drops v's reference when it owns one: its objects may go, and what
+ * jget remembers of them with them. */
+static void val_drop(struct render *r, tmpl_val_t *v)
 {
-	if (v->kind == TMPL_JSON && v->owned)
+	if (v->kind == TMPL_JSON && v->owned) {
 		json_decref(v->u.json);
+		memset(r->jc, 0, sizeof r->jc);
+	}
 	v->kind = TMPL_MISSING;
+}
+
+/* json_object_get(o, name), name of symbol sym, remembered for the rest of
+ * the render: a page's objects do not change while it renders, and only
+ * an owned value's are freed meanwhile (val_drop forgets them then).  The
+ * rows of a list look the same names up in the same objects further out
+ * (a plan page's rows its plan's address). */
+static json_t *jget(struct render *r, const json_t *o, uint32_t sym, const char *name)
+{
+	struct jentry *e = &r->jc[(((uintptr_t)o >> 4) ^ (sym * 0x9E3779B1u)) & (JCACHE - 1)];
+	if (e->obj == o && e->sym == sym)
+		return e->val;
+	json_t *v = json_object_get(o, name);
+	*e = (struct jentry){ o, sym, v };
+	return v;
 }
 
 /* Name sym (text name) in the context value c, into *out: false when c
  * does not have it (the lookup goes on further out). */
-static bool get_in(const tmpl_val_t *c, uint32_t sym, const char *name, tmpl_val_t *out,
-		   char *scratch)
+static bool get_in(struct render *r, const tmpl_val_t *c, uint32_t sym, const char *name,
+		   tmpl_val_t *out, char *scratch)
 {
 	json_t *j;
 	switch (c->kind) {
 	case TMPL_JSON:
-		if (!json_is_object(c->u.json) || !(j = json_object_get(c->u.json, name)))
+		if (!json_is_object(c->u.json) || !(j = jget(r, c->u.json, sym, name)))
 			return false;
 		*out = tmpl_json(j, false);
 		return true;
@@ -1022,7 +1076,7 @@ static bool get_in(const tmpl_val_t *c, uint32_t sym, const char *name, tmpl_val
 				out->owned = false;     /* the object keeps it */
 				return true;
 			}
-		if (!o->base || !(j = json_object_get(o->base, name)))
+		if (!o->base || !(j = jget(r, o->base, sym, name)))
 			return false;
 		*out = tmpl_json(j, false);
 		return true;
@@ -1032,17 +1086,22 @@ static bool get_in(const tmpl_val_t *c, uint32_t sym, const char *name, tmpl_val
 	}
 }
 
-/* k's value in the context stack (TMPL_MISSING when nowhere); an owned
- * value is the caller's to val_drop.  While a part renders for the share,
+/* k's value in the context stack into *out (TMPL_MISSING when nowhere);
+ * an owned value is the caller's to val_drop.  While a part renders for the share,
  * a name found outside its record's context (further out, or nowhere)
  * taints it: its bytes may differ on another page. */
-static tmpl_val_t lookup(struct render *r, const struct ctx *c, const struct node *k, char *scratch)
+static void lookup(struct render *r, const struct ctx *c, const struct node *k, char *scratch,
+		   tmpl_val_t *out)
 {
-	tmpl_val_t v = { .kind = TMPL_MISSING };
+	/* the value is made in *out (a getter writes it there): it is
+	 * copied nowhere */
+	tmpl_val_t *v = out;
+	v->kind = TMPL_MISSING;   /* the rest is set with the kind */
+	v->owned = false;
 	if (k->nparts == 0) {
-		v = c->v;
-		v.owned = false;
-		return v;
+		*v = c->v;
+		v->owned = false;
+		return;
 	}
 	bool inside = r->row != NULL;   /* the contexts from c out to r->row */
 	for (; c; c = c->up) {
@@ -1051,13 +1110,13 @@ static tmpl_val_t lookup(struct render *r, const struct ctx *c, const struct nod
 		if (c->v.kind == TMPL_REC) {
 			long f = field_of(c->v.u.rec.type, k->syms[0]);
 			if (f >= 0) {
-				v.owned = false;
-				c->v.u.rec.type->get(c->v.u.rec.p, (size_t)f, &v, scratch);
-				if (v.kind != TMPL_MISSING)
+				v->owned = false;
+				c->v.u.rec.type->get(c->v.u.rec.p, (size_t)f, v, scratch);
+				if (v->kind != TMPL_MISSING)
 					break;
 			}
 		} else if ((c->v.kind == TMPL_JSON || c->v.kind == TMPL_OBJ) &&
-			   get_in(&c->v, k->syms[0], k->parts[0], &v, scratch)) {
+			   get_in(r, &c->v, k->syms[0], k->parts[0], v, scratch)) {
 			break;
 		}
 		if (c == r->row)
@@ -1066,20 +1125,19 @@ static tmpl_val_t lookup(struct render *r, const struct ctx *c, const struct nod
 	if (r->row && (!c || !inside) && !tmpl_share_invariant_sym(r->share, k->syms[0]))
 		r->taint = true;
 	/* later parts resolve in the first part's value only, never further up */
-	for (size_t i = 1; v.kind != TMPL_MISSING && i < k->nparts; i++) {
+	for (size_t i = 1; v->kind != TMPL_MISSING && i < k->nparts; i++) {
 		tmpl_val_t sub = { .kind = TMPL_MISSING };
-		if (!get_in(&v, k->syms[i], k->parts[i], &sub, scratch))
+		if (!get_in(r, v, k->syms[i], k->parts[i], &sub, scratch))
 			sub.kind = TMPL_MISSING;
-		if (v.owned) {
+		if (v->owned) {
 			if (sub.kind == TMPL_JSON && !sub.owned) {
 				json_incref(sub.u.json);
 				sub.owned = true;
 			}
-			val_drop(&v);
+			val_drop(r, v);
 		}
-		v = sub;
+		*v = sub;
 	}
-	return v;
 }
 
 /* The spec's falsey values; "" and 0 are truthy there, as in Ruby. */
@@ -1107,7 +1165,7 @@ static void put_value(struct render *r, const tmpl_val_t *v, bool escape)
 	char tmp[64];
 	size_t n;
 	if (v->kind == TMPL_STR) {
-		emit_value(r, v->u.str.s, v->u.str.len, escape);
+		emit_str(r, v->u.str.s, escape);
 	} else if (v->kind == TMPL_INT) {
 		const char *d = fmt_int(tmp, v->u.i);
 		emit_value(r, d, (size_t)(tmp + 24 - d), escape);
@@ -1159,9 +1217,9 @@ static void render_indented(struct render *r, const char *indent, size_t len,
 /* Whether part (a partial's template, or a section node, with mask its
  * memo bits) is rendered from the memo here: with a memoizable record
  * innermost and no indentation.  Then *key is the record's memo key. */
-static bool memo_here(const struct render *r, uint16_t mask, const struct ctx *c, const void **key)
+static inline bool memo_here(const struct render *r, uint16_t mask, const struct ctx *c, const void **key)
 {
-	if (!r->memo || !mask || r->in_memo || r->indent.len || c->v.kind != TMPL_REC ||
+	if (!mask || !r->memo || r->in_memo || r->indent.len || c->v.kind != TMPL_REC ||
 	    !r->set->prepared || r->memo->set != r->set)
 		return false;
 	const tmpl_type_t *ty = c->v.u.rec.type;
@@ -1184,8 +1242,12 @@ static void render_memo(struct render *r, uint16_t id, bool by_bol, const void *
 	tmpl_memo_t *m = r->memo;
 	const tmpl_type_t *ty = c->v.u.rec.type;
 	struct mblock *b = r->last;
-	if (!b || b->key != key || b->type != ty)
-		b = r->last = mblock_get(m, key, ty);
+	if (!b || b->key != key || b->type != ty) {
+		b = r->ahead;
+		if (!b || b->key != key || b->type != ty)
+			b = mblock_get(m, key, ty);
+		r->last = b;
+	}
 	struct mcell *cell = &b->cell[id];
 	uintptr_t v = atomic_load_explicit(&cell->v, memory_order_acquire);
 	if (v && (!by_bol || ((v & CELL_BOL) != 0) == r->bol)) {
@@ -1226,7 +1288,7 @@ struct shared_rec {
 /* Whether a part with c innermost is rendered through the share (then *sr
  * says what of): a record of its type that it shares, no indentation, not
  * inside another shared part or a memoized one. */
-static bool share_here(const struct render *r, const struct ctx *c, struct shared_rec *sr)
+static inline bool share_here(const struct render *r, const struct ctx *c, struct shared_rec *sr)
 {
 	return r->share && !r->row && !r->in_memo && !r->indent.len && r->set->prepared &&
 	       c->v.kind == TMPL_REC &&
@@ -1283,7 +1345,8 @@ static void render_section(struct render *r, const struct node *k,
 			   const struct ctx *c, const struct frame *f)
 {
 	char scratch[TMPL_SCRATCH];
-	tmpl_val_t v = lookup(r, c, k, scratch);
+	tmpl_val_t v;
+	lookup(r, c, k, scratch, &v);
 	if (v.kind == TMPL_JSON && json_is_array(v.u.json)) {
 		for (size_t i = 0; i < json_array_size(v.u.json) && !r->err; i++) {
 			struct ctx sub = { tmpl_json(json_array_get(v.u.json, i), false), c };
@@ -1300,8 +1363,8 @@ static void render_section(struct render *r, const struct node *k,
 			if (ahead) {
 				if (i + 2 < v.u.list.n)
 					memo_prefetch(r->memo, lt, list_at(&v, i + 2), false);
-				if (i + 1 < v.u.list.n)
-					memo_prefetch(r->memo, lt, list_at(&v, i + 1), true);
+				r->ahead = i + 1 < v.u.list.n ? memo_prefetch(r->memo, lt, list_at(&v, i + 1), true)
+							      : NULL;
 			}
 			struct ctx sub = { tmpl_rec(v.u.list.type, p), c };
 			if (v.u.list.type == TMPL_OBJ_LIST) {
@@ -1323,7 +1386,17 @@ static void render_section(struct render *r, const struct node *k,
 		sub.v.owned = false;
 		render_list(r, k->kids, k->nkids, &sub, f);
 	}
-	val_drop(&v);
+	val_drop(r, &v);
+}
+
+/* {{x}}, {{{x}}} or {{&x}}. */
+static void render_var(struct render *r, const struct node *k, const struct ctx *c)
+{
+	char scratch[TMPL_SCRATCH];
+	tmpl_val_t v;
+	lookup(r, c, k, scratch, &v);
+	put_value(r, &v, k->escape);
+	val_drop(r, &v);
 }
 
 static void render_node(struct render *r, const struct node *k,
@@ -1340,18 +1413,16 @@ static void render_node(struct render *r, const struct node *k,
 		emit_text(r, k->str, k->len);
 		break;
 	case N_VAR:
-		v = lookup(r, c, k, scratch);
-		put_value(r, &v, k->escape);
-		val_drop(&v);
+		render_var(r, k, c);
 		break;
 	case N_SECTION:
 		render_section(r, k, c, f);
 		break;
 	case N_INVERTED:
-		v = lookup(r, c, k, scratch);
+		lookup(r, c, k, scratch, &v);
 		if (!truthy(&v))
 			render_list(r, k->kids, k->nkids, c, f);
-		val_drop(&v);
+		val_drop(r, &v);
 		break;
 	case N_PARTIAL:
 		/* an unknown partial renders as nothing, as the spec says */
@@ -1406,7 +1477,13 @@ static void render_list(struct render *r, const struct node *kids, size_t n,
 	for (size_t i = 0; i < n && !r->err; i++) {
 		const struct node *k = &kids[i];
 		const void *key;
-		if (k->kind == N_SECTION && memo_here(r, k->memo, c, &key))
+		/* text and names, most of the nodes, without render_node's
+		 * frame (that of partials, parents and blocks) */
+		if (k->kind == N_TEXT)
+			emit_text(r, k->str, k->len);
+		else if (k->kind == N_VAR)
+			render_var(r, k, c);
+		else if (k->kind == N_SECTION && memo_here(r, k->memo, c, &key))
 			render_memo(r, k->memo_id, k->memo_bol, key, k, NULL, c, f);
 		else
 			render_node(r, k, c, f);

@@ -88,7 +88,7 @@ typedef struct {
 	union {
 		bool b;
 		long long i;
-		struct { const char *s; size_t len; } str;
+		struct { const char *s; } str;   /* NUL-terminated (tmpl_str_len) */
 		json_t *json;
 		struct { const tmpl_type_t *type; const void *p; } rec;
 		/* element i is at base + i * stride, or is the pointer stored
@@ -138,14 +138,18 @@ struct tmpl_type {
  * memo_key. */
 void tmpl_type_register(tmpl_type_t *t);
 
+/* A string's length is not taken here: most values a getter gives are
+ * printed, and printing finds the end as it escapes (buf_put_html_str). */
 static inline tmpl_val_t tmpl_str(const char *s)
 {
 	tmpl_val_t v = { .kind = s ? TMPL_STR : TMPL_NULL };
-	if (s) {
-		v.u.str.s = s;
-		v.u.str.len = strlen(s);
-	}
+	v.u.str.s = s;
 	return v;
+}
+
+static inline size_t tmpl_str_len(const tmpl_val_t *v)
+{
+	return strlen(v->u.str.s);
 }
 
 static inline tmpl_val_t tmpl_bool(bool b)

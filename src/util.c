@@ -8,6 +8,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static void oom(void)
 {
@@ -125,6 +128,52 @@ static const struct { char s[7]; unsigned char n; } ents[] = {
 	{ "&amp;", 5 }, { "&lt;", 4 }, { "&gt;", 4 }, { "&quot;", 6 }, { "&#39;", 5 },
 };
 
+#if defined(__SSE2__)
+/* Of the 16 bytes at p, a bit for each that needs an entity (bit i for
+ * byte i): five compares a block, and the bits say where the first is
+ * (x86-64 always has SSE2). */
+static inline unsigned html_special16(__m128i x)
+{
+	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('&')), _mm_cmpeq_epi8(x, _mm_set1_epi8('<')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('>')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\'')));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+
+/* Where the first byte of p..end that needs an entity is (end: none). */
+static inline const unsigned char *html_next(const unsigned char *p, const unsigned char *end)
+{
+	for (; end - p >= 16; p += 16) {
+		unsigned m = html_special16(_mm_loadu_si128((const __m128i *)(const void *)p));
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+	while (p < end && !html_ent[*p])
+		p++;
+	return p;
+}
+
+/* The same up to the NUL of p, which is not looked for first: the loads
+ * are 16-aligned, so none reaches into a page the string does not (the
+ * bytes before p and after the NUL in their block are read, never used:
+ * AddressSanitizer would report them, hence the attribute; glibc's strlen
+ * reads the same way, uninstrumented). */
+__attribute__((no_sanitize_address))
+static const unsigned char *html_next_str(const unsigned char *p)
+{
+	uintptr_t off = (uintptr_t)p & 15;
+	const unsigned char *a = p - off;
+	__m128i x = _mm_load_si128((const __m128i *)(const void *)a);
+	unsigned m = (html_special16(x) | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()))) >> off << off;
+	while (!m) {
+		a += 16;
+		x = _mm_load_si128((const __m128i *)(const void *)a);
+		m = html_special16(x) | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()));
+	}
+	return a + __builtin_ctz(m);
+}
+#else
 /* Whether any of the 8 bytes of x needs an entity: a byte equal to c
  * makes x ^ (c * ONES) have a zero byte, which the classic test finds
  * (exactly whether there is one; which one, the byte loop says). */
@@ -141,24 +190,37 @@ static inline bool html_special8(uint64_t x)
 		zero_byte(x ^ ('"' * ONES)) | zero_byte(x ^ ('\'' * ONES))) != 0;
 }
 
+static inline const unsigned char *html_next(const unsigned char *p, const unsigned char *end)
+{
+	while (end - p >= 8) {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		if (html_special8(x))
+			break;
+		p += 8;
+	}
+	while (p < end && !html_ent[*p])
+		p++;
+	return p;
+}
+
+static const unsigned char *html_next_str(const unsigned char *p)
+{
+	while (*p && !html_ent[*p])
+		p++;
+	return p;
+}
+#endif
+
 void buf_put_html(buf_t *b, const char *s, size_t n)
 {
 	/* runs of plain bytes are copied whole; the room for them is taken
 	 * once, an entity's when one comes.  Most text has no special byte
-	 * for hundreds of bytes: 8 are looked at a time. */
+	 * for hundreds of bytes: 16 (or 8) are looked at a time. */
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	buf_grow(b, n);
 	while (p < end) {
-		const unsigned char *q = p;
-		while (end - q >= 8) {
-			uint64_t x;
-			memcpy(&x, q, 8);
-			if (html_special8(x))
-				break;
-			q += 8;
-		}
-		while (q < end && !html_ent[*q])
-			q++;
+		const unsigned char *q = html_next(p, end);
 		size_t run = (size_t)(q - p);
 		memcpy(b->ptr + b->len, p, run);
 		b->len += run;
@@ -172,6 +234,22 @@ void buf_put_html(buf_t *b, const char *s, size_t n)
 	}
 	if (b->ptr)
 		b->ptr[b->len] = '\0';
+}
+
+/* A template's value is most often a C string of the model (a task's
+ * title, a unit's name): a strlen first would read it twice. */
+void buf_put_html_str(buf_t *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (;;) {
+		const unsigned char *q = html_next_str(p);
+		buf_put(b, (const char *)p, (size_t)(q - p));
+		if (!*q)
+			return;
+		int e = html_ent[*q] - 1;
+		buf_put(b, ents[e].s, ents[e].n);
+		p = q + 1;
+	}
 }
 
 /* Arena: a chain of blocks; big requests get a block of their own. */
@@ -269,6 +347,24 @@ void arena_adopt(arena_t *a, arena_t *from)
 		b = n;
 	}
 	free(from);
+}
+
+void arena_reset(arena_t *a)
+{
+	struct block *keep = NULL, *b = a->head;
+	while (b) {
+		struct block *n = b->next;
+		if (!keep && b->size == ARENA_BLOCK)
+			keep = b;
+		else
+			free(b);
+		b = n;
+	}
+	if (keep) {
+		keep->used = 0;
+		keep->next = NULL;
+	}
+	a->head = keep;
 }
 
 void arena_free(arena_t *a)

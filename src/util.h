@@ -54,6 +54,8 @@ void buf_clear(buf_t *b);
 void buf_free(buf_t *b);
 /* Appends s with & < > " ' escaped for HTML text and attribute values. */
 void buf_put_html(buf_t *b, const char *s, size_t n);
+/* The same for the C string s: its length is found in the same pass. */
+void buf_put_html_str(buf_t *b, const char *s);
 
 /* A bump allocator: everything of one build lives in one arena and is freed
  * together, so pointers between records never dangle.  Not thread-safe. */
@@ -66,6 +68,10 @@ char *arena_strdup(arena_t *a, const char *s);    /* NULL gives NULL */
 char *arena_strndup(arena_t *a, const char *s, size_t n);
 char *arena_printf(arena_t *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Everything allocated in a is gone; one block is kept for what comes next
+ * (an arena used again and again does not give its memory back to malloc
+ * and take it again each time). */
+void arena_reset(arena_t *a);
 void arena_free(arena_t *a);                      /* accepts NULL */
 /* Moves every allocation of `from` into a (lifetime of a) and frees `from`:
  * threads parse into arenas of their own, then hand them over. */

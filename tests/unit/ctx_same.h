@@ -42,9 +42,9 @@ static void same(const char *path, const tmpl_val_t *v, json_t *j)
 			fail_msg("%s: %lld in the record, not in jansson", path, v->u.i);
 		break;
 	case TMPL_STR:
-		if (!json_is_string(j) || json_string_length(j) != v->u.str.len ||
-		    memcmp(json_string_value(j), v->u.str.s, v->u.str.len))
-			fail_msg("%s: \"%.*s\" in the record, \"%s\" in jansson", path, (int)v->u.str.len,
+		if (!json_is_string(j) || json_string_length(j) != tmpl_str_len(v) ||
+		    memcmp(json_string_value(j), v->u.str.s, tmpl_str_len(v)))
+			fail_msg("%s: \"%.*s\" in the record, \"%s\" in jansson", path, (int)tmpl_str_len(v),
 				 v->u.str.s, json_is_string(j) ? json_string_value(j) : "(not a string)");
 		break;
 	case TMPL_JSON:

@@ -76,6 +76,33 @@ static const void *person_key(const void *rec)
 	return rec;
 }
 
+/* ---- a record whose getter gives a new jansson object at each lookup
+ * (as a task's evidence), which the renderer drops after use: the next
+ * one is often made where it was.  Here it is always the same object
+ * with new values (the old ones freed), which is what an object made
+ * again at the same address looks like. */
+
+struct bag {
+	int n;
+};
+
+static const tmpl_field_t bag_fields[] = {
+	{ "obj", TMPL_F_OPAQUE, NULL, false },
+};
+
+static json_t *bag_obj;
+
+static void bag_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
+{
+	(void)i;
+	(void)scratch;
+	json_object_set_new(bag_obj, "v", json_integer(((const struct bag *)rec)->n));
+	json_object_set_new(bag_obj, "w", json_string(((const struct bag *)rec)->n % 2 ? "x" : "y"));
+	*out = tmpl_json(json_incref(bag_obj), true);
+}
+
+static tmpl_type_t bag_type = { "bag", bag_fields, 1, bag_get, NULL, 0, NULL, 0 };
+
 static tmpl_type_t tag_type = { "tag", tag_fields, 2, tag_get, NULL, 0, NULL, 0 };
 static tmpl_type_t person_type = { "person", person_fields, 7, person_get, person_key, 0, NULL, 0 };
 
@@ -86,6 +113,7 @@ static int setup(void **state)
 	if (!done) {
 		tmpl_type_register(&tag_type);
 		tmpl_type_register(&person_type);
+		tmpl_type_register(&bag_type);
 		done = true;
 	}
 	return 0;
@@ -206,6 +234,31 @@ static void test_objects(void **state)
  * rendered once per record and its bytes reused; one that reads a name
  * from outside its record, or a field that is not stable, is rendered
  * every time, and the output is the same as without a memo. */
+/* Names looked up in jansson objects are remembered for the rest of a
+ * render: an owned value's objects, freed after use, must not answer for
+ * the next value made at the same address (ASan would see the freed one
+ * read; the numbers would repeat). */
+static void test_owned_json(void **state)
+{
+	(void)state;
+	struct bag bags[6] = { { 1 }, { 2 }, { 3 }, { 4 }, { 5 }, { 6 } };
+	bag_obj = json_object();
+	tmpl_set_t *set = tmpl_set_new();
+	add_ok(set, "page", "{{#bags}}[{{#obj}}{{v}}{{w}}{{/obj}}|{{obj.v}}|{{^obj.none}}-{{/obj.none}}]{{/bags}}");
+	tmpl_set_prepare(set);
+	tmpl_obj_t *top = tmpl_obj_new(NULL);
+	tmpl_obj_set(top, "bags", tmpl_list(&bag_type, bags, sizeof *bags, 6, false));
+	tmpl_val_t root = { .kind = TMPL_OBJ };
+	root.u.obj = top;
+	buf_t out = BUF_INIT;
+	assert_int_equal(tmpl_render_val(set, "page", root, NULL, &out), 0);
+	assert_string_equal(out.ptr, "[1x|1|-][2y|2|-][3x|3|-][4y|4|-][5x|5|-][6y|6|-]");
+	buf_free(&out);
+	tmpl_obj_free(top);
+	tmpl_set_free(set);
+	json_decref(bag_obj);
+}
+
 static void test_memo(void **state)
 {
 	(void)state;
@@ -483,6 +536,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_records_like_json),
 		cmocka_unit_test(test_objects),
+		cmocka_unit_test(test_owned_json),
 		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_memo_indent),
 		cmocka_unit_test(test_memo_sets),

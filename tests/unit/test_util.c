@@ -113,6 +113,52 @@ static void test_html_sparse(void **state)
 	}
 }
 
+/* buf_put_html_str finds the string's end as it escapes, reading whole
+ * aligned blocks: the same bytes as buf_put_html for strings that start
+ * at every offset of a block and end at every offset of another, with
+ * special bytes and NULs around them that must not count. */
+static void test_html_str(void **state)
+{
+	(void)state;
+	srand(13);
+	char *area = malloc(4096 + 64);
+	for (int round = 0; round < 3000; round++) {
+		size_t off = (size_t)(rand() % 48), n = (size_t)(rand() % (round < 1500 ? 40 : 900));
+		/* what lies before and after the string: special bytes */
+		for (size_t i = 0; i < 4096 + 64; i++)
+			area[i] = "&<>\"'"[rand() % 5];
+		char *s = area + off;
+		for (size_t i = 0; i < n; i++)
+			s[i] = rand() % 9 ? (char)(1 + rand() % 255) : "&<>\"'"[rand() % 5];
+		s[n] = '\0';
+		buf_t want = BUF_INIT, got = BUF_INIT;
+		size_t pre = (size_t)(rand() % 70);
+		for (size_t i = 0; i < pre; i++) {
+			buf_putc(&want, '.');
+			buf_putc(&got, '.');
+		}
+		buf_put_html(&want, s, n);
+		buf_put_html_str(&got, s);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.ptr ? got.ptr : "", want.ptr ? want.ptr : "", want.len);
+		if (got.ptr)
+			assert_int_equal(got.ptr[got.len], '\0');
+		buf_free(&want);
+		buf_free(&got);
+	}
+	free(area);
+	/* the cases, and a string alone in its allocation */
+	buf_t b = BUF_INIT;
+	char *alone = strdup("Sở \"Tư pháp\" & <UBND>");
+	buf_put_html_str(&b, alone);
+	assert_string_equal(b.ptr, "Sở &quot;Tư pháp&quot; &amp; &lt;UBND&gt;");
+	buf_clear(&b);
+	buf_put_html_str(&b, "");
+	assert_int_equal(b.len, 0);
+	buf_free(&b);
+	free(alone);
+}
+
 static void test_printf(void **state)
 {
 	(void)state;
@@ -166,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_html_cases),
 		cmocka_unit_test(test_html_random),
 		cmocka_unit_test(test_html_sparse),
+		cmocka_unit_test(test_html_str),
 		cmocka_unit_test(test_printf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -229,27 +229,23 @@ void data_csv_field(buf_t *b, const char *s)
 	/* a cell a spreadsheet would read as a formula (=HYPERLINK(...), +, -,
 	 * @, or a tab or CR before one) is made text with a leading quote, as
 	 * OWASP recommends against CSV injection */
-	if (*s && strchr("=+-@\t\r", *s)) {
-		buf_putc(b, '"');
-		buf_putc(b, '\'');
-		for (; *s; s++) {
-			if (*s == '"')
-				buf_putc(b, '"');
-			buf_putc(b, *s);
-		}
-		buf_putc(b, '"');
+	bool formula = *s && strchr("=+-@\t\r", *s);
+	size_t n = strlen(s);
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
+		buf_put(b, s, n);
 		return;
 	}
-	if (!strpbrk(s, ",\"\r\n")) {
-		buf_puts(b, s);
-		return;
-	}
+	/* quoted (a title with a comma is common): the text between quotes
+	 * goes in runs, each '"' doubled */
+	buf_grow(b, n + 3);
 	buf_putc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
+	if (formula)
+		buf_putc(b, '\'');
+	for (const char *q; (q = memchr(s, '"', n)); n -= (size_t)(q + 1 - s), s = q + 1) {
+		buf_put(b, s, (size_t)(q + 1 - s));
+		buf_putc(b, '"');
 	}
+	buf_put(b, s, n);
 	buf_putc(b, '"');
 }
 

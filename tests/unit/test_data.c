@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -81,10 +82,75 @@ static void test_cancel(void **state)
 	rmdir(tmpl);
 }
 
+/* A CSV cell as RFC 4180 reads it back: the cell's text, the quote a
+ * formula guard added included.  Returns a malloc'd string, or NULL when
+ * the cell is not well formed. */
+static char *csv_read_cell(const char *c)
+{
+	size_t n = strlen(c);
+	if (!n || c[0] != '"')
+		return strpbrk(c, ",\"\r\n") ? NULL : strdup(c);
+	if (n < 2 || c[n - 1] != '"')
+		return NULL;
+	char *out = malloc(n), *o = out;
+	for (size_t i = 1; i < n - 1; i++) {
+		if (c[i] == '"') {
+			if (c[i + 1] != '"' || i + 1 >= n - 1) {
+				free(out);
+				return NULL;
+			}
+			i++;
+		}
+		*o++ = c[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Every cell reads back as its text (with a leading ' when a spreadsheet
+ * would take it for a formula), quoted only when it must be, and after
+ * what the buffer held already. */
+static void test_csv_field(void **state)
+{
+	(void)state;
+	static const char *const cells[] = {
+		"", "plain", "Kế hoạch số 44/KH-UBND", "cán bộ, công chức", "\"", "\"\"", "a\"b", "\"start",
+		"end\"", "x,\"y\",z", "line\nbreak", "cr\rhere", "=HYPERLINK(\"http://x\")", "+1", "-1", "@a",
+		"\tTab", "\rCR", "=", "=\"\"", "a\"\"\"\"b,", ",", "Đơn vị \"A\", \"B\" và \"C\"",
+	};
+	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+		buf_t b = BUF_INIT;
+		buf_puts(&b, "before;");
+		data_csv_field(&b, cells[i]);
+		assert_memory_equal(b.ptr, "before;", 7);
+		assert_int_equal(strlen(b.ptr), b.len);
+		char *back = csv_read_cell(b.ptr + 7);
+		if (!back)
+			fail_msg("cell %zu written as [%s]: not RFC 4180", i, b.ptr + 7);
+		const char *want = cells[i];
+		char guarded[64];
+		if (*want && strchr("=+-@\t\r", *want)) {
+			snprintf(guarded, sizeof guarded, "'%s", want);
+			want = guarded;
+		}
+		assert_string_equal(back, want);
+		/* quoted only when it must be */
+		bool must = strpbrk(cells[i], ",\"\r\n") || (*cells[i] && strchr("=+-@\t\r", *cells[i]));
+		assert_int_equal(b.ptr[7] == '"', must);
+		free(back);
+		buf_free(&b);
+	}
+	buf_t b = BUF_INIT;
+	data_csv_field(&b, NULL);
+	assert_int_equal(b.len, 0);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_csv_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

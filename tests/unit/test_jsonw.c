@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +105,151 @@ static void test_invalid_utf8_repaired(void **state)
 		json_decref(j);
 		jsonw_free(&w);
 	}
+}
+
+/* The reference the writer is held to, decoded by code point (not by the
+ * writer's byte table): the length of the valid UTF-8 sequence at s, or 0. */
+static size_t ref_seq(const unsigned char *s)
+{
+	unsigned c = s[0], cp;
+	size_t n;
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xE0) == 0xC0) { n = 2; cp = c & 0x1F; }
+	else if ((c & 0xF0) == 0xE0) { n = 3; cp = c & 0x0F; }
+	else if ((c & 0xF8) == 0xF0) { n = 4; cp = c & 0x07; }
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3F);
+	}
+	static const unsigned least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	if (cp < least[n] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+		return 0;
+	return n;
+}
+
+/* s with each byte that starts no valid sequence replaced by U+FFFD. */
+static void ref_repair(const char *in, buf_t *out)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	while (*s) {
+		size_t n = ref_seq(s);
+		if (n) {
+			buf_put(out, (const char *)s, n);
+			s += n;
+		} else {
+			buf_puts(out, "\xEF\xBF\xBD");
+			s++;
+		}
+	}
+	if (!out->ptr)
+		buf_puts(out, "");
+}
+
+static int checked;
+
+/* s written as a string: jansson loads the result (so it is valid JSON
+ * and valid UTF-8, which jansson checks), finds the reference's repair of
+ * s, and, s being valid, the text is what jansson's dump writes. */
+static void check_one(const char *s)
+{
+	buf_t b = BUF_INIT, want = BUF_INIT;
+	buf_putc(&b, '[');
+	jsonw_put_string(&b, s);
+	buf_putc(&b, ']');
+	ref_repair(s, &want);
+	json_error_t err;
+	json_t *j = json_loads(b.ptr, 0, &err);
+	if (!j)
+		fail_msg("jansson rejects the writing of a %zu-byte string (first byte 0x%02X): %s", strlen(s),
+			 (unsigned char)s[0], err.text);
+	const char *got = json_string_value(json_array_get(j, 0));
+	assert_non_null(got);
+	if (strcmp(got, want.ptr))
+		fail_msg("string starting 0x%02X 0x%02X written as %s", (unsigned char)s[0],
+			 (unsigned char)s[0] ? (unsigned char)s[1] : 0, b.ptr);
+	if (!strcmp(want.ptr, s)) {
+		char *ref = json_dumps(j, JSON_COMPACT);
+		assert_string_equal(b.ptr, ref);
+		free(ref);
+	}
+	for (const char *p = b.ptr; *p; p++)
+		assert_true((unsigned char)*p >= 0x20);
+	json_decref(j);
+	buf_free(&b);
+	buf_free(&want);
+	checked++;
+}
+
+/* Every byte value alone, inside ASCII and after a whole sequence; every
+ * pair of a byte 0x80-0xFF and any byte; every lead of 3 and 4 bytes with
+ * every second byte and the third and fourth bytes that matter (cut,
+ * ASCII, the ends of the continuation range, a lead): the table-driven
+ * writer agrees with a decoder of code points on all of them. */
+static void test_every_byte(void **state)
+{
+	(void)state;
+	static const unsigned char tails[] = { 0x00, 0x22, 0x41, 0x5C, 0x7F, 0x80, 0x8F, 0x90,
+					       0x9F, 0xA0, 0xBF, 0xC0, 0xC3, 0xE1, 0xFF };
+	size_t nt = sizeof tails / sizeof tails[0];
+	checked = 0;
+	for (unsigned c = 1; c < 256; c++) {
+		char s[16];
+		snprintf(s, sizeof s, "%c", c);
+		check_one(s);
+		snprintf(s, sizeof s, "ab%cde", c);
+		check_one(s);
+		snprintf(s, sizeof s, "\xE1\xBB\x87%c\xC4\x91", c);
+		check_one(s);
+	}
+	for (unsigned c = 0x80; c < 256; c++)
+		for (unsigned d = 1; d < 256; d++) {
+			char s[] = { 'x', (char)c, (char)d, 'y', 0 };
+			check_one(s);
+			char e[] = { (char)c, (char)d, 0 };
+			check_one(e);
+		}
+	for (unsigned c = 0xE0; c < 0xF8; c++)
+		for (unsigned d = 1; d < 256; d++)
+			for (size_t t = 0; t < nt; t++)
+				for (size_t u = 0; u < nt; u++) {
+					char s[] = { 'x', (char)c, (char)d, (char)tails[t], (char)tails[u], 'y', 0 };
+					check_one(s);
+				}
+	assert_true(checked > 100000);
+}
+
+/* Strings long and short, escaped and not, appended to a buffer already
+ * holding text: the room made for them is enough whatever they hold. */
+static void test_appends(void **state)
+{
+	(void)state;
+	buf_t b = BUF_INIT, want = BUF_INIT;
+	for (int i = 0; i < 3000; i++) {
+		buf_t s = BUF_INIT;
+		for (int k = 0; k < i % 97; k++)
+			buf_puts(&s, k % 7 ? (k % 3 ? "\xE1\xBB\x87" : "a") : "\"\n\x80");
+		jsonw_put_string(&b, s.ptr ? s.ptr : "");
+		json_t *j = json_string(s.ptr ? s.ptr : "");
+		if (!j) {   /* not UTF-8: compare with the repair instead */
+			buf_t r = BUF_INIT;
+			ref_repair(s.ptr, &r);
+			j = json_string(r.ptr);
+			buf_free(&r);
+		}
+		char *d = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+		buf_puts(&want, d);
+		free(d);
+		json_decref(j);
+		buf_free(&s);
+	}
+	assert_int_equal(b.len, want.len);
+	assert_memory_equal(b.ptr, want.ptr, b.len);
+	buf_free(&b);
+	buf_free(&want);
 }
 
 /* A record shaped like plans.json's, written both ways. */
@@ -223,6 +369,8 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8_repaired),
 		cmocka_unit_test(test_structure_like_jansson),
 		cmocka_unit_test(test_flush),
+		cmocka_unit_test(test_every_byte),
+		cmocka_unit_test(test_appends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -417,6 +417,10 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	size_t nhsrc = sources_history(srcs, a, &hsrc);
 	int hist = history_build_sources(&history, repo, a, s, &snap, o->content ? o->content : "content",
 					 o->hcache, hsrc, nhsrc, pre, err);
+	/* the pages read no Git object: what libgit2 keeps of the history's
+	 * reading goes before the pages with history render (repo.h) */
+	if (hist == 0)
+		repo_forget_objects(repo);
 	/* the walk's working memory and the history cache's buffers are
 	 * freed but held by malloc while the pages render beside: 40-80 MB
 	 * of resident memory at 10,000 plans */

@@ -96,8 +96,8 @@ static json_t *plan_summary_new(const plan_t *p)
 	return o;
 }
 
-/* Summaries of plans and references to units appear on many pages (every
- * task row names its plan and units): they are built once per build, into
+/* References to units appear on many pages (every task row names its
+ * units): they are built once per build, into
  * the renderer's cache (not onto the records: the model is read-only once
  * progress has run), and shared, read-only, by every page.  jansson counts
  * references atomically (JSON_HAVE_ATOMIC_BUILTINS), so sharing them across
@@ -216,13 +216,10 @@ ctx_cache_t *ctx_cache_new(const site_t *s)
 			if (p->indicators[j].has_owner)
 				written_add(c, p->indicators[j].owner.unit, p->indicators[j].owner.text);
 	}
-	/* the plan summaries name their issuers: after the spellings, with
-	 * the cache in use on this thread while they are built */
-	const ctx_cache_t *was = cur;
-	cur = c;
-	for (size_t i = 0; i < s->nplans; i++)
-		cache_put(c, s->plans[i], NULL, plan_summary_new(s->plans[i]));
-	cur = was;
+	/* no plan summaries: the pages that show the history name plans by
+	 * typed summaries (ctx_plan.c); those built here for every plan were
+	 * 36 MB at 10,000 plans, held to the end of the build for the few
+	 * that still ask for jansson (the home page's, a week's new plans) */
 	return c;
 }
 
@@ -500,7 +497,7 @@ json_t *ctx_doc_tree(const doc_t *dc, int depth)
 /* Every plan implementing a document, directly or through other documents,
  * each once, in the site's plan order: the plans its figures are rolled up
  * from. */
-static json_t *doc_plans(const site_t *s, const doc_t *dc)
+const plan_t **ctx_doc_plans(const site_t *s, const doc_t *dc, size_t *count)
 {
 	strmap_t seen = STRMAP_INIT;
 	size_t n = 0, cap = 16;
@@ -522,14 +519,15 @@ static json_t *doc_plans(const site_t *s, const doc_t *dc)
 		}
 	}
 	free(stack);
-	json_t *a = json_array();
+	const plan_t **v = xmalloc((s->nplans + 1) * sizeof *v);
+	*count = 0;
 	for (size_t i = 0; i < s->nplans; i++) {
 		const doc_t *pd = s->plans[i]->doc;
 		if (pd && pd != dc && strmap_get(&seen, pd->key) == pd)
-			json_array_append_new(a, ctx_plan_summary(s->plans[i]));
+			v[(*count)++] = s->plans[i];
 	}
 	strmap_free(&seen);
-	return a;
+	return v;
 }
 
 json_t *ctx_doc_full(const site_t *s, const doc_t *dc)
@@ -553,7 +551,6 @@ json_t *ctx_doc_full(const site_t *s, const doc_t *dc)
 	SET(o, "implemented_by", ch);
 	SET(o, "has_implemented_by", json_boolean(dc->ndown > 0));
 	SET(o, "stats", ctx_stats(&dc->stats));
-	SET(o, "plans", doc_plans(s, dc));
 	SET(o, "chain", chain(s, dc));
 	json_t *al = json_array();
 	for (size_t i = 0; i < dc->naliases; i++)

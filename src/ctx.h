@@ -8,9 +8,10 @@
 #include "model.h"
 #include "tmpl.h"
 
-/* The renderer's cache: the shared summaries of plans and references to
- * units that ctx_plan_summary and ctx_unit_ref return on a thread that
- * uses it (ctx_cache_use), instead of building them for each page.  Built
+/* The renderer's cache: the shared references to units that ctx_unit_ref
+ * returns on a thread that uses it (ctx_cache_use), instead of building
+ * them for each page (ctx_plan_summary builds each time: pages show plans
+ * by their typed summaries, ctx_plan_val).  Built
  * before rendering on several threads; the site must not change while it
  * lives.  The caller frees it with ctx_cache_free (accepts NULL), after
  * every thread stopped using it. */
@@ -107,7 +108,12 @@ json_t *ctx_unit_full(const site_t *s, const unit_t *u);
  * what ctx_unit_totals_val gives templates (the tests compare them). */
 json_t *ctx_unit_totals(const unit_t *u);
 json_t *ctx_doc_link(const doc_t *dc);
+/* A document's page data without "plans" (render_pages.c sets them, a
+ * page's share of ctx_doc_plans, as typed plan summaries). */
 json_t *ctx_doc_full(const site_t *s, const doc_t *dc);
+/* Every plan implementing dc, directly or through other documents, each
+ * once, in the site's order; malloc'd, *n set. */
+const plan_t **ctx_doc_plans(const site_t *s, const doc_t *dc, size_t *n);
 /* The documents cascade from the top resolutions down. */
 json_t *ctx_cascade(const site_t *s);
 /* A node of the implements tree below dc. */

@@ -31,4 +31,19 @@ uint64_t hash_words(uint64_t h, const void *s, size_t n);
  * cells), several times faster than SHA-1.  Not for trust. */
 void hash_128(const void *s, size_t n, unsigned char out[16]);
 
+/* hash_128 of bytes given in pieces: hash_128_init, hash_128_add for each
+ * piece in order, then hash_128_end gives what hash_128 gives of them one
+ * after the other, however they are cut; *len is their total length.  For
+ * inputs too large to hold whole (a week's fingerprint at 10,000 plans
+ * lists 30 MB of plan names). */
+typedef struct {
+	uint64_t a, b;
+	size_t n;                   /* bytes given */
+	unsigned char tail[8];      /* the last n % 8 of them, not yet folded */
+} hash128_t;
+
+void hash_128_init(hash128_t *h);
+void hash_128_add(hash128_t *h, const void *s, size_t n);
+void hash_128_end(const hash128_t *h, unsigned char out[16], size_t *len);
+
 #endif

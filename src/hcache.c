@@ -321,7 +321,7 @@ static void put_oid(struct out *o, const git_oid *id)
 
 /* What is written: the tables, gathered from the commits. */
 struct wr {
-	pmap_t strs, tasks, vers;
+	pmap_t strs, vers;
 	const char **sv;            /* strings by number - 1 */
 	const htask_t **tv;
 	const hver_t **vv;
@@ -348,19 +348,23 @@ static uint32_t str_num(struct wr *w, const char *s)
 	return n;
 }
 
+_Static_assert(sizeof(void *) != 8 || sizeof(htask_t) <= 104,
+	       "htask_t grew past 104 bytes (wnum took its padding)");
+
+/* A task's number is kept in the task (wnum): it is this write's when the
+ * table holds the task there; any other value is an earlier write's. */
 static uint32_t task_num(struct wr *w, const htask_t *t)
 {
-	bool added;
-	uint32_t n = pmap_num(&w->tasks, t, 0, &added);
-	if (added) {
-		w->bad |= w->frozen;
-		if (w->nt == w->capt) {
-			w->capt = w->capt ? 2 * w->capt : 1024;
-			w->tv = xrealloc(w->tv, w->capt * sizeof(*w->tv));
-		}
-		w->tv[w->nt++] = t;
+	if (t->wnum < w->nt && w->tv[t->wnum] == t)
+		return t->wnum;
+	w->bad |= w->frozen;
+	if (w->nt == w->capt) {
+		w->capt = w->capt ? 2 * w->capt : 1024;
+		w->tv = xrealloc(w->tv, w->capt * sizeof(*w->tv));
 	}
-	return n;
+	((htask_t *)t)->wnum = (uint32_t)w->nt;
+	w->tv[w->nt++] = t;
+	return (uint32_t)w->nt - 1;
 }
 
 static void add_version(struct wr *w, const hver_t *v, const git_oid *oid)
@@ -570,7 +574,6 @@ static bool emit(hcache_t *hc, const hlog_t *log, bool append, struct wr *w, uin
 static void wr_free(struct wr *w)
 {
 	pmap_free(&w->strs);
-	pmap_free(&w->tasks);
 	pmap_free(&w->vers);
 	free(w->sv);
 	free(w->tv);

@@ -336,11 +336,34 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	return 0;
 }
 
+/* With PLANSITE_TIMING: the resident memory's peak so far and now, and
+ * the heap in use, at a point of the rendering (the stage's peak alone
+ * does not say which batch of pages set it). */
+static void mem_note(const char *when)
+{
+	if (!getenv("PLANSITE_TIMING"))
+		return;
+	long peak = 0, now = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "VmHWM:", 6))
+			peak = atol(line + 6);
+		else if (!strncmp(line, "VmRSS:", 6))
+			now = atol(line + 6);
+	if (f)
+		fclose(f);
+	struct mallinfo2 mi = mallinfo2();
+	size_t heap = mi.uordblks + mi.hblkhd;
+	fprintf(stderr, "plansite:   memory %s: peak %ld MB, now %ld MB, heap in use %zu MB (%zu kB)\n",
+		when, peak >> 10, now >> 10, heap >> 20, heap >> 10);
+}
+
 int render_finish(render_t *rr, bool with_history, const history_t *h)
 {
 	struct run *r = &rr->r;
 	const site_t *s = r->s;
-	/* the shared plan summaries and unit references of the pages that
+	/* the shared unit references of the pages that
 	 * show the history (changes, weekly reports, plan pages), built
 	 * while the first batch renders rather than before it starts; its
 	 * workers do not see it (they took r->cache, NULL, when they began) */
@@ -353,6 +376,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 	if (getenv("PLANSITE_TIMING"))
 		fprintf(stderr, "plansite:   waited %.3f s for the pages without history\n",
 			(double)(w1.tv_sec - w0.tv_sec) + (double)(w1.tv_nsec - w0.tv_nsec) / 1e9);
+	mem_note("after the pages without history");
 	r->hist = h;   /* after the first batch: none of its jobs reads it */
 	if (!r->first) {
 		/* the status and deadline lists (a pointer or two a task) are
@@ -391,6 +415,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		json_object_set_new(json_object_get(r->base, "site"), "history", changes_site_info(s, r->hist));
 		start_workers(rr);
 		join_workers(rr);
+		mem_note("after the pages with history");
 	}
 	if (r->first) {
 		/* every file made so far is complete: the pages an edit shows

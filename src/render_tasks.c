@@ -136,19 +136,27 @@ void render_status_rows(struct run *r)
 	size_t n;
 	const task_t **tasks = facts_all_tasks(r->s, &n);
 	r->views_total = (stats_t){ 0 };
-	for (size_t k = 0; k < ROUTES_NVIEWS; k++) {
-		r->views[k].v = xmalloc((n + 1) * sizeof(*r->views[k].v));
-		r->views[k].n = 0;
-	}
+	/* each list at its size (counted first), and the list of all tasks
+	 * is the site's: a pointer for every task in every list was 22 MB at
+	 * 10,000 plans, held while the first pages render */
+	size_t cnt[NSTATUS_KINDS] = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		stats_add(&r->views_total, tasks[i]);
-		for (size_t k = 0; k < ROUTES_NVIEWS; k++)
-			if (k >= NSTATUS_KINDS || task_is(tasks[i], k))
-				r->views[k].v[r->views[k].n++] = tasks[i];
+		for (size_t k = 0; k < NSTATUS_KINDS; k++)
+			cnt[k] += task_is(tasks[i], k);
 	}
 	stats_finish(&r->views_total);
+	for (size_t k = 0; k < NSTATUS_KINDS; k++) {
+		r->views[k].v = xmalloc((cnt[k] + 1) * sizeof(*r->views[k].v));
+		r->views[k].n = 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < NSTATUS_KINDS; k++)
+			if (task_is(tasks[i], k))
+				r->views[k].v[r->views[k].n++] = tasks[i];
+	r->views[NSTATUS_KINDS].v = tasks;
+	r->views[NSTATUS_KINDS].n = n;
 	qsort(r->views[0].v, r->views[0].n, sizeof(*r->views[0].v), facts_late_cmp);
-	free(tasks);
 }
 
 void render_status_rows_free(struct run *r)

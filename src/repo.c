@@ -5,6 +5,7 @@
 #include "odbenv.h"
 
 #include <dirent.h>
+#include <git2/sys/repository.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,14 @@ void repo_free(repo_t *r)
 		return;
 	git_repository_free(r->git);
 	free(r);
+}
+
+void repo_forget_objects(repo_t *r)
+{
+	git_repository__cleanup(r->git);
+	char *err = NULL;
+	if (odbenv_apply(r->git, &err) < 0)
+		free(err);   /* it applied when the repository opened: never */
 }
 
 git_repository *repo_git(repo_t *r)

@@ -34,6 +34,12 @@ typedef struct repo repo_t;
 int repo_open(repo_t **out, const char *path, char **err);
 void repo_free(repo_t *r);   /* accepts NULL */
 git_repository *repo_git(repo_t *r);
+/* Gives back what libgit2 keeps of the objects read so far: its cache of
+ * objects and its packs (their mapped windows and the delta bases they
+ * cache, 10 MB and more after the history of 5,000 commits).  Objects
+ * read later are read again, through the same folders (odbenv.h).  Only
+ * while no other thread reads r's objects. */
+void repo_forget_objects(repo_t *r);
 /* The work tree's root ("" for a bare repository); borrowed. */
 const char *repo_workdir(repo_t *r);
 

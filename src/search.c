@@ -747,14 +747,34 @@ static void shard(struct ix *x, const char *key, size_t keylen, size_t k, const 
 	}
 }
 
+/* The words of one group (the same first two code points, as many as a
+ * word has when shorter), w[0..n), their entries in entries, as shards. */
+static void shard_group(struct ix *x, const word_t *w, size_t n, const buf_t *entries)
+{
+	bool longer;
+	size_t pl = prefix_len(w[0].fold, 2, &longer);
+	shard(x, w[0].fold, pl, 2, w, n, entries);
+}
+
+/* Whether word v goes in the group that starts with word g. */
+static bool same_group(const char *g, const char *v)
+{
+	bool longer;
+	size_t pl = prefix_len(g, 2, &longer);
+	return !strncmp(v, g, pl) && prefix_len(v, 2, &longer) == pl;
+}
+
+/* The dictionary's shards, written a group of words at a time as their
+ * entries are made: the entries of every word at once were 10 MB and more
+ * at 10,000 plans, held while the pages render beside. */
 static void write_dictionary(struct ix *x)
 {
 	if (x->nterms)
 		qsort(x->terms, x->nterms, sizeof(*x->terms), term_cmp);
-	word_t *w = xmalloc((x->nterms + 1) * sizeof(*w));
-	size_t nw = 0;
+	word_t *w = NULL;
+	size_t nw = 0, capw = 0;
 	buf_t entries = BUF_INIT;
-	for (size_t i = 0; i < x->nterms;) {
+	for (size_t i = 0; i < x->nterms && !stopped(x);) {
 		size_t j = i;
 		size_t off = entries.len;
 		put_json_str(&entries, x->terms[i].fold);
@@ -776,21 +796,30 @@ static void write_dictionary(struct ix *x)
 			buf_putc(&entries, ']');
 		}
 		buf_putc(&entries, ']');
-		if (any && *x->terms[i].fold)
-			w[nw++] = (word_t){ x->terms[i].fold, off, entries.len - off };
-		else
+		if (!any || !*x->terms[i].fold) {
 			entries.len = off;
+			i = j;
+			continue;
+		}
+		word_t v = { x->terms[i].fold, off, entries.len - off };
+		if (nw && !same_group(w[0].fold, v.fold)) {
+			/* the group before it is complete: its shards, then the
+			 * new word's entry alone at the start of the buffer */
+			shard_group(x, w, nw, &entries);
+			memmove(entries.ptr, entries.ptr + v.off, v.len);
+			entries.len = v.len;
+			v.off = 0;
+			nw = 0;
+		}
+		if (nw == capw) {
+			capw = capw ? 2 * capw : 256;
+			w = xrealloc(w, capw * sizeof(*w));
+		}
+		w[nw++] = v;
 		i = j;
 	}
-	for (size_t i = 0; i < nw && !stopped(x);) {
-		bool longer;
-		size_t pl = prefix_len(w[i].fold, 2, &longer), j = i + 1;
-		while (j < nw && !strncmp(w[j].fold, w[i].fold, pl) &&
-		       prefix_len(w[j].fold, 2, &longer) == pl)
-			j++;
-		shard(x, w[i].fold, pl, 2, w + i, j - i, &entries);
-		i = j;
-	}
+	if (nw && !stopped(x))
+		shard_group(x, w, nw, &entries);
 	flush_pack(x);
 	buf_free(&entries);
 	free(w);

@@ -36,18 +36,7 @@ static void lap(const char *stage, struct timespec *t0)
 		return;
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	long peak = 0, now = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	while (f && fgets(line, sizeof line, f))
-		if (!strncmp(line, "VmHWM:", 6))
-			peak = atol(line + 6);
-		else if (!strncmp(line, "VmRSS:", 6))
-			now = atol(line + 6);
-	if (f)
-		fclose(f);
-	struct mallinfo2 mi = mallinfo2();   /* the main heap and the threads' */
-	size_t heap = mi.uordblks + mi.hblkhd;
+	mem_probe_t m = mem_probe();
 	/* the CPU time of every thread since the last lap: steadier than the
 	 * wall time on a shared machine, and it shows how many cores a stage
 	 * kept busy */
@@ -58,7 +47,7 @@ static void lap(const char *stage, struct timespec *t0)
 		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 	fprintf(stderr, "plansite: %-8s %6.3f s, peak %ld MB, now %ld MB, heap in use %zu MB (%zu kB), cpu %.3f s\n",
 		stage, (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9,
-		peak / 1024, now / 1024, heap >> 20, heap >> 10, cpu - cpu0);
+		m.peak_kb / 1024, m.now_kb / 1024, m.heap >> 20, m.heap >> 10, cpu - cpu0);
 	cpu0 = cpu;
 	*t0 = t1;
 }

@@ -343,20 +343,9 @@ static void mem_note(const char *when)
 {
 	if (!getenv("PLANSITE_TIMING"))
 		return;
-	long peak = 0, now = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	while (f && fgets(line, sizeof line, f))
-		if (!strncmp(line, "VmHWM:", 6))
-			peak = atol(line + 6);
-		else if (!strncmp(line, "VmRSS:", 6))
-			now = atol(line + 6);
-	if (f)
-		fclose(f);
-	struct mallinfo2 mi = mallinfo2();
-	size_t heap = mi.uordblks + mi.hblkhd;
+	mem_probe_t m = mem_probe();
 	fprintf(stderr, "plansite:   memory %s: peak %ld MB, now %ld MB, heap in use %zu MB (%zu kB)\n",
-		when, peak >> 10, now >> 10, heap >> 20, heap >> 10);
+		when, m.peak_kb >> 10, m.now_kb >> 10, m.heap >> 20, m.heap >> 10);
 }
 
 int render_finish(render_t *rr, bool with_history, const history_t *h)

@@ -4,6 +4,7 @@
 #include "hash.h"
 
 #include <float.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -478,4 +479,21 @@ size_t fmt_tenths(double v, char out[FMT_TENTHS_MAX])
 	memcpy(out, d + n, sizeof d - n);
 	out[sizeof d - n] = '\0';
 	return sizeof d - n;
+}
+
+mem_probe_t mem_probe(void)
+{
+	mem_probe_t m = { 0, 0, 0 };
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "VmHWM:", 6))
+			m.peak_kb = atol(line + 6);
+		else if (!strncmp(line, "VmRSS:", 6))
+			m.now_kb = atol(line + 6);
+	if (f)
+		fclose(f);
+	struct mallinfo2 mi = mallinfo2();
+	m.heap = mi.uordblks + mi.hblkhd;
+	return m;
 }

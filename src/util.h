@@ -117,4 +117,10 @@ void *strmap_put(strmap_t *m, const char *key, void *val);
 void strmap_free(strmap_t *m);
 
 
+/* The process's resident memory: its peak so far and now (kB, from
+ * /proc/self/status; 0 where it cannot be read), and the heap in use
+ * (bytes, the main heap and the threads'). For PLANSITE_TIMING. */
+typedef struct { long peak_kb, now_kb; size_t heap; } mem_probe_t;
+mem_probe_t mem_probe(void);
+
 #endif

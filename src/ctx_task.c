@@ -170,6 +170,62 @@ static const void *task_key(const void *rec)
 static tmpl_type_t task_type = { "task", NULL, 0, task_get, task_key, 0, NULL, 0 };
 const tmpl_type_t *const ctx_task_type = &task_type;
 
+/* Each plan's first task's number, by the plan's address (open
+ * addressing; a few hundred kB at 10,000 plans, where a table of every
+ * task was 16 MB). */
+struct ctx_task_nums {
+	size_t cap;
+	struct { const plan_t *p; size_t first; } slot[];
+};
+
+static size_t plan_slot(const struct ctx_task_nums *m, const plan_t *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 32) & (m->cap - 1);
+}
+
+ctx_task_nums_t *ctx_task_nums_new(const site_t *s, size_t *n)
+{
+	size_t cap = 16;
+	while (cap < 2 * s->nplans)
+		cap *= 2;
+	ctx_task_nums_t *m = xcalloc(1, sizeof *m + cap * sizeof m->slot[0]);
+	m->cap = cap;
+	size_t first = 0;
+	for (size_t i = 0; i < s->nplans; i++) {
+		const plan_t *p = s->plans[i];
+		size_t j = plan_slot(m, p);
+		while (m->slot[j].p)
+			j = (j + 1) & (cap - 1);
+		m->slot[j].p = p;
+		m->slot[j].first = first;
+		first += p->ntasks;
+	}
+	*n = first;
+	return m;
+}
+
+size_t ctx_task_num(const void *nums, const void *key)
+{
+	const ctx_task_nums_t *m = nums;
+	const task_t *t = key;
+	const plan_t *p = t->plan;
+	for (size_t j = plan_slot(m, p); m->slot[j].p; j = (j + 1) & (m->cap - 1)) {
+		if (m->slot[j].p != p)
+			continue;
+		/* a task of its plan's array (a copy elsewhere is not numbered) */
+		if (t >= p->tasks && t < p->tasks + p->ntasks)
+			return m->slot[j].first + (size_t)(t - p->tasks);
+		break;
+	}
+	return SIZE_MAX;
+}
+
+void ctx_task_nums_free(ctx_task_nums_t *nums)
+{
+	free(nums);
+}
+
 static void types_init(void)
 {
 	size_t n;

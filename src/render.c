@@ -314,11 +314,12 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	 * built where used; the cache is built in render_finish, beside them */
 	r->cache = NULL;
 	r->memo = tmpl_memo_new();
-	/* its records are the tasks, with a few plans and units */
-	size_t nrec = s->nplans + s->nunits;
-	for (size_t i = 0; i < s->nplans; i++)
-		nrec += s->plans[i]->ntasks;
-	tmpl_memo_reserve(r->memo, nrec);
+	/* its records are the tasks, numbered: their cells in one array;
+	 * the table is for any other (none today) */
+	size_t ntasks;
+	r->task_nums = ctx_task_nums_new(s, &ntasks);
+	tmpl_memo_dense(r->memo, ctx_task_type, ntasks, ctx_task_num, r->task_nums);
+	tmpl_memo_reserve(r->memo, s->nplans + s->nunits);
 	render_fp_begin(r);
 	r->base = json_object();
 	SET(r->base, "site", render_site_json(s));
@@ -449,6 +450,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 			rendered, texts, bytes >> 10, reused);
 	}
 	tmpl_memo_free(r->memo);
+	ctx_task_nums_free(r->task_nums);
 	render_fp_end(r);
 	render_shares_end(r);
 	render_unit_shares_end(r);

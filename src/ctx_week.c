@@ -73,8 +73,8 @@ static tmpl_type_t due_type = { "week_due", due_fields, 6, due_get, NULL, 0, NUL
 static json_t *plan_gone(const hitem_t *it)
 {
 	json_t *o = json_object();
-	SET(o, "number", jstr(it->label));
-	SET(o, "name", jstr(it->label));
+	SET(o, "number", jstr(hitem_label(it)));
+	SET(o, "name", jstr(hitem_label(it)));
 	SET(o, "url", json_null());
 	SET(o, "title", jstr(it->ver->title));
 	return o;

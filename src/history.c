@@ -213,6 +213,8 @@ static struct hplan *plan_of(struct walk *w, const hver_t *v)
 
 /* ---- weeks ---- */
 
+_Static_assert(sizeof(hitem_t) == 40, "hitem_t grew past 40 bytes (its label is derived, its plan shares the walk's place)");
+
 static void scratch_put(struct walk *w, int k, hitem_t it)
 {
 	hitems_t *l = &w->scratch[k];
@@ -868,9 +870,7 @@ static void finish(struct walk *w)
 			hitems_t *l = week_list(wk, k);
 			for (size_t j = 0; j < l->n; j++) {
 				hitem_t *it = &l->v[j];
-				it->plan = it->hp->head;
-				it->label = it->plan ? (it->plan->number ? it->plan->number : it->plan->id)
-						     : (it->ver->number ? it->ver->number : it->ver->id);
+				it->plan = it->hp->head;   /* its label with it (hitem_label) */
 			}
 		}
 	}

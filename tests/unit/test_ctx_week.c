@@ -79,7 +79,7 @@ static void items_of(const fixture_t *f, const hver_t *ver, hitem_t *v)
 	for (size_t i = 0; i < NTASKS; i++)
 		/* the last two: a plan no longer published */
 		v[i] = (hitem_t){ .ver = ver, .task = &tasks[i], .from = from[i], .to = to[i],
-				  .plan = i < NTASKS - 2 ? f->s->plans[0] : NULL, .label = "9/KH-CU" };
+				  .plan = i < NTASKS - 2 ? f->s->plans[0] : NULL };
 }
 
 /* Every row's typed record is its jansson row, name by name, as of two
@@ -89,7 +89,8 @@ static void test_row_names(void **state)
 	(void)state;
 	fixture_t f;
 	load(&f);
-	hver_t ver = { .title = "Kế hoạch cũ" };
+	/* the label of a plan no longer published is its version's number */
+	hver_t ver = { .title = "Kế hoạch cũ", .number = "9/KH-CU" };
 	hitem_t items[NTASKS];
 	items_of(&f, &ver, items);
 	static const date_t as_of[] = { 20250801, 20250615 };
@@ -135,7 +136,8 @@ static void test_rows_render_like_json(void **state)
 	(void)state;
 	fixture_t f;
 	load(&f);
-	hver_t ver = { .title = "Kế hoạch cũ" };
+	/* the label of a plan no longer published is its version's number */
+	hver_t ver = { .title = "Kế hoạch cũ", .number = "9/KH-CU" };
 	hitem_t items[NTASKS];
 	items_of(&f, &ver, items);
 	hweek_t wk = { .as_of = 20250801 };

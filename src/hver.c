@@ -200,11 +200,12 @@ static void version_from_plan(hver_ctx_t *w, const plan_t *p, hver_t *v, bool mo
 		x->text = texts_of(w, FIELD_TASK, t, model);
 		units_of(w, &t->lead, &x->lead, &x->lead_key, &x->lead_first, model);
 		units_of(w, &t->support, &x->support, &x->support_key, NULL, model);
-		x->due_text = intern_model(w, t->due_text, model);
+		const char *due_text = intern_model(w, t->due_text, model);
 		x->due = t->due;
-		x->due_shown = x->due_text ? x->due_text : hver_iso(w, t->due.date);
+		x->due_written = due_text != NULL;
+		x->due_shown = due_text ? due_text : hver_iso(w, t->due.date);
 		x->status = t->status;
-		x->progress = t->progress;
+		x->progress = (int16_t)t->progress;   /* -1..100 (model_plan.c) */
 		x->completed = t->completed;
 	}
 	count_tasks(v);

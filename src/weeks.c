@@ -109,7 +109,7 @@ json_t *changes_week_row_json(const site_t *s, const hweek_t *wk, const hitem_t 
 	}
 	SET(o, "lead", lead);
 	/* a deadline given only as due_date is shown as that date */
-	SET(o, "due", ctx_due(t->due_shown, &t->due, !t->due_text));
+	SET(o, "due", ctx_due(t->due_shown, &t->due, !t->due_written));
 	const char *st = status_id(t->status);
 	SET(o, "status", json_string(st));
 	SET(o, "status_label", json_string(status_label_vi(t->status)));

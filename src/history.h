@@ -52,10 +52,10 @@ typedef struct {
 	const struct hplan *hp;     /* private */
 } hentry_t;
 
-/* Percent done at one commit. */
+/* Percent done at one commit: 32 bytes. */
 typedef struct {
-	size_t seq;
 	int64_t time;
+	uint32_t seq;
 	int tz;
 	date_t date;
 	int done, base, percent;

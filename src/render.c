@@ -292,7 +292,9 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)0);
 	add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)2);
 	add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)3);
-	add_job(r, true, JOB_SEARCH_INDEX, NULL);
+	/* the search index is the second batch's (render_finish): its
+	 * postings (25 MB at 10,000 plans while it builds) were held beside
+	 * the end of the history's walk, the build's peak */
 	add_job(r, true, JOB_PLANS, NULL);
 	render_shares_begin(r);
 	render_list_jobs(r, add_list_job);
@@ -382,13 +384,21 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 	 * every thread's malloc arena; give it back before the second batch
 	 * takes more */
 	malloc_trim(0);
-	if (with_history) {
-		/* the second batch: what shows the history, now read */
-		size_t cap = 16 + s->nplans + s->ndocs + changes_page_count(s, r->hist) + changes_week_count(s, r->hist);
+	/* the second batch: what shows the history, now read, and the
+	 * search index, its biggest job (first); with ro->ready (r->first)
+	 * the search index is a late job, below */
+	bool batch = with_history || !r->first;
+	if (batch) {
+		size_t cap = 16 + s->nplans + s->ndocs;
+		if (with_history)
+			cap += changes_page_count(s, r->hist) + changes_week_count(s, r->hist);
 		free(r->jobs);
 		r->jobs = xmalloc(cap * sizeof(job_t));
 		r->njobs = 0;
 		atomic_store(&r->next, 0);
+	}
+	add_job(r, true, JOB_SEARCH_INDEX, NULL);
+	if (with_history) {
 		add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)1);
 		add_job(r, false, JOB_HOME, NULL);
 		for (size_t i = 0; i < s->ndocs; i++)
@@ -406,6 +416,9 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		start_workers(rr);
 		join_workers(rr);
 		mem_note("after the pages with history");
+	} else if (batch) {
+		start_workers(rr);
+		join_workers(rr);
 	}
 	if (r->first) {
 		/* every file made so far is complete: the pages an edit shows

@@ -844,7 +844,7 @@ static bool date_ok(date_t d)
 static const char **read_texts(struct rd *r, field_owner_t o)
 {
 	size_t n = model_fields_hist_texts(o);
-	const char **v = arena_alloc(r->hc->a, (n + 1) * sizeof(*v));
+	const char **v = arena_alloc(r->hc->a, (n ? n : 1) * sizeof(*v));   /* no end mark (texts_of) */
 	for (size_t i = 0; i < n; i++)
 		v[i] = str_ref(r);
 	return v;

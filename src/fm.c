@@ -101,6 +101,7 @@ struct builder {
 	 * refused.  Said here, not read from the count of d's errors, which
 	 * the other files parsed at the same time add to */
 	bool repeated;
+	bool aliased;           /* an alias was resolved: a node has two parents */
 };
 
 #define MAX_DEPTH 64
@@ -254,6 +255,7 @@ static void handle(struct builder *b, yaml_event_t *ev)
 		const char *name = (const char *)ev->data.alias.anchor;
 		for (size_t i = b->nanchors; i-- > 0;) {
 			if (!strcmp(b->anchors[i].name, name)) {
+				b->aliased = true;
 				add_child(b, b->anchors[i].node, b->anchors[i].weight, loc);
 				return;
 			}
@@ -268,9 +270,10 @@ static void handle(struct builder *b, yaml_event_t *ev)
 	}
 }
 
-/* Parses NFC text (see yml_parse). */
+/* Parses NFC text (see yml_parse); *shared (when not NULL) says whether
+ * an alias made a node the child of two. */
 static int parse_nfc(arena_t *a, diag_t *d, const char *path, const char *text,
-		     size_t len, int line_offset, ynode_t **out)
+		     size_t len, int line_offset, ynode_t **out, bool *shared)
 {
 	*out = NULL;
 	/* YAML forbids tabs in indentation; libyaml's own message for it is
@@ -331,6 +334,8 @@ static int parse_nfc(arena_t *a, diag_t *d, const char *path, const char *text,
 	free(b.anchors);
 	if (b.failed || b.repeated)
 		rc = -1;   /* duplicate keys are reported without stopping the parse */
+	if (shared)
+		*shared = b.aliased;
 	if (rc == 0)
 		*out = b.root;
 	return rc;
@@ -343,7 +348,7 @@ int yml_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 	 * value, and YAML's own syntax is ASCII, which NFC leaves alone */
 	size_t nlen;
 	char *nfc = text_nfc(text, len, &nlen);
-	int rc = parse_nfc(a, d, path, nfc, nlen, line_offset, out);
+	int rc = parse_nfc(a, d, path, nfc, nlen, line_offset, out, NULL);
 	free(nfc);
 	return rc;
 }
@@ -401,7 +406,7 @@ int fm_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 			size_t e = pe ? (size_t)(pe - text) : len;
 			if (is_fence(text + p, e - p)) {
 				closed = 1;
-				rc = parse_nfc(a, d, path, text + start, p - start, 1, &out->meta);
+				rc = parse_nfc(a, d, path, text + start, p - start, 1, &out->meta, &out->shared);
 				body = text + (e < len ? e + 1 : len);
 				body_len = (size_t)(text + len - body);
 				body_line = line + 1;

@@ -44,6 +44,8 @@ typedef struct {
 	const char *body;   /* Markdown after the closing "---" (NUL-terminated) */
 	size_t body_len;
 	int body_line;      /* line of the body's first line in the file */
+	bool shared;        /* a node of meta is reached twice (an alias): the
+			     * tree is a graph, not only a tree */
 } fm_doc_t;
 
 /* Splits "---\n<yaml>\n---\n<body>" and parses the YAML.  Checks UTF-8 (error

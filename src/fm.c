@@ -23,6 +23,21 @@ const ynode_t *ynode_get(const ynode_t *map, const char *key)
 	return NULL;
 }
 
+const ynode_t *ynode_get_from(const ynode_t *map, const char *key, size_t *at)
+{
+	if (!map || map->kind != YNODE_MAP)
+		return NULL;
+	size_t n = map->n, i = *at < n ? *at : 0;
+	for (size_t k = 0; k < n; k++, i = i + 1 < n ? i + 1 : 0) {
+		const ynode_t *kn = ynode_key(map, i);
+		if (kn->kind == YNODE_SCALAR && kn->str[0] == key[0] && !strcmp(kn->str, key)) {
+			*at = i + 1;
+			return ynode_val(map, i);
+		}
+	}
+	return NULL;
+}
+
 bool ynode_is_null(const ynode_t *n)
 {
 	if (!n)

@@ -328,18 +328,29 @@ static int item_line(const lines_t *L, int i, int indent)
 	return -1;
 }
 
+/* Whether the '&' or '*' at k of s[from..to) starts an anchor or an
+ * alias: at the start of its line or after a space, "-[{,:", and followed
+ * by a name on the same line. */
+static bool anchor_at(const char *s, size_t from, size_t to, size_t k)
+{
+	return (k == from || s[k - 1] == '\n' || strchr(" \t-[{,:", s[k - 1])) && k + 1 < to &&
+	       !strchr(" \t\r\n", s[k + 1]);
+}
+
 /* YAML anchors and aliases (&a, *a) tie tasks to each other: a file that
- * may use them is always parsed whole. */
+ * may use them is always parsed whole.  Both characters are found with
+ * memchr (every version's text goes through here, and they are rare). */
 static bool has_anchors(const lines_t *L, int from, int to)
 {
-	for (int i = from; i < to && i < L->n; i++) {
-		const char *p = line_at(L, i);
-		size_t n = line_len(L, i);
-		for (size_t k = 0; k + 1 < n; k++)
-			if ((p[k] == '&' || p[k] == '*') && (k == 0 || strchr(" \t-[{,:", p[k - 1])) &&
-			    !strchr(" \t\r\n", p[k + 1]))
+	if (to > L->n)
+		to = L->n;
+	if (from >= to)
+		return false;
+	size_t b = L->off[from], e = L->off[to];
+	for (const char *c = "&*"; *c; c++)
+		for (const char *q = L->s + b; (q = memchr(q, *c, e - (size_t)(q - L->s))); q++)
+			if (anchor_at(L->s, b, e, (size_t)(q - L->s)))
 				return true;
-	}
 	return false;
 }
 

@@ -445,6 +445,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 				fprintf(stderr, "plansite:   %-12s %6.3f s (thread time), cpu %.3f s\n", job_names[k],
 					(double)r->busy_ns[k] / 1e9, (double)r->cpu_ns[k] / 1e9);
 	render_frame_end(r);
+	jalloc_release();
 	json_decref(r->base);
 	ctx_cache_free(r->cache);
 	if (getenv("PLANSITE_TIMING") && r->memo) {

@@ -153,7 +153,6 @@ static void page_identity(struct run *r, json_t *page, const char *rel, const ch
 static _Thread_local buf_t page_buf;
 #define PAGE_BUF_KEEP ((size_t)1 << 20)
 
-
 /* Every page may run only the portal's own script files: no inline script,
  * event handler, inline style, plugin or foreign <base>, whatever a theme
  * or a content/templates override writes.  Images may come from https

@@ -32,9 +32,11 @@ struct scratch {
 
 static _Thread_local struct scratch sc;
 
-/* The chunks of threads that ended (jalloc_thread_done), for the next
- * threads: the render's second batch of pages runs on new threads, which
- * take these (their pages written already) instead of mapping new ones. */
+/* The chunks of threads that ended (jalloc_thread_done), one a thread, for
+ * the next threads: the render's second batch of pages runs on new threads,
+ * which take these (their pages written already) instead of mapping new
+ * ones.  One: most pages fit in it, and chunks nobody takes stay resident
+ * to the render's end. */
 enum { PARK = 16 };
 static pthread_mutex_t park_mu = PTHREAD_MUTEX_INITIALIZER;
 static chunk_t *parked;
@@ -145,7 +147,8 @@ void jalloc_thread_done(void)
 	while (sc.spare) {
 		chunk_t *c = sc.spare;
 		sc.spare = c->next;
-		if (nparked < PARK) {
+		sc.nspare--;
+		if (nparked < PARK && !sc.nspare) {
 			c->next = parked;
 			parked = c;
 			nparked++;

@@ -16,8 +16,8 @@
 void jalloc_init(void);
 void jalloc_begin(void);
 void jalloc_end(void);
-/* A thread that ends leaves the chunks it kept for its next scope to the
- * threads that come after it (up to 16 MB in all, the rest is freed). */
+/* A thread that ends leaves one of the chunks it kept for its next scope to
+ * the threads that come after it (up to 16 in all) and frees the rest. */
 void jalloc_thread_done(void);
 /* Frees the chunks left by threads that ended; call when no thread is in
  * a scope (the end of a render). */

@@ -113,13 +113,17 @@ static void worker(void *arg, int worker_no)
 	 * safe to share across threads while reference counts change */
 	json_t *base = json_deep_copy(r->base);
 	ctx_cache_use(r->cache);
+	/* a thread's CPU clock is a system call (the wall clock is not):
+	 * two a page, only when the times are printed */
+	bool cpu_timed = getenv("PLANSITE_TIMING") != NULL;
 	for (;;) {
 		size_t i = atomic_fetch_add(&r->next, 1);
 		if (i >= r->njobs)
 			break;
-		struct timespec t0, t1, c0, c1;
+		struct timespec t0, t1, c0 = { 0 }, c1 = { 0 };
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+		if (cpu_timed)
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
 		/* a page's template data lives for the page only; the open data
 		 * and the search index keep theirs longer and write JSON text */
 		job_kind_t k = r->jobs[i].kind;
@@ -163,7 +167,8 @@ static void worker(void *arg, int worker_no)
 			continue;   /* its inputs are those of the previous site's page */
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+		if (cpu_timed)
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
 		atomic_fetch_add(&r->busy_ns[r->jobs[i].kind],
 				 (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
 		atomic_fetch_add(&r->cpu_ns[r->jobs[i].kind],
@@ -454,6 +459,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 				fprintf(stderr, "plansite:   %-12s %6.3f s (thread time), cpu %.3f s\n", job_names[k],
 					(double)r->busy_ns[k] / 1e9, (double)r->cpu_ns[k] / 1e9);
 	render_frame_end(r);
+	jalloc_release();
 	json_decref(r->base);
 	ctx_cache_free(r->cache);
 	if (getenv("PLANSITE_TIMING") && r->memo) {

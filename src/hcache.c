@@ -175,10 +175,17 @@ uint64_t hcache_checksum(const void *p, size_t n)
 
 /* ---- writing ---- */
 
-/* Pointers to numbers: strings and tasks are written once each. */
+/* Pointers to numbers: strings and versions are written once each.  A
+ * key and its number share a slot (one cache line read per lookup: at
+ * 10,000 plans the table outgrows the caches, and every string of every
+ * record is looked up in both passes). */
+struct pslot {
+	const void *k;
+	uint32_t v;
+};
+
 typedef struct {
-	const void **k;
-	uint32_t *v;
+	struct pslot *s;
 	size_t n, cap;
 } pmap_t;
 
@@ -186,7 +193,7 @@ static size_t pslot(const pmap_t *m, const void *p)
 {
 	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15u;
 	size_t i = (size_t)(h >> 20) & (m->cap - 1);
-	while (m->k[i] && m->k[i] != p)
+	while (m->s[i].k && m->s[i].k != p)
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
@@ -196,32 +203,26 @@ static size_t pslot(const pmap_t *m, const void *p)
 static uint32_t pmap_num(pmap_t *m, const void *p, uint32_t first, bool *added)
 {
 	if (2 * (m->n + 1) > m->cap) {
-		pmap_t g = { xcalloc(m->cap ? 2 * m->cap : 1024, sizeof(void *)), NULL, m->n,
+		pmap_t g = { xcalloc(m->cap ? 2 * m->cap : 1024, sizeof(struct pslot)), m->n,
 			     m->cap ? 2 * m->cap : 1024 };
-		g.v = xcalloc(g.cap, sizeof(uint32_t));
 		for (size_t i = 0; i < m->cap; i++)
-			if (m->k[i]) {
-				size_t j = pslot(&g, m->k[i]);
-				g.k[j] = m->k[i];
-				g.v[j] = m->v[i];
-			}
-		free(m->k);
-		free(m->v);
+			if (m->s[i].k)
+				g.s[pslot(&g, m->s[i].k)] = m->s[i];
+		free(m->s);
 		*m = g;
 	}
-	size_t i = pslot(m, p);
-	*added = !m->k[i];
+	struct pslot *e = &m->s[pslot(m, p)];
+	*added = !e->k;
 	if (*added) {
-		m->k[i] = p;
-		m->v[i] = (uint32_t)m->n++ + first;
+		e->k = p;
+		e->v = (uint32_t)m->n++ + first;
 	}
-	return m->v[i];
+	return e->v;
 }
 
 static void pmap_free(pmap_t *m)
 {
-	free(m->k);
-	free(m->v);
+	free(m->s);
 }
 
 /* Where the file's bytes go: a buffer of at most OUT_CHUNK bytes, written
@@ -234,7 +235,8 @@ static void pmap_free(pmap_t *m)
 struct out {
 	int fd;
 	off_t off;
-	buf_t b;
+	unsigned char *b;           /* OUT_CHUNK bytes (fd >= 0) ... */
+	size_t len;                 /* ... of which these are filled */
 	uint64_t h;                 /* the checksum's state after the whole words ... */
 	unsigned char tail[8];      /* ... and the bytes after them */
 	size_t ntail;
@@ -270,38 +272,42 @@ static void out_write(struct out *o, const void *p, size_t n)
 
 static void out_flush(struct out *o)
 {
-	if (o->fd >= 0 && o->b.len)
-		out_write(o, o->b.ptr, o->b.len);
-	o->b.len = 0;
+	if (o->fd >= 0 && o->len)
+		out_write(o, o->b, o->len);
+	o->len = 0;
 }
 
-static void put_bytes(struct out *o, const void *p, size_t n)
+/* The put_ functions are called for every field of every record, in
+ * both passes (the first writes nothing): inline, into a buffer that
+ * never grows. */
+static inline void put_bytes(struct out *o, const void *p, size_t n)
 {
 	if (o->fd < 0)
 		return;
-	if (o->b.len + n > OUT_CHUNK) {
+	if (o->len + n > OUT_CHUNK) {
 		out_flush(o);
 		if (n > OUT_CHUNK) {
 			out_write(o, p, n);   /* a string of over a MB: as it is */
 			return;
 		}
 	}
-	buf_put(&o->b, p, n);
+	memcpy(o->b + o->len, p, n);
+	o->len += n;
 }
 
-static void put_u32(struct out *o, uint32_t x)
+static inline void put_u32(struct out *o, uint32_t x)
 {
 	unsigned char c[4] = { x & 0xff, x >> 8 & 0xff, x >> 16 & 0xff, x >> 24 & 0xff };
 	put_bytes(o, c, 4);
 }
 
-static void put_u64(struct out *o, uint64_t x)
+static inline void put_u64(struct out *o, uint64_t x)
 {
 	put_u32(o, (uint32_t)x);
 	put_u32(o, (uint32_t)(x >> 32));
 }
 
-static void put_u8(struct out *o, unsigned x)
+static inline void put_u8(struct out *o, unsigned x)
 {
 	unsigned char c = (unsigned char)(x & 0xff);
 	put_bytes(o, &c, 1);
@@ -537,6 +543,8 @@ static void number(hcache_t *hc, const hlog_t *log, bool append, struct wr *w, c
  * failed. */
 static bool emit(hcache_t *hc, const hlog_t *log, bool append, struct wr *w, uint32_t ncommits, struct out *o)
 {
+	o->b = xmalloc(OUT_CHUNK);
+	o->len = 0;
 	if (!append) {
 		put_bytes(o, magic, sizeof magic);
 		put_u32(o, HCACHE_FORMAT);
@@ -567,7 +575,8 @@ static bool emit(hcache_t *hc, const hlog_t *log, bool append, struct wr *w, uin
 		sum[i] = (unsigned char)(h >> 8 * i);
 	if (o->ok && !write_at(o->fd, sum, 8, &o->off))
 		o->ok = false;
-	buf_free(&o->b);
+	free(o->b);
+	o->b = NULL;
 	return o->ok && !w->bad;
 }
 

@@ -409,9 +409,14 @@ static int load(struct rd *w, size_t k, git_oid *tree, bool *has, char **err)
 	return plans_tree(w, &sn->tree, tree, has, err);
 }
 
+static void git_opts_begin(ssize_t *allowed);
+
 /* First parents from the built commit back to the root, or to where the
- * history was cut (a shallow clone), into w->log->commits oldest first. */
-static int chain(struct rd *w, char **err)
+ * history was cut (a shallow clone), into w->log->commits oldest first.
+ * The built commit is read as the build read it, its id checked; the
+ * older ones (thousands) as the history's other objects (git_opts_begin,
+ * *allowed: the limit to restore, once the built commit is read). */
+static int chain(struct rd *w, ssize_t *allowed, char **err)
 {
 	hlog_t *h = w->log;
 	git_oid id;
@@ -422,6 +427,7 @@ static int chain(struct rd *w, char **err)
 	}
 	h->head_time = (int64_t)git_commit_time(c);
 	h->head_tz = git_commit_time_offset(c);
+	git_opts_begin(allowed);
 	/* the parents of commits known are known too, unless this clone is
 	 * shallow: where it is cut may have moved since they were learned */
 	bool shallow = git_repository_is_shallow(w->git) == 1;
@@ -683,10 +689,9 @@ int hlog_read_commits(hlog_t *out, hver_ctx_t *vc, const site_t *s, const char *
 			.known = known };
 	if (!s->commit[0])
 		return 0;
-	if (chain(&w, err) < 0)
-		return -1;
 	ssize_t allowed;
-	git_opts_begin(&allowed);
+	if (chain(&w, &allowed, err) < 0)
+		return -1;
 	int rc = deltas(&w, err);
 	git_opts_end(allowed);
 	free(w.seen);

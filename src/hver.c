@@ -284,10 +284,12 @@ static bool is_fence(const lines_t *L, int i)
  * an item; not a top-level key. */
 static bool task_line(const lines_t *L, int i)
 {
-	if (is_fence(L, i))
-		return false;
 	char c = line_len(L, i) ? line_at(L, i)[0] : '\n';
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '#' || c == '-';
+	/* only a line that starts with '-' can be a fence (every line of
+	 * every version's tasks comes here) */
+	if (c == '-')
+		return !is_fence(L, i);
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '#';
 }
 
 /* Line i starts a list item whose map begins at column col (0-based):
@@ -312,7 +314,7 @@ static int item_start(const lines_t *L, int i, int col)
 /* What line i of the tasks list is, for items at column indent: 1 an
  * item's first line, 0 a line inside an item (deeper, blank or a comment),
  * -1 anything else (the list cannot be cut into items by lines). */
-static int item_line(const lines_t *L, int i, int indent)
+static inline int item_line(const lines_t *L, int i, int indent)
 {
 	const char *p = line_at(L, i);
 	size_t n = line_len(L, i);

@@ -94,29 +94,6 @@ static char *git_err(const char *what)
 	return buf_detach(&b);
 }
 
-/* The id of the plans folder of the commit whose root folder is `root`;
- * false when it has none. */
-static int plans_tree(struct rd *w, const git_oid *root_id, git_oid *out, bool *has, char **err)
-{
-	*has = false;
-	git_tree *root = NULL;
-	git_tree_entry *en = NULL;
-	if (git_tree_lookup(&root, w->git, root_id) < 0) {
-		*err = git_err(_("đọc cây thư mục của một commit"));
-		return -1;
-	}
-	size_t pl = strlen(w->prefix);
-	char *dir = xstrndup(w->prefix, pl - 1);
-	if (git_tree_entry_bypath(&en, root, dir) == 0 && git_tree_entry_type(en) == GIT_OBJECT_TREE) {
-		git_oid_cpy(out, git_tree_entry_id(en));
-		*has = true;
-	}
-	free(dir);
-	git_tree_entry_free(en);
-	git_tree_free(root);
-	return 0;
-}
-
 static bool blob_mode(git_filemode_t m)
 {
 	return m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE;
@@ -249,6 +226,56 @@ static int dir_read(struct rd *w, const char *rel, const git_oid *id, git_odb_ob
 	git_odb_object *keep = NULL;
 	git_odb_object_dup(&keep, *o);
 	git_odb_object_free(strmap_put(&w->dirs, rel, keep));
+	return 0;
+}
+
+/* The id of the plans folder of the commit whose root folder is `root`;
+ * false when it has none.  The folders on the way are read raw, as
+ * tree_changes reads them (git_tree_lookup and git_tree_entry_bypath
+ * would build every entry of each, at every commit), and found as
+ * git_tree_entry_bypath finds them: a name on the way that is missing,
+ * not a folder, or cannot be read is no plans folder. */
+static int plans_tree(struct rd *w, const git_oid *root_id, git_oid *out, bool *has, char **err)
+{
+	*has = false;
+	git_oid id = *root_id;
+	const char *p = w->prefix;
+	for (int depth = 0; *p; depth++) {
+		const char *sl = strchr(p, '/');
+		size_t cl = sl ? (size_t)(sl - p) : strlen(p);
+		git_odb_object *o = NULL;
+		bool tree = git_odb_read(&o, w->odb, &id) == 0 && git_odb_object_type(o) == GIT_OBJECT_TREE;
+		const unsigned char *d = tree ? git_odb_object_data(o) : NULL;
+		size_t n = tree ? git_odb_object_size(o) : 0;
+		struct rent e;
+		bool found = false, damaged = false;
+		for (size_t i = 0; tree && i < n; i = e.end) {
+			if (rent_read(d, n, i, &e) < 0) {
+				damaged = true;
+				break;
+			}
+			if (e.nlen == cl && !memcmp(e.name, p, cl)) {
+				found = true;
+				break;
+			}
+		}
+		bool other = o && !tree;   /* read, but not a folder */
+		git_odb_object_free(o);
+		if (!depth && (!tree || damaged)) {
+			if (other)
+				git_error_set_str(GIT_ERROR_INVALID, "the requested type does not match the type in the ODB");
+			else if (damaged)
+				git_error_set_str(GIT_ERROR_TREE, "failed to parse tree");
+			*err = git_err(_("đọc cây thư mục của một commit"));
+			return -1;
+		}
+		if (!found || damaged || !rent_is_tree(&e))
+			return 0;
+		id = e.id;
+		p = sl ? sl + 1 : p + cl;
+	}
+	git_oid_cpy(out, &id);
+	*has = true;
 	return 0;
 }
 

@@ -175,17 +175,10 @@ uint64_t hcache_checksum(const void *p, size_t n)
 
 /* ---- writing ---- */
 
-/* Pointers to numbers: strings and versions are written once each.  A
- * key and its number share a slot (one cache line read per lookup: at
- * 10,000 plans the table outgrows the caches, and every string of every
- * record is looked up in both passes). */
-struct pslot {
-	const void *k;
-	uint32_t v;
-};
-
+/* Pointers to numbers: strings and tasks are written once each. */
 typedef struct {
-	struct pslot *s;
+	const void **k;
+	uint32_t *v;
 	size_t n, cap;
 } pmap_t;
 
@@ -193,7 +186,7 @@ static size_t pslot(const pmap_t *m, const void *p)
 {
 	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15u;
 	size_t i = (size_t)(h >> 20) & (m->cap - 1);
-	while (m->s[i].k && m->s[i].k != p)
+	while (m->k[i] && m->k[i] != p)
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
@@ -203,26 +196,32 @@ static size_t pslot(const pmap_t *m, const void *p)
 static uint32_t pmap_num(pmap_t *m, const void *p, uint32_t first, bool *added)
 {
 	if (2 * (m->n + 1) > m->cap) {
-		pmap_t g = { xcalloc(m->cap ? 2 * m->cap : 1024, sizeof(struct pslot)), m->n,
+		pmap_t g = { xcalloc(m->cap ? 2 * m->cap : 1024, sizeof(void *)), NULL, m->n,
 			     m->cap ? 2 * m->cap : 1024 };
+		g.v = xcalloc(g.cap, sizeof(uint32_t));
 		for (size_t i = 0; i < m->cap; i++)
-			if (m->s[i].k)
-				g.s[pslot(&g, m->s[i].k)] = m->s[i];
-		free(m->s);
+			if (m->k[i]) {
+				size_t j = pslot(&g, m->k[i]);
+				g.k[j] = m->k[i];
+				g.v[j] = m->v[i];
+			}
+		free(m->k);
+		free(m->v);
 		*m = g;
 	}
-	struct pslot *e = &m->s[pslot(m, p)];
-	*added = !e->k;
+	size_t i = pslot(m, p);
+	*added = !m->k[i];
 	if (*added) {
-		e->k = p;
-		e->v = (uint32_t)m->n++ + first;
+		m->k[i] = p;
+		m->v[i] = (uint32_t)m->n++ + first;
 	}
-	return e->v;
+	return m->v[i];
 }
 
 static void pmap_free(pmap_t *m)
 {
-	free(m->s);
+	free(m->k);
+	free(m->v);
 }
 
 /* Where the file's bytes go: a buffer of at most OUT_CHUNK bytes, written

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "collate.h"
+#include "hash.h"
 #include "text.h"
 
 const unit_t *facts_unit_named(const site_t *s, const plan_t *p, const char *text)
@@ -49,6 +50,21 @@ static int group_cmp(const void *x, const void *y)
 	return coll_cmp(na, nb);
 }
 
+/* The hash of a group's key: its unit, or its text when it has none. */
+static uint64_t group_hash(const unit_t *u, const char *text)
+{
+	if (u)
+		return hash_bytes(&u, sizeof u);
+	return text ? hash_str(text) : 0;
+}
+
+static bool group_is(const facts_wgroup_t *g, const unit_t *u, const char *text)
+{
+	if (u)
+		return g->unit == u;
+	return !g->unit && (g->text == text || (text && g->text && !strcmp(g->text, text)));
+}
+
 size_t facts_week_groups(const site_t *s, const hweek_t *wk, facts_wgroup_t **out)
 {
 	/* first each item's group, then each group's lists at their own
@@ -57,6 +73,10 @@ size_t facts_week_groups(const site_t *s, const hweek_t *wk, facts_wgroup_t **ou
 	facts_wgroup_t *g = NULL;
 	size_t ng = 0, capg = 0;
 	size_t *of[FACTS_WEEK_LISTS];
+	/* the groups by key (index + 1; 0 empty), open addressing: a busy
+	 * week at 10,000 plans has tens of thousands of items and hundreds
+	 * of groups, which a scan of the groups for each item multiplied */
+	size_t *tab = NULL, cap = 0;
 	for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
 		const hitems_t *l = facts_week_list(wk, k);
 		of[k] = xmalloc((l->n + 1) * sizeof(size_t));
@@ -64,23 +84,38 @@ size_t facts_week_groups(const site_t *s, const hweek_t *wk, facts_wgroup_t **ou
 			const hitem_t *it = &l->v[i];
 			const char *first = it->task->lead_first;
 			const unit_t *u = facts_unit_named(s, it->plan, first);
-			size_t j;
-			for (j = 0; j < ng; j++)
-				if (u ? g[j].unit == u
-				      : !g[j].unit && (g[j].text == first ||
-						       (first && g[j].text && !strcmp(g[j].text, first))))
-					break;
-			if (j == ng) {
+			if ((ng + 1) * 2 > cap) {
+				size_t ncap = cap ? 2 * cap : 64;
+				size_t *nt = xcalloc(ncap, sizeof(*nt));
+				for (size_t j = 0; j < ng; j++) {
+					size_t at = (size_t)group_hash(g[j].unit, g[j].text) & (ncap - 1);
+					while (nt[at])
+						at = (at + 1) & (ncap - 1);
+					nt[at] = j + 1;
+				}
+				free(tab);
+				tab = nt;
+				cap = ncap;
+			}
+			size_t at = (size_t)group_hash(u, first) & (cap - 1), j;
+			while (tab[at] && !group_is(&g[tab[at] - 1], u, first))
+				at = (at + 1) & (cap - 1);
+			if (tab[at]) {
+				j = tab[at] - 1;
+			} else {
 				if (ng == capg) {
 					capg = capg ? 2 * capg : 16;
 					g = xrealloc(g, capg * sizeof(*g));
 				}
+				j = ng;
 				g[ng++] = (facts_wgroup_t){ .unit = u, .text = u ? NULL : first };
+				tab[at] = ng;
 			}
 			g[j].n[k]++;
 			of[k][i] = j;
 		}
 	}
+	free(tab);
 	for (size_t j = 0; j < ng; j++)
 		for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
 			g[j].items[k] = xmalloc((g[j].n[k] + 1) * sizeof(size_t));

@@ -30,6 +30,73 @@ const unit_t *facts_unit_named(const site_t *s, const plan_t *p, const char *tex
 	return found;
 }
 
+typedef struct {
+	const plan_t *p;
+	const char *text;   /* NULL: empty slot */
+	uint64_t h;
+	const unit_t *u;
+} uname_t;
+
+struct facts_unames {
+	const site_t *s;
+	arena_t *a;         /* the texts */
+	uname_t *v;
+	size_t cap, n;
+};
+
+facts_unames_t *facts_unames_new(const site_t *s)
+{
+	facts_unames_t *c = xcalloc(1, sizeof(*c));
+	c->s = s;
+	c->a = arena_new();
+	return c;
+}
+
+void facts_unames_free(facts_unames_t *c)
+{
+	if (!c)
+		return;
+	arena_free(c->a);
+	free(c->v);
+	free(c);
+}
+
+static uint64_t uname_hash(const plan_t *p, const char *text)
+{
+	return hash_more(hash_bytes(&p, sizeof p), text, strlen(text));
+}
+
+const unit_t *facts_unames_get(facts_unames_t *c, const plan_t *p, const char *text)
+{
+	if (!text)
+		return NULL;
+	if ((c->n + 1) * 2 > c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 256;
+		uname_t *v = xcalloc(cap, sizeof(*v));
+		for (size_t i = 0; i < c->cap; i++) {
+			if (!c->v[i].text)
+				continue;
+			size_t j = (size_t)c->v[i].h & (cap - 1);
+			while (v[j].text)
+				j = (j + 1) & (cap - 1);
+			v[j] = c->v[i];
+		}
+		free(c->v);
+		c->v = v;
+		c->cap = cap;
+	}
+	uint64_t h = uname_hash(p, text);
+	size_t j = (size_t)h & (c->cap - 1);
+	while (c->v[j].text && !(c->v[j].h == h && c->v[j].p == p && !strcmp(c->v[j].text, text)))
+		j = (j + 1) & (c->cap - 1);
+	if (c->v[j].text)
+		return c->v[j].u;
+	const unit_t *u = facts_unit_named(c->s, p, text);
+	c->v[j] = (uname_t){ p, arena_strdup(c->a, text), h, u };
+	c->n++;
+	return u;
+}
+
 const hitems_t *facts_week_list(const hweek_t *wk, int kind)
 {
 	switch (kind) {
@@ -67,6 +134,12 @@ static bool group_is(const facts_wgroup_t *g, const unit_t *u, const char *text)
 
 size_t facts_week_groups(const site_t *s, const hweek_t *wk, facts_wgroup_t **out)
 {
+	return facts_week_groups_with(s, wk, NULL, out);
+}
+
+size_t facts_week_groups_with(const site_t *s, const hweek_t *wk, facts_unames_t *names,
+			      facts_wgroup_t **out)
+{
 	/* first each item's group, then each group's lists at their own
 	 * size: a list as long as the week's for every group was groups x
 	 * items of memory (26 MB for the busiest week at 1k) */
@@ -83,7 +156,8 @@ size_t facts_week_groups(const site_t *s, const hweek_t *wk, facts_wgroup_t **ou
 		for (size_t i = 0; i < l->n; i++) {
 			const hitem_t *it = &l->v[i];
 			const char *first = it->task->lead_first;
-			const unit_t *u = facts_unit_named(s, it->plan, first);
+			const unit_t *u = names ? facts_unames_get(names, it->plan, first)
+						: facts_unit_named(s, it->plan, first);
 			if ((ng + 1) * 2 > cap) {
 				size_t ncap = cap ? 2 * cap : 64;
 				size_t *nt = xcalloc(ncap, sizeof(*nt));

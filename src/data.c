@@ -293,6 +293,20 @@ static void csv_units(buf_t *b, const urefs_t *l)
 	buf_free(&t);
 }
 
+/* v in decimal, as "%d" writes it (no printf: a cell or two a task). */
+static void csv_int(buf_t *b, int v)
+{
+	char d[16], *p = d + sizeof d;
+	unsigned u = v < 0 ? 0U - (unsigned)v : (unsigned)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	buf_put(b, p, (size_t)(d + sizeof d - p));
+}
+
 /* One task's cell of a column, by the column's kind. */
 static void csv_cell(buf_t *b, const site_t *s, const task_t *t, const field_t *f)
 {
@@ -315,8 +329,11 @@ static void csv_cell(buf_t *b, const site_t *s, const task_t *t, const field_t *
 		const str_t *v = *(const str_t *const *)at;
 		size_t n = *(const size_t *)((const char *)t + f->off2);
 		buf_t j = BUF_INIT;
-		for (size_t i = 0; i < n; i++)
-			buf_printf(&j, "%s%s", i ? "; " : "", v[i].text);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				buf_put(&j, "; ", 2);
+			buf_puts(&j, v[i].text);
+		}
 		data_csv_field(b, j.ptr ? j.ptr : "");
 		buf_free(&j);
 		break;
@@ -346,7 +363,7 @@ static void csv_cell(buf_t *b, const site_t *s, const task_t *t, const field_t *
 	case FIELD_PROGRESS:
 	case FIELD_INT:
 		if (f->kind == FIELD_INT || *(const int *)at >= 0)
-			buf_printf(b, "%d", *(const int *)at);
+			csv_int(b, *(const int *)at);
 		break;
 	default:
 		break;   /* no column of tasks.csv has this kind */

@@ -1,5 +1,5 @@
 # plansite: hand-written Makefile (see README.md).  Local flags go in config.mk.
-PKGS     := libcmark yaml-0.1 libgit2 libutf8proc jansson icu-uc icu-i18n libmicrohttpd
+PKGS     := libcmark yaml-0.1 libgit2 libutf8proc jansson icu-uc icu-i18n libmicrohttpd libcrypto
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter

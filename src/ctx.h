@@ -55,6 +55,15 @@ extern const tmpl_type_t *const ctx_task_type;
 extern const tmpl_type_t *const ctx_uref_type;
 /* Registers the types (once; before any theme is loaded). */
 void ctx_types_init(void);
+/* The tasks of s's plans numbered 0 to *n - 1, plan after plan, for the
+ * memo's array of task cells (tmpl_memo_dense): ctx_task_num(nums, t) is
+ * the number of task t (a task_t *, the task type's memo key), or SIZE_MAX
+ * when it is not one of them.  Freed with ctx_task_nums_free (accepts
+ * NULL). */
+typedef struct ctx_task_nums ctx_task_nums_t;
+ctx_task_nums_t *ctx_task_nums_new(const site_t *s, size_t *n);
+size_t ctx_task_num(const void *nums, const void *t);
+void ctx_task_nums_free(ctx_task_nums_t *nums);
 /* A list of rows of tasks v (roles: each row's role, or NULL); the rows
  * are freed with keeper. */
 tmpl_val_t ctx_rows(tmpl_obj_t *keeper, const task_t *const *v, size_t n, bool with_plan,

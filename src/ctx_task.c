@@ -5,6 +5,8 @@
 #include "ctx.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,6 +171,79 @@ static const void *task_key(const void *rec)
 
 static tmpl_type_t task_type = { "task", NULL, 0, task_get, task_key, 0, NULL, 0 };
 const tmpl_type_t *const ctx_task_type = &task_type;
+
+/* Each plan's first task's number, by the plan's address (open
+ * addressing; a few hundred kB at 10,000 plans, where a table of every
+ * task was 16 MB). */
+struct ctx_task_nums {
+	uint64_t id;            /* this table's, of all made by the process */
+	size_t cap;
+	struct { const plan_t *p; size_t first; } slot[];
+};
+
+static size_t plan_slot(const struct ctx_task_nums *m, const plan_t *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 32) & (m->cap - 1);
+}
+
+ctx_task_nums_t *ctx_task_nums_new(const site_t *s, size_t *n)
+{
+	size_t cap = 16;
+	while (cap < 2 * s->nplans)
+		cap *= 2;
+	ctx_task_nums_t *m = xcalloc(1, sizeof *m + cap * sizeof m->slot[0]);
+	static _Atomic uint64_t made;
+	m->id = atomic_fetch_add(&made, 1) + 1;
+	m->cap = cap;
+	size_t first = 0;
+	for (size_t i = 0; i < s->nplans; i++) {
+		const plan_t *p = s->plans[i];
+		size_t j = plan_slot(m, p);
+		while (m->slot[j].p)
+			j = (j + 1) & (cap - 1);
+		m->slot[j].p = p;
+		m->slot[j].first = first;
+		first += p->ntasks;
+	}
+	*n = first;
+	return m;
+}
+
+/* The thread's last plan found: the rows of a list are mostly one
+ * plan's tasks after another's (a plan page's all are).  By the table's
+ * id, not its address: a later build's table and plans may be made where
+ * an earlier one's were (serve). */
+static _Thread_local struct {
+	uint64_t id;
+	const plan_t *p;
+	size_t first;
+} last_plan;
+
+size_t ctx_task_num(const void *nums, const void *key)
+{
+	const ctx_task_nums_t *m = nums;
+	const task_t *t = key;
+	const plan_t *p = t->plan;
+	/* a task of its plan's array (a copy elsewhere is not numbered) */
+	if (t < p->tasks || t >= p->tasks + p->ntasks)
+		return SIZE_MAX;
+	if (last_plan.p == p && last_plan.id == m->id)
+		return last_plan.first + (size_t)(t - p->tasks);
+	for (size_t j = plan_slot(m, p); m->slot[j].p; j = (j + 1) & (m->cap - 1))
+		if (m->slot[j].p == p) {
+			last_plan.id = m->id;
+			last_plan.p = p;
+			last_plan.first = m->slot[j].first;
+			return m->slot[j].first + (size_t)(t - p->tasks);
+		}
+	return SIZE_MAX;
+}
+
+void ctx_task_nums_free(ctx_task_nums_t *nums)
+{
+	free(nums);
+}
 
 static void types_init(void)
 {

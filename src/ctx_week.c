@@ -41,7 +41,7 @@ static void lead_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 
 static tmpl_type_t lead_type = { "week_lead", lead_fields, 5, lead_get, NULL, 0, NULL, 0 };
 
-/* ---- the deadline: ctx_due(due_shown, &due, !due_text) */
+/* ---- the deadline: ctx_due(due_shown, &due, !due_written) */
 
 static const tmpl_field_t due_fields[] = {
 	{ "text", TMPL_F_SCALAR, NULL, false },
@@ -62,7 +62,7 @@ static void due_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 	case 3: *out = tmpl_bool(t->due.ongoing); break;
 	case 4: *out = tmpl_bool(t->due.parsed); break;
 	/* a deadline given only as due_date is shown as that date */
-	default: *out = tmpl_bool(!t->due_text);
+	default: *out = tmpl_bool(!t->due_written);
 	}
 }
 
@@ -73,8 +73,8 @@ static tmpl_type_t due_type = { "week_due", due_fields, 6, due_get, NULL, 0, NUL
 static json_t *plan_gone(const hitem_t *it)
 {
 	json_t *o = json_object();
-	SET(o, "number", jstr(it->label));
-	SET(o, "name", jstr(it->label));
+	SET(o, "number", jstr(hitem_label(it)));
+	SET(o, "name", jstr(hitem_label(it)));
 	SET(o, "url", json_null());
 	SET(o, "title", jstr(it->ver->title));
 	return o;

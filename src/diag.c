@@ -41,6 +41,12 @@ struct diag {
 	strmap_t interned;
 	char **own;
 	size_t nown, capown;
+	/* the copies of the pointers interned lately: a check reports the
+	 * same file and the same suggestion again and again, and comparing
+	 * the text with the copy is cheaper than hashing it */
+	struct {
+		const char *from, *copy;
+	} recent[64];
 	/* the texts, each kept once in a: the same check on thousands of
 	 * tasks says the same words (463 texts for 32,000 warnings at 1,000
 	 * plans), and a copy each was a third of the messages' memory */
@@ -75,9 +81,15 @@ void diag_free(diag_t *d)
 /* The one copy of s (under d->lock). */
 static const char *intern(diag_t *d, const char *s)
 {
+	size_t r = ((uintptr_t)s >> 3) % (sizeof d->recent / sizeof *d->recent);
+	if (d->recent[r].from == s && !strcmp(d->recent[r].copy, s))
+		return d->recent[r].copy;
 	const char *have = strmap_get(&d->interned, s);
-	if (have)
+	d->recent[r].from = s;
+	if (have) {
+		d->recent[r].copy = have;
 		return have;
+	}
 	char *c = xstrdup(s);
 	if (d->nown == d->capown) {
 		d->capown = d->capown ? 2 * d->capown : 64;
@@ -85,6 +97,7 @@ static const char *intern(diag_t *d, const char *s)
 	}
 	d->own[d->nown++] = c;
 	strmap_put(&d->interned, c, c);
+	d->recent[r].copy = c;
 	return c;
 }
 

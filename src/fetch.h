@@ -14,6 +14,16 @@ typedef struct fetch fetch_t;
 /* Starts the readers for repository git (which must outlive the fetcher). */
 fetch_t *fetch_start(git_repository *git);
 
+/* Every blob read is checked against its id with a SHA-1 of our own
+ * (libcrypto's) and read straight from the object database's backends,
+ * not through libgit2's lookup (its check of every object is SHA-1 with
+ * collision detection, several times slower); a blob that fails the check
+ * or is not found there is read by libgit2 after all, with its check and
+ * its message.  For the blobs of the built commit, which libgit2 reads
+ * with GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION on (repo.c).  Before the
+ * first fetch_get. */
+void fetch_verify(fetch_t *f);
+
 /* Asks for a blob; returns its number.  Every blob is asked for before the
  * first fetch_get. */
 size_t fetch_push(fetch_t *f, const git_oid *oid);

@@ -23,6 +23,21 @@ const ynode_t *ynode_get(const ynode_t *map, const char *key)
 	return NULL;
 }
 
+const ynode_t *ynode_get_from(const ynode_t *map, const char *key, size_t *at)
+{
+	if (!map || map->kind != YNODE_MAP)
+		return NULL;
+	size_t n = map->n, i = *at < n ? *at : 0;
+	for (size_t k = 0; k < n; k++, i = i + 1 < n ? i + 1 : 0) {
+		const ynode_t *kn = ynode_key(map, i);
+		if (kn->kind == YNODE_SCALAR && kn->str[0] == key[0] && !strcmp(kn->str, key)) {
+			*at = i + 1;
+			return ynode_val(map, i);
+		}
+	}
+	return NULL;
+}
+
 bool ynode_is_null(const ynode_t *n)
 {
 	if (!n)
@@ -101,6 +116,7 @@ struct builder {
 	 * refused.  Said here, not read from the count of d's errors, which
 	 * the other files parsed at the same time add to */
 	bool repeated;
+	bool aliased;           /* an alias was resolved: a node has two parents */
 };
 
 #define MAX_DEPTH 64
@@ -254,6 +270,7 @@ static void handle(struct builder *b, yaml_event_t *ev)
 		const char *name = (const char *)ev->data.alias.anchor;
 		for (size_t i = b->nanchors; i-- > 0;) {
 			if (!strcmp(b->anchors[i].name, name)) {
+				b->aliased = true;
 				add_child(b, b->anchors[i].node, b->anchors[i].weight, loc);
 				return;
 			}
@@ -268,9 +285,10 @@ static void handle(struct builder *b, yaml_event_t *ev)
 	}
 }
 
-/* Parses NFC text (see yml_parse). */
+/* Parses NFC text (see yml_parse); *shared (when not NULL) says whether
+ * an alias made a node the child of two. */
 static int parse_nfc(arena_t *a, diag_t *d, const char *path, const char *text,
-		     size_t len, int line_offset, ynode_t **out)
+		     size_t len, int line_offset, ynode_t **out, bool *shared)
 {
 	*out = NULL;
 	/* YAML forbids tabs in indentation; libyaml's own message for it is
@@ -331,6 +349,8 @@ static int parse_nfc(arena_t *a, diag_t *d, const char *path, const char *text,
 	free(b.anchors);
 	if (b.failed || b.repeated)
 		rc = -1;   /* duplicate keys are reported without stopping the parse */
+	if (shared)
+		*shared = b.aliased;
 	if (rc == 0)
 		*out = b.root;
 	return rc;
@@ -343,7 +363,7 @@ int yml_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 	 * value, and YAML's own syntax is ASCII, which NFC leaves alone */
 	size_t nlen;
 	char *nfc = text_nfc(text, len, &nlen);
-	int rc = parse_nfc(a, d, path, nfc, nlen, line_offset, out);
+	int rc = parse_nfc(a, d, path, nfc, nlen, line_offset, out, NULL);
 	free(nfc);
 	return rc;
 }
@@ -401,7 +421,7 @@ int fm_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 			size_t e = pe ? (size_t)(pe - text) : len;
 			if (is_fence(text + p, e - p)) {
 				closed = 1;
-				rc = parse_nfc(a, d, path, text + start, p - start, 1, &out->meta);
+				rc = parse_nfc(a, d, path, text + start, p - start, 1, &out->meta, &out->shared);
 				body = text + (e < len ? e + 1 : len);
 				body_len = (size_t)(text + len - body);
 				body_line = line + 1;

@@ -26,6 +26,11 @@ struct ynode {
 const ynode_t *ynode_get(const ynode_t *map, const char *key);
 static inline const ynode_t *ynode_key(const ynode_t *m, size_t i) { return m->kids[2 * i]; }
 static inline const ynode_t *ynode_val(const ynode_t *m, size_t i) { return m->kids[2 * i + 1]; }
+/* ynode_get for a map whose keys are all different (a front matter that
+ * parsed: a repeated key fails it), looking first at *at, the place after
+ * the key found last (set): keys asked for in the order a file writes
+ * them are found at the first look. */
+const ynode_t *ynode_get_from(const ynode_t *map, const char *key, size_t *at);
 /* True for a plain scalar that YAML reads as null (~, null, empty). */
 bool ynode_is_null(const ynode_t *n);
 
@@ -44,6 +49,8 @@ typedef struct {
 	const char *body;   /* Markdown after the closing "---" (NUL-terminated) */
 	size_t body_len;
 	int body_line;      /* line of the body's first line in the file */
+	bool shared;        /* a node of meta is reached twice (an alias): the
+			     * tree is a graph, not only a tree */
 } fm_doc_t;
 
 /* Splits "---\n<yaml>\n---\n<body>" and parses the YAML.  Checks UTF-8 (error

@@ -348,8 +348,8 @@ static uint32_t str_num(struct wr *w, const char *s)
 	return n;
 }
 
-_Static_assert(sizeof(void *) != 8 || sizeof(htask_t) <= 104,
-	       "htask_t grew past 104 bytes (wnum took its padding)");
+_Static_assert(sizeof(void *) != 8 || sizeof(htask_t) <= 96,
+	       "htask_t grew past 96 bytes (wnum, progress and due_written share the last word)");
 
 /* A task's number is kept in the task (wnum): it is this write's when the
  * table holds the task there; any other value is an earlier write's. */
@@ -417,7 +417,7 @@ static void write_texts(struct wr *w, struct out *b, field_owner_t o, const char
 static void write_task(struct wr *w, struct out *b, const htask_t *t)
 {
 	const char *s[] = { t->id, t->title, t->lead, t->support, t->lead_first,
-			    t->lead_key, t->support_key, t->due_text, t->due_shown };
+			    t->lead_key, t->support_key, htask_due_text(t), t->due_shown };
 	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
 		put_u32(b, str_num(w, s[i]));
 	write_texts(w, b, FIELD_TASK, t->text);
@@ -844,7 +844,7 @@ static bool date_ok(date_t d)
 static const char **read_texts(struct rd *r, field_owner_t o)
 {
 	size_t n = model_fields_hist_texts(o);
-	const char **v = arena_alloc(r->hc->a, (n + 1) * sizeof(*v));
+	const char **v = arena_alloc(r->hc->a, (n ? n : 1) * sizeof(*v));   /* no end mark (texts_of) */
 	for (size_t i = 0; i < n; i++)
 		v[i] = str_ref(r);
 	return v;
@@ -865,18 +865,24 @@ static void read_tasks(struct rd *r)
 		t->lead_first = str_ref(r);
 		t->lead_key = str_ref(r);
 		t->support_key = str_ref(r);
-		t->due_text = str_ref(r);
+		/* the deadline as written, then as shown: the same string
+		 * (by number) when written */
+		const char *due_text = str_ref(r);
 		t->due_shown = str_ref(r);
+		t->due_written = due_text != NULL;
+		if (due_text && (!t->due_shown || strcmp(due_text, t->due_shown)))
+			r->bad = true;
 		t->text = read_texts(r, FIELD_TASK);
 		t->due.date = (date_t)get_u32(r);
 		t->due.ongoing = get_u8(r);
 		t->due.parsed = get_u8(r);
 		unsigned st = get_u8(r);
 		t->status = (status_t)st;
-		t->progress = (int)get_u32(r);
+		int progress = (int)get_u32(r);
+		t->progress = (int16_t)progress;
 		t->completed = (date_t)get_u32(r);
 		if (!t->id || st >= STATUS_COUNT || !date_ok(t->due.date) || !date_ok(t->completed) ||
-		    t->progress < -1 || t->progress > 100)
+		    progress < -1 || progress > 100)
 			r->bad = true;
 	}
 }

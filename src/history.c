@@ -213,6 +213,9 @@ static struct hplan *plan_of(struct walk *w, const hver_t *v)
 
 /* ---- weeks ---- */
 
+_Static_assert(sizeof(hpoint_t) == 32, "hpoint_t grew past 32 bytes");
+_Static_assert(sizeof(hitem_t) == 40, "hitem_t grew past 40 bytes (its label is derived, its plan shares the walk's place)");
+
 static void scratch_put(struct walk *w, int k, hitem_t it)
 {
 	hitems_t *l = &w->scratch[k];
@@ -565,8 +568,19 @@ static hentry_t *entry_new(struct walk *w, struct hplan *hp, const char *path, c
 
 static void point_add(struct walk *w, struct hplan *hp, const hentry_t *e)
 {
-	hpoint_t p = { e->seq, e->time, e->tz, e->date, e->done, e->base, e->percent };
-	ARENA_PUSH(w->a, hp->pts, hp->npts, hp->cappts, p);
+	hpoint_t p = { .time = e->time, .seq = (uint32_t)e->seq, .tz = e->tz, .date = e->date,
+		       .done = e->done, .base = e->base, .percent = e->percent };
+	/* most plans have a point or two: room for 1, 2, 4 ... (ARENA_PUSH's
+	 * first 8 were 8 MB at 10,000 plans, most of it never used) */
+	if (hp->npts == hp->cappts) {
+		size_t cap = hp->cappts ? 2 * hp->cappts : 1;
+		hpoint_t *g = arena_alloc(w->a, cap * sizeof(*g));
+		if (hp->npts)
+			memcpy(g, hp->pts, hp->npts * sizeof(*g));
+		hp->pts = g;
+		hp->cappts = cap;
+	}
+	hp->pts[hp->npts++] = p;
 }
 
 /* Whether two paths are in one repository: the site's, or one source's
@@ -868,9 +882,7 @@ static void finish(struct walk *w)
 			hitems_t *l = week_list(wk, k);
 			for (size_t j = 0; j < l->n; j++) {
 				hitem_t *it = &l->v[j];
-				it->plan = it->hp->head;
-				it->label = it->plan ? (it->plan->number ? it->plan->number : it->plan->id)
-						     : (it->ver->number ? it->ver->number : it->ver->id);
+				it->plan = it->hp->head;   /* its label with it (hitem_label) */
 			}
 		}
 	}

@@ -160,7 +160,10 @@ static const char **texts_of(hver_ctx_t *w, field_owner_t o, const void *rec, bo
 {
 	size_t n, nh;
 	const field_t *const *hf = model_fields_hist(o, &nh);
-	const char **v = arena_alloc(w->a, (model_fields_hist_texts(o) + 1) * sizeof(*v));
+	/* no end mark (readers go by the field table): a task's two texts
+	 * take 16 bytes, not 32 (the arena's blocks are 16-aligned) */
+	size_t nt = model_fields_hist_texts(o);
+	const char **v = arena_alloc(w->a, (nt ? nt : 1) * sizeof(*v));
 	for (size_t i = 0; i < nh; i++) {
 		int slot = model_fields_hist_slot(o, hf[i]);
 		if (slot >= 0)
@@ -200,11 +203,12 @@ static void version_from_plan(hver_ctx_t *w, const plan_t *p, hver_t *v, bool mo
 		x->text = texts_of(w, FIELD_TASK, t, model);
 		units_of(w, &t->lead, &x->lead, &x->lead_key, &x->lead_first, model);
 		units_of(w, &t->support, &x->support, &x->support_key, NULL, model);
-		x->due_text = intern_model(w, t->due_text, model);
+		const char *due_text = intern_model(w, t->due_text, model);
 		x->due = t->due;
-		x->due_shown = x->due_text ? x->due_text : hver_iso(w, t->due.date);
+		x->due_written = due_text != NULL;
+		x->due_shown = due_text ? due_text : hver_iso(w, t->due.date);
 		x->status = t->status;
-		x->progress = t->progress;
+		x->progress = (int16_t)t->progress;   /* -1..100 (model_plan.c) */
 		x->completed = t->completed;
 	}
 	count_tasks(v);
@@ -324,18 +328,29 @@ static int item_line(const lines_t *L, int i, int indent)
 	return -1;
 }
 
+/* Whether the '&' or '*' at k of s[from..to) starts an anchor or an
+ * alias: at the start of its line or after a space, "-[{,:", and followed
+ * by a name on the same line. */
+static bool anchor_at(const char *s, size_t from, size_t to, size_t k)
+{
+	return (k == from || s[k - 1] == '\n' || strchr(" \t-[{,:", s[k - 1])) && k + 1 < to &&
+	       !strchr(" \t\r\n", s[k + 1]);
+}
+
 /* YAML anchors and aliases (&a, *a) tie tasks to each other: a file that
- * may use them is always parsed whole. */
+ * may use them is always parsed whole.  Both characters are found with
+ * memchr (every version's text goes through here, and they are rare). */
 static bool has_anchors(const lines_t *L, int from, int to)
 {
-	for (int i = from; i < to && i < L->n; i++) {
-		const char *p = line_at(L, i);
-		size_t n = line_len(L, i);
-		for (size_t k = 0; k + 1 < n; k++)
-			if ((p[k] == '&' || p[k] == '*') && (k == 0 || strchr(" \t-[{,:", p[k - 1])) &&
-			    !strchr(" \t\r\n", p[k + 1]))
+	if (to > L->n)
+		to = L->n;
+	if (from >= to)
+		return false;
+	size_t b = L->off[from], e = L->off[to];
+	for (const char *c = "&*"; *c; c++)
+		for (const char *q = L->s + b; (q = memchr(q, *c, e - (size_t)(q - L->s))); q++)
+			if (anchor_at(L->s, b, e, (size_t)(q - L->s)))
 				return true;
-	}
 	return false;
 }
 

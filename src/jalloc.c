@@ -32,6 +32,28 @@ struct scratch {
 
 static _Thread_local struct scratch sc;
 
+/* The chunks of threads that ended (jalloc_thread_done), one a thread, for
+ * the next threads: the render's second batch of pages runs on new threads,
+ * which take these (their pages written already) instead of mapping new
+ * ones.  One: most pages fit in it, and chunks nobody takes stay resident
+ * to the render's end. */
+enum { PARK = 16 };
+static pthread_mutex_t park_mu = PTHREAD_MUTEX_INITIALIZER;
+static chunk_t *parked;
+static size_t nparked;
+
+static chunk_t *unpark(void)
+{
+	pthread_mutex_lock(&park_mu);
+	chunk_t *c = parked;
+	if (c) {
+		parked = c->next;
+		nparked--;
+	}
+	pthread_mutex_unlock(&park_mu);
+	return c;
+}
+
 static int owned(const void *p)
 {
 	for (const chunk_t *c = sc.used; c; c = c->next)
@@ -55,6 +77,8 @@ static void *j_malloc(size_t n)
 		if (c) {
 			sc.spare = c->next;
 			sc.nspare--;
+		} else if ((c = unpark())) {
+			;
 		} else {
 			/* mapped, not malloc'd: given back whole, never left to
 			 * fragment the heap */
@@ -119,10 +143,26 @@ void jalloc_end(void)
 
 void jalloc_thread_done(void)
 {
+	pthread_mutex_lock(&park_mu);
 	while (sc.spare) {
 		chunk_t *c = sc.spare;
 		sc.spare = c->next;
-		munmap(c, CHUNK);
+		sc.nspare--;
+		if (nparked < PARK && !sc.nspare) {
+			c->next = parked;
+			parked = c;
+			nparked++;
+		} else {
+			munmap(c, CHUNK);
+		}
 	}
+	pthread_mutex_unlock(&park_mu);
 	sc.nspare = 0;
+}
+
+void jalloc_release(void)
+{
+	chunk_t *c;
+	while ((c = unpark()))
+		munmap(c, CHUNK);
 }

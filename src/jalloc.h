@@ -16,7 +16,11 @@
 void jalloc_init(void);
 void jalloc_begin(void);
 void jalloc_end(void);
-/* Frees the chunks this thread keeps for its next scope. */
+/* A thread that ends leaves one of the chunks it kept for its next scope to
+ * the threads that come after it (up to 16 in all) and frees the rest. */
 void jalloc_thread_done(void);
+/* Frees the chunks left by threads that ended; call when no thread is in
+ * a scope (the end of a render). */
+void jalloc_release(void);
 
 #endif

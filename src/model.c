@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "docnum.h"
+#include "hash.h"
 #include "model_cache.h"
 #include "model_int.h"
 #include "pool.h"
@@ -39,6 +40,45 @@ const char *model_scalar(diag_t *d, const ynode_t *n, const char *what)
 	return n->str;
 }
 
+struct mtext {
+	const char *s;   /* NULL: empty slot */
+	uint32_t len;
+	uint32_t h;
+};
+
+void mtexts_free(mtexts_t *t)
+{
+	free(t->v);
+	*t = (mtexts_t){ 0 };
+}
+
+/* The kept copy of s[0..len) (hash h), made when there is none. */
+static const char *mtexts_get(mtexts_t *t, arena_t *a, const char *s, size_t len, uint32_t h)
+{
+	if (2 * (t->n + 1) > t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 1024;
+		struct mtext *v = xcalloc(cap, sizeof(*v));
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->v[i].s) {
+				size_t k = t->v[i].h & (cap - 1);
+				while (v[k].s)
+					k = (k + 1) & (cap - 1);
+				v[k] = t->v[i];
+			}
+		free(t->v);
+		t->v = v;
+		t->cap = cap;
+	}
+	size_t k = h & (t->cap - 1);
+	for (; t->v[k].s; k = (k + 1) & (t->cap - 1))
+		if (t->v[k].h == h && t->v[k].len == len && !memcmp(t->v[k].s, s, len))
+			return t->v[k].s;
+	char *copy = arena_strndup(a, s, len);
+	t->v[k] = (struct mtext){ copy, (uint32_t)len, h };
+	t->n++;
+	return copy;
+}
+
 /* A trimmed, non-empty string value or NULL. */
 const char *model_str(model_ctx_t *c, const ynode_t *n, const char *what)
 {
@@ -52,17 +92,10 @@ const char *model_str(model_ctx_t *c, const ynode_t *n, const char *what)
 		len--;
 	if (!len)
 		return NULL;
-	char key[256];   /* longer texts are copied each time */
-	if (!c->strs || len >= sizeof key)
+	if (!c->strs || len >= 256)   /* longer texts are copied each time */
 		return arena_strndup(c->a, s, len);
-	memcpy(key, s, len);
-	key[len] = '\0';
-	const char *have = strmap_get(c->strs, key);
-	if (have)
-		return have;
-	char *copy = arena_strndup(c->a, s, len);
-	strmap_put(c->strs, copy, copy);
-	return copy;
+	uint64_t h = hash_words(HASH_INIT, s, len);
+	return mtexts_get(c->strs, c->a, s, len, (uint32_t)(h ^ (h >> 32)));
 }
 
 date_t model_date(model_ctx_t *c, const ynode_t *n, const char *what)
@@ -201,7 +234,7 @@ struct parse_job {
 	diag_t *d;
 	const model_opts_t *o;
 	arena_t *a[MODEL_PARSE_WORKERS];   /* worker k's arena; [0] the build's */
-	strmap_t strs[MODEL_PARSE_WORKERS];   /* worker k's texts (model_ctx_t) */
+	mtexts_t strs[MODEL_PARSE_WORKERS];   /* worker k's texts (model_ctx_t) */
 };
 
 struct numbers {
@@ -259,7 +292,7 @@ static void parse_plans(arena_t *a, diag_t *d, const snap_t *snap, const model_o
 	for (int i = 1; i < nw; i++)
 		arena_adopt(a, job.a[i]);
 	for (int i = 0; i < nw; i++)
-		strmap_free(&job.strs[i]);
+		mtexts_free(&job.strs[i]);
 }
 
 /* A file under static/ is published as it is, from the portal's own

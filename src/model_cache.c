@@ -121,7 +121,7 @@ struct job {
 	struct entry **fresh;   /* the entries to parse */
 	const model_opts_t *o;
 	arena_t *a[MODEL_PARSE_WORKERS];
-	strmap_t strs[MODEL_PARSE_WORKERS];
+	mtexts_t strs[MODEL_PARSE_WORKERS];
 	diag_t *d[MODEL_PARSE_WORKERS];   /* each worker's messages, file after file */
 };
 
@@ -186,7 +186,7 @@ void model_cache_plans(model_cache_t *mc, diag_t *d, const snap_t *snap, const m
 	for (int w = 1; w < nw; w++)
 		arena_adopt(b->a, job.a[w]);
 	for (int w = 0; w < nw; w++)
-		strmap_free(&job.strs[w]);
+		mtexts_free(&job.strs[w]);
 	for (size_t i = 0; i < nfresh; i++) {
 		struct entry *e = fresh[i];
 		e->m0 = count(b->msgs);

@@ -10,14 +10,24 @@
  * (arenas are not thread-safe), handed over to the build's arena after. */
 #define MODEL_PARSE_WORKERS 8
 
+/* The texts model_str kept, each once: a table of the copies, found by a
+ * hash of their bytes (a plan file has hundreds of texts, every one
+ * looked up).  Zeroed: empty. */
+typedef struct {
+	struct mtext *v;
+	size_t cap, n;
+} mtexts_t;
+void mtexts_free(mtexts_t *t);
+
 /* One parse: records go to a, messages to d.  With strs, model_str keeps
  * one copy of each text (a portal names the same units, outputs and
- * deadlines in thousands of tasks); the map lives only while plans parse. */
+ * deadlines in thousands of tasks); the table lives only while plans
+ * parse. */
 typedef struct {
 	arena_t *a;
 	diag_t *d;
 	const model_opts_t *o;
-	strmap_t *strs;   /* NULL: every text copied */
+	mtexts_t *strs;   /* NULL: every text copied */
 } model_ctx_t;
 
 /* A trimmed, non-empty string value (in c->a), or NULL: absent, empty,

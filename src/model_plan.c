@@ -97,11 +97,12 @@ static void parse_fields(model_ctx_t *c, field_owner_t o, void *rec, const char 
 	size_t n, ne = model_fields_extra_count(o);
 	const field_t *fs = model_fields_of(o, &n);
 	*extra = ne ? arena_alloc(c->a, ne * sizeof(**extra)) : NULL;
+	size_t look = 0;   /* the rows are in the order files write the keys */
 	for (size_t i = 0; i < n; i++) {
 		const field_t *f = &fs[i];
 		if (!f->key || f->own)
 			continue;
-		const ynode_t *v = ynode_get(m, f->key);
+		const ynode_t *v = ynode_get_from(m, f->key, &look);
 		char *at = (char *)rec + f->off;
 		switch (f->kind) {
 		case FIELD_TEXT: {

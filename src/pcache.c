@@ -341,32 +341,75 @@ static void put_node(buf_t *b, struct seen *s, const ynode_t *n)
 		put_node(b, s, n->kids[i]);
 }
 
-/* Appends f's entry for doc to b. */
+/* v as put_uv writes it, at p (room for 10 bytes); past it. */
+static inline char *uv_at(char *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (char)(0x80 | (v & 0x7f));
+		v >>= 7;
+	}
+	*p++ = (char)v;
+	return p;
+}
+
+/* A node's tag, line, column and length or count: at most this many bytes. */
+#define NODE_HEAD (1 + 3 * 10)
+
+/* put_node for a tree no alias shares a node of (fm_doc_t's shared): each
+ * node is met once, so none is a reference and no node needs a number;
+ * the bytes are put_node's.  Written in place: a plan's front matter is
+ * tens of thousands of nodes, and a call a varint was a tenth of a parse. */
+static void put_tree(buf_t *b, const ynode_t *n)
+{
+	bool scalar = n->kind == YNODE_SCALAR;
+	buf_grow(b, NODE_HEAD + (scalar ? n->len : 0));
+	char *p = b->ptr + b->len;
+	int tag = scalar ? T_SCALAR : n->kind == YNODE_SEQ ? T_SEQ : T_MAP;
+	*p++ = (char)(tag | (n->plain ? T_PLAIN : 0));
+	p = uv_at(p, (uint32_t)n->loc.line);
+	p = uv_at(p, (uint32_t)n->loc.col);
+	if (scalar) {
+		p = uv_at(p, n->len);
+		memcpy(p, n->str, n->len);
+		b->len = (size_t)(p - b->ptr) + n->len;
+		return;
+	}
+	size_t nk = n->kind == YNODE_MAP ? 2 * n->n : n->n;
+	p = uv_at(p, nk);
+	b->len = (size_t)(p - b->ptr);
+	for (size_t i = 0; i < nk; i++)
+		put_tree(b, n->kids[i]);
+}
+
+/* Appends f's entry for doc to b: its header, then the payload written
+ * straight after it (the header's length and digest filled in last). */
 static void put_entry(buf_t *b, const rfile_t *f, const fm_doc_t *doc)
 {
-	buf_t p = BUF_INIT;
+	buf_grow(b, EHEAD);
+	size_t at = b->len;
+	b->len += EHEAD;
 	/* the body as it is (normalised): a file restored is not read */
-	put_uv(&p, (doc->meta ? F_META : 0) | F_BODY_TEXT);
-	put_uv(&p, (uint32_t)doc->body_line);
-	put_uv(&p, doc->body_len);
-	buf_put(&p, doc->body, doc->body_len);
-	if (doc->meta) {
+	put_uv(b, (doc->meta ? F_META : 0) | F_BODY_TEXT);
+	put_uv(b, (uint32_t)doc->body_line);
+	put_uv(b, doc->body_len);
+	buf_put(b, doc->body, doc->body_len);
+	if (doc->meta && !doc->shared) {
+		put_tree(b, doc->meta);
+	} else if (doc->meta) {
 		struct seen s = { 0 };
-		put_node(&p, &s, doc->meta);
+		put_node(b, &s, doc->meta);
 		free(s.keys);
 		free(s.num);
 	}
-	unsigned char h[EHEAD];
-	uint32_t magic = MAGIC, plen = (uint32_t)p.len;
+	b->ptr[b->len] = '\0';
+	unsigned char *h = (unsigned char *)b->ptr + at;
+	uint32_t magic = MAGIC, plen = (uint32_t)(b->len - at - EHEAD);
 	uint64_t flen = f->len;
 	memcpy(h, &magic, 4);
 	memcpy(h + 4, &plen, 4);
 	memcpy(h + 8, f->oid.id, OIDLEN);
 	memcpy(h + 8 + OIDLEN, &flen, 8);
-	hash_128(p.ptr ? p.ptr : "", p.len, h + 8 + OIDLEN + 8);
-	buf_put(b, (const char *)h, EHEAD);
-	buf_put(b, p.ptr ? p.ptr : "", p.len);
-	buf_free(&p);
+	hash_128(h + EHEAD, plen, h + 8 + OIDLEN + 8);
 }
 
 /* Writes what is pending to the file (pc->mu held). */
@@ -431,6 +474,7 @@ static uint64_t get_uv(struct rd *r)
 struct nodes {
 	ynode_t **v;
 	size_t n, cap;
+	bool refs;   /* a node was met again (fm_doc_t's shared) */
 };
 
 static ynode_t *get_node(struct rd *r, arena_t *a, const char *path, struct nodes *ns, int depth)
@@ -446,6 +490,7 @@ static ynode_t *get_node(struct rd *r, arena_t *a, const char *path, struct node
 			r->bad = true;
 			return NULL;
 		}
+		ns->refs = true;
 		return ns->v[k];
 	}
 	int kind = tag & ~T_PLAIN;
@@ -523,6 +568,7 @@ static bool restore(const pcache_t *pc, size_t off, arena_t *a, const rfile_t *f
 	if (flags & F_META) {
 		struct nodes ns = { 0 };
 		out->meta = get_node(&r, a, f->path, &ns, 0);
+		out->shared = ns.refs;
 		free(ns.v);
 		if (r.bad || !out->meta || out->meta->kind != YNODE_MAP)
 			return false;

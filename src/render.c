@@ -113,13 +113,17 @@ static void worker(void *arg, int worker_no)
 	 * safe to share across threads while reference counts change */
 	json_t *base = json_deep_copy(r->base);
 	ctx_cache_use(r->cache);
+	/* a thread's CPU clock is a system call (the wall clock is not):
+	 * two a page, only when the times are printed */
+	bool cpu_timed = getenv("PLANSITE_TIMING") != NULL;
 	for (;;) {
 		size_t i = atomic_fetch_add(&r->next, 1);
 		if (i >= r->njobs)
 			break;
-		struct timespec t0, t1, c0, c1;
+		struct timespec t0, t1, c0 = { 0 }, c1 = { 0 };
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+		if (cpu_timed)
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
 		/* a page's template data lives for the page only; the open data
 		 * and the search index keep theirs longer and write JSON text */
 		job_kind_t k = r->jobs[i].kind;
@@ -163,7 +167,8 @@ static void worker(void *arg, int worker_no)
 			continue;   /* its inputs are those of the previous site's page */
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+		if (cpu_timed)
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
 		atomic_fetch_add(&r->busy_ns[r->jobs[i].kind],
 				 (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
 		atomic_fetch_add(&r->cpu_ns[r->jobs[i].kind],
@@ -292,7 +297,9 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)0);
 	add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)2);
 	add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)3);
-	add_job(r, true, JOB_SEARCH_INDEX, NULL);
+	/* the search index is the second batch's (render_finish): its
+	 * postings (25 MB at 10,000 plans while it builds) were held beside
+	 * the end of the history's walk, the build's peak */
 	add_job(r, true, JOB_PLANS, NULL);
 	render_shares_begin(r);
 	render_list_jobs(r, add_list_job);
@@ -314,11 +321,12 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	 * built where used; the cache is built in render_finish, beside them */
 	r->cache = NULL;
 	r->memo = tmpl_memo_new();
-	/* its records are the tasks, with a few plans and units */
-	size_t nrec = s->nplans + s->nunits;
-	for (size_t i = 0; i < s->nplans; i++)
-		nrec += s->plans[i]->ntasks;
-	tmpl_memo_reserve(r->memo, nrec);
+	/* its records are the tasks, numbered: their cells in one array;
+	 * the table is for any other (none today) */
+	size_t ntasks;
+	r->task_nums = ctx_task_nums_new(s, &ntasks);
+	tmpl_memo_dense(r->memo, ctx_task_type, ntasks, ctx_task_num, r->task_nums);
+	tmpl_memo_reserve(r->memo, s->nplans + s->nunits);
 	render_fp_begin(r);
 	r->base = json_object();
 	SET(r->base, "site", render_site_json(s));
@@ -381,13 +389,21 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 	 * every thread's malloc arena; give it back before the second batch
 	 * takes more */
 	malloc_trim(0);
-	if (with_history) {
-		/* the second batch: what shows the history, now read */
-		size_t cap = 16 + s->nplans + s->ndocs + changes_page_count(s, r->hist) + changes_week_count(s, r->hist);
+	/* the second batch: what shows the history, now read, and the
+	 * search index, its biggest job (first); with ro->ready (r->first)
+	 * the search index is a late job, below */
+	bool batch = with_history || !r->first;
+	if (batch) {
+		size_t cap = 16 + s->nplans + s->ndocs;
+		if (with_history)
+			cap += changes_page_count(s, r->hist) + changes_week_count(s, r->hist);
 		free(r->jobs);
 		r->jobs = xmalloc(cap * sizeof(job_t));
 		r->njobs = 0;
 		atomic_store(&r->next, 0);
+	}
+	add_job(r, true, JOB_SEARCH_INDEX, NULL);
+	if (with_history) {
 		add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)1);
 		add_job(r, false, JOB_HOME, NULL);
 		for (size_t i = 0; i < s->ndocs; i++)
@@ -405,6 +421,9 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		start_workers(rr);
 		join_workers(rr);
 		mem_note("after the pages with history");
+	} else if (batch) {
+		start_workers(rr);
+		join_workers(rr);
 	}
 	if (r->first) {
 		/* every file made so far is complete: the pages an edit shows
@@ -440,6 +459,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 				fprintf(stderr, "plansite:   %-12s %6.3f s (thread time), cpu %.3f s\n", job_names[k],
 					(double)r->busy_ns[k] / 1e9, (double)r->cpu_ns[k] / 1e9);
 	render_frame_end(r);
+	jalloc_release();
 	json_decref(r->base);
 	ctx_cache_free(r->cache);
 	if (getenv("PLANSITE_TIMING") && r->memo) {
@@ -449,6 +469,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 			rendered, texts, bytes >> 10, reused);
 	}
 	tmpl_memo_free(r->memo);
+	ctx_task_nums_free(r->task_nums);
 	render_fp_end(r);
 	render_shares_end(r);
 	render_unit_shares_end(r);

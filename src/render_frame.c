@@ -3,6 +3,7 @@
  * and the template run that writes the file. */
 #include "render_int.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,6 +11,14 @@
 #include "data.h"
 #include "jsonh.h"
 #include "pager.h"
+
+/* The page buffers of render threads that ended (render_frame_done), for
+ * the threads of the next batch of pages: a buffer of a MB is mapped on its
+ * own, and a new thread would map and write a new one.  Freed at the
+ * render's end. */
+static pthread_mutex_t spare_mu = PTHREAD_MUTEX_INITIALIZER;
+static buf_t spare_bufs[16];
+static size_t nspare_bufs;
 
 const char *render_missing_template(const tmpl_set_t *set)
 {
@@ -47,6 +56,11 @@ void render_frame_end(struct run *r)
 {
 	for (int i = 0; i <= ROUTE_COUNT; i++)
 		json_decref(r->nav[i]);
+	/* no worker runs any more */
+	pthread_mutex_lock(&spare_mu);
+	while (nspare_bufs)
+		buf_free(&spare_bufs[--nspare_bufs]);
+	pthread_mutex_unlock(&spare_mu);
 }
 
 json_t *render_site_json(const site_t *s)
@@ -193,6 +207,12 @@ static void emit(struct run *r, json_t *base, route_kind_t k, json_t *ctx, tmpl_
 	SET(page, "title", json_string(title ? title : ""));
 	SET(page, "kind", json_string(kind));
 	page_identity(r, page, rel, title);
+	if (!page_buf.ptr) {
+		pthread_mutex_lock(&spare_mu);
+		if (nspare_bufs)
+			page_buf = spare_bufs[--nspare_bufs];
+		pthread_mutex_unlock(&spare_mu);
+	}
 	buf_t out = page_buf;
 	/* the room of the CSP meta first (add_csp) */
 	size_t gap = sizeof CSP_META - 1;
@@ -254,9 +274,16 @@ void render_emit_obj(struct run *r, json_t *base, route_kind_t k, tmpl_obj_t *to
 	emit(r, base, k, tmpl_obj_base(top), top, rel, title);
 }
 
-/* The calling thread's page buffer goes (a worker's end). */
+/* The calling thread's page buffer goes to the threads after it (a
+ * worker's end). */
 void render_frame_done(void)
 {
+	pthread_mutex_lock(&spare_mu);
+	if (page_buf.ptr && nspare_bufs < sizeof spare_bufs / sizeof *spare_bufs) {
+		spare_bufs[nspare_bufs++] = page_buf;
+		page_buf = (buf_t)BUF_INIT;
+	}
+	pthread_mutex_unlock(&spare_mu);
 	buf_free(&page_buf);
 }
 

@@ -59,6 +59,7 @@ struct run {
 	json_t *base;   /* site, t, root: shared read-only; copied per thread */
 	ctx_cache_t *cache;   /* shared plan summaries and unit references */
 	tmpl_memo_t *memo;    /* the cells of tasks, rendered once (tmpl.h) */
+	ctx_task_nums_t *task_nums;   /* the tasks' places in the memo's array */
 	json_t *nav[ROUTE_COUNT + 1];   /* the menu of a page of each section (render_frame_begin) */
 	const history_t *hist;   /* the second batch's history, or NULL (render_finish) */
 	facts_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */

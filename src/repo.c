@@ -238,6 +238,7 @@ static int read_pending(struct collect *c, char **err)
 	size_t *klen = xmalloc(n * sizeof(*klen));
 	bool *kept = xcalloc(n, sizeof(*kept));
 	fetch_t *f = fetch_start(c->git);
+	fetch_verify(f);
 	for (size_t i = 0; i < n; i++) {
 		if (c->known && c->known(c->known_cls, pd[i].rel, &pd[i].oid, &klen[i]))
 			kept[i] = true;

@@ -574,7 +574,7 @@ void state_pages_week_fp(const state_pages_t *sp, const history_t *h, size_t idx
 		put_dec(&b, (long long)l, 'L');
 		put_i(&b, (long long)lists[l]->n);
 		for (size_t i = 0; i < lists[l]->n; i++) {
-			put_current_plan(&b, sp, lists[l]->v[i].plan, lists[l]->v[i].label);
+			put_current_plan(&b, sp, lists[l]->v[i].plan, hitem_label(&lists[l]->v[i]));
 			fp_piece(&hs, &b);
 		}
 	}

@@ -491,6 +491,15 @@ struct tmpl_memo {
 	size_t tcap;
 	_Atomic size_t rendered, reused;
 	size_t bytes;
+	/* tmpl_memo_dense: the records of dtype that dindex numbers below
+	 * dn have their cells in one array, dn blocks of set->nmemo cells
+	 * without a header and outside the table (made with the set, under
+	 * the lock, before the first render that can read it) */
+	const tmpl_type_t *dtype;
+	size_t (*dindex)(const void *cls, const void *key);
+	const void *dcls;
+	size_t dn;
+	struct mcell *dcells;
 };
 
 tmpl_memo_t *tmpl_memo_new(void)
@@ -516,11 +525,24 @@ void tmpl_memo_reserve(tmpl_memo_t *m, size_t n)
 	pthread_mutex_unlock(&m->lock);
 }
 
+void tmpl_memo_dense(tmpl_memo_t *m, const tmpl_type_t *type, size_t n,
+		     size_t (*index)(const void *cls, const void *key), const void *cls)
+{
+	pthread_mutex_lock(&m->lock);
+	assert(!m->set && !m->dtype);
+	m->dtype = type;
+	m->dn = n;
+	m->dindex = index;
+	m->dcls = cls;
+	pthread_mutex_unlock(&m->lock);
+}
+
 void tmpl_memo_free(tmpl_memo_t *m)
 {
 	if (!m)
 		return;
 	pthread_mutex_destroy(&m->lock);
+	free(m->dcells);
 	arena_free(m->arena);
 	free(m->tv);
 	free(m->tslot);
@@ -533,6 +555,11 @@ void tmpl_memo_stats(const tmpl_memo_t *m, size_t *rendered, size_t *reused)
 	*reused = m->reused;
 }
 
+size_t tmpl_memo_blocks(const tmpl_memo_t *m)
+{
+	return m->n;
+}
+
 size_t tmpl_memo_bytes(const tmpl_memo_t *m, size_t *texts)
 {
 	*texts = m->ntv;
@@ -543,13 +570,13 @@ size_t tmpl_memo_bytes(const tmpl_memo_t *m, size_t *texts)
  * it would go. */
 static inline size_t mslot_of(const struct mtable *t, const void *key, const tmpl_type_t *type)
 {
-	/* murmur3's finalizer: pointers share most of their bits */
-	uint64_t h = (uint64_t)(uintptr_t)key ^ ((uint64_t)(uintptr_t)type * 0x9e3779b97f4a7c15ULL);
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
+	/* by address, a type's keys from an offset of their own: the keys
+	 * are records that lie one after the other (a plan's tasks), and a
+	 * list shows them in that order, so its rows probe slots a few
+	 * bytes apart instead of one cache line of a large table each (at
+	 * 10,000 plans the table is 64 MB); keys in one 64-byte line start
+	 * at one slot and probe on (a task is 192 bytes) */
+	uint64_t h = ((uint64_t)(uintptr_t)key >> 6) + (((uint64_t)(uintptr_t)type * 0x9e3779b97f4a7c15ULL) >> 40);
 	return (size_t)h & (t->cap - 1);
 }
 
@@ -570,6 +597,16 @@ static struct mblock *mblock_find(const struct mtable *t, const void *key, const
 				return b;
 		}
 	}
+}
+
+/* The cells of (key, type) in the dense array, or NULL when it holds
+ * no such record. */
+static inline struct mcell *dense_cells(const tmpl_memo_t *m, const void *key, const tmpl_type_t *type)
+{
+	if (type != m->dtype || !m->dcells)
+		return NULL;
+	size_t i = m->dindex(m->dcls, key);
+	return i < m->dn ? m->dcells + i * m->set->nmemo : NULL;
 }
 
 /* The block of (key, type), made when new; takes the lock only then. */
@@ -611,31 +648,74 @@ static struct mblock *mblock_get(tmpl_memo_t *m, const void *key, const tmpl_typ
 	return b;
 }
 
+/* The cells of (key, type), made when new. */
+static struct mcell *memo_cells(tmpl_memo_t *m, const void *key, const tmpl_type_t *type)
+{
+	struct mcell *d = dense_cells(m, key, type);
+	return d ? d : mblock_get(m, key, type)->cell;
+}
+
+/* The cells of a record found ahead of the row that reads them: with
+ * their key and type, as a render remembers its last ones. */
+struct mref {
+	const void *key;
+	const tmpl_type_t *type;
+	struct mcell *cells;    /* NULL: none */
+};
+
+/* The record a key is (a task, 192 bytes): a row reads its status and
+ * dates outside the memoized cells; a prefetch never faults, whatever lies
+ * there. */
+static inline void memo_prefetch_rec(const void *key)
+{
+	__builtin_prefetch(key);
+	__builtin_prefetch((const void *)((uintptr_t)key + 64));
+	__builtin_prefetch((const void *)((uintptr_t)key + 128));
+}
+
 /* Asks the processor for what rendering rec (of a memoized type) will
  * read of the memo, ahead of the row that reads it: the slot of its key
- * (block false), or its block (block true; the slot should be in the cache
- * by then), which is returned (NULL: none yet) so that the row does not
- * look for it again.  The rows of a long list are records spread over the
- * model, and the memo's table and blocks are larger than the cache:
- * without this each row waits for two loads from memory. */
-static struct mblock *memo_prefetch(const tmpl_memo_t *m, const tmpl_type_t *type, const void *rec,
-				    bool block)
+ * (block false), or its cells (block true; the slot should be in the
+ * cache by then), which are returned (cells NULL: none yet) so that the
+ * row does not look for them again.  The rows of a long list are records
+ * spread over the model, and the memo's table and blocks are larger than
+ * the cache: without this each row waits for two loads from memory. */
+static struct mref memo_prefetch(const tmpl_memo_t *m, const tmpl_type_t *type, const void *rec,
+				 bool block)
 {
 	const struct mtable *t = atomic_load_explicit(&((tmpl_memo_t *)m)->tab, memory_order_acquire);
 	const void *key = type->memo_key(rec);
-	if (!t || !key)
-		return NULL;
+	struct mref ref = { key, type, NULL };
+	if (!key)
+		return ref;
+	if (type == m->dtype && m->dcells) {
+		/* numbered: nothing to find two rows ahead but the record */
+		if (!block) {
+			memo_prefetch_rec(key);
+			return ref;
+		}
+		struct mcell *d = dense_cells(m, key, type);
+		if (d) {
+			__builtin_prefetch(d);
+			ref.cells = d;
+			return ref;
+		}
+	}
+	if (!t)
+		return ref;
 	if (!block) {
 		__builtin_prefetch(&t->slot[mslot_of(t, key, type)]);
-		return NULL;
+		memo_prefetch_rec(key);
+		return ref;
 	}
 	size_t at;
 	struct mblock *b = mblock_find(t, key, type, &at);
 	if (b) {
 		__builtin_prefetch(b);
 		__builtin_prefetch((const char *)b + 64);
+		ref.cells = b->cell;
 	}
-	return b;
+	return ref;
 }
 
 /* The kept copy of s (len bytes); with the lock held. */
@@ -921,8 +1001,8 @@ struct render {
 	int depth;
 	int err;
 	bool in_memo;           /* rendering a part for the memo: nothing inside is */
-	struct mblock *last;    /* the block of the last memoized part */
-	struct mblock *ahead;   /* the block of the next row of a list (memo_prefetch) */
+	struct mref last;       /* the cells of the last memoized part */
+	struct mref ahead;      /* the cells of the next row of a list (memo_prefetch) */
 	tmpl_share_t *share;    /* the thread's (tmpl_share_use), or NULL */
 	const struct ctx *row;  /* rendering a part for the share: its record's context */
 	bool taint;             /* ... which read something outside that record */
@@ -1241,14 +1321,13 @@ static void render_memo(struct render *r, uint16_t id, bool by_bol, const void *
 {
 	tmpl_memo_t *m = r->memo;
 	const tmpl_type_t *ty = c->v.u.rec.type;
-	struct mblock *b = r->last;
-	if (!b || b->key != key || b->type != ty) {
-		b = r->ahead;
-		if (!b || b->key != key || b->type != ty)
-			b = mblock_get(m, key, ty);
-		r->last = b;
+	if (!r->last.cells || r->last.key != key || r->last.type != ty) {
+		if (r->ahead.cells && r->ahead.key == key && r->ahead.type == ty)
+			r->last = r->ahead;
+		else
+			r->last = (struct mref){ key, ty, memo_cells(m, key, ty) };
 	}
-	struct mcell *cell = &b->cell[id];
+	struct mcell *cell = &r->last.cells[id];
 	uintptr_t v = atomic_load_explicit(&cell->v, memory_order_acquire);
 	if (v && (!by_bol || ((v & CELL_BOL) != 0) == r->bol)) {
 		const char *bytes = CELL_TEXT(v);
@@ -1364,7 +1443,7 @@ static void render_section(struct render *r, const struct node *k,
 				if (i + 2 < v.u.list.n)
 					memo_prefetch(r->memo, lt, list_at(&v, i + 2), false);
 				r->ahead = i + 1 < v.u.list.n ? memo_prefetch(r->memo, lt, list_at(&v, i + 1), true)
-							      : NULL;
+							      : (struct mref){ NULL, NULL, NULL };
 			}
 			struct ctx sub = { tmpl_rec(v.u.list.type, p), c };
 			if (v.u.list.type == TMPL_OBJ_LIST) {
@@ -1503,8 +1582,12 @@ int tmpl_render_val(const tmpl_set_t *set, const char *name, tmpl_val_t root,
 	if (memo && set->prepared) {
 		/* the part ids are the set's: a memo serves one set */
 		pthread_mutex_lock(&memo->lock);
-		if (!memo->set)
+		if (!memo->set) {
 			memo->set = set;
+			/* untouched until a record's cells are written (calloc) */
+			if (memo->dtype && memo->dn && set->nmemo)
+				memo->dcells = xcalloc(memo->dn * set->nmemo, sizeof *memo->dcells);
+		}
 		pthread_mutex_unlock(&memo->lock);
 	}
 	struct ctx top = { root, NULL };

@@ -225,12 +225,22 @@ tmpl_memo_t *tmpl_memo_new(void);
  * (the table grows by doubling, and the smaller tables stay until the memo
  * is freed: readers may still be in them). */
 void tmpl_memo_reserve(tmpl_memo_t *m, size_t n);
+/* The records of type that index(cls, key) numbers below n (key as the
+ * type's memo_key gives it; n or more: not numbered) keep their cells in
+ * one array of n rows, without the table's slot and block header (at
+ * 10,000 plans: 400,000 tasks, 41 MB in the table and its blocks, 19 MB
+ * so); the others go to the table.  Before the first render; index is
+ * called from every rendering thread. */
+void tmpl_memo_dense(tmpl_memo_t *m, const tmpl_type_t *type, size_t n,
+		     size_t (*index)(const void *cls, const void *key), const void *cls);
 void tmpl_memo_free(tmpl_memo_t *m);
 /* How many parts were rendered, and how many reused (for tests). */
 void tmpl_memo_stats(const tmpl_memo_t *m, size_t *rendered, size_t *reused);
 /* The bytes kept, and in *texts how many different texts they are (the
  * same text is kept once, whatever the parts that rendered it). */
 size_t tmpl_memo_bytes(const tmpl_memo_t *m, size_t *texts);
+/* How many records have their cells in the table (not numbered). */
+size_t tmpl_memo_blocks(const tmpl_memo_t *m);
 
 /* Rows shared between the pages of one family of jobs (the status views,
  * the deadlines and the overdue list): a part rendered with a record of

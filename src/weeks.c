@@ -93,7 +93,7 @@ json_t *changes_week_row_json(const site_t *s, const hweek_t *wk, const hitem_t 
 	SET(o, "id", jstr(t->id));
 	SET(o, "anchor", jstr(t->id));
 	SET(o, "title", jstr(t->title));
-	SET(o, "plan", changes_plan_brief(it->plan, it->label, it->ver->title));
+	SET(o, "plan", changes_plan_brief(it->plan, hitem_label(it), it->ver->title));
 	json_t *lead = json_array();
 	if (t->lead) {
 		const char *p = t->lead;
@@ -109,7 +109,7 @@ json_t *changes_week_row_json(const site_t *s, const hweek_t *wk, const hitem_t 
 	}
 	SET(o, "lead", lead);
 	/* a deadline given only as due_date is shown as that date */
-	SET(o, "due", ctx_due(t->due_shown, &t->due, !t->due_text));
+	SET(o, "due", ctx_due(t->due_shown, &t->due, !t->due_written));
 	const char *st = status_id(t->status);
 	SET(o, "status", json_string(st));
 	SET(o, "status_label", json_string(status_label_vi(t->status)));
@@ -365,7 +365,7 @@ tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 			flat[sl->k][nflat[sl->k]++] = &rows[r++];
 		} else if (sl->part == WS_NEW) {
 			const hitem_t *it = &wk->new_plans.v[sl->i];
-			json_array_append_new(np, changes_plan_brief(it->plan, it->label, it->ver->title));
+			json_array_append_new(np, changes_plan_brief(it->plan, hitem_label(it), it->ver->title));
 		} else if (sl->part == WS_NEXT) {
 			if (next_first == nrow)
 				next_first = r;

@@ -454,6 +454,13 @@ static void resolve_list(arena_t *a, diag_t *d, site_t *s, struct xref *x, urefs
 {
 	size_t out = 0;
 	for (size_t i = 0; i < l->n;) {
+		if (i + 1 == l->n) {
+			/* the last (or only) name: nothing after it to join */
+			uref_t r = l->v[i];
+			resolve_one(a, d, s, x, &r, path, scope);
+			l->v[out++] = r;
+			break;
+		}
 		size_t best = 0;
 		unit_t *bu = NULL;
 		buf_t b = BUF_INIT;

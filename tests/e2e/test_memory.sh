@@ -92,17 +92,20 @@ check "a build with its history cache keeps them" test -n "$built2_kb" -a \
 # what the pages with history keep beside the model and the history (the
 # cells of tasks rendered once, the shared references to units), from the
 # heap in use once they are all written to the heap once the rendering
-# dropped it: 136 bytes a task.  A jansson summary of every plan was kept
+# dropped it: 80 bytes a task.  A jansson summary of every plan was kept
 # there too (3.6 kB a plan, 36 MB at 10,000 plans, for the few pages that
-# still asked for one), 257 bytes a task here; the bound fails when it
-# comes back, and leaves room for a cache or two of a few bytes a task
+# still asked for one), 257 bytes a task here; the tasks' cells were in a
+# hash table of blocks (16 bytes a slot, two slots a task, and a 16-byte
+# header a block), 136 bytes a task, before they were numbered into one
+# array (tmpl_memo_dense).  The bound fails when either comes back, and
+# leaves room for a cache of a few bytes a task
 render_kb() { sed -n "s/^plansite:   memory after the pages with history: .*heap in use [0-9]* MB (\([0-9]*\) kB).*/\1/p" "$1"; }
 after_kb() { sed -n "s/^plansite: render .*heap in use [0-9]* MB (\([0-9]*\) kB).*/\1/p" "$1"; }
 pages_kb=$(render_kb "$T/first.err") rendered_kb=$(after_kb "$T/first.err")
 per=$(( (${pages_kb:-0} - ${rendered_kb:-0}) * 1024 / 24000 ))
 echo "# the pages with history keep $(( ${pages_kb:-0} - ${rendered_kb:-0} )) kB beside the model and the history, $per bytes a task"
-check "the pages with history keep under 190 bytes a task beside the model and the history ($per)" \
-	test -n "$pages_kb" -a -n "$rendered_kb" -a "$per" -lt 190 -a "$per" -gt 20
+check "the pages with history keep under 110 bytes a task beside the model and the history ($per)" \
+	test -n "$pages_kb" -a -n "$rendered_kb" -a "$per" -lt 110 -a "$per" -gt 20
 
 # tasks.csv is written a megabyte at a time, not held whole (160 MB at
 # 10,000 plans): here several pieces, which must join into every task of

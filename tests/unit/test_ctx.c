@@ -61,6 +61,59 @@ static int setup(void **state)
 	return 0;
 }
 
+/* The memo's task numbers (ctx_task_nums): every task of every plan
+ * once, 0 to n - 1, plan after plan in the site's order; a task that is
+ * not in its plan's array, none; a second table (a later build in one
+ * process: serve) numbers afresh, whatever the thread looked up last. */
+static void test_task_nums(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	size_t n, total = 0;
+	ctx_task_nums_t *m = ctx_task_nums_new(f.s, &n);
+	for (size_t i = 0; i < f.s->nplans; i++)
+		total += f.s->plans[i]->ntasks;
+	assert_int_equal(n, total);
+	assert_true(n > 2);
+	bool *seen = calloc(n, sizeof *seen);
+	size_t next = 0;
+	for (int round = 0; round < 2; round++)   /* the second: from the thread's last plan */
+		for (size_t i = 0; i < f.s->nplans; i++)
+			for (size_t j = 0; j < f.s->plans[i]->ntasks; j++) {
+				size_t k = ctx_task_num(m, &f.s->plans[i]->tasks[j]);
+				assert_true(k < n);
+				if (!round) {
+					assert_int_equal(k, next++);   /* in order */
+					assert_false(seen[k]);
+					seen[k] = true;
+				}
+			}
+	const plan_t *p = f.s->plans[0]->ntasks ? f.s->plans[0] : f.s->plans[1];
+	task_t copy = p->tasks[0];
+	assert_int_equal(ctx_task_num(m, &copy), SIZE_MAX);
+	/* a table of only the last plan: its first task is number 0 there */
+	const plan_t *last = f.s->plans[f.s->nplans - 1];
+	for (size_t i = f.s->nplans; i-- > 0 && !last->ntasks;)
+		last = f.s->plans[i];
+	assert_true(last->ntasks > 0);
+	assert_true(ctx_task_num(m, &last->tasks[0]) > 0);
+	site_t one = *f.s;
+	const plan_t *only[] = { last };
+	one.plans = (plan_t **)only;
+	one.nplans = 1;
+	size_t n1;
+	ctx_task_nums_t *m1 = ctx_task_nums_new(&one, &n1);
+	assert_int_equal(n1, last->ntasks);
+	assert_int_equal(ctx_task_num(m1, &last->tasks[0]), 0);
+	if (p != last)   /* a plan the table does not hold */
+		assert_int_equal(ctx_task_num(m1, &p->tasks[0]), SIZE_MAX);
+	ctx_task_nums_free(m1);
+	ctx_task_nums_free(m);
+	free(seen);
+	unload(&f);
+}
+
 /* Every plan's typed summary is its jansson summary, name by name. */
 static void test_plan_summary_names(void **state)
 {
@@ -384,6 +437,7 @@ int main(void)
 		cmocka_unit_test(test_unit_names),
 		cmocka_unit_test(test_unit_tree_depth),
 		cmocka_unit_test(test_unit_tree_renders_like_json),
+		cmocka_unit_test(test_task_nums),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -57,16 +57,16 @@ static int setup(void **state)
  * units resolved as written, written otherwise, unknown, several or none,
  * a deadline change (from, to, or both), no id. */
 static const htask_t tasks[] = {
-	{ .id = "1", .title = "Số hóa <hồ sơ> & \"dữ liệu\"", .lead = "Sở Tài chính", .due_text = "30/06/2025",
+	{ .id = "1", .title = "Số hóa <hồ sơ> & \"dữ liệu\"", .lead = "Sở Tài chính", .due_written = true,
 	  .due_shown = "30/06/2025", .due = { 20250630, false, true }, .status = STATUS_DONE, .progress = 100,
 	  .completed = 20250705 },
 	{ .id = "2", .title = "y", .lead = "VP Sở Nội vụ; Đơn vị lạ; Ban Mới", .due_shown = "2025-09-01",
 	  .due = { 20250901, false, true }, .status = STATUS_IN_PROGRESS, .progress = 40 },
-	{ .id = "3", .title = "z", .lead = "sở tài chính", .due_text = "Quý III/2025", .due_shown = "Quý III/2025",
+	{ .id = "3", .title = "z", .lead = "sở tài chính", .due_written = true, .due_shown = "Quý III/2025",
 	  .due = { 20250930, true, true }, .status = STATUS_NOT_STARTED, .progress = -1 },
-	{ .id = "4", .title = "w", .due_text = "sớm", .due_shown = "sớm", .due = { 0, false, false },
+	{ .id = "4", .title = "w", .due_written = true, .due_shown = "sớm", .due = { 0, false, false },
 	  .status = STATUS_CANCELLED, .progress = -1 },
-	{ .id = NULL, .title = "v", .lead = "Phòng Một", .due_text = "01/07/2025", .due_shown = "01/07/2025",
+	{ .id = NULL, .title = "v", .lead = "Phòng Một", .due_written = true, .due_shown = "01/07/2025",
 	  .due = { 20250701, false, true }, .status = STATUS_NOT_STARTED, .progress = 0 },
 	{ .id = "6", .title = "u", .lead = "UBND tỉnh", .status = STATUS_DONE, .progress = -1, .completed = 20250720 },
 };
@@ -79,7 +79,7 @@ static void items_of(const fixture_t *f, const hver_t *ver, hitem_t *v)
 	for (size_t i = 0; i < NTASKS; i++)
 		/* the last two: a plan no longer published */
 		v[i] = (hitem_t){ .ver = ver, .task = &tasks[i], .from = from[i], .to = to[i],
-				  .plan = i < NTASKS - 2 ? f->s->plans[0] : NULL, .label = "9/KH-CU" };
+				  .plan = i < NTASKS - 2 ? f->s->plans[0] : NULL };
 }
 
 /* Every row's typed record is its jansson row, name by name, as of two
@@ -89,7 +89,8 @@ static void test_row_names(void **state)
 	(void)state;
 	fixture_t f;
 	load(&f);
-	hver_t ver = { .title = "Kế hoạch cũ" };
+	/* the label of a plan no longer published is its version's number */
+	hver_t ver = { .title = "Kế hoạch cũ", .number = "9/KH-CU" };
 	hitem_t items[NTASKS];
 	items_of(&f, &ver, items);
 	static const date_t as_of[] = { 20250801, 20250615 };
@@ -142,7 +143,8 @@ static void test_rows_render_like_json(void **state)
 	(void)state;
 	fixture_t f;
 	load(&f);
-	hver_t ver = { .title = "Kế hoạch cũ" };
+	/* the label of a plan no longer published is its version's number */
+	hver_t ver = { .title = "Kế hoạch cũ", .number = "9/KH-CU" };
 	hitem_t items[NTASKS];
 	items_of(&f, &ver, items);
 	hweek_t wk = { .as_of = 20250801 };

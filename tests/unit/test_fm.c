@@ -244,6 +244,47 @@ static void test_billion_laughs(void **state)
 	buf_free(&b);
 }
 
+/* ynode_get_from finds what ynode_get finds, whatever the place it looks
+ * at first, and says where the next look starts; fm_doc_t's shared says
+ * whether an alias made a node the child of two. */
+static void test_get_from(void **state)
+{
+	(void)state;
+	arena_t *a = arena_new();
+	diag_t *d = diag_new();
+	const char *src = "---\nid: \"1\"\ntitle: T\nlead: L\nstatus: done\nprogress: 5\n---\n";
+	fm_doc_t doc;
+	assert_int_equal(fm_parse(a, d, "p.md", src, strlen(src), &doc), 0);
+	assert_false(doc.shared);
+	const char *keys[] = { "id", "title", "lead", "status", "progress", "due", "i", "" };
+	for (size_t start = 0; start < 8; start++)
+		for (size_t k = 0; k < N(keys); k++) {
+			size_t at = start;
+			const ynode_t *v = ynode_get_from(doc.meta, keys[k], &at);
+			assert_ptr_equal(v, ynode_get(doc.meta, keys[k]));
+			if (v)
+				assert_ptr_equal(ynode_val(doc.meta, at - 1), v);
+			else
+				assert_int_equal(at, start);
+		}
+	/* in the file's order, each key is the first one looked at */
+	size_t at = 0;
+	assert_string_equal(ynode_get_from(doc.meta, "title", &at)->str, "T");
+	assert_int_equal(at, 2);
+	assert_string_equal(ynode_get_from(doc.meta, "lead", &at)->str, "L");
+	assert_int_equal(at, 3);
+	assert_string_equal(ynode_get_from(doc.meta, "id", &at)->str, "1");
+	assert_int_equal(at, 1);
+	assert_null(ynode_get_from(NULL, "id", &at));
+	assert_null(ynode_get_from(ynode_get(doc.meta, "id"), "id", &at));
+	const char *alias = "---\nx: &a { k: v }\ny: *a\n---\n";
+	assert_int_equal(fm_parse(a, d, "q.md", alias, strlen(alias), &doc), 0);
+	assert_true(doc.shared);
+	assert_ptr_equal(ynode_get(doc.meta, "x"), ynode_get(doc.meta, "y"));
+	diag_free(d);
+	arena_free(a);
+}
+
 static void test_nesting_bound(void **state)
 {
 	(void)state;
@@ -273,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_tree_shapes),
 		cmocka_unit_test(test_billion_laughs),
 		cmocka_unit_test(test_nesting_bound),
+		cmocka_unit_test(test_get_from),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

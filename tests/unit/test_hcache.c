@@ -165,6 +165,11 @@ static void test_round_trip(void **state)
 	assert_null(v1->tasks[1]->text[out]);
 	assert_int_equal(v1->ntasks, 2);
 	assert_int_equal(v1->tasks[0]->progress, 40);
+	/* the deadline as written is the one shown, kept once */
+	assert_true(v1->tasks[0]->due_written);
+	assert_string_equal(htask_due_text(v1->tasks[0]), "Quý I/2026");
+	assert_ptr_equal(htask_due_text(v1->tasks[0]), v1->tasks[0]->due_shown);
+	assert_int_equal(v1->tasks[1]->progress, -1);
 	assert_int_equal(v2->tasks[0]->status, STATUS_DONE);
 	assert_int_equal(v2->tasks[0]->completed, 20260110);
 	assert_string_equal(v2->tasks[1]->lead, "Sở Nội vụ; Sở Y tế");

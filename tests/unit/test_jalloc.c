@@ -1,4 +1,5 @@
 /* test_jalloc.c: page-scoped jansson memory (src/jalloc.c). */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,10 +67,58 @@ static void test_scopes(void **state)
 	jalloc_thread_done();
 }
 
+/* One page on a thread of its own, which then ends: where the text of its
+ * first value went. */
+static const char mark[] = "Kế hoạch số hóa";
+
+static void *one_page(void *arg)
+{
+	(void)arg;
+	jalloc_begin();
+	json_t *v = json_string(mark);
+	const char *at = json_string_value(v);
+	json_t *p = page(100);
+	json_decref(p);
+	json_decref(v);
+	jalloc_end();
+	jalloc_thread_done();
+	return (void *)at;
+}
+
+static const char *page_on_thread(void)
+{
+	pthread_t t;
+	void *at = NULL;
+	assert_int_equal(pthread_create(&t, NULL, one_page, NULL), 0);
+	assert_int_equal(pthread_join(t, &at), 0);
+	return at;
+}
+
+/* A thread that ends leaves its chunks to the next one (the render's second
+ * batch of pages): they stay mapped as they were (the first thread's text is
+ * still there; an unmapped chunk would crash here, a new one read zeros), and
+ * the next thread's first value goes where the first thread's went.  After
+ * jalloc_release the next thread maps its own; pages come out whole. */
+static void test_chunks_handed_on(void **state)
+{
+	(void)state;
+	jalloc_init();
+	jalloc_release();
+	const char *first = page_on_thread();
+	assert_non_null(first);
+	assert_memory_equal(first, mark, sizeof mark);
+	const char *second = page_on_thread();
+	assert_ptr_equal(second, first);
+	jalloc_release();
+	assert_non_null(page_on_thread());
+	jalloc_release();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scopes),
+		cmocka_unit_test(test_chunks_handed_on),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -495,9 +495,16 @@ static void *grow_job(void *arg)
 	return NULL;
 }
 
-static void test_memo_grows(void **state)
+/* tmpl_memo_dense's numbering for test_memo_grows: the first half of
+ * the people (the others are not numbered: the table keeps theirs) */
+static size_t half_num(const void *cls, const void *key)
 {
-	(void)state;
+	const struct person *people = cls, *p = key;
+	return p >= people && p < people + MANY / 2 ? (size_t)(p - people) : SIZE_MAX;
+}
+
+static void memo_grows(bool dense)
+{
 	tmpl_set_t *set = tmpl_set_new();
 	add_ok(set, "cell", "<{{label}}>");
 	add_ok(set, "page", "{{#people}}{{>cell}}{{/people}}");
@@ -509,6 +516,8 @@ static void test_memo_grows(void **state)
 		v[i] = &people[i];
 	}
 	tmpl_memo_t *m = tmpl_memo_new();
+	if (dense)
+		tmpl_memo_dense(m, &person_type, MANY / 2, half_num, people);
 	/* strides prime to MANY: every record, in four orders */
 	static const size_t strides[] = { 1, 7, 4999, 13 };
 	struct gjob jobs[4];
@@ -525,10 +534,26 @@ static void test_memo_grows(void **state)
 	tmpl_memo_stats(m, &rendered, &reused);
 	assert_int_equal(rendered, MANY);
 	assert_true(reused >= 4 * MANY);   /* every second round comes from the memo */
+	/* numbered records have no block in the table */
+	assert_int_equal(tmpl_memo_blocks(m), dense ? MANY - MANY / 2 : MANY);
 	tmpl_memo_free(m);
 	free(v);
 	free(people);
 	tmpl_set_free(set);
+}
+
+static void test_memo_grows(void **state)
+{
+	(void)state;
+	memo_grows(false);
+}
+
+/* The same with half the records numbered (their cells in the memo's
+ * array, as a site's tasks), the others in the table. */
+static void test_memo_dense(void **state)
+{
+	(void)state;
+	memo_grows(true);
 }
 
 int main(void)
@@ -542,6 +567,7 @@ int main(void)
 		cmocka_unit_test(test_memo_sets),
 		cmocka_unit_test(test_memo_threads),
 		cmocka_unit_test(test_memo_grows),
+		cmocka_unit_test(test_memo_dense),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# test_syscalls.sh: what a cold build asks of the kernel besides writing the
+# site (issue #13: system time).  Counts, not timings, of the release binary
+# under strace -f, on 300 plans of 30 tasks with two commits (a build with
+# history: the parse, the history's readers and two batches of pages, each
+# on threads of their own):
+#  - mprotect(2): a thread's malloc heap grew a page or two a call, each
+#    call taking the address space's lock the other threads' page faults
+#    wait on; the pool's threads make it writable 15 MB ahead at their
+#    start (src/pool.c): 450 calls here before, about 100 now;
+#  - clock_gettime(2): the CPU clock of a thread is a system call (the wall
+#    clock is not); the render read it twice a page (800 calls here), now
+#    only with PLANSITE_TIMING, which prints it.
+# Two jobs, as on the bench machine: the number of threads is fixed.
+# The site is the same either way (the last check), and the counts hold on a
+# loaded machine: they depend on the work, not on its speed.
+. "$(dirname "$0")/lib.sh"
+
+# the sanitizer build's allocator is not glibc's (src/pool.c leaves it be)
+REL=${PLANSITE_REL:-$ROOT/plansite}
+command -v strace >/dev/null || { not_ok "strace is installed (.ci/deps test)"; finish; }
+R=$T/repo
+newrepo "$R"
+gen() {
+	python3 - "$R/content/plans" "$1" <<'PY'
+import sys
+units = [f"Sở {n}" for n in ("Nội vụ", "Tài chính", "Y tế", "Giáo dục và Đào tạo", "Tư pháp", "Xây dựng")]
+sts = ["Hoàn thành", "Đang thực hiện", "Chưa thực hiện"]
+rev = int(sys.argv[2])
+for p in range(300):
+    with open(f"{sys.argv[1]}/kh-{p}.md", "w", encoding="utf-8") as f:
+        f.write(f"---\nnumber: \"{p + 1}/KH-UBND\"\ntitle: \"Kế hoạch số {p + 1}\"\n"
+                f"issuer: {units[p % len(units)]}\ndate: 2025-01-{p % 28 + 1:02d}\ntasks:\n")
+        for i in range(30):
+            k = p * 30 + i + rev * (i % 7 == 0)
+            f.write(f"  - id: \"{i + 1}\"\n    title: \"Nhiệm vụ {i + 1} của kế hoạch {p + 1}\"\n"
+                    f"    lead: \"{units[k % len(units)]}\"\n    output: \"Báo cáo\"\n"
+                    f"    due: \"Quý {k % 4 + 1}/2026\"\n    status: \"{sts[k % 3]}\"\n    progress: {k * 10 % 110}\n")
+        f.write("---\nNội dung kế hoạch.\n")
+PY
+}
+gen 0
+commit "$R" "2025-11-03T09:00:00+07:00" "Ba trăm kế hoạch"
+gen 1
+commit "$R" "2025-11-12T09:00:00+07:00" "Cập nhật tiến độ"
+
+# calls SUMMARY NAME: how many NAME calls strace -c counted (0 when none)
+calls() { awk -v n="$2" '$NF == n { print ($4 ~ /^[0-9]+$/) ? $4 : $3; f = 1 } END { if (!f) print 0 }' "$1"; }
+strace -f -c -o "$T/cold.strace" -e trace=mprotect,clock_gettime \
+	"$REL" build --repo "$R" --theme "$ROOT/themes/default" --jobs 2 --out "$T/cold" 2>"$T/cold.err" || {
+	tail -3 "$T/cold.err"
+	not_ok "a cold build of 300 plans succeeds under strace"
+}
+mp=$(calls "$T/cold.strace" mprotect) cg=$(calls "$T/cold.strace" clock_gettime)
+echo "# cold build: $mp mprotect, $cg clock_gettime"
+check "a thread's heap grows in a few mprotect calls, not one a page ($mp < 200)" test "$mp" -lt 200
+check "no CPU clock is read a page without PLANSITE_TIMING ($cg < 100)" test "$cg" -lt 100
+
+# with PLANSITE_TIMING the CPU times are there, per kind of page
+rm -rf "$R/.git/plansite"
+PLANSITE_TIMING=1 "$REL" build --repo "$R" --theme "$ROOT/themes/default" --jobs 2 --out "$T/timed" 2>"$T/timed.err" ||
+	tail -3 "$T/timed.err"
+check "PLANSITE_TIMING still prints each kind of page's CPU time" \
+	grep -q "^plansite:   unit .*(thread time), cpu [0-9.]* s" "$T/timed.err"
+check "the site is the same" diff -r -x .plansite-state "$T/cold" "$T/timed"
+finish

@@ -279,29 +279,18 @@ size_t diag_warnings(const diag_t *d)
 	return d->warnings;
 }
 
-/* the paths' ranks in byte order, for sorting (index in d->str -> rank) */
-struct sorter {
-	const diag_t *d;
-	const uint32_t *rank;
-};
-
 static int by_str(const void *a, const void *b, void *arg)
 {
 	const diag_t *d = arg;
 	return strcmp(d->str[*(const uint32_t *)a].s, d->str[*(const uint32_t *)b].s);
 }
 
-/* Errors first: they are what stops a build; then by position. */
-static int cmp(const void *a, const void *b, void *arg)
+/* Within one file and severity: by position, then order of report. */
+static int by_pos(const void *a, const void *b, void *arg)
 {
-	const struct sorter *so = arg;
+	const diag_t *d = arg;
 	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	const struct msg *x = at(so->d, i), *y = at(so->d, j);
-	uint32_t ex = so->d->kind[x->kind].error, ey = so->d->kind[y->kind].error;
-	if (ex != ey)
-		return ex ? -1 : 1;
-	if (x->path != y->path)
-		return so->rank[x->path] < so->rank[y->path] ? -1 : 1;
+	const struct msg *x = at(d, i), *y = at(d, j);
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	if (x->col != y->col)
@@ -319,30 +308,58 @@ static int same(const diag_t *d, const struct msg *a, const struct msg *b)
 	       ka->code == kb->code && ka->text == kb->text;
 }
 
-/* Makes d->order, the print order (the messages stay in report order). */
+/* Makes d->order, the print order: errors first (they are what stops a
+ * build), then by file (bytes), position and order of report.  The
+ * messages stay in report order.  Bucketed by severity and file (a
+ * counting sort), then each file's few messages sorted: a comparison sort
+ * of them all cost more than writing them. */
 static void sort(diag_t *d)
 {
 	pthread_mutex_lock(&d->lock);
 	if (d->norder != d->n || !d->order) {
 		free(d->order);
-		d->order = xmalloc((d->n ? d->n : 1) * sizeof(*d->order));
-		for (size_t i = 0; i < d->n; i++)
-			d->order[i] = (uint32_t)i;
-		d->norder = d->n;
-		/* each string's rank in byte order (only paths are compared) */
-		uint32_t *ids = xmalloc((d->nstr ? d->nstr : 1) * sizeof(*ids));
-		uint32_t *rank = xcalloc(d->nstr ? d->nstr : 1, sizeof(*rank));
+		size_t n = d->n, ns = d->nstr ? d->nstr : 1;
+		d->order = xmalloc((n ? n : 1) * sizeof(*d->order));
+		d->norder = n;
+		/* the files' ranks in byte order (index in d->str -> rank) */
+		uint32_t *rank = xcalloc(ns, sizeof(*rank));
+		for (size_t i = 0; i < n; i++)
+			rank[at(d, i)->path] = 1;
+		uint32_t *ids = xmalloc(ns * sizeof(*ids));
+		size_t np = 0;
 		for (size_t i = 0; i < d->nstr; i++)
-			ids[i] = (uint32_t)i;
-		if (d->nstr)
-			qsort_r(ids, d->nstr, sizeof(*ids), by_str, d);
-		for (size_t i = 0; i < d->nstr; i++)
+			if (rank[i] || !i)
+				ids[np++] = (uint32_t)i;
+		qsort_r(ids, np, sizeof(*ids), by_str, d);
+		for (size_t i = 0; i < np; i++)
 			rank[ids[i]] = (uint32_t)i;
 		free(ids);
-		struct sorter so = { d, rank };
-		if (d->n)
-			qsort_r(d->order, d->n, sizeof(*d->order), cmp, &so);
+		/* bucket: errors' files, then warnings' files */
+		size_t nb = 2 * np;
+		size_t *start = xcalloc(nb + 1, sizeof(*start));
+		for (size_t i = 0; i < n; i++) {
+			const struct msg *m = at(d, i);
+			start[(d->kind[m->kind].error ? 0 : np) + rank[m->path] + 1]++;
+		}
+		for (size_t b = 0; b < nb; b++)
+			start[b + 1] += start[b];
+		size_t *fill = xmalloc((nb ? nb : 1) * sizeof(*fill));
+		memcpy(fill, start, nb * sizeof(*fill));
+		for (size_t i = 0; i < n; i++) {
+			const struct msg *m = at(d, i);
+			d->order[fill[(d->kind[m->kind].error ? 0 : np) + rank[m->path]]++] = (uint32_t)i;
+		}
+		free(fill);
 		free(rank);
+		for (size_t b = 0; b < nb; b++) {
+			uint32_t *v = d->order + start[b];
+			size_t k = start[b + 1] - start[b], j = 1;
+			while (j < k && by_pos(&v[j - 1], &v[j], d) < 0)
+				j++;
+			if (j < k)   /* not already in order */
+				qsort_r(v, k, sizeof(*v), by_pos, d);
+		}
+		free(start);
 	}
 	pthread_mutex_unlock(&d->lock);
 }

@@ -137,12 +137,55 @@ static void subtree(const unit_t *u, bool lead, task_t ***v, size_t *n, size_t *
 			subtree(u->children[i], lead, v, n, cap, depth + 1);
 }
 
-/* Sorts v[0..n) and drops repeats; returns the new length. */
+/* Merges the sorted runs a[0..na) and b[0..nb) into out. */
+static void merge_runs(task_t *const *a, size_t na, task_t *const *b, size_t nb, task_t **out)
+{
+	size_t i = 0, j = 0, k = 0;
+	while (i < na && j < nb)
+		out[k++] = progress_task_cmp(&b[j], &a[i]) < 0 ? b[j++] : a[i++];
+	while (i < na)
+		out[k++] = a[i++];
+	while (j < nb)
+		out[k++] = b[j++];
+}
+
+/* Sorts v[0..n) and drops repeats; returns the new length.  v is the
+ * units' lists one after the other, each in plan order already (xref
+ * fills them plan by plan): merging those runs compares n log(units)
+ * times, where a sort compared n log(n) times, with a call through a
+ * pointer each, for a unit high in the tree of a large portal.  Any
+ * order in, the same order out. */
 static size_t sort_unique(task_t **v, size_t n)
 {
 	if (n < 2)
 		return n;
-	qsort(v, n, sizeof(*v), progress_task_cmp);
+	/* where each run ends: the first i with v[i] before v[i - 1] */
+	size_t *end = xmalloc((n + 1) * sizeof(*end)), nruns = 0;
+	for (size_t i = 1; i < n; i++)
+		if (progress_task_cmp(&v[i], &v[i - 1]) < 0)
+			end[nruns++] = i;
+	end[nruns++] = n;
+	if (nruns > 1) {
+		/* bottom up, pairs of neighbouring runs, between v and tmp */
+		task_t **tmp = xmalloc(n * sizeof(*tmp)), **from = v, **to = tmp;
+		while (nruns > 1) {
+			size_t k = 0, start = 0;
+			for (size_t r = 0; r < nruns; r += 2) {
+				size_t mid = end[r], stop = r + 1 < nruns ? end[r + 1] : mid;
+				merge_runs(from + start, mid - start, from + mid, stop - mid, to + start);
+				end[k++] = stop;
+				start = stop;
+			}
+			nruns = k;
+			task_t **t = from;
+			from = to;
+			to = t;
+		}
+		if (from != v)
+			memcpy(v, from, n * sizeof(*v));
+		free(tmp);
+	}
+	free(end);
 	size_t k = 1;
 	for (size_t i = 1; i < n; i++)
 		if (v[i] != v[k - 1])

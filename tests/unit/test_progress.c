@@ -1,6 +1,9 @@
 /* test_progress.c: unit tests of progress.c's sort of tasks by address
- * (the radix sort the roll-ups use), against qsort. */
+ * (the radix sort the roll-ups use), against qsort, and of a unit's tasks
+ * in plan order (the merge of its units' lists), against qsort. */
 #include <setjmp.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,10 +60,121 @@ static void test_unique_by_address(void **state)
 	free(near);
 }
 
+/* The reference of progress_unit_tasks: every list of the subtree into
+ * one array, qsort, repeats dropped. */
+static size_t ref_sorted(task_t **v, size_t n)
+{
+	qsort(v, n, sizeof(*v), progress_task_cmp);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!m || v[i] != v[m - 1])
+			v[m++] = v[i];
+	return m;
+}
+
+static void collect(const unit_t *u, bool lead, task_t **v, size_t *n)
+{
+	task_t **src = lead ? u->led : u->supported;
+	size_t ns = lead ? u->nled : u->nsupported;
+	memcpy(v + *n, src, ns * sizeof(*src));
+	*n += ns;
+	for (size_t i = 0; i < u->nchildren; i++)
+		collect(u->children[i], lead, v, n);
+}
+
+/* Units of a tree whose lists are in plan order (as xref fills them) or
+ * shuffled, with tasks led or supported by several units of it, against
+ * the reference: led ones first, then the supported ones not led, each
+ * in plan order (the plans' keys are not in the order of their tasks in
+ * memory). */
+static void test_unit_tasks_order(void **state)
+{
+	(void)state;
+	enum { NP = 37, PER = 9, NU = 15, MAXL = 400 };
+	static plan_t plans[NP];
+	static task_t tasks[NP][PER];
+	static char keys[NP][16];
+	for (int p = 0; p < NP; p++) {
+		snprintf(keys[p], sizeof keys[p], "k%03d", (p * 17) % NP);
+		plans[p].key = keys[p];
+		plans[p].path = keys[p];
+		for (int i = 0; i < PER; i++) {
+			tasks[p][i].plan = &plans[p];
+			tasks[p][i].index = i;
+		}
+	}
+	unsigned seed = 777;
+	for (int shuffled = 0; shuffled < 2; shuffled++) {
+		static unit_t units[NU];
+		static unit_t *kids[NU][NU];
+		static task_t *led[NU][MAXL], *sup[NU][MAXL];
+		memset(units, 0, sizeof units);
+		/* unit i's parent is (i - 1) / 2: a binary tree */
+		for (int i = 1; i < NU; i++) {
+			unit_t *pa = &units[(i - 1) / 2];
+			kids[(i - 1) / 2][pa->nchildren++] = &units[i];
+			pa->children = kids[(i - 1) / 2];
+		}
+		for (int u = 0; u < NU; u++) {
+			units[u].led = led[u];
+			units[u].supported = sup[u];
+			/* each task with some chance, in plan order (by key) */
+			for (int kk = 0; kk < NP; kk++)
+				for (int p = 0; p < NP; p++) {
+					if ((p * 17) % NP != kk)
+						continue;
+					for (int i = 0; i < PER; i++) {
+						seed = seed * 1103515245u + 12345u;
+						unsigned r = (seed >> 8) % 16;
+						if (r == 0 && units[u].nled < MAXL)
+							led[u][units[u].nled++] = &tasks[p][i];
+						else if (r == 1 && units[u].nsupported < MAXL)
+							sup[u][units[u].nsupported++] = &tasks[p][i];
+					}
+				}
+			for (size_t i = 0; shuffled && i + 1 < units[u].nled; i++) {
+				seed = seed * 1103515245u + 12345u;
+				size_t j = i + (seed >> 8) % (units[u].nled - i);
+				task_t *t = led[u][i];
+				led[u][i] = led[u][j];
+				led[u][j] = t;
+			}
+		}
+		for (int u = 0; u < NU; u++) {
+			task_t **l = malloc(NU * MAXL * sizeof(*l)), **s = malloc(NU * MAXL * sizeof(*s));
+			size_t nl = 0, ns = 0;
+			collect(&units[u], true, l, &nl);
+			collect(&units[u], false, s, &ns);
+			nl = ref_sorted(l, nl);
+			ns = ref_sorted(s, ns);
+			task_t **want = malloc((nl + ns + 1) * sizeof(*want));
+			memcpy(want, l, nl * sizeof(*l));
+			size_t nw = nl;
+			for (size_t j = 0; j < ns; j++) {
+				bool in = false;
+				for (size_t i = 0; i < nl && !in; i++)
+					in = l[i] == s[j];
+				if (!in)
+					want[nw++] = s[j];
+			}
+			utasks_t got;
+			progress_unit_tasks(&units[u], &got);
+			if (got.nled != nl || got.n != nw || memcmp(got.v, want, nw * sizeof(*want)))
+				fail_msg("unit %d (%s): %zu led of %zu, want %zu of %zu", u,
+					 shuffled ? "shuffled" : "in plan order", got.nled, got.n, nl, nw);
+			utasks_free(&got);
+			free(want);
+			free(l);
+			free(s);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unique_by_address),
+		cmocka_unit_test(test_unit_tasks_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

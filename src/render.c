@@ -352,8 +352,9 @@ static void mem_note(const char *when)
 	if (!getenv("PLANSITE_TIMING"))
 		return;
 	mem_probe_t m = mem_probe();
-	fprintf(stderr, "plansite:   memory %s: peak %ld MB, now %ld MB, heap in use %zu MB (%zu kB)\n",
-		when, m.peak_kb >> 10, m.now_kb >> 10, m.heap >> 20, m.heap >> 10);
+	fprintf(stderr, "plansite:   memory %s: peak %ld MB, now %ld MB, heap in use %zu MB (%zu kB), "
+		"%zu kB of it page buffers for the next workers\n",
+		when, m.peak_kb >> 10, m.now_kb >> 10, m.heap >> 20, m.heap >> 10, render_frame_spare_bytes() >> 10);
 }
 
 int render_finish(render_t *rr, bool with_history, const history_t *h)

@@ -287,6 +287,18 @@ void render_frame_done(void)
 	buf_free(&page_buf);
 }
 
+/* The bytes of the page buffers waiting for the threads after theirs (the
+ * memory notes of PLANSITE_TIMING tell them apart from what pages keep). */
+size_t render_frame_spare_bytes(void)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&spare_mu);
+	for (size_t i = 0; i < nspare_bufs; i++)
+		n += spare_bufs[i].cap;
+	pthread_mutex_unlock(&spare_mu);
+	return n;
+}
+
 const char *render_str(struct run *r, const char *key, const char *dflt)
 {
 	const char *v = json_string_value(json_object_get(r->th->strings, key));

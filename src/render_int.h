@@ -97,6 +97,8 @@ struct run {
  * section), and drops them. */
 void render_frame_begin(struct run *r, const json_t *t);
 void render_frame_end(struct run *r);
+/* The bytes of the page buffers kept for the next batch's workers. */
+size_t render_frame_spare_bytes(void);
 /* The template data `site` (without nav and history).  New reference. */
 json_t *render_site_json(const site_t *s);
 /* Renders a page of kind k with ctx (consumed) to file rel, through the

@@ -801,9 +801,9 @@ void changes_json(jsonw_t *w, const site_t *s, const history_t *h)
 	for (size_t i = 0; h && i < h->nentries && !w->failed; i++) {
 		const hentry_t *e = h->entries[i];
 		jsonw_obj(w);
-		jsonw_key(w, "commit");
+		JSONW_KEY(w, "commit");
 		jsonw_str(w, e->commit);
-		jsonw_key(w, "date");
+		JSONW_KEY(w, "date");
 		if (e->date) {
 			char d[DATE_BUF];
 			date_format_iso(e->date, d);
@@ -813,17 +813,17 @@ void changes_json(jsonw_t *w, const site_t *s, const history_t *h)
 		}
 		char ts[DATE_RFC3339_BUF];
 		date_format_rfc3339(e->time, e->tz, ts);
-		jsonw_key(w, "time");
+		JSONW_KEY(w, "time");
 		jsonw_str(w, ts);
-		jsonw_key(w, "author");
+		JSONW_KEY(w, "author");
 		jsonw_str(w, e->author);
-		jsonw_key(w, "subject");
+		JSONW_KEY(w, "subject");
 		jsonw_str(w, e->subject);
-		jsonw_key(w, "plan");
+		JSONW_KEY(w, "plan");
 		jsonw_str(w, e->key ? e->label : NULL);
-		jsonw_key(w, "path");
+		JSONW_KEY(w, "path");
 		jsonw_str(w, e->path);
-		jsonw_key(w, "url");
+		JSONW_KEY(w, "url");
 		if (e->plan) {
 			char *u = abs_url(s, e->plan->url);
 			jsonw_str(w, u);
@@ -831,26 +831,26 @@ void changes_json(jsonw_t *w, const site_t *s, const history_t *h)
 		} else {
 			jsonw_null(w);
 		}
-		jsonw_key(w, "broken");
+		JSONW_KEY(w, "broken");
 		jsonw_bool(w, e->broken);
 		if (e->broken) {
-			jsonw_key(w, "error");
+			JSONW_KEY(w, "error");
 			jsonw_str(w, e->error);
 		}
-		jsonw_key(w, "changes");
+		JSONW_KEY(w, "changes");
 		jsonw_arr(w);
 		for (size_t k = 0; k < e->nchanges; k++) {
 			const hchange_t *c = &e->changes[k];
 			jsonw_obj(w);
-			jsonw_key(w, "task");
+			JSONW_KEY(w, "task");
 			jsonw_str(w, c->task);
-			jsonw_key(w, "task_title");
+			JSONW_KEY(w, "task_title");
 			jsonw_str(w, c->task_title);
-			jsonw_key(w, "field");
+			JSONW_KEY(w, "field");
 			jsonw_str(w, c->field);
-			jsonw_key(w, "from");
+			JSONW_KEY(w, "from");
 			w_value(w, c, c->from);
-			jsonw_key(w, "to");
+			JSONW_KEY(w, "to");
 			w_value(w, c, c->to);
 			jsonw_obj_end(w);
 		}

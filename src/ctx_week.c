@@ -153,8 +153,8 @@ void ctx_week_types_register(void)
 	tmpl_type_register(&row_type);
 }
 
-void ctx_wrow_init(ctx_wrow_t *row, tmpl_obj_t *keeper, const site_t *s, const hitem_t *it,
-		   date_t as_of)
+static void wrow_init(ctx_wrow_t *row, tmpl_obj_t *keeper, const site_t *s, facts_unames_t *names,
+		      const hitem_t *it, date_t as_of)
 {
 	*row = (ctx_wrow_t){ it, as_of, NULL, 0 };
 	const char *lead = it->task->lead;
@@ -171,11 +171,24 @@ void ctx_wrow_init(ctx_wrow_t *row, tmpl_obj_t *keeper, const site_t *s, const h
 		char *e = strstr(text, "; ");
 		if (e)
 			*e = '\0';
-		v[i] = (ctx_wlead_t){ facts_unit_named(s, it->plan, text), text };
+		v[i] = (ctx_wlead_t){ names ? facts_unames_get(names, it->plan, text)
+					    : facts_unit_named(s, it->plan, text), text };
 		if (e)
 			text = e + 2;
 	}
 	tmpl_obj_keep(keeper, v);
 	row->lead = v;
 	row->nlead = n;
+}
+
+void ctx_wrow_init(ctx_wrow_t *row, tmpl_obj_t *keeper, const site_t *s, const hitem_t *it,
+		   date_t as_of)
+{
+	wrow_init(row, keeper, s, NULL, it, as_of);
+}
+
+void ctx_wrow_init_with(ctx_wrow_t *row, tmpl_obj_t *keeper, facts_unames_t *names,
+			const hitem_t *it, date_t as_of)
+{
+	wrow_init(row, keeper, NULL, names, it, as_of);
 }

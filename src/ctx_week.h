@@ -5,6 +5,7 @@
 #define PLANSITE_CTX_WEEK_H
 
 #include "ctx.h"
+#include "facts.h"
 #include "history.h"
 
 /* A lead unit as the task wrote it: resolved (unit) or not (unit NULL). */
@@ -27,6 +28,9 @@ extern const tmpl_type_t *const ctx_wrow_type;
  * facts_unit_named does) live in memory keeper frees. */
 void ctx_wrow_init(ctx_wrow_t *row, tmpl_obj_t *keeper, const site_t *s, const hitem_t *it,
 		   date_t as_of);
+/* The same, the lead units named through names (facts_unames_get). */
+void ctx_wrow_init_with(ctx_wrow_t *row, tmpl_obj_t *keeper, facts_unames_t *names,
+			const hitem_t *it, date_t as_of);
 
 /* Registers the row's types (ctx_types_init does). */
 void ctx_week_types_register(void);

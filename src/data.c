@@ -3,6 +3,7 @@
  * tasks.csv, from the table of fields (model_fields.h). */
 #include "data.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,22 +15,26 @@
 static void w_unit(jsonw_t *w, const unit_t *u)
 {
 	jsonw_obj(w);
-	jsonw_key(w, "id");
+	JSONW_KEY(w, "id");
 	jsonw_str(w, u->id);
-	jsonw_key(w, "name");
+	JSONW_KEY(w, "name");
 	jsonw_str(w, u->name);
 	jsonw_obj_end(w);
 }
 
 static void w_stats(jsonw_t *w, const stats_t *st)
 {
-	static const char *const k[] = { "total", "done", "in_progress", "not_started", "cancelled",
-					 "overdue", "done_late", "percent_done" };
+#define Q(k) { "\"" k "\":", sizeof("\"" k "\":") - 1 }
+	static const struct { const char *q; size_t n; } k[] = {
+		Q("total"), Q("done"), Q("in_progress"), Q("not_started"), Q("cancelled"),
+		Q("overdue"), Q("done_late"), Q("percent_done")
+	};
+#undef Q
 	const int v[] = { st->total, st->done, st->in_progress, st->not_started, st->cancelled,
 			  st->overdue, st->done_late, st->percent_done };
 	jsonw_obj(w);
 	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
-		jsonw_key(w, k[i]);
+		jsonw_key_quoted(w, k[i].q, k[i].n);
 		jsonw_int(w, v[i]);
 	}
 	jsonw_obj_end(w);
@@ -133,11 +138,11 @@ static void w_field(jsonw_t *w, const site_t *s, field_owner_t o, const void *re
 	case FIELD_DEADLINE: {
 		const due_t *due = (const due_t *)((const char *)rec + f->off2);
 		jsonw_obj(w);
-		jsonw_key(w, "text");
+		JSONW_KEY(w, "text");
 		jsonw_str(w, *(const char *const *)at);
-		jsonw_key(w, "date");
+		JSONW_KEY(w, "date");
 		w_date(w, due->date);
-		jsonw_key(w, "ongoing");
+		JSONW_KEY(w, "ongoing");
 		jsonw_bool(w, due->ongoing);
 		jsonw_obj_end(w);
 		break;
@@ -199,15 +204,42 @@ static void w_field(jsonw_t *w, const site_t *s, field_owner_t o, const void *re
 	}
 }
 
+/* Each field's key as jsonw_key writes it ("\"title\":"), per record kind
+ * in table order (NULL: no JSON name): made once, for the million keys of
+ * plans.json at 10,000 plans.  Kept for the program's life. */
+static char **qkeys[FIELD_OWNERS];
+static size_t *qlens[FIELD_OWNERS];
+static pthread_once_t qkeys_once = PTHREAD_ONCE_INIT;
+
+static void qkeys_init(void)
+{
+	for (int o = 0; o < FIELD_OWNERS; o++) {
+		size_t n;
+		const field_t *fs = model_fields_of((field_owner_t)o, &n);
+		qkeys[o] = xcalloc(n + 1, sizeof(*qkeys[o]));
+		qlens[o] = xcalloc(n + 1, sizeof(*qlens[o]));
+		for (size_t i = 0; i < n; i++) {
+			if (!fs[i].json)
+				continue;
+			buf_t b = BUF_INIT;
+			jsonw_put_string(&b, fs[i].json);
+			buf_putc(&b, ':');
+			qlens[o][i] = b.len;
+			qkeys[o][i] = buf_detach(&b);
+		}
+	}
+}
+
 /* A plan, task or indicator: each field with a JSON name, in table order. */
 static void w_record(jsonw_t *w, const site_t *s, field_owner_t o, const void *rec)
 {
 	size_t n;
 	const field_t *fs = model_fields_of(o, &n);
+	pthread_once(&qkeys_once, qkeys_init);
 	jsonw_obj(w);
 	for (size_t i = 0; i < n; i++)
 		if (fs[i].json) {
-			jsonw_key(w, fs[i].json);
+			jsonw_key_quoted(w, qkeys[o][i], qlens[o][i]);
 			w_field(w, s, o, rec, &fs[i]);
 		}
 	jsonw_obj_end(w);
@@ -261,6 +293,20 @@ static void csv_units(buf_t *b, const urefs_t *l)
 	buf_free(&t);
 }
 
+/* v in decimal, as "%d" writes it (no printf: a cell or two a task). */
+static void csv_int(buf_t *b, int v)
+{
+	char d[16], *p = d + sizeof d;
+	unsigned u = v < 0 ? 0U - (unsigned)v : (unsigned)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	buf_put(b, p, (size_t)(d + sizeof d - p));
+}
+
 /* One task's cell of a column, by the column's kind. */
 static void csv_cell(buf_t *b, const site_t *s, const task_t *t, const field_t *f)
 {
@@ -283,8 +329,11 @@ static void csv_cell(buf_t *b, const site_t *s, const task_t *t, const field_t *
 		const str_t *v = *(const str_t *const *)at;
 		size_t n = *(const size_t *)((const char *)t + f->off2);
 		buf_t j = BUF_INIT;
-		for (size_t i = 0; i < n; i++)
-			buf_printf(&j, "%s%s", i ? "; " : "", v[i].text);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				buf_put(&j, "; ", 2);
+			buf_puts(&j, v[i].text);
+		}
 		data_csv_field(b, j.ptr ? j.ptr : "");
 		buf_free(&j);
 		break;
@@ -314,7 +363,7 @@ static void csv_cell(buf_t *b, const site_t *s, const task_t *t, const field_t *
 	case FIELD_PROGRESS:
 	case FIELD_INT:
 		if (f->kind == FIELD_INT || *(const int *)at >= 0)
-			buf_printf(b, "%d", *(const int *)at);
+			csv_int(b, *(const int *)at);
 		break;
 	default:
 		break;   /* no column of tasks.csv has this kind */
@@ -373,33 +422,33 @@ static void units_json(jsonw_t *w, const site_t *s, const history_t *h)
 	for (size_t i = 0; i < s->nunits; i++) {
 		const unit_t *u = s->units[i];
 		jsonw_obj(w);
-		jsonw_key(w, "id");
+		JSONW_KEY(w, "id");
 		jsonw_str(w, u->id);
-		jsonw_key(w, "name");
+		JSONW_KEY(w, "name");
 		jsonw_str(w, u->name);
-		jsonw_key(w, "slug");
+		JSONW_KEY(w, "slug");
 		jsonw_str(w, u->slug);
-		jsonw_key(w, "url");
+		JSONW_KEY(w, "url");
 		w_url(w, s, u->url);
-		jsonw_key(w, "kind");
+		JSONW_KEY(w, "kind");
 		jsonw_str(w, u->kind);
-		jsonw_key(w, "parent");
+		JSONW_KEY(w, "parent");
 		jsonw_str(w, u->parent ? u->parent->id : NULL);
-		jsonw_key(w, "aliases");
+		JSONW_KEY(w, "aliases");
 		w_strings(w, u->aliases, u->naliases);
-		jsonw_key(w, "registered");
+		JSONW_KEY(w, "registered");
 		jsonw_bool(w, u->registered);
-		jsonw_key(w, "lead_stats");
+		JSONW_KEY(w, "lead_stats");
 		w_stats(w, &u->lead_stats);
-		jsonw_key(w, "support_stats");
+		JSONW_KEY(w, "support_stats");
 		w_stats(w, &u->support_stats);
 		/* the figures of its page: with its sub-units, each task once */
-		jsonw_key(w, "children");
+		JSONW_KEY(w, "children");
 		jsonw_arr(w);
 		for (size_t j = 0; j < u->nchildren; j++)
 			jsonw_str(w, u->children[j]->id);
 		jsonw_arr_end(w);
-		jsonw_key(w, "totals");
+		JSONW_KEY(w, "totals");
 		jsonw_obj(w);
 		static const char *const tk[] = { "led", "supported", "overdue", "done", "issued_plans",
 						  "issued_tasks" };
@@ -410,20 +459,20 @@ static void units_json(jsonw_t *w, const site_t *s, const history_t *h)
 			jsonw_int(w, tv[k]);
 		}
 		jsonw_obj_end(w);
-		jsonw_key(w, "rollup_stats");
+		JSONW_KEY(w, "rollup_stats");
 		w_stats(w, &u->roll_all);
-		jsonw_key(w, "rollup_lead_stats");
+		JSONW_KEY(w, "rollup_lead_stats");
 		w_stats(w, &u->roll_lead);
-		jsonw_key(w, "rollup_support_stats");
+		JSONW_KEY(w, "rollup_support_stats");
 		w_stats(w, &u->roll_support);
-		jsonw_key(w, "issued");
+		JSONW_KEY(w, "issued");
 		jsonw_arr(w);
 		for (size_t j = 0; j < u->nissued; j++)
 			jsonw_str(w, u->issued[j]->number ? u->issued[j]->number : u->issued[j]->id);
 		jsonw_arr_end(w);
-		jsonw_key(w, "issued_stats");
+		JSONW_KEY(w, "issued_stats");
 		w_stats(w, &u->issued_stats);
-		jsonw_key(w, "as_of");
+		JSONW_KEY(w, "as_of");
 		w_date(w, s->as_of);
 		jsonw_obj_end(w);
 	}
@@ -436,37 +485,37 @@ static void documents_json(jsonw_t *w, const site_t *s, const history_t *h)
 	for (size_t i = 0; i < s->ndocs; i++) {
 		const doc_t *dc = s->docs[i];
 		jsonw_obj(w);
-		jsonw_key(w, "number");
+		JSONW_KEY(w, "number");
 		jsonw_str(w, dc->number);
-		jsonw_key(w, "slug");
+		JSONW_KEY(w, "slug");
 		jsonw_str(w, dc->slug);
-		jsonw_key(w, "url");
+		JSONW_KEY(w, "url");
 		w_url(w, s, dc->url);
-		jsonw_key(w, "type");
+		JSONW_KEY(w, "type");
 		jsonw_str(w, dc->type);
-		jsonw_key(w, "title");
+		JSONW_KEY(w, "title");
 		jsonw_str(w, dc->title);
-		jsonw_key(w, "issuer");
+		JSONW_KEY(w, "issuer");
 		jsonw_str(w, dc->issuer);
-		jsonw_key(w, "date");
+		JSONW_KEY(w, "date");
 		w_date(w, dc->date);
-		jsonw_key(w, "is_plan");
+		JSONW_KEY(w, "is_plan");
 		jsonw_bool(w, dc->plan != NULL);
-		jsonw_key(w, "stub");
+		JSONW_KEY(w, "stub");
 		jsonw_bool(w, dc->stub);
-		jsonw_key(w, "implements");
+		JSONW_KEY(w, "implements");
 		jsonw_arr(w);
 		for (size_t j = 0; j < dc->nup; j++)
 			jsonw_str(w, dc->up[j]->number);
 		jsonw_arr_end(w);
-		jsonw_key(w, "implemented_by");
+		JSONW_KEY(w, "implemented_by");
 		jsonw_arr(w);
 		for (size_t j = 0; j < dc->ndown; j++)
 			jsonw_str(w, dc->down[j]->number);
 		jsonw_arr_end(w);
-		jsonw_key(w, "stats");
+		JSONW_KEY(w, "stats");
 		w_stats(w, &dc->stats);
-		jsonw_key(w, "as_of");
+		JSONW_KEY(w, "as_of");
 		w_date(w, s->as_of);
 		jsonw_obj_end(w);
 	}

@@ -80,6 +80,16 @@ size_t facts_deadline_rows(const site_t *s, facts_row_t **out);
  * NULL.  p may be NULL (a plan no longer published). */
 const unit_t *facts_unit_named(const site_t *s, const plan_t *p, const char *text);
 
+/* facts_unit_named's answers, kept by plan and text: a weekly report asks
+ * for the same plan's same lead once for its group and again for each of
+ * its rows, and each answer scans the plan's tasks.  Not shared between
+ * threads. */
+typedef struct facts_unames facts_unames_t;
+facts_unames_t *facts_unames_new(const site_t *s);
+/* facts_unit_named(s, p, text), once per p and text. */
+const unit_t *facts_unames_get(facts_unames_t *c, const plan_t *p, const char *text);
+void facts_unames_free(facts_unames_t *c);
+
 /* The lists of a week that are grouped by lead unit, in this order. */
 enum {
 	FACTS_WEEK_COMPLETED, FACTS_WEEK_OVERDUE, FACTS_WEEK_ADDED, FACTS_WEEK_DUE_CHANGED,
@@ -102,6 +112,9 @@ typedef struct {
  * Vietnamese order of name, the group with no lead last.  Returns the
  * number of groups; free *out with facts_week_groups_free. */
 size_t facts_week_groups(const site_t *s, const hweek_t *wk, facts_wgroup_t **out);
+/* The same, the units named through names (or facts_unit_named when NULL). */
+size_t facts_week_groups_with(const site_t *s, const hweek_t *wk, facts_unames_t *names,
+			      facts_wgroup_t **out);
 void facts_week_groups_free(facts_wgroup_t *g, size_t n);
 
 #endif

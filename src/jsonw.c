@@ -82,6 +82,19 @@ void jsonw_key(jsonw_t *w, const char *k)
 	w->after_key = true;
 }
 
+void jsonw_key_quoted(jsonw_t *w, const char *q, size_t n)
+{
+	assert(w->depth > 0 && !w->after_key);
+	buf_grow(&w->b, n + 1);
+	if (w->comma[w->depth - 1])
+		w->b.ptr[w->b.len++] = ',';
+	w->comma[w->depth - 1] = true;
+	memcpy(w->b.ptr + w->b.len, q, n);
+	w->b.len += n;
+	w->b.ptr[w->b.len] = '\0';
+	w->after_key = true;
+}
+
 /* What each byte starts, for jsonw_put_string: a byte written as it is,
  * one escaped (the controls, '"', '\\', and the terminating NUL), the
  * lead byte of a 2-, 3- or 4-byte UTF-8 sequence (whose other bytes are

@@ -37,6 +37,13 @@ void jsonw_arr(jsonw_t *w);
 void jsonw_arr_end(jsonw_t *w);
 /* The key of the next value in the current object. */
 void jsonw_key(jsonw_t *w, const char *k);
+/* The same with the key already written out: q (n bytes) is the key
+ * escaped, quoted and followed by ':' ("\"id\":"), as jsonw_key writes
+ * it.  For the keys written a million times (the fields of plans.json). */
+void jsonw_key_quoted(jsonw_t *w, const char *q, size_t n);
+/* jsonw_key of a string literal that needs no escape, quoted at compile
+ * time. */
+#define JSONW_KEY(w, lit) jsonw_key_quoted((w), "\"" lit "\":", sizeof("\"" lit "\":") - 1)
 /* A string, or null for NULL.  Bytes that are not UTF-8 are written as
  * U+FFFD, so the output is always valid UTF-8. */
 void jsonw_str(jsonw_t *w, const char *s);

@@ -130,6 +130,7 @@ struct ix {
 	table_t phrases;        /* recurring text -> its words in pool */
 	uint32_t *pool;         /* per phrase: count, then term ids */
 	size_t npool;
+	struct recent *recent;  /* titles seen lately (add_recent) */
 	term_t *terms;
 	size_t nterms, capterms;
 	uint32_t *scratch;      /* (term << 2 | class) of the current record */
@@ -254,6 +255,50 @@ static void add_phrase(struct ix *x, const char *s, int cl)
 		scratch_add(x, t[i], cl);
 }
 
+/* Titles seen lately, by hash: a task title often recurs (the same duty in
+ * plan after plan), and its words are then looked up once.  A fixed number
+ * of slots, each holding the title (the model's own text, not a copy) and
+ * its terms, so that a portal of titles all different costs a hash a title
+ * and no memory that grows. */
+#define RECENT_SLOTS 4096
+
+struct recent {
+	const char *s;     /* NULL: empty */
+	size_t len;
+	uint64_t h;
+	uint32_t *terms;
+	uint32_t n, cap;
+};
+
+static void add_recent(struct ix *x, const char *s, int cl)
+{
+	if (!s)
+		return;
+	size_t n = strlen(s);
+	uint64_t h = hash_words(HASH_INIT, s, n);
+	if (!x->recent)
+		x->recent = xcalloc(RECENT_SLOTS, sizeof(*x->recent));
+	struct recent *r = &x->recent[h & (RECENT_SLOTS - 1)];
+	if (r->s && r->h == h && r->len == n && (r->s == s || !memcmp(r->s, s, n))) {
+		for (uint32_t i = 0; i < r->n; i++)
+			scratch_add(x, r->terms[i], cl);
+		return;
+	}
+	size_t from = x->nscratch;
+	add_text(x, s, cl);
+	size_t count = x->nscratch - from;
+	if (count > r->cap) {
+		r->cap = (uint32_t)count;
+		r->terms = xrealloc(r->terms, count * sizeof(*r->terms));
+	}
+	for (size_t i = 0; i < count; i++)
+		r->terms[i] = x->scratch[from + i] >> 2;
+	r->s = s;
+	r->len = n;
+	r->h = h;
+	r->n = (uint32_t)count;
+}
+
 /* A document number: the words of its docnum key, and all of them joined. */
 static void add_number(struct ix *x, const char *num)
 {
@@ -292,16 +337,44 @@ static void ids_push(ids_t *l, uint32_t id)
 	l->n++;
 }
 
+/* Whether any of the eight bytes of v is a control character, '"' or '\\':
+ * one that put_json_str escapes. */
+static bool needs_escape8(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t q = v ^ (ones * '"'), bs = v ^ (ones * '\\');
+	uint64_t ctl = (v - ones * 0x20) & ~v;
+	return ((ctl | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & high) != 0;
+}
+
 static void put_json_str(buf_t *b, const char *s)
 {
 	buf_putc(b, '"');
 	if (s) {
-		const char *run = s;
-		for (; *s; s++) {
-			unsigned char c = (unsigned char)*s;
+		/* a record's title, address and context: mostly nothing to
+		 * escape, found eight bytes at a time */
+		size_t n = strlen(s), i = 0, run = 0;
+		buf_grow(b, n + 1);
+		for (;;) {
+			while (i + 8 <= n) {
+				uint64_t v;
+				memcpy(&v, s + i, 8);
+				if (needs_escape8(v))
+					break;
+				i += 8;
+			}
+			while (i < n) {
+				unsigned char c = (unsigned char)s[i];
+				if (c < 0x20 || c == '"' || c == '\\')
+					break;
+				i++;
+			}
+			if (i >= n)
+				break;
+			unsigned char c = (unsigned char)s[i];
 			if (c >= 0x20 && c != '"' && c != '\\')
 				continue;
-			buf_put(b, run, (size_t)(s - run));
+			buf_put(b, s + run, i - run);
 			if (c == '"' || c == '\\') {
 				buf_putc(b, '\\');
 				buf_putc(b, (char)c);
@@ -312,9 +385,9 @@ static void put_json_str(buf_t *b, const char *s)
 			} else {
 				buf_printf(b, "\\u%04x", c);
 			}
-			run = s + 1;
+			run = ++i;
 		}
-		buf_put(b, run, (size_t)(s - run));
+		buf_put(b, s + run, n - run);
 	}
 	buf_putc(b, '"');
 }
@@ -564,7 +637,7 @@ static void index_task(struct ix *x, const task_t *t, const char *plan)
 	buf_t url = x->url, c = x->ctx;
 	buf_clear(&url);
 	buf_clear(&c);
-	add_text(x, t->title, CL_TITLE);
+	add_recent(x, t->title, CL_TITLE);
 	add_phrase(x, t->output, CL_CTX);
 	/* the plan page's task rows carry id="{{anchor}}", the task id (ctx.c) */
 	buf_puts(&url, t->plan->url);
@@ -898,6 +971,9 @@ int search_build_cancel(const site_t *s, search_emit_fn fn, void *arg, const ato
 	free(x.spell.v);
 	free(x.phrases.v);
 	free(x.pool);
+	for (size_t i = 0; x.recent && i < RECENT_SLOTS; i++)
+		free(x.recent[i].terms);
+	free(x.recent);
 	free(x.scratch);
 	buf_free(&x.chunk);
 	buf_free(&x.url);

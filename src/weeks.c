@@ -160,6 +160,7 @@ struct changes_wlayout {
 	size_t *start;         /* page p holds slots start[p] .. start[p + 1] - 1 */
 	size_t npages;
 	char *dir;             /* the report's folder, relative to base_path */
+	facts_unames_t *names; /* the lead units named by the report's rows */
 };
 
 /* What a slot weighs against CHANGES_WEEK_PAGE: a task row CHANGES_WEEK_ROW;
@@ -179,7 +180,8 @@ changes_wlayout_t *changes_week_layout(const site_t *s, const history_t *h, size
 	changes_wlayout_t *l = xcalloc(1, sizeof(*l));
 	const hweek_t *wk = h->weeks[idx];
 	*l = (changes_wlayout_t){ .s = s, .h = h, .idx = idx, .wk = wk };
-	l->ng = facts_week_groups(s, wk, &l->g);
+	l->names = facts_unames_new(s);
+	l->ng = facts_week_groups_with(s, wk, l->names, &l->g);
 	size_t n = wk->new_plans.n + wk->due_next.n + wk->nentries;
 	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
 		n += facts_week_list(wk, k)->n;
@@ -219,6 +221,7 @@ void changes_week_layout_free(changes_wlayout_t *l)
 	if (!l)
 		return;
 	facts_week_groups_free(l->g, l->ng);
+	facts_unames_free(l->names);
 	free(l->group_first);
 	free(l->slot);
 	free(l->start);
@@ -354,7 +357,8 @@ tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 					list_first[k] = r_end[k] = (size_t)-1;
 			}
 			const hitems_t *li = facts_week_list(wk, sl->k);
-			ctx_wrow_init(&rows[r], week, s, &li->v[l->g[cg].items[sl->k][sl->i]], wk->as_of);
+			ctx_wrow_init_with(&rows[r], week, l->names, &li->v[l->g[cg].items[sl->k][sl->i]],
+					   wk->as_of);
 			if (list_first[sl->k] == (size_t)-1)
 				list_first[sl->k] = r;
 			r_end[sl->k] = r + 1;
@@ -365,7 +369,7 @@ tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 		} else if (sl->part == WS_NEXT) {
 			if (next_first == nrow)
 				next_first = r;
-			ctx_wrow_init(&rows[r++], week, s, &wk->due_next.v[sl->i], wk->as_of);
+			ctx_wrow_init_with(&rows[r++], week, l->names, &wk->due_next.v[sl->i], wk->as_of);
 		} else {
 			if (!nch++)
 				ch_first = sl->i;

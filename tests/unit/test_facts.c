@@ -262,22 +262,44 @@ static void test_week_groups(void **state)
 			l->n++;
 		}
 	}
-	facts_wgroup_t *g;
-	size_t ng = facts_week_groups(&s, &wk, &g);
-	buf_t b = BUF_INIT;
-	for (size_t j = 0; j < ng; j++) {
-		buf_printf(&b, "%s%s", j ? " | " : "",
-			   g[j].unit ? g[j].unit->name : g[j].text ? g[j].text : "(none)");
-		for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
-			buf_putc(&b, k ? ';' : ':');
-			for (size_t i = 0; i < g[j].n[k]; i++)
-				buf_printf(&b, "%s%zu", i ? "," : "", g[j].items[k][i]);
+	/* the same groups whether the units are named directly or through
+	 * the kept answers (facts_unames_t), which a second pass reads back */
+	facts_unames_t *names = facts_unames_new(&s);
+	for (int pass = 0; pass < 3; pass++) {
+		facts_wgroup_t *g;
+		size_t ng = pass ? facts_week_groups_with(&s, &wk, names, &g) : facts_week_groups(&s, &wk, &g);
+		buf_t b = BUF_INIT;
+		for (size_t j = 0; j < ng; j++) {
+			buf_printf(&b, "%s%s", j ? " | " : "",
+				   g[j].unit ? g[j].unit->name : g[j].text ? g[j].text : "(none)");
+			for (int k = 0; k < FACTS_WEEK_LISTS; k++) {
+				buf_putc(&b, k ? ';' : ':');
+				for (size_t i = 0; i < g[j].n[k]; i++)
+					buf_printf(&b, "%s%zu", i ? "," : "", g[j].items[k][i]);
+			}
 		}
+		assert_string_equal(b.ptr, "Phòng X:1;1;; | Sở Tài chính:;0;; | Sở Xây dựng:0;;0; | "
+					   "Văn phòng UBND:3;;;1 | (none):2;;;0");
+		buf_free(&b);
+		facts_week_groups_free(g, ng);
 	}
-	assert_string_equal(b.ptr, "Phòng X:1;1;; | Sở Tài chính:;0;; | Sở Xây dựng:0;;0; | "
-				   "Văn phòng UBND:3;;;1 | (none):2;;;0");
-	buf_free(&b);
-	facts_week_groups_free(g, ng);
+	/* kept by plan and text: "Văn phòng" resolves through p, not without it */
+	for (int pass = 0; pass < 2; pass++) {
+		assert_ptr_equal(facts_unames_get(names, &p, "Văn phòng"), &uc);
+		assert_ptr_equal(facts_unames_get(names, NULL, "Văn phòng"), NULL);
+		assert_ptr_equal(facts_unames_get(names, NULL, "văn phòng ubnd"), &uc);
+		assert_ptr_equal(facts_unames_get(names, &p, "Phòng X"), NULL);
+		assert_ptr_equal(facts_unames_get(names, &p, NULL), NULL);
+	}
+	/* many texts: the table grows and keeps every answer */
+	char name[32];
+	for (int i = 0; i < 600; i++) {
+		snprintf(name, sizeof name, "Phòng %d", i);
+		assert_ptr_equal(facts_unames_get(names, &p, name), NULL);
+	}
+	assert_ptr_equal(facts_unames_get(names, &p, "SỞ XÂY DỰNG"), &ub);
+	assert_ptr_equal(facts_unames_get(names, &p, "Văn phòng"), &uc);
+	facts_unames_free(names);
 	/* a plan no longer published: only the name resolves */
 	assert_ptr_equal(facts_unit_named(&s, NULL, "Văn phòng"), NULL);
 	assert_ptr_equal(facts_unit_named(&s, NULL, "văn phòng ubnd"), &uc);

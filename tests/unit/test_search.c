@@ -558,6 +558,70 @@ static void test_build_cancel(void **state)
 	arena_free(a);
 }
 
+/* Records' strings escaped wherever the character falls (the scan goes
+ * eight bytes at a time), and titles that recur, also after more distinct
+ * titles than the index keeps words for (add_recent's slots): each task is
+ * found by its own title's words, as many times as written. */
+static void test_build_escapes_recurring(void **state)
+{
+	arena_t *a = arena_new();
+	site_t *s = mk_site(a, 1, 6000, 0);
+	plan_t *p = s->plans[0];
+	static const char *const odd[] = {
+		"\"Q\" đầu", "x\\y", "abcdefg\"", "abcdefgh\"", "abcdefghi\\k", "ab\\cdefghijk",
+		"tab\there\nline\x01" "end",
+	};
+	static const char *const odd_json[] = {
+		"\"\\\"Q\\\" đầu\"", "\"x\\\\y\"", "\"abcdefg\\\"\"", "\"abcdefgh\\\"\"",
+		"\"abcdefghi\\\\k\"", "\"ab\\\\cdefghijk\"", "\"tab\\there\\nline\\u0001end\"",
+	};
+	for (size_t j = 0; j < p->ntasks; j++) {
+		task_t *t = &p->tasks[j];
+		if (j < N(odd))
+			t->title = odd[j];
+		else if (j % 2)
+			t->title = "Chuyển đổi số toàn diện";   /* recurs all along */
+		else
+			t->title = arena_printf(a, "Nhiệm vụ riêng %zu", j);
+	}
+	files_t f = { 0 };
+	assert_int_equal(search_build(s, collect, &f), 0);
+	json_t *m = parse(&f.v[f.n - 1]);
+	size_t first = (size_t)json_integer_value(json_array_get(json_object_get(json_object_get(m, "kinds"), "task"), 0));
+	/* the odd titles as JSON, byte for byte, in the first chunk */
+	const file_t *rf = find(&f, "tim-kiem/rec/0.json");
+	assert_non_null(rf);
+	char *text = xstrndup(rf->data, rf->len);
+	for (size_t i = 0; i < N(odd); i++)
+		assert_non_null(strstr(text, odd_json[i]));
+	free(text);
+	json_t *r = parse(rf);
+	for (size_t i = 0; i < N(odd); i++)
+		assert_string_equal(json_string_value(json_array_get(json_array_get(r, first + i), 0)), odd[i]);
+	json_decref(r);
+	static uint32_t ids[8192];
+	/* "toan": every odd task from the seventh on, in class T */
+	size_t n = ids_of(&f, m, "toan", "toàn", 1, ids, N(ids));
+	size_t want = 0;
+	for (size_t j = N(odd); j < p->ntasks; j++)
+		if (j % 2) {
+			assert_true(want < n);
+			assert_int_equal(ids[want], first + j);
+			want++;
+		}
+	assert_int_equal(n, want);
+	/* "rieng": every even task from the seventh on */
+	n = ids_of(&f, m, "rieng", "riêng", 1, ids, N(ids));
+	assert_int_equal(n, (p->ntasks - N(odd)) / 2);
+	/* a title's number is a word of its task alone */
+	n = ids_of(&f, m, "5998", "5998", 1, ids, N(ids));
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], first + 5998);
+	json_decref(m);
+	files_free(&f);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -567,6 +631,7 @@ int main(void)
 		cmocka_unit_test(test_build_small),
 		cmocka_unit_test(test_build_sizes),
 		cmocka_unit_test(test_build_cancel),
+		cmocka_unit_test(test_build_escapes_recurring),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,45 +12,58 @@
 #include "text.h"
 #include "util.h"
 
-/* 48 bytes: a portal of 400,000 tasks has 300,000 of them */
+/* A message is 16 bytes: its file and its kind (code, severity, text and
+ * suggestion, kept once: a check on thousands of tasks says the same
+ * words, 485 kinds for 300,000 warnings at 10,000 plans) as indexes, and
+ * its position.  A portal of 400,000 tasks has 300,000 of them; they were
+ * 56 bytes and more (a record in an arena, a pointer to it, an array of
+ * pointers doubling) and held 18-20 MB through the build's peak. */
 struct msg {
-	const char *path;   /* interned (struct diag's strings) */
-	const char *code;   /* a string literal */
-	const char *text;   /* interned in d->a (d->texts) */
-	const char *fix;    /* interned; NULL: no suggestion */
-	int line, col;
-	uint32_t seq;
-	bool error;
+	uint32_t path;   /* index in d->str; 0: "" (no file) */
+	uint32_t kind;   /* index in d->kind */
+	int32_t line, col;
 };
+
+struct kind {
+	uint32_t code, text, fix;   /* indexes in d->str; 0: "" (fix: none) */
+	uint32_t error;
+};
+
+/* messages in blocks that never move: no doubling array with its old and
+ * new copies at once */
+#define BLOCK_BITS 12
+#define BLOCK (1u << BLOCK_BITS)
 
 struct diag {
 	pthread_mutex_t lock;
-	/* each message and its text in the arena, the list by pointer: a
-	 * corpus of 400,000 tasks has 300,000 warnings, and an array of
-	 * messages doubling (old and new copies at once) and a malloc'd
-	 * text each were a third more than the messages themselves */
-	arena_t *a;
-	struct msg **v;
-	size_t n, cap;
+	struct msg **block;
+	size_t nblock;
+	size_t n;
 	size_t errors, warnings;
-	char **strs;        /* diag_str's results */
-	size_t nstrs;
-	/* the messages' paths and suggestions, each kept once: a corpus of
-	 * 40,000 tasks gets tens of thousands of warnings naming a thousand
-	 * files with a dozen suggestions */
-	strmap_t interned;
-	char **own;
-	size_t nown, capown;
-	/* the copies of the pointers interned lately: a check reports the
-	 * same file and the same suggestion again and again, and comparing
-	 * the text with the copy is cheaper than hashing it */
+	/* every string (paths, codes, texts, suggestions, diag_str's results)
+	 * kept once in a, numbered; 0 is "" */
+	arena_t *a;
+	size_t abytes;      /* what the strings take in a */
 	struct {
-		const char *from, *copy;
+		const char *s;
+		uint32_t len;
+	} *str;
+	size_t nstr, capstr;
+	strmap_t ids;       /* string -> its index + 1 */
+	/* the strings interned lately by address: a check reports the same
+	 * file, code and suggestion again and again, and comparing the text
+	 * with the copy is cheaper than hashing it */
+	struct {
+		const char *from;
+		uint32_t id;
 	} recent[64];
-	/* the texts, each kept once in a: the same check on thousands of
-	 * tasks says the same words (463 texts for 32,000 warnings at 1,000
-	 * plans), and a copy each was a third of the messages' memory */
-	strmap_t texts;
+	struct kind *kind;
+	size_t nkind, capkind;
+	uint32_t *khash;    /* open addressing: kind index + 1, 0 empty */
+	size_t capkhash;
+	/* print order, made when printed: indexes of messages */
+	uint32_t *order;
+	size_t norder;      /* messages it covers; d->n when up to date */
 };
 
 diag_t *diag_new(void)
@@ -64,71 +77,147 @@ void diag_free(diag_t *d)
 {
 	if (!d)
 		return;
+	for (size_t i = 0; i < d->nblock; i++)
+		free(d->block[i]);
+	free(d->block);
 	arena_free(d->a);
-	free(d->v);
-	for (size_t i = 0; i < d->nown; i++)
-		free(d->own[i]);
-	free(d->own);
-	strmap_free(&d->interned);
-	strmap_free(&d->texts);
-	for (size_t i = 0; i < d->nstrs; i++)
-		free(d->strs[i]);
-	free(d->strs);
+	free(d->str);
+	strmap_free(&d->ids);
+	free(d->kind);
+	free(d->khash);
+	free(d->order);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
 }
 
-/* The one copy of s (under d->lock). */
-static const char *intern(diag_t *d, const char *s)
+size_t diag_heap(const diag_t *d)
 {
-	size_t r = ((uintptr_t)s >> 3) % (sizeof d->recent / sizeof *d->recent);
-	if (d->recent[r].from == s && !strcmp(d->recent[r].copy, s))
-		return d->recent[r].copy;
-	const char *have = strmap_get(&d->interned, s);
-	d->recent[r].from = s;
-	if (have) {
-		d->recent[r].copy = have;
-		return have;
-	}
-	char *c = xstrdup(s);
-	if (d->nown == d->capown) {
-		d->capown = d->capown ? 2 * d->capown : 64;
-		d->own = xrealloc(d->own, d->capown * sizeof(*d->own));
-	}
-	d->own[d->nown++] = c;
-	strmap_put(&d->interned, c, c);
-	d->recent[r].copy = c;
-	return c;
+	return sizeof(*d) + d->nblock * (sizeof(*d->block) + BLOCK * sizeof(struct msg)) +
+	       d->abytes + d->capstr * sizeof(*d->str) +
+	       d->ids.cap * (sizeof(*d->ids.keys) + sizeof(*d->ids.vals)) +
+	       d->capkind * sizeof(*d->kind) + d->capkhash * sizeof(*d->khash) +
+	       d->norder * sizeof(*d->order);
 }
 
-/* Records a message whose text is text[0..len); loc's path and fix are
- * copied (interned). */
+static struct msg *at(const diag_t *d, size_t i)
+{
+	return &d->block[i >> BLOCK_BITS][i & (BLOCK - 1)];
+}
+
+static const struct kind *kind_of(const diag_t *d, const struct msg *m)
+{
+	return &d->kind[m->kind];
+}
+
+static const char *S(const diag_t *d, uint32_t id)
+{
+	return id ? d->str[id].s : "";
+}
+
+static size_t L(const diag_t *d, uint32_t id)
+{
+	return id ? d->str[id].len : 0;
+}
+
+/* The index of the one copy of s (under d->lock). */
+static uint32_t intern_len(diag_t *d, const char *s, size_t len)
+{
+	if (!*s)
+		return 0;
+	size_t r = ((uintptr_t)s >> 3) % (sizeof d->recent / sizeof *d->recent);
+	if (d->recent[r].from == s && !strcmp(d->str[d->recent[r].id].s, s))
+		return d->recent[r].id;
+	uint32_t id = (uint32_t)(uintptr_t)strmap_get(&d->ids, s);
+	if (id)
+		id--;
+	else {
+		if (!d->a)
+			d->a = arena_new();
+		if (!d->nstr) {   /* index 0 is "" */
+			d->capstr = 64;
+			d->str = xcalloc(d->capstr, sizeof(*d->str));
+			d->str[0].s = "";
+			d->nstr = 1;
+		}
+		if (d->nstr == d->capstr) {
+			d->capstr *= 2;
+			d->str = xrealloc(d->str, d->capstr * sizeof(*d->str));
+		}
+		char *c = arena_strndup(d->a, s, len);
+		d->abytes += len + 1;
+		id = (uint32_t)d->nstr++;
+		d->str[id].s = c;
+		d->str[id].len = (uint32_t)len;
+		strmap_put(&d->ids, c, (void *)(uintptr_t)(id + 1));
+	}
+	d->recent[r].from = s;
+	d->recent[r].id = id;
+	return id;
+}
+
+static uint32_t intern(diag_t *d, const char *s)
+{
+	return intern_len(d, s, strlen(s));
+}
+
+static size_t khash_of(const struct kind *k)
+{
+	uint64_t h = k->code * 0x9E3779B97F4A7C15ull;
+	h = (h ^ k->text) * 0x9E3779B97F4A7C15ull;
+	h = (h ^ k->fix) * 0x9E3779B97F4A7C15ull;
+	h = (h ^ k->error) * 0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 32);
+}
+
+/* The index of kind k, added if new (under d->lock). */
+static uint32_t kind_id(diag_t *d, const struct kind *k)
+{
+	if ((d->nkind + 1) * 2 > d->capkhash) {
+		size_t cap = d->capkhash ? 2 * d->capkhash : 64;
+		uint32_t *h = xcalloc(cap, sizeof(*h));
+		for (size_t i = 0; i < d->nkind; i++) {
+			size_t j = khash_of(&d->kind[i]) & (cap - 1);
+			while (h[j])
+				j = (j + 1) & (cap - 1);
+			h[j] = (uint32_t)i + 1;
+		}
+		free(d->khash);
+		d->khash = h;
+		d->capkhash = cap;
+	}
+	size_t j = khash_of(k) & (d->capkhash - 1);
+	for (; d->khash[j]; j = (j + 1) & (d->capkhash - 1)) {
+		const struct kind *o = &d->kind[d->khash[j] - 1];
+		if (o->code == k->code && o->text == k->text && o->fix == k->fix && o->error == k->error)
+			return d->khash[j] - 1;
+	}
+	if (d->nkind == d->capkind) {
+		d->capkind = d->capkind ? 2 * d->capkind : 32;
+		d->kind = xrealloc(d->kind, d->capkind * sizeof(*d->kind));
+	}
+	d->kind[d->nkind] = *k;
+	d->khash[j] = (uint32_t)d->nkind + 1;
+	return (uint32_t)d->nkind++;
+}
+
+/* Records a message whose text is text[0..len); loc's path, the code,
+ * the text and fix are copied (interned). */
 static void add_text(diag_t *d, const loc_t *loc, int error, const char *code, const char *fix,
 		     const char *text, size_t len)
 {
 	pthread_mutex_lock(&d->lock);
-	if (d->n == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 16;
-		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
+	if (!(d->n & (BLOCK - 1)) && d->n >> BLOCK_BITS == d->nblock) {
+		d->block = xrealloc(d->block, (d->nblock + 1) * sizeof(*d->block));
+		d->block[d->nblock++] = xmalloc(BLOCK * sizeof(struct msg));
 	}
-	if (!d->a)
-		d->a = arena_new();
-	struct msg *m = arena_alloc(d->a, sizeof(*m));
-	d->v[d->n] = m;
+	struct msg *m = at(d, d->n++);
 	m->path = intern(d, loc && loc->path ? loc->path : "");
 	m->line = loc ? loc->line : 0;
 	m->col = loc ? loc->col : 0;
-	m->error = error;
-	m->seq = (uint32_t)d->n++;
-	m->code = code ? code : "";
 	/* text[len] is its NUL (a buffer's or a kept message's) */
-	m->text = strmap_get(&d->texts, text);
-	if (!m->text) {
-		char *copy = arena_strndup(d->a, text, len);
-		strmap_put(&d->texts, copy, copy);
-		m->text = copy;
-	}
-	m->fix = fix && *fix ? intern(d, fix) : NULL;
+	struct kind k = { intern(d, code ? code : ""), intern_len(d, text, len),
+			  fix && *fix ? intern(d, fix) : 0, error ? 1u : 0u };
+	m->kind = kind_id(d, &k);
 	if (error)
 		d->errors++;
 	else
@@ -139,6 +228,16 @@ static void add_text(diag_t *d, const loc_t *loc, int error, const char *code, c
 static void add(diag_t *d, const loc_t *loc, int error, const char *code, const char *fix,
 		const char *fmt, va_list ap)
 {
+	/* most texts have no argument or a short one: formatted on the stack */
+	char t[512];
+	va_list aq;
+	va_copy(aq, ap);
+	int len = vsnprintf(t, sizeof t, fmt, aq);
+	va_end(aq);
+	if (len >= 0 && (size_t)len < sizeof t) {
+		add_text(d, loc, error, code, fix, t, (size_t)len);
+		return;
+	}
 	buf_t b = BUF_INIT;
 	buf_vprintf(&b, fmt, ap);
 	add_text(d, loc, error, code, fix, b.ptr ? b.ptr : "", b.len);
@@ -161,11 +260,12 @@ const char *diag_str(diag_t *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	char *s = buf_detach(&b);
 	pthread_mutex_lock(&d->lock);
-	d->strs = xrealloc(d->strs, (d->nstrs + 1) * sizeof(*d->strs));
-	d->strs[d->nstrs++] = s;
+	/* kept once like the messages' strings: the same suggestion is made
+	 * for thousands of tasks */
+	const char *s = S(d, intern_len(d, b.ptr ? b.ptr : "", b.len));
 	pthread_mutex_unlock(&d->lock);
+	buf_free(&b);
 	return s;
 }
 
@@ -179,34 +279,88 @@ size_t diag_warnings(const diag_t *d)
 	return d->warnings;
 }
 
-/* Errors first: they are what stops a build; then by position. */
-static int cmp(const void *a, const void *b)
+static int by_str(const void *a, const void *b, void *arg)
 {
-	const struct msg *x = *(struct msg *const *)a, *y = *(struct msg *const *)b;
-	if (x->error != y->error)
-		return x->error ? -1 : 1;
-	/* a diag keeps one copy of each path: one file's compare at once */
-	int c = x->path == y->path ? 0 : strcmp(x->path, y->path);
-	if (c)
-		return c;
+	const diag_t *d = arg;
+	return strcmp(d->str[*(const uint32_t *)a].s, d->str[*(const uint32_t *)b].s);
+}
+
+/* Within one file and severity: by position, then order of report. */
+static int by_pos(const void *a, const void *b, void *arg)
+{
+	const diag_t *d = arg;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	const struct msg *x = at(d, i), *y = at(d, j);
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	if (x->col != y->col)
 		return x->col < y->col ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	return i < j ? -1 : i > j;
 }
 
-static int same(const struct msg *a, const struct msg *b)
+/* Duplicates (same place, severity, code and text) are printed once. */
+static int same(const diag_t *d, const struct msg *a, const struct msg *b)
 {
-	return a && (a->path == b->path || !strcmp(a->path, b->path)) && a->line == b->line && a->col == b->col &&
-	       a->error == b->error && !strcmp(a->code, b->code) && !strcmp(a->text, b->text);
+	if (!a)
+		return 0;
+	const struct kind *ka = kind_of(d, a), *kb = kind_of(d, b);
+	return a->path == b->path && a->line == b->line && a->col == b->col && ka->error == kb->error &&
+	       ka->code == kb->code && ka->text == kb->text;
 }
 
+/* Makes d->order, the print order: errors first (they are what stops a
+ * build), then by file (bytes), position and order of report.  The
+ * messages stay in report order.  Bucketed by severity and file (a
+ * counting sort), then each file's few messages sorted: a comparison sort
+ * of them all cost more than writing them. */
 static void sort(diag_t *d)
 {
 	pthread_mutex_lock(&d->lock);
-	if (d->n)
-		qsort(d->v, d->n, sizeof(*d->v), cmp);
+	if (d->norder != d->n || !d->order) {
+		free(d->order);
+		size_t n = d->n, ns = d->nstr ? d->nstr : 1;
+		d->order = xmalloc((n ? n : 1) * sizeof(*d->order));
+		d->norder = n;
+		/* the files' ranks in byte order (index in d->str -> rank) */
+		uint32_t *rank = xcalloc(ns, sizeof(*rank));
+		for (size_t i = 0; i < n; i++)
+			rank[at(d, i)->path] = 1;
+		uint32_t *ids = xmalloc(ns * sizeof(*ids));
+		size_t np = 0;
+		for (size_t i = 0; i < d->nstr; i++)
+			if (rank[i] || !i)
+				ids[np++] = (uint32_t)i;
+		qsort_r(ids, np, sizeof(*ids), by_str, d);
+		for (size_t i = 0; i < np; i++)
+			rank[ids[i]] = (uint32_t)i;
+		free(ids);
+		/* bucket: errors' files, then warnings' files */
+		size_t nb = 2 * np;
+		size_t *start = xcalloc(nb + 1, sizeof(*start));
+		for (size_t i = 0; i < n; i++) {
+			const struct msg *m = at(d, i);
+			start[(d->kind[m->kind].error ? 0 : np) + rank[m->path] + 1]++;
+		}
+		for (size_t b = 0; b < nb; b++)
+			start[b + 1] += start[b];
+		size_t *fill = xmalloc((nb ? nb : 1) * sizeof(*fill));
+		memcpy(fill, start, nb * sizeof(*fill));
+		for (size_t i = 0; i < n; i++) {
+			const struct msg *m = at(d, i);
+			d->order[fill[(d->kind[m->kind].error ? 0 : np) + rank[m->path]]++] = (uint32_t)i;
+		}
+		free(fill);
+		free(rank);
+		for (size_t b = 0; b < nb; b++) {
+			uint32_t *v = d->order + start[b];
+			size_t k = start[b + 1] - start[b], j = 1;
+			while (j < k && by_pos(&v[j - 1], &v[j], d) < 0)
+				j++;
+			if (j < k)   /* not already in order */
+				qsort_r(v, k, sizeof(*v), by_pos, d);
+		}
+		free(start);
+	}
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -223,58 +377,72 @@ static void put_int(buf_t *out, int v)
 	buf_put(out, t + n, sizeof t - n);
 }
 
+static void put_str(buf_t *out, const diag_t *d, uint32_t id)
+{
+	if (id)
+		buf_put(out, d->str[id].s, d->str[id].len);
+}
+
 /* Tens of thousands of messages a build at 1,000 plans, formatted again
- * after every edit in serve: pieces appended, not printf'd. */
-static void format_all(diag_t *d, buf_t *out)
+ * after every edit in serve: pieces appended, not printf'd; into f (when
+ * not NULL) a block at a time, without holding the whole text. */
+static void format_all(diag_t *d, buf_t *out, FILE *f)
 {
 	sort(d);
 	/* TRANSLATORS: introduces the suggestion after a message */
 	const char *fixfmt = _(" — gợi ý: %s");
 	const char *pct = strstr(fixfmt, "%s");
 	int plain = pct && !strstr(pct + 2, "%");   /* one %s and no other conversion */
+	size_t prelen = plain ? (size_t)(pct - fixfmt) : 0, postlen = plain ? strlen(pct + 2) : 0;
 	const struct msg *prev = NULL;
 	for (size_t i = 0; i < d->n; i++) {
-		const struct msg *m = d->v[i];
-		if (same(prev, m))
+		const struct msg *m = at(d, d->order[i]);
+		if (same(d, prev, m))
 			continue;
 		prev = m;
+		const struct kind *k = kind_of(d, m);
 		/* the severity word stays English: editors' and CI tools find
 		 * the line by it; the code after it leads to plansite(5) */
-		const char *kind = m->error ? "error" : "warning";
-		if (!*m->path)
-			buf_printf(out, "plansite: %s: ", kind);
-		else if (m->line > 0) {
-			buf_puts(out, m->path);
-			buf_putc(out, ':');
-			put_int(out, m->line);
-			buf_putc(out, ':');
-			put_int(out, m->col > 0 ? m->col : 1);
-			buf_puts(out, ": ");
-			buf_puts(out, kind);
-			buf_puts(out, ": ");
-		} else
-			buf_printf(out, "%s: %s: ", m->path, kind);
-		if (*m->code) {
-			buf_putc(out, '[');
-			buf_puts(out, m->code);
-			buf_puts(out, "] ");
+		const char *kind = k->error ? "error: " : "warning: ";
+		size_t kindlen = k->error ? 7 : 9;
+		if (!m->path)
+			buf_puts(out, "plansite: ");
+		else {
+			put_str(out, d, m->path);
+			if (m->line > 0) {
+				buf_putc(out, ':');
+				put_int(out, m->line);
+				buf_putc(out, ':');
+				put_int(out, m->col > 0 ? m->col : 1);
+			}
+			buf_put(out, ": ", 2);
 		}
-		buf_puts(out, m->text);
-		if (m->fix && plain) {
-			buf_put(out, fixfmt, (size_t)(pct - fixfmt));
-			buf_puts(out, m->fix);
-			buf_puts(out, pct + 2);
-		} else if (m->fix) {
-			buf_printf(out, fixfmt, m->fix);
+		buf_put(out, kind, kindlen);
+		if (k->code) {
+			buf_putc(out, '[');
+			put_str(out, d, k->code);
+			buf_put(out, "] ", 2);
+		}
+		put_str(out, d, k->text);
+		if (k->fix && plain) {
+			buf_put(out, fixfmt, prelen);
+			put_str(out, d, k->fix);
+			buf_put(out, pct + 2, postlen);
+		} else if (k->fix) {
+			buf_printf(out, fixfmt, S(d, k->fix));
 		}
 		buf_putc(out, '\n');
+		if (f && out->len >= 64 * 1024) {
+			fwrite(out->ptr, 1, out->len, f);
+			out->len = 0;
+		}
 	}
 }
 
 void diag_print(diag_t *d, FILE *f)
 {
 	buf_t b = BUF_INIT;
-	format_all(d, &b);
+	format_all(d, &b, f);
 	if (b.len)
 		fwrite(b.ptr, 1, b.len, f);
 	buf_free(&b);
@@ -283,7 +451,7 @@ void diag_print(diag_t *d, FILE *f)
 char *diag_format(diag_t *d)
 {
 	buf_t b = BUF_INIT;
-	format_all(d, &b);
+	format_all(d, &b, NULL);
 	return buf_detach(&b);
 }
 
@@ -309,19 +477,20 @@ void diag_print_json(diag_t *d, FILE *f)
 	sort(d);
 	const struct msg *prev = NULL;
 	for (size_t i = 0; i < d->n; i++) {
-		const struct msg *m = d->v[i];
-		if (same(prev, m))
+		const struct msg *m = at(d, d->order[i]);
+		if (same(d, prev, m))
 			continue;
 		prev = m;
+		const struct kind *k = kind_of(d, m);
 		json_t *o = json_object();
-		json_object_set_new(o, "file", *m->path ? jstr(m->path) : json_null());
+		json_object_set_new(o, "file", m->path ? jstr(S(d, m->path)) : json_null());
 		json_object_set_new(o, "line", m->line > 0 ? json_integer(m->line) : json_null());
 		json_object_set_new(o, "column",
 				    m->line > 0 ? json_integer(m->col > 0 ? m->col : 1) : json_null());
-		json_object_set_new(o, "severity", json_string(m->error ? "error" : "warning"));
-		json_object_set_new(o, "code", *m->code ? json_string(m->code) : json_null());
-		json_object_set_new(o, "message", jstr(m->text));
-		json_object_set_new(o, "suggestion", m->fix ? jstr(m->fix) : json_null());
+		json_object_set_new(o, "severity", json_string(k->error ? "error" : "warning"));
+		json_object_set_new(o, "code", k->code ? json_string(S(d, k->code)) : json_null());
+		json_object_set_new(o, "message", jstr(S(d, k->text)));
+		json_object_set_new(o, "suggestion", k->fix ? jstr(S(d, k->fix)) : json_null());
 		char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
 		json_decref(o);
 		if (s) {
@@ -334,17 +503,18 @@ void diag_print_json(diag_t *d, FILE *f)
 
 /* Errors whose file starts with prefix, except those of code skip that do
  * not name prefix again in their text (another file of the same source). */
-static bool under(const struct msg *m, const char *prefix, const char *skip)
+static bool under(const diag_t *d, const struct msg *m, const char *prefix, const char *skip)
 {
-	return m->error && !strncmp(m->path, prefix, strlen(prefix)) &&
-	       (!skip || strcmp(m->code, skip) || strstr(m->text, prefix));
+	const struct kind *k = kind_of(d, m);
+	return k->error && !strncmp(S(d, m->path), prefix, strlen(prefix)) &&
+	       (!skip || strcmp(S(d, k->code), skip) || strstr(S(d, k->text), prefix));
 }
 
 size_t diag_errors_under(const diag_t *d, const char *prefix, const char *skip)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < d->n; i++)
-		n += under(d->v[i], prefix, skip);
+		n += under(d, at(d, i), prefix, skip);
 	return n;
 }
 
@@ -352,42 +522,50 @@ char *diag_first_under(diag_t *d, const char *prefix, const char *skip)
 {
 	sort(d);
 	for (size_t i = 0; i < d->n; i++)
-		if (under(d->v[i], prefix, skip)) {
-			const struct msg *m = d->v[i];
+		if (under(d, at(d, d->order[i]), prefix, skip)) {
+			const struct msg *m = at(d, d->order[i]);
+			const struct kind *k = kind_of(d, m);
 			buf_t b = BUF_INIT;
-			buf_printf(&b, "%s:%d:%d: [%s] %s", m->path, m->line, m->col, m->code, m->text);
+			buf_printf(&b, "%s:%d:%d: [%s] %s", S(d, m->path), m->line, m->col, S(d, k->code),
+				   S(d, k->text));
 			return buf_detach(&b);
 		}
 	return NULL;
+}
+
+/* Message i of from reported to to (the strings interned there once). */
+static void copy_one(diag_t *to, const diag_t *from, size_t i)
+{
+	const struct msg *m = at(from, i);
+	const struct kind *k = kind_of(from, m);
+	loc_t loc = { S(from, m->path), m->line, m->col };
+	add_text(to, &loc, (int)k->error, S(from, k->code), k->fix ? S(from, k->fix) : NULL, S(from, k->text),
+		 L(from, k->text));
 }
 
 void diag_copy(diag_t *to, const diag_t *from)
 {
 	/* the path and the suggestion are interned by add_text: copied once
 	 * (serve reports a kept plan's messages again after every edit) */
-	for (size_t i = 0; i < from->n; i++) {
-		const struct msg *m = from->v[i];
-		loc_t loc = { m->path, m->line, m->col };
-		add_text(to, &loc, m->error, m->code, m->fix, m->text, strlen(m->text));
-	}
+	for (size_t i = 0; i < from->n; i++)
+		copy_one(to, from, i);
 }
 
 void diag_copy_range(diag_t *to, const diag_t *from, size_t first, size_t end)
 {
-	for (size_t i = first; i < end && i < from->n; i++) {
-		const struct msg *m = from->v[i];
-		loc_t loc = { m->path, m->line, m->col };
-		add_text(to, &loc, m->error, m->code, m->fix, m->text, strlen(m->text));
-	}
+	for (size_t i = first; i < end && i < from->n; i++)
+		copy_one(to, from, i);
 }
 
 void diag_copy_under(diag_t *to, const diag_t *from, const char *prefix, const char *skip, int as_error)
 {
 	for (size_t i = 0; i < from->n; i++) {
-		const struct msg *m = from->v[i];
-		if (!under(m, prefix, skip))
+		const struct msg *m = at(from, i);
+		if (!under(from, m, prefix, skip))
 			continue;
-		loc_t loc = { diag_str(to, "%s", m->path), m->line, m->col };
-		diag_report(to, &loc, as_error, m->code, m->fix ? diag_str(to, "%s", m->fix) : NULL, "%s", m->text);
+		const struct kind *k = kind_of(from, m);
+		loc_t loc = { S(from, m->path), m->line, m->col };
+		add_text(to, &loc, as_error, S(from, k->code), k->fix ? S(from, k->fix) : NULL, S(from, k->text),
+			 L(from, k->text));
 	}
 }

@@ -47,6 +47,9 @@ const char *diag_str(diag_t *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 size_t diag_errors(const diag_t *d);
+/* The bytes d holds (its messages, strings and tables), for
+ * PLANSITE_TIMING and the tests: 16 a message and its strings once. */
+size_t diag_heap(const diag_t *d);
 size_t diag_warnings(const diag_t *d);
 
 /* The errors reported in files whose path starts with prefix, except
@@ -60,8 +63,8 @@ void diag_copy_under(diag_t *to, const diag_t *from, const char *prefix, const c
 /* Every message of from, in its order and severity, reported to to. */
 void diag_copy(diag_t *to, const diag_t *from);
 /* The messages first..end-1 of from in the order they were reported (the
- * n-th message reported is n-1, counting errors and warnings alike, until
- * from is printed or formatted, which sorts it), reported to to. */
+ * n-th message reported is n-1, counting errors and warnings alike; printing
+ * does not change it), reported to to. */
 void diag_copy_range(diag_t *to, const diag_t *from, size_t first, size_t end);
 
 /* Prints every message as "path:line:col: error: [E012] text — gợi ý: fix",

@@ -14,6 +14,24 @@
 
 #include "diag.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+/* the sanitizer's allocator's count (its public interface; the header is
+ * not always installed) */
+size_t __sanitizer_get_current_allocated_bytes(void);
+/* the heap in use, as the allocator counts it */
+static size_t heap_now(void)
+{
+	return __sanitizer_get_current_allocated_bytes();
+}
+#else
+#include <malloc.h>
+static size_t heap_now(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+	return mi.uordblks + mi.hblkhd;
+}
+#endif
+
 static void test_order(void **state)
 {
 	(void)state;
@@ -127,6 +145,123 @@ static void test_json_bad_utf8(void **state)
 	diag_free(d);
 }
 
+/* What a message keeps: a 10,000-plan portal has 300,000 warnings, held
+ * through the build's peak; they took 56 bytes and more each (a record, a
+ * pointer to it, the pointer array doubling).  100,000 warnings on 1,000
+ * files, with the few texts and suggestions the checks repeat, must take
+ * at most 20 bytes each, as the allocator counts them. */
+static void test_compact(void **state)
+{
+	(void)state;
+	enum { FILES = 1000, N = 100000 };
+	static char path[FILES][48];
+	for (int i = 0; i < FILES; i++)
+		snprintf(path[i], sizeof path[i], "content/plans/don-vi-%03d/%d-kh-ubnd.md", i % 60, i);
+	size_t before = heap_now();
+	diag_t *d = diag_new();
+	for (int i = 0; i < N; i++) {
+		loc_t l = { path[i % FILES], 10 + i % 37, 3 + i % 5 };
+		if (i % 3)
+			diag_warning_fix(d, &l, "W016", "thêm \"completed: YYYY-MM-DD\"",
+					 "nhiệm vụ %d đã hoàn thành nhưng chưa có ngày hoàn thành", i % 40);
+		else
+			diag_warning(d, &l, "W014", "nhiệm vụ %d có tiến độ %d%%", i % 40, i % 2 ? 0 : 100);
+	}
+	size_t held = heap_now() - before;
+	assert_int_equal(diag_warnings(d), N);
+	assert_true(held <= 20u * N);
+	/* what it says it holds (PLANSITE_TIMING) is what it holds */
+	assert_true(diag_heap(d) <= held && diag_heap(d) * 5 >= held * 4);
+	diag_free(d);
+}
+
+/* Messages reported out of order from many files (as the parse workers,
+ * the history and the pages report them) print as a plain sort would:
+ * errors first, then by file in byte order, line, column, order of report;
+ * duplicates once. */
+struct ref {
+	char path[16];
+	int line, col, error, seq;
+	char text[24];
+};
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const struct ref *x = a, *y = b;
+	if (x->error != y->error)
+		return x->error ? -1 : 1;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq - y->seq;
+}
+
+static void test_order_many(void **state)
+{
+	(void)state;
+	enum { N = 3000 };
+	static struct ref r[N];
+	unsigned seed = 12345;
+	diag_t *d = diag_new();
+	for (int i = 0; i < N; i++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned x = seed >> 8;
+		/* "" is a message without a file; "b.md" sorts before "b.md~" */
+		static const char *const files[] = { "", "b.md", "a/z.md", "a.md", "b.md~", "A.md", "é.md" };
+		snprintf(r[i].path, sizeof r[i].path, "%s", files[x % 7]);
+		r[i].line = *r[i].path ? (int)(x / 7 % 6) : 0;
+		r[i].col = r[i].line ? (int)(x / 42 % 3) + 1 : 0;
+		r[i].error = x / 126 % 4 == 0;
+		r[i].seq = i;
+		snprintf(r[i].text, sizeof r[i].text, "t%u", x / 504 % 3);   /* duplicates too */
+		loc_t l = { r[i].path, r[i].line, r[i].col };
+		diag_report(d, &l, r[i].error, "W001", NULL, "%s", r[i].text);
+	}
+	qsort(r, N, sizeof *r, ref_cmp);
+	char *want = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&want, &len);
+	for (int i = 0; i < N; i++) {
+		const struct ref *p = i ? &r[i - 1] : NULL;
+		if (p && !strcmp(p->path, r[i].path) && p->line == r[i].line && p->col == r[i].col &&
+		    p->error == r[i].error && !strcmp(p->text, r[i].text))
+			continue;
+		const char *kind = r[i].error ? "error" : "warning";
+		if (!*r[i].path)
+			fprintf(f, "plansite: %s: [W001] %s\n", kind, r[i].text);
+		else if (r[i].line)
+			fprintf(f, "%s:%d:%d: %s: [W001] %s\n", r[i].path, r[i].line, r[i].col, kind, r[i].text);
+		else
+			fprintf(f, "%s: %s: [W001] %s\n", r[i].path, kind, r[i].text);
+	}
+	fclose(f);
+	char *got = diag_format(d);
+	assert_string_equal(got, want);
+	free(got);
+	/* printed again (serve after every edit) and after one more message */
+	got = diag_format(d);
+	assert_string_equal(got, want);
+	free(got);
+	loc_t l = { "0.md", 1, 1 };
+	diag_error(d, &l, "E001", "x");
+	got = diag_format(d);
+	/* after the errors without a file: "0.md" sorts before the others */
+	size_t at = 0;
+	while (!strncmp(want + at, "plansite: error", 15))
+		at = (size_t)(strchr(want + at, '\n') + 1 - want);
+	assert_true(at > 0 && at < len);
+	assert_memory_equal(got, want, at);
+	assert_memory_equal(got + at, "0.md:1:1: error: [E001] x\n", 26);
+	assert_true(!strncmp(got + at + 26, want + at, len - at) && strlen(got) == len + 26);
+	free(got);
+	free(want);
+	diag_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +269,8 @@ int main(void)
 		cmocka_unit_test(test_suggestion),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_bad_utf8),
+		cmocka_unit_test(test_compact),
+		cmocka_unit_test(test_order_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

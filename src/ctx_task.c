@@ -53,7 +53,15 @@ static void uref_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 	}
 }
 
-static tmpl_type_t uref_type = { "unit_ref", uref_fields, 5, uref_get, NULL, 0, NULL, 0 };
+/* A unit's link is the same wherever a task names it: the parts that read
+ * only its stable fields (the theme's unit_ref) are rendered once a unit,
+ * not once for each of the hundreds of thousands of tasks' units. */
+static const void *uref_key(const void *rec)
+{
+	return ((const uref_t *)rec)->unit;
+}
+
+static tmpl_type_t uref_type = { "unit_ref", uref_fields, 5, uref_get, uref_key, 0, NULL, 0 };
 const tmpl_type_t *const ctx_uref_type = &uref_type;
 
 /* ---- a task's deadline: { text, date, date_vi, ongoing, parsed, exact } */

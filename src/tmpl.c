@@ -1000,7 +1000,11 @@ struct render {
 	bool bol;               /* the output is at the start of a template line */
 	int depth;
 	int err;
-	bool in_memo;           /* rendering a part for the memo: nothing inside is */
+	/* rendering a part for the memo: the types (bit id) of the records
+	 * whose parts are being rendered; nothing inside is kept for those
+	 * (the outer part keeps it), a part of another type is (a unit's link
+	 * inside a task's cell: the same bytes in the cells of many tasks) */
+	uint16_t in_memo;
 	struct mref last;       /* the cells of the last memoized part */
 	struct mref ahead;      /* the cells of the next row of a list (memo_prefetch) */
 	tmpl_share_t *share;    /* the thread's (tmpl_share_use), or NULL */
@@ -1299,11 +1303,11 @@ static void render_indented(struct render *r, const char *indent, size_t len,
  * innermost and no indentation.  Then *key is the record's memo key. */
 static inline bool memo_here(const struct render *r, uint16_t mask, const struct ctx *c, const void **key)
 {
-	if (!mask || !r->memo || r->in_memo || r->indent.len || c->v.kind != TMPL_REC ||
+	if (!mask || !r->memo || r->indent.len || c->v.kind != TMPL_REC ||
 	    !r->set->prepared || r->memo->set != r->set)
 		return false;
 	const tmpl_type_t *ty = c->v.u.rec.type;
-	if (ty->id < 0 || !(mask & (1u << ty->id)))
+	if (ty->id < 0 || !(mask & (1u << ty->id)) || (r->in_memo & (1u << ty->id)))
 		return false;
 	*key = ty->memo_key(c->v.u.rec.p);
 	return *key != NULL;   /* a NULL key marks an empty slot of the memo */
@@ -1338,12 +1342,13 @@ static void render_memo(struct render *r, uint16_t id, bool by_bol, const void *
 	}
 	bool bol = r->bol;
 	size_t from = r->out->len;
-	r->in_memo = true;
+	uint16_t outer = r->in_memo;
+	r->in_memo |= (uint16_t)(1u << ty->id);
 	if (t)
 		render_list(r, t->kids, t->nkids, c, f);
 	else
 		render_node(r, k, c, f);
-	r->in_memo = false;
+	r->in_memo = outer;
 	if (r->err || v || r->out->len - from >= UINT32_MAX)
 		return;   /* kept for the other start of line, or too big */
 	pthread_mutex_lock(&m->lock);
@@ -1434,9 +1439,12 @@ static void render_section(struct render *r, const struct node *k,
 	} else if (v.kind == TMPL_LIST) {
 		const tmpl_type_t *lt = v.u.list.type;
 		/* rows whose cells come from the memo: their slots and blocks
-		 * are fetched two and one rows ahead */
+		 * are fetched two and one rows ahead (a list of a few, such as
+		 * a task's units, is not worth it); the rows of the list
+		 * around this one keep theirs */
 		bool ahead = r->memo && !r->in_memo && r->set->prepared && r->memo->set == r->set &&
-			     lt && lt != TMPL_OBJ_LIST && lt->id >= 0;
+			     lt && lt != TMPL_OBJ_LIST && lt->id >= 0 && v.u.list.n > 4;
+		struct mref around = r->ahead;
 		for (size_t i = 0; i < v.u.list.n && !r->err; i++) {
 			const void *p = list_at(&v, i);
 			if (ahead) {
@@ -1460,6 +1468,8 @@ static void render_section(struct render *r, const struct node *k,
 			else
 				render_list(r, k->kids, k->nkids, &sub, f);
 		}
+		if (ahead)
+			r->ahead = around;
 	} else if (truthy(&v)) {
 		struct ctx sub = { v, c };
 		sub.v.owned = false;

@@ -104,6 +104,52 @@ static void bag_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 static tmpl_type_t bag_type = { "bag", bag_fields, 1, bag_get, NULL, 0, NULL, 0 };
 
 static tmpl_type_t tag_type = { "tag", tag_fields, 2, tag_get, NULL, 0, NULL, 0 };
+
+/* ---- a member and the clubs it belongs to, both memoizable: the clubs'
+ * parts are the same bytes inside every member's (a task's units) */
+
+struct club {
+	const char *name;
+};
+
+struct member {
+	const char *name;
+	const struct club *const *clubs;
+	size_t nclubs;
+};
+
+static const tmpl_field_t club_fields[] = {
+	{ "name", TMPL_F_SCALAR, NULL, true },
+};
+
+static void club_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
+{
+	(void)i;
+	(void)scratch;
+	*out = tmpl_str(((const struct club *)rec)->name);
+}
+
+static tmpl_type_t club_type;
+
+static const tmpl_field_t member_fields[] = {
+	{ "name", TMPL_F_SCALAR, NULL, true },
+	{ "clubs", TMPL_F_LIST, &club_type, true },
+};
+
+static void member_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
+{
+	const struct member *m = rec;
+	(void)scratch;
+	*out = i == 0 ? tmpl_str(m->name) : tmpl_list(&club_type, m->clubs, sizeof *m->clubs, m->nclubs, true);
+}
+
+static const void *self_key(const void *rec)
+{
+	return rec;
+}
+
+static tmpl_type_t club_type = { "club", club_fields, 1, club_get, self_key, 0, NULL, 0 };
+static tmpl_type_t member_type = { "member", member_fields, 2, member_get, self_key, 0, NULL, 0 };
 static tmpl_type_t person_type = { "person", person_fields, 7, person_get, person_key, 0, NULL, 0 };
 
 static int setup(void **state)
@@ -114,6 +160,8 @@ static int setup(void **state)
 		tmpl_type_register(&tag_type);
 		tmpl_type_register(&person_type);
 		tmpl_type_register(&bag_type);
+		tmpl_type_register(&club_type);
+		tmpl_type_register(&member_type);
 		done = true;
 	}
 	return 0;
@@ -556,6 +604,51 @@ static void test_memo_dense(void **state)
 	memo_grows(true);
 }
 
+/* A part of one memoizable type inside a part of another is kept too:
+ * each club's part is rendered once, in the first member's row that
+ * shows it, and copied into the rows of the other members (as a unit's
+ * link in the cells of many tasks); a part of the type being rendered for
+ * the memo is not kept again inside it.  The pages are those rendered
+ * without a memo. */
+static void test_memo_nested(void **state)
+{
+	(void)state;
+	tmpl_set_t *set = tmpl_set_new();
+	add_ok(set, "club", "[{{name}}]");
+	add_ok(set, "row", "<{{name}}:{{#clubs}}{{>club}}{{/clubs}}>");
+	add_ok(set, "page", "{{#members}}{{>row}}{{/members}}|{{#members}}{{#clubs}}{{>club}}{{/clubs}}{{/members}}");
+	tmpl_set_prepare(set);
+	static const struct club a = { "A&B" }, b = { "C" }, c = { "D" };
+	static const struct club *const ab[] = { &a, &b }, *const ba[] = { &b, &a }, *const bc[] = { &b, &c };
+	static const struct member m1 = { "m1", ab, 2 }, m2 = { "m2", ba, 2 }, m3 = { "m3", bc, 2 };
+	const struct member *v[] = { &m1, &m2, &m3 };
+	tmpl_obj_t *o = tmpl_obj_new(NULL);
+	tmpl_obj_set(o, "members", tmpl_list(&member_type, v, sizeof v[0], 3, true));
+	tmpl_val_t root = { .kind = TMPL_OBJ };
+	root.u.obj = o;
+	const char *want = "<m1:[A&amp;B][C]><m2:[C][A&amp;B]><m3:[C][D]>|[A&amp;B][C][C][A&amp;B][C][D]";
+	char *plain = render_val(set, "page", root, NULL);
+	assert_string_equal(plain, want);
+	tmpl_memo_t *m = tmpl_memo_new();
+	for (int page = 0; page < 2; page++) {
+		char *got = render_val(set, "page", root, m);
+		assert_string_equal(got, want);
+		free(got);
+	}
+	size_t rendered, reused;
+	tmpl_memo_stats(m, &rendered, &reused);
+	/* rendered: the 3 rows, the 3 clubs inside them, and after the bar
+	 * each member's list of clubs (a section over its member's list);
+	 * reused: 3 clubs in the rows, the 6 clubs of those lists, then
+	 * the second page's 3 rows and 3 lists */
+	assert_int_equal(rendered, 3 + 3 + 3);
+	assert_int_equal(reused, 3 + 6 + 3 + 3);
+	tmpl_memo_free(m);
+	free(plain);
+	tmpl_obj_free(o);
+	tmpl_set_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_memo_threads),
 		cmocka_unit_test(test_memo_grows),
 		cmocka_unit_test(test_memo_dense),
+		cmocka_unit_test(test_memo_nested),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -384,13 +384,39 @@ json_t *tmpl_obj_base(const tmpl_obj_t *o)
 	return o->base;
 }
 
+/* The symbols of the keys objects were given lately, on this thread: the
+ * keys are a few dozen literals, set on every page and row (126,000 times
+ * at 1,000 plans), and tmpl_sym hashes and takes a lock.  Found by the
+ * key's address, and kept only while the text there is the name's (a key
+ * that is not a literal may be freed, and its address reused). */
+#define OSYM_CACHE 64
+static _Thread_local struct osym {
+	const char *key;
+	const char *name;       /* the interned name (never freed) */
+	uint32_t sym;
+} osyms[OSYM_CACHE];
+
+static uint32_t obj_sym(const char *key)
+{
+	struct osym *e = &osyms[((uintptr_t)key >> 3) & (OSYM_CACHE - 1)];
+	if (e->key == key && !strcmp(key, e->name))
+		return e->sym;
+	size_t n = strlen(key);
+	uint32_t sym = tmpl_sym(key, n);
+	pthread_mutex_lock(&sym_lock);
+	const char *name = syms.name[sym];
+	pthread_mutex_unlock(&sym_lock);
+	*e = (struct osym){ key, name, sym };
+	return sym;
+}
+
 void tmpl_obj_set(tmpl_obj_t *o, const char *key, tmpl_val_t v)
 {
 	if (o->n == o->cap) {
 		o->cap = o->cap ? 2 * o->cap : 8;
 		o->e = xrealloc(o->e, o->cap * sizeof *o->e);
 	}
-	o->e[o->n++] = (struct oentry){ tmpl_sym(key, strlen(key)), v };
+	o->e[o->n++] = (struct oentry){ obj_sym(key), v };
 }
 
 void tmpl_obj_keep(tmpl_obj_t *o, void *mem)

@@ -649,6 +649,34 @@ static void test_memo_nested(void **state)
 	tmpl_set_free(set);
 }
 
+/* An object's keys are found by their text, wherever it lies: a key
+ * whose buffer is written over with another name (the address of a key
+ * freed and given again) names the new one. */
+static void test_object_keys(void **state)
+{
+	(void)state;
+	tmpl_set_t *set = tmpl_set_new();
+	add_ok(set, "page", "{{ab}}|{{cd}}|{{#o}}{{ab}}{{cd}}{{/o}}");
+	tmpl_set_prepare(set);
+	char key[8];
+	tmpl_obj_t *top = tmpl_obj_new(NULL), *in = tmpl_obj_new(NULL);
+	strcpy(key, "ab");
+	tmpl_obj_set(top, key, tmpl_str("1"));
+	strcpy(key, "cd");
+	tmpl_obj_set(top, key, tmpl_str("2"));
+	tmpl_obj_set(in, key, tmpl_str("3"));
+	strcpy(key, "ab");
+	tmpl_obj_set(in, key, tmpl_str("4"));
+	tmpl_obj_set_obj(top, "o", in);
+	tmpl_val_t root = { .kind = TMPL_OBJ };
+	root.u.obj = top;
+	char *got = render_val(set, "page", root, NULL);
+	assert_string_equal(got, "1|2|43");
+	free(got);
+	tmpl_obj_free(top);
+	tmpl_set_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -662,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_memo_grows),
 		cmocka_unit_test(test_memo_dense),
 		cmocka_unit_test(test_memo_nested),
+		cmocka_unit_test(test_object_keys),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -4,6 +4,8 @@
 #include "data.h"
 
 #include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,7 +14,7 @@
 #include "jsonw.h"
 #include "model_fields.h"
 
-static void w_unit(jsonw_t *w, const unit_t *u)
+static void w_unit_text(jsonw_t *w, const unit_t *u)
 {
 	jsonw_obj(w);
 	JSONW_KEY(w, "id");
@@ -20,6 +22,57 @@ static void w_unit(jsonw_t *w, const unit_t *u)
 	JSONW_KEY(w, "name");
 	jsonw_str(w, u->name);
 	jsonw_obj_end(w);
+}
+
+/* The units as plans.json writes them, each written once while it is
+ * written (plans_json): 80,000 references to 1,188 units at 1,000 plans,
+ * each escaping the same id and name again.  By the unit's address, for
+ * that one file (a unit of another build may lie at the same address). */
+struct ujson {
+	const unit_t *u;
+	size_t at, len;         /* in text */
+};
+struct ucache {
+	struct ujson *slot;
+	size_t cap, n;
+	buf_t text;
+};
+static _Thread_local struct ucache *ucache;
+
+static void w_unit(jsonw_t *w, const unit_t *u)
+{
+	struct ucache *c = ucache;
+	if (!c) {
+		w_unit_text(w, u);
+		return;
+	}
+	if (2 * (c->n + 1) > c->cap) {
+		struct ujson *old = c->slot;
+		size_t oldcap = c->cap;
+		c->cap = c->cap ? 2 * c->cap : 256;
+		c->slot = xcalloc(c->cap, sizeof(*c->slot));
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].u) {
+				size_t j = ((uintptr_t)old[i].u >> 4) & (c->cap - 1);
+				while (c->slot[j].u)
+					j = (j + 1) & (c->cap - 1);
+				c->slot[j] = old[i];
+			}
+		free(old);
+	}
+	size_t j = ((uintptr_t)u >> 4) & (c->cap - 1);
+	while (c->slot[j].u && c->slot[j].u != u)
+		j = (j + 1) & (c->cap - 1);
+	if (!c->slot[j].u) {
+		jsonw_t one;
+		jsonw_init(&one, NULL, NULL);
+		w_unit_text(&one, u);
+		c->slot[j] = (struct ujson){ u, c->text.len, one.b.len };
+		buf_put(&c->text, one.b.ptr, one.b.len);
+		jsonw_free(&one);
+		c->n++;
+	}
+	jsonw_raw(w, c->text.ptr + c->slot[j].at, c->slot[j].len);
 }
 
 static void w_stats(jsonw_t *w, const stats_t *st)
@@ -247,11 +300,16 @@ static void w_record(jsonw_t *w, const site_t *s, field_owner_t o, const void *r
 
 static void plans_json(jsonw_t *w, const site_t *s, const history_t *h)
 {
+	struct ucache c = { 0 };
+	ucache = &c;
 	jsonw_arr(w);
 	/* stopped by a writer that failed or was cancelled (to_fd) */
 	for (size_t i = 0; i < s->nplans && !w->failed; i++)
 		w_record(w, s, FIELD_PLAN, s->plans[i]);
 	jsonw_arr_end(w);
+	ucache = NULL;
+	free(c.slot);
+	buf_free(&c.text);
 }
 
 void data_csv_field(buf_t *b, const char *s)

@@ -66,6 +66,14 @@ static void close_(jsonw_t *w, int c)
 		maybe_flush(w, JSONW_PIECE);
 }
 
+void jsonw_raw(jsonw_t *w, const char *json, size_t n)
+{
+	value(w);
+	buf_put(&w->b, json, n);
+	/* as the close of the value it holds would */
+	maybe_flush(w, w->depth ? JSONW_PIECE : 1);
+}
+
 void jsonw_obj(jsonw_t *w) { open_(w, '{'); }
 void jsonw_obj_end(jsonw_t *w) { close_(w, '}'); }
 void jsonw_arr(jsonw_t *w) { open_(w, '['); }

@@ -50,6 +50,10 @@ void jsonw_str(jsonw_t *w, const char *s);
 void jsonw_int(jsonw_t *w, long long v);
 void jsonw_bool(jsonw_t *w, bool v);
 void jsonw_null(jsonw_t *w);
+/* A value written out already (compact JSON, n bytes): what the calls
+ * that wrote it would have added here, for a value written many times
+ * (a unit in plans.json). */
+void jsonw_raw(jsonw_t *w, const char *json, size_t n);
 
 /* The escaped form of s, quotes included, appended to b. */
 void jsonw_put_string(buf_t *b, const char *s);

@@ -362,6 +362,56 @@ static void test_flush(void **state)
 	}
 }
 
+/* A value written out already goes where the calls that wrote it would
+ * have put it: the same text, commas and flushes included. */
+static void test_raw(void **state)
+{
+	(void)state;
+	jsonw_t one;
+	jsonw_init(&one, NULL, NULL);
+	jsonw_obj(&one);
+	JSONW_KEY(&one, "id");
+	jsonw_str(&one, hostile[2]);
+	jsonw_obj_end(&one);
+	struct collect c = { BUF_INIT, 0, 0 }, d = { BUF_INIT, 0, 0 };
+	jsonw_t w, raw;
+	jsonw_init(&w, collect, &c);
+	jsonw_init(&raw, collect, &d);
+	for (int k = 0; k < 2; k++) {
+		jsonw_t *x = k ? &raw : &w;
+		jsonw_arr(x);
+		for (int i = 0; i < 40000; i++) {
+			if (k) {
+				jsonw_raw(x, one.b.ptr, one.b.len);
+			} else {
+				jsonw_obj(x);
+				JSONW_KEY(x, "id");
+				jsonw_str(x, hostile[2]);
+				jsonw_obj_end(x);
+			}
+			jsonw_int(x, i);
+		}
+		jsonw_arr_end(x);
+		assert_int_equal(jsonw_finish(x), 0);
+	}
+	assert_int_equal(c.calls, d.calls);
+	assert_int_equal(c.all.len, d.all.len);
+	assert_memory_equal(c.all.ptr, d.all.ptr, c.all.len);
+	/* alone, at the top */
+	jsonw_t top;
+	jsonw_init(&top, NULL, NULL);
+	jsonw_raw(&top, one.b.ptr, one.b.len);
+	assert_int_equal(jsonw_finish(&top), 0);
+	assert_int_equal(top.b.len, one.b.len);
+	assert_memory_equal(top.b.ptr, one.b.ptr, one.b.len);
+	jsonw_free(&top);
+	buf_free(&c.all);
+	buf_free(&d.all);
+	jsonw_free(&w);
+	jsonw_free(&raw);
+	jsonw_free(&one);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8_repaired),
 		cmocka_unit_test(test_structure_like_jansson),
 		cmocka_unit_test(test_flush),
+		cmocka_unit_test(test_raw),
 		cmocka_unit_test(test_every_byte),
 		cmocka_unit_test(test_appends),
 	};

@@ -466,6 +466,8 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 	if (getenv("PLANSITE_TIMING") && r->memo) {
 		size_t rendered, reused, texts, bytes = tmpl_memo_bytes(r->memo, &texts);
 		tmpl_memo_stats(r->memo, &rendered, &reused);
+		/* the memo's parts: the cells of tasks and, inside them, the
+		 * links of their units (one a unit) */
 		fprintf(stderr, "plansite:   task cells   %zu rendered once (%zu texts, %zu kB), %zu reused\n",
 			rendered, texts, bytes >> 10, reused);
 	}

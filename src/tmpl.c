@@ -27,6 +27,7 @@ void tmpl_set_free(tmpl_set_t *set)
 		if (set->slot[i])
 			arena_free(set->slot[i]->arena);
 	free(set->slot);
+	free(set->col);
 	free(set);
 }
 
@@ -321,7 +322,7 @@ uint32_t tmpl_sym(const char *name, size_t n)
 
 /* --------------------------------------------------------------- types */
 
-#define MAX_MEMO_TYPES 16
+#define MAX_MEMO_TYPES TMPL_MEMO_TYPES
 static const tmpl_type_t *memo_types[MAX_MEMO_TYPES];
 static int nmemo_types;
 
@@ -471,7 +472,8 @@ static uint32_t cell_len(const char *text)
 	return len;
 }
 
-/* The parts of one record: cell i is the set's memoizable part of id i.
+/* The parts of one record: one cell for each part memoizable with its
+ * type (the set's col and ncol: a unit's link is no cell of a task's).
  * The cells of a task row are rendered one after the other, so a render
  * finds the block once a row (struct render's last block). */
 struct mblock {
@@ -518,7 +520,7 @@ struct tmpl_memo {
 	_Atomic size_t rendered, reused;
 	size_t bytes;
 	/* tmpl_memo_dense: the records of dtype that dindex numbers below
-	 * dn have their cells in one array, dn blocks of set->nmemo cells
+	 * dn have their cells in one array, dn blocks of set->ncol cells
 	 * without a header and outside the table (made with the set, under
 	 * the lock, before the first render that can read it) */
 	const tmpl_type_t *dtype;
@@ -586,6 +588,11 @@ size_t tmpl_memo_blocks(const tmpl_memo_t *m)
 	return m->n;
 }
 
+size_t tmpl_set_cells(const tmpl_set_t *set, const tmpl_type_t *type)
+{
+	return set->prepared && type->id >= 0 ? set->ncol[type->id] : 0;
+}
+
 size_t tmpl_memo_bytes(const tmpl_memo_t *m, size_t *texts)
 {
 	*texts = m->ntv;
@@ -632,7 +639,7 @@ static inline struct mcell *dense_cells(const tmpl_memo_t *m, const void *key, c
 	if (type != m->dtype || !m->dcells)
 		return NULL;
 	size_t i = m->dindex(m->dcls, key);
-	return i < m->dn ? m->dcells + i * m->set->nmemo : NULL;
+	return i < m->dn ? m->dcells + i * m->set->ncol[type->id] : NULL;
 }
 
 /* The block of (key, type), made when new; takes the lock only then. */
@@ -663,7 +670,7 @@ static struct mblock *mblock_get(tmpl_memo_t *m, const void *key, const tmpl_typ
 	}
 	b = mblock_find(t, key, type, &at);
 	if (!b) {
-		b = arena_alloc(m->arena, sizeof *b + m->set->nmemo * sizeof(struct mcell));
+		b = arena_alloc(m->arena, sizeof *b + m->set->ncol[type->id] * sizeof(struct mcell));
 		b->key = key;
 		b->type = type;
 		atomic_store_explicit(&t->slot[at].block, b, memory_order_relaxed);
@@ -968,6 +975,24 @@ static bool uses_names(const struct node *kids, size_t n)
 	return false;
 }
 
+/* Part id's cell in the records of each type it is memoizable with. */
+static void number_cells(tmpl_set_t *set, uint16_t mask, uint16_t id)
+{
+	for (int j = 0; j < nmemo_types; j++)
+		if (mask & (1u << j))
+			set->col[(size_t)j * set->nmemo + id] = set->ncol[j]++;
+}
+
+static void cells_of(tmpl_set_t *set, const struct node *kids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (kids[i].memo)
+			number_cells(set, kids[i].memo, kids[i].memo_id);
+		if (kids[i].nkids)
+			cells_of(set, kids[i].kids, kids[i].nkids);
+	}
+}
+
 void tmpl_set_prepare(tmpl_set_t *set)
 {
 	set->nmemo = 0;
@@ -992,6 +1017,17 @@ void tmpl_set_prepare(tmpl_set_t *set)
 			for (int j = 0; j < nmemo_types; j++)
 				mark_sections(set, t->kids, t->nkids, memo_types[j]);
 			number_sections(set, t->kids, t->nkids);
+		}
+	}
+	free(set->col);
+	set->col = xcalloc((size_t)MAX_MEMO_TYPES * set->nmemo + 1, sizeof *set->col);
+	memset(set->ncol, 0, sizeof set->ncol);
+	for (size_t i = 0; i < set->cap; i++) {
+		struct tmpl *t = set->slot[i];
+		if (t) {
+			if (t->memo)
+				number_cells(set, t->memo, t->memo_id);
+			cells_of(set, t->kids, t->nkids);
 		}
 	}
 	set->prepared = true;
@@ -1357,7 +1393,7 @@ static void render_memo(struct render *r, uint16_t id, bool by_bol, const void *
 		else
 			r->last = (struct mref){ key, ty, memo_cells(m, key, ty) };
 	}
-	struct mcell *cell = &r->last.cells[id];
+	struct mcell *cell = &r->last.cells[r->set->col[(size_t)ty->id * r->set->nmemo + id]];
 	uintptr_t v = atomic_load_explicit(&cell->v, memory_order_acquire);
 	if (v && (!by_bol || ((v & CELL_BOL) != 0) == r->bol)) {
 		const char *bytes = CELL_TEXT(v);
@@ -1621,8 +1657,8 @@ int tmpl_render_val(const tmpl_set_t *set, const char *name, tmpl_val_t root,
 		if (!memo->set) {
 			memo->set = set;
 			/* untouched until a record's cells are written (calloc) */
-			if (memo->dtype && memo->dn && set->nmemo)
-				memo->dcells = xcalloc(memo->dn * set->nmemo, sizeof *memo->dcells);
+			if (memo->dtype && memo->dn && set->ncol[memo->dtype->id])
+				memo->dcells = xcalloc(memo->dn * set->ncol[memo->dtype->id], sizeof *memo->dcells);
 		}
 		pthread_mutex_unlock(&memo->lock);
 	}

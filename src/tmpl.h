@@ -241,6 +241,9 @@ void tmpl_memo_stats(const tmpl_memo_t *m, size_t *rendered, size_t *reused);
 size_t tmpl_memo_bytes(const tmpl_memo_t *m, size_t *texts);
 /* How many records have their cells in the table (not numbered). */
 size_t tmpl_memo_blocks(const tmpl_memo_t *m);
+/* How many cells a record of type has in a memo of the prepared set: one
+ * for each part memoizable with it (for tests). */
+size_t tmpl_set_cells(const tmpl_set_t *set, const tmpl_type_t *type);
 
 /* Rows shared between the pages of one family of jobs (the status views,
  * the deadlines and the overdue list): a part rendered with a record of

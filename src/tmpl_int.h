@@ -27,6 +27,9 @@
 
 #define NPOS ((size_t)-1)
 
+/* At most this many record types have a memo key (tmpl_type_register). */
+#define TMPL_MEMO_TYPES 16
+
 enum node_kind { N_TEXT, N_VAR, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOCK };
 
 struct node {
@@ -68,6 +71,11 @@ struct tmpl_set {
 	struct tmpl **slot;
 	size_t cap, count;
 	size_t nmemo;           /* memoizable parts (tmpl_set_prepare) */
+	/* a record's cells hold the parts memoizable with its type only:
+	 * part i's cell with a record of type id j is col[j * nmemo + i], and
+	 * such a record has ncol[j] cells (a task's six, a unit's link one) */
+	uint16_t *col;
+	uint16_t ncol[TMPL_MEMO_TYPES];
 	bool prepared;          /* since the last tmpl_set_add or fold */
 };
 

@@ -618,6 +618,11 @@ static void test_memo_nested(void **state)
 	add_ok(set, "row", "<{{name}}:{{#clubs}}{{>club}}{{/clubs}}>");
 	add_ok(set, "page", "{{#members}}{{>row}}{{/members}}|{{#members}}{{#clubs}}{{>club}}{{/clubs}}{{/members}}");
 	tmpl_set_prepare(set);
+	/* a record holds the cells of the parts of its type only: a club
+	 * its part; a member its row, the club part (its name), and the
+	 * two lists of clubs */
+	assert_int_equal(tmpl_set_cells(set, &club_type), 1);
+	assert_int_equal(tmpl_set_cells(set, &member_type), 4);
 	static const struct club a = { "A&B" }, b = { "C" }, c = { "D" };
 	static const struct club *const ab[] = { &a, &b }, *const ba[] = { &b, &a }, *const bc[] = { &b, &c };
 	static const struct member m1 = { "m1", ab, 2 }, m2 = { "m2", ba, 2 }, m3 = { "m3", bc, 2 };

@@ -316,7 +316,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		/* the parse threads' YAML trees are freed but still held by
 		 * their malloc arenas: give those pages back before the
 		 * biggest stage */
-		malloc_trim(0);
+		mem_trim();
 		xref_resolve(a, d, s, &snap);
 	}
 	sources_check(srcs, s, d);
@@ -413,7 +413,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	/* the walk's working memory and the history cache's buffers are
 	 * freed but held by malloc while the pages render beside: 40-80 MB
 	 * of resident memory at 10,000 plans */
-	malloc_trim(0);
+	mem_trim();
 	lap("history", &t0);
 	if (history)
 		report_cache(history, d, o->verbose);

@@ -455,6 +455,46 @@ char *diag_format(diag_t *d)
 	return buf_detach(&b);
 }
 
+static bool same_str(const diag_t *a, uint32_t x, const diag_t *b, uint32_t y)
+{
+	return L(a, x) == L(b, y) && !memcmp(S(a, x), S(b, y), L(a, x));
+}
+
+/* The next message diag_print prints after position *i of d->order (its
+ * duplicates skipped), or NULL at the end. */
+static const struct msg *next_printed(const diag_t *d, size_t *i, const struct msg *prev)
+{
+	while (*i < d->n) {
+		const struct msg *m = at(d, d->order[(*i)++]);
+		if (!same(d, prev, m))
+			return m;
+	}
+	return NULL;
+}
+
+bool diag_same(diag_t *a, diag_t *b)
+{
+	if (a->errors != b->errors || a->warnings != b->warnings)
+		return false;
+	sort(a);
+	sort(b);
+	size_t i = 0, j = 0;
+	const struct msg *x = NULL, *y = NULL;
+	for (;;) {
+		x = next_printed(a, &i, x);
+		y = next_printed(b, &j, y);
+		if (!x || !y)
+			return !x && !y;
+		const struct kind *kx = kind_of(a, x), *ky = kind_of(b, y);
+		/* every part of the line diag_print writes (the position as
+		 * stored: stricter than printed, never looser) */
+		if (x->line != y->line || x->col != y->col || kx->error != ky->error ||
+		    !same_str(a, x->path, b, y->path) || !same_str(a, kx->code, b, ky->code) ||
+		    !same_str(a, kx->text, b, ky->text) || !same_str(a, kx->fix, b, ky->fix))
+			return false;
+	}
+}
+
 /* A JSON string; a byte that is not UTF-8 (a file name in another
  * encoding) becomes "?" rather than losing the message. */
 static json_t *jstr(const char *s)

@@ -1147,7 +1147,7 @@ static void read_release(history_read_t *hr, snap_t *snap)
 	pthread_mutex_unlock(&hr->lock);
 	if (snap && snap->n && hr->s->commit[0]) {
 		snap_release_data(snap);
-		malloc_trim(0);
+		mem_trim();
 	}
 }
 

@@ -212,14 +212,23 @@ int main(int argc, char **argv)
 	 * rises with every such block freed, after which they are carved from
 	 * the threads' heaps and stay there: 15-20 MB more at the peak. */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
-	/* Measured and left at glibc's defaults (cold 1,000-plan build, 2
-	 * cores, 2026-12-01): a trim threshold of 4-256 MB and a top pad of
-	 * 1-16 MB halve the madvise calls and take 10-25% of the page faults
-	 * away, but no CPU difference showed in medians of 8 alternating runs
-	 * (under 0.05 s either way) and the peak rose 3-10 MB; M_ARENA_MAX 2
-	 * took 20% of the faults and 2.5 MB (1k) or 8 MB (10k, one run each)
-	 * off the peak, but with more threads waiting on a shared arena's lock
-	 * (twice the voluntary context switches when the machine was idle). */
+	/* free() gives the top of a heap back (madvise(2) in a thread's heap)
+	 * once it is over the trim threshold, glibc's 128 kB: a job that takes
+	 * and frees a 64 kB block (its messages' arena) did it every time, 2,100
+	 * of the 4,600 madvise calls of a cold 1,000-plan build (2 cores,
+	 * 2026-12-01), each followed by the page faults that take the pages
+	 * back.  At 1 MB a heap keeps that much at most above what is in use;
+	 * the freed memory in between goes back at the stage ends where it is
+	 * worth it (mem_trim).  Both together, 3 alternating runs each: 46
+	 * madvise calls (one run under strace), 29,400-31,900 page faults
+	 * instead of 39,600-46,200, a peak of 114-117 MB instead of 97 MB; at
+	 * 10,000 plans 376.3 MB against 375.6 MB (one run each).  Thresholds of
+	 * 4 and 16 MB made no fewer madvise calls, and page faults within the
+	 * runs' noise (one run each).  Earlier (same machine kind, medians of 8
+	 * runs) a top pad of 1-16 MB showed no CPU difference, and M_ARENA_MAX
+	 * 2 took 20% of the faults away but made threads wait on a shared
+	 * arena's lock. */
+	mallopt(M_TRIM_THRESHOLD, 1 << 20);
 	opterr = 0;
 	/* the language comes first: every message after it is translated */
 	const char *lang = NULL;

@@ -389,7 +389,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 	/* the history's reading and the first pages leave freed memory in
 	 * every thread's malloc arena; give it back before the second batch
 	 * takes more */
-	malloc_trim(0);
+	mem_trim();
 	/* the second batch: what shows the history, now read, and the
 	 * search index, its biggest job (first); with ro->ready (r->first)
 	 * the search index is a late job, below */

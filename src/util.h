@@ -122,5 +122,9 @@ void strmap_free(strmap_t *m);
  * (bytes, the main heap and the threads'). For PLANSITE_TIMING. */
 typedef struct { long peak_kb, now_kb; size_t heap; } mem_probe_t;
 mem_probe_t mem_probe(void);
+/* Gives the free pages of the malloc heaps back to the kernel
+ * (malloc_trim) where that is worth its cost: when the heap in use is big or
+ * much of what is resident is free. */
+void mem_trim(void);
 
 #endif

@@ -10,7 +10,14 @@
 #    start (src/pool.c): 450 calls here before, about 100 now;
 #  - clock_gettime(2): the CPU clock of a thread is a system call (the wall
 #    clock is not); the render read it twice a page (800 calls here), now
-#    only with PLANSITE_TIMING, which prints it.
+#    only with PLANSITE_TIMING, which prints it;
+#  - madvise(2): glibc gives freed pages back with it, each call a TLB
+#    shootdown on the other core, and the pages are faulted back in when
+#    taken again: free() did it whenever a heap's top passed 128 kB (a
+#    job's 64 kB messages arena, freed per page) and malloc_trim(0) once
+#    per free run of pages at each stage end.  A trim threshold of 1 MB
+#    (main.c) and trims only where worth it (mem_trim): 460 calls here
+#    before, ~20 now.
 # Two jobs, as on the bench machine: the number of threads is fixed.
 # The site is the same either way (the last check), and the counts hold on a
 # loaded machine: they depend on the work, not on its speed.
@@ -46,15 +53,17 @@ commit "$R" "2025-11-12T09:00:00+07:00" "Cập nhật tiến độ"
 
 # calls SUMMARY NAME: how many NAME calls strace -c counted (0 when none)
 calls() { awk -v n="$2" '$NF == n { print ($4 ~ /^[0-9]+$/) ? $4 : $3; f = 1 } END { if (!f) print 0 }' "$1"; }
-strace -f -c -o "$T/cold.strace" -e trace=mprotect,clock_gettime \
+strace -f -c -o "$T/cold.strace" -e trace=mprotect,clock_gettime,madvise \
 	"$REL" build --repo "$R" --theme "$ROOT/themes/default" --jobs 2 --out "$T/cold" 2>"$T/cold.err" || {
 	tail -3 "$T/cold.err"
 	not_ok "a cold build of 300 plans succeeds under strace"
 }
 mp=$(calls "$T/cold.strace" mprotect) cg=$(calls "$T/cold.strace" clock_gettime)
-echo "# cold build: $mp mprotect, $cg clock_gettime"
+ma=$(calls "$T/cold.strace" madvise)
+echo "# cold build: $mp mprotect, $cg clock_gettime, $ma madvise"
 check "a thread's heap grows in a few mprotect calls, not one a page ($mp < 200)" test "$mp" -lt 200
 check "no CPU clock is read a page without PLANSITE_TIMING ($cg < 100)" test "$cg" -lt 100
+check "freed memory is not given back to the kernel page by page ($ma < 100)" test "$ma" -lt 100
 
 # with PLANSITE_TIMING the CPU times are there, per kind of page
 rm -rf "$R/.git/plansite"

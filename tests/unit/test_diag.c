@@ -262,6 +262,68 @@ static void test_order_many(void **state)
 	diag_free(d);
 }
 
+/* The messages of b, reported in another order, with another duplicate
+ * and another string table (what serve compares after an edit). */
+static diag_t *same_set(int variant)
+{
+	diag_t *d = diag_new();
+	loc_t a = { "a.md", 9, 3 }, b = { "b.md", 2, 0 }, none = { "units.yaml", 0, 0 };
+	if (variant)
+		diag_warning_fix(d, &none, "W031", diag_str(d, "sửa %s", "x"), "không vị trí");
+	diag_error(d, &b, "E003", "e b2");
+	diag_warning(d, &a, "W001", "w a9");
+	if (!variant)
+		diag_warning_fix(d, &none, "W031", diag_str(d, "sửa %s", "x"), "không vị trí");
+	diag_error(d, &b, "E003", "e b2");
+	return d;
+}
+
+/* diag_same is true exactly when diag_format's texts are equal, here:
+ * any part of one line that differs makes it false. */
+static void test_same(void **state)
+{
+	(void)state;
+	diag_t *x = same_set(0), *y = same_set(1);
+	assert_true(diag_same(x, y));
+	char *sx = diag_format(x), *sy = diag_format(y);
+	assert_string_equal(sx, sy);
+	free(sx);
+	free(sy);
+	assert_true(diag_same(x, y));   /* after printing too */
+	diag_t *e = diag_new(), *e2 = diag_new();
+	assert_true(diag_same(e, e2));
+	assert_false(diag_same(e, x));
+	assert_false(diag_same(x, e));
+	diag_free(e);
+	diag_free(e2);
+	loc_t a = { "a.md", 9, 3 }, a8 = { "a.md", 8, 3 }, c = { "c.md", 9, 3 }, none = { "units.yaml", 0, 0 };
+	for (int k = 0; k < 7; k++) {
+		diag_t *z = diag_new();
+		loc_t b = { "b.md", 2, 0 };
+		diag_error(z, &b, "E003", "e b2");
+		switch (k) {
+		case 0: diag_warning(z, &a8, "W001", "w a9"); break;       /* line */
+		case 1: diag_warning(z, &c, "W001", "w a9"); break;        /* file */
+		case 2: diag_warning(z, &a, "W002", "w a9"); break;        /* code */
+		case 3: diag_warning(z, &a, "W001", "w a9!"); break;       /* text */
+		case 4: diag_error(z, &a, "W001", "w a9"); break;          /* severity */
+		case 5: diag_warning_fix(z, &a, "W001", "sửa", "w a9"); break;   /* a suggestion */
+		default: diag_warning(z, &a, "W001", "w a9"); break;
+		}
+		diag_warning_fix(z, &none, "W031", k == 6 ? "sửa y" : "sửa x", "không vị trí");   /* 6: another one */
+		assert_false(diag_same(x, z));
+		assert_false(diag_same(z, x));
+		sx = diag_format(x);
+		char *sz = diag_format(z);
+		assert_string_not_equal(sx, sz);
+		free(sx);
+		free(sz);
+		diag_free(z);
+	}
+	diag_free(x);
+	diag_free(y);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_json_bad_utf8),
 		cmocka_unit_test(test_compact),
 		cmocka_unit_test(test_order_many),
+		cmocka_unit_test(test_same),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -314,6 +314,7 @@ static void fetch_worker(void *arg, int worker)
 	free(ignored);
 	struct checker k = { 0 };
 	bool checker = false;
+	bool lent = false;      /* a text handed out in a backend's buffer */
 	pthread_mutex_lock(&f->lock);
 	for (;;) {
 		size_t i = SIZE_MAX;
@@ -368,14 +369,16 @@ static void fetch_worker(void *arg, int worker)
 		f->slots[i].len = len;
 		f->slots[i].owner = owner;
 		f->slots[i].reader = worker;
+		lent |= owner != NULL;
 		f->slots[i].done = true;
 		f->held += len;
 		if (f->waiting && f->want == i)
 			pthread_cond_broadcast(&f->ready);
 	}
 	/* the texts handed out in this repository's buffers are given back
-	 * (fetch_put) before fetch_finish stops the readers */
-	while (!f->stop)
+	 * (fetch_put) before fetch_finish stops the readers; a reader that
+	 * lent none (fetch_verify) closes it at once, as before */
+	while (lent && !f->stop)
 		pthread_cond_wait(&f->work, &f->lock);
 	free_unclaimed(f, worker);
 	if (checker)

@@ -90,6 +90,32 @@ void diag_free(diag_t *d)
 	free(d);
 }
 
+void diag_reset(diag_t *d)
+{
+	pthread_mutex_lock(&d->lock);
+	/* the blocks of messages stay, to be filled again (add_text makes a
+	 * block only past the last one) */
+	d->n = d->errors = d->warnings = 0;
+	if (d->a)
+		arena_reset(d->a);
+	d->abytes = 0;
+	/* string 0 ("") stays; intern_len makes d->str on first use */
+	if (d->nstr)
+		d->nstr = 1;
+	if (d->ids.cap) {
+		memset(d->ids.keys, 0, d->ids.cap * sizeof(*d->ids.keys));
+		d->ids.n = 0;
+	}
+	memset(d->recent, 0, sizeof d->recent);
+	d->nkind = 0;
+	if (d->capkhash)
+		memset(d->khash, 0, d->capkhash * sizeof(*d->khash));
+	free(d->order);
+	d->order = NULL;
+	d->norder = 0;
+	pthread_mutex_unlock(&d->lock);
+}
+
 size_t diag_heap(const diag_t *d)
 {
 	return sizeof(*d) + d->nblock * (sizeof(*d->block) + BLOCK * sizeof(struct msg)) +

@@ -21,6 +21,10 @@ typedef struct diag diag_t;
 
 diag_t *diag_new(void);
 void diag_free(diag_t *d);   /* accepts NULL */
+/* Forgets every message and string of d, as if it were new, keeping the
+ * memory it holds for the next ones (what parses one file after another
+ * with private diagnostics, the history's versions, reuses). */
+void diag_reset(diag_t *d);
 
 /* Records a message:
  *   diag_error(d, loc, "E012", _("..."), ...)
@@ -43,7 +47,8 @@ void diag_free(diag_t *d);   /* accepts NULL */
 void diag_report(diag_t *d, const loc_t *loc, int error, const char *code, const char *fix,
 		 const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
-/* A formatted string that lives as long as d (for building a suggestion). */
+/* A formatted string that lives as long as d, or until diag_reset (for
+ * building a suggestion). */
 const char *diag_str(diag_t *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -38,10 +38,17 @@ uint64_t fetch_where(fetch_t *f, size_t i);
  * read and not taken yet are held).  Before the first fetch_get. */
 void fetch_order(fetch_t *f, const size_t *order, size_t ahead);
 
-/* The content of blob number i (malloc'd and NUL-terminated, the caller
- * frees; NULL when it cannot be read), waiting for it.  Each number is
- * taken once. */
+/* The content of blob number i, text[0..*len) (NULL when it cannot be
+ * read), waiting for it.  Each number is taken once.  With fetch_verify,
+ * malloc'd and NUL-terminated: the caller frees it.  Without, it may be
+ * the object database backend's own buffer, which libgit2 does not say
+ * ends in a NUL: read only its len bytes, and give it back with
+ * fetch_put. */
 char *fetch_get(fetch_t *f, size_t i, git_repository *git, size_t *len);
+
+/* Gives back blob i's text from fetch_get (without fetch_verify; NULL
+ * accepted): every one before fetch_finish. */
+void fetch_put(fetch_t *f, size_t i, char *text);
 
 /* Stops the readers and frees f; accepts NULL. */
 void fetch_stop(fetch_t *f);

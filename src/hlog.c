@@ -671,7 +671,7 @@ static void backward(struct rd *w)
 		if (!ref)
 			ref = strmap_get(&near, d->path);
 		const hver_t *x = hver_of(w->vc, &d->old_id, d->path, old, len, ref);
-		free(old);
+		fetch_put(f, v[j].slot, old);
 		if (!x->broken)
 			strmap_put(&near, d->path, (void *)x);
 		if ((j + 1) % HLOG_TRIM == 0)

@@ -466,8 +466,10 @@ static plan_t *parse_text(hver_ctx_t *w, struct parsed *ps, const char *path, co
 {
 	if (!w->scratch)
 		w->scratch = arena_new();
+	if (!w->diag)
+		w->diag = diag_new();
 	ps->a = w->scratch;
-	ps->d = diag_new();
+	ps->d = w->diag;
 	rfile_t f = { .path = path, .rel = path + w->rel_off, .data = text, .len = len };
 	model_opts_t mo = { .strict = false, .base_url = NULL };
 	/* its first error is shown in the site: in the site's words */
@@ -479,7 +481,7 @@ static plan_t *parse_text(hver_ctx_t *w, struct parsed *ps, const char *path, co
 
 static void parsed_free(struct parsed *ps)
 {
-	diag_free(ps->d);
+	diag_reset(ps->d);
 	arena_reset(ps->a);
 }
 
@@ -779,6 +781,8 @@ void hver_ctx_free(hver_ctx_t *w)
 {
 	arena_free(w->scratch);
 	w->scratch = NULL;
+	diag_free(w->diag);
+	w->diag = NULL;
 	free(w->strs.k);
 	free(w->strs.h);
 	w->strs = (hver_strs_t){ 0 };

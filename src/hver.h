@@ -63,6 +63,10 @@ typedef struct {
 	 * heap's top back to the system and fault it in again, thousands of
 	 * times */
 	arena_t *scratch;
+	/* their private diagnostics, emptied after each (diag_reset; made on
+	 * first use): a new one per version was freed and allocated again
+	 * (its tables and strings) thousands of times */
+	diag_t *diag;
 } hver_ctx_t;
 
 /* The interned copy of s (NULL gives NULL). */
@@ -103,7 +107,8 @@ hver_t *hver_known(hver_ctx_t *c, const git_oid *oid, const char *path);
 
 /* The version of blob oid at `path` (repository-relative), cached.  text is
  * the blob's content when the caller has it, else NULL (it is read); it is
- * not kept.  With ref (a version of the same file next to it in history),
+ * not kept, and only text[0..len) is read (it need not end in a NUL:
+ * fetch_get's buffers).  With ref (a version of the same file next to it in history),
  * only the tasks written differently from ref's are parsed when that is
  * possible.  A file that does not parse gives a version with broken set.
  * Never NULL. */

@@ -324,6 +324,62 @@ static void test_same(void **state)
 	diag_free(y);
 }
 
+/* One file's messages, as a parse reports them (a different set for each
+ * k: other files, codes, texts, an error or not). */
+static void report_file(diag_t *d, int k)
+{
+	char path[48];
+	snprintf(path, sizeof path, "content/plans/%d-kh.md", k);
+	for (int i = 0; i < 30 + k * 7; i++) {
+		loc_t l = { path, 40 - i % 13, 1 + i % 4 };
+		if (i % 5 == 0)
+			diag_warning_fix(d, &l, "W016", diag_str(d, "thêm \"completed: %d\"", i % 3),
+					 "nhiệm vụ %d (%d) đã hoàn thành", i, k);
+		else if (i % 7 == 3 && k % 2)
+			diag_error(d, &l, "E012", "lỗi %d ở tệp %d", i, k);
+		else
+			diag_warning(d, &l, "W014", "tiến độ %d%%", i % 11);
+	}
+	loc_t none = { NULL, 0, 0 };
+	diag_warning(d, &none, "W001", "không thuộc tệp nào %d", k);
+}
+
+/* A diag reused after diag_reset says what a new one says (the history
+ * parses each past version with one), and holds no more memory for it. */
+static void test_reset(void **state)
+{
+	(void)state;
+	diag_t *reused = diag_new();
+	for (int k = 0; k < 6; k++) {
+		diag_t *fresh = diag_new();
+		report_file(fresh, k);
+		report_file(reused, k);
+		assert_int_equal(diag_errors(reused), diag_errors(fresh));
+		assert_int_equal(diag_warnings(reused), diag_warnings(fresh));
+		char *a = diag_format(fresh), *b = diag_format(reused);
+		assert_string_equal(b, a);
+		free(a);
+		free(b);
+		assert_int_equal(diag_errors_under(reused, "content/", NULL),
+				 diag_errors_under(fresh, "content/", NULL));
+		diag_free(fresh);
+		size_t full = heap_now();
+		diag_reset(reused);
+		assert_int_equal(diag_errors(reused), 0);
+		assert_int_equal(diag_warnings(reused), 0);
+		char *empty = diag_format(reused);
+		assert_string_equal(empty ? empty : "", "");
+		free(empty);
+		/* fewer messages than it held fill the memory it kept */
+		if (k >= 1) {
+			report_file(reused, 1);
+			assert_true(heap_now() <= full);
+			diag_reset(reused);
+		}
+	}
+	diag_free(reused);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_compact),
 		cmocka_unit_test(test_order_many),
 		cmocka_unit_test(test_same),
+		cmocka_unit_test(test_reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,7 +52,6 @@ def sh(*cmd, **kw):
 # of the last one}.
 REMOVED = {"files": 0, "t": 0.0}
 SETTLE_S = env("SETTLE_S", 65)
-SYNC = env("SYNC", 1)   # 0: no sync(2) before each timed run (measure)
 SETTLE_FILES = env("SETTLE_FILES", 1000)
 
 
@@ -114,12 +113,6 @@ def measure(name, cmd, out=None, envx=None, tmp=None, fresh=True):
     if out and fresh:
         rmtree(out)
     e = dict(os.environ, **(envx or {}))
-    # The earlier runs' files written back first, outside the timing: else
-    # a run pays for the writeback of the gigabytes its predecessors left
-    # dirty (in one run of 6 rounds without it, plansite's system time rose
-    # round by round from 0.52 s to 1.85 s, the floor's from 0.21 s to 1.24 s)
-    if SYNC:
-        os.sync()
     # Peak RSS through GNU time: a child of this (large) Python process would
     # report the parent's peak as its own (Linux keeps maxrss across exec)
     tf = os.path.join(tmp, name + ".time")

@@ -483,7 +483,7 @@ size_t fmt_tenths(double v, char out[FMT_TENTHS_MAX])
 
 mem_probe_t mem_probe(void)
 {
-	mem_probe_t m = { 0, 0, 0 };
+	mem_probe_t m = { 0, 0, 0, 0 };
 	FILE *f = fopen("/proc/self/status", "r");
 	char line[256];
 	while (f && fgets(line, sizeof line, f))
@@ -491,6 +491,8 @@ mem_probe_t mem_probe(void)
 			m.peak_kb = atol(line + 6);
 		else if (!strncmp(line, "VmRSS:", 6))
 			m.now_kb = atol(line + 6);
+		else if (!strncmp(line, "RssAnon:", 8))
+			m.anon_kb = atol(line + 8);
 	if (f)
 		fclose(f);
 	struct mallinfo2 mi = mallinfo2();
@@ -510,29 +512,11 @@ mem_probe_t mem_probe(void)
  * use there, and 25-45 MB resident and free. */
 enum { TRIM_HEAP = 96 << 20 /* bytes */, TRIM_SLACK = 48 << 10 /* kB */ };
 
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-/* The process's anonymous resident memory (kB): the malloc heaps, the
- * blocks mapped on their own, the threads' stacks. */
-static long rss_anon_kb(void)
-{
-	long kb = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	while (f && fgets(line, sizeof line, f))
-		if (!strncmp(line, "RssAnon:", 8))
-			kb = atol(line + 8);
-	if (f)
-		fclose(f);
-	return kb;
-}
-#endif
-
 void mem_trim(void)
 {
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-	struct mallinfo2 mi = mallinfo2();
-	size_t use = mi.uordblks + mi.hblkhd;
-	if (use < TRIM_HEAP && rss_anon_kb() - (long)(use >> 10) < TRIM_SLACK)
+	mem_probe_t m = mem_probe();
+	if (m.heap < TRIM_HEAP && m.anon_kb - (long)(m.heap >> 10) < TRIM_SLACK)
 		return;
 #endif
 	malloc_trim(0);

@@ -53,6 +53,8 @@ typedef struct {
 	strmap_t names, blobs;
 	size_t nversions;         /* blobs parsed */
 	size_t nincremental;      /* ... of which from a neighbouring version */
+	size_t nbytes;            /* the bytes their parses read (front matters
+				   * made of their items, or whole files) */
 	/* the built site's model outlives these tables (a build's own
 	 * history cache, not serve's): the versions of its plans
 	 * (hver_from_plan) point to its strings instead of copies (at

@@ -629,6 +629,7 @@ static hver_t *parse_near(hver_ctx_t *w, const hver_t *ref, const char *s, size_
 	size_t p = h;
 	int r = 0;              /* ref's item expected next */
 	int nparse = 0;
+	const char **ids = NULL;
 	buf_puts(&m, near_fm);
 	while (p < len) {
 		size_t e = line_end(s, len, p);
@@ -715,13 +716,35 @@ static hver_t *parse_near(hver_ctx_t *w, const hver_t *ref, const char *s, size_
 	v->tasks = arena_alloc(w->a, (nb + 1) * sizeof(*v->tasks));
 	for (size_t j = 0, q = 0; j < nb; j++)
 		v->tasks[j] = from[j] >= 0 ? ref->tasks[from[j]] : x->tasks[q++];
-	/* a task id used twice: the whole file reports it properly */
-	for (size_t j = 0; j < nb; j++)
-		for (size_t k = 0; k < j; k++)
-			if (v->tasks[j]->id == v->tasks[k]->id) {
+	/* a task id used twice: the whole file reports it properly.  Ids
+	 * are interned, so equal ids are one pointer: found in a table of
+	 * them (every pair compared was 40 x 39 / 2 a version at 1,000
+	 * plans) */
+	size_t tcap = 16;
+	while (tcap < 2 * nb)
+		tcap *= 2;
+	ids = xcalloc(tcap, sizeof(*ids));
+	bool no_id = false;
+	for (size_t j = 0; j < nb; j++) {
+		const char *id = v->tasks[j]->id;
+		if (!id) {
+			/* two without an id compared as the same before */
+			if (no_id) {
 				v = NULL;
 				goto out;
 			}
+			no_id = true;
+			continue;
+		}
+		size_t k = ((uintptr_t)id >> 4) * 0x9E3779B97F4A7C15u >> 32 & (tcap - 1);
+		for (; ids[k] && ids[k] != id; k = (k + 1) & (tcap - 1))
+			;
+		if (ids[k]) {
+			v = NULL;
+			goto out;
+		}
+		ids[k] = id;
+	}
 	count_tasks(v);
 	struct hlayout *nl = arena_alloc(w->a, sizeof(*nl));
 	*nl = *lo;
@@ -736,6 +759,7 @@ out:
 	free(bs);
 	free(from);
 	free(sp);
+	free(ids);
 	return v;
 }
 
@@ -774,7 +798,8 @@ static char *broken_key(buf_t *b, const git_oid *oid, const char *path)
 hver_t *hver_known(hver_ctx_t *w, const git_oid *oid, const char *path)
 {
 	hver_t *v = hver_cached(w, oid);
-	if (v || !path)
+	/* none broken: no key of one to make (most lookups miss) */
+	if (v || !path || !w->nbroken)
 		return v;
 	buf_t b = BUF_INIT;
 	v = strmap_get(&w->blobs, broken_key(&b, oid, path));
@@ -787,6 +812,7 @@ void hver_put(hver_ctx_t *w, const git_oid *oid, hver_t *v)
 	char hex[GIT_OID_HEXSZ + 1];
 	if (v->broken) {
 		buf_t b = BUF_INIT;
+		w->nbroken++;
 		strmap_put(&w->blobs, arena_strdup(w->a, broken_key(&b, oid, v->path)), v);
 		buf_free(&b);
 		return;

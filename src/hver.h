@@ -55,6 +55,7 @@ typedef struct {
 	size_t nincremental;      /* ... of which from a neighbouring version */
 	size_t nbytes;            /* the bytes their parses read (front matters
 				   * made of their items, or whole files) */
+	size_t nbroken;           /* broken versions put (hver_put) */
 	/* the built site's model outlives these tables (a build's own
 	 * history cache, not serve's): the versions of its plans
 	 * (hver_from_plan) point to its strings instead of copies (at

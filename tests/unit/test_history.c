@@ -164,6 +164,7 @@ static void test_near_equals_whole(void **state)
 		{ "a top-level key among the tasks", { head, t1, "status: draft\n", t2, tail }, 5, false },
 		{ "a line added at the end of a task", { head, t1, "    note: thêm\n", t2, t3, tail }, 6, true },
 		{ "a deeper comment after the last task", { head, t1, t2, t3, "        # ghi chú sâu\n", tail }, 6, true },
+		{ "a task written twice", { head, t1, t1, t2, t3, tail }, 6, false },
 		{ "no closing line", { head, t1, t2, t3 }, 4, false },
 		{ "no tasks", { head, tail }, 2, false },
 	};

@@ -414,8 +414,9 @@ static struct hlayout *layout_of(arena_t *a, const lines_t *L, const plan_t *p)
 	for (int i = 0; i < lo->n; i++)
 		lo->items[i] = span_of(L, start[i], start[i + 1]);
 	free(start);
-	/* the tasks are read as the plan reads them, and only its groups
-	 * matter to them */
+	/* only the plan's groups matter to its tasks (error E030): their
+	 * ids, kept as the front matter the tasks were once parsed under
+	 * (the history cache keeps it so), which group_listed reads */
 	buf_t b = BUF_INIT;
 	buf_puts(&b, "---\nid: h\ntitle: h\ngroups:\n");
 	for (size_t i = 0; i < p->ngroups; i++) {

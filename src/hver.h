@@ -28,7 +28,9 @@ struct hlayout {
 	span_t head;    /* those lines */
 	span_t tail;    /* from the line after the tasks to the closing "---" */
 	span_t *items;  /* each task's lines */
-	const char *head_fm;   /* a front matter to parse tasks in: the groups only */
+	const char *head_fm;   /* the plan's groups, as a front matter that lists
+				* their ids (what parse_near checks the groups
+				* of the tasks it parses against) */
 };
 
 /* Interned texts: an open-addressed table of the texts and their hashes

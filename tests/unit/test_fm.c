@@ -106,6 +106,16 @@ static void test_errors(void **state)
 		  "p.md:4:2: error: [E010] dòng 4 thụt 1 dấu cách, không thẳng cột với các khoá của khối bắt đầu ở dòng 2 — gợi ý: thụt dòng 4 vào 0 dấu cách, thẳng cột với dòng 2\n" },
 		{ "---\ntitle: a\x01" "b\n---\n", "p.md:2:9: error: [E019] ký tự điều khiển không in được (mã 0x01)" },
 		{ "---\na: 1\n---\nb: 2\n---\n", NULL },   /* a second --- in the body is text */
+		/* keys alike in their first bytes, empty keys, a key with a NUL
+		 * (strcmp's text: "a") */
+		{ "---\nstatus: 1\nstat: 2\nsta: 3\nstatus: 4\n---\n",
+		  "p.md:5:1: error: [E004] khoá \"status\" bị lặp (đã có ở dòng 2)" },
+		{ "---\nst: 1\nstatus: 2\n---\n", NULL },
+		{ "---\n\"\": 1\nx: 2\n\"\": 3\n---\n", "p.md:4:1: error: [E004] khoá \"\" bị lặp (đã có ở dòng 2)" },
+		{ "---\n\"a\\0b\": 1\na: 2\n---\n", "p.md:3:1: error: [E004] khoá \"a\" bị lặp (đã có ở dòng 2)" },
+		/* a tab inside a value is no indentation; one after spaces is */
+		{ "---\na: \"x\ty\"\nb: [1,\t2]\n---\n", NULL },
+		{ "---\na:\n  \t- x\n---\n", "p.md:3:3: error: [E002] thụt lề bằng ký tự tab" },
 	};
 	for (size_t i = 0; i < N(cases); i++) {
 		arena_t *a = arena_new();

@@ -136,6 +136,48 @@ static void test_keys_any_order(void **state)
 	arena_free(a);
 }
 
+/* A task id given again: one message for each earlier task with it. */
+static void test_repeated_ids(void **state)
+{
+	(void)state;
+	const char *text =
+		"---\n"
+		"number: \"6/KH-X\"\n"
+		"title: T\n"
+		"tasks:\n"
+		"  - { id: \"1\", title: a, lead: A }\n"    /* 5 */
+		"  - { id: \"12\", title: b, lead: A }\n"
+		"  - { id: \"1\", title: c, lead: A }\n"    /* 7 */
+		"  - { id: \"2\", title: d, lead: A }\n"
+		"  - { id: \"1\", title: e, lead: A }\n"    /* 9 */
+		"  - { title: f, lead: A }\n"
+		"  - { title: g, lead: A }\n"
+		"---\n";
+	arena_t *a = arena_new();
+	diag_t *d = diag_new();
+	model_opts_t o = { 0 };
+	rfile_t f = { .path = "p.md", .rel = "p.md", .data = text, .len = strlen(text) };
+	plan_t *p = model_parse_plan(a, d, &f, &o);
+	assert_non_null(p);
+	assert_int_equal(p->ntasks, 7);
+	char *all = diag_format(d);
+	static const char *const want[] = {
+		"p.md:7:5: error: [E042] id nhiệm vụ \"1\" bị trùng (đã có ở dòng 5)",
+		"p.md:9:5: error: [E042] id nhiệm vụ \"1\" bị trùng (đã có ở dòng 5)",
+		"p.md:9:5: error: [E042] id nhiệm vụ \"1\" bị trùng (đã có ở dòng 7)",
+	};
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+		if (!strstr(all, want[i])) {
+			fputs(all, stderr);
+			fail_msg("no \"%s\" in the messages above", want[i]);
+		}
+	/* and the two tasks without an id: E028 each, no E042 */
+	assert_int_equal(diag_errors(d), 5);
+	free(all);
+	diag_free(d);
+	arena_free(a);
+}
+
 static void test_scoped_units(void **state)
 {
 	(void)state;
@@ -286,6 +328,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fields_and_params),
 		cmocka_unit_test(test_keys_any_order),
+		cmocka_unit_test(test_repeated_ids),
 		cmocka_unit_test(test_scoped_units),
 		cmocka_unit_test(test_rollup_once),
 		cmocka_unit_test(test_unit_rollups),

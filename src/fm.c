@@ -24,29 +24,23 @@ const ynode_t *ynode_get(const ynode_t *map, const char *key)
 	return NULL;
 }
 
-const ynode_t *ynode_get_from(const ynode_t *map, const char *key, size_t *at)
-{
-	if (!map || map->kind != YNODE_MAP)
-		return NULL;
-	size_t n = map->n, i = *at < n ? *at : 0;
-	for (size_t k = 0; k < n; k++, i = i + 1 < n ? i + 1 : 0) {
-		const ynode_t *kn = ynode_key(map, i);
-		if (kn->kind == YNODE_SCALAR && kn->str[0] == key[0] && !strcmp(kn->str, key)) {
-			*at = i + 1;
-			return ynode_val(map, i);
-		}
-	}
-	return NULL;
-}
-
 bool ynode_is_null(const ynode_t *n)
 {
 	if (!n)
 		return true;
 	if (n->kind != YNODE_SCALAR || !n->plain)
 		return false;
-	return !n->len || !strcmp(n->str, "~") || !strcmp(n->str, "null") ||
-	       !strcmp(n->str, "Null") || !strcmp(n->str, "NULL");
+	/* a plain scalar has no NUL (no escapes): its length is strlen's */
+	switch (n->len) {
+	case 0:
+		return true;
+	case 1:
+		return n->str[0] == '~';
+	case 4:
+		return !memcmp(n->str, "null", 4) || !memcmp(n->str, "Null", 4) || !memcmp(n->str, "NULL", 4);
+	default:
+		return false;
+	}
 }
 
 /* Line and column (1-based, in characters) of byte offset off. */

@@ -993,9 +993,55 @@ static void cells_of(tmpl_set_t *set, const struct node *kids, size_t n)
 	}
 }
 
+/* Joins the runs of text nodes in kids (and in their kids) into one node
+ * each: a folded string ({{t.x}}, tmpl_set_fold) leaves its text between
+ * two others, and every node costs a turn of render_list and a buf_put on
+ * every row of every page.  Text is emitted line by line whatever the
+ * nodes (emit_text), so the bytes are the same. */
+static void join_text(arena_t *a, struct node *kids, size_t *n)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < *n; i++) {
+		struct node *k = &kids[i];
+		if (k->nkids)
+			join_text(a, k->kids, &k->nkids);
+		if (k->kind == N_TEXT && w && kids[w - 1].kind == N_TEXT) {
+			struct node *to = &kids[w - 1];
+			char *s = arena_alloc(a, to->len + k->len + 1);
+			memcpy(s, to->str, to->len);
+			memcpy(s + to->len, k->str, k->len);
+			s[to->len + k->len] = '\0';
+			to->str = s;
+			to->len += k->len;
+			continue;
+		}
+		if (w != i)
+			kids[w] = *k;
+		w++;
+	}
+	*n = w;
+}
+
+static size_t count_nodes(const struct node *kids, size_t n)
+{
+	size_t c = n;
+	for (size_t i = 0; i < n; i++)
+		c += count_nodes(kids[i].kids, kids[i].nkids);
+	return c;
+}
+
+size_t tmpl_set_nodes(const tmpl_set_t *set, const char *name)
+{
+	const struct tmpl *t = set_find(set, name, tmpl_hash(name));
+	return t ? count_nodes(t->kids, t->nkids) : 0;
+}
+
 void tmpl_set_prepare(tmpl_set_t *set)
 {
 	set->nmemo = 0;
+	for (size_t i = 0; i < set->cap; i++)
+		if (set->slot[i])
+			join_text(set->slot[i]->arena, set->slot[i]->kids, &set->slot[i]->nkids);
 	for (size_t i = 0; i < set->cap; i++) {
 		struct tmpl *t = set->slot[i];
 		if (!t)

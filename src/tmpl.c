@@ -1281,8 +1281,11 @@ static bool get_in(struct render *r, const tmpl_val_t *c, uint32_t sym, const ch
 /* k's value in the context stack into *out (TMPL_MISSING when nowhere);
  * an owned value is the caller's to val_drop.  While a part renders for the share,
  * a name found outside its record's context (further out, or nowhere)
- * taints it: its bytes may differ on another page. */
-static void lookup(struct render *r, const struct ctx *c, const struct node *k, char *scratch,
+ * taints it: its bytes may differ on another page.  Inlined in its three
+ * callers: six million lookups at 1,000 plans, most of them one field of
+ * the innermost record, paid a call's entry and exit each (callgrind:
+ * render workers 1.9% fewer instructions). */
+static inline __attribute__((always_inline)) void lookup(struct render *r, const struct ctx *c, const struct node *k, char *scratch,
 		   tmpl_val_t *out)
 {
 	/* the value is made in *out (a getter writes it there): it is

@@ -97,12 +97,21 @@ tmpl_val_t ctx_unit_tree_list(const unit_t *const *v, size_t n);
 /* Appends to b every name and value of v as a template reads them (the
  * text of a fingerprint); false when v holds what cannot be written. */
 bool ctx_digest_val(const tmpl_val_t *v, buf_t *b);
+/* The digests of a site's units as a task's row names them (id, name,
+ * url, registered: ctx_uref_type's fields but the text written), one a
+ * unit, taken once a build: a task's digest then holds 16 bytes for
+ * each of its units instead of their texts (three a task, four fields
+ * each).  Read-only once made; ctx_unit_dgs_free accepts NULL. */
+typedef struct ctx_unit_dgs ctx_unit_dgs_t;
+ctx_unit_dgs_t *ctx_unit_dgs_new(const site_t *s);
+void ctx_unit_dgs_free(ctx_unit_dgs_t *ud);
 /* Appends to b what a row of t shows but its plan and role: every field
  * of the task type (with the texts of the field table), as a template
  * reads it, so the fingerprint of a list page covers each cell of its
- * rows.  False when some value cannot be written (the page must then be
- * rendered). */
-bool ctx_task_digest(const task_t *t, const site_t *s, buf_t *b);
+ * rows; a unit of ud as its digest and the text written (ud NULL, or a
+ * unit it lacks: the unit's fields).  False when some value cannot be
+ * written (the page must then be rendered). */
+bool ctx_task_digest(const task_t *t, const site_t *s, const ctx_unit_dgs_t *ud, buf_t *b);
 /* Appends to b the text of p's summary (ctx_plan_val, the names and
  * values of ctx_plan_summary): what a row with_plan, or a plans index,
  * shows of p. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ctx_week.h"
+#include "hash.h"
 #include "jsonh.h"
 #include "model_fields.h"
 #include "progress.h"
@@ -360,7 +361,7 @@ static int json_to_buf(const char *s, size_t n, void *arg)
 	return 0;
 }
 
-static bool put_val(buf_t *b, const tmpl_val_t *v, int depth);
+static bool put_val(buf_t *b, const tmpl_val_t *v, int depth, const ctx_unit_dgs_t *ud);
 
 /* The digests are read by nothing but a hash (state.h: the fingerprints of
  * the next build's pages, whose state key is this program's bytes): a
@@ -395,7 +396,7 @@ static inline void put_tag(buf_t *b, char tag)
 }
 
 /* Every field of rec, in the type's order, as its getter gives it. */
-static bool put_rec(buf_t *b, const tmpl_type_t *t, const void *rec, int depth)
+static bool put_rec(buf_t *b, const tmpl_type_t *t, const void *rec, int depth, const ctx_unit_dgs_t *ud)
 {
 	/* a tree of units nests a list and a record a level, 32 levels */
 	if (!t || !t->get || depth > 80)
@@ -409,7 +410,7 @@ static bool put_rec(buf_t *b, const tmpl_type_t *t, const void *rec, int depth)
 		char scratch[TMPL_SCRATCH];
 		tmpl_val_t v = { .kind = TMPL_MISSING };
 		t->get(rec, i, &v, scratch);
-		ok = put_val(b, &v, depth + 1);
+		ok = put_val(b, &v, depth + 1, ud);
 		if (v.kind == TMPL_JSON && v.owned)
 			json_decref(v.u.json);
 	}
@@ -418,10 +419,81 @@ static bool put_rec(buf_t *b, const tmpl_type_t *t, const void *rec, int depth)
 	return ok;
 }
 
+/* ---- the digests of units as a row names them */
+
+struct ctx_unit_dgs {
+	size_t cap;             /* open addressing by the unit's address */
+	const unit_t **keys;
+	unsigned char (*dg)[16];
+};
+
+static size_t udg_slot(const ctx_unit_dgs_t *ud, const unit_t *u)
+{
+	uint64_t h = (uint64_t)(uintptr_t)u * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 32) & (ud->cap - 1);
+}
+
+ctx_unit_dgs_t *ctx_unit_dgs_new(const site_t *s)
+{
+	ctx_unit_dgs_t *ud = xcalloc(1, sizeof *ud);
+	ud->cap = 16;
+	while (ud->cap < 2 * s->nunits)
+		ud->cap *= 2;
+	ud->keys = xcalloc(ud->cap, sizeof *ud->keys);
+	ud->dg = xmalloc(ud->cap * sizeof *ud->dg);
+	buf_t b = BUF_INIT;
+	for (size_t i = 0; i < s->nunits; i++) {
+		const unit_t *u = s->units[i];
+		size_t j = udg_slot(ud, u);
+		while (ud->keys[j] && ud->keys[j] != u)
+			j = (j + 1) & (ud->cap - 1);
+		if (ud->keys[j])
+			continue;
+		/* no text written: the fields every row naming u shows alike */
+		uref_t ref = { .text = NULL, .unit = (unit_t *)u };
+		buf_clear(&b);
+		put_rec(&b, &uref_type, &ref, 0, NULL);
+		hash_128(b.ptr ? b.ptr : "", b.len, ud->dg[j]);
+		ud->keys[j] = u;
+	}
+	buf_free(&b);
+	return ud;
+}
+
+void ctx_unit_dgs_free(ctx_unit_dgs_t *ud)
+{
+	if (!ud)
+		return;
+	free(ud->keys);
+	free(ud->dg);
+	free(ud);
+}
+
+/* A unit as a row names it (rec, a uref_t), from its digest in ud: 'U',
+ * the digest, then the text written as its field gives it; false when ud
+ * has no digest of the unit (its fields are then written). */
+static bool put_uref(buf_t *b, const void *rec, int depth, const ctx_unit_dgs_t *ud)
+{
+	const unit_t *u = ((const uref_t *)rec)->unit;
+	if (!ud || !u)
+		return false;
+	size_t j = udg_slot(ud, u);
+	while (ud->keys[j] && ud->keys[j] != u)
+		j = (j + 1) & (ud->cap - 1);
+	if (!ud->keys[j])
+		return false;
+	put_tag(b, 'U');
+	buf_put(b, (const char *)ud->dg[j], sizeof ud->dg[j]);
+	char scratch[TMPL_SCRATCH];
+	tmpl_val_t w = { .kind = TMPL_MISSING };
+	uref_get(rec, 4, &w, scratch);   /* written: only when it differs from the name */
+	return put_val(b, &w, depth + 1, ud);
+}
+
 /* A value as bytes that no other value writes the same; false for what
  * cannot be written (a generic object).  The buffer's NUL is put by
  * put_rec and ctx_digest_val, not after every value. */
-static bool put_val(buf_t *b, const tmpl_val_t *v, int depth)
+static bool put_val(buf_t *b, const tmpl_val_t *v, int depth, const ctx_unit_dgs_t *ud)
 {
 	switch (v->kind) {
 	case TMPL_MISSING: put_tag(b, 'm'); return true;
@@ -448,7 +520,7 @@ static bool put_val(buf_t *b, const tmpl_val_t *v, int depth)
 		put_tag(b, '\n');
 		return true;
 	case TMPL_REC:
-		return put_rec(b, v->u.rec.type, v->u.rec.p, depth);
+		return put_rec(b, v->u.rec.type, v->u.rec.p, depth, ud);
 	case TMPL_LIST: {
 		const tmpl_type_t *t = v->u.list.type;
 		if (v->u.list.n && (!t || t == TMPL_OBJ_LIST))
@@ -457,7 +529,9 @@ static bool put_val(buf_t *b, const tmpl_val_t *v, int depth)
 		for (size_t i = 0; i < v->u.list.n; i++) {
 			const char *at = (const char *)v->u.list.base + i * v->u.list.stride;
 			const void *rec = v->u.list.indirect ? *(const void *const *)at : at;
-			if (!put_rec(b, t, rec, depth))
+			if (t == &uref_type && put_uref(b, rec, depth, ud))
+				continue;
+			if (!put_rec(b, t, rec, depth, ud))
 				return false;
 		}
 		put_tag(b, ']');
@@ -469,22 +543,22 @@ static bool put_val(buf_t *b, const tmpl_val_t *v, int depth)
 	return false;
 }
 
-bool ctx_task_digest(const task_t *t, const site_t *s, buf_t *b)
+bool ctx_task_digest(const task_t *t, const site_t *s, const ctx_unit_dgs_t *ud, buf_t *b)
 {
 	ctx_trow_t row = { t, s, 0, 0 };
-	return put_rec(b, &task_type, &row, 0);
+	return put_rec(b, &task_type, &row, 0, ud);
 }
 
 void ctx_plan_digest(const plan_t *p, buf_t *b)
 {
 	/* the typed summary: what templates read, without building and
 	 * dumping a jansson object a plan */
-	put_rec(b, ctx_plan_type, p, 0);
+	put_rec(b, ctx_plan_type, p, 0, NULL);
 }
 
 bool ctx_digest_val(const tmpl_val_t *v, buf_t *b)
 {
-	bool ok = put_val(b, v, 0);
+	bool ok = put_val(b, v, 0, NULL);
 	buf_grow(b, 0);
 	b->ptr[b->len] = '\0';
 	return ok;

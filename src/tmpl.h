@@ -282,9 +282,13 @@ typedef struct {
 void tmpl_share_stats(const tmpl_share_t *sh, tmpl_share_stats_t *st);
 
 /* Finds the parts of the set's templates that can be memoized for the
- * registered types; after every tmpl_set_add and tmpl_set_fold, before
- * rendering. */
+ * registered types, and joins each run of text into one node (a folded
+ * string between two texts); after every tmpl_set_add and tmpl_set_fold,
+ * before rendering. */
 void tmpl_set_prepare(tmpl_set_t *set);
+/* The nodes of template name at every depth (0 when the set has no such
+ * template), for the tests. */
+size_t tmpl_set_nodes(const tmpl_set_t *set, const char *name);
 
 /* tmpl_render with any value as the root context, and memo (NULL: none). */
 int tmpl_render_val(const tmpl_set_t *set, const char *name, tmpl_val_t root,

@@ -189,13 +189,34 @@ static void test_tasks(void **state)
 	assert_int_equal(p->ntasks, 4);
 	buf_t t[4] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT }, again = BUF_INIT;
 	for (size_t i = 0; i < 4; i++)
-		assert_true(ctx_task_digest(&p->tasks[i], f.s, &t[i]));
+		assert_true(ctx_task_digest(&p->tasks[i], f.s, NULL, &t[i]));
 	for (size_t i = 0; i < 4; i++)
 		for (size_t j = i + 1; j < 4; j++)
 			assert_false(t[i].len == t[j].len && !memcmp(t[i].ptr, t[j].ptr, t[i].len));
-	assert_true(ctx_task_digest(&p->tasks[1], f.s, &again));
+	assert_true(ctx_task_digest(&p->tasks[1], f.s, NULL, &again));
 	assert_int_equal(again.len, t[1].len);
 	assert_memory_equal(again.ptr, t[1].ptr, again.len);
+	/* with the units' digests: each unit is 16 bytes and the text
+	 * written, not its id, name and address; the rows still differ (task
+	 * 4 from task 1 by its unit, among others), the same task gives the
+	 * same text */
+	ctx_unit_dgs_t *ud = ctx_unit_dgs_new(f.s);
+	buf_t u[4] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT }, uagain = BUF_INIT;
+	for (size_t i = 0; i < 4; i++) {
+		assert_true(ctx_task_digest(&p->tasks[i], f.s, ud, &u[i]));
+		assert_true(u[i].len < t[i].len);
+		assert_null(memmem(u[i].ptr, u[i].len, "Sở", strlen("Sở")));
+	}
+	for (size_t i = 0; i < 4; i++)
+		for (size_t j = i + 1; j < 4; j++)
+			assert_false(u[i].len == u[j].len && !memcmp(u[i].ptr, u[j].ptr, u[i].len));
+	assert_true(ctx_task_digest(&p->tasks[3], f.s, ud, &uagain));
+	assert_int_equal(uagain.len, u[3].len);
+	assert_memory_equal(uagain.ptr, u[3].ptr, uagain.len);
+	for (size_t i = 0; i < 4; i++)
+		buf_free(&u[i]);
+	buf_free(&uagain);
+	ctx_unit_dgs_free(ud);
 	buf_t pa = BUF_INIT, pb = BUF_INIT;
 	ctx_plan_digest(p, &pa);
 	ctx_plan_digest(p, &pb);

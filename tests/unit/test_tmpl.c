@@ -320,6 +320,16 @@ static void test_fold(void **state)
 	assert_string_equal(b, a);
 	free(a);
 	free(b);
+	/* prepared, a run of text is one node: page's block is nine (the
+	 * folded strings between "[", "|" and "]"); part has no two texts
+	 * side by side ({{t.multi}} and {{t.n}} stay names) */
+	size_t page = tmpl_set_nodes(folded, "page"), part = tmpl_set_nodes(folded, "part");
+	tmpl_set_prepare(folded);
+	assert_int_equal(tmpl_set_nodes(folded, "page"), page - 8);
+	assert_int_equal(tmpl_set_nodes(folded, "part"), part);
+	b = render_str(folded, "page", "{\"t\": {\"multi\": \"a\\nb\", \"n\": 5}, \"l\": [1, 2], \"u\": {\"x\": \"u\"}}", NULL);
+	assert_string_equal(b, "<[&lt;&amp;&gt;|<i>|<i>|]>\n  &lt;&amp;&gt;1&lt;&amp;&gt;2\n  a\nb|5|u");
+	free(b);
 	tmpl_set_free(plain);
 	tmpl_set_free(folded);
 }

@@ -2,6 +2,7 @@
  * splitting.  Every problem is reported with its file, line and column. */
 #include "fm.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -23,29 +24,23 @@ const ynode_t *ynode_get(const ynode_t *map, const char *key)
 	return NULL;
 }
 
-const ynode_t *ynode_get_from(const ynode_t *map, const char *key, size_t *at)
-{
-	if (!map || map->kind != YNODE_MAP)
-		return NULL;
-	size_t n = map->n, i = *at < n ? *at : 0;
-	for (size_t k = 0; k < n; k++, i = i + 1 < n ? i + 1 : 0) {
-		const ynode_t *kn = ynode_key(map, i);
-		if (kn->kind == YNODE_SCALAR && kn->str[0] == key[0] && !strcmp(kn->str, key)) {
-			*at = i + 1;
-			return ynode_val(map, i);
-		}
-	}
-	return NULL;
-}
-
 bool ynode_is_null(const ynode_t *n)
 {
 	if (!n)
 		return true;
 	if (n->kind != YNODE_SCALAR || !n->plain)
 		return false;
-	return !n->len || !strcmp(n->str, "~") || !strcmp(n->str, "null") ||
-	       !strcmp(n->str, "Null") || !strcmp(n->str, "NULL");
+	/* a plain scalar has no NUL (no escapes): its length is strlen's */
+	switch (n->len) {
+	case 0:
+		return true;
+	case 1:
+		return n->str[0] == '~';
+	case 4:
+		return !memcmp(n->str, "null", 4) || !memcmp(n->str, "Null", 4) || !memcmp(n->str, "NULL", 4);
+	default:
+		return false;
+	}
 }
 
 /* Line and column (1-based, in characters) of byte offset off. */
@@ -117,9 +112,46 @@ struct builder {
 	 * the other files parsed at the same time add to */
 	bool repeated;
 	bool aliased;           /* an alias was resolved: a node has two parents */
+	/* nodes, their children's arrays and scalars' texts are cut from
+	 * chunks of the arena: a plan's front matter is some 900 nodes and
+	 * as many texts, and an arena call each was 98M of the 238M
+	 * instructions parse_nfc spent around libyaml on 1,000 plans
+	 * (callgrind) */
+	char *chunk;
+	size_t left;
 };
 
+/* Not more: glibc's memset zeroes larger blocks with rep stosb, which
+ * callgrind counts a byte at a time (16 KB chunks cost 16,700 each). */
+#define CHUNK 2048
+
 #define MAX_DEPTH 64
+
+/* n bytes aligned to align (a power of two), zeroed, from b's chunk. */
+static inline void *take(struct builder *b, size_t n, size_t align)
+{
+	size_t pad = (size_t)(-(uintptr_t)b->chunk) & (align - 1);
+	if (pad + n > b->left) {
+		if (n > CHUNK / 4)
+			return arena_alloc(b->a, n);
+		b->chunk = arena_alloc(b->a, CHUNK);
+		b->left = CHUNK;
+		pad = 0;
+	}
+	void *p = b->chunk + pad;
+	b->chunk += pad + n;
+	b->left -= pad + n;
+	return p;
+}
+
+/* A copy of s[0..n) with its NUL, in b's chunk. */
+static inline char *take_str(struct builder *b, const char *s, size_t n)
+{
+	char *p = take(b, n + 1, 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
 
 static loc_t mark_loc(const struct builder *b, yaml_mark_t m)
 {
@@ -135,7 +167,16 @@ static void remember_anchor(struct builder *b, const char *name, ynode_t *n, siz
 	b->anchors[b->nanchors++] = (struct anchor){ name, n, w };
 }
 
-static void add_child(struct builder *b, ynode_t *n, size_t weight, loc_t loc)
+static void too_many(struct builder *b, const loc_t *loc)
+{
+	if (b->failed)
+		return;
+	diag_error_fix(b->d, loc, "E003", _("viết các giá trị ra, không dùng bí danh lồng nhau"),
+		       _("các bí danh (alias) nở ra hơn %d giá trị"), YML_MAX_NODES);
+	b->failed = 1;
+}
+
+static inline void add_child(struct builder *b, ynode_t *n, size_t weight, const loc_t *loc)
 {
 	if (b->depth == 0) {
 		b->root = n;
@@ -149,11 +190,8 @@ static void add_child(struct builder *b, ynode_t *n, size_t weight, loc_t loc)
 	}
 	b->kids[b->nkids++] = n;
 	f->weight += weight;
-	if (f->weight > YML_MAX_NODES && !b->failed) {
-		diag_error_fix(b->d, &loc, "E003", _("viết các giá trị ra, không dùng bí danh lồng nhau"),
-			       _("các bí danh (alias) nở ra hơn %d giá trị"), YML_MAX_NODES);
-		b->failed = 1;
-	}
+	if (f->weight > YML_MAX_NODES)
+		too_many(b, loc);
 }
 
 static int keycmp(const void *x, const void *y)
@@ -169,20 +207,20 @@ static int keycmp(const void *x, const void *y)
 
 /* Whether two scalar keys of map are the same text: a task's map has a
  * dozen keys, which pairs compare faster than a sort; larger maps say yes
- * (the sort decides). */
+ * (the sort decides).  The pairs compare a key's first two bytes first,
+ * in one number (0: not a scalar): texts strcmp finds equal share them. */
 static bool may_repeat(const ynode_t *map)
 {
 	if (map->n > 16)
 		return true;
-	for (size_t i = 1; i < map->n; i++) {
+	unsigned sig[16];
+	for (size_t i = 0; i < map->n; i++) {
 		const ynode_t *k = map->kids[2 * i];
-		if (k->kind != YNODE_SCALAR)
-			continue;
-		for (size_t j = 0; j < i; j++) {
-			const ynode_t *o = map->kids[2 * j];
-			if (o->kind == YNODE_SCALAR && o->str[0] == k->str[0] && !strcmp(o->str, k->str))
+		const unsigned char *t = (const unsigned char *)k->str;
+		sig[i] = k->kind == YNODE_SCALAR ? (t[0] | (t[0] ? t[1] : 0u) << 8) + 1 : 0;
+		for (size_t j = 0; sig[i] && j < i; j++)
+			if (sig[j] == sig[i] && !strcmp(map->kids[2 * j]->str, k->str))
 				return true;
-		}
 	}
 	return false;
 }
@@ -208,9 +246,9 @@ static void check_duplicates(struct builder *b, ynode_t *map)
 	free(keys);
 }
 
-static ynode_t *new_node(struct builder *b, ynode_kind_t kind, yaml_mark_t m)
+static inline ynode_t *new_node(struct builder *b, ynode_kind_t kind, yaml_mark_t m)
 {
-	ynode_t *n = arena_alloc(b->a, sizeof(*n));
+	ynode_t *n = take(b, sizeof(*n), _Alignof(ynode_t));
 	n->kind = kind;
 	n->loc = mark_loc(b, m);
 	return n;
@@ -222,12 +260,12 @@ static void handle(struct builder *b, yaml_event_t *ev)
 	case YAML_SCALAR_EVENT: {
 		ynode_t *n = new_node(b, YNODE_SCALAR, ev->start_mark);
 		/* the whole text was NFC-normalised before parsing */
-		n->str = arena_strndup(b->a, (const char *)ev->data.scalar.value,
-				       ev->data.scalar.length);
+		n->str = take_str(b, (const char *)ev->data.scalar.value, ev->data.scalar.length);
 		n->len = ev->data.scalar.length;
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-		remember_anchor(b, arena_strdup(b->a, (const char *)ev->data.scalar.anchor), n, 1);
-		add_child(b, n, 1, n->loc);
+		if (ev->data.scalar.anchor)
+			remember_anchor(b, arena_strdup(b->a, (const char *)ev->data.scalar.anchor), n, 1);
+		add_child(b, n, 1, &n->loc);
 		break;
 	}
 	case YAML_SEQUENCE_START_EVENT:
@@ -246,7 +284,8 @@ static void handle(struct builder *b, yaml_event_t *ev)
 		}
 		const char *anchor = kind == YNODE_MAP ? (const char *)ev->data.mapping_start.anchor
 						       : (const char *)ev->data.sequence_start.anchor;
-		b->stack[b->depth++] = (struct frame){ n, 1, arena_strdup(b->a, anchor), b->nkids };
+		b->stack[b->depth++] = (struct frame){ n, 1, anchor ? arena_strdup(b->a, anchor) : NULL,
+						       b->nkids };
 		break;
 	}
 	case YAML_SEQUENCE_END_EVENT:
@@ -254,15 +293,16 @@ static void handle(struct builder *b, yaml_event_t *ev)
 		struct frame f = b->stack[--b->depth];
 		ynode_t *n = f.node;
 		size_t nk = b->nkids - f.kids;
-		n->kids = arena_alloc(b->a, (nk + 1) * sizeof(ynode_t *));
+		n->kids = take(b, (nk + 1) * sizeof(ynode_t *), _Alignof(ynode_t *));
 		if (nk)
 			memcpy(n->kids, b->kids + f.kids, nk * sizeof(ynode_t *));
+		n->kids[nk] = NULL;
 		n->n = n->kind == YNODE_MAP ? nk / 2 : nk;
 		b->nkids = f.kids;
 		if (n->kind == YNODE_MAP)
 			check_duplicates(b, n);
 		remember_anchor(b, f.anchor, n, f.weight);
-		add_child(b, n, f.weight, n->loc);
+		add_child(b, n, f.weight, &n->loc);
 		break;
 	}
 	case YAML_ALIAS_EVENT: {
@@ -271,7 +311,7 @@ static void handle(struct builder *b, yaml_event_t *ev)
 		for (size_t i = b->nanchors; i-- > 0;) {
 			if (!strcmp(b->anchors[i].name, name)) {
 				b->aliased = true;
-				add_child(b, b->anchors[i].node, b->anchors[i].weight, loc);
+				add_child(b, b->anchors[i].node, b->anchors[i].weight, &loc);
 				return;
 			}
 		}
@@ -295,7 +335,9 @@ static int parse_nfc(arena_t *a, diag_t *d, const char *path, const char *text,
 	 * cryptic, so say it plainly, at the tab. */
 	int bad = 0;
 	int line = 1;
-	for (size_t i = 0; i < len;) {
+	/* a file has no tab at all, nearly always: one memchr says so */
+	bool tabs = memchr(text, '\t', len) != NULL;
+	for (size_t i = 0; tabs && i < len;) {
 		size_t j = i;
 		while (j < len && (text[j] == ' ' || text[j] == '\t')) {
 			if (text[j] == '\t') {
@@ -395,15 +437,14 @@ int fm_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 	}
 	text += bom;
 	len -= bom;
-	/* the normalised copy lives in the arena: the body points into it */
-	if (is_nfc) {
-		text = arena_strndup(a, text, len);
-	} else {
+	/* the YAML is read where it is (libyaml copies what it keeps); only
+	 * the body is copied into the arena, where it outlives the text */
+	char *nfc = NULL;
+	if (!is_nfc) {
 		size_t nlen;
-		char *nfc = text_nfc(text, len, &nlen);
-		text = arena_strndup(a, nfc, nlen);
+		nfc = text_nfc(text, len, &nlen);
+		text = nfc;
 		len = nlen;
-		free(nfc);
 	}
 	const char *nl = memchr(text, '\n', len);
 	size_t eol = nl ? (size_t)(nl - text) : len;
@@ -434,6 +475,7 @@ int fm_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 			loc_t loc = { path, 1, 1 };
 			diag_error_fix(d, &loc, "E008", _("thêm một dòng \"---\" sau dòng khai báo cuối cùng"),
 				       _("phần khai báo (front matter) chưa được đóng: không có dòng \"---\" sau dòng mở đầu"));
+			free(nfc);
 			return -1;
 		}
 		if (rc == 0 && out->meta && out->meta->kind != YNODE_MAP) {
@@ -442,8 +484,9 @@ int fm_parse(arena_t *a, diag_t *d, const char *path, const char *text,
 			rc = -1;
 		}
 	}
-	out->body = body;   /* NUL-terminated: it ends where the arena copy ends */
+	out->body = arena_strndup(a, body, body_len);   /* NUL-terminated */
 	out->body_len = body_len;
 	out->body_line = body_line;
+	free(nfc);
 	return rc;
 }

@@ -26,11 +26,6 @@ struct ynode {
 const ynode_t *ynode_get(const ynode_t *map, const char *key);
 static inline const ynode_t *ynode_key(const ynode_t *m, size_t i) { return m->kids[2 * i]; }
 static inline const ynode_t *ynode_val(const ynode_t *m, size_t i) { return m->kids[2 * i + 1]; }
-/* ynode_get for a map whose keys are all different (a front matter that
- * parsed: a repeated key fails it), looking first at *at, the place after
- * the key found last (set): keys asked for in the order a file writes
- * them are found at the first look. */
-const ynode_t *ynode_get_from(const ynode_t *map, const char *key, size_t *at);
 /* True for a plain scalar that YAML reads as null (~, null, empty). */
 bool ynode_is_null(const ynode_t *n);
 

@@ -28,7 +28,9 @@ struct hlayout {
 	span_t head;    /* those lines */
 	span_t tail;    /* from the line after the tasks to the closing "---" */
 	span_t *items;  /* each task's lines */
-	const char *head_fm;   /* a front matter to parse tasks in: the groups only */
+	const char *head_fm;   /* the plan's groups, as a front matter that lists
+				* their ids (what parse_near checks the groups
+				* of the tasks it parses against) */
 };
 
 /* Interned texts: an open-addressed table of the texts and their hashes
@@ -53,6 +55,9 @@ typedef struct {
 	strmap_t names, blobs;
 	size_t nversions;         /* blobs parsed */
 	size_t nincremental;      /* ... of which from a neighbouring version */
+	size_t nbytes;            /* the bytes their parses read (front matters
+				   * made of their items, or whole files) */
+	size_t nbroken;           /* broken versions put (hver_put) */
 	/* the built site's model outlives these tables (a build's own
 	 * history cache, not serve's): the versions of its plans
 	 * (hver_from_plan) point to its strings instead of copies (at

@@ -4,9 +4,11 @@
 #include "model.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "model_fields.h"
 #include "model_int.h"
 #include "pcache.h"
@@ -85,24 +87,92 @@ struct reading {
 	bool progress_clamped;   /* a progress outside 0..100 was reported */
 };
 
+/* The most rows a record's table has (model_fields.c). */
+enum { ROWS = 64 };
+
+/* The rows of the task fields parse_task looks at again. */
+static struct {
+	size_t group, lead, source, status, completed, progress;
+} trow;
+static pthread_once_t rows_once = PTHREAD_ONCE_INIT;
+
+static size_t task_row(const char *key)
+{
+	size_t n;
+	const field_t *fs = model_fields_of(FIELD_TASK, &n);
+	for (size_t i = 0; i < n; i++)
+		if (fs[i].key && !strcmp(fs[i].key, key))
+			return i;
+	abort();   /* model_fields.c lost a row this file reads */
+}
+
+static void find_rows(void)
+{
+	for (int o = 0; o < FIELD_OWNERS; o++) {
+		size_t n;
+		model_fields_of((field_owner_t)o, &n);
+		if (n > ROWS)
+			abort();   /* a table of model_fields.c outgrew ROWS */
+	}
+	trow.group = task_row("group");
+	trow.lead = task_row("lead");
+	trow.source = task_row("source");
+	trow.status = task_row("status");
+	trow.completed = task_row("completed");
+	trow.progress = task_row("progress");
+}
+
+/* vals[i] set to the value of the key of fs[i] in map m (NULL when m has
+ * none); returns how many of m's keys no row names (model_params' keys).
+ * One pass over m's keys, each looked for from the row after the one found
+ * last: the rows are in the order files write the keys, so a key is found
+ * at the first or second look, and a field a record leaves out costs
+ * nothing (a ynode_get per field read every key of the record for it). */
+static size_t match_rows(const field_t *fs, size_t n, const ynode_t *m, const ynode_t **vals)
+{
+	memset(vals, 0, n * sizeof(*vals));
+	if (!m || m->kind != YNODE_MAP)
+		return 0;
+	size_t unknown = 0, next = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		const ynode_t *k = ynode_key(m, i);
+		size_t j = next, looked = 0;
+		if (k->kind == YNODE_SCALAR)
+			for (; looked < n; looked++, j = j + 1 < n ? j + 1 : 0)
+				if (fs[j].key && fs[j].key[0] == k->str[0] && !strcmp(fs[j].key, k->str))
+					break;
+		if (k->kind != YNODE_SCALAR || looked == n) {
+			unknown++;
+			continue;
+		}
+		if (!vals[j])   /* the first, as ynode_get (a parsed map repeats none) */
+			vals[j] = ynode_val(m, i);
+		next = j + 1 < n ? j + 1 : 0;
+	}
+	return unknown;
+}
+
 /* The fields of a record that are read by their kind (the rows of
  * model_fields.c not marked own): texts, dates, unit names, lists, and the
  * kinds with rules of their own (deadline, status, progress), each through
  * its one function; each required field reported when missing (at the
  * record, m).  `id` names the record in those messages.  *extra gets the
- * record's extra[] texts. */
-static void parse_fields(model_ctx_t *c, field_owner_t o, void *rec, const char ***extra,
-			 const ynode_t *m, const char *const *id, struct reading *r)
+ * record's extra[] texts.  vals (ROWS) gets each row's value (match_rows);
+ * returns how many keys of m no row names. */
+static size_t parse_fields(model_ctx_t *c, field_owner_t o, void *rec, const char ***extra,
+			   const ynode_t *m, const char *const *id, struct reading *r,
+			   const ynode_t **vals)
 {
 	size_t n, ne = model_fields_extra_count(o);
 	const field_t *fs = model_fields_of(o, &n);
 	*extra = ne ? arena_alloc(c->a, ne * sizeof(**extra)) : NULL;
-	size_t look = 0;   /* the rows are in the order files write the keys */
+	pthread_once(&rows_once, find_rows);
+	size_t unknown = match_rows(fs, n, m, vals);
 	for (size_t i = 0; i < n; i++) {
 		const field_t *f = &fs[i];
 		if (!f->key || f->own)
 			continue;
-		const ynode_t *v = ynode_get_from(m, f->key, &look);
+		const ynode_t *v = vals[i];
 		char *at = (char *)rec + f->off;
 		switch (f->kind) {
 		case FIELD_TEXT: {
@@ -148,6 +218,7 @@ static void parse_fields(model_ctx_t *c, field_owner_t o, void *rec, const char 
 			break;
 		}
 	}
+	return unknown;
 }
 
 static const char *type_from_number(const char *number)
@@ -216,8 +287,9 @@ static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 	t->at = model_pos(&n->loc);
 	t->progress = -1;
 	struct reading r = { false };
-	parse_fields(c, FIELD_TASK, t, &t->extra, n, &t->id, &r);
-	const ynode_t *gn = ynode_get(n, "group");
+	const ynode_t *vals[ROWS];
+	size_t unknown = parse_fields(c, FIELD_TASK, t, &t->extra, n, &t->id, &r, vals);
+	const ynode_t *gn = vals[trow.group];
 	if (t->group) {
 		size_t j;
 		for (j = 0; j < p->ngroups; j++)
@@ -231,7 +303,7 @@ static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 	if (!t->lead.n) {
 		/* a task nobody leads is the first thing citizens ask about */
 		const char *fix = _("thêm \"lead: <tên đơn vị>\" (một đơn vị trong units.yaml)");
-		const ynode_t *ln = ynode_get(n, "lead");
+		const ynode_t *ln = vals[trow.lead];
 		const loc_t *at = ln ? &ln->loc : &n->loc;
 		if (c->o->strict)
 			diag_error_fix(c->d, at, "E068", fix, _("nhiệm vụ %s chưa có đơn vị chủ trì"),
@@ -241,11 +313,11 @@ static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 					 t->id ? t->id : "?");
 	}
 	t->due_exact = due_text_exact(t->due_text, t->due.date);
-	const ynode_t *srcn = ynode_get(n, "source");
+	const ynode_t *srcn = vals[trow.source];
 	if (srcn)
 		t->source_at = model_pos(&srcn->loc);
-	const ynode_t *sn = ynode_get(n, "status");
-	const ynode_t *cn = ynode_get(n, "completed");
+	const ynode_t *sn = vals[trow.status];
+	const ynode_t *cn = vals[trow.completed];
 	if (cn)
 		t->completed_at = model_pos(&cn->loc);
 	if (t->status == STATUS_DONE && !t->completed && (!cn || ynode_is_null(cn)))
@@ -262,7 +334,7 @@ static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 				 _("ngày hoàn thành %s của nhiệm vụ %s trước ngày ban hành kế hoạch (%s)"),
 				 done, t->id ? t->id : "?", issued);
 	}
-	const ynode_t *pn = ynode_get(n, "progress");
+	const ynode_t *pn = vals[trow.progress];
 	/* not after W011: the editor did not write 100 */
 	if (t->progress == 100 && !r.progress_clamped && t->status != STATUS_DONE)
 		diag_warning_fix(c->d, &pn->loc, "W019",
@@ -274,11 +346,12 @@ static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 				 _("nhiệm vụ %s có ngày hoàn thành nhưng chưa ở trạng thái hoàn thành"),
 				 t->id ? t->id : "");
 	if (t->status == STATUS_DONE && t->progress >= 0 && t->progress < 100)
-		diag_warning_fix(c->d, &ynode_get(n, "progress")->loc, "W014",
+		diag_warning_fix(c->d, &pn->loc, "W014",
 				 _("viết \"progress: 100\" hoặc sửa trạng thái"),
 				 _("nhiệm vụ %s đã hoàn thành nhưng tiến độ là %d%%"),
 				 t->id ? t->id : "", t->progress);
-	t->params = model_params(c, n, model_fields_known(FIELD_TASK));
+	/* every key a row's: nothing to keep (model_params would say so) */
+	t->params = unknown ? model_params(c, n, model_fields_known(FIELD_TASK)) : NULL;
 	if (t->params)
 		t->params = model_ynode_copy(c->a, t->params);
 }
@@ -354,9 +427,12 @@ static void parse_indicators(model_ctx_t *c, plan_t *p, const ynode_t *n)
 		}
 		indicator_t *ind = &p->indicators[p->nindicators++];
 		ind->loc = m->loc;
-		parse_fields(c, FIELD_INDICATOR, ind, &ind->extra, m, NULL, &(struct reading){ false });
+		const ynode_t *vals[ROWS];
+		size_t unknown = parse_fields(c, FIELD_INDICATOR, ind, &ind->extra, m, NULL,
+					      &(struct reading){ false }, vals);
 		ind->met = indicator_met(ind->target, ind->actual);
-		model_params(c, m, model_fields_known(FIELD_INDICATOR));
+		if (unknown)
+			model_params(c, m, model_fields_known(FIELD_INDICATOR));
 	}
 }
 
@@ -412,7 +488,9 @@ static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp
 	} else if (p->id) {
 		p->key = p->id;
 	}
-	parse_fields(c, FIELD_PLAN, p, &p->extra, m, NULL, &(struct reading){ false });
+	const ynode_t *vals[ROWS];
+	size_t unknown = parse_fields(c, FIELD_PLAN, p, &p->extra, m, NULL, &(struct reading){ false },
+				      vals);
 	if (!p->type)
 		p->type = type_from_number(p->number);
 	if (!p->type)
@@ -461,6 +539,9 @@ static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp
 				       _("\"tasks\" phải là một danh sách"));
 		} else {
 			p->tasks = arena_alloc(c->a, (tn->n + 1) * sizeof(task_t));
+			/* each task's id against every earlier one's: their hashes
+			 * first (a strcmp a pair was 780 calls a plan of 40) */
+			uint64_t *idh = xmalloc((tn->n + 1) * sizeof(*idh));
 			for (size_t i = 0; i < tn->n; i++) {
 				const ynode_t *tm = tn->kids[i];
 				if (tm->kind != YNODE_MAP) {
@@ -472,18 +553,21 @@ static plan_t *build_plan(model_ctx_t *c, const rfile_t *f, const fm_doc_t *docp
 				task_t *t = &p->tasks[p->ntasks];
 				parse_task(c, p, t, tm);
 				t->index = p->ntasks;
+				idh[p->ntasks] = t->id ? hash_str(t->id) : 0;
 				for (size_t j = 0; t->id && j < p->ntasks; j++)
-					if (p->tasks[j].id && !strcmp(p->tasks[j].id, t->id))
+					if (idh[j] == idh[p->ntasks] && p->tasks[j].id &&
+					    !strcmp(p->tasks[j].id, t->id))
 						diag_error_fix(c->d, &tm->loc, "E042",
 							       _("đặt cho mỗi nhiệm vụ một id riêng"),
 							       _("id nhiệm vụ \"%s\" bị trùng (đã có ở dòng %d)"),
 							       t->id, p->tasks[j].at.line);
 				p->ntasks++;
 			}
+			free(idh);
 		}
 	}
 	parse_indicators(c, p, ynode_get(m, "indicators"));
-	p->params = model_params(c, m, model_fields_known(FIELD_PLAN));
+	p->params = unknown ? model_params(c, m, model_fields_known(FIELD_PLAN)) : NULL;
 	if (p->params)
 		p->params = model_ynode_copy(c->a, p->params);
 	p->body_md = arena_strndup(c->a, doc.body, doc.body_len);

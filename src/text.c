@@ -137,6 +137,22 @@ long text_utf8_scan(const char *s, size_t len, bool *nfc)
 			i++;
 			continue;
 		}
+		/* the letters of Vietnamese, checked in place: two bytes
+		 * (Latin-1, Latin Extended; from U+0300 on, combining marks and
+		 * other scripts, which nfc_stable leaves to the full path) and
+		 * Latin Extended Additional (U+1E00..U+1EFF, E1 B8..BB xx) */
+		unsigned char c = p[i];
+		if (c >= 0xC2 && c <= 0xDF && i + 1 < len && (p[i + 1] & 0xC0) == 0x80) {
+			if (c >= 0xCC)
+				stable = false;
+			i += 2;
+			continue;
+		}
+		if (c == 0xE1 && i + 2 < len && p[i + 1] >= 0xB8 && p[i + 1] <= 0xBB &&
+		    (p[i + 2] & 0xC0) == 0x80) {
+			i += 3;
+			continue;
+		}
 		size_t n = utf8_seq_len(p + i, len - i);
 		if (n == 0)
 			return (long)i;

@@ -106,6 +106,16 @@ static void test_errors(void **state)
 		  "p.md:4:2: error: [E010] dòng 4 thụt 1 dấu cách, không thẳng cột với các khoá của khối bắt đầu ở dòng 2 — gợi ý: thụt dòng 4 vào 0 dấu cách, thẳng cột với dòng 2\n" },
 		{ "---\ntitle: a\x01" "b\n---\n", "p.md:2:9: error: [E019] ký tự điều khiển không in được (mã 0x01)" },
 		{ "---\na: 1\n---\nb: 2\n---\n", NULL },   /* a second --- in the body is text */
+		/* keys alike in their first bytes, empty keys, a key with a NUL
+		 * (strcmp's text: "a") */
+		{ "---\nstatus: 1\nstat: 2\nsta: 3\nstatus: 4\n---\n",
+		  "p.md:5:1: error: [E004] khoá \"status\" bị lặp (đã có ở dòng 2)" },
+		{ "---\nst: 1\nstatus: 2\n---\n", NULL },
+		{ "---\n\"\": 1\nx: 2\n\"\": 3\n---\n", "p.md:4:1: error: [E004] khoá \"\" bị lặp (đã có ở dòng 2)" },
+		{ "---\n\"a\\0b\": 1\na: 2\n---\n", "p.md:3:1: error: [E004] khoá \"a\" bị lặp (đã có ở dòng 2)" },
+		/* a tab inside a value is no indentation; one after spaces is */
+		{ "---\na: \"x\ty\"\nb: [1,\t2]\n---\n", NULL },
+		{ "---\na:\n  \t- x\n---\n", "p.md:3:3: error: [E002] thụt lề bằng ký tự tab" },
 	};
 	for (size_t i = 0; i < N(cases); i++) {
 		arena_t *a = arena_new();
@@ -244,39 +254,41 @@ static void test_billion_laughs(void **state)
 	buf_free(&b);
 }
 
-/* ynode_get_from finds what ynode_get finds, whatever the place it looks
- * at first, and says where the next look starts; fm_doc_t's shared says
- * whether an alias made a node the child of two. */
-static void test_get_from(void **state)
+/* ynode_get finds a key wherever it is; ynode_is_null says null for the
+ * plain ~, null, Null, NULL and nothing, and only for them; fm_doc_t's
+ * shared says whether an alias made a node the child of two. */
+static void test_get_null_shared(void **state)
 {
 	(void)state;
 	arena_t *a = arena_new();
 	diag_t *d = diag_new();
-	const char *src = "---\nid: \"1\"\ntitle: T\nlead: L\nstatus: done\nprogress: 5\n---\n";
+	const char *src = "---\nid: \"1\"\ntitle: T\nlead: L\nstatus: done\nprogress: 5\n"
+			  "n1: ~\nn2: null\nn3: Null\nn4: NULL\nn5:\nn6: ''\n"
+			  "v1: \"null\"\nv2: nULL\nv3: ~~\nv4: nul\nv5: nulls\nv6: '~'\nv7: 0\n---\n";
 	fm_doc_t doc;
 	assert_int_equal(fm_parse(a, d, "p.md", src, strlen(src), &doc), 0);
 	assert_false(doc.shared);
-	const char *keys[] = { "id", "title", "lead", "status", "progress", "due", "i", "" };
-	for (size_t start = 0; start < 8; start++)
-		for (size_t k = 0; k < N(keys); k++) {
-			size_t at = start;
-			const ynode_t *v = ynode_get_from(doc.meta, keys[k], &at);
-			assert_ptr_equal(v, ynode_get(doc.meta, keys[k]));
-			if (v)
-				assert_ptr_equal(ynode_val(doc.meta, at - 1), v);
-			else
-				assert_int_equal(at, start);
-		}
-	/* in the file's order, each key is the first one looked at */
-	size_t at = 0;
-	assert_string_equal(ynode_get_from(doc.meta, "title", &at)->str, "T");
-	assert_int_equal(at, 2);
-	assert_string_equal(ynode_get_from(doc.meta, "lead", &at)->str, "L");
-	assert_int_equal(at, 3);
-	assert_string_equal(ynode_get_from(doc.meta, "id", &at)->str, "1");
-	assert_int_equal(at, 1);
-	assert_null(ynode_get_from(NULL, "id", &at));
-	assert_null(ynode_get_from(ynode_get(doc.meta, "id"), "id", &at));
+	const char *keys[] = { "id", "title", "lead", "status", "progress" };
+	for (size_t k = 0; k < N(keys); k++)
+		assert_ptr_equal(ynode_get(doc.meta, keys[k]), ynode_val(doc.meta, k));
+	assert_null(ynode_get(doc.meta, "due"));
+	assert_null(ynode_get(doc.meta, "i"));
+	assert_null(ynode_get(doc.meta, ""));
+	assert_null(ynode_get(NULL, "id"));
+	assert_null(ynode_get(ynode_get(doc.meta, "id"), "id"));
+	for (int i = 1; i <= 5; i++) {
+		char key[4] = { 'n', (char)('0' + i), 0 };
+		if (!ynode_is_null(ynode_get(doc.meta, key)))
+			fail_msg("%s is null", key);
+	}
+	assert_false(ynode_is_null(ynode_get(doc.meta, "n6")));   /* quoted, empty */
+	for (int i = 1; i <= 7; i++) {
+		char key[4] = { 'v', (char)('0' + i), 0 };
+		if (ynode_is_null(ynode_get(doc.meta, key)))
+			fail_msg("%s is not null", key);
+	}
+	assert_true(ynode_is_null(NULL));
+	assert_false(ynode_is_null(doc.meta));
 	const char *alias = "---\nx: &a { k: v }\ny: *a\n---\n";
 	assert_int_equal(fm_parse(a, d, "q.md", alias, strlen(alias), &doc), 0);
 	assert_true(doc.shared);
@@ -314,7 +326,7 @@ int main(void)
 		cmocka_unit_test(test_tree_shapes),
 		cmocka_unit_test(test_billion_laughs),
 		cmocka_unit_test(test_nesting_bound),
-		cmocka_unit_test(test_get_from),
+		cmocka_unit_test(test_get_null_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

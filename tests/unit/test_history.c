@@ -162,6 +162,11 @@ static void test_near_equals_whole(void **state)
 		{ "an unknown group", { head, t1, bad_group, t2, t3, tail }, 6, false },
 		{ "broken YAML", { head, t1, bad_yaml, t2, t3, tail }, 6, false },
 		{ "a top-level key among the tasks", { head, t1, "status: draft\n", t2, tail }, 5, false },
+		{ "a line added at the end of a task", { head, t1, "    note: thêm\n", t2, t3, tail }, 6, true },
+		{ "a deeper comment after the last task", { head, t1, t2, t3, "        # ghi chú sâu\n", tail }, 6, true },
+		{ "a task written twice", { head, t1, t1, t2, t3, tail }, 6, false },
+		{ "no closing line", { head, t1, t2, t3 }, 4, false },
+		{ "no tasks", { head, tail }, 2, false },
 	};
 	char *a = cat(base, N(base));
 	assert_int_equal(strlen(t2same), strlen(t2));
@@ -231,11 +236,127 @@ static void test_flow_tasks(void **state)
 	}
 }
 
+/* Items parsed near a version are read under a front matter without the
+ * plan's groups (hver.c, parse_items): a task whose group is among the
+ * plan's must parse as it does whole, one whose group is not must give
+ * the whole file's error, whatever the ids are written with. */
+static void test_near_groups(void **state)
+{
+	(void)state;
+	static const char *const ghead =
+		"---\n"
+		"number: \"3/KH-C\"\n"
+		"title: C\n"
+		"groups:\n"
+		"  - { id: I, title: \"Một\" }\n"
+		"  - { id: \"A\\\"B\", title: \"Ngoặc\" }\n"
+		"  - { id: \"C\\\\D\", title: \"Gạch\" }\n"
+		"  - { id: \"IV\", title: \"Bốn\" }\n"
+		"tasks:\n";
+	static const char *const nohead = "---\nnumber: \"3/KH-C\"\ntitle: C\ntasks:\n";
+	static const char *const a1 = "  - id: \"1\"\n    group: I\n    title: X\n    status: done\n";
+	static const char *const b1 = "  - id: \"1\"\n    group: I\n    title: X\n    status: in_progress\n";
+	static const char *const q2 = "  - id: \"2\"\n    group: \"A\\\"B\"\n    title: Y\n";
+	static const char *const q2b = "  - id: \"2\"\n    group: \"A\\\"B\"\n    title: Yy\n";
+	static const char *const s2b = "  - id: \"2\"\n    group: \"C\\\\D\"\n    title: Yy\n";
+	static const char *const i2b = "  - id: \"2\"\n    group: IV\n    title: Yy\n";
+	static const char *const u2b = "  - id: \"2\"\n    group: \"A\"\n    title: Yy\n";
+	static const char *const p2b = "  - id: \"2\"\n    group: I V\n    title: Yy\n";
+	static const char *const end = "---\n";
+	static const struct {
+		const char *what;
+		const char *a[4], *b[4];
+		bool incremental, broken;
+	} cases[] = {
+		{ "a listed group", { ghead, a1, q2, end }, { ghead, b1, q2, end }, true, false },
+		{ "a group with a quote", { ghead, a1, q2, end }, { ghead, a1, q2b, end }, true, false },
+		{ "a group with a backslash", { ghead, a1, q2, end }, { ghead, a1, s2b, end }, true, false },
+		{ "the last group", { ghead, a1, q2, end }, { ghead, a1, i2b, end }, true, false },
+		{ "a group cut short", { ghead, a1, q2, end }, { ghead, a1, u2b, end }, false, true },
+		{ "a group not listed", { ghead, a1, q2, end }, { ghead, a1, p2b, end }, false, true },
+		{ "a group and no groups", { nohead, a1, end, "" }, { nohead, b1, end, "" }, false, true },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		struct pair p = { .a = arena_new() };
+		p.whole = (hver_ctx_t){ .a = p.a, .rel_off = strlen("content/") };
+		p.near = p.whole;
+		char *a = cat(cases[i].a, 4), *b = cat(cases[i].b, 4);
+		const hver_t *w = whole(&p, b), *n = near(&p, a, b);
+		assert_same(w, n, cases[i].what);
+		if ((p.near.nincremental == 1) != cases[i].incremental || n->broken != cases[i].broken)
+			fail_msg("%s: parsed from its neighbour: %zu, broken %d", cases[i].what, p.near.nincremental,
+				 n->broken);
+		free(a);
+		free(b);
+		hver_ctx_free(&p.whole);
+		hver_ctx_free(&p.near);
+		arena_free(p.a);
+	}
+}
+
+/* A version that differs from its neighbour in one task has that task
+ * parsed, under a front matter of three lines: not the plan's groups nor
+ * any other task. */
+static void test_near_reads_little(void **state)
+{
+	(void)state;
+	static const char *const ghead =
+		"---\nnumber: \"4/KH-D\"\ntitle: D\ngroups:\n"
+		"  - { id: I, title: \"Nhóm một\" }\n  - { id: II, title: \"Nhóm hai\" }\n"
+		"  - { id: III, title: \"Nhóm ba\" }\n  - { id: IV, title: \"Nhóm bốn\" }\n"
+		"tasks:\n";
+	buf_t a = BUF_INIT, b = BUF_INIT;
+	buf_puts(&a, ghead);
+	buf_puts(&b, ghead);
+	static const char *const roman[] = { "I", "II", "III", "IV" };
+	size_t changed = 0;
+	for (int i = 1; i <= 40; i++) {
+		buf_t t = BUF_INIT;
+		buf_printf(&t, "  - id: \"%d\"\n    group: %s\n    title: \"Việc số %d\"\n    lead: Sở A\n"
+			   "    due: \"2026-03-31\"\n    status: %s\n    progress: 50\n",
+			   i, roman[i % 4], i, "in_progress");
+		buf_puts(&a, t.ptr);
+		if (i == 17) {
+			memcpy(strstr(t.ptr, "in_progress"), "not_started", strlen("not_started"));
+			changed = t.len;
+		}
+		buf_puts(&b, t.ptr);
+		buf_free(&t);
+	}
+	buf_puts(&a, "---\nNội dung.\n");
+	buf_puts(&b, "---\nNội dung.\n");
+	struct pair p = { .a = arena_new() };
+	p.whole = (hver_ctx_t){ .a = p.a, .rel_off = strlen("content/") };
+	p.near = p.whole;
+	const hver_t *w = whole(&p, b.ptr);
+	size_t before = p.near.nbytes;
+	git_oid r = oid_of(++p.n), o = oid_of(++p.n);
+	const hver_t *ref = hver_of(&p.near, &r, "content/plans/a.md", a.ptr, a.len, NULL);
+	size_t whole_bytes = p.near.nbytes - before;
+	before = p.near.nbytes;
+	const hver_t *n = hver_of(&p.near, &o, "content/plans/a.md", b.ptr, b.len, ref);
+	assert_same(w, n, "one task of forty");
+	assert_int_equal(p.near.nincremental, 1);
+	assert_int_equal(n->tasks[16]->status, STATUS_NOT_STARTED);
+	assert_ptr_equal(n->tasks[15], ref->tasks[15]);
+	assert_ptr_equal(n->tasks[17], ref->tasks[17]);
+	/* "---", id, title, "tasks:", the task, "---" */
+	assert_int_equal(p.near.nbytes - before, strlen("---\nid: h\ntitle: h\ntasks:\n") + changed + 4);
+	assert_true(whole_bytes > 20 * changed);
+	hver_ctx_free(&p.whole);
+	hver_ctx_free(&p.near);
+	arena_free(p.a);
+	buf_free(&a);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_near_equals_whole),
 		cmocka_unit_test(test_flow_tasks),
+		cmocka_unit_test(test_near_groups),
+		cmocka_unit_test(test_near_reads_little),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

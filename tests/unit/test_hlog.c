@@ -412,12 +412,56 @@ static void test_large_folder(void **state)
 	free(texts);
 }
 
+/* The walk reads every commit and folder once (and keeps the folder it
+ * compares with itself): libgit2's object cache is off while it reads
+ * (with a small limit, each object stored made it evict others), and on
+ * again after. */
+static void test_no_object_cache(void **state)
+{
+	struct fx *f = *state;
+	enum { N = 40 };
+	char texts[N][24];
+	struct file v[] = { { "content/site.yaml", B, "title: x\n" }, { P("a.md"), B, NULL }, { P("m/b.md"), B, "b" } };
+	for (int i = 0; i < N; i++) {
+		snprintf(texts[i], sizeof texts[i], "a%d", i);
+		v[1].text = texts[i];
+		commit(f, v, sizeof v / sizeof *v, "edit");
+	}
+	git_commit *c = NULL;
+	assert_int_equal(git_commit_lookup(&c, f->git, &f->head), 0);
+	git_oid first_tree = *git_commit_tree_id(c);
+	git_commit_free(c);
+	site_t *s = calloc(1, sizeof(*s));
+	git_oid_tostr(s->commit, sizeof s->commit, &f->head);
+	hver_ctx_t vc = { .a = arena_new(), .git = f->git, .rel_off = strlen("content/") };
+	hlog_t log;
+	char *err = NULL;
+	ssize_t before = 0, after = 0, allowed = 0;
+	git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, &before, &allowed);
+	assert_int_equal(hlog_read_commits(&log, &vc, s, PREFIX, NULL, &err), 0);
+	git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, &after, &allowed);
+	assert_int_equal(log.n, N);
+	/* at most the built commit, read as the build reads it */
+	if (after - before > 512)
+		fail_msg("%zd bytes cached by the walk", after - before);
+	git_tree *t = NULL;
+	assert_int_equal(git_tree_lookup(&t, f->git, &first_tree), 0);
+	git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, &before, &allowed);
+	assert_true(before > after);
+	git_tree_free(t);
+	hlog_free(&log);
+	hver_ctx_free(&vc);
+	arena_free(vc.a);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_edge_cases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_histories, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_large_folder, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_object_cache, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

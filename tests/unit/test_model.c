@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,127 @@ static void test_fields_and_params(void **state)
 	assert_string_equal(f.s->plans[0]->slug, "12-kh-ubnd");
 	assert_string_equal(f.s->plans[1]->url, "/ke-hoach/co-id/");
 	unload(&f);
+}
+
+/* A record's keys in any order, and keys no field has, in tasks, indicators
+ * and the plan: each field read, each message at its key or value, the
+ * unknown keys kept (the plan's, the task's) and named with --strict. */
+static void test_keys_any_order(void **state)
+{
+	(void)state;
+	const char *text =
+		"---\n"
+		"note_plan: z\n"                                   /* 2 */
+		"title: T\n"
+		"number: \"5/KH-X\"\n"
+		"groups:\n"
+		"  - { id: I, title: G }\n"                        /* 6 */
+		"tasks:\n"
+		"  - progress: 100\n"                              /* 8 */
+		"    status: in_progress\n"
+		"    lead: Sở A\n"
+		"    title: Việc một\n"
+		"    id: \"1\"\n"
+		"    group: I\n"
+		"    mau: đỏ\n"                                    /* 14 */
+		"  - { completed: 2025-01-02, status: done, progress: 50, group: II, id: \"2\", title: x }\n"
+		"  - { id: \"3\", title: y, lead: Sở B, status: done, completed: 2025-01-03, source: \"a 1/QĐ\" }\n"
+		"indicators:\n"
+		"  - { khac: 1, owner: Sở A, name: N }\n"          /* 18 */
+		"---\n";
+	arena_t *a = arena_new();
+	diag_t *d = diag_new();
+	model_opts_t o = { .strict = true };
+	rfile_t f = { .path = "content/plans/x.md", .rel = "plans/x.md", .data = text, .len = strlen(text) };
+	plan_t *p = model_parse_plan(a, d, &f, &o);
+	assert_non_null(p);
+	assert_string_equal(p->number, "5/KH-X");
+	assert_string_equal(p->title, "T");
+	assert_non_null(p->params);
+	assert_int_equal(p->params->n, 1);
+	assert_string_equal(ynode_key(p->params, 0)->str, "note_plan");
+	assert_int_equal(p->ntasks, 3);
+	const task_t *t = &p->tasks[0];
+	assert_string_equal(t->id, "1");
+	assert_string_equal(t->title, "Việc một");
+	assert_string_equal(t->group, "I");
+	assert_int_equal(t->lead.n, 1);
+	assert_string_equal(t->lead.v[0].text, "Sở A");
+	assert_int_equal(t->status, STATUS_IN_PROGRESS);
+	assert_int_equal(t->progress, 100);
+	assert_non_null(t->params);
+	assert_int_equal(t->params->n, 1);
+	assert_string_equal(ynode_key(t->params, 0)->str, "mau");
+	assert_null(p->tasks[1].params);
+	assert_int_equal(p->tasks[1].status, STATUS_DONE);
+	assert_int_equal(p->tasks[1].completed, 20250102);
+	assert_int_equal(p->tasks[2].source_at.line, 16);
+	assert_int_equal(p->tasks[2].completed_at.line, 16);
+	assert_int_equal(p->nindicators, 1);
+	assert_string_equal(p->indicators[0].name, "N");
+	assert_string_equal(p->indicators[0].owner.text, "Sở A");
+	char *all = diag_format(d);
+	static const char *const want[] = {
+		"x.md:2:1: warning: [W010]",    /* note_plan */
+		"x.md:8:15: warning: [W019]",   /* progress 100, not done */
+		"x.md:14:5: warning: [W010]",   /* mau */
+		"x.md:15:5: error: [E068]",     /* no lead (strict): at the task */
+		"x.md:15:65: error: [E030]",    /* group II */
+		"x.md:15:54: warning: [W014]",  /* done at 50% */
+		"x.md:18:7: warning: [W010]",   /* khac */
+	};
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+		if (!strstr(all, want[i])) {
+			fputs(all, stderr);
+			fail_msg("no \"%s\" in the messages above", want[i]);
+		}
+	assert_int_equal(diag_errors(d), 2);
+	assert_int_equal(diag_warnings(d), 5);
+	free(all);
+	diag_free(d);
+	arena_free(a);
+}
+
+/* A task id given again: one message for each earlier task with it. */
+static void test_repeated_ids(void **state)
+{
+	(void)state;
+	const char *text =
+		"---\n"
+		"number: \"6/KH-X\"\n"
+		"title: T\n"
+		"tasks:\n"
+		"  - { id: \"1\", title: a, lead: A }\n"    /* 5 */
+		"  - { id: \"12\", title: b, lead: A }\n"
+		"  - { id: \"1\", title: c, lead: A }\n"    /* 7 */
+		"  - { id: \"2\", title: d, lead: A }\n"
+		"  - { id: \"1\", title: e, lead: A }\n"    /* 9 */
+		"  - { title: f, lead: A }\n"
+		"  - { title: g, lead: A }\n"
+		"---\n";
+	arena_t *a = arena_new();
+	diag_t *d = diag_new();
+	model_opts_t o = { 0 };
+	rfile_t f = { .path = "p.md", .rel = "p.md", .data = text, .len = strlen(text) };
+	plan_t *p = model_parse_plan(a, d, &f, &o);
+	assert_non_null(p);
+	assert_int_equal(p->ntasks, 7);
+	char *all = diag_format(d);
+	static const char *const want[] = {
+		"p.md:7:5: error: [E042] id nhiệm vụ \"1\" bị trùng (đã có ở dòng 5)",
+		"p.md:9:5: error: [E042] id nhiệm vụ \"1\" bị trùng (đã có ở dòng 5)",
+		"p.md:9:5: error: [E042] id nhiệm vụ \"1\" bị trùng (đã có ở dòng 7)",
+	};
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+		if (!strstr(all, want[i])) {
+			fputs(all, stderr);
+			fail_msg("no \"%s\" in the messages above", want[i]);
+		}
+	/* and the two tasks without an id: E028 each, no E042 */
+	assert_int_equal(diag_errors(d), 5);
+	free(all);
+	diag_free(d);
+	arena_free(a);
 }
 
 static void test_scoped_units(void **state)
@@ -205,6 +327,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fields_and_params),
+		cmocka_unit_test(test_keys_any_order),
+		cmocka_unit_test(test_repeated_ids),
 		cmocka_unit_test(test_scoped_units),
 		cmocka_unit_test(test_rollup_once),
 		cmocka_unit_test(test_unit_rollups),

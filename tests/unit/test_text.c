@@ -84,6 +84,18 @@ static void test_utf8_scan(void **state)
 		{ "abcdef\xC3\xA9gh\xED\xA0\x80", 13, 10, false }, /* surrogate */
 		{ "\x7F\x7F\x7F\x7F\x7F\x7F\x7F\x7F", 8, -1, true }, /* DEL is ASCII */
 		{ "\x01\x01\x01\x01\x01\x01\x01\x01", 8, -1, true },
+		/* the edges of the letters checked in place */
+		{ "\xCB\xBF", 2, -1, true },                       /* U+02FF */
+		{ "\xCC\x80", 2, -1, false },                      /* U+0300: a mark */
+		{ "\xDF\xBF", 2, -1, false },                      /* U+07FF */
+		{ "\xE1\xB8\x80 \xE1\xBB\xBF", 7, -1, true },    /* U+1E00, U+1EFF */
+		{ "\xE1\xB7\xBF", 3, -1, false },                  /* U+1DFF: marks */
+		{ "\xE1\xBC\x80", 3, -1, false },                  /* U+1F00: Greek */
+		{ "\xE1\xB8", 2, 0, false },                       /* cut */
+		{ "\xE1\xB8\x41", 3, 0, false },                   /* not a continuation */
+		{ "\xC3\x41", 2, 0, false },
+		{ "\xC1\xBF", 2, 0, false },                       /* overlong */
+		{ "\xC3", 1, 0, false },
 	};
 	char buf[128];
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)

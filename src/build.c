@@ -45,10 +45,13 @@ static void lap(const char *stage, struct timespec *t0)
 	getrusage(RUSAGE_SELF, &ru);
 	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
 		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-	fprintf(stderr, "plansite: %-8s %6.3f s, peak %ld MB, now %ld MB, heap in use %zu MB (%zu kB), cpu %.3f s\n",
+	static long faults0;
+	fprintf(stderr, "plansite: %-8s %6.3f s, peak %ld MB, now %ld MB, heap in use %zu MB (%zu kB), cpu %.3f s, "
+		"%ld page faults\n",
 		stage, (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9,
-		m.peak_kb / 1024, m.now_kb / 1024, m.heap >> 20, m.heap >> 10, cpu - cpu0);
+		m.peak_kb / 1024, m.now_kb / 1024, m.heap >> 20, m.heap >> 10, cpu - cpu0, ru.ru_minflt - faults0);
 	cpu0 = cpu;
+	faults0 = ru.ru_minflt;
 	*t0 = t1;
 }
 

@@ -247,13 +247,19 @@ static bool checker_same(struct checker *k, const git_oid *oid, const void *data
  * of the reading of a snapshot's blobs; its cache of objects is no use to
  * blobs read once.
  *
+ * The text is the backend's buffer, no copy: NUL-terminated (libgit2's
+ * pack and loose readers allocate a byte more and clear it).  Checked, it
+ * is the caller's, freed with free() (repo.c gives libgit2 an allocator on
+ * malloc).  The copy was 16 MB of memcpy on a cold 1k build, whose blobs
+ * (16 kB) mostly reuse freed memory; a blob over main.c's mmap threshold
+ * (1 MB) was a fresh mapping twice: 2.0 page faults a page of text read,
+ * 1.0 without the copy (tests/e2e/test_memory.sh, 2026-12-02).
  * Without verify (the history's older versions, which libgit2 read
  * without a check: hlog.c turns GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION
- * off), the same read with no check, and the backend's buffer is the
- * text, *owner its backend: no copy.  On a cold 1k build the copy and
- * its new memory took 5,300 of 41,000 page faults (perf record -e
- * page-faults), and git_blob_lookup's objects and cache lookups 36
- * million instructions more than this (callgrind). */
+ * off), the same read with no check, *owner its backend.  On a cold 1k
+ * build a copy there and its new memory took 5,300 of 41,000 page faults
+ * (perf record -e page-faults), and git_blob_lookup's objects and cache
+ * lookups 36 million instructions more than this (callgrind). */
 static char *checker_read(struct checker *k, const git_oid *oid, size_t *len, bool verify,
 			  git_odb_backend **owner)
 {
@@ -273,20 +279,19 @@ static char *checker_read(struct checker *k, const git_oid *oid, size_t *len, bo
 			continue;
 		if (e < 0)
 			return NULL;
-		char *text = NULL;
 		if (!verify && type == GIT_OBJECT_BLOB && data) {
 			*owner = b;
 			*len = n;
 			return data;
 		}
-		if (verify && type == GIT_OBJECT_BLOB && checker_same(k, oid, data, n)) {
-			text = xmalloc(n + 1);
-			memcpy(text, data, n);
-			text[n] = '\0';
+		if (verify && type == GIT_OBJECT_BLOB && data && checker_same(k, oid, data, n)) {
+			/* libgit2 allocates with malloc (repo.c): the
+			 * buffer is the caller's */
 			*len = n;
+			return data;
 		}
 		git_odb_backend_data_free(b, data);
-		return text;
+		return NULL;
 	}
 	return NULL;
 }

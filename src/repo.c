@@ -5,8 +5,10 @@
 #include "odbenv.h"
 
 #include <dirent.h>
+#include <git2/sys/alloc.h>
 #include <git2/sys/repository.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -63,6 +65,66 @@ static char *git_err(const char *what)
 	return buf_detach(&b);
 }
 
+/* libgit2 allocates with the C library's malloc, as its standard allocator
+ * does, said here because fetch.c relies on it: a blob a backend read is
+ * handed out as a text that its taker frees with free(), not copied. */
+static void *ga_malloc(size_t n, const char *file, int line)
+{
+	(void)file, (void)line;
+	return malloc(n);
+}
+
+static void *ga_calloc(size_t nelem, size_t elsize, const char *file, int line)
+{
+	(void)file, (void)line;
+	return calloc(nelem, elsize);
+}
+
+static char *ga_strdup(const char *str, const char *file, int line)
+{
+	(void)file, (void)line;
+	return strdup(str);
+}
+
+static char *ga_strndup(const char *str, size_t n, const char *file, int line)
+{
+	(void)file, (void)line;
+	return strndup(str, n);
+}
+
+static char *ga_substrdup(const char *str, size_t n, const char *file, int line)
+{
+	(void)file, (void)line;
+	char *p = n < SIZE_MAX ? malloc(n + 1) : NULL;
+	if (p) {
+		memcpy(p, str, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+static void *ga_realloc(void *ptr, size_t size, const char *file, int line)
+{
+	(void)file, (void)line;
+	return realloc(ptr, size);
+}
+
+static void *ga_reallocarray(void *ptr, size_t nelem, size_t elsize, const char *file, int line)
+{
+	(void)file, (void)line;
+	return reallocarray(ptr, nelem, elsize);
+}
+
+static void *ga_mallocarray(size_t nelem, size_t elsize, const char *file, int line)
+{
+	(void)file, (void)line;
+	return reallocarray(NULL, nelem, elsize);
+}
+
+static git_allocator git_alloc = {
+	ga_malloc, ga_calloc, ga_strdup, ga_strndup, ga_substrdup, ga_realloc, ga_reallocarray, ga_mallocarray, free,
+};
+
 #define REPO_MWINDOW ((size_t)4 << 20)
 #define REPO_MWINDOW_LIMIT ((size_t)16 << 20)
 
@@ -71,6 +133,7 @@ int repo_open(repo_t **out, const char *path, char **err)
 	static int inited;
 	if (!inited) {
 		git_libgit2_init();
+		git_libgit2_opts(GIT_OPT_SET_ALLOCATOR, &git_alloc);
 		/* every object of the built commit is checked against its id
 		 * (libgit2's default, said here because it matters): a loose
 		 * object replaced by another valid one would otherwise publish

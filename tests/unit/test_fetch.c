@@ -2,7 +2,8 @@
  * other) and loose, give the bytes libgit2 gives; without fetch_verify
  * they are the object database backend's own buffers, given back with
  * fetch_put, and those not taken are freed by fetch_finish (the sanitizer
- * counts leaks); with it, NUL-terminated copies the caller frees. */
+ * counts leaks); with it, NUL-terminated texts the caller frees (the
+ * backends' buffers too, malloc'd: no copy). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -121,7 +122,7 @@ static void test_history_blobs(void **state)
 }
 
 /* With fetch_verify (the built commit's blobs): checked, malloc'd and
- * NUL-terminated copies. */
+ * NUL-terminated texts (no copies). */
 static void test_verified_blobs(void **state)
 {
 	struct fx *f = *state;

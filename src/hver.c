@@ -26,6 +26,7 @@ static const char *strs_intern(hver_ctx_t *w, const char *s, bool copy)
 	hver_strs_t *t = &w->strs;
 	size_t len = strlen(s);
 	uint64_t h = hash_words(HASH_INIT, s, len);
+	w->nhashed++;
 	if (2 * (t->n + 1) > t->cap) {
 		hver_strs_t g = { NULL, NULL, 0, t->cap ? 2 * t->cap : 1024 };
 		g.k = xcalloc(g.cap, sizeof(*g.k));
@@ -59,25 +60,66 @@ const char *hver_intern(hver_ctx_t *w, const char *s)
 	return s ? strs_intern(w, s, true) : NULL;
 }
 
+struct hver_memo {
+	const char *from, *to;
+};
+
+struct hver_lmemo {
+	size_t n;                       /* 0: empty */
+	const char *u[HVER_LIST_MAX];   /* the interned names */
+	const char *text, *key;
+};
+
+/* The slot of hash hx in m, whose slots are size bytes. */
+static void *memo_at(hver_memo_t *m, uint64_t hx, size_t size)
+{
+	if (!m->v || (m->miss > 4 * m->cap && m->cap < HVER_MEMO)) {
+		size_t cap = m->v ? 4 * m->cap : 256;
+		free(m->v);
+		m->cap = cap < HVER_MEMO ? cap : HVER_MEMO;
+		m->v = xcalloc(m->cap, size);
+		m->miss = 0;
+	}
+	return (char *)m->v + (size_t)(hx >> 40 & (m->cap - 1)) * size;
+}
+
+static uint64_t addr_hash(uint64_t hx, const void *p)
+{
+	return (hx ^ (uint64_t)(uintptr_t)p) * UINT64_C(0x9E3779B97F4A7C15);
+}
+
 /* hver_intern of a string of the built site's model (or a literal): that
- * string itself when w->borrow says the model outlives the tables. */
+ * string itself when w->borrow says the model outlives the tables, and
+ * found by its address when it came before (an address of the model is
+ * never reused for another text while the tables borrow from it). */
 static const char *intern_model(hver_ctx_t *w, const char *s, bool model)
 {
 	if (!s || !model || !w->borrow)
 		return hver_intern(w, s);
-	return strs_intern(w, s, false);
+	struct hver_memo *m = memo_at(&w->memo, addr_hash(0, s), sizeof(*m));
+	if (m->from != s) {
+		w->memo.miss++;
+		*m = (struct hver_memo){ s, strs_intern(w, s, false) };
+	}
+	return m->to;
 }
 
-/* The name key of a unit name, computed once per distinct name. */
+/* The name key of a unit name (interned: its address stands for its text
+ * as long as the tables live), computed once per distinct name. */
 static const char *name_key(hver_ctx_t *w, const char *name)
 {
+	struct hver_memo *m = memo_at(&w->name_memo, addr_hash(0, name), sizeof(*m));
+	if (m->from == name)
+		return m->to;
+	w->name_memo.miss++;
 	const char *k = strmap_get(&w->names, name);
-	if (k)
-		return k;
-	char *t = text_name_key(name);
-	k = hver_intern(w, t);
-	free(t);
-	strmap_put(&w->names, name, (void *)k);
+	if (!k) {
+		char *t = text_name_key(name);
+		k = hver_intern(w, t);
+		free(t);
+		strmap_put(&w->names, name, (void *)k);
+	}
+	*m = (struct hver_memo){ name, k };
 	return k;
 }
 
@@ -95,9 +137,26 @@ static void units_of(hver_ctx_t *w, const urefs_t *l, const char **text, const c
 		*key = name_key(w, *text);
 		return;
 	}
+	/* a short list of interned names, found by their addresses */
+	const char *u[HVER_LIST_MAX];
+	struct hver_lmemo *m = NULL;
+	if (l->n <= HVER_LIST_MAX) {
+		uint64_t hx = l->n;
+		for (size_t i = 0; i < l->n; i++) {
+			u[i] = intern_model(w, l->v[i].text, model);
+			hx = addr_hash(hx, u[i]);
+		}
+		m = memo_at(&w->list_memo, hx, sizeof(*m));
+		if (m->n == l->n && !memcmp(m->u, u, l->n * sizeof(*u))) {
+			*text = m->text;
+			*key = m->key;
+			return;
+		}
+		w->list_memo.miss++;
+	}
 	buf_t t = BUF_INIT, k = BUF_INIT;
 	for (size_t i = 0; i < l->n; i++) {
-		const char *x = intern_model(w, l->v[i].text, model);
+		const char *x = m ? u[i] : intern_model(w, l->v[i].text, model);
 		if (i) {
 			buf_puts(&t, "; ");
 			buf_putc(&k, '\x1f');
@@ -109,6 +168,12 @@ static void units_of(hver_ctx_t *w, const urefs_t *l, const char **text, const c
 	*key = hver_intern(w, k.ptr);
 	buf_free(&t);
 	buf_free(&k);
+	if (m) {
+		m->n = l->n;
+		memcpy(m->u, u, l->n * sizeof(*u));
+		m->text = *text;
+		m->key = *key;
+	}
 }
 
 const char *hver_iso(hver_ctx_t *w, date_t d)
@@ -948,4 +1013,8 @@ void hver_ctx_free(hver_ctx_t *w)
 	w->strs = (hver_strs_t){ 0 };
 	strmap_free(&w->names);
 	strmap_free(&w->blobs);
+	free(w->memo.v);
+	free(w->name_memo.v);
+	free(w->list_memo.v);
+	w->memo = w->name_memo = w->list_memo = (hver_memo_t){ 0 };
 }

@@ -33,6 +33,18 @@ struct hlayout {
 				* of the tasks it parses against) */
 };
 
+/* A cache by address (hver.c): a slot overwritten on a collision; made
+ * small on first use and made again four times larger, empty, each time
+ * its misses pass four times its slots, up to HVER_MEMO slots (a portal
+ * has tables for each source, most of them small). */
+typedef struct {
+	void *v;
+	size_t cap, miss;
+} hver_memo_t;
+#define HVER_MEMO 4096
+/* The longest list of units the list memo keeps. */
+#define HVER_LIST_MAX 4
+
 /* Interned texts: an open-addressed table of the texts and their hashes
  * (hash_words over their bytes: a few times faster than hash_str on the
  * titles and notes of every task of every version). */
@@ -72,6 +84,16 @@ typedef struct {
 	 * first use): a new one per version was freed and allocated again
 	 * (its tables and strings) thousands of times */
 	diag_t *diag;
+	/* by address: the built site's strings already interned (borrow:
+	 * they outlive the tables, so an address stands for its text), the
+	 * name keys of interned unit names, and lists of a few units (lead,
+	 * support) by their interned names' addresses.  The parse keeps one
+	 * copy of each short text per worker, so the lead, output and
+	 * deadline written in thousands of tasks come here as a few
+	 * addresses: each was measured, hashed and compared whole in a table
+	 * of every text of every version, once per task */
+	hver_memo_t memo, name_memo, list_memo;
+	size_t nhashed;           /* texts hashed to be interned (the tests') */
 } hver_ctx_t;
 
 /* The interned copy of s (NULL gives NULL). */

@@ -136,10 +136,72 @@ static void test_borrowed(void **state)
 	free(text);
 }
 
+/* Lists of units found by their names' addresses: the same names in
+ * another order or another number are another list, and a list longer than
+ * the memo keeps is joined each time; the same texts borrowed or not. */
+static void test_lists(void **state)
+{
+	(void)state;
+	static const char *const lists[] = {
+		"[\"Sở A\", \"Sở B\"]", "[\"Sở B\", \"Sở A\"]", "[\"Sở A\", \"Sở B\", \"Sở C\"]",
+		"[\"Sở A\", \"Sở B\", \"Sở C\", \"Sở D\", \"Sở E\"]", "[\"Sở A\"]", "[\"Sở  a\", \"Sở B\"]",
+	};
+	enum { NL = sizeof lists / sizeof lists[0] };
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "---\nnumber: \"8/KH-Y\"\ntitle: \"Kế hoạch Y\"\ntasks:\n");
+	for (int i = 0; i < 3 * NL; i++)
+		buf_printf(&b, "  - id: \"%d\"\n    title: \"Việc\"\n    lead: %s\n    support: %s\n", i + 1,
+			   lists[i % NL], lists[(i + 1) % NL]);
+	buf_puts(&b, "---\n");
+	arena_t *ma = arena_new();
+	diag_t *d = diag_new();
+	model_opts_t o = { 0 };
+	rfile_t f = { .path = "content/plans/y.md", .rel = "plans/y.md", .data = b.ptr, .len = b.len };
+	plan_t *p = model_parse_plan(ma, d, &f, &o);
+	assert_non_null(p);
+	assert_int_equal(p->ntasks, 3 * NL);
+	const char *seen[64];
+	size_t n = 0;
+	for (size_t i = 0; i < p->ntasks; i++)
+		for (size_t j = 0; j < p->tasks[i].lead.n; j++)
+			p->tasks[i].lead.v[j].text = shared(p->tasks[i].lead.v[j].text, seen, &n);
+	hver_ctx_t own = { .a = arena_new() }, lent = { .a = arena_new(), .borrow = true };
+	const hver_t *c = hver_from_plan(&own, p, NULL, 0, NULL);
+	const hver_t *v = hver_from_plan(&lent, p, NULL, 0, NULL);
+	static const char *const joined[NL] = {
+		"Sở A; Sở B", "Sở B; Sở A", "Sở A; Sở B; Sở C", "Sở A; Sở B; Sở C; Sở D; Sở E", "Sở A", "Sở  a; Sở B",
+	};
+	for (size_t i = 0; i < p->ntasks; i++) {
+		for (const hver_t *x = v; x; x = x == v ? c : NULL) {
+			assert_string_equal(x->tasks[i]->lead, joined[i % NL]);
+			assert_string_equal(x->tasks[i]->support, joined[(i + 1) % NL]);
+		}
+		same_text(v->tasks[i]->lead_key, c->tasks[i]->lead_key);
+		same_text(v->tasks[i]->support_key, c->tasks[i]->support_key);
+		/* a list, one pointer: its text and its keys */
+		assert_ptr_equal(v->tasks[i]->lead, v->tasks[i % NL]->lead);
+		assert_ptr_equal(v->tasks[i]->lead_key, v->tasks[i % NL]->lead_key);
+		assert_ptr_equal(c->tasks[i]->lead, c->tasks[i % NL]->lead);
+		assert_ptr_equal(v->tasks[i]->lead, v->tasks[(i + NL - 1) % (3 * NL)]->support);
+	}
+	/* the name keys: "Sở  a; Sở B" is "Sở A; Sở B" spelt otherwise */
+	assert_ptr_equal(v->tasks[5]->lead_key, v->tasks[0]->lead_key);
+	assert_ptr_equal(c->tasks[5]->lead_key, c->tasks[0]->lead_key);
+	assert_ptr_not_equal(v->tasks[1]->lead_key, v->tasks[0]->lead_key);
+	hver_ctx_free(&own);
+	hver_ctx_free(&lent);
+	arena_free(own.a);
+	arena_free(lent.a);
+	diag_free(d);
+	arena_free(ma);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_borrowed),
+		cmocka_unit_test(test_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

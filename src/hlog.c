@@ -574,12 +574,24 @@ out:
 	return rc;
 }
 
-/* The heap is offered a trim (mem_trim: taken on a big heap) every this
- * many changes: what the parser frees (blob texts, YAML trees, libgit2's
- * buffers) stays in the malloc arenas, mostly between chunks still in use,
- * where glibc does not give it back by itself (on 2,000 commits, 70 MB
- * more than the heap in use by the end; 2026-12-01, 1,000 plans: 25-45 MB
- * resident and free, left there, under a 114-117 MB peak). */
+/* The heap is offered a trim (mem_trim: taken on a big heap) once the
+ * versions are read, when there were this many or more: what the parser
+ * frees (blob texts, YAML trees, libgit2's buffers) stays in the malloc
+ * arenas, mostly between chunks still in use, where glibc does not give it
+ * back by itself (on 2,000 commits, 70 MB more than the heap in use by the
+ * end; 2026-12-01, 1,000 plans: 25-45 MB resident and free, left there,
+ * under a 114-117 MB peak).  It was also offered every this many versions
+ * while they were read, but the parser takes what it frees again a few
+ * versions later, and each trim walks every arena and gives each free run
+ * of pages back with a madvise(2) of its own (a TLB shootdown on the other
+ * core, busy rendering), which the next allocations fault back in: at
+ * 10,000 plans (9,563 versions) those nine trims were half of the
+ * versions' CPU samples (perf, one run); at 3,000 plans without them, the
+ * same peak (171-172 MB against 172-174 MB), 54,500-55,900 page faults
+ * instead of 62,100-67,200 (2 runs each), 1,548 madvise calls instead of
+ * 3,269 (one run under strace); at 10,000 plans a peak of 383.9 MB
+ * (381.4-387.7 MB with them, 3 runs) and 49,000 page faults in the
+ * history stage instead of 68,500-71,700 (one run; 2026-12-02). */
 #define HLOG_TRIM 1024
 
 /* The limit of libgit2's object cache while the history is read (bytes),
@@ -674,8 +686,6 @@ static void backward(struct rd *w)
 		fetch_put(f, v[j].slot, old);
 		if (!x->broken)
 			strmap_put(&near, d->path, (void *)x);
-		if ((j + 1) % HLOG_TRIM == 0)
-			mem_trim();
 	}
 	strmap_free(&near);
 	w->log->readers_cpu += fetch_finish(f);

@@ -154,6 +154,7 @@ struct changes_wlayout {
 	size_t npages;
 	char *dir;             /* the report's folder, relative to base_path */
 	facts_unames_t *names; /* the lead units named by the report's rows */
+	bool own_names;        /* names is the report's (not the caller's) */
 	struct wghead *head;   /* each group's name, anchor and link (group_heads) */
 };
 
@@ -181,10 +182,17 @@ static void group_heads(changes_wlayout_t *l);
 
 changes_wlayout_t *changes_week_layout(const site_t *s, const history_t *h, size_t idx)
 {
+	return changes_week_layout_with(s, h, idx, NULL);
+}
+
+changes_wlayout_t *changes_week_layout_with(const site_t *s, const history_t *h, size_t idx,
+					    facts_unames_t *names)
+{
 	changes_wlayout_t *l = xcalloc(1, sizeof(*l));
 	const hweek_t *wk = h->weeks[idx];
 	*l = (changes_wlayout_t){ .s = s, .h = h, .idx = idx, .wk = wk };
-	l->names = facts_unames_new(s);
+	l->own_names = !names;
+	l->names = names ? names : facts_unames_new(s);
 	l->ng = facts_week_groups_with(s, wk, l->names, &l->g);
 	size_t n = wk->new_plans.n + wk->due_next.n + wk->nentries;
 	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
@@ -232,7 +240,8 @@ void changes_week_layout_free(changes_wlayout_t *l)
 	}
 	free(l->head);
 	facts_week_groups_free(l->g, l->ng);
-	facts_unames_free(l->names);
+	if (l->own_names)
+		facts_unames_free(l->names);
 	free(l->group_first);
 	free(l->slot);
 	free(l->start);

@@ -114,12 +114,14 @@ const hitems_t *facts_week_list(const hweek_t *wk, int kind)
 	}
 }
 
-/* A group's name: its unit's, or the text its tasks give (NULL: the
- * group of tasks with no lead). */
-static const char *group_name(const void *x)
+/* By name in Vietnamese order; the group of tasks with no lead last. */
+static int group_cmp(const void *x, const void *y)
 {
-	const facts_wgroup_t *g = x;
-	return g->unit ? g->unit->name : g->text;
+	const facts_wgroup_t *a = x, *b = y;
+	const char *na = a->unit ? a->unit->name : a->text, *nb = b->unit ? b->unit->name : b->text;
+	if (!na || !nb)
+		return !na - !nb;
+	return coll_cmp(na, nb);
 }
 
 /* The hash of a group's key: its unit, or its text when it has none. */
@@ -208,20 +210,8 @@ size_t facts_week_groups_with(const site_t *s, const hweek_t *wk, facts_unames_t
 		}
 		free(of[k]);
 	}
-	/* by name in Vietnamese order (coll_sort: a sort key a group, not a
-	 * collation a comparison: at 3,000 plans the qsort by coll_cmp took
-	 * 2.5% of the weekly reports' instructions), the group of tasks with
-	 * no lead (at most one) last */
-	size_t named = ng;
-	for (size_t j = 0; j < named; j++)
-		if (!group_name(&g[j])) {
-			facts_wgroup_t none = g[j];
-			memmove(&g[j], &g[j + 1], (ng - j - 1) * sizeof(*g));
-			g[ng - 1] = none;
-			named--;
-			break;
-		}
-	coll_sort(g, named, sizeof(*g), group_name);
+	if (ng)
+		qsort(g, ng, sizeof(*g), group_cmp);
 	*out = g;
 	return ng;
 }

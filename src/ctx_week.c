@@ -40,6 +40,7 @@ static void lead_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 }
 
 static tmpl_type_t lead_type = { "week_lead", lead_fields, 5, lead_get, NULL, 0, NULL, 0 };
+const tmpl_type_t *const ctx_wlead_type = &lead_type;
 
 /* ---- the deadline: ctx_due(due_shown, &due, !due_written) */
 

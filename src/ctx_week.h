@@ -28,6 +28,10 @@ typedef struct {
 } ctx_wrow_t;
 
 extern const tmpl_type_t *const ctx_wrow_type;
+/* A lead unit (ctx_wlead_t) as a record: the unit's reference (ctx.h,
+ * ctx_uref_type's names) when it names one, else { name, url: null,
+ * registered: false }. */
+extern const tmpl_type_t *const ctx_wlead_type;
 
 /* Fills *row for it; the lead units (split at "; " and resolved as
  * facts_unit_named does) live in memory keeper frees. */

@@ -159,10 +159,14 @@ struct changes_wlayout {
 };
 
 /* A group's head, made once a report (not on each page that shows it, and
- * again for the summary by unit): its unit's reference (NULL: the tasks
- * with no lead), its anchor and where its rows start. */
+ * again for the summary by unit): its unit as a record (has_unit false:
+ * the tasks with no lead), its anchor and where its rows start.  No
+ * jansson value: the layout outlives the jalloc scope of a page
+ * (jalloc.h; render_pages.c ends one after each page). */
 struct wghead {
-	json_t *unit;
+	bool has_unit, resolved;
+	uref_t ref;            /* resolved: as ctx_unit_ref(unit, text) */
+	ctx_wlead_t lead;      /* not: { name: text, url: null, registered: false } */
 	char *anchor, *href;
 };
 
@@ -234,7 +238,6 @@ void changes_week_layout_free(changes_wlayout_t *l)
 	if (!l)
 		return;
 	for (size_t j = 0; l->head && j < l->ng; j++) {
-		json_decref(l->head[j].unit);
 		free(l->head[j].anchor);
 		free(l->head[j].href);
 	}
@@ -277,10 +280,12 @@ static void group_heads(changes_wlayout_t *l)
 	for (size_t j = 0; j < l->ng; j++) {
 		const facts_wgroup_t *g = &l->g[j];
 		struct wghead *hd = &l->head[j];
-		if (g->unit)
-			hd->unit = ctx_unit_ref(g->unit, NULL);
-		else if (g->text)
-			hd->unit = unit_json(l->s, NULL, g->text);
+		/* the names unit_json gave: the unit's reference, or a name */
+		const unit_t *un = g->unit ? g->unit : facts_unit_named(l->s, NULL, g->text);
+		hd->has_unit = g->unit || g->text;
+		hd->resolved = un != NULL;
+		hd->ref = (uref_t){ .text = g->unit ? NULL : g->text, .unit = (unit_t *)un };
+		hd->lead = (ctx_wlead_t){ NULL, g->text };
 		char *sl = text_slug(g->unit ? g->unit->name : g->text ? g->text : "khac");
 		buf_clear(&b);
 		buf_printf(&b, "u-%zu-%s", j + 1, sl);
@@ -315,7 +320,7 @@ enum {
 };
 
 static const tmpl_field_t group_fields[G_FIELDS] = {
-	{ "unit", TMPL_F_OPAQUE, NULL, false },
+	{ "unit", TMPL_F_OPAQUE, NULL, false },   /* a ctx_uref_type or ctx_wlead_type record */
 	{ "no_unit", TMPL_F_SCALAR, NULL, false },
 	{ "anchor", TMPL_F_SCALAR, NULL, false },
 	{ "href", TMPL_F_SCALAR, NULL, false },
@@ -341,10 +346,10 @@ static void group_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 	(void)scratch;
 	out->kind = TMPL_MISSING;
 	if (i == G_UNIT) {
-		if (hd->unit)
-			*out = tmpl_json(hd->unit, false);
+		if (hd->has_unit)
+			*out = hd->resolved ? tmpl_rec(ctx_uref_type, &hd->ref) : tmpl_rec(ctx_wlead_type, &hd->lead);
 	} else if (i == G_NO_UNIT) {
-		if (!hd->unit)
+		if (!hd->has_unit)
 			*out = tmpl_bool(true);
 	} else if (i == G_ANCHOR) {
 		*out = tmpl_str(hd->anchor);

@@ -17,6 +17,7 @@
 #include "changes.h"
 #include "changes_int.h"
 #include "ctx_week.h"
+#include "jalloc.h"
 #include "pager.h"
 #include "model.h"
 #include "progress.h"
@@ -421,6 +422,11 @@ static void test_week_groups(void **state)
 	memset(&h, 0, sizeof h);
 	h.weeks = weeks;
 	h.nweeks = 1;
+	/* as render_pages.c makes the pages: the layout in the first page's
+	 * jalloc scope, a scope a page; what the layout keeps for every page
+	 * must not be made in the first (its memory is the next page's) */
+	jalloc_init();
+	jalloc_begin();
 	changes_wlayout_t *l = changes_week_layout(f.s, &h, 0);
 	size_t npages = changes_week_pages(l);
 	assert_int_equal(npages, 3);
@@ -438,6 +444,8 @@ static void test_week_groups(void **state)
 	size_t seen[NLEADS][2] = { { 0 } }, sections = 0, continued = 0;
 	char *first_href[NLEADS + 1] = { 0 };
 	for (size_t pg = 0; pg < npages; pg++) {
+		if (pg)
+			jalloc_end(), jalloc_begin();
 		tmpl_obj_t *top = changes_week(l, pg);
 		/* found further out: what the summary's entries do not have */
 		tmpl_obj_set(top, "continued", tmpl_str("OUT"));
@@ -522,6 +530,8 @@ static void test_week_groups(void **state)
 	free(index);
 	tmpl_set_free(set);
 	changes_week_layout_free(l);
+	jalloc_end();
+	jalloc_release();
 	free(ids);
 	free(iv);
 	free(tv);

@@ -89,8 +89,9 @@ const unit_t *facts_unit_named(const site_t *s, const plan_t *p, const char *tex
 typedef struct facts_unames facts_unames_t;
 facts_unames_t *facts_unames_new(const site_t *s);
 /* At most this many answers kept: the next one starts afresh (bounds the
- * memory of answers kept from report to report, 2.5 MB). */
-#define FACTS_UNAMES_MAX 32768
+ * memory of answers kept from report to report: 512 kB of table and the
+ * texts, a render thread). */
+#define FACTS_UNAMES_MAX 8192
 /* facts_unit_named(s, p, text), once per p and text (until the answers
  * kept reach FACTS_UNAMES_MAX). */
 const unit_t *facts_unames_get(facts_unames_t *c, const plan_t *p, const char *text);

@@ -427,6 +427,7 @@ static void types_init(void)
 	tmpl_type_register(&is_type);
 	tmpl_type_register(&item_type);
 	tmpl_type_register(&entry_type);
+	changes_week_types_register();
 }
 
 void changes_types_init(void)

@@ -73,6 +73,11 @@ typedef struct changes_wlayout changes_wlayout_t;
 /* The pages of report i (0 is the newest).  Free with
  * changes_week_layout_free (accepts NULL). */
 changes_wlayout_t *changes_week_layout(const site_t *s, const history_t *h, size_t i);
+/* The same, the lead units named through names (facts.h), kept by the
+ * caller from report to report (one a thread); NULL: the report's own. */
+struct facts_unames;
+changes_wlayout_t *changes_week_layout_with(const site_t *s, const history_t *h, size_t i,
+					    struct facts_unames *names);
 void changes_week_layout_free(changes_wlayout_t *l);
 /* How many pages (at least one). */
 size_t changes_week_pages(const changes_wlayout_t *l);

@@ -29,5 +29,8 @@ void changes_erec_init(changes_erec_t *r, tmpl_obj_t *keeper, const site_t *s, c
 /* Entries v[0..n) as a list of records (their memory in keeper). */
 tmpl_val_t changes_erec_list(tmpl_obj_t *keeper, const site_t *s, const hentry_t *const *v, size_t n);
 json_t *changes_plan_brief(const plan_t *p, const char *label, const char *title);
+/* Registers the type of a weekly report's groups (weeks.c); from
+ * changes_types_init. */
+void changes_week_types_register(void);
 
 #endif

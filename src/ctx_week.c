@@ -40,6 +40,7 @@ static void lead_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 }
 
 static tmpl_type_t lead_type = { "week_lead", lead_fields, 5, lead_get, NULL, 0, NULL, 0 };
+const tmpl_type_t *const ctx_wlead_type = &lead_type;
 
 /* ---- the deadline: ctx_due(due_shown, &due, !due_written) */
 
@@ -122,7 +123,10 @@ static void row_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 	case W_PLAN:
 		*out = it->plan ? ctx_plan_val(it->plan) : tmpl_json(plan_gone(it), true);
 		break;
-	case W_LEAD: *out = tmpl_list(&lead_type, row->lead, sizeof *row->lead, row->nlead, false); break;
+	case W_LEAD:
+		*out = row->lead_units ? tmpl_list(ctx_uref_type, row->lead, sizeof(uref_t), row->nlead, false)
+				       : tmpl_list(&lead_type, row->lead, sizeof(ctx_wlead_t), row->nlead, false);
+		break;
 	case W_DUE: *out = tmpl_rec(&due_type, t); break;
 	case W_STATUS: *out = tmpl_str(status_id(t->status)); break;
 	case W_STATUS_LABEL: *out = tmpl_str(status_label_vi(t->status)); break;
@@ -156,29 +160,44 @@ void ctx_week_types_register(void)
 static void wrow_init(ctx_wrow_t *row, tmpl_obj_t *keeper, const site_t *s, facts_unames_t *names,
 		      const hitem_t *it, date_t as_of)
 {
-	*row = (ctx_wrow_t){ it, as_of, NULL, 0 };
+	*row = (ctx_wrow_t){ it, as_of, NULL, 0, false };
 	const char *lead = it->task->lead;
 	if (!lead)
 		return;
-	/* one block: the units, then the lead's text cut at each "; " */
+	/* one block: the units (room for n of the larger record), then the
+	 * lead's text cut at each "; " */
 	size_t n = 1, len = strlen(lead);
 	for (const char *p = lead; (p = strstr(p, "; ")); p += 2)
 		n++;
-	ctx_wlead_t *v = xmalloc(n * sizeof *v + len + 1);
-	char *text = (char *)(v + n);
+	size_t each = sizeof(uref_t) > sizeof(ctx_wlead_t) ? sizeof(uref_t) : sizeof(ctx_wlead_t);
+	char *block = xmalloc(n * each + len + 1);
+	ctx_wlead_t *v = (ctx_wlead_t *)(void *)block;
+	char *text = block + n * each;
 	memcpy(text, lead, len + 1);
+	bool all = true;
 	for (size_t i = 0; i < n; i++) {
 		char *e = strstr(text, "; ");
 		if (e)
 			*e = '\0';
 		v[i] = (ctx_wlead_t){ names ? facts_unames_get(names, it->plan, text)
 					    : facts_unit_named(s, it->plan, text), text };
+		all = all && v[i].unit;
 		if (e)
 			text = e + 2;
 	}
-	tmpl_obj_keep(keeper, v);
-	row->lead = v;
+	if (all) {
+		/* as uref_t, from the last: u[i] covers only v[i] and later
+		 * ones (a uref_t is no smaller), read before */
+		uref_t *u = (uref_t *)(void *)block;
+		for (size_t i = n; i-- > 0;) {
+			ctx_wlead_t one = v[i];
+			u[i] = (uref_t){ .text = one.text, .unit = (unit_t *)one.unit };
+		}
+	}
+	tmpl_obj_keep(keeper, block);
+	row->lead = block;
 	row->nlead = n;
+	row->lead_units = all;
 }
 
 void ctx_wrow_init(ctx_wrow_t *row, tmpl_obj_t *keeper, const site_t *s, const hitem_t *it,

@@ -14,15 +14,24 @@ typedef struct {
 	const char *text;
 } ctx_wlead_t;
 
-/* A row: item it of a week counted as of as_of, with its lead units. */
+/* A row: item it of a week counted as of as_of, with its lead units:
+ * nlead ctx_wlead_t, or when every one names a unit (lead_units) nlead
+ * uref_t, records of ctx_uref_type as the other pages' rows give them, so
+ * that the theme's unit_ref over them is rendered once a unit (tmpl_memo_t)
+ * and copied, not rendered again for each of the reports' rows. */
 typedef struct {
 	const hitem_t *it;
 	date_t as_of;
-	const ctx_wlead_t *lead;
+	const void *lead;
 	size_t nlead;
+	bool lead_units;
 } ctx_wrow_t;
 
 extern const tmpl_type_t *const ctx_wrow_type;
+/* A lead unit (ctx_wlead_t) as a record: the unit's reference (ctx.h,
+ * ctx_uref_type's names) when it names one, else { name, url: null,
+ * registered: false }. */
+extern const tmpl_type_t *const ctx_wlead_type;
 
 /* Fills *row for it; the lead units (split at "; " and resolved as
  * facts_unit_named does) live in memory keeper frees. */

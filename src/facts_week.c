@@ -70,6 +70,13 @@ const unit_t *facts_unames_get(facts_unames_t *c, const plan_t *p, const char *t
 {
 	if (!text)
 		return NULL;
+	if (c->n >= FACTS_UNAMES_MAX) {
+		/* start afresh: the units answered are the site's, not kept here */
+		memset(c->v, 0, c->cap * sizeof(*c->v));
+		arena_free(c->a);
+		c->a = arena_new();
+		c->n = 0;
+	}
 	if ((c->n + 1) * 2 > c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 256;
 		uname_t *v = xcalloc(cap, sizeof(*v));

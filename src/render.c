@@ -178,6 +178,7 @@ static void worker(void *arg, int worker_no)
 	json_decref(base);
 	render_frame_done();
 	render_fp_thread_done();
+	render_weeks_thread_done();
 	jalloc_thread_done();
 }
 

@@ -202,5 +202,8 @@ void render_job_page(struct run *r, json_t *base, const page_t *pg);
 void render_job_simple(struct run *r, json_t *base, route_kind_t k, const char *key);
 /* History outputs: the changes pages, the Atom feed, weekly reports. */
 void render_job_history(struct run *r, json_t *base, const job_t *j);
+/* Frees what the calling thread kept from weekly report to weekly report
+ * (the lead units they name; at the end of a worker). */
+void render_weeks_thread_done(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include "collate.h"
 #include "data.h"
 #include "date.h"
+#include "facts.h"
 #include "jalloc.h"
 #include "jsonh.h"
 #include "markdown.h"
@@ -637,6 +638,18 @@ void render_job_simple(struct run *r, json_t *base, route_kind_t k, const char *
 	free(rel);
 }
 
+/* The lead units the weekly reports of this thread name, by plan and text
+ * as written (facts_unames_t), kept from report to report: a task's lead
+ * is named again by the next week's report (due next week, then overdue;
+ * added, then done), and the answer scans its plan's tasks. */
+static _Thread_local facts_unames_t *week_names;
+
+void render_weeks_thread_done(void)
+{
+	facts_unames_free(week_names);
+	week_names = NULL;
+}
+
 /* History outputs: the changes pages, the Atom feed, weekly reports. */
 void render_job_history(struct run *r, json_t *base, const job_t *j)
 {
@@ -658,7 +671,9 @@ void render_job_history(struct run *r, json_t *base, const job_t *j)
 		/* a long report (a week when thousands of deadlines fell) is
 		 * cut into pages, each with the pager of the report */
 		const hweek_t *wk = r->hist->weeks[index];
-		changes_wlayout_t *l = changes_week_layout(s, r->hist, index);
+		if (!week_names)
+			week_names = facts_unames_new(s);
+		changes_wlayout_t *l = changes_week_layout_with(s, r->hist, index, week_names);
 		for (size_t pg = 0; pg < changes_week_pages(l); pg++) {
 			if (pg)
 				jalloc_end(), jalloc_begin();   /* one page's data at a time */

@@ -130,13 +130,6 @@ json_t *changes_week_row_json(const site_t *s, const hweek_t *wk, const hitem_t 
 }
 
 static const char *const kinds[FACTS_WEEK_LISTS] = { "completed", "became_overdue", "added", "due_changed" };
-/* kinds[k] + "_count", "has_" + kinds[k]: set on every group of every page */
-static const char *const count_keys[FACTS_WEEK_LISTS] = {
-	"completed_count", "became_overdue_count", "added_count", "due_changed_count"
-};
-static const char *const has_keys[FACTS_WEEK_LISTS] = {
-	"has_completed", "has_became_overdue", "has_added", "has_due_changed"
-};
 
 /* The parts of a report's rows, in page order. */
 enum { WS_UNIT, WS_NEW, WS_NEXT, WS_CHG, WS_PARTS };
@@ -161,6 +154,20 @@ struct changes_wlayout {
 	size_t npages;
 	char *dir;             /* the report's folder, relative to base_path */
 	facts_unames_t *names; /* the lead units named by the report's rows */
+	bool own_names;        /* names is the report's (not the caller's) */
+	struct wghead *head;   /* each group's name, anchor and link (group_heads) */
+};
+
+/* A group's head, made once a report (not on each page that shows it, and
+ * again for the summary by unit): its unit as a record (has_unit false:
+ * the tasks with no lead), its anchor and where its rows start.  No
+ * jansson value: the layout outlives the jalloc scope of a page
+ * (jalloc.h; render_pages.c ends one after each page). */
+struct wghead {
+	bool has_unit, resolved;
+	uref_t ref;            /* resolved: as ctx_unit_ref(unit, text) */
+	ctx_wlead_t lead;      /* not: { name: text, url: null, registered: false } */
+	char *anchor, *href;
 };
 
 /* What a slot weighs against CHANGES_WEEK_PAGE: a task row CHANGES_WEEK_ROW;
@@ -175,12 +182,21 @@ static size_t slot_weight(const changes_wlayout_t *l, const struct wslot *sl)
 	}
 }
 
+static void group_heads(changes_wlayout_t *l);
+
 changes_wlayout_t *changes_week_layout(const site_t *s, const history_t *h, size_t idx)
+{
+	return changes_week_layout_with(s, h, idx, NULL);
+}
+
+changes_wlayout_t *changes_week_layout_with(const site_t *s, const history_t *h, size_t idx,
+					    facts_unames_t *names)
 {
 	changes_wlayout_t *l = xcalloc(1, sizeof(*l));
 	const hweek_t *wk = h->weeks[idx];
 	*l = (changes_wlayout_t){ .s = s, .h = h, .idx = idx, .wk = wk };
-	l->names = facts_unames_new(s);
+	l->own_names = !names;
+	l->names = names ? names : facts_unames_new(s);
 	l->ng = facts_week_groups_with(s, wk, l->names, &l->g);
 	size_t n = wk->new_plans.n + wk->due_next.n + wk->nentries;
 	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
@@ -213,6 +229,7 @@ changes_wlayout_t *changes_week_layout(const site_t *s, const history_t *h, size
 	}
 	l->start[l->npages] = l->nslot;
 	l->dir = week_dir(s, wk);
+	group_heads(l);
 	return l;
 }
 
@@ -220,8 +237,14 @@ void changes_week_layout_free(changes_wlayout_t *l)
 {
 	if (!l)
 		return;
+	for (size_t j = 0; l->head && j < l->ng; j++) {
+		free(l->head[j].anchor);
+		free(l->head[j].href);
+	}
+	free(l->head);
 	facts_week_groups_free(l->g, l->ng);
-	facts_unames_free(l->names);
+	if (l->own_names)
+		facts_unames_free(l->names);
 	free(l->group_first);
 	free(l->slot);
 	free(l->start);
@@ -248,33 +271,108 @@ static size_t page_of(const changes_wlayout_t *l, size_t x)
 	return lo;
 }
 
-/* A group's name and anchor, and its counts (of the whole week). */
-static json_t *group_head(const changes_wlayout_t *l, size_t j)
+/* Each group's head (struct wghead), once the pages are cut: a group's
+ * rows start on the first page (the summary's) or another. */
+static void group_heads(changes_wlayout_t *l)
 {
-	const facts_wgroup_t *g = &l->g[j];
-	json_t *o = json_object();
-	if (g->unit)
-		SET(o, "unit", ctx_unit_ref(g->unit, NULL));
-	else if (g->text)
-		SET(o, "unit", unit_json(l->s, NULL, g->text));
-	else
-		SET(o, "no_unit", json_true());
-	char *sl = text_slug(g->unit ? g->unit->name : g->text ? g->text : "khac");
+	l->head = xcalloc(l->ng + 1, sizeof *l->head);
 	buf_t b = BUF_INIT;
-	buf_printf(&b, "u-%zu-%s", j + 1, sl);
-	SET(o, "anchor", json_string(b.ptr));
-	/* where its rows start: the first page (the summary's) or another */
-	size_t at = page_of(l, l->group_first[j]);
-	char *u = at ? pager_url(l->s->base_path, l->dir, at) : xstrdup("");
-	buf_clear(&b);
-	buf_printf(&b, "%s#u-%zu-%s", u, j + 1, sl);
-	SET(o, "href", json_string(b.ptr));
-	free(u);
+	for (size_t j = 0; j < l->ng; j++) {
+		const facts_wgroup_t *g = &l->g[j];
+		struct wghead *hd = &l->head[j];
+		/* the names unit_json gave: the unit's reference, or a name */
+		const unit_t *un = g->unit ? g->unit : facts_unit_named(l->s, NULL, g->text);
+		hd->has_unit = g->unit || g->text;
+		hd->resolved = un != NULL;
+		hd->ref = (uref_t){ .text = g->unit ? NULL : g->text, .unit = (unit_t *)un };
+		hd->lead = (ctx_wlead_t){ NULL, g->text };
+		char *sl = text_slug(g->unit ? g->unit->name : g->text ? g->text : "khac");
+		buf_clear(&b);
+		buf_printf(&b, "u-%zu-%s", j + 1, sl);
+		hd->anchor = xstrdup(b.ptr);
+		size_t at = page_of(l, l->group_first[j]);
+		char *u = at ? pager_url(l->s->base_path, l->dir, at) : xstrdup("");
+		buf_clear(&b);
+		buf_printf(&b, "%s#%s", u, hd->anchor);
+		hd->href = xstrdup(b.ptr);
+		free(u);
+		free(sl);
+	}
 	buf_free(&b);
-	free(sl);
-	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
-		SET(o, count_keys[k], json_integer((json_int_t)g->n[k]));
-	return o;
+}
+
+/* A group as the week template sees it, a typed record (tmpl.h): in the
+ * summary by unit (rows NULL) its name, anchor, link and counts (of the
+ * whole week); in the page's sections by unit also whether it started on
+ * an earlier page and its rows on this one.  The names a group does not
+ * have are missing, as they were from the jansson object it replaces: a
+ * template finds them further out. */
+typedef struct {
+	const changes_wlayout_t *l;
+	size_t j;
+	bool continued;
+	const tmpl_val_t *rows;   /* FACTS_WEEK_LISTS lists, or NULL */
+} wgroup_t;
+
+enum {
+	G_UNIT, G_NO_UNIT, G_ANCHOR, G_HREF, G_COUNT, G_CONTINUED = G_COUNT + FACTS_WEEK_LISTS,
+	G_LIST, G_HAS = G_LIST + FACTS_WEEK_LISTS, G_FIELDS = G_HAS + FACTS_WEEK_LISTS
+};
+
+static const tmpl_field_t group_fields[G_FIELDS] = {
+	{ "unit", TMPL_F_OPAQUE, NULL, false },   /* a ctx_uref_type or ctx_wlead_type record */
+	{ "no_unit", TMPL_F_SCALAR, NULL, false },
+	{ "anchor", TMPL_F_SCALAR, NULL, false },
+	{ "href", TMPL_F_SCALAR, NULL, false },
+	{ "completed_count", TMPL_F_SCALAR, NULL, false },
+	{ "became_overdue_count", TMPL_F_SCALAR, NULL, false },
+	{ "added_count", TMPL_F_SCALAR, NULL, false },
+	{ "due_changed_count", TMPL_F_SCALAR, NULL, false },
+	{ "continued", TMPL_F_SCALAR, NULL, false },
+	{ "completed", TMPL_F_OPAQUE, NULL, false },
+	{ "became_overdue", TMPL_F_OPAQUE, NULL, false },
+	{ "added", TMPL_F_OPAQUE, NULL, false },
+	{ "due_changed", TMPL_F_OPAQUE, NULL, false },
+	{ "has_completed", TMPL_F_SCALAR, NULL, false },
+	{ "has_became_overdue", TMPL_F_SCALAR, NULL, false },
+	{ "has_added", TMPL_F_SCALAR, NULL, false },
+	{ "has_due_changed", TMPL_F_SCALAR, NULL, false },
+};
+
+static void group_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
+{
+	const wgroup_t *gr = rec;
+	const struct wghead *hd = &gr->l->head[gr->j];
+	(void)scratch;
+	out->kind = TMPL_MISSING;
+	if (i == G_UNIT) {
+		if (hd->has_unit)
+			*out = hd->resolved ? tmpl_rec(ctx_uref_type, &hd->ref) : tmpl_rec(ctx_wlead_type, &hd->lead);
+	} else if (i == G_NO_UNIT) {
+		if (!hd->has_unit)
+			*out = tmpl_bool(true);
+	} else if (i == G_ANCHOR) {
+		*out = tmpl_str(hd->anchor);
+	} else if (i == G_HREF) {
+		*out = tmpl_str(hd->href);
+	} else if (i < G_CONTINUED) {
+		*out = tmpl_int((long long)gr->l->g[gr->j].n[i - G_COUNT]);
+	} else if (!gr->rows) {
+		return;   /* the summary by unit: no more */
+	} else if (i == G_CONTINUED) {
+		*out = tmpl_bool(gr->continued);
+	} else if (i < G_HAS) {
+		*out = gr->rows[i - G_LIST];
+	} else {
+		*out = tmpl_bool(gr->rows[i - G_HAS].u.list.n > 0);
+	}
+}
+
+static tmpl_type_t group_type = { "week_group", group_fields, G_FIELDS, group_get, NULL, 0, NULL, 0 };
+
+void changes_week_types_register(void)
+{
+	tmpl_type_register(&group_type);
 }
 
 /* Whether part p shows on page pg: it has rows there, or it has none and
@@ -300,13 +398,15 @@ tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 	SET(w, "stats", ctx_stats(&wk->stats));
 	SET(w, "first_page", json_boolean(pg == 0));
 	SET(w, "has_units", json_boolean(l->ng > 0));
-	json_t *index = json_array();
-	for (size_t j = 0; pg == 0 && j < l->ng; j++)
-		json_array_append_new(index, group_head(l, j));
-	SET(w, "unit_index", index);
 	json_t *np = json_array();
 	size_t nch = 0, ch_first = 0;   /* the page's change entries: a run of the week's */
 	tmpl_obj_t *week = tmpl_obj_new(w);
+	size_t nindex = pg == 0 ? l->ng : 0;
+	wgroup_t *index = xmalloc((nindex + 1) * sizeof *index);
+	tmpl_obj_keep(week, index);
+	for (size_t j = 0; j < nindex; j++)
+		index[j] = (wgroup_t){ l, j, false, NULL };
+	tmpl_obj_set(week, "unit_index", tmpl_list(&group_type, index, sizeof *index, nindex, false));
 	/* the page's task rows, typed (ctx_week.h), in slot order: a group's
 	 * list is a run of them, and due next the last run */
 	size_t a = l->start[pg], b = l->start[pg + 1], nrow = 0, nunits = 0, nflat[FACTS_WEEK_LISTS] = { 0 };
@@ -329,7 +429,10 @@ tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 		tmpl_obj_keep(week, flat[k]);
 		nflat[k] = 0;
 	}
-	tmpl_obj_t **units = xmalloc((nunits + 1) * sizeof *units), *cur = NULL;
+	wgroup_t *units = xmalloc((nunits + 1) * sizeof *units), *cur = NULL;
+	tmpl_obj_keep(week, units);
+	tmpl_val_t *lists = xmalloc((nunits * FACTS_WEEK_LISTS + 1) * sizeof *lists);
+	tmpl_obj_keep(week, lists);
 	size_t list_first[FACTS_WEEK_LISTS], next_first = nrow, r = 0;
 	nunits = 0;
 	cg = (size_t)-1;
@@ -337,9 +440,8 @@ tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 #define GROUP_END() do { \
 		for (int k = 0; k < FACTS_WEEK_LISTS; k++) { \
 			size_t n = list_first[k] == (size_t)-1 ? 0 : r_end[k] - list_first[k]; \
-			tmpl_obj_set(cur, kinds[k], tmpl_list(ctx_wrow_type, rows + (n ? list_first[k] : 0), \
-							     sizeof *rows, n, false)); \
-			tmpl_obj_set(cur, has_keys[k], tmpl_bool(n > 0)); \
+			lists[(size_t)(cur - units) * FACTS_WEEK_LISTS + k] = \
+				tmpl_list(ctx_wrow_type, rows + (n ? list_first[k] : 0), sizeof *rows, n, false); \
 		} \
 	} while (0)
 	size_t r_end[FACTS_WEEK_LISTS];
@@ -350,9 +452,9 @@ tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 				if (cur)
 					GROUP_END();
 				cg = sl->g;
-				json_t *head = group_head(l, cg);
-				SET(head, "continued", json_boolean(l->group_first[cg] < a));
-				cur = units[nunits++] = tmpl_obj_new(head);
+				cur = &units[nunits];
+				*cur = (wgroup_t){ l, cg, l->group_first[cg] < a, lists + nunits * FACTS_WEEK_LISTS };
+				nunits++;
 				for (int k = 0; k < FACTS_WEEK_LISTS; k++)
 					list_first[k] = r_end[k] = (size_t)-1;
 			}
@@ -378,8 +480,7 @@ tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 	if (cur)
 		GROUP_END();
 #undef GROUP_END
-	tmpl_obj_set(week, "units", tmpl_list(TMPL_OBJ_LIST, units, sizeof *units, nunits, true));
-	tmpl_obj_keep(week, units);
+	tmpl_obj_set(week, "units", tmpl_list(&group_type, units, sizeof *units, nunits, false));
 	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
 		tmpl_obj_set(week, kinds[k], tmpl_list(ctx_wrow_type, flat[k], sizeof *flat[k], nflat[k], true));
 	SET(w, "new_plans", np);

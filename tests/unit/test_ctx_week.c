@@ -17,6 +17,8 @@
 #include "changes.h"
 #include "changes_int.h"
 #include "ctx_week.h"
+#include "jalloc.h"
+#include "pager.h"
 #include "model.h"
 #include "progress.h"
 #include "xref.h"
@@ -380,6 +382,162 @@ static void test_entries_render_like_json(void **state)
 	unload(&f);
 }
 
+
+/* ---- a report's groups by lead unit (weeks.c) */
+
+/* A report long enough for three pages, its rows under five leads (units
+ * named as registered, written otherwise, unknown, none): on every page
+ * each group shows its head (unit, anchor, link to where its rows start,
+ * counts of the whole week) as the summary by unit on the first page
+ * shows it, "continued" on the pages after its first, and its rows of
+ * that page; the summary's entries have no rows and no "continued" (a
+ * template finds those names further out, as it did in the jansson
+ * objects the groups were). */
+static void test_week_groups(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	static const char *const leads[] = { "Sở Tài chính", "Phòng Một", NULL, "Đơn vị lạ", "Sở Nội vụ" };
+	enum { NLEADS = 5, NITEMS = 1100, NDONE = 100 };
+	htask_t *tv = calloc(NITEMS, sizeof *tv);
+	hitem_t *iv = calloc(NITEMS, sizeof *iv);
+	char (*ids)[8] = calloc(NITEMS, sizeof *ids);
+	hver_t ver = { .title = "K", .number = "1/KH" };
+	size_t per[NLEADS][2] = { { 0 } };
+	for (size_t i = 0; i < NITEMS; i++) {
+		snprintf(ids[i], sizeof ids[i], "%zu", i + 1);
+		const char *lead = leads[i % NLEADS];
+		tv[i] = (htask_t){ .id = ids[i], .title = "t", .lead = lead, .lead_first = lead, .due_shown = "x",
+				   .status = i < NDONE ? STATUS_DONE : STATUS_NOT_STARTED, .progress = -1 };
+		iv[i] = (hitem_t){ .ver = &ver, .task = &tv[i], .plan = f.s->plans[0] };
+		per[i % NLEADS][i >= NDONE]++;
+	}
+	hweek_t wk = { .id = "2025-W31", .year = 2025, .week = 31, .start = 20250728, .end = 20250803,
+		       .as_of = 20250804 };
+	wk.completed = (hitems_t){ iv, NDONE, NDONE };
+	wk.overdue = (hitems_t){ iv + NDONE, NITEMS - NDONE, NITEMS - NDONE };
+	hweek_t *weeks[] = { &wk };
+	history_t h;
+	memset(&h, 0, sizeof h);
+	h.weeks = weeks;
+	h.nweeks = 1;
+	/* as render_pages.c makes the pages: the layout in the first page's
+	 * jalloc scope, a scope a page; what the layout keeps for every page
+	 * must not be made in the first (its memory is the next page's) */
+	jalloc_init();
+	jalloc_begin();
+	changes_wlayout_t *l = changes_week_layout(f.s, &h, 0);
+	size_t npages = changes_week_pages(l);
+	assert_int_equal(npages, 3);
+
+	tmpl_set_t *set = tmpl_set_new();
+	add_ok(set, "probe", "{{#week.unit_index}}I|{{anchor}}|{{href}}|{{#unit}}{{name}}{{/unit}}"
+			     "{{#no_unit}}none{{/no_unit}}|{{completed_count}}|{{became_overdue_count}}|"
+			     "{{continued}}|{{has_completed}}|{{#completed}}row{{/completed}}\n{{/week.unit_index}}"
+			     "{{#week.units}}U|{{anchor}}|{{href}}|{{#unit}}{{name}}{{/unit}}{{#no_unit}}none{{/no_unit}}|"
+			     "{{completed_count}}|{{became_overdue_count}}|{{continued}}|{{has_completed}}|"
+			     "{{has_became_overdue}}|{{#completed}}c{{id}},{{/completed}}"
+			     "{{#became_overdue}}o{{id}},{{/became_overdue}}\n{{/week.units}}");
+	tmpl_set_prepare(set);
+	char *index = NULL;
+	size_t seen[NLEADS][2] = { { 0 } }, sections = 0, continued = 0;
+	char *first_href[NLEADS + 1] = { 0 };
+	for (size_t pg = 0; pg < npages; pg++) {
+		if (pg)
+			jalloc_end(), jalloc_begin();
+		tmpl_obj_t *top = changes_week(l, pg);
+		/* found further out: what the summary's entries do not have */
+		tmpl_obj_set(top, "continued", tmpl_str("OUT"));
+		tmpl_obj_set(top, "has_completed", tmpl_str("OUT"));
+		tmpl_val_t root = { .kind = TMPL_OBJ };
+		root.u.obj = top;
+		buf_t out = BUF_INIT;
+		assert_int_equal(tmpl_render_val(set, "probe", root, NULL, &out), 0);
+		tmpl_obj_free(top);
+		char *save = NULL;
+		for (char *line = strtok_r(out.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			/* kind|anchor|href|unit|completed|overdue|continued|has_completed|... */
+			char *fld[10] = { 0 }, *fsave = NULL, *cp = strdup(line);
+			size_t nf = 0;
+			for (char *x = strtok_r(cp, "|", &fsave); x && nf < 10; x = strtok_r(NULL, "|", &fsave))
+				fld[nf++] = x;
+			assert_true(nf >= 8);
+			char kind = fld[0][0], *anchor = fld[1], *href = fld[2], *cont = fld[6], *has = fld[7];
+			size_t g = 0;
+			while (g < NLEADS && strcmp(fld[3], leads[g] ? leads[g] : "none"))
+				g++;
+			assert_true(g < NLEADS);
+			assert_int_equal(strtoul(fld[4], NULL, 10), per[g][0]);
+			assert_int_equal(strtoul(fld[5], NULL, 10), per[g][1]);
+			if (kind == 'I') {
+				assert_int_equal(pg, 0);
+				assert_string_equal(cont, "OUT");
+				assert_string_equal(has, "OUT");
+				assert_null(strstr(line, "row"));
+				buf_t b = BUF_INIT;
+				buf_printf(&b, "%s%s %s\n", index ? index : "", anchor, href);
+				free(index);
+				index = buf_detach(&b);
+				free(cp);
+				continue;
+			}
+			sections++;
+			/* the same head as in the summary */
+			buf_t b = BUF_INIT;
+			buf_printf(&b, "%s %s\n", anchor, href);
+			assert_non_null(index);
+			assert_non_null(strstr(index, b.ptr));
+			buf_free(&b);
+			if (!first_href[g]) {
+				/* its link: where its first rows are */
+				assert_string_equal(cont, "false");
+				char *want = pg ? pager_url(f.s->base_path, "bao-cao-tuan/2025-W31/", pg) : strdup("");
+				b = (buf_t)BUF_INIT;
+				buf_printf(&b, "%s#%s", want, anchor);
+				assert_string_equal(href, b.ptr);
+				free(want);
+				first_href[g] = buf_detach(&b);
+			} else {
+				assert_string_equal(cont, "true");
+				assert_string_equal(href, first_href[g]);
+				continued++;
+			}
+			/* its rows here: "c<id>," completed, "o<id>," overdue */
+			for (const char *p = strchr(line, ','); p; p = strchr(p + 1, ',')) {
+				const char *q = p;
+				while (q[-1] >= '0' && q[-1] <= '9')
+					q--;
+				seen[g][q[-1] == 'o']++;
+			}
+			free(cp);
+		}
+		buf_free(&out);
+	}
+	/* every group on the first page's summary, each with its rows */
+	size_t ngroups = 0;
+	for (const char *p = index; p && (p = strchr(p, '\n')); p++)
+		ngroups++;
+	assert_int_equal(ngroups, NLEADS);
+	assert_true(continued > 0);
+	assert_true(sections >= NLEADS + continued);
+	for (size_t g = 0; g < NLEADS; g++) {
+		assert_int_equal(seen[g][0], per[g][0]);
+		assert_int_equal(seen[g][1], per[g][1]);
+	}
+	for (size_t g = 0; g <= NLEADS; g++)
+		free(first_href[g]);
+	free(index);
+	tmpl_set_free(set);
+	changes_week_layout_free(l);
+	jalloc_end();
+	jalloc_release();
+	free(ids);
+	free(iv);
+	free(tv);
+	unload(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +545,7 @@ int main(void)
 		cmocka_unit_test(test_rows_render_like_json),
 		cmocka_unit_test(test_entry_names),
 		cmocka_unit_test(test_entries_render_like_json),
+		cmocka_unit_test(test_week_groups),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

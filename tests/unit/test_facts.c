@@ -298,6 +298,16 @@ static void test_week_groups(void **state)
 		assert_ptr_equal(facts_unames_get(names, &p, name), NULL);
 	}
 	assert_ptr_equal(facts_unames_get(names, &p, "SỞ XÂY DỰNG"), &ub);
+	/* kept from report to report (a render thread's): past
+	 * FACTS_UNAMES_MAX answers it starts afresh, and answers alike */
+	for (int i = 0; i < FACTS_UNAMES_MAX + 100; i++) {
+		snprintf(name, sizeof name, "Ban %d", i);
+		assert_ptr_equal(facts_unames_get(names, i % 2 ? &p : NULL, name), NULL);
+	}
+	assert_ptr_equal(facts_unames_get(names, &p, "Văn phòng"), &uc);
+	assert_ptr_equal(facts_unames_get(names, NULL, "Văn phòng"), NULL);
+	assert_ptr_equal(facts_unames_get(names, NULL, "văn phòng ubnd"), &uc);
+	assert_ptr_equal(facts_unames_get(names, &p, "SỞ XÂY DỰNG"), &ub);
 	assert_ptr_equal(facts_unames_get(names, &p, "Văn phòng"), &uc);
 	facts_unames_free(names);
 	/* a plan no longer published: only the name resolves */

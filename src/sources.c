@@ -422,9 +422,9 @@ static void open_one(void *arg, int worker, size_t i)
 	 * MB of them through the whole build, which every later stage paid
 	 * for in fresh pages: given back here (and after its history,
 	 * history.c), a portal of 100 sources x 20 plans made 48,600-48,900
-	 * page faults instead of 68,600-73,300, and peaked at 136-140 MB
-	 * instead of 222-226 MB (3 runs each, 2 cores, 2026-12-02).  Its
-	 * history reads the pack again. */
+	 * page faults instead of 68,600-73,300, and its peak resident set was
+	 * 135-140 MB instead of 222-226 MB (GNU time; 3 runs each, 2 cores,
+	 * 2026-12-02).  Its history reads the pack again. */
 	repo_forget_objects(s->r);
 }
 

@@ -183,9 +183,16 @@ void render_job_units(struct run *r, json_t *base)
  * the units above, the units supporting it and theirs.  A group is a unit
  * over at most UNIT_GROUP_ROWS task rows and the units under it (under
  * the highest such unit): its pages render each such row once, and what
- * they keep at once stays under UNIT_SHARE_BYTES; a unit over more rows
- * renders its own.  The rows of a unit's tables read show_lead, which
- * every plan of every unit page sets. */
+ * they keep at once stays under UNIT_SHARE_BYTES.  A unit over more rows
+ * is the top of a group with those of its sub-units that are alone (no
+ * more rows, no unit under them): every unit has ten times the rows at
+ * 10,000 plans as at 1,000 (the same units), so there a Sở is over
+ * UNIT_GROUP_ROWS and its Phòng were each a group of one, sharing
+ * nothing; such a group keeps what it can under UNIT_SHARE_BYTES (the
+ * rows first shown, until it is full) and renders the rest again.  A unit
+ * over more rows without such sub-units renders its own.  The rows of a
+ * unit's tables read show_lead, which every plan of every unit page
+ * sets. */
 #define UNIT_GROUP_ROWS 3000
 #define UNIT_SHARE_BYTES ((size_t)4 << 20)
 #define UNIT_DEPTH 64   /* as progress_unit_tasks: a cycle xref broke */
@@ -197,13 +204,39 @@ struct ushare {
 	size_t left;            /* on the top: the group's units whose jobs have not ended */
 };
 
+static bool unit_small(const unit_t *u)
+{
+	return u->roll_all.total <= UNIT_GROUP_ROWS;
+}
+
+/* A sub-unit of a unit over UNIT_GROUP_ROWS rows that would be a group
+ * of its own with nothing to share: its parent's group takes it. */
+static bool unit_alone(const unit_t *u)
+{
+	return unit_small(u) && !u->nchildren && u->parent && !unit_small(u->parent);
+}
+
 static const unit_t *group_of(const unit_t *u)
 {
-	if (u->roll_all.total > UNIT_GROUP_ROWS)
+	if (!unit_small(u)) {
+		for (size_t i = 0; i < u->nchildren; i++)
+			if (unit_alone(u->children[i]))
+				return u;
 		return NULL;
-	for (int d = 0; u->parent && u->parent->roll_all.total <= UNIT_GROUP_ROWS && d < UNIT_DEPTH; d++)
+	}
+	if (unit_alone(u))
+		return u->parent;
+	for (int d = 0; u->parent && unit_small(u->parent) && d < UNIT_DEPTH; d++)
 		u = u->parent;
 	return u;
+}
+
+/* Whether x, a unit at or under g (a group's top), is of g's group: every
+ * unit under a top of no more than UNIT_GROUP_ROWS rows is, only the
+ * sub-units alone (unit_alone) under one over more. */
+static bool in_group(const unit_t *x, const unit_t *g)
+{
+	return unit_small(g) || x == g || (x->parent == g && unit_alone(x));
 }
 
 /* Adds to v (n of them) u and the units above it up to g, when g is one
@@ -239,24 +272,37 @@ static bool unit_ident(const void *rec, void *arg, const void **key, unsigned *v
 	const task_t *t = row->t;
 	if (!row->with_plan || !row->role)
 		return false;
+	*key = t;
+	*variant = row->role;
+	if (row->role == 1 && t->lead.n == 1) {
+		/* most tasks: one lead, whose chain up to g is the count
+		 * (chain_add's, without looking for a unit twice) */
+		const unit_t *x = t->lead.v[0].unit;
+		unsigned n = 0;
+		int d = 0;
+		for (; x && x != g && d < UNIT_DEPTH; d++, x = x->parent)
+			n += in_group(x, g);
+		*uses = x == g ? n + 1 : 0;
+		return true;
+	}
 	const unit_t *led[UNIT_DEPTH], *sup[UNIT_DEPTH];
 	size_t nl = 0, ns = 0;
 	for (size_t j = 0; j < t->lead.n; j++)
 		nl = chain_add(led, nl, UNIT_DEPTH, t->lead.v[j].unit, g);
-	unsigned n = (unsigned)nl;
+	unsigned n = 0;
 	if (row->role == 2) {
 		for (size_t j = 0; j < t->support.n; j++)
 			ns = chain_add(sup, ns, UNIT_DEPTH, t->support.v[j].unit, g);
-		n = 0;
 		for (size_t i = 0; i < ns; i++) {
 			size_t k = 0;
 			while (k < nl && led[k] != sup[i])
 				k++;
-			n += k == nl;
+			n += k == nl && in_group(sup[i], g);
 		}
+	} else {
+		for (size_t i = 0; i < nl; i++)
+			n += in_group(led[i], g);
 	}
-	*key = t;
-	*variant = row->role;
 	*uses = n;
 	return true;
 }
@@ -309,15 +355,17 @@ void render_unit_jobs(struct run *r, void (*add)(struct run *r, job_kind_t kind,
 	const unit_t **g = xmalloc((s->nunits + 1) * sizeof *g);
 	for (size_t i = 0; i < s->nunits; i++)
 		g[i] = group_of(s->units[i]);
-	/* the units over many rows first: the longest jobs */
+	/* the units over many rows first: the longest jobs; then the groups
+	 * whose top is one, then the others */
 	for (size_t i = 0; i < s->nunits; i++)
 		if (!g[i])
 			add(r, JOB_UNIT, s->units[i]);
-	for (size_t i = 0; i < s->nunits; i++)
-		if (g[i] == s->units[i])
-			for (size_t j = 0; j < s->nunits; j++)
-				if (g[j] == g[i])
-					add(r, JOB_UNIT, s->units[j]);
+	for (int big = 1; big >= 0; big--)
+		for (size_t i = 0; i < s->nunits; i++)
+			if (g[i] == s->units[i] && unit_small(g[i]) != big)
+				for (size_t j = 0; j < s->nunits; j++)
+					if (g[j] == g[i])
+						add(r, JOB_UNIT, s->units[j]);
 	free(g);
 }
 

@@ -11,7 +11,9 @@
 
 typedef struct fetch fetch_t;
 
-/* Starts the readers for repository git (which must outlive the fetcher). */
+/* A fetcher for repository git (which must outlive it).  Its readers
+ * start at the first fetch_get when 64 blobs or more were asked for; fewer
+ * are read on the caller's thread, through git, as fetch_get asks. */
 fetch_t *fetch_start(git_repository *git);
 
 /* Every blob read is checked against its id with a SHA-1 of our own

@@ -1179,6 +1179,9 @@ static int walk_logs(struct walk *w, struct hsrc *logs, size_t n, const history_
 		snprintf(at.commit, sizeof at.commit, "%s", srcs[i - 1].commit);
 		if (read_log(&logs[i], &at, &none, err) < 0)
 			return -1;
+		/* the delta bases libgit2 keeps in the source's pack would
+		 * stay until the build ends (sources.c, open_one) */
+		repo_forget_objects(srcs[i - 1].r);
 	}
 	*t_log = now_seconds();
 	h->shallow = logs[0].log.shallow;

@@ -166,4 +166,84 @@ echo "# reading 16 plans of 1.3 MB: ${big:-?} page faults, ${small:-?} without t
 check "the built commit's texts are read without a copy ($(( ${big:-0} - ${small:-0} )) faults for $pages pages < 1.5 a page)" \
 	test -n "$big" -a -n "$small" -a "$(( (${big:-0} - ${small:-0}) * 2 ))" -lt "$(( pages * 3 ))" -a \
 	"$(( ${big:-0} - ${small:-0} ))" -gt "$(( pages / 2 ))"
+# A portal of many small sources (site.yaml sources; issue #14's scale case is
+# 100 sources x 20 plans) costs what one repository of the same plans does.
+# Each source's repository is read through a handle kept open to the end of
+# the build, and libgit2 keeps the delta bases it rebuilt in a pack while a
+# handle has it open: 100 sources held 84 MB of bases through the whole build
+# before each source's objects were given back after its commit was read
+# (src/sources.c), and 400 reader threads, two per source read, each opened
+# the repository again for a few dozen blobs before those were read on the
+# caller's thread (src/fetch.c).  Here 30 sources of 3 plans whose built
+# versions are deltas of bigger earlier ones (so reading them fills the
+# packs' caches): the heap in use after the sources stage (`check`, the
+# release binary) less the parsed model is within the texts read, not the
+# texts and their bases; and the build starts fewer threads than sources
+# (strace counts clone calls).
+P=$T/portal
+newrepo "$P"
+python3 - "$P/content" "$T" <<'PY'
+import os, sys
+content, top = sys.argv[1], sys.argv[2]
+units = ["- { id: ubnd, name: UBND tỉnh Thử, kind: agency }"]
+srcs = ["sources:"]
+for s in range(30):
+    units.append(f"- {{ id: so-{s}, name: Sở số {s}, parent: ubnd, kind: agency }}")
+    srcs.append(f"  - {{ id: nguon-{s}, repo: {top}/src-{s}, owner: so-{s} }}")
+open(f"{content}/units.yaml", "w", encoding="utf-8").write("\n".join(units) + "\n")
+open(f"{content}/site.yaml", "a", encoding="utf-8").write("\n".join(srcs) + "\n")
+PY
+commit "$P" "2025-06-01T08:00:00+07:00" "cổng"
+# splan DIR SOURCE VERSION: the source's 3 plans; version 1 carries a long note a task
+splan() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import sys
+d, s, v = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+for p in range(3):
+    with open(f"{d}/kh-{p}.md", "w", encoding="utf-8") as f:
+        f.write(f"---\nnumber: \"{s * 10 + p + 1}/KH-S{s}\"\ntitle: \"Kế hoạch {p + 1} của sở {s}\"\n"
+                f"issuer: Sở số {s}\ndate: 2025-05-02\ntasks:\n")
+        for i in range(40):
+            f.write(f"  - id: \"{i + 1}\"\n    title: \"Nhiệm vụ {i + 1} của kế hoạch {p + 1}\"\n"
+                    f"    lead: \"Sở số {s}\"\n    output: \"Báo cáo\"\n    due: \"Năm 2026\"\n"
+                    f"    status: \"Đang thực hiện\"\n    progress: {(i * 10 + v * 10) % 100}\n")
+            if v == 1:
+                f.write("    note: \"" + " ".join(f"ghi chú {i}-{k}" for k in range(250)) + "\"\n")
+        f.write("---\nNội dung.\n")
+PY
+}
+for s in $(seq 0 29); do
+	git init -q "$T/src-$s"
+	mkdir -p "$T/src-$s/content/plans"
+	splan "$T/src-$s/content/plans" "$s" 1
+	commit "$T/src-$s" "2025-06-02T08:00:00+07:00" "bản 1"
+	splan "$T/src-$s/content/plans" "$s" 2
+	commit "$T/src-$s" "2025-06-09T08:00:00+07:00" "bản 2"
+	git -C "$T/src-$s" branch -qM main
+	git -C "$T/src-$s" repack -adq
+done
+PLANSITE_TIMING=1 "$REL" check --repo "$P" 2>"$T/portal-check.err" >/dev/null || true
+heap() { sed -n "s/^plansite: $1 .*heap in use [0-9]* MB (\([0-9]*\) kB).*/\1/p" "$T/portal-check.err"; }
+read_kb=$(heap read) sources_kb=$(heap sources)
+texts_kb=$(( $(cat "$T"/src-*/content/plans/*.md | wc -c) >> 10 ))
+bases_kb=$(( $(for s in $(seq 0 29); do git -C "$T/src-$s" cat-file -p main~1:content/plans/kh-0.md; git -C "$T/src-$s" cat-file -p main~1:content/plans/kh-1.md; git -C "$T/src-$s" cat-file -p main~1:content/plans/kh-2.md; done | wc -c) >> 10 ))
+grown_kb=$(( ${sources_kb:-0} - ${read_kb:-0} ))
+echo "# a portal of 30 sources: the sources stage adds $grown_kb kB to the heap; texts $texts_kb kB, their packs' bases $bases_kb kB"
+check "the sources' packs keep no delta bases past their reading ($grown_kb kB < half of $bases_kb kB)" \
+	test -n "$read_kb" -a -n "$sources_kb" -a "$bases_kb" -gt 8000 -a "$grown_kb" -gt "$texts_kb" -a \
+	"$grown_kb" -lt "$(( bases_kb / 2 ))"
+if command -v strace >/dev/null; then
+	strace -f -c -o "$T/portal.strace" -e trace=clone,clone3 "$REL" build --repo "$P" \
+		--theme "$ROOT/themes/default" --jobs 2 --out "$T/portal-out" 2>"$T/portal.err" >/dev/null ||
+		tail -3 "$T/portal.err"
+	threads=$(awk '$NF == "clone" || $NF == "clone3" { n += ($4 ~ /^[0-9]+$/) ? $4 : $3 } END { print n + 0 }' \
+		"$T/portal.strace")
+	echo "# the portal's build started $threads threads"
+	check "a portal's build starts fewer threads than it has sources ($threads < 30)" \
+		test "$threads" -gt 0 -a "$threads" -lt 30
+	check "... and publishes every source's plans" \
+		test "$(find "$T/portal-out" -path '*/ke-hoach/*' -name index.html | wc -l)" -ge 90
+else
+	not_ok "strace is installed (.ci/deps test)"
+fi
 finish

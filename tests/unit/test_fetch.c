@@ -86,26 +86,36 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Copies of each blob asked for: fewer than 64 blobs are read on the
+ * caller's thread (fetch.c, FETCH_INLINE), more by two readers. */
+static const int copies[] = { 1, 4 };
+#define NCOPIES 4   /* the most */
+#define NSLOTS ((NBLOBS + 1) * NCOPIES)
+
 /* Without fetch_verify (the history's versions): every blob's bytes, in
- * any order; a missing one NULL; some not taken at all. */
+ * any order; a missing one NULL; some not taken at all; on the caller's
+ * thread and on the readers'. */
 static void test_history_blobs(void **state)
 {
 	struct fx *f = *state;
-	for (int round = 0; round < 3; round++) {
+	for (int round = 0; round < 6; round++) {
+		int nc = copies[round / 3];
 		fetch_t *ft = fetch_start(f->git);
-		size_t slot[NBLOBS + 1];
-		for (int k = 0; k <= NBLOBS; k++)
-			slot[k] = fetch_push(ft, &f->id[(k * 7) % (NBLOBS + 1)]);
-		if (round == 1) {
-			size_t order[NBLOBS + 1];
+		size_t slot[NSLOTS];
+		for (int c = 0; c < nc; c++)
 			for (int k = 0; k <= NBLOBS; k++)
-				order[k] = slot[NBLOBS - k];
+				slot[c * (NBLOBS + 1) + k] = fetch_push(ft, &f->id[(k * 7) % (NBLOBS + 1)]);
+		int n = nc * (NBLOBS + 1);
+		if (round % 3 == 1) {
+			size_t order[NSLOTS];
+			for (int k = 0; k < n; k++)
+				order[k] = slot[n - 1 - k];
 			fetch_order(ft, order, 4);
 		}
 		/* round 2 takes every other one: the rest is freed by
 		 * fetch_finish, in the readers' buffers */
-		for (int k = 0; k <= NBLOBS; k += round == 2 ? 2 : 1) {
-			int b = (k * 7) % (NBLOBS + 1);
+		for (int k = 0; k < n; k += round % 3 == 2 ? 2 : 1) {
+			int b = (k % (NBLOBS + 1) * 7) % (NBLOBS + 1);
 			size_t len = 0;
 			char *t = fetch_get(ft, slot[k], f->git, &len);
 			if (b == NBLOBS) {
@@ -122,17 +132,18 @@ static void test_history_blobs(void **state)
 }
 
 /* With fetch_verify (the built commit's blobs): checked, malloc'd and
- * NUL-terminated texts (no copies). */
-static void test_verified_blobs(void **state)
+ * NUL-terminated texts (no copies), each of n asked for (blob i % (NBLOBS
+ * + 1)). */
+static void verified_round(struct fx *f, int n)
 {
-	struct fx *f = *state;
 	fetch_t *ft = fetch_start(f->git);
 	fetch_verify(ft);
-	for (int k = 0; k <= NBLOBS; k++)
-		fetch_push(ft, &f->id[k]);
-	for (int k = 0; k <= NBLOBS; k++) {
+	for (int i = 0; i < n; i++)
+		fetch_push(ft, &f->id[i % (NBLOBS + 1)]);
+	for (int i = 0; i < n; i++) {
+		int k = i % (NBLOBS + 1);
 		size_t len = 0;
-		char *t = fetch_get(ft, (size_t)k, f->git, &len);
+		char *t = fetch_get(ft, (size_t)i, f->git, &len);
 		if (k == NBLOBS) {
 			assert_null(t);
 			continue;
@@ -145,6 +156,14 @@ static void test_verified_blobs(void **state)
 		free(t);
 	}
 	fetch_stop(ft);
+}
+
+/* ... on the caller's thread and on the readers' */
+static void test_verified_blobs(void **state)
+{
+	struct fx *f = *state;
+	for (int round = 0; round < 2; round++)
+		verified_round(f, copies[round] * (NBLOBS + 1));
 }
 
 int main(void)

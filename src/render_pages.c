@@ -273,19 +273,6 @@ static bool unit_ident(const void *rec, void *arg, const void **key, unsigned *v
 	const task_t *t = row->t;
 	if (!row->with_plan || !row->role)
 		return false;
-	*key = t;
-	*variant = row->role;
-	if (row->role == 1 && t->lead.n == 1) {
-		/* most tasks: one lead, whose chain up to g is the count
-		 * (chain_add's, without looking for a unit twice) */
-		const unit_t *x = t->lead.v[0].unit;
-		unsigned n = 0;
-		int d = 0;
-		for (; x && x != g && d < UNIT_DEPTH; d++, x = x->parent)
-			n += in_group(x, g);
-		*uses = x == g ? n + 1 : 0;
-		return true;
-	}
 	const unit_t *led[UNIT_DEPTH], *sup[UNIT_DEPTH];
 	size_t nl = 0, ns = 0;
 	for (size_t j = 0; j < t->lead.n; j++)
@@ -304,6 +291,8 @@ static bool unit_ident(const void *rec, void *arg, const void **key, unsigned *v
 		for (size_t i = 0; i < nl; i++)
 			n += in_group(led[i], g);
 	}
+	*key = t;
+	*variant = row->role;
 	*uses = n;
 	return true;
 }

@@ -132,94 +132,124 @@ static const struct { char s[7]; unsigned char n; } ents[] = {
 };
 
 #if defined(__SSE2__)
-/* Of the 16 bytes at p, a bit for each that needs an entity (bit i for
- * byte i): five compares a block, and the bits say where the first is
- * (x86-64 always has SSE2). */
+/* Of the 16 bytes in x, a bit for each that needs an entity (bit i for
+ * byte i): & and ' are the two bytes that give 0x27 with their low bit
+ * set, < and > the two that give 0x3E with their second bit set, and "
+ * is alone (three compares a block instead of five). */
 static inline unsigned html_special16(__m128i x)
 {
-	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('&')), _mm_cmpeq_epi8(x, _mm_set1_epi8('<')));
-	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('>')));
+	__m128i m = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8('\''));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8('>')));
 	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
-	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\'')));
 	return (unsigned)_mm_movemask_epi8(m);
 }
 
-/* Where the first byte of p..end that needs an entity is (end: none). */
-static inline const unsigned char *html_next(const unsigned char *p, const unsigned char *end)
+/* Whether the 16 bytes from p lie in one page: then reading them cannot
+ * fault, whatever of them the text owns (the bytes past its end are read,
+ * never used: AddressSanitizer would report them, hence the attributes
+ * below; glibc's strlen reads the same way, uninstrumented). */
+static inline bool block_in_page(const unsigned char *p)
 {
-	for (; end - p >= 16; p += 16) {
-		unsigned m = html_special16(_mm_loadu_si128((const __m128i *)(const void *)p));
-		if (m)
-			return p + __builtin_ctz(m);
-	}
-	while (p < end && !html_ent[*p])
-		p++;
-	return p;
+	return ((uintptr_t)p & 4095) <= 4096 - 16;
 }
 
-/* The same up to the NUL of p, which is not looked for first: the loads
- * are 16-aligned, so none reaches into a page the string does not (the
- * bytes before p and after the NUL in their block are read, never used:
- * AddressSanitizer would report them, hence the attribute; glibc's strlen
- * reads the same way, uninstrumented). */
-__attribute__((no_sanitize_address))
-static const unsigned char *html_next_str(const unsigned char *p)
+/* Appends the entity of the special byte c (room for 8 bytes taken). */
+static inline void put_entity(buf_t *b, unsigned char c)
 {
-	uintptr_t off = (uintptr_t)p & 15;
-	const unsigned char *a = p - off;
-	__m128i x = _mm_load_si128((const __m128i *)(const void *)a);
-	unsigned m = (html_special16(x) | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()))) >> off << off;
-	while (!m) {
-		a += 16;
-		x = _mm_load_si128((const __m128i *)(const void *)a);
-		m = html_special16(x) | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()));
+	int e = html_ent[c] - 1;
+	buf_grow(b, 8);
+	_Static_assert(sizeof ents[0] == 8, "an entity is one 8-byte move");
+	memcpy(b->ptr + b->len, &ents[e], 8);   /* the entity, its NUL, the length: one move */
+	b->len += ents[e].n;
+}
+
+/* Both escapers copy as they scan: a block of 16 bytes is stored into the
+ * buffer whole (room for it is taken first), and the length moves on to
+ * the first byte that needs an entity or ends the text; the bytes stored
+ * past it are overwritten next.  A run is read once, with no call to
+ * memcpy: most values are a few dozen bytes (a title, a unit's name). */
+__attribute__((no_sanitize_address))
+void buf_put_html(buf_t *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	buf_grow(b, n + 16);
+	while (p < end) {
+		size_t left = (size_t)(end - p);
+		buf_grow(b, 16);
+		char *d = b->ptr + b->len;
+		unsigned k;
+		if (left >= 16 || block_in_page(p)) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+			unsigned m = html_special16(x);
+			if (left < 16)
+				m |= ~0u << left;       /* the text ends there */
+			_mm_storeu_si128((__m128i *)(void *)d, x);
+			if (!m) {
+				b->len += 16;
+				p += 16;
+				continue;
+			}
+			k = (unsigned)__builtin_ctz(m);
+		} else {
+			/* the last bytes of a page: one at a time */
+			for (k = 0; k < left && !html_ent[p[k]]; k++)
+				d[k] = (char)p[k];
+		}
+		b->len += k;
+		p += k;
+		if (p == end)
+			break;
+		put_entity(b, *p++);
 	}
-	return a + __builtin_ctz(m);
+	b->ptr[b->len] = '\0';
+}
+
+/* A template's value is most often a C string of the model (a task's
+ * title, a unit's name): its end is found in the same pass, not by a
+ * strlen first. */
+__attribute__((no_sanitize_address))
+void buf_put_html_str(buf_t *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (;;) {
+		buf_grow(b, 16);
+		char *d = b->ptr + b->len;
+		if (block_in_page(p)) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+			unsigned m = html_special16(x) | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()));
+			_mm_storeu_si128((__m128i *)(void *)d, x);
+			if (!m) {
+				b->len += 16;
+				p += 16;
+				continue;
+			}
+			unsigned k = (unsigned)__builtin_ctz(m);
+			b->len += k;
+			p += k;
+		} else if (*p && !html_ent[*p]) {
+			/* the last bytes of a page: one at a time */
+			*d = (char)*p++;
+			b->len++;
+			continue;
+		}
+		if (!*p)
+			break;
+		put_entity(b, *p++);
+	}
+	b->ptr[b->len] = '\0';
 }
 #else
-/* Whether any of the 8 bytes of x needs an entity: a byte equal to c
- * makes x ^ (c * ONES) have a zero byte, which the classic test finds
- * (exactly whether there is one; which one, the byte loop says). */
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-static inline uint64_t zero_byte(uint64_t v)
-{
-	return (v - ONES) & ~v & HIGHS;
-}
-
-static inline bool html_special8(uint64_t x)
-{
-	return (zero_byte(x ^ ('&' * ONES)) | zero_byte(x ^ ('<' * ONES)) | zero_byte(x ^ ('>' * ONES)) |
-		zero_byte(x ^ ('"' * ONES)) | zero_byte(x ^ ('\'' * ONES))) != 0;
-}
-
 static inline const unsigned char *html_next(const unsigned char *p, const unsigned char *end)
 {
-	while (end - p >= 8) {
-		uint64_t x;
-		memcpy(&x, p, 8);
-		if (html_special8(x))
-			break;
-		p += 8;
-	}
 	while (p < end && !html_ent[*p])
 		p++;
 	return p;
 }
-
-static const unsigned char *html_next_str(const unsigned char *p)
-{
-	while (*p && !html_ent[*p])
-		p++;
-	return p;
-}
-#endif
 
 void buf_put_html(buf_t *b, const char *s, size_t n)
 {
 	/* runs of plain bytes are copied whole; the room for them is taken
-	 * once, an entity's when one comes.  Most text has no special byte
-	 * for hundreds of bytes: 16 (or 8) are looked at a time. */
+	 * once, an entity's when one comes */
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	buf_grow(b, n);
 	while (p < end) {
@@ -235,25 +265,14 @@ void buf_put_html(buf_t *b, const char *s, size_t n)
 		b->len += ents[e].n;
 		p = q + 1;
 	}
-	if (b->ptr)
-		b->ptr[b->len] = '\0';
+	b->ptr[b->len] = '\0';
 }
 
-/* A template's value is most often a C string of the model (a task's
- * title, a unit's name): a strlen first would read it twice. */
 void buf_put_html_str(buf_t *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	for (;;) {
-		const unsigned char *q = html_next_str(p);
-		buf_put(b, (const char *)p, (size_t)(q - p));
-		if (!*q)
-			return;
-		int e = html_ent[*q] - 1;
-		buf_put(b, ents[e].s, ents[e].n);
-		p = q + 1;
-	}
+	buf_put_html(b, s, strlen(s));
 }
+#endif
 
 /* Arena: a chain of blocks; big requests get a block of their own. */
 struct block {

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -160,6 +162,56 @@ static void test_html_str(void **state)
 	free(alone);
 }
 
+/* Both escapers read 16 bytes at a time and store them whole: texts that
+ * end at the last byte of a page followed by one that may not be read
+ * (a fault there fails the test), at every length up to 70 and with
+ * special bytes at every place, NUL-terminated or given by length; and
+ * appended to buffers whose free room ends at every offset (the stores
+ * must stay within the room taken). */
+static void test_html_page_end(void **state)
+{
+	(void)state;
+	long pg = sysconf(_SC_PAGESIZE);
+	char *map = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(mprotect(map + pg, (size_t)pg, PROT_NONE), 0);
+	srand(17);
+	for (size_t n = 0; n <= 70; n++) {
+		for (int round = 0; round < 40; round++) {
+			/* by length: the text's last byte is the page's */
+			char *s = map + pg - n;
+			for (size_t i = 0; i < n; i++)
+				s[i] = rand() % 4 ? "ab\xe1\xba\xbf"[rand() % 5] : "&<>\"'"[rand() % 5];
+			char *want = escape_slow(s, n);
+			buf_t b = BUF_INIT;
+			size_t pre = (size_t)(rand() % 70);
+			for (size_t i = 0; i < pre; i++)
+				buf_putc(&b, '.');
+			buf_put_html(&b, s, n);
+			assert_int_equal(b.len, pre + strlen(want));
+			assert_memory_equal(b.ptr + pre, want, strlen(want));
+			assert_int_equal(b.ptr[b.len], '\0');
+			/* NUL-terminated: the NUL is the page's last byte */
+			if (n > 0) {
+				s = map + pg - n;
+				s[n - 1] = '\0';
+				free(want);
+				want = escape_slow(s, n - 1);
+				buf_clear(&b);
+				for (size_t i = 0; i < pre; i++)
+					buf_putc(&b, '.');
+				buf_put_html_str(&b, s);
+				assert_int_equal(b.len, pre + strlen(want));
+				assert_memory_equal(b.ptr + pre, want, strlen(want));
+				assert_int_equal(b.ptr[b.len], '\0');
+			}
+			buf_free(&b);
+			free(want);
+		}
+	}
+	munmap(map, (size_t)pg * 2);
+}
+
 static void test_printf(void **state)
 {
 	(void)state;
@@ -277,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_html_random),
 		cmocka_unit_test(test_html_sparse),
 		cmocka_unit_test(test_html_str),
+		cmocka_unit_test(test_html_page_end),
 		cmocka_unit_test(test_printf),
 		cmocka_unit_test(test_tenths),
 	};

@@ -79,6 +79,21 @@ struct tmpl_set {
 	bool prepared;          /* since the last tmpl_set_add or fold */
 };
 
+/* Every text node's string has this many readable bytes after its end
+ * (and a memoized cell's bytes, 16-aligned, up to the next multiple of 16),
+ * so the renderer copies it in whole 16-byte moves (tmpl.c's put_padded)
+ * with no call to memcpy. */
+#define TMPL_TEXT_PAD 16
+
+/* A copy of s (n bytes) in a, NUL-terminated and padded (TMPL_TEXT_PAD). */
+static inline char *tmpl_text_dup(arena_t *a, const char *s, size_t n)
+{
+	char *c = arena_alloc(a, n + TMPL_TEXT_PAD);   /* zeroed */
+	if (n)
+		memcpy(c, s, n);
+	return c;
+}
+
 static inline uint32_t tmpl_hash(const char *s)
 {
 	return (uint32_t)hash_str(s);

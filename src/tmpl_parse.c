@@ -553,7 +553,7 @@ static void build(struct parser *p, size_t from, size_t to, bool in_parent,
 		switch (t->kind) {
 		case T_TEXT:
 			k->kind = N_TEXT;
-			k->str = arena_strndup(p->arena, p->src + t->start, t->end - t->start);
+			k->str = tmpl_text_dup(p->arena, p->src + t->start, t->end - t->start);
 			k->len = t->end - t->start;
 			k->bol = t->start == 0 || p->src[t->start - 1] == '\n';
 			break;

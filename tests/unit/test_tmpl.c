@@ -290,6 +290,51 @@ static void test_indentation(void **state)
 	tmpl_set_free(set);
 }
 
+/* Text is copied in whole 16-byte moves from padded strings: texts of
+ * every length around the moves' sizes (and past the length copied by
+ * memcpy), between values, joined with a folded string in a prepared
+ * set, and indented by a partial line by line, give their own bytes and
+ * nothing after them. */
+static void test_texts(void **state)
+{
+	(void)state;
+	for (size_t n = 0; n <= 600; n += n < 70 ? 1 : 37) {
+		char *txt = malloc(n + 1);
+		for (size_t i = 0; i < n; i++)
+			txt[i] = (char)('a' + i % 26);
+		txt[n] = '\0';
+		buf_t src = BUF_INIT, want = BUF_INIT;
+		buf_printf(&src, "%s{{x}}%s{{t.k}}%s|", txt, txt, txt);
+		buf_printf(&want, "%s&lt;b&gt;%sK%s|", txt, txt, txt);
+		tmpl_set_t *set = tmpl_set_new();
+		add_ok(set, "t", src.ptr);
+		/* line by line: each line of the partial's text indented */
+		buf_clear(&src);
+		buf_printf(&src, "%s\n%s\n", txt, txt);
+		add_ok(set, "p", src.ptr);
+		add_ok(set, "o", "  {{>p}}\n");
+		json_t *strings = json_pack("{s:s}", "k", "K");
+		tmpl_set_fold(set, "t", strings);
+		json_decref(strings);
+		tmpl_set_prepare(set);
+		char *got = render_str(set, "t", "{\"x\": \"<b>\"}", NULL);
+		assert_string_equal(got, want.ptr);
+		free(got);
+		buf_clear(&want);
+		if (n)
+			buf_printf(&want, "  %s\n  %s\n", txt, txt);
+		else
+			buf_puts(&want, "\n\n");
+		got = render_str(set, "o", "{}", NULL);
+		assert_string_equal(got, want.ptr);
+		free(got);
+		tmpl_set_free(set);
+		buf_free(&src);
+		buf_free(&want);
+		free(txt);
+	}
+}
+
 /* Folding {{t.key}} into text renders what looking it up rendered, in
  * sections, partials and parents alike; values with a newline, other
  * types and other names stay lookups. */
@@ -504,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_indentation),
+		cmocka_unit_test(test_texts),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_depth_guard),
 		cmocka_unit_test(test_cycles),

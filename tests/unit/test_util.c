@@ -93,7 +93,7 @@ static void test_html_random(void **state)
 }
 
 /* Long plain runs with a rare special byte, every other byte value
- * (those next to the special ones too) around it: what the 8-bytes-at-a-
+ * (those next to the special ones too) around it: what the 16-bytes-at-a-
  * time scan skips and where it stops, at every offset. */
 static void test_html_sparse(void **state)
 {
@@ -117,7 +117,7 @@ static void test_html_sparse(void **state)
 }
 
 /* buf_put_html_str finds the string's end as it escapes, reading whole
- * aligned blocks: the same bytes as buf_put_html for strings that start
+ * 16-byte blocks: the same bytes as buf_put_html for strings that start
  * at every offset of a block and end at every offset of another, with
  * special bytes and NULs around them that must not count. */
 static void test_html_str(void **state)

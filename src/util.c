@@ -144,98 +144,132 @@ static inline unsigned html_special16(__m128i x)
 	return (unsigned)_mm_movemask_epi8(m);
 }
 
-/* Whether the 16 bytes from p lie in one page: then reading them cannot
- * fault, whatever of them the text owns (the bytes past its end are read,
- * never used: AddressSanitizer would report them, hence the attributes
- * below; glibc's strlen reads the same way, uninstrumented). */
-static inline bool block_in_page(const unsigned char *p)
-{
-	return ((uintptr_t)p & 4095) <= 4096 - 16;
-}
-
-/* Appends the entity of the special byte c (room for 8 bytes taken). */
+/* Appends an entity for the special byte c: the entity, its NUL and its
+ * length are one 8-byte move. */
 static inline void put_entity(buf_t *b, unsigned char c)
 {
 	int e = html_ent[c] - 1;
 	buf_grow(b, 8);
 	_Static_assert(sizeof ents[0] == 8, "an entity is one 8-byte move");
-	memcpy(b->ptr + b->len, &ents[e], 8);   /* the entity, its NUL, the length: one move */
+	memcpy(b->ptr + b->len, &ents[e], 8);
 	b->len += ents[e].n;
 }
 
-/* Both escapers copy as they scan: a block of 16 bytes is stored into the
- * buffer whole (room for it is taken first), and the length moves on to
- * the first byte that needs an entity or ends the text; the bytes stored
- * past it are overwritten next.  A run is read once, with no call to
- * memcpy: most values are a few dozen bytes (a title, a unit's name). */
+/* Appends the n bytes at s, all of them readable, with no call to memcpy
+ * (most runs are a few dozen bytes: a title, a unit's name): whole 16-byte
+ * moves and one more that ends where the run does, or two overlapping
+ * moves of 8, 4 or 2 bytes.  Nothing outside the run is read, so neither
+ * AddressSanitizer nor valgrind sees a read past a string. */
+static inline void copy_run(buf_t *b, const unsigned char *s, size_t n)
+{
+	buf_grow(b, n);
+	char *d = b->ptr + b->len;
+	if (n >= 16) {
+		size_t i = 0;
+		for (; i + 16 <= n; i += 16)
+			_mm_storeu_si128((__m128i *)(void *)(d + i), _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+		if (i < n)
+			_mm_storeu_si128((__m128i *)(void *)(d + n - 16),
+					 _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
+	} else if (n >= 8) {
+		uint64_t x, y;
+		memcpy(&x, s, 8);
+		memcpy(&y, s + n - 8, 8);
+		memcpy(d, &x, 8);
+		memcpy(d + n - 8, &y, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else if (n >= 2) {
+		uint16_t x, y;
+		memcpy(&x, s, 2);
+		memcpy(&y, s + n - 2, 2);
+		memcpy(d, &x, 2);
+		memcpy(d + n - 2, &y, 2);
+	} else if (n) {
+		d[0] = (char)s[0];
+	}
+	b->len += n;
+}
+
+/* Where the first byte of p..end that needs an entity is (end: none),
+ * start being where the text begins: the last bytes, fewer than 16, are
+ * looked at in the block that ends with the text when the text has 16
+ * bytes (never past its end). */
+static inline const unsigned char *html_next(const unsigned char *start, const unsigned char *p,
+					     const unsigned char *end)
+{
+	for (; end - p >= 16; p += 16) {
+		unsigned m = html_special16(_mm_loadu_si128((const __m128i *)(const void *)p));
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+	size_t left = (size_t)(end - p);
+	if (left && end - start >= 16) {
+		unsigned m = html_special16(_mm_loadu_si128((const __m128i *)(const void *)(end - 16))) >> (16 - left);
+		return m ? p + __builtin_ctz(m) : end;
+	}
+	while (p < end && !html_ent[*p])
+		p++;
+	return p;
+}
+
+/* The same up to the NUL of p, which is not looked for first: the loads
+ * are 16-aligned, so none reaches into a page (or, for valgrind, a
+ * granule of the allocation) the string does not (the bytes before p and
+ * after the NUL in their block are read, never used: AddressSanitizer
+ * would report them, hence the attribute; glibc's strlen reads the same
+ * way, uninstrumented). */
 __attribute__((no_sanitize_address))
+static const unsigned char *html_next_str(const unsigned char *p)
+{
+	uintptr_t off = (uintptr_t)p & 15;
+	const unsigned char *a = p - off;
+	__m128i x = _mm_load_si128((const __m128i *)(const void *)a);
+	unsigned m = (html_special16(x) | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()))) >> off << off;
+	while (!m) {
+		a += 16;
+		x = _mm_load_si128((const __m128i *)(const void *)a);
+		m = html_special16(x) | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()));
+	}
+	return a + __builtin_ctz(m);
+}
+
 void buf_put_html(buf_t *b, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	buf_grow(b, n + 16);
+	/* runs of plain bytes are found 16 bytes at a time and copied whole
+	 * (copy_run); the room for all of them is taken once */
+	const unsigned char *start = (const unsigned char *)s, *p = start, *end = p + n;
+	buf_grow(b, n);
 	while (p < end) {
-		size_t left = (size_t)(end - p);
-		buf_grow(b, 16);
-		char *d = b->ptr + b->len;
-		unsigned k;
-		if (left >= 16 || block_in_page(p)) {
-			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-			unsigned m = html_special16(x);
-			if (left < 16)
-				m |= ~0u << left;       /* the text ends there */
-			_mm_storeu_si128((__m128i *)(void *)d, x);
-			if (!m) {
-				b->len += 16;
-				p += 16;
-				continue;
-			}
-			k = (unsigned)__builtin_ctz(m);
-		} else {
-			/* the last bytes of a page: one at a time */
-			for (k = 0; k < left && !html_ent[p[k]]; k++)
-				d[k] = (char)p[k];
-		}
-		b->len += k;
-		p += k;
-		if (p == end)
+		const unsigned char *q = html_next(start, p, end);
+		copy_run(b, p, (size_t)(q - p));
+		if (q == end)
 			break;
-		put_entity(b, *p++);
+		put_entity(b, *q);
+		p = q + 1;
 	}
 	b->ptr[b->len] = '\0';
 }
 
 /* A template's value is most often a C string of the model (a task's
- * title, a unit's name): its end is found in the same pass, not by a
- * strlen first. */
-__attribute__((no_sanitize_address))
+ * title, a unit's name): its end is found in the same pass as the special
+ * bytes, not by a strlen first. */
 void buf_put_html_str(buf_t *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	for (;;) {
-		buf_grow(b, 16);
-		char *d = b->ptr + b->len;
-		if (block_in_page(p)) {
-			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-			unsigned m = html_special16(x) | (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()));
-			_mm_storeu_si128((__m128i *)(void *)d, x);
-			if (!m) {
-				b->len += 16;
-				p += 16;
-				continue;
-			}
-			unsigned k = (unsigned)__builtin_ctz(m);
-			b->len += k;
-			p += k;
-		} else if (*p && !html_ent[*p]) {
-			/* the last bytes of a page: one at a time */
-			*d = (char)*p++;
-			b->len++;
-			continue;
-		}
-		if (!*p)
+		const unsigned char *q = html_next_str(p);
+		copy_run(b, p, (size_t)(q - p));
+		if (!*q)
 			break;
-		put_entity(b, *p++);
+		put_entity(b, *q);
+		p = q + 1;
 	}
+	buf_grow(b, 0);
 	b->ptr[b->len] = '\0';
 }
 #else

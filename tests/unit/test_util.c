@@ -162,12 +162,11 @@ static void test_html_str(void **state)
 	free(alone);
 }
 
-/* Both escapers read 16 bytes at a time and store them whole: texts that
- * end at the last byte of a page followed by one that may not be read
- * (a fault there fails the test), at every length up to 70 and with
- * special bytes at every place, NUL-terminated or given by length; and
- * appended to buffers whose free room ends at every offset (the stores
- * must stay within the room taken). */
+/* Both escapers read 16 bytes at a time: texts that end at the last byte
+ * of a page followed by one that may not be read (a read past the text
+ * faults and fails the test; buf_put_html_str's aligned blocks never
+ * reach it), at every length up to 70 and with special bytes at every
+ * place, NUL-terminated or given by length, appended after a few bytes. */
 static void test_html_page_end(void **state)
 {
 	(void)state;

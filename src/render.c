@@ -106,6 +106,79 @@ static bool job_inputs(struct run *r, const job_t *j, char **key, char fp[STATE_
 	return true;
 }
 
+/* Runs job j whose fingerprint (when inputs) is fp under key (taken):
+ * links the previous site's files when its inputs are the same, else
+ * renders it; records what it made for the page state and, before ready,
+ * for the pages served first. */
+static void run_one(struct run *r, json_t *base, const job_t *j, char *key, const char *fp, bool inputs,
+		    bool cpu_timed)
+{
+	struct timespec t0, t1, c0 = { 0 }, c1 = { 0 };
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (cpu_timed)
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+	/* a page's template data lives for the page only; the open data
+	 * and the search index keep theirs longer and write JSON text */
+	job_kind_t k = j->kind;
+	bool scoped = k != JOB_OPEN_DATA && k != JOB_SEARCH_INDEX;
+	out_files_t files = { 0 };
+	if (key || r->first)
+		out_track(&files);
+	/* a job whose inputs are those of the previous site's page
+	 * links that page's files instead of rendering */
+	bool kept = inputs && state_pages_keep(r->ro->pages, r->o, r->ro->outdir, r->d, key, fp);
+	if (!kept) {
+		if (scoped)
+			jalloc_begin();
+		run_job(r, base, j);
+		if (scoped)
+			jalloc_end();
+	}
+	out_track(NULL);
+	if (r->first) {
+		pthread_mutex_lock(&r->ready_mu);
+		for (size_t f = 0; f < files.n; f++)
+			out_files_add(&r->ready_files, files.rel[f], files.size[f]);
+		pthread_mutex_unlock(&r->ready_mu);
+	}
+	if (key && !kept)
+		state_pages_done(r->ro->pages, key, fp, &files);   /* takes the files */
+	out_files_free(&files);
+	free(key);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long long ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+	if (kept) {
+		if (k == JOB_UNIT)
+			render_unit_kept(r, j->item);
+		atomic_fetch_add(&r->kept_ns, ns);
+		return;   /* its inputs are those of the previous site's page */
+	}
+	if (cpu_timed)
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+	atomic_fetch_add(&r->busy_ns[k], ns);
+	atomic_fetch_add(&r->cpu_ns[k], (long long)(c1.tv_sec - c0.tv_sec) * 1000000000LL + (c1.tv_nsec - c0.tv_nsec));
+}
+
+/* Before ready: a job whose inputs are those of the previous site's page
+ * is linked after ready, not now (its files are the same as the served
+ * site's; linking the thousands of them, a folder and a link each, was a
+ * quarter of what an edit took before its page was shown).  Takes key. */
+static void defer_keep(struct run *r, const job_t *j, char *key, const char *fp, const out_files_t *same)
+{
+	pthread_mutex_lock(&r->ready_mu);
+	if (r->nkeeps == r->keeps_cap) {
+		r->keeps_cap = r->keeps_cap ? 2 * r->keeps_cap : 256;
+		r->keeps = xrealloc(r->keeps, r->keeps_cap * sizeof(*r->keeps));
+	}
+	struct keep *k = &r->keeps[r->nkeeps++];
+	k->job = *j;
+	k->key = key;
+	memcpy(k->fp, fp, STATE_FP_LEN);
+	for (size_t f = 0; f < same->n; f++)
+		out_files_add(&r->same_files, same->rel[f], same->size[f]);
+	pthread_mutex_unlock(&r->ready_mu);
+}
+
 static void worker(void *arg, int worker_no)
 {
 	struct run *r = arg;
@@ -116,63 +189,35 @@ static void worker(void *arg, int worker_no)
 	/* a thread's CPU clock is a system call (the wall clock is not):
 	 * two a page, only when the times are printed */
 	bool cpu_timed = getenv("PLANSITE_TIMING") != NULL;
+	/* after ready: first the links put off before it (defer_keep) */
+	while (!r->first && r->nkeeps) {
+		size_t i = atomic_fetch_add(&r->next_keep, 1);
+		if (i >= r->nkeeps)
+			break;
+		if (r->cancellable && atomic_load(r->ro->cancel)) {
+			atomic_store(&r->cancelled, 1);
+			break;
+		}
+		struct keep *k = &r->keeps[i];
+		run_one(r, base, &k->job, k->key, k->fp, true, cpu_timed);
+		k->key = NULL;
+	}
 	for (;;) {
 		size_t i = atomic_fetch_add(&r->next, 1);
 		if (i >= r->njobs)
 			break;
-		struct timespec t0, t1, c0 = { 0 }, c1 = { 0 };
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (cpu_timed)
-			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
-		/* a page's template data lives for the page only; the open data
-		 * and the search index keep theirs longer and write JSON text */
-		job_kind_t k = r->jobs[i].kind;
-		bool scoped = k != JOB_OPEN_DATA && k != JOB_SEARCH_INDEX;
 		if (r->cancellable && atomic_load(r->ro->cancel)) {
 			atomic_store(&r->cancelled, 1);
 			break;
 		}
 		char *key = NULL, fp[STATE_FP_LEN];
 		bool inputs = job_inputs(r, &r->jobs[i], &key, fp);
-		out_files_t files = { 0 };
-		if (key || r->first)
-			out_track(&files);
-		/* a job whose inputs are those of the previous site's page
-		 * links that page's files instead of rendering */
-		bool kept = inputs && state_pages_keep(r->ro->pages, r->o, r->ro->outdir, r->d, key, fp);
-		if (!kept) {
-			if (scoped)
-				jalloc_begin();
-			run_job(r, base, &r->jobs[i]);
-			if (scoped)
-				jalloc_end();
+		const out_files_t *same = inputs && r->first ? state_pages_same(r->ro->pages, key, fp) : NULL;
+		if (same) {
+			defer_keep(r, &r->jobs[i], key, fp, same);
+			continue;
 		}
-		out_track(NULL);
-		if (r->first) {
-			pthread_mutex_lock(&r->ready_mu);
-			for (size_t f = 0; f < files.n; f++)
-				out_files_add(&r->ready_files, files.rel[f], files.size[f]);
-			pthread_mutex_unlock(&r->ready_mu);
-		}
-		if (key && !kept)
-			state_pages_done(r->ro->pages, key, fp, &files);   /* takes the files */
-		out_files_free(&files);
-		free(key);
-		if (kept) {
-			if (r->jobs[i].kind == JOB_UNIT)
-				render_unit_kept(r, r->jobs[i].item);
-			clock_gettime(CLOCK_MONOTONIC, &t1);
-			atomic_fetch_add(&r->kept_ns, (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL +
-						      (t1.tv_nsec - t0.tv_nsec));
-			continue;   /* its inputs are those of the previous site's page */
-		}
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (cpu_timed)
-			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
-		atomic_fetch_add(&r->busy_ns[r->jobs[i].kind],
-				 (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
-		atomic_fetch_add(&r->cpu_ns[r->jobs[i].kind],
-				 (long long)(c1.tv_sec - c0.tv_sec) * 1000000000LL + (c1.tv_nsec - c0.tv_nsec));
+		run_one(r, base, &r->jobs[i], key, fp, inputs, cpu_timed);
 	}
 	ctx_cache_use(NULL);
 	json_decref(base);
@@ -407,10 +452,14 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 	add_job(r, true, JOB_SEARCH_INDEX, NULL);
 	if (with_history) {
 		add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)1);
-		add_job(r, false, JOB_HOME, NULL);
+		/* with ro->ready, the home page and the documents' pages are
+		 * late: an edit shows its plan's page first, and those pages,
+		 * rendered on every edit (no fingerprint), were a sixth of what
+		 * an edit took before it was shown */
+		add_job(r, true, JOB_HOME, NULL);
 		for (size_t i = 0; i < s->ndocs; i++)
 			if (!s->docs[i]->plan)
-				add_job(r, false, JOB_DOC, s->docs[i]);
+				add_job(r, true, JOB_DOC, s->docs[i]);
 		for (size_t i = 0; i < s->nplans; i++)
 			add_job(r, false, JOB_PLAN, s->plans[i]);
 		add_job(r, true, JOB_ATOM, NULL);
@@ -451,6 +500,12 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		start_workers(rr);
 		join_workers(rr);
 		pthread_mutex_destroy(&r->ready_mu);
+		/* the links a cancel left undone */
+		for (size_t i = 0; i < r->nkeeps; i++)
+			free(r->keeps[i].key);
+		free(r->keeps);
+		r->keeps = NULL;
+		out_files_free(&r->same_files);
 	}
 	if (getenv("PLANSITE_TIMING") && r->kept_ns)
 		fprintf(stderr, "plansite:   %-12s %6.3f s (thread time: fingerprints and links)\n", "kept",

@@ -125,6 +125,10 @@ typedef struct {
 	char **dead;
 	size_t ndead, capdead;
 	int reaping;
+	/* a build runs that has not shown its pages yet: the reaper waits
+	 * (removing a site's thousands of files took the CPU an edit's
+	 * page needed on a two-core machine) */
+	int urgent;
 	/* owned by the main thread */
 	const build_opts_t *opts;
 	char *tmp;                /* the private temporary folder */
@@ -181,7 +185,7 @@ static void *reaper(void *arg)
 	server_t *sv = arg;
 	pthread_mutex_lock(&sv->lock);
 	while (!sv->stopping) {
-		if (!sv->ndead) {
+		if (!sv->ndead || sv->urgent) {
 			pthread_cond_wait(&sv->reap, &sv->lock);
 			continue;
 		}
@@ -869,6 +873,8 @@ static void serve_ready(void *cls, const char *root, const out_files_t *files)
 	sv->overlay = ov;
 	sv->gen++;
 	pthread_cond_broadcast(&sv->changed);
+	sv->urgent = 0;
+	pthread_cond_signal(&sv->reap);
 	pthread_mutex_unlock(&sv->lock);
 	if (timing(sv))
 		fprintf(stderr, "plansite: serve    %.3f s from the change to the reload\n",
@@ -1011,11 +1017,14 @@ static void *builder(void *arg)
 			fprintf(stderr, "plansite: serve    %.3f s from the change to the build\n",
 				(double)(now_ms() - sv->build_from) / 1000.0);
 		sv->building = 1;
+		sv->urgent = 1;
 		atomic_store(&sv->cancel, 0);
 		pthread_mutex_unlock(&sv->lock);
 		rebuild(sv, 1);
 		pthread_mutex_lock(&sv->lock);
 		sv->building = 0;
+		sv->urgent = 0;
+		pthread_cond_signal(&sv->reap);
 	}
 	pthread_mutex_unlock(&sv->lock);
 	return NULL;

@@ -326,8 +326,12 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	struct render *rr = xcalloc(1, sizeof(*rr));
 	struct run *r = &rr->r;
 	*r = (struct run){ .s = s, .th = th, .o = o, .d = d, .ro = ro };
-	render_deadline_rows(r);
-	render_status_rows(r);
+	/* with ro->ready the lists are late jobs: their rows are made after
+	 * ready (render_finish), not before an edit's page is shown */
+	if (!ro->ready) {
+		render_deadline_rows(r);
+		render_status_rows(r);
+	}
 	size_t per = routes_kind(ROUTE_KIND_STATUS)->per_page, nstatus = 0;
 	for (size_t k = 0; k < ROUTES_NVIEWS; k++)
 		nstatus += pager_count(r->views[k].n, per);
@@ -347,8 +351,10 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	 * postings (25 MB at 10,000 plans while it builds) were held beside
 	 * the end of the history's walk, the build's peak */
 	add_job(r, true, JOB_PLANS, NULL);
-	render_shares_begin(r);
-	render_list_jobs(r, add_list_job);
+	if (!ro->ready) {
+		render_shares_begin(r);
+		render_list_jobs(r, add_list_job);
+	}
 	add_job(r, true, JOB_UNITS, NULL);
 	add_job(r, true, JOB_DOCS, NULL);
 	render_unit_shares_begin(r);
@@ -483,6 +489,11 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		if (with_history && !r->failed && !diag_errors(r->d))
 			r->ro->ready(r->ro->ready_cls, &r->ready_files);
 		out_files_free(&r->ready_files);
+		/* the lists' rows and jobs (render_begin) */
+		render_deadline_rows(r);
+		render_status_rows(r);
+		render_shares_begin(r);
+		render_list_jobs(r, add_list_job);
 		/* the files that take longest to write last: a cancel (the
 		 * editor saved again) waits only for the jobs running, and
 		 * those are short until then */

@@ -98,6 +98,8 @@ struct run {
 	size_t nkeeps, keeps_cap;
 	atomic_size_t next_keep;
 	out_files_t same_files;
+	/* PLANSITE_TIMING: the jobs run before ready, by kind, and linked */
+	atomic_size_t first_made[JOB_KINDS], first_kept;
 	atomic_int cancelled;
 	_Atomic long long kept_ns;              /* ... and of the jobs linked from the previous site */
 };

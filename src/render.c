@@ -501,7 +501,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 			buf_free(&b);
 		}
 		if (with_history && !r->failed && !diag_errors(r->d))
-			r->ro->ready(r->ro->ready_cls, &r->ready_files);
+			r->ro->ready(r->ro->ready_cls, &r->ready_files, &r->same_files);
 		out_files_free(&r->ready_files);
 		/* the lists' rows and jobs (render_begin) */
 		render_deadline_rows(r);

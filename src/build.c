@@ -165,12 +165,12 @@ struct ready {
 	struct timespec *t0;   /* the stage times' clock */
 };
 
-static void on_ready(void *cls, const out_files_t *files)
+static void on_ready(void *cls, const out_files_t *files, const out_files_t *same)
 {
 	struct ready *rd = cls;
 	lap("ready", rd->t0);
 	char *root = out_staging_path(rd->out);
-	rd->o->ready(rd->o->ready_cls, root, files);
+	rd->o->ready(rd->o->ready_cls, root, files, same);
 	free(root);
 }
 

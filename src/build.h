@@ -37,8 +37,10 @@ typedef struct {
 				     * every plan parsed (model_cache.h) */
 	/* serve: called (on the building thread) once the pages an edit
 	 * shows first are complete in the staging folder root, with the
-	 * files made so far (render.h); the build goes on with the rest */
-	void (*ready)(void *cls, const char *root, const out_files_t *files);
+	 * files made so far and those it will link unchanged from the
+	 * share folder, the same there (render.h); the build goes on with
+	 * the rest */
+	void (*ready)(void *cls, const char *root, const out_files_t *files, const out_files_t *same);
 	void *ready_cls;
 	atomic_int *cancel;    /* serve: once set, the build after ready stops (BUILD_CANCELLED) */
 	const char *trash;     /* serve: a cancelled build's folder is renamed here, for the caller

@@ -106,6 +106,81 @@ static bool job_inputs(struct run *r, const job_t *j, char **key, char fp[STATE_
 	return true;
 }
 
+/* Runs job j whose fingerprint (when inputs) is fp under key (taken):
+ * links the previous site's files when its inputs are the same, else
+ * renders it; records what it made for the page state and, before ready,
+ * for the pages served first. */
+static void run_one(struct run *r, json_t *base, const job_t *j, char *key, const char *fp, bool inputs,
+		    bool cpu_timed)
+{
+	struct timespec t0, t1, c0 = { 0 }, c1 = { 0 };
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (cpu_timed)
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+	/* a page's template data lives for the page only; the open data
+	 * and the search index keep theirs longer and write JSON text */
+	job_kind_t k = j->kind;
+	bool scoped = k != JOB_OPEN_DATA && k != JOB_SEARCH_INDEX;
+	out_files_t files = { 0 };
+	if (key || r->first)
+		out_track(&files);
+	/* a job whose inputs are those of the previous site's page
+	 * links that page's files instead of rendering */
+	bool kept = inputs && state_pages_keep(r->ro->pages, r->o, r->ro->outdir, r->d, key, fp);
+	if (!kept) {
+		if (scoped)
+			jalloc_begin();
+		run_job(r, base, j);
+		if (scoped)
+			jalloc_end();
+	}
+	out_track(NULL);
+	if (r->first) {
+		pthread_mutex_lock(&r->ready_mu);
+		for (size_t f = 0; f < files.n; f++)
+			out_files_add(&r->ready_files, files.rel[f], files.size[f]);
+		pthread_mutex_unlock(&r->ready_mu);
+	}
+	if (key && !kept)
+		state_pages_done(r->ro->pages, key, fp, &files);   /* takes the files */
+	out_files_free(&files);
+	free(key);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long long ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+	if (r->first)
+		atomic_fetch_add(kept ? &r->first_kept : &r->first_made[k], 1);
+	if (kept) {
+		if (k == JOB_UNIT)
+			render_unit_kept(r, j->item);
+		atomic_fetch_add(&r->kept_ns, ns);
+		return;   /* its inputs are those of the previous site's page */
+	}
+	if (cpu_timed)
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+	atomic_fetch_add(&r->busy_ns[k], ns);
+	atomic_fetch_add(&r->cpu_ns[k], (long long)(c1.tv_sec - c0.tv_sec) * 1000000000LL + (c1.tv_nsec - c0.tv_nsec));
+}
+
+/* Before ready: a job whose inputs are those of the previous site's page
+ * is linked after ready, not now (its files are the same as the served
+ * site's; linking the thousands of them, a folder and a link each, was a
+ * quarter of what an edit took before its page was shown).  Takes key. */
+static void defer_keep(struct run *r, const job_t *j, char *key, const char *fp, const out_files_t *same)
+{
+	pthread_mutex_lock(&r->ready_mu);
+	if (r->nkeeps == r->keeps_cap) {
+		r->keeps_cap = r->keeps_cap ? 2 * r->keeps_cap : 256;
+		r->keeps = xrealloc(r->keeps, r->keeps_cap * sizeof(*r->keeps));
+	}
+	struct keep *k = &r->keeps[r->nkeeps++];
+	k->job = *j;
+	k->key = key;
+	memcpy(k->fp, fp, STATE_FP_LEN);
+	for (size_t f = 0; f < same->n; f++)
+		out_files_add(&r->same_files, same->rel[f], same->size[f]);
+	pthread_mutex_unlock(&r->ready_mu);
+}
+
 static void worker(void *arg, int worker_no)
 {
 	struct run *r = arg;
@@ -116,63 +191,35 @@ static void worker(void *arg, int worker_no)
 	/* a thread's CPU clock is a system call (the wall clock is not):
 	 * two a page, only when the times are printed */
 	bool cpu_timed = getenv("PLANSITE_TIMING") != NULL;
+	/* after ready: first the links put off before it (defer_keep) */
+	while (!r->first && r->nkeeps) {
+		size_t i = atomic_fetch_add(&r->next_keep, 1);
+		if (i >= r->nkeeps)
+			break;
+		if (r->cancellable && atomic_load(r->ro->cancel)) {
+			atomic_store(&r->cancelled, 1);
+			break;
+		}
+		struct keep *k = &r->keeps[i];
+		run_one(r, base, &k->job, k->key, k->fp, true, cpu_timed);
+		k->key = NULL;
+	}
 	for (;;) {
 		size_t i = atomic_fetch_add(&r->next, 1);
 		if (i >= r->njobs)
 			break;
-		struct timespec t0, t1, c0 = { 0 }, c1 = { 0 };
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (cpu_timed)
-			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
-		/* a page's template data lives for the page only; the open data
-		 * and the search index keep theirs longer and write JSON text */
-		job_kind_t k = r->jobs[i].kind;
-		bool scoped = k != JOB_OPEN_DATA && k != JOB_SEARCH_INDEX;
 		if (r->cancellable && atomic_load(r->ro->cancel)) {
 			atomic_store(&r->cancelled, 1);
 			break;
 		}
 		char *key = NULL, fp[STATE_FP_LEN];
 		bool inputs = job_inputs(r, &r->jobs[i], &key, fp);
-		out_files_t files = { 0 };
-		if (key || r->first)
-			out_track(&files);
-		/* a job whose inputs are those of the previous site's page
-		 * links that page's files instead of rendering */
-		bool kept = inputs && state_pages_keep(r->ro->pages, r->o, r->ro->outdir, r->d, key, fp);
-		if (!kept) {
-			if (scoped)
-				jalloc_begin();
-			run_job(r, base, &r->jobs[i]);
-			if (scoped)
-				jalloc_end();
+		const out_files_t *same = inputs && r->first ? state_pages_same(r->ro->pages, key, fp) : NULL;
+		if (same) {
+			defer_keep(r, &r->jobs[i], key, fp, same);
+			continue;
 		}
-		out_track(NULL);
-		if (r->first) {
-			pthread_mutex_lock(&r->ready_mu);
-			for (size_t f = 0; f < files.n; f++)
-				out_files_add(&r->ready_files, files.rel[f], files.size[f]);
-			pthread_mutex_unlock(&r->ready_mu);
-		}
-		if (key && !kept)
-			state_pages_done(r->ro->pages, key, fp, &files);   /* takes the files */
-		out_files_free(&files);
-		free(key);
-		if (kept) {
-			if (r->jobs[i].kind == JOB_UNIT)
-				render_unit_kept(r, r->jobs[i].item);
-			clock_gettime(CLOCK_MONOTONIC, &t1);
-			atomic_fetch_add(&r->kept_ns, (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL +
-						      (t1.tv_nsec - t0.tv_nsec));
-			continue;   /* its inputs are those of the previous site's page */
-		}
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (cpu_timed)
-			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
-		atomic_fetch_add(&r->busy_ns[r->jobs[i].kind],
-				 (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
-		atomic_fetch_add(&r->cpu_ns[r->jobs[i].kind],
-				 (long long)(c1.tv_sec - c0.tv_sec) * 1000000000LL + (c1.tv_nsec - c0.tv_nsec));
+		run_one(r, base, &r->jobs[i], key, fp, inputs, cpu_timed);
 	}
 	ctx_cache_use(NULL);
 	json_decref(base);
@@ -246,14 +293,13 @@ static void add_job(struct run *r, bool late, job_kind_t kind, const void *item)
 	r->late[r->nlate++] = (job_t){ kind, item };
 }
 
-static void add_list_job(struct run *r, job_kind_t kind, const void *item)
+/* The lists' and the units' pages: late with ro->ready (an edit of a
+ * plan shows its plan's page first; the unit pages it changes, 18 for a
+ * title edit at 1,000 plans, and their fingerprints were a fifth of what
+ * the edit took before that page was shown). */
+static void add_late_job(struct run *r, job_kind_t kind, const void *item)
 {
 	add_job(r, true, kind, item);
-}
-
-static void add_unit_job(struct run *r, job_kind_t kind, const void *item)
-{
-	add_job(r, false, kind, item);
 }
 
 struct render {
@@ -281,8 +327,12 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	struct render *rr = xcalloc(1, sizeof(*rr));
 	struct run *r = &rr->r;
 	*r = (struct run){ .s = s, .th = th, .o = o, .d = d, .ro = ro };
-	render_deadline_rows(r);
-	render_status_rows(r);
+	/* with ro->ready the lists are late jobs: their rows are made after
+	 * ready (render_finish), not before an edit's page is shown */
+	if (!ro->ready) {
+		render_deadline_rows(r);
+		render_status_rows(r);
+	}
 	size_t per = routes_kind(ROUTE_KIND_STATUS)->per_page, nstatus = 0;
 	for (size_t k = 0; k < ROUTES_NVIEWS; k++)
 		nstatus += pager_count(r->views[k].n, per);
@@ -302,12 +352,14 @@ int render_begin(render_t **out, const site_t *s, const theme_t *th, out_t *o, d
 	 * postings (25 MB at 10,000 plans while it builds) were held beside
 	 * the end of the history's walk, the build's peak */
 	add_job(r, true, JOB_PLANS, NULL);
-	render_shares_begin(r);
-	render_list_jobs(r, add_list_job);
+	if (!ro->ready) {
+		render_shares_begin(r);
+		render_list_jobs(r, add_late_job);
+	}
 	add_job(r, true, JOB_UNITS, NULL);
 	add_job(r, true, JOB_DOCS, NULL);
 	render_unit_shares_begin(r);
-	render_unit_jobs(r, add_unit_job);
+	render_unit_jobs(r, add_late_job);
 	for (size_t i = 0; i < s->npages; i++)
 		add_job(r, false, JOB_PAGE, &s->pages[i]);
 	add_job(r, false, JOB_SEARCH, NULL);
@@ -407,10 +459,14 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 	add_job(r, true, JOB_SEARCH_INDEX, NULL);
 	if (with_history) {
 		add_job(r, true, JOB_OPEN_DATA, (const void *)(uintptr_t)1);
-		add_job(r, false, JOB_HOME, NULL);
+		/* with ro->ready, the home page and the documents' pages are
+		 * late: an edit shows its plan's page first, and those pages,
+		 * rendered on every edit (no fingerprint), were a sixth of what
+		 * an edit took before it was shown */
+		add_job(r, true, JOB_HOME, NULL);
 		for (size_t i = 0; i < s->ndocs; i++)
 			if (!s->docs[i]->plan)
-				add_job(r, false, JOB_DOC, s->docs[i]);
+				add_job(r, true, JOB_DOC, s->docs[i]);
 		for (size_t i = 0; i < s->nplans; i++)
 			add_job(r, false, JOB_PLAN, s->plans[i]);
 		add_job(r, true, JOB_ATOM, NULL);
@@ -431,9 +487,27 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		/* every file made so far is complete: the pages an edit shows
 		 * first can be served while the rest renders */
 		r->first = false;
+		if (getenv("PLANSITE_TIMING")) {
+			/* what the edit's first pages waited for (tests/e2e/test_serve_ready.sh) */
+			buf_t b = BUF_INIT;
+			size_t made = 0;
+			for (int k = 0; k < JOB_KINDS; k++)
+				if (r->first_made[k]) {
+					buf_printf(&b, "%s%s %zu", made ? ", " : "", job_names[k], (size_t)r->first_made[k]);
+					made += r->first_made[k];
+				}
+			fprintf(stderr, "plansite:   before ready %zu jobs rendered (%s), %zu linked, %zu put off "
+				"(inputs unchanged)\n", made, b.ptr ? b.ptr : "", (size_t)r->first_kept, r->nkeeps);
+			buf_free(&b);
+		}
 		if (with_history && !r->failed && !diag_errors(r->d))
-			r->ro->ready(r->ro->ready_cls, &r->ready_files);
+			r->ro->ready(r->ro->ready_cls, &r->ready_files, &r->same_files);
 		out_files_free(&r->ready_files);
+		/* the lists' rows and jobs (render_begin) */
+		render_deadline_rows(r);
+		render_status_rows(r);
+		render_shares_begin(r);
+		render_list_jobs(r, add_late_job);
 		/* the files that take longest to write last: a cancel (the
 		 * editor saved again) waits only for the jobs running, and
 		 * those are short until then */
@@ -451,6 +525,12 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 		start_workers(rr);
 		join_workers(rr);
 		pthread_mutex_destroy(&r->ready_mu);
+		/* the links a cancel left undone */
+		for (size_t i = 0; i < r->nkeeps; i++)
+			free(r->keeps[i].key);
+		free(r->keeps);
+		r->keeps = NULL;
+		out_files_free(&r->same_files);
 	}
 	if (getenv("PLANSITE_TIMING") && r->kept_ns)
 		fprintf(stderr, "plansite:   %-12s %6.3f s (thread time: fingerprints and links)\n", "kept",

@@ -21,13 +21,16 @@ typedef struct {
 	 * there instead of rendering (NULL: render every page) */
 	state_pages_t *pages;
 	const char *outdir;   /* --out, for the messages about the state */
-	/* serve: the pages an edit shows first (plans, units, documents, the
-	 * other pages of the model, the home page) and the static files
-	 * render before everything else; then ready is called with every
-	 * file made so far (all complete), and the rest (lists, open data,
-	 * search index, changes, weekly reports) renders.  NULL: no such
-	 * order, no call. */
-	void (*ready)(void *cls, const out_files_t *files);
+	/* serve: the pages an edit shows first (the plans' pages and the
+	 * other pages of the model) whose inputs changed, and the static
+	 * files, render before everything else; then ready is called with
+	 * every file made so far (all complete), and the rest renders: the
+	 * pages before it whose inputs did not change (linked), the units'
+	 * pages, the lists, the home page, the documents' pages, open data,
+	 * search index, changes, weekly reports.  NULL: no such order, no
+	 * call.  same: the files those unchanged pages will link, the
+	 * previous site's as they are. */
+	void (*ready)(void *cls, const out_files_t *files, const out_files_t *same);
 	void *ready_cls;
 	/* serve: once set, the jobs after ready that have not started are
 	 * dropped and render_finish returns RENDER_CANCELLED; NULL: never */

@@ -87,6 +87,19 @@ struct run {
 	bool first, cancellable;
 	pthread_mutex_t ready_mu;
 	out_files_t ready_files;
+	/* ... the jobs whose inputs are the previous site's, linked only
+	 * after ready (render.c, defer_keep), and the files they will link,
+	 * the same as the previous site's */
+	struct keep {
+		job_t job;
+		char *key;
+		char fp[STATE_FP_LEN];
+	} *keeps;
+	size_t nkeeps, keeps_cap;
+	atomic_size_t next_keep;
+	out_files_t same_files;
+	/* PLANSITE_TIMING: the jobs run before ready, by kind, and linked */
+	atomic_size_t first_made[JOB_KINDS], first_kept;
 	atomic_int cancelled;
 	_Atomic long long kept_ns;              /* ... and of the jobs linked from the previous site */
 };

@@ -75,13 +75,19 @@ static const char overlay_css[] =
  * while it is current and each request holds one while it opens a file; the
  * folder is removed with the last reference (open descriptors stay
  * readable after that, so a response never sees a half-removed site). */
-typedef struct {
+typedef struct built {
 	char *root;   /* realpath of the folder */
 	int refs;
 	/* a build still rendering (serve_ready): the files finished in its
 	 * staging folder, sorted; the folder is the build's, not removed here */
 	char **files;
 	size_t nfiles;
+	/* ... and the files it will link unchanged from the site it shares
+	 * from (base, a reference: the current site), sorted: served from
+	 * there meanwhile, the same bytes */
+	char **same;
+	size_t nsame;
+	struct built *base;
 } built_t;
 
 /* The report over every page (put_overlay), made once a build: a page
@@ -125,6 +131,10 @@ typedef struct {
 	char **dead;
 	size_t ndead, capdead;
 	int reaping;
+	/* a build runs that has not shown its pages yet: the reaper waits
+	 * (removing a site's thousands of files took the CPU an edit's
+	 * page needed on a two-core machine) */
+	int urgent;
 	/* owned by the main thread */
 	const build_opts_t *opts;
 	char *tmp;                /* the private temporary folder */
@@ -181,7 +191,7 @@ static void *reaper(void *arg)
 	server_t *sv = arg;
 	pthread_mutex_lock(&sv->lock);
 	while (!sv->stopping) {
-		if (!sv->ndead) {
+		if (!sv->ndead || sv->urgent) {
 			pthread_cond_wait(&sv->reap, &sv->lock);
 			continue;
 		}
@@ -208,7 +218,11 @@ static void built_release(server_t *sv, built_t *b)
 		for (size_t i = 0; i < b->nfiles; i++)
 			free(b->files[i]);
 		free(b->files);
+		for (size_t i = 0; i < b->nsame; i++)
+			free(b->same[i]);
+		free(b->same);
 		free(b->root);
+		built_release(sv, b->base);
 	} else {
 		reap(sv, b->root);
 	}
@@ -220,34 +234,46 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Whether the early build b finished the file of path (decoded, from
- * decode_path: a folder's path names its index.html). */
-static int early_has(const built_t *b, const char *path)
+/* Whether the sorted list v of n files has the file of path (decoded,
+ * from decode_path: a folder's path names its index.html). */
+static int early_has(char *const *v, size_t n, const char *path)
 {
+	if (!n)
+		return 0;
 	buf_t rel = BUF_INIT;
 	buf_printf(&rel, "%s%s", path + 1, path[strlen(path) - 1] == '/' ? "index.html" : "");
 	const char *key = rel.ptr;
-	int has = bsearch(&key, b->files, b->nfiles, sizeof(char *), cmp_str) != NULL;
+	int has = bsearch(&key, v, n, sizeof(char *), cmp_str) != NULL;
 	buf_free(&rel);
 	return has;
 }
 
 /* What a request for path works from (a reference the caller releases):
  * the announced build's staging folder when it finished that file (unless
- * no_early), else the current site once it is that build's: a page is
+ * no_early), the site it shares from when the file will be linked from
+ * there unchanged (*early set for both), else the current site once it
+ * is that build's: a page is
  * never served from a site older than the last reload announced; and,
  * when the last build failed or warned, its report as HTML (*ov, a
  * reference the caller releases with overlay_release). */
-static built_t *built_acquire(server_t *sv, const char *path, int no_early, overlay_t **ov)
+static built_t *built_acquire(server_t *sv, const char *path, int no_early, overlay_t **ov, int *early)
 {
 	struct timespec until;
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += WAIT_S;
 	pthread_mutex_lock(&sv->lock);
 	built_t *b = sv->cur;
+	*early = 0;
 	while (!sv->stopping) {
-		if (sv->early && !no_early && early_has(sv->early, path)) {
+		if (sv->early && !no_early && early_has(sv->early->files, sv->early->nfiles, path)) {
 			b = sv->early;
+			*early = 1;
+			break;
+		}
+		if (sv->early && !no_early && sv->early->base &&
+		    early_has(sv->early->same, sv->early->nsame, path)) {
+			b = sv->early->base;
+			*early = 1;
 			break;
 		}
 		if (sv->done == sv->gen) {
@@ -610,18 +636,20 @@ static enum MHD_Result serve_file(server_t *sv, struct MHD_Connection *c, const 
 		return reply_text(c, st, st == MHD_HTTP_FORBIDDEN ? "403 Forbidden\n"
 								    : "400 Bad Request\n");
 	overlay_t *ov = NULL;
-	built_t *b = built_acquire(sv, path, 0, &ov);
+	int early = 0;
+	built_t *b = built_acquire(sv, path, 0, &ov, &early);
 	enum MHD_Result ret;
 	int fd;
 	uint64_t size = 0;
 	const char *type = NULL;
 	unsigned status = MHD_HTTP_OK;
 	st = b ? open_in_site(b->root, path, &fd, &size, &type) : 0;
-	if (b && b->files && st) {
-		/* the build ended meanwhile and renamed its folder: its site */
+	if (b && early && st) {
+		/* the build ended meanwhile and renamed its folder (or the
+		 * file it was to link was not there): its site */
 		built_release(sv, b);
 		overlay_release(sv, ov);
-		b = built_acquire(sv, path, 1, &ov);
+		b = built_acquire(sv, path, 1, &ov, &early);
 		st = b ? open_in_site(b->root, path, &fd, &size, &type) : 0;
 	}
 	if (!b) {
@@ -820,7 +848,7 @@ struct announce {
 /* Called by the build (on the builder thread) once the pages an edit
  * shows first are complete in its staging folder root: they are served
  * from there, and open pages reload, while the rest renders. */
-static void serve_ready(void *cls, const char *root, const out_files_t *files)
+static void serve_ready(void *cls, const char *root, const out_files_t *files, const out_files_t *unchanged)
 {
 	struct announce *an = cls;
 	server_t *sv = an->sv;
@@ -835,6 +863,11 @@ static void serve_ready(void *cls, const char *root, const out_files_t *files)
 	for (size_t i = 0; i < files->n; i++)
 		e->files[i] = xstrdup(files->rel[i]);
 	qsort(e->files, e->nfiles, sizeof(char *), cmp_str);
+	e->nsame = unchanged->n;
+	e->same = xmalloc((unchanged->n ? unchanged->n : 1) * sizeof(char *));
+	for (size_t i = 0; i < unchanged->n; i++)
+		e->same[i] = xstrdup(unchanged->rel[i]);
+	qsort(e->same, e->nsame, sizeof(char *), cmp_str);
 	/* the same messages as the last build's (an edit that changed
 	 * none): the same report and overlay.  Compared as messages first:
 	 * 32,000 warnings (the 1k benchmark's) are 6.7 MB of text, 50 ms of
@@ -860,6 +893,10 @@ static void serve_ready(void *cls, const char *root, const out_files_t *files)
 	pthread_mutex_lock(&sv->lock);
 	built_t *old = sv->early;
 	sv->early = e;
+	/* the site this build shares from (rebuild: bo.share), current
+	 * until the build ends */
+	if ((e->base = sv->cur))
+		e->base->refs++;
 	sv->failed = 0;
 	if (report) {
 		free(sv->report);
@@ -869,6 +906,8 @@ static void serve_ready(void *cls, const char *root, const out_files_t *files)
 	sv->overlay = ov;
 	sv->gen++;
 	pthread_cond_broadcast(&sv->changed);
+	sv->urgent = 0;
+	pthread_cond_signal(&sv->reap);
 	pthread_mutex_unlock(&sv->lock);
 	if (timing(sv))
 		fprintf(stderr, "plansite: serve    %.3f s from the change to the reload\n",
@@ -1011,11 +1050,14 @@ static void *builder(void *arg)
 			fprintf(stderr, "plansite: serve    %.3f s from the change to the build\n",
 				(double)(now_ms() - sv->build_from) / 1000.0);
 		sv->building = 1;
+		sv->urgent = 1;
 		atomic_store(&sv->cancel, 0);
 		pthread_mutex_unlock(&sv->lock);
 		rebuild(sv, 1);
 		pthread_mutex_lock(&sv->lock);
 		sv->building = 0;
+		sv->urgent = 0;
+		pthread_cond_signal(&sv->reap);
 	}
 	pthread_mutex_unlock(&sv->lock);
 	return NULL;

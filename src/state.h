@@ -83,6 +83,10 @@ void state_pages_load(state_pages_t *sp, out_t *o, const char *outdir, diag_t *d
  * size is reported (W046) and false returned.  Thread-safe; sp NULL: false. */
 bool state_pages_keep(state_pages_t *sp, out_t *o, const char *outdir, diag_t *d, const char *key,
 		      const char *fp);
+/* When the previous site has job key with fingerprint fp: its files there
+ * (what state_pages_keep would link), else NULL.  Links nothing; the files
+ * live as long as sp.  Thread-safe; sp NULL: NULL. */
+const out_files_t *state_pages_same(const state_pages_t *sp, const char *key, const char *fp);
 /* Records the files job key made (taken from files, which is left empty).
  * Thread-safe; sp NULL: nothing. */
 void state_pages_done(state_pages_t *sp, const char *key, const char *fp, out_files_t *files);

@@ -778,6 +778,14 @@ static void add_cur(state_pages_t *sp, const char *key, const char *fp, out_file
 	pthread_mutex_unlock(&sp->mu);
 }
 
+const out_files_t *state_pages_same(const state_pages_t *sp, const char *key, const char *fp)
+{
+	if (!sp || !key_ok(key))
+		return NULL;
+	const entry_t *e = strmap_get(&sp->prev_by_key, key);
+	return e && !strcmp(e->fp, fp) && e->files.n ? &e->files : NULL;
+}
+
 bool state_pages_keep(state_pages_t *sp, out_t *o, const char *outdir, diag_t *d, const char *key,
 		      const char *fp)
 {

@@ -321,6 +321,45 @@ static void test_tenths(void **state)
 	check_tenths(-INFINITY);
 }
 
+/* util_read_file: a regular file read whole into a buffer of its size
+ * (empty, one byte, larger than any stdio buffer), NUL-terminated; a file
+ * whose size the system does not tell (/proc); a missing one. */
+static void test_read_file(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/plansite-test-util-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/f", dir);
+	static const size_t sizes[] = { 0, 1, 4095, 4096, 65536, 65537, 300001 };
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		char *want = malloc(sizes[k] + 1);
+		for (size_t i = 0; i < sizes[k]; i++)
+			want[i] = (char)('a' + (i * 7 + k) % 26);
+		FILE *f = fopen(path, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(want, 1, sizes[k], f), sizes[k]);
+		fclose(f);
+		char *data = NULL;
+		size_t len = 99;
+		assert_int_equal(util_read_file(path, &data, &len), 0);
+		assert_non_null(data);
+		assert_int_equal(len, sizes[k]);
+		assert_memory_equal(data, want, sizes[k]);
+		assert_int_equal(data[len], '\0');
+		free(data);
+		free(want);
+	}
+	char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(util_read_file("/proc/self/status", &data, &len), 0);
+	assert_true(len > 0 && strlen(data) == len && !strncmp(data, "Name:", 5));
+	free(data);
+	remove(path);
+	assert_int_equal(util_read_file(path, &data, &len), -1);
+	remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_html_page_end),
 		cmocka_unit_test(test_printf),
 		cmocka_unit_test(test_tenths),
+		cmocka_unit_test(test_read_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -435,4 +435,34 @@ done
 check "blobs read in pack order" grep -qx 'in pack order' "$T/orders"
 check "blobs read in reverse pack order" grep -qx 'in reverse pack order' "$T/orders"
 
+# a file's 80 versions packed in delta chains (Git's depth: 50), by git
+# repack and by fast-import: the history read from the packs, in whichever
+# direction their chains run, gives the site the loose objects give
+D=$T/deep
+newrepo "$D"
+for i in $(seq 1 80); do
+	{
+		printf -- '---\nnumber: "7/KH-D"\ntitle: "Kế hoạch D"\ntasks:\n'
+		for k in $(seq 1 30); do
+			printf '  - { id: "%d", title: "Việc %d", lead: Sở A, output: x, due: "Năm 2026", progress: %d }\n' \
+				"$k" "$k" $(( k <= i % 30 ? i % 100 : 0 ))
+		done
+		printf -- '---\nLần %d.\n' "$i"
+	} >"$D/content/plans/d.md"
+	commit "$D" "2025-10-01T$(printf %02d $((i / 60 + 8))):$(printf %02d $((i % 60))):00+07:00" "Lần $i"
+done
+PLANSITE_HISTORY_CACHE=off build_ok "$D" "$T/deep-loose"
+git clone -q --bare --no-local "$D" "$T/deep-git.git"
+git -C "$T/deep-git.git" repack -q -a -d -f --depth=50
+git init -q --bare "$T/deep-fi.git"
+git -C "$D" fast-export --all --signed-tags=strip |
+	git -C "$T/deep-fi.git" -c fastimport.unpackLimit=0 fast-import --quiet
+git -C "$T/deep-fi.git" symbolic-ref HEAD "$(git -C "$D" symbolic-ref HEAD)"
+for lay in git fi; do
+	check "deep ($lay): packed" test -z "$(find "$T/deep-$lay.git/objects" -mindepth 1 -maxdepth 1 -name '[0-9a-f][0-9a-f]' -print -quit)"
+	check "deep ($lay): builds" env PLANSITE_HISTORY_CACHE=off bash -c \
+		'"$0" build --repo "$1" --out "$2" 2>"$2.err"' "$PLANSITE" "$T/deep-$lay.git" "$T/deep-$lay"
+	check "deep ($lay): the same site as from loose objects" diff -r "$T/deep-loose" "$T/deep-$lay"
+done
+
 finish

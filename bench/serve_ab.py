@@ -13,7 +13,6 @@ medians per binary (wall times are noise on a shared machine; the CPU and the
 faults are steadier).  A binary finds its theme beside it (theme.c): copy one
 with a `themes` link next to it, or pass one in its worktree.  Removes WORK's
 clones at the end."""
-import http.client
 import os
 import re
 import shutil
@@ -24,26 +23,11 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import free_port, http_get as get  # noqa: E402 (the bench's own helpers)
+
 CORPUS, WORK, ROUNDS, BINS = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:6]
 TCK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def get(port, path, timeout=600):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        c.request("GET", path)
-        r = c.getresponse()
-        return r.status, r.read()
-    finally:
-        c.close()
 
 
 def proc(pid):
@@ -90,7 +74,7 @@ def edit(s, n):
     te = time.monotonic() - t0
     c1, f1 = proc(s["p"].pid)
     ev.close()
-    while marker.encode() not in get(port, s["url"])[1]:
+    while marker.encode() not in get(port, s["url"], 600)[1]:
         time.sleep(0.02)
     tp = time.monotonic() - t0
     s["rows"].append((te, tp, c1 - c0, f1 - f0))

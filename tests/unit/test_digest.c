@@ -231,6 +231,109 @@ static void test_tasks(void **state)
 	unload(&f);
 }
 
+/* The digest of task t (with the units' digests ud), malloc'd. */
+static char *task_text(const task_t *t, const site_t *s, const ctx_unit_dgs_t *ud, size_t *len)
+{
+	buf_t b = BUF_INIT;
+	assert_true(ctx_task_digest(t, s, ud, &b));
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+static bool task_same(const task_t *a, const task_t *b, const site_t *s, const ctx_unit_dgs_t *ud)
+{
+	size_t na, nb;
+	char *x = task_text(a, s, ud, &na), *y = task_text(b, s, ud, &nb);
+	bool eq = na == nb && !memcmp(x, y, na);
+	free(x);
+	free(y);
+	return eq;
+}
+
+/* A task's digest writes its values, not the texts a row makes of them
+ * (a date as its number, the status as its code): a change of any value a
+ * cell shows still changes it, and so does the as-of day of an overdue
+ * task (its days late), but not of a task that is not overdue. */
+static void test_task_values(void **state)
+{
+	(void)state;
+	fixture_t f;
+	fixture_load(&f, files, sizeof files / sizeof files[0], 20250801);
+	assert_int_equal(diag_errors(f.d), 0);
+	const plan_t *p = f.s->plans[0];
+	const task_t *base = &p->tasks[3];   /* with progress */
+	ctx_unit_dgs_t *ud = ctx_unit_dgs_new(f.s);
+	for (int k = 0; k < 2; k++) {
+		const ctx_unit_dgs_t *u = k ? ud : NULL;
+		task_t t = *base;
+		assert_true(task_same(&t, base, f.s, u));
+		t.due.date = base->due.date + 1;
+		assert_false(task_same(&t, base, f.s, u));
+		t = *base;
+		t.due.ongoing = !t.due.ongoing;
+		assert_false(task_same(&t, base, f.s, u));
+		t = *base;
+		t.due.parsed = !t.due.parsed;
+		assert_false(task_same(&t, base, f.s, u));
+		t = *base;
+		t.due_exact = !t.due_exact;
+		assert_false(task_same(&t, base, f.s, u));
+		t = *base;
+		t.due_text = "31/12/2025";
+		assert_false(task_same(&t, base, f.s, u));
+		t = *base;
+		t.status = t.status == STATUS_DONE ? STATUS_IN_PROGRESS : STATUS_DONE;
+		assert_false(task_same(&t, base, f.s, u));
+		t = *base;
+		t.progress = base->progress + 1;
+		assert_false(task_same(&t, base, f.s, u));
+		t.progress = -1;
+		assert_false(task_same(&t, base, f.s, u));
+		t = *base;
+		t.completed = 20250715;
+		assert_false(task_same(&t, base, f.s, u));
+		t = *base;
+		t.done_late = !t.done_late;
+		assert_false(task_same(&t, base, f.s, u));
+		t = *base;
+		t.complete5 = !t.complete5;
+		assert_false(task_same(&t, base, f.s, u));
+		t = *base;
+		t.id = "4a";
+		assert_false(task_same(&t, base, f.s, u));
+		t = *base;
+		t.title = "abc";
+		assert_false(task_same(&t, base, f.s, u));
+		t = *base;
+		t.output = NULL;
+		assert_false(task_same(&t, base, f.s, u));
+		t = *base;
+		t.lead = p->tasks[0].lead;   /* another unit */
+		assert_false(task_same(&t, base, f.s, u));
+		/* days late follow the as-of day, for an overdue task only */
+		assert_true(base->overdue);   /* due 30/06, as of 01/08 */
+		t = *base;
+		t.overdue = false;
+		assert_false(task_same(&t, base, f.s, u));
+		size_t n1, n2, n3, n4;
+		char *a1 = task_text(base, f.s, u, &n1);
+		char *b1 = task_text(&t, f.s, u, &n3);
+		date_t as_of = f.s->as_of;
+		f.s->as_of = as_of + 1;
+		char *a2 = task_text(base, f.s, u, &n2);
+		char *b2 = task_text(&t, f.s, u, &n4);
+		f.s->as_of = as_of;
+		assert_false(n1 == n2 && !memcmp(a1, a2, n1));
+		assert_true(n3 == n4 && !memcmp(b1, b2, n3));
+		free(a1);
+		free(a2);
+		free(b1);
+		free(b2);
+	}
+	ctx_unit_dgs_free(ud);
+	unload(&f);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -245,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_tasks),
+		cmocka_unit_test(test_task_values),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -51,6 +51,12 @@ struct state_pages {
 	 * week's fingerprint repeats them */
 	char **pname;
 	size_t *pname_len;
+	/* every document's put_doc text as its digest, by the document's
+	 * address (open addressing), made once: the plans' fingerprints name
+	 * 22,000 documents at 1,000 plans, most of them the same few */
+	const doc_t **dkeys;
+	unsigned char (*ddg)[16];
+	size_t dcap;
 	arena_t *a;
 	const site_t *s;
 	/* the previous site's state (read-only once read) */
@@ -311,10 +317,58 @@ static void put_doc(buf_t *b, const doc_t *dc)
 		put_s(b, dc->up[k]->key);
 }
 
+static size_t doc_slot(const state_pages_t *sp, const doc_t *dc)
+{
+	uint64_t h = (uint64_t)(uintptr_t)dc * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 32) & (sp->dcap - 1);
+}
+
+/* The digests of the site's documents' put_doc texts (state_pages_new). */
+static void doc_digests(state_pages_t *sp, const site_t *s)
+{
+	sp->dcap = 16;
+	while (sp->dcap < 2 * s->ndocs)
+		sp->dcap *= 2;
+	sp->dkeys = xcalloc(sp->dcap, sizeof *sp->dkeys);
+	sp->ddg = xmalloc(sp->dcap * sizeof *sp->ddg);
+	buf_t b = BUF_INIT;
+	for (size_t i = 0; i < s->ndocs; i++) {
+		const doc_t *dc = s->docs[i];
+		size_t j = doc_slot(sp, dc);
+		while (sp->dkeys[j] && sp->dkeys[j] != dc)
+			j = (j + 1) & (sp->dcap - 1);
+		if (sp->dkeys[j])
+			continue;
+		buf_clear(&b);
+		put_doc(&b, dc);
+		hash_128(b.ptr, b.len, sp->ddg[j]);
+		sp->dkeys[j] = dc;
+	}
+	buf_free(&b);
+}
+
+/* A document as put_doc writes it, or as the digest of that text when the
+ * site has it (a tag of its own: no text put_doc writes starts with it). */
+static void put_doc_ref(const state_pages_t *sp, buf_t *b, const doc_t *dc)
+{
+	size_t j = sp->dcap ? doc_slot(sp, dc) : 0;
+	while (sp->dcap && sp->dkeys[j] && sp->dkeys[j] != dc)
+		j = (j + 1) & (sp->dcap - 1);
+	if (!sp->dcap || !sp->dkeys[j]) {
+		put_doc(b, dc);
+		return;
+	}
+	buf_grow(b, 1 + 16);
+	b->ptr[b->len++] = '%';
+	memcpy(b->ptr + b->len, sp->ddg[j], 16);
+	b->len += 16;
+	b->ptr[b->len] = '\0';
+}
+
 /* The documents a plan's page may show: every one above it (the chain, the
  * plans and documents it implements) and every one whose number its body
  * text holds (markdown.c links those). */
-static void put_plan_docs(buf_t *b, const site_t *s, const plan_t *p)
+static void put_plan_docs(const state_pages_t *sp, buf_t *b, const site_t *s, const plan_t *p)
 {
 	strmap_t seen = STRMAP_INIT;
 	const doc_t **todo = xmalloc((s->ndocs + 1) * sizeof(*todo));
@@ -331,7 +385,7 @@ static void put_plan_docs(buf_t *b, const site_t *s, const plan_t *p)
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		put_doc(b, todo[i]);
+		put_doc_ref(sp, b, todo[i]);
 		for (size_t k = 0; k < todo[i]->nup; k++) {
 			const doc_t *u = todo[i]->up[k];
 			if (!strmap_get(&seen, u->key) && n < s->ndocs) {
@@ -350,7 +404,7 @@ static void put_plan_docs(buf_t *b, const site_t *s, const plan_t *p)
 		free(cand);
 		buf_puts(b, "B\n");
 		if (dc)
-			put_doc(b, dc);
+			put_doc_ref(sp, b, dc);
 	}
 }
 
@@ -441,6 +495,7 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 		hex_of(&b, sp->glist[lists[i]]);
 	}
 	buf_free(&b);
+	doc_digests(sp, s);
 	return sp;
 }
 
@@ -483,7 +538,7 @@ void state_pages_plan_fp(const state_pages_t *sp, const plan_t *p, const history
 	put_s(&b, p->path);
 	put_s(&b, plan_file(sp, p));
 	put_plan_name(&b, p);
-	put_plan_docs(&b, sp->s, p);
+	put_plan_docs(sp, &b, sp->s, p);
 	const hplan_hist_t *ph = h ? history_plan(h, p) : NULL;
 	for (size_t i = 0; ph && i < ph->nentries; i++) {
 		const hentry_t *e = ph->entries[i];
@@ -873,6 +928,8 @@ void state_pages_free(state_pages_t *sp)
 	free(sp->pos);
 	free(sp->pname);
 	free(sp->pname_len);
+	free(sp->dkeys);
+	free(sp->ddg);
 	arena_free(sp->a);
 	pthread_mutex_destroy(&sp->mu);
 	free(sp);

@@ -69,9 +69,6 @@ void state_pages_unit_fp(const state_pages_t *sp, const site_t *s, const unit_t 
  * templates may show it, and inputs, what the renderer says the page
  * shows of the site (its rows, their tasks' cells, its pager). */
 void state_pages_list_fp(const state_pages_t *sp, route_kind_t k, const buf_t *inputs, char fp[STATE_FP_LEN]);
-/* The digest of len bytes at data (SHA-1), for the parts of inputs. */
-#define STATE_DIGEST_LEN 20
-void state_digest(const void *data, size_t len, unsigned char out[STATE_DIGEST_LEN]);
 
 /* Reads the previous site's PAGES_FILE through o (out_share's site; none
  * with --force).  A damaged file (W044) or one of another format (W045) is

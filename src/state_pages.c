@@ -700,13 +700,6 @@ void state_pages_list_fp(const state_pages_t *sp, route_kind_t k, const buf_t *i
 	buf_free(&b);
 }
 
-void state_digest(const void *data, size_t len, unsigned char out[STATE_DIGEST_LEN])
-{
-	git_oid id;
-	if (git_odb_hash(&id, data ? data : "", len, GIT_OBJECT_BLOB) < 0)
-		memset(&id, 0, sizeof id);
-	memcpy(out, id.id, STATE_DIGEST_LEN);
-}
 
 /* ---- the state file ---- */
 

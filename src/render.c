@@ -555,6 +555,7 @@ int render_finish(render_t *rr, bool with_history, const history_t *h)
 	tmpl_memo_free(r->memo);
 	ctx_task_nums_free(r->task_nums);
 	render_fp_end(r);
+	free(r->plans_order);
 	render_shares_end(r);
 	render_unit_shares_end(r);
 	render_status_rows_free(r);

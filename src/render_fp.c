@@ -242,20 +242,18 @@ bool render_fp_plans(struct run *r, char **key, char fp[STATE_FP_LEN])
 		return false;
 	const site_t *s = r->s;
 	/* the summaries in the order the index lists them */
-	const plan_t **v = render_plans_order(s);
+	const plan_t *const *v = render_plans_order(r);
 	buf_t in = BUF_INIT;
 	buf_printf(&in, "plans %zu\n", s->nplans);
 	for (size_t i = 0; i < s->nplans; i++) {
 		long at = plan_pos(r->fp, v[i]);
 		if (at < 0) {
-			free(v);
 			buf_free(&in);
 			return false;
 		}
 		unsigned char pl[PLAN_DG_LEN];
 		buf_put(&in, (const char *)plan_dg(r, (size_t)at, pl), PLAN_DG_LEN);
 	}
-	free(v);
 	char *rel = pager_rel(routes_dir(&s->routes, ROUTE_PLANS), 0);
 	bool ok = finish(r, ROUTE_KIND_PLANS, rel, &in, key, fp);
 	free(rel);

@@ -76,17 +76,20 @@ static const char *plan_issuer_name(const void *p)
 /* The plans index: plans grouped by issuing agency, agencies in Vietnamese
  * order, plans newest first within each; PLANS_PER_PAGE rows a page, a
  * group that goes on from the page before marked `continued`. */
-const plan_t **render_plans_order(const site_t *s)
+const plan_t **render_plans_order(struct run *r)
 {
-	const plan_t **v = facts_plans_newest(s);
-	coll_sort(v, s->nplans, sizeof(*v), plan_issuer_name);
-	return v;
+	if (!r->plans_order) {
+		const plan_t **v = facts_plans_newest(r->s);
+		coll_sort(v, r->s->nplans, sizeof(*v), plan_issuer_name);
+		r->plans_order = v;
+	}
+	return r->plans_order;
 }
 
 void render_job_plans(struct run *r, json_t *base)
 {
 	const site_t *s = r->s;
-	const plan_t **v = render_plans_order(s);
+	const plan_t *const *v = render_plans_order(r);
 	size_t pages = pager_count(s->nplans, PLANS_PER_PAGE);
 	const char *dir = routes_dir(&s->routes, ROUTE_PLANS);
 	for (size_t pg = 0; pg < pages; pg++) {
@@ -125,7 +128,6 @@ void render_job_plans(struct run *r, json_t *base)
 		buf_free(&title);
 		free(rel);
 	}
-	free(v);
 }
 
 void render_job_plan(struct run *r, json_t *base, const plan_t *p)

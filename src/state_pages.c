@@ -46,6 +46,11 @@ struct state_pages {
 	strmap_t plan_file;           /* plan path -> hex id of its bytes (arena) */
 	strmap_t plan_pos;            /* plan path -> its position in the site + 1 (pos) */
 	size_t *pos;
+	/* the site's plans by address -> position + 1 (open addressing):
+	 * the units' and weeks' fingerprints look up tens of thousands of
+	 * plans, each a hash of its path through plan_pos before */
+	const plan_t **pkeys;
+	size_t *ppos, pcap;
 	/* by position: how pages name plan i and which bytes it has (its
 	 * put_plan_name and plan_file fields), made once: every unit's and
 	 * week's fingerprint repeats them */
@@ -410,6 +415,40 @@ static void put_plan_docs(const state_pages_t *sp, buf_t *b, const site_t *s, co
 
 static const char *plan_file(const state_pages_t *sp, const plan_t *p);
 
+static size_t paddr_slot(const state_pages_t *sp, const plan_t *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 32) & (sp->pcap - 1);
+}
+
+static void plan_addrs(state_pages_t *sp, const site_t *s)
+{
+	sp->pcap = 16;
+	while (sp->pcap < 2 * s->nplans)
+		sp->pcap *= 2;
+	sp->pkeys = xcalloc(sp->pcap, sizeof *sp->pkeys);
+	sp->ppos = xmalloc(sp->pcap * sizeof *sp->ppos);
+	for (size_t i = 0; i < s->nplans; i++) {
+		size_t j = paddr_slot(sp, s->plans[i]);
+		while (sp->pkeys[j] && sp->pkeys[j] != s->plans[i])
+			j = (j + 1) & (sp->pcap - 1);
+		if (sp->pkeys[j])
+			continue;
+		sp->pkeys[j] = s->plans[i];
+		sp->ppos[j] = i + 1;
+	}
+}
+
+/* The position + 1 of the plan at p's path, as plan_pos gives it: by
+ * address for the site's plans, by path for any other (NULL: none). */
+static const size_t *plan_at(const state_pages_t *sp, const plan_t *p)
+{
+	for (size_t j = paddr_slot(sp, p); sp->pkeys[j]; j = (j + 1) & (sp->pcap - 1))
+		if (sp->pkeys[j] == p)
+			return &sp->ppos[j];
+	return strmap_get(&sp->plan_pos, p->path);
+}
+
 state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *snap, const char *theme_dir)
 {
 	state_pages_t *sp = xcalloc(1, sizeof(*sp));
@@ -434,6 +473,7 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 		sp->pos[i] = i + 1;
 		strmap_put(&sp->plan_pos, s->plans[i]->path, &sp->pos[i]);
 	}
+	plan_addrs(sp, s);
 	buf_t b = BUF_INIT;
 	buf_printf(&b, "%s%d\n", PAGES_HEAD, PAGES_FORMAT);
 	put_s(&b, key);
@@ -599,7 +639,7 @@ static void put_current_plan(buf_t *b, const state_pages_t *sp, const plan_t *p,
 		buf_puts(b, "-\n");
 		return;
 	}
-	const size_t *k = strmap_get(&sp->plan_pos, p->path);
+	const size_t *k = plan_at(sp, p);
 	if (k && sp->s->plans[*k - 1] == p) {
 		buf_put(b, sp->pname[*k - 1], sp->pname_len[*k - 1]);
 		return;
@@ -644,7 +684,7 @@ void state_pages_week_fp(const state_pages_t *sp, const history_t *h, size_t idx
 
 /* Marks the plans whose tasks u's pages show (u's and its sub-units',
  * led or supported) and that u or its sub-units issued. */
-static void unit_plans(const unit_t *u, bool *mark, const site_t *s, const strmap_t *index, int depth)
+static void unit_plans(const unit_t *u, bool *mark, const site_t *s, const state_pages_t *sp, int depth)
 {
 	if (depth > 64) {
 		for (size_t i = 0; i < s->nplans; i++)
@@ -659,18 +699,18 @@ static void unit_plans(const unit_t *u, bool *mark, const site_t *s, const strma
 			if (lists[l][i]->plan == last)
 				continue;
 			last = lists[l][i]->plan;
-			size_t *k = strmap_get(index, last->path);
+			const size_t *k = plan_at(sp, last);
 			if (k)
 				mark[*k - 1] = true;
 		}
 	}
 	for (size_t i = 0; i < u->nissued; i++) {
-		size_t *k = strmap_get(index, u->issued[i]->path);
+		const size_t *k = plan_at(sp, u->issued[i]);
 		if (k)
 			mark[*k - 1] = true;
 	}
 	for (size_t i = 0; i < u->nchildren; i++)
-		unit_plans(u->children[i], mark, s, index, depth + 1);
+		unit_plans(u->children[i], mark, s, sp, depth + 1);
 }
 
 void state_pages_unit_fp(const state_pages_t *sp, const site_t *s, const unit_t *u, char fp[STATE_FP_LEN])
@@ -680,7 +720,7 @@ void state_pages_unit_fp(const state_pages_t *sp, const site_t *s, const unit_t 
 	put_s(&b, sp->gunit);
 	put_s(&b, u->url);
 	bool *mark = xcalloc(s->nplans + 1, sizeof(*mark));
-	unit_plans(u, mark, s, &sp->plan_pos, 0);
+	unit_plans(u, mark, s, sp, 0);
 	for (size_t i = 0; i < s->nplans; i++)
 		if (mark[i])
 			buf_put(&b, sp->pname[i], sp->pname_len[i]);
@@ -918,6 +958,8 @@ void state_pages_free(state_pages_t *sp)
 	strmap_free(&sp->prev_by_key);
 	strmap_free(&sp->plan_file);
 	strmap_free(&sp->plan_pos);
+	free(sp->pkeys);
+	free(sp->ppos);
 	free(sp->pos);
 	free(sp->pname);
 	free(sp->pname_len);

@@ -478,11 +478,9 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		sources_print(srcs, stderr);
 	}
 	lap("publish", &t0);
-	if (timing || getenv("PLANSITE_TIMING")) {
+	if (timing || getenv("PLANSITE_TIMING"))
 		fprintf(stderr, "plansite: messages %zu errors, %zu warnings, %zu kB held\n", diag_errors(d),
 			diag_warnings(d), diag_heap(d) >> 10);
-		fprintf(stderr, "plansite: memory in huge pages %ld kB\n", mem_huge_kb());
-	}
 	if (timing)
 		fprintf(stderr, _("plansite: %zu tệp giống bản trước được dùng lại (liên kết cứng), %zu tệp được ghi\n"),
 			shared, written);

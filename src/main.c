@@ -1,11 +1,9 @@
 /* main.c: the command line (content-format.md §7).  Only main exits. */
 #include <getopt.h>
-#include <stdbool.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "build.h"
 #include "diag.h"
@@ -206,91 +204,10 @@ static int parse(int argc, char **argv, const char *spec, build_opts_t *bo, int 
 	return 0;
 }
 
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-#define HUGE_TUNABLE "glibc.malloc.hugetlb"
-#define HUGE_MARK "PLANSITE_TUNABLES_GIVEN"
-
-/* Whether the kernel gives transparent huge pages only where asked
- * (madvise(2)), as on the bench machine; with "always" every heap has
- * them already, with "never" nothing does. */
-static int huge_on_request(void)
-{
-	char mode[128] = "";
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-	if (f) {
-		if (!fgets(mode, sizeof mode, f))
-			mode[0] = '\0';
-		fclose(f);
-	}
-	return strstr(mode, "[madvise]") != NULL;
-}
-
-/* A build's heaps are asked for in transparent huge pages: glibc's
- * malloc does it (madvise) when its tunable glibc.malloc.hugetlb is 1,
- * which it reads from the environment at the start of a process only, so
- * a build starts itself again once with it (execv of the same file and
- * arguments).  The second start finds the mark and puts the environment
- * back as it was given.  A first touch of memory is what costs on a VM
- * (main.c's arena comment: 15 us a page; bench/README: the page faults'
- * share of system time), and a huge page is one fault for 512 pages.
- * Cold builds of 1,000 plans (2 cores, 2026-12-02): see CHANGELOG.  The
- * user's own GLIBC_TUNABLES setting of it wins; without execv, or without
- * huge pages on request, the build goes on as it is. */
-static void huge_pages(char **argv)
-{
-	const char *mark = getenv(HUGE_MARK);
-	if (mark) {
-		/* the second start: "=VALUE" was the variable given, "" none */
-		if (mark[0] == '=')
-			setenv("GLIBC_TUNABLES", mark + 1, 1);
-		else
-			unsetenv("GLIBC_TUNABLES");
-		unsetenv(HUGE_MARK);
-		return;
-	}
-	const char *given = getenv("GLIBC_TUNABLES");
-	if ((given && strstr(given, HUGE_TUNABLE)) || !huge_on_request())
-		return;
-	/* under valgrind (its preloaded library) the new start would run
-	 * outside it */
-	const char *pre = getenv("LD_PRELOAD");
-	if (pre && strstr(pre, "vgpreload"))
-		return;
-	size_t gl = given ? strlen(given) : 0;
-	char *was = xmalloc(gl + 2), *now = xmalloc(gl + sizeof ":" HUGE_TUNABLE "=1");
-	if (given)
-		sprintf(was, "=%s", given);
-	else
-		was[0] = '\0';
-	sprintf(now, "%s%s" HUGE_TUNABLE "=1", given ? given : "", gl ? ":" : "");
-	if (setenv(HUGE_MARK, was, 1) == 0 && setenv("GLIBC_TUNABLES", now, 1) == 0)
-		execv("/proc/self/exe", argv);
-	/* not started again: on as we are, the environment as given */
-	if (given)
-		setenv("GLIBC_TUNABLES", was + 1, 1);
-	else
-		unsetenv("GLIBC_TUNABLES");
-	unsetenv(HUGE_MARK);
-	free(was);
-	free(now);
-}
-#else
-static void huge_pages(char **argv)
-{
-	(void)argv;
-}
-#endif
-
 int main(int argc, char **argv)
 {
 	build_opts_t bo = { .content = "content", .out = "public" };
 	int port = 1313;
-	/* the arguments as given, for huge_pages (getopt reorders argv's);
-	 * a command line of more words than this is not started again */
-	char *given[64];
-	bool again = argc < 64;
-	if (again)
-		memcpy(given, argv, ((size_t)argc + 1) * sizeof(*given));
 	/* Blocks of a megabyte and more (a big page's buffer, tasks.csv) are
 	 * mapped and given back whole when freed.  glibc's default threshold
 	 * rises with every such block freed, after which they are carved from
@@ -373,10 +290,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, _("plansite: không có lệnh \"%s\"\n%s"), cmd, usage);
 		return 2;
 	}
-	/* a build (not check, whose heap is small, nor serve, which lives on
-	 * between builds) starts again with its heaps in huge pages */
-	if (publish && again)
-		huge_pages(given);
 	/* Ctrl-C or a service stop removes the staging folder, then ends the
 	 * process as the signal would (before any thread is started) */
 	if (publish)

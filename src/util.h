@@ -124,9 +124,6 @@ void strmap_free(strmap_t *m);
  * stacks). For PLANSITE_TIMING and mem_trim. */
 typedef struct { long peak_kb, now_kb; size_t heap; long anon_kb; } mem_probe_t;
 mem_probe_t mem_probe(void);
-/* The process's anonymous memory in transparent huge pages now, in kB
- * (main.c's huge_pages); 0 when the kernel does not say. */
-long mem_huge_kb(void);
 /* Gives the free pages of the malloc heaps back to the kernel
  * (malloc_trim) where that is worth its cost: when the heap in use is big or
  * much of what is resident is free. */

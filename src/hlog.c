@@ -503,11 +503,13 @@ static int commit_deltas(struct rd *w, struct pairs *pairs, char **err)
 			rc = tree_changes(w, &pairs->v[i], &next, &found, tmp, err);
 		free(pairs->v);
 		*pairs = next;
-		qsort(pairs->v, pairs->n, sizeof(*pairs->v), pair_cmp);
+		if (pairs->n)
+			qsort(pairs->v, pairs->n, sizeof(*pairs->v), pair_cmp);
 	}
 	free(pairs->v);
 	*pairs = (struct pairs){ 0 };
-	qsort(found.v, found.n, sizeof(*found.v), found_cmp);
+	if (found.n)
+		qsort(found.v, found.n, sizeof(*found.v), found_cmp);
 	for (size_t i = 0; i < found.n;) {
 		size_t j = i;
 		while (j < found.n && found.v[j].k == found.v[i].k)

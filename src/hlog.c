@@ -21,6 +21,7 @@ struct rd {
 	git_odb *odb;
 	strmap_t dirs;              /* folder path -> the last version read (dir_read) */
 	struct seen *seen;          /* by place in the chain: what chain() read */
+	struct starts *last;        /* tree_changes: the last older folder's entries */
 };
 
 /* path is a source's file ("sources/ID/...", site.yaml sources). */
@@ -331,6 +332,31 @@ struct founds {
 	size_t n, cap;
 };
 
+/* Where the entries of the older folder of the last pair compared start,
+ * from the first on, as far as tree_changes read them.  Its next pair is
+ * mostly the same path at the commit before, whose newer folder is that
+ * one: the entries before the first byte the two differ in are the same
+ * entries at the same places (and were checked), so they are stepped over
+ * at once instead of one by one.  At 10,000 plans a region's folder holds
+ * 800 entries and most commits change one file in one of them: reading
+ * the entries before the change took a quarter of the instructions of
+ * reading the commits and their folders (callgrind). */
+struct starts {
+	size_t *v;
+	size_t n, cap;
+	const char *rel;            /* NULL: none kept */
+	git_oid id;
+};
+
+static void starts_push(struct starts *s, size_t at)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 256;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	s->v[s->n++] = at;
+}
+
 /* The key of a pair's entry: the pair's, then the entry's place (2 x its
  * number among the entries compared, plus 1 for a file). */
 static const uint32_t *key_more(arena_t *a, const struct pair *p, uint32_t at)
@@ -404,15 +430,44 @@ static int tree_changes(struct rd *w, const struct pair *p, struct pairs *next, 
 	size_t head = least ? same_bytes(pa, pb, least, false) : 0;
 	size_t tail = least ? same_bytes(pa + na - least, pb + nb - least, least, true) : 0;
 	/* the entries that end before the first byte that differs are the
-	 * same in both, at the same places */
+	 * same in both, at the same places; those of the newer folder that
+	 * start at or before it were read as the older folder of the pair
+	 * before (struct starts) */
+	struct starts *ls = w->last;
 	size_t i = 0, j;
+	if (ls->rel && p->hb && !strcmp(ls->rel, rel) && git_oid_equal(&ls->id, &p->b)) {
+		size_t lo = 0, hi = ls->n;   /* the starts at or before head */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (ls->v[mid] <= head)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo) {
+			i = ls->v[lo - 1];
+			ls->n = lo - 1;
+		} else {
+			ls->n = 0;
+		}
+	} else {
+		ls->n = 0;
+	}
+	/* from here on, the older folder's */
+	ls->rel = p->ha ? rel : NULL;
+	if (p->ha)
+		git_oid_cpy(&ls->id, &p->a);
 	struct rent ea, eb;
+	if (i < na)
+		starts_push(ls, i);
 	while (i < na) {
 		if (rent_read(pa, na, i, &ea) < 0)
 			goto damaged;
 		if (ea.end > head)
 			break;
 		i = ea.end;
+		if (i < na)
+			starts_push(ls, i);
 	}
 	j = i;
 	uint32_t at = 0;        /* the entries compared, for the keys */
@@ -428,8 +483,11 @@ static int tree_changes(struct rd *w, const struct pair *p, struct pairs *next, 
 			hb = false;
 		else if (c > 0)
 			ha = false;
-		if (ha)
+		if (ha) {
 			i = ea.end;
+			if (i < na)
+				starts_push(ls, i);
+		}
 		if (hb)
 			j = eb.end;
 		at += 2;
@@ -489,7 +547,9 @@ static int commit_deltas(struct rd *w, struct pairs *pairs, char **err)
 {
 	arena_t *tmp = arena_new();
 	struct founds found = { 0 };
+	struct starts last = { 0 };
 	int rc = 0;
+	w->last = &last;
 	/* a commit compared has a table of its changes, if only of none */
 	for (size_t i = 0; i < pairs->n; i++) {
 		hcommit_t *cm = &w->log->commits[pairs->v[i].k];
@@ -522,6 +582,8 @@ static int commit_deltas(struct rd *w, struct pairs *pairs, char **err)
 		i = j;
 	}
 	free(found.v);
+	free(last.v);
+	w->last = NULL;
 	arena_free(tmp);
 	return rc;
 }

@@ -297,7 +297,10 @@ static int plans_tree(struct rd *w, const git_oid *root_id, git_oid *out, bool *
  * cached a region) did not fit together in that cache, which was emptied
  * again and again, and each region was rebuilt from its chain's base
  * whenever a commit came back to it: 41,100 inflations for the 20,000
- * folders read on 5,000 commits.  Each change found carries its place in
+ * folders read on 5,000 commits, about 23,300 path by path (zlib's
+ * inflations counted with an LD_PRELOAD shim, the whole build, one run
+ * each); 3,332M instructions reading the commits and their folders,
+ * 2,314M path by path (callgrind).  Each change found carries its place in
  * the order of a walk of both folders commit by commit (Git's order of
  * entries, a folder's changes before those of a file of the same name),
  * and each commit's changes are put back in that order. */

@@ -77,6 +77,7 @@ struct fetch {
 	git_repository *git;    /* the caller's (fetch_start) */
 	struct checker *own;    /* reading on the caller's thread (FETCH_INLINE) */
 	double cpu;             /* the readers' CPU time, as each ends */
+	int max_readers;        /* fetch_readers, else -1 */
 };
 
 /* Past this, readers only read the blob the parser waits for. */
@@ -418,6 +419,7 @@ fetch_t *fetch_start(git_repository *git)
 	pthread_cond_init(&f->work, NULL);
 	f->gitdir = xstrdup(git_repository_path(git));
 	f->git = git;
+	f->max_readers = -1;
 	return f;
 }
 
@@ -429,6 +431,8 @@ static void start_readers(fetch_t *f)
 		return;
 	/* in the packs' order, reading is cheap: two readers keep ahead */
 	int want = pool_size(0, FETCH_THREADS) > 1 ? FETCH_THREADS : 1;
+	if (f->max_readers >= 0 && want > f->max_readers)
+		want = f->max_readers;
 	f->readers = pool_start(want, fetch_worker, f);
 	f->nthreads = pool_threads(f->readers);
 }
@@ -457,6 +461,16 @@ static char *read_here(fetch_t *f, size_t i, git_repository *git, size_t *len)
 	}
 	s->owner = owner;   /* fetch_put gives the text back to it */
 	return text;
+}
+
+void fetch_readers(fetch_t *f, int n)
+{
+	f->max_readers = n < 0 ? 0 : n;
+}
+
+int fetch_nreaders(const fetch_t *f)
+{
+	return f->nthreads;
 }
 
 void fetch_verify(fetch_t *f)

@@ -26,6 +26,14 @@ fetch_t *fetch_start(git_repository *git);
  * first fetch_get. */
 void fetch_verify(fetch_t *f);
 
+/* At most n reader threads (0: every blob is read on the caller's thread,
+ * as fetch_get asks).  Before the first fetch_get. */
+void fetch_readers(fetch_t *f, int n);
+
+/* The reader threads that started (0 before the first fetch_get, or when
+ * every blob is read on the caller's thread). */
+int fetch_nreaders(const fetch_t *f);
+
 /* Asks for a blob; returns its number.  Every blob is asked for before the
  * first fetch_get. */
 size_t fetch_push(fetch_t *f, const git_oid *oid);

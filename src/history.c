@@ -1232,6 +1232,7 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 	/* the site's repository uses hc (serve keeps it); each source has a
 	 * cache of its own, in its repository */
 	double t_pre = 0, c_commits = 0, c_versions = 0, c_readers = 0;
+	int readers = 0;          /* the most blob reader threads one log used */
 	if (pre) {
 		/* the reader's log and cache are the walk's now */
 		read_release(pre, snap);
@@ -1281,6 +1282,8 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 			h->nincremental += logs[i].vc->nincremental - logs[i].near0;
 		}
 		c_readers += logs[i].log.readers_cpu;
+		if (logs[i].log.readers > readers)
+			readers = logs[i].log.readers;
 		hlog_free(&logs[i].log);
 		/* their records are the history's: freed with it */
 		if (logs[i].own)
@@ -1291,10 +1294,11 @@ int history_build_sources(history_t **out, repo_t *r, arena_t *a, site_t *s, sna
 	if (getenv("PLANSITE_TIMING") && rc == 0)
 		fprintf(stderr, "history: %.2f s, %zu commits, %zu blob versions (%zu parsed from a neighbour, in %s order); "
 			"%zu commits from the cache; Git and cache read %.3f s%s, walk %.3f s, cache written %.3f s; "
-			"cpu: commits %.3f s, versions %.3f s (blob readers %.3f s), walk %.3f s, cache written %.3f s\n",
+			"cpu: commits %.3f s, versions %.3f s (blob readers %.3f s, %d thread%s), walk %.3f s, cache written %.3f s\n",
 			h->seconds, h->ncommits, h->nversions, h->nincremental, h->read_order, h->ncached,
 			pre ? t_pre : t_log - t0, pre ? " (read ahead, beside xref)" : "", t_walk - t_log,
-			t_save - t_walk, c_commits, c_versions, c_readers, c_walk, c_save);
+			t_save - t_walk, c_commits, c_versions, c_readers, readers, readers == 1 ? "" : "s", c_walk,
+			c_save);
 	return rc;
 }
 

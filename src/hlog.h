@@ -39,6 +39,7 @@ typedef struct {
 	int64_t head_time;      /* the built commit's committer time and zone */
 	int head_tz;
 	double readers_cpu;     /* the blob readers' CPU time (seconds, for PLANSITE_TIMING) */
+	int readers;            /* the blob reader threads that ran (for PLANSITE_TIMING) */
 } hlog_t;
 
 /* The built commit's plans of s, parsed already, put in vc's cache as the

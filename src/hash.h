@@ -26,6 +26,15 @@ uint64_t hash_more(uint64_t h, const void *s, size_t n);
  * any earlier result; not equal to hash_more. */
 uint64_t hash_words(uint64_t h, const void *s, size_t n);
 
+/* The slot of address p in an open-addressing table of cap slots (a power
+ * of two): Fibonacci hashing of the address.  Where a key goes does not
+ * reach any output, only how far a lookup probes. */
+static inline size_t hash_ptr(const void *p, size_t cap)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL;
+	return (size_t)(h >> 17) & (cap - 1);
+}
+
 /* A 128-bit digest of n bytes (two word-at-a-time lanes, then a final
  * mix of each): for the fingerprints of many small records (a task's
  * cells), several times faster than SHA-1.  Not for trust. */

@@ -34,12 +34,6 @@ struct fpcache {
 	ctx_unit_dgs_t *units;  /* the units' digests, which the tasks' take */
 };
 
-static size_t ptr_hash(const void *p, size_t cap)
-{
-	uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL;
-	return (size_t)(h >> 17) & (cap - 1);
-}
-
 void render_fp_begin(struct run *r)
 {
 	const site_t *s = r->s;
@@ -59,7 +53,7 @@ void render_fp_begin(struct run *r)
 	 * before the workers start, on the build's critical path */
 	for (size_t i = 0; i < s->nplans; i++) {
 		const plan_t *p = s->plans[i];
-		size_t h = ptr_hash(p, c->cap);
+		size_t h = hash_ptr(p, c->cap);
 		while (c->keys[h])
 			h = (h + 1) & (c->cap - 1);
 		c->keys[h] = p;
@@ -106,7 +100,7 @@ void render_fp_thread_done(void)
 /* The position of p in the site, or -1. */
 static long plan_pos(const struct fpcache *c, const plan_t *p)
 {
-	for (size_t h = ptr_hash(p, c->cap); c->keys[h]; h = (h + 1) & (c->cap - 1))
+	for (size_t h = hash_ptr(p, c->cap); c->keys[h]; h = (h + 1) & (c->cap - 1))
 		if (c->keys[h] == p)
 			return (long)c->pos[h];
 	return -1;

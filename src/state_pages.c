@@ -49,7 +49,7 @@ struct state_pages {
 	/* the site's plans by address -> position + 1 (open addressing):
 	 * the units' and weeks' fingerprints look up tens of thousands of
 	 * plans, each a hash of its path through plan_pos before */
-	const plan_t **pkeys;
+	const void **pkeys;
 	size_t *ppos, pcap;
 	/* by position: how pages name plan i and which bytes it has (its
 	 * put_plan_name and plan_file fields), made once: every unit's and
@@ -59,7 +59,7 @@ struct state_pages {
 	/* every document's put_doc text as its digest, by the document's
 	 * address (open addressing), made once: the plans' fingerprints name
 	 * 22,000 documents at 1,000 plans, most of them the same few */
-	const doc_t **dkeys;
+	const void **dkeys;
 	unsigned char (*ddg)[16];
 	size_t dcap;
 	arena_t *a;
@@ -322,26 +322,36 @@ static void put_doc(buf_t *b, const doc_t *dc)
 		put_s(b, dc->up[k]->key);
 }
 
-static size_t doc_slot(const state_pages_t *sp, const doc_t *dc)
+/* The slot of key in an open-addressing table of cap slots (keys), empty
+ * (NULL) when the key is not there: the documents' digests and the plans'
+ * positions, both by address. */
+static size_t addr_slot(const void *const *keys, size_t cap, const void *key)
 {
-	uint64_t h = (uint64_t)(uintptr_t)dc * 0x9e3779b97f4a7c15ULL;
-	return (size_t)(h >> 32) & (sp->dcap - 1);
+	size_t j = hash_ptr(key, cap);
+	while (keys[j] && keys[j] != key)
+		j = (j + 1) & (cap - 1);
+	return j;
+}
+
+/* The slots of a table for n keys: at least twice n, a power of two. */
+static size_t addr_cap(size_t n)
+{
+	size_t cap = 16;
+	while (cap < 2 * n)
+		cap *= 2;
+	return cap;
 }
 
 /* The digests of the site's documents' put_doc texts (state_pages_new). */
 static void doc_digests(state_pages_t *sp, const site_t *s)
 {
-	sp->dcap = 16;
-	while (sp->dcap < 2 * s->ndocs)
-		sp->dcap *= 2;
+	sp->dcap = addr_cap(s->ndocs);
 	sp->dkeys = xcalloc(sp->dcap, sizeof *sp->dkeys);
 	sp->ddg = xmalloc(sp->dcap * sizeof *sp->ddg);
 	buf_t b = BUF_INIT;
 	for (size_t i = 0; i < s->ndocs; i++) {
 		const doc_t *dc = s->docs[i];
-		size_t j = doc_slot(sp, dc);
-		while (sp->dkeys[j] && sp->dkeys[j] != dc)
-			j = (j + 1) & (sp->dcap - 1);
+		size_t j = addr_slot(sp->dkeys, sp->dcap, dc);
 		if (sp->dkeys[j])
 			continue;
 		buf_clear(&b);
@@ -356,10 +366,8 @@ static void doc_digests(state_pages_t *sp, const site_t *s)
  * site has it (a tag of its own: no text put_doc writes starts with it). */
 static void put_doc_ref(const state_pages_t *sp, buf_t *b, const doc_t *dc)
 {
-	size_t j = sp->dcap ? doc_slot(sp, dc) : 0;
-	while (sp->dcap && sp->dkeys[j] && sp->dkeys[j] != dc)
-		j = (j + 1) & (sp->dcap - 1);
-	if (!sp->dcap || !sp->dkeys[j]) {
+	size_t j = addr_slot(sp->dkeys, sp->dcap, dc);
+	if (!sp->dkeys[j]) {
 		put_doc(b, dc);
 		return;
 	}
@@ -415,23 +423,13 @@ static void put_plan_docs(const state_pages_t *sp, buf_t *b, const site_t *s, co
 
 static const char *plan_file(const state_pages_t *sp, const plan_t *p);
 
-static size_t paddr_slot(const state_pages_t *sp, const plan_t *p)
-{
-	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
-	return (size_t)(h >> 32) & (sp->pcap - 1);
-}
-
 static void plan_addrs(state_pages_t *sp, const site_t *s)
 {
-	sp->pcap = 16;
-	while (sp->pcap < 2 * s->nplans)
-		sp->pcap *= 2;
+	sp->pcap = addr_cap(s->nplans);
 	sp->pkeys = xcalloc(sp->pcap, sizeof *sp->pkeys);
 	sp->ppos = xmalloc(sp->pcap * sizeof *sp->ppos);
 	for (size_t i = 0; i < s->nplans; i++) {
-		size_t j = paddr_slot(sp, s->plans[i]);
-		while (sp->pkeys[j] && sp->pkeys[j] != s->plans[i])
-			j = (j + 1) & (sp->pcap - 1);
+		size_t j = addr_slot(sp->pkeys, sp->pcap, s->plans[i]);
 		if (sp->pkeys[j])
 			continue;
 		sp->pkeys[j] = s->plans[i];
@@ -443,9 +441,9 @@ static void plan_addrs(state_pages_t *sp, const site_t *s)
  * address for the site's plans, by path for any other (NULL: none). */
 static const size_t *plan_at(const state_pages_t *sp, const plan_t *p)
 {
-	for (size_t j = paddr_slot(sp, p); sp->pkeys[j]; j = (j + 1) & (sp->pcap - 1))
-		if (sp->pkeys[j] == p)
-			return &sp->ppos[j];
+	size_t j = addr_slot(sp->pkeys, sp->pcap, p);
+	if (sp->pkeys[j])
+		return &sp->ppos[j];
 	return strmap_get(&sp->plan_pos, p->path);
 }
 
@@ -739,7 +737,6 @@ void state_pages_list_fp(const state_pages_t *sp, route_kind_t k, const buf_t *i
 	fp_of(&b, fp);
 	buf_free(&b);
 }
-
 
 /* ---- the state file ---- */
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test_history_readers.sh: the older versions of the plan files are read by
 # one reader thread (hlog.c, HLOG_READERS: a second one raced the first
-# through libgit2's delta chains and rebuilt them again), and the history
-# is the same from the history cache.  Enough versions (70) that fetch.c
+# through libgit2's delta chains and rebuilt them again), every change is
+# found, and a second build without the history cache gives the same site.
+# Enough versions (70) that fetch.c
 # starts readers at all (it reads fewer than 64 on the caller's thread).
 . "$(dirname "$0")/lib.sh"
 

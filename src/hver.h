@@ -31,6 +31,13 @@ struct hlayout {
 	const char *head_fm;   /* the plan's groups, as a front matter that lists
 				* their ids (what parse_near checks the groups
 				* of the tasks it parses against) */
+	uint64_t *skel;        /* each task's skeleton (hver.c, item_skel: its
+				* lines less its status, progress and deadline),
+				* when its task is known to read with no error;
+				* 0 for a task not known so, NULL for every task
+				* (a layout from the history cache, which does
+				* not keep them, or from a model whose errors
+				* may be some other build's) */
 };
 
 /* A cache by address (hver.c): a slot overwritten on a collision; made
@@ -114,7 +121,9 @@ hver_t *hver_from_plan(hver_ctx_t *c, const plan_t *p, const char *text, size_t 
  * model_opts_t.on_plan (called on the parse threads, for distinct files):
  * it frees the file's text and sets its data NULL.  Only a commit's files
  * (the work tree's have no blob id and are left alone).  snap must outlive
- * it; hver_layouts_free accepts NULL. */
+ * it; hver_layouts_free accepts NULL.  The layouts carry their tasks'
+ * skeletons (struct hlayout): only for a build that stops at its plans'
+ * errors before it builds its history, with tables of its own. */
 typedef struct hver_layouts hver_layouts_t;
 hver_layouts_t *hver_layouts_new(snap_t *snap);
 void hver_layouts_take(void *cls, size_t file, const plan_t *p);

@@ -294,6 +294,157 @@ static void test_near_groups(void **state)
 	}
 }
 
+/* t1 of test_near_equals_whole with its line `line` (a prefix of it)
+ * written `with` instead. */
+static char *t1_with(const char *base, const char *line, const char *with)
+{
+	const char *at = strstr(base, line);
+	assert_non_null(at);
+	const char *end = strchr(at, '\n') + 1;
+	buf_t b = BUF_INIT;
+	buf_put(&b, base, (size_t)(at - base));
+	buf_puts(&b, with);
+	buf_puts(&b, end);
+	return buf_detach(&b);
+}
+
+static void same_task_fields(const hver_t *a, const hver_t *b, const char *what)
+{
+	for (size_t i = 0; !a->broken && i < a->ntasks; i++) {
+		const htask_t *x = a->tasks[i], *y = b->tasks[i];
+		if (x->due.ongoing != y->due.ongoing || x->due.parsed != y->due.parsed ||
+		    x->due_written != y->due_written || x->completed != y->completed ||
+		    !same_str(x->lead_first, y->lead_first) || !same_str(x->support_key, y->support_key))
+			fail_msg("%s: task %zu differs", what, i);
+	}
+}
+
+/* A task that differs from the next version's only in its status,
+ * progress or deadline is that task with those values read again, with
+ * no YAML parse (hver.c, patch_task); anything else in the values, or
+ * anything around them, is parsed, and every version equals the same text
+ * parsed whole. */
+static void test_near_patched(void **state)
+{
+	(void)state;
+	static const char *const t3due =
+		"  - id: \"3\"\n"
+		"    title: \"Việc ba\"\n"
+		"    due: \"Năm 2026\"\n"
+		"    due_date: 2026-01-15\n";
+	static const struct {
+		const char *what, *task, *line, *with;
+		bool patched, broken;
+	} cases[] = {
+		{ "a status", "t1", "    status:", "    status: done\n", true, false },
+		{ "a status in words", "t1", "    status:", "    status: \"Hoàn thành\"\n", true, false },
+		{ "a status with blanks", "t1", "    status:", "    status: \" done  \"   \n", true, false },
+		{ "a status left empty", "t1", "    status:", "    status: null\n", true, false },
+		{ "a status unknown", "t1", "    status:", "    status: xong\n", false, true },
+		{ "a status and a comment", "t1", "    status:", "    status: done # xong\n", false, false },
+		{ "a status quoted once", "t1", "    status:", "    status: 'done'\n", false, false },
+		{ "a status with an escape", "t1", "    status:", "    status: \"\\x64one\"\n", false, false },
+		{ "a status over two lines", "t1", "    status:", "    status: \"done\n      \"\n", false, false },
+		{ "a status as a list", "t1", "    status:", "    status: [done]\n", false, true },
+		{ "a progress", "t1", "    progress:", "    progress: 80\n", true, false },
+		{ "a progress quoted", "t1", "    progress:", "    progress: \"80\"\n", true, false },
+		{ "a progress over 100", "t1", "    progress:", "    progress: 150\n", true, false },
+		{ "a progress left empty", "t1", "    progress:", "    progress: ~\n", true, false },
+		{ "a progress with %", "t1", "    progress:", "    progress: 80%\n", false, false },
+		{ "a progress not a number", "t1", "    progress:", "    progress: nhiều\n", false, true },
+		{ "a deadline", "t1", "    due:", "    due: \"Năm 2027\"\n", true, false },
+		{ "a deadline unquoted", "t1", "    due:", "    due: Thường xuyên\n", true, false },
+		{ "a deadline as a date", "t1", "    due:", "    due: 2026-05-31\n", true, false },
+		{ "a deadline unread", "t1", "    due:", "    due: \"khi nào xong\"\n", true, false },
+		{ "a deadline not NFC", "t1", "    due:", "    due: \"Na\xcc\x86m 2027\"\n", false, false },
+		{ "a deadline beside due_date", "t3", "    due:", "    due: \"Năm 2027\"\n", false, false },
+		{ "a deadline indented deeper", "t1", "    due:", "      due: \"Năm 2027\"\n", false, true },
+		{ "a status and a title", "t1", "    title:", "    title: \"Việc một.\"\n", false, false },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		const char *task = !strcmp(cases[i].task, "t1") ? t1 : t3due;
+		char *changed = t1_with(task, cases[i].line, cases[i].with);
+		if (!strcmp(cases[i].what, "a status and a title")) {
+			char *both = t1_with(changed, "    status:", "    status: done\n");
+			free(changed);
+			changed = both;
+		}
+		bool first = task == t1;
+		const char *pa[] = { head, t1, t2, first ? t3 : task, tail };
+		const char *pb[] = { head, first ? changed : t1, t2, first ? t3 : changed, tail };
+		char *a = cat(pa, N(pa)), *b = cat(pb, N(pb));
+		struct pair p = { .a = arena_new() };
+		p.whole = (hver_ctx_t){ .a = p.a, .rel_off = strlen("content/") };
+		p.near = p.whole;
+		const hver_t *w = whole(&p, b);
+		git_oid r = oid_of(++p.n), o = oid_of(++p.n);
+		const hver_t *ref = hver_of(&p.near, &r, "content/plans/a.md", a, strlen(a), NULL);
+		size_t before = p.near.nbytes;
+		const hver_t *n = hver_of(&p.near, &o, "content/plans/a.md", b, strlen(b), ref);
+		assert_same(w, n, cases[i].what);
+		same_task_fields(w, n, cases[i].what);
+		bool patched = p.near.nbytes == before;
+		if (patched != cases[i].patched || n->broken != cases[i].broken)
+			fail_msg("%s: patched %d, broken %d", cases[i].what, patched, n->broken);
+		/* a patched task's version is a neighbour like any other:
+		 * the version before it is patched from it in turn */
+		if (patched && first) {
+			char *again = t1_with(changed, "    status:", "    status: cancelled\n");
+			const char *pc[] = { head, again, t2, t3, tail };
+			char *c = cat(pc, N(pc));
+			git_oid oc = oid_of(++p.n);
+			const hver_t *wc = whole(&p, c);
+			before = p.near.nbytes;
+			const hver_t *nc = hver_of(&p.near, &oc, "content/plans/a.md", c, strlen(c), n);
+			assert_same(wc, nc, cases[i].what);
+			same_task_fields(wc, nc, cases[i].what);
+			assert_int_equal(p.near.nbytes, before);
+			assert_int_equal(nc->tasks[0]->status, STATUS_CANCELLED);
+			free(again);
+			free(c);
+		}
+		free(changed);
+		free(a);
+		free(b);
+		hver_ctx_free(&p.whole);
+		hver_ctx_free(&p.near);
+		arena_free(p.a);
+	}
+}
+
+/* The built commit's versions (hver_from_plan) come from a model whose
+ * errors are not the history's: none of their tasks is patched, every
+ * changed one is parsed. */
+static void test_near_model_parsed(void **state)
+{
+	(void)state;
+	char *changed = t1_with(t1, "    status:", "    status: done\n");
+	const char *pa[] = { head, t1, t2, t3, tail }, *pb[] = { head, changed, t2, t3, tail };
+	char *a = cat(pa, N(pa)), *b = cat(pb, N(pb));
+	arena_t *pa_arena = arena_new();
+	diag_t *d = diag_new();
+	rfile_t f = { .path = "content/plans/a.md", .rel = "plans/a.md", .data = a, .len = strlen(a) };
+	model_opts_t mo = { 0 };
+	plan_t *pl = model_parse_plan(pa_arena, d, &f, &mo);
+	assert_non_null(pl);
+	struct pair p = { .a = arena_new() };
+	p.near = (hver_ctx_t){ .a = p.a, .rel_off = strlen("content/") };
+	hver_t *ref = hver_from_plan(&p.near, pl, a, strlen(a), NULL);
+	git_oid o = oid_of(++p.n);
+	size_t before = p.near.nbytes;
+	const hver_t *n = hver_of(&p.near, &o, "content/plans/a.md", b, strlen(b), ref);
+	assert_false(n->broken);
+	assert_int_equal(n->tasks[0]->status, STATUS_DONE);
+	assert_true(p.near.nbytes > before);
+	hver_ctx_free(&p.near);
+	arena_free(p.a);
+	arena_free(pa_arena);
+	diag_free(d);
+	free(a);
+	free(b);
+	free(changed);
+}
+
 /* A version that differs from its neighbour in one task has that task
  * parsed, under a front matter of three lines: not the plan's groups nor
  * any other task. */
@@ -317,7 +468,9 @@ static void test_near_reads_little(void **state)
 			   i, roman[i % 4], i, "in_progress");
 		buf_puts(&a, t.ptr);
 		if (i == 17) {
-			memcpy(strstr(t.ptr, "in_progress"), "not_started", strlen("not_started"));
+			/* a title (a status alone is not parsed at all:
+			 * test_near_patched) */
+			memcpy(strstr(t.ptr, "Việc số"), "Việc sổ", strlen("Việc sổ"));
 			changed = t.len;
 		}
 		buf_puts(&b, t.ptr);
@@ -337,7 +490,7 @@ static void test_near_reads_little(void **state)
 	const hver_t *n = hver_of(&p.near, &o, "content/plans/a.md", b.ptr, b.len, ref);
 	assert_same(w, n, "one task of forty");
 	assert_int_equal(p.near.nincremental, 1);
-	assert_int_equal(n->tasks[16]->status, STATUS_NOT_STARTED);
+	assert_string_equal(n->tasks[16]->title, "Việc sổ 17");
 	assert_ptr_equal(n->tasks[15], ref->tasks[15]);
 	assert_ptr_equal(n->tasks[17], ref->tasks[17]);
 	/* "---", id, title, "tasks:", the task, "---" */
@@ -357,6 +510,8 @@ int main(void)
 		cmocka_unit_test(test_flow_tasks),
 		cmocka_unit_test(test_near_groups),
 		cmocka_unit_test(test_near_reads_little),
+		cmocka_unit_test(test_near_patched),
+		cmocka_unit_test(test_near_model_parsed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

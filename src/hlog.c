@@ -896,6 +896,7 @@ static void backward(struct rd *w)
 			n++;
 		}
 	if (!f) {
+		hver_skel_drop(w->vc);
 		free(v);
 		return;
 	}
@@ -936,6 +937,8 @@ static void backward(struct rd *w)
 	if (fetch_nreaders(f) > w->log->readers)
 		w->log->readers = fetch_nreaders(f);
 	w->log->readers_cpu += fetch_finish(f);
+	/* every version read: no more patching (hver.c) */
+	hver_skel_drop(w->vc);
 	/* a few versions (a source's history, a build after a push) leave
 	 * little to give back, and trimming walks the whole heap */
 	if (n >= HLOG_TRIM)

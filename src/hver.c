@@ -685,10 +685,26 @@ static const htask_t *patch_task(hver_ctx_t *w, const htask_t *t, const char *s,
 	return c;
 }
 
+/* Where the skeletons of the layouts made now go (hver_skel_drop). */
+static arena_t *skel_arena(hver_ctx_t *w)
+{
+	if (!w->skel_a)
+		w->skel_a = arena_new();
+	return w->skel_a;
+}
+
+/* The skeletons of lo, when they are still there. */
+static const uint64_t *skel_of(const hver_ctx_t *w, const struct hlayout *lo)
+{
+	return lo->skel && lo->skel_gen == w->skel_gen ? lo->skel : NULL;
+}
+
 /* The layout of a plan parsed from the text L.  NULL when its tasks are
- * not plain block items at one indentation.  skel: its tasks' skeletons
- * too, for a plan known to have parsed with no error. */
-static struct hlayout *layout_of(arena_t *a, const lines_t *L, const plan_t *p, bool skel)
+ * not plain block items at one indentation.  skel: where its tasks'
+ * skeletons go (generation gen), for a plan known to have parsed with no
+ * error; NULL: none. */
+static struct hlayout *layout_of(arena_t *a, const lines_t *L, const plan_t *p, arena_t *skel,
+				 unsigned gen)
 {
 	if (!p->ntasks)
 		return NULL;
@@ -725,7 +741,8 @@ static struct hlayout *layout_of(arena_t *a, const lines_t *L, const plan_t *p, 
 	lo->head = span_of(L, 0, start[0]);
 	lo->tail = span_of(L, e, c + 1);
 	lo->items = arena_alloc(a, (size_t)lo->n * sizeof(span_t));
-	lo->skel = skel ? arena_alloc(a, (size_t)lo->n * sizeof(*lo->skel)) : NULL;
+	lo->skel = skel ? arena_alloc(skel, (size_t)lo->n * sizeof(*lo->skel)) : NULL;
+	lo->skel_gen = gen;
 	for (int i = 0; i < lo->n; i++) {
 		lo->items[i] = span_of(L, start[i], start[i + 1]);
 		if (!skel)
@@ -758,11 +775,12 @@ static struct hlayout *layout_of(arena_t *a, const lines_t *L, const plan_t *p, 
 	return lo;
 }
 
-/* lo copied into a, or into one malloc'd block when a is NULL. */
-static struct hlayout *layout_copy(arena_t *a, const struct hlayout *lo)
+/* lo copied into a, its skeletons into w's (hver_skel_drop); or all into
+ * one malloc'd block when a is NULL. */
+static struct hlayout *layout_copy(hver_ctx_t *w, arena_t *a, const struct hlayout *lo)
 {
 	size_t items = (size_t)lo->n * sizeof(span_t), fl = strlen(lo->head_fm) + 1;
-	size_t skel = lo->skel ? (size_t)lo->n * sizeof(*lo->skel) : 0;
+	size_t skel = lo->skel && !a ? (size_t)lo->n * sizeof(*lo->skel) : 0;
 	size_t size = sizeof(*lo) + items + skel + fl;
 	_Static_assert(sizeof(struct hlayout) % _Alignof(span_t) == 0, "items follow the layout");
 	_Static_assert(sizeof(span_t) % _Alignof(uint64_t) == 0, "skeletons follow the items");
@@ -773,6 +791,11 @@ static struct hlayout *layout_copy(arena_t *a, const struct hlayout *lo)
 	memcpy(c->items, lo->items, items);
 	c->skel = skel ? memcpy(m + sizeof(*lo) + items, lo->skel, skel) : NULL;
 	c->head_fm = memcpy(m + sizeof(*lo) + items + skel, lo->head_fm, fl);
+	if (a && lo->skel) {
+		c->skel = arena_alloc(skel_arena(w), (size_t)lo->n * sizeof(*lo->skel));
+		memcpy(c->skel, lo->skel, (size_t)lo->n * sizeof(*lo->skel));
+		c->skel_gen = w->skel_gen;
+	}
 	return c;
 }
 
@@ -862,7 +885,7 @@ static hver_t *parse_full(hver_ctx_t *w, const char *path, const lines_t *L)
 	if (parse_text(w, &ps, path, L->s, len)) {
 		v = arena_alloc(w->a, sizeof(*v));
 		version_from_plan(w, ps.p, v, false);
-		v->layout = layout_of(w->a, L, ps.p, true);
+		v->layout = layout_of(w->a, L, ps.p, skel_arena(w), w->skel_gen);
 	} else {
 		v = broken_version(w, path, diag_errors(ps.d) ? first_error(w, ps.d)
 			: arena_printf(w->a, "%s: plan without a number or id", path));
@@ -945,6 +968,7 @@ static hver_t *parse_near(hver_ctx_t *w, const hver_t *ref, const char *s, size_
 	const struct hlayout *lo = ref->layout;
 	if (!lo || ref->broken)
 		return NULL;
+	const uint64_t *rsk = skel_of(w, lo);
 	size_t h = lo->head.len;
 	if (len <= h || !h || s[h - 1] != '\n' || !same_span(lo->head, (span_t){ hash_words(HASH_INIT, s, h), h }))
 		return NULL;
@@ -989,7 +1013,7 @@ static hver_t *parse_near(hver_ctx_t *w, const hver_t *ref, const char *s, size_
 			else {
 				from[nb] = r;
 				sp[nb] = lo->items[r];
-				sk[nb] = lo->skel ? lo->skel[r] : 0;
+				sk[nb] = rsk ? rsk[r] : 0;
 			}
 		}
 		if (from[nb] < 0) {
@@ -1010,13 +1034,13 @@ static hver_t *parse_near(hver_ctx_t *w, const hver_t *ref, const char *s, size_
 				int kk = (r + k) % lo->n;   /* where it would be first */
 				if (same_span(lo->items[kk], sp[nb])) {
 					from[nb] = kk;
-					sk[nb] = lo->skel ? lo->skel[kk] : 0;
+					sk[nb] = rsk ? rsk[kk] : 0;
 					break;
 				}
 			}
 			/* ref's next task with another status, progress or
 			 * deadline (its skeleton known: the task has no error) */
-			if (from[nb] < 0 && lo->skel && r < lo->n && lo->skel[r] && sk[nb] == lo->skel[r] &&
+			if (from[nb] < 0 && rsk && r < lo->n && rsk[r] && sk[nb] == rsk[r] &&
 			    !anchors_in(s, p, q) &&
 			    (pt[nb] = patch_task(w, ref->tasks[r], s + p, q - p, lo->indent)))
 				from[nb] = -2 - r;
@@ -1095,8 +1119,9 @@ static hver_t *parse_near(hver_ctx_t *w, const hver_t *ref, const char *s, size_
 	nl->n = (int)nb;
 	nl->items = arena_alloc(w->a, nb * sizeof(span_t));
 	memcpy(nl->items, sp, nb * sizeof(span_t));
-	nl->skel = arena_alloc(w->a, nb * sizeof(*nl->skel));
+	nl->skel = arena_alloc(skel_arena(w), nb * sizeof(*nl->skel));
 	memcpy(nl->skel, sk, nb * sizeof(*nl->skel));
+	nl->skel_gen = w->skel_gen;
 	v->layout = nl;
 out:
 	if (ps.a)
@@ -1220,12 +1245,12 @@ hver_t *hver_from_plan(hver_ctx_t *w, const plan_t *p, const char *text, size_t 
 	hver_t *v = arena_alloc(w->a, sizeof(*v));
 	version_from_plan(w, p, v, true);
 	if (!text) {
-		v->layout = lo ? layout_copy(w->a, lo) : NULL;
+		v->layout = lo ? layout_copy(w, w->a, lo) : NULL;
 		return v;
 	}
 	lines_t L;
 	lines_split(&L, text, len);
-	v->layout = layout_of(w->a, &L, p, false);
+	v->layout = layout_of(w->a, &L, p, NULL, 0);
 	free(L.off);
 	return v;
 }
@@ -1256,8 +1281,8 @@ void hver_layouts_take(void *cls, size_t file, const plan_t *p)
 	lines_t L;
 	lines_split(&L, f->data, f->len);
 	arena_t *a = arena_new();
-	struct hlayout *lo = layout_of(a, &L, p, true);
-	l->lo[file] = lo ? layout_copy(NULL, lo) : NULL;
+	struct hlayout *lo = layout_of(a, &L, p, a, 0);
+	l->lo[file] = lo ? layout_copy(NULL, NULL, lo) : NULL;
 	arena_free(a);
 	free(L.off);
 	l->taken[file] = true;
@@ -1290,8 +1315,16 @@ void hver_layouts_free(hver_layouts_t *l)
 	free(l);
 }
 
+void hver_skel_drop(hver_ctx_t *w)
+{
+	arena_free(w->skel_a);
+	w->skel_a = NULL;
+	w->skel_gen++;
+}
+
 void hver_ctx_free(hver_ctx_t *w)
 {
+	hver_skel_drop(w);
 	arena_free(w->scratch);
 	w->scratch = NULL;
 	diag_free(w->diag);

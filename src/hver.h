@@ -25,6 +25,7 @@ struct hlayout {
 	int n;          /* tasks */
 	int indent;     /* the column of each task's "-" */
 	int head_lines; /* lines before the first task */
+	unsigned skel_gen;     /* skel is valid while it is hver_ctx_t's skel_gen */
 	span_t head;    /* those lines */
 	span_t tail;    /* from the line after the tasks to the closing "---" */
 	span_t *items;  /* each task's lines */
@@ -37,7 +38,9 @@ struct hlayout {
 				* 0 for a task not known so, NULL for every task
 				* (a layout from the history cache, which does
 				* not keep them, or from a model whose errors
-				* may be some other build's) */
+				* may be some other build's).  In the tables'
+				* skel_a (hver_skel_drop), but inline in
+				* hver_layouts_take's */
 };
 
 /* A cache by address (hver.c): a slot overwritten on a collision; made
@@ -100,6 +103,11 @@ typedef struct {
 	 * addresses: each was measured, hashed and compared whole in a table
 	 * of every text of every version, once per task */
 	hver_memo_t memo, name_memo, list_memo;
+	/* the layouts' skeletons (struct hlayout), needed only while the
+	 * versions are read: 8 bytes a task of every version, 6 MB at
+	 * 10,000 plans given back when they are read (hver_skel_drop) */
+	arena_t *skel_a;
+	unsigned skel_gen;
 	size_t nhashed;           /* texts hashed to be interned (the tests') */
 } hver_ctx_t;
 
@@ -154,6 +162,10 @@ hver_t *hver_of(hver_ctx_t *c, const git_oid *oid, const char *path, const char 
 /* A blob's content, malloc'd and NUL-terminated; NULL when it cannot be
  * read (a shallow or partial clone). */
 char *hver_blob_text(hver_ctx_t *c, const git_oid *oid, size_t *len);
+
+/* Frees the layouts' skeletons once the versions are read: versions read
+ * later are parsed, not patched, from those layouts (hver.c). */
+void hver_skel_drop(hver_ctx_t *c);
 
 void hver_ctx_free(hver_ctx_t *c);
 

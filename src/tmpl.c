@@ -1178,7 +1178,7 @@ static inline void put_text(buf_t *b, const char *s, size_t n)
 	b->ptr[b->len] = '\0';
 }
 
-static inline void emit_text(struct render *r, const char *s, size_t n)
+static inline __attribute__((always_inline)) void emit_text(struct render *r, const char *s, size_t n)
 {
 	if (n == 0)
 		return;
@@ -1599,12 +1599,30 @@ static inline const void *list_at(const tmpl_val_t *v, size_t i)
 	return v->u.list.indirect || v->u.list.type == TMPL_OBJ_LIST ? *(const void *const *)at : at;
 }
 
+/* Whether a section over v repeats its body (a list, a jansson array)
+ * rather than rendering it once or not at all. */
+static inline bool val_is_list(const tmpl_val_t *v)
+{
+	return v->kind == TMPL_LIST || (v->kind == TMPL_JSON && json_is_array(v->u.json));
+}
+
+static void render_section_val(struct render *r, const struct node *k, tmpl_val_t v,
+			       const struct ctx *c, const struct frame *f);
+
 static void render_section(struct render *r, const struct node *k,
 			   const struct ctx *c, const struct frame *f)
 {
 	char scratch[TMPL_SCRATCH];
 	tmpl_val_t v;
 	lookup(r, c, k, scratch, &v);
+	render_section_val(r, k, v, c, f);
+}
+
+/* Section k over its value v (consumed; a string in it may be the
+ * caller's scratch). */
+static void render_section_val(struct render *r, const struct node *k, tmpl_val_t v,
+			       const struct ctx *c, const struct frame *f)
+{
 	if (v.kind == TMPL_JSON && json_is_array(v.u.json)) {
 		for (size_t i = 0; i < json_array_size(v.u.json) && !r->err; i++) {
 			struct ctx sub = { tmpl_json(json_array_get(v.u.json, i), false), c };
@@ -1726,6 +1744,36 @@ static void render_node(struct render *r, const struct node *k,
 	}
 }
 
+/* A section or inverted section that is not memoized.  Not in render_node:
+ * most are over a flag ({{#overdue}}, {{^title}}) with a body of one text,
+ * 1.6 million at 1,000 plans, and each paid render_node's frame (that of
+ * every kind of node) and a render_list of the one text. */
+static void render_cond(struct render *r, const struct node *k,
+			const struct ctx *c, const struct frame *f)
+{
+	char scratch[TMPL_SCRATCH];
+	tmpl_val_t v;
+	lookup(r, c, k, scratch, &v);
+	if (k->kind == N_SECTION && val_is_list(&v)) {
+		render_section_val(r, k, v, c, f);
+		return;
+	}
+	if (truthy(&v) == (k->kind == N_SECTION)) {
+		/* a body of one text is what render_list would write,
+		 * short of the depth where it fails */
+		if (k->nkids == 1 && k->kids[0].kind == N_TEXT && r->depth < TMPL_MAX_DEPTH) {
+			emit_text(r, k->kids[0].str, k->kids[0].len);
+		} else if (k->kind == N_SECTION) {
+			struct ctx sub = { v, c };
+			sub.v.owned = false;
+			render_list(r, k->kids, k->nkids, &sub, f);
+		} else {
+			render_list(r, k->kids, k->nkids, c, f);
+		}
+	}
+	val_drop(r, &v);
+}
+
 /* Every nested list counts towards TMPL_MAX_DEPTH: partials, parents and
  * blocks can recurse without end, and this keeps the C stack bounded. */
 static void render_list(struct render *r, const struct node *kids, size_t n,
@@ -1752,10 +1800,13 @@ static void render_list(struct render *r, const struct node *kids, size_t n,
 			render_var(r, k, c);
 			continue;
 		}
-		if (k->kind == N_SECTION && memo_here(r, k->memo, c, &key))
+		if (k->kind == N_SECTION && memo_here(r, k->memo, c, &key)) {
 			render_memo(r, k->memo_id, k->memo_bol, key, k, NULL, c, f);
-		else
+		} else if (k->kind == N_SECTION || k->kind == N_INVERTED) {
+			render_cond(r, k, c, f);
+		} else {
 			render_node(r, k, c, f);
+		}
 		if (r->err)
 			break;
 	}

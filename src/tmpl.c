@@ -1331,7 +1331,7 @@ static inline __attribute__((always_inline)) void lookup(struct render *r, const
 		v->owned = false;
 		return;
 	}
-	bool inside = r->row != NULL;   /* the contexts from c out to r->row */
+	const struct ctx *from = c;
 	for (; c; c = c->up) {
 		/* records first, without a call: most contexts a name passes
 		 * through on its way out are rows and their cells */
@@ -1347,11 +1347,17 @@ static inline __attribute__((always_inline)) void lookup(struct render *r, const
 			   get_in(r, &c->v, k->syms[0], k->parts[0], v, scratch)) {
 			break;
 		}
-		if (c == r->row)
-			inside = false;
 	}
-	if (r->row && (!c || !inside) && !tmpl_share_invariant_sym(r->share, k->syms[0]))
-		r->taint = true;
+	if (r->row) {
+		/* found outside the row's context (or nowhere): the contexts
+		 * passed on the way are looked at again here, not on every
+		 * step of every lookup (most render no shared row) */
+		bool outside = !c;
+		for (const struct ctx *x = from; !outside && x != c; x = x->up)
+			outside = x == r->row;
+		if (outside && !tmpl_share_invariant_sym(r->share, k->syms[0]))
+			r->taint = true;
+	}
 	/* later parts resolve in the first part's value only, never further up */
 	if (k->nparts == 1)
 		return;

@@ -1791,6 +1791,14 @@ static void render_list(struct render *r, const struct node *kids, size_t n,
 			render_memo(r, k->memo_id, k->memo_bol, key, k, NULL, c, f);
 		} else if (k->kind == N_SECTION || k->kind == N_INVERTED) {
 			render_cond(r, k, c, f);
+		} else if (k->kind == N_PARTIAL && k->target && r->set->prepared && !k->indent_len &&
+			   (!r->share || r->row || r->in_memo) &&
+			   memo_here(r, k->target->memo, c, &key)) {
+			/* a memoized partial where no shared row can start (a
+			 * row's cells: 580,000 at 1,000 plans), without
+			 * render_node's frame; render_node takes the others in
+			 * its order (the share first) */
+			render_memo(r, k->target->memo_id, k->target->memo_bol, key, NULL, k->target, c, f);
 		} else {
 			render_node(r, k, c, f);
 		}

@@ -452,7 +452,7 @@ void tmpl_obj_free(tmpl_obj_t *o)
 
 /* One memoized part of one record: its bytes (shared by the cells of the
  * same text: mtext_intern, 16-aligned and zeroed up to the next multiple
- * of 32 after them, the length in the 4 bytes 16 before them), and in the two low bits the output's state where the part starts
+ * of 16 after them, the length in the 4 bytes 16 before them), and in the two low bits the output's state where the part starts
  * (CELL_BOL) and where it ends (CELL_END_BOL); 0 until set, set once,
  * read without the lock (published by the release store).  One word: a
  * portal of 10,000 plans has 400,000 task rows of six cells (16 bytes a
@@ -778,10 +778,9 @@ static const char *mtext_intern(tmpl_memo_t *m, const char *s, uint32_t len)
 	}
 	/* the length before the text, which stays 16-aligned: its low bits
 	 * carry a cell's flags (struct mcell) */
-	/* and up to the next multiple of 32 after it, which put_text
-	 * reads (16 bytes more than the text and its NUL took at most: a
-	 * copy of a cell, 660,000 at 1,000 plans, takes half the moves) */
-	char *c = arena_alloc(m->arena, 16 + (((size_t)len + 31) & ~(size_t)31));
+	/* and up to the next multiple of 16 after it, which put_cell
+	 * reads (no more than the text and its NUL took before) */
+	char *c = arena_alloc(m->arena, 16 + (((size_t)len + 15) & ~(size_t)15));
 	memcpy(c, &len, sizeof len);
 	c += 16;
 	memcpy(c, s, len);
@@ -1135,11 +1134,11 @@ void tmpl_share_use(tmpl_share_t *sh)
  * on it, so blank lines stay blank. */
 static void emit_text_indented(struct render *r, const char *s, size_t n);
 
-/* Appends n bytes of a padded text (TMPL_TEXT_PAD: a text node's, a
- * memoized cell's) in whole 32-byte moves: most are a few dozen bytes
- * between two tags, six million of them at 1,000 plans, and a call to
- * memcpy cost more than the copy.  The moves may write up to 31 bytes
- * past the end, within the room taken. */
+/* Appends n bytes of a padded text (TMPL_TEXT_PAD: a text node's) in
+ * whole 32-byte moves: most are a few dozen bytes between two tags, six
+ * million of them at 1,000 plans, and a call to memcpy cost more than the
+ * copy.  The moves may write up to 31 bytes past the end, within the room
+ * taken. */
 static inline void put_text(buf_t *b, const char *s, size_t n)
 {
 	if (n > 512) {
@@ -1154,6 +1153,37 @@ static inline void put_text(buf_t *b, const char *s, size_t n)
 		memcpy(x, s + i + 16, 16);
 		memcpy(d + i, w, 16);
 		memcpy(d + i + 16, x, 16);
+	}
+	b->len += n;
+	b->ptr[b->len] = '\0';
+}
+
+/* The same for a memoized cell's bytes, readable up to the next multiple
+ * of 16 after them (mtext_intern; 32 would take 16 bytes more of each of
+ * 17,000 texts at 10,000 plans, kept to the end): 32 bytes a move while
+ * that stays within them, then one of 16.  The moves may write up to 15
+ * bytes past the end, within the room taken. */
+static inline void put_cell(buf_t *b, const char *s, size_t n)
+{
+	if (n > 512) {
+		buf_put(b, s, n);
+		return;
+	}
+	buf_grow(b, n + 16);
+	char *d = b->ptr + b->len;
+	size_t i = 0;
+	/* i + 16 < n: the next multiple of 16 after n is i + 32 or more */
+	for (; i + 16 < n; i += 32) {
+		uint64_t w[2], x[2];
+		memcpy(w, s + i, 16);
+		memcpy(x, s + i + 16, 16);
+		memcpy(d + i, w, 16);
+		memcpy(d + i + 16, x, 16);
+	}
+	if (i < n) {
+		uint64_t w[2];
+		memcpy(w, s + i, 16);
+		memcpy(d + i, w, 16);
 	}
 	b->len += n;
 	b->ptr[b->len] = '\0';
@@ -1496,7 +1526,7 @@ static void render_memo(struct render *r, uint16_t id, bool by_bol, const void *
 	uintptr_t v = atomic_load_explicit(&cell->v, memory_order_acquire);
 	if (v && (!by_bol || ((v & CELL_BOL) != 0) == r->bol)) {
 		const char *bytes = CELL_TEXT(v);
-		put_text(r->out, bytes, cell_len(bytes));
+		put_cell(r->out, bytes, cell_len(bytes));
 		r->bol = (v & CELL_END_BOL) != 0;
 		r->reused++;
 		return;

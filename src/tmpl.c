@@ -778,7 +778,7 @@ static const char *mtext_intern(tmpl_memo_t *m, const char *s, uint32_t len)
 	}
 	/* the length before the text, which stays 16-aligned: its low bits
 	 * carry a cell's flags (struct mcell) */
-	/* and up to the next multiple of 16 after it, which put_padded
+	/* and up to the next multiple of 16 after it, which put_cell
 	 * reads (no more than the text and its NUL took before) */
 	char *c = arena_alloc(m->arena, 16 + (((size_t)len + 15) & ~(size_t)15));
 	memcpy(c, &len, sizeof len);
@@ -1134,31 +1134,11 @@ void tmpl_share_use(tmpl_share_t *sh)
  * on it, so blank lines stay blank. */
 static void emit_text_indented(struct render *r, const char *s, size_t n);
 
-/* Appends n bytes of a padded text (TMPL_TEXT_PAD: a text node's, a
- * memoized cell's) in whole 16-byte moves: most are a few dozen bytes
- * between two tags, six million of them at 1,000 plans, and a call to
- * memcpy cost more than the copy.  The moves may write up to 15 bytes
- * past the end, within the room taken. */
-static inline void put_padded(buf_t *b, const char *s, size_t n)
-{
-	if (n > 512) {
-		buf_put(b, s, n);
-		return;
-	}
-	buf_grow(b, n + 16);
-	char *d = b->ptr + b->len;
-	for (size_t i = 0; i < n; i += 16) {
-		uint64_t w[2];
-		memcpy(w, s + i, 16);
-		memcpy(d + i, w, 16);
-	}
-	b->len += n;
-	b->ptr[b->len] = '\0';
-}
-
-/* The same, 32 bytes a turn, for a text node's string (TMPL_TEXT_PAD
- * readable bytes after it): half the turns for the texts between tags,
- * most of them several dozen bytes. */
+/* Appends n bytes of a padded text (TMPL_TEXT_PAD: a text node's) in
+ * whole 32-byte moves: most are a few dozen bytes between two tags, six
+ * million of them at 1,000 plans, and a call to memcpy cost more than the
+ * copy.  The moves may write up to 31 bytes past the end, within the room
+ * taken. */
 static inline void put_text(buf_t *b, const char *s, size_t n)
 {
 	if (n > 512) {
@@ -1178,7 +1158,38 @@ static inline void put_text(buf_t *b, const char *s, size_t n)
 	b->ptr[b->len] = '\0';
 }
 
-static inline void emit_text(struct render *r, const char *s, size_t n)
+/* The same for a memoized cell's bytes, readable up to the next multiple
+ * of 16 after them (mtext_intern; 32 would take 16 bytes more of each of
+ * 17,000 texts at 10,000 plans, kept to the end): 32 bytes a move while
+ * that stays within them, then one of 16.  The moves may write up to 15
+ * bytes past the end, within the room taken. */
+static inline void put_cell(buf_t *b, const char *s, size_t n)
+{
+	if (n > 512) {
+		buf_put(b, s, n);
+		return;
+	}
+	buf_grow(b, n + 16);
+	char *d = b->ptr + b->len;
+	size_t i = 0;
+	/* i + 16 < n: the next multiple of 16 after n is i + 32 or more */
+	for (; i + 16 < n; i += 32) {
+		uint64_t w[2], x[2];
+		memcpy(w, s + i, 16);
+		memcpy(x, s + i + 16, 16);
+		memcpy(d + i, w, 16);
+		memcpy(d + i + 16, x, 16);
+	}
+	if (i < n) {
+		uint64_t w[2];
+		memcpy(w, s + i, 16);
+		memcpy(d + i, w, 16);
+	}
+	b->len += n;
+	b->ptr[b->len] = '\0';
+}
+
+static inline __attribute__((always_inline)) void emit_text(struct render *r, const char *s, size_t n)
 {
 	if (n == 0)
 		return;
@@ -1350,7 +1361,7 @@ static inline __attribute__((always_inline)) void lookup(struct render *r, const
 		v->owned = false;
 		return;
 	}
-	bool inside = r->row != NULL;   /* the contexts from c out to r->row */
+	const struct ctx *from = c;
 	for (; c; c = c->up) {
 		/* records first, without a call: most contexts a name passes
 		 * through on its way out are rows and their cells */
@@ -1366,11 +1377,17 @@ static inline __attribute__((always_inline)) void lookup(struct render *r, const
 			   get_in(r, &c->v, k->syms[0], k->parts[0], v, scratch)) {
 			break;
 		}
-		if (c == r->row)
-			inside = false;
 	}
-	if (r->row && (!c || !inside) && !tmpl_share_invariant_sym(r->share, k->syms[0]))
-		r->taint = true;
+	if (r->row) {
+		/* found outside the row's context (or nowhere): the contexts
+		 * passed on the way are looked at again here, not on every
+		 * step of every lookup (most render no shared row) */
+		bool outside = !c;
+		for (const struct ctx *x = from; !outside && x != c; x = x->up)
+			outside = x == r->row;
+		if (outside && !tmpl_share_invariant_sym(r->share, k->syms[0]))
+			r->taint = true;
+	}
 	/* later parts resolve in the first part's value only, never further up */
 	if (k->nparts == 1)
 		return;
@@ -1509,7 +1526,7 @@ static void render_memo(struct render *r, uint16_t id, bool by_bol, const void *
 	uintptr_t v = atomic_load_explicit(&cell->v, memory_order_acquire);
 	if (v && (!by_bol || ((v & CELL_BOL) != 0) == r->bol)) {
 		const char *bytes = CELL_TEXT(v);
-		put_padded(r->out, bytes, cell_len(bytes));
+		put_cell(r->out, bytes, cell_len(bytes));
 		r->bol = (v & CELL_END_BOL) != 0;
 		r->reused++;
 		return;
@@ -1599,12 +1616,30 @@ static inline const void *list_at(const tmpl_val_t *v, size_t i)
 	return v->u.list.indirect || v->u.list.type == TMPL_OBJ_LIST ? *(const void *const *)at : at;
 }
 
+/* Whether a section over v repeats its body (a list, a jansson array)
+ * rather than rendering it once or not at all. */
+static inline bool val_is_list(const tmpl_val_t *v)
+{
+	return v->kind == TMPL_LIST || (v->kind == TMPL_JSON && json_is_array(v->u.json));
+}
+
+static void render_section_val(struct render *r, const struct node *k, tmpl_val_t v,
+			       const struct ctx *c, const struct frame *f);
+
 static void render_section(struct render *r, const struct node *k,
 			   const struct ctx *c, const struct frame *f)
 {
 	char scratch[TMPL_SCRATCH];
 	tmpl_val_t v;
 	lookup(r, c, k, scratch, &v);
+	render_section_val(r, k, v, c, f);
+}
+
+/* Section k over its value v (consumed; a string in it may be the
+ * caller's scratch). */
+static void render_section_val(struct render *r, const struct node *k, tmpl_val_t v,
+			       const struct ctx *c, const struct frame *f)
+{
 	if (v.kind == TMPL_JSON && json_is_array(v.u.json)) {
 		for (size_t i = 0; i < json_array_size(v.u.json) && !r->err; i++) {
 			struct ctx sub = { tmpl_json(json_array_get(v.u.json, i), false), c };
@@ -1726,6 +1761,36 @@ static void render_node(struct render *r, const struct node *k,
 	}
 }
 
+/* A section or inverted section that is not memoized.  Not in render_node:
+ * most are over a flag ({{#overdue}}, {{^title}}) with a body of one text,
+ * 1.6 million at 1,000 plans, and each paid render_node's frame (that of
+ * every kind of node) and a render_list of the one text. */
+static void render_cond(struct render *r, const struct node *k,
+			const struct ctx *c, const struct frame *f)
+{
+	char scratch[TMPL_SCRATCH];
+	tmpl_val_t v;
+	lookup(r, c, k, scratch, &v);
+	if (k->kind == N_SECTION && val_is_list(&v)) {
+		render_section_val(r, k, v, c, f);
+		return;
+	}
+	if (truthy(&v) == (k->kind == N_SECTION)) {
+		/* a body of one text is what render_list would write,
+		 * short of the depth where it fails */
+		if (k->nkids == 1 && k->kids[0].kind == N_TEXT && r->depth < TMPL_MAX_DEPTH) {
+			emit_text(r, k->kids[0].str, k->kids[0].len);
+		} else if (k->kind == N_SECTION) {
+			struct ctx sub = { v, c };
+			sub.v.owned = false;
+			render_list(r, k->kids, k->nkids, &sub, f);
+		} else {
+			render_list(r, k->kids, k->nkids, c, f);
+		}
+	}
+	val_drop(r, &v);
+}
+
 /* Every nested list counts towards TMPL_MAX_DEPTH: partials, parents and
  * blocks can recurse without end, and this keeps the C stack bounded. */
 static void render_list(struct render *r, const struct node *kids, size_t n,
@@ -1752,10 +1817,21 @@ static void render_list(struct render *r, const struct node *kids, size_t n,
 			render_var(r, k, c);
 			continue;
 		}
-		if (k->kind == N_SECTION && memo_here(r, k->memo, c, &key))
+		if (k->kind == N_SECTION && memo_here(r, k->memo, c, &key)) {
 			render_memo(r, k->memo_id, k->memo_bol, key, k, NULL, c, f);
-		else
+		} else if (k->kind == N_SECTION || k->kind == N_INVERTED) {
+			render_cond(r, k, c, f);
+		} else if (k->kind == N_PARTIAL && k->target && r->set->prepared && !k->indent_len &&
+			   (!r->share || r->row || r->in_memo) &&
+			   memo_here(r, k->target->memo, c, &key)) {
+			/* a memoized partial where no shared row can start (a
+			 * row's cells: 580,000 at 1,000 plans), without
+			 * render_node's frame; render_node takes the others in
+			 * its order (the share first) */
+			render_memo(r, k->target->memo_id, k->target->memo_bol, key, NULL, k->target, c, f);
+		} else {
 			render_node(r, k, c, f);
+		}
 		if (r->err)
 			break;
 	}

@@ -81,8 +81,8 @@ struct tmpl_set {
 
 /* Every text node's string has this many readable bytes after its end
  * (and a memoized cell's bytes, 16-aligned, up to the next multiple of 16),
- * so the renderer copies it in whole 32-byte (16-byte) moves (tmpl.c's
- * put_text, put_padded) with no call to memcpy. */
+ * so the renderer copies it in whole 32-byte (and 16-byte) moves (tmpl.c's
+ * put_text, put_cell) with no call to memcpy. */
 #define TMPL_TEXT_PAD 32
 
 /* A copy of s (n bytes) in a, NUL-terminated and padded (TMPL_TEXT_PAD). */

@@ -429,6 +429,15 @@ static void test_depth_guard(void **state)
 	assert_int_equal(strlen(got), TMPL_MAX_DEPTH + 1);
 	free(got);
 
+	/* a flag's section of one text fails at the depth where the list of
+	 * its text would (tmpl.c's render_cond writes such a text itself):
+	 * the text at the deepest level is not written, a section or not */
+	add_ok(set, "flag", "{{#f}}y{{/f}}{{^g}}z{{/g}}{{>flag}}");
+	got = render_str(set, "flag", "{\"f\": true, \"g\": false}", &rc);
+	assert_int_equal(rc, -2);
+	assert_int_equal(strlen(got), 2 * TMPL_MAX_DEPTH);
+	free(got);
+
 	/* recursion that the data ends renders, however deep it is allowed */
 	add_ok(set, "node", "({{#n}}{{>node}}{{/n}})");
 	buf_t json = BUF_INIT;

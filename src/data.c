@@ -428,17 +428,18 @@ static void csv_cell(buf_t *b, const site_t *s, const task_t *t, const field_t *
 	}
 }
 
-#define CSV_CHUNK ((size_t)1 << 20)
+#define CSV_CHUNK JSONW_PIECE
 
-/* tasks.csv, written a megabyte at a time: at 10,000 plans it is 160 MB,
- * which a buffer doubling to hold it whole would make 256 MB of heap at the
- * build's peak.  0, or -1 with *err. */
+/* tasks.csv, written 128 kB at a time (jsonw.h says why not a megabyte):
+ * at 10,000 plans it is 160 MB, which a buffer doubling to hold it whole
+ * would make 256 MB of heap at the build's peak.  0, or -1 with *err. */
 static int tasks_csv(const site_t *s, int fd, const char *rel, char **err, const atomic_int *cancel)
 {
 	buf_t b = BUF_INIT;
 	size_t ncol;
 	int rc = 0;
 	const field_t *const *cols = model_fields_csv(&ncol);
+	buf_grow(&b, 2 * CSV_CHUNK);   /* a chunk and the plan that passes it */
 	/* a byte-order mark, so spreadsheet programs read UTF-8 */
 	buf_puts(&b, "\xEF\xBB\xBF");
 	/* new columns go at the end (csvpos): readers of the first ones keep working */

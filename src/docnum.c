@@ -5,6 +5,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "cmem.h"
+
 /* A byte that may be part of a document number: ASCII letters and digits,
  * '&', '/', '-', and Đ/đ (C4 90 / C4 91). Returns its length or 0. */
 static size_t num_char(const char *s)
@@ -51,7 +53,7 @@ int docnum_next(const char *text, size_t len, size_t *pos, size_t *start, size_t
 
 void docnum_scan(const char *md, size_t len, docnum_fn fn, void *arg)
 {
-	cmark_node *doc = cmark_parse_document(md, len, CMARK_OPT_DEFAULT);
+	cmark_node *doc = cmem_parse(cmem_begin(), md, len, CMARK_OPT_DEFAULT);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	int in_link = 0;
@@ -74,4 +76,5 @@ void docnum_scan(const char *md, size_t len, docnum_fn fn, void *arg)
 	}
 	cmark_iter_free(it);
 	cmark_node_free(doc);
+	cmem_end();
 }

@@ -10,6 +10,10 @@ void jsonw_init(jsonw_t *w, int (*flush)(void *arg, const char *data, size_t len
 	memset(w, 0, sizeof(*w));
 	w->flush = flush;
 	w->arg = arg;
+	/* a piece and the value that passes it, without the copies of a
+	 * buffer doubling from 64 bytes */
+	if (flush)
+		buf_grow(&w->b, 2 * JSONW_PIECE);
 }
 
 static void maybe_flush(jsonw_t *w, size_t at_least)

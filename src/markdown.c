@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cmem.h"
 #include "docnum.h"
 #include "text.h"
 #include "xref.h"
@@ -26,9 +27,11 @@ static int dangerous_url(const char *url)
 	return 0;
 }
 
-static cmark_node *text_node(const char *s, size_t n)
+/* New nodes take the tree's allocator: cmark_node_free frees a whole
+ * tree with its root's. */
+static cmark_node *text_node(cmark_mem *mem, const char *s, size_t n)
 {
-	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
 	char *tmp = xstrndup(s, n);
 	cmark_node_set_literal(t, tmp);
 	free(tmp);
@@ -36,7 +39,7 @@ static cmark_node *text_node(const char *s, size_t n)
 }
 
 /* Splits a text node around every known number in it. */
-static void link_numbers(cmark_node *node, const site_t *s, const doc_t *self)
+static void link_numbers(cmark_mem *mem, cmark_node *node, const site_t *s, const doc_t *self)
 {
 	const char *lit = cmark_node_get_literal(node);
 	if (!lit)
@@ -50,12 +53,12 @@ static void link_numbers(cmark_node *node, const site_t *s, const doc_t *self)
 		free(cand);
 		if (dc && dc != self && dc->url) {
 			if (i > done)
-				cmark_node_insert_before(node, text_node(text + done, i - done));
-			cmark_node *ln = cmark_node_new(CMARK_NODE_LINK);
+				cmark_node_insert_before(node, text_node(mem, text + done, i - done));
+			cmark_node *ln = cmark_node_new_with_mem(CMARK_NODE_LINK, mem);
 			cmark_node_set_url(ln, dc->url);
 			if (dc->title)
 				cmark_node_set_title(ln, dc->title);
-			cmark_node_append_child(ln, text_node(text + i, end - i));
+			cmark_node_append_child(ln, text_node(mem, text + i, end - i));
 			cmark_node_insert_before(node, ln);
 			done = end;
 			changed = 1;
@@ -63,7 +66,7 @@ static void link_numbers(cmark_node *node, const site_t *s, const doc_t *self)
 	}
 	if (changed) {
 		if (done < len)
-			cmark_node_insert_before(node, text_node(text + done, len - done));
+			cmark_node_insert_before(node, text_node(mem, text + done, len - done));
 		cmark_node_free(node);
 	}
 	free(text);
@@ -71,7 +74,7 @@ static void link_numbers(cmark_node *node, const site_t *s, const doc_t *self)
 
 /* Walks the tree: cleans URLs, links numbers outside code and links, and
  * collects heading ids in document order. */
-static void walk(cmark_node *root, const site_t *s, const doc_t *self, buf_t *ids)
+static void walk(cmark_mem *mem, cmark_node *root, const site_t *s, const doc_t *self, buf_t *ids)
 {
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
@@ -119,7 +122,7 @@ static void walk(cmark_node *root, const site_t *s, const doc_t *self, buf_t *id
 	/* text nodes are split after the walk: the iterator must not see the
 	 * tree change under it */
 	for (size_t i = 0; i < ntexts; i++)
-		link_numbers(texts[i], s, self);
+		link_numbers(mem, texts[i], s, self);
 	free(texts);
 }
 
@@ -171,13 +174,16 @@ static char *add_heading_ids(const char *html, const char *ids)
 
 char *md_render(const char *md, size_t len, const site_t *s, const doc_t *self)
 {
-	cmark_node *doc = cmark_parse_document(md, len, CMARK_OPT_DEFAULT);
+	/* the tree and cmark's HTML live in this thread's scratch (cmem.c) */
+	cmark_mem *mem = cmem_begin();
+	cmark_node *doc = cmem_parse(mem, md, len, CMARK_OPT_DEFAULT);
 	buf_t ids = BUF_INIT;
-	walk(doc, s, self, &ids);
+	walk(mem, doc, s, self, &ids);
 	char *html = cmark_render_html(doc, CMARK_OPT_DEFAULT);
 	cmark_node_free(doc);
 	char *out = add_heading_ids(html, ids.ptr ? ids.ptr : "");
-	free(html);
+	mem->free(html);
+	cmem_end();
 	buf_free(&ids);
 	return out;
 }

@@ -362,6 +362,46 @@ static void test_flush(void **state)
 	}
 }
 
+struct caps {
+	const jsonw_t *w;
+	size_t max_cap, bytes;
+};
+
+static int watch_cap(void *arg, const char *data, size_t len)
+{
+	(void)data;
+	struct caps *c = arg;
+	if (c->w->b.cap > c->max_cap)
+		c->max_cap = c->w->b.cap;
+	c->bytes += len;
+	return 0;
+}
+
+/* A streamed file's buffer is taken once, and stays under the size above
+ * which malloc maps a block of its own (main.c: 1 MB), whose pages would
+ * all be fresh page faults, file after file. */
+static void test_piece_in_heap(void **state)
+{
+	(void)state;
+	jsonw_t w;
+	struct caps c = { &w, 0, 0 };
+	jsonw_init(&w, watch_cap, &c);
+	size_t first = w.b.cap;
+	jsonw_arr(&w);
+	for (int i = 0; i < 100000; i++) {
+		jsonw_obj(&w);
+		jsonw_key(&w, "title");
+		jsonw_str(&w, "Nhiệm vụ chuyển đổi số của tỉnh");
+		jsonw_obj_end(&w);
+	}
+	jsonw_arr_end(&w);
+	assert_int_equal(jsonw_finish(&w), 0);
+	assert_true(c.bytes > 4 * ((size_t)1 << 20));
+	assert_true(c.max_cap < (size_t)1 << 20);
+	assert_int_equal(c.max_cap, first);
+	jsonw_free(&w);
+}
+
 /* A value written out already goes where the calls that wrote it would
  * have put it: the same text, commas and flushes included. */
 static void test_raw(void **state)
@@ -419,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8_repaired),
 		cmocka_unit_test(test_structure_like_jansson),
 		cmocka_unit_test(test_flush),
+		cmocka_unit_test(test_piece_in_heap),
 		cmocka_unit_test(test_raw),
 		cmocka_unit_test(test_every_byte),
 		cmocka_unit_test(test_appends),

@@ -26,16 +26,30 @@ uint64_t hash_str(const char *s)
 	return h;
 }
 
+static inline uint64_t word_in(uint64_t h, const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+	return h ^ h >> 29;
+}
+
 uint64_t hash_words(uint64_t h, const void *s, size_t n)
 {
 	const unsigned char *p = s;
 	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
-		h ^= h >> 29;
+	/* four words a turn, the same steps in the same order: the loop's
+	 * own count and test were a third of its instructions (hash_words
+	 * took 192M instructions of a cold 1k build: the history's
+	 * fingerprints of plan texts, the caches' checksums) */
+	for (; i + 32 <= n; i += 32) {
+		h = word_in(h, p + i);
+		h = word_in(h, p + i + 8);
+		h = word_in(h, p + i + 16);
+		h = word_in(h, p + i + 24);
 	}
+	for (; i + 8 <= n; i += 8)
+		h = word_in(h, p + i);
 	return hash_more(h, p + i, n - i);
 }
 

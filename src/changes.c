@@ -279,31 +279,49 @@ static const tmpl_field_t item_fields[I_FIELDS] = {
 	{ "to_status", TMPL_F_REC, &sflag_type, false },
 };
 
+/* A change's task, title, field name and values come from the plan's
+ * parse (libyaml, or hver's raw path, which takes valid UTF-8 only) or
+ * from the table of fields: valid UTF-8 already, so the check git_str
+ * makes is left to the paths a plan's move or duplicate names (callgrind,
+ * cold 1k build: 113,847 checks, 32M instructions, in item_get). */
+static tmpl_val_t parsed_str(const hchange_t *c, const char *v)
+{
+	if (!c->task && (!strcmp(c->field, "moved") || !strcmp(c->field, "duplicate")))
+		return git_str(v);
+	return tmpl_str(v);
+}
+
 /* shown(): progress with its percent sign */
 static tmpl_val_t shown_val(const hchange_t *c, const char *v, char *scratch)
 {
 	if (!v)
 		return null_val;
 	if (strcmp(c->field, "progress"))
-		return git_str(v);
+		return parsed_str(c, v);
 	size_t n = strlen(v);
 	if (n + 2 > TMPL_SCRATCH)
 		return tmpl_json(shown(c, v), true);
 	memcpy(scratch, v, n);
 	scratch[n] = '%';
 	scratch[n + 1] = '\0';
-	return git_str(scratch);
+	return tmpl_str(scratch);
+}
+
+/* from_status, to_status: a task's status only (asked of two fields of
+ * the fourteen, so not worked out for each) */
+static bool is_status(const hchange_t *c)
+{
+	return c->task && !strcmp(c->field, "status");
 }
 
 static void item_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 {
 	const hchange_t *c = rec;
 	const char *f = c->field;
-	bool status = !strcmp(f, "status") && c->task;
 	switch (i) {
-	case I_TASK: *out = git_str(c->task); break;
-	case I_TASK_TITLE: *out = git_str(c->task_title); break;
-	case I_FIELD: *out = git_str(f); break;
+	case I_TASK: *out = tmpl_str(c->task); break;
+	case I_TASK_TITLE: *out = tmpl_str(c->task_title); break;
+	case I_FIELD: *out = tmpl_str(f); break;
 	case I_FIELD_LABEL: {
 		const field_t *fl = model_fields_find(c->task ? FIELD_TASK : FIELD_PLAN, f);
 		*out = tmpl_str(fl && fl->label ? json_string_value(json_object_get(labels, fl->label)) : NULL);
@@ -320,8 +338,8 @@ static void item_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 				 strcmp(f, "duplicate"));
 		break;
 	case I_IS: *out = is_named(c) ? tmpl_rec(&is_type, c) : tmpl_json(is_json(c), true); break;
-	case I_FROM_STATUS: *out = status && c->from ? tmpl_rec(&sflag_type, c->from) : missing; break;
-	default: *out = status && c->to ? tmpl_rec(&sflag_type, c->to) : missing;
+	case I_FROM_STATUS: *out = is_status(c) && c->from ? tmpl_rec(&sflag_type, c->from) : missing; break;
+	default: *out = is_status(c) && c->to ? tmpl_rec(&sflag_type, c->to) : missing;
 	}
 }
 

@@ -219,7 +219,9 @@ static void test_rows_render_like_json(void **state)
 /* Changes that take every branch of an item: each kind, a status change
  * (from none, to a status, from a word no status has), progress with its
  * sign, progress dropped as the task is done (left out), a plan field, a
- * field no table names (its `is` a jansson object), a field label. */
+ * field no table names (its `is` a jansson object), a field label, paths
+ * a move or a duplicate names that are not UTF-8 (left out: Git's bytes,
+ * the only values of a change not from a parse). */
 static const hchange_t chg[] = {
 	{ "1", "status", "in_progress", "done", "Số hóa <hồ sơ>" },
 	{ "1", "progress", "50", NULL, "Số hóa <hồ sơ>" },
@@ -230,8 +232,8 @@ static const hchange_t chg[] = {
 	{ NULL, "issuer", NULL, "UBND tỉnh", NULL },
 	{ "3", "added", NULL, "z", NULL },
 	{ "4", "removed", "w", NULL, NULL },
-	{ NULL, "moved", "a.md", "b.md", NULL },
-	{ NULL, "duplicate", NULL, "a.md, c.md", NULL },
+	{ NULL, "moved", "a\xff.md", "b.md", NULL },
+	{ NULL, "duplicate", NULL, "a.md, c\xc3.md", NULL },
 	{ "5", "zzz_khac", "x", "y", NULL },
 	{ NULL, "zzz_khac", "x", "y", NULL },
 };

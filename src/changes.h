@@ -23,18 +23,23 @@ json_t *changes_entry(const site_t *s, const hentry_t *e);
 /* The n newest change entries of the site. */
 json_t *changes_recent(const site_t *s, const history_t *h, size_t n);
 /* The chart partial's data for a progress series, or JSON null when the
- * series is NULL or empty.  Points of one day are one point (the last). */
+ * series is NULL or empty.  Points of one day are one point (the last).
+ * The reference of changes_chart_val, which the pages use. */
 json_t *changes_chart(const hseries_t *ser);
 /* Adds a plan's history to its page's data: history (its change entries,
  * newest first, as typed records: the names of changes_entry), has_history
- * and last_change (the newest entry, or null) on plan, chart on plan's
- * base (ctx_plan_full's).  Here and not in ctx.c, so that ctx (template
+ * and last_change (the newest entry, or null) and chart
+ * (changes_chart_val) on plan.  Here and not in ctx.c, so that ctx (template
  * data of the model) never depends on the history pages built on top of
  * it. */
 void changes_plan_add(tmpl_obj_t *plan, const site_t *s, const history_t *h, const plan_t *p);
-/* Adds a document's rolled-up progress chart to its template data o
- * (ctx_doc_full's). */
-void changes_doc_add(json_t *o, const site_t *s, const history_t *h, const doc_t *dc);
+/* A progress chart as a typed template record (changes_chart_type: the
+ * names of changes_chart), or null when the series is NULL or empty; its
+ * memory lives in keeper's. */
+extern const tmpl_type_t *const changes_chart_type;
+tmpl_val_t changes_chart_val(tmpl_obj_t *keeper, const hseries_t *ser);
+/* A document's rolled-up progress chart, as changes_chart_val. */
+tmpl_val_t changes_doc_chart(tmpl_obj_t *keeper, const history_t *h, const doc_t *dc);
 /* { shallow, start, start_vi, commits }: where the history starts. */
 json_t *changes_site_info(const site_t *s, const history_t *h);
 

@@ -32,5 +32,7 @@ json_t *changes_plan_brief(const plan_t *p, const char *label, const char *title
 /* Registers the type of a weekly report's groups (weeks.c); from
  * changes_types_init. */
 void changes_week_types_register(void);
+/* Registers the chart's types (changes_chart.c); from changes_types_init. */
+void changes_chart_types_register(void);
 
 #endif

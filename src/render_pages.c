@@ -554,7 +554,9 @@ void render_job_doc(struct run *r, json_t *base, const doc_t *dc)
 {
 	const site_t *s = r->s;
 	json_t *doc = ctx_doc_full(s, dc);
-	changes_doc_add(doc, s, r->hist, dc);
+	/* the chart's memory, for all the document's pages */
+	tmpl_obj_t *kept = tmpl_obj_new(NULL);
+	tmpl_val_t chart = changes_doc_chart(kept, r->hist, dc);
 	/* the plans as typed summaries: as jansson objects they were built
 	 * once a build for every plan and held to its end (36 MB at 10,000
 	 * plans) */
@@ -574,6 +576,7 @@ void render_job_doc(struct run *r, json_t *base, const doc_t *dc)
 		tmpl_obj_t *top = tmpl_obj_new(ctx);
 		tmpl_obj_t *dobj = tmpl_obj_new(json_incref(doc));
 		tmpl_obj_set(dobj, "plans", ctx_plan_list(all + from, to - from));
+		tmpl_obj_set(dobj, "chart", chart);
 		tmpl_obj_set_obj(top, "document", dobj);
 		buf_t t = BUF_INIT;
 		buf_puts(&t, b.ptr);
@@ -595,6 +598,7 @@ void render_job_doc(struct run *r, json_t *base, const doc_t *dc)
 	buf_free(&b);
 	free(all);
 	json_decref(doc);
+	tmpl_obj_free(kept);
 }
 
 void render_job_page(struct run *r, json_t *base, const page_t *pg)

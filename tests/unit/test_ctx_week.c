@@ -219,7 +219,9 @@ static void test_rows_render_like_json(void **state)
 /* Changes that take every branch of an item: each kind, a status change
  * (from none, to a status, from a word no status has), progress with its
  * sign, progress dropped as the task is done (left out), a plan field, a
- * field no table names (its `is` a jansson object), a field label. */
+ * field no table names (its `is` a jansson object), a field label, paths
+ * a move or a duplicate names that are not UTF-8 (left out: Git's bytes,
+ * the only values of a change not from a parse). */
 static const hchange_t chg[] = {
 	{ "1", "status", "in_progress", "done", "Số hóa <hồ sơ>" },
 	{ "1", "progress", "50", NULL, "Số hóa <hồ sơ>" },
@@ -230,8 +232,8 @@ static const hchange_t chg[] = {
 	{ NULL, "issuer", NULL, "UBND tỉnh", NULL },
 	{ "3", "added", NULL, "z", NULL },
 	{ "4", "removed", "w", NULL, NULL },
-	{ NULL, "moved", "a.md", "b.md", NULL },
-	{ NULL, "duplicate", NULL, "a.md, c.md", NULL },
+	{ NULL, "moved", "a\xff.md", "b.md", NULL },
+	{ NULL, "duplicate", NULL, "a.md, c\xc3.md", NULL },
 	{ "5", "zzz_khac", "x", "y", NULL },
 	{ NULL, "zzz_khac", "x", "y", NULL },
 };
@@ -393,6 +395,35 @@ static void test_entries_render_like_json(void **state)
  * that page; the summary's entries have no rows and no "continued" (a
  * template finds those names further out, as it did in the jansson
  * objects the groups were). */
+/* The chart as a typed record is the jansson chart, name by name: points
+ * over months (two of one day, shown once), one point alone (its tick in
+ * the middle), and no series (null). */
+static void test_chart_names(void **state)
+{
+	(void)state;
+	changes_types_init();
+	hpoint_t many[] = {
+		{ .date = 20250105, .done = 0, .base = 4, .percent = 0 },
+		{ .date = 20250220, .done = 1, .base = 4, .percent = 25 },
+		{ .date = 20250220, .done = 2, .base = 4, .percent = 50 },
+		{ .date = 20250731, .done = 3, .base = 3, .percent = 100 },
+	};
+	hpoint_t one[] = { { .date = 20250301, .done = 1, .base = 3, .percent = 33 } };
+	const hseries_t sers[] = { { many, 4 }, { one, 1 }, { NULL, 0 } };
+	for (size_t i = 0; i < 3; i++) {
+		tmpl_obj_t *keeper = tmpl_obj_new(NULL);
+		tmpl_val_t v = changes_chart_val(keeper, &sers[i]);
+		json_t *j = changes_chart(&sers[i]);
+		char path[32];
+		snprintf(path, sizeof path, "chart %zu", i);
+		same(path, &v, j);
+		if (i == 0)
+			assert_int_equal(json_array_size(json_object_get(j, "points")), 3);
+		json_decref(j);
+		tmpl_obj_free(keeper);
+	}
+}
+
 static void test_week_groups(void **state)
 {
 	(void)state;
@@ -546,6 +577,7 @@ int main(void)
 		cmocka_unit_test(test_entry_names),
 		cmocka_unit_test(test_entries_render_like_json),
 		cmocka_unit_test(test_week_groups),
+		cmocka_unit_test(test_chart_names),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -49,6 +49,7 @@ struct mtext {
 void mtexts_free(mtexts_t *t)
 {
 	free(t->v);
+	free(t->exact);
 	*t = (mtexts_t){ 0 };
 }
 

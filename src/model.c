@@ -49,6 +49,7 @@ struct mtext {
 void mtexts_free(mtexts_t *t)
 {
 	free(t->v);
+	free(t->exact);
 	*t = (mtexts_t){ 0 };
 }
 
@@ -82,12 +83,18 @@ static const char *mtexts_get(mtexts_t *t, arena_t *a, const char *s, size_t len
 /* A trimmed, non-empty string value or NULL. */
 const char *model_str(model_ctx_t *c, const ynode_t *n, const char *what)
 {
-	const char *s = model_scalar(c->d, n, what);
-	if (!s)
+	/* a value is nearly always a scalar that cannot be null (only plain
+	 * ones of 0, 1 or 4 bytes may be): taken as it is, without the two
+	 * calls; 425,000 values at 1k plans */
+	const char *s;
+	if (n && n->kind == YNODE_SCALAR && (!n->plain || (n->len != 0 && n->len != 1 && n->len != 4)))
+		s = n->str;
+	else if (!(s = model_scalar(c->d, n, what)))
 		return NULL;
 	while (*s == ' ')
 		s++;
-	size_t len = strlen(s);
+	/* a plain scalar has no NUL (no escapes): its length is strlen's */
+	size_t len = n->plain ? n->len - (size_t)(s - n->str) : strlen(s);
 	while (len && (s[len - 1] == ' ' || s[len - 1] == '\n'))
 		len--;
 	if (!len)

@@ -16,6 +16,8 @@
 typedef struct {
 	struct mtext *v;
 	size_t cap, n;
+	/* due_text_exact's answers (model_plan.c), NULL until the first */
+	struct exact_slot *exact;
 } mtexts_t;
 void mtexts_free(mtexts_t *t);
 

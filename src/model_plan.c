@@ -281,6 +281,36 @@ static void parse_groups(model_ctx_t *c, plan_t *p, const ynode_t *n)
 	}
 }
 
+/* due_text_exact, remembered by each parse worker (with its texts,
+ * model_int.h): a plan's tasks share a few deadlines ("31/12/2026"), and
+ * the three spellings of the date it writes and looks for were 835
+ * instructions a task (34M at 1k plans); a text and a date looked up again
+ * cost a hash and a comparison.  Not thread-local: a thread's static
+ * storage is zeroed for every thread the build starts. */
+enum { EXACT_SLOTS = 256, EXACT_TEXT = 48 };
+struct exact_slot {
+	char text[EXACT_TEXT];   /* "" for an empty slot */
+	date_t date;
+	bool exact;
+};
+
+static bool text_exact(model_ctx_t *c, const char *text, date_t date)
+{
+	size_t n = text ? strlen(text) : 0;
+	if (!c->strs || !n || n >= EXACT_TEXT || !date)
+		return due_text_exact(text, date);
+	if (!c->strs->exact)
+		c->strs->exact = xcalloc(EXACT_SLOTS, sizeof(struct exact_slot));
+	uint64_t h = hash_bytes(text, n) ^ (uint64_t)date * 0x9E3779B97F4A7C15u;
+	struct exact_slot *m = &c->strs->exact[(h ^ h >> 32) % EXACT_SLOTS];
+	if (m->date != date || strcmp(m->text, text)) {
+		m->exact = due_text_exact(text, date);
+		m->date = date;
+		memcpy(m->text, text, n + 1);
+	}
+	return m->exact;
+}
+
 static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 {
 	t->plan = p;
@@ -312,7 +342,7 @@ static void parse_task(model_ctx_t *c, plan_t *p, task_t *t, const ynode_t *n)
 			diag_warning_fix(c->d, at, "W015", fix, _("nhiệm vụ %s chưa có đơn vị chủ trì"),
 					 t->id ? t->id : "?");
 	}
-	t->due_exact = due_text_exact(t->due_text, t->due.date);
+	t->due_exact = text_exact(c, t->due_text, t->due.date);
 	const ynode_t *srcn = vals[trow.source];
 	if (srcn)
 		t->source_at = model_pos(&srcn->loc);

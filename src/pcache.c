@@ -359,26 +359,41 @@ static inline char *uv_at(char *p, uint64_t v)
  * node is met once, so none is a reference and no node needs a number;
  * the bytes are put_node's.  Written in place: a plan's front matter is
  * tens of thousands of nodes, and a call a varint was a tenth of a parse. */
-static void put_tree(buf_t *b, const ynode_t *n)
+static inline void put_scalar(buf_t *b, const ynode_t *n)
 {
-	bool scalar = n->kind == YNODE_SCALAR;
-	buf_grow(b, NODE_HEAD + (scalar ? n->len : 0));
+	buf_grow(b, NODE_HEAD + n->len);
 	char *p = b->ptr + b->len;
-	int tag = scalar ? T_SCALAR : n->kind == YNODE_SEQ ? T_SEQ : T_MAP;
-	*p++ = (char)(tag | (n->plain ? T_PLAIN : 0));
+	*p++ = (char)(T_SCALAR | (n->plain ? T_PLAIN : 0));
 	p = uv_at(p, (uint32_t)n->loc.line);
 	p = uv_at(p, (uint32_t)n->loc.col);
-	if (scalar) {
-		p = uv_at(p, n->len);
-		memcpy(p, n->str, n->len);
-		b->len = (size_t)(p - b->ptr) + n->len;
+	p = uv_at(p, n->len);
+	memcpy(p, n->str, n->len);
+	b->len = (size_t)(p - b->ptr) + n->len;
+}
+
+/* A collection's scalars (nine nodes in ten) are written in its loop, not
+ * by a call each. */
+static void put_tree(buf_t *b, const ynode_t *n)
+{
+	if (n->kind == YNODE_SCALAR) {
+		put_scalar(b, n);
 		return;
 	}
+	buf_grow(b, NODE_HEAD);
+	char *p = b->ptr + b->len;
+	*p++ = (char)((n->kind == YNODE_SEQ ? T_SEQ : T_MAP) | (n->plain ? T_PLAIN : 0));
+	p = uv_at(p, (uint32_t)n->loc.line);
+	p = uv_at(p, (uint32_t)n->loc.col);
 	size_t nk = n->kind == YNODE_MAP ? 2 * n->n : n->n;
 	p = uv_at(p, nk);
 	b->len = (size_t)(p - b->ptr);
-	for (size_t i = 0; i < nk; i++)
-		put_tree(b, n->kids[i]);
+	for (size_t i = 0; i < nk; i++) {
+		const ynode_t *k = n->kids[i];
+		if (k->kind == YNODE_SCALAR)
+			put_scalar(b, k);
+		else
+			put_tree(b, k);
+	}
 }
 
 /* Appends f's entry for doc to b: its header, then the payload written

@@ -47,6 +47,40 @@ static const char *cached_key(struct xref *x, const char *s)
 	return k;
 }
 
+static size_t textkey_slot(const struct xref_textkey *v, size_t cap, const char *text)
+{
+	uint64_t h = (uint64_t)(uintptr_t)text * 0x9E3779B97F4A7C15u;
+	size_t i = (size_t)(h >> 32 ^ h) & (cap - 1);
+	while (v[i].text && v[i].text != text)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+/* cached_key of a text that stays where it is while xref runs (a model's
+ * value, not a buffer reused): looked up by its address first.  Names in
+ * the model are one copy per distinct text per parse worker, so 81,000
+ * unit references at 1k plans are a few hundred addresses; hashing each
+ * one's bytes in x->keys was 26M instructions of xref's 240M. */
+static const char *kept_key(struct xref *x, const char *s)
+{
+	if (2 * (x->ntkeys + 1) > x->captkeys) {
+		size_t cap = x->captkeys ? 2 * x->captkeys : 1024;
+		struct xref_textkey *v = xcalloc(cap, sizeof(*v));
+		for (size_t i = 0; i < x->captkeys; i++)
+			if (x->tkeys[i].text)
+				v[textkey_slot(v, cap, x->tkeys[i].text)] = x->tkeys[i];
+		free(x->tkeys);
+		x->tkeys = v;
+		x->captkeys = cap;
+	}
+	size_t i = textkey_slot(x->tkeys, x->captkeys, s);
+	if (!x->tkeys[i].text) {
+		x->tkeys[i] = (struct xref_textkey){ s, cached_key(x, s) };
+		x->ntkeys++;
+	}
+	return x->tkeys[i].key;
+}
+
 /* The name key with its diacritics folded ("so tai chinh"), once per key. */
 static const char *folded_key(struct xref *x, const char *key)
 {
@@ -394,7 +428,7 @@ static void resolve_one(arena_t *a, diag_t *d, site_t *s, struct xref *x, uref_t
 			const char *path, const unit_t *scope)
 {
 	loc_t loc = model_loc(path, r->at);
-	const char *key = cached_key(x, r->text);
+	const char *key = kept_key(x, r->text);
 	int amb;
 	r->unit = lookup_memo(x, key, scope, &amb);
 	if (r->unit) {
@@ -672,6 +706,7 @@ static void tables_free(struct xref *x, site_t *s)
 	strmap_free(&x->units_by_id);
 	strmap_free(&x->unreg);
 	strmap_free(&x->keys);
+	free(x->tkeys);
 	free(x->memo);
 	s->docs_by_key = x->docs_by_key;
 }

@@ -323,6 +323,40 @@ static void test_required(void **state)
 	unload(&f);
 }
 
+/* due_exact of tasks sharing a deadline's text (model_plan.c remembers
+ * it by text and date while plans parse): a due_date moves the date, and
+ * with it the answer, for that task only, in the plan and in the next
+ * one; a text longer than the memo's slots too. */
+#define DUE_TASKS \
+	"tasks:\n" \
+	"  - { id: \"1\", title: a, lead: A, due: \"30/6/2026\" }\n" \
+	"  - { id: \"2\", title: b, lead: A, due: \"30/6/2026\", due_date: 2026-07-01 }\n" \
+	"  - { id: \"3\", title: c, lead: A, due: \"30/6/2026\" }\n" \
+	"  - { id: \"4\", title: d, lead: A, due: \"Trước ngày 30/6/2026, báo cáo kết quả thực hiện về Sở\", due_date: 2026-06-30 }\n" \
+	"  - { id: \"5\", title: e, lead: A, due: \"Trước ngày 30/6/2026, báo cáo kết quả thực hiện về Sở\", due_date: 2026-07-01 }\n" \
+	"  - { id: \"6\", title: f, lead: A, due: \"Quý II/2026\", due_date: 2026-06-30 }\n" \
+	"---\n"
+
+static void test_due_exact_shared(void **state)
+{
+	(void)state;
+	static const char *const files[][2] = {
+		{ "plans/x.md", "---\nnumber: 6/KH-X\ntitle: T\n" DUE_TASKS },
+		{ "plans/y.md", "---\nnumber: 7/KH-X\ntitle: U\n" DUE_TASKS },
+	};
+	fixture_t f;
+	fixture_load(&f, files, 2, 20251215);
+	static const bool want[] = { true, false, true, true, false, false };
+	for (int k = 0; k < 2; k++) {
+		const plan_t *p = plan(&f, k ? "7/KH-X" : "6/KH-X");
+		assert_int_equal(p->ntasks, 6);
+		for (size_t i = 0; i < 6; i++)
+			if (p->tasks[i].due_exact != want[i])
+				fail_msg("plan %d, task %zu: due_exact %d", k, i + 1, p->tasks[i].due_exact);
+	}
+	unload(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_unit_rollups),
 		cmocka_unit_test(test_stats_rules),
 		cmocka_unit_test(test_required),
+		cmocka_unit_test(test_due_exact_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 
 #include "collate.h"
 #include "docnum.h"
+#include "hash.h"
 #include "text.h"
 
 /* Several registered units may share a name ("Văn phòng"). */
@@ -49,8 +50,7 @@ static const char *cached_key(struct xref *x, const char *s)
 
 static size_t textkey_slot(const struct xref_textkey *v, size_t cap, const char *text)
 {
-	uint64_t h = (uint64_t)(uintptr_t)text * 0x9E3779B97F4A7C15u;
-	size_t i = (size_t)(h >> 32 ^ h) & (cap - 1);
+	size_t i = hash_ptr(text, cap);
 	while (v[i].text && v[i].text != text)
 		i = (i + 1) & (cap - 1);
 	return i;

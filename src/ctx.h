@@ -81,6 +81,29 @@ void ctx_plan_types_register(void);
 /* p's summary; n plans' summaries (v lives as long as the value). */
 tmpl_val_t ctx_plan_val(const plan_t *p);
 tmpl_val_t ctx_plan_list(const plan_t *const *v, size_t n);
+/* ---- the frame of every page as typed records (ctx_frame.c) ----
+ *
+ * A menu entry { url, label, current } (the strings borrowed), and
+ * `site`: the values of the keys of the site's data (a jansson object
+ * as render_site_json makes it; borrowed, and it must not change while
+ * the record is used) with `nav`, a list of nav entries. */
+typedef struct {
+	const char *url, *label;
+	bool current;
+} ctx_nav_t;
+#define CTX_SITE_NKEYS 25
+typedef struct {
+	json_t *v[CTX_SITE_NKEYS];
+	const ctx_nav_t *nav;
+	size_t nnav;
+} ctx_site_t;
+extern const tmpl_type_t *const ctx_nav_type;
+extern const tmpl_type_t *const ctx_site_type;
+/* Registers them (ctx_types_init does). */
+void ctx_frame_types_register(void);
+/* Fills f (its menu empty) from site; false when site has a key the
+ * record lacks (the caller then gives templates site itself). */
+bool ctx_site_frame(ctx_site_t *f, json_t *site);
 /* ---- units' figures as typed records (ctx_unit.c) ----
  *
  * The names and values of ctx_unit_totals, of a unit page's "children"

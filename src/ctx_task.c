@@ -295,6 +295,7 @@ static void types_init(void)
 	ctx_plan_types_register();
 	ctx_unit_types_register();
 	ctx_week_types_register();
+	ctx_frame_types_register();
 	tmpl_type_register(&task_type);
 }
 

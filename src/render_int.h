@@ -60,7 +60,11 @@ struct run {
 	ctx_cache_t *cache;   /* shared plan summaries and unit references */
 	tmpl_memo_t *memo;    /* the cells of tasks, rendered once (tmpl.h) */
 	ctx_task_nums_t *task_nums;   /* the tasks' places in the memo's array */
-	json_t *nav[ROUTE_COUNT + 1];   /* the menu of a page of each section (render_frame_begin) */
+	/* the menu of a page of each section (render_frame_begin): entry i
+	 * of nav[c] is section i's, current on a page of section c (c
+	 * ROUTE_NONE: none); the strings are nav_url's and nav_label's */
+	ctx_nav_t nav[ROUTE_COUNT + 1][ROUTE_COUNT];
+	char *nav_url[ROUTE_COUNT], *nav_label[ROUTE_COUNT];
 	const history_t *hist;   /* the second batch's history, or NULL (render_finish) */
 	facts_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
 	size_t dl_nrows, dl_pages;

@@ -14,6 +14,7 @@
 
 #include "ctx.h"
 #include "model.h"
+#include "render_int.h"
 #include "progress.h"
 #include "xref.h"
 
@@ -426,6 +427,84 @@ static void test_unit_tree_renders_like_json(void **state)
 	unload(&f);
 }
 
+/* The frame's `site` (ctx_frame.c): every key the site's data has, with
+ * its value, and the menu, render as the jansson object with a jansson
+ * menu did; a key the record does not know makes ctx_site_frame refuse
+ * (the frame then gives templates the jansson object: a record would hide
+ * the key). */
+static void test_site_frame_like_json(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	site_t *s = f.s;
+	s->description = "Cổng <kế hoạch>";
+	s->base_url = "https://kh.example.vn";
+	s->repo_url = "https://git.example.vn/kh";
+	s->owner = "UBND tỉnh";
+	s->agency = "Sở & Ban";
+	s->editor = "B";
+	s->address = "C";
+	s->phone = "+84 (208) 123";
+	s->email = "a@b.vn";
+	s->license = "CC";
+	s->data_license = "ODbL";
+	s->data_license_url = "https://odbl";
+	memcpy(s->commit, "0123456789abcdef0123456789abcdef01234567", 41);
+	json_t *site = render_site_json(s);
+	json_object_set_new(site, "history", json_pack("{s:i}", "weeks", 3));   /* as render_finish */
+	ctx_site_t fr;
+	assert_true(ctx_site_frame(&fr, site));
+	const ctx_nav_t nav[] = { { "/", "Trang chủ", false }, { "/ke-hoach/", "Kế <hoạch>", true } };
+	fr.nav = nav;
+	fr.nnav = 2;
+
+	json_t *want_site = json_deep_copy(site);
+	json_object_set_new(want_site, "nav", json_pack("[{s:s,s:s,s:b},{s:s,s:s,s:b}]", "url", "/", "label",
+							"Trang chủ", "current", 0, "url", "/ke-hoach/", "label",
+							"Kế <hoạch>", "current", 1));
+	buf_t src = BUF_INIT;
+	probe_of(&src, "site", want_site, true);
+	buf_puts(&src, "{{#site.nav}}<{{url}}|{{label}}|{{#current}}C{{/current}}{{^current}}-{{/current}}|{{outer}}>"
+		       "{{/site.nav}}{{#site.pages}}{{title}}{{/site.pages}}{{#site}}{{title}}{{outer}}{{/site}}");
+	tmpl_set_t *set = tmpl_set_new();
+	add_ok(set, "probe", src.ptr);
+	tmpl_set_prepare(set);
+
+	json_error_t jerr;
+	tmpl_obj_t *o = tmpl_obj_new(json_loads("{\"outer\": \"O\"}", 0, &jerr));
+	tmpl_obj_set(o, "site", tmpl_rec(ctx_site_type, &fr));
+	tmpl_val_t root = { .kind = TMPL_OBJ };
+	root.u.obj = o;
+	buf_t typed = BUF_INIT;
+	assert_int_equal(tmpl_render_val(set, "probe", root, NULL, &typed), 0);
+	json_t *data = json_pack("{s:s, s:O}", "outer", "O", "site", want_site);
+	buf_t want = BUF_INIT;
+	assert_int_equal(tmpl_render(set, "probe", data, &want), 0);
+	assert_string_equal(typed.ptr, want.ptr);
+	assert_non_null(strstr(typed.ptr, "site.phone_tel=[+84208123|"));
+	assert_non_null(strstr(typed.ptr, "site.commit_short=[0123456|"));
+	assert_non_null(strstr(typed.ptr, "site.history.weeks=[3|"));
+	assert_non_null(strstr(typed.ptr, "</ke-hoach/|Kế &lt;hoạch&gt;|C|O>"));
+
+	/* a key it does not know, or a menu in the data */
+	json_t *more = json_deep_copy(site);
+	json_object_set_new(more, "theme_color", json_string("red"));
+	assert_false(ctx_site_frame(&fr, more));
+	assert_false(ctx_site_frame(&fr, want_site));
+	json_decref(more);
+
+	buf_free(&want);
+	buf_free(&typed);
+	json_decref(data);
+	json_decref(want_site);
+	json_decref(site);
+	tmpl_obj_free(o);
+	tmpl_set_free(set);
+	buf_free(&src);
+	unload(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_unit_tree_depth),
 		cmocka_unit_test(test_unit_tree_renders_like_json),
 		cmocka_unit_test(test_task_nums),
+		cmocka_unit_test(test_site_frame_like_json),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -99,6 +99,22 @@ typedef struct {
 } ctx_site_t;
 extern const tmpl_type_t *const ctx_nav_type;
 extern const tmpl_type_t *const ctx_site_type;
+/* A status filter: { chips: [{ key, anchor, label, count }], total },
+ * each chip a kind of chip (its strings, borrowed) and its count. */
+typedef struct {
+	const char *key, *anchor, *label;
+} ctx_chip_kind_t;
+typedef struct {
+	const ctx_chip_kind_t *kind;
+	int count;
+} ctx_chip_t;
+#define CTX_FILTER_MAX 8
+typedef struct {
+	ctx_chip_t chips[CTX_FILTER_MAX];
+	size_t nchips;
+	int total;
+} ctx_filter_t;
+extern const tmpl_type_t *const ctx_filter_type;
 /* Registers them (ctx_types_init does). */
 void ctx_frame_types_register(void);
 /* Fills f (its menu empty) from site; false when site has a key the

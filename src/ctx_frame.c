@@ -57,8 +57,52 @@ static void site_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
 static tmpl_type_t site_type = { "site", site_fields, CTX_SITE_NKEYS + 1, site_get, NULL, 0, NULL, 0 };
 const tmpl_type_t *const ctx_site_type = &site_type;
 
+/* ---- a status filter: { chips: [{ key, anchor, label, count }], total }
+ * (render_status_filter's data without the views' links) */
+
+static const tmpl_field_t chip_fields[] = {
+	{ "key", TMPL_F_SCALAR, NULL, false },
+	{ "anchor", TMPL_F_SCALAR, NULL, false },
+	{ "label", TMPL_F_SCALAR, NULL, false },
+	{ "count", TMPL_F_SCALAR, NULL, false },
+};
+
+static void chip_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
+{
+	const ctx_chip_t *c = rec;
+	(void)scratch;
+	switch (i) {
+	case 0: *out = tmpl_str(c->kind->key); break;
+	case 1: *out = tmpl_str(c->kind->anchor); break;
+	case 2: *out = tmpl_str(c->kind->label); break;
+	default: *out = tmpl_int(c->count);
+	}
+}
+
+static tmpl_type_t chip_type = { "chip", chip_fields, 4, chip_get, NULL, 0, NULL, 0 };
+
+static const tmpl_field_t filter_fields[] = {
+	{ "chips", TMPL_F_LIST, &chip_type, false },
+	{ "total", TMPL_F_SCALAR, NULL, false },
+};
+
+static void filter_get(const void *rec, size_t i, tmpl_val_t *out, char *scratch)
+{
+	const ctx_filter_t *f = rec;
+	(void)scratch;
+	if (i == 0)
+		*out = tmpl_list(&chip_type, f->chips, sizeof *f->chips, f->nchips, false);
+	else
+		*out = tmpl_int(f->total);
+}
+
+static tmpl_type_t filter_type = { "status_filter", filter_fields, 2, filter_get, NULL, 0, NULL, 0 };
+const tmpl_type_t *const ctx_filter_type = &filter_type;
+
 void ctx_frame_types_register(void)
 {
+	tmpl_type_register(&chip_type);
+	tmpl_type_register(&filter_type);
 	for (size_t i = 0; i < CTX_SITE_NKEYS; i++)
 		site_fields[i] = (tmpl_field_t){ site_keys[i], TMPL_F_OPAQUE, NULL, false };
 	site_fields[CTX_SITE_NKEYS] = (tmpl_field_t){ "nav", TMPL_F_LIST, &nav_type, false };

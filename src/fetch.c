@@ -63,6 +63,10 @@ struct fetch {
 	size_t *rank;           /* given order: each slot's place in it, else NULL */
 	size_t ahead;           /* given order: how far readers may get ahead */
 	size_t pos;             /* the next in that order */
+	/* no given order: each reader's own stretch of it, order[lpos[w]..
+	 * lend[w]) (read_order) */
+	size_t lpos[FETCH_THREADS], lend[FETCH_THREADS];
+	int lanes;
 	bool keyed;             /* the slots' keys are where they lie */
 	size_t want;            /* the slot the parser waits for */
 	size_t held;            /* bytes read and not taken yet */
@@ -181,7 +185,23 @@ static void find_keys(fetch_t *f)
 	buf_free(&dir);
 }
 
-/* The order of reading, when the caller gave none: by key. */
+/* The order of reading, when the caller gave none: by key, from the end,
+ * each reader in a stretch of its own.
+ *
+ * libgit2 keeps the objects it rebuilds on the way to a delta in the
+ * pack's cache of delta bases, but not the one it returns, and Git writes
+ * a delta after its base.  In pack order, the next blob of a chain is
+ * rebuilt from the one read before it, which is rebuilt again; from the
+ * end, the deepest blob wanted of a chain is rebuilt first and the others
+ * are in the cache.  Two readers in one such order rebuild the same chain
+ * at once (each finds nothing cached), so each reads its own half of it,
+ * the other half once its own is done, from that half's far end.  The
+ * snapshot of a cold 1k build: 4,683 inflations in pack order with two
+ * readers, 6,080 from the end with two readers sharing one order, 3,588
+ * from the end with one reader, 3,659-3,713 so (zlib's inflate counted
+ * with an LD_PRELOAD shim, one or two runs each); the readers 1,322M
+ * instructions instead of 1,516M, the whole build 10.34G instead of
+ * 10.53G (callgrind, 2026-12-02). */
 static void read_order(fetch_t *f)
 {
 	find_keys(f);
@@ -189,6 +209,34 @@ static void read_order(fetch_t *f)
 	for (size_t i = 0; i < f->n; i++)
 		f->order[i] = i;
 	qsort_r(f->order, f->n, sizeof(size_t), key_cmp, f->slots);
+	for (size_t i = 0; i < f->n / 2; i++) {
+		size_t t = f->order[i];
+		f->order[i] = f->order[f->n - 1 - i];
+		f->order[f->n - 1 - i] = t;
+	}
+	f->lanes = f->nthreads < 1 ? 1 : f->nthreads > FETCH_THREADS ? FETCH_THREADS : f->nthreads;
+	for (int w = 0; w < f->lanes; w++) {
+		f->lpos[w] = f->n * (size_t)w / (size_t)f->lanes;
+		f->lend[w] = f->n * (size_t)(w + 1) / (size_t)f->lanes;
+	}
+}
+
+/* The next slot reader `worker` reads (read_order), or SIZE_MAX when none
+ * is left.  Under f->lock. */
+static size_t lane_next(fetch_t *f, int worker)
+{
+	int own = worker > 0 ? (worker - 1) % f->lanes : 0;
+	while (f->lpos[own] < f->lend[own] && f->slots[f->order[f->lpos[own]]].busy)
+		f->lpos[own]++;
+	if (f->lpos[own] < f->lend[own])
+		return f->order[f->lpos[own]++];
+	for (int l = 0; l < f->lanes; l++) {
+		while (f->lpos[l] < f->lend[l] && f->slots[f->order[f->lend[l] - 1]].busy)
+			f->lend[l]--;
+		if (f->lpos[l] < f->lend[l])
+			return f->order[--f->lend[l]];
+	}
+	return SIZE_MAX;
 }
 
 uint64_t fetch_where(fetch_t *f, size_t i)
@@ -345,6 +393,9 @@ static void fetch_worker(void *arg, int worker)
 					i = f->want;
 					break;
 				}
+			} else if (f->closed && f->lanes) {
+				i = lane_next(f, worker);
+				break;
 			} else if (f->closed) {
 				while (f->pos < f->n && f->slots[f->order[f->pos]].busy)
 					f->pos++;

@@ -166,11 +166,44 @@ static void test_verified_blobs(void **state)
 		verified_round(f, copies[round] * (NBLOBS + 1));
 }
 
+/* Two readers, each in its own stretch of the order from the pack's end,
+ * then in the other's from its far end (fetch.c, lane_next): taken in
+ * reverse, every other one then the rest, and as asked, with an odd count
+ * (stretches of unequal length), every blob comes once and whole. */
+static void test_verified_lanes(void **state)
+{
+	struct fx *f = *state;
+	int n = 3 * (NBLOBS + 1) + 2;
+	for (int round = 0; round < 3; round++) {
+		fetch_t *ft = fetch_start(f->git);
+		fetch_verify(ft);
+		for (int i = 0; i < n; i++)
+			fetch_push(ft, &f->id[i % (NBLOBS + 1)]);
+		for (int j = 0; j < n; j++) {
+			int i = round == 0 ? n - 1 - j : round == 1 ? (j < (n + 1) / 2 ? 2 * j : 2 * (j - (n + 1) / 2) + 1) : j;
+			int k = i % (NBLOBS + 1);
+			size_t len = 0;
+			char *t = fetch_get(ft, (size_t)i, f->git, &len);
+			if (k == NBLOBS) {
+				assert_null(t);
+				continue;
+			}
+			assert_non_null(t);
+			assert_int_equal(len, f->len[k]);
+			assert_memory_equal(t, f->text[k], len);
+			free(t);
+		}
+		assert_true(fetch_nreaders(ft) >= 1);
+		fetch_stop(ft);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_history_blobs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verified_blobs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verified_lanes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -195,13 +195,19 @@ void render_job_units(struct run *r, json_t *base)
  * more rows, no unit under them): every unit has ten times the rows at
  * 10,000 plans as at 1,000 (the same units), so there a Sở is over
  * UNIT_GROUP_ROWS and its Phòng were each a group of one, sharing
- * nothing; such a group keeps what it can under UNIT_SHARE_BYTES (the
- * rows first shown, until it is full) and renders the rest again.  A unit
- * over more rows without such sub-units renders its own.  The rows of a
- * unit's tables read show_lead, which every plan of every unit page
- * sets. */
-#define UNIT_GROUP_ROWS 3000
-#define UNIT_SHARE_BYTES ((size_t)4 << 20)
+ * nothing; such a group keeps what it can under UNIT_SHARE_BYTES (a row
+ * past it is rendered again, and kept once there is room:
+ * tmpl_share_limit).  A unit over more rows without such sub-units
+ * renders its own.  At 3,000 rows the provinces' top units at 1,000 plans
+ * (3,000 to 6,000 rows) rendered their own, and the unit pages rendered
+ * some 118,000 of their 177,605 rows for 72,883 different ones; at 6,000,
+ * every tree is a group there, 77,000 are rendered and a group keeps at
+ * most 4.7 MB (callgrind: the unit pages 834M instructions, not 929M);
+ * the groups at 10,000 plans are the same (545,357 rows rendered, 3.2 MB
+ * kept).  The rows of a unit's tables read show_lead, which every plan
+ * of every unit page sets. */
+#define UNIT_GROUP_ROWS 6000
+#define UNIT_SHARE_BYTES ((size_t)8 << 20)
 #define UNIT_DEPTH 64   /* as progress_unit_tasks: a cycle xref broke */
 
 struct ushare {
@@ -213,7 +219,7 @@ struct ushare {
 
 static bool unit_small(const unit_t *u)
 {
-	return u->roll_all.total <= UNIT_GROUP_ROWS;
+	return (size_t)u->roll_all.total <= UNIT_GROUP_ROWS;
 }
 
 /* A sub-unit of a unit over UNIT_GROUP_ROWS rows that would be a group

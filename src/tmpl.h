@@ -266,9 +266,11 @@ tmpl_share_t *tmpl_share_new(const tmpl_type_t *type, tmpl_share_ident_fn ident,
  * the family give each the same value wherever a row can see it (NULL
  * ends the list; kept borrowed).  Before the first render. */
 void tmpl_share_invariant(tmpl_share_t *sh, const char *const *names);
-/* At most max bytes of renderings kept at once (32 MB unless set): from
- * the first that would go beyond, no new rendering is kept.  Before the
- * first render. */
+/* At most max bytes of renderings kept at once (32 MB unless set): a
+ * rendering that would go beyond is not kept, but its uses are still
+ * counted (a ghost of a few dozen bytes), so that a later rendering of it
+ * is kept when there is room again, for the uses still to come.  Before
+ * the first render. */
 void tmpl_share_limit(tmpl_share_t *sh, size_t max);
 void tmpl_share_free(tmpl_share_t *sh);
 /* The share the calling thread's renders use from now on (NULL: none). */
@@ -278,6 +280,7 @@ typedef struct {
 	size_t reused;          /* copied instead of rendered */
 	size_t tainted;         /* rendered, but read something outside their record */
 	size_t kept_now, kept_peak, bytes_now, bytes_peak;
+	size_t ghosts;          /* renderings not kept for want of room (tmpl_share_limit) */
 } tmpl_share_stats_t;
 void tmpl_share_stats(const tmpl_share_t *sh, tmpl_share_stats_t *st);
 

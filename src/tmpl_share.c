@@ -18,6 +18,7 @@ struct sentry {
 	unsigned variant;
 	unsigned refs;
 	bool bol, end_bol;
+	bool ghost;             /* not kept for want of room: its uses counted, no bytes */
 	size_t len;
 	char bytes[];
 };
@@ -32,7 +33,6 @@ struct tmpl_share {
 	uint32_t *inv;          /* the invariant names' symbols */
 	size_t ninv;
 	size_t max_bytes;
-	bool full;              /* a rendering was not kept for max_bytes: none is since */
 	tmpl_share_stats_t st;
 };
 
@@ -136,8 +136,10 @@ static void use_one(tmpl_share_t *sh, struct sentry *e, struct sentry **link)
 		return;
 	*link = e->next;
 	sh->n--;
-	sh->st.kept_now--;
-	sh->st.bytes_now -= e->len;
+	if (!e->ghost) {
+		sh->st.kept_now--;
+		sh->st.bytes_now -= e->len;
+	}
 	free(e);
 }
 
@@ -146,14 +148,16 @@ bool tmpl_share_take(tmpl_share_t *sh, const void *key, const void *part, unsign
 {
 	pthread_mutex_lock(&sh->lock);
 	struct sentry **link, *e = find(sh, key, part, variant, bol, &link);
-	if (e) {
+	/* a ghost's use is counted by the put after this rendering */
+	bool hit = e && !e->ghost;
+	if (hit) {
 		buf_put(out, e->bytes, e->len);
 		*end_bol = e->end_bol;
 		sh->st.reused++;
 		use_one(sh, e, link);
 	}
 	pthread_mutex_unlock(&sh->lock);
-	return e != NULL;
+	return hit;
 }
 
 static void grow(tmpl_share_t *sh)
@@ -172,31 +176,50 @@ static void grow(tmpl_share_t *sh)
 	free(old);
 }
 
-void tmpl_share_put(tmpl_share_t *sh, const void *key, const void *part, unsigned variant,
-		    bool bol, bool end_bol, const char *bytes, size_t len, unsigned uses)
+/* A new entry of (key, part, variant, bol), for refs uses to come: with
+ * the bytes, or a ghost. */
+static struct sentry *add(tmpl_share_t *sh, struct sentry *next, const void *key, const void *part,
+			  unsigned variant, bool bol, bool end_bol, bool ghost, const char *bytes,
+			  size_t len, unsigned refs)
 {
-	pthread_mutex_lock(&sh->lock);
-	sh->st.rendered++;
-	struct sentry **link, *e = find(sh, key, part, variant, bol, &link);
-	if (e) {
-		/* another thread rendered it at the same time: this was a use */
-		use_one(sh, e, link);
-	} else if (uses > 1 && !sh->full && sh->st.bytes_now + len > sh->max_bytes) {
-		/* a rendering kept later would count as new the uses done
-		 * meanwhile, and stay after the last */
-		sh->full = true;
-	} else if (uses > 1 && !sh->full) {
-		e = xmalloc(sizeof *e + len);
-		*e = (struct sentry){ NULL, key, part, variant, uses - 1, bol, end_bol, len };
+	if (ghost)
+		len = 0;
+	struct sentry *e = xmalloc(sizeof *e + len);
+	*e = (struct sentry){ next, key, part, variant, refs, bol, end_bol, ghost, len };
+	if (!ghost) {
 		memcpy(e->bytes, bytes, len);
-		*link = e;
-		sh->n++;
 		sh->st.kept_now++;
 		sh->st.bytes_now += len;
 		if (sh->st.kept_now > sh->st.kept_peak)
 			sh->st.kept_peak = sh->st.kept_now;
 		if (sh->st.bytes_now > sh->st.bytes_peak)
 			sh->st.bytes_peak = sh->st.bytes_now;
+	}
+	return e;
+}
+
+void tmpl_share_put(tmpl_share_t *sh, const void *key, const void *part, unsigned variant,
+		    bool bol, bool end_bol, const char *bytes, size_t len, unsigned uses)
+{
+	pthread_mutex_lock(&sh->lock);
+	sh->st.rendered++;
+	struct sentry **link, *e = find(sh, key, part, variant, bol, &link);
+	bool room = sh->st.bytes_now + len <= sh->max_bytes;
+	if (e && e->ghost && e->refs > 1 && room) {
+		/* not kept when it was first rendered, for want of room: kept
+		 * now for the uses still to come, which the ghost counted */
+		*link = add(sh, e->next, key, part, variant, bol, end_bol, false, bytes, len, e->refs - 1);
+		free(e);
+	} else if (e) {
+		/* a ghost's use, or another thread rendered it at the same time */
+		use_one(sh, e, link);
+	} else if (uses > 1) {
+		/* past max_bytes a ghost counts the uses, so that a rendering
+		 * kept once there is room again is dropped after its last */
+		*link = add(sh, NULL, key, part, variant, bol, end_bol, !room, bytes, len, uses - 1);
+		sh->n++;
+		if (!room)
+			sh->st.ghosts++;
 		if (sh->n > sh->cap)
 			grow(sh);
 	}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_unit_share.sh: a unit over the rows of a group (3,000: a Sở at
+# test_unit_share.sh: a unit over the rows of a group (6,000: a Sở at
 # 10,000 plans) shares its task rows with those of its Phòng that are
 # alone (no unit under them), as a Sở under that size shares them with
 # all its units: each such row is rendered once for the Sở and the Phòng,
@@ -11,7 +11,7 @@
 export TZ=UTC
 R=$T/repo
 newrepo "$R"
-# 84 plans of 40 tasks (3,360), all led or supported in Sở H: Phòng I and
+# 168 plans of 40 tasks (6,720), all led or supported in Sở H: Phòng I and
 # Phòng J alone under it, Phòng K with Tổ L under it
 python3 - "$R/content" <<'PY'
 import sys
@@ -23,7 +23,7 @@ with open(f"{d}/units.yaml", "w", encoding="utf-8") as f:
             "- { id: phong-k, name: Phòng K, parent: so-h, kind: department }\n"
             "- { id: to-l, name: Tổ L, parent: phong-k, kind: department }\n")
 units = ["Phòng I", "Phòng J", "Tổ L", "Sở H", "Phòng K"]
-for p in range(84):
+for p in range(168):
     with open(f"{d}/plans/kh-{p}.md", "w", encoding="utf-8") as f:
         f.write(f"---\nnumber: \"{p + 1}/KH-H\"\ntitle: \"Kế hoạch {p}\"\nissuer: Sở H\n"
                 f"date: 2024-01-{p % 28 + 1:02d}\ntasks:\n")
@@ -56,20 +56,20 @@ for jobs in 1 2; do
 	u=$(shared "$T/timing$jobs")
 	check "... no row read anything but its task, none is kept at the end ($u)" \
 		[ -n "$u" -a "$(echo "$u" | cut -d' ' -f3,6)" = "0 0" ]
-	check "... and what was kept at once stays under the group's 4 MB ($u)" \
-		[ "$(echo "$u" | cut -d' ' -f5)" -le 4096 ]
+	check "... and what was kept at once stays under the group's 8 MB ($u)" \
+		[ "$(echo "$u" | cut -d' ' -f5)" -le 8192 ]
 done
 O=$T/shared1
 h=$(rows $(find "$O/don-vi/so-h" -name index.html))
 ij=$(rows $(find "$O/don-vi/phong-i" "$O/don-vi/phong-j" -name index.html))
 l=$(rows $(find "$O/don-vi/to-l" -name index.html))
-check "Sở H is over a group's 3,000 rows ($h rows on its pages)" [ "$h" -gt 3000 ]
+check "Sở H is over a group's 6,000 rows ($h rows on its pages)" [ "$h" -gt 6000 ]
 u=$(shared "$T/timing1")
 # on one thread each shared row is rendered once and copied once: Tổ L's
 # on Phòng K's pages (their own group, as before), and the rows Phòng I
 # and J show in the role Sở H shows them in on Sở H's: their tasks led
 # there, some half of their rows (a task a Phòng only supports is led
-# under Sở H, another row there); before, a Phòng under a Sở over 3,000
+# under Sở H, another row there); before, a Phòng under a Sở over 6,000
 # rows shared nothing
 check "the rows of Phòng I and J are copied from Sở H's pages, or the other way round ($ij rows, Tổ L $l; $u)" \
 	[ "$(echo "$u" | cut -d' ' -f1)" = "$(echo "$u" | cut -d' ' -f2)" -a \

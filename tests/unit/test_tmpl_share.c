@@ -317,33 +317,46 @@ static void test_invariant(void **state)
 	tmpl_set_free(set);
 }
 
-/* Past its limit a share keeps no new rendering, even when room comes
- * back: one kept then would count as to come the uses done meanwhile. */
+/* Past its limit a share keeps no new rendering, but counts its uses (a
+ * ghost): rendered again once there is room, it is kept for the uses
+ * still to come, and dropped after its last.  (A share that kept nothing
+ * once full left 45,000 rows to be rendered again on the unit pages at
+ * 1,000 plans.) */
 static void test_limit(void **state)
 {
 	(void)state;
-	uses_of = 2;
+	uses_of = 4;
 	tmpl_set_t *set = tmpl_set_new();
 	add_ok(set, "row", "<li>{{name}}</li>");   /* 15, 10 and 10 bytes */
 	add_ok(set, "p", "{{#items}}{{>row}}{{/items}}");
 	tmpl_set_prepare(set);
 	tmpl_share_t *sh = tmpl_share_new(&item_type, item_ident, NULL);
 	tmpl_share_limit(sh, 25);
-	char *x = page(set, "p", "", sh, items, 1);           /* a<b: kept */
-	char *y = page(set, "p", "", sh, items + 1, 2);       /* c kept, d not: full */
-	char *z = page(set, "p", "", sh, items, NITEMS);      /* a<b, c copied; d rendered */
-	char *w = page(set, "p", "", sh, items + 2, 1);       /* d: not kept, though there is room */
-	assert_string_equal(z, "<li>a&lt;b</li><li>c</li><li>d</li>");
+	char *v[7];
+	v[0] = page(set, "p", "", sh, items, 1);           /* a<b: kept */
+	v[1] = page(set, "p", "", sh, items + 1, 2);       /* c kept; d not (a ghost): full */
+	v[2] = page(set, "p", "", sh, items, NITEMS);      /* a<b, c copied; d rendered, still no room */
+	v[3] = page(set, "p", "", sh, items, 2);           /* a<b, c copied */
+	v[4] = page(set, "p", "", sh, items, 2);           /* their last uses: dropped */
+	v[5] = page(set, "p", "", sh, items + 2, 1);       /* d rendered, kept now for its last use */
+	v[6] = page(set, "p", "", sh, items + 2, 1);       /* d copied, dropped */
+	assert_string_equal(v[0], "<li>a&lt;b</li>");
+	assert_string_equal(v[1], "<li>c</li><li>d</li>");
+	assert_string_equal(v[2], "<li>a&lt;b</li><li>c</li><li>d</li>");
+	assert_string_equal(v[3], "<li>a&lt;b</li><li>c</li>");
+	assert_string_equal(v[4], v[3]);
+	assert_string_equal(v[5], "<li>d</li>");
+	assert_string_equal(v[6], v[5]);
 	tmpl_share_stats_t st;
 	tmpl_share_stats(sh, &st);
-	assert_int_equal(st.reused, 2);
+	assert_int_equal(st.reused, 7);
+	assert_int_equal(st.ghosts, 1);
 	assert_int_equal(st.kept_peak, 2);
 	assert_int_equal(st.kept_now, 0);
+	assert_int_equal(st.bytes_now, 0);
 	tmpl_share_free(sh);
-	free(x);
-	free(y);
-	free(z);
-	free(w);
+	for (size_t i = 0; i < 7; i++)
+		free(v[i]);
 	tmpl_set_free(set);
 }
 

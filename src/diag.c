@@ -287,29 +287,35 @@ static int format_simple(char *t, size_t cap, const char *fmt, va_list ap)
 	va_copy(aq, ap);
 	size_t n = 0;
 	int rc = 0;
-	for (const char *p = fmt; *p && rc == 0; p++) {
+	for (const char *p = fmt; *p && rc == 0;) {
 		const char *piece = p;
-		size_t len = 1;
+		size_t len;
 		char num[16];
-		if (*p == '%') {
-			p++;
-			if (*p == 's') {
-				piece = va_arg(aq, const char *);
-				if (!piece)
-					piece = "(null)";
-				len = strlen(piece);
-			} else if (*p == 'd') {
-				int v = va_arg(aq, int);
-				unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
-				size_t k = sizeof num;
-				do
-					num[--k] = (char)('0' + u % 10);
-				while ((u /= 10));
-				if (v < 0)
-					num[--k] = '-';
-				piece = num + k;
-				len = sizeof num - k;
-			}   /* else "%%": the second '%' */
+		if (*p != '%') {   /* the words up to the next conversion, at once */
+			const char *e = strchr(p, '%');
+			len = e ? (size_t)(e - p) : strlen(p);
+			p += len;
+		} else if (p[1] == 's') {
+			piece = va_arg(aq, const char *);
+			if (!piece)
+				piece = "(null)";
+			len = strlen(piece);
+			p += 2;
+		} else if (p[1] == 'd') {
+			int v = va_arg(aq, int);
+			unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+			size_t k = sizeof num;
+			do
+				num[--k] = (char)('0' + u % 10);
+			while ((u /= 10));
+			if (v < 0)
+				num[--k] = '-';
+			piece = num + k;
+			len = sizeof num - k;
+			p += 2;
+		} else {   /* "%%" */
+			len = 1;
+			p += 2;
 		}
 		if (n + len >= cap)
 			rc = -1;

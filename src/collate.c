@@ -8,6 +8,7 @@
 #include <unicode/ucol.h>
 #include <unicode/uiter.h>
 
+#include "hash.h"
 #include "util.h"
 
 static UCollator *coll;
@@ -78,7 +79,65 @@ static int item_cmp(const void *x, const void *y)
 	return c;
 }
 
-void coll_sort(void *v, size_t n, size_t size, const char *(*key)(const void *))
+/* A text's sort key, by the address of the text. */
+struct coll_key {
+	const char *text;   /* NULL: empty slot */
+	unsigned char *key;
+	size_t klen;
+};
+
+struct coll_keys {
+	struct coll_key *v;
+	size_t cap, n;   /* cap: 0 or a power of two */
+};
+
+coll_keys_t *coll_keys_new(void)
+{
+	return xcalloc(1, sizeof(coll_keys_t));
+}
+
+void coll_keys_free(coll_keys_t *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; i < k->cap; i++)
+		free(k->v[i].key);
+	free(k->v);
+	free(k);
+}
+
+/* The slot of text in k (empty when text has none yet). */
+static struct coll_key *key_slot(coll_keys_t *k, const char *text)
+{
+	if (2 * (k->n + 1) > k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 256;
+		struct coll_key *v = xcalloc(cap, sizeof(*v));
+		for (size_t i = 0; i < k->cap; i++)
+			if (k->v[i].text) {
+				size_t j = hash_ptr(k->v[i].text, cap);
+				while (v[j].text)
+					j = (j + 1) & (cap - 1);
+				v[j] = k->v[i];
+			}
+		free(k->v);
+		k->v = v;
+		k->cap = cap;
+	}
+	size_t j = hash_ptr(text, k->cap);
+	while (k->v[j].text && k->v[j].text != text)
+		j = (j + 1) & (k->cap - 1);
+	return &k->v[j];
+}
+
+static unsigned char *make_key(const char *text, size_t *klen)
+{
+	if (coll)
+		return sort_key(text, klen);
+	*klen = strlen(text);
+	return (unsigned char *)xstrdup(text);
+}
+
+void coll_sort_keys(coll_keys_t *k, void *v, size_t n, size_t size, const char *(*key)(const void *))
 {
 	if (n < 2)
 		return;
@@ -89,20 +148,36 @@ void coll_sort(void *v, size_t n, size_t size, const char *(*key)(const void *))
 		const char *t = key(base + i * size);
 		items[i].text = t ? t : "";
 		items[i].index = i;
-		if (coll) {
-			items[i].key = sort_key(items[i].text, &items[i].klen);
-		} else {
-			items[i].key = (unsigned char *)xstrdup(items[i].text);
-			items[i].klen = strlen(items[i].text);
+		if (!k) {
+			items[i].key = make_key(items[i].text, &items[i].klen);
+			continue;
 		}
+		/* each unit's name is sorted among all units and again among
+		 * its parent's children, each document's number among all and
+		 * among the documents that cite it: 45M instructions for the
+		 * keys at 1k plans, made twice or more */
+		struct coll_key *c = key_slot(k, items[i].text);
+		if (!c->text) {
+			c->text = items[i].text;
+			c->key = make_key(items[i].text, &c->klen);
+			k->n++;
+		}
+		items[i].key = c->key;
+		items[i].klen = c->klen;
 	}
 	qsort(items, n, sizeof(*items), item_cmp);
 	char *tmp = xmalloc(n * size);
 	for (size_t i = 0; i < n; i++)
 		memcpy(tmp + i * size, base + items[i].index * size, size);
 	memcpy(base, tmp, n * size);
-	for (size_t i = 0; i < n; i++)
-		free(items[i].key);
+	if (!k)
+		for (size_t i = 0; i < n; i++)
+			free(items[i].key);
 	free(items);
 	free(tmp);
+}
+
+void coll_sort(void *v, size_t n, size_t size, const char *(*key)(const void *))
+{
+	coll_sort_keys(NULL, v, n, size, key);
 }

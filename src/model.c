@@ -50,6 +50,7 @@ void mtexts_free(mtexts_t *t)
 {
 	free(t->v);
 	free(t->exact);
+	free(t->due);
 	*t = (mtexts_t){ 0 };
 }
 

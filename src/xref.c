@@ -650,10 +650,12 @@ static void resolve_plan_units(arena_t *a, diag_t *d, site_t *s, struct xref *x)
 /* Units and documents in display order, and every slug and URL. */
 static void assign_slugs(arena_t *a, diag_t *d, site_t *s)
 {
-	coll_sort(s->units, s->nunits, sizeof(unit_t *), unit_name);
+	/* the names and numbers stay where they are until the end */
+	coll_keys_t *keys = coll_keys_new();
+	coll_sort_keys(keys, s->units, s->nunits, sizeof(unit_t *), unit_name);
 	for (size_t i = 0; i < s->nunits; i++)
-		coll_sort(s->units[i]->children, s->units[i]->nchildren, sizeof(unit_t *),
-			  unit_name);
+		coll_sort_keys(keys, s->units[i]->children, s->units[i]->nchildren, sizeof(unit_t *),
+			       unit_name);
 	strmap_t ns = STRMAP_INIT;
 	/* registered units keep their ids; others share what is left */
 	for (int pass = 0; pass < 2; pass++)
@@ -677,7 +679,7 @@ static void assign_slugs(arena_t *a, diag_t *d, site_t *s)
 		p->url = routes_url_in(a, &s->routes, ROUTE_PLANS, p->slug);
 	}
 	strmap_free(&ns);
-	coll_sort(s->docs, s->ndocs, sizeof(doc_t *), doc_number);
+	coll_sort_keys(keys, s->docs, s->ndocs, sizeof(doc_t *), doc_number);
 	for (size_t i = 0; i < s->ndocs; i++) {
 		doc_t *dc = s->docs[i];
 		if (dc->plan) {
@@ -692,7 +694,8 @@ static void assign_slugs(arena_t *a, diag_t *d, site_t *s)
 	}
 	strmap_free(&ns);
 	for (size_t i = 0; i < s->ndocs; i++)
-		coll_sort(s->docs[i]->down, s->docs[i]->ndown, sizeof(doc_t *), doc_number);
+		coll_sort_keys(keys, s->docs[i]->down, s->docs[i]->ndown, sizeof(doc_t *), doc_number);
+	coll_keys_free(keys);
 }
 
 /* Frees the tables of the resolution; the documents table stays with the

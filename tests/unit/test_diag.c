@@ -380,6 +380,45 @@ static void test_reset(void **state)
 	diag_free(reused);
 }
 
+/* A text is what printf makes of the format and its arguments, whether
+ * diag.c formats it itself (only %s, %d and %%) or through vsnprintf
+ * (any other conversion; 512 bytes and more). */
+static void test_text_format(void **state)
+{
+	(void)state;
+	diag_t *d = diag_new();
+	loc_t l = { "p.md", 1, 1 };
+	char want[8192], t[1024];
+	size_t n = 0;
+	const char *s = "nhiệm vụ";
+	int ints[] = { 0, 7, -7, 100, 2147483647, -2147483647 - 1 };
+	for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+		diag_warning(d, &l, "W001", "%s %d %d%% %%d %%%s", s, ints[i], ints[i] / 2, "x");
+		snprintf(t, sizeof t, "%s %d %d%% %%d %%%s", s, ints[i], ints[i] / 2, "x");
+		n += (size_t)snprintf(want + n, sizeof want - n, "p.md:1:1: warning: [W001] %s\n", t);
+	}
+	diag_warning(d, &l, "W001", "không đối số");
+	n += (size_t)snprintf(want + n, sizeof want - n, "p.md:1:1: warning: [W001] không đối số\n");
+	diag_warning(d, &l, "W001", "%s", "");
+	n += (size_t)snprintf(want + n, sizeof want - n, "p.md:1:1: warning: [W001] \n");
+	diag_warning(d, &l, "W001", "%ld %zu %02d %5s", -3L, (size_t)4, 5, "ab");
+	n += (size_t)snprintf(want + n, sizeof want - n, "p.md:1:1: warning: [W001] %ld %zu %02d %5s\n", -3L,
+			      (size_t)4, 5, "ab");
+	/* 511 bytes fit the stack's buffer with their NUL; 512 do not */
+	for (int len = 509; len <= 513; len++) {
+		memset(t, 'a', (size_t)len);
+		t[len] = '\0';
+		t[0] = 'b';
+		diag_warning(d, &l, "W001", "%s%d", t + 1, len % 10);
+		n += (size_t)snprintf(want + n, sizeof want - n, "p.md:1:1: warning: [W001] %s%d\n", t + 1, len % 10);
+	}
+	assert_true(n < sizeof want);
+	char *got = diag_format(d);
+	assert_string_equal(got, want);
+	free(got);
+	diag_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_order_many),
 		cmocka_unit_test(test_same),
 		cmocka_unit_test(test_reset),
+		cmocka_unit_test(test_text_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

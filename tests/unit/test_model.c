@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "due.h"
 #include "model.h"
 #include "progress.h"
 #include "xref.h"
@@ -357,6 +358,62 @@ static void test_due_exact_shared(void **state)
 	unload(&f);
 }
 
+/* Each task's deadline as due_parse reads its text, when model_plan.c
+ * remembers the answers by the kept text's address: 300 distinct texts
+ * (the memo grows past its first 256 slots twice), each written by two
+ * tasks of each of two plans, unreadable ones among them. */
+static void test_due_memo(void **state)
+{
+	(void)state;
+	enum { NTEXT = 300 };
+	char *due[NTEXT];
+	for (int i = 0; i < NTEXT; i++) {
+		char t[64];
+		switch (i % 5) {
+		case 0: snprintf(t, sizeof t, "%d/%d/%d", i % 28 + 1, i % 12 + 1, 2020 + i / 5); break;
+		case 1: snprintf(t, sizeof t, "Tháng %d/%d", i % 12 + 1, 2020 + i / 5); break;
+		case 2: snprintf(t, sizeof t, "Quý %s/%d", (const char *[]){ "I", "II", "III", "IV" }[i % 4], 2020 + i / 5); break;
+		case 3: snprintf(t, sizeof t, "Năm %d và thường xuyên", 1900 + i); break;
+		default: snprintf(t, sizeof t, "Khi có chỉ đạo số %d", i); break;
+		}
+		due[i] = strdup(t);
+	}
+	char *text[2];
+	for (int k = 0; k < 2; k++) {
+		size_t cap = 200 * NTEXT * 2 + 256, n = 0;
+		text[k] = malloc(cap);
+		n += (size_t)snprintf(text[k] + n, cap - n, "---\nnumber: %d/KH-X\ntitle: T\ntasks:\n", 6 + k);
+		for (int j = 0; j < 2 * NTEXT; j++)
+			n += (size_t)snprintf(text[k] + n, cap - n,
+					      "  - { id: \"%d\", title: a, lead: A, due: \"%s\" }\n", j + 1,
+					      due[(j * 7 + k) % NTEXT]);
+		snprintf(text[k] + n, cap - n, "---\n");
+	}
+	const char *const files[][2] = { { "plans/x.md", text[0] }, { "plans/y.md", text[1] } };
+	fixture_t f;
+	fixture_load(&f, files, 2, 20251215);
+	for (int k = 0; k < 2; k++) {
+		const plan_t *p = plan(&f, k ? "7/KH-X" : "6/KH-X");
+		assert_int_equal(p->ntasks, 2 * NTEXT);
+		for (size_t j = 0; j < p->ntasks; j++) {
+			const task_t *t = &p->tasks[j];
+			const char *want_text = due[(j * 7 + (size_t)k) % NTEXT];
+			assert_string_equal(t->due_text, want_text);
+			due_t want;
+			due_parse(want_text, &want);
+			if (t->due.date != want.date || t->due.parsed != want.parsed ||
+			    t->due.ongoing != want.ongoing)
+				fail_msg("plan %d, task %zu (%s): date %d parsed %d ongoing %d", k, j + 1,
+					 want_text, (int)t->due.date, t->due.parsed, t->due.ongoing);
+		}
+	}
+	unload(&f);
+	for (int k = 0; k < 2; k++)
+		free(text[k]);
+	for (int i = 0; i < NTEXT; i++)
+		free(due[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_stats_rules),
 		cmocka_unit_test(test_required),
 		cmocka_unit_test(test_due_exact_shared),
+		cmocka_unit_test(test_due_memo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

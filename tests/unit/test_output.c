@@ -264,6 +264,45 @@ static void test_vietnamese_order(void **state)
 	assert_true(coll_cmp("đ", "e") < 0);
 }
 
+/* coll_sort_keys with one table of keys for several sorts puts the texts
+ * in coll_sort's order: 600 texts (the table grows past its first 256
+ * slots twice), the same pointer in several lists, equal texts at other
+ * addresses, NULL among them. */
+static void test_sort_keys(void **state)
+{
+	(void)state;
+	enum { NT = 600 };
+	static const char *const syl[] = { "Hòa", "hòa", "Đồng", "Dương", "Ấp", "An", "Ă", "Sở", "sở", "Zét", "Bắc", "Phòng" };
+	char *texts[NT];
+	for (int i = 0; i < NT; i++) {
+		char t[64];
+		snprintf(t, sizeof t, "%s %s %d", syl[i % 12], syl[(i / 12) % 12], i % 3);
+		texts[i] = strdup(t);   /* texts i and i + 144 are equal */
+	}
+	coll_keys_t *keys = coll_keys_new();
+	for (int pass = 0; pass < 4; pass++) {
+		size_t n = pass == 0 ? NT : 150;
+		const char **a = malloc((n + 1) * sizeof(*a)), **b = malloc((n + 1) * sizeof(*b));
+		for (size_t i = 0; i < n; i++)
+			a[i] = b[i] = texts[pass == 0 ? i : (i * 7 + (size_t)pass * 31) % NT];
+		a[n] = b[n] = NULL;   /* a record without its text */
+		coll_sort(a, n + 1, sizeof(*a), id);
+		coll_sort_keys(keys, b, n + 1, sizeof(*b), id);
+		for (size_t i = 0; i <= n; i++)
+			if (a[i] != b[i])
+				fail_msg("pass %d, position %zu: %s, want %s", pass, i, b[i] ? b[i] : "NULL",
+					 a[i] ? a[i] : "NULL");
+		for (size_t i = 1; i < n; i++)
+			assert_true(coll_cmp(b[i], b[i + 1]) <= 0);
+		free(a);
+		free(b);
+	}
+	coll_keys_free(keys);
+	coll_keys_free(NULL);
+	for (int i = 0; i < NT; i++)
+		free(texts[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_share),
 		cmocka_unit_test(test_rmtree_stops_at_mounts),
 		cmocka_unit_test(test_vietnamese_order),
+		cmocka_unit_test(test_sort_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

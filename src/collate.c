@@ -8,7 +8,6 @@
 #include <unicode/ucol.h>
 #include <unicode/uiter.h>
 
-#include "hash.h"
 #include "util.h"
 
 static UCollator *coll;
@@ -79,16 +78,15 @@ static int item_cmp(const void *x, const void *y)
 	return c;
 }
 
-/* A text's sort key, by the address of the text. */
+/* A text's sort key. */
 struct coll_key {
-	const char *text;   /* NULL: empty slot */
 	unsigned char *key;
 	size_t klen;
 };
 
+/* The texts' sort keys (struct coll_key), by the address of the text. */
 struct coll_keys {
-	struct coll_key *v;
-	size_t cap, n;   /* cap: 0 or a power of two */
+	addrmap_t map;
 };
 
 coll_keys_t *coll_keys_new(void)
@@ -100,33 +98,14 @@ void coll_keys_free(coll_keys_t *k)
 {
 	if (!k)
 		return;
-	for (size_t i = 0; i < k->cap; i++)
-		free(k->v[i].key);
-	free(k->v);
+	for (size_t i = 0; i < k->map.cap; i++)
+		if (k->map.keys[i]) {
+			struct coll_key *c = k->map.vals[i];
+			free(c->key);
+			free(c);
+		}
+	addrmap_free(&k->map);
 	free(k);
-}
-
-/* The slot of text in k (empty when text has none yet). */
-static struct coll_key *key_slot(coll_keys_t *k, const char *text)
-{
-	if (2 * (k->n + 1) > k->cap) {
-		size_t cap = k->cap ? 2 * k->cap : 256;
-		struct coll_key *v = xcalloc(cap, sizeof(*v));
-		for (size_t i = 0; i < k->cap; i++)
-			if (k->v[i].text) {
-				size_t j = hash_ptr(k->v[i].text, cap);
-				while (v[j].text)
-					j = (j + 1) & (cap - 1);
-				v[j] = k->v[i];
-			}
-		free(k->v);
-		k->v = v;
-		k->cap = cap;
-	}
-	size_t j = hash_ptr(text, k->cap);
-	while (k->v[j].text && k->v[j].text != text)
-		j = (j + 1) & (k->cap - 1);
-	return &k->v[j];
 }
 
 static unsigned char *make_key(const char *text, size_t *klen)
@@ -156,11 +135,11 @@ void coll_sort_keys(coll_keys_t *k, void *v, size_t n, size_t size, const char *
 		 * its parent's children, each document's number among all and
 		 * among the documents that cite it: 45M instructions for the
 		 * keys at 1k plans, made twice or more */
-		struct coll_key *c = key_slot(k, items[i].text);
-		if (!c->text) {
-			c->text = items[i].text;
+		void **slot = addrmap_slot(&k->map, items[i].text);
+		struct coll_key *c = *slot;
+		if (!c) {
+			c = *slot = xmalloc(sizeof(*c));
 			c->key = make_key(items[i].text, &c->klen);
-			k->n++;
 		}
 		items[i].key = c->key;
 		items[i].klen = c->klen;

@@ -50,7 +50,9 @@ void mtexts_free(mtexts_t *t)
 {
 	free(t->v);
 	free(t->exact);
-	free(t->due);
+	for (size_t i = 0; i < t->due.cap; i++)
+		free(t->due.vals[i]);
+	addrmap_free(&t->due);
 	*t = (mtexts_t){ 0 };
 }
 

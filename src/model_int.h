@@ -18,10 +18,8 @@ typedef struct {
 	size_t cap, n;
 	/* due_text_exact's answers (model_plan.c), NULL until the first */
 	struct exact_slot *exact;
-	/* due_parse's answers by the kept text's address (model_plan.c):
-	 * open addressing, NULL until the first */
-	struct due_memo *due;
-	size_t capdue, ndue;
+	/* due_parse's answers by the kept text's address (model_plan.c) */
+	addrmap_t due;
 } mtexts_t;
 void mtexts_free(mtexts_t *t);
 

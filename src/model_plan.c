@@ -49,7 +49,6 @@ static int progress_of(model_ctx_t *c, const ynode_t *n, bool *clamped)
  * of 256 slots by a hash of the bytes missed 8,465 of them (4,300
  * instructions a parse). */
 struct due_memo {
-	const char *text;   /* NULL: empty slot */
 	due_t due;
 	int rc;
 };
@@ -59,28 +58,11 @@ static int parse_due(model_ctx_t *c, const char *text, due_t *out)
 	mtexts_t *t = c->strs;
 	if (!t)
 		return due_parse(text, out);
-	if (2 * (t->ndue + 1) > t->capdue) {
-		size_t cap = t->capdue ? 2 * t->capdue : 256;
-		struct due_memo *v = xcalloc(cap, sizeof(*v));
-		for (size_t i = 0; i < t->capdue; i++)
-			if (t->due[i].text) {
-				size_t k = hash_ptr(t->due[i].text, cap);
-				while (v[k].text)
-					k = (k + 1) & (cap - 1);
-				v[k] = t->due[i];
-			}
-		free(t->due);
-		t->due = v;
-		t->capdue = cap;
-	}
-	size_t k = hash_ptr(text, t->capdue);
-	while (t->due[k].text && t->due[k].text != text)
-		k = (k + 1) & (t->capdue - 1);
-	struct due_memo *m = &t->due[k];
-	if (!m->text) {
-		m->text = text;
+	void **slot = addrmap_slot(&t->due, text);
+	struct due_memo *m = *slot;
+	if (!m) {
+		m = *slot = xmalloc(sizeof(*m));
 		m->rc = due_parse(text, &m->due);
-		t->ndue++;
 	}
 	*out = m->due;
 	return m->rc;

@@ -540,6 +540,56 @@ void strmap_free(strmap_t *m)
 	m->n = m->cap = 0;
 }
 
+/* The slot of key in keys (cap slots), empty when key is not there. */
+static size_t addr_at(const void *const *keys, size_t cap, const void *key)
+{
+	size_t i = hash_ptr(key, cap);
+	while (keys[i] && keys[i] != key)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+void *addrmap_get(const addrmap_t *m, const void *key)
+{
+	if (!m->cap || !key)
+		return NULL;
+	size_t i = addr_at(m->keys, m->cap, key);
+	return m->keys[i] ? m->vals[i] : NULL;
+}
+
+void **addrmap_slot(addrmap_t *m, const void *key)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 256;
+		const void **keys = xcalloc(cap, sizeof(*keys));
+		void **vals = xcalloc(cap, sizeof(*vals));
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->keys[i]) {
+				size_t j = addr_at(keys, cap, m->keys[i]);
+				keys[j] = m->keys[i];
+				vals[j] = m->vals[i];
+			}
+		free(m->keys);
+		free(m->vals);
+		m->keys = keys;
+		m->vals = vals;
+		m->cap = cap;
+	}
+	size_t i = addr_at(m->keys, m->cap, key);
+	if (!m->keys[i]) {
+		m->keys[i] = key;
+		m->n++;
+	}
+	return &m->vals[i];
+}
+
+void addrmap_free(addrmap_t *m)
+{
+	free(m->keys);
+	free(m->vals);
+	*m = (addrmap_t)ADDRMAP_INIT;
+}
+
 size_t fmt_tenths(double v, char out[FMT_TENTHS_MAX])
 {
 #if LDBL_MANT_DIG >= 57

@@ -116,6 +116,24 @@ void *strmap_get(const strmap_t *m, const char *key);
 void *strmap_put(strmap_t *m, const char *key, void *val);
 void strmap_free(strmap_t *m);
 
+/* A map from addresses to borrowed values, keys compared by address only:
+ * for texts kept once each (model_str), whose address names them, and
+ * for records.  Open addressing on hash_ptr (hash.h), grown to stay at
+ * most half full.  Zeroed (ADDRMAP_INIT): empty. */
+typedef struct {
+	const void **keys;   /* NULL: an empty slot */
+	void **vals;
+	size_t n, cap;       /* cap: 0 or a power of two */
+} addrmap_t;
+
+#define ADDRMAP_INIT { NULL, NULL, 0, 0 }
+
+void *addrmap_get(const addrmap_t *m, const void *key);
+/* The value slot of key (not NULL), added with a NULL value when key was
+ * not there: the caller fills it.  The slot moves when the map grows. */
+void **addrmap_slot(addrmap_t *m, const void *key);   /* key: not NULL */
+void addrmap_free(addrmap_t *m);
+
 
 /* The process's resident memory: its peak so far and now (kB, from
  * /proc/self/status; 0 where it cannot be read), and the heap in use

@@ -10,7 +10,6 @@
 
 #include "collate.h"
 #include "docnum.h"
-#include "hash.h"
 #include "text.h"
 
 /* Several registered units may share a name ("Văn phòng"). */
@@ -48,14 +47,6 @@ static const char *cached_key(struct xref *x, const char *s)
 	return k;
 }
 
-static size_t textkey_slot(const struct xref_textkey *v, size_t cap, const char *text)
-{
-	size_t i = hash_ptr(text, cap);
-	while (v[i].text && v[i].text != text)
-		i = (i + 1) & (cap - 1);
-	return i;
-}
-
 /* cached_key of a text that stays where it is while xref runs (a model's
  * value, not a buffer reused): looked up by its address first.  Names in
  * the model are one copy per distinct text per parse worker, so 81,000
@@ -63,22 +54,10 @@ static size_t textkey_slot(const struct xref_textkey *v, size_t cap, const char 
  * one's bytes in x->keys was 26M instructions of xref's 240M. */
 static const char *kept_key(struct xref *x, const char *s)
 {
-	if (2 * (x->ntkeys + 1) > x->captkeys) {
-		size_t cap = x->captkeys ? 2 * x->captkeys : 1024;
-		struct xref_textkey *v = xcalloc(cap, sizeof(*v));
-		for (size_t i = 0; i < x->captkeys; i++)
-			if (x->tkeys[i].text)
-				v[textkey_slot(v, cap, x->tkeys[i].text)] = x->tkeys[i];
-		free(x->tkeys);
-		x->tkeys = v;
-		x->captkeys = cap;
-	}
-	size_t i = textkey_slot(x->tkeys, x->captkeys, s);
-	if (!x->tkeys[i].text) {
-		x->tkeys[i] = (struct xref_textkey){ s, cached_key(x, s) };
-		x->ntkeys++;
-	}
-	return x->tkeys[i].key;
+	void **k = addrmap_slot(&x->tkeys, s);
+	if (!*k)
+		*k = (void *)cached_key(x, s);
+	return *k;
 }
 
 /* The name key with its diacritics folded ("so tai chinh"), once per key. */
@@ -709,7 +688,7 @@ static void tables_free(struct xref *x, site_t *s)
 	strmap_free(&x->units_by_id);
 	strmap_free(&x->unreg);
 	strmap_free(&x->keys);
-	free(x->tkeys);
+	addrmap_free(&x->tkeys);
 	free(x->memo);
 	s->docs_by_key = x->docs_by_key;
 }

@@ -19,8 +19,7 @@ struct xref {
 	/* the same cache by the text's address: the model keeps one copy of
 	 * each distinct value (model_str), so most names are found without
 	 * hashing their bytes */
-	struct xref_textkey *tkeys;
-	size_t ntkeys, captkeys; /* captkeys: 0 or a power of two */
+	addrmap_t tkeys;
 	const char **names;      /* registered names and aliases, for suggestions */
 	const char **namekeys;   /* ... folded */
 	size_t nnames;
@@ -32,11 +31,6 @@ struct xref {
 	struct xref_memo *memo;
 	size_t nmemo, capmemo;   /* capmemo: 0 or a power of two */
 	arena_t *a;
-};
-
-struct xref_textkey {
-	const char *text;        /* NULL: an empty slot */
-	const char *key;
 };
 
 struct xref_memo {

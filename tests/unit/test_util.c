@@ -1,5 +1,6 @@
 /* test_util.c: growable buffers: HTML escaping and formatted appends give
- * the same bytes whatever the buffer held and however often it grows. */
+ * the same bytes whatever the buffer held and however often it grows; the
+ * address map. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -508,6 +509,38 @@ static void test_populate_unsupported(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/* addrmap: every key keeps its value across the map's growth, keys are
+ * told apart by address only (equal bytes at two addresses are two keys),
+ * and a missing key has no value. */
+static void test_addrmap(void **state)
+{
+	(void)state;
+	enum { N = 5000 };
+	char *texts = calloc(N, 8);
+	assert_non_null(texts);
+	addrmap_t m = ADDRMAP_INIT;
+	assert_null(addrmap_get(&m, texts));
+	for (size_t i = 0; i < N; i++) {
+		memcpy(texts + 8 * i, "same", 5);   /* equal bytes everywhere */
+		void **v = addrmap_slot(&m, texts + 8 * i);
+		assert_null(*v);
+		*v = (void *)(uintptr_t)(i + 1);
+		assert_true(m.n == i + 1 && 2 * m.n <= m.cap);
+	}
+	for (size_t i = 0; i < N; i++) {
+		assert_int_equal((uintptr_t)addrmap_get(&m, texts + 8 * i), i + 1);
+		/* a second slot call finds the same value, adds nothing */
+		assert_int_equal((uintptr_t)*addrmap_slot(&m, texts + 8 * i), i + 1);
+		assert_null(addrmap_get(&m, texts + 8 * i + 1));
+	}
+	assert_int_equal(m.n, N);
+	assert_null(addrmap_get(&m, NULL));
+	addrmap_free(&m);
+	assert_true(m.n == 0 && m.cap == 0 && !m.keys);
+	assert_null(addrmap_get(&m, texts));
+	free(texts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_tenths),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_populate),
+		cmocka_unit_test(test_addrmap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

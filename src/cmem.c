@@ -51,8 +51,6 @@ static void *take(size_t n)
 	}
 	if ((size_t)(sc.end - sc.at) < sizeof(head_t) + n) {
 		chunk_t *c = xmalloc(CHUNK);
-		/* a tree fills it: resident in one call (util.h) */
-		mem_populate(c, CHUNK);
 		c->next = sc.chunks;
 		sc.chunks = c;
 		sc.at = c->data;

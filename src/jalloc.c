@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "util.h"
-
 enum {
 	CHUNK = 1 << 20,        /* bytes per chunk */
 	KEEP = 4,               /* chunks a thread keeps between scopes, and
@@ -87,10 +85,6 @@ static void *j_malloc(size_t n)
 			c = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			if (c == MAP_FAILED)
 				return malloc(n);
-			/* resident in one call: its pages were 1,700 of the
-			 * 22,700 page faults of a cold 1k build, none with
-			 * this (perf record -d, 2026-12-02) */
-			mem_populate(c, CHUNK);
 			c->end = (char *)c + CHUNK;
 		}
 		c->next = sc.used;

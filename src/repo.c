@@ -65,22 +65,13 @@ static char *git_err(const char *what)
 	return buf_detach(&b);
 }
 
-/* Blocks from this size up are populated (ga_malloc). */
-#define GA_POPULATE ((size_t)8 << 10)
-
 /* libgit2 allocates with the C library's malloc, as its standard allocator
  * does, said here because fetch.c relies on it: a blob a backend read is
  * handed out as a text that its taker frees with free(), not copied. */
 static void *ga_malloc(size_t n, const char *file, int line)
 {
 	(void)file, (void)line;
-	void *p = malloc(n);
-	/* a big block here is an object about to be written whole (a blob
-	 * rebuilt from its delta): its new pages made resident in one call
-	 * (util.h) */
-	if (p && n >= GA_POPULATE)
-		mem_populate(p, n);
-	return p;
+	return malloc(n);
 }
 
 static void *ga_calloc(size_t nelem, size_t elsize, const char *file, int line)

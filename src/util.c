@@ -10,11 +10,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #if defined(__SSE2__)
@@ -342,10 +340,6 @@ static void *arena_raw(arena_t *a, size_t n, size_t align)
 	if (!b || at > b->size || b->size - at < n) {
 		size_t size = n > ARENA_BLOCK / 4 ? (n + 15) & ~(size_t)15 : ARENA_BLOCK;
 		b = xmalloc(sizeof(*b) + size);
-		/* filled next: resident in one call, not a fault a page
-		 * (the main heap's 7,200 faults of a cold 1k build were
-		 * 4,700 with this, 2026-12-02) */
-		mem_populate(b, sizeof(*b) + size);
 		b->used = 0;
 		b->size = size;
 		if (n > ARENA_BLOCK / 4 && a->head) {
@@ -459,10 +453,6 @@ int util_read_file(const char *path, char **out, size_t *len)
 	struct stat st;
 	size_t cap = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 2 : 4096;
 	char *p = xmalloc(cap);
-	/* the read fills it: its pages made resident in one call (the
-	 * build reads its own executable, 2.7 MB, to name its version: 660
-	 * page faults) */
-	mem_populate(p, cap);
 	size_t n = 0;
 	for (;;) {
 		if (n + 1 >= cap) {
@@ -656,38 +646,4 @@ void mem_trim(void)
 		return;
 #endif
 	malloc_trim(0);
-}
-
-/* MADV_POPULATE_WRITE: Linux 5.14; the headers may be older. */
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-
-/* Whether the kernel has the call: 0 not known yet, 1 yes, -1 no.  Asked
- * once with an empty range, which a kernel that knows the advice accepts
- * and one that does not refuses (EINVAL) before it looks at the range; a
- * refused range says nothing, since a range that is not writable is also
- * EINVAL. */
-static atomic_int populate_known;
-
-static bool populate_works(void)
-{
-	int k = atomic_load_explicit(&populate_known, memory_order_relaxed);
-	if (!k) {
-		k = madvise((void *)(uintptr_t)sysconf(_SC_PAGESIZE), 0, MADV_POPULATE_WRITE) == 0 ? 1 : -1;
-		atomic_store_explicit(&populate_known, k, memory_order_relaxed);
-	}
-	return k > 0;
-}
-
-int mem_populate(void *p, size_t n)
-{
-	long pg = sysconf(_SC_PAGESIZE);
-	if (!p || pg <= 0 || (uintptr_t)p + n < (uintptr_t)p)
-		return -1;
-	uintptr_t a = ((uintptr_t)p + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
-	uintptr_t e = ((uintptr_t)p + n) & ~((uintptr_t)pg - 1);
-	if (e <= a || !populate_works())
-		return -1;
-	return madvise((void *)a, e - a, MADV_POPULATE_WRITE) == 0 ? 0 : -1;
 }

@@ -146,11 +146,5 @@ mem_probe_t mem_probe(void);
  * (malloc_trim) where that is worth its cost: when the heap in use is big or
  * much of what is resident is free. */
 void mem_trim(void);
-/* Makes the whole pages within p..p+n resident and writable in one call
- * (madvise MADV_POPULATE_WRITE), for memory about to be filled: a first
- * touch fault a page costs more.  Contents are unchanged.  Returns 0 when
- * it did, -1 when it did nothing (no whole page, the kernel has no such
- * call, or the range is not writable); nothing else to handle. */
-int mem_populate(void *p, size_t n);
 
 #endif

@@ -11,10 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -364,151 +361,6 @@ static void test_read_file(void **state)
 	remove(dir);
 }
 
-/* madvise as util.c calls it: the system's, counted, or a kernel without
- * MADV_POPULATE_WRITE (EINVAL) when fake_einval is set. */
-static int madvise_calls, fake_einval;
-
-int madvise(void *addr, size_t len, int advice)
-{
-	madvise_calls++;
-	if (fake_einval) {
-		errno = EINVAL;
-		return -1;
-	}
-	return (int)syscall(SYS_madvise, addr, len, advice);
-}
-
-static size_t page(void)
-{
-	return (size_t)sysconf(_SC_PAGESIZE);
-}
-
-/* Pages of p..p+n resident, one byte each (mincore). */
-static void resident(void *p, size_t n, unsigned char *vec)
-{
-	assert_int_equal(mincore(p, n, vec), 0);
-	for (size_t i = 0; i < (n + page() - 1) / page(); i++)
-		vec[i] &= 1;
-}
-
-/* mem_populate makes the whole pages of a range resident and writable in
- * one call, leaves the partial pages at its ends alone and the contents as
- * they were; with no whole page, no range, or a range that is not writable,
- * it does nothing, says -1, and goes on working for the next range. */
-static void test_populate(void **state)
-{
-	(void)state;
-	size_t pg = page();
-	unsigned char vec[8];
-	char *m = mmap(NULL, 8 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	assert_true(m != MAP_FAILED);
-	resident(m, 8 * pg, vec);
-	for (int i = 0; i < 8; i++)
-		assert_int_equal(vec[i], 0);
-	madvise_calls = 0;
-	assert_int_equal(mem_populate(m + 100, 8 * pg - 200), 0);
-	assert_in_range(madvise_calls, 1, 2);   /* 2: the kernel asked first */
-	madvise_calls = 0;
-	assert_int_equal(mem_populate(m + 100, 8 * pg - 200), 0);
-	assert_int_equal(madvise_calls, 1);
-	resident(m, 8 * pg, vec);
-	assert_int_equal(vec[0], 0);
-	for (int i = 1; i < 7; i++)
-		assert_int_equal(vec[i], 1);
-	assert_int_equal(vec[7], 0);
-	for (size_t i = 0; i < 8 * pg; i++)
-		assert_int_equal(m[i], 0);
-
-	/* written memory keeps what it holds */
-	for (size_t i = 0; i < 8 * pg; i++)
-		m[i] = (char)(i * 13 + 5);
-	assert_int_equal(mem_populate(m, 8 * pg), 0);
-	for (size_t i = 0; i < 8 * pg; i++)
-		assert_int_equal(m[i], (char)(i * 13 + 5));
-
-	/* nothing to do: no call */
-	madvise_calls = 0;
-	assert_int_equal(mem_populate(m + 1, pg), -1);
-	assert_int_equal(mem_populate(m, pg - 1), -1);
-	assert_int_equal(mem_populate(NULL, 8 * pg), -1);
-	assert_int_equal(mem_populate(m + pg, (size_t)-1), -1);
-	assert_int_equal(madvise_calls, 0);
-
-	/* read-only: refused, and the next range is populated still */
-	char *ro = mmap(NULL, 2 * pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	assert_true(ro != MAP_FAILED);
-	assert_int_equal(mem_populate(ro, 2 * pg), -1);
-	assert_int_equal(ro[0], 0);
-	assert_int_equal(munmap(m, 8 * pg), 0);
-	m = mmap(NULL, 8 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	assert_true(m != MAP_FAILED);
-	assert_int_equal(mem_populate(m, 8 * pg), 0);
-	resident(m, 8 * pg, vec);
-	for (int i = 0; i < 8; i++)
-		assert_int_equal(vec[i], 1);
-	munmap(ro, 2 * pg);
-	munmap(m, 8 * pg);
-}
-
-/* A kernel without the call (before 5.14: EINVAL) is asked once; the
- * memory is then touched as it is used, as before.  Runs in a child: what
- * the kernel said is kept for the process. */
-/* In the child: a failed check exits with its line. */
-#define CHECK(e) do { if (!(e)) _exit(__LINE__ % 250 + 1); } while (0)
-
-static void populate_unsupported(void)
-{
-	size_t pg = page();
-	char *m = mmap(NULL, 4 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	CHECK(m != MAP_FAILED);
-	fake_einval = 1;
-	madvise_calls = 0;
-	CHECK(mem_populate(m, 4 * pg) == -1);
-	CHECK(mem_populate(m, 4 * pg) == -1);
-	CHECK(madvise_calls == 1);
-	fake_einval = 0;
-	CHECK(mem_populate(m, 4 * pg) == -1);
-	CHECK(madvise_calls == 1);
-	unsigned char vec[4];
-	CHECK(mincore(m, 4 * pg, vec) == 0);
-	for (int i = 0; i < 4; i++)
-		CHECK(!(vec[i] & 1));
-	memset(m, 'x', 4 * pg);
-	CHECK(m[4 * pg - 1] == 'x');
-	munmap(m, 4 * pg);
-
-	/* the arena and a file's reading work the same without it */
-	arena_t *a = arena_new();
-	char *s = arena_strdup(a, "chưa có");
-	unsigned char *z = arena_alloc(a, 100000);
-	for (int i = 0; i < 100000; i++)
-		CHECK(z[i] == 0);
-	CHECK(!strcmp(s, "chưa có"));
-	arena_free(a);
-	char *data = NULL;
-	size_t len = 0;
-	CHECK(util_read_file("/proc/self/status", &data, &len) == 0);
-	CHECK(len > 0 && !strncmp(data, "Name:", 5));
-	free(data);
-}
-
-/* First of the tests: the child must be the first to call mem_populate. */
-static void test_populate_unsupported(void **state)
-{
-	(void)state;
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		populate_unsupported();
-		_exit(0);
-	}
-	int st = 0;
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
-}
-
 /* addrmap: every key keeps its value across the map's growth, keys are
  * told apart by address only (equal bytes at two addresses are two keys),
  * and a missing key has no value. */
@@ -544,7 +396,6 @@ static void test_addrmap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_populate_unsupported),
 		cmocka_unit_test(test_html_cases),
 		cmocka_unit_test(test_html_random),
 		cmocka_unit_test(test_html_sparse),
@@ -553,7 +404,6 @@ int main(void)
 		cmocka_unit_test(test_printf),
 		cmocka_unit_test(test_tenths),
 		cmocka_unit_test(test_read_file),
-		cmocka_unit_test(test_populate),
 		cmocka_unit_test(test_addrmap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

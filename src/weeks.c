@@ -398,7 +398,14 @@ tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 	SET(w, "stats", ctx_stats(&wk->stats));
 	SET(w, "first_page", json_boolean(pg == 0));
 	SET(w, "has_units", json_boolean(l->ng > 0));
-	json_t *np = json_array();
+	/* the page's new plans, typed (ctx_plan_val, as a change entry's
+	 * plan) while each is still published: as jansson summaries they were
+	 * 1,000 plan_summary_new at 1,000 plans, changes_week 49.0M
+	 * instructions, 33.2M typed (callgrind, cold 1k build) */
+	const plan_t **newp = xmalloc((wk->new_plans.n + 1) * sizeof *newp);
+	const hitem_t **newi = xmalloc((wk->new_plans.n + 1) * sizeof *newi);
+	size_t nnewp = 0;
+	bool all_plans = true;
 	size_t nch = 0, ch_first = 0;   /* the page's change entries: a run of the week's */
 	tmpl_obj_t *week = tmpl_obj_new(w);
 	size_t nindex = pg == 0 ? l->ng : 0;
@@ -467,7 +474,9 @@ tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 			flat[sl->k][nflat[sl->k]++] = &rows[r++];
 		} else if (sl->part == WS_NEW) {
 			const hitem_t *it = &wk->new_plans.v[sl->i];
-			json_array_append_new(np, changes_plan_brief(it->plan, hitem_label(it), it->ver->title));
+			newi[nnewp] = it;
+			newp[nnewp++] = it->plan;
+			all_plans = all_plans && it->plan;
 		} else if (sl->part == WS_NEXT) {
 			if (next_first == nrow)
 				next_first = r;
@@ -483,8 +492,20 @@ tmpl_obj_t *changes_week(const changes_wlayout_t *l, size_t pg)
 	tmpl_obj_set(week, "units", tmpl_list(&group_type, units, sizeof *units, nunits, false));
 	for (int k = 0; k < FACTS_WEEK_LISTS; k++)
 		tmpl_obj_set(week, kinds[k], tmpl_list(ctx_wrow_type, flat[k], sizeof *flat[k], nflat[k], true));
-	SET(w, "new_plans", np);
-	SET(w, "has_new_plans", json_boolean(json_array_size(np) > 0));
+	if (all_plans) {
+		tmpl_obj_keep(week, newp);
+		tmpl_obj_set(week, "new_plans", ctx_plan_list(newp, nnewp));
+	} else {
+		/* one no longer published: the jansson briefs, as before */
+		json_t *np = json_array();
+		for (size_t i = 0; i < nnewp; i++)
+			json_array_append_new(np, changes_plan_brief(newi[i]->plan, hitem_label(newi[i]),
+								     newi[i]->ver->title));
+		free(newp);
+		SET(w, "new_plans", np);
+	}
+	free(newi);
+	SET(w, "has_new_plans", json_boolean(nnewp > 0));
 	tmpl_obj_set(week, "due_next", tmpl_list(ctx_wrow_type, rows + next_first, sizeof *rows, nrow - next_first, false));
 	SET(w, "show_due_next", json_boolean(part_shown(l, WS_NEXT, pg, wk->due_next.n)));
 	tmpl_obj_set(week, "changes", changes_erec_list(week, s, wk->entries + ch_first, nch));

@@ -395,6 +395,76 @@ static void test_entries_render_like_json(void **state)
  * that page; the summary's entries have no rows and no "continued" (a
  * template finds those names further out, as it did in the jansson
  * objects the groups were). */
+/* A report's new plans: typed plan records while every one is still
+ * published, the jansson briefs (changes_plan_brief) when one is gone;
+ * both render as the briefs did. */
+static void test_week_new_plans(void **state)
+{
+	(void)state;
+	fixture_t f;
+	load(&f);
+	const plan_t *p = f.s->plans[0];
+	hver_t ver = { .title = "Kế hoạch cũ <đã bỏ>", .number = "9/KH" };
+	htask_t none = { .id = "1", .title = "t", .progress = -1 };
+	hitem_t iv[3] = {
+		{ .ver = &ver, .task = &none, .plan = p },
+		{ .ver = &ver, .task = &none, .plan = NULL },
+		{ .ver = &ver, .task = &none, .plan = p },
+	};
+	tmpl_set_t *set = tmpl_set_new();
+	add_ok(set, "probe", "{{#week.new_plans}}[{{number}}|{{name}}|{{url}}|{{title}}|{{date_vi}}|"
+			     "{{issuer.name}}|{{stats.total}}]{{/week.new_plans}}{{#week.has_new_plans}}H"
+			     "{{/week.has_new_plans}}\n");
+	tmpl_set_prepare(set);
+	/* all published (typed), one gone among them, none */
+	static const size_t from[] = { 0, 0, 0 }, count[] = { 1, 3, 0 };
+	for (size_t c = 0; c < 3; c++) {
+		hweek_t wk = { .id = "2025-W31", .year = 2025, .week = 31, .start = 20250728, .end = 20250803,
+			       .as_of = 20250804 };
+		hitem_t two[2] = { iv[0], iv[2] };
+		wk.new_plans = c == 0 ? (hitems_t){ two, 2, 2 } : (hitems_t){ iv + from[c], count[c], count[c] };
+		hweek_t *weeks[] = { &wk };
+		history_t h;
+		memset(&h, 0, sizeof h);
+		h.weeks = weeks;
+		h.nweeks = 1;
+		jalloc_init();
+		jalloc_begin();
+		changes_wlayout_t *l = changes_week_layout(f.s, &h, 0);
+		assert_int_equal(changes_week_pages(l), 1);
+		tmpl_obj_t *top = changes_week(l, 0);
+		tmpl_val_t root = { .kind = TMPL_OBJ };
+		root.u.obj = top;
+		buf_t typed = BUF_INIT, want = BUF_INIT;
+		assert_int_equal(tmpl_render_val(set, "probe", root, NULL, &typed), 0);
+		json_t *np = json_array();
+		for (size_t i = 0; i < wk.new_plans.n; i++) {
+			const hitem_t *it = &wk.new_plans.v[i];
+			json_array_append_new(np, changes_plan_brief(it->plan, hitem_label(it), it->ver->title));
+		}
+		json_t *data = json_pack("{s:{s:o, s:b}}", "week", "new_plans", np, "has_new_plans",
+					 wk.new_plans.n > 0);
+		assert_int_equal(tmpl_render(set, "probe", data, &want), 0);
+		assert_string_equal(typed.ptr, want.ptr);
+		/* and the probe saw values, not blanks */
+		if (c < 2)
+			assert_non_null(strstr(typed.ptr, "[12/KH-UBND|"));
+		if (c == 1)
+			assert_non_null(strstr(typed.ptr, "Kế hoạch cũ &lt;đã bỏ&gt;"));
+		if (c == 2)
+			assert_string_equal(typed.ptr, "\n");
+		buf_free(&typed);
+		buf_free(&want);
+		json_decref(data);
+		tmpl_obj_free(top);
+		changes_week_layout_free(l);
+		jalloc_end();
+		jalloc_release();
+	}
+	tmpl_set_free(set);
+	unload(&f);
+}
+
 /* The chart as a typed record is the jansson chart, name by name: points
  * over months (two of one day, shown once), one point alone (its tick in
  * the middle), and no series (null). */
@@ -577,6 +647,7 @@ int main(void)
 		cmocka_unit_test(test_entry_names),
 		cmocka_unit_test(test_entries_render_like_json),
 		cmocka_unit_test(test_week_groups),
+		cmocka_unit_test(test_week_new_plans),
 		cmocka_unit_test(test_chart_names),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -287,15 +287,28 @@ static void group_heads(changes_wlayout_t *l)
 		hd->ref = (uref_t){ .text = g->unit ? NULL : g->text, .unit = (unit_t *)un };
 		hd->lead = (ctx_wlead_t){ NULL, g->text };
 		char *sl = text_slug(g->unit ? g->unit->name : g->text ? g->text : "khac");
+		/* "u-<j + 1>-<slug>" and "<page url>#<anchor>" put, not printed:
+		 * buf_printf was 13,077 calls, 12.2M instructions for the 43
+		 * weeks (callgrind, cold 1k build) */
+		char num[24], *d = num + sizeof num;
+		for (size_t v = j + 1; v; v /= 10)
+			*--d = (char)('0' + v % 10);
 		buf_clear(&b);
-		buf_printf(&b, "u-%zu-%s", j + 1, sl);
+		buf_puts(&b, "u-");
+		buf_put(&b, d, (size_t)(num + sizeof num - d));
+		buf_putc(&b, '-');
+		buf_puts(&b, sl);
 		hd->anchor = xstrdup(b.ptr);
 		size_t at = page_of(l, l->group_first[j]);
-		char *u = at ? pager_url(l->s->base_path, l->dir, at) : xstrdup("");
 		buf_clear(&b);
-		buf_printf(&b, "%s#%s", u, hd->anchor);
+		if (at) {
+			char *u = pager_url(l->s->base_path, l->dir, at);
+			buf_puts(&b, u);
+			free(u);
+		}
+		buf_putc(&b, '#');
+		buf_puts(&b, hd->anchor);
 		hd->href = xstrdup(b.ptr);
-		free(u);
 		free(sl);
 	}
 	buf_free(&b);

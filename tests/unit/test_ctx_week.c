@@ -542,7 +542,7 @@ static void test_week_groups(void **state)
 			     "{{#became_overdue}}o{{id}},{{/became_overdue}}\n{{/week.units}}");
 	tmpl_set_prepare(set);
 	char *index = NULL;
-	size_t seen[NLEADS][2] = { { 0 } }, sections = 0, continued = 0;
+	size_t seen[NLEADS][2] = { { 0 } }, sections = 0, continued = 0, nindex_seen = 0;
 	char *first_href[NLEADS + 1] = { 0 };
 	for (size_t pg = 0; pg < npages; pg++) {
 		if (pg)
@@ -576,6 +576,12 @@ static void test_week_groups(void **state)
 				assert_string_equal(cont, "OUT");
 				assert_string_equal(has, "OUT");
 				assert_null(strstr(line, "row"));
+				/* "u-<its place, from 1>-<slug of its name>" */
+				char want_anchor[64];
+				snprintf(want_anchor, sizeof want_anchor, "u-%zu-", nindex_seen + 1);
+				assert_memory_equal(anchor, want_anchor, strlen(want_anchor));
+				assert_true(strlen(anchor) > strlen(want_anchor));
+				nindex_seen++;
 				buf_t b = BUF_INIT;
 				buf_printf(&b, "%s%s %s\n", index ? index : "", anchor, href);
 				free(index);
@@ -620,6 +626,9 @@ static void test_week_groups(void **state)
 	for (const char *p = index; p && (p = strchr(p, '\n')); p++)
 		ngroups++;
 	assert_int_equal(ngroups, NLEADS);
+	assert_int_equal(nindex_seen, NLEADS);
+	/* the groups by name: the tasks with no lead ("khac") last */
+	assert_non_null(strstr(index, "u-5-khac "));
 	assert_true(continued > 0);
 	assert_true(sections >= NLEADS + continued);
 	for (size_t g = 0; g < NLEADS; g++) {

@@ -455,7 +455,9 @@ void changes_types_init(void)
 	pthread_once(&once, types_init);
 }
 
-void changes_erec_init(changes_erec_t *r, tmpl_obj_t *keeper, const site_t *s, const hentry_t *e)
+/* r of e, its items in v (room for e->nchanges, in keeper's memory). */
+static void erec_fill(changes_erec_t *r, tmpl_obj_t *keeper, const site_t *s, const hentry_t *e,
+		      const hchange_t **v)
 {
 	*r = (changes_erec_t){ e, NULL, NULL, 0 };
 	/* a source's commit is in the source's repository, not repo_url's */
@@ -468,20 +470,34 @@ void changes_erec_init(changes_erec_t *r, tmpl_obj_t *keeper, const site_t *s, c
 		r->commit_url = buf_detach(&b);
 		tmpl_obj_keep(keeper, r->commit_url);
 	}
-	const hchange_t **v = xmalloc((e->nchanges + 1) * sizeof *v);
-	tmpl_obj_keep(keeper, v);
 	for (size_t i = 0; i < e->nchanges; i++)
 		if (!said_by_done(e, &e->changes[i]))
 			v[r->nitems++] = &e->changes[i];
 	r->items = v;
 }
 
+void changes_erec_init(changes_erec_t *r, tmpl_obj_t *keeper, const site_t *s, const hentry_t *e)
+{
+	const hchange_t **v = xmalloc((e->nchanges + 1) * sizeof *v);
+	tmpl_obj_keep(keeper, v);
+	erec_fill(r, keeper, s, e, v);
+}
+
 tmpl_val_t changes_erec_list(tmpl_obj_t *keeper, const site_t *s, const hentry_t *const *v, size_t n)
 {
-	changes_erec_t *recs = xmalloc((n + 1) * sizeof *recs);
-	tmpl_obj_keep(keeper, recs);
+	/* one block: the records, then each one's items.  A block of items
+	 * each was 14,139 xmalloc and tmpl_obj_keep at 1,000 plans, 6.7M
+	 * instructions (callgrind, cold 1k build) */
+	size_t nitems = 0;
 	for (size_t i = 0; i < n; i++)
-		changes_erec_init(&recs[i], keeper, s, v[i]);
+		nitems += v[i]->nchanges;
+	changes_erec_t *recs = xmalloc((n + 1) * sizeof *recs + (nitems + 1) * sizeof(const hchange_t *));
+	tmpl_obj_keep(keeper, recs);
+	const hchange_t **items = (const hchange_t **)(void *)(recs + n + 1);
+	for (size_t i = 0; i < n; i++) {
+		erec_fill(&recs[i], keeper, s, v[i], items);
+		items += v[i]->nchanges;
+	}
 	return tmpl_list(&entry_type, recs, sizeof *recs, n, false);
 }
 

@@ -274,51 +274,19 @@ static void put_uv(buf_t *b, uint64_t v)
 	buf_put(b, (const char *)d, n);
 }
 
-/* The numbers given to the nodes written so far (aliases share nodes). */
-struct seen {
-	const ynode_t **keys;
-	size_t *num, cap, n;
-};
-
-static size_t ptr_slot(const void *p, size_t cap)
+/* The number of n when it was written already (aliases share nodes),
+ * else numbers it in the order written, from 0, and returns -1.  seen
+ * holds each node written so far, by address, with its number + 1. */
+static long seen_get_put(addrmap_t *seen, const ynode_t *n)
 {
-	uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL;
-	return (size_t)(h >> 17) & (cap - 1);
-}
-
-/* The number of n when it was written already, else numbers it: -1. */
-static long seen_get_put(struct seen *s, const ynode_t *n)
-{
-	if (2 * (s->n + 1) > s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 256;
-		const ynode_t **keys = xcalloc(cap, sizeof(*keys));
-		size_t *num = xmalloc(cap * sizeof(*num));
-		for (size_t i = 0; i < s->cap; i++)
-			if (s->keys[i]) {
-				size_t h = ptr_slot(s->keys[i], cap);
-				while (keys[h])
-					h = (h + 1) & (cap - 1);
-				keys[h] = s->keys[i];
-				num[h] = s->num[i];
-			}
-		free(s->keys);
-		free(s->num);
-		s->keys = keys;
-		s->num = num;
-		s->cap = cap;
-	}
-	size_t h = ptr_slot(n, s->cap);
-	while (s->keys[h]) {
-		if (s->keys[h] == n)
-			return (long)s->num[h];
-		h = (h + 1) & (s->cap - 1);
-	}
-	s->keys[h] = n;
-	s->num[h] = s->n++;
+	void **v = addrmap_slot(seen, n);
+	if (*v)
+		return (long)((uintptr_t)*v - 1);
+	*v = (void *)(uintptr_t)seen->n;
 	return -1;
 }
 
-static void put_node(buf_t *b, struct seen *s, const ynode_t *n)
+static void put_node(buf_t *b, addrmap_t *s, const ynode_t *n)
 {
 	long ref = seen_get_put(s, n);
 	if (ref >= 0) {
@@ -411,10 +379,9 @@ static void put_entry(buf_t *b, const rfile_t *f, const fm_doc_t *doc)
 	if (doc->meta && !doc->shared) {
 		put_tree(b, doc->meta);
 	} else if (doc->meta) {
-		struct seen s = { 0 };
+		addrmap_t s = ADDRMAP_INIT;
 		put_node(b, &s, doc->meta);
-		free(s.keys);
-		free(s.num);
+		addrmap_free(&s);
 	}
 	b->ptr[b->len] = '\0';
 	unsigned char *h = (unsigned char *)b->ptr + at;

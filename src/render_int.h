@@ -65,15 +65,10 @@ struct run {
 	 * ROUTE_NONE: none); the strings are nav_url's and nav_label's */
 	ctx_nav_t nav[ROUTE_COUNT + 1][ROUTE_COUNT];
 	char *nav_url[ROUTE_COUNT], *nav_label[ROUTE_COUNT];
-	/* the status filters of plan and unit pages as typed records
-	 * (render_frame_begin): each kind of chip in its order, with the
-	 * figure of a stats_t it counts (a 1..6 of render_frame.c's
-	 * stat_of), its strings those of filter_probe; nfilter_kinds 0:
-	 * render_status_filter's jansson data */
+	/* the kinds of chips of the status filters of plan and unit pages,
+	 * in render_status_filter's order, their labels the theme's
+	 * (render_filter_kinds) */
 	ctx_chip_kind_t filter_kinds[CTX_FILTER_MAX];
-	int filter_stat[CTX_FILTER_MAX];
-	size_t nfilter_kinds;
-	json_t *filter_probe;
 	const history_t *hist;   /* the second batch's history, or NULL (render_finish) */
 	facts_row_t *dl_rows;   /* the deadlines pages' rows, one job per page */
 	size_t dl_nrows, dl_pages;
@@ -128,7 +123,12 @@ void render_frame_end(struct run *r);
  * st (render_status_filter, without views), on o as a typed record (its
  * memory kept by o), or on o's base j when the filter's data is not what
  * the record knows. */
-void render_filter_set(struct run *r, tmpl_obj_t *o, json_t *j, const stats_t *st);
+/* The kinds of chips of the status filter into r->filter_kinds (at
+ * render_frame_begin). */
+void render_filter_kinds(struct run *r);
+/* A plan's or unit's status filter on o, as render_status_filter's data
+ * without views but a typed record kept by o. */
+void render_filter_set(struct run *r, tmpl_obj_t *o, const stats_t *st);
 /* The bytes of the page buffers kept for the next batch's workers. */
 size_t render_frame_spare_bytes(void);
 /* The template data `site` (without nav and history).  New reference. */

@@ -136,7 +136,7 @@ void render_job_plan(struct run *r, json_t *base, const plan_t *p)
 	json_t *pl = ctx_plan_full(r->s, p);
 	tmpl_obj_t *plan = tmpl_obj_new(pl);
 	/* typed: 1,000 jansson objects of 30 values at 1,000 plans */
-	render_filter_set(r, plan, pl, &p->stats);
+	render_filter_set(r, plan, &p->stats);
 	changes_plan_add(plan, r->s, r->hist, p);
 	ctx_plan_groups(plan, r->s, p);
 	tmpl_obj_t *top = tmpl_obj_new(ctx);
@@ -512,7 +512,7 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 		tmpl_obj_set(uo, "plans", tmpl_list(TMPL_OBJ_LIST, pv, sizeof *pv, npl, true));
 		SET(unit, "has_overdue_tasks", json_boolean(nov > 0));
 		SET(unit, "has_plans", json_boolean(npl > 0));
-		render_filter_set(r, uo, unit, &u->roll_all);
+		render_filter_set(r, uo, &u->roll_all);
 		tmpl_obj_t *top = tmpl_obj_new(ctx);
 		tmpl_obj_set_obj(top, "unit", uo);
 		json_t *pj = json_object();

@@ -28,6 +28,7 @@ static const struct {
 	{ "cancelled", "loc-dung-thuc-hien", "status_cancelled", "Dừng thực hiện" },
 };
 #define NSTATUS_KINDS (sizeof status_kinds / sizeof status_kinds[0])
+_Static_assert(NSTATUS_KINDS <= CTX_FILTER_MAX, "a chip of each status fits a filter record");
 /* a pre-rendered list (routes_view) for each status, then one of all */
 _Static_assert(NSTATUS_KINDS + 1 == ROUTES_NVIEWS, "one list a status, and all tasks");
 
@@ -77,6 +78,27 @@ json_t *render_status_filter(struct run *r, const stats_t *st, bool views)
 	SET(o, "chips", a);
 	SET(o, "total", json_integer(st->total));
 	return o;
+}
+
+void render_filter_kinds(struct run *r)
+{
+	for (size_t k = 0; k < NSTATUS_KINDS; k++)
+		r->filter_kinds[k] = (ctx_chip_kind_t){ status_kinds[k].key, status_kinds[k].anchor,
+							render_str(r, status_kinds[k].label_key, status_kinds[k].label) };
+}
+
+void render_filter_set(struct run *r, tmpl_obj_t *o, const stats_t *st)
+{
+	ctx_filter_t *f = xmalloc(sizeof *f);
+	f->nchips = 0;
+	f->total = st->total;
+	for (size_t k = 0; k < NSTATUS_KINDS; k++) {
+		int n = stats_count(st, k);
+		if (n)
+			f->chips[f->nchips++] = (ctx_chip_t){ &r->filter_kinds[k], n };
+	}
+	tmpl_obj_keep(o, f);
+	tmpl_obj_set(o, "filter", tmpl_rec(ctx_filter_type, f));
 }
 
 /* Links to the pre-rendered list of each status; k the current one

@@ -7,6 +7,11 @@ CPPFLAGS += -D_GNU_SOURCE -MMD -MP
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lpthread
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# The release build's allocator (src/mem.c): tcmalloc, in place of glibc's
+# malloc; the sanitizer builds keep the sanitizers' own.
+MALLOC_PKG := libtcmalloc_minimal
+REL_CFLAGS := -DPLANSITE_TCMALLOC $(shell pkg-config --cflags $(MALLOC_PKG))
+REL_LIBS   := $(shell pkg-config --libs $(MALLOC_PKG))
 VERSION  := 0.1.0
 
 # Installation (make install): PREFIX is where the program will live and is
@@ -43,7 +48,7 @@ MO       := $(LINGUAS:%=build/locale/%/LC_MESSAGES/plansite.mo)
 all: plansite $(MO)
 
 plansite: $(OBJ)
-	$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS) $(REL_LIBS) $(LDFLAGS)
 
 # The paths compiled in: objects are rebuilt when PREFIX (or the version)
 # changes, so `make install PREFIX=...` never installs a binary that looks
@@ -54,7 +59,7 @@ build/defs: FORCE
 
 build/rel/%.o: src/%.c build/defs
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(PKG_CFLAGS) $(REL_CFLAGS) -c -o $@ $<
 
 build/san/%.o: src/%.c build/defs
 	@mkdir -p $(dir $@)

@@ -2,7 +2,6 @@
  * replace the published folder). */
 #include "build.h"
 
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "hcache.h"
 #include "history.h"
 #include "hver.h"
+#include "mem.h"
 #include "model.h"
 #include "model_cache.h"
 #include "output.h"

@@ -315,7 +315,7 @@ static bool checker_same(struct checker *k, const git_oid *oid, const void *data
  * pack and loose readers allocate a byte more and clear it).  Checked, it
  * is the caller's, freed with free() (repo.c gives libgit2 an allocator on
  * malloc).  The copy was 16 MB of memcpy on a cold 1k build, whose blobs
- * (16 kB) mostly reuse freed memory; a blob over main.c's mmap threshold
+ * (16 kB) mostly reuse freed memory; a blob over mem.c's mmap threshold (glibc)
  * (1 MB) was a fresh mapping twice: 2.0 page faults a page of text read,
  * 1.0 without the copy (tests/e2e/test_memory.sh, 2026-12-02).
  * Without verify (the history's older versions, which libgit2 read

@@ -4,7 +4,6 @@
 #include "history.h"
 
 #include <assert.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include "hcache.h"
 #include "hdue.h"
 #include "hlog.h"
+#include "mem.h"
 #include "model_fields.h"
 #include "pool.h"
 #include "progress.h"

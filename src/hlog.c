@@ -4,8 +4,8 @@
 #include "hlog.h"
 
 #include "fetch.h"
+#include "mem.h"
 
-#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -17,7 +17,7 @@
  * returns 0, or -1 to stop (jsonw_finish then returns -1).
  *
  * 128 kB, not a megabyte: a buffer of a megabyte grew past malloc's mmap
- * threshold (main.c) into a mapping of its own, whose every page was a
+ * threshold (src/mem.c, glibc) into a mapping of its own, whose every page was a
  * fresh page fault, for each file (the five JSON files and tasks.csv of a
  * cold 1k build: 1,230 of its 23,000 page faults, perf record -e
  * page-faults).  A buffer of 128 kB comes from the heap and takes pages

@@ -1,6 +1,5 @@
 /* main.c: the command line (content-format.md §7).  Only main exits. */
 #include <getopt.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include "diag.h"
 #include "due.h"
 #include "i18n.h"
+#include "mem.h"
 #include "output.h"
 #include "pool.h"
 #include "serve.h"
@@ -208,27 +208,6 @@ int main(int argc, char **argv)
 {
 	build_opts_t bo = { .content = "content", .out = "public" };
 	int port = 1313;
-	/* Blocks of a megabyte and more (a big page's buffer, tasks.csv) are
-	 * mapped and given back whole when freed.  glibc's default threshold
-	 * rises with every such block freed, after which they are carved from
-	 * the threads' heaps and stay there: 15-20 MB more at the peak. */
-	mallopt(M_MMAP_THRESHOLD, 1 << 20);
-	/* free() gives the top of a heap back (madvise(2) in a thread's heap)
-	 * once it is over the trim threshold, glibc's 128 kB: a job that takes
-	 * and frees a 64 kB block (its messages' arena) did it every time, 2,100
-	 * of the 4,600 madvise calls of a cold 1,000-plan build (2 cores,
-	 * 2026-12-01), each followed by the page faults that take the pages
-	 * back.  At 1 MB a heap keeps that much at most above what is in use;
-	 * the freed memory in between goes back at the stage ends where it is
-	 * worth it (mem_trim).  Both together, 3 alternating runs each: 46
-	 * madvise calls (one run under strace), 29,400-31,900 page faults
-	 * instead of 39,600-46,200, a peak of 114-117 MB instead of 97 MB; at
-	 * 10,000 plans 376.3 MB against 375.6 MB (one run each).  Thresholds of
-	 * 4 and 16 MB made no fewer madvise calls, and page faults within the
-	 * runs' noise (one run each).  Earlier (same machine kind, medians of 8
-	 * runs) a top pad of 1-16 MB showed no CPU difference.  The number of
-	 * heaps is set below, once --jobs is known. */
-	mallopt(M_TRIM_THRESHOLD, 1 << 20);
 	opterr = 0;
 	/* the language comes first: every message after it is translated */
 	const char *lang = NULL;
@@ -250,21 +229,8 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	/* glibc gives each new thread a heap of its own, up to 8 per core:
-	 * the memory one stage's threads free (the blob readers' texts, the
-	 * parse's scratch) is then never reused by the next stage's threads,
-	 * which touch fresh pages instead.  A first touch of a page is what
-	 * costs here: 15 us on a paravirtualised VM (2 cores, 2026-12-02: 64 MB
-	 * touched page by page, then 0.02 us a page the second time).  With as
-	 * many heaps as render threads, a cold build of 1,000 plans made 23,200-
-	 * 23,900 page faults instead of 34,100-35,500, peaked at 97-101 MB
-	 * instead of 105-119 MB, and used less CPU in each of 4 alternating
-	 * pairs (task-clock 4.6-7.1 s against 5.9-7.9 s, a loaded machine).  An
-	 * earlier machine (2026-11) showed threads waiting on a shared heap's
-	 * lock at 2 heaps; on this one, seven paired cold builds of 10,000
-	 * plans used the same user time with and without (medians 23.7 and
-	 * 23.5 s) and made 172k page faults instead of 186k. */
-	mallopt(M_ARENA_MAX, pool_size(bo.threads, 16));
+	/* the allocator, before the work (mem.c) */
+	mem_setup(pool_size(bo.threads, 16));
 	const char *cmd = argv[optind++];
 	/* options may also follow the command */
 	if (optind < argc) {

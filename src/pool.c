@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "mem.h"
 #include "util.h"
 
 struct pool_thread {
@@ -31,39 +32,10 @@ int pool_size(int want, int max)
 	return want < 1 ? 1 : want;
 }
 
-/* A thread's malloc arena (glibc gives each new thread one of its own)
- * grows a page or a few at a time, each step an mprotect(2) of its heap:
- * over 6,000 calls in a cold build of 1,000 plans, each one taking the
- * address space's lock that the other threads' page faults wait on.
- * Pieces taken and given back once at the start make the heap writable
- * that far in a few steps: glibc keeps it writable after they are freed
- * (it gives the pages back with madvise, and no page was written but the
- * pieces' headers), so the thread's growth up to there needs no call.
- * Each piece is under the threshold above which blocks are mapped on their
- * own (main.c: 1 MB), and they are freed oldest first, so that they merge
- * and the heap is trimmed once.  Nothing under AddressSanitizer, whose
- * allocator is not glibc's. */
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-enum { GROW_PIECE = 960 << 10, GROW_PIECES = 16 };
-
-static void grow_arena(void)
-{
-	void *p[GROW_PIECES];
-	for (int i = 0; i < GROW_PIECES; i++)
-		p[i] = malloc(GROW_PIECE);
-	for (int i = 0; i < GROW_PIECES; i++)
-		free(p[i]);
-}
-#else
-static void grow_arena(void)
-{
-}
-#endif
-
 static void *pool_main(void *arg)
 {
 	struct pool_thread *t = arg;
-	grow_arena();
+	mem_thread_begin();
 	t->fn(t->arg, t->worker);
 	return NULL;
 }

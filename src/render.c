@@ -5,7 +5,6 @@
 #include "render_int.h"
 
 #include <assert.h>
-#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "data.h"
 #include "jalloc.h"
 #include "jsonh.h"
+#include "mem.h"
 #include "pager.h"
 #include "pool.h"
 #include "search.h"

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
+
 /* ------------------------------------------------------------------ set */
 
 tmpl_set_t *tmpl_set_new(void)
@@ -532,7 +534,8 @@ struct tmpl_memo {
 	size_t (*dindex)(const void *cls, const void *key);
 	const void *dcls;
 	size_t dn;
-	struct mcell *dcells;
+	struct mcell *dcells;   /* mem_sparse: a record's cells are taken when written */
+	size_t dbytes;
 };
 
 tmpl_memo_t *tmpl_memo_new(void)
@@ -575,7 +578,7 @@ void tmpl_memo_free(tmpl_memo_t *m)
 	if (!m)
 		return;
 	pthread_mutex_destroy(&m->lock);
-	free(m->dcells);
+	mem_sparse_free(m->dcells, m->dbytes);
 	arena_free(m->arena);
 	free(m->tv);
 	free(m->tslot);
@@ -1857,9 +1860,11 @@ int tmpl_render_val(const tmpl_set_t *set, const char *name, tmpl_val_t root,
 		pthread_mutex_lock(&memo->lock);
 		if (!memo->set) {
 			memo->set = set;
-			/* untouched until a record's cells are written (calloc) */
-			if (memo->dtype && memo->dn && set->ncol[memo->dtype->id])
-				memo->dcells = xcalloc(memo->dn * set->ncol[memo->dtype->id], sizeof *memo->dcells);
+			/* untouched until a record's cells are written */
+			if (memo->dtype && memo->dn && set->ncol[memo->dtype->id]) {
+				memo->dbytes = memo->dn * set->ncol[memo->dtype->id] * sizeof *memo->dcells;
+				memo->dcells = mem_sparse(memo->dbytes);
+			}
 		}
 		pthread_mutex_unlock(&memo->lock);
 	}

@@ -134,17 +134,4 @@ void *addrmap_get(const addrmap_t *m, const void *key);
 void **addrmap_slot(addrmap_t *m, const void *key);   /* key: not NULL */
 void addrmap_free(addrmap_t *m);
 
-
-/* The process's resident memory: its peak so far and now (kB, from
- * /proc/self/status; 0 where it cannot be read), and the heap in use
- * (bytes, the main heap and the threads'), and the anonymous part of now
- * (kB: the malloc heaps, the blocks mapped on their own, the threads'
- * stacks). For PLANSITE_TIMING and mem_trim. */
-typedef struct { long peak_kb, now_kb; size_t heap; long anon_kb; } mem_probe_t;
-mem_probe_t mem_probe(void);
-/* Gives the free pages of the malloc heaps back to the kernel
- * (malloc_trim) where that is worth its cost: when the heap in use is big or
- * much of what is resident is free. */
-void mem_trim(void);
-
 #endif

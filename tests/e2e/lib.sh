@@ -27,7 +27,9 @@ finish() {
 }
 ps() {
 	if [ -n "${VALGRIND:-}" ]; then
-		valgrind -q --error-exitcode=99 --leak-check=full "$PLANSITE" "$@"
+		# the release binary's malloc is tcmalloc's (src/mem.c)
+		valgrind -q --error-exitcode=99 --leak-check=full --soname-synonyms=somalloc=libtcmalloc_minimal.so* \
+			"$PLANSITE" "$@"
 	else
 		"$PLANSITE" "$@"
 	fi

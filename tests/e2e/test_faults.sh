@@ -297,6 +297,29 @@ for sig in TERM INT; do
 	fault "SIG$sig in the middle of a build: exit $rc, no staging folder, the site whole" \
 		eval 'test $rc != 0 && whole && no_litter "$T"' || ls -a "$T" "$GO"
 done
+# the release binary runs a thread of tcmalloc's beside the build
+# (src/mem.c, the scavenger); a signal must still reach the build's own
+# handler, never that thread, whose default action would end the process
+# with its staging folder left behind
+if [ -x "$REL" ]; then
+	t0=$(date +%s%N)
+	"$REL" build --force --repo "$G" --out "$GO" 2>"$ERR" || cat "$ERR"
+	rdur=$((($(date +%s%N) - t0) / 1000000))
+	cut=0
+	for frac in 2 4 6; do
+		for sig in TERM INT; do
+			"$REL" build --force --repo "$G" --out "$GO" 2>"$ERR" &
+			pid=$!
+			msleep $((rdur * frac / 8))
+			kill -"$sig" "$pid" 2>/dev/null || true
+			wait "$pid" 2>/dev/null && rc=0 || rc=$?
+			[ "$rc" != 0 ] && cut=$((cut + 1))
+			fault "release build, SIG$sig at $((rdur * frac / 8)) of $rdur ms: exit $rc, no staging folder, the site whole" \
+				eval 'whole && no_litter "$T"' || ls -a "$T" "$GO"
+		done
+	done
+	fault "release build: signals stopped $cut of 6 builds halfway" test "$cut" -gt 0
+fi
 kills=0
 for i in $(seq 1 "${FAULT_KILLS:-30}"); do
 	"$PLANSITE" build --force --repo "$G" --out "$GO" 2>/dev/null &

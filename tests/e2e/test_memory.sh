@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_memory.sh: the model of a portal stays small per task (issue #13: under
 # 150 MB at 1,000 plans, 400 MB at 10,000).  A count, not a timing: the heap
-# in use that the release binary reports (PLANSITE_TIMING, mallinfo2) after
+# in use that the release binary reports (PLANSITE_TIMING: the allocator's
+# count, src/mem.c) after
 # reading the commit and after parsing and resolving its 600 plans of 40
 # tasks, divided by the number of tasks, in `check` (a build reads the
 # history on another thread meanwhile).  The same on a loaded machine; it
@@ -135,8 +136,8 @@ check "tasks.csv, written in pieces, holds every task once, in order, each row w
 # is the text (src/fetch.c), not copied into a second one.  Each first touch
 # of a page of memory is a page fault (~15 us on the bench machine): a copy
 # of every text doubled the read's faults for them.  Plans of 1.3 MB (over
-# main.c's mmap threshold: each buffer is mapped fresh, so the count does
-# not depend on what malloc had free) against the same plans without their
+# 1 MB: glibc maps each such buffer fresh, tcmalloc takes it from its page
+# heap whole, so the count does not depend on what small blocks were free) against the same plans without their
 # bodies: the read stage's extra faults per page of text were 2.0 with the
 # copy, 1.0 without (PLANSITE_TIMING's count of the stage, `check`, cold)
 B=$T/big S=$T/small

@@ -7,7 +7,8 @@
 #  - mprotect(2): a thread's malloc heap grew a page or two a call, each
 #    call taking the address space's lock the other threads' page faults
 #    wait on; the pool's threads make it writable 15 MB ahead at their
-#    start (src/pool.c): 450 calls here before, about 100 now;
+#    start (src/mem.c, glibc): 450 calls here before, about 100 now (tcmalloc,
+#    the release build's allocator since, maps its spans whole: about 50);
 #  - clock_gettime(2): the CPU clock of a thread is a system call (the wall
 #    clock is not); the render read it twice a page (800 calls here), now
 #    only with PLANSITE_TIMING, which prints it;
@@ -16,14 +17,15 @@
 #    taken again: free() did it whenever a heap's top passed 128 kB (a
 #    job's 64 kB messages arena, freed per page) and malloc_trim(0) once
 #    per free run of pages at each stage end.  A trim threshold of 1 MB
-#    (main.c) and trims only where worth it (mem_trim): 460 calls here
-#    before, ~20 now.
+#    (src/mem.c) and trims only where worth it (mem_trim): 460 calls here
+#    before, ~20 then; tcmalloc gives back only what mem_trim and its
+#    scavenger release on a big heap: about 10.
 # Two jobs, as on the bench machine: the number of threads is fixed.
 # The site is the same either way (the last check), and the counts hold on a
 # loaded machine: they depend on the work, not on its speed.
 . "$(dirname "$0")/lib.sh"
 
-# the sanitizer build's allocator is not glibc's (src/pool.c leaves it be)
+# the sanitizer build's allocator is the sanitizers' own (src/mem.c leaves it be)
 REL=${PLANSITE_REL:-$ROOT/plansite}
 command -v strace >/dev/null || { not_ok "strace is installed (.ci/deps test)"; finish; }
 R=$T/repo

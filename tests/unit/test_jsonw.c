@@ -378,7 +378,7 @@ static int watch_cap(void *arg, const char *data, size_t len)
 }
 
 /* A streamed file's buffer is taken once, and stays under the size above
- * which malloc maps a block of its own (main.c: 1 MB), whose pages would
+ * which malloc maps a block of its own (src/mem.c, glibc: 1 MB), whose pages would
  * all be fresh page faults, file after file. */
 static void test_piece_in_heap(void **state)
 {

@@ -1,0 +1,278 @@
+/* mem.c: the memory allocator's settings, its figures, and memory given back
+ * to the kernel (mem.h).
+ *
+ * Why tcmalloc.  A cold build of 1,000 plans made 4.0 million frees and 3.4
+ * million mallocs and reallocs, most of them libyaml's (a token's and an
+ * event's strings, 913,000 events): glibc's malloc, free and realloc were
+ * 920 million of its 10.14 billion instructions, tcmalloc's 330 million
+ * (9.55 billion in all; callgrind, one run each, the same binary with
+ * tcmalloc preloaded).  Eight alternating cold builds each of the glibc
+ * binary and of this one as it is (2 cores, quiet, outputs on tmpfs,
+ * 2026-12-02): wall 1.195 s against 1.285 s, CPU 2.22 s against 2.37 s
+ * (user 1.69 against 1.80, system 0.53 against 0.57), page faults 21,300
+ * against 21,900, peak 101 MB against 98 MB (medians).  At 10,000 plans
+ * (3 alternating runs each): 11.1-11.2 s against 10.6-11.3 s, a peak of
+ * 371-388 MB against 371-373 MB.  The same output byte for byte (the tree,
+ * stdout, stderr and the history cache; tests/e2e/test_allocator.sh
+ * compares the release and sanitizer builds).  glibc's tunables do not
+ * get there: 2,000 entries a thread cache bin instead of 7 saved 0.8% of
+ * the instructions; jemalloc (decay off, 2 arenas) and mimalloc made 35,000-
+ * 40,000 page faults and more CPU time. */
+#include "mem.h"
+
+#include <pthread.h>
+#include <sys/mman.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#if defined(PLANSITE_TCMALLOC)
+#include <gperftools/malloc_extension_c.h>
+#elif defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+void *mem_sparse(size_t n)
+{
+	void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		fputs("plansite: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+void mem_sparse_free(void *p, size_t n)
+{
+	if (p)
+		munmap(p, n ? n : 1);
+}
+
+static long status_kb(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+	return strncmp(line, key, n) ? -1 : atol(line + n);
+}
+
+static void read_status(mem_probe_t *m)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long v;
+	while (f && fgets(line, sizeof line, f))
+		if ((v = status_kb(line, "VmHWM:")) >= 0)
+			m->peak_kb = v;
+		else if ((v = status_kb(line, "VmRSS:")) >= 0)
+			m->now_kb = v;
+		else if ((v = status_kb(line, "RssAnon:")) >= 0)
+			m->anon_kb = v;
+	if (f)
+		fclose(f);
+}
+
+/* A trim is worth it when the heap is big: at 10,000 plans it is 160-330
+ * MB where the build trims, and its peak (376-382 MB, in the history) is
+ * near the 400 MB target; or when much is resident but free: a build of
+ * 1,000 plans has 20-60 MB in use there, and 25-45 MB resident and free
+ * (glibc; what each trim costs is said where it is done). */
+enum { TRIM_HEAP = 96 << 20 /* bytes */, TRIM_SLACK = 48 << 10 /* kB */ };
+
+#if defined(PLANSITE_TCMALLOC)
+
+/* One of tcmalloc's figures (malloc_extension.h), 0 when it has none. */
+static size_t prop(const char *name)
+{
+	size_t v = 0;
+	MallocExtension_GetNumericProperty(name, &v);
+	return v;
+}
+
+/* tcmalloc gives memory back to the kernel a little at a time as it is
+ * freed, and keeps the rest in its free lists: at 10,000 plans 45-70 MB at
+ * the end of the history (page heap 30 MB, per-size lists and thread caches
+ * 15 MB), which took the peak to 412-438 MB against glibc's 376-379 MB.
+ * Its own settings did not bring it down (a release rate of 10 or 100,
+ * thread caches of 8 MB: 401-420 MB; aggressive decommit: 399 MB and 18.5
+ * s instead of 12 s).  What does, as google's newer tcmalloc and jemalloc do
+ * in a thread of their own: while the heap is big, a look every 50 ms,
+ * and the page heap's free spans given back when they are more than 8 MB;
+ * with thread caches of 4 MB in all, 375-387 MB in 5 runs (the arena
+ * blocks of util.c cut to tcmalloc's 64 kB class, and tmpl.c's sparse
+ * table of cells mapped on its own: tcmalloc clears what calloc asks for,
+ * 19 MB there).  The price is page faults: 200,000 against glibc's
+ * 147,000, the same time.  Thread caches of 2 MB hold the 1k peak at 101
+ * MB instead of 106 at the same speed (8 alternating runs each).  A site of
+ * 1,000 plans stays under the heap size where the scavenger starts. */
+enum { SCAVENGE_MS = 50 };
+#define SCAVENGE_HEAP ((size_t)192 << 20)
+#define SCAVENGE_FREE ((size_t)8 << 20)
+#define THREAD_CACHES ((size_t)2 << 20)   /* bytes, all threads' together */
+
+static void *scavenge(void *arg)
+{
+	(void)arg;
+	const struct timespec pause = { 0, SCAVENGE_MS * 1000000L };
+	for (;;) {
+		nanosleep(&pause, NULL);
+		if (prop("generic.heap_size") > SCAVENGE_HEAP && prop("tcmalloc.pageheap_free_bytes") > SCAVENGE_FREE)
+			MallocExtension_ReleaseFreeMemory();
+	}
+	return NULL;
+}
+
+void mem_setup(int heaps)
+{
+	static int done;
+	(void)heaps;   /* tcmalloc's caches are per thread already */
+	if (done++)
+		return;
+	MallocExtension_SetNumericProperty("tcmalloc.max_total_thread_cache_bytes", THREAD_CACHES);
+	/* no signal reaches the scavenger: they are for the main thread's
+	 * handlers (output.c, serve.c) */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	pthread_t t;
+	if (pthread_create(&t, NULL, scavenge, NULL) == 0)
+		pthread_detach(t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+const char *mem_allocator(void)
+{
+	return "tcmalloc";
+}
+
+void mem_thread_begin(void)
+{
+}
+
+mem_probe_t mem_probe(void)
+{
+	mem_probe_t m = { 0, 0, 0, 0 };
+	read_status(&m);
+	m.heap = prop("generic.current_allocated_bytes");
+	return m;
+}
+
+/* ReleaseFreeMemory gives back the page heap's free spans only (what is
+ * cached per size and per thread stays, and is reused first). */
+void mem_trim(void)
+{
+	if (prop("generic.current_allocated_bytes") < TRIM_HEAP &&
+	    prop("tcmalloc.pageheap_free_bytes") < (size_t)TRIM_SLACK << 10)
+		return;
+	MallocExtension_ReleaseFreeMemory();
+}
+
+#else /* glibc's malloc, or the sanitizers' */
+
+void mem_setup(int heaps)
+{
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+	/* Blocks of a megabyte and more (a big page's buffer, tasks.csv) are
+	 * mapped and given back whole when freed.  glibc's default threshold
+	 * rises with every such block freed, after which they are carved from
+	 * the threads' heaps and stay there: 15-20 MB more at the peak. */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	/* free() gives the top of a heap back (madvise(2) in a thread's heap)
+	 * once it is over the trim threshold, glibc's 128 kB: a job that takes
+	 * and frees a 64 kB block (its messages' arena) did it every time, 2,100
+	 * of the 4,600 madvise calls of a cold 1,000-plan build (2 cores,
+	 * 2026-12-01), each followed by the page faults that take the pages
+	 * back.  At 1 MB a heap keeps that much at most above what is in use;
+	 * the freed memory in between goes back at the stage ends where it is
+	 * worth it (mem_trim).  Both together, 3 alternating runs each: 46
+	 * madvise calls (one run under strace), 29,400-31,900 page faults
+	 * instead of 39,600-46,200, a peak of 114-117 MB instead of 97 MB; at
+	 * 10,000 plans 376.3 MB against 375.6 MB (one run each).  Thresholds of
+	 * 4 and 16 MB made no fewer madvise calls, and page faults within the
+	 * runs' noise (one run each).  Earlier (same machine kind, medians of 8
+	 * runs) a top pad of 1-16 MB showed no CPU difference. */
+	mallopt(M_TRIM_THRESHOLD, 1 << 20);
+	/* glibc gives each new thread a heap of its own, up to 8 per core:
+	 * the memory one stage's threads free (the blob readers' texts, the
+	 * parse's scratch) is then never reused by the next stage's threads,
+	 * which touch fresh pages instead.  A first touch of a page is what
+	 * costs here: 15 us on a paravirtualised VM (2 cores, 2026-12-02: 64 MB
+	 * touched page by page, then 0.02 us a page the second time).  With as
+	 * many heaps as render threads, a cold build of 1,000 plans made 23,200-
+	 * 23,900 page faults instead of 34,100-35,500, peaked at 97-101 MB
+	 * instead of 105-119 MB, and used less CPU in each of 4 alternating
+	 * pairs (task-clock 4.6-7.1 s against 5.9-7.9 s, a loaded machine).  An
+	 * earlier machine (2026-11) showed threads waiting on a shared heap's
+	 * lock at 2 heaps; on this one, seven paired cold builds of 10,000
+	 * plans used the same user time with and without (medians 23.7 and
+	 * 23.5 s) and made 172k page faults instead of 186k. */
+	mallopt(M_ARENA_MAX, heaps);
+#else
+	(void)heaps;
+#endif
+}
+
+const char *mem_allocator(void)
+{
+	return "glibc";
+}
+
+/* A thread's malloc arena (glibc gives each new thread one of its own)
+ * grows a page or a few at a time, each step an mprotect(2) of its heap:
+ * over 6,000 calls in a cold build of 1,000 plans, each one taking the
+ * address space's lock that the other threads' page faults wait on.
+ * Pieces taken and given back once at the start make the heap writable
+ * that far in a few steps: glibc keeps it writable after they are freed
+ * (it gives the pages back with madvise, and no page was written but the
+ * pieces' headers), so the thread's growth up to there needs no call.
+ * Each piece is under the threshold above which blocks are mapped on their
+ * own (1 MB, above), and they are freed oldest first, so that they merge
+ * and the heap is trimmed once.  Nothing under AddressSanitizer, whose
+ * allocator is not glibc's. */
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+enum { GROW_PIECE = 960 << 10, GROW_PIECES = 16 };
+
+void mem_thread_begin(void)
+{
+	void *p[GROW_PIECES];
+	for (int i = 0; i < GROW_PIECES; i++)
+		p[i] = malloc(GROW_PIECE);
+	for (int i = 0; i < GROW_PIECES; i++)
+		free(p[i]);
+}
+#else
+void mem_thread_begin(void)
+{
+}
+#endif
+
+mem_probe_t mem_probe(void)
+{
+	mem_probe_t m = { 0, 0, 0, 0 };
+	read_status(&m);
+#if defined(__GLIBC__)
+	struct mallinfo2 mi = mallinfo2();
+	m.heap = mi.uordblks + mi.hblkhd;
+#endif
+	return m;
+}
+
+/* malloc_trim(0) walks every arena and gives each free run of pages back
+ * with its own madvise(2), which the next allocations fault back in.  On a
+ * cold build of 1,000 plans (2 cores, 2026-12-01) the 8 trims made 2,550
+ * of the 4,600 madvise calls and some 5,000 of the 40,000-49,000 page
+ * faults, to hold the peak at 97 MB instead of 114-117 MB (3 runs each,
+ * with the trim threshold of 1 MB above). */
+void mem_trim(void)
+{
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+	mem_probe_t m = mem_probe();
+	if (m.heap < TRIM_HEAP && m.anon_kb - (long)(m.heap >> 10) < TRIM_SLACK)
+		return;
+#endif
+#if defined(__GLIBC__)
+	malloc_trim(0);
+#endif
+}
+
+#endif

@@ -1,0 +1,43 @@
+/* mem.h: the memory allocator's settings, its figures, and memory given back
+ * to the kernel.
+ *
+ * The release build links tcmalloc (gperftools' libtcmalloc_minimal), which
+ * takes the place of glibc's malloc in the whole process, libraries
+ * included; the sanitizer builds keep glibc's (AddressSanitizer brings its
+ * own).  Everything that depends on which one runs is here. */
+#ifndef PLANSITE_MEM_H
+#define PLANSITE_MEM_H
+
+#include <stddef.h>
+
+/* The allocator's settings, once, before the work starts; `heaps` is the
+ * number of threads that allocate at once (pool_size of --jobs). */
+void mem_setup(int heaps);
+
+/* "tcmalloc" or "glibc": which allocator this build runs on. */
+const char *mem_allocator(void);
+
+/* A new thread's first step, before it allocates (pool.c). */
+void mem_thread_begin(void);
+
+/* The process's resident memory: its peak so far and now (kB, from
+ * /proc/self/status; 0 where it cannot be read), and the heap in use
+ * (bytes the program holds, as the allocator counts them), and the
+ * anonymous part of now (kB: the heaps, the blocks mapped on their own, the
+ * threads' stacks). For PLANSITE_TIMING and mem_trim. */
+typedef struct { long peak_kb, now_kb; size_t heap; long anon_kb; } mem_probe_t;
+mem_probe_t mem_probe(void);
+
+/* n zeroed bytes whose pages are taken only as they are first written, for
+ * a big table most of which may never be: an anonymous mapping of its own
+ * (glibc's calloc gives a fresh mapping without clearing it, tcmalloc's
+ * clears what it hands out).  Freed with mem_sparse_free(p, n); aborts when
+ * out of memory, as xcalloc does. */
+void *mem_sparse(size_t n);
+void mem_sparse_free(void *p, size_t n);
+
+/* Gives the free pages of the heaps back to the kernel where that is worth
+ * its cost: when the heap is big or much of what is resident is free. */
+void mem_trim(void);
+
+#endif

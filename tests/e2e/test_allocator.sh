@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# test_allocator.sh: the release binary runs on tcmalloc (src/mem.c, issue
+# #13: glibc's malloc and free were 9% of a cold build's instructions), and
+# what it publishes does not depend on the allocator.
+#  - the release binary is linked with libtcmalloc_minimal, and its malloc is
+#    the one that serves the process: the heap in use it reports
+#    (PLANSITE_TIMING, read from tcmalloc's own count) is the model's size,
+#    not the zero an unused allocator would count;
+#  - the sanitizer build (AddressSanitizer's allocator) and the release build
+#    publish the same site, byte for byte, history included.
+# (That a signal still reaches a release build's handler beside tcmalloc's
+# thread is in test_faults.sh.)
+. "$(dirname "$0")/lib.sh"
+
+REL=${PLANSITE_REL:-$ROOT/plansite}
+[ -x "$REL" ] || { not_ok "a release binary at $REL (make plansite)"; finish; }
+
+check "the release binary is linked with tcmalloc" sh -c "ldd '$REL' | grep -q libtcmalloc_minimal"
+
+R=$T/repo
+newrepo "$R"
+gen() {
+	python3 - "$R/content/plans" "$1" <<'PY'
+import sys
+units = ["Sở Nội vụ", "Sở Tài chính", "Sở Y tế", "Sở Công Thương", "Phòng Tổng hợp"]
+rev = int(sys.argv[2])
+for p in range(200):
+    with open(f"{sys.argv[1]}/kh-{p}.md", "w", encoding="utf-8") as f:
+        f.write(f"---\nnumber: \"{p + 1}/KH-UBND\"\ntitle: \"Kế hoạch {p + 1}\"\n"
+                f"issuer: {units[p % 5]}\ndate: 2025-02-{p % 28 + 1:02d}\ntasks:\n")
+        for i in range(20):
+            k = p * 20 + i + rev * (i % 7 == 0)
+            f.write(f"  - id: \"{i + 1}\"\n    title: \"Nhiệm vụ {i + 1} của kế hoạch {p + 1}\"\n"
+                    f"    lead: \"{units[k % 5]}\"\n    support: [\"{units[(k + 2) % 5]}\"]\n"
+                    f"    output: \"Báo cáo\"\n    due: \"Ngày {k % 28 + 1}/{k % 12 + 1}/2026\"\n"
+                    f"    status: \"{['Hoàn thành', 'Đang thực hiện', 'Chưa thực hiện'][k % 3]}\"\n"
+                    f"    progress: {k * 10 % 110}\n")
+        f.write(f"---\nNội dung kế hoạch {p + 1}, lần {rev}.\n")
+PY
+}
+gen 0
+commit "$R" "2025-11-03T09:00:00+07:00" "Hai trăm kế hoạch"
+gen 1
+commit "$R" "2025-11-12T09:00:00+07:00" "Cập nhật tiến độ"
+gen 2
+commit "$R" "2025-11-19T09:00:00+07:00" "Cập nhật lần hai"
+
+rm -rf "$R/.git/plansite"
+if PLANSITE_TIMING=1 "$REL" build --repo "$R" --out "$T/rel" 2>"$T/rel.err"; then
+	kb=$(sed -n 's/^plansite: parse .*heap in use [0-9]* MB (\([0-9]*\) kB).*/\1/p' "$T/rel.err")
+	echo "# release build: ${kb:-?} kB in use after the parse"
+	check "the release build's heap in use after the parse is counted by its allocator (${kb:-none} kB > 1024)" \
+		test "${kb:-0}" -gt 1024
+else
+	cat "$T/rel.err"
+	not_ok "a release build of 200 plans succeeds"
+fi
+rm -rf "$R/.git/plansite"
+build_ok "$R" "$T/san" || not_ok "a sanitizer build of 200 plans succeeds"
+check "the release and sanitizer builds publish the same site" \
+	diff -r -q -x .plansite-pages -x .plansite-state "$T/rel" "$T/san"
+check "the site has the history's pages" test -n "$(ls "$T/rel/thay-doi" 2>/dev/null)"
+finish

@@ -21,11 +21,11 @@
 #include "mem.h"
 
 #include <pthread.h>
-#include <sys/mman.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #if defined(PLANSITE_TCMALLOC)
@@ -140,11 +140,6 @@ void mem_setup(int heaps)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-const char *mem_allocator(void)
-{
-	return "tcmalloc";
-}
-
 void mem_thread_begin(void)
 {
 }
@@ -210,11 +205,6 @@ void mem_setup(int heaps)
 #else
 	(void)heaps;
 #endif
-}
-
-const char *mem_allocator(void)
-{
-	return "glibc";
 }
 
 /* A thread's malloc arena (glibc gives each new thread one of its own)

@@ -3,8 +3,7 @@
  *
  * The release build links tcmalloc (gperftools' libtcmalloc_minimal), which
  * takes the place of glibc's malloc in the whole process, libraries
- * included; the sanitizer builds keep glibc's (AddressSanitizer brings its
- * own).  Everything that depends on which one runs is here. */
+ * included; the sanitizer builds keep the sanitizers' own.  Everything that depends on which one runs is here. */
 #ifndef PLANSITE_MEM_H
 #define PLANSITE_MEM_H
 
@@ -13,9 +12,6 @@
 /* The allocator's settings, once, before the work starts; `heaps` is the
  * number of threads that allocate at once (pool_size of --jobs). */
 void mem_setup(int heaps);
-
-/* "tcmalloc" or "glibc": which allocator this build runs on. */
-const char *mem_allocator(void);
 
 /* A new thread's first step, before it allocates (pool.c). */
 void mem_thread_begin(void);

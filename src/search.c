@@ -97,7 +97,17 @@ typedef struct {
 	uint32_t len, cap;   /* bytes */
 	uint32_t n;          /* ids */
 	uint32_t first, last;
+	uint32_t dlen;       /* characters of its 'd' form (put_ids) */
 } ids_t;
+
+/* Characters of v in put_varint's base 64, five bits a character. */
+static size_t varint_len(uint32_t v)
+{
+	size_t n = 1;
+	while (v >>= 5)
+		n++;
+	return n;
+}
 
 /* The next gap of a list at *p, which it advances past. */
 static uint32_t ids_gap(const unsigned char **p)
@@ -362,6 +372,7 @@ static inline void ids_push(ids_t *l, uint32_t id)
 		l->first = id;
 	l->last = id;
 	l->n++;
+	l->dlen += g < 32 ? 1 : (uint32_t)varint_len(g);
 	while (g >= 128) {
 		l->v[l->len++] = (unsigned char)(g | 128);
 		g >>= 7;
@@ -749,14 +760,6 @@ static void index_task(struct ix *x, const task_t *t)
 
 /* ---- the dictionary ------------------------------------------------------- */
 
-static size_t varint_len(uint32_t v)
-{
-	size_t n = 1;
-	while (v >>= 5)
-		n++;
-	return n;
-}
-
 static void put_varint(buf_t *b, uint32_t v)
 {
 	do {
@@ -771,11 +774,11 @@ static void put_ids(buf_t *b, const ids_t *l)
 {
 	buf_putc(b, '"');
 	if (l->n) {
-		/* the first id, then the gaps: as stored */
-		size_t dlen = 0;
-		const unsigned char *p = l->v;
-		for (size_t i = 0; i < l->n; i++)
-			dlen += varint_len(ids_gap(&p));
+		/* the first id, then the gaps: as stored; their length in
+		 * characters counted as they came (ids_push), not by a pass
+		 * decoding them all */
+		size_t dlen = l->dlen;
+		const unsigned char *p;
 		size_t range = l->last - l->first + 1;
 		size_t blen = varint_len(l->first) + (range + 5) / 6;
 		p = l->v;
@@ -797,9 +800,19 @@ static void put_ids(buf_t *b, const ids_t *l)
 			b->len += nc;
 			b->ptr[b->len] = '\0';
 		} else {
-			buf_putc(b, 'd');
-			for (size_t i = 0; i < l->n; i++)
-				put_varint(b, ids_gap(&p));
+			buf_grow(b, dlen + 1);
+			char *o = b->ptr + b->len;
+			*o++ = 'd';
+			for (size_t i = 0; i < l->n; i++) {
+				uint32_t v = ids_gap(&p);
+				do {
+					unsigned g = v & 31;
+					v >>= 5;
+					*o++ = B64[g | (v ? 32 : 0)];
+				} while (v);
+			}
+			b->len = (size_t)(o - b->ptr);
+			b->ptr[b->len] = '\0';
 		}
 	}
 	buf_putc(b, '"');

@@ -268,10 +268,14 @@ static void add_text(struct ix *x, const char *s, int cl)
 
 /* Text that recurs from record to record (a unit's name, an output): its
  * words are looked up once. */
-static void add_phrase(struct ix *x, const char *s, int cl)
+static bool json_plain(const char *s, size_t n);
+
+/* Returns whether s has nothing to escape in JSON (1) or has (0); -1 for
+ * NULL. */
+static int add_phrase(struct ix *x, const char *s, int cl)
 {
 	if (!s)
-		return;
+		return -1;
 	size_t n = strlen(s);
 	/* hash_words, not FNV-1a byte by byte: 18M instructions for the
 	 * 81,956 phrases of 1,000 plans */
@@ -281,16 +285,18 @@ static void add_phrase(struct ix *x, const char *s, int cl)
 		size_t from = x->nscratch;
 		add_text(x, s, cl);
 		uint32_t at = (uint32_t)x->npool, count = (uint32_t)(x->nscratch - from);
+		bool plain = json_plain(s, n);
 		x->pool = xrealloc(x->pool, (x->npool + count + 1) * sizeof(*x->pool));
-		x->pool[x->npool++] = count;
+		x->pool[x->npool++] = count << 1 | plain;
 		for (size_t i = from; i < x->nscratch; i++)
 			x->pool[x->npool++] = x->scratch[i] >> 2;
 		*sl = (slot_t){ arena_strndup(x->a, s, n), n, h, at };
 		x->phrases.n++;
-		return;
+		return plain;
 	}
 	const uint32_t *t = x->pool + sl->val;
-	scratch_add_all(x, t + 1, t[0], cl);
+	scratch_add_all(x, t + 1, t[0] >> 1, cl);
+	return (int)(t[0] & 1);
 }
 
 /* Titles seen lately, by hash: a task title often recurs (the same duty in
@@ -306,12 +312,14 @@ struct recent {
 	uint64_t h;
 	uint32_t *terms;
 	uint32_t n, cap;
+	bool plain;        /* nothing to escape in JSON (json_plain) */
 };
 
-static void add_recent(struct ix *x, const char *s, int cl)
+/* Returns the title's slot, valid until the next call; NULL for NULL. */
+static const struct recent *add_recent(struct ix *x, const char *s, int cl)
 {
 	if (!s)
-		return;
+		return NULL;
 	size_t n = strlen(s);
 	uint64_t h = hash_words(HASH_INIT, s, n);
 	if (!x->recent)
@@ -319,7 +327,7 @@ static void add_recent(struct ix *x, const char *s, int cl)
 	struct recent *r = &x->recent[h & (RECENT_SLOTS - 1)];
 	if (r->s && r->h == h && r->len == n && (r->s == s || !memcmp(r->s, s, n))) {
 		scratch_add_all(x, r->terms, r->n, cl);
-		return;
+		return r;
 	}
 	size_t from = x->nscratch;
 	add_text(x, s, cl);
@@ -334,6 +342,8 @@ static void add_recent(struct ix *x, const char *s, int cl)
 	r->len = n;
 	r->h = h;
 	r->n = (uint32_t)count;
+	r->plain = json_plain(s, n);
+	return r;
 }
 
 /* A document number: the words of its docnum key, and all of them joined. */
@@ -433,6 +443,24 @@ static void put_json_body(buf_t *b, const char *s, size_t n)
 		}
 		buf_put(b, s + run, n - run);
 	}
+}
+
+/* Whether s[0..n) has nothing put_json_body escapes. */
+static bool json_plain(const char *s, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v;
+		memcpy(&v, s + i, 8);
+		if (needs_escape8(v))
+			break;
+	}
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == '"' || c == '\\')
+			return false;
+	}
+	return true;
 }
 
 static void put_json_str(buf_t *b, const char *s)
@@ -726,10 +754,15 @@ static void task_plan(struct ix *x, const plan_t *p)
  * the lead units joined by ", ". */
 static void index_task(struct ix *x, const task_t *t)
 {
-	add_recent(x, t->title, CL_TITLE);
+	/* a title seen lately or a lead unit's name has been looked at for
+	 * JSON escapes already: then it is copied, not scanned again */
+	const struct recent *r = add_recent(x, t->title, CL_TITLE);
 	add_phrase(x, t->output, CL_CTX);
+	uint32_t plain = 0;   /* bit i: lead i's name has nothing to escape */
 	for (size_t i = 0; i < t->lead.n; i++)
-		add_phrase(x, t->lead.v[i].unit ? t->lead.v[i].unit->name : t->lead.v[i].text, CL_CTX);
+		if (add_phrase(x, t->lead.v[i].unit ? t->lead.v[i].unit->name : t->lead.v[i].text,
+			       CL_CTX) == 1 && i < 32)
+			plain |= 1u << i;
 	uint32_t rid = x->nrec++;
 	record_terms(x, rid);
 
@@ -737,8 +770,10 @@ static void index_task(struct ix *x, const task_t *t)
 	buf_t *b = &x->chunk;
 	open_record(x);
 	buf_putc(b, '"');
-	if (t->title)
-		put_json_body(b, t->title, strlen(t->title));
+	if (r && r->plain)
+		buf_put(b, t->title, r->len);
+	else if (r)
+		put_json_body(b, t->title, r->len);
 	buf_put(b, "\",\"", 3);
 	buf_put(b, x->tplan_url.ptr, x->tplan_url.len);
 	/* the plan page's task rows carry id="{{anchor}}", the task id
@@ -752,7 +787,10 @@ static void index_task(struct ix *x, const task_t *t)
 			buf_put(b, ", ", 2);
 		else
 			buf_puts(b, " · ");
-		put_json_body(b, name, strlen(name));
+		if (i < 32 && (plain >> i & 1))
+			buf_puts(b, name);
+		else
+			put_json_body(b, name, strlen(name));
 	}
 	buf_putc(b, '"');
 	close_record(x);

@@ -1,7 +1,6 @@
 /* search.c: the static search index: records in chunks, a term dictionary in prefix shards. */
 #include "search_int.h"
 
-#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -397,7 +396,7 @@ static void ids_grow(ids_t *l)
 	l->v = xrealloc(l->v, l->cap);
 }
 
-/* Appends id, greater than every id of l (end_record gives a term each
+/* Appends id, greater than every id of l (record_terms gives a term each
  * record once, and records come in order). */
 static inline void ids_push(ids_t *l, uint32_t id)
 {
@@ -430,45 +429,43 @@ static bool needs_escape8(uint64_t v)
  * the escaped pieces of a text put end to end are the escaped text. */
 static void put_json_body(buf_t *b, const char *s, size_t n)
 {
-	{
-		/* a record's title, address and context: mostly nothing to
-		 * escape, found eight bytes at a time */
-		size_t i = 0, run = 0;
-		buf_grow(b, n + 1);
-		for (;;) {
-			while (i + 8 <= n) {
-				uint64_t v;
-				memcpy(&v, s + i, 8);
-				if (needs_escape8(v))
-					break;
-				i += 8;
-			}
-			while (i < n) {
-				unsigned char c = (unsigned char)s[i];
-				if (c < 0x20 || c == '"' || c == '\\')
-					break;
-				i++;
-			}
-			if (i >= n)
+	/* a record's title, address and context: mostly nothing to
+	 * escape, found eight bytes at a time */
+	size_t i = 0, run = 0;
+	buf_grow(b, n + 1);
+	for (;;) {
+		while (i + 8 <= n) {
+			uint64_t v;
+			memcpy(&v, s + i, 8);
+			if (needs_escape8(v))
 				break;
-			unsigned char c = (unsigned char)s[i];
-			if (c >= 0x20 && c != '"' && c != '\\')
-				continue;
-			buf_put(b, s + run, i - run);
-			if (c == '"' || c == '\\') {
-				buf_putc(b, '\\');
-				buf_putc(b, (char)c);
-			} else if (c == '\n') {
-				buf_puts(b, "\\n");
-			} else if (c == '\t') {
-				buf_puts(b, "\\t");
-			} else {
-				buf_printf(b, "\\u%04x", c);
-			}
-			run = ++i;
+			i += 8;
 		}
-		buf_put(b, s + run, n - run);
+		while (i < n) {
+			unsigned char c = (unsigned char)s[i];
+			if (c < 0x20 || c == '"' || c == '\\')
+				break;
+			i++;
+		}
+		if (i >= n)
+			break;
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_put(b, s + run, i - run);
+		if (c == '"' || c == '\\') {
+			buf_putc(b, '\\');
+			buf_putc(b, (char)c);
+		} else if (c == '\n') {
+			buf_puts(b, "\\n");
+		} else if (c == '\t') {
+			buf_puts(b, "\\t");
+		} else {
+			buf_printf(b, "\\u%04x", c);
+		}
+		run = ++i;
 	}
+	buf_put(b, s + run, n - run);
 }
 
 /* Whether s[0..n) has nothing put_json_body escapes. */

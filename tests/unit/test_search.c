@@ -622,6 +622,141 @@ static void test_build_escapes_recurring(void **state)
 	arena_free(a);
 }
 
+/* A task's record is written from its plan's pieces (escaped once a plan)
+ * and its own: the address percent-encodes the task id, the context is the
+ * plan's name, " · " and the lead units joined by ", ", and a title or a
+ * lead's name that recurs (seen before, so copied without a second look
+ * for escapes) is escaped as the first time. */
+static void test_build_task_records(void **state)
+{
+	arena_t *a = arena_new();
+	site_t *s = mk_site(a, 3, 6, 0);
+	unit_t *odd = mk_unit(a, "Phòng \"A\\B\"", "phong-ab", NULL);
+	s->plans[1]->number = "7/KH-\"Q\"";
+	s->plans[1]->url = "/ke-hoach/7\"q\\/";
+	s->plans[2]->number = NULL;   /* named by the start of its title */
+	s->plans[2]->title = "Kế hoạch \"một\"\tkia";
+	for (size_t i = 0; i < s->nplans; i++) {
+		plan_t *p = s->plans[i];
+		for (size_t j = 0; j < p->ntasks; j++) {
+			task_t *t = &p->tasks[j];
+			t->title = j % 2 ? "Nhiệm vụ \"lặp\"\\ lại" : TITLES[j % N(TITLES)];
+			t->id = j == 3 ? "a b/ć" : t->id;
+			if (j % 3 == 0) {
+				t->lead.n = 0;
+			} else if (j % 3 == 1) {
+				t->lead.n = 3;
+				t->lead.v = arena_alloc(a, 3 * sizeof(uref_t));
+				t->lead.v[0].unit = odd;
+				t->lead.v[0].text = odd->name;
+				t->lead.v[1].unit = NULL;
+				t->lead.v[1].text = "Ban \"X\"";
+				t->lead.v[2].unit = s->units[2];
+				t->lead.v[2].text = s->units[2]->name;
+			}
+		}
+	}
+	files_t f = { 0 };
+	assert_int_equal(search_build(s, collect, &f), 0);
+	json_t *m = parse(&f.v[f.n - 1]);
+	size_t first = (size_t)json_integer_value(json_array_get(json_object_get(json_object_get(m, "kinds"), "task"), 0));
+	const file_t *rf = find(&f, "tim-kiem/rec/0.json");
+	assert_non_null(rf);
+	json_t *r = parse(rf);
+	static const char *const names[] = { "Kế hoạch 100/KH-SKHCN", "Kế hoạch 7/KH-\"Q\"",
+					     "Kế hoạch: Kế hoạch \"một\"\tkia" };
+	size_t k = first;
+	for (size_t i = 0; i < s->nplans; i++) {
+		plan_t *p = s->plans[i];
+		for (size_t j = 0; j < p->ntasks; j++, k++) {
+			task_t *t = &p->tasks[j];
+			json_t *rec = json_array_get(r, k);
+			assert_string_equal(json_string_value(json_array_get(rec, 0)), t->title);
+			char *url = j == 3 ? arena_printf(a, "%s#a%%20b%%2F%%C4%%87", p->url)
+					   : arena_printf(a, "%s#%s", p->url, t->id);
+			assert_string_equal(json_string_value(json_array_get(rec, 1)), url);
+			const char *ctx = t->lead.n == 0 ? names[i]
+					: t->lead.n == 3 ? arena_printf(a, "%s · %s, %s, %s", names[i], odd->name,
+									  "Ban \"X\"", s->units[2]->name)
+							 : arena_printf(a, "%s · %s", names[i], t->lead.v[0].unit->name);
+			assert_string_equal(json_string_value(json_array_get(rec, 2)), ctx);
+		}
+	}
+	/* the escapes as search_build always wrote them, byte for byte */
+	char *text = xstrndup(rf->data, rf->len);
+	assert_non_null(strstr(text, "\"Nhiệm vụ \\\"lặp\\\"\\\\ lại\",\"/ke-hoach/7\\\"q\\\\/#2\","
+				     "\"Kế hoạch 7/KH-\\\"Q\\\" · Phòng \\\"A\\\\B\\\", Ban \\\"X\\\", Văn phòng\"]"));
+	assert_non_null(strstr(text, "\"Kế hoạch: Kế hoạch \\\"một\\\"\\tkia\"]"));
+	free(text);
+	json_decref(r);
+	json_decref(m);
+	files_free(&f);
+	arena_free(a);
+}
+
+/* Each list of record ids takes the shorter of its two forms ('d' on a
+ * tie), whose length the index counts as the ids come. */
+static void check_lists(json_t *shard)
+{
+	const char *key, *word;
+	json_t *words, *sp;
+	json_object_foreach(shard, key, words) {
+		json_object_foreach(words, word, sp) {
+			size_t i;
+			json_t *v;
+			json_array_foreach(sp, i, v) {
+				for (int cl = 0; cl < 3; cl++) {
+					const char *l = json_string_value(json_array_get(v, 1 + cl));
+					static uint32_t ids[1 << 16];
+					size_t n = decode_ids(l, ids, N(ids));
+					if (!n) {
+						assert_string_equal(l, "");
+						continue;
+					}
+#define VLEN(x) ((x) < 32 ? 1u : (x) < 1024 ? 2u : (x) < 32768 ? 3u : (x) < (1u << 20) ? 4u : 5u)
+					size_t dlen = VLEN(ids[0]);
+					for (size_t j = 1; j < n; j++)
+						dlen += VLEN(ids[j] - ids[j - 1] - 1);
+					size_t blen = VLEN(ids[0]) + (ids[n - 1] - ids[0] + 1 + 5) / 6;
+#undef VLEN
+					assert_int_equal(l[0], blen < dlen ? 'b' : 'd');
+					assert_int_equal(strlen(l), 1 + (blen < dlen ? blen : dlen));
+				}
+			}
+		}
+	}
+}
+
+static void test_build_list_forms(void **state)
+{
+	arena_t *a = arena_new();
+	/* words of every record and of a few: gaps of one to thousands */
+	site_t *s = mk_site(a, 300, 40, 1);
+	/* three records in a row past id 1,024: 'b' (4 characters) beats
+	 * 'd' (5: the first id takes three) by the first id's length alone */
+	for (size_t j = 0; j < 3; j++)
+		s->plans[299]->tasks[j].title = "Nhiệm vụ quaduy";
+	files_t f = { 0 };
+	assert_int_equal(search_build(s, collect, &f), 0);
+	json_t *m = parse(&f.v[f.n - 1]);
+	static uint32_t one[8];
+	assert_int_equal(ids_of(&f, m, "quaduy", "quaduy", 1, one, N(one)), 3);
+	assert_true(one[0] >= 1024);
+	json_decref(m);
+	size_t lists = 0;
+	for (size_t i = 0; i < f.n; i++) {
+		if (strncmp(f.v[i].rel, "tim-kiem/idx/", 13))
+			continue;
+		json_t *j = parse(&f.v[i]);
+		check_lists(j);
+		json_decref(j);
+		lists++;
+	}
+	assert_true(lists > 10);
+	files_free(&f);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -632,6 +767,8 @@ int main(void)
 		cmocka_unit_test(test_build_sizes),
 		cmocka_unit_test(test_build_cancel),
 		cmocka_unit_test(test_build_escapes_recurring),
+		cmocka_unit_test(test_build_task_records),
+		cmocka_unit_test(test_build_list_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -335,6 +335,38 @@ static void test_texts(void **state)
 	}
 }
 
+/* put_text and put_cell do not NUL-terminate (the render does, once, at
+ * its end): a text of a whole number of 32-byte moves, or a row's memo
+ * cell of 16, writes nothing after itself, so whatever the buffer held
+ * there must not show, appended to bytes already in it. */
+static void test_text_end(void **state)
+{
+	(void)state;
+	for (size_t n = 1; n <= 100; n++) {
+		char *txt = malloc(n + 1);
+		for (size_t i = 0; i < n; i++)
+			txt[i] = (char)('a' + i % 26);
+		txt[n] = '\0';
+		tmpl_set_t *set = tmpl_set_new();
+		add_ok(set, "t", txt);
+		for (int prepared = 0; prepared < 2; prepared++) {
+			if (prepared)
+				tmpl_set_prepare(set);
+			buf_t out = BUF_INIT;
+			buf_puts(&out, "pre");
+			buf_grow(&out, 400);
+			memset(out.ptr + out.len, 'x', out.cap - out.len);
+			assert_int_equal(tmpl_render(set, "t", NULL, &out), 0);
+			assert_int_equal(out.len, 3 + n);
+			assert_memory_equal(out.ptr + 3, txt, n);
+			assert_int_equal(out.ptr[out.len], '\0');
+			buf_free(&out);
+		}
+		tmpl_set_free(set);
+		free(txt);
+	}
+}
+
 /* Folding {{t.key}} into text renders what looking it up rendered, in
  * sections, partials and parents alike; values with a newline, other
  * types and other names stay lookups. */
@@ -559,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_indentation),
 		cmocka_unit_test(test_texts),
+		cmocka_unit_test(test_text_end),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_depth_guard),
 		cmocka_unit_test(test_cycles),

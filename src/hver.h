@@ -54,6 +54,9 @@ typedef struct {
 #define HVER_MEMO 4096
 /* The longest list of units the list memo keeps. */
 #define HVER_LIST_MAX 4
+/* The most tracked texts of a task the texts memo shares (hver.c,
+ * texts_of; the field table has 2). */
+#define HVER_TEXTS_MAX 8
 
 /* Interned texts: an open-addressed table of the texts and their hashes
  * (hash_words over their bytes: a few times faster than hash_str on the
@@ -103,6 +106,10 @@ typedef struct {
 	 * addresses: each was measured, hashed and compared whole in a table
 	 * of every text of every version, once per task */
 	hver_memo_t memo, name_memo, list_memo;
+	/* tasks' arrays of tracked texts by their interned addresses, shared
+	 * by every task whose texts are the same (texts_of): 16 bytes a task
+	 * of every version, 6.4 MB for the built commit's at 10,000 plans */
+	hver_memo_t texts_memo;
 	/* the layouts' skeletons (struct hlayout), needed only while the
 	 * versions are read: 8 bytes a task of every version, 6 MB at
 	 * 10,000 plans given back when they are read (hver_skel_drop) */

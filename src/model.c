@@ -157,7 +157,11 @@ void model_urefs(model_ctx_t *c, const ynode_t *n, const char *what, urefs_t *ou
 		return;
 	}
 	size_t max = n->kind == YNODE_SEQ ? n->n : 1;
-	out->v = arena_alloc(c->a, max * sizeof(uref_t));   /* no end mark: readers go by n */
+	/* no end mark: readers go by n; 8-aligned: a unit is 24 bytes, and
+	 * a list of one or three took 32 or 80 at 16.  At 10,000 plans
+	 * (400,000 tasks, cold, heaptrack of a glibc build) the model's
+	 * arenas went from 151.3 MB to 135.7-136.3 MB at the peak */
+	out->v = arena_alloc8(c->a, max * sizeof(uref_t));
 	for (size_t i = 0; i < max; i++) {
 		const ynode_t *item = n->kind == YNODE_SEQ ? n->kids[i] : n;
 		const char *s = model_str(c, item, what);

@@ -382,6 +382,13 @@ void *arena_alloc(arena_t *a, size_t n)
 	return p;
 }
 
+void *arena_alloc8(arena_t *a, size_t n)
+{
+	void *p = arena_raw(a, n, 8);
+	memset(p, 0, n);
+	return p;
+}
+
 char *arena_strndup(arena_t *a, const char *s, size_t n)
 {
 	if (!s)

@@ -69,6 +69,9 @@ typedef struct arena arena_t;
 
 arena_t *arena_new(void);
 void *arena_alloc(arena_t *a, size_t n);          /* zeroed, 16-aligned */
+/* Zeroed, 8-aligned: records of 8-byte fields whose size is not a multiple
+ * of 16 (a task's units, 24 bytes each) end in no padding. */
+void *arena_alloc8(arena_t *a, size_t n);
 /* Texts are packed, not aligned. */
 char *arena_strdup(arena_t *a, const char *s);    /* NULL gives NULL */
 char *arena_strndup(arena_t *a, const char *s, size_t n);

@@ -465,4 +465,35 @@ for lay in git fi; do
 	check "deep ($lay): the same site as from loose objects" diff -r "$T/deep-loose" "$T/deep-$lay"
 done
 
+# one commit changing many tasks of one plan and a few of another: each
+# entry keeps its own changes (the walk gathers them in one scratch,
+# reused from entry to entry, and grows it past 16)
+M=$T/many
+newrepo "$M"
+many() {   # many FILE NUMBER NTASKS STATUS_UP_TO: a plan, tasks 1..UP_TO done
+	{
+		printf -- '---\nnumber: "%s"\ntitle: "Kế hoạch %s"\ntasks:\n' "$2" "$2"
+		for k in $(seq 1 "$3"); do
+			printf '  - { id: "%d", title: "Việc %d", lead: Sở A, output: x, due: "Năm 2026", status: %s }\n' \
+				"$k" "$k" "$([ "$k" -le "$4" ] && echo done || echo in_progress)"
+		done
+		printf -- '---\nNội dung.\n'
+	} >"$M/content/plans/$1"
+}
+many m1.md 11/KH-M 30 0
+many m2.md 12/KH-N 30 0
+commit "$M" 2025-11-03T09:00:00+07:00 "Tạo"
+many m1.md 11/KH-M 30 25
+many m2.md 12/KH-N 30 2
+commit "$M" 2025-11-04T09:00:00+07:00 "Cập nhật"
+MC=$(git -C "$M" rev-parse HEAD)
+build_ok "$M" "$T/many-out"
+CJ=$T/many-out/du-lieu/changes.json
+check "many changes: 25 status changes in the first plan's entry" \
+	test "$(json "[len(e['changes']) for e in d if e['commit']=='$MC' and e['plan']=='11/KH-M']" "$CJ")" = "[25]"
+check "many changes: the first plan's are its tasks 1..25, in order" \
+	test "$(json "[c['task'] for e in d if e['commit']=='$MC' and e['plan']=='11/KH-M' for c in e['changes']] == [str(k) for k in range(1, 26)]" "$CJ")" = "true"
+check "many changes: 2 in the second plan's entry, its own" \
+	test "$(json "[(c['task'], c['field'], c['to']) for e in d if e['commit']=='$MC' and e['plan']=='12/KH-N' for c in e['changes']]" "$CJ")" = "[('1', 'status', 'done'), ('2', 'status', 'done')]"
+
 finish

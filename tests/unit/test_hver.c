@@ -2,7 +2,8 @@
  * same texts whether it borrows the model's strings or copies them, equal
  * texts as one pointer, and the texts the parse keeps once (a unit, an
  * output, a deadline written in every task) hashed once each, not once a
- * task. */
+ * task; the tasks' arrays of tracked texts shared by the tasks whose texts
+ * are the same. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -197,11 +198,67 @@ static void test_lists(void **state)
 	buf_free(&b);
 }
 
+/* Tasks' tracked texts (title, output) in one array per distinct tuple:
+ * the same texts, the same array; another title or output, another array
+ * that reads right; the same borrowed or not. */
+static void test_texts_shared(void **state)
+{
+	(void)state;
+	static const char *const titles[] = { "Việc A", "Việc B", "Việc A" };
+	static const char *const outputs[] = { "\"Báo cáo\"", "\"Báo cáo\"", "~" };
+	enum { NK = 3, NT = 4 * NK };
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "---\nnumber: \"9/KH-Z\"\ntitle: \"Việc A\"\ntasks:\n");
+	for (int i = 0; i < NT; i++)
+		buf_printf(&b, "  - id: \"%d\"\n    title: \"%s\"\n    output: %s\n", i + 1, titles[i % NK],
+			   outputs[i % NK]);
+	buf_puts(&b, "---\n");
+	arena_t *ma = arena_new();
+	diag_t *d = diag_new();
+	model_opts_t o = { 0 };
+	rfile_t f = { .path = "content/plans/z.md", .rel = "plans/z.md", .data = b.ptr, .len = b.len };
+	plan_t *p = model_parse_plan(ma, d, &f, &o);
+	assert_non_null(p);
+	assert_int_equal(p->ntasks, NT);
+	size_t nh, nt = model_fields_hist_texts(FIELD_TASK);
+	const field_t *const *hf = model_fields_hist(FIELD_TASK, &nh);
+	hver_ctx_t own = { .a = arena_new() }, lent = { .a = arena_new(), .borrow = true };
+	const hver_t *c = hver_from_plan(&own, p, NULL, 0, NULL);
+	const hver_t *v = hver_from_plan(&lent, p, NULL, 0, NULL);
+	for (const hver_t *x = v; x; x = x == v ? c : NULL) {
+		for (size_t i = 0; i < NT; i++) {
+			const htask_t *t = x->tasks[i];
+			for (size_t j = 0; j < nh; j++) {
+				int slot = model_fields_hist_slot(FIELD_TASK, hf[j]);
+				if (slot >= 0)
+					same_text(t->text[slot], model_fields_text(&p->tasks[i], FIELD_TASK, hf[j]));
+			}
+			/* one array for each (title, output) */
+			assert_ptr_equal(t->text, x->tasks[i % NK]->text);
+			for (size_t k = 0; k < NK; k++)
+				if (k != i % NK)
+					assert_ptr_not_equal(t->text, x->tasks[k]->text);
+		}
+		/* the plan's texts are its own, though its title is a task's */
+		assert_ptr_not_equal(x->text, x->tasks[0]->text);
+	}
+	for (size_t k = 0; k < nt; k++)
+		same_text(v->tasks[2]->text[k], c->tasks[2]->text[k]);
+	hver_ctx_free(&own);
+	hver_ctx_free(&lent);
+	arena_free(own.a);
+	arena_free(lent.a);
+	diag_free(d);
+	arena_free(ma);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_borrowed),
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_texts_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,15 +45,22 @@ static const char *shared(const char *s, const char **seen, size_t *n)
 	return s;
 }
 
+/* A plan file's text parsed as the build does, with its tasks counted. */
+static plan_t *parse_len(arena_t *a, diag_t *d, const char *text, size_t len, size_t ntasks)
+{
+	model_opts_t o = { 0 };
+	rfile_t f = { .path = "content/plans/x.md", .rel = "plans/x.md", .data = text, .len = len };
+	plan_t *p = model_parse_plan(a, d, &f, &o);
+	assert_non_null(p);
+	assert_int_equal(p->ntasks, ntasks);
+	return p;
+}
+
 /* The plan as the build parses it: one copy of each short text (model.c's
  * texts table, one per parse worker). */
 static plan_t *parse(arena_t *a, diag_t *d, const char *text)
 {
-	model_opts_t o = { 0 };
-	rfile_t f = { .path = "content/plans/x.md", .rel = "plans/x.md", .data = text, .len = strlen(text) };
-	plan_t *p = model_parse_plan(a, d, &f, &o);
-	assert_non_null(p);
-	assert_int_equal(p->ntasks, NTASKS);
+	plan_t *p = parse_len(a, d, text, strlen(text), NTASKS);
 	const char *seen[8 * NTASKS];
 	size_t n = 0;
 	p->issuer.text = shared(p->issuer.text, seen, &n);
@@ -156,11 +163,7 @@ static void test_lists(void **state)
 	buf_puts(&b, "---\n");
 	arena_t *ma = arena_new();
 	diag_t *d = diag_new();
-	model_opts_t o = { 0 };
-	rfile_t f = { .path = "content/plans/y.md", .rel = "plans/y.md", .data = b.ptr, .len = b.len };
-	plan_t *p = model_parse_plan(ma, d, &f, &o);
-	assert_non_null(p);
-	assert_int_equal(p->ntasks, 3 * NL);
+	plan_t *p = parse_len(ma, d, b.ptr, b.len, 3 * NL);
 	const char *seen[64];
 	size_t n = 0;
 	for (size_t i = 0; i < p->ntasks; i++)
@@ -215,11 +218,7 @@ static void test_texts_shared(void **state)
 	buf_puts(&b, "---\n");
 	arena_t *ma = arena_new();
 	diag_t *d = diag_new();
-	model_opts_t o = { 0 };
-	rfile_t f = { .path = "content/plans/z.md", .rel = "plans/z.md", .data = b.ptr, .len = b.len };
-	plan_t *p = model_parse_plan(ma, d, &f, &o);
-	assert_non_null(p);
-	assert_int_equal(p->ntasks, NT);
+	plan_t *p = parse_len(ma, d, b.ptr, b.len, NT);
 	size_t nh, nt = model_fields_hist_texts(FIELD_TASK);
 	const field_t *const *hf = model_fields_hist(FIELD_TASK, &nh);
 	hver_ctx_t own = { .a = arena_new() }, lent = { .a = arena_new(), .borrow = true };

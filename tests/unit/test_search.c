@@ -232,6 +232,15 @@ static json_t *parse(const file_t *f)
 	return j;
 }
 
+/* The site's search index built into f; *m is its manifest (the last
+ * file); returns the id of the first task record. */
+static size_t build_tasks(site_t *s, files_t *f, json_t **m)
+{
+	assert_int_equal(search_build(s, collect, f), 0);
+	*m = parse(&f->v[f->n - 1]);
+	return (size_t)json_integer_value(json_array_get(json_object_get(json_object_get(*m, "kinds"), "task"), 0));
+}
+
 /* Decodes one list of record ids as search.js does; returns the count. */
 static size_t decode_ids(const char *s, uint32_t *out, size_t max)
 {
@@ -585,9 +594,8 @@ static void test_build_escapes_recurring(void **state)
 			t->title = arena_printf(a, "Nhiệm vụ riêng %zu", j);
 	}
 	files_t f = { 0 };
-	assert_int_equal(search_build(s, collect, &f), 0);
-	json_t *m = parse(&f.v[f.n - 1]);
-	size_t first = (size_t)json_integer_value(json_array_get(json_object_get(json_object_get(m, "kinds"), "task"), 0));
+	json_t *m;
+	size_t first = build_tasks(s, &f, &m);
 	/* the odd titles as JSON, byte for byte, in the first chunk */
 	const file_t *rf = find(&f, "tim-kiem/rec/0.json");
 	assert_non_null(rf);
@@ -657,9 +665,8 @@ static void test_build_task_records(void **state)
 		}
 	}
 	files_t f = { 0 };
-	assert_int_equal(search_build(s, collect, &f), 0);
-	json_t *m = parse(&f.v[f.n - 1]);
-	size_t first = (size_t)json_integer_value(json_array_get(json_object_get(json_object_get(m, "kinds"), "task"), 0));
+	json_t *m;
+	size_t first = build_tasks(s, &f, &m);
 	const file_t *rf = find(&f, "tim-kiem/rec/0.json");
 	assert_non_null(rf);
 	json_t *r = parse(rf);

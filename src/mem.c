@@ -109,6 +109,8 @@ static size_t prop(const char *name)
  * 147,000, the same time.  Thread caches of 2 MB hold the 1k peak at 101
  * MB instead of 106 at the same speed (8 alternating runs each).  A site of
  * 1,000 plans stays under the heap size where the scavenger starts. */
+#define SCAVENGE_HEAP ((size_t)192 << 20)   /* the scavenger's threshold, below */
+
 /* The heap in big pages.  tcmalloc takes its memory from the kernel with
  * sbrk(2) (glibc's __sbrk, called through the dynamic linker): a megabyte
  * or a few at a time, in pages of 4 kB, each faulted in at its first
@@ -128,24 +130,33 @@ static size_t prop(const char *name)
  * memory.  A cold build of 1,000 plans (3 alternating runs each, the
  * allocator's sbrk given in front with LD_PRELOAD): 3,000-3,200 page
  * faults instead of 20,900-21,700, 0.87-0.94 s instead of 1.08-1.12 s, a
- * peak of 105-109 MB instead of 103-105 MB.  PLANSITE_HUGEPAGES=0 in the
+ * peak of 105-109 MB instead of 103-105 MB.  Past the heap size where the
+ * scavenger starts giving memory back (SCAVENGE_HEAP), the heap grows in
+ * small pages again: the free spans it gives back split the big pages they
+ * lie in, which the next allocations fault back page by page, and a big
+ * page only partly used is resident whole.  At 10,000 plans (2 runs each):
+ * a peak of 379-381 MB against 385-387 MB with the whole heap in big pages
+ * and 364-375 MB with none, 167,000 page faults against 116,000 and
+ * 208,000-220,000 (the wall time moved 13-25 s with the machine's load,
+ * none of it to be told apart).  PLANSITE_HUGEPAGES=0 in the
  * environment leaves the heap in small pages (for comparison); where the
  * kernel has no big pages the call fails and nothing changes.  Only
  * tcmalloc calls sbrk in this process (glibc's malloc is not used; the
  * dynamic loader maps its memory). */
 #define BIG_PAGE ((uintptr_t)2 << 20)
+#define BIG_HEAP ((uintptr_t)SCAVENGE_HEAP)
 
 void *__sbrk(intptr_t increment);
 
 static pthread_mutex_t brk_lock = PTHREAD_MUTEX_INITIALIZER;
-static uintptr_t brk_asked, brk_set;   /* the caller's break; the kernel's */
+static uintptr_t brk_start, brk_asked, brk_set;   /* the heap's start; the caller's break; the kernel's */
 static int brk_big = -1;                /* big pages: unknown yet, no, yes */
 
 void *__sbrk(intptr_t increment)
 {
 	pthread_mutex_lock(&brk_lock);
 	if (!brk_set) {
-		brk_asked = brk_set = (uintptr_t)syscall(SYS_brk, 0);
+		brk_start = brk_asked = brk_set = (uintptr_t)syscall(SYS_brk, 0);
 		const char *e = getenv("PLANSITE_HUGEPAGES");
 		brk_big = !(e && !strcmp(e, "0"));
 	}
@@ -156,7 +167,8 @@ void *__sbrk(intptr_t increment)
 		r = (void *)-1;
 	} else if (want > brk_set || want < brk_asked) {
 		uintptr_t set = want;
-		if (increment > 0 && brk_big)
+		int big = brk_big == 1 && want - brk_start <= BIG_HEAP;
+		if (increment > 0 && big)
 			set = (want + BIG_PAGE - 1) & ~(BIG_PAGE - 1);
 		uintptr_t got = (uintptr_t)syscall(SYS_brk, set);
 		if (got != set && set != want)   /* no room for the rounding */
@@ -165,7 +177,7 @@ void *__sbrk(intptr_t increment)
 			errno = ENOMEM;
 			r = (void *)-1;
 		} else {
-			if (set > brk_set && brk_big) {
+			if (set > brk_set && big) {
 				/* from the page the old stretch ends in, so that
 				 * it merges with the marked region before it */
 				uintptr_t from = brk_set & ~(uintptr_t)4095;
@@ -187,7 +199,6 @@ void *sbrk(intptr_t increment)
 }
 
 enum { SCAVENGE_MS = 50 };
-#define SCAVENGE_HEAP ((size_t)192 << 20)
 #define SCAVENGE_FREE ((size_t)8 << 20)
 #define THREAD_CACHES ((size_t)2 << 20)   /* bytes, all threads' together */
 

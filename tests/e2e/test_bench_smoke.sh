@@ -81,6 +81,8 @@ check "2x the floor exactly is met" verdict "MET" "1k, at most 2x the floor"
 check "15 s at 10k is met" verdict "MET" "10k, at most 15 s"
 check "400 MB at 10k is met" verdict "MET" "10k, at most 400 MB"
 check "15x the 1k build is not" verdict "NOT MET" "10k build at most 10.5x the 1k build"
+check "the 10k line gives the floor's own 10k/1k beside plansite's" \
+	grep -qF "15.0x (15.00 s / 1.00 s); the floor's own 10k/1k in this run: 2.0x (1.00 s / 0.50 s)" "$T/edge"
 check "an edit in 0.49 s is met" verdict "MET" "1k, an edit reaches the browser"
 check "a push in 1.00 s is not under 1 s" verdict "NOT MET" "1k, a push publishes in under 1 s"
 check "nothing changed in 0.29 s is met" verdict "MET" "1k, nothing changed: under 0.3 s"

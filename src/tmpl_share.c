@@ -5,6 +5,7 @@
 #include "tmpl_int.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,17 +24,32 @@ struct sentry {
 	char bytes[];
 };
 
-struct tmpl_share {
+/* The entries are spread over stripes, each with its own lock and table:
+ * the pages of a family are rendered on two threads at once, and one lock
+ * for the share was taken twice a row (the take, then the put of a row
+ * not kept yet) by both, its cache line going from core to core.  A
+ * stripe's fields fill cache lines of their own. */
+enum { STRIPES = 16, LINE = 64 };
+
+struct stripe {
 	pthread_mutex_t lock;
+	struct sentry **bucket;
+	size_t cap, n;
+	size_t rendered, reused, tainted, ghosts;
+	char pad[LINE - (sizeof(pthread_mutex_t) + sizeof(void *) + 6 * sizeof(size_t)) % LINE];
+};
+
+struct tmpl_share {
+	struct stripe stripe[STRIPES];   /* first: the block is aligned to LINE */
 	const tmpl_type_t *type;
 	tmpl_share_ident_fn ident;
 	void *arg;
-	struct sentry **bucket;
-	size_t cap, n;
 	uint32_t *inv;          /* the invariant names' symbols */
 	size_t ninv;
 	size_t max_bytes;
-	tmpl_share_stats_t st;
+	/* the renderings kept, over all stripes (the room left is decided
+	 * on them) */
+	_Atomic size_t kept_now, kept_peak, bytes_now, bytes_peak;
 };
 
 /* What the renderings kept at once may take unless the share says (a
@@ -43,14 +59,21 @@ struct tmpl_share {
 
 tmpl_share_t *tmpl_share_new(const tmpl_type_t *type, tmpl_share_ident_fn ident, void *arg)
 {
-	tmpl_share_t *sh = xcalloc(1, sizeof *sh);
-	pthread_mutex_init(&sh->lock, NULL);
+	size_t size = (sizeof(tmpl_share_t) + LINE - 1) / LINE * LINE;
+	tmpl_share_t *sh = aligned_alloc(LINE, size);
+	if (!sh)
+		sh = xcalloc(1, size);   /* aborts when out of memory */
+	memset(sh, 0, size);
+	for (int i = 0; i < STRIPES; i++) {
+		struct stripe *st = &sh->stripe[i];
+		pthread_mutex_init(&st->lock, NULL);
+		st->cap = 8;
+		st->bucket = xcalloc(st->cap, sizeof *st->bucket);
+	}
 	sh->type = type;
 	sh->ident = ident;
 	sh->arg = arg;
 	sh->max_bytes = SHARE_MAX_BYTES;
-	sh->cap = 64;
-	sh->bucket = xcalloc(sh->cap, sizeof *sh->bucket);
 	return sh;
 }
 
@@ -58,14 +81,17 @@ void tmpl_share_free(tmpl_share_t *sh)
 {
 	if (!sh)
 		return;
-	for (size_t i = 0; i < sh->cap; i++)
-		for (struct sentry *e = sh->bucket[i], *next; e; e = next) {
-			next = e->next;
-			free(e);
-		}
-	free(sh->bucket);
+	for (int i = 0; i < STRIPES; i++) {
+		struct stripe *st = &sh->stripe[i];
+		for (size_t b = 0; b < st->cap; b++)
+			for (struct sentry *e = st->bucket[b], *next; e; e = next) {
+				next = e->next;
+				free(e);
+			}
+		free(st->bucket);
+		pthread_mutex_destroy(&st->lock);
+	}
 	free(sh->inv);
-	pthread_mutex_destroy(&sh->lock);
 	free(sh);
 }
 
@@ -94,9 +120,21 @@ void tmpl_share_limit(tmpl_share_t *sh, size_t max)
 
 void tmpl_share_stats(const tmpl_share_t *sh, tmpl_share_stats_t *st)
 {
-	pthread_mutex_lock((pthread_mutex_t *)&sh->lock);
-	*st = sh->st;
-	pthread_mutex_unlock((pthread_mutex_t *)&sh->lock);
+	tmpl_share_t *w = (tmpl_share_t *)sh;
+	*st = (tmpl_share_stats_t){ 0 };
+	for (int i = 0; i < STRIPES; i++) {
+		struct stripe *s = &w->stripe[i];
+		pthread_mutex_lock(&s->lock);
+		st->rendered += s->rendered;
+		st->reused += s->reused;
+		st->tainted += s->tainted;
+		st->ghosts += s->ghosts;
+		pthread_mutex_unlock(&s->lock);
+	}
+	st->kept_now = atomic_load(&w->kept_now);
+	st->kept_peak = atomic_load(&w->kept_peak);
+	st->bytes_now = atomic_load(&w->bytes_now);
+	st->bytes_peak = atomic_load(&w->bytes_peak);
 }
 
 bool tmpl_share_ident(const tmpl_share_t *sh, const tmpl_type_t *type, const void *rec,
@@ -105,21 +143,28 @@ bool tmpl_share_ident(const tmpl_share_t *sh, const tmpl_type_t *type, const voi
 	return type == sh->type && sh->ident(rec, sh->arg, key, variant, uses) && *key && *uses > 1;
 }
 
-static size_t slot_of(const tmpl_share_t *sh, const void *key, const void *part, unsigned variant)
+static uint64_t hash_of(const void *key, const void *part, unsigned variant)
 {
 	uint64_t h = (uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ULL;
 	h ^= (uint64_t)(uintptr_t)part * 0xc4ceb9fe1a85ec53ULL + variant;
 	h ^= h >> 29;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 32;
-	return (size_t)h & (sh->cap - 1);
+	return h;
 }
 
-/* The entry of (key, part, variant, bol), with *link the pointer to it. */
-static struct sentry *find(tmpl_share_t *sh, const void *key, const void *part, unsigned variant,
-			   bool bol, struct sentry ***link)
+/* The stripe of a hash: its top bits (the bucket takes the low ones). */
+static struct stripe *stripe_of(tmpl_share_t *sh, uint64_t h)
 {
-	struct sentry **l = &sh->bucket[slot_of(sh, key, part, variant)];
+	return &sh->stripe[h >> 60];
+}
+
+/* The entry of (key, part, variant, bol) in st, with *link the pointer to
+ * it. */
+static struct sentry *find(struct stripe *st, uint64_t h, const void *key, const void *part,
+			   unsigned variant, bool bol, struct sentry ***link)
+{
+	struct sentry **l = &st->bucket[h & (st->cap - 1)];
 	for (; *l; l = &(*l)->next) {
 		struct sentry *e = *l;
 		if (e->key == key && e->part == part && e->variant == variant && e->bol == bol)
@@ -129,47 +174,66 @@ static struct sentry *find(tmpl_share_t *sh, const void *key, const void *part, 
 	return *l;
 }
 
-/* One use of e done: the last drops it. */
-static void use_one(tmpl_share_t *sh, struct sentry *e, struct sentry **link)
+static void kept_less(tmpl_share_t *sh, size_t len)
+{
+	atomic_fetch_sub(&sh->kept_now, 1);
+	atomic_fetch_sub(&sh->bytes_now, len);
+}
+
+static void raise_to(_Atomic size_t *peak, size_t now)
+{
+	size_t was = atomic_load(peak);
+	while (now > was && !atomic_compare_exchange_weak(peak, &was, now))
+		;
+}
+
+static void kept_more(tmpl_share_t *sh, size_t len)
+{
+	raise_to(&sh->kept_peak, atomic_fetch_add(&sh->kept_now, 1) + 1);
+	raise_to(&sh->bytes_peak, atomic_fetch_add(&sh->bytes_now, len) + len);
+}
+
+/* One use of e done: the last drops it.  Under st->lock. */
+static void use_one(tmpl_share_t *sh, struct stripe *st, struct sentry *e, struct sentry **link)
 {
 	if (--e->refs)
 		return;
 	*link = e->next;
-	sh->n--;
-	if (!e->ghost) {
-		sh->st.kept_now--;
-		sh->st.bytes_now -= e->len;
-	}
+	st->n--;
+	if (!e->ghost)
+		kept_less(sh, e->len);
 	free(e);
 }
 
 bool tmpl_share_take(tmpl_share_t *sh, const void *key, const void *part, unsigned variant,
 		     bool bol, buf_t *out, bool *end_bol)
 {
-	pthread_mutex_lock(&sh->lock);
-	struct sentry **link, *e = find(sh, key, part, variant, bol, &link);
+	uint64_t h = hash_of(key, part, variant);
+	struct stripe *st = stripe_of(sh, h);
+	pthread_mutex_lock(&st->lock);
+	struct sentry **link, *e = find(st, h, key, part, variant, bol, &link);
 	/* a ghost's use is counted by the put after this rendering */
 	bool hit = e && !e->ghost;
 	if (hit) {
 		buf_put(out, e->bytes, e->len);
 		*end_bol = e->end_bol;
-		sh->st.reused++;
-		use_one(sh, e, link);
+		st->reused++;
+		use_one(sh, st, e, link);
 	}
-	pthread_mutex_unlock(&sh->lock);
+	pthread_mutex_unlock(&st->lock);
 	return hit;
 }
 
-static void grow(tmpl_share_t *sh)
+static void grow(struct stripe *st)
 {
-	struct sentry **old = sh->bucket;
-	size_t oldcap = sh->cap;
-	sh->cap *= 2;
-	sh->bucket = xcalloc(sh->cap, sizeof *sh->bucket);
+	struct sentry **old = st->bucket;
+	size_t oldcap = st->cap;
+	st->cap *= 2;
+	st->bucket = xcalloc(st->cap, sizeof *st->bucket);
 	for (size_t i = 0; i < oldcap; i++)
 		for (struct sentry *e = old[i], *next; e; e = next) {
 			next = e->next;
-			struct sentry **l = &sh->bucket[slot_of(sh, e->key, e->part, e->variant)];
+			struct sentry **l = &st->bucket[hash_of(e->key, e->part, e->variant) & (st->cap - 1)];
 			e->next = *l;
 			*l = e;
 		}
@@ -188,12 +252,7 @@ static struct sentry *add(tmpl_share_t *sh, struct sentry *next, const void *key
 	*e = (struct sentry){ next, key, part, variant, refs, bol, end_bol, ghost, len };
 	if (!ghost) {
 		memcpy(e->bytes, bytes, len);
-		sh->st.kept_now++;
-		sh->st.bytes_now += len;
-		if (sh->st.kept_now > sh->st.kept_peak)
-			sh->st.kept_peak = sh->st.kept_now;
-		if (sh->st.bytes_now > sh->st.bytes_peak)
-			sh->st.bytes_peak = sh->st.bytes_now;
+		kept_more(sh, len);
 	}
 	return e;
 }
@@ -201,10 +260,15 @@ static struct sentry *add(tmpl_share_t *sh, struct sentry *next, const void *key
 void tmpl_share_put(tmpl_share_t *sh, const void *key, const void *part, unsigned variant,
 		    bool bol, bool end_bol, const char *bytes, size_t len, unsigned uses)
 {
-	pthread_mutex_lock(&sh->lock);
-	sh->st.rendered++;
-	struct sentry **link, *e = find(sh, key, part, variant, bol, &link);
-	bool room = sh->st.bytes_now + len <= sh->max_bytes;
+	uint64_t h = hash_of(key, part, variant);
+	struct stripe *st = stripe_of(sh, h);
+	pthread_mutex_lock(&st->lock);
+	st->rendered++;
+	struct sentry **link, *e = find(st, h, key, part, variant, bol, &link);
+	/* the bytes kept over all stripes: another stripe's change may land
+	 * at the same time, which moves the limit by one rendering at most a
+	 * thread; the pages are the same either way */
+	bool room = atomic_load(&sh->bytes_now) + len <= sh->max_bytes;
 	if (e && e->ghost && e->refs > 1 && room) {
 		/* not kept when it was first rendered, for want of room: kept
 		 * now for the uses still to come, which the ghost counted */
@@ -212,23 +276,25 @@ void tmpl_share_put(tmpl_share_t *sh, const void *key, const void *part, unsigne
 		free(e);
 	} else if (e) {
 		/* a ghost's use, or another thread rendered it at the same time */
-		use_one(sh, e, link);
+		use_one(sh, st, e, link);
 	} else if (uses > 1) {
 		/* past max_bytes a ghost counts the uses, so that a rendering
 		 * kept once there is room again is dropped after its last */
 		*link = add(sh, NULL, key, part, variant, bol, end_bol, !room, bytes, len, uses - 1);
-		sh->n++;
+		st->n++;
 		if (!room)
-			sh->st.ghosts++;
-		if (sh->n > sh->cap)
-			grow(sh);
+			st->ghosts++;
+		if (st->n > st->cap)
+			grow(st);
 	}
-	pthread_mutex_unlock(&sh->lock);
+	pthread_mutex_unlock(&st->lock);
 }
 
 void tmpl_share_tainted(tmpl_share_t *sh)
 {
-	pthread_mutex_lock(&sh->lock);
-	sh->st.tainted++;
-	pthread_mutex_unlock(&sh->lock);
+	/* counted in the first stripe: no entry is read */
+	struct stripe *st = &sh->stripe[0];
+	pthread_mutex_lock(&st->lock);
+	st->tainted++;
+	pthread_mutex_unlock(&st->lock);
 }

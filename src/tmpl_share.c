@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,11 +33,10 @@ struct sentry {
 enum { STRIPES = 16, LINE = 64 };
 
 struct stripe {
-	pthread_mutex_t lock;
+	_Alignas(LINE) pthread_mutex_t lock;
 	struct sentry **bucket;
 	size_t cap, n;
 	size_t rendered, reused, tainted, ghosts;
-	char pad[LINE - (sizeof(pthread_mutex_t) + sizeof(void *) + 6 * sizeof(size_t)) % LINE];
 };
 
 struct tmpl_share {
@@ -61,8 +61,10 @@ tmpl_share_t *tmpl_share_new(const tmpl_type_t *type, tmpl_share_ident_fn ident,
 {
 	size_t size = (sizeof(tmpl_share_t) + LINE - 1) / LINE * LINE;
 	tmpl_share_t *sh = aligned_alloc(LINE, size);
-	if (!sh)
-		sh = xcalloc(1, size);   /* aborts when out of memory */
+	if (!sh) {
+		fputs("plansite: out of memory\n", stderr);
+		abort();
+	}
 	memset(sh, 0, size);
 	for (int i = 0; i < STRIPES; i++) {
 		struct stripe *st = &sh->stripe[i];

@@ -21,6 +21,7 @@
 
 #include "i18n.h"
 #include "output_tree.h"
+#include "output_wb.h"
 #include "util.h"
 
 static const char marker_text[] =
@@ -64,6 +65,7 @@ struct out {
 	int level_err;            /* the leveller's failure (errno), read after the join */
 	struct stream **streams;  /* out_open's files by descriptor (sharing state) */
 	size_t nstreams;
+	outwb_t *wb;      /* write-behind of the files written (output_wb.h), or NULL */
 };
 
 /* A file written in pieces while it still equals the previous site's copy:
@@ -195,6 +197,7 @@ static void out_free(out_t *o)
 	if (live == o)
 		live = NULL;
 	pthread_mutex_unlock(&live_mu);
+	outwb_free(o->wb);
 	if (o->dfd >= 0)
 		close(o->dfd);
 	if (o->pfd >= 0)
@@ -593,6 +596,7 @@ int out_begin(out_t **op, const char *dir, const out_guard_t *g, char **err)
 		goto fail;
 	}
 	free(target);
+	o->wb = outwb_new(o->dfd);
 	*op = o;
 	return 0;
 refuse:
@@ -1066,10 +1070,9 @@ int out_close(int fd, const char *rel, char **err)
 {
 	out_t *o = owner();
 	struct stream *sm = stream_take(o, fd);
-	int rc = 0;
+	int rc = 0, linked = 0;
 	if (sm) {
 		/* equal to the end: the previous copy is linked in its place */
-		int linked = 0;
 		if (sm->off == sm->size) {
 			pthread_mutex_lock(&o->mu);
 			if (!o->dead && unlinkat(o->dfd, rel, 0) == 0) {
@@ -1090,6 +1093,10 @@ int out_close(int fd, const char *rel, char **err)
 	struct stat st;
 	if (rc == 0 && tracking && o && fstatat(o->dfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		out_files_add(tracking, rel, (long long)st.st_size);
+	/* a file linked from the previous site was not written */
+	size_t wrote = 0;
+	if (rc == 0 && o && o->wb && !linked && fstat(fd, &st) == 0)
+		wrote = (size_t)st.st_size;
 	if (close(fd) < 0) {
 		if (o && env_errno(errno))
 			fail_env(o, errno, err, 0);
@@ -1097,6 +1104,8 @@ int out_close(int fd, const char *rel, char **err)
 			*err = outtree_fmt(_("không ghi được %s trong kết quả: %s"), rel, strerror(errno));
 		return -1;
 	}
+	if (wrote)
+		outwb_add(o->wb, rel, wrote);
 	return rc;
 }
 
@@ -1129,6 +1138,7 @@ int out_write(out_t *o, const char *rel, const char *data, size_t len, char **er
 			*err = outtree_fmt(_("không ghi được %s trong kết quả: %s"), rel, strerror(errno));
 		return -1;
 	}
+	outwb_add(o->wb, rel, len);
 	if (tracking)
 		out_files_add(tracking, rel, (long long)len);
 	return 0;
@@ -1253,6 +1263,8 @@ void out_abort(out_t *o)
 	if (!o)
 		return;
 	settle(o);
+	outwb_free(o->wb);   /* before its files go */
+	o->wb = NULL;
 	if (o->staging && o->pfd >= 0)
 		outtree_rm(o->pfd, o->staging);
 	out_free(o);
@@ -1417,6 +1429,8 @@ out:
 int out_commit(out_t *o, char **err)
 {
 	settle(o);
+	outwb_free(o->wb);   /* nothing more is written */
+	o->wb = NULL;
 	int rc = -1;
 	char *old = NULL, *m = NULL, *e = NULL;
 	pthread_mutex_lock(&o->mu);

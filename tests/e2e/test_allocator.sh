@@ -26,23 +26,7 @@ check "the release binary is linked with tcmalloc" sh -c "ldd '$REL' | grep -q l
 R=$T/repo
 newrepo "$R"
 gen() {
-	python3 - "$R/content/plans" "$1" <<'PY'
-import sys
-units = ["Sở Nội vụ", "Sở Tài chính", "Sở Y tế", "Sở Công Thương", "Phòng Tổng hợp"]
-rev = int(sys.argv[2])
-for p in range(200):
-    with open(f"{sys.argv[1]}/kh-{p}.md", "w", encoding="utf-8") as f:
-        f.write(f"---\nnumber: \"{p + 1}/KH-UBND\"\ntitle: \"Kế hoạch {p + 1}\"\n"
-                f"issuer: {units[p % 5]}\ndate: 2025-02-{p % 28 + 1:02d}\ntasks:\n")
-        for i in range(20):
-            k = p * 20 + i + rev * (i % 7 == 0)
-            f.write(f"  - id: \"{i + 1}\"\n    title: \"Nhiệm vụ {i + 1} của kế hoạch {p + 1}\"\n"
-                    f"    lead: \"{units[k % 5]}\"\n    support: [\"{units[(k + 2) % 5]}\"]\n"
-                    f"    output: \"Báo cáo\"\n    due: \"Ngày {k % 28 + 1}/{k % 12 + 1}/2026\"\n"
-                    f"    status: \"{['Hoàn thành', 'Đang thực hiện', 'Chưa thực hiện'][k % 3]}\"\n"
-                    f"    progress: {k * 10 % 110}\n")
-        f.write(f"---\nNội dung kế hoạch {p + 1}, lần {rev}.\n")
-PY
+	python3 "$ROOT/tests/e2e/genplans.py" "$R/content/plans" 200 20 "$1"
 }
 gen 0
 commit "$R" "2025-11-03T09:00:00+07:00" "Hai trăm kế hoạch"

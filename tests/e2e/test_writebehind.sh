@@ -17,22 +17,7 @@
 
 R=$T/repo
 newrepo "$R"
-python3 - "$R/content/plans" <<'PY'
-import sys
-units = ["Sở Nội vụ", "Sở Tài chính", "Sở Y tế", "Sở Công Thương", "Phòng Tổng hợp"]
-for p in range(150):
-    with open(f"{sys.argv[1]}/kh-{p}.md", "w", encoding="utf-8") as f:
-        f.write(f"---\nnumber: \"{p + 1}/KH-UBND\"\ntitle: \"Kế hoạch {p + 1}\"\n"
-                f"issuer: {units[p % 5]}\ndate: 2025-02-{p % 28 + 1:02d}\ntasks:\n")
-        for i in range(30):
-            k = p * 30 + i
-            f.write(f"  - id: \"{i + 1}\"\n    title: \"Nhiệm vụ {i + 1} của kế hoạch {p + 1}\"\n"
-                    f"    lead: \"{units[k % 5]}\"\n    support: [\"{units[(k + 2) % 5]}\"]\n"
-                    f"    output: \"Báo cáo\"\n    due: \"Ngày {k % 28 + 1}/{k % 12 + 1}/2026\"\n"
-                    f"    status: \"{['Hoàn thành', 'Đang thực hiện', 'Chưa thực hiện'][k % 3]}\"\n"
-                    f"    progress: {k * 10 % 110}\n")
-        f.write(f"---\nNội dung kế hoạch {p + 1}.\n")
-PY
+python3 "$ROOT/tests/e2e/genplans.py" "$R/content/plans" 150 30 0
 commit "$R" "2025-11-03T09:00:00+07:00" "Một trăm năm mươi kế hoạch"
 
 wb_build() {   # wb_build SETTING OUT

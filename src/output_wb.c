@@ -154,17 +154,6 @@ void outwb_add(outwb_t *w, const char *rel, size_t bytes)
 	pthread_mutex_unlock(&w->mu);
 }
 
-void outwb_counts(outwb_t *w, size_t *started, size_t *dropped)
-{
-	*started = *dropped = 0;
-	if (!w)
-		return;
-	pthread_mutex_lock(&w->mu);
-	*started = w->started;
-	*dropped = w->dropped;
-	pthread_mutex_unlock(&w->mu);
-}
-
 void outwb_free(outwb_t *w)
 {
 	if (!w)

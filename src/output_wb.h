@@ -33,10 +33,6 @@ outwb_t *outwb_new(int dfd);
 /* rel (relative to dfd) was written and closed: bytes of it. */
 void outwb_add(outwb_t *w, const char *rel, size_t bytes);
 
-/* How many bytes were handed to the disk early and how many dropped
- * from the cache so far. */
-void outwb_counts(outwb_t *w, size_t *started, size_t *dropped);
-
 /* Stops the thread (what it has not reached stays as written) and frees
  * w; accepts NULL. */
 void outwb_free(outwb_t *w);

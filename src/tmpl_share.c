@@ -6,7 +6,6 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,13 +58,7 @@ struct tmpl_share {
 
 tmpl_share_t *tmpl_share_new(const tmpl_type_t *type, tmpl_share_ident_fn ident, void *arg)
 {
-	size_t size = (sizeof(tmpl_share_t) + LINE - 1) / LINE * LINE;
-	tmpl_share_t *sh = aligned_alloc(LINE, size);
-	if (!sh) {
-		fputs("plansite: out of memory\n", stderr);
-		abort();
-	}
-	memset(sh, 0, size);
+	tmpl_share_t *sh = xcalloc_aligned(LINE, sizeof(tmpl_share_t));
 	for (int i = 0; i < STRIPES; i++) {
 		struct stripe *st = &sh->stripe[i];
 		pthread_mutex_init(&st->lock, NULL);

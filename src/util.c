@@ -40,6 +40,16 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+void *xcalloc_aligned(size_t align, size_t size)
+{
+	size = (size ? size : 1) + align - 1;
+	size -= size % align;   /* aligned_alloc asks for a multiple */
+	void *p = aligned_alloc(align, size);
+	if (!p)
+		oom();
+	return memset(p, 0, size);
+}
+
 void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);

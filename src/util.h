@@ -10,6 +10,8 @@
 /* Allocation failure aborts here, so no caller carries an out-of-memory path. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
+/* size zeroed bytes at a multiple of align (a power of two); free() them. */
+void *xcalloc_aligned(size_t align, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);

@@ -283,6 +283,22 @@ static double next_to(double v, int dir)
 	return v;
 }
 
+/* xcalloc_aligned: aligned, zeroed, whatever the size (aligned_alloc
+ * itself asks for a multiple of the alignment) */
+static void test_xcalloc_aligned(void **state)
+{
+	(void)state;
+	const size_t sizes[] = { 0, 1, 63, 64, 65, 1000, 4097 };
+	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+		unsigned char *p = xcalloc_aligned(64, sizes[i]);
+		assert_int_equal((uintptr_t)p % 64, 0);
+		for (size_t k = 0; k < sizes[i]; k++)
+			assert_int_equal(p[k], 0);
+		memset(p, 0xa5, sizes[i]);   /* all of it is ours (ASan checks) */
+		free(p);
+	}
+}
+
 static void test_tenths(void **state)
 {
 	(void)state;
@@ -402,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_html_str),
 		cmocka_unit_test(test_html_page_end),
 		cmocka_unit_test(test_printf),
+		cmocka_unit_test(test_xcalloc_aligned),
 		cmocka_unit_test(test_tenths),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_addrmap),

@@ -24,18 +24,6 @@ static bool open_task(const task_t *t)
 	return t->status != STATUS_DONE && t->status != STATUS_CANCELLED;
 }
 
-/* By deadline, then plan key, then order in the plan. */
-static int due_cmp(const void *x, const void *y)
-{
-	const task_t *a = *(const task_t *const *)x, *b = *(const task_t *const *)y;
-	if (a->due.date != b->due.date)
-		return a->due.date < b->due.date ? -1 : 1;
-	int c = strcmp(a->plan->key ? a->plan->key : "", b->plan->key ? b->plan->key : "");
-	if (c)
-		return c;
-	return a->index < b->index ? -1 : a->index > b->index;
-}
-
 int facts_late_cmp(const void *x, const void *y)
 {
 	const task_t *a = *(const task_t *const *)x, *b = *(const task_t *const *)y;
@@ -84,7 +72,7 @@ void facts_home(const site_t *s, facts_home_t *out)
 		if (t->due.date && t->due.date >= s->as_of && t->due.date <= limit && open_task(t))
 			out->upcoming[out->nupcoming++] = t;
 	}
-	qsort(out->upcoming, out->nupcoming, sizeof(*out->upcoming), due_cmp);
+	qsort(out->upcoming, out->nupcoming, sizeof(*out->upcoming), facts_late_cmp);
 	free(tasks);
 
 	/* an insertion sort: stable, so ties keep the site's unit order */
@@ -126,7 +114,7 @@ size_t facts_deadline_rows(const site_t *s, facts_row_t **out)
 	for (size_t i = 0; i < n; i++)
 		if (tasks[i]->due.date && open_task(tasks[i]))
 			v[nv++] = tasks[i];
-	qsort(v, nv, sizeof(*v), due_cmp);
+	qsort(v, nv, sizeof(*v), facts_late_cmp);
 	facts_row_t *rows = xmalloc((n + 1) * sizeof(*rows));
 	size_t nrows = 0;
 	for (size_t i = 0; i < nv; i++)

@@ -42,8 +42,9 @@ void facts_home_free(facts_home_t *f);
 const task_t **facts_all_tasks(const site_t *s, size_t *n);
 /* Every plan, newest first (ties by key); the array is the caller's. */
 const plan_t **facts_plans_newest(const site_t *s);
-/* Orders tasks (const task_t *) most late first: the oldest deadline, then
- * plan order (progress_task_cmp).  For qsort. */
+/* Orders tasks (const task_t *) by deadline, the earliest first (the most
+ * late of overdue tasks, the soonest of upcoming ones), then in plan order
+ * (progress_task_cmp).  For qsort. */
 int facts_late_cmp(const void *x, const void *y);
 
 /* A plan's "5 rõ" summary: how many of its tasks say what, who, what

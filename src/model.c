@@ -465,6 +465,8 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 		s->plans[kept++] = p;
 	}
 	s->nplans = kept;
+	for (size_t i = 0; i < s->nplans; i++)
+		s->plans[i]->rank = (uint32_t)(i + 1);
 	/* two plans without a number must not share a name (the browser tab
 	 * would not tell them apart): the second and later get their id */
 	for (size_t i = 0; i < s->nplans; i++) {

@@ -158,6 +158,12 @@ struct plan {
 	/* derived */
 	stats_t stats;
 	int incomplete5;        /* tasks failing the "5 rõ" check */
+	/* 1 + the plan's place in s->plans (by key, then path), set by
+	 * model_load; 0 for a plan outside a site (a past version's).  The
+	 * task orders compare it instead of the keys: a sort of a portal's
+	 * tasks read two plans' keys, far apart in memory, for each of its
+	 * millions of comparisons. */
+	uint32_t rank;
 };
 
 /* The location of one of t's positions (t->at, t->due_at ...). */

@@ -113,6 +113,9 @@ int progress_task_cmp(const void *x, const void *y)
 {
 	const task_t *a = *(task_t *const *)x, *b = *(task_t *const *)y;
 	if (a->plan != b->plan) {
+		uint32_t ra = a->plan->rank, rb = b->plan->rank;
+		if (ra && rb)
+			return ra < rb ? -1 : 1;
 		int c = strcmp(a->plan->key, b->plan->key);
 		return c ? c : strcmp(a->plan->path, b->plan->path);
 	}

@@ -12,7 +12,14 @@ const unit_t *facts_unit_named(const site_t *s, const plan_t *p, const char *tex
 {
 	if (!text)
 		return NULL;
-	for (size_t i = 0; p && i < p->ntasks; i++) {
+	if (p && p->unames) {
+		uint64_t h = hash_str(text);
+		for (size_t i = 0; i < p->nunames; i++)
+			if (p->unames[i].hash == h && !strcmp(p->unames[i].text, text))
+				return p->unames[i].unit;
+	}
+	/* a plan xref has not seen (a unit test's) */
+	for (size_t i = 0; p && !p->unames && i < p->ntasks; i++) {
 		const task_t *t = &p->tasks[i];
 		for (size_t j = 0; j < t->lead.n; j++)
 			if (!strcmp(t->lead.v[j].text, text))

@@ -60,6 +60,13 @@ typedef struct {
 	size_t n;
 } urefs_t;
 
+/* A unit name a plan's tasks write, and what it resolved to. */
+typedef struct {
+	uint64_t hash;      /* hash_str(text) */
+	const char *text;
+	unit_t *unit;
+} plan_uname_t;
+
 typedef struct {
 	const char *text;
 	loc_t loc;
@@ -154,6 +161,12 @@ struct plan {
 	const ynode_t *params;
 	const char **extra;     /* texts kept at FIELD_EXTRA (model_fields.h) */
 	doc_t *doc;             /* this plan as a node of the implements graph */
+	/* each name its tasks give a lead or supporting unit, once, in the
+	 * order they first write it (lead, then support, task by task); set by
+	 * xref_resolve.  What a weekly report looks a past version's names up
+	 * in (facts_unit_named), instead of the plan's tasks one by one. */
+	plan_uname_t *unames;
+	size_t nunames;
 	bool draft;
 	/* derived */
 	stats_t stats;

@@ -10,6 +10,7 @@
 
 #include "collate.h"
 #include "docnum.h"
+#include "hash.h"
 #include "text.h"
 
 /* Several registered units may share a name ("Văn phòng"). */
@@ -574,6 +575,18 @@ static void count_units(const urefs_t *l, bool lead)
 		}
 }
 
+/* Adds r's name to a plan's names (plan_uname_t) unless it is there. */
+static void add_uname(buf_t *names, const uref_t *r)
+{
+	uint64_t h = hash_str(r->text);
+	const plan_uname_t *v = (const plan_uname_t *)(void *)names->ptr;
+	for (size_t i = 0, n = names->len / sizeof(*v); i < n; i++)
+		if (v[i].hash == h && !strcmp(v[i].text, r->text))
+			return;
+	plan_uname_t one = { h, r->text, r->unit };
+	buf_put(names, (const char *)&one, sizeof one);
+}
+
 /* Units of every plan, scoped by the plan's issuer; each unit learns the
  * plans it issued and the tasks it leads and supports. */
 static void resolve_plan_units(arena_t *a, diag_t *d, site_t *s, struct xref *x)
@@ -608,22 +621,31 @@ static void resolve_plan_units(arena_t *a, diag_t *d, site_t *s, struct xref *x)
 		u->capsup = u->nsupported;
 		u->nled = u->nsupported = 0;
 	}
+	buf_t names = BUF_INIT;
 	for (size_t i = 0; i < s->nplans; i++) {
 		plan_t *p = s->plans[i];
+		buf_clear(&names);
 		for (size_t j = 0; j < p->ntasks; j++) {
 			task_t *t = &p->tasks[j];
 			for (size_t k = 0; k < t->lead.n; k++) {
 				unit_t *u = t->lead.v[k].unit;
 				if (!named_before(&t->lead, k))
 					u->led[u->nled++] = t;
+				add_uname(&names, &t->lead.v[k]);
 			}
 			for (size_t k = 0; k < t->support.n; k++) {
 				unit_t *u = t->support.v[k].unit;
 				if (!named_before(&t->support, k))
 					u->supported[u->nsupported++] = t;
+				add_uname(&names, &t->support.v[k]);
 			}
 		}
+		p->nunames = names.len / sizeof(plan_uname_t);
+		p->unames = p->nunames ? arena_alloc(x->a, names.len) : NULL;
+		if (p->nunames)
+			memcpy(p->unames, names.ptr, names.len);
 	}
+	buf_free(&names);
 }
 
 /* Units and documents in display order, and every slug and URL. */

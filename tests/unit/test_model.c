@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "due.h"
+#include "facts.h"
 #include "model.h"
 #include "progress.h"
 #include "xref.h"
@@ -203,6 +204,51 @@ static void test_scoped_units(void **state)
 	char *msgs = diag_format(f.d);
 	assert_non_null(strstr(msgs, "c.md:5:32: warning: [W030] \"Văn phòng\" trùng tên với nhiều đơn vị"));
 	free(msgs);
+	unload(&f);
+}
+
+/* Each plan's unit names (plan_t.unames), once each in the order first
+ * written, with the unit the plan's scope gave them; a past version's
+ * names resolve through them as the plan does (facts_unit_named); and the
+ * plans' ranks are their places in the site. */
+static void test_plan_unames(void **state)
+{
+	(void)state;
+	static const char *const files[][2] = {
+		{ "units.yaml", "- { id: a, name: Sở A }\n- { id: b, name: Sở B }\n"
+				"- { id: vp-a, name: Văn phòng, parent: a }\n"
+				"- { id: vp-b, name: Văn phòng, parent: b }\n"
+				"- { id: p-a, name: Phòng Một, parent: vp-a }\n" },
+		{ "plans/b.md", "---\nnumber: \"1/KH-B\"\ntitle: T\nissuer: Sở B\ntasks:\n"
+				"  - { id: \"1\", title: x, lead: Văn phòng, support: [Sở A] }\n---\n" },
+		{ "plans/a.md", "---\nnumber: \"1/KH-A\"\ntitle: T\nissuer: Sở A\ntasks:\n"
+				"  - { id: \"1\", title: x, lead: Văn phòng, support: [Phòng Một, Sở B] }\n"
+				"  - { id: \"2\", title: y, lead: [Phòng Một, Văn phòng] }\n"
+				"  - { id: \"3\", title: z, lead: Sở B, support: [Văn phòng] }\n---\n" },
+	};
+	fixture_t f;
+	fixture_load(&f, files, 3, 20251215);
+	for (size_t i = 0; i < f.s->nplans; i++)
+		assert_int_equal(f.s->plans[i]->rank, i + 1);
+	const plan_t *pa = plan(&f, "1/KH-A"), *pb = plan(&f, "1/KH-B");
+	assert_true(pa->rank < pb->rank);   /* by key: 1/KH-A, then 1/KH-B */
+	assert_int_equal(pa->nunames, 3);
+	assert_string_equal(pa->unames[0].text, "Văn phòng");
+	assert_string_equal(pa->unames[0].unit->id, "vp-a");
+	assert_string_equal(pa->unames[1].text, "Phòng Một");
+	assert_string_equal(pa->unames[1].unit->id, "p-a");
+	assert_string_equal(pa->unames[2].text, "Sở B");
+	assert_string_equal(pa->unames[2].unit->id, "b");
+	assert_int_equal(pb->nunames, 2);
+	assert_string_equal(pb->unames[0].unit->id, "vp-b");
+	/* the same text, each plan's own unit */
+	assert_string_equal(facts_unit_named(f.s, pa, "Văn phòng")->id, "vp-a");
+	assert_string_equal(facts_unit_named(f.s, pb, "Văn phòng")->id, "vp-b");
+	/* written only as a supporting unit */
+	assert_string_equal(facts_unit_named(f.s, pb, "Sở A")->id, "a");
+	/* not among the plan's names: the registry's, by name in any spelling */
+	assert_string_equal(facts_unit_named(f.s, pb, "PHÒNG MỘT")->id, "p-a");
+	assert_null(facts_unit_named(f.s, pa, "Phòng Hai"));
 	unload(&f);
 }
 
@@ -418,6 +464,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fields_and_params),
+		cmocka_unit_test(test_plan_unames),
 		cmocka_unit_test(test_keys_any_order),
 		cmocka_unit_test(test_repeated_ids),
 		cmocka_unit_test(test_scoped_units),

@@ -201,6 +201,12 @@ struct unit {
 	/* xref: tasks led and supported, in plan order */
 	task_t **led, **supported;
 	size_t nled, nsupported, capled, capsup;
+	/* xref: the ranks (plan_t.rank) of the plans of those tasks, each
+	 * once, ascending: what a unit's page shows of each plan, without a
+	 * walk of its tasks; plan_last is xref's while it counts them */
+	uint32_t *plan_ranks;
+	size_t nplan_ranks;
+	uint32_t plan_last;
 	unit_t **children;
 	size_t nchildren, capchildren;
 	plan_t **issued;

@@ -689,19 +689,10 @@ static void unit_plans(const unit_t *u, bool *mark, const site_t *s, const state
 			mark[i] = true;   /* deeper than units go: take every plan */
 		return;
 	}
-	task_t *const *lists[] = { u->led, u->supported };
-	size_t ns[] = { u->nled, u->nsupported };
-	for (int l = 0; l < 2; l++) {
-		const plan_t *last = NULL;   /* the lists are in plan order: one lookup a plan */
-		for (size_t i = 0; i < ns[l]; i++) {
-			if (lists[l][i]->plan == last)
-				continue;
-			last = lists[l][i]->plan;
-			const size_t *k = plan_at(sp, last);
-			if (k)
-				mark[*k - 1] = true;
-		}
-	}
+	/* the plans of its tasks, by rank: their places in the site */
+	for (size_t i = 0; i < u->nplan_ranks; i++)
+		if (u->plan_ranks[i] <= s->nplans)
+			mark[u->plan_ranks[i] - 1] = true;
 	for (size_t i = 0; i < u->nissued; i++) {
 		const size_t *k = plan_at(sp, u->issued[i]);
 		if (k)

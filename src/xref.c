@@ -563,16 +563,35 @@ static bool named_before(const urefs_t *l, size_t k)
 	return false;
 }
 
-/* Counts a task in the units of l (led or supported), each once. */
-static void count_units(const urefs_t *l, bool lead)
+/* Counts a task of plan p in the units of l (led or supported), each
+ * once, and p in their plans. */
+static void count_units(const plan_t *p, const urefs_t *l, bool lead)
 {
-	for (size_t k = 0; k < l->n; k++)
+	for (size_t k = 0; k < l->n; k++) {
+		unit_t *u = l->v[k].unit;
+		if (u->plan_last != p->rank) {
+			u->plan_last = p->rank;
+			u->nplan_ranks++;
+		}
 		if (!named_before(l, k)) {
 			if (lead)
-				l->v[k].unit->nled++;
+				u->nled++;
 			else
-				l->v[k].unit->nsupported++;
+				u->nsupported++;
 		}
+	}
+}
+
+/* Adds plan p to the plans of the units of l, each once. */
+static void add_plan_ranks(const plan_t *p, const urefs_t *l)
+{
+	for (size_t k = 0; k < l->n; k++) {
+		unit_t *u = l->v[k].unit;
+		if (u->plan_last != p->rank) {
+			u->plan_last = p->rank;
+			u->plan_ranks[u->nplan_ranks++] = p->rank;
+		}
+	}
 }
 
 /* Adds r's name to a plan's names (plan_uname_t) unless it is there. */
@@ -604,8 +623,8 @@ static void resolve_plan_units(arena_t *a, diag_t *d, site_t *s, struct xref *x)
 			task_t *t = &p->tasks[j];
 			resolve_list(a, d, s, x, &t->lead, p->path, scope);
 			resolve_list(a, d, s, x, &t->support, p->path, scope);
-			count_units(&t->lead, true);
-			count_units(&t->support, false);
+			count_units(p, &t->lead, true);
+			count_units(p, &t->support, false);
 		}
 		for (size_t j = 0; j < p->nindicators; j++)
 			if (p->indicators[j].has_owner)
@@ -620,6 +639,9 @@ static void resolve_plan_units(arena_t *a, diag_t *d, site_t *s, struct xref *x)
 		u->capled = u->nled;
 		u->capsup = u->nsupported;
 		u->nled = u->nsupported = 0;
+		u->plan_ranks = u->nplan_ranks ? arena_alloc(x->a, u->nplan_ranks * sizeof(*u->plan_ranks)) : NULL;
+		u->nplan_ranks = 0;
+		u->plan_last = 0;
 	}
 	buf_t names = BUF_INIT;
 	for (size_t i = 0; i < s->nplans; i++) {
@@ -639,6 +661,8 @@ static void resolve_plan_units(arena_t *a, diag_t *d, site_t *s, struct xref *x)
 					u->supported[u->nsupported++] = t;
 				add_uname(&names, &t->support.v[k]);
 			}
+			add_plan_ranks(p, &t->lead);
+			add_plan_ranks(p, &t->support);
 		}
 		p->nunames = names.len / sizeof(plan_uname_t);
 		p->unames = p->nunames ? arena_alloc(x->a, names.len) : NULL;

@@ -225,9 +225,11 @@ static void test_plan_unames(void **state)
 				"  - { id: \"1\", title: x, lead: Văn phòng, support: [Phòng Một, Sở B] }\n"
 				"  - { id: \"2\", title: y, lead: [Phòng Một, Văn phòng] }\n"
 				"  - { id: \"3\", title: z, lead: Sở B, support: [Văn phòng] }\n---\n" },
+		{ "plans/c.md", "---\nnumber: \"1/KH-C\"\ntitle: T\nissuer: Sở A\ntasks:\n"
+				"  - { id: \"1\", title: x, lead: Sở B }\n---\n" },
 	};
 	fixture_t f;
-	fixture_load(&f, files, 3, 20251215);
+	fixture_load(&f, files, 4, 20251215);
 	for (size_t i = 0; i < f.s->nplans; i++)
 		assert_int_equal(f.s->plans[i]->rank, i + 1);
 	const plan_t *pa = plan(&f, "1/KH-A"), *pb = plan(&f, "1/KH-B");
@@ -249,6 +251,17 @@ static void test_plan_unames(void **state)
 	/* not among the plan's names: the registry's, by name in any spelling */
 	assert_string_equal(facts_unit_named(f.s, pb, "PHÒNG MỘT")->id, "p-a");
 	assert_null(facts_unit_named(f.s, pa, "Phòng Hai"));
+	/* each unit's plans, by rank, each once, led or supported */
+	const unit_t *vpa = pa->unames[0].unit, *sob = pa->unames[2].unit, *soa = pb->unames[1].unit;
+	assert_int_equal(vpa->nplan_ranks, 1);
+	assert_int_equal(vpa->plan_ranks[0], pa->rank);
+	assert_int_equal(sob->nplan_ranks, 2);   /* in A supports task 1, leads task 3 */
+	assert_int_equal(sob->plan_ranks[0], pa->rank);
+	assert_int_equal(sob->plan_ranks[1], plan(&f, "1/KH-C")->rank);
+	assert_true(pb->rank < plan(&f, "1/KH-C")->rank);
+	assert_string_equal(soa->id, "a");
+	assert_int_equal(soa->nplan_ranks, 1);
+	assert_int_equal(soa->plan_ranks[0], pb->rank);
 	unload(&f);
 }
 

@@ -29,8 +29,9 @@ const unit_t *facts_unit_named(const site_t *s, const plan_t *p, const char *tex
 				return t->support.v[j].unit;
 	}
 	char *k = text_name_key(text);
-	const unit_t *found = NULL;
-	for (size_t i = 0; i < s->nunits && !found; i++)
+	const unit_t *found = strmap_get(&s->units_by_key, k);
+	/* a site xref has not seen (a unit test's) */
+	for (size_t i = 0; i < s->nunits && !found && !s->units_by_key.n; i++)
 		if (s->units[i]->key && !strcmp(s->units[i]->key, k))
 			found = s->units[i];
 	free(k);

@@ -504,6 +504,8 @@ site_t *model_load(arena_t *a, diag_t *d, const snap_t *snap, const model_opts_t
 
 void model_site_free(site_t *s)
 {
-	if (s)
+	if (s) {
 		strmap_free(&s->docs_by_key);
+		strmap_free(&s->units_by_key);
+	}
 }

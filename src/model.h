@@ -282,6 +282,7 @@ typedef struct {
 	doc_t **docs;           /* registry docs, plans' docs, stubs */
 	size_t ndocs, capdocs;
 	strmap_t docs_by_key;   /* docnum key -> doc_t (xref) */
+	strmap_t units_by_key;  /* name key -> the first unit of units with it (xref) */
 	date_t as_of;
 	char commit[41];
 	const srcinfo_t *sources;   /* site.yaml sources as built (sources.h) */

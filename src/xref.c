@@ -752,6 +752,9 @@ void xref_resolve(arena_t *a, diag_t *d, site_t *s, const snap_t *snap)
 	xref_order_graph(d, s);
 	assign_slugs(a, d, s);
 	tables_free(x, s);
+	for (size_t i = 0; i < s->nunits; i++)
+		if (s->units[i]->key && !strmap_get(&s->units_by_key, s->units[i]->key))
+			strmap_put(&s->units_by_key, s->units[i]->key, s->units[i]);
 }
 
 doc_t *xref_find_doc(const site_t *s, const char *number)

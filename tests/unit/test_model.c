@@ -251,6 +251,13 @@ static void test_plan_unames(void **state)
 	/* not among the plan's names: the registry's, by name in any spelling */
 	assert_string_equal(facts_unit_named(f.s, pb, "PHÒNG MỘT")->id, "p-a");
 	assert_null(facts_unit_named(f.s, pa, "Phòng Hai"));
+	/* a name two units share: the first of the site's units with it */
+	const unit_t *first_vp = NULL;
+	for (size_t i = 0; i < f.s->nunits && !first_vp; i++)
+		if (!strcmp(f.s->units[i]->name, "Văn phòng"))
+			first_vp = f.s->units[i];
+	assert_non_null(first_vp);
+	assert_ptr_equal(facts_unit_named(f.s, NULL, "VĂN PHÒNG"), first_vp);
 	/* each unit's plans, by rank, each once, led or supported */
 	const unit_t *vpa = pa->unames[0].unit, *sob = pa->unames[2].unit, *soa = pb->unames[1].unit;
 	assert_int_equal(vpa->nplan_ranks, 1);

@@ -32,6 +32,37 @@ int facts_late_cmp(const void *x, const void *y)
 	return progress_task_cmp(x, y);
 }
 
+typedef struct {
+	uint64_t order;   /* progress_task_order */
+	const task_t *t;
+	date_t date;
+} late_t;
+
+static int late_key_cmp(const void *x, const void *y)
+{
+	const late_t *a = x, *b = y;
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+void facts_sort_late(const task_t **v, size_t n)
+{
+	late_t *k = xmalloc((n + 1) * sizeof(*k));
+	for (size_t i = 0; i < n; i++) {
+		k[i] = (late_t){ progress_task_order(v[i]), v[i], v[i]->due.date };
+		if (!k[i].order) {   /* a plan outside a site */
+			free(k);
+			qsort(v, n, sizeof(*v), facts_late_cmp);
+			return;
+		}
+	}
+	qsort(k, n, sizeof(*k), late_key_cmp);
+	for (size_t i = 0; i < n; i++)
+		v[i] = k[i].t;
+	free(k);
+}
+
 /* Newest first; ties by key. */
 static int date_desc(const void *x, const void *y)
 {
@@ -63,7 +94,7 @@ void facts_home(const site_t *s, facts_home_t *out)
 	for (size_t i = 0; i < n; i++)
 		if (tasks[i]->overdue)
 			out->overdue[out->noverdue++] = tasks[i];
-	qsort(out->overdue, out->noverdue, sizeof(*out->overdue), facts_late_cmp);
+	facts_sort_late(out->overdue, out->noverdue);
 
 	date_t limit = date_add_days(s->as_of, FACTS_UPCOMING_DAYS);
 	out->upcoming = xmalloc((n + 1) * sizeof(*out->upcoming));
@@ -72,7 +103,7 @@ void facts_home(const site_t *s, facts_home_t *out)
 		if (t->due.date && t->due.date >= s->as_of && t->due.date <= limit && open_task(t))
 			out->upcoming[out->nupcoming++] = t;
 	}
-	qsort(out->upcoming, out->nupcoming, sizeof(*out->upcoming), facts_late_cmp);
+	facts_sort_late(out->upcoming, out->nupcoming);
 	free(tasks);
 
 	/* an insertion sort: stable, so ties keep the site's unit order */
@@ -114,7 +145,7 @@ size_t facts_deadline_rows(const site_t *s, facts_row_t **out)
 	for (size_t i = 0; i < n; i++)
 		if (tasks[i]->due.date && open_task(tasks[i]))
 			v[nv++] = tasks[i];
-	qsort(v, nv, sizeof(*v), facts_late_cmp);
+	facts_sort_late(v, nv);
 	facts_row_t *rows = xmalloc((n + 1) * sizeof(*rows));
 	size_t nrows = 0;
 	for (size_t i = 0; i < nv; i++)

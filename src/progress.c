@@ -152,6 +152,55 @@ static void merge_runs(task_t *const *a, size_t na, task_t *const *b, size_t nb,
 		out[k++] = b[j++];
 }
 
+typedef struct {
+	uint64_t k;   /* progress_task_order */
+	task_t *t;
+} keyed_t;
+
+/* Merges the sorted runs a[0..na) and b[0..nb) into out, by key. */
+static void merge_keyed(const keyed_t *a, size_t na, const keyed_t *b, size_t nb, keyed_t *out)
+{
+	size_t i = 0, j = 0, k = 0;
+	while (i < na && j < nb)
+		out[k++] = b[j].k < a[i].k ? b[j++] : a[i++];
+	while (i < na)
+		out[k++] = a[i++];
+	while (j < nb)
+		out[k++] = b[j++];
+}
+
+/* sort_unique for tasks whose plans all have ranks: by their
+ * progress_task_order, each task read once. */
+static size_t sort_unique_keyed(task_t **v, size_t n, keyed_t *kv)
+{
+	size_t *end = xmalloc((n + 1) * sizeof(*end)), nruns = 0;
+	for (size_t i = 1; i < n; i++)
+		if (kv[i].k < kv[i - 1].k)
+			end[nruns++] = i;
+	end[nruns++] = n;
+	keyed_t *tmp = nruns > 1 ? xmalloc(n * sizeof(*tmp)) : NULL, *from = kv, *to = tmp;
+	while (nruns > 1) {
+		size_t k = 0, start = 0;
+		for (size_t r = 0; r < nruns; r += 2) {
+			size_t mid = end[r], stop = r + 1 < nruns ? end[r + 1] : mid;
+			merge_keyed(from + start, mid - start, from + mid, stop - mid, to + start);
+			end[k++] = stop;
+			start = stop;
+		}
+		nruns = k;
+		keyed_t *t = from;
+		from = to;
+		to = t;
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!m || from[i].t != v[m - 1])
+			v[m++] = from[i].t;
+	free(tmp);
+	free(end);
+	return m;
+}
+
 /* Sorts v[0..n) and drops repeats; returns the new length.  v is the
  * units' lists one after the other, each in plan order already (xref
  * fills them plan by plan): merging those runs compares n log(units)
@@ -162,6 +211,16 @@ static size_t sort_unique(task_t **v, size_t n)
 {
 	if (n < 2)
 		return n;
+	keyed_t *kv = xmalloc(n * sizeof(*kv));
+	size_t nk = 0;
+	for (; nk < n && (kv[nk] = (keyed_t){ progress_task_order(v[nk]), v[nk] }).k; nk++)
+		;
+	if (nk == n) {
+		n = sort_unique_keyed(v, n, kv);
+		free(kv);
+		return n;
+	}
+	free(kv);
 	/* where each run ends: the first i with v[i] before v[i - 1] */
 	size_t *end = xmalloc((n + 1) * sizeof(*end)), nruns = 0;
 	for (size_t i = 1; i < n; i++)

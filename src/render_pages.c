@@ -447,7 +447,7 @@ void render_job_unit(struct run *r, json_t *base, const unit_t *u)
 	for (size_t i = 0; i < ut.n; i++)
 		if (ut.v[i]->overdue)
 			od[nod++] = ut.v[i];
-	qsort(od, nod, sizeof(*od), facts_late_cmp);
+	facts_sort_late((const task_t **)od, nod);
 	/* whether t is only supported: it is in the second part of ut */
 #define IS_SUPPORT(t) (bsearch(&(t), ut.v + ut.nled, ut.n - ut.nled, sizeof(task_t *), \
 			       progress_task_cmp) != NULL)

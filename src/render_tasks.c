@@ -178,7 +178,7 @@ void render_status_rows(struct run *r)
 				r->views[k].v[r->views[k].n++] = tasks[i];
 	r->views[NSTATUS_KINDS].v = tasks;
 	r->views[NSTATUS_KINDS].n = n;
-	qsort(r->views[0].v, r->views[0].n, sizeof(*r->views[0].v), facts_late_cmp);
+	facts_sort_late(r->views[0].v, r->views[0].n);
 }
 
 void render_status_rows_free(struct run *r)

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "facts.h"
 #include "progress.h"
 
 static int cmp_addr(const void *x, const void *y)
@@ -62,9 +63,28 @@ static void test_unique_by_address(void **state)
 
 /* The reference of progress_unit_tasks: every list of the subtree into
  * one array, qsort, repeats dropped. */
+/* The order by its definition: plan key, path, then place in the plan. */
+static int ref_cmp(const void *x, const void *y)
+{
+	const task_t *a = *(task_t *const *)x, *b = *(task_t *const *)y;
+	int c = strcmp(a->plan->key, b->plan->key);
+	if (!c)
+		c = strcmp(a->plan->path, b->plan->path);
+	return c ? c : a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Most late first: the deadline, then ref_cmp. */
+static int ref_late_cmp(const void *x, const void *y)
+{
+	const task_t *a = *(task_t *const *)x, *b = *(task_t *const *)y;
+	if (a->due.date != b->due.date)
+		return a->due.date < b->due.date ? -1 : 1;
+	return ref_cmp(x, y);
+}
+
 static size_t ref_sorted(task_t **v, size_t n)
 {
-	qsort(v, n, sizeof(*v), progress_task_cmp);
+	qsort(v, n, sizeof(*v), ref_cmp);
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!m || v[i] != v[m - 1])
@@ -104,7 +124,12 @@ static void test_unit_tasks_order(void **state)
 		}
 	}
 	unsigned seed = 777;
-	for (int shuffled = 0; shuffled < 2; shuffled++) {
+	/* without ranks (compared by key) and with them (plan_t.rank, as
+	 * model_load numbers the plans in key order: by progress_task_order) */
+	for (int pass = 0; pass < 4; pass++) {
+		int shuffled = pass % 2, ranked = pass / 2;
+		for (int p = 0; p < NP; p++)
+			plans[p].rank = ranked ? (uint32_t)((p * 17) % NP + 1) : 0;
 		static unit_t units[NU];
 		static unit_t *kids[NU][NU];
 		static task_t *led[NU][MAXL], *sup[NU][MAXL];
@@ -160,8 +185,9 @@ static void test_unit_tasks_order(void **state)
 			utasks_t got;
 			progress_unit_tasks(&units[u], &got);
 			if (got.nled != nl || got.n != nw || memcmp(got.v, want, nw * sizeof(*want)))
-				fail_msg("unit %d (%s): %zu led of %zu, want %zu of %zu", u,
-					 shuffled ? "shuffled" : "in plan order", got.nled, got.n, nl, nw);
+				fail_msg("unit %d (%s, %s): %zu led of %zu, want %zu of %zu", u,
+					 shuffled ? "shuffled" : "in plan order", ranked ? "ranked" : "by key",
+					 got.nled, got.n, nl, nw);
 			utasks_free(&got);
 			free(want);
 			free(l);
@@ -170,11 +196,50 @@ static void test_unit_tasks_order(void **state)
 	}
 }
 
+/* facts_sort_late, by rank and without ranks, against qsort by the
+ * definition: deadlines shared by many tasks, plans not in key order in
+ * memory. */
+static void test_sort_late(void **state)
+{
+	(void)state;
+	enum { NP = 23, PER = 11, N = NP * PER };
+	static plan_t plans[NP];
+	static task_t tasks[NP][PER];
+	static char keys[NP][16];
+	const task_t *v[N], *want[N];
+	unsigned seed = 99;
+	for (int p = 0; p < NP; p++) {
+		snprintf(keys[p], sizeof keys[p], "k%03d", (p * 7) % NP);
+		plans[p].key = plans[p].path = keys[p];
+		for (int i = 0; i < PER; i++) {
+			seed = seed * 1103515245u + 12345u;
+			tasks[p][i].plan = &plans[p];
+			tasks[p][i].index = (uint32_t)i;
+			tasks[p][i].due.date = 20250101 + (int)((seed >> 8) % 5);
+		}
+	}
+	for (int ranked = 0; ranked < 2; ranked++) {
+		for (int p = 0; p < NP; p++)
+			plans[p].rank = ranked ? (uint32_t)((p * 7) % NP + 1) : 0;
+		size_t n = 0;
+		for (int i = PER - 1; i >= 0; i--)
+			for (int p = 0; p < NP; p++)
+				v[n] = want[n] = &tasks[p][i], n++;
+		qsort(want, n, sizeof(*want), ref_late_cmp);
+		facts_sort_late(v, n);
+		for (size_t i = 0; i < n; i++)
+			if (v[i] != want[i])
+				fail_msg("%s: row %zu is task %u of %s, want task %u of %s", ranked ? "ranked" : "by key", i,
+					 v[i]->index, v[i]->plan->key, want[i]->index, want[i]->plan->key);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unique_by_address),
 		cmocka_unit_test(test_unit_tasks_order),
+		cmocka_unit_test(test_sort_late),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

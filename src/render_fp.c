@@ -24,8 +24,6 @@ enum { DG_NONE, DG_TAKING, DG_READY, DG_NEVER };
 #define PLAN_DG_LEN 16
 
 struct fpcache {
-	const plan_t **keys;    /* open addressing: plan -> its position */
-	size_t *pos, cap;
 	size_t *first;          /* the slot of the first task of the plan at each position */
 	unsigned char (*plan_dg)[PLAN_DG_LEN];
 	_Atomic unsigned char *plan_state;   /* DG_* (never DG_NEVER) */
@@ -40,26 +38,13 @@ void render_fp_begin(struct run *r)
 	if (!r->ro->pages)
 		return;
 	struct fpcache *c = xcalloc(1, sizeof(*c));
-	c->cap = 16;
-	while (c->cap < 2 * s->nplans + 2)
-		c->cap *= 2;
-	c->keys = xcalloc(c->cap, sizeof(*c->keys));
-	c->pos = xcalloc(c->cap, sizeof(*c->pos));
 	c->first = xmalloc((s->nplans + 1) * sizeof(*c->first));
 	c->plan_dg = xmalloc((s->nplans + 1) * sizeof(*c->plan_dg));
 	c->plan_state = xcalloc(s->nplans + 1, sizeof(*c->plan_state));
 	size_t ntasks = 0;
-	/* the plans' digests are taken by the pages (plan_dg): this runs
-	 * before the workers start, on the build's critical path */
 	for (size_t i = 0; i < s->nplans; i++) {
-		const plan_t *p = s->plans[i];
-		size_t h = hash_ptr(p, c->cap);
-		while (c->keys[h])
-			h = (h + 1) & (c->cap - 1);
-		c->keys[h] = p;
-		c->pos[h] = i;
 		c->first[i] = ntasks;
-		ntasks += p->ntasks;
+		ntasks += s->plans[i]->ntasks;
 	}
 	c->task_dg = xmalloc((ntasks + 1) * sizeof(*c->task_dg));
 	c->task_state = xcalloc(ntasks + 1, sizeof(*c->task_state));
@@ -76,8 +61,6 @@ void render_fp_end(struct run *r)
 	struct fpcache *c = r->fp;
 	if (!c)
 		return;
-	free(c->keys);
-	free(c->pos);
 	free(c->first);
 	free(c->plan_dg);
 	free((void *)c->plan_state);
@@ -97,13 +80,11 @@ void render_fp_thread_done(void)
 	buf_free(&task_text);
 }
 
-/* The position of p in the site, or -1. */
-static long plan_pos(const struct fpcache *c, const plan_t *p)
+/* The position of p in the site (its rank), or -1. */
+static long plan_pos(const site_t *s, const plan_t *p)
 {
-	for (size_t h = hash_ptr(p, c->cap); c->keys[h]; h = (h + 1) & (c->cap - 1))
-		if (c->keys[h] == p)
-			return (long)c->pos[h];
-	return -1;
+	size_t k = p->rank;
+	return k && k <= s->nplans && s->plans[k - 1] == p ? (long)k - 1 : -1;
 }
 
 /* The digest of the summary of the plan at position i (ctx_plan_digest):
@@ -131,7 +112,7 @@ static const unsigned char *plan_dg(struct run *r, size_t i, unsigned char local
 static bool put_task(struct run *r, buf_t *b, const task_t *t)
 {
 	struct fpcache *c = r->fp;
-	long i = plan_pos(c, t->plan);
+	long i = plan_pos(r->s, t->plan);
 	if (i < 0 || t < t->plan->tasks || t >= t->plan->tasks + t->plan->ntasks)
 		return false;
 	size_t slot = c->first[i] + (size_t)(t - t->plan->tasks);
@@ -240,7 +221,7 @@ bool render_fp_plans(struct run *r, char **key, char fp[STATE_FP_LEN])
 	buf_t in = BUF_INIT;
 	buf_printf(&in, "plans %zu\n", s->nplans);
 	for (size_t i = 0; i < s->nplans; i++) {
-		long at = plan_pos(r->fp, v[i]);
+		long at = plan_pos(s, v[i]);
 		if (at < 0) {
 			buf_free(&in);
 			return false;

@@ -46,11 +46,12 @@ struct state_pages {
 	strmap_t plan_file;           /* plan path -> hex id of its bytes (arena) */
 	strmap_t plan_pos;            /* plan path -> its position in the site + 1 (pos) */
 	size_t *pos;
-	/* the site's plans by address -> position + 1 (open addressing):
-	 * the units' and weeks' fingerprints look up tens of thousands of
-	 * plans, each a hash of its path through plan_pos before */
-	const void **pkeys;
-	size_t *ppos, pcap;
+	/* the site's plans: one of them is found by its rank (plan_t.rank),
+	 * which the units' and weeks' fingerprints look up tens of thousands
+	 * of times (a hash of its path through plan_pos before, then of its
+	 * address) */
+	plan_t *const *plans;
+	size_t nplans;
 	/* by position: how pages name plan i and which bytes it has (its
 	 * put_plan_name and plan_file fields), made once: every unit's and
 	 * week's fingerprint repeats them */
@@ -423,27 +424,12 @@ static void put_plan_docs(const state_pages_t *sp, buf_t *b, const site_t *s, co
 
 static const char *plan_file(const state_pages_t *sp, const plan_t *p);
 
-static void plan_addrs(state_pages_t *sp, const site_t *s)
-{
-	sp->pcap = addr_cap(s->nplans);
-	sp->pkeys = xcalloc(sp->pcap, sizeof *sp->pkeys);
-	sp->ppos = xmalloc(sp->pcap * sizeof *sp->ppos);
-	for (size_t i = 0; i < s->nplans; i++) {
-		size_t j = addr_slot(sp->pkeys, sp->pcap, s->plans[i]);
-		if (sp->pkeys[j])
-			continue;
-		sp->pkeys[j] = s->plans[i];
-		sp->ppos[j] = i + 1;
-	}
-}
-
 /* The position + 1 of the plan at p's path, as plan_pos gives it: by
- * address for the site's plans, by path for any other (NULL: none). */
+ * rank for the site's plans, by path for any other (NULL: none). */
 static const size_t *plan_at(const state_pages_t *sp, const plan_t *p)
 {
-	size_t j = addr_slot(sp->pkeys, sp->pcap, p);
-	if (sp->pkeys[j])
-		return &sp->ppos[j];
+	if (p->rank && p->rank <= sp->nplans && sp->plans[p->rank - 1] == p)
+		return &sp->pos[p->rank - 1];
 	return strmap_get(&sp->plan_pos, p->path);
 }
 
@@ -471,7 +457,8 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 		sp->pos[i] = i + 1;
 		strmap_put(&sp->plan_pos, s->plans[i]->path, &sp->pos[i]);
 	}
-	plan_addrs(sp, s);
+	sp->plans = s->plans;
+	sp->nplans = s->nplans;
 	buf_t b = BUF_INIT;
 	buf_printf(&b, "%s%d\n", PAGES_HEAD, PAGES_FORMAT);
 	put_s(&b, key);
@@ -946,8 +933,6 @@ void state_pages_free(state_pages_t *sp)
 	strmap_free(&sp->prev_by_key);
 	strmap_free(&sp->plan_file);
 	strmap_free(&sp->plan_pos);
-	free(sp->pkeys);
-	free(sp->ppos);
 	free(sp->pos);
 	free(sp->pname);
 	free(sp->pname_len);

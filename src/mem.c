@@ -223,12 +223,13 @@ static size_t note_used(void)
  * free span over 8 MB every 50 ms made, at 10,000 plans, 18,900 madvise
  * calls (each a TLB shootdown on the other core) that gave back 894 MB
  * in a build whose peak was 370 MB, each page faulted in again; with this
- * 6,900 calls and 239 MB, and in 2 alternating rounds of cold builds
- * 113,000-122,000 page faults against 154,000-172,000, a peak of 373-387
- * MB against 380-381 MB (the peak's own noise), the same wall time within
- * the machine's noise.  Keeping 8 MB made the peak 384-385 MB; keeping
- * free what is under the process's resident peak (/proc/self/status)
- * instead of its high-water mark in use, 124,000-132,000 page faults: the
+ * 8,100-10,600 calls (strace, 2 runs), and in 2 alternating rounds of cold
+ * builds 113,000-122,000 page faults against 154,000-172,000, a peak of
+ * 373-387 MB against 380-381 MB (the peak's own noise), the same wall time
+ * within the machine's noise.  A floor of 8 MB instead of 4: 6,900 calls
+ * (239 MB), a peak of 384-392 MB.  Keeping free what is under the
+ * process's resident peak (/proc/self/status) instead of its high-water
+ * mark in use: 10,700 calls (698 MB), 124,000-132,000 page faults: the
  * churn is near the peak, where that leaves nothing. */
 static void release_free(void)
 {

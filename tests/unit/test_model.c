@@ -180,14 +180,17 @@ static void test_repeated_ids(void **state)
 	arena_free(a);
 }
 
+/* Two Sở, each with a Văn phòng; a Phòng under the first one's. */
+#define SCOPED_UNITS "- { id: a, name: Sở A }\n- { id: b, name: Sở B }\n" \
+		     "- { id: vp-a, name: Văn phòng, parent: a }\n" \
+		     "- { id: vp-b, name: Văn phòng, parent: b }\n" \
+		     "- { id: p-a, name: Phòng Một, parent: vp-a }\n"
+
 static void test_scoped_units(void **state)
 {
 	(void)state;
 	static const char *const files[][2] = {
-		{ "units.yaml", "- { id: a, name: Sở A }\n- { id: b, name: Sở B }\n"
-				"- { id: vp-a, name: Văn phòng, parent: a }\n"
-				"- { id: vp-b, name: Văn phòng, parent: b }\n"
-				"- { id: p-a, name: Phòng Một, parent: vp-a }\n" },
+		{ "units.yaml", SCOPED_UNITS },
 		{ "plans/a.md", "---\nnumber: \"1/KH-A\"\ntitle: T\nissuer: Sở A\ntasks:\n"
 				"  - { id: \"1\", title: x, lead: Văn phòng, support: [Phòng Một] }\n---\n" },
 		{ "plans/b.md", "---\nnumber: \"1/KH-B\"\ntitle: T\nissuer: sở b\ntasks:\n"
@@ -215,10 +218,7 @@ static void test_plan_unames(void **state)
 {
 	(void)state;
 	static const char *const files[][2] = {
-		{ "units.yaml", "- { id: a, name: Sở A }\n- { id: b, name: Sở B }\n"
-				"- { id: vp-a, name: Văn phòng, parent: a }\n"
-				"- { id: vp-b, name: Văn phòng, parent: b }\n"
-				"- { id: p-a, name: Phòng Một, parent: vp-a }\n" },
+		{ "units.yaml", SCOPED_UNITS },
 		{ "plans/b.md", "---\nnumber: \"1/KH-B\"\ntitle: T\nissuer: Sở B\ntasks:\n"
 				"  - { id: \"1\", title: x, lead: Văn phòng, support: [Sở A] }\n---\n" },
 		{ "plans/a.md", "---\nnumber: \"1/KH-A\"\ntitle: T\nissuer: Sở A\ntasks:\n"

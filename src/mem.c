@@ -284,7 +284,7 @@ mem_probe_t mem_probe(void)
 	return m;
 }
 
-/* ReleaseFreeMemory gives back the page heap's free spans only (what is
+/* Gives back the page heap's free spans as the scavenger does (what is
  * cached per size and per thread stays, and is reused first). */
 void mem_trim(void)
 {

@@ -101,6 +101,9 @@ static void plan_reset(struct entry *e)
 	p->doc = NULL;
 	p->impl_docs = NULL;
 	p->issuer.unit = NULL;
+	p->unames = NULL;   /* in the last build's arena */
+	p->nunames = 0;
+	p->rank = 0;
 	memset(&p->stats, 0, sizeof(p->stats));
 	p->incomplete5 = 0;
 	for (size_t g = 0; g < p->ngroups; g++)

@@ -63,9 +63,11 @@ static char *describe(const build_t *b)
 	free(msgs);
 	for (size_t i = 0; i < b->s->nplans; i++) {
 		const plan_t *p = b->s->plans[i];
-		buf_printf(&t, "%s %s %s %s %d/%d impl %zu->%s\n", p->path, p->name, p->url, p->title,
+		buf_printf(&t, "%s %s %s %s %d/%d impl %zu->%s rank %u\n", p->path, p->name, p->url, p->title,
 			   p->stats.done, p->stats.total, p->nimplements,
-			   p->nimplements && p->impl_docs[0] ? p->impl_docs[0]->title : "-");
+			   p->nimplements && p->impl_docs[0] ? p->impl_docs[0]->title : "-", (unsigned)p->rank);
+		for (size_t j = 0; j < p->nunames; j++)
+			buf_printf(&t, "  name %s -> %s\n", p->unames[j].text, p->unames[j].unit->name);
 		for (size_t j = 0; j < p->ntasks; j++) {
 			const task_t *k = &p->tasks[j];
 			buf_printf(&t, "  %s %s %d %d", k->id, k->title, k->overdue, k->complete5);
@@ -75,9 +77,13 @@ static char *describe(const build_t *b)
 			buf_puts(&t, "\n");
 		}
 	}
-	for (size_t i = 0; i < b->s->nunits; i++)
-		buf_printf(&t, "unit %s %s led %zu\n", b->s->units[i]->id ? b->s->units[i]->id : "-",
-			   b->s->units[i]->name, b->s->units[i]->nled);
+	for (size_t i = 0; i < b->s->nunits; i++) {
+		const unit_t *u = b->s->units[i];
+		buf_printf(&t, "unit %s %s led %zu plans", u->id ? u->id : "-", u->name, u->nled);
+		for (size_t j = 0; j < u->nplan_ranks; j++)
+			buf_printf(&t, " %u", (unsigned)u->plan_ranks[j]);
+		buf_puts(&t, "\n");
+	}
 	return buf_detach(&t);
 }
 

@@ -24,7 +24,8 @@ static bool open_task(const task_t *t)
 	return t->status != STATUS_DONE && t->status != STATUS_CANCELLED;
 }
 
-int facts_late_cmp(const void *x, const void *y)
+/* facts_sort_late's order, for tasks of a plan without a rank. */
+static int late_cmp(const void *x, const void *y)
 {
 	const task_t *a = *(const task_t *const *)x, *b = *(const task_t *const *)y;
 	if (a->due.date != b->due.date)
@@ -53,7 +54,7 @@ void facts_sort_late(const task_t **v, size_t n)
 		k[i] = (late_t){ progress_task_order(v[i]), v[i], v[i]->due.date };
 		if (!k[i].order) {   /* a plan outside a site */
 			free(k);
-			qsort(v, n, sizeof(*v), facts_late_cmp);
+			qsort(v, n, sizeof(*v), late_cmp);
 			return;
 		}
 	}

@@ -42,14 +42,12 @@ void facts_home_free(facts_home_t *f);
 const task_t **facts_all_tasks(const site_t *s, size_t *n);
 /* Every plan, newest first (ties by key); the array is the caller's. */
 const plan_t **facts_plans_newest(const site_t *s);
-/* Orders tasks (const task_t *) by deadline, the earliest first (the most
- * late of overdue tasks, the soonest of upcoming ones), then in plan order
- * (progress_task_cmp).  For qsort. */
-int facts_late_cmp(const void *x, const void *y);
-/* Sorts v[0..n) in that order, by each task's deadline and
- * progress_task_order taken once (qsort with facts_late_cmp read the
- * tasks and their plans at each comparison: 250,000 tasks at 10,000
- * plans, scattered over 80 MB). */
+/* Sorts tasks v[0..n) by deadline, the earliest first (the most late of
+ * overdue tasks, the soonest of upcoming ones), then in plan order
+ * (progress_task_cmp): by each task's deadline and progress_task_order,
+ * taken once (a qsort whose comparisons read the tasks and their plans
+ * missed the cache at each one: 250,000 tasks at 10,000 plans, scattered
+ * over 80 MB). */
 void facts_sort_late(const task_t **v, size_t n);
 
 /* A plan's "5 rõ" summary: how many of its tasks say what, who, what
@@ -82,8 +80,9 @@ size_t facts_deadline_rows(const site_t *s, facts_row_t **out);
 /* ---- the weekly reports (facts_week.c) ---- */
 
 /* A unit named in a past version of plan p: as p at the built commit
- * resolves the same text, else a unit of that name (any spelling), else
- * NULL.  p may be NULL (a plan no longer published). */
+ * resolves the same text (plan_t.unames), else the first unit of that
+ * name in any spelling (site_t.units_by_key), else NULL.  p may be NULL
+ * (a plan no longer published).  After xref_resolve. */
 const unit_t *facts_unit_named(const site_t *s, const plan_t *p, const char *text);
 
 /* facts_unit_named's answers, kept by plan and text: a weekly report asks

@@ -12,28 +12,14 @@ const unit_t *facts_unit_named(const site_t *s, const plan_t *p, const char *tex
 {
 	if (!text)
 		return NULL;
-	if (p && p->unames) {
+	if (p) {
 		uint64_t h = hash_str(text);
 		for (size_t i = 0; i < p->nunames; i++)
 			if (p->unames[i].hash == h && !strcmp(p->unames[i].text, text))
 				return p->unames[i].unit;
 	}
-	/* a plan xref has not seen (a unit test's) */
-	for (size_t i = 0; p && !p->unames && i < p->ntasks; i++) {
-		const task_t *t = &p->tasks[i];
-		for (size_t j = 0; j < t->lead.n; j++)
-			if (!strcmp(t->lead.v[j].text, text))
-				return t->lead.v[j].unit;
-		for (size_t j = 0; j < t->support.n; j++)
-			if (!strcmp(t->support.v[j].text, text))
-				return t->support.v[j].unit;
-	}
 	char *k = text_name_key(text);
 	const unit_t *found = strmap_get(&s->units_by_key, k);
-	/* a site xref has not seen (a unit test's) */
-	for (size_t i = 0; i < s->nunits && !found && !s->units_by_key.n; i++)
-		if (s->units[i]->key && !strcmp(s->units[i]->key, k))
-			found = s->units[i];
 	free(k);
 	return found;
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "facts.h"
+#include "hash.h"
 #include "text.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -239,9 +240,13 @@ static void test_week_groups(void **state)
 	unit_t *up[] = { &ua, &ub, &uc };
 	uref_t vp = { .text = "Văn phòng", .unit = &uc };
 	task_t pt = { .lead = { &vp, 1 } };
-	plan_t p = { .key = "p", .tasks = &pt, .ntasks = 1 };
+	/* as xref leaves them: the plan's names, the site's units by key */
+	plan_uname_t pn = { hash_str(vp.text), vp.text, &uc };
+	plan_t p = { .key = "p", .tasks = &pt, .ntasks = 1, .unames = &pn, .nunames = 1 };
 	pt.plan = &p;
 	site_t s = { .units = up, .nunits = 3 };
+	for (int i = 0; i < 3; i++)
+		strmap_put(&s.units_by_key, up[i]->key, up[i]);
 	/* lead_first of each item, list by list; "" ends a list */
 	static const char *const lists[FACTS_WEEK_LISTS][5] = {
 		{ "Sở Xây dựng", "Phòng X", NULL, "Văn phòng", "" },    /* completed */
@@ -315,6 +320,7 @@ static void test_week_groups(void **state)
 	assert_ptr_equal(facts_unit_named(&s, NULL, "văn phòng ubnd"), &uc);
 	assert_ptr_equal(facts_unit_named(&s, &p, "Văn phòng"), &uc);
 	assert_ptr_equal(facts_unit_named(&s, &p, NULL), NULL);
+	strmap_free(&s.units_by_key);
 	free((char *)ua.key);
 	free((char *)ub.key);
 	free((char *)uc.key);

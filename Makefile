@@ -39,6 +39,9 @@ OBJ      := $(SRC:src/%.c=build/rel/%.o)
 SANOBJ   := $(SRC:src/%.c=build/san/%.o)
 SANLIB   := $(LIBSRC:src/%.c=build/san/%.o)
 UNITBIN  := $(UNITSRC:tests/unit/%.c=build/san/tests/%)
+# unit tests of the release build's allocator (src/mem.c with tcmalloc)
+RELUNITSRC := $(sort $(wildcard tests/unit/rel_*.c))
+RELUNITBIN := $(RELUNITSRC:tests/unit/%.c=build/rel/tests/%)
 LINGUAS  := $(basename $(notdir $(wildcard po/*.po)))
 MO       := $(LINGUAS:%=build/locale/%/LC_MESSAGES/plansite.mo)
 
@@ -72,6 +75,11 @@ build/san/tests/%: tests/unit/%.c $(SANLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Isrc $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
 		-o $@ $< $(SANLIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+build/rel/tests/rel_mem: tests/unit/rel_mem.c build/rel/mem.o
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(REL_CFLAGS) -Isrc $(shell pkg-config --cflags cmocka) \
+		-o $@ $< build/rel/mem.o $(REL_LIBS) -lpthread $(shell pkg-config --libs cmocka)
 
 # Messages: the sources' strings are Vietnamese; po/en.po translates them.
 build/po/plansite.pot: $(SRC) $(wildcard src/*.h)
@@ -108,8 +116,9 @@ deps-test:
 test: deps-test
 	$(MAKE) check-deps po-check unit e2e golden
 
-unit: $(UNITBIN)
+unit: $(UNITBIN) $(RELUNITBIN)
 	@set -e; for t in $(UNITBIN); do echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t; done
+	@set -e; for t in $(RELUNITBIN); do echo "== $$t"; $$t; done
 	node tests/unit/fold-vectors.js
 
 e2e: build/san/plansite plansite $(MO) build/bench/floor

@@ -214,6 +214,9 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	timing = o->timing;
+	/* what the read, the parse and the cross-references free is reused
+	 * up to the pages, where the heap is the biggest (mem.c) */
+	mem_hold(true);
 	if (repo_open(&repo, o->repo, err) < 0)
 		goto done;
 	theme_dir = theme_locate(o->theme);
@@ -316,10 +319,6 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		if (publish && !srcs)
 			pre = history_read_start(repo, a, s, &snap, o->content ? o->content : "content",
 						 o->hcache, taken);
-		/* the parse threads' YAML trees are freed but still held by
-		 * their malloc arenas: give those pages back before the
-		 * biggest stage */
-		mem_trim();
 		xref_resolve(a, d, s, &snap);
 	}
 	sources_check(srcs, s, d);
@@ -394,6 +393,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 		free(pkey);
 	}
 	lap("theme", &t0);   /* the theme, and the previous site's page state */
+	mem_hold(false);
 	/* the pages that show no history render on every core while this
 	 * thread reads the history; then the pages that show it */
 	render_opts_t ro = { .threads = o->threads, .inject = o->inject, .pages = pages, .outdir = outdir,
@@ -491,6 +491,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 			kept, redone);
 	}
 done:
+	mem_hold(false);
 	/* first: it may still read the snapshot and the model */
 	history_read_free(pre);
 	pcache_free(pc);

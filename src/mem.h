@@ -7,6 +7,7 @@
 #ifndef PLANSITE_MEM_H
 #define PLANSITE_MEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The allocator's settings, once, before the work starts; `heaps` is the
@@ -35,5 +36,12 @@ void mem_sparse_free(void *p, size_t n);
 /* Gives the free pages of the heaps back to the kernel where that is worth
  * its cost: when the heap is big or much of what is resident is free. */
 void mem_trim(void);
+
+/* mem_hold(true): until mem_hold(false), memory freed stays with the
+ * process for the next allocations (neither the allocator's scavenger nor
+ * mem_trim gives it back).  For the stages before the one whose heap is
+ * the biggest: what they free is reused by the stages after them, and
+ * giving it back would only have it faulted in again. */
+void mem_hold(bool on);
 
 #endif

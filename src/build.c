@@ -195,7 +195,7 @@ int build_run(const build_opts_t *o, diag_t *d, bool publish, char **err)
 {
 	int rc = BUILD_ENV;
 	repo_t *repo = NULL;
-	arena_t *a = arena_new();
+	arena_t *a = arena_new_big();
 	site_t *s = NULL;
 	history_t *history = NULL;   /* the renderer's, not the model's */
 	theme_t th = { 0 };

@@ -54,6 +54,70 @@ void mem_sparse_free(void *p, size_t n)
 		munmap(p, n ? n : 1);
 }
 
+
+#if defined(PLANSITE_TCMALLOC)
+/* mem_block's blocks: mappings of their own, so that the model is in big
+ * pages whatever the heap does.  At 10,000 plans the model is 130-150 MB,
+ * and it was carved from the heap past where the heap has big pages
+ * (BIG_HEAP, below: the plans' texts of the read take most of that): each
+ * 4 kB of it a page fault when first written, and a TLB miss when read all
+ * over by the pages (put_task, plan_get, the unit pages' merges and the
+ * deadlines' sorts took 10-60 times the CPU of the 1,000-plan build for 10
+ * times the rows).  3 alternating cold builds of 10,000 plans, the build's
+ * arena and the parse's in blocks of 2 MB against the heap's 64 kB blocks
+ * (both holding, mem_hold): user time 13.6-14.8 s against 15.9-16.3 s,
+ * 57,000-62,000 page faults against 71,000-72,000, the parse and the
+ * cross-references 0 and 3,000 of them against 11,000 and 4,700, a peak of
+ * 379-393 MB against 391-394 MB (2026-12-03).  The bytes of the blocks
+ * now, which the scavenger (below) counts in what the program has in use:
+ * it sees only the heap. */
+static _Atomic size_t block_bytes;
+
+void *mem_block(size_t n)
+{
+	/* mapped MEM_BLOCK more than asked, then cut to a boundary */
+	char *p = mmap(NULL, n + MEM_BLOCK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		fputs("plansite: out of memory\n", stderr);
+		abort();
+	}
+	uintptr_t at = ((uintptr_t)p + MEM_BLOCK - 1) & ~(uintptr_t)(MEM_BLOCK - 1);
+	size_t head = at - (uintptr_t)p;
+	if (head)
+		munmap(p, head);
+	munmap((char *)at + n, MEM_BLOCK - head);
+	const char *e = getenv("PLANSITE_HUGEPAGES");
+	if (!(e && !strcmp(e, "0")))
+		madvise((void *)at, n, MADV_HUGEPAGE);
+	block_bytes += n;
+	return (void *)at;
+}
+
+void mem_block_free(void *p, size_t n)
+{
+	if (p) {
+		munmap(p, n);
+		block_bytes -= n;
+	}
+}
+#else
+void *mem_block(size_t n)
+{
+	void *p = malloc(n);
+	if (!p) {
+		fputs("plansite: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+void mem_block_free(void *p, size_t n)
+{
+	(void)n;
+	free(p);
+}
+#endif
+
 static long status_kb(const char *line, const char *key)
 {
 	size_t n = strlen(key);
@@ -85,16 +149,23 @@ enum { TRIM_HEAP = 96 << 20 /* bytes */, TRIM_SLACK = 48 << 10 /* kB */ };
 
 /* Set by mem_hold: nothing is given back.  A build holds its memory until
  * its pages render (build.c), where its heap is the biggest: at 10,000
- * plans the parse frees the plans' texts (100 MB and more) as it builds
- * the model, and the scavenger below gave them back at once, since the
- * heap in use was under its high-water mark of the read; the model and the
- * cross-references then faulted the same amount in again.  Held, the
- * parse and the cross-references took 1.17-1.26 s and 0.30-0.34 s instead
- * of 1.82-2.03 s and 0.50-0.59 s, 11,000-16,000 page faults instead of
- * 52,000-56,000 (3 alternating cold builds each, 2026-12-03); the peak,
- * in the history beside the pages, is where it was (371-392 MB against
- * 368-391 MB): the memory held is in use by then.  A site of 1,000 plans
- * gives nothing back before its pages either way (mem_trim's thresholds). */
+ * plans the parse frees the plans' texts (160 MB) as it builds the model,
+ * and the scavenger below gave them back at once, since the heap in use
+ * was under its high-water mark of the read; the model, the cross-
+ * references and the history's reading then faulted as much in again.
+ * Held, the parse and the cross-references took 1.17-1.26 s and 0.30-0.34
+ * s instead of 1.82-2.03 s and 0.50-0.59 s, 11,000-16,000 page faults
+ * instead of 52,000-56,000 (3 alternating cold builds each, 2026-12-03);
+ * the peak, in the history beside the pages, is where it was (371-392 MB
+ * against 368-391 MB): the memory held is in use by then.  With the model
+ * in big blocks of its own (mem_block), which the texts' memory cannot
+ * serve, the hold still pays: the cross-references and the history's
+ * reading take that memory instead (3 alternating cold builds with and
+ * without it: 3,000 page faults in the cross-references against 14,000-
+ * 15,000, 34,000-38,000 in the history against 51,000-53,000, user time
+ * 13.6-14.8 s against 14.8-14.9 s, peaks 379-393 MB against 384-395 MB).
+ * A site of 1,000 plans gives nothing back before its pages either way
+ * (mem_trim's thresholds). */
 static _Atomic bool held;
 
 void mem_hold(bool on)
@@ -227,7 +298,7 @@ static _Atomic size_t used_high;
 /* The bytes in use now, noted in used_high. */
 static size_t note_used(void)
 {
-	size_t used = prop("generic.current_allocated_bytes");
+	size_t used = prop("generic.current_allocated_bytes") + block_bytes;
 	if (used > used_high)
 		used_high = used;
 	return used;
@@ -265,7 +336,7 @@ static void *scavenge(void *arg)
 	const struct timespec pause = { 0, SCAVENGE_MS * 1000000L };
 	for (;;) {
 		nanosleep(&pause, NULL);
-		if (!held && prop("generic.heap_size") > SCAVENGE_HEAP)
+		if (!held && prop("generic.heap_size") + block_bytes > SCAVENGE_HEAP)
 			release_free();
 		else
 			note_used();
@@ -309,7 +380,7 @@ void mem_trim(void)
 {
 	if (held)
 		return;
-	if (prop("generic.current_allocated_bytes") < TRIM_HEAP &&
+	if (prop("generic.current_allocated_bytes") + block_bytes < TRIM_HEAP &&
 	    prop("tcmalloc.pageheap_free_bytes") < (size_t)TRIM_SLACK << 10)
 		return;
 	release_free();

@@ -33,6 +33,16 @@ mem_probe_t mem_probe(void);
 void *mem_sparse(size_t n);
 void mem_sparse_free(void *p, size_t n);
 
+/* A block of n bytes, n a multiple of MEM_BLOCK (2 MB), for an arena that
+ * lives as long as the build (arena_new_big, util.h): in the release build
+ * a mapping of its own, aligned to MEM_BLOCK and in big pages where the
+ * kernel gives them, outside the heap and its scavenger; with the
+ * sanitizers, malloc's.  Not cleared.  Freed with mem_block_free(p, n);
+ * aborts when out of memory, as xmalloc does. */
+#define MEM_BLOCK ((size_t)2 << 20)
+void *mem_block(size_t n);
+void mem_block_free(void *p, size_t n);
+
 /* Gives the free pages of the heaps back to the kernel where that is worth
  * its cost: when the heap is big or much of what is resident is free. */
 void mem_trim(void);

@@ -301,7 +301,7 @@ static void parse_plans(arena_t *a, diag_t *d, const snap_t *snap, const model_o
 	int nw = n < 64 ? 1 : pool_size(o->threads, MODEL_PARSE_WORKERS);
 	job.a[0] = a;
 	for (int i = 1; i < nw; i++)
-		job.a[i] = arena_new();
+		job.a[i] = arena_new_big();
 	pool_for(nw, n, parse_one, &job);
 	for (int i = 1; i < nw; i++)
 		arena_adopt(a, job.a[i]);

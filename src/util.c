@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include "hash.h"
+#include "mem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -340,11 +341,13 @@ void buf_put_html_str(buf_t *b, const char *s)
 struct block {
 	struct block *next;
 	size_t used, size;
+	bool big;   /* a MEM_BLOCK of mem_block's */
 	_Alignas(16) unsigned char data[];
 };
 
 struct arena {
 	struct block *head;
+	bool big;   /* arena_new_big */
 };
 
 /* A block and its header make 64 kB: tcmalloc (mem.c) rounds a request up
@@ -353,9 +356,27 @@ struct arena {
  * against 420 MB this way, both without mem.c's scavenger). */
 #define ARENA_BLOCK (64 * 1024 - sizeof(struct block))
 
+/* An arena_new_big's block and its header make MEM_BLOCK. */
+#define ARENA_BIG_BLOCK (MEM_BLOCK - sizeof(struct block))
+
 arena_t *arena_new(void)
 {
 	return xcalloc(1, sizeof(arena_t));
+}
+
+arena_t *arena_new_big(void)
+{
+	arena_t *a = arena_new();
+	a->big = true;
+	return a;
+}
+
+static void block_free(struct block *b)
+{
+	if (b->big)
+		mem_block_free(b, MEM_BLOCK);
+	else
+		free(b);
 }
 
 /* n bytes aligned to align (a power of two up to 16), not cleared.  Texts
@@ -366,11 +387,14 @@ static void *arena_raw(arena_t *a, size_t n, size_t align)
 	struct block *b = a->head;
 	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
 	if (!b || at > b->size || b->size - at < n) {
-		size_t size = n > ARENA_BLOCK / 4 ? (n + 15) & ~(size_t)15 : ARENA_BLOCK;
-		b = xmalloc(sizeof(*b) + size);
+		size_t block = a->big ? ARENA_BIG_BLOCK : ARENA_BLOCK;
+		bool own = n > block / 4;
+		size_t size = own ? (n + 15) & ~(size_t)15 : block;
+		b = a->big && !own ? mem_block(MEM_BLOCK) : xmalloc(sizeof(*b) + size);
 		b->used = 0;
 		b->size = size;
-		if (n > ARENA_BLOCK / 4 && a->head) {
+		b->big = a->big && !own;
+		if (own && a->head) {
 			/* keep the current block open for small requests */
 			b->next = a->head->next;
 			a->head->next = b;
@@ -449,10 +473,10 @@ void arena_reset(arena_t *a)
 	struct block *keep = NULL, *b = a->head;
 	while (b) {
 		struct block *n = b->next;
-		if (!keep && b->size == ARENA_BLOCK)
+		if (!keep && !b->big && b->size == ARENA_BLOCK)
 			keep = b;
 		else
-			free(b);
+			block_free(b);
 		b = n;
 	}
 	if (keep) {
@@ -469,7 +493,7 @@ void arena_free(arena_t *a)
 	struct block *b = a->head;
 	while (b) {
 		struct block *n = b->next;
-		free(b);
+		block_free(b);
 		b = n;
 	}
 	free(a);

@@ -409,6 +409,72 @@ static void test_addrmap(void **state)
 	free(texts);
 }
 
+/* An arena's allocations: zeroed and 16-aligned (8 for arena_alloc8),
+ * texts packed, big requests in blocks of their own, every byte its own. */
+static void fill_arena(arena_t *a, unsigned char tag, char **keep, size_t nkeep)
+{
+	for (size_t i = 0; i < nkeep; i++) {
+		size_t n = i % 97 == 0 ? 300000 + i : 1 + i * 37 % 5000;   /* some past a block's quarter */
+		unsigned char *p = arena_alloc(a, n);
+		assert_int_equal((uintptr_t)p % 16, 0);
+		for (size_t k = 0; k < n; k++)
+			assert_int_equal(p[k], 0);
+		memset(p, tag, n);
+		unsigned char *q = arena_alloc8(a, 24);
+		assert_int_equal((uintptr_t)q % 8, 0);
+		assert_int_equal(q[0] | q[23], 0);
+		keep[i] = arena_printf(a, "%c%zu", tag, i);
+	}
+}
+
+static void check_arena(char **keep, size_t nkeep, unsigned char tag)
+{
+	char want[32];
+	for (size_t i = 0; i < nkeep; i++) {
+		snprintf(want, sizeof want, "%c%zu", tag, i);
+		assert_string_equal(keep[i], want);
+	}
+}
+
+/* A big arena (blocks of 2 MB, util.h) holds as a small one does, over
+ * many blocks; either adopts the other's allocations; a reset keeps none
+ * of a big arena's blocks and leaves it usable. */
+static void test_arenas(void **state)
+{
+	(void)state;
+	enum { N = 3000 };   /* about 8 MB of allocations: blocks of both kinds */
+	char **ks = malloc(N * sizeof *ks), **kb = malloc(N * sizeof *kb);
+	arena_t *small = arena_new(), *big = arena_new_big();
+	fill_arena(small, 's', ks, N);
+	fill_arena(big, 'b', kb, N);
+	check_arena(ks, N, 's');
+	check_arena(kb, N, 'b');
+	/* the parse's arenas are adopted by the build's */
+	arena_t *w = arena_new_big();
+	char *x = arena_strdup(w, "của luồng");
+	arena_adopt(small, w);
+	assert_string_equal(x, "của luồng");
+	arena_t *w2 = arena_new();
+	char *y = arena_strndup(w2, "đơn vịXYZ", strlen("đơn vị"));
+	arena_adopt(big, w2);
+	assert_string_equal(y, "đơn vị");
+	assert_string_equal(arena_strndup(big, "abc", 0), "");
+	assert_null(arena_strdup(big, NULL));
+	check_arena(ks, N, 's');
+	check_arena(kb, N, 'b');
+	arena_reset(big);
+	fill_arena(big, 'c', kb, N / 3);
+	check_arena(kb, N / 3, 'c');
+	arena_reset(small);
+	fill_arena(small, 'd', ks, N / 3);
+	check_arena(ks, N / 3, 'd');
+	arena_free(small);
+	arena_free(big);
+	arena_free(NULL);
+	free(ks);
+	free(kb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_tenths),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_addrmap),
+		cmocka_unit_test(test_arenas),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,14 +63,16 @@ void mem_sparse_free(void *p, size_t n)
  * 4 kB of it a page fault when first written, and a TLB miss when read all
  * over by the pages (put_task, plan_get, the unit pages' merges and the
  * deadlines' sorts took 10-60 times the CPU of the 1,000-plan build for 10
- * times the rows).  3 alternating cold builds of 10,000 plans, the build's
+ * times the rows).  Cold builds of 10,000 plans, alternating, the build's
  * arena and the parse's in blocks of 2 MB against the heap's 64 kB blocks
- * (both holding, mem_hold): user time 13.6-14.8 s against 15.9-16.3 s,
- * 57,000-62,000 page faults against 71,000-72,000, the parse and the
- * cross-references 0 and 3,000 of them against 11,000 and 4,700, a peak of
- * 379-393 MB against 391-394 MB (2026-12-03).  The bytes of the blocks
- * now, which the scavenger (below) counts in what the program has in use:
- * it sees only the heap. */
+ * (both holding, mem_hold; 2026-12-03): from their first block (3 pairs),
+ * user time 13.6-14.8 s against 15.9-16.3 s, 57,000-62,000 page faults
+ * against 71,000-72,000, a peak of 379-393 MB against 391-394 MB; past
+ * their first 32 MB (util.c, 2 pairs), 14.8-15.6 s against 15.3-17.3 s,
+ * the pages' CPU time 10.6-11.4 s against 13.3-13.4 s, 67,000-68,000
+ * page faults against 72,000-76,000, the same peaks (379 and 392 MB).
+ * The bytes of the blocks now, which the scavenger (below) counts in what
+ * the program has in use: it sees only the heap. */
 static _Atomic size_t block_bytes;
 
 void *mem_block(size_t n)
@@ -370,7 +372,7 @@ mem_probe_t mem_probe(void)
 {
 	mem_probe_t m = { 0, 0, 0, 0 };
 	read_status(&m);
-	m.heap = prop("generic.current_allocated_bytes");
+	m.heap = prop("generic.current_allocated_bytes") + block_bytes;
 	return m;
 }
 

@@ -19,7 +19,8 @@ void mem_thread_begin(void);
 
 /* The process's resident memory: its peak so far and now (kB, from
  * /proc/self/status; 0 where it cannot be read), and the heap in use
- * (bytes the program holds, as the allocator counts them), and the
+ * (bytes the program holds, as the allocator counts them, and
+ * mem_block's blocks whole), and the
  * anonymous part of now (kB: the heaps, the blocks mapped on their own, the
  * threads' stacks). For PLANSITE_TIMING and mem_trim. */
 typedef struct { long peak_kb, now_kb; size_t heap; long anon_kb; } mem_probe_t;

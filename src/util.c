@@ -347,7 +347,8 @@ struct block {
 
 struct arena {
 	struct block *head;
-	bool big;   /* arena_new_big */
+	bool big;       /* arena_new_big */
+	size_t bytes;   /* its blocks' sizes */
 };
 
 /* A block and its header make 64 kB: tcmalloc (mem.c) rounds a request up
@@ -356,8 +357,19 @@ struct arena {
  * against 420 MB this way, both without mem.c's scavenger). */
 #define ARENA_BLOCK (64 * 1024 - sizeof(struct block))
 
-/* An arena_new_big's block and its header make MEM_BLOCK. */
+/* An arena_new_big's block and its header make MEM_BLOCK; it takes them
+ * once it holds ARENA_BIG_AFTER in blocks of the heap.  A small site's
+ * model stays in the heap, which has big pages up to 192 MB already
+ * (mem.c), and does not end in blocks of 2 MB barely begun: from the
+ * first block, a portal of 1,000 plans peaked 4-7 MB higher, and one of
+ * 600 plans took 459 bytes a task instead of 383 (tests/e2e/
+ * test_memory.sh).  At 10,000 plans the first 32 MB of the build's arena
+ * and of the parse's second thread take the memory the plans' texts
+ * leave as they are parsed (mem_hold), in big pages too, and the rest of
+ * their 60-80 MB each is in big blocks: the same time as big blocks from
+ * the first (2 alternating cold builds, 2026-12-03). */
 #define ARENA_BIG_BLOCK (MEM_BLOCK - sizeof(struct block))
+#define ARENA_BIG_AFTER ((size_t)32 << 20)
 
 arena_t *arena_new(void)
 {
@@ -387,13 +399,15 @@ static void *arena_raw(arena_t *a, size_t n, size_t align)
 	struct block *b = a->head;
 	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
 	if (!b || at > b->size || b->size - at < n) {
-		size_t block = a->big ? ARENA_BIG_BLOCK : ARENA_BLOCK;
+		bool big = a->big && a->bytes >= ARENA_BIG_AFTER;
+		size_t block = big ? ARENA_BIG_BLOCK : ARENA_BLOCK;
 		bool own = n > block / 4;
 		size_t size = own ? (n + 15) & ~(size_t)15 : block;
-		b = a->big && !own ? mem_block(MEM_BLOCK) : xmalloc(sizeof(*b) + size);
+		b = big && !own ? mem_block(MEM_BLOCK) : xmalloc(sizeof(*b) + size);
 		b->used = 0;
 		b->size = size;
-		b->big = a->big && !own;
+		b->big = big && !own;
+		a->bytes += size;
 		if (own && a->head) {
 			/* keep the current block open for small requests */
 			b->next = a->head->next;
@@ -452,6 +466,7 @@ char *arena_printf(arena_t *a, const char *fmt, ...)
 
 void arena_adopt(arena_t *a, arena_t *from)
 {
+	a->bytes += from->bytes;
 	struct block *b = from->head;
 	while (b) {
 		struct block *n = b->next;
@@ -484,6 +499,7 @@ void arena_reset(arena_t *a)
 		keep->next = NULL;
 	}
 	a->head = keep;
+	a->bytes = keep ? keep->size : 0;
 }
 
 void arena_free(arena_t *a)

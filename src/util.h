@@ -70,9 +70,9 @@ size_t fmt_tenths(double v, char out[FMT_TENTHS_MAX]);
 typedef struct arena arena_t;
 
 arena_t *arena_new(void);
-/* An arena of blocks of 2 MB in big pages (mem_block), for what lives as
- * long as the build and is read all over (the model): a page fault and a
- * TLB entry each 2 MB instead of each 4 kB. */
+/* An arena whose blocks are of 2 MB in big pages (mem_block) once it holds
+ * 32 MB, for what lives as long as the build and is read all over (the
+ * model): a page fault and a TLB entry each 2 MB instead of each 4 kB. */
 arena_t *arena_new_big(void);
 void *arena_alloc(arena_t *a, size_t n);          /* zeroed, 16-aligned */
 /* Zeroed, 8-aligned: records of 8-byte fields whose size is not a multiple

@@ -442,7 +442,7 @@ static void check_arena(char **keep, size_t nkeep, unsigned char tag)
 static void test_arenas(void **state)
 {
 	(void)state;
-	enum { N = 3000 };   /* about 8 MB of allocations: blocks of both kinds */
+	enum { N = 12000 };   /* about 65 MB of allocations: blocks of both kinds, past 32 MB */
 	char **ks = malloc(N * sizeof *ks), **kb = malloc(N * sizeof *kb);
 	arena_t *small = arena_new(), *big = arena_new_big();
 	fill_arena(small, 's', ks, N);

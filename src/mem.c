@@ -54,7 +54,6 @@ void mem_sparse_free(void *p, size_t n)
 		munmap(p, n ? n : 1);
 }
 
-
 #if defined(PLANSITE_TCMALLOC)
 /* mem_block's blocks: mappings of their own, so that the model is in big
  * pages whatever the heap does.  At 10,000 plans the model is 130-150 MB,
@@ -163,7 +162,7 @@ enum { TRIM_HEAP = 96 << 20 /* bytes */, TRIM_SLACK = 48 << 10 /* kB */ };
  * in big blocks of its own (mem_block), which the texts' memory cannot
  * serve, the hold still pays: the cross-references and the history's
  * reading take that memory instead (3 alternating cold builds with and
- * without it: 3,000 page faults in the cross-references against 14,000-
+ * without it, the model in big blocks from its first: 3,000 page faults in the cross-references against 14,000-
  * 15,000, 34,000-38,000 in the history against 51,000-53,000, user time
  * 13.6-14.8 s against 14.8-14.9 s, peaks 379-393 MB against 384-395 MB).
  * A site of 1,000 plans gives nothing back before its pages either way

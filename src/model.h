@@ -289,6 +289,14 @@ typedef struct {
 	size_t nsources;
 } site_t;
 
+/* p's place in s->plans, from its rank, or -1 when p is not one of them
+ * (a past version's plan, or another build's). */
+static inline long site_plan_index(const site_t *s, const plan_t *p)
+{
+	size_t k = p->rank;
+	return k && k <= s->nplans && s->plans[k - 1] == p ? (long)k - 1 : -1;
+}
+
 typedef struct model_cache model_cache_t;   /* model_cache.h */
 typedef struct pcache pcache_t;             /* pcache.h */
 

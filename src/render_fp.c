@@ -80,13 +80,6 @@ void render_fp_thread_done(void)
 	buf_free(&task_text);
 }
 
-/* The position of p in the site (its rank), or -1. */
-static long plan_pos(const site_t *s, const plan_t *p)
-{
-	size_t k = p->rank;
-	return k && k <= s->nplans && s->plans[k - 1] == p ? (long)k - 1 : -1;
-}
-
 /* The digest of the summary of the plan at position i (ctx_plan_digest):
  * taken by the first page that needs it; another thread meanwhile takes
  * its own copy into local. */
@@ -112,7 +105,7 @@ static const unsigned char *plan_dg(struct run *r, size_t i, unsigned char local
 static bool put_task(struct run *r, buf_t *b, const task_t *t)
 {
 	struct fpcache *c = r->fp;
-	long i = plan_pos(r->s, t->plan);
+	long i = site_plan_index(r->s, t->plan);
 	if (i < 0 || t < t->plan->tasks || t >= t->plan->tasks + t->plan->ntasks)
 		return false;
 	size_t slot = c->first[i] + (size_t)(t - t->plan->tasks);
@@ -221,7 +214,7 @@ bool render_fp_plans(struct run *r, char **key, char fp[STATE_FP_LEN])
 	buf_t in = BUF_INIT;
 	buf_printf(&in, "plans %zu\n", s->nplans);
 	for (size_t i = 0; i < s->nplans; i++) {
-		long at = plan_pos(s, v[i]);
+		long at = site_plan_index(s, v[i]);
 		if (at < 0) {
 			buf_free(&in);
 			return false;

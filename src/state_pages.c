@@ -46,12 +46,11 @@ struct state_pages {
 	strmap_t plan_file;           /* plan path -> hex id of its bytes (arena) */
 	strmap_t plan_pos;            /* plan path -> its position in the site + 1 (pos) */
 	size_t *pos;
-	/* the site's plans: one of them is found by its rank (plan_t.rank),
-	 * which the units' and weeks' fingerprints look up tens of thousands
-	 * of times (a hash of its path through plan_pos before, then of its
+	/* the site, whose plans are found by their ranks (site_plan_index):
+	 * the units' and weeks' fingerprints look up tens of thousands of
+	 * them (a hash of its path through plan_pos before, then of its
 	 * address) */
-	plan_t *const *plans;
-	size_t nplans;
+	const site_t *site;
 	/* by position: how pages name plan i and which bytes it has (its
 	 * put_plan_name and plan_file fields), made once: every unit's and
 	 * week's fingerprint repeats them */
@@ -428,8 +427,9 @@ static const char *plan_file(const state_pages_t *sp, const plan_t *p);
  * rank for the site's plans, by path for any other (NULL: none). */
 static const size_t *plan_at(const state_pages_t *sp, const plan_t *p)
 {
-	if (p->rank && p->rank <= sp->nplans && sp->plans[p->rank - 1] == p)
-		return &sp->pos[p->rank - 1];
+	long i = site_plan_index(sp->site, p);
+	if (i >= 0)
+		return &sp->pos[i];
 	return strmap_get(&sp->plan_pos, p->path);
 }
 
@@ -457,8 +457,7 @@ state_pages_t *state_pages_new(const char *key, const site_t *s, const snap_t *s
 		sp->pos[i] = i + 1;
 		strmap_put(&sp->plan_pos, s->plans[i]->path, &sp->pos[i]);
 	}
-	sp->plans = s->plans;
-	sp->nplans = s->nplans;
+	sp->site = s;
 	buf_t b = BUF_INIT;
 	buf_printf(&b, "%s%d\n", PAGES_HEAD, PAGES_FORMAT);
 	put_s(&b, key);

@@ -61,8 +61,6 @@ static void test_unique_by_address(void **state)
 	free(near);
 }
 
-/* The reference of progress_unit_tasks: every list of the subtree into
- * one array, qsort, repeats dropped. */
 /* The order by its definition: plan key, path, then place in the plan. */
 static int ref_cmp(const void *x, const void *y)
 {
@@ -82,6 +80,8 @@ static int ref_late_cmp(const void *x, const void *y)
 	return ref_cmp(x, y);
 }
 
+/* The reference of progress_unit_tasks: every list of the subtree into
+ * one array, qsort, repeats dropped. */
 static size_t ref_sorted(task_t **v, size_t n)
 {
 	qsort(v, n, sizeof(*v), ref_cmp);

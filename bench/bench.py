@@ -255,9 +255,14 @@ def portal_corpus(mono, nsources):
 
 # ---- paired builds -----------------------------------------------------------------------
 
-def paired(label, repo, runs, tmp, hugo=True, warm=True, warmup=True):
+def paired(label, repo, runs, tmp, hugo=True, warm=True, warmup=True, small=None):
     """plansite (no state; and with the state of the previous build), Hugo-same and the floor,
-    alternating in each round: {tool: [runs]}, plus the output's stats."""
+    alternating in each round: {tool: [runs]}, plus the output's stats.  With small (a smaller
+    corpus and the floor's list of files for it), plansite without state and the floor each
+    build the small corpus first, at once before their own run, which keeps that run as its
+    "small": the two runs of a pair start from the same state of the machine (memory, page
+    cache, disk), so their ratio measures how the build grows with the site, not what the
+    runs before left."""
     res = {"plansite": [], "plansite_warm": [], "hugo": [], "floor": [], "history_s": []}
     # Each run writes into a folder of its own (after a sync), and the outputs are removed
     # after the rounds, not before each run: on ext4 without a journal,
@@ -288,10 +293,27 @@ def paired(label, repo, runs, tmp, hugo=True, warm=True, warmup=True):
     sizes = os.path.join(tmp, label + "-sizes.txt")
     failed = {}
 
+    def small_first(name, cmd, out):
+        """The small corpus's run of a pair, into a kept folder of its own; None when it failed
+        (the pair is then not counted)."""
+        room(name)
+        r = measure("%s-%s-small" % (label, name), cmd, out, None, tmp)
+        kept.append(out)
+        return None if r["rc"] else r
+
     def plansite():
+        if small:
+            clear_state(small["repo"])
+            out = outs["plansite"] + "-small"
+            pr = small_first("plansite", [PLANSITE, "build", "--repo", small["repo"], "--out", out], out)
+            # the pair's own run follows at once, after a sync (the small
+            # output is kept, as every output is)
+            os.sync()
         clear_state(repo)
         r = measure(label + "-plansite", [PLANSITE, "build", "--repo", repo, "--out", outs["plansite"]],
                     outs["plansite"], {"PLANSITE_TIMING": "1"}, tmp)
+        if small and pr:
+            r["small"] = pr
         if not r["rc"]:
             h = history_seconds(tmp, label + "-plansite")
             if h is not None:
@@ -307,7 +329,14 @@ def paired(label, repo, runs, tmp, hugo=True, warm=True, warmup=True):
                                          outs["hugo"], "--quiet"], outs["hugo"], None, tmp)
 
     def floor():
-        return measure(label + "-floor", [FLOOR, repo, sizes, outs["floor"]], outs["floor"], None, tmp)
+        if small:
+            out = outs["floor"] + "-small"
+            pr = small_first("floor", [FLOOR, small["repo"], small["sizes"], out], out)
+            os.sync()
+        r = measure(label + "-floor", [FLOOR, repo, sizes, outs["floor"]], outs["floor"], None, tmp)
+        if small and pr:
+            r["small"] = pr
+        return r
 
     tools = [("plansite", plansite)] + ([("plansite_warm", plansite_warm)] if warm else []) + \
         ([("hugo", hugo_run)] if hugo else []) + [("floor", floor)]
@@ -665,10 +694,14 @@ def main():
         res["push"]["settled_s"] = settled
         res["push"]["load"] = load_section(t)
     if c10k:
-        log("10k: %d rounds (plansite without state, with state, floor); Hugo is not run at 10k" % RUNS_10K)
+        log("10k: %d rounds (plansite without state, with state, floor; plansite without state and the floor "
+            "each preceded by their 1k run, for the 10k/1k pairs); Hugo is not run at 10k" % RUNS_10K)
         settled = settle("10k")
         t = cpu_now()
-        res["10k"] = paired("10k", c10k, RUNS_10K, tmp, hugo=False, warmup=False)
+        small = {"repo": c1k, "sizes": os.path.join(tmp, "1k-sizes.txt")}
+        if not os.path.exists(small["sizes"]):
+            small = None   # the 1k rounds failed: nothing to pair with
+        res["10k"] = paired("10k", c10k, RUNS_10K, tmp, hugo=False, warmup=False, small=small)
         res["10k"]["settled_s"] = settled
         res["10k"]["load"] = load_section(t)
     if BENCH_SOURCES:

@@ -141,7 +141,30 @@ def main():
         w, rss = med(k10["plansite"]), med(k10["plansite"], "rss_kb") / 1024
         target(w <= 15, "10k, at most 15 s on %d cores" % m["cores"], fmt_s(w))
         target(rss <= 400, "10k, at most 400 MB", "%.0f MB" % rss)
-        if p1:
+        pairs = [(r["wall"], r["small"]["wall"]) for r in k10["plansite"]
+                 if r.get("small") and r["small"]["wall"] > 0]
+        fpairs = [(r["wall"], r["small"]["wall"]) for r in k10.get("floor") or []
+                  if r.get("small") and r["small"]["wall"] > 0]
+        # what the 10k corpus's site is against the 1k's: its output grows
+        # faster than its plans (more weeks of history, more tasks a week)
+        o10, o1 = k10.get("output", {}).get("plansite"), (k1 or {}).get("output", {}).get("plansite")
+        grow_note = ("; the 10k site is %.1fx the 1k's bytes and %.1fx its files"
+                     % (o10["bytes"] / o1["bytes"], o10["files"] / o1["files"])
+                     if o10 and o1 and o1["bytes"] and o1["files"] else "")
+        if pairs:
+            # each 10k build against the 1k build run just before it, from
+            # the same state of the machine (bench.py paired, small)
+            ratios = sorted(a / b for a, b in pairs)
+            r = statistics.median(ratios)
+            floor_note = ("; the floor's own, paired the same way: %.1fx"
+                          % statistics.median(a / b for a, b in fpairs) if fpairs else "")
+            apart = ("; against the median of the 1k rounds: %.1fx (%s / %s)" % (w / p1_med, fmt_s(w), fmt_s(p1_med))
+                     if p1 else "")
+            target(r <= 10.5, "10k build at most 10.5x the 1k build (same run, paired)",
+                   "%.1fx, paired median of %d (%s; the 1k builds %s)%s%s%s" % (
+                       r, len(ratios), ", ".join("%.1fx" % x for x in ratios),
+                       ", ".join(fmt_s(b) for _, b in pairs), floor_note, apart, grow_note))
+        elif p1:
             # the floor's own ratio, for reading this one: what the machine
             # does with ten times the files (the verdict is plansite's)
             f1, f10 = k1["floor"], k10.get("floor")
@@ -153,7 +176,7 @@ def main():
             fast_note = ("; against the 1k's fastest round (%s): %.1fx" % (fmt_s(p1_min), w / p1_min)
                          if p1_min > 0 and len(p1) > 1 else "")
             target(w / p1_med <= 10.5, "10k build at most 10.5x the 1k build (same run)",
-                   "%.1fx (%s / %s)%s%s" % (w / p1_med, fmt_s(w), fmt_s(p1_med), floor_note, fast_note))
+                   "%.1fx (%s / %s)%s%s%s" % (w / p1_med, fmt_s(w), fmt_s(p1_med), floor_note, fast_note, grow_note))
         else:
             target(None, "10k build at most 10.5x the 1k build", why)
     # 7. serve

@@ -18,6 +18,7 @@ fi
 rc=0
 BENCH_WORK=$W OUTDIR=$W PLANSITE=$BIN FLOOR=$FLOOR HUGO=$T/no-hugo GENCORPUS=$GENCORPUS \
 	PLANS=8 TASKS=5 COMMITS=10 RUNS=1 EDITS=1 PUSHES=1 SOURCES=2 SOURCE_PLANS=4 RUNS_SOURCES=1 \
+	BENCH_10K=1 PLANS_10K=12 COMMITS_10K=12 RUNS_10K=1 \
 	SETTLE_S=5 SETTLE_FILES=1 \
 	python3 "$ROOT/bench/bench.py" >"$T/out" 2>"$T/err" || rc=$?
 check "the harness runs to the end (exit 0)" test "$rc" = 0
@@ -50,6 +51,9 @@ check "the sources case ran or said why not" \
 	grep -qE '^  (skipped: no sources support|\[(MET|NOT MET)\] +a portal of 2 sources x 4 plans)' "$T/out"
 check "after a push to one source, the portal's history read that one commit from Git" \
 	grep -qE "^  after a push of one commit to one source .*the portal's history read 1 of [0-9]+ commits from Git" "$T/out"
+check "each 10k build was paired with a 1k build run just before it, the floor's too" \
+	test "$(json '[r["small"]["wall"] > 0 and r["small"]["rc"] == 0 for r in d["10k"]["plansite"] + d["10k"]["floor"]]' "$R")" = "[True, True]"
+check "the 10k/1k line is the pairs' median" grep -qE '^  \[(MET|NOT MET)\] +10k build at most 10.5x the 1k build \(same run, paired\): [0-9.]+x, paired median of 1 ' "$T/out"
 check "gensources split the plans, each source owned by its province" \
 	test "$(for s in "$W"/portal-2/sources/*.git; do git -C "$s" ls-tree -r --name-only main; done | sort | tr '\n' ' ')" = \
 	"$(git -C "$W/corpus-8" ls-tree -r --name-only main content/plans | sort | tr '\n' ' ')"
@@ -103,4 +107,32 @@ python3 "$ROOT/bench/summary.py" "$T/edge2.json" >"$T/edge2"
 check "10x the 1k median is met" grep -q "^  \[MET\] .*10k build at most 10.5x the 1k build" "$T/edge2"
 check "... and the line gives the fastest 1k round's ratio" \
 	grep -qF "10.0x (15.00 s / 1.50 s); the floor's own 10k/1k in this run: 2.0x (1.00 s / 0.50 s); against the 1k's fastest round (1.00 s): 15.0x" "$T/edge2"
+
+# with pairs, the verdict is the median of each 10k build against the 1k
+# build run just before it; the other ratios are given beside it
+python3 - "$T/edge.json" "$T/edge3.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+run = lambda w, small=None: dict({"wall": w, "rss_kb": 100 * 1024, "user": w, "sys": 0, "rc": 0},
+                                 **({"small": {"wall": small, "rss_kb": 1024, "user": small, "sys": 0, "rc": 0}}
+                                    if small else {}))
+k = d["10k"]
+k["plansite"] = [run(15.0, 1.5), run(12.0, 1.0), run(11.0, 1.0)]
+k["floor"] = [run(4.0, 0.5), run(3.0, 0.5), run(2.5, 0.5)]
+k["output"]["plansite"].update(files=75, bytes=108)
+d["1k"]["output"]["plansite"].update(files=10, bytes=10)
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+python3 "$ROOT/bench/summary.py" "$T/edge3.json" >"$T/edge3"
+check "paired 10.0x, 12.0x, 11.0x: 11.0x is not met" \
+	grep -qF "[NOT MET]      10k build at most 10.5x the 1k build (same run, paired): 11.0x, paired median of 3 (10.0x, 11.0x, 12.0x; the 1k builds 1.50 s, 1.00 s, 1.00 s); the floor's own, paired the same way: 6.0x; against the median of the 1k rounds: 12.0x (12.00 s / 1.00 s); the 10k site is 10.8x the 1k's bytes and 7.5x its files" "$T/edge3"
+python3 - "$T/edge3.json" "$T/edge4.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+d["10k"]["plansite"][1]["small"]["wall"] = 1.2
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+python3 "$ROOT/bench/summary.py" "$T/edge4.json" >"$T/edge4"
+check "paired 10.0x, 10.0x, 11.0x: 10.0x is met" \
+	grep -qF "[MET]          10k build at most 10.5x the 1k build (same run, paired): 10.0x, paired median of 3" "$T/edge4"
 finish

@@ -338,8 +338,17 @@ def paired(label, repo, runs, tmp, hugo=True, warm=True, warmup=True, small=None
             r["small"] = pr
         return r
 
-    tools = [("plansite", plansite)] + ([("plansite_warm", plansite_warm)] if warm else []) + \
-        ([("hugo", hugo_run)] if hugo else []) + [("floor", floor)]
+    # plansite without state and the floor side by side, each first in
+    # every other round, and Hugo last: on this kind of VM a run started
+    # just after a big process exits takes the memory that process freed
+    # for its writes instead of memory the host must fault in again, and
+    # Hugo frees 750 MB.  In the order plansite, state kept, Hugo, floor,
+    # the floor followed Hugo in three rounds of five and plansite in none
+    # (its system time there 0.19-0.34 s, elsewhere 0.40-1.32 s; 2 runs of
+    # make bench, 2026-12-03), which took the floor ratio from 1.3x to 2.0x
+    # between two runs of the same code.
+    tools = [("plansite", plansite), ("floor", floor)] + \
+        ([("plansite_warm", plansite_warm)] if warm else []) + ([("hugo", hugo_run)] if hugo else [])
     # the warm-up round (not counted) also gives the floor its list of files
     for rnd in range(-1 if warmup else 0, runs):
         order = tools if rnd % 2 == 0 else tools[::-1]

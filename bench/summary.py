@@ -154,7 +154,7 @@ def main():
         if pairs:
             # each 10k build against the 1k build run just before it, from
             # the same state of the machine (bench.py paired, small)
-            ratios = sorted(a / b for a, b in pairs)
+            ratios = [a / b for a, b in pairs]   # in the rounds' order, as the 1k builds below
             r = statistics.median(ratios)
             floor_note = ("; the floor's own, paired the same way: %.1fx"
                           % statistics.median(a / b for a, b in fpairs) if fpairs else "")

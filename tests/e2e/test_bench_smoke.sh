@@ -51,6 +51,9 @@ check "the sources case ran or said why not" \
 	grep -qE '^  (skipped: no sources support|\[(MET|NOT MET)\] +a portal of 2 sources x 4 plans)' "$T/out"
 check "after a push to one source, the portal's history read that one commit from Git" \
 	grep -qE "^  after a push of one commit to one source .*the portal's history read 1 of [0-9]+ commits from Git" "$T/out"
+check "plansite without state and the floor run side by side in each 1k round, before plansite with state" \
+	test "$(grep -oE '^bench: 1k-(plansite-warm|plansite|floor|hugo) ' "$T/err" | awk '{print $2}' | tr '\n' ' ')" = \
+	"1k-plansite 1k-floor 1k-plansite-warm 1k-plansite 1k-floor 1k-plansite-warm "
 check "each 10k build was paired with a 1k build run just before it, the floor's too" \
 	test "$(json '[r["small"]["wall"] > 0 and r["small"]["rc"] == 0 for r in d["10k"]["plansite"] + d["10k"]["floor"]]' "$R")" = "[True, True]"
 check "the 10k/1k line is the pairs' median" grep -qE '^  \[(MET|NOT MET)\] +10k build at most 10.5x the 1k build \(same run, paired\): [0-9.]+x, paired median of 1 ' "$T/out"
